@@ -1,0 +1,1 @@
+"""eCandidat-Py: online applications to selective university programmes."""

@@ -1,0 +1,38 @@
+"""Campaigns: one academic year's intake; exactly one is active at a time."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from app.models.base import utc_field
+
+
+class Campaign(SQLModel, table=True):
+    __table_args__ = (
+        # At most one active campaign: a partial unique index on the flag, valid on SQLite and PostgreSQL.
+        sa.Index(
+            "uq_campaign_single_active",
+            "is_active",
+            unique=True,
+            sqlite_where=sa.text("is_active"),
+            postgresql_where=sa.text("is_active"),
+        ),
+        sa.CheckConstraint("starts_on <= ends_on", name="dates_ordered"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=20, unique=True)
+    label_fr: str = Field(max_length=200)
+    label_en: str = Field(max_length=200)
+    starts_on: date
+    ends_on: date
+    # After this moment candidates can no longer sign in (eCandidat's "date de fin de candidature").
+    sign_in_closes_at: datetime | None = utc_field()
+    is_active: bool = Field(default=False)
+    activated_at: datetime | None = utc_field()
+    archived_at: datetime | None = utc_field()
+    previous_campaign_id: int | None = Field(default=None, foreign_key="campaign.id")
+    # Mon Master's rule: a definitive acceptance withdraws the other applications (off by default).
+    definitive_acceptance: bool = Field(default=False)
+    created_at: datetime = utc_field(default_now=True)

@@ -1,0 +1,61 @@
+"""Mail templates editable by staff, and the transactional outbox the worker delivers from."""
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from app.models.base import StrEnum, enum_type, json_field, utc_field, version_column
+
+_mailtemplate_version = version_column()
+
+
+class MailTemplate(SQLModel, table=True):
+    """Subject and HTML body of one mail in one language; rendered in a sandboxed Jinja2 environment."""
+
+    __table_args__ = (sa.UniqueConstraint("code", "language"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=60)
+    language: str = Field(max_length=5)
+    subject: str = Field(max_length=300)
+    body_html: str = Field(sa_type=sa.Text())
+    updated_at: datetime = utc_field(default_now=True)
+    updated_by_staff_id: int | None = Field(default=None, foreign_key="staffmember.id")
+    version: int = Field(default=1, sa_column=_mailtemplate_version)
+
+    __mapper_args__ = {"version_id_col": _mailtemplate_version}
+
+
+class MailStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboxMail(SQLModel, table=True):
+    """A mail written in the same transaction as the change it reports, delivered later by the worker."""
+
+    __table_args__ = (sa.Index("ix_outboxmail_due", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=60, index=True)
+    language: str = Field(default="fr", max_length=5)
+    to_address: str = Field(max_length=254, index=True)
+    cc_addresses: list[str] = json_field(list)
+    subject: str = Field(max_length=300)
+    body_html: str = Field(sa_type=sa.Text())
+    body_text: str = Field(sa_type=sa.Text())
+    # [{"file_id": int, "filename": str, "media_type": str}]
+    attachments: list[dict[str, Any]] = json_field(list)
+    status: MailStatus = Field(default=MailStatus.PENDING, sa_type=enum_type(MailStatus))
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = utc_field(default_now=True)
+    claimed_by: str | None = Field(default=None, max_length=100)
+    claimed_until: datetime | None = utc_field()
+    last_error: str = Field(default="", max_length=2000)
+    sent_at: datetime | None = utc_field()
+    created_at: datetime = utc_field(default_now=True)
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    application_id: int | None = Field(default=None, foreign_key="application.id", index=True)

@@ -1,0 +1,49 @@
+"""Start-up: settings, migrations, demo campus, pages, background workers, then NiceGUI."""
+
+import logging
+
+from nicegui import app, ui
+
+from app.config import get_settings
+from app.db import get_engine, transaction
+from app.services.migrations import upgrade_database
+
+log = logging.getLogger(__name__)
+
+
+def prepare_database() -> None:
+    """Migrate the database, then seed the demo campus into it when demo mode asks for it."""
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade_database(settings.database_url)
+    if settings.demo:
+        from app.services.demo import seed_demo_campus
+
+        with transaction() as session:
+            seed_demo_campus(session)
+
+
+def build_app() -> None:
+    """Register pages, middleware and workers on NiceGUI's app (again after each test reset)."""
+    from app.pages import register_pages
+
+    register_pages()
+    app.on_shutdown(lambda: get_engine().dispose())
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = get_settings()
+    prepare_database()
+    build_app()
+    ui.run(
+        host=settings.host,
+        port=settings.port,
+        title="eCandidat",
+        language="fr",
+        storage_secret=settings.secret_key,
+        reload=False,
+        show=False,
+        favicon="🎓",
+        show_welcome_message=True,
+    )

@@ -1,0 +1,1 @@
+"""Business rules and adapters; no module here imports NiceGUI."""

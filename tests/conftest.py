@@ -1,0 +1,137 @@
+"""Test harness: a fresh database per test on SQLite, and the same tests on PostgreSQL when
+``ECANDIDAT_TEST_DATABASE_URL`` names a server (each run works in a database of its own, dropped after).
+
+Fixtures:
+- ``database_url``: a migrated, empty database, made current for the application (settings, engine);
+- ``session``: a session on it;
+- ``clock``: sets "now" for calendar rules (``clock.set(datetime)``), restored after the test;
+- ``user``: NiceGUI's simulated user, on the portal started by ``main.py`` against that database.
+"""
+
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlmodel import Session, SQLModel
+
+# Tests never run in demo mode: they seed what they need. Set before the app reads its settings.
+os.environ["ECANDIDAT_DEMO"] = "false"
+os.environ["ECANDIDAT_SECRET_KEY"] = "test-secret-key-that-is-long-enough-0123456789"
+os.environ.pop("ECANDIDAT_DATABASE_URL", None)
+os.environ.pop("ECANDIDAT_SMTP_HOST", None)
+
+from app import clock as app_clock
+from app.config import reset_settings
+from app.db import new_session, reset_engine
+from app.services.migrations import upgrade_database
+
+PG_URL = os.environ.get("ECANDIDAT_TEST_DATABASE_URL", "")
+PG_SKIP_REASON = "ECANDIDAT_TEST_DATABASE_URL is not set: the PostgreSQL variant of this test is skipped"
+
+BACKENDS = [
+    "sqlite",
+    pytest.param("postgresql", marks=pytest.mark.skipif(not PG_URL, reason=PG_SKIP_REASON)),
+]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file, copied for each test (migrating once keeps the suite fast)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    url = f"sqlite:///{path.as_posix()}"
+    upgrade_database(url)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.exec_driver_sql("PRAGMA journal_mode=DELETE")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A database of this run's own on the test server, migrated once and dropped at the end."""
+    if not PG_URL:
+        pytest.skip(PG_SKIP_REASON)
+    name = f"ecandidat_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade_database(url)
+        yield url
+    finally:
+        reset_engine()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def _truncate_postgres(url: str) -> None:
+    engine = create_engine(url)
+    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """An empty, migrated database that the application (settings, engine) now uses."""
+    if request.param == "sqlite":
+        db_file = tmp_path / "ecandidat.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), db_file)
+        url = f"sqlite:///{db_file.as_posix()}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+        _truncate_postgres(url)
+    monkeypatch.setenv("ECANDIDAT_DATABASE_URL", url)
+    monkeypatch.setenv("ECANDIDAT_DATA_DIR", str(tmp_path / "var"))
+    reset_settings()
+    reset_engine()
+    yield url
+    reset_engine()
+    reset_settings()
+
+
+@pytest.fixture
+def session(database_url: str) -> Iterator[Session]:
+    with new_session() as session:
+        yield session
+
+
+class Clock:
+    """Sets the application's "now"; times must be timezone-aware."""
+
+    def set(self, moment: datetime) -> datetime:
+        app_clock.set_now(moment)
+        return app_clock.now()
+
+    def now(self) -> datetime:
+        return app_clock.now()
+
+
+@pytest.fixture
+def clock() -> Iterator[Clock]:
+    yield Clock()
+    app_clock.set_now(None)
+
+
+@pytest.fixture
+async def user(database_url: str, caplog: pytest.LogCaptureFixture, request: pytest.FixtureRequest) -> AsyncIterator:
+    """NiceGUI's simulated user, on the portal as ``main.py`` starts it, against this test's database."""
+    from nicegui.testing.general_fixtures import get_path_to_main_file
+    from nicegui.testing.user_simulation import user_simulation
+
+    async with user_simulation(main_file=get_path_to_main_file(request)) as simulated:
+        yield simulated
+        errors = [r for r in caplog.get_records("call") if r.levelname == "ERROR"]
+        if errors:
+            pytest.fail(f"unexpected ERROR logs: {[r.getMessage() for r in errors]}", pytrace=False)

@@ -1,0 +1,90 @@
+"""The database itself holds the invariants: one live application per programme, checked enums,
+one active campaign, and migrations that match the models on SQLite and PostgreSQL."""
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+from sqlalchemy.exc import IntegrityError, StatementError
+from sqlmodel import Session, SQLModel, select
+
+from app import clock
+from app.db import get_engine
+from app.models import Application, Campaign, StaffMember, StaffRole, StaffRoleAssignment
+from tests import factories as f
+
+
+def test_second_live_application_to_one_programme_is_refused(session: Session) -> None:
+    prog = f.program(session)
+    cand = f.candidate(session)
+    f.application(session, candidate_id=cand.id, program=prog)
+    session.commit()
+    with pytest.raises(IntegrityError):
+        f.application(session, candidate_id=cand.id, program=prog)
+    session.rollback()
+
+
+def test_a_cancelled_application_does_not_block_a_new_one(session: Session) -> None:
+    prog = f.program(session)
+    cand = f.candidate(session)
+    f.application(session, candidate_id=cand.id, program=prog, cancelled_at=clock.now())
+    f.application(session, candidate_id=cand.id, program=prog)
+    session.commit()
+    assert len(session.exec(Application.__table__.select()).all()) == 2
+
+
+def test_unknown_enum_value_is_refused(session: Session) -> None:
+    prog = f.program(session)
+    cand = f.candidate(session)
+    session.commit()
+    with pytest.raises((IntegrityError, StatementError, LookupError)):
+        f.application(session, candidate_id=cand.id, program=prog, dossier_status="lost")
+    session.rollback()
+
+
+def test_only_one_campaign_is_active(session: Session) -> None:
+    f.campaign(session, is_active=True)
+    session.commit()
+    with pytest.raises(IntegrityError):
+        f.campaign(session, is_active=True)
+    session.rollback()
+    f.campaign(session, is_active=False)
+    f.campaign(session, is_active=False)
+    session.commit()
+    assert len(session.exec(select(Campaign)).all()) == 3
+
+
+def test_staff_role_scope_must_match_the_role(session: Session) -> None:
+    staff = StaffMember(login="g.martin", email="g.martin@univ.example", display_name="G. Martin")
+    session.add(staff)
+    session.flush()
+    session.add(StaffRoleAssignment(staff_id=staff.id, role=StaffRole.CENTRE_MANAGER))  # no centre
+    with pytest.raises(IntegrityError):
+        session.flush()
+    session.rollback()
+
+
+def test_dossier_numbers_and_emails_are_unique(session: Session) -> None:
+    f.account(session, dossier_number="AB12CD34", email="a@mail.example")
+    session.commit()
+    with pytest.raises(IntegrityError):
+        f.account(session, dossier_number="AB12CD34")
+    session.rollback()
+    with pytest.raises(IntegrityError):
+        f.account(session, email="a@mail.example")
+    session.rollback()
+
+
+def test_timestamps_come_back_timezone_aware(session: Session) -> None:
+    prog = f.program(session)
+    session.commit()
+    session.expire_all()
+    assert session.get(type(prog), prog.id).window_opens_at.tzinfo is not None
+
+
+def test_migrations_match_the_models(database_url: str) -> None:
+    with get_engine().connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata)
+    assert diff == []
+    tables = set(inspect(get_engine()).get_table_names())
+    assert set(SQLModel.metadata.tables) <= tables
