@@ -1,0 +1,1 @@
+"""The shared frame and reusable widgets of the screens."""
