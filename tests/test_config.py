@@ -1,0 +1,48 @@
+"""Settings: safe defaults for the demo, refusal of a default secret in production."""
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from app.config import DEFAULT_SECRET, Settings
+
+
+def make(**env: str) -> Settings:
+    return Settings(_env_file=None, **env)  # type: ignore[arg-type]
+
+
+def test_defaults_run_a_demo_on_an_sqlite_file_under_the_data_dir(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("ECANDIDAT_DEMO", "ECANDIDAT_SECRET_KEY", "ECANDIDAT_DATABASE_URL", "ECANDIDAT_DATA_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    settings = make()
+    assert settings.database_url == "sqlite:///var/ecandidat.db"
+    assert settings.demo is True
+    assert settings.base_url == "http://127.0.0.1:8080"
+    assert settings.institution_name == "Université d'Orléans"
+    assert settings.dev_mailbox_enabled
+
+
+def test_postgresql_is_not_a_demo_and_refuses_the_default_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ECANDIDAT_DEMO", raising=False)
+    monkeypatch.delenv("ECANDIDAT_SECRET_KEY", raising=False)
+    with pytest.raises(ValidationError, match="ECANDIDAT_SECRET_KEY"):
+        make(database_url="postgresql+psycopg://u@db/ecandidat", secret_key=DEFAULT_SECRET)
+
+
+def test_a_short_secret_is_refused_outside_demo_mode() -> None:
+    with pytest.raises(ValidationError, match="32 characters"):
+        make(demo="false", secret_key="short")
+
+
+def test_production_settings_are_accepted_and_base_url_is_normalised() -> None:
+    settings = make(
+        database_url="postgresql+psycopg://u@db/ecandidat",
+        secret_key="x" * 40,
+        base_url="https://candidature.univ.example/",
+        smtp_host="smtp.univ.example",
+    )
+    assert settings.demo is False
+    assert settings.base_url == "https://candidature.univ.example"
+    assert not settings.dev_mailbox_enabled
+    assert settings.file_store_dir == Path("var") / "files"
