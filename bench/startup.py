@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.portal_process import run_portal  # noqa: E402
+from tests.portal_process import run_portal
 
 
 def main(runs: int = 3) -> None:
