@@ -1,0 +1,33 @@
+"""Password hashing: argon2id round trip, refusals that never raise, rehash detection."""
+
+from argon2 import PasswordHasher
+
+from app.services.passwords import hash_password, needs_rehash, verify_password
+
+
+def test_round_trip() -> None:
+    hashed = hash_password("Correct-Horse-42!")
+    assert hashed.startswith("$argon2id$")
+    assert hashed != hash_password("Correct-Horse-42!")  # salted
+    assert verify_password(hashed, "Correct-Horse-42!")
+    assert not needs_rehash(hashed)
+
+
+def test_wrong_password_is_false() -> None:
+    hashed = hash_password("Correct-Horse-42!")
+    assert not verify_password(hashed, "correct-horse-42!")
+    assert not verify_password(hashed, "")
+
+
+def test_garbage_or_missing_hash_is_false() -> None:
+    assert not verify_password("not-a-hash", "anything")
+    assert not verify_password("$argon2id$v=19$m=65536,t=3,p=4$broken", "anything")
+    assert not verify_password("", "anything")
+    assert not verify_password(None, "anything")
+
+
+def test_weaker_parameters_need_a_rehash() -> None:
+    weak = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash("Correct-Horse-42!")
+    assert verify_password(weak, "Correct-Horse-42!")
+    assert needs_rehash(weak)
+    assert needs_rehash("not-a-hash")
