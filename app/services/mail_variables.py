@@ -1,0 +1,167 @@
+"""What each mail code receives: its variables, one line each, and a sample context that renders it.
+
+This is the one place to read before calling ``enqueue_mail`` or editing a template: the template editor
+lists these variables, and the tests render every shipped default with its sample context. Every mail also
+receives the common variables (added by ``enqueue_mail``). Values are plain data (dicts, lists, strings,
+numbers, aware datetimes) — never model objects, so a template cannot reach a column it was not given.
+"""
+
+import copy
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class MailCode(StrEnum):
+    ACCOUNT_CREATED = "account_created"
+    ACTIVATION_RESENT = "activation_resent"
+    PASSWORD_RESET = "password_reset"
+    DOSSIER_NUMBER_REMINDER = "dossier_number_reminder"
+    EMAIL_CHANGE_NEW_ADDRESS = "email_change_new_address"
+    EMAIL_CHANGE_OLD_ADDRESS = "email_change_old_address"
+    ACCOUNT_DELETED = "account_deleted"
+    APPLICATION_CREATED = "application_created"
+    APPLICATION_CANCELLED = "application_cancelled"
+    APPLICATION_CONFIRMED = "application_confirmed"
+    APPLICATION_WITHDRAWN = "application_withdrawn"
+    APPLICATION_WITHDRAWN_AUTOMATICALLY = "application_withdrawn_automatically"
+    CONFIRMATION_REMINDER = "confirmation_reminder"
+    RETURN_DATE_REMINDER = "return_date_reminder"
+    DOSSIER_RECEIVED = "dossier_received"
+    DOSSIER_INCOMPLETE = "dossier_incomplete"
+    DOSSIER_COMPLETE = "dossier_complete"
+    PROCESSING_TYPE_CHANGED = "processing_type_changed"
+    DECISION_FAVORABLE = "decision_favorable"
+    DECISION_UNFAVORABLE = "decision_unfavorable"
+    DECISION_WAITING_LIST = "decision_waiting_list"
+    DECISION_WAITING_LIST_CALL = "decision_waiting_list_call"
+    DECISION_PRESELECTION = "decision_preselection"
+    COMMITTEE_NEW_APPLICATION = "committee_new_application"
+    COMMITTEE_TRANSMISSION = "committee_transmission"
+    COMMITTEE_CANCELLATION = "committee_cancellation"
+    COMMITTEE_WITHDRAWAL = "committee_withdrawal"
+    COMMITTEE_WAITING_LIST_CALL = "committee_waiting_list_call"
+    ASSISTANCE_REQUEST = "assistance_request"
+
+
+COMMON_VARIABLES: dict[str, str] = {
+    "institution_name": "name of the institution (settings)",
+    "assistance_email": "assistance contact address (settings)",
+    "base_url": "public address of the portal, without a trailing slash (settings)",
+    "language": "language of the mail: 'fr' or 'en'",
+}
+
+# Shapes shared by several codes.
+ACCOUNT = "the candidate: {first_name, last_name, dossier_number, email}"
+PROGRAM = "the programme: {title, centre_name, return_by, confirmation_by} (dates: aware datetimes or None)"
+DECISION = (
+    "the published decision: {label, comment, reason, rank, preselection_at, preselection_place, "
+    "confirmation_deadline} (empty strings / None when not applicable)"
+)
+COMMITTEE = "the committee alerted: {name}"
+LINK = "absolute URL the reader follows"
+EXPIRES = "aware datetime after which the link stops working"
+
+_ACCOUNT_LINK = {"account": ACCOUNT, "link": LINK, "expires_at": EXPIRES}
+_CANDIDATE = {"account": ACCOUNT, "program": PROGRAM}
+_CANDIDATE_LINK = {**_CANDIDATE, "link": "absolute URL of the application in the portal"}
+_DECISION = {**_CANDIDATE_LINK, "decision": DECISION}
+_COMMITTEE = {"committee": COMMITTEE, **_CANDIDATE}
+_COMMITTEE_LINK = {**_COMMITTEE, "link": "absolute URL of the application in the staff screens"}
+
+MAIL_VARIABLES: dict[MailCode, dict[str, str]] = {
+    MailCode.ACCOUNT_CREATED: _ACCOUNT_LINK | {"link": "activation link"},
+    MailCode.ACTIVATION_RESENT: _ACCOUNT_LINK | {"link": "activation link"},
+    MailCode.PASSWORD_RESET: _ACCOUNT_LINK | {"link": "link to choose a new password"},
+    MailCode.DOSSIER_NUMBER_REMINDER: {"account": ACCOUNT},
+    MailCode.EMAIL_CHANGE_NEW_ADDRESS: _ACCOUNT_LINK | {"link": "link confirming the new address"},
+    MailCode.EMAIL_CHANGE_OLD_ADDRESS: {"account": ACCOUNT, "new_email": "the address asked for"},
+    MailCode.ACCOUNT_DELETED: {"account": ACCOUNT},
+    MailCode.APPLICATION_CREATED: _CANDIDATE_LINK,
+    MailCode.APPLICATION_CANCELLED: _CANDIDATE,
+    MailCode.APPLICATION_CONFIRMED: _CANDIDATE,
+    MailCode.APPLICATION_WITHDRAWN: _CANDIDATE,
+    MailCode.APPLICATION_WITHDRAWN_AUTOMATICALLY: {**_CANDIDATE, "deadline": "confirmation deadline that passed"},
+    MailCode.CONFIRMATION_REMINDER: {**_CANDIDATE_LINK, "deadline": "aware datetime: confirm before it"},
+    MailCode.RETURN_DATE_REMINDER: {
+        **_CANDIDATE_LINK,
+        "missing_documents": "list of {title, comment}: pieces still missing (may be empty)",
+    },
+    MailCode.DOSSIER_RECEIVED: _CANDIDATE_LINK,
+    MailCode.DOSSIER_INCOMPLETE: {
+        **_CANDIDATE_LINK,
+        "missing_documents": "list of {title, comment}: pieces missing or refused, with the manager's comment",
+    },
+    MailCode.DOSSIER_COMPLETE: _CANDIDATE_LINK,
+    MailCode.PROCESSING_TYPE_CHANGED: {
+        **_CANDIDATE_LINK,
+        "processing_type": "'committee', 'direct_admission' or 'undecided'",
+    },
+    MailCode.DECISION_FAVORABLE: _DECISION,
+    MailCode.DECISION_UNFAVORABLE: _DECISION,
+    MailCode.DECISION_WAITING_LIST: _DECISION,
+    MailCode.DECISION_WAITING_LIST_CALL: _DECISION,
+    MailCode.DECISION_PRESELECTION: _DECISION,
+    MailCode.COMMITTEE_NEW_APPLICATION: _COMMITTEE_LINK,
+    MailCode.COMMITTEE_TRANSMISSION: _COMMITTEE_LINK,
+    MailCode.COMMITTEE_CANCELLATION: _COMMITTEE,
+    MailCode.COMMITTEE_WITHDRAWAL: {**_COMMITTEE, "reason": "reason the candidate gave (may be empty)"},
+    MailCode.COMMITTEE_WAITING_LIST_CALL: {**_COMMITTEE_LINK, "decision": DECISION},
+    MailCode.ASSISTANCE_REQUEST: {
+        "sender_name": "name the sender gave",
+        "sender_email": "address to answer to",
+        "dossier_number": "the sender's dossier number (may be empty)",
+        "topic": "subject chosen by the sender",
+        "message": "the sender's message (plain text)",
+    },
+}
+
+_SAMPLE_VALUES: dict[str, Any] = {
+    "account": {
+        "first_name": "Éloïse",
+        "last_name": "Dupré-Lefèvre",
+        "dossier_number": "C4F7K2Q9",
+        "email": "eloise.dupre@example.org",
+    },
+    "program": {
+        "title": "Master Mention Électronique, énergie électrique, automatique",
+        "centre_name": "UFR Sciences et Techniques",
+        "return_by": datetime(2025, 4, 30, 21, 59, tzinfo=UTC),
+        "confirmation_by": datetime(2025, 6, 20, 21, 59, tzinfo=UTC),
+    },
+    "decision": {
+        "label": "Avis favorable",
+        "comment": "Très bon dossier.",
+        "reason": "Capacité d'accueil atteinte",
+        "rank": 3,
+        "preselection_at": datetime(2025, 5, 15, 7, 30, tzinfo=UTC),
+        "preselection_place": "Bâtiment IIIA, salle E08",
+        "confirmation_deadline": datetime(2025, 6, 20, 21, 59, tzinfo=UTC),
+    },
+    "committee": {"name": "Commission Master EEA"},
+    "link": "http://127.0.0.1:8080/candidatures/42",
+    "expires_at": datetime(2025, 3, 14, 13, 30, tzinfo=UTC),
+    "new_email": "eloise.nouvelle@example.org",
+    "deadline": datetime(2025, 6, 20, 21, 59, tzinfo=UTC),
+    "missing_documents": [
+        {"title": "Relevé de notes de licence", "comment": "Le semestre 6 manque."},
+        {"title": "Lettre de motivation", "comment": ""},
+    ],
+    "processing_type": "committee",
+    "reason": "J'ai accepté une autre formation.",
+    "sender_name": "Éloïse Dupré-Lefèvre",
+    "sender_email": "eloise.dupre@example.org",
+    "dossier_number": "C4F7K2Q9",
+    "topic": "Téléversement impossible",
+    "message": "Bonjour,\nje n'arrive pas à déposer mon relevé de notes.",
+}
+
+
+def sample_context(code: str) -> dict[str, Any]:
+    """A context with every documented variable of ``code`` (common variables excluded)."""
+    return copy.deepcopy({name: _SAMPLE_VALUES[name] for name in MAIL_VARIABLES[MailCode(code)]})
+
+
+def all_sample_values() -> dict[str, Any]:
+    """Every variable any mail may receive, for checking a template whose code is not known."""
+    return copy.deepcopy(_SAMPLE_VALUES)
