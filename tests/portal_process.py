@@ -32,7 +32,8 @@ class Portal:
 def run_portal(data_dir: Path, *, extra_env: dict[str, str] | None = None, timeout: float = 90) -> Iterator[Portal]:
     """A demo portal on a fresh data directory; yields once the home page answers 200."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ECANDIDAT_")}
+    # Neither our settings nor pytest's markers leak in (NiceGUI switches to a test mode under pytest).
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ECANDIDAT_", "PYTEST_", "NICEGUI_"))}
     env |= {"ECANDIDAT_DATA_DIR": str(data_dir), "ECANDIDAT_PORT": str(port), "ECANDIDAT_HOST": "127.0.0.1"}
     env |= extra_env or {}
     log = (data_dir.parent / f"portal-{port}.log").open("wb")

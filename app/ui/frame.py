@@ -1,0 +1,139 @@
+"""The shared frame of every page: skip link, header, the main landmark with the page's h1, footer.
+
+Usage (NiceGUI's modularization pattern)::
+
+    @ui.page("/somewhere")
+    def somewhere() -> None:
+        with frame(_("Titre de la page")):
+            ...
+
+Accessibility (RGAA 4 / WCAG 2.1 AA) handled here once for all pages: ``<html lang>`` follows the reader's
+language, ``<title>`` names the page, a skip link is the first focusable element, the landmarks are real
+``header``/``nav``/``main``/``footer`` elements, exactly one ``h1``, a visible focus ring and contrasted colours
+(app/static/ecandidat.css).
+"""
+
+import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
+from pathlib import Path
+
+from nicegui import context, ui
+
+from app.config import get_settings
+from app.i18n import LANGUAGES, _
+from app.ui.account_menu import account_menu
+from app.ui.session import current_language, set_language
+from app.ui.text import Text
+
+MAIN_ID = "contenu"
+# Quasar language packs (they also drive <html lang>): British English to match the 24-hour dates.
+_QUASAR_LANGUAGE = {"fr": "fr", "en": "en-GB"}
+# Inlined in <head> so the skip link is hidden before any script runs.
+_CSS = (Path(__file__).resolve().parents[1] / "static" / "ecandidat.css").read_text(encoding="utf-8")
+
+FOOTER_LINKS = (
+    ("/accessibilite", "footer-accessibility"),
+    ("/mentions-legales", "footer-legal"),
+    ("/donnees-personnelles", "footer-privacy"),
+)
+
+
+def _serve_in(lang: str) -> None:
+    """Give this client its own copy of the page settings with the reader's language.
+
+    NiceGUI takes ``<html lang>`` and Quasar's language from the ``@ui.page`` object shared by every visitor;
+    a per-client copy made before the response is built lets one route serve French and English readers.
+    """
+    client = context.client
+    page = copy.copy(client.page)
+    page.language = _QUASAR_LANGUAGE[lang]  # type: ignore[assignment]
+    client.page = page
+
+
+def _switch_language(lang: str) -> None:
+    set_language(lang)
+    ui.navigate.reload()
+
+
+def _language_switch(current: str) -> None:
+    with ui.element("div").classes("flex items-center gap-1") as group:
+        group.props["role"] = "group"
+        group.props["aria-label"] = _("Langue")
+        for code, name in LANGUAGES.items():
+            button = ui.button(code.upper(), on_click=partial(_switch_language, code))
+            button.props("flat dense no-caps color=white")
+            # The accessible name is the language's own name, spoken in that language.
+            button.props["aria-label"] = name
+            button.props["lang"] = code
+            button.props["aria-pressed"] = "true" if code == current else "false"
+            button.classes("font-bold" if code == current else "opacity-90")
+            button.mark(f"lang-{code}")
+
+
+def _footer_labels() -> dict[str, str]:
+    return {
+        "footer-accessibility": _("Accessibilité : partiellement conforme"),
+        "footer-legal": _("Mentions légales"),
+        "footer-privacy": _("Données personnelles"),
+    }
+
+
+def _footer() -> None:
+    settings = get_settings()
+    labels = _footer_labels()
+    with ui.element("footer").classes("ec-footer"), ui.element("div").classes("ec-container"):
+        with ui.element("nav") as nav:
+            nav.props["aria-label"] = _("Pied de page")
+            with ui.element("ul"):
+                current_path = context.client.page.path
+                for href, marker in FOOTER_LINKS:
+                    with ui.element("li"):
+                        link = ui.link(labels[marker], href).mark(marker)
+                        if href == current_path:
+                            link.props["aria-current"] = "page"
+                with ui.element("li"):
+                    ui.link(
+                        _("Assistance : {email}").format(email=settings.assistance_email),
+                        f"mailto:{settings.assistance_email}",
+                    ).mark("footer-assistance")
+        Text(f"eCandidat · {settings.institution_name}")
+
+
+@contextmanager
+def frame(title: str, *, h1: str | None = None) -> Iterator[ui.element]:
+    """Draw the frame around the page body; ``title`` names the page in ``<title>`` and, unless ``h1`` says
+    otherwise, in its one ``<h1>``. Yields the main landmark's container."""
+    settings = get_settings()
+    lang = current_language()
+    _serve_in(lang)
+    ui.page_title(f"{title} – eCandidat – {settings.institution_name}")
+    ui.add_head_html(f"<style>{_CSS}</style>")
+    # Quasar's default primary (#1976d2 family) is too pale behind white text: Bleu France passes AA contrast.
+    ui.colors(primary="#000091")
+    context.client.content.classes("ec-page")
+
+    # First focusable element of every page (RGAA 12.7).
+    ui.link(_("Aller au contenu"), f"#{MAIN_ID}").classes("ec-skip-link").mark("skip-link")
+
+    with (
+        ui.element("header").classes("ec-header").mark("header"),
+        ui.element("div").classes("ec-container flex flex-wrap items-center justify-between gap-x-6 gap-y-2 py-3"),
+    ):
+        with ui.element("div").classes("flex flex-col"):
+            brand = ui.link("eCandidat", "/").classes("ec-brand").mark("brand")
+            brand.props["aria-label"] = _("eCandidat, accueil")
+            ui.label(settings.institution_name).classes("ec-institution").mark("institution")
+        with ui.element("div").classes("flex flex-wrap items-center gap-4"):
+            _language_switch(lang)
+            account_menu()
+
+    # tabindex=-1 lets the skip link move the keyboard focus into the main content.
+    with (
+        ui.element("main").props(f"id={MAIN_ID} tabindex=-1").mark("main"),
+        ui.element("div").classes("ec-container") as container,
+    ):
+        Text(h1 or title, "h1").mark("h1")
+        yield container
+    _footer()

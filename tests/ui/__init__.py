@@ -1,0 +1,1 @@
+"""Screens driven through NiceGUI's simulated user."""

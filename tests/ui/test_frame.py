@@ -1,0 +1,90 @@
+"""The shared frame: landmarks, skip link, one h1, page title and <html lang> in the reader's language."""
+
+import html
+import re
+
+import pytest
+from nicegui import ui
+from nicegui.testing import User
+
+from app.ui.frame import MAIN_ID
+from app.ui.text import Text
+
+
+def _headings(user: User, level: int) -> list[str]:
+    with user:
+        return [e.text for e in user.client.layout.descendants() if isinstance(e, Text) and e.tag == f"h{level}"]
+
+
+async def test_skip_link_comes_first_and_targets_the_main_landmark(user: User) -> None:
+    await user.open("/")
+    skip = user.find(marker="skip-link").elements.pop()
+    assert isinstance(skip, ui.link)
+    assert skip.text == "Aller au contenu"
+    assert skip.props["href"] == f"#{MAIN_ID}"
+    main = user.find(marker="main").elements.pop()
+    assert main.tag == "main"
+    assert main.props["id"] == MAIN_ID
+    # No focusable element precedes the skip link in the document.
+    focusable = [e for e in user.client.layout.descendants() if isinstance(e, ui.link | ui.button | ui.input)]
+    assert focusable[0] is skip
+
+
+async def test_landmarks_and_footer_links(user: User) -> None:
+    await user.open("/")
+    tags = {e.tag for e in user.client.layout.descendants()}
+    assert {"header", "main", "footer", "nav"} <= tags
+    await user.should_see("Université d'Orléans")  # the institution, from the settings
+    await user.should_see("Accessibilité : partiellement conforme")
+    await user.should_see("Mentions légales")
+    await user.should_see("Données personnelles")
+    assistance = user.find(marker="footer-assistance").elements.pop()
+    assert assistance.props["href"] == "mailto:assistance-ecandidat@univ-orleans.example"
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("/", "Université d'Orléans : candidater à une formation"),
+        ("/accessibilite", "Déclaration d'accessibilité"),
+        ("/mentions-legales", "Mentions légales"),
+        ("/donnees-personnelles", "Données personnelles"),
+    ],
+)
+async def test_every_page_has_one_h1_and_its_own_title(user: User, path: str, title: str) -> None:
+    await user.open(path)
+    assert _headings(user, 1) == [title]
+    page = html.unescape((await user.http_client.get(path)).text)
+    assert re.search(r"<title>[^<]+ – eCandidat – Université d'Orléans</title>", page)
+    assert '<html lang="fr"' in page
+
+
+async def test_footer_pages_open(user: User) -> None:
+    await user.open("/")
+    user.find(marker="footer-accessibility").click()
+    await user.should_see("Voies de recours")
+    await user.should_see("Défenseur des droits", retries=1)
+    current = user.find(marker="footer-accessibility").elements.pop()
+    assert current.props["aria-current"] == "page"
+    await user.open("/mentions-legales")
+    await user.should_see("Hébergement")
+    await user.open("/donnees-personnelles")
+    await user.should_see("le journal des connexions est conservé 1 an ;")
+    await user.should_see("2 ans")
+
+
+async def test_switching_to_english_changes_text_title_and_html_lang(user: User) -> None:
+    await user.open("/accessibilite")
+    user.find(marker="lang-en").click()
+    await user.should_see("Accessibility statement")
+    await user.should_see("Skip to content")
+    await user.should_see("Accessibility: partially compliant")
+    assert _headings(user, 1) == ["Accessibility statement"]
+    response = await user.http_client.get("/accessibilite")
+    assert '<html lang="en-GB"' in response.text
+    assert "<title>Accessibility statement – eCandidat" in response.text
+
+    user.find(marker="lang-fr").click()
+    await user.should_see("Déclaration d'accessibilité")
+    response = await user.http_client.get("/accessibilite")
+    assert '<html lang="fr"' in response.text
