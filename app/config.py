@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     smtp_timeout: float = 30.0
     mail_from: str = "eCandidat <ne-pas-repondre@univ-orleans.example>"
     mail_max_attempts: int = 8
+    mail_worker_enabled: bool = Field(True, description="Run the delivery worker inside the server process.")
+    mail_worker_interval_seconds: float = Field(5.0, gt=0, description="Pause between two outbox passes.")
+    mail_claim_seconds: int = Field(300, ge=30, description="How long a worker owns the mails it claimed.")
 
     oidc_issuer: str = ""
     oidc_client_id: str = ""
@@ -41,6 +44,20 @@ class Settings(BaseSettings):
     cas_server_url: str = ""
 
     session_idle_minutes: int = 60
+
+    # Accounts and sign-in (issue 4).
+    activation_days: int = Field(
+        5, ge=1, description="Lifetime of an activation link; unactivated accounts are purged."
+    )
+    reset_hours: int = Field(2, ge=1, description="Lifetime of a password-reset link.")
+    email_change_hours: int = Field(24, ge=1, description="Lifetime of an e-mail change confirmation link.")
+    password_min_length: int = Field(12, ge=10, description="eCandidat requires 10; never less.")
+    sign_in_max_failures: int = Field(5, ge=1, description="Failed sign-ins on one account before it is throttled.")
+    sign_in_max_failures_per_address: int = Field(20, ge=1, description="Failed sign-ins from one client address.")
+    sign_in_throttle_minutes: int = Field(15, ge=1, description="How long a throttled account or address waits.")
+    oidc_scope: str = "openid email profile"
+    oidc_student_number_claim: str = Field("supannEtuId", description="Claim carrying the student number.")
+    sso_label: str = Field("ENT de l'université", description="Name of the university SSO on the sign-in page.")
 
     @model_validator(mode="after")
     def _check(self) -> "Settings":

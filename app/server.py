@@ -26,9 +26,27 @@ def prepare_database() -> None:
 def build_app() -> None:
     """Register pages, middleware and workers on NiceGUI's app (again after each test reset)."""
     from app.pages import register_pages
+    from app.ui.session import install_language_resolver
 
+    install_language_resolver()  # _() follows the language each visitor chose
     register_pages()
+    _start_mail_worker()
     app.on_shutdown(lambda: get_engine().dispose())
+
+
+def _start_mail_worker() -> None:
+    """Deliver the outbox from this process when the settings ask for it (SMTP host, or the demo mailbox).
+
+    Without an SMTP host outside demo mode no worker runs (mails wait in the outbox), so tests and
+    unconfigured instances never loop on connection errors; ``ECANDIDAT_MAIL_WORKER_ENABLED=false`` leaves
+    delivery to ``python -m app.services.mail_delivery``.
+    """
+    from app.services.mail_delivery import MailWorker
+
+    worker = MailWorker.from_settings()
+    if worker is not None:
+        app.on_startup(worker.start)
+        app.on_shutdown(worker.stop)
 
 
 def main() -> None:

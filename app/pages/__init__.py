@@ -2,6 +2,12 @@
 
 
 def register_pages() -> None:
-    from app.pages import home
+    from app.pages import account, auth, candidate_home, dev_mailbox, home, legal, staff_home
 
     home.register()
+    legal.register()
+    auth.register()
+    account.register()
+    candidate_home.register()
+    staff_home.register()
+    dev_mailbox.register()

@@ -1,20 +1,95 @@
-"""The right side of the header: sign-in link, or who is signed in and the way out."""
+"""The right side of the header: sign-in link, or who is signed in, their current role and the way out."""
+
+from dataclasses import replace
 
 from nicegui import ui
 
+from app.db import transaction
 from app.i18n import _
-from app.ui.session import current_identity, forget_identity
+from app.services.errors import DomainError
+from app.services.staff import RoleView, list_roles, switch_role
+from app.ui.session import Identity, current_identity, current_language, forget_identity, remember_identity
+
+
+def sign_out() -> None:
+    forget_identity()
+    ui.navigate.to("/")
+
+
+def with_role(identity: Identity, view: RoleView) -> Identity:
+    return replace(
+        identity,
+        role_assignment_id=view.assignment_id,
+        role_label=view.role_label,
+        scope_label_fr=view.scope_label_fr,
+        scope_label_en=view.scope_label_en,
+    )
+
+
+def role_text(identity: Identity) -> str:
+    """« Gestionnaire de composante — UFR Sciences »: the role and its scope, in the reader's language."""
+    scope = identity.scope_label_en if current_language() == "en" else identity.scope_label_fr
+    role = _(identity.role_label) if identity.role_label else ""
+    return f"{role} — {_(scope)}" if scope else role
+
+
+def change_role(assignment_id: int) -> None:
+    """Switch to another of one's roles without signing out; the service checks it is one's own."""
+    from app.ui.guards import actor_of
+
+    identity = current_identity()
+    if identity is None or identity.kind != "staff":
+        ui.navigate.to("/connexion")
+        return
+    try:
+        with transaction() as session:
+            view = switch_role(session, actor=actor_of(identity), assignment_id=assignment_id)
+    except DomainError as error:
+        ui.notify(error.translate(_), type="negative")
+        return
+    remember_identity(with_role(identity, view))
+    ui.navigate.to("/gestion")
+
+
+def _staff_roles(identity: Identity) -> list[RoleView]:
+    from app.ui.guards import actor_of
+
+    try:
+        with transaction() as session:
+            return list_roles(session, actor=actor_of(identity))
+    except DomainError:
+        return []
 
 
 def account_menu() -> None:
     identity = current_identity()
     if identity is None:
-        ui.link(_("Se connecter"), "/connexion").classes("text-white font-medium")
+        ui.link(_("Se connecter"), "/connexion").classes("text-white font-medium").mark("sign-in-link")
         return
-    ui.label(identity.display_name).classes("text-white")
+    if identity.impersonated_by_staff_id is not None:
+        _impersonation_banner(identity)
+    if identity.kind == "candidate":
+        ui.link(identity.display_name, "/candidat").classes("text-white").mark("signed-in-name")
+    else:
+        ui.link(identity.display_name, "/gestion").classes("text-white").mark("signed-in-name")
+        roles = _staff_roles(identity)
+        current = role_text(identity)
+        if len(roles) > 1:
+            with ui.button(current, icon="swap_horiz").props("flat color=white no-caps").mark("role-switch") as button:
+                button.props["aria-label"] = _("Rôle actuel : {role}. Changer de rôle").format(role=current)
+                with ui.menu():
+                    for view in roles:
+                        label = f"{_(view.role_label)} — {view.scope_label(current_language())}"
+                        item = ui.menu_item(label, on_click=lambda _e, a=view.assignment_id: change_role(a))
+                        item.mark(f"role-{view.assignment_id}")
+        else:
+            ui.label(current).classes("text-white").mark("current-role")
+    ui.button(_("Se déconnecter"), on_click=sign_out).props("flat color=white no-caps").mark("sign-out")
 
-    def sign_out() -> None:
-        forget_identity()
-        ui.navigate.to("/")
 
-    ui.button(_("Se déconnecter"), on_click=sign_out).props("flat color=white no-caps")
+def _impersonation_banner(identity: Identity) -> None:
+    from app.pages.staff_home import end_impersonation
+
+    with ui.element("div").classes("bg-amber-200 text-black px-3 py-1 rounded").mark("impersonation-banner"):
+        ui.label(_("Vue en lecture seule du candidat {name}").format(name=identity.display_name))
+        ui.button(_("Quitter cette vue"), on_click=end_impersonation).props("flat dense no-caps")

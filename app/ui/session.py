@@ -1,10 +1,13 @@
 """Who is signed in on this browser, kept in NiceGUI's per-user storage (a signed cookie id)."""
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime, timedelta
 from typing import Literal
 
 from nicegui import app
 
+from app import clock
+from app.config import get_settings
 from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, set_language_resolver
 
 IdentityKind = Literal["candidate", "staff"]
@@ -21,19 +24,47 @@ class Identity:
     role_assignment_id: int | None = None
     # Set when an administrator views the portal as a candidate, read-only.
     impersonated_by_staff_id: int | None = None
+    # For staff: the current role and its scope as the header shows them (the guard re-checks the role).
+    role_label: str | None = None  # French msgid
+    scope_label_fr: str | None = None
+    scope_label_en: str | None = None
+    # While impersonating, the administrator's own identity, restored when the view ends.
+    impersonator: dict | None = None
+
+
+_FIELDS = {f.name for f in fields(Identity)}
 
 
 def current_identity() -> Identity | None:
+    """The signed-in identity, unless the session has been idle longer than ``session_idle_minutes``."""
     data = app.storage.user.get("identity")
-    return Identity(**data) if data else None
+    if not data:
+        return None
+    now = clock.now()
+    seen = app.storage.user.get("seen_at")
+    idle = timedelta(minutes=get_settings().session_idle_minutes)
+    if seen is None or now - datetime.fromisoformat(seen) > idle:
+        forget_identity()
+        app.storage.user["session_expired"] = True
+        return None
+    app.storage.user["seen_at"] = now.isoformat()
+    return Identity(**{k: v for k, v in data.items() if k in _FIELDS})
 
 
 def remember_identity(identity: Identity) -> None:
     app.storage.user["identity"] = asdict(identity)
+    app.storage.user["seen_at"] = clock.now().isoformat()
+    app.storage.user.pop("session_expired", None)
 
 
 def forget_identity() -> None:
     app.storage.user.pop("identity", None)
+    app.storage.user.pop("seen_at", None)
+
+
+def pop_session_expired() -> bool:
+    """Whether the last session ended by inactivity (said once on the sign-in page)."""
+    return bool(app.storage.user.pop("session_expired", False))
 
 
 def current_language() -> str:

@@ -1,0 +1,186 @@
+"""« Mon compte »: the candidate's account (e-mail and password changes), and the mailed reset and change links."""
+
+from nicegui import ui
+
+from app.config import get_settings
+from app.db import transaction
+from app.i18n import _
+from app.models import TokenPurpose
+from app.pages.auth import Form, password_rules_list, token_problem
+from app.services import accounts
+from app.services.errors import DomainError
+from app.services.tokens import TokenError, check_token
+from app.ui.frame import frame
+from app.ui.guards import actor_of, require_candidate
+from app.ui.session import current_identity
+from app.ui.text import heading, paragraph
+
+
+def register() -> None:
+    @ui.page("/compte")
+    def my_account():
+        gate = require_candidate()
+        if gate.refused:
+            return gate.response
+        actor = gate.actor
+        with transaction() as session:
+            account = accounts.get_own_account(session, actor=actor)
+        with frame(_("Mon compte")):
+            with ui.element("dl").mark("account-details"):
+                for term, value, marker in (
+                    (_("Numéro de dossier"), account.dossier_number, "dossier-number"),
+                    (_("Nom"), account.last_name, "last-name"),
+                    (_("Prénom"), account.first_name, "first-name"),
+                    (_("Adresse e-mail"), account.email, "email"),
+                ):
+                    with ui.element("dt").classes("font-bold"):
+                        ui.label(term)
+                    with ui.element("dd"):
+                        ui.label(value).mark(marker)
+            if actor is not None and actor.read_only:
+                return
+            _email_change_section()
+            if account.password_hash:
+                _password_change_section()
+
+    @ui.page("/compte/mot-de-passe/{token}")
+    def reset_page(token: str) -> None:
+        with frame(_("Nouveau mot de passe")):
+            try:
+                with transaction() as session:
+                    check_token(session, secret=token, purpose=TokenPurpose.PASSWORD_RESET)
+            except TokenError as error:
+                token_problem(
+                    error, again_label=_("Demander un nouveau lien"), again_href="/compte/mot-de-passe-oublie"
+                )
+                return
+            body = ui.column().classes("w-full")
+            with body:
+                form = Form()
+                password_rules_list()
+                form.input("password", _("Nouveau mot de passe"), password=True, autocomplete="new-password")
+                form.input(
+                    "password_confirm", _("Confirmez le mot de passe"), password=True, autocomplete="new-password"
+                )
+
+                def submit() -> None:
+                    def act() -> bool:
+                        with transaction() as session:
+                            accounts.reset_password(
+                                session,
+                                actor=actor_of(None),
+                                token=token,
+                                password=form.value("password"),
+                                password_confirm=form.value("password_confirm"),
+                            )
+                        return True
+
+                    try:
+                        done = form.run(act)
+                    except TokenError as error:  # the link was used or expired while the form was open
+                        body.clear()
+                        with body:
+                            token_problem(
+                                error,
+                                again_label=_("Demander un nouveau lien"),
+                                again_href="/compte/mot-de-passe-oublie",
+                            )
+                        return
+                    if done:
+                        body.clear()
+                        with body:
+                            paragraph(_("Votre mot de passe a été changé. Vous pouvez vous connecter.")).mark(
+                                "password-reset-done"
+                            )
+                            ui.link(_("Se connecter"), "/connexion")
+
+                ui.button(_("Enregistrer le mot de passe"), on_click=submit).props("no-caps").mark("save")
+
+    @ui.page("/compte/email/{token}")
+    def confirm_email_page(token: str) -> None:
+        with frame(_("Confirmation de l'adresse e-mail")):
+            try:
+                with transaction() as session:
+                    account = accounts.confirm_email_change(session, actor=actor_of(None), token=token)
+            except TokenError as error:
+                again = "/compte" if current_identity() else "/connexion?suite=/compte"
+                token_problem(error, again_label=_("Demander un nouveau lien depuis « Mon compte »"), again_href=again)
+                return
+            except DomainError as error:
+                paragraph(error.translate(_)).classes("text-negative").mark(error.code)
+                return
+            paragraph(_("Votre adresse e-mail est désormais {email}.").format(email=account.email)).mark(
+                "email-changed"
+            )
+            ui.link(_("Mon compte"), "/compte")
+
+
+def _email_change_section() -> None:
+    with ui.element("section").classes("w-full mt-6").mark("email-change"):
+        heading(_("Changer d'adresse e-mail"), 2)
+        paragraph(
+            _(
+                "Un lien de confirmation sera envoyé à la nouvelle adresse ; le changement ne s'appliquera "
+                "qu'une fois ce lien cliqué (valable {hours} heures)."
+            ).format(hours=get_settings().email_change_hours)
+        )
+        form = Form()
+        form.input("new_email", _("Nouvelle adresse e-mail"), autocomplete="email")
+        form.input("new_email_confirm", _("Confirmez la nouvelle adresse e-mail"), autocomplete="email")
+        form.input("current_password", _("Mot de passe actuel"), password=True, autocomplete="current-password")
+        done = ui.label("").mark("email-change-sent")
+        done.set_visibility(False)
+
+        def submit() -> None:
+            done.set_visibility(False)
+
+            def act() -> bool:
+                with transaction() as session:
+                    accounts.request_email_change(
+                        session,
+                        actor=actor_of(current_identity()),
+                        new_email=form.value("new_email"),
+                        new_email_confirm=form.value("new_email_confirm"),
+                        current_password=form.value("current_password"),
+                    )
+                return True
+
+            if form.run(act):
+                done.text = _("Un lien de confirmation a été envoyé à {email}.").format(email=form.value("new_email"))
+                done.set_visibility(True)
+                form.inputs["current_password"].value = ""
+
+        ui.button(_("Changer d'adresse"), on_click=submit).props("no-caps").mark("change-email")
+
+
+def _password_change_section() -> None:
+    with ui.element("section").classes("w-full mt-6").mark("password-change"):
+        heading(_("Changer de mot de passe"), 2)
+        form = Form()
+        form.input("current_password", _("Mot de passe actuel"), password=True, autocomplete="current-password")
+        password_rules_list()
+        form.input("password", _("Nouveau mot de passe"), password=True, autocomplete="new-password")
+        form.input("password_confirm", _("Confirmez le mot de passe"), password=True, autocomplete="new-password")
+        done = ui.label(_("Votre mot de passe a été changé.")).mark("password-changed")
+        done.set_visibility(False)
+
+        def submit() -> None:
+            done.set_visibility(False)
+
+            def act() -> bool:
+                with transaction() as session:
+                    accounts.change_password(
+                        session,
+                        actor=actor_of(current_identity()),
+                        current_password=form.value("current_password"),
+                        password=form.value("password"),
+                        password_confirm=form.value("password_confirm"),
+                    )
+                return True
+
+            if form.run(act):
+                for name in ("current_password", "password", "password_confirm"):
+                    form.inputs[name].value = ""
+                done.set_visibility(True)
+
+        ui.button(_("Changer de mot de passe"), on_click=submit).props("no-caps").mark("change-password")

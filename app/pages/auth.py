@@ -1,0 +1,407 @@
+"""Sign-in, account creation and activation, and the forgotten-password / dossier-number / activation requests."""
+
+from collections.abc import Callable
+
+from nicegui import ui
+
+from app.config import get_settings
+from app.db import transaction
+from app.i18n import N_, _
+from app.services import accounts
+from app.services.auth import Principal, authenticate
+from app.services.errors import DomainError
+from app.services.tokens import TokenError
+from app.ui.frame import frame
+from app.ui.guards import actor_of, safe_next
+from app.ui.session import Identity, current_identity, current_language, pop_session_expired, remember_identity
+from app.ui.text import heading, list_item, paragraph
+
+# --- Form helpers shared with the account pages ------------------------------------------------------------------
+
+
+class Form:
+    """Inputs by field name, and a place for messages that belong to no field; nothing typed is ever cleared."""
+
+    def __init__(self) -> None:
+        self.inputs: dict[str, ui.input] = {}
+        self.message = ui.label("").classes("text-negative").mark("form-error")
+        self.message.props["role"] = "alert"
+        self.message.set_visibility(False)
+
+    def input(self, name: str, label: str, *, password: bool = False, autocomplete: str = "") -> ui.input:
+        field = ui.input(label, password=password, password_toggle_button=password).props("outlined")
+        field.classes("w-full max-w-md").mark(name)
+        if autocomplete:
+            field.props(f"autocomplete={autocomplete}")
+        self.inputs[name] = field
+        return field
+
+    def value(self, name: str) -> str:
+        return str(self.inputs[name].value or "")
+
+    def clear_errors(self) -> None:
+        for field in self.inputs.values():
+            field.error = None
+        self.message.set_visibility(False)
+
+    def show(self, error: DomainError) -> None:
+        text = error.translate(_)
+        if error.field in self.inputs:
+            self.inputs[error.field].error = text
+        else:
+            self.message.text = text
+            self.message.set_visibility(True)
+
+    def run(self, action: Callable[[], object]) -> object | None:
+        """Call ``action``; a refusal is shown next to its field and None is returned."""
+        self.clear_errors()
+        try:
+            return action()
+        except DomainError as error:
+            self.show(error)
+            return None
+
+
+def password_rules_list() -> None:
+    """The password policy, spelled out on screen before the candidate types."""
+    paragraph(_("Votre mot de passe doit contenir :"))
+    with ui.element("ul").classes("ec-bullets").mark("password-rules"):
+        for rule in accounts.password_rules():
+            list_item(_(rule.label).format(**rule.params))
+
+
+def token_problem(error: TokenError, *, again_label: str, again_href: str) -> None:
+    """Say why a link cannot be used and offer a new one."""
+    paragraph(error.translate(_)).classes("text-negative").mark(error.code)
+    ui.link(again_label, again_href).mark("ask-again")
+
+
+# --- Sign-in -----------------------------------------------------------------------------------------------------
+
+
+def identity_for(principal: Principal) -> Identity:
+    """The session identity of a principal; staff start in their first role (the header switches it)."""
+    from app.services.auth import Actor
+    from app.services.staff import current_role
+    from app.ui.account_menu import with_role
+
+    identity = Identity(
+        kind=principal.kind,
+        id=principal.id,
+        display_name=principal.display_name,
+        role_assignment_id=principal.role_assignment_id,
+    )
+    if principal.kind == "staff":
+        with transaction() as session:
+            view = current_role(
+                session, actor=Actor("staff", staff_id=principal.id, role_assignment_id=principal.role_assignment_id)
+            )
+        identity = with_role(identity, view)
+    return identity
+
+
+def landing(identity: Identity) -> str:
+    return "/candidat" if identity.kind == "candidate" else "/gestion"
+
+
+def _sign_in(form: Form, login: str, password: str, suite: str | None) -> None:
+    form.clear_errors()
+    with transaction() as session:  # committed even on failure: the failure counters must stick
+        outcome = authenticate(session, actor=actor_of(None), login=login, password=password)
+    if outcome.error is not None or outcome.principal is None:
+        form.show(outcome.error or DomainError("bad_credentials", ""))
+        if outcome.error is not None and outcome.error.code == "not_activated":
+            form.message.text = outcome.error.translate(_)
+            form.message.set_visibility(True)
+        return
+    identity = identity_for(outcome.principal)
+    remember_identity(identity)
+    ui.navigate.to(safe_next(suite, landing(identity)))
+
+
+def _sso_buttons() -> None:
+    settings = get_settings()
+    providers = [p for p, on in (("oidc", settings.oidc_issuer), ("cas", settings.cas_server_url)) if on]
+    if not providers:
+        return
+    with ui.element("section").mark("sso"):
+        heading(_("Étudiants et personnels de l'université"), 2)
+        paragraph(_("Connectez-vous avec vos identifiants habituels ({sso}).").format(sso=settings.sso_label))
+        for provider in providers:
+            with ui.row():
+                ui.button(
+                    _("Étudiant : se connecter avec l'ENT"),
+                    on_click=lambda p=provider: ui.navigate.to(f"/sso/{p}/connexion?profil=candidat"),
+                ).props("no-caps").mark(f"sso-{provider}-candidate")
+                ui.button(
+                    _("Personnel : se connecter avec l'ENT"),
+                    on_click=lambda p=provider: ui.navigate.to(f"/sso/{p}/connexion?profil=gestion"),
+                ).props("no-caps outline").mark(f"sso-{provider}-staff")
+
+
+def _demo_identities(suite: str | None) -> None:
+    if not get_settings().demo:
+        return
+    from app.services.demo import DEMO_IDENTITIES
+
+    english = current_language() == "en"
+    with ui.element("section").mark("demo-identities"):
+        heading(_("Démonstration : connexion en un clic"), 2)
+        paragraph(_("Ces comptes fictifs n'existent que dans la démonstration."))
+        form = Form()
+        with ui.element("ul").classes("ec-bullets"):
+            for demo in DEMO_IDENTITIES:
+                with ui.element("li"):
+                    label = demo.label_en if english else demo.label_fr
+                    name = getattr(demo, "name", "")
+                    text = f"{name} — {label}" if name else label
+                    ui.button(text, on_click=lambda d=demo: _sign_in(form, d.login, d.password, suite)).props(
+                        "flat no-caps align=left"
+                    ).mark(f"demo-{demo.login}")
+
+
+def register() -> None:
+    register_sso_routes()
+
+    @ui.page("/connexion")
+    def sign_in_page(suite: str | None = None, sso: str | None = None) -> None:
+        identity = current_identity()
+        with frame(_("Connexion")):
+            if sso:
+                message = SSO_MESSAGES.get(sso) or SSO_ERRORS.get(sso) or SSO_MESSAGES["echec"]
+                paragraph(_(message)).classes("text-negative").mark("sso-error")
+            if pop_session_expired():
+                paragraph(_("Votre session a expiré après une période d'inactivité. Reconnectez-vous.")).mark(
+                    "session-expired"
+                )
+            if identity is not None:
+                paragraph(_("Vous êtes connecté en tant que {name}.").format(name=identity.display_name))
+                ui.link(_("Continuer"), landing(identity))
+            _sso_buttons()
+            with ui.element("section").mark("local-sign-in"):
+                heading(_("Connexion avec un compte eCandidat"), 2)
+                form = Form()
+                login = form.input("login", _("Numéro de dossier ou adresse e-mail"), autocomplete="username")
+                password = form.input("password", _("Mot de passe"), password=True, autocomplete="current-password")
+
+                def submit() -> None:
+                    _sign_in(form, str(login.value or ""), str(password.value or ""), suite)
+
+                password.on("keydown.enter", submit)
+                ui.button(_("Se connecter"), on_click=submit).props("no-caps").mark("sign-in")
+                with ui.column().classes("gap-1 mt-4"):
+                    ui.link(_("Créer un compte"), "/compte/creer").mark("create-account")
+                    ui.link(_("Mot de passe oublié"), "/compte/mot-de-passe-oublie").mark("forgot-password")
+                    ui.link(_("Numéro de dossier oublié"), "/compte/numero-oublie").mark("forgot-number")
+                    ui.link(_("Renvoyer le mail d'activation"), "/compte/activation").mark("resend-activation")
+            _demo_identities(suite)
+
+    @ui.page("/compte/creer")
+    def create_account_page() -> None:
+        with frame(_("Créer un compte")):
+            paragraph(
+                _(
+                    "Si vous êtes étudiant de l'université, connectez-vous plutôt avec l'ENT : "
+                    "vos informations seront reprises automatiquement."
+                )
+            )
+            body = ui.column().classes("w-full")
+            with body:
+                form = Form()
+                form.input("last_name", _("Nom"), autocomplete="family-name")
+                form.input("first_name", _("Prénom"), autocomplete="given-name")
+                form.input("email", _("Adresse e-mail"), autocomplete="email")
+                form.input("email_confirm", _("Confirmez l'adresse e-mail"), autocomplete="email")
+                password_rules_list()
+                form.input("password", _("Mot de passe"), password=True, autocomplete="new-password")
+                form.input(
+                    "password_confirm", _("Confirmez le mot de passe"), password=True, autocomplete="new-password"
+                )
+
+                def submit() -> None:
+                    def act() -> accounts.AccountCreated:
+                        with transaction() as session:
+                            return accounts.create_account(
+                                session,
+                                actor=actor_of(None),
+                                last_name=form.value("last_name"),
+                                first_name=form.value("first_name"),
+                                email=form.value("email"),
+                                email_confirm=form.value("email_confirm"),
+                                password=form.value("password"),
+                                password_confirm=form.value("password_confirm"),
+                                language=current_language(),
+                            )
+
+                    created = form.run(act)
+                    if isinstance(created, accounts.AccountCreated):
+                        body.clear()
+                        with body:
+                            _created(created)
+
+                ui.button(_("Créer mon compte"), on_click=submit).props("no-caps").mark("create")
+
+    @ui.page("/compte/activer/{token}")
+    def activate_page(token: str) -> None:
+        with frame(_("Activation du compte")):
+            try:
+                with transaction() as session:
+                    accounts.activate_account(session, actor=actor_of(None), token=token)
+            except TokenError as error:
+                token_problem(
+                    error, again_label=_("Recevoir un nouveau mail d'activation"), again_href="/compte/activation"
+                )
+                ui.link(_("Se connecter"), "/connexion")
+                return
+            paragraph(_("Votre compte est activé. Vous pouvez maintenant vous connecter.")).mark("activated")
+            ui.link(_("Se connecter"), "/connexion").mark("go-sign-in")
+
+    _request_page(
+        "/compte/mot-de-passe-oublie",
+        N_("Mot de passe oublié"),
+        "login",
+        N_("Numéro de dossier ou adresse e-mail"),
+        lambda session, actor, value: accounts.request_password_reset(session, actor=actor, login=value),
+        lambda: _(
+            "Si un compte correspond, un mail contenant un lien pour choisir un nouveau mot de passe vient d'être "
+            "envoyé. Ce lien est valable {hours} heures."
+        ).format(hours=get_settings().reset_hours),
+    )
+    _request_page(
+        "/compte/numero-oublie",
+        N_("Numéro de dossier oublié"),
+        "email",
+        N_("Adresse e-mail"),
+        lambda session, actor, value: accounts.send_dossier_number_reminder(session, actor=actor, email=value),
+        lambda: _("Si un compte correspond à cette adresse, votre numéro de dossier vient de vous être envoyé."),
+    )
+    _request_page(
+        "/compte/activation",
+        N_("Renvoyer le mail d'activation"),
+        "email",
+        N_("Adresse e-mail"),
+        lambda session, actor, value: accounts.resend_activation(session, actor=actor, email=value),
+        lambda: _(
+            "Si un compte non activé correspond à cette adresse, un nouveau mail d'activation vient d'être envoyé. "
+            "Pensez à vérifier vos courriers indésirables."
+        ),
+    )
+
+
+def _created(created: accounts.AccountCreated) -> None:
+    settings = get_settings()
+    paragraph(_("Votre compte a été créé.")).mark("account-created")
+    paragraph(_("Votre numéro de dossier :"))
+    ui.label(created.dossier_number).classes("text-2xl font-mono font-bold").mark("dossier-number")
+    paragraph(_("Notez-le : il vous identifie dans toutes vos démarches."))
+    paragraph(
+        _(
+            "Un mail d'activation a été envoyé à {email}. Cliquez sur le lien qu'il contient dans les {days} jours "
+            "pour activer votre compte ; sans cela vous ne pourrez pas vous connecter. "
+            "Pensez à vérifier vos courriers indésirables."
+        ).format(email=created.email, days=settings.activation_days)
+    )
+
+
+def _request_page(path: str, title: str, field: str, label: str, service: Callable, done: Callable[[], str]) -> None:
+    """A one-field request whose answer never says whether an account exists."""
+
+    @ui.page(path)
+    def page() -> None:
+        with frame(_(title)):
+            body = ui.column().classes("w-full")
+            with body:
+                form = Form()
+                form.input(field, _(label), autocomplete="username" if field == "login" else "email")
+
+                def submit() -> None:
+                    value = form.value(field).strip()
+                    if not value:
+                        form.show(DomainError("required", N_("Ce champ est obligatoire."), field=field))
+                        return
+
+                    def act() -> bool:
+                        with transaction() as session:
+                            service(session, actor_of(None), value)
+                        return True
+
+                    if form.run(act):
+                        body.clear()
+                        with body:
+                            paragraph(done()).mark("request-done")
+                            ui.link(_("Retour à la connexion"), "/connexion")
+
+                ui.button(_("Envoyer"), on_click=submit).props("no-caps").mark("send")
+
+
+# --- OpenID Connect (authlib) ------------------------------------------------------------------------------------
+
+SSO_ERRORS = {
+    "sso_unknown_staff": N_(
+        "Votre identité universitaire n'est associée à aucun compte de gestion. Contactez l'administrateur."
+    ),
+    "no_role": N_("Aucun rôle ne vous est attribué : contactez l'administrateur de l'application."),
+    "sso_no_email": N_("L'ENT n'a pas transmis votre adresse e-mail : contactez l'assistance."),
+}
+SSO_MESSAGES = {
+    "refus": N_("La connexion par l'ENT a été refusée ou annulée."),
+    "echec": N_("La connexion par l'ENT a échoué (lien expiré ou invalide). Veuillez réessayer."),
+}
+
+
+def _oidc_client():
+    from authlib.integrations.starlette_client import OAuth
+
+    settings = get_settings()
+    oauth = OAuth()
+    oauth.register(
+        "oidc",
+        server_metadata_url=f"{settings.oidc_issuer.rstrip('/')}/.well-known/openid-configuration",
+        client_id=settings.oidc_client_id,
+        client_secret=settings.oidc_client_secret,
+        client_kwargs={"scope": settings.oidc_scope},
+    )
+    return oauth.oidc
+
+
+def register_sso_routes() -> None:
+    from authlib.integrations.starlette_client import OAuthError
+    from fastapi import Request
+    from fastapi.responses import RedirectResponse
+    from nicegui import app
+
+    from app.services import sso
+    from app.services.auth import Actor
+
+    @app.get("/sso/oidc/connexion", include_in_schema=False)
+    async def oidc_start(request: Request, profil: str = "candidat"):
+        if not get_settings().oidc_issuer:
+            return RedirectResponse("/connexion", status_code=303)
+        request.session["sso_profile"] = "gestion" if profil == "gestion" else "candidat"
+        return await _oidc_client().authorize_redirect(request, f"{get_settings().base_url}/sso/oidc/retour")
+
+    @app.get("/sso/oidc/retour", include_in_schema=False)
+    async def oidc_back(request: Request):
+        if request.query_params.get("error"):  # refused consent, or the provider's own refusal
+            return RedirectResponse("/connexion?sso=refus", status_code=303)
+        try:
+            token = await _oidc_client().authorize_access_token(request)  # checks state, nonce and the ID token
+        except (OAuthError, KeyError, ValueError):
+            return RedirectResponse("/connexion?sso=echec", status_code=303)
+        claims = token.get("userinfo") or {}
+        if not claims.get("sub"):
+            return RedirectResponse("/connexion?sso=echec", status_code=303)
+        identity = sso.identity_from_oidc_claims(claims)
+        actor = Actor.anonymous(request.client.host if request.client else None)
+        staff = request.session.pop("sso_profile", "candidat") == "gestion"
+        with transaction() as session:
+            if staff:
+                outcome = sso.sign_in_staff(session, actor=actor, identity=identity)
+            else:
+                outcome = sso.sign_in_candidate(session, actor=actor, identity=identity)
+        if outcome.principal is None:
+            code = outcome.error.code if outcome.error else "echec"
+            return RedirectResponse(f"/connexion?sso={code}", status_code=303)
+        signed_in = identity_for(outcome.principal)
+        remember_identity(signed_in)
+        return RedirectResponse(landing(signed_in), status_code=303)

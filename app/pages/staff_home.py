@@ -1,0 +1,97 @@
+"""The staff landing page: the current role and scope, the role switch, and the administrator's candidate view."""
+
+from dataclasses import asdict
+
+from nicegui import ui
+
+from app.db import transaction
+from app.i18n import _
+from app.models import StaffRole
+from app.services import staff
+from app.services.errors import DomainError
+from app.ui.account_menu import change_role, role_text
+from app.ui.frame import frame
+from app.ui.guards import actor_of, require_staff
+from app.ui.session import Identity, current_identity, current_language, forget_identity, remember_identity
+from app.ui.text import heading, list_item, paragraph
+
+
+def end_impersonation() -> None:
+    """Leave the candidate view and become the administrator again."""
+    identity = current_identity()
+    if identity is None or identity.impersonator is None:
+        forget_identity()
+        ui.navigate.to("/connexion")
+        return
+    remember_identity(Identity(**identity.impersonator))
+    ui.navigate.to("/gestion")
+
+
+def _impersonation_form(identity: Identity) -> None:
+    from app.pages.auth import Form
+
+    with ui.element("section").classes("mt-6").mark("impersonation"):
+        heading(_("Voir le portail comme un candidat"), 2)
+        paragraph(_("En lecture seule ; chaque page consultée est enregistrée dans le journal d'audit."))
+        form = Form()
+        form.input("dossier_number", _("Numéro de dossier"))
+
+        def submit() -> None:
+            def act():
+                with transaction() as session:
+                    return staff.start_impersonation(
+                        session, actor=actor_of(identity), dossier_number=form.value("dossier_number")
+                    )
+
+            account = form.run(act)
+            if account is None:
+                return
+            remember_identity(
+                Identity(
+                    kind="candidate",
+                    id=account.id,
+                    display_name=f"{account.first_name} {account.last_name}",
+                    impersonated_by_staff_id=identity.id,
+                    impersonator=asdict(identity),
+                )
+            )
+            ui.navigate.to("/candidat")
+
+        ui.button(_("Ouvrir en lecture seule"), on_click=submit).props("no-caps").mark("impersonate")
+
+
+def register() -> None:
+    @ui.page("/gestion")
+    def staff_home():
+        gate = require_staff()
+        if gate.refused:
+            return gate.response
+        identity = gate.identity
+        assert identity is not None
+        try:
+            with transaction() as session:
+                roles = staff.list_roles(session, actor=gate.actor)
+                current = staff.current_role(session, actor=gate.actor)
+        except DomainError:
+            forget_identity()
+            return None
+        with frame(_("Espace de gestion")):
+            paragraph(_("Bonjour {name}.").format(name=identity.display_name))
+            paragraph(_("Rôle actuel : {role}").format(role=role_text(identity))).mark("current-role-text")
+            if current.read_only:
+                paragraph(_("Ce rôle est en lecture seule."))
+            if len(roles) > 1:
+                heading(_("Vos rôles"), 2)
+                with ui.element("ul").classes("ec-bullets").mark("roles"):
+                    for view in roles:
+                        label = f"{_(view.role_label)} — {view.scope_label(current_language())}"
+                        if view.assignment_id == current.assignment_id:
+                            list_item(_("{role} (rôle actuel)").format(role=label))
+                        else:
+                            with ui.element("li"):
+                                ui.button(label, on_click=lambda _e, a=view.assignment_id: change_role(a)).props(
+                                    "flat no-caps"
+                                ).mark(f"switch-{view.assignment_id}")
+            if current.role == StaffRole.ADMINISTRATOR:
+                _impersonation_form(identity)
+        return None

@@ -1,0 +1,306 @@
+"""Who acts (the actor every service receives), sign-in with a password, throttling, and the audit helper."""
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal, Protocol
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from app import clock
+from app.config import get_settings
+from app.i18n import N_
+from app.models import Account, ActorKind, AuditEvent, StaffMember, StaffRoleAssignment
+from app.services.errors import DomainError, Forbidden
+from app.services.passwords import hash_password, needs_rehash, verify_password
+
+ActorKindName = Literal["anonymous", "candidate", "staff", "system"]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person (or job) on whose behalf a service runs; pages build it from the session identity."""
+
+    kind: ActorKindName
+    account_id: int | None = None
+    staff_id: int | None = None
+    role_assignment_id: int | None = None  # the staff member's current role (the role switch changes it)
+    impersonated_by_staff_id: int | None = None  # an administrator viewing as this candidate, read-only
+    client_address: str | None = None
+
+    @classmethod
+    def anonymous(cls, client_address: str | None = None) -> "Actor":
+        return cls("anonymous", client_address=client_address)
+
+    @classmethod
+    def system(cls) -> "Actor":
+        return cls("system")
+
+    @property
+    def read_only(self) -> bool:
+        return self.impersonated_by_staff_id is not None
+
+
+def require_writable(actor: Actor) -> None:
+    """An impersonated view is read-only: every change refuses it."""
+    if actor.read_only:
+        raise DomainError("read_only", N_("Cette vue est en lecture seule : aucune modification n'est possible."))
+
+
+def require_account(actor: Actor, account_id: int, *, write: bool = False) -> None:
+    """Only the candidate themself (or an administrator impersonating them, read-only) reaches an account."""
+    if actor.kind != "candidate" or actor.account_id != account_id:
+        raise Forbidden()
+    if write:
+        require_writable(actor)
+
+
+def audit(
+    session: Session,
+    *,
+    actor: Actor,
+    action: str,
+    entity_type: str,
+    entity_id: int | None,
+    candidate_id: int | None = None,
+    application_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Write one audit event in the caller's transaction."""
+    kind = {
+        "staff": ActorKind.STAFF,
+        "system": ActorKind.SYSTEM,
+    }.get(actor.kind, ActorKind.CANDIDATE)  # anonymous visitors act as (future) candidates
+    staff_id = actor.staff_id if actor.kind == "staff" else actor.impersonated_by_staff_id
+    if actor.impersonated_by_staff_id is not None:
+        kind = ActorKind.STAFF
+    event = AuditEvent(
+        actor_kind=kind,
+        actor_account_id=actor.account_id if kind == ActorKind.CANDIDATE else None,
+        actor_staff_id=staff_id,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        candidate_id=candidate_id,
+        application_id=application_id,
+        before=before or {},
+        after=after or {},
+        client_address=(actor.client_address or None) and actor.client_address[:45],
+    )
+    session.add(event)
+    return event
+
+
+# --- Throttling --------------------------------------------------------------------------------------------------
+
+
+class ThrottleStore(Protocol):
+    """Failure counters for keys that have no row of their own: client addresses, staff, unknown logins."""
+
+    def blocked_until(self, key: str, now: datetime) -> datetime | None: ...
+
+    def record_failure(self, key: str, now: datetime, *, limit: int, wait: timedelta) -> datetime | None: ...
+
+    def clear(self, key: str) -> None: ...
+
+
+class MemoryThrottleStore:
+    """In-process counters. Several instances each count their own share (the lead may move this to a table)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[str, tuple[int, datetime, datetime | None]] = {}  # failures, first failure, blocked until
+
+    def blocked_until(self, key: str, now: datetime) -> datetime | None:
+        with self._lock:
+            entry = self._entries.get(key)
+        if entry and entry[2] and entry[2] > now:
+            return entry[2]
+        return None
+
+    def record_failure(self, key: str, now: datetime, *, limit: int, wait: timedelta) -> datetime | None:
+        with self._lock:
+            count, first, _until = self._entries.get(key, (0, now, None))
+            if now - first > wait:  # failures older than one waiting period are forgotten
+                count, first = 0, now
+            count += 1
+            if count >= limit:
+                until = now + wait
+                self._entries[key] = (0, now, until)
+                return until
+            self._entries[key] = (count, first, None)
+            if len(self._entries) > 100_000:  # bound memory under a spray of addresses
+                self._entries.clear()
+            return None
+
+    def clear(self, key: str) -> None:
+        with self._lock:
+            self._entries.pop(key, None)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+throttle_store: ThrottleStore = MemoryThrottleStore()
+
+
+def _throttled(until: datetime) -> DomainError:
+    return DomainError(
+        "throttled",
+        N_("Trop de tentatives de connexion échouées. Réessayez à partir de {time}."),
+        field="password",
+        time=clock.paris(until).strftime("%H:%M"),
+    )
+
+
+def _bad_credentials() -> DomainError:
+    return DomainError("bad_credentials", N_("Identifiant ou mot de passe incorrect."), field="password")
+
+
+# --- Sign-in -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who signed in: a candidate account or a staff member, with the staff member's first role."""
+
+    kind: Literal["candidate", "staff"]
+    id: int
+    display_name: str
+    role_assignment_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SignInOutcome:
+    """The result of a sign-in; failures are returned, not raised, so their counters are committed."""
+
+    principal: Principal | None = None
+    error: DomainError | None = None
+
+
+_dummy_hash: str | None = None
+
+
+def _burn_time(password: str) -> None:
+    """Verify against a throwaway hash so an unknown login answers as slowly as a known one."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = hash_password("dummy-password-for-timing")
+    verify_password(_dummy_hash, password)
+
+
+def find_account_by_login(session: Session, login: str) -> Account | None:
+    """The live account whose e-mail or dossier number is ``login`` (case-insensitive)."""
+    login = login.strip()
+    if not login:
+        return None
+    if "@" in login:
+        query = select(Account).where(Account.email == login.lower())
+    else:
+        query = select(Account).where(Account.dossier_number == login.upper())
+    account = session.exec(query.where(Account.deleted_at.is_(None))).first()  # type: ignore[union-attr]
+    return account
+
+
+def first_role_assignment_id(session: Session, staff_id: int) -> int | None:
+    return session.exec(
+        select(StaffRoleAssignment.id).where(StaffRoleAssignment.staff_id == staff_id).order_by(StaffRoleAssignment.id)
+    ).first()
+
+
+def authenticate(session: Session, *, actor: Actor, login: str, password: str) -> SignInOutcome:
+    """Check a dossier number, e-mail or staff login and its password, with throttling per account and address."""
+    settings = get_settings()
+    now = clock.now()
+    wait = timedelta(minutes=settings.sign_in_throttle_minutes)
+    address_key = f"address:{actor.client_address or '-'}"
+
+    if until := throttle_store.blocked_until(address_key, now):
+        return SignInOutcome(error=_throttled(until))
+
+    def fail(key: str | None) -> SignInOutcome:
+        blocked = throttle_store.record_failure(
+            address_key, now, limit=settings.sign_in_max_failures_per_address, wait=wait
+        )
+        if key is not None:
+            blocked = throttle_store.record_failure(key, now, limit=settings.sign_in_max_failures, wait=wait) or blocked
+        return SignInOutcome(error=_throttled(blocked) if blocked else _bad_credentials())
+
+    account = find_account_by_login(session, login)
+    if account is not None:
+        if account.throttled_until and account.throttled_until > now:
+            return SignInOutcome(error=_throttled(account.throttled_until))
+        if not account.password_hash or not verify_password(account.password_hash, password):
+            account.failed_sign_ins += 1
+            if account.failed_sign_ins >= settings.sign_in_max_failures:
+                account.failed_sign_ins = 0
+                account.throttled_until = now + wait
+            session.add(account)
+            outcome = fail(None)
+            if account.throttled_until and account.throttled_until > now:
+                return SignInOutcome(error=_throttled(account.throttled_until))
+            return outcome
+        # The right password: only now may the answer depend on the account's state.
+        if not account.is_activated:
+            return SignInOutcome(
+                error=DomainError(
+                    "not_activated",
+                    N_(
+                        "Votre compte n'est pas encore activé. Cliquez sur le lien du mail d'activation, "
+                        "ou demandez un nouveau mail d'activation."
+                    ),
+                    field="login",
+                )
+            )
+        if needs_rehash(account.password_hash):
+            account.password_hash = hash_password(password)
+        account.failed_sign_ins = 0
+        account.throttled_until = None
+        account.last_sign_in_at = now
+        session.add(account)
+        audit(
+            session,
+            actor=Actor("candidate", account_id=account.id, client_address=actor.client_address),
+            action="account.signed_in",
+            entity_type="account",
+            entity_id=account.id,
+        )
+        return SignInOutcome(Principal("candidate", account.id or 0, f"{account.first_name} {account.last_name}"))
+
+    staff = session.exec(select(StaffMember).where(func.lower(StaffMember.login) == login.strip().lower())).first()
+    if staff is None:
+        _burn_time(password)
+        # Unknown logins are throttled like known ones, so throttling does not reveal which accounts exist.
+        key = f"login:{login.strip().lower()[:100]}"
+        if until := throttle_store.blocked_until(key, now):
+            return SignInOutcome(error=_throttled(until))
+        return fail(key)
+
+    key = f"staff:{staff.id}"
+    if until := throttle_store.blocked_until(key, now):
+        return SignInOutcome(error=_throttled(until))
+    if not staff.is_active or not staff.password_hash or not verify_password(staff.password_hash, password):
+        return fail(key)
+    assignment_id = first_role_assignment_id(session, staff.id or 0)
+    if assignment_id is None:
+        return SignInOutcome(
+            error=DomainError(
+                "no_role", N_("Aucun rôle ne vous est attribué : contactez l'administrateur de l'application.")
+            )
+        )
+    throttle_store.clear(key)
+    if needs_rehash(staff.password_hash):
+        staff.password_hash = hash_password(password)
+    staff.last_sign_in_at = now
+    session.add(staff)
+    audit(
+        session,
+        actor=Actor("staff", staff_id=staff.id, client_address=actor.client_address),
+        action="staff.signed_in",
+        entity_type="staffmember",
+        entity_id=staff.id,
+    )
+    return SignInOutcome(Principal("staff", staff.id or 0, staff.display_name, assignment_id))

@@ -1,0 +1,128 @@
+"""Page guards: the first lines of every protected page.
+
+::
+
+    @ui.page("/candidat")
+    def candidate_home():
+        gate = require_candidate()
+        if gate.refused:
+            return gate.response
+        ... gate.actor, gate.identity ...
+
+Anonymous visitors are sent to ``/connexion`` (and back afterwards); signed-in people without the right kind
+of identity see a refusal. Services check again on every action: the guard only spares a useless page.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from fastapi.responses import RedirectResponse
+from nicegui import context, ui
+
+from app.db import transaction
+from app.i18n import _
+from app.models import StaffRole
+from app.services.auth import Actor
+from app.services.errors import DomainError
+from app.services.staff import current_role
+from app.ui.session import Identity, current_identity, forget_identity
+
+
+@dataclass
+class Gate:
+    identity: Identity | None = None
+    actor: Actor | None = None
+    response: RedirectResponse | None = None
+    refused: bool = False
+
+
+def client_address() -> str | None:
+    try:
+        request = context.client.request
+    except (RuntimeError, AttributeError):
+        return None
+    if request is None or request.client is None:
+        return None
+    return request.client.host
+
+
+def actor_of(identity: Identity | None) -> Actor:
+    """The service-layer actor for the person on this page."""
+    address = client_address()
+    if identity is None:
+        return Actor.anonymous(address)
+    if identity.kind == "candidate":
+        return Actor(
+            "candidate",
+            account_id=identity.id,
+            impersonated_by_staff_id=identity.impersonated_by_staff_id,
+            client_address=address,
+        )
+    return Actor("staff", staff_id=identity.id, role_assignment_id=identity.role_assignment_id, client_address=address)
+
+
+def _to_sign_in() -> Gate:
+    path = context.client.request.url.path if context.client.request else "/"
+    return Gate(response=RedirectResponse(f"/connexion?suite={quote(path)}", status_code=303), refused=True)
+
+
+def _refuse(message: str) -> Gate:
+    from app.ui.frame import frame
+    from app.ui.text import paragraph
+
+    with frame(_("Accès refusé")):
+        paragraph(message).mark("refusal")
+        ui.link(_("Retour à l'accueil"), "/")
+    return Gate(refused=True)
+
+
+def require_candidate() -> Gate:
+    identity = current_identity()
+    if identity is None:
+        return _to_sign_in()
+    if identity.kind != "candidate":
+        return _refuse(_("Cette page est réservée aux candidats. Vous êtes connecté avec un compte de gestion."))
+    actor = actor_of(identity)
+    if identity.impersonated_by_staff_id is not None and not _audit_impersonated_view(identity, actor):
+        return _to_sign_in()
+    return Gate(identity=identity, actor=actor)
+
+
+def _audit_impersonated_view(identity: Identity, actor: Actor) -> bool:
+    """Every page an administrator views as a candidate is audited; a withdrawn right ends the view."""
+    from app.services.staff import record_impersonated_view
+
+    administrator = actor_of(Identity(**identity.impersonator)) if identity.impersonator else Actor.anonymous()
+    path = context.client.request.url.path if context.client.request else ""
+    try:
+        with transaction() as session:
+            record_impersonated_view(session, actor=actor, administrator=administrator, path=path)
+    except DomainError:
+        forget_identity()
+        return False
+    return True
+
+
+def require_staff(*roles: StaffRole) -> Gate:
+    """A staff member whose current role (re-read from the database) is one of ``roles`` (any role if none)."""
+    identity = current_identity()
+    if identity is None:
+        return _to_sign_in()
+    if identity.kind != "staff":
+        return _refuse(_("Cette page est réservée aux gestionnaires."))
+    actor = actor_of(identity)
+    try:
+        with transaction() as session:
+            view = current_role(session, actor=actor)  # re-read: a role withdrawn meanwhile no longer opens pages
+    except DomainError:
+        return _refuse(_("Ce rôle ne vous est plus attribué. Choisissez un autre rôle ou reconnectez-vous."))
+    if roles and view.role not in roles:
+        return _refuse(_("Votre rôle actuel ne permet pas d'ouvrir cette page. Changez de rôle dans l'en-tête."))
+    return Gate(identity=identity, actor=actor)
+
+
+def safe_next(path: str | None, default: str) -> str:
+    """Only a local path is followed after sign-in (no open redirect)."""
+    if path and path.startswith("/") and not path.startswith("//") and "\\" not in path:
+        return path
+    return default

@@ -1,0 +1,120 @@
+"""Sign-in with a password: dossier number, e-mail or staff login; throttling per account and per address."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.models import StaffMember, StaffRole, StaffRoleAssignment
+from app.services import auth
+from app.services.auth import Actor, authenticate
+from app.services.passwords import hash_password
+from tests import factories
+
+GOOD = "Solide-Passe-2026"
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle():
+    auth.throttle_store.reset()
+    yield
+    auth.throttle_store.reset()
+
+
+@pytest.fixture
+def account(session):
+    return factories.account(session, email="alice@mail.example", password_hash=hash_password(GOOD))
+
+
+def sign_in(session, login, password=GOOD, address="192.0.2.1"):
+    return authenticate(session, actor=Actor.anonymous(address), login=login, password=password)
+
+
+def test_sign_in_with_dossier_number_or_email(session, account) -> None:
+    for login in (account.dossier_number, account.dossier_number.lower(), "Alice@Mail.example "):
+        outcome = sign_in(session, login)
+        assert outcome.error is None and outcome.principal.kind == "candidate"
+        assert outcome.principal.id == account.id
+    assert account.last_sign_in_at is not None
+
+
+def test_wrong_password_and_unknown_login_get_the_same_answer(session, account) -> None:
+    wrong = sign_in(session, account.dossier_number, "Mauvais-2026!")
+    unknown = sign_in(session, "nobody@mail.example", "Mauvais-2026!")
+    assert wrong.error.code == unknown.error.code == "bad_credentials"
+    assert wrong.error.message == unknown.error.message
+
+
+def test_an_unactivated_account_cannot_sign_in(session) -> None:
+    account = factories.account(session, activated_at=None, password_hash=hash_password(GOOD))
+    assert sign_in(session, account.dossier_number).error.code == "not_activated"
+    # Without the right password the answer is the usual one (it reveals nothing).
+    assert sign_in(session, account.dossier_number, "x").error.code == "bad_credentials"
+
+
+def test_an_account_is_throttled_after_repeated_failures_then_free_again(session, account, clock) -> None:
+    clock.set(datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
+    for n in range(4):
+        assert sign_in(session, account.email, "x", address=f"198.51.100.{n}").error.code == "bad_credentials"
+    outcome = sign_in(session, account.email, "x", address="198.51.100.9")
+    assert outcome.error.code == "throttled"
+    assert outcome.error.params["time"] == "10:15"  # Paris time, 15 minutes later
+    # Even the right password waits, from any address.
+    assert sign_in(session, account.email, address="203.0.113.1").error.code == "throttled"
+    clock.set(datetime(2026, 3, 1, 9, 15, 1, tzinfo=UTC))
+    assert sign_in(session, account.email, address="203.0.113.1").principal is not None
+    assert account.failed_sign_ins == 0
+
+
+def test_a_client_address_is_throttled_across_accounts(session, clock) -> None:
+    clock.set(datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
+    others = [factories.account(session, password_hash="x") for _ in range(20)]
+    outcomes = [sign_in(session, other.dossier_number, "x", address="198.51.100.7") for other in others]
+    assert [o.error.code for o in outcomes[:19]] == ["bad_credentials"] * 19
+    assert outcomes[19].error.code == "throttled"
+    victim = factories.account(session, password_hash=hash_password(GOOD))
+    assert sign_in(session, victim.dossier_number, address="198.51.100.7").error.code == "throttled"
+    assert sign_in(session, victim.dossier_number, address="198.51.100.8").principal is not None
+    clock.set(datetime(2026, 3, 1, 9, 15, 1, tzinfo=UTC))
+    assert sign_in(session, victim.dossier_number, address="198.51.100.7").principal is not None
+
+
+def test_unknown_logins_are_throttled_like_known_ones(session, clock) -> None:
+    clock.set(datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
+    codes = [sign_in(session, "ghost@mail.example", "x", address=f"198.51.100.{n}").error.code for n in range(5)]
+    assert codes == ["bad_credentials"] * 4 + ["throttled"]
+
+
+def test_staff_sign_in_with_login_starts_in_their_first_role(session) -> None:
+    centre = factories.centre(session)
+    member = StaffMember(
+        login="gest.sciences", email="g@univ.example", display_name="Gaëlle Gest", password_hash=hash_password(GOOD)
+    )
+    session.add(member)
+    session.flush()
+    first = StaffRoleAssignment(staff_id=member.id, role=StaffRole.CENTRE_MANAGER, centre_id=centre.id)
+    session.add(first)
+    session.flush()
+    outcome = sign_in(session, "Gest.Sciences")
+    assert outcome.principal.kind == "staff" and outcome.principal.role_assignment_id == first.id
+    assert sign_in(session, "gest.sciences", "x").error.code == "bad_credentials"
+    member.is_active = False
+    assert sign_in(session, "gest.sciences").error.code == "bad_credentials"
+
+
+def test_staff_without_role_is_told(session) -> None:
+    session.add(
+        StaffMember(login="nobody", email="n@univ.example", display_name="N", password_hash=hash_password(GOOD))
+    )
+    session.flush()
+    assert sign_in(session, "nobody").error.code == "no_role"
+
+
+def test_staff_throttling_is_kept_in_the_store(session, clock) -> None:
+    clock.set(datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
+    session.add(StaffMember(login="adm", email="a@univ.example", display_name="A", password_hash=hash_password(GOOD)))
+    session.flush()
+    codes = [sign_in(session, "adm", "x", address=f"198.51.100.{n}").error.code for n in range(5)]
+    assert codes[-1] == "throttled"
+    assert sign_in(session, "adm", address="203.0.113.5").error.code == "throttled"
+    clock.set(clock.now() + timedelta(minutes=16))
+    assert sign_in(session, "adm", address="203.0.113.5").error.code == "no_role"

@@ -1,0 +1,271 @@
+"""Screens of accounts and sign-in, driven by NiceGUI's simulated user; links are read from the outbox."""
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from nicegui.testing import User
+from sqlmodel import select
+
+from app.db import new_session
+from app.models import Account, OutboxMail, StaffMember, StaffRole, StaffRoleAssignment
+from app.services import auth
+from app.services.passwords import hash_password
+from tests import factories
+
+GOOD = "Solide-Passe-2026"
+LINK = re.compile(r"https?://[^\s\"'<>]+(/compte/[a-z-]+/[A-Za-z0-9_-]+)")
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle():
+    auth.throttle_store.reset()
+    yield
+    auth.throttle_store.reset()
+
+
+def last_mail(code: str, to: str) -> OutboxMail:
+    with new_session() as session:
+        return session.exec(
+            select(OutboxMail)
+            .where(OutboxMail.code == code, OutboxMail.to_address == to)
+            .order_by(OutboxMail.id.desc())
+        ).first()
+
+
+def link_path(mail: OutboxMail) -> str:
+    return LINK.search(mail.body_text).group(1)
+
+
+def type_into(user: User, marker: str, text: str) -> None:
+    user.find(marker=marker).type(text)
+
+
+async def sign_in(user: User, login: str, password: str = GOOD) -> None:
+    await user.open("/connexion")
+    type_into(user, "login", login)
+    type_into(user, "password", password)
+    user.find(marker="sign-in").click()
+
+
+def make_account(**kw) -> Account:
+    with new_session() as session:
+        account = factories.account(session, password_hash=hash_password(GOOD), **kw)
+        session.commit()
+        return account
+
+
+async def test_create_activate_and_sign_in(user: User) -> None:
+    await user.open("/connexion")
+    user.find(marker="create-account").click()
+    await user.should_see(marker="password-rules")
+    await user.should_see("Au moins 12 caractères")
+    type_into(user, "last_name", "Martin")
+    type_into(user, "first_name", "Alice")
+    type_into(user, "email", "alice@mail.example")
+    type_into(user, "email_confirm", "alice@mail.example")
+    type_into(user, "password", "faible")
+    type_into(user, "password_confirm", "faible")
+    user.find(marker="create").click()
+    await user.should_see("Le mot de passe doit contenir au moins 12 caractères.")
+    assert user.find(marker="last_name").elements.pop().value == "Martin"  # nothing typed is lost
+    user.find(marker="password").clear().type(GOOD)
+    user.find(marker="password_confirm").clear().type(GOOD)
+    user.find(marker="create").click()
+    await user.should_see(marker="account-created")
+    number = user.find(marker="dossier-number").elements.pop().text
+    assert re.fullmatch(r"[0-9A-Z]{8}", number)
+
+    await sign_in(user, number)
+    await user.should_see("Votre compte n'est pas encore activé")
+
+    await user.open(link_path(last_mail("account_created", "alice@mail.example")))
+    await user.should_see(marker="activated")
+    await sign_in(user, "alice@mail.example")
+    await user.should_see(marker="candidate-name")
+    await user.should_see(number)
+
+
+async def test_a_used_activation_link_says_so_and_offers_a_new_one(user: User) -> None:
+    await user.open("/compte/creer")
+    for marker, text in (
+        ("last_name", "Lee"),
+        ("first_name", "Bo"),
+        ("email", "bo@mail.example"),
+        ("email_confirm", "bo@mail.example"),
+        ("password", GOOD),
+        ("password_confirm", GOOD),
+    ):
+        type_into(user, marker, text)
+    user.find(marker="create").click()
+    await user.should_see(marker="account-created")
+    path = link_path(last_mail("account_created", "bo@mail.example"))
+    await user.open(path)
+    await user.should_see(marker="activated")
+    await user.open(path)
+    await user.should_see("Ce lien a déjà été utilisé")
+    await user.should_see(marker="ask-again")
+
+
+async def test_password_reset(user: User, clock) -> None:
+    clock.set(datetime(2026, 3, 1, 9, tzinfo=UTC))
+    account = make_account(email="dan@mail.example")
+    await user.open("/connexion")
+    user.find(marker="forgot-password").click()
+    await user.should_see(marker="send")
+    type_into(user, "login", account.dossier_number)
+    user.find(marker="send").click()
+    await user.should_see(marker="request-done")
+    path = link_path(last_mail("password_reset", "dan@mail.example"))
+    await user.open(path)
+    type_into(user, "password", "Nouveau-Passe-2026")
+    type_into(user, "password_confirm", "Nouveau-Passe-2026")
+    user.find(marker="save").click()
+    await user.should_see(marker="password-reset-done")
+    await user.open(path)
+    await user.should_see("Ce lien a déjà été utilisé")
+    await sign_in(user, "dan@mail.example", "Nouveau-Passe-2026")
+    await user.should_see(marker="candidate-name")
+
+
+async def test_an_expired_reset_link_says_so(user: User, clock) -> None:
+    clock.set(datetime(2026, 3, 1, 9, tzinfo=UTC))
+    make_account(email="old@mail.example")
+    await user.open("/compte/mot-de-passe-oublie")
+    type_into(user, "login", "old@mail.example")
+    user.find(marker="send").click()
+    await user.should_see(marker="request-done")
+    clock.set(datetime(2026, 3, 1, 11, 0, 1, tzinfo=UTC))
+    await user.open(link_path(last_mail("password_reset", "old@mail.example")))
+    await user.should_see("Ce lien a expiré")
+
+
+async def test_forgotten_requests_do_not_reveal_accounts(user: User) -> None:
+    make_account(email="known@mail.example")
+    answers = []
+    for email in ("known@mail.example", "unknown@mail.example"):
+        await user.open("/compte/numero-oublie")
+        type_into(user, "email", email)
+        user.find(marker="send").click()
+        await user.should_see(marker="request-done")
+        answers.append(user.find(marker="request-done").elements.pop().text)
+    assert answers[0] == answers[1]
+    assert last_mail("dossier_number_reminder", "known@mail.example") is not None
+    assert last_mail("dossier_number_reminder", "unknown@mail.example") is None
+
+
+async def test_email_change(user: User) -> None:
+    make_account(email="eve@mail.example")
+    await sign_in(user, "eve@mail.example")
+    await user.should_see(marker="candidate-name")
+    await user.open("/compte")
+    type_into(user, "new_email", "eve.new@mail.example")
+    type_into(user, "new_email_confirm", "eve.new@mail.example")
+    type_into(user, "current_password", GOOD)
+    user.find(marker="change-email").click()
+    await user.should_see(marker="email-change-sent")
+    await user.open("/compte")
+    await user.should_see("eve@mail.example")  # unchanged until the link is clicked
+    await user.open(link_path(last_mail("email_change_new_address", "eve.new@mail.example")))
+    await user.should_see(marker="email-changed")
+    assert last_mail("email_change_old_address", "eve@mail.example") is not None
+    await user.open("/compte")
+    await user.should_see("eve.new@mail.example")
+
+
+async def test_throttling_says_when_to_retry(user: User, clock) -> None:
+    clock.set(datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
+    account = make_account()
+    for _ in range(4):
+        await sign_in(user, account.dossier_number, "Mauvais-2026!")
+        await user.should_see("Identifiant ou mot de passe incorrect.")
+    await sign_in(user, account.dossier_number, "Mauvais-2026!")
+    await user.should_see("Réessayez à partir de 10:15")
+    await sign_in(user, account.dossier_number)
+    await user.should_see("Réessayez à partir de 10:15")
+    clock.set(datetime(2026, 3, 1, 9, 16, tzinfo=UTC))
+    await sign_in(user, account.dossier_number)
+    await user.should_see(marker="candidate-name")
+
+
+async def test_sessions_expire_after_inactivity(user: User, clock) -> None:
+    clock.set(datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
+    make_account(email="idle@mail.example")
+    await sign_in(user, "idle@mail.example")
+    await user.should_see(marker="candidate-name")
+    clock.set(datetime(2026, 3, 1, 9, 59, tzinfo=UTC))
+    await user.open("/candidat")
+    await user.should_see(marker="candidate-name")
+    clock.set(datetime(2026, 3, 1, 11, 0, tzinfo=UTC))
+    await user.open("/candidat")
+    await user.should_see(marker="session-expired")
+    await user.should_see(marker="local-sign-in")
+
+
+async def test_sign_out(user: User) -> None:
+    make_account(email="out@mail.example")
+    await sign_in(user, "out@mail.example")
+    await user.should_see(marker="candidate-name")
+    user.find(marker="sign-out").click()
+    await user.should_see(marker="sign-in-link")
+    await user.open("/compte")
+    await user.should_see(marker="local-sign-in")
+
+
+async def test_anonymous_visitors_are_sent_to_sign_in(user: User) -> None:
+    for path in ("/candidat", "/compte", "/gestion"):
+        await user.open(path)
+        await user.should_see(marker="local-sign-in")
+
+
+async def test_a_candidate_cannot_open_staff_pages(user: User) -> None:
+    make_account(email="cand@mail.example")
+    await sign_in(user, "cand@mail.example")
+    await user.should_see(marker="candidate-name")
+    await user.open("/gestion")
+    await user.should_see(marker="refusal")
+    await user.should_see("réservée aux gestionnaires")
+
+
+async def test_staff_cannot_open_candidate_pages(user: User) -> None:
+    with new_session() as session:
+        member = StaffMember(
+            login="adm", email="adm@univ.example", display_name="Ada Admin", password_hash=hash_password(GOOD)
+        )
+        session.add(member)
+        session.flush()
+        session.add(StaffRoleAssignment(staff_id=member.id, role=StaffRole.ADMINISTRATOR))
+        session.commit()
+    await sign_in(user, "adm")
+    await user.should_see(marker="current-role-text")
+    for path in ("/candidat", "/compte"):
+        await user.open(path)
+        await user.should_see(marker="refusal")
+
+
+async def test_an_administrator_views_a_candidate_read_only_and_it_is_audited(user: User) -> None:
+    from app.models import AuditEvent
+
+    account = make_account(email="viewed@mail.example")
+    with new_session() as session:
+        member = StaffMember(
+            login="adm", email="adm@univ.example", display_name="Ada Admin", password_hash=hash_password(GOOD)
+        )
+        session.add(member)
+        session.flush()
+        session.add(StaffRoleAssignment(staff_id=member.id, role=StaffRole.ADMINISTRATOR))
+        session.commit()
+    await sign_in(user, "adm")
+    await user.should_see(marker="impersonation")
+    type_into(user, "dossier_number", account.dossier_number)
+    user.find(marker="impersonate").click()
+    await user.should_see(marker="impersonation-banner")
+    await user.should_see(account.dossier_number)
+    await user.open("/compte")
+    await user.should_see(marker="impersonation-banner")
+    await user.should_not_see(marker="change-email")
+    with new_session() as session:
+        views = session.exec(select(AuditEvent).where(AuditEvent.action == "impersonation.viewed")).all()
+    assert [v.after["path"] for v in views] == ["/candidat", "/compte"]
+    user.find("Quitter cette vue").click()
+    await user.should_see(marker="current-role-text")
