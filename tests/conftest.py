@@ -12,6 +12,7 @@ import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -29,7 +30,6 @@ os.environ.pop("ECANDIDAT_SMTP_HOST", None)
 from app import clock as app_clock
 from app.config import reset_settings
 from app.db import new_session, reset_engine
-from app.services.migrations import upgrade_database
 
 PG_URL = os.environ.get("ECANDIDAT_TEST_DATABASE_URL", "")
 PG_SKIP_REASON = "ECANDIDAT_TEST_DATABASE_URL is not set: the PostgreSQL variant of this test is skipped"
@@ -40,33 +40,50 @@ BACKENDS = [
 ]
 
 
+def create_schema(url: str) -> None:
+    """The models' tables, stamped at the latest migration (so main.py's upgrade is a no-op).
+
+    Building from the metadata keeps the suite fast and lets a model change be tested before its
+    migration exists; tests/test_schema.py checks that the migrations build the same schema.
+    """
+    from alembic import command
+
+    import app.models  # noqa: F401  (registers every table)
+    from app.services.migrations import alembic_config
+
+    engine = create_engine(url)
+    SQLModel.metadata.create_all(engine)
+    engine.dispose()
+    command.stamp(alembic_config(url), "head")
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One migrated SQLite file, copied for each test (migrating once keeps the suite fast)."""
+    """One SQLite file with the schema, copied for each test."""
     path = tmp_path_factory.mktemp("template") / "template.db"
-    url = f"sqlite:///{path.as_posix()}"
-    upgrade_database(url)
-    engine = create_engine(url)
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.exec_driver_sql("PRAGMA journal_mode=DELETE")
-    engine.dispose()
+    create_schema(f"sqlite:///{path.as_posix()}")
     return path
 
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    """A database of this run's own on the test server, migrated once and dropped at the end."""
+    """A database of this run's own on the test server, with the schema, dropped at the end."""
     if not PG_URL:
         pytest.skip(PG_SKIP_REASON)
+    with scratch_postgres_database() as url:
+        create_schema(url)
+        yield url
+
+
+@contextmanager
+def scratch_postgres_database() -> Iterator[str]:
+    """An empty database of its own on the test server, dropped afterwards."""
     name = f"ecandidat_test_{uuid.uuid4().hex[:10]}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     try:
-        upgrade_database(url)
-        yield url
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     finally:
         reset_engine()
         with admin.connect() as conn:
