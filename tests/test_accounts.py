@@ -9,7 +9,7 @@ from sqlmodel import select
 from app.config import get_settings, reset_settings
 from app.models import Account, AuditEvent, IssuedDossierNumber
 from app.services import accounts
-from app.services.auth import Actor
+from app.services.actors import Actor
 from app.services.errors import DomainError, Forbidden
 from app.services.passwords import verify_password
 from app.services.tokens import TokenError

@@ -6,7 +6,8 @@ import pytest
 
 from app.models import StaffMember, StaffRole, StaffRoleAssignment
 from app.services import auth
-from app.services.auth import Actor, authenticate
+from app.services.actors import Actor
+from app.services.auth import authenticate
 from app.services.passwords import hash_password
 from tests import factories
 

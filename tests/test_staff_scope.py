@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from app.models import AuditEvent, StaffMember, StaffRole, StaffRoleAssignment
 from app.services import staff
-from app.services.auth import Actor
+from app.services.actors import Actor
 from app.services.errors import Forbidden
 from tests import factories
 

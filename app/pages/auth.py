@@ -81,7 +81,7 @@ def token_problem(error: TokenError, *, again_label: str, again_href: str) -> No
 
 def identity_for(principal: Principal) -> Identity:
     """The session identity of a principal; staff start in their first role (the header switches it)."""
-    from app.services.auth import Actor
+    from app.services.actors import Actor
     from app.services.staff import current_role
     from app.ui.account_menu import with_role
 
@@ -371,7 +371,7 @@ def register_sso_routes() -> None:
     from nicegui import app
 
     from app.services import sso
-    from app.services.auth import Actor
+    from app.services.actors import Actor
 
     @app.get("/sso/oidc/connexion", include_in_schema=False)
     async def oidc_start(request: Request, profil: str = "candidat"):

@@ -19,7 +19,9 @@ from app import clock
 from app.config import get_settings
 from app.i18n import N_
 from app.models import Account, AccountToken, AuditEvent, Candidate, IssuedDossierNumber, OutboxMail, TokenPurpose
-from app.services.auth import Actor, audit, find_account_by_login, require_account
+from app.services.actors import Actor, require_account
+from app.services.audit import audit
+from app.services.auth import find_account_by_login
 from app.services.errors import DomainError, NotFound
 from app.services.passwords import hash_password, verify_password
 from app.services.tokens import consume_token, issue_token, revoke_tokens

@@ -3,7 +3,7 @@
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -11,87 +11,11 @@ from sqlmodel import Session, select
 from app import clock
 from app.config import get_settings
 from app.i18n import N_
-from app.models import Account, ActorKind, AuditEvent, StaffMember, StaffRoleAssignment
-from app.services.errors import DomainError, Forbidden
+from app.models import Account, StaffMember, StaffRoleAssignment
+from app.services.actors import Actor
+from app.services.audit import audit
+from app.services.errors import DomainError
 from app.services.passwords import hash_password, needs_rehash, verify_password
-
-ActorKindName = Literal["anonymous", "candidate", "staff", "system"]
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The person (or job) on whose behalf a service runs; pages build it from the session identity."""
-
-    kind: ActorKindName
-    account_id: int | None = None
-    staff_id: int | None = None
-    role_assignment_id: int | None = None  # the staff member's current role (the role switch changes it)
-    impersonated_by_staff_id: int | None = None  # an administrator viewing as this candidate, read-only
-    client_address: str | None = None
-
-    @classmethod
-    def anonymous(cls, client_address: str | None = None) -> "Actor":
-        return cls("anonymous", client_address=client_address)
-
-    @classmethod
-    def system(cls) -> "Actor":
-        return cls("system")
-
-    @property
-    def read_only(self) -> bool:
-        return self.impersonated_by_staff_id is not None
-
-
-def require_writable(actor: Actor) -> None:
-    """An impersonated view is read-only: every change refuses it."""
-    if actor.read_only:
-        raise DomainError("read_only", N_("Cette vue est en lecture seule : aucune modification n'est possible."))
-
-
-def require_account(actor: Actor, account_id: int, *, write: bool = False) -> None:
-    """Only the candidate themself (or an administrator impersonating them, read-only) reaches an account."""
-    if actor.kind != "candidate" or actor.account_id != account_id:
-        raise Forbidden()
-    if write:
-        require_writable(actor)
-
-
-def audit(
-    session: Session,
-    *,
-    actor: Actor,
-    action: str,
-    entity_type: str,
-    entity_id: int | None,
-    candidate_id: int | None = None,
-    application_id: int | None = None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Write one audit event in the caller's transaction."""
-    kind = {
-        "staff": ActorKind.STAFF,
-        "system": ActorKind.SYSTEM,
-    }.get(actor.kind, ActorKind.CANDIDATE)  # anonymous visitors act as (future) candidates
-    staff_id = actor.staff_id if actor.kind == "staff" else actor.impersonated_by_staff_id
-    if actor.impersonated_by_staff_id is not None:
-        kind = ActorKind.STAFF
-    event = AuditEvent(
-        actor_kind=kind,
-        actor_account_id=actor.account_id if kind == ActorKind.CANDIDATE else None,
-        actor_staff_id=staff_id,
-        action=action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        candidate_id=candidate_id,
-        application_id=application_id,
-        before=before or {},
-        after=after or {},
-        client_address=(actor.client_address or None) and actor.client_address[:45],
-    )
-    session.add(event)
-    return event
-
 
 # --- Throttling --------------------------------------------------------------------------------------------------
 

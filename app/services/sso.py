@@ -15,7 +15,9 @@ from app.config import get_settings
 from app.i18n import N_
 from app.models import Account, StaffMember
 from app.services.accounts import issue_dossier_number, normalise_email
-from app.services.auth import Actor, Principal, SignInOutcome, audit, first_role_assignment_id
+from app.services.actors import Actor
+from app.services.audit import audit
+from app.services.auth import Principal, SignInOutcome, first_role_assignment_id
 from app.services.errors import DomainError
 
 

@@ -7,7 +7,8 @@ from sqlmodel import Session, select
 
 from app.i18n import N_
 from app.models import Account, ApplicationCentre, Candidate, Committee, StaffMember, StaffRole, StaffRoleAssignment
-from app.services.auth import Actor, audit
+from app.services.actors import Actor
+from app.services.audit import audit
 from app.services.errors import DomainError, Forbidden
 
 ROLE_LABELS: dict[StaffRole, str] = {

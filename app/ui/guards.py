@@ -22,7 +22,7 @@ from nicegui import context, ui
 from app.db import transaction
 from app.i18n import _
 from app.models import StaffRole
-from app.services.auth import Actor
+from app.services.actors import Actor
 from app.services.errors import DomainError
 from app.services.staff import current_role
 from app.ui.session import Identity, current_identity, forget_identity
