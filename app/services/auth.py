@@ -1,4 +1,4 @@
-"""Who acts (the actor every service receives), sign-in with a password, throttling, and the audit helper."""
+"""Sign-in with a password, throttling of failed attempts, and the principal a session is opened for."""
 
 import threading
 from dataclasses import dataclass
