@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from app.config import get_settings, reset_settings
 from app.models import Account, AuditEvent, IssuedDossierNumber
-from app.services import accounts
+from app.services import accounts, accounts_credentials
 from app.services.actors import Actor
 from app.services.errors import DomainError, Forbidden
 from app.services.passwords import verify_password
@@ -23,7 +23,8 @@ ANON = Actor.anonymous("192.0.2.1")
 def mails(monkeypatch):
     """Mails the services enqueue, as (code, to, context)."""
     sent: list[dict] = []
-    monkeypatch.setattr(accounts, "enqueue_mail", lambda session, **kw: sent.append(kw))
+    for module in (accounts, accounts_credentials):
+        monkeypatch.setattr(module, "enqueue_mail", lambda session, **kw: sent.append(kw))
     return sent
 
 
@@ -136,8 +137,8 @@ def test_activation_is_single_use_and_expires(session, mails, clock) -> None:
 
 def test_requests_about_unknown_addresses_answer_the_same_and_send_nothing(session, mails) -> None:
     accounts.resend_activation(session, actor=ANON, email="nobody@mail.example")
-    accounts.request_password_reset(session, actor=ANON, login="nobody@mail.example")
-    accounts.request_password_reset(session, actor=ANON, login="ZZZZZZZZ")
+    accounts_credentials.request_password_reset(session, actor=ANON, login="nobody@mail.example")
+    accounts_credentials.request_password_reset(session, actor=ANON, login="ZZZZZZZZ")
     accounts.send_dossier_number_reminder(session, actor=ANON, email="nobody@mail.example")
     assert mails == []
 
@@ -153,20 +154,22 @@ def test_dossier_number_reminder(session, mails) -> None:
 def test_password_reset_by_dossier_number_or_email(session, mails, clock) -> None:
     clock.set(datetime(2026, 3, 1, 9, tzinfo=UTC))
     account = factories.account(session, email="dan@mail.example", password_hash="x", failed_sign_ins=3)
-    accounts.request_password_reset(session, actor=ANON, login=account.dossier_number.lower())
+    accounts_credentials.request_password_reset(session, actor=ANON, login=account.dossier_number.lower())
     first = token_of(mails[-1])
     assert mails[-1]["context"]["expires_at"] == clock.now() + timedelta(hours=2)
-    accounts.request_password_reset(session, actor=ANON, login="dan@mail.example")
+    accounts_credentials.request_password_reset(session, actor=ANON, login="dan@mail.example")
     second = token_of(mails[-1])
     # A refused password leaves the link usable.
     with pytest.raises(DomainError) as error:
-        accounts.reset_password(session, actor=ANON, token=second, password="faible", password_confirm="faible")
+        accounts_credentials.reset_password(
+            session, actor=ANON, token=second, password="faible", password_confirm="faible"
+        )
     assert error.value.code == "password_length"
-    accounts.reset_password(session, actor=ANON, token=second, password=GOOD, password_confirm=GOOD)
+    accounts_credentials.reset_password(session, actor=ANON, token=second, password=GOOD, password_confirm=GOOD)
     assert verify_password(account.password_hash, GOOD) and account.failed_sign_ins == 0
     for token in (first, second):  # the other pending link is spent too
         with pytest.raises(TokenError) as error:
-            accounts.reset_password(session, actor=ANON, token=token, password=GOOD, password_confirm=GOOD)
+            accounts_credentials.reset_password(session, actor=ANON, token=token, password=GOOD, password_confirm=GOOD)
         assert error.value.code == "token_used"
 
 
@@ -176,7 +179,7 @@ def test_email_change_applies_only_when_the_new_address_confirms(session, mails)
     account = factories.account(session, email="eve@mail.example", password_hash=hash_password(GOOD))
     actor = Actor("candidate", account_id=account.id)
     with pytest.raises(DomainError) as error:
-        accounts.request_email_change(
+        accounts_credentials.request_email_change(
             session,
             actor=actor,
             new_email="new@mail.example",
@@ -184,18 +187,18 @@ def test_email_change_applies_only_when_the_new_address_confirms(session, mails)
             current_password="wrong",
         )
     assert error.value.field == "current_password"
-    accounts.request_email_change(
+    accounts_credentials.request_email_change(
         session, actor=actor, new_email="New@mail.example", new_email_confirm="new@mail.example", current_password=GOOD
     )
     [mail] = mails
     assert (mail["code"], mail["to"]) == ("email_change_new_address", "new@mail.example")
     assert session.get(Account, account.id).email == "eve@mail.example"
-    accounts.confirm_email_change(session, actor=ANON, token=token_of(mail))
+    accounts_credentials.confirm_email_change(session, actor=ANON, token=token_of(mail))
     assert session.get(Account, account.id).email == "new@mail.example"
     assert (mails[-1]["code"], mails[-1]["to"]) == ("email_change_old_address", "eve@mail.example")
     assert mails[-1]["context"]["new_email"] == "new@mail.example"
     with pytest.raises(TokenError):
-        accounts.confirm_email_change(session, actor=ANON, token=token_of(mail))
+        accounts_credentials.confirm_email_change(session, actor=ANON, token=token_of(mail))
 
 
 def test_email_change_to_a_taken_address_fails_only_at_confirmation(session, mails) -> None:
@@ -204,7 +207,7 @@ def test_email_change_to_a_taken_address_fails_only_at_confirmation(session, mai
     factories.account(session, email="taken@mail.example")
     account = factories.account(session, password_hash=hash_password(GOOD))
     actor = Actor("candidate", account_id=account.id)
-    accounts.request_email_change(
+    accounts_credentials.request_email_change(
         session,
         actor=actor,
         new_email="taken@mail.example",
@@ -212,7 +215,7 @@ def test_email_change_to_a_taken_address_fails_only_at_confirmation(session, mai
         current_password=GOOD,
     )
     with pytest.raises(DomainError) as error:
-        accounts.confirm_email_change(session, actor=ANON, token=token_of(mails[-1]))
+        accounts_credentials.confirm_email_change(session, actor=ANON, token=token_of(mails[-1]))
     assert error.value.code == "email_taken"
 
 
@@ -225,7 +228,9 @@ def test_a_candidate_reaches_only_their_own_account(session, mails) -> None:
         accounts.get_own_account(session, actor=Actor("staff", staff_id=1))
     read_only = Actor("candidate", account_id=other.id, impersonated_by_staff_id=1)
     with pytest.raises(DomainError) as error:
-        accounts.change_password(session, actor=read_only, current_password="", password=GOOD, password_confirm=GOOD)
+        accounts_credentials.change_password(
+            session, actor=read_only, current_password="", password=GOOD, password_confirm=GOOD
+        )
     assert error.value.code == "read_only"
 
 

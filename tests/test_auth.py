@@ -3,22 +3,18 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlmodel import select
 
-from app.models import StaffMember, StaffRole, StaffRoleAssignment
-from app.services import auth
+from app.db import new_session, transaction
+from app.models import Account, SignInThrottle, StaffMember, StaffRole, StaffRoleAssignment
+from app.services import auth, sso
 from app.services.actors import Actor
 from app.services.auth import authenticate
 from app.services.passwords import hash_password
+from app.services.sso import SsoIdentity
 from tests import factories
 
 GOOD = "Solide-Passe-2026"
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle():
-    auth.throttle_store.reset()
-    yield
-    auth.throttle_store.reset()
 
 
 @pytest.fixture
@@ -119,3 +115,49 @@ def test_staff_throttling_is_kept_in_the_store(session, clock) -> None:
     assert sign_in(session, "adm", address="203.0.113.5").error.code == "throttled"
     clock.set(clock.now() + timedelta(minutes=16))
     assert sign_in(session, "adm", address="203.0.113.5").error.code == "no_role"
+
+
+def test_candidates_cannot_sign_in_after_the_campaign_closes_but_staff_can(session, account, clock) -> None:
+    clock.set(datetime(2026, 6, 30, 21, 0, tzinfo=UTC))
+    factories.campaign(session, sign_in_closes_at=datetime(2026, 6, 30, 21, 59, tzinfo=UTC))
+    assert sign_in(session, account.email).principal is not None  # 23:00 in Paris: still open
+    clock.set(datetime(2026, 6, 30, 21, 59, tzinfo=UTC))
+    refused = sign_in(session, account.email)
+    assert refused.error.code == "sign_in_closed"
+    assert refused.error.params["date"] == "30/06/2026 23:59"  # Paris time
+    assert "close depuis le 30/06/2026 23:59" in refused.error.translate(lambda s: s)
+    # A wrong password still gets the usual answer: the closing reveals no account.
+    assert sign_in(session, account.email, "x").error.code == "bad_credentials"
+    # SSO candidates are refused the same way, before any account is created.
+    identity = SsoIdentity(provider="oidc", subject="etu-9", email="new@etu.univ.example")
+    outcome = sso.sign_in_candidate(session, actor=Actor.anonymous(), identity=identity)
+    assert outcome.error.code == "sign_in_closed"
+    assert session.exec(select(Account).where(Account.sso_subject == "etu-9")).first() is None
+    # Staff are unaffected.
+    member = StaffMember(login="adm", email="a@univ.example", display_name="A", password_hash=hash_password(GOOD))
+    session.add(member)
+    session.flush()
+    session.add(StaffRoleAssignment(staff_id=member.id, role=StaffRole.ADMINISTRATOR))
+    session.flush()
+    assert sign_in(session, "adm").principal.kind == "staff"
+
+
+def test_failure_counters_are_shared_by_every_instance(database_url, clock) -> None:
+    """Each sign-in in its own transaction, as different instances would run them: the counts add up."""
+    clock.set(datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
+    for n in range(5):
+        with transaction() as session:  # committed although the sign-in fails
+            outcome = sign_in(session, "ghost@mail.example", "x", address=f"198.51.100.{n}")
+    assert outcome.error.code == "throttled"
+    with new_session() as session:
+        row = session.get(SignInThrottle, "login:ghost@mail.example")
+        assert row.blocked_until == datetime(2026, 3, 1, 9, 15, tzinfo=UTC)
+        assert session.get(SignInThrottle, "address:198.51.100.0").failures == 1
+        # A counter whose window is over starts again from one.
+        clock.set(datetime(2026, 3, 1, 9, 31, tzinfo=UTC))
+        store = auth.DatabaseThrottleStore(session)
+        assert store.record_failure("address:198.51.100.0", clock.now(), limit=3, wait=timedelta(minutes=15)) is None
+        assert session.get(SignInThrottle, "address:198.51.100.0").failures == 1
+        # Purged: the four other addresses and the login whose block is over; not the fresh counter.
+        assert auth.purge_throttles(session, now=clock.now()) == 5
+        assert session.get(SignInThrottle, "address:198.51.100.0") is not None

@@ -57,6 +57,7 @@ from app.models.decisions import Decision, DecisionKind, DecisionType, RefusalRe
 from app.models.jobs import JobRun, JobStatus
 from app.models.leases import EditLease
 from app.models.mail import MailStatus, MailTemplate, OutboxMail
+from app.models.security import SignInThrottle
 
 __all__ = [
     "Account",
@@ -106,6 +107,7 @@ __all__ = [
     "RefusalReason",
     "RequiredDocument",
     "Scope",
+    "SignInThrottle",
     "StaffMember",
     "StaffRole",
     "StaffRoleAssignment",

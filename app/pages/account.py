@@ -7,7 +7,7 @@ from app.db import transaction
 from app.i18n import _
 from app.models import TokenPurpose
 from app.pages.auth import Form, password_rules_list, token_problem
-from app.services import accounts
+from app.services import accounts, accounts_credentials
 from app.services.errors import DomainError
 from app.services.tokens import TokenError, check_token
 from app.ui.frame import frame
@@ -66,7 +66,7 @@ def register() -> None:
                 def submit() -> None:
                     def act() -> bool:
                         with transaction() as session:
-                            accounts.reset_password(
+                            accounts_credentials.reset_password(
                                 session,
                                 actor=actor_of(None),
                                 token=token,
@@ -101,7 +101,7 @@ def register() -> None:
         with frame(_("Confirmation de l'adresse e-mail")):
             try:
                 with transaction() as session:
-                    account = accounts.confirm_email_change(session, actor=actor_of(None), token=token)
+                    account = accounts_credentials.confirm_email_change(session, actor=actor_of(None), token=token)
             except TokenError as error:
                 again = "/compte" if current_identity() else "/connexion?suite=/compte"
                 token_problem(error, again_label=_("Demander un nouveau lien depuis « Mon compte »"), again_href=again)
@@ -136,7 +136,7 @@ def _email_change_section() -> None:
 
             def act() -> bool:
                 with transaction() as session:
-                    accounts.request_email_change(
+                    accounts_credentials.request_email_change(
                         session,
                         actor=actor_of(current_identity()),
                         new_email=form.value("new_email"),
@@ -169,7 +169,7 @@ def _password_change_section() -> None:
 
             def act() -> bool:
                 with transaction() as session:
-                    accounts.change_password(
+                    accounts_credentials.change_password(
                         session,
                         actor=actor_of(current_identity()),
                         current_password=form.value("current_password"),

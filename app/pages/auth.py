@@ -1,14 +1,16 @@
 """Sign-in, account creation and activation, and the forgotten-password / dossier-number / activation requests."""
 
 from collections.abc import Callable
+from datetime import datetime
 
 from nicegui import ui
 
+from app import clock
 from app.config import get_settings
 from app.db import transaction
 from app.i18n import N_, _
-from app.services import accounts
-from app.services.auth import Principal, authenticate
+from app.services import accounts, accounts_credentials, accounts_rules
+from app.services.auth import Principal, authenticate, candidate_sign_in_closes_at
 from app.services.errors import DomainError
 from app.services.tokens import TokenError
 from app.ui.frame import frame
@@ -66,7 +68,7 @@ def password_rules_list() -> None:
     """The password policy, spelled out on screen before the candidate types."""
     paragraph(_("Votre mot de passe doit contenir :"))
     with ui.element("ul").classes("ec-bullets").mark("password-rules"):
-        for rule in accounts.password_rules():
+        for rule in accounts_rules.password_rules():
             list_item(_(rule.label).format(**rule.params))
 
 
@@ -119,24 +121,19 @@ def _sign_in(form: Form, login: str, password: str, suite: str | None) -> None:
     ui.navigate.to(safe_next(suite, landing(identity)))
 
 
-def _sso_buttons() -> None:
-    settings = get_settings()
-    providers = [p for p, on in (("oidc", settings.oidc_issuer), ("cas", settings.cas_server_url)) if on]
-    if not providers:
+def _closing_notice(closes_at: datetime | None) -> None:
+    """Candidates read, before typing anything, until when they may sign in, or that they no longer may."""
+    if closes_at is None:
         return
-    with ui.element("section").mark("sso"):
-        heading(_("Étudiants et personnels de l'université"), 2)
-        paragraph(_("Connectez-vous avec vos identifiants habituels ({sso}).").format(sso=settings.sso_label))
-        for provider in providers:
-            with ui.row():
-                ui.button(
-                    _("Étudiant : se connecter avec l'ENT"),
-                    on_click=lambda p=provider: ui.navigate.to(f"/sso/{p}/connexion?profil=candidat"),
-                ).props("no-caps").mark(f"sso-{provider}-candidate")
-                ui.button(
-                    _("Personnel : se connecter avec l'ENT"),
-                    on_click=lambda p=provider: ui.navigate.to(f"/sso/{p}/connexion?profil=gestion"),
-                ).props("no-caps outline").mark(f"sso-{provider}-staff")
+    date = clock.paris(closes_at).strftime("%d/%m/%Y %H:%M")
+    if clock.now() >= closes_at:
+        text = _(
+            "La campagne de candidatures est close depuis le {date} : les candidats ne peuvent plus se connecter. "
+            "Les personnels de l'université peuvent toujours se connecter."
+        )
+        paragraph(text.format(date=date)).classes("text-negative font-bold").mark("sign-in-closed").props("role=alert")
+    else:
+        paragraph(_("Les candidats peuvent se connecter jusqu'au {date}.").format(date=date)).mark("sign-in-closes")
 
 
 def _demo_identities(suite: str | None) -> None:
@@ -161,15 +158,17 @@ def _demo_identities(suite: str | None) -> None:
 
 
 def register() -> None:
-    register_sso_routes()
-
     @ui.page("/connexion")
     def sign_in_page(suite: str | None = None, sso: str | None = None) -> None:
+        from app.pages.sso import sso_buttons, sso_error
+
         identity = current_identity()
+        with transaction() as session:
+            closes_at = candidate_sign_in_closes_at(session)
         with frame(_("Connexion")):
+            _closing_notice(closes_at)
             if sso:
-                message = SSO_MESSAGES.get(sso) or SSO_ERRORS.get(sso) or SSO_MESSAGES["echec"]
-                paragraph(_(message)).classes("text-negative").mark("sso-error")
+                sso_error(sso)
             if pop_session_expired():
                 paragraph(_("Votre session a expiré après une période d'inactivité. Reconnectez-vous.")).mark(
                     "session-expired"
@@ -177,7 +176,7 @@ def register() -> None:
             if identity is not None:
                 paragraph(_("Vous êtes connecté en tant que {name}.").format(name=identity.display_name))
                 ui.link(_("Continuer"), landing(identity))
-            _sso_buttons()
+            sso_buttons()
             with ui.element("section").mark("local-sign-in"):
                 heading(_("Connexion avec un compte eCandidat"), 2)
                 form = Form()
@@ -261,7 +260,7 @@ def register() -> None:
         N_("Mot de passe oublié"),
         "login",
         N_("Numéro de dossier ou adresse e-mail"),
-        lambda session, actor, value: accounts.request_password_reset(session, actor=actor, login=value),
+        lambda session, actor, value: accounts_credentials.request_password_reset(session, actor=actor, login=value),
         lambda: _(
             "Si un compte correspond, un mail contenant un lien pour choisir un nouveau mot de passe vient d'être "
             "envoyé. Ce lien est valable {hours} heures."
@@ -332,76 +331,3 @@ def _request_page(path: str, title: str, field: str, label: str, service: Callab
                             ui.link(_("Retour à la connexion"), "/connexion")
 
                 ui.button(_("Envoyer"), on_click=submit).props("no-caps").mark("send")
-
-
-# --- OpenID Connect (authlib) ------------------------------------------------------------------------------------
-
-SSO_ERRORS = {
-    "sso_unknown_staff": N_(
-        "Votre identité universitaire n'est associée à aucun compte de gestion. Contactez l'administrateur."
-    ),
-    "no_role": N_("Aucun rôle ne vous est attribué : contactez l'administrateur de l'application."),
-    "sso_no_email": N_("L'ENT n'a pas transmis votre adresse e-mail : contactez l'assistance."),
-}
-SSO_MESSAGES = {
-    "refus": N_("La connexion par l'ENT a été refusée ou annulée."),
-    "echec": N_("La connexion par l'ENT a échoué (lien expiré ou invalide). Veuillez réessayer."),
-}
-
-
-def _oidc_client():
-    from authlib.integrations.starlette_client import OAuth
-
-    settings = get_settings()
-    oauth = OAuth()
-    oauth.register(
-        "oidc",
-        server_metadata_url=f"{settings.oidc_issuer.rstrip('/')}/.well-known/openid-configuration",
-        client_id=settings.oidc_client_id,
-        client_secret=settings.oidc_client_secret,
-        client_kwargs={"scope": settings.oidc_scope},
-    )
-    return oauth.oidc
-
-
-def register_sso_routes() -> None:
-    from authlib.integrations.starlette_client import OAuthError
-    from fastapi import Request
-    from fastapi.responses import RedirectResponse
-    from nicegui import app
-
-    from app.services import sso
-    from app.services.actors import Actor
-
-    @app.get("/sso/oidc/connexion", include_in_schema=False)
-    async def oidc_start(request: Request, profil: str = "candidat"):
-        if not get_settings().oidc_issuer:
-            return RedirectResponse("/connexion", status_code=303)
-        request.session["sso_profile"] = "gestion" if profil == "gestion" else "candidat"
-        return await _oidc_client().authorize_redirect(request, f"{get_settings().base_url}/sso/oidc/retour")
-
-    @app.get("/sso/oidc/retour", include_in_schema=False)
-    async def oidc_back(request: Request):
-        if request.query_params.get("error"):  # refused consent, or the provider's own refusal
-            return RedirectResponse("/connexion?sso=refus", status_code=303)
-        try:
-            token = await _oidc_client().authorize_access_token(request)  # checks state, nonce and the ID token
-        except (OAuthError, KeyError, ValueError):
-            return RedirectResponse("/connexion?sso=echec", status_code=303)
-        claims = token.get("userinfo") or {}
-        if not claims.get("sub"):
-            return RedirectResponse("/connexion?sso=echec", status_code=303)
-        identity = sso.identity_from_oidc_claims(claims)
-        actor = Actor.anonymous(request.client.host if request.client else None)
-        staff = request.session.pop("sso_profile", "candidat") == "gestion"
-        with transaction() as session:
-            if staff:
-                outcome = sso.sign_in_staff(session, actor=actor, identity=identity)
-            else:
-                outcome = sso.sign_in_candidate(session, actor=actor, identity=identity)
-        if outcome.principal is None:
-            code = outcome.error.code if outcome.error else "echec"
-            return RedirectResponse(f"/connexion?sso={code}", status_code=303)
-        signed_in = identity_for(outcome.principal)
-        remember_identity(signed_in)
-        return RedirectResponse(landing(signed_in), status_code=303)

@@ -1,17 +1,19 @@
 """Sign-in with a password, throttling of failed attempts, and the principal a session is opened for."""
 
-import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import case, delete, func, literal, or_, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
 
 from app import clock
 from app.config import get_settings
 from app.i18n import N_
-from app.models import Account, StaffMember, StaffRoleAssignment
+from app.models import Account, Campaign, SignInThrottle, StaffMember, StaffRoleAssignment
 from app.services.actors import Actor
 from app.services.audit import audit
 from app.services.errors import DomainError
@@ -30,45 +32,90 @@ class ThrottleStore(Protocol):
     def clear(self, key: str) -> None: ...
 
 
-class MemoryThrottleStore:
-    """In-process counters. Several instances each count their own share (the lead may move this to a table)."""
+class DatabaseThrottleStore:
+    """Counters in the SignInThrottle table, written in the caller's session: every instance sees them.
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entries: dict[str, tuple[int, datetime, datetime | None]] = {}  # failures, first failure, blocked until
+    A failure is one atomic upsert (no read-then-write), so concurrent failures from several instances are
+    all counted; the row stays locked until the caller commits, which it does even when the sign-in fails.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
 
     def blocked_until(self, key: str, now: datetime) -> datetime | None:
-        with self._lock:
-            entry = self._entries.get(key)
-        if entry and entry[2] and entry[2] > now:
-            return entry[2]
-        return None
+        until = self.session.exec(select(SignInThrottle.blocked_until).where(SignInThrottle.key == key)).first()
+        return until if until is not None and until > now else None
 
     def record_failure(self, key: str, now: datetime, *, limit: int, wait: timedelta) -> datetime | None:
-        with self._lock:
-            count, first, _until = self._entries.get(key, (0, now, None))
-            if now - first > wait:  # failures older than one waiting period are forgotten
-                count, first = 0, now
-            count += 1
-            if count >= limit:
-                until = now + wait
-                self._entries[key] = (0, now, until)
-                return until
-            self._entries[key] = (count, first, None)
-            if len(self._entries) > 100_000:  # bound memory under a spray of addresses
-                self._entries.clear()
+        table = SignInThrottle.__table__  # type: ignore[attr-defined]
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        stale = table.c.window_started_at < now - wait  # failures older than one waiting period are forgotten
+        statement = (
+            insert(table)
+            .values(key=key, failures=1, window_started_at=now, blocked_until=None)
+            .on_conflict_do_update(
+                index_elements=[table.c.key],
+                set_={
+                    "failures": case((stale, 1), else_=table.c.failures + 1),
+                    "window_started_at": case(
+                        (stale, literal(now, table.c.window_started_at.type)), else_=table.c.window_started_at
+                    ),
+                },
+            )
+            .returning(table.c.failures)
+        )
+        failures = self.session.execute(statement).scalar_one()
+        if failures < limit:
             return None
+        until = now + wait
+        self.session.execute(
+            update(table).where(table.c.key == key).values(failures=0, window_started_at=now, blocked_until=until)
+        )
+        return until
 
     def clear(self, key: str) -> None:
-        with self._lock:
-            self._entries.pop(key, None)
-
-    def reset(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        self.session.execute(delete(SignInThrottle).where(SignInThrottle.key == key))  # type: ignore[arg-type]
 
 
-throttle_store: ThrottleStore = MemoryThrottleStore()
+# Which store authenticate() counts in, built on the caller's session; the database one holds across instances.
+throttle_store_factory: Callable[[Session], ThrottleStore] = DatabaseThrottleStore
+
+
+def purge_throttles(session: Session, *, now: datetime) -> int:
+    """Delete counters whose window and block are both over (the purge job calls it)."""
+    wait = timedelta(minutes=get_settings().sign_in_throttle_minutes)
+    result = session.execute(
+        delete(SignInThrottle).where(
+            col(SignInThrottle.window_started_at) < now - wait,
+            or_(col(SignInThrottle.blocked_until).is_(None), col(SignInThrottle.blocked_until) < now),
+        )
+    )
+    return result.rowcount or 0
+
+
+# --- Campaign closing --------------------------------------------------------------------------------------------
+
+
+def candidate_sign_in_closes_at(session: Session) -> datetime | None:
+    """When the active campaign stops candidates from signing in (None: no active campaign or no date)."""
+    return session.exec(select(Campaign.sign_in_closes_at).where(Campaign.is_active)).first()
+
+
+def sign_in_closed_error(session: Session, now: datetime) -> DomainError | None:
+    """The refusal every candidate sign-in (password, OIDC, CAS) returns once the campaign is closed."""
+    closes_at = candidate_sign_in_closes_at(session)
+    if closes_at is None or now < closes_at:
+        return None
+    return DomainError(
+        "sign_in_closed",
+        N_(
+            "La campagne de candidatures est close depuis le {date} : les candidats ne peuvent plus se connecter. "
+            "Pour toute question, écrivez à {email}."
+        ),
+        date=clock.paris(closes_at).strftime("%d/%m/%Y %H:%M"),
+        email=get_settings().assistance_email,
+    )
 
 
 def _throttled(until: datetime) -> DomainError:
@@ -141,6 +188,7 @@ def authenticate(session: Session, *, actor: Actor, login: str, password: str) -
     now = clock.now()
     wait = timedelta(minutes=settings.sign_in_throttle_minutes)
     address_key = f"address:{actor.client_address or '-'}"
+    throttle_store = throttle_store_factory(session)
 
     if until := throttle_store.blocked_until(address_key, now):
         return SignInOutcome(error=_throttled(until))
@@ -168,6 +216,8 @@ def authenticate(session: Session, *, actor: Actor, login: str, password: str) -
                 return SignInOutcome(error=_throttled(account.throttled_until))
             return outcome
         # The right password: only now may the answer depend on the account's state.
+        if closed := sign_in_closed_error(session, now):
+            return SignInOutcome(error=closed)
         if not account.is_activated:
             return SignInOutcome(
                 error=DomainError(

@@ -1,7 +1,8 @@
 """University single sign-on: turn the identity an SSO vouches for into a candidate account or a staff member.
 
-The protocol adapters (OpenID Connect through authlib, CAS) live with the routes; this module only decides
-who that person is here, from the subject and the claims.
+The protocol adapters (OpenID Connect through authlib, CAS 3 through python-cas) live with the routes in
+app/pages/sso.py; this module turns what they vouch for into an ``SsoIdentity`` and decides who that person
+is here.
 """
 
 from dataclasses import dataclass
@@ -14,10 +15,11 @@ from app import clock
 from app.config import get_settings
 from app.i18n import N_
 from app.models import Account, StaffMember
-from app.services.accounts import issue_dossier_number, normalise_email
+from app.services.accounts import issue_dossier_number
+from app.services.accounts_rules import normalise_email
 from app.services.actors import Actor
 from app.services.audit import audit
-from app.services.auth import Principal, SignInOutcome, first_role_assignment_id
+from app.services.auth import Principal, SignInOutcome, first_role_assignment_id, sign_in_closed_error
 from app.services.errors import DomainError
 
 
@@ -46,6 +48,28 @@ def identity_from_oidc_claims(claims: dict[str, Any]) -> SsoIdentity:
     )
 
 
+def identity_from_cas(user: str, attributes: dict[str, Any] | None) -> SsoIdentity:
+    """The identity of a validated CAS 3 ticket: the CAS user is the subject and the login."""
+    settings = get_settings()
+    attributes = attributes or {}
+
+    def attribute(name: str) -> str:
+        value = attributes.get(name)
+        if isinstance(value, list):  # a multi-valued attribute: the first value
+            value = value[0] if value else None
+        return str(value or "").strip()
+
+    return SsoIdentity(
+        provider="cas",
+        subject=user,
+        email=attribute(settings.cas_email_attribute),
+        first_name=attribute(settings.cas_first_name_attribute),
+        last_name=attribute(settings.cas_last_name_attribute),
+        login=user,
+        student_number=attribute(settings.cas_student_number_attribute) or None,
+    )
+
+
 def _refused() -> SignInOutcome:
     return SignInOutcome(
         error=DomainError(
@@ -57,6 +81,8 @@ def _refused() -> SignInOutcome:
 
 def sign_in_candidate(session: Session, *, actor: Actor, identity: SsoIdentity) -> SignInOutcome:
     """Find or create the candidate account of an SSO subject, prefilled from its claims and already active."""
+    if closed := sign_in_closed_error(session, clock.now()):
+        return SignInOutcome(error=closed)
     account = session.exec(
         select(Account).where(Account.sso_provider == identity.provider, Account.sso_subject == identity.subject)
     ).first()

@@ -53,3 +53,11 @@ def browser() -> Iterator:
 def screenshot(driver, path: Path) -> None:  # type: ignore[no-untyped-def]
     path.parent.mkdir(parents=True, exist_ok=True)
     driver.save_screenshot(str(path))
+
+
+@pytest.fixture(autouse=True)
+def fresh_visitor(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each journey starts as a new visitor: no session, no language chosen by the previous test."""
+    yield
+    if "browser" in request.fixturenames:
+        request.getfixturevalue("browser").delete_all_cookies()

@@ -7,21 +7,15 @@ import pytest
 from nicegui.testing import User
 from sqlmodel import select
 
+from app import server
+from app.config import reset_settings
 from app.db import new_session
 from app.models import Account, OutboxMail, StaffMember, StaffRole, StaffRoleAssignment
-from app.services import auth
 from app.services.passwords import hash_password
 from tests import factories
 
 GOOD = "Solide-Passe-2026"
 LINK = re.compile(r"https?://[^\s\"'<>]+(/compte/[a-z-]+/[A-Za-z0-9_-]+)")
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle():
-    auth.throttle_store.reset()
-    yield
-    auth.throttle_store.reset()
 
 
 def last_mail(code: str, to: str) -> OutboxMail:
@@ -269,3 +263,69 @@ async def test_an_administrator_views_a_candidate_read_only_and_it_is_audited(us
     assert [v.after["path"] for v in views] == ["/candidat", "/compte"]
     user.find("Quitter cette vue").click()
     await user.should_see(marker="current-role-text")
+
+
+@pytest.fixture
+def demo_mode(database_url: str, monkeypatch: pytest.MonkeyPatch):
+    """Demo mode on this test's empty database (no campus seeded: the test adds the two people it clicks)."""
+    monkeypatch.setenv("ECANDIDAT_DEMO", "true")
+    monkeypatch.setenv("ECANDIDAT_MAIL_WORKER_ENABLED", "false")
+    monkeypatch.setattr(server, "prepare_database", lambda: None)
+    reset_settings()
+    yield
+    reset_settings()
+
+
+async def test_demo_identities_sign_in_in_one_click(demo_mode, user: User) -> None:
+    from app.services.demo import DEMO_IDENTITIES
+
+    candidate = next(i for i in DEMO_IDENTITIES if i.kind == "candidate")
+    manager = next(i for i in DEMO_IDENTITIES if i.kind == "staff")
+    with new_session() as session:
+        factories.account(session, dossier_number=candidate.login, password_hash=hash_password(candidate.password))
+        member = StaffMember(
+            login=manager.login,
+            email="demo@univ.example",
+            display_name=manager.name,
+            password_hash=hash_password(manager.password),
+        )
+        session.add(member)
+        session.flush()
+        session.add(StaffRoleAssignment(staff_id=member.id, role=StaffRole.CENTRAL_OFFICE))
+        session.commit()
+    await user.open("/connexion")
+    await user.should_see(marker="demo-identities")
+    for identity in DEMO_IDENTITIES:  # every identity is listed, with its name and what it shows
+        await user.should_see(marker=f"demo-{identity.login}")
+    await user.should_see(f"{candidate.name} — {candidate.label_fr}")
+    user.find(marker=f"demo-{candidate.login}").click()
+    await user.should_see(marker="candidate-name")
+    user.find(marker="sign-out").click()
+    await user.should_see(marker="sign-in-link")
+    await user.open("/connexion")
+    user.find(marker=f"demo-{manager.login}").click()
+    await user.should_see(marker="current-role-text")
+    await user.should_see("Scolarité centrale")
+
+
+async def test_no_demo_identities_outside_demo_mode(user: User) -> None:
+    await user.open("/connexion")
+    await user.should_see(marker="local-sign-in")
+    await user.should_not_see(marker="demo-identities")
+
+
+async def test_the_sign_in_page_says_until_when_candidates_may_sign_in(user: User, clock) -> None:
+    clock.set(datetime(2026, 6, 1, 8, 0, tzinfo=UTC))
+    with new_session() as session:
+        factories.campaign(session, sign_in_closes_at=datetime(2026, 6, 30, 21, 59, tzinfo=UTC))
+        session.commit()
+    account = make_account(email="late@mail.example")
+    await user.open("/connexion")
+    await user.should_see("Les candidats peuvent se connecter jusqu'au 30/06/2026 23:59.")
+    clock.set(datetime(2026, 7, 1, 8, 0, tzinfo=UTC))
+    await user.open("/connexion")
+    await user.should_see(marker="sign-in-closed")
+    await user.should_see("close depuis le 30/06/2026 23:59")
+    await sign_in(user, account.email)
+    await user.should_see("les candidats ne peuvent plus se connecter. Pour toute question")
+    await user.should_not_see(marker="candidate-name")

@@ -1,23 +1,14 @@
 """Staff with several roles switch between them from the header without signing out."""
 
-import pytest
 from nicegui.testing import User
 from sqlmodel import select
 
 from app.db import new_session
 from app.models import AuditEvent, StaffMember, StaffRole, StaffRoleAssignment
-from app.services import auth
 from app.services.passwords import hash_password
 from tests import factories
 
 GOOD = "Solide-Passe-2026"
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle():
-    auth.throttle_store.reset()
-    yield
-    auth.throttle_store.reset()
 
 
 def multi_role_member() -> tuple[int, int]:

@@ -1,0 +1,71 @@
+"""/admin/jobs: administrators see every job and launch one by hand (audited); nobody else opens it."""
+
+from nicegui.testing import User
+from sqlmodel import select
+
+from app.db import new_session
+from app.models import AuditEvent, JobRun, JobStatus, StaffMember, StaffRole, StaffRoleAssignment
+from app.services.passwords import hash_password
+from tests import factories
+
+GOOD = "Solide-Passe-2026"
+
+
+def make_staff(login: str, role: StaffRole) -> None:
+    with new_session() as session:
+        member = StaffMember(
+            login=login, email=f"{login}@univ.example", display_name=login.title(), password_hash=hash_password(GOOD)
+        )
+        session.add(member)
+        session.flush()
+        centre_id = factories.centre(session).id if role == StaffRole.CENTRE_MANAGER else None
+        session.add(StaffRoleAssignment(staff_id=member.id, role=role, centre_id=centre_id))
+        session.commit()
+
+
+async def sign_in(user: User, login: str) -> None:
+    await user.open("/connexion")
+    user.find(marker="login").type(login)
+    user.find(marker="password").type(GOOD)
+    user.find(marker="sign-in").click()
+    await user.should_see(marker="current-role-text")
+
+
+async def test_an_administrator_sees_the_jobs_and_launches_one(user: User) -> None:
+    make_staff("ada", StaffRole.ADMINISTRATOR)
+    await sign_in(user, "ada")
+    await user.open("/admin/jobs")
+    await user.should_see("Tâches planifiées")
+    await user.should_see("Purge des comptes jamais activés")
+    await user.should_see("Planification : Tous les jours à 03:30")
+    await user.should_see(marker="job-purge_unactivated_accounts-no-run")
+    user.find(marker="job-purge_unactivated_accounts-run").click()
+    await user.should_see("Tâche terminée")
+    await user.should_see(marker="job-purge_unactivated_accounts-runs")
+    with new_session() as session:
+        [run] = session.exec(select(JobRun)).all()
+        assert (run.job, run.status) == ("purge_unactivated_accounts", JobStatus.SUCCEEDED)
+        assert run.worker.startswith("admin:")
+        event = session.exec(select(AuditEvent).where(AuditEvent.action == "job.run_requested")).one()
+        assert event.after == {"job": "purge_unactivated_accounts"} and event.actor_staff_id is not None
+
+
+async def test_other_staff_and_candidates_are_refused(user: User) -> None:
+    await user.open("/admin/jobs")
+    await user.should_see(marker="local-sign-in")  # anonymous: sent to sign in
+    make_staff("gest", StaffRole.CENTRE_MANAGER)
+    await sign_in(user, "gest")
+    await user.open("/admin/jobs")
+    await user.should_see(marker="refusal")
+    await user.should_not_see("Lancer maintenant")
+    user.find(marker="sign-out").click()
+    with new_session() as session:
+        account = factories.account(session, email="cand@mail.example", password_hash=hash_password(GOOD))
+        session.commit()
+    await user.open("/connexion")
+    user.find(marker="login").type(account.email)
+    user.find(marker="password").type(GOOD)
+    user.find(marker="sign-in").click()
+    await user.should_see(marker="candidate-name")
+    await user.open("/admin/jobs")
+    await user.should_see("réservée aux gestionnaires")
