@@ -1,13 +1,22 @@
-"""The candidate's landing page: who they are and where to go (later issues add the dossier tabs)."""
+"""/candidat: the candidate's landing page, their dossier at a glance (complete, missing and why) with links."""
 
 from nicegui import ui
 
 from app.db import transaction
 from app.i18n import _
-from app.services import accounts
+from app.services import accounts, dossier
+from app.services.completeness import ADDRESS, BACCALAUREATE, PERSONAL, dossier_completeness
+from app.ui.candidate_nav import candidate_nav, dossier_path
 from app.ui.frame import frame
 from app.ui.guards import require_candidate
-from app.ui.text import paragraph
+from app.ui.text import heading, list_item, paragraph
+
+# Mandatory sections: completeness key, tab slug, title (French msgid).
+MANDATORY = (
+    (PERSONAL, "informations", "Informations personnelles"),
+    (ADDRESS, "adresse", "Adresse"),
+    (BACCALAUREATE, "baccalaureat", "Baccalauréat"),
+)
 
 
 def register() -> None:
@@ -18,7 +27,10 @@ def register() -> None:
             return gate.response
         with transaction() as session:
             account = accounts.get_own_account(session, actor=gate.actor)
+            opened = dossier.open_dossier(session, actor=gate.actor)
+            completeness = dossier_completeness(session, candidate_id=opened.candidate.id)
         with frame(_("Mon espace candidat")):
+            candidate_nav("home", actor=gate.actor)
             paragraph(
                 _("Bonjour {first_name} {last_name}.").format(
                     first_name=account.first_name, last_name=account.last_name
@@ -27,7 +39,40 @@ def register() -> None:
             paragraph(_("Votre numéro de dossier : {number}").format(number=account.dossier_number)).mark(
                 "dossier-number"
             )
+            with ui.element("section").classes("w-full").mark("dossier-status"):
+                heading(_("Mon dossier"), 2)
+                if completeness.is_complete:
+                    paragraph(_("Votre dossier est complet : vous pouvez candidater.")).classes(
+                        "text-positive font-bold"
+                    ).mark("dossier-complete")
+                else:
+                    paragraph(_("Complétez les rubriques obligatoires avant de candidater.")).classes("font-bold").mark(
+                        "dossier-incomplete"
+                    )
+                with ui.element("ul").classes("list-none p-0"):
+                    for section, tab, title in MANDATORY:
+                        _section(section, tab, _(title), completeness.reasons.get(section, []))
+                paragraph(
+                    _(
+                        "Facultatif : INE, cursus interne (importé), cursus externe, expériences professionnelles "
+                        "et stages."
+                    )
+                )
             with ui.element("nav") as nav:
                 nav.props["aria-label"] = _("Espace candidat")
                 ui.link(_("Mon compte"), "/compte").mark("my-account")
         return None
+
+
+def _section(section: str, tab: str, title: str, reasons: list[str]) -> None:
+    with ui.element("li").classes("py-2").mark(f"section-{section}"):
+        if not reasons:
+            state = ui.label(_("Complet")).classes("text-positive font-bold").mark(f"{section}-complete")
+        else:
+            state = ui.label(_("À compléter")).classes("text-negative font-bold").mark(f"{section}-missing")
+        state.classes("inline mr-2")
+        ui.link(title, dossier_path(tab)).mark(f"link-{section}")
+        if reasons:
+            with ui.element("ul").classes("ec-bullets").mark(f"{section}-reasons"):
+                for reason in reasons:
+                    list_item(_("Manque : {what}").format(what=_(reason)))

@@ -1,0 +1,261 @@
+"""The record tabs: « Cursus interne » (read-only), « Cursus externe », « Expériences professionnelles », « Stages »."""
+
+from collections.abc import Callable
+from typing import Any
+
+from nicegui import ui
+
+from app.config import get_settings
+from app.db import transaction
+from app.i18n import N_, _, current_language
+from app.models import ExternalRecord, Internship, RecordOutcome, WorkExperience
+from app.services import dossier, dossier_entries, referentials
+from app.services.actors import Actor
+from app.services.dossier_schemas import MENTIONS
+from app.ui.dossier_form import EntityForm, saved_notice
+from app.ui.text import heading, paragraph
+
+DIPLOMA_TYPES = (
+    N_("Licence"),
+    N_("Licence professionnelle"),
+    N_("BUT / DUT"),
+    N_("BTS"),
+    N_("Classe préparatoire (CPGE)"),
+    N_("Master"),
+    N_("Diplôme d'ingénieur"),
+    N_("Diplôme d'école de commerce"),
+    N_("Doctorat"),
+    N_("Autre diplôme"),
+)
+IUT_NOTE = N_(
+    "Vous ne trouverez pas les IUT dans la liste : ils sont des composantes des universités. "
+    "Choisissez l'université de rattachement."
+)
+
+
+def internal_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool) -> None:
+    paragraph(
+        _(
+            "Cette partie se remplit automatiquement si vous êtes ou avez été étudiant·e à l'université et avez "
+            "saisi votre INE. En cas d'erreur, contactez le service de scolarité concerné."
+        )
+    ).mark("internal-note")
+    if not opened.internal_records:
+        paragraph(_("Aucune inscription à l'université n'est connue.")).mark("internal-empty")
+        return
+    columns = [
+        {"name": "year", "label": _("Année"), "field": "year"},
+        {"name": "code", "label": _("Code"), "field": "code"},
+        {"name": "label", "label": _("Formation"), "field": "label", "align": "left"},
+        {"name": "result", "label": _("Résultat"), "field": "result"},
+        {"name": "mark", "label": _("Note"), "field": "mark"},
+        {"name": "mention", "label": _("Mention"), "field": "mention"},
+    ]
+    rows = [
+        {
+            "year": f"{r.academic_year}-{r.academic_year + 1}",
+            "code": r.program_code,
+            "label": r.program_label,
+            "result": r.result or _("En cours"),
+            "mark": f"{r.mark:.2f}" if r.mark is not None else "",
+            "mention": _(r.mention) if r.mention else "",
+        }
+        for r in opened.internal_records
+    ]
+    ui.table(columns=columns, rows=rows, row_key="year").classes("w-full").mark("internal-records")
+
+
+def _entries_tab(
+    *,
+    actor: Actor,
+    read_only: bool,
+    rows: list[Any],
+    describe: Callable[[Any], str],
+    new: Callable[[], Any],
+    fields: Callable[[EntityForm], None],
+    empty: str,
+    add_label: str,
+) -> None:
+    """A list of entries (each with « Modifier » and « Supprimer ») and one form to add or edit."""
+    entries = list(rows)
+
+    @ui.refreshable
+    def listing() -> None:
+        if not entries:
+            paragraph(empty).mark("entries-empty")
+            return
+        with ui.element("ul").classes("w-full list-none p-0").mark("entries"):
+            for entry in entries:
+                with ui.element("li").classes("flex flex-wrap items-center gap-2 py-1"):
+                    ui.label(describe(entry)).mark(f"entry-{entry.id}")
+                    if not read_only:
+                        ui.button(_("Modifier"), on_click=lambda e=entry: edit(e)).props("flat dense no-caps").mark(
+                            f"edit-{entry.id}"
+                        )
+                        ui.button(_("Supprimer"), on_click=lambda e=entry: remove(e)).props(
+                            "flat dense no-caps color=negative"
+                        ).mark(f"delete-{entry.id}")
+
+    listing()
+    if read_only:
+        return
+    holder = ui.column().classes("w-full gap-2 mt-4")
+    notice = saved_notice(_("Enregistré."))
+
+    def show_form(entity: Any) -> None:
+        holder.clear()
+        with holder:
+            heading(add_label if entity.id is None else _("Modifier"), 2)
+            form = EntityForm(entity)
+            fields(form)
+
+            def save() -> None:
+                notice.set_visibility(False)
+
+                def act():
+                    with transaction() as session:
+                        return dossier_entries.save_entry(session, actor=actor, entry=entity)
+
+                saved = form.run(act)
+                if saved is None:
+                    return
+                entries[:] = [e for e in entries if e.id != saved.id] + [saved]
+                listing.refresh()
+                notice.set_visibility(True)
+                show_form(new())
+
+            ui.button(_("Enregistrer"), on_click=save).props("no-caps").mark("save")
+
+    def edit(entry: Any) -> None:
+        show_form(type(entry).model_validate(entry.model_dump()))  # a copy: cancelling leaves the list intact
+
+    def remove(entry: Any) -> None:
+        with transaction() as session:
+            dossier_entries.delete_entry(session, actor=actor, model=type(entry), entry_id=entry.id)
+        entries[:] = [e for e in entries if e.id != entry.id]
+        listing.refresh()
+
+    show_form(new())
+
+
+def _outcomes() -> dict[RecordOutcome, str]:
+    return {
+        RecordOutcome.OBTAINED: _("Obtenu"),
+        RecordOutcome.NOT_OBTAINED: _("Non obtenu"),
+        RecordOutcome.IN_PROGRESS: _("En cours"),
+    }
+
+
+def external_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool) -> None:
+    paragraph(_(IUT_NOTE)).mark("iut-note")
+    cid = opened.candidate.id
+    establishments = {e.uai: e.label for e in referentials.search_establishments("", limit=10_000)}
+    countries = referentials.countries(current_language())
+
+    def fields(form: EntityForm) -> None:
+        entity = form.entity
+        form.number("academic_year", _("Année universitaire (année de début)"), required=True)
+        listed = ui.column().classes("w-full gap-2")
+        with listed:
+            form.select(
+                "establishment_uai",
+                _("Établissement"),
+                establishments,
+                required=True,
+                searchable=True,
+                hint=_("Tapez une partie du nom ou de la ville."),
+            )
+        unlisted = ui.column().classes("w-full gap-2")
+        with unlisted:
+            form.text("establishment_label", _("Nom de l'établissement"), required=True)
+            form.select("country", _("Pays"), countries, required=True, searchable=True)
+            paragraph(
+                _(
+                    "Votre établissement est en France mais absent de la liste ? Écrivez à l'assistance : {email}"
+                ).format(email=get_settings().assistance_email)
+            ).mark("assistance-note")
+        not_listed = ui.checkbox(
+            _("Mon établissement n'est pas dans la liste"),
+            value=bool(entity.establishment_label and not entity.establishment_uai),
+        )
+        not_listed.mark("not-listed").move(listed, target_index=0)
+
+        def switch(event: Any) -> None:
+            if event.value:
+                entity.establishment_uai = None
+                form.fields["establishment_uai"].value = None
+
+        not_listed.on_value_change(switch)
+        listed.bind_visibility_from(not_listed, "value", backward=lambda v: not v)
+        unlisted.bind_visibility_from(not_listed, "value")
+        form.select("diploma_type", _("Type de diplôme"), {d: _(d) for d in DIPLOMA_TYPES}, required=True)
+        form.text("label", _("Intitulé de la formation"), required=True)
+        form.select("outcome", _("Résultat"), _outcomes(), required=True)
+        form.select("mention", _("Mention"), {m: _(m) if m else _("Sans mention") for m in MENTIONS})
+
+    def describe(r: ExternalRecord) -> str:
+        return (
+            f"{r.academic_year}-{r.academic_year + 1} · {r.establishment_label} · {r.label} · {_outcomes()[r.outcome]}"
+        )
+
+    _entries_tab(
+        actor=actor,
+        read_only=read_only,
+        rows=opened.external_records,
+        describe=describe,
+        new=lambda: ExternalRecord(
+            candidate_id=cid,
+            academic_year=None,
+            establishment_label="",
+            diploma_type="",
+            label="",
+            outcome=RecordOutcome.OBTAINED,
+        ),
+        fields=fields,
+        empty=_("Aucun cursus externe n'est saisi."),
+        add_label=_("Ajouter un cursus"),
+    )
+
+
+def work_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool) -> None:
+    cid = opened.candidate.id
+
+    def fields(form: EntityForm) -> None:
+        form.number("year", _("Année"), required=True)
+        form.text("duration", _("Durée"), required=True, hint=_("Par exemple « 6 mois »."))
+        form.text("title", _("Fonction"), required=True)
+        form.text("employer", _("Employeur"), required=True)
+        form.text("description", _("Description"), textarea=True)
+
+    _entries_tab(
+        actor=actor,
+        read_only=read_only,
+        rows=opened.work_experiences,
+        describe=lambda w: f"{w.year} · {w.title} · {w.employer} · {w.duration}",
+        new=lambda: WorkExperience(candidate_id=cid, year=None, duration="", title="", employer=""),
+        fields=fields,
+        empty=_("Aucune expérience professionnelle n'est saisie."),
+        add_label=_("Ajouter une expérience"),
+    )
+
+
+def internship_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool) -> None:
+    cid = opened.candidate.id
+
+    def fields(form: EntityForm) -> None:
+        form.number("year", _("Année"), required=True)
+        form.text("duration", _("Durée"), required=True, hint=_("Par exemple « 8 semaines »."))
+        form.number("hours_per_week", _("Heures par semaine"))
+        form.text("organisation", _("Organisme"), required=True)
+        form.text("description", _("Description"), textarea=True)
+
+    _entries_tab(
+        actor=actor,
+        read_only=read_only,
+        rows=opened.internships,
+        describe=lambda i: f"{i.year} · {i.organisation} · {i.duration}",
+        new=lambda: Internship(candidate_id=cid, year=None, duration="", organisation=""),
+        fields=fields,
+        empty=_("Aucun stage n'est saisi."),
+        add_label=_("Ajouter un stage"),
+    )

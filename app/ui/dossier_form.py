@@ -1,0 +1,179 @@
+"""A form bound to one entity: labelled inputs written straight into its attributes, errors next to each field.
+
+Inputs are bound one way (input → entity) so that a value the server refuses stays on screen as typed.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from nicegui import ui
+
+from app.i18n import N_, _
+from app.services.dossier_schemas import DossierInvalid
+from app.services.errors import DomainError
+
+LOCKED_HINT = N_(
+    "Donnée transmise par le service de scolarité. En cas d'erreur, contactez le service de scolarité concerné."
+)
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return None if value in (None, "") else int(float(value))
+    except (TypeError, ValueError):
+        return None
+
+
+class EntityForm:
+    """Inputs by attribute name over ``entity``; ``read_only`` forms show the same inputs, not editable."""
+
+    def __init__(self, entity: Any, *, read_only: bool = False, locked: set[str] | None = None) -> None:
+        self.entity = entity
+        self.read_only = read_only
+        self.locked = locked or set()
+        self.fields: dict[str, Any] = {}
+        self.message = ui.label("").classes("text-negative").mark("form-error")
+        self.message.props["role"] = "alert"
+        self.message.set_visibility(False)
+
+    def _setup(self, name: str, element: Any, *, required: bool, hint: str = "") -> Any:
+        element.props("outlined").classes("w-full max-w-lg").mark(name)
+        if required:
+            element.props("aria-required=true")
+        if name in self.locked:
+            hint = _(LOCKED_HINT)
+        if hint:
+            element.props["hint"] = hint
+            element.props["bottom-slots"] = True
+        if self.read_only or name in self.locked:
+            element.props("readonly")
+        self.fields[name] = element
+        return element
+
+    @staticmethod
+    def _label(label: str, required: bool) -> str:
+        return f"{label} *" if required else label
+
+    def text(
+        self,
+        name: str,
+        label: str,
+        *,
+        required: bool = False,
+        hint: str = "",
+        upper: bool = False,
+        autocomplete: str = "",
+        textarea: bool = False,
+    ) -> ui.input:
+        factory = ui.textarea if textarea else ui.input
+        element = factory(self._label(label, required), value=getattr(self.entity, name) or "")
+        if upper:
+            element.props('input-style="text-transform: uppercase"')
+        if autocomplete:
+            element.props(f"autocomplete={autocomplete}")
+        element.bind_value_to(self.entity, name)
+        return self._setup(name, element, required=required, hint=hint)
+
+    def number(self, name: str, label: str, *, required: bool = False, hint: str = "") -> ui.number:
+        element = ui.number(self._label(label, required), value=getattr(self.entity, name), format="%d", step=1)
+        element.bind_value_to(self.entity, name, forward=_int_or_none)
+        return self._setup(name, element, required=required, hint=hint)
+
+    def date(self, name: str, label: str, *, required: bool = False, hint: str = "") -> ui.input:
+        from datetime import date
+
+        current = getattr(self.entity, name)
+        element = ui.input(self._label(label, required), value=current.isoformat() if current else "")
+        element.props("type=date")
+
+        def parse(text: Any) -> date | None:
+            try:
+                return date.fromisoformat(str(text)) if text else None
+            except ValueError:
+                return None
+
+        element.bind_value_to(self.entity, name, forward=parse)
+        return self._setup(name, element, required=required, hint=hint)
+
+    def select(
+        self,
+        name: str,
+        label: str,
+        options: dict[Any, str],
+        *,
+        required: bool = False,
+        hint: str = "",
+        searchable: bool = False,
+        on_change: Callable[..., Any] | None = None,
+    ) -> ui.select:
+        value = getattr(self.entity, name)
+        element = ui.select(
+            options,
+            label=self._label(label, required),
+            value=value if value in options else None,
+            with_input=searchable,
+            on_change=on_change,
+        )
+        if searchable:
+            element.props("input-debounce=0 behavior=menu")
+        element.bind_value_to(self.entity, name)
+        return self._setup(name, element, required=required, hint=hint)
+
+    def refresh_values(self) -> None:
+        """Show the stored (normalised) values after a save."""
+        from datetime import date
+
+        for name, element in self.fields.items():
+            if not isinstance(element, ui.input):  # selects and numbers already hold the stored value
+                continue
+            value = getattr(self.entity, name)
+            element.value = value.isoformat() if isinstance(value, date) else (value or "")
+
+    def clear_errors(self) -> None:
+        for element in self.fields.values():
+            element.error = None
+        self.message.set_visibility(False)
+
+    def show(self, error: DomainError) -> None:
+        """Each message next to its field (Quasar's error slot is announced); the rest above the form."""
+        if isinstance(error, DossierInvalid):
+            others = []
+            for name in error.errors:
+                text = error.field_message(name, _)
+                if name in self.fields:
+                    self.fields[name].error = text
+                else:
+                    others.append(text)
+            if others:
+                self.message.text = " ".join(others)
+                self.message.set_visibility(True)
+            else:
+                self.message.text = _("Le formulaire contient des erreurs : corrigez les champs signalés.")
+                self.message.set_visibility(True)
+            return
+        if error.field in self.fields:
+            self.fields[error.field].error = error.translate(_)
+        self.message.text = error.translate(_)
+        self.message.set_visibility(True)
+
+    def run(self, action: Callable[[], Any]) -> Any:
+        """Call the service; a refusal is shown and None returned (nothing typed is cleared)."""
+        self.clear_errors()
+        try:
+            return action()
+        except DomainError as error:
+            self.show(error)
+            return None
+
+
+def copy_into(target: Any, source: Any) -> None:
+    """After a save, the bound entity takes the stored values (new id, version, normalised names)."""
+    for name in type(source).model_fields:
+        setattr(target, name, getattr(source, name))
+
+
+def saved_notice(text: str) -> ui.label:
+    notice = ui.label(text).classes("text-positive").mark("saved")
+    notice.props["role"] = "status"
+    notice.set_visibility(False)
+    return notice
