@@ -83,6 +83,8 @@ class Application(SQLModel, table=True):
     answer: AnswerKind | None = Field(default=None, sa_type=enum_type(AnswerKind), index=True)
     answer_at: datetime | None = utc_field()
     called_from_waiting_list_at: datetime | None = utc_field()
+    # The return date the last "return date approaching" reminder announced: one reminder per return date.
+    return_reminder_for: datetime | None = utc_field()
     version: int = Field(default=1, sa_column=_application_version)
 
     __mapper_args__ = {"version_id_col": _application_version}

@@ -4,51 +4,23 @@ from nicegui import ui
 
 from app.config import get_settings
 from app.db import new_session
-from app.i18n import N_, _, ngettext
-from app.models import Procedure
+from app.i18n import _, ngettext
 from app.services.offer import CentreOffer, ProgramOffer, WindowState, count_programs, keep_states, list_offer
 from app.ui.dates import format_day, format_moment
 from app.ui.frame import frame
+from app.ui.offer_list import days_left_text, info_link, program_facts
 from app.ui.session import current_language
 from app.ui.text import Text, heading, list_item, paragraph
-
-PROCEDURE_LABELS = {Procedure.ONLINE: N_("Dossier dématérialisé"), Procedure.PAPER: N_("Dossier papier")}
-
-
-def _days_left(program: ProgramOffer) -> str:
-    if program.days_left == 0:
-        return _("Dernier jour pour candidater")
-    n = program.days_left or 0
-    return ngettext("{n} jour restant", "{n} jours restants", n).format(n=n)
-
-
-def _info_link(program: ProgramOffer) -> None:
-    if program.info_url:
-        link = ui.link(_("Voir la formation"), program.info_url)
-        # Several programmes share the visible text: the accessible name says which one (RGAA 6.1).
-        link.props["aria-label"] = _("Voir la formation : {label}").format(label=program.label)
-
-
-def _facts(program: ProgramOffer) -> str:
-    """« Code : M-FLE · Dossier dématérialisé · Capacité d'accueil : 20 places » on one line."""
-    facts = [_("Code : {code}").format(code=program.code), _(PROCEDURE_LABELS[program.procedure])]
-    if program.capacity is not None:
-        facts.append(
-            ngettext("Capacité d'accueil : {n} place", "Capacité d'accueil : {n} places", program.capacity).format(
-                n=program.capacity
-            )
-        )
-    return " · ".join(facts)
 
 
 def _open_program(program: ProgramOffer) -> None:
     with ui.element("li").classes("ec-program").mark(f"program-{program.code}"):
         heading(program.label, 4)
-        paragraph(_facts(program)).classes("ec-muted")
+        paragraph(program_facts(program)).classes("ec-muted")
         with ui.element("p"):
             Text(_("Candidatures jusqu'au {moment}").format(moment=format_moment(program.window_closes_at)), "span")
-            Text(_days_left(program), "strong").classes("ec-days-left ml-2")
-        _info_link(program)
+            Text(days_left_text(program), "strong").classes("ec-days-left ml-2")
+        info_link(program)
 
 
 def _open_offer(offer: list[CentreOffer]) -> None:
@@ -75,9 +47,9 @@ def _upcoming_offer(offer: list[CentreOffer]) -> None:
                 with ui.element("li").classes("ec-program").mark(f"upcoming-{program.code}"):
                     heading(program.label, 3)
                     paragraph(f"{centre_label} · {type_label}").classes("ec-muted")
-                    paragraph(_facts(program)).classes("ec-muted")
+                    paragraph(program_facts(program)).classes("ec-muted")
                     paragraph(_("Ouverture le {day}").format(day=format_day(program.window_opens_at)))
-                    _info_link(program)
+                    info_link(program)
 
 
 def register() -> None:
@@ -103,6 +75,10 @@ def register() -> None:
             )
             with ui.element("p"):
                 ui.link(_("Se connecter ou créer un compte"), "/connexion")
+            with ui.element("p"):
+                ui.link(_("Toute l'offre de formation, avec les dates de chaque formation"), "/formations").mark(
+                    "whole-offer"
+                )
 
             with ui.element("div").classes("w-full max-w-xl mt-4").props("role=search"):
                 search = (

@@ -1,0 +1,72 @@
+"""« Assistance »: a button opening a short form (subject, message, optional programme) mailed to the right office.
+
+Self-contained: ``assistance_button(actor)`` draws the button and its dialog where it is called. It belongs on every
+candidate page: the candidate navigation (app/ui/candidate_nav.py) or the frame's header for signed-in candidates
+should call it once; the application pages call it themselves until then.
+"""
+
+from nicegui import ui
+
+from app.db import new_session, transaction
+from app.i18n import _
+from app.services.actors import Actor
+from app.services.applications_views import list_my_applications
+from app.services.assistance import MESSAGE_MAX, SUBJECT_MAX, send_assistance_request
+from app.services.errors import DomainError
+from app.ui.session import current_language
+from app.ui.text import Text, paragraph
+
+
+def _program_options(actor: Actor) -> dict[int, str]:
+    with new_session() as session:
+        rows = list_my_applications(session, actor=actor, lang=current_language())
+    return {row.program_id: f"{row.program_label} ({row.centre_label})" for row in rows}
+
+
+def assistance_button(actor: Actor | None, *, program_id: int | None = None) -> None:
+    """The « Assistance » button; ``program_id`` preselects the programme (on an application's page)."""
+    if actor is None or actor.kind != "candidate":
+        return
+    options = {0: _("Aucune formation en particulier")} | _program_options(actor)
+
+    with ui.dialog() as dialog, ui.card().classes("w-full max-w-xl").mark("assistance-dialog"):
+        dialog.props["aria-labelledby"] = "assistance-title"
+        Text(_("Demander de l'aide"), "h2").props("id=assistance-title").classes("text-xl")
+        paragraph(
+            _(
+                "Votre message est envoyé au service qui gère la formation choisie (sinon à l'assistance de "
+                "l'établissement), avec votre numéro de dossier. Vous en recevez une copie."
+            )
+        )
+        program = ui.select(options, value=program_id if program_id in options else 0, label=_("Formation concernée"))
+        program.classes("w-full").mark("assistance-program")
+        subject = ui.input(_("Objet"), validation=None).props(f"outlined maxlength={SUBJECT_MAX} counter")
+        subject.classes("w-full").mark("assistance-subject")
+        message = ui.textarea(_("Message")).props(f"outlined maxlength={MESSAGE_MAX} counter")
+        message.classes("w-full").mark("assistance-message")
+        error = Text("", "p").classes("text-negative").mark("assistance-error")
+        error.props["role"] = "alert"
+
+        def send() -> None:
+            try:
+                with transaction() as session:
+                    send_assistance_request(
+                        session,
+                        actor=actor,
+                        subject=subject.value or "",
+                        message=message.value or "",
+                        program_id=program.value or None,
+                    )
+            except DomainError as exc:
+                error.text = exc.translate(_)
+                return
+            error.text = ""
+            subject.value = message.value = ""
+            dialog.close()
+            ui.notify(_("Votre demande a été envoyée. Une copie vous a été adressée par courriel."), type="positive")
+
+        with ui.row().classes("justify-end w-full"):
+            ui.button(_("Annuler"), on_click=dialog.close).props("flat").mark("assistance-close")
+            ui.button(_("Envoyer"), on_click=send).mark("assistance-send")
+
+    ui.button(_("Assistance"), icon="help_outline", on_click=dialog.open).props("outline").mark("assistance")

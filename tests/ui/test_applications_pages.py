@@ -1,0 +1,232 @@
+"""The offer, applying, the « Candidatures » list, an opened application, cancelling, live updates, assistance."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from nicegui.testing import User
+from sqlmodel import select
+
+from app.db import new_session, transaction
+from app.models import Account, Application, DossierStatus, OutboxMail, Program
+from app.services import notifications
+from app.services.actors import Actor
+from app.services.applications import apply_to_program
+from app.services.passwords import hash_password
+from tests import factories
+
+PASSWORD = "Solide-Passe-2026"
+NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+
+
+@dataclass
+class Setup:
+    email: str
+    account_id: int
+    candidate_id: int
+    open_program: Program
+    upcoming: Program
+    closed: Program
+    campaign_id: int
+
+
+@pytest.fixture
+def setup(database_url: str, clock) -> Setup:
+    clock.set(NOW)
+    with new_session() as session:
+        campaign = factories.campaign(session)
+        centre = factories.centre(session, label_fr="UFR Sciences")
+        committee = factories.committee(session, centre.id)
+        kw = dict(campaign_id=campaign.id, centre_id=centre.id, committee_id=committee.id)
+        open_program = factories.program(session, label_fr="Master Chimie", **kw)
+        upcoming = factories.program(
+            session,
+            label_fr="Master Physique",
+            window_opens_at=NOW + timedelta(days=5),
+            window_closes_at=NOW + timedelta(days=20),
+            return_by=NOW + timedelta(days=25),
+            **kw,
+        )
+        closed = factories.program(
+            session,
+            label_fr="Master Histoire",
+            window_opens_at=NOW - timedelta(days=20),
+            window_closes_at=NOW - timedelta(days=5),
+            return_by=NOW - timedelta(days=1),
+            **kw,
+        )
+        factories.required_document(session, label_fr="Curriculum vitae")
+        account = factories.account(session, password_hash=hash_password(PASSWORD))
+        candidate = factories.complete_candidate(session, account_id=account.id)
+        session.commit()
+        return Setup(account.email, account.id, candidate.id, open_program, upcoming, closed, campaign.id)
+
+
+async def sign_in(user: User, email: str, then: str) -> None:
+    await user.open(f"/connexion?suite={then}")
+    user.find(marker="login").type(email)
+    user.find(marker="password").type(PASSWORD)
+    user.find(marker="sign-in").click()
+
+
+def applications() -> list[Application]:
+    with new_session() as session:
+        return list(session.exec(select(Application)).all())
+
+
+def apply(setup: Setup, program: Program | None = None) -> Application:
+    with transaction() as session:
+        return apply_to_program(
+            session,
+            actor=Actor("candidate", account_id=setup.account_id),
+            program_id=(program or setup.open_program).id,
+        )
+
+
+async def test_anonymous_visitors_see_the_whole_offer_with_dates(user: User, setup: Setup) -> None:
+    await user.open("/formations")
+    await user.should_see("Master Chimie")
+    await user.should_see("Master Physique")  # not open yet, shown with its dates
+    await user.should_see("Master Histoire")  # closed, shown too
+    await user.should_see(marker=f"sign-in-{setup.open_program.code}")
+    await user.should_see("pas encore ouvertes")
+    await user.should_see("Candidatures closes depuis le")
+    await user.should_see("Curriculum vitae")
+    await user.should_not_see(marker=f"sign-in-{setup.closed.code}")
+    user.find(marker="search").type("physique")
+    await user.should_not_see("Master Chimie")
+    await user.should_see("Master Physique")
+
+
+async def test_apply_from_the_offer_and_a_double_click_creates_one(user: User, setup: Setup) -> None:
+    await sign_in(user, setup.email, "/formations")
+    await user.should_see(marker=f"apply-{setup.open_program.code}")
+    await user.should_not_see(marker=f"apply-{setup.upcoming.code}")
+    await user.should_not_see(marker=f"apply-{setup.closed.code}")
+    button = user.find(marker=f"apply-{setup.open_program.code}")
+    # Two clicks reach the server before the first answer: the second finds the button disabled.
+    button.trigger("click")
+    button.trigger("click")
+    await user.should_see(marker=f"applied-{setup.open_program.code}")
+    assert len(applications()) == 1
+    with new_session() as session:
+        assert session.exec(select(OutboxMail).where(OutboxMail.code == "application_created")).one()
+
+
+async def test_list_shows_status_missing_pieces_and_days_left(user: User, setup: Setup) -> None:
+    application = apply(setup)
+    await sign_in(user, setup.email, "/candidat/candidatures")
+    await user.should_see(marker=f"application-{application.id}")
+    await user.should_see("Statut du dossier : En attente")
+    await user.should_see("1 pièce manquante : Curriculum vitae")
+    await user.should_see("15 jours restants")  # return date: NOW + 15 days
+    await user.should_see(marker="assistance")
+
+
+async def test_cancel_with_confirmation(user: User, setup: Setup) -> None:
+    application = apply(setup)
+    await sign_in(user, setup.email, f"/candidat/candidatures/{application.id}")
+    await user.should_see("En attente : Votre dossier n'a pas encore été réceptionné par nos services.")
+    await user.should_see(marker="pieces")
+    user.find(marker="cancel-application").click()
+    await user.should_see(marker="cancel-dialog")
+    user.find(marker="cancel-keep").click()
+    assert applications()[0].cancelled_at is None
+    user.find(marker="cancel-application").click()
+    user.find(marker="cancel-confirm").click()
+    await user.should_see(marker="no-application")
+    assert applications()[0].cancelled_at is not None
+
+
+async def test_cancel_is_absent_once_a_manager_acted(user: User, setup: Setup) -> None:
+    application = apply(setup)
+    with transaction() as session:
+        row = session.get(Application, application.id)
+        row.dossier_status = DossierStatus.INCOMPLETE
+        session.add(row)
+    await sign_in(user, setup.email, f"/candidat/candidatures/{application.id}")
+    await user.should_see(marker="dossier-status")
+    await user.should_see("Incomplet")
+    await user.should_not_see(marker="cancel-application")
+
+
+async def test_live_update_reaches_the_open_page(user: User, setup: Setup) -> None:
+    application = apply(setup)
+    await sign_in(user, setup.email, f"/candidat/candidatures/{application.id}")
+    await user.should_see("En attente : Votre dossier n'a pas encore été réceptionné par nos services.")
+    assert notifications.subscriber_count(setup.candidate_id) >= 1
+    # What a staff service will do: change the status and announce it in the same transaction.
+    with transaction() as session:
+        row = session.get(Application, application.id)
+        row.dossier_status = DossierStatus.RECEIVED
+        session.add(row)
+        notifications.notify_candidate(session, setup.candidate_id)
+    await user.should_see("Réceptionné : Le service de scolarité a reçu votre dossier.")
+    await user.should_not_see(marker="cancel-application")
+
+
+async def test_live_update_reaches_the_open_list(user: User, setup: Setup) -> None:
+    await sign_in(user, setup.email, "/candidat/candidatures")
+    await user.should_see(marker="no-application")
+    application = apply(setup)  # from another tab: the list follows
+    await user.should_see(marker=f"application-{application.id}")
+
+
+async def test_another_candidates_application_is_not_shown(user: User, setup: Setup) -> None:
+    with new_session() as session:
+        other = factories.complete_candidate(session)
+        session.commit()
+        foreign = factories.application(session, candidate_id=other.id, program=setup.open_program)
+        session.commit()
+    await sign_in(user, setup.email, f"/candidat/candidatures/{foreign.id}")
+    await user.should_see(marker="not-found")
+    await user.should_not_see(marker="cancel-application")
+
+
+async def test_assistance_request(user: User, setup: Setup) -> None:
+    await sign_in(user, setup.email, "/candidat/candidatures")
+    await user.should_see(marker="assistance")
+    user.find(marker="assistance").click()
+    await user.should_see(marker="assistance-dialog")
+    user.find(marker="assistance-send").click()
+    await user.should_see("Indiquez l'objet de votre demande.")
+    user.find(marker="assistance-subject").type("Relevé de notes")
+    user.find(marker="assistance-message").type("Je n'arrive pas à déposer mon relevé.")
+    user.find(marker="assistance-send").click()
+    await user.should_see("Votre demande a été envoyée")
+    with new_session() as session:
+        mail = session.exec(select(OutboxMail).where(OutboxMail.code == "assistance_request")).one()
+        number = session.get(Account, setup.account_id).dossier_number
+    assert mail.cc_addresses == [setup.email] and number in mail.body_text
+
+
+async def test_upload_every_piece_then_transmit(user: User, setup: Setup) -> None:
+    """The guide's journey: the pieces are deposited on the application, then « Transmettre » receives it."""
+    from nicegui import ui
+
+    from app.models import DossierStatus, OutboxMail
+    from app.services import pdf_sandbox
+    from tests.factories import pdf_bytes
+    from tests.test_documents import normalise_in_process
+
+    pdf_sandbox_normalise = pdf_sandbox.normalise
+    pdf_sandbox.normalise = normalise_in_process  # the sandbox's child process is tested on its own
+    try:
+        application = apply(setup)
+        await sign_in(user, setup.email, f"/candidat/candidatures/{application.id}")
+        await user.should_see(marker="transmit-blocked")
+        await user.should_see("Curriculum vitae")
+        upload = user.find(ui.upload).elements.pop()
+        await upload.handle_uploads([ui.upload.SmallFileUpload("cv.pdf", "application/pdf", pdf_bytes(1))])
+        await user.should_see("cv.pdf — 1 page", retries=100)
+        await user.should_see(marker="transmit-application", retries=100)
+        user.find(marker="transmit-application").click()
+        await user.should_see("Votre candidature a été transmise", retries=100)
+    finally:
+        pdf_sandbox.normalise = pdf_sandbox_normalise
+    stored = applications()[0]
+    assert stored.dossier_status == DossierStatus.RECEIVED
+    with new_session() as session:
+        receipts = session.exec(select(OutboxMail).where(OutboxMail.code == "dossier_received")).all()
+    assert len(receipts) == 1 and "Curriculum vitae" in receipts[0].body_text
+    await user.should_see(marker="download-dossier")
