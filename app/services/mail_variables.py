@@ -87,7 +87,10 @@ MAIL_VARIABLES: dict[MailCode, dict[str, str]] = {
         **_CANDIDATE_LINK,
         "missing_documents": "list of {title, comment}: pieces still missing (may be empty)",
     },
-    MailCode.DOSSIER_RECEIVED: _CANDIDATE_LINK,
+    MailCode.DOSSIER_RECEIVED: {
+        **_CANDIDATE_LINK,
+        "documents": "list of {title, status}: the pieces of the dossier as received (the receipt)",
+    },
     MailCode.DOSSIER_INCOMPLETE: {
         **_CANDIDATE_LINK,
         "missing_documents": "list of {title, comment}: pieces missing or refused, with the manager's comment",
@@ -143,6 +146,10 @@ _SAMPLE_VALUES: dict[str, Any] = {
     "expires_at": datetime(2025, 3, 14, 13, 30, tzinfo=UTC),
     "new_email": "eloise.nouvelle@example.org",
     "deadline": datetime(2025, 6, 20, 21, 59, tzinfo=UTC),
+    "documents": [
+        {"title": "Pièce d'identité", "status": "Transmise"},
+        {"title": "Attestation de handicap", "status": "Non concerné"},
+    ],
     "missing_documents": [
         {"title": "Relevé de notes de licence", "comment": "Le semestre 6 manque."},
         {"title": "Lettre de motivation", "comment": ""},

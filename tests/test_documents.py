@@ -1,0 +1,396 @@
+"""Pieces: files added, merged in the candidate's order, removed, reordered; limits; « Non concerné »; shared pieces.
+
+Most tests normalise in-process (the worker's own functions, without the child process) to stay fast; one test
+goes through the real sandbox. The sandbox itself is tested in test_pdf_sandbox.py.
+"""
+
+import io
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlmodel import Session, col, select
+
+from app.config import reset_settings
+from app.db import transaction
+from app.models import (
+    Application,
+    Campaign,
+    DocumentStatus,
+    DossierStatus,
+    FileKind,
+    Procedure,
+    StoredFile,
+    SubmittedDocument,
+    SubmittedDocumentFile,
+)
+from app.services import documents, file_store, pdf_sandbox, pdf_worker
+from app.services.actors import Actor
+from app.services.errors import DomainError, NotFound
+from app.services.file_sniffing import sniff
+from tests import factories
+from tests.factories import image_bytes, pdf_bytes
+
+
+def normalise_in_process(data: bytes, *, limits: pdf_sandbox.SandboxLimits | None = None) -> pdf_sandbox.NormalisedFile:
+    """The worker's normalisation without its child process (same checks, no rlimits)."""
+    pdf_sandbox.check_size(data)
+    media_type = sniff(data)
+    limits = limits or pdf_sandbox.SandboxLimits.from_settings()
+    with tempfile.TemporaryDirectory() as scratch:
+        source, target = Path(scratch) / "in", Path(scratch) / "out.pdf"
+        source.write_bytes(data)
+        try:
+            if media_type == pdf_sandbox.PDF:
+                pages = pdf_worker.normalise_pdf(source, target, limits.max_pages)
+            else:
+                pages = pdf_worker.normalise_image(source, target, limits.max_pixels)
+        except pdf_worker.Refused as refusal:
+            raise DomainError(refusal.code, pdf_sandbox._MESSAGES[refusal.code], **refusal.params) from None
+        return pdf_sandbox.NormalisedFile(target.read_bytes(), pages, media_type)
+
+
+@pytest.fixture
+def real_sandbox() -> None:
+    """Asked for by the tests that go through the child process."""
+
+
+@pytest.fixture(autouse=True)
+def fast_sandbox(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if "real_sandbox" not in request.fixturenames:
+        monkeypatch.setattr(pdf_sandbox, "normalise", normalise_in_process)
+
+
+def a_program(session: Session, **kw):
+    """A programme of the one active campaign (there can be only one)."""
+    campaign = session.exec(select(Campaign).where(col(Campaign.is_active))).first() or factories.campaign(session)
+    return factories.program(session, campaign_id=campaign.id, **kw)
+
+
+def candidate_actor(session: Session) -> tuple[Actor, int]:
+    account = factories.account(session)
+    candidate = factories.candidate(session, account_id=account.id)
+    return Actor("candidate", account_id=account.id), candidate.id
+
+
+def new_piece(session: Session, candidate_id: int, program=None, **required) -> SubmittedDocument:
+    program = program or a_program(session)
+    application = factories.application(session, candidate_id=candidate_id, program=program)
+    document = factories.required_document(session, program_id=program.id, **required)
+    return factories.submitted_document(session, application_id=application.id, required_document_id=document.id)
+
+
+def merged_texts(session: Session, document: SubmittedDocument) -> list[bytes]:
+    merged = session.get(StoredFile, document.merged_file_id)
+    assert merged is not None
+    reader = PdfReader(io.BytesIO(file_store.read(merged.storage_key)))
+    return [page.get_contents().get_data().strip() for page in reader.pages]
+
+
+def add(session: Session, actor: Actor, document: SubmittedDocument, data: bytes, name: str = "scan.pdf"):
+    return documents.add_piece_file(session, actor=actor, submitted_document_id=document.id, filename=name, data=data)
+
+
+def test_files_are_merged_in_the_candidates_order(session: Session) -> None:
+    actor, candidate_id = candidate_actor(session)
+    piece = new_piece(session, candidate_id)
+    add(session, actor, piece, pdf_bytes(2, text="A "), "relevé L1.pdf")
+    add(session, actor, piece, pdf_bytes(1, text="B "), "../../etc/passwd")
+    assert piece.status == DocumentStatus.SUBMITTED
+    assert merged_texts(session, piece) == [b"% A page 1", b"% A page 2", b"% B page 1"]
+
+    view = documents.get_piece(session, actor=actor, submitted_document_id=piece.id)
+    assert [(f.name, f.pages) for f in view.files] == [("relevé L1.pdf", 2), ("passwd", 1)]
+    assert view.merged_pages == 3 and view.merged_size > 0 and view.editable
+    first_merged = piece.merged_file_id
+
+    order = [f.stored_file_id for f in reversed(view.files)]
+    documents.reorder_piece_files(session, actor=actor, submitted_document_id=piece.id, order=order)
+    assert merged_texts(session, piece) == [b"% B page 1", b"% A page 1", b"% A page 2"]
+    assert session.get(StoredFile, piece.merged_file_id).page_count == 3
+    assert session.get(StoredFile, first_merged) is None  # the previous merge is gone with its row
+
+    with pytest.raises(DomainError) as stale:
+        documents.reorder_piece_files(session, actor=actor, submitted_document_id=piece.id, order=order[:1])
+    assert stale.value.code == "stale_order"
+
+    documents.remove_piece_file(session, actor=actor, submitted_document_id=piece.id, stored_file_id=order[0])
+    assert merged_texts(session, piece) == [b"% A page 1", b"% A page 2"]
+    documents.remove_piece_file(session, actor=actor, submitted_document_id=piece.id, stored_file_id=order[1])
+    assert piece.status == DocumentStatus.PENDING and piece.merged_file_id is None
+
+
+def test_only_normalised_pdfs_are_stored_and_bytes_go_after_commit(session: Session) -> None:
+    actor, candidate_id = candidate_actor(session)
+    piece = new_piece(session, candidate_id)
+    add(session, actor, piece, image_bytes("JPEG"), "photo.pdf")  # a JPEG named .pdf is a JPEG
+    session.commit()
+    stored = session.exec(select(StoredFile).where(StoredFile.kind == FileKind.UPLOAD)).one()
+    assert stored.media_type == "application/pdf" and stored.page_count == 1
+    assert stored.owner_candidate_id == candidate_id and stored.original_name == "photo.pdf"
+    path = file_store.path_of(stored.storage_key)
+    assert path.read_bytes().startswith(b"%PDF-")
+
+    documents.remove_piece_file(session, actor=actor, submitted_document_id=piece.id, stored_file_id=stored.id)
+    assert path.exists()  # not before the commit: a rollback would need them
+    session.commit()
+    assert not path.exists()
+    assert session.exec(select(StoredFile)).all() == []
+
+
+def test_a_rolled_back_upload_leaves_no_bytes(session: Session) -> None:
+    actor, candidate_id = candidate_actor(session)
+    piece = new_piece(session, candidate_id)
+    session.commit()
+    folder = file_store.path_of("0" * 32).parent.parent
+    with pytest.raises(RuntimeError), transaction() as other:
+        add(other, actor, other.get(SubmittedDocument, piece.id), pdf_bytes(1))
+        raise RuntimeError("crash after the upload")
+    assert not any(path.is_file() for path in folder.rglob("*"))
+
+
+def test_an_image_becomes_an_a4_page_through_the_sandbox(session: Session, real_sandbox: None) -> None:
+    actor, candidate_id = candidate_actor(session)
+    piece = new_piece(session, candidate_id)
+    add(session, actor, piece, image_bytes("PNG", (900, 1200), "RGBA"), "scan.png")
+    add(session, actor, piece, pdf_bytes(1))
+    merged = session.get(StoredFile, piece.merged_file_id)
+    reader = PdfReader(io.BytesIO(file_store.read(merged.storage_key)))
+    assert merged.page_count == len(reader.pages) == 2
+    assert float(reader.pages[0].mediabox.width) == pytest.approx(595.3, abs=1)
+    assert float(reader.pages[0].mediabox.height) == pytest.approx(841.9, abs=1)
+
+
+def test_limits_per_file_and_per_piece(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ECANDIDAT_MAX_FILE_MB", "1")
+    monkeypatch.setenv("ECANDIDAT_MAX_PIECE_PAGES", "3")
+    monkeypatch.setenv("ECANDIDAT_MAX_PIECE_MB", "1")
+    reset_settings()
+    actor, candidate_id = candidate_actor(session)
+    piece = new_piece(session, candidate_id)
+    with pytest.raises(DomainError) as refused:
+        add(session, actor, piece, b"%PDF-1.4\n" + bytes(1024 * 1024))
+    assert (refused.value.code, refused.value.params) == ("file_too_large", {"max": 1})
+
+    add(session, actor, piece, pdf_bytes(2))
+    with pytest.raises(DomainError) as refused:
+        add(session, actor, piece, pdf_bytes(2))
+    assert (refused.value.code, refused.value.params) == ("piece_too_many_pages", {"pages": 4, "max": 3})
+    with pytest.raises(DomainError) as refused:
+        add(session, actor, piece, pdf_bytes(4))  # one file over the page limit: refused by the sandbox itself
+    assert refused.value.code == "too_many_pages"
+
+    monkeypatch.setattr(documents, "MB", 1000)  # a piece limit of ~1 KB: the next file does not fit
+    with pytest.raises(DomainError) as refused:
+        add(session, actor, piece, pdf_bytes(1))
+    assert refused.value.code == "piece_too_large"
+    assert len(documents.get_piece(session, actor=actor, submitted_document_id=piece.id).files) == 1
+
+
+def test_a_validated_piece_can_no_longer_change(session: Session) -> None:
+    actor, candidate_id = candidate_actor(session)
+    piece = new_piece(session, candidate_id)
+    add(session, actor, piece, pdf_bytes(1))
+    file_id = documents.get_piece(session, actor=actor, submitted_document_id=piece.id).files[0].stored_file_id
+    piece.status = DocumentStatus.VALIDATED
+    session.add(piece)
+    session.flush()
+    attempts = [
+        lambda: add(session, actor, piece, pdf_bytes(1)),
+        lambda: documents.remove_piece_file(
+            session, actor=actor, submitted_document_id=piece.id, stored_file_id=file_id
+        ),
+        lambda: documents.reorder_piece_files(session, actor=actor, submitted_document_id=piece.id, order=[file_id]),
+    ]
+    for attempt in attempts:
+        with pytest.raises(DomainError) as refused:
+            attempt()
+        assert refused.value.code == "piece_validated"
+    assert not documents.get_piece(session, actor=actor, submitted_document_id=piece.id).editable
+
+
+def test_pieces_close_with_the_return_date_and_the_transmission(session: Session, clock) -> None:
+    actor, candidate_id = candidate_actor(session)
+    now = clock.set(clock.now())
+    program = a_program(session, return_by=now + timedelta(days=15))
+    piece = new_piece(session, candidate_id, program)
+    clock.set(program.return_by + timedelta(seconds=1))
+    with pytest.raises(DomainError) as refused:
+        add(session, actor, piece, pdf_bytes(1))
+    assert refused.value.code == "pieces_closed"
+
+    clock.set(now)
+    application = session.get(Application, piece.application_id)
+    application.dossier_status = DossierStatus.RECEIVED
+    session.add(application)
+    session.flush()
+    with pytest.raises(DomainError) as refused:
+        add(session, actor, piece, pdf_bytes(1))
+    assert refused.value.code == "pieces_closed"
+
+
+def test_paper_procedure_takes_no_upload(session: Session) -> None:
+    actor, candidate_id = candidate_actor(session)
+    piece = new_piece(session, candidate_id, a_program(session, procedure=Procedure.PAPER))
+    with pytest.raises(DomainError) as refused:
+        add(session, actor, piece, pdf_bytes(1))
+    assert refused.value.code == "paper_procedure"
+
+
+def test_not_applicable_only_for_conditional_pieces(session: Session) -> None:
+    actor, candidate_id = candidate_actor(session)
+    mandatory = new_piece(session, candidate_id)
+    with pytest.raises(DomainError) as refused:
+        documents.mark_not_applicable(session, actor=actor, submitted_document_id=mandatory.id)
+    assert refused.value.code == "not_conditional"
+
+    conditional = new_piece(session, candidate_id, is_conditional=True)
+    documents.mark_not_applicable(session, actor=actor, submitted_document_id=conditional.id)
+    assert conditional.status == DocumentStatus.NOT_APPLICABLE
+    documents.mark_not_applicable(session, actor=actor, submitted_document_id=conditional.id, not_applicable=False)
+    assert conditional.status == DocumentStatus.PENDING
+
+    add(session, actor, conditional, pdf_bytes(1))
+    with pytest.raises(DomainError) as refused:
+        documents.mark_not_applicable(session, actor=actor, submitted_document_id=conditional.id)
+    assert refused.value.code == "piece_has_files"
+
+
+def test_another_candidate_cannot_touch_the_piece(session: Session) -> None:
+    actor, candidate_id = candidate_actor(session)
+    piece = new_piece(session, candidate_id)
+    add(session, actor, piece, pdf_bytes(1))
+    intruder, _ = candidate_actor(session)
+    file_id = documents.get_piece(session, actor=actor, submitted_document_id=piece.id).files[0].stored_file_id
+    for attempt in (
+        lambda: add(session, intruder, piece, pdf_bytes(1)),
+        lambda: documents.remove_piece_file(
+            session, actor=intruder, submitted_document_id=piece.id, stored_file_id=file_id
+        ),
+        lambda: documents.get_piece(session, actor=intruder, submitted_document_id=piece.id),
+        lambda: documents.read_merged_pdf(session, actor=intruder, submitted_document_id=piece.id),
+        lambda: documents.mark_not_applicable(
+            session, actor=Actor("staff", staff_id=1), submitted_document_id=piece.id
+        ),
+    ):
+        with pytest.raises(DomainError) as refused:
+            attempt()
+        assert refused.value.code in ("not_found", "forbidden")
+    read_only = Actor("candidate", account_id=actor.account_id, impersonated_by_staff_id=1)
+    with pytest.raises(DomainError) as refused:
+        add(session, read_only, piece, pdf_bytes(1))
+    assert refused.value.code == "read_only"
+    with pytest.raises(NotFound):
+        documents.remove_piece_file(session, actor=actor, submitted_document_id=piece.id, stored_file_id=10**6)
+
+
+def test_shared_piece_is_a_reference_and_a_transmitted_application_keeps_it(session: Session) -> None:
+    """eCandidat's issue #37: removing a shared piece from one application emptied it in transmitted ones."""
+    actor, candidate_id = candidate_actor(session)
+    shared = factories.required_document(session, is_shared=True)  # institution-wide, one upload for all
+    pieces = []
+    for _ in range(3):
+        application = factories.application(session, candidate_id=candidate_id, program=a_program(session))
+        pieces.append(
+            factories.submitted_document(session, application_id=application.id, required_document_id=shared.id)
+        )
+    first, transmitted, open_one = pieces
+    add(session, actor, first, pdf_bytes(2, text="CV "))
+    uploads = session.exec(select(StoredFile).where(StoredFile.kind == FileKind.UPLOAD)).all()
+    assert len(uploads) == 1  # referenced three times, stored once
+    for piece in pieces:
+        session.refresh(piece)
+        assert piece.status == DocumentStatus.SUBMITTED and piece.merged_file_id == first.merged_file_id
+    links = session.exec(select(SubmittedDocumentFile)).all()
+    assert {link.stored_file_id for link in links} == {uploads[0].id} and len(links) == 3
+
+    application = session.get(Application, transmitted.application_id)
+    application.dossier_status = DossierStatus.RECEIVED
+    session.add(application)
+    session.commit()
+
+    documents.remove_piece_file(session, actor=actor, submitted_document_id=first.id, stored_file_id=uploads[0].id)
+    session.commit()
+    for piece in pieces:
+        session.refresh(piece)
+    assert first.status == open_one.status == DocumentStatus.PENDING  # the open application follows
+    assert transmitted.status == DocumentStatus.SUBMITTED  # the transmitted one keeps its piece…
+    assert merged_texts(session, transmitted) == [b"% CV page 1", b"% CV page 2"]  # …and its bytes
+    kept = session.exec(
+        select(SubmittedDocumentFile).where(SubmittedDocumentFile.submitted_document_id == transmitted.id)
+    ).all()
+    assert [link.stored_file_id for link in kept] == [uploads[0].id]
+    assert file_store.path_of(uploads[0].storage_key).exists()
+
+    # A new upload in the first application no longer reaches the transmitted one.
+    add(session, actor, first, pdf_bytes(1, text="CV2 "))
+    session.refresh(transmitted)
+    assert merged_texts(session, transmitted) == [b"% CV page 1", b"% CV page 2"]
+    assert merged_texts(session, open_one) == [b"% CV2 page 1"]
+
+
+def test_a_shared_piece_with_other_files_elsewhere_is_left_alone(session: Session) -> None:
+    actor, candidate_id = candidate_actor(session)
+    shared = factories.required_document(session, is_shared=True)
+    pieces = []
+    for _ in range(2):
+        application = factories.application(session, candidate_id=candidate_id, program=a_program(session))
+        pieces.append(
+            factories.submitted_document(session, application_id=application.id, required_document_id=shared.id)
+        )
+    add(session, actor, pieces[0], pdf_bytes(1, text="X "))
+    add(session, actor, pieces[1], pdf_bytes(1, text="Y "))  # both pieces now hold X then Y
+    assert merged_texts(session, pieces[0]) == merged_texts(session, pieces[1]) == [b"% X page 1", b"% Y page 1"]
+    other_ids = [
+        link.stored_file_id
+        for link in session.exec(
+            select(SubmittedDocumentFile)
+            .where(SubmittedDocumentFile.submitted_document_id == pieces[1].id)
+            .order_by(col(SubmittedDocumentFile.position))
+        ).all()
+    ]
+    documents.reorder_piece_files(
+        session, actor=actor, submitted_document_id=pieces[1].id, order=list(reversed(other_ids))
+    )
+    assert merged_texts(session, pieces[0]) == [b"% Y page 1", b"% X page 1"]  # in sync: reordered too
+
+
+def test_applying_again_reuses_the_shared_pieces_and_cancelling_frees_only_unshared_files(session: Session) -> None:
+    """The applications service calls the documents rules: a new application starts with the candidate's shared
+    pieces already provided; cancelling deletes the files no other application uses."""
+    from app.services.applications import apply_to_program, cancel_application
+
+    account = factories.account(session)
+    candidate = factories.complete_candidate(session, account_id=account.id)
+    actor = Actor("candidate", account_id=account.id)
+    shared = factories.required_document(session, is_shared=True)
+    first_program, second_program = a_program(session), a_program(session)
+    own = factories.required_document(session, program_id=second_program.id)
+    first = apply_to_program(session, actor=actor, program_id=first_program.id)
+    shared_first = session.exec(select(SubmittedDocument).where(SubmittedDocument.application_id == first.id)).one()
+    add(session, actor, shared_first, pdf_bytes(1, text="ID "))
+
+    second = apply_to_program(session, actor=actor, program_id=second_program.id)
+    pieces = {
+        p.required_document_id: p
+        for p in session.exec(select(SubmittedDocument).where(SubmittedDocument.application_id == second.id))
+    }
+    assert pieces[shared.id].status == DocumentStatus.SUBMITTED
+    assert pieces[shared.id].merged_file_id == shared_first.merged_file_id
+    assert pieces[own.id].status == DocumentStatus.PENDING
+    add(session, actor, pieces[own.id], pdf_bytes(1, text="LM "))
+    own_upload = session.exec(
+        select(SubmittedDocumentFile).where(SubmittedDocumentFile.submitted_document_id == pieces[own.id].id)
+    ).one()
+    own_key = session.get(StoredFile, own_upload.stored_file_id).storage_key
+    session.commit()
+
+    cancel_application(session, actor=actor, application_id=second.id)
+    session.commit()
+    assert session.get(StoredFile, own_upload.stored_file_id) is None
+    assert not file_store.path_of(own_key).exists()
+    session.refresh(shared_first)
+    assert merged_texts(session, shared_first) == [b"% ID page 1"]  # the first application keeps its piece
+    assert candidate.id == first.candidate_id
