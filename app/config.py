@@ -58,6 +58,38 @@ class Settings(BaseSettings):
     oidc_scope: str = "openid email profile"
     oidc_student_number_claim: str = Field("supannEtuId", description="Claim carrying the student number.")
     sso_label: str = Field("ENT de l'université", description="Name of the university SSO on the sign-in page.")
+    cas_email_attribute: str = Field("mail", description="CAS 3 attribute carrying the e-mail address.")
+    cas_first_name_attribute: str = Field("givenName", description="CAS 3 attribute carrying the first name.")
+    cas_last_name_attribute: str = Field("sn", description="CAS 3 attribute carrying the last name.")
+    cas_student_number_attribute: str = Field("supannEtuId", description="CAS 3 attribute: the student number.")
+
+    # Scheduled jobs (app/services/jobs.py).
+    jobs_enabled: bool = Field(True, description="Run the job scheduler inside the server process.")
+    jobs_interval_seconds: float = Field(60.0, gt=0, description="Pause between two looks for due jobs.")
+    jobs_stale_hours: int = Field(6, ge=1, description="A run still 'running' after this long is interrupted.")
+
+    # Applications (issue 6); the per-centre and per-institution limits are above.
+    return_reminder_days: int = Field(
+        3, ge=1, description="Days before a programme's return date when untransmitted applications are reminded."
+    )
+    assistance_max_per_hour: int = Field(5, ge=1, description="Assistance requests one candidate may send per hour.")
+
+    # The candidate's dossier (issue 5).
+    student_records: str = Field(
+        "demo", description="Student information system adapter: 'demo' (embedded registry) or 'package.module:Class'."
+    )
+    edit_lease_seconds: int = Field(
+        120, ge=20, description="An editing lease ends this long after the last heartbeat of the page holding it."
+    )
+
+    # Pieces: uploads, the PDF sandbox and « Transmettre » (issue 7). Checked on the server, whatever the browser says.
+    max_file_mb: int = Field(10, ge=1, description="Largest file a candidate may upload, in MB (the upload route too).")
+    max_piece_mb: int = Field(30, ge=1, description="Largest piece (all its normalised files together), in MB.")
+    max_piece_pages: int = Field(100, ge=1, description="Most pages one piece (and one uploaded PDF) may have.")
+    max_image_megapixels: int = Field(50, ge=1, description="Largest image accepted, in millions of pixels.")
+    sandbox_cpu_seconds: int = Field(20, ge=1, description="CPU time the parser of one uploaded file may use.")
+    sandbox_memory_mb: int = Field(512, ge=128, description="Address space the parser of one uploaded file may use.")
+    sandbox_wall_seconds: float = Field(30.0, gt=0, description="Wall-clock time before the parser is killed.")
 
     @model_validator(mode="after")
     def _check(self) -> "Settings":

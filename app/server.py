@@ -2,7 +2,7 @@
 
 import logging
 
-from nicegui import app, ui
+from nicegui import app, run, ui
 
 from app.config import get_settings
 from app.db import get_engine, transaction
@@ -27,10 +27,13 @@ def build_app() -> None:
     """Register pages, middleware and workers on NiceGUI's app (again after each test reset)."""
     from app.pages import register_pages
     from app.ui.session import install_language_resolver
+    from app.upload_guard import install as install_upload_guard
 
     install_language_resolver()  # _() follows the language each visitor chose
+    install_upload_guard(app)  # 413 for oversized uploads before NiceGUI's route buffers them
     register_pages()
     _start_mail_worker()
+    _start_job_scheduler()
     app.on_shutdown(lambda: get_engine().dispose())
 
 
@@ -49,8 +52,23 @@ def _start_mail_worker() -> None:
         app.on_shutdown(worker.stop)
 
 
+def _start_job_scheduler() -> None:
+    """Run due jobs from this process (``ECANDIDAT_JOBS_ENABLED``; on by default, off under pytest).
+
+    Several instances may all run it: each run is claimed through the database, so none runs twice.
+    """
+    from app.services.jobs import JobScheduler
+
+    scheduler = JobScheduler.from_settings()
+    if scheduler is not None:
+        app.on_startup(scheduler.start)
+        app.on_shutdown(scheduler.stop)
+
+
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # PDF rendering runs in NiceGUI's process pool; forking while a thread holds xhtml2pdf's lock would deadlock.
+    run.process_pool_start_method = "spawn"
     settings = get_settings()
     prepare_database()
     build_app()

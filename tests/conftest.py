@@ -23,6 +23,7 @@ from sqlmodel import Session, SQLModel
 
 # Tests never run in demo mode: they seed what they need. Set before the app reads its settings.
 os.environ["ECANDIDAT_DEMO"] = "false"
+os.environ["ECANDIDAT_JOBS_ENABLED"] = "false"  # tests run the jobs they mean to, by hand
 os.environ["ECANDIDAT_SECRET_KEY"] = "test-secret-key-that-is-long-enough-0123456789"
 os.environ.pop("ECANDIDAT_DATABASE_URL", None)
 os.environ.pop("ECANDIDAT_SMTP_HOST", None)

@@ -115,3 +115,145 @@ def application(session: Session, *, candidate_id: int, program: Program, **kw: 
         campaign_id=program.campaign_id,
     )
     return _add(session, Application(**(values | kw)))
+
+
+# --- Applications (issue 6) ---------------------------------------------------------------------------------------
+
+
+def complete_candidate(session: Session, **kw: Any) -> Candidate:
+    """A candidate whose dossier is complete enough to apply (identity, address, baccalauréat)."""
+    from datetime import date
+
+    from app.models import Address, Baccalaureate, BacSeries
+
+    values = dict(
+        birth_date=date(2003, 5, 17),
+        birth_country="FR",
+        birth_department="45",
+        birth_commune_insee="45234",
+        birth_place="ORLEANS",
+        nationality="FR",
+    )
+    row = candidate(session, **(values | kw))
+    _add(
+        session,
+        Address(
+            candidate_id=row.id,
+            line1="1 rue de Bourgogne",
+            postcode="45000",
+            commune_insee="45234",
+            city="ORLEANS",
+            country="FR",
+        ),
+    )
+    _add(session, Baccalaureate(candidate_id=row.id, series=BacSeries.GENERAL, year=2021))
+    return row
+
+
+def required_document(session: Session, **kw: Any) -> Any:
+    """A required piece; institution-wide unless ``centre_id`` or ``program_id`` is given."""
+    from app.models import RequiredDocument, Scope
+
+    n = next(_seq)
+    scope = Scope.PROGRAM if kw.get("program_id") else Scope.CENTRE if kw.get("centre_id") else Scope.INSTITUTION
+    values = dict(code=f"PJ{n}", scope=scope, label_fr=f"Pièce {n}", label_en=f"Document {n}")
+    return _add(session, RequiredDocument(**(values | kw)))
+
+
+def question(session: Session, **kw: Any) -> Any:
+    """A question; institution-wide unless ``centre_id`` or ``program_id`` is given; yes/no unless ``kind``."""
+    from app.models import Question, QuestionKind, Scope
+
+    n = next(_seq)
+    scope = Scope.PROGRAM if kw.get("program_id") else Scope.CENTRE if kw.get("centre_id") else Scope.INSTITUTION
+    values = dict(
+        code=f"Q{n}", scope=scope, kind=QuestionKind.YES_NO, label_fr=f"Question {n} ?", label_en=f"Question {n}?"
+    )
+    return _add(session, Question(**(values | kw)))
+
+
+def decision(session: Session, *, application_id: int, **kw: Any) -> Any:
+    """A decision (favourable unless ``kind``), with a decision type of that kind; unpublished unless told."""
+    from app.models import Decision, DecisionKind, DecisionType
+
+    kind = kw.pop("kind", DecisionKind.FAVORABLE)
+    n = next(_seq)
+    labels = {DecisionKind.FAVORABLE: "Avis favorable", DecisionKind.UNFAVORABLE: "Avis défavorable"}
+    dtype = _add(
+        session,
+        DecisionType(code=f"DT{n}", kind=kind, label_fr=labels.get(kind, f"Avis {n}"), label_en=f"Decision {n}"),
+    )
+    return _add(session, Decision(**(dict(application_id=application_id, decision_type_id=dtype.id, kind=kind) | kw)))
+
+
+def staff_member(session: Session, **kw: Any) -> Any:
+    from app.models import StaffMember
+
+    n = next(_seq)
+    values = dict(login=f"gest{n}", email=f"gest{n}@univ.example", display_name=f"Gestionnaire {n}")
+    return _add(session, StaffMember(**(values | kw)))
+
+
+# --- Dossier PDF (issue 7) ----------------------------------------------------------------------------------------
+
+
+def stored_file(session: Session, data: bytes, *, media_type: str = "application/pdf", **kw: Any) -> Any:
+    """Bytes put in the file store (the test's data directory) with their StoredFile row; merged unless ``kind``."""
+    import hashlib
+
+    from app.models import FileKind, StoredFile
+    from app.services import file_store
+
+    key, sha256 = file_store.put(data, suffix=".pdf" if media_type == "application/pdf" else "")
+    values = dict(storage_key=key, sha256=sha256, size=len(data), media_type=media_type, kind=FileKind.MERGED)
+    assert sha256 == hashlib.sha256(data).hexdigest()
+    return _add(session, StoredFile(**(values | kw)))
+
+
+def staff_with_role(session: Session, role: Any, **kw: Any) -> Any:
+    """A staff member holding ``role`` (scoped by ``centre_id`` / ``committee_id``); returns the assignment."""
+    from app.models import StaffMember, StaffRoleAssignment
+
+    n = next(_seq)
+    member = _add(session, StaffMember(login=f"agent{n}", email=f"agent{n}@univ.example", display_name=f"Agent {n}"))
+    return _add(session, StaffRoleAssignment(staff_id=member.id, role=role, **kw))
+
+
+# --- Pieces and files (issue 7) -----------------------------------------------------------------------------------
+
+
+def pdf_bytes(pages: int = 1, *, width: float = 595, height: float = 842, text: str = "") -> bytes:
+    """A small valid PDF; each page gets a content stream naming its number (``text`` prefixes it)."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    writer = PdfWriter()
+    for number in range(1, pages + 1):
+        page = writer.add_blank_page(width, height)
+        stream = DecodedStreamObject()
+        stream.set_data(f"% {text}page {number}\n".encode())
+        page[NameObject("/Contents")] = writer._add_object(stream)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (300, 200), mode: str = "RGB", **save: Any) -> bytes:
+    """A small image of one colour, encoded as ``fmt`` (PNG or JPEG)."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new(mode, size, "navy" if mode == "RGB" else 0).save(buffer, fmt, **save)
+    return buffer.getvalue()
+
+
+def submitted_document(session: Session, *, application_id: int, required_document_id: int, **kw: Any) -> Any:
+    """The row of one piece of an application (En attente unless ``status``)."""
+    from app.models import SubmittedDocument
+
+    values = dict(application_id=application_id, required_document_id=required_document_id)
+    return _add(session, SubmittedDocument(**(values | kw)))

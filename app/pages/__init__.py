@@ -2,12 +2,34 @@
 
 
 def register_pages() -> None:
-    from app.pages import account, auth, candidate_home, dev_mailbox, home, legal, staff_home
+    from app.pages import (
+        account,
+        admin_jobs,
+        applications,
+        applications_detail,
+        auth,
+        candidate_home,
+        dev_mailbox,
+        dossier,
+        dossier_download,
+        home,
+        legal,
+        offer,
+        sso,
+        staff_home,
+    )
 
     home.register()
+    offer.register()
     legal.register()
     auth.register()
+    sso.register()
     account.register()
     candidate_home.register()
+    dossier.register()
+    dossier_download.register()
+    applications.register()
+    applications_detail.register()
     staff_home.register()
+    admin_jobs.register()
     dev_mailbox.register()
