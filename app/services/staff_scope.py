@@ -1,0 +1,67 @@
+"""Which applications the staff member's current role covers: the one place that turns a role into a filter.
+
+Administrators and the central office see every application; a centre manager the applications of their
+centre; a committee member those of their committee. Lists filter with :func:`scope_filter`; actions on one
+application check it with :func:`require_application_in_scope` (a hidden button is not a permission).
+"""
+
+from typing import Any
+
+from sqlmodel import Session, col
+
+from app.models import Application, StaffRole
+from app.services.actors import Actor
+from app.services.errors import Forbidden, NotFound
+from app.services.staff import INSTITUTION_WIDE, RoleView, current_role, require_role
+
+ALL_ROLES = tuple(StaffRole)
+
+
+def scope_filter(role: RoleView) -> Any:
+    """A WHERE clause on ``Application`` for ``role`` (``True`` for the whole institution)."""
+    if role.role in INSTITUTION_WIDE:
+        return col(Application.id).is_not(None)
+    if role.role == StaffRole.CENTRE_MANAGER:
+        return col(Application.centre_id) == role.centre_id
+    return col(Application.committee_id) == role.committee_id
+
+
+def require_application_in_scope(
+    session: Session,
+    *,
+    actor: Actor,
+    application_id: int,
+    write: bool = False,
+    roles: tuple[StaffRole, ...] = ALL_ROLES,
+    lock: bool = False,
+) -> tuple[Application, RoleView]:
+    """The application, if the actor's current role covers it (and may write, when ``write``).
+
+    An application outside the scope is answered like a missing one, so its existence is not revealed.
+    """
+    role = current_role(session, actor=actor)
+    application = session.get(Application, application_id, with_for_update=lock)
+    if application is None:
+        raise NotFound("application")
+    try:
+        require_role(
+            session,
+            actor=actor,
+            roles=roles,
+            centre_id=application.centre_id if role.role == StaffRole.CENTRE_MANAGER else None,
+            committee_id=application.committee_id if role.role == StaffRole.COMMITTEE_MEMBER else None,
+            write=write,
+        )
+    except Forbidden as error:
+        if write and role.read_only and scope_covers(role, application):
+            raise  # in scope but read-only: say so rather than "not found"
+        raise NotFound("application") from error
+    return application, role
+
+
+def scope_covers(role: RoleView, application: Application) -> bool:
+    if role.role in INSTITUTION_WIDE:
+        return True
+    if role.role == StaffRole.CENTRE_MANAGER:
+        return application.centre_id == role.centre_id
+    return application.committee_id == role.committee_id
