@@ -57,6 +57,7 @@ from app.models.decisions import Decision, DecisionKind, DecisionType, RefusalRe
 from app.models.jobs import JobRun, JobStatus
 from app.models.leases import EditLease
 from app.models.mail import MailStatus, MailTemplate, OutboxMail
+from app.models.preferences import StaffListPreference
 from app.models.security import SignInThrottle
 
 __all__ = [
@@ -108,6 +109,7 @@ __all__ = [
     "RequiredDocument",
     "Scope",
     "SignInThrottle",
+    "StaffListPreference",
     "StaffMember",
     "StaffRole",
     "StaffRoleAssignment",

@@ -80,6 +80,7 @@ def register() -> None:
             paragraph(_("Rôle actuel : {role}").format(role=role_text(identity))).mark("current-role-text")
             if current.read_only:
                 paragraph(_("Ce rôle est en lecture seule."))
+            ui.link(_("Candidatures"), "/gestion/candidatures").mark("applications-link")
             if len(roles) > 1:
                 heading(_("Vos rôles"), 2)
                 with ui.element("ul").classes("ec-bullets").mark("roles"):

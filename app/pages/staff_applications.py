@@ -1,0 +1,307 @@
+"""/gestion/candidatures: the applications of the current role's scope, one server-side page at a time.
+
+A plain HTML table (real ``th`` with ``aria-sort``, sort buttons in the headers, a checkbox per row named after its
+dossier) and a pager: accessible, and each action is one service call. The selection is kept on the server as ids
+(« Tout sélectionner » takes every id of the filtered result, no cap); :func:`selected_ids` gives it to the bulk
+actions of the next issues.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from nicegui import app, ui
+
+from app.config import get_settings
+from app.db import transaction
+from app.i18n import _
+from app.services import staff, staff_list
+from app.services.errors import DomainError
+from app.services.staff_list import COLUMNS, SVA_LABELS, VALUE_LABELS, ListPage, ListQuery
+from app.ui.dates import format_day
+from app.ui.frame import frame
+from app.ui.guards import require_staff
+from app.ui.session import current_language
+from app.ui.text import Text, heading, paragraph
+
+SELECTION_KEY = "staff_list_selection"
+PAGE_SIZES = [20, 50, 100, 200]
+SVA_BACKGROUNDS = {"green": "#e8f5e9", "orange": "#fff3e0", "red": "#ffebee"}  # light: text stays contrasted
+SVA_MARKS = {"green": "●", "orange": "▲", "red": "■", "none": ""}  # a shape as well as a colour
+
+
+@dataclass
+class ListState:
+    query: ListQuery
+    columns: list[str]
+    selected: set[int] = field(default_factory=set)
+    page: ListPage | None = None
+    error: str = ""
+
+
+def selected_ids() -> set[int]:
+    """The ids the person selected on this page (for bulk actions)."""
+    return set(app.storage.client.get(SELECTION_KEY, set()))
+
+
+def _cell(key: str, value: Any, row: dict[str, Any]) -> str:
+    if value is None or value == []:
+        return ""
+    if key in VALUE_LABELS:
+        msgid = VALUE_LABELS[key].get(str(value), "")
+        return _(msgid) if msgid else str(value)
+    if key == "sva":
+        return _sva_text(value, row)
+    if key == "tags":
+        return ", ".join(value)
+    if isinstance(value, bool):
+        return _("Oui") if value else _("Non")
+    if isinstance(value, datetime):
+        return format_day(value)
+    return str(value)
+
+
+def _sva_text(colour: str, row: dict[str, Any]) -> str:
+    if colour == "none":
+        return _("Sans alerte")
+    settings = get_settings()
+    words = {"green": _("vert"), "orange": _("orange"), "red": _("rouge")}
+    return _("{mark} {colour} ({days} j)").format(
+        mark=SVA_MARKS[colour], colour=words[colour], days=row.get("days_since_transmission")
+    ) + ("" if colour != "red" else _(" — délai de {red} jours dépassé").format(red=settings.sva_red_days))
+
+
+def _load(state: ListState, actor: Any) -> None:
+    try:
+        with transaction() as session:
+            state.page = staff_list.list_applications(session, actor=actor, query=state.query)
+            state.error = ""
+    except DomainError as error:
+        state.page, state.error = None, error.translate(_)
+
+
+def _filter_bar(state: ListState, actor: Any, options: dict[str, list[tuple[int, str, str]]], refresh: Any) -> None:
+    values: dict[str, Any] = {}
+
+    def choice(key: str, label: str, items: dict[Any, str]) -> None:
+        values[key] = (
+            ui.select(items, label=label, multiple=True, value=[]).props("use-chips clearable").classes("min-w-[12rem]")
+        )
+        values[key].mark(f"filter-{key}")
+
+    def labels(key: str) -> dict[Any, str]:
+        return {value: _(msgid) for value, msgid in VALUE_LABELS[key].items()}
+
+    with ui.element("section").classes("flex flex-wrap gap-2 items-end").mark("filters") as bar:
+        bar.props["aria-label"] = _("Filtres")
+        values["search"] = ui.input(_("Rechercher (nom, n° de dossier, INE, e-mail)")).mark("search")
+        choice("dossier_status", _("Statut du dossier"), labels("dossier_status"))
+        lang = current_language()
+        choice("program", _("Formation"), {i: (en if lang == "en" else fr) for i, fr, en in options["program"]})
+        choice("processing_type", _("Type de traitement"), labels("processing_type"))
+        choice("last_decision_kind", _("Dernier avis"), labels("last_decision_kind"))
+        choice("answer", _("Réponse du candidat"), labels("answer"))
+        settings = get_settings()
+        sva = {
+            k: _(m).format(orange=settings.sva_orange_days, red=settings.sva_red_days) for k, m in SVA_LABELS.items()
+        }
+        choice("sva", _("Alerte SVA"), sva)
+        if options["tags"]:
+            choice("tags", _("Étiquettes"), {i: label for i, label, _en in options["tags"]})
+        values["published"] = ui.select(
+            {"": _("Tous"), "yes": _("Avis publié"), "no": _("Avis non publié")}, label=_("Publication"), value=""
+        ).mark("filter-published")
+        values["from"] = ui.input(_("Transmise à partir du")).props("type=date").mark("filter-transmitted-from")
+        values["to"] = ui.input(_("Transmise jusqu'au")).props("type=date").mark("filter-transmitted-to")
+
+        def apply() -> None:
+            filters: dict[str, Any] = {
+                key: values[key].value
+                for key in (
+                    "dossier_status",
+                    "program",
+                    "processing_type",
+                    "last_decision_kind",
+                    "answer",
+                    "sva",
+                    "tags",
+                )
+                if key in values and values[key].value
+            }
+            if values["published"].value:
+                filters["last_decision_published"] = values["published"].value == "yes"
+            if values["from"].value or values["to"].value:
+                filters["transmitted_at"] = (values["from"].value or None, values["to"].value or None)
+            state.query.filters = filters
+            state.query.search = values["search"].value or ""
+            state.query.page = 1
+            refresh()
+
+        values["search"].on("keydown.enter", apply)
+        ui.button(_("Filtrer"), on_click=apply).props("no-caps").mark("apply-filters")
+
+
+def _column_chooser(state: ListState, actor: Any, refresh: Any) -> None:
+    with ui.expansion(_("Colonnes affichées")).mark("column-chooser"):
+        chooser = (
+            ui.select(
+                {key: _(column.label) for key, column in COLUMNS.items()},
+                label=_("Colonnes"),
+                multiple=True,
+                value=list(state.columns),
+            )
+            .props("use-chips")
+            .classes("min-w-[20rem]")
+            .mark("columns")
+        )
+        size = ui.select(PAGE_SIZES, label=_("Lignes par page"), value=state.query.page_size).mark("page-size")
+
+        def save() -> None:
+            try:
+                with transaction() as session:
+                    staff_list.save_columns(session, actor=actor, columns=chooser.value or [], page_size=size.value)
+                    state.columns, state.query.page_size = staff_list.get_columns(session, actor=actor)
+            except DomainError as error:
+                ui.notify(error.translate(_), type="negative")
+                return
+            state.query.page = 1
+            ui.notify(_("Colonnes enregistrées."))
+            refresh()
+
+        ui.button(_("Enregistrer les colonnes"), on_click=save).props("no-caps").mark("save-columns")
+
+
+def register() -> None:
+    @ui.page("/gestion/candidatures")
+    def staff_applications():
+        gate = require_staff()
+        if gate.refused:
+            return gate.response
+        actor = gate.actor
+        try:
+            with transaction() as session:
+                role = staff.current_role(session, actor=actor)
+                columns, page_size = staff_list.get_columns(session, actor=actor)
+                options = staff_list.filter_options(session, actor=actor)
+        except DomainError as error:
+            with frame(_("Candidatures")):
+                paragraph(error.translate(_)).mark("refusal")
+            return None
+        state = ListState(query=ListQuery(page_size=page_size), columns=columns)
+        app.storage.client[SELECTION_KEY] = state.selected
+
+        with frame(_("Candidatures")):
+            scope = role.scope_label(current_language())
+            paragraph(_("{role} — {scope}").format(role=_(role.role_label), scope=scope)).mark("scope")
+
+            @ui.refreshable
+            def results() -> None:
+                _load(state, actor)
+                _results(state, actor, results.refresh)
+
+            _filter_bar(state, actor, options, results.refresh)
+            _column_chooser(state, actor, results.refresh)
+            results()
+        return None
+
+
+def _results(state: ListState, actor: Any, refresh: Any) -> None:
+    if state.error or state.page is None:
+        paragraph(state.error).mark("list-error")
+        return
+    page = state.page
+    pages = max(1, -(-page.total // page.page_size))
+    heading(_("{count} candidature(s)").format(count=page.total), 2).mark("total")
+    _selection_bar(state, actor, page, refresh)
+    with ui.element("div").classes("overflow-x-auto"), ui.element("table").classes("ec-table").mark("applications"):
+        with ui.element("thead"), ui.element("tr"):
+            Text(_("Sélection"), "th").props('scope="col"')
+            for key in state.columns:
+                _header(state, key, refresh)
+        with ui.element("tbody"):
+            for row in page.rows:
+                _row(state, row)
+    with ui.element("nav").classes("flex gap-2 items-center").mark("pager") as pager:
+        pager.props["aria-label"] = _("Pagination")
+
+        def go(number: int) -> None:
+            state.query.page = number
+            refresh()
+
+        ui.button(_("Précédente"), on_click=lambda: go(page.page - 1)).props(
+            "flat no-caps" + (" disable" if page.page <= 1 else "")
+        ).mark("previous-page")
+        paragraph(_("Page {page} sur {pages}").format(page=page.page, pages=pages)).mark("page-number")
+        ui.button(_("Suivante"), on_click=lambda: go(page.page + 1)).props(
+            "flat no-caps" + (" disable" if page.page >= pages else "")
+        ).mark("next-page")
+
+
+def _header(state: ListState, key: str, refresh: Any) -> None:
+    column = COLUMNS[key]
+    th = Text("", "th").props('scope="col"')
+    sorted_here = state.query.sort == key
+    if sorted_here:
+        th.props(f'aria-sort="{"descending" if state.query.descending else "ascending"}"')
+    with th:
+        if not column.sortable:
+            ui.label(_(column.label))
+            return
+
+        def sort() -> None:
+            state.query.descending = not state.query.descending if sorted_here else False
+            state.query.sort = key
+            state.query.page = 1
+            refresh()
+
+        arrow = (" ↓" if state.query.descending else " ↑") if sorted_here else ""
+        ui.button(_(column.label) + arrow, on_click=sort).props("flat dense no-caps").mark(f"sort-{key}")
+
+
+def _row(state: ListState, row: dict[str, Any]) -> None:
+    application_id = row["id"]
+    tr = ui.element("tr").mark(f"row-{application_id}")
+    if row["sva"] != "none":
+        tr.style(f"background-color: {SVA_BACKGROUNDS[row['sva']]}")
+    with tr:
+        with ui.element("td"):
+
+            def toggle(event: Any, i: int = application_id) -> None:
+                (state.selected.add if event.value else state.selected.discard)(i)
+
+            box = ui.checkbox(value=application_id in state.selected, on_change=toggle).mark(f"select-{application_id}")
+            box.props(f'aria-label="{_("Sélectionner le dossier {number}").format(number=row["dossier_number"])}"')
+        for index, key in enumerate(state.columns):
+            text = _cell(key, row.get(key), row)
+            with ui.element("td"):
+                if index == 0:
+                    ui.link(text or _("Ouvrir"), f"/gestion/candidatures/{application_id}")
+                else:
+                    ui.label(text)
+
+
+def _selection_bar(state: ListState, actor: Any, page: ListPage, refresh: Any) -> None:
+    with ui.element("div").classes("flex flex-wrap gap-2 items-center").mark("selection"):
+        paragraph(_("{count} sélectionnée(s)").format(count=len(state.selected))).mark("selected-count")
+
+        def select_page() -> None:
+            state.selected.update(row["id"] for row in page.rows)
+            refresh()
+
+        def select_all() -> None:
+            try:
+                with transaction() as session:
+                    state.selected.update(staff_list.select_application_ids(session, actor=actor, query=state.query))
+            except DomainError as error:
+                ui.notify(error.translate(_), type="negative")
+            refresh()
+
+        def clear() -> None:
+            state.selected.clear()
+            refresh()
+
+        ui.button(_("Sélectionner la page"), on_click=select_page).props("flat no-caps").mark("select-page")
+        ui.button(
+            _("Tout sélectionner (les {count} résultats du filtre)").format(count=page.total), on_click=select_all
+        ).props("flat no-caps").mark("select-all")
+        ui.button(_("Vider la sélection"), on_click=clear).props("flat no-caps").mark("clear-selection")

@@ -1,0 +1,224 @@
+"""The staff application list: rows and totals equal an independent computation over generated data."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlmodel import Session, select
+
+from app.models import (
+    Account,
+    Application,
+    ApplicationTag,
+    Baccalaureate,
+    Candidate,
+    DossierStatus,
+    Note,
+    StaffRole,
+)
+from app.services.actors import Actor
+from app.services.errors import DomainError
+from app.services.staff_list import (
+    MAX_PAGE_SIZE,
+    ListQuery,
+    get_columns,
+    list_applications,
+    save_columns,
+    select_application_ids,
+    sva_colour,
+)
+from tests import factories
+
+NOW = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)
+
+
+def staff(session: Session, role: StaffRole, **scope: int) -> Actor:
+    assignment = factories.staff_with_role(session, role, **scope)
+    return Actor("staff", staff_id=assignment.staff_id, role_assignment_id=assignment.id)
+
+
+@pytest.fixture
+def world(session: Session, clock: Any) -> dict:
+    clock.set(NOW)
+    data = factories.list_world(session)
+    data["central"] = staff(session, StaffRole.CENTRAL_OFFICE)
+    data["manager"] = staff(session, StaffRole.CENTRE_MANAGER, centre_id=data["centres"][0].id)
+    session.commit()
+    return data
+
+
+def facts(session: Session) -> list[dict[str, Any]]:
+    """Each live application with what the list shows, read row by row (no list code involved)."""
+    result = []
+    for application in session.exec(select(Application).where(Application.cancelled_at.is_(None))).all():  # type: ignore[union-attr]
+        candidate = session.get(Candidate, application.candidate_id)
+        assert candidate is not None
+        account = session.get(Account, candidate.account_id)
+        assert account is not None
+        bac = session.exec(select(Baccalaureate).where(Baccalaureate.candidate_id == candidate.id)).first()
+        notes = session.exec(select(Note).where(Note.application_id == application.id)).all()
+        tags = session.exec(select(ApplicationTag).where(ApplicationTag.application_id == application.id)).all()
+        days = (NOW - application.transmitted_at).days if application.transmitted_at else None
+        result.append(
+            {
+                "id": application.id,
+                "centre_id": application.centre_id,
+                "program_id": application.program_id,
+                "status": application.dossier_status,
+                "birth_name": candidate.birth_name,
+                "ine": candidate.ine,
+                "dossier_number": account.dossier_number,
+                "email": account.email,
+                "bac_year": bac.year if bac else None,
+                "days": days,
+                "published": application.last_decision_published,
+                "notes": len(notes),
+                "tag_ids": {t.tag_id for t in tags},
+                "sva": sva_colour(days, application.last_decision_published),
+            }
+        )
+    return result
+
+
+def ids_of(rows: list[dict[str, Any]]) -> list[int]:
+    return [row["id"] for row in rows]
+
+
+def test_first_page_and_total_of_the_whole_institution(session: Session, world: dict) -> None:
+    expected = sorted(facts(session), key=lambda f: (f["birth_name"], f["id"]))
+    page = list_applications(session, actor=world["central"], query=ListQuery(page_size=25))
+    assert page.total == len(expected)
+    assert ids_of(page.rows) == ids_of(expected[:25])
+    row = page.rows[0]
+    fact = expected[0]
+    assert (row["dossier_number"], row["notes_count"], row["days_since_transmission"], row["sva"]) == (
+        fact["dossier_number"],
+        fact["notes"],
+        fact["days"],
+        fact["sva"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("filters", "search", "sort", "descending", "keep", "order"),
+    [
+        ({"dossier_status": ["complete", "received"]}, "", "birth_name", False,
+         lambda f, w: f["status"] in {DossierStatus.COMPLETE, DossierStatus.RECEIVED},
+         lambda f: (f["birth_name"], f["id"])),
+        ({"bac_year": [2021, None]}, "", "bac_year", True,
+         lambda f, w: f["bac_year"] is not None and f["bac_year"] >= 2021,
+         lambda f: (-(f["bac_year"] or 0), -f["id"])),
+        ({"days_since_transmission": [10, 40]}, "", "days_since_transmission", True,
+         lambda f, w: f["days"] is not None and 10 <= f["days"] <= 40, None),
+        ({"sva": ["red", "orange"]}, "", "birth_name", False,
+         lambda f, w: f["sva"] in {"red", "orange"}, lambda f: (f["birth_name"], f["id"])),
+        ({"notes_count": [2, None]}, "", "birth_name", False,
+         lambda f, w: f["notes"] >= 2, lambda f: (f["birth_name"], f["id"])),
+        ({"last_decision_published": True}, "nom01", "birth_name", False,
+         lambda f, w: f["published"] and "NOM01" in f["birth_name"], lambda f: (f["birth_name"], f["id"])),
+        ({}, "@MAIL.example l00", "dossier_number", False,
+         lambda f, w: "L00" in f["dossier_number"], lambda f: (f["dossier_number"], f["id"])),
+    ],
+)  # fmt: skip
+def test_filters_search_and_sorts_match_an_independent_computation(
+    session: Session, world: dict, filters, search, sort, descending, keep, order
+) -> None:
+    expected = [f for f in facts(session) if keep(f, world)]
+    if order is None:  # most days first = earliest transmission first
+        transmitted = {a.id: a.transmitted_at for a in world["applications"]}
+        expected.sort(key=lambda f: (transmitted[f["id"]], f["id"]))
+    else:
+        expected.sort(key=order)
+    query = ListQuery(filters=filters, search=search, sort=sort, descending=descending, page_size=MAX_PAGE_SIZE)
+    page = list_applications(session, actor=world["central"], query=query)
+    assert page.total == len(expected) > 0
+    assert ids_of(page.rows) == ids_of(expected[:MAX_PAGE_SIZE])
+
+
+def test_programme_and_tag_filters(session: Session, world: dict) -> None:
+    program = world["programs"][1]
+    tag = world["tags"][0]
+    query = ListQuery(filters={"program": [program.id], "tags": [tag.id]}, page_size=200)
+    page = list_applications(session, actor=world["central"], query=query)
+    expected = [f for f in facts(session) if f["program_id"] == program.id and tag.id in f["tag_ids"]]
+    assert page.total == len(expected)
+    assert set(ids_of(page.rows)) == set(ids_of(expected))
+    assert all(tag.label in row["tags"] for row in page.rows)
+
+
+def test_pagination_boundaries(session: Session, world: dict) -> None:
+    expected = ids_of(sorted(facts(session), key=lambda f: (f["birth_name"], f["id"])))
+    size = 40
+    pages = []
+    for number in range(1, len(expected) // size + 2):
+        page = list_applications(session, actor=world["central"], query=ListQuery(page=number, page_size=size))
+        pages += ids_of(page.rows)
+        assert len(page.rows) == min(size, len(expected) - (number - 1) * size)
+    assert pages == expected  # every row once, in order, the last page partial
+    beyond = list_applications(session, actor=world["central"], query=ListQuery(page=99, page_size=size))
+    assert beyond.rows == [] and beyond.total == len(expected)
+    for bad in (ListQuery(page_size=MAX_PAGE_SIZE + 1), ListQuery(page=0)):
+        with pytest.raises(DomainError):
+            list_applications(session, actor=world["central"], query=bad)
+
+
+def test_a_centre_manager_never_sees_another_centre_even_with_a_forged_filter(session: Session, world: dict) -> None:
+    own, other = world["centres"]
+    mine = [f for f in facts(session) if f["centre_id"] == own.id]
+    page = list_applications(session, actor=world["manager"], query=ListQuery(page_size=200))
+    assert page.total == len(mine)
+    assert {row["centre"] for row in page.rows} == {own.label_fr}
+    forged = ListQuery(filters={"centre": [other.id]}, page_size=200)
+    assert list_applications(session, actor=world["manager"], query=forged).total == 0
+    forged_program = ListQuery(filters={"program": [world["programs"][2].id]})
+    assert select_application_ids(session, actor=world["manager"], query=forged_program) == []
+
+
+def test_select_ids_returns_every_filtered_id_beyond_200(session: Session, world: dict) -> None:
+    expected = sorted(facts(session), key=lambda f: (f["birth_name"], f["id"]))
+    ids = select_application_ids(session, actor=world["central"], query=ListQuery(page_size=10))
+    assert len(ids) == len(expected) > 200
+    assert ids == sorted(ids_of(expected))
+    filtered = ListQuery(filters={"dossier_status": ["pending"]})
+    assert set(select_application_ids(session, actor=world["central"], query=filtered)) == {
+        f["id"] for f in expected if f["status"] == DossierStatus.PENDING
+    }
+
+
+def test_unknown_column_sort_or_value_is_refused(session: Session, world: dict) -> None:
+    for query in (
+        ListQuery(filters={"password_hash": "x"}),
+        ListQuery(sort="password_hash"),
+        ListQuery(sort="tags"),
+        ListQuery(filters={"dossier_status": ["lost"]}),
+        ListQuery(filters={"bac_year": [1, 2, 3]}),
+    ):
+        with pytest.raises(DomainError):
+            list_applications(session, actor=world["central"], query=query)
+
+
+def test_column_preferences_are_saved_and_read_back(session: Session, world: dict) -> None:
+    actor = world["manager"]
+    columns, size = get_columns(session, actor=actor)
+    assert "birth_name" in columns and size == 50
+    save_columns(session, actor=actor, columns=["sva", "ine", "dossier_number"], page_size=100)
+    session.commit()
+    assert get_columns(session, actor=actor) == (["dossier_number", "ine", "sva"], 100)
+    save_columns(session, actor=actor, columns=["ine"], page_size=20)
+    session.commit()
+    assert get_columns(session, actor=actor) == (["ine"], 20)
+    with pytest.raises(DomainError):
+        save_columns(session, actor=actor, columns=["ine", "secret"])
+    with pytest.raises(DomainError):
+        save_columns(session, actor=Actor("candidate", account_id=1), columns=["ine"])
+
+
+def test_days_filter_bounds_are_inclusive(session: Session, world: dict) -> None:
+    just_30 = NOW - timedelta(days=30, seconds=1)
+    application = world["applications"][0]
+    application.transmitted_at = just_30
+    session.add(application)
+    session.commit()
+    query = ListQuery(filters={"days_since_transmission": [30, 30]}, page_size=200)
+    ids = ids_of(list_applications(session, actor=world["central"], query=query).rows)
+    assert application.id in ids or application.cancelled_at is not None
