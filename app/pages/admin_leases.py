@@ -1,0 +1,83 @@
+"""« Verrous » (/admin/verrous): the editing leases now held, their holder and age, and « Libérer » for stale ones."""
+
+from nicegui import ui
+
+from app.db import transaction
+from app.i18n import _
+from app.models import ActorKind, StaffRole
+from app.services import staff_review
+from app.services.actors import Actor
+from app.services.errors import DomainError
+from app.ui.dates import format_moment
+from app.ui.frame import frame
+from app.ui.guards import require_staff
+from app.ui.text import paragraph
+
+
+def _age(line: staff_review.LeaseLine) -> str:
+    minutes = int(line.age.total_seconds() // 60)
+    if minutes < 60:
+        return _("{minutes} min").format(minutes=minutes)
+    return _("{hours} h {minutes:02d}").format(hours=minutes // 60, minutes=minutes % 60)
+
+
+def _leases(actor: Actor) -> None:
+    error = ui.label("").classes("text-negative").mark("lease-error")
+    error.props["role"] = "alert"
+    error.set_visibility(False)
+
+    @ui.refreshable
+    def table() -> None:
+        with transaction() as session:
+            lines = staff_review.list_leases(session, actor=actor)
+        if not lines:
+            paragraph(_("Aucun verrou en cours.")).mark("no-lease")
+            return
+        for line in lines:
+            with ui.card().classes("w-full my-1").mark(f"lease-{line.id}"):
+                kind = _("candidat") if line.holder_kind == ActorKind.CANDIDATE else _("gestionnaire")
+                paragraph(
+                    _("{resource} — tenu par {holder} ({kind}) depuis le {date} ({age})").format(
+                        resource=line.resource,
+                        holder=line.holder_label,
+                        kind=kind,
+                        date=format_moment(line.acquired_at),
+                        age=_age(line),
+                    )
+                )
+                if line.stale:
+                    paragraph(_("Verrou ancien ou expiré.")).classes("text-negative").mark(f"lease-stale-{line.id}")
+                ui.button(_("Libérer"), on_click=lambda i=line.id: release(i)).props("no-caps").mark(
+                    f"lease-release-{line.id}"
+                )
+
+    def release(lease_id: int) -> None:
+        error.set_visibility(False)
+        try:
+            with transaction() as session:
+                staff_review.release_lease(session, actor=actor, lease_id=lease_id)
+        except DomainError as refusal:
+            error.set_text(refusal.translate(_))
+            error.set_visibility(True)
+        table.refresh()
+
+    table()
+
+
+def register() -> None:
+    @ui.page("/admin/verrous")
+    def admin_leases():
+        gate = require_staff(StaffRole.ADMINISTRATOR)
+        if gate.refused:
+            return gate.response
+        assert gate.actor is not None
+        with frame(_("Verrous")):
+            paragraph(
+                _(
+                    "Un verrou empêche deux personnes de modifier un dossier en même temps ; il expire seul quand la "
+                    "page qui le tient se ferme. Libérez ici un verrou resté bloqué."
+                )
+            )
+            _leases(gate.actor)
+            ui.link(_("Retour à l'espace de gestion"), "/gestion").classes("mt-6")
+        return None

@@ -1,0 +1,202 @@
+"""/gestion/candidatures/{id}: one application as staff see it, under the candidate's editing lease.
+
+The page loads one plain view from ``staff_review`` (the load is the audited « view »), takes the candidate's
+lease when the role may review, and draws the sections (``staff_application_sections``). Each button calls one
+service in its own transaction and redraws; a refusal is shown next to the button. Two file routes serve the
+pieces' merged PDFs (for the in-page viewer and download) and the dossier PDF, both scope-checked and audited.
+"""
+
+import logging
+from urllib.parse import quote
+
+from fastapi import Request, Response
+from fastapi.responses import RedirectResponse
+from nicegui import app, context, run, ui
+
+from app.config import get_settings
+from app.db import transaction
+from app.i18n import _
+from app.models import ActorKind
+from app.pages import staff_application_sections as sections
+from app.services import leases, staff_review
+from app.services.actors import Actor
+from app.services.dossier_pdf import dossier_filename, render_dossier_pdf
+from app.services.dossier_status import DOSSIER_STATUS_LABELS
+from app.services.errors import DomainError
+from app.ui.dates import format_moment
+from app.ui.frame import frame
+from app.ui.guards import actor_of, require_staff
+from app.ui.session import current_identity, current_language
+from app.ui.text import paragraph
+
+log = logging.getLogger(__name__)
+
+PAGE_PATH = "/gestion/candidatures/{application_id}"
+PIECE_PATH = "/gestion/pieces/{submitted_document_id}.pdf"
+DOSSIER_PATH = "/gestion/candidatures/{application_id}/dossier.pdf"
+
+
+def piece_url(submitted_document_id: int, *, download: bool = False) -> str:
+    url = PIECE_PATH.format(submitted_document_id=submitted_document_id)
+    return url + "?telecharger=1" if download else url
+
+
+def _lease_banner(view: staff_review.StaffApplicationView) -> None:
+    lease = view.lease
+    if lease is None:
+        return
+    if lease.holder_kind == ActorKind.CANDIDATE:
+        text = _("Le candidat ({name}) modifie son dossier en ce moment : vous le consultez en lecture seule.")
+    else:
+        text = _("{name} modifie ce dossier en ce moment : vous le consultez en lecture seule.")
+    banner = paragraph(text.format(name=lease.holder_label)).classes("text-negative font-bold").mark("lease-held")
+    banner.props["role"] = "alert"
+
+
+def _hold_lease(actor: Actor, application_id: int, label: str) -> bool:
+    """Take the candidate's lease for this page; renew it while the page stays open, release it when it goes."""
+    client_id = context.client.id
+    with transaction() as session:
+        state = staff_review.hold_lease(
+            session, actor=actor, application_id=application_id, client_id=client_id, label=label
+        )
+    if not state.held or state.lease is None:
+        return False
+    resource = state.lease.resource
+
+    def heartbeat() -> None:
+        try:
+            with transaction() as session:
+                staff_review.hold_lease(
+                    session, actor=actor, application_id=application_id, client_id=client_id, label=label
+                )
+        except DomainError:  # the role was withdrawn meanwhile: the next save says so
+            pass
+
+    def release() -> None:
+        with transaction() as session:
+            leases.release(session, resource=resource, client_id=client_id)
+
+    ui.timer(max(10.0, get_settings().edit_lease_seconds / 3), heartbeat)
+    context.client.on_disconnect(release)
+    return True
+
+
+def _page(actor: Actor, application_id: int, label: str) -> None:
+    lang = current_language()
+    try:
+        with transaction() as session:
+            view = staff_review.open_application_for_staff(
+                session, actor=actor, application_id=application_id, lang=lang
+            )
+    except DomainError as error:
+        with frame(_("Candidature")):
+            paragraph(error.translate(_)).mark("refusal")
+            ui.link(_("Retour à l'espace de gestion"), "/gestion")
+        return
+    held = view.can_review and _hold_lease(actor, application_id, label)
+    state = {"view": view}
+
+    @ui.refreshable
+    def body() -> None:
+        current = state["view"]
+        if not held:
+            _lease_banner(current)
+        if not view.can_review:
+            paragraph(_("Votre rôle permet de consulter ce dossier, pas de le modifier.")).mark("read-only")
+        sections.draw(current, actor=actor, editable=held, on_change=reload)
+
+    def reload() -> None:
+        with transaction() as session:
+            state["view"] = staff_review.open_application_for_staff(
+                session, actor=actor, application_id=application_id, lang=lang, record_view=False
+            )
+        body.refresh()
+
+    title = _("Candidature de {name}").format(name=view.candidate_name)
+    with frame(title):
+        application = view.application
+        with ui.element("section").mark("summary"):
+            paragraph(_("Numéro de dossier : {number}").format(number=view.dossier_number)).mark("dossier-number")
+            paragraph(
+                _("Formation : {program} ({centre})").format(program=view.program_label, centre=view.centre_label)
+            )
+            paragraph(
+                _("Statut du dossier : {status}, depuis le {date}").format(
+                    status=_(DOSSIER_STATUS_LABELS[application.dossier_status]),
+                    date=format_moment(application.dossier_status_at),
+                )
+            ).mark("summary-status")
+            ui.link(_("Télécharger le dossier (PDF)"), DOSSIER_PATH.format(application_id=application_id)).mark(
+                "download-dossier"
+            )
+        body()
+        ui.link(_("Retour à l'espace de gestion"), "/gestion").classes("mt-6")
+
+
+async def _render(context_data: dict, language: str) -> bytes | None:
+    if run.process_pool is not None:
+        return await run.cpu_bound(render_dossier_pdf, context_data, language=language)
+    return await run.io_bound(render_dossier_pdf, context_data, language=language)
+
+
+def _file_response(data: bytes, filename: str, *, inline: bool) -> Response:
+    disposition = "inline" if inline else "attachment"
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'{disposition}; filename="{filename}"',
+            "Cache-Control": "no-store",  # personal data: never kept by a shared cache
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+def _staff_actor(request: Request) -> Actor | Response:
+    identity = current_identity()
+    if identity is None:
+        return RedirectResponse(f"/connexion?suite={quote(request.url.path)}", status_code=303)
+    if identity.kind != "staff":
+        return Response(status_code=403)
+    return actor_of(identity)
+
+
+def register() -> None:
+    @ui.page(PAGE_PATH)
+    def staff_application(application_id: int):
+        gate = require_staff()
+        if gate.refused:
+            return gate.response
+        assert gate.actor is not None and gate.identity is not None
+        _page(gate.actor, application_id, gate.identity.display_name)
+        return None
+
+    @app.get(PIECE_PATH, include_in_schema=False)
+    def staff_piece(request: Request, submitted_document_id: int) -> Response:
+        actor = _staff_actor(request)
+        if isinstance(actor, Response):
+            return actor
+        try:
+            with transaction() as session:
+                filename, data = staff_review.read_piece_pdf(
+                    session, actor=actor, submitted_document_id=submitted_document_id
+                )
+        except DomainError:
+            return Response(status_code=404)  # outside the scope, or no file: nothing to reveal
+        return _file_response(data, filename, inline=request.query_params.get("telecharger") != "1")
+
+    @app.get(DOSSIER_PATH, include_in_schema=False)
+    async def staff_dossier(request: Request, application_id: int) -> Response:
+        actor = _staff_actor(request)
+        if isinstance(actor, Response):
+            return actor
+        try:
+            with transaction() as session:  # closed before the await: no session is held while rendering
+                data = staff_review.dossier_pdf_context_for_staff(session, actor=actor, application_id=application_id)
+        except DomainError:
+            return Response(status_code=404)
+        pdf = await _render(data, current_language())
+        if pdf is None:  # the server is shutting down
+            return Response(status_code=503)
+        return _file_response(pdf, dossier_filename(data), inline=False)

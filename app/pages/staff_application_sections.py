@@ -1,0 +1,431 @@
+"""The sections of the staff application page: dossier, pieces, status, questions, notes, tags, decisions, dates,
+processing type, history. Each action calls one ``staff_review`` service in its own transaction."""
+
+import json
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from nicegui import ui
+
+from app import clock
+from app.db import transaction
+from app.i18n import N_, _
+from app.models import DocumentStatus, DossierStatus, ProcessingType
+from app.pages.dossier import RENDERERS
+from app.services import staff_review
+from app.services.actors import Actor
+from app.services.dossier_status import DOSSIER_STATUS_LABELS, PIECE_STATUS_LABELS
+from app.services.errors import DomainError
+from app.ui.candidate_nav import DOSSIER_TABS
+from app.ui.dates import format_day, format_moment
+from app.ui.decision_panel import decision_panel
+from app.ui.text import heading, list_item, paragraph
+
+View = staff_review.StaffApplicationView
+
+TRANSITION_BUTTONS = {
+    DossierStatus.RECEIVED: N_("Réceptionner"),
+    DossierStatus.INCOMPLETE: N_("Marquer incomplet"),
+    DossierStatus.COMPLETE: N_("Marquer complet"),
+    DossierStatus.PENDING: N_("Remettre en attente"),
+}
+PROCESSING_LABELS = {
+    ProcessingType.COMMITTEE: N_("Examen par la commission"),
+    ProcessingType.DIRECT_ADMISSION: N_("Admission de droit"),
+    ProcessingType.UNDECIDED: N_("À décider"),
+}
+
+
+def _error_label(marker: str) -> ui.label:
+    label = ui.label("").classes("text-negative").mark(marker)
+    label.props["role"] = "alert"
+    label.set_visibility(False)
+    return label
+
+
+def _runner(error: ui.label, on_change: Callable[[], None]) -> Callable[[Callable[[Any], Any]], bool]:
+    """Run one service call in its own transaction; show its refusal in ``error``, redraw on success."""
+
+    def run(call: Callable[[Any], Any]) -> bool:
+        try:
+            with transaction() as session:
+                call(session)
+        except DomainError as refusal:
+            error.set_text(refusal.translate(_))
+            error.set_visibility(True)
+            return False
+        on_change()
+        return True
+
+    return run
+
+
+def draw(view: View, *, actor: Actor, editable: bool, on_change: Callable[[], None]) -> None:
+    _dossier(view, actor)
+    _pieces(view, actor, editable, on_change)
+    _status(view, actor, editable, on_change)
+    _questions(view)
+    _notes(view, actor, on_change)
+    _tags(view, actor, editable, on_change)
+    _decisions(view)
+    # Entering and publishing a decision: the panel checks the role itself (committee members enter only).
+    decision_panel(view.application.id or 0, actor)
+    _dates(view, actor, editable, on_change)
+    _processing(view, actor, editable, on_change)
+    _history(view)
+
+
+def _dossier(view: View, actor: Actor) -> None:
+    with ui.element("section").mark("dossier"):
+        heading(_("Dossier"), 2)
+        for tab, render in RENDERERS.items():
+            with ui.expansion(_(DOSSIER_TABS[tab])).classes("w-full").mark(f"dossier-{tab}"):
+                render(view.dossier, actor=actor, read_only=True)
+
+
+def _pieces(view: View, actor: Actor, editable: bool, on_change: Callable[[], None]) -> None:
+    with ui.element("section").mark("pieces"):
+        heading(_("Pièces"), 2)
+        if not view.pieces:
+            paragraph(_("Aucune pièce n'est demandée pour cette candidature."))
+        viewer = ui.element("iframe").classes("w-full").style("height: 70vh; border: 1px solid #ccc").mark("viewer")
+        viewer.props["title"] = _("Aperçu de la pièce")
+        viewer.set_visibility(False)
+        pending: dict[str, Any] = {}  # the piece the refusal dialog is for: (its review function, its comment)
+        with ui.dialog() as dialog, ui.card().classes("w-full max-w-lg"):
+            heading(_("Refuser la pièce"), 3)
+            comment = ui.textarea(_("Motif du refus (lu par le candidat) *")).props("outlined autofocus")
+            comment.classes("w-full").mark("refuse-comment")
+            dialog_error = _error_label("refuse-error")
+
+            def submit() -> None:
+                if not (comment.value or "").strip():
+                    dialog_error.set_text(_(staff_review.COMMENT_REQUIRED))
+                    dialog_error.set_visibility(True)
+                    return
+                dialog.close()
+                pending["review"](DocumentStatus.REFUSED, comment.value or "")
+
+            with ui.row():
+                ui.button(_("Refuser la pièce"), on_click=submit).props("no-caps color=negative").mark("refuse-confirm")
+                ui.button(_("Annuler"), on_click=dialog.close).props("flat no-caps").mark("refuse-cancel")
+
+        def ask_refusal(review: Callable[..., bool], current: str) -> None:
+            pending["review"] = review
+            comment.value = current
+            dialog_error.set_visibility(False)
+            dialog.open()
+
+        for piece in view.pieces:
+            _piece(piece, actor, editable, on_change, viewer, ask_refusal)
+
+
+def _piece(  # type: ignore[no-untyped-def]
+    piece: staff_review.StaffPiece, actor: Actor, editable: bool, on_change, viewer, ask_refusal
+) -> None:
+    from app.pages.staff_application import piece_url
+
+    marker = f"piece-{piece.submitted_document_id}"
+    with ui.card().classes("w-full my-2").mark(marker):
+        heading(piece.label, 3)
+        status = _(PIECE_STATUS_LABELS[piece.status])
+        paragraph(_("Statut : {status} (le {date})").format(status=status, date=format_moment(piece.status_at))).mark(
+            f"{marker}-status"
+        )
+        if piece.comment:
+            paragraph(_("Commentaire : {comment}").format(comment=piece.comment)).mark(f"{marker}-comment")
+        if piece.reviewed_by:
+            paragraph(_("Revue par {name}").format(name=piece.reviewed_by))
+        if piece.merged_file_id:
+            paragraph(
+                _("{count} page(s) ; fichiers : {files}").format(
+                    count=piece.merged_pages, files=", ".join(piece.file_names) or "—"
+                )
+            )
+
+            def show(url: str = piece_url(piece.submitted_document_id)) -> None:
+                viewer.props["src"] = url
+                viewer.set_visibility(True)
+                viewer.update()
+                viewer.run_method("scrollIntoView")
+
+            with ui.row():
+                ui.button(_("Afficher"), on_click=show).props("flat no-caps").mark(f"{marker}-show")
+                ui.link(_("Télécharger"), piece_url(piece.submitted_document_id, download=True)).mark(
+                    f"{marker}-download"
+                )
+        else:
+            paragraph(_("Aucun fichier déposé."))
+        if not editable:
+            return
+        error = _error_label(f"{marker}-error")
+        run = _runner(error, on_change)
+
+        def review(status: DocumentStatus, text: str = "") -> bool:
+            return run(
+                lambda session: staff_review.review_piece(
+                    session,
+                    actor=actor,
+                    submitted_document_id=piece.submitted_document_id,
+                    status=status,
+                    comment=text,
+                    expected_version=piece.version,
+                )
+            )
+
+        with ui.row():
+            ui.button(_("Valider"), on_click=lambda: review(DocumentStatus.VALIDATED)).props("no-caps").mark(
+                f"{marker}-validate"
+            )
+            ui.button(_("Refuser"), on_click=lambda: ask_refusal(review, piece.comment)).props(
+                "no-caps color=negative"
+            ).mark(f"{marker}-refuse")
+            ui.button(_("Non concerné"), on_click=lambda: review(DocumentStatus.NOT_APPLICABLE)).props(
+                "flat no-caps"
+            ).mark(f"{marker}-not-applicable")
+
+
+def _status(view: View, actor: Actor, editable: bool, on_change: Callable[[], None]) -> None:
+    application = view.application
+    with ui.element("section").mark("status"):
+        heading(_("Statut du dossier"), 2)
+        paragraph(
+            _("{status}, depuis le {date}").format(
+                status=_(DOSSIER_STATUS_LABELS[application.dossier_status]),
+                date=format_moment(application.dossier_status_at),
+            )
+        ).mark("status-current")
+        if application.received_at:
+            paragraph(_("Réceptionné le {date}").format(date=format_moment(application.received_at)))
+        if application.complete_at:
+            paragraph(_("Complet le {date}").format(date=format_moment(application.complete_at)))
+        if not editable:
+            return
+        error = _error_label("status-error")
+        run = _runner(error, on_change)
+        with ui.row():
+            for target in view.transitions:
+                ui.button(
+                    _(TRANSITION_BUTTONS[target]),
+                    on_click=lambda t=target: run(
+                        lambda session: staff_review.set_dossier_status(
+                            session,
+                            actor=actor,
+                            application_id=application.id or 0,
+                            status=t,
+                            expected_version=application.version,
+                        )
+                    ),
+                ).props("no-caps").mark(f"status-{target.value}")
+
+
+def _questions(view: View) -> None:
+    with ui.element("section").mark("questions"):
+        heading(_("Questions"), 2)
+        if not view.answers:
+            paragraph(_("Aucune question pour cette formation."))
+            return
+        with ui.element("ul").classes("ec-bullets"):
+            for answer in view.answers:
+                value = {"yes": _("Oui"), "no": _("Non"), None: _("Sans réponse")}.get(answer.value, answer.value)
+                list_item(f"{answer.label} — {value}")
+
+
+def _notes(view: View, actor: Actor, on_change: Callable[[], None]) -> None:
+    with ui.element("section").mark("notes"):
+        heading(_("Post-it"), 2)
+        error = _error_label("note-error")
+        run = _runner(error, on_change)
+        for note in view.notes:
+            with ui.card().classes("w-full my-1 bg-yellow-1"):
+                paragraph(note.body)
+                paragraph(_("{author}, le {date}").format(author=note.author, date=format_moment(note.created_at)))
+                if note.own and view.can_write:
+                    ui.button(
+                        _("Supprimer"),
+                        on_click=lambda n=note.id: run(
+                            lambda session: staff_review.delete_note(session, actor=actor, note_id=n)
+                        ),
+                    ).props("flat dense no-caps").mark(f"note-delete-{note.id}")
+        if view.can_write:
+            body = ui.textarea(_("Nouveau post-it")).props("outlined").classes("w-full max-w-lg").mark("note-body")
+            ui.button(
+                _("Ajouter le post-it"),
+                on_click=lambda: run(
+                    lambda session: staff_review.add_note(
+                        session, actor=actor, application_id=view.application.id or 0, body=body.value or ""
+                    )
+                ),
+            ).props("no-caps").mark("note-add")
+
+
+def _tags(view: View, actor: Actor, editable: bool, on_change: Callable[[], None]) -> None:
+    with ui.element("section").mark("tags"):
+        heading(_("Étiquettes"), 2)
+        chosen = [t.label for t in view.tags if t.selected]
+        paragraph(", ".join(chosen) if chosen else _("Aucune étiquette.")).mark("tags-current")
+        if not editable or not view.tags:
+            return
+        select = (
+            ui.select(
+                {t.id: t.label for t in view.tags},
+                value=[t.id for t in view.tags if t.selected],
+                multiple=True,
+                label=_("Étiquettes"),
+            )
+            .classes("w-full max-w-lg")
+            .mark("tags-select")
+        )
+        error = _error_label("tags-error")
+        run = _runner(error, on_change)
+        ui.button(
+            _("Enregistrer les étiquettes"),
+            on_click=lambda: run(
+                lambda session: staff_review.set_tags(
+                    session, actor=actor, application_id=view.application.id or 0, tag_ids=list(select.value or [])
+                )
+            ),
+        ).props("no-caps").mark("tags-save")
+
+
+def _decisions(view: View) -> None:
+    with ui.element("section").mark("decisions"):
+        heading(_("Décisions"), 2)
+        if not view.decisions:
+            paragraph(_("Aucune décision pour l'instant."))
+            return
+        with ui.element("ul").classes("ec-bullets"):
+            for d in view.decisions:
+                parts = [d.label]
+                if d.rank:
+                    parts.append(_("rang {rank}").format(rank=d.rank))
+                if d.reason:
+                    parts.append(d.reason)
+                if d.comment:
+                    parts.append(d.comment)
+                parts.append(
+                    _("saisie par {name} le {date}").format(name=d.entered_by, date=format_moment(d.entered_at))
+                )
+                if d.published_at:
+                    parts.append(
+                        _("validée par {name} le {date}").format(
+                            name=d.published_by, date=format_moment(d.published_at)
+                        )
+                    )
+                else:
+                    parts.append(_("non validée"))
+                list_item(" — ".join(parts))
+
+
+def _parse_day(text: str | None) -> Any:
+    """A typed day (AAAA-MM-JJ) → the end of that day in Paris, as UTC; empty → None; unreadable → False."""
+    if not (text or "").strip():
+        return None
+    try:
+        day = date.fromisoformat((text or "").strip())
+    except ValueError:
+        return False
+    return clock.paris_datetime(day.year, day.month, day.day, 23, 59, 59)
+
+
+def _dates(view: View, actor: Actor, editable: bool, on_change: Callable[[], None]) -> None:
+    application = view.application
+    with ui.element("section").mark("dates"):
+        heading(_("Dates"), 2)
+        for label, moment in (
+            (_("Date limite de retour"), view.return_by),
+            (_("Date de confirmation"), view.confirmation_by),
+        ):
+            paragraph(f"{label} : {format_day(moment) if moment else '—'}")
+        if not editable:
+            return
+
+        def day(moment: Any) -> str:
+            return clock.paris(moment).date().isoformat() if moment else ""
+
+        return_by = ui.input(_("Retour propre à ce candidat (AAAA-MM-JJ)"), value=day(application.return_by_override))
+        return_by.props("outlined type=date").mark("return-by")
+        confirm_by = ui.input(
+            _("Confirmation propre à ce candidat (AAAA-MM-JJ)"), value=day(application.confirmation_by_override)
+        )
+        confirm_by.props("outlined type=date").mark("confirmation-by")
+        error = _error_label("dates-error")
+        run = _runner(error, on_change)
+
+        def save() -> None:
+            values = _parse_day(return_by.value), _parse_day(confirm_by.value)
+            if False in values:
+                error.set_text(_("Date invalide."))
+                error.set_visibility(True)
+                return
+            run(
+                lambda session: staff_review.set_candidate_dates(
+                    session,
+                    actor=actor,
+                    application_id=application.id or 0,
+                    return_by_override=values[0],
+                    confirmation_by_override=values[1],
+                    expected_version=application.version,
+                )
+            )
+
+        ui.button(_("Enregistrer les dates"), on_click=save).props("no-caps").mark("dates-save")
+
+
+def _processing(view: View, actor: Actor, editable: bool, on_change: Callable[[], None]) -> None:
+    application = view.application
+    with ui.element("section").mark("processing"):
+        heading(_("Type de traitement"), 2)
+        paragraph(_(PROCESSING_LABELS[application.processing_type])).mark("processing-current")
+        if not editable:
+            return
+        select = (
+            ui.select(
+                {kind: _(label) for kind, label in PROCESSING_LABELS.items()},
+                value=application.processing_type,
+                label=_("Type de traitement"),
+            )
+            .classes("w-full max-w-lg")
+            .mark("processing-select")
+        )
+        error = _error_label("processing-error")
+        run = _runner(error, on_change)
+        ui.button(
+            _("Enregistrer le type de traitement"),
+            on_click=lambda: run(
+                lambda session: staff_review.set_processing_type(
+                    session,
+                    actor=actor,
+                    application_id=application.id or 0,
+                    processing_type=ProcessingType(select.value),
+                    expected_version=application.version,
+                )
+            ),
+        ).props("no-caps").mark("processing-save")
+
+
+def _history(view: View) -> None:
+    with ui.element("section").mark("history"):
+        heading(_("Historique"), 2)
+        rows = [
+            {
+                "id": index,
+                "at": format_moment(line.at),
+                "who": line.who,
+                "action": line.action,
+                "before": json.dumps(line.before, ensure_ascii=False, default=str) if line.before else "",
+                "after": json.dumps(line.after, ensure_ascii=False, default=str) if line.after else "",
+            }
+            for index, line in enumerate(view.history)
+        ]
+        columns = [
+            {"name": "at", "label": _("Date"), "field": "at", "align": "left"},
+            {"name": "who", "label": _("Par"), "field": "who", "align": "left"},
+            {"name": "action", "label": _("Action"), "field": "action", "align": "left"},
+            {"name": "before", "label": _("Avant"), "field": "before", "align": "left"},
+            {"name": "after", "label": _("Après"), "field": "after", "align": "left"},
+        ]
+        ui.table(columns=columns, rows=rows, row_key="id", pagination=20).props("flat dense wrap-cells").classes(
+            "w-full"
+        ).mark("history-table")
