@@ -85,6 +85,8 @@ class Application(SQLModel, table=True):
     called_from_waiting_list_at: datetime | None = utc_field()
     # The return date the last "return date approaching" reminder announced: one reminder per return date.
     return_reminder_for: datetime | None = utc_field()
+    # The confirmation deadline the last "confirm before" reminder announced: one reminder per deadline.
+    confirmation_reminder_for: datetime | None = utc_field()
     version: int = Field(default=1, sa_column=_application_version)
 
     __mapper_args__ = {"version_id_col": _application_version}

@@ -1,0 +1,63 @@
+"""« Télécharger la lettre »: ``GET /candidat/candidatures/{id}/lettre.pdf`` sends the admission or refusal letter.
+
+Like the dossier download: the candidate comes from the session identity, the data is read in a short transaction
+(published decisions only, when the committee lets letters be downloaded), and the PDF is rendered off the event
+loop. Anything not the candidate's, or without a letter, is a 404.
+"""
+
+from urllib.parse import quote
+
+from fastapi import Request, Response
+from fastapi.responses import RedirectResponse
+from nicegui import app, run
+
+from app.db import transaction
+from app.pages.dossier_download import _audit_impersonation
+from app.services.errors import DomainError
+from app.services.letters import letter_filename, my_letter_context, render_letter
+from app.ui.guards import actor_of
+from app.ui.session import current_identity
+
+PATH = "/candidat/candidatures/{application_id}/lettre.pdf"
+
+
+def letter_url(application_id: int) -> str:
+    return PATH.format(application_id=application_id)
+
+
+async def _render(context: dict) -> bytes | None:
+    if run.process_pool is not None:
+        return await run.cpu_bound(render_letter, context)
+    return await run.io_bound(render_letter, context)
+
+
+def register() -> None:
+    @app.get(PATH, include_in_schema=False)
+    async def download_letter(request: Request, application_id: int) -> Response:
+        identity = current_identity()
+        if identity is None:
+            return RedirectResponse(f"/connexion?suite={quote(request.url.path)}", status_code=303)
+        if identity.kind != "candidate":
+            return Response(status_code=403)
+        actor = actor_of(identity)
+        if identity.impersonated_by_staff_id is not None and not _audit_impersonation(
+            identity, actor, request.url.path
+        ):  # an administrator viewing as the candidate: audited as the dossier download is
+            return RedirectResponse(f"/connexion?suite={quote(request.url.path)}", status_code=303)
+        try:
+            with transaction() as session:  # closed before the await: no session is held while rendering
+                context = my_letter_context(session, actor=actor, application_id=application_id)
+        except DomainError:
+            return Response(status_code=404)
+        pdf = await _render(context)
+        if pdf is None:
+            return Response(status_code=503)
+        return Response(
+            pdf,
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": f'attachment; filename="{letter_filename(context)}"',
+                "Cache-Control": "no-store",
+                "X-Content-Type-Options": "nosniff",
+            },
+        )

@@ -1,0 +1,38 @@
+"""The staff decision panel, mounted on a page of its own: enter a decision, then « Valider » it."""
+
+from nicegui import ui
+from nicegui.testing import User
+from sqlmodel import select
+
+from app.db import new_session, transaction
+from app.models import Decision, DecisionKind, OutboxMail, StaffRole
+from app.ui.decision_panel import decision_panel
+from tests import factories
+
+
+async def test_enter_then_publish(user: User, clock) -> None:
+    with transaction() as session:
+        program = factories.program(session, capacity=3)
+        application = factories.application(
+            session, candidate_id=factories.complete_candidate(session).id, program=program
+        )
+        favorable = factories.decision_type(session, DecisionKind.FAVORABLE, label_fr="Avis favorable")
+        manager = factories.staff_actor(session, StaffRole.CENTRE_MANAGER, centre_id=program.centre_id)
+        ids = {"application": application.id, "favorable": favorable.id}
+
+    @ui.page("/test-decision-panel")
+    def page() -> None:
+        decision_panel(ids["application"], manager)
+
+    await user.open("/test-decision-panel")
+    await user.should_see("Aucune décision publiée.")
+    user.find(marker="panel-type").click()
+    user.find("Avis favorable").click()
+    user.find(marker="panel-enter").click()
+    await user.should_see(marker="panel-pending", retries=50)
+    user.find(marker="panel-publish").click()
+    await user.should_see("Décision publiée : Avis favorable", retries=50)
+    with new_session() as session:
+        [decision] = session.exec(select(Decision)).all()
+        assert decision.published_at is not None
+        assert session.exec(select(OutboxMail.code)).all() == ["decision_favorable"]
