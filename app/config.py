@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     )
     assistance_max_per_hour: int = Field(5, ge=1, description="Assistance requests one candidate may send per hour.")
 
+    # Decisions and answers (issue 9).
+    confirmation_reminder_days: int = Field(
+        2, ge=1, description="Days before an offer's confirmation deadline when an unanswered offer is reminded."
+    )
+
     # The candidate's dossier (issue 5).
     student_records: str = Field(
         "demo", description="Student information system adapter: 'demo' (embedded registry) or 'package.module:Class'."
@@ -90,6 +95,11 @@ class Settings(BaseSettings):
     sandbox_cpu_seconds: int = Field(20, ge=1, description="CPU time the parser of one uploaded file may use.")
     sandbox_memory_mb: int = Field(512, ge=128, description="Address space the parser of one uploaded file may use.")
     sandbox_wall_seconds: float = Field(30.0, gt=0, description="Wall-clock time before the parser is killed.")
+
+    # The staff application list (issue 8). SVA (« silence vaut acceptation »): a transmitted application without a
+    # published decision turns orange, then red, as days since its transmission pass (eCandidat colours its rows).
+    sva_orange_days: int = Field(30, ge=1, description="Days since transmission from which an undecided row is orange.")
+    sva_red_days: int = Field(45, ge=1, description="Days since transmission from which an undecided row is red.")
 
     @model_validator(mode="after")
     def _check(self) -> "Settings":

@@ -10,6 +10,7 @@ Fixtures:
 
 import os
 import shutil
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -17,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel
 
@@ -92,11 +93,12 @@ def scratch_postgres_database() -> Iterator[str]:
         admin.dispose()
 
 
-def _truncate_postgres(url: str) -> None:
+def _empty_postgres(url: str) -> None:
+    """Delete every row, children first: on tables this small DELETE is far quicker than TRUNCATE."""
     engine = create_engine(url)
-    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
     with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            conn.execute(table.delete())
     engine.dispose()
 
 
@@ -109,7 +111,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: py
         url = f"sqlite:///{db_file.as_posix()}"
     else:
         url = request.getfixturevalue("postgres_url")
-        _truncate_postgres(url)
+        _empty_postgres(url)
     monkeypatch.setenv("ECANDIDAT_DATABASE_URL", url)
     monkeypatch.setenv("ECANDIDAT_DATA_DIR", str(tmp_path / "var"))
     reset_settings()
@@ -148,8 +150,15 @@ async def user(database_url: str, caplog: pytest.LogCaptureFixture, request: pyt
     from nicegui.testing.general_fixtures import get_path_to_main_file
     from nicegui.testing.user_simulation import user_simulation
 
-    async with user_simulation(main_file=get_path_to_main_file(request)) as simulated:
-        yield simulated
-        errors = [r for r in caplog.get_records("call") if r.levelname == "ERROR"]
-        if errors:
-            pytest.fail(f"unexpected ERROR logs: {[r.getMessage() for r in errors]}", pytrace=False)
+    package = sys.modules["app"]
+    try:
+        async with user_simulation(main_file=get_path_to_main_file(request)) as simulated:
+            yield simulated
+            errors = [r for r in caplog.get_records("call") if r.levelname == "ERROR"]
+            if errors:
+                pytest.fail(f"unexpected ERROR logs: {[r.getMessage() for r in errors]}", pytrace=False)
+    finally:
+        # NiceGUI's reset drops the page modules *and their parents* from sys.modules so pages re-register; a
+        # fresh ``app`` package would then lack the submodules still loaded (``app.models``…), which breaks
+        # ``import app.models.base`` in the migrations. Keep the one package object; pages still re-import.
+        sys.modules["app"] = package

@@ -257,3 +257,158 @@ def submitted_document(session: Session, *, application_id: int, required_docume
 
     values = dict(application_id=application_id, required_document_id=required_document_id)
     return _add(session, SubmittedDocument(**(values | kw)))
+
+
+# --- The staff application list (issue 8) --------------------------------------------------------------------------
+
+
+def list_world(session: Session, *, per_centre: int = 150, seed: int = 8) -> dict[str, Any]:
+    """Two centres (one committee, two programmes each) and ``per_centre`` applications in each, with varied
+    names, baccalauréats (some missing), statuses, decisions, answers, transmission dates, notes and tags."""
+    import random
+
+    from app.models import (
+        AnswerKind,
+        ApplicationTag,
+        Baccalaureate,
+        BacSeries,
+        DecisionKind,
+        DossierStatus,
+        Note,
+        ProcessingType,
+        Tag,
+    )
+
+    rng = random.Random(seed)
+    now = clock.now()
+    camp = campaign(session)
+    author = staff_member(session)
+    centres, programs, tags = [], [], []
+    for _c in range(2):
+        ctr = centre(session)
+        com = committee(session, ctr.id)
+        centres.append(ctr)
+        programs += [program(session, campaign_id=camp.id, centre_id=ctr.id, committee_id=com.id) for _ in range(2)]
+        tags += [_add(session, Tag(centre_id=ctr.id, label=f"T{ctr.id}-{i}")) for i in range(2)]
+    # Row by row in memory, then one flush per table: a few hundred rows in well under a second.
+    count = per_centre * 2
+    numbers = [next(_seq) for _ in range(count)]
+    accounts = [
+        Account(dossier_number=f"L{n:07d}", email=f"liste{n}@mail.example", last_name=f"NOM{n}", first_name="A")
+        for n in numbers
+    ]
+    session.add_all(accounts)
+    session.flush()
+    candidates = [
+        Candidate(
+            account_id=acc.id,
+            birth_name=f"NOM{rng.randrange(60):03d}",
+            first_names=f"PRENOM{n}",
+            ine=f"{n:010d}X" if rng.random() < 0.7 else None,
+            nationality=rng.choice(["FR", "FR", "IT", "MA"]),
+        )
+        for acc, n in zip(accounts, numbers, strict=True)
+    ]
+    session.add_all(candidates)
+    session.flush()
+    session.add_all(
+        Baccalaureate(candidate_id=cand.id, series=rng.choice(list(BacSeries)), year=rng.choice([2020, 2021, 2022]))
+        for cand in candidates
+        if rng.random() < 0.8
+    )
+    applications = []
+    for index, cand in enumerate(candidates):
+        ctr_index = index % 2
+        prog = programs[ctr_index * 2 + rng.randrange(2)]
+        transmitted = now - timedelta(days=rng.randrange(90), hours=rng.randrange(24)) if rng.random() < 0.8 else None
+        kind = rng.choice([None, None, *DecisionKind])
+        applications.append(
+            Application(
+                candidate_id=cand.id,
+                program_id=prog.id,
+                committee_id=prog.committee_id,
+                centre_id=prog.centre_id,
+                campaign_id=prog.campaign_id,
+                dossier_status=rng.choice(list(DossierStatus)),
+                processing_type=rng.choice(list(ProcessingType)),
+                transmitted_at=transmitted,
+                last_decision_kind=kind,
+                last_decision_published=kind is not None and rng.random() < 0.5,
+                waiting_list_rank=rng.randrange(1, 50) if kind == DecisionKind.WAITING_LIST else None,
+                answer=rng.choice([None, *AnswerKind]) if kind == DecisionKind.FAVORABLE else None,
+                cancelled_at=now if rng.random() < 0.03 else None,
+            )
+        )
+    session.add_all(applications)
+    session.flush()
+    for index, app_row in enumerate(applications):
+        session.add_all(
+            Note(application_id=app_row.id, author_staff_id=author.id, body="note")
+            for _n in range(rng.choice([0, 0, 1, 2]))
+        )
+        if rng.random() < 0.3:
+            session.add(ApplicationTag(application_id=app_row.id, tag_id=tags[(index % 2) * 2 + rng.randrange(2)].id))
+    session.flush()
+    return {"centres": centres, "programs": programs, "tags": tags, "applications": applications}
+
+
+# --- Decisions, answers and the waiting list (issue 9) ------------------------------------------------------------
+
+
+def decision_type(session: Session, kind: Any = None, **kw: Any) -> Any:
+    """An active decision type of ``kind`` (favourable unless told)."""
+    from app.models import DecisionKind, DecisionType
+
+    n = next(_seq)
+    kind = kind or DecisionKind.FAVORABLE
+    values = dict(code=f"AV{n}", kind=kind, label_fr=f"Avis {kind.value} {n}", label_en=f"Decision {kind.value} {n}")
+    return _add(session, DecisionType(**(values | kw)))
+
+
+def refusal_reason(session: Session, **kw: Any) -> Any:
+    from app.models import RefusalReason
+
+    n = next(_seq)
+    values = dict(code=f"MR{n}", label_fr=f"Capacité atteinte {n}", label_en=f"Capacity reached {n}")
+    return _add(session, RefusalReason(**(values | kw)))
+
+
+def published_decision(
+    session: Session, *, application: Application, kind: Any = None, rank: int | None = None, **kw: Any
+) -> Any:
+    """A decision published now, with the application's mirror columns set as publication sets them."""
+    from app.models import Decision, DecisionKind
+
+    kind = kind or DecisionKind.FAVORABLE
+    dtype = decision_type(session, kind)
+    now = clock.now()
+    values = dict(
+        application_id=application.id,
+        decision_type_id=dtype.id,
+        kind=kind,
+        waiting_list_rank=rank,
+        entered_at=now,
+        published_at=now,
+    )
+    row = _add(session, Decision(**(values | kw)))
+    application.last_decision_kind = kind
+    application.last_decision_published = True
+    application.confirmation_deadline = row.confirmation_deadline
+    application.waiting_list_rank = rank
+    _add(session, application)
+    return row
+
+
+def candidate_actor(session: Session, candidate_row: Candidate) -> Any:
+    """The Actor of ``candidate_row``'s account."""
+    from app.services.actors import Actor
+
+    return Actor("candidate", account_id=candidate_row.account_id)
+
+
+def staff_actor(session: Session, role: Any, **scope: Any) -> Any:
+    """A staff Actor holding ``role`` (scoped by ``centre_id`` / ``committee_id``)."""
+    from app.services.actors import Actor
+
+    assignment = staff_with_role(session, role, **scope)
+    return Actor("staff", staff_id=assignment.staff_id, role_assignment_id=assignment.id)

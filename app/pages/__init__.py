@@ -5,6 +5,7 @@ def register_pages() -> None:
     from app.pages import (
         account,
         admin_jobs,
+        admin_leases,
         applications,
         applications_detail,
         auth,
@@ -14,8 +15,11 @@ def register_pages() -> None:
         dossier_download,
         home,
         legal,
+        letter_download,
         offer,
         sso,
+        staff_application,
+        staff_applications,
         staff_home,
     )
 
@@ -28,8 +32,12 @@ def register_pages() -> None:
     candidate_home.register()
     dossier.register()
     dossier_download.register()
+    letter_download.register()
     applications.register()
     applications_detail.register()
     staff_home.register()
+    staff_applications.register()
     admin_jobs.register()
+    admin_leases.register()
+    staff_application.register()
     dev_mailbox.register()

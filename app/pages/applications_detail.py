@@ -6,7 +6,7 @@ from nicegui import run, ui
 
 from app.db import new_session, transaction
 from app.i18n import _
-from app.models import DossierStatus, Procedure, QuestionKind
+from app.models import AnswerKind, DossierStatus, Procedure, QuestionKind
 from app.pages.applications import (
     DOCUMENT_STATUS_LABELS,
     LIST_PATH,
@@ -16,10 +16,13 @@ from app.pages.applications import (
     status_text,
 )
 from app.pages.dossier_download import dossier_url
+from app.pages.letter_download import letter_url
 from app.services.actors import Actor
+from app.services.answers import AnswerView, answer_view, confirm_offer, withdraw
 from app.services.applications import answer_question, cancel_application
 from app.services.applications_views import ApplicationDetail, QuestionView, get_my_application
 from app.services.errors import DomainError
+from app.services.letters import letter_available
 from app.services.transmission import transmission_readiness, transmit_application
 from app.ui.candidate_nav import candidate_nav
 from app.ui.dates import format_day, format_moment
@@ -198,13 +201,130 @@ def _questions(actor: Actor, detail: ApplicationDetail, on_saved: Callable[[], N
             _question(actor, detail, question, writable, on_saved)
 
 
-def _decision(detail: ApplicationDetail) -> None:
+def _decision(actor: Actor, detail: ApplicationDetail) -> None:
     with ui.element("section").mark("decision"):
         heading(_("Décision"), 2)
         if detail.summary.decision is None:
             paragraph(_("Aucune décision n'a encore été publiée.")).mark("no-decision")
         else:
             decision_lines(detail.summary.decision)
+            with new_session() as session:
+                has_letter = letter_available(session, actor=actor, application_id=detail.summary.id)
+            if has_letter:
+                ui.link(_("Télécharger la lettre (PDF)"), letter_url(detail.summary.id)).mark("download-letter")
+
+
+def _load_answer(actor: Actor, application_id: int) -> AnswerView | None:
+    try:
+        with new_session() as session:
+            return answer_view(session, actor=actor, application_id=application_id)
+    except DomainError:
+        return None
+
+
+def _confirm_now(actor: Actor, application_id: int, provisional: bool) -> None:
+    with transaction() as session:
+        confirm_offer(session, actor=actor, application_id=application_id, provisional=provisional)
+
+
+def _withdraw_now(actor: Actor, application_id: int, reason: str) -> None:
+    with transaction() as session:
+        withdraw(session, actor=actor, application_id=application_id, reason=reason)
+
+
+def _answer(actor: Actor, detail: ApplicationDetail, on_done: Callable[[], None]) -> None:
+    """« Répondre »: confirm or withdraw an offer before its deadline; the waiting-list rank; the letter."""
+    application_id = detail.summary.id
+    view = _load_answer(actor, application_id)
+    if view is None:
+        return
+    if view.waiting_rank is not None:
+        with ui.element("section").mark("waiting-list"):
+            heading(_("Liste complémentaire"), 2)
+            text = _("Vous êtes au rang {rank}.").format(rank=view.waiting_rank)
+            if view.last_called_rank is not None:
+                text = _("Vous êtes au rang {rank} ; dernier rang appelé : {last}.").format(
+                    rank=view.waiting_rank, last=view.last_called_rank
+                )
+            paragraph(text).mark("waiting-rank")
+    if not view.has_offer:
+        return
+    with ui.element("section").mark("answer"):
+        heading(_("Répondre"), 2)
+        if view.answer == AnswerKind.WITHDRAWN:
+            paragraph(_("Vous vous êtes désisté de cette formation.")).mark("answer-withdrawn")
+            return
+        if view.answer == AnswerKind.CONFIRMED:
+            paragraph(_("Vous avez confirmé votre candidature.")).mark("answer-confirmed")
+        elif view.answer == AnswerKind.PROVISIONAL:
+            paragraph(_("Vous avez accepté cette proposition en attendant mieux.")).mark("answer-provisional")
+        if view.deadline is not None and view.answer != AnswerKind.CONFIRMED:
+            deadline_line(_("Répondre avant le"), view.deadline, view.days_left, "answer-deadline")
+            if view.days_left is None:
+                paragraph(_("La date limite de confirmation est dépassée.")).mark("answer-late")
+        if actor.read_only:
+            return
+
+        async def confirm(provisional: bool = False) -> None:
+            for button in buttons:
+                button.disable()  # a double click answers once; the server ignores a repeated answer anyway
+            try:
+                await run.io_bound(_confirm_now, actor, application_id, provisional)
+            except DomainError as error:
+                ui.notify(error.translate(_), type="negative")
+                for button in buttons:
+                    button.enable()
+                return
+            ui.notify(_("Votre candidature est confirmée."), type="positive")
+            on_done()
+
+        buttons: list[ui.button] = []
+        with ui.row():
+            if view.can_confirm:
+                buttons.append(
+                    ui.button(_("Confirmer"), on_click=lambda: confirm()).props("color=primary").mark("confirm-offer")
+                )
+                if view.provisional_allowed:
+                    buttons.append(
+                        ui.button(_("Accepter en attendant mieux"), on_click=lambda: confirm(True))
+                        .props("outline")
+                        .mark("confirm-provisional")
+                    )
+            if view.can_withdraw:
+                with ui.dialog() as dialog, ui.card().mark("withdraw-dialog"):
+                    dialog.props["aria-labelledby"] = "withdraw-title"
+                    Text(_("Se désister ?"), "h2").props("id=withdraw-title").classes("text-xl")
+                    paragraph(
+                        _(
+                            "Vous renoncez à votre place dans « {label} ». Ce désistement est définitif : vous ne "
+                            "pourrez pas revenir sur ce choix, et votre place sera proposée à un autre candidat."
+                        ).format(label=detail.summary.program_label)
+                    )
+                    reason = ui.textarea(_("Motif (facultatif)")).props("outlined maxlength=1000").classes("w-full")
+                    reason.mark("withdraw-reason")
+                    error = Text("", "p").classes("text-negative")
+                    error.props["role"] = "alert"
+
+                    async def confirm_withdrawal() -> None:
+                        confirm_button.disable()
+                        try:
+                            await run.io_bound(_withdraw_now, actor, application_id, reason.value or "")
+                        except DomainError as exc:
+                            error.text = exc.translate(_)
+                            confirm_button.enable()
+                            return
+                        if not dialog.is_deleted:  # the live update may have redrawn the page already
+                            dialog.close()
+                        ui.notify(_("Votre désistement est enregistré."), type="positive")
+                        on_done()
+
+                    with ui.row().classes("justify-end w-full"):
+                        ui.button(_("Non, garder ma place"), on_click=dialog.close).props("flat autofocus").mark(
+                            "withdraw-keep"
+                        )
+                        confirm_button = ui.button(_("Oui, me désister"), on_click=confirm_withdrawal)
+                        confirm_button.props("color=negative").mark("withdraw-confirm")
+                ui.button(_("Se désister"), on_click=dialog.open).props("outline color=negative").mark("withdraw-offer")
 
 
 def _cancel(actor: Actor, detail: ApplicationDetail) -> None:
@@ -279,7 +399,8 @@ def register() -> None:
                 _questions(actor, current, on_saved=transmit_view.refresh)
                 if editable and online and not actor.read_only:
                     transmit_view(actor, application_id)
-                _decision(current)
+                _decision(actor, current)
+                _answer(actor, current, on_done=view.refresh)
                 _cancel(actor, current)
 
             view()
