@@ -21,8 +21,6 @@ The API other modules use::
 """
 
 import argparse
-import asyncio
-import contextlib
 import importlib
 import logging
 import os
@@ -44,6 +42,7 @@ from app.i18n import N_
 from app.models import JobRun, JobStatus, StaffRole
 from app.services.actors import Actor
 from app.services.audit import audit
+from app.services.background import PeriodicLoop
 from app.services.errors import NotFound
 
 log = logging.getLogger(__name__)
@@ -301,14 +300,14 @@ def schedule_label(job: Job) -> tuple[str, dict[str, str | int]]:
 # --- The scheduler loop and the command line ---------------------------------------------------------------------
 
 
-class JobScheduler:
+class JobScheduler(PeriodicLoop):
     """The server's job loop: every ``interval`` seconds, run the due jobs in a thread."""
 
+    name = "job scheduler"
+
     def __init__(self, interval: float, worker: str | None = None) -> None:
-        self.interval = interval
+        super().__init__(interval)
         self.worker = worker or default_worker()
-        self._stop = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> "JobScheduler | None":
@@ -317,30 +316,11 @@ class JobScheduler:
             return None
         return cls(settings.jobs_interval_seconds)
 
-    async def run(self) -> None:
-        log.info("job scheduler started (%s)", self.worker)
-        while not self._stop.is_set():
-            try:
-                await asyncio.to_thread(run_due_jobs, worker=self.worker)
-            except Exception:
-                log.exception("job scheduler pass failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), timeout=self.interval)
+    def describe(self) -> str:
+        return self.worker
 
-    def start(self) -> None:
-        """Start the loop on the running event loop (``app.on_startup``)."""
-        self._stop = asyncio.Event()
-        self._task = asyncio.get_running_loop().create_task(self.run(), name="job-scheduler")
-
-    async def stop(self) -> None:
-        """Stop after the current pass; a job still running is left to finish in its thread."""
-        self._stop.set()
-        if self._task is not None:
-            try:
-                await asyncio.wait_for(self._task, timeout=5)
-            except TimeoutError:
-                self._task.cancel()
-            self._task = None
+    def run_pass(self) -> object:
+        return run_due_jobs(worker=self.worker)
 
 
 def main(argv: list[str] | None = None) -> int:

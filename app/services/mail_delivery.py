@@ -37,6 +37,7 @@ from app import clock
 from app.config import Settings, get_settings
 from app.db import transaction
 from app.models import MailStatus, OutboxMail
+from app.services.background import PeriodicLoop
 from app.services.mail import attachment_bytes
 
 log = logging.getLogger(__name__)
@@ -260,14 +261,17 @@ def deliver_due_mails(*, transport: Transport | None = None, limit: int = BATCH_
     return sent
 
 
-class MailWorker:
-    """The delivery loop of the server process: one pass every ``interval`` seconds, in a thread."""
+class MailWorker(PeriodicLoop):
+    """The delivery loop of the server process: one pass every ``interval`` seconds, in a thread.
+
+    Stopping abandons a pass stuck on SMTP: its claims expire and another pass delivers those mails.
+    """
+
+    name = "mail delivery worker"
 
     def __init__(self, transport: Transport, interval: float) -> None:
+        super().__init__(interval)
         self.transport = transport
-        self.interval = interval
-        self._stop = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> "MailWorker | None":
@@ -281,30 +285,11 @@ class MailWorker:
             return None
         return cls(transport, settings.mail_worker_interval_seconds)
 
-    async def run(self) -> None:
-        log.info("mail delivery worker started (%s)", self.transport.name)
-        while not self._stop.is_set():
-            try:
-                await asyncio.to_thread(deliver_due_mails, transport=self.transport)
-            except Exception:
-                log.exception("mail delivery pass failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), timeout=self.interval)
+    def describe(self) -> str:
+        return self.transport.name
 
-    def start(self) -> None:
-        """Start the loop on the running event loop (``app.on_startup``)."""
-        self._stop = asyncio.Event()
-        self._task = asyncio.get_running_loop().create_task(self.run(), name="mail-delivery")
-
-    async def stop(self) -> None:
-        """Stop after the current pass; a pass stuck on SMTP is abandoned (its claims expire)."""
-        self._stop.set()
-        if self._task is not None:
-            try:
-                await asyncio.wait_for(self._task, timeout=5)
-            except TimeoutError:
-                self._task.cancel()
-            self._task = None
+    def run_pass(self) -> object:
+        return deliver_due_mails(transport=self.transport)
 
 
 def main(argv: list[str] | None = None) -> int:
