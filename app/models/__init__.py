@@ -54,9 +54,11 @@ from app.models.catalogue import (
     Scope,
 )
 from app.models.decisions import Decision, DecisionKind, DecisionType, RefusalReason
+from app.models.exports import ExportJob, ExportStatus, IntegrationToken
 from app.models.jobs import JobRun, JobStatus
 from app.models.leases import EditLease
 from app.models.mail import MailStatus, MailTemplate, OutboxMail
+from app.models.portal import Announcement, AnnouncementLevel, FaqEntry, PortalParameter
 from app.models.preferences import StaffListPreference
 from app.models.security import SignInThrottle
 
@@ -66,6 +68,8 @@ __all__ = [
     "ActorKind",
     "Address",
     "AlertRecipients",
+    "Announcement",
+    "AnnouncementLevel",
     "AnswerKind",
     "Application",
     "ApplicationCentre",
@@ -86,9 +90,13 @@ __all__ = [
     "DossierStatus",
     "EditLease",
     "EnrolmentHandoff",
+    "ExportJob",
+    "ExportStatus",
     "ExternalRecord",
+    "FaqEntry",
     "FileKind",
     "HandoffStatus",
+    "IntegrationToken",
     "InternalRecord",
     "Internship",
     "IssuedDossierNumber",
@@ -98,6 +106,7 @@ __all__ = [
     "MailTemplate",
     "Note",
     "OutboxMail",
+    "PortalParameter",
     "Procedure",
     "ProcessingType",
     "Program",

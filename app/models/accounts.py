@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from app.models.base import StrEnum, enum_type, utc_field
+from app.models.base import StrEnum, enum_type, utc_field, version_column
 
 
 class Account(SQLModel, table=True):
@@ -62,6 +62,9 @@ class AccountToken(SQLModel, table=True):
     used_at: datetime | None = utc_field()
 
 
+_staffmember_version = version_column()
+
+
 class StaffMember(SQLModel, table=True):
     """A member of staff ("gestionnaire"); kept apart from candidate accounts."""
 
@@ -78,6 +81,9 @@ class StaffMember(SQLModel, table=True):
     is_active: bool = Field(default=True)
     last_sign_in_at: datetime | None = utc_field()
     created_at: datetime = utc_field(default_now=True)
+    version: int = Field(default=1, sa_column=_staffmember_version)
+
+    __mapper_args__ = {"version_id_col": _staffmember_version}  # a concurrent edit is refused
 
 
 class StaffRole(StrEnum):

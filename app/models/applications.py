@@ -54,6 +54,8 @@ class Application(SQLModel, table=True):
         sa.Index("ix_application_centre_status", "centre_id", "dossier_status"),
         sa.Index("ix_application_program_decision", "program_id", "last_decision_kind"),
         sa.Index("ix_application_transmitted", "transmitted_at"),
+        # The SVA filter: undecided (unpublished) applications by transmission date.
+        sa.Index("ix_application_sva", "last_decision_published", "transmitted_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

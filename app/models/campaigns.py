@@ -5,7 +5,9 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from app.models.base import utc_field
+from app.models.base import utc_field, version_column
+
+_campaign_version = version_column()
 
 
 class Campaign(SQLModel, table=True):
@@ -36,3 +38,6 @@ class Campaign(SQLModel, table=True):
     # Mon Master's rule: a definitive acceptance withdraws the other applications (off by default).
     definitive_acceptance: bool = Field(default=False)
     created_at: datetime = utc_field(default_now=True)
+    version: int = Field(default=1, sa_column=_campaign_version)
+
+    __mapper_args__ = {"version_id_col": _campaign_version}  # a concurrent edit is refused

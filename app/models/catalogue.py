@@ -15,6 +15,9 @@ class AlertRecipients(StrEnum):
     MANAGERS = "managers"
 
 
+_centre_version = version_column()
+
+
 class ApplicationCentre(SQLModel, table=True):
     """A faculty or institute ("composante") that receives applications."""
 
@@ -28,8 +31,21 @@ class ApplicationCentre(SQLModel, table=True):
     info_url: str | None = Field(default=None, max_length=500)
     # Whether the central office lets this centre's managers edit its offer.
     managers_edit_offer: bool = Field(default=False)
+    # The default calendar proposed to a new programme of this centre (Paris time set by staff, stored UTC).
+    default_window_opens_at: datetime | None = utc_field()
+    default_window_closes_at: datetime | None = utc_field()
+    default_return_by: datetime | None = utc_field()
+    default_jury_on: datetime | None = utc_field()
+    default_publication_on: datetime | None = utc_field()
+    default_confirmation_by: datetime | None = utc_field()
     is_active: bool = Field(default=True)
     created_at: datetime = utc_field(default_now=True)
+    version: int = Field(default=1, sa_column=_centre_version)
+
+    __mapper_args__ = {"version_id_col": _centre_version}  # a concurrent edit is refused
+
+
+_committee_version = version_column()
 
 
 class Committee(SQLModel, table=True):
@@ -62,6 +78,12 @@ class Committee(SQLModel, table=True):
     alert_on_waiting_list_call: bool = Field(default=True)
     is_active: bool = Field(default=True)
     created_at: datetime = utc_field(default_now=True)
+    version: int = Field(default=1, sa_column=_committee_version)
+
+    __mapper_args__ = {"version_id_col": _committee_version}  # a concurrent edit is refused
+
+
+_diplomatype_version = version_column()
 
 
 class DiplomaType(SQLModel, table=True):
@@ -71,6 +93,9 @@ class DiplomaType(SQLModel, table=True):
     label_en: str = Field(max_length=200)
     display_order: int = Field(default=0)
     is_active: bool = Field(default=True)
+    version: int = Field(default=1, sa_column=_diplomatype_version)
+
+    __mapper_args__ = {"version_id_col": _diplomatype_version}  # a concurrent edit is refused
 
 
 class Procedure(StrEnum):
@@ -151,6 +176,9 @@ _SCOPE_CHECK = (
 )
 
 
+_requireddocument_version = version_column()
+
+
 class RequiredDocument(SQLModel, table=True):
     """A supporting piece ("pièce justificative") candidates must provide."""
 
@@ -172,11 +200,17 @@ class RequiredDocument(SQLModel, table=True):
     template_file_id: int | None = Field(default=None, foreign_key="storedfile.id")
     display_order: int = Field(default=0)
     is_active: bool = Field(default=True)
+    version: int = Field(default=1, sa_column=_requireddocument_version)
+
+    __mapper_args__ = {"version_id_col": _requireddocument_version}  # a concurrent edit is refused
 
 
 class QuestionKind(StrEnum):
     YES_NO = "yes_no"
     TEXT = "text"
+
+
+_question_version = version_column()
 
 
 class Question(SQLModel, table=True):
@@ -196,3 +230,6 @@ class Question(SQLModel, table=True):
     max_length: int = Field(default=2000)
     display_order: int = Field(default=0)
     is_active: bool = Field(default=True)
+    version: int = Field(default=1, sa_column=_question_version)
+
+    __mapper_args__ = {"version_id_col": _question_version}  # a concurrent edit is refused

@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from app.models.base import StrEnum, enum_type, utc_field
+from app.models.base import StrEnum, enum_type, utc_field, version_column
 
 
 class DecisionKind(StrEnum):
@@ -13,6 +13,9 @@ class DecisionKind(StrEnum):
     UNFAVORABLE = "unfavorable"
     WAITING_LIST = "waiting_list"
     PRESELECTION = "preselection"
+
+
+_decisiontype_version = version_column()
 
 
 class DecisionType(SQLModel, table=True):
@@ -24,6 +27,12 @@ class DecisionType(SQLModel, table=True):
     # Whether publishing it ends the examination (a preselection does not).
     is_final: bool = Field(default=True)
     is_active: bool = Field(default=True)
+    version: int = Field(default=1, sa_column=_decisiontype_version)
+
+    __mapper_args__ = {"version_id_col": _decisiontype_version}  # a concurrent edit is refused
+
+
+_refusalreason_version = version_column()
 
 
 class RefusalReason(SQLModel, table=True):
@@ -32,6 +41,9 @@ class RefusalReason(SQLModel, table=True):
     label_fr: str = Field(max_length=300)
     label_en: str = Field(max_length=300)
     is_active: bool = Field(default=True)
+    version: int = Field(default=1, sa_column=_refusalreason_version)
+
+    __mapper_args__ = {"version_id_col": _refusalreason_version}  # a concurrent edit is refused
 
 
 class Decision(SQLModel, table=True):

@@ -81,6 +81,8 @@ def register() -> None:
             if current.read_only:
                 paragraph(_("Ce rôle est en lecture seule."))
             ui.link(_("Candidatures"), "/gestion/candidatures").mark("applications-link")
+            if current.role != StaffRole.COMMITTEE_MEMBER:
+                ui.link(_("Administration"), "/admin").classes("ml-4").mark("admin-link")
             if len(roles) > 1:
                 heading(_("Vos rôles"), 2)
                 with ui.element("ul").classes("ec-bullets").mark("roles"):

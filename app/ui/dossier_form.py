@@ -95,6 +95,37 @@ class EntityForm:
         element.bind_value_to(self.entity, name, forward=parse)
         return self._setup(name, element, required=required, hint=hint)
 
+    def moment(self, name: str, label: str, *, required: bool = False, hint: str = "") -> ui.input:
+        """A date and time typed in Paris time (the calendar's reference), stored in UTC on the entity."""
+        from datetime import datetime
+
+        from app.clock import PARIS, paris
+
+        current = getattr(self.entity, name)
+        element = ui.input(
+            self._label(label, required), value=paris(current).strftime("%Y-%m-%dT%H:%M") if current else ""
+        )
+        element.props("type=datetime-local")
+
+        def parse(text: Any) -> datetime | None:
+            try:
+                local = datetime.fromisoformat(str(text)) if text else None
+            except ValueError:
+                return None
+            return local.replace(tzinfo=PARIS) if local is not None else None
+
+        element.bind_value_to(self.entity, name, forward=parse)
+        return self._setup(name, element, required=required, hint=hint or _("Heure de Paris"))
+
+    def checkbox(self, name: str, label: str) -> ui.checkbox:
+        element = ui.checkbox(label, value=bool(getattr(self.entity, name)))
+        element.bind_value_to(self.entity, name, forward=bool)
+        element.mark(name)
+        if self.read_only or name in self.locked:
+            element.disable()
+        self.fields[name] = element
+        return element
+
     def select(
         self,
         name: str,
@@ -121,13 +152,18 @@ class EntityForm:
 
     def refresh_values(self) -> None:
         """Show the stored (normalised) values after a save."""
-        from datetime import date
+        from datetime import date, datetime
 
         for name, element in self.fields.items():
             if not isinstance(element, ui.input):  # selects and numbers already hold the stored value
                 continue
             value = getattr(self.entity, name)
-            element.value = value.isoformat() if isinstance(value, date) else (value or "")
+            if isinstance(value, datetime):
+                from app.clock import paris
+
+                element.value = paris(value).strftime("%Y-%m-%dT%H:%M")
+            else:
+                element.value = value.isoformat() if isinstance(value, date) else (value or "")
 
     def clear_errors(self) -> None:
         for element in self.fields.values():

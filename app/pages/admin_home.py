@@ -1,0 +1,37 @@
+"""« Administration » (/admin): the sections the current role may configure."""
+
+from nicegui import ui
+
+from app.db import transaction
+from app.i18n import _
+from app.models import ApplicationCentre
+from app.services import staff
+from app.ui.admin_nav import sections_for
+from app.ui.frame import frame
+from app.ui.guards import require_staff
+from app.ui.text import paragraph
+
+
+def register() -> None:
+    @ui.page("/admin")
+    def admin_home():
+        gate = require_staff()
+        if gate.refused:
+            return gate.response
+        with transaction() as session:
+            role = staff.current_role(session, actor=gate.actor)
+            centre = session.get(ApplicationCentre, role.centre_id) if role.centre_id else None
+            sections = sections_for(role.role, centre_may_edit_offer=bool(centre and centre.managers_edit_offer))
+        with frame(_("Administration")):
+            ui.link(_("← Espace de gestion"), "/gestion").mark("back-to-staff-home")
+            if not sections:
+                paragraph(_("Votre rôle actuel ne permet pas de modifier le paramétrage.")).mark("no-section")
+                return None
+            with ui.element("ul").classes("ec-bullets").mark("admin-sections"):
+                for section in sections:
+                    with ui.element("li").classes("mt-2"):
+                        ui.link(_(section.label), section.path).classes("text-lg font-bold").mark(
+                            f"section-{section.path.rsplit('/', 1)[1]}"
+                        )
+                        paragraph(_(section.description))
+        return None
