@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
@@ -18,10 +19,14 @@ pytestmark = pytest.mark.browser
 def tab_until(driver, found, limit: int = 40):  # type: ignore[no-untyped-def]
     """Press Tab until the focused element satisfies ``found``; fail if it takes more than ``limit`` presses."""
     for _ in range(limit):
-        driver.switch_to.active_element.send_keys(Keys.TAB)
-        element = driver.switch_to.active_element
-        if found(element):
-            return element
+        try:
+            driver.switch_to.active_element.send_keys(Keys.TAB)
+            element = driver.switch_to.active_element
+            if found(element):
+                return element
+        except StaleElementReferenceException:
+            # Vue may re-render the focused element between two presses (a slow machine shows it): press again.
+            continue
     raise AssertionError(f"not reached with {limit} presses of Tab")
 
 
