@@ -176,6 +176,13 @@ def find_account_by_login(session: Session, login: str) -> Account | None:
     return account
 
 
+def mark_staff_signed_in(session: Session, member: StaffMember, moment: datetime) -> None:
+    """Record a staff sign-in without bumping the row version, so an administrator editing this member's
+    record at the same moment is not refused for a change they cannot see."""
+    session.execute(update(StaffMember).where(col(StaffMember.id) == member.id).values(last_sign_in_at=moment))
+    session.expire(member, ["last_sign_in_at"])
+
+
 def first_role_assignment_id(session: Session, staff_id: int) -> int | None:
     return session.exec(
         select(StaffRoleAssignment.id).where(StaffRoleAssignment.staff_id == staff_id).order_by(StaffRoleAssignment.id)
@@ -268,8 +275,8 @@ def authenticate(session: Session, *, actor: Actor, login: str, password: str) -
     throttle_store.clear(key)
     if needs_rehash(staff.password_hash):
         staff.password_hash = hash_password(password)
-    staff.last_sign_in_at = now
-    session.add(staff)
+        session.add(staff)
+    mark_staff_signed_in(session, staff, now)
     audit(
         session,
         actor=Actor("staff", staff_id=staff.id, client_address=actor.client_address),

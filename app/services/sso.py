@@ -19,7 +19,13 @@ from app.services.accounts import issue_dossier_number
 from app.services.accounts_rules import normalise_email
 from app.services.actors import Actor
 from app.services.audit import audit
-from app.services.auth import Principal, SignInOutcome, first_role_assignment_id, sign_in_closed_error
+from app.services.auth import (
+    Principal,
+    SignInOutcome,
+    first_role_assignment_id,
+    mark_staff_signed_in,
+    sign_in_closed_error,
+)
 from app.services.errors import DomainError
 
 
@@ -150,8 +156,7 @@ def sign_in_staff(session: Session, *, actor: Actor, identity: SsoIdentity) -> S
                 "no_role", N_("Aucun rôle ne vous est attribué : contactez l'administrateur de l'application.")
             )
         )
-    member.last_sign_in_at = clock.now()
-    session.add(member)
+    mark_staff_signed_in(session, member, clock.now())
     audit(
         session,
         actor=Actor("staff", staff_id=member.id, client_address=actor.client_address),
