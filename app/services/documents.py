@@ -23,7 +23,6 @@ from pypdf import PdfReader, PdfWriter
 from sqlmodel import Session, col, select
 
 from app import clock
-from app.config import get_settings
 from app.i18n import N_
 from app.models import (
     Application,
@@ -37,7 +36,7 @@ from app.models import (
     SubmittedDocument,
     SubmittedDocumentFile,
 )
-from app.services import file_store, pdf_sandbox
+from app.services import file_store, parameters, pdf_sandbox
 from app.services.actors import Actor
 from app.services.applications import effective_return_by, label_in, own_application
 from app.services.audit import audit
@@ -85,6 +84,8 @@ class Piece:
     merged_file_id: int | None = None
     merged_pages: int = 0
     merged_size: int = 0
+    required_document_id: int = 0
+    has_template: bool = False  # a blank form to download (admin_pieces.read_template)
 
 
 def get_piece(session: Session, *, actor: Actor, submitted_document_id: int, lang: str = "fr") -> Piece:
@@ -109,6 +110,8 @@ def get_piece(session: Session, *, actor: Actor, submitted_document_id: int, lan
         merged_file_id=document.merged_file_id,
         merged_pages=(merged.page_count or 0) if merged else 0,
         merged_size=merged.size if merged else 0,
+        required_document_id=required.id or 0,
+        has_template=required.template_file_id is not None,
     )
 
 
@@ -130,7 +133,7 @@ def add_piece_file(
     """Add one uploaded file at the end of the piece: checked, normalised in the sandbox, stored, merged."""
     document, application, program, required = _load(session, actor, submitted_document_id, write=True)
     _require_editable(document, application, program)
-    settings = get_settings()
+    settings = parameters.effective_settings()
     # Cheap checks first: the sandbox is the expensive part and runs before anything is written.
     pdf_sandbox.check_size(data)
     current = _files(session, document)
@@ -420,7 +423,7 @@ def _change_files(
     new_ids: list[int],
     action: str,
 ) -> None:
-    settings = get_settings()
+    settings = parameters.effective_settings()
     total_pages = sum(stored.page_count or 0 for i in new_ids if (stored := session.get(StoredFile, i)) is not None)
     if total_pages > settings.max_piece_pages:  # cannot happen by removing or reordering; kept as the invariant
         raise DomainError("piece_too_many_pages", PIECE_TOO_MANY_PAGES, pages=total_pages, max=settings.max_piece_pages)

@@ -36,6 +36,7 @@ from app.models import (
     Procedure,
     ProcessingType,
     Program,
+    Question,
     QuestionAnswer,
     QuestionKind,
     RefusalReason,
@@ -279,7 +280,11 @@ def _answers(session: Session, application: Application, lang: str) -> list[Staf
         for a in session.exec(select(QuestionAnswer).where(QuestionAnswer.application_id == application.id)).all()
     }
     result = []
-    for question in applicable_questions(session, centre_id=application.centre_id, program_id=application.program_id):
+    asked = applicable_questions(session, centre_id=application.centre_id, program_id=application.program_id)
+    # A question deactivated since keeps the answer the candidate gave readable (answered ones are never deleted).
+    answered = session.exec(select(Question).where(col(Question.id).in_(list(given)))).all()
+    retired = [q for q in answered if not q.is_active]
+    for question in [*asked, *retired]:
         answer = given.get(question.id or 0)
         value: str | None = None
         if answer is not None:

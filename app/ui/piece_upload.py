@@ -17,11 +17,10 @@ from typing import Any
 
 from nicegui import events, run, ui
 
-from app.config import get_settings
 from app.db import transaction
 from app.i18n import N_, _
 from app.models import DocumentStatus
-from app.services import documents
+from app.services import admin_pieces, documents, parameters
 from app.services.actors import Actor
 from app.services.errors import DomainError
 from app.ui.guards import actor_of
@@ -91,7 +90,7 @@ def piece_upload(
     def rejected() -> None:
         errors.append(
             _("Fichier refusé : seuls les PDF, JPEG et PNG de {max} Mo au plus sont acceptés.").format(
-                max=get_settings().max_file_mb
+                max=parameters.current("max_file_mb")
             )
         )
         body.refresh()
@@ -113,6 +112,12 @@ def piece_upload(
                 ui.badge(_("Commune à vos candidatures"), color="grey")
         if piece.help:
             paragraph(piece.help).classes("text-sm")
+        if piece.has_template:
+            ui.button(
+                _("Télécharger le modèle à compléter"),
+                icon="download",
+                on_click=lambda r=piece.required_document_id: download_template(r),
+            ).props("flat dense no-caps").mark("piece-template")
         if piece.status == DocumentStatus.REFUSED and piece.comment:
             paragraph(_("Motif du refus : {comment}").format(comment=piece.comment)).classes("text-negative")
         ids = [f.stored_file_id for f in piece.files]
@@ -164,7 +169,7 @@ def piece_upload(
                 label=_("Ajouter des fichiers (PDF, JPEG, PNG)"),
                 multiple=True,
                 auto_upload=True,
-                max_file_size=get_settings().max_file_mb * 1024 * 1024,
+                max_file_size=parameters.current("max_file_mb") * 1024 * 1024,
                 on_begin_upload=errors.clear,
                 on_upload=uploaded,
                 on_rejected=rejected,
@@ -184,6 +189,19 @@ def piece_upload(
         def read() -> tuple[str, bytes]:
             with transaction() as session:
                 return documents.read_merged_pdf(session, actor=actor, submitted_document_id=submitted_document_id)
+
+        try:
+            filename, data = await run.io_bound(read)
+        except DomainError as error:
+            errors.append(error.translate(_))
+            body.refresh()
+            return
+        ui.download.content(data, filename, "application/pdf")
+
+    async def download_template(required_document_id: int) -> None:
+        def read() -> tuple[str, bytes]:
+            with transaction() as session:
+                return admin_pieces.read_template(session, required_document_id=required_document_id)
 
         try:
             filename, data = await run.io_bound(read)

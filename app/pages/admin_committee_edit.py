@@ -1,0 +1,302 @@
+"""One committee (/admin/commissions/edition?commission=ID, or ?composante=ID for a new one): its details, letter and
+alert settings, signature image, members and president. Read-only for a centre manager whose centre may not edit
+its offer."""
+
+import base64
+from dataclasses import dataclass
+from typing import Any
+
+from nicegui import events, run, ui
+
+from app.db import transaction
+from app.i18n import _
+from app.models import Committee
+from app.services import admin_committee_members as members
+from app.services import admin_committees, committee_signature, offer_rights, referentials
+from app.services.actors import Actor
+from app.services.errors import DomainError
+from app.ui.admin_nav import OFFER_EDITORS, back_to_admin
+from app.ui.dossier_form import EntityForm
+from app.ui.frame import frame
+from app.ui.guards import require_staff
+from app.ui.offer_admin import cell, load, notice, say, table, yes_no
+from app.ui.session import current_language
+from app.ui.text import heading, paragraph
+
+LIST_PATH = "/admin/commissions"
+
+
+@dataclass
+class NewMember:
+    staff_id: int | None = None
+    read_only: bool = False
+    is_president: bool = False
+
+
+def _details(form: EntityForm, centres: dict[int, str]) -> None:
+    heading(_("Coordonnées et paramètres"), 2)
+    form.select("centre_id", _("Composante"), centres, required=True)
+    form.text("code", _("Code"), required=True, upper=True, hint=_("Lettres sans accent, chiffres, - _ ."))
+    form.text("label_fr", _("Libellé en français"), required=True)
+    form.text("label_en", _("Libellé en anglais"), required=True)
+    form.text("contact_email", _("Adresse électronique de contact"), required=True, autocomplete="email")
+    form.text("phone", _("Téléphone"), autocomplete="tel")
+    heading(_("Adresse postale"), 3)
+    paragraph(_("Les candidats des formations « papier » envoient leur dossier à cette adresse.")).classes("text-sm")
+    form.text("address_line1", _("Adresse (ligne 1)"))
+    form.text("address_line2", _("Adresse (ligne 2)"))
+    form.text("address_line3", _("Adresse (ligne 3)"))
+    form.text("postcode", _("Code postal"))
+    form.text("city", _("Ville"))
+    form.select("country", _("Pays"), referentials.countries(current_language()), searchable=True)
+    heading(_("Lettres"), 3)
+    form.text("signatory_name", _("Nom du signataire"))
+    form.text("signatory_title", _("Qualité du signataire"), hint=_("Par exemple : Président du jury"))
+    form.checkbox("letters_downloadable", _("Les candidats peuvent télécharger leur lettre d'admission ou de refus"))
+    form.checkbox("letters_attached_to_mail", _("La lettre est jointe au mail qui annonce la décision"))
+    heading(_("Alertes par mail à la commission"), 3)
+    for name, label in admin_committees.ALERTS.items():
+        form.checkbox(name, _(label))
+
+
+def _signature(actor: Actor, committee: Committee, editable: bool) -> None:
+    errors: list[str] = []
+
+    @ui.refreshable
+    def body() -> None:
+        found = load(lambda s: committee_signature.read_signature(s, actor=actor, committee_id=committee.id or 0))
+        if found:
+            media_type, data = found
+            ui.image(f"data:{media_type};base64,{base64.b64encode(data).decode()}").props(
+                f'alt="{_("Signature actuelle de la commission")}" fit=contain'
+            ).classes("w-64 h-24 border").mark("signature-preview")
+        else:
+            paragraph(_("Aucune image de signature : les lettres portent seulement le nom du signataire.")).mark(
+                "no-signature"
+            )
+        if errors:
+            with ui.element("div").props('role="alert"').classes("text-negative").mark("signature-error"):
+                for message in errors:
+                    paragraph(message)
+        if not editable:
+            return
+        ui.upload(
+            label=_("Déposer une image de signature (PNG ou JPEG, 1 Mo au plus)"),
+            auto_upload=True,
+            max_file_size=committee_signature.MAX_BYTES,
+            on_upload=uploaded,
+            on_rejected=rejected,
+        ).props('accept="image/png,image/jpeg" flat bordered').classes("w-full max-w-lg").mark("signature-upload")
+        if found:
+            ui.button(_("Retirer l'image de signature"), on_click=remove).props("flat no-caps color=negative").mark(
+                "signature-remove"
+            )
+
+    def change(service: Any, **kwargs: Any) -> Committee:
+        with transaction() as session:
+            return service(
+                session, actor=actor, committee_id=committee.id or 0, expected_version=committee.version, **kwargs
+            )
+
+    async def apply(service: Any, **kwargs: Any) -> None:
+        errors.clear()
+        try:
+            saved = await run.io_bound(change, service, **kwargs)
+        except DomainError as error:
+            errors.append(error.translate(_))
+        else:
+            committee.version, committee.signature_file_id = saved.version, saved.signature_file_id
+        body.refresh()
+
+    async def uploaded(event: events.UploadEventArguments) -> None:
+        data = await event.file.read()
+        await apply(committee_signature.set_signature, filename=event.file.name, data=data)
+
+    async def remove() -> None:
+        await apply(committee_signature.remove_signature)
+
+    def rejected() -> None:
+        errors[:] = [_(committee_signature.TOO_LARGE)]
+        body.refresh()
+
+    body()
+
+
+def _members(actor: Actor, committee_id: int, editable: bool) -> None:
+    @ui.refreshable
+    def body() -> None:
+        listed = load(lambda s: members.list_members(s, actor=actor, committee_id=committee_id))
+        if listed is None:
+            return
+        if not listed:
+            paragraph(_("Cette commission n'a pas encore de membre.")).mark("no-member")
+        else:
+            headers = [_("Nom"), _("Identifiant"), _("Adresse électronique"), _("Rôle"), _("Lecture seule")]
+            with table([*headers, _("Actions")] if editable else headers, "members"):
+                for member in listed:
+                    with ui.element("tr").mark(f"member-{member.login}"):
+                        cell(member.display_name + ("" if member.active else " " + _("(compte désactivé)")))
+                        cell(member.login)
+                        cell(member.email)
+                        cell(_("Président") if member.is_president else _("Membre"))
+                        cell(yes_no(member.read_only))
+                        if editable:
+                            with ui.element("td"), ui.row().classes("gap-1"):
+                                _member_actions(member)
+        if editable:
+            _add_form()
+
+    def act(service: Any, **kwargs: Any) -> None:
+        try:
+            with transaction() as session:
+                service(session, actor=actor, **kwargs)
+        except DomainError as error:
+            ui.notify(error.translate(_), type="negative")
+        body.refresh()
+
+    def _member_actions(member: members.Member) -> None:
+        name = member.display_name
+        if member.is_president:
+            button = ui.button(
+                _("Retirer la présidence"),
+                on_click=lambda: act(members.set_president, assignment_id=member.assignment_id, president=False),
+            )
+        else:
+            button = ui.button(
+                _("Nommer président"),
+                on_click=lambda: act(members.set_president, assignment_id=member.assignment_id, president=True),
+            )
+        button.props(f'flat dense no-caps aria-label="{button.text} : {name}"').mark(f"president-{member.login}")
+        flip = ui.button(
+            _("Droits complets") if member.read_only else _("Lecture seule"),
+            on_click=lambda: act(
+                members.set_member_read_only, assignment_id=member.assignment_id, read_only=not member.read_only
+            ),
+        )
+        flip.props(f'flat dense no-caps aria-label="{flip.text} : {name}"').mark(f"read-only-{member.login}")
+        ui.button(_("Retirer"), on_click=lambda: act(members.remove_member, assignment_id=member.assignment_id)).props(
+            f'flat dense no-caps color=negative aria-label="{_("Retirer {name}").format(name=name)}"'
+        ).mark(f"remove-{member.login}")
+
+    def _add_form() -> None:
+        people = load(lambda s: members.staff_choices(s, actor=actor, committee_id=committee_id)) or []
+        heading(_("Ajouter un membre"), 3)
+        entry = NewMember()
+        form = EntityForm(entry)
+        form.select(
+            "staff_id",
+            _("Gestionnaire"),
+            {p.id: f"{p.display_name} ({p.login})" for p in people},
+            required=True,
+            searchable=True,
+        )
+        form.checkbox("read_only", _("Lecture seule (voit les candidatures, ne saisit pas d'avis)"))
+        # Not registered in the form: a refusal about the presidency is shown in the form's alert line.
+        ui.checkbox(_("Président de la commission"), value=False).bind_value_to(entry, "is_president").mark(
+            "is_president"
+        )
+
+        def add() -> None:
+            def run_add() -> Any:
+                with transaction() as session:
+                    return members.add_member(
+                        session,
+                        actor=actor,
+                        committee_id=committee_id,
+                        staff_id=entry.staff_id,
+                        read_only=entry.read_only,
+                        is_president=entry.is_president,
+                    )
+
+            if form.run(run_add) is not None:
+                body.refresh()
+
+        ui.button(_("Ajouter"), on_click=add).props("no-caps").mark("add-member")
+
+    body()
+
+
+def _page(actor: Actor, committee_id: int | None, centre_id: int | None) -> None:
+    def read(session: Any) -> tuple[Committee, bool, dict[int, str]]:
+        if committee_id is not None:
+            row = admin_committees.open_committee(session, actor=actor, committee_id=committee_id)
+            committee, editable = row.committee, row.editable
+        else:
+            committee = admin_committees.new_committee(session, actor=actor, centre_id=centre_id or 0)
+            editable = True
+        centres = {c.id or 0: f"{c.code} – {c.label_fr}" for c in offer_rights.centres_of(session, actor=actor)}
+        return committee, editable, centres
+
+    loaded = load(read)
+    if loaded is None:
+        return
+    committee, editable, centres = loaded
+    if not editable:
+        paragraph(
+            _("Lecture seule : la scolarité centrale n'a pas autorisé votre composante à modifier son offre.")
+        ).mark("read-only-note")
+    status = notice()
+    form = EntityForm(committee, read_only=not editable)
+    _details(form, centres)
+
+    def save() -> None:
+        status.set_visibility(False)
+
+        def act() -> Committee:
+            with transaction() as session:
+                return admin_committees.save_committee(session, actor=actor, committee=committee)
+
+        saved = form.run(act)
+        if saved is None:
+            return
+        if committee.id is None:
+            ui.navigate.to(f"/admin/commissions/edition?commission={saved.id}")
+            return
+        committee.version = saved.version
+        form.refresh_values()
+        say(status, _("Commission enregistrée."))
+
+    def switch(active: bool) -> None:
+        def act() -> Committee:
+            with transaction() as session:
+                return admin_committees.set_committee_active(
+                    session,
+                    actor=actor,
+                    committee_id=committee.id or 0,
+                    expected_version=committee.version,
+                    active=active,
+                )
+
+        if form.run(act) is not None:
+            ui.navigate.reload()
+
+    if editable:
+        with ui.row().classes("gap-2 mt-2"):
+            ui.button(_("Enregistrer"), on_click=save).props("no-caps").mark("save")
+            if committee.id is not None:
+                if committee.is_active:
+                    ui.button(_("Désactiver"), on_click=lambda: switch(False)).props(
+                        "no-caps outline color=negative"
+                    ).mark("deactivate")
+                else:
+                    ui.button(_("Réactiver"), on_click=lambda: switch(True)).props("no-caps outline").mark("reactivate")
+    if committee.id is None:
+        return
+    heading(_("Image de signature"), 2)
+    _signature(actor, committee, editable)
+    heading(_("Membres et président"), 2)
+    _members(actor, committee.id, editable)
+
+
+def register() -> None:
+    @ui.page("/admin/commissions/edition")
+    def admin_committee_page(commission: int | None = None, composante: int | None = None) -> Any:
+        gate = require_staff(*OFFER_EDITORS)
+        if gate.refused:
+            return gate.response
+        assert gate.actor is not None
+        with frame(_("Commission") if commission is not None else _("Nouvelle commission")):
+            ui.link(_("← Commissions"), LIST_PATH).mark("back-to-committees")
+            back_to_admin()
+            _page(gate.actor, commission, composante)
+        return None

@@ -1,0 +1,306 @@
+"""« Types d'avis et motifs de refus » (/admin/avis): the central office's lists of decision types and refusal reasons.
+
+``/admin/avis`` lists both; ``/admin/avis/types/ID`` and ``/admin/avis/motifs/ID`` edit one (``nouveau`` creates
+one). Rules and rights: ``app.services.admin_decision_types``.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from nicegui import ui
+
+from app.db import transaction
+from app.i18n import _
+from app.models import DecisionKind, DecisionType, RefusalReason
+from app.services import admin_decision_types as service
+from app.services.actors import Actor
+from app.services.admin_common import require_admin
+from app.services.errors import DomainError, NotFound
+from app.ui.admin_nav import back_to_admin
+from app.ui.admin_scoped import cell
+from app.ui.dossier_form import EntityForm, copy_into, saved_notice
+from app.ui.frame import frame
+from app.ui.guards import require_staff
+from app.ui.session import current_language
+from app.ui.text import heading, paragraph
+
+PATH = "/admin/avis"
+NEW = "nouveau"
+
+
+def _label(row: DecisionType | RefusalReason, lang: str) -> str:
+    return row.label_en if lang == "en" else row.label_fr
+
+
+def _table(marker: str, headers: list[str], rows: list[tuple[list[str], str, str]]) -> None:
+    """``rows``: (cells, label for the « Modifier » link, its path)."""
+    with ui.element("table").classes("w-full border-collapse").mark(marker):
+        with ui.element("thead"), ui.element("tr"):
+            for header in (*headers, _("Actions")):
+                cell(header, header=True)
+        with ui.element("tbody"):
+            for index, (cells, name, path) in enumerate(rows):
+                with ui.element("tr").classes("border-t"):
+                    for text in cells:
+                        cell(text)
+                    with ui.element("td").classes("p-2"):
+                        link = ui.link(_("Modifier"), path).mark(f"{marker}-edit-{index}")
+                        link._props["aria-label"] = _("Modifier {name}").format(name=name)
+
+
+def _list_page(actor: Actor) -> None:
+    lang = current_language()
+    with transaction() as session:
+        types = service.list_decision_types(session, actor=actor)
+        reasons = service.list_refusal_reasons(session, actor=actor)
+        writable = not require_admin(session, actor=actor).read_only
+    with frame(_("Types d'avis et motifs de refus")):
+        back_to_admin()
+        paragraph(
+            _(
+                "Seuls les types et motifs actifs sont proposés lors de la saisie d'un avis. Ce qui a déjà servi "
+                "ne se supprime pas : désactivez-le."
+            )
+        )
+        if not writable:
+            paragraph(_("Lecture seule : votre rôle ne permet pas de modifier ces listes.")).mark("read-only")
+        heading(_("Types d'avis"), 2)
+        if writable:
+            ui.link(_("Ajouter un type d'avis"), f"{PATH}/types/{NEW}").mark("add-type")
+        _table(
+            "types",
+            [_("Code"), _("Libellé"), _("Nature"), _("Définitif"), _("État"), _("Avis rendus"), _("Formations")],
+            [
+                (
+                    [
+                        r.decision_type.code,
+                        _label(r.decision_type, lang),
+                        _(service.KIND_LABELS[DecisionKind(r.decision_type.kind)]),
+                        _("Oui") if r.decision_type.is_final else _("Non"),
+                        _("Actif") if r.decision_type.is_active else _("Désactivé"),
+                        str(r.decisions),
+                        ", ".join(r.programs) or "—",
+                    ],
+                    _label(r.decision_type, lang),
+                    f"{PATH}/types/{r.decision_type.id}",
+                )
+                for r in types
+            ],
+        )
+        heading(_("Motifs de refus"), 2)
+        if writable:
+            ui.link(_("Ajouter un motif"), f"{PATH}/motifs/{NEW}").mark("add-reason")
+        _table(
+            "reasons",
+            [_("Code"), _("Libellé"), _("État"), _("Avis rendus")],
+            [
+                (
+                    [
+                        r.reason.code,
+                        _label(r.reason, lang),
+                        _("Actif") if r.reason.is_active else _("Désactivé"),
+                        str(r.decisions),
+                    ],
+                    _label(r.reason, lang),
+                    f"{PATH}/motifs/{r.reason.id}",
+                )
+                for r in reasons
+            ],
+        )
+
+
+def _state_section(
+    entity: DecisionType | RefusalReason,
+    used: int,
+    writable: bool,
+    *,
+    toggle: Callable[[bool], DecisionType | RefusalReason],
+    delete: Callable[[], None],
+) -> None:
+    with ui.element("section").classes("w-full mt-6").mark("state-section"):
+        heading(_("Disponibilité"), 2)
+        error = ui.label("").classes("text-negative").mark("state-error")
+        error.props["role"] = "alert"
+
+        @ui.refreshable
+        def body() -> None:
+            paragraph(
+                _("Actif : proposé lors de la saisie des avis.")
+                if entity.is_active
+                else _("Désactivé : plus proposé ; les avis déjà rendus le conservent.")
+            ).mark("state")
+            if used:
+                paragraph(_("Déjà utilisé ({count}) : il ne peut pas être supprimé.").format(count=used)).mark("used")
+            if not writable:
+                return
+            with ui.row():
+                if entity.is_active:
+                    ui.button(_("Désactiver"), on_click=lambda: act(False)).props("outline").mark("deactivate")
+                else:
+                    ui.button(_("Réactiver"), on_click=lambda: act(True)).props("outline").mark("activate")
+                if not used:
+                    ui.button(_("Supprimer"), on_click=lambda: dialog.open()).props("outline color=negative").mark(
+                        "delete"
+                    )
+
+        def act(active: bool) -> None:
+            try:
+                saved = toggle(active)
+            except DomainError as refusal:
+                error.text = refusal.translate(_)
+                return
+            entity.version, entity.is_active = saved.version, saved.is_active
+            error.text = ""
+            ui.notify(_("Réactivé.") if active else _("Désactivé."), type="positive")
+            body.refresh()
+
+        def remove() -> None:
+            try:
+                delete()
+            except DomainError as refusal:
+                error.text = refusal.translate(_)
+                dialog.close()
+                return
+            ui.navigate.to(PATH)
+
+        with ui.dialog() as dialog, ui.card():
+            paragraph(_("Supprimer définitivement cet élément ?"))
+            with ui.row():
+                ui.button(_("Supprimer"), on_click=remove).props("color=negative").mark("confirm-delete")
+                ui.button(_("Annuler"), on_click=dialog.close).props("flat")
+
+        body()
+
+
+def _edit_page(actor: Actor, key: str, *, reason: bool) -> None:
+    creating = key == NEW
+    title = (
+        (_("Nouveau motif de refus") if creating else _("Motif de refus"))
+        if reason
+        else (_("Nouveau type d'avis") if creating else _("Type d'avis"))
+    )
+    try:
+        with transaction() as session:
+            writable = not require_admin(session, actor=actor).read_only
+            entity: DecisionType | RefusalReason
+            if creating:
+                entity, used = (service.new_refusal_reason() if reason else service.new_decision_type()), 0
+            elif not key.isdigit():
+                raise NotFound("decision type")
+            elif reason:
+                entity, used = service.get_refusal_reason(session, actor=actor, reason_id=int(key))
+            else:
+                entity, used = service.get_decision_type(session, actor=actor, type_id=int(key))
+    except DomainError as refusal:
+        with frame(title):
+            back_to_admin()
+            paragraph(refusal.translate(_)).mark("refusal")
+        return
+    with frame(title):
+        back_to_admin()
+        ui.link(_("← Types d'avis et motifs de refus"), PATH).mark("back-to-list")
+        if not writable:
+            paragraph(_("Lecture seule : votre rôle ne permet pas de modifier cet élément.")).mark("read-only")
+        form = EntityForm(entity, read_only=not writable)
+        form.text("code", _("Code"), required=True, hint=_("Lettres, chiffres, tirets ; 20 caractères au plus"))
+        if not reason:
+            form.select(
+                "kind",
+                _("Nature de l'avis"),
+                {kind: _(label) for kind, label in service.KIND_LABELS.items()},
+                required=True,
+            )
+        form.text("label_fr", _("Libellé en français"), required=True)
+        form.text("label_en", _("Libellé en anglais"), required=True)
+        if not reason:
+            form.checkbox("is_final", _("Avis définitif : sa publication clôt l'examen (pas une présélection)"))
+        notice = saved_notice(_("Enregistré."))
+        fields = service.REASON_FIELDS if reason else service.TYPE_FIELDS
+
+        def save() -> bool:
+            values = {name: getattr(entity, name) for name in fields}
+            entity_id = None if creating else entity.id
+            version = None if creating else entity.version
+            with transaction() as session:
+                if reason:
+                    saved: Any = service.save_refusal_reason(
+                        session, actor=actor, reason_id=entity_id, expected_version=version, values=values
+                    )
+                else:
+                    saved = service.save_decision_type(
+                        session, actor=actor, type_id=entity_id, expected_version=version, values=values
+                    )
+            copy_into(entity, saved)
+            return True
+
+        def on_save() -> None:
+            notice.set_visibility(False)
+            if not form.run(save):
+                return
+            if creating:
+                ui.navigate.to(f"{PATH}/{'motifs' if reason else 'types'}/{entity.id}")
+                return
+            form.refresh_values()
+            notice.set_visibility(True)
+
+        if writable:
+            ui.button(_("Enregistrer"), on_click=on_save).props("color=primary").mark("save")
+        if creating:
+            return
+
+        def toggle(active: bool) -> Any:
+            with transaction() as session:
+                if reason:
+                    return service.set_refusal_reason_active(
+                        session, actor=actor, reason_id=entity.id or 0, expected_version=entity.version, active=active
+                    )
+                return service.set_decision_type_active(
+                    session, actor=actor, type_id=entity.id or 0, expected_version=entity.version, active=active
+                )
+
+        def delete() -> None:
+            with transaction() as session:
+                if reason:
+                    service.delete_refusal_reason(
+                        session, actor=actor, reason_id=entity.id or 0, expected_version=entity.version
+                    )
+                else:
+                    service.delete_decision_type(
+                        session, actor=actor, type_id=entity.id or 0, expected_version=entity.version
+                    )
+
+        _state_section(entity, used, writable, toggle=toggle, delete=delete)
+
+
+def register() -> None:
+    @ui.page(PATH)
+    def admin_decision_types_list() -> Any:
+        gate = require_staff()
+        if gate.refused:
+            return gate.response
+        assert gate.actor is not None
+        try:
+            _list_page(gate.actor)
+        except DomainError as refusal:
+            with frame(_("Types d'avis et motifs de refus")):
+                back_to_admin()
+                paragraph(refusal.translate(_)).mark("refusal")
+        return None
+
+    @ui.page(PATH + "/types/{key}")
+    def admin_decision_type_edit(key: str) -> Any:
+        gate = require_staff()
+        if gate.refused:
+            return gate.response
+        assert gate.actor is not None
+        _edit_page(gate.actor, key, reason=False)
+        return None
+
+    @ui.page(PATH + "/motifs/{key}")
+    def admin_refusal_reason_edit(key: str) -> Any:
+        gate = require_staff()
+        if gate.refused:
+            return gate.response
+        assert gate.actor is not None
+        _edit_page(gate.actor, key, reason=True)
+        return None

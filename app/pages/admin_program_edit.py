@@ -1,0 +1,214 @@
+"""One programme (/admin/formations/edition?formation=ID, or ?composante=ID for a new one): every field and its
+calendar, errors next to each field. A change that affects existing applications is shown as warnings first and
+saved only once confirmed. Read-only for a centre manager whose centre may not edit its offer."""
+
+from typing import Any
+
+from nicegui import ui
+
+from app.db import transaction
+from app.i18n import _
+from app.models import Program
+from app.services import admin_programs
+from app.services import calendar_rules as cal
+from app.services.actors import Actor
+from app.services.errors import DomainError
+from app.ui.admin_nav import OFFER_EDITORS, back_to_admin
+from app.ui.dossier_form import EntityForm
+from app.ui.frame import frame
+from app.ui.guards import require_staff
+from app.ui.offer_admin import load, notice, options, say
+from app.ui.text import heading, paragraph
+
+LIST_PATH = "/admin/formations"
+
+
+def _description(form: EntityForm, choices: admin_programs.Choices, program: Program, on_centre: Any) -> None:
+    centres = options(choices.centres, keep=program.centre_id)
+    form.select("centre_id", _("Composante"), centres, required=True, on_change=on_centre)
+    form.select(
+        "committee_id",
+        _("Commission"),
+        options(choices.committees, keep=program.committee_id),
+        required=True,
+        hint=_("La commission qui examine les candidatures de cette formation."),
+    )
+    form.select(
+        "diploma_type_id",
+        _("Type de diplôme"),
+        options(choices.diploma_types, keep=program.diploma_type_id),
+        required=True,
+    )
+    form.text("code", _("Code"), required=True, upper=True, hint=_("Lettres sans accent, chiffres, - _ ."))
+    form.text("label_fr", _("Libellé en français"), required=True)
+    form.text("label_en", _("Libellé en anglais"), required=True)
+    form.text(
+        "keywords", _("Mots-clés"), hint=_("Aident les candidats à trouver la formation, séparés par des espaces.")
+    )
+    form.text("info_url", _("Page d'information (adresse web)"))
+    form.number("capacity", _("Capacité d'accueil"), hint=_("Vide : pas de capacité fixée."))
+    form.select(
+        "procedure",
+        _("Procédure"),
+        {key: _(label) for key, label in admin_programs.PROCEDURE_LABELS.items()},
+        required=True,
+    )
+    form.checkbox("has_waiting_list", _("La formation tient une liste complémentaire"))
+    favorable = {
+        None: _("Type par défaut"),
+        **options(choices.favorable_types, keep=program.favorable_decision_type_id),
+    }
+    form.select("favorable_decision_type_id", _("Avis favorable (liste principale)"), favorable)
+    called = {
+        None: _("Type par défaut"),
+        **options(choices.favorable_types, keep=program.waiting_list_call_decision_type_id),
+    }
+    form.select(
+        "waiting_list_call_decision_type_id", _("Avis favorable après appel de la liste complémentaire"), called
+    )
+
+
+def _calendar(form: EntityForm) -> None:
+    paragraph(
+        _(
+            "Ordre attendu : ouverture < fermeture ≤ retour des dossiers ≤ jury ≤ publication ≤ confirmation. "
+            "Les dates facultatives laissées vides sont ignorées."
+        )
+    ).classes("text-sm")
+    for name in cal.CHAIN:
+        form.moment(name, _(cal.LABELS[name]), required=name in cal.REQUIRED_FOR_PROGRAM)
+    form.number(
+        "confirmation_delay_days",
+        _(cal.LABELS["confirmation_delay_days"]),
+        hint=_("Compté à partir de la publication d'un avis favorable ; à la place de la date limite."),
+    )
+    form.moment("waiting_list_confirmation_by", _(cal.LABELS["waiting_list_confirmation_by"]))
+    form.number(
+        "waiting_list_confirmation_delay_days",
+        _(cal.LABELS["waiting_list_confirmation_delay_days"]),
+        hint=_("Compté à partir de l'appel ; à la place de la date limite."),
+    )
+    form.moment("preselection_at", _(cal.LABELS["preselection_at"]))
+    form.text("preselection_place", _(cal.LABELS["preselection_place"]))
+
+
+def _page(actor: Actor, program_id: int | None, centre_id: int | None) -> None:
+    def read(session: Any) -> tuple[Program, bool, int, admin_programs.Choices]:
+        if program_id is not None:
+            row = admin_programs.open_program(session, actor=actor, program_id=program_id)
+            program, editable, applications = row.program, row.editable, row.applications
+        else:
+            program, editable, applications = (
+                admin_programs.new_program(session, actor=actor, centre_id=centre_id or 0),
+                True,
+                0,
+            )
+        return (
+            program,
+            editable,
+            applications,
+            admin_programs.choices(session, actor=actor, centre_id=program.centre_id),
+        )
+
+    loaded = load(read)
+    if loaded is None:
+        return
+    program, editable, applications, choices = loaded
+    if not editable:
+        paragraph(_("Lecture seule : vous ne pouvez pas modifier cette formation.")).mark("read-only-note")
+    if applications:
+        paragraph(
+            _("{count} candidature(s) en cours : certains changements de calendrier sont limités.").format(
+                count=applications
+            )
+        ).mark("applications-note")
+    status = notice()
+    form = EntityForm(program, read_only=not editable)
+
+    def on_centre(event: Any) -> None:
+        if event.value is None:
+            return
+        try:
+            with transaction() as session:
+                fresh = admin_programs.choices(session, actor=actor, centre_id=event.value)
+        except DomainError as error:
+            form.show(error)
+            return
+        committee = form.fields["committee_id"]
+        committee.options = options(fresh.committees)
+        committee.value = next(iter(committee.options)) if len(committee.options) == 1 else None
+        committee.update()
+
+    heading(_("Description"), 2)
+    _description(form, choices, program, on_centre)
+    heading(_("Calendrier"), 2)
+    _calendar(form)
+    warnings_box = ui.element("div").classes("w-full")
+
+    def save(acknowledge: bool = False) -> None:
+        status.set_visibility(False)
+        warnings_box.clear()
+
+        def act() -> Program:
+            with transaction() as session:
+                return admin_programs.save_program(session, actor=actor, program=program, acknowledge=acknowledge)
+
+        form.clear_errors()
+        try:
+            saved = act()
+        except admin_programs.CalendarWarnings as warned:
+            with warnings_box, ui.element("div").props('role="alert"').classes("border p-2").mark("warnings"):
+                paragraph(_(warned.message)).classes("font-bold")
+                with ui.element("ul").classes("ec-bullets"):
+                    for message, params in warned.warnings:
+                        with ui.element("li").mark("warning"):
+                            ui.label(_(message).format(**params))
+                ui.button(_("Enregistrer malgré ces avertissements"), on_click=lambda: save(True)).props(
+                    "no-caps color=warning text-color=black"
+                ).mark("save-anyway")
+            return
+        except DomainError as error:
+            form.show(error)
+            return
+        if program.id is None:
+            ui.navigate.to(f"{LIST_PATH}/edition?formation={saved.id}")
+            return
+        program.version = saved.version
+        form.refresh_values()
+        say(status, _("Formation enregistrée."))
+
+    def switch(active: bool) -> None:
+        def act() -> Program:
+            with transaction() as session:
+                return admin_programs.set_program_active(
+                    session, actor=actor, program_id=program.id or 0, expected_version=program.version, active=active
+                )
+
+        if form.run(act) is not None:
+            ui.navigate.reload()
+
+    if not editable:
+        return
+    with ui.row().classes("gap-2 mt-2"):
+        ui.button(_("Enregistrer"), on_click=lambda: save()).props("no-caps").mark("save")
+        if program.id is not None:
+            if program.is_active:
+                ui.button(_("Désactiver"), on_click=lambda: switch(False)).props("no-caps outline color=negative").mark(
+                    "deactivate"
+                )
+            else:
+                ui.button(_("Réactiver"), on_click=lambda: switch(True)).props("no-caps outline").mark("reactivate")
+
+
+def register() -> None:
+    @ui.page("/admin/formations/edition")
+    def admin_program_page(formation: int | None = None, composante: int | None = None) -> Any:
+        gate = require_staff(*OFFER_EDITORS)
+        if gate.refused:
+            return gate.response
+        assert gate.actor is not None
+        with frame(_("Formation") if formation is not None else _("Nouvelle formation")):
+            ui.link(_("← Formations et calendriers"), LIST_PATH).mark("back-to-programs")
+            back_to_admin()
+            _page(gate.actor, formation, composante)
+        return None

@@ -1,0 +1,160 @@
+"""« Formations et calendriers » (/admin/formations): the active campaign's programmes by centre, their creation, and
+the dates of several programmes at once.
+
+The central office sees every centre; a centre manager sees their own, editable only when the central office lets
+their centre edit its offer. Each programme opens at /admin/formations/edition?formation=ID (a new one at
+?composante=ID).
+"""
+
+from typing import Any
+
+from nicegui import ui
+
+from app.db import transaction
+from app.i18n import _
+from app.services import admin_programs, offer_rights
+from app.services.actors import Actor
+from app.ui.admin_nav import OFFER_EDITORS, back_to_admin
+from app.ui.dates import format_moment
+from app.ui.frame import frame
+from app.ui.guards import require_staff
+from app.ui.offer_admin import active_text, cell, label_of, load, table
+from app.ui.program_dates_panel import program_dates_panel
+from app.ui.text import heading, paragraph
+
+EDIT_PATH = "/admin/formations/edition"
+
+
+def _page(actor: Actor, centre_id: int | None) -> None:
+    def read(session: Any) -> tuple[list[admin_programs.ProgramRow], list[Any], dict[int, bool], bool]:
+        rows = admin_programs.list_programs(session, actor=actor, centre_id=centre_id)
+        centres = offer_rights.centres_of(session, actor=actor)
+        editable = {c.id or 0: offer_rights.may_edit(session, actor=actor, centre_id=c.id or 0) for c in centres}
+        return rows, centres, editable, admin_programs.active_campaign(session) is not None
+
+    loaded = load(read)
+    if loaded is None:
+        return
+    rows, centres, editable, has_campaign = loaded
+    if not has_campaign:
+        paragraph(_(admin_programs.NO_ACTIVE_CAMPAIGN)).mark("no-campaign")
+        return
+    if len(centres) > 1:
+        ui.select(
+            {0: _("Toutes les composantes"), **{c.id: f"{c.code} – {label_of(c)}" for c in centres}},
+            label=_("Composante"),
+            value=centre_id or 0,
+            on_change=lambda e: ui.navigate.to(
+                f"/admin/formations?composante={e.value}" if e.value else "/admin/formations"
+            ),
+        ).props("outlined").classes("w-full max-w-lg").mark("centre-filter")
+    if not any(editable.values()):
+        paragraph(
+            _("Lecture seule : la scolarité centrale n'a pas autorisé votre composante à modifier son offre.")
+        ).mark("read-only-note")
+    with ui.row().classes("gap-4"):
+        for centre in centres:
+            if editable.get(centre.id or 0) and centre.is_active and centre_id in (None, centre.id):
+                ui.link(
+                    _("Nouvelle formation pour {centre}").format(centre=centre.code),
+                    f"{EDIT_PATH}?composante={centre.id}",
+                ).mark(f"new-program-{centre.code}")
+    heading(_("{count} formation(s)").format(count=len(rows)), 2).mark("program-count")
+    if not rows:
+        paragraph(_("Aucune formation dans la campagne active pour l'instant.")).mark("no-program")
+        return
+    selected: set[int] = set()
+    boxes: dict[int, ui.checkbox] = {}
+
+    def select_centre(cid: int) -> None:
+        for row in rows:
+            if row.program.centre_id == cid and row.editable:
+                boxes[row.program.id or 0].value = True
+
+    def clear() -> None:
+        for box in boxes.values():
+            box.value = False
+
+    with ui.row().classes("gap-2 items-center").mark("selection"):
+        for centre in centres:
+            if editable.get(centre.id or 0) and any(r.program.centre_id == centre.id for r in rows):
+                ui.button(
+                    _("Sélectionner toutes les formations de {centre}").format(centre=centre.code),
+                    on_click=lambda c=centre.id: select_centre(c),
+                ).props("flat no-caps").mark(f"select-all-{centre.code}")
+        ui.button(_("Vider la sélection"), on_click=clear).props("flat no-caps").mark("clear-selection")
+    headers = [
+        _("Sélection"),
+        _("Code"),
+        _("Formation"),
+        _("Composante"),
+        _("Commission"),
+        _("Type de diplôme"),
+        _("Candidatures"),
+        _("État"),
+    ]
+
+    @ui.refreshable
+    def listing() -> None:
+        boxes.clear()
+        with table(headers, "programs"):
+            for row in rows:
+                _row(row, selected, boxes)
+
+    def applied() -> None:
+        with transaction() as session:
+            rows[:] = admin_programs.list_programs(session, actor=actor, centre_id=centre_id)
+        listing.refresh()
+
+    listing()
+    if any(row.editable for row in rows):
+        program_dates_panel(actor, lambda: sorted(selected), applied)
+
+
+def _row(row: admin_programs.ProgramRow, selected: set[int], boxes: dict[int, ui.checkbox]) -> None:
+    program = row.program
+    pid = program.id or 0
+    with ui.element("tr").mark(f"program-{program.code}"):
+        with ui.element("td"):
+            if row.editable:
+
+                def toggle(event: Any, i: int = pid) -> None:
+                    (selected.add if event.value else selected.discard)(i)
+
+                box = ui.checkbox(value=pid in selected, on_change=toggle).mark(f"select-{program.code}")
+                box.props(f'aria-label="{_("Sélectionner {code}").format(code=program.code)}"')
+                boxes[pid] = box
+        cell(program.code)
+        with ui.element("td"):
+            ui.link(label_of(program), f"{EDIT_PATH}?formation={pid}").mark(f"open-{program.code}")
+            paragraph(
+                _("Dépôt : du {opens} au {closes}").format(
+                    opens=format_moment(program.window_opens_at), closes=format_moment(program.window_closes_at)
+                )
+            ).classes("text-sm").mark(f"window-{program.code}")
+            if program.jury_on is not None:
+                paragraph(_("Jury : {moment}").format(moment=format_moment(program.jury_on))).classes("text-sm")
+        cell(row.centre.code)
+        cell(label_of(row.committee))
+        cell(label_of(row.diploma_type))
+        cell(str(row.applications))
+        cell(active_text(program.is_active))
+
+
+def register() -> None:
+    @ui.page("/admin/formations")
+    def admin_programs_page(composante: int | None = None) -> Any:
+        gate = require_staff(*OFFER_EDITORS)
+        if gate.refused:
+            return gate.response
+        assert gate.actor is not None
+        with frame(_("Formations et calendriers")):
+            back_to_admin()
+            paragraph(
+                _(
+                    "Les formations de la campagne active. Une formation désactivée disparaît de l'offre ; "
+                    "ses candidatures restent traitées."
+                )
+            )
+            _page(gate.actor, composante)
+        return None

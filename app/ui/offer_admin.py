@@ -1,0 +1,82 @@
+"""Small widgets shared by the offer's administration pages (centres, committees, diploma types, programmes)."""
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from nicegui import ui
+
+from app.db import transaction
+from app.i18n import _
+from app.services.errors import DomainError
+from app.ui.session import current_language
+from app.ui.text import Text, paragraph
+
+T = TypeVar("T")
+
+
+def label_of(row: Any) -> str:
+    """The data label in the reader's language (French when the English one is empty)."""
+    if row is None:
+        return "—"
+    return (row.label_en if current_language() == "en" else row.label_fr) or row.label_fr
+
+
+def active_text(active: bool) -> str:
+    """The state in words (never shown by colour alone)."""
+    return _("Active") if active else _("Désactivée")
+
+
+def yes_no(value: bool) -> str:
+    return _("Oui") if value else _("Non")
+
+
+@contextmanager
+def table(headers: Sequence[str], marker: str) -> Iterator[None]:
+    """A plain HTML table with column headers; yields inside its ``tbody``."""
+    with ui.element("div").classes("overflow-x-auto w-full"), ui.element("table").classes("ec-table").mark(marker):
+        with ui.element("thead"), ui.element("tr"):
+            for header in headers:
+                Text(header, "th").props('scope="col"')
+        with ui.element("tbody"):
+            yield
+
+
+def cell(text: str) -> Text:
+    return Text(text, "td")
+
+
+def load(read: Callable[[Any], T]) -> T | None:
+    """``read(session)`` in a transaction; a refusal is shown (role=alert) and None returned."""
+    try:
+        with transaction() as session:
+            return read(session)
+    except DomainError as error:
+        paragraph(error.translate(_)).classes("text-negative").props('role="alert"').mark("refusal")
+        return None
+
+
+def notice(text: str = "") -> ui.label:
+    """A status line announced to screen readers, hidden until it has something to say."""
+    label = ui.label(text).classes("text-positive").mark("saved")
+    label.props["role"] = "status"
+    label.set_visibility(bool(text))
+    return label
+
+
+def say(label: ui.label, text: str) -> None:
+    label.text = text
+    label.set_visibility(True)
+
+
+def options(rows: Sequence[Any], *, with_code: bool = True, keep: Any = None) -> dict[Any, str]:
+    """Select options from rows with ``id``, ``code`` and labels; inactive rows only when ``keep`` (current value)."""
+    result: dict[Any, str] = {}
+    for row in rows:
+        if not getattr(row, "is_active", True) and row.id != keep:
+            continue
+        text = f"{row.code} – {label_of(row)}" if with_code else label_of(row)
+        if not getattr(row, "is_active", True):
+            text = _("{label} (désactivé)").format(label=text)
+        result[row.id] = text
+    return result

@@ -1,0 +1,172 @@
+"""« Dates de plusieurs formations »: choose calendar fields and their values, preview per programme, apply.
+
+The preview says, for each selected programme, what would change and what the consistency rule refuses or warns
+about; « Appliquer » is offered only after a preview that refuses nothing, and applies with the versions that preview
+read (all programmes or none).
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from nicegui import ui
+
+from app.clock import PARIS
+from app.db import transaction
+from app.i18n import _
+from app.services import admin_program_dates as bulk
+from app.services import calendar_rules as cal
+from app.services.actors import Actor
+from app.services.errors import DomainError
+from app.ui.offer_admin import cell, label_of, notice, say, table
+from app.ui.text import heading, paragraph
+
+
+def _parse(name: str, text: Any) -> Any:
+    """The value typed for ``name`` (empty = clear); a malformed one raises ValueError."""
+    if text in (None, ""):
+        return None
+    if name in cal.DELAYS:
+        return int(float(text))
+    if name == "preselection_place":
+        return str(text)
+    return datetime.fromisoformat(str(text)).replace(tzinfo=PARIS)
+
+
+def _shown(name: str, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, datetime):
+        return cal.moment_text(value)
+    return str(value)
+
+
+def program_dates_panel(actor: Actor, selected: Callable[[], list[int]], on_applied: Callable[[], None]) -> None:
+    """The panel under the programmes list; ``selected`` gives the ids ticked at the time of each action."""
+    chosen: dict[str, ui.checkbox] = {}
+    inputs: dict[str, Any] = {}
+    state: dict[str, Any] = {"rows": None, "versions": None, "ids": None, "changes": None}
+    heading(_("Modifier les dates de plusieurs formations"), 2)
+    paragraph(
+        _(
+            "Cochez les formations dans la liste, puis les dates à modifier et leur nouvelle valeur (laisser vide "
+            "efface une date facultative). Une date limite de confirmation remplace le délai, et inversement. "
+            "La prévisualisation indique les formations dont le calendrier deviendrait incohérent : "
+            "la modification s'applique à toutes les formations ou à aucune."
+        )
+    ).classes("text-sm")
+    with ui.element("div").classes("grid gap-2 w-full").style("grid-template-columns: minmax(12rem, 22rem) 1fr"):
+        for name in cal.FIELDS:
+            label = _(cal.LABELS[name])
+            chosen[name] = ui.checkbox(_("Modifier : {field}").format(field=label)).mark(f"bulk-set-{name}")
+            if name in cal.DELAYS:
+                field = ui.number(label, format="%d", step=1, min=0)
+            elif name == "preselection_place":
+                field = ui.input(label)
+            else:
+                field = ui.input(label).props("type=datetime-local")
+                field.props["hint"] = _("Heure de Paris")
+            inputs[name] = field.props("outlined dense").classes("max-w-md").mark(f"bulk-{name}")
+    message = ui.label("").classes("text-negative").mark("bulk-error")
+    message.props["role"] = "alert"
+    message.set_visibility(False)
+    status = notice()
+
+    def fail(text: str) -> None:
+        message.text = text
+        message.set_visibility(True)
+
+    def changes() -> dict[str, Any] | None:
+        result: dict[str, Any] = {}
+        for name, box in chosen.items():
+            if not box.value:
+                continue
+            try:
+                result[name] = _parse(name, inputs[name].value)
+            except (TypeError, ValueError):
+                fail(_("La valeur de « {field} » n'est pas valide.").format(field=_(cal.LABELS[name])))
+                return None
+        return result
+
+    @ui.refreshable
+    def preview_table() -> None:
+        rows: list[bulk.BulkRow] | None = state["rows"]
+        if rows is None:
+            return
+        headers = [_("Formation"), _("Changements"), _("Résultat")]
+        with table(headers, "bulk-preview"):
+            for row in rows:
+                with ui.element("tr").mark(f"bulk-row-{row.code}"):
+                    cell(f"{row.code} – {label_of(row)}")
+                    with ui.element("td"):
+                        for name in state["changes"] or {}:
+                            if row.before.get(name) != row.after.get(name):
+                                ui.label(
+                                    f"{_(cal.LABELS[name])} : {_shown(name, row.before.get(name))} → "
+                                    f"{_shown(name, row.after.get(name))}"
+                                )
+                    with ui.element("td"):
+                        if row.refused:
+                            for name in row.errors:
+                                field = _(cal.LABELS[name]) if name in cal.LABELS else ""
+                                text = _(row.errors[name]).format(**row.params.get(name, {}))
+                                ui.label(_("Refusé — {field} : {message}").format(field=field, message=text)).classes(
+                                    "text-negative"
+                                ).mark(f"bulk-refused-{row.code}")
+                        for warning, params in row.warnings:
+                            ui.label(_("Attention : {message}").format(message=_(warning).format(**params)))
+                        if not row.refused and not row.warnings:
+                            ui.label(_("Cohérent"))
+        refused = sum(1 for row in rows if row.refused)
+        if refused:
+            paragraph(
+                _("{count} formation(s) refusée(s) : corrigez les valeurs ou retirez-les de la sélection.").format(
+                    count=refused
+                )
+            ).classes("text-negative").props('role="alert"').mark("bulk-refused-count")
+        else:
+            ui.button(_("Appliquer à {count} formation(s)").format(count=len(rows)), on_click=apply).props(
+                "no-caps"
+            ).mark("bulk-apply")
+
+    def preview() -> None:
+        message.set_visibility(False)
+        status.set_visibility(False)
+        wanted = changes()
+        if wanted is None:
+            return
+        ids = selected()
+        try:
+            with transaction() as session:
+                rows = bulk.preview_bulk_dates(session, actor=actor, program_ids=ids, changes=wanted)
+        except DomainError as error:
+            state["rows"] = None
+            fail(error.translate(_))
+        else:
+            state.update(rows=rows, versions={r.program_id: r.version for r in rows}, ids=ids, changes=wanted)
+        preview_table.refresh()
+
+    def apply() -> None:
+        message.set_visibility(False)
+        try:
+            with transaction() as session:
+                saved = bulk.apply_bulk_dates(
+                    session,
+                    actor=actor,
+                    program_ids=state["ids"],
+                    changes=state["changes"],
+                    versions=state["versions"],
+                )
+        except bulk.BulkDatesRefused as refused:
+            state["rows"] = refused.rows
+            fail(refused.translate(_))
+        except DomainError as error:
+            fail(error.translate(_))
+        else:
+            state["rows"] = None
+            say(status, _("Dates enregistrées pour {count} formation(s).").format(count=len(saved)))
+            on_applied()
+        preview_table.refresh()
+
+    ui.button(_("Prévisualiser"), on_click=preview).props("no-caps outline").mark("bulk-preview-button")
+    preview_table()
