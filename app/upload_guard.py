@@ -13,7 +13,7 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 
-from app.config import get_settings
+from app.services import parameters
 
 UPLOAD_ROUTE = re.compile(r"/_nicegui/client/[^/]+/upload/[^/]+/?$")
 ENVELOPE_BYTES = 64 * 1024  # multipart boundaries and part headers around the file
@@ -30,7 +30,8 @@ class BodyTooLarge(HTTPException):
 
 
 def upload_limit_bytes() -> int:
-    return get_settings().max_file_mb * 1024 * 1024 + ENVELOPE_BYTES
+    # The value the upload widget's page has just read (no database query on this path); the services check again.
+    return parameters.peek("max_file_mb") * 1024 * 1024 + ENVELOPE_BYTES
 
 
 class UploadGuard:

@@ -9,7 +9,7 @@ from app import clock
 from app.config import get_settings
 from app.db import transaction
 from app.i18n import N_, _
-from app.services import accounts, accounts_credentials, accounts_rules
+from app.services import accounts, accounts_credentials, accounts_rules, parameters
 from app.services.auth import Principal, authenticate, candidate_sign_in_closes_at
 from app.services.errors import DomainError
 from app.services.tokens import TokenError
@@ -264,7 +264,7 @@ def register() -> None:
         lambda: _(
             "Si un compte correspond, un mail contenant un lien pour choisir un nouveau mot de passe vient d'être "
             "envoyé. Ce lien est valable {hours} heures."
-        ).format(hours=get_settings().reset_hours),
+        ).format(hours=parameters.current("reset_hours")),
     )
     _request_page(
         "/compte/numero-oublie",
@@ -288,7 +288,7 @@ def register() -> None:
 
 
 def _created(created: accounts.AccountCreated) -> None:
-    settings = get_settings()
+    settings = parameters.effective_settings()
     paragraph(_("Votre compte a été créé.")).mark("account-created")
     paragraph(_("Votre numéro de dossier :"))
     ui.label(created.dossier_number).classes("text-2xl font-mono font-bold").mark("dossier-number")

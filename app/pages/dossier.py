@@ -6,12 +6,11 @@ goes away); if a manager holds it, every tab is shown read-only with the guide's
 
 from nicegui import context, ui
 
-from app.config import get_settings
 from app.db import transaction
 from app.i18n import _
 from app.models import ActorKind
 from app.pages import dossier_identity, dossier_records
-from app.services import dossier, leases
+from app.services import dossier, leases, parameters
 from app.services.actors import Actor
 from app.ui.candidate_nav import DOSSIER_TABS, candidate_nav
 from app.ui.frame import frame
@@ -50,7 +49,7 @@ def _hold_lease(resource: str, holder: leases.Holder) -> bool:
         with transaction() as session:
             leases.release(session, resource=resource, client_id=client_id)
 
-    ui.timer(max(10.0, get_settings().edit_lease_seconds / 3), heartbeat)
+    ui.timer(max(10.0, parameters.current("edit_lease_seconds") / 3), heartbeat)
     context.client.on_disconnect(release)
     return True
 

@@ -13,12 +13,11 @@ from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
 from nicegui import app, context, run, ui
 
-from app.config import get_settings
 from app.db import transaction
 from app.i18n import _
 from app.models import ActorKind
 from app.pages import staff_application_sections as sections
-from app.services import leases, staff_review
+from app.services import leases, parameters, staff_review
 from app.services.actors import Actor
 from app.services.dossier_pdf import dossier_filename, render_dossier_pdf
 from app.services.dossier_status import DOSSIER_STATUS_LABELS
@@ -77,7 +76,7 @@ def _hold_lease(actor: Actor, application_id: int, label: str) -> bool:
         with transaction() as session:
             leases.release(session, resource=resource, client_id=client_id)
 
-    ui.timer(max(10.0, get_settings().edit_lease_seconds / 3), heartbeat)
+    ui.timer(max(10.0, parameters.current("edit_lease_seconds") / 3), heartbeat)
     context.client.on_disconnect(release)
     return True
 

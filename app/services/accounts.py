@@ -20,6 +20,7 @@ from app import clock
 from app.config import get_settings
 from app.i18n import N_
 from app.models import Account, AccountToken, AuditEvent, Candidate, IssuedDossierNumber, OutboxMail, TokenPurpose
+from app.services import parameters
 from app.services.accounts_rules import check_email, check_name, check_new_password, normalise_email
 from app.services.actors import Actor, require_account
 from app.services.audit import audit
@@ -69,7 +70,7 @@ def issue_dossier_number(session: Session) -> str:
 
 
 def send_activation(session: Session, account: Account, *, code: str) -> None:
-    days = get_settings().activation_days
+    days = parameters.current("activation_days")
     secret, token = issue_token(
         session, account_id=account.id or 0, purpose=TokenPurpose.ACTIVATION, lifetime=timedelta(days=days)
     )
@@ -225,7 +226,7 @@ def send_dossier_number_reminder(session: Session, *, actor: Actor, email: str) 
 
 def purge_unactivated_accounts(session: Session, *, actor: Actor) -> int:
     """Delete accounts never activated within ``activation_days``; their dossier numbers stay burnt."""
-    limit = clock.now() - timedelta(days=get_settings().activation_days)
+    limit = clock.now() - timedelta(days=parameters.current("activation_days"))
     accounts = session.exec(
         select(Account).where(
             Account.activated_at.is_(None),  # type: ignore[union-attr]

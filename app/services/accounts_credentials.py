@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 from app.config import get_settings
 from app.i18n import N_
 from app.models import Account, TokenPurpose
+from app.services import parameters
 from app.services.accounts import enqueue_mail, get_account, link, mail_context, own_account, send_activation
 from app.services.accounts_rules import check_email, check_new_password
 from app.services.actors import Actor
@@ -31,7 +32,7 @@ def request_password_reset(session: Session, *, actor: Actor, login: str) -> Non
         session,
         account_id=account.id or 0,
         purpose=TokenPurpose.PASSWORD_RESET,
-        lifetime=timedelta(hours=get_settings().reset_hours),
+        lifetime=timedelta(hours=parameters.current("reset_hours")),
     )
     enqueue_mail(
         session,

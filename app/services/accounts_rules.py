@@ -6,8 +6,8 @@ Pure functions (no database): account creation and the credential changes share 
 import re
 from dataclasses import dataclass
 
-from app.config import get_settings
 from app.i18n import N_
+from app.services import parameters
 from app.services.errors import DomainError
 
 PASSWORD_MAX_LENGTH = 128  # argon2 hashes anything, but a cap keeps a megabyte "password" from costing CPU
@@ -28,7 +28,7 @@ class PasswordRule:
 
 def password_rules() -> list[PasswordRule]:
     """The rules, at least as strict as eCandidat's (10 characters, lower, upper, digit, special)."""
-    n = get_settings().password_min_length
+    n = parameters.current("password_min_length")
     return [
         PasswordRule(
             "length",
@@ -67,7 +67,7 @@ def _rule_holds(code: str, password: str, n: int) -> bool:
 
 
 def broken_password_rules(password: str) -> list[PasswordRule]:
-    n = get_settings().password_min_length
+    n = parameters.current("password_min_length")
     return [rule for rule in password_rules() if not _rule_holds(rule.code, password, n)]
 
 

@@ -39,6 +39,7 @@ from app.models import (
     Scope,
     SubmittedDocument,
 )
+from app.services import campaigns, parameters
 from app.services.actors import Actor, require_writable
 from app.services.audit import audit
 from app.services.completeness import dossier_completeness
@@ -107,6 +108,8 @@ def own_application(
     application = session.exec(statement).first()
     if candidate is None or application is None:
         raise NotFound("application")
+    if write:
+        campaigns.require_open_campaign(session, application.campaign_id)  # an archived campaign is read-only
     return candidate, application
 
 
@@ -271,7 +274,7 @@ def _existing_live_application(session: Session, candidate_id: int, program_id: 
 
 
 def _check_limits(session: Session, candidate_id: int, program: Program, centre: ApplicationCentre) -> None:
-    settings = get_settings()
+    settings = parameters.effective_settings()
     live = (
         select(func.count())
         .select_from(Application)

@@ -23,6 +23,7 @@ from app.models import (
     RequiredDocument,
     SubmittedDocument,
 )
+from app.services import parameters
 from app.services.applications import (
     CANDIDATE_APPLICATION_PATH,
     MISSING_STATUSES,
@@ -45,7 +46,7 @@ def send_return_date_reminders(session: Session, now: datetime) -> tuple[int, st
     from app.services.mail import enqueue_mail  # the outbox module is loaded on demand
 
     return_by = sa.func.coalesce(Application.return_by_override, Program.return_by)
-    horizon = now + timedelta(days=get_settings().return_reminder_days)
+    horizon = now + timedelta(days=parameters.current("return_reminder_days"))
     rows = session.exec(
         select(Application, Program, ApplicationCentre, Account)
         .join(Program, Program.id == Application.program_id)

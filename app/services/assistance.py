@@ -8,6 +8,7 @@ from app import clock
 from app.config import get_settings
 from app.i18n import N_
 from app.models import Account, ApplicationCentre, OutboxMail, Program
+from app.services import parameters
 from app.services.actors import Actor, require_account
 from app.services.audit import audit
 from app.services.errors import DomainError, NotFound
@@ -57,7 +58,7 @@ def send_assistance_request(
             col(OutboxMail.created_at) >= since,
         )
     ).one()
-    if sent >= get_settings().assistance_max_per_hour:
+    if sent >= parameters.current("assistance_max_per_hour"):
         raise DomainError(
             "assistance_throttled",
             N_("Vous avez envoyé plusieurs demandes en peu de temps. Réessayez dans une heure."),

@@ -14,6 +14,7 @@ from app import clock
 from app.config import get_settings
 from app.i18n import N_
 from app.models import Account, Campaign, SignInThrottle, StaffMember, StaffRoleAssignment
+from app.services import parameters
 from app.services.actors import Actor
 from app.services.audit import audit
 from app.services.errors import DomainError
@@ -84,7 +85,7 @@ throttle_store_factory: Callable[[Session], ThrottleStore] = DatabaseThrottleSto
 
 def purge_throttles(session: Session, *, now: datetime) -> int:
     """Delete counters whose window and block are both over (the purge job calls it)."""
-    wait = timedelta(minutes=get_settings().sign_in_throttle_minutes)
+    wait = timedelta(minutes=parameters.current("sign_in_throttle_minutes"))
     result = session.execute(
         delete(SignInThrottle).where(
             col(SignInThrottle.window_started_at) < now - wait,
@@ -191,7 +192,7 @@ def first_role_assignment_id(session: Session, staff_id: int) -> int | None:
 
 def authenticate(session: Session, *, actor: Actor, login: str, password: str) -> SignInOutcome:
     """Check a dossier number, e-mail or staff login and its password, with throttling per account and address."""
-    settings = get_settings()
+    settings = parameters.effective_settings()
     now = clock.now()
     wait = timedelta(minutes=settings.sign_in_throttle_minutes)
     address_key = f"address:{actor.client_address or '-'}"

@@ -45,6 +45,7 @@ from app.models import (
 from app.services import demo_data as d
 from app.services.demo_data import DEMO_IDENTITIES, DemoIdentity
 from app.services.demo_scenarios import PRESELECTION_PLACE, Calendar, Scenario
+from app.services.faq import seed_guide_faq
 from app.services.ine import BEA_KEYS
 from app.services.passwords import hash_password
 
@@ -64,6 +65,7 @@ def seed_demo_campus(session: Session) -> bool:
     if session.exec(select(Campaign.id).limit(1)).first() is not None:
         return False
     Seeder(session).run()
+    seed_guide_faq(session)  # the FAQ of the candidates' guide, when the FAQ is empty
     return True
 
 

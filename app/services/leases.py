@@ -14,9 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app import clock
-from app.config import get_settings
 from app.i18n import N_
 from app.models import ActorKind, EditLease
+from app.services import parameters
 from app.services.errors import DomainError
 
 
@@ -59,7 +59,7 @@ def candidate_resource(candidate_id: int) -> str:
 
 
 def _expiry() -> datetime:
-    return clock.now() + timedelta(seconds=get_settings().edit_lease_seconds)
+    return clock.now() + timedelta(seconds=parameters.current("edit_lease_seconds"))
 
 
 def _current(session: Session, resource: str) -> EditLease | None:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date, format_datetime, format_time
-from jinja2 import StrictUndefined, Template, TemplateSyntaxError, Undefined, nodes, pass_context
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, Undefined, meta, nodes, pass_context
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
@@ -51,6 +51,7 @@ __all__ = [
     "render_mail",
     "sample_context",
     "validate_template",
+    "validate_template_parts",
 ]
 
 DEFAULTS_DIR = Path(__file__).resolve().parents[1] / "templates" / "mail"
@@ -150,23 +151,30 @@ _TEXT_ENV = _environment(autoescape=False)
 _FILE_TAGS = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
 
 
+def _syntax_error(exc: TemplateSyntaxError) -> DomainError:
+    return DomainError(
+        "mail_template_syntax",
+        N_("Le modèle de mail contient une erreur de syntaxe à la ligne {line} : {error}"),
+        line=exc.lineno,
+        error=exc.message or "",
+    )
+
+
 @lru_cache(maxsize=512)
 def _compile(source: str, as_html: bool) -> Template:
     env = _HTML_ENV if as_html else _TEXT_ENV
     try:
         tree = env.parse(source)
     except TemplateSyntaxError as exc:
-        raise DomainError(
-            "mail_template_syntax",
-            N_("Le modèle de mail contient une erreur de syntaxe à la ligne {line} : {error}"),
-            line=exc.lineno,
-            error=exc.message or "",
-        ) from exc
+        raise _syntax_error(exc) from exc
     if next(tree.find_all(_FILE_TAGS), None) is not None:
         raise DomainError(
             "mail_template_file_tag", N_("Un modèle de mail ne peut ni inclure, ni importer, ni étendre un fichier.")
         )
-    return env.from_string(tree)
+    try:
+        return env.from_string(tree)
+    except TemplateSyntaxError as exc:  # found when compiling: an unknown filter or test (TemplateAssertionError)
+        raise _syntax_error(exc) from exc
 
 
 def _render(source: str, context: Mapping[str, Any], *, as_html: bool) -> str:
@@ -267,6 +275,55 @@ def validate_template(subject: str, body: str, *, code: str | None = None, langu
     lang = language if language in LANGUAGES else DEFAULT_LANGUAGE
     sample = sample_context(code) if code is not None else all_sample_values()
     return render_mail(subject, body, {**common_variables(lang), **sample}, language=lang)
+
+
+def _check_names(source: str, *, as_html: bool, allowed: set[str]) -> None:
+    """Refuse, in every branch (not only those the sample data runs), unknown variables and private names."""
+    env = _HTML_ENV if as_html else _TEXT_ENV
+    tree = env.parse(source)  # parses: _compile already reported syntax errors
+    unknown = sorted(meta.find_undeclared_variables(tree) - allowed - set(env.globals))
+    if unknown:
+        raise DomainError(
+            "mail_template_unknown_variable",
+            N_("Variable inconnue pour ce mail : {names}. Utilisez les variables listées."),
+            names=", ".join(unknown),
+        )
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter)):
+        if isinstance(node, nodes.Getattr):
+            name = node.attr
+        elif isinstance(node, nodes.Getitem):
+            name = node.arg.value if isinstance(node.arg, nodes.Const) else ""
+        elif node.name == "attr" and node.args and isinstance(node.args[0], nodes.Const):
+            name = node.args[0].value
+        else:
+            name = ""
+        if isinstance(name, str) and name.startswith("_"):
+            raise DomainError(
+                "mail_template_unsafe",
+                N_("Le modèle de mail tente d'accéder à un élément interdit : {error}"),
+                error=name,
+            )
+
+
+def validate_template_parts(subject: str, body: str, *, code: str, language: str = "fr") -> RenderedMail:
+    """:func:`validate_template` for the template editor: the error names the part at fault.
+
+    A ``DomainError`` raised here has ``field`` "subject" or "body_html". Besides rendering with the sample
+    context, every branch is checked statically: only the code's documented variables (and loop or ``set``
+    names), and no attribute or item whose name starts with "_" (the sandbox refuses those when run).
+    """
+    lang = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    allowed = set(MAIL_VARIABLES[MailCode(code)]) | set(COMMON_VARIABLES)
+    ctx = {**common_variables(lang), **sample_context(code)}
+    for field, source, as_html in (("subject", subject, False), ("body_html", body, True)):
+        try:
+            _compile(source, as_html)
+            _check_names(source, as_html=as_html, allowed=allowed)
+            _render(source, ctx, as_html=as_html)
+        except DomainError as exc:
+            exc.field = field
+            raise
+    return validate_template(subject, body, code=code, language=lang)
 
 
 # --- HTML to plain text --------------------------------------------------------------------------------------

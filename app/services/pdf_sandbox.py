@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.config import get_settings
 from app.i18n import N_
+from app.services import parameters
 from app.services.errors import DomainError
 from app.services.file_sniffing import PDF, WRONG_TYPE, sniff
 
@@ -86,7 +86,7 @@ class SandboxLimits:
 
     @classmethod
     def from_settings(cls) -> "SandboxLimits":
-        settings = get_settings()
+        settings = parameters.effective_settings()
         return cls(
             cpu_seconds=settings.sandbox_cpu_seconds,
             memory_bytes=settings.sandbox_memory_mb * MB,
@@ -99,7 +99,7 @@ class SandboxLimits:
 
 
 def check_size(data: bytes) -> None:
-    limit = get_settings().max_file_mb
+    limit = parameters.current("max_file_mb")
     if len(data) > limit * MB:
         raise DomainError("file_too_large", FILE_TOO_LARGE, max=limit)
 

@@ -24,6 +24,7 @@ from nicegui import context, ui
 from app.config import get_settings
 from app.i18n import LANGUAGES, _
 from app.ui.account_menu import account_menu
+from app.ui.banner import banners
 from app.ui.session import current_language, set_language
 from app.ui.text import Text
 
@@ -34,6 +35,7 @@ _QUASAR_LANGUAGE = {"fr": "fr", "en": "en-GB"}
 _CSS = (Path(__file__).resolve().parents[1] / "static" / "ecandidat.css").read_text(encoding="utf-8")
 
 FOOTER_LINKS = (
+    ("/faq", "footer-faq"),
     ("/accessibilite", "footer-accessibility"),
     ("/mentions-legales", "footer-legal"),
     ("/donnees-personnelles", "footer-privacy"),
@@ -74,6 +76,7 @@ def _language_switch(current: str) -> None:
 
 def _footer_labels() -> dict[str, str]:
     return {
+        "footer-faq": _("Foire aux questions"),
         "footer-accessibility": _("Accessibilité : partiellement conforme"),
         "footer-legal": _("Mentions légales"),
         "footer-privacy": _("Données personnelles"),
@@ -134,6 +137,7 @@ def frame(title: str, *, h1: str | None = None) -> Iterator[ui.element]:
         ui.element("main").props(f"id={MAIN_ID} tabindex=-1").mark("main"),
         ui.element("div").classes("ec-container") as container,
     ):
+        banners()  # information / maintenance messages, under the header
         Text(h1 or title, "h1").mark("h1")
         yield container
     _footer()

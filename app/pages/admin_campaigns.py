@@ -1,0 +1,285 @@
+"""« Campagnes » (/admin/campagnes): create and edit campaigns, archive one, switch to the next one.
+
+The switch archives the active campaign, activates the chosen one and copies the active programmes forward with
+their calendars shifted (by the gap between the two start dates, or by a number of days or years).
+"""
+
+from datetime import date, datetime, time
+from typing import Any
+
+from nicegui import ui
+
+from app.clock import PARIS
+from app.db import transaction
+from app.i18n import _
+from app.models import Campaign
+from app.services import campaigns, staff
+from app.services.actors import Actor
+from app.services.campaigns import CampaignLine, Shift
+from app.services.dossier_schemas import DossierInvalid
+from app.services.errors import DomainError
+from app.ui.admin_nav import ADMIN, back_to_admin
+from app.ui.dates import format_day
+from app.ui.dossier_form import EntityForm, copy_into
+from app.ui.frame import frame
+from app.ui.guards import require_staff
+from app.ui.offer_admin import cell, label_of, load, notice, say, table
+from app.ui.text import Text, heading, paragraph
+
+
+def _shift_options() -> dict[str, str]:
+    return {
+        "start_dates": _("Décaler de l'écart entre les dates de début des deux campagnes"),
+        "days": _("Décaler d'un nombre de jours"),
+        "years": _("Décaler d'un nombre d'années (même jour, même heure)"),
+    }
+
+
+def _copy(campaign: Campaign) -> Campaign:
+    return Campaign.model_validate(campaign.model_dump())  # edits stay off the list until saved
+
+
+def _new() -> Campaign:
+    return Campaign(code="", label_fr="", label_en="", starts_on=None, ends_on=None)  # type: ignore[arg-type]
+
+
+def _values(campaign: Campaign) -> dict[str, Any]:
+    return {name: getattr(campaign, name) for name in campaigns.EDITABLE_FIELDS}
+
+
+def _fields(form: EntityForm) -> None:
+    form.text("code", _("Code"), required=True, upper=True, hint=_("Par exemple 2027 ; lettres, chiffres, tirets."))
+    form.text("label_fr", _("Libellé en français"), required=True)
+    form.text("label_en", _("Libellé en anglais"), required=True)
+    form.date("starts_on", _("Début de la campagne"), required=True)
+    form.date("ends_on", _("Fin de la campagne"), required=True)
+    form.moment(
+        "sign_in_closes_at",
+        _("Fermeture des connexions des candidats"),
+        hint=_("Heure de Paris. Après ce moment, les candidats ne peuvent plus se connecter. Vide : jamais."),
+    )
+    form.checkbox(
+        "definitive_acceptance",
+        _("Acceptation définitive : confirmer une proposition désiste automatiquement les autres candidatures"),
+    )
+
+
+def _state(line: CampaignLine) -> str:
+    return _(campaigns.STATE_LABELS[line.state])
+
+
+def _page(actor: Actor, writable: bool) -> None:
+    lines: list[CampaignLine] = []
+
+    def reload() -> None:
+        with transaction() as session:
+            lines[:] = campaigns.list_campaigns(session, actor=actor)
+
+    @ui.refreshable
+    def listing() -> None:
+        if not lines:
+            paragraph(_("Aucune campagne pour l'instant.")).mark("no-campaign")
+            return
+        headers = [_("Code"), _("Libellé"), _("Début"), _("Fin"), _("État"), _("Formations"), _("Candidatures")]
+        with table([*headers, _("Action")], "campaigns"):
+            for line in lines:
+                c = line.campaign
+                with ui.element("tr").mark(f"campaign-{c.code}"):
+                    cell(c.code)
+                    cell(label_of(c))
+                    cell(format_day_of(c.starts_on))
+                    cell(format_day_of(c.ends_on))
+                    cell(_state(line)).mark(f"state-{c.code}")
+                    cell(str(line.programs))
+                    cell(str(line.applications))
+                    with ui.element("td"):
+                        ui.button(
+                            _("Ouvrir") if not writable or c.archived_at else _("Modifier"),
+                            on_click=lambda c=c: show(_copy(c)),
+                        ).props("flat dense no-caps").mark(f"edit-{c.code}").props(
+                            f'aria-label="{_("Campagne {code}").format(code=c.code)}"'
+                        )
+
+    loaded = load(lambda session: campaigns.list_campaigns(session, actor=actor))
+    if loaded is None:
+        return
+    lines.extend(loaded)
+    if writable:
+        ui.button(_("Nouvelle campagne"), on_click=lambda: show(_new())).props("no-caps").mark("new-campaign")
+    listing()
+    status = notice()
+    holder = ui.element("section").classes("w-full")
+
+    def after_change(message: str, campaign: Campaign) -> None:
+        reload()
+        listing.refresh()
+        say(status, message)
+        show(_copy(campaign))
+
+    def show(campaign: Campaign) -> None:
+        holder.clear()
+        archived = campaign.archived_at is not None
+        with holder:
+            title = (
+                _("Nouvelle campagne") if campaign.id is None else _("Campagne « {code} »").format(code=campaign.code)
+            )
+            heading(title, 2).mark("form-title")
+            if archived:
+                paragraph(_("Campagne archivée : elle reste consultable mais ne se modifie plus.")).mark(
+                    "archived-note"
+                )
+            form = EntityForm(campaign, read_only=archived or not writable)
+            _fields(form)
+            version = campaign.version
+
+            def save() -> None:
+                status.set_visibility(False)
+
+                def act() -> Campaign:
+                    with transaction() as session:
+                        return campaigns.save_campaign(
+                            session,
+                            actor=actor,
+                            campaign_id=campaign.id,
+                            expected_version=version if campaign.id is not None else None,
+                            values=_values(campaign),
+                        )
+
+                saved = form.run(act)
+                if saved is None:
+                    return
+                copy_into(campaign, saved)
+                after_change(_("Campagne « {code} » enregistrée.").format(code=saved.code), saved)
+
+            def archive() -> None:
+                confirm.close()
+
+                def act() -> Campaign:
+                    with transaction() as session:
+                        return campaigns.archive_campaign(
+                            session, actor=actor, campaign_id=campaign.id or 0, expected_version=version
+                        )
+
+                saved = form.run(act)
+                if saved is not None:
+                    after_change(_("Campagne « {code} » archivée.").format(code=saved.code), saved)
+
+            with ui.dialog() as confirm, ui.card():
+                paragraph(
+                    _(
+                        "Archiver cette campagne ? Les candidatures ne seront plus possibles ; ses candidatures "
+                        "resteront consultables. Une campagne archivée ne se réactive pas."
+                    )
+                )
+                with ui.row():
+                    ui.button(_("Archiver"), on_click=archive).props("no-caps color=negative").mark("confirm-archive")
+                    ui.button(_("Annuler"), on_click=confirm.close).props("flat no-caps")
+
+            if writable and not archived:
+                with ui.row().classes("gap-2 mt-2"):
+                    ui.button(_("Enregistrer"), on_click=save).props("no-caps").mark("save")
+                    if campaign.id is not None:
+                        ui.button(_("Archiver…"), on_click=confirm.open).props("no-caps outline color=negative").mark(
+                            "archive"
+                        )
+                    ui.button(_("Fermer"), on_click=holder.clear).props("flat no-caps").mark("cancel")
+            if writable and campaign.id is not None and campaigns.campaign_state(campaign) == "prepared":
+                _switch_section(actor, campaign, after_change)
+
+
+def format_day_of(day: date | None) -> str:
+    return format_day(datetime.combine(day, time(12), tzinfo=PARIS)) if day else "—"
+
+
+def _switch_section(actor: Actor, campaign: Campaign, after_change: Any) -> None:
+    """« Passer à cette campagne »: the shift, a confirmation, then the one-transaction switch."""
+    with ui.element("section").classes("w-full mt-6 p-4 border rounded").mark("switch-section"):
+        heading(_("Passer à cette campagne"), 3)
+        paragraph(
+            _(
+                "La campagne active sera archivée (ses candidatures restent consultables), celle-ci deviendra "
+                "active, et les formations actives de l'ancienne campagne seront recopiées ici avec leurs pièces et "
+                "questions propres, toutes leurs dates décalées."
+            )
+        )
+        choice = {"mode": "start_dates", "amount": None}
+        with ui.element("fieldset").classes("border-0 p-0 m-0"):
+            Text(_("Décalage des dates"), "legend").classes("font-bold")
+            mode = ui.radio(_shift_options(), value="start_dates").mark("shift-mode")
+            mode.bind_value_to(choice, "mode")
+        amount = ui.number(_("Nombre de jours ou d'années"), format="%d", step=1).props("outlined").mark("shift-amount")
+        amount.classes("max-w-xs")
+        amount.bind_value_to(choice, "amount")
+        amount.bind_visibility_from(choice, "mode", backward=lambda m: m != "start_dates")
+        message = ui.label("").classes("text-negative").mark("switch-error")
+        message.props["role"] = "alert"
+        message.set_visibility(False)
+        summary = ui.label("").mark("switch-summary")
+        summary.props["role"] = "status"
+
+        def run_switch() -> None:
+            confirm.close()
+            message.set_visibility(False)
+            amount.error = None
+            try:
+                raw = choice["amount"]
+                shift = Shift(choice["mode"], int(raw) if raw not in (None, "") else 0)  # type: ignore[arg-type]
+                with transaction() as session:
+                    result = campaigns.switch_campaign(
+                        session,
+                        actor=actor,
+                        new_campaign_id=campaign.id or 0,
+                        expected_version=campaign.version,
+                        shift=shift,
+                    )
+            except DossierInvalid as error:
+                amount.error = error.field_message(next(iter(error.errors)), _)
+                return
+            except DomainError as error:
+                message.text = error.translate(_)
+                message.set_visibility(True)
+                return
+            text = _(
+                "Campagne « {code} » active. {programs} formation(s), {documents} pièce(s) et {questions} question(s) "
+                "recopiée(s)."
+            ).format(
+                code=result.new_campaign.code,
+                programs=result.programs_copied,
+                documents=result.documents_copied,
+                questions=result.questions_copied,
+            )
+            if result.programs_skipped:
+                text += " " + _("Déjà présentes, non recopiées : {codes}.").format(
+                    codes=", ".join(result.programs_skipped)
+                )
+            after_change(text, result.new_campaign)
+
+        with ui.dialog() as confirm, ui.card():
+            paragraph(_("Passer à la campagne « {code} » ? L'opération ne se défait pas.").format(code=campaign.code))
+            with ui.row():
+                ui.button(_("Passer à cette campagne"), on_click=run_switch).props("no-caps").mark("confirm-switch")
+                ui.button(_("Annuler"), on_click=confirm.close).props("flat no-caps")
+        ui.button(_("Passer à cette campagne…"), on_click=confirm.open).props("no-caps").mark("switch")
+
+
+def register() -> None:
+    @ui.page("/admin/campagnes")
+    def admin_campaigns_page() -> Any:
+        gate = require_staff(*ADMIN)
+        if gate.refused:
+            return gate.response
+        assert gate.actor is not None
+        with transaction() as session:
+            writable = not staff.current_role(session, actor=gate.actor).read_only
+        with frame(_("Campagnes")):
+            back_to_admin()
+            paragraph(
+                _(
+                    "Une campagne couvre le recrutement d'une année universitaire. Une seule est active à la fois ; "
+                    "une campagne archivée reste consultable et n'est jamais supprimée."
+                )
+            )
+            if not writable:
+                paragraph(_("Votre rôle est en lecture seule : vous pouvez consulter, pas modifier.")).mark("read-only")
+            _page(gate.actor, writable)
+        return None

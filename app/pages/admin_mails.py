@@ -1,0 +1,286 @@
+"""« Modèles de mails » (/admin/mails): every mail, and an editor per mail and language with a live preview.
+
+The preview is rendered on the server in the mail sandbox with sample data, and shown inside an
+``<iframe sandbox srcdoc=…>``: the template's output never becomes part of this page (no script runs, no
+same-origin access), and the subject is shown as plain text.
+"""
+
+import time
+from typing import Any
+
+from nicegui import ui
+
+from app.db import transaction
+from app.i18n import LANGUAGES, _
+from app.models import StaffRole
+from app.services import admin_mail_templates as templates
+from app.services import staff
+from app.services.actors import Actor
+from app.services.admin_mail_catalogue import CATEGORIES, code_info, sample_text, template_variables
+from app.services.errors import DomainError
+from app.services.mail_variables import MailCode
+from app.ui.admin_nav import back_to_admin
+from app.ui.dates import format_moment
+from app.ui.dossier_form import EntityForm, saved_notice
+from app.ui.frame import frame
+from app.ui.guards import require_staff
+from app.ui.text import Text, heading, paragraph
+
+ADMIN_ROLES = (StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE)
+PREVIEW_QUIET_SECONDS = 0.5  # the preview is redrawn once typing pauses this long
+
+
+def _cell(text: str, tag: str = "td", **props: str) -> Text:
+    cell = Text(text, tag)
+    for name, value in props.items():
+        cell.props[name] = value
+    return cell
+
+
+def _status_text(status: templates.TemplateStatus) -> str:
+    if not status.customised or status.updated_at is None:
+        return _("modèle par défaut")
+    return _("personnalisé le {date}").format(date=format_moment(status.updated_at))
+
+
+def _list_page(actor: Actor) -> None:
+    try:
+        with transaction() as session:
+            rows = templates.list_templates(session, actor=actor)
+    except DomainError as error:
+        paragraph(error.translate(_)).mark("refusal")
+        return
+    paragraph(
+        _(
+            "Chaque mail existe en français et en anglais. Un modèle personnalisé remplace le modèle fourni avec "
+            "l'application ; « Rétablir le modèle par défaut » revient à celui-ci."
+        )
+    )
+    for category in CATEGORIES:
+        in_category = [row for row in rows if row.info.category == category]
+        if not in_category:
+            continue
+        heading(_(category), 2)
+        marker = f"mails-{CATEGORIES.index(category)}"
+        with ui.element("div").classes("overflow-x-auto mb-4"), ui.element("table").classes("ec-table").mark(marker):
+            with ui.element("thead"), ui.element("tr"):
+                for label in (_("Mail"), _("Envoi"), _("Code eCandidat"), *LANGUAGES.values()):
+                    _cell(label, "th", scope="col")
+            with ui.element("tbody"):
+                for row in in_category:
+                    code = row.info.code.value
+                    with ui.element("tr").mark(f"mail-{code}"):
+                        _cell(_(row.info.label), "th", scope="row")
+                        _cell(_(row.info.description))
+                        _cell(row.info.legacy_code or "—")
+                        for language, name in LANGUAGES.items():
+                            status = row.statuses[language]
+                            with ui.element("td"):
+                                link = ui.link(_status_text(status), f"/admin/mails/{code}/{language}")
+                                link.props["aria-label"] = _("Modifier « {mail} » en {language}").format(
+                                    mail=_(row.info.label), language=name
+                                )
+                                link.mark(f"edit-{code}-{language}")
+
+
+def _variables(code: str, language: str) -> None:
+    heading(_("Variables disponibles"), 2)
+    paragraph(
+        _(
+            "Écrivez une variable entre doubles accolades. Les dates se mettent en forme avec « |date », "
+            "« |datetime » ou « |time » (heure de Paris, dans la langue du mail) ; une partie facultative s'écrit "
+            "« {% if decision.comment %}…{% endif %} ». Toute autre variable est refusée."
+        )
+    )
+    with ui.element("div").classes("overflow-x-auto"), ui.element("table").classes("ec-table").mark("variables"):
+        with ui.element("thead"), ui.element("tr"):
+            for label in (_("Variable"), _("Signification"), _("Exemple (aperçu)")):
+                _cell(label, "th", scope="col")
+        with ui.element("tbody"):
+            for doc in template_variables(code, language):
+                with ui.element("tr").mark(f"variable-{doc.name}"):
+                    with ui.element("th").props("scope=row"):
+                        Text(doc.usage, "code")
+                    _cell(_(doc.label) + (" " + _("(commune à tous les mails)") if doc.common else ""))
+                    _cell(sample_text(doc.sample, language))
+
+
+def _preview(frame_element: ui.element, subject_label: ui.label, error_label: ui.label, **kw: Any) -> None:
+    """Render on the server; show the subject as text and the mail inside a sandboxed iframe, or the error."""
+    try:
+        with transaction() as session:
+            mail = templates.preview_template(session, **kw)
+    except DomainError as error:
+        error_label.text = _("Aperçu impossible : {error}").format(error=error.translate(_))
+        error_label.set_visibility(True)
+        return
+    error_label.set_visibility(False)
+    subject_label.text = _("Objet : {subject}").format(subject=mail.subject)
+    frame_element.props["srcdoc"] = mail.html  # an attribute value: the browser never parses it into this page
+    frame_element.update()
+
+
+def _editor(actor: Actor, code: str, language: str) -> None:
+    try:
+        with transaction() as session:
+            draft = templates.open_template(session, actor=actor, code=code, language=language)
+            writable = not staff.current_role(session, actor=actor).read_only
+    except DomainError as error:
+        paragraph(error.translate(_)).mark("refusal")
+        return
+    info = code_info(MailCode(code))
+    ui.link(_("← Tous les modèles de mails"), "/admin/mails").mark("back-to-mails")
+    paragraph(_(info.description)).mark("mail-description")
+    with ui.element("nav").props(f'aria-label="{_("Langue du modèle")}"').classes("flex gap-4 my-2"):
+        for other, name in LANGUAGES.items():
+            link = ui.link(name, f"/admin/mails/{code}/{other}").mark(f"language-{other}")
+            if other == language:
+                link.props('aria-current="page"').classes("font-bold")
+    status = paragraph("").mark("template-status")
+
+    restore_button: ui.button | None = None
+
+    def show_status() -> None:
+        if restore_button is not None:
+            restore_button.set_visibility(draft.customised)
+        if draft.customised and draft.updated_at is not None:
+            status.text = _("Modèle personnalisé, enregistré le {date} par {name}.").format(
+                date=format_moment(draft.updated_at), name=draft.updated_by or "—"
+            )
+        else:
+            status.text = _("Modèle par défaut, fourni avec l'application.")
+
+    show_status()
+    with ui.element("div").classes("flex flex-wrap gap-6 w-full"):
+        with ui.element("section").classes("flex-1 min-w-[320px]").mark("editor"):
+            heading(_("Modèle ({language})").format(language=LANGUAGES[language]), 2)
+            form = EntityForm(draft, read_only=not writable)
+            subject_input = form.text("subject", _("Objet"), required=True)
+            body_input = form.text(
+                "body_html", _("Corps du mail (HTML)"), required=True, textarea=True,
+                hint=_("Le pied de page commun (établissement, assistance) est ajouté à chaque mail."),
+            )  # fmt: skip
+            body_input.props("rows=18 input-style='font-family: monospace'").classes("max-w-none")
+            subject_input.classes("max-w-none")
+            notice = saved_notice(_("Le modèle est enregistré : il sert dès maintenant aux mails envoyés."))
+            if writable:
+                with ui.row().classes("gap-2 mt-2"):
+                    ui.button(_("Enregistrer"), on_click=lambda: save()).props("no-caps").mark("save")
+                    restore_button = (
+                        ui.button(_("Rétablir le modèle par défaut"), on_click=lambda: confirm.open())
+                        .props("no-caps outline")
+                        .mark("restore")
+                    )
+                    restore_button.set_visibility(draft.customised)
+        with ui.element("section").classes("flex-1 min-w-[320px]").mark("preview"):
+            heading(_("Aperçu"), 2)
+            paragraph(_("Rendu avec des données d'exemple, comme le recevrait un candidat.")).classes("text-sm")
+            error_label = ui.label("").classes("text-negative").mark("preview-error")
+            error_label.props["role"] = "alert"
+            error_label.set_visibility(False)
+            subject_label = ui.label("").classes("font-bold").mark("preview-subject")
+            subject_label.props["aria-live"] = "polite"
+            frame_element = ui.element("iframe").classes("w-full border").style("height: 32rem").mark("preview-frame")
+            frame_element.props["sandbox"] = ""  # no scripts, no forms, no same-origin: the mail is inert
+            frame_element.props["title"] = _("Aperçu du mail")
+            frame_element.props["referrerpolicy"] = "no-referrer"
+    _variables(code, language)
+
+    def render() -> None:
+        _preview(
+            frame_element, subject_label, error_label, actor=actor, code=code, language=language,
+            subject=draft.subject, body_html=draft.body_html,
+        )  # fmt: skip
+
+    typed: dict[str, float | None] = {"at": None}
+
+    def changed(_event: Any = None) -> None:
+        typed["at"] = time.monotonic()
+
+    def tick() -> None:
+        # Debounce on the server: redraw once typing has paused, not at every keystroke.
+        if typed["at"] is not None and time.monotonic() - typed["at"] >= PREVIEW_QUIET_SECONDS:
+            typed["at"] = None
+            render()
+
+    subject_input.on_value_change(changed)
+    body_input.on_value_change(changed)
+    ui.timer(0.25, tick)
+    render()
+
+    def save() -> None:
+        notice.set_visibility(False)
+
+        def act() -> Any:
+            with transaction() as session:
+                return templates.save_template(
+                    session, actor=actor, code=code, language=language, subject=draft.subject,
+                    body_html=draft.body_html, expected_version=draft.version,
+                )  # fmt: skip
+
+        saved = form.run(act)
+        if saved is None:
+            return
+        draft.subject, draft.body_html, draft.version = saved.subject, saved.body_html, saved.version
+        draft.updated_at = saved.updated_at
+        with transaction() as session:
+            draft.updated_by = templates.open_template(session, actor=actor, code=code, language=language).updated_by
+        form.refresh_values()
+        show_status()
+        notice.set_visibility(True)
+        render()
+
+    def restore() -> None:
+        confirm.close()
+        notice.set_visibility(False)
+
+        def act() -> templates.TemplateDraft:
+            with transaction() as session:
+                templates.restore_default(
+                    session, actor=actor, code=code, language=language, expected_version=draft.version
+                )
+            with transaction() as session:
+                return templates.open_template(session, actor=actor, code=code, language=language)
+
+        fresh = form.run(act)
+        if fresh is None:
+            return
+        draft.subject, draft.body_html, draft.version = fresh.subject, fresh.body_html, None
+        draft.updated_at, draft.updated_by = None, ""
+        form.refresh_values()
+        show_status()
+        notice.text = _("Le modèle par défaut est rétabli.")
+        notice.set_visibility(True)
+        render()
+
+    with ui.dialog() as confirm, ui.card():
+        paragraph(_("Rétablir le modèle par défaut ? Le modèle personnalisé sera supprimé.")).mark("restore-question")
+        with ui.row():
+            ui.button(_("Rétablir"), on_click=restore).props("no-caps").mark("restore-confirm")
+            ui.button(_("Annuler"), on_click=lambda: confirm.close()).props("no-caps flat").mark("restore-cancel")
+
+
+def register() -> None:
+    @ui.page("/admin/mails")
+    def admin_mails():
+        gate = require_staff(*ADMIN_ROLES)
+        if gate.refused:
+            return gate.response
+        assert gate.actor is not None
+        with frame(_("Modèles de mails")):
+            back_to_admin()
+            _list_page(gate.actor)
+        return None
+
+    @ui.page("/admin/mails/{code}/{language}")
+    def admin_mail_editor(code: str, language: str):
+        gate = require_staff(*ADMIN_ROLES)
+        if gate.refused:
+            return gate.response
+        assert gate.actor is not None
+        known = code in MailCode._value2member_map_
+        title = _(code_info(MailCode(code)).label) if known else _("Modèle de mail")
+        with frame(_("Modèle de mail : {mail}").format(mail=title)):
+            back_to_admin()
+            _editor(gate.actor, code, language)
+        return None

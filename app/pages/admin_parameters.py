@@ -1,0 +1,145 @@
+"""« Paramètres » (/admin/parametres): limits, delays, file sizes and password policy, each with its bounds.
+
+Each parameter is saved on its own (its own version, its own audit line), its error shown next to its field;
+« Rétablir la valeur par défaut » drops the override so the ``ECANDIDAT_*`` default applies again.
+"""
+
+from typing import Any
+
+from nicegui import ui
+
+from app.db import transaction
+from app.i18n import _
+from app.services import parameters, staff
+from app.services.actors import Actor
+from app.services.dossier_schemas import DossierInvalid
+from app.services.errors import DomainError
+from app.services.parameters import ParameterView
+from app.ui.admin_nav import ADMIN, back_to_admin
+from app.ui.dates import format_moment
+from app.ui.frame import frame
+from app.ui.guards import require_staff
+from app.ui.offer_admin import load, notice, say
+from app.ui.text import heading, paragraph
+
+
+def _label(view: ParameterView) -> str:
+    return _("{label} ({unit})").format(label=_(view.definition.label), unit=_(view.definition.unit))
+
+
+def _hint(view: ParameterView) -> str:
+    d = view.definition
+    return _("{help} Entre {min} et {max} ; valeur par défaut : {default}.").format(
+        help=_(d.help), min=d.minimum, max=d.maximum, default=view.default
+    )
+
+
+def _parameter(view: ParameterView, actor: Actor, writable: bool, status: ui.label, refresh: Any) -> None:
+    name = view.definition.name
+    with ui.element("div").classes("w-full mt-3").mark(f"row-{name}"):
+        field = ui.number(_label(view), value=view.value, format="%d", step=1).props("outlined bottom-slots")
+        field.classes("w-full max-w-lg").mark(f"param-{name}")
+        field.props["hint"] = _hint(view)
+        if not writable:
+            field.props("readonly")
+        if view.overridden:
+            who = _(" par {name}").format(name=view.updated_by) if view.updated_by else ""
+            changed = format_moment(view.updated_at) if view.updated_at else ""
+            paragraph(_("Modifié le {moment}{who}.").format(moment=changed, who=who)).classes("text-sm").mark(
+                f"changed-{name}"
+            )
+        if not writable:
+            return
+
+        def report(error: DomainError) -> None:
+            if isinstance(error, DossierInvalid) and name in error.errors:
+                field.error = error.field_message(name, _)
+            else:
+                field.error = error.translate(_)
+
+        def save() -> None:
+            field.error = None
+            status.set_visibility(False)
+            try:
+                with transaction() as session:
+                    row = parameters.save_parameter(
+                        session, actor=actor, name=name, value=field.value, expected_version=view.version
+                    )
+                    value = row.value.get("value")
+            except DomainError as error:
+                report(error)
+                return
+            say(
+                status,
+                _("Paramètre enregistré : {label} = {value}.").format(label=_(view.definition.label), value=value),
+            )
+            refresh()
+
+        def reset() -> None:
+            field.error = None
+            status.set_visibility(False)
+            try:
+                with transaction() as session:
+                    parameters.reset_parameter(session, actor=actor, name=name, expected_version=view.version)
+            except DomainError as error:
+                report(error)
+                return
+            say(
+                status,
+                _("Valeur par défaut rétablie : {label} = {value}.").format(
+                    label=_(view.definition.label), value=view.default
+                ),
+            )
+            refresh()
+
+        label = _(view.definition.label)
+        with ui.row().classes("gap-2"):
+            save_button = ui.button(_("Enregistrer"), on_click=save).props("no-caps dense").mark(f"save-{name}")
+            save_button.props["aria-label"] = _("Enregistrer : {label}").format(label=label)
+            if view.overridden:
+                reset_button = ui.button(_("Rétablir la valeur par défaut"), on_click=reset).props(
+                    "no-caps dense outline"
+                )
+                reset_button.mark(f"reset-{name}")
+                reset_button.props["aria-label"] = _("Rétablir la valeur par défaut : {label}").format(label=label)
+
+
+def _page(actor: Actor, writable: bool) -> None:
+    status = notice()
+
+    @ui.refreshable
+    def body() -> None:
+        views = load(lambda session: parameters.list_parameters(session, actor=actor))
+        if views is None:
+            return
+        for group in parameters.GROUPS:
+            with ui.element("section").classes("w-full mt-4").mark(f"group-{parameters.GROUPS.index(group)}"):
+                heading(_(group), 2)
+                for view in views:
+                    if view.definition.group == group:
+                        _parameter(view, actor, writable, status, body.refresh)
+
+    body()
+
+
+def register() -> None:
+    @ui.page("/admin/parametres")
+    def admin_parameters_page() -> Any:
+        gate = require_staff(*ADMIN)
+        if gate.refused:
+            return gate.response
+        assert gate.actor is not None
+        with transaction() as session:
+            writable = not staff.current_role(session, actor=gate.actor).read_only
+        with frame(_("Paramètres")):
+            back_to_admin()
+            paragraph(
+                _(
+                    "Ces valeurs remplacent celles de la configuration du serveur. Chaque paramètre s'enregistre "
+                    "séparément et s'applique aussitôt sur ce serveur (en moins d'une minute sur les autres)."
+                )
+            )
+            if not writable:
+                paragraph(_("Votre rôle est en lecture seule : vous pouvez consulter, pas modifier.")).mark("read-only")
+            _page(gate.actor, writable)
+        return None

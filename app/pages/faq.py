@@ -1,0 +1,36 @@
+"""« Foire aux questions » (/faq): the candidates' frequently asked questions, public, in the reader's language."""
+
+from typing import Any
+
+from nicegui import ui
+
+from app.config import get_settings
+from app.db import transaction
+from app.i18n import _
+from app.services import faq
+from app.ui.frame import frame
+from app.ui.session import current_language
+from app.ui.text import heading, paragraph
+
+
+def register() -> None:
+    @ui.page("/faq")
+    def faq_page() -> Any:
+        with transaction() as session:
+            items = faq.public_faq(session, language=current_language())
+        with frame(_("Foire aux questions")):
+            if not items:
+                paragraph(_("Aucune question pour l'instant.")).mark("no-faq")
+            for item in items:
+                with ui.element("section").classes("w-full mt-4").mark(f"faq-{item.id}"):
+                    heading(item.question, 2).classes("text-xl")
+                    for block in (part.strip() for part in item.answer.split("\n\n")):
+                        if block:
+                            paragraph(block)
+            email = get_settings().assistance_email
+            with ui.element("section").classes("w-full mt-6"):
+                heading(_("Votre question n'y figure pas ?"), 2).classes("text-xl")
+                with ui.element("p"):
+                    ui.label(_("Écrivez à l'assistance :")).classes("inline mr-1")
+                    ui.link(email, f"mailto:{email}").mark("faq-assistance")
+        return None

@@ -1,0 +1,73 @@
+"""A small in-process cache of something read from the database, for what is read on every page.
+
+The value is reloaded after ``seconds`` (so that several instances converge) and dropped as soon as a
+transaction that changed it commits (so that this instance shows the change at once). It belongs to the engine
+it was read from: a new engine (another database) reads again.
+"""
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from app.config import get_settings
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Entry(Generic[T]):
+    engine: Engine
+    url: str
+    loaded_at: float
+    value: T
+
+
+class EngineCache(Generic[T]):
+    def __init__(self, name: str, loader: Callable[[Session], T], fallback: Callable[[], T], seconds: float) -> None:
+        self.name = name
+        self.loader = loader
+        self.fallback = fallback
+        self.seconds = seconds
+        self._entry: _Entry[T] | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> T:
+        """The cached value, read again when stale or when the database changed."""
+        from app.db import get_engine  # the engine of the current settings
+
+        engine = get_engine()
+        entry = self._entry
+        if entry is not None and entry.engine is engine and time.monotonic() - entry.loaded_at < self.seconds:
+            return entry.value
+        with self._lock:
+            try:
+                with Session(engine) as session:
+                    value = self.loader(session)
+            except sa.exc.SQLAlchemyError:
+                # The table is not there (yet): the fallback holds; read again next time.
+                log.warning("%s unreadable; using the fallback", self.name, exc_info=True)
+                return self.fallback()
+            self._entry = _Entry(engine, get_settings().database_url, time.monotonic(), value)
+        return value
+
+    def peek(self) -> T | None:
+        """The cached value of the current database, without touching it (None when nothing is cached)."""
+        entry = self._entry
+        if entry is not None and entry.url == get_settings().database_url:
+            return entry.value
+        return None
+
+    def invalidate(self) -> None:
+        self._entry = None
+
+    def invalidate_on_commit(self, session: Session) -> None:
+        """Drop the value when ``session``'s transaction commits (a rolled-back change keeps it)."""
+        sa.event.listen(session, "after_commit", lambda _session: self.invalidate(), once=True)

@@ -1,0 +1,114 @@
+"""/admin/mails: the central office lists the mails, edits one with a live preview, is refused a sandbox escape,
+saves and restores the default; other roles are refused."""
+
+from nicegui.testing import User
+from sqlmodel import select
+
+from app.db import new_session
+from app.models import MailTemplate, StaffMember, StaffRole, StaffRoleAssignment
+from app.services.passwords import hash_password
+from tests import factories
+
+GOOD = "Solide-Passe-2026"
+
+
+def make_staff(login: str, role: StaffRole, **scope: int) -> None:
+    with new_session() as session:
+        member = StaffMember(
+            login=login, email=f"{login}@univ.example", display_name=login.title(), password_hash=hash_password(GOOD)
+        )
+        session.add(member)
+        session.flush()
+        session.add(StaffRoleAssignment(staff_id=member.id, role=role, **scope))
+        session.commit()
+
+
+async def sign_in(user: User, login: str) -> None:
+    await user.open("/connexion")
+    user.find(marker="login").type(login)
+    user.find(marker="password").type(GOOD)
+    user.find(marker="sign-in").click()
+    await user.should_see(marker="current-role-text")
+
+
+def _preview_html(user: User) -> str:
+    [frame] = user.find(marker="preview-frame").elements
+    assert frame.props["sandbox"] == ""  # inert: no script, no same-origin access
+    return str(frame.props.get("srcdoc", ""))
+
+
+async def test_the_central_office_edits_a_mail_with_a_live_preview(user: User) -> None:
+    make_staff("scol", StaffRole.CENTRAL_OFFICE)
+    await sign_in(user, "scol")
+    await user.open("/admin/mails")
+    await user.should_see("Modèles de mails")
+    await user.should_see("AVIS_FAVORABLE")
+    await user.should_see(marker="edit-decision_favorable-en")
+    user.find(marker="edit-decision_favorable-fr").click()
+    await user.should_see("Modèle par défaut, fourni avec l'application.")
+    await user.should_see(marker="variable-account.first_name")
+    await user.should_see("{{ decision.confirmation_deadline|datetime }}")
+    assert "Éloïse" in _preview_html(user)  # the sample data, rendered on arrival
+
+    subject = user.find(marker="subject")
+    subject.clear().type("Bonne nouvelle, {{ account.first_name }} !")
+    await user.should_see("Objet : Bonne nouvelle, Éloïse !", retries=30)  # the preview follows the typing
+
+    body = user.find(marker="body_html")
+    body.clear().type("<p>{{ ''.__class__ }}</p>")
+    await user.should_see(marker="preview-error", retries=30)
+    await user.should_see("Aperçu impossible")
+    user.find(marker="save").click()
+    await user.should_see("élément interdit")
+    with new_session() as session:
+        assert session.exec(select(MailTemplate)).all() == []  # refused: never saved
+
+    body.clear().type("<p>Cher·e {{ account.first_name }}, <script>alert(1)</script></p>")
+    user.find(marker="save").click()
+    await user.should_see(marker="saved")
+    await user.should_see("Modèle personnalisé, enregistré le")
+    with new_session() as session:
+        row = session.exec(select(MailTemplate)).one()
+        assert (row.code, row.language, row.subject) == (
+            "decision_favorable",
+            "fr",
+            "Bonne nouvelle, {{ account.first_name }} !",
+        )
+    assert "Cher·e Éloïse" in _preview_html(user)
+
+    user.find(marker="restore").click()
+    await user.should_see(marker="restore-question")
+    user.find(marker="restore-confirm").click()
+    await user.should_see("Le modèle par défaut est rétabli.")
+    with new_session() as session:
+        assert session.exec(select(MailTemplate)).all() == []
+
+
+async def test_a_stale_save_is_refused_with_a_clear_message(user: User) -> None:
+    make_staff("scol", StaffRole.CENTRAL_OFFICE)
+    await sign_in(user, "scol")
+    await user.open("/admin/mails/password_reset/en")
+    await user.should_see(marker="editor")
+    with new_session() as session:  # someone else saves the same template meanwhile
+        session.add(MailTemplate(code="password_reset", language="en", subject="Other", body_html="<p>x</p>"))
+        session.commit()
+    user.find(marker="subject").clear().type("Mine")
+    user.find(marker="save").click()
+    await user.should_see("Quelqu'un d'autre a modifié cet élément")
+    with new_session() as session:
+        assert session.exec(select(MailTemplate.subject)).one() == "Other"
+
+
+async def test_centre_managers_and_committee_members_are_refused(user: User) -> None:
+    with new_session() as session:
+        centre = factories.centre(session)
+        committee = factories.committee(session, centre.id)
+        session.commit()
+    make_staff("gest", StaffRole.CENTRE_MANAGER, centre_id=centre.id)
+    make_staff("juré", StaffRole.COMMITTEE_MEMBER, committee_id=committee.id)
+    for login in ("gest", "juré"):
+        await sign_in(user, login)
+        await user.open("/admin/mails/decision_favorable/fr")
+        await user.should_see(marker="refusal")
+        await user.should_not_see(marker="editor")
+        user.find(marker="sign-out").click()
