@@ -7,8 +7,18 @@ from sqlmodel import Session, col, select
 
 from app import clock as app_clock
 from app.db import transaction
-from app.models import AnswerKind, Application, CandidateAnswer, DecisionKind, OutboxMail
+from app.models import (
+    AnswerKind,
+    Application,
+    AuditEvent,
+    Campaign,
+    Candidate,
+    CandidateAnswer,
+    DecisionKind,
+    OutboxMail,
+)
 from app.services import jobs
+from app.services.answers import confirm_offer
 from app.services.decision_jobs import (
     REMINDER_JOB,
     WITHDRAWAL_JOB,
@@ -109,3 +119,100 @@ def test_both_jobs_are_registered(database_url: str) -> None:
     assert {REMINDER_JOB, WITHDRAWAL_JOB} <= set(registered)
     run = jobs.run_job(WITHDRAWAL_JOB, worker="test")
     assert run is not None and run.status == "succeeded"
+
+
+# --- Provisional acceptances (« oui, mais »): reminded, then withdrawn at the deadline --------------------------------
+
+
+def provisional(session: Session) -> dict:
+    """``build``'s world in a campaign with the definitive-acceptance option, the offer accepted provisionally."""
+    app_clock.set_now(DEADLINE - timedelta(days=7))
+    campaign = factories.campaign(session, definitive_acceptance=True)
+    call_type = factories.decision_type(session, DecisionKind.FAVORABLE)
+    program = factories.program(
+        session, campaign_id=campaign.id, capacity=2, waiting_list_call_decision_type_id=call_type.id
+    )
+    held, candidates = [], []
+    for _ in range(2):
+        candidate = factories.complete_candidate(session)
+        application = factories.application(session, candidate_id=candidate.id, program=program)
+        factories.published_decision(session, application=application, confirmation_deadline=DEADLINE)
+        held.append(application)
+        candidates.append(candidate)
+    waiting = factories.application(session, candidate_id=factories.complete_candidate(session).id, program=program)
+    factories.published_decision(session, application=waiting, kind=DecisionKind.WAITING_LIST, rank=1)
+    session.commit()
+    # The first accepts provisionally, the second definitively.
+    confirm_offer(
+        session, actor=factories.candidate_actor(session, candidates[0]), application_id=held[0].id, provisional=True
+    )
+    confirm_offer(session, actor=factories.candidate_actor(session, candidates[1]), application_id=held[1].id)
+    session.commit()
+    return {"provisional": held[0], "confirmed": held[1], "waiting": waiting}
+
+
+def test_a_provisional_acceptance_is_reminded_once_per_deadline(session: Session, clock) -> None:
+    world = provisional(session)
+    clock.set(DEADLINE - timedelta(days=1))
+    for _run in range(2):
+        with transaction() as tx:
+            send_confirmation_reminders(tx, clock.now())
+    assert count(session, "provisional_acceptance_reminder") == 1  # the definitive acceptance is not reminded
+    assert count(session, "confirmation_reminder") == 0
+    [mail] = session.exec(select(OutboxMail).where(OutboxMail.code == "provisional_acceptance_reminder")).all()
+    assert mail.application_id == world["provisional"].id and "définitivement" in mail.body_text
+
+
+def test_a_candidate_reminded_to_answer_is_reminded_again_after_accepting_provisionally(
+    session: Session, clock
+) -> None:
+    world = build(session)
+    campaign = session.get(Campaign, world["held"][0].campaign_id)
+    campaign.definitive_acceptance = True
+    session.add(campaign)
+    session.commit()
+    clock.set(DEADLINE - timedelta(days=1))
+    with transaction() as tx:
+        send_confirmation_reminders(tx, clock.now())
+    held = world["held"][0]
+    candidate = session.get(Candidate, held.candidate_id)
+    confirm_offer(
+        session, actor=factories.candidate_actor(session, candidate), application_id=held.id, provisional=True
+    )
+    session.commit()
+    for _run in range(2):
+        with transaction() as tx:
+            send_confirmation_reminders(tx, clock.now())
+    assert (count(session, "confirmation_reminder"), count(session, "provisional_acceptance_reminder")) == (1, 1)
+
+
+def test_a_provisional_acceptance_is_withdrawn_at_the_deadline_edge(session: Session, clock) -> None:
+    world = provisional(session)
+    for moment in (DEADLINE - timedelta(seconds=1), DEADLINE):
+        clock.set(moment)
+        with transaction() as tx:
+            assert withdraw_expired_offers(tx, clock.now())[0] == 0  # until the deadline, the place is held
+    clock.set(DEADLINE + timedelta(seconds=1))
+    with transaction() as tx:
+        assert withdraw_expired_offers(tx, clock.now())[0] == 1
+    with transaction() as tx:
+        assert withdraw_expired_offers(tx, clock.now())[0] == 0  # once
+    session.expire_all()
+    released = session.get(Application, world["provisional"].id)
+    assert released.answer == AnswerKind.WITHDRAWN
+    assert session.get(Application, world["confirmed"].id).answer == AnswerKind.CONFIRMED
+    [answer] = session.exec(
+        select(CandidateAnswer).where(
+            CandidateAnswer.application_id == released.id, CandidateAnswer.kind == AnswerKind.WITHDRAWN
+        )
+    ).all()
+    assert answer.automatic and "provisoire" in answer.reason
+    assert count(session, "provisional_acceptance_expired") == 1
+    assert count(session, "application_withdrawn_automatically") == 0
+    assert count(session, "decision_waiting_list_call") == 1  # the freed place went to the waiting list
+    audit = session.exec(
+        select(AuditEvent).where(
+            AuditEvent.action == "application.answer.withdrawn", AuditEvent.application_id == released.id
+        )
+    ).one()
+    assert audit.after["automatic"] is True

@@ -3,14 +3,22 @@
 from datetime import timedelta
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app import clock as app_clock
-from app.models import Decision, DecisionKind, OutboxMail, StaffRole
+from app.models import AnswerKind, Application, AuditEvent, Decision, DecisionKind, OutboxMail, StaffRole
 from app.services.applications_views import get_my_application
+from app.services.decision_selection import (
+    DecisionEntry,
+    enter_on_selection,
+    plan_entry,
+    plan_publication,
+    publish_on_selection,
+)
 from app.services.decisions import (
     enter_decision,
     enter_decisions_bulk,
+    parse_paris_moment,
     publish_bulk,
     publish_decision,
 )
@@ -249,3 +257,192 @@ def test_each_kind_mails_its_own_message(session: Session, world: dict) -> None:
         assert [mail.code for mail in mails(session, code, application_id)] == [code]
     # The only one on the waiting list is first among those waiting.
     assert world["applications"][1].waiting_list_rank == 1
+
+
+# --- A decision entered, or published, on a selection of the staff list --------------------------------------------
+
+
+def selection_world(session: Session, world: dict) -> dict:
+    """Three applications of the world's programme, plus one elsewhere, one cancelled and one withdrawn."""
+    ids = [application.id for application in world["applications"]]
+    elsewhere = factories.application(
+        session,
+        candidate_id=factories.complete_candidate(session).id,
+        program=factories.program(session, campaign_id=world["program"].campaign_id),
+    )
+    cancelled = factories.application(
+        session,
+        candidate_id=factories.complete_candidate(session).id,
+        program=world["program"],
+        cancelled_at=app_clock.now(),
+    )
+    withdrawn = factories.application(
+        session,
+        candidate_id=factories.complete_candidate(session).id,
+        program=world["program"],
+        answer=AnswerKind.WITHDRAWN,
+    )
+    session.commit()
+    return {"ids": ids, "elsewhere": elsewhere.id, "cancelled": cancelled.id, "withdrawn": withdrawn.id}
+
+
+def reasons_of(report) -> dict[int, str]:
+    return {row.application_id: row.reason.code for row in report.skipped}
+
+
+def test_bulk_entry_on_a_selection_skips_and_says_why(session: Session, world: dict) -> None:
+    chosen = selection_world(session, world)
+    ids = chosen["ids"]
+    published = enter_decision(
+        session, actor=world["manager"], application_id=ids[0], decision_type_id=world["favorable"].id
+    )
+    publish_decision(session, actor=world["manager"], decision_id=published.id)
+    session.commit()
+    selection = [*ids, chosen["elsewhere"], chosen["cancelled"], chosen["withdrawn"]]
+    entry = DecisionEntry(decision_type_id=world["unfavorable"].id, refusal_reason_id=world["reason"].id)
+
+    plan = plan_entry(session, actor=world["manager"], application_ids=selection, entry=entry)
+    assert [row.application_id for row in plan.acting] == ids[1:]
+    expected = {ids[0]: "published_exists", chosen["cancelled"]: "cancelled", chosen["withdrawn"]: "withdrawn"}
+    assert reasons_of(plan) == expected
+    assert plan.out_of_scope == 1  # counted, never named
+    assert all(chosen["elsewhere"] != row.application_id for row in plan.rows)
+    assert not session.exec(
+        select(Decision).where(Decision.kind == DecisionKind.UNFAVORABLE)
+    ).all()  # a plan writes nothing
+
+    done = enter_on_selection(session, actor=world["manager"], application_ids=selection, entry=entry)
+    session.commit()
+    assert [row.application_id for row in done.acting] == ids[1:] and reasons_of(done) == expected
+    kinds = session.exec(select(Application.last_decision_kind).where(col(Application.id).in_(ids))).all()
+    assert sorted(kinds) == sorted([DecisionKind.FAVORABLE, DecisionKind.UNFAVORABLE, DecisionKind.UNFAVORABLE])
+
+
+def test_bulk_entry_submitted_twice_acts_once(session: Session, world: dict) -> None:
+    ids = [application.id for application in world["applications"]]
+    entry = DecisionEntry(decision_type_id=world["favorable"].id, comment="Bon dossier")
+    first = enter_on_selection(session, actor=world["member"], application_ids=ids, entry=entry)
+    session.commit()
+    second = enter_on_selection(session, actor=world["member"], application_ids=ids, entry=entry)
+    session.commit()
+    assert len(first.acting) == 3 and not second.acting
+    assert set(reasons_of(second).values()) == {"unchanged"}
+    events = session.exec(select(AuditEvent).where(AuditEvent.action == "decision.entered")).all()
+    assert len(events) == 3 and len(session.exec(select(Decision)).all()) == 3
+    summaries = session.exec(
+        select(AuditEvent).where(AuditEvent.action == "decision.bulk_entered").order_by(col(AuditEvent.id))
+    ).all()
+    assert [(e.after["done_count"], e.after["skipped"]) for e in summaries] == [(3, {}), (0, {"unchanged": 3})]
+
+
+def test_bulk_waiting_list_ranks_follow_the_rule(session: Session, world: dict) -> None:
+    first, second, third = world["applications"]
+    for index, application in enumerate((first, second, third)):
+        application.transmitted_at = app_clock.now() - timedelta(days=10 - index)
+        session.add(application)
+    enter_decision(
+        session,
+        actor=world["member"],
+        application_id=first.id,
+        decision_type_id=world["waiting"].id,
+        waiting_list_rank=4,
+    )
+    session.commit()
+    after_last = DecisionEntry(decision_type_id=world["waiting"].id, rank_rule="after_last")
+    report = enter_on_selection(session, actor=world["member"], application_ids=[third.id, second.id], entry=after_last)
+    session.commit()
+    assert {row.application_id: row.rank for row in report.acting} == {second.id: 5, third.id: 6}  # by transmission
+    from_two = DecisionEntry(decision_type_id=world["waiting"].id, rank_rule="from", rank_start=2)
+    report = enter_on_selection(session, actor=world["member"], application_ids=[second.id, third.id], entry=from_two)
+    session.commit()
+    assert {row.application_id: row.rank for row in report.acting} == {second.id: 2, third.id: 3}
+    with pytest.raises(DomainError) as error:
+        plan_entry(
+            session,
+            actor=world["member"],
+            application_ids=[second.id],
+            entry=DecisionEntry(decision_type_id=world["waiting"].id, rank_rule="from", rank_start=0),
+        )
+    assert (error.value.code, error.value.field) == ("rank_required", "rank_start")
+
+
+def test_publishing_a_selection_counts_and_respects_the_capacity(session: Session, world: dict) -> None:
+    chosen = selection_world(session, world)
+    ids = chosen["ids"]
+    extra = factories.application(
+        session, candidate_id=factories.complete_candidate(session).id, program=world["program"]
+    )
+    session.commit()
+    enter_on_selection(
+        session,
+        actor=world["manager"],
+        application_ids=ids,
+        entry=DecisionEntry(decision_type_id=world["favorable"].id),  # three offers for a capacity of two
+    )
+    session.commit()
+    selection = [*ids, extra.id, chosen["elsewhere"]]
+    with pytest.raises(Forbidden):
+        plan_publication(session, actor=world["member"], application_ids=selection)  # members enter, not publish
+
+    plan = plan_publication(session, actor=world["manager"], application_ids=selection)
+    assert [row.application_id for row in plan.acting] == ids[:2]
+    assert reasons_of(plan) == {ids[2]: "capacity_reached", extra.id: "nothing_pending"}
+    assert plan.out_of_scope == 1
+    assert mails(session, "decision_favorable") == []
+
+    done = publish_on_selection(session, actor=world["manager"], application_ids=selection)
+    session.commit()
+    assert [row.application_id for row in done.acting] == ids[:2] and reasons_of(done) == reasons_of(plan)
+    assert len(mails(session, "decision_favorable")) == 2
+    again = publish_on_selection(session, actor=world["manager"], application_ids=selection)  # a double click
+    session.commit()
+    assert not again.acting and len(mails(session, "decision_favorable")) == 2
+
+
+def test_an_empty_selection_is_refused(session: Session, world: dict) -> None:
+    with pytest.raises(DomainError) as error:
+        plan_publication(session, actor=world["manager"], application_ids=[])
+    assert error.value.code == "empty_selection"
+
+
+# --- The convocation date, checked on the server ---------------------------------------------------------------------
+
+
+def test_the_convocation_is_read_in_paris_time_and_checked(session: Session, world: dict) -> None:
+    assert parse_paris_moment("2026-06-10T09:30") == app_clock.paris_datetime(2026, 6, 10, 9, 30)
+    assert parse_paris_moment("  ") is None
+    for text, code in (("10/06/2026 9h30", "preselection_invalid"), ("2026-05-31T09:30", "preselection_past")):
+        with pytest.raises(DomainError) as error:
+            enter_decision(
+                session,
+                actor=world["member"],
+                application_id=world["applications"][0].id,
+                decision_type_id=world["preselection"].id,
+                preselection_at=parse_paris_moment(text),
+                preselection_place="Salle E08",
+            )
+        assert (error.value.code, error.value.field) == (code, "preselection_at")
+    with pytest.raises(DomainError) as error:
+        enter_decision(
+            session,
+            actor=world["member"],
+            application_id=world["applications"][0].id,
+            decision_type_id=world["preselection"].id,
+            preselection_at=app_clock.paris_datetime(2029, 6, 10, 9, 30),
+            preselection_place="Salle E08",
+        )
+    assert error.value.code == "preselection_far"
+
+
+def test_going_back_to_pending_is_mailed(session: Session, world: dict) -> None:
+    from app.models import DossierStatus
+    from app.services import staff_review
+
+    application = world["applications"][0]
+    for status in (DossierStatus.RECEIVED, DossierStatus.PENDING):
+        staff_review.set_dossier_status(
+            session, actor=world["manager"], application_id=application.id, status=status, expected_version=None
+        )
+    session.commit()
+    [mail] = mails(session, "dossier_pending", application.id)
+    assert "« En attente »" in mail.body_text and "transmettez de nouveau" in mail.body_text

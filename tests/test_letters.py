@@ -7,10 +7,16 @@ from pypdf import PdfReader
 from sqlmodel import Session, select
 
 from app import clock as app_clock
-from app.models import DecisionKind, FileKind, OutboxMail, StaffRole
+from app.models import DecisionKind, FileKind, OutboxMail, Program, StaffRole
 from app.services.decisions import enter_decision, publish_decision
 from app.services.errors import NotFound
-from app.services.letters import letter_available, letter_context, my_letter_context, render_letter
+from app.services.letters import (
+    letter_available,
+    letter_context,
+    letter_filename,
+    my_letter_context,
+    render_letter,
+)
 from tests import factories
 
 
@@ -108,3 +114,51 @@ def test_the_candidate_gets_the_letter_of_a_published_decision_only(session: Ses
     session.commit()
     with pytest.raises(NotFound):
         my_letter_context(session, actor=actor, application_id=application_id)
+
+
+def test_the_waiting_list_letter_gives_the_rank_and_is_signed(session: Session, world: dict) -> None:
+    decision = publish(session, world, DecisionKind.WAITING_LIST, waiting_list_rank=3)
+    context = letter_context(session, world["application"], decision)
+    assert letter_filename(context).startswith("liste-complementaire-")
+    text = text_of(render_letter(context))
+    for expected in ("Inscription sur liste complémentaire", "Master Chimie", "au rang 3", "Marie Curie"):
+        assert expected in text, expected
+    assert "recours" not in text and "avant le" not in text
+    [mail] = session.exec(select(OutboxMail).where(OutboxMail.code == "decision_waiting_list")).all()
+    assert mail.attachments[0]["filename"].startswith("liste-complementaire-")
+
+
+def test_the_convocation_letter_gives_the_date_time_and_place(session: Session, world: dict) -> None:
+    decision = publish(
+        session,
+        world,
+        DecisionKind.PRESELECTION,
+        preselection_at=app_clock.paris_datetime(2026, 6, 10, 9, 30),
+        preselection_place="Bâtiment IIIA, salle E08",
+    )
+    context = letter_context(session, world["application"], decision)
+    assert letter_filename(context).startswith("convocation-")
+    text = text_of(render_letter(context))
+    for expected in ("Convocation", "10 juin 2026 à 09:30", "Lieu : Bâtiment IIIA, salle E08", "Présidente du jury"):
+        assert expected in text, expected
+
+
+def test_a_waiting_list_call_mails_its_letter(session: Session, world: dict) -> None:
+    from app.services.answers import withdraw
+    from app.services.waiting_list import latest_published
+
+    program = session.get(Program, world["application"].program_id)
+    program.capacity, program.waiting_list_call_decision_type_id = 1, factories.decision_type(session).id
+    session.add(program)
+    publish(session, world, DecisionKind.FAVORABLE)
+    waiting = factories.application(session, candidate_id=factories.complete_candidate(session).id, program=program)
+    factories.published_decision(session, application=waiting, kind=DecisionKind.WAITING_LIST, rank=1)
+    session.commit()
+    withdraw(
+        session, actor=factories.candidate_actor(session, world["candidate"]), application_id=world["application"].id
+    )
+    session.commit()
+    [mail] = session.exec(select(OutboxMail).where(OutboxMail.code == "decision_waiting_list_call")).all()
+    assert mail.attachments[0]["filename"].startswith("admission-")
+    text = text_of(render_letter(letter_context(session, waiting, latest_published(session, waiting.id))))
+    assert "Une place s'est libérée" in text and "Lettre d'admission" in text

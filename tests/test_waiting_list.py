@@ -10,10 +10,11 @@ from sqlmodel import Session, col, select
 
 from app import clock as app_clock
 from app.db import transaction
-from app.models import AnswerKind, Application, Decision, DecisionKind, OutboxMail
+from app.models import AnswerKind, Application, Decision, DecisionKind, OutboxMail, StaffRole
 from app.services.answers import answer_view, confirm_offer, withdraw
-from app.services.errors import DomainError
+from app.services.errors import DomainError, NotFound
 from app.services.waiting_list import call_waiting_list, live_offer_count, waiting_list_position
+from app.services.waiting_list_staff import call_next_candidate, programs_with_waiting_list, waiting_list_overview
 from tests import factories
 
 
@@ -162,3 +163,74 @@ def test_fifty_concurrent_answers_never_exceed_the_capacity(session: Session, da
     assert len(calls) > 0 and outcomes["withdraw"] > 0
     if still_waiting:  # nobody waits while a place is free
         assert offers == CAPACITY
+
+
+# --- The staff view of the list, and calling the next candidate by hand ---------------------------------------------
+
+
+def test_staff_see_the_list_and_call_the_next_candidate_by_hand(session: Session, clock) -> None:
+    clock.set(app_clock.paris_datetime(2026, 6, 1, 10))
+    world = build(session, capacity=2, offers=2, waiting=3)
+    program = world["program"]
+    manager = factories.staff_actor(session, StaffRole.CENTRE_MANAGER, centre_id=program.centre_id)
+    member = factories.staff_actor(session, StaffRole.COMMITTEE_MEMBER, committee_id=program.committee_id)
+    session.commit()
+    first, second, _third = (application for _, application in world["waiters"])
+
+    view = waiting_list_overview(session, actor=manager, program_id=program.id)
+    assert (view.capacity, view.live_offers, view.free_places) == (2, 2, 0)
+    assert [row.application_id for row in view.waiting] == [first.id, second.id, _third.id]
+    assert [row.entered_rank for row in view.waiting] == [1, 2, 3]
+    assert len(view.offers) == 2 and view.called == [] and view.next_application_id is None
+    with pytest.raises(DomainError) as error:
+        call_next_candidate(session, actor=manager, program_id=program.id, expected_application_id=first.id)
+    assert error.value.code == "capacity_reached"
+
+    program.capacity = 3  # a place opens without a withdrawal: nobody is called automatically
+    session.add(program)
+    session.commit()
+    view = waiting_list_overview(session, actor=manager, program_id=program.id)
+    assert view.free_places == 1 and view.next_application_id == first.id and view.can_call
+    assert (
+        call_next_candidate(session, actor=manager, program_id=program.id, expected_application_id=first.id) == first.id
+    )
+    session.commit()
+    with pytest.raises(DomainError) as error:  # the same click again: the list moved on, nobody else is called
+        call_next_candidate(session, actor=manager, program_id=program.id, expected_application_id=first.id)
+    assert error.value.code == "capacity_reached"
+    assert call_mails(session) == Counter({first.id: 1})
+
+    view = waiting_list_overview(session, actor=member, program_id=program.id)  # members see, do not call
+    assert not view.can_call
+    [called] = view.called
+    assert (called.application_id, called.entered_rank, called.answer) == (first.id, 1, None)
+    assert called.called_at is not None and called.deadline == app_clock.paris_datetime(2026, 6, 4, 23, 59, 59)
+    assert view.last_called_rank == 1 and [row.displayed_rank for row in view.waiting] == [1, 2]
+    with pytest.raises(NotFound):
+        call_next_candidate(session, actor=member, program_id=program.id, expected_application_id=second.id)
+
+
+def test_a_stale_expectation_calls_nobody(session: Session, clock) -> None:
+    world = build(session, capacity=3, offers=2, waiting=2)
+    program = world["program"]
+    admin = factories.staff_actor(session, StaffRole.CENTRAL_OFFICE)
+    session.commit()
+    _, second = world["waiters"][1]
+    with pytest.raises(DomainError) as error:
+        call_next_candidate(session, actor=admin, program_id=program.id, expected_application_id=second.id)
+    assert error.value.code == "list_changed" and not call_mails(session)
+
+
+def test_the_waiting_list_of_another_scope_is_not_found(session: Session, clock) -> None:
+    world = build(session, capacity=1, offers=1, waiting=1)
+    outsider = factories.staff_actor(session, StaffRole.CENTRE_MANAGER, centre_id=factories.centre(session).id)
+    other_committee = factories.staff_actor(
+        session, StaffRole.COMMITTEE_MEMBER, committee_id=factories.committee(session, world["program"].centre_id).id
+    )
+    session.commit()
+    for actor in (outsider, other_committee):
+        with pytest.raises(NotFound):
+            waiting_list_overview(session, actor=actor, program_id=world["program"].id)
+        assert programs_with_waiting_list(session, actor=actor) == []
+    manager = factories.staff_actor(session, StaffRole.CENTRE_MANAGER, centre_id=world["program"].centre_id)
+    assert programs_with_waiting_list(session, actor=manager) == [(world["program"].id, world["program"].label_fr, 1)]

@@ -8,7 +8,9 @@ the programme's waiting list in the same transaction.
 
 Campaign option ``definitive_acceptance`` (Mon Master's rule, off by default): a definitive confirmation
 withdraws the candidate's other live applications; a provisional acceptance (« accepter en attendant mieux »)
-replaces the previous provisional one, so at most one is held at a time.
+replaces the previous provisional one, so at most one is held at a time. A provisional acceptance holds the
+place only until the offer's confirmation deadline: the candidate makes it definitive (« Confirmer ») before
+then, is reminded before it, and is withdrawn automatically after it (``decision_jobs``).
 """
 
 from dataclasses import dataclass
@@ -43,6 +45,7 @@ from app.services.applications import (
 )
 from app.services.audit import audit
 from app.services.errors import DomainError, NotFound
+from app.services.handoff import follow_answer
 from app.services.notifications import notify_candidate
 from app.services.waiting_list import (
     call_waiting_list,
@@ -88,8 +91,9 @@ def mail_answer(
     }
     if code == "application_withdrawn_automatically":
         context["deadline"] = effective_deadline(application)
-    if code == "confirmation_reminder":
+    if code in ("confirmation_reminder", "provisional_acceptance_reminder", "provisional_acceptance_expired"):
         context["deadline"] = effective_deadline(application)
+    if code in ("confirmation_reminder", "provisional_acceptance_reminder"):
         context["link"] = get_settings().base_url + CANDIDATE_APPLICATION_PATH.format(id=application.id)
     enqueue_mail(
         session,
@@ -137,6 +141,7 @@ def _record(
         application.waiting_list_rank = None
     session.add(application)
     session.flush()
+    follow_answer(session, application)  # the enrolment hand-off follows the answer (eCandidat's #117)
     audit(
         session,
         actor=actor,
@@ -152,10 +157,17 @@ def _record(
 
 
 def withdraw_locked(
-    session: Session, *, actor: Actor, application_id: int, reason: str = "", automatic: bool = False
+    session: Session,
+    *,
+    actor: Actor,
+    application_id: int,
+    reason: str = "",
+    automatic: bool = False,
+    mail_code: str | None = None,
 ) -> Application:
     """Withdraw one application (programme lock, then application lock), then call its waiting list if it held an
-    offer. Shared by the candidate, the definitive acceptance and the deadline job; no rights checked here."""
+    offer. Shared by the candidate, the definitive acceptance and the deadline job; no rights checked here.
+    ``mail_code`` replaces the candidate's usual withdrawal mail (an expired provisional acceptance)."""
     program_id = session.exec(select(Application.program_id).where(Application.id == application_id)).one()
     lock_program(session, program_id)
     application = lock_application(session, application_id)
@@ -163,7 +175,7 @@ def withdraw_locked(
         return application  # already withdrawn (a double click, or the job and the candidate at once)
     held_offer = _holds_offer(session, application)
     _record(session, application, AnswerKind.WITHDRAWN, actor, reason=reason, automatic=automatic)
-    code = "application_withdrawn_automatically" if automatic else "application_withdrawn"
+    code = mail_code or ("application_withdrawn_automatically" if automatic else "application_withdrawn")
     mail_answer(session, application, code, reason=reason, alert=True)
     if held_offer:
         call_waiting_list(session, program_id, actor=actor)
@@ -205,6 +217,11 @@ def confirm_offer(session: Session, *, actor: Actor, application_id: int, provis
     if provisional and not option:
         raise DomainError("no_provisional", NO_PROVISIONAL)
     _record(session, application, wanted, actor, reason="", automatic=False)
+    if provisional:
+        # A provisional acceptance still has to be made definitive before the deadline: the reminder job tells
+        # the candidate once more, in those words, even if it already reminded them to answer at all.
+        application.confirmation_reminder_for = None
+        session.add(application)
     mail_answer(session, application, "application_confirmed")
     if option:
         others = select(Application.id).where(

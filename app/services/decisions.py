@@ -8,7 +8,7 @@ favourable decision that would make the live offers exceed the capacity (see ``w
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -18,7 +18,6 @@ from app.i18n import N_
 from app.models import (
     AnswerKind,
     Application,
-    Committee,
     Decision,
     DecisionKind,
     DecisionType,
@@ -34,6 +33,7 @@ from app.services.staff_scope import require_application_in_scope
 from app.services.waiting_list import (
     confirmation_deadline,
     latest_published,
+    letter_attachments,
     live_offer_count,
     lock_application,
     lock_program,
@@ -53,6 +53,10 @@ PUBLISHED_EXISTS = N_("Une décision publiée existe déjà pour cette candidatu
 CAPACITY_REACHED = N_("La capacité d'accueil de la formation ({capacity}) est atteinte : avis favorable refusé.")
 WITHDRAWN = N_("Le candidat s'est désisté de cette candidature : aucune décision ne peut plus être saisie.")
 CANCELLED = N_("Cette candidature a été annulée.")
+PRESELECTION_INVALID = N_("Date et heure de convocation invalides : choisissez-les dans le calendrier.")
+PRESELECTION_PAST = N_("La date de convocation est déjà passée : choisissez une date à venir.")
+PRESELECTION_FAR = N_("La date de convocation est à plus de deux ans : vérifiez l'année.")
+PRESELECTION_HORIZON_DAYS = 730
 
 
 @dataclass
@@ -83,7 +87,7 @@ def _check_fields(
     if kind == DecisionKind.UNFAVORABLE:
         reason = session.get(RefusalReason, refusal_reason_id) if refusal_reason_id else None
         if reason is None or not reason.is_active:
-            raise DomainError("reason_required", N_("Choisissez un motif de refus."), field="refusal_reason")
+            raise DomainError("reason_required", N_("Choisissez un motif de refus."), field="refusal_reason_id")
         values["refusal_reason_id"] = reason.id
     elif kind == DecisionKind.WAITING_LIST:
         if waiting_list_rank is None or waiting_list_rank < 1:
@@ -98,15 +102,51 @@ def _check_fields(
             raise DomainError(
                 "preselection_required",
                 N_("Indiquez la date, l'heure et le lieu de la convocation."),
-                field="preselection",
+                field="preselection_at" if at is None else "preselection_place",
             )
-        if at.tzinfo is None:
-            raise ValueError("preselection_at must be timezone-aware")
+        check_preselection_moment(at)
         values["preselection_at"], values["preselection_place"] = at, place[:300]
     return values
 
 
-def _latest(session: Session, application_id: int) -> Decision | None:
+def parse_paris_moment(text: str | None) -> datetime | None:
+    """« 2026-06-10T09:30 » (a datetime-local input) read in Paris time; None when empty.
+
+    The browser's input only sends this format, but the value is checked here: a forged or mistyped one gets a
+    message next to the field rather than an error page."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        local = datetime.fromisoformat(text)
+    except ValueError:
+        raise DomainError("preselection_invalid", PRESELECTION_INVALID, field="preselection_at") from None
+    if local.tzinfo is not None:
+        return local
+    return local.replace(tzinfo=clock.PARIS)
+
+
+def check_preselection_moment(at: datetime) -> None:
+    """A convocation is for later, and within a reasonable horizon (a typo in the year is caught)."""
+    if at.tzinfo is None:
+        raise ValueError("preselection_at must be timezone-aware")
+    now = clock.now()
+    if at <= now:
+        raise DomainError("preselection_past", PRESELECTION_PAST, field="preselection_at")
+    if at > now + timedelta(days=PRESELECTION_HORIZON_DAYS):
+        raise DomainError("preselection_far", PRESELECTION_FAR, field="preselection_at")
+
+
+def same_entry(latest: Decision | None, decision_type_id: int, comment: str, values: dict[str, Any]) -> bool:
+    """Whether ``latest`` is an unpublished decision with exactly these values (entering it again changes nothing)."""
+    if latest is None or latest.published_at is not None:
+        return False
+    if latest.decision_type_id != decision_type_id or latest.comment != (comment or "").strip()[:2000]:
+        return False
+    return all(getattr(latest, name) == value for name, value in values.items())
+
+
+def latest_entered(session: Session, application_id: int) -> Decision | None:
     return session.exec(
         select(Decision)
         .where(Decision.application_id == application_id)
@@ -137,7 +177,7 @@ def enter_decision(
         raise DomainError("cancelled", CANCELLED)
     if application.answer == AnswerKind.WITHDRAWN:
         raise DomainError("withdrawn", WITHDRAWN)
-    latest = _latest(session, application_id)
+    latest = latest_entered(session, application_id)
     if latest is not None and latest.published_at is not None and not overwrite_published:
         raise DomainError("published_exists", PUBLISHED_EXISTS)
     decision_type = session.get(DecisionType, decision_type_id)
@@ -154,6 +194,9 @@ def enter_decision(
         preselection_at=preselection_at,
         preselection_place=preselection_place,
     )
+    if same_entry(latest, decision_type.id or 0, comment, values):
+        assert latest is not None
+        return latest  # entered already with these values (a double click, a bulk entry run twice): once is enough
     decision = latest if latest is not None and latest.published_at is None else Decision(application_id=application_id)
     decision.decision_type_id = decision_type.id or 0
     decision.kind = decision_type.kind
@@ -180,7 +223,7 @@ def enter_decision(
     return decision
 
 
-def _lock_programs_of(session: Session, application_ids: list[int]) -> None:
+def lock_programs_of(session: Session, application_ids: list[int]) -> None:
     """The programmes of a selection, locked in ascending id before any application (the lock order).
 
     On SQLite this also begins the transaction with a write, so each SAVEPOINT below nests in it (a SAVEPOINT
@@ -197,10 +240,10 @@ def enter_decisions_bulk(
     session: Session, *, actor: Actor, application_ids: list[int], overwrite_published: bool = False, **fields: Any
 ) -> BulkResult:
     """The same decision on a selection; each application in its own savepoint, published ones skipped."""
-    _lock_programs_of(session, application_ids)
+    lock_programs_of(session, application_ids)
     result = BulkResult()
     for application_id in application_ids:
-        latest = _latest(session, application_id)
+        latest = latest_entered(session, application_id)
         if latest is not None and latest.published_at is not None and not overwrite_published:
             result.skipped_published.append(application_id)
             continue
@@ -218,16 +261,6 @@ def enter_decisions_bulk(
         else:
             result.done.append(application_id)
     return result
-
-
-def _letter_attachments(session: Session, application: Application, decision: Decision) -> list[Any]:
-    committee = session.get(Committee, application.committee_id)
-    if committee is None or not committee.letters_attached_to_mail:
-        return []
-    from app.services.letters import letter_attachment  # PDF rendering is loaded on demand
-
-    attachment = letter_attachment(session, application=application, decision=decision)
-    return [attachment] if attachment is not None else []
 
 
 def publish_decision(session: Session, *, actor: Actor, decision_id: int) -> Decision:
@@ -268,7 +301,7 @@ def publish_decision(session: Session, *, actor: Actor, decision_id: int) -> Dec
         application.answer, application.answer_at = None, None  # the answer belonged to an offer now replaced
     session.add(application)
     session.flush()
-    mail_decision(session, application, decision, attachments=_letter_attachments(session, application, decision))
+    mail_decision(session, application, decision, attachments=letter_attachments(session, application, decision))
     recompute_ranks(session, program.id or 0)
     audit(
         session,
@@ -287,7 +320,7 @@ def publish_decision(session: Session, *, actor: Actor, decision_id: int) -> Dec
 def publish_bulk(session: Session, *, actor: Actor, decision_ids: list[int]) -> BulkResult:
     """Publish a selection; each in its own savepoint (a refusal, e.g. capacity reached, does not stop the rest)."""
     application_ids = session.exec(select(Decision.application_id).where(col(Decision.id).in_(decision_ids))).all()
-    _lock_programs_of(session, list(application_ids))
+    lock_programs_of(session, list(application_ids))
     result = BulkResult()
     for decision_id in decision_ids:
         try:
@@ -302,7 +335,7 @@ def publish_bulk(session: Session, *, actor: Actor, decision_ids: list[int]) -> 
 
 def unpublished_decision(session: Session, application_id: int) -> Decision | None:
     """The decision entered and awaiting publication, if any (for the staff panel)."""
-    latest = _latest(session, application_id)
+    latest = latest_entered(session, application_id)
     return latest if latest is not None and latest.published_at is None else None
 
 
@@ -320,6 +353,9 @@ class DecisionPanelView:
     reasons: dict[int, str]  # active refusal reasons
     can_publish: bool
     answer: AnswerKind | None
+    program_id: int
+    has_waiting_list: bool  # the panel links to the programme's waiting list
+    pending_kind: DecisionKind | None = None
 
 
 def decision_panel_view(session: Session, *, actor: Actor, application_id: int, lang: str = "fr") -> DecisionPanelView:
@@ -336,6 +372,7 @@ def decision_panel_view(session: Session, *, actor: Actor, application_id: int, 
         select(RefusalReason).where(col(RefusalReason.is_active)).order_by(col(RefusalReason.id))
     ).all()
     type_labels = {row.id: label(row) for row in session.exec(select(DecisionType)).all()}
+    program = session.get(Program, application.program_id)
     return DecisionPanelView(
         published=type_labels.get(published.decision_type_id) if published else None,
         published_kind=published.kind if published else None,
@@ -346,4 +383,7 @@ def decision_panel_view(session: Session, *, actor: Actor, application_id: int, 
         reasons={row.id or 0: label(row) for row in reasons},
         can_publish=role.role in PUBLISH_ROLES and not role.read_only,
         answer=application.answer,
+        program_id=application.program_id,
+        has_waiting_list=bool(program and program.has_waiting_list),
+        pending_kind=pending.kind if pending else None,
     )

@@ -18,9 +18,9 @@ TRANSITIONS: dict[DossierStatus, tuple[DossierStatus, ...]] = {
     S.COMPLETE: (S.INCOMPLETE, S.PENDING),
 }
 
-# The mail each new status sends the candidate (no template exists for « back to En attente »).
+# The mail each new status sends the candidate.
 STATUS_MAILS: dict[DossierStatus, str | None] = {
-    S.PENDING: None,
+    S.PENDING: "dossier_pending",  # « retour en attente »: the candidate must transmit again
     S.RECEIVED: "dossier_received",
     S.INCOMPLETE: "dossier_incomplete",
     S.COMPLETE: "dossier_complete",

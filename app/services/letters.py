@@ -1,4 +1,4 @@
-"""Admission and refusal letters: a one-page PDF per published favourable or unfavourable decision.
+"""Decision letters: a one-page PDF per published decision — admission, refusal, waiting list, convocation.
 
 ``letter_context`` gathers plain data (no session needed afterwards); ``render_letter`` is pure and renders it
 with xhtml2pdf exactly as the dossier is rendered (``dossier_pdf.html_to_pdf``: no remote fetch, local reads
@@ -40,7 +40,7 @@ from app.services.waiting_list import latest_published
 
 log = logging.getLogger(__name__)
 
-LETTER_KINDS = (DecisionKind.FAVORABLE, DecisionKind.UNFAVORABLE)
+LETTER_KINDS = (DecisionKind.FAVORABLE, DecisionKind.UNFAVORABLE, DecisionKind.WAITING_LIST, DecisionKind.PRESELECTION)
 LABELS = {
     "dossier_number": N_("Dossier n°"),
     "subject": N_("Objet : votre candidature à la formation"),
@@ -49,11 +49,24 @@ LABELS = {
     "comment": N_("Observations de la commission :"),
     "closing": N_("Veuillez agréer, Madame, Monsieur, l'expression de nos salutations distinguées."),
 }
-TITLES = {DecisionKind.FAVORABLE: N_("Lettre d'admission"), DecisionKind.UNFAVORABLE: N_("Lettre de refus")}
-OPENINGS = {
-    DecisionKind.FAVORABLE: N_("Après examen de votre dossier, la commission a émis l'avis suivant :"),
-    DecisionKind.UNFAVORABLE: N_("Après examen de votre dossier, la commission a émis l'avis suivant :"),
+TITLES = {
+    DecisionKind.FAVORABLE: N_("Lettre d'admission"),
+    DecisionKind.UNFAVORABLE: N_("Lettre de refus"),
+    DecisionKind.WAITING_LIST: N_("Inscription sur liste complémentaire"),
+    DecisionKind.PRESELECTION: N_("Convocation"),
 }
+OPENING = N_("Après examen de votre dossier, la commission a émis l'avis suivant :")
+WAITING_LIST_CALL_OPENING = N_(
+    "Une place s'est libérée : la commission vous propose l'admission depuis la liste complémentaire."
+)
+RANK = N_(
+    "Vous êtes inscrit(e) sur la liste complémentaire au rang {rank}. Si des places se libèrent, elles seront "
+    "proposées dans l'ordre de cette liste : vous serez alors prévenu(e) par courriel et pourrez confirmer votre "
+    "admission sur eCandidat. Vous pouvez suivre votre rang sur votre candidature."
+)
+CONVOCATION = N_("Vous êtes convoqué(e) le {moment} (heure de Paris).")
+CONVOCATION_PLACE = N_("Lieu : {place}")
+CONVOCATION_NOTE = N_("Munissez-vous d'une pièce d'identité. En cas d'empêchement, prévenez la commission au plus tôt.")
 DEADLINE = N_(
     "Vous devez confirmer votre candidature ou vous désister sur eCandidat avant le {moment} ; "
     "sans réponse à cette date, vous serez considéré(e) comme vous étant désisté(e)."
@@ -64,6 +77,13 @@ APPEAL = N_(
     "administratif dans le même délai de deux mois (ou dans les deux mois suivant la réponse au recours gracieux)."
 )
 PLACE_DATE = N_("Le {day}")
+_NOT_FOR_TEMPLATE = ("signature", "deadline", "published_at", "preselection_at", "rank", "waiting_list_call")
+FILE_PREFIXES = {
+    DecisionKind.FAVORABLE: "admission",
+    DecisionKind.UNFAVORABLE: "refus",
+    DecisionKind.WAITING_LIST: "liste-complementaire",
+    DecisionKind.PRESELECTION: "convocation",
+}
 
 
 def _label(row: Any, lang: str) -> str:
@@ -105,6 +125,10 @@ def letter_context(session: Session, application: Application, decision: Decisio
         "comment": decision.comment,
         "deadline": decision.confirmation_deadline if decision.kind == DecisionKind.FAVORABLE else None,
         "published_at": decision.published_at,
+        "waiting_list_call": decision.is_waiting_list_call,
+        "rank": decision.waiting_list_rank if decision.kind == DecisionKind.WAITING_LIST else None,
+        "preselection_at": decision.preselection_at if decision.kind == DecisionKind.PRESELECTION else None,
+        "preselection_place": (decision.preselection_place or "") if decision.kind == DecisionKind.PRESELECTION else "",
         "signatory_name": committee.signatory_name,
         "signatory_title": committee.signatory_title,
         "signature": signature,
@@ -139,11 +163,18 @@ def render_letter(context: dict[str, Any]) -> bytes:
     """The letter PDF from :func:`letter_context`'s data; pure (runs in a worker process)."""
     kind = DecisionKind(context["kind"])
     with use_language(context["lang"]):
+        convened = context.get("preselection_at")
         view = {
-            **{key: value for key, value in context.items() if key not in ("signature", "deadline", "published_at")},
+            **{key: value for key, value in context.items() if key not in _NOT_FOR_TEMPLATE},
             "font": t.register_font(),
             "L": {key: _(label) for key, label in LABELS.items()} | {"title": _(TITLES[kind])},
-            "opening": _(OPENINGS[kind]),
+            "opening": _(WAITING_LIST_CALL_OPENING if context.get("waiting_list_call") else OPENING),
+            "details": [
+                *([_(RANK).format(rank=context["rank"])] if context.get("rank") else []),
+                *([_(CONVOCATION).format(moment=t.moment(convened))] if convened else []),
+                *([_(CONVOCATION_PLACE).format(place=context["preselection_place"])] if convened else []),
+                *([_(CONVOCATION_NOTE)] if convened else []),
+            ],
             "place_date": _(PLACE_DATE).format(day=t.day(context["published_at"])),
             "deadline": _(DEADLINE).format(moment=t.moment(context["deadline"])) if context["deadline"] else "",
             "appeal": _(APPEAL) if kind == DecisionKind.UNFAVORABLE else "",
@@ -158,8 +189,7 @@ def render_letter(context: dict[str, Any]) -> bytes:
 
 
 def letter_filename(context: dict[str, Any]) -> str:
-    prefix = "admission" if context["kind"] == DecisionKind.FAVORABLE.value else "refus"
-    return t.ascii_filename(prefix, context["dossier_number"])
+    return t.ascii_filename(FILE_PREFIXES[DecisionKind(context["kind"])], context["dossier_number"])
 
 
 def letter_attachment(session: Session, *, application: Application, decision: Decision) -> Any:

@@ -26,7 +26,10 @@ class MailCode(StrEnum):
     APPLICATION_WITHDRAWN = "application_withdrawn"
     APPLICATION_WITHDRAWN_AUTOMATICALLY = "application_withdrawn_automatically"
     CONFIRMATION_REMINDER = "confirmation_reminder"
+    PROVISIONAL_ACCEPTANCE_REMINDER = "provisional_acceptance_reminder"
+    PROVISIONAL_ACCEPTANCE_EXPIRED = "provisional_acceptance_expired"
     RETURN_DATE_REMINDER = "return_date_reminder"
+    DOSSIER_PENDING = "dossier_pending"
     DOSSIER_RECEIVED = "dossier_received"
     DOSSIER_INCOMPLETE = "dossier_incomplete"
     DOSSIER_COMPLETE = "dossier_complete"
@@ -83,10 +86,19 @@ MAIL_VARIABLES: dict[MailCode, dict[str, str]] = {
     MailCode.APPLICATION_WITHDRAWN: _CANDIDATE,
     MailCode.APPLICATION_WITHDRAWN_AUTOMATICALLY: {**_CANDIDATE, "deadline": "confirmation deadline that passed"},
     MailCode.CONFIRMATION_REMINDER: {**_CANDIDATE_LINK, "deadline": "aware datetime: confirm before it"},
+    MailCode.PROVISIONAL_ACCEPTANCE_REMINDER: {
+        **_CANDIDATE_LINK,
+        "deadline": "aware datetime: make the provisional acceptance definitive before it",
+    },
+    MailCode.PROVISIONAL_ACCEPTANCE_EXPIRED: {
+        **_CANDIDATE,
+        "deadline": "deadline that passed without a definitive acceptance",
+    },
     MailCode.RETURN_DATE_REMINDER: {
         **_CANDIDATE_LINK,
         "missing_documents": "list of {title, comment}: pieces still missing (may be empty)",
     },
+    MailCode.DOSSIER_PENDING: _CANDIDATE_LINK,
     MailCode.DOSSIER_RECEIVED: {
         **_CANDIDATE_LINK,
         "documents": "list of {title, status}: the pieces of the dossier as received (the receipt)",

@@ -111,7 +111,7 @@ def live_offer_count(session: Session, program_id: int, *, excluding: int | None
     return session.exec(statement).one()
 
 
-def _waiting(session: Session, program_id: int) -> list[int]:
+def waiting_ids(session: Session, program_id: int) -> list[int]:
     """Ids of the applications on the published waiting list, best entered rank first."""
     rank = latest_published_column(Decision.waiting_list_rank)
     return list(
@@ -234,9 +234,20 @@ def mail_decision(
 # --- The waiting list -----------------------------------------------------------------------------------------------
 
 
+def letter_attachments(session: Session, application: Application, decision: Decision) -> list[Any]:
+    """The decision's letter, when the committee attaches letters to decision mails (rendered on demand)."""
+    committee = session.get(Committee, application.committee_id)
+    if committee is None or not committee.letters_attached_to_mail:
+        return []
+    from app.services.letters import letter_attachment  # PDF rendering is loaded on demand
+
+    attachment = letter_attachment(session, application=application, decision=decision)
+    return [attachment] if attachment is not None else []
+
+
 def recompute_ranks(session: Session, program_id: int) -> None:
     """Displayed rank = position among those still waiting; a displayed rank only ever goes down."""
-    for position, application_id in enumerate(_waiting(session, program_id), start=1):
+    for position, application_id in enumerate(waiting_ids(session, program_id), start=1):
         application = session.get(Application, application_id)
         assert application is not None
         if application.waiting_list_rank is None or position < application.waiting_list_rank:
@@ -245,8 +256,12 @@ def recompute_ranks(session: Session, program_id: int) -> None:
     session.flush()
 
 
-def call_waiting_list(session: Session, program_id: int, *, actor: Actor | None = None) -> list[int]:
+def call_waiting_list(
+    session: Session, program_id: int, *, actor: Actor | None = None, limit: int | None = None
+) -> list[int]:
     """Offer the free places of the programme to its waiting list, best rank first; the ids called.
+
+    ``limit`` caps the number of calls (a manager calling the next candidate by hand calls one).
 
     Runs under the programme row lock (taken here; the caller may already hold it), in the caller's
     transaction: the count of live offers and the calls it allows can never interleave with another writer.
@@ -262,7 +277,9 @@ def call_waiting_list(session: Session, program_id: int, *, actor: Actor | None 
         log.warning("programme %s has free places but no decision type to call its waiting list", program_id)
         return []
     now = clock.now()
-    for application_id in _waiting(session, program_id):
+    if limit is not None:
+        free = min(free, limit)
+    for application_id in waiting_ids(session, program_id):
         if free <= 0:
             break
         application = lock_application(session, application_id)
@@ -286,7 +303,7 @@ def call_waiting_list(session: Session, program_id: int, *, actor: Actor | None 
         application.waiting_list_rank = None
         session.add(application)
         session.flush()
-        mail_decision(session, application, decision)
+        mail_decision(session, application, decision, attachments=letter_attachments(session, application, decision))
         audit(
             session,
             actor=actor,

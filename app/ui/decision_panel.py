@@ -6,19 +6,26 @@ the panel only offers what the actor's role allows (committee members enter, man
 """
 
 from collections.abc import Callable
-from datetime import datetime
+from typing import Any
 
 from nicegui import run, ui
 
-from app import clock
 from app.db import new_session, transaction
 from app.i18n import _
 from app.models import DecisionKind
 from app.services.actors import Actor
-from app.services.decisions import DecisionPanelView, decision_panel_view, enter_decision, publish_decision
+from app.services.decisions import (
+    DecisionPanelView,
+    decision_panel_view,
+    enter_decision,
+    parse_paris_moment,
+    publish_decision,
+)
 from app.services.errors import DomainError
 from app.ui.session import current_language
 from app.ui.text import Text, heading, paragraph
+
+WAITING_LIST_PATH = "/gestion/liste-complementaire/{program_id}"
 
 
 def _view(actor: Actor, application_id: int) -> DecisionPanelView | None:
@@ -27,15 +34,6 @@ def _view(actor: Actor, application_id: int) -> DecisionPanelView | None:
             return decision_panel_view(session, actor=actor, application_id=application_id, lang=current_language())
     except DomainError:
         return None
-
-
-def _parse_moment(day: str, hour: str) -> datetime | None:
-    """« 2026-06-10 » + « 09:30 » read in Paris time; None when incomplete or malformed."""
-    try:
-        naive = datetime.fromisoformat(f"{day}T{hour or '00:00'}")
-    except ValueError:
-        return None
-    return naive.replace(tzinfo=clock.PARIS)
 
 
 def decision_panel(application_id: int, actor: Actor) -> None:
@@ -61,6 +59,11 @@ def _draw(application_id: int, actor: Actor, redraw: Callable[[], None]) -> None
         ).mark("panel-published")
         if view.pending:
             paragraph(_("À valider : {label}").format(label=view.pending)).mark("panel-pending")
+        if view.has_waiting_list:
+            ui.link(
+                _("Voir la liste complémentaire de la formation"),
+                WAITING_LIST_PATH.format(program_id=view.program_id),
+            ).mark("panel-waiting-list")
         if actor.read_only:
             return
         error = Text("", "p").classes("text-negative").mark("panel-error")
@@ -69,15 +72,17 @@ def _draw(application_id: int, actor: Actor, redraw: Callable[[], None]) -> None
         dtype = ui.select(view.types, label=_("Type de décision")).classes("w-full").mark("panel-type")
         reason = ui.select(view.reasons, label=_("Motif de refus")).classes("w-full").mark("panel-reason")
         rank = ui.number(_("Rang sur la liste complémentaire"), min=1, step=1, format="%d").mark("panel-rank")
-        day = ui.input(_("Date de convocation (AAAA-MM-JJ)")).mark("panel-day")
-        hour = ui.input(_("Heure (HH:MM)")).mark("panel-hour")
+        moment = (
+            ui.input(_("Date et heure de convocation")).props("type=datetime-local stack-label").mark("panel-moment")
+        )
+        moment.props["hint"] = _("Heure de Paris")
         place = ui.input(_("Lieu de convocation")).props("maxlength=300").mark("panel-place")
         comment = ui.textarea(_("Commentaire")).props("outlined maxlength=2000").classes("w-full").mark("panel-comment")
         overwrite = ui.checkbox(_("Remplacer la décision publiée")).mark("panel-overwrite")
         # Only the fields of the chosen kind are shown.
         reason.bind_visibility_from(dtype, "value", backward=lambda v: kind_of.get(v) == DecisionKind.UNFAVORABLE)
         rank.bind_visibility_from(dtype, "value", backward=lambda v: kind_of.get(v) == DecisionKind.WAITING_LIST)
-        for field in (day, hour, place):
+        for field in (moment, place):
             field.bind_visibility_from(dtype, "value", backward=lambda v: kind_of.get(v) == DecisionKind.PRESELECTION)
         overwrite.set_visibility(view.published is not None)
 
@@ -91,7 +96,7 @@ def _draw(application_id: int, actor: Actor, redraw: Callable[[], None]) -> None
                     refusal_reason_id=reason.value,
                     comment=comment.value or "",
                     waiting_list_rank=int(rank.value) if rank.value else None,
-                    preselection_at=_parse_moment(day.value or "", hour.value or ""),
+                    preselection_at=parse_paris_moment(moment.value),  # checked by the service, not here
                     preselection_place=place.value or None,
                     overwrite_published=bool(overwrite.value),
                 )
@@ -100,15 +105,28 @@ def _draw(application_id: int, actor: Actor, redraw: Callable[[], None]) -> None
             with transaction() as session:
                 publish_decision(session, actor=actor, decision_id=decision_id)
 
-        async def act(button: ui.button, work, *args) -> None:
+        fields: dict[str, Any] = {
+            "decision_type_id": dtype,
+            "refusal_reason_id": reason,
+            "waiting_list_rank": rank,
+            "preselection_at": moment,
+            "preselection_place": place,
+        }
+
+        async def act(button: ui.button, work: Callable[..., None], *args: Any) -> None:
+            for element in fields.values():
+                element.error = None
+            error.text = ""
             if work is enter_now and dtype.value is None:
-                error.text = _("Choisissez un type de décision.")
+                dtype.error = error.text = _("Choisissez un type de décision.")
                 return
             button.disable()  # a double click acts once
             try:
                 await run.io_bound(work, *args)
             except DomainError as exc:
                 error.text = exc.translate(_)
+                if exc.field in fields:  # also next to its field (Quasar's error slot is announced)
+                    fields[exc.field].error = error.text
                 button.enable()
                 return
             ui.notify(_("Enregistré."), type="positive")

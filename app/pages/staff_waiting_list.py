@@ -1,0 +1,243 @@
+"""« Liste complémentaire » for staff: the programmes of the role's scope, and one programme's waiting list.
+
+``/gestion/liste-complementaire`` lists the programmes with a waiting list; ``/gestion/liste-complementaire/{id}``
+shows the capacity and live offers, the ranked list, the calls made (when, the confirmation deadline, the answer),
+and — for the roles that may — « Appeler le candidat suivant ». Every rule is in ``waiting_list_staff``.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from nicegui import run, ui
+
+from app.db import new_session, transaction
+from app.i18n import _
+from app.services.actors import Actor
+from app.services.errors import DomainError
+from app.services.staff_list import VALUE_LABELS
+from app.services.waiting_list_staff import (
+    ListedCandidate,
+    WaitingListOverview,
+    call_next_candidate,
+    programs_with_waiting_list,
+    waiting_list_overview,
+)
+from app.ui.dates import format_moment
+from app.ui.frame import frame
+from app.ui.guards import require_staff
+from app.ui.session import current_language
+from app.ui.text import Text, heading, paragraph
+
+INDEX_PATH = "/gestion/liste-complementaire"
+PROGRAM_PATH = "/gestion/liste-complementaire/{program_id}"
+APPLICATION_PATH = "/gestion/candidatures/{id}"
+
+
+def _moment(value: datetime | None) -> str:
+    return format_moment(value) if value else "—"
+
+
+def _answer(row: ListedCandidate) -> str:
+    if row.answer is None:
+        return _("En attente de réponse")
+    label = _(VALUE_LABELS["answer"][row.answer.value])
+    return f"{label} ({_moment(row.answer_at)})" if row.answer_at else label
+
+
+def _table(marker: str, caption: str, headers: list[str], rows: list[tuple[int, list[str]]]) -> None:
+    """A plain table: a caption, real column headers, the first cell links to the application."""
+    with ui.element("div").classes("overflow-x-auto"), ui.element("table").classes("ec-table").mark(marker):
+        Text(caption, "caption").classes("text-left font-bold")
+        with ui.element("thead"), ui.element("tr"):
+            for header in headers:
+                Text(header, "th").props('scope="col"')
+        with ui.element("tbody"):
+            for application_id, cells in rows:
+                with ui.element("tr").mark(f"{marker}-{application_id}"):
+                    for index, cell in enumerate(cells):
+                        with ui.element("td"):
+                            if index == 0:
+                                ui.link(cell, APPLICATION_PATH.format(id=application_id))
+                            else:
+                                ui.label(cell)
+
+
+def _summary(view: WaitingListOverview) -> None:
+    with ui.element("section").mark("waiting-summary"):
+        heading(_("Capacité et propositions"), 2)
+        with ui.element("ul").classes("list-disc ml-6"):
+            capacity = str(view.capacity) if view.capacity is not None else _("non fixée")
+            Text(_("Capacité d'accueil : {capacity}").format(capacity=capacity), "li").mark("capacity")
+            Text(_("Propositions en cours : {count}").format(count=view.live_offers), "li").mark("live-offers")
+            if view.free_places is not None:
+                Text(_("Places libres : {count}").format(count=view.free_places), "li").mark("free-places")
+            Text(_("Candidats en attente : {count}").format(count=len(view.waiting)), "li").mark("waiting-count")
+            last = str(view.last_called_rank) if view.last_called_rank is not None else _("aucun appel")
+            Text(_("Rang du dernier candidat appelé : {rank}").format(rank=last), "li").mark("last-called")
+            call_type = view.call_type or _("aucun (les appels sont impossibles)")
+            Text(_("Avis donné lors d'un appel : {label}").format(label=call_type), "li")
+
+
+def _call_action(view: WaitingListOverview, actor: Actor, redraw: Callable[[], None]) -> None:
+    if not view.can_call:
+        return
+    with ui.element("section").mark("waiting-call"):
+        heading(_("Appel manuel"), 2)
+        paragraph(
+            _(
+                "La liste s'appelle d'elle-même à chaque désistement. Quand une place s'est libérée autrement "
+                "(capacité augmentée, avis remplacé), appelez ici le candidat suivant : il reçoit l'avis favorable, "
+                "une date limite de confirmation et un courriel."
+            )
+        ).classes("text-sm")
+        message = Text("", "p").classes("text-negative").mark("call-error")
+        message.props["role"] = "alert"
+        expected = view.next_application_id
+        if expected is None:
+            paragraph(_("Aucun appel possible : pas de place libre ou personne en attente.")).mark("call-impossible")
+            return
+        following = next(row for row in view.waiting if row.application_id == expected)
+
+        async def call(button: ui.button) -> None:
+            button.disable()  # one click, one call (the service also refuses a stale expectation)
+            try:
+                await run.io_bound(_call, actor, view.program_id, expected)
+            except DomainError as error:
+                message.text = error.translate(_)
+                ui.notify(message.text, type="warning")
+                if error.code == "list_changed":
+                    redraw()
+                else:
+                    button.enable()
+                return
+            ui.notify(_("Candidat appelé : {name}").format(name=following.name), type="positive")
+            redraw()
+
+        go = ui.button(
+            _("Appeler le candidat suivant : {name} (rang {rank})").format(
+                name=following.name, rank=following.displayed_rank or following.entered_rank or "?"
+            ),
+            on_click=lambda: call(go),
+        )
+        go.props("color=primary no-caps").mark("call-next")
+
+
+def _call(actor: Actor, program_id: int, expected: int) -> None:
+    with transaction() as session:
+        call_next_candidate(session, actor=actor, program_id=program_id, expected_application_id=expected)
+
+
+def _draw(actor: Actor, program_id: int, redraw: Callable[[], None]) -> None:
+    try:
+        with new_session() as session:
+            view = waiting_list_overview(session, actor=actor, program_id=program_id, lang=current_language())
+    except DomainError as error:
+        paragraph(error.translate(_)).mark("refusal")
+        return
+    paragraph(f"{view.program} — {view.centre}").classes("font-bold").mark("waiting-program")
+    if not view.has_waiting_list:
+        paragraph(_("Cette formation n'a pas de liste complémentaire.")).mark("no-waiting-list")
+    _summary(view)
+    _call_action(view, actor, redraw)
+    with ui.element("section").mark("waiting-section"):
+        heading(_("Liste complémentaire"), 2)
+        if not view.waiting:
+            paragraph(_("Personne n'attend sur la liste complémentaire.")).mark("waiting-empty")
+        else:
+            _table(
+                "waiting",
+                _("Candidats en attente, dans l'ordre d'appel"),
+                [_("Candidat"), _("N° de dossier"), _("Rang affiché"), _("Rang donné par la commission")],
+                [
+                    (r.application_id, [r.name, r.dossier_number, str(r.displayed_rank or "—"), str(r.entered_rank)])
+                    for r in view.waiting
+                ],
+            )
+    with ui.element("section").mark("called-section"):
+        heading(_("Candidats appelés"), 2)
+        if not view.called:
+            paragraph(_("Aucun candidat n'a encore été appelé.")).mark("called-empty")
+        else:
+            _table(
+                "called",
+                _("Appels depuis la liste complémentaire, du plus ancien au plus récent"),
+                [_("Candidat"), _("Rang"), _("Appelé le"), _("Date limite de confirmation"), _("Réponse")],
+                [
+                    (
+                        r.application_id,
+                        [r.name, str(r.entered_rank or "—"), _moment(r.called_at), _moment(r.deadline), _answer(r)],
+                    )
+                    for r in view.called
+                ],
+            )
+    with ui.element("section").mark("offers-section"):
+        heading(_("Propositions en cours"), 2)
+        if not view.offers:
+            paragraph(_("Aucune proposition en cours.")).mark("offers-empty")
+        else:
+            _table(
+                "offers",
+                _("Candidats tenant une proposition d'admission"),
+                [_("Candidat"), _("Origine"), _("Date limite de confirmation"), _("Réponse")],
+                [
+                    (
+                        r.application_id,
+                        [
+                            r.name,
+                            _("Liste complémentaire") if r.called_at else _("Liste principale"),
+                            _moment(r.deadline),
+                            _answer(r),
+                        ],
+                    )
+                    for r in view.offers
+                ],
+            )
+
+
+def _index(actor: Actor) -> None:
+    try:
+        with new_session() as session:
+            programs = programs_with_waiting_list(session, actor=actor, lang=current_language())
+    except DomainError as error:
+        paragraph(error.translate(_)).mark("refusal")
+        return
+    if not programs:
+        paragraph(_("Aucune formation de votre périmètre n'a de liste complémentaire.")).mark("no-program")
+        return
+    with ui.element("ul").classes("list-disc ml-6").mark("waiting-programs"):
+        for program_id, label, waiting in programs:
+            with ui.element("li"):
+                ui.link(
+                    _("{program} — {count} en attente").format(program=label, count=waiting),
+                    PROGRAM_PATH.format(program_id=program_id),
+                ).mark(f"program-{program_id}")
+
+
+def register() -> None:
+    @ui.page(INDEX_PATH)
+    def staff_waiting_lists() -> Any:
+        gate = require_staff()
+        if gate.refused:
+            return gate.response
+        assert gate.actor is not None
+        with frame(_("Listes complémentaires")):
+            _index(gate.actor)
+        return None
+
+    @ui.page(PROGRAM_PATH)
+    def staff_waiting_list(program_id: int) -> Any:
+        gate = require_staff()
+        if gate.refused:
+            return gate.response
+        actor = gate.actor
+        assert actor is not None
+        with frame(_("Liste complémentaire")):
+            ui.link(_("Toutes les listes complémentaires"), INDEX_PATH).mark("all-waiting-lists")
+
+            @ui.refreshable
+            def content() -> None:
+                _draw(actor, program_id, content.refresh)
+
+            content()
+        return None

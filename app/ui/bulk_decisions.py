@@ -1,0 +1,338 @@
+"""Bulk decisions on the staff list's selection: enter one decision for all, or publish what was entered.
+
+Mounted by ``/gestion/candidatures`` under its selection bar with one call::
+
+    bulk_decisions(actor, lambda: state.selected, refresh)
+
+Each button opens a dialog that first shows what will happen — how many applications are acted on, which are
+skipped and why — then acts only when the person confirms, and reports the outcome. The dialog confirms what it
+showed: changing a field hides the confirmation until « Vérifier » is pressed again. A double click acts once (the
+button is disabled while working and the dialog then only offers « Fermer »; the services are idempotent too).
+"""
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from nicegui import run, ui
+
+from app.db import new_session, transaction
+from app.i18n import _
+from app.models import DecisionKind
+from app.services.actors import Actor
+from app.services.decision_selection import (
+    EMPTY_SELECTION,
+    DecisionEntry,
+    SelectionReport,
+    decision_choices,
+    enter_on_selection,
+    plan_entry,
+    plan_publication,
+    publish_on_selection,
+    selection_rights,
+)
+from app.services.errors import DomainError
+from app.ui.dossier_form import EntityForm
+from app.ui.session import current_language
+from app.ui.text import Text, heading, list_item, paragraph
+
+WAITING_LISTS_PATH = "/gestion/liste-complementaire"
+SHOWN_PER_GROUP = 20  # names listed under each reason; the count says the rest
+
+Selection = Callable[[], set[int]]
+
+
+def bulk_decisions(actor: Actor, selection: Selection, on_done: Callable[[], None]) -> None:
+    """The two buttons, offered to the roles that may use them; each opens its dialog."""
+    try:
+        with new_session() as session:
+            can_enter, can_publish = selection_rights(session, actor=actor)
+    except DomainError:
+        return
+    if not (can_enter or can_publish):
+        return
+    with ui.element("div").classes("flex flex-wrap gap-2 items-center").mark("bulk-decisions"):
+        if can_enter:
+            ui.button(
+                _("Saisir une décision pour la sélection"), on_click=lambda: _entry_dialog(actor, selection, on_done)
+            ).props("outline no-caps").mark("bulk-enter-open")
+        if can_publish:
+            ui.button(
+                _("Publier les décisions de la sélection"),
+                on_click=lambda: _publication_dialog(actor, selection, on_done),
+            ).props("outline no-caps").mark("bulk-publish-open")
+        ui.link(_("Listes complémentaires"), WAITING_LISTS_PATH).mark("waiting-lists-link")
+
+
+# --- What a report looks like --------------------------------------------------------------------------------------
+
+
+def _names(rows: list[Any], *, with_rank: bool = False) -> None:
+    with ui.element("ul").classes("list-disc ml-6"):
+        for row in rows[:SHOWN_PER_GROUP]:
+            text = row.label + (" — " + _("rang {rank}").format(rank=row.rank) if with_rank and row.rank else "")
+            list_item(f"{text} ({row.program})")
+        if len(rows) > SHOWN_PER_GROUP:
+            list_item(_("… et {count} autre(s)").format(count=len(rows) - SHOWN_PER_GROUP))
+
+
+def _report(report: SelectionReport, *, headline: str, skipped_title: str) -> None:
+    """The counts first (announced), then the names under each reason."""
+    acting = report.acting
+    with ui.element("div").mark("bulk-report") as box:
+        box.props["role"] = "status"
+        paragraph(headline.format(count=len(acting))).classes("font-bold").mark("bulk-acting")
+        if acting:
+            _names(acting, with_rank=any(row.rank for row in acting))
+        skipped = report.skipped_by_reason()
+        if skipped or report.out_of_scope:
+            heading(skipped_title.format(count=len(report.skipped) + report.out_of_scope), 3).mark("bulk-skipped")
+        if report.out_of_scope:
+            paragraph(_("Hors de votre périmètre (ou supprimées) : {count}").format(count=report.out_of_scope)).mark(
+                "bulk-out-of-scope"
+            )
+        for reason, rows in skipped:
+            paragraph(_("{reason} : {count}").format(reason=reason.translate(_), count=len(rows)))
+            _names(rows)
+
+
+# --- Entering one decision on the selection ------------------------------------------------------------------------
+
+
+def _page_level() -> Any:
+    """Dialogs live at the page's level: the list redraws its rows (and this bar) without closing them."""
+    return ui.context.client.content
+
+
+def _nothing_selected(ids: set[int]) -> bool:
+    if not ids:
+        ui.notify(_(EMPTY_SELECTION), type="warning")
+    return not ids
+
+
+def _entry_dialog(actor: Actor, selection: Selection, on_done: Callable[[], None]) -> None:
+    ids = set(selection())
+    if _nothing_selected(ids):
+        return
+    lang = current_language()
+    with new_session() as session:
+        types, kinds, reasons = decision_choices(session, lang=lang)
+    entry = DecisionEntry()
+    state: dict[str, Any] = {"planned": None, "busy": False, "done": False}
+    with (
+        _page_level(),
+        ui.dialog().props("persistent") as dialog,
+        ui.card().classes("w-full max-w-3xl").mark("bulk-enter-dialog"),
+    ):
+        heading(_("Saisir une décision pour {count} candidature(s) sélectionnée(s)").format(count=len(ids)), 2)
+        paragraph(_("La décision est saisie, pas publiée : les candidats ne la voient qu'après « Valider ».")).classes(
+            "text-sm"
+        )
+        form = EntityForm(entry)
+        dtype = form.select("decision_type_id", _("Type de décision"), types, required=True)
+        reason = form.select("refusal_reason_id", _("Motif de refus"), reasons, required=True)
+        rule = form.select(
+            "rank_rule",
+            _("Rangs sur la liste complémentaire"),
+            {
+                "after_last": _("À la suite des rangs déjà attribués, par date de transmission"),
+                "from": _("À partir d'un rang donné, par date de transmission"),
+            },
+        )
+        start = form.number("rank_start", _("Premier rang"), hint=_("Les rangs sont attribués par formation."))
+        moment = form.text(
+            "preselection_text",
+            _("Date et heure de convocation"),
+            hint=_("Heure de Paris. Vide : celle de la formation."),
+        )
+        moment.props("type=datetime-local stack-label")
+        place = form.text("preselection_place", _("Lieu de convocation"), hint=_("Vide : celui de la formation."))
+        form.text("comment", _("Commentaire"), textarea=True).props("maxlength=2000")
+        form.checkbox("overwrite_published", _("Remplacer les décisions publiées"))
+
+        def kind_is(kind: DecisionKind) -> Callable[[Any], bool]:
+            return lambda value: kinds.get(value) == kind
+
+        reason.bind_visibility_from(dtype, "value", backward=kind_is(DecisionKind.UNFAVORABLE))
+        rule.bind_visibility_from(dtype, "value", backward=kind_is(DecisionKind.WAITING_LIST))
+        start.bind_visibility_from(
+            dtype, "value", backward=lambda v: kinds.get(v) == DecisionKind.WAITING_LIST and entry.rank_rule == "from"
+        )
+        rule.on_value_change(lambda: start.set_visibility(entry.rank_rule == "from"))
+        for element in (moment, place):
+            element.bind_visibility_from(dtype, "value", backward=kind_is(DecisionKind.PRESELECTION))
+
+        @ui.refreshable
+        def outcome() -> None:
+            planned: SelectionReport | None = state["planned"]
+            if planned is None:
+                return
+            if state["done"]:
+                _report(
+                    planned,
+                    headline=_("Décision saisie pour {count} candidature(s)."),
+                    skipped_title=_("{count} candidature(s) laissée(s) telle(s) quelle(s)"),
+                )
+            else:
+                _report(
+                    planned,
+                    headline=_("{count} candidature(s) recevront cette décision."),
+                    skipped_title=_("{count} candidature(s) seront ignorée(s)"),
+                )
+
+        outcome()
+
+        def forget_plan() -> None:
+            if state["planned"] is not None and not state["done"] and not state["busy"]:
+                state["planned"] = None
+                outcome.refresh()
+                buttons.refresh()
+
+        for element in form.fields.values():
+            element.on_value_change(forget_plan)
+
+        def _field_of(error: DomainError) -> DomainError:
+            if error.field == "preselection_at":
+                error.field = "preselection_text"  # the input holding it
+            return error
+
+        async def check() -> None:
+            form.clear_errors()
+            snapshot = dataclasses.replace(entry)
+            try:
+                state["planned"] = await run.io_bound(_plan_entry, actor, ids, snapshot, lang)
+            except DomainError as error:
+                form.show(_field_of(error))
+                return
+            state["snapshot"] = snapshot
+            outcome.refresh()
+            buttons.refresh()
+
+        async def confirm(button: ui.button) -> None:
+            if state["busy"] or state["done"]:
+                return  # a second click while the first works, or after it: nothing more
+            state["busy"] = True
+            button.disable()
+            try:
+                state["planned"] = await run.io_bound(_enter, actor, ids, state["snapshot"], lang)
+            except DomainError as error:
+                state["busy"] = False
+                form.show(_field_of(error))
+                button.enable()
+                return
+            state["busy"], state["done"] = False, True
+            outcome.refresh()
+            buttons.refresh()
+
+        def close() -> None:
+            dialog.close()
+            dialog.delete()  # one dialog per opening: none is left behind
+            if state["done"]:
+                on_done()
+
+        @ui.refreshable
+        def buttons() -> None:
+            with ui.row():
+                if not state["done"]:
+                    ui.button(_("Vérifier"), on_click=check).props("no-caps").mark("bulk-enter-check")
+                    planned = state["planned"]
+                    if planned is not None and planned.acting:
+                        go = ui.button(_("Confirmer la saisie"), on_click=lambda: confirm(go))
+                        go.props("color=primary no-caps").mark("bulk-enter-confirm")
+                ui.button(_("Fermer"), on_click=close).props("flat no-caps").mark("bulk-enter-close")
+
+        buttons()
+    dialog.open()
+
+
+def _plan_entry(actor: Actor, ids: set[int], entry: DecisionEntry, lang: str) -> SelectionReport:
+    with new_session() as session:
+        return plan_entry(session, actor=actor, application_ids=ids, entry=entry, lang=lang)
+
+
+def _enter(actor: Actor, ids: set[int], entry: DecisionEntry, lang: str) -> SelectionReport:
+    with transaction() as session:
+        return enter_on_selection(session, actor=actor, application_ids=ids, entry=entry, lang=lang)
+
+
+# --- Publishing the entered decisions of the selection -------------------------------------------------------------
+
+
+def _publication_dialog(actor: Actor, selection: Selection, on_done: Callable[[], None]) -> None:
+    ids = set(selection())
+    if _nothing_selected(ids):
+        return
+    lang = current_language()
+    state: dict[str, Any] = {"busy": False, "done": False}
+    try:
+        with new_session() as session:
+            state["planned"] = plan_publication(session, actor=actor, application_ids=ids, lang=lang)
+    except DomainError as error:
+        ui.notify(error.translate(_), type="negative")
+        return
+    with (
+        _page_level(),
+        ui.dialog().props("persistent") as dialog,
+        ui.card().classes("w-full max-w-3xl").mark("bulk-publish-dialog"),
+    ):
+        heading(_("Publier les décisions de {count} candidature(s) sélectionnée(s)").format(count=len(ids)), 2)
+        paragraph(
+            _("Chaque candidat concerné voit sa décision et reçoit un courriel ; la publication est définitive.")
+        ).classes("text-sm")
+        error_text = Text("", "p").classes("text-negative").mark("bulk-publish-error")
+        error_text.props["role"] = "alert"
+
+        @ui.refreshable
+        def outcome() -> None:
+            if state["done"]:
+                _report(
+                    state["planned"],
+                    headline=_("{count} décision(s) publiée(s)."),
+                    skipped_title=_("{count} candidature(s) non publiée(s)"),
+                )
+            else:
+                _report(
+                    state["planned"],
+                    headline=_("{count} décision(s) seront publiées."),
+                    skipped_title=_("{count} candidature(s) seront ignorée(s)"),
+                )
+
+        outcome()
+
+        async def confirm(button: ui.button) -> None:
+            if state["busy"] or state["done"]:
+                return
+            state["busy"] = True
+            button.disable()
+            try:
+                state["planned"] = await run.io_bound(_publish, actor, ids, lang)
+            except DomainError as error:
+                state["busy"] = False
+                error_text.text = error.translate(_)
+                button.enable()
+                return
+            state["busy"], state["done"] = False, True
+            outcome.refresh()
+            buttons.refresh()
+
+        def close() -> None:
+            dialog.close()
+            dialog.delete()  # one dialog per opening: none is left behind
+            if state["done"]:
+                on_done()
+
+        @ui.refreshable
+        def buttons() -> None:
+            with ui.row():
+                if not state["done"] and state["planned"].acting:
+                    go = ui.button(_("Confirmer la publication"), on_click=lambda: confirm(go))
+                    go.props("color=primary no-caps").mark("bulk-publish-confirm")
+                ui.button(_("Fermer"), on_click=close).props("flat no-caps").mark("bulk-publish-close")
+
+        buttons()
+    dialog.open()
+
+
+def _publish(actor: Actor, ids: set[int], lang: str) -> SelectionReport:
+    with transaction() as session:
+        return publish_on_selection(session, actor=actor, application_ids=ids, lang=lang)
