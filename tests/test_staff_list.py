@@ -1,5 +1,6 @@
 """The staff application list: rows and totals equal an independent computation over generated data."""
 
+import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ from app.models import (
     ApplicationTag,
     Baccalaureate,
     Candidate,
+    DecisionKind,
     DossierStatus,
     Note,
     StaffRole,
@@ -222,3 +224,124 @@ def test_days_filter_bounds_are_inclusive(session: Session, world: dict) -> None
     query = ListQuery(filters={"days_since_transmission": [30, 30]}, page_size=200)
     ids = ids_of(list_applications(session, actor=world["central"], query=query).rows)
     assert application.id in ids or application.cancelled_at is not None
+
+
+# --- Labels in the reader's language, campaigns, "no value", every column, the SVA base, links -------------------
+
+
+def test_referential_labels_follow_the_language_and_sort_on_it(session: Session, world: dict) -> None:
+    for index, program in enumerate(world["programs"]):
+        program.label_en = f"{'ZYXW'[index]} programme"  # English order reverses the French one
+        session.add(program)
+    session.commit()
+    query = ListQuery(sort="program", page_size=MAX_PAGE_SIZE, language="en")
+    page = list_applications(session, actor=world["central"], query=query)
+    english = {p.id: p.label_en for p in world["programs"]}
+    centres = {c.id: c.label_en for c in world["centres"]}
+    apps = {a.id: a for a in world["applications"]}
+    labels = [row["program"] for row in page.rows]
+    assert labels == sorted(labels) and labels[0] == "W programme"
+    for row in page.rows:
+        assert row["program"] == english[apps[row["id"]].program_id]
+        assert row["centre"] == centres[apps[row["id"]].centre_id]
+        assert row["committee"].startswith("Committee") and row["campaign"].startswith("Campaign")
+    french = list_applications(session, actor=world["central"], query=ListQuery(page_size=5))
+    assert all(row["program"].startswith("Formation") for row in french.rows)
+
+
+def test_campaign_filter_reads_an_archived_campaign(session: Session, world: dict) -> None:
+    old = factories.campaign(session, is_active=False, archived_at=NOW - timedelta(days=300))
+    program = factories.program(session, campaign_id=old.id, centre_id=world["centres"][0].id)
+    ids = {
+        factories.application(session, candidate_id=factories.candidate(session).id, program=program).id
+        for _ in range(3)
+    }
+    session.commit()
+    active = world["programs"][0].campaign_id
+    everything = list_applications(session, actor=world["central"], query=ListQuery(page_size=10)).total
+    current = list_applications(
+        session, actor=world["central"], query=ListQuery(filters={"campaign": [active]}, page_size=10)
+    )
+    archived = list_applications(
+        session, actor=world["central"], query=ListQuery(filters={"campaign": [old.id]}, page_size=10)
+    )
+    assert current.total == len(facts(session)) - 3 and everything == current.total + 3
+    assert {row["id"] for row in archived.rows} == ids
+    assert {row["campaign"] for row in archived.rows} == {old.label_fr}
+    assert (
+        list_applications(session, actor=world["manager"], query=ListQuery(filters={"campaign": [old.id]})).total == 3
+    )  # the manager's centre holds them
+
+
+def test_none_value_filters_rows_without_a_value(session: Session, world: dict) -> None:
+    apps = [a for a in world["applications"] if a.cancelled_at is None]
+    query = ListQuery(filters={"last_decision_kind": ["none", "favorable"]}, page_size=MAX_PAGE_SIZE)
+    page = list_applications(session, actor=world["central"], query=query)
+    assert page.total == len([a for a in apps if a.last_decision_kind in (None, DecisionKind.FAVORABLE)])
+    no_bac = ListQuery(filters={"bac_series": ["none"]}, page_size=MAX_PAGE_SIZE)
+    expected = [f for f in facts(session) if f["bac_year"] is None]  # no baccalauréat row (or series "none")
+    got = list_applications(session, actor=world["central"], query=no_bac)
+    assert got.total >= len(expected) > 0
+    assert {f["id"] for f in expected} <= {r["id"] for r in got.rows}
+
+
+@pytest.mark.parametrize("base", ["transmitted", "received", "complete", "created"])
+def test_sva_counts_from_the_chosen_date(session: Session, world: dict, base: str) -> None:
+    rng = random.Random(3)
+    for application in world["applications"]:
+        application.received_at = NOW - timedelta(days=rng.randrange(80)) if rng.random() < 0.6 else None
+        application.complete_at = NOW - timedelta(days=rng.randrange(80)) if rng.random() < 0.4 else None
+        application.created_at = NOW - timedelta(days=rng.randrange(100))
+        session.add(application)
+    session.commit()
+    column = {"transmitted": "transmitted_at", "received": "received_at", "complete": "complete_at"}.get(
+        base, "created_at"
+    )
+    expected: dict[str, set[int]] = {}
+    for application in world["applications"]:
+        if application.cancelled_at is not None:
+            continue
+        moment = getattr(application, column)
+        days = (NOW - moment).days if moment is not None else None
+        expected.setdefault(sva_colour(days, application.last_decision_published), set()).add(application.id)
+    for colour, ids in expected.items():
+        query = ListQuery(filters={"sva": [colour]}, sva_base=base, page_size=MAX_PAGE_SIZE)
+        assert set(select_application_ids(session, actor=world["central"], query=query)) == ids, colour
+    page = list_applications(session, actor=world["central"], query=ListQuery(sva_base=base, page_size=50))
+    for row in page.rows:
+        assert row["id"] in expected[row["sva"]]
+    with pytest.raises(DomainError):
+        list_applications(session, actor=world["central"], query=ListQuery(sva_base="birthday"))
+
+
+SAMPLE = {"text": "a", "choice": None, "date_range": ("2026-01-01", None), "number_range": (0, None), "boolean": True}
+
+
+def test_every_column_is_filterable(session: Session, world: dict) -> None:
+    from app.services.staff_list import COLUMNS
+
+    assert len(COLUMNS) >= 33
+    options = {"program": world["programs"][0].id, "centre": world["centres"][0].id, "tags": world["tags"][0].id}
+    options["committee"] = world["programs"][0].committee_id
+    options["campaign"] = world["programs"][0].campaign_id
+    total = len(facts(session))
+    for key, column in COLUMNS.items():
+        value = SAMPLE[column.kind]
+        if column.kind == "choice":
+            value = [column.choices[0] if column.choices else options[key]]
+        page = list_applications(session, actor=world["central"], query=ListQuery(filters={key: value}))
+        assert page.total <= total, key
+
+
+def test_filters_travel_in_a_link(session: Session, world: dict) -> None:
+    from app.services.staff_list import filters_from_params, list_link
+
+    filters = {"dossier_status": ["received", "complete"], "last_decision_published": False, "campaign": [4]}
+    link = list_link(filters)
+    assert link.startswith("/gestion/candidatures?")
+    params = dict(part.split("=") for part in link.split("?")[1].split("&"))
+    assert filters_from_params(params) == filters
+    junk = {"dossier_status": "lost,complete", "password_hash": "x", "campaign": "1;DROP", "birth_name": "A"}
+    assert filters_from_params(junk) == {"dossier_status": ["complete"]}
+    with pytest.raises(DomainError):
+        list_link({"birth_name": "A"})

@@ -14,12 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import quote, unquote
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from app import clock
-from app.config import get_settings
 from app.i18n import N_
 from app.models import (
     Account,
@@ -29,6 +29,7 @@ from app.models import (
     ApplicationTag,
     Baccalaureate,
     BacSeries,
+    Campaign,
     Candidate,
     Civility,
     Committee,
@@ -40,6 +41,7 @@ from app.models import (
     StaffListPreference,
     Tag,
 )
+from app.services import parameters
 from app.services.actors import Actor
 from app.services.errors import DomainError
 from app.services.staff import current_role
@@ -52,6 +54,9 @@ TEXT, CHOICE, DATE_RANGE, NUMBER_RANGE, BOOLEAN = "text", "choice", "date_range"
 
 # Tables a column needs joined to Application (Account goes through Candidate; Baccalaureate is a LEFT join).
 CANDIDATE, ACCOUNT, PROGRAM, CENTRE, COMMITTEE, BAC = "candidate", "account", "program", "centre", "committee", "bac"
+CAMPAIGN = "campaign"
+# A choice filter value meaning "no value" (no decision yet, no answer, no baccalauréat...) on nullable columns.
+NONE = "none"
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,10 @@ class Column:
     filter_expr: Any = None  # what the filter compares when it differs from ``expr`` (a programme's id...)
     choices: tuple[str, ...] = ()  # allowed values of an enum choice filter (ids otherwise)
     default: bool = False  # shown until the person chooses
+    expr_en: Any = None  # the English label of a referential (programme, centre...) when the screen is in English
+
+    def shown(self, language: str) -> Any:
+        return self.expr_en if language == "en" and self.expr_en is not None else self.expr
 
 
 def _enum(values: type) -> tuple[str, ...]:
@@ -97,7 +106,7 @@ COLUMNS: dict[str, Column] = {
             CHOICE,
             BAC,
             nullable=True,
-            choices=_enum(BacSeries),
+            choices=(*_enum(BacSeries), NONE),
         ),
         _c("program_code", N_("Code formation"), col(Program.code), TEXT, PROGRAM),
         _c(
@@ -107,6 +116,7 @@ COLUMNS: dict[str, Column] = {
             CHOICE,
             PROGRAM,
             filter_expr=col(Application.program_id),
+            expr_en=col(Program.label_en),
             default=True,
         ),
         _c(
@@ -116,6 +126,7 @@ COLUMNS: dict[str, Column] = {
             CHOICE,
             CENTRE,
             filter_expr=col(Application.centre_id),
+            expr_en=col(ApplicationCentre.label_en),
         ),
         _c(
             "committee",
@@ -124,6 +135,16 @@ COLUMNS: dict[str, Column] = {
             CHOICE,
             COMMITTEE,
             filter_expr=col(Application.committee_id),
+            expr_en=col(Committee.label_en),
+        ),
+        _c(
+            "campaign",
+            N_("Campagne"),
+            col(Campaign.label_fr),
+            CHOICE,
+            CAMPAIGN,
+            filter_expr=col(Application.campaign_id),
+            expr_en=col(Campaign.label_en),
         ),
         _c(
             "dossier_status",
@@ -147,7 +168,7 @@ COLUMNS: dict[str, Column] = {
             col(Application.last_decision_kind),
             CHOICE,
             nullable=True,
-            choices=_enum(DecisionKind),
+            choices=(*_enum(DecisionKind), NONE),
             default=True,
         ),
         _c("last_decision_published", N_("Avis publié"), col(Application.last_decision_published), BOOLEAN),
@@ -158,7 +179,7 @@ COLUMNS: dict[str, Column] = {
             col(Application.answer),
             CHOICE,
             nullable=True,
-            choices=_enum(AnswerKind),
+            choices=(*_enum(AnswerKind), NONE),
         ),
         _c("answer_at", N_("Date de la réponse"), col(Application.answer_at), DATE_RANGE, nullable=True),
         _c(
@@ -210,12 +231,26 @@ SVA_LABELS = {
 }
 DEFAULT_COLUMNS = [c.key for c in COLUMNS.values() if c.default]
 
+# The date the SVA count starts from, as eCandidat lets each institution choose it (its « date SVA »: creation,
+# transmission, reception, completeness…); transmission unless the person chooses another.
+SVA_BASES: dict[str, tuple[Any, str]] = {
+    "transmitted": (col(Application.transmitted_at), N_("la transmission")),
+    "received": (col(Application.received_at), N_("la réception")),
+    "complete": (col(Application.complete_at), N_("la complétude")),
+    "created": (col(Application.created_at), N_("la création")),
+}
+DEFAULT_SVA_BASE = "transmitted"
+SVA_BASE_KEYS = {"transmitted": "transmitted_at", "received": "received_at", "complete": "complete_at",
+                 "created": "created_at"}  # fmt: skip
+
 
 @dataclass
 class ListQuery:
     """What the screen asks for. Filter values: text → str; choice → list of values (ids for programme,
     centre, committee, tags); date range → (from, to) days, inclusive, in Paris; number range → (min, max),
-    inclusive; boolean → bool. ``None`` or empty values are ignored."""
+    inclusive; boolean → bool. ``None`` or empty values are ignored. A nullable choice also takes ``NONE``.
+    ``language`` chooses the labels of programmes, centres, committees and campaigns (and sorts on them);
+    ``sva_base`` the date the SVA colour counts from (a key of ``SVA_BASES``)."""
 
     filters: dict[str, Any] = field(default_factory=dict)
     search: str = ""
@@ -223,6 +258,8 @@ class ListQuery:
     descending: bool = False
     page: int = 1  # from 1
     page_size: int = DEFAULT_PAGE_SIZE
+    language: str = "fr"
+    sva_base: str = DEFAULT_SVA_BASE
 
 
 @dataclass
@@ -254,6 +291,8 @@ def _join(stmt: Any, tables: set[str]) -> Any:
         stmt = stmt.join(ApplicationCentre, col(ApplicationCentre.id) == col(Application.centre_id))
     if COMMITTEE in tables:
         stmt = stmt.join(Committee, col(Committee.id) == col(Application.committee_id))
+    if CAMPAIGN in tables:
+        stmt = stmt.join(Campaign, col(Campaign.id) == col(Application.campaign_id))
     return stmt
 
 
@@ -297,21 +336,32 @@ def _pair(value: Any) -> tuple[Any, Any]:
     return value[0], value[1]
 
 
-def _transmitted_days_between(low: int | None, high: int | None, now: datetime) -> list[Any]:
-    """days = floor((now - transmitted_at) / 1 day); low ≤ days ≤ high as ranges on the indexed date."""
-    clauses = [col(Application.transmitted_at).is_not(None)]
+def _days_between(low: int | None, high: int | None, now: datetime, moment: Any) -> list[Any]:
+    """days = floor((now - moment) / 1 day); low ≤ days ≤ high as ranges on the (indexed) date."""
+    clauses = [moment.is_not(None)]
     if low is not None:
-        clauses.append(col(Application.transmitted_at) <= now - timedelta(days=low))
+        clauses.append(moment <= now - timedelta(days=low))
     if high is not None:
-        clauses.append(col(Application.transmitted_at) > now - timedelta(days=high + 1))
+        clauses.append(moment > now - timedelta(days=high + 1))
     return clauses
 
 
-def _sva_clause(colour: str, now: datetime) -> Any:
-    settings = get_settings()
-    undecided = sa.and_(
-        col(Application.last_decision_published).is_(False), col(Application.transmitted_at).is_not(None)
-    )
+def _sva_base(key: str) -> Any:
+    if key not in SVA_BASES:
+        raise _refuse("bad_sva_base", N_("Date de départ SVA inconnue : {key}."), key=key)
+    return SVA_BASES[key][0]
+
+
+def _sva_clause(colour: str, now: datetime, base: str = DEFAULT_SVA_BASE) -> Any:
+    """Rows of one SVA colour: the published flag first, then a range on the base date (ix_application_sva)."""
+    settings = parameters.effective_settings()
+    moment = _sva_base(base)
+    published = col(Application.last_decision_published)
+    # From transmission, ``= false`` plus the date range use ix_application_sva. From another date there is no
+    # such index, and SQLite would walk ix_application_sva on the flag alone (most rows, by random access: 7x
+    # slower than a scan at 100,000 rows); ``IS NOT true`` (the same on a NOT NULL column) keeps it off.
+    unpublished = published.is_(False) if base == "transmitted" else published.is_not(True)
+    undecided = sa.and_(unpublished, moment.is_not(None))
     if colour == "none":
         return sa.not_(undecided)
     bounds = {
@@ -319,10 +369,21 @@ def _sva_clause(colour: str, now: datetime) -> Any:
         "orange": (settings.sva_orange_days, settings.sva_red_days - 1),
         "red": (settings.sva_red_days, None),
     }[colour]
-    return sa.and_(undecided, *_transmitted_days_between(*bounds, now))
+    return sa.and_(undecided, *_days_between(*bounds, now, moment))
 
 
-def _filter_clauses(filters: dict[str, Any], now: datetime) -> tuple[list[Any], set[str]]:
+def _choice_clause(target: Any, values: list[Any]) -> Any:
+    """``target IN values``; the ``NONE`` value adds ``OR target IS NULL``."""
+    wanted = [v for v in values if v != NONE]
+    clauses = [target.in_(wanted)] if wanted else []
+    if NONE in values:
+        clauses.append(target.is_(None))
+    return sa.or_(*clauses) if len(clauses) > 1 else clauses[0]
+
+
+def _filter_clauses(
+    filters: dict[str, Any], now: datetime, sva_base: str = DEFAULT_SVA_BASE
+) -> tuple[list[Any], set[str]]:
     clauses: list[Any] = []
     tables: set[str] = set()
     for key, value in filters.items():
@@ -347,18 +408,18 @@ def _filter_clauses(filters: dict[str, Any], now: datetime) -> tuple[list[Any], 
             else:
                 values = [_as_number(v) for v in values]
             if key == "sva":
-                clauses.append(sa.or_(*[_sva_clause(v, now) for v in values]))
+                clauses.append(sa.or_(*[_sva_clause(v, now, sva_base) for v in values]))
             elif key == "tags":
                 tagged = select(ApplicationTag.application_id).where(col(ApplicationTag.tag_id).in_(values))
                 clauses.append(col(Application.id).in_(tagged))
             else:
-                clauses.append(target.in_(values))
+                clauses.append(_choice_clause(target, values))
         elif column.kind == NUMBER_RANGE:
             low, high = (_as_number(v) for v in _pair(value))
             if low is None and high is None:
                 continue
             if key == "days_since_transmission":
-                clauses.extend(_transmitted_days_between(low, high, now))
+                clauses.extend(_days_between(low, high, now, col(Application.transmitted_at)))
                 continue
             if key == "notes_count":
                 target = _notes_count_expr()  # evaluated only for the rows the other filters keep
@@ -405,7 +466,8 @@ def _search_clauses(text: str) -> tuple[list[Any], set[str]]:
 
 def _where(session: Session, actor: Actor, query: ListQuery, now: datetime) -> tuple[list[Any], set[str]]:
     role = current_role(session, actor=actor)  # re-read: a withdrawn role lists nothing
-    filters, tables = _filter_clauses(query.filters, now)
+    _sva_base(query.sva_base)
+    filters, tables = _filter_clauses(query.filters, now, query.sva_base)
     search, search_tables = _search_clauses(query.search)
     # The scope is always ANDed: a forged centre or programme filter can only narrow it.
     return [scope_filter(role), col(Application.cancelled_at).is_(None), *filters, *search], tables | search_tables
@@ -418,7 +480,8 @@ def _order_by(query: ListQuery) -> tuple[list[Any], set[str]]:
     descending = query.descending
     if column.key == "days_since_transmission":
         descending = not descending  # more days = an earlier transmission
-    expr = column.expr.desc() if descending else column.expr.asc()
+    shown = column.shown(query.language)
+    expr = shown.desc() if descending else shown.asc()
     if column.nullable:
         expr = expr.nulls_last()  # the same on SQLite and PostgreSQL
     tie = col(Application.id).desc() if descending else col(Application.id).asc()
@@ -448,18 +511,22 @@ def list_applications(session: Session, *, actor: Actor, query: ListQuery) -> Li
         select(
             col(Application.id).label("id"),
             col(Application.last_decision_published).label("_published"),
-            *[c.expr.label(c.key) for c in shown],
+            *[c.shown(query.language).label(c.key) for c in shown],
         ).select_from(Application),
         all_tables,
     )
     stmt = stmt.where(*where).order_by(*order).limit(query.page_size).offset((query.page - 1) * query.page_size)
     rows = [dict(r._mapping) for r in session.execute(stmt)]
-    _add_computed(session, rows, now)
+    _add_computed(session, rows, now, query.sva_base)
     return ListPage(rows=rows, total=int(total), page=query.page, page_size=query.page_size)
 
 
-def _add_computed(session: Session, rows: list[dict[str, Any]], now: datetime) -> None:
-    """Days, SVA colour, tags and notes for the page's rows only (one query each for tags and notes)."""
+def _add_computed(
+    session: Session, rows: list[dict[str, Any]], now: datetime, sva_base: str = DEFAULT_SVA_BASE
+) -> None:
+    """Days, SVA colour, tags and notes for the page's rows only (one query each for tags and notes).
+
+    ``sva_days`` counts from the chosen SVA base date; ``days_since_transmission`` always from transmission."""
     ids = [r["id"] for r in rows]
     notes: dict[int, int] = {}
     tags: dict[int, list[str]] = {}
@@ -481,7 +548,9 @@ def _add_computed(session: Session, rows: list[dict[str, Any]], now: datetime) -
     for row in rows:
         transmitted = row["transmitted_at"]
         row["days_since_transmission"] = (now - transmitted).days if transmitted is not None else None
-        row["sva"] = sva_colour(row["days_since_transmission"], bool(row.pop("_published")))
+        base = row[SVA_BASE_KEYS[sva_base]]
+        row["sva_days"] = (now - base).days if base is not None else None
+        row["sva"] = sva_colour(row["sva_days"], bool(row.pop("_published")))
         row["notes_count"] = notes.get(row["id"], 0)
         row["tags"] = tags.get(row["id"], [])
 
@@ -490,7 +559,7 @@ def sva_colour(days: int | None, published: bool) -> str:
     """« green », « orange », « red » by days since transmission while no decision is published; else « none »."""
     if days is None or published:
         return "none"
-    settings = get_settings()
+    settings = parameters.effective_settings()
     if days >= settings.sva_red_days:
         return "red"
     return "orange" if days >= settings.sva_orange_days else "green"
@@ -504,6 +573,40 @@ def select_application_ids(session: Session, *, actor: Actor, query: ListQuery) 
     stmt = _join(select(col(Application.id)).select_from(Application), filter_tables)
     result = session.execute(stmt.where(*where).order_by(col(Application.id)).execution_options(yield_per=5000))
     return [application_id for (application_id,) in result]
+
+
+def ordered_ids(session: Session, *, actor: Actor, query: ListQuery, now: datetime | None = None) -> list[int]:
+    """Every id of the filtered result in the list's order (exports read the rows for them by batches)."""
+    now = now or clock.now()
+    where, filter_tables = _where(session, actor, query, now)
+    order, sort_tables = _order_by(query)
+    stmt = _join(select(col(Application.id)).select_from(Application), filter_tables | sort_tables)
+    return [i for (i,) in session.execute(stmt.where(*where).order_by(*order).execution_options(yield_per=5000))]
+
+
+def rows_for_ids(
+    session: Session, *, actor: Actor, query: ListQuery, ids: Sequence[int], now: datetime | None = None
+) -> list[dict[str, Any]]:
+    """The rows :func:`list_applications` shows for ``ids`` (every column), in the order of ``ids``.
+
+    The scope and the filters are applied again: a row that left them meanwhile is dropped, never shown."""
+    if not ids:
+        return []
+    now = now or clock.now()
+    where, filter_tables = _where(session, actor, query, now)
+    shown = [c for c in COLUMNS.values() if c.expr is not None and c.key != "days_since_transmission"]
+    stmt = _join(
+        select(
+            col(Application.id).label("id"),
+            col(Application.last_decision_published).label("_published"),
+            *[c.shown(query.language).label(c.key) for c in shown],
+        ).select_from(Application),
+        {t for c in shown for t in c.tables} | filter_tables,
+    )
+    found = {r.id: dict(r._mapping) for r in session.execute(stmt.where(col(Application.id).in_(ids), *where))}
+    rows = [found[i] for i in ids if i in found]
+    _add_computed(session, rows, now, query.sva_base)
+    return rows
 
 
 def filter_options(session: Session, *, actor: Actor) -> dict[str, list[tuple[int, str, str]]]:
@@ -533,6 +636,46 @@ def filter_options(session: Session, *, actor: Actor) -> dict[str, list[tuple[in
     )
     result["tags"] = [(i, label, label) for i, label in tag_rows]
     return result
+
+
+# --- Filters in a link (the home page's pending counts open the list already filtered) -----------------------------
+
+LIST_PATH = "/gestion/candidatures"
+
+
+def list_link(filters: dict[str, Any]) -> str:
+    """The list's address with ``filters`` (choice and boolean filters only) in its query string."""
+    parts = []
+    for key, value in filters.items():
+        column = COLUMNS.get(key)
+        if column is None or column.kind not in (CHOICE, BOOLEAN):
+            raise _refuse("unknown_column", N_("Colonne inconnue : {key}."), key=key)
+        if column.kind == BOOLEAN:
+            parts.append(f"{key}={'oui' if value else 'non'}")
+        else:
+            parts.append(f"{key}={','.join(quote(str(v), safe='') for v in value)}")
+    return LIST_PATH + ("?" + "&".join(parts) if parts else "")
+
+
+def filters_from_params(params: Any) -> dict[str, Any]:
+    """The choice and boolean filters of a query string (``list_link``'s); anything else is ignored, and a value
+    the filters would refuse is dropped here rather than showing an error for a hand-edited address."""
+    filters: dict[str, Any] = {}
+    for key, raw in dict(params).items():
+        column = COLUMNS.get(key)
+        if column is None or not raw:
+            continue
+        if column.kind == BOOLEAN and raw in ("oui", "non"):
+            filters[key] = raw == "oui"
+        elif column.kind == CHOICE:
+            values = [unquote(v) for v in str(raw).split(",") if v]
+            if column.choices:
+                values = [v for v in values if v in column.choices]
+            else:
+                values = [int(v) for v in values if v.isdigit()]
+            if values:
+                filters[key] = values
+    return filters
 
 
 # --- Column preferences --------------------------------------------------------------------------------------------

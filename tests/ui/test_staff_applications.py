@@ -2,6 +2,7 @@
 
 from nicegui.testing import User
 
+from app import clock
 from app.db import new_session
 from app.models import DossierStatus, StaffMember, StaffRole, StaffRoleAssignment
 from app.services.passwords import hash_password
@@ -95,3 +96,77 @@ async def test_a_candidate_is_refused(user: User) -> None:
     user.find(marker="sign-in").click()
     await user.open("/gestion/candidatures")
     await user.should_see(marker="refusal")
+
+
+def two_campaigns() -> None:
+    """A manager « sci » of « UFR Sciences » with 12 applications this campaign (birth names CANDIDAT00…11, bac
+    years 2020/2021 alternating) and 2 in an archived campaign (ANCIEN0, ANCIEN1)."""
+    with new_session() as session:
+        from app.models import Baccalaureate, BacSeries
+
+        sciences = factories.centre(session, label_fr="UFR Sciences", label_en="Faculty of Science")
+        old = factories.campaign(
+            session, is_active=False, archived_at=clock.now(), label_fr="Campagne 2025", label_en="2025 intake"
+        )
+        current = factories.campaign(session, label_fr="Campagne 2026", label_en="2026 intake")
+        program = factories.program(
+            session, campaign_id=current.id, centre_id=sciences.id, label_fr="Master Chimie", label_en="MSc Chemistry"
+        )
+        archived = factories.program(session, campaign_id=old.id, centre_id=sciences.id, label_fr="Master Ancien")
+        for index in range(12):
+            candidate = factories.candidate(session, birth_name=f"CANDIDAT{index:02d}")
+            session.add(Baccalaureate(candidate_id=candidate.id, series=BacSeries.GENERAL, year=2020 + index % 2))
+            factories.application(session, candidate_id=candidate.id, program=program)
+        for index in range(2):
+            candidate = factories.candidate(session, birth_name=f"ANCIEN{index}")
+            factories.application(session, candidate_id=candidate.id, program=archived)
+        member = StaffMember(
+            login="sci", email="s@univ.example", display_name="Sam Sci", password_hash=hash_password(GOOD)
+        )
+        session.add(member)
+        session.flush()
+        session.add(StaffRoleAssignment(staff_id=member.id, role=StaffRole.CENTRE_MANAGER, centre_id=sciences.id))
+        session.commit()
+
+
+async def test_the_active_campaign_by_default_an_archived_one_on_request(user: User) -> None:
+    two_campaigns()
+    await sign_in(user)
+    await user.open("/gestion/candidatures")
+    await user.should_see("12 candidature(s)")
+    await user.should_not_see("ANCIEN0")
+    campaign = next(iter(user.find(marker="filter-campaign").elements))
+    assert "(archivée)" in " ".join(campaign.options.values())  # type: ignore[attr-defined]
+    old = next(key for key, label in campaign.options.items() if "2025" in label)  # type: ignore[attr-defined]
+    campaign.set_value(old)  # type: ignore[attr-defined]
+    user.find(marker="apply-filters").click()
+    await user.should_see("2 candidature(s)")
+    await user.should_see("ANCIEN1")
+
+
+async def test_more_filters_reach_every_column(user: User) -> None:
+    two_campaigns()
+    await sign_in(user)
+    await user.open("/gestion/candidatures")
+    await user.should_see(marker="more-filters")
+    user.find(marker="filter-birth_name").type("CANDIDAT0")  # inside « Plus de filtres »
+    bac_from = next(iter(user.find(marker="filter-bac_year-from").elements))
+    bac_from.set_value(2021)  # type: ignore[attr-defined]
+    user.find(marker="apply-filters").click()
+    await user.should_see("5 candidature(s)")  # CANDIDAT01, 03, 05, 07, 09
+    await user.should_see("Plus de filtres (2 actif(s))")
+    user.find(marker="clear-filters").click()
+    await user.should_see("12 candidature(s)")
+
+
+async def test_filters_in_the_address_and_labels_in_english(user: User) -> None:
+    two_campaigns()
+    await sign_in(user)
+    await user.open("/gestion/candidatures?dossier_status=pending&last_decision_kind=none")
+    await user.should_see("12 candidature(s)")
+    await user.open("/gestion/candidatures?dossier_status=complete")
+    await user.should_see("0 candidature(s)")
+    user.find(marker="lang-en").click()
+    await user.open("/gestion/candidatures")
+    await user.should_see("MSc Chemistry")
+    await user.should_not_see("Master Chimie")
