@@ -83,6 +83,10 @@ class Settings(BaseSettings):
     student_records: str = Field(
         "demo", description="Student information system adapter: 'demo' (embedded registry) or 'package.module:Class'."
     )
+    enrolment_handoff: str = Field(
+        "files",
+        description="Enrolment hand-off adapter: 'files' (Pégase CSV files only) or 'package.module:Class' (Apogée).",
+    )
     edit_lease_seconds: int = Field(
         120, ge=20, description="An editing lease ends this long after the last heartbeat of the page holding it."
     )
@@ -100,6 +104,10 @@ class Settings(BaseSettings):
     # published decision turns orange, then red, as days since its transmission pass (eCandidat colours its rows).
     sva_orange_days: int = Field(30, ge=1, description="Days since transmission from which an undecided row is orange.")
     sva_red_days: int = Field(45, ge=1, description="Days since transmission from which an undecided row is red.")
+
+    # Exports built in the background (issue 11).
+    export_retention_days: int = Field(7, ge=1, description="Days an export file is kept before it is purged.")
+    export_workers: int = Field(2, ge=1, description="Exports one server process builds at the same time.")
 
     @model_validator(mode="after")
     def _check(self) -> "Settings":

@@ -25,6 +25,7 @@ def prepare_database() -> None:
 
 def build_app() -> None:
     """Register pages, middleware and workers on NiceGUI's app (again after each test reset)."""
+    from app.api import install as install_api
     from app.pages import register_pages
     from app.ui.session import install_language_resolver
     from app.upload_guard import install as install_upload_guard
@@ -32,6 +33,7 @@ def build_app() -> None:
     install_language_resolver()  # _() follows the language each visitor chose
     install_upload_guard(app)  # 413 for oversized uploads before NiceGUI's route buffers them
     register_pages()
+    install_api(app)  # the REST API for integration accounts (/api/v1, described at /api/v1/docs)
     _start_mail_worker()
     _start_job_scheduler()
     app.on_shutdown(lambda: get_engine().dispose())

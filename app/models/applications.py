@@ -216,12 +216,18 @@ class HandoffStatus(StrEnum):
 
 
 class EnrolmentHandoff(SQLModel, table=True):
-    """A confirmed candidate pushed to the student information system ("OPI")."""
+    """A confirmed candidate pushed to the student information system ("OPI").
+
+    ``cancelled_at`` is set when the confirmation it carries is withdrawn (eCandidat's #117). A hand-off never
+    delivered is then CANCELLED at once; one already delivered stays PENDING until the system has been told of the
+    cancellation, then becomes CANCELLED (see app/services/handoff.py).
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     application_id: int = Field(foreign_key="application.id", unique=True)
-    status: HandoffStatus = Field(default=HandoffStatus.PENDING, sa_type=enum_type(HandoffStatus))
+    status: HandoffStatus = Field(default=HandoffStatus.PENDING, sa_type=enum_type(HandoffStatus), index=True)
     attempts: int = Field(default=0)
     last_error: str = Field(default="", max_length=2000)
     created_at: datetime = utc_field(default_now=True)
     sent_at: datetime | None = utc_field()
+    cancelled_at: datetime | None = utc_field()

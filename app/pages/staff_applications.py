@@ -10,17 +10,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from fastapi import Request
 from nicegui import app, ui
 
-from app.config import get_settings
 from app.db import transaction
 from app.i18n import _
-from app.services import staff, staff_list
+from app.services import parameters, staff, staff_list, statistics
 from app.services.errors import DomainError
 from app.services.staff_list import COLUMNS, SVA_LABELS, VALUE_LABELS, ListPage, ListQuery
+from app.ui.bulk_decisions import bulk_decisions
 from app.ui.dates import format_day
 from app.ui.frame import frame
 from app.ui.guards import require_staff
+from app.ui.list_export import export_panel
 from app.ui.session import current_language
 from app.ui.text import Text, heading, paragraph
 
@@ -64,10 +66,10 @@ def _cell(key: str, value: Any, row: dict[str, Any]) -> str:
 def _sva_text(colour: str, row: dict[str, Any]) -> str:
     if colour == "none":
         return _("Sans alerte")
-    settings = get_settings()
+    settings = parameters.effective_settings()
     words = {"green": _("vert"), "orange": _("orange"), "red": _("rouge")}
     return _("{mark} {colour} ({days} j)").format(
-        mark=SVA_MARKS[colour], colour=words[colour], days=row.get("days_since_transmission")
+        mark=SVA_MARKS[colour], colour=words[colour], days=row.get("sva_days", row.get("days_since_transmission"))
     ) + ("" if colour != "red" else _(" — délai de {red} jours dépassé").format(red=settings.sva_red_days))
 
 
@@ -80,65 +82,148 @@ def _load(state: ListState, actor: Any) -> None:
         state.page, state.error = None, error.translate(_)
 
 
-def _filter_bar(state: ListState, actor: Any, options: dict[str, list[tuple[int, str, str]]], refresh: Any) -> None:
-    values: dict[str, Any] = {}
+# --- The filter bar (issue 8): the frequent filters in view, every other column under « Plus de filtres » ----------
 
-    def choice(key: str, label: str, items: dict[Any, str]) -> None:
-        values[key] = (
-            ui.select(items, label=label, multiple=True, value=[]).props("use-chips clearable").classes("min-w-[12rem]")
-        )
-        values[key].mark(f"filter-{key}")
+PRIMARY_FILTERS = ("dossier_status", "program", "last_decision_kind", "sva")
+ALL_CAMPAIGNS = 0  # the campaign select's "every campaign" entry
 
-    def labels(key: str) -> dict[Any, str]:
-        return {value: _(msgid) for value, msgid in VALUE_LABELS[key].items()}
 
-    with ui.element("section").classes("flex flex-wrap gap-2 items-end").mark("filters") as bar:
-        bar.props["aria-label"] = _("Filtres")
-        values["search"] = ui.input(_("Rechercher (nom, n° de dossier, INE, e-mail)")).mark("search")
-        choice("dossier_status", _("Statut du dossier"), labels("dossier_status"))
-        lang = current_language()
-        choice("program", _("Formation"), {i: (en if lang == "en" else fr) for i, fr, en in options["program"]})
-        choice("processing_type", _("Type de traitement"), labels("processing_type"))
-        choice("last_decision_kind", _("Dernier avis"), labels("last_decision_kind"))
-        choice("answer", _("Réponse du candidat"), labels("answer"))
-        settings = get_settings()
-        sva = {
+def _choice_items(key: str, options: dict[str, list[tuple[int, str, str]]]) -> dict[Any, str]:
+    """The values a choice filter offers, labelled in the reader's language."""
+    lang = current_language()
+    if key in VALUE_LABELS:
+        items: dict[Any, str] = {value: _(msgid) for value, msgid in VALUE_LABELS[key].items()}
+        if staff_list.NONE in COLUMNS[key].choices:
+            items[staff_list.NONE] = _("(aucun)")
+        return items
+    if key == "sva":
+        settings = parameters.effective_settings()
+        return {
             k: _(m).format(orange=settings.sva_orange_days, red=settings.sva_red_days) for k, m in SVA_LABELS.items()
         }
-        choice("sva", _("Alerte SVA"), sva)
-        if options["tags"]:
-            choice("tags", _("Étiquettes"), {i: label for i, label, _en in options["tags"]})
-        values["published"] = ui.select(
-            {"": _("Tous"), "yes": _("Avis publié"), "no": _("Avis non publié")}, label=_("Publication"), value=""
-        ).mark("filter-published")
-        values["from"] = ui.input(_("Transmise à partir du")).props("type=date").mark("filter-transmitted-from")
-        values["to"] = ui.input(_("Transmise jusqu'au")).props("type=date").mark("filter-transmitted-to")
+    return {i: (en if lang == "en" else fr) for i, fr, en in options.get(key, [])}
+
+
+class _FilterInputs:
+    """The inputs of the filter bar, built from the column registry and read back into ``ListQuery.filters``."""
+
+    def __init__(self, state: ListState, options: dict[str, list[tuple[int, str, str]]]) -> None:
+        self.state = state
+        self.options = options
+        self.widgets: dict[str, Any] = {}
+
+    def add(self, key: str) -> None:
+        column = COLUMNS[key]
+        label = _(column.label)
+        current = self.state.query.filters.get(key)
+        if column.kind == staff_list.TEXT:
+            self.widgets[key] = ui.input(label, value=current or "").mark(f"filter-{key}")
+        elif column.kind == staff_list.CHOICE:
+            items = _choice_items(key, self.options)
+            if not items:
+                return  # nothing to choose (no tag in this scope...)
+            self.widgets[key] = (
+                ui.select(items, label=label, multiple=True, value=list(current or []))
+                .props("use-chips clearable")
+                .classes("min-w-[12rem]")
+                .mark(f"filter-{key}")
+            )
+        elif column.kind == staff_list.BOOLEAN:
+            choices = {"": _("Tous"), "yes": _("Oui"), "no": _("Non")}
+            value = "" if current is None else "yes" if current else "no"
+            self.widgets[key] = ui.select(choices, label=label, value=value).mark(f"filter-{key}")
+        else:  # a range: two inputs, each labelled with the column's name
+            low, high = current or (None, None)
+            if column.kind == staff_list.DATE_RANGE:
+                start = ui.input(_("{label} : du").format(label=label), value=low or "").props("type=date")
+                end = ui.input(_("{label} : au").format(label=label), value=high or "").props("type=date")
+            else:
+                start = ui.number(_("{label} : au moins").format(label=label), value=low, precision=0)
+                end = ui.number(_("{label} : au plus").format(label=label), value=high, precision=0)
+            self.widgets[key] = (start.mark(f"filter-{key}-from"), end.mark(f"filter-{key}-to"))
+
+    def read(self) -> dict[str, Any]:
+        filters: dict[str, Any] = {}
+        for key, widget in self.widgets.items():
+            kind = COLUMNS[key].kind
+            if kind == staff_list.BOOLEAN:
+                if widget.value:
+                    filters[key] = widget.value == "yes"
+            elif isinstance(widget, tuple):
+                low, high = (w.value if w.value not in ("", None) else None for w in widget)
+                if kind == staff_list.NUMBER_RANGE:
+                    low, high = (int(v) if v is not None else None for v in (low, high))
+                if low is not None or high is not None:
+                    filters[key] = (low, high)
+            elif widget.value:
+                filters[key] = widget.value.strip() if isinstance(widget.value, str) else list(widget.value)
+        return filters
+
+
+def _filter_bar(
+    state: ListState,
+    actor: Any,
+    options: dict[str, list[tuple[int, str, str]]],
+    refresh: Any,
+    campaigns: list[Any] | None = None,
+) -> None:
+    inputs = _FilterInputs(state, options)
+    lang = current_language()
+    campaign_items = {ALL_CAMPAIGNS: _("Toutes les campagnes")}
+    for option in campaigns or []:
+        suffix = _(" (active)") if option.is_active else _(" (archivée)") if option.archived else ""
+        campaign_items[option.id] = option.label(lang) + suffix
+    chosen_campaign = (state.query.filters.get("campaign") or [ALL_CAMPAIGNS])[0]
+
+    with ui.element("section").classes("flex flex-col gap-2").mark("filters") as bar:
+        bar.props["aria-label"] = _("Filtres")
+        with ui.element("div").classes("flex flex-wrap gap-2 items-end"):
+            search = ui.input(_("Rechercher (nom, n° de dossier, INE, e-mail)"), value=state.query.search)
+            search.mark("search")
+            campaign = ui.select(campaign_items, label=_("Campagne"), value=chosen_campaign)
+            campaign.classes("min-w-[14rem]").mark("filter-campaign")
+            for key in PRIMARY_FILTERS:
+                inputs.add(key)
+            sva_base = ui.select(
+                {key: _("Depuis {date}").format(date=_(label)) for key, (_e, label) in staff_list.SVA_BASES.items()},
+                label=_("Alerte SVA comptée"),
+                value=state.query.sva_base,
+            ).mark("sva-base")
+        primary = set(inputs.widgets)
+        more_keys = [key for key in COLUMNS if key not in primary and key != "campaign"]
+
+        def title(filters: dict[str, Any]) -> str:
+            active = len([k for k in more_keys if filters.get(k) not in (None, "", [], ())])
+            return _("Plus de filtres") + (_(" ({count} actif(s))").format(count=active) if active else "")
+
+        opened = title(state.query.filters) != _("Plus de filtres")
+        more = ui.expansion(title(state.query.filters), value=opened).classes("w-full").mark("more-filters")
+        with more, ui.element("div").classes("flex flex-wrap gap-2 items-end"):
+            for key in more_keys:
+                inputs.add(key)
 
         def apply() -> None:
-            filters: dict[str, Any] = {
-                key: values[key].value
-                for key in (
-                    "dossier_status",
-                    "program",
-                    "processing_type",
-                    "last_decision_kind",
-                    "answer",
-                    "sva",
-                    "tags",
-                )
-                if key in values and values[key].value
-            }
-            if values["published"].value:
-                filters["last_decision_published"] = values["published"].value == "yes"
-            if values["from"].value or values["to"].value:
-                filters["transmitted_at"] = (values["from"].value or None, values["to"].value or None)
+            filters = inputs.read()
+            if campaign.value:
+                filters["campaign"] = [campaign.value]
             state.query.filters = filters
-            state.query.search = values["search"].value or ""
+            more.text = title(filters)  # how many filters the closed panel holds
+            state.query.search = search.value or ""
+            state.query.sva_base = sva_base.value or staff_list.DEFAULT_SVA_BASE
             state.query.page = 1
             refresh()
 
-        values["search"].on("keydown.enter", apply)
-        ui.button(_("Filtrer"), on_click=apply).props("no-caps").mark("apply-filters")
+        def clear() -> None:
+            for widget in inputs.widgets.values():
+                for one in widget if isinstance(widget, tuple) else (widget,):
+                    one.value = [] if isinstance(one.value, list) else None if isinstance(one, ui.number) else ""
+            search.value = ""
+            apply()
+
+        search.on("keydown.enter", apply)
+        with ui.element("div").classes("flex gap-2"):
+            ui.button(_("Filtrer"), on_click=apply).props("no-caps").mark("apply-filters")
+            ui.button(_("Effacer les filtres"), on_click=clear).props("flat no-caps").mark("clear-filters")
 
 
 def _column_chooser(state: ListState, actor: Any, refresh: Any) -> None:
@@ -173,7 +258,7 @@ def _column_chooser(state: ListState, actor: Any, refresh: Any) -> None:
 
 def register() -> None:
     @ui.page("/gestion/candidatures")
-    def staff_applications():
+    def staff_applications(request: Request):
         gate = require_staff()
         if gate.refused:
             return gate.response
@@ -183,11 +268,18 @@ def register() -> None:
                 role = staff.current_role(session, actor=actor)
                 columns, page_size = staff_list.get_columns(session, actor=actor)
                 options = staff_list.filter_options(session, actor=actor)
+                campaigns = statistics.campaign_options(session, actor=actor)
+                active_campaign = statistics.active_campaign_id(session)
         except DomainError as error:
             with frame(_("Candidatures")):
                 paragraph(error.translate(_)).mark("refusal")
             return None
-        state = ListState(query=ListQuery(page_size=page_size), columns=columns)
+        # Filters may come in the address (the home page's pending counts); the active campaign by default.
+        filters = staff_list.filters_from_params(request.query_params)
+        if "campaign" not in filters and active_campaign is not None:
+            filters["campaign"] = [active_campaign]
+        query = ListQuery(page_size=page_size, filters=filters, language=current_language())
+        state = ListState(query=query, columns=columns)
         app.storage.client[SELECTION_KEY] = state.selected
 
         with frame(_("Candidatures")):
@@ -199,8 +291,9 @@ def register() -> None:
                 _load(state, actor)
                 _results(state, actor, results.refresh)
 
-            _filter_bar(state, actor, options, results.refresh)
+            _filter_bar(state, actor, options, results.refresh, campaigns)
             _column_chooser(state, actor, results.refresh)
+            export_panel(state, actor)
             results()
         return None
 
@@ -213,6 +306,7 @@ def _results(state: ListState, actor: Any, refresh: Any) -> None:
     pages = max(1, -(-page.total // page.page_size))
     heading(_("{count} candidature(s)").format(count=page.total), 2).mark("total")
     _selection_bar(state, actor, page, refresh)
+    bulk_decisions(actor, lambda: state.selected, refresh)
     with ui.element("div").classes("overflow-x-auto"), ui.element("table").classes("ec-table").mark("applications"):
         with ui.element("thead"), ui.element("tr"):
             Text(_("Sélection"), "th").props('scope="col"')

@@ -7,6 +7,7 @@ from nicegui import ui
 from app.db import transaction
 from app.i18n import _
 from app.models import StaffRole
+from app.pages.staff_statistics import pending_panel
 from app.services import staff
 from app.services.errors import DomainError
 from app.ui.account_menu import change_role, role_text
@@ -80,9 +81,22 @@ def register() -> None:
             paragraph(_("Rôle actuel : {role}").format(role=role_text(identity))).mark("current-role-text")
             if current.read_only:
                 paragraph(_("Ce rôle est en lecture seule."))
-            ui.link(_("Candidatures"), "/gestion/candidatures").mark("applications-link")
+            links = [
+                (_("Candidatures"), "/gestion/candidatures", "applications-link"),
+                (_("Listes complémentaires"), "/gestion/liste-complementaire", "waiting-lists-link"),
+                (_("Statistiques"), "/gestion/statistiques", "statistics-link"),
+                (_("Mes exports"), "/gestion/exports", "exports-link"),
+            ]
             if current.role != StaffRole.COMMITTEE_MEMBER:
-                ui.link(_("Administration"), "/admin").classes("ml-4").mark("admin-link")
+                links.append((_("Administration"), "/admin", "admin-link"))
+            if current.role in (StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE):
+                links.append((_("Transfert des inscriptions"), "/gestion/transfert-inscriptions", "handoff-link"))
+            with ui.element("nav") as nav, ui.element("ul").classes("flex flex-wrap gap-x-6 gap-y-2"):
+                nav.props["aria-label"] = _("Espace de gestion")
+                for label, href, marker in links:
+                    with ui.element("li"):
+                        ui.link(label, href).mark(marker)
+            pending_panel(gate.actor)
             if len(roles) > 1:
                 heading(_("Vos rôles"), 2)
                 with ui.element("ul").classes("ec-bullets").mark("roles"):

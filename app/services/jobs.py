@@ -50,7 +50,13 @@ log = logging.getLogger(__name__)
 JobFunction = Callable[[Session, datetime], tuple[int, str]]
 
 # Modules that register jobs when imported; add yours here.
-JOB_MODULES: tuple[str, ...] = ("app.services.accounts", "app.services.applications_jobs", "app.services.decision_jobs")
+JOB_MODULES: tuple[str, ...] = (
+    "app.services.accounts",
+    "app.services.applications_jobs",
+    "app.services.decision_jobs",
+    "app.services.export_jobs",
+    "app.services.handoff_apogee",
+)
 MESSAGE_MAX = 2000  # JobRun.message
 
 

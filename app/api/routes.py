@@ -1,0 +1,223 @@
+"""The REST API, version 1: ``/api/v1/...``, read by integration accounts with a bearer token.
+
+Authentication: ``Authorization: Bearer eca_…`` (tokens are created on /admin/api). A missing, unknown, revoked or
+expired token gets 401; a request naming something outside the token's scope gets 403; lists only ever carry the
+token's scope. Handlers are plain functions (FastAPI runs them in its thread pool): each opens one short
+transaction, so no database session is held across an await.
+"""
+
+import logging
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from app.api import queries, schemas
+from app.db import transaction
+from app.services.api_tokens import TokenRefused, TokenScope, authenticate
+
+log = logging.getLogger(__name__)
+
+PREFIX = "/api/v1"
+
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="IntegrationToken",
+    description="Jeton d'un compte d'intégration, créé par un administrateur sur /admin/api (eca_…).",
+)
+
+REFUSED = {
+    401: {"model": schemas.ErrorOut, "description": "Missing, unknown, revoked or expired token."},
+    403: {"model": schemas.ErrorOut, "description": "Outside the token's scope."},
+}
+
+
+def token_scope(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> TokenScope:
+    """The calling token's scope, or 401 (the reason is logged, never told to the caller)."""
+    try:
+        with transaction() as session:
+            return authenticate(session, credentials.credentials if credentials else None)
+    except TokenRefused as refused:
+        log.info("API token refused: %s", refused.reason)
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            detail="Invalid, expired or revoked token.",
+            headers={"WWW-Authenticate": "Bearer"},
+        ) from None
+
+
+Scope = Annotated[TokenScope, Depends(token_scope)]
+PageNumber = Annotated[int, Query(ge=1, description="Page number, from 1.")]
+PageSize = Annotated[int, Query(ge=1, le=queries.MAX_PAGE_SIZE, description="Items per page (500 at most).")]
+CampaignCode = Annotated[str | None, Query(max_length=20, description="Campaign code; the active one if absent.")]
+ProgramId = Annotated[int | None, Query(description="Only this programme (by id).")]
+ProgramCode = Annotated[str | None, Query(max_length=20, description="Only this programme (by code).")]
+UpdatedSince = Annotated[
+    datetime | None, Query(description="Only what changed at or after this moment (ISO 8601 with an offset).")
+]
+
+
+def no_store(response: Response) -> None:
+    """Personal data: never kept by a shared cache."""
+    response.headers["Cache-Control"] = "no-store"
+
+
+router = APIRouter(prefix=PREFIX, responses=REFUSED, dependencies=[Depends(no_store)])
+
+
+def _forbidden() -> HTTPException:
+    return HTTPException(status.HTTP_403_FORBIDDEN, detail="Outside the scope of this token.")
+
+
+def _unknown_campaign(code: str) -> HTTPException:
+    return HTTPException(status.HTTP_404_NOT_FOUND, detail=f"Unknown campaign: {code}")
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is not None and moment.tzinfo is None:
+        raise HTTPException(422, detail="updated_since needs a UTC offset.")
+    return moment
+
+
+@router.get("/offer", response_model=schemas.OfferOut, tags=["offer"], summary="The active campaign's offer")
+def read_offer(scope: Scope) -> schemas.OfferOut:
+    """The active campaign and its active programmes with their calendar (public information)."""
+    with transaction() as session:
+        return queries.read_offer(session)
+
+
+@router.get(
+    "/applications",
+    response_model=schemas.Page[schemas.ApplicationOut],
+    tags=["applications"],
+    summary="Applications of the token's scope",
+)
+def list_applications(
+    scope: Scope,
+    campaign: CampaignCode = None,
+    program_id: ProgramId = None,
+    program_code: ProgramCode = None,
+    updated_since: UpdatedSince = None,
+    include_cancelled: Annotated[bool, Query(description="Also cancelled applications.")] = False,
+    page: PageNumber = 1,
+    page_size: PageSize = 100,
+) -> schemas.Page[schemas.ApplicationOut]:
+    """Applications of the token's centre, committee or institution, ordered by id, one page at a time."""
+    try:
+        with transaction() as session:
+            return queries.list_applications(
+                session,
+                scope,
+                campaign_code=campaign,
+                program_id=program_id,
+                program_code=program_code,
+                updated_since=_aware(updated_since),
+                include_cancelled=include_cancelled,
+                page=page,
+                page_size=page_size,
+            )
+    except queries.OutOfScope:
+        raise _forbidden() from None
+    except queries.UnknownCampaign as error:
+        raise _unknown_campaign(str(error)) from None
+
+
+@router.get(
+    "/applications/{application_id}",
+    response_model=schemas.ApplicationOut,
+    tags=["applications"],
+    summary="One application",
+    responses={404: {"model": schemas.ErrorOut, "description": "No such application."}},
+)
+def read_application(scope: Scope, application_id: int) -> schemas.ApplicationOut:
+    try:
+        with transaction() as session:
+            found = queries.read_application(session, scope, application_id)
+    except queries.OutOfScope:
+        raise _forbidden() from None
+    if found is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail="No such application.")
+    return found
+
+
+@router.get(
+    "/decisions",
+    response_model=schemas.Page[schemas.DecisionOut],
+    tags=["decisions"],
+    summary="Published decisions of the token's scope",
+)
+def list_decisions(
+    scope: Scope,
+    campaign: CampaignCode = None,
+    program_id: ProgramId = None,
+    program_code: ProgramCode = None,
+    updated_since: Annotated[
+        datetime | None, Query(description="Only decisions published at or after this moment (ISO 8601, offset).")
+    ] = None,
+    page: PageNumber = 1,
+    page_size: PageSize = 100,
+) -> schemas.Page[schemas.DecisionOut]:
+    """Published decisions only (a decision entered but not yet published is internal to the committee)."""
+    try:
+        with transaction() as session:
+            return queries.list_decisions(
+                session,
+                scope,
+                campaign_code=campaign,
+                program_id=program_id,
+                program_code=program_code,
+                updated_since=_aware(updated_since),
+                page=page,
+                page_size=page_size,
+            )
+    except queries.OutOfScope:
+        raise _forbidden() from None
+    except queries.UnknownCampaign as error:
+        raise _unknown_campaign(str(error)) from None
+
+
+@router.get(
+    "/handoffs",
+    response_model=schemas.Page[schemas.HandoffCandidateOut],
+    tags=["enrolment hand-off"],
+    summary="The enrolment hand-off (OPI), per candidate",
+)
+def list_handoffs(
+    scope: Scope,
+    campaign: CampaignCode = None,
+    queued_only: Annotated[
+        bool, Query(description="Only candidates with something to deliver (new, failed, or a cancellation).")
+    ] = False,
+    page: PageNumber = 1,
+    page_size: PageSize = 100,
+) -> schemas.Page[schemas.HandoffCandidateOut]:
+    """Each confirmed candidate once, with the programmes they hold; institution-wide tokens only.
+
+    Reading changes nothing: acknowledge what the system imported with ``POST /api/v1/handoffs/acknowledge``.
+    """
+    try:
+        with transaction() as session:
+            return queries.list_handoffs(
+                session, scope, campaign_code=campaign, queued_only=queued_only, page=page, page_size=page_size
+            )
+    except queries.OutOfScope:
+        raise _forbidden() from None
+    except queries.UnknownCampaign as error:
+        raise _unknown_campaign(str(error)) from None
+
+
+@router.post(
+    "/handoffs/acknowledge",
+    response_model=schemas.AcknowledgeOut,
+    tags=["enrolment hand-off"],
+    summary="Record hand-offs as imported by the student information system",
+)
+def acknowledge_handoffs(scope: Scope, body: schemas.AcknowledgeIn) -> schemas.AcknowledgeOut:
+    """Live hand-offs become "sent", delivered cancellations "cancelled"; audited as this token's act."""
+    try:
+        with transaction() as session:
+            count = queries.acknowledge_handoffs(session, scope, body.handoff_ids)
+    except queries.OutOfScope:
+        raise _forbidden() from None
+    return schemas.AcknowledgeOut(acknowledged=count)

@@ -1,0 +1,205 @@
+"""« Accès API » (/admin/api): create an integration token (shown once), list the tokens, revoke one.
+
+Administrators and the central office only; every creation and revocation is audited by the service.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from nicegui import ui
+
+from app import clock
+from app.db import transaction
+from app.i18n import _
+from app.models import StaffRole
+from app.services import api_tokens
+from app.services.actors import Actor
+from app.services.api_tokens import TokenDraft, TokenRow
+from app.services.errors import DomainError
+from app.services.staff import ROLE_LABELS
+from app.ui.admin_nav import ADMIN, back_to_admin
+from app.ui.dates import format_day, format_moment
+from app.ui.dossier_form import EntityForm
+from app.ui.frame import frame
+from app.ui.guards import require_staff
+from app.ui.session import current_language
+from app.ui.text import Text, heading, paragraph
+
+PATH = "/admin/api"
+DOCS_PATH = "/api/v1/docs"
+
+
+def _scope_label(row: TokenRow) -> str:
+    if row.role in (StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE):
+        return _("Tout l'établissement")
+    return row.scope_en if current_language() == "en" and row.scope_en else row.scope_fr
+
+
+def _state(row: TokenRow, now: datetime) -> str:
+    if row.revoked_at is not None:
+        return _("Révoqué le {date}").format(date=format_day(row.revoked_at))
+    if row.expires_at is not None and row.expires_at <= now:
+        return _("Expiré")
+    return _("Actif")
+
+
+def _cell(text: str, tag: str = "td") -> Text:
+    cell = Text(text, tag)
+    if tag == "th":
+        cell.props('scope="col"')
+    return cell
+
+
+def _tokens(actor: Actor) -> Any:
+    """The tokens' table with « Révoquer »; returns its refreshable (a creation refreshes it)."""
+    error = ui.label("").classes("text-negative").mark("token-error")
+    error.props["role"] = "alert"
+    error.set_visibility(False)
+
+    pending: dict[str, int] = {}  # the token the confirmation dialog is about
+
+    with ui.dialog() as dialog, ui.card():
+        question = paragraph("")
+        with ui.row():
+            ui.button(_("Annuler"), on_click=dialog.close).props("flat no-caps").mark("revoke-cancel")
+            ui.button(_("Révoquer"), on_click=lambda: revoke(pending["id"])).props("no-caps color=negative").mark(
+                "revoke-confirm"
+            )
+
+    def ask(row: TokenRow) -> None:
+        pending["id"] = row.id
+        question.set_text(
+            _("Révoquer le jeton « {label} » ? Les appels faits avec lui seront refusés immédiatement.").format(
+                label=row.label
+            )
+        )
+        dialog.open()
+
+    def revoke(token_id: int) -> None:
+        dialog.close()
+        error.set_visibility(False)
+        try:
+            with transaction() as session:
+                api_tokens.revoke_token(session, actor=actor, token_id=token_id)
+        except DomainError as refusal:
+            error.set_text(refusal.translate(_))
+            error.set_visibility(True)
+            return
+        ui.notify(_("Jeton révoqué."), type="positive")
+        table.refresh()
+
+    @ui.refreshable
+    def table() -> None:
+        with transaction() as session:
+            rows = api_tokens.list_tokens(session, actor=actor)
+        if not rows:
+            paragraph(_("Aucun jeton pour l'instant.")).mark("no-token")
+            return
+        now = clock.now()
+        with ui.element("div").classes("overflow-x-auto"), ui.element("table").classes("ec-table").mark("tokens"):
+            with ui.element("thead"), ui.element("tr"):
+                for title in (
+                    _("Nom"),
+                    _("Rôle"),
+                    _("Périmètre"),
+                    _("Créé le"),
+                    _("Expire le"),
+                    _("Dernier usage"),
+                    _("État"),
+                    _("Action"),
+                ):
+                    _cell(title, "th")
+            with ui.element("tbody"):
+                for row in rows:
+                    with ui.element("tr").mark(f"token-{row.id}"):
+                        _cell(row.label)
+                        _cell(_(ROLE_LABELS[row.role]))
+                        _cell(_scope_label(row))
+                        _cell(format_day(row.created_at))
+                        _cell(format_day(row.expires_at) if row.expires_at else "—")
+                        _cell(format_moment(row.last_used_at) if row.last_used_at else _("Jamais"))
+                        _cell(_state(row, now)).mark(f"token-state-{row.id}")
+                        with ui.element("td"):
+                            if row.is_active(now):
+                                button = ui.button(_("Révoquer"), on_click=lambda r=row: ask(r))
+                                button.props("flat no-caps color=negative").mark(f"revoke-{row.id}")
+                                button.props["aria-label"] = _("Révoquer le jeton « {label} »").format(label=row.label)
+
+    table()
+    return table
+
+
+def _creation(actor: Actor, on_created: Callable[[], None]) -> None:
+    with transaction() as session:
+        centres, committees = api_tokens.scope_choices(session, actor=actor)
+    draft = TokenDraft()
+    form = EntityForm(draft)
+    form.text("label", _("Nom du jeton"), required=True, hint=_("L'application qui l'utilisera, p. ex. « Apogée »."))
+    roles = {role: _(label) for role, label in ROLE_LABELS.items()}
+
+    def follow_role(role: Any) -> None:
+        """Only the scope the chosen role needs is asked for."""
+        centre.set_visibility(role == StaffRole.CENTRE_MANAGER)
+        committee.set_visibility(role == StaffRole.COMMITTEE_MEMBER)
+
+    form.select("role", _("Périmètre"), roles, required=True, on_change=lambda e: follow_role(e.value))
+    centre = form.select("centre_id", _("Centre de candidature"), centres, searchable=True)
+    committee = form.select("committee_id", _("Commission"), committees, searchable=True)
+    form.date("expires_on", _("Date d'expiration"), hint=_("Dans un an si vide ; trois ans au plus."))
+    follow_role(draft.role)
+
+    shown = ui.column().classes("w-full")
+
+    def create() -> None:
+        def act() -> tuple[str, Any]:
+            with transaction() as session:
+                return api_tokens.create_token(session, actor=actor, draft=draft)
+
+        created = form.run(act)
+        if created is None:
+            return
+        secret, token = created
+        shown.clear()
+        with shown:
+            notice = paragraph(
+                _("Jeton « {label} » créé. Copiez-le maintenant : il ne sera plus jamais affiché.").format(
+                    label=token.label
+                )
+            ).classes("text-positive font-bold")
+            notice.props["role"] = "status"
+            ui.input(_("Jeton (affiché une seule fois)"), value=secret).props("readonly outlined").classes(
+                "w-full max-w-2xl font-mono"
+            ).mark("new-token")
+        on_created()
+
+    ui.button(_("Créer le jeton"), on_click=create).props("no-caps").mark("create-token")
+
+
+def register() -> None:
+    @ui.page(PATH)
+    def admin_api():
+        gate = require_staff(*ADMIN)
+        if gate.refused:
+            return gate.response
+        actor = gate.actor
+        assert actor is not None
+        with frame(_("Accès API")):
+            back_to_admin()
+            paragraph(
+                _(
+                    "Les autres applications de l'université (système d'information de scolarité, décisionnel) lisent "
+                    "l'offre, les candidatures et les avis publiés, et récupèrent le transfert des inscriptions, avec "
+                    "un jeton limité à l'établissement, à un centre de candidature ou à une commission."
+                )
+            )
+            ui.link(_("Documentation de l'API (OpenAPI)"), DOCS_PATH).mark("api-docs")
+            heading(_("Jetons"), 2)
+            try:
+                table = _tokens(actor)
+            except DomainError as refusal:
+                paragraph(refusal.translate(_)).mark("refusal")
+                return None
+            heading(_("Créer un jeton"), 2)
+            _creation(actor, table.refresh)
+        return None

@@ -1,0 +1,206 @@
+"""« Transfert des inscriptions » (/gestion/transfert-inscriptions): the enrolment hand-off (OPI) of a campaign.
+
+The central office sees how many confirmed candidates are to transfer, transferred, failed or cancelled, the
+candidates with the programme each holds, and downloads the Pégase CSV files as a ZIP (optionally only the new
+confirmations, optionally recording the download as the transfer). Administrators and the central office only.
+"""
+
+from typing import Any
+
+from nicegui import run, ui
+
+from app.db import transaction
+from app.i18n import N_, _
+from app.services import handoff_apogee, handoff_pegase
+from app.services.actors import Actor
+from app.services.errors import DomainError
+from app.services.handoff import CandidateHandoff, HandoffWish
+from app.ui.admin_nav import ADMIN
+from app.ui.dates import format_moment
+from app.ui.frame import frame
+from app.ui.guards import require_staff
+from app.ui.session import current_language
+from app.ui.text import Text, heading, list_item, paragraph
+
+PATH = "/gestion/transfert-inscriptions"
+
+STATUS_LABELS = {
+    "pending": N_("À transmettre"),
+    "sent": N_("Transmise"),
+    "failed": N_("Échec de l'envoi"),
+    "cancelled": N_("Annulée"),
+}
+
+
+def _status(wish: HandoffWish) -> str:
+    if wish.cancelled:
+        return _("Désistement à transmettre") if wish.status.value != "cancelled" else _("Annulée")
+    return _(STATUS_LABELS[wish.status.value])
+
+
+def _cell(text: str, tag: str = "td") -> Text:
+    cell = Text(text, tag)
+    if tag == "th":
+        cell.props('scope="col"')
+    return cell
+
+
+def _table(candidates: list[CandidateHandoff]) -> None:
+    english = current_language() == "en"
+    with ui.element("div").classes("overflow-x-auto"), ui.element("table").classes("ec-table").mark("handoffs"):
+        with ui.element("thead"), ui.element("tr"):
+            for title in (
+                _("Numéro de dossier"),
+                _("Candidat"),
+                _("INE"),
+                _("Formation"),
+                _("Confirmée le"),
+                _("État"),
+                _("Dernière transmission"),
+                _("Erreur"),
+            ):
+                _cell(title, "th")
+        with ui.element("tbody"):
+            for candidate in candidates:
+                name = f"{candidate.birth_name} {candidate.first_names}".strip()
+                for wish in (*candidate.wishes, *candidate.withdrawals):
+                    with ui.element("tr").mark(f"handoff-{wish.handoff_id}"):
+                        _cell(candidate.dossier_number)
+                        _cell(name)
+                        _cell(candidate.ine or "—")
+                        label = wish.program_label_en if english and wish.program_label_en else wish.program_label_fr
+                        _cell(f"{wish.program_code} — {label}")
+                        _cell(format_moment(wish.confirmed_at) if wish.confirmed_at else "—")
+                        _cell(_status(wish)).mark(f"handoff-state-{wish.handoff_id}")
+                        _cell(format_moment(wish.sent_at) if wish.sent_at else "—")
+                        _cell(wish.last_error or "")
+
+
+def _body(actor: Actor) -> None:
+    state: dict[str, Any] = {"campaign_id": None, "only_new": False, "mark_sent": False}
+    files_only = handoff_apogee.get_enrolment_system().files_only
+
+    @ui.refreshable
+    def content() -> None:
+        try:
+            with transaction() as session:
+                overview = handoff_pegase.handoff_overview(session, actor=actor, campaign_id=state["campaign_id"])
+        except DomainError as refusal:
+            paragraph(refusal.translate(_)).mark("refusal")
+            return
+        if overview.campaign_id is None:
+            paragraph(_("Aucune campagne n'existe encore.")).mark("no-campaign")
+            return
+        state["campaign_id"] = overview.campaign_id
+        ui.select(overview.campaigns, label=_("Campagne"), value=overview.campaign_id, on_change=choose_campaign).props(
+            "outlined"
+        ).classes("w-full max-w-lg").mark("campaign")
+        counts = overview.counts
+        assert counts is not None
+        heading(_("Situation"), 2)
+        with ui.element("ul").classes("ec-bullets").mark("handoff-counts"):
+            list_item(_("Candidats à inscrire : {count}").format(count=counts.candidates))
+            list_item(_("Confirmations à transmettre : {count}").format(count=counts.to_send))
+            list_item(_("Confirmations transmises : {count}").format(count=counts.sent))
+            list_item(_("Échecs d'envoi (réessayés à chaque passage) : {count}").format(count=counts.failed))
+            list_item(_("Désistements à transmettre : {count}").format(count=counts.cancellations_to_send))
+            list_item(_("Confirmations annulées par un désistement : {count}").format(count=counts.cancelled))
+
+        heading(_("Télécharger les fichiers"), 2)
+        paragraph(
+            _(
+                "Un ZIP de trois fichiers CSV (UTF-8, séparateur « ; ») : candidats, vœux et inscriptions, avec une "
+                "notice LISEZMOI.txt décrivant chaque colonne. Chaque candidat y figure une fois, avec la formation "
+                "qu'il détient : une confirmation suivie d'un désistement n'y figure pas."
+            )
+        )
+        ui.checkbox(
+            _("Seulement les confirmations pas encore transmises"),
+            value=state["only_new"],
+            on_change=lambda e: state.update(only_new=bool(e.value)),
+        ).mark("only-new")
+        ui.checkbox(
+            _("Enregistrer ce téléchargement comme la transmission (les fichiers seront importés dans le système)"),
+            value=state["mark_sent"],
+            on_change=lambda e: state.update(mark_sent=bool(e.value)),
+        ).mark("mark-sent")
+        ui.button(_("Télécharger le ZIP"), on_click=download).props("no-caps").mark("download-zip")
+
+        heading(_("Candidats"), 2)
+        if not overview.candidates:
+            paragraph(_("Aucun candidat n'a confirmé pour l'instant dans cette campagne.")).mark("no-handoff")
+            return
+        if counts.candidates > overview.shown_limit:
+            paragraph(
+                _("Les {limit} premiers candidats sont affichés ; les fichiers les contiennent tous.").format(
+                    limit=overview.shown_limit
+                )
+            )
+        _table(overview.candidates)
+
+    def choose_campaign(event: Any) -> None:
+        state["campaign_id"] = event.value
+        content.refresh()
+
+    def build() -> handoff_pegase.HandoffExport:
+        with transaction() as session:
+            return handoff_pegase.export_handoff_files(
+                session,
+                actor=actor,
+                campaign_id=state["campaign_id"],
+                only_new=state["only_new"],
+                mark_sent=state["mark_sent"],
+            )
+
+    async def download() -> None:
+        try:
+            export = await run.io_bound(build)  # thousands of candidates: off the event loop
+        except DomainError as refusal:
+            ui.notify(refusal.translate(_), type="negative")
+            return
+        ui.download.content(export.content, export.filename, "application/zip")
+        message = _("{candidates} candidat(s), {wishes} formation(s) dans le fichier.").format(
+            candidates=export.candidates, wishes=export.wishes
+        )
+        if export.marked_sent:
+            message += " " + _("{count} confirmation(s) enregistrée(s) comme transmises.").format(
+                count=export.marked_sent
+            )
+        ui.notify(message, type="positive")
+        content.refresh()
+
+    if files_only:
+        paragraph(
+            _(
+                "Aucun service web n'est configuré : les confirmations partent par les fichiers ci-dessous ou par "
+                "l'API. Cochez « Enregistrer ce téléchargement comme la transmission » quand les fichiers sont "
+                "importés dans le système d'information."
+            )
+        ).mark("files-only")
+    else:
+        paragraph(
+            _(
+                "Un service web est configuré : les confirmations et les désistements lui sont envoyés toutes les "
+                "heures ; un envoi en échec est réessayé au passage suivant."
+            )
+        ).mark("web-service")
+    content()
+
+
+def register() -> None:
+    @ui.page(PATH)
+    def staff_handoff():
+        gate = require_staff(*ADMIN)
+        if gate.refused:
+            return gate.response
+        assert gate.actor is not None
+        with frame(_("Transfert des inscriptions")):
+            ui.link(_("← Espace de gestion"), "/gestion").mark("back-to-staff-home")
+            paragraph(
+                _(
+                    "Les candidats qui ont confirmé leur admission sont transmis au système d'information de "
+                    "scolarité (OPI) pour qu'ils puissent s'inscrire."
+                )
+            )
+            _body(gate.actor)
+        return None

@@ -1,0 +1,140 @@
+"""« Exporter » on the staff list: a spreadsheet of the list as shown, or a ZIP of the selection's dossiers or piece.
+
+Each button asks one service for an export job (its own transaction), hands the job to the export threads and
+says where to follow it (« Mes exports »); the file is built in the background, never on this page's event loop.
+The list's state (filters, sort, columns, selection) is read when the button is pressed, so the export is the list
+the person is looking at.
+"""
+
+from typing import Any
+
+from nicegui import run, ui
+
+from app.db import transaction
+from app.i18n import _
+from app.services import export_jobs, exports_zip
+from app.services.actors import Actor
+from app.services.dossier_pdf import render_dossier_pdf
+from app.services.errors import DomainError
+from app.services.exports_tabular import EXTRAS, TabularRequest
+from app.services.staff_list import ListQuery
+from app.ui.session import current_language
+from app.ui.text import heading, paragraph
+
+EXPORTS_PATH = "/gestion/exports"
+
+
+def _render_in_pool(context: dict[str, Any], language: str) -> bytes:
+    """Dossier PDFs drawn in NiceGUI's process pool when there is one (xhtml2pdf holds the GIL and a lock)."""
+    pool = run.process_pool
+    if pool is None:
+        return render_dossier_pdf(context, language=language)
+    return pool.submit(render_dossier_pdf, context, language=language).result()
+
+
+def export_panel(state: Any, actor: Actor) -> None:
+    """The export controls under the list's filters; ``state`` is the list page's state (query, columns, selected)."""
+    try:
+        with transaction() as session:
+            pieces = exports_zip.piece_choices(session, actor=actor)
+    except DomainError:
+        pieces = []
+    lang = current_language()
+    with ui.expansion(_("Exporter")).classes("w-full").mark("export-panel"):
+        heading(_("Exporter la liste"), 2)
+        with ui.element("div").classes("flex flex-wrap gap-2 items-end"):
+            kind = ui.select(
+                {"xlsx": _("Tableur Excel (XLSX)"), "csv": _("Fichier CSV (Excel)")}, label=_("Format"), value="xlsx"
+            ).mark("export-format")
+            extras = (
+                ui.select({k: _(v) for k, v in EXTRAS.items()}, label=_("Compléments"), multiple=True, value=[])
+                .props("use-chips")
+                .classes("min-w-[16rem]")
+                .mark("export-extras")
+            )
+            only = ui.checkbox(_("Seulement les candidatures sélectionnées")).mark("export-only-selection")
+            list_buttons = ui.element("div")
+        paragraph(_("Les colonnes, les filtres et le tri de la liste sont repris.")).classes("text-sm")
+        heading(_("Téléchargements groupés de la sélection"), 2)
+        with ui.element("div").classes("flex flex-wrap gap-2 items-end"):
+            piece = (
+                ui.select(
+                    {i: (en or fr) if lang == "en" else fr for i, fr, en in pieces}, label=_("Pièce justificative")
+                )
+                .classes("min-w-[16rem]")
+                .mark("export-piece-choice")
+            )
+            zip_buttons = ui.element("div").classes("flex flex-wrap gap-2")
+        status = paragraph("").mark("export-status")
+        status.props["role"] = "status"
+        ui.link(_("Suivre mes exports"), EXPORTS_PATH).mark("exports-link")
+
+        def done(job_id: int, render: Any = None) -> None:
+            export_jobs.start(job_id, render=render)
+            status.props["role"] = "status"
+            status.set_text(_("Export demandé : il se prépare en arrière-plan. Suivez-le dans « Mes exports »."))
+
+        def refused(error: DomainError) -> None:
+            status.props["role"] = "alert"
+            status.set_text(error.translate(_))
+
+        def export_list() -> None:
+            query: ListQuery = state.query
+            request = TabularRequest(
+                query=query,
+                columns=list(state.columns),
+                extras=list(extras.value or []),
+                language=current_language(),
+                only_ids=frozenset(state.selected) if only.value else None,
+            )
+            if only.value and not state.selected:
+                status.props["role"] = "alert"
+                status.set_text(_("Sélectionnez au moins une candidature dans la liste."))
+                return
+            try:
+                with transaction() as session:
+                    job = export_jobs.request_list_export(session, actor=actor, kind=kind.value, request=request)
+            except DomainError as error:
+                refused(error)
+                return
+            done(job.id or 0)
+
+        def export_dossiers() -> None:
+            try:
+                with transaction() as session:
+                    job = export_jobs.request_dossiers_zip(
+                        session, actor=actor, ids=sorted(state.selected), language=current_language()
+                    )
+            except DomainError as error:
+                refused(error)
+                return
+            done(job.id or 0, _render_in_pool)
+
+        def export_piece() -> None:
+            if not piece.value:
+                status.props["role"] = "alert"
+                status.set_text(_("Choisissez la pièce à télécharger."))
+                return
+            try:
+                with transaction() as session:
+                    job = export_jobs.request_piece_zip(
+                        session,
+                        actor=actor,
+                        ids=sorted(state.selected),
+                        required_document_id=int(piece.value),
+                        language=current_language(),
+                    )
+            except DomainError as error:
+                refused(error)
+                return
+            done(job.id or 0)
+
+        with list_buttons:
+            ui.button(_("Exporter la liste"), on_click=export_list).props("no-caps").mark("export-list")
+        with zip_buttons:
+            ui.button(_("Dossiers de la sélection (ZIP)"), on_click=export_dossiers).props("no-caps outline").mark(
+                "export-dossiers"
+            )
+            ui.button(_("Pièce pour la sélection (ZIP)"), on_click=export_piece).props("no-caps outline").mark(
+                "export-piece"
+            )
