@@ -11,6 +11,8 @@ from app.models import (
     Application,
     ApplicationTag,
     AuditEvent,
+    Decision,
+    DecisionKind,
     DocumentStatus,
     DossierStatus,
     EditLease,
@@ -414,3 +416,55 @@ def test_administrators_list_and_release_stale_leases(session: Session, world: d
     assert session.exec(select(EditLease)).all() == []
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "lease.released")).one()
     assert event.before["holder"] == "Candidat"
+
+
+def _to_complete(session: Session, actor: Actor, application_id: int) -> None:
+    for status in (DossierStatus.RECEIVED, DossierStatus.COMPLETE):
+        staff_review.set_dossier_status(
+            session, actor=actor, application_id=application_id, status=status, expected_version=None
+        )
+    session.commit()
+
+
+def test_direct_admission_enters_the_favourable_decision_once_the_dossier_is_complete(
+    session: Session, world: dict
+) -> None:
+    actor = actor_for(session, world, StaffRole.CENTRE_MANAGER, "own")
+    favourable = factories.decision_type(session, DecisionKind.FAVORABLE)
+    session.commit()
+    application = world["applications"][0]
+    staff_review.set_processing_type(
+        session,
+        actor=actor,
+        application_id=application.id,
+        processing_type=ProcessingType.DIRECT_ADMISSION,
+        expected_version=None,
+    )
+    session.commit()
+    assert session.exec(select(Decision)).all() == []  # not complete yet: nothing decided
+
+    _to_complete(session, actor, application.id)
+    decision = session.exec(select(Decision).where(Decision.application_id == application.id)).one()
+    assert (decision.kind, decision.decision_type_id, decision.published_at) == (
+        DecisionKind.FAVORABLE,
+        favourable.id,
+        None,
+    )
+    assert decision.comment == staff_review.ADMITTED_BY_RIGHT
+    # Validating again (Incomplet, then Complet) does not enter a second decision.
+    staff_review.set_dossier_status(
+        session, actor=actor, application_id=application.id, status=DossierStatus.INCOMPLETE, expected_version=None
+    )
+    staff_review.set_dossier_status(
+        session, actor=actor, application_id=application.id, status=DossierStatus.COMPLETE, expected_version=None
+    )
+    session.commit()
+    assert len(session.exec(select(Decision)).all()) == 1
+
+
+def test_a_committee_examined_complete_dossier_gets_no_automatic_decision(session: Session, world: dict) -> None:
+    actor = actor_for(session, world, StaffRole.CENTRE_MANAGER, "own")
+    factories.decision_type(session, DecisionKind.FAVORABLE)
+    session.commit()
+    _to_complete(session, actor, world["applications"][0].id)
+    assert session.exec(select(Decision)).all() == []

@@ -28,6 +28,7 @@ from app.models import (
     Candidate,
     Committee,
     Decision,
+    DecisionKind,
     DecisionType,
     DocumentStatus,
     DossierStatus,
@@ -79,6 +80,9 @@ NOT_YOUR_NOTE = N_("Vous ne pouvez supprimer que vos propres post-it.")
 UNKNOWN_TAG = N_("Cette étiquette n'existe pas pour cette composante.")
 NAIVE_DATE = N_("Date invalide.")
 STALE_LEASE_AGE = timedelta(hours=24)  # eCandidat lists locks older than a day for manual removal
+
+# The comment of a decision entered because of direct admission (data, shown to staff as typed).
+ADMITTED_BY_RIGHT = "Admission de droit (type de traitement : accès direct)"
 
 
 # --- What the staff screen receives -------------------------------------------------------------------------------
@@ -558,8 +562,39 @@ def set_dossier_status(
         after={"dossier_status": status.value}
         | ({"missing": extra["missing_documents"]} if "missing_documents" in extra else {}),
     )
+    _admit_by_right(session, actor, application)
     notify_candidate(session, application.candidate_id)
     return application
+
+
+def _admit_by_right(session: Session, actor: Actor, application: Application) -> None:
+    """Direct admission: once a manager has validated the dossier (Complet), the programme's favourable decision
+    is entered for them, to be published with the others (capacity is checked then). Nothing is entered when a
+    decision exists already or when the current role may not enter decisions."""
+    from app.services import decisions  # decisions imports the application services this module also uses
+
+    if application.processing_type != ProcessingType.DIRECT_ADMISSION:
+        return
+    if application.dossier_status != DossierStatus.COMPLETE or application.id is None:
+        return
+    if decisions.latest_entered(session, application.id) is not None:
+        return
+    program = session.get(Program, application.program_id)
+    type_id = program.favorable_decision_type_id if program is not None else None
+    if type_id is None:
+        type_id = session.exec(
+            select(DecisionType.id)
+            .where(DecisionType.kind == DecisionKind.FAVORABLE, col(DecisionType.is_active))
+            .order_by(DecisionType.code)
+        ).first()
+    if type_id is None:
+        return
+    try:
+        decisions.enter_decision(
+            session, actor=actor, application_id=application.id, decision_type_id=type_id, comment=ADMITTED_BY_RIGHT
+        )
+    except DomainError:
+        return  # e.g. a committee member's role cannot enter decisions: the manager will
 
 
 def _document_statuses(session: Session, application: Application, lang: str) -> list[dict[str, str]]:
@@ -612,7 +647,8 @@ def set_processing_type(
     processing_type: ProcessingType,
     expected_version: int | None,
 ) -> Application:
-    """Committee / direct admission / undecided; the candidate is told by mail."""
+    """Committee / direct admission / undecided; the candidate is told by mail. Direct admission of a complete
+    dossier enters the favourable decision (see :func:`_admit_by_right`)."""
     application = _for_change(session, actor, application_id)
     _check_version(application, expected_version)
     before = application.processing_type
@@ -625,6 +661,7 @@ def set_processing_type(
     _mail_candidate(
         session, application, account, "processing_type_changed", {"processing_type": processing_type.value}
     )
+    _admit_by_right(session, actor, application)
     _audit_application(
         session,
         actor,
