@@ -130,6 +130,18 @@ def test_definitive_acceptance_withdraws_the_other_applications(session: Session
     confirm_offer(session, actor=actor, application_id=apps[1].id)
     session.commit()
     assert [a.answer for a in apps] == [AnswerKind.WITHDRAWN, AnswerKind.CONFIRMED, AnswerKind.WITHDRAWN]
+    # The provisional acceptance's mail says it is provisional and until when; the definitive one does not.
+    subjects = session.exec(
+        select(OutboxMail.subject, OutboxMail.body_text)
+        .where(OutboxMail.application_id == apps[1].id, OutboxMail.code == "application_confirmed")
+        .order_by(OutboxMail.id)
+    ).all()
+    assert [subject.split(" :")[0] for subject, _ in subjects] == [
+        "Acceptation provisoire enregistrée",
+        "Confirmation enregistrée",
+    ]
+    assert "à titre provisoire" in subjects[0][1] and "8 juin 2026" in subjects[0][1]
+    assert "à titre provisoire" not in subjects[1][1]
 
 
 def test_provisional_acceptance_needs_the_campaign_option(session: Session, offer) -> None:

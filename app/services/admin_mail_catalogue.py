@@ -111,6 +111,7 @@ VARIABLE_LABELS: dict[str, str] = {
         "Type de traitement : « committee » (examen par la commission), « direct_admission » (accès de droit) "
         "ou « undecided » (à définir)"
     ),
+    "provisional": N_("Vrai pour une acceptation provisoire (« oui, mais »), qui reste à confirmer définitivement"),
     "reason": N_("Motif donné par le candidat (peut être vide)"),
     "sender_name": N_("Nom donné par l'expéditeur"),
     "sender_email": N_("Adresse à laquelle répondre"),

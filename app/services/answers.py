@@ -91,6 +91,9 @@ def mail_answer(
     }
     if code == "application_withdrawn_automatically":
         context["deadline"] = effective_deadline(application)
+    if code == "application_confirmed":
+        context["provisional"] = application.answer == AnswerKind.PROVISIONAL
+        context["deadline"] = effective_deadline(application)
     if code in ("confirmation_reminder", "provisional_acceptance_reminder", "provisional_acceptance_expired"):
         context["deadline"] = effective_deadline(application)
     if code in ("confirmation_reminder", "provisional_acceptance_reminder"):
