@@ -130,6 +130,21 @@ def test_an_ine_is_unique_within_the_campaign(session: Session) -> None:
     assert "déjà utilisé" in error.value.errors["ine"]
 
 
+@pytest.mark.parametrize("active_campaign", [True, False])
+def test_an_ine_is_unique_for_accounts_created_without_a_campaign(session: Session, active_campaign: bool) -> None:
+    """Accounts created on the portal carry no campaign: their dossier takes the open one (or none), and the INE
+    is unique all the same."""
+    if active_campaign:
+        factories.campaign(session, is_active=True)
+        session.commit()
+    first, second = candidate_actor(session), candidate_actor(session)
+    saved = save_personal(first, fill_personal(opened(first).candidate, ine="1234567890V"))
+    assert (saved.candidate.campaign_id is not None) is active_campaign
+    with pytest.raises(DossierInvalid) as error:
+        save_personal(second, fill_personal(opened(second).candidate, ine="1234567890V"))
+    assert "déjà utilisé" in error.value.errors["ine"]
+
+
 def test_a_known_ine_imports_and_locks_the_students_data(session: Session) -> None:
     actor = candidate_actor(session)
     candidate = fill_personal(opened(actor).candidate, ine=KNOWN_INE, birth_date=date(2005, 1, 1))

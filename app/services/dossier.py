@@ -9,7 +9,7 @@ accepted values on the stored row and audits the change.
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from app import clock
 from app.i18n import N_
@@ -28,6 +28,7 @@ from app.models import (
 from app.services import leases, staff
 from app.services.actors import Actor, require_writable
 from app.services.audit import audit
+from app.services.campaigns import active_campaign
 from app.services.dossier_schemas import (
     AddressIn,
     BaccalaureateIn,
@@ -110,6 +111,11 @@ def candidate_for(session: Session, *, actor: Actor, candidate_id: int | None = 
     return candidate
 
 
+def _active_campaign_id(session: Session) -> int | None:
+    campaign = active_campaign(session)
+    return campaign.id if campaign is not None else None
+
+
 def open_dossier(session: Session, *, actor: Actor, candidate_id: int | None = None) -> Dossier:
     """The dossier, created on a candidate's first visit (names from the account) and imported from the student
     information system when the account carries a student number (university SSO) not yet imported."""
@@ -119,7 +125,8 @@ def open_dossier(session: Session, *, actor: Actor, candidate_id: int | None = N
             raise Forbidden()
         candidate = Candidate(
             account_id=account.id,
-            campaign_id=account.campaign_id,
+            # The campaign the INE is unique in: the account's, else the one open now.
+            campaign_id=account.campaign_id or _active_campaign_id(session),
             birth_name=ascii_upper(account.last_name),
             first_names=ascii_upper(account.first_name),
             student_number=account.student_number,
@@ -223,7 +230,9 @@ def save_personal_information(session: Session, *, actor: Actor, candidate: Cand
     if ine and ine != current.ine:
         taken = session.exec(
             select(Candidate.id).where(
-                Candidate.ine == ine, Candidate.campaign_id == current.campaign_id, Candidate.id != current.id
+                Candidate.ine == ine,
+                col(Candidate.campaign_id).is_not_distinct_from(current.campaign_id),
+                Candidate.id != current.id,
             )
         ).first()
         if taken is not None:
