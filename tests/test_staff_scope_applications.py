@@ -76,3 +76,23 @@ def test_candidates_have_no_staff_scope(session: Session, world: dict) -> None:
         require_application_in_scope(
             session, actor=Actor("candidate", account_id=1), application_id=world["applications"][0].id
         )
+
+
+def test_an_archived_campaigns_applications_stay_readable_but_no_staff_role_changes_them(
+    session: Session, world: dict
+) -> None:
+    from app import clock
+    from app.models import Campaign
+    from app.services.errors import DomainError
+
+    actor = staff(session, StaffRole.ADMINISTRATOR)
+    application = world["applications"][0]
+    campaign = session.get(Campaign, application.campaign_id)
+    campaign.is_active, campaign.archived_at = False, clock.now()
+    session.add(campaign)
+    session.commit()
+    found, _role = require_application_in_scope(session, actor=actor, application_id=application.id)
+    assert found.id == application.id
+    with pytest.raises(DomainError) as error:
+        require_application_in_scope(session, actor=actor, application_id=application.id, write=True)
+    assert error.value.code == "campaign_archived"

@@ -117,7 +117,7 @@ def is_archived(session: Session, campaign_id: int) -> bool:
 
 
 def require_open_campaign(session: Session, campaign_id: int) -> None:
-    """Refuse a candidate's change to an application of an archived campaign (it stays readable)."""
+    """Refuse a change to an application of an archived campaign, by a candidate or staff (it stays readable)."""
     if is_archived(session, campaign_id):
         raise DomainError(
             "campaign_archived",

@@ -11,6 +11,7 @@ from sqlmodel import Session, col
 
 from app.models import Application, StaffRole
 from app.services.actors import Actor
+from app.services.campaigns import require_open_campaign
 from app.services.errors import Forbidden, NotFound
 from app.services.staff import INSTITUTION_WIDE, RoleView, current_role, require_role
 
@@ -56,6 +57,8 @@ def require_application_in_scope(
         if write and role.read_only and scope_covers(role, application):
             raise  # in scope but read-only: say so rather than "not found"
         raise NotFound("application") from error
+    if write:
+        require_open_campaign(session, application.campaign_id)  # an archived campaign is read-only for all
     return application, role
 
 
