@@ -391,8 +391,16 @@ def register() -> None:
                     paragraph(_("Cette candidature a été annulée.")).mark("not-found")
                     ui.link(_("Retour à mes candidatures"), LIST_PATH)
                     return
+                if current.summary.archived:
+                    paragraph(
+                        _(
+                            "Cette candidature appartient à une campagne terminée : vous pouvez la consulter, "
+                            "mais plus la modifier."
+                        )
+                    ).classes("ec-notice").mark("archived-notice")
                 _information(current)
                 editable = current.summary.dossier_status in (DossierStatus.PENDING, DossierStatus.INCOMPLETE)
+                editable = editable and not current.summary.archived
                 online = current.summary.procedure == Procedure.ONLINE
                 transmit_view = ui.refreshable(_transmit)
                 _pieces(actor, current, on_change=transmit_view.refresh)

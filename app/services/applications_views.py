@@ -15,6 +15,7 @@ from app import clock
 from app.models import (
     Application,
     ApplicationCentre,
+    Campaign,
     Committee,
     Decision,
     DecisionKind,
@@ -99,6 +100,7 @@ class ApplicationSummary:
     confirmation_deadline: datetime | None
     confirmation_days_left: int | None
     can_cancel: bool
+    archived: bool = False  # its campaign is archived: readable, no longer changeable
 
 
 @dataclass(frozen=True)
@@ -228,6 +230,7 @@ def _summaries(
     pieces = _pieces(session, ids, lang) if ids else {}
     decisions = _published_decisions(session, ids, lang) if ids else {}
     acted = applications_acted_on(session, [application for application, _, _ in rows])
+    archived = set(session.exec(select(Campaign.id).where(col(Campaign.archived_at).is_not(None))).all())
     now = clock.now()
     summaries = []
     for application, program, centre in rows:
@@ -261,7 +264,8 @@ def _summaries(
                 return_days_left=days_left(return_by, now),
                 confirmation_deadline=confirmation,
                 confirmation_days_left=days_left(confirmation, now),
-                can_cancel=application.id not in acted,
+                can_cancel=application.id not in acted and application.campaign_id not in archived,
+                archived=application.campaign_id in archived,
             )
         )
     return summaries, pieces

@@ -150,6 +150,21 @@ async def test_cancel_is_absent_once_a_manager_acted(user: User, setup: Setup) -
     await user.should_not_see(marker="cancel-application")
 
 
+async def test_an_archived_campaigns_application_is_shown_read_only(user: User, setup: Setup) -> None:
+    from app import clock as app_clock
+    from app.models import Campaign
+
+    application = apply(setup)
+    with transaction() as session:
+        campaign = session.get(Campaign, setup.campaign_id)
+        campaign.is_active, campaign.archived_at = False, app_clock.now()
+        session.add(campaign)
+    await sign_in(user, setup.email, f"/candidat/candidatures/{application.id}")
+    await user.should_see(marker="archived-notice")
+    await user.should_see(marker="dossier-status")
+    await user.should_not_see(marker="cancel-application")
+
+
 async def test_live_update_reaches_the_open_page(user: User, setup: Setup) -> None:
     application = apply(setup)
     await sign_in(user, setup.email, f"/candidat/candidatures/{application.id}")
