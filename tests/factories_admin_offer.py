@@ -6,8 +6,9 @@ from typing import Any
 
 from sqlmodel import Session
 
-from app.models import Program, StaffRole
+from app.models import Program, Scope, StaffRole
 from app.services.actors import Actor
+from app.services.admin_scoped import Target
 from tests import factories
 
 
@@ -58,3 +59,13 @@ def offer_world(session: Session, **program_kw: Any) -> OfferWorld:
     )
     session.commit()
     return world
+
+
+def centre_a(world: OfferWorld) -> Target:
+    """The place « centre A » (its managers may edit its offer)."""
+    return Target(Scope.CENTRE, centre_id=world.centre_a)
+
+
+def program_a(world: OfferWorld) -> Target:
+    """The place « centre A's programme »."""
+    return Target(Scope.PROGRAM, program_id=world.program_a.id)

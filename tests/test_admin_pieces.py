@@ -28,19 +28,11 @@ from app.services.errors import DomainError, Forbidden
 from app.services.transmission import transmission_readiness
 from tests import factories
 from tests.factories import image_bytes, pdf_bytes
-from tests.factories_admin_offer import OfferWorld, offer_world
+from tests.factories_admin_offer import centre_a, offer_world, program_a
 
 
 def values(**kw: Any) -> dict[str, Any]:
     return {"code": "releve", "label_fr": "Relevé de notes", "label_en": "Transcript"} | kw
-
-
-def centre_a(world: OfferWorld) -> Target:
-    return Target(Scope.CENTRE, centre_id=world.centre_a)
-
-
-def program_a(world: OfferWorld) -> Target:
-    return Target(Scope.PROGRAM, program_id=world.program_a.id)
 
 
 def create(session: Session, actor: Any, target: Target, **kw: Any) -> RequiredDocument:

@@ -16,7 +16,7 @@ from app.services.dossier_schemas import DossierInvalid
 from app.services.errors import DomainError, Forbidden, NotFound
 from app.services.staff_review import open_application_for_staff
 from app.services.transmission import transmission_readiness
-from tests.factories_admin_offer import OfferWorld, offer_world
+from tests.factories_admin_offer import centre_a, offer_world, program_a
 
 
 def values(**kw: Any) -> dict[str, Any]:
@@ -26,14 +26,6 @@ def values(**kw: Any) -> dict[str, Any]:
         "label_fr": "Cherchez-vous un stage ?",
         "label_en": "Are you looking for an internship?",
     } | kw
-
-
-def centre_a(world: OfferWorld) -> Target:
-    return Target(Scope.CENTRE, centre_id=world.centre_a)
-
-
-def program_a(world: OfferWorld) -> Target:
-    return Target(Scope.PROGRAM, program_id=world.program_a.id)
 
 
 def create(session: Session, actor: Any, target: Target, **kw: Any) -> Question:

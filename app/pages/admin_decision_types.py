@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from nicegui import ui
+from sqlmodel import Session
 
 from app.db import transaction
 from app.i18n import _
@@ -16,9 +17,10 @@ from app.services import admin_decision_types as service
 from app.services.actors import Actor
 from app.services.admin_common import require_admin
 from app.services.errors import DomainError, NotFound
+from app.ui.admin_edit import StateTexts, refusal_page, save_button, state_section
 from app.ui.admin_nav import back_to_admin
-from app.ui.admin_scoped import cell
-from app.ui.dossier_form import EntityForm, copy_into, saved_notice
+from app.ui.admin_scoped import item_table, labelled_link
+from app.ui.dossier_form import EntityForm
 from app.ui.frame import frame
 from app.ui.guards import require_staff
 from app.ui.session import current_language
@@ -34,18 +36,12 @@ def _label(row: DecisionType | RefusalReason, lang: str) -> str:
 
 def _table(marker: str, headers: list[str], rows: list[tuple[list[str], str, str]]) -> None:
     """``rows``: (cells, label for the « Modifier » link, its path)."""
-    with ui.element("table").classes("w-full border-collapse").mark(marker):
-        with ui.element("thead"), ui.element("tr"):
-            for header in (*headers, _("Actions")):
-                cell(header, header=True)
-        with ui.element("tbody"):
-            for index, (cells, name, path) in enumerate(rows):
-                with ui.element("tr").classes("border-t"):
-                    for text in cells:
-                        cell(text)
-                    with ui.element("td").classes("p-2"):
-                        link = ui.link(_("Modifier"), path).mark(f"{marker}-edit-{index}")
-                        link._props["aria-label"] = _("Modifier {name}").format(name=name)
+
+    def edit(row: tuple[list[str], str, str], index: int) -> None:
+        _cells, name, path = row
+        labelled_link(_("Modifier"), _("Modifier {name}").format(name=name), path).mark(f"{marker}-edit-{index}")
+
+    item_table(marker, headers, rows, cells=lambda row: row[0], actions=edit)
 
 
 def _list_page(actor: Actor) -> None:
@@ -109,69 +105,6 @@ def _list_page(actor: Actor) -> None:
         )
 
 
-def _state_section(
-    entity: DecisionType | RefusalReason,
-    used: int,
-    writable: bool,
-    *,
-    toggle: Callable[[bool], DecisionType | RefusalReason],
-    delete: Callable[[], None],
-) -> None:
-    with ui.element("section").classes("w-full mt-6").mark("state-section"):
-        heading(_("Disponibilité"), 2)
-        error = ui.label("").classes("text-negative").mark("state-error")
-        error.props["role"] = "alert"
-
-        @ui.refreshable
-        def body() -> None:
-            paragraph(
-                _("Actif : proposé lors de la saisie des avis.")
-                if entity.is_active
-                else _("Désactivé : plus proposé ; les avis déjà rendus le conservent.")
-            ).mark("state")
-            if used:
-                paragraph(_("Déjà utilisé ({count}) : il ne peut pas être supprimé.").format(count=used)).mark("used")
-            if not writable:
-                return
-            with ui.row():
-                if entity.is_active:
-                    ui.button(_("Désactiver"), on_click=lambda: act(False)).props("outline").mark("deactivate")
-                else:
-                    ui.button(_("Réactiver"), on_click=lambda: act(True)).props("outline").mark("activate")
-                if not used:
-                    ui.button(_("Supprimer"), on_click=lambda: dialog.open()).props("outline color=negative").mark(
-                        "delete"
-                    )
-
-        def act(active: bool) -> None:
-            try:
-                saved = toggle(active)
-            except DomainError as refusal:
-                error.text = refusal.translate(_)
-                return
-            entity.version, entity.is_active = saved.version, saved.is_active
-            error.text = ""
-            ui.notify(_("Réactivé.") if active else _("Désactivé."), type="positive")
-            body.refresh()
-
-        def remove() -> None:
-            try:
-                delete()
-            except DomainError as refusal:
-                error.text = refusal.translate(_)
-                dialog.close()
-                return
-            ui.navigate.to(PATH)
-
-        with ui.dialog() as dialog, ui.card():
-            paragraph(_("Supprimer définitivement cet élément ?"))
-            with ui.row():
-                ui.button(_("Supprimer"), on_click=remove).props("color=negative").mark("confirm-delete")
-                ui.button(_("Annuler"), on_click=dialog.close).props("flat")
-
-        body()
-
-
 def _edit_page(actor: Actor, key: str, *, reason: bool) -> None:
     creating = key == NEW
     title = (
@@ -192,9 +125,7 @@ def _edit_page(actor: Actor, key: str, *, reason: bool) -> None:
             else:
                 entity, used = service.get_decision_type(session, actor=actor, type_id=int(key))
     except DomainError as refusal:
-        with frame(title):
-            back_to_admin()
-            paragraph(refusal.translate(_)).mark("refusal")
+        refusal_page(title, refusal)
         return
     with frame(title):
         back_to_admin()
@@ -214,62 +145,59 @@ def _edit_page(actor: Actor, key: str, *, reason: bool) -> None:
         form.text("label_en", _("Libellé en anglais"), required=True)
         if not reason:
             form.checkbox("is_final", _("Avis définitif : sa publication clôt l'examen (pas une présélection)"))
-        notice = saved_notice(_("Enregistré."))
         fields = service.REASON_FIELDS if reason else service.TYPE_FIELDS
 
-        def save() -> bool:
-            values = {name: getattr(entity, name) for name in fields}
+        def store(session: Session, values: dict[str, Any]) -> Any:
             entity_id = None if creating else entity.id
             version = None if creating else entity.version
-            with transaction() as session:
-                if reason:
-                    saved: Any = service.save_refusal_reason(
-                        session, actor=actor, reason_id=entity_id, expected_version=version, values=values
-                    )
-                else:
-                    saved = service.save_decision_type(
-                        session, actor=actor, type_id=entity_id, expected_version=version, values=values
-                    )
-            copy_into(entity, saved)
-            return True
+            if reason:
+                return service.save_refusal_reason(
+                    session, actor=actor, reason_id=entity_id, expected_version=version, values=values
+                )
+            return service.save_decision_type(
+                session, actor=actor, type_id=entity_id, expected_version=version, values=values
+            )
 
-        def on_save() -> None:
-            notice.set_visibility(False)
-            if not form.run(save):
-                return
-            if creating:
-                ui.navigate.to(f"{PATH}/{'motifs' if reason else 'types'}/{entity.id}")
-                return
-            form.refresh_values()
-            notice.set_visibility(True)
-
-        if writable:
-            ui.button(_("Enregistrer"), on_click=on_save).props("color=primary").mark("save")
+        save_button(
+            form,
+            entity,
+            fields,
+            store,
+            creating=creating,
+            created_path=lambda: f"{PATH}/{'motifs' if reason else 'types'}/{entity.id}",
+            editable=writable,
+        )
         if creating:
             return
+        ids = {"reason_id": entity.id or 0} if reason else {"type_id": entity.id or 0}
+        set_active = service.set_refusal_reason_active if reason else service.set_decision_type_active
+        remove = service.delete_refusal_reason if reason else service.delete_decision_type
 
         def toggle(active: bool) -> Any:
             with transaction() as session:
-                if reason:
-                    return service.set_refusal_reason_active(
-                        session, actor=actor, reason_id=entity.id or 0, expected_version=entity.version, active=active
-                    )
-                return service.set_decision_type_active(
-                    session, actor=actor, type_id=entity.id or 0, expected_version=entity.version, active=active
-                )
+                return set_active(session, actor=actor, expected_version=entity.version, active=active, **ids)
 
         def delete() -> None:
             with transaction() as session:
-                if reason:
-                    service.delete_refusal_reason(
-                        session, actor=actor, reason_id=entity.id or 0, expected_version=entity.version
-                    )
-                else:
-                    service.delete_decision_type(
-                        session, actor=actor, type_id=entity.id or 0, expected_version=entity.version
-                    )
+                remove(session, actor=actor, expected_version=entity.version, **ids)
 
-        _state_section(entity, used, writable, toggle=toggle, delete=delete)
+        state_section(
+            entity,
+            StateTexts(
+                active=_("Actif : proposé lors de la saisie des avis."),
+                inactive=_("Désactivé : plus proposé ; les avis déjà rendus le conservent."),
+                used=_("Déjà utilisé ({count}) : il ne peut pas être supprimé.").format(count=used),
+                used_marker="used",
+                activated=_("Réactivé."),
+                deactivated=_("Désactivé."),
+                confirm=_("Supprimer définitivement cet élément ?"),
+            ),
+            used=used,
+            editable=writable,
+            toggle=toggle,
+            delete=delete,
+            after_delete=PATH,
+        )
 
 
 def register() -> None:
@@ -282,25 +210,22 @@ def register() -> None:
         try:
             _list_page(gate.actor)
         except DomainError as refusal:
-            with frame(_("Types d'avis et motifs de refus")):
-                back_to_admin()
-                paragraph(refusal.translate(_)).mark("refusal")
+            refusal_page(_("Types d'avis et motifs de refus"), refusal)
         return None
 
-    @ui.page(PATH + "/types/{key}")
-    def admin_decision_type_edit(key: str) -> Any:
+    ui.page(PATH + "/types/{key}")(_edit_route(reason=False))
+    ui.page(PATH + "/motifs/{key}")(_edit_route(reason=True))
+
+
+def _edit_route(*, reason: bool) -> Callable[[str], Any]:
+    """The staff page editing a decision type, or a refusal reason (``reason``)."""
+
+    def edit(key: str) -> Any:
         gate = require_staff()
         if gate.refused:
             return gate.response
         assert gate.actor is not None
-        _edit_page(gate.actor, key, reason=False)
+        _edit_page(gate.actor, key, reason=reason)
         return None
 
-    @ui.page(PATH + "/motifs/{key}")
-    def admin_refusal_reason_edit(key: str) -> Any:
-        gate = require_staff()
-        if gate.refused:
-            return gate.response
-        assert gate.actor is not None
-        _edit_page(gate.actor, key, reason=True)
-        return None
+    return edit

@@ -6,24 +6,23 @@ or for its waiting-list calls cannot be deactivated while that programme is acti
 call would have nothing to give; the refusal names the programmes to change first.
 """
 
-import re
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import Annotated, Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, model_validator
 from sqlmodel import Session, col, select
 
 from app.i18n import N_
 from app.models import Campaign, Decision, DecisionKind, DecisionType, Program, RefusalReason
 from app.services.actors import Actor
 from app.services.admin_common import load_for_edit, require_admin, save_entity
-from app.services.admin_scoped import CODE_FORMAT, checked
+from app.services.admin_scoped import checked, clean_choice, clean_code, clean_label, save_active
 from app.services.audit import audit
-from app.services.dossier_schemas import INVALID, REQUIRED, DossierInvalid
+from app.services.dossier_schemas import DossierInvalid
 from app.services.errors import DomainError, NotFound
 
-CODE_RE = re.compile(r"^[A-Z0-9_-]{1,20}$")
 TYPE_FIELDS = ("code", "kind", "label_fr", "label_en", "is_final")
 REASON_FIELDS = ("code", "label_fr", "label_en")
 
@@ -46,50 +45,15 @@ TYPE_IN_USE = N_(
 REASON_IN_USE = N_("Ce motif est déjà utilisé ({count} avis) : il ne peut pas être supprimé. Désactivez-le.")
 
 
-def _code(value: Any, size: int) -> str:
-    text = re.sub(r"\s+", "", str(value or "")).upper()
-    if not text:
-        raise ValueError(REQUIRED)
-    if not CODE_RE.match(text) or len(text) > size:
-        raise ValueError(CODE_FORMAT)
-    return text
-
-
-def _label(value: Any, size: int) -> str:
-    text = re.sub(r"\s+", " ", str(value or "")).strip()
-    if not text:
-        raise ValueError(REQUIRED)
-    if len(text) > size:
-        raise ValueError(N_("Ce texte est trop long."))
-    return text
+Code = Annotated[str, BeforeValidator(partial(clean_code, size=20))]
 
 
 class DecisionTypeValues(BaseModel):
-    code: str
-    kind: DecisionKind
-    label_fr: str
-    label_en: str
+    code: Code
+    kind: Annotated[DecisionKind, BeforeValidator(partial(clean_choice, choices=DecisionKind))]
+    label_fr: Annotated[str, BeforeValidator(partial(clean_label, size=200))]
+    label_en: Annotated[str, BeforeValidator(partial(clean_label, size=200))]
     is_final: bool = True
-
-    @field_validator("code", mode="before")
-    @classmethod
-    def _check_code(cls, value: Any) -> str:
-        return _code(value, 20)
-
-    @field_validator("kind", mode="before")
-    @classmethod
-    def _kind(cls, value: Any) -> DecisionKind:
-        if value in (None, ""):
-            raise ValueError(REQUIRED)
-        try:
-            return DecisionKind(value)
-        except ValueError:
-            raise ValueError(INVALID) from None
-
-    @field_validator("label_fr", "label_en", mode="before")
-    @classmethod
-    def _check_label(cls, value: Any) -> str:
-        return _label(value, 200)
 
     @model_validator(mode="after")
     def _preselection(self) -> "DecisionTypeValues":
@@ -99,19 +63,9 @@ class DecisionTypeValues(BaseModel):
 
 
 class RefusalReasonValues(BaseModel):
-    code: str
-    label_fr: str
-    label_en: str
-
-    @field_validator("code", mode="before")
-    @classmethod
-    def _check_code(cls, value: Any) -> str:
-        return _code(value, 20)
-
-    @field_validator("label_fr", "label_en", mode="before")
-    @classmethod
-    def _check_label(cls, value: Any) -> str:
-        return _label(value, 300)
+    code: Code
+    label_fr: Annotated[str, BeforeValidator(partial(clean_label, size=300))]
+    label_en: Annotated[str, BeforeValidator(partial(clean_label, size=300))]
 
 
 def _check(schema: type[BaseModel], fields: tuple[str, ...], values: dict[str, Any]) -> dict[str, Any]:
@@ -206,14 +160,14 @@ def set_decision_type_active(
             raise DomainError(
                 "decision_type_in_use", TYPE_USED_BY_PROGRAMS, programs=", ".join(p.code for p in programs)
             )
-    return save_entity(
+    return save_active(
         session,
         actor=actor,
         model=DecisionType,
         entity_id=type_id,
         expected_version=expected_version,
-        values={"is_active": active},
-        action="decision_type.activated" if active else "decision_type.deactivated",
+        active=active,
+        action="decision_type",
     )
 
 
@@ -289,14 +243,14 @@ def set_refusal_reason_active(
     session: Session, *, actor: Actor, reason_id: int, expected_version: int | None, active: bool
 ) -> RefusalReason:
     require_admin(session, actor=actor, write=True)
-    return save_entity(
+    return save_active(
         session,
         actor=actor,
         model=RefusalReason,
         entity_id=reason_id,
         expected_version=expected_version,
-        values={"is_active": active},
-        action="refusal_reason.activated" if active else "refusal_reason.deactivated",
+        active=active,
+        action="refusal_reason",
     )
 
 

@@ -15,12 +15,12 @@ A piece is never deleted once an application holds something for it: it is deact
 candidate downloads is an uploaded PDF, normalised by the same sandbox as the candidates' uploads.
 """
 
-import re
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import Annotated, Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel, BeforeValidator, field_validator
 from sqlmodel import Session, col, select
 
 from app.i18n import N_
@@ -30,31 +30,34 @@ from app.models import (
     DossierStatus,
     FileKind,
     RequiredDocument,
-    Scope,
     StoredFile,
     SubmittedDocument,
     SubmittedDocumentFile,
 )
 from app.services import documents, file_store, pdf_sandbox, piece_slots
 from app.services.actors import Actor
-from app.services.admin_common import load_for_edit, save_entity
+from app.services.admin_common import save_entity
 from app.services.admin_scoped import (
-    CODE_FORMAT,
+    TOO_LONG,
     Target,
     checked,
+    clean_code,
+    clean_label,
+    create_item,
+    load_item,
     move,
-    next_order,
+    placed_snapshot,
     require_target,
+    save_active,
     siblings,
     target_of,
 )
 from app.services.audit import audit
-from app.services.dossier_schemas import REQUIRED, DossierInvalid
+from app.services.dossier_schemas import DossierInvalid
 from app.services.errors import DomainError, NotFound
 from app.services.file_sniffing import PDF, sniff
 
 FIELDS = ("code", "label_fr", "label_en", "help_fr", "help_en", "is_conditional", "is_shared")
-CODE_RE = re.compile(r"^[A-Z0-9_-]{1,30}$")
 
 PIECE_IN_USE = N_(
     "Des candidats ont déjà fourni cette pièce ({count} candidature(s)) : elle ne peut pas être supprimée. "
@@ -64,44 +67,26 @@ TEMPLATE_NOT_PDF = N_("Le modèle doit être un fichier PDF.")
 NO_TEMPLATE = N_("Cette pièce n'a pas de modèle à télécharger.")
 NOT_TRANSLATED = N_("Indiquez aussi le texte en anglais.")
 
+Label = Annotated[str, BeforeValidator(partial(clean_label, size=300))]
+
 
 class PieceValues(BaseModel):
     """The editable fields of a piece, normalised; errors are French msgids, field by field."""
 
-    code: str
-    label_fr: str
-    label_en: str
+    code: Annotated[str, BeforeValidator(partial(clean_code, size=30))]
+    label_fr: Label
+    label_en: Label
     help_fr: str = ""
     help_en: str = ""
     is_conditional: bool = False
     is_shared: bool = False
-
-    @field_validator("code", mode="before")
-    @classmethod
-    def _code(cls, value: Any) -> str:
-        text = re.sub(r"\s+", "", str(value or "")).upper()
-        if not text:
-            raise ValueError(REQUIRED)
-        if not CODE_RE.match(text):
-            raise ValueError(CODE_FORMAT)
-        return text
-
-    @field_validator("label_fr", "label_en", mode="before")
-    @classmethod
-    def _label(cls, value: Any) -> str:
-        text = re.sub(r"\s+", " ", str(value or "")).strip()
-        if not text:
-            raise ValueError(REQUIRED)
-        if len(text) > 300:
-            raise ValueError(N_("Ce texte est trop long."))
-        return text
 
     @field_validator("help_fr", "help_en", mode="before")
     @classmethod
     def _help(cls, value: Any) -> str:
         text = str(value or "").strip()
         if len(text) > 2000:
-            raise ValueError(N_("Ce texte est trop long."))
+            raise ValueError(TOO_LONG)
         return text
 
 
@@ -195,25 +180,18 @@ def save_piece(
 ) -> RequiredDocument:
     """Create a piece of ``target`` (``piece_id`` None) or change one; its place never changes once created."""
     if piece_id is None:
-        if target is None:
-            raise NotFound("target")
-        require_target(session, actor=actor, target=target, write=True)
-        clean = (
-            check_values(values) | target.values() | {"display_order": next_order(session, RequiredDocument, target)}
-        )
-        piece = save_entity(
+        piece = create_item(
             session,
             actor=actor,
             model=RequiredDocument,
-            entity_id=None,
-            expected_version=None,
-            values=clean,
+            target=target,
+            values=values,
+            check=check_values,
             action="required_document.created",
         )
         piece_slots.open_slots(session, actor, piece)
         return piece
-    current = load_for_edit(session, RequiredDocument, piece_id, expected_version)
-    require_target(session, actor=actor, target=target_of(current), write=True)
+    current = _load(session, actor, piece_id, expected_version)
     clean = check_values(values)
     was_conditional, was_shared = current.is_conditional, current.is_shared
     piece = save_entity(
@@ -236,16 +214,15 @@ def set_piece_active(
     session: Session, *, actor: Actor, piece_id: int, expected_version: int | None, active: bool
 ) -> RequiredDocument:
     """Deactivate (no longer asked for; what was given stays) or reactivate a piece."""
-    current = load_for_edit(session, RequiredDocument, piece_id, expected_version)
-    require_target(session, actor=actor, target=target_of(current), write=True)
-    piece = save_entity(
+    _load(session, actor, piece_id, expected_version)
+    piece = save_active(
         session,
         actor=actor,
         model=RequiredDocument,
         entity_id=piece_id,
         expected_version=expected_version,
-        values={"is_active": active},
-        action="required_document.activated" if active else "required_document.deactivated",
+        active=active,
+        action="required_document",
     )
     if active:
         piece_slots.open_slots(session, actor, piece)
@@ -256,8 +233,7 @@ def set_piece_active(
 
 def delete_piece(session: Session, *, actor: Actor, piece_id: int, expected_version: int | None) -> None:
     """Delete a piece nobody has given anything for (its empty slots and its template go with it)."""
-    piece = load_for_edit(session, RequiredDocument, piece_id, expected_version)
-    require_target(session, actor=actor, target=target_of(piece), write=True)
+    piece = _load(session, actor, piece_id, expected_version)
     used_by = _usage(session, [piece_id]).get(piece_id, 0)
     if used_by:
         raise DomainError("piece_in_use", PIECE_IN_USE, count=used_by)
@@ -265,7 +241,7 @@ def delete_piece(session: Session, *, actor: Actor, piece_id: int, expected_vers
     for slot in slots:
         session.delete(slot)
     template_id = piece.template_file_id
-    before = {name: getattr(piece, name) for name in ("code", "label_fr", "scope", "centre_id", "program_id")}
+    before = placed_snapshot(piece) | {"slots": len(slots)}
     session.delete(piece)
     session.flush()
     _release_template(session, template_id)
@@ -275,7 +251,7 @@ def delete_piece(session: Session, *, actor: Actor, piece_id: int, expected_vers
         action="required_document.deleted",
         entity_type="requireddocument",
         entity_id=piece_id,
-        before={k: (v.value if isinstance(v, Scope) else v) for k, v in before.items()} | {"slots": len(slots)},
+        before=before,
     )
 
 
@@ -291,8 +267,7 @@ def set_template(
     session: Session, *, actor: Actor, piece_id: int, expected_version: int | None, filename: str, data: bytes
 ) -> RequiredDocument:
     """Attach a PDF the candidates download (replacing the previous one); the PDF is normalised in the sandbox."""
-    current = load_for_edit(session, RequiredDocument, piece_id, expected_version)
-    require_target(session, actor=actor, target=target_of(current), write=True)
+    current = _load(session, actor, piece_id, expected_version)
     pdf_sandbox.check_size(data)
     if sniff(data) != PDF:  # an image would be accepted by the sandbox: a template is a document to fill in
         raise DomainError("template_not_pdf", TEMPLATE_NOT_PDF, field="template")
@@ -309,37 +284,14 @@ def set_template(
     )
     session.add(stored)
     session.flush()
-    old = current.template_file_id
-    piece = save_entity(
-        session,
-        actor=actor,
-        model=RequiredDocument,
-        entity_id=piece_id,
-        expected_version=expected_version,
-        values={"template_file_id": stored.id},
-        action="required_document.template_set",
-    )
-    _release_template(session, old)
-    return piece
+    return _replace_template(session, actor, current, expected_version, stored.id, "required_document.template_set")
 
 
 def remove_template(session: Session, *, actor: Actor, piece_id: int, expected_version: int | None) -> RequiredDocument:
-    current = load_for_edit(session, RequiredDocument, piece_id, expected_version)
-    require_target(session, actor=actor, target=target_of(current), write=True)
-    old = current.template_file_id
-    if old is None:
+    current = _load(session, actor, piece_id, expected_version)
+    if current.template_file_id is None:
         raise DomainError("no_template", NO_TEMPLATE)
-    piece = save_entity(
-        session,
-        actor=actor,
-        model=RequiredDocument,
-        entity_id=piece_id,
-        expected_version=expected_version,
-        values={"template_file_id": None},
-        action="required_document.template_removed",
-    )
-    _release_template(session, old)
-    return piece
+    return _replace_template(session, actor, current, expected_version, None, "required_document.template_removed")
 
 
 def read_template(session: Session, *, required_document_id: int) -> tuple[str, bytes]:
@@ -350,6 +302,29 @@ def read_template(session: Session, *, required_document_id: int) -> tuple[str, 
         raise DomainError("no_template", NO_TEMPLATE)
     name = stored.original_name if stored.original_name.lower().endswith(".pdf") else f"{stored.original_name}.pdf"
     return name, file_store.read(stored.storage_key)
+
+
+def _replace_template(
+    session: Session, actor: Actor, piece: RequiredDocument, expected_version: int | None, file_id: int | None,
+    action: str,
+) -> RequiredDocument:  # fmt: skip
+    """Point the piece at another template file (or none) and let the previous file go if nothing else uses it."""
+    old = piece.template_file_id
+    saved = save_entity(
+        session,
+        actor=actor,
+        model=RequiredDocument,
+        entity_id=piece.id,
+        expected_version=expected_version,
+        values={"template_file_id": file_id},
+        action=action,
+    )
+    _release_template(session, old)
+    return saved
+
+
+def _load(session: Session, actor: Actor, piece_id: int, expected_version: int | None) -> RequiredDocument:
+    return load_item(session, actor=actor, model=RequiredDocument, item_id=piece_id, expected_version=expected_version)
 
 
 def _release_template(session: Session, file_id: int | None) -> None:

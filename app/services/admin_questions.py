@@ -7,35 +7,39 @@ question already answered is never deleted (its answers stay in the database); n
 would make the answers given meaningless.
 """
 
-import re
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import Annotated, Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel, BeforeValidator, field_validator
 from sqlmodel import Session, col, select
 
 from app.i18n import N_
-from app.models import Question, QuestionAnswer, QuestionKind, Scope
+from app.models import Question, QuestionAnswer, QuestionKind
 from app.services.actors import Actor
-from app.services.admin_common import load_for_edit, save_entity
+from app.services.admin_common import save_entity
 from app.services.admin_scoped import (
-    CODE_FORMAT,
     Target,
     checked,
+    clean_choice,
+    clean_code,
+    clean_label,
+    create_item,
+    load_item,
     move,
-    next_order,
+    placed_snapshot,
     require_target,
+    save_active,
     siblings,
     target_of,
 )
 from app.services.applications import TEXT_ANSWER_LIMIT
 from app.services.audit import audit
-from app.services.dossier_schemas import INVALID, REQUIRED, DossierInvalid
+from app.services.dossier_schemas import INVALID, DossierInvalid
 from app.services.errors import DomainError, NotFound
 
 FIELDS = ("code", "kind", "label_fr", "label_en", "is_mandatory", "max_length")
-CODE_RE = re.compile(r"^[A-Z0-9_-]{1,30}$")
 
 KIND_LABELS = {QuestionKind.YES_NO: N_("Oui / non"), QuestionKind.TEXT: N_("Texte libre")}
 
@@ -46,44 +50,16 @@ QUESTION_ANSWERED = N_(
 KIND_LOCKED = N_("Des candidats ont déjà répondu : le type de réponse ne peut plus changer. Créez une autre question.")
 MAX_LENGTH_RANGE = N_("Indiquez un nombre entre 1 et {max}.")
 
+Label = Annotated[str, BeforeValidator(partial(clean_label, size=500))]
+
 
 class QuestionValues(BaseModel):
-    code: str
-    kind: QuestionKind
-    label_fr: str
-    label_en: str
+    code: Annotated[str, BeforeValidator(partial(clean_code, size=30))]
+    kind: Annotated[QuestionKind, BeforeValidator(partial(clean_choice, choices=QuestionKind))]
+    label_fr: Label
+    label_en: Label
     is_mandatory: bool = True
     max_length: int = 2000
-
-    @field_validator("code", mode="before")
-    @classmethod
-    def _code(cls, value: Any) -> str:
-        text = re.sub(r"\s+", "", str(value or "")).upper()
-        if not text:
-            raise ValueError(REQUIRED)
-        if not CODE_RE.match(text):
-            raise ValueError(CODE_FORMAT)
-        return text
-
-    @field_validator("kind", mode="before")
-    @classmethod
-    def _kind(cls, value: Any) -> QuestionKind:
-        if value in (None, ""):
-            raise ValueError(REQUIRED)
-        try:
-            return QuestionKind(value)
-        except ValueError:
-            raise ValueError(INVALID) from None
-
-    @field_validator("label_fr", "label_en", mode="before")
-    @classmethod
-    def _label(cls, value: Any) -> str:
-        text = re.sub(r"\s+", " ", str(value or "")).strip()
-        if not text:
-            raise ValueError(REQUIRED)
-        if len(text) > 500:
-            raise ValueError(N_("Ce texte est trop long."))
-        return text
 
     @field_validator("max_length", mode="before")
     @classmethod
@@ -152,21 +128,16 @@ def save_question(
 ) -> Question:
     """Create a question of ``target`` (``question_id`` None) or change one; its place never changes."""
     if question_id is None:
-        if target is None:
-            raise NotFound("target")
-        require_target(session, actor=actor, target=target, write=True)
-        order = next_order(session, Question, target)
-        return save_entity(
+        return create_item(
             session,
             actor=actor,
             model=Question,
-            entity_id=None,
-            expected_version=None,
-            values=check_values(values) | target.values() | {"display_order": order},
+            target=target,
+            values=values,
+            check=check_values,
             action="question.created",
         )
-    current = load_for_edit(session, Question, question_id, expected_version)
-    require_target(session, actor=actor, target=target_of(current), write=True)
+    current = _load(session, actor, question_id, expected_version)
     clean = check_values(values)
     if clean["kind"] != current.kind and _answers(session, [question_id]):
         raise DossierInvalid({"kind": KIND_LOCKED})
@@ -184,33 +155,25 @@ def save_question(
 def set_question_active(
     session: Session, *, actor: Actor, question_id: int, expected_version: int | None, active: bool
 ) -> Question:
-    current = load_for_edit(session, Question, question_id, expected_version)
-    require_target(session, actor=actor, target=target_of(current), write=True)
-    return save_entity(
+    _load(session, actor, question_id, expected_version)
+    return save_active(
         session,
         actor=actor,
         model=Question,
         entity_id=question_id,
         expected_version=expected_version,
-        values={"is_active": active},
-        action="question.activated" if active else "question.deactivated",
+        active=active,
+        action="question",
     )
 
 
 def delete_question(session: Session, *, actor: Actor, question_id: int, expected_version: int | None) -> None:
     """Delete a question nobody answered; an answered one is deactivated instead."""
-    question = load_for_edit(session, Question, question_id, expected_version)
-    require_target(session, actor=actor, target=target_of(question), write=True)
+    question = _load(session, actor, question_id, expected_version)
     count = _answers(session, [question_id]).get(question_id, 0)
     if count:
         raise DomainError("question_answered", QUESTION_ANSWERED, count=count)
-    before = {
-        "code": question.code,
-        "label_fr": question.label_fr,
-        "scope": Scope(question.scope).value,
-        "centre_id": question.centre_id,
-        "program_id": question.program_id,
-    }
+    before = placed_snapshot(question)
     session.delete(question)
     session.flush()
     audit(session, actor=actor, action="question.deleted", entity_type="question", entity_id=question_id, before=before)
@@ -218,3 +181,7 @@ def delete_question(session: Session, *, actor: Actor, question_id: int, expecte
 
 def move_question(session: Session, *, actor: Actor, question_id: int, offset: int) -> list[Question]:
     return move(session, actor=actor, model=Question, item_id=question_id, offset=offset)
+
+
+def _load(session: Session, actor: Actor, question_id: int, expected_version: int | None) -> Question:
+    return load_item(session, actor=actor, model=Question, item_id=question_id, expected_version=expected_version)

@@ -7,8 +7,11 @@ offer (``ApplicationCentre.managers_edit_offer``). Read-only roles see, never sa
 their centre's items and the institution's (what their candidates are asked anyway), read-only unless allowed.
 """
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from pydantic import BaseModel
@@ -27,17 +30,52 @@ from app.models import (
 )
 from app.services import staff
 from app.services.actors import Actor
-from app.services.admin_common import ADMIN_ROLES, require_admin, require_centre_offer
+from app.services.admin_common import ADMIN_ROLES, load_for_edit, require_admin, require_centre_offer, save_entity
 from app.services.audit import audit
-from app.services.dossier_schemas import DossierInvalid, validate
+from app.services.dossier_schemas import INVALID, REQUIRED, DossierInvalid, validate
 from app.services.errors import DomainError, NotFound
 
 ScopedModel = type[RequiredDocument] | type[Question]
+E = TypeVar("E", bound=Enum)
 ORDER_STEP = 10
 READERS = (*ADMIN_ROLES, StaffRole.CENTRE_MANAGER)
 
 CANNOT_MOVE = N_("Cet élément est déjà à cette extrémité de la liste.")
 CODE_FORMAT = N_("De 1 à {max} caractères parmi A-Z, 0-9, tiret et tiret bas.")
+
+
+TOO_LONG = N_("Ce texte est trop long.")
+CODE_CHARACTERS = re.compile(r"^[A-Z0-9_-]+$")
+
+
+def clean_code(value: Any, size: int) -> str:
+    """A code without spaces, in capitals, of 1 to ``size`` characters among A-Z, 0-9, - and _ (validators' rule)."""
+    text = re.sub(r"\s+", "", str(value or "")).upper()
+    if not text:
+        raise ValueError(REQUIRED)
+    if not CODE_CHARACTERS.match(text) or len(text) > size:
+        raise ValueError(CODE_FORMAT)
+    return text
+
+
+def clean_label(value: Any, size: int) -> str:
+    """A required wording on one line (spaces collapsed), of at most ``size`` characters (validators' rule)."""
+    text = re.sub(r"\s+", " ", str(value or "")).strip()
+    if not text:
+        raise ValueError(REQUIRED)
+    if len(text) > size:
+        raise ValueError(TOO_LONG)
+    return text
+
+
+def clean_choice(value: Any, choices: type[E]) -> E:
+    """A required choice among ``choices`` (validators' rule)."""
+    if value in (None, ""):
+        raise ValueError(REQUIRED)
+    try:
+        return choices(value)
+    except ValueError:
+        raise ValueError(INVALID) from None
 
 
 def checked(
@@ -257,3 +295,60 @@ def move(session: Session, *, actor: Actor, model: ScopedModel, item_id: int, of
         after={"order": [row.id for row in rows]},
     )
     return siblings(session, model, target)
+
+
+# --- Changes ------------------------------------------------------------------------------------------------------
+
+
+def create_item(
+    session: Session,
+    *,
+    actor: Actor,
+    model: ScopedModel,
+    target: Target | None,
+    values: dict[str, Any],
+    check: Callable[[dict[str, Any]], dict[str, Any]],
+    action: str,
+) -> Any:
+    """A new item of ``target``, placed last; the right to change ``target`` is checked before the values."""
+    if target is None:
+        raise NotFound("target")
+    require_target(session, actor=actor, target=target, write=True)
+    clean = check(values) | target.values() | {"display_order": next_order(session, model, target)}
+    return save_entity(
+        session, actor=actor, model=model, entity_id=None, expected_version=None, values=clean, action=action
+    )
+
+
+def load_item(session: Session, *, actor: Actor, model: ScopedModel, item_id: int, expected_version: int | None) -> Any:
+    """An item about to change: StaleEdit if it changed meanwhile, refused unless the actor may change its target."""
+    item = load_for_edit(session, model, item_id, expected_version)
+    require_target(session, actor=actor, target=target_of(item), write=True)
+    return item
+
+
+def save_active(
+    session: Session, *, actor: Actor, model: Any, entity_id: int, expected_version: int | None, active: bool,
+    action: str,
+) -> Any:  # fmt: skip
+    """Deactivate or reactivate an entity whose rights are checked already; audited ``{action}.(de)activated``."""
+    return save_entity(
+        session,
+        actor=actor,
+        model=model,
+        entity_id=entity_id,
+        expected_version=expected_version,
+        values={"is_active": active},
+        action=f"{action}.activated" if active else f"{action}.deactivated",
+    )
+
+
+def placed_snapshot(item: RequiredDocument | Question) -> dict[str, Any]:
+    """What the audit keeps of a deleted item: its code, its French wording and its place."""
+    return {
+        "code": item.code,
+        "label_fr": item.label_fr,
+        "scope": Scope(item.scope).value,
+        "centre_id": item.centre_id,
+        "program_id": item.program_id,
+    }

@@ -1,17 +1,31 @@
-"""Widgets shared by the pages of pieces and questions: the place picker, the ordered table, the state buttons.
+"""Widgets shared by the pages of pieces and questions: the place picker, the ordered table, the list screen of one
+place and the head of an edit screen.
 
 The table is a real ``<table>`` with column headers; moving a row is a pair of labelled buttons (keyboard and
 screen-reader usable), never a drag.
 """
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from nicegui import ui
+from sqlmodel import Session
 
+from app.db import transaction
 from app.i18n import _
-from app.services.admin_scoped import TargetOption
-from app.ui.text import Text
+from app.services import admin_scoped
+from app.services.actors import Actor
+from app.services.admin_scoped import INSTITUTION, Target, TargetOption
+from app.services.errors import DomainError, NotFound
+from app.ui.admin_edit import refusal_page
+from app.ui.admin_nav import back_to_admin
+from app.ui.frame import frame
+from app.ui.guards import require_staff
+from app.ui.session import current_language
+from app.ui.text import Text, heading, paragraph
+
+Row = TypeVar("Row")
 
 
 def option_label(option: TargetOption, lang: str) -> str:
@@ -40,6 +54,30 @@ def cell(text: str, *, header: bool = False) -> ui.element:
     return element
 
 
+def item_table(
+    marker: str, headers: Sequence[str], rows: Sequence[Any], *, cells: Callable[[Any], Sequence[str]],
+    actions: Callable[[Any, int], None],
+) -> None:  # fmt: skip
+    """A table of ``rows`` with their ``cells`` and a last « Actions » column that ``actions(row, index)`` fills."""
+    with ui.element("table").classes("w-full border-collapse").mark(marker):
+        with ui.element("thead"), ui.element("tr"):
+            for header in (*headers, _("Actions")):
+                cell(header, header=True)
+        with ui.element("tbody"):
+            for index, row in enumerate(rows):
+                with ui.element("tr").classes("border-t"):
+                    for text in cells(row):
+                        cell(text)
+                    with ui.element("td").classes("p-2"):
+                        actions(row, index)
+
+
+def labelled_link(text: str, aria_label: str, path: str) -> ui.link:
+    link = ui.link(text, path)
+    link._props["aria-label"] = aria_label  # set directly: a label may hold quotes
+    return link
+
+
 def ordered_table(
     marker: str,
     headers: Sequence[str],
@@ -51,31 +89,28 @@ def ordered_table(
     on_move: Callable[[Any, int], Any] | None,
 ) -> None:
     """One row per item with its cells and « Modifier », « Monter », « Descendre » (« Voir » without ``on_move``)."""
-    with ui.element("table").classes("w-full border-collapse").mark(marker):
-        with ui.element("thead"), ui.element("tr"):
-            for header in (*headers, _("Actions")):
-                cell(header, header=True)
-        with ui.element("tbody"):
-            for index, row in enumerate(rows):
-                with ui.element("tr").classes("border-t"):
-                    for text in cells(row):
-                        cell(text)
-                    with ui.element("td").classes("p-2"), ui.row().classes("items-center gap-1 no-wrap"):
-                        name = label(row)
-                        if on_move is None:  # read-only: the same page, nothing to save
-                            link = ui.link(_("Voir"), edit_path(row)).mark(f"{marker}-edit-{index}")
-                            link._props["aria-label"] = _("Voir {name}").format(name=name)
-                            continue
-                        link = ui.link(_("Modifier"), edit_path(row)).mark(f"{marker}-edit-{index}")
-                        link._props["aria-label"] = _("Modifier {name}").format(name=name)
-                        if index > 0:
-                            up = ui.button(icon="arrow_upward", on_click=lambda r=row: on_move(r, -1))
-                            _labelled(up.props("flat round dense"), _("Monter {name}").format(name=name))
-                            up.mark(f"{marker}-up-{index}")
-                        if index < len(rows) - 1:
-                            down = ui.button(icon="arrow_downward", on_click=lambda r=row: on_move(r, 1))
-                            _labelled(down.props("flat round dense"), _("Descendre {name}").format(name=name))
-                            down.mark(f"{marker}-down-{index}")
+
+    def actions(row: Any, index: int) -> None:
+        with ui.row().classes("items-center gap-1 no-wrap"):
+            name = label(row)
+            if on_move is None:  # read-only: the same page, nothing to save
+                labelled_link(_("Voir"), _("Voir {name}").format(name=name), edit_path(row)).mark(
+                    f"{marker}-edit-{index}"
+                )
+                return
+            labelled_link(_("Modifier"), _("Modifier {name}").format(name=name), edit_path(row)).mark(
+                f"{marker}-edit-{index}"
+            )
+            if index > 0:
+                up = ui.button(icon="arrow_upward", on_click=lambda r=row: on_move(r, -1))
+                _labelled(up.props("flat round dense"), _("Monter {name}").format(name=name))
+                up.mark(f"{marker}-up-{index}")
+            if index < len(rows) - 1:
+                down = ui.button(icon="arrow_downward", on_click=lambda r=row: on_move(r, 1))
+                _labelled(down.props("flat round dense"), _("Descendre {name}").format(name=name))
+                down.mark(f"{marker}-down-{index}")
+
+    item_table(marker, headers, rows, cells=cells, actions=actions)
 
 
 def _labelled(button: ui.button, label: str) -> ui.button:
@@ -89,3 +124,178 @@ def status_line(text: str, marker: str) -> ui.label:
     notice = ui.label(text).classes("text-positive").mark(marker)
     notice.props["role"] = "status"
     return notice
+
+
+# --- The list of one place ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListTexts:
+    """The words of one list screen (already translated); ``heading`` holds ``{place}``."""
+
+    title: str
+    intro: str
+    heading: str
+    add: str
+    add_marker: str
+    read_only: str
+    empty: str
+    empty_marker: str
+
+
+def scoped_list_page(
+    actor: Actor,
+    key: str,
+    *,
+    path: str,
+    new: str,
+    texts: ListTexts,
+    marker: str,
+    headers: Sequence[str],
+    load: Callable[[Session, Target], Sequence[Row]],
+    move: Callable[[Session, Row, int], Any],
+    cells: Callable[[Row], Sequence[str]],
+    label: Callable[[Row], str],
+    edit_path: Callable[[Row], str],
+) -> None:
+    """The items of the place ``key`` names, in order, with the picker of places, « Ajouter » and the moves.
+
+    ``load(session, target)`` lists the rows (refusing what the role may not see), ``move(session, row, offset)``
+    moves one; both are the service's, which checks every right.
+    """
+    lang = current_language()
+    with transaction() as session:
+        options = admin_scoped.target_options(session, actor=actor)
+    if not key:  # first visit: the first place the role may edit (a centre manager's own centre)
+        key = next((o.key for o in options if o.editable), INSTITUTION.key)
+    target = Target.parse(key) or INSTITUTION
+    option = next((o for o in options if o.key == target.key), None)
+    with frame(texts.title):
+        back_to_admin()
+        paragraph(texts.intro)
+        target_picker(options, target.key, path, lang)
+        if option is None:
+            paragraph(_("Vous n'avez pas accès à ce périmètre.")).mark("refusal")
+            return
+        heading(texts.heading.format(place=option_label(option, lang).lstrip("— ")), 2)
+        if option.editable:
+            ui.link(texts.add, f"{path}/{new}?cible={target.key}").mark(texts.add_marker)
+        else:
+            paragraph(texts.read_only).mark("read-only")
+        notice = status_line("", "list-notice")
+        error = ui.label("").classes("text-negative").mark("list-error")
+        error.props["role"] = "alert"
+
+        @ui.refreshable
+        def table() -> None:
+            try:
+                with transaction() as session:
+                    rows = load(session, target)
+            except DomainError as refusal:
+                paragraph(refusal.translate(_)).mark("refusal")
+                return
+            if not rows:
+                paragraph(texts.empty).mark(texts.empty_marker)
+                return
+
+            def moved(row: Row, offset: int) -> None:
+                try:
+                    with transaction() as session:
+                        move(session, row, offset)
+                except DomainError as refusal:
+                    error.text = refusal.translate(_)
+                    return
+                error.text = ""
+                notice.text = _("Ordre enregistré.")
+                table.refresh()
+
+            ordered_table(
+                marker,
+                headers,
+                rows,
+                cells=cells,
+                label=label,
+                edit_path=edit_path,
+                on_move=moved if option.editable else None,
+            )
+
+        table()
+
+
+# --- The edit screen of one item ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Opened:
+    """An item opened for its edit screen: its row, its place, the place's name, whether the role may change it."""
+
+    row: Any
+    target: Target
+    place: str
+    editable: bool
+
+
+def open_item(
+    actor: Actor,
+    key: str,
+    cible: str,
+    *,
+    creating: bool,
+    new: Callable[[Target], Any],
+    get: Callable[[Session, int], Any],
+    target_of_row: Callable[[Any], Target],
+) -> Opened:
+    """The item ``key`` names (``get``), or a new one for the place ``cible`` names (``new``; creating needs the
+    right to change that place). DomainError when refused or gone."""
+    with transaction() as session:
+        if creating:
+            target = Target.parse(cible)
+            if target is None:
+                raise NotFound("target")
+            admin_scoped.require_target(session, actor=actor, target=target, write=True)
+            row = new(target)
+        else:
+            row = get(session, int(key) if key.isdigit() else 0)
+            target = target_of_row(row)
+        place = admin_scoped.describe(session, target, current_language())
+        editable = admin_scoped.can_edit(session, actor=actor, target=target)
+    return Opened(row, target, place, editable)
+
+
+def edit_header(path: str, opened: Opened, *, back: str, read_only: str) -> None:
+    """Back to the administration and to the place's list, the place's name, and « Lecture seule » when so."""
+    back_to_admin()
+    ui.link(back, f"{path}?cible={opened.target.key}").mark("back-to-list")
+    paragraph(_("Périmètre : {place}").format(place=opened.place or _("Établissement (toutes les formations)"))).mark(
+        "place"
+    )
+    if not opened.editable:
+        paragraph(read_only).mark("read-only")
+
+
+def register_scoped_pages(
+    path: str, title: str, list_page: Callable[[Actor, str], None], edit_page: Callable[[Actor, str, str], None]
+) -> None:
+    """``path?cible=KEY`` (the list of one place) and ``path/KEY`` (one item, or ``path/NEW?cible=KEY``), for staff;
+    ``title`` is the list's msgid, translated when a refusal is shown."""
+
+    @ui.page(path)
+    def scoped_list(cible: str = "") -> Any:
+        gate = require_staff()
+        if gate.refused:
+            return gate.response
+        assert gate.actor is not None
+        try:
+            list_page(gate.actor, cible)
+        except DomainError as refusal:
+            refusal_page(_(title), refusal)
+        return None
+
+    @ui.page(path + "/{key}")
+    def scoped_edit(key: str, cible: str = "") -> Any:
+        gate = require_staff()
+        if gate.refused:
+            return gate.response
+        assert gate.actor is not None
+        edit_page(gate.actor, key, cible)
+        return None

@@ -8,32 +8,10 @@ from nicegui.testing import User
 from sqlmodel import select
 
 from app.db import new_session
-from app.models import AuditEvent, IntegrationToken, StaffMember, StaffRole, StaffRoleAssignment
+from app.models import AuditEvent, IntegrationToken, StaffRole
 from app.services.answers import confirm_offer
-from app.services.passwords import hash_password
 from tests import factories
-
-GOOD = "Solide-Passe-2026"
-
-
-def make_staff(login: str, role: StaffRole) -> None:
-    with new_session() as session:
-        member = StaffMember(
-            login=login, email=f"{login}@univ.example", display_name=login.title(), password_hash=hash_password(GOOD)
-        )
-        session.add(member)
-        session.flush()
-        centre_id = factories.centre(session).id if role == StaffRole.CENTRE_MANAGER else None
-        session.add(StaffRoleAssignment(staff_id=member.id, role=role, centre_id=centre_id))
-        session.commit()
-
-
-async def sign_in(user: User, login: str) -> None:
-    await user.open("/connexion")
-    user.find(marker="login").type(login)
-    user.find(marker="password").type(GOOD)
-    user.find(marker="sign-in").click()
-    await user.should_see(marker="current-role-text")
+from tests.ui.staff_sessions import make_staff, sign_in
 
 
 async def test_the_central_office_creates_uses_and_revokes_a_token(user: User) -> None:

@@ -7,7 +7,7 @@ from sqlmodel import select
 from app.db import new_session
 from app.models import DecisionKind, DecisionType, StaffRole
 from tests import factories
-from tests.ui.test_admin_pieces import make_staff, sign_in
+from tests.ui.staff_sessions import make_staff, sign_in
 
 
 async def test_create_a_type_then_deactivation_refused_while_a_programme_uses_it(user: User) -> None:

@@ -5,30 +5,9 @@ from nicegui.testing import User
 from sqlmodel import select
 
 from app.db import new_session
-from app.models import MailTemplate, StaffMember, StaffRole, StaffRoleAssignment
-from app.services.passwords import hash_password
+from app.models import MailTemplate, StaffRole
 from tests import factories
-
-GOOD = "Solide-Passe-2026"
-
-
-def make_staff(login: str, role: StaffRole, **scope: int) -> None:
-    with new_session() as session:
-        member = StaffMember(
-            login=login, email=f"{login}@univ.example", display_name=login.title(), password_hash=hash_password(GOOD)
-        )
-        session.add(member)
-        session.flush()
-        session.add(StaffRoleAssignment(staff_id=member.id, role=role, **scope))
-        session.commit()
-
-
-async def sign_in(user: User, login: str) -> None:
-    await user.open("/connexion")
-    user.find(marker="login").type(login)
-    user.find(marker="password").type(GOOD)
-    user.find(marker="sign-in").click()
-    await user.should_see(marker="current-role-text")
+from tests.ui.staff_sessions import make_staff, sign_in
 
 
 def _preview_html(user: User) -> str:

@@ -9,11 +9,10 @@ from sqlmodel import select
 
 from app import clock as app_clock
 from app.db import new_session
-from app.models import ApplicationCentre, Committee, DiplomaType, Program, StaffMember, StaffRole, StaffRoleAssignment
-from app.services.passwords import hash_password
+from app.models import ApplicationCentre, Committee, DiplomaType, Program, StaffRole, StaffRoleAssignment
 from tests import factories
+from tests.ui.staff_sessions import make_staff, sign_in
 
-GOOD = "Solide-Passe-2026"
 NOW = app_clock.paris_datetime(2026, 3, 10, 10)
 
 
@@ -21,25 +20,6 @@ NOW = app_clock.paris_datetime(2026, 3, 10, 10)
 def fixed_clock(clock):
     clock.set(NOW)
     return clock
-
-
-def make_staff(login: str, role: StaffRole, **scope: int) -> None:
-    with new_session() as session:
-        member = StaffMember(
-            login=login, email=f"{login}@univ.example", display_name=login.title(), password_hash=hash_password(GOOD)
-        )
-        session.add(member)
-        session.flush()
-        session.add(StaffRoleAssignment(staff_id=member.id, role=role, **scope))
-        session.commit()
-
-
-async def sign_in(user: User, login: str) -> None:
-    await user.open("/connexion")
-    user.find(marker="login").type(login)
-    user.find(marker="password").type(GOOD)
-    user.find(marker="sign-in").click()
-    await user.should_see(marker="current-role-text")
 
 
 def element(user: User, marker: str):

@@ -6,7 +6,7 @@ from sqlmodel import select
 from app.db import new_session
 from app.models import Question, QuestionAnswer, QuestionKind, StaffRole
 from tests import factories
-from tests.ui.test_admin_pieces import make_staff, sign_in
+from tests.ui.staff_sessions import make_staff, sign_in
 
 
 async def test_a_manager_creates_a_question_for_their_programme(user: User) -> None:

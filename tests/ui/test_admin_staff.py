@@ -6,31 +6,8 @@ from sqlmodel import select
 
 from app.db import new_session
 from app.models import StaffMember, StaffRole, StaffRoleAssignment
-from app.services.passwords import hash_password
 from tests import factories
-
-GOOD = "Solide-Passe-2026"
-
-
-def make_staff(login: str, role: StaffRole, name: str = "", **scope: int) -> int:
-    with new_session() as session:
-        member = StaffMember(
-            login=login, email=f"{login}@univ.example", display_name=name or login.title(),
-            password_hash=hash_password(GOOD),
-        )  # fmt: skip
-        session.add(member)
-        session.flush()
-        session.add(StaffRoleAssignment(staff_id=member.id, role=role, **scope))
-        session.commit()
-        return member.id or 0
-
-
-async def sign_in(user: User, login: str) -> None:
-    await user.open("/connexion")
-    user.find(marker="login").type(login)
-    user.find(marker="password").type(GOOD)
-    user.find(marker="sign-in").click()
-    await user.should_see(marker="current-role-text")
+from tests.ui.staff_sessions import make_staff, sign_in
 
 
 async def test_the_central_office_creates_a_member_and_manages_their_roles(user: User) -> None:
