@@ -7,17 +7,22 @@ transaction, so no database session is held across an await.
 """
 
 import logging
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel import Session
 
 from app.api import queries, schemas
 from app.db import transaction
 from app.services.api_tokens import TokenRefused, TokenScope, authenticate
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 PREFIX = "/api/v1"
 
@@ -58,6 +63,30 @@ UpdatedSince = Annotated[
 ]
 
 
+@dataclass(frozen=True)
+class ProgramListing:
+    """The filters and the page shared by the lists of applications and of decisions (as ``queries`` takes them)."""
+
+    campaign_code: str | None
+    program_id: int | None
+    program_code: str | None
+    page: int
+    page_size: int
+
+
+def program_listing(
+    campaign: CampaignCode = None,
+    program_id: ProgramId = None,
+    program_code: ProgramCode = None,
+    page: PageNumber = 1,
+    page_size: PageSize = 100,
+) -> ProgramListing:
+    return ProgramListing(campaign, program_id, program_code, page, page_size)
+
+
+Listing = Annotated[ProgramListing, Depends(program_listing)]
+
+
 def no_store(response: Response) -> None:
     """Personal data: never kept by a shared cache."""
     response.headers["Cache-Control"] = "no-store"
@@ -72,6 +101,17 @@ def _forbidden() -> HTTPException:
 
 def _unknown_campaign(code: str) -> HTTPException:
     return HTTPException(status.HTTP_404_NOT_FOUND, detail=f"Unknown campaign: {code}")
+
+
+def _in_scope(read: Callable[[Session], T]) -> T:
+    """``read(session)`` in one transaction; asking outside the token's scope is 403, an unknown campaign 404."""
+    try:
+        with transaction() as session:
+            return read(session)
+    except queries.OutOfScope:
+        raise _forbidden() from None
+    except queries.UnknownCampaign as error:
+        raise _unknown_campaign(str(error)) from None
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -95,32 +135,17 @@ def read_offer(scope: Scope) -> schemas.OfferOut:
 )
 def list_applications(
     scope: Scope,
-    campaign: CampaignCode = None,
-    program_id: ProgramId = None,
-    program_code: ProgramCode = None,
+    listing: Listing,
     updated_since: UpdatedSince = None,
     include_cancelled: Annotated[bool, Query(description="Also cancelled applications.")] = False,
-    page: PageNumber = 1,
-    page_size: PageSize = 100,
 ) -> schemas.Page[schemas.ApplicationOut]:
     """Applications of the token's centre, committee or institution, ordered by id, one page at a time."""
-    try:
-        with transaction() as session:
-            return queries.list_applications(
-                session,
-                scope,
-                campaign_code=campaign,
-                program_id=program_id,
-                program_code=program_code,
-                updated_since=_aware(updated_since),
-                include_cancelled=include_cancelled,
-                page=page,
-                page_size=page_size,
-            )
-    except queries.OutOfScope:
-        raise _forbidden() from None
-    except queries.UnknownCampaign as error:
-        raise _unknown_campaign(str(error)) from None
+    since = _aware(updated_since)
+    return _in_scope(
+        lambda session: queries.list_applications(
+            session, scope, updated_since=since, include_cancelled=include_cancelled, **asdict(listing)
+        )
+    )
 
 
 @router.get(
@@ -131,11 +156,7 @@ def list_applications(
     responses={404: {"model": schemas.ErrorOut, "description": "No such application."}},
 )
 def read_application(scope: Scope, application_id: int) -> schemas.ApplicationOut:
-    try:
-        with transaction() as session:
-            found = queries.read_application(session, scope, application_id)
-    except queries.OutOfScope:
-        raise _forbidden() from None
+    found = _in_scope(lambda session: queries.read_application(session, scope, application_id))
     if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="No such application.")
     return found
@@ -149,32 +170,14 @@ def read_application(scope: Scope, application_id: int) -> schemas.ApplicationOu
 )
 def list_decisions(
     scope: Scope,
-    campaign: CampaignCode = None,
-    program_id: ProgramId = None,
-    program_code: ProgramCode = None,
+    listing: Listing,
     updated_since: Annotated[
         datetime | None, Query(description="Only decisions published at or after this moment (ISO 8601, offset).")
     ] = None,
-    page: PageNumber = 1,
-    page_size: PageSize = 100,
 ) -> schemas.Page[schemas.DecisionOut]:
     """Published decisions only (a decision entered but not yet published is internal to the committee)."""
-    try:
-        with transaction() as session:
-            return queries.list_decisions(
-                session,
-                scope,
-                campaign_code=campaign,
-                program_id=program_id,
-                program_code=program_code,
-                updated_since=_aware(updated_since),
-                page=page,
-                page_size=page_size,
-            )
-    except queries.OutOfScope:
-        raise _forbidden() from None
-    except queries.UnknownCampaign as error:
-        raise _unknown_campaign(str(error)) from None
+    since = _aware(updated_since)
+    return _in_scope(lambda session: queries.list_decisions(session, scope, updated_since=since, **asdict(listing)))
 
 
 @router.get(
@@ -196,15 +199,11 @@ def list_handoffs(
 
     Reading changes nothing: acknowledge what the system imported with ``POST /api/v1/handoffs/acknowledge``.
     """
-    try:
-        with transaction() as session:
-            return queries.list_handoffs(
-                session, scope, campaign_code=campaign, queued_only=queued_only, page=page, page_size=page_size
-            )
-    except queries.OutOfScope:
-        raise _forbidden() from None
-    except queries.UnknownCampaign as error:
-        raise _unknown_campaign(str(error)) from None
+    return _in_scope(
+        lambda session: queries.list_handoffs(
+            session, scope, campaign_code=campaign, queued_only=queued_only, page=page, page_size=page_size
+        )
+    )
 
 
 @router.post(
@@ -215,9 +214,5 @@ def list_handoffs(
 )
 def acknowledge_handoffs(scope: Scope, body: schemas.AcknowledgeIn) -> schemas.AcknowledgeOut:
     """Live hand-offs become "sent", delivered cancellations "cancelled"; audited as this token's act."""
-    try:
-        with transaction() as session:
-            count = queries.acknowledge_handoffs(session, scope, body.handoff_ids)
-    except queries.OutOfScope:
-        raise _forbidden() from None
+    count = _in_scope(lambda session: queries.acknowledge_handoffs(session, scope, body.handoff_ids))
     return schemas.AcknowledgeOut(acknowledged=count)

@@ -13,16 +13,14 @@ from app.clock import PARIS
 from app.db import transaction
 from app.i18n import _
 from app.models import Campaign
-from app.services import campaigns, staff
+from app.services import campaigns
 from app.services.actors import Actor
 from app.services.campaigns import CampaignLine, Shift
 from app.services.dossier_schemas import DossierInvalid
 from app.services.errors import DomainError
-from app.ui.admin_nav import ADMIN, back_to_admin
+from app.ui.admin_widgets import institution_page
 from app.ui.dates import format_day
 from app.ui.dossier_form import EntityForm, copy_into
-from app.ui.frame import frame
-from app.ui.guards import require_staff
 from app.ui.offer_admin import cell, label_of, load, notice, say, table
 from app.ui.text import Text, heading, paragraph
 
@@ -265,21 +263,11 @@ def _switch_section(actor: Actor, campaign: Campaign, after_change: Any) -> None
 def register() -> None:
     @ui.page("/admin/campagnes")
     def admin_campaigns_page() -> Any:
-        gate = require_staff(*ADMIN)
-        if gate.refused:
-            return gate.response
-        assert gate.actor is not None
-        with transaction() as session:
-            writable = not staff.current_role(session, actor=gate.actor).read_only
-        with frame(_("Campagnes")):
-            back_to_admin()
-            paragraph(
-                _(
-                    "Une campagne couvre le recrutement d'une année universitaire. Une seule est active à la fois ; "
-                    "une campagne archivée reste consultable et n'est jamais supprimée."
-                )
-            )
-            if not writable:
-                paragraph(_("Votre rôle est en lecture seule : vous pouvez consulter, pas modifier.")).mark("read-only")
-            _page(gate.actor, writable)
-        return None
+        return institution_page(
+            _("Campagnes"),
+            _(
+                "Une campagne couvre le recrutement d'une année universitaire. Une seule est active à la fois ; "
+                "une campagne archivée reste consultable et n'est jamais supprimée."
+            ),
+            _page,
+        )

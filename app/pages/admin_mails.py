@@ -12,21 +12,17 @@ from nicegui import ui
 
 from app.db import transaction
 from app.i18n import LANGUAGES, _
-from app.models import StaffRole
 from app.services import admin_mail_templates as templates
 from app.services import staff
 from app.services.actors import Actor
 from app.services.admin_mail_catalogue import CATEGORIES, code_info, sample_text, template_variables
 from app.services.errors import DomainError
 from app.services.mail_variables import MailCode
-from app.ui.admin_nav import back_to_admin
+from app.ui.admin_widgets import admin_page
 from app.ui.dates import format_moment
 from app.ui.dossier_form import EntityForm, saved_notice
-from app.ui.frame import frame
-from app.ui.guards import require_staff
 from app.ui.text import Text, heading, paragraph
 
-ADMIN_ROLES = (StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE)
 PREVIEW_QUIET_SECONDS = 0.5  # the preview is redrawn once typing pauses this long
 
 
@@ -263,24 +259,13 @@ def _editor(actor: Actor, code: str, language: str) -> None:
 def register() -> None:
     @ui.page("/admin/mails")
     def admin_mails():
-        gate = require_staff(*ADMIN_ROLES)
-        if gate.refused:
-            return gate.response
-        assert gate.actor is not None
-        with frame(_("Modèles de mails")):
-            back_to_admin()
-            _list_page(gate.actor)
-        return None
+        return admin_page(_("Modèles de mails"), _list_page)
 
     @ui.page("/admin/mails/{code}/{language}")
     def admin_mail_editor(code: str, language: str):
-        gate = require_staff(*ADMIN_ROLES)
-        if gate.refused:
-            return gate.response
-        assert gate.actor is not None
-        known = code in MailCode._value2member_map_
-        title = _(code_info(MailCode(code)).label) if known else _("Modèle de mail")
-        with frame(_("Modèle de mail : {mail}").format(mail=title)):
-            back_to_admin()
-            _editor(gate.actor, code, language)
-        return None
+        def title(_actor: Actor) -> str:
+            known = code in MailCode._value2member_map_
+            mail = _(code_info(MailCode(code)).label) if known else _("Modèle de mail")
+            return _("Modèle de mail : {mail}").format(mail=mail)
+
+        return admin_page(title, lambda actor: _editor(actor, code, language))

@@ -4,27 +4,16 @@ from typing import Any
 
 from nicegui import ui
 
-from app.db import transaction
 from app.i18n import _
 from app.models import Announcement, AnnouncementLevel
-from app.services import announcements, staff
+from app.services import announcements
 from app.services.actors import Actor
-from app.ui.admin_nav import ADMIN, back_to_admin
+from app.ui.admin_widgets import EditorTexts, RowEditor, editable_values, institution_page
 from app.ui.dates import format_moment
-from app.ui.dossier_form import EntityForm, copy_into
-from app.ui.frame import frame
-from app.ui.guards import require_staff
-from app.ui.offer_admin import active_text, cell, load, notice, say, table, yes_no
+from app.ui.dossier_form import EntityForm
+from app.ui.offer_admin import active_text, cell, table, yes_no
 from app.ui.session import current_language
-from app.ui.text import heading, paragraph
-
-
-def _copy(row: Announcement) -> Announcement:
-    return Announcement.model_validate(row.model_dump())  # edits stay off the list until saved
-
-
-def _values(row: Announcement) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in announcements.EDITABLE_FIELDS}
+from app.ui.text import paragraph
 
 
 def _period(row: Announcement) -> str:
@@ -45,21 +34,39 @@ def _fields(form: EntityForm) -> None:
 
 
 def _page(actor: Actor, writable: bool) -> None:
-    rows: list[Announcement] = []
+    editor: RowEditor[Announcement] = RowEditor(
+        read=lambda session: announcements.list_announcements(session, actor=actor),
+        writable=writable,
+        fields=_fields,
+        save=lambda session, row, version: announcements.save_announcement(
+            session,
+            actor=actor,
+            announcement_id=row.id,
+            expected_version=version,
+            values=editable_values(row, announcements.EDITABLE_FIELDS),
+        ),
+        delete=lambda session, row, version: announcements.delete_announcement(
+            session, actor=actor, announcement_id=row.id or 0, expected_version=version
+        ),
+        texts=EditorTexts(
+            new_title=_("Nouveau message"),
+            title=_("Message n° {id}"),
+            saved=_("Message enregistré."),
+            deleted=_("Message supprimé."),
+            confirm_delete=_(
+                "Supprimer ce message ? Pour le garder sans l'afficher, décochez plutôt « Message actif »."
+            ),
+        ),
+    )
 
-    def reload() -> None:
-        with transaction() as session:
-            rows[:] = announcements.list_announcements(session, actor=actor)
-
-    @ui.refreshable
     def listing() -> None:
-        if not rows:
+        if not editor.rows:
             paragraph(_("Aucun message pour l'instant.")).mark("no-announcement")
             return
         english = current_language() == "en"
         headers = [_("Type"), _("Message"), _("Période d'affichage"), _("Gestionnaires"), _("État"), _("Action")]
         with table(headers, "announcements"):
-            for row in rows:
+            for row in editor.rows:
                 with ui.element("tr").mark(f"announcement-{row.id}"):
                     cell(_(announcements.LEVEL_LABELS[row.level]))
                     cell(row.message_en if english else row.message_fr)
@@ -67,107 +74,28 @@ def _page(actor: Actor, writable: bool) -> None:
                     cell(yes_no(row.show_to_staff))
                     cell(active_text(row.is_active))
                     with ui.element("td"):
-                        ui.button(
-                            _("Modifier") if writable else _("Ouvrir"), on_click=lambda r=row: show(_copy(r))
-                        ).props("flat dense no-caps").mark(f"edit-{row.id}").props(
-                            f'aria-label="{_("Message n° {id}").format(id=row.id)}"'
-                        )
+                        editor.open_button(row)
 
-    loaded = load(lambda session: announcements.list_announcements(session, actor=actor))
-    if loaded is None:
+    if not editor.load():
         return
-    rows.extend(loaded)
     if writable:
         ui.button(
             _("Nouveau message"),
-            on_click=lambda: show(
+            on_click=lambda: editor.show(
                 Announcement(level=AnnouncementLevel.INFORMATION, message_fr="", message_en="", is_active=True)
             ),
         ).props("no-caps").mark("new-announcement")
-    listing()
-    status = notice()
-    holder = ui.element("section").classes("w-full")
-
-    def show(row: Announcement) -> None:
-        holder.clear()
-        with holder:
-            heading(_("Nouveau message") if row.id is None else _("Message n° {id}").format(id=row.id), 2).mark(
-                "form-title"
-            )
-            form = EntityForm(row, read_only=not writable)
-            _fields(form)
-            version = row.version if row.id is not None else None
-
-            def done(message: str) -> None:
-                reload()
-                listing.refresh()
-                say(status, message)
-
-            def save() -> None:
-                status.set_visibility(False)
-
-                def act() -> Announcement:
-                    with transaction() as session:
-                        return announcements.save_announcement(
-                            session, actor=actor, announcement_id=row.id, expected_version=version, values=_values(row)
-                        )
-
-                saved = form.run(act)
-                if saved is None:
-                    return
-                copy_into(row, saved)
-                done(_("Message enregistré."))
-                show(_copy(saved))
-
-            def delete() -> None:
-                confirm.close()
-
-                def act() -> bool:
-                    with transaction() as session:
-                        announcements.delete_announcement(
-                            session, actor=actor, announcement_id=row.id or 0, expected_version=version
-                        )
-                    return True
-
-                if form.run(act):
-                    holder.clear()
-                    done(_("Message supprimé."))
-
-            with ui.dialog() as confirm, ui.card():
-                paragraph(
-                    _("Supprimer ce message ? Pour le garder sans l'afficher, décochez plutôt « Message actif ».")
-                )
-                with ui.row():
-                    ui.button(_("Supprimer"), on_click=delete).props("no-caps color=negative").mark("confirm-delete")
-                    ui.button(_("Annuler"), on_click=confirm.close).props("flat no-caps")
-            if writable:
-                with ui.row().classes("gap-2 mt-2"):
-                    ui.button(_("Enregistrer"), on_click=save).props("no-caps").mark("save")
-                    if row.id is not None:
-                        ui.button(_("Supprimer…"), on_click=confirm.open).props("no-caps outline color=negative").mark(
-                            "delete"
-                        )
-                    ui.button(_("Fermer"), on_click=holder.clear).props("flat no-caps").mark("cancel")
+    editor.place(listing)
 
 
 def register() -> None:
     @ui.page("/admin/messages")
     def admin_messages_page() -> Any:
-        gate = require_staff(*ADMIN)
-        if gate.refused:
-            return gate.response
-        assert gate.actor is not None
-        with transaction() as session:
-            writable = not staff.current_role(session, actor=gate.actor).read_only
-        with frame(_("Messages aux candidats")):
-            back_to_admin()
-            paragraph(
-                _(
-                    "Un message actif s'affiche en haut de chaque page des candidats pendant sa période d'affichage "
-                    "(et des gestionnaires si vous le demandez). Une maintenance est annoncée comme une alerte."
-                )
-            )
-            if not writable:
-                paragraph(_("Votre rôle est en lecture seule : vous pouvez consulter, pas modifier.")).mark("read-only")
-            _page(gate.actor, writable)
-        return None
+        return institution_page(
+            _("Messages aux candidats"),
+            _(
+                "Un message actif s'affiche en haut de chaque page des candidats pendant sa période d'affichage "
+                "(et des gestionnaires si vous le demandez). Une maintenance est annoncée comme une alerte."
+            ),
+            _page,
+        )

@@ -10,15 +10,13 @@ from nicegui import ui
 
 from app.db import transaction
 from app.i18n import _
-from app.services import parameters, staff
+from app.services import parameters
 from app.services.actors import Actor
 from app.services.dossier_schemas import DossierInvalid
 from app.services.errors import DomainError
 from app.services.parameters import ParameterView
-from app.ui.admin_nav import ADMIN, back_to_admin
+from app.ui.admin_widgets import institution_page
 from app.ui.dates import format_moment
-from app.ui.frame import frame
-from app.ui.guards import require_staff
 from app.ui.offer_admin import load, notice, say
 from app.ui.text import heading, paragraph
 
@@ -125,21 +123,11 @@ def _page(actor: Actor, writable: bool) -> None:
 def register() -> None:
     @ui.page("/admin/parametres")
     def admin_parameters_page() -> Any:
-        gate = require_staff(*ADMIN)
-        if gate.refused:
-            return gate.response
-        assert gate.actor is not None
-        with transaction() as session:
-            writable = not staff.current_role(session, actor=gate.actor).read_only
-        with frame(_("Paramètres")):
-            back_to_admin()
-            paragraph(
-                _(
-                    "Ces valeurs remplacent celles de la configuration du serveur. Chaque paramètre s'enregistre "
-                    "séparément et s'applique aussitôt sur ce serveur (en moins d'une minute sur les autres)."
-                )
-            )
-            if not writable:
-                paragraph(_("Votre rôle est en lecture seule : vous pouvez consulter, pas modifier.")).mark("read-only")
-            _page(gate.actor, writable)
-        return None
+        return institution_page(
+            _("Paramètres"),
+            _(
+                "Ces valeurs remplacent celles de la configuration du serveur. Chaque paramètre s'enregistre "
+                "séparément et s'applique aussitôt sur ce serveur (en moins d'une minute sur les autres)."
+            ),
+            _page,
+        )

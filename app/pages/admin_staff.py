@@ -10,13 +10,10 @@ from app.pages.admin_staff_sections import StaffDraft, account_form, activation,
 from app.services import admin_staff, staff
 from app.services.actors import Actor
 from app.services.errors import DomainError
-from app.ui.admin_nav import back_to_admin
+from app.ui.admin_widgets import admin_page
 from app.ui.dates import format_moment
-from app.ui.frame import frame
-from app.ui.guards import require_staff
 from app.ui.text import Text, heading, paragraph
 
-ADMIN_ROLES = (StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE)
 LIST_PATH = "/admin/gestionnaires"
 
 
@@ -144,38 +141,20 @@ def _member_page(actor: Actor, staff_id: int | None) -> None:
 def register() -> None:
     @ui.page(LIST_PATH)
     def admin_staff_list():
-        gate = require_staff(*ADMIN_ROLES)
-        if gate.refused:
-            return gate.response
-        assert gate.actor is not None
-        with frame(_("Gestionnaires et droits")):
-            back_to_admin()
-            _list_page(gate.actor)
-        return None
+        return admin_page(_("Gestionnaires et droits"), _list_page)
 
     @ui.page(f"{LIST_PATH}/nouveau")
     def admin_staff_new():
-        gate = require_staff(*ADMIN_ROLES)
-        if gate.refused:
-            return gate.response
-        assert gate.actor is not None
-        with frame(_("Nouveau gestionnaire")):
-            back_to_admin()
-            _member_page(gate.actor, None)
-        return None
+        return admin_page(_("Nouveau gestionnaire"), lambda actor: _member_page(actor, None))
 
     @ui.page(f"{LIST_PATH}/fiche/{{staff_id}}")
     def admin_staff_member(staff_id: int):
-        gate = require_staff(*ADMIN_ROLES)
-        if gate.refused:
-            return gate.response
-        assert gate.actor is not None
-        try:
-            with transaction() as session:
-                name = admin_staff.open_staff(session, actor=gate.actor, staff_id=staff_id).member.display_name
-        except DomainError:
-            name = ""  # the page says why below
-        with frame(_("Gestionnaire : {name}").format(name=name) if name else _("Gestionnaire")):
-            back_to_admin()
-            _member_page(gate.actor, staff_id)
-        return None
+        def title(actor: Actor) -> str:
+            try:
+                with transaction() as session:
+                    name = admin_staff.open_staff(session, actor=actor, staff_id=staff_id).member.display_name
+            except DomainError:
+                name = ""  # the page says why below
+            return _("Gestionnaire : {name}").format(name=name) if name else _("Gestionnaire")
+
+        return admin_page(title, lambda actor: _member_page(actor, staff_id))

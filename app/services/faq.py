@@ -4,7 +4,6 @@ The public page lists the active entries in their order. ``seed_guide_faq`` fill
 of the Université d'Orléans candidates' guide (the demo campus does it).
 """
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +12,7 @@ from sqlmodel import Session, col, func, select
 
 from app.i18n import N_
 from app.models import FaqEntry
+from app.services import offer_fields
 from app.services.actors import Actor
 from app.services.admin_common import load_for_edit, require_admin, save_entity
 from app.services.audit import audit
@@ -59,12 +59,7 @@ class FaqSchema(BaseModel):
     @field_validator("question_fr", "question_en", mode="before")
     @classmethod
     def _question(cls, value: Any) -> str:
-        text = re.sub(r"\s+", " ", str(value or "")).strip()
-        if not text:
-            raise ValueError(REQUIRED)
-        if len(text) > QUESTION_MAX:
-            raise ValueError(N_("Ce texte est trop long."))
-        return text
+        return offer_fields.text(value, QUESTION_MAX, required=True)  # one line, spaces collapsed
 
     @field_validator("answer_fr", "answer_en", mode="before")
     @classmethod

@@ -249,16 +249,7 @@ def _write(
             session.flush()
     except (StaleDataError, IntegrityError):
         raise StaleEdit() from None
-    audit(
-        session,
-        actor=actor,
-        action="parameter.updated",
-        entity_type="portalparameter",
-        entity_id=None,
-        before={"name": name, "value": before},
-        after={"name": name, "value": value},
-    )
-    _invalidate_on_commit(session)
+    _changed(session, actor, "parameter.updated", name, before, value)
     return row
 
 
@@ -274,13 +265,18 @@ def reset_parameter(session: Session, *, actor: Actor, name: str, expected_versi
     _check_order(session, name, default(definition.name))
     session.delete(row)
     session.flush()
+    _changed(session, actor, "parameter.reset", name, before, default(name))
+
+
+def _changed(session: Session, actor: Actor, action: str, name: str, before: Any, after: Any) -> None:
+    """Audit the change of one parameter; every server reads the parameters again once it commits."""
     audit(
         session,
         actor=actor,
-        action="parameter.reset",
+        action=action,
         entity_type="portalparameter",
         entity_id=None,
         before={"name": name, "value": before},
-        after={"name": name, "value": default(name)},
+        after={"name": name, "value": after},
     )
     _invalidate_on_commit(session)

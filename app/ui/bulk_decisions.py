@@ -209,26 +209,19 @@ def _entry_dialog(actor: Actor, selection: Selection, on_done: Callable[[], None
             buttons.refresh()
 
         async def confirm(button: ui.button) -> None:
-            if state["busy"] or state["done"]:
-                return  # a second click while the first works, or after it: nothing more
-            state["busy"] = True
-            button.disable()
-            try:
-                state["planned"] = await run.io_bound(_enter, actor, ids, state["snapshot"], lang)
-            except DomainError as error:
-                state["busy"] = False
-                form.show(_field_of(error))
-                button.enable()
-                return
-            state["busy"], state["done"] = False, True
-            outcome.refresh()
-            buttons.refresh()
+            await _act_once(
+                state,
+                button,
+                lambda error: form.show(_field_of(error)),
+                [outcome, buttons],
+                _enter,
+                actor,
+                ids,
+                state["snapshot"],
+                lang,
+            )
 
-        def close() -> None:
-            dialog.close()
-            dialog.delete()  # one dialog per opening: none is left behind
-            if state["done"]:
-                on_done()
+        close = _closer(dialog, state, on_done)
 
         @ui.refreshable
         def buttons() -> None:
@@ -243,6 +236,46 @@ def _entry_dialog(actor: Actor, selection: Selection, on_done: Callable[[], None
 
         buttons()
     dialog.open()
+
+
+async def _act_once(
+    state: dict[str, Any],
+    button: ui.button,
+    refused: Callable[[DomainError], None],
+    views: list[Any],
+    work: Callable[..., SelectionReport],
+    *args: Any,
+) -> None:
+    """Run the confirmed act once, off the event loop; its report replaces the plan and ``views`` are redrawn.
+
+    A second click while the first works, or after it succeeded, does nothing; a refusal re-enables the button.
+    """
+    if state["busy"] or state["done"]:
+        return
+    state["busy"] = True
+    button.disable()
+    try:
+        state["planned"] = await run.io_bound(work, *args)
+    except DomainError as error:
+        state["busy"] = False
+        refused(error)
+        button.enable()
+        return
+    state["busy"], state["done"] = False, True
+    for view in views:
+        view.refresh()
+
+
+def _closer(dialog: ui.dialog, state: dict[str, Any], on_done: Callable[[], None]) -> Callable[[], None]:
+    """The dialog's « Fermer »: the dialog goes away, and the page is refreshed if the act was done."""
+
+    def close() -> None:
+        dialog.close()
+        dialog.delete()  # one dialog per opening: none is left behind
+        if state["done"]:
+            on_done()
+
+    return close
 
 
 def _plan_entry(actor: Actor, ids: set[int], entry: DecisionEntry, lang: str) -> SelectionReport:
@@ -299,27 +332,13 @@ def _publication_dialog(actor: Actor, selection: Selection, on_done: Callable[[]
 
         outcome()
 
-        async def confirm(button: ui.button) -> None:
-            if state["busy"] or state["done"]:
-                return
-            state["busy"] = True
-            button.disable()
-            try:
-                state["planned"] = await run.io_bound(_publish, actor, ids, lang)
-            except DomainError as error:
-                state["busy"] = False
-                error_text.text = error.translate(_)
-                button.enable()
-                return
-            state["busy"], state["done"] = False, True
-            outcome.refresh()
-            buttons.refresh()
+        def refused(error: DomainError) -> None:
+            error_text.text = error.translate(_)
 
-        def close() -> None:
-            dialog.close()
-            dialog.delete()  # one dialog per opening: none is left behind
-            if state["done"]:
-                on_done()
+        async def confirm(button: ui.button) -> None:
+            await _act_once(state, button, refused, [outcome, buttons], _publish, actor, ids, lang)
+
+        close = _closer(dialog, state, on_done)
 
         @ui.refreshable
         def buttons() -> None:
