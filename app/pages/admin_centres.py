@@ -14,11 +14,9 @@ from app.models import ApplicationCentre
 from app.services import admin_centres
 from app.services import calendar_rules as cal
 from app.services.actors import Actor
-from app.ui.admin_nav import ADMIN, back_to_admin
+from app.ui.admin_nav import ADMIN
 from app.ui.dossier_form import EntityForm, copy_into
-from app.ui.frame import frame
-from app.ui.guards import require_staff
-from app.ui.offer_admin import active_text, cell, label_of, load, notice, say, table, yes_no
+from app.ui.offer_admin import active_text, cell, form_buttons, label_of, load, notice, offer_page, say, table, yes_no
 from app.ui.text import heading, paragraph
 
 
@@ -139,34 +137,18 @@ def _page(actor: Actor) -> None:
                 say(status, _("Composante réactivée.") if active else _("Composante désactivée."))
                 show(_copy(saved))
 
-            with ui.row().classes("gap-2 mt-2"):
-                ui.button(_("Enregistrer"), on_click=save).props("no-caps").mark("save")
-                if centre.id is not None:
-                    if centre.is_active:
-                        ui.button(_("Désactiver"), on_click=lambda: switch(False)).props(
-                            "no-caps outline color=negative"
-                        ).mark("deactivate")
-                    else:
-                        ui.button(_("Réactiver"), on_click=lambda: switch(True)).props("no-caps outline").mark(
-                            "reactivate"
-                        )
-                ui.button(_("Annuler"), on_click=holder.clear).props("flat no-caps").mark("cancel")
+            form_buttons(centre, save, switch, holder.clear)
 
 
 def register() -> None:
     @ui.page("/admin/centres")
     def admin_centres_page() -> Any:
-        gate = require_staff(*ADMIN)
-        if gate.refused:
-            return gate.response
-        assert gate.actor is not None
-        with frame(_("Centres de candidature")):
-            back_to_admin()
-            paragraph(
-                _(
-                    "Une composante reçoit les candidatures de ses formations. Une composante désactivée disparaît "
-                    "de l'offre ; ses candidatures restent consultables."
-                )
-            )
-            _page(gate.actor)
-        return None
+        return offer_page(
+            ADMIN,
+            _("Centres de candidature"),
+            _(
+                "Une composante reçoit les candidatures de ses formations. Une composante désactivée disparaît "
+                "de l'offre ; ses candidatures restent consultables."
+            ),
+            _page,
+        )

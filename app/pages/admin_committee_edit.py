@@ -19,7 +19,7 @@ from app.ui.admin_nav import OFFER_EDITORS, back_to_admin
 from app.ui.dossier_form import EntityForm
 from app.ui.frame import frame
 from app.ui.guards import require_staff
-from app.ui.offer_admin import cell, load, notice, say, table, yes_no
+from app.ui.offer_admin import cell, form_buttons, load, notice, say, table, yes_no
 from app.ui.session import current_language
 from app.ui.text import heading, paragraph
 
@@ -271,15 +271,7 @@ def _page(actor: Actor, committee_id: int | None, centre_id: int | None) -> None
             ui.navigate.reload()
 
     if editable:
-        with ui.row().classes("gap-2 mt-2"):
-            ui.button(_("Enregistrer"), on_click=save).props("no-caps").mark("save")
-            if committee.id is not None:
-                if committee.is_active:
-                    ui.button(_("Désactiver"), on_click=lambda: switch(False)).props(
-                        "no-caps outline color=negative"
-                    ).mark("deactivate")
-                else:
-                    ui.button(_("Réactiver"), on_click=lambda: switch(True)).props("no-caps outline").mark("reactivate")
+        form_buttons(committee, save, switch)
     if committee.id is None:
         return
     heading(_("Image de signature"), 2)

@@ -12,10 +12,8 @@ from nicegui import ui
 from app.i18n import _
 from app.services import admin_committees, offer_rights
 from app.services.actors import Actor
-from app.ui.admin_nav import OFFER_EDITORS, back_to_admin
-from app.ui.frame import frame
-from app.ui.guards import require_staff
-from app.ui.offer_admin import active_text, cell, label_of, load, table
+from app.ui.admin_nav import OFFER_EDITORS
+from app.ui.offer_admin import active_text, cell, label_of, load, offer_page, table
 from app.ui.text import paragraph
 
 EDIT_PATH = "/admin/commissions/edition"
@@ -76,17 +74,12 @@ def _page(actor: Actor, centre_id: int | None) -> None:
 def register() -> None:
     @ui.page("/admin/commissions")
     def admin_committees_page(composante: int | None = None) -> Any:
-        gate = require_staff(*OFFER_EDITORS)
-        if gate.refused:
-            return gate.response
-        assert gate.actor is not None
-        with frame(_("Commissions")):
-            back_to_admin()
-            paragraph(
-                _(
-                    "Une commission examine les candidatures de ses formations et signe les lettres. "
-                    "Ouvrez une commission pour modifier ses coordonnées, son signataire, ses membres et ses alertes."
-                )
-            )
-            _page(gate.actor, composante)
-        return None
+        return offer_page(
+            OFFER_EDITORS,
+            _("Commissions"),
+            _(
+                "Une commission examine les candidatures de ses formations et signe les lettres. "
+                "Ouvrez une commission pour modifier ses coordonnées, son signataire, ses membres et ses alertes."
+            ),
+            lambda actor: _page(actor, composante),
+        )

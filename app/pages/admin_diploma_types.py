@@ -9,11 +9,9 @@ from app.i18n import _
 from app.models import DiplomaType
 from app.services import admin_diploma_types
 from app.services.actors import Actor
-from app.ui.admin_nav import ADMIN, back_to_admin
+from app.ui.admin_nav import ADMIN
 from app.ui.dossier_form import EntityForm
-from app.ui.frame import frame
-from app.ui.guards import require_staff
-from app.ui.offer_admin import active_text, cell, load, notice, say, table
+from app.ui.offer_admin import active_text, cell, form_buttons, load, notice, offer_page, say, table
 from app.ui.text import heading, paragraph
 
 
@@ -98,31 +96,18 @@ def _page(actor: Actor) -> None:
 
                 done(form.run(act), _("Type de diplôme réactivé.") if active else _("Type de diplôme désactivé."))
 
-            with ui.row().classes("gap-2 mt-2"):
-                ui.button(_("Enregistrer"), on_click=save).props("no-caps").mark("save")
-                if row.id is not None and row.is_active:
-                    ui.button(_("Désactiver"), on_click=lambda: switch(False)).props(
-                        "no-caps outline color=negative"
-                    ).mark("deactivate")
-                elif row.id is not None:
-                    ui.button(_("Réactiver"), on_click=lambda: switch(True)).props("no-caps outline").mark("reactivate")
-                ui.button(_("Annuler"), on_click=holder.clear).props("flat no-caps").mark("cancel")
+            form_buttons(row, save, switch, holder.clear)
 
 
 def register() -> None:
     @ui.page("/admin/types-diplome")
     def admin_diploma_types_page() -> Any:
-        gate = require_staff(*ADMIN)
-        if gate.refused:
-            return gate.response
-        assert gate.actor is not None
-        with frame(_("Types de diplôme")):
-            back_to_admin()
-            paragraph(
-                _(
-                    "Les formations de l'offre sont classées par type de diplôme. Un type désactivé ne peut plus être "
-                    "choisi pour une nouvelle formation ; les formations qui l'utilisent le gardent."
-                )
-            )
-            _page(gate.actor)
-        return None
+        return offer_page(
+            ADMIN,
+            _("Types de diplôme"),
+            _(
+                "Les formations de l'offre sont classées par type de diplôme. Un type désactivé ne peut plus être "
+                "choisi pour une nouvelle formation ; les formations qui l'utilisent le gardent."
+            ),
+            _page,
+        )

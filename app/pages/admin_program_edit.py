@@ -17,7 +17,7 @@ from app.ui.admin_nav import OFFER_EDITORS, back_to_admin
 from app.ui.dossier_form import EntityForm
 from app.ui.frame import frame
 from app.ui.guards import require_staff
-from app.ui.offer_admin import load, notice, options, say
+from app.ui.offer_admin import form_buttons, load, notice, options, say
 from app.ui.text import heading, paragraph
 
 LIST_PATH = "/admin/formations"
@@ -189,15 +189,7 @@ def _page(actor: Actor, program_id: int | None, centre_id: int | None) -> None:
 
     if not editable:
         return
-    with ui.row().classes("gap-2 mt-2"):
-        ui.button(_("Enregistrer"), on_click=lambda: save()).props("no-caps").mark("save")
-        if program.id is not None:
-            if program.is_active:
-                ui.button(_("Désactiver"), on_click=lambda: switch(False)).props("no-caps outline color=negative").mark(
-                    "deactivate"
-                )
-            else:
-                ui.button(_("Réactiver"), on_click=lambda: switch(True)).props("no-caps outline").mark("reactivate")
+    form_buttons(program, save, switch)
 
 
 def register() -> None:

@@ -14,11 +14,9 @@ from app.db import transaction
 from app.i18n import _
 from app.services import admin_programs, offer_rights
 from app.services.actors import Actor
-from app.ui.admin_nav import OFFER_EDITORS, back_to_admin
+from app.ui.admin_nav import OFFER_EDITORS
 from app.ui.dates import format_moment
-from app.ui.frame import frame
-from app.ui.guards import require_staff
-from app.ui.offer_admin import active_text, cell, label_of, load, table
+from app.ui.offer_admin import active_text, cell, label_of, load, offer_page, table
 from app.ui.program_dates_panel import program_dates_panel
 from app.ui.text import heading, paragraph
 
@@ -144,17 +142,12 @@ def _row(row: admin_programs.ProgramRow, selected: set[int], boxes: dict[int, ui
 def register() -> None:
     @ui.page("/admin/formations")
     def admin_programs_page(composante: int | None = None) -> Any:
-        gate = require_staff(*OFFER_EDITORS)
-        if gate.refused:
-            return gate.response
-        assert gate.actor is not None
-        with frame(_("Formations et calendriers")):
-            back_to_admin()
-            paragraph(
-                _(
-                    "Les formations de la campagne active. Une formation désactivée disparaît de l'offre ; "
-                    "ses candidatures restent traitées."
-                )
-            )
-            _page(gate.actor, composante)
-        return None
+        return offer_page(
+            OFFER_EDITORS,
+            _("Formations et calendriers"),
+            _(
+                "Les formations de la campagne active. Une formation désactivée disparaît de l'offre ; "
+                "ses candidatures restent traitées."
+            ),
+            lambda actor: _page(actor, composante),
+        )

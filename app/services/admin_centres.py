@@ -5,9 +5,6 @@ switch that lets its managers edit its offer (only the central office changes it
 default calendar proposed to its new programmes. Centres are deactivated, never deleted.
 """
 
-from datetime import datetime
-from typing import Any
-
 from pydantic import field_validator
 from sqlmodel import Session, select
 
@@ -16,9 +13,10 @@ from app.i18n import N_
 from app.models import AlertRecipients, ApplicationCentre
 from app.services import offer_fields as f
 from app.services.actors import Actor
-from app.services.admin_common import require_admin, save_entity
+from app.services.admin_common import require_admin
 from app.services.calendar_rules import DEFAULT_FIELDS, check_default_calendar
 from app.services.errors import NotFound
+from app.services.offer_saves import save_active, save_edited
 
 FIELDS = (
     "code",
@@ -42,40 +40,20 @@ MAX_ABOVE_INSTITUTION = N_(
 
 
 class CentreIn(f.OfferSchema):
-    code: Any
-    label_fr: Any
-    label_en: Any
-    contact_email: Any
+    code: f.Code
+    label_fr: f.Label
+    label_en: f.Label
+    contact_email: f.Email
     alert_recipients: AlertRecipients
     max_applications: int | None = None
-    info_url: Any = None
+    info_url: f.Url = None
     managers_edit_offer: bool = False
-    default_window_opens_at: datetime | None = None
-    default_window_closes_at: datetime | None = None
-    default_return_by: datetime | None = None
-    default_jury_on: datetime | None = None
-    default_publication_on: datetime | None = None
-    default_confirmation_by: datetime | None = None
-
-    @field_validator("code")
-    @classmethod
-    def _code(cls, value: Any) -> str:
-        return f.code(value)
-
-    @field_validator("label_fr", "label_en")
-    @classmethod
-    def _label(cls, value: Any) -> str:
-        return f.text(value, 200, required=True)
-
-    @field_validator("contact_email")
-    @classmethod
-    def _email(cls, value: Any) -> str:
-        return f.email(value)
-
-    @field_validator("info_url")
-    @classmethod
-    def _url(cls, value: Any) -> str | None:
-        return f.url(value)
+    default_window_opens_at: f.UtcMoment = None
+    default_window_closes_at: f.UtcMoment = None
+    default_return_by: f.UtcMoment = None
+    default_jury_on: f.UtcMoment = None
+    default_publication_on: f.UtcMoment = None
+    default_confirmation_by: f.UtcMoment = None
 
     @field_validator("max_applications")
     @classmethod
@@ -83,11 +61,6 @@ class CentreIn(f.OfferSchema):
         if value is not None and value < 1:
             raise ValueError(f.AT_LEAST_ONE)
         return value
-
-    @field_validator(*DEFAULT_FIELDS)
-    @classmethod
-    def _utc(cls, value: datetime | None) -> datetime | None:
-        return f.utc(value)
 
 
 def list_centres(session: Session, *, actor: Actor) -> list[ApplicationCentre]:
@@ -119,15 +92,7 @@ def save_centre(session: Session, *, actor: Actor, centre: ApplicationCentre) ->
     if isinstance(values["max_applications"], int) and values["max_applications"] > limit:
         extra.add("max_applications", MAX_ABOVE_INSTITUTION, max=limit)
     data = f.check(CentreIn, values, extra)
-    return save_entity(
-        session,
-        actor=actor,
-        model=ApplicationCentre,
-        entity_id=centre.id,
-        expected_version=centre.version if centre.id is not None else None,
-        values=data.model_dump(),
-        action="centre.created" if centre.id is None else "centre.updated",
-    )
+    return save_edited(session, actor=actor, entity=centre, values=data.model_dump(), kind="centre")
 
 
 def set_centre_active(
@@ -135,13 +100,12 @@ def set_centre_active(
 ) -> ApplicationCentre:
     """Deactivate (hidden from the offer, kept for its applications) or reactivate a centre."""
     require_admin(session, actor=actor, write=True)
-    return save_entity(
+    return save_active(
         session,
         actor=actor,
         model=ApplicationCentre,
         entity_id=centre_id,
         expected_version=expected_version,
-        values={"is_active": active},
-        action="centre.reactivated" if active else "centre.deactivated",
-        unique_field=None,
+        active=active,
+        kind="centre",
     )

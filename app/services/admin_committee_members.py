@@ -3,12 +3,13 @@
 At most one president per committee: naming a president takes the title from the previous one in the same
 transaction, under a row lock on the committee so that two editors cannot name two presidents. Adding a member
 as president while another presides is refused (say who presides); « Nommer président » transfers explicitly.
+The refusal is :func:`require_no_other_president`, the one place of the rule (staff roles call it too).
 Every change is audited.
 """
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.i18n import N_
 from app.models import Committee, StaffMember, StaffRole, StaffRoleAssignment
@@ -52,6 +53,36 @@ def _assignments(session: Session, committee_id: int) -> list[StaffRoleAssignmen
         StaffRoleAssignment.committee_id == committee_id, StaffRoleAssignment.role == StaffRole.COMMITTEE_MEMBER
     )
     return list(session.exec(query).all())
+
+
+def president_of(session: Session, committee_id: int | None, *, excluding: int | None = None) -> StaffMember | None:
+    """Who presides the committee (the holder of another assignment than ``excluding``), if anybody."""
+    query = (
+        select(StaffMember)
+        .join(StaffRoleAssignment, col(StaffRoleAssignment.staff_id) == StaffMember.id)
+        .where(
+            StaffRoleAssignment.committee_id == committee_id,
+            StaffRoleAssignment.role == StaffRole.COMMITTEE_MEMBER,
+            col(StaffRoleAssignment.is_president).is_(True),
+        )
+    )
+    if excluding is not None:
+        query = query.where(StaffRoleAssignment.id != excluding)
+    return session.exec(query).first()
+
+
+def require_no_other_president(
+    session: Session, committee_id: int, *, excluding: int | None = None, message: str = ALREADY_PRESIDED
+) -> None:
+    """The one rule « at most one president per committee », for whoever names a president.
+
+    The committee row is locked so that two editors cannot both pass; another president is refused on the field
+    ``is_president`` with ``message`` naming them (``{name}``).
+    """
+    _committee(session, committee_id, lock=True)
+    holder = president_of(session, committee_id, excluding=excluding)
+    if holder is not None:
+        raise DossierInvalid({"is_president": message}, {"is_president": {"name": holder.display_name}})
 
 
 def list_members(session: Session, *, actor: Actor, committee_id: int) -> list[Member]:
@@ -117,11 +148,8 @@ def add_member(
     current = _assignments(session, committee_id)
     if any(a.staff_id == staff_id for a in current):
         raise DossierInvalid({"staff_id": ALREADY_MEMBER})
-    president = next((a for a in current if a.is_president), None)
-    if is_president and president is not None:
-        holder = session.get(StaffMember, president.staff_id)
-        name = holder.display_name if holder else "?"
-        raise DossierInvalid({"is_president": ALREADY_PRESIDED}, {"is_president": {"name": name}})
+    if is_president:
+        require_no_other_president(session, committee_id)
     assignment = StaffRoleAssignment(
         staff_id=person.id or 0,
         role=StaffRole.COMMITTEE_MEMBER,

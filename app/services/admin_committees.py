@@ -15,14 +15,16 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from app.i18n import N_
-from app.models import ApplicationCentre, Committee, Program, StaffMember, StaffRole, StaffRoleAssignment
+from app.models import ApplicationCentre, Committee, Program, StaffRole, StaffRoleAssignment
 from app.services import offer_fields as f
 from app.services import referentials
 from app.services.actors import Actor
-from app.services.admin_common import require_centre_offer, save_entity
+from app.services.admin_committee_members import president_of
+from app.services.admin_common import require_centre_offer
 from app.services.calendar_rules import Issues
 from app.services.errors import DomainError, NotFound
-from app.services.offer_rights import may_edit, require_offer_reader, visible_centres
+from app.services.offer_rights import may_edit, readable, visible_centres, writable
+from app.services.offer_saves import save_active, save_edited
 
 FIELDS = (
     "centre_id",
@@ -64,11 +66,11 @@ BAD_POSTCODE = N_("Saisissez un code postal français de 5 chiffres.")
 
 
 class CommitteeIn(f.OfferSchema):
-    centre_id: Any
-    code: Any
-    label_fr: Any
-    label_en: Any
-    contact_email: Any
+    centre_id: f.Choice
+    code: f.Code
+    label_fr: f.Label
+    label_en: f.Label
+    contact_email: f.Email
     phone: Any = None
     address_line1: Any = ""
     address_line2: Any = ""
@@ -85,28 +87,6 @@ class CommitteeIn(f.OfferSchema):
     alert_on_cancellation: bool = False
     alert_on_withdrawal: bool = True
     alert_on_waiting_list_call: bool = True
-
-    @field_validator("centre_id", mode="before")
-    @classmethod
-    def _centre(cls, value: Any) -> int:
-        if value in (None, ""):
-            raise ValueError(N_("Choisissez une valeur dans la liste."))
-        return int(value)
-
-    @field_validator("code")
-    @classmethod
-    def _code(cls, value: Any) -> str:
-        return f.code(value)
-
-    @field_validator("label_fr", "label_en")
-    @classmethod
-    def _label(cls, value: Any) -> str:
-        return f.text(value, 200, required=True)
-
-    @field_validator("contact_email")
-    @classmethod
-    def _email(cls, value: Any) -> str:
-        return f.email(value)
 
     @field_validator("phone")
     @classmethod
@@ -147,19 +127,6 @@ class CommitteeRow:
     editable: bool
 
 
-def _president(session: Session, committee_id: int | None) -> StaffMember | None:
-    query = (
-        select(StaffMember)
-        .join(StaffRoleAssignment, StaffRoleAssignment.staff_id == StaffMember.id)  # type: ignore[arg-type]
-        .where(
-            StaffRoleAssignment.committee_id == committee_id,
-            StaffRoleAssignment.role == StaffRole.COMMITTEE_MEMBER,
-            StaffRoleAssignment.is_president,
-        )
-    )
-    return session.exec(query).first()
-
-
 def _count_programs(session: Session, committee_id: int | None) -> int:
     query = select(func.count(Program.id)).where(Program.committee_id == committee_id, Program.is_active)  # type: ignore[arg-type]
     return int(session.exec(query).one())
@@ -175,7 +142,7 @@ def _count_members(session: Session, committee_id: int | None) -> int:
 def _row(session: Session, actor: Actor, committee: Committee) -> CommitteeRow:
     centre = session.get(ApplicationCentre, committee.centre_id)
     assert centre is not None
-    president = _president(session, committee.id)
+    president = president_of(session, committee.id)
     return CommitteeRow(
         committee=committee,
         centre=centre,
@@ -199,10 +166,7 @@ def list_committees(session: Session, *, actor: Actor, centre_id: int | None = N
 
 
 def open_committee(session: Session, *, actor: Actor, committee_id: int) -> CommitteeRow:
-    committee = session.get(Committee, committee_id)
-    if committee is None:
-        raise NotFound("committee")
-    require_offer_reader(session, actor=actor, centre_id=committee.centre_id)
+    committee = readable(session, actor=actor, model=Committee, entity_id=committee_id, what="committee")
     return _row(session, actor, committee)
 
 
@@ -234,36 +198,24 @@ def save_committee(session: Session, *, actor: Actor, committee: Committee) -> C
     if str(values.get("country") or "").upper() == "FR" and postcode and not re.fullmatch(r"\d{5}", postcode):
         extra.add("postcode", BAD_POSTCODE)
     data = f.check(CommitteeIn, values, extra)
-    return save_entity(
-        session,
-        actor=actor,
-        model=Committee,
-        entity_id=committee.id,
-        expected_version=committee.version if committee.id is not None else None,
-        values=data.model_dump(),
-        action="committee.created" if committee.id is None else "committee.updated",
-    )
+    return save_edited(session, actor=actor, entity=committee, values=data.model_dump(), kind="committee")
 
 
 def set_committee_active(
     session: Session, *, actor: Actor, committee_id: int, expected_version: int | None, active: bool
 ) -> Committee:
     """Deactivate (refused while active programmes use it) or reactivate a committee."""
-    stored = session.get(Committee, committee_id)
-    if stored is None:
-        raise NotFound("committee")
-    require_centre_offer(session, actor=actor, centre_id=stored.centre_id, write=True)
+    writable(session, actor=actor, model=Committee, entity_id=committee_id, what="committee")
     if not active:
         used = _count_programs(session, committee_id)
         if used:
             raise DomainError("committee_in_use", STILL_USED, count=used)
-    return save_entity(
+    return save_active(
         session,
         actor=actor,
         model=Committee,
         entity_id=committee_id,
         expected_version=expected_version,
-        values={"is_active": active},
-        action="committee.reactivated" if active else "committee.deactivated",
-        unique_field=None,
+        active=active,
+        kind="committee",
     )

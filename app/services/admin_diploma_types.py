@@ -1,34 +1,23 @@
 """Diploma types of the offer (Master, Licence professionnelle, DU…), administered by the central office."""
 
-from typing import Any
-
 from pydantic import field_validator
 from sqlmodel import Session, select
 
 from app.models import DiplomaType
 from app.services import offer_fields as f
 from app.services.actors import Actor
-from app.services.admin_common import require_admin, save_entity
+from app.services.admin_common import require_admin
 from app.services.errors import NotFound
+from app.services.offer_saves import save_active, save_edited
 
 FIELDS = ("code", "label_fr", "label_en", "display_order")
 
 
 class DiplomaTypeIn(f.OfferSchema):
-    code: Any
-    label_fr: Any
-    label_en: Any
+    code: f.Code
+    label_fr: f.Label
+    label_en: f.Label
     display_order: int | None = 0
-
-    @field_validator("code")
-    @classmethod
-    def _code(cls, value: Any) -> str:
-        return f.code(value)
-
-    @field_validator("label_fr", "label_en")
-    @classmethod
-    def _label(cls, value: Any) -> str:
-        return f.text(value, 200, required=True)
 
     @field_validator("display_order")
     @classmethod
@@ -58,15 +47,7 @@ def new_diploma_type() -> DiplomaType:
 def save_diploma_type(session: Session, *, actor: Actor, diploma_type: DiplomaType) -> DiplomaType:
     require_admin(session, actor=actor, write=True)
     data = f.check(DiplomaTypeIn, {name: getattr(diploma_type, name) for name in FIELDS})
-    return save_entity(
-        session,
-        actor=actor,
-        model=DiplomaType,
-        entity_id=diploma_type.id,
-        expected_version=diploma_type.version if diploma_type.id is not None else None,
-        values=data.model_dump(),
-        action="diploma_type.created" if diploma_type.id is None else "diploma_type.updated",
-    )
+    return save_edited(session, actor=actor, entity=diploma_type, values=data.model_dump(), kind="diploma_type")
 
 
 def set_diploma_type_active(
@@ -74,13 +55,12 @@ def set_diploma_type_active(
 ) -> DiplomaType:
     """Deactivate (no new programme may use it; existing ones keep it) or reactivate a diploma type."""
     require_admin(session, actor=actor, write=True)
-    return save_entity(
+    return save_active(
         session,
         actor=actor,
         model=DiplomaType,
         entity_id=diploma_type_id,
         expected_version=expected_version,
-        values={"is_active": active},
-        action="diploma_type.reactivated" if active else "diploma_type.deactivated",
-        unique_field=None,
+        active=active,
+        kind="diploma_type",
     )

@@ -32,10 +32,12 @@ from app.models import (
 from app.services import calendar_rules as cal
 from app.services import offer_fields as f
 from app.services.actors import Actor
-from app.services.admin_common import require_centre_offer, save_entity, snapshot
+from app.services.admin_common import require_centre_offer, snapshot
 from app.services.audit import audit
+from app.services.campaigns import active_campaign as active_campaign
 from app.services.errors import DomainError, NotFound
-from app.services.offer_rights import may_edit, require_offer_reader, visible_centres
+from app.services.offer_rights import may_edit, readable, require_offer_reader, visible_centres, writable
+from app.services.offer_saves import save_active, save_edited
 from app.services.program_schema import CHOOSE, ProgramIn
 
 DESCRIPTION_FIELDS = (
@@ -101,10 +103,6 @@ class Choices:
     favorable_types: list[DecisionType]
 
 
-def active_campaign(session: Session) -> Campaign | None:
-    return session.exec(select(Campaign).where(Campaign.is_active)).first()
-
-
 def live_applications(session: Session, program_id: int | None) -> int:
     """Applications to the programme that are not cancelled."""
     if program_id is None:
@@ -161,10 +159,7 @@ def list_programs(
 
 def open_program(session: Session, *, actor: Actor, program_id: int) -> ProgramRow:
     """One programme as its form shows it, with whether the actor may change it."""
-    program = session.get(Program, program_id)
-    if program is None:
-        raise NotFound("program")
-    require_offer_reader(session, actor=actor, centre_id=program.centre_id)
+    program = readable(session, actor=actor, model=Program, entity_id=program_id, what="program")
     centre = session.get(ApplicationCentre, program.centre_id)
     assert centre is not None
     campaign = session.get(Campaign, program.campaign_id)
@@ -305,15 +300,8 @@ def save_program(session: Session, *, actor: Actor, program: Program, acknowledg
     f.check(ProgramIn, values, _references(session, data, stored))
     if warnings and not acknowledge:
         raise CalendarWarnings(warnings)
-    saved = save_entity(
-        session,
-        actor=actor,
-        model=Program,
-        entity_id=program.id,
-        expected_version=program.version if program.id is not None else None,
-        values={**data.model_dump(), **({"campaign_id": campaign_id} if stored is None else {})},
-        action="program.created" if stored is None else "program.updated",
-    )
+    values = {**data.model_dump(), **({"campaign_id": campaign_id} if stored is None else {})}
+    saved = save_edited(session, actor=actor, entity=program, values=values, kind="program")
     if stored is not None and applications:
         _carry_applications(session, actor, saved)
     return saved
@@ -347,20 +335,16 @@ def set_program_active(
     session: Session, *, actor: Actor, program_id: int, expected_version: int | None, active: bool
 ) -> Program:
     """Deactivate (withdrawn from the offer; its applications stay and are still processed) or reactivate."""
-    stored = session.get(Program, program_id)
-    if stored is None:
-        raise NotFound("program")
-    require_centre_offer(session, actor=actor, centre_id=stored.centre_id, write=True)
+    stored = writable(session, actor=actor, model=Program, entity_id=program_id, what="program")
     _require_current_campaign(session, stored.campaign_id)
-    return save_entity(
+    return save_active(
         session,
         actor=actor,
         model=Program,
         entity_id=program_id,
         expected_version=expected_version,
-        values={"is_active": active},
-        action="program.reactivated" if active else "program.deactivated",
-        unique_field=None,
+        active=active,
+        kind="program",
     )
 
 

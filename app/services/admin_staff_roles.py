@@ -5,8 +5,9 @@
 from sqlmodel import Session, col, select
 
 from app.i18n import N_
-from app.models import ApplicationCentre, Committee, StaffMember, StaffRole, StaffRoleAssignment
+from app.models import ApplicationCentre, Committee, StaffRole, StaffRoleAssignment
 from app.services.actors import Actor
+from app.services.admin_committee_members import require_no_other_president
 from app.services.admin_common import StaleEdit, snapshot
 from app.services.admin_staff_rules import (
     ADMIN_ONLY,
@@ -22,30 +23,12 @@ from app.services.audit import audit
 from app.services.dossier_schemas import DossierInvalid
 
 _ROLE_FIELDS = ("role", "centre_id", "committee_id", "read_only", "is_president")
+PRESIDED_ELSEWHERE = N_("{name} préside déjà cette commission : retirez-lui d'abord la présidence.")
 
 
 def _require_role_right(acting: StaffRoleAssignment, role: StaffRole) -> None:
     if role == StaffRole.ADMINISTRATOR and acting.role != StaffRole.ADMINISTRATOR:
         raise refusal("administrator_role", ADMIN_ONLY)
-
-
-def _check_president(session: Session, committee_id: int, assignment_id: int | None) -> None:
-    """At most one president per committee (the committee row is locked while checking)."""
-    session.exec(select(Committee).where(Committee.id == committee_id).with_for_update()).first()
-    current = session.exec(
-        select(StaffMember.display_name)
-        .join(StaffRoleAssignment, col(StaffRoleAssignment.staff_id) == StaffMember.id)
-        .where(
-            StaffRoleAssignment.committee_id == committee_id,
-            col(StaffRoleAssignment.is_president).is_(True),
-            StaffRoleAssignment.id != (assignment_id or 0),
-        )
-    ).first()
-    if current is not None:
-        raise DossierInvalid(
-            {"is_president": N_("{name} préside déjà cette commission : retirez-lui d'abord la présidence.")},
-            {"is_president": {"name": current}},
-        )
 
 
 def add_role(
@@ -93,7 +76,7 @@ def add_role(
     if same is not None:
         raise DossierInvalid({"role": N_("Ce gestionnaire a déjà ce rôle sur ce périmètre.")})
     if is_president and committee_id is not None:
-        _check_president(session, committee_id, None)
+        require_no_other_president(session, committee_id, message=PRESIDED_ELSEWHERE)
     assignment = StaffRoleAssignment(
         staff_id=staff_id,
         role=role,
@@ -160,7 +143,9 @@ def update_role(
         is_president = False
     touch(session, assignment.staff_id, expected_version)
     if is_president and not assignment.is_president and assignment.committee_id is not None:
-        _check_president(session, assignment.committee_id, assignment.id)
+        require_no_other_president(
+            session, assignment.committee_id, excluding=assignment.id, message=PRESIDED_ELSEWHERE
+        )
     before = snapshot(assignment, ("read_only", "is_president"))
     assignment.read_only, assignment.is_president = read_only, is_president
     session.add(assignment)

@@ -15,10 +15,10 @@ from app.i18n import N_
 from app.models import Committee, FileKind, StoredFile
 from app.services import file_store
 from app.services.actors import Actor
-from app.services.admin_common import require_centre_offer, save_entity
-from app.services.errors import DomainError, NotFound
+from app.services.admin_common import save_entity
+from app.services.errors import DomainError
 from app.services.file_sniffing import JPEG, PNG, sniff
-from app.services.offer_rights import require_offer_reader
+from app.services.offer_rights import readable, writable
 
 MAX_BYTES = 1024 * 1024
 MAX_SIDE = 4000
@@ -82,14 +82,27 @@ def check_signature_image(data: bytes) -> str:
     return media_type
 
 
+def _point_to(
+    session: Session, actor: Actor, committee_id: int, expected_version: int | None, file_id: int | None, action: str
+) -> Committee:
+    """The committee's letters are signed with ``file_id`` from now on (versioned, audited save)."""
+    return save_entity(
+        session,
+        actor=actor,
+        model=Committee,
+        entity_id=committee_id,
+        expected_version=expected_version,
+        values={"signature_file_id": file_id},
+        action=action,
+        unique_field=None,
+    )
+
+
 def set_signature(
     session: Session, *, actor: Actor, committee_id: int, expected_version: int | None, filename: str, data: bytes
 ) -> Committee:
     """Store ``data`` as the committee's signature image (replacing the previous one)."""
-    committee = session.get(Committee, committee_id)
-    if committee is None:
-        raise NotFound("committee")
-    require_centre_offer(session, actor=actor, centre_id=committee.centre_id, write=True)
+    writable(session, actor=actor, model=Committee, entity_id=committee_id, what="committee")
     media_type = check_signature_image(data)
     key, digest = file_store.put_in_transaction(session, data, suffix=".png" if media_type == PNG else ".jpg")
     stored = StoredFile(
@@ -102,42 +115,18 @@ def set_signature(
     )
     session.add(stored)
     session.flush()
-    return save_entity(
-        session,
-        actor=actor,
-        model=Committee,
-        entity_id=committee_id,
-        expected_version=expected_version,
-        values={"signature_file_id": stored.id},
-        action="committee.signature_set",
-        unique_field=None,
-    )
+    return _point_to(session, actor, committee_id, expected_version, stored.id, "committee.signature_set")
 
 
 def remove_signature(session: Session, *, actor: Actor, committee_id: int, expected_version: int | None) -> Committee:
     """Letters of this committee are no longer signed with an image (the signatory's name stays)."""
-    committee = session.get(Committee, committee_id)
-    if committee is None:
-        raise NotFound("committee")
-    require_centre_offer(session, actor=actor, centre_id=committee.centre_id, write=True)
-    return save_entity(
-        session,
-        actor=actor,
-        model=Committee,
-        entity_id=committee_id,
-        expected_version=expected_version,
-        values={"signature_file_id": None},
-        action="committee.signature_removed",
-        unique_field=None,
-    )
+    writable(session, actor=actor, model=Committee, entity_id=committee_id, what="committee")
+    return _point_to(session, actor, committee_id, expected_version, None, "committee.signature_removed")
 
 
 def read_signature(session: Session, *, actor: Actor, committee_id: int) -> tuple[str, bytes] | None:
     """(media type, bytes) of the committee's signature image for the preview, or None."""
-    committee = session.get(Committee, committee_id)
-    if committee is None:
-        raise NotFound("committee")
-    require_offer_reader(session, actor=actor, centre_id=committee.centre_id)
+    committee = readable(session, actor=actor, model=Committee, entity_id=committee_id, what="committee")
     stored = session.get(StoredFile, committee.signature_file_id) if committee.signature_file_id else None
     if stored is None:
         return None

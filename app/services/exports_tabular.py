@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
 
@@ -45,6 +45,7 @@ from app.services.referentials import country_name
 from app.services.staff_list import COLUMNS, VALUE_LABELS, ListQuery
 
 BATCH_SIZE = 2000
+Record = TypeVar("Record", InternalRecord, ExternalRecord)
 SEPARATOR = " | "  # between the entries of one cell (records, notes, decisions)
 
 EXTRAS: dict[str, str] = {
@@ -173,6 +174,21 @@ def _join(parts: Sequence[Any]) -> str:
     return " · ".join(str(p) for p in parts if p not in (None, ""))
 
 
+def _records(
+    session: Session, model: type[Record], candidates: set[int], line: Callable[[Record], str]
+) -> tuple[dict[int, list[str]], int]:
+    """One cell per candidate: their academic records (internal or external), latest year first, as ``line`` says."""
+    rows = session.exec(
+        select(model)
+        .where(col(model.candidate_id).in_(candidates))
+        .order_by(col(model.academic_year).desc(), col(model.id))
+    ).all()
+    entries: dict[int, list[str]] = {}
+    for r in rows:
+        entries.setdefault(r.candidate_id, []).append(line(r))
+    return {k: [SEPARATOR.join(v)] for k, v in entries.items()}, 1
+
+
 class Extras:
     """The extra columns: their headers (known before the first row) and their values for a batch of rows."""
 
@@ -266,33 +282,19 @@ class Extras:
         }, 8
 
     def _internal_records(self, session: Session, _ids: Sequence[int], candidates: set[int]) -> tuple[dict, int]:
-        rows = session.exec(
-            select(InternalRecord)
-            .where(col(InternalRecord.candidate_id).in_(candidates))
-            .order_by(col(InternalRecord.academic_year).desc(), col(InternalRecord.id))
-        ).all()
-        entries: dict[int, list[str]] = {}
-        for r in rows:
+        def line(r: InternalRecord) -> str:
             mark = "" if r.mark is None else f"{r.mark.normalize():f}"
-            entries.setdefault(r.candidate_id, []).append(
-                _join([r.academic_year, r.program_code, r.program_label, r.result, mark, r.mention])
-            )
-        return {k: [SEPARATOR.join(v)] for k, v in entries.items()}, 1
+            return _join([r.academic_year, r.program_code, r.program_label, r.result, mark, r.mention])
+
+        return _records(session, InternalRecord, candidates, line)
 
     def _external_records(self, session: Session, _ids: Sequence[int], candidates: set[int]) -> tuple[dict, int]:
-        rows = session.exec(
-            select(ExternalRecord)
-            .where(col(ExternalRecord.candidate_id).in_(candidates))
-            .order_by(col(ExternalRecord.academic_year).desc(), col(ExternalRecord.id))
-        ).all()
-        entries: dict[int, list[str]] = {}
-        for r in rows:
+        def line(r: ExternalRecord) -> str:
             place = f"{r.establishment_label} ({country_name(r.country, self.language)})"
             outcome = _(RECORD_OUTCOME.get(r.outcome.value, r.outcome.value))
-            entries.setdefault(r.candidate_id, []).append(
-                _join([r.academic_year, place, r.diploma_type, r.label, outcome, r.mention])
-            )
-        return {k: [SEPARATOR.join(v)] for k, v in entries.items()}, 1
+            return _join([r.academic_year, place, r.diploma_type, r.label, outcome, r.mention])
+
+        return _records(session, ExternalRecord, candidates, line)
 
     def _answers(self, session: Session, ids: Sequence[int], _candidates: set[int]) -> tuple[dict, int]:
         position = {qid: index for index, (qid, _label) in enumerate(self.questions)}

@@ -6,9 +6,9 @@ one :class:`DossierInvalid` so that every field in error is shown at once, next 
 
 import re
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
 from app.i18n import N_
 from app.services.accounts_rules import EMAIL_RE
@@ -30,6 +30,7 @@ BAD_URL = N_("Saisissez une adresse web complète, commençant par https:// ou h
 BAD_PHONE = N_("Saisissez un numéro de téléphone : chiffres, espaces, et + pour l'étranger.")
 NOT_NEGATIVE = N_("Indiquez un nombre positif ou nul.")
 AT_LEAST_ONE = N_("Indiquez un nombre supérieur ou égal à 1, ou laissez vide.")
+CHOOSE = N_("Choisissez une valeur dans la liste.")
 
 
 def code(value: Any, max_length: int = 20) -> str:
@@ -84,6 +85,27 @@ def phone(value: Any) -> str | None:
 def utc(moment: datetime | None) -> datetime | None:
     """Moments typed in Paris time are stored (and compared in the audit) in UTC."""
     return moment.astimezone(UTC) if moment is not None else None
+
+
+def label(value: Any) -> str:
+    """A required data label (``label_fr``, ``label_en``) of up to 200 characters."""
+    return text(value, 200, required=True)
+
+
+def choice(value: Any) -> int:
+    """The id picked in a select list (required)."""
+    if value in (None, ""):
+        raise ValueError(CHOOSE)
+    return int(value)
+
+
+# Field types of the offer's schemas: each checks and normalises its value as stored.
+Code = Annotated[Any, AfterValidator(code)]
+Label = Annotated[Any, AfterValidator(label)]
+Email = Annotated[Any, AfterValidator(email)]
+Url = Annotated[Any, AfterValidator(url)]
+Choice = Annotated[Any, BeforeValidator(choice)]
+UtcMoment = Annotated[datetime | None, AfterValidator(utc)]
 
 
 class OfferSchema(BaseModel):

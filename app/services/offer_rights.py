@@ -2,15 +2,19 @@
 for their own centre (read-only unless the central office lets the centre edit its offer). Committee members and
 candidates never. Writing goes through :func:`app.services.admin_common.require_centre_offer`."""
 
+from typing import TypeVar
+
 from sqlmodel import Session, select
 
-from app.models import ApplicationCentre, StaffRole, StaffRoleAssignment
+from app.models import ApplicationCentre, Committee, Program, StaffRole, StaffRoleAssignment
 from app.services import staff
 from app.services.actors import Actor
-from app.services.admin_common import ADMIN_ROLES, can_edit_centre_offer
-from app.services.errors import Forbidden
+from app.services.admin_common import ADMIN_ROLES, can_edit_centre_offer, require_centre_offer
+from app.services.errors import Forbidden, NotFound
 
 READERS = (*ADMIN_ROLES, StaffRole.CENTRE_MANAGER)
+
+OfferObject = TypeVar("OfferObject", Committee, Program)
 
 
 def require_offer_reader(session: Session, *, actor: Actor, centre_id: int) -> StaffRoleAssignment:
@@ -40,3 +44,24 @@ def centres_of(session: Session, *, actor: Actor) -> list[ApplicationCentre]:
     if visible is not None:
         query = query.where(ApplicationCentre.id.in_(visible))  # type: ignore[union-attr]
     return list(session.exec(query).all())
+
+
+def _stored(session: Session, model: type[OfferObject], entity_id: int, what: str) -> OfferObject:
+    entity = session.get(model, entity_id)
+    if entity is None:
+        raise NotFound(what)
+    return entity
+
+
+def readable(session: Session, *, actor: Actor, model: type[OfferObject], entity_id: int, what: str) -> OfferObject:
+    """The stored committee or programme, refused unless the actor may see its centre's offer."""
+    entity = _stored(session, model, entity_id, what)
+    require_offer_reader(session, actor=actor, centre_id=entity.centre_id)
+    return entity
+
+
+def writable(session: Session, *, actor: Actor, model: type[OfferObject], entity_id: int, what: str) -> OfferObject:
+    """The stored committee or programme, refused unless the actor may change its centre's offer."""
+    entity = _stored(session, model, entity_id, what)
+    require_centre_offer(session, actor=actor, centre_id=entity.centre_id, write=True)
+    return entity

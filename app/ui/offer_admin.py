@@ -8,11 +8,47 @@ from nicegui import ui
 
 from app.db import transaction
 from app.i18n import _
+from app.models import StaffRole
+from app.services.actors import Actor
 from app.services.errors import DomainError
+from app.ui.admin_nav import back_to_admin
+from app.ui.frame import frame
+from app.ui.guards import require_staff
 from app.ui.session import current_language
 from app.ui.text import Text, paragraph
 
 T = TypeVar("T")
+
+
+def offer_page(roles: Sequence[StaffRole], title: str, intro: str, build: Callable[[Actor], None]) -> Any:
+    """An administration list page: refused unless the current role is one of ``roles``; else the frame titled
+    ``title``, the way back to the administration, the ``intro`` paragraph, then ``build(actor)``."""
+    gate = require_staff(*roles)
+    if gate.refused:
+        return gate.response
+    assert gate.actor is not None
+    with frame(title):
+        back_to_admin()
+        paragraph(intro)
+        build(gate.actor)
+    return None
+
+
+def form_buttons(
+    entity: Any, save: Callable[[], None], switch: Callable[[bool], None], cancel: Callable[[], Any] | None = None
+) -> None:
+    """« Enregistrer », then « Désactiver » or « Réactiver » once ``entity`` is saved, then « Annuler » if given."""
+    with ui.row().classes("gap-2 mt-2"):
+        ui.button(_("Enregistrer"), on_click=lambda: save()).props("no-caps").mark("save")
+        if entity.id is not None:
+            if entity.is_active:
+                ui.button(_("Désactiver"), on_click=lambda: switch(False)).props("no-caps outline color=negative").mark(
+                    "deactivate"
+                )
+            else:
+                ui.button(_("Réactiver"), on_click=lambda: switch(True)).props("no-caps outline").mark("reactivate")
+        if cancel is not None:
+            ui.button(_("Annuler"), on_click=cancel).props("flat no-caps").mark("cancel")
 
 
 def label_of(row: Any) -> str:

@@ -11,11 +11,9 @@ from sqlmodel import select
 
 from app import clock
 from app.db import new_session
-from app.models import DossierStatus, ExportJob, ExportStatus, StaffMember, StaffRole, StaffRoleAssignment
-from app.services.passwords import hash_password
+from app.models import DossierStatus, ExportJob, ExportStatus, StaffRole, StaffRoleAssignment
 from tests import factories
-
-GOOD = "Solide-Passe-2026"
+from tests.ui.staff_sessions import make_staff, sign_in
 
 
 def manager_with_applications(login: str = "sci", count: int = 12) -> int:
@@ -28,28 +26,9 @@ def manager_with_applications(login: str = "sci", count: int = 12) -> int:
             candidate = factories.candidate(session, birth_name=f"CANDIDAT{index:02d}")
             status = DossierStatus.COMPLETE if index % 3 == 0 else DossierStatus.PENDING
             factories.application(session, candidate_id=candidate.id, program=program, dossier_status=status)
-        member = make_staff(session, login, StaffRole.CENTRE_MANAGER, centre_id=sciences.id)
+        sciences_id = sciences.id or 0
         session.commit()
-        return member
-
-
-def make_staff(session, login: str, role: StaffRole, **scope: int) -> int:  # type: ignore[no-untyped-def]
-    member = StaffMember(
-        login=login, email=f"{login}@univ.example", display_name=login.title(), password_hash=hash_password(GOOD)
-    )
-    session.add(member)
-    session.flush()
-    session.add(StaffRoleAssignment(staff_id=member.id, role=role, **scope))
-    session.flush()
-    return member.id or 0
-
-
-async def sign_in(user: User, login: str) -> None:
-    await user.open("/connexion")
-    user.find(marker="login").type(login)
-    user.find(marker="password").type(GOOD)
-    user.find(marker="sign-in").click()
-    await user.should_see(marker="current-role-text")
+    return make_staff(login, StaffRole.CENTRE_MANAGER, centre_id=sciences_id)
 
 
 async def wait_for_job(staff_id: int) -> ExportJob:
@@ -108,8 +87,8 @@ async def test_progress_and_errors_are_shown_and_the_file_is_refused_to_others(u
             finished_at=clock.now() - timedelta(minutes=1),
         )
         session.add_all([running, failed])
-        make_staff(session, "bob", StaffRole.CENTRAL_OFFICE)
         session.commit()
+    make_staff("bob", StaffRole.CENTRAL_OFFICE)
     await sign_in(user, "ana")
     await user.open("/gestion/exports")
     await user.should_see("25 % (50 sur 200)")

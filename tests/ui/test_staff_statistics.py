@@ -7,11 +7,10 @@ from nicegui.testing import User
 
 from app import clock
 from app.db import new_session
-from app.models import DecisionKind, DossierStatus, StaffMember, StaffRole, StaffRoleAssignment
+from app.models import DecisionKind, DossierStatus, StaffRole
 from app.services.passwords import hash_password
 from tests import factories
-
-GOOD = "Solide-Passe-2026"
+from tests.ui.staff_sessions import GOOD, make_staff, sign_in
 
 
 def committee_world() -> dict:
@@ -48,26 +47,11 @@ def committee_world() -> dict:
                 factories.published_decision(session, application=application)
         outsider = factories.candidate(session, birth_name="AILLEURS")
         factories.application(session, candidate_id=outsider.id, program=other)
-        for login, role, scope in (
-            ("juror", StaffRole.COMMITTEE_MEMBER, {"committee_id": chemistry.id}),
-            ("central", StaffRole.CENTRAL_OFFICE, {}),
-        ):
-            member = StaffMember(
-                login=login, email=f"{login}@univ.example", display_name=login, password_hash=hash_password(GOOD)
-            )
-            session.add(member)
-            session.flush()
-            session.add(StaffRoleAssignment(staff_id=member.id, role=role, **scope))
+        chemistry_id, program_id = chemistry.id or 0, program.id
         session.commit()
-        return {"program": program.id}
-
-
-async def sign_in(user: User, login: str) -> None:
-    await user.open("/connexion")
-    user.find(marker="login").type(login)
-    user.find(marker="password").type(GOOD)
-    user.find(marker="sign-in").click()
-    await user.should_see(marker="current-role-text")
+    make_staff("juror", StaffRole.COMMITTEE_MEMBER, "juror", committee_id=chemistry_id)
+    make_staff("central", StaffRole.CENTRAL_OFFICE, "central")
+    return {"program": program_id}
 
 
 async def test_a_committee_member_sees_pending_counts_that_open_the_filtered_list(user: User) -> None:

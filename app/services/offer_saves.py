@@ -1,0 +1,51 @@
+"""The two saves every object of the offer's administration shares: the form's save and (de)activation.
+
+Both go through :func:`app.services.admin_common.save_entity` (version-checked, audited); the audit action is
+``<kind>.created`` / ``<kind>.updated`` for the form, ``<kind>.deactivated`` / ``<kind>.reactivated`` for the switch.
+"""
+
+from typing import Any, TypeVar
+
+from sqlmodel import Session, SQLModel
+
+from app.services.actors import Actor
+from app.services.admin_common import save_entity
+
+T = TypeVar("T", bound=SQLModel)
+
+
+def save_edited(session: Session, *, actor: Actor, entity: T, values: dict[str, Any], kind: str) -> T:
+    """Create ``entity`` (no id yet) or update it from ``values`` (checked), refused if saved by someone meanwhile."""
+    entity_id = getattr(entity, "id", None)
+    return save_entity(
+        session,
+        actor=actor,
+        model=type(entity),
+        entity_id=entity_id,
+        expected_version=getattr(entity, "version", None) if entity_id is not None else None,
+        values=values,
+        action=f"{kind}.created" if entity_id is None else f"{kind}.updated",
+    )
+
+
+def save_active(
+    session: Session,
+    *,
+    actor: Actor,
+    model: type[T],
+    entity_id: int,
+    expected_version: int | None,
+    active: bool,
+    kind: str,
+) -> T:
+    """Deactivate (kept, hidden from new uses) or reactivate one object of the offer."""
+    return save_entity(
+        session,
+        actor=actor,
+        model=model,
+        entity_id=entity_id,
+        expected_version=expected_version,
+        values={"is_active": active},
+        action=f"{kind}.reactivated" if active else f"{kind}.deactivated",
+        unique_field=None,
+    )
