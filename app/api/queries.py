@@ -29,6 +29,7 @@ from app.models import (
 )
 from app.services import handoff
 from app.services.api_tokens import TokenScope
+from app.services.campaigns import active_campaign
 from app.services.staff_scope import scope_covers, scope_filter
 
 
@@ -47,7 +48,7 @@ MAX_PAGE_SIZE = 500
 
 
 def read_offer(session: Session) -> schemas.OfferOut:
-    campaign = session.exec(select(Campaign).where(col(Campaign.is_active))).first()
+    campaign = active_campaign(session)
     if campaign is None:
         return schemas.OfferOut(campaign=None, programs=[])
     rows = session.exec(

@@ -108,7 +108,12 @@ def get_campaign(session: Session, *, actor: Actor, campaign_id: int) -> Campaig
 
 
 def active_campaign(session: Session) -> Campaign | None:
+    """The campaign open now (at most one: a partial unique index), or None between two campaigns."""
     return session.exec(select(Campaign).where(col(Campaign.is_active))).first()
+
+
+def active_campaign_id(session: Session) -> int | None:
+    return session.exec(select(Campaign.id).where(col(Campaign.is_active))).first()
 
 
 def is_archived(session: Session, campaign_id: int) -> bool:

@@ -28,7 +28,7 @@ from app.models import (
 from app.services import leases, staff
 from app.services.actors import Actor, require_writable
 from app.services.audit import audit
-from app.services.campaigns import active_campaign
+from app.services.campaigns import active_campaign_id
 from app.services.dossier_schemas import (
     AddressIn,
     BaccalaureateIn,
@@ -111,11 +111,6 @@ def candidate_for(session: Session, *, actor: Actor, candidate_id: int | None = 
     return candidate
 
 
-def _active_campaign_id(session: Session) -> int | None:
-    campaign = active_campaign(session)
-    return campaign.id if campaign is not None else None
-
-
 def open_dossier(session: Session, *, actor: Actor, candidate_id: int | None = None) -> Dossier:
     """The dossier, created on a candidate's first visit (names from the account) and imported from the student
     information system when the account carries a student number (university SSO) not yet imported."""
@@ -126,7 +121,7 @@ def open_dossier(session: Session, *, actor: Actor, candidate_id: int | None = N
         candidate = Candidate(
             account_id=account.id,
             # The campaign the INE is unique in: the account's, else the one open now.
-            campaign_id=account.campaign_id or _active_campaign_id(session),
+            campaign_id=account.campaign_id or active_campaign_id(session),
             birth_name=ascii_upper(account.last_name),
             first_names=ascii_upper(account.first_name),
             student_number=account.student_number,

@@ -32,12 +32,12 @@ from app import clock
 from app.models import (
     AnswerKind,
     Application,
-    Campaign,
     EnrolmentHandoff,
     HandoffStatus,
 )
 
 # Re-exported: callers read the hand-off through this module (``handoff.load_handoffs``...).
+from app.services.campaigns import active_campaign_id as active_campaign_id
 from app.services.handoff_records import QUEUED as QUEUED
 from app.services.handoff_records import CandidateHandoff as CandidateHandoff
 from app.services.handoff_records import HandoffWish as HandoffWish
@@ -231,7 +231,3 @@ def counts(session: Session, *, campaign_id: int | None = None) -> HandoffCounts
         cancelled=tally.get((HandoffStatus.CANCELLED, True), 0) + tally.get((HandoffStatus.CANCELLED, False), 0),
         candidates=int(live_candidates or 0),
     )
-
-
-def active_campaign_id(session: Session) -> int | None:
-    return session.exec(select(Campaign.id).where(col(Campaign.is_active))).first()

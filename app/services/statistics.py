@@ -49,6 +49,7 @@ from app.models import (
     StaffRole,
 )
 from app.services.actors import Actor
+from app.services.campaigns import active_campaign_id as active_campaign_id
 from app.services.errors import DomainError
 from app.services.staff import INSTITUTION_WIDE, RoleView, current_role
 from app.services.staff_scope import scope_filter
@@ -325,10 +326,6 @@ def campaign_options(session: Session, *, actor: Actor) -> list[CampaignOption]:
         select(Campaign).order_by(col(Campaign.is_active).desc(), col(Campaign.starts_on).desc(), col(Campaign.id))
     ).all()
     return [CampaignOption(c.id or 0, c.label_fr, c.label_en, c.is_active, c.archived_at is not None) for c in rows]
-
-
-def active_campaign_id(session: Session) -> int | None:
-    return session.exec(select(Campaign.id).where(col(Campaign.is_active).is_(True))).first()
 
 
 @dataclass(frozen=True)
