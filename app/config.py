@@ -21,6 +21,10 @@ class Settings(BaseSettings):
     demo: bool | None = Field(None, description="Seed the demo campus; defaults to on with the embedded SQLite.")
     institution_name: str = "Université d'Orléans"
     assistance_email: str = "assistance-ecandidat@univ-orleans.example"
+    # The legal notice (« Mentions légales »): who publishes and who hosts the portal. Empty: a generic sentence.
+    legal_publisher_address: str = Field("", description="Postal address of the institution publishing the portal.")
+    legal_publication_director: str = Field("", description="Director of publication (name and title).")
+    legal_host: str = Field("", description="Host of the portal: name, address and telephone.")
     dossier_number_prefix: str = Field("", max_length=4, pattern=r"^[0-9A-Z]*$")
     max_applications_per_institution: int = 20
     max_applications_per_centre: int = 20

@@ -117,13 +117,24 @@ def legal_notice() -> None:
                 "professionnel. La direction de la publication est assurée par la présidence de l'établissement."
             ).format(institution=institution)
         )
-        heading(_("Hébergement"), 2)
-        paragraph(
-            _(
-                "Le portail est hébergé et exploité par la direction du numérique de l'établissement, ou par le "
-                "prestataire qu'elle a désigné et qui agit pour son compte."
+        if settings.legal_publisher_address:
+            paragraph(_("Adresse : {address}").format(address=settings.legal_publisher_address)).mark(
+                "publisher-address"
             )
-        )
+        if settings.legal_publication_director:
+            paragraph(
+                _("Directeur ou directrice de la publication : {name}").format(name=settings.legal_publication_director)
+            ).mark("publication-director")
+        heading(_("Hébergement"), 2)
+        if settings.legal_host:
+            paragraph(_("Hébergeur : {host}").format(host=settings.legal_host)).mark("host")
+        else:
+            paragraph(
+                _(
+                    "Le portail est hébergé et exploité par la direction du numérique de l'établissement, ou par le "
+                    "prestataire qu'elle a désigné et qui agit pour son compte."
+                )
+            )
         heading(_("Contact"), 2)
         paragraph(
             _(

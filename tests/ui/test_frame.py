@@ -88,3 +88,19 @@ async def test_switching_to_english_changes_text_title_and_html_lang(user: User)
     await user.should_see("Déclaration d'accessibilité")
     response = await user.http_client.get("/accessibilite")
     assert '<html lang="fr"' in response.text
+
+
+async def test_the_legal_notice_names_the_configured_publisher_and_host(
+    user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.config import reset_settings
+
+    monkeypatch.setenv("ECANDIDAT_LEGAL_PUBLISHER_ADDRESS", "Château de la Source, 45100 Orléans")
+    monkeypatch.setenv("ECANDIDAT_LEGAL_PUBLICATION_DIRECTOR", "Le président de l'université")
+    monkeypatch.setenv("ECANDIDAT_LEGAL_HOST", "Direction du numérique, rue de Chartres, 45100 Orléans")
+    reset_settings()
+    await user.open("/mentions-legales")
+    await user.should_see("Adresse : Château de la Source, 45100 Orléans")
+    await user.should_see("Le président de l'université")
+    await user.should_see("Hébergeur : Direction du numérique, rue de Chartres, 45100 Orléans")
+    await user.should_not_see("ou par le prestataire qu'elle a désigné")
