@@ -13,10 +13,10 @@ from app.i18n import N_
 from app.models import AlertRecipients, ApplicationCentre
 from app.services import offer_fields as f
 from app.services.actors import Actor
-from app.services.admin_common import require_admin
+from app.services.admin_common import require_admin, save_active
 from app.services.calendar_rules import DEFAULT_FIELDS, check_default_calendar
 from app.services.errors import NotFound
-from app.services.offer_saves import save_active, save_edited
+from app.services.offer_saves import save_edited
 
 FIELDS = (
     "code",
@@ -107,5 +107,5 @@ def set_centre_active(
         entity_id=centre_id,
         expected_version=expected_version,
         active=active,
-        kind="centre",
+        action="centre",
     )

@@ -20,11 +20,11 @@ from app.services import offer_fields as f
 from app.services import referentials
 from app.services.actors import Actor
 from app.services.admin_committee_members import president_of
-from app.services.admin_common import require_centre_offer
+from app.services.admin_common import require_centre_offer, save_active
 from app.services.calendar_rules import Issues
 from app.services.errors import DomainError, NotFound
 from app.services.offer_rights import may_edit, readable, visible_centres, writable
-from app.services.offer_saves import save_active, save_edited
+from app.services.offer_saves import save_edited
 
 FIELDS = (
     "centre_id",
@@ -217,5 +217,5 @@ def set_committee_active(
         entity_id=committee_id,
         expected_version=expected_version,
         active=active,
-        kind="committee",
+        action="committee",
     )

@@ -138,3 +138,27 @@ def save_entity(
             after=changed_after,
         )
     return entity
+
+
+def save_active(
+    session: Session,
+    *,
+    actor: Actor,
+    model: type[T],
+    entity_id: int,
+    expected_version: int | None,
+    active: bool,
+    action: str,
+) -> T:
+    """Deactivate (kept, hidden from new uses: never deleted while referenced) or reactivate one configuration
+    object whose rights the caller checked; audited ``{action}.deactivated`` / ``{action}.reactivated``."""
+    return save_entity(
+        session,
+        actor=actor,
+        model=model,
+        entity_id=entity_id,
+        expected_version=expected_version,
+        values={"is_active": active},
+        action=f"{action}.reactivated" if active else f"{action}.deactivated",
+        unique_field=None,
+    )

@@ -17,8 +17,8 @@ from sqlmodel import Session, col, select
 from app.i18n import N_
 from app.models import Campaign, Decision, DecisionKind, DecisionType, Program, RefusalReason
 from app.services.actors import Actor
-from app.services.admin_common import load_for_edit, require_admin, save_entity
-from app.services.admin_scoped import checked, clean_choice, clean_code, clean_label, save_active
+from app.services.admin_common import load_for_edit, require_admin, save_active, save_entity
+from app.services.admin_scoped import checked, clean_choice, clean_code, clean_label
 from app.services.audit import audit
 from app.services.dossier_schemas import DossierInvalid
 from app.services.errors import DomainError, NotFound

@@ -6,9 +6,9 @@ from sqlmodel import Session, select
 from app.models import DiplomaType
 from app.services import offer_fields as f
 from app.services.actors import Actor
-from app.services.admin_common import require_admin
+from app.services.admin_common import require_admin, save_active
 from app.services.errors import NotFound
-from app.services.offer_saves import save_active, save_edited
+from app.services.offer_saves import save_edited
 
 FIELDS = ("code", "label_fr", "label_en", "display_order")
 
@@ -62,5 +62,5 @@ def set_diploma_type_active(
         entity_id=diploma_type_id,
         expected_version=expected_version,
         active=active,
-        kind="diploma_type",
+        action="diploma_type",
     )

@@ -36,7 +36,7 @@ from app.models import (
 )
 from app.services import documents, file_store, pdf_sandbox, piece_slots
 from app.services.actors import Actor
-from app.services.admin_common import save_entity
+from app.services.admin_common import save_active, save_entity
 from app.services.admin_scoped import (
     TOO_LONG,
     Target,
@@ -48,7 +48,6 @@ from app.services.admin_scoped import (
     move,
     placed_snapshot,
     require_target,
-    save_active,
     siblings,
     target_of,
 )

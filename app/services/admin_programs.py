@@ -32,12 +32,12 @@ from app.models import (
 from app.services import calendar_rules as cal
 from app.services import offer_fields as f
 from app.services.actors import Actor
-from app.services.admin_common import require_centre_offer, snapshot
+from app.services.admin_common import require_centre_offer, save_active, snapshot
 from app.services.audit import audit
 from app.services.campaigns import active_campaign as active_campaign
 from app.services.errors import DomainError, NotFound
 from app.services.offer_rights import may_edit, readable, require_offer_reader, visible_centres, writable
-from app.services.offer_saves import save_active, save_edited
+from app.services.offer_saves import save_edited
 from app.services.program_schema import CHOOSE, ProgramIn
 
 DESCRIPTION_FIELDS = (
@@ -344,7 +344,7 @@ def set_program_active(
         entity_id=program_id,
         expected_version=expected_version,
         active=active,
-        kind="program",
+        action="program",
     )
 
 

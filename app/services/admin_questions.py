@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from app.i18n import N_
 from app.models import Question, QuestionAnswer, QuestionKind
 from app.services.actors import Actor
-from app.services.admin_common import save_entity
+from app.services.admin_common import save_active, save_entity
 from app.services.admin_scoped import (
     Target,
     checked,
@@ -30,7 +30,6 @@ from app.services.admin_scoped import (
     move,
     placed_snapshot,
     require_target,
-    save_active,
     siblings,
     target_of,
 )

@@ -30,7 +30,13 @@ from app.models import (
 )
 from app.services import staff
 from app.services.actors import Actor
-from app.services.admin_common import ADMIN_ROLES, load_for_edit, require_admin, require_centre_offer, save_entity
+from app.services.admin_common import (
+    ADMIN_ROLES,
+    load_for_edit,
+    require_admin,
+    require_centre_offer,
+    save_entity,
+)
 from app.services.audit import audit
 from app.services.dossier_schemas import INVALID, REQUIRED, DossierInvalid, validate
 from app.services.errors import DomainError, NotFound
@@ -325,22 +331,6 @@ def load_item(session: Session, *, actor: Actor, model: ScopedModel, item_id: in
     item = load_for_edit(session, model, item_id, expected_version)
     require_target(session, actor=actor, target=target_of(item), write=True)
     return item
-
-
-def save_active(
-    session: Session, *, actor: Actor, model: Any, entity_id: int, expected_version: int | None, active: bool,
-    action: str,
-) -> Any:  # fmt: skip
-    """Deactivate or reactivate an entity whose rights are checked already; audited ``{action}.(de)activated``."""
-    return save_entity(
-        session,
-        actor=actor,
-        model=model,
-        entity_id=entity_id,
-        expected_version=expected_version,
-        values={"is_active": active},
-        action=f"{action}.activated" if active else f"{action}.deactivated",
-    )
 
 
 def placed_snapshot(item: RequiredDocument | Question) -> dict[str, Any]:

@@ -26,26 +26,3 @@ def save_edited(session: Session, *, actor: Actor, entity: T, values: dict[str, 
         values=values,
         action=f"{kind}.created" if entity_id is None else f"{kind}.updated",
     )
-
-
-def save_active(
-    session: Session,
-    *,
-    actor: Actor,
-    model: type[T],
-    entity_id: int,
-    expected_version: int | None,
-    active: bool,
-    kind: str,
-) -> T:
-    """Deactivate (kept, hidden from new uses) or reactivate one object of the offer."""
-    return save_entity(
-        session,
-        actor=actor,
-        model=model,
-        entity_id=entity_id,
-        expected_version=expected_version,
-        values={"is_active": active},
-        action=f"{kind}.reactivated" if active else f"{kind}.deactivated",
-        unique_field=None,
-    )
