@@ -55,6 +55,7 @@ JOB_MODULES: tuple[str, ...] = (
     "app.services.applications_jobs",
     "app.services.decision_jobs",
     "app.services.export_jobs",
+    "app.services.file_purge",
     "app.services.handoff_apogee",
 )
 MESSAGE_MAX = 2000  # JobRun.message
