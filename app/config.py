@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     cas_server_url: str = ""
 
     session_idle_minutes: int = 60
+    redis_url: str = Field("", description="Redis relaying live updates between instances; empty: none.")
 
     # Accounts and sign-in (issue 4).
     activation_days: int = Field(
@@ -112,6 +113,11 @@ class Settings(BaseSettings):
     # Exports built in the background (issue 11).
     export_retention_days: int = Field(7, ge=1, description="Days an export file is kept before it is purged.")
     export_workers: int = Field(2, ge=1, description="Exports one server process builds at the same time.")
+
+    # The file purge job (app/services/file_purge.py).
+    mail_attachment_retention_days: int = Field(
+        30, ge=1, description="Days the attachments of a sent or finally failed mail are kept before the purge."
+    )
 
     @model_validator(mode="after")
     def _check(self) -> "Settings":

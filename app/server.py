@@ -27,6 +27,7 @@ def build_app() -> None:
     """Register pages, middleware and workers on NiceGUI's app (again after each test reset)."""
     from app.api import install as install_api
     from app.pages import register_pages
+    from app.services.notifications import install_redis_relay
     from app.ui.session import install_language_resolver
     from app.upload_guard import install as install_upload_guard
 
@@ -36,6 +37,7 @@ def build_app() -> None:
     install_api(app)  # the REST API for integration accounts (/api/v1, described at /api/v1/docs)
     _start_mail_worker()
     _start_job_scheduler()
+    install_redis_relay(app)  # live updates across instances, only with ECANDIDAT_REDIS_URL
     app.on_shutdown(lambda: get_engine().dispose())
 
 

@@ -5,17 +5,18 @@ the candidate id is kept in ``session.info`` and announced only after the transa
 ``after_commit`` listener), so a change that rolls back is never announced. Pages ``subscribe`` a callback when
 they are drawn and ``unsubscribe`` it when their client goes away.
 
-Callbacks run synchronously in the committing thread (a page action, a job thread): they must be quick and
+Callbacks run synchronously in the committing thread (a page action, a job thread) or the Redis relay's: quick and
 thread-safe — a page only schedules its refresh on the event loop (``loop.call_soon_threadsafe``).
 
-In-process only: with several instances behind a proxy, a change committed by instance A does not reach a
-page drawn by instance B. That setup needs a broker (Redis pub/sub on a ``candidate:{id}`` channel, published
-from the same ``after_commit`` hook and relayed to the local subscribers); the settings have no Redis yet.
+Several instances: the local subscribers are always called at once; when ``ECANDIDAT_REDIS_URL`` is set, the
+commit hook also hands each candidate id to a broadcaster (``set_broadcaster``, installed by the relay of
+``app.services.notifications_redis``), which publishes it on Redis for the other instances to relay to theirs.
 """
 
 import logging
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
@@ -23,29 +24,59 @@ from sqlalchemy.orm import Session, SessionTransaction
 log = logging.getLogger(__name__)
 
 Callback = Callable[[], None]
+Broadcaster = Callable[[int], None]
 
 _PENDING_KEY = "ecandidat.notify_candidates"
-_lock = threading.Lock()
-_subscribers: dict[int, set[Callback]] = {}
+
+
+class Subscribers:
+    """The callbacks of one instance, by candidate id (a test may build a second one to play another instance)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._callbacks: dict[int, set[Callback]] = {}
+
+    def subscribe(self, candidate_id: int, callback: Callback) -> None:
+        with self._lock:
+            self._callbacks.setdefault(candidate_id, set()).add(callback)
+
+    def unsubscribe(self, candidate_id: int, callback: Callback) -> None:
+        with self._lock:
+            callbacks = self._callbacks.get(candidate_id)
+            if callbacks is not None:
+                callbacks.discard(callback)
+                if not callbacks:
+                    del self._callbacks[candidate_id]
+
+    def count(self, candidate_id: int) -> int:
+        with self._lock:
+            return len(self._callbacks.get(candidate_id, ()))
+
+    def publish(self, candidate_id: int) -> None:
+        """Call every callback subscribed for ``candidate_id`` now."""
+        with self._lock:
+            callbacks = list(self._callbacks.get(candidate_id, ()))
+        for callback in callbacks:
+            try:
+                callback()
+            except Exception:  # one broken page must not stop the others, nor fail the committed action
+                log.exception("live-update callback for candidate %s failed", candidate_id)
+
+
+_local = Subscribers()
+_broadcaster: Broadcaster | None = None
 
 
 def subscribe(candidate_id: int, callback: Callback) -> None:
-    with _lock:
-        _subscribers.setdefault(candidate_id, set()).add(callback)
+    _local.subscribe(candidate_id, callback)
 
 
 def unsubscribe(candidate_id: int, callback: Callback) -> None:
-    with _lock:
-        callbacks = _subscribers.get(candidate_id)
-        if callbacks is not None:
-            callbacks.discard(callback)
-            if not callbacks:
-                del _subscribers[candidate_id]
+    _local.unsubscribe(candidate_id, callback)
 
 
 def subscriber_count(candidate_id: int) -> int:
-    with _lock:
-        return len(_subscribers.get(candidate_id, ()))
+    return _local.count(candidate_id)
 
 
 def notify_candidate(session: Session, candidate_id: int) -> None:
@@ -54,20 +85,37 @@ def notify_candidate(session: Session, candidate_id: int) -> None:
 
 
 def publish(candidate_id: int) -> None:
-    """Call every callback subscribed for ``candidate_id`` now (the commit hook does this)."""
-    with _lock:
-        callbacks = list(_subscribers.get(candidate_id, ()))
-    for callback in callbacks:
-        try:
-            callback()
-        except Exception:  # one broken page must not stop the others, nor fail the committed action
-            log.exception("live-update callback for candidate %s failed", candidate_id)
+    """Call every callback of this process subscribed for ``candidate_id`` now (the commit hook does this)."""
+    _local.publish(candidate_id)
+
+
+def set_broadcaster(broadcaster: Broadcaster | None) -> Broadcaster | None:
+    """Hand committed candidate ids to ``broadcaster`` too (None: this process only); returns the previous one."""
+    global _broadcaster
+    previous, _broadcaster = _broadcaster, broadcaster
+    return previous
+
+
+def install_redis_relay(app: Any) -> None:
+    """Relay through Redis between instances with the application's life when ``ECANDIDAT_REDIS_URL`` is set."""
+    from app.config import get_settings
+
+    if get_settings().redis_url:
+        from app.services.notifications_redis import install  # needs the redis package: only then
+
+        install(app)
 
 
 @event.listens_for(Session, "after_commit")
 def _publish_after_commit(session: Session) -> None:
+    broadcaster = _broadcaster
     for candidate_id in sorted(session.info.pop(_PENDING_KEY, ())):
-        publish(candidate_id)
+        publish(candidate_id)  # this instance first, whatever becomes of the broker
+        if broadcaster is not None:
+            try:
+                broadcaster(candidate_id)
+            except Exception:  # the commit is done: a broker problem only loses the other instances' refresh
+                log.exception("broadcasting the change of candidate %s failed", candidate_id)
 
 
 @event.listens_for(Session, "after_transaction_end")

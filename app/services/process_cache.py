@@ -2,15 +2,18 @@
 
 The value is reloaded after ``seconds`` (so that several instances converge) and dropped as soon as a
 transaction that changed it commits (so that this instance shows the change at once). It belongs to the engine
-it was read from: a new engine (another database) reads again.
+it was read from: a new engine (another database) reads again. With ``ECANDIDAT_REDIS_URL`` set, that commit also
+broadcasts the cache's name (``set_broadcaster``, see app.services.notifications_redis) and the other instances
+drop their copy at once (``invalidate_named``); the reload after ``seconds`` stays the fallback.
 """
 
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -20,6 +23,23 @@ from app.config import get_settings
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+
+_by_name: "weakref.WeakValueDictionary[str, EngineCache[Any]]" = weakref.WeakValueDictionary()
+_broadcaster: Callable[[str], None] | None = None
+
+
+def set_broadcaster(broadcaster: Callable[[str], None] | None) -> Callable[[str], None] | None:
+    """Hand the name of each cache a commit invalidated to ``broadcaster`` too; returns the previous one."""
+    global _broadcaster
+    previous, _broadcaster = _broadcaster, broadcaster
+    return previous
+
+
+def invalidate_named(name: str) -> None:
+    """Drop the cache called ``name`` (another instance committed a change to it); unknown names are ignored."""
+    cache = _by_name.get(name)
+    if cache is not None:
+        cache.invalidate()
 
 
 @dataclass
@@ -38,6 +58,7 @@ class EngineCache(Generic[T]):
         self.seconds = seconds
         self._entry: _Entry[T] | None = None
         self._lock = threading.Lock()
+        _by_name[name] = self
 
     def get(self) -> T:
         """The cached value, read again when stale or when the database changed."""
@@ -70,4 +91,13 @@ class EngineCache(Generic[T]):
 
     def invalidate_on_commit(self, session: Session) -> None:
         """Drop the value when ``session``'s transaction commits (a rolled-back change keeps it)."""
-        sa.event.listen(session, "after_commit", lambda _session: self.invalidate(), once=True)
+        sa.event.listen(session, "after_commit", lambda _session: self._committed(), once=True)
+
+    def _committed(self) -> None:
+        self.invalidate()
+        broadcaster = _broadcaster
+        if broadcaster is not None:
+            try:
+                broadcaster(self.name)
+            except Exception:  # the commit is done; the other instances fall back on the reload after `seconds`
+                log.exception("broadcasting the invalidation of %s failed", self.name)
