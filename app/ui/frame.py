@@ -116,6 +116,12 @@ def frame(title: str, *, h1: str | None = None) -> Iterator[ui.element]:
     # Quasar's default primary (#1976d2 family) is too pale behind white text: Bleu France passes AA contrast.
     ui.colors(primary="#000091")
     context.client.content.classes("ec-page")
+    # NiceGUI wraps every page in Quasar's q-page, which renders a <main>: drawn as a plain div, it leaves one main
+    # landmark per page, ours, with the header and footer outside it (RGAA 12.6).
+    q_page = context.client.content.parent_slot.parent if context.client.content.parent_slot else None
+    if q_page is not None and q_page.tag == "q-page":
+        q_page.tag = "div"
+        q_page.classes("q-page")
 
     # First focusable element of every page (RGAA 12.7).
     ui.link(_("Aller au contenu"), f"#{MAIN_ID}").classes("ec-skip-link").mark("skip-link")

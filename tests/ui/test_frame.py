@@ -32,8 +32,10 @@ async def test_skip_link_comes_first_and_targets_the_main_landmark(user: User) -
 
 async def test_landmarks_and_footer_links(user: User) -> None:
     await user.open("/")
-    tags = {e.tag for e in user.client.layout.descendants()}
-    assert {"header", "main", "footer", "nav"} <= tags
+    tags = [e.tag for e in user.client.layout.descendants()]
+    assert {"header", "main", "footer", "nav"} <= set(tags)
+    # Quasar's q-page renders a <main> of its own: it is drawn as a div, so the page has one main landmark.
+    assert tags.count("main") == 1 and "q-page" not in tags
     await user.should_see("Université d'Orléans")  # the institution, from the settings
     await user.should_see("Accessibilité : partiellement conforme")
     await user.should_see("Mentions légales")
