@@ -61,3 +61,12 @@ def fresh_visitor(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     if "browser" in request.fixturenames:
         request.getfixturevalue("browser").delete_all_cookies()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A real browser on a loaded two-core CI machine can lose NiceGUI's websocket for a moment (the page shows
+    « Connexion perdue ») and miss one step: each journey gets one more run; a real regression fails twice."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.flaky(reruns=1, reruns_delay=2))
