@@ -112,7 +112,7 @@ def _page(actor: Actor, application_id: int, label: str) -> None:
             )
         body.refresh()
 
-    title = _("Candidature de {name}").format(name=view.candidate_name)
+    title = _("Candidature : {name}").format(name=view.candidate_name)
     with frame(title):
         application = view.application
         with ui.element("section").mark("summary"):

@@ -1,7 +1,6 @@
 """The sections of the staff application page: dossier, pieces, status, questions, notes, tags, decisions, dates,
 processing type, history. Each action calls one ``staff_review`` service in its own transaction."""
 
-import json
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -17,6 +16,7 @@ from app.services import staff_review
 from app.services.actors import Actor
 from app.services.dossier_status import DOSSIER_STATUS_LABELS, PIECE_STATUS_LABELS
 from app.services.errors import DomainError
+from app.ui.audit_labels import action_text, changes_text
 from app.ui.candidate_nav import DOSSIER_TABS
 from app.ui.dates import format_day, format_moment
 from app.ui.decision_panel import decision_panel
@@ -337,7 +337,7 @@ def _dates(view: View, actor: Actor, editable: bool, on_change: Callable[[], Non
             (_("Date limite de retour"), view.return_by),
             (_("Date de confirmation"), view.confirmation_by),
         ):
-            paragraph(f"{label} : {format_day(moment) if moment else '—'}")
+            paragraph(_("{label} : {value}").format(label=label, value=format_day(moment) if moment else "—"))
         if not editable:
             return
 
@@ -413,9 +413,9 @@ def _history(view: View) -> None:
                 "id": index,
                 "at": format_moment(line.at),
                 "who": line.who,
-                "action": line.action,
-                "before": json.dumps(line.before, ensure_ascii=False, default=str) if line.before else "",
-                "after": json.dumps(line.after, ensure_ascii=False, default=str) if line.after else "",
+                "action": action_text(line.action),
+                "before": changes_text(line.before),
+                "after": changes_text(line.after),
             }
             for index, line in enumerate(view.history)
         ]

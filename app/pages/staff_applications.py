@@ -14,7 +14,7 @@ from fastapi import Request
 from nicegui import app, ui
 
 from app.db import transaction
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.services import parameters, staff, staff_list, statistics
 from app.services.errors import DomainError
 from app.services.staff_list import COLUMNS, SVA_LABELS, VALUE_LABELS, ListPage, ListQuery
@@ -396,6 +396,11 @@ def _selection_bar(state: ListState, actor: Any, page: ListPage, refresh: Any) -
 
         ui.button(_("Sélectionner la page"), on_click=select_page).props("flat no-caps").mark("select-page")
         ui.button(
-            _("Tout sélectionner (les {count} résultats du filtre)").format(count=page.total), on_click=select_all
+            ngettext(
+                "Tout sélectionner (le seul résultat du filtre)",
+                "Tout sélectionner (les {count} résultats du filtre)",
+                page.total,
+            ).format(count=page.total),
+            on_click=select_all,
         ).props("flat no-caps").mark("select-all")
         ui.button(_("Vider la sélection"), on_click=clear).props("flat no-caps").mark("clear-selection")

@@ -134,7 +134,7 @@ def _draw(application_id: int, actor: Actor, redraw: Callable[[], None]) -> None
 
         with ui.row():
             save = ui.button(_("Enregistrer la décision"), on_click=lambda: act(save, enter_now))
-            save.props("color=primary").mark("panel-enter")
+            save.props("color=primary no-caps").mark("panel-enter")
             if view.pending_id is not None and view.can_publish:
                 pending_id = view.pending_id
                 publish = ui.button(_("Valider (publier)"), on_click=lambda: act(publish, publish_now, pending_id))
