@@ -8,14 +8,10 @@ date — the last with and without the index ``ix_application_sva``. Prints one 
 Usage: python bench/staff_statistics.py [--n 100000] [--pg postgresql+psycopg://postgres@127.0.0.1:5432/test]
 """
 
-import argparse
-import json
-import os
 import random
 import sys
-import tempfile
-import time
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +20,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
-from staff_list import NOW, _actor, _insert, _median_ms, populate, scratch_pg
+from staff_list import NOW, _actor, _insert, _median_ms, main, run
 
 import app.models as m
 from app import clock
-from app.config import reset_settings
-from app.db import make_engine, reset_engine
 from app.services.staff_list import SVA_BASES, ListQuery, list_applications
 from app.services.statistics import compute_statistics, daily_activity, pending_counts
 
@@ -105,36 +99,5 @@ def measure(engine: Engine) -> dict[str, Any]:
     return out
 
 
-def run(url: str, n: int) -> dict[str, Any]:
-    # Settings read portal parameters through the app's own engine: point it at the bench database.
-    os.environ["ECANDIDAT_DATABASE_URL"] = url
-    reset_settings()
-    reset_engine()
-    engine = make_engine(url)
-    start = time.perf_counter()
-    sizes = populate(engine, n)
-    sizes["decisions"] = add_decisions(engine)
-    with engine.connect() as conn:
-        conn.exec_driver_sql("ANALYZE")
-        conn.commit()
-    result = sizes | {"populate_s": round(time.perf_counter() - start, 1)} | measure(engine)
-    engine.dispose()
-    return result
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--n", type=int, default=100_000)
-    parser.add_argument("--pg", default="")
-    args = parser.parse_args()
-    report: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        report["sqlite"] = run(f"sqlite:///{Path(tmp) / 'bench.db'}", args.n)
-    if args.pg:
-        with scratch_pg(args.pg) as url:
-            report["postgresql"] = run(url, args.n)
-    print(json.dumps(report))
-
-
 if __name__ == "__main__":
-    main()
+    main(partial(run, measure_with=measure, enrich=lambda engine: {"decisions": add_decisions(engine)}))

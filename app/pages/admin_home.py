@@ -4,8 +4,8 @@ from nicegui import ui
 
 from app.db import transaction
 from app.i18n import _
-from app.models import ApplicationCentre
 from app.services import staff
+from app.services.admin_common import centre_edits_offer
 from app.ui.admin_nav import sections_for
 from app.ui.frame import frame
 from app.ui.guards import require_staff
@@ -20,8 +20,7 @@ def register() -> None:
             return gate.response
         with transaction() as session:
             role = staff.current_role(session, actor=gate.actor)
-            centre = session.get(ApplicationCentre, role.centre_id) if role.centre_id else None
-            sections = sections_for(role.role, centre_may_edit_offer=bool(centre and centre.managers_edit_offer))
+            sections = sections_for(role.role, centre_may_edit_offer=centre_edits_offer(session, role.centre_id))
         with frame(_("Administration")):
             ui.link(_("← Espace de gestion"), "/gestion").mark("back-to-staff-home")
             if not sections:

@@ -54,15 +54,19 @@ def can_edit_centre_offer(session: Session, *, actor: Actor, centre_id: int) -> 
     return True
 
 
+def centre_edits_offer(session: Session, centre_id: int | None) -> bool:
+    """Whether the central office lets this centre's managers edit its offer."""
+    centre = session.get(ApplicationCentre, centre_id) if centre_id is not None else None
+    return bool(centre and centre.managers_edit_offer)
+
+
 def require_centre_offer(session: Session, *, actor: Actor, centre_id: int, write: bool = True) -> StaffRoleAssignment:
     """The central office, or this centre's manager when the central office lets the centre edit its offer."""
     assignment = staff.require_role(
         session, actor=actor, roles=(*ADMIN_ROLES, StaffRole.CENTRE_MANAGER), centre_id=centre_id, write=write
     )
-    if assignment.role == StaffRole.CENTRE_MANAGER:
-        centre = session.get(ApplicationCentre, centre_id)
-        if centre is None or not centre.managers_edit_offer:
-            raise Forbidden()
+    if assignment.role == StaffRole.CENTRE_MANAGER and not centre_edits_offer(session, centre_id):
+        raise Forbidden()
     return assignment
 
 

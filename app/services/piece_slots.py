@@ -54,12 +54,11 @@ def open_slots(session: Session, actor: Actor, piece: RequiredDocument) -> None:
     applications = _open_applications(session, piece)
     if not applications:
         return
+    # Every row of this piece, open application or not: no list of ids in the query (SQLite caps bound variables,
+    # and an institution's piece concerns every open application).
     held = set(
         session.exec(
-            select(SubmittedDocument.application_id).where(
-                SubmittedDocument.required_document_id == piece.id,
-                col(SubmittedDocument.application_id).in_([a.id for a, _ in applications]),
-            )
+            select(SubmittedDocument.application_id).where(SubmittedDocument.required_document_id == piece.id)
         ).all()
     )
     added = 0
@@ -91,15 +90,18 @@ def close_empty_slots(session: Session, actor: Actor, piece: RequiredDocument) -
     if not applications:
         return
     has_file = sa.exists().where(SubmittedDocumentFile.submitted_document_id == SubmittedDocument.id)
-    empty = session.exec(
-        select(SubmittedDocument).where(
-            SubmittedDocument.required_document_id == piece.id,
-            col(SubmittedDocument.application_id).in_(list(applications)),
-            SubmittedDocument.status == DocumentStatus.PENDING,
-            col(SubmittedDocument.merged_file_id).is_(None),
-            ~has_file,
-        )
-    ).all()
+    empty = [
+        row
+        for row in session.exec(
+            select(SubmittedDocument).where(
+                SubmittedDocument.required_document_id == piece.id,
+                SubmittedDocument.status == DocumentStatus.PENDING,
+                col(SubmittedDocument.merged_file_id).is_(None),
+                ~has_file,
+            )
+        ).all()
+        if row.application_id in applications
+    ]
     for row in empty:
         notify_candidate(session, applications[row.application_id].candidate_id)
         session.delete(row)
@@ -120,13 +122,16 @@ def undo_not_applicable(session: Session, actor: Actor, piece: RequiredDocument)
     applications = {a.id: a for a, _ in _open_applications(session, piece)}
     if not applications:
         return
-    rows = session.exec(
-        select(SubmittedDocument).where(
-            SubmittedDocument.required_document_id == piece.id,
-            col(SubmittedDocument.application_id).in_(list(applications)),
-            SubmittedDocument.status == DocumentStatus.NOT_APPLICABLE,
-        )
-    ).all()
+    rows = [
+        row
+        for row in session.exec(
+            select(SubmittedDocument).where(
+                SubmittedDocument.required_document_id == piece.id,
+                SubmittedDocument.status == DocumentStatus.NOT_APPLICABLE,
+            )
+        ).all()
+        if row.application_id in applications
+    ]
     for row in rows:
         row.status, row.status_at = DocumentStatus.PENDING, clock.now()
         session.add(row)
