@@ -1,5 +1,7 @@
 """Engine, sessions and the transaction helper every service uses."""
 
+import asyncio
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,16 +25,49 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Statements a page ran on the event loop while LOOP_GUARD_VARIABLE was set (the tests read and clear it).
+loop_violations: list[str] = []
+LOOP_GUARD_VARIABLE = "ECANDIDAT_LOOP_GUARD"
+
+
+def _in_page_on_event_loop() -> bool:
+    """Whether this thread runs the event loop *and* the current task is drawing a page or handling its event.
+
+    NiceGUI keeps a slot stack per asyncio task: it is non-empty exactly while a page or one of its handlers
+    runs; a test body or a background task calling services has none.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    from nicegui.slot import Slot, get_task_id  # only with the guard on: the data layer needs no NiceGUI
+
+    return bool(Slot.stacks.get(get_task_id()))
+
+
+def _refuse_on_event_loop(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    if _in_page_on_event_loop():
+        loop_violations.append(statement.split("\n", 1)[0][:200])
+        raise RuntimeError(f"database call on the event loop from a page: {statement[:120]!r}")
+
+
 def make_engine(url: str) -> Engine:
-    """Build an engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout."""
+    """Build an engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout.
+
+    With ``ECANDIDAT_LOOP_GUARD=1`` (the tests) a statement sent from a page on the event loop fails: pages
+    load and save through ``run.io_bound`` so that one slow query never stalls every visitor's websocket.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    if os.environ.get(LOOP_GUARD_VARIABLE) == "1":
+        event.listen(engine, "before_cursor_execute", _refuse_on_event_loop)
+    return engine
 
 
 def get_engine() -> Engine:

@@ -12,12 +12,13 @@ from app.services.errors import DomainError
 from app.services.tokens import TokenError, check_token
 from app.ui.frame import frame
 from app.ui.guards import actor_of, require_candidate
+from app.ui.page import page
 from app.ui.session import current_identity
 from app.ui.text import heading, paragraph
 
 
 def register() -> None:
-    @ui.page("/compte")
+    @page("/compte")
     def my_account():
         gate = require_candidate()
         if gate.refused:
@@ -43,7 +44,7 @@ def register() -> None:
             if account.password_hash:
                 _password_change_section()
 
-    @ui.page("/compte/mot-de-passe/{token}")
+    @page("/compte/mot-de-passe/{token}")
     def reset_page(token: str) -> None:
         with frame(_("Nouveau mot de passe")):
             try:
@@ -96,7 +97,7 @@ def register() -> None:
 
                 ui.button(_("Enregistrer le mot de passe"), on_click=submit).props("no-caps").mark("save")
 
-    @ui.page("/compte/email/{token}")
+    @page("/compte/email/{token}")
     def confirm_email_page(token: str) -> None:
         with frame(_("Confirmation de l'adresse e-mail")):
             try:

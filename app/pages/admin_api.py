@@ -23,6 +23,7 @@ from app.ui.dates import format_day, format_moment
 from app.ui.dossier_form import EntityForm
 from app.ui.frame import frame
 from app.ui.guards import require_staff
+from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import Text, heading, paragraph
 
@@ -177,7 +178,7 @@ def _creation(actor: Actor, on_created: Callable[[], None]) -> None:
 
 
 def register() -> None:
-    @ui.page(PATH)
+    @page(PATH)
     def admin_api():
         gate = require_staff(*ADMIN)
         if gate.refused:

@@ -22,6 +22,7 @@ from app.ui.admin_widgets import institution_page
 from app.ui.dates import format_day
 from app.ui.dossier_form import EntityForm, copy_into
 from app.ui.offer_admin import cell, label_of, load, notice, say, table
+from app.ui.page import page
 from app.ui.text import Text, heading, paragraph
 
 
@@ -261,7 +262,7 @@ def _switch_section(actor: Actor, campaign: Campaign, after_change: Any) -> None
 
 
 def register() -> None:
-    @ui.page("/admin/campagnes")
+    @page("/admin/campagnes")
     def admin_campaigns_page() -> Any:
         return institution_page(
             _("Campagnes"),

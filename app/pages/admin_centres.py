@@ -17,6 +17,7 @@ from app.services.actors import Actor
 from app.ui.admin_nav import ADMIN
 from app.ui.dossier_form import EntityForm, copy_into
 from app.ui.offer_admin import active_text, cell, form_buttons, label_of, load, notice, offer_page, say, table, yes_no
+from app.ui.page import page
 from app.ui.text import heading, paragraph
 
 
@@ -141,7 +142,7 @@ def _page(actor: Actor) -> None:
 
 
 def register() -> None:
-    @ui.page("/admin/centres")
+    @page("/admin/centres")
     def admin_centres_page() -> Any:
         return offer_page(
             ADMIN,

@@ -20,6 +20,7 @@ from app.ui.dossier_form import EntityForm
 from app.ui.frame import frame
 from app.ui.guards import require_staff
 from app.ui.offer_admin import cell, form_buttons, load, notice, say, table, yes_no
+from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import heading, paragraph
 
@@ -281,7 +282,7 @@ def _page(actor: Actor, committee_id: int | None, centre_id: int | None) -> None
 
 
 def register() -> None:
-    @ui.page("/admin/commissions/edition")
+    @page("/admin/commissions/edition")
     def admin_committee_page(commission: int | None = None, composante: int | None = None) -> Any:
         gate = require_staff(*OFFER_EDITORS)
         if gate.refused:

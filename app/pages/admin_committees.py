@@ -14,6 +14,7 @@ from app.services import admin_committees, offer_rights
 from app.services.actors import Actor
 from app.ui.admin_nav import OFFER_EDITORS
 from app.ui.offer_admin import active_text, cell, label_of, load, offer_page, table
+from app.ui.page import page
 from app.ui.text import paragraph
 
 EDIT_PATH = "/admin/commissions/edition"
@@ -72,7 +73,7 @@ def _page(actor: Actor, centre_id: int | None) -> None:
 
 
 def register() -> None:
-    @ui.page("/admin/commissions")
+    @page("/admin/commissions")
     def admin_committees_page(composante: int | None = None) -> Any:
         return offer_page(
             OFFER_EDITORS,

@@ -23,6 +23,7 @@ from app.ui.admin_scoped import item_table, labelled_link
 from app.ui.dossier_form import EntityForm
 from app.ui.frame import frame
 from app.ui.guards import require_staff
+from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import heading, paragraph
 
@@ -201,7 +202,7 @@ def _edit_page(actor: Actor, key: str, *, reason: bool) -> None:
 
 
 def register() -> None:
-    @ui.page(PATH)
+    @page(PATH)
     def admin_decision_types_list() -> Any:
         gate = require_staff()
         if gate.refused:

@@ -12,6 +12,7 @@ from app.services.actors import Actor
 from app.ui.admin_nav import ADMIN
 from app.ui.dossier_form import EntityForm
 from app.ui.offer_admin import active_text, cell, form_buttons, load, notice, offer_page, say, table
+from app.ui.page import page
 from app.ui.text import heading, paragraph
 
 
@@ -100,7 +101,7 @@ def _page(actor: Actor) -> None:
 
 
 def register() -> None:
-    @ui.page("/admin/types-diplome")
+    @page("/admin/types-diplome")
     def admin_diploma_types_page() -> Any:
         return offer_page(
             ADMIN,

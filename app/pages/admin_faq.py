@@ -12,6 +12,7 @@ from app.services.actors import Actor
 from app.ui.admin_widgets import EditorTexts, RowEditor, editable_values, institution_page
 from app.ui.dossier_form import EntityForm
 from app.ui.offer_admin import cell, table, yes_no
+from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import paragraph
 
@@ -84,7 +85,7 @@ def _page(actor: Actor, writable: bool) -> None:
 
 
 def register() -> None:
-    @ui.page("/admin/faq")
+    @page("/admin/faq")
     def admin_faq_page() -> Any:
         return institution_page(
             _("Foire aux questions"),

@@ -9,11 +9,12 @@ from app.services.admin_common import centre_edits_offer
 from app.ui.admin_nav import sections_for
 from app.ui.frame import frame
 from app.ui.guards import require_staff
+from app.ui.page import page
 from app.ui.text import paragraph
 
 
 def register() -> None:
-    @ui.page("/admin")
+    @page("/admin")
     def admin_home():
         gate = require_staff()
         if gate.refused:

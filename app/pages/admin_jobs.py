@@ -11,6 +11,7 @@ from app.services.actors import Actor
 from app.services.errors import DomainError
 from app.ui.frame import frame
 from app.ui.guards import require_staff
+from app.ui.page import page
 from app.ui.text import heading, paragraph
 
 RUNS_SHOWN = 5
@@ -88,7 +89,7 @@ def _job_section(overview: jobs.JobOverview, actor: Actor, refresh) -> None:  # 
 
 
 def register() -> None:
-    @ui.page("/admin/jobs")
+    @page("/admin/jobs")
     def admin_jobs():
         gate = require_staff(StaffRole.ADMINISTRATOR)
         if gate.refused:

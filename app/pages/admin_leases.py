@@ -11,6 +11,7 @@ from app.services.errors import DomainError
 from app.ui.dates import format_moment
 from app.ui.frame import frame
 from app.ui.guards import require_staff
+from app.ui.page import page
 from app.ui.text import paragraph
 
 
@@ -65,7 +66,7 @@ def _leases(actor: Actor) -> None:
 
 
 def register() -> None:
-    @ui.page("/admin/verrous")
+    @page("/admin/verrous")
     def admin_leases():
         gate = require_staff(StaffRole.ADMINISTRATOR)
         if gate.refused:

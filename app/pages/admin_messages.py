@@ -12,6 +12,7 @@ from app.ui.admin_widgets import EditorTexts, RowEditor, editable_values, instit
 from app.ui.dates import format_moment
 from app.ui.dossier_form import EntityForm
 from app.ui.offer_admin import active_text, cell, table, yes_no
+from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import paragraph
 
@@ -89,7 +90,7 @@ def _page(actor: Actor, writable: bool) -> None:
 
 
 def register() -> None:
-    @ui.page("/admin/messages")
+    @page("/admin/messages")
     def admin_messages_page() -> Any:
         return institution_page(
             _("Messages aux candidats"),

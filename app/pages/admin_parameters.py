@@ -18,6 +18,7 @@ from app.services.parameters import ParameterView
 from app.ui.admin_widgets import institution_page
 from app.ui.dates import format_moment
 from app.ui.offer_admin import load, notice, say
+from app.ui.page import page
 from app.ui.text import heading, paragraph
 
 
@@ -121,7 +122,7 @@ def _page(actor: Actor, writable: bool) -> None:
 
 
 def register() -> None:
-    @ui.page("/admin/parametres")
+    @page("/admin/parametres")
     def admin_parameters_page() -> Any:
         return institution_page(
             _("Paramètres"),

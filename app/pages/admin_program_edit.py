@@ -18,6 +18,7 @@ from app.ui.dossier_form import EntityForm
 from app.ui.frame import frame
 from app.ui.guards import require_staff
 from app.ui.offer_admin import form_buttons, load, notice, options, say
+from app.ui.page import page
 from app.ui.text import heading, paragraph
 
 LIST_PATH = "/admin/formations"
@@ -193,7 +194,7 @@ def _page(actor: Actor, program_id: int | None, centre_id: int | None) -> None:
 
 
 def register() -> None:
-    @ui.page("/admin/formations/edition")
+    @page("/admin/formations/edition")
     def admin_program_page(formation: int | None = None, composante: int | None = None) -> Any:
         gate = require_staff(*OFFER_EDITORS)
         if gate.refused:

@@ -17,6 +17,7 @@ from app.services.actors import Actor
 from app.ui.admin_nav import OFFER_EDITORS
 from app.ui.dates import format_moment
 from app.ui.offer_admin import active_text, cell, label_of, load, offer_page, table
+from app.ui.page import page
 from app.ui.program_dates_panel import program_dates_panel
 from app.ui.text import heading, paragraph
 
@@ -140,7 +141,7 @@ def _row(row: admin_programs.ProgramRow, selected: set[int], boxes: dict[int, ui
 
 
 def register() -> None:
-    @ui.page("/admin/formations")
+    @page("/admin/formations")
     def admin_programs_page(composante: int | None = None) -> Any:
         return offer_page(
             OFFER_EDITORS,

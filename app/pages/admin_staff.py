@@ -12,6 +12,7 @@ from app.services.actors import Actor
 from app.services.errors import DomainError
 from app.ui.admin_widgets import admin_page
 from app.ui.dates import format_moment
+from app.ui.page import page
 from app.ui.text import Text, heading, paragraph
 
 LIST_PATH = "/admin/gestionnaires"
@@ -139,15 +140,15 @@ def _member_page(actor: Actor, staff_id: int | None) -> None:
 
 
 def register() -> None:
-    @ui.page(LIST_PATH)
+    @page(LIST_PATH)
     def admin_staff_list():
         return admin_page(_("Gestionnaires et droits"), _list_page)
 
-    @ui.page(f"{LIST_PATH}/nouveau")
+    @page(f"{LIST_PATH}/nouveau")
     def admin_staff_new():
         return admin_page(_("Nouveau gestionnaire"), lambda actor: _member_page(actor, None))
 
-    @ui.page(f"{LIST_PATH}/fiche/{{staff_id}}")
+    @page(f"{LIST_PATH}/fiche/{{staff_id}}")
     def admin_staff_member(staff_id: int):
         def title(actor: Actor) -> str:
             try:

@@ -16,6 +16,7 @@ from app.ui.candidate_nav import candidate_nav
 from app.ui.dates import format_moment
 from app.ui.frame import frame
 from app.ui.guards import require_candidate
+from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import heading, list_item, paragraph
 
@@ -161,7 +162,7 @@ def _application_item(row: ApplicationSummary) -> None:
 
 
 def register() -> None:
-    @ui.page(LIST_PATH)
+    @page(LIST_PATH)
     def my_applications():
         gate = require_candidate()
         if gate.refused:

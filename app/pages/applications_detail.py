@@ -28,6 +28,7 @@ from app.ui.candidate_nav import candidate_nav
 from app.ui.dates import format_day, format_moment
 from app.ui.frame import frame
 from app.ui.guards import require_candidate
+from app.ui.page import page
 from app.ui.piece_upload import piece_upload
 from app.ui.session import current_language
 from app.ui.text import Text, heading, paragraph
@@ -368,7 +369,7 @@ def _cancel(actor: Actor, detail: ApplicationDetail) -> None:
 
 
 def register() -> None:
-    @ui.page(LIST_PATH + "/{application_id}")
+    @page(LIST_PATH + "/{application_id}")
     def my_application(application_id: int):
         gate = require_candidate()
         if gate.refused:

@@ -9,6 +9,7 @@ from app.services.completeness import ADDRESS, BACCALAUREATE, PERSONAL, dossier_
 from app.ui.candidate_nav import candidate_nav, dossier_path
 from app.ui.frame import frame
 from app.ui.guards import require_candidate
+from app.ui.page import page
 from app.ui.text import heading, list_item, paragraph
 
 # Mandatory sections: completeness key, tab slug, title (French msgid).
@@ -20,7 +21,7 @@ MANDATORY = (
 
 
 def register() -> None:
-    @ui.page("/candidat")
+    @page("/candidat")
     def candidate_home():
         gate = require_candidate()
         if gate.refused:

@@ -15,6 +15,7 @@ from app.services.actors import Actor
 from app.ui.candidate_nav import DOSSIER_TABS, candidate_nav
 from app.ui.frame import frame
 from app.ui.guards import require_candidate
+from app.ui.page import page
 from app.ui.text import paragraph
 
 RENDERERS = {
@@ -55,7 +56,7 @@ def _hold_lease(resource: str, holder: leases.Holder) -> bool:
 
 
 def register() -> None:
-    @ui.page("/candidat/dossier/{tab}")
+    @page("/candidat/dossier/{tab}")
     def dossier_tab(tab: str):
         gate = require_candidate()
         if gate.refused:

@@ -9,12 +9,13 @@ from app.db import transaction
 from app.i18n import _
 from app.services import faq
 from app.ui.frame import frame
+from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import heading, paragraph
 
 
 def register() -> None:
-    @ui.page("/faq")
+    @page("/faq")
     def faq_page() -> Any:
         with transaction() as session:
             items = faq.public_faq(session, language=current_language())

@@ -9,6 +9,7 @@ from app.services.offer import CentreOffer, ProgramOffer, WindowState, count_pro
 from app.ui.dates import format_day, format_moment
 from app.ui.frame import frame
 from app.ui.offer_list import days_left_text, info_link, program_facts
+from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import Text, heading, list_item, paragraph
 
@@ -53,7 +54,7 @@ def _upcoming_offer(offer: list[CentreOffer]) -> None:
 
 
 def register() -> None:
-    @ui.page("/")
+    @page("/")
     def home(q: str = "") -> None:
         institution = get_settings().institution_name
         with frame(_("Accueil"), h1=_("{institution} : candidater à une formation").format(institution=institution)):

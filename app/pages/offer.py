@@ -16,6 +16,7 @@ from app.ui.dates import format_day, format_moment
 from app.ui.frame import frame
 from app.ui.guards import actor_of
 from app.ui.offer_list import days_left_text, info_link, program_facts
+from app.ui.page import page
 from app.ui.session import current_identity, current_language
 from app.ui.text import Text, heading, list_item, paragraph
 
@@ -150,7 +151,7 @@ class OfferPage:
 
 
 def register() -> None:
-    @ui.page(PATH)
+    @page(PATH)
     def offer_page(q: str = "") -> None:
         actor = actor_of(current_identity())
         page = OfferPage(actor)

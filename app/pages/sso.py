@@ -17,9 +17,9 @@ from app.config import get_settings
 from app.db import transaction
 from app.i18n import N_, _
 from app.pages.auth import identity_for, landing
+from app.pages.session_switch import rotate
 from app.services import sso
 from app.services.actors import Actor
-from app.ui.session import remember_identity
 from app.ui.text import heading, paragraph
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ def _back_to_sign_in(code: str) -> RedirectResponse:
     return RedirectResponse(f"/connexion?sso={code}", status_code=303)
 
 
-def _finish(request: Request, identity: sso.SsoIdentity) -> RedirectResponse:
+async def _finish(request: Request, identity: sso.SsoIdentity) -> RedirectResponse:
     """Sign the vouched-for identity in as the profile chosen before leaving for the SSO."""
     actor = Actor.anonymous(request.client.host if request.client else None)
     staff = request.session.pop("sso_profile", "candidat") == "gestion"
@@ -88,7 +88,7 @@ def _finish(request: Request, identity: sso.SsoIdentity) -> RedirectResponse:
     if outcome.principal is None:
         return _back_to_sign_in(outcome.error.code if outcome.error else "echec")
     signed_in = identity_for(outcome.principal)
-    remember_identity(signed_in)
+    await rotate(request, signed_in)  # signed in under a new session id (the response carries its cookie)
     return RedirectResponse(landing(signed_in), status_code=303)
 
 
@@ -157,7 +157,7 @@ def register() -> None:
         claims = token.get("userinfo") or {}
         if not claims.get("sub"):
             return _back_to_sign_in("echec")
-        return _finish(request, sso.identity_from_oidc_claims(claims))
+        return await _finish(request, sso.identity_from_oidc_claims(claims))
 
     @app.get("/sso/cas/connexion", include_in_schema=False)
     async def cas_start(request: Request, profil: str = "candidat"):
@@ -181,4 +181,4 @@ def register() -> None:
             return _back_to_sign_in("indisponible")
         if not user:  # an authenticationFailure answer: unknown, expired or replayed ticket
             return _back_to_sign_in("ticket")
-        return _finish(request, sso.identity_from_cas(user, attributes))
+        return await _finish(request, sso.identity_from_cas(user, attributes))

@@ -25,6 +25,7 @@ from app.services.errors import DomainError
 from app.ui.dates import format_moment
 from app.ui.frame import frame
 from app.ui.guards import actor_of, require_staff
+from app.ui.page import page
 from app.ui.session import current_identity, current_language
 from app.ui.text import paragraph
 
@@ -162,7 +163,7 @@ def _staff_actor(request: Request) -> Actor | Response:
 
 
 def register() -> None:
-    @ui.page(PAGE_PATH)
+    @page(PAGE_PATH)
     def staff_application(application_id: int):
         gate = require_staff()
         if gate.refused:

@@ -23,6 +23,7 @@ from app.ui.dates import format_day
 from app.ui.frame import frame
 from app.ui.guards import require_staff
 from app.ui.list_export import export_panel
+from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import Text, heading, paragraph
 
@@ -257,7 +258,7 @@ def _column_chooser(state: ListState, actor: Any, refresh: Any) -> None:
 
 
 def register() -> None:
-    @ui.page("/gestion/candidatures")
+    @page("/gestion/candidatures")
     def staff_applications(request: Request):
         gate = require_staff()
         if gate.refused:

@@ -22,6 +22,7 @@ from app.ui.dates import format_moment
 from app.ui.frame import frame
 from app.ui.guards import actor_of, require_staff
 from app.ui.list_export import EXPORTS_PATH
+from app.ui.page import page
 from app.ui.session import current_identity
 from app.ui.text import Text, heading, paragraph
 
@@ -99,7 +100,7 @@ def _page(actor: Actor) -> None:
 
 
 def register() -> None:
-    @ui.page(EXPORTS_PATH)
+    @page(EXPORTS_PATH)
     def staff_exports():
         gate = require_staff()
         if gate.refused:

@@ -19,6 +19,7 @@ from app.ui.admin_nav import ADMIN
 from app.ui.dates import format_moment
 from app.ui.frame import frame
 from app.ui.guards import require_staff
+from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import Text, heading, list_item, paragraph
 
@@ -188,7 +189,7 @@ def _body(actor: Actor) -> None:
 
 
 def register() -> None:
-    @ui.page(PATH)
+    @page(PATH)
     def staff_handoff():
         gate = require_staff(*ADMIN)
         if gate.refused:

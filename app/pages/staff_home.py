@@ -13,23 +13,25 @@ from app.services.errors import DomainError
 from app.ui.account_menu import change_role, role_text
 from app.ui.frame import frame
 from app.ui.guards import actor_of, require_staff
-from app.ui.session import Identity, current_identity, current_language, forget_identity, remember_identity
+from app.ui.page import page
+from app.ui.session import Identity, current_identity, current_language, forget_identity
 from app.ui.text import heading, list_item, paragraph
 
 
 def end_impersonation() -> None:
     """Leave the candidate view and become the administrator again."""
+    from app.pages.session_switch import switch_to
+
     identity = current_identity()
     if identity is None or identity.impersonator is None:
-        forget_identity()
-        ui.navigate.to("/connexion")
+        switch_to(None, "/connexion")
         return
-    remember_identity(Identity(**identity.impersonator))
-    ui.navigate.to("/gestion")
+    switch_to(Identity(**identity.impersonator), "/gestion", fresh_sign_in=False)  # under a new session id
 
 
 def _impersonation_form(identity: Identity) -> None:
     from app.pages.auth import Form
+    from app.pages.session_switch import switch_to
 
     with ui.element("section").classes("mt-6").mark("impersonation"):
         heading(_("Voir le portail comme un candidat"), 2)
@@ -47,22 +49,20 @@ def _impersonation_form(identity: Identity) -> None:
             account = form.run(act)
             if account is None:
                 return
-            remember_identity(
-                Identity(
-                    kind="candidate",
-                    id=account.id,
-                    display_name=f"{account.first_name} {account.last_name}",
-                    impersonated_by_staff_id=identity.id,
-                    impersonator=asdict(identity),
-                )
+            viewed = Identity(
+                kind="candidate",
+                id=account.id,
+                display_name=f"{account.first_name} {account.last_name}",
+                impersonated_by_staff_id=identity.id,
+                impersonator=asdict(identity),
             )
-            ui.navigate.to("/candidat")
+            switch_to(viewed, "/candidat", fresh_sign_in=False)  # under a new session id
 
         ui.button(_("Ouvrir en lecture seule"), on_click=submit).props("no-caps").mark("impersonate")
 
 
 def register() -> None:
-    @ui.page("/gestion")
+    @page("/gestion")
     def staff_home():
         gate = require_staff()
         if gate.refused:

@@ -22,6 +22,7 @@ from app.services.staff_list import VALUE_LABELS
 from app.services.statistics import GROUPINGS, CampaignOption, DayCount, Statistics, StatRow
 from app.ui.frame import frame
 from app.ui.guards import require_staff
+from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import Text, heading, paragraph
 
@@ -298,7 +299,7 @@ def _results(actor: Any, selection: Selection) -> None:
 
 
 def register() -> None:
-    @ui.page("/gestion/statistiques")
+    @page("/gestion/statistiques")
     def staff_statistics():
         gate = require_staff()
         if gate.refused:

@@ -26,6 +26,7 @@ from app.services.waiting_list_staff import (
 from app.ui.dates import format_moment
 from app.ui.frame import frame
 from app.ui.guards import require_staff
+from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import Text, heading, paragraph
 
@@ -215,7 +216,7 @@ def _index(actor: Actor) -> None:
 
 
 def register() -> None:
-    @ui.page(INDEX_PATH)
+    @page(INDEX_PATH)
     def staff_waiting_lists() -> Any:
         gate = require_staff()
         if gate.refused:
@@ -225,7 +226,7 @@ def register() -> None:
             _index(gate.actor)
         return None
 
-    @ui.page(PROGRAM_PATH)
+    @page(PROGRAM_PATH)
     def staff_waiting_list(program_id: int) -> Any:
         gate = require_staff()
         if gate.refused:

@@ -79,6 +79,13 @@ class EngineCache(Generic[T]):
             self._entry = _Entry(engine, get_settings().database_url, time.monotonic(), value)
         return value
 
+    def is_fresh(self) -> bool:
+        """Whether :meth:`get` would answer from memory, without a query (pages load it off the event loop first)."""
+        from app.db import get_engine
+
+        entry = self._entry
+        return entry is not None and entry.engine is get_engine() and time.monotonic() - entry.loaded_at < self.seconds
+
     def peek(self) -> T | None:
         """The cached value of the current database, without touching it (None when nothing is cached)."""
         entry = self._entry

@@ -1,19 +1,21 @@
 """The right side of the header: sign-in link, or who is signed in, their current role and the way out."""
 
+import weakref
 from dataclasses import replace
 
-from nicegui import ui
+from nicegui import Client, context, run, ui
 
 from app.db import transaction
 from app.i18n import _
 from app.services.errors import DomainError
 from app.services.staff import RoleView, list_roles, switch_role
-from app.ui.session import Identity, current_identity, current_language, forget_identity, remember_identity
+from app.ui.session import Identity, current_identity, current_language, remember_identity
 
 
 def sign_out() -> None:
-    forget_identity()
-    ui.navigate.to("/")
+    from app.pages.session_switch import switch_to
+
+    switch_to(None, "/")  # signed out at once, then a new session id (the language is kept)
 
 
 def with_role(identity: Identity, view: RoleView) -> Identity:
@@ -33,17 +35,21 @@ def role_text(identity: Identity) -> str:
     return f"{role} — {_(scope)}" if scope else role
 
 
-def change_role(assignment_id: int) -> None:
-    """Switch to another of one's roles without signing out; the service checks it is one's own."""
+def _switch_role(identity: Identity, assignment_id: int) -> RoleView:
     from app.ui.guards import actor_of
 
+    with transaction() as session:
+        return switch_role(session, actor=actor_of(identity), assignment_id=assignment_id)
+
+
+async def change_role(assignment_id: int) -> None:
+    """Switch to another of one's roles without signing out; the service checks it is one's own."""
     identity = current_identity()
     if identity is None or identity.kind != "staff":
         ui.navigate.to("/connexion")
         return
     try:
-        with transaction() as session:
-            view = switch_role(session, actor=actor_of(identity), assignment_id=assignment_id)
+        view = await run.io_bound(_switch_role, identity, assignment_id)
     except DomainError as error:
         ui.notify(error.translate(_), type="negative")
         return
@@ -61,6 +67,16 @@ def _staff_roles(identity: Identity) -> list[RoleView]:
         return []
 
 
+# The roles of the staff member whose page is being drawn, read off the event loop by load_roles().
+_roles: "weakref.WeakKeyDictionary[Client, list[RoleView]]" = weakref.WeakKeyDictionary()
+
+
+async def load_roles(identity: Identity | None) -> None:
+    """Read a staff member's roles for the header's role switch, in a worker thread (before the page draws)."""
+    if identity is not None and identity.kind == "staff":
+        _roles[context.client] = await run.io_bound(_staff_roles, identity)
+
+
 def account_menu() -> None:
     identity = current_identity()
     if identity is None:
@@ -72,7 +88,7 @@ def account_menu() -> None:
         ui.link(identity.display_name, "/candidat").classes("text-white").mark("signed-in-name")
     else:
         ui.link(identity.display_name, "/gestion").classes("text-white").mark("signed-in-name")
-        roles = _staff_roles(identity)
+        roles = _roles.get(context.client, [])
         current = role_text(identity)
         if len(roles) > 1:
             with ui.button(current, icon="swap_horiz").props("flat color=white no-caps").mark("role-switch") as button:

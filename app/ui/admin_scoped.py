@@ -22,6 +22,7 @@ from app.ui.admin_edit import refusal_page
 from app.ui.admin_nav import back_to_admin
 from app.ui.frame import frame
 from app.ui.guards import require_staff
+from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import Text, heading, paragraph
 
@@ -279,7 +280,7 @@ def register_scoped_pages(
     """``path?cible=KEY`` (the list of one place) and ``path/KEY`` (one item, or ``path/NEW?cible=KEY``), for staff;
     ``title`` is the list's msgid, translated when a refusal is shown."""
 
-    @ui.page(path)
+    @page(path)
     def scoped_list(cible: str = "") -> Any:
         gate = require_staff()
         if gate.refused:
@@ -291,7 +292,7 @@ def register_scoped_pages(
             refusal_page(_(title), refusal)
         return None
 
-    @ui.page(path + "/{key}")
+    @page(path + "/{key}")
     def scoped_edit(key: str, cible: str = "") -> Any:
         gate = require_staff()
         if gate.refused:

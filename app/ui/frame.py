@@ -19,13 +19,14 @@ from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
-from nicegui import context, ui
+from nicegui import context, run, ui
 
 from app.config import get_settings
 from app.i18n import LANGUAGES, _
-from app.ui.account_menu import account_menu
+from app.services import announcements
+from app.ui.account_menu import account_menu, load_roles
 from app.ui.banner import banners
-from app.ui.session import current_language, set_language
+from app.ui.session import current_identity, current_language, set_language
 from app.ui.text import Text
 
 MAIN_ID = "contenu"
@@ -102,6 +103,13 @@ def _footer() -> None:
                         f"mailto:{settings.assistance_email}",
                     ).mark("footer-assistance")
         Text(f"eCandidat · {settings.institution_name}")
+
+
+async def prepare_frame() -> None:
+    """Read what the frame shows from the database in a worker thread, before a page draws (see app.ui.page)."""
+    await load_roles(current_identity())
+    if not announcements.banners_cached():
+        await run.io_bound(announcements.load_banners)
 
 
 @contextmanager
