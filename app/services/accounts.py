@@ -21,7 +21,7 @@ from app.config import get_settings
 from app.i18n import N_
 from app.models import Account, AccountToken, AuditEvent, Candidate, IssuedDossierNumber, OutboxMail, TokenPurpose
 from app.services import parameters
-from app.services.accounts_rules import check_email, check_name, check_new_password, normalise_email
+from app.services.accounts_rules import check_email, check_name, check_new_password, typed_email
 from app.services.actors import Actor, require_account
 from app.services.audit import audit
 from app.services.auth import purge_throttles
@@ -198,7 +198,7 @@ def activate_account(session: Session, *, actor: Actor, token: str) -> Account:
 
 def resend_activation(session: Session, *, actor: Actor, email: str) -> None:
     """Mail a new activation link if ``email`` has an unactivated account; silent otherwise."""
-    account = session.exec(select(Account).where(Account.email == normalise_email(email))).first()
+    account = session.exec(select(Account).where(Account.email == typed_email(email))).first()
     if account is None or account.deleted_at is not None or account.is_activated:
         return
     send_activation(session, account, code="activation_resent")
@@ -207,7 +207,7 @@ def resend_activation(session: Session, *, actor: Actor, email: str) -> None:
 
 def send_dossier_number_reminder(session: Session, *, actor: Actor, email: str) -> None:
     """Mail the dossier number to ``email`` if it has an account; silent otherwise."""
-    account = session.exec(select(Account).where(Account.email == normalise_email(email))).first()
+    account = session.exec(select(Account).where(Account.email == typed_email(email))).first()
     if account is None or account.deleted_at is not None:
         return
     enqueue_mail(

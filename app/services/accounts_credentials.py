@@ -15,6 +15,7 @@ from app.services.audit import audit
 from app.services.auth import find_account_by_login
 from app.services.errors import DomainError
 from app.services.passwords import hash_password, verify_password
+from app.services.text_rules import check_text
 from app.services.tokens import check_token, consume_token, issue_token, revoke_tokens
 
 # --- Forgotten password -----------------------------------------------------------------------------------------------
@@ -22,7 +23,7 @@ from app.services.tokens import check_token, consume_token, issue_token, revoke_
 
 def request_password_reset(session: Session, *, actor: Actor, login: str) -> None:
     """Mail a reset link (valid ``reset_hours``) to the account of ``login``; silent when there is none."""
-    account = find_account_by_login(session, login)
+    account = find_account_by_login(session, check_text(login, field="login"))
     if account is None or (account.sso_subject is not None and account.password_hash is None):
         return
     if not account.is_activated:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from app.i18n import N_
 from app.services import parameters
 from app.services.errors import DomainError
+from app.services.text_rules import check_text
 
 PASSWORD_MAX_LENGTH = 128  # argon2 hashes anything, but a cap keeps a megabyte "password" from costing CPU
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -102,9 +103,14 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def typed_email(email: str, *, field: str = "email") -> str:
+    """An address typed to look an account up: normalised, refused if it holds a control character."""
+    return normalise_email(check_text(email, field=field))
+
+
 def check_email(email: str, confirm: str, *, field: str = "email") -> str:
     """The normalised address, or a message next to the field."""
-    value = normalise_email(email)
+    value = typed_email(email, field=field)
     if not value:
         raise DomainError("email_required", N_("Saisissez votre adresse e-mail."), field=field)
     if len(value) > 254 or not EMAIL_RE.match(value):
@@ -119,10 +125,8 @@ def check_email(email: str, confirm: str, *, field: str = "email") -> str:
 
 
 def check_name(value: str, field: str) -> str:
-    value = " ".join(value.split())
+    value = " ".join(check_text(value, field=field, names=True).split())
     if not value:
         message = N_("Saisissez votre nom.") if field == "last_name" else N_("Saisissez votre prénom.")
         raise DomainError(f"{field}_required", message, field=field)
-    if len(value) > 100:
-        raise DomainError("name_too_long", N_("100 caractères au maximum."), field=field)
-    return value
+    return check_text(value, field=field, max_length=100)

@@ -50,6 +50,7 @@ from app.services.dossier_schemas import REQUIRED, DossierInvalid, validate
 from app.services.errors import NotFound
 from app.services.passwords import hash_password
 from app.services.staff import INSTITUTION_SCOPE, ROLE_LABELS, RoleView
+from app.services.text_rules import searchable
 
 LOGIN_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,99}$")
 SSO_PROVIDERS = {"oidc": N_("OpenID Connect (ENT)"), "cas": N_("CAS (ENT)")}
@@ -111,7 +112,7 @@ def list_staff(
     """Staff members whose login, name or e-mail contains ``search`` (case-insensitive), by name."""
     require_admin(session, actor=actor)
     query = select(StaffMember)
-    for word in search.strip().lower().split()[:5]:
+    for word in searchable(search).lower().split()[:5]:
         pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(
             or_(

@@ -47,6 +47,7 @@ from app.services.audit import audit
 from app.services.errors import DomainError, NotFound
 from app.services.handoff import follow_answer
 from app.services.notifications import notify_candidate
+from app.services.text_rules import check_text, column_limit
 from app.services.waiting_list import (
     call_waiting_list,
     latest_published,
@@ -189,13 +190,14 @@ def withdraw_locked(
 
 def withdraw(session: Session, *, actor: Actor, application_id: int, reason: str = "") -> Application:
     """« Se désister » of an offer: irreversible; possible after confirming, and after the deadline."""
+    reason = check_text((reason or "").strip(), field="reason", max_length=column_limit(CandidateAnswer, "reason"))
     own_candidate(session, actor, write=True, lock=True)  # one candidate's answers one at a time
     _, application = own_application(session, actor, application_id, write=True)
     if application.answer == AnswerKind.WITHDRAWN:
         return application
     if not _holds_offer(session, application):
         raise DomainError("no_offer", NO_OFFER)
-    return withdraw_locked(session, actor=actor, application_id=application_id, reason=(reason or "").strip())
+    return withdraw_locked(session, actor=actor, application_id=application_id, reason=reason)
 
 
 def confirm_offer(session: Session, *, actor: Actor, application_id: int, provisional: bool = False) -> Application:

@@ -46,6 +46,7 @@ from app.services.completeness import dossier_completeness
 from app.services.errors import DomainError, Forbidden, NotFound
 from app.services.notifications import notify_candidate
 from app.services.offer import WindowState, window_state
+from app.services.text_rules import check_text
 
 CANDIDATE_APPLICATION_PATH = "/candidat/candidatures/{id}"
 STAFF_APPLICATION_PATH = "/gestion/candidatures/{id}"  # the staff screen of an application (staff issue)
@@ -475,7 +476,7 @@ def answer_question(
     else:
         if value is not None and not isinstance(value, str):
             raise DomainError("answer_text", N_("Saisissez une réponse."), field=f"question-{question_id}")
-        text_value = (value or "").strip() or None
+        text_value = check_text(value or "", field=f"question-{question_id}").strip() or None
         limit = min(question.max_length, TEXT_ANSWER_LIMIT)
         if text_value is not None and len(text_value) > limit:
             raise DomainError(

@@ -12,6 +12,7 @@ from app.services import parameters
 from app.services.actors import Actor, require_account
 from app.services.audit import audit
 from app.services.errors import DomainError, NotFound
+from app.services.text_rules import check_text
 
 SUBJECT_MAX = 150
 MESSAGE_MAX = 5000
@@ -37,8 +38,8 @@ def send_assistance_request(
     account = session.get(Account, actor.account_id)
     if account is None or account.deleted_at is not None:
         raise NotFound("account")
-    subject = " ".join(subject.split())
-    message = message.strip()
+    subject = " ".join(check_text(subject, field="subject").split())
+    message = check_text(message, field="message").strip()
     if not subject:
         raise DomainError("subject_required", N_("Indiquez l'objet de votre demande."), field="subject")
     if len(subject) > SUBJECT_MAX:

@@ -30,6 +30,7 @@ from app.services.audit import audit
 from app.services.errors import DomainError, NotFound
 from app.services.notifications import notify_candidate
 from app.services.staff_scope import require_application_in_scope
+from app.services.text_rules import check_text, column_limit
 from app.services.waiting_list import (
     confirmation_deadline,
     latest_published,
@@ -105,7 +106,8 @@ def _check_fields(
                 field="preselection_at" if at is None else "preselection_place",
             )
         check_preselection_moment(at)
-        values["preselection_at"], values["preselection_place"] = at, place[:300]
+        check_text(place, field="preselection_place", max_length=column_limit(Decision, "preselection_place"))
+        values["preselection_at"], values["preselection_place"] = at, place
     return values
 
 
@@ -141,7 +143,7 @@ def same_entry(latest: Decision | None, decision_type_id: int, comment: str, val
     """Whether ``latest`` is an unpublished decision with exactly these values (entering it again changes nothing)."""
     if latest is None or latest.published_at is not None:
         return False
-    if latest.decision_type_id != decision_type_id or latest.comment != (comment or "").strip()[:2000]:
+    if latest.decision_type_id != decision_type_id or latest.comment != (comment or "").strip():
         return False
     return all(getattr(latest, name) == value for name, value in values.items())
 
@@ -194,13 +196,14 @@ def enter_decision(
         preselection_at=preselection_at,
         preselection_place=preselection_place,
     )
+    comment = check_text((comment or "").strip(), field="comment", max_length=column_limit(Decision, "comment"))
     if same_entry(latest, decision_type.id or 0, comment, values):
         assert latest is not None
         return latest  # entered already with these values (a double click, a bulk entry run twice): once is enough
     decision = latest if latest is not None and latest.published_at is None else Decision(application_id=application_id)
     decision.decision_type_id = decision_type.id or 0
     decision.kind = decision_type.kind
-    decision.comment = (comment or "").strip()[:2000]
+    decision.comment = comment
     decision.entered_by_staff_id = actor.staff_id
     decision.entered_at = clock.now()
     for name, value in values.items():

@@ -1,16 +1,31 @@
-"""Validation of the dossier's forms: non-table schemas whose errors are French msgids, field by field."""
+"""Validation of the dossier's forms: non-table schemas whose errors are French msgids, field by field.
+
+Every text goes through the one text rule (``text_rules``): control characters are refused everywhere, invisible
+ones in names and address lines too, and a text longer than its column is refused with the limit, never cut.
+"""
 
 import re
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator, model_validator
 
 from app import clock
 from app.i18n import N_
-from app.models import BacSeries, Civility, RecordOutcome
+from app.models import (
+    Address,
+    Baccalaureate,
+    BacSeries,
+    Candidate,
+    Civility,
+    ExternalRecord,
+    Internship,
+    RecordOutcome,
+    WorkExperience,
+)
 from app.services import referentials
 from app.services.errors import DomainError
+from app.services.text_rules import TOO_LONG, check_text, column_limit
 
 PHONE_RE = re.compile(r"^\+?[0-9]{6,15}$")
 MENTIONS = (
@@ -45,19 +60,24 @@ def validate(schema: type[BaseModel], values: dict[str, Any]) -> BaseModel:
         return schema(**values)
     except ValidationError as error:
         errors: dict[str, str] = {}
+        params: dict[str, dict[str, Any]] = {}
         for item in error.errors():
             name = str(item["loc"][0]) if item["loc"] else "__all__"
-            cause = (item.get("ctx") or {}).get("error")
-            if isinstance(cause, ValueError) and cause.args:
-                message = str(cause.args[0])
+            if name in errors:
+                continue
+            ctx = item.get("ctx") or {}
+            cause = ctx.get("error")
+            if isinstance(cause, DomainError):  # the text rule: its message and parameters
+                errors[name], params[name] = cause.message, cause.params
+            elif isinstance(cause, ValueError) and cause.args:
+                errors[name] = str(cause.args[0])
             elif item["type"] in ("missing", "string_too_short"):
-                message = REQUIRED
+                errors[name] = REQUIRED
             elif item["type"] == "string_too_long":
-                message = N_("Ce texte est trop long.")
+                errors[name], params[name] = TOO_LONG, {"max": ctx.get("max_length")}
             else:
-                message = INVALID
-            errors.setdefault(name, message)
-        raise DossierInvalid(errors) from None
+                errors[name] = INVALID
+        raise DossierInvalid(errors, params) from None
 
 
 def _text(value: Any) -> str:
@@ -87,17 +107,34 @@ def _country(value: str) -> str:
 
 
 class _Schema(BaseModel):
+    """Texts are checked by the text rule as typed, then normalised, then held to their column's length."""
+
     model_config = ConfigDict(str_max_length=2000)
+    table: ClassVar[type[Any] | None] = None  # the table the values are written to: its column lengths are the limits
+    name_fields: ClassVar[frozenset[str]] = frozenset()  # names and address lines: invisible characters refused
 
     @field_validator("*", mode="before")
     @classmethod
     def _strip(cls, value: Any, info: ValidationInfo) -> Any:
+        names = info.field_name in cls.name_fields
+        if isinstance(value, list):
+            return [check_text(v, names=names) if isinstance(v, str) else v for v in value]
         if not isinstance(value, str):
             return value
+        check_text(value, names=names)
         return value.strip() if info.field_name == "description" else _text(value)  # descriptions keep their lines
+
+    @field_validator("*")
+    @classmethod
+    def _fits(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, str) and cls.table is not None and info.field_name:
+            check_text(value, max_length=column_limit(cls.table, info.field_name))
+        return value
 
 
 class PersonalInformationIn(_Schema):
+    table = Candidate
+    name_fields = frozenset({"birth_name", "usage_name", "first_names", "birth_place"})
     civility: Civility
     birth_name: str
     usage_name: str = ""
@@ -141,7 +178,7 @@ class PersonalInformationIn(_Schema):
     def _phone(cls, value: str) -> str:
         if value and not PHONE_RE.fullmatch(re.sub(r"[\s.\-()]", "", value)):
             raise ValueError(N_("Saisissez un numéro de téléphone : chiffres, espaces, et + pour l'étranger."))
-        return value[:30]
+        return value
 
     @model_validator(mode="after")
     def _birth_place(self) -> "PersonalInformationIn":
@@ -171,6 +208,8 @@ def _name(value: str) -> str:
 
 
 class AddressIn(_Schema):
+    table = Address
+    name_fields = frozenset({"line1", "line2", "line3", "city"})
     line1: str
     line2: str = ""
     line3: str = ""
@@ -182,7 +221,7 @@ class AddressIn(_Schema):
     @field_validator("line1")
     @classmethod
     def _line1(cls, value: str) -> str:
-        return _required(value)[:100]
+        return _required(value)
 
     @field_validator("country")
     @classmethod
@@ -206,6 +245,7 @@ class AddressIn(_Schema):
 
 
 class BaccalaureateIn(_Schema):
+    table = Baccalaureate
     series: BacSeries
     series_detail: str = ""
     year: int | None = None
@@ -256,6 +296,7 @@ class BaccalaureateIn(_Schema):
 
 
 class ExternalRecordIn(_Schema):
+    table = ExternalRecord
     academic_year: int | None
     establishment_uai: str | None = None
     establishment_label: str = ""
@@ -273,7 +314,7 @@ class ExternalRecordIn(_Schema):
     @field_validator("diploma_type", "label")
     @classmethod
     def _texts(cls, value: str) -> str:
-        return _required(value)[:300]
+        return _required(value)
 
     @model_validator(mode="after")
     def _establishment(self) -> "ExternalRecordIn":
@@ -294,6 +335,7 @@ class ExternalRecordIn(_Schema):
 
 
 class WorkExperienceIn(_Schema):
+    table = WorkExperience
     year: int | None
     duration: str
     title: str
@@ -308,10 +350,11 @@ class WorkExperienceIn(_Schema):
     @field_validator("duration", "title", "employer")
     @classmethod
     def _texts(cls, value: str) -> str:
-        return _required(value)[:200]
+        return _required(value)
 
 
 class InternshipIn(_Schema):
+    table = Internship
     year: int | None
     duration: str
     hours_per_week: int | None = None
@@ -333,4 +376,4 @@ class InternshipIn(_Schema):
     @field_validator("duration", "organisation")
     @classmethod
     def _texts(cls, value: str) -> str:
-        return _required(value)[:200]
+        return _required(value)

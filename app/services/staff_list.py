@@ -46,6 +46,7 @@ from app.services.actors import Actor
 from app.services.errors import DomainError
 from app.services.staff import current_role
 from app.services.staff_scope import scope_filter
+from app.services.text_rules import searchable
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
@@ -396,7 +397,7 @@ def _filter_clauses(
         if column.filter_expr is None:
             tables |= column.tables
         if column.kind == TEXT:
-            clauses.append(_contains(target, str(value).strip()))
+            clauses.append(_contains(target, searchable(str(value)).strip()))
         elif column.kind == BOOLEAN:
             clauses.append(target.is_(bool(value)))
         elif column.kind == CHOICE:
@@ -457,8 +458,8 @@ SEARCH_FIELDS = (
 
 
 def _search_clauses(text: str) -> tuple[list[Any], set[str]]:
-    """Every word must appear in one of the name, dossier number, INE or e-mail fields."""
-    words = text.split()[:8]
+    """Every word must appear in one of the name, dossier number, INE or e-mail fields (control characters dropped)."""
+    words = searchable(text).split()[:8]
     if not words:
         return [], set()
     return [sa.or_(*[_contains(expr, word) for expr, _t in SEARCH_FIELDS]) for word in words], {CANDIDATE, ACCOUNT}

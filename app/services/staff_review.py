@@ -67,6 +67,7 @@ from app.services.errors import DomainError, NotFound
 from app.services.notifications import notify_candidate
 from app.services.staff import RoleView, require_role
 from app.services.staff_scope import require_application_in_scope
+from app.services.text_rules import check_text, column_limit
 
 REVIEW_ROLES = (StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE, StaffRole.CENTRE_MANAGER)
 STALE = N_("Ce dossier a été modifié par quelqu'un d'autre entre-temps : rechargez la page.")
@@ -476,7 +477,7 @@ def review_piece(
     application = _for_change(session, actor, document.application_id)
     session.refresh(document)
     _check_version(document, expected_version)
-    comment = comment.strip()[:2000]
+    comment = check_text(comment.strip(), field="comment", max_length=column_limit(SubmittedDocument, "comment"))
     if status not in (DocumentStatus.VALIDATED, DocumentStatus.REFUSED, DocumentStatus.NOT_APPLICABLE):
         raise DomainError("bad_piece_status", BAD_PIECE_STATUS)
     if status == DocumentStatus.REFUSED and not comment:
@@ -727,7 +728,7 @@ _NOTE_ROLES = tuple(StaffRole)  # committee members write post-its too; read-onl
 
 
 def add_note(session: Session, *, actor: Actor, application_id: int, body: str) -> Note:
-    body = body.strip()[:5000]
+    body = check_text(body.strip(), field="body", max_length=column_limit(Note, "body"))
     if not body:
         raise DomainError("note_empty", NOTE_EMPTY, field="body")
     application, _role = require_application_in_scope(
