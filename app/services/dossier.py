@@ -25,7 +25,7 @@ from app.models import (
     Internship,
     WorkExperience,
 )
-from app.services import leases, staff
+from app.services import leases
 from app.services.actors import Actor, require_writable
 from app.services.audit import audit
 from app.services.campaigns import active_campaign_id
@@ -39,6 +39,7 @@ from app.services.dossier_schemas import (
 from app.services.errors import DomainError, Forbidden, NotFound
 from app.services.ine import validate_ine
 from app.services.referentials import ascii_upper
+from app.services.staff_scope import require_candidate_in_scope
 from app.services.student_records import BACCALAUREATE_LOCK, get_student_records, import_student
 
 STALE = N_(
@@ -89,16 +90,16 @@ def _own_candidate(session: Session, actor: Actor) -> Candidate | None:
 
 
 def candidate_for(session: Session, *, actor: Actor, candidate_id: int | None = None, write: bool = False) -> Candidate:
-    """The candidate row the actor may reach: their own, or (staff with a current role) the one asked for."""
+    """The candidate row the actor may reach: their own, or (staff) one whose application their role covers."""
     if actor.kind == "candidate":
         candidate = _own_candidate(session, actor)
         if candidate is None or (candidate_id is not None and candidate.id != candidate_id):
             raise Forbidden()
     elif actor.kind == "staff":
-        staff.current_role(session, actor=actor)  # a withdrawn role reaches nothing
-        candidate = session.get(Candidate, candidate_id) if candidate_id is not None else None
-        if candidate is None:
+        if candidate_id is None:
             raise NotFound("candidate")
+        # The scope of the applications decides (a withdrawn role reaches nothing): reads and writes alike.
+        candidate = require_candidate_in_scope(session, actor=actor, candidate_id=candidate_id, write=write)
     else:
         raise Forbidden()
     if write:

@@ -3,15 +3,17 @@
 Administrators and the central office see every application; a centre manager the applications of their
 centre; a committee member those of their committee. Lists filter with :func:`scope_filter`; actions on one
 application check it with :func:`require_application_in_scope` (a hidden button is not a permission).
+A candidate's dossier follows the same rule (:func:`require_candidate_in_scope`): it is in scope when one of the
+candidate's applications is.
 """
 
 from typing import Any
 
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
-from app.models import Application, StaffRole
+from app.models import Application, Candidate, StaffRole
 from app.services.actors import Actor
-from app.services.campaigns import require_open_campaign
+from app.services.campaigns import is_archived, require_open_campaign
 from app.services.errors import Forbidden, NotFound
 from app.services.staff import INSTITUTION_WIDE, RoleView, current_role, require_role
 
@@ -68,3 +70,29 @@ def scope_covers(role: RoleView, application: Application) -> bool:
     if role.role == StaffRole.CENTRE_MANAGER:
         return application.centre_id == role.centre_id
     return application.committee_id == role.committee_id
+
+
+def require_candidate_in_scope(session: Session, *, actor: Actor, candidate_id: int, write: bool = False) -> Candidate:
+    """The candidate, if the actor's current role covers one of their applications (and may write, when ``write``).
+
+    The whole institution covers every candidate; a centre manager or a committee member, the candidates with an
+    application in their centre or committee. A candidate outside the scope is answered like a missing one. A write
+    needs such an application in a campaign that is not archived, as writes to the applications do.
+    """
+    role = current_role(session, actor=actor)
+    candidate = session.get(Candidate, candidate_id)
+    if candidate is None:
+        raise NotFound("candidate")
+    if role.role not in INSTITUTION_WIDE:
+        campaigns = set(
+            session.exec(
+                select(Application.campaign_id).where(Application.candidate_id == candidate_id, scope_filter(role))
+            ).all()
+        )
+        if not campaigns:
+            raise NotFound("candidate")
+        if write and all(is_archived(session, campaign_id) for campaign_id in campaigns):
+            require_open_campaign(session, min(campaigns))  # says why: the campaign is archived
+    if write and role.read_only:
+        raise Forbidden()
+    return candidate
