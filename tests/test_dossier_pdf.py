@@ -452,3 +452,19 @@ def test_rendering_never_fetches_remote_resources(monkeypatch: pytest.MonkeyPatc
     )
     assert "Avant" in pages_text(pdf)[0] and "Après" in pages_text(pdf)[0]
     assert attempts == []  # nothing was even resolved
+
+
+def test_a_two_thousand_character_word_wraps_inside_the_dossier(session: Session, clock: Any) -> None:
+    data = seed(session, clock)
+    experience = session.exec(select(WorkExperience)).one()
+    experience.description = "W" * 2000
+    refused = session.exec(select(SubmittedDocument).where(SubmittedDocument.status == DocumentStatus.REFUSED)).one()
+    refused.comment = "Q" * 2000
+    session.add_all([experience, refused])
+    session.commit()
+    _name, pdf = dossier_pdf.build_dossier_pdf(session, actor=data["actor"], application_id=data["application"].id)
+    lines = [line for page in PdfReader(io.BytesIO(pdf)).pages for line in (page.extract_text() or "").splitlines()]
+    for letter in "WQ":
+        wrapped = [line for line in lines if letter * 5 in line]
+        assert sum(line.count(letter) for line in wrapped) == 2000, letter  # every character is printed…
+        assert max(len(line) for line in wrapped) < 100, letter  # …inside its cell, not on one line off the page

@@ -162,3 +162,13 @@ def test_a_waiting_list_call_mails_its_letter(session: Session, world: dict) -> 
     assert mail.attachments[0]["filename"].startswith("admission-")
     text = text_of(render_letter(letter_context(session, waiting, latest_published(session, waiting.id))))
     assert "Une place s'est libérée" in text and "Lettre d'admission" in text
+
+
+def test_a_two_thousand_character_word_wraps_inside_the_letter(session: Session, world: dict) -> None:
+    decision = publish(session, world, DecisionKind.FAVORABLE, comment="W" * 2000)
+    pdf = render_letter(letter_context(session, world["application"], decision))
+    lines = [
+        line for page in PdfReader(io.BytesIO(pdf)).pages for line in page.extract_text().splitlines() if "WW" in line
+    ]
+    assert sum(line.count("W") for line in lines) == 2000  # every character is printed…
+    assert max(len(line) for line in lines) < 100  # …on lines that fit the page, not one line running off it
