@@ -1,9 +1,11 @@
 """Settings read from the environment (variables prefixed ``ECANDIDAT_``) and an optional ``.env`` file."""
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET = "change-me-demo-only"
@@ -119,10 +121,13 @@ class Settings(BaseSettings):
         30, ge=1, description="Days the attachments of a sent or finally failed mail are kept before the purge."
     )
 
+    _demo_explicit: bool = PrivateAttr(False)  # ECANDIDAT_DEMO was set, not inferred from the database
+
     @model_validator(mode="after")
     def _check(self) -> "Settings":
         if not self.database_url:
             self.database_url = f"sqlite:///{(self.data_dir / 'ecandidat.db').as_posix()}"
+        self._demo_explicit = self.demo is not None
         if self.demo is None:
             self.demo = self.uses_sqlite
         if not self.base_url:
@@ -146,9 +151,25 @@ class Settings(BaseSettings):
         return self.data_dir / "files"
 
     @property
+    def base_url_is_loopback(self) -> bool:
+        """Whether the public address only reaches this machine (localhost, 127.0.0.0/8, ::1)."""
+        host = (urlsplit(self.base_url).hostname or "").lower()
+        if host == "localhost" or host.endswith(".localhost"):
+            return True
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
+
+    @property
     def dev_mailbox_enabled(self) -> bool:
-        """The development mailbox replaces SMTP in demo mode when no SMTP host is configured."""
-        return bool(self.demo) and not self.smtp_host
+        """The development mailbox replaces SMTP in demo mode when no SMTP host is configured.
+
+        It shows every mail, activation and reset links included, to whoever opens it: on a public address it is
+        on only when ECANDIDAT_DEMO is set explicitly, never because the embedded SQLite turned demo mode on."""
+        if not self.demo or self.smtp_host:
+            return False
+        return self.base_url_is_loopback or self._demo_explicit
 
 
 @lru_cache

@@ -46,3 +46,17 @@ def test_production_settings_are_accepted_and_base_url_is_normalised() -> None:
     assert settings.base_url == "https://candidature.univ.example"
     assert not settings.dev_mailbox_enabled
     assert settings.file_store_dir == Path("var") / "files"
+
+
+def test_the_dev_mailbox_stays_off_on_a_public_address_unless_demo_mode_is_set_explicitly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("ECANDIDAT_DEMO", raising=False)
+    public = make(base_url="https://candidature.univ.example")
+    assert public.demo is True and not public.dev_mailbox_enabled  # demo inferred from SQLite: no mailbox
+    assert not make(host="0.0.0.0").dev_mailbox_enabled  # listening everywhere is not loopback either
+    for loopback in ("http://localhost:8080", "http://127.0.0.2:8080", "http://[::1]:8080"):
+        assert make(base_url=loopback).dev_mailbox_enabled, loopback
+    assert make(base_url="https://demo.univ.example", demo="true").dev_mailbox_enabled
+    monkeypatch.setenv("ECANDIDAT_DEMO", "true")
+    assert make(base_url="https://demo.univ.example").dev_mailbox_enabled

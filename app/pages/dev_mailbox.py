@@ -1,7 +1,9 @@
 """The development mailbox: in demo mode without SMTP, every mail the portal "sends" is read here.
 
-Registered only when ``get_settings().dev_mailbox_enabled`` (demo mode and no SMTP host): elsewhere the
-routes do not exist (404). It reads the outbox, newest first; the worker then only marks mails sent.
+Registered only when ``get_settings().dev_mailbox_enabled`` (demo mode, no SMTP host, and a loopback base URL
+unless ECANDIDAT_DEMO is set explicitly): elsewhere the routes do not exist (404). It reads the outbox, newest
+first; the worker then only marks mails sent. Anyone who opens it reads every mail, activation and reset links
+included: the page says so.
 """
 
 from urllib.parse import quote
@@ -77,6 +79,16 @@ def register() -> None:
         with transaction() as session:
             mails = list_outbox_mails(session, limit=LIMIT)
         with frame(_("Boîte aux lettres de développement")):
+            ui.label(
+                _(
+                    "Mode démonstration : cette page n'est protégée par aucune connexion. Quiconque l'ouvre lit "
+                    "tous les mails, y compris les liens d'activation de compte et de réinitialisation de mot de "
+                    "passe, qui permettent de prendre la main sur ces comptes. N'utilisez pas ce mode avec de "
+                    "vraies personnes ni de vraies données."
+                )
+            ).classes("mb-4 p-3 border-l-4 border-red-700 bg-red-50 font-bold").props('role="alert"').mark(
+                "mailbox-warning"
+            )
             ui.label(
                 _(
                     "Mode démonstration sans serveur SMTP : aucun mail ne part. Ceux que le portail aurait envoyés "

@@ -101,3 +101,33 @@ async def test_the_mailbox_is_absent_when_an_smtp_host_is_set(demo_with_smtp: No
     response = await user.http_client.get("/dev/mailbox")
     assert response.status_code == 404
     assert (await user.http_client.get("/dev/mailbox/1/attachments/0")).status_code == 404
+
+
+async def test_the_mailbox_warns_that_anyone_opening_it_reads_the_activation_and_reset_links(
+    demo_mailbox: None, user: User
+) -> None:
+    await user.open("/dev/mailbox")
+    await user.should_see(marker="mailbox-warning")
+    [warning] = user.find(marker="mailbox-warning").elements
+    assert "Quiconque l'ouvre lit tous les mails" in warning.text
+    assert "liens d'activation de compte et de réinitialisation de mot de passe" in warning.text
+    user.find(marker="lang-en").click()
+    await user.should_see("including the account activation and password reset links")
+
+
+@pytest.fixture
+def inferred_demo_on_a_public_address(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Demo mode inferred from the embedded SQLite (ECANDIDAT_DEMO unset), served at a public address."""
+    monkeypatch.delenv("ECANDIDAT_DEMO", raising=False)
+    monkeypatch.setenv("ECANDIDAT_BASE_URL", "https://candidature.univ.example")
+    monkeypatch.setenv("ECANDIDAT_MAIL_WORKER_ENABLED", "false")
+    monkeypatch.setattr(server, "prepare_database", lambda: None)  # no demo campus seeded into the test database
+    reset_settings()
+    yield
+    reset_settings()
+
+
+async def test_the_mailbox_is_absent_on_a_public_address_unless_demo_mode_is_set_explicitly(
+    inferred_demo_on_a_public_address: None, user: User
+) -> None:
+    assert (await user.http_client.get("/dev/mailbox")).status_code == 404
