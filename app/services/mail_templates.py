@@ -6,9 +6,13 @@ common layout ``app/templates/mail/<language>/_layout.html`` whose footer names 
 assistance contact. A shipped default ``app/templates/mail/<language>/<code>.html`` holds the subject on
 its first line and the body on the following lines (see ``app/templates/mail/README.md``).
 
-Staff edit templates, so templates are untrusted: they are rendered in an ``ImmutableSandboxedEnvironment``
-without a loader (no ``include``/``import``/``extends``: no file is reachable), with ``StrictUndefined`` (a
-misspelt variable is an error, not an empty string), bounded output, and contexts of plain data only.
+Staff edit templates, so templates are untrusted: they are rendered in the bounded sandbox of
+``app/services/mail_sandbox.py`` (an ``ImmutableSandboxedEnvironment`` whose every loop step, call and filter
+draws from a budget of work and CPU time, and whose values cannot grow past a size) without a loader (no
+``include``/``import``/``extends``: no file is reachable), with ``StrictUndefined`` (a misspelt variable is an
+error, not an empty string), bounded output, and contexts of plain data only. The rendered body goes through an
+HTML allow-list before it reaches the layout (no script, no ``on*=`` attribute, no ``javascript:`` link), and
+the template editor refuses a body whose own HTML holds any of them.
 """
 
 import re
@@ -23,13 +27,14 @@ from typing import Any
 from babel.dates import format_date, format_datetime, format_time
 from jinja2 import StrictUndefined, Template, TemplateSyntaxError, Undefined, meta, nodes, pass_context
 from jinja2.runtime import Context
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.sandbox import SecurityError
 from markupsafe import Markup
 
 from app.clock import PARIS
 from app.config import get_settings
 from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_
 from app.services.errors import DomainError
+from app.services.mail_sandbox import MAX_VALUE_SIZE, MailSandbox, budget, clean_html, count_loops, html_problems
 from app.services.mail_variables import (
     COMMON_VARIABLES,
     MAIL_VARIABLES,
@@ -55,7 +60,7 @@ __all__ = [
 ]
 
 DEFAULTS_DIR = Path(__file__).resolve().parents[1] / "templates" / "mail"
-MAX_OUTPUT_CHARS = 200_000  # a mail body; a loop that writes more is a mistake (or an attack)
+MAX_OUTPUT_CHARS = MAX_VALUE_SIZE  # a mail body; a loop that writes more is a mistake (or an attack)
 SUBJECT_MAX_CHARS = 300  # OutboxMail.subject
 
 _DATETIME_PATTERNS = {"fr": "d MMMM y 'à' HH:mm", "en": "d MMMM y 'at' HH:mm"}
@@ -120,35 +125,22 @@ def _time_filter(ctx: Context, value: Any) -> str:
 # --- the sandbox -------------------------------------------------------------------------------------------
 
 
-class _MailSandbox(ImmutableSandboxedEnvironment):
-    """The Jinja sandbox, plus limits on the operators that can build huge values from a short template."""
-
-    intercepted_binops = frozenset({"*", "**", "%"})
-
-    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
-        if operator == "%" and isinstance(left, str):
-            raise SecurityError("string formatting with % is not available in mail templates")
-        if operator == "**" and isinstance(right, int) and abs(right) > 64:
-            raise SecurityError("exponent too large")
-        if operator == "*":
-            sized = (str, list, tuple)
-            count = right if isinstance(left, sized) else left if isinstance(right, sized) else None
-            if isinstance(count, int) and count > 1000:
-                raise SecurityError("repetition too large")
-        return super().call_binop(context, operator, left, right)
-
-
-def _environment(*, autoescape: bool) -> _MailSandbox:
-    env = _MailSandbox(autoescape=autoescape, undefined=StrictUndefined, loader=None)
-    for name in ("lipsum", "cycler", "joiner"):  # nothing a mail needs; fewer objects to poke at
-        env.globals.pop(name, None)
-    env.filters.update(datetime=_datetime_filter, date=_date_filter, time=_time_filter)
+def _environment(*, autoescape: bool) -> MailSandbox:
+    env = MailSandbox(autoescape=autoescape, undefined=StrictUndefined, loader=None)
+    env.add_filters(datetime=_datetime_filter, date=_date_filter, time=_time_filter)
     return env
 
 
 _HTML_ENV = _environment(autoescape=True)
 _TEXT_ENV = _environment(autoescape=False)
 _FILE_TAGS = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
+
+
+def too_complex() -> DomainError:
+    return DomainError(
+        "mail_template_too_deep",
+        N_("Le modèle de mail est trop imbriqué (parenthèses, macros ou boucles récursives) : simplifiez-le."),
+    )
 
 
 def _syntax_error(exc: TemplateSyntaxError) -> DomainError:
@@ -167,26 +159,32 @@ def _compile(source: str, as_html: bool) -> Template:
         tree = env.parse(source)
     except TemplateSyntaxError as exc:
         raise _syntax_error(exc) from exc
+    except RecursionError as exc:  # thousands of nested brackets
+        raise too_complex() from exc
     if next(tree.find_all(_FILE_TAGS), None) is not None:
         raise DomainError(
             "mail_template_file_tag", N_("Un modèle de mail ne peut ni inclure, ni importer, ni étendre un fichier.")
         )
     try:
-        return env.from_string(tree)
+        return env.from_string(count_loops(tree))
+    except RecursionError as exc:
+        raise too_complex() from exc
     except TemplateSyntaxError as exc:  # found when compiling: an unknown filter or test (TemplateAssertionError)
         raise _syntax_error(exc) from exc
 
 
 def _render(source: str, context: Mapping[str, Any], *, as_html: bool) -> str:
+    """Render in the bounded sandbox: a template that loops, calls or builds too much is refused (DomainError)."""
     template = _compile(source, as_html)
     chunks: list[str] = []
     size = 0
     try:
-        for chunk in template.generate(context):
-            size += len(chunk)
-            if size > MAX_OUTPUT_CHARS:
-                raise DomainError("mail_template_too_long", N_("Le mail produit par ce modèle est trop long."))
-            chunks.append(chunk)
+        with budget():
+            for chunk in template.generate(context):
+                size += len(chunk)
+                if size > MAX_OUTPUT_CHARS:
+                    raise DomainError("mail_template_too_long", N_("Le mail produit par ce modèle est trop long."))
+                chunks.append(chunk)
     except DomainError:
         raise
     except SecurityError as exc:
@@ -195,6 +193,8 @@ def _render(source: str, context: Mapping[str, Any], *, as_html: bool) -> str:
             N_("Le modèle de mail tente d'accéder à un élément interdit : {error}"),
             error=str(exc),
         ) from exc
+    except RecursionError as exc:  # a macro or a recursive loop calling itself without end
+        raise too_complex() from exc
     except Exception as exc:  # UndefinedError, TypeError from a filter…: the editor shows the message
         raise DomainError(
             "mail_template_error",
@@ -261,7 +261,7 @@ def render_mail(subject: str, body: str, context: Mapping[str, Any], *, language
     rendered_subject = " ".join(_render(subject, ctx, as_html=False).split())[:SUBJECT_MAX_CHARS]
     if not rendered_subject:
         raise DomainError("mail_template_empty_subject", N_("L'objet du mail est vide."))
-    content = _render(body, ctx, as_html=True)
+    content = clean_html(_render(body, ctx, as_html=True))  # staff-written HTML: allow-listed before it is sent
     page = _render(_layout(language), {**ctx, "subject": rendered_subject, "content": Markup(content)}, as_html=True)
     return RenderedMail(subject=rendered_subject, html=page, text=html_to_text(page), language=language)
 
@@ -305,12 +305,27 @@ def _check_names(source: str, *, as_html: bool, allowed: set[str]) -> None:
             )
 
 
+def _check_html(source: str) -> None:
+    """Refuse a body whose HTML (outside its Jinja tags) holds what the allow-list removes from mails."""
+    problems = html_problems(source, _HTML_ENV.lexer.tokeniter(source, None))
+    if problems:
+        raise DomainError(
+            "mail_template_html",
+            N_(
+                "Le corps du mail contient du HTML non autorisé : {items}. Retirez-le (ni script, ni attribut "
+                "« on… », ni lien « javascript: »)."
+            ),
+            items=", ".join(problems),
+        )
+
+
 def validate_template_parts(subject: str, body: str, *, code: str, language: str = "fr") -> RenderedMail:
     """:func:`validate_template` for the template editor: the error names the part at fault.
 
     A ``DomainError`` raised here has ``field`` "subject" or "body_html". Besides rendering with the sample
     context, every branch is checked statically: only the code's documented variables (and loop or ``set``
-    names), and no attribute or item whose name starts with "_" (the sandbox refuses those when run).
+    names), no attribute or item whose name starts with "_" (the sandbox refuses those when run), and no HTML
+    in the body outside the allow-list (``<script>``, ``onclick=``, ``javascript:``…).
     """
     lang = language if language in LANGUAGES else DEFAULT_LANGUAGE
     allowed = set(MAIL_VARIABLES[MailCode(code)]) | set(COMMON_VARIABLES)
@@ -319,6 +334,8 @@ def validate_template_parts(subject: str, body: str, *, code: str, language: str
         try:
             _compile(source, as_html)
             _check_names(source, as_html=as_html, allowed=allowed)
+            if as_html:
+                _check_html(source)
             _render(source, ctx, as_html=as_html)
         except DomainError as exc:
             exc.field = field
