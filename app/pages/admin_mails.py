@@ -2,13 +2,15 @@
 
 The preview is rendered on the server in the mail sandbox with sample data, and shown inside an
 ``<iframe sandbox srcdoc=…>``: the template's output never becomes part of this page (no script runs, no
-same-origin access), and the subject is shown as plain text.
+same-origin access), and the subject is shown as plain text. The preview and the save render a template staff
+wrote: both run in a worker thread (``run.io_bound``), never on the event loop, and the bounded sandbox refuses a
+template that would work too long, so every other page keeps answering meanwhile.
 """
 
 import time
 from typing import Any
 
-from nicegui import ui
+from nicegui import run, ui
 
 from app.db import transaction
 from app.i18n import LANGUAGES, _
@@ -101,13 +103,27 @@ def _variables(code: str, language: str) -> None:
                     _cell(sample_text(doc.sample, language))
 
 
-def _preview(frame_element: ui.element, subject_label: ui.label, error_label: ui.label, **kw: Any) -> None:
-    """Render on the server; show the subject as text and the mail inside a sandboxed iframe, or the error."""
+Preview = templates.RenderedMail | DomainError  # what rendering a preview gives: the mail, or why not
+
+
+def _render_preview(**kw: Any) -> Preview:
+    """Blocking (a staff-written template is rendered): pages call it through ``run.io_bound``."""
     try:
         with transaction() as session:
-            mail = templates.preview_template(session, **kw)
+            return templates.preview_template(session, **kw)
     except DomainError as error:
-        error_label.text = _("Aperçu impossible : {error}").format(error=error.translate(_))
+        return error
+
+
+def _show_preview(
+    frame_element: ui.element,
+    subject_label: ui.label,
+    error_label: ui.label,
+    mail: Preview,
+) -> None:
+    """Show the subject as text and the mail inside a sandboxed iframe, or the error."""
+    if isinstance(mail, DomainError):
+        error_label.text = _("Aperçu impossible : {error}").format(error=mail.translate(_))
         error_label.set_visibility(True)
         return
     error_label.set_visibility(False)
@@ -182,64 +198,75 @@ def _editor(actor: Actor, code: str, language: str) -> None:
             frame_element.props["referrerpolicy"] = "no-referrer"
     _variables(code, language)
 
-    def render() -> None:
-        _preview(
-            frame_element, subject_label, error_label, actor=actor, code=code, language=language,
-            subject=draft.subject, body_html=draft.body_html,
+    asked = {"count": 0}  # previews asked for: only the latest one asked is shown
+
+    async def render() -> None:
+        asked["count"] += 1
+        mine = asked["count"]
+        mail = await run.io_bound(
+            _render_preview, actor=actor, code=code, language=language, subject=draft.subject,
+            body_html=draft.body_html,
         )  # fmt: skip
+        if mine == asked["count"]:  # an older rendering that finished late does not replace a newer one
+            _show_preview(frame_element, subject_label, error_label, mail)
 
     typed: dict[str, float | None] = {"at": None}
 
     def changed(_event: Any = None) -> None:
         typed["at"] = time.monotonic()
 
-    def tick() -> None:
+    async def tick() -> None:
         # Debounce on the server: redraw once typing has paused, not at every keystroke.
         if typed["at"] is not None and time.monotonic() - typed["at"] >= PREVIEW_QUIET_SECONDS:
             typed["at"] = None
-            render()
+            await render()
 
     subject_input.on_value_change(changed)
     body_input.on_value_change(changed)
     ui.timer(0.25, tick)
-    render()
+    ui.timer(0, render, once=True)
 
-    def save() -> None:
+    def store(subject: str, body_html: str, version: int | None) -> tuple[Any, str]:
+        """Blocking (the template is checked by rendering it): called through ``run.io_bound``."""
+        with transaction() as session:
+            saved = templates.save_template(
+                session, actor=actor, code=code, language=language, subject=subject, body_html=body_html,
+                expected_version=version,
+            )  # fmt: skip
+        with transaction() as session:
+            author = templates.open_template(session, actor=actor, code=code, language=language).updated_by
+        return saved, author
+
+    async def save() -> None:
         notice.set_visibility(False)
-
-        def act() -> Any:
-            with transaction() as session:
-                return templates.save_template(
-                    session, actor=actor, code=code, language=language, subject=draft.subject,
-                    body_html=draft.body_html, expected_version=draft.version,
-                )  # fmt: skip
-
-        saved = form.run(act)
-        if saved is None:
+        form.clear_errors()
+        try:
+            saved, author = await run.io_bound(store, draft.subject, draft.body_html, draft.version)
+        except DomainError as error:
+            form.show(error)
             return
         draft.subject, draft.body_html, draft.version = saved.subject, saved.body_html, saved.version
-        draft.updated_at = saved.updated_at
-        with transaction() as session:
-            draft.updated_by = templates.open_template(session, actor=actor, code=code, language=language).updated_by
+        draft.updated_at, draft.updated_by = saved.updated_at, author
         form.refresh_values()
         show_status()
         notice.set_visibility(True)
-        render()
+        await render()
 
-    def restore() -> None:
+    async def restore() -> None:
         confirm.close()
         notice.set_visibility(False)
 
-        def act() -> templates.TemplateDraft:
+        def act(version: int | None) -> templates.TemplateDraft:
             with transaction() as session:
-                templates.restore_default(
-                    session, actor=actor, code=code, language=language, expected_version=draft.version
-                )
+                templates.restore_default(session, actor=actor, code=code, language=language, expected_version=version)
             with transaction() as session:
                 return templates.open_template(session, actor=actor, code=code, language=language)
 
-        fresh = form.run(act)
-        if fresh is None:
+        form.clear_errors()
+        try:
+            fresh = await run.io_bound(act, draft.version)
+        except DomainError as error:
+            form.show(error)
             return
         draft.subject, draft.body_html, draft.version = fresh.subject, fresh.body_html, None
         draft.updated_at, draft.updated_by = None, ""
@@ -247,7 +274,7 @@ def _editor(actor: Actor, code: str, language: str) -> None:
         show_status()
         notice.text = _("Le modèle par défaut est rétabli.")
         notice.set_visibility(True)
-        render()
+        await render()
 
     with ui.dialog() as confirm, ui.card():
         paragraph(_("Rétablir le modèle par défaut ? Le modèle personnalisé sera supprimé.")).mark("restore-question")

@@ -1,5 +1,9 @@
 """/admin/mails: the central office lists the mails, edits one with a live preview, is refused a sandbox escape,
-saves and restores the default; other roles are refused."""
+unsafe HTML and a template that would work for hours (while the server keeps answering), saves and restores the
+default; other roles are refused."""
+
+import asyncio
+import time
 
 from nicegui.testing import User
 from sqlmodel import select
@@ -16,6 +20,15 @@ def _preview_html(user: User) -> str:
     return str(frame.props.get("srcdoc", ""))
 
 
+async def _preview_shows(user: User, text: str) -> None:
+    """The preview renders in a worker thread: wait for it."""
+    for _attempt in range(50):
+        if text in _preview_html(user):
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"the preview never showed {text!r}: {_preview_html(user)[:500]}")
+
+
 async def test_the_central_office_edits_a_mail_with_a_live_preview(user: User) -> None:
     make_staff("scol", StaffRole.CENTRAL_OFFICE)
     await sign_in(user, "scol")
@@ -27,7 +40,7 @@ async def test_the_central_office_edits_a_mail_with_a_live_preview(user: User) -
     await user.should_see("Modèle par défaut, fourni avec l'application.")
     await user.should_see(marker="variable-account.first_name")
     await user.should_see("{{ decision.confirmation_deadline|datetime }}")
-    assert "Éloïse" in _preview_html(user)  # the sample data, rendered on arrival
+    await _preview_shows(user, "Éloïse")  # the sample data, rendered on arrival (in a worker thread)
 
     subject = user.find(marker="subject")
     subject.clear().type("Bonne nouvelle, {{ account.first_name }} !")
@@ -42,9 +55,15 @@ async def test_the_central_office_edits_a_mail_with_a_live_preview(user: User) -
     with new_session() as session:
         assert session.exec(select(MailTemplate)).all() == []  # refused: never saved
 
-    body.clear().type("<p>Cher·e {{ account.first_name }}, <script>alert(1)</script></p>")
+    body.clear().type('<p onclick="steal()">Cher·e {{ account.first_name }}, <script>alert(1)</script></p>')
     user.find(marker="save").click()
-    await user.should_see(marker="saved")
+    await user.should_see("HTML non autorisé : onclick, <script>", retries=30)
+    with new_session() as session:
+        assert session.exec(select(MailTemplate)).all() == []  # refused: never saved
+
+    body.clear().type('<p>Cher·e {{ account.first_name }}, <a href="{{ link }}">votre candidature</a></p>')
+    user.find(marker="save").click()
+    await user.should_see(marker="saved", retries=30)
     await user.should_see("Modèle personnalisé, enregistré le")
     with new_session() as session:
         row = session.exec(select(MailTemplate)).one()
@@ -53,12 +72,39 @@ async def test_the_central_office_edits_a_mail_with_a_live_preview(user: User) -
             "fr",
             "Bonne nouvelle, {{ account.first_name }} !",
         )
-    assert "Cher·e Éloïse" in _preview_html(user)
+    await _preview_shows(user, "Cher·e Éloïse")
 
     user.find(marker="restore").click()
     await user.should_see(marker="restore-question")
     user.find(marker="restore-confirm").click()
     await user.should_see("Le modèle par défaut est rétabli.")
+    with new_session() as session:
+        assert session.exec(select(MailTemplate)).all() == []
+
+
+# Two nested loops of 25 million turns in all: the server used to render them on its event loop at every pause in
+# the typing and at the save (seconds each, hours with the issue's range(99999)). The bounded sandbox refuses them
+# after its budget of steps, in a worker thread.
+NESTED_LOOPS = "{% for x in range(5000) %}{% for y in range(5000) %}{% endfor %}{% endfor %}"
+
+
+async def test_a_template_looping_for_hours_is_refused_while_the_server_keeps_answering(user: User) -> None:
+    make_staff("scol", StaffRole.CENTRAL_OFFICE)
+    await sign_in(user, "scol")
+    await user.open("/admin/mails/decision_favorable/fr")
+    await user.should_see("Objet : Avis favorable", retries=30)
+
+    user.find(marker="body_html").clear().type(f"<p>{NESTED_LOOPS}</p>")
+    started = time.monotonic()
+    user.find(marker="save").click()  # the check runs in a worker thread: the click returns at once
+    response = await user.http_client.get("/api/v1/openapi.json")  # another request, answered meanwhile
+    answered = time.monotonic() - started
+    assert response.status_code == 200
+    assert answered < 1.0, f"the server answered another request only after {answered:.1f} s"
+
+    await user.should_see(marker="form-error", content="trop de travail", retries=50)
+    await user.should_see(marker="preview-error", content="trop de travail", retries=50)
+    assert time.monotonic() - started < 5.0  # refused within a bounded time
     with new_session() as session:
         assert session.exec(select(MailTemplate)).all() == []
 
@@ -73,7 +119,7 @@ async def test_a_stale_save_is_refused_with_a_clear_message(user: User) -> None:
         session.commit()
     user.find(marker="subject").clear().type("Mine")
     user.find(marker="save").click()
-    await user.should_see("Quelqu'un d'autre a modifié cet élément")
+    await user.should_see("Quelqu'un d'autre a modifié cet élément", retries=30)
     with new_session() as session:
         assert session.exec(select(MailTemplate.subject)).one() == "Other"
 
