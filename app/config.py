@@ -50,6 +50,14 @@ class Settings(BaseSettings):
     cas_server_url: str = ""
 
     session_idle_minutes: int = 60
+    session_max_hours: int = Field(
+        10, ge=1, description="A session ends this long after sign-in, however active; also the cookie's lifetime."
+    )
+    trusted_proxies: str = Field(
+        "",
+        description="Addresses (comma-separated, or *) of reverse proxies whose X-Forwarded-For/-Proto are believed; "
+        "empty: none, the peer's address is the client's.",
+    )
     redis_url: str = Field("", description="Redis relaying live updates between instances; empty: none.")
 
     # Accounts and sign-in (issue 4).
@@ -60,8 +68,12 @@ class Settings(BaseSettings):
     email_change_hours: int = Field(24, ge=1, description="Lifetime of an e-mail change confirmation link.")
     password_min_length: int = Field(12, ge=10, description="eCandidat requires 10; never less.")
     sign_in_max_failures: int = Field(5, ge=1, description="Failed sign-ins on one account before it is throttled.")
-    sign_in_max_failures_per_address: int = Field(20, ge=1, description="Failed sign-ins from one client address.")
-    sign_in_throttle_minutes: int = Field(15, ge=1, description="How long a throttled account or address waits.")
+    sign_in_max_failures_per_address: int = Field(
+        20, ge=1, description="Failed sign-ins from one client address after which its next failures answer slower."
+    )
+    sign_in_throttle_minutes: int = Field(
+        15, ge=1, description="How long a throttled account waits; failures older than this are forgotten."
+    )
     oidc_scope: str = "openid email profile"
     oidc_student_number_claim: str = Field("supannEtuId", description="Claim carrying the student number.")
     sso_label: str = Field("ENT de l'université", description="Name of the university SSO on the sign-in page.")
@@ -141,6 +153,10 @@ class Settings(BaseSettings):
         if not self.demo and len(self.secret_key) < 32:
             raise ValueError("ECANDIDAT_SECRET_KEY must be at least 32 characters long.")
         return self
+
+    @property
+    def uses_https(self) -> bool:
+        return self.base_url.startswith("https://")
 
     @property
     def uses_sqlite(self) -> bool:

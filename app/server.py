@@ -1,10 +1,11 @@
 """Start-up: settings, migrations, demo campus, pages, background workers, then NiceGUI."""
 
 import logging
+from typing import Any
 
 from nicegui import app, run, ui
 
-from app.config import get_settings
+from app.config import Settings, get_settings
 from app.db import get_engine, transaction
 from app.services.migrations import upgrade_database
 
@@ -82,8 +83,26 @@ def main() -> None:
         title="eCandidat",
         language="fr",
         storage_secret=settings.secret_key,
+        session_middleware_kwargs=session_cookie_options(settings),
         reload=False,
         show=False,
         favicon="🎓",
         show_welcome_message=True,
+        **proxy_options(settings),
     )
+
+
+def session_cookie_options(settings: Settings) -> dict[str, Any]:
+    """The session cookie (it only carries the id of the browser's server-side storage): ``Secure`` on an HTTPS
+    portal, ``SameSite=Lax``, and kept no longer than a session may last (``session_max_hours``; Starlette also
+    refuses a cookie signed longer ago), instead of Starlette's 14 days."""
+    return {"max_age": settings.session_max_hours * 3600, "same_site": "lax", "https_only": settings.uses_https}
+
+
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn believes X-Forwarded-For and X-Forwarded-Proto only from ``ECANDIDAT_TRUSTED_PROXIES``; with none
+    configured, not at all (uvicorn's default would believe any peer on 127.0.0.1)."""
+    proxies = ",".join(p.strip() for p in settings.trusted_proxies.split(",") if p.strip())
+    if not proxies:
+        return {"proxy_headers": False, "forwarded_allow_ips": ""}
+    return {"proxy_headers": True, "forwarded_allow_ips": proxies}

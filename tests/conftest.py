@@ -145,11 +145,25 @@ def clock() -> Iterator[Clock]:
 
 
 @pytest.fixture
-async def user(database_url: str, caplog: pytest.LogCaptureFixture, request: pytest.FixtureRequest) -> AsyncIterator:
+async def user(
+    database_url: str, caplog: pytest.LogCaptureFixture, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator:
     """NiceGUI's simulated user, on the portal as ``main.py`` starts it, against this test's database."""
+    from nicegui import events, storage
     from nicegui.testing.general_fixtures import get_path_to_main_file
     from nicegui.testing.user_simulation import user_simulation
 
+    handle_event = events.handle_event
+
+    def handle_event_in_its_page(handler, arguments, *args, **kwargs):  # type: ignore[no-untyped-def]
+        """As the server does (``Element._handle_event``), an event reads the storage of its page's session, not the
+        session the test task last saw: sign-in and sign-out give the browser a new session id on a later page."""
+        client = getattr(arguments, "client", None)
+        if client is not None and client.request is not None:
+            storage.request_contextvar.set(client.request)
+        return handle_event(handler, arguments, *args, **kwargs)
+
+    monkeypatch.setattr(events, "handle_event", handle_event_in_its_page)
     package = sys.modules["app"]
     try:
         async with user_simulation(main_file=get_path_to_main_file(request)) as simulated:

@@ -1,6 +1,7 @@
 """Sign-in, account creation and activation, and the forgotten-password / dossier-number / activation requests."""
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from nicegui import ui
@@ -10,12 +11,12 @@ from app.config import get_settings
 from app.db import transaction
 from app.i18n import N_, _
 from app.services import accounts, accounts_credentials, accounts_rules, parameters
-from app.services.auth import Principal, authenticate, candidate_sign_in_closes_at
+from app.services.auth import Principal, authenticate, candidate_sign_in_closes_at, sign_in_delay
 from app.services.errors import DomainError
 from app.services.tokens import TokenError
 from app.ui.frame import frame
 from app.ui.guards import actor_of, safe_next
-from app.ui.session import Identity, current_identity, current_language, pop_session_expired, remember_identity
+from app.ui.session import Identity, current_identity, current_language, pop_session_expired
 from app.ui.text import heading, list_item, paragraph
 
 # --- Form helpers shared with the account pages ------------------------------------------------------------------
@@ -106,7 +107,31 @@ def landing(identity: Identity) -> str:
     return "/candidat" if identity.kind == "candidate" else "/gestion"
 
 
-def _sign_in(form: Form, login: str, password: str, suite: str | None) -> None:
+def _sign_in(form: Form, login: str, password: str, suite: str | None) -> Awaitable[None] | None:
+    """Check the credentials now, or, from an address with many failures, after its delay (the awaitable returned
+    is awaited by NiceGUI's event handling, without holding the event loop)."""
+    form.clear_errors()
+    with transaction() as session:
+        delay = sign_in_delay(session, actor=actor_of(None))
+    if not delay:
+        _check_credentials(form, login, password, suite)
+        return None
+    form.message.text = _(
+        "De nombreuses connexions ont échoué depuis votre réseau : "
+        "la vérification de votre mot de passe est retardée de {seconds} s."
+    ).format(seconds=delay)
+    form.message.set_visibility(True)
+
+    async def later() -> None:
+        await asyncio.sleep(delay)
+        _check_credentials(form, login, password, suite)
+
+    return later()
+
+
+def _check_credentials(form: Form, login: str, password: str, suite: str | None) -> None:
+    from app.pages.session_switch import switch_to
+
     form.clear_errors()
     with transaction() as session:  # committed even on failure: the failure counters must stick
         outcome = authenticate(session, actor=actor_of(None), login=login, password=password)
@@ -117,8 +142,7 @@ def _sign_in(form: Form, login: str, password: str, suite: str | None) -> None:
             form.message.set_visibility(True)
         return
     identity = identity_for(outcome.principal)
-    remember_identity(identity)
-    ui.navigate.to(safe_next(suite, landing(identity)))
+    switch_to(identity, safe_next(suite, landing(identity)))  # signed in under a new session id
 
 
 def _closing_notice(closes_at: datetime | None) -> None:
@@ -159,7 +183,7 @@ def _demo_identities(suite: str | None) -> None:
 
 def register() -> None:
     @ui.page("/connexion")
-    def sign_in_page(suite: str | None = None, sso: str | None = None) -> None:
+    def sign_in_page(suite: str | None = None, sso: str | None = None, echec: str | None = None) -> None:
         from app.pages.sso import sso_buttons, sso_error
 
         identity = current_identity()
@@ -169,10 +193,24 @@ def register() -> None:
             _closing_notice(closes_at)
             if sso:
                 sso_error(sso)
-            if pop_session_expired():
+            expired = pop_session_expired()
+            if expired == "idle":
                 paragraph(_("Votre session a expiré après une période d'inactivité. Reconnectez-vous.")).mark(
                     "session-expired"
                 )
+            elif expired == "max":
+                paragraph(
+                    _("Votre session a atteint sa durée maximale de {hours} heures. Reconnectez-vous.").format(
+                        hours=get_settings().session_max_hours
+                    )
+                ).mark("session-expired")
+            if echec:
+                paragraph(
+                    _(
+                        "La connexion n'a pas pu aboutir : le délai est dépassé ou la page a été rouverte. "
+                        "Veuillez vous reconnecter."
+                    )
+                ).classes("text-negative").mark("session-switch-failed").props("role=alert")
             if identity is not None:
                 paragraph(_("Vous êtes connecté en tant que {name}.").format(name=identity.display_name))
                 ui.link(_("Continuer"), landing(identity))
@@ -183,8 +221,8 @@ def register() -> None:
                 login = form.input("login", _("Numéro de dossier ou adresse e-mail"), autocomplete="username")
                 password = form.input("password", _("Mot de passe"), password=True, autocomplete="current-password")
 
-                def submit() -> None:
-                    _sign_in(form, str(login.value or ""), str(password.value or ""), suite)
+                def submit() -> Awaitable[None] | None:
+                    return _sign_in(form, str(login.value or ""), str(password.value or ""), suite)
 
                 password.on("keydown.enter", submit)
                 ui.button(_("Se connecter"), on_click=submit).props("no-caps").mark("sign-in")

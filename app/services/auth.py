@@ -28,6 +28,10 @@ class ThrottleStore(Protocol):
 
     def blocked_until(self, key: str, now: datetime) -> datetime | None: ...
 
+    def failures(self, key: str, now: datetime, *, wait: timedelta) -> int: ...
+
+    def count_failure(self, key: str, now: datetime, *, wait: timedelta) -> int: ...
+
     def record_failure(self, key: str, now: datetime, *, limit: int, wait: timedelta) -> datetime | None: ...
 
     def clear(self, key: str) -> None: ...
@@ -47,7 +51,15 @@ class DatabaseThrottleStore:
         until = self.session.exec(select(SignInThrottle.blocked_until).where(SignInThrottle.key == key)).first()
         return until if until is not None and until > now else None
 
-    def record_failure(self, key: str, now: datetime, *, limit: int, wait: timedelta) -> datetime | None:
+    def failures(self, key: str, now: datetime, *, wait: timedelta) -> int:
+        """The failures counted for ``key`` in its current window (0 once the window is over)."""
+        row = self.session.exec(
+            select(SignInThrottle.failures, SignInThrottle.window_started_at).where(SignInThrottle.key == key)
+        ).first()
+        return row[0] if row is not None and row[1] >= now - wait else 0
+
+    def count_failure(self, key: str, now: datetime, *, wait: timedelta) -> int:
+        """Count one failure for ``key`` and return the failures of its current window; never blocks."""
         table = SignInThrottle.__table__  # type: ignore[attr-defined]
         dialect = self.session.get_bind().dialect.name
         insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
@@ -66,7 +78,12 @@ class DatabaseThrottleStore:
             )
             .returning(table.c.failures)
         )
-        failures = self.session.execute(statement).scalar_one()
+        return self.session.execute(statement).scalar_one()
+
+    def record_failure(self, key: str, now: datetime, *, limit: int, wait: timedelta) -> datetime | None:
+        """Count one failure for ``key``; at ``limit`` failures, block it for ``wait`` and return until when."""
+        table = SignInThrottle.__table__  # type: ignore[attr-defined]
+        failures = self.count_failure(key, now, wait=wait)
         if failures < limit:
             return None
         until = now + wait
@@ -117,6 +134,36 @@ def sign_in_closed_error(session: Session, now: datetime) -> DomainError | None:
         date=clock.paris(closes_at).strftime("%d/%m/%Y %H:%M"),
         email=get_settings().assistance_email,
     )
+
+
+# Once an address has had ``sign_in_max_failures_per_address`` failures in the window, each further sign-in from it
+# waits before its password is checked: 1 s, then twice as long after each new failure, at most this long.
+MAX_ADDRESS_DELAY_SECONDS = 30
+
+
+def _address_key(actor: Actor) -> str:
+    return f"address:{actor.client_address or '-'}"
+
+
+def address_delay_seconds(failures: int, limit: int) -> int:
+    """How long a sign-in waits after ``failures`` failures from its address (0 below ``limit``)."""
+    if failures < limit:
+        return 0
+    return min(2 ** min(failures - limit, 10), MAX_ADDRESS_DELAY_SECONDS)
+
+
+def sign_in_delay(session: Session, *, actor: Actor) -> int:
+    """Seconds the next sign-in from this client address waits before its password is checked.
+
+    Many failures from one address (a campus NAT, a school, a reverse proxy) slow every sign-in from it, whatever
+    the login, without ever refusing one: a person typing their own correct password still gets in, a little
+    later, while guessing over many logins from there goes no faster than the delays allow. Each account keeps
+    its own limit (``sign_in_max_failures``), from any address.
+    """
+    settings = parameters.effective_settings()
+    wait = timedelta(minutes=settings.sign_in_throttle_minutes)
+    failures = throttle_store_factory(session).failures(_address_key(actor), clock.now(), wait=wait)
+    return address_delay_seconds(failures, settings.sign_in_max_failures_per_address)
 
 
 def _throttled(until: datetime) -> DomainError:
@@ -191,22 +238,21 @@ def first_role_assignment_id(session: Session, staff_id: int) -> int | None:
 
 
 def authenticate(session: Session, *, actor: Actor, login: str, password: str) -> SignInOutcome:
-    """Check a dossier number, e-mail or staff login and its password, with throttling per account and address."""
+    """Check a dossier number, e-mail or staff login and its password, with throttling per account.
+
+    Failures are also counted per client address, which only slows the sign-ins from it (``sign_in_delay``, waited
+    by the caller before this call): an address is never refused, so nobody sharing it is locked out.
+    """
     settings = parameters.effective_settings()
     now = clock.now()
     wait = timedelta(minutes=settings.sign_in_throttle_minutes)
-    address_key = f"address:{actor.client_address or '-'}"
     throttle_store = throttle_store_factory(session)
 
-    if until := throttle_store.blocked_until(address_key, now):
-        return SignInOutcome(error=_throttled(until))
-
     def fail(key: str | None) -> SignInOutcome:
-        blocked = throttle_store.record_failure(
-            address_key, now, limit=settings.sign_in_max_failures_per_address, wait=wait
-        )
+        throttle_store.count_failure(_address_key(actor), now, wait=wait)
+        blocked = None
         if key is not None:
-            blocked = throttle_store.record_failure(key, now, limit=settings.sign_in_max_failures, wait=wait) or blocked
+            blocked = throttle_store.record_failure(key, now, limit=settings.sign_in_max_failures, wait=wait)
         return SignInOutcome(error=_throttled(blocked) if blocked else _bad_credentials())
 
     account = find_account_by_login(session, login)

@@ -36,35 +36,49 @@ _FIELDS = {f.name for f in fields(Identity)}
 
 
 def current_identity() -> Identity | None:
-    """The signed-in identity, unless the session has been idle longer than ``session_idle_minutes``."""
+    """The signed-in identity, unless the session has been idle longer than ``session_idle_minutes`` or has lasted
+    longer than ``session_max_hours`` since sign-in."""
     data = app.storage.user.get("identity")
     if not data:
         return None
     now = clock.now()
     seen = app.storage.user.get("seen_at")
-    idle = timedelta(minutes=get_settings().session_idle_minutes)
+    started = app.storage.user.get("signed_in_at")
+    settings = get_settings()
+    idle = timedelta(minutes=settings.session_idle_minutes)
     if seen is None or now - datetime.fromisoformat(seen) > idle:
         forget_identity()
         app.storage.user["session_expired"] = True
+        return None
+    if started is None or now - datetime.fromisoformat(started) > timedelta(hours=settings.session_max_hours):
+        forget_identity()
+        app.storage.user["session_expired"] = "max"
         return None
     app.storage.user["seen_at"] = now.isoformat()
     return Identity(**{k: v for k, v in data.items() if k in _FIELDS})
 
 
 def remember_identity(identity: Identity) -> None:
+    """Sign ``identity`` in on this session; a sign-in goes through ``app.pages.session_switch``, which first gives
+    the browser a new session id (a role switch keeps the session and its sign-in time)."""
+    now = clock.now().isoformat()
     app.storage.user["identity"] = asdict(identity)
-    app.storage.user["seen_at"] = clock.now().isoformat()
+    app.storage.user["seen_at"] = now
+    app.storage.user.setdefault("signed_in_at", now)
     app.storage.user.pop("session_expired", None)
 
 
 def forget_identity() -> None:
     app.storage.user.pop("identity", None)
     app.storage.user.pop("seen_at", None)
+    app.storage.user.pop("signed_in_at", None)
 
 
-def pop_session_expired() -> bool:
-    """Whether the last session ended by inactivity (said once on the sign-in page)."""
-    return bool(app.storage.user.pop("session_expired", False))
+def pop_session_expired() -> str | None:
+    """How the last session ended, said once on the sign-in page: "idle" (inactivity), "max" (its longest
+    duration), or None."""
+    reason = app.storage.user.pop("session_expired", None)
+    return None if not reason else "max" if reason == "max" else "idle"
 
 
 def current_language() -> str:

@@ -329,3 +329,20 @@ async def test_the_sign_in_page_says_until_when_candidates_may_sign_in(user: Use
     await sign_in(user, account.email)
     await user.should_see("les candidats ne peuvent plus se connecter. Pour toute question")
     await user.should_not_see(marker="candidate-name")
+
+
+@pytest.fixture
+def one_failure_per_address(database_url: str, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("ECANDIDAT_SIGN_IN_MAX_FAILURES_PER_ADDRESS", "1")
+    reset_settings()
+    yield
+    reset_settings()
+
+
+async def test_an_address_with_failures_is_slowed_not_locked_out(one_failure_per_address, user: User) -> None:
+    account = make_account(email="colleague@mail.example")
+    await sign_in(user, "made-up@mail.example", "Mauvais-2026!")
+    await user.should_see("Identifiant ou mot de passe incorrect.")
+    await sign_in(user, account.email)  # the right password, from the same address: later, but in
+    await user.should_see("la vérification de votre mot de passe est retardée de 1 s")
+    await user.should_see(marker="candidate-name", retries=40)
