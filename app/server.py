@@ -28,11 +28,13 @@ def build_app() -> None:
     """Register pages, middleware and workers on NiceGUI's app (again after each test reset)."""
     from app.api import install as install_api
     from app.pages import register_pages
+    from app.security_headers import SecurityHeaders
     from app.services.notifications import install_redis_relay
     from app.ui.session import install_language_resolver
     from app.upload_guard import install as install_upload_guard
 
     install_language_resolver()  # _() follows the language each visitor chose
+    app.add_middleware(SecurityHeaders)  # CSP, nosniff, Referrer-Policy, HSTS on pages, API and files
     install_upload_guard(app)  # 413 for oversized uploads before NiceGUI's route buffers them
     register_pages()
     install_api(app)  # the REST API for integration accounts (/api/v1, described at /api/v1/docs)
