@@ -1,6 +1,7 @@
 """Start-up: settings, migrations, demo campus, pages, background workers, then NiceGUI."""
 
 import logging
+import os
 from typing import Any
 
 from nicegui import app, run, ui
@@ -42,6 +43,10 @@ def build_app() -> None:
     _start_job_scheduler()
     install_redis_relay(app)  # live updates across instances, only with ECANDIDAT_REDIS_URL
     app.on_shutdown(lambda: get_engine().dispose())
+    if os.environ.get("ECANDIDAT_BENCH_PROBE") == "1":  # bench/pages.py only: the event loop's lag
+        from app.bench_probe import install as install_bench_probe
+
+        install_bench_probe()
 
 
 def _start_mail_worker() -> None:
