@@ -1,12 +1,14 @@
 """/gestion/candidatures/{id}: one application as staff see it, under the candidate's editing lease.
 
 The page loads one plain view from ``staff_review`` (the load is the audited « view »), takes the candidate's
-lease when the role may review, and draws the sections (``staff_application_sections``). Each button calls one
-service in its own transaction and redraws; a refusal is shown next to the button. Two file routes serve the
+lease when the role may review, and draws the sections (``staff_application_sections``); all of it is read in a
+worker thread, never on the event loop. Each button calls one service in its own transaction (in a worker thread
+too) and redraws; a refusal is shown next to the button. Two file routes serve the
 pieces' merged PDFs (for the in-page viewer and download) and the dossier PDF, both scope-checked and audited.
 """
 
 import logging
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from fastapi import Request, Response
@@ -19,12 +21,15 @@ from app.models import ActorKind
 from app.pages import staff_application_sections as sections
 from app.services import leases, parameters, staff_review
 from app.services.actors import Actor
+from app.services.decisions import DecisionPanelView
 from app.services.dossier_pdf import dossier_filename, render_dossier_pdf
 from app.services.dossier_status import DOSSIER_STATUS_LABELS
 from app.services.errors import DomainError
 from app.ui.dates import format_moment
+from app.ui.decision_panel import load_panel_view
 from app.ui.frame import frame
 from app.ui.guards import actor_of, require_staff
+from app.ui.latest_read import LatestRead
 from app.ui.page import page
 from app.ui.session import current_identity, current_language
 from app.ui.text import paragraph
@@ -53,49 +58,91 @@ def _lease_banner(view: staff_review.StaffApplicationView) -> None:
     banner.props["role"] = "alert"
 
 
-def _hold_lease(actor: Actor, application_id: int, label: str) -> bool:
-    """Take the candidate's lease for this page; renew it while the page stays open, release it when it goes."""
-    client_id = context.client.id
+@dataclass
+class _Loaded:
+    """What the page draws, read in a worker thread: the application, its decision panel, and the lease taken."""
+
+    view: staff_review.StaffApplicationView
+    panel: DecisionPanelView | None
+    held: bool = False
+    lease_resource: str | None = None
+    heartbeat_seconds: float = 0.0
+
+
+def _open(actor: Actor, application_id: int, lang: str, client_id: str, label: str) -> _Loaded:
+    """Open the application (the audited view), then take the candidate's lease when the role may review."""
     with transaction() as session:
-        state = staff_review.hold_lease(
-            session, actor=actor, application_id=application_id, client_id=client_id, label=label
-        )
-    if not state.held or state.lease is None:
-        return False
-    resource = state.lease.resource
-
-    def heartbeat() -> None:
-        try:
-            with transaction() as session:
-                staff_review.hold_lease(
-                    session, actor=actor, application_id=application_id, client_id=client_id, label=label
-                )
-        except DomainError:  # the role was withdrawn meanwhile: the next save says so
-            pass
-
-    def release() -> None:
+        view = staff_review.open_application_for_staff(session, actor=actor, application_id=application_id, lang=lang)
+    loaded = _Loaded(view=view, panel=None)
+    if view.can_review:
         with transaction() as session:
-            leases.release(session, resource=resource, client_id=client_id)
+            state = staff_review.hold_lease(
+                session, actor=actor, application_id=application_id, client_id=client_id, label=label
+            )
+        if state.held and state.lease is not None:
+            loaded.held, loaded.lease_resource = True, state.lease.resource
+            loaded.heartbeat_seconds = max(10.0, parameters.current("edit_lease_seconds") / 3)
+    loaded.panel = load_panel_view(actor, application_id, lang)
+    return loaded
 
-    ui.timer(max(10.0, parameters.current("edit_lease_seconds") / 3), heartbeat)
-    context.client.on_disconnect(release)
-    return True
+
+def _reopen(
+    actor: Actor, application_id: int, lang: str
+) -> tuple[staff_review.StaffApplicationView, DecisionPanelView | None]:
+    """The application again after one of the page's own actions (audited already: no new « view »)."""
+    with transaction() as session:
+        view = staff_review.open_application_for_staff(
+            session, actor=actor, application_id=application_id, lang=lang, record_view=False
+        )
+    return view, load_panel_view(actor, application_id, lang)
 
 
-def _page(actor: Actor, application_id: int, label: str) -> None:
-    lang = current_language()
+def _renew_lease(actor: Actor, application_id: int, client_id: str, label: str) -> None:
     try:
         with transaction() as session:
-            view = staff_review.open_application_for_staff(
-                session, actor=actor, application_id=application_id, lang=lang
+            staff_review.hold_lease(
+                session, actor=actor, application_id=application_id, client_id=client_id, label=label
             )
+    except DomainError:  # the role was withdrawn meanwhile: the next save says so
+        pass
+
+
+def _release_lease(resource: str, client_id: str) -> None:
+    with transaction() as session:
+        leases.release(session, resource=resource, client_id=client_id)
+
+
+def _keep_lease(loaded: _Loaded, actor: Actor, application_id: int, label: str) -> None:
+    """Renew the lease the page took while it stays open; release it when it goes (both in a worker thread)."""
+    client_id = context.client.id
+    resource = loaded.lease_resource
+    assert resource is not None
+
+    async def heartbeat() -> None:
+        await run.io_bound(_renew_lease, actor, application_id, client_id, label)
+
+    async def release() -> None:
+        await run.io_bound(_release_lease, resource, client_id)
+
+    ui.timer(loaded.heartbeat_seconds, heartbeat)
+    context.client.on_disconnect(release)
+
+
+async def _page(actor: Actor, application_id: int, label: str) -> None:
+    lang = current_language()
+    try:
+        loaded = await run.io_bound(_open, actor, application_id, lang, context.client.id, label)
     except DomainError as error:
         with frame(_("Candidature")):
             paragraph(error.translate(_)).mark("refusal")
             ui.link(_("Retour à l'espace de gestion"), "/gestion")
         return
-    held = view.can_review and _hold_lease(actor, application_id, label)
-    state = {"view": view}
+    assert loaded is not None
+    view, held = loaded.view, loaded.held
+    if held:
+        _keep_lease(loaded, actor, application_id, label)
+    state = {"view": view, "panel": loaded.panel}
+    reads = LatestRead()  # two actions in a row: the application as the latest read found it is drawn
 
     @ui.refreshable
     def body() -> None:
@@ -104,14 +151,13 @@ def _page(actor: Actor, application_id: int, label: str) -> None:
             _lease_banner(current)
         if not view.can_review:
             paragraph(_("Votre rôle permet de consulter ce dossier, pas de le modifier.")).mark("read-only")
-        sections.draw(current, actor=actor, editable=held, on_change=reload)
+        sections.draw(current, state["panel"], actor=actor, editable=held, on_change=reload)
 
-    def reload() -> None:
-        with transaction() as session:
-            state["view"] = staff_review.open_application_for_staff(
-                session, actor=actor, application_id=application_id, lang=lang, record_view=False
-            )
-        body.refresh()
+    async def reload() -> None:
+        reopened = await reads.run(_reopen, actor, application_id, lang)
+        if reopened is not None:
+            state["view"], state["panel"] = reopened
+            body.refresh()
 
     title = _("Candidature : {name}").format(name=view.candidate_name)
     with frame(title):
@@ -153,6 +199,11 @@ def _file_response(data: bytes, filename: str, *, inline: bool) -> Response:
     )
 
 
+def _dossier_context(actor: Actor, application_id: int) -> dict:
+    with transaction() as session:
+        return staff_review.dossier_pdf_context_for_staff(session, actor=actor, application_id=application_id)
+
+
 def _staff_actor(request: Request) -> Actor | Response:
     identity = current_identity()
     if identity is None:
@@ -164,12 +215,12 @@ def _staff_actor(request: Request) -> Actor | Response:
 
 def register() -> None:
     @page(PAGE_PATH)
-    def staff_application(application_id: int):
-        gate = require_staff()
+    async def staff_application(application_id: int):
+        gate = await require_staff()
         if gate.refused:
             return gate.response
         assert gate.actor is not None and gate.identity is not None
-        _page(gate.actor, application_id, gate.identity.display_name)
+        await _page(gate.actor, application_id, gate.identity.display_name)
         return None
 
     @app.get(PIECE_PATH, include_in_schema=False)
@@ -191,11 +242,12 @@ def register() -> None:
         actor = _staff_actor(request)
         if isinstance(actor, Response):
             return actor
-        try:
-            with transaction() as session:  # closed before the await: no session is held while rendering
-                data = staff_review.dossier_pdf_context_for_staff(session, actor=actor, application_id=application_id)
+        try:  # read in a worker thread, its session closed before rendering
+            data = await run.io_bound(_dossier_context, actor, application_id)
         except DomainError:
             return Response(status_code=404)
+        if data is None:  # the server is shutting down
+            return Response(status_code=503)
         pdf = await _render(data, current_language())
         if pdf is None:  # the server is shutting down
             return Response(status_code=503)

@@ -1,11 +1,12 @@
 """The sections of the staff application page: dossier, pieces, status, questions, notes, tags, decisions, dates,
-processing type, history. Each action calls one ``staff_review`` service in its own transaction."""
+processing type, history. Each action calls one ``staff_review`` service in its own transaction, in a worker thread
+(never on the event loop), then the page reads the application again there and redraws."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
-from nicegui import ui
+from nicegui import run, ui
 
 from app import clock
 from app.db import transaction
@@ -14,15 +15,18 @@ from app.models import DocumentStatus, DossierStatus, ProcessingType
 from app.pages.dossier import RENDERERS
 from app.services import staff_review
 from app.services.actors import Actor
+from app.services.decisions import DecisionPanelView
 from app.services.dossier_status import DOSSIER_STATUS_LABELS, PIECE_STATUS_LABELS
 from app.services.errors import DomainError
 from app.ui.audit_labels import action_text, changes_text
 from app.ui.candidate_nav import DOSSIER_TABS
 from app.ui.dates import format_day, format_moment
-from app.ui.decision_panel import decision_panel
+from app.ui.decision_panel import draw_decision_panel
 from app.ui.text import heading, list_item, paragraph
 
 View = staff_review.StaffApplicationView
+Redraw = Callable[[], Awaitable[None]]  # reads the application again in a worker thread, then redraws
+Runner = Callable[..., Awaitable[bool]]
 
 TRANSITION_BUTTONS = {
     DossierStatus.RECEIVED: N_("Réceptionner"),
@@ -44,24 +48,30 @@ def _error_label(marker: str) -> ui.label:
     return label
 
 
-def _runner(error: ui.label, on_change: Callable[[], None]) -> Callable[[Callable[[Any], Any]], bool]:
-    """Run one service call in its own transaction; show its refusal in ``error``, redraw on success."""
+def _in_transaction(service: Callable[..., Any], kwargs: dict[str, Any]) -> None:
+    with transaction() as session:
+        service(session, **kwargs)
 
-    def run(call: Callable[[Any], Any]) -> bool:
+
+def _runner(error: ui.label, on_change: Redraw) -> Runner:
+    """Run one service call in its own transaction, in a worker thread; show its refusal in ``error``, redraw on
+    success. The arguments are read from the fields before, on the event loop."""
+
+    async def act(service: Callable[..., Any], **kwargs: Any) -> bool:
         try:
-            with transaction() as session:
-                call(session)
+            await run.io_bound(_in_transaction, service, kwargs)
         except DomainError as refusal:
             error.set_text(refusal.translate(_))
             error.set_visibility(True)
             return False
-        on_change()
+        await on_change()
         return True
 
-    return run
+    return act
 
 
-def draw(view: View, *, actor: Actor, editable: bool, on_change: Callable[[], None]) -> None:
+def draw(view: View, panel: DecisionPanelView | None, *, actor: Actor, editable: bool, on_change: Redraw) -> None:
+    """Draw every section from ``view`` and ``panel``, read beforehand in a worker thread."""
     _dossier(view, actor)
     _pieces(view, actor, editable, on_change)
     _status(view, actor, editable, on_change)
@@ -70,7 +80,7 @@ def draw(view: View, *, actor: Actor, editable: bool, on_change: Callable[[], No
     _tags(view, actor, editable, on_change)
     _decisions(view)
     # Entering and publishing a decision: the panel checks the role itself (committee members enter only).
-    decision_panel(view.application.id or 0, actor)
+    draw_decision_panel(view.application.id or 0, actor, panel)
     _dates(view, actor, editable, on_change)
     _processing(view, actor, editable, on_change)
     _history(view)
@@ -84,7 +94,7 @@ def _dossier(view: View, actor: Actor) -> None:
                 render(view.dossier, actor=actor, read_only=True)
 
 
-def _pieces(view: View, actor: Actor, editable: bool, on_change: Callable[[], None]) -> None:
+def _pieces(view: View, actor: Actor, editable: bool, on_change: Redraw) -> None:
     with ui.element("section").mark("pieces"):
         heading(_("Pièces"), 2)
         if not view.pieces:
@@ -99,19 +109,19 @@ def _pieces(view: View, actor: Actor, editable: bool, on_change: Callable[[], No
             comment.classes("w-full").mark("refuse-comment")
             dialog_error = _error_label("refuse-error")
 
-            def submit() -> None:
+            async def submit() -> None:
                 if not (comment.value or "").strip():
                     dialog_error.set_text(_(staff_review.COMMENT_REQUIRED))
                     dialog_error.set_visibility(True)
                     return
                 dialog.close()
-                pending["review"](DocumentStatus.REFUSED, comment.value or "")
+                await pending["review"](DocumentStatus.REFUSED, comment.value or "")
 
             with ui.row():
                 ui.button(_("Refuser la pièce"), on_click=submit).props("no-caps color=negative").mark("refuse-confirm")
                 ui.button(_("Annuler"), on_click=dialog.close).props("flat no-caps").mark("refuse-cancel")
 
-        def ask_refusal(review: Callable[..., bool], current: str) -> None:
+        def ask_refusal(review: Callable[..., Awaitable[bool]], current: str) -> None:
             pending["review"] = review
             comment.value = current
             dialog_error.set_visibility(False)
@@ -160,18 +170,16 @@ def _piece(  # type: ignore[no-untyped-def]
         if not editable:
             return
         error = _error_label(f"{marker}-error")
-        run = _runner(error, on_change)
+        act = _runner(error, on_change)
 
-        def review(status: DocumentStatus, text: str = "") -> bool:
-            return run(
-                lambda session: staff_review.review_piece(
-                    session,
-                    actor=actor,
-                    submitted_document_id=piece.submitted_document_id,
-                    status=status,
-                    comment=text,
-                    expected_version=piece.version,
-                )
+        async def review(status: DocumentStatus, text: str = "") -> bool:
+            return await act(
+                staff_review.review_piece,
+                actor=actor,
+                submitted_document_id=piece.submitted_document_id,
+                status=status,
+                comment=text,
+                expected_version=piece.version,
             )
 
         with ui.row():
@@ -186,7 +194,7 @@ def _piece(  # type: ignore[no-untyped-def]
             ).mark(f"{marker}-not-applicable")
 
 
-def _status(view: View, actor: Actor, editable: bool, on_change: Callable[[], None]) -> None:
+def _status(view: View, actor: Actor, editable: bool, on_change: Redraw) -> None:
     application = view.application
     with ui.element("section").mark("status"):
         heading(_("Statut du dossier"), 2)
@@ -203,19 +211,17 @@ def _status(view: View, actor: Actor, editable: bool, on_change: Callable[[], No
         if not editable:
             return
         error = _error_label("status-error")
-        run = _runner(error, on_change)
+        act = _runner(error, on_change)
         with ui.row():
             for target in view.transitions:
                 ui.button(
                     _(TRANSITION_BUTTONS[target]),
-                    on_click=lambda t=target: run(
-                        lambda session: staff_review.set_dossier_status(
-                            session,
-                            actor=actor,
-                            application_id=application.id or 0,
-                            status=t,
-                            expected_version=application.version,
-                        )
+                    on_click=lambda t=target: act(
+                        staff_review.set_dossier_status,
+                        actor=actor,
+                        application_id=application.id or 0,
+                        status=t,
+                        expected_version=application.version,
                     ),
                 ).props("no-caps").mark(f"status-{target.value}")
 
@@ -232,11 +238,11 @@ def _questions(view: View) -> None:
                 list_item(f"{answer.label} — {value}")
 
 
-def _notes(view: View, actor: Actor, on_change: Callable[[], None]) -> None:
+def _notes(view: View, actor: Actor, on_change: Redraw) -> None:
     with ui.element("section").mark("notes"):
         heading(_("Post-it"), 2)
         error = _error_label("note-error")
-        run = _runner(error, on_change)
+        act = _runner(error, on_change)
         for note in view.notes:
             with ui.card().classes("w-full my-1 bg-yellow-1"):
                 paragraph(note.body)
@@ -244,23 +250,19 @@ def _notes(view: View, actor: Actor, on_change: Callable[[], None]) -> None:
                 if note.own and view.can_write:
                     ui.button(
                         _("Supprimer"),
-                        on_click=lambda n=note.id: run(
-                            lambda session: staff_review.delete_note(session, actor=actor, note_id=n)
-                        ),
+                        on_click=lambda n=note.id: act(staff_review.delete_note, actor=actor, note_id=n),
                     ).props("flat dense no-caps").mark(f"note-delete-{note.id}")
         if view.can_write:
             body = ui.textarea(_("Nouveau post-it")).props("outlined").classes("w-full max-w-lg").mark("note-body")
             ui.button(
                 _("Ajouter le post-it"),
-                on_click=lambda: run(
-                    lambda session: staff_review.add_note(
-                        session, actor=actor, application_id=view.application.id or 0, body=body.value or ""
-                    )
+                on_click=lambda: act(
+                    staff_review.add_note, actor=actor, application_id=view.application.id or 0, body=body.value or ""
                 ),
             ).props("no-caps").mark("note-add")
 
 
-def _tags(view: View, actor: Actor, editable: bool, on_change: Callable[[], None]) -> None:
+def _tags(view: View, actor: Actor, editable: bool, on_change: Redraw) -> None:
     with ui.element("section").mark("tags"):
         heading(_("Étiquettes"), 2)
         chosen = [t.label for t in view.tags if t.selected]
@@ -278,13 +280,14 @@ def _tags(view: View, actor: Actor, editable: bool, on_change: Callable[[], None
             .mark("tags-select")
         )
         error = _error_label("tags-error")
-        run = _runner(error, on_change)
+        act = _runner(error, on_change)
         ui.button(
             _("Enregistrer les étiquettes"),
-            on_click=lambda: run(
-                lambda session: staff_review.set_tags(
-                    session, actor=actor, application_id=view.application.id or 0, tag_ids=list(select.value or [])
-                )
+            on_click=lambda: act(
+                staff_review.set_tags,
+                actor=actor,
+                application_id=view.application.id or 0,
+                tag_ids=list(select.value or []),
             ),
         ).props("no-caps").mark("tags-save")
 
@@ -329,7 +332,7 @@ def _parse_day(text: str | None) -> Any:
     return clock.paris_datetime(day.year, day.month, day.day, 23, 59, 59)
 
 
-def _dates(view: View, actor: Actor, editable: bool, on_change: Callable[[], None]) -> None:
+def _dates(view: View, actor: Actor, editable: bool, on_change: Redraw) -> None:
     application = view.application
     with ui.element("section").mark("dates"):
         heading(_("Dates"), 2)
@@ -351,29 +354,27 @@ def _dates(view: View, actor: Actor, editable: bool, on_change: Callable[[], Non
         )
         confirm_by.props("outlined type=date").mark("confirmation-by")
         error = _error_label("dates-error")
-        run = _runner(error, on_change)
+        act = _runner(error, on_change)
 
-        def save() -> None:
+        async def save() -> None:
             values = _parse_day(return_by.value), _parse_day(confirm_by.value)
             if False in values:
                 error.set_text(_("Date invalide."))
                 error.set_visibility(True)
                 return
-            run(
-                lambda session: staff_review.set_candidate_dates(
-                    session,
-                    actor=actor,
-                    application_id=application.id or 0,
-                    return_by_override=values[0],
-                    confirmation_by_override=values[1],
-                    expected_version=application.version,
-                )
+            await act(
+                staff_review.set_candidate_dates,
+                actor=actor,
+                application_id=application.id or 0,
+                return_by_override=values[0],
+                confirmation_by_override=values[1],
+                expected_version=application.version,
             )
 
         ui.button(_("Enregistrer les dates"), on_click=save).props("no-caps").mark("dates-save")
 
 
-def _processing(view: View, actor: Actor, editable: bool, on_change: Callable[[], None]) -> None:
+def _processing(view: View, actor: Actor, editable: bool, on_change: Redraw) -> None:
     application = view.application
     with ui.element("section").mark("processing"):
         heading(_("Type de traitement"), 2)
@@ -390,17 +391,15 @@ def _processing(view: View, actor: Actor, editable: bool, on_change: Callable[[]
             .mark("processing-select")
         )
         error = _error_label("processing-error")
-        run = _runner(error, on_change)
+        act = _runner(error, on_change)
         ui.button(
             _("Enregistrer le type de traitement"),
-            on_click=lambda: run(
-                lambda session: staff_review.set_processing_type(
-                    session,
-                    actor=actor,
-                    application_id=application.id or 0,
-                    processing_type=ProcessingType(select.value),
-                    expected_version=application.version,
-                )
+            on_click=lambda: act(
+                staff_review.set_processing_type,
+                actor=actor,
+                application_id=application.id or 0,
+                processing_type=ProcessingType(select.value),
+                expected_version=application.version,
             ),
         ).props("no-caps").mark("processing-save")
 

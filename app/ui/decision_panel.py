@@ -1,11 +1,13 @@
 """The staff decision panel: enter one application's decision, then publish it (« Valider »).
 
-Self-contained: ``decision_panel(application_id, actor)`` draws a ``<section>`` where it is called (the staff
-dossier screen mounts it) and redraws itself after each action. Every check is in ``app.services.decisions``;
-the panel only offers what the actor's role allows (committee members enter, managers also publish).
+Self-contained: ``await decision_panel(application_id, actor)`` reads the panel's data in a worker thread, then
+draws a ``<section>`` where it is called; it redraws itself after each action. A page that reads its data in one
+worker call reads the panel's there too (:func:`load_panel_view`) and draws it with :func:`draw_decision_panel`.
+Every check is in ``app.services.decisions``; the panel only offers what the actor's role allows (committee
+members enter, managers also publish). No query runs on the event loop.
 """
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from nicegui import run, ui
@@ -22,32 +24,50 @@ from app.services.decisions import (
     publish_decision,
 )
 from app.services.errors import DomainError
+from app.ui.latest_read import LatestRead
 from app.ui.session import current_language
 from app.ui.text import Text, heading, paragraph
 
 WAITING_LIST_PATH = "/gestion/liste-complementaire/{program_id}"
 
 
-def _view(actor: Actor, application_id: int) -> DecisionPanelView | None:
+def load_panel_view(actor: Actor, application_id: int, lang: str) -> DecisionPanelView | None:
+    """The panel's data (None outside the actor's scope); runs in a worker thread, with its own session."""
     try:
         with new_session() as session:
-            return decision_panel_view(session, actor=actor, application_id=application_id, lang=current_language())
+            return decision_panel_view(session, actor=actor, application_id=application_id, lang=lang)
     except DomainError:
         return None
 
 
-def decision_panel(application_id: int, actor: Actor) -> None:
-    """Mount with ``decision_panel(application_id, actor)`` inside a page; it redraws itself after each action."""
+async def decision_panel(application_id: int, actor: Actor) -> None:
+    """Mount with ``await decision_panel(application_id, actor)`` inside a page; it redraws itself after each action."""
+    view = await run.io_bound(load_panel_view, actor, application_id, current_language())
+    draw_decision_panel(application_id, actor, view)
+
+
+def draw_decision_panel(application_id: int, actor: Actor, view: DecisionPanelView | None) -> None:
+    """Draw the panel from ``view`` (read beforehand by :func:`load_panel_view`); after an action it reads again."""
+    lang = current_language()
+    state: dict[str, DecisionPanelView | None] = {"view": view}
+    reads = LatestRead()
 
     @ui.refreshable
     def draw() -> None:
-        _draw(application_id, actor, draw.refresh)
+        _draw(application_id, actor, state["view"], reload)
+
+    async def reload() -> None:
+        read = await reads.run(lambda: (load_panel_view(actor, application_id, lang),))  # a tuple: never None
+        if read is not None:
+            state["view"] = read[0]
+            draw.refresh()
 
     draw()
 
 
-def _draw(application_id: int, actor: Actor, redraw: Callable[[], None]) -> None:
-    view = _view(actor, application_id)
+def _draw(
+    application_id: int, actor: Actor, view: DecisionPanelView | None, redraw: Callable[[], Awaitable[None]]
+) -> None:
     if view is None:
         return
     with ui.element("section").mark("decision-panel"):
@@ -86,20 +106,21 @@ def _draw(application_id: int, actor: Actor, redraw: Callable[[], None]) -> None
             field.bind_visibility_from(dtype, "value", backward=lambda v: kind_of.get(v) == DecisionKind.PRESELECTION)
         overwrite.set_visibility(view.published is not None)
 
-        def enter_now() -> None:
+        def entered() -> dict[str, Any]:
+            """What the fields hold, read here on the event loop; the worker thread only saves it."""
+            return {
+                "decision_type_id": int(dtype.value),
+                "refusal_reason_id": reason.value,
+                "comment": comment.value or "",
+                "waiting_list_rank": int(rank.value) if rank.value else None,
+                "preselection_at": parse_paris_moment(moment.value),  # checked by the service, not here
+                "preselection_place": place.value or None,
+                "overwrite_published": bool(overwrite.value),
+            }
+
+        def enter_now(values: dict[str, Any]) -> None:
             with transaction() as session:
-                enter_decision(
-                    session,
-                    actor=actor,
-                    application_id=application_id,
-                    decision_type_id=int(dtype.value),
-                    refusal_reason_id=reason.value,
-                    comment=comment.value or "",
-                    waiting_list_rank=int(rank.value) if rank.value else None,
-                    preselection_at=parse_paris_moment(moment.value),  # checked by the service, not here
-                    preselection_place=place.value or None,
-                    overwrite_published=bool(overwrite.value),
-                )
+                enter_decision(session, actor=actor, application_id=application_id, **values)
 
         def publish_now(decision_id: int) -> None:
             with transaction() as session:
@@ -113,7 +134,7 @@ def _draw(application_id: int, actor: Actor, redraw: Callable[[], None]) -> None
             "preselection_place": place,
         }
 
-        async def act(button: ui.button, work: Callable[..., None], *args: Any) -> None:
+        async def act(button: ui.button, work: Callable[..., None], arguments: Callable[[], tuple[Any, ...]]) -> None:
             for element in fields.values():
                 element.error = None
             error.text = ""
@@ -122,7 +143,7 @@ def _draw(application_id: int, actor: Actor, redraw: Callable[[], None]) -> None
                 return
             button.disable()  # a double click acts once
             try:
-                await run.io_bound(work, *args)
+                await run.io_bound(work, *arguments())
             except DomainError as exc:
                 error.text = exc.translate(_)
                 if exc.field in fields:  # also next to its field (Quasar's error slot is announced)
@@ -130,12 +151,14 @@ def _draw(application_id: int, actor: Actor, redraw: Callable[[], None]) -> None
                 button.enable()
                 return
             ui.notify(_("Enregistré."), type="positive")
-            redraw()
+            await redraw()
 
         with ui.row():
-            save = ui.button(_("Enregistrer la décision"), on_click=lambda: act(save, enter_now))
+            save = ui.button(_("Enregistrer la décision"), on_click=lambda: act(save, enter_now, lambda: (entered(),)))
             save.props("color=primary no-caps").mark("panel-enter")
             if view.pending_id is not None and view.can_publish:
                 pending_id = view.pending_id
-                publish = ui.button(_("Valider (publier)"), on_click=lambda: act(publish, publish_now, pending_id))
+                publish = ui.button(
+                    _("Valider (publier)"), on_click=lambda: act(publish, publish_now, lambda: (pending_id,))
+                )
                 publish.props("outline").mark("panel-publish")

@@ -21,8 +21,8 @@ async def test_enter_then_publish(user: User, clock) -> None:
         ids = {"application": application.id, "favorable": favorable.id}
 
     @ui.page("/test-decision-panel")
-    def page() -> None:
-        decision_panel(ids["application"], manager)
+    async def page() -> None:
+        await decision_panel(ids["application"], manager)
 
     await user.open("/test-decision-panel")
     await user.should_see("Aucune décision publiée.")
@@ -52,8 +52,8 @@ async def test_the_convocation_date_is_a_real_date_time_checked_on_the_server(us
         ids = {"application": application.id, "program": program.id}
 
     @ui.page("/test-decision-panel-preselection")
-    def page() -> None:
-        decision_panel(ids["application"], manager)
+    async def page() -> None:
+        await decision_panel(ids["application"], manager)
 
     await user.open("/test-decision-panel-preselection")
     link = next(iter(user.find(marker="panel-waiting-list").elements))
