@@ -3,26 +3,31 @@
 A plain HTML table (real ``th`` with ``aria-sort``, sort buttons in the headers, a checkbox per row named after its
 dossier) and a pager: accessible, and each action is one service call. The selection is kept on the server as ids
 (« Tout sélectionner » takes every id of the filtered result, no cap); :func:`selected_ids` gives it to the bulk
-actions of the next issues.
+actions of the next issues. Every read and write runs in a worker thread (``run.io_bound``); the refreshable list
+only draws what was last read.
 """
 
+import copy
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from fastapi import Request
-from nicegui import app, ui
+from nicegui import app, run, ui
 
+from app.config import Settings
 from app.db import transaction
 from app.i18n import _, ngettext
 from app.services import parameters, staff, staff_list, statistics
 from app.services.errors import DomainError
 from app.services.staff_list import COLUMNS, SVA_LABELS, VALUE_LABELS, ListPage, ListQuery
-from app.ui.bulk_decisions import bulk_decisions
+from app.ui.bulk_decisions import BulkChoices, bulk_decisions, load_bulk
 from app.ui.dates import format_day
 from app.ui.frame import frame
 from app.ui.guards import require_staff
-from app.ui.list_export import export_panel
+from app.ui.latest_read import LatestRead
+from app.ui.list_export import export_panel, load_piece_choices
 from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import Text, heading, paragraph
@@ -32,6 +37,8 @@ PAGE_SIZES = [20, 50, 100, 200]
 SVA_BACKGROUNDS = {"green": "#e8f5e9", "orange": "#fff3e0", "red": "#ffebee"}  # light: text stays contrasted
 SVA_MARKS = {"green": "●", "orange": "▲", "red": "■", "none": ""}  # a shape as well as a colour
 
+Reload = Callable[[], Awaitable[None]]  # reads the list again in a worker thread, then redraws it
+
 
 @dataclass
 class ListState:
@@ -40,6 +47,9 @@ class ListState:
     selected: set[int] = field(default_factory=set)
     page: ListPage | None = None
     error: str = ""
+    settings: Settings | None = None  # the effective parameters (SVA thresholds), read with the list
+    bulk: BulkChoices | None = None  # what the bulk decisions offer the role (None: nothing)
+    reads: LatestRead = field(default_factory=LatestRead)  # overlapping reads: only the latest one is drawn
 
 
 def selected_ids() -> set[int]:
@@ -47,14 +57,14 @@ def selected_ids() -> set[int]:
     return set(app.storage.client.get(SELECTION_KEY, set()))
 
 
-def _cell(key: str, value: Any, row: dict[str, Any]) -> str:
+def _cell(key: str, value: Any, row: dict[str, Any], settings: Settings) -> str:
     if value is None or value == []:
         return ""
     if key in VALUE_LABELS:
         msgid = VALUE_LABELS[key].get(str(value), "")
         return _(msgid) if msgid else str(value)
     if key == "sva":
-        return _sva_text(value, row)
+        return _sva_text(value, row, settings)
     if key == "tags":
         return ", ".join(value)
     if isinstance(value, bool):
@@ -64,23 +74,43 @@ def _cell(key: str, value: Any, row: dict[str, Any]) -> str:
     return str(value)
 
 
-def _sva_text(colour: str, row: dict[str, Any]) -> str:
+def _sva_text(colour: str, row: dict[str, Any], settings: Settings) -> str:
     if colour == "none":
         return _("Sans alerte")
-    settings = parameters.effective_settings()
     words = {"green": _("vert"), "orange": _("orange"), "red": _("rouge")}
     return _("{mark} {colour} ({days} j)").format(
         mark=SVA_MARKS[colour], colour=words[colour], days=row.get("sva_days", row.get("days_since_transmission"))
     ) + ("" if colour != "red" else _(" — délai de {red} jours dépassé").format(red=settings.sva_red_days))
 
 
-def _load(state: ListState, actor: Any) -> None:
+@dataclass
+class _Listed:
+    """One read of the list (a worker thread): the page of rows or the refusal, and what the rows are drawn with."""
+
+    page: ListPage | None
+    refusal: DomainError | None
+    settings: Settings
+    bulk: BulkChoices | None
+
+
+def _list(actor: Any, query: ListQuery) -> _Listed:
     try:
         with transaction() as session:
-            state.page = staff_list.list_applications(session, actor=actor, query=state.query)
-            state.error = ""
+            page, refusal = staff_list.list_applications(session, actor=actor, query=query), None
     except DomainError as error:
-        state.page, state.error = None, error.translate(_)
+        page, refusal = None, error
+    return _Listed(page, refusal, parameters.effective_settings(), load_bulk(actor, query.language))
+
+
+async def _load(state: ListState, actor: Any) -> bool:
+    """Read the list as ``state.query`` asks, off the event loop, into ``state``; False when a later read (asked
+    meanwhile) supersedes this one."""
+    listed = await state.reads.run(_list, actor, copy.deepcopy(state.query))  # the page may change it meanwhile
+    if listed is None:
+        return False
+    state.page, state.settings, state.bulk = listed.page, listed.settings, listed.bulk
+    state.error = listed.refusal.translate(_) if listed.refusal is not None else ""
+    return True
 
 
 # --- The filter bar (issue 8): the frequent filters in view, every other column under « Plus de filtres » ----------
@@ -89,7 +119,7 @@ PRIMARY_FILTERS = ("dossier_status", "program", "last_decision_kind", "sva")
 ALL_CAMPAIGNS = 0  # the campaign select's "every campaign" entry
 
 
-def _choice_items(key: str, options: dict[str, list[tuple[int, str, str]]]) -> dict[Any, str]:
+def _choice_items(key: str, options: dict[str, list[tuple[int, str, str]]], settings: Settings) -> dict[Any, str]:
     """The values a choice filter offers, labelled in the reader's language."""
     lang = current_language()
     if key in VALUE_LABELS:
@@ -98,7 +128,6 @@ def _choice_items(key: str, options: dict[str, list[tuple[int, str, str]]]) -> d
             items[staff_list.NONE] = _("(aucun)")
         return items
     if key == "sva":
-        settings = parameters.effective_settings()
         return {
             k: _(m).format(orange=settings.sva_orange_days, red=settings.sva_red_days) for k, m in SVA_LABELS.items()
         }
@@ -108,9 +137,10 @@ def _choice_items(key: str, options: dict[str, list[tuple[int, str, str]]]) -> d
 class _FilterInputs:
     """The inputs of the filter bar, built from the column registry and read back into ``ListQuery.filters``."""
 
-    def __init__(self, state: ListState, options: dict[str, list[tuple[int, str, str]]]) -> None:
+    def __init__(self, state: ListState, options: dict[str, list[tuple[int, str, str]]], settings: Settings) -> None:
         self.state = state
         self.options = options
+        self.settings = settings
         self.widgets: dict[str, Any] = {}
 
     def add(self, key: str) -> None:
@@ -120,7 +150,7 @@ class _FilterInputs:
         if column.kind == staff_list.TEXT:
             self.widgets[key] = ui.input(label, value=current or "").mark(f"filter-{key}")
         elif column.kind == staff_list.CHOICE:
-            items = _choice_items(key, self.options)
+            items = _choice_items(key, self.options, self.settings)
             if not items:
                 return  # nothing to choose (no tag in this scope...)
             self.widgets[key] = (
@@ -165,10 +195,11 @@ def _filter_bar(
     state: ListState,
     actor: Any,
     options: dict[str, list[tuple[int, str, str]]],
-    refresh: Any,
+    refresh: Reload,
     campaigns: list[Any] | None = None,
 ) -> None:
-    inputs = _FilterInputs(state, options)
+    assert state.settings is not None
+    inputs = _FilterInputs(state, options, state.settings)
     lang = current_language()
     campaign_items = {ALL_CAMPAIGNS: _("Toutes les campagnes")}
     for option in campaigns or []:
@@ -203,7 +234,7 @@ def _filter_bar(
             for key in more_keys:
                 inputs.add(key)
 
-        def apply() -> None:
+        async def apply() -> None:
             filters = inputs.read()
             if campaign.value:
                 filters["campaign"] = [campaign.value]
@@ -212,14 +243,14 @@ def _filter_bar(
             state.query.search = search.value or ""
             state.query.sva_base = sva_base.value or staff_list.DEFAULT_SVA_BASE
             state.query.page = 1
-            refresh()
+            await refresh()
 
-        def clear() -> None:
+        async def clear() -> None:
             for widget in inputs.widgets.values():
                 for one in widget if isinstance(widget, tuple) else (widget,):
                     one.value = [] if isinstance(one.value, list) else None if isinstance(one, ui.number) else ""
             search.value = ""
-            apply()
+            await apply()
 
         search.on("keydown.enter", apply)
         with ui.element("div").classes("flex gap-2"):
@@ -227,7 +258,13 @@ def _filter_bar(
             ui.button(_("Effacer les filtres"), on_click=clear).props("flat no-caps").mark("clear-filters")
 
 
-def _column_chooser(state: ListState, actor: Any, refresh: Any) -> None:
+def _save_columns(actor: Any, columns: list[str], page_size: int) -> tuple[list[str], int]:
+    with transaction() as session:
+        staff_list.save_columns(session, actor=actor, columns=columns, page_size=page_size)
+        return staff_list.get_columns(session, actor=actor)
+
+
+def _column_chooser(state: ListState, actor: Any, refresh: Reload) -> None:
     with ui.expansion(_("Colonnes affichées")).mark("column-chooser"):
         chooser = (
             ui.select(
@@ -242,39 +279,47 @@ def _column_chooser(state: ListState, actor: Any, refresh: Any) -> None:
         )
         size = ui.select(PAGE_SIZES, label=_("Lignes par page"), value=state.query.page_size).mark("page-size")
 
-        def save() -> None:
+        async def save() -> None:
             try:
-                with transaction() as session:
-                    staff_list.save_columns(session, actor=actor, columns=chooser.value or [], page_size=size.value)
-                    state.columns, state.query.page_size = staff_list.get_columns(session, actor=actor)
+                saved = await run.io_bound(_save_columns, actor, list(chooser.value or []), size.value)
             except DomainError as error:
                 ui.notify(error.translate(_), type="negative")
                 return
+            assert saved is not None
+            state.columns, state.query.page_size = saved
             state.query.page = 1
             ui.notify(_("Colonnes enregistrées."))
-            refresh()
+            await refresh()
 
         ui.button(_("Enregistrer les colonnes"), on_click=save).props("no-caps").mark("save-columns")
 
 
+def _open(actor: Any) -> tuple[Any, ...]:
+    """What the page draws around the list, read in a worker thread."""
+    with transaction() as session:
+        role = staff.current_role(session, actor=actor)
+        columns, page_size = staff_list.get_columns(session, actor=actor)
+        options = staff_list.filter_options(session, actor=actor)
+        campaigns = statistics.campaign_options(session, actor=actor)
+        active_campaign = statistics.active_campaign_id(session)
+    return role, columns, page_size, options, campaigns, active_campaign, load_piece_choices(actor)
+
+
 def register() -> None:
     @page("/gestion/candidatures")
-    def staff_applications(request: Request):
-        gate = require_staff()
+    async def staff_applications(request: Request):
+        gate = await require_staff()
         if gate.refused:
             return gate.response
         actor = gate.actor
         try:
-            with transaction() as session:
-                role = staff.current_role(session, actor=actor)
-                columns, page_size = staff_list.get_columns(session, actor=actor)
-                options = staff_list.filter_options(session, actor=actor)
-                campaigns = statistics.campaign_options(session, actor=actor)
-                active_campaign = statistics.active_campaign_id(session)
+            opened = await run.io_bound(_open, actor)
         except DomainError as error:
             with frame(_("Candidatures")):
                 paragraph(error.translate(_)).mark("refusal")
             return None
+        assert opened is not None
+        role, columns, page_size, options, campaigns, active_campaign, pieces = opened
         # Filters may come in the address (the home page's pending counts); the active campaign by default.
         filters = staff_list.filters_from_params(request.query_params)
         if "campaign" not in filters and active_campaign is not None:
@@ -282,6 +327,8 @@ def register() -> None:
         query = ListQuery(page_size=page_size, filters=filters, language=current_language())
         state = ListState(query=query, columns=columns)
         app.storage.client[SELECTION_KEY] = state.selected
+        if not await _load(state, actor):  # the server is stopping
+            return None
 
         with frame(_("Candidatures")):
             scope = role.scope_label(current_language())
@@ -289,25 +336,30 @@ def register() -> None:
 
             @ui.refreshable
             def results() -> None:
-                _load(state, actor)
-                _results(state, actor, results.refresh)
+                _results(state, actor, reload)
 
-            _filter_bar(state, actor, options, results.refresh, campaigns)
-            _column_chooser(state, actor, results.refresh)
-            export_panel(state, actor)
+            async def reload() -> None:
+                if await _load(state, actor):
+                    results.refresh()
+
+            _filter_bar(state, actor, options, reload, campaigns)
+            _column_chooser(state, actor, reload)
+            export_panel(state, actor, pieces)
             results()
         return None
 
 
-def _results(state: ListState, actor: Any, refresh: Any) -> None:
+def _results(state: ListState, actor: Any, refresh: Reload) -> None:
+    """The list as last read by :func:`_load` (drawing reads nothing)."""
     if state.error or state.page is None:
         paragraph(state.error).mark("list-error")
         return
     page = state.page
+    assert state.settings is not None
     pages = max(1, -(-page.total // page.page_size))
     heading(_("{count} candidature(s)").format(count=page.total), 2).mark("total")
     _selection_bar(state, actor, page, refresh)
-    bulk_decisions(actor, lambda: state.selected, refresh)
+    bulk_decisions(actor, state.bulk, lambda: state.selected, refresh)
     with ui.element("div").classes("overflow-x-auto"), ui.element("table").classes("ec-table").mark("applications"):
         with ui.element("thead"), ui.element("tr"):
             Text(_("Sélection"), "th").props('scope="col"')
@@ -315,13 +367,13 @@ def _results(state: ListState, actor: Any, refresh: Any) -> None:
                 _header(state, key, refresh)
         with ui.element("tbody"):
             for row in page.rows:
-                _row(state, row)
+                _row(state, row, state.settings)
     with ui.element("nav").classes("flex gap-2 items-center").mark("pager") as pager:
         pager.props["aria-label"] = _("Pagination")
 
-        def go(number: int) -> None:
+        async def go(number: int) -> None:
             state.query.page = number
-            refresh()
+            await refresh()
 
         ui.button(_("Précédente"), on_click=lambda: go(page.page - 1)).props(
             "flat no-caps" + (" disable" if page.page <= 1 else "")
@@ -332,7 +384,7 @@ def _results(state: ListState, actor: Any, refresh: Any) -> None:
         ).mark("next-page")
 
 
-def _header(state: ListState, key: str, refresh: Any) -> None:
+def _header(state: ListState, key: str, refresh: Reload) -> None:
     column = COLUMNS[key]
     th = Text("", "th").props('scope="col"')
     sorted_here = state.query.sort == key
@@ -343,17 +395,17 @@ def _header(state: ListState, key: str, refresh: Any) -> None:
             ui.label(_(column.label))
             return
 
-        def sort() -> None:
+        async def sort() -> None:
             state.query.descending = not state.query.descending if sorted_here else False
             state.query.sort = key
             state.query.page = 1
-            refresh()
+            await refresh()
 
         arrow = (" ↓" if state.query.descending else " ↑") if sorted_here else ""
         ui.button(_(column.label) + arrow, on_click=sort).props("flat dense no-caps").mark(f"sort-{key}")
 
 
-def _row(state: ListState, row: dict[str, Any]) -> None:
+def _row(state: ListState, row: dict[str, Any], settings: Settings) -> None:
     application_id = row["id"]
     tr = ui.element("tr").mark(f"row-{application_id}")
     if row["sva"] != "none":
@@ -367,7 +419,7 @@ def _row(state: ListState, row: dict[str, Any]) -> None:
             box = ui.checkbox(value=application_id in state.selected, on_change=toggle).mark(f"select-{application_id}")
             box.props(f'aria-label="{_("Sélectionner le dossier {number}").format(number=row["dossier_number"])}"')
         for index, key in enumerate(state.columns):
-            text = _cell(key, row.get(key), row)
+            text = _cell(key, row.get(key), row, settings)
             with ui.element("td"):
                 if index == 0:
                     ui.link(text or _("Ouvrir"), f"/gestion/candidatures/{application_id}")
@@ -375,25 +427,29 @@ def _row(state: ListState, row: dict[str, Any]) -> None:
                     ui.label(text)
 
 
-def _selection_bar(state: ListState, actor: Any, page: ListPage, refresh: Any) -> None:
+def _select_all(actor: Any, query: ListQuery) -> list[int]:
+    with transaction() as session:
+        return staff_list.select_application_ids(session, actor=actor, query=query)
+
+
+def _selection_bar(state: ListState, actor: Any, page: ListPage, refresh: Reload) -> None:
     with ui.element("div").classes("flex flex-wrap gap-2 items-center").mark("selection"):
         paragraph(_("{count} sélectionnée(s)").format(count=len(state.selected))).mark("selected-count")
 
-        def select_page() -> None:
+        async def select_page() -> None:
             state.selected.update(row["id"] for row in page.rows)
-            refresh()
+            await refresh()
 
-        def select_all() -> None:
+        async def select_all() -> None:
             try:
-                with transaction() as session:
-                    state.selected.update(staff_list.select_application_ids(session, actor=actor, query=state.query))
+                state.selected.update(await run.io_bound(_select_all, actor, copy.deepcopy(state.query)) or [])
             except DomainError as error:
                 ui.notify(error.translate(_), type="negative")
-            refresh()
+            await refresh()
 
-        def clear() -> None:
+        async def clear() -> None:
             state.selected.clear()
-            refresh()
+            await refresh()
 
         ui.button(_("Sélectionner la page"), on_click=select_page).props("flat no-caps").mark("select-page")
         ui.button(

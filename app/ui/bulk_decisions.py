@@ -1,17 +1,20 @@
 """Bulk decisions on the staff list's selection: enter one decision for all, or publish what was entered.
 
-Mounted by ``/gestion/candidatures`` under its selection bar with one call::
+Mounted by ``/gestion/candidatures`` under its selection bar with one call, what it offers (the role's rights, the
+decision types and refusal reasons) read beforehand with the list, in a worker thread (:func:`load_bulk`)::
 
-    bulk_decisions(actor, lambda: state.selected, refresh)
+    bulk_decisions(actor, bulk, lambda: state.selected, reload)
 
 Each button opens a dialog that first shows what will happen — how many applications are acted on, which are
 skipped and why — then acts only when the person confirms, and reports the outcome. The dialog confirms what it
 showed: changing a field hides the confirmation until « Vérifier » is pressed again. A double click acts once (the
 button is disabled while working and the dialog then only offers « Fermer »; the services are idempotent too).
+Every read and write runs in a worker thread (``run.io_bound``), never on the event loop.
 """
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from nicegui import run, ui
@@ -40,23 +43,45 @@ WAITING_LISTS_PATH = "/gestion/liste-complementaire"
 SHOWN_PER_GROUP = 20  # names listed under each reason; the count says the rest
 
 Selection = Callable[[], set[int]]
+OnDone = Callable[[], Awaitable[None]]
 
 
-def bulk_decisions(actor: Actor, selection: Selection, on_done: Callable[[], None]) -> None:
-    """The two buttons, offered to the roles that may use them; each opens its dialog."""
+@dataclass(frozen=True)
+class BulkChoices:
+    """What the bar offers the actor's role: the two rights, and the choices of the entry form."""
+
+    can_enter: bool
+    can_publish: bool
+    types: dict[int, str] = field(default_factory=dict)
+    kinds: dict[int, DecisionKind] = field(default_factory=dict)
+    reasons: dict[int, str] = field(default_factory=dict)
+
+
+def load_bulk(actor: Actor, lang: str) -> BulkChoices | None:
+    """The rights and the entry form's choices for the actor's role, None without a role (a worker thread)."""
     try:
         with new_session() as session:
             can_enter, can_publish = selection_rights(session, actor=actor)
+            if not can_enter:
+                return BulkChoices(can_enter, can_publish)
+            types, kinds, reasons = decision_choices(session, lang=lang)
     except DomainError:
-        return
-    if not (can_enter or can_publish):
+        return None
+    return BulkChoices(can_enter, can_publish, types, kinds, reasons)
+
+
+def bulk_decisions(actor: Actor, bulk: BulkChoices | None, selection: Selection, on_done: OnDone) -> None:
+    """The two buttons, offered to the roles that may use them (``bulk`` from :func:`load_bulk`); each opens its
+    dialog."""
+    if bulk is None or not (bulk.can_enter or bulk.can_publish):
         return
     with ui.element("div").classes("flex flex-wrap gap-2 items-center").mark("bulk-decisions"):
-        if can_enter:
+        if bulk.can_enter:
             ui.button(
-                _("Saisir une décision pour la sélection"), on_click=lambda: _entry_dialog(actor, selection, on_done)
+                _("Saisir une décision pour la sélection"),
+                on_click=lambda: _entry_dialog(actor, bulk, selection, on_done),
             ).props("outline no-caps").mark("bulk-enter-open")
-        if can_publish:
+        if bulk.can_publish:
             ui.button(
                 _("Publier les décisions de la sélection"),
                 on_click=lambda: _publication_dialog(actor, selection, on_done),
@@ -110,13 +135,12 @@ def _nothing_selected(ids: set[int]) -> bool:
     return not ids
 
 
-def _entry_dialog(actor: Actor, selection: Selection, on_done: Callable[[], None]) -> None:
+def _entry_dialog(actor: Actor, bulk: BulkChoices, selection: Selection, on_done: OnDone) -> None:
     ids = set(selection())
     if _nothing_selected(ids):
         return
     lang = current_language()
-    with new_session() as session:
-        types, kinds, reasons = decision_choices(session, lang=lang)
+    types, kinds, reasons = bulk.types, bulk.kinds, bulk.reasons
     entry = DecisionEntry()
     state: dict[str, Any] = {"planned": None, "busy": False, "done": False}
     with (
@@ -266,14 +290,14 @@ async def _act_once(
         view.refresh()
 
 
-def _closer(dialog: ui.dialog, state: dict[str, Any], on_done: Callable[[], None]) -> Callable[[], None]:
+def _closer(dialog: ui.dialog, state: dict[str, Any], on_done: OnDone) -> Callable[[], Awaitable[None]]:
     """The dialog's « Fermer »: the dialog goes away, and the page is refreshed if the act was done."""
 
-    def close() -> None:
+    async def close() -> None:
         dialog.close()
         dialog.delete()  # one dialog per opening: none is left behind
         if state["done"]:
-            on_done()
+            await on_done()
 
     return close
 
@@ -291,15 +315,19 @@ def _enter(actor: Actor, ids: set[int], entry: DecisionEntry, lang: str) -> Sele
 # --- Publishing the entered decisions of the selection -------------------------------------------------------------
 
 
-def _publication_dialog(actor: Actor, selection: Selection, on_done: Callable[[], None]) -> None:
+def _plan_publication(actor: Actor, ids: set[int], lang: str) -> SelectionReport:
+    with new_session() as session:
+        return plan_publication(session, actor=actor, application_ids=ids, lang=lang)
+
+
+async def _publication_dialog(actor: Actor, selection: Selection, on_done: OnDone) -> None:
     ids = set(selection())
     if _nothing_selected(ids):
         return
     lang = current_language()
     state: dict[str, Any] = {"busy": False, "done": False}
     try:
-        with new_session() as session:
-            state["planned"] = plan_publication(session, actor=actor, application_ids=ids, lang=lang)
+        state["planned"] = await run.io_bound(_plan_publication, actor, ids, lang)
     except DomainError as error:
         ui.notify(error.translate(_), type="negative")
         return

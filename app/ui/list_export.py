@@ -3,9 +3,11 @@
 Each button asks one service for an export job (its own transaction), hands the job to the export threads and
 says where to follow it (« Mes exports »); the file is built in the background, never on this page's event loop.
 The list's state (filters, sort, columns, selection) is read when the button is pressed, so the export is the list
-the person is looking at.
+the person is looking at. The job is asked for in a worker thread, and the page reads the piece choices there too
+(:func:`load_piece_choices`): no query runs on the event loop.
 """
 
+import copy
 from typing import Any
 
 from nicegui import run, ui
@@ -32,13 +34,38 @@ def _render_in_pool(context: dict[str, Any], language: str) -> bytes:
     return pool.submit(render_dossier_pdf, context, language=language).result()
 
 
-def export_panel(state: Any, actor: Actor) -> None:
-    """The export controls under the list's filters; ``state`` is the list page's state (query, columns, selected)."""
+def load_piece_choices(actor: Actor) -> list[tuple[int, str, str]]:
+    """The pieces a ZIP may gather, for :func:`export_panel` (a worker thread, its own transaction)."""
     try:
         with transaction() as session:
-            pieces = exports_zip.piece_choices(session, actor=actor)
+            return exports_zip.piece_choices(session, actor=actor)
     except DomainError:
-        pieces = []
+        return []
+
+
+def _request_list(actor: Actor, kind: str, request: TabularRequest) -> int:
+    with transaction() as session:
+        job = export_jobs.request_list_export(session, actor=actor, kind=kind, request=request)
+    return job.id or 0
+
+
+def _request_dossiers(actor: Actor, ids: list[int], language: str) -> int:
+    with transaction() as session:
+        job = export_jobs.request_dossiers_zip(session, actor=actor, ids=ids, language=language)
+    return job.id or 0
+
+
+def _request_piece(actor: Actor, ids: list[int], required_document_id: int, language: str) -> int:
+    with transaction() as session:
+        job = export_jobs.request_piece_zip(
+            session, actor=actor, ids=ids, required_document_id=required_document_id, language=language
+        )
+    return job.id or 0
+
+
+def export_panel(state: Any, actor: Actor, pieces: list[tuple[int, str, str]]) -> None:
+    """The export controls under the list's filters; ``state`` is the list page's state (query, columns, selected),
+    ``pieces`` what :func:`load_piece_choices` read."""
     lang = current_language()
     with ui.expansion(_("Exporter")).classes("w-full").mark("export-panel"):
         heading(_("Exporter la liste"), 2)
@@ -78,8 +105,8 @@ def export_panel(state: Any, actor: Actor) -> None:
             status.props["role"] = "alert"
             status.set_text(error.translate(_))
 
-        def export_list() -> None:
-            query: ListQuery = state.query
+        async def export_list() -> None:
+            query: ListQuery = copy.deepcopy(state.query)
             request = TabularRequest(
                 query=query,
                 columns=list(state.columns),
@@ -92,42 +119,33 @@ def export_panel(state: Any, actor: Actor) -> None:
                 status.set_text(_("Sélectionnez au moins une candidature dans la liste."))
                 return
             try:
-                with transaction() as session:
-                    job = export_jobs.request_list_export(session, actor=actor, kind=kind.value, request=request)
+                job_id = await run.io_bound(_request_list, actor, kind.value, request)
             except DomainError as error:
                 refused(error)
                 return
-            done(job.id or 0)
+            done(job_id or 0)
 
-        def export_dossiers() -> None:
+        async def export_dossiers() -> None:
             try:
-                with transaction() as session:
-                    job = export_jobs.request_dossiers_zip(
-                        session, actor=actor, ids=sorted(state.selected), language=current_language()
-                    )
+                job_id = await run.io_bound(_request_dossiers, actor, sorted(state.selected), current_language())
             except DomainError as error:
                 refused(error)
                 return
-            done(job.id or 0, _render_in_pool)
+            done(job_id or 0, _render_in_pool)
 
-        def export_piece() -> None:
+        async def export_piece() -> None:
             if not piece.value:
                 status.props["role"] = "alert"
                 status.set_text(_("Choisissez la pièce à télécharger."))
                 return
             try:
-                with transaction() as session:
-                    job = export_jobs.request_piece_zip(
-                        session,
-                        actor=actor,
-                        ids=sorted(state.selected),
-                        required_document_id=int(piece.value),
-                        language=current_language(),
-                    )
+                job_id = await run.io_bound(
+                    _request_piece, actor, sorted(state.selected), int(piece.value), current_language()
+                )
             except DomainError as error:
                 refused(error)
                 return
-            done(job.id or 0)
+            done(job_id or 0)
 
         with list_buttons:
             ui.button(_("Exporter la liste"), on_click=export_list).props("no-caps").mark("export-list")
