@@ -2,14 +2,15 @@
 
 The table redraws every few seconds while an export is queued or running (a real progress bar: ``role=progressbar``
 with its values and a text percentage, so no one depends on the bar alone). ``GET /gestion/exports/{id}/fichier``
-streams a finished file to the staff member who asked for it; anyone else gets a 404.
+streams a finished file to the staff member who asked for it; anyone else gets a 404. The exports are read in a
+worker thread, never on the event loop.
 """
 
 from urllib.parse import quote
 
 from fastapi import Request, Response
 from fastapi.responses import FileResponse, RedirectResponse
-from nicegui import app, ui
+from nicegui import app, run, ui
 
 from app.config import get_settings
 from app.db import transaction
@@ -21,6 +22,7 @@ from app.services.errors import DomainError
 from app.ui.dates import format_moment
 from app.ui.frame import frame
 from app.ui.guards import actor_of, require_staff
+from app.ui.latest_read import LatestRead
 from app.ui.list_export import EXPORTS_PATH
 from app.ui.page import page
 from app.ui.session import current_identity
@@ -66,19 +68,28 @@ def _row(view: export_jobs.ExportView) -> None:
                 error.props["role"] = "alert"
 
 
-def _page(actor: Actor) -> None:
+def _my_exports(actor: Actor) -> list[export_jobs.ExportView] | DomainError:
+    """The staff member's exports, or the refusal to list them (a worker thread)."""
+    try:
+        with transaction() as session:
+            return export_jobs.my_exports(session, actor=actor)
+    except DomainError as error:
+        return error
+
+
+async def _page(actor: Actor) -> None:
+    shown = {"views": await run.io_bound(_my_exports, actor)}
     with frame(_("Mes exports")):
         paragraph(_("Les fichiers se préparent en arrière-plan : vous pouvez quitter cette page et revenir plus tard."))
         paragraph(_("Ils sont conservés {days} jours.").format(days=get_settings().export_retention_days))
 
         @ui.refreshable
         def table() -> None:
-            try:
-                with transaction() as session:
-                    views = export_jobs.my_exports(session, actor=actor)
-            except DomainError as error:
-                paragraph(error.translate(_)).mark("refusal")
+            views = shown["views"]
+            if isinstance(views, DomainError):
+                paragraph(views.translate(_)).mark("refusal")
                 return
+            views = views or []
             if not views:
                 paragraph(_("Aucun export pour le moment : lancez-en un depuis la liste des candidatures.")).mark(
                     "no-export"
@@ -94,19 +105,27 @@ def _page(actor: Actor) -> None:
                         _row(view)
             timer.active = any(view.active for view in views)
 
-        timer = ui.timer(REFRESH_SECONDS, lambda: table.refresh(), active=False)
+        reads = LatestRead()
+
+        async def reload() -> None:
+            views = await reads.run(_my_exports, actor)
+            if views is not None:
+                shown["views"] = views
+                table.refresh()
+
+        timer = ui.timer(REFRESH_SECONDS, reload, active=False)
         table()
         ui.link(_("Retour à la liste des candidatures"), "/gestion/candidatures").classes("mt-6")
 
 
 def register() -> None:
     @page(EXPORTS_PATH)
-    def staff_exports():
-        gate = require_staff()
+    async def staff_exports():
+        gate = await require_staff()
         if gate.refused:
             return gate.response
         assert gate.actor is not None
-        _page(gate.actor)
+        await _page(gate.actor)
         return None
 
     @app.get(FILE_PATH, include_in_schema=False)

@@ -3,6 +3,7 @@
 The central office sees how many confirmed candidates are to transfer, transferred, failed or cancelled, the
 candidates with the programme each holds, and downloads the Pégase CSV files as a ZIP (optionally only the new
 confirmations, optionally recording the download as the transfer). Administrators and the central office only.
+The overview is read and the ZIP built in a worker thread, never on the event loop.
 """
 
 from typing import Any
@@ -19,6 +20,7 @@ from app.ui.admin_nav import ADMIN
 from app.ui.dates import format_moment
 from app.ui.frame import frame
 from app.ui.guards import require_staff
+from app.ui.latest_read import LatestRead
 from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import Text, heading, list_item, paragraph
@@ -77,18 +79,34 @@ def _table(candidates: list[CandidateHandoff]) -> None:
                         _cell(wish.last_error or "")
 
 
-def _body(actor: Actor) -> None:
+def _overview(actor: Actor, campaign_id: int | None) -> handoff_pegase.HandoffOverview | DomainError:
+    """The campaign's hand-off, or the refusal to show it (a worker thread)."""
+    try:
+        with transaction() as session:
+            return handoff_pegase.handoff_overview(session, actor=actor, campaign_id=campaign_id)
+    except DomainError as refusal:
+        return refusal
+
+
+async def _body(actor: Actor) -> None:
     state: dict[str, Any] = {"campaign_id": None, "only_new": False, "mark_sent": False}
     files_only = handoff_apogee.get_enrolment_system().files_only
+    shown: dict[str, Any] = {"overview": await run.io_bound(_overview, actor, None)}
+    reads = LatestRead()
+
+    async def reload() -> None:
+        overview = await reads.run(_overview, actor, state["campaign_id"])
+        if overview is not None:
+            shown["overview"] = overview
+            content.refresh()
 
     @ui.refreshable
     def content() -> None:
-        try:
-            with transaction() as session:
-                overview = handoff_pegase.handoff_overview(session, actor=actor, campaign_id=state["campaign_id"])
-        except DomainError as refusal:
-            paragraph(refusal.translate(_)).mark("refusal")
+        overview = shown["overview"]
+        if isinstance(overview, DomainError):
+            paragraph(overview.translate(_)).mark("refusal")
             return
+        assert overview is not None
         if overview.campaign_id is None:
             paragraph(_("Aucune campagne n'existe encore.")).mark("no-campaign")
             return
@@ -139,23 +157,19 @@ def _body(actor: Actor) -> None:
             )
         _table(overview.candidates)
 
-    def choose_campaign(event: Any) -> None:
+    async def choose_campaign(event: Any) -> None:
         state["campaign_id"] = event.value
-        content.refresh()
+        await reload()
 
-    def build() -> handoff_pegase.HandoffExport:
+    def build(campaign_id: int | None, only_new: bool, mark_sent: bool) -> handoff_pegase.HandoffExport:
         with transaction() as session:
             return handoff_pegase.export_handoff_files(
-                session,
-                actor=actor,
-                campaign_id=state["campaign_id"],
-                only_new=state["only_new"],
-                mark_sent=state["mark_sent"],
+                session, actor=actor, campaign_id=campaign_id, only_new=only_new, mark_sent=mark_sent
             )
 
     async def download() -> None:
         try:
-            export = await run.io_bound(build)  # thousands of candidates: off the event loop
+            export = await run.io_bound(build, state["campaign_id"], state["only_new"], state["mark_sent"])
         except DomainError as refusal:
             ui.notify(refusal.translate(_), type="negative")
             return
@@ -168,7 +182,7 @@ def _body(actor: Actor) -> None:
                 count=export.marked_sent
             )
         ui.notify(message, type="positive")
-        content.refresh()
+        await reload()
 
     if files_only:
         paragraph(
@@ -190,8 +204,8 @@ def _body(actor: Actor) -> None:
 
 def register() -> None:
     @page(PATH)
-    def staff_handoff():
-        gate = require_staff(*ADMIN)
+    async def staff_handoff():
+        gate = await require_staff(*ADMIN)
         if gate.refused:
             return gate.response
         assert gate.actor is not None
@@ -203,5 +217,5 @@ def register() -> None:
                     "scolarité (OPI) pour qu'ils puissent s'inscrire."
                 )
             )
-            _body(gate.actor)
+            await _body(gate.actor)
         return None

@@ -2,14 +2,17 @@
 
 from dataclasses import asdict
 
-from nicegui import ui
+from nicegui import run, ui
 
 from app.db import transaction
 from app.i18n import _
 from app.models import StaffRole
-from app.pages.staff_statistics import pending_panel
+from app.pages.staff_statistics import load_pending, pending_panel
 from app.services import staff
+from app.services.actors import Actor
 from app.services.errors import DomainError
+from app.services.staff import RoleView
+from app.services.statistics import PendingCounts
 from app.ui.account_menu import change_role, role_text
 from app.ui.frame import frame
 from app.ui.guards import actor_of, require_staff
@@ -61,21 +64,29 @@ def _impersonation_form(identity: Identity) -> None:
         ui.button(_("Ouvrir en lecture seule"), on_click=submit).props("no-caps").mark("impersonate")
 
 
+def _load(actor: Actor) -> tuple[list[RoleView], RoleView, PendingCounts | None]:
+    """The staff member's roles, the current one, and what awaits them (a worker thread)."""
+    with transaction() as session:
+        roles = staff.list_roles(session, actor=actor)
+        current = staff.current_role(session, actor=actor)
+    return roles, current, load_pending(actor)
+
+
 def register() -> None:
     @page("/gestion")
-    def staff_home():
-        gate = require_staff()
+    async def staff_home():
+        gate = await require_staff()
         if gate.refused:
             return gate.response
         identity = gate.identity
         assert identity is not None
         try:
-            with transaction() as session:
-                roles = staff.list_roles(session, actor=gate.actor)
-                current = staff.current_role(session, actor=gate.actor)
+            loaded = await run.io_bound(_load, gate.actor)
         except DomainError:
             forget_identity()
             return None
+        assert loaded is not None
+        roles, current, pending = loaded
         with frame(_("Espace de gestion")):
             paragraph(_("Bonjour {name}.").format(name=identity.display_name))
             paragraph(_("Rôle actuel : {role}").format(role=role_text(identity))).mark("current-role-text")
@@ -96,7 +107,7 @@ def register() -> None:
                 for label, href, marker in links:
                     with ui.element("li"):
                         ui.link(label, href).mark(marker)
-            pending_panel(gate.actor)
+            pending_panel(pending)
             if len(roles) > 1:
                 heading(_("Vos rôles"), 2)
                 with ui.element("ul").classes("ec-bullets").mark("roles"):

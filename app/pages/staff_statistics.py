@@ -5,13 +5,13 @@ Each table (real ``caption``, ``th scope``) is the accessible equivalent of the 
 The definitions of the figures are written on the page (they are those of ``app.services.statistics``).
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
-from nicegui import ui
+from nicegui import run, ui
 
 from app.db import transaction
 from app.i18n import _
@@ -19,9 +19,10 @@ from app.models import StaffRole
 from app.services import staff, staff_list, statistics
 from app.services.errors import DomainError
 from app.services.staff_list import VALUE_LABELS
-from app.services.statistics import GROUPINGS, CampaignOption, DayCount, Statistics, StatRow
+from app.services.statistics import GROUPINGS, CampaignOption, DayCount, PendingCounts, Statistics, StatRow
 from app.ui.frame import frame
 from app.ui.guards import require_staff
+from app.ui.latest_read import LatestRead
 from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import Text, heading, paragraph
@@ -221,42 +222,59 @@ def _definitions() -> None:
             Text(text, "li")
 
 
-def _load(actor: Any, selection: Selection) -> tuple[Statistics, list[DayCount]]:
-    campaign = selection.campaign_id or None
-    with transaction() as session:
-        stats = statistics.compute_statistics(session, actor=actor, grouping=selection.grouping, campaign_id=campaign)
-        days = statistics.daily_activity(session, actor=actor, campaign_id=campaign)
-    return stats, days
+@dataclass
+class Figures:
+    """What the results show, read in a worker thread: the figures, or the refusal to show them."""
+
+    stats: Statistics | None = None
+    days: list[DayCount] | None = None
+    error: DomainError | None = None
 
 
-def _controls(selection: Selection, campaigns: list[CampaignOption], refresh: Callable[[], None]) -> None:
+def _load(actor: Any, grouping: str, campaign_id: int) -> Figures:
+    campaign = campaign_id or None
+    try:
+        with transaction() as session:
+            stats = statistics.compute_statistics(session, actor=actor, grouping=grouping, campaign_id=campaign)
+            days = statistics.daily_activity(session, actor=actor, campaign_id=campaign)
+    except DomainError as error:
+        return Figures(error=error)
+    return Figures(stats, days)
+
+
+def _controls(selection: Selection, campaigns: list[CampaignOption], refresh: Callable[[], Awaitable[None]]) -> None:
     lang = current_language()
     labels = {ALL_CAMPAIGNS: _("Toutes les campagnes")}
     for option in campaigns:
         suffix = _(" (active)") if option.is_active else _(" (archivée)") if option.archived else ""
         labels[option.id] = option.label(lang) + suffix
+
+    async def choose(field: str, value: Any) -> None:
+        setattr(selection, field, value)
+        await refresh()  # the figures are read again in a worker thread
+
     with ui.element("section").classes("flex flex-wrap gap-4 items-end").mark("controls") as bar:
         bar.props["aria-label"] = _("Choix des statistiques")
         ui.select(
             labels,
             label=_("Campagne"),
             value=selection.campaign_id,
-            on_change=lambda e: (setattr(selection, "campaign_id", e.value), refresh()),
+            on_change=lambda e: choose("campaign_id", e.value),
         ).classes("min-w-[16rem]").mark("campaign")
         ui.select(
             {key: _(label) for key, label in GROUPINGS.items()},
             label=_("Regrouper par"),
             value=selection.grouping,
-            on_change=lambda e: (setattr(selection, "grouping", e.value), refresh()),
+            on_change=lambda e: choose("grouping", e.value),
         ).classes("min-w-[12rem]").mark("grouping")
 
 
-def _results(actor: Any, selection: Selection) -> None:
-    try:
-        stats, days = _load(actor, selection)
-    except DomainError as error:
-        paragraph(error.translate(_)).props('role="alert"').mark("stats-error")
+def _results(figures: Figures) -> None:
+    if figures.error is not None or figures.stats is None or figures.days is None:
+        error = figures.error.translate(_) if figures.error is not None else ""
+        paragraph(error).props('role="alert"').mark("stats-error")
         return
+    stats, days = figures.stats, figures.days
     columns = _columns()
     group = _(GROUPINGS[stats.grouping]).lower()
     status = paragraph(
@@ -298,23 +316,33 @@ def _results(actor: Any, selection: Selection) -> None:
     _daily(days)
 
 
+def _open(actor: Any) -> tuple[Any, list[CampaignOption], int | None, Figures]:
+    """The role, the campaigns to choose from, the active one, and the figures first shown (a worker thread)."""
+    with transaction() as session:
+        role = staff.current_role(session, actor=actor)
+        campaigns = statistics.campaign_options(session, actor=actor)
+        active = statistics.active_campaign_id(session)
+    return role, campaigns, active, _load(actor, "program", active or ALL_CAMPAIGNS)
+
+
 def register() -> None:
     @page("/gestion/statistiques")
-    def staff_statistics():
-        gate = require_staff()
+    async def staff_statistics():
+        gate = await require_staff()
         if gate.refused:
             return gate.response
         actor = gate.actor
         try:
-            with transaction() as session:
-                role = staff.current_role(session, actor=actor)
-                campaigns = statistics.campaign_options(session, actor=actor)
-                active = statistics.active_campaign_id(session)
+            opened = await run.io_bound(_open, actor)
         except DomainError as error:
             with frame(_("Statistiques")):
                 paragraph(error.translate(_)).mark("refusal")
             return None
+        assert opened is not None
+        role, campaigns, active, first = opened
         selection = Selection(grouping="program", campaign_id=active or ALL_CAMPAIGNS)
+        shown = {"figures": first}
+        reads = LatestRead()  # a campaign then a grouping chosen quickly: the figures of the latest choice are drawn
         with frame(_("Statistiques")):
             ui.link(_("Retour à l'espace de gestion"), "/gestion").mark("back")
             scope = role.scope_label(current_language())
@@ -322,26 +350,38 @@ def register() -> None:
 
             @ui.refreshable
             def results() -> None:
-                _results(actor, selection)
+                _results(shown["figures"])
 
-            _controls(selection, campaigns, results.refresh)
+            async def reload() -> None:
+                figures = await reads.run(_load, actor, selection.grouping, selection.campaign_id)
+                if figures is not None:
+                    shown["figures"] = figures
+                    results.refresh()
+
+            _controls(selection, campaigns, reload)
             _definitions()
             results()
         return None
 
 
-def pending_panel(actor: Any) -> None:
+def load_pending(actor: Any) -> PendingCounts | None:
     """For a committee member or a centre manager: what awaits a decision or its publication in the active
-    campaign, each count a link to the list so filtered (eCandidat's #64). Drawn on the staff home page."""
+    campaign (None for the other roles, or with no active campaign). Runs in a worker thread."""
     try:
         with transaction() as session:
             role = staff.current_role(session, actor=actor)
             if role.role not in (StaffRole.COMMITTEE_MEMBER, StaffRole.CENTRE_MANAGER):
-                return
+                return None
             pending = statistics.pending_counts(session, actor=actor)
     except DomainError:
-        return
-    if pending.campaign_id is None:
+        return None
+    return pending if pending.campaign_id is not None else None
+
+
+def pending_panel(pending: PendingCounts | None) -> None:
+    """The counts read by :func:`load_pending`, each a link to the list so filtered (eCandidat's #64). Drawn on the
+    staff home page."""
+    if pending is None or pending.campaign_id is None:
         return
     campaign = {"campaign": [pending.campaign_id]}
     with ui.element("section").classes("mt-4").mark("pending") as section:

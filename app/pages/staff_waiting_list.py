@@ -2,10 +2,11 @@
 
 ``/gestion/liste-complementaire`` lists the programmes with a waiting list; ``/gestion/liste-complementaire/{id}``
 shows the capacity and live offers, the ranked list, the calls made (when, the confirmation deadline, the answer),
-and — for the roles that may — « Appeler le candidat suivant ». Every rule is in ``waiting_list_staff``.
+and — for the roles that may — « Appeler le candidat suivant ». Every rule is in ``waiting_list_staff``. Both pages
+read and act in a worker thread, never on the event loop.
 """
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +27,7 @@ from app.services.waiting_list_staff import (
 from app.ui.dates import format_moment
 from app.ui.frame import frame
 from app.ui.guards import require_staff
+from app.ui.latest_read import LatestRead
 from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import Text, heading, paragraph
@@ -80,7 +82,7 @@ def _summary(view: WaitingListOverview) -> None:
             Text(_("Avis donné lors d'un appel : {label}").format(label=call_type), "li")
 
 
-def _call_action(view: WaitingListOverview, actor: Actor, redraw: Callable[[], None]) -> None:
+def _call_action(view: WaitingListOverview, actor: Actor, redraw: Callable[[], Awaitable[None]]) -> None:
     if not view.can_call:
         return
     with ui.element("section").mark("waiting-call"):
@@ -108,12 +110,12 @@ def _call_action(view: WaitingListOverview, actor: Actor, redraw: Callable[[], N
                 message.text = error.translate(_)
                 ui.notify(message.text, type="warning")
                 if error.code == "list_changed":
-                    redraw()
+                    await redraw()
                 else:
                     button.enable()
                 return
             ui.notify(_("Candidat appelé : {name}").format(name=following.name), type="positive")
-            redraw()
+            await redraw()
 
         go = ui.button(
             _("Appeler le candidat suivant : {name} (rang {rank})").format(
@@ -129,13 +131,20 @@ def _call(actor: Actor, program_id: int, expected: int) -> None:
         call_next_candidate(session, actor=actor, program_id=program_id, expected_application_id=expected)
 
 
-def _draw(actor: Actor, program_id: int, redraw: Callable[[], None]) -> None:
+def _overview(actor: Actor, program_id: int, lang: str) -> WaitingListOverview | DomainError:
+    """The programme's waiting list, or the refusal to show it (a worker thread)."""
     try:
         with new_session() as session:
-            view = waiting_list_overview(session, actor=actor, program_id=program_id, lang=current_language())
+            return waiting_list_overview(session, actor=actor, program_id=program_id, lang=lang)
     except DomainError as error:
-        paragraph(error.translate(_)).mark("refusal")
+        return error
+
+
+def _draw(view: WaitingListOverview | DomainError | None, actor: Actor, redraw: Callable[[], Awaitable[None]]) -> None:
+    if isinstance(view, DomainError):
+        paragraph(view.translate(_)).mark("refusal")
         return
+    assert view is not None
     paragraph(f"{view.program} — {view.centre}").classes("font-bold").mark("waiting-program")
     if not view.has_waiting_list:
         paragraph(_("Cette formation n'a pas de liste complémentaire.")).mark("no-waiting-list")
@@ -196,12 +205,18 @@ def _draw(actor: Actor, program_id: int, redraw: Callable[[], None]) -> None:
             )
 
 
-def _index(actor: Actor) -> None:
+def _programs(actor: Actor, lang: str) -> list[tuple[int, str, int]] | DomainError:
+    """The programmes of the scope with a waiting list, or the refusal to list them (a worker thread)."""
     try:
         with new_session() as session:
-            programs = programs_with_waiting_list(session, actor=actor, lang=current_language())
+            return programs_with_waiting_list(session, actor=actor, lang=lang)
     except DomainError as error:
-        paragraph(error.translate(_)).mark("refusal")
+        return error
+
+
+def _index(programs: list[tuple[int, str, int]] | DomainError | None) -> None:
+    if isinstance(programs, DomainError):
+        paragraph(programs.translate(_)).mark("refusal")
         return
     if not programs:
         paragraph(_("Aucune formation de votre périmètre n'a de liste complémentaire.")).mark("no-program")
@@ -217,28 +232,38 @@ def _index(actor: Actor) -> None:
 
 def register() -> None:
     @page(INDEX_PATH)
-    def staff_waiting_lists() -> Any:
-        gate = require_staff()
+    async def staff_waiting_lists() -> Any:
+        gate = await require_staff()
         if gate.refused:
             return gate.response
         assert gate.actor is not None
+        programs = await run.io_bound(_programs, gate.actor, current_language())
         with frame(_("Listes complémentaires")):
-            _index(gate.actor)
+            _index(programs)
         return None
 
     @page(PROGRAM_PATH)
-    def staff_waiting_list(program_id: int) -> Any:
-        gate = require_staff()
+    async def staff_waiting_list(program_id: int) -> Any:
+        gate = await require_staff()
         if gate.refused:
             return gate.response
         actor = gate.actor
         assert actor is not None
+        lang = current_language()
+        shown = {"view": await run.io_bound(_overview, actor, program_id, lang)}
+        reads = LatestRead()
         with frame(_("Liste complémentaire")):
             ui.link(_("Toutes les listes complémentaires"), INDEX_PATH).mark("all-waiting-lists")
 
             @ui.refreshable
             def content() -> None:
-                _draw(actor, program_id, content.refresh)
+                _draw(shown["view"], actor, reload)
+
+            async def reload() -> None:
+                view = await reads.run(_overview, actor, program_id, lang)
+                if view is not None:
+                    shown["view"] = view
+                    content.refresh()
 
             content()
         return None
