@@ -1,8 +1,8 @@
 """« Télécharger mon dossier »: ``GET /candidat/candidatures/{id}/dossier.pdf`` sends the application's dossier PDF.
 
 A plain route (a file, not a page): the candidate is read from the session identity, the data is loaded in a short
-transaction, and the PDF is rendered off the event loop, in NiceGUI's process pool (xhtml2pdf holds a process-wide
-lock and the GIL while it renders). The applications' pages link here.
+transaction in a worker thread, and the PDF is rendered off the event loop too, in NiceGUI's process pool (xhtml2pdf
+holds a process-wide lock and the GIL while it renders). The applications' pages link here.
 """
 
 import logging
@@ -36,17 +36,28 @@ async def _render(context: dict, language: str) -> bytes | None:
     return await run.io_bound(render_dossier_pdf, context, language=language)  # no pool (tests, some platforms)
 
 
-def _audit_impersonation(identity: Identity, actor: Actor, path: str) -> bool:
-    """As the page guard does: an administrator viewing as the candidate is audited, and refused once no longer
-    administrator."""
-    administrator = actor_of(Identity(**identity.impersonator)) if identity.impersonator else Actor.anonymous()
+def _record_view(actor: Actor, administrator: Actor, path: str) -> bool:
     try:
         with transaction() as session:
             record_impersonated_view(session, actor=actor, administrator=administrator, path=path)
     except DomainError:
-        forget_identity()
         return False
     return True
+
+
+async def _audit_impersonation(identity: Identity, actor: Actor, path: str) -> bool:
+    """As the page guard does: an administrator viewing as the candidate is audited (in a worker thread), and
+    refused once no longer administrator."""
+    administrator = actor_of(Identity(**identity.impersonator)) if identity.impersonator else Actor.anonymous()
+    if await run.io_bound(_record_view, actor, administrator, path):
+        return True
+    forget_identity()
+    return False
+
+
+def _context(actor: Actor, application_id: int) -> dict:
+    with transaction() as session:  # closed before the PDF is rendered: no session is held meanwhile
+        return dossier_pdf_context(session, actor=actor, application_id=application_id)
 
 
 def register() -> None:
@@ -59,15 +70,16 @@ def register() -> None:
         if identity.kind != "candidate":
             return Response(status_code=403)  # staff download dossiers from their own workspace
         actor = actor_of(identity)
-        if identity.impersonated_by_staff_id is not None and not _audit_impersonation(
+        if identity.impersonated_by_staff_id is not None and not await _audit_impersonation(
             identity, actor, request.url.path
         ):
             return to_sign_in
         try:
-            with transaction() as session:  # closed before the await: no session is held while rendering
-                context = dossier_pdf_context(session, actor=actor, application_id=application_id)
+            context = await run.io_bound(_context, actor, application_id)
         except DomainError:
             return Response(status_code=404)  # another's application, or a cancelled one: nothing to reveal
+        if context is None:  # the server is shutting down
+            return Response(status_code=503)
         pdf = await _render(context, current_language())
         if pdf is None:  # the server is shutting down
             return Response(status_code=503)

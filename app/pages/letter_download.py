@@ -1,8 +1,8 @@
 """« Télécharger la lettre »: ``GET /candidat/candidatures/{id}/lettre.pdf`` sends the admission or refusal letter.
 
 Like the dossier download: the candidate comes from the session identity, the data is read in a short transaction
-(published decisions only, when the committee lets letters be downloaded), and the PDF is rendered off the event
-loop. Anything not the candidate's, or without a letter, is a 404.
+in a worker thread (published decisions only, when the committee lets letters be downloaded), and the PDF is
+rendered off the event loop too. Anything not the candidate's, or without a letter, is a 404.
 """
 
 from urllib.parse import quote
@@ -13,6 +13,7 @@ from nicegui import app, run
 
 from app.db import transaction
 from app.pages.dossier_download import _audit_impersonation
+from app.services.actors import Actor
 from app.services.errors import DomainError
 from app.services.letters import letter_filename, my_letter_context, render_letter
 from app.ui.guards import actor_of
@@ -31,6 +32,11 @@ async def _render(context: dict) -> bytes | None:
     return await run.io_bound(render_letter, context)
 
 
+def _context(actor: Actor, application_id: int) -> dict:
+    with transaction() as session:  # closed before the letter is rendered: no session is held meanwhile
+        return my_letter_context(session, actor=actor, application_id=application_id)
+
+
 def register() -> None:
     @app.get(PATH, include_in_schema=False)
     async def download_letter(request: Request, application_id: int) -> Response:
@@ -40,15 +46,16 @@ def register() -> None:
         if identity.kind != "candidate":
             return Response(status_code=403)
         actor = actor_of(identity)
-        if identity.impersonated_by_staff_id is not None and not _audit_impersonation(
+        if identity.impersonated_by_staff_id is not None and not await _audit_impersonation(
             identity, actor, request.url.path
         ):  # an administrator viewing as the candidate: audited as the dossier download is
             return RedirectResponse(f"/connexion?suite={quote(request.url.path)}", status_code=303)
         try:
-            with transaction() as session:  # closed before the await: no session is held while rendering
-                context = my_letter_context(session, actor=actor, application_id=application_id)
+            context = await run.io_bound(_context, actor, application_id)
         except DomainError:
             return Response(status_code=404)
+        if context is None:  # the server is shutting down
+            return Response(status_code=503)
         pdf = await _render(context)
         if pdf is None:
             return Response(status_code=503)
