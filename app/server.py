@@ -31,10 +31,12 @@ def build_app() -> None:
     from app.pages import register_pages
     from app.security_headers import SecurityHeaders
     from app.services.notifications import install_redis_relay
+    from app.ui.runtime_tuning import install as install_runtime_tuning
     from app.ui.session import install_language_resolver
     from app.upload_guard import install as install_upload_guard
 
     install_language_resolver()  # _() follows the language each visitor chose
+    install_runtime_tuning()  # cheaper page views: see the module's docstring for each lever and its figures
     app.add_middleware(SecurityHeaders)  # CSP, nosniff, Referrer-Policy, HSTS on pages, API and files
     install_upload_guard(app)  # 413 for oversized uploads before NiceGUI's route buffers them
     register_pages()

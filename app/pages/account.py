@@ -19,8 +19,8 @@ from app.ui.text import heading, paragraph
 
 def register() -> None:
     @page("/compte")
-    def my_account():
-        gate = require_candidate()
+    async def my_account():
+        gate = await require_candidate()
         if gate.refused:
             return gate.response
         actor = gate.actor

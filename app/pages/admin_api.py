@@ -179,8 +179,8 @@ def _creation(actor: Actor, on_created: Callable[[], None]) -> None:
 
 def register() -> None:
     @page(PATH)
-    def admin_api():
-        gate = require_staff(*ADMIN)
+    async def admin_api():
+        gate = await require_staff(*ADMIN)
         if gate.refused:
             return gate.response
         actor = gate.actor

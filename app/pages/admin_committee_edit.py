@@ -283,8 +283,8 @@ def _page(actor: Actor, committee_id: int | None, centre_id: int | None) -> None
 
 def register() -> None:
     @page("/admin/commissions/edition")
-    def admin_committee_page(commission: int | None = None, composante: int | None = None) -> Any:
-        gate = require_staff(*OFFER_EDITORS)
+    async def admin_committee_page(commission: int | None = None, composante: int | None = None) -> Any:
+        gate = await require_staff(*OFFER_EDITORS)
         if gate.refused:
             return gate.response
         assert gate.actor is not None

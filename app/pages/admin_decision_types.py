@@ -203,8 +203,8 @@ def _edit_page(actor: Actor, key: str, *, reason: bool) -> None:
 
 def register() -> None:
     @page(PATH)
-    def admin_decision_types_list() -> Any:
-        gate = require_staff()
+    async def admin_decision_types_list() -> Any:
+        gate = await require_staff()
         if gate.refused:
             return gate.response
         assert gate.actor is not None
@@ -221,8 +221,8 @@ def register() -> None:
 def _edit_route(*, reason: bool) -> Callable[[str], Any]:
     """The staff page editing a decision type, or a refusal reason (``reason``)."""
 
-    def edit(key: str) -> Any:
-        gate = require_staff()
+    async def edit(key: str) -> Any:
+        gate = await require_staff()
         if gate.refused:
             return gate.response
         assert gate.actor is not None

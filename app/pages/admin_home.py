@@ -15,8 +15,8 @@ from app.ui.text import paragraph
 
 def register() -> None:
     @page("/admin")
-    def admin_home():
-        gate = require_staff()
+    async def admin_home():
+        gate = await require_staff()
         if gate.refused:
             return gate.response
         with transaction() as session:

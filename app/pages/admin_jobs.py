@@ -90,8 +90,8 @@ def _job_section(overview: jobs.JobOverview, actor: Actor, refresh) -> None:  # 
 
 def register() -> None:
     @page("/admin/jobs")
-    def admin_jobs():
-        gate = require_staff(StaffRole.ADMINISTRATOR)
+    async def admin_jobs():
+        gate = await require_staff(StaffRole.ADMINISTRATOR)
         if gate.refused:
             return gate.response
         actor = gate.actor

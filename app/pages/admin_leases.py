@@ -67,8 +67,8 @@ def _leases(actor: Actor) -> None:
 
 def register() -> None:
     @page("/admin/verrous")
-    def admin_leases():
-        gate = require_staff(StaffRole.ADMINISTRATOR)
+    async def admin_leases():
+        gate = await require_staff(StaffRole.ADMINISTRATOR)
         if gate.refused:
             return gate.response
         assert gate.actor is not None

@@ -195,8 +195,8 @@ def _page(actor: Actor, program_id: int | None, centre_id: int | None) -> None:
 
 def register() -> None:
     @page("/admin/formations/edition")
-    def admin_program_page(formation: int | None = None, composante: int | None = None) -> Any:
-        gate = require_staff(*OFFER_EDITORS)
+    async def admin_program_page(formation: int | None = None, composante: int | None = None) -> Any:
+        gate = await require_staff(*OFFER_EDITORS)
         if gate.refused:
             return gate.response
         assert gate.actor is not None

@@ -1,14 +1,17 @@
 """« Candidatures »: the candidate's applications, one line each, updated live when staff change them."""
 
+import inspect
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from nicegui import context, core, storage, ui
+from nicegui import background_tasks, context, core, run, storage
 
 from app.db import new_session
-from app.i18n import N_, _, ngettext
+from app.i18n import N_, _, ngettext, use_language
 from app.models import DecisionKind, DocumentStatus, DossierStatus
 from app.services import notifications
+from app.services.actors import Actor
 from app.services.applications import own_candidate_id
 from app.services.applications_views import ApplicationSummary, DecisionView, list_my_applications
 from app.services.errors import DomainError
@@ -18,7 +21,7 @@ from app.ui.frame import frame
 from app.ui.guards import require_candidate
 from app.ui.page import page
 from app.ui.session import current_language
-from app.ui.text import heading, list_item, paragraph
+from app.ui.text import link_tag, static_block, tag, text_tag
 
 LIST_PATH = "/candidat/candidatures"
 
@@ -74,30 +77,40 @@ def days_left_text(days: int | None) -> str:
     return ngettext("{n} jour restant", "{n} jours restants", days).format(n=days)
 
 
-def deadline_line(label: str, moment: Any, days: int | None, marker: str) -> None:
-    """« Date de retour : 25 mars 2026 à 23:59 (15 jours restants) »."""
+def deadline_html(label: str, moment: Any, days: int | None, marker: str) -> str:
+    """« Date de retour : 25 mars 2026 à 23:59 (15 jours restants) » as a paragraph (nothing without a date)."""
     if moment is None:
-        return
-    paragraph(
-        _("{label} : {moment} ({left})").format(label=label, moment=format_moment(moment), left=days_left_text(days))
-    ).mark(marker)
+        return ""
+    return text_tag(
+        "p",
+        _("{label} : {moment} ({left})").format(label=label, moment=format_moment(moment), left=days_left_text(days)),
+        data_mark=marker,
+    )
 
 
-def decision_lines(decision: DecisionView) -> None:
-    paragraph(_("Décision : {label}").format(label=decision.label)).classes("font-bold").mark("decision-label")
-    paragraph(_(DECISION_MEANINGS[decision.kind]))
+def decision_html(decision: DecisionView) -> str:
+    lines = [
+        text_tag(
+            "p", _("Décision : {label}").format(label=decision.label), class_="font-bold", data_mark="decision-label"
+        ),
+        text_tag("p", _(DECISION_MEANINGS[decision.kind])),
+    ]
     if decision.reason:
-        paragraph(_("Motif : {reason}").format(reason=decision.reason))
+        lines.append(text_tag("p", _("Motif : {reason}").format(reason=decision.reason)))
     if decision.comment:
-        paragraph(decision.comment)
+        lines.append(text_tag("p", decision.comment))
     if decision.kind == DecisionKind.WAITING_LIST and decision.rank:
-        paragraph(_("Rang sur la liste complémentaire : {rank}").format(rank=decision.rank))
+        lines.append(text_tag("p", _("Rang sur la liste complémentaire : {rank}").format(rank=decision.rank)))
     if decision.kind == DecisionKind.PRESELECTION and decision.preselection_at:
-        paragraph(
-            _("Convocation le {moment}, lieu : {place}").format(
-                moment=format_moment(decision.preselection_at), place=decision.preselection_place or "—"
+        lines.append(
+            text_tag(
+                "p",
+                _("Convocation le {moment}, lieu : {place}").format(
+                    moment=format_moment(decision.preselection_at), place=decision.preselection_place or "—"
+                ),
             )
         )
+    return "".join(lines)
 
 
 def error_text(error: DomainError) -> str:
@@ -107,6 +120,11 @@ def error_text(error: DomainError) -> str:
     if missing:
         text += " " + _("À compléter : {sections}.").format(sections=", ".join(_(m) for m in missing))
     return text
+
+
+async def _in_client(client: Any, redraw: Any) -> None:
+    with client:
+        await redraw
 
 
 def follow_candidate(candidate_id: int | None, redraw: Callable[[], Any]) -> None:
@@ -122,7 +140,9 @@ def follow_candidate(candidate_id: int | None, redraw: Callable[[], Any]) -> Non
             # As NiceGUI does for an event: the page's request, so per-user storage (the language) is readable.
             storage.request_contextvar.set(client.request)
             with client:
-                redraw()
+                result = redraw()
+                if inspect.isawaitable(result):  # an async redraw loads off the loop, then draws
+                    background_tasks.create(_in_client(client, result), name="live redraw")
 
     def on_change() -> None:  # called in the committing thread: hand over to the event loop
         if loop.is_closed():  # the server stopped without deleting this client (tests restart it)
@@ -134,66 +154,100 @@ def follow_candidate(candidate_id: int | None, redraw: Callable[[], Any]) -> Non
     client.on_delete(lambda: notifications.unsubscribe(candidate_id, on_change))
 
 
-def _application_item(row: ApplicationSummary) -> None:
-    with ui.element("li").classes("ec-program").mark(f"application-{row.id}"):
-        with ui.element("h2"):
-            link = ui.link(row.program_label, f"{LIST_PATH}/{row.id}").mark(f"open-{row.id}")
-            link.props["aria-label"] = _("Ouvrir la candidature : {label}").format(label=row.program_label)
-        paragraph(f"{row.centre_label} · {_('Code : {code}').format(code=row.program_code)}").classes("ec-muted")
-        paragraph(_("Statut du dossier : {status}").format(status=_(DOSSIER_STATUS_LABELS[row.dossier_status]))).mark(
-            f"status-{row.id}"
-        )
-        if row.missing:
-            paragraph(
-                ngettext("{n} pièce manquante : {pieces}", "{n} pièces manquantes : {pieces}", len(row.missing)).format(
-                    n=len(row.missing), pieces=", ".join(piece.label for piece in row.missing)
-                )
-            ).mark(f"missing-{row.id}")
-        else:
-            paragraph(_("Aucune pièce manquante")).mark(f"missing-{row.id}")
-        if row.decision is not None:
-            paragraph(_("Décision : {label}").format(label=row.decision.label)).classes("font-bold").mark(
-                f"decision-{row.id}"
+def _application_item(row: ApplicationSummary) -> str:
+    if row.missing:
+        missing = ngettext(
+            "{n} pièce manquante : {pieces}", "{n} pièces manquantes : {pieces}", len(row.missing)
+        ).format(n=len(row.missing), pieces=", ".join(piece.label for piece in row.missing))
+    else:
+        missing = _("Aucune pièce manquante")
+    parts = [
+        tag(
+            "h2",
+            link_tag(
+                row.program_label,
+                f"{LIST_PATH}/{row.id}",
+                data_mark=f"open-{row.id}",
+                aria_label=_("Ouvrir la candidature : {label}").format(label=row.program_label),
+            ),
+        ),
+        text_tag("p", f"{row.centre_label} · {_('Code : {code}').format(code=row.program_code)}", class_="ec-muted"),
+        text_tag(
+            "p",
+            _("Statut du dossier : {status}").format(status=_(DOSSIER_STATUS_LABELS[row.dossier_status])),
+            data_mark=f"status-{row.id}",
+        ),
+        text_tag("p", missing, data_mark=f"missing-{row.id}"),
+    ]
+    if row.decision is not None:
+        parts.append(
+            text_tag(
+                "p",
+                _("Décision : {label}").format(label=row.decision.label),
+                class_="font-bold",
+                data_mark=f"decision-{row.id}",
             )
-        deadline_line(_("Date de retour"), row.return_by, row.return_days_left, f"return-{row.id}")
-        deadline_line(
+        )
+    parts.append(deadline_html(_("Date de retour"), row.return_by, row.return_days_left, f"return-{row.id}"))
+    parts.append(
+        deadline_html(
             _("Confirmer avant le"), row.confirmation_deadline, row.confirmation_days_left, f"confirm-{row.id}"
+        )
+    )
+    return tag("li", "".join(parts), class_="ec-program", data_mark=f"application-{row.id}")
+
+
+def applications_html(rows: list[ApplicationSummary]) -> str:
+    """The candidate's applications as one block (the whole list is redrawn when one changes)."""
+    if not rows:
+        return text_tag("p", _("Vous n'avez pas encore de candidature."), data_mark="no-application") + tag(
+            "p", link_tag(_("Consulter l'offre de formation et candidater"), "/formations")
+        )
+    count = ngettext("{n} candidature", "{n} candidatures", len(rows)).format(n=len(rows))
+    return text_tag("p", count, data_mark="application-count") + tag(
+        "ul", "".join(_application_item(row) for row in rows), class_="ec-program-list"
+    )
+
+
+def status_help_html() -> str:
+    """« Suivre l'avancement »: what each dossier status means."""
+    return text_tag("h2", _("Suivre l'avancement"), class_="mt-6") + tag(
+        "ul", "".join(text_tag("li", status_text(status)) for status in DossierStatus), class_="ec-bullets"
+    )
+
+
+@dataclass(frozen=True)
+class MyApplications:
+    candidate_id: int | None
+    rows: list[ApplicationSummary]
+
+
+def load_my_applications(actor: Actor, lang: str) -> MyApplications:
+    """Blocking: the candidate's id (for live updates) and applications, in one session."""
+    with use_language(lang), new_session() as session:
+        return MyApplications(
+            own_candidate_id(session, actor=actor), list_my_applications(session, actor=actor, lang=lang)
         )
 
 
 def register() -> None:
     @page(LIST_PATH)
-    def my_applications():
-        gate = require_candidate()
+    async def my_applications():
+        gate = await require_candidate()
         if gate.refused:
             return gate.response
         actor = gate.actor
         assert actor is not None
-        with new_session() as session:
-            candidate_id = own_candidate_id(session, actor=actor)
+        lang = current_language()
+        loaded = await run.io_bound(load_my_applications, actor, lang)
         with frame(_("Mes candidatures")):
             candidate_nav("candidatures", actor=actor)
+            listing = static_block(applications_html(loaded.rows)).mark("applications")
 
-            @ui.refreshable
-            def view() -> None:
-                with new_session() as session:
-                    rows = list_my_applications(session, actor=actor, lang=current_language())
-                if not rows:
-                    paragraph(_("Vous n'avez pas encore de candidature.")).mark("no-application")
-                    with ui.element("p"):
-                        ui.link(_("Consulter l'offre de formation et candidater"), "/formations")
-                    return
-                paragraph(ngettext("{n} candidature", "{n} candidatures", len(rows)).format(n=len(rows))).mark(
-                    "application-count"
-                )
-                with ui.element("ul").classes("ec-program-list"):
-                    for row in rows:
-                        _application_item(row)
+            async def redraw() -> None:
+                again = await run.io_bound(load_my_applications, actor, lang)
+                listing.content = applications_html(again.rows)
 
-            view()
-            follow_candidate(candidate_id, view.refresh)
-            heading(_("Suivre l'avancement"), 2).classes("mt-6")
-            with ui.element("ul").classes("ec-bullets"):
-                for status in DossierStatus:
-                    list_item(status_text(status))
+            follow_candidate(loaded.candidate_id, redraw)
+            static_block(status_help_html()).mark("status-help")
         return None

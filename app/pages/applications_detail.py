@@ -1,29 +1,39 @@
-"""An opened application: the guide's « Informations détaillées », « Statut », questions, decision, « Annuler »."""
+"""An opened application: the guide's « Informations détaillées », « Statut », questions, decision, « Annuler ».
 
-from collections.abc import Callable
+Everything the page shows is read in one worker thread (``load_page``), then drawn: what only informs as escaped
+HTML blocks, what acts (uploads, answers, « Transmettre », « Confirmer », « Se désister », « Annuler ») as
+elements. Dialogs are built when their button is first pressed. A committed change of the application (a manager,
+another tab) redraws the page from a new load.
+"""
+
+from collections.abc import Awaitable, Callable
+from contextlib import suppress
+from dataclasses import dataclass, field
+from typing import Any
 
 from nicegui import run, ui
 
 from app.db import new_session, transaction
-from app.i18n import _
+from app.i18n import _, use_language
 from app.models import AnswerKind, DossierStatus, Procedure, QuestionKind
 from app.pages.applications import (
     DOCUMENT_STATUS_LABELS,
     LIST_PATH,
-    deadline_line,
-    decision_lines,
+    deadline_html,
+    decision_html,
     follow_candidate,
     status_text,
 )
 from app.pages.dossier_download import dossier_url
 from app.pages.letter_download import letter_url
+from app.services import documents
 from app.services.actors import Actor
 from app.services.answers import AnswerView, answer_view, confirm_offer, withdraw
 from app.services.applications import answer_question, cancel_application
 from app.services.applications_views import ApplicationDetail, QuestionView, get_my_application
 from app.services.errors import DomainError
 from app.services.letters import letter_available
-from app.services.transmission import transmission_readiness, transmit_application
+from app.services.transmission import Readiness, transmission_readiness, transmit_application
 from app.ui.candidate_nav import candidate_nav
 from app.ui.dates import format_day, format_moment
 from app.ui.frame import frame
@@ -31,118 +41,145 @@ from app.ui.guards import require_candidate
 from app.ui.page import page
 from app.ui.piece_upload import piece_upload
 from app.ui.session import current_language
-from app.ui.text import Text, heading, paragraph
+from app.ui.text import Text, link_tag, paragraph, static_block, tag, text_tag
+
+Redraw = Callable[[], Awaitable[None]]
 
 
-def _load(actor: Actor, application_id: int) -> ApplicationDetail | None:
-    try:
-        with new_session() as session:
-            return get_my_application(session, actor=actor, application_id=application_id, lang=current_language())
-    except DomainError:
-        return None  # another candidate's, cancelled, or nonexistent: told the same way
+@dataclass
+class PageData:
+    """What the page shows, read in one session."""
+
+    detail: ApplicationDetail
+    answer: AnswerView | None
+    has_letter: bool
+    readiness: Readiness | None  # only while « Transmettre » can be shown
+    pieces: dict[int, documents.Piece] = field(default_factory=dict)  # the upload widgets' pieces, by id
+
+    @property
+    def editable(self) -> bool:
+        summary = self.detail.summary
+        return summary.dossier_status in (DossierStatus.PENDING, DossierStatus.INCOMPLETE) and not summary.archived
 
 
-def _information(detail: ApplicationDetail) -> None:
-    summary = detail.summary
-    with ui.element("section").mark("information"):
-        heading(_("Informations détaillées"), 2)
-        paragraph(f"{summary.centre_label} · {_('Code : {code}').format(code=summary.program_code)}").classes(
-            "ec-muted"
+def load_page(actor: Actor, application_id: int, lang: str) -> PageData | None:
+    """Blocking. None when the application is another candidate's, cancelled or nonexistent (told the same way)."""
+    with use_language(lang), new_session() as session:
+        try:
+            detail = get_my_application(session, actor=actor, application_id=application_id, lang=lang)
+        except DomainError:
+            return None
+        try:
+            answer = answer_view(session, actor=actor, application_id=application_id)
+        except DomainError:
+            answer = None
+        has_letter = detail.summary.decision is not None and letter_available(
+            session, actor=actor, application_id=application_id
         )
-        paragraph(status_text(summary.dossier_status)).classes("font-bold").mark("dossier-status")
-        paragraph(_("Depuis le {moment}").format(moment=format_moment(summary.dossier_status_at))).classes("ec-muted")
-        paragraph(_("Candidature créée le {moment}").format(moment=format_moment(summary.created_at)))
-        if summary.transmitted_at:
-            paragraph(_("Dossier transmis le {moment}").format(moment=format_moment(summary.transmitted_at)))
-        deadline_line(_("Date de retour"), summary.return_by, summary.return_days_left, "return-date")
-        deadline_line(
+        data = PageData(detail, answer, has_letter, None)
+        online = detail.summary.procedure == Procedure.ONLINE
+        if online and not actor.read_only:
+            for piece in detail.pieces:
+                with suppress(DomainError):  # the widget loads it again and says why
+                    data.pieces[piece.id] = documents.get_piece(
+                        session, actor=actor, submitted_document_id=piece.id, lang=lang
+                    )
+            if data.editable:
+                data.readiness = _readiness(session, actor, application_id, lang)
+        return data
+
+
+def _readiness(session: Any, actor: Actor, application_id: int, lang: str) -> Readiness:
+    return transmission_readiness(session, actor=actor, application_id=application_id, lang=lang)
+
+
+def _load_readiness(actor: Actor, application_id: int, lang: str) -> Readiness:
+    with use_language(lang), new_session() as session:
+        return _readiness(session, actor, application_id, lang)
+
+
+def _information_html(detail: ApplicationDetail) -> str:
+    summary = detail.summary
+    parts = [
+        text_tag("h2", _("Informations détaillées")),
+        text_tag(
+            "p", f"{summary.centre_label} · {_('Code : {code}').format(code=summary.program_code)}", class_="ec-muted"
+        ),
+        text_tag("p", status_text(summary.dossier_status), class_="font-bold", data_mark="dossier-status"),
+        text_tag(
+            "p", _("Depuis le {moment}").format(moment=format_moment(summary.dossier_status_at)), class_="ec-muted"
+        ),
+        text_tag("p", _("Candidature créée le {moment}").format(moment=format_moment(summary.created_at))),
+    ]
+    if summary.transmitted_at:
+        parts.append(
+            text_tag("p", _("Dossier transmis le {moment}").format(moment=format_moment(summary.transmitted_at)))
+        )
+    parts.append(deadline_html(_("Date de retour"), summary.return_by, summary.return_days_left, "return-date"))
+    parts.append(
+        deadline_html(
             _("Confirmer avant le"), summary.confirmation_deadline, summary.confirmation_days_left, "confirm-date"
         )
-        if detail.jury_on:
-            paragraph(_("Jury : {day}").format(day=format_day(detail.jury_on)))
-        if detail.publication_on:
-            paragraph(_("Publication des résultats : {day}").format(day=format_day(detail.publication_on)))
-        if summary.procedure == Procedure.PAPER:
-            paragraph(
+    )
+    if detail.jury_on:
+        parts.append(text_tag("p", _("Jury : {day}").format(day=format_day(detail.jury_on))))
+    if detail.publication_on:
+        parts.append(
+            text_tag("p", _("Publication des résultats : {day}").format(day=format_day(detail.publication_on)))
+        )
+    if summary.procedure == Procedure.PAPER:
+        parts.append(
+            text_tag(
+                "p",
                 _(
                     "Procédure papier : téléchargez votre dossier et envoyez-le avec les pièces justificatives, par "
                     "voie postale, avant la date de retour (le cachet de la poste faisant foi), à :"
-                )
-            )
-            paragraph(" / ".join([detail.committee_name, *detail.committee_address])).mark("postal-address")
-        paragraph(_("Contact : {name} ({email})").format(name=detail.committee_name, email=detail.committee_email))
-        if detail.info_url:
-            ui.link(_("Voir la formation"), detail.info_url)
-        ui.link(_("Télécharger mon dossier (PDF)"), dossier_url(summary.id)).mark("download-dossier")
-
-
-def _pieces(actor: Actor, detail: ApplicationDetail, on_change: Callable[[], None]) -> None:
-    with ui.element("section").mark("pieces"):
-        heading(_("Statut"), 2)
-        if not detail.pieces:
-            paragraph(_("Aucune pièce justificative n'est demandée pour cette formation."))
-            return
-        missing = [piece for piece in detail.pieces if piece.is_missing]
-        paragraph(
-            _("Pièces manquantes : {n} (celles dont le statut est « En attente » ou « Refusée »).").format(
-                n=len(missing)
-            )
-        ).mark("missing-count")
-        with ui.element("ul").classes("ec-bullets"):
-            for piece in detail.pieces:
-                with ui.element("li").mark(f"piece-{piece.required_document_id}"):
-                    # The status is written out; the colour only repeats it.
-                    Text(piece.label, "span")
-                    Text(" — ", "span")
-                    status = Text(_(DOCUMENT_STATUS_LABELS[piece.status]), "strong")
-                    if piece.is_missing:
-                        status.classes("text-negative")
-                    if piece.is_conditional:
-                        Text(" " + _("(si vous êtes concerné)"), "span").classes("ec-muted")
-                    if piece.comment:
-                        Text(" — " + _("Motif : {reason}").format(reason=piece.comment), "span")
-    if detail.summary.procedure == Procedure.ONLINE and not actor.read_only:
-        with ui.element("section").mark("uploads"):
-            heading(_("Déposer les pièces"), 2)
-            paragraph(
-                _(
-                    "Déposez un ou plusieurs fichiers par pièce (PDF, JPEG ou PNG) : nous les assemblons en un seul "
-                    "PDF, dans l'ordre que vous choisissez."
-                )
-            ).classes("ec-muted")
-            for piece in detail.pieces:
-                piece_upload(piece.id, on_change=on_change, actor=actor)
-
-
-def _transmit(actor: Actor, application_id: int) -> None:
-    """« Transmettre »: what still blocks it, or the button (the server checks everything again)."""
-    with new_session() as session:
-        readiness = transmission_readiness(session, actor=actor, application_id=application_id, lang=current_language())
-    with ui.element("section").mark("transmit"):
-        heading(_("Transmettre"), 2)
-        if not readiness.ready:
-            assert readiness.refusal is not None
-            paragraph(readiness.refusal.translate(_)).mark("transmit-blocked")
-            return
-        paragraph(
-            _(
-                "Toutes les pièces sont déposées. Une fois transmise, votre candidature ne peut plus être modifiée "
-                "tant que la composante ne l'a pas examinée."
+                ),
             )
         )
+        parts.append(
+            text_tag("p", " / ".join([detail.committee_name, *detail.committee_address]), data_mark="postal-address")
+        )
+    parts.append(
+        text_tag("p", _("Contact : {name} ({email})").format(name=detail.committee_name, email=detail.committee_email))
+    )
+    if detail.info_url:
+        parts.append(tag("p", link_tag(_("Voir la formation"), detail.info_url)))
+    parts.append(
+        tag("p", link_tag(_("Télécharger mon dossier (PDF)"), dossier_url(summary.id), data_mark="download-dossier"))
+    )
+    return "".join(parts)
 
-        async def transmit() -> None:
-            button.disable()  # a double click transmits once; the server refuses a second transmission anyway
-            try:
-                await run.io_bound(_transmit_now, actor, application_id)
-            except DomainError as error:
-                ui.notify(error.translate(_), type="negative")
-                button.enable()
-            else:
-                ui.notify(_("Votre candidature a été transmise. Un accusé de réception vous est envoyé par mail."))
 
-        button = ui.button(_("Transmettre ma candidature"), on_click=transmit).props("color=primary")
-        button.mark("transmit-application")
+def _pieces_html(detail: ApplicationDetail) -> str:
+    parts = [text_tag("h2", _("Statut"))]
+    if not detail.pieces:
+        parts.append(text_tag("p", _("Aucune pièce justificative n'est demandée pour cette formation.")))
+        return "".join(parts)
+    missing = [piece for piece in detail.pieces if piece.is_missing]
+    parts.append(
+        text_tag(
+            "p",
+            _("Pièces manquantes : {n} (celles dont le statut est « En attente » ou « Refusée »).").format(
+                n=len(missing)
+            ),
+            data_mark="missing-count",
+        )
+    )
+    items = []
+    for piece in detail.pieces:
+        # The status is written out; the colour only repeats it.
+        inner = text_tag("span", piece.label) + text_tag("span", " — ")
+        inner += text_tag(
+            "strong", _(DOCUMENT_STATUS_LABELS[piece.status]), class_="text-negative" if piece.is_missing else None
+        )
+        if piece.is_conditional:
+            inner += text_tag("span", " " + _("(si vous êtes concerné)"), class_="ec-muted")
+        if piece.comment:
+            inner += text_tag("span", " — " + _("Motif : {reason}").format(reason=piece.comment))
+        items.append(tag("li", inner, data_mark=f"piece-{piece.required_document_id}"))
+    parts.append(tag("ul", "".join(items), class_="ec-bullets"))
+    return "".join(parts)
 
 
 def _transmit_now(actor: Actor, application_id: int) -> None:
@@ -150,8 +187,45 @@ def _transmit_now(actor: Actor, application_id: int) -> None:
         transmit_application(session, actor=actor, application_id=application_id)
 
 
+def _transmit(actor: Actor, application_id: int, readiness: Readiness) -> None:
+    """« Transmettre »: what still blocks it, or the button (the server checks everything again)."""
+    heading_html = text_tag("h2", _("Transmettre"))
+    if not readiness.ready:
+        assert readiness.refusal is not None
+        static_block(heading_html + text_tag("p", readiness.refusal.translate(_), data_mark="transmit-blocked"))
+        return
+    static_block(
+        heading_html
+        + text_tag(
+            "p",
+            _(
+                "Toutes les pièces sont déposées. Une fois transmise, votre candidature ne peut plus être modifiée "
+                "tant que la composante ne l'a pas examinée."
+            ),
+        )
+    )
+
+    async def transmit() -> None:
+        button.disable()  # a double click transmits once; the server refuses a second transmission anyway
+        try:
+            await run.io_bound(_transmit_now, actor, application_id)
+        except DomainError as error:
+            ui.notify(error.translate(_), type="negative")
+            button.enable()
+        else:
+            ui.notify(_("Votre candidature a été transmise. Un accusé de réception vous est envoyé par mail."))
+
+    button = ui.button(_("Transmettre ma candidature"), on_click=transmit).props("color=primary")
+    button.mark("transmit-application")
+
+
+def _save_answer(actor: Actor, application_id: int, question_id: int, value: Any) -> None:
+    with transaction() as session:
+        answer_question(session, actor=actor, application_id=application_id, question_id=question_id, value=value)
+
+
 def _question(
-    actor: Actor, detail: ApplicationDetail, question: QuestionView, writable: bool, on_saved: Callable[[], None]
+    actor: Actor, detail: ApplicationDetail, question: QuestionView, writable: bool, on_saved: Redraw
 ) -> None:
     with ui.element("fieldset").classes("ec-program").mark(f"question-{question.id}"):
         Text(question.label + ("" if question.is_mandatory else " " + _("(facultatif)")), "legend")
@@ -169,58 +243,50 @@ def _question(
         message = Text("", "p").classes("text-negative").mark(f"answer-message-{question.id}")
         message.props["role"] = "alert"
 
-        def save() -> None:
+        async def save() -> None:
             try:
-                with transaction() as session:
-                    answer_question(
-                        session,
-                        actor=actor,
-                        application_id=detail.summary.id,
-                        question_id=question.id,
-                        value=field.value,
-                    )
+                await run.io_bound(_save_answer, actor, detail.summary.id, question.id, field.value)
             except DomainError as error:
                 message.text = error.translate(_)
                 return
             message.text = ""
             ui.notify(_("Réponse enregistrée."), type="positive")
-            on_saved()
+            await on_saved()
 
         button = ui.button(_("Enregistrer"), on_click=save).props("outline").mark(f"save-{question.id}")
         button.props["aria-label"] = _("Enregistrer la réponse : {question}").format(question=question.label)
 
 
-def _questions(actor: Actor, detail: ApplicationDetail, on_saved: Callable[[], None]) -> None:
+def _questions(actor: Actor, detail: ApplicationDetail, on_saved: Redraw) -> None:
     if not detail.questions:
         return
     with ui.element("section").mark("questions"):
-        heading(_("Questions"), 2)
         writable = detail.can_answer and not actor.read_only
+        heading = text_tag("h2", _("Questions"))
         if not detail.can_answer:
-            paragraph(_("Les réponses ne peuvent plus être modifiées."))
+            heading += text_tag("p", _("Les réponses ne peuvent plus être modifiées."))
+        static_block(heading)
         for question in detail.questions:
             _question(actor, detail, question, writable, on_saved)
 
 
-def _decision(actor: Actor, detail: ApplicationDetail) -> None:
-    with ui.element("section").mark("decision"):
-        heading(_("Décision"), 2)
-        if detail.summary.decision is None:
-            paragraph(_("Aucune décision n'a encore été publiée.")).mark("no-decision")
-        else:
-            decision_lines(detail.summary.decision)
-            with new_session() as session:
-                has_letter = letter_available(session, actor=actor, application_id=detail.summary.id)
-            if has_letter:
-                ui.link(_("Télécharger la lettre (PDF)"), letter_url(detail.summary.id)).mark("download-letter")
-
-
-def _load_answer(actor: Actor, application_id: int) -> AnswerView | None:
-    try:
-        with new_session() as session:
-            return answer_view(session, actor=actor, application_id=application_id)
-    except DomainError:
-        return None
+def _decision_html(data: PageData) -> str:
+    detail = data.detail
+    parts = [text_tag("h2", _("Décision"))]
+    if detail.summary.decision is None:
+        parts.append(text_tag("p", _("Aucune décision n'a encore été publiée."), data_mark="no-decision"))
+    else:
+        parts.append(decision_html(detail.summary.decision))
+        if data.has_letter:
+            parts.append(
+                tag(
+                    "p",
+                    link_tag(
+                        _("Télécharger la lettre (PDF)"), letter_url(detail.summary.id), data_mark="download-letter"
+                    ),
+                )
+            )
+    return "".join(parts)
 
 
 def _confirm_now(actor: Actor, application_id: int, provisional: bool) -> None:
@@ -233,37 +299,94 @@ def _withdraw_now(actor: Actor, application_id: int, reason: str) -> None:
         withdraw(session, actor=actor, application_id=application_id, reason=reason)
 
 
-def _answer(actor: Actor, detail: ApplicationDetail, on_done: Callable[[], None]) -> None:
-    """« Répondre »: confirm or withdraw an offer before its deadline; the waiting-list rank; the letter."""
+def _waiting_list_html(view: AnswerView) -> str:
+    text = _("Vous êtes au rang {rank}.").format(rank=view.waiting_rank)
+    if view.last_called_rank is not None:
+        text = _("Vous êtes au rang {rank} ; dernier rang appelé : {last}.").format(
+            rank=view.waiting_rank, last=view.last_called_rank
+        )
+    return text_tag("h2", _("Liste complémentaire")) + text_tag("p", text, data_mark="waiting-rank")
+
+
+def _answer_html(view: AnswerView) -> str:
+    parts = [text_tag("h2", _("Répondre"))]
+    if view.answer == AnswerKind.WITHDRAWN:
+        parts.append(text_tag("p", _("Vous vous êtes désisté de cette formation."), data_mark="answer-withdrawn"))
+        return "".join(parts)
+    if view.answer == AnswerKind.CONFIRMED:
+        parts.append(text_tag("p", _("Vous avez confirmé votre candidature."), data_mark="answer-confirmed"))
+    elif view.answer == AnswerKind.PROVISIONAL:
+        parts.append(
+            text_tag("p", _("Vous avez accepté cette proposition en attendant mieux."), data_mark="answer-provisional")
+        )
+    if view.deadline is not None and view.answer != AnswerKind.CONFIRMED:
+        parts.append(deadline_html(_("Répondre avant le"), view.deadline, view.days_left, "answer-deadline"))
+        if view.days_left is None:
+            parts.append(text_tag("p", _("La date limite de confirmation est dépassée."), data_mark="answer-late"))
+    return "".join(parts)
+
+
+def _withdraw_dialog(actor: Actor, detail: ApplicationDetail, on_done: Redraw) -> ui.dialog:
     application_id = detail.summary.id
-    view = _load_answer(actor, application_id)
+    with ui.dialog() as dialog, ui.card().mark("withdraw-dialog"):
+        dialog.props["aria-labelledby"] = "withdraw-title"
+        Text(_("Se désister ?"), "h2").props("id=withdraw-title").classes("text-xl")
+        paragraph(
+            _(
+                "Vous renoncez à votre place dans « {label} ». Ce désistement est définitif : vous ne "
+                "pourrez pas revenir sur ce choix, et votre place sera proposée à un autre candidat."
+            ).format(label=detail.summary.program_label)
+        )
+        reason = ui.textarea(_("Motif (facultatif)")).props("outlined maxlength=1000").classes("w-full")
+        reason.mark("withdraw-reason")
+        error = Text("", "p").classes("text-negative")
+        error.props["role"] = "alert"
+
+        async def confirm_withdrawal() -> None:
+            confirm_button.disable()
+            try:
+                await run.io_bound(_withdraw_now, actor, application_id, reason.value or "")
+            except DomainError as exc:
+                error.text = exc.translate(_)
+                confirm_button.enable()
+                return
+            if not dialog.is_deleted:  # the live update may have redrawn the page already
+                dialog.close()
+            ui.notify(_("Votre désistement est enregistré."), type="positive")
+            await on_done()
+
+        with ui.row().classes("justify-end w-full"):
+            ui.button(_("Non, garder ma place"), on_click=dialog.close).props("flat autofocus").mark("withdraw-keep")
+            confirm_button = ui.button(_("Oui, me désister"), on_click=confirm_withdrawal)
+            confirm_button.props("color=negative").mark("withdraw-confirm")
+    return dialog
+
+
+def _on_demand(build: Callable[[], ui.dialog]) -> Callable[[], None]:
+    """A button handler opening the dialog ``build`` draws, built on the first press only (beside the button)."""
+    built: list[ui.dialog] = []
+
+    def open_dialog() -> None:
+        if not built:
+            built.append(build())
+        built[0].open()
+
+    return open_dialog
+
+
+def _answer(actor: Actor, data: PageData, on_done: Redraw) -> None:
+    """« Répondre »: confirm or withdraw an offer before its deadline; the waiting-list rank."""
+    view = data.answer
     if view is None:
         return
+    application_id = data.detail.summary.id
     if view.waiting_rank is not None:
-        with ui.element("section").mark("waiting-list"):
-            heading(_("Liste complémentaire"), 2)
-            text = _("Vous êtes au rang {rank}.").format(rank=view.waiting_rank)
-            if view.last_called_rank is not None:
-                text = _("Vous êtes au rang {rank} ; dernier rang appelé : {last}.").format(
-                    rank=view.waiting_rank, last=view.last_called_rank
-                )
-            paragraph(text).mark("waiting-rank")
+        static_block(_waiting_list_html(view), "section").mark("waiting-list")
     if not view.has_offer:
         return
     with ui.element("section").mark("answer"):
-        heading(_("Répondre"), 2)
-        if view.answer == AnswerKind.WITHDRAWN:
-            paragraph(_("Vous vous êtes désisté de cette formation.")).mark("answer-withdrawn")
-            return
-        if view.answer == AnswerKind.CONFIRMED:
-            paragraph(_("Vous avez confirmé votre candidature.")).mark("answer-confirmed")
-        elif view.answer == AnswerKind.PROVISIONAL:
-            paragraph(_("Vous avez accepté cette proposition en attendant mieux.")).mark("answer-provisional")
-        if view.deadline is not None and view.answer != AnswerKind.CONFIRMED:
-            deadline_line(_("Répondre avant le"), view.deadline, view.days_left, "answer-deadline")
-            if view.days_left is None:
-                paragraph(_("La date limite de confirmation est dépassée.")).mark("answer-late")
-        if actor.read_only:
+        static_block(_answer_html(view))
+        if view.answer == AnswerKind.WITHDRAWN or actor.read_only:
             return
 
         async def confirm(provisional: bool = False) -> None:
@@ -277,7 +400,7 @@ def _answer(actor: Actor, detail: ApplicationDetail, on_done: Callable[[], None]
                     button.enable()
                 return
             ui.notify(_("Votre candidature est confirmée."), type="positive")
-            on_done()
+            await on_done()
 
         buttons: list[ui.button] = []
         with ui.row():
@@ -292,46 +415,16 @@ def _answer(actor: Actor, detail: ApplicationDetail, on_done: Callable[[], None]
                         .mark("confirm-provisional")
                     )
             if view.can_withdraw:
-                with ui.dialog() as dialog, ui.card().mark("withdraw-dialog"):
-                    dialog.props["aria-labelledby"] = "withdraw-title"
-                    Text(_("Se désister ?"), "h2").props("id=withdraw-title").classes("text-xl")
-                    paragraph(
-                        _(
-                            "Vous renoncez à votre place dans « {label} ». Ce désistement est définitif : vous ne "
-                            "pourrez pas revenir sur ce choix, et votre place sera proposée à un autre candidat."
-                        ).format(label=detail.summary.program_label)
-                    )
-                    reason = ui.textarea(_("Motif (facultatif)")).props("outlined maxlength=1000").classes("w-full")
-                    reason.mark("withdraw-reason")
-                    error = Text("", "p").classes("text-negative")
-                    error.props["role"] = "alert"
-
-                    async def confirm_withdrawal() -> None:
-                        confirm_button.disable()
-                        try:
-                            await run.io_bound(_withdraw_now, actor, application_id, reason.value or "")
-                        except DomainError as exc:
-                            error.text = exc.translate(_)
-                            confirm_button.enable()
-                            return
-                        if not dialog.is_deleted:  # the live update may have redrawn the page already
-                            dialog.close()
-                        ui.notify(_("Votre désistement est enregistré."), type="positive")
-                        on_done()
-
-                    with ui.row().classes("justify-end w-full"):
-                        ui.button(_("Non, garder ma place"), on_click=dialog.close).props("flat autofocus").mark(
-                            "withdraw-keep"
-                        )
-                        confirm_button = ui.button(_("Oui, me désister"), on_click=confirm_withdrawal)
-                        confirm_button.props("color=negative").mark("withdraw-confirm")
-                ui.button(_("Se désister"), on_click=dialog.open).props("outline color=negative").mark("withdraw-offer")
+                opener = _on_demand(lambda: _withdraw_dialog(actor, data.detail, on_done))
+                ui.button(_("Se désister"), on_click=opener).props("outline color=negative").mark("withdraw-offer")
 
 
-def _cancel(actor: Actor, detail: ApplicationDetail) -> None:
-    if not detail.summary.can_cancel or actor.read_only:
-        return  # a manager has acted: the action is absent (and the service refuses it anyway)
-    label = detail.summary.program_label
+def _cancel_now(actor: Actor, application_id: int) -> None:
+    with transaction() as session:
+        cancel_application(session, actor=actor, application_id=application_id)
+
+
+def _cancel_dialog(actor: Actor, detail: ApplicationDetail) -> ui.dialog:
     with ui.dialog() as dialog, ui.card().mark("cancel-dialog"):
         dialog.props["aria-labelledby"] = "cancel-title"
         Text(_("Annuler la candidature ?"), "h2").props("id=cancel-title").classes("text-xl")
@@ -339,15 +432,14 @@ def _cancel(actor: Actor, detail: ApplicationDetail) -> None:
             _(
                 "Votre candidature à « {label} » sera annulée et les pièces déposées pour elle seront supprimées. "
                 "Vous pourrez candidater de nouveau tant que la période de candidature est ouverte."
-            ).format(label=label)
+            ).format(label=detail.summary.program_label)
         )
         error = Text("", "p").classes("text-negative")
         error.props["role"] = "alert"
 
-        def confirm() -> None:
+        async def confirm() -> None:
             try:
-                with transaction() as session:
-                    cancel_application(session, actor=actor, application_id=detail.summary.id)
+                await run.io_bound(_cancel_now, actor, detail.summary.id)
             except DomainError as exc:
                 error.text = exc.translate(_)
                 return
@@ -359,59 +451,116 @@ def _cancel(actor: Actor, detail: ApplicationDetail) -> None:
             # The harmless choice takes the focus: Enter on an opened dialog never cancels by accident.
             ui.button(_("Non, la garder"), on_click=dialog.close).props("flat autofocus").mark("cancel-keep")
             ui.button(_("Oui, annuler"), on_click=confirm).props("color=negative").mark("cancel-confirm")
+    return dialog
 
+
+def _cancel(actor: Actor, detail: ApplicationDetail) -> None:
+    if not detail.summary.can_cancel or actor.read_only:
+        return  # a manager has acted: the action is absent (and the service refuses it anyway)
     with ui.element("section").mark("cancel"):
-        heading(_("Annuler"), 2)
-        paragraph(_("L'annulation est possible tant qu'aucun gestionnaire n'a traité votre dossier."))
-        ui.button(_("Annuler cette candidature"), on_click=dialog.open).props("outline color=negative").mark(
+        static_block(
+            text_tag("h2", _("Annuler"))
+            + text_tag("p", _("L'annulation est possible tant qu'aucun gestionnaire n'a traité votre dossier."))
+        )
+        opener = _on_demand(lambda: _cancel_dialog(actor, detail))
+        ui.button(_("Annuler cette candidature"), on_click=opener).props("outline color=negative").mark(
             "cancel-application"
         )
 
 
+class ApplicationPage:
+    """The page's sections, drawn from one load and redrawn after an action or a live update."""
+
+    def __init__(self, actor: Actor, application_id: int, lang: str) -> None:
+        self.actor = actor
+        self.application_id = application_id
+        self.lang = lang
+        self.container: ui.element | None = None
+        self.transmit_box: ui.element | None = None
+
+    async def redraw(self) -> None:
+        data = await run.io_bound(load_page, self.actor, self.application_id, self.lang)
+        assert self.container is not None
+        if self.container.is_deleted:
+            return
+        self.container.clear()
+        with self.container:
+            await self.draw(data)
+
+    async def redraw_transmit(self) -> None:
+        """After a piece or an answer changed: only « Transmettre » depends on it."""
+        box = self.transmit_box
+        if box is None or box.is_deleted:
+            return
+        readiness = await run.io_bound(_load_readiness, self.actor, self.application_id, self.lang)
+        box.clear()
+        with box:
+            _transmit(self.actor, self.application_id, readiness)
+
+    async def draw(self, data: PageData | None) -> None:
+        actor = self.actor
+        if data is None:
+            static_block(
+                text_tag("p", _("Cette candidature a été annulée."), data_mark="not-found")
+                + tag("p", link_tag(_("Retour à mes candidatures"), LIST_PATH))
+            ).mark("not-found")
+            return
+        detail = data.detail
+        if detail.summary.archived:
+            paragraph(
+                _(
+                    "Cette candidature appartient à une campagne terminée : vous pouvez la consulter, "
+                    "mais plus la modifier."
+                )
+            ).classes("ec-notice").mark("archived-notice")
+        static_block(_information_html(detail), "section").mark("information")
+        static_block(_pieces_html(detail), "section").mark("pieces")
+        if detail.summary.procedure == Procedure.ONLINE and not actor.read_only and detail.pieces:
+            with ui.element("section").mark("uploads"):
+                static_block(
+                    text_tag("h2", _("Déposer les pièces"))
+                    + text_tag(
+                        "p",
+                        _(
+                            "Déposez un ou plusieurs fichiers par pièce (PDF, JPEG ou PNG) : nous les assemblons en "
+                            "un seul PDF, dans l'ordre que vous choisissez."
+                        ),
+                        class_="ec-muted",
+                    )
+                )
+                for piece in detail.pieces:
+                    await piece_upload(
+                        piece.id, on_change=self.redraw_transmit, actor=actor, piece=data.pieces.get(piece.id)
+                    )
+        _questions(actor, detail, on_saved=self.redraw_transmit)
+        self.transmit_box = None
+        if data.readiness is not None and not actor.read_only:
+            with ui.element("section").mark("transmit") as self.transmit_box:
+                _transmit(actor, self.application_id, data.readiness)
+        static_block(_decision_html(data), "section").mark("decision")
+        _answer(actor, data, on_done=self.redraw)
+        _cancel(actor, detail)
+
+
 def register() -> None:
     @page(LIST_PATH + "/{application_id}")
-    def my_application(application_id: int):
-        gate = require_candidate()
+    async def my_application(application_id: int):
+        gate = await require_candidate()
         if gate.refused:
             return gate.response
         actor = gate.actor
         assert actor is not None
-        detail = _load(actor, application_id)
-        if detail is None:
+        lang = current_language()
+        data = await run.io_bound(load_page, actor, application_id, lang)
+        if data is None:
             with frame(_("Candidature introuvable")):
                 paragraph(_("Cette candidature n'existe pas ou ne vous appartient pas.")).mark("not-found")
                 ui.link(_("Retour à mes candidatures"), LIST_PATH)
             return None
-        with frame(_("Candidature : {label}").format(label=detail.summary.program_label)):
-            candidate_nav("candidatures", actor=actor, program_id=detail.summary.program_id)
-
-            @ui.refreshable
-            def view() -> None:
-                current = _load(actor, application_id)
-                if current is None:
-                    paragraph(_("Cette candidature a été annulée.")).mark("not-found")
-                    ui.link(_("Retour à mes candidatures"), LIST_PATH)
-                    return
-                if current.summary.archived:
-                    paragraph(
-                        _(
-                            "Cette candidature appartient à une campagne terminée : vous pouvez la consulter, "
-                            "mais plus la modifier."
-                        )
-                    ).classes("ec-notice").mark("archived-notice")
-                _information(current)
-                editable = current.summary.dossier_status in (DossierStatus.PENDING, DossierStatus.INCOMPLETE)
-                editable = editable and not current.summary.archived
-                online = current.summary.procedure == Procedure.ONLINE
-                transmit_view = ui.refreshable(_transmit)
-                _pieces(actor, current, on_change=transmit_view.refresh)
-                _questions(actor, current, on_saved=transmit_view.refresh)
-                if editable and online and not actor.read_only:
-                    transmit_view(actor, application_id)
-                _decision(actor, current)
-                _answer(actor, current, on_done=view.refresh)
-                _cancel(actor, current)
-
-            view()
-            follow_candidate(detail.summary.candidate_id, view.refresh)
+        with frame(_("Candidature : {label}").format(label=data.detail.summary.program_label)):
+            candidate_nav("candidatures", actor=actor, program_id=data.detail.summary.program_id)
+            view = ApplicationPage(actor, application_id, lang)
+            with ui.element("div").classes("w-full") as view.container:
+                await view.draw(data)
+            follow_candidate(data.detail.summary.candidate_id, view.redraw)
         return None

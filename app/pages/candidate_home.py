@@ -22,8 +22,8 @@ MANDATORY = (
 
 def register() -> None:
     @page("/candidat")
-    def candidate_home():
-        gate = require_candidate()
+    async def candidate_home():
+        gate = await require_candidate()
         if gate.refused:
             return gate.response
         with transaction() as session:

@@ -57,8 +57,8 @@ def _hold_lease(resource: str, holder: leases.Holder) -> bool:
 
 def register() -> None:
     @page("/candidat/dossier/{tab}")
-    def dossier_tab(tab: str):
-        gate = require_candidate()
+    async def dossier_tab(tab: str):
+        gate = await require_candidate()
         if gate.refused:
             return gate.response
         actor = gate.actor

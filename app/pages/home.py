@@ -1,86 +1,142 @@
-"""Home page: what eCandidat is for, and the programmes open to applications (by centre and diploma type)."""
+"""Home page: what eCandidat is for, and the programmes open to applications (by centre and diploma type).
 
-from nicegui import ui
+Everything but the search box is the same for every visitor of one language: the introduction and the offer are
+built once (``shared_blocks``) and drawn as two escaped HTML blocks; a search builds its own offer off the loop.
+"""
 
+from datetime import datetime
+
+from nicegui import run, ui
+
+from app import clock
 from app.config import get_settings
 from app.db import new_session
-from app.i18n import _, ngettext
-from app.services.offer import CentreOffer, ProgramOffer, WindowState, count_programs, keep_states, list_offer
+from app.i18n import _, ngettext, use_language
+from app.services.offer import ProgramOffer, WindowState, count_programs, keep_states, list_offer
 from app.ui.dates import format_day, format_moment
 from app.ui.frame import frame
-from app.ui.offer_list import days_left_text, info_link, program_facts
+from app.ui.offer_list import days_left_text, info_link_html, offer_html, program_facts, valid_until
 from app.ui.page import page
 from app.ui.session import current_language
-from app.ui.text import Text, heading, list_item, paragraph
+from app.ui.shared_blocks import shared
+from app.ui.text import Text, link_tag, static_block, tag, text_tag
 
 
-def _open_program(program: ProgramOffer) -> None:
-    with ui.element("li").classes("ec-program").mark(f"program-{program.code}"):
-        heading(program.label, 4)
-        paragraph(program_facts(program)).classes("ec-muted")
-        with ui.element("p"):
-            Text(_("Candidatures jusqu'au {moment}").format(moment=format_moment(program.window_closes_at)), "span")
-            Text(days_left_text(program), "strong").classes("ec-days-left ml-2")
-        info_link(program)
+def _open_program(program: ProgramOffer) -> str:
+    return tag(
+        "li",
+        text_tag("h4", program.label)
+        + text_tag("p", program_facts(program), class_="ec-muted")
+        + tag(
+            "p",
+            text_tag("span", _("Candidatures jusqu'au {moment}").format(moment=format_moment(program.window_closes_at)))
+            + " "
+            + text_tag("strong", days_left_text(program), class_="ec-days-left ml-2"),
+        )
+        + info_link_html(program),
+        class_="ec-program",
+        data_mark=f"program-{program.code}",
+    )
 
 
-def _open_offer(offer: list[CentreOffer]) -> None:
-    for centre in offer:
-        with ui.element("section").mark(f"centre-{centre.code}"):
-            heading(centre.label, 2)
-            for diploma_type in centre.diploma_types:
-                heading(diploma_type.label, 3)
-                with ui.element("ul").classes("ec-program-list"):
-                    for program in diploma_type.programs:
-                        _open_program(program)
-
-
-def _upcoming_offer(offer: list[CentreOffer]) -> None:
+def _upcoming_html(offer: list) -> str:
     entries = sorted(
         ((p, centre.label, dt.label) for centre in offer for dt in centre.diploma_types for p in dt.programs),
         key=lambda entry: (entry[0].window_opens_at, entry[0].label),
     )
-    with ui.element("section").mark("upcoming"):
-        heading(_("Prochainement"), 2)
-        paragraph(_("Ces formations ouvriront bientôt aux candidatures."))
-        with ui.element("ul").classes("ec-program-list"):
-            for program, centre_label, type_label in entries:
-                with ui.element("li").classes("ec-program").mark(f"upcoming-{program.code}"):
-                    heading(program.label, 3)
-                    paragraph(f"{centre_label} · {type_label}").classes("ec-muted")
-                    paragraph(program_facts(program)).classes("ec-muted")
-                    paragraph(_("Ouverture le {day}").format(day=format_day(program.window_opens_at)))
-                    info_link(program)
+    items = "".join(
+        tag(
+            "li",
+            text_tag("h3", program.label)
+            + text_tag("p", f"{centre_label} · {type_label}", class_="ec-muted")
+            + text_tag("p", program_facts(program), class_="ec-muted")
+            + text_tag("p", _("Ouverture le {day}").format(day=format_day(program.window_opens_at)))
+            + info_link_html(program),
+            class_="ec-program",
+            data_mark=f"upcoming-{program.code}",
+        )
+        for program, centre_label, type_label in entries
+    )
+    return tag(
+        "section",
+        text_tag("h2", _("Prochainement"))
+        + text_tag("p", _("Ces formations ouvriront bientôt aux candidatures."))
+        + tag("ul", items, class_="ec-program-list"),
+        data_mark="upcoming",
+    )
+
+
+def _offer_block(lang: str, query: str, now: datetime) -> tuple[tuple[str, str], datetime]:
+    """The count sentence and the offer's HTML (open programmes, then the upcoming ones), and until when they hold.
+
+    Blocking: it queries, so pages call it off the event loop."""
+    with use_language(lang):
+        with new_session() as session:
+            offer = list_offer(
+                session, now=now, query=query, lang=lang, states={WindowState.OPEN, WindowState.UPCOMING}
+            )
+        open_offer = keep_states(offer, {WindowState.OPEN})
+        upcoming = keep_states(offer, {WindowState.UPCOMING})
+        n = count_programs(open_offer)
+        if n:
+            status = ngettext(
+                "{n} formation ouverte aux candidatures", "{n} formations ouvertes aux candidatures", n
+            ).format(n=n)
+        elif query.strip():
+            status = _("Aucune formation ouverte ne correspond à « {query} ».").format(query=query.strip())
+        else:
+            status = _("Aucune formation n'est ouverte aux candidatures en ce moment.")
+        markup = offer_html(open_offer, _open_program) + (_upcoming_html(upcoming) if upcoming else "")
+    return (status, markup), valid_until(offer, now)
+
+
+async def _offer(lang: str, query: str) -> tuple[str, str]:
+    query = query or ""
+    if not query.strip():
+        return await shared(("home-offer", lang), lambda now: _offer_block(lang, "", now))
+    (status, markup), _until = await run.io_bound(_offer_block, lang, query, clock.now())
+    return status, markup
+
+
+def _introduction(institution: str) -> str:
+    return (
+        text_tag(
+            "p",
+            _(
+                "{institution} reçoit sur ce portail les candidatures à ses formations sélectives et à capacité "
+                "limitée. eCandidat vous permet de :"
+            ).format(institution=institution),
+        )
+        + tag(
+            "ul",
+            text_tag("li", _("candidater à une ou plusieurs formations ;"))
+            + text_tag("li", _("suivre l'évolution de votre candidature ;"))
+            + text_tag("li", _("confirmer votre inscription ou vous désister en cas d'admission.")),
+            class_="ec-bullets",
+        )
+        + text_tag(
+            "p",
+            _(
+                "Chaque université a son propre portail eCandidat : le compte que vous créez ici ne sert "
+                "qu'aux formations proposées sur ce portail."
+            ),
+        )
+        + tag("p", link_tag(_("Se connecter ou créer un compte"), "/connexion"))
+        + tag(
+            "p",
+            link_tag(_("Toute l'offre de formation, avec les dates de chaque formation"), "/formations"),
+        )
+    )
 
 
 def register() -> None:
     @page("/")
-    def home(q: str = "") -> None:
+    async def home(q: str = "") -> None:
         institution = get_settings().institution_name
+        lang = current_language()
+        status_text, markup = await _offer(lang, q)
         with frame(_("Accueil"), h1=_("{institution} : candidater à une formation").format(institution=institution)):
-            paragraph(
-                _(
-                    "{institution} reçoit sur ce portail les candidatures à ses formations sélectives et à capacité "
-                    "limitée. eCandidat vous permet de :"
-                ).format(institution=institution)
-            )
-            with ui.element("ul").classes("ec-bullets"):
-                list_item(_("candidater à une ou plusieurs formations ;"))
-                list_item(_("suivre l'évolution de votre candidature ;"))
-                list_item(_("confirmer votre inscription ou vous désister en cas d'admission."))
-            paragraph(
-                _(
-                    "Chaque université a son propre portail eCandidat : le compte que vous créez ici ne sert "
-                    "qu'aux formations proposées sur ce portail."
-                )
-            )
-            with ui.element("p"):
-                ui.link(_("Se connecter ou créer un compte"), "/connexion")
-            with ui.element("p"):
-                ui.link(_("Toute l'offre de formation, avec les dates de chaque formation"), "/formations").mark(
-                    "whole-offer"
-                )
-
+            static_block(_introduction(institution)).mark("introduction")
             with ui.element("div").classes("w-full max-w-xl mt-4").props("role=search"):
                 search = (
                     ui.input(_("Rechercher une formation"), value=q)
@@ -90,30 +146,11 @@ def register() -> None:
                 )
                 search.props["hint"] = _("Intitulé, code ou mot-clé, par exemple « master chimie »")
             # A live region that stays on the page, so screen readers hear the new count after each search.
-            status = Text("", "p").classes("ec-muted mt-2").mark("offer-count")
+            status = Text(status_text, "p").classes("ec-muted mt-2").mark("offer-count")
             status.props["role"] = "status"
+            offer = static_block(markup).mark("offer")
 
-            @ui.refreshable
-            def offer_view() -> None:
-                query = search.value or ""
-                with new_session() as session:
-                    offer = list_offer(
-                        session, query=query, lang=current_language(), states={WindowState.OPEN, WindowState.UPCOMING}
-                    )
-                open_offer = keep_states(offer, {WindowState.OPEN})
-                upcoming = keep_states(offer, {WindowState.UPCOMING})
-                n = count_programs(open_offer)
-                if n:
-                    status.text = ngettext(
-                        "{n} formation ouverte aux candidatures", "{n} formations ouvertes aux candidatures", n
-                    ).format(n=n)
-                elif query.strip():
-                    status.text = _("Aucune formation ouverte ne correspond à « {query} ».").format(query=query.strip())
-                else:
-                    status.text = _("Aucune formation n'est ouverte aux candidatures en ce moment.")
-                _open_offer(open_offer)
-                if upcoming:
-                    _upcoming_offer(upcoming)
+            async def searched() -> None:
+                status.text, offer.content = await _offer(lang, search.value or "")
 
-            offer_view()
-            search.on_value_change(offer_view.refresh)
+            search.on_value_change(searched)

@@ -1,11 +1,18 @@
-"""« Formations »: the whole offer, open or not, by centre and diploma type, and « Candidater »."""
+"""« Formations »: the whole offer, open or not, by centre and diploma type, and « Candidater ».
 
+Visitors and staff see the same page for one language: it is built once (``shared_blocks``) as escaped HTML. A
+candidate's page has their own « Candidater » buttons: each programme is then one HTML block and its action.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import quote
 
 from nicegui import run, ui
 
+from app import clock
 from app.db import new_session, transaction
-from app.i18n import _, ngettext
+from app.i18n import _, ngettext, use_language
 from app.services.actors import Actor
 from app.services.applications import apply_to_program
 from app.services.applications_views import PieceInfo, live_program_ids, pieces_by_program
@@ -15,12 +22,23 @@ from app.ui.candidate_nav import candidate_nav
 from app.ui.dates import format_day, format_moment
 from app.ui.frame import frame
 from app.ui.guards import actor_of
-from app.ui.offer_list import days_left_text, info_link, program_facts
+from app.ui.offer_list import days_left_text, info_link_html, offer_html, program_facts, valid_until
 from app.ui.page import page
 from app.ui.session import current_identity, current_language
-from app.ui.text import Text, heading, list_item, paragraph
+from app.ui.shared_blocks import shared
+from app.ui.text import Text, heading, link_tag, static_block, tag, text_tag
 
 PATH = "/formations"
+
+
+@dataclass(frozen=True)
+class OfferView:
+    """What the page shows, read in one worker thread."""
+
+    offer: list[CentreOffer]
+    pieces: dict[int, list[PieceInfo]]
+    applied: set[int]
+    status: str
 
 
 def _apply(actor: Actor, program_id: int) -> int:
@@ -42,49 +60,106 @@ def _window_text(program: ProgramOffer) -> str:
     )
 
 
-def _calendar(program: ProgramOffer) -> None:
-    with ui.element("ul").classes("ec-bullets"):
-        list_item(_window_text(program)).mark(f"window-{program.code}")
-        if program.return_by:
-            list_item(_("Date limite de retour du dossier : {moment}").format(moment=format_moment(program.return_by)))
-        if program.jury_on:
-            list_item(_("Jury : {day}").format(day=format_day(program.jury_on)))
-        if program.publication_on:
-            list_item(_("Publication des résultats : {day}").format(day=format_day(program.publication_on)))
-
-
-def _pieces(pieces: list[PieceInfo]) -> None:
-    if not pieces:
-        paragraph(_("Aucune pièce justificative demandée."))
-        return
-    with ui.element("details"):
-        Text(
-            ngettext("{n} pièce justificative", "{n} pièces justificatives", len(pieces)).format(n=len(pieces)),
-            "summary",
+def _calendar(program: ProgramOffer) -> str:
+    items = [text_tag("li", _window_text(program), data_mark=f"window-{program.code}")]
+    if program.return_by:
+        items.append(
+            text_tag(
+                "li", _("Date limite de retour du dossier : {moment}").format(moment=format_moment(program.return_by))
+            )
         )
-        with ui.element("ul").classes("ec-bullets"):
-            for piece in pieces:
-                list_item(piece.label + (" " + _("(si vous êtes concerné)") if piece.is_conditional else ""))
+    if program.jury_on:
+        items.append(text_tag("li", _("Jury : {day}").format(day=format_day(program.jury_on))))
+    if program.publication_on:
+        items.append(
+            text_tag("li", _("Publication des résultats : {day}").format(day=format_day(program.publication_on)))
+        )
+    return tag("ul", "".join(items), class_="ec-bullets")
+
+
+def _pieces(pieces: list[PieceInfo]) -> str:
+    if not pieces:
+        return text_tag("p", _("Aucune pièce justificative demandée."))
+    summary = ngettext("{n} pièce justificative", "{n} pièces justificatives", len(pieces)).format(n=len(pieces))
+    items = "".join(
+        text_tag("li", piece.label + (" " + _("(si vous êtes concerné)") if piece.is_conditional else ""))
+        for piece in pieces
+    )
+    return tag("details", text_tag("summary", summary) + tag("ul", items, class_="ec-bullets"))
+
+
+def _program_body(program: ProgramOffer, pieces: list[PieceInfo]) -> str:
+    return (
+        text_tag("h4", program.label)
+        + text_tag("p", program_facts(program), class_="ec-muted")
+        + _calendar(program)
+        + _pieces(pieces)
+        + info_link_html(program)
+    )
+
+
+def _visitor_action(program: ProgramOffer) -> str:
+    """A visitor is invited to sign in to apply to an open programme; staff get no action."""
+    if program.state != WindowState.OPEN:
+        return ""
+    return tag(
+        "p",
+        link_tag(
+            _("Se connecter pour candidater"), f"/connexion?suite={quote(PATH)}", data_mark=f"sign-in-{program.code}"
+        ),
+    )
+
+
+def _status(offer: list[CentreOffer], query: str) -> str:
+    n = count_programs(offer)
+    if n:
+        return ngettext("{n} formation", "{n} formations", n).format(n=n)
+    if query.strip():
+        return _("Aucune formation ne correspond à « {query} ».").format(query=query.strip())
+    return _("Aucune formation n'est proposée pour le moment.")
+
+
+def _load(actor: Actor, lang: str, query: str, now: datetime) -> OfferView:
+    """Blocking: the offer, its pieces and the candidate's live applications, in one session."""
+    with use_language(lang), new_session() as session:
+        offer = list_offer(session, now=now, query=query, lang=lang)
+        programs = {p.id: centre.id for centre in offer for p in centre.programs}
+        pieces = pieces_by_program(session, programs=programs, lang=lang) if programs else {}
+        applied = live_program_ids(session, actor=actor)
+        return OfferView(offer, pieces, applied, _status(offer, query))
+
+
+def _shared_page(actor: Actor, lang: str, query: str, now: datetime) -> tuple[tuple[str, str], datetime]:
+    """The whole offer as one block, for visitors (``sign-in`` links) or staff (no action)."""
+    view = _load(actor, lang, query, now)
+    visitor = actor.kind == "anonymous"
+    with use_language(lang):
+        markup = offer_html(
+            view.offer,
+            lambda p: tag(
+                "li",
+                _program_body(p, view.pieces.get(p.id, [])) + (_visitor_action(p) if visitor else ""),
+                class_="ec-program",
+                data_mark=f"program-{p.code}",
+            ),
+        )
+    return (view.status, markup), valid_until(view.offer, now)
 
 
 class OfferPage:
-    """The page's state: who reads it, the search box, and the list redrawn after each search or application."""
+    """A candidate's page: the search box, and the list redrawn after each search or application."""
 
-    def __init__(self, actor: Actor) -> None:
+    def __init__(self, actor: Actor, lang: str) -> None:
         self.actor = actor
+        self.lang = lang
         self.search: ui.input | None = None
         self.status: Text | None = None
+        self.container: ui.element | None = None
 
     def _action(self, program: ProgramOffer, applied: set[int]) -> None:
         if program.state != WindowState.OPEN:
             return
-        if self.actor.kind == "anonymous":
-            ui.link(_("Se connecter pour candidater"), f"/connexion?suite={quote(PATH)}").mark(
-                f"sign-in-{program.code}"
-            )
-        elif self.actor.kind != "candidate":
-            return
-        elif program.id in applied:
+        if program.id in applied:
             with ui.element("p"):
                 Text(_("Candidature déposée."), "strong").mark(f"applied-{program.code}")
                 ui.link(_("Voir mes candidatures"), "/candidat/candidatures").classes("ml-2")
@@ -113,66 +188,86 @@ class OfferPage:
             ),
             type="positive",
         )
-        self.view.refresh()
+        await self.redraw()
 
-    def _program(self, program: ProgramOffer, pieces: list[PieceInfo], applied: set[int]) -> None:
-        with ui.element("li").classes("ec-program").mark(f"program-{program.code}"):
-            heading(program.label, 4)
-            paragraph(program_facts(program)).classes("ec-muted")
-            _calendar(program)
-            _pieces(pieces)
-            info_link(program)
-            self._action(program, applied)
-
-    @ui.refreshable_method
-    def view(self) -> None:
+    async def redraw(self) -> None:
         query = (self.search.value if self.search else "") or ""
-        with new_session() as session:
-            offer: list[CentreOffer] = list_offer(session, query=query, lang=current_language())
-            programs = {p.id: centre.id for centre in offer for p in centre.programs}
-            pieces = pieces_by_program(session, programs=programs, lang=current_language()) if programs else {}
-            applied = live_program_ids(session, actor=self.actor)
-        n = count_programs(offer)
+        view = await run.io_bound(_load, self.actor, self.lang, query, clock.now())
         if self.status is not None:
-            if n:
-                self.status.text = ngettext("{n} formation", "{n} formations", n).format(n=n)
-            elif query.strip():
-                self.status.text = _("Aucune formation ne correspond à « {query} ».").format(query=query.strip())
-            else:
-                self.status.text = _("Aucune formation n'est proposée pour le moment.")
-        for centre in offer:
+            self.status.text = view.status
+        assert self.container is not None
+        self.container.clear()
+        with self.container:
+            self.draw(view)
+
+    def draw(self, view: OfferView) -> None:
+        for centre in view.offer:
             with ui.element("section").mark(f"centre-{centre.code}"):
                 heading(centre.label, 2)
                 for diploma_type in centre.diploma_types:
                     heading(diploma_type.label, 3)
                     with ui.element("ul").classes("ec-program-list"):
                         for program in diploma_type.programs:
-                            self._program(program, pieces.get(program.id, []), applied)
+                            with ui.element("li").classes("ec-program").mark(f"program-{program.code}"):
+                                static_block(_program_body(program, view.pieces.get(program.id, [])))
+                                self._action(program, view.applied)
+
+
+def _search_box(q: str) -> ui.input:
+    with ui.element("div").classes("w-full max-w-xl mt-4").props("role=search"):
+        search = (
+            ui.input(_("Rechercher une formation"), value=q)
+            .props("outlined clearable debounce=300 type=search")
+            .classes("w-full")
+            .mark("search")
+        )
+        search.props["hint"] = _("Intitulé, code ou mot-clé, par exemple « master chimie »")
+    return search
+
+
+async def _shared_offer(actor: Actor, lang: str, query: str) -> tuple[str, str]:
+    if query.strip():
+        (status, markup), _until = await run.io_bound(_shared_page, actor, lang, query, clock.now())
+        return status, markup
+    return await shared(("formations", lang, actor.kind), lambda now: _shared_page(actor, lang, "", now))
 
 
 def register() -> None:
     @page(PATH)
-    def offer_page(q: str = "") -> None:
+    async def offer_page(q: str = "") -> None:
         actor = actor_of(current_identity())
-        page = OfferPage(actor)
+        lang = current_language()
+        candidate = actor.kind == "candidate"
+        if candidate:
+            view = await run.io_bound(_load, actor, lang, q, clock.now())
+            status_text, markup = view.status, ""
+        else:
+            status_text, markup = await _shared_offer(actor, lang, q)
         with frame(_("Offre de formation")):
-            paragraph(
-                _(
-                    "Choisissez votre formation selon la composante qui la dispense et le type de diplôme. Les "
-                    "périodes de candidature diffèrent d'une formation à l'autre : soyez attentif aux dates."
+            static_block(
+                text_tag(
+                    "p",
+                    _(
+                        "Choisissez votre formation selon la composante qui la dispense et le type de diplôme. Les "
+                        "périodes de candidature diffèrent d'une formation à l'autre : soyez attentif aux dates."
+                    ),
                 )
             )
-            if actor.kind == "candidate":
+            if candidate:
                 candidate_nav(None, actor=actor)
-            with ui.element("div").classes("w-full max-w-xl mt-4").props("role=search"):
-                page.search = (
-                    ui.input(_("Rechercher une formation"), value=q)
-                    .props("outlined clearable debounce=300 type=search")
-                    .classes("w-full")
-                    .mark("search")
-                )
-                page.search.props["hint"] = _("Intitulé, code ou mot-clé, par exemple « master chimie »")
-            page.status = Text("", "p").classes("ec-muted mt-2").mark("offer-count")
-            page.status.props["role"] = "status"
-            page.view()
-            page.search.on_value_change(page.view.refresh)
+            search = _search_box(q)
+            status = Text(status_text, "p").classes("ec-muted mt-2").mark("offer-count")
+            status.props["role"] = "status"
+            if candidate:
+                offer_page = OfferPage(actor, lang)
+                offer_page.search, offer_page.status = search, status
+                with ui.element("div") as offer_page.container:
+                    offer_page.draw(view)
+                search.on_value_change(offer_page.redraw)
+            else:
+                block = static_block(markup).mark("offer")
+
+                async def searched() -> None:
+                    status.text, block.content = await _shared_offer(actor, lang, search.value or "")
+
+                search.on_value_change(searched)

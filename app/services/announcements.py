@@ -73,16 +73,6 @@ def invalidate() -> None:
     _cache.invalidate()
 
 
-def banners_cached() -> bool:
-    """Whether :func:`current_banners` answers without a query now."""
-    return _cache.is_fresh()
-
-
-def load_banners() -> None:
-    """Read the announcements into the cache (blocking: pages call it off the event loop)."""
-    _cache.get()
-
-
 def current_banners(*, staff: bool) -> list[Banner]:
     """The banners to show now: to candidates and visitors all of them, to staff those flagged for staff.
 

@@ -7,13 +7,14 @@ broadcasts the cache's name (``set_broadcaster``, see app.services.notifications
 drop their copy at once (``invalidate_named``); the reload after ``seconds`` stays the fallback.
 """
 
+import asyncio
 import logging
 import threading
 import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -24,8 +25,9 @@ from app.config import get_settings
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
-_by_name: "weakref.WeakValueDictionary[str, EngineCache[Any]]" = weakref.WeakValueDictionary()
+_by_name: "weakref.WeakValueDictionary[str, Invalidatable]" = weakref.WeakValueDictionary()
 _broadcaster: Callable[[str], None] | None = None
+_all: "weakref.WeakSet[EngineCache[Any]]" = weakref.WeakSet()
 
 
 def set_broadcaster(broadcaster: Callable[[str], None] | None) -> Callable[[str], None] | None:
@@ -33,6 +35,43 @@ def set_broadcaster(broadcaster: Callable[[str], None] | None) -> Callable[[str]
     global _broadcaster
     previous, _broadcaster = _broadcaster, broadcaster
     return previous
+
+
+def _event_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def warm_all() -> None:
+    """Read every cache that is empty or stale (blocking: pages call it in a worker thread before drawing)."""
+    for cache in list(_all):
+        if not cache.is_fresh():
+            cache.get()
+
+
+def all_fresh() -> bool:
+    return all(cache.is_fresh() for cache in list(_all))
+
+
+class Invalidatable(Protocol):
+    def invalidate(self) -> None: ...
+
+
+def register_named(name: str, target: Invalidatable) -> None:
+    """Let ``invalidate_named(name)`` (a broadcast from another instance) reach ``target``; keep it referenced."""
+    _by_name[name] = target
+
+
+def broadcast(name: str) -> None:
+    """Tell the other instances (when a broadcaster is installed) that the cache called ``name`` is stale."""
+    broadcaster = _broadcaster
+    if broadcaster is not None:
+        try:
+            broadcaster(name)
+        except Exception:  # the commit is done; the other instances fall back on their reload delay
+            log.exception("broadcasting the invalidation of %s failed", name)
 
 
 def invalidate_named(name: str) -> None:
@@ -58,16 +97,45 @@ class EngineCache(Generic[T]):
         self.seconds = seconds
         self._entry: _Entry[T] | None = None
         self._lock = threading.Lock()
+        self._reloading = False
         _by_name[name] = self
+        _all.add(self)
 
     def get(self) -> T:
-        """The cached value, read again when stale or when the database changed."""
+        """The cached value, read again when stale or when the database changed.
+
+        On the event loop a stale value of the same database is returned at once and read again in a worker
+        thread: a page never waits for this query (pages warm every cache first, see ``warm_all``).
+        """
         from app.db import get_engine  # the engine of the current settings
 
         engine = get_engine()
         entry = self._entry
-        if entry is not None and entry.engine is engine and time.monotonic() - entry.loaded_at < self.seconds:
-            return entry.value
+        if entry is not None and entry.engine is engine:
+            if time.monotonic() - entry.loaded_at < self.seconds:
+                return entry.value
+            if _event_loop() is not None:
+                self._reload_soon()
+                return entry.value
+        return self._load(engine)
+
+    def _reload_soon(self) -> None:
+        loop = _event_loop()
+        if loop is None or self._reloading:
+            return
+        self._reloading = True
+
+        def reload() -> None:
+            from app.db import get_engine
+
+            try:
+                self._load(get_engine())
+            finally:
+                self._reloading = False
+
+        loop.run_in_executor(None, reload)
+
+    def _load(self, engine: Engine) -> T:
         with self._lock:
             try:
                 with Session(engine) as session:
@@ -102,9 +170,4 @@ class EngineCache(Generic[T]):
 
     def _committed(self) -> None:
         self.invalidate()
-        broadcaster = _broadcaster
-        if broadcaster is not None:
-            try:
-                broadcaster(self.name)
-            except Exception:  # the commit is done; the other instances fall back on the reload after `seconds`
-                log.exception("broadcasting the invalidation of %s failed", self.name)
+        broadcast(self.name)

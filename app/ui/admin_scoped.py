@@ -281,8 +281,8 @@ def register_scoped_pages(
     ``title`` is the list's msgid, translated when a refusal is shown."""
 
     @page(path)
-    def scoped_list(cible: str = "") -> Any:
-        gate = require_staff()
+    async def scoped_list(cible: str = "") -> Any:
+        gate = await require_staff()
         if gate.refused:
             return gate.response
         assert gate.actor is not None
@@ -293,8 +293,8 @@ def register_scoped_pages(
         return None
 
     @page(path + "/{key}")
-    def scoped_edit(key: str, cible: str = "") -> Any:
-        gate = require_staff()
+    async def scoped_edit(key: str, cible: str = "") -> Any:
+        gate = await require_staff()
         if gate.refused:
             return gate.response
         assert gate.actor is not None

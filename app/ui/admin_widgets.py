@@ -21,10 +21,10 @@ from app.ui.text import heading, paragraph
 M = TypeVar("M", bound=SQLModel)
 
 
-def admin_page(title: str | Callable[[Actor], str], body: Callable[[Actor], None]) -> Any:
+async def admin_page(title: str | Callable[[Actor], str], body: Callable[[Actor], None]) -> Any:
     """An administrators' page: the gate, then the frame (``title``, or ``title(actor)``), the way back to the
     administration and ``body(actor)``."""
-    gate = require_staff(*ADMIN)
+    gate = await require_staff(*ADMIN)
     if gate.refused:
         return gate.response
     assert gate.actor is not None

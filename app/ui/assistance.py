@@ -5,7 +5,7 @@ candidate page: the candidate navigation (app/ui/candidate_nav.py) or the frame'
 should call it once; the application pages call it themselves until then.
 """
 
-from nicegui import ui
+from nicegui import run, ui
 
 from app.db import new_session, transaction
 from app.i18n import _
@@ -17,18 +17,37 @@ from app.ui.session import current_language
 from app.ui.text import Text, paragraph
 
 
-def _program_options(actor: Actor) -> dict[int, str]:
+def _program_options(actor: Actor, lang: str) -> dict[int, str]:
     with new_session() as session:
-        rows = list_my_applications(session, actor=actor, lang=current_language())
+        rows = list_my_applications(session, actor=actor, lang=lang)
     return {row.program_id: f"{row.program_label} ({row.centre_label})" for row in rows}
 
 
+def _send(actor: Actor, subject: str, message: str, program_id: int | None) -> None:
+    with transaction() as session:
+        send_assistance_request(session, actor=actor, subject=subject, message=message, program_id=program_id)
+
+
 def assistance_button(actor: Actor | None, *, program_id: int | None = None) -> None:
-    """The « Assistance » button; ``program_id`` preselects the programme (on an application's page)."""
+    """The « Assistance » button; ``program_id`` preselects the programme (on an application's page).
+
+    The dialog is built on the first click: most page views never open it, and its programme list is a query."""
     if actor is None or actor.kind != "candidate":
         return
-    options = {0: _("Aucune formation en particulier")} | _program_options(actor)
+    dialogs: list[ui.dialog] = []
+    with ui.element("div").classes("contents") as holder:
 
+        async def open_dialog() -> None:
+            if not dialogs:
+                options = await run.io_bound(_program_options, actor, current_language())
+                with holder:
+                    dialogs.append(_dialog(actor, {0: _("Aucune formation en particulier")} | options, program_id))
+            dialogs[0].open()
+
+        ui.button(_("Assistance"), icon="help_outline", on_click=open_dialog).props("outline").mark("assistance")
+
+
+def _dialog(actor: Actor, options: dict[int, str], program_id: int | None) -> ui.dialog:
     with ui.dialog() as dialog, ui.card().classes("w-full max-w-xl").mark("assistance-dialog"):
         dialog.props["aria-labelledby"] = "assistance-title"
         Text(_("Demander de l'aide"), "h2").props("id=assistance-title").classes("text-xl")
@@ -47,16 +66,9 @@ def assistance_button(actor: Actor | None, *, program_id: int | None = None) -> 
         error = Text("", "p").classes("text-negative").mark("assistance-error")
         error.props["role"] = "alert"
 
-        def send() -> None:
+        async def send() -> None:
             try:
-                with transaction() as session:
-                    send_assistance_request(
-                        session,
-                        actor=actor,
-                        subject=subject.value or "",
-                        message=message.value or "",
-                        program_id=program.value or None,
-                    )
+                await run.io_bound(_send, actor, subject.value or "", message.value or "", program.value or None)
             except DomainError as exc:
                 error.text = exc.translate(_)
                 return
@@ -68,5 +80,4 @@ def assistance_button(actor: Actor | None, *, program_id: int | None = None) -> 
         with ui.row().classes("justify-end w-full"):
             ui.button(_("Annuler"), on_click=dialog.close).props("flat").mark("assistance-close")
             ui.button(_("Envoyer"), on_click=send).mark("assistance-send")
-
-    ui.button(_("Assistance"), icon="help_outline", on_click=dialog.open).props("outline").mark("assistance")
+    return dialog

@@ -5,6 +5,7 @@ from nicegui import ui
 from app.i18n import N_, _
 from app.services.actors import Actor
 from app.ui.assistance import assistance_button
+from app.ui.text import link_tag, static_block, tag
 
 # Tab slug → French label (the guide's names); the order is the guide's.
 DOSSIER_TABS: dict[str, str] = {
@@ -27,18 +28,25 @@ def candidate_nav(current: str | None = None, *, actor: Actor | None = None, pro
     """A labelled ``nav`` whose current entry carries ``aria-current="page"``; ``current`` is a tab slug,
     ``"home"`` or ``"candidatures"``. Below it, the offer and « Assistance » (the guide puts it on every
     candidate page; ``program_id`` preselects the programme on an application's page)."""
-    with ui.element("nav").classes("w-full mb-4").mark("candidate-nav") as nav:
-        nav.props["aria-label"] = _("Mon dossier")
-        with ui.element("ul").classes("flex flex-wrap gap-x-4 gap-y-1 list-none p-0"):
-            entries = [("home", _("Mon espace"), "/candidat")]
-            entries += [(slug, _(label), dossier_path(slug)) for slug, label in DOSSIER_TABS.items()]
-            entries.append(("candidatures", _("Candidatures"), APPLICATIONS_PATH))
-            for slug, label, href in entries:
-                with ui.element("li"):
-                    link = ui.link(label, href).mark(f"nav-{slug}")
-                    if slug == current:
-                        link.props["aria-current"] = "page"
-                        link.classes("font-bold")
+    entries = [("home", _("Mon espace"), "/candidat")]
+    entries += [(slug, _(label), dossier_path(slug)) for slug, label in DOSSIER_TABS.items()]
+    entries.append(("candidatures", _("Candidatures"), APPLICATIONS_PATH))
+    items = "".join(
+        tag(
+            "li",
+            link_tag(
+                label,
+                href,
+                data_mark=f"nav-{slug}",
+                aria_current="page" if slug == current else None,
+                class_="font-bold" if slug == current else None,
+            ),
+        )
+        for slug, label, href in entries
+    )
+    nav = static_block(tag("ul", items, class_="flex flex-wrap gap-x-4 gap-y-1 list-none p-0"), "nav")
+    nav.classes("w-full mb-4").mark("candidate-nav")
+    nav.props["aria-label"] = _("Mon dossier")
     with ui.element("div").classes("flex flex-wrap items-center gap-4 mb-4"):
-        ui.link(_("Offre de formation"), "/formations")
+        static_block(link_tag(_("Offre de formation"), "/formations"), "span")
         assistance_button(actor, program_id=program_id)

@@ -16,18 +16,17 @@ language, ``<title>`` names the page, a skip link is the first focusable element
 import copy
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import partial
 from pathlib import Path
 
 from nicegui import context, run, ui
 
 from app.config import get_settings
 from app.i18n import LANGUAGES, _
-from app.services import announcements
+from app.services import process_cache
 from app.ui.account_menu import account_menu, load_roles
 from app.ui.banner import banners
-from app.ui.session import current_identity, current_language, set_language
-from app.ui.text import Text
+from app.ui.session import current_identity, current_language
+from app.ui.text import Text, link_tag, static_block, tag, text_tag
 
 MAIN_ID = "contenu"
 # Quasar language packs (they also drive <html lang>): British English to match the 24-hour dates.
@@ -55,24 +54,30 @@ def _serve_in(lang: str) -> None:
     client.page = page
 
 
-def _switch_language(lang: str) -> None:
-    set_language(lang)
-    ui.navigate.reload()
+def _current_path() -> str:
+    request = context.client.request
+    if request is None:
+        return context.client.page.path
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
 
 
 def _language_switch(current: str) -> None:
+    from app.pages.language import switch_href
+
     with ui.element("div").classes("flex items-center gap-1") as group:
         group.props["role"] = "group"
         group.props["aria-label"] = _("Langue")
+        here = _current_path()
         for code, name in LANGUAGES.items():
-            button = ui.button(code.upper(), on_click=partial(_switch_language, code))
-            button.props("flat dense no-caps color=white")
+            link = ui.link(code.upper(), switch_href(code, here)).classes("ec-lang-link")
             # The accessible name is the language's own name, spoken in that language.
-            button.props["aria-label"] = name
-            button.props["lang"] = code
-            button.props["aria-pressed"] = "true" if code == current else "false"
-            button.classes("font-bold" if code == current else "opacity-90")
-            button.mark(f"lang-{code}")
+            link.props["aria-label"] = name
+            link.props["lang"] = code
+            link.props["hreflang"] = code
+            if code == current:
+                link.props["aria-current"] = "true"
+                link.classes("font-bold")
+            link.mark(f"lang-{code}")
 
 
 def _footer_labels() -> dict[str, str]:
@@ -84,32 +89,38 @@ def _footer_labels() -> dict[str, str]:
     }
 
 
-def _footer() -> None:
+def footer_html(current_path: str) -> str:
+    """The footer's links (the current page's marked ``aria-current``) and the institution, as escaped HTML."""
     settings = get_settings()
     labels = _footer_labels()
-    with ui.element("footer").classes("ec-footer"), ui.element("div").classes("ec-container"):
-        with ui.element("nav") as nav:
-            nav.props["aria-label"] = _("Pied de page")
-            with ui.element("ul"):
-                current_path = context.client.page.path
-                for href, marker in FOOTER_LINKS:
-                    with ui.element("li"):
-                        link = ui.link(labels[marker], href).mark(marker)
-                        if href == current_path:
-                            link.props["aria-current"] = "page"
-                with ui.element("li"):
-                    ui.link(
-                        _("Assistance : {email}").format(email=settings.assistance_email),
-                        f"mailto:{settings.assistance_email}",
-                    ).mark("footer-assistance")
-        Text(f"eCandidat · {settings.institution_name}")
+    items = "".join(
+        tag(
+            "li",
+            link_tag(labels[marker], href, aria_current="page" if href == current_path else None, data_mark=marker),
+        )
+        for href, marker in FOOTER_LINKS
+    )
+    items += tag(
+        "li",
+        link_tag(
+            _("Assistance : {email}").format(email=settings.assistance_email),
+            f"mailto:{settings.assistance_email}",
+            data_mark="footer-assistance",
+        ),
+    )
+    return tag(
+        "div",
+        tag("nav", tag("ul", items), aria_label=_("Pied de page"))
+        + text_tag("p", f"eCandidat · {settings.institution_name}"),
+        class_="ec-container",
+    )
 
 
 async def prepare_frame() -> None:
     """Read what the frame shows from the database in a worker thread, before a page draws (see app.ui.page)."""
     await load_roles(current_identity())
-    if not announcements.banners_cached():
-        await run.io_bound(announcements.load_banners)
+    if not process_cache.all_fresh():  # the banners, the parameters: read at most every few seconds
+        await run.io_bound(process_cache.warm_all)
 
 
 @contextmanager
@@ -138,10 +149,10 @@ def frame(title: str, *, h1: str | None = None) -> Iterator[ui.element]:
         ui.element("header").classes("ec-header").mark("header"),
         ui.element("div").classes("ec-container flex flex-wrap items-center justify-between gap-x-6 gap-y-2 py-3"),
     ):
-        with ui.element("div").classes("flex flex-col"):
-            brand = ui.link("eCandidat", "/").classes("ec-brand").mark("brand")
-            brand.props["aria-label"] = _("eCandidat, accueil")
-            ui.label(settings.institution_name).classes("ec-institution").mark("institution")
+        static_block(
+            link_tag("eCandidat", "/", class_="ec-brand", aria_label=_("eCandidat, accueil"))
+            + text_tag("span", settings.institution_name, class_="ec-institution")
+        ).classes("flex flex-col").mark("brand")
         with ui.element("div").classes("flex flex-wrap items-center gap-4"):
             _language_switch(lang)
             account_menu()
@@ -154,4 +165,4 @@ def frame(title: str, *, h1: str | None = None) -> Iterator[ui.element]:
         banners()  # information / maintenance messages, under the header
         Text(h1 or title, "h1").mark("h1")
         yield container
-    _footer()
+    static_block(footer_html(context.client.page.path), "footer").classes("ec-footer").mark("footer")

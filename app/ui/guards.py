@@ -2,9 +2,9 @@
 
 ::
 
-    @ui.page("/candidat")
-    def candidate_home():
-        gate = require_candidate()
+    @page("/candidat")
+    async def candidate_home():
+        gate = await require_candidate()
         if gate.refused:
             return gate.response
         ... gate.actor, gate.identity ...
@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from fastapi.responses import RedirectResponse
-from nicegui import context, ui
+from nicegui import context, run, ui
 
 from app.db import transaction
 from app.i18n import _
 from app.models import StaffRole
 from app.services.actors import Actor
 from app.services.errors import DomainError
-from app.services.staff import current_role
+from app.services.staff import RoleView, current_role
 from app.ui.session import Identity, current_identity, forget_identity
 
 
@@ -76,34 +76,43 @@ def _refuse(message: str) -> Gate:
     return Gate(refused=True)
 
 
-def require_candidate() -> Gate:
+async def require_candidate() -> Gate:
     identity = current_identity()
     if identity is None:
         return _to_sign_in()
     if identity.kind != "candidate":
         return _refuse(_("Cette page est réservée aux candidats. Vous êtes connecté avec un compte de gestion."))
     actor = actor_of(identity)
-    if identity.impersonated_by_staff_id is not None and not _audit_impersonated_view(identity, actor):
+    if identity.impersonated_by_staff_id is not None and not await _audit_impersonated_view(identity, actor):
         return _to_sign_in()
     return Gate(identity=identity, actor=actor)
 
 
-def _audit_impersonated_view(identity: Identity, actor: Actor) -> bool:
-    """Every page an administrator views as a candidate is audited; a withdrawn right ends the view."""
+def _record_view(actor: Actor, administrator: Actor, path: str) -> None:
     from app.services.staff import record_impersonated_view
 
+    with transaction() as session:
+        record_impersonated_view(session, actor=actor, administrator=administrator, path=path)
+
+
+async def _audit_impersonated_view(identity: Identity, actor: Actor) -> bool:
+    """Every page an administrator views as a candidate is audited; a withdrawn right ends the view."""
     administrator = actor_of(Identity(**identity.impersonator)) if identity.impersonator else Actor.anonymous()
     path = context.client.request.url.path if context.client.request else ""
     try:
-        with transaction() as session:
-            record_impersonated_view(session, actor=actor, administrator=administrator, path=path)
+        await run.io_bound(_record_view, actor, administrator, path)
     except DomainError:
         forget_identity()
         return False
     return True
 
 
-def require_staff(*roles: StaffRole) -> Gate:
+def _current_role(actor: Actor) -> RoleView:
+    with transaction() as session:
+        return current_role(session, actor=actor)
+
+
+async def require_staff(*roles: StaffRole) -> Gate:
     """A staff member whose current role (re-read from the database) is one of ``roles`` (any role if none)."""
     identity = current_identity()
     if identity is None:
@@ -112,8 +121,7 @@ def require_staff(*roles: StaffRole) -> Gate:
         return _refuse(_("Cette page est réservée aux gestionnaires."))
     actor = actor_of(identity)
     try:
-        with transaction() as session:
-            view = current_role(session, actor=actor)  # re-read: a role withdrawn meanwhile no longer opens pages
+        view = await run.io_bound(_current_role, actor)  # re-read: a role withdrawn meanwhile no longer opens pages
     except DomainError:
         return _refuse(_("Ce rôle ne vous est plus attribué. Choisissez un autre rôle ou reconnectez-vous."))
     if roles and view.role not in roles:

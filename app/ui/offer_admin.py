@@ -20,10 +20,10 @@ from app.ui.text import Text, paragraph
 T = TypeVar("T")
 
 
-def offer_page(roles: Sequence[StaffRole], title: str, intro: str, build: Callable[[Actor], None]) -> Any:
+async def offer_page(roles: Sequence[StaffRole], title: str, intro: str, build: Callable[[Actor], None]) -> Any:
     """An administration list page: refused unless the current role is one of ``roles``; else the frame titled
     ``title``, the way back to the administration, the ``intro`` paragraph, then ``build(actor)``."""
-    gate = require_staff(*roles)
+    gate = await require_staff(*roles)
     if gate.refused:
         return gate.response
     assert gate.actor is not None

@@ -1,10 +1,17 @@
-"""Pieces of a programme's entry in the offer, shared by the home page and the « Formations » page."""
+"""A programme's entry in the offer, shared by the home page and « Formations », written as escaped HTML.
 
-from nicegui import ui
+The offer is the same for every visitor: these functions build it as one string (see ``shared_blocks``), in the
+language ``use_language`` sets, so that they can run in a worker thread.
+"""
 
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from app.clock import PARIS
 from app.i18n import N_, _, ngettext
 from app.models import Procedure
-from app.services.offer import ProgramOffer
+from app.services.offer import CentreOffer, ProgramOffer
+from app.ui.text import link_tag, tag, text_tag
 
 PROCEDURE_LABELS = {Procedure.ONLINE: N_("Dossier dématérialisé"), Procedure.PAPER: N_("Dossier papier")}
 
@@ -16,11 +23,15 @@ def days_left_text(program: ProgramOffer) -> str:
     return ngettext("{n} jour restant", "{n} jours restants", n).format(n=n)
 
 
-def info_link(program: ProgramOffer) -> None:
-    if program.info_url:
-        link = ui.link(_("Voir la formation"), program.info_url)
-        # Several programmes share the visible text: the accessible name says which one (RGAA 6.1).
-        link.props["aria-label"] = _("Voir la formation : {label}").format(label=program.label)
+def info_link_html(program: ProgramOffer) -> str:
+    if not program.info_url:
+        return ""
+    # Several programmes share the visible text: the accessible name says which one (RGAA 6.1).
+    return link_tag(
+        _("Voir la formation"),
+        program.info_url,
+        aria_label=_("Voir la formation : {label}").format(label=program.label),
+    )
 
 
 def program_facts(program: ProgramOffer) -> str:
@@ -33,3 +44,28 @@ def program_facts(program: ProgramOffer) -> str:
             )
         )
     return " · ".join(facts)
+
+
+def offer_html(offer: list[CentreOffer], program_html: Callable[[ProgramOffer], str], heading_level: int = 2) -> str:
+    """Centres (``<section>`` with a heading), their diploma types (a heading each), their programmes (a list)."""
+    sections = []
+    for centre in offer:
+        parts = [text_tag(f"h{heading_level}", centre.label)]
+        for diploma_type in centre.diploma_types:
+            parts.append(text_tag(f"h{heading_level + 1}", diploma_type.label))
+            items = "".join(program_html(program) for program in diploma_type.programs)
+            parts.append(tag("ul", items, class_="ec-program-list"))
+        sections.append(tag("section", "".join(parts), data_mark=f"centre-{centre.code}"))
+    return "".join(sections)
+
+
+def valid_until(offer: list[CentreOffer], now: datetime) -> datetime:
+    """When a drawing of ``offer`` made at ``now`` goes stale by itself: the next window that opens or closes, or the
+    next midnight in Paris (« N jours restants »)."""
+    local = now.astimezone(PARIS)
+    midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    moments = [midnight]
+    for centre in offer:
+        for program in centre.programs:
+            moments += [m for m in (program.window_opens_at, program.window_closes_at) if m > now]
+    return min(moments)

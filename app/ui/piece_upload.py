@@ -5,7 +5,7 @@
     from app.ui.piece_upload import piece_upload
 
     for document_id in detail_piece_ids:  # SubmittedDocument ids of the application, in display order
-        piece_upload(document_id, on_change=refresh_transmit_button)
+        await piece_upload(document_id, on_change=refresh_transmit_button)
 
 Every action calls one service of ``app.services.documents`` in its own ``transaction()``, off the event loop
 (``run.io_bound``: the sandbox may take seconds), and no session outlives it. The browser's size limit only
@@ -54,16 +54,24 @@ def _labelled(button: ui.button, label: str) -> ui.button:
     return button
 
 
-def piece_upload(
+def _get_piece(actor: Actor, submitted_document_id: int, lang: str) -> documents.Piece:
+    with transaction() as session:
+        return documents.get_piece(session, actor=actor, submitted_document_id=submitted_document_id, lang=lang)
+
+
+async def piece_upload(
     submitted_document_id: int,
     *,
     on_change: Callable[[], Any | Awaitable[Any]] | None = None,
     actor: Actor | None = None,
+    piece: documents.Piece | None = None,
 ) -> None:
-    """Draw the piece ``submitted_document_id`` of the signed-in candidate's application."""
+    """Draw the piece ``submitted_document_id`` of the signed-in candidate's application (``piece``: already
+    loaded by the page, which then saves a query)."""
     actor = actor or actor_of(current_identity())
     lang = current_language()
     errors: list[str] = []
+    preloaded = [piece] if piece is not None else []
 
     def call(service: Callable[..., Any], **kwargs: Any) -> None:
         with transaction() as session:
@@ -81,7 +89,7 @@ def piece_upload(
                 result = on_change()
                 if isinstance(result, Awaitable):
                     await result
-        body.refresh()
+        await body.refresh()
 
     async def uploaded(event: events.UploadEventArguments) -> None:
         data = await event.file.read()
@@ -96,12 +104,9 @@ def piece_upload(
         body.refresh()
 
     @ui.refreshable
-    def body() -> None:
+    async def body() -> None:
         try:
-            with transaction() as session:
-                piece = documents.get_piece(
-                    session, actor=actor, submitted_document_id=submitted_document_id, lang=lang
-                )
+            piece = preloaded.pop() if preloaded else await run.io_bound(_get_piece, actor, submitted_document_id, lang)
         except DomainError as error:
             paragraph(error.translate(_)).classes("text-negative")
             return
@@ -194,7 +199,7 @@ def piece_upload(
             filename, data = await run.io_bound(read)
         except DomainError as error:
             errors.append(error.translate(_))
-            body.refresh()
+            await body.refresh()
             return
         ui.download.content(data, filename, "application/pdf")
 
@@ -207,9 +212,9 @@ def piece_upload(
             filename, data = await run.io_bound(read)
         except DomainError as error:
             errors.append(error.translate(_))
-            body.refresh()
+            await body.refresh()
             return
         ui.download.content(data, filename, "application/pdf")
 
     with ui.card().classes("w-full").mark(f"piece-{submitted_document_id}"):
-        body()
+        await body()

@@ -1,5 +1,8 @@
 """Semantic text elements (headings, paragraphs, list items): screen readers navigate by them."""
 
+from html import escape
+
+from nicegui import ui
 from nicegui.elements.mixins.text_element import TextElement
 
 
@@ -26,3 +29,50 @@ def paragraph(text: str) -> Text:
 
 def list_item(text: str) -> Text:
     return Text(text, "li")
+
+
+# --- Static blocks ----------------------------------------------------------------------------------------------
+# Text that never changes once drawn is written as escaped HTML into one element: each NiceGUI element costs a
+# Python object, its observable props/classes/style and its share of the page's JSON, and a page of static text
+# drawn as dozens of them was most of a page view's cost. Every text goes through ``esc``/``attrs``: no user or
+# staff text reaches the page unescaped.
+
+
+def esc(text: str) -> str:
+    """``text`` as HTML text content (apostrophes stay readable; ``<``, ``>``, ``&`` are escaped)."""
+    return escape(text, quote=False)
+
+
+def attrs(**attributes: str | None) -> str:
+    """`` name="value"`` pairs, escaped; ``class_`` gives ``class``, ``aria_label`` gives ``aria-label``; None is left
+    out."""
+    return "".join(
+        f' {name.rstrip("_").replace("_", "-")}="{escape(value, quote=True)}"'
+        for name, value in attributes.items()
+        if value is not None
+    )
+
+
+def tag(name: str, inner_html: str = "", /, **attributes: str | None) -> str:
+    """``<name …>inner_html</name>``; ``inner_html`` must already be escaped (``esc``) or built by ``tag``."""
+    return f"<{name}{attrs(**attributes)}>{inner_html}</{name}>"
+
+
+def text_tag(name: str, text: str, /, **attributes: str | None) -> str:
+    return tag(name, esc(text), **attributes)
+
+
+def link_tag(text: str, href: str, /, **attributes: str | None) -> str:
+    """An ``<a>`` styled as NiceGUI's links."""
+    return text_tag(
+        "a",
+        text,
+        href=href,
+        class_=" ".join(filter(None, ("nicegui-link", attributes.pop("class_", None)))),
+        **attributes,
+    )
+
+
+def static_block(markup: str, wrapper: str = "div") -> ui.html:
+    """One element holding ``markup`` (already escaped by the helpers above) inside ``<wrapper>``."""
+    return ui.html(markup, sanitize=False, tag=wrapper)

@@ -116,8 +116,8 @@ async def test_the_candidate_downloads_the_template_from_their_piece(user: User)
     actor = Actor("candidate", account_id=account.id)
 
     @ui.page("/essai-modele")
-    def page() -> None:
-        piece_upload(piece.id, actor=actor)
+    async def page() -> None:
+        await piece_upload(piece.id, actor=actor)
 
     await user.open("/essai-modele")
     await user.should_see("Fiche pédagogique")

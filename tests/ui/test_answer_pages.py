@@ -10,6 +10,7 @@ from app.db import new_session, transaction
 from app.models import AnswerKind, Application, CandidateAnswer, DecisionKind, OutboxMail
 from app.services.passwords import hash_password
 from tests import factories
+from tests.ui.static_html import should_see_marked
 
 PASSWORD = "Solide-Passe-2026"
 NOW = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
@@ -48,12 +49,12 @@ def answers(application_id: int) -> list[CandidateAnswer]:
 
 async def test_confirm_twice_answers_once(user: User, offer: dict) -> None:
     await open_application(user, offer)
-    await user.should_see(marker="answer-deadline")
+    await should_see_marked(user, "answer-deadline")
     await user.should_see("5 jours restants")
     button = user.find(marker="confirm-offer")
     button.click()
     button.click()
-    await user.should_see(marker="answer-confirmed", retries=50)
+    await should_see_marked(user, "answer-confirmed", retries=50)
     assert [answer.kind for answer in answers(offer["id"])] == [AnswerKind.CONFIRMED]
     await user.should_see(marker="withdraw-offer")  # withdrawing stays possible after confirming
 
@@ -68,7 +69,7 @@ async def test_withdraw_through_the_dialog_calls_the_waiting_list(user: User, of
     user.find(marker="withdraw-offer").click()
     user.find(marker="withdraw-reason").type("Autre formation choisie")
     user.find(marker="withdraw-confirm").click()
-    await user.should_see(marker="answer-withdrawn", retries=50)
+    await should_see_marked(user, "answer-withdrawn", retries=50)
     [answer] = answers(offer["id"])
     assert (answer.kind, answer.reason) == (AnswerKind.WITHDRAWN, "Autre formation choisie")
     with new_session() as session:
@@ -80,7 +81,7 @@ async def test_withdraw_through_the_dialog_calls_the_waiting_list(user: User, of
 
 async def test_the_letter_is_linked_and_downloaded(user: User, offer: dict) -> None:
     await open_application(user, offer)
-    await user.should_see(marker="download-letter")
+    await should_see_marked(user, "download-letter")
     response = await user.http_client.get(f"/candidat/candidatures/{offer['id']}/lettre.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert (await user.http_client.get(f"/candidat/candidatures/{offer['waiting_id']}/lettre.pdf")).status_code == 404

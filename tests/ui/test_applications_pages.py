@@ -14,6 +14,7 @@ from app.services.actors import Actor
 from app.services.applications import apply_to_program
 from app.services.passwords import hash_password
 from tests import factories
+from tests.ui.static_html import marked, should_see_marked
 
 PASSWORD = "Solide-Passe-2026"
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
@@ -88,11 +89,11 @@ async def test_anonymous_visitors_see_the_whole_offer_with_dates(user: User, set
     await user.should_see("Master Chimie")
     await user.should_see("Master Physique")  # not open yet, shown with its dates
     await user.should_see("Master Histoire")  # closed, shown too
-    await user.should_see(marker=f"sign-in-{setup.open_program.code}")
+    assert marked(user, f"sign-in-{setup.open_program.code}") is not None
     await user.should_see("pas encore ouvertes")
     await user.should_see("Candidatures closes depuis le")
     await user.should_see("Curriculum vitae")
-    await user.should_not_see(marker=f"sign-in-{setup.closed.code}")
+    assert marked(user, f"sign-in-{setup.closed.code}") is None
     user.find(marker="search").type("physique")
     await user.should_not_see("Master Chimie")
     await user.should_see("Master Physique")
@@ -116,7 +117,7 @@ async def test_apply_from_the_offer_and_a_double_click_creates_one(user: User, s
 async def test_list_shows_status_missing_pieces_and_days_left(user: User, setup: Setup) -> None:
     application = apply(setup)
     await sign_in(user, setup.email, "/candidat/candidatures")
-    await user.should_see(marker=f"application-{application.id}")
+    await should_see_marked(user, f"application-{application.id}")
     await user.should_see("Statut du dossier : En attente")
     await user.should_see("1 pièce manquante : Curriculum vitae")
     await user.should_see("15 jours restants")  # return date: NOW + 15 days
@@ -134,7 +135,7 @@ async def test_cancel_with_confirmation(user: User, setup: Setup) -> None:
     assert applications()[0].cancelled_at is None
     user.find(marker="cancel-application").click()
     user.find(marker="cancel-confirm").click()
-    await user.should_see(marker="no-application")
+    await should_see_marked(user, "no-application")
     assert applications()[0].cancelled_at is not None
 
 
@@ -145,7 +146,7 @@ async def test_cancel_is_absent_once_a_manager_acted(user: User, setup: Setup) -
         row.dossier_status = DossierStatus.INCOMPLETE
         session.add(row)
     await sign_in(user, setup.email, f"/candidat/candidatures/{application.id}")
-    await user.should_see(marker="dossier-status")
+    await should_see_marked(user, "dossier-status")
     await user.should_see("Incomplet")
     await user.should_not_see(marker="cancel-application")
 
@@ -161,7 +162,7 @@ async def test_an_archived_campaigns_application_is_shown_read_only(user: User, 
         session.add(campaign)
     await sign_in(user, setup.email, f"/candidat/candidatures/{application.id}")
     await user.should_see(marker="archived-notice")
-    await user.should_see(marker="dossier-status")
+    await should_see_marked(user, "dossier-status")
     await user.should_not_see(marker="cancel-application")
 
 
@@ -182,9 +183,9 @@ async def test_live_update_reaches_the_open_page(user: User, setup: Setup) -> No
 
 async def test_live_update_reaches_the_open_list(user: User, setup: Setup) -> None:
     await sign_in(user, setup.email, "/candidat/candidatures")
-    await user.should_see(marker="no-application")
+    await should_see_marked(user, "no-application")
     application = apply(setup)  # from another tab: the list follows
-    await user.should_see(marker=f"application-{application.id}")
+    await should_see_marked(user, f"application-{application.id}")
 
 
 async def test_another_candidates_application_is_not_shown(user: User, setup: Setup) -> None:
@@ -229,7 +230,7 @@ async def test_upload_every_piece_then_transmit(user: User, setup: Setup) -> Non
     try:
         application = apply(setup)
         await sign_in(user, setup.email, f"/candidat/candidatures/{application.id}")
-        await user.should_see(marker="transmit-blocked")
+        await should_see_marked(user, "transmit-blocked")
         await user.should_see("Curriculum vitae")
         upload = user.find(ui.upload).elements.pop()
         await upload.handle_uploads([ui.upload.SmallFileUpload("cv.pdf", "application/pdf", pdf_bytes(1))])
@@ -244,4 +245,4 @@ async def test_upload_every_piece_then_transmit(user: User, setup: Setup) -> Non
     with new_session() as session:
         receipts = session.exec(select(OutboxMail).where(OutboxMail.code == "dossier_received")).all()
     assert len(receipts) == 1 and "Curriculum vitae" in receipts[0].body_text
-    await user.should_see(marker="download-dossier")
+    await should_see_marked(user, "download-dossier")

@@ -82,7 +82,7 @@ async def test_the_mailbox_speaks_english(demo_mailbox: None, user: User) -> Non
     await user.open("/dev/mailbox")
     await user.should_see("Aucun mail pour le moment.")
     user.find(marker="lang-en").click()
-    await user.should_see("Development mailbox")
+    await user.should_see("Development mailbox", retries=20)  # the link reloads the page in the new language
     await user.should_see("No mail yet.")
 
 
@@ -112,7 +112,9 @@ async def test_the_mailbox_warns_that_anyone_opening_it_reads_the_activation_and
     assert "Quiconque l'ouvre lit tous les mails" in warning.text
     assert "liens d'activation de compte et de réinitialisation de mot de passe" in warning.text
     user.find(marker="lang-en").click()
-    await user.should_see("including the account activation and password reset links")
+    await user.should_see(
+        "including the account activation and password reset links", retries=20
+    )  # the link reloads the page in the new language
 
 
 @pytest.fixture

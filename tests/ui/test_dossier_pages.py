@@ -13,6 +13,7 @@ from app.services.actors import Actor
 from app.services.dossier_schemas import DossierInvalid
 from app.services.passwords import hash_password
 from tests import factories
+from tests.ui.static_html import should_see_marked
 
 GOOD = "Solide-Passe-2026"
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
@@ -61,7 +62,7 @@ async def test_home_shows_what_is_missing_and_links_to_the_tabs(user: User, acco
     await user.should_see(marker="dossier-incomplete")
     await user.should_see(marker="personal-missing")
     await user.should_see("Manque : Date de naissance")
-    await user.should_see(marker="nav-candidatures")
+    await should_see_marked(user, "nav-candidatures")
     user.find(marker="link-address").click()
     await user.should_see(marker="line1")
 

@@ -22,8 +22,8 @@ async def test_upload_list_and_refusal(user: User) -> None:
         actor = Actor("candidate", account_id=account.id)
 
     @ui.page("/essai-piece")
-    def page() -> None:
-        piece_upload(piece.id, actor=actor)
+    async def page() -> None:
+        await piece_upload(piece.id, actor=actor)
 
     await user.open("/essai-piece")
     await user.should_see("Relevé de notes")

@@ -62,7 +62,7 @@ async def test_header_shows_role_and_scope_in_english(user: User) -> None:
     multi_role_member()
     await user.open("/connexion")
     user.find(marker="lang-en").click()
-    await user.should_see("Sign in")
+    await user.should_see("Sign in", retries=20)  # the link reloads the page in the new language
     user.find(marker="login").type("multi")
     user.find(marker="password").type(GOOD)
     user.find(marker="sign-in").click()

@@ -1,0 +1,31 @@
+"""« FR | EN »: a plain link that keeps the reader's language and takes them back to the page they were on.
+
+A link (not a button handled over the websocket) works before the page's scripts have loaded, costs the page no
+interactive element, and lets the browser's history and « open in a new tab » behave as a reader expects.
+"""
+
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import app
+
+from app.i18n import LANGUAGES
+from app.ui.guards import safe_next
+from app.ui.session import set_language
+
+PATH = "/langue/{code}"
+
+
+def switch_href(code: str, current_path: str) -> str:
+    return f"/langue/{code}?suite={quote(current_path)}"
+
+
+def register() -> None:
+    @app.get(PATH, include_in_schema=False)
+    def switch_language(request: Request, code: str, suite: str = "/") -> RedirectResponse:
+        if code in LANGUAGES:
+            set_language(code)
+        response = RedirectResponse(safe_next(suite, "/"), status_code=303)
+        response.headers["Cache-Control"] = "no-store"
+        return response

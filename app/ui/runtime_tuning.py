@@ -1,0 +1,65 @@
+"""Process settings that make page views cheaper, measured on results-day load (see bench/pages.py).
+
+Three levers, each installed once by ``install()`` at start-up:
+
+1. **NiceGUI's ``helpers.expects_arguments`` per element** (NiceGUI 3.18). Every element builds observable
+   ``props``/``classes``/``style`` collections, and each collection asks ``inspect.signature`` whether its change
+   handler — always the bound method ``_update`` of its class — takes arguments. That was about a third of a page
+   view's CPU. The answer depends only on the function behind a bound method, so it is remembered per function;
+   plain functions and lambdas (event handlers) are still asked every time. A workaround, not a patch: the
+   installed package is untouched, the wrapper gives the same answers (tests/test_runtime_tuning.py), and a test
+   fails when NiceGUI's version changes so that whoever upgrades checks whether it is still needed.
+2. **Never-connected page views** (a bot, a prefetch, a closed tab) are pruned after ``PRUNE_AFTER_SECONDS``
+   instead of NiceGUI's 60 s: each holds its whole element tree. Views whose websocket connected are untouched.
+3. **Garbage collection**: the objects alive after start-up (modules, routes, translations, the offer cache) are
+   moved out of the collector's generations (``gc.freeze``), so each collection walks only what page views made.
+"""
+
+import gc
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import nicegui
+from nicegui import Client, app, helpers
+
+log = logging.getLogger(__name__)
+
+NICEGUI_VERSION = "3.18.0"  # the version whose internals the first lever was measured against
+PRUNE_AFTER_SECONDS = 20.0
+PRUNE_EVERY_SECONDS = 5.0
+
+_original_expects_arguments: Callable[[Callable], bool] = helpers.expects_arguments
+_by_function: dict[Any, bool] = {}
+
+
+def expects_arguments(func: Callable) -> bool:
+    """``helpers.expects_arguments``, remembered for bound methods (keyed by their function)."""
+    function = getattr(func, "__func__", None)
+    if function is None or getattr(func, "__self__", None) is None:
+        return _original_expects_arguments(func)
+    answer = _by_function.get(function)
+    if answer is None:
+        answer = _by_function[function] = _original_expects_arguments(func)
+    return answer
+
+
+def _prune_never_connected() -> None:
+    Client.prune_instances(client_age_threshold=PRUNE_AFTER_SECONDS)
+
+
+def _freeze_start_up_objects() -> None:
+    gc.collect()
+    gc.freeze()
+
+
+def install() -> None:
+    if nicegui.__version__ != NICEGUI_VERSION:
+        log.warning(
+            "NiceGUI %s: runtime_tuning was measured on %s; check that expects_arguments still needs remembering",
+            nicegui.__version__,
+            NICEGUI_VERSION,
+        )
+    helpers.expects_arguments = expects_arguments  # read as helpers.expects_arguments at every call
+    app.timer(PRUNE_EVERY_SECONDS, _prune_never_connected)
+    app.on_startup(_freeze_start_up_objects)

@@ -1,0 +1,60 @@
+"""The process settings for cheaper page views: same answers as NiceGUI, and a reminder when NiceGUI changes."""
+
+import functools
+
+import nicegui
+from nicegui.helpers.functions import expects_arguments as nicegui_expects_arguments
+
+from app.ui import runtime_tuning
+
+
+class _Widget:
+    def no_args(self) -> None: ...
+
+    def one_arg(self, event: object) -> None: ...
+
+    def optional(self, event: object = None) -> None: ...
+
+    def __call__(self, event: object) -> None: ...
+
+
+def _function(event: object) -> None: ...
+
+
+def test_the_workaround_was_measured_on_the_installed_nicegui() -> None:
+    # NiceGUI changed: check that Element creation still asks inspect.signature for each of its collections
+    # (bench/pages.py, py-spy) before updating NICEGUI_VERSION, or drop the first lever of runtime_tuning.
+    assert nicegui.__version__ == runtime_tuning.NICEGUI_VERSION
+
+
+def test_remembered_answers_are_nicegui_answers() -> None:
+    widget = _Widget()
+    callables = [
+        widget.no_args,
+        widget.one_arg,
+        widget.optional,
+        widget,
+        _function,
+        lambda: None,
+        lambda e: None,
+        functools.partial(_function, None),
+        _Widget.one_arg,  # unbound: takes self and event
+    ]
+    for _ in range(2):  # the second round answers from memory for the bound methods
+        for func in callables:
+            assert runtime_tuning.expects_arguments(func) is nicegui_expects_arguments(func), func
+
+
+def test_a_bound_method_is_inspected_once_per_function(monkeypatch) -> None:
+    calls: list[object] = []
+
+    def counting(func: object) -> bool:
+        calls.append(func)
+        return nicegui_expects_arguments(func)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runtime_tuning, "_original_expects_arguments", counting)
+    monkeypatch.setattr(runtime_tuning, "_by_function", {})
+    for _ in range(100):
+        assert runtime_tuning.expects_arguments(_Widget().one_arg) is True
+        assert runtime_tuning.expects_arguments(lambda: None) is False
+    assert len(calls) == 1 + 100  # one bound function, and every lambda
