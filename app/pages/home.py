@@ -15,7 +15,7 @@ from app.i18n import _, ngettext, use_language
 from app.services.offer import ProgramOffer, WindowState, count_programs, keep_states, list_offer
 from app.ui.dates import format_day, format_moment
 from app.ui.frame import frame
-from app.ui.offer_list import days_left_text, info_link_html, offer_html, program_facts, valid_until
+from app.ui.offer_list import days_left_text, info_link_html, offer_html, program_facts, title_html, valid_until
 from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.shared_blocks import shared
@@ -25,7 +25,7 @@ from app.ui.text import Text, link_tag, static_block, tag, text_tag
 def _open_program(program: ProgramOffer) -> str:
     return tag(
         "li",
-        text_tag("h4", program.label)
+        title_html(program, 4)
         + text_tag("p", program_facts(program), class_="ec-muted")
         + tag(
             "p",
@@ -47,7 +47,7 @@ def _upcoming_html(offer: list) -> str:
     items = "".join(
         tag(
             "li",
-            text_tag("h3", program.label)
+            title_html(program, 3)
             + text_tag("p", f"{centre_label} · {type_label}", class_="ec-muted")
             + text_tag("p", program_facts(program), class_="ec-muted")
             + text_tag("p", _("Ouverture le {day}").format(day=format_day(program.window_opens_at)))

@@ -5,7 +5,7 @@ candidate's page has their own « Candidater » buttons: each programme is then 
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import quote
 
 from nicegui import run, ui
@@ -17,16 +17,30 @@ from app.services.actors import Actor
 from app.services.applications import apply_to_program
 from app.services.applications_views import PieceInfo, live_program_ids, pieces_by_program
 from app.services.errors import DomainError
-from app.services.offer import CentreOffer, ProgramOffer, WindowState, count_programs, list_offer
+from app.services.offer import (
+    CentreOffer,
+    DiplomaTypeOffer,
+    ProgramOffer,
+    WindowState,
+    count_programs,
+    list_offer,
+)
 from app.ui.candidate_nav import candidate_nav
 from app.ui.dates import format_day, format_moment
 from app.ui.frame import frame
 from app.ui.guards import actor_of
-from app.ui.offer_list import days_left_text, info_link_html, offer_html, program_facts, valid_until
+from app.ui.offer_list import (
+    days_left_text,
+    info_link_html,
+    offer_html,
+    program_facts,
+    title_html,
+    valid_until,
+)
 from app.ui.page import page
 from app.ui.session import current_identity, current_language
 from app.ui.shared_blocks import shared
-from app.ui.text import Text, heading, link_tag, static_block, tag, text_tag
+from app.ui.text import Text, heading, link_tag, paragraph, static_block, tag, text_tag
 
 PATH = "/formations"
 
@@ -88,9 +102,9 @@ def _pieces(pieces: list[PieceInfo]) -> str:
     return tag("details", text_tag("summary", summary) + tag("ul", items, class_="ec-bullets"))
 
 
-def _program_body(program: ProgramOffer, pieces: list[PieceInfo]) -> str:
+def _program_body(program: ProgramOffer, pieces: list[PieceInfo], *, title: bool = True) -> str:
     return (
-        text_tag("h4", program.label)
+        (title_html(program, 4) if title else "")
         + text_tag("p", program_facts(program), class_="ec-muted")
         + _calendar(program)
         + _pieces(pieces)
@@ -155,8 +169,9 @@ class OfferPage:
         self.search: ui.input | None = None
         self.status: Text | None = None
         self.container: ui.element | None = None
+        self.program_code: str | None = None  # set on a programme's own page
 
-    def _action(self, program: ProgramOffer, applied: set[int]) -> None:
+    def action(self, program: ProgramOffer, applied: set[int]) -> None:
         if program.state != WindowState.OPEN:
             return
         if program.id in applied:
@@ -191,6 +206,14 @@ class OfferPage:
         await self.redraw()
 
     async def redraw(self) -> None:
+        if self.program_code is not None:  # a programme's own page: only its action changes
+            view = await run.io_bound(_load_program, self.actor, self.lang, self.program_code, clock.now())
+            assert self.container is not None
+            self.container.clear()
+            if view.program is not None:
+                with self.container:
+                    self.action(view.program, view.applied)
+            return
         query = (self.search.value if self.search else "") or ""
         view = await run.io_bound(_load, self.actor, self.lang, query, clock.now())
         if self.status is not None:
@@ -210,7 +233,7 @@ class OfferPage:
                         for program in diploma_type.programs:
                             with ui.element("li").classes("ec-program").mark(f"program-{program.code}"):
                                 static_block(_program_body(program, view.pieces.get(program.id, [])))
-                                self._action(program, view.applied)
+                                self.action(program, view.applied)
 
 
 def _search_box(q: str) -> ui.input:
@@ -232,7 +255,94 @@ async def _shared_offer(actor: Actor, lang: str, query: str) -> tuple[str, str]:
     return await shared(("formations", lang, actor.kind), lambda now: _shared_page(actor, lang, "", now))
 
 
+@dataclass(frozen=True)
+class ProgramView:
+    """One programme's page: where it sits in the offer, its pieces, whether the candidate applied."""
+
+    program: ProgramOffer | None
+    centre_label: str
+    type_label: str
+    pieces: list[PieceInfo]
+    applied: set[int]
+
+
+def _load_program(actor: Actor, lang: str, code: str, now: datetime) -> ProgramView:
+    """Blocking: the programme ``code`` of the active campaign (None when there is none)."""
+    with use_language(lang), new_session() as session:
+        for centre in list_offer(session, now=now, lang=lang):
+            for diploma_type in centre.diploma_types:
+                for program in diploma_type.programs:
+                    if program.code == code:
+                        pieces = pieces_by_program(session, programs={program.id: centre.id}, lang=lang)
+                        applied = live_program_ids(session, actor=actor)
+                        return ProgramView(
+                            program, centre.label, diploma_type.label, pieces.get(program.id, []), applied
+                        )
+    return ProgramView(None, "", "", [], set())
+
+
+def _program_page_html(view: ProgramView, visitor: bool) -> str:
+    program = view.program
+    assert program is not None
+    return (
+        text_tag("p", f"{view.centre_label} · {view.type_label}", class_="ec-muted", data_mark="program-place")
+        + _program_body(program, view.pieces, title=False)
+        + (_visitor_action(program) if visitor else "")
+    )
+
+
+def _shared_program(actor: Actor, lang: str, code: str, now: datetime) -> tuple[tuple[str, str], datetime]:
+    view = _load_program(actor, lang, code, now)
+    if view.program is None:
+        return ("", ""), now + timedelta(seconds=60)
+    with use_language(lang):
+        markup = _program_page_html(view, actor.kind == "anonymous")
+        until = valid_until([_single(view)], now)
+    return (view.program.label, markup), until
+
+
+def _single(view: ProgramView) -> CentreOffer:
+    """The programme alone, shaped as an offer (for ``valid_until``)."""
+    assert view.program is not None
+    return CentreOffer(
+        id=0,
+        code="",
+        label=view.centre_label,
+        info_url=None,
+        diploma_types=[DiplomaTypeOffer(id=0, code="", label=view.type_label, programs=[view.program])],
+    )
+
+
 def register() -> None:
+    @page(PATH + "/{code}")
+    async def program_page(code: str) -> None:
+        actor = actor_of(current_identity())
+        lang = current_language()
+        if actor.kind == "candidate":
+            view = await run.io_bound(_load_program, actor, lang, code, clock.now())
+            label = view.program.label if view.program else ""
+        else:
+            view = None
+            label, markup = await shared(
+                ("programme", code, lang, actor.kind), lambda now: _shared_program(actor, lang, code, now)
+            )
+        if not label:
+            with frame(_("Formation introuvable")):
+                paragraph(_("Aucune formation ne porte ce code dans la campagne en cours.")).mark("not-found")
+                static_block(tag("p", link_tag(_("Toute l'offre de formation"), PATH)))
+            return
+        with frame(label):
+            if view is None:
+                static_block(markup).mark("program")
+            else:
+                assert view.program is not None
+                offer_page = OfferPage(actor, lang)
+                offer_page.program_code = code
+                static_block(_program_page_html(view, visitor=False)).mark("program")
+                with ui.element("div") as offer_page.container:
+                    offer_page.action(view.program, view.applied)
+            static_block(tag("p", link_tag(_("Toute l'offre de formation"), PATH)))
+
     @page(PATH)
     async def offer_page(q: str = "") -> None:
         actor = actor_of(current_identity())

@@ -6,6 +6,7 @@ language ``use_language`` sets, so that they can run in a worker thread.
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from urllib.parse import quote
 
 from app.clock import PARIS
 from app.i18n import N_, _, ngettext
@@ -21,6 +22,15 @@ def days_left_text(program: ProgramOffer) -> str:
         return _("Dernier jour pour candidater")
     n = program.days_left or 0
     return ngettext("{n} jour restant", "{n} jours restants", n).format(n=n)
+
+
+def program_path(code: str) -> str:
+    return f"/formations/{quote(code, safe='')}"
+
+
+def title_html(program: ProgramOffer, level: int) -> str:
+    """The programme's name as a heading linking to its own page."""
+    return tag(f"h{level}", link_tag(program.label, program_path(program.code)))
 
 
 def info_link_html(program: ProgramOffer) -> str:

@@ -89,7 +89,7 @@ async def piece_upload(
                 result = on_change()
                 if isinstance(result, Awaitable):
                     await result
-        await body.refresh()
+        body.refresh()  # in the background: the upload being handled must outlive its own handler
 
     async def uploaded(event: events.UploadEventArguments) -> None:
         data = await event.file.read()
@@ -170,15 +170,10 @@ async def piece_upload(
                 ).classes("text-sm").mark("piece-merged")
                 ui.button(_("Voir"), on_click=download).props("flat dense")
         if piece.editable and piece.status != DocumentStatus.NOT_APPLICABLE:
-            ui.upload(
-                label=_("Ajouter des fichiers (PDF, JPEG, PNG)"),
-                multiple=True,
-                auto_upload=True,
-                max_file_size=parameters.current("max_file_mb") * 1024 * 1024,
-                on_begin_upload=errors.clear,
-                on_upload=uploaded,
-                on_rejected=rejected,
-            ).props(f'accept="{ACCEPT}" flat bordered').classes("w-full").mark("piece-upload")
+            with ui.element("div").classes("w-full") as holder:
+                add = ui.button(_("Ajouter des fichiers (PDF, JPEG, PNG)"), icon="upload_file")
+                add.props("outline no-caps").mark("piece-add-files")
+                add.on_click(lambda h=holder: show_upload(h))
         if piece.is_conditional and piece.editable and not piece.files:
             ui.checkbox(
                 _("Non concerné"),
@@ -189,6 +184,22 @@ async def piece_upload(
             with ui.element("div").props('role="alert"').classes("text-negative").mark("piece-error"):
                 for message in errors:
                     paragraph(message)
+
+    def show_upload(holder: ui.element) -> None:
+        """The upload area, drawn when the candidate asks for it: each one registers a route of its own, which was
+        most of the cost of an application's page; the file picker opens at once."""
+        holder.clear()
+        with holder:
+            upload = ui.upload(
+                label=_("Ajouter des fichiers (PDF, JPEG, PNG)"),
+                multiple=True,
+                auto_upload=True,
+                max_file_size=parameters.current("max_file_mb") * 1024 * 1024,
+                on_begin_upload=errors.clear,
+                on_upload=uploaded,
+                on_rejected=rejected,
+            ).props(f'accept="{ACCEPT}" flat bordered').classes("w-full").mark("piece-upload")
+        ui.timer(0.05, lambda: upload.run_method("pickFiles"), once=True)  # once the browser has drawn it
 
     async def download() -> None:
         def read() -> tuple[str, bytes]:

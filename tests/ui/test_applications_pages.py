@@ -232,6 +232,8 @@ async def test_upload_every_piece_then_transmit(user: User, setup: Setup) -> Non
         await sign_in(user, setup.email, f"/candidat/candidatures/{application.id}")
         await should_see_marked(user, "transmit-blocked")
         await user.should_see("Curriculum vitae")
+        user.find(marker="piece-add-files").click()  # the upload area is drawn on demand
+        await user.should_see(marker="piece-upload")
         upload = user.find(ui.upload).elements.pop()
         await upload.handle_uploads([ui.upload.SmallFileUpload("cv.pdf", "application/pdf", pdf_bytes(1))])
         await user.should_see("cv.pdf — 1 page", retries=100)

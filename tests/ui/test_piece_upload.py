@@ -27,9 +27,14 @@ async def test_upload_list_and_refusal(user: User) -> None:
 
     await user.open("/essai-piece")
     await user.should_see("Relevé de notes")
+    user.find(marker="piece-add-files").click()  # the upload area is drawn on demand
+    await user.should_see(marker="piece-upload")
     upload = user.find(ui.upload).elements.pop()
     await upload.handle_uploads([ui.upload.SmallFileUpload("notes.pdf", "application/pdf", pdf_bytes(2))])
     await user.should_see("notes.pdf — 2 pages", retries=100)
     await user.should_see("Transmise")
+    user.find(marker="piece-add-files").click()  # the piece was redrawn: a new upload area
+    await user.should_see(marker="piece-upload")
+    upload = user.find(ui.upload).elements.pop()
     await upload.handle_uploads([ui.upload.SmallFileUpload("faux.pdf", "application/pdf", b"MZ\x90\x00")])
     await user.should_see("faux.pdf : Seuls les fichiers PDF, JPEG et PNG sont acceptés.", retries=100)
