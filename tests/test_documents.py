@@ -394,3 +394,29 @@ def test_applying_again_reuses_the_shared_pieces_and_cancelling_frees_only_unsha
     session.refresh(shared_first)
     assert merged_texts(session, shared_first) == [b"% ID page 1"]  # the first application keeps its piece
     assert candidate.id == first.candidate_id
+
+
+def test_an_applications_pieces_are_listed_as_each_piece_reads(session: Session) -> None:
+    actor, candidate_id = candidate_actor(session)
+    piece = new_piece(session, candidate_id, label_fr="Relevé de notes")
+    second_required = factories.required_document(
+        session,
+        program_id=session.get(Application, piece.application_id).program_id,
+        label_fr="CV",
+        is_conditional=True,
+    )
+    second = factories.submitted_document(
+        session, application_id=piece.application_id, required_document_id=second_required.id
+    )
+    add(session, actor, piece, pdf_bytes(2, text="A "), "notes.pdf")
+    add(session, actor, piece, pdf_bytes(1, text="B "), "notes2.pdf")
+    listed = documents.list_pieces(session, actor=actor, application_id=piece.application_id, lang="en")
+    assert set(listed) == {piece.id, second.id}
+    for document in (piece, second):
+        assert listed[document.id] == documents.get_piece(
+            session, actor=actor, submitted_document_id=document.id, lang="en"
+        )
+    assert [f.name for f in listed[piece.id].files] == ["notes.pdf", "notes2.pdf"]
+    other, _other_id = candidate_actor(session)
+    with pytest.raises(DomainError):  # another candidate's application is not found
+        documents.list_pieces(session, actor=other, application_id=piece.application_id)

@@ -1,6 +1,7 @@
 """The process settings for cheaper page views: same answers as NiceGUI, and a reminder when NiceGUI changes."""
 
 import functools
+import time
 
 import nicegui
 from nicegui.helpers.functions import expects_arguments as nicegui_expects_arguments
@@ -58,3 +59,32 @@ def test_a_bound_method_is_inspected_once_per_function(monkeypatch) -> None:
         assert runtime_tuning.expects_arguments(_Widget().one_arg) is True
         assert runtime_tuning.expects_arguments(lambda: None) is False
     assert len(calls) == 1 + 100  # one bound function, and every lambda
+
+
+class _View:
+    def __init__(self, age: float, *, connected: bool = False, reconnecting: bool = False) -> None:
+        self.created = time.time() - age
+        self.has_socket_connection = connected
+        self._delete_tasks = {"doc": object()} if reconnecting else {}
+        self.deleted = False
+        self.id = ""
+
+    def delete(self) -> None:  # as Client.delete: the view leaves Client.instances
+        self.deleted = True
+        del runtime_tuning.Client.instances[self.id]
+
+
+def test_never_connected_views_are_pruned_a_few_at_a_time(monkeypatch) -> None:
+    old = [_View(runtime_tuning.PRUNE_AFTER_SECONDS + 1) for _ in range(runtime_tuning.PRUNE_BATCH + 5)]
+    kept = [
+        _View(runtime_tuning.PRUNE_AFTER_SECONDS - 5),  # a browser may still be connecting
+        _View(3600, connected=True),  # an open page
+        _View(3600, reconnecting=True),  # a page whose socket dropped: NiceGUI waits for it to come back
+    ]
+    for i, view in enumerate(old + kept):
+        view.id = str(i)
+    monkeypatch.setattr(runtime_tuning.Client, "instances", {v.id: v for v in old + kept})
+    runtime_tuning._prune_never_connected()
+    assert sum(v.deleted for v in old) == runtime_tuning.PRUNE_BATCH  # one tick deletes a batch, not all
+    runtime_tuning._prune_never_connected()
+    assert all(v.deleted for v in old) and not any(v.deleted for v in kept)

@@ -7,7 +7,6 @@ another tab) redraws the page from a new load.
 """
 
 from collections.abc import Awaitable, Callable
-from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,11 +78,7 @@ def load_page(actor: Actor, application_id: int, lang: str) -> PageData | None:
         data = PageData(detail, answer, has_letter, None)
         online = detail.summary.procedure == Procedure.ONLINE
         if online and not actor.read_only:
-            for piece in detail.pieces:
-                with suppress(DomainError):  # the widget loads it again and says why
-                    data.pieces[piece.id] = documents.get_piece(
-                        session, actor=actor, submitted_document_id=piece.id, lang=lang
-                    )
+            data.pieces = documents.list_pieces(session, actor=actor, application_id=application_id, lang=lang)
             if data.editable:
                 data.readiness = _readiness(session, actor, application_id, lang)
         return data

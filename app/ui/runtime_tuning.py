@@ -10,13 +10,16 @@ Three levers, each installed once by ``install()`` at start-up:
    installed package is untouched, the wrapper gives the same answers (tests/test_runtime_tuning.py), and a test
    fails when NiceGUI's version changes so that whoever upgrades checks whether it is still needed.
 2. **Never-connected page views** (a bot, a prefetch, a closed tab) are pruned after ``PRUNE_AFTER_SECONDS``
-   instead of NiceGUI's 60 s: each holds its whole element tree. Views whose websocket connected are untouched.
+   instead of NiceGUI's 60 s, a few at a time: each holds its whole element tree, and NiceGUI deleting them all in
+   one go every ten seconds was the event loop's longest stall under load. Views whose websocket connected are
+   untouched.
 3. **Garbage collection**: the objects alive after start-up (modules, routes, translations, the offer cache) are
    moved out of the collector's generations (``gc.freeze``), so each collection walks only what page views made.
 """
 
 import gc
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -27,7 +30,8 @@ log = logging.getLogger(__name__)
 
 NICEGUI_VERSION = "3.18.0"  # the version whose internals the first lever was measured against
 PRUNE_AFTER_SECONDS = 20.0
-PRUNE_EVERY_SECONDS = 5.0
+PRUNE_EVERY_SECONDS = 0.5
+PRUNE_BATCH = 25
 
 _original_expects_arguments: Callable[[Callable], bool] = helpers.expects_arguments
 _by_function: dict[Any, bool] = {}
@@ -45,7 +49,17 @@ def expects_arguments(func: Callable) -> bool:
 
 
 def _prune_never_connected() -> None:
-    Client.prune_instances(client_age_threshold=PRUNE_AFTER_SECONDS)
+    """Delete at most ``PRUNE_BATCH`` never-connected views per tick: NiceGUI's own pruning deletes every stale
+    view at once, which under load froze the event loop for hundreds of milliseconds every ten seconds."""
+    threshold = time.time() - PRUNE_AFTER_SECONDS
+    deleted = 0
+    for client in list(Client.instances.values()):
+        if deleted >= PRUNE_BATCH:
+            break
+        # As Client.prune_instances decides: no socket, no reconnection pending, old enough.
+        if not client.has_socket_connection and not client._delete_tasks and client.created <= threshold:
+            client.delete()
+            deleted += 1
 
 
 def _freeze_start_up_objects() -> None:
