@@ -1,11 +1,13 @@
 """/candidat: the candidate's landing page, their dossier at a glance (complete, missing and why) with links."""
 
-from nicegui import ui
+from nicegui import run, ui
 
 from app.db import transaction
 from app.i18n import _
+from app.models import Account
 from app.services import accounts, dossier
-from app.services.completeness import ADDRESS, BACCALAUREATE, PERSONAL, dossier_completeness
+from app.services.actors import Actor
+from app.services.completeness import ADDRESS, BACCALAUREATE, PERSONAL, Completeness, dossier_completeness
 from app.ui.candidate_nav import candidate_nav, dossier_path
 from app.ui.frame import frame
 from app.ui.guards import require_candidate
@@ -20,16 +22,22 @@ MANDATORY = (
 )
 
 
+def load_home(actor: Actor) -> tuple[Account, Completeness]:
+    """Blocking (pages call it through ``run.io_bound``): the account and the dossier's completeness, the dossier
+    created on the first visit."""
+    with transaction() as session:
+        account = accounts.get_own_account(session, actor=actor)
+        opened = dossier.open_dossier(session, actor=actor)
+        return account, dossier_completeness(session, candidate_id=opened.candidate.id)
+
+
 def register() -> None:
     @page("/candidat")
     async def candidate_home():
         gate = await require_candidate()
         if gate.refused:
             return gate.response
-        with transaction() as session:
-            account = accounts.get_own_account(session, actor=gate.actor)
-            opened = dossier.open_dossier(session, actor=gate.actor)
-            completeness = dossier_completeness(session, candidate_id=opened.candidate.id)
+        account, completeness = await run.io_bound(load_home, gate.actor)
         with frame(_("Mon espace candidat")):
             candidate_nav("home", actor=gate.actor)
             paragraph(

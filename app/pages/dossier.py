@@ -1,21 +1,28 @@
 """/candidat/dossier/{tab}: the candidate's dossier, one tab per page, under an editing lease.
 
 While the candidate's page is open it holds the dossier's lease (renewed by a heartbeat, released when the page
-goes away); if a manager holds it, every tab is shown read-only with the guide's message.
+goes away); if a manager holds it, every tab is shown read-only with the guide's message. The dossier, the lease and
+the lists the tab offers are read in one worker thread (``load_tab``) before the page draws; saves, the heartbeat and
+the release run in worker threads too.
 """
 
-from nicegui import context, ui
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from nicegui import context, run, ui
 
 from app.db import transaction
-from app.i18n import _
+from app.i18n import LANGUAGES, _
 from app.models import ActorKind
 from app.pages import dossier_identity, dossier_records
-from app.services import dossier, leases, parameters
+from app.services import dossier, leases, parameters, referentials
 from app.services.actors import Actor
 from app.ui.candidate_nav import DOSSIER_TABS, candidate_nav
 from app.ui.frame import frame
 from app.ui.guards import require_candidate
 from app.ui.page import page
+from app.ui.session import current_language
 from app.ui.text import paragraph
 
 RENDERERS = {
@@ -29,33 +36,89 @@ RENDERERS = {
 }
 
 
+@dataclass(frozen=True)
+class TabData:
+    """What a tab's page needs, read in one worker thread."""
+
+    opened: dossier.Dossier
+    lease_held: bool  # False: a manager holds the dossier, the tab is read-only
+    heartbeat_seconds: float
+
+
+# The referential files each tab draws its lists from (read once, then kept in memory by app.services.referentials).
+_REFERENTIALS: dict[str, tuple[Callable[[str], object], ...]] = {
+    "informations": (
+        referentials.countries,
+        lambda _lang: referentials.departments(),
+        lambda _lang: referentials.communes_of_department(""),
+    ),
+    "adresse": (referentials.countries, lambda _lang: referentials.communes_of_postcode("")),
+    "baccalaureat": (referentials.countries, lambda _lang: referentials.departments()),
+    "cursus-externe": (referentials.countries, lambda _lang: referentials.search_establishments("", limit=1)),
+}
+
+
+def warm_referentials(tab: str, lang: str) -> None:
+    """Blocking: read the referential files ``tab`` draws its lists from (countries, departments, communes,
+    establishments), so that drawing it, and its postcode and department lists, only read memory."""
+    for read in _REFERENTIALS.get(tab, ()):
+        read(lang)
+
+
+def _warm_every_referential() -> None:
+    for lang in LANGUAGES:
+        for tab in _REFERENTIALS:
+            warm_referentials(tab, lang)
+
+
+def load_tab(actor: Actor, tab: str, holder: leases.Holder | None, lang: str) -> TabData:
+    """Blocking: the dossier (created on the first visit), the lease for ``holder`` (None: a read-only view takes
+    none), the heartbeat's period, and the referential files of ``tab`` read."""
+    with transaction() as session:
+        opened = dossier.open_dossier(session, actor=actor)
+    assert opened.candidate.id is not None
+    held = True
+    if holder is not None:
+        with transaction() as session:
+            state = leases.acquire(session, resource=leases.candidate_resource(opened.candidate.id), holder=holder)
+        held = state.held
+    heartbeat = max(10.0, parameters.current("edit_lease_seconds") / 3)
+    warm_referentials(tab, lang)
+    return TabData(opened, held, heartbeat)
+
+
 def _lease_holder(actor: Actor, label: str) -> leases.Holder:
     assert actor.account_id is not None
     return leases.Holder(ActorKind.CANDIDATE, actor.account_id, label, context.client.id)
 
 
-def _hold_lease(resource: str, holder: leases.Holder) -> bool:
-    """Take the lease for this page; on disconnect release it, and renew it while the page stays open."""
+def _renew(resource: str, holder: leases.Holder) -> None:
     with transaction() as session:
-        state = leases.acquire(session, resource=resource, holder=holder)
-    if not state.held:
-        return False
-    client_id = holder.client_id
+        leases.acquire(session, resource=resource, holder=holder)  # renews ours; never steals a live one
 
-    def heartbeat() -> None:
-        with transaction() as session:
-            leases.acquire(session, resource=resource, holder=holder)  # renews ours; never steals a live one
 
-    def release() -> None:
-        with transaction() as session:
-            leases.release(session, resource=resource, client_id=client_id)
+def _release(resource: str, client_id: str) -> None:
+    with transaction() as session:
+        leases.release(session, resource=resource, client_id=client_id)
 
-    ui.timer(max(10.0, parameters.current("edit_lease_seconds") / 3), heartbeat)
+
+def _keep_lease(resource: str, holder: leases.Holder, heartbeat_seconds: float) -> None:
+    """The lease is ours: renew it while the page stays open, release it on disconnect (both off the event loop)."""
+
+    async def heartbeat() -> None:
+        await run.io_bound(_renew, resource, holder)
+
+    async def release() -> None:
+        await run.io_bound(_release, resource, holder.client_id)
+
+    ui.timer(heartbeat_seconds, heartbeat)
     context.client.on_disconnect(release)
-    return True
 
 
 def register() -> None:
+    # Read the referential files once, in the background, as the server starts: the first tab opened need not wait.
+    threading.Thread(target=_warm_every_referential, name="warm referentials", daemon=True).start()
+
     @page("/candidat/dossier/{tab}")
     async def dossier_tab(tab: str):
         gate = await require_candidate()
@@ -65,15 +128,17 @@ def register() -> None:
         assert actor is not None and gate.identity is not None
         if tab not in RENDERERS:
             tab = "informations"
-        with transaction() as session:
-            opened = dossier.open_dossier(session, actor=actor)
+        holder = None if actor.read_only else _lease_holder(actor, gate.identity.display_name)
+        data = await run.io_bound(load_tab, actor, tab, holder, current_language())
+        opened = data.opened
         assert opened.candidate.id is not None
         with frame(_(DOSSIER_TABS[tab]), h1=_("Mon dossier : {tab}").format(tab=_(DOSSIER_TABS[tab]))):
             candidate_nav(tab, actor=actor)
             read_only = actor.read_only
-            if not read_only:
-                resource = leases.candidate_resource(opened.candidate.id)
-                if not _hold_lease(resource, _lease_holder(actor, gate.identity.display_name)):
+            if holder is not None:
+                if data.lease_held:
+                    _keep_lease(leases.candidate_resource(opened.candidate.id), holder, data.heartbeat_seconds)
+                else:
                     read_only = True
                     notice = paragraph(_(leases.MANAGER_EDITING)).classes("text-negative font-bold")
                     notice.mark("lease-held")

@@ -1,4 +1,8 @@
-"""The mandatory tabs: « Informations personnelles » (with the INE), « Adresse », « Baccalauréat »."""
+"""The mandatory tabs: « Informations personnelles » (with the INE), « Adresse », « Baccalauréat ».
+
+The page reads the dossier and the referential files off the event loop before drawing (``app.pages.dossier``), so
+the lists below only read memory; each « Enregistrer » saves in a worker thread.
+"""
 
 from nicegui import ui
 
@@ -95,14 +99,14 @@ def personal_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool) -> N
                 on_click=lambda: (unknown_ine.close(), form.fields["ine"].run_method("focus")),
             ).props("no-caps flat").mark("ine-correct")
 
-    def save() -> None:
+    async def save() -> None:
         notice.set_visibility(False)
 
         def act() -> dossier.PersonalSaved:
             with transaction() as session:
                 return dossier.save_personal_information(session, actor=actor, candidate=candidate)
 
-        result = form.run(act)
+        result = await form.submit(act)
         if result is None:
             return
         copy_into(candidate, result.candidate)
@@ -147,14 +151,14 @@ def address_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool) -> No
     abroad.bind_visibility_from(address, "country", backward=lambda c: c != "FR")
     notice = saved_notice(_("Votre adresse est enregistrée."))
 
-    def save() -> None:
+    async def save() -> None:
         notice.set_visibility(False)
 
         def act():
             with transaction() as session:
                 return dossier.save_address(session, actor=actor, address=address)
 
-        saved = form.run(act)
+        saved = await form.submit(act)
         if saved is not None:
             copy_into(address, saved)
             notice.set_visibility(True)
@@ -199,14 +203,14 @@ def baccalaureate_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool)
     details.bind_visibility_from(bac, "series", backward=lambda s: s != BacSeries.NONE)
     notice = saved_notice(_("Votre baccalauréat est enregistré."))
 
-    def save() -> None:
+    async def save() -> None:
         notice.set_visibility(False)
 
         def act():
             with transaction() as session:
                 return dossier.save_baccalaureate(session, actor=actor, baccalaureate=bac)
 
-        saved = form.run(act)
+        saved = await form.submit(act)
         if saved is not None:
             copy_into(bac, saved)
             notice.set_visibility(True)

@@ -1,9 +1,13 @@
-"""The record tabs: « Cursus interne » (read-only), « Cursus externe », « Expériences professionnelles », « Stages »."""
+"""The record tabs: « Cursus interne » (read-only), « Cursus externe », « Expériences professionnelles », « Stages ».
+
+Drawn from the dossier the page read off the event loop (``app.pages.dossier``); saving and deleting an entry run
+in a worker thread.
+"""
 
 from collections.abc import Callable
 from typing import Any
 
-from nicegui import ui
+from nicegui import run, ui
 
 from app.config import get_settings
 from app.db import transaction
@@ -65,6 +69,12 @@ def internal_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool) -> N
     ui.table(columns=columns, rows=rows, row_key="year").classes("w-full").mark("internal-records")
 
 
+def _delete_entry(actor: Actor, model: type, entry_id: int) -> None:
+    """Blocking: pages call it through ``run.io_bound``."""
+    with transaction() as session:
+        dossier_entries.delete_entry(session, actor=actor, model=model, entry_id=entry_id)
+
+
 def _entries_tab(
     *,
     actor: Actor,
@@ -109,14 +119,14 @@ def _entries_tab(
             form = EntityForm(entity)
             fields(form)
 
-            def save() -> None:
+            async def save() -> None:
                 notice.set_visibility(False)
 
                 def act():
                     with transaction() as session:
                         return dossier_entries.save_entry(session, actor=actor, entry=entity)
 
-                saved = form.run(act)
+                saved = await form.submit(act)
                 if saved is None:
                     return
                 entries[:] = [e for e in entries if e.id != saved.id] + [saved]
@@ -129,9 +139,8 @@ def _entries_tab(
     def edit(entry: Any) -> None:
         show_form(type(entry).model_validate(entry.model_dump()))  # a copy: cancelling leaves the list intact
 
-    def remove(entry: Any) -> None:
-        with transaction() as session:
-            dossier_entries.delete_entry(session, actor=actor, model=type(entry), entry_id=entry.id)
+    async def remove(entry: Any) -> None:
+        await run.io_bound(_delete_entry, actor, type(entry), entry.id)
         entries[:] = [e for e in entries if e.id != entry.id]
         listing.refresh()
 

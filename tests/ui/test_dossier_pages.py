@@ -13,6 +13,7 @@ from app.services.actors import Actor
 from app.services.dossier_schemas import DossierInvalid
 from app.services.passwords import hash_password
 from tests import factories
+from tests.ui.handler_clicks import click
 from tests.ui.static_html import should_see_marked
 
 GOOD = "Solide-Passe-2026"
@@ -37,7 +38,7 @@ async def signed_in(user: User, path: str) -> None:
     await user.open("/connexion")
     user.find(marker="login").type("lea@mail.example")
     user.find(marker="password").type(GOOD)
-    user.find(marker="sign-in").click()
+    await click(user, "sign-in")
     await user.should_see(marker="candidate-name")
     await user.open(path)
 
@@ -75,12 +76,12 @@ async def test_fill_personal_information_and_an_unknown_ine(user: User, account_
     choose(user, "birth_department", "45 – Loiret")
     user.find(marker="mobile").type("06 12 34 56 78")
     user.find(marker="ine").type("1234567890v")
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see("La date de naissance doit se situer entre il y a 100 ans et il y a 10 ans.")
     assert element(user, "birth_name").value == "Lefèvre" and element(user, "ine").value == "1234567890v"
     user.find(marker="birth_date").clear().type("2004-03-12")
     choose(user, "birth_commune_insee", "ORLEANS")
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see(marker="ine-unknown-question")
     await user.should_see("Vous n'avez jamais été inscrit·e à l'université : voulez-vous continuer ?")
     candidate = stored(account_id).candidate
@@ -96,7 +97,7 @@ async def test_a_known_ine_locks_the_imported_fields(user: User, account_id: int
     choose(user, "birth_department", "45 – Loiret")
     choose(user, "birth_commune_insee", "ORLEANS")
     user.find(marker="ine").type("1204000000C")
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see(marker="locked-note")
     assert "readonly" in element(user, "birth_name").props
     assert element(user, "birth_name").value == "MOREAU-DUVAL"
@@ -117,15 +118,15 @@ async def test_fill_the_address_in_france_then_abroad(user: User, account_id: in
     user.find(marker="line1").type("3 rue des Carmes")
     user.find(marker="postcode").type("45160")
     assert set(element(user, "commune_insee").options.values()) == {"ARDON", "OLIVET", "ST HILAIRE ST MESMIN"}
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see("Choisissez la commune parmi celles de ce code postal.")
     choose(user, "commune_insee", "OLIVET")
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see(marker="saved")
     assert stored(account_id).address.city == "OLIVET"
     choose(user, "country", "Sénégal")
     user.find(marker="city").type("Dakar")
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see(marker="saved")
     assert (stored(account_id).address.country, stored(account_id).address.city) == ("SN", "Dakar")
 
@@ -134,12 +135,12 @@ async def test_fill_the_baccalaureate(user: User, account_id: int) -> None:
     await signed_in(user, "/candidat/dossier/baccalaureat")
     choose(user, "series", "Baccalauréat technologique")
     user.find(marker="year").type("2022")
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see("Précisez la série ou le diplôme.")
     user.find(marker="series_detail").type("STMG")
     choose(user, "department", "45 – Loiret")
     choose(user, "mention", "Bien")
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see(marker="saved")
     bac = stored(account_id).baccalaureate
     assert (bac.series_detail, bac.year, bac.mention, bac.department) == ("STMG", 2022, "Bien", "45")
@@ -154,7 +155,7 @@ async def test_add_an_external_record_with_the_searchable_list_and_the_unlisted_
     choose(user, "establishment_uai", "Université d'Orléans (Orléans)")
     choose(user, "diploma_type", "Licence")
     user.find(marker="label").type("Licence d'histoire")
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see("Licence d'histoire · Obtenu")
     user.find(marker="academic_year").type("2025")
     user.find(marker="not-listed").click()
@@ -164,7 +165,7 @@ async def test_add_an_external_record_with_the_searchable_list_and_the_unlisted_
     choose(user, "diploma_type", "Master")
     user.find(marker="label").type("Master d'histoire")
     choose(user, "outcome", "En cours")
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see("Université de Genève · Master d'histoire · En cours")
     records = stored(account_id).external_records
     assert {r.establishment_uai for r in records} == {"0450855K", None}
@@ -172,20 +173,20 @@ async def test_add_an_external_record_with_the_searchable_list_and_the_unlisted_
 
 async def test_add_edit_and_delete_work_experience_and_internships(user: User, account_id: int) -> None:
     await signed_in(user, "/candidat/dossier/experiences")
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see("Ce champ est obligatoire.")
     user.find(marker="year").type("2024")
     user.find(marker="duration").type("6 mois")
     user.find(marker="title").type("Vendeur")
     user.find(marker="employer").type("Librairie Les Temps modernes")
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see("2024 · Vendeur · Librairie Les Temps modernes · 6 mois")
     entry_id = stored(account_id).work_experiences[0].id
     user.find(marker=f"edit-{entry_id}").click()
     user.find(marker="title").clear().type("Libraire")
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see("2024 · Libraire · Librairie Les Temps modernes · 6 mois")
-    user.find(marker=f"delete-{entry_id}").click()
+    await click(user, f"delete-{entry_id}")
     await user.should_see(marker="entries-empty")
     assert stored(account_id).work_experiences == []
 
@@ -194,7 +195,7 @@ async def test_add_edit_and_delete_work_experience_and_internships(user: User, a
     user.find(marker="duration").type("8 semaines")
     user.find(marker="hours_per_week").type("35")
     user.find(marker="organisation").type("Laboratoire LIFO")
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see("2025 · Laboratoire LIFO · 8 semaines")
     assert stored(account_id).internships[0].hours_per_week == 35
 
