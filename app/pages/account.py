@@ -1,13 +1,17 @@
-"""« Mon compte »: the candidate's account (e-mail and password changes), and the mailed reset and change links."""
+"""« Mon compte »: the candidate's account (e-mail and password changes), and the mailed reset and change links.
 
-from nicegui import ui
+Every read and every save runs in a worker thread (``run.io_bound``), never on the event loop.
+"""
+
+from nicegui import run, ui
 
 from app.config import get_settings
 from app.db import transaction
 from app.i18n import _
-from app.models import TokenPurpose
+from app.models import Account, TokenPurpose
 from app.pages.auth import Form, password_rules_list, token_problem
-from app.services import accounts, accounts_credentials
+from app.services import accounts, accounts_credentials, accounts_rules
+from app.services.actors import Actor
 from app.services.errors import DomainError
 from app.services.tokens import TokenError, check_token
 from app.ui.frame import frame
@@ -17,6 +21,26 @@ from app.ui.session import current_identity
 from app.ui.text import heading, paragraph
 
 
+def _load_account(actor: Actor) -> tuple[Account, list[accounts_rules.PasswordRule]]:
+    """Blocking: the candidate's account and the password policy the forms spell out."""
+    with transaction() as session:
+        account = accounts.get_own_account(session, actor=actor)
+    return account, accounts_rules.password_rules()
+
+
+def _check_reset_token(token: str) -> list[accounts_rules.PasswordRule]:
+    """Blocking: raises TokenError when the link cannot be used; else the password policy."""
+    with transaction() as session:
+        check_token(session, secret=token, purpose=TokenPurpose.PASSWORD_RESET)
+    return accounts_rules.password_rules()
+
+
+def _confirm_email(token: str) -> Account:
+    """Blocking: the account with its new address, or TokenError / DomainError."""
+    with transaction() as session:
+        return accounts_credentials.confirm_email_change(session, actor=actor_of(None), token=token)
+
+
 def register() -> None:
     @page("/compte")
     async def my_account():
@@ -24,8 +48,8 @@ def register() -> None:
         if gate.refused:
             return gate.response
         actor = gate.actor
-        with transaction() as session:
-            account = accounts.get_own_account(session, actor=actor)
+        assert actor is not None
+        account, rules = await run.io_bound(_load_account, actor)
         with frame(_("Mon compte")):
             with ui.element("dl").mark("account-details"):
                 for term, value, marker in (
@@ -38,46 +62,50 @@ def register() -> None:
                         ui.label(term)
                     with ui.element("dd"):
                         ui.label(value).mark(marker)
-            if actor is not None and actor.read_only:
+            if actor.read_only:
                 return
             _email_change_section()
             if account.password_hash:
-                _password_change_section()
+                _password_change_section(rules)
 
     @page("/compte/mot-de-passe/{token}")
-    def reset_page(token: str) -> None:
+    async def reset_page(token: str) -> None:
+        try:
+            rules = await run.io_bound(_check_reset_token, token)
+            problem = None
+        except TokenError as error:
+            rules, problem = [], error
         with frame(_("Nouveau mot de passe")):
-            try:
-                with transaction() as session:
-                    check_token(session, secret=token, purpose=TokenPurpose.PASSWORD_RESET)
-            except TokenError as error:
+            if problem is not None:
                 token_problem(
-                    error, again_label=_("Demander un nouveau lien"), again_href="/compte/mot-de-passe-oublie"
+                    problem, again_label=_("Demander un nouveau lien"), again_href="/compte/mot-de-passe-oublie"
                 )
                 return
             body = ui.column().classes("w-full")
             with body:
                 form = Form()
-                password_rules_list()
+                password_rules_list(rules)
                 form.input("password", _("Nouveau mot de passe"), password=True, autocomplete="new-password")
                 form.input(
                     "password_confirm", _("Confirmez le mot de passe"), password=True, autocomplete="new-password"
                 )
 
-                def submit() -> None:
+                async def submit() -> None:
+                    password, password_confirm = form.value("password"), form.value("password_confirm")
+
                     def act() -> bool:
                         with transaction() as session:
                             accounts_credentials.reset_password(
                                 session,
                                 actor=actor_of(None),
                                 token=token,
-                                password=form.value("password"),
-                                password_confirm=form.value("password_confirm"),
+                                password=password,
+                                password_confirm=password_confirm,
                             )
                         return True
 
                     try:
-                        done = form.run(act)
+                        done = await form.submit(act)
                     except TokenError as error:  # the link was used or expired while the form was open
                         body.clear()
                         with body:
@@ -98,18 +126,24 @@ def register() -> None:
                 ui.button(_("Enregistrer le mot de passe"), on_click=submit).props("no-caps").mark("save")
 
     @page("/compte/email/{token}")
-    def confirm_email_page(token: str) -> None:
+    async def confirm_email_page(token: str) -> None:
+        account: Account | None = None
+        problem: DomainError | None = None
+        try:
+            account = await run.io_bound(_confirm_email, token)
+        except DomainError as error:  # TokenError included
+            problem = error
         with frame(_("Confirmation de l'adresse e-mail")):
-            try:
-                with transaction() as session:
-                    account = accounts_credentials.confirm_email_change(session, actor=actor_of(None), token=token)
-            except TokenError as error:
+            if isinstance(problem, TokenError):
                 again = "/compte" if current_identity() else "/connexion?suite=/compte"
-                token_problem(error, again_label=_("Demander un nouveau lien depuis « Mon compte »"), again_href=again)
+                token_problem(
+                    problem, again_label=_("Demander un nouveau lien depuis « Mon compte »"), again_href=again
+                )
                 return
-            except DomainError as error:
-                paragraph(error.translate(_)).classes("text-negative").mark(error.code)
+            if problem is not None:
+                paragraph(problem.translate(_)).classes("text-negative").mark(problem.code)
                 return
+            assert account is not None
             paragraph(_("Votre adresse e-mail est désormais {email}.").format(email=account.email)).mark(
                 "email-changed"
             )
@@ -132,54 +166,60 @@ def _email_change_section() -> None:
         done = ui.label("").mark("email-change-sent")
         done.set_visibility(False)
 
-        def submit() -> None:
+        async def submit() -> None:
             done.set_visibility(False)
+            actor = actor_of(current_identity())
+            new_email, new_email_confirm = form.value("new_email"), form.value("new_email_confirm")
+            current_password = form.value("current_password")
 
             def act() -> bool:
                 with transaction() as session:
                     accounts_credentials.request_email_change(
                         session,
-                        actor=actor_of(current_identity()),
-                        new_email=form.value("new_email"),
-                        new_email_confirm=form.value("new_email_confirm"),
-                        current_password=form.value("current_password"),
+                        actor=actor,
+                        new_email=new_email,
+                        new_email_confirm=new_email_confirm,
+                        current_password=current_password,
                     )
                 return True
 
-            if form.run(act):
-                done.text = _("Un lien de confirmation a été envoyé à {email}.").format(email=form.value("new_email"))
+            if await form.submit(act):
+                done.text = _("Un lien de confirmation a été envoyé à {email}.").format(email=new_email)
                 done.set_visibility(True)
                 form.inputs["current_password"].value = ""
 
         ui.button(_("Changer d'adresse"), on_click=submit).props("no-caps").mark("change-email")
 
 
-def _password_change_section() -> None:
+def _password_change_section(rules: list[accounts_rules.PasswordRule]) -> None:
     with ui.element("section").classes("w-full mt-6").mark("password-change"):
         heading(_("Changer de mot de passe"), 2)
         form = Form()
         form.input("current_password", _("Mot de passe actuel"), password=True, autocomplete="current-password")
-        password_rules_list()
+        password_rules_list(rules)
         form.input("password", _("Nouveau mot de passe"), password=True, autocomplete="new-password")
         form.input("password_confirm", _("Confirmez le mot de passe"), password=True, autocomplete="new-password")
         done = ui.label(_("Votre mot de passe a été changé.")).mark("password-changed")
         done.set_visibility(False)
 
-        def submit() -> None:
+        async def submit() -> None:
             done.set_visibility(False)
+            actor = actor_of(current_identity())
+            current_password = form.value("current_password")
+            password, password_confirm = form.value("password"), form.value("password_confirm")
 
             def act() -> bool:
                 with transaction() as session:
                     accounts_credentials.change_password(
                         session,
-                        actor=actor_of(current_identity()),
-                        current_password=form.value("current_password"),
-                        password=form.value("password"),
-                        password_confirm=form.value("password_confirm"),
+                        actor=actor,
+                        current_password=current_password,
+                        password=password,
+                        password_confirm=password_confirm,
                     )
                 return True
 
-            if form.run(act):
+            if await form.submit(act):
                 for name in ("current_password", "password", "password_confirm"):
                     form.inputs[name].value = ""
                 done.set_visibility(True)

@@ -1,23 +1,32 @@
-"""Sign-in, account creation and activation, and the forgotten-password / dossier-number / activation requests."""
+"""Sign-in, account creation and activation, and the forgotten-password / dossier-number / activation requests.
+
+What a page shows is read in a worker thread before it draws, and every submission (password checks and hashes
+included) runs in a worker thread through ``run.io_bound``: the event loop never waits for the database.
+"""
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
-from nicegui import ui
+from nicegui import run, ui
 
 from app import clock
 from app.config import get_settings
 from app.db import transaction
-from app.i18n import N_, _
+from app.i18n import N_, _, use_language
 from app.services import accounts, accounts_credentials, accounts_rules, parameters
-from app.services.auth import Principal, authenticate, candidate_sign_in_closes_at, sign_in_delay
+from app.services.actors import Actor
+from app.services.auth import Principal, SignInOutcome, authenticate, candidate_sign_in_closes_at, sign_in_delay
 from app.services.errors import DomainError
 from app.services.tokens import TokenError
 from app.ui.frame import frame
 from app.ui.guards import actor_of, safe_next
+from app.ui.page import page
 from app.ui.session import Identity, current_identity, current_language, pop_session_expired
 from app.ui.text import heading, list_item, paragraph
+
+T = TypeVar("T")
 
 # --- Form helpers shared with the account pages ------------------------------------------------------------------
 
@@ -64,12 +73,23 @@ class Form:
             self.show(error)
             return None
 
+    async def submit(self, action: Callable[[], T]) -> T | None:
+        """Like :meth:`run`, with ``action`` (its own unit of work, nothing of NiceGUI inside: read the inputs and
+        the actor before) run in a worker thread through ``run.io_bound``."""
+        self.clear_errors()
+        try:
+            return await run.io_bound(action)
+        except DomainError as error:
+            self.show(error)
+            return None
 
-def password_rules_list() -> None:
-    """The password policy, spelled out on screen before the candidate types."""
+
+def password_rules_list(rules: list[accounts_rules.PasswordRule] | None = None) -> None:
+    """The password policy, spelled out on screen before the candidate types; pages pass ``rules`` read in their
+    worker thread (``accounts_rules.password_rules()`` reads a parameter)."""
     paragraph(_("Votre mot de passe doit contenir :"))
     with ui.element("ul").classes("ec-bullets").mark("password-rules"):
-        for rule in accounts_rules.password_rules():
+        for rule in accounts_rules.password_rules() if rules is None else rules:
             list_item(_(rule.label).format(**rule.params))
 
 
@@ -83,8 +103,9 @@ def token_problem(error: TokenError, *, again_label: str, again_href: str) -> No
 
 
 def identity_for(principal: Principal) -> Identity:
-    """The session identity of a principal; staff start in their first role (the header switches it)."""
-    from app.services.actors import Actor
+    """The session identity of a principal; staff start in their first role (the header switches it).
+
+    Blocking for staff (their role is read): pages and routes call it in a worker thread."""
     from app.services.staff import current_role
     from app.ui.account_menu import with_role
 
@@ -107,41 +128,50 @@ def landing(identity: Identity) -> str:
     return "/candidat" if identity.kind == "candidate" else "/gestion"
 
 
-def _sign_in(form: Form, login: str, password: str, suite: str | None) -> Awaitable[None] | None:
-    """Check the credentials now, or, from an address with many failures, after its delay (the awaitable returned
-    is awaited by NiceGUI's event handling, without holding the event loop)."""
-    form.clear_errors()
+def _sign_in_delay(actor: Actor) -> int:
     with transaction() as session:
-        delay = sign_in_delay(session, actor=actor_of(None))
-    if not delay:
-        _check_credentials(form, login, password, suite)
-        return None
-    form.message.text = _(
-        "De nombreuses connexions ont échoué depuis votre réseau : "
-        "la vérification de votre mot de passe est retardée de {seconds} s."
-    ).format(seconds=delay)
-    form.message.set_visibility(True)
+        return sign_in_delay(session, actor=actor)
 
-    async def later() -> None:
+
+async def _sign_in(form: Form, login: str, password: str, suite: str | None) -> None:
+    """Check the credentials now, or, from an address with many failures, after its delay (waited without holding
+    the event loop)."""
+    form.clear_errors()
+    actor = actor_of(None)
+    delay = await run.io_bound(_sign_in_delay, actor)
+    if delay:
+        form.message.text = _(
+            "De nombreuses connexions ont échoué depuis votre réseau : "
+            "la vérification de votre mot de passe est retardée de {seconds} s."
+        ).format(seconds=delay)
+        form.message.set_visibility(True)
         await asyncio.sleep(delay)
-        _check_credentials(form, login, password, suite)
-
-    return later()
+    await _check_credentials(form, actor, login, password, suite)
 
 
-def _check_credentials(form: Form, login: str, password: str, suite: str | None) -> None:
+def _authenticate(actor: Actor, login: str, password: str) -> tuple[SignInOutcome, Identity | None]:
+    """Blocking (the password hash is checked): the outcome, and the session identity when it signs someone in."""
+    with transaction() as session:  # committed even on failure: the failure counters must stick
+        outcome = authenticate(session, actor=actor, login=login, password=password)
+    if outcome.error is not None or outcome.principal is None:
+        return outcome, None
+    return outcome, identity_for(outcome.principal)
+
+
+async def _check_credentials(form: Form, actor: Actor, login: str, password: str, suite: str | None) -> None:
     from app.pages.session_switch import switch_to
 
     form.clear_errors()
-    with transaction() as session:  # committed even on failure: the failure counters must stick
-        outcome = authenticate(session, actor=actor_of(None), login=login, password=password)
-    if outcome.error is not None or outcome.principal is None:
+    checked = await run.io_bound(_authenticate, actor, login, password)
+    if checked is None:  # NiceGUI cancelled the call: the page or the server is going away
+        return
+    outcome, identity = checked
+    if identity is None:
         form.show(outcome.error or DomainError("bad_credentials", ""))
         if outcome.error is not None and outcome.error.code == "not_activated":
             form.message.text = outcome.error.translate(_)
             form.message.set_visibility(True)
         return
-    identity = identity_for(outcome.principal)
     switch_to(identity, safe_next(suite, landing(identity)))  # signed in under a new session id
 
 
@@ -181,14 +211,18 @@ def _demo_identities(suite: str | None) -> None:
                     ).mark(f"demo-{demo.login}")
 
 
+def _closes_at() -> datetime | None:
+    with transaction() as session:
+        return candidate_sign_in_closes_at(session)
+
+
 def register() -> None:
-    @ui.page("/connexion")
-    def sign_in_page(suite: str | None = None, sso: str | None = None, echec: str | None = None) -> None:
+    @page("/connexion")
+    async def sign_in_page(suite: str | None = None, sso: str | None = None, echec: str | None = None) -> None:
         from app.pages.sso import sso_buttons, sso_error
 
         identity = current_identity()
-        with transaction() as session:
-            closes_at = candidate_sign_in_closes_at(session)
+        closes_at = await run.io_bound(_closes_at)
         with frame(_("Connexion")):
             _closing_notice(closes_at)
             if sso:
@@ -221,8 +255,8 @@ def register() -> None:
                 login = form.input("login", _("Numéro de dossier ou adresse e-mail"), autocomplete="username")
                 password = form.input("password", _("Mot de passe"), password=True, autocomplete="current-password")
 
-                def submit() -> Awaitable[None] | None:
-                    return _sign_in(form, str(login.value or ""), str(password.value or ""), suite)
+                async def submit() -> None:
+                    await _sign_in(form, str(login.value or ""), str(password.value or ""), suite)
 
                 password.on("keydown.enter", submit)
                 ui.button(_("Se connecter"), on_click=submit).props("no-caps").mark("sign-in")
@@ -233,8 +267,9 @@ def register() -> None:
                     ui.link(_("Renvoyer le mail d'activation"), "/compte/activation").mark("resend-activation")
             _demo_identities(suite)
 
-    @ui.page("/compte/creer")
-    def create_account_page() -> None:
+    @page("/compte/creer")
+    async def create_account_page() -> None:
+        rules = await run.io_bound(accounts_rules.password_rules)
         with frame(_("Créer un compte")):
             paragraph(
                 _(
@@ -249,44 +284,41 @@ def register() -> None:
                 form.input("first_name", _("Prénom"), autocomplete="given-name")
                 form.input("email", _("Adresse e-mail"), autocomplete="email")
                 form.input("email_confirm", _("Confirmez l'adresse e-mail"), autocomplete="email")
-                password_rules_list()
+                password_rules_list(rules)
                 form.input("password", _("Mot de passe"), password=True, autocomplete="new-password")
                 form.input(
                     "password_confirm", _("Confirmez le mot de passe"), password=True, autocomplete="new-password"
                 )
 
-                def submit() -> None:
-                    def act() -> accounts.AccountCreated:
-                        with transaction() as session:
-                            return accounts.create_account(
-                                session,
-                                actor=actor_of(None),
-                                last_name=form.value("last_name"),
-                                first_name=form.value("first_name"),
-                                email=form.value("email"),
-                                email_confirm=form.value("email_confirm"),
-                                password=form.value("password"),
-                                password_confirm=form.value("password_confirm"),
-                                language=current_language(),
-                            )
+                async def submit() -> None:
+                    actor, language = actor_of(None), current_language()
+                    fields = ("last_name", "first_name", "email", "email_confirm", "password", "password_confirm")
+                    values = {name: form.value(name) for name in fields}
 
-                    created = form.run(act)
-                    if isinstance(created, accounts.AccountCreated):
+                    def act() -> tuple[accounts.AccountCreated, int]:
+                        with use_language(language), transaction() as session:
+                            created = accounts.create_account(session, actor=actor, language=language, **values)
+                        return created, parameters.effective_settings().activation_days
+
+                    result = await form.submit(act)
+                    if result is not None:
                         body.clear()
                         with body:
-                            _created(created)
+                            _created(*result)
 
                 ui.button(_("Créer mon compte"), on_click=submit).props("no-caps").mark("create")
 
-    @ui.page("/compte/activer/{token}")
-    def activate_page(token: str) -> None:
+    @page("/compte/activer/{token}")
+    async def activate_page(token: str) -> None:
+        problem: TokenError | None = None
+        try:
+            await run.io_bound(_activate, actor_of(None), token)
+        except TokenError as error:
+            problem = error
         with frame(_("Activation du compte")):
-            try:
-                with transaction() as session:
-                    accounts.activate_account(session, actor=actor_of(None), token=token)
-            except TokenError as error:
+            if problem is not None:
                 token_problem(
-                    error, again_label=_("Recevoir un nouveau mail d'activation"), again_href="/compte/activation"
+                    problem, again_label=_("Recevoir un nouveau mail d'activation"), again_href="/compte/activation"
                 )
                 ui.link(_("Se connecter"), "/connexion")
                 return
@@ -325,8 +357,12 @@ def register() -> None:
     )
 
 
-def _created(created: accounts.AccountCreated) -> None:
-    settings = parameters.effective_settings()
+def _activate(actor: Actor, token: str) -> None:
+    with transaction() as session:
+        accounts.activate_account(session, actor=actor, token=token)
+
+
+def _created(created: accounts.AccountCreated, activation_days: int) -> None:
     paragraph(_("Votre compte a été créé.")).mark("account-created")
     paragraph(_("Votre numéro de dossier :"))
     ui.label(created.dossier_number).classes("text-2xl font-mono font-bold").mark("dossier-number")
@@ -336,36 +372,40 @@ def _created(created: accounts.AccountCreated) -> None:
             "Un mail d'activation a été envoyé à {email}. Cliquez sur le lien qu'il contient dans les {days} jours "
             "pour activer votre compte ; sans cela vous ne pourrez pas vous connecter. "
             "Pensez à vérifier vos courriers indésirables."
-        ).format(email=created.email, days=settings.activation_days)
+        ).format(email=created.email, days=activation_days)
     )
 
 
 def _request_page(path: str, title: str, field: str, label: str, service: Callable, done: Callable[[], str]) -> None:
-    """A one-field request whose answer never says whether an account exists."""
+    """A one-field request whose answer never says whether an account exists. ``service`` and ``done`` (which may
+    read a parameter) run in a worker thread, in the reader's language."""
 
-    @ui.page(path)
-    def page() -> None:
+    @page(path)
+    def request_page() -> None:
         with frame(_(title)):
             body = ui.column().classes("w-full")
             with body:
                 form = Form()
                 form.input(field, _(label), autocomplete="username" if field == "login" else "email")
 
-                def submit() -> None:
+                async def submit() -> None:
                     value = form.value(field).strip()
                     if not value:
                         form.show(DomainError("required", N_("Ce champ est obligatoire."), field=field))
                         return
+                    actor, lang = actor_of(None), current_language()
 
-                    def act() -> bool:
-                        with transaction() as session:
-                            service(session, actor_of(None), value)
-                        return True
+                    def act() -> str:
+                        with use_language(lang):
+                            with transaction() as session:
+                                service(session, actor, value)
+                            return done()
 
-                    if form.run(act):
+                    text = await form.submit(act)
+                    if text is not None:
                         body.clear()
                         with body:
-                            paragraph(done()).mark("request-done")
+                            paragraph(text).mark("request-done")
                             ui.link(_("Retour à la connexion"), "/connexion")
 
                 ui.button(_("Envoyer"), on_click=submit).props("no-caps").mark("send")

@@ -11,7 +11,7 @@ from xml.etree.ElementTree import ParseError
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
-from nicegui import app, ui
+from nicegui import app, run, ui
 
 from app.config import get_settings
 from app.db import transaction
@@ -20,6 +20,8 @@ from app.pages.auth import identity_for, landing
 from app.pages.session_switch import rotate
 from app.services import sso
 from app.services.actors import Actor
+from app.services.auth import SignInOutcome
+from app.ui.session import Identity
 from app.ui.text import heading, paragraph
 
 log = logging.getLogger(__name__)
@@ -76,18 +78,28 @@ def _back_to_sign_in(code: str) -> RedirectResponse:
     return RedirectResponse(f"/connexion?sso={code}", status_code=303)
 
 
-async def _finish(request: Request, identity: sso.SsoIdentity) -> RedirectResponse:
-    """Sign the vouched-for identity in as the profile chosen before leaving for the SSO."""
-    actor = Actor.anonymous(request.client.host if request.client else None)
-    staff = request.session.pop("sso_profile", "candidat") == "gestion"
+def _sign_in(actor: Actor, identity: sso.SsoIdentity, staff: bool) -> tuple[SignInOutcome, Identity | None]:
+    """Blocking (routes call it through ``run.io_bound``): the outcome, and the session identity it signs in."""
     with transaction() as session:
         if staff:
             outcome = sso.sign_in_staff(session, actor=actor, identity=identity)
         else:
             outcome = sso.sign_in_candidate(session, actor=actor, identity=identity)
     if outcome.principal is None:
+        return outcome, None
+    return outcome, identity_for(outcome.principal)
+
+
+async def _finish(request: Request, identity: sso.SsoIdentity) -> RedirectResponse:
+    """Sign the vouched-for identity in as the profile chosen before leaving for the SSO."""
+    actor = Actor.anonymous(request.client.host if request.client else None)
+    staff = request.session.pop("sso_profile", "candidat") == "gestion"
+    checked = await run.io_bound(_sign_in, actor, identity, staff)
+    if checked is None:  # the server is stopping
+        return _back_to_sign_in("echec")
+    outcome, signed_in = checked
+    if signed_in is None:
         return _back_to_sign_in(outcome.error.code if outcome.error else "echec")
-    signed_in = identity_for(outcome.principal)
     await rotate(request, signed_in)  # signed in under a new session id (the response carries its cookie)
     return RedirectResponse(landing(signed_in), status_code=303)
 

@@ -6,6 +6,7 @@ from app.db import new_session
 from app.models import StaffMember, StaffRole, StaffRoleAssignment
 from app.services.passwords import hash_password
 from tests import factories
+from tests.ui.handler_clicks import click
 
 GOOD = "Solide-Passe-2026"
 
@@ -36,5 +37,5 @@ async def sign_in(user: User, login: str) -> None:
     await user.open("/connexion")
     user.find(marker="login").type(login)
     user.find(marker="password").type(GOOD)
-    user.find(marker="sign-in").click()
+    await click(user, "sign-in")  # the password is checked in a worker thread
     await user.should_see(marker="current-role-text")

@@ -13,6 +13,7 @@ from app.db import new_session
 from app.models import Account, OutboxMail, StaffMember, StaffRole, StaffRoleAssignment
 from app.services.passwords import hash_password
 from tests import factories
+from tests.ui.handler_clicks import click
 
 GOOD = "Solide-Passe-2026"
 LINK = re.compile(r"https?://[^\s\"'<>]+(/compte/[a-z-]+/[A-Za-z0-9_-]+)")
@@ -35,11 +36,15 @@ def type_into(user: User, marker: str, text: str) -> None:
     user.find(marker=marker).type(text)
 
 
-async def sign_in(user: User, login: str, password: str = GOOD) -> None:
+async def sign_in(user: User, login: str, password: str = GOOD, *, wait: bool = True) -> None:
+    """Sign in through the form; the check runs in a worker thread: ``wait`` for it (and the landing page) to end."""
     await user.open("/connexion")
     type_into(user, "login", login)
     type_into(user, "password", password)
-    user.find(marker="sign-in").click()
+    if wait:
+        await click(user, "sign-in")
+    else:
+        user.find(marker="sign-in").click()
 
 
 def make_account(**kw) -> Account:
@@ -60,12 +65,12 @@ async def test_create_activate_and_sign_in(user: User) -> None:
     type_into(user, "email_confirm", "alice@mail.example")
     type_into(user, "password", "faible")
     type_into(user, "password_confirm", "faible")
-    user.find(marker="create").click()
+    await click(user, "create")
     await user.should_see("Le mot de passe doit contenir au moins 12 caractères.")
     assert user.find(marker="last_name").elements.pop().value == "Martin"  # nothing typed is lost
     user.find(marker="password").clear().type(GOOD)
     user.find(marker="password_confirm").clear().type(GOOD)
-    user.find(marker="create").click()
+    await click(user, "create")
     await user.should_see(marker="account-created")
     number = user.find(marker="dossier-number").elements.pop().text
     assert re.fullmatch(r"[0-9A-Z]{8}", number)
@@ -91,7 +96,7 @@ async def test_a_used_activation_link_says_so_and_offers_a_new_one(user: User) -
         ("password_confirm", GOOD),
     ):
         type_into(user, marker, text)
-    user.find(marker="create").click()
+    await click(user, "create")
     await user.should_see(marker="account-created")
     path = link_path(last_mail("account_created", "bo@mail.example"))
     await user.open(path)
@@ -108,13 +113,13 @@ async def test_password_reset(user: User, clock) -> None:
     user.find(marker="forgot-password").click()
     await user.should_see(marker="send")
     type_into(user, "login", account.dossier_number)
-    user.find(marker="send").click()
+    await click(user, "send")
     await user.should_see(marker="request-done")
     path = link_path(last_mail("password_reset", "dan@mail.example"))
     await user.open(path)
     type_into(user, "password", "Nouveau-Passe-2026")
     type_into(user, "password_confirm", "Nouveau-Passe-2026")
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see(marker="password-reset-done")
     await user.open(path)
     await user.should_see("Ce lien a déjà été utilisé")
@@ -127,7 +132,7 @@ async def test_an_expired_reset_link_says_so(user: User, clock) -> None:
     make_account(email="old@mail.example")
     await user.open("/compte/mot-de-passe-oublie")
     type_into(user, "login", "old@mail.example")
-    user.find(marker="send").click()
+    await click(user, "send")
     await user.should_see(marker="request-done")
     clock.set(datetime(2026, 3, 1, 11, 0, 1, tzinfo=UTC))
     await user.open(link_path(last_mail("password_reset", "old@mail.example")))
@@ -140,7 +145,7 @@ async def test_forgotten_requests_do_not_reveal_accounts(user: User) -> None:
     for email in ("known@mail.example", "unknown@mail.example"):
         await user.open("/compte/numero-oublie")
         type_into(user, "email", email)
-        user.find(marker="send").click()
+        await click(user, "send")
         await user.should_see(marker="request-done")
         answers.append(user.find(marker="request-done").elements.pop().text)
     assert answers[0] == answers[1]
@@ -156,7 +161,7 @@ async def test_email_change(user: User) -> None:
     type_into(user, "new_email", "eve.new@mail.example")
     type_into(user, "new_email_confirm", "eve.new@mail.example")
     type_into(user, "current_password", GOOD)
-    user.find(marker="change-email").click()
+    await click(user, "change-email")
     await user.should_see(marker="email-change-sent")
     await user.open("/compte")
     await user.should_see("eve@mail.example")  # unchanged until the link is clicked
@@ -298,12 +303,12 @@ async def test_demo_identities_sign_in_in_one_click(demo_mode, user: User) -> No
     for identity in DEMO_IDENTITIES:  # every identity is listed, with its name and what it shows
         await user.should_see(marker=f"demo-{identity.login}")
     await user.should_see(f"{candidate.name} — {candidate.label_fr}")
-    user.find(marker=f"demo-{candidate.login}").click()
+    await click(user, f"demo-{candidate.login}")
     await user.should_see(marker="candidate-name")
     user.find(marker="sign-out").click()
     await user.should_see(marker="sign-in-link")
     await user.open("/connexion")
-    user.find(marker=f"demo-{manager.login}").click()
+    await click(user, f"demo-{manager.login}")
     await user.should_see(marker="current-role-text")
     await user.should_see("Scolarité centrale")
 
@@ -343,6 +348,6 @@ async def test_an_address_with_failures_is_slowed_not_locked_out(one_failure_per
     account = make_account(email="colleague@mail.example")
     await sign_in(user, "made-up@mail.example", "Mauvais-2026!")
     await user.should_see("Identifiant ou mot de passe incorrect.")
-    await sign_in(user, account.email)  # the right password, from the same address: later, but in
+    await sign_in(user, account.email, wait=False)  # the right password, from the same address: later, but in
     await user.should_see("la vérification de votre mot de passe est retardée de 1 s")
     await user.should_see(marker="candidate-name", retries=40)

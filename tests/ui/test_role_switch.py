@@ -7,6 +7,7 @@ from app.db import new_session
 from app.models import AuditEvent, StaffMember, StaffRole, StaffRoleAssignment
 from app.services.passwords import hash_password
 from tests import factories
+from tests.ui.handler_clicks import click
 
 GOOD = "Solide-Passe-2026"
 
@@ -32,7 +33,7 @@ async def test_switching_roles_changes_the_header_and_the_landing(user: User) ->
     await user.open("/connexion")
     user.find(marker="login").type("multi")
     user.find(marker="password").type(GOOD)
-    user.find(marker="sign-in").click()
+    await click(user, "sign-in")
     await user.should_see("Rôle actuel : Gestionnaire de composante — UFR Sciences")
     await user.should_see(marker="role-switch")
     user.find(marker=f"role-{juror_id}").click()
@@ -49,7 +50,7 @@ async def test_a_withdrawn_role_no_longer_opens_staff_pages(user: User) -> None:
     await user.open("/connexion")
     user.find(marker="login").type("multi")
     user.find(marker="password").type(GOOD)
-    user.find(marker="sign-in").click()
+    await click(user, "sign-in")
     await user.should_see(marker="current-role-text")
     with new_session() as session:
         session.delete(session.get(StaffRoleAssignment, manager_id))
@@ -65,5 +66,5 @@ async def test_header_shows_role_and_scope_in_english(user: User) -> None:
     await user.should_see("Sign in", retries=20)  # the link reloads the page in the new language
     user.find(marker="login").type("multi")
     user.find(marker="password").type(GOOD)
-    user.find(marker="sign-in").click()
+    await click(user, "sign-in")
     await user.should_see(marker="current-role-text")
