@@ -9,7 +9,7 @@ included: the page says so.
 from urllib.parse import quote
 
 from fastapi import Response
-from nicegui import app, ui
+from nicegui import app, run, ui
 
 from app.config import get_settings
 from app.db import transaction
@@ -19,6 +19,7 @@ from app.services.errors import NotFound
 from app.services.mail import list_outbox_mails, read_attachment
 from app.ui.dates import format_moment
 from app.ui.frame import frame
+from app.ui.page import page
 
 PATH = "/dev/mailbox"
 LIMIT = 200
@@ -70,14 +71,20 @@ def _mail_card(mail: OutboxMail) -> None:
             ui.label(mail.body_text).classes("whitespace-pre-wrap font-mono text-sm")
 
 
+def _latest_mails() -> list[OutboxMail]:
+    """Blocking (the page calls it through ``run.io_bound``); the download route is a plain ``def``, which Starlette
+    runs in its thread pool."""
+    with transaction() as session:
+        return list_outbox_mails(session, limit=LIMIT)
+
+
 def register() -> None:
     if not get_settings().dev_mailbox_enabled:
         return
 
-    @ui.page(PATH)
-    def mailbox() -> None:
-        with transaction() as session:
-            mails = list_outbox_mails(session, limit=LIMIT)
+    @page(PATH)
+    async def mailbox() -> None:
+        mails = await run.io_bound(_latest_mails)
         with frame(_("Boîte aux lettres de développement")):
             ui.label(
                 _(

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from nicegui import ui
+from nicegui import run, ui
 
 from app.config import get_settings
 from app.db import transaction
@@ -14,11 +14,16 @@ from app.ui.session import current_language
 from app.ui.text import heading, paragraph
 
 
+def _load(language: str) -> list[faq.FaqItem]:
+    """Blocking (the page calls it through ``run.io_bound``): the published questions in ``language``."""
+    with transaction() as session:
+        return faq.public_faq(session, language=language)
+
+
 def register() -> None:
     @page("/faq")
-    def faq_page() -> Any:
-        with transaction() as session:
-            items = faq.public_faq(session, language=current_language())
+    async def faq_page() -> Any:
+        items = await run.io_bound(_load, current_language())
         with frame(_("Foire aux questions")):
             if not items:
                 paragraph(_("Aucune question pour l'instant.")).mark("no-faq")

@@ -5,6 +5,7 @@ from nicegui import ui
 from app.config import get_settings
 from app.i18n import _
 from app.ui.frame import frame
+from app.ui.page import page
 from app.ui.text import heading, list_item, paragraph
 
 DEFENSEUR_FORM_URL = "https://formulaire.defenseurdesdroits.fr/"
@@ -237,6 +238,6 @@ def personal_data() -> None:
 
 
 def register() -> None:
-    ui.page("/accessibilite")(accessibility_statement)
-    ui.page("/mentions-legales")(legal_notice)
-    ui.page("/donnees-personnelles")(personal_data)
+    page("/accessibilite")(accessibility_statement)
+    page("/mentions-legales")(legal_notice)
+    page("/donnees-personnelles")(personal_data)
