@@ -33,15 +33,18 @@ from app.config import get_settings
 from app.db import new_session, transaction
 from app.i18n import _, ngettext
 from app.models import Account, DossierStatus, StaffMember
-from app.services import announcements, campaigns, parameters, staff, staff_list, statistics
+from app.services import announcements, campaigns, documents, parameters, staff, staff_list, statistics
 from app.services.actors import Actor
+from app.services.answers import answer_view
 from app.services.applications import own_candidate_id
 from app.services.applications_views import get_my_application, list_my_applications, live_program_ids
 from app.services.applications_views import pieces_by_program as pieces_of
 from app.services.auth import first_role_assignment_id
 from app.services.errors import DomainError
+from app.services.letters import letter_available
 from app.services.offer import WindowState, count_programs, keep_states, list_offer
 from app.services.staff_list import COLUMNS, VALUE_LABELS, ListQuery
+from app.services.transmission import transmission_readiness
 from app.ui.dates import format_day, format_moment  # Babel only: no NiceGUI under app.ui.dates
 
 STATUS_LABELS = {"pending": "En attente", "received": "Réceptionné", "incomplete": "Incomplet", "complete": "Complet"}
@@ -137,6 +140,9 @@ diffèrent d'une formation à l'autre : soyez attentif aux dates.</p>
 <section><h2>Informations détaillées</h2><p class="muted">{{ d.where }}</p><p><b>{{ d.status }}</b></p>
 {% for line in d.lines %}<p>{{ line }}</p>{% endfor %}</section>
 <section><h2>Pièces justificatives</h2><ul>{% for piece in d.pieces %}<li>{{ piece }}</li>{% endfor %}</ul></section>
+<section><h2>Déposer les pièces</h2><ul>{% for f in d.files %}<li>{{ f }}</li>{% endfor %}</ul></section>
+{% if d.transmit %}<section><h2>Transmettre</h2><p>{{ d.transmit }}</p></section>{% endif %}
+{% if d.answer %}<section><p>{{ d.answer }}</p></section>{% endif %}
 {% if d.questions %}<section><h2>Questions</h2><ul>{% for q in d.questions %}<li>{{ q }}</li>{% endfor %}</ul>
 </section>{% endif %}
 {% if d.decision %}<section><h2>Décision</h2>{% for line in d.decision %}<p>{{ line }}</p>{% endfor %}</section>
@@ -385,10 +391,25 @@ def application(request: Request) -> Response:
     actor = _require(request, "candidate")
     if isinstance(actor, Response):
         return actor
+    application_id = int(request.path_params["application_id"])
     try:
+        # What the portal's page reads too: the application, its pieces with their files, what blocks
+        # « Transmettre », the answer to an offer and whether a letter is there.
         with new_session() as session:
-            detail = get_my_application(
-                session, actor=actor, application_id=int(request.path_params["application_id"]), lang="fr"
+            detail = get_my_application(session, actor=actor, application_id=application_id, lang="fr")
+            files = documents.list_pieces(session, actor=actor, application_id=application_id, lang="fr")
+            editable = detail.summary.dossier_status.value in ("pending", "incomplete") and not detail.summary.archived
+            readiness = (
+                transmission_readiness(session, actor=actor, application_id=application_id, lang="fr")
+                if editable
+                else None
+            )
+            try:
+                answer = answer_view(session, actor=actor, application_id=application_id)
+            except DomainError:
+                answer = None
+            has_letter = detail.summary.decision is not None and letter_available(
+                session, actor=actor, application_id=application_id
             )
     except DomainError:
         return _render("frame.html", request, "Candidature introuvable")
@@ -412,6 +433,13 @@ def application(request: Request) -> Response:
         "status": f"{STATUS_LABELS[status]} : {STATUS_MEANINGS[status]}",
         "lines": lines,
         "pieces": [f"{p.label} : {DOCUMENT_LABELS[p.status.value]} {p.comment}" for p in detail.pieces],
+        "files": [
+            f"{piece.label} : " + ", ".join(f"{f.name} — {f.pages} p., {f.size // 1024} Ko" for f in piece.files)
+            for piece in files.values()
+        ],
+        "transmit": readiness.refusal.translate(lambda m: m) if readiness and readiness.refusal else "",
+        "answer": (f"Rang {answer.waiting_rank}" if answer and answer.waiting_rank else "")
+        + (" Lettre (PDF)" if has_letter else ""),
         "questions": [f"{q.label} {q.text_value or ''}" for q in detail.questions],
         "decision": [line for line in decision if line],
     }
