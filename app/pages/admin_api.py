@@ -23,6 +23,7 @@ from app.ui.dates import format_day, format_moment
 from app.ui.dossier_form import EntityForm
 from app.ui.frame import frame
 from app.ui.guards import require_staff
+from app.ui.offer_admin import in_transaction, submit
 from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import Text, heading, paragraph
@@ -52,7 +53,7 @@ def _cell(text: str, tag: str = "td") -> Text:
     return cell
 
 
-def _tokens(actor: Actor) -> Any:
+async def _tokens(actor: Actor) -> Any:
     """The tokens' table with « Révoquer »; returns its refreshable (a creation refreshes it)."""
     error = ui.label("").classes("text-negative").mark("token-error")
     error.props["role"] = "alert"
@@ -77,12 +78,11 @@ def _tokens(actor: Actor) -> Any:
         )
         dialog.open()
 
-    def revoke(token_id: int) -> None:
+    async def revoke(token_id: int) -> None:
         dialog.close()
         error.set_visibility(False)
         try:
-            with transaction() as session:
-                api_tokens.revoke_token(session, actor=actor, token_id=token_id)
+            await in_transaction(lambda session: api_tokens.revoke_token(session, actor=actor, token_id=token_id))
         except DomainError as refusal:
             error.set_text(refusal.translate(_))
             error.set_visibility(True)
@@ -91,9 +91,8 @@ def _tokens(actor: Actor) -> Any:
         table.refresh()
 
     @ui.refreshable
-    def table() -> None:
-        with transaction() as session:
-            rows = api_tokens.list_tokens(session, actor=actor)
+    async def table() -> None:
+        rows = await in_transaction(lambda session: api_tokens.list_tokens(session, actor=actor))
         if not rows:
             paragraph(_("Aucun jeton pour l'instant.")).mark("no-token")
             return
@@ -127,13 +126,12 @@ def _tokens(actor: Actor) -> Any:
                                 button.props("flat no-caps color=negative").mark(f"revoke-{row.id}")
                                 button.props["aria-label"] = _("Révoquer le jeton « {label} »").format(label=row.label)
 
-    table()
+    await table()
     return table
 
 
-def _creation(actor: Actor, on_created: Callable[[], None]) -> None:
-    with transaction() as session:
-        centres, committees = api_tokens.scope_choices(session, actor=actor)
+async def _creation(actor: Actor, on_created: Callable[[], Any]) -> None:
+    centres, committees = await in_transaction(lambda session: api_tokens.scope_choices(session, actor=actor))
     draft = TokenDraft()
     form = EntityForm(draft)
     form.text("label", _("Nom du jeton"), required=True, hint=_("L'application qui l'utilisera, p. ex. « Apogée »."))
@@ -152,12 +150,12 @@ def _creation(actor: Actor, on_created: Callable[[], None]) -> None:
 
     shown = ui.column().classes("w-full")
 
-    def create() -> None:
+    async def create() -> None:
         def act() -> tuple[str, Any]:
             with transaction() as session:
                 return api_tokens.create_token(session, actor=actor, draft=draft)
 
-        created = form.run(act)
+        created = await submit(form, act)
         if created is None:
             return
         secret, token = created
@@ -197,10 +195,10 @@ def register() -> None:
             ui.link(_("Documentation de l'API (OpenAPI)"), DOCS_PATH).mark("api-docs")
             heading(_("Jetons"), 2)
             try:
-                table = _tokens(actor)
+                table = await _tokens(actor)
             except DomainError as refusal:
                 paragraph(refusal.translate(_)).mark("refusal")
                 return None
             heading(_("Créer un jeton"), 2)
-            _creation(actor, table.refresh)
+            await _creation(actor, table.refresh)
         return None

@@ -21,7 +21,7 @@ from app.services.errors import DomainError
 from app.ui.admin_widgets import institution_page
 from app.ui.dates import format_day
 from app.ui.dossier_form import EntityForm, copy_into
-from app.ui.offer_admin import cell, label_of, load, notice, say, table
+from app.ui.offer_admin import cell, in_transaction, label_of, load, notice, say, submit, table
 from app.ui.page import page
 from app.ui.text import Text, heading, paragraph
 
@@ -67,12 +67,11 @@ def _state(line: CampaignLine) -> str:
     return _(campaigns.STATE_LABELS[line.state])
 
 
-def _page(actor: Actor, writable: bool) -> None:
+async def _page(actor: Actor, writable: bool) -> None:
     lines: list[CampaignLine] = []
 
-    def reload() -> None:
-        with transaction() as session:
-            lines[:] = campaigns.list_campaigns(session, actor=actor)
+    async def reload() -> None:
+        lines[:] = await in_transaction(lambda session: campaigns.list_campaigns(session, actor=actor))
 
     @ui.refreshable
     def listing() -> None:
@@ -99,7 +98,7 @@ def _page(actor: Actor, writable: bool) -> None:
                             f'aria-label="{_("Campagne {code}").format(code=c.code)}"'
                         )
 
-    loaded = load(lambda session: campaigns.list_campaigns(session, actor=actor))
+    loaded = await load(lambda session: campaigns.list_campaigns(session, actor=actor))
     if loaded is None:
         return
     lines.extend(loaded)
@@ -109,8 +108,8 @@ def _page(actor: Actor, writable: bool) -> None:
     status = notice()
     holder = ui.element("section").classes("w-full")
 
-    def after_change(message: str, campaign: Campaign) -> None:
-        reload()
+    async def after_change(message: str, campaign: Campaign) -> None:
+        await reload()
         listing.refresh()
         say(status, message)
         show(_copy(campaign))
@@ -131,7 +130,7 @@ def _page(actor: Actor, writable: bool) -> None:
             _fields(form)
             version = campaign.version
 
-            def save() -> None:
+            async def save() -> None:
                 status.set_visibility(False)
 
                 def act() -> Campaign:
@@ -144,13 +143,13 @@ def _page(actor: Actor, writable: bool) -> None:
                             values=_values(campaign),
                         )
 
-                saved = form.run(act)
+                saved = await submit(form, act)
                 if saved is None:
                     return
                 copy_into(campaign, saved)
-                after_change(_("Campagne « {code} » enregistrée.").format(code=saved.code), saved)
+                await after_change(_("Campagne « {code} » enregistrée.").format(code=saved.code), saved)
 
-            def archive() -> None:
+            async def archive() -> None:
                 confirm.close()
 
                 def act() -> Campaign:
@@ -159,9 +158,9 @@ def _page(actor: Actor, writable: bool) -> None:
                             session, actor=actor, campaign_id=campaign.id or 0, expected_version=version
                         )
 
-                saved = form.run(act)
+                saved = await submit(form, act)
                 if saved is not None:
-                    after_change(_("Campagne « {code} » archivée.").format(code=saved.code), saved)
+                    await after_change(_("Campagne « {code} » archivée.").format(code=saved.code), saved)
 
             with ui.dialog() as confirm, ui.card():
                 paragraph(
@@ -216,21 +215,22 @@ def _switch_section(actor: Actor, campaign: Campaign, after_change: Any) -> None
         summary = ui.label("").mark("switch-summary")
         summary.props["role"] = "status"
 
-        def run_switch() -> None:
+        async def run_switch() -> None:
             confirm.close()
             message.set_visibility(False)
             amount.error = None
             try:
                 raw = choice["amount"]
                 shift = Shift(choice["mode"], int(raw) if raw not in (None, "") else 0)  # type: ignore[arg-type]
-                with transaction() as session:
-                    result = campaigns.switch_campaign(
+                result = await in_transaction(
+                    lambda session: campaigns.switch_campaign(
                         session,
                         actor=actor,
                         new_campaign_id=campaign.id or 0,
                         expected_version=campaign.version,
                         shift=shift,
                     )
+                )
             except DossierInvalid as error:
                 amount.error = error.field_message(next(iter(error.errors)), _)
                 return
@@ -251,7 +251,7 @@ def _switch_section(actor: Actor, campaign: Campaign, after_change: Any) -> None
                 text += " " + _("Déjà présentes, non recopiées : {codes}.").format(
                     codes=", ".join(result.programs_skipped)
                 )
-            after_change(text, result.new_campaign)
+            await after_change(text, result.new_campaign)
 
         with ui.dialog() as confirm, ui.card():
             paragraph(_("Passer à la campagne « {code} » ? L'opération ne se défait pas.").format(code=campaign.code))
@@ -263,8 +263,8 @@ def _switch_section(actor: Actor, campaign: Campaign, after_change: Any) -> None
 
 def register() -> None:
     @page("/admin/campagnes")
-    def admin_campaigns_page() -> Any:
-        return institution_page(
+    async def admin_campaigns_page() -> Any:
+        return await institution_page(
             _("Campagnes"),
             _(
                 "Une campagne couvre le recrutement d'une année universitaire. Une seule est active à la fois ; "

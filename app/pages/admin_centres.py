@@ -16,7 +16,20 @@ from app.services import calendar_rules as cal
 from app.services.actors import Actor
 from app.ui.admin_nav import ADMIN
 from app.ui.dossier_form import EntityForm, copy_into
-from app.ui.offer_admin import active_text, cell, form_buttons, label_of, load, notice, offer_page, say, table, yes_no
+from app.ui.offer_admin import (
+    active_text,
+    cell,
+    form_buttons,
+    in_transaction,
+    label_of,
+    load,
+    notice,
+    offer_page,
+    say,
+    submit,
+    table,
+    yes_no,
+)
 from app.ui.page import page
 from app.ui.text import heading, paragraph
 
@@ -54,12 +67,11 @@ def _fields(form: EntityForm) -> None:
         form.moment(cal.DEFAULT_PREFIX + name, _(cal.LABELS[name]))
 
 
-def _page(actor: Actor) -> None:
+async def _page(actor: Actor) -> None:
     centres: list[ApplicationCentre] = []
 
-    def reload() -> None:
-        with transaction() as session:
-            centres[:] = admin_centres.list_centres(session, actor=actor)
+    async def reload() -> None:
+        centres[:] = await in_transaction(lambda session: admin_centres.list_centres(session, actor=actor))
 
     @ui.refreshable
     def listing() -> None:
@@ -83,7 +95,7 @@ def _page(actor: Actor) -> None:
                             f'aria-label="{_("Modifier la composante {code}").format(code=centre.code)}"'
                         )
 
-    loaded = load(lambda session: admin_centres.list_centres(session, actor=actor))
+    loaded = await load(lambda session: admin_centres.list_centres(session, actor=actor))
     if loaded is None:
         return
     centres.extend(loaded)
@@ -102,24 +114,24 @@ def _page(actor: Actor) -> None:
             form = EntityForm(centre)
             _fields(form)
 
-            def save() -> None:
+            async def save() -> None:
                 status.set_visibility(False)
 
                 def act() -> ApplicationCentre:
                     with transaction() as session:
                         return admin_centres.save_centre(session, actor=actor, centre=centre)
 
-                saved = form.run(act)
+                saved = await submit(form, act)
                 if saved is None:
                     return
                 copy_into(centre, saved)
                 form.refresh_values()
-                reload()
+                await reload()
                 listing.refresh()
                 say(status, _("Composante « {code} » enregistrée.").format(code=saved.code))
                 show(_copy(saved))
 
-            def switch(active: bool) -> None:
+            async def switch(active: bool) -> None:
                 def act() -> ApplicationCentre:
                     with transaction() as session:
                         return admin_centres.set_centre_active(
@@ -130,10 +142,10 @@ def _page(actor: Actor) -> None:
                             active=active,
                         )
 
-                saved = form.run(act)
+                saved = await submit(form, act)
                 if saved is None:
                     return
-                reload()
+                await reload()
                 listing.refresh()
                 say(status, _("Composante réactivée.") if active else _("Composante désactivée."))
                 show(_copy(saved))
@@ -143,8 +155,8 @@ def _page(actor: Actor) -> None:
 
 def register() -> None:
     @page("/admin/centres")
-    def admin_centres_page() -> Any:
-        return offer_page(
+    async def admin_centres_page() -> Any:
+        return await offer_page(
             ADMIN,
             _("Centres de candidature"),
             _(

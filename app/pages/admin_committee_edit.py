@@ -19,7 +19,7 @@ from app.ui.admin_nav import OFFER_EDITORS, back_to_admin
 from app.ui.dossier_form import EntityForm
 from app.ui.frame import frame
 from app.ui.guards import require_staff
-from app.ui.offer_admin import cell, form_buttons, load, notice, say, table, yes_no
+from app.ui.offer_admin import cell, form_buttons, in_transaction, load, notice, say, submit, table, yes_no
 from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import heading, paragraph
@@ -34,7 +34,7 @@ class NewMember:
     is_president: bool = False
 
 
-def _details(form: EntityForm, centres: dict[int, str]) -> None:
+def _details(form: EntityForm, centres: dict[int, str], countries: dict[str, str]) -> None:
     heading(_("Coordonnées et paramètres"), 2)
     form.select("centre_id", _("Composante"), centres, required=True)
     form.text("code", _("Code"), required=True, upper=True, hint=_("Lettres sans accent, chiffres, - _ ."))
@@ -49,7 +49,7 @@ def _details(form: EntityForm, centres: dict[int, str]) -> None:
     form.text("address_line3", _("Adresse (ligne 3)"))
     form.text("postcode", _("Code postal"))
     form.text("city", _("Ville"))
-    form.select("country", _("Pays"), referentials.countries(current_language()), searchable=True)
+    form.select("country", _("Pays"), countries, searchable=True)
     heading(_("Lettres"), 3)
     form.text("signatory_name", _("Nom du signataire"))
     form.text("signatory_title", _("Qualité du signataire"), hint=_("Par exemple : Président du jury"))
@@ -60,12 +60,12 @@ def _details(form: EntityForm, centres: dict[int, str]) -> None:
         form.checkbox(name, _(label))
 
 
-def _signature(actor: Actor, committee: Committee, editable: bool) -> None:
+async def _signature(actor: Actor, committee: Committee, editable: bool) -> None:
     errors: list[str] = []
 
     @ui.refreshable
-    def body() -> None:
-        found = load(lambda s: committee_signature.read_signature(s, actor=actor, committee_id=committee.id or 0))
+    async def body() -> None:
+        found = await load(lambda s: committee_signature.read_signature(s, actor=actor, committee_id=committee.id or 0))
         if found:
             media_type, data = found
             ui.image(f"data:{media_type};base64,{base64.b64encode(data).decode()}").props(
@@ -120,13 +120,13 @@ def _signature(actor: Actor, committee: Committee, editable: bool) -> None:
         errors[:] = [_(committee_signature.TOO_LARGE)]
         body.refresh()
 
-    body()
+    await body()
 
 
-def _members(actor: Actor, committee_id: int, editable: bool) -> None:
+async def _members(actor: Actor, committee_id: int, editable: bool) -> None:
     @ui.refreshable
-    def body() -> None:
-        listed = load(lambda s: members.list_members(s, actor=actor, committee_id=committee_id))
+    async def body() -> None:
+        listed = await load(lambda s: members.list_members(s, actor=actor, committee_id=committee_id))
         if listed is None:
             return
         if not listed:
@@ -145,12 +145,11 @@ def _members(actor: Actor, committee_id: int, editable: bool) -> None:
                             with ui.element("td"), ui.row().classes("gap-1"):
                                 _member_actions(member)
         if editable:
-            _add_form()
+            await _add_form()
 
-    def act(service: Any, **kwargs: Any) -> None:
+    async def act(service: Any, **kwargs: Any) -> None:
         try:
-            with transaction() as session:
-                service(session, actor=actor, **kwargs)
+            await in_transaction(lambda session: service(session, actor=actor, **kwargs))
         except DomainError as error:
             ui.notify(error.translate(_), type="negative")
         body.refresh()
@@ -179,8 +178,8 @@ def _members(actor: Actor, committee_id: int, editable: bool) -> None:
             f'flat dense no-caps color=negative aria-label="{_("Retirer {name}").format(name=name)}"'
         ).mark(f"remove-{member.login}")
 
-    def _add_form() -> None:
-        people = load(lambda s: members.staff_choices(s, actor=actor, committee_id=committee_id)) or []
+    async def _add_form() -> None:
+        people = await load(lambda s: members.staff_choices(s, actor=actor, committee_id=committee_id)) or []
         heading(_("Ajouter un membre"), 3)
         entry = NewMember()
         form = EntityForm(entry)
@@ -197,7 +196,7 @@ def _members(actor: Actor, committee_id: int, editable: bool) -> None:
             "is_president"
         )
 
-        def add() -> None:
+        async def add() -> None:
             def run_add() -> Any:
                 with transaction() as session:
                     return members.add_member(
@@ -209,16 +208,18 @@ def _members(actor: Actor, committee_id: int, editable: bool) -> None:
                         is_president=entry.is_president,
                     )
 
-            if form.run(run_add) is not None:
+            if await submit(form, run_add) is not None:
                 body.refresh()
 
         ui.button(_("Ajouter"), on_click=add).props("no-caps").mark("add-member")
 
-    body()
+    await body()
 
 
-def _page(actor: Actor, committee_id: int | None, centre_id: int | None) -> None:
-    def read(session: Any) -> tuple[Committee, bool, dict[int, str]]:
+async def _page(actor: Actor, committee_id: int | None, centre_id: int | None) -> None:
+    lang = current_language()
+
+    def read(session: Any) -> tuple[Committee, bool, dict[int, str], dict[str, str]]:
         if committee_id is not None:
             row = admin_committees.open_committee(session, actor=actor, committee_id=committee_id)
             committee, editable = row.committee, row.editable
@@ -226,28 +227,28 @@ def _page(actor: Actor, committee_id: int | None, centre_id: int | None) -> None
             committee = admin_committees.new_committee(session, actor=actor, centre_id=centre_id or 0)
             editable = True
         centres = {c.id or 0: f"{c.code} – {c.label_fr}" for c in offer_rights.centres_of(session, actor=actor)}
-        return committee, editable, centres
+        return committee, editable, centres, referentials.countries(lang)  # the referential's files read here too
 
-    loaded = load(read)
+    loaded = await load(read)
     if loaded is None:
         return
-    committee, editable, centres = loaded
+    committee, editable, centres, countries = loaded
     if not editable:
         paragraph(
             _("Lecture seule : la scolarité centrale n'a pas autorisé votre composante à modifier son offre.")
         ).mark("read-only-note")
     status = notice()
     form = EntityForm(committee, read_only=not editable)
-    _details(form, centres)
+    _details(form, centres, countries)
 
-    def save() -> None:
+    async def save() -> None:
         status.set_visibility(False)
 
         def act() -> Committee:
             with transaction() as session:
                 return admin_committees.save_committee(session, actor=actor, committee=committee)
 
-        saved = form.run(act)
+        saved = await submit(form, act)
         if saved is None:
             return
         if committee.id is None:
@@ -257,7 +258,7 @@ def _page(actor: Actor, committee_id: int | None, centre_id: int | None) -> None
         form.refresh_values()
         say(status, _("Commission enregistrée."))
 
-    def switch(active: bool) -> None:
+    async def switch(active: bool) -> None:
         def act() -> Committee:
             with transaction() as session:
                 return admin_committees.set_committee_active(
@@ -268,7 +269,7 @@ def _page(actor: Actor, committee_id: int | None, centre_id: int | None) -> None
                     active=active,
                 )
 
-        if form.run(act) is not None:
+        if await submit(form, act) is not None:
             ui.navigate.reload()
 
     if editable:
@@ -276,9 +277,9 @@ def _page(actor: Actor, committee_id: int | None, centre_id: int | None) -> None
     if committee.id is None:
         return
     heading(_("Image de signature"), 2)
-    _signature(actor, committee, editable)
+    await _signature(actor, committee, editable)
     heading(_("Membres et président"), 2)
-    _members(actor, committee.id, editable)
+    await _members(actor, committee.id, editable)
 
 
 def register() -> None:
@@ -291,5 +292,5 @@ def register() -> None:
         with frame(_("Commission") if commission is not None else _("Nouvelle commission")):
             ui.link(_("← Commissions"), LIST_PATH).mark("back-to-committees")
             back_to_admin()
-            _page(gate.actor, commission, composante)
+            await _page(gate.actor, commission, composante)
         return None

@@ -20,14 +20,14 @@ from app.ui.text import paragraph
 EDIT_PATH = "/admin/commissions/edition"
 
 
-def _page(actor: Actor, centre_id: int | None) -> None:
+async def _page(actor: Actor, centre_id: int | None) -> None:
     def read(session: Any) -> tuple[list[Any], list[Any], dict[int, bool]]:
         rows = admin_committees.list_committees(session, actor=actor, centre_id=centre_id)
         centres = offer_rights.centres_of(session, actor=actor)
         editable = {c.id or 0: offer_rights.may_edit(session, actor=actor, centre_id=c.id or 0) for c in centres}
         return rows, centres, editable
 
-    loaded = load(read)
+    loaded = await load(read)
     if loaded is None:
         return
     rows, centres, editable = loaded
@@ -74,8 +74,8 @@ def _page(actor: Actor, centre_id: int | None) -> None:
 
 def register() -> None:
     @page("/admin/commissions")
-    def admin_committees_page(composante: int | None = None) -> Any:
-        return offer_page(
+    async def admin_committees_page(composante: int | None = None) -> Any:
+        return await offer_page(
             OFFER_EDITORS,
             _("Commissions"),
             _(

@@ -23,6 +23,7 @@ from app.ui.admin_scoped import item_table, labelled_link
 from app.ui.dossier_form import EntityForm
 from app.ui.frame import frame
 from app.ui.guards import require_staff
+from app.ui.offer_admin import in_transaction
 from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import heading, paragraph
@@ -45,12 +46,16 @@ def _table(marker: str, headers: list[str], rows: list[tuple[list[str], str, str
     item_table(marker, headers, rows, cells=lambda row: row[0], actions=edit)
 
 
-def _list_page(actor: Actor) -> None:
+def _lists(session: Session, actor: Actor) -> tuple[list[Any], list[Any], bool]:
+    types = service.list_decision_types(session, actor=actor)
+    reasons = service.list_refusal_reasons(session, actor=actor)
+    writable = not require_admin(session, actor=actor).read_only
+    return types, reasons, writable
+
+
+async def _list_page(actor: Actor) -> None:
     lang = current_language()
-    with transaction() as session:
-        types = service.list_decision_types(session, actor=actor)
-        reasons = service.list_refusal_reasons(session, actor=actor)
-        writable = not require_admin(session, actor=actor).read_only
+    types, reasons, writable = await in_transaction(lambda session: _lists(session, actor))
     with frame(_("Types d'avis et motifs de refus")):
         back_to_admin()
         paragraph(
@@ -106,7 +111,22 @@ def _list_page(actor: Actor) -> None:
         )
 
 
-def _edit_page(actor: Actor, key: str, *, reason: bool) -> None:
+def _open(session: Session, actor: Actor, key: str, *, reason: bool) -> tuple[DecisionType | RefusalReason, int, bool]:
+    """The entity ``key`` names (a new one for ``NEW``), how often it was used, and whether the role may change it."""
+    writable = not require_admin(session, actor=actor).read_only
+    entity: DecisionType | RefusalReason
+    if key == NEW:
+        entity, used = (service.new_refusal_reason() if reason else service.new_decision_type()), 0
+    elif not key.isdigit():
+        raise NotFound("decision type")
+    elif reason:
+        entity, used = service.get_refusal_reason(session, actor=actor, reason_id=int(key))
+    else:
+        entity, used = service.get_decision_type(session, actor=actor, type_id=int(key))
+    return entity, used, writable
+
+
+async def _edit_page(actor: Actor, key: str, *, reason: bool) -> None:
     creating = key == NEW
     title = (
         (_("Nouveau motif de refus") if creating else _("Motif de refus"))
@@ -114,17 +134,7 @@ def _edit_page(actor: Actor, key: str, *, reason: bool) -> None:
         else (_("Nouveau type d'avis") if creating else _("Type d'avis"))
     )
     try:
-        with transaction() as session:
-            writable = not require_admin(session, actor=actor).read_only
-            entity: DecisionType | RefusalReason
-            if creating:
-                entity, used = (service.new_refusal_reason() if reason else service.new_decision_type()), 0
-            elif not key.isdigit():
-                raise NotFound("decision type")
-            elif reason:
-                entity, used = service.get_refusal_reason(session, actor=actor, reason_id=int(key))
-            else:
-                entity, used = service.get_decision_type(session, actor=actor, type_id=int(key))
+        entity, used, writable = await in_transaction(lambda session: _open(session, actor, key, reason=reason))
     except DomainError as refusal:
         refusal_page(title, refusal)
         return
@@ -209,13 +219,13 @@ def register() -> None:
             return gate.response
         assert gate.actor is not None
         try:
-            _list_page(gate.actor)
+            await _list_page(gate.actor)
         except DomainError as refusal:
             refusal_page(_("Types d'avis et motifs de refus"), refusal)
         return None
 
-    ui.page(PATH + "/types/{key}")(_edit_route(reason=False))
-    ui.page(PATH + "/motifs/{key}")(_edit_route(reason=True))
+    page(PATH + "/types/{key}")(_edit_route(reason=False))
+    page(PATH + "/motifs/{key}")(_edit_route(reason=True))
 
 
 def _edit_route(*, reason: bool) -> Callable[[str], Any]:
@@ -226,7 +236,7 @@ def _edit_route(*, reason: bool) -> Callable[[str], Any]:
         if gate.refused:
             return gate.response
         assert gate.actor is not None
-        _edit_page(gate.actor, key, reason=reason)
+        await _edit_page(gate.actor, key, reason=reason)
         return None
 
     return edit

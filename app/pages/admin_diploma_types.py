@@ -11,7 +11,18 @@ from app.services import admin_diploma_types
 from app.services.actors import Actor
 from app.ui.admin_nav import ADMIN
 from app.ui.dossier_form import EntityForm
-from app.ui.offer_admin import active_text, cell, form_buttons, load, notice, offer_page, say, table
+from app.ui.offer_admin import (
+    active_text,
+    cell,
+    form_buttons,
+    in_transaction,
+    load,
+    notice,
+    offer_page,
+    say,
+    submit,
+    table,
+)
 from app.ui.page import page
 from app.ui.text import heading, paragraph
 
@@ -20,15 +31,14 @@ def _copy(row: DiplomaType) -> DiplomaType:
     return DiplomaType.model_validate(row.model_dump())
 
 
-def _page(actor: Actor) -> None:
-    loaded = load(lambda session: admin_diploma_types.list_diploma_types(session, actor=actor))
+async def _page(actor: Actor) -> None:
+    loaded = await load(lambda session: admin_diploma_types.list_diploma_types(session, actor=actor))
     if loaded is None:
         return
     rows: list[DiplomaType] = list(loaded)
 
-    def reload() -> None:
-        with transaction() as session:
-            rows[:] = admin_diploma_types.list_diploma_types(session, actor=actor)
+    async def reload() -> None:
+        rows[:] = await in_transaction(lambda session: admin_diploma_types.list_diploma_types(session, actor=actor))
         listing.refresh()
 
     @ui.refreshable
@@ -69,22 +79,22 @@ def _page(actor: Actor) -> None:
             form.text("label_en", _("Libellé en anglais"), required=True)
             form.number("display_order", _("Ordre d'affichage"), hint=_("Les plus petits nombres d'abord."))
 
-            def done(saved: DiplomaType | None, text: str) -> None:
+            async def done(saved: DiplomaType | None, text: str) -> None:
                 if saved is None:
                     return
-                reload()
+                await reload()
                 say(status, text)
                 show(_copy(saved))
 
-            def save() -> None:
+            async def save() -> None:
                 def act() -> DiplomaType:
                     with transaction() as session:
                         return admin_diploma_types.save_diploma_type(session, actor=actor, diploma_type=row)
 
-                saved = form.run(act)
-                done(saved, _("Type de diplôme « {code} » enregistré.").format(code=saved.code) if saved else "")
+                saved = await submit(form, act)
+                await done(saved, _("Type de diplôme « {code} » enregistré.").format(code=saved.code) if saved else "")
 
-            def switch(active: bool) -> None:
+            async def switch(active: bool) -> None:
                 def act() -> DiplomaType:
                     with transaction() as session:
                         return admin_diploma_types.set_diploma_type_active(
@@ -95,15 +105,16 @@ def _page(actor: Actor) -> None:
                             active=active,
                         )
 
-                done(form.run(act), _("Type de diplôme réactivé.") if active else _("Type de diplôme désactivé."))
+                saved = await submit(form, act)
+                await done(saved, _("Type de diplôme réactivé.") if active else _("Type de diplôme désactivé."))
 
             form_buttons(row, save, switch, holder.clear)
 
 
 def register() -> None:
     @page("/admin/types-diplome")
-    def admin_diploma_types_page() -> Any:
-        return offer_page(
+    async def admin_diploma_types_page() -> Any:
+        return await offer_page(
             ADMIN,
             _("Types de diplôme"),
             _(

@@ -4,14 +4,13 @@ from typing import Any
 
 from nicegui import ui
 
-from app.db import transaction
 from app.i18n import _
 from app.models import FaqEntry
 from app.services import faq
 from app.services.actors import Actor
 from app.ui.admin_widgets import EditorTexts, RowEditor, editable_values, institution_page
 from app.ui.dossier_form import EntityForm
-from app.ui.offer_admin import cell, table, yes_no
+from app.ui.offer_admin import cell, in_transaction, table, yes_no
 from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import paragraph
@@ -30,7 +29,7 @@ def _fields(form: EntityForm) -> None:
     form.checkbox("is_active", _("Affichée aux candidats"))
 
 
-def _page(actor: Actor, writable: bool) -> None:
+async def _page(actor: Actor, writable: bool) -> None:
     editor: RowEditor[FaqEntry] = RowEditor(
         read=lambda session: faq.list_entries(session, actor=actor),
         writable=writable,
@@ -70,12 +69,11 @@ def _page(actor: Actor, writable: bool) -> None:
                     with ui.element("td"):
                         editor.open_button(row)
 
-    if not editor.load():
+    if not await editor.load():
         return
 
-    def new_entry() -> None:
-        with transaction() as session:
-            order = faq.next_order(session)
+    async def new_entry() -> None:
+        order = await in_transaction(faq.next_order)
         editor.show(FaqEntry(question_fr="", question_en="", answer_fr="", answer_en="", display_order=order))
 
     if writable:
@@ -86,8 +84,8 @@ def _page(actor: Actor, writable: bool) -> None:
 
 def register() -> None:
     @page("/admin/faq")
-    def admin_faq_page() -> Any:
-        return institution_page(
+    async def admin_faq_page() -> Any:
+        return await institution_page(
             _("Foire aux questions"),
             _("Les questions actives s'affichent aux candidats sur la page « Foire aux questions », dans leur langue."),
             _page,

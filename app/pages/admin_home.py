@@ -1,16 +1,23 @@
 """« Administration » (/admin): the sections the current role may configure."""
 
 from nicegui import ui
+from sqlmodel import Session
 
-from app.db import transaction
 from app.i18n import _
 from app.services import staff
+from app.services.actors import Actor
 from app.services.admin_common import centre_edits_offer
-from app.ui.admin_nav import sections_for
+from app.ui.admin_nav import Section, sections_for
 from app.ui.frame import frame
 from app.ui.guards import require_staff
+from app.ui.offer_admin import in_transaction
 from app.ui.page import page
 from app.ui.text import paragraph
+
+
+def _sections(session: Session, actor: Actor) -> list[Section]:
+    role = staff.current_role(session, actor=actor)
+    return sections_for(role.role, centre_may_edit_offer=centre_edits_offer(session, role.centre_id))
 
 
 def register() -> None:
@@ -19,9 +26,9 @@ def register() -> None:
         gate = await require_staff()
         if gate.refused:
             return gate.response
-        with transaction() as session:
-            role = staff.current_role(session, actor=gate.actor)
-            sections = sections_for(role.role, centre_may_edit_offer=centre_edits_offer(session, role.centre_id))
+        actor = gate.actor
+        assert actor is not None
+        sections = await in_transaction(lambda session: _sections(session, actor))
         with frame(_("Administration")):
             ui.link(_("← Espace de gestion"), "/gestion").mark("back-to-staff-home")
             if not sections:

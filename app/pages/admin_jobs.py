@@ -3,7 +3,6 @@
 from nicegui import run, ui
 
 from app import clock
-from app.db import transaction
 from app.i18n import _
 from app.models import JobRun, JobStatus, StaffRole
 from app.services import jobs
@@ -11,6 +10,7 @@ from app.services.actors import Actor
 from app.services.errors import DomainError
 from app.ui.frame import frame
 from app.ui.guards import require_staff
+from app.ui.offer_admin import in_transaction
 from app.ui.page import page
 from app.ui.text import heading, paragraph
 
@@ -105,15 +105,16 @@ def register() -> None:
             )
 
             @ui.refreshable
-            def body() -> None:
+            async def body() -> None:
                 try:
-                    with transaction() as session:
-                        overview = jobs.list_jobs(session, actor=actor, runs_per_job=RUNS_SHOWN)
+                    overview = await in_transaction(
+                        lambda session: jobs.list_jobs(session, actor=actor, runs_per_job=RUNS_SHOWN)
+                    )
                 except DomainError as error:
                     paragraph(error.translate(_)).mark("refusal")
                     return
                 for item in overview:
                     _job_section(item, actor, body.refresh)
 
-            body()
+            await body()
         return None

@@ -2,7 +2,6 @@
 
 from nicegui import ui
 
-from app.db import transaction
 from app.i18n import _
 from app.models import ActorKind, StaffRole
 from app.services import staff_review
@@ -11,6 +10,7 @@ from app.services.errors import DomainError
 from app.ui.dates import format_moment
 from app.ui.frame import frame
 from app.ui.guards import require_staff
+from app.ui.offer_admin import in_transaction
 from app.ui.page import page
 from app.ui.text import paragraph
 
@@ -22,15 +22,14 @@ def _age(line: staff_review.LeaseLine) -> str:
     return _("{hours} h {minutes:02d}").format(hours=minutes // 60, minutes=minutes % 60)
 
 
-def _leases(actor: Actor) -> None:
+async def _leases(actor: Actor) -> None:
     error = ui.label("").classes("text-negative").mark("lease-error")
     error.props["role"] = "alert"
     error.set_visibility(False)
 
     @ui.refreshable
-    def table() -> None:
-        with transaction() as session:
-            lines = staff_review.list_leases(session, actor=actor)
+    async def table() -> None:
+        lines = await in_transaction(lambda session: staff_review.list_leases(session, actor=actor))
         if not lines:
             paragraph(_("Aucun verrou en cours.")).mark("no-lease")
             return
@@ -52,17 +51,16 @@ def _leases(actor: Actor) -> None:
                     f"lease-release-{line.id}"
                 )
 
-    def release(lease_id: int) -> None:
+    async def release(lease_id: int) -> None:
         error.set_visibility(False)
         try:
-            with transaction() as session:
-                staff_review.release_lease(session, actor=actor, lease_id=lease_id)
+            await in_transaction(lambda session: staff_review.release_lease(session, actor=actor, lease_id=lease_id))
         except DomainError as refusal:
             error.set_text(refusal.translate(_))
             error.set_visibility(True)
         table.refresh()
 
-    table()
+    await table()
 
 
 def register() -> None:
@@ -79,6 +77,6 @@ def register() -> None:
                     "page qui le tient se ferme. Libérez ici un verrou resté bloqué."
                 )
             )
-            _leases(gate.actor)
+            await _leases(gate.actor)
             ui.link(_("Retour à l'espace de gestion"), "/gestion").classes("mt-6")
         return None

@@ -34,7 +34,7 @@ def _fields(form: EntityForm) -> None:
     form.checkbox("is_active", _("Message actif"))
 
 
-def _page(actor: Actor, writable: bool) -> None:
+async def _page(actor: Actor, writable: bool) -> None:
     editor: RowEditor[Announcement] = RowEditor(
         read=lambda session: announcements.list_announcements(session, actor=actor),
         writable=writable,
@@ -77,7 +77,7 @@ def _page(actor: Actor, writable: bool) -> None:
                     with ui.element("td"):
                         editor.open_button(row)
 
-    if not editor.load():
+    if not await editor.load():
         return
     if writable:
         ui.button(
@@ -91,8 +91,8 @@ def _page(actor: Actor, writable: bool) -> None:
 
 def register() -> None:
     @page("/admin/messages")
-    def admin_messages_page() -> Any:
-        return institution_page(
+    async def admin_messages_page() -> Any:
+        return await institution_page(
             _("Messages aux candidats"),
             _(
                 "Un message actif s'affiche en haut de chaque page des candidats pendant sa période d'affichage "

@@ -6,7 +6,7 @@ Each parameter is saved on its own (its own version, its own audit line), its er
 
 from typing import Any
 
-from nicegui import ui
+from nicegui import run, ui
 
 from app.db import transaction
 from app.i18n import _
@@ -17,7 +17,7 @@ from app.services.errors import DomainError
 from app.services.parameters import ParameterView
 from app.ui.admin_widgets import institution_page
 from app.ui.dates import format_moment
-from app.ui.offer_admin import load, notice, say
+from app.ui.offer_admin import in_transaction, load, notice, say
 from app.ui.page import page
 from app.ui.text import heading, paragraph
 
@@ -56,15 +56,18 @@ def _parameter(view: ParameterView, actor: Actor, writable: bool, status: ui.lab
             else:
                 field.error = error.translate(_)
 
-        def save() -> None:
+        def store(value: Any) -> Any:
+            with transaction() as session:
+                row = parameters.save_parameter(
+                    session, actor=actor, name=name, value=value, expected_version=view.version
+                )
+                return row.value.get("value")
+
+        async def save() -> None:
             field.error = None
             status.set_visibility(False)
             try:
-                with transaction() as session:
-                    row = parameters.save_parameter(
-                        session, actor=actor, name=name, value=field.value, expected_version=view.version
-                    )
-                    value = row.value.get("value")
+                value = await run.io_bound(store, field.value)
             except DomainError as error:
                 report(error)
                 return
@@ -74,12 +77,15 @@ def _parameter(view: ParameterView, actor: Actor, writable: bool, status: ui.lab
             )
             refresh()
 
-        def reset() -> None:
+        async def reset() -> None:
             field.error = None
             status.set_visibility(False)
             try:
-                with transaction() as session:
-                    parameters.reset_parameter(session, actor=actor, name=name, expected_version=view.version)
+                await in_transaction(
+                    lambda session: parameters.reset_parameter(
+                        session, actor=actor, name=name, expected_version=view.version
+                    )
+                )
             except DomainError as error:
                 report(error)
                 return
@@ -103,12 +109,12 @@ def _parameter(view: ParameterView, actor: Actor, writable: bool, status: ui.lab
                 reset_button.props["aria-label"] = _("Rétablir la valeur par défaut : {label}").format(label=label)
 
 
-def _page(actor: Actor, writable: bool) -> None:
+async def _page(actor: Actor, writable: bool) -> None:
     status = notice()
 
     @ui.refreshable
-    def body() -> None:
-        views = load(lambda session: parameters.list_parameters(session, actor=actor))
+    async def body() -> None:
+        views = await load(lambda session: parameters.list_parameters(session, actor=actor))
         if views is None:
             return
         for group in parameters.GROUPS:
@@ -118,13 +124,13 @@ def _page(actor: Actor, writable: bool) -> None:
                     if view.definition.group == group:
                         _parameter(view, actor, writable, status, body.refresh)
 
-    body()
+    await body()
 
 
 def register() -> None:
     @page("/admin/parametres")
-    def admin_parameters_page() -> Any:
-        return institution_page(
+    async def admin_parameters_page() -> Any:
+        return await institution_page(
             _("Paramètres"),
             _(
                 "Ces valeurs remplacent celles de la configuration du serveur. Chaque paramètre s'enregistre "

@@ -21,6 +21,7 @@ from app.ui.admin_edit import StateTexts, refusal_page, save_button, state_secti
 from app.ui.admin_scoped import ListTexts, edit_header, open_item, register_scoped_pages, scoped_list_page, status_line
 from app.ui.dossier_form import EntityForm
 from app.ui.frame import frame
+from app.ui.offer_admin import in_transaction
 from app.ui.session import current_language
 from app.ui.text import heading, paragraph
 
@@ -41,9 +42,9 @@ def _label(piece: RequiredDocument, lang: str) -> str:
     return piece.label_en if lang == "en" else piece.label_fr
 
 
-def _list_page(actor: Actor, key: str) -> None:
+async def _list_page(actor: Actor, key: str) -> None:
     lang = current_language()
-    scoped_list_page(
+    await scoped_list_page(
         actor,
         key,
         path=PATH,
@@ -80,10 +81,10 @@ def _list_page(actor: Actor, key: str) -> None:
     )
 
 
-def _edit_page(actor: Actor, key: str, cible: str) -> None:
+async def _edit_page(actor: Actor, key: str, cible: str) -> None:
     creating = key == NEW
     try:
-        opened = open_item(
+        opened = await open_item(
             actor,
             key,
             cible,
@@ -176,12 +177,13 @@ def _template_section(actor: Actor, piece: RequiredDocument, name: str, editable
             notice.text = message
             current.refresh()
 
-        def remove() -> None:
+        async def remove() -> None:
             try:
-                with transaction() as session:
-                    saved = admin_pieces.remove_template(
+                saved = await in_transaction(
+                    lambda session: admin_pieces.remove_template(
                         session, actor=actor, piece_id=piece.id or 0, expected_version=piece.version
                     )
+                )
             except DomainError as refusal:
                 error.text = refusal.translate(_)
                 return

@@ -4,7 +4,7 @@ saved only once confirmed. Read-only for a centre manager whose centre may not e
 
 from typing import Any
 
-from nicegui import ui
+from nicegui import run, ui
 
 from app.db import transaction
 from app.i18n import _
@@ -17,7 +17,7 @@ from app.ui.admin_nav import OFFER_EDITORS, back_to_admin
 from app.ui.dossier_form import EntityForm
 from app.ui.frame import frame
 from app.ui.guards import require_staff
-from app.ui.offer_admin import form_buttons, load, notice, options, say
+from app.ui.offer_admin import form_buttons, in_transaction, load, notice, options, say, submit
 from app.ui.page import page
 from app.ui.text import heading, paragraph
 
@@ -93,7 +93,7 @@ def _calendar(form: EntityForm) -> None:
     form.text("preselection_place", _(cal.LABELS["preselection_place"]))
 
 
-def _page(actor: Actor, program_id: int | None, centre_id: int | None) -> None:
+async def _page(actor: Actor, program_id: int | None, centre_id: int | None) -> None:
     def read(session: Any) -> tuple[Program, bool, int, admin_programs.Choices]:
         if program_id is not None:
             row = admin_programs.open_program(session, actor=actor, program_id=program_id)
@@ -111,7 +111,7 @@ def _page(actor: Actor, program_id: int | None, centre_id: int | None) -> None:
             admin_programs.choices(session, actor=actor, centre_id=program.centre_id),
         )
 
-    loaded = load(read)
+    loaded = await load(read)
     if loaded is None:
         return
     program, editable, applications, choices = loaded
@@ -126,12 +126,12 @@ def _page(actor: Actor, program_id: int | None, centre_id: int | None) -> None:
     status = notice()
     form = EntityForm(program, read_only=not editable)
 
-    def on_centre(event: Any) -> None:
+    async def on_centre(event: Any) -> None:
         if event.value is None:
             return
+        centre = event.value
         try:
-            with transaction() as session:
-                fresh = admin_programs.choices(session, actor=actor, centre_id=event.value)
+            fresh = await in_transaction(lambda session: admin_programs.choices(session, actor=actor, centre_id=centre))
         except DomainError as error:
             form.show(error)
             return
@@ -146,7 +146,7 @@ def _page(actor: Actor, program_id: int | None, centre_id: int | None) -> None:
     _calendar(form)
     warnings_box = ui.element("div").classes("w-full")
 
-    def save(acknowledge: bool = False) -> None:
+    async def save(acknowledge: bool = False) -> None:
         status.set_visibility(False)
         warnings_box.clear()
 
@@ -156,7 +156,7 @@ def _page(actor: Actor, program_id: int | None, centre_id: int | None) -> None:
 
         form.clear_errors()
         try:
-            saved = act()
+            saved = await run.io_bound(act)
         except admin_programs.CalendarWarnings as warned:
             with warnings_box, ui.element("div").props('role="alert"').classes("border p-2").mark("warnings"):
                 paragraph(_(warned.message)).classes("font-bold")
@@ -178,14 +178,14 @@ def _page(actor: Actor, program_id: int | None, centre_id: int | None) -> None:
         form.refresh_values()
         say(status, _("Formation enregistrée."))
 
-    def switch(active: bool) -> None:
+    async def switch(active: bool) -> None:
         def act() -> Program:
             with transaction() as session:
                 return admin_programs.set_program_active(
                     session, actor=actor, program_id=program.id or 0, expected_version=program.version, active=active
                 )
 
-        if form.run(act) is not None:
+        if await submit(form, act) is not None:
             ui.navigate.reload()
 
     if not editable:
@@ -203,5 +203,5 @@ def register() -> None:
         with frame(_("Formation") if formation is not None else _("Nouvelle formation")):
             ui.link(_("← Formations et calendriers"), LIST_PATH).mark("back-to-programs")
             back_to_admin()
-            _page(gate.actor, formation, composante)
+            await _page(gate.actor, formation, composante)
         return None

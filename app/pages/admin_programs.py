@@ -10,13 +10,12 @@ from typing import Any
 
 from nicegui import ui
 
-from app.db import transaction
 from app.i18n import _
 from app.services import admin_programs, offer_rights
 from app.services.actors import Actor
 from app.ui.admin_nav import OFFER_EDITORS
 from app.ui.dates import format_moment
-from app.ui.offer_admin import active_text, cell, label_of, load, offer_page, table
+from app.ui.offer_admin import active_text, cell, in_transaction, label_of, load, offer_page, table
 from app.ui.page import page
 from app.ui.program_dates_panel import program_dates_panel
 from app.ui.text import heading, paragraph
@@ -24,14 +23,14 @@ from app.ui.text import heading, paragraph
 EDIT_PATH = "/admin/formations/edition"
 
 
-def _page(actor: Actor, centre_id: int | None) -> None:
+async def _page(actor: Actor, centre_id: int | None) -> None:
     def read(session: Any) -> tuple[list[admin_programs.ProgramRow], list[Any], dict[int, bool], bool]:
         rows = admin_programs.list_programs(session, actor=actor, centre_id=centre_id)
         centres = offer_rights.centres_of(session, actor=actor)
         editable = {c.id or 0: offer_rights.may_edit(session, actor=actor, centre_id=c.id or 0) for c in centres}
         return rows, centres, editable, admin_programs.active_campaign(session) is not None
 
-    loaded = load(read)
+    loaded = await load(read)
     if loaded is None:
         return
     rows, centres, editable, has_campaign = loaded
@@ -100,9 +99,10 @@ def _page(actor: Actor, centre_id: int | None) -> None:
             for row in rows:
                 _row(row, selected, boxes)
 
-    def applied() -> None:
-        with transaction() as session:
-            rows[:] = admin_programs.list_programs(session, actor=actor, centre_id=centre_id)
+    async def applied() -> None:
+        rows[:] = await in_transaction(
+            lambda session: admin_programs.list_programs(session, actor=actor, centre_id=centre_id)
+        )
         listing.refresh()
 
     listing()
@@ -142,8 +142,8 @@ def _row(row: admin_programs.ProgramRow, selected: set[int], boxes: dict[int, ui
 
 def register() -> None:
     @page("/admin/formations")
-    def admin_programs_page(composante: int | None = None) -> Any:
-        return offer_page(
+    async def admin_programs_page(composante: int | None = None) -> Any:
+        return await offer_page(
             OFFER_EDITORS,
             _("Formations et calendriers"),
             _(

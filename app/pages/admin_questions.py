@@ -33,9 +33,9 @@ def _kind(question: Question) -> str:
     return text
 
 
-def _list_page(actor: Actor, key: str) -> None:
+async def _list_page(actor: Actor, key: str) -> None:
     lang = current_language()
-    scoped_list_page(
+    await scoped_list_page(
         actor,
         key,
         path=PATH,
@@ -73,10 +73,10 @@ def _list_page(actor: Actor, key: str) -> None:
     )
 
 
-def _edit_page(actor: Actor, key: str, cible: str) -> None:
+async def _edit_page(actor: Actor, key: str, cible: str) -> None:
     creating = key == NEW
     try:
-        opened = open_item(
+        opened = await open_item(
             actor,
             key,
             cible,

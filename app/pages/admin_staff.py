@@ -3,7 +3,6 @@ account, deactivate it, and manage their roles by scope (administrators and the 
 
 from nicegui import ui
 
-from app.db import transaction
 from app.i18n import _, current_language
 from app.models import StaffRole
 from app.pages.admin_staff_sections import StaffDraft, account_form, activation, roles_section
@@ -12,16 +11,16 @@ from app.services.actors import Actor
 from app.services.errors import DomainError
 from app.ui.admin_widgets import admin_page
 from app.ui.dates import format_moment
+from app.ui.offer_admin import in_transaction
 from app.ui.page import page
 from app.ui.text import Text, heading, paragraph
 
 LIST_PATH = "/admin/gestionnaires"
 
 
-def _acting(actor: Actor) -> tuple[bool, bool]:
-    """(writable, is administrator) for the actor's current role."""
-    with transaction() as session:
-        role = staff.current_role(session, actor=actor)
+async def _acting(actor: Actor) -> tuple[bool, bool]:
+    """(writable, is administrator) for the actor's current role, read off the event loop."""
+    role = await in_transaction(lambda session: staff.current_role(session, actor=actor))
     return not role.read_only, role.role == StaffRole.ADMINISTRATOR
 
 
@@ -68,8 +67,8 @@ def _results(summaries: list[admin_staff.StaffSummary]) -> None:
                     _cell(state)
 
 
-def _list_page(actor: Actor) -> None:
-    writable, _is_admin = _acting(actor)
+async def _list_page(actor: Actor) -> None:
+    writable, _is_admin = await _acting(actor)
     if writable:
         ui.link(_("Créer un gestionnaire"), f"{LIST_PATH}/nouveau").classes("font-bold").mark("new-staff")
     query = {"search": "", "inactive": True}
@@ -81,12 +80,14 @@ def _list_page(actor: Actor) -> None:
     search.on("keydown.enter", lambda: apply())
 
     @ui.refreshable
-    def results() -> None:
+    async def results() -> None:
+        search_text, include_inactive = str(query["search"]), bool(query["inactive"])
         try:
-            with transaction() as session:
-                found = admin_staff.list_staff(
-                    session, actor=actor, search=str(query["search"]), include_inactive=bool(query["inactive"])
+            found = await in_transaction(
+                lambda session: admin_staff.list_staff(
+                    session, actor=actor, search=search_text, include_inactive=include_inactive
                 )
+            )
         except DomainError as error:
             paragraph(error.translate(_)).mark("refusal")
             return
@@ -96,12 +97,12 @@ def _list_page(actor: Actor) -> None:
         query["search"], query["inactive"] = search.value or "", inactive.value
         results.refresh()
 
-    results()
+    await results()
 
 
-def _member_page(actor: Actor, staff_id: int | None) -> None:
+async def _member_page(actor: Actor, staff_id: int | None) -> None:
     ui.link(_("← Tous les gestionnaires"), LIST_PATH).mark("back-to-staff")
-    writable, is_admin = _acting(actor)
+    writable, is_admin = await _acting(actor)
     if staff_id is None:
         if not writable:
             paragraph(_("Votre rôle est en lecture seule : vous ne pouvez pas créer de gestionnaire.")).mark("refusal")
@@ -116,8 +117,7 @@ def _member_page(actor: Actor, staff_id: int | None) -> None:
         account_form(actor, draft, writable=True, on_saved=lambda m: ui.navigate.to(f"{LIST_PATH}/fiche/{m.id}"))
         return
     try:
-        with transaction() as session:
-            summary = admin_staff.open_staff(session, actor=actor, staff_id=staff_id)
+        summary = await in_transaction(lambda session: admin_staff.open_staff(session, actor=actor, staff_id=staff_id))
     except DomainError as error:
         paragraph(error.translate(_)).mark("refusal")
         return
@@ -136,26 +136,28 @@ def _member_page(actor: Actor, staff_id: int | None) -> None:
 
     account_form(actor, draft, writable=account_writable, on_saved=lambda _m: None)
     state()
-    roles_section(actor, draft, writable=writable, is_admin=is_admin)
+    await roles_section(actor, draft, writable=writable, is_admin=is_admin)
 
 
 def register() -> None:
     @page(LIST_PATH)
-    def admin_staff_list():
-        return admin_page(_("Gestionnaires et droits"), _list_page)
+    async def admin_staff_list():
+        return await admin_page(_("Gestionnaires et droits"), _list_page)
 
     @page(f"{LIST_PATH}/nouveau")
-    def admin_staff_new():
-        return admin_page(_("Nouveau gestionnaire"), lambda actor: _member_page(actor, None))
+    async def admin_staff_new():
+        return await admin_page(_("Nouveau gestionnaire"), lambda actor: _member_page(actor, None))
 
     @page(f"{LIST_PATH}/fiche/{{staff_id}}")
-    def admin_staff_member(staff_id: int):
-        def title(actor: Actor) -> str:
+    async def admin_staff_member(staff_id: int):
+        async def title(actor: Actor) -> str:
             try:
-                with transaction() as session:
-                    name = admin_staff.open_staff(session, actor=actor, staff_id=staff_id).member.display_name
+                member = await in_transaction(
+                    lambda session: admin_staff.open_staff(session, actor=actor, staff_id=staff_id).member
+                )
+                name = member.display_name
             except DomainError:
                 name = ""  # the page says why below
             return _("Gestionnaire : {name}").format(name=name) if name else _("Gestionnaire")
 
-        return admin_page(title, lambda actor: _member_page(actor, staff_id))
+        return await admin_page(title, lambda actor: _member_page(actor, staff_id))

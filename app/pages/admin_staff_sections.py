@@ -4,11 +4,11 @@ Each action calls one service of ``admin_staff`` / ``admin_staff_roles`` in its 
 checked against the member's version, which the page keeps up to date after each of its own actions.
 """
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from nicegui import ui
+from nicegui import run, ui
 
 from app.config import get_settings
 from app.db import transaction
@@ -20,6 +20,7 @@ from app.services.dossier_schemas import DossierInvalid
 from app.services.errors import DomainError
 from app.services.staff import ROLE_LABELS, RoleView
 from app.ui.dossier_form import EntityForm, saved_notice
+from app.ui.offer_admin import in_transaction, submit
 from app.ui.text import Text, heading, paragraph
 
 
@@ -95,7 +96,7 @@ def account_form(actor: Actor, draft: StaffDraft, *, writable: bool, on_saved: C
     show_mode(draft.auth_mode)
     notice = saved_notice(_("Le compte est enregistré."))
 
-    def save() -> None:
+    async def save() -> None:
         notice.set_visibility(False)
 
         def act() -> StaffMember:
@@ -107,7 +108,7 @@ def account_form(actor: Actor, draft: StaffDraft, *, writable: bool, on_saved: C
                     password=draft.password or "", password_confirm=draft.password_confirm or "",
                 )  # fmt: skip
 
-        member = form.run(act)
+        member = await submit(form, act)
         if member is None:
             return
         draft.password = draft.password_confirm = ""
@@ -130,13 +131,16 @@ def activation(actor: Actor, draft: StaffDraft, *, writable: bool, refresh: Call
     if not writable:
         return
 
-    def toggle() -> None:
+    def change() -> StaffMember:
+        with transaction() as session:
+            return admin_staff.set_staff_active(
+                session, actor=actor, staff_id=draft.id or 0, expected_version=draft.version,
+                active=not draft.is_active,
+            )  # fmt: skip
+
+    async def toggle() -> None:
         try:
-            with transaction() as session:
-                member = admin_staff.set_staff_active(
-                    session, actor=actor, staff_id=draft.id or 0, expected_version=draft.version,
-                    active=not draft.is_active,
-                )  # fmt: skip
+            member = await run.io_bound(change)
         except DomainError as error:
             ui.notify(error.translate(_), type="negative")
             return
@@ -176,11 +180,14 @@ def roles_table(
         paragraph(_("Aucun rôle : cette personne ne peut pas se connecter.")).mark("no-role")
         return
 
-    def run(action: Callable[[Any], Any], done: str) -> None:
+    def change(action: Callable[[Any], Any]) -> int:
+        with transaction() as session:
+            action(session)
+            return _version_after(session, actor, draft)
+
+    async def act(action: Callable[[Any], Any], done: str) -> None:
         try:
-            with transaction() as session:
-                action(session)
-                draft.version = _version_after(session, actor, draft)
+            draft.version = await run.io_bound(change, action)
         except DomainError as error:
             message = _message(error)
             ui.notify(message, type="negative")
@@ -207,14 +214,14 @@ def roles_table(
                     _cell(_("lecture seule") if role.read_only else _("lecture et écriture"))
                     with ui.element("td"), ui.row().classes("gap-1"):
                         if writable:
-                            _role_buttons(role, actor, draft, run)
+                            _role_buttons(role, actor, draft, act)
 
 
-def _role_buttons(role: RoleView, actor: Actor, draft: StaffDraft, run: Callable[..., None]) -> None:
+def _role_buttons(role: RoleView, actor: Actor, draft: StaffDraft, act: Callable[..., Awaitable[None]]) -> None:
     rid = role.assignment_id
 
-    def flags(read_only: bool, president: bool) -> None:
-        run(
+    async def flags(read_only: bool, president: bool) -> None:
+        await act(
             lambda s: admin_staff_roles.update_role(
                 s, actor=actor, assignment_id=rid, expected_version=draft.version, read_only=read_only,
                 is_president=president,
@@ -222,8 +229,8 @@ def _role_buttons(role: RoleView, actor: Actor, draft: StaffDraft, run: Callable
             _("Rôle modifié."),
         )  # fmt: skip
 
-    def remove() -> None:
-        run(
+    async def remove() -> None:
+        await act(
             lambda s: admin_staff_roles.remove_role(s, actor=actor, assignment_id=rid, expected_version=draft.version),
             _("Rôle retiré."),
         )
@@ -249,11 +256,10 @@ class RoleDraft:
     is_president: bool = False
 
 
-def add_role_form(actor: Actor, draft: StaffDraft, *, is_admin: bool, refresh: Callable[[], None]) -> None:
+async def add_role_form(actor: Actor, draft: StaffDraft, *, is_admin: bool, refresh: Callable[[], Any]) -> None:
     """Give a role on a scope: the centre for a centre manager, the committee for a committee member."""
     lang = current_language()
-    with transaction() as session:
-        centres, committees = admin_staff.scope_choices(session, actor=actor)
+    centres, committees = await in_transaction(lambda session: admin_staff.scope_choices(session, actor=actor))
     roles = {r.value: _(label) for r, label in ROLE_LABELS.items() if is_admin or r != StaffRole.ADMINISTRATOR}
     new = RoleDraft()
     form = EntityForm(new)
@@ -277,7 +283,7 @@ def add_role_form(actor: Actor, draft: StaffDraft, *, is_admin: bool, refresh: C
 
     show_scope(None)
 
-    def add() -> None:
+    async def add() -> None:
         def act() -> Any:
             with transaction() as session:
                 added = admin_staff_roles.add_role(
@@ -285,31 +291,33 @@ def add_role_form(actor: Actor, draft: StaffDraft, *, is_admin: bool, refresh: C
                     centre_id=new.centre_id, committee_id=new.committee_id, read_only=new.read_only,
                     is_president=new.is_president,
                 )  # fmt: skip
-                draft.version = _version_after(session, actor, draft)
-                return added
+                return added, _version_after(session, actor, draft)
 
-        if form.run(act) is not None:
+        added = await submit(form, act)
+        if added is not None:
+            draft.version = added[1]
             ui.notify(_("Rôle ajouté."), type="positive")
             refresh()
 
     ui.button(_("Ajouter le rôle"), on_click=add).props("no-caps").mark("add-role")
 
 
-def roles_section(actor: Actor, draft: StaffDraft, *, writable: bool, is_admin: bool) -> None:
+async def roles_section(actor: Actor, draft: StaffDraft, *, writable: bool, is_admin: bool) -> None:
     """The roles table and the form to add one, redrawn (with the member's new version) after each change."""
 
     @ui.refreshable
-    def body() -> None:
+    async def body() -> None:
         try:
-            with transaction() as session:
-                summary = admin_staff.open_staff(session, actor=actor, staff_id=draft.id or 0)
+            summary = await in_transaction(
+                lambda session: admin_staff.open_staff(session, actor=actor, staff_id=draft.id or 0)
+            )
         except DomainError as error:
             paragraph(error.translate(_)).mark("refusal")
             return
         roles_table(actor, draft, summary.roles, writable=writable, refresh=body.refresh)
         if writable:
             heading(_("Ajouter un rôle"), 3)
-            add_role_form(actor, draft, is_admin=is_admin, refresh=body.refresh)
+            await add_role_form(actor, draft, is_admin=is_admin, refresh=body.refresh)
 
     heading(_("Rôles"), 2)
     paragraph(
@@ -318,4 +326,4 @@ def roles_section(actor: Actor, draft: StaffDraft, *, writable: bool, is_admin: 
             "au moins un administrateur actif."
         )
     )
-    body()
+    await body()

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from nicegui import ui
+from nicegui import run, ui
 from sqlmodel import Session
 
 from app.db import transaction
@@ -16,6 +16,7 @@ from app.services.errors import DomainError
 from app.ui.admin_nav import back_to_admin
 from app.ui.dossier_form import EntityForm, copy_into, saved_notice
 from app.ui.frame import frame
+from app.ui.offer_admin import submit
 from app.ui.text import heading, paragraph
 
 
@@ -36,21 +37,22 @@ def save_button(
     created_path: Callable[[], str],
     editable: bool,
 ) -> None:
-    """« Enregistré. » then « Enregistrer »: ``store`` saves the form's ``fields`` (errors shown by the form, nothing
-    typed lost); a created entity opens its own page at ``created_path()``, an edited one stays with a notice."""
+    """« Enregistré. » then « Enregistrer »: ``store`` saves the form's ``fields`` off the event loop (errors shown
+    by the form, nothing typed lost); a created entity opens its own page at ``created_path()``, an edited one stays
+    with a notice."""
     notice = saved_notice(_("Enregistré."))
 
-    def save() -> bool:
-        values = {name: getattr(entity, name) for name in fields}
+    def save(values: dict[str, Any]) -> Any:
         with transaction() as session:
-            saved = store(session, values)
-        copy_into(entity, saved)
-        return True
+            return store(session, values)
 
-    def on_save() -> None:
+    async def on_save() -> None:
         notice.set_visibility(False)
-        if not form.run(save):
+        values = {name: getattr(entity, name) for name in fields}
+        saved = await submit(form, lambda: save(values))
+        if saved is None:
             return
+        copy_into(entity, saved)
         if creating:
             ui.navigate.to(created_path())
             return
@@ -87,7 +89,8 @@ def state_section(
     """Active or not, how much uses it, « Désactiver » / « Réactiver », and « Supprimer » when nothing uses it.
 
     ``toggle(active)`` returns the saved entity (its new version is kept for the next change); after ``delete()``
-    the page goes to ``after_delete``. A refusal is announced in the section.
+    the page goes to ``after_delete``. Both open their own unit of work and run in a worker thread, off the event
+    loop. A refusal is announced in the section.
     """
     with ui.element("section").classes("w-full mt-6").mark("state-section"):
         heading(_("Disponibilité"), 2)
@@ -111,9 +114,9 @@ def state_section(
                         "delete"
                     )
 
-        def act(active: bool) -> None:
+        async def act(active: bool) -> None:
             try:
-                saved = toggle(active)
+                saved = await run.io_bound(toggle, active)
             except DomainError as refusal:
                 error.text = refusal.translate(_)
                 return
@@ -122,9 +125,9 @@ def state_section(
             ui.notify(texts.activated if active else texts.deactivated, type="positive")
             body.refresh()
 
-        def remove() -> None:
+        async def remove() -> None:
             try:
-                delete()
+                await run.io_bound(delete)
             except DomainError as refusal:
                 error.text = refusal.translate(_)
                 dialog.close()

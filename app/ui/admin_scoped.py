@@ -5,14 +5,13 @@ The table is a real ``<table>`` with column headers; moving a row is a pair of l
 screen-reader usable), never a drag.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from nicegui import ui
 from sqlmodel import Session
 
-from app.db import transaction
 from app.i18n import _
 from app.services import admin_scoped
 from app.services.actors import Actor
@@ -22,6 +21,7 @@ from app.ui.admin_edit import refusal_page
 from app.ui.admin_nav import back_to_admin
 from app.ui.frame import frame
 from app.ui.guards import require_staff
+from app.ui.offer_admin import drawn, in_transaction
 from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import Text, heading, paragraph
@@ -144,7 +144,7 @@ class ListTexts:
     empty_marker: str
 
 
-def scoped_list_page(
+async def scoped_list_page(
     actor: Actor,
     key: str,
     *,
@@ -162,11 +162,10 @@ def scoped_list_page(
     """The items of the place ``key`` names, in order, with the picker of places, « Ajouter » and the moves.
 
     ``load(session, target)`` lists the rows (refusing what the role may not see), ``move(session, row, offset)``
-    moves one; both are the service's, which checks every right.
+    moves one; both are the service's, which checks every right. Both run off the event loop.
     """
     lang = current_language()
-    with transaction() as session:
-        options = admin_scoped.target_options(session, actor=actor)
+    options = await in_transaction(lambda session: admin_scoped.target_options(session, actor=actor))
     if not key:  # first visit: the first place the role may edit (a centre manager's own centre)
         key = next((o.key for o in options if o.editable), INSTITUTION.key)
     target = Target.parse(key) or INSTITUTION
@@ -188,10 +187,9 @@ def scoped_list_page(
         error.props["role"] = "alert"
 
         @ui.refreshable
-        def table() -> None:
+        async def table() -> None:
             try:
-                with transaction() as session:
-                    rows = load(session, target)
+                rows = await in_transaction(lambda session: load(session, target))
             except DomainError as refusal:
                 paragraph(refusal.translate(_)).mark("refusal")
                 return
@@ -199,10 +197,9 @@ def scoped_list_page(
                 paragraph(texts.empty).mark(texts.empty_marker)
                 return
 
-            def moved(row: Row, offset: int) -> None:
+            async def moved(row: Row, offset: int) -> None:
                 try:
-                    with transaction() as session:
-                        move(session, row, offset)
+                    await in_transaction(lambda session: move(session, row, offset))
                 except DomainError as refusal:
                     error.text = refusal.translate(_)
                     return
@@ -220,7 +217,7 @@ def scoped_list_page(
                 on_move=moved if option.editable else None,
             )
 
-        table()
+        await table()
 
 
 # --- The edit screen of one item ----------------------------------------------------------------------------------
@@ -236,7 +233,7 @@ class Opened:
     editable: bool
 
 
-def open_item(
+async def open_item(
     actor: Actor,
     key: str,
     cible: str,
@@ -247,8 +244,10 @@ def open_item(
     target_of_row: Callable[[Any], Target],
 ) -> Opened:
     """The item ``key`` names (``get``), or a new one for the place ``cible`` names (``new``; creating needs the
-    right to change that place). DomainError when refused or gone."""
-    with transaction() as session:
+    right to change that place). Read off the event loop; DomainError when refused or gone."""
+    lang = current_language()
+
+    def read(session: Session) -> Opened:
         if creating:
             target = Target.parse(cible)
             if target is None:
@@ -258,9 +257,11 @@ def open_item(
         else:
             row = get(session, int(key) if key.isdigit() else 0)
             target = target_of_row(row)
-        place = admin_scoped.describe(session, target, current_language())
+        place = admin_scoped.describe(session, target, lang)
         editable = admin_scoped.can_edit(session, actor=actor, target=target)
-    return Opened(row, target, place, editable)
+        return Opened(row, target, place, editable)
+
+    return await in_transaction(read)
 
 
 def edit_header(path: str, opened: Opened, *, back: str, read_only: str) -> None:
@@ -275,10 +276,13 @@ def edit_header(path: str, opened: Opened, *, back: str, read_only: str) -> None
 
 
 def register_scoped_pages(
-    path: str, title: str, list_page: Callable[[Actor, str], None], edit_page: Callable[[Actor, str, str], None]
+    path: str,
+    title: str,
+    list_page: Callable[[Actor, str], Awaitable[None] | None],
+    edit_page: Callable[[Actor, str, str], Awaitable[None] | None],
 ) -> None:
     """``path?cible=KEY`` (the list of one place) and ``path/KEY`` (one item, or ``path/NEW?cible=KEY``), for staff;
-    ``title`` is the list's msgid, translated when a refusal is shown."""
+    ``title`` is the list's msgid, translated when a refusal is shown. The page functions may be async."""
 
     @page(path)
     async def scoped_list(cible: str = "") -> Any:
@@ -287,7 +291,7 @@ def register_scoped_pages(
             return gate.response
         assert gate.actor is not None
         try:
-            list_page(gate.actor, cible)
+            await drawn(list_page(gate.actor, cible))
         except DomainError as refusal:
             refusal_page(_(title), refusal)
         return None
@@ -298,5 +302,5 @@ def register_scoped_pages(
         if gate.refused:
             return gate.response
         assert gate.actor is not None
-        edit_page(gate.actor, key, cible)
+        await drawn(edit_page(gate.actor, key, cible))
         return None

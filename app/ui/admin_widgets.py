@@ -1,6 +1,6 @@
 """Widgets shared by the institution's administration pages (campaigns, parameters, FAQ, candidates' messages)."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -15,40 +15,42 @@ from app.ui.admin_nav import ADMIN, back_to_admin
 from app.ui.dossier_form import EntityForm, copy_into
 from app.ui.frame import frame
 from app.ui.guards import require_staff
-from app.ui.offer_admin import load, notice, say
+from app.ui.offer_admin import drawn, in_transaction, load, notice, say, submit
 from app.ui.text import heading, paragraph
 
 M = TypeVar("M", bound=SQLModel)
 
 
-async def admin_page(title: str | Callable[[Actor], str], body: Callable[[Actor], None]) -> Any:
+async def admin_page(
+    title: str | Callable[[Actor], str | Awaitable[str]], body: Callable[[Actor], Awaitable[None] | None]
+) -> Any:
     """An administrators' page: the gate, then the frame (``title``, or ``title(actor)``), the way back to the
-    administration and ``body(actor)``."""
+    administration and ``body(actor)``. ``title(actor)`` and ``body(actor)`` may be async (they load off the event
+    loop, then draw); a sync ``body`` is still accepted."""
     gate = await require_staff(*ADMIN)
     if gate.refused:
         return gate.response
     assert gate.actor is not None
-    with frame(title(gate.actor) if callable(title) else title):
+    with frame(await drawn(title(gate.actor)) if callable(title) else title):
         back_to_admin()
-        body(gate.actor)
+        await drawn(body(gate.actor))
     return None
 
 
-def institution_page(title: str, intro: str, body: Callable[[Actor, bool], None]) -> Any:
-    """An administrators' page with its introduction, then ``body(actor, writable)``.
+async def institution_page(title: str, intro: str, body: Callable[[Actor, bool], Awaitable[None] | None]) -> Any:
+    """An administrators' page with its introduction, then ``body(actor, writable)`` (awaited when async).
 
     Read-only roles (e.g. the rectorate's auditors) see the same page with a note and no saving controls.
     """
 
-    def build(actor: Actor) -> None:
-        with transaction() as session:
-            writable = not staff.current_role(session, actor=actor).read_only
+    async def build(actor: Actor) -> None:
+        writable = await in_transaction(lambda session: not staff.current_role(session, actor=actor).read_only)
         paragraph(intro)
         if not writable:
             paragraph(_("Votre rôle est en lecture seule : vous pouvez consulter, pas modifier.")).mark("read-only")
-        body(actor, writable)
+        await drawn(body(actor, writable))
 
-    return admin_page(title, build)
+    return await admin_page(title, build)
 
 
 def copy_row(row: M) -> M:
@@ -92,9 +94,9 @@ class RowEditor(Generic[M]):
         self._delete = delete
         self.texts = texts
 
-    def load(self) -> bool:
-        """Read the rows; on a refusal it is shown and False returned (the page stops there)."""
-        loaded = load(self._read)
+    async def load(self) -> bool:
+        """Read the rows (off the event loop); on a refusal it is shown and False returned (the page stops there)."""
+        loaded = await load(self._read)
         if loaded is None:
             return False
         self.rows.extend(loaded)
@@ -115,9 +117,8 @@ class RowEditor(Generic[M]):
             f'aria-label="{self.texts.title.format(id=row.id)}"'  # type: ignore[attr-defined]
         )
 
-    def _changed(self, message: str) -> None:
-        with transaction() as session:
-            self.rows[:] = self._read(session)
+    async def _changed(self, message: str) -> None:
+        self.rows[:] = await in_transaction(self._read)
         self._listing.refresh()
         say(self.status, message)
 
@@ -132,21 +133,21 @@ class RowEditor(Generic[M]):
             self._fields(form)
             version: int | None = row.version if row_id is not None else None  # type: ignore[attr-defined]
 
-            def save() -> None:
+            async def save() -> None:
                 self.status.set_visibility(False)
 
                 def act() -> M:
                     with transaction() as session:
                         return self._save(session, row, version)
 
-                saved = form.run(act)
+                saved = await submit(form, act)
                 if saved is None:
                     return
                 copy_into(row, saved)
-                self._changed(self.texts.saved)
+                await self._changed(self.texts.saved)
                 self.show(copy_row(saved))
 
-            def delete() -> None:
+            async def delete() -> None:
                 confirm.close()
 
                 def act() -> bool:
@@ -154,9 +155,9 @@ class RowEditor(Generic[M]):
                         self._delete(session, row, version)
                     return True
 
-                if form.run(act):
+                if await submit(form, act):
                     self.holder.clear()
-                    self._changed(self.texts.deleted)
+                    await self._changed(self.texts.deleted)
 
             with ui.dialog() as confirm, ui.card():
                 paragraph(self.texts.confirm_delete)

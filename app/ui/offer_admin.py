@@ -1,10 +1,12 @@
 """Small widgets shared by the offer's administration pages (centres, committees, diploma types, programmes)."""
 
-from collections.abc import Callable, Iterator, Sequence
+import inspect
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from nicegui import ui
+from nicegui import run, ui
+from sqlmodel import Session
 
 from app.db import transaction
 from app.i18n import _
@@ -12,6 +14,7 @@ from app.models import StaffRole
 from app.services.actors import Actor
 from app.services.errors import DomainError
 from app.ui.admin_nav import back_to_admin
+from app.ui.dossier_form import EntityForm
 from app.ui.frame import frame
 from app.ui.guards import require_staff
 from app.ui.session import current_language
@@ -20,9 +23,12 @@ from app.ui.text import Text, paragraph
 T = TypeVar("T")
 
 
-async def offer_page(roles: Sequence[StaffRole], title: str, intro: str, build: Callable[[Actor], None]) -> Any:
+async def offer_page(
+    roles: Sequence[StaffRole], title: str, intro: str, build: Callable[[Actor], Awaitable[None] | None]
+) -> Any:
     """An administration list page: refused unless the current role is one of ``roles``; else the frame titled
-    ``title``, the way back to the administration, the ``intro`` paragraph, then ``build(actor)``."""
+    ``title``, the way back to the administration, the ``intro`` paragraph, then ``build(actor)`` (awaited when it
+    is async: it loads its data off the event loop, then draws)."""
     gate = await require_staff(*roles)
     if gate.refused:
         return gate.response
@@ -30,8 +36,35 @@ async def offer_page(roles: Sequence[StaffRole], title: str, intro: str, build: 
     with frame(title):
         back_to_admin()
         paragraph(intro)
-        build(gate.actor)
+        await drawn(build(gate.actor))
     return None
+
+
+async def drawn(result: Any) -> Any:
+    """What a body builder returned, awaited when it is async (builders may be either)."""
+    return await result if inspect.isawaitable(result) else result
+
+
+def _in_transaction(work: Callable[[Session], T]) -> T:
+    with transaction() as session:
+        return work(session)
+
+
+async def in_transaction(work: Callable[[Session], T]) -> T:
+    """``work(session)`` in a unit of work of its own, in a worker thread (never on the event loop); its result
+    (objects stay usable detached) or its DomainError. Nothing of NiceGUI may be touched inside ``work``."""
+    return await run.io_bound(_in_transaction, work)  # type: ignore[return-value]
+
+
+async def submit(form: EntityForm, action: Callable[[], T]) -> T | None:
+    """``form.run`` for an action that saves: ``action()`` runs in a worker thread; a refusal is shown by the form
+    and None returned (nothing typed is cleared)."""
+    form.clear_errors()
+    try:
+        return await run.io_bound(action)
+    except DomainError as error:
+        form.show(error)
+        return None
 
 
 def form_buttons(
@@ -82,11 +115,10 @@ def cell(text: str) -> Text:
     return Text(text, "td")
 
 
-def load(read: Callable[[Any], T]) -> T | None:
-    """``read(session)`` in a transaction; a refusal is shown (role=alert) and None returned."""
+async def load(read: Callable[[Any], T]) -> T | None:
+    """``read(session)`` in a transaction, off the event loop; a refusal is shown (role=alert) and None returned."""
     try:
-        with transaction() as session:
-            return read(session)
+        return await in_transaction(read)
     except DomainError as error:
         paragraph(error.translate(_)).classes("text-negative").props('role="alert"').mark("refusal")
         return None

@@ -5,20 +5,19 @@ about; « Appliquer » is offered only after a preview that refuses nothing, and
 read (all programmes or none).
 """
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
 from nicegui import ui
 
 from app.clock import PARIS
-from app.db import transaction
 from app.i18n import _
 from app.services import admin_program_dates as bulk
 from app.services import calendar_rules as cal
 from app.services.actors import Actor
 from app.services.errors import DomainError
-from app.ui.offer_admin import cell, label_of, notice, say, table
+from app.ui.offer_admin import cell, in_transaction, label_of, notice, say, table
 from app.ui.text import heading, paragraph
 
 
@@ -41,8 +40,11 @@ def _shown(name: str, value: Any) -> str:
     return str(value)
 
 
-def program_dates_panel(actor: Actor, selected: Callable[[], list[int]], on_applied: Callable[[], None]) -> None:
-    """The panel under the programmes list; ``selected`` gives the ids ticked at the time of each action."""
+def program_dates_panel(
+    actor: Actor, selected: Callable[[], list[int]], on_applied: Callable[[], Awaitable[None]]
+) -> None:
+    """The panel under the programmes list; ``selected`` gives the ids ticked at the time of each action. The
+    preview and the change run off the event loop; ``on_applied`` is awaited after a change."""
     chosen: dict[str, ui.checkbox] = {}
     inputs: dict[str, Any] = {}
     state: dict[str, Any] = {"rows": None, "versions": None, "ids": None, "changes": None}
@@ -129,7 +131,7 @@ def program_dates_panel(actor: Actor, selected: Callable[[], list[int]], on_appl
                 "no-caps"
             ).mark("bulk-apply")
 
-    def preview() -> None:
+    async def preview() -> None:
         message.set_visibility(False)
         status.set_visibility(False)
         wanted = changes()
@@ -137,8 +139,9 @@ def program_dates_panel(actor: Actor, selected: Callable[[], list[int]], on_appl
             return
         ids = selected()
         try:
-            with transaction() as session:
-                rows = bulk.preview_bulk_dates(session, actor=actor, program_ids=ids, changes=wanted)
+            rows = await in_transaction(
+                lambda session: bulk.preview_bulk_dates(session, actor=actor, program_ids=ids, changes=wanted)
+            )
         except DomainError as error:
             state["rows"] = None
             fail(error.translate(_))
@@ -146,17 +149,15 @@ def program_dates_panel(actor: Actor, selected: Callable[[], list[int]], on_appl
             state.update(rows=rows, versions={r.program_id: r.version for r in rows}, ids=ids, changes=wanted)
         preview_table.refresh()
 
-    def apply() -> None:
+    async def apply() -> None:
         message.set_visibility(False)
+        ids, wanted, versions = state["ids"], state["changes"], state["versions"]
         try:
-            with transaction() as session:
-                saved = bulk.apply_bulk_dates(
-                    session,
-                    actor=actor,
-                    program_ids=state["ids"],
-                    changes=state["changes"],
-                    versions=state["versions"],
+            saved = await in_transaction(
+                lambda session: bulk.apply_bulk_dates(
+                    session, actor=actor, program_ids=ids, changes=wanted, versions=versions
                 )
+            )
         except bulk.BulkDatesRefused as refused:
             state["rows"] = refused.rows
             fail(refused.translate(_))
@@ -165,7 +166,7 @@ def program_dates_panel(actor: Actor, selected: Callable[[], list[int]], on_appl
         else:
             state["rows"] = None
             say(status, _("Dates enregistrées pour {count} formation(s).").format(count=len(saved)))
-            on_applied()
+            await on_applied()
         preview_table.refresh()
 
     ui.button(_("Prévisualiser"), on_click=preview).props("no-caps outline").mark("bulk-preview-button")

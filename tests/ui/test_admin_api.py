@@ -11,6 +11,7 @@ from app.db import new_session
 from app.models import AuditEvent, IntegrationToken, StaffRole
 from app.services.answers import confirm_offer
 from tests import factories
+from tests.ui.admin_clicks import click
 from tests.ui.staff_sessions import make_staff, sign_in
 
 
@@ -23,10 +24,10 @@ async def test_the_central_office_creates_uses_and_revokes_a_token(user: User) -
     await user.open("/admin/api")
     await user.should_see("Accès API")
     await user.should_see(marker="no-token")
-    user.find(marker="create-token").click()
+    await click(user, "create-token")
     await user.should_see("Donnez un nom à ce jeton (l'application qui l'utilisera).")  # next to the field
     user.find(marker="label").type("Apogée")
-    user.find(marker="create-token").click()
+    await click(user, "create-token")
     await user.should_see(marker="new-token")
     await user.should_see("Copiez-le maintenant : il ne sera plus jamais affiché.", retries=5)
     secret = next(iter(user.find(marker="new-token").elements)).value
@@ -46,7 +47,7 @@ async def test_the_central_office_creates_uses_and_revokes_a_token(user: User) -
 
     user.find(marker=f"revoke-{token.id}").click()
     await user.should_see("Les appels faits avec lui seront refusés immédiatement.")
-    user.find(marker="revoke-confirm").click()
+    await click(user, "revoke-confirm")
     await user.should_see("Jeton révoqué.")
     await user.should_see(marker=f"token-state-{token.id}")
     assert (await user.http_client.get("/api/v1/offer", headers=headers)).status_code == 401
@@ -67,12 +68,12 @@ async def test_a_scoped_token_needs_its_centre(user: User) -> None:
     user.find("Gestionnaire de composante").click()
     await user.should_see(marker="centre_id")  # asked for only now
     await user.should_not_see(marker="committee_id")
-    user.find(marker="create-token").click()
+    await click(user, "create-token")
     await user.should_see("Choisissez le centre de candidature couvert par ce jeton.")
     [select] = user.find(marker="centre_id").elements
     assert isinstance(select, ui.select)
     select.value = next(key for key, label in select.options.items() if label.startswith("UFR Lettres ("))
-    user.find(marker="create-token").click()
+    await click(user, "create-token")
     await user.should_see(marker="new-token")
     await user.should_see("UFR Lettres")
 

@@ -11,6 +11,7 @@ from app.db import new_session
 from app.models import Campaign, FaqEntry, PortalParameter, Program, StaffRole
 from app.services.faq_guide import GUIDE_FAQ
 from tests import factories
+from tests.ui.admin_clicks import click
 from tests.ui.staff_sessions import make_staff, sign_in
 
 NOW = app_clock.paris_datetime(2026, 3, 10, 10)
@@ -44,16 +45,16 @@ async def test_the_central_office_creates_a_campaign_then_switches_to_it(user: U
     user.find(marker="label_en").type("2027 intake")
     user.find(marker="starts_on").type("2026-10-01")
     user.find(marker="ends_on").type("2026-09-01")
-    user.find(marker="save").click()
+    await click(user, "save")
     assert element(user, "label_fr").error == "Ce champ est obligatoire."
     assert element(user, "code").value == "2027"  # nothing typed is lost
     user.find(marker="label_fr").type("Campagne 2027")
     user.find(marker="ends_on").clear().type("2027-09-30")
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see("Campagne « 2027 » enregistrée.")
     await user.should_see(marker="campaign-2027")
     user.find(marker="switch").click()
-    user.find(marker="confirm-switch").click()
+    await click(user, "confirm-switch")
     await user.should_see("Campagne « 2027 » active. 1 formation(s), 0 pièce(s) et 0 question(s) recopiée(s).")
     with new_session() as session:
         new = session.exec(select(Campaign).where(Campaign.code == "2027")).one()
@@ -78,7 +79,7 @@ async def test_a_centre_manager_and_a_committee_member_are_refused(user: User) -
     for path in ("/admin/campagnes", "/admin/parametres", "/admin/messages", "/admin/faq"):
         await user.open(path)
         await user.should_see(marker="refusal")
-    user.find(marker="sign-out").click()
+    await click(user, "sign-out")
     await sign_in(user, "member")
     await user.open("/admin/campagnes")
     await user.should_see(marker="refusal")
@@ -103,15 +104,15 @@ async def test_parameters_are_saved_with_errors_next_to_the_field_and_reset(user
     await user.open("/admin/parametres")
     await user.should_see("Longueur minimale du mot de passe")
     user.find(marker="param-password_min_length").clear().type("8")
-    user.find(marker="save-password_min_length").click()
+    await click(user, "save-password_min_length")
     assert element(user, "param-password_min_length").error == "Indiquez une valeur entre 10 et 128."
     user.find(marker="param-password_min_length").clear().type("14")
-    user.find(marker="save-password_min_length").click()
+    await click(user, "save-password_min_length")
     await user.should_see("Paramètre enregistré : Longueur minimale du mot de passe = 14.")
     with new_session() as session:
         assert session.get(PortalParameter, "password_min_length").value == {"value": 14}
     await user.should_see(marker="reset-password_min_length")  # the list is redrawn with the override
-    user.find(marker="reset-password_min_length").click()
+    await click(user, "reset-password_min_length")
     await user.should_see("Valeur par défaut rétablie : Longueur minimale du mot de passe = 12.")
     with new_session() as session:
         assert session.get(PortalParameter, "password_min_length") is None
@@ -123,13 +124,13 @@ async def test_a_banner_is_published_and_shown_to_candidates(user: User) -> None
     await user.open("/admin/messages")
     user.find(marker="new-announcement").click()
     user.find(marker="message_fr").type("Le portail sera fermé dimanche de 8 h à 10 h.")
-    user.find(marker="save").click()
+    await click(user, "save")
     assert element(user, "message_en").error == "Ce champ est obligatoire."
     user.find(marker="message_en").type("The portal will be closed on Sunday from 8 to 10 am.")
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see("Message enregistré.")
     await user.should_not_see(marker="banners")  # not shown to staff unless flagged
-    user.find(marker="sign-out").click()
+    await click(user, "sign-out")
     await user.open("/")
     await user.should_see("Le portail sera fermé dimanche de 8 h à 10 h.")
     banner = element(user, "banner-information")
@@ -148,12 +149,12 @@ async def test_the_faq_is_edited_and_shown_to_candidates(user: User) -> None:
     make_staff("office", StaffRole.CENTRAL_OFFICE)
     await sign_in(user, "office")
     await user.open("/admin/faq")
-    user.find(marker="new-faq").click()
+    await click(user, "new-faq")
     user.find(marker="question_fr").type("Puis-je modifier ma candidature après l'avoir transmise ?")
     user.find(marker="question_en").type("Can I change my application once submitted?")
     user.find(marker="answer_fr").type("Non : contactez la scolarité.")
     user.find(marker="answer_en").type("No: contact the admissions office.")
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see("Question enregistrée.")
     with new_session() as session:
         assert len(session.exec(select(FaqEntry)).all()) == len(GUIDE_FAQ) + 1

@@ -7,6 +7,7 @@ from sqlmodel import select
 from app.db import new_session
 from app.models import DecisionKind, DecisionType, StaffRole
 from tests import factories
+from tests.ui.admin_clicks import click
 from tests.ui.staff_sessions import make_staff, sign_in
 
 
@@ -27,16 +28,16 @@ async def test_create_a_type_then_deactivation_refused_while_a_programme_uses_it
     user.find(marker="label_en").type("Shortlisted")
     user.find(marker="kind").click()
     user.find("Présélection").click()
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see("Une présélection ne clôt pas l'examen")  # « Avis définitif » is ticked by default
     user.find(marker="is_final").click()
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see(marker="state-section")
     with new_session() as session:
         created = session.exec(select(DecisionType).where(DecisionType.code == "PRESEL")).one()
     assert (created.kind, created.is_final) == (DecisionKind.PRESELECTION, False)
     await user.open(f"/admin/avis/types/{used.id}")
-    user.find(marker="deactivate").click()
+    await click(user, "deactivate")
     await user.should_see("M2-DROIT. Choisissez-leur d'abord un autre type d'avis.")
     with new_session() as session:
         assert session.get(DecisionType, used.id).is_active

@@ -7,6 +7,7 @@ from app.db import new_session
 from app.models import AuditEvent, JobRun, JobStatus, StaffRole
 from app.services.passwords import hash_password
 from tests import factories
+from tests.ui.admin_clicks import click
 from tests.ui.staff_sessions import GOOD, make_staff, sign_in
 
 
@@ -37,14 +38,14 @@ async def test_other_staff_and_candidates_are_refused(user: User) -> None:
     await user.open("/admin/jobs")
     await user.should_see(marker="refusal")
     await user.should_not_see("Lancer maintenant")
-    user.find(marker="sign-out").click()
+    await click(user, "sign-out")
     with new_session() as session:
         account = factories.account(session, email="cand@mail.example", password_hash=hash_password(GOOD))
         session.commit()
     await user.open("/connexion")
     user.find(marker="login").type(account.email)
     user.find(marker="password").type(GOOD)
-    user.find(marker="sign-in").click()
+    await click(user, "sign-in")
     await user.should_see(marker="candidate-name")
     await user.open("/admin/jobs")
     await user.should_see("réservée aux gestionnaires")

@@ -11,6 +11,7 @@ from app import clock as app_clock
 from app.db import new_session
 from app.models import ApplicationCentre, Committee, DiplomaType, Program, StaffRole, StaffRoleAssignment
 from tests import factories
+from tests.ui.admin_clicks import click
 from tests.ui.staff_sessions import make_staff, sign_in
 
 NOW = app_clock.paris_datetime(2026, 3, 10, 10)
@@ -66,14 +67,14 @@ async def test_the_central_office_creates_a_centre_and_sees_errors_next_to_field
     user.find(marker="contact_email").type("pas-une-adresse")
     user.find(marker="default_window_opens_at").type("2026-04-10T09:00")
     user.find(marker="default_window_closes_at").type("2026-04-01T09:00")
-    user.find(marker="save").click()
+    await click(user, "save")
     assert element(user, "contact_email").error.startswith("Saisissez une adresse électronique valide")
     assert "Ouverture des candidatures" in element(user, "default_window_closes_at").error
     assert element(user, "label_fr").value == "UFR Lettres"  # nothing typed is lost
     user.find(marker="contact_email").clear().type("lettres@univ.example")
     user.find(marker="default_window_closes_at").clear().type("2026-05-01T17:00")
     user.find(marker="managers_edit_offer").click()
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see("Composante « UFR-LETTRES » enregistrée.")
     await user.should_see(marker="centre-UFR-LETTRES")
     with new_session() as session:
@@ -89,12 +90,12 @@ async def test_diploma_types_are_listed_created_and_deactivated(user: User) -> N
     user.find(marker="new-diploma-type").click()
     user.find(marker="code").type("du")
     user.find(marker="label_fr").type("Diplôme d'université")
-    user.find(marker="save").click()
+    await click(user, "save")
     assert element(user, "label_en").error == "Ce champ est obligatoire."
     user.find(marker="label_en").type("University diploma")
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see("Type de diplôme « DU » enregistré.")
-    user.find(marker="deactivate").click()
+    await click(user, "deactivate")
     await user.should_see("Type de diplôme désactivé.")
     with new_session() as session:
         assert session.exec(select(DiplomaType)).one().is_active is False
@@ -133,12 +134,12 @@ async def test_a_new_programme_is_prefilled_checked_and_saved(user: User) -> Non
     user.find(marker="label_fr").type("Master 2 Intelligence artificielle")
     user.find(marker="label_en").type("Master 2 Artificial Intelligence")
     user.find(marker="return_by").type("2026-05-01T12:00")
-    user.find(marker="save").click()
+    await click(user, "save")
     error = element(user, "return_by").error
     assert error.startswith("Cette date ne peut pas être antérieure à « Fermeture des candidatures »")
     assert element(user, "label_fr").value == "Master 2 Intelligence artificielle"
     user.find(marker="return_by").clear().type("2026-05-20T12:00")
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see(marker="back-to-programs")
     await user.should_see("Master 2 Intelligence artificielle")
     with new_session() as session:
@@ -160,16 +161,16 @@ async def test_a_calendar_change_with_applications_is_warned_before_it_is_saved(
     await user.open(f"/admin/formations/edition?formation={data['program'].id}")
     await user.should_see(marker="applications-note")
     user.find(marker="window_opens_at").clear().type("2026-03-09T10:00")  # later than the passed opening
-    user.find(marker="save").click()
+    await click(user, "save")
     assert "ne peut plus être reculée" in element(user, "window_opens_at").error
     user.find(marker="window_opens_at").clear().type("2026-03-01T10:00")
     user.find(marker="window_closes_at").clear().type("2026-03-20T10:00")  # shortened
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see(marker="warnings")
     await user.should_see("La période de dépôt est raccourcie alors que 1 candidature(s) existent")
     with new_session() as session:
         assert session.get(Program, data["program"].id).window_closes_at == NOW + timedelta(days=30)
-    user.find(marker="save-anyway").click()
+    await click(user, "save-anyway")
     await user.should_see("Formation enregistrée.")
     with new_session() as session:
         assert session.get(Program, data["program"].id).window_closes_at == app_clock.paris_datetime(2026, 3, 20, 10)
@@ -197,14 +198,14 @@ async def test_dates_of_several_programmes_are_previewed_then_applied(user: User
     user.find(marker="select-all-UFR-ST").click()
     user.find(marker="bulk-set-jury_on").click()
     user.find(marker="bulk-jury_on").type("2026-04-20T14:00")  # before M1-PHYS's return date
-    user.find(marker="bulk-preview-button").click()
+    await click(user, "bulk-preview-button")
     await user.should_see(marker="bulk-refused-M1-PHYS")
     await user.should_see(marker="bulk-refused-count")
     await user.should_not_see(marker="bulk-apply")
     user.find(marker="select-M1-PHYS").click()  # take it out of the selection
-    user.find(marker="bulk-preview-button").click()
+    await click(user, "bulk-preview-button")
     await user.should_see(marker="bulk-apply")
-    user.find(marker="bulk-apply").click()
+    await click(user, "bulk-apply")
     await user.should_see("Dates enregistrées pour 2 formation(s).")
     with new_session() as session:
         juries = {p.code: p.jury_on for p in session.exec(select(Program)).all()}
@@ -231,9 +232,9 @@ async def test_a_centre_manager_reads_only_without_the_switch_and_committee_memb
         session.commit()
     await user.open(f"/admin/formations/edition?formation={data['program'].id}")
     user.find(marker="capacity").clear().type("25")
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see("Formation enregistrée.")
-    user.find(marker="sign-out").click()
+    await click(user, "sign-out")
     await sign_in(user, "jury")
     for path in (
         "/admin/formations",
@@ -262,7 +263,7 @@ async def test_a_committee_with_its_signature_and_members(user: User) -> None:
     user.find(marker="label_fr").type("Jury mathématiques")
     user.find(marker="label_en").type("Mathematics board")
     user.find(marker="signatory_name").type("Sophie Germain")
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see(marker="no-signature")
     upload = user.find(marker="signature-upload").elements.pop()
     await upload.handle_uploads([ui.upload.SmallFileUpload("signature.pdf", "image/png", factories.pdf_bytes())])
@@ -272,7 +273,7 @@ async def test_a_committee_with_its_signature_and_members(user: User) -> None:
     await user.should_see(marker="signature-preview")
     choose(user, "staff_id", "Marie (marie)")
     user.find(marker="is_president").click()
-    user.find(marker="add-member").click()
+    await click(user, "add-member")
     await user.should_see(marker="member-marie")
     with new_session() as session:
         committee = session.exec(select(Committee).where(Committee.code == "JURY-MATHS")).one()
@@ -283,7 +284,7 @@ async def test_a_committee_with_its_signature_and_members(user: User) -> None:
         assert assignment.is_president is True
     # The form still saves after the signature changed the committee's version.
     user.find(marker="signatory_title").type("Présidente du jury")
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see("Commission enregistrée.")
 
 
@@ -299,7 +300,7 @@ async def test_a_programme_saved_meanwhile_by_someone_else_is_not_overwritten(us
         session.add(program)
         session.commit()
     user.find(marker="capacity").clear().type("35")
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see("Quelqu'un d'autre a modifié cet élément depuis que vous l'avez ouvert.")
     assert element(user, "capacity").value == 35  # what was typed stays on screen
     with new_session() as session:

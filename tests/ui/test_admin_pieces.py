@@ -8,6 +8,7 @@ from app.db import new_session
 from app.models import RequiredDocument, StaffRole
 from tests import factories
 from tests.factories import image_bytes, pdf_bytes
+from tests.ui.admin_clicks import click
 from tests.ui.staff_sessions import make_staff, sign_in
 
 
@@ -24,11 +25,11 @@ async def test_the_central_office_creates_orders_and_attaches_a_template(user: U
     await user.should_see("Nouvelle pièce justificative")
     user.find(marker="code").type("cv")
     user.find(marker="label_en").type("CV")
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see("Ce champ est obligatoire.")  # next to the French label, what was typed kept
     assert user.find(marker="code").elements.pop().value == "cv"
     user.find(marker="label_fr").type("Curriculum vitae")
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see("Modèle à télécharger")
     with new_session() as session:
         piece = session.exec(select(RequiredDocument).where(RequiredDocument.code == "CV")).one()
@@ -41,7 +42,7 @@ async def test_the_central_office_creates_orders_and_attaches_a_template(user: U
     await user.should_see("Modèle actuel : formulaire.pdf", retries=100)
     await user.open("/admin/pieces")
     await user.should_see("Modèle : formulaire.pdf")
-    user.find(marker="pieces-up-1").click()
+    await click(user, "pieces-up-1")
     await user.should_see("Ordre enregistré.")
     with new_session() as session:
         codes = [p.code for p in session.exec(select(RequiredDocument).order_by(RequiredDocument.display_order))]
@@ -66,7 +67,7 @@ async def test_a_centre_manager_edits_their_allowed_centre_only(user: User) -> N
     await user.should_see(marker="read-only")  # the institution's pieces are central only
     await user.should_not_see(marker="add-piece")
     await user.open(f"/admin/pieces/{mine.id}")
-    user.find(marker="deactivate").click()
+    await click(user, "deactivate")
     await user.should_see("Pièce désactivée.")
     await user.open(f"/admin/pieces/{theirs.id}")
     await user.should_see(marker="refusal")

@@ -6,6 +6,7 @@ from sqlmodel import select
 from app.db import new_session
 from app.models import Question, QuestionAnswer, QuestionKind, StaffRole
 from tests import factories
+from tests.ui.admin_clicks import click
 from tests.ui.staff_sessions import make_staff, sign_in
 
 
@@ -24,10 +25,10 @@ async def test_a_manager_creates_a_question_for_their_programme(user: User) -> N
     user.find(marker="label_fr").type("Pourquoi cette formation ?")
     user.find(marker="label_en").type("Why this programme?")
     user.find(marker="max_length").type("99999")
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see("Indiquez un nombre entre 1 et 5000.")
     user.find(marker="max_length").clear().type("1500")
-    user.find(marker="save").click()
+    await click(user, "save")
     await user.should_see(marker="state-section")
     with new_session() as session:
         question = session.exec(select(Question)).one()
@@ -48,7 +49,7 @@ async def test_an_answered_question_is_deactivated_and_cannot_be_deleted(user: U
     await user.open(f"/admin/questions/{question.id}")
     await user.should_see("1 réponse(s) déjà données")
     await user.should_not_see(marker="delete")
-    user.find(marker="deactivate").click()
+    await click(user, "deactivate")
     await user.should_see("Question désactivée.")
     await user.should_see(marker="activate")
     with new_session() as session:

@@ -7,6 +7,7 @@ from sqlmodel import select
 from app.db import new_session
 from app.models import StaffMember, StaffRole, StaffRoleAssignment
 from tests import factories
+from tests.ui.admin_clicks import click
 from tests.ui.staff_sessions import make_staff, sign_in
 
 
@@ -21,7 +22,7 @@ async def test_the_central_office_creates_a_member_and_manages_their_roles(user:
     await user.should_see("Gestionnaires et droits")
     await user.should_see(marker="staff-pdurand")
     user.find(marker="search").type("sophie")
-    user.find(marker="search-button").click()
+    await click(user, "search-button")
     await user.should_see("1 gestionnaire(s)")
     await user.should_not_see(marker="staff-pdurand")
 
@@ -30,10 +31,10 @@ async def test_the_central_office_creates_a_member_and_manages_their_roles(user:
     user.find(marker="login").type("JMartin")
     user.find(marker="display_name").type("Jeanne Martin")
     user.find(marker="email").type("pas-une-adresse")
-    user.find(marker="save-account").click()
+    await click(user, "save-account")
     await user.should_see("Cette adresse e-mail n'est pas valide")  # next to the field; nothing typed is lost
     user.find(marker="email").clear().type("jeanne.martin@univ.example")
-    user.find(marker="save-account").click()
+    await click(user, "save-account")
     await user.should_see("Gestionnaire : Jeanne Martin")
     await user.should_see(marker="no-role")
     with new_session() as session:
@@ -45,19 +46,19 @@ async def test_the_central_office_creates_a_member_and_manages_their_roles(user:
     user.find(marker="role").click()
     await user.should_not_see("Administrateur")
     user.find("Gestionnaire de composante").click()
-    user.find(marker="add-role").click()
+    await click(user, "add-role")
     await user.should_see("Choisissez un centre de candidature.")
     user.find(marker="centre_id").click()
     user.find("UFR Sciences et Techniques").click()
-    user.find(marker="add-role").click()
+    await click(user, "add-role")
     await user.should_see(marker="roles")
     await user.should_see("UFR Sciences et Techniques")
     with new_session() as session:
         [role] = session.exec(select(StaffRoleAssignment).where(StaffRoleAssignment.staff_id == member.id)).all()
         assert (role.role, role.centre_id, role.read_only) == (StaffRole.CENTRE_MANAGER, centre.id, False)
-    user.find(marker=f"read-only-{role.id}").click()
+    await click(user, f"read-only-{role.id}")
     await user.should_see("lecture seule")
-    user.find(marker=f"remove-{role.id}").click()
+    await click(user, f"remove-{role.id}")
     await user.should_see(marker="no-role")
 
 
@@ -76,21 +77,21 @@ async def test_a_removed_role_stops_opening_pages_and_refusals_are_shown(user: U
         scol_role = session.exec(
             select(StaffRoleAssignment).where(StaffRoleAssignment.role == StaffRole.CENTRAL_OFFICE)
         ).one()
-    user.find(marker=f"remove-{admin_role.id}").click()
+    await click(user, f"remove-{admin_role.id}")
     await user.should_see("Seul un administrateur peut attribuer, modifier ou retirer le rôle d'administrateur.")
-    user.find(marker="sign-out").click()
+    await click(user, "sign-out")
 
     # The administrator takes the central office role away: the next page is refused to its holder.
     await sign_in(user, "ada")
     await user.open(f"/admin/gestionnaires/fiche/{admin_id}")
-    user.find(marker=f"remove-{admin_role.id}").click()
+    await click(user, f"remove-{admin_role.id}")
     await user.should_see("Vous ne pouvez pas retirer votre propre rôle d'administrateur")
     await user.open("/admin/gestionnaires")
     user.find(marker="open-scol").click()
     await user.should_see("Gestionnaire : Sophie Scol")
-    user.find(marker=f"remove-{scol_role.id}").click()
+    await click(user, f"remove-{scol_role.id}")
     await user.should_see("Rôle retiré.")
-    user.find(marker="sign-out").click()
+    await click(user, "sign-out")
     with new_session() as session:
         assert session.get(StaffRoleAssignment, scol_role.id) is None
 
@@ -123,4 +124,4 @@ async def test_centre_managers_and_committee_members_are_refused(user: User) -> 
             await user.open(path)
             await user.should_see(marker="refusal")
             await user.should_not_see(marker="save-account")
-        user.find(marker="sign-out").click()
+        await click(user, "sign-out")
