@@ -4,7 +4,8 @@ The preview is rendered on the server in the mail sandbox with sample data, and 
 ``<iframe sandbox srcdoc=…>``: the template's output never becomes part of this page (no script runs, no
 same-origin access), and the subject is shown as plain text. The preview and the save render a template staff
 wrote: both run in a worker thread (``run.io_bound``), never on the event loop, and the bounded sandbox refuses a
-template that would work too long, so every other page keeps answering meanwhile.
+template that would work too long, so every other page keeps answering meanwhile. The list and the editor's template
+are read in a worker thread too, before they draw.
 """
 
 import time
@@ -23,6 +24,7 @@ from app.services.mail_variables import MailCode
 from app.ui.admin_widgets import admin_page
 from app.ui.dates import format_moment
 from app.ui.dossier_form import EntityForm, saved_notice
+from app.ui.page import page
 from app.ui.text import Text, heading, paragraph
 
 PREVIEW_QUIET_SECONDS = 0.5  # the preview is redrawn once typing pauses this long
@@ -41,10 +43,15 @@ def _status_text(status: templates.TemplateStatus) -> str:
     return _("personnalisé le {date}").format(date=format_moment(status.updated_at))
 
 
-def _list_page(actor: Actor) -> None:
+def _list_templates(actor: Actor) -> list[templates.TemplateRow]:
+    """Blocking: pages call it through ``run.io_bound``."""
+    with transaction() as session:
+        return templates.list_templates(session, actor=actor)
+
+
+async def _list_page(actor: Actor) -> None:
     try:
-        with transaction() as session:
-            rows = templates.list_templates(session, actor=actor)
+        rows = await run.io_bound(_list_templates, actor)
     except DomainError as error:
         paragraph(error.translate(_)).mark("refusal")
         return
@@ -132,11 +139,16 @@ def _show_preview(
     frame_element.update()
 
 
-def _editor(actor: Actor, code: str, language: str) -> None:
+def _open_editor(actor: Actor, code: str, language: str) -> tuple[templates.TemplateDraft, bool]:
+    """Blocking (pages call it through ``run.io_bound``): the template's draft, and whether the role may save."""
+    with transaction() as session:
+        draft = templates.open_template(session, actor=actor, code=code, language=language)
+        return draft, not staff.current_role(session, actor=actor).read_only
+
+
+async def _editor(actor: Actor, code: str, language: str) -> None:
     try:
-        with transaction() as session:
-            draft = templates.open_template(session, actor=actor, code=code, language=language)
-            writable = not staff.current_role(session, actor=actor).read_only
+        draft, writable = await run.io_bound(_open_editor, actor, code, language)
     except DomainError as error:
         paragraph(error.translate(_)).mark("refusal")
         return
@@ -284,15 +296,15 @@ def _editor(actor: Actor, code: str, language: str) -> None:
 
 
 def register() -> None:
-    @ui.page("/admin/mails")
-    def admin_mails():
-        return admin_page(_("Modèles de mails"), _list_page)
+    @page("/admin/mails")
+    async def admin_mails():
+        return await admin_page(_("Modèles de mails"), _list_page)
 
-    @ui.page("/admin/mails/{code}/{language}")
-    def admin_mail_editor(code: str, language: str):
+    @page("/admin/mails/{code}/{language}")
+    async def admin_mail_editor(code: str, language: str):
         def title(_actor: Actor) -> str:
             known = code in MailCode._value2member_map_
             mail = _(code_info(MailCode(code)).label) if known else _("Modèle de mail")
             return _("Modèle de mail : {mail}").format(mail=mail)
 
-        return admin_page(title, lambda actor: _editor(actor, code, language))
+        return await admin_page(title, lambda actor: _editor(actor, code, language))
