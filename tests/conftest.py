@@ -25,13 +25,15 @@ from sqlmodel import Session, SQLModel
 # Tests never run in demo mode: they seed what they need. Set before the app reads its settings.
 os.environ["ECANDIDAT_DEMO"] = "false"
 os.environ["ECANDIDAT_JOBS_ENABLED"] = "false"  # tests run the jobs they mean to, by hand
+# A page (or one of its handlers) that queries the database on the event loop fails its test (app/db.py).
+os.environ["ECANDIDAT_LOOP_GUARD"] = "1"
 os.environ["ECANDIDAT_SECRET_KEY"] = "test-secret-key-that-is-long-enough-0123456789"
 os.environ.pop("ECANDIDAT_DATABASE_URL", None)
 os.environ.pop("ECANDIDAT_SMTP_HOST", None)
 
 from app import clock as app_clock
 from app.config import reset_settings
-from app.db import new_session, reset_engine
+from app.db import loop_violations, new_session, reset_engine
 
 PG_URL = os.environ.get("ECANDIDAT_TEST_DATABASE_URL", "")
 PG_SKIP_REASON = "ECANDIDAT_TEST_DATABASE_URL is not set: the PostgreSQL variant of this test is skipped"
@@ -165,12 +167,15 @@ async def user(
 
     monkeypatch.setattr(events, "handle_event", handle_event_in_its_page)
     package = sys.modules["app"]
+    loop_violations.clear()
     try:
         async with user_simulation(main_file=get_path_to_main_file(request)) as simulated:
             yield simulated
             errors = [r for r in caplog.get_records("call") if r.levelname == "ERROR"]
             if errors:
                 pytest.fail(f"unexpected ERROR logs: {[r.getMessage() for r in errors]}", pytrace=False)
+            if loop_violations:  # also those a handler caught and turned into a message
+                pytest.fail(f"queries sent on the event loop from a page: {loop_violations}", pytrace=False)
     finally:
         # NiceGUI's reset drops the page modules *and their parents* from sys.modules so pages re-register; a
         # fresh ``app`` package would then lack the submodules still loaded (``app.models``…), which breaks

@@ -42,14 +42,14 @@ def _impersonation_form(identity: Identity) -> None:
         form = Form()
         form.input("dossier_number", _("Numéro de dossier"))
 
-        def submit() -> None:
-            def act():
-                with transaction() as session:
-                    return staff.start_impersonation(
-                        session, actor=actor_of(identity), dossier_number=form.value("dossier_number")
-                    )
+        async def submit() -> None:
+            actor, dossier_number = actor_of(identity), form.value("dossier_number")
 
-            account = form.run(act)
+            def act():  # in a worker thread: the inputs and the actor were read before
+                with transaction() as session:
+                    return staff.start_impersonation(session, actor=actor, dossier_number=dossier_number)
+
+            account = await form.submit(act)
             if account is None:
                 return
             viewed = Identity(

@@ -11,6 +11,7 @@ from sqlmodel import select
 from app.db import new_session
 from app.models import MailTemplate, StaffRole
 from tests import factories
+from tests.ui.handler_clicks import click
 from tests.ui.staff_sessions import make_staff, sign_in
 
 
@@ -136,4 +137,4 @@ async def test_centre_managers_and_committee_members_are_refused(user: User) -> 
         await user.open("/admin/mails/decision_favorable/fr")
         await user.should_see(marker="refusal")
         await user.should_not_see(marker="editor")
-        user.find(marker="sign-out").click()
+        await click(user, "sign-out")  # signed out (a new session) before the next sign-in
