@@ -6,7 +6,7 @@ built once (``shared_blocks``) and drawn as two escaped HTML blocks; a search bu
 
 from datetime import datetime
 
-from nicegui import run, ui
+from nicegui import run
 
 from app import clock
 from app.config import get_settings
@@ -15,11 +15,19 @@ from app.i18n import _, ngettext, use_language
 from app.services.offer import ProgramOffer, WindowState, count_programs, keep_states, list_offer
 from app.ui.dates import format_day, format_moment
 from app.ui.frame import frame
-from app.ui.offer_list import days_left_text, info_link_html, offer_html, program_facts, title_html, valid_until
+from app.ui.offer_list import (
+    days_left_text,
+    info_link_html,
+    offer_html,
+    program_facts,
+    search_box,
+    title_html,
+    valid_until,
+)
 from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.shared_blocks import shared
-from app.ui.text import Text, link_tag, static_block, tag, text_tag
+from app.ui.text import link_tag, static_block, tag, text_tag
 
 
 def _open_program(program: ProgramOffer) -> str:
@@ -137,17 +145,7 @@ def register() -> None:
         status_text, markup = await _offer(lang, q)
         with frame(_("Accueil"), h1=_("{institution} : candidater à une formation").format(institution=institution)):
             static_block(_introduction(institution)).mark("introduction")
-            with ui.element("div").classes("w-full max-w-xl mt-4").props("role=search"):
-                search = (
-                    ui.input(_("Rechercher une formation"), value=q)
-                    .props("outlined clearable debounce=300 type=search")
-                    .classes("w-full")
-                    .mark("search")
-                )
-                search.props["hint"] = _("Intitulé, code ou mot-clé, par exemple « master chimie »")
-            # A live region that stays on the page, so screen readers hear the new count after each search.
-            status = Text(status_text, "p").classes("ec-muted mt-2").mark("offer-count")
-            status.props["role"] = "status"
+            search, status = search_box(q, status_text)
             offer = static_block(markup).mark("offer")
 
             async def searched() -> None:

@@ -34,6 +34,7 @@ from app.ui.offer_list import (
     info_link_html,
     offer_html,
     program_facts,
+    search_box,
     title_html,
     valid_until,
 )
@@ -236,18 +237,6 @@ class OfferPage:
                                 self.action(program, view.applied)
 
 
-def _search_box(q: str) -> ui.input:
-    with ui.element("div").classes("w-full max-w-xl mt-4").props("role=search"):
-        search = (
-            ui.input(_("Rechercher une formation"), value=q)
-            .props("outlined clearable debounce=300 type=search")
-            .classes("w-full")
-            .mark("search")
-        )
-        search.props["hint"] = _("Intitulé, code ou mot-clé, par exemple « master chimie »")
-    return search
-
-
 async def _shared_offer(actor: Actor, lang: str, query: str) -> tuple[str, str]:
     if query.strip():
         (status, markup), _until = await run.io_bound(_shared_page, actor, lang, query, clock.now())
@@ -365,9 +354,7 @@ def register() -> None:
             )
             if candidate:
                 candidate_nav(None, actor=actor)
-            search = _search_box(q)
-            status = Text(status_text, "p").classes("ec-muted mt-2").mark("offer-count")
-            status.props["role"] = "status"
+            search, status = search_box(q, status_text)
             if candidate:
                 offer_page = OfferPage(actor, lang)
                 offer_page.search, offer_page.status = search, status

@@ -8,11 +8,13 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
+from nicegui import ui
+
 from app.clock import PARIS
 from app.i18n import N_, _, ngettext
 from app.models import Procedure
 from app.services.offer import CentreOffer, ProgramOffer
-from app.ui.text import link_tag, tag, text_tag
+from app.ui.text import Text, link_tag, tag, text_tag
 
 PROCEDURE_LABELS = {Procedure.ONLINE: N_("Dossier dématérialisé"), Procedure.PAPER: N_("Dossier papier")}
 
@@ -79,3 +81,19 @@ def valid_until(offer: list[CentreOffer], now: datetime) -> datetime:
         for program in centre.programs:
             moments += [m for m in (program.window_opens_at, program.window_closes_at) if m > now]
     return min(moments)
+
+
+def search_box(query: str, count_text: str) -> tuple[ui.input, Text]:
+    """The offer's search field and, below it, the count of what it found (a live region that stays on the page,
+    so that screen readers hear the new count after each search)."""
+    with ui.element("div").classes("w-full max-w-xl mt-4").props("role=search"):
+        search = (
+            ui.input(_("Rechercher une formation"), value=query)
+            .props("outlined clearable debounce=300 type=search")
+            .classes("w-full")
+            .mark("search")
+        )
+        search.props["hint"] = _("Intitulé, code ou mot-clé, par exemple « master chimie »")
+    status = Text(count_text, "p").classes("ec-muted mt-2").mark("offer-count")
+    status.props["role"] = "status"
+    return search, status
