@@ -162,7 +162,10 @@ class EngineCache(Generic[T]):
         return None
 
     def invalidate(self) -> None:
-        self._entry = None
+        """Read again at the next :meth:`get`; on the event loop the previous value serves until then (see get)."""
+        entry = self._entry
+        if entry is not None:
+            self._entry = _Entry(entry.engine, entry.url, float("-inf"), entry.value)
 
     def invalidate_on_commit(self, session: Session) -> None:
         """Drop the value when ``session``'s transaction commits (a rolled-back change keeps it)."""

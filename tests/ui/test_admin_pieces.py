@@ -6,6 +6,7 @@ from sqlmodel import select
 
 from app.db import new_session
 from app.models import RequiredDocument, StaffRole
+from app.ui.page import page
 from tests import factories
 from tests.factories import image_bytes, pdf_bytes
 from tests.ui.admin_clicks import click
@@ -116,8 +117,8 @@ async def test_the_candidate_downloads_the_template_from_their_piece(user: User)
         session.commit()
     actor = Actor("candidate", account_id=account.id)
 
-    @ui.page("/essai-modele")
-    async def page() -> None:
+    @page("/essai-modele")
+    async def piece_page() -> None:
         await piece_upload(piece.id, actor=actor)
 
     await user.open("/essai-modele")

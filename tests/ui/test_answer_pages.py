@@ -39,7 +39,7 @@ async def open_application(user: User, offer: dict) -> None:
     user.find(marker="login").type(offer["email"])
     user.find(marker="password").type(PASSWORD)
     user.find(marker="sign-in").click()
-    await user.should_see(marker="answer")
+    await user.should_see(marker="answer", retries=50)  # the sign-in: a worker thread, a new session, a redirect
 
 
 def answers(application_id: int) -> list[CandidateAnswer]:

@@ -49,7 +49,9 @@ async def sign_in(user: User) -> None:
     user.find(marker="login").type("sci")
     user.find(marker="password").type(GOOD)
     user.find(marker="sign-in").click()
-    await user.should_see(marker="current-role-text")
+    await user.should_see(
+        marker="current-role-text", retries=50
+    )  # the sign-in: a worker thread, a new session, a redirect
 
 
 async def test_enter_then_publish_a_decision_for_the_selection(user: User) -> None:

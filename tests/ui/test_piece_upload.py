@@ -5,6 +5,7 @@ from nicegui.testing import User
 
 from app.db import new_session
 from app.services.actors import Actor
+from app.ui.page import page
 from app.ui.piece_upload import piece_upload
 from tests import factories
 from tests.factories import pdf_bytes
@@ -21,8 +22,8 @@ async def test_upload_list_and_refusal(user: User) -> None:
         session.commit()
         actor = Actor("candidate", account_id=account.id)
 
-    @ui.page("/essai-piece")
-    async def page() -> None:
+    @page("/essai-piece")
+    async def piece_page() -> None:
         await piece_upload(piece.id, actor=actor)
 
     await user.open("/essai-piece")

@@ -75,7 +75,9 @@ async def sign_in(user: User, login: str) -> None:
     user.find(marker="login").type(login)
     user.find(marker="password").type(GOOD)
     user.find(marker="sign-in").click()
-    await user.should_see(marker="current-role-text")
+    await user.should_see(
+        marker="current-role-text", retries=50
+    )  # the sign-in: a worker thread, a new session, a redirect
 
 
 async def test_a_manager_reviews_pieces_and_marks_the_dossier_incomplete(user: User) -> None:

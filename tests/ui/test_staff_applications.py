@@ -42,7 +42,9 @@ async def sign_in(user: User, login: str = "sci") -> None:
     user.find(marker="login").type(login)
     user.find(marker="password").type(GOOD)
     user.find(marker="sign-in").click()
-    await user.should_see(marker="current-role-text")
+    await user.should_see(
+        marker="current-role-text", retries=50
+    )  # the sign-in: a worker thread, a new session, a redirect
 
 
 async def test_a_centre_manager_lists_filters_pages_and_selects(user: User) -> None:

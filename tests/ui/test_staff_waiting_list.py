@@ -50,7 +50,9 @@ async def sign_in(user: User, login: str) -> None:
     user.find(marker="login").type(login)
     user.find(marker="password").type(GOOD)
     user.find(marker="sign-in").click()
-    await user.should_see(marker="current-role-text")
+    await user.should_see(
+        marker="current-role-text", retries=50
+    )  # the sign-in: a worker thread, a new session, a redirect
 
 
 async def test_the_manager_sees_the_list_and_calls_the_next_candidate(user: User) -> None:
