@@ -155,13 +155,15 @@ def test_a_template_that_fails_or_leaves_the_sandbox_is_refused_and_never_saved(
 ) -> None:
     with pytest.raises(DomainError) as refused:
         service.preview_template(session, actor=central, code=CODE, language="fr", subject="Objet", body_html=body)
-    assert (refused.value.field, refused.value.code) == (field, code)
+    # A runaway template meets whichever bound comes first on a loaded machine: its steps or its CPU time.
+    accepted = {code, "mail_template_too_slow"} if code == "mail_template_too_many_steps" else {code}
+    assert refused.value.field == field and refused.value.code in accepted
     assert refused.value.translate(lambda s: s)  # a message the editor shows
     with pytest.raises(DomainError) as refused_save:
         service.save_template(
             session, actor=central, code=CODE, language="fr", subject="Objet", body_html=body, expected_version=None
         )
-    assert refused_save.value.code == code
+    assert refused_save.value.code in accepted
     session.rollback()
     assert session.exec(select(MailTemplate)).all() == []
     assert session.exec(select(AuditEvent).where(AuditEvent.action == "mail_template.saved")).all() == []

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 _by_name: "weakref.WeakValueDictionary[str, Invalidatable]" = weakref.WeakValueDictionary()
 _broadcaster: Callable[[str], None] | None = None
 _all: "weakref.WeakSet[EngineCache[Any]]" = weakref.WeakSet()
+_DROPPED = float("-inf")  # the loaded_at of a dropped value: stale for get, absent for peek
 
 
 def set_broadcaster(broadcaster: Callable[[str], None] | None) -> Callable[[str], None] | None:
@@ -157,7 +158,7 @@ class EngineCache(Generic[T]):
     def peek(self) -> T | None:
         """The cached value of the current database, without touching it (None when nothing is cached)."""
         entry = self._entry
-        if entry is not None and entry.url == get_settings().database_url:
+        if entry is not None and entry.url == get_settings().database_url and entry.loaded_at != _DROPPED:
             return entry.value
         return None
 
@@ -165,7 +166,7 @@ class EngineCache(Generic[T]):
         """Read again at the next :meth:`get`; on the event loop the previous value serves until then (see get)."""
         entry = self._entry
         if entry is not None:
-            self._entry = _Entry(entry.engine, entry.url, float("-inf"), entry.value)
+            self._entry = _Entry(entry.engine, entry.url, _DROPPED, entry.value)
 
     def invalidate_on_commit(self, session: Session) -> None:
         """Drop the value when ``session``'s transaction commits (a rolled-back change keeps it)."""

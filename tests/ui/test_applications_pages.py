@@ -68,6 +68,7 @@ async def sign_in(user: User, email: str, then: str) -> None:
     user.find(marker="login").type(email)
     user.find(marker="password").type(PASSWORD)
     user.find(marker="sign-in").click()
+    await user.should_see(marker="signed-in-name", retries=50)  # a worker thread, a new session, a redirect
 
 
 def applications() -> list[Application]:
