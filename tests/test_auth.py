@@ -41,6 +41,14 @@ def test_wrong_password_and_unknown_login_get_the_same_answer(session, account) 
     assert wrong.error.message == unknown.error.message
 
 
+def test_a_control_character_in_the_login_is_a_wrong_login_not_a_database_error(session, account) -> None:
+    for login in ("alice\x00@mail.example", "staff\x00", "\x00", "ali\u202ece@mail.example"):
+        outcome = sign_in(session, login)
+        assert outcome.principal is None and outcome.error.code == "bad_credentials"
+    session.commit()  # PostgreSQL refused NUL in the queries and in the throttle rows: nothing failed here
+    assert auth.find_account_by_login(session, "alice@mail.example\x00") is None
+
+
 def test_an_unactivated_account_cannot_sign_in(session) -> None:
     account = factories.account(session, activated_at=None, password_hash=hash_password(GOOD))
     assert sign_in(session, account.dossier_number).error.code == "not_activated"

@@ -19,6 +19,7 @@ from app.services.actors import Actor
 from app.services.audit import audit
 from app.services.errors import DomainError
 from app.services.passwords import hash_password, needs_rehash, verify_password
+from app.services.text_rules import has_refused_character
 
 # --- Throttling --------------------------------------------------------------------------------------------------
 
@@ -214,7 +215,7 @@ def _burn_time(password: str) -> None:
 def find_account_by_login(session: Session, login: str) -> Account | None:
     """The live account whose e-mail or dossier number is ``login`` (case-insensitive)."""
     login = login.strip()
-    if not login:
+    if not login or has_refused_character(login):  # a NUL would reach PostgreSQL as a DataError; no login has one
         return None
     if "@" in login:
         query = select(Account).where(Account.email == login.lower())
@@ -255,6 +256,8 @@ def authenticate(session: Session, *, actor: Actor, login: str, password: str) -
             blocked = throttle_store.record_failure(key, now, limit=settings.sign_in_max_failures, wait=wait)
         return SignInOutcome(error=_throttled(blocked) if blocked else _bad_credentials())
 
+    if has_refused_character(login):  # no account or staff login holds a control character
+        return fail(None)
     account = find_account_by_login(session, login)
     if account is not None:
         if account.throttled_until and account.throttled_until > now:
