@@ -190,15 +190,20 @@ async def piece_upload(
         most of the cost of an application's page; the file picker opens at once."""
         holder.clear()
         with holder:
-            upload = ui.upload(
-                label=_("Ajouter des fichiers (PDF, JPEG, PNG)"),
-                multiple=True,
-                auto_upload=True,
-                max_file_size=parameters.current("max_file_mb") * 1024 * 1024,
-                on_begin_upload=errors.clear,
-                on_upload=uploaded,
-                on_rejected=rejected,
-            ).props(f'accept="{ACCEPT}" flat bordered').classes("w-full").mark("piece-upload")
+            upload = (
+                ui.upload(
+                    label=_("Ajouter des fichiers (PDF, JPEG, PNG)"),
+                    multiple=True,
+                    auto_upload=True,
+                    max_file_size=parameters.current("max_file_mb") * 1024 * 1024,
+                    on_begin_upload=errors.clear,
+                    on_upload=uploaded,
+                    on_rejected=rejected,
+                )
+                .props(f'accept="{ACCEPT}" flat bordered')
+                .classes("w-full")
+                .mark("piece-upload")
+            )
         ui.timer(0.05, lambda: upload.run_method("pickFiles"), once=True)  # once the browser has drawn it
 
     async def download() -> None:
