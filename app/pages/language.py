@@ -4,8 +4,6 @@ A link (not a button handled over the websocket) works before the page's scripts
 interactive element, and lets the browser's history and « open in a new tab » behave as a reader expects.
 """
 
-from urllib.parse import quote
-
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import app
@@ -14,11 +12,7 @@ from app.i18n import LANGUAGES
 from app.ui.guards import safe_next
 from app.ui.session import set_language
 
-PATH = "/langue/{code}"
-
-
-def switch_href(code: str, current_path: str) -> str:
-    return f"/langue/{code}?suite={quote(current_path)}"
+PATH = "/langue/{code}"  # the frame links here (app/ui/frame.py: switch_href)
 
 
 def register() -> None:

@@ -5,7 +5,7 @@ candidate's page has their own « Candidater » buttons: each programme is then 
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from urllib.parse import quote
 
 from nicegui import run, ui
@@ -19,7 +19,6 @@ from app.services.applications_views import PieceInfo, live_program_ids, pieces_
 from app.services.errors import DomainError
 from app.services.offer import (
     CentreOffer,
-    DiplomaTypeOffer,
     ProgramOffer,
     WindowState,
     count_programs,
@@ -280,26 +279,25 @@ def _program_page_html(view: ProgramView, visitor: bool) -> str:
     )
 
 
-def _shared_program(actor: Actor, lang: str, code: str, now: datetime) -> tuple[tuple[str, str], datetime]:
-    view = _load_program(actor, lang, code, now)
-    if view.program is None:
-        return ("", ""), now + timedelta(seconds=60)
+def _shared_programs(actor: Actor, lang: str, now: datetime) -> tuple[dict[str, tuple[str, str]], datetime]:
+    """Every programme's page (its label and HTML) by code, for visitors or staff, from one load of the offer: an
+    unknown code is answered from memory, and no address someone makes up fills the cache."""
+    view = _load(actor, lang, "", now)
+    visitor = actor.kind == "anonymous"
     with use_language(lang):
-        markup = _program_page_html(view, actor.kind == "anonymous")
-        until = valid_until([_single(view)], now)
-    return (view.program.label, markup), until
-
-
-def _single(view: ProgramView) -> CentreOffer:
-    """The programme alone, shaped as an offer (for ``valid_until``)."""
-    assert view.program is not None
-    return CentreOffer(
-        id=0,
-        code="",
-        label=view.centre_label,
-        info_url=None,
-        diploma_types=[DiplomaTypeOffer(id=0, code="", label=view.type_label, programs=[view.program])],
-    )
+        pages = {
+            program.code: (
+                program.label,
+                _program_page_html(
+                    ProgramView(program, centre.label, diploma_type.label, view.pieces.get(program.id, []), set()),
+                    visitor,
+                ),
+            )
+            for centre in view.offer
+            for diploma_type in centre.diploma_types
+            for program in diploma_type.programs
+        }
+    return pages, valid_until(view.offer, now)
 
 
 def register() -> None:
@@ -312,9 +310,8 @@ def register() -> None:
             label = view.program.label if view.program else ""
         else:
             view = None
-            label, markup = await shared(
-                ("programme", code, lang, actor.kind), lambda now: _shared_program(actor, lang, code, now)
-            )
+            pages = await shared(("programmes", lang, actor.kind), lambda now: _shared_programs(actor, lang, now))
+            label, markup = pages.get(code, ("", ""))
         if not label:
             with frame(_("Formation introuvable")):
                 paragraph(_("Aucune formation ne porte ce code dans la campagne en cours.")).mark("not-found")

@@ -17,6 +17,7 @@ import copy
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from nicegui import context, run, ui
 
@@ -61,9 +62,12 @@ def _current_path() -> str:
     return request.url.path + (f"?{request.url.query}" if request.url.query else "")
 
 
-def _language_switch(current: str) -> None:
-    from app.pages.language import switch_href
+def switch_href(code: str, current_path: str) -> str:
+    """The language link: ``/langue/{code}`` (app/pages/language.py) sets it, then brings the reader back."""
+    return f"/langue/{code}?suite={quote(current_path)}"
 
+
+def _language_switch(current: str) -> None:
     with ui.element("div").classes("flex items-center gap-1") as group:
         group.props["role"] = "group"
         group.props["aria-label"] = _("Langue")
