@@ -2,6 +2,7 @@
 
 import pytest
 
+from app.i18n import gettext
 from app.services.errors import DomainError
 from app.services.ine import IneKind, ine_kind, validate_ine
 
@@ -68,18 +69,18 @@ def test_the_error_says_how_many_characters_were_typed() -> None:
 
 
 @pytest.mark.parametrize(
-    ("typed", "suggestion"),
+    ("typed", "suggestion", "kind"),
     [
-        ("2O12345678J", "2012345678J"),  # letter O typed for the digit zero
-        ("O12345678AB", "012345678AB"),
-        ("102B3C4D5E4", "1O2B3C4D5E4"),  # digit zero typed for the letter O
+        ("2O12345678J", "2012345678J", "INE-BEA"),  # letter O typed for a digit zero: the BEA key vouches for it
+        ("O912345678K", "0912345678K", "INE-BEA"),
+        ("102B3C4D5E4", "1O2B3C4D5E4", "INE-Base"),  # digit zero typed for the letter O: the Base key vouches
     ],
 )
-def test_o_and_zero_confusion_proposes_the_corrected_value(typed: str, suggestion: str) -> None:
+def test_an_o_and_zero_confusion_is_proposed_when_a_key_vouches_for_it(typed: str, suggestion: str, kind: str) -> None:
     error = code_of(typed)
     assert error.code == "ine_o_zero"
-    assert error.params["suggestion"] == suggestion
-    assert suggestion in error.translate(lambda s: s)
+    assert error.params == {"suggestion": suggestion, "kind": kind}
+    assert f"{suggestion} est un {kind} dont la clé de contrôle correspond" in error.translate(lambda s: s)
     assert validate_ine(suggestion) == suggestion
 
 
@@ -87,6 +88,47 @@ def test_an_invalid_value_without_o_or_zero_gets_no_suggestion() -> None:
     assert code_of("1234567891A").code == "ine_bea_key"
 
 
-def test_a_swap_that_yields_another_valid_format_is_still_proposed() -> None:
-    # 9 digits then "OV" is a well-formed INE-RNIE: the candidate is asked to check, not refused blindly.
-    assert code_of("1234567890W").params["suggestion"] == "123456789OW"
+@pytest.mark.parametrize("typed", ["5260181590A", "1234567890W"])
+def test_a_bea_with_a_wrong_key_is_not_turned_into_a_keyless_rnie(typed: str) -> None:
+    # 526018159OA is a well-formed INE-RNIE, but no key vouches for it: the BEA's key is what failed.
+    error = code_of(typed)
+    assert error.code == "ine_bea_key" and "suggestion" not in error.params
+    assert "INE-BEA" in error.translate(lambda s: s)
+
+
+def test_a_value_only_an_rnie_reading_fits_is_not_guessed() -> None:
+    # 012345678AB would be an INE-RNIE, which has no key to confirm the guess.
+    assert code_of("O12345678AB").code == "ine_o_zero_format"
+
+
+def test_a_value_two_kinds_could_be_read_as_is_not_guessed() -> None:
+    # 5260181500A would be a BEA, 526018150OA an RNIE: which one the candidate has, nothing tells.
+    assert code_of("52601815O0A").code == "ine_o_zero_format"
+
+
+def test_two_exchanges_that_both_pass_the_key_are_not_guessed() -> None:
+    # 1AOB3C0D5E8 and 1A0B3COD5E8 both pass the INE-Base key: proposing one would be a coin toss.
+    assert code_of("1A0B3C0D5E8").code == "ine_base_key"
+
+
+RULE_MESSAGES = {
+    # code: (a value breaking the rule, French words of its message, English words of its message)
+    "ine_characters": ("12345-67890", "sans tiret ni point", "no hyphen or full stop"),
+    "ine_length": ("1234567890", "vous en avez saisi 10", "you typed 10"),
+    "ine_repeated": ("1111111111A", "dix chiffres identiques", "ten identical digits"),
+    "ine_letters_only": ("ABCDEFGHJK1", "dix lettres", "ten letters"),
+    "ine_bea_key": ("5260181590A", "La clé de contrôle de cet INE-BEA", "check key of this INE-BEA"),
+    "ine_base_key": ("1A2B3C4D5E1", "La clé de contrôle de cet INE-Base", "check key of this INE-Base"),
+    "ine_format": ("12345678ABC", "n'a la forme d'aucun INE", "none of the INE formats"),
+    "ine_o_zero_format": ("O12345678AB", "une lettre O y occupe la place d'un chiffre", "a letter O stands where"),
+    "ine_o_zero": ("2O12345678J", "mais 2012345678J est un INE-BEA", "but 2012345678J is an INE-BEA"),
+}
+
+
+@pytest.mark.parametrize("code", RULE_MESSAGES)
+def test_each_rule_is_explained_in_french_and_in_english(code: str) -> None:
+    typed, french, english = RULE_MESSAGES[code]
+    error = code_of(typed)
+    assert error.code == code
+    assert french in error.translate(lambda message: gettext(message, "fr"))
+    assert english in error.translate(lambda message: gettext(message, "en"))

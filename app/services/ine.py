@@ -1,4 +1,4 @@
-"""The INE (identifiant national étudiant): normalisation, the three formats and their keys.
+"""The INE (identifiant national étudiant): normalisation, the three kinds and their rules.
 
 - INE-RNIE (since 2018): 9 digits + 2 letters; no public key, only the format is checked.
 - INE-BEA (rectorats): 10 digits + 1 letter; the letter is ``BEA_KEYS[number mod 23]``;
@@ -7,8 +7,13 @@
   6 × (sum of the base-36 values of the first 9 characters) + the base-36 value of the 10th;
   ten identical digits or ten letters are refused.
 
-Candidates confuse the letter O and the digit 0: when exchanging them makes the value valid,
-the error proposes the corrected value.
+The three forms never overlap (the 10th and 11th characters tell them apart), so a value has at most one kind.
+
+Candidates confuse the letter O and the digit 0. The error proposes a value with some of them exchanged only when a
+key vouches for it: the typed value could only be read as one kind with a key (BEA or Base), and exactly one
+exchange gives a value of that kind whose key checks. Exchanging can also turn a value into another kind (a BEA
+with a wrong key becomes a well-formed RNIE, which has no key): that is never proposed; the rule that failed is
+named instead.
 """
 
 import itertools
@@ -29,6 +34,22 @@ class IneKind(StrEnum):
     BASE = "base"
 
 
+# The official names, the same in every language.
+KIND_NAMES = {IneKind.RNIE: "INE-RNIE", IneKind.BEA: "INE-BEA", IneKind.BASE: "INE-Base"}
+_SHAPES = {
+    IneKind.RNIE: re.compile(r"\d{9}[A-Z]{2}"),
+    IneKind.BEA: re.compile(r"\d{10}[A-Z]"),
+    IneKind.BASE: re.compile(r"[0-9A-Z]{10}\d"),
+}
+# The same forms read with the letter O and the digit 0 interchangeable.
+_SHAPES_O_ZERO = {
+    IneKind.RNIE: re.compile(r"[0-9O]{9}[A-Z0]{2}"),
+    IneKind.BEA: re.compile(r"[0-9O]{10}[A-Z0]"),
+    IneKind.BASE: re.compile(r"[0-9A-Z]{10}[0-9O]"),
+}
+_KEYED = frozenset({IneKind.BEA, IneKind.BASE})
+
+
 def normalise_ine(text: str) -> str:
     """Spaces removed, upper case: the form stored and sent to the student information system."""
     return re.sub(r"\s+", "", text or "").upper()
@@ -38,8 +59,11 @@ def _base36(char: str) -> int:
     return int(char, 36)
 
 
-def _check(ine: str) -> IneKind:
-    """The kind of a normalised INE, or a DomainError naming the rule it breaks."""
+def _shape(ine: str) -> IneKind | None:
+    return next((kind for kind, shape in _SHAPES.items() if shape.fullmatch(ine)), None)
+
+
+def _check_characters(ine: str) -> None:
     if ine and not (ine.isascii() and ine.isalnum()):
         raise DomainError(
             "ine_characters", N_("L'INE ne contient que des chiffres et des lettres, sans tiret ni point."), field="ine"
@@ -51,38 +75,62 @@ def _check(ine: str) -> IneKind:
             field="ine",
             count=len(ine),
         )
+
+
+def _check_rules(ine: str, kind: IneKind) -> None:
+    """The rules of ``kind`` for a value of its form: a DomainError naming the first one it breaks."""
     head, key = ine[:10], ine[10]
-    if re.fullmatch(r"\d{9}[A-Z]{2}", ine):
-        return IneKind.RNIE
+    if kind is IneKind.RNIE:
+        return
     if head.isdigit() and len(set(head)) == 1:
         raise DomainError("ine_repeated", N_("Un INE ne peut pas être fait de dix chiffres identiques."), field="ine")
-    if head.isdigit() and key.isalpha():
+    if kind is IneKind.BEA:
         if BEA_KEYS[int(head) % 23] != key:
             raise DomainError(
                 "ine_bea_key",
-                N_("La clé de cet INE (la lettre finale) ne correspond pas à ses dix chiffres : vérifiez-les."),
+                N_(
+                    "La clé de contrôle de cet INE-BEA (10 chiffres et 1 lettre) ne correspond pas : la lettre "
+                    "finale ne va pas avec les dix chiffres. Vérifiez-les sur votre relevé de notes."
+                ),
                 field="ine",
             )
-        return IneKind.BEA
-    if key.isdigit():
-        if head.isalpha():
-            raise DomainError("ine_letters_only", N_("Un INE ne peut pas être fait de dix lettres."), field="ine")
-        expected = (6 * sum(_base36(c) for c in head[:9]) + _base36(head[9])) % 10
-        if expected != int(key):
-            raise DomainError(
-                "ine_base_key",
-                N_("La clé de cet INE (le chiffre final) ne correspond pas aux dix premiers caractères : vérifiez."),
-                field="ine",
-            )
-        return IneKind.BASE
-    raise DomainError(
-        "ine_format",
-        N_(
-            "Ce numéro n'a la forme d'aucun INE : 9 chiffres et 2 lettres (depuis 2018), 10 chiffres et 1 lettre, "
-            "ou 10 chiffres et lettres suivis d'1 chiffre."
-        ),
-        field="ine",
-    )
+        return
+    if head.isalpha():
+        raise DomainError("ine_letters_only", N_("Un INE ne peut pas être fait de dix lettres."), field="ine")
+    if (6 * sum(_base36(c) for c in head[:9]) + _base36(head[9])) % 10 != int(key):
+        raise DomainError(
+            "ine_base_key",
+            N_(
+                "La clé de contrôle de cet INE-Base (10 chiffres ou lettres et 1 chiffre) ne correspond pas : le "
+                "chiffre final ne va pas avec les dix premiers caractères. Vérifiez-les sur votre relevé de notes."
+            ),
+            field="ine",
+        )
+
+
+def _check(ine: str) -> IneKind:
+    """The kind of a normalised INE, or a DomainError naming the rule it breaks."""
+    _check_characters(ine)
+    kind = _shape(ine)
+    if kind is None:
+        raise DomainError(
+            "ine_format",
+            N_(
+                "Ce numéro n'a la forme d'aucun INE : 9 chiffres et 2 lettres (depuis 2018), 10 chiffres et 1 "
+                "lettre, ou 10 chiffres et lettres suivis d'1 chiffre."
+            ),
+            field="ine",
+        )
+    _check_rules(ine, kind)
+    return kind
+
+
+def _passes(ine: str, kind: IneKind) -> bool:
+    try:
+        _check_rules(ine, kind)
+    except DomainError:
+        return False
+    return True
 
 
 def _o_zero_variants(ine: str) -> list[str]:
@@ -100,6 +148,22 @@ def _o_zero_variants(ine: str) -> list[str]:
     return variants
 
 
+def _o_zero_kinds(ine: str) -> set[IneKind]:
+    """The kinds the value could be read as when the letter O and the digit 0 are taken one for the other."""
+    return {kind for kind, shape in _SHAPES_O_ZERO.items() if shape.fullmatch(ine)}
+
+
+def _vouched_variant(ine: str) -> tuple[str, IneKind] | None:
+    """The one O/0 exchange a key vouches for: the value reads as a single kind, which has a key, and exactly one
+    exchange gives a value of that kind that passes its rules. None when the guess would be unsure."""
+    kinds = _o_zero_kinds(ine)
+    if len(kinds) != 1 or not kinds <= _KEYED:
+        return None
+    (kind,) = kinds
+    passing = [v for v in _o_zero_variants(ine) if _shape(v) is kind and _passes(v, kind)]
+    return (passing[0], kind) if len(passing) == 1 else None
+
+
 def ine_kind(text: str) -> IneKind:
     """The kind of a valid INE (raises like :func:`validate_ine` otherwise)."""
     return _check(validate_ine(text))
@@ -108,25 +172,36 @@ def ine_kind(text: str) -> IneKind:
 def validate_ine(text: str) -> str:
     """The normalised 11-character INE, or a DomainError saying which rule failed.
 
-    When exchanging letters O and digits 0 would make it valid, the error proposes that value.
+    When a key vouches for one exchange of letters O and digits 0, the error proposes that value instead.
     """
     ine = normalise_ine(text)
     try:
         _check(ine)
     except DomainError as error:
-        for variant in _o_zero_variants(ine):
-            try:
-                _check(variant)
-            except DomainError:
-                continue
+        if error.code in ("ine_characters", "ine_length"):
+            raise
+        vouched = _vouched_variant(ine)
+        if vouched is not None:
+            suggestion, kind = vouched
             raise DomainError(
                 "ine_o_zero",
                 N_(
-                    "Cet INE n'est pas valide, mais {suggestion} l'est : la lettre O et le chiffre 0 (zéro) "
-                    "se confondent facilement. Vérifiez sur votre relevé de notes."
+                    "Cet INE n'est pas valide, mais {suggestion} est un {kind} dont la clé de contrôle correspond : "
+                    "la lettre O et le chiffre 0 (zéro) se confondent facilement. Vérifiez sur votre relevé de notes."
                 ),
                 field="ine",
-                suggestion=variant,
+                suggestion=suggestion,
+                kind=KIND_NAMES[kind],
+            ) from error
+        if error.code == "ine_format" and _o_zero_kinds(ine):
+            raise DomainError(
+                "ine_o_zero_format",
+                N_(
+                    "Tel qu'il est saisi, ce numéro n'a la forme d'aucun INE : une lettre O y occupe la place d'un "
+                    "chiffre, ou un chiffre 0 (zéro) celle d'une lettre. Recopiez-le exactement depuis votre relevé "
+                    "de notes."
+                ),
+                field="ine",
             ) from error
         raise
     return ine

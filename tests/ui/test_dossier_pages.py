@@ -89,6 +89,24 @@ async def test_fill_personal_information_and_an_unknown_ine(user: User, account_
     assert element(user, "birth_name").value == "LEFEVRE"
 
 
+async def test_a_bea_with_a_wrong_key_is_told_so_next_to_the_ine_and_no_rnie_is_proposed(
+    user: User, account_id: int
+) -> None:
+    await signed_in(user, "/candidat/dossier/informations")
+    user.find(marker="birth_name").clear().type("Lefèvre")
+    user.find(marker="first_names").clear().type("Hélène")
+    user.find(marker="birth_date").type("2004-03-12")
+    choose(user, "birth_department", "45 – Loiret")
+    choose(user, "birth_commune_insee", "ORLEANS")
+    user.find(marker="ine").type("5260181590A")
+    await click(user, "save")
+    await user.should_see("Le formulaire contient des erreurs : corrigez les champs signalés.")
+    error = element(user, "ine").error
+    assert error.startswith("La clé de contrôle de cet INE-BEA (10 chiffres et 1 lettre) ne correspond pas")
+    assert "526018159OA" not in error
+    assert stored(account_id).candidate.ine is None
+
+
 async def test_a_known_ine_locks_the_imported_fields(user: User, account_id: int) -> None:
     await signed_in(user, "/candidat/dossier/informations")
     user.find(marker="birth_name").clear().type("Moreau")
