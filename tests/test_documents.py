@@ -4,8 +4,10 @@ Most tests normalise in-process (the worker's own functions, without the child p
 goes through the real sandbox. The sandbox itself is tested in test_pdf_sandbox.py.
 """
 
+import contextlib
 import io
 import tempfile
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from app.config import reset_settings
 from app.db import transaction
 from app.models import (
     Application,
+    AuditEvent,
     Campaign,
     DocumentStatus,
     DossierStatus,
@@ -120,6 +123,88 @@ def test_files_are_merged_in_the_candidates_order(session: Session) -> None:
     assert merged_texts(session, piece) == [b"% A page 1", b"% A page 2"]
     documents.remove_piece_file(session, actor=actor, submitted_document_id=piece.id, stored_file_id=order[1])
     assert piece.status == DocumentStatus.PENDING and piece.merged_file_id is None
+
+
+def add_at_once(monkeypatch: pytest.MonkeyPatch, actor: Actor, uploads: list[tuple[int, str, bytes]]) -> dict[str, str]:
+    """Add each (piece id, file name, bytes) in a thread and transaction of its own, all at the same moment, as the
+    upload route does for files sent together; what each add met, by file name."""
+    everyone_read_the_piece = threading.Barrier(len(uploads), timeout=3)
+
+    def normalise_side_by_side(data: bytes) -> pdf_sandbox.NormalisedFile:
+        # Every add has read its piece (and its version) before any of them writes; adds that cannot run side by
+        # side break the barrier after its timeout and must all land just the same.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            everyone_read_the_piece.wait()
+        return normalise_in_process(data)
+
+    monkeypatch.setattr(pdf_sandbox, "normalise", normalise_side_by_side)
+    outcomes: dict[str, str] = {}
+
+    def upload(piece_id: int, name: str, data: bytes) -> None:
+        try:
+            with transaction() as other:
+                add(other, actor, other.get(SubmittedDocument, piece_id), data, name)
+            outcomes[name] = "added"
+        except Exception as error:  # what each add met, reported by the caller
+            outcomes[name] = type(error).__name__
+
+    threads = [threading.Thread(target=upload, args=item) for item in uploads]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return outcomes
+
+
+@pytest.mark.parametrize("count", [2, 5])
+def test_files_added_to_one_piece_at_the_same_time_all_land(
+    session: Session, monkeypatch: pytest.MonkeyPatch, count: int
+) -> None:
+    """Several transcripts sent at once reach the server as simultaneous adds: each ends up in the merged piece."""
+    actor, candidate_id = candidate_actor(session)
+    piece = new_piece(session, candidate_id)
+    session.commit()
+    files = {f"relevé {n}.pdf": pdf_bytes(n, text=f"{n} ") for n in range(1, count + 1)}
+    outcomes = add_at_once(monkeypatch, actor, [(piece.id, name, data) for name, data in files.items()])
+    assert outcomes == {name: "added" for name in files}
+
+    session.expire_all()
+    view = documents.get_piece(session, actor=actor, submitted_document_id=piece.id)
+    assert sorted(f.name for f in view.files) == sorted(files)
+    expected_pages = [f"% {f.pages} page {page}".encode() for f in view.files for page in range(1, f.pages + 1)]
+    assert merged_texts(session, session.get(SubmittedDocument, piece.id)) == expected_pages  # in the listed order
+    positions = session.exec(
+        select(SubmittedDocumentFile.position).where(SubmittedDocumentFile.submitted_document_id == piece.id)
+    ).all()
+    assert sorted(positions) == list(range(count))
+    added = session.exec(select(AuditEvent).where(AuditEvent.action == "piece.file_added")).all()
+    assert len(added) == count
+    merged = session.exec(select(StoredFile).where(StoredFile.kind == FileKind.MERGED)).all()
+    assert [m.id for m in merged] == [view.merged_file_id]  # each intermediate merge was released
+
+
+def test_files_added_at_once_to_a_shared_piece_from_two_applications_all_land(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two tabs, two applications, one shared piece: each add carries to the other application, none is lost."""
+    actor, candidate_id = candidate_actor(session)
+    shared = factories.required_document(session, is_shared=True)
+    pieces = [
+        factories.submitted_document(
+            session,
+            application_id=factories.application(session, candidate_id=candidate_id, program=a_program(session)).id,
+            required_document_id=shared.id,
+        )
+        for _ in range(2)
+    ]
+    session.commit()
+    uploads = [(pieces[0].id, "cv.pdf", pdf_bytes(1, text="CV ")), (pieces[1].id, "lettre.pdf", pdf_bytes(1))]
+    outcomes = add_at_once(monkeypatch, actor, uploads)
+    assert outcomes == {"cv.pdf": "added", "lettre.pdf": "added"}
+    session.expire_all()
+    views = [documents.get_piece(session, actor=actor, submitted_document_id=piece.id) for piece in pieces]
+    assert sorted(f.name for f in views[0].files) == ["cv.pdf", "lettre.pdf"]
+    assert views[1].files == views[0].files and views[1].merged_file_id == views[0].merged_file_id
 
 
 def test_only_normalised_pdfs_are_stored_and_bytes_go_after_commit(session: Session) -> None:

@@ -38,7 +38,7 @@ from app.models import (
 )
 from app.services import file_store, parameters, pdf_sandbox
 from app.services.actors import Actor
-from app.services.applications import effective_return_by, label_in, own_application
+from app.services.applications import effective_return_by, label_in, own_application, own_candidate
 from app.services.audit import audit
 from app.services.errors import DomainError, NotFound
 from app.services.notifications import notify_candidate
@@ -181,14 +181,21 @@ def read_merged_pdf(session: Session, *, actor: Actor, submitted_document_id: in
 def add_piece_file(
     session: Session, *, actor: Actor, submitted_document_id: int, filename: str, data: bytes
 ) -> SubmittedDocument:
-    """Add one uploaded file at the end of the piece: checked, normalised in the sandbox, stored, merged."""
+    """Add one uploaded file at the end of the piece: checked, normalised in the sandbox, stored, merged.
+
+    The sandbox (seconds) runs before the piece is locked, so that several files sent at once are normalised side
+    by side; the piece, its files and the limits are read again under the lock, and each file lands after the
+    ones that took the lock before it (none is lost to a concurrent change).
+    """
+    document, application, program, _required = _load(session, actor, submitted_document_id, write=True, lock=False)
+    _require_editable(document, application, program)
+    # Cheap checks first: the sandbox is the expensive part and runs before anything is written.
+    pdf_sandbox.check_size(data)
+    normalised = pdf_sandbox.normalise(data)
     document, application, program, required = _load(session, actor, submitted_document_id, write=True)
     _require_editable(document, application, program)
     settings = parameters.effective_settings()
-    # Cheap checks first: the sandbox is the expensive part and runs before anything is written.
-    pdf_sandbox.check_size(data)
     current = _files(session, document)
-    normalised = pdf_sandbox.normalise(data)
     pages = sum(stored.page_count or 0 for stored in current) + normalised.page_count
     if pages > settings.max_piece_pages:
         raise DomainError("piece_too_many_pages", PIECE_TOO_MANY_PAGES, pages=pages, max=settings.max_piece_pages)
@@ -346,13 +353,23 @@ def release_files(session: Session, file_ids: set[int] | list[int]) -> None:
 
 
 def _load(
-    session: Session, actor: Actor, submitted_document_id: int, *, write: bool = False
+    session: Session, actor: Actor, submitted_document_id: int, *, write: bool = False, lock: bool | None = None
 ) -> tuple[SubmittedDocument, Application, Program, RequiredDocument]:
+    """The piece and what decides whether it may change; ``lock`` (default: ``write``) serialises the changes."""
+    lock = write if lock is None else lock
     document = session.get(SubmittedDocument, submitted_document_id)
     if document is None:
         raise NotFound("piece")
+    if lock:
+        # One candidate's piece changes one at a time, shared pieces of their other applications included; on
+        # SQLite, which ignores FOR UPDATE, this takes the writer lock (two uploads to one piece would otherwise
+        # both read its version and the second be refused with a StaleDataError). Candidate, then application:
+        # the order ``answers.confirm_offer`` locks them in.
+        own_candidate(session, actor, write=True, lock=True)
     # Another candidate's piece is "not found" (no existence leak); the application row is locked for writes.
-    _candidate, application = own_application(session, actor, document.application_id, write=write, lock=write)
+    _candidate, application = own_application(session, actor, document.application_id, write=write, lock=lock)
+    if lock:
+        session.refresh(application)  # the row as it is now (it may have been read before the lock)
     session.refresh(document)  # what the row says now, after the lock
     program = session.get(Program, application.program_id)
     required = session.get(RequiredDocument, document.required_document_id)
