@@ -88,3 +88,37 @@ def test_never_connected_views_are_pruned_a_few_at_a_time(monkeypatch) -> None:
     assert sum(v.deleted for v in old) == runtime_tuning.PRUNE_BATCH  # one tick deletes a batch, not all
     runtime_tuning._prune_never_connected()
     assert all(v.deleted for v in old) and not any(v.deleted for v in kept)
+
+
+def test_a_released_request_keeps_what_pages_read_and_drops_the_call_chain() -> None:
+    from contextlib import AsyncExitStack
+
+    from starlette.requests import Request, empty_receive
+
+    async def receive() -> dict:
+        return {"type": "http.request"}
+
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "scheme": "https",
+        "server": ("portail.example", 443),
+        "client": ("203.0.113.9", 51000),
+        "root_path": "",
+        "path": "/candidat/candidatures",
+        "query_string": b"tri=date",
+        "headers": [(b"host", b"portail.example"), (b"cookie", b"session=abc")],
+        "session": {"id": "s1"},
+        "state": {"responded": True},
+        "fastapi_astack": AsyncExitStack(),
+        "fastapi_inner_astack": AsyncExitStack(),
+    }
+    request = Request(scope, receive)
+    runtime_tuning.release_request(request)
+    assert request._receive is empty_receive
+    assert "fastapi_astack" not in request.scope and "fastapi_inner_astack" not in request.scope
+    assert str(request.url) == "https://portail.example/candidat/candidatures?tri=date"
+    assert request.cookies == {"session": "abc"}
+    assert request.session == {"id": "s1"}
+    assert request.client.host == "203.0.113.9"
+    assert request.state.responded is True

@@ -5,7 +5,7 @@ candidate page: the candidate navigation (app/ui/candidate_nav.py) or the frame'
 should call it once; the application pages call it themselves until then.
 """
 
-from nicegui import run, ui
+from nicegui import context, run, ui
 
 from app.db import new_session, transaction
 from app.i18n import _
@@ -35,16 +35,16 @@ def assistance_button(actor: Actor | None, *, program_id: int | None = None) -> 
     if actor is None or actor.kind != "candidate":
         return
     dialogs: list[ui.dialog] = []
-    with ui.element("div").classes("contents") as holder:
 
-        async def open_dialog() -> None:
-            if not dialogs:
-                options = await run.io_bound(_program_options, actor, current_language())
-                with holder:
-                    dialogs.append(_dialog(actor, {0: _("Aucune formation en particulier")} | options, program_id))
-            dialogs[0].open()
+    async def open_dialog() -> None:
+        if not dialogs:
+            options = await run.io_bound(_program_options, actor, current_language())
+            with button.parent_slot or context.client.content:  # beside the button (Quasar shows it on top)
+                dialogs.append(_dialog(actor, {0: _("Aucune formation en particulier")} | options, program_id))
+        dialogs[0].open()
 
-        ui.button(_("Assistance"), icon="help_outline", on_click=open_dialog).props("outline").mark("assistance")
+    button = ui.button(_("Assistance"), icon="help_outline", on_click=open_dialog).props("outline").mark("assistance")
+    button.classes("mb-4")
 
 
 def _dialog(actor: Actor, options: dict[int, str], program_id: int | None) -> ui.dialog:

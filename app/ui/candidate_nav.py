@@ -1,7 +1,5 @@
 """The candidate's navigation: the dossier's tabs, then « Candidatures »."""
 
-from nicegui import ui
-
 from app.i18n import N_, _
 from app.services.actors import Actor
 from app.ui.assistance import assistance_button
@@ -44,9 +42,9 @@ def candidate_nav(current: str | None = None, *, actor: Actor | None = None, pro
         )
         for slug, label, href in entries
     )
-    nav = static_block(tag("ul", items, class_="flex flex-wrap gap-x-4 gap-y-1 list-none p-0"), "nav")
-    nav.classes("w-full mb-4").mark("candidate-nav")
-    nav.props["aria-label"] = _("Mon dossier")
-    with ui.element("div").classes("flex flex-wrap items-center gap-4 mb-4"):
-        static_block(link_tag(_("Offre de formation"), "/formations"), "span")
-        assistance_button(actor, program_id=program_id)
+    # One element for the nav and the offer's link: each element stays in memory while the page is open.
+    markup = tag(
+        "nav", tag("ul", items, class_="flex flex-wrap gap-x-4 gap-y-1 list-none p-0"), aria_label=_("Mon dossier")
+    ) + tag("p", link_tag(_("Offre de formation"), "/formations"), class_="mt-2")
+    static_block(markup).classes("w-full mb-2").mark("candidate-nav")
+    assistance_button(actor, program_id=program_id)

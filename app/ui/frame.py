@@ -68,7 +68,7 @@ def switch_href(code: str, current_path: str) -> str:
 
 
 def _language_switch(current: str) -> None:
-    with ui.element("div").classes("flex items-center gap-1") as group:
+    with ui.element("div").classes("ec-lang-group flex items-center gap-1") as group:
         group.props["role"] = "group"
         group.props["aria-label"] = _("Langue")
         here = _current_path()
@@ -136,8 +136,6 @@ def frame(title: str, *, h1: str | None = None) -> Iterator[ui.element]:
     _serve_in(lang)
     ui.page_title(f"{title} – eCandidat – {settings.institution_name}")
     ui.add_head_html(f"<style>{_CSS}</style>")
-    # Quasar's default primary (#1976d2 family) is too pale behind white text: Bleu France passes AA contrast.
-    ui.colors(primary="#000091")
     context.client.content.classes("ec-page")
     # NiceGUI wraps every page in Quasar's q-page, which renders a <main>: drawn as a plain div, it leaves one main
     # landmark per page, ours, with the header and footer outside it (RGAA 12.6).
@@ -149,23 +147,18 @@ def frame(title: str, *, h1: str | None = None) -> Iterator[ui.element]:
     # First focusable element of every page (RGAA 12.7).
     ui.link(_("Aller au contenu"), f"#{MAIN_ID}").classes("ec-skip-link").mark("skip-link")
 
-    with (
-        ui.element("header").classes("ec-header").mark("header"),
-        ui.element("div").classes("ec-container flex flex-wrap items-center justify-between gap-x-6 gap-y-2 py-3"),
-    ):
+    # Few wrappers: every element is kept in memory for as long as the page stays open (the header's and main's
+    # centring is in the stylesheet, the language group pushes itself and the account to the right).
+    with ui.element("header").classes("ec-header flex flex-wrap items-center gap-x-6 gap-y-2").mark("header"):
         static_block(
             link_tag("eCandidat", "/", class_="ec-brand", aria_label=_("eCandidat, accueil"))
             + text_tag("span", settings.institution_name, class_="ec-institution")
         ).classes("flex flex-col").mark("brand")
-        with ui.element("div").classes("flex flex-wrap items-center gap-4"):
-            _language_switch(lang)
-            account_menu()
+        _language_switch(lang)
+        account_menu()
 
     # tabindex=-1 lets the skip link move the keyboard focus into the main content.
-    with (
-        ui.element("main").props(f"id={MAIN_ID} tabindex=-1").mark("main"),
-        ui.element("div").classes("ec-container") as container,
-    ):
+    with ui.element("main").props(f"id={MAIN_ID} tabindex=-1").classes("ec-container").mark("main") as container:
         banners()  # information / maintenance messages, under the header
         Text(h1 or title, "h1").mark("h1")
         yield container

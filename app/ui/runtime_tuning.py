@@ -1,6 +1,6 @@
 """Process settings that make page views cheaper, measured on results-day load (see bench/pages.py).
 
-Three levers, each installed once by ``install()`` at start-up:
+Four levers, each installed once by ``install()`` at start-up:
 
 1. **NiceGUI's ``helpers.expects_arguments`` per element** (NiceGUI 3.18). Every element builds observable
    ``props``/``classes``/``style`` collections, and each collection asks ``inspect.signature`` whether its change
@@ -19,6 +19,13 @@ Three levers, each installed once by ``install()`` at start-up:
    thresholds (700, 10, 10) full collections ran every second or two under load, each walking every live page
    view for 0.1–0.9 s while collecting a few dozen objects: the event loop's longest stalls (measured with
    ``gc.callbacks``, ``wrk -c50`` on ``/``: lag p99 650 ms → 180 ms, 125 → 190 req/s).
+4. **The page's HTTP request, once the page is connected**. NiceGUI keeps the request that built a page for as
+   long as the page is open (``client.request``, each event listener's ``request``, the context of the page's
+   tasks). Through its ``receive`` callable and FastAPI's exit stacks in its scope, that request held the whole
+   finished middleware call chain: streams, events, task groups and coroutines of three ``BaseHTTPMiddleware``
+   layers, about 23 KB per connected page (``bench/pages.py``, 400 pages: 224 → 201 KB). When the page's
+   websocket connects the response is long sent: the request keeps what pages read (URL, headers, session,
+   state, client address) and lets go of the rest.
 """
 
 import asyncio
@@ -30,6 +37,7 @@ from typing import Any
 
 import nicegui
 from nicegui import Client, app, background_tasks, helpers
+from starlette.requests import Request, empty_receive, empty_send
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +76,34 @@ def _prune_never_connected() -> None:
             deleted += 1
 
 
+# What a page reads from its request after the response (URL, headers, cookies, session, state, client address,
+# route); the rest of the ASGI scope (FastAPI's exit stacks and the like) belongs to the finished call.
+_SCOPE_KEPT = frozenset(
+    {"type", "asgi", "http_version", "method", "scheme", "server", "client", "root_path", "path", "raw_path",
+     "query_string", "headers", "session", "state", "route", "app", "router", "path_params", "extensions"}
+)  # fmt: skip
+
+
+def release_request(request: Request) -> None:
+    """Let a finished request's call chain go: no more ``receive``/``send``, no scope entries pages don't read."""
+    request._receive = empty_receive
+    request._send = empty_send
+    for key in [key for key in request.scope if key not in _SCOPE_KEPT]:
+        del request.scope[key]
+
+
+def release_page_requests(client: Client) -> None:
+    """On connection: release the request the page was built from (the client's and its listeners' copies)."""
+    requests = {id(client.request): client.request} if client.request is not None else {}
+    for element in list(client.elements.values()):
+        for listener in element._event_listeners.values():
+            if listener.request is not None:
+                requests[id(listener.request)] = listener.request
+    for request in requests.values():
+        if request._receive is not empty_receive:
+            release_request(request)
+
+
 def _freeze_start_up_objects() -> None:
     gc.collect()
     gc.freeze()
@@ -82,6 +118,8 @@ def install() -> None:
             NICEGUI_VERSION,
         )
     helpers.expects_arguments = expects_arguments  # read as helpers.expects_arguments at every call
+    if release_page_requests not in app._connect_handlers:  # build_app runs again after each test reset
+        app.on_connect(release_page_requests)
     if app.is_started:  # the screen tests run main.py again on an app NiceGUI has started: nothing to schedule
         return
     app.on_startup(_start)
