@@ -1,6 +1,7 @@
 """The candidate's answer: confirm before the deadline (edges), withdraw (irreversible), double clicks, the option."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlmodel import Session, select
@@ -148,3 +149,41 @@ def test_provisional_acceptance_needs_the_campaign_option(session: Session, offe
     with pytest.raises(DomainError) as error:
         confirm_offer(session, actor=offer["actor"], application_id=offer["application"].id, provisional=True)
     assert error.value.code == "no_provisional"
+
+
+def test_the_list_tells_the_answer_and_drops_the_deadlines_that_no_longer_apply(session: Session, offer, clock) -> None:
+    from app.models import DossierStatus
+    from app.services.applications_views import list_my_applications
+    from app.services.decision_jobs import withdraw_expired_offers
+
+    def row() -> Any:
+        session.expire_all()
+        [found] = list_my_applications(session, actor=offer["actor"])
+        return found
+
+    application = offer["application"]
+    waiting = row()
+    assert (waiting.answer, waiting.confirmation_applies, waiting.return_date_applies) == (None, True, True)
+    confirm_offer(session, actor=offer["actor"], application_id=application.id)
+    session.commit()
+    confirmed = row()
+    assert (confirmed.answer, confirmed.answer_at) == (AnswerKind.CONFIRMED, app_clock.now())
+    assert not confirmed.confirmation_applies  # the answer replaces « Confirmer avant le »
+    application.dossier_status = DossierStatus.COMPLETE
+    session.add(application)
+    session.commit()
+    assert not row().return_date_applies  # nothing left to return
+
+    # Left unanswered past its deadline: the deadline job's withdrawal is told apart from the candidate's own.
+    same = {key: getattr(application, key) for key in ("campaign_id", "centre_id", "committee_id")}
+    program = factories.program(session, capacity=5, **same)
+    other = factories.application(session, candidate_id=offer["candidate"].id, program=program)
+    factories.published_decision(session, application=other, confirmation_deadline=DEADLINE)
+    session.commit()
+    clock.set(DEADLINE + timedelta(seconds=1))
+    withdraw_expired_offers(session, clock.now())
+    session.commit()
+    session.expire_all()
+    rows = {found.id: found for found in list_my_applications(session, actor=offer["actor"])}
+    assert rows[other.id].answer == AnswerKind.WITHDRAWN and rows[other.id].withdrawn_automatically
+    assert not rows[application.id].withdrawn_automatically and not rows[other.id].confirmation_applies

@@ -57,13 +57,14 @@ def test_a_withdrawal_calls_the_best_ranked_candidate(session: Session, clock) -
     assert first.confirmation_deadline == app_clock.paris_datetime(2026, 6, 4, 23, 59, 59)
     assert call_mails(session) == Counter({first.id: 1})
     assert "committee_waiting_list_call" in session.exec(select(OutboxMail.code)).all()
-    # Those still waiting moved up; they see their rank and the rank of the last candidate called.
+    # Those still waiting moved up; they see their place among those still waiting and how many were called.
     assert (second.waiting_list_rank, third.waiting_list_rank) == (1, 2)
-    assert waiting_list_position(session, third) == (2, 1)
+    assert waiting_list_position(session, third, DecisionKind.WAITING_LIST) == (2, 1)
+    assert waiting_list_position(session, first, DecisionKind.FAVORABLE) == (None, 0)  # called: off the list
     view = answer_view(
         session, actor=factories.candidate_actor(session, world["waiters"][2][0]), application_id=third.id
     )
-    assert (view.waiting_rank, view.last_called_rank) == (2, 1)
+    assert (view.waiting_rank, view.called_count) == (2, 1)
     # The called candidate answers like any other: confirming does not call anyone more.
     confirm_offer(session, actor=factories.candidate_actor(session, world["waiters"][0][0]), application_id=first.id)
     session.commit()

@@ -9,7 +9,7 @@ from nicegui import background_tasks, context, core, run, storage
 
 from app.db import new_session
 from app.i18n import N_, _, ngettext, use_language
-from app.models import DecisionKind, DocumentStatus, DossierStatus
+from app.models import AnswerKind, DecisionKind, DocumentStatus, DossierStatus
 from app.services import notifications
 from app.services.actors import Actor
 from app.services.applications import own_candidate_id
@@ -88,6 +88,47 @@ def deadline_html(label: str, moment: Any, days: int | None, marker: str) -> str
     )
 
 
+def answer_text(summary: ApplicationSummary) -> str:
+    """« Vous avez confirmé le … »: the candidate's answer and its date (empty before any answer)."""
+    if summary.answer is None or summary.answer_at is None:
+        return ""
+    moment = format_moment(summary.answer_at)
+    if summary.answer == AnswerKind.CONFIRMED:
+        return _("Vous avez confirmé le {moment}.").format(moment=moment)
+    if summary.answer == AnswerKind.PROVISIONAL:
+        return _("Vous avez accepté cette proposition en attendant mieux le {moment}.").format(moment=moment)
+    if summary.withdrawn_automatically:
+        return _(
+            "Vous avez été désisté automatiquement le {moment} : la date limite de confirmation était dépassée."
+        ).format(moment=moment)
+    return _("Vous vous êtes désisté le {moment}.").format(moment=moment)
+
+
+def deadlines_html(summary: ApplicationSummary, suffix: str) -> str:
+    """The dates that still ask something of the candidate, and their answer where « Confirmer avant le » stood.
+
+    Marked ``return-``, ``answered-`` and ``confirm-`` + ``suffix``. A provisional acceptance keeps its deadline:
+    it must still be confirmed before it."""
+    parts = []
+    if summary.return_date_applies:
+        parts.append(
+            deadline_html(_("Date de retour"), summary.return_by, summary.return_days_left, f"return-{suffix}")
+        )
+    answered = answer_text(summary)
+    if answered:
+        parts.append(text_tag("p", answered, class_="font-bold", data_mark=f"answered-{suffix}"))
+    if summary.confirmation_applies:
+        parts.append(
+            deadline_html(
+                _("Confirmer avant le"),
+                summary.confirmation_deadline,
+                summary.confirmation_days_left,
+                f"confirm-{suffix}",
+            )
+        )
+    return "".join(parts)
+
+
 def decision_html(decision: DecisionView) -> str:
     lines = [
         text_tag(
@@ -99,8 +140,6 @@ def decision_html(decision: DecisionView) -> str:
         lines.append(text_tag("p", _("Motif : {reason}").format(reason=decision.reason)))
     if decision.comment:
         lines.append(text_tag("p", decision.comment))
-    if decision.kind == DecisionKind.WAITING_LIST and decision.rank:
-        lines.append(text_tag("p", _("Rang sur la liste complémentaire : {rank}").format(rank=decision.rank)))
     if decision.kind == DecisionKind.PRESELECTION and decision.preselection_at:
         lines.append(
             text_tag(
@@ -188,12 +227,7 @@ def _application_item(row: ApplicationSummary) -> str:
                 data_mark=f"decision-{row.id}",
             )
         )
-    parts.append(deadline_html(_("Date de retour"), row.return_by, row.return_days_left, f"return-{row.id}"))
-    parts.append(
-        deadline_html(
-            _("Confirmer avant le"), row.confirmation_deadline, row.confirmation_days_left, f"confirm-{row.id}"
-        )
-    )
+    parts.append(deadlines_html(row, str(row.id)))
     return tag("li", "".join(parts), class_="ec-program", data_mark=f"application-{row.id}")
 
 

@@ -13,12 +13,14 @@ from typing import Any
 from nicegui import run, ui
 
 from app.db import new_session, transaction
-from app.i18n import _, use_language
+from app.i18n import _, ngettext, use_language
 from app.models import AnswerKind, DossierStatus, Procedure, QuestionKind
 from app.pages.applications import (
     DOCUMENT_STATUS_LABELS,
     LIST_PATH,
+    answer_text,
     deadline_html,
+    deadlines_html,
     decision_html,
     follow_candidate,
     status_text,
@@ -29,7 +31,7 @@ from app.services import documents
 from app.services.actors import Actor
 from app.services.answers import AnswerView, answer_view, confirm_offer, withdraw
 from app.services.applications import answer_question, cancel_application
-from app.services.applications_views import ApplicationDetail, QuestionView, get_my_application
+from app.services.applications_views import ApplicationDetail, ApplicationSummary, QuestionView, get_my_application
 from app.services.errors import DomainError
 from app.services.letters import letter_available
 from app.services.transmission import Readiness, transmission_readiness, transmit_application
@@ -110,12 +112,7 @@ def _information_html(detail: ApplicationDetail) -> str:
         parts.append(
             text_tag("p", _("Dossier transmis le {moment}").format(moment=format_moment(summary.transmitted_at)))
         )
-    parts.append(deadline_html(_("Date de retour"), summary.return_by, summary.return_days_left, "return-date"))
-    parts.append(
-        deadline_html(
-            _("Confirmer avant le"), summary.confirmation_deadline, summary.confirmation_days_left, "confirm-date"
-        )
-    )
+    parts.append(deadlines_html(summary, "date"))
     if detail.jury_on:
         parts.append(text_tag("p", _("Jury : {day}").format(day=format_day(detail.jury_on))))
     if detail.publication_on:
@@ -182,7 +179,7 @@ def _transmit_now(actor: Actor, application_id: int) -> None:
         transmit_application(session, actor=actor, application_id=application_id)
 
 
-def _transmit(actor: Actor, application_id: int, readiness: Readiness) -> None:
+def _transmit(actor: Actor, application_id: int, readiness: Readiness, page: "ApplicationPage") -> None:
     """« Transmettre »: what still blocks it, or the button (the server checks everything again)."""
     heading_html = text_tag("h2", _("Transmettre"))
     if not readiness.ready:
@@ -205,10 +202,11 @@ def _transmit(actor: Actor, application_id: int, readiness: Readiness) -> None:
         try:
             await run.io_bound(_transmit_now, actor, application_id)
         except DomainError as error:
-            ui.notify(error.translate(_), type="negative")
+            page.refuse(error.translate(_))
             button.enable()
-        else:
-            ui.notify(_("Votre candidature a été transmise. Un accusé de réception vous est envoyé par mail."))
+            return
+        page.announce(_("Votre candidature a été transmise. Un accusé de réception vous est envoyé par mail."))
+        await page.redraw()  # the dossier is received: no more uploads, no « Transmettre »
 
     button = ui.button(_("Transmettre ma candidature"), on_click=transmit).props("color=primary")
     button.mark("transmit-application")
@@ -295,33 +293,46 @@ def _withdraw_now(actor: Actor, application_id: int, reason: str) -> None:
 
 
 def _waiting_list_html(view: AnswerView) -> str:
-    text = _("Vous êtes au rang {rank}.").format(rank=view.waiting_rank)
-    if view.last_called_rank is not None:
-        text = _("Vous êtes au rang {rank} ; dernier rang appelé : {last}.").format(
-            rank=view.waiting_rank, last=view.last_called_rank
-        )
-    return text_tag("h2", _("Liste complémentaire")) + text_tag("p", text, data_mark="waiting-rank")
-
-
-def _answer_html(view: AnswerView) -> str:
-    parts = [text_tag("h2", _("Répondre"))]
-    if view.answer == AnswerKind.WITHDRAWN:
-        parts.append(text_tag("p", _("Vous vous êtes désisté de cette formation."), data_mark="answer-withdrawn"))
-        return "".join(parts)
-    if view.answer == AnswerKind.CONFIRMED:
-        parts.append(text_tag("p", _("Vous avez confirmé votre candidature."), data_mark="answer-confirmed"))
-    elif view.answer == AnswerKind.PROVISIONAL:
-        parts.append(
-            text_tag("p", _("Vous avez accepté cette proposition en attendant mieux."), data_mark="answer-provisional")
-        )
-    if view.deadline is not None and view.answer != AnswerKind.CONFIRMED:
-        parts.append(deadline_html(_("Répondre avant le"), view.deadline, view.days_left, "answer-deadline"))
-        if view.days_left is None:
-            parts.append(text_tag("p", _("La date limite de confirmation est dépassée."), data_mark="answer-late"))
+    """The one rank the candidate reads (``waiting_list.displayed_rank``), and how far the list has moved."""
+    parts = [
+        text_tag("h2", _("Liste complémentaire")),
+        text_tag(
+            "p",
+            _("Vous êtes au rang {rank} sur la liste complémentaire.").format(rank=view.waiting_rank),
+            data_mark="waiting-rank",
+        ),
+    ]
+    if view.called_count:
+        called = ngettext(
+            "{n} candidat de cette liste a déjà été appelé.",
+            "{n} candidats de cette liste ont déjà été appelés.",
+            view.called_count,
+        ).format(n=view.called_count)
+        parts.append(text_tag("p", called, data_mark="waiting-called"))
     return "".join(parts)
 
 
-def _withdraw_dialog(actor: Actor, detail: ApplicationDetail, on_done: Redraw) -> ui.dialog:
+ANSWER_MARKS = {
+    AnswerKind.CONFIRMED: "answer-confirmed",
+    AnswerKind.PROVISIONAL: "answer-provisional",
+    AnswerKind.WITHDRAWN: "answer-withdrawn",
+}
+
+
+def _answer_html(view: AnswerView, summary: ApplicationSummary) -> str:
+    """The answer given and when, or the deadline while an answer is still awaited (as in the list)."""
+    parts = [text_tag("h2", _("Répondre"))]
+    if view.answer is not None:
+        parts.append(text_tag("p", answer_text(summary), data_mark=ANSWER_MARKS[view.answer]))
+    if view.deadline is not None and view.answer in (None, AnswerKind.PROVISIONAL):
+        if view.days_left is None:
+            parts.append(text_tag("p", _("La date limite de confirmation est dépassée."), data_mark="answer-late"))
+        else:
+            parts.append(deadline_html(_("Répondre avant le"), view.deadline, view.days_left, "answer-deadline"))
+    return "".join(parts)
+
+
+def _withdraw_dialog(actor: Actor, detail: ApplicationDetail, page: "ApplicationPage") -> ui.dialog:
     application_id = detail.summary.id
     with ui.dialog() as dialog, ui.card().mark("withdraw-dialog"):
         dialog.props["aria-labelledby"] = "withdraw-title"
@@ -347,8 +358,8 @@ def _withdraw_dialog(actor: Actor, detail: ApplicationDetail, on_done: Redraw) -
                 return
             if not dialog.is_deleted:  # the live update may have redrawn the page already
                 dialog.close()
-            ui.notify(_("Votre désistement est enregistré."), type="positive")
-            await on_done()
+            page.announce(_("Votre désistement est enregistré."))
+            await page.redraw()
 
         with ui.row().classes("justify-end w-full"):
             ui.button(_("Non, garder ma place"), on_click=dialog.close).props("flat autofocus").mark("withdraw-keep")
@@ -369,7 +380,7 @@ def _on_demand(build: Callable[[], ui.dialog]) -> Callable[[], None]:
     return open_dialog
 
 
-def _answer(actor: Actor, data: PageData, on_done: Redraw) -> None:
+def _answer(actor: Actor, data: PageData, page: "ApplicationPage") -> None:
     """« Répondre »: confirm or withdraw an offer before its deadline; the waiting-list rank."""
     view = data.answer
     if view is None:
@@ -380,7 +391,7 @@ def _answer(actor: Actor, data: PageData, on_done: Redraw) -> None:
     if not view.has_offer:
         return
     with ui.element("section").mark("answer"):
-        static_block(_answer_html(view))
+        static_block(_answer_html(view, data.detail.summary))
         if view.answer == AnswerKind.WITHDRAWN or actor.read_only:
             return
 
@@ -390,12 +401,15 @@ def _answer(actor: Actor, data: PageData, on_done: Redraw) -> None:
             try:
                 await run.io_bound(_confirm_now, actor, application_id, provisional)
             except DomainError as error:
-                ui.notify(error.translate(_), type="negative")
+                page.refuse(error.translate(_))
                 for button in buttons:
                     button.enable()
                 return
-            ui.notify(_("Votre candidature est confirmée."), type="positive")
-            await on_done()
+            if provisional:
+                page.announce(_("Votre acceptation en attendant mieux est enregistrée."))
+            else:
+                page.announce(_("Votre candidature est confirmée."))
+            await page.redraw()
 
         buttons: list[ui.button] = []
         with ui.row():
@@ -410,7 +424,7 @@ def _answer(actor: Actor, data: PageData, on_done: Redraw) -> None:
                         .mark("confirm-provisional")
                     )
             if view.can_withdraw:
-                opener = _on_demand(lambda: _withdraw_dialog(actor, data.detail, on_done))
+                opener = _on_demand(lambda: _withdraw_dialog(actor, data.detail, page))
                 ui.button(_("Se désister"), on_click=opener).props("outline color=negative").mark("withdraw-offer")
 
 
@@ -464,7 +478,10 @@ def _cancel(actor: Actor, detail: ApplicationDetail) -> None:
 
 
 class ApplicationPage:
-    """The page's sections, drawn from one load and redrawn after an action or a live update."""
+    """The page's sections, drawn from one load and redrawn after an action or a live update.
+
+    What an action ends with is said outside the redrawn sections: the live update of a committed action (or of an
+    earlier one) may clear them, the pressed button and its slot with them, while the handler still runs."""
 
     def __init__(self, actor: Actor, application_id: int, lang: str) -> None:
         self.actor = actor
@@ -472,6 +489,30 @@ class ApplicationPage:
         self.lang = lang
         self.container: ui.element | None = None
         self.transmit_box: ui.element | None = None
+        self.status: Text | None = None
+
+    def draw_status(self) -> None:
+        """The status line, empty and in place from the start: a screen reader announces what is later written in
+        a live region it already knows (role=status), not one inserted along with its text."""
+        self.status = Text("", "div").classes("font-bold").style("color: var(--ec-green)").mark("action-status")
+        self.status.props["role"] = "status"
+
+    def announce(self, text: str) -> None:
+        """An action is done: written on the status line (announced, and it stays) and shown as a toast, which the
+        status line already speaks (the toast's own role=alert would say it twice)."""
+        if self.status is None or self.status.is_deleted:  # the page is gone (the candidate left)
+            return
+        self.status.text = text
+        with self.status:  # the page's own slot: the pressed button's may have been deleted by a redraw
+            ui.notify(text, type="positive", attrs={"aria-hidden": "true"})
+
+    def refuse(self, text: str) -> None:
+        """An action was refused: a toast (role=alert, read out at once); the status line no longer claims success."""
+        if self.status is None or self.status.is_deleted:
+            return
+        self.status.text = ""
+        with self.status:
+            ui.notify(text, type="negative")
 
     async def redraw(self) -> None:
         data = await run.io_bound(load_page, self.actor, self.application_id, self.lang)
@@ -490,7 +531,7 @@ class ApplicationPage:
         readiness = await run.io_bound(_load_readiness, self.actor, self.application_id, self.lang)
         box.clear()
         with box:
-            _transmit(self.actor, self.application_id, readiness)
+            _transmit(self.actor, self.application_id, readiness, self)
 
     async def draw(self, data: PageData | None) -> None:
         actor = self.actor
@@ -531,9 +572,9 @@ class ApplicationPage:
         self.transmit_box = None
         if data.readiness is not None and not actor.read_only:
             with ui.element("section").mark("transmit") as self.transmit_box:
-                _transmit(actor, self.application_id, data.readiness)
+                _transmit(actor, self.application_id, data.readiness, self)
         static_block(_decision_html(data), "section").mark("decision")
-        _answer(actor, data, on_done=self.redraw)
+        _answer(actor, data, self)
         _cancel(actor, detail)
 
 
@@ -555,6 +596,7 @@ def register() -> None:
         with frame(_("Candidature : {label}").format(label=data.detail.summary.program_label)):
             candidate_nav("candidatures", actor=actor, program_id=data.detail.summary.program_id)
             view = ApplicationPage(actor, application_id, lang)
+            view.draw_status()
             with ui.element("div").classes("w-full") as view.container:
                 await view.draw(data)
             follow_candidate(data.detail.summary.candidate_id, view.redraw)

@@ -257,8 +257,8 @@ class AnswerView:
     can_confirm: bool
     can_withdraw: bool
     provisional_allowed: bool
-    waiting_rank: int | None  # displayed rank on the waiting list (None when not on it)
-    last_called_rank: int | None
+    waiting_rank: int | None  # displayed rank on the waiting list (None when not on it): see ``displayed_rank``
+    called_count: int  # candidates the programme has called from its waiting list so far
     is_waiting_list_call: bool
 
 
@@ -270,8 +270,7 @@ def answer_view(session: Session, *, actor: Actor, application_id: int) -> Answe
     now = clock.now()
     open_ = deadline is None or now <= deadline
     campaign = session.get(Campaign, application.campaign_id)
-    waiting = decision is not None and decision.kind == DecisionKind.WAITING_LIST and application.answer is None
-    rank, last = waiting_list_position(session, application) if waiting else (None, None)
+    rank, called = waiting_list_position(session, application, decision.kind if decision else None)
     return AnswerView(
         answer=application.answer,
         has_offer=has_offer,
@@ -281,6 +280,6 @@ def answer_view(session: Session, *, actor: Actor, application_id: int) -> Answe
         can_withdraw=has_offer and application.answer != AnswerKind.WITHDRAWN,
         provisional_allowed=bool(campaign and campaign.definitive_acceptance) and application.answer is None,
         waiting_rank=rank,
-        last_called_rank=last,
+        called_count=called,
         is_waiting_list_call=bool(decision and decision.is_waiting_list_call),
     )

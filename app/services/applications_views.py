@@ -13,9 +13,11 @@ from sqlmodel import Session, col, select
 
 from app import clock
 from app.models import (
+    AnswerKind,
     Application,
     ApplicationCentre,
     Campaign,
+    CandidateAnswer,
     Committee,
     Decision,
     DecisionKind,
@@ -67,13 +69,13 @@ class PieceView:
 
 @dataclass(frozen=True)
 class DecisionView:
-    """A published decision; unpublished ones never leave this module."""
+    """A published decision; unpublished ones never leave this module. Its waiting-list rank is not here: the
+    candidate is shown one rank, ``answers.answer_view``'s (see ``waiting_list.displayed_rank``)."""
 
     kind: DecisionKind
     label: str
     comment: str
     reason: str
-    rank: int | None
     preselection_at: datetime | None
     preselection_place: str | None
     confirmation_deadline: datetime | None
@@ -101,6 +103,23 @@ class ApplicationSummary:
     confirmation_days_left: int | None
     can_cancel: bool
     archived: bool = False  # its campaign is archived: readable, no longer changeable
+    answer: AnswerKind | None = None  # the candidate's answer to the offer, and when
+    answer_at: datetime | None = None
+    withdrawn_automatically: bool = False  # by the deadline job, not by the candidate
+
+    @property
+    def return_date_applies(self) -> bool:
+        """The return date is shown while the dossier is still awaited (not yet received, or incomplete) and the
+        date has not passed: once received or complete, or past, it no longer asks anything of the candidate."""
+        awaited = self.dossier_status in (DossierStatus.PENDING, DossierStatus.INCOMPLETE)
+        return awaited and self.return_days_left is not None
+
+    @property
+    def confirmation_applies(self) -> bool:
+        """« Confirmer avant le … » is shown while the offer waits for a definitive answer (none yet, or a provisional
+        acceptance) and the deadline has not passed; an answer replaces it."""
+        open_answer = self.answer in (None, AnswerKind.PROVISIONAL)
+        return open_answer and self.confirmation_days_left is not None
 
 
 @dataclass(frozen=True)
@@ -214,7 +233,6 @@ def _published_decisions(session: Session, application_ids: list[int], lang: str
             label=label_in(decision_type, lang),
             comment=decision.comment,
             reason=label_in(reason, lang) if reason else "",
-            rank=decision.waiting_list_rank,
             preselection_at=decision.preselection_at,
             preselection_place=decision.preselection_place,
             confirmation_deadline=decision.confirmation_deadline,
@@ -229,6 +247,7 @@ def _summaries(
     ids = [application.id for application, _, _ in rows if application.id is not None]
     pieces = _pieces(session, ids, lang) if ids else {}
     decisions = _published_decisions(session, ids, lang) if ids else {}
+    automatic = _withdrawn_automatically(session, [a for a, _, _ in rows if a.answer == AnswerKind.WITHDRAWN])
     acted = applications_acted_on(session, [application for application, _, _ in rows])
     archived = set(session.exec(select(Campaign.id).where(col(Campaign.archived_at).is_not(None))).all())
     now = clock.now()
@@ -266,9 +285,27 @@ def _summaries(
                 confirmation_days_left=days_left(confirmation, now),
                 can_cancel=application.id not in acted and application.campaign_id not in archived,
                 archived=application.campaign_id in archived,
+                answer=application.answer,
+                answer_at=application.answer_at,
+                withdrawn_automatically=application.id in automatic,
             )
         )
     return summaries, pieces
+
+
+def _withdrawn_automatically(session: Session, withdrawn: list[Application]) -> set[int]:
+    """Which of these withdrawn applications the deadline job withdrew (one query, none without a withdrawal)."""
+    if not withdrawn:
+        return set()
+    return set(
+        session.exec(
+            select(CandidateAnswer.application_id).where(
+                col(CandidateAnswer.application_id).in_([a.id for a in withdrawn]),
+                CandidateAnswer.kind == AnswerKind.WITHDRAWN,
+                col(CandidateAnswer.automatic),
+            )
+        ).all()
+    )
 
 
 def _rows(session: Session, *conditions: Any) -> list[tuple[Application, Program, ApplicationCentre]]:

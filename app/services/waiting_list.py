@@ -337,6 +337,30 @@ def last_called_rank(session: Session, program_id: int) -> int | None:
     ).first()
 
 
-def waiting_list_position(session: Session, application: Application) -> tuple[int | None, int | None]:
-    """(the candidate's displayed rank, the entered rank of the last candidate called on the programme)."""
-    return application.waiting_list_rank, last_called_rank(session, application.program_id)
+def displayed_rank(application: Application, latest_kind: DecisionKind | None) -> int | None:
+    """The one waiting-list rank a candidate is shown: their place among those still waiting (``recompute_ranks``),
+    never the committee's entered rank, which counts the candidates already called too. None off the list: no
+    published waiting-list decision (``latest_kind``), called, or answered."""
+    if latest_kind != DecisionKind.WAITING_LIST or application.answer is not None:
+        return None
+    if application.called_from_waiting_list_at is not None or application.cancelled_at is not None:
+        return None
+    return application.waiting_list_rank
+
+
+def called_count(session: Session, program_id: int) -> int:
+    """How many candidates the programme has called from its waiting list so far."""
+    return session.exec(
+        select(func.count()).where(
+            Application.program_id == program_id, col(Application.called_from_waiting_list_at).is_not(None)
+        )
+    ).one()
+
+
+def waiting_list_position(
+    session: Session, application: Application, latest_kind: DecisionKind | None
+) -> tuple[int | None, int]:
+    """(the candidate's displayed rank, the candidates called so far): what the candidate reads of the list. Both
+    count people, never the committee's ranks, so they cannot contradict each other."""
+    rank = displayed_rank(application, latest_kind)
+    return rank, called_count(session, application.program_id) if rank is not None else 0
