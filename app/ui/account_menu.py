@@ -10,6 +10,7 @@ from app.i18n import _
 from app.services.errors import DomainError
 from app.services.staff import RoleView, list_roles, switch_role
 from app.ui.session import Identity, current_identity, current_language, remember_identity
+from app.ui.text import link_tag
 
 
 def sign_out() -> None:
@@ -77,17 +78,22 @@ async def load_roles(identity: Identity | None) -> None:
         _roles[context.client] = await run.io_bound(_staff_roles, identity)
 
 
-def account_menu() -> None:
+def account_link(identity: Identity | None) -> str:
+    """The header's sign-in link, or the name of who is signed in linking to their home (escaped HTML)."""
+    if identity is None:
+        return link_tag(_("Se connecter"), "/connexion", class_="text-white font-medium", data_mark="sign-in-link")
+    home = "/candidat" if identity.kind == "candidate" else "/gestion"
+    return link_tag(identity.display_name, home, class_="text-white", data_mark="signed-in-name")
+
+
+def account_controls() -> None:
+    """After the header's links: the impersonation notice, a staff member's role (and its switch), sign-out."""
     identity = current_identity()
     if identity is None:
-        ui.link(_("Se connecter"), "/connexion").classes("text-white font-medium").mark("sign-in-link")
         return
     if identity.impersonated_by_staff_id is not None:
         _impersonation_banner(identity)
-    if identity.kind == "candidate":
-        ui.link(identity.display_name, "/candidat").classes("text-white").mark("signed-in-name")
-    else:
-        ui.link(identity.display_name, "/gestion").classes("text-white").mark("signed-in-name")
+    if identity.kind != "candidate":
         roles = _roles.get(context.client, [])
         current = role_text(identity)
         if len(roles) > 1:

@@ -24,7 +24,7 @@ from nicegui import context, run, ui
 from app.config import get_settings
 from app.i18n import LANGUAGES, _
 from app.services import process_cache
-from app.ui.account_menu import account_menu, load_roles
+from app.ui.account_menu import account_controls, account_link, load_roles
 from app.ui.banner import banners
 from app.ui.session import current_identity, current_language
 from app.ui.text import Text, link_tag, static_block, tag, text_tag
@@ -67,21 +67,37 @@ def switch_href(code: str, current_path: str) -> str:
     return f"/langue/{code}?suite={quote(current_path)}"
 
 
-def _language_switch(current: str) -> None:
-    with ui.element("div").classes("ec-lang-group flex items-center gap-1") as group:
-        group.props["role"] = "group"
-        group.props["aria-label"] = _("Langue")
-        here = _current_path()
-        for code, name in LANGUAGES.items():
-            link = ui.link(code.upper(), switch_href(code, here)).classes("ec-lang-link")
-            # The accessible name is the language's own name, spoken in that language.
-            link.props["aria-label"] = name
-            link.props["lang"] = code
-            link.props["hreflang"] = code
-            if code == current:
-                link.props["aria-current"] = "true"
-                link.classes("font-bold")
-            link.mark(f"lang-{code}")
+def language_links(current: str, here: str) -> str:
+    """The FR/EN links as one labelled group (escaped HTML); each link's name is its language's own name."""
+    links = "".join(
+        link_tag(
+            code.upper(),
+            switch_href(code, here),
+            aria_label=name,
+            lang=code,
+            hreflang=code,
+            aria_current="true" if code == current else None,
+            class_="ec-lang-link font-bold" if code == current else "ec-lang-link",
+            data_mark=f"lang-{code}",
+        )
+        for code, name in LANGUAGES.items()
+    )
+    return tag("div", links, role="group", aria_label=_("Langue"), class_="ec-lang-group flex items-center gap-1")
+
+
+def _header_links(lang: str) -> None:
+    """Brand, language links and who is signed in: one element (``display: contents`` keeps the header's flex
+    layout); the controls that need a handler (role switch, sign-out) follow it."""
+    settings = get_settings()
+    identity = current_identity()
+    brand = tag(
+        "div",
+        link_tag("eCandidat", "/", class_="ec-brand", aria_label=_("eCandidat, accueil"))
+        + text_tag("span", settings.institution_name, class_="ec-institution"),
+        class_="flex flex-col",
+    )
+    block = static_block(brand + language_links(lang, _current_path()) + account_link(identity)).classes("contents")
+    block.mark("brand", "signed-in-name" if identity is not None else "sign-in-link")
 
 
 def _footer_labels() -> dict[str, str]:
@@ -150,12 +166,8 @@ def frame(title: str, *, h1: str | None = None) -> Iterator[ui.element]:
     # Few wrappers: every element is kept in memory for as long as the page stays open (the header's and main's
     # centring is in the stylesheet, the language group pushes itself and the account to the right).
     with ui.element("header").classes("ec-header flex flex-wrap items-center gap-x-6 gap-y-2").mark("header"):
-        static_block(
-            link_tag("eCandidat", "/", class_="ec-brand", aria_label=_("eCandidat, accueil"))
-            + text_tag("span", settings.institution_name, class_="ec-institution")
-        ).classes("flex flex-col").mark("brand")
-        _language_switch(lang)
-        account_menu()
+        _header_links(lang)
+        account_controls()
 
     # tabindex=-1 lets the skip link move the keyboard focus into the main content.
     with ui.element("main").props(f"id={MAIN_ID} tabindex=-1").classes("ec-container").mark("main") as container:

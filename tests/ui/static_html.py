@@ -106,3 +106,11 @@ async def should_see_marked(user: User, mark: str, *, retries: int = 3) -> Node:
             return node
         await asyncio.sleep(0.1)
     raise AssertionError(f"expected to see an item marked {mark!r} in the page's HTML blocks")
+
+
+def follow_marked(user: User, mark: str) -> None:
+    """Click the link marked ``mark`` in the page's HTML blocks, as ``user.find(...).click()`` does a ``ui.link``."""
+    node = marked(user, mark)
+    assert node is not None and node.tag == "a", f"no link marked {mark!r} in the page's HTML blocks"
+    with user.client:
+        user.navigate.to(node.attrs["href"])

@@ -12,6 +12,7 @@ from app.config import reset_settings
 from app.db import transaction
 from app.services.mail import MailAttachment, enqueue_mail
 from app.services.mail_templates import sample_context
+from tests.ui.static_html import follow_marked
 
 
 @pytest.fixture
@@ -81,7 +82,7 @@ async def test_the_mailbox_lists_every_mail_newest_first(demo_mailbox: None, use
 async def test_the_mailbox_speaks_english(demo_mailbox: None, user: User) -> None:
     await user.open("/dev/mailbox")
     await user.should_see("Aucun mail pour le moment.")
-    user.find(marker="lang-en").click()
+    follow_marked(user, "lang-en")
     await user.should_see("Development mailbox", retries=20)  # the link reloads the page in the new language
     await user.should_see("No mail yet.")
 
@@ -111,7 +112,7 @@ async def test_the_mailbox_warns_that_anyone_opening_it_reads_the_activation_and
     [warning] = user.find(marker="mailbox-warning").elements
     assert "Quiconque l'ouvre lit tous les mails" in warning.text
     assert "liens d'activation de compte et de réinitialisation de mot de passe" in warning.text
-    user.find(marker="lang-en").click()
+    follow_marked(user, "lang-en")
     await user.should_see(
         "including the account activation and password reset links", retries=20
     )  # the link reloads the page in the new language

@@ -8,7 +8,7 @@ from nicegui import ui
 from nicegui.testing import User
 
 from app.ui.frame import MAIN_ID
-from tests.ui.static_html import headings, marked, page_blocks
+from tests.ui.static_html import follow_marked, headings, marked, page_blocks
 
 
 def _headings(user: User, level: int) -> list[str]:
@@ -83,7 +83,7 @@ async def test_footer_pages_open(user: User) -> None:
 
 async def test_switching_to_english_changes_text_title_and_html_lang(user: User) -> None:
     await user.open("/accessibilite")
-    user.find(marker="lang-en").click()
+    follow_marked(user, "lang-en")
     await user.should_see("Accessibility statement", retries=20)  # the link reloads the page in the new language
     await user.should_see("Skip to content")
     await user.should_see("Accessibility: partially compliant")
@@ -92,7 +92,7 @@ async def test_switching_to_english_changes_text_title_and_html_lang(user: User)
     assert '<html lang="en-GB"' in response.text
     assert "<title>Accessibility statement – eCandidat" in response.text
 
-    user.find(marker="lang-fr").click()
+    follow_marked(user, "lang-fr")
     await user.should_see("Déclaration d'accessibilité", retries=20)  # the link reloads the page in the new language
     response = await user.http_client.get("/accessibilite")
     assert '<html lang="fr"' in response.text

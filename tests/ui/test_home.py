@@ -8,7 +8,7 @@ from sqlmodel import Session
 from app.clock import paris_datetime
 from app.models import Procedure
 from tests import factories
-from tests.ui.static_html import headings, marked
+from tests.ui.static_html import follow_marked, headings, marked
 
 NOW = datetime(2026, 4, 1, 10, 0, tzinfo=UTC)
 
@@ -140,7 +140,7 @@ async def test_english_shows_english_labels_and_dates(user: User, session: Sessi
     clock.set(NOW)
     _seed_offer(session)
     await user.open("/")
-    user.find(marker="lang-en").click()
+    follow_marked(user, "lang-en")
     await user.should_see(
         "Université d'Orléans: apply for a programme", retries=20
     )  # the link reloads the page in the new language

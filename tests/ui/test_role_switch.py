@@ -8,6 +8,7 @@ from app.models import AuditEvent, StaffMember, StaffRole, StaffRoleAssignment
 from app.services.passwords import hash_password
 from tests import factories
 from tests.ui.handler_clicks import click
+from tests.ui.static_html import follow_marked
 
 GOOD = "Solide-Passe-2026"
 
@@ -62,7 +63,7 @@ async def test_a_withdrawn_role_no_longer_opens_staff_pages(user: User) -> None:
 async def test_header_shows_role_and_scope_in_english(user: User) -> None:
     multi_role_member()
     await user.open("/connexion")
-    user.find(marker="lang-en").click()
+    follow_marked(user, "lang-en")
     await user.should_see("Sign in", retries=20)  # the link reloads the page in the new language
     user.find(marker="login").type("multi")
     user.find(marker="password").type(GOOD)

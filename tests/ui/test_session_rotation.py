@@ -16,6 +16,7 @@ from app.config import reset_settings
 from app.models import StaffRole
 from tests.ui.staff_sessions import make_staff
 from tests.ui.staff_sessions import sign_in as staff_sign_in
+from tests.ui.static_html import follow_marked
 from tests.ui.test_auth_pages import make_account, sign_in
 
 
@@ -42,7 +43,7 @@ async def get_with_cookie(user: User, path: str, cookie: str):  # type: ignore[n
 async def test_a_sign_in_gives_a_new_session_and_the_cookie_from_before_opens_nothing(user: User) -> None:
     account = make_account(email="fixed@mail.example")
     await user.open("/connexion")
-    user.find(marker="lang-en").click()  # the language chosen before signing in survives the new session
+    follow_marked(user, "lang-en")  # the language chosen before signing in survives the new session
     await user.should_see("Sign in with an eCandidat account")
     before = session_cookie(user)
     await sign_in(user, account.email)

@@ -7,6 +7,7 @@ from app.db import new_session
 from app.models import DossierStatus, StaffMember, StaffRole, StaffRoleAssignment
 from app.services.passwords import hash_password
 from tests import factories
+from tests.ui.static_html import follow_marked
 
 GOOD = "Solide-Passe-2026"
 
@@ -169,7 +170,7 @@ async def test_filters_in_the_address_and_labels_in_english(user: User) -> None:
     await user.should_see("12 candidature(s)")
     await user.open("/gestion/candidatures?dossier_status=complete")
     await user.should_see("0 candidature(s)")
-    user.find(marker="lang-en").click()
+    follow_marked(user, "lang-en")
     await user.open("/gestion/candidatures")
     await user.should_see("MSc Chemistry")
     await user.should_not_see("Master Chimie")
