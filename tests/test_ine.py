@@ -101,9 +101,15 @@ def test_a_value_only_an_rnie_reading_fits_is_not_guessed() -> None:
     assert code_of("O12345678AB").code == "ine_o_zero_format"
 
 
-def test_a_value_two_kinds_could_be_read_as_is_not_guessed() -> None:
-    # 5260181500A would be a BEA, 526018150OA an RNIE: which one the candidate has, nothing tells.
-    assert code_of("52601815O0A").code == "ine_o_zero_format"
+def test_a_value_two_kinds_are_as_near_to_is_not_guessed() -> None:
+    # One exchange makes O23456789A0 an INE-Base, another 023456789AO an INE-RNIE: nothing tells which one it is.
+    assert code_of("O23456789AO").code == "ine_o_zero_format"
+
+
+def test_the_kind_fewer_exchanges_give_is_the_one_checked() -> None:
+    # One exchange gives the INE-BEA 1204000000C, whose key checks; the RNIE 120400000OC would take two.
+    error = code_of("12O4000000C")
+    assert error.params == {"suggestion": "1204000000C", "kind": "INE-BEA"}
 
 
 def test_two_exchanges_that_both_pass_the_key_are_not_guessed() -> None:

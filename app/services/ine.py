@@ -10,10 +10,10 @@
 The three forms never overlap (the 10th and 11th characters tell them apart), so a value has at most one kind.
 
 Candidates confuse the letter O and the digit 0. The error proposes a value with some of them exchanged only when a
-key vouches for it: the typed value could only be read as one kind with a key (BEA or Base), and exactly one
-exchange gives a value of that kind whose key checks. Exchanging can also turn a value into another kind (a BEA
-with a wrong key becomes a well-formed RNIE, which has no key): that is never proposed; the rule that failed is
-named instead.
+key vouches for it. The typed value is of the kind its form says, or, when it has none, of the kind the fewest
+exchanges give it; that kind must have a key (BEA or Base), and exactly one exchange must give a value of that kind
+whose key checks. Exchanging can also turn a value into another kind (a BEA with a wrong key becomes a well-formed
+RNIE, which has no key): that is never proposed; the rule that failed is named instead.
 """
 
 import itertools
@@ -40,12 +40,6 @@ _SHAPES = {
     IneKind.RNIE: re.compile(r"\d{9}[A-Z]{2}"),
     IneKind.BEA: re.compile(r"\d{10}[A-Z]"),
     IneKind.BASE: re.compile(r"[0-9A-Z]{10}\d"),
-}
-# The same forms read with the letter O and the digit 0 interchangeable.
-_SHAPES_O_ZERO = {
-    IneKind.RNIE: re.compile(r"[0-9O]{9}[A-Z0]{2}"),
-    IneKind.BEA: re.compile(r"[0-9O]{10}[A-Z0]"),
-    IneKind.BASE: re.compile(r"[0-9A-Z]{10}[0-9O]"),
 }
 _KEYED = frozenset({IneKind.BEA, IneKind.BASE})
 
@@ -133,8 +127,8 @@ def _passes(ine: str, kind: IneKind) -> bool:
     return True
 
 
-def _o_zero_variants(ine: str) -> list[str]:
-    """Every value obtained by exchanging some letters O and digits 0."""
+def _o_zero_variants(ine: str) -> list[tuple[str, int]]:
+    """Every value obtained by exchanging some letters O and digits 0, with the number of exchanges."""
     positions = [i for i, c in enumerate(ine) if c in "O0"][:_MAX_O_ZERO_POSITIONS]
     variants = []
     for swaps in itertools.product((False, True), repeat=len(positions)):
@@ -144,23 +138,30 @@ def _o_zero_variants(ine: str) -> list[str]:
         for position, swap in zip(positions, swaps, strict=True):
             if swap:
                 chars[position] = "0" if chars[position] == "O" else "O"
-        variants.append("".join(chars))
+        variants.append(("".join(chars), sum(swaps)))
     return variants
 
 
-def _o_zero_kinds(ine: str) -> set[IneKind]:
-    """The kinds the value could be read as when the letter O and the digit 0 are taken one for the other."""
-    return {kind for kind, shape in _SHAPES_O_ZERO.items() if shape.fullmatch(ine)}
+def _nearest_kinds(ine: str) -> set[IneKind]:
+    """The kind of the value's form or, when it has none, the kinds the fewest O/0 exchanges give it."""
+    kind = _shape(ine)
+    if kind is not None:
+        return {kind}
+    by_exchanges: dict[int, set[IneKind]] = {}
+    for variant, exchanges in _o_zero_variants(ine):
+        if (variant_kind := _shape(variant)) is not None:
+            by_exchanges.setdefault(exchanges, set()).add(variant_kind)
+    return by_exchanges[min(by_exchanges)] if by_exchanges else set()
 
 
 def _vouched_variant(ine: str) -> tuple[str, IneKind] | None:
-    """The one O/0 exchange a key vouches for: the value reads as a single kind, which has a key, and exactly one
+    """The one O/0 exchange a key vouches for: the value is of a single kind, which has a key, and exactly one
     exchange gives a value of that kind that passes its rules. None when the guess would be unsure."""
-    kinds = _o_zero_kinds(ine)
+    kinds = _nearest_kinds(ine)
     if len(kinds) != 1 or not kinds <= _KEYED:
         return None
     (kind,) = kinds
-    passing = [v for v in _o_zero_variants(ine) if _shape(v) is kind and _passes(v, kind)]
+    passing = [v for v, _n in _o_zero_variants(ine) if _shape(v) is kind and _passes(v, kind)]
     return (passing[0], kind) if len(passing) == 1 else None
 
 
@@ -193,7 +194,7 @@ def validate_ine(text: str) -> str:
                 suggestion=suggestion,
                 kind=KIND_NAMES[kind],
             ) from error
-        if error.code == "ine_format" and _o_zero_kinds(ine):
+        if error.code == "ine_format" and _nearest_kinds(ine):
             raise DomainError(
                 "ine_o_zero_format",
                 N_(
