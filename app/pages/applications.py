@@ -276,12 +276,13 @@ def register() -> None:
         loaded = await run.io_bound(load_my_applications, actor, lang)
         with frame(_("Mes candidatures")):
             candidate_nav("candidatures", actor=actor)
-            listing = static_block(applications_html(loaded.rows)).mark("applications")
+            # One element for the list and the statuses' help: each element stays in memory while the page is open.
+            help_html = tag("div", status_help_html(), data_mark="status-help")
+            listing = static_block(applications_html(loaded.rows) + help_html).mark("applications")
 
             async def redraw() -> None:
                 again = await run.io_bound(load_my_applications, actor, lang)
-                listing.content = applications_html(again.rows)
+                listing.content = applications_html(again.rows) + help_html
 
             follow_candidate(loaded.candidate_id, redraw)
-            static_block(status_help_html()).mark("status-help")
         return None

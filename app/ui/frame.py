@@ -14,9 +14,11 @@ language, ``<title>`` names the page, a skip link is the first focusable element
 """
 
 import copy
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from nicegui import context, run, ui
@@ -43,16 +45,24 @@ FOOTER_LINKS = (
 )
 
 
+# Per route, its page settings in each language (shared by every client reading it in that language).
+_served: "weakref.WeakKeyDictionary[Any, dict[str, Any]]" = weakref.WeakKeyDictionary()
+
+
 def _serve_in(lang: str) -> None:
-    """Give this client its own copy of the page settings with the reader's language.
+    """Serve this client the route's page settings in the reader's language.
 
     NiceGUI takes ``<html lang>`` and Quasar's language from the ``@ui.page`` object shared by every visitor;
-    a per-client copy made before the response is built lets one route serve French and English readers.
+    a copy per language, given to the client before the response is built, lets one route serve French and
+    English readers.
     """
     client = context.client
-    page = copy.copy(client.page)
-    page.language = _QUASAR_LANGUAGE[lang]  # type: ignore[assignment]
-    client.page = page
+    copies = _served.setdefault(client.page, {})
+    if lang not in copies:
+        page = copy.copy(client.page)
+        page.language = _QUASAR_LANGUAGE[lang]  # type: ignore[assignment]
+        copies[lang] = page
+    client.page = copies[lang]
 
 
 def _current_path() -> str:
@@ -86,7 +96,7 @@ def language_links(current: str, here: str) -> str:
 
 
 def _header_links(lang: str) -> None:
-    """Brand, language links and who is signed in: one element (``display: contents`` keeps the header's flex
+    """Skip link, brand, language links and who is signed in: one element (``display: contents`` keeps the header's flex
     layout); the controls that need a handler (role switch, sign-out) follow it."""
     settings = get_settings()
     identity = current_identity()
@@ -96,7 +106,10 @@ def _header_links(lang: str) -> None:
         + text_tag("span", settings.institution_name, class_="ec-institution"),
         class_="flex flex-col",
     )
-    block = static_block(brand + language_links(lang, _current_path()) + account_link(identity)).classes("contents")
+    # The skip link is the first focusable element of every page (RGAA 12.7).
+    skip = link_tag(_("Aller au contenu"), f"#{MAIN_ID}", class_="ec-skip-link", data_mark="skip-link")
+    markup = skip + brand + language_links(lang, _current_path()) + account_link(identity)
+    block = static_block(markup).classes("contents")
     block.mark("brand", "signed-in-name" if identity is not None else "sign-in-link")
 
 
@@ -159,9 +172,6 @@ def frame(title: str, *, h1: str | None = None) -> Iterator[ui.element]:
     if q_page is not None and q_page.tag == "q-page":
         q_page.tag = "div"
         q_page.classes("q-page")
-
-    # First focusable element of every page (RGAA 12.7).
-    ui.link(_("Aller au contenu"), f"#{MAIN_ID}").classes("ec-skip-link").mark("skip-link")
 
     # Few wrappers: every element is kept in memory for as long as the page stays open (the header's and main's
     # centring is in the stylesheet, the language group pushes itself and the account to the right).
