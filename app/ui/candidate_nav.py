@@ -3,6 +3,7 @@
 from app.i18n import N_, _
 from app.services.actors import Actor
 from app.ui.assistance import assistance_button
+from app.ui.frame import add_to_heading
 from app.ui.text import link_tag, static_block, tag
 
 # Tab slug → French label (the guide's names); the order is the guide's.
@@ -46,5 +47,7 @@ def candidate_nav(current: str | None = None, *, actor: Actor | None = None, pro
     markup = tag(
         "nav", tag("ul", items, class_="flex flex-wrap gap-x-4 gap-y-1 list-none p-0"), aria_label=_("Mon dossier")
     ) + tag("p", link_tag(_("Offre de formation"), "/formations"), class_="mt-2")
-    static_block(markup).classes("w-full mb-2").mark("candidate-nav")
+    markup = tag("div", markup, class_="w-full mb-2", data_mark="candidate-nav")
+    if not add_to_heading(markup):
+        static_block(markup)
     assistance_button(actor, program_id=program_id)

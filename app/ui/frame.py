@@ -29,7 +29,7 @@ from app.services import process_cache
 from app.ui.account_menu import account_controls, account_link, load_roles
 from app.ui.banner import banners
 from app.ui.session import current_identity, current_language
-from app.ui.text import Text, link_tag, static_block, tag, text_tag
+from app.ui.text import link_tag, static_block, tag, text_tag
 
 MAIN_ID = "contenu"
 # Quasar language packs (they also drive <html lang>): British English to match the 24-hour dates.
@@ -156,6 +156,21 @@ async def prepare_frame() -> None:
         await run.io_bound(process_cache.warm_all)
 
 
+# The h1 block of each page being drawn: what follows the heading directly may join its element.
+_headings: "weakref.WeakKeyDictionary[Any, ui.html]" = weakref.WeakKeyDictionary()
+
+
+def add_to_heading(markup: str) -> bool:
+    """Append ``markup`` (escaped HTML) to the page's h1 block when nothing has been drawn after it yet: one
+    element fewer, kept in memory for as long as the page is open. False: draw it yourself."""
+    heading = _headings.get(context.client)
+    children = context.slot.children
+    if heading is None or not children or children[-1] is not heading:
+        return False
+    heading.content += markup
+    return True
+
+
 @contextmanager
 def frame(title: str, *, h1: str | None = None) -> Iterator[ui.element]:
     """Draw the frame around the page body; ``title`` names the page in ``<title>`` and, unless ``h1`` says
@@ -182,6 +197,6 @@ def frame(title: str, *, h1: str | None = None) -> Iterator[ui.element]:
     # tabindex=-1 lets the skip link move the keyboard focus into the main content.
     with ui.element("main").props(f"id={MAIN_ID} tabindex=-1").classes("ec-container").mark("main") as container:
         banners()  # information / maintenance messages, under the header
-        Text(h1 or title, "h1").mark("h1")
+        _headings[context.client] = static_block(text_tag("h1", h1 or title)).mark("h1")
         yield container
     static_block(footer_html(context.client.page.path), "footer").classes("ec-footer").mark("footer")
