@@ -40,3 +40,10 @@ def test_countries_are_named_in_french() -> None:
 def test_names_for_the_student_information_system() -> None:
     assert r.ascii_upper("  Hélène   Marie-Noël ") == "HELENE MARIE-NOEL"
     assert r.fold("Université d'Orléans") == "universite d orleans"
+
+
+def test_ligatures_and_the_typographic_apostrophe_are_spelled_out() -> None:
+    # NFKD leaves « œ », « æ » and « ’ » alone: a search for « oeuvre » must find « Œuvre », and the student
+    # information system takes D'ARC-OEILLET, not D’ARC-ŒILLET.
+    assert r.fold("Œuvre de Lætitia") == "oeuvre de laetitia"
+    assert r.ascii_upper("d’Arc-Œillet Lætitia") == "D'ARC-OEILLET LAETITIA"

@@ -15,6 +15,7 @@ from app.services.actors import Actor
 from app.services.dossier_schemas import MENTIONS
 from app.services.student_records import BACCALAUREATE_LOCK
 from app.ui.dossier_form import LOCKED_HINT, EntityForm, copy_into, saved_notice
+from app.ui.folded_select import COMMUNE_SYNONYMS
 from app.ui.text import paragraph
 
 INE_HELP = N_(
@@ -72,6 +73,8 @@ def personal_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool) -> N
             _communes(candidate.birth_department),
             required=True,
             searchable=True,
+            no_match=N_("Aucune commune de ce département ne correspond à « {query} »."),
+            synonyms=COMMUNE_SYNONYMS,
         )
     birth_abroad = ui.column().classes("w-full gap-2")
     with birth_abroad:

@@ -20,18 +20,25 @@ ESTABLISHMENTS_CSV = DATA_DIR / "etablissements-enseignement-superieur.csv"
 FRANCE = "FR"
 
 
+# What accents removal leaves alone: the ligatures (« Œillet », « Lætitia ») and the typographic apostrophe.
+_SPELLED_OUT = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "’": "'", "ʼ": "'"})
+
+
+def _bare(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", (text or "").translate(_SPELLED_OUT))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def fold(text: str) -> str:
-    """Lower case without accents or punctuation, for searches that forgive « é » typed as « e »."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^0-9a-z]+", " ", bare).strip()
+    """Lower case without accents or punctuation, for searches that forgive « é » typed as « e »
+    (``app/ui/folded_select.js`` folds the same way in the browser)."""
+    return re.sub(r"[^0-9a-z]+", " ", _bare(text).lower()).strip()
 
 
 def ascii_upper(text: str) -> str:
-    """Upper case without accents, single spaces: how the student information system stores names."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", bare).strip().upper()
+    """Upper case without accents, single spaces: how the student information system stores names (the dossier
+    keeps them as typed; the hand-off sends this form)."""
+    return re.sub(r"\s+", " ", _bare(text)).strip().upper()
 
 
 # --- Communes --------------------------------------------------------------------------------------------------

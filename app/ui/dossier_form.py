@@ -12,6 +12,7 @@ from nicegui import run, ui
 from app.i18n import N_, _
 from app.services.dossier_schemas import DossierInvalid
 from app.services.errors import DomainError
+from app.ui.folded_select import NO_MATCH, FoldedSelect
 
 LOCKED_HINT = N_(
     "Donnée transmise par le service de scolarité. En cas d'erreur, contactez le service de scolarité concerné."
@@ -137,17 +138,22 @@ class EntityForm:
         hint: str = "",
         searchable: bool = False,
         on_change: Callable[..., Any] | None = None,
+        no_match: str = NO_MATCH,
+        synonyms: dict[str, list[str]] | None = None,
     ) -> ui.select:
+        """``searchable``: typing filters the list, accents and case aside; ``no_match`` (a msgid holding
+        ``{query}``) says when nothing matches, ``synonyms`` other spellings of a typed word."""
         value = getattr(self.entity, name)
-        element = ui.select(
-            options,
-            label=self._label(label, required),
-            value=value if value in options else None,
-            with_input=searchable,
-            on_change=on_change,
-        )
+        kwargs: dict[str, Any] = {
+            "label": self._label(label, required),
+            "value": value if value in options else None,
+            "on_change": on_change,
+        }
         if searchable:
+            element = FoldedSelect(options, no_match=no_match, synonyms=synonyms, **kwargs)
             element.props("input-debounce=0 behavior=menu")
+        else:
+            element = ui.select(options, **kwargs)
         element.bind_value_to(self.entity, name)
         return self._setup(name, element, required=required, hint=hint)
 
