@@ -1,16 +1,28 @@
 """The dossier's services: validation next to fields, imported fields locked, INE rules, stale saves, leases."""
 
+import io
 from datetime import UTC, date, datetime
 
 import pytest
+from pypdf import PdfReader
 from sqlmodel import Session, select
 
-from app.models import ActorKind, AuditEvent, BacSeries, Candidate, ExternalRecord, InternalRecord, RecordOutcome
-from app.services import dossier, dossier_entries, leases
+from app.models import (
+    ActorKind,
+    AuditEvent,
+    BacSeries,
+    Candidate,
+    ExternalRecord,
+    InternalRecord,
+    RecordOutcome,
+    StaffRole,
+)
+from app.services import dossier, dossier_entries, dossier_pdf, leases
 from app.services.actors import Actor
 from app.services.completeness import dossier_completeness
 from app.services.dossier_schemas import DossierInvalid
 from app.services.errors import DomainError, Forbidden, NotFound
+from app.services.staff_list import ListQuery, list_applications
 from tests import factories
 
 KNOWN_INE = "1204000000C"  # Léa Moreau-Duval in the demo registry, born 2005-01-01
@@ -65,7 +77,7 @@ def save_personal(actor: Actor, candidate: Candidate) -> dossier.PersonalSaved:
 def test_first_visit_creates_the_dossier_from_the_account(session: Session) -> None:
     actor = candidate_actor(session, last_name="Éloïse-Brûlé", first_name="Zoë")
     d = opened(actor)
-    assert d.candidate.birth_name == "ELOISE-BRULE" and d.candidate.first_names == "ZOE"
+    assert d.candidate.birth_name == "ÉLOÏSE-BRÛLÉ" and d.candidate.first_names == "Zoë"  # accents kept
     assert d.address.id is None and d.baccalaureate.id is None
     assert opened(actor).candidate.id == d.candidate.id  # created once
 
@@ -74,11 +86,49 @@ def test_personal_information_is_normalised_and_audited(session: Session) -> Non
     actor = candidate_actor(session)
     d = opened(actor)
     saved = save_personal(actor, fill_personal(d.candidate, usage_name="d'Arc"))
-    assert saved.candidate.birth_name == "LEFEVRE" and saved.candidate.first_names == "HELENE MARIE"
+    assert saved.candidate.birth_name == "LEFÈVRE" and saved.candidate.first_names == "Hélène Marie"
     assert saved.candidate.usage_name == "D'ARC" and saved.candidate.birth_place == "ORLEANS"
     assert not saved.ine_unknown and not saved.imported
     session.expire_all()
     assert session.exec(select(AuditEvent).where(AuditEvent.action == "dossier.personal_saved")).first()
+
+
+def test_typed_names_keep_their_accents_on_the_dossier_its_pdf_and_the_staff_list(session: Session) -> None:
+    actor = candidate_actor(session)
+    d = opened(actor)
+    typed = fill_personal(d.candidate, birth_name="Lefèvre", first_names="Éloïse  Zoë", usage_name="d’Arc-Lætitia")
+    saved = save_personal(actor, typed).candidate
+    assert (saved.birth_name, saved.first_names, saved.usage_name) == ("LEFÈVRE", "Éloïse Zoë", "D’ARC-LÆTITIA")
+    assert opened(actor).candidate.first_names == "Éloïse Zoë"
+
+    program = factories.program(session)
+    application = factories.application(session, candidate_id=saved.id, program=program)
+    session.commit()
+    context = dossier_pdf.dossier_pdf_context(session, actor=actor, application_id=application.id)
+    pdf = dossier_pdf.render_dossier_pdf(context, language="fr")
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Nom de naissance LEFÈVRE Nom d'usage D’ARC-LÆTITIA Prénom(s) Éloïse Zoë" in text
+
+    office = factories.staff_actor(session, StaffRole.CENTRAL_OFFICE)
+    session.commit()
+    [row] = list_applications(session, actor=office, query=ListQuery()).rows
+    assert (row["birth_name"], row["first_names"], row["usage_name"]) == ("LEFÈVRE", "Éloïse Zoë", "D’ARC-LÆTITIA")
+
+
+@pytest.mark.parametrize(
+    ("birth_name", "first_names", "stored"),
+    [
+        ("Œillet", "Lætitia", ("ŒILLET", "Lætitia")),  # ligatures: OE and AE for the student information system
+        ("d’Alembert", "Jean-Noël", ("D’ALEMBERT", "Jean-Noël")),  # the typographic apostrophe of phone keyboards
+        ("Nguyễn", "Thị", ("NGUYỄN", "Thị")),
+    ],
+)
+def test_names_the_student_information_system_can_spell_are_accepted_as_typed(
+    session: Session, birth_name: str, first_names: str, stored: tuple[str, str]
+) -> None:
+    actor = candidate_actor(session)
+    saved = save_personal(actor, fill_personal(opened(actor).candidate, birth_name=birth_name, first_names=first_names))
+    assert (saved.candidate.birth_name, saved.candidate.first_names) == stored
 
 
 @pytest.mark.parametrize(
@@ -199,7 +249,7 @@ def test_a_stale_copy_is_refused_and_nothing_is_overwritten(session: Session) ->
     save_personal(actor, fill_personal(first_tab))
     with pytest.raises(DomainError, match="stale"):
         save_personal(actor, fill_personal(second_tab, first_names="Autre"))
-    assert opened(actor).candidate.first_names == "HELENE MARIE"
+    assert opened(actor).candidate.first_names == "Hélène Marie"
 
 
 def test_address_in_france_and_abroad(session: Session) -> None:

@@ -170,6 +170,29 @@ def test_csv_columns_and_content(session: Session, world) -> None:
     assert event is not None and event.after["marked_sent"] == 2
 
 
+def test_names_kept_as_typed_reach_the_student_information_system_in_capitals_without_accents(
+    session: Session, world
+) -> None:
+    candidate = world["candidate"]
+    candidate.birth_name, candidate.usage_name, candidate.first_names = "LEFÈVRE", "D’ARC-ŒILLET", "Éloïse Zoë"
+    session.add(candidate)
+    session.commit()
+    confirm_offer(session, actor=world["actor"], application_id=world["apps"]["a"].id)
+    session.commit()
+    sis_names = ("LEFEVRE", "D'ARC-OEILLET", "ELOISE ZOE")
+    files = read_zip(handoff_pegase.export_handoff_files(session, actor=world["office"]).content)
+    row = next(r for r in files["candidats.csv"] if r["ine"] == "1234567890A")
+    assert (row["nom_naissance"], row["nom_usage"], row["prenoms"]) == sis_names
+    enrolment = next(r for r in files["inscriptions.csv"] if r["ine"] == "1234567890A")
+    assert (enrolment["nom_naissance"], enrolment["prenoms"]) == (sis_names[0], sis_names[2])
+    system = RecordingSystem()
+    handoff_apogee.push_pending_handoffs(system=system)
+    [pushed] = system.received
+    assert (pushed.birth_name, pushed.usage_name, pushed.first_names) == sis_names
+    session.refresh(candidate)
+    assert candidate.first_names == "Éloïse Zoë"  # the dossier keeps what the candidate typed
+
+
 def test_only_the_central_office_exports(session: Session, world) -> None:
     manager = factories.staff_actor(session, StaffRole.CENTRE_MANAGER, centre_id=world["apps"]["a"].centre_id)
     with pytest.raises(Forbidden):

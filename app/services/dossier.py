@@ -34,11 +34,11 @@ from app.services.dossier_schemas import (
     BaccalaureateIn,
     DossierInvalid,
     PersonalInformationIn,
+    typed_name,
     validate,
 )
 from app.services.errors import DomainError, Forbidden, NotFound
 from app.services.ine import validate_ine
-from app.services.referentials import ascii_upper
 from app.services.staff_scope import require_candidate_in_scope
 from app.services.student_records import BACCALAUREATE_LOCK, get_student_records, import_student
 
@@ -123,8 +123,8 @@ def open_dossier(session: Session, *, actor: Actor, candidate_id: int | None = N
             account_id=account.id,
             # The campaign the INE is unique in: the account's, else the one open now.
             campaign_id=account.campaign_id or active_campaign_id(session),
-            birth_name=ascii_upper(account.last_name),
-            first_names=ascii_upper(account.first_name),
+            birth_name=typed_name(account.last_name, family=True),
+            first_names=typed_name(account.first_name, family=False),
             student_number=account.student_number,
         )
         session.add(candidate)

@@ -5,6 +5,7 @@ ones in names and address lines too, and a text longer than its column is refuse
 """
 
 import re
+import unicodedata
 from datetime import date
 from typing import Any, ClassVar
 
@@ -148,15 +149,20 @@ class PersonalInformationIn(_Schema):
     phone: str = ""
     mobile: str = ""
 
-    @field_validator("birth_name", "first_names")
+    @field_validator("birth_name")
     @classmethod
-    def _names(cls, value: str) -> str:
-        return _name(_required(value))
+    def _birth_name(cls, value: str) -> str:
+        return _name(_required(value), family=True)
+
+    @field_validator("first_names")
+    @classmethod
+    def _first_names(cls, value: str) -> str:
+        return _name(_required(value), family=False)
 
     @field_validator("usage_name")
     @classmethod
     def _usage(cls, value: str) -> str:
-        return _name(value) if value else ""
+        return _name(value, family=True) if value else ""
 
     @field_validator("birth_date")
     @classmethod
@@ -200,11 +206,21 @@ class PersonalInformationIn(_Schema):
         return self
 
 
-def _name(value: str) -> str:
-    upper = referentials.ascii_upper(value)
-    if not re.fullmatch(r"[A-Z][A-Z '\-]*", upper):
+def typed_name(value: str, *, family: bool) -> str:
+    """A name as stored: as typed, accents kept (the dossier, its PDF, the staff screens and the letters show it),
+    Unicode composed, single spaces, family names in capitals. The student information system gets
+    :func:`referentials.ascii_upper` of it, at the hand-off."""
+    text = unicodedata.normalize("NFC", _text(value))
+    return text.upper() if family else text
+
+
+def _name(value: str, *, family: bool) -> str:
+    """:func:`typed_name`, refused unless the student information system can take it (letters that lose their
+    accents to A-Z, spaces, apostrophes, hyphens)."""
+    stored = typed_name(value, family=family)
+    if not re.fullmatch(r"[A-Z][A-Z '\-]*", referentials.ascii_upper(stored)):
         raise ValueError(N_("Seuls les lettres, espaces, apostrophes et tirets sont acceptés."))
-    return upper
+    return stored
 
 
 class AddressIn(_Schema):

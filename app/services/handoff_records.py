@@ -28,6 +28,7 @@ from app.models import (
     HandoffStatus,
     Program,
 )
+from app.services.referentials import ascii_upper
 
 QUEUED = (HandoffStatus.PENDING, HandoffStatus.FAILED)  # still to deliver: new, failed, or a cancellation
 
@@ -216,9 +217,10 @@ def load_handoffs(
                 ine=candidate.ine,
                 student_number=candidate.student_number or account.student_number,
                 civility=candidate.civility.value,
-                birth_name=candidate.birth_name,
-                usage_name=candidate.usage_name,
-                first_names=candidate.first_names,
+                # Names are stored as typed (« Éloïse »): the system takes them in capitals without accents.
+                birth_name=ascii_upper(candidate.birth_name),
+                usage_name=ascii_upper(candidate.usage_name),
+                first_names=ascii_upper(candidate.first_names),
                 birth_date=candidate.birth_date,
                 birth_country=candidate.birth_country,
                 birth_department=candidate.birth_department,

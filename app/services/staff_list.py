@@ -46,6 +46,7 @@ from app.services.actors import Actor
 from app.services.errors import DomainError
 from app.services.staff import current_role
 from app.services.staff_scope import scope_filter
+from app.services.text_fold import fold_name, folded
 from app.services.text_rules import searchable
 
 MAX_PAGE_SIZE = 200
@@ -73,6 +74,7 @@ class Column:
     choices: tuple[str, ...] = ()  # allowed values of an enum choice filter (ids otherwise)
     default: bool = False  # shown until the person chooses
     expr_en: Any = None  # the English label of a referential (programme, centre...) when the screen is in English
+    folded: bool = False  # a name, stored as typed: filtered accents and case aside (« eloise » finds « Éloïse »)
 
     def shown(self, language: str) -> Any:
         return self.expr_en if language == "en" and self.expr_en is not None else self.expr
@@ -90,9 +92,9 @@ COLUMNS: dict[str, Column] = {
     c.key: c
     for c in [
         _c("dossier_number", N_("N° de dossier"), col(Account.dossier_number), TEXT, ACCOUNT, default=True),
-        _c("birth_name", N_("Nom"), col(Candidate.birth_name), TEXT, CANDIDATE, default=True),
-        _c("usage_name", N_("Nom d'usage"), col(Candidate.usage_name), TEXT, CANDIDATE),
-        _c("first_names", N_("Prénoms"), col(Candidate.first_names), TEXT, CANDIDATE, default=True),
+        _c("birth_name", N_("Nom"), col(Candidate.birth_name), TEXT, CANDIDATE, default=True, folded=True),
+        _c("usage_name", N_("Nom d'usage"), col(Candidate.usage_name), TEXT, CANDIDATE, folded=True),
+        _c("first_names", N_("Prénoms"), col(Candidate.first_names), TEXT, CANDIDATE, default=True, folded=True),
         _c("civility", N_("Civilité"), col(Candidate.civility), CHOICE, CANDIDATE, choices=_enum(Civility)),
         _c("birth_date", N_("Date de naissance"), col(Candidate.birth_date), DATE_RANGE, CANDIDATE, nullable=True),
         _c("email", N_("Adresse e-mail"), col(Account.email), TEXT, ACCOUNT),
@@ -397,7 +399,8 @@ def _filter_clauses(
         if column.filter_expr is None:
             tables |= column.tables
         if column.kind == TEXT:
-            clauses.append(_contains(target, searchable(str(value)).strip()))
+            text = searchable(str(value)).strip()
+            clauses.append(_contains(folded(target), fold_name(text)) if column.folded else _contains(target, text))
         elif column.kind == BOOLEAN:
             clauses.append(target.is_(bool(value)))
         elif column.kind == CHOICE:
@@ -447,14 +450,18 @@ def _notes_count_expr() -> Any:
     )
 
 
+# Names are stored as typed: they are compared folded (accents, case, hyphens and apostrophes aside).
+NAME_SEARCH_FIELDS = (col(Candidate.birth_name), col(Candidate.usage_name), col(Candidate.first_names))
 SEARCH_FIELDS = (
-    (col(Candidate.birth_name), CANDIDATE),
-    (col(Candidate.usage_name), CANDIDATE),
-    (col(Candidate.first_names), CANDIDATE),
     (col(Candidate.ine), CANDIDATE),
     (col(Account.dossier_number), ACCOUNT),
     (col(Account.email), ACCOUNT),
 )
+
+
+def _word_clause(word: str) -> Any:
+    names = [_contains(folded(expr), fold_name(word)) for expr in NAME_SEARCH_FIELDS] if fold_name(word).strip() else []
+    return sa.or_(*names, *[_contains(expr, word) for expr, _t in SEARCH_FIELDS])
 
 
 def _search_clauses(text: str) -> tuple[list[Any], set[str]]:
@@ -462,7 +469,7 @@ def _search_clauses(text: str) -> tuple[list[Any], set[str]]:
     words = searchable(text).split()[:8]
     if not words:
         return [], set()
-    return [sa.or_(*[_contains(expr, word) for expr, _t in SEARCH_FIELDS]) for word in words], {CANDIDATE, ACCOUNT}
+    return [_word_clause(word) for word in words], {CANDIDATE, ACCOUNT}
 
 
 def _where(session: Session, actor: Actor, query: ListQuery, now: datetime) -> tuple[list[Any], set[str]]:

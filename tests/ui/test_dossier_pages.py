@@ -85,8 +85,10 @@ async def test_fill_personal_information_and_an_unknown_ine(user: User, account_
     await user.should_see(marker="ine-unknown-question")
     await user.should_see("Vous n'avez jamais été inscrit·e à l'université : voulez-vous continuer ?")
     candidate = stored(account_id).candidate
-    assert (candidate.birth_name, candidate.ine, candidate.birth_place) == ("LEFEVRE", "1234567890V", "ORLEANS")
-    assert element(user, "birth_name").value == "LEFEVRE"
+    assert (candidate.birth_name, candidate.ine, candidate.birth_place) == ("LEFÈVRE", "1234567890V", "ORLEANS")
+    # Accents typed are kept: family names in capitals, first names as typed (no capitals forced on screen).
+    assert element(user, "birth_name").value == "LEFÈVRE" and element(user, "first_names").value == "Hélène"
+    assert "input-style" not in element(user, "first_names").props
 
 
 async def test_a_bea_with_a_wrong_key_is_told_so_next_to_the_ine_and_no_rnie_is_proposed(
