@@ -16,9 +16,9 @@ from app.pages.dossier import RENDERERS
 from app.services import staff_review
 from app.services.actors import Actor
 from app.services.decisions import DecisionPanelView
-from app.services.dossier_status import DOSSIER_STATUS_LABELS, PIECE_STATUS_LABELS
+from app.services.dossier_status import DOSSIER_STATUS_LABELS, PIECE_STATUS_LABELS, PROCESSING_LABELS
 from app.services.errors import DomainError
-from app.ui.audit_labels import action_text, changes_text
+from app.ui.audit_labels import describe
 from app.ui.candidate_nav import DOSSIER_TABS
 from app.ui.dates import format_day, format_moment
 from app.ui.decision_panel import draw_decision_panel
@@ -33,11 +33,6 @@ TRANSITION_BUTTONS = {
     DossierStatus.INCOMPLETE: N_("Marquer incomplet"),
     DossierStatus.COMPLETE: N_("Marquer complet"),
     DossierStatus.PENDING: N_("Remettre en attente"),
-}
-PROCESSING_LABELS = {
-    ProcessingType.COMMITTEE: N_("Examen par la commission"),
-    ProcessingType.DIRECT_ADMISSION: N_("Admission de droit"),
-    ProcessingType.UNDECIDED: N_("À décider"),
 }
 
 
@@ -407,23 +402,21 @@ def _processing(view: View, actor: Actor, editable: bool, on_change: Redraw) -> 
 def _history(view: View) -> None:
     with ui.element("section").mark("history"):
         heading(_("Historique"), 2)
+        entries = [describe(line) for line in view.history]
         rows = [
-            {
-                "id": index,
-                "at": format_moment(line.at),
-                "who": line.who,
-                "action": action_text(line.action),
-                "before": changes_text(line.before),
-                "after": changes_text(line.after),
-            }
-            for index, line in enumerate(view.history)
+            {"id": index, "at": entry.at, "event": entry.sentence, "details": "\n".join(entry.details)}
+            for index, entry in enumerate(entries)
         ]
         columns = [
             {"name": "at", "label": _("Date"), "field": "at", "align": "left"},
-            {"name": "who", "label": _("Par"), "field": "who", "align": "left"},
-            {"name": "action", "label": _("Action"), "field": "action", "align": "left"},
-            {"name": "before", "label": _("Avant"), "field": "before", "align": "left"},
-            {"name": "after", "label": _("Après"), "field": "after", "align": "left"},
+            {"name": "event", "label": _("Événement"), "field": "event", "align": "left"},
+            {
+                "name": "details",
+                "label": _("Détail"),
+                "field": "details",
+                "align": "left",
+                "style": "white-space: pre-line",  # one changed value per line
+            },
         ]
         ui.table(columns=columns, rows=rows, row_key="id", pagination=20).props("flat dense wrap-cells").classes(
             "w-full"

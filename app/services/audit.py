@@ -1,11 +1,57 @@
-"""The audit trail: one event per change (and per staff view of a dossier), in the caller's transaction."""
+"""The audit trail: one event per change (and per staff view of a dossier), in the caller's transaction.
+
+An event written with a candidate or an application is read by staff in that dossier's « Historique »; its action
+must be one of ``DOSSIER_ACTIONS``, each of which has a sentence in both languages (``app.ui.audit_labels``). The
+writer refuses any other, so a new action cannot reach the history as a bare code.
+"""
 
 from typing import Any
 
 from sqlmodel import Session
 
-from app.models import ActorKind, AuditEvent
+from app.models import ActorKind, AnswerKind, AuditEvent, ExternalRecord, Internship, WorkExperience
 from app.services.actors import Actor
+
+# The dossier's lists audit as ``dossier.<table>_<change>`` (app.services.dossier_entries).
+_DOSSIER_ENTRIES = tuple(model.__name__.lower() for model in (ExternalRecord, WorkExperience, Internship))
+# A piece's files (app.services.documents); ``<action>.shared`` on the other applications sharing the piece.
+_PIECE_FILE_ACTIONS = ("piece.file_added", "piece.file_removed", "piece.files_reordered")
+
+DOSSIER_ACTIONS: frozenset[str] = frozenset(
+    {
+        "application.created",
+        "application.cancelled",
+        "application.transmitted",
+        "application.viewed",
+        "application.dossier_downloaded",
+        "application.dossier_status_changed",
+        "application.processing_type_changed",
+        "application.dates_changed",
+        "application.tags_changed",
+        "application.question_answered",
+        *(f"application.answer.{kind.value}" for kind in AnswerKind),
+        "decision.entered",
+        "decision.published",
+        "decision.waiting_list_called",
+        "waiting_list.called_by_hand",
+        "piece.reviewed",
+        "piece.viewed",
+        "piece.not_applicable",
+        "piece.applicable",
+        *_PIECE_FILE_ACTIONS,
+        *(f"{action}.shared" for action in _PIECE_FILE_ACTIONS),
+        "note.added",
+        "note.deleted",
+        "dossier.imported",
+        "dossier.personal_saved",
+        "dossier.address_saved",
+        "dossier.baccalaureate_saved",
+        *(f"dossier.{entry}_{change}" for entry in _DOSSIER_ENTRIES for change in ("added", "updated", "deleted")),
+        "file.purged",
+        "impersonation.started",
+        "impersonation.viewed",
+    }
+)
 
 
 def audit(
@@ -21,6 +67,9 @@ def audit(
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Write one audit event in the caller's transaction."""
+    if (candidate_id is not None or application_id is not None) and action not in DOSSIER_ACTIONS:
+        # A programming error, caught by the tests of the action: give it a sentence before it reaches a history.
+        raise ValueError(f"audit action {action!r} reaches a dossier's history: add it to DOSSIER_ACTIONS")
     kind = {
         "staff": ActorKind.STAFF,
         "system": ActorKind.SYSTEM,

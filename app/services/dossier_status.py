@@ -7,7 +7,7 @@ Incomplet → Réceptionné) lives in ``transmission`` and follows the same arro
 """
 
 from app.i18n import N_
-from app.models import DocumentStatus, DossierStatus
+from app.models import DocumentStatus, DossierStatus, ProcessingType
 from app.services.errors import DomainError
 
 S = DossierStatus
@@ -38,6 +38,11 @@ PIECE_STATUS_LABELS = {
     DocumentStatus.VALIDATED: N_("Validée"),
     DocumentStatus.REFUSED: N_("Refusée"),
     DocumentStatus.NOT_APPLICABLE: N_("Non concerné"),
+}
+PROCESSING_LABELS = {
+    ProcessingType.COMMITTEE: N_("Examen par la commission"),
+    ProcessingType.DIRECT_ADMISSION: N_("Admission de droit"),
+    ProcessingType.UNDECIDED: N_("À décider"),
 }
 
 TRANSITION_REFUSED = N_("Le dossier ne peut pas passer du statut « {current} » au statut « {target} ».")

@@ -1,57 +1,365 @@
-"""Audit events as staff read them in a dossier's « Historique »: a sentence per action, values without JSON."""
+"""Audit events as staff read them in a dossier's « Historique »: one sentence per action naming who acted, and
+what changed worded as the rest of the screen words it (Paris time, labels, names), never codes, ISO dates or
+Python lists.
 
+Every action that can reach a history (``app.services.audit.DOSSIER_ACTIONS``, which the audit writer enforces)
+has its sentence in ``SENTENCES``; a test fails when one has none, or no English translation.
+"""
+
+import ast
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
-from app.i18n import N_, _
+from app.i18n import N_, _, current_language, ngettext
+from app.models import ActorKind
+from app.services import referentials
+from app.services.admin_decision_types import KIND_LABELS
+from app.services.dossier_status import DOSSIER_STATUS_LABELS, PIECE_STATUS_LABELS, PROCESSING_LABELS
+from app.services.pdf_text import RECORD_OUTCOME
+from app.services.staff_list import VALUE_LABELS
+from app.services.staff_review import StaffAuditLine
+from app.ui.dates import format_short_moment
 
-ACTION_LABELS: dict[str, str] = {
-    "application.created": N_("Candidature créée"),
-    "application.cancelled": N_("Candidature annulée"),
-    "application.transmitted": N_("Dossier transmis"),
-    "application.viewed": N_("Dossier consulté"),
-    "application.dossier_downloaded": N_("Dossier téléchargé"),
-    "application.dossier_status_changed": N_("Statut du dossier modifié"),
-    "application.processing_type_changed": N_("Type de traitement modifié"),
-    "application.dates_changed": N_("Dates du candidat modifiées"),
-    "application.tags_changed": N_("Tags modifiés"),
-    "application.question_answered": N_("Réponse à une question"),
-    "application.answer.confirmed": N_("Admission confirmée par le candidat"),
-    "application.answer.provisional": N_("Admission acceptée à titre provisoire"),
-    "application.answer.withdrawn": N_("Désistement"),
-    "decision.entered": N_("Avis saisi"),
-    "decision.published": N_("Avis publié"),
-    "decision.waiting_list_called": N_("Appel depuis la liste complémentaire"),
-    "waiting_list.called_by_hand": N_("Appel manuel de la liste complémentaire"),
-    "piece.reviewed": N_("Pièce examinée"),
-    "piece.viewed": N_("Pièce consultée"),
-    "piece.not_applicable": N_("Pièce déclarée non concernée"),
-    "piece.applicable": N_("Pièce de nouveau demandée"),
-    "piece.file_added": N_("Fichier déposé"),
-    "piece.file_removed": N_("Fichier retiré"),
-    "piece.files_reordered": N_("Fichiers réordonnés"),
-    "note.added": N_("Note ajoutée"),
-    "note.deleted": N_("Note supprimée"),
-    "lease.released": N_("Verrou d'édition libéré"),
-    "program.applications_moved": N_("Candidatures déplacées vers une autre commission"),
+# {who}: « le candidat », « un gestionnaire (Anne Martin) »…; {subject}: the piece or the question.
+SENTENCES: dict[str, str] = {
+    "application.created": N_("{who} a créé la candidature."),
+    "application.cancelled": N_("{who} a annulé la candidature."),
+    "application.transmitted": N_("{who} a transmis le dossier."),
+    "application.viewed": N_("{who} a consulté le dossier."),
+    "application.dossier_downloaded": N_("{who} a téléchargé le dossier (PDF)."),
+    "application.dossier_status_changed": N_("{who} a changé le statut du dossier."),
+    "application.processing_type_changed": N_("{who} a changé le type de traitement."),
+    "application.dates_changed": N_("{who} a modifié les dates propres à ce candidat."),
+    "application.tags_changed": N_("{who} a modifié les étiquettes."),
+    "application.question_answered": N_("{who} a répondu à la question « {subject} »."),
+    "application.answer.confirmed": N_("{who} a confirmé l'admission."),
+    "application.answer.provisional": N_("{who} a accepté la proposition d'admission à titre provisoire."),
+    "application.answer.withdrawn": N_("Désistement enregistré par {who}."),
+    "decision.entered": N_("{who} a saisi une décision."),
+    "decision.published": N_("{who} a publié la décision."),
+    "decision.waiting_list_called": N_("{who} a appelé le candidat depuis la liste complémentaire."),
+    "waiting_list.called_by_hand": N_("{who} a appelé à la main le premier candidat de la liste complémentaire."),
+    "piece.reviewed": N_("{who} a examiné la pièce « {subject} »."),
+    "piece.viewed": N_("{who} a consulté la pièce « {subject} »."),
+    "piece.not_applicable": N_("{who} a déclaré la pièce « {subject} » non concernée."),
+    "piece.applicable": N_("{who} a déclaré la pièce « {subject} » de nouveau concernée."),
+    "piece.file_added": N_("{who} a déposé un fichier dans la pièce « {subject} »."),
+    "piece.file_removed": N_("{who} a retiré un fichier de la pièce « {subject} »."),
+    "piece.files_reordered": N_("{who} a changé l'ordre des fichiers de la pièce « {subject} »."),
+    "piece.file_added.shared": N_(
+        "{who} a déposé un fichier dans la pièce « {subject} », depuis une autre candidature qui la partage."
+    ),
+    "piece.file_removed.shared": N_(
+        "{who} a retiré un fichier de la pièce « {subject} », depuis une autre candidature qui la partage."
+    ),
+    "piece.files_reordered.shared": N_(
+        "{who} a changé l'ordre des fichiers de la pièce « {subject} », depuis une autre candidature qui la partage."
+    ),
+    "note.added": N_("{who} a ajouté un post-it."),
+    "note.deleted": N_("{who} a supprimé un post-it."),
+    "dossier.imported": N_(
+        "{who} a ouvert le dossier : les données de l'étudiant ont été reprises du système d'information de "
+        "l'université."
+    ),
+    "dossier.personal_saved": N_("{who} a enregistré les informations personnelles."),
+    "dossier.address_saved": N_("{who} a enregistré l'adresse."),
+    "dossier.baccalaureate_saved": N_("{who} a enregistré le baccalauréat."),
+    "dossier.externalrecord_added": N_("{who} a ajouté une formation au cursus externe."),
+    "dossier.externalrecord_updated": N_("{who} a modifié une formation du cursus externe."),
+    "dossier.externalrecord_deleted": N_("{who} a supprimé une formation du cursus externe."),
+    "dossier.workexperience_added": N_("{who} a ajouté une expérience professionnelle."),
+    "dossier.workexperience_updated": N_("{who} a modifié une expérience professionnelle."),
+    "dossier.workexperience_deleted": N_("{who} a supprimé une expérience professionnelle."),
+    "dossier.internship_added": N_("{who} a ajouté un stage."),
+    "dossier.internship_updated": N_("{who} a modifié un stage."),
+    "dossier.internship_deleted": N_("{who} a supprimé un stage."),
+    "file.purged": N_("{who} a supprimé définitivement un fichier dont la durée de conservation était écoulée."),
+    "impersonation.started": N_("{who} a commencé à consulter l'espace du candidat en son nom."),
+    "impersonation.viewed": N_("{who} a consulté une page de l'espace du candidat en son nom."),
 }
+# An event written before its action had a sentence (older versions) still reads as a sentence.
+UNKNOWN_ACTION = N_("{who} a modifié le dossier.")
 
 
-def action_text(code: str) -> str:
-    """The action in the reader's language; an action without a sentence yet shows its code."""
-    label = ACTION_LABELS.get(code)
-    return _(label) if label else code
+def actor_text(kind: ActorKind, name: str) -> str:
+    """« le candidat », « un gestionnaire (Anne Martin) », « le portail » (a scheduled job)…"""
+    if kind == ActorKind.CANDIDATE:
+        return _("le candidat")
+    if kind == ActorKind.STAFF:
+        return _("un gestionnaire ({name})").format(name=name) if name else _("un gestionnaire")
+    if kind == ActorKind.INTEGRATION:
+        return _("une application de l'université")
+    return _("le portail")
 
 
-def _value(value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, list):
-        return ", ".join(_value(item) for item in value) or "—"
+def sentence(line: StaffAuditLine) -> str:
+    text = _(SENTENCES.get(line.action, UNKNOWN_ACTION)).format(
+        who=actor_text(line.actor_kind, line.actor_name), subject=line.subject or "—"
+    )
+    return text[:1].upper() + text[1:]
+
+
+# --- Values -------------------------------------------------------------------------------------------------------
+
+Show = Callable[[Any], str]
+EMPTY = "—"
+
+
+def _empty(value: Any) -> bool:
+    # "None": an absent value stringified by an older writer (``str(None)``)
+    return value is None or value == "" or value == "None" or value == []
+
+
+def plain(value: Any) -> str:
+    """Any stored value as a reader reads it: dates in Paris time, lists as « a, b », no Python syntax."""
+    if _empty(value):
+        return EMPTY
+    if isinstance(value, bool):
+        return _("Oui") if value else _("Non")
+    if isinstance(value, list | tuple):
+        return ", ".join(plain(item) for item in value) or EMPTY
     if isinstance(value, dict):
-        return "; ".join(f"{key} : {_value(item)}" for key, item in value.items())
+        return ", ".join(plain(item) for item in value.values() if not _empty(item)) or EMPTY
+    if isinstance(value, datetime):
+        return format_short_moment(value)
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, str):
+        return _plain_text(value)
     return str(value)
 
 
-def changes_text(values: dict[str, Any] | None) -> str:
-    """``{"dossier_status": "complete"}`` → « dossier_status : complete » (several separated by « ; »)."""
-    return _value(values) if values else ""
+def _plain_text(text: str) -> str:
+    if text.startswith("[") and text.endswith("]"):  # a list stringified by an older writer: "['Maths', 'NSI']"
+        try:
+            items = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            return text
+        return plain(list(items)) if isinstance(items, list | tuple) else text
+    moment = _moment_of(text)
+    return plain(moment) if moment is not None else text
+
+
+def _moment_of(text: str) -> datetime | date | None:
+    """An ISO date or moment (as ``isoformat()`` or ``str()`` wrote it), else None."""
+    if len(text) < 10 or not text[:4].isdigit() or text[4:5] != "-" or text[7:8] != "-":
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if len(text) == 10:
+        return moment.date()
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)  # the portal stores UTC
+
+
+def _labelled(table: Mapping[Any, str]) -> Show:
+    labels = {str(key): msgid for key, msgid in table.items()}
+    return lambda value: _(labels[str(value)]) if str(value) in labels else plain(value)
+
+
+def _translated(value: Any) -> str:
+    """A value stored as a French msgid (a mention, a diploma type)."""
+    return _(value) if isinstance(value, str) and value and value != "None" else plain(value)
+
+
+def _flag(value: Any) -> str:
+    return _("Oui") if value is True else EMPTY  # « automatic: false » says nothing worth a line
+
+
+def _nonzero(value: Any) -> str:
+    return EMPTY if value == 0 else plain(value)  # « 0 pieces deleted » says nothing worth a line
+
+
+def _country(value: Any) -> str:
+    return referentials.country_name(value, current_language()) if isinstance(value, str) and value else EMPTY
+
+
+def _department(value: Any) -> str:
+    name = referentials.departments().get(str(value)) if value else None
+    return f"{name} ({value})" if name else plain(value)
+
+
+def _commune(value: Any) -> str:
+    commune = referentials.commune_by_insee(value) if isinstance(value, str) else None
+    return f"{commune.name} ({commune.postcode})" if commune else plain(value)
+
+
+def _establishment(value: Any) -> str:
+    found = referentials.establishment(value) if isinstance(value, str) else None
+    return found.name if found else plain(value)
+
+
+def _academic_year(value: Any) -> str:
+    return f"{value}-{int(value) + 1}" if str(value).isdigit() else plain(value)
+
+
+def _files(value: Any) -> str:
+    """File names; a file removed since (its row is gone, the event kept its id) is counted, not named."""
+    if not isinstance(value, list):
+        return plain(value)
+    names = [name for name in value if isinstance(name, str)]
+    gone = len(value) - len(names)
+    if gone:
+        names.append(ngettext("{n} fichier supprimé depuis", "{n} fichiers supprimés depuis", gone).format(n=gone))
+    return ", ".join(names) or EMPTY
+
+
+def _names(value: Any) -> str:
+    if not isinstance(value, list):
+        return plain(value)
+    return ", ".join(name if isinstance(name, str) else _("(supprimée)") for name in value) or EMPTY
+
+
+def _missing(value: Any) -> str:
+    """The pieces an « Incomplet » asked for, each with the manager's comment."""
+    if not isinstance(value, list):
+        return plain(value)
+    parts = []
+    for item in value:
+        if isinstance(item, dict):
+            title, comment = plain(item.get("title")), item.get("comment") or ""
+            parts.append(f"{title} ({comment})" if comment else title)
+        else:
+            parts.append(plain(item))
+    return ", ".join(parts) or EMPTY
+
+
+def _size(value: Any) -> str:
+    if not isinstance(value, int):
+        return plain(value)
+    return _("{n} Ko").format(n=max(1, round(value / 1024)))
+
+
+FILE_KINDS = {
+    "upload": N_("Fichier déposé par le candidat"),
+    "merged": N_("Pièce assemblée"),
+    "letter": N_("Lettre de décision"),
+    "template": N_("Modèle de lettre"),
+    "signature": N_("Signature"),
+    "export": N_("Export"),
+}
+IMPORT_SOURCES = {"student_number": N_("numéro d'étudiant"), "ine": N_("INE")}
+
+
+@dataclass(frozen=True)
+class Field:
+    label: str  # French msgid
+    show: Show = plain
+
+
+_DOSSIER_FIELDS: dict[str, Field] = {
+    "civility": Field(N_("Civilité"), _labelled(VALUE_LABELS["civility"])),
+    "birth_name": Field(N_("Nom de naissance")),
+    "usage_name": Field(N_("Nom d'usage")),
+    "first_names": Field(N_("Prénom(s)")),
+    "birth_date": Field(N_("Date de naissance")),
+    "birth_country": Field(N_("Pays de naissance"), _country),
+    "birth_department": Field(N_("Département de naissance"), _department),
+    "birth_commune_insee": Field(N_("Commune de naissance"), _commune),
+    "birth_place": Field(N_("Ville de naissance")),
+    "nationality": Field(N_("Nationalité"), _country),
+    "phone": Field(N_("Téléphone fixe")),
+    "mobile": Field(N_("Téléphone portable")),
+    "ine": Field(N_("INE")),
+    "imported": Field(N_("Étudiant reconnu par"), _labelled(IMPORT_SOURCES)),
+    "by": Field(N_("Étudiant reconnu par"), _labelled(IMPORT_SOURCES)),
+    "line1": Field(N_("Adresse (ligne 1)")),
+    "line2": Field(N_("Complément d'adresse (ligne 2)")),
+    "line3": Field(N_("Complément d'adresse (ligne 3)")),
+    "country": Field(N_("Pays"), _country),
+    "postcode": Field(N_("Code postal")),
+    "commune_insee": Field(N_("Commune"), _commune),
+    "city": Field(N_("Ville")),
+    "series": Field(N_("Série"), _labelled(VALUE_LABELS["bac_series"])),
+    "series_detail": Field(N_("Série technologique ou intitulé du diplôme")),
+    "year": Field(N_("Année")),
+    "mention": Field(N_("Mention"), _translated),
+    "specialities": Field(N_("Spécialités")),
+    "options": Field(N_("Options")),
+    "department": Field(N_("Département"), _department),
+    "establishment_uai": Field(N_("Établissement"), _establishment),
+    "establishment_label": Field(N_("Nom de l'établissement")),
+    "academic_year": Field(N_("Année universitaire"), _academic_year),
+    "diploma_type": Field(N_("Type de diplôme"), _translated),
+    "label": Field(N_("Intitulé")),
+    "outcome": Field(N_("Résultat"), _labelled(RECORD_OUTCOME)),
+    "duration": Field(N_("Durée")),
+    "title": Field(N_("Fonction")),
+    "employer": Field(N_("Employeur")),
+    "organisation": Field(N_("Organisme")),
+    "hours_per_week": Field(N_("Heures par semaine")),
+    "description": Field(N_("Description")),
+}
+FIELDS: dict[str, Field] = _DOSSIER_FIELDS | {
+    "dossier_status": Field(N_("Statut du dossier"), _labelled(DOSSIER_STATUS_LABELS)),
+    "status": Field(N_("Statut de la pièce"), _labelled(PIECE_STATUS_LABELS)),
+    "comment": Field(N_("Commentaire")),
+    "missing": Field(N_("Pièces manquantes"), _missing),
+    "transmitted_at": Field(N_("Date de transmission")),
+    "program_code": Field(N_("Code de la formation")),
+    "deleted_pieces": Field(N_("Pièces supprimées"), _nonzero),
+    "answer": Field(N_("Réponse"), _labelled(VALUE_LABELS["answer"])),
+    "automatic": Field(N_("Automatique"), _flag),
+    "reason": Field(N_("Motif")),
+    "kind": Field(N_("Nature de la décision"), _labelled(KIND_LABELS)),
+    "type": Field(N_("Type de décision")),
+    "rank": Field(N_("Rang sur la liste complémentaire")),
+    "deadline": Field(N_("Date limite de confirmation")),
+    "live_offers_before": Field(N_("Admissions en cours avant l'appel")),
+    "capacity": Field(N_("Capacité d'accueil")),
+    "files": Field(N_("Fichiers"), _files),
+    "pages": Field(N_("Pages")),
+    "shared_with": Field(N_("Autres candidatures partageant la pièce"), _nonzero),
+    "processing_type": Field(N_("Type de traitement"), _labelled(PROCESSING_LABELS)),
+    "return_by": Field(N_("Date limite de retour propre au candidat")),
+    "confirmation_by": Field(N_("Date de confirmation propre au candidat")),
+    "tags": Field(N_("Étiquettes"), _names),
+    "body": Field(N_("Texte du post-it")),
+    "path": Field(N_("Page consultée")),
+}
+# Where one key means something else for one action.
+ACTION_FIELDS: dict[str, dict[str, Field]] = {
+    "file.purged": {
+        "kind": Field(N_("Type de fichier"), _labelled(FILE_KINDS)),
+        "original_name": Field(N_("Nom du fichier")),
+        "size": Field(N_("Taille"), _size),
+        "created_at": Field(N_("Déposé le")),
+    },
+}
+# Internal references, meaningless to a reader (the row they point to is named elsewhere, or gone).
+HIDDEN = frozenset({"program_id", "note_id", "application_id", "from_submitted_document_id", "sha256", "token_id"})
+_ABSENT = object()
+
+
+def details(line: StaffAuditLine) -> list[str]:
+    """« Statut du dossier : Réceptionné → Incomplet », one per value the event recorded (empty ones left out)."""
+    overrides = ACTION_FIELDS.get(line.action, {})
+    keys = [*line.before, *(key for key in line.after if key not in line.before)]
+    lines = []
+    for key in keys:
+        if key in HIDDEN:
+            continue
+        field = overrides.get(key) or FIELDS.get(key) or Field(key)
+        before, after = line.before.get(key, _ABSENT), line.after.get(key, _ABSENT)
+        shown = [EMPTY if _empty(value) else field.show(value) for value in (before, after) if value is not _ABSENT]
+        if len(shown) == 2 and shown[0] == shown[1]:
+            shown = shown[1:]
+        if all(text == EMPTY for text in shown):
+            continue
+        lines.append(_("{label} : {value}").format(label=_(field.label), value=" → ".join(shown)))
+    return lines
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: str  # « 14/05/2026 03:46 », Paris time
+    sentence: str
+    details: list[str]
+
+
+def describe(line: StaffAuditLine) -> HistoryEntry:
+    """One event of the « Historique » in the reader's language."""
+    return HistoryEntry(format_short_moment(line.at), sentence(line), details(line))

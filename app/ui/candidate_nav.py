@@ -1,6 +1,8 @@
 """The candidate's navigation: the dossier's tabs, then « Candidatures »."""
 
-from app.i18n import N_, _
+import functools
+
+from app.i18n import N_, _, current_language, use_language
 from app.services.actors import Actor
 from app.ui.assistance import assistance_button
 from app.ui.frame import add_to_heading
@@ -27,27 +29,36 @@ def candidate_nav(current: str | None = None, *, actor: Actor | None = None, pro
     """A labelled ``nav`` whose current entry carries ``aria-current="page"``; ``current`` is a tab slug,
     ``"home"`` or ``"candidatures"``. Below it, the offer and « Assistance » (the guide puts it on every
     candidate page; ``program_id`` preselects the programme on an application's page)."""
-    entries = [("home", _("Mon espace"), "/candidat")]
-    entries += [(slug, _(label), dossier_path(slug)) for slug, label in DOSSIER_TABS.items()]
-    entries.append(("candidatures", _("Candidatures"), APPLICATIONS_PATH))
-    items = "".join(
-        tag(
-            "li",
-            link_tag(
-                label,
-                href,
-                data_mark=f"nav-{slug}",
-                aria_current="page" if slug == current else None,
-                class_="font-bold" if slug == current else None,
-            ),
-        )
-        for slug, label, href in entries
-    )
-    # One element for the nav and the offer's link: each element stays in memory while the page is open.
-    markup = tag(
-        "nav", tag("ul", items, class_="flex flex-wrap gap-x-4 gap-y-1 list-none p-0"), aria_label=_("Mon dossier")
-    ) + tag("p", link_tag(_("Offre de formation"), "/formations"), class_="mt-2")
-    markup = tag("div", markup, class_="w-full mb-2", data_mark="candidate-nav")
+    markup = _nav_html(current_language(), current)
     if not add_to_heading(markup):
         static_block(markup)
     assistance_button(actor, program_id=program_id)
+
+
+@functools.lru_cache(maxsize=64)
+def _nav_html(lang: str, current: str | None) -> str:
+    """The nav and the offer's link, one string per language and current entry (shared by the pages showing it:
+    each open page keeps its own)."""
+    with use_language(lang):
+        entries = [("home", _("Mon espace"), "/candidat")]
+        entries += [(slug, _(label), dossier_path(slug)) for slug, label in DOSSIER_TABS.items()]
+        entries.append(("candidatures", _("Candidatures"), APPLICATIONS_PATH))
+        items = "".join(
+            tag(
+                "li",
+                link_tag(
+                    label,
+                    href,
+                    data_mark=f"nav-{slug}",
+                    aria_current="page" if slug == current else None,
+                    class_="font-bold" if slug == current else None,
+                ),
+            )
+            for slug, label, href in entries
+        )
+        # One element for the nav and the offer's link: each element stays in memory while the page is open.
+        markup = tag(
+            "nav", tag("ul", items, class_="flex flex-wrap gap-x-4 gap-y-1 list-none p-0"), aria_label=_("Mon dossier")
+        ) + tag("p", link_tag(_("Offre de formation"), "/formations"), class_="mt-2")
+        markup = tag("div", markup, class_="w-full mb-2", data_mark="candidate-nav")
+        return markup

@@ -27,3 +27,8 @@ def format_moment(moment: datetime) -> str:
         date=format_date(local.date(), "long", locale=_locale()),
         time=format_time(local.time(), "HH:mm", locale=_locale()),
     )
+
+
+def format_short_moment(moment: datetime) -> str:
+    """« 15/06/2026 23:59 », in Paris time (tables and the dossier's history; the same in both languages)."""
+    return moment.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")

@@ -14,6 +14,7 @@ language, ``<title>`` names the page, a skip link is the first focusable element
 """
 
 import copy
+import functools
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +25,7 @@ from urllib.parse import quote
 from nicegui import context, run, ui
 
 from app.config import get_settings
-from app.i18n import LANGUAGES, _
+from app.i18n import LANGUAGES, _, use_language
 from app.services import process_cache
 from app.ui.account_menu import account_controls, account_link, load_roles
 from app.ui.banner import banners
@@ -123,8 +124,19 @@ def _footer_labels() -> dict[str, str]:
 
 
 def footer_html(current_path: str) -> str:
-    """The footer's links (the current page's marked ``aria-current``) and the institution, as escaped HTML."""
+    """The footer's links (the current page's marked ``aria-current``) and the institution, as escaped HTML:
+    one string per language and route, shared by every page showing it (each open page keeps its own)."""
     settings = get_settings()
+    return _footer_html(current_language(), current_path, settings.institution_name, settings.assistance_email)
+
+
+@functools.lru_cache(maxsize=256)
+def _footer_html(lang: str, current_path: str, institution_name: str, assistance_email: str) -> str:
+    with use_language(lang):
+        return _build_footer_html(current_path, institution_name, assistance_email)
+
+
+def _build_footer_html(current_path: str, institution_name: str, assistance_email: str) -> str:
     labels = _footer_labels()
     items = "".join(
         tag(
@@ -136,15 +148,14 @@ def footer_html(current_path: str) -> str:
     items += tag(
         "li",
         link_tag(
-            _("Assistance : {email}").format(email=settings.assistance_email),
-            f"mailto:{settings.assistance_email}",
+            _("Assistance : {email}").format(email=assistance_email),
+            f"mailto:{assistance_email}",
             data_mark="footer-assistance",
         ),
     )
     return tag(
         "div",
-        tag("nav", tag("ul", items), aria_label=_("Pied de page"))
-        + text_tag("p", f"eCandidat · {settings.institution_name}"),
+        tag("nav", tag("ul", items), aria_label=_("Pied de page")) + text_tag("p", f"eCandidat · {institution_name}"),
         class_="ec-container",
     )
 
@@ -167,8 +178,14 @@ def add_to_heading(markup: str) -> bool:
     children = context.slot.children
     if heading is None or not children or children[-1] is not heading:
         return False
-    heading.content += markup
+    heading.content = _joined(heading.content, markup)
     return True
+
+
+@functools.lru_cache(maxsize=512)
+def _joined(first: str, second: str) -> str:
+    """``first + second``, one string for the pages that show the same heading and nav."""
+    return first + second
 
 
 @contextmanager
