@@ -111,8 +111,10 @@ class Settings(BaseSettings):
     )
 
     # Pieces: uploads, the PDF sandbox and « Transmettre » (issue 7). Checked on the server, whatever the browser says.
-    max_file_mb: int = Field(10, ge=1, description="Largest file a candidate may upload, in MB (the upload route too).")
-    max_piece_mb: int = Field(30, ge=1, description="Largest piece (all its normalised files together), in MB.")
+    max_file_mb: int = Field(10, ge=1, description="Largest file a candidate may upload, in MB.")
+    max_piece_mb: int = Field(
+        30, ge=1, description="Largest piece (all its normalised files together), in MB; also one upload request's."
+    )
     max_piece_pages: int = Field(100, ge=1, description="Most pages one piece (and one uploaded PDF) may have.")
     max_image_megapixels: int = Field(50, ge=1, description="Largest image accepted, in millions of pixels.")
     sandbox_cpu_seconds: int = Field(20, ge=1, description="CPU time the parser of one uploaded file may use.")

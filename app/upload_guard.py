@@ -4,8 +4,9 @@
 ``/_nicegui/client/{client_id}/upload/{upload_id}`` would otherwise be parsed (and spooled to disk) whole by
 the route's ``request.form()``. This middleware answers 413 at once when the declared ``Content-Length`` is too
 large, and otherwise counts the bytes as the route reads them, cutting the request off with 413 as soon as they
-pass the limit. The limit is one file of ``max_file_mb`` plus room for the multipart envelope: the piece widget
-sends one file per request. Services check the sizes again on the bytes they receive.
+pass the limit. The piece widget sends the files chosen together in one request (so that they are added in the
+order chosen), at most ``max_piece_mb`` of them as its browser checks (and each at most ``max_file_mb``): the
+limit is that, plus room for the multipart envelope. Services check the sizes again on the bytes they receive.
 """
 
 import re
@@ -30,8 +31,10 @@ class BodyTooLarge(HTTPException):
 
 
 def upload_limit_bytes() -> int:
-    # The value the upload widget's page has just read (no database query on this path); the services check again.
-    return parameters.peek("max_file_mb") * 1024 * 1024 + ENVELOPE_BYTES
+    # The values the upload widget's page has just read (no database query on this path); the services check again.
+    # A piece is never smaller than a file (the parameters screen refuses it): max() only guards the defaults.
+    largest = max(parameters.peek("max_file_mb"), parameters.peek("max_piece_mb"))
+    return largest * 1024 * 1024 + ENVELOPE_BYTES
 
 
 class UploadGuard:

@@ -135,10 +135,11 @@ def test_another_instance_sees_a_change_after_the_cache_delay(
 
 
 def test_the_upload_guard_follows_the_parameter(session: Session, admin: Actor) -> None:
-    assert upload_limit_bytes() == 10 * MB + ENVELOPE_BYTES
+    assert upload_limit_bytes() == 30 * MB + ENVELOPE_BYTES  # the files chosen together: as much as a piece
     save(session, admin, "max_file_mb", 4)
-    assert parameters.current("max_file_mb") == 4  # what the upload widget's page reads
-    assert upload_limit_bytes() == 4 * MB + ENVELOPE_BYTES
+    save(session, admin, "max_piece_mb", 8)
+    assert parameters.current("max_piece_mb") == 8  # what the upload widget's page reads
+    assert upload_limit_bytes() == 8 * MB + ENVELOPE_BYTES
 
 
 def test_the_institution_limit_follows_the_parameter(session: Session, admin: Actor) -> None:

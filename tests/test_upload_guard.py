@@ -81,11 +81,13 @@ def test_the_limit_follows_the_settings(monkeypatch: pytest.MonkeyPatch) -> None
     from app.config import reset_settings
 
     monkeypatch.setenv("ECANDIDAT_MAX_FILE_MB", "3")
+    monkeypatch.setenv("ECANDIDAT_MAX_PIECE_MB", "5")
     reset_settings()
-    try:
-        assert 3 * 1024 * 1024 < upload_limit_bytes() < 4 * 1024 * 1024
+    try:  # one request holds the files chosen together: as much as a piece
+        assert 5 * 1024 * 1024 < upload_limit_bytes() < 6 * 1024 * 1024
     finally:
         monkeypatch.delenv("ECANDIDAT_MAX_FILE_MB")
+        monkeypatch.delenv("ECANDIDAT_MAX_PIECE_MB")
         reset_settings()
 
 

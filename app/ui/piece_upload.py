@@ -4,14 +4,24 @@
 
     from app.ui.piece_upload import piece_upload
 
-    for document_id in detail_piece_ids:  # SubmittedDocument ids of the application, in display order
-        await piece_upload(document_id, on_change=refresh_transmit_button)
+    widget = await piece_upload(document_id, on_change=refresh_transmit_button, piece=loaded_piece)
+    ...
+    widget.show(piece_loaded_later)  # a live update: the card is redrawn, its upload area and announcements stay
 
 Every action calls one service of ``app.services.documents`` in its own ``transaction()``, off the event loop
-(``run.io_bound``: the sandbox may take seconds), and no session outlives it. The browser's size limit only
-spares a useless upload: the upload route's guard and the service check again.
+(``run.io_bound``: the sandbox may take seconds), and no session outlives it. The browser's size limits only
+spare a useless upload: the upload route's guard and the service check again.
+
+Adding files: a named button opens the file picker of Quasar's uploader (drawn on demand, its own header hidden:
+that header's add button had no name, held the file input and printed « 0.0B / 0.00% »). The files chosen
+together travel in one request, in the order chosen, and are added one after the other in that order; the list
+under the button shows each one's name, size and progress, and a ``role=status`` region announces what became of
+each file (added, or why it was refused). The button, the uploader and that region outlive the redraws of the
+piece: the keyboard focus stays on the button and the announcements are not lost.
 """
 
+import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -23,11 +33,16 @@ from app.models import DocumentStatus
 from app.services import admin_pieces, documents, parameters
 from app.services.actors import Actor
 from app.services.errors import DomainError
+from app.services.file_sniffing import WRONG_TYPE
+from app.services.pdf_sandbox import FILE_TOO_LARGE
 from app.ui.guards import actor_of
 from app.ui.session import current_identity, current_language
-from app.ui.text import heading, paragraph
+from app.ui.text import esc, heading, paragraph
+
+log = logging.getLogger(__name__)
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+MB = 1024 * 1024
 
 _STATUS = {
     DocumentStatus.PENDING: N_("En attente"),
@@ -37,10 +52,30 @@ _STATUS = {
     DocumentStatus.NOT_APPLICABLE: N_("Non concerné"),
 }
 
+# Why the browser kept a file back (QUploader's ``rejected`` event: ``failedPropValidation``).
+_REJECTED = {
+    "accept": WRONG_TYPE,
+    "max-file-size": FILE_TOO_LARGE,
+    "max-total-size": N_("Les fichiers choisis ensemble dépassent {max} Mo : ajoutez celui-ci dans un second temps."),
+}
+_REJECTED_OTHERWISE = N_("Ce fichier n'a pas été envoyé : choisissez-le à nouveau.")
+TRANSFER_TOO_LARGE = N_("L'envoi a été refusé : les fichiers choisis ensemble dépassent {max} Mo.")
+TRANSFER_FAILED = N_("L'envoi a échoué : vérifiez votre connexion, puis choisissez ce fichier à nouveau.")
+UNEXPECTED = N_("Une erreur est survenue : ce fichier n'a pas été ajouté, choisissez-le à nouveau.")
+SENT = N_("Envoyé, vérification en cours")
+BUSY = N_("Un envoi est en cours pour cette pièce : attendez son résultat avant d'ajouter d'autres fichiers.")
+
+# The uploader's events carry File objects, which reach the server as ``{}``: these keep what the server needs.
+_REJECTED_JS = "(rejected) => emit(rejected.map((r) => ({name: r.file.name, reason: r.failedPropValidation})))"
+_FAILED_JS = "(info) => emit({names: info.files.map((f) => f.name), status: info.xhr.status})"
+# Each file of a request gets a field name of its own (Quasar's default, the file's name, would let two files of
+# the same name in one selection overwrite each other in the form the route reads).
+_FIELD_NAME_JS = "(() => { let n = 0; return () => 'file' + n++; })()"
+
 
 def _size(size: int) -> str:
-    if size >= 1024 * 1024:
-        return _("{size} Mo").format(size=f"{size / 1024 / 1024:.1f}")
+    if size >= MB:
+        return _("{size} Mo").format(size=f"{size / MB:.1f}")
     return _("{size} Ko").format(size=max(1, round(size / 1024)))
 
 
@@ -59,57 +94,105 @@ def _get_piece(actor: Actor, submitted_document_id: int, lang: str) -> documents
         return documents.get_piece(session, actor=actor, submitted_document_id=submitted_document_id, lang=lang)
 
 
-async def piece_upload(
-    submitted_document_id: int,
-    *,
-    on_change: Callable[[], Any | Awaitable[Any]] | None = None,
-    actor: Actor | None = None,
-    piece: documents.Piece | None = None,
-) -> None:
-    """Draw the piece ``submitted_document_id`` of the signed-in candidate's application (``piece``: already
-    loaded by the page, which then saves a query)."""
-    actor = actor or actor_of(current_identity())
-    lang = current_language()
-    errors: list[str] = []
-    preloaded = [piece] if piece is not None else []
+def _about(name: str, message: str) -> str:
+    """One file's outcome, as the status region reads it: « relevé.pdf : Ajouté à la pièce. »"""
+    return _("{name} : {message}").format(name=name, message=message)
 
-    def call(service: Callable[..., Any], **kwargs: Any) -> None:
-        with transaction() as session:
-            service(session, actor=actor, submitted_document_id=submitted_document_id, **kwargs)
 
-    async def act(service: Callable[..., Any], *, prefix: str = "", **kwargs: Any) -> None:
-        try:
-            await run.io_bound(call, service, **kwargs)
-        except DomainError as error:
-            errors.append(prefix + error.translate(_))
-        else:
-            if not prefix:  # an upload batch keeps the errors of its other files (cleared when it begins)
-                errors.clear()
-            if on_change is not None:
-                result = on_change()
-                if isinstance(result, Awaitable):
-                    await result
-        body.refresh()  # in the background: the upload being handled must outlive its own handler
+def _rejection(reason: object) -> str:
+    message = _REJECTED.get(str(reason), _REJECTED_OTHERWISE)
+    limit = parameters.current("max_piece_mb" if reason == "max-total-size" else "max_file_mb")
+    return _(message).format(max=limit)
 
-    async def uploaded(event: events.UploadEventArguments) -> None:
-        data = await event.file.read()
-        await act(documents.add_piece_file, prefix=f"{event.file.name} : ", filename=event.file.name, data=data)
 
-    def rejected() -> None:
-        errors.append(
-            _("Fichier refusé : seuls les PDF, JPEG et PNG de {max} Mo au plus sont acceptés.").format(
-                max=parameters.current("max_file_mb")
-            )
-        )
-        body.refresh()
+def _file_list_template() -> str:
+    """The uploader's ``list`` slot (a Vue template): per file its name, size, a progress bar and where it stands.
 
-    @ui.refreshable
-    async def body() -> None:
-        try:
-            piece = preloaded.pop() if preloaded else await run.io_bound(_get_piece, actor, submitted_document_id, lang)
-        except DomainError as error:
-            paragraph(error.translate(_)).classes("text-negative")
+    Texts are escaped here; the file's name is interpolated by Vue, which escapes it too.
+    """
+    size_mb = esc(_("{size} Mo")).format(size="{{ (file.size / 1048576).toFixed(1) }}")
+    size_kb = esc(_("{size} Ko")).format(size="{{ Math.max(1, Math.round(file.size / 1024)) }}")
+    percent = esc(_("{percent} %")).format(percent="{{ Math.round(file.__progress * 100) }}")
+    failed, sent, waiting = (esc(_(text)) for text in (N_("Échec de l'envoi"), SENT, N_("En attente d'envoi")))
+    return (
+        '<ul v-if="props.files.length" class="ec-upload-files">'
+        '<li v-for="file in props.files" :key="file.__key" class="ec-upload-file">'
+        '<span class="ec-upload-name">{{ file.name }}</span>'
+        f'<span v-if="file.size >= 1048576">{size_mb}</span><span v-else>{size_kb}</span>'
+        '<progress max="100" :value="Math.round(file.__progress * 100)" :aria-label="file.name"></progress>'
+        f'<span v-if="file.__status === \'failed\'" class="text-negative">{failed}</span>'
+        f"<span v-else-if=\"file.__status === 'uploaded'\">{sent}</span>"
+        f"<span v-else-if=\"file.__status === 'uploading'\">{percent}</span>"
+        f"<span v-else>{waiting}</span>"
+        "</li></ul>"
+    )
+
+
+class PieceWidget:
+    """One piece's card. ``top`` and ``bottom`` are redrawn after every change (``show``: the page hands over the
+    piece it loaded for a live update; ``redraw``: the widget loads it); the upload area between them (button,
+    uploader, status region) is drawn once."""
+
+    def __init__(
+        self,
+        submitted_document_id: int,
+        actor: Actor,
+        lang: str,
+        on_change: Callable[[], Any | Awaitable[Any]] | None,
+    ) -> None:
+        self.submitted_document_id = submitted_document_id
+        self.actor = actor
+        self.lang = lang
+        self.on_change = on_change
+        self.errors: list[str] = []  # refusals of the other actions, shown in a role=alert block
+        self.upload: ui.upload | None = None
+        self.transferring = False  # the browser is sending files (between the uploader's start and finish)
+        self.adding = asyncio.Lock()  # the server is adding a selection's files, one after the other
+
+    # --- Drawing ---------------------------------------------------------------------------------------------------
+
+    def draw(self, piece: documents.Piece) -> None:
+        with ui.card().classes("w-full").mark(f"piece-{self.submitted_document_id}"):
+            self.top = ui.column().classes("w-full")
+            with ui.column().classes("w-full gap-2") as self.area:
+                label = _("Ajouter des fichiers (PDF, JPEG, PNG)")
+                add = ui.button(label, icon="upload_file", on_click=self.pick)
+                add.props("outline no-caps").mark("piece-add-files")
+                add._props["aria-label"] = _("Ajouter des fichiers (PDF, JPEG, PNG) à la pièce « {piece} »").format(
+                    piece=piece.label
+                )  # set directly: a label may hold quotes; it starts with the visible text (WCAG 2.5.3)
+                self.holder = ui.element("div").classes("w-full")
+            self.status = ui.element("div").classes("w-full").mark("piece-upload-status")
+            self.status.props("role=status aria-live=polite aria-atomic=false")  # read each line as it is added
+            self.bottom = ui.column().classes("w-full empty:hidden")  # no gap in the card for nothing
+        self.show(piece)
+
+    def show(self, piece: documents.Piece | DomainError) -> None:
+        self.top.clear()
+        self.bottom.clear()
+        if isinstance(piece, DomainError):
+            self.area.set_visibility(False)
+            with self.top:
+                paragraph(piece.translate(_)).classes("text-negative")
             return
+        self.area.set_visibility(piece.editable and piece.status != DocumentStatus.NOT_APPLICABLE)
+        with self.top:
+            self._header(piece)
+            if piece.files:
+                self._files(piece)
+        with self.bottom:
+            if piece.is_conditional and piece.editable and not piece.files:
+                ui.checkbox(
+                    _("Non concerné"),
+                    value=piece.status == DocumentStatus.NOT_APPLICABLE,
+                    on_change=lambda e: self.act(documents.mark_not_applicable, not_applicable=bool(e.value)),
+                ).mark("piece-not-applicable")
+            if self.errors:
+                with ui.element("div").props('role="alert"').classes("text-negative").mark("piece-error"):
+                    for message in self.errors:
+                        paragraph(message)
+
+    def _header(self, piece: documents.Piece) -> None:
         with ui.row().classes("items-center gap-2"):
             heading(piece.label, 4).classes("text-base font-bold m-0")
             ui.badge(_(_STATUS[piece.status])).mark("piece-status")
@@ -121,105 +204,189 @@ async def piece_upload(
             ui.button(
                 _("Télécharger le modèle à compléter"),
                 icon="download",
-                on_click=lambda r=piece.required_document_id: download_template(r),
+                on_click=lambda r=piece.required_document_id: self.download_template(r),
             ).props("flat dense no-caps").mark("piece-template")
         if piece.status == DocumentStatus.REFUSED and piece.comment:
             paragraph(_("Motif du refus : {comment}").format(comment=piece.comment)).classes("text-negative")
+
+    def _files(self, piece: documents.Piece) -> None:
         ids = [f.stored_file_id for f in piece.files]
-        if piece.files:
-            with ui.element("ol").classes("list-decimal pl-6 w-full").mark("piece-files"):
-                for index, file in enumerate(piece.files):
-                    with ui.element("li"), ui.row().classes("items-center gap-1"):
-                        ui.label(f"{file.name} — {_pages(file.pages)}, {_size(file.size)}")
-                        if not piece.editable:
-                            continue
-                        moved_up = ids[:]
-                        if index > 0:
-                            moved_up[index - 1], moved_up[index] = moved_up[index], moved_up[index - 1]
-                            _labelled(
-                                ui.button(
-                                    icon="arrow_upward",
-                                    on_click=lambda o=moved_up: act(documents.reorder_piece_files, order=o),
-                                ).props("flat round dense"),
-                                _("Monter {name}").format(name=file.name),
-                            )
-                        if index < len(ids) - 1:
-                            moved_down = ids[:]
-                            moved_down[index + 1], moved_down[index] = moved_down[index], moved_down[index + 1]
-                            _labelled(
-                                ui.button(
-                                    icon="arrow_downward",
-                                    on_click=lambda o=moved_down: act(documents.reorder_piece_files, order=o),
-                                ).props("flat round dense"),
-                                _("Descendre {name}").format(name=file.name),
-                            )
-                        _labelled(
-                            ui.button(
-                                icon="delete",
-                                on_click=lambda i=file.stored_file_id: act(
-                                    documents.remove_piece_file, stored_file_id=i
-                                ),
-                            ).props("flat round dense color=negative"),
-                            _("Retirer {name}").format(name=file.name),
-                        )
-            with ui.row().classes("items-center gap-2"):
-                paragraph(
-                    _("Document transmis au jury : {pages}, {size}").format(
-                        pages=_pages(piece.merged_pages), size=_size(piece.merged_size)
-                    )
-                ).classes("text-sm").mark("piece-merged")
-                ui.button(_("Voir"), on_click=download).props("flat dense")
-        if piece.editable and piece.status != DocumentStatus.NOT_APPLICABLE:
-            with ui.element("div").classes("w-full") as holder:
-                add = ui.button(_("Ajouter des fichiers (PDF, JPEG, PNG)"), icon="upload_file")
-                add.props("outline no-caps").mark("piece-add-files")
-                add.on_click(lambda h=holder: show_upload(h))
-        if piece.is_conditional and piece.editable and not piece.files:
-            ui.checkbox(
-                _("Non concerné"),
-                value=piece.status == DocumentStatus.NOT_APPLICABLE,
-                on_change=lambda e: act(documents.mark_not_applicable, not_applicable=bool(e.value)),
-            ).mark("piece-not-applicable")
-        if errors:
-            with ui.element("div").props('role="alert"').classes("text-negative").mark("piece-error"):
-                for message in errors:
-                    paragraph(message)
-
-    def show_upload(holder: ui.element) -> None:
-        """The upload area, drawn when the candidate asks for it: each one registers a route of its own, which was
-        most of the cost of an application's page; the file picker opens at once."""
-        holder.clear()
-        with holder:
-            upload = (
-                ui.upload(
-                    label=_("Ajouter des fichiers (PDF, JPEG, PNG)"),
-                    multiple=True,
-                    auto_upload=True,
-                    max_file_size=parameters.current("max_file_mb") * 1024 * 1024,
-                    on_begin_upload=errors.clear,
-                    on_upload=uploaded,
-                    on_rejected=rejected,
+        with ui.element("ol").classes("list-decimal pl-6 w-full").mark("piece-files"):
+            for index, file in enumerate(piece.files):
+                with ui.element("li"), ui.row().classes("items-center gap-1"):
+                    ui.label(f"{file.name} — {_pages(file.pages)}, {_size(file.size)}")
+                    if piece.editable:
+                        self._file_buttons(ids, index, file)
+        with ui.row().classes("items-center gap-2"):
+            paragraph(
+                _("Document transmis au jury : {pages}, {size}").format(
+                    pages=_pages(piece.merged_pages), size=_size(piece.merged_size)
                 )
-                .props(f'accept="{ACCEPT}" flat bordered')
-                .classes("w-full")
-                .mark("piece-upload")
-            )
-        ui.timer(0.05, lambda: upload.run_method("pickFiles"), once=True)  # once the browser has drawn it
+            ).classes("text-sm").mark("piece-merged")
+            ui.button(_("Voir"), on_click=self.download).props("flat dense")
 
-    async def download() -> None:
+    def _file_buttons(self, ids: list[int], index: int, file: documents.PieceFile) -> None:
+        if index > 0:
+            moved_up = ids[:]
+            moved_up[index - 1], moved_up[index] = moved_up[index], moved_up[index - 1]
+            _labelled(
+                ui.button(
+                    icon="arrow_upward", on_click=lambda o=moved_up: self.act(documents.reorder_piece_files, order=o)
+                ).props("flat round dense"),
+                _("Monter {name}").format(name=file.name),
+            )
+        if index < len(ids) - 1:
+            moved_down = ids[:]
+            moved_down[index + 1], moved_down[index] = moved_down[index], moved_down[index + 1]
+            _labelled(
+                ui.button(
+                    icon="arrow_downward",
+                    on_click=lambda o=moved_down: self.act(documents.reorder_piece_files, order=o),
+                ).props("flat round dense"),
+                _("Descendre {name}").format(name=file.name),
+            )
+        _labelled(
+            ui.button(
+                icon="delete",
+                on_click=lambda i=file.stored_file_id: self.act(documents.remove_piece_file, stored_file_id=i),
+            ).props("flat round dense color=negative"),
+            _("Retirer {name}").format(name=file.name),
+        )
+
+    async def redraw(self) -> None:
+        try:
+            piece = await run.io_bound(_get_piece, self.actor, self.submitted_document_id, self.lang)
+        except DomainError as error:
+            self.show(error)
+        else:
+            self.show(piece)
+
+    async def changed(self) -> None:
+        if self.on_change is not None:
+            result = self.on_change()
+            if isinstance(result, Awaitable):
+                await result
+        await self.redraw()
+
+    # --- The actions on the files listed ---------------------------------------------------------------------------
+
+    def call(self, service: Callable[..., Any], **kwargs: Any) -> None:
+        with transaction() as session:
+            service(session, actor=self.actor, submitted_document_id=self.submitted_document_id, **kwargs)
+
+    async def act(self, service: Callable[..., Any], **kwargs: Any) -> None:
+        try:
+            await run.io_bound(self.call, service, **kwargs)
+        except DomainError as error:
+            self.errors.append(error.translate(_))
+            await self.redraw()
+        else:
+            self.errors.clear()
+            await self.changed()
+
+    # --- Adding files ----------------------------------------------------------------------------------------------
+
+    def announce(self, message: str, *, refused: bool = False) -> None:
+        """Add a line to the status region: a screen reader reads what is added, the sighted see it stay."""
+        with self.status:
+            line = paragraph(message).classes("m-0")
+            if refused:
+                line.classes("text-negative")
+
+    def pick(self) -> None:
+        if self.transferring or self.adding.locked():
+            self.status.clear()
+            self.announce(_(BUSY))
+            return
+        self.status.clear()  # the outcomes of the previous selection
+        if self.upload is None:
+            with self.holder:
+                self.upload = self._uploader()
+            upload = self.upload
+            ui.timer(0.05, lambda: upload.run_method("pickFiles"), once=True)  # once the browser has drawn it
+        else:
+            self.upload.run_method("pickFiles")
+
+    def _uploader(self) -> ui.upload:
+        """Drawn on the first click only: each uploader registers a route of its own, which was most of the cost of
+        an application's page."""
+        upload = ui.upload(
+            multiple=True,
+            auto_upload=True,
+            max_file_size=parameters.current("max_file_mb") * MB,
+            max_total_size=parameters.current("max_piece_mb") * MB,
+            on_multi_upload=self.uploaded,  # with ``multiple``: the selection in one request, in its order
+        )
+        upload.props(f'accept="{ACCEPT}" flat').classes("ec-upload w-full").mark("piece-upload")
+        upload._props[":field-name"] = _FIELD_NAME_JS
+        upload.add_slot("list", _file_list_template())
+        upload.on("rejected", self.rejected, js_handler=_REJECTED_JS)
+        upload.on("failed", self.failed, js_handler=_FAILED_JS)
+        upload.on("start", lambda: setattr(self, "transferring", True), args=[])
+        upload.on("finish", lambda: setattr(self, "transferring", False), args=[])
+        return upload
+
+    def rejected(self, event: events.GenericEventArguments) -> None:
+        for item in event.args if isinstance(event.args, list) else []:
+            self.announce(_about(str(item.get("name", "")), _rejection(item.get("reason"))), refused=True)
+
+    def failed(self, event: events.GenericEventArguments) -> None:
+        info = event.args if isinstance(event.args, dict) else {}
+        if info.get("status") == 413:  # the upload route's guard
+            message = _(TRANSFER_TOO_LARGE).format(max=parameters.current("max_piece_mb"))
+        else:
+            message = _(TRANSFER_FAILED)
+        for name in info.get("names") or []:
+            self.announce(_about(str(name), message), refused=True)
+        if self.upload is not None:
+            self.upload.reset()  # failed files would otherwise be sent again with the next selection
+
+    async def uploaded(self, event: events.MultiUploadEventArguments) -> None:
+        """Add the selection's files one after the other, in the order chosen; announce each outcome."""
+        async with self.adding:
+            added = False
+            try:
+                for file in event.files:
+                    added = await self._add(file) or added
+            finally:
+                if self.upload is not None:
+                    self.upload.reset()  # the list under the button showed the transfer; the status tells the rest
+            if added:
+                self.errors.clear()
+                await self.changed()
+
+    async def _add(self, file: ui.upload.FileUpload) -> bool:
+        try:
+            data = await file.read()
+            await run.io_bound(self.call, documents.add_piece_file, filename=file.name, data=data)
+        except DomainError as error:
+            self.announce(_about(file.name, error.translate(_)), refused=True)
+            return False
+        except Exception:  # the next files are still added; the candidate is told which one to send again
+            log.exception("adding %r to piece %s failed", file.name, self.submitted_document_id)
+            self.announce(_about(file.name, _(UNEXPECTED)), refused=True)
+            return False
+        self.announce(_about(file.name, _("Ajouté à la pièce.")))
+        return True
+
+    # --- Downloads -------------------------------------------------------------------------------------------------
+
+    async def download(self) -> None:
         def read() -> tuple[str, bytes]:
             with transaction() as session:
-                return documents.read_merged_pdf(session, actor=actor, submitted_document_id=submitted_document_id)
+                return documents.read_merged_pdf(
+                    session, actor=self.actor, submitted_document_id=self.submitted_document_id
+                )
 
         try:
             filename, data = await run.io_bound(read)
         except DomainError as error:
-            errors.append(error.translate(_))
-            await body.refresh()
+            self.errors.append(error.translate(_))
+            await self.redraw()
             return
         ui.download.content(data, filename, "application/pdf")
 
-    async def download_template(required_document_id: int) -> None:
+    async def download_template(self, required_document_id: int) -> None:
         def read() -> tuple[str, bytes]:
             with transaction() as session:
                 return admin_pieces.read_template(session, required_document_id=required_document_id)
@@ -227,10 +394,31 @@ async def piece_upload(
         try:
             filename, data = await run.io_bound(read)
         except DomainError as error:
-            errors.append(error.translate(_))
-            await body.refresh()
+            self.errors.append(error.translate(_))
+            await self.redraw()
             return
         ui.download.content(data, filename, "application/pdf")
 
-    with ui.card().classes("w-full").mark(f"piece-{submitted_document_id}"):
-        await body()
+
+async def piece_upload(
+    submitted_document_id: int,
+    *,
+    on_change: Callable[[], Any | Awaitable[Any]] | None = None,
+    actor: Actor | None = None,
+    piece: documents.Piece | None = None,
+) -> PieceWidget | None:
+    """Draw the piece ``submitted_document_id`` of the signed-in candidate's application (``piece``: already
+    loaded by the page, which then saves a query); the widget, to ``show`` it a piece loaded later (None: the piece
+    could not be read, the reason is drawn instead)."""
+    actor = actor or actor_of(current_identity())
+    lang = current_language()
+    if piece is None:
+        try:
+            piece = await run.io_bound(_get_piece, actor, submitted_document_id, lang)
+        except DomainError as error:
+            with ui.card().classes("w-full").mark(f"piece-{submitted_document_id}"):
+                paragraph(error.translate(_)).classes("text-negative")
+            return None
+    widget = PieceWidget(submitted_document_id, actor, lang, on_change)
+    widget.draw(piece)
+    return widget
