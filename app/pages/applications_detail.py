@@ -40,7 +40,7 @@ from app.ui.dates import format_day, format_moment
 from app.ui.frame import frame
 from app.ui.guards import require_candidate
 from app.ui.page import page
-from app.ui.piece_upload import piece_upload
+from app.ui.piece_upload import PieceWidget, piece_upload
 from app.ui.session import current_language
 from app.ui.text import Text, link_tag, paragraph, static_block, tag, text_tag
 
@@ -488,6 +488,9 @@ class ApplicationPage:
         self.application_id = application_id
         self.lang = lang
         self.container: ui.element | None = None
+        self.head: ui.element | None = None  # the sections before the uploads…
+        self.tail: ui.element | None = None  # …and after them
+        self.piece_widgets: dict[int, PieceWidget] = {}
         self.transmit_box: ui.element | None = None
         self.status: Text | None = None
 
@@ -519,9 +522,7 @@ class ApplicationPage:
         assert self.container is not None
         if self.container.is_deleted:
             return
-        self.container.clear()
-        with self.container:
-            await self.draw(data)
+        await self.draw(data)
 
     async def redraw_transmit(self) -> None:
         """After a piece or an answer changed: only « Transmettre » depends on it."""
@@ -534,13 +535,48 @@ class ApplicationPage:
             _transmit(self.actor, self.application_id, readiness, self)
 
     async def draw(self, data: PageData | None) -> None:
-        actor = self.actor
-        if data is None:
-            static_block(
-                text_tag("p", _("Cette candidature a été annulée."), data_mark="not-found")
-                + tag("p", link_tag(_("Retour à mes candidatures"), LIST_PATH))
-            ).mark("not-found")
+        """Draw the sections in ``self.container``, or draw them again. The upload widgets of the same pieces are
+        kept and shown their new state: drawn anew, they would take the keyboard focus away from their button and
+        lose the outcomes they are announcing (each file added is a committed change, hence a live redraw)."""
+        assert self.container is not None
+        if data is not None and self.head is not None and self.tail is not None and self._same_uploads(data):
+            self.head.clear()
+            with self.head:
+                self._draw_head(data)
+            for piece_id, widget in self.piece_widgets.items():
+                if (piece := data.pieces.get(piece_id)) is not None:
+                    widget.show(piece)
+            self.tail.clear()
+            with self.tail:
+                self._draw_tail(data)
             return
+        self.container.clear()
+        self.piece_widgets = {}
+        with self.container:
+            if data is None:
+                static_block(
+                    text_tag("p", _("Cette candidature a été annulée."), data_mark="not-found")
+                    + tag("p", link_tag(_("Retour à mes candidatures"), LIST_PATH))
+                ).mark("not-found")
+                return
+            with ui.element("div") as self.head:
+                self._draw_head(data)
+            if self._upload_ids(data):
+                await self._draw_uploads(data)
+            with ui.element("div") as self.tail:
+                self._draw_tail(data)
+
+    def _upload_ids(self, data: PageData) -> list[int]:
+        """The pieces the candidate uploads files to on this page, in order (none: no upload section)."""
+        detail = data.detail
+        if detail.summary.procedure != Procedure.ONLINE or self.actor.read_only:
+            return []
+        return [piece.id for piece in detail.pieces]
+
+    def _same_uploads(self, data: PageData) -> bool:
+        return bool(self.piece_widgets) and list(self.piece_widgets) == self._upload_ids(data)
+
+    def _draw_head(self, data: PageData) -> None:
         detail = data.detail
         if detail.summary.archived:
             paragraph(
@@ -551,23 +587,30 @@ class ApplicationPage:
             ).classes("ec-notice").mark("archived-notice")
         static_block(_information_html(detail), "section").mark("information")
         static_block(_pieces_html(detail), "section").mark("pieces")
-        if detail.summary.procedure == Procedure.ONLINE and not actor.read_only and detail.pieces:
-            with ui.element("section").mark("uploads"):
-                static_block(
-                    text_tag("h2", _("Déposer les pièces"))
-                    + text_tag(
-                        "p",
-                        _(
-                            "Déposez un ou plusieurs fichiers par pièce (PDF, JPEG ou PNG) : nous les assemblons en "
-                            "un seul PDF, dans l'ordre que vous choisissez."
-                        ),
-                        class_="ec-muted",
-                    )
+
+    async def _draw_uploads(self, data: PageData) -> None:
+        with ui.element("section").mark("uploads"):
+            static_block(
+                text_tag("h2", _("Déposer les pièces"))
+                + text_tag(
+                    "p",
+                    _(
+                        "Déposez un ou plusieurs fichiers par pièce (PDF, JPEG ou PNG) : nous les assemblons en "
+                        "un seul PDF, dans l'ordre que vous choisissez."
+                    ),
+                    class_="ec-muted",
                 )
-                for piece in detail.pieces:
-                    await piece_upload(
-                        piece.id, on_change=self.redraw_transmit, actor=actor, piece=data.pieces.get(piece.id)
-                    )
+            )
+            for piece_id in self._upload_ids(data):
+                widget = await piece_upload(
+                    piece_id, on_change=self.redraw_transmit, actor=self.actor, piece=data.pieces.get(piece_id)
+                )
+                if widget is not None:
+                    self.piece_widgets[piece_id] = widget
+
+    def _draw_tail(self, data: PageData) -> None:
+        actor = self.actor
+        detail = data.detail
         _questions(actor, detail, on_saved=self.redraw_transmit)
         self.transmit_box = None
         if data.readiness is not None and not actor.read_only:

@@ -249,3 +249,47 @@ async def test_upload_every_piece_then_transmit(user: User, setup: Setup) -> Non
         receipts = session.exec(select(OutboxMail).where(OutboxMail.code == "dossier_received")).all()
     assert len(receipts) == 1 and "Curriculum vitae" in receipts[0].body_text
     await should_see_marked(user, "download-dossier")
+
+
+async def test_a_live_redraw_keeps_the_piece_being_filled(user: User, setup: Setup) -> None:
+    """Each file added is a committed change, so the page is redrawn while the candidate uploads: the piece's upload
+    area stays (its button keeps the keyboard focus, the files sent are not dropped) and so do the outcomes it has
+    announced."""
+    import asyncio
+
+    from nicegui import ui
+
+    from app.services import pdf_sandbox
+    from app.ui.text import Text
+    from tests.factories import pdf_bytes
+    from tests.test_documents import normalise_in_process
+
+    pdf_sandbox_normalise = pdf_sandbox.normalise
+    pdf_sandbox.normalise = normalise_in_process  # the sandbox's child process is tested on its own
+    try:
+        application = apply(setup)
+        await sign_in(user, setup.email, f"/candidat/candidatures/{application.id}")
+        await user.should_see("Curriculum vitae")
+        redrawn = user.find(marker="pieces").elements.pop()  # a section the live redraw draws again
+        button = user.find(marker="piece-add-files").elements.pop()
+        user.find(marker="piece-add-files").click()
+        await user.should_see(marker="piece-upload")
+        upload = user.find(ui.upload).elements.pop()
+        status = user.find(marker="piece-upload-status").elements.pop()
+        selection = [
+            ui.upload.SmallFileUpload("cv.pdf", "application/pdf", pdf_bytes(1)),
+            ui.upload.SmallFileUpload("annexe.pdf", "application/pdf", pdf_bytes(2)),
+        ]
+        await upload.handle_uploads(selection)
+        await user.should_see("annexe.pdf — 2 pages", retries=100)
+        for _ in range(100):  # the live update of the last commit
+            if redrawn.is_deleted:
+                break
+            await asyncio.sleep(0.05)
+        assert redrawn.is_deleted
+    finally:
+        pdf_sandbox.normalise = pdf_sandbox_normalise
+    assert not button.is_deleted and not upload.is_deleted and not status.is_deleted
+    assert user.find(marker="piece-upload-status").elements == {status}
+    lines = [line.text for line in status.descendants() if isinstance(line, Text)]
+    assert lines == ["cv.pdf : Ajouté à la pièce.", "annexe.pdf : Ajouté à la pièce."]
