@@ -134,6 +134,23 @@ def test_a_rolled_back_change_is_announced_nowhere(session: Session, instances: 
 
 
 @needs_redis
+def test_a_staff_only_change_reaches_the_staff_pages_of_the_other_instance_only(
+    session: Session, instances: Instances
+) -> None:
+    calls: list[str] = []
+    instances.b_subscribers.subscribe(CANDIDATE, lambda: calls.append("candidate page"))
+    instances.b_subscribers.subscribe(CANDIDATE, lambda: calls.append("staff page"), staff=True)
+    with transaction() as s:
+        notifications.notify_candidate(s, CANDIDATE, staff_only=True)
+    assert eventually(lambda: instances.b.relayed == 1)
+    assert calls == ["staff page"]
+    with transaction() as s:  # a change the candidate sees: both pages
+        notifications.notify_candidate(s, CANDIDATE)
+    assert eventually(lambda: instances.b.relayed == 2)
+    assert sorted(calls) == ["candidate page", "staff page", "staff page"]
+
+
+@needs_redis
 def test_a_saved_parameter_drops_the_cache_of_the_other_instance(
     session: Session, admin: Actor, instances: Instances
 ) -> None:

@@ -166,8 +166,9 @@ async def _in_client(client: Any, redraw: Any) -> None:
         await redraw
 
 
-def follow_candidate(candidate_id: int | None, redraw: Callable[[], Any]) -> None:
-    """Redraw this page when a committed change concerns ``candidate_id`` (see app.services.notifications)."""
+def follow_candidate(candidate_id: int | None, redraw: Callable[[], Any], *, staff: bool = False) -> None:
+    """Redraw this page when a committed change concerns ``candidate_id`` (see app.services.notifications);
+    ``staff``: a staff page, redrawn by the changes only staff see too."""
     if candidate_id is None:
         return
     client = context.client
@@ -189,7 +190,7 @@ def follow_candidate(candidate_id: int | None, redraw: Callable[[], Any]) -> Non
             return
         loop.call_soon_threadsafe(on_loop)
 
-    notifications.subscribe(candidate_id, on_change)
+    notifications.subscribe(candidate_id, on_change, staff=staff)
     client.on_delete(lambda: notifications.unsubscribe(candidate_id, on_change))
 
 

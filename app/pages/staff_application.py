@@ -3,8 +3,12 @@
 The page loads one plain view from ``staff_review`` (the load is the audited « view »), takes the candidate's
 lease when the role may review, and draws the sections (``staff_application_sections``); all of it is read in a
 worker thread, never on the event loop. Each button calls one service in its own transaction (in a worker thread
-too) and redraws; a refusal is shown next to the button. Two file routes serve the
-pieces' merged PDFs (for the in-page viewer and download) and the dossier PDF, both scope-checked and audited.
+too); a refusal is shown next to the button. Every committed change of the candidate's applications — this page's
+own actions, a colleague's, the candidate's, a job's — announces itself after the commit
+(``app.services.notifications``, staff-only changes included), and the page reads the application again and
+redraws every section, the summary included, from that one event; a status line says so to screen readers. Two
+file routes serve the pieces' merged PDFs (for the in-page viewer and download) and the dossier PDF, both
+scope-checked and audited.
 """
 
 import logging
@@ -15,10 +19,12 @@ from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
 from nicegui import app, context, run, ui
 
+from app import clock
 from app.db import transaction
 from app.i18n import _
 from app.models import ActorKind
 from app.pages import staff_application_sections as sections
+from app.pages.applications import follow_candidate
 from app.services import leases, parameters, staff_review
 from app.services.actors import Actor
 from app.services.decisions import DecisionPanelView
@@ -27,12 +33,13 @@ from app.services.dossier_status import DOSSIER_STATUS_LABELS
 from app.services.errors import DomainError
 from app.ui.dates import format_moment
 from app.ui.decision_panel import load_panel_view
+from app.ui.drafts import Drafts
 from app.ui.frame import frame
 from app.ui.guards import actor_of, require_staff
 from app.ui.latest_read import LatestRead
 from app.ui.page import page
 from app.ui.session import current_identity, current_language
-from app.ui.text import paragraph
+from app.ui.text import Text, link_tag, paragraph, static_block, tag, text_tag
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +96,7 @@ def _open(actor: Actor, application_id: int, lang: str, client_id: str, label: s
 def _reopen(
     actor: Actor, application_id: int, lang: str
 ) -> tuple[staff_review.StaffApplicationView, DecisionPanelView | None]:
-    """The application again after one of the page's own actions (audited already: no new « view »)."""
+    """The application again after a committed change (audited already: no new « view »)."""
     with transaction() as session:
         view = staff_review.open_application_for_staff(
             session, actor=actor, application_id=application_id, lang=lang, record_view=False
@@ -128,6 +135,29 @@ def _keep_lease(loaded: _Loaded, actor: Actor, application_id: int, label: str) 
     context.client.on_disconnect(release)
 
 
+def _summary(view: staff_review.StaffApplicationView, application_id: int) -> None:
+    application = view.application
+    status = _("Statut du dossier : {status}, depuis le {date}").format(
+        status=_(DOSSIER_STATUS_LABELS[application.dossier_status]), date=format_moment(application.dossier_status_at)
+    )
+    static_block(
+        text_tag("p", _("Numéro de dossier : {number}").format(number=view.dossier_number), data_mark="dossier-number")
+        + text_tag(
+            "p", _("Formation : {program} ({centre})").format(program=view.program_label, centre=view.centre_label)
+        )
+        + text_tag("p", status, data_mark="summary-status")
+        + tag(
+            "p",
+            link_tag(
+                _("Télécharger le dossier (PDF)"),
+                DOSSIER_PATH.format(application_id=application_id),
+                data_mark="download-dossier",
+            ),
+        ),
+        "section",
+    ).mark("summary")
+
+
 async def _page(actor: Actor, application_id: int, label: str) -> None:
     lang = current_language()
     try:
@@ -142,42 +172,39 @@ async def _page(actor: Actor, application_id: int, label: str) -> None:
     if held:
         _keep_lease(loaded, actor, application_id, label)
     state = {"view": view, "panel": loaded.panel}
-    reads = LatestRead()  # two actions in a row: the application as the latest read found it is drawn
+    reads = LatestRead()  # two changes in a row: the application as the latest read found it is drawn
+    drafts = Drafts()  # what the reader typed or opened, kept when a change redraws the page
 
     @ui.refreshable
     def body() -> None:
         current = state["view"]
+        _summary(current, application_id)
         if not held:
             _lease_banner(current)
-        if not view.can_review:
+        if not current.can_review:
             paragraph(_("Votre rôle permet de consulter ce dossier, pas de le modifier.")).mark("read-only")
-        sections.draw(current, state["panel"], actor=actor, editable=held, on_change=reload)
+        sections.draw(current, state["panel"], actor=actor, editable=held, drafts=drafts)
 
     async def reload() -> None:
-        reopened = await reads.run(_reopen, actor, application_id, lang)
-        if reopened is not None:
-            state["view"], state["panel"] = reopened
-            body.refresh()
+        """A committed change of the candidate's applications: read the application again, redraw every section."""
+        try:
+            reopened = await reads.run(_reopen, actor, application_id, lang)
+        except DomainError:  # the role lost this application meanwhile: what is drawn stays, its next action says so
+            return
+        if reopened is None:
+            return
+        state["view"], state["panel"] = reopened
+        body.refresh()
+        updated.set_text(_("Dossier mis à jour à {time}.").format(time=clock.paris(clock.now()).strftime("%H:%M")))
 
     title = _("Candidature : {name}").format(name=view.candidate_name)
     with frame(title):
-        application = view.application
-        with ui.element("section").mark("summary"):
-            paragraph(_("Numéro de dossier : {number}").format(number=view.dossier_number)).mark("dossier-number")
-            paragraph(
-                _("Formation : {program} ({centre})").format(program=view.program_label, centre=view.centre_label)
-            )
-            paragraph(
-                _("Statut du dossier : {status}, depuis le {date}").format(
-                    status=_(DOSSIER_STATUS_LABELS[application.dossier_status]),
-                    date=format_moment(application.dossier_status_at),
-                )
-            ).mark("summary-status")
-            ui.link(_("Télécharger le dossier (PDF)"), DOSSIER_PATH.format(application_id=application_id)).mark(
-                "download-dossier"
-            )
+        # Announces the redraws (role=status: read out without moving the focus).
+        updated = Text("", "p").classes("ec-muted").mark("live-status")
+        updated.props["role"] = "status"
         body()
         ui.link(_("Retour à l'espace de gestion"), "/gestion").classes("mt-6")
+    follow_candidate(view.candidate_id, reload, staff=True)
 
 
 async def _render(context_data: dict, language: str) -> bytes | None:

@@ -1,6 +1,9 @@
 """The sections of the staff application page: dossier, pieces, status, questions, notes, tags, decisions, dates,
 processing type, history. Each action calls one ``staff_review`` service in its own transaction, in a worker thread
-(never on the event loop), then the page reads the application again there and redraws."""
+(never on the event loop). The page does not redraw after its own actions: every committed change of the
+application, this page's or anyone else's, announces itself (app.services.notifications) and the page redraws
+every section from that one event. What the reader typed or opened and has not saved is kept across those redraws
+(``Drafts``); a form's drafts are forgotten once it is saved."""
 
 from collections.abc import Awaitable, Callable
 from datetime import date
@@ -22,10 +25,10 @@ from app.ui.audit_labels import describe
 from app.ui.candidate_nav import DOSSIER_TABS
 from app.ui.dates import format_day, format_moment
 from app.ui.decision_panel import draw_decision_panel
-from app.ui.text import heading, list_item, paragraph
+from app.ui.drafts import Drafts
+from app.ui.text import heading, list_item, paragraph, static_block, tag, text_tag
 
 View = staff_review.StaffApplicationView
-Redraw = Callable[[], Awaitable[None]]  # reads the application again in a worker thread, then redraws
 Runner = Callable[..., Awaitable[bool]]
 
 TRANSITION_BUTTONS = {
@@ -48,9 +51,10 @@ def _in_transaction(service: Callable[..., Any], kwargs: dict[str, Any]) -> None
         service(session, **kwargs)
 
 
-def _runner(error: ui.label, on_change: Redraw) -> Runner:
-    """Run one service call in its own transaction, in a worker thread; show its refusal in ``error``, redraw on
-    success. The arguments are read from the fields before, on the event loop."""
+def _runner(error: ui.label, drafts: Drafts, *saved: str) -> Runner:
+    """Run one service call in its own transaction, in a worker thread; show its refusal in ``error``. On success
+    the form's drafts (keys ``saved``) are forgotten, and the committed change's event redraws the page. The
+    arguments are read from the fields before, on the event loop."""
 
     async def act(service: Callable[..., Any], **kwargs: Any) -> bool:
         try:
@@ -59,76 +63,98 @@ def _runner(error: ui.label, on_change: Redraw) -> Runner:
             error.set_text(refusal.translate(_))
             error.set_visibility(True)
             return False
-        await on_change()
+        error.set_visibility(False)
+        drafts.forget(*saved)
         return True
 
     return act
 
 
-def draw(view: View, panel: DecisionPanelView | None, *, actor: Actor, editable: bool, on_change: Redraw) -> None:
+def draw(view: View, panel: DecisionPanelView | None, *, actor: Actor, editable: bool, drafts: Drafts) -> None:
     """Draw every section from ``view`` and ``panel``, read beforehand in a worker thread."""
-    _dossier(view, actor)
-    _pieces(view, actor, editable, on_change)
-    _status(view, actor, editable, on_change)
+    _dossier(view, actor, drafts)
+    _pieces(view, actor, editable, drafts)
+    _status(view, actor, editable, drafts)
     _questions(view)
-    _notes(view, actor, on_change)
-    _tags(view, actor, editable, on_change)
+    _notes(view, actor, drafts)
+    _tags(view, actor, editable, drafts)
     _decisions(view)
     # Entering and publishing a decision: the panel checks the role itself (committee members enter only).
-    draw_decision_panel(view.application.id or 0, actor, panel)
-    _dates(view, actor, editable, on_change)
-    _processing(view, actor, editable, on_change)
+    draw_decision_panel(view.application.id or 0, actor, panel, drafts=drafts)
+    _dates(view, actor, editable, drafts)
+    _processing(view, actor, editable, drafts)
     _history(view)
 
 
-def _dossier(view: View, actor: Actor) -> None:
+def _dossier(view: View, actor: Actor, drafts: Drafts) -> None:
     with ui.element("section").mark("dossier"):
         heading(_("Dossier"), 2)
         for tab, render in RENDERERS.items():
-            with ui.expansion(_(DOSSIER_TABS[tab])).classes("w-full").mark(f"dossier-{tab}"):
+            with (
+                drafts.keep(ui.expansion(_(DOSSIER_TABS[tab])), f"dossier-{tab}")
+                .classes("w-full")
+                .mark(f"dossier-{tab}")
+            ):
                 render(view.dossier, actor=actor, read_only=True)
 
 
-def _pieces(view: View, actor: Actor, editable: bool, on_change: Redraw) -> None:
+def _pieces(view: View, actor: Actor, editable: bool, drafts: Drafts) -> None:
     with ui.element("section").mark("pieces"):
         heading(_("Pièces"), 2)
         if not view.pieces:
             paragraph(_("Aucune pièce n'est demandée pour cette candidature."))
         viewer = ui.element("iframe").classes("w-full").style("height: 70vh; border: 1px solid #ccc").mark("viewer")
         viewer.props["title"] = _("Aperçu de la pièce")
-        viewer.set_visibility(False)
-        pending: dict[str, Any] = {}  # the piece the refusal dialog is for: (its review function, its comment)
+        shown = drafts.get("viewer")  # the piece being read stays open when the page redraws
+        if shown:
+            viewer.props["src"] = shown
+        viewer.set_visibility(bool(shown))
+        reviews: dict[int, Callable[..., Awaitable[bool]] | None] = {}  # each piece's review, for the dialog
         with ui.dialog() as dialog, ui.card().classes("w-full max-w-lg"):
             heading(_("Refuser la pièce"), 3)
             comment = ui.textarea(_("Motif du refus (lu par le candidat) *")).props("outlined autofocus")
             comment.classes("w-full").mark("refuse-comment")
             dialog_error = _error_label("refuse-error")
 
+            def typed(event: Any) -> None:
+                if drafts.get("refusing") is not None:
+                    drafts.set(f"refuse-{drafts.get('refusing')}", event.value)
+
+            comment.on_value_change(typed)
+            # Closed by any means (Annuler, Escape, a click outside): not reopened by the next redraw.
+            dialog.on_value_change(lambda event: None if event.value else drafts.forget("refusing"))
+
             async def submit() -> None:
                 if not (comment.value or "").strip():
                     dialog_error.set_text(_(staff_review.COMMENT_REQUIRED))
                     dialog_error.set_visibility(True)
                     return
+                piece_id = drafts.get("refusing")
+                review = reviews.get(piece_id)
                 dialog.close()
-                await pending["review"](DocumentStatus.REFUSED, comment.value or "")
+                if review is not None and await review(DocumentStatus.REFUSED, comment.value or ""):
+                    drafts.forget(f"refuse-{piece_id}")
 
             with ui.row():
                 ui.button(_("Refuser la pièce"), on_click=submit).props("no-caps color=negative").mark("refuse-confirm")
                 ui.button(_("Annuler"), on_click=dialog.close).props("flat no-caps").mark("refuse-cancel")
 
-        def ask_refusal(review: Callable[..., Awaitable[bool]], current: str) -> None:
-            pending["review"] = review
-            comment.value = current
+        def ask_refusal(piece: staff_review.StaffPiece) -> None:
+            drafts.set("refusing", piece.submitted_document_id)
+            comment.value = drafts.get(f"refuse-{piece.submitted_document_id}", piece.comment)
             dialog_error.set_visibility(False)
             dialog.open()
 
         for piece in view.pieces:
-            _piece(piece, actor, editable, on_change, viewer, ask_refusal)
+            reviews[piece.submitted_document_id] = _piece(piece, actor, editable, drafts, viewer, ask_refusal)
+        refusing = next((p for p in view.pieces if p.submitted_document_id == drafts.get("refusing")), None)
+        if refusing is not None and editable:  # the dialog was open when the page redrew
+            ask_refusal(refusing)
 
 
 def _piece(  # type: ignore[no-untyped-def]
-    piece: staff_review.StaffPiece, actor: Actor, editable: bool, on_change, viewer, ask_refusal
-) -> None:
+    piece: staff_review.StaffPiece, actor: Actor, editable: bool, drafts: Drafts, viewer, ask_refusal
+) -> Callable[..., Awaitable[bool]] | None:
     from app.pages.staff_application import piece_url
 
     marker = f"piece-{piece.submitted_document_id}"
@@ -150,6 +176,7 @@ def _piece(  # type: ignore[no-untyped-def]
             )
 
             def show(url: str = piece_url(piece.submitted_document_id)) -> None:
+                drafts.set("viewer", url)
                 viewer.props["src"] = url
                 viewer.set_visibility(True)
                 viewer.update()
@@ -163,9 +190,9 @@ def _piece(  # type: ignore[no-untyped-def]
         else:
             paragraph(_("Aucun fichier déposé."))
         if not editable:
-            return
+            return None
         error = _error_label(f"{marker}-error")
-        act = _runner(error, on_change)
+        act = _runner(error, drafts)
 
         async def review(status: DocumentStatus, text: str = "") -> bool:
             return await act(
@@ -181,15 +208,16 @@ def _piece(  # type: ignore[no-untyped-def]
             ui.button(_("Valider"), on_click=lambda: review(DocumentStatus.VALIDATED)).props("no-caps").mark(
                 f"{marker}-validate"
             )
-            ui.button(_("Refuser"), on_click=lambda: ask_refusal(review, piece.comment)).props(
-                "no-caps color=negative"
-            ).mark(f"{marker}-refuse")
+            ui.button(_("Refuser"), on_click=lambda: ask_refusal(piece)).props("no-caps color=negative").mark(
+                f"{marker}-refuse"
+            )
             ui.button(_("Non concerné"), on_click=lambda: review(DocumentStatus.NOT_APPLICABLE)).props(
                 "flat no-caps"
             ).mark(f"{marker}-not-applicable")
+    return review
 
 
-def _status(view: View, actor: Actor, editable: bool, on_change: Redraw) -> None:
+def _status(view: View, actor: Actor, editable: bool, drafts: Drafts) -> None:
     application = view.application
     with ui.element("section").mark("status"):
         heading(_("Statut du dossier"), 2)
@@ -206,7 +234,7 @@ def _status(view: View, actor: Actor, editable: bool, on_change: Redraw) -> None
         if not editable:
             return
         error = _error_label("status-error")
-        act = _runner(error, on_change)
+        act = _runner(error, drafts)
         with ui.row():
             for target in view.transitions:
                 ui.button(
@@ -233,11 +261,11 @@ def _questions(view: View) -> None:
                 list_item(f"{answer.label} — {value}")
 
 
-def _notes(view: View, actor: Actor, on_change: Redraw) -> None:
+def _notes(view: View, actor: Actor, drafts: Drafts) -> None:
     with ui.element("section").mark("notes"):
         heading(_("Post-it"), 2)
         error = _error_label("note-error")
-        act = _runner(error, on_change)
+        act = _runner(error, drafts, "note-body")
         for note in view.notes:
             with ui.card().classes("w-full my-1 bg-yellow-1"):
                 paragraph(note.body)
@@ -248,7 +276,8 @@ def _notes(view: View, actor: Actor, on_change: Redraw) -> None:
                         on_click=lambda n=note.id: act(staff_review.delete_note, actor=actor, note_id=n),
                     ).props("flat dense no-caps").mark(f"note-delete-{note.id}")
         if view.can_write:
-            body = ui.textarea(_("Nouveau post-it")).props("outlined").classes("w-full max-w-lg").mark("note-body")
+            body = drafts.keep(ui.textarea(_("Nouveau post-it")), "note-body")
+            body.props("outlined").classes("w-full max-w-lg").mark("note-body")
             ui.button(
                 _("Ajouter le post-it"),
                 on_click=lambda: act(
@@ -257,25 +286,25 @@ def _notes(view: View, actor: Actor, on_change: Redraw) -> None:
             ).props("no-caps").mark("note-add")
 
 
-def _tags(view: View, actor: Actor, editable: bool, on_change: Redraw) -> None:
+def _tags(view: View, actor: Actor, editable: bool, drafts: Drafts) -> None:
     with ui.element("section").mark("tags"):
         heading(_("Étiquettes"), 2)
         chosen = [t.label for t in view.tags if t.selected]
         paragraph(", ".join(chosen) if chosen else _("Aucune étiquette.")).mark("tags-current")
         if not editable or not view.tags:
             return
-        select = (
+        select = drafts.keep(
             ui.select(
                 {t.id: t.label for t in view.tags},
                 value=[t.id for t in view.tags if t.selected],
                 multiple=True,
                 label=_("Étiquettes"),
-            )
-            .classes("w-full max-w-lg")
-            .mark("tags-select")
+            ),
+            "tags",
         )
+        select.classes("w-full max-w-lg").mark("tags-select")
         error = _error_label("tags-error")
-        act = _runner(error, on_change)
+        act = _runner(error, drafts, "tags")
         ui.button(
             _("Enregistrer les étiquettes"),
             on_click=lambda: act(
@@ -288,32 +317,30 @@ def _tags(view: View, actor: Actor, editable: bool, on_change: Redraw) -> None:
 
 
 def _decisions(view: View) -> None:
-    with ui.element("section").mark("decisions"):
-        heading(_("Décisions"), 2)
-        if not view.decisions:
-            paragraph(_("Aucune décision pour l'instant."))
-            return
-        with ui.element("ul").classes("ec-bullets"):
-            for d in view.decisions:
-                parts = [d.label]
-                if d.rank:
-                    parts.append(_("rang {rank}").format(rank=d.rank))
-                if d.reason:
-                    parts.append(d.reason)
-                if d.comment:
-                    parts.append(d.comment)
-                parts.append(
-                    _("saisie par {name} le {date}").format(name=d.entered_by, date=format_moment(d.entered_at))
-                )
-                if d.published_at:
-                    parts.append(
-                        _("validée par {name} le {date}").format(
-                            name=d.published_by, date=format_moment(d.published_at)
-                        )
-                    )
-                else:
-                    parts.append(_("non validée"))
-                list_item(" — ".join(parts))
+    """Every decision, newest first, published or not: text only, one block."""
+    items = []
+    for d in view.decisions:
+        parts = [d.label]
+        if d.rank:
+            parts.append(_("rang {rank}").format(rank=d.rank))
+        if d.reason:
+            parts.append(d.reason)
+        if d.comment:
+            parts.append(d.comment)
+        parts.append(_("saisie par {name} le {date}").format(name=d.entered_by, date=format_moment(d.entered_at)))
+        if d.published_at:
+            parts.append(
+                _("validée par {name} le {date}").format(name=d.published_by, date=format_moment(d.published_at))
+            )
+        else:
+            parts.append(_("non validée"))
+        items.append(text_tag("li", " — ".join(parts)))
+    listing = (
+        tag("ul", "".join(items), class_="ec-bullets", data_mark="decisions-list")
+        if items
+        else text_tag("p", _("Aucune décision pour l'instant."), data_mark="no-decision")
+    )
+    static_block(text_tag("h2", _("Décisions")) + listing, "section").mark("decisions")
 
 
 def _parse_day(text: str | None) -> Any:
@@ -327,7 +354,7 @@ def _parse_day(text: str | None) -> Any:
     return clock.paris_datetime(day.year, day.month, day.day, 23, 59, 59)
 
 
-def _dates(view: View, actor: Actor, editable: bool, on_change: Redraw) -> None:
+def _dates(view: View, actor: Actor, editable: bool, drafts: Drafts) -> None:
     application = view.application
     with ui.element("section").mark("dates"):
         heading(_("Dates"), 2)
@@ -342,14 +369,20 @@ def _dates(view: View, actor: Actor, editable: bool, on_change: Redraw) -> None:
         def day(moment: Any) -> str:
             return clock.paris(moment).date().isoformat() if moment else ""
 
-        return_by = ui.input(_("Retour propre à ce candidat (AAAA-MM-JJ)"), value=day(application.return_by_override))
+        return_by = drafts.keep(
+            ui.input(_("Retour propre à ce candidat (AAAA-MM-JJ)"), value=day(application.return_by_override)),
+            "return-by",
+        )
         return_by.props("outlined type=date").mark("return-by")
-        confirm_by = ui.input(
-            _("Confirmation propre à ce candidat (AAAA-MM-JJ)"), value=day(application.confirmation_by_override)
+        confirm_by = drafts.keep(
+            ui.input(
+                _("Confirmation propre à ce candidat (AAAA-MM-JJ)"), value=day(application.confirmation_by_override)
+            ),
+            "confirmation-by",
         )
         confirm_by.props("outlined type=date").mark("confirmation-by")
         error = _error_label("dates-error")
-        act = _runner(error, on_change)
+        act = _runner(error, drafts, "return-by", "confirmation-by")
 
         async def save() -> None:
             values = _parse_day(return_by.value), _parse_day(confirm_by.value)
@@ -369,24 +402,24 @@ def _dates(view: View, actor: Actor, editable: bool, on_change: Redraw) -> None:
         ui.button(_("Enregistrer les dates"), on_click=save).props("no-caps").mark("dates-save")
 
 
-def _processing(view: View, actor: Actor, editable: bool, on_change: Redraw) -> None:
+def _processing(view: View, actor: Actor, editable: bool, drafts: Drafts) -> None:
     application = view.application
     with ui.element("section").mark("processing"):
         heading(_("Type de traitement"), 2)
         paragraph(_(PROCESSING_LABELS[application.processing_type])).mark("processing-current")
         if not editable:
             return
-        select = (
+        select = drafts.keep(
             ui.select(
                 {kind: _(label) for kind, label in PROCESSING_LABELS.items()},
                 value=application.processing_type,
                 label=_("Type de traitement"),
-            )
-            .classes("w-full max-w-lg")
-            .mark("processing-select")
+            ),
+            "processing",
         )
+        select.classes("w-full max-w-lg").mark("processing-select")
         error = _error_label("processing-error")
-        act = _runner(error, on_change)
+        act = _runner(error, drafts, "processing")
         ui.button(
             _("Enregistrer le type de traitement"),
             on_click=lambda: act(

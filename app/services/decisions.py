@@ -223,6 +223,7 @@ def enter_decision(
         application_id=application_id,
         after={"kind": decision.kind.value, "type": decision_type.code, "rank": decision.waiting_list_rank},
     )
+    notify_candidate(session, application.candidate_id, staff_only=True)  # not published: staff pages only
     return decision
 
 

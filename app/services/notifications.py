@@ -1,9 +1,14 @@
-"""Live updates: tell the pages a candidate has open that their applications changed.
+"""Live updates: tell the pages open on a candidate's applications that they changed.
 
 A service that changes an application calls ``notify_candidate(session, candidate_id)`` inside its transaction;
 the candidate id is kept in ``session.info`` and announced only after the transaction commits (a SQLAlchemy
 ``after_commit`` listener), so a change that rolls back is never announced. Pages ``subscribe`` a callback when
 they are drawn and ``unsubscribe`` it when their client goes away.
+
+Two audiences: the candidate's pages, and the staff pages of the candidate's applications. A change only staff
+see (a post-it, tags, a decision entered but not published) is announced with ``staff_only=True``: it reaches the
+pages subscribed with ``staff=True`` and leaves the candidate's pages alone (a redraw there would wipe what the
+candidate is typing, for nothing they can see).
 
 Callbacks run synchronously in the committing thread (a page action, a job thread) or the Redis relay's: quick and
 thread-safe — a page only schedules its refresh on the event loop (``loop.call_soon_threadsafe``).
@@ -24,7 +29,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 log = logging.getLogger(__name__)
 
 Callback = Callable[[], None]
-Broadcaster = Callable[[int], None]
+Broadcaster = Callable[[int, bool], None]  # (candidate id, staff only)
 
 _PENDING_KEY = "ecandidat.notify_candidates"
 
@@ -34,17 +39,18 @@ class Subscribers:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._callbacks: dict[int, set[Callback]] = {}
+        self._callbacks: dict[int, dict[Callback, bool]] = {}  # callback → also told of staff-only changes
 
-    def subscribe(self, candidate_id: int, callback: Callback) -> None:
+    def subscribe(self, candidate_id: int, callback: Callback, *, staff: bool = False) -> None:
+        """``staff``: a staff page, told of every change (the candidate's pages only of what they show)."""
         with self._lock:
-            self._callbacks.setdefault(candidate_id, set()).add(callback)
+            self._callbacks.setdefault(candidate_id, {})[callback] = staff
 
     def unsubscribe(self, candidate_id: int, callback: Callback) -> None:
         with self._lock:
             callbacks = self._callbacks.get(candidate_id)
             if callbacks is not None:
-                callbacks.discard(callback)
+                callbacks.pop(callback, None)
                 if not callbacks:
                     del self._callbacks[candidate_id]
 
@@ -52,10 +58,11 @@ class Subscribers:
         with self._lock:
             return len(self._callbacks.get(candidate_id, ()))
 
-    def publish(self, candidate_id: int) -> None:
-        """Call every callback subscribed for ``candidate_id`` now."""
+    def publish(self, candidate_id: int, staff_only: bool = False) -> None:
+        """Call every callback subscribed for ``candidate_id`` now (only the staff pages' for a staff-only change)."""
         with self._lock:
-            callbacks = list(self._callbacks.get(candidate_id, ()))
+            subscribed = self._callbacks.get(candidate_id, {})
+            callbacks = [callback for callback, staff in subscribed.items() if staff or not staff_only]
         for callback in callbacks:
             try:
                 callback()
@@ -67,8 +74,8 @@ _local = Subscribers()
 _broadcaster: Broadcaster | None = None
 
 
-def subscribe(candidate_id: int, callback: Callback) -> None:
-    _local.subscribe(candidate_id, callback)
+def subscribe(candidate_id: int, callback: Callback, *, staff: bool = False) -> None:
+    _local.subscribe(candidate_id, callback, staff=staff)
 
 
 def unsubscribe(candidate_id: int, callback: Callback) -> None:
@@ -79,18 +86,23 @@ def subscriber_count(candidate_id: int) -> int:
     return _local.count(candidate_id)
 
 
-def notify_candidate(session: Session, candidate_id: int) -> None:
-    """Announce, once this session's transaction commits, that ``candidate_id``'s applications changed."""
-    session.info.setdefault(_PENDING_KEY, set()).add(candidate_id)
+def notify_candidate(session: Session, candidate_id: int, *, staff_only: bool = False) -> None:
+    """Announce, once this session's transaction commits, that ``candidate_id``'s applications changed.
+
+    ``staff_only``: nothing the candidate's pages show changed (a post-it, tags, a decision not published yet);
+    one change they do show in the same transaction makes the whole announcement reach them too."""
+    pending: dict[int, bool] = session.info.setdefault(_PENDING_KEY, {})
+    pending[candidate_id] = pending.get(candidate_id, True) and staff_only
 
 
-def publish(candidate_id: int) -> None:
+def publish(candidate_id: int, staff_only: bool = False) -> None:
     """Call every callback of this process subscribed for ``candidate_id`` now (the commit hook does this)."""
-    _local.publish(candidate_id)
+    _local.publish(candidate_id, staff_only)
 
 
 def set_broadcaster(broadcaster: Broadcaster | None) -> Broadcaster | None:
-    """Hand committed candidate ids to ``broadcaster`` too (None: this process only); returns the previous one."""
+    """Hand committed candidate ids (and whether the change is staff-only) to ``broadcaster`` too (None: this
+    process only); returns the previous one."""
     global _broadcaster
     previous, _broadcaster = _broadcaster, broadcaster
     return previous
@@ -109,11 +121,11 @@ def install_redis_relay(app: Any) -> None:
 @event.listens_for(Session, "after_commit")
 def _publish_after_commit(session: Session) -> None:
     broadcaster = _broadcaster
-    for candidate_id in sorted(session.info.pop(_PENDING_KEY, ())):
-        publish(candidate_id)  # this instance first, whatever becomes of the broker
+    for candidate_id, staff_only in sorted(session.info.pop(_PENDING_KEY, {}).items()):
+        publish(candidate_id, staff_only)  # this instance first, whatever becomes of the broker
         if broadcaster is not None:
             try:
-                broadcaster(candidate_id)
+                broadcaster(candidate_id, staff_only)
             except Exception:  # the commit is done: a broker problem only loses the other instances' refresh
                 log.exception("broadcasting the change of candidate %s failed", candidate_id)
 

@@ -49,7 +49,7 @@ class Relay:
         url: str,
         *,
         instance_id: str | None = None,
-        on_candidate: Callable[[int], None] = notifications.publish,
+        on_candidate: Callable[..., None] = notifications.publish,  # (candidate id, staff_only=True when so)
         on_cache: Callable[[str], None] = process_cache.invalidate_named,
         candidates_channel: str = CANDIDATES_CHANNEL,
         cache_channel: str = CACHE_CHANNEL,
@@ -136,8 +136,11 @@ class Relay:
 
     # --- Publishing (called from the commit hooks) -----------------------------------------------------------
 
-    def publish_candidate(self, candidate_id: int) -> None:
-        self._queue(self.candidates_channel, {"candidate_id": candidate_id})
+    def publish_candidate(self, candidate_id: int, staff_only: bool = False) -> None:
+        # "staff_only" only when set: a message without it reads as before (every page of the candidate).
+        self._queue(
+            self.candidates_channel, {"candidate_id": candidate_id} | ({"staff_only": True} if staff_only else {})
+        )
 
     def publish_cache(self, name: str) -> None:
         self._queue(self.cache_channel, {"cache": name})
@@ -233,7 +236,9 @@ class Relay:
             self.skipped_own += 1  # this instance called its subscribers when it committed
             return
         try:
-            if channel == self.candidates_channel:
+            if channel == self.candidates_channel and payload.get("staff_only") is True:
+                self.on_candidate(int(payload["candidate_id"]), staff_only=True)
+            elif channel == self.candidates_channel:
                 self.on_candidate(int(payload["candidate_id"]))
             elif channel == self.cache_channel:
                 self.on_cache(str(payload["cache"]))

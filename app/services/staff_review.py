@@ -807,6 +807,7 @@ def add_note(session: Session, *, actor: Actor, application_id: int, body: str) 
     session.add(note)
     session.flush()
     _audit_application(session, actor, application, "note.added", {}, {"note_id": note.id, "body": body})
+    notify_candidate(session, application.candidate_id, staff_only=True)  # the staff pages open on it show it
     return note
 
 
@@ -822,6 +823,7 @@ def delete_note(session: Session, *, actor: Actor, note_id: int) -> None:
     _audit_application(session, actor, application, "note.deleted", {"note_id": note.id, "body": note.body}, {})
     session.delete(note)
     session.flush()
+    notify_candidate(session, application.candidate_id, staff_only=True)
 
 
 def set_tags(session: Session, *, actor: Actor, application_id: int, tag_ids: list[int]) -> list[int]:
@@ -842,6 +844,7 @@ def set_tags(session: Session, *, actor: Actor, application_id: int, tag_ids: li
         _audit_application(
             session, actor, application, "application.tags_changed", {"tags": sorted(current)}, {"tags": sorted(wanted)}
         )
+        notify_candidate(session, application.candidate_id, staff_only=True)
     return sorted(wanted)
 
 

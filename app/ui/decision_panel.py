@@ -2,7 +2,9 @@
 
 Self-contained: ``await decision_panel(application_id, actor)`` reads the panel's data in a worker thread, then
 draws a ``<section>`` where it is called; it redraws itself after each action. A page that reads its data in one
-worker call reads the panel's there too (:func:`load_panel_view`) and draws it with :func:`draw_decision_panel`.
+worker call reads the panel's there too (:func:`load_panel_view`) and draws it with :func:`draw_decision_panel`;
+given the page's ``Drafts``, the panel leaves its redraw to the page (which redraws every section from the
+committed change's event) and keeps what was typed in its fields across those redraws.
 Every check is in ``app.services.decisions``; the panel only offers what the actor's role allows (committee
 members enter, managers also publish). No query runs on the event loop.
 """
@@ -24,6 +26,7 @@ from app.services.decisions import (
     publish_decision,
 )
 from app.services.errors import DomainError
+from app.ui.drafts import Drafts
 from app.ui.latest_read import LatestRead
 from app.ui.session import current_language
 from app.ui.text import Text, heading, paragraph
@@ -46,15 +49,24 @@ async def decision_panel(application_id: int, actor: Actor) -> None:
     draw_decision_panel(application_id, actor, view)
 
 
-def draw_decision_panel(application_id: int, actor: Actor, view: DecisionPanelView | None) -> None:
-    """Draw the panel from ``view`` (read beforehand by :func:`load_panel_view`); after an action it reads again."""
+PANEL_FIELDS = ("type", "reason", "rank", "moment", "place", "comment", "overwrite")
+
+
+def draw_decision_panel(
+    application_id: int, actor: Actor, view: DecisionPanelView | None, *, drafts: Drafts | None = None
+) -> None:
+    """Draw the panel from ``view`` (read beforehand by :func:`load_panel_view`); after an action it reads again,
+    unless it is drawn with the ``drafts`` of a page that redraws it."""
+    if drafts is not None:
+        _draw(application_id, actor, view, None, drafts)
+        return
     lang = current_language()
     state: dict[str, DecisionPanelView | None] = {"view": view}
     reads = LatestRead()
 
     @ui.refreshable
     def draw() -> None:
-        _draw(application_id, actor, state["view"], reload)
+        _draw(application_id, actor, state["view"], reload, Drafts())
 
     async def reload() -> None:
         read = await reads.run(lambda: (load_panel_view(actor, application_id, lang),))  # a tuple: never None
@@ -66,7 +78,11 @@ def draw_decision_panel(application_id: int, actor: Actor, view: DecisionPanelVi
 
 
 def _draw(
-    application_id: int, actor: Actor, view: DecisionPanelView | None, redraw: Callable[[], Awaitable[None]]
+    application_id: int,
+    actor: Actor,
+    view: DecisionPanelView | None,
+    redraw: Callable[[], Awaitable[None]] | None,
+    drafts: Drafts,
 ) -> None:
     if view is None:
         return
@@ -89,16 +105,23 @@ def _draw(
         error = Text("", "p").classes("text-negative").mark("panel-error")
         error.props["role"] = "alert"
         kind_of = view.type_kinds
-        dtype = ui.select(view.types, label=_("Type de décision")).classes("w-full").mark("panel-type")
-        reason = ui.select(view.reasons, label=_("Motif de refus")).classes("w-full").mark("panel-reason")
-        rank = ui.number(_("Rang sur la liste complémentaire"), min=1, step=1, format="%d").mark("panel-rank")
-        moment = (
-            ui.input(_("Date et heure de convocation")).props("type=datetime-local stack-label").mark("panel-moment")
-        )
+        dtype = drafts.keep(ui.select(view.types, label=_("Type de décision")), "panel-type")
+        dtype.classes("w-full").mark("panel-type")
+        reason = drafts.keep(ui.select(view.reasons, label=_("Motif de refus")), "panel-reason")
+        reason.classes("w-full").mark("panel-reason")
+        rank = drafts.keep(
+            ui.number(_("Rang sur la liste complémentaire"), min=1, step=1, format="%d"), "panel-rank"
+        ).mark("panel-rank")
+        moment = drafts.keep(ui.input(_("Date et heure de convocation")), "panel-moment")
+        moment.props("type=datetime-local stack-label").mark("panel-moment")
         moment.props["hint"] = _("Heure de Paris")
-        place = ui.input(_("Lieu de convocation")).props("maxlength=300").mark("panel-place")
-        comment = ui.textarea(_("Commentaire")).props("outlined maxlength=2000").classes("w-full").mark("panel-comment")
-        overwrite = ui.checkbox(_("Remplacer la décision publiée")).mark("panel-overwrite")
+        place = (
+            drafts.keep(ui.input(_("Lieu de convocation")), "panel-place").props("maxlength=300").mark("panel-place")
+        )
+        comment = drafts.keep(ui.textarea(_("Commentaire")), "panel-comment")
+        comment.props("outlined maxlength=2000").classes("w-full").mark("panel-comment")
+        overwrite = drafts.keep(ui.checkbox(_("Remplacer la décision publiée")), "panel-overwrite")
+        overwrite.mark("panel-overwrite")
         # Only the fields of the chosen kind are shown.
         reason.bind_visibility_from(dtype, "value", backward=lambda v: kind_of.get(v) == DecisionKind.UNFAVORABLE)
         rank.bind_visibility_from(dtype, "value", backward=lambda v: kind_of.get(v) == DecisionKind.WAITING_LIST)
@@ -151,7 +174,12 @@ def _draw(
                 button.enable()
                 return
             ui.notify(_("Enregistré."), type="positive")
-            await redraw()
+            if work is enter_now:  # what was typed is saved: the redraw shows the fields empty again
+                drafts.forget(*(f"panel-{name}" for name in PANEL_FIELDS))
+            if redraw is not None:
+                await redraw()
+            else:  # the page redraws from the committed change's event; a no-op entry commits none
+                button.enable()
 
         with ui.row():
             save = ui.button(_("Enregistrer la décision"), on_click=lambda: act(save, enter_now, lambda: (entered(),)))

@@ -1,13 +1,16 @@
-"""The staff screen of an application: review pieces, change the dossier status, leases, refusals."""
+"""The staff screen of an application: review pieces, change the dossier status, leases, refusals; every section
+redrawn from the one event a committed change announces."""
 
+from nicegui import ui
 from nicegui.testing import User
 from sqlmodel import select
 
-from app.db import new_session
+from app.db import new_session, transaction
 from app.models import (
     Account,
     AuditEvent,
     Candidate,
+    DecisionKind,
     DocumentStatus,
     DossierStatus,
     EditLease,
@@ -20,6 +23,7 @@ from app.services import staff_review
 from app.services.actors import Actor
 from app.services.passwords import hash_password
 from tests import factories
+from tests.ui.handler_clicks import click
 
 GOOD = "Solide-Passe-2026"
 
@@ -193,3 +197,80 @@ async def test_an_administrator_releases_a_lease(user: User) -> None:
     await user.should_see(marker=f"lease-{lease_id}")
     user.find(marker=f"lease-release-{lease_id}").click()
     await user.should_see(marker="no-lease")
+
+
+def refusal_dialog_open(user: User) -> bool:
+    with user:
+        [element] = user.find(marker="refuse-comment").elements
+        while element is not None and not isinstance(element, ui.dialog):
+            element = element.parent_slot.parent if element.parent_slot else None
+        return bool(element is not None and element.value)
+
+
+def history_rows(user: User) -> list[dict]:
+    with user:
+        [table] = user.find(marker="history-table").elements
+        return list(table.rows)  # type: ignore[attr-defined]
+
+
+async def test_publishing_a_decision_redraws_every_section_without_a_reload(user: User) -> None:
+    data = seed()
+    with new_session() as session:
+        factories.decision_type(session, DecisionKind.FAVORABLE, label_fr="Avis favorable")
+        session.commit()
+    await sign_in(user, "anne")
+    await user.open(f"/gestion/candidatures/{data['application']}")
+    await user.should_see("Aucune décision pour l'instant.")
+    user.find(marker="panel-type").click()
+    user.find("Avis favorable").click()
+    await click(user, "panel-enter")
+    await user.should_see(marker="panel-pending", retries=50)
+    # Entered, not published: the « Décisions » section lists it already, from the same event as the panel.
+    await user.should_see("saisie par Anne Martin", retries=50)
+    await user.should_see("non validée")
+    await click(user, "panel-publish")
+    await user.should_see("Décision publiée : Avis favorable", retries=50)
+    await user.should_see("validée par Anne Martin", retries=50)
+    await user.should_not_see("Aucune décision pour l'instant.")
+    await user.should_not_see("non validée")
+    assert history_rows(user)[0]["event"] == "Un gestionnaire (Anne Martin) a publié la décision."
+    await user.should_see("Dossier mis à jour à")  # the live region says the page changed
+
+
+async def test_a_status_change_updates_the_summary_and_the_history_too(user: User) -> None:
+    data = seed()
+    await sign_in(user, "anne")
+    await user.open(f"/gestion/candidatures/{data['application']}")
+    await user.should_see("Statut du dossier : Réceptionné")  # the summary at the top
+    await click(user, "status-complete")
+    await user.should_see("Statut du dossier : Complet", retries=50)
+    await user.should_not_see("Statut du dossier : Réceptionné, depuis")
+    event = history_rows(user)[0]
+    assert event["event"] == "Un gestionnaire (Anne Martin) a changé le statut du dossier."
+    assert event["details"] == "Statut du dossier : Réceptionné → Complet"
+
+
+async def test_a_colleagues_post_it_appears_live_and_what_the_manager_typed_stays(user: User) -> None:
+    data = seed()
+    await sign_in(user, "anne")
+    await user.open(f"/gestion/candidatures/{data['application']}")
+    await user.should_see(marker="notes")
+    user.find(marker="note-body").type("Brouillon d'Anne")
+    user.find(marker=f"piece-{data['refused']}-refuse").click()
+    user.find(marker="refuse-comment").type("Page 2 illisible")
+    with transaction() as session:  # Bruno, on another screen, adds a post-it (he needs no lease for it)
+        bruno = session.exec(select(StaffRoleAssignment).join(StaffMember).where(StaffMember.login == "bruno")).one()
+        staff_review.add_note(
+            session,
+            actor=Actor("staff", staff_id=bruno.staff_id, role_assignment_id=bruno.id),
+            application_id=data["application"],
+            body="Voir avec la commission",
+        )
+    await user.should_see("Voir avec la commission", retries=50)
+    await user.should_see("Dossier mis à jour à")
+    assert user.find(marker="note-body").elements.pop().value == "Brouillon d'Anne"  # type: ignore[attr-defined]
+    # The refusal being typed is still open, with its text.
+    assert refusal_dialog_open(user)
+    assert user.find(marker="refuse-comment").elements.pop().value == "Page 2 illisible"  # type: ignore[attr-defined]
+    user.find(marker="refuse-confirm").click()
+    await user.should_see("Commentaire : Page 2 illisible", retries=50)
