@@ -122,3 +122,10 @@ def test_a_released_request_keeps_what_pages_read_and_drops_the_call_chain() -> 
     assert request.session == {"id": "s1"}
     assert request.client.host == "203.0.113.9"
     assert request.state.responded is True
+
+
+def test_nicegui_page_template_is_not_checked_on_disk_for_every_page_view() -> None:
+    from nicegui import client
+
+    runtime_tuning.install()
+    assert client.templates.env.auto_reload is False

@@ -89,9 +89,10 @@ def own_candidate(session: Session, actor: Actor, *, write: bool = False, lock: 
 
 
 def own_candidate_id(session: Session, *, actor: Actor) -> int | None:
-    """The candidate id pages subscribe to for live updates."""
-    candidate = own_candidate(session, actor)
-    return candidate.id if candidate else None
+    """The candidate id pages subscribe to for live updates (the id alone: no dossier row to load)."""
+    if actor.kind != "candidate" or actor.account_id is None:
+        raise Forbidden()
+    return session.exec(select(Candidate.id).where(Candidate.account_id == actor.account_id)).first()
 
 
 def own_application(

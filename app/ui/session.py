@@ -33,6 +33,9 @@ class Identity:
 
 
 _FIELDS = {f.name for f in fields(Identity)}
+# Activity is written at most this often: a page asks for the identity several times, and each write of the
+# user's storage is a change event and a file (or Redis) write; idle timeouts count in minutes.
+SEEN_RESOLUTION = timedelta(seconds=30)
 
 
 def current_identity() -> Identity | None:
@@ -54,7 +57,8 @@ def current_identity() -> Identity | None:
         forget_identity()
         app.storage.user["session_expired"] = "max"
         return None
-    app.storage.user["seen_at"] = now.isoformat()
+    if now - datetime.fromisoformat(seen) >= SEEN_RESOLUTION:
+        app.storage.user["seen_at"] = now.isoformat()
     return Identity(**{k: v for k, v in data.items() if k in _FIELDS})
 
 

@@ -4,6 +4,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from nicegui import app
 from nicegui.testing import User
 from sqlmodel import select
 
@@ -199,6 +200,28 @@ async def test_sessions_expire_after_inactivity(user: User, clock) -> None:
     await user.open("/candidat")
     await user.should_see(marker="session-expired")
     await user.should_see(marker="local-sign-in")
+
+
+async def test_activity_is_written_at_most_every_thirty_seconds_and_still_extends_the_session(
+    user: User, clock
+) -> None:
+    clock.set(datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
+    make_account(email="seen@mail.example")
+    await sign_in(user, "seen@mail.example")
+    await user.should_see(marker="candidate-name")
+    storage = next(s for s in app.storage._users.values() if "identity" in s)
+    signed_in_seen = storage["seen_at"]
+    clock.set(datetime(2026, 3, 1, 9, 0, 20, tzinfo=UTC))
+    await user.open("/candidat")  # several identity reads on this page: none writes the user's storage
+    await user.should_see(marker="candidate-name")
+    assert storage["seen_at"] == signed_in_seen
+    clock.set(datetime(2026, 3, 1, 9, 50, tzinfo=UTC))
+    await user.open("/candidat")
+    await user.should_see(marker="candidate-name")
+    assert storage["seen_at"] == datetime(2026, 3, 1, 9, 50, tzinfo=UTC).isoformat()
+    clock.set(datetime(2026, 3, 1, 10, 40, tzinfo=UTC))  # 100 minutes after sign-in, 50 after the last page
+    await user.open("/candidat")
+    await user.should_see(marker="candidate-name")
 
 
 async def test_sign_out(user: User) -> None:
