@@ -79,12 +79,13 @@ def switch_href(code: str, current_path: str) -> str:
 
 
 def language_links(current: str, here: str) -> str:
-    """The FR/EN links as one labelled group (escaped HTML); each link's name is its language's own name."""
+    """The FR/EN links as one labelled group (escaped HTML). Each link's name starts with its visible text, then
+    says the language in its own words (« FR – Français »): a voice-control user says what they see (WCAG 2.5.3)."""
     links = "".join(
         link_tag(
             code.upper(),
             switch_href(code, here),
-            aria_label=name,
+            aria_label=f"{code.upper()} – {name}",
             lang=code,
             hreflang=code,
             aria_current="true" if code == current else None,

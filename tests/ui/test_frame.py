@@ -116,3 +116,16 @@ async def test_the_legal_notice_names_the_configured_publisher_and_host(
     await user.should_see("Le président de l'université")
     await user.should_see("Hébergeur : Direction du numérique, rue de Chartres, 45100 Orléans")
     await user.should_not_see("ou par le prestataire qu'elle a désigné")
+
+
+@pytest.mark.parametrize("path", ["/", "/accessibilite"])
+async def test_language_links_names_start_with_their_visible_text(user: User, path: str) -> None:
+    """Voice-control users say what they see: « FR » must be the start of the link's name (WCAG 2.5.3)."""
+    await user.open(path)
+    for code, own_name in (("fr", "Français"), ("en", "English")):
+        link = marked(user, f"lang-{code}")
+        assert link is not None
+        visible = link.text.strip()
+        assert visible == code.upper()
+        assert link.attrs["aria-label"] == f"{visible} – {own_name}"
+        assert link.attrs["lang"] == code and link.attrs["hreflang"] == code
