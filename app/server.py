@@ -39,6 +39,8 @@ def build_app() -> None:
     # Quasar's primary colour, once for the application: its default is too pale behind white text (Bleu France
     # passes AA contrast); ui.colors would add an element, kept in memory, to every page.
     app.colors(primary="#000091")
+    # Buttons read in sentence case, as their labels are written: Quasar would upper-case every one.
+    ui.button.default_props("no-caps")
     install_runtime_tuning()  # cheaper page views: see the module's docstring for each lever and its figures
     app.add_middleware(SecurityHeaders)  # CSP, nosniff, Referrer-Policy, HSTS on pages, API and files
     install_upload_guard(app)  # 413 for oversized uploads before NiceGUI's route buffers them
