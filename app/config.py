@@ -130,6 +130,14 @@ class Settings(BaseSettings):
     export_retention_days: int = Field(7, ge=1, description="Days an export file is kept before it is purged.")
     export_workers: int = Field(2, ge=1, description="Exports one server process builds at the same time.")
 
+    # Page views under load (app/ui/page.py).
+    concurrent_pages: int = Field(
+        4, ge=1, description="Page views one server process builds at the same time; the others wait their turn."
+    )
+    page_timeout_seconds: float = Field(
+        30.0, gt=0, description="How long a page view may wait for its turn and be built before it is refused."
+    )
+
     # The file purge job (app/services/file_purge.py).
     mail_attachment_retention_days: int = Field(
         30, ge=1, description="Days the attachments of a sent or finally failed mail are kept before the purge."
