@@ -28,7 +28,7 @@ def setup(session: Session, *, pieces=(DocumentStatus.SUBMITTED,), **program_kw)
     """A candidate's application with ``pieces`` in these statuses; committed, so other sessions see it."""
     campaign = session.exec(select(Campaign).where(col(Campaign.is_active))).first() or factories.campaign(session)
     account = factories.account(session)
-    candidate = factories.candidate(session, account_id=account.id)
+    candidate = factories.complete_candidate(session, account_id=account.id)
     program = factories.program(session, campaign_id=campaign.id, **program_kw)
     application = factories.application(session, candidate_id=candidate.id, program=program)
     for n, status in enumerate(pieces):
@@ -64,6 +64,31 @@ def test_refused_with_a_refused_piece_and_with_a_piece_added_later(session: Sess
     session.commit()  # required after the application was made: it has no row yet, and is missing all the same
     error = refusal(session, actor, application)
     assert error.params == {"pieces": "Nouvelle pièce"}
+
+
+def test_refused_while_a_dossier_section_is_incomplete_and_every_piece_left_is_listed(session: Session) -> None:
+    """Applying needed a complete dossier; transmitting needs it still (an address emptied since is « left to do »),
+    and the readiness names each section and each missing piece with its row and whether « Non concerné » fits."""
+    from app.models import Address
+
+    actor, application = setup(session, pieces=(DocumentStatus.PENDING,))
+    conditional = factories.required_document(
+        session, program_id=application.program_id, label_fr="Attestation MDPH", is_conditional=True
+    )
+    piece = factories.submitted_document(session, application_id=application.id, required_document_id=conditional.id)
+    address = session.exec(select(Address).where(Address.candidate_id == application.candidate_id)).one()
+    address.line1 = ""
+    session.add(address)
+    session.commit()
+    error = refusal(session, actor, application)
+    assert (error.code, error.params) == ("dossier_incomplete", {"sections": "Adresse"})
+    readiness = transmission_readiness(session, actor=actor, application_id=application.id)
+    assert readiness.left_to_do and readiness.incomplete_sections == ["address"]
+    assert [(p.label, p.is_conditional) for p in readiness.pieces_left] == [
+        ("Pièce 0", False),
+        ("Attestation MDPH", True),
+    ]
+    assert readiness.pieces_left[1].submitted_document_id == piece.id
 
 
 def test_refused_with_an_unanswered_mandatory_question(session: Session) -> None:

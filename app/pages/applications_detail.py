@@ -25,6 +25,7 @@ from app.pages.applications import (
     follow_candidate,
     status_text,
 )
+from app.pages.candidate_home import MANDATORY
 from app.pages.dossier_download import dossier_url
 from app.pages.letter_download import letter_url
 from app.services import documents
@@ -35,14 +36,14 @@ from app.services.applications_views import ApplicationDetail, ApplicationSummar
 from app.services.errors import DomainError
 from app.services.letters import letter_available
 from app.services.transmission import Readiness, transmission_readiness, transmit_application
-from app.ui.candidate_nav import candidate_nav
+from app.ui.candidate_nav import candidate_nav, dossier_path
 from app.ui.dates import format_day, format_moment
 from app.ui.frame import frame
 from app.ui.guards import require_candidate
 from app.ui.page import page
 from app.ui.piece_upload import PieceWidget, piece_upload
 from app.ui.session import current_language
-from app.ui.text import Text, link_tag, paragraph, static_block, tag, text_tag
+from app.ui.text import Text, esc, link_tag, paragraph, static_block, tag, text_tag
 
 Redraw = Callable[[], Awaitable[None]]
 
@@ -179,12 +180,69 @@ def _transmit_now(actor: Actor, application_id: int) -> None:
         transmit_application(session, actor=actor, application_id=application_id)
 
 
+def _not_applicable_now(actor: Actor, submitted_document_id: int) -> None:
+    with transaction() as session:
+        documents.mark_not_applicable(session, actor=actor, submitted_document_id=submitted_document_id)
+
+
+def _left_to_do(actor: Actor, readiness: Readiness, page: "ApplicationPage") -> None:
+    """What is left before « Transmettre », one item each: dossier sections (linked to their tab), missing pieces
+    (a conditional one with its « Non concerné » button right there), unanswered questions."""
+    with ui.element("ul").classes("ec-bullets").mark("transmit-left"):
+        for section, tab, title in MANDATORY:
+            if section in readiness.incomplete_sections:
+                item = esc(_("Dossier à compléter : {section}")).format(section=link_tag(_(title), dossier_path(tab)))
+                static_block(tag("span", item, data_mark=f"left-section-{section}"), "li")
+        for piece in readiness.pieces_left:
+            if not (piece.is_conditional and piece.submitted_document_id is not None):
+                static_block(text_tag("span", _("Pièce à déposer : {piece}").format(piece=piece.label)), "li")
+                continue
+            with ui.element("li"):
+                static_block(
+                    text_tag("span", _("Pièce à déposer si vous êtes concerné : {piece}").format(piece=piece.label))
+                    + " ",
+                    "span",
+                )
+                _not_applicable_button(actor, piece.submitted_document_id, piece.label, page)
+        for question in readiness.unanswered_questions:
+            static_block(text_tag("span", _("Question sans réponse : {question}").format(question=question)), "li")
+
+
+def _not_applicable_button(actor: Actor, submitted_document_id: int, label: str, page: "ApplicationPage") -> None:
+    async def not_concerned() -> None:
+        button.disable()
+        try:
+            await run.io_bound(_not_applicable_now, actor, submitted_document_id)
+        except DomainError as error:
+            page.refuse(error.translate(_))
+            button.enable()
+            return
+        page.announce(_("« {piece} » : vous n'êtes pas concerné, la pièce n'est plus demandée.").format(piece=label))
+        await page.redraw()  # the piece's card, the list of pieces and what is left all change
+
+    button = ui.button(_("Non concerné"), on_click=not_concerned).props("outline dense no-caps")
+    button.mark(f"not-applicable-{submitted_document_id}")
+    # Starts with the visible text (WCAG 2.5.3), names the piece (several such buttons may follow each other).
+    button._props["aria-label"] = _("Non concerné : {piece}").format(piece=label)  # set directly: quotes
+
+
 def _transmit(actor: Actor, application_id: int, readiness: Readiness, page: "ApplicationPage") -> None:
-    """« Transmettre »: what still blocks it, or the button (the server checks everything again)."""
+    """« Transmettre »: the button, or what still blocks it. While the candidate has something left to do, the
+    button is shown disabled and described by the list of what is left."""
     heading_html = text_tag("h2", _("Transmettre"))
-    if not readiness.ready:
+    if not readiness.ready and not readiness.left_to_do:
         assert readiness.refusal is not None
         static_block(heading_html + text_tag("p", readiness.refusal.translate(_), data_mark="transmit-blocked"))
+        return
+    if not readiness.ready:
+        why = _(
+            "Le bouton « Transmettre ma candidature » est désactivé tant qu'il reste quelque chose à faire. Il reste :"
+        )
+        static_block(heading_html + text_tag("p", why, id="transmit-why", data_mark="transmit-blocked"))
+        _left_to_do(actor, readiness, page)
+        button = ui.button(_("Transmettre ma candidature")).props("color=primary").mark("transmit-disabled")
+        button.props["aria-describedby"] = "transmit-why"
+        button.disable()
         return
     static_block(
         heading_html

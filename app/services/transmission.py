@@ -1,11 +1,11 @@
 """« Transmettre »: the candidate hands a complete online application to the committee.
 
-``transmission_readiness`` says what still blocks it (for the page: missing pieces, unanswered questions, the
-return date); ``transmit_application`` re-checks everything on the server and then, in the caller's ONE
-transaction, sets the dossier Réceptionné with its dates, enqueues the receipt mail (``dossier_received``, with
-the list of pieces) and the committee alert (``committee_transmission`` when the committee asks for it), writes
-the audit event. A crash anywhere before the commit leaves none of it; the outbox guarantees no mail is sent for
-a transmission that rolled back.
+``transmission_readiness`` says what still blocks it (for the page: dossier sections to complete, missing pieces,
+unanswered questions, the return date); ``transmit_application`` re-checks everything on the server and then, in
+the caller's ONE transaction, sets the dossier Réceptionné with its dates, enqueues the receipt mail
+(``dossier_received``, with the list of pieces) and the committee alert (``committee_transmission`` when the
+committee asks for it), writes the audit event. A crash anywhere before the commit leaves none of it; the outbox
+guarantees no mail is sent for a transmission that rolled back.
 
 A second « Transmettre » (double click, two tabs) is refused with a clear message rather than repeated: the
 application row is locked (``FOR UPDATE`` on PostgreSQL) and re-read, and its version column makes a concurrent
@@ -50,17 +50,33 @@ from app.services.applications import (
     program_mail_context,
 )
 from app.services.audit import audit
+from app.services.completeness import SECTION_LABELS, dossier_completeness
 from app.services.errors import DomainError
 from app.services.notifications import notify_candidate
 
 ALREADY_TRANSMITTED = N_("Cette candidature a déjà été transmise.")
 PAPER = N_("Cette formation demande un dossier papier : envoyez-le par courrier, il n'y a rien à transmettre en ligne.")
 RETURN_DATE_PASSED = N_("La date limite de retour est passée : la candidature ne peut plus être transmise.")
+DOSSIER_INCOMPLETE = N_("Complétez votre dossier avant de transmettre (à compléter : {sections}).")
 PIECES_MISSING = N_("Déposez toutes les pièces avant de transmettre (manquantes : {pieces}).")
 QUESTIONS_UNANSWERED = N_(
     "Répondez à toutes les questions obligatoires avant de transmettre (sans réponse : {questions})."
 )
 TRANSMITTABLE = (DossierStatus.PENDING, DossierStatus.INCOMPLETE)
+
+
+# The refusals that the candidate lifts by doing what is left (the page lists it all beside the disabled button).
+LEFT_TO_DO = ("dossier_incomplete", "pieces_missing", "questions_unanswered")
+
+
+@dataclass(frozen=True)
+class PieceLeft:
+    """A piece still missing: its row (None when the piece was added to the programme after the application, no
+    row yet) and whether « Non concerné » may answer it."""
+
+    submitted_document_id: int | None
+    label: str
+    is_conditional: bool
 
 
 @dataclass(frozen=True)
@@ -71,10 +87,17 @@ class Readiness:
     missing_pieces: list[str] = field(default_factory=list)
     unanswered_questions: list[str] = field(default_factory=list)
     refusal: DomainError | None = None  # the first rule that refuses, None when ready
+    pieces_left: list[PieceLeft] = field(default_factory=list)  # ``missing_pieces`` with their rows
+    incomplete_sections: list[str] = field(default_factory=list)  # ``completeness`` section keys
 
     @property
     def ready(self) -> bool:
         return self.refusal is None
+
+    @property
+    def left_to_do(self) -> bool:
+        """Blocked only by what the candidate can still do (not by a passed date or a paper procedure)."""
+        return self.refusal is not None and self.refusal.code in LEFT_TO_DO
 
 
 def transmission_readiness(session: Session, *, actor: Actor, application_id: int, lang: str = "fr") -> Readiness:
@@ -123,8 +146,10 @@ def _readiness(session: Session, application: Application, lang: str) -> Readine
     program = session.get(Program, application.program_id)
     assert program is not None
     return_by = effective_return_by(application, program)
-    missing = _missing_pieces(session, application, lang)
+    pieces_left = _pieces_left(session, application, lang)
+    missing = [piece.label for piece in pieces_left]
     unanswered = _unanswered_questions(session, application, lang)
+    incomplete = list(dossier_completeness(session, candidate_id=application.candidate_id).reasons)
     refusal: DomainError | None = None
     if application.dossier_status not in TRANSMITTABLE:
         refusal = DomainError("already_transmitted", ALREADY_TRANSMITTED)
@@ -132,11 +157,21 @@ def _readiness(session: Session, application: Application, lang: str) -> Readine
         refusal = DomainError("paper_procedure", PAPER)
     elif return_by is not None and clock.now() > return_by:
         refusal = DomainError("return_date_passed", RETURN_DATE_PASSED)
+    elif incomplete:
+        sections = ", ".join(gettext(SECTION_LABELS[section], lang) for section in incomplete)
+        refusal = DomainError("dossier_incomplete", DOSSIER_INCOMPLETE, sections=sections)
     elif missing:
         refusal = DomainError("pieces_missing", PIECES_MISSING, pieces=", ".join(missing))
     elif unanswered:
         refusal = DomainError("questions_unanswered", QUESTIONS_UNANSWERED, questions=", ".join(unanswered))
-    return Readiness(return_by=return_by, missing_pieces=missing, unanswered_questions=unanswered, refusal=refusal)
+    return Readiness(
+        return_by=return_by,
+        missing_pieces=missing,
+        unanswered_questions=unanswered,
+        refusal=refusal,
+        pieces_left=pieces_left,
+        incomplete_sections=incomplete,
+    )
 
 
 def _pieces(session: Session, application: Application) -> list[tuple[Any, SubmittedDocument | None]]:
@@ -151,9 +186,9 @@ def _pieces(session: Session, application: Application) -> list[tuple[Any, Submi
     return [(piece, rows.get(piece.id or 0)) for piece in required]
 
 
-def _missing_pieces(session: Session, application: Application, lang: str) -> list[str]:
+def _pieces_left(session: Session, application: Application, lang: str) -> list[PieceLeft]:
     return [
-        label_in(piece, lang)
+        PieceLeft(document.id if document else None, label_in(piece, lang), piece.is_conditional)
         for piece, document in _pieces(session, application)
         if document is None or document.status in MISSING_STATUSES
     ]

@@ -8,12 +8,13 @@ from nicegui.testing import User
 from sqlmodel import select
 
 from app.db import new_session, transaction
-from app.models import Account, Application, DossierStatus, OutboxMail, Program
+from app.models import Account, Application, DocumentStatus, DossierStatus, OutboxMail, Program
 from app.services import notifications
 from app.services.actors import Actor
 from app.services.applications import apply_to_program
 from app.services.passwords import hash_password
 from tests import factories
+from tests.ui.handler_clicks import click
 from tests.ui.static_html import marked, should_see_marked
 
 PASSWORD = "Solide-Passe-2026"
@@ -293,3 +294,46 @@ async def test_a_live_redraw_keeps_the_piece_being_filled(user: User, setup: Set
     assert user.find(marker="piece-upload-status").elements == {status}
     lines = [line.text for line in status.descendants() if isinstance(line, Text)]
     assert lines == ["cv.pdf : Ajouté à la pièce.", "annexe.pdf : Ajouté à la pièce."]
+
+
+async def test_a_disabled_transmit_lists_what_is_left_and_non_concerne_is_answered_from_that_list(
+    user: User, setup: Setup
+) -> None:
+    """A conditional piece (MDPH) is missing until answered: the disabled « Transmettre » is described by the list of
+    what is left (dossier section, pieces, question), and that list holds the piece's « Non concerné »."""
+    from app.models import Address, SubmittedDocument
+
+    with transaction() as session:
+        mdph = factories.required_document(session, label_fr="Attestation MDPH", is_conditional=True)
+        factories.question(session, program_id=setup.open_program.id, label_fr="Êtes-vous boursier ?")
+    application = apply(setup)
+    with transaction() as session:
+        piece = session.exec(
+            select(SubmittedDocument).where(
+                SubmittedDocument.application_id == application.id,
+                SubmittedDocument.required_document_id == mdph.id,
+            )
+        ).one()
+        address = session.exec(select(Address).where(Address.candidate_id == setup.candidate_id)).one()
+        address.line1 = ""  # emptied after applying
+        session.add(address)
+    await sign_in(user, setup.email, f"/candidat/candidatures/{application.id}")
+    why = await should_see_marked(user, "transmit-blocked")
+    assert why.attrs["id"] == "transmit-why" and "Il reste" in why.text
+    button = user.find(marker="transmit-disabled").elements.pop()
+    assert not button.enabled and button.props["aria-describedby"] == "transmit-why"
+    await user.should_not_see(marker="transmit-application")
+    left = marked(user, "left-section-address")
+    assert left is not None and left.find("a")[0].attrs["href"] == "/candidat/dossier/adresse"
+    await user.should_see("Pièce à déposer : Curriculum vitae")
+    await user.should_see("Pièce à déposer si vous êtes concerné : Attestation MDPH")
+    await user.should_see("Question sans réponse : Êtes-vous boursier ?")
+    not_concerned = user.find(marker=f"not-applicable-{piece.id}").elements.pop()
+    assert not_concerned.props["aria-label"] == "Non concerné : Attestation MDPH"
+
+    await click(user, f"not-applicable-{piece.id}")
+    await user.should_see("« Attestation MDPH » : vous n'êtes pas concerné, la pièce n'est plus demandée.")
+    await user.should_not_see("Pièce à déposer si vous êtes concerné : Attestation MDPH")
+    await user.should_see("Pièce à déposer : Curriculum vitae")  # what is still left stays listed
+    with new_session() as session:
+        assert session.get(SubmittedDocument, piece.id).status == DocumentStatus.NOT_APPLICABLE
