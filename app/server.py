@@ -33,12 +33,13 @@ def build_app() -> None:
     from app.services.notifications import install_redis_relay
     from app.ui.runtime_tuning import install as install_runtime_tuning
     from app.ui.session import install_language_resolver
+    from app.ui.statuses import BRAND_COLOURS
     from app.upload_guard import install as install_upload_guard
 
     install_language_resolver()  # _() follows the language each visitor chose
-    # Quasar's primary colour, once for the application: its default is too pale behind white text (Bleu France
-    # passes AA contrast); ui.colors would add an element, kept in memory, to every page.
-    app.colors(primary="#000091")
+    # Quasar's colours, once for the application: its defaults are too pale behind white text (Bleu France and the
+    # status colours of app/ui/statuses.py pass AA contrast); ui.colors would add an element to every page.
+    app.colors(primary="#000091", **BRAND_COLOURS)
     # Buttons read in sentence case, as their labels are written: Quasar would upper-case every one.
     ui.button.default_props("no-caps")
     install_runtime_tuning()  # cheaper page views: see the module's docstring for each lever and its figures

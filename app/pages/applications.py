@@ -9,7 +9,7 @@ from nicegui import background_tasks, context, core, run, storage
 
 from app.db import new_session
 from app.i18n import N_, _, ngettext, use_language
-from app.models import AnswerKind, DecisionKind, DocumentStatus, DossierStatus
+from app.models import AnswerKind, DecisionKind, DossierStatus
 from app.services import notifications
 from app.services.actors import Actor
 from app.services.applications import own_candidate_id
@@ -40,13 +40,6 @@ DOSSIER_STATUS_MEANINGS = {
         "(non conformes, illisibles…)."
     ),
     DossierStatus.COMPLETE: N_("Votre dossier est complet. Toutes les pièces justificatives sont recevables."),
-}
-DOCUMENT_STATUS_LABELS = {
-    DocumentStatus.PENDING: N_("En attente"),
-    DocumentStatus.SUBMITTED: N_("Transmise"),
-    DocumentStatus.VALIDATED: N_("Validée"),
-    DocumentStatus.REFUSED: N_("Refusée"),
-    DocumentStatus.NOT_APPLICABLE: N_("Non concerné"),
 }
 DECISION_MEANINGS = {
     DecisionKind.FAVORABLE: N_(

@@ -16,7 +16,6 @@ from app.db import new_session, transaction
 from app.i18n import _, ngettext, use_language
 from app.models import AnswerKind, DossierStatus, Procedure, QuestionKind
 from app.pages.applications import (
-    DOCUMENT_STATUS_LABELS,
     LIST_PATH,
     answer_text,
     deadline_html,
@@ -43,6 +42,7 @@ from app.ui.guards import require_candidate
 from app.ui.page import page
 from app.ui.piece_upload import PieceWidget, piece_upload
 from app.ui.session import current_language
+from app.ui.statuses import PIECE_LOOKS, status_html
 from app.ui.text import Text, esc, link_tag, paragraph, static_block, tag, text_tag
 
 Redraw = Callable[[], Awaitable[None]]
@@ -163,9 +163,7 @@ def _pieces_html(detail: ApplicationDetail) -> str:
     for piece in detail.pieces:
         # The status is written out; the colour only repeats it.
         inner = text_tag("span", piece.label) + text_tag("span", " — ")
-        inner += text_tag(
-            "strong", _(DOCUMENT_STATUS_LABELS[piece.status]), class_="text-negative" if piece.is_missing else None
-        )
+        inner += status_html(PIECE_LOOKS[piece.status])
         if piece.is_conditional:
             inner += text_tag("span", " " + _("(si vous êtes concerné)"), class_="ec-muted")
         if piece.comment:

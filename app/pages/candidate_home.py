@@ -12,6 +12,7 @@ from app.ui.candidate_nav import candidate_nav, dossier_path
 from app.ui.frame import frame
 from app.ui.guards import require_candidate
 from app.ui.page import page
+from app.ui.statuses import SECTION_COMPLETE, SECTION_MISSING, status_label
 from app.ui.text import heading, list_item, paragraph
 
 # Mandatory sections: completeness key, tab slug, title (French msgid).
@@ -76,9 +77,9 @@ def register() -> None:
 def _section(section: str, tab: str, title: str, reasons: list[str]) -> None:
     with ui.element("li").classes("py-2").mark(f"section-{section}"):
         if not reasons:
-            state = ui.label(_("Complet")).classes("text-positive font-bold").mark(f"{section}-complete")
+            state = status_label(SECTION_COMPLETE).mark(f"{section}-complete")
         else:
-            state = ui.label(_("À compléter")).classes("text-negative font-bold").mark(f"{section}-missing")
+            state = status_label(SECTION_MISSING).mark(f"{section}-missing")
         state.classes("inline mr-2")
         ui.link(title, dossier_path(tab)).mark(f"link-{section}")
         if reasons:

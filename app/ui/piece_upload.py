@@ -37,20 +37,13 @@ from app.services.file_sniffing import WRONG_TYPE
 from app.services.pdf_sandbox import FILE_TOO_LARGE
 from app.ui.guards import actor_of
 from app.ui.session import current_identity, current_language
+from app.ui.statuses import PIECE_LOOKS, SHARED_PIECE, status_badge
 from app.ui.text import esc, heading, paragraph
 
 log = logging.getLogger(__name__)
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 MB = 1024 * 1024
-
-_STATUS = {
-    DocumentStatus.PENDING: N_("En attente"),
-    DocumentStatus.SUBMITTED: N_("Transmise"),
-    DocumentStatus.VALIDATED: N_("Validée"),
-    DocumentStatus.REFUSED: N_("Refusée"),
-    DocumentStatus.NOT_APPLICABLE: N_("Non concerné"),
-}
 
 # Why the browser kept a file back (QUploader's ``rejected`` event: ``failedPropValidation``).
 _REJECTED = {
@@ -195,9 +188,9 @@ class PieceWidget:
     def _header(self, piece: documents.Piece) -> None:
         with ui.row().classes("items-center gap-2"):
             heading(piece.label, 4).classes("text-base font-bold m-0")
-            ui.badge(_(_STATUS[piece.status])).mark("piece-status")
+            status_badge(PIECE_LOOKS[piece.status]).mark("piece-status")
             if piece.is_shared:
-                ui.badge(_("Commune à vos candidatures"), color="grey")
+                status_badge(SHARED_PIECE)
         if piece.help:
             paragraph(piece.help).classes("text-sm")
         if piece.has_template:
