@@ -170,6 +170,8 @@ class OfferPage:
         self.status: Text | None = None
         self.container: ui.element | None = None
         self.program_code: str | None = None  # set on a programme's own page
+        self.dialog: ui.dialog | None = None  # « Candidater ? », built on the first press
+        self.dialog_card: ui.card | None = None
 
     def action(self, program: ProgramOffer, applied: set[int]) -> None:
         if program.state != WindowState.OPEN:
@@ -181,7 +183,45 @@ class OfferPage:
         elif not self.actor.read_only:
             button = ui.button(_("Candidater")).mark(f"apply-{program.code}")
             button.props["aria-label"] = _("Candidater : {label}").format(label=program.label)
-            button.on_click(lambda _event, b=button, p=program: self.apply(b, p))
+            button.on_click(lambda _event, p=program: self.ask(p))
+
+    def ask(self, program: ProgramOffer) -> None:
+        """« Candidater » asks first, naming the programme and its closing date: one dialog per page, built on the
+        first press (in the page's own slot: the list it was pressed in is redrawn by searches and applications)."""
+        if self.dialog is None:
+            assert self.container is not None
+            with self.container.parent_slot or self.container, ui.dialog() as self.dialog:
+                self.dialog.props["aria-labelledby"] = "apply-title"
+                self.dialog_card = ui.card().mark("apply-dialog")
+        assert self.dialog_card is not None
+        self.dialog_card.clear()
+        with self.dialog_card:
+            self._ask_body(program)
+        self.dialog.open()
+
+    def _ask_body(self, program: ProgramOffer) -> None:
+        title = _("Candidater à « {label} » ?").format(label=program.label)
+        closes = _("Les candidatures à cette formation sont ouvertes jusqu'au {moment}.").format(
+            moment=format_moment(program.window_closes_at)
+        )
+        lines = text_tag("h2", title, id="apply-title", class_="text-xl") + text_tag("p", closes)
+        if program.return_by is not None:
+            lines += text_tag(
+                "p",
+                _("Vous pourrez ensuite déposer vos pièces et transmettre votre candidature jusqu'au {moment}.").format(
+                    moment=format_moment(program.return_by)
+                ),
+            )
+        static_block(lines).mark("apply-dialog-text")
+        with ui.row().classes("justify-end w-full"):
+            # The harmless choice takes the focus: Enter on the opened dialog never applies by accident.
+            ui.button(_("Non, revenir"), on_click=self.close).props("flat autofocus").mark("apply-keep")
+            confirm = ui.button(_("Oui, candidater")).props("color=primary").mark("apply-confirm")
+            confirm.on_click(lambda _event, b=confirm, p=program: self.apply(b, p))
+
+    def close(self) -> None:
+        if self.dialog is not None:
+            self.dialog.close()
 
     async def apply(self, button: ui.button, program: ProgramOffer) -> None:
         # A second click while the first runs finds the button disabled; the database index backs this up.
@@ -197,6 +237,7 @@ class OfferPage:
             if not button.is_deleted:
                 button.enable()
             return
+        self.close()
         ui.notify(
             _("Votre candidature à « {label} » est enregistrée. Un courriel de confirmation vous a été envoyé.").format(
                 label=program.label

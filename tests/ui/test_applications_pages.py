@@ -106,7 +106,8 @@ async def test_apply_from_the_offer_and_a_double_click_creates_one(user: User, s
     await user.should_see(marker=f"apply-{setup.open_program.code}")
     await user.should_not_see(marker=f"apply-{setup.upcoming.code}")
     await user.should_not_see(marker=f"apply-{setup.closed.code}")
-    button = user.find(marker=f"apply-{setup.open_program.code}")
+    user.find(marker=f"apply-{setup.open_program.code}").click()
+    button = user.find(marker="apply-confirm")
     # Two clicks reach the server before the first answer: the second finds the button disabled.
     button.trigger("click")
     button.trigger("click")
@@ -114,6 +115,24 @@ async def test_apply_from_the_offer_and_a_double_click_creates_one(user: User, s
     assert len(applications()) == 1
     with new_session() as session:
         assert session.exec(select(OutboxMail).where(OutboxMail.code == "application_created")).one()
+
+
+async def test_candidater_asks_first_naming_the_programme_and_its_closing_date(user: User, setup: Setup) -> None:
+    """« Candidater » opens a confirmation naming the programme and when applications close; « Non, revenir »
+    creates nothing, « Oui, candidater » applies."""
+    await sign_in(user, setup.email, "/formations")
+    await user.should_see(marker=f"apply-{setup.open_program.code}")
+    user.find(marker=f"apply-{setup.open_program.code}").click()
+    await user.should_see(marker="apply-dialog")
+    await user.should_see("Candidater à « Master Chimie » ?")
+    await user.should_see("Les candidatures à cette formation sont ouvertes jusqu'au 20 mars 2026")
+    await user.should_see("transmettre votre candidature jusqu'au 25 mars 2026")
+    user.find(marker="apply-keep").click()
+    assert applications() == []
+    user.find(marker=f"apply-{setup.open_program.code}").click()
+    await click(user, "apply-confirm")
+    await user.should_see(marker=f"applied-{setup.open_program.code}")
+    assert [a.program_id for a in applications()] == [setup.open_program.id]
 
 
 async def test_list_shows_status_missing_pieces_and_days_left(user: User, setup: Setup) -> None:
