@@ -41,10 +41,12 @@ class Form:
         self.message.set_visibility(False)
 
     def input(self, name: str, label: str, *, password: bool = False, autocomplete: str = "") -> ui.input:
-        field = ui.input(label, password=password, password_toggle_button=password).props("outlined")
+        field = ui.input(label, password=password).props("outlined")
         field.classes("w-full max-w-md").mark(name)
         if autocomplete:
             field.props(f"autocomplete={autocomplete}")
+        if password:
+            password_toggle(field, label).mark(f"{name}-show")
         self.inputs[name] = field
         return field
 
@@ -82,6 +84,22 @@ class Form:
         except DomainError as error:
             self.show(error)
             return None
+
+
+def password_toggle(field: ui.input, label: str) -> ui.button:
+    """The show/hide button of a password field: a real button, reached by Tab and named after its field (NiceGUI's
+    own toggle is an icon, with no name, that only a mouse can press). Its name stays; ``aria-pressed`` says whether
+    the password is shown."""
+
+    def toggle() -> None:
+        shown = field.props.get("type") == "password"
+        field.props(f"type={'text' if shown else 'password'}")
+        button.props(f"icon={'visibility_off' if shown else 'visibility'} aria-pressed={str(shown).lower()}")
+
+    with field.add_slot("append"):
+        button = ui.button(icon="visibility", on_click=toggle).props("flat round dense aria-pressed=false")
+    button.props["aria-label"] = _("Afficher « {field} »").format(field=label)  # set directly: a label may hold quotes
+    return button
 
 
 def password_rules_list(rules: list[accounts_rules.PasswordRule] | None = None) -> None:

@@ -4,7 +4,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from nicegui import app
+from nicegui import app, ui
 from nicegui.testing import User
 from sqlmodel import select
 
@@ -374,3 +374,46 @@ async def test_an_address_with_failures_is_slowed_not_locked_out(one_failure_per
     await sign_in(user, account.email, wait=False)  # the right password, from the same address: later, but in
     await user.should_see("la vérification de votre mot de passe est retardée de 1 s")
     await user.should_see(marker="candidate-name", retries=40)
+
+
+@pytest.mark.parametrize(
+    ("path", "fields"),
+    [
+        ("/connexion", {"password": "Mot de passe"}),
+        ("/compte/creer", {"password": "Mot de passe", "password_confirm": "Confirmez le mot de passe"}),
+    ],
+)
+async def test_the_password_toggle_is_a_named_button_that_shows_and_hides(
+    user: User, path: str, fields: dict[str, str]
+) -> None:
+    """NiceGUI's toggle is an icon: no name, out of the Tab order. Ours is a button named after its field."""
+    await user.open(path)
+    for name, label in fields.items():
+        toggle = user.find(marker=f"{name}-show").elements.pop()
+        field = user.find(marker=name).elements.pop()
+        assert isinstance(toggle, ui.button) and toggle.props["aria-label"] == f"Afficher « {label} »"
+        assert toggle.props["aria-pressed"] == "false" and field.props["type"] == "password"
+        assert not toggle.props.get("tabindex", "0").startswith("-")  # reached by Tab
+        user.find(marker=f"{name}-show").click()
+        assert field.props["type"] == "text" and toggle.props["aria-pressed"] == "true"
+        assert toggle.props["aria-label"] == f"Afficher « {label} »"  # a toggle keeps its name; aria-pressed says
+        user.find(marker=f"{name}-show").click()
+        assert field.props["type"] == "password" and toggle.props["aria-pressed"] == "false"
+        with user:
+            icons = [e for e in field.descendants() if isinstance(e, ui.icon)]
+        assert icons == []  # no mouse-only icon beside the button
+
+
+async def test_every_password_field_of_the_account_page_has_its_named_toggle(user: User) -> None:
+    make_account(email="tom@mail.example")
+    await sign_in(user, "tom@mail.example")
+    await user.should_see(marker="candidate-name")
+    await user.open("/compte")
+    await user.should_see(marker="current_password")
+    with user:
+        fields = [e for e in user.client.layout.descendants() if isinstance(e, ui.input) and e.props["type"]]
+        secret = [f for f in fields if f.props["type"] == "password"]
+        toggles = [[b for b in f.descendants() if isinstance(b, ui.button)] for f in secret]
+    assert len(secret) == 4  # current password twice (e-mail and password changes), new password, its confirmation
+    names = [t[0].props["aria-label"] for t in toggles if len(t) == 1]
+    assert names == [f"Afficher « {f.props['label']} »" for f in secret]
