@@ -446,3 +446,38 @@ def test_going_back_to_pending_is_mailed(session: Session, world: dict) -> None:
     session.commit()
     [mail] = mails(session, "dossier_pending", application.id)
     assert "« En attente »" in mail.body_text and "transmettez de nouveau" in mail.body_text
+
+
+def test_the_favourable_mail_names_the_decision_type_only_when_it_says_more(session: Session, world: dict) -> None:
+    """« a reçu un avis favorable (Avis favorable) » said it twice: a plain type is not repeated, a type that says more
+    (« … sous réserve … ») gets a sentence of its own, in French and in English."""
+    plain = factories.decision_type(session, label_fr="Avis favorable", label_en="Offer of admission")
+    reserved = factories.decision_type(
+        session,
+        label_fr="Avis favorable sous réserve d'obtention du diplôme",
+        label_en="Offer subject to obtaining the degree",
+    )
+    world["program"].capacity = None  # three offers on a programme of two places: not what is checked here
+    session.add(world["program"])
+    english = factories.account(session, language="en")
+    english_candidate = factories.complete_candidate(session, account_id=english.id)
+    english_application = factories.application(session, candidate_id=english_candidate.id, program=world["program"])
+    session.commit()
+    cases = [
+        (world["applications"][0], plain),
+        (world["applications"][1], reserved),
+        (english_application, plain),
+    ]
+    for application, decision_type in cases:
+        decision = enter_decision(
+            session, actor=world["member"], application_id=application.id, decision_type_id=decision_type.id
+        )
+        publish_decision(session, actor=world["manager"], decision_id=decision.id)
+    session.commit()
+    [plain_fr] = mails(session, "decision_favorable", world["applications"][0].id)
+    [reserved_fr] = mails(session, "decision_favorable", world["applications"][1].id)
+    [plain_en] = mails(session, "decision_favorable", english_application.id)
+    assert "(Avis favorable)" not in plain_fr.body_html and "Décision de la commission" not in plain_fr.body_html
+    assert "a reçu un avis favorable." in plain_fr.body_text
+    assert "Décision de la commission : Avis favorable sous réserve d'obtention du diplôme." in reserved_fr.body_text
+    assert "(Offer of admission)" not in plain_en.body_text and "has been successful." in plain_en.body_text

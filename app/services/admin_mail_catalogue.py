@@ -91,6 +91,7 @@ VARIABLE_LABELS: dict[str, str] = {
     "program.return_by": N_("Date limite de retour du dossier (peut être vide)"),
     "program.confirmation_by": N_("Date limite de confirmation (peut être vide)"),
     "decision.label": N_("Libellé de l'avis"),
+    "decision.detail": N_("Libellé de l'avis s'il en dit plus que son type (vide pour un simple « Avis favorable »)"),
     "decision.comment": N_("Commentaire de l'avis (peut être vide)"),
     "decision.reason": N_("Motif de l'avis (peut être vide)"),
     "decision.rank": N_("Rang sur la liste complémentaire (peut être vide)"),

@@ -58,8 +58,9 @@ COMMON_VARIABLES: dict[str, str] = {
 ACCOUNT = "the candidate: {first_name, last_name, dossier_number, email}"
 PROGRAM = "the programme: {title, centre_name, return_by, confirmation_by} (dates: aware datetimes or None)"
 DECISION = (
-    "the published decision: {label, comment, reason, rank, preselection_at, preselection_place, "
-    "confirmation_deadline} (empty strings / None when not applicable)"
+    "the published decision: {label, detail, comment, reason, rank, preselection_at, preselection_place, "
+    "confirmation_deadline} (empty strings / None when not applicable; detail: the label when it says more than "
+    "its kind, e.g. « Avis favorable sous réserve… », empty for a plain « Avis favorable »)"
 )
 COMMITTEE = "the committee alerted: {name}"
 LINK = "absolute URL the reader follows"
@@ -150,6 +151,7 @@ _SAMPLE_VALUES: dict[str, Any] = {
     },
     "decision": {
         "label": "Avis favorable",
+        "detail": "",
         "comment": "Très bon dossier.",
         "reason": "Capacité d'accueil atteinte",
         "rank": 3,

@@ -161,6 +161,18 @@ def _label(row: Any, lang: str) -> str:
     return (row.label_en or row.label_fr) if lang == "en" else row.label_fr
 
 
+def _label_detail(decision_type: DecisionType, lang: str) -> str:
+    """The type's label when it says more than its kind's own name: the mail already says « un avis favorable », and
+    « un avis favorable (Avis favorable) » said it twice."""
+    from app.i18n import gettext
+    from app.services.admin_decision_types import KIND_LABELS
+    from app.services.text_fold import fold_name
+
+    label = _label(decision_type, lang)
+    plain = {fold_name(gettext(KIND_LABELS[decision_type.kind], code)) for code in ("fr", lang)}
+    return "" if fold_name(label).strip() in plain else label
+
+
 def decision_context(session: Session, decision: Decision, lang: str) -> dict[str, Any]:
     """The ``decision`` variable of the decision mails (plain data)."""
     decision_type = session.get(DecisionType, decision.decision_type_id)
@@ -168,6 +180,7 @@ def decision_context(session: Session, decision: Decision, lang: str) -> dict[st
     assert decision_type is not None
     return {
         "label": _label(decision_type, lang),
+        "detail": _label_detail(decision_type, lang),
         "comment": decision.comment,
         "reason": _label(reason, lang) if reason else "",
         "rank": decision.waiting_list_rank,
