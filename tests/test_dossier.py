@@ -107,7 +107,7 @@ def test_typed_names_keep_their_accents_on_the_dossier_its_pdf_and_the_staff_lis
     context = dossier_pdf.dossier_pdf_context(session, actor=actor, application_id=application.id)
     pdf = dossier_pdf.render_dossier_pdf(context, language="fr")
     text = " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(pdf)).pages)
-    assert "Nom de naissance LEFÈVRE Nom d'usage D’ARC-LÆTITIA Prénom(s) Éloïse Zoë" in text
+    assert "Nom de naissance LEFÈVRE Nom d'usage D’ARC-LÆTITIA Prénoms Éloïse Zoë" in text
 
     office = factories.staff_actor(session, StaffRole.CENTRAL_OFFICE)
     session.commit()

@@ -293,7 +293,7 @@ def test_uploaded_pieces_are_appended_in_order_each_titled(session: Session, clo
     data = seed(session, clock)
     _, pages = build(session, data)
     transcripts = next(i for i, page in enumerate(pages) if "Pièce : Relevés de notes de licence" in page)
-    assert "Pièce 1 sur 3" in pages[transcripts] and "2 page(s) jointe(s) ci-après" in pages[transcripts]
+    assert "Pièce 1 sur 3" in pages[transcripts] and "2 pages jointes ci-après" in pages[transcripts]
     assert "RELEVE page un" in pages[transcripts + 1] and "RELEVE page deux" in pages[transcripts + 2]
     # The image became one A4 page titled with the piece's label.
     assert "Pièce : Photo d'identité" in pages[transcripts + 3]
@@ -312,7 +312,7 @@ def test_a_thirty_page_piece_is_appended_whole(session: Session, clock: Any) -> 
     session.commit()
     _, pages = build(session, data)
     title = next(i for i, page in enumerate(pages) if "Pièce : Curriculum vitæ" in page)
-    assert "30 page(s) jointe(s) ci-après" in pages[title]
+    assert "30 pages jointes ci-après" in pages[title]
     assert [f"BULLETIN page {n}" in pages[title + n] for n in range(1, 31)] == [True] * 30
     assert f"Page {len(pages)} / {len(pages)}" in pages[-1]
 

@@ -5,6 +5,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from babel.messages.catalog import Message
+
+from app.i18n import ngettext
+from app.i18n.catalog import extract, load_english
+
 APP_DIR = Path(__file__).resolve().parents[1] / "app"
 # Words that are written in capitals in any sentence.
 ACRONYMS = {"CAS", "CSV", "FAQ", "INE", "PDF", "SSO", "XLSX", "ZIP", "API", "BEA", "RNIE", "MDPH", "UFR", "URL", "ENT"}
@@ -42,3 +47,40 @@ def test_button_labels_are_written_in_sentence_case() -> None:
         if any(w not in ACRONYMS for w in re.findall(r"\b[^\W\d_]{2,}\b", label) if w.isupper())
     }
     assert shouting == {}
+
+
+def _strings(message: Message) -> tuple[str, ...]:
+    value = message.string if message.string else message.id
+    return value if isinstance(value, tuple) else (value,)
+
+
+def test_counted_words_agree_with_their_number_instead_of_writing_s_in_brackets() -> None:
+    """« 5 dossier(s) reçu(s) » reads badly aloud: counts go through ngettext, in French and in English."""
+    english = load_english()
+    bracketed = [
+        text
+        for message in extract()
+        if message.id
+        for found in [english.get(message.id)]
+        for text in (*_ids(message), *(_strings(found) if found else ()))
+        if "(s)" in text
+    ]
+    assert bracketed == []
+
+
+def _ids(message: Message) -> tuple[str, ...]:
+    return message.id if isinstance(message.id, tuple) else (message.id,)
+
+
+def test_french_counts_zero_and_one_in_the_singular_english_only_one() -> None:
+    forms = ("{n} candidature", "{n} candidatures")
+    assert [ngettext(*forms, n, lang="fr").format(n=n) for n in (0, 1, 2)] == [
+        "0 candidature",
+        "1 candidature",
+        "2 candidatures",
+    ]
+    assert [ngettext(*forms, n, lang="en").format(n=n) for n in (0, 1, 2)] == [
+        "0 applications",
+        "1 application",
+        "2 applications",
+    ]

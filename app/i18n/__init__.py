@@ -68,10 +68,11 @@ def gettext(message: str, lang: str | None = None) -> str:
 
 
 def ngettext(singular: str, plural: str, n: int, lang: str | None = None) -> str:
+    """``singular`` or ``plural`` for ``n``, translated: French keeps the singular for 0 and 1, English for 1 only."""
     translated = _catalog(lang or current_language()).get(singular)
     if isinstance(translated, tuple) and all(translated):
         return translated[0] if n == 1 else translated[1]
-    return singular if n == 1 else plural
+    return singular if n in (0, 1) else plural
 
 
 def N_(message: str) -> str:

@@ -11,7 +11,7 @@ from nicegui import ui
 
 from app.clock import PARIS
 from app.db import transaction
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.models import Campaign
 from app.services import campaigns
 from app.services.actors import Actor
@@ -238,14 +238,16 @@ def _switch_section(actor: Actor, campaign: Campaign, after_change: Any) -> None
                 message.text = error.translate(_)
                 message.set_visibility(True)
                 return
-            text = _(
-                "Campagne « {code} » active. {programs} formation(s), {documents} pièce(s) et {questions} question(s) "
-                "recopiée(s)."
-            ).format(
+            programs, documents, questions = (
+                result.programs_copied,
+                result.documents_copied,
+                result.questions_copied,
+            )
+            text = _("Campagne « {code} » active. Recopié : {programs}, {documents} et {questions}.").format(
                 code=result.new_campaign.code,
-                programs=result.programs_copied,
-                documents=result.documents_copied,
-                questions=result.questions_copied,
+                programs=ngettext("{n} formation", "{n} formations", programs).format(n=programs),
+                documents=ngettext("{n} pièce", "{n} pièces", documents).format(n=documents),
+                questions=ngettext("{n} question", "{n} questions", questions).format(n=questions),
             )
             if result.programs_skipped:
                 text += " " + _("Déjà présentes, non recopiées : {codes}.").format(

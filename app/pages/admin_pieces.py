@@ -11,7 +11,7 @@ from typing import Any
 from nicegui import events, run, ui
 
 from app.db import transaction
-from app.i18n import N_, _
+from app.i18n import N_, _, ngettext
 from app.models import RequiredDocument
 from app.services import admin_pieces
 from app.services.actors import Actor
@@ -239,7 +239,11 @@ def _state_section(actor: Actor, piece: RequiredDocument, used_by: int, editable
         StateTexts(
             active=_("Active : demandée aux candidats."),
             inactive=_("Désactivée : plus demandée ; ce qui a déjà été fourni reste consultable."),
-            used=_("Fournie dans {count} candidature(s) : elle ne peut pas être supprimée.").format(count=used_by),
+            used=ngettext(
+                "Fournie dans {count} candidature : elle ne peut pas être supprimée.",
+                "Fournie dans {count} candidatures : elle ne peut pas être supprimée.",
+                used_by,
+            ).format(count=used_by),
             used_marker="used-by",
             activated=_("Pièce réactivée."),
             deactivated=_("Pièce désactivée."),

@@ -7,7 +7,7 @@ from typing import Any
 from nicegui import run, ui
 
 from app.db import transaction
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.models import Program
 from app.services import admin_programs
 from app.services import calendar_rules as cal
@@ -119,9 +119,11 @@ async def _page(actor: Actor, program_id: int | None, centre_id: int | None) -> 
         paragraph(_("Lecture seule : vous ne pouvez pas modifier cette formation.")).mark("read-only-note")
     if applications:
         paragraph(
-            _("{count} candidature(s) en cours : certains changements de calendrier sont limités.").format(
-                count=applications
-            )
+            ngettext(
+                "{count} candidature en cours : certains changements de calendrier sont limités.",
+                "{count} candidatures en cours : certains changements de calendrier sont limités.",
+                applications,
+            ).format(count=applications)
         ).mark("applications-note")
     status = notice()
     form = EntityForm(program, read_only=not editable)

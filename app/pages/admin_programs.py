@@ -10,7 +10,7 @@ from typing import Any
 
 from nicegui import ui
 
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.services import admin_programs, offer_rights
 from app.services.actors import Actor
 from app.ui.admin_nav import OFFER_EDITORS
@@ -57,7 +57,7 @@ async def _page(actor: Actor, centre_id: int | None) -> None:
                     _("Nouvelle formation pour {centre}").format(centre=centre.code),
                     f"{EDIT_PATH}?composante={centre.id}",
                 ).mark(f"new-program-{centre.code}")
-    heading(_("{count} formation(s)").format(count=len(rows)), 2).mark("program-count")
+    heading(ngettext("{n} formation", "{n} formations", len(rows)).format(n=len(rows)), 2).mark("program-count")
     if not rows:
         paragraph(_("Aucune formation dans la campagne active pour l'instant.")).mark("no-program")
         return

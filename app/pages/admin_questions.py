@@ -6,7 +6,7 @@ edits one; ``/admin/questions/nouvelle?cible=KEY`` creates one. Rules and rights
 """
 
 from app.db import transaction
-from app.i18n import N_, _
+from app.i18n import N_, _, ngettext
 from app.models import Question, QuestionKind
 from app.services import admin_questions
 from app.services.actors import Actor
@@ -149,7 +149,11 @@ def _state_section(actor: Actor, question: Question, answers: int, editable: boo
         StateTexts(
             active=_("Active : posée aux candidats."),
             inactive=_("Désactivée : plus posée ; les réponses déjà données restent enregistrées."),
-            used=_("{count} réponse(s) déjà données : elle ne peut pas être supprimée.").format(count=answers),
+            used=ngettext(
+                "{count} réponse déjà donnée : elle ne peut pas être supprimée.",
+                "{count} réponses déjà données : elle ne peut pas être supprimée.",
+                answers,
+            ).format(count=answers),
             used_marker="answered",
             activated=_("Question réactivée."),
             deactivated=_("Question désactivée."),

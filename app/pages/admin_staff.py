@@ -3,7 +3,7 @@ account, deactivate it, and manage their roles by scope (administrators and the 
 
 from nicegui import ui
 
-from app.i18n import _, current_language
+from app.i18n import _, current_language, ngettext
 from app.models import StaffRole
 from app.pages.admin_staff_sections import StaffDraft, account_form, activation, roles_section
 from app.services import admin_staff, staff
@@ -36,7 +36,7 @@ def _results(summaries: list[admin_staff.StaffSummary]) -> None:
     if not summaries:
         paragraph(_("Aucun gestionnaire ne correspond à cette recherche.")).mark("no-result")
         return
-    count = _("{n} gestionnaire(s)").format(n=len(summaries))
+    count = ngettext("{n} gestionnaire", "{n} gestionnaires", len(summaries)).format(n=len(summaries))
     if len(summaries) >= admin_staff.LIST_LIMIT:
         count += " " + _("(les {n} premiers : précisez la recherche)").format(n=admin_staff.LIST_LIMIT)
     paragraph(count).mark("result-count").props("role=status")

@@ -47,7 +47,7 @@ def personal_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool) -> N
     form.text("birth_name", _("Nom de naissance"), required=True, upper=True, autocomplete="family-name")
     form.text("usage_name", _("Nom d'usage"), upper=True)
     # First names stay as typed (« Éloïse »): the capitals without accents are for the student information system.
-    form.text("first_names", _("Prénom(s)"), required=True, autocomplete="given-name")
+    form.text("first_names", _("Prénoms"), required=True, autocomplete="given-name")
     form.date("birth_date", _("Date de naissance"), required=True, hint=_("Au format jj/mm/aaaa."))
     countries = referentials.countries(lang)
     departments = {code: f"{code} – {name}" for code, name in referentials.departments().items()}

@@ -13,7 +13,7 @@ from nicegui import run, ui
 
 from app import clock
 from app.db import transaction
-from app.i18n import N_, _
+from app.i18n import N_, _, ngettext
 from app.models import DocumentStatus, DossierStatus, ProcessingType
 from app.pages.dossier import RENDERERS
 from app.services import staff_review
@@ -170,9 +170,9 @@ def _piece(  # type: ignore[no-untyped-def]
             paragraph(_("Revue par {name}").format(name=piece.reviewed_by))
         if piece.merged_file_id:
             paragraph(
-                _("{count} page(s) ; fichiers : {files}").format(
-                    count=piece.merged_pages, files=", ".join(piece.file_names) or "—"
-                )
+                ngettext(
+                    "{count} page ; fichiers : {files}", "{count} pages ; fichiers : {files}", piece.merged_pages
+                ).format(count=piece.merged_pages, files=", ".join(piece.file_names) or "—")
             )
 
             def show(url: str = piece_url(piece.submitted_document_id)) -> None:

@@ -226,7 +226,9 @@ def _filter_bar(
 
         def title(filters: dict[str, Any]) -> str:
             active = len([k for k in more_keys if filters.get(k) not in (None, "", [], ())])
-            return _("Plus de filtres") + (_(" ({count} actif(s))").format(count=active) if active else "")
+            return _("Plus de filtres") + (
+                ngettext(" ({count} actif)", " ({count} actifs)", active).format(count=active) if active else ""
+            )
 
         opened = title(state.query.filters) != _("Plus de filtres")
         more = ui.expansion(title(state.query.filters), value=opened).classes("w-full").mark("more-filters")
@@ -357,7 +359,7 @@ def _results(state: ListState, actor: Any, refresh: Reload) -> None:
     page = state.page
     assert state.settings is not None
     pages = max(1, -(-page.total // page.page_size))
-    heading(_("{count} candidature(s)").format(count=page.total), 2).mark("total")
+    heading(ngettext("{n} candidature", "{n} candidatures", page.total).format(n=page.total), 2).mark("total")
     _selection_bar(state, actor, page, refresh)
     bulk_decisions(actor, state.bulk, lambda: state.selected, refresh)
     with ui.element("div").classes("overflow-x-auto"), ui.element("table").classes("ec-table").mark("applications"):
@@ -434,7 +436,10 @@ def _select_all(actor: Any, query: ListQuery) -> list[int]:
 
 def _selection_bar(state: ListState, actor: Any, page: ListPage, refresh: Reload) -> None:
     with ui.element("div").classes("flex flex-wrap gap-2 items-center").mark("selection"):
-        paragraph(_("{count} sélectionnée(s)").format(count=len(state.selected))).mark("selected-count")
+        selected = len(state.selected)
+        paragraph(ngettext("{count} sélectionnée", "{count} sélectionnées", selected).format(count=selected)).mark(
+            "selected-count"
+        )
 
         async def select_page() -> None:
             state.selected.update(row["id"] for row in page.rows)

@@ -14,7 +14,7 @@ from nicegui import app, run, ui
 
 from app.config import get_settings
 from app.db import transaction
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.models import ExportStatus
 from app.services import export_jobs
 from app.services.actors import Actor
@@ -95,7 +95,7 @@ async def _page(actor: Actor) -> None:
                     "no-export"
                 )
                 return
-            heading(_("{count} export(s)").format(count=len(views)), 2)
+            heading(ngettext("{count} export", "{count} exports", len(views)).format(count=len(views)), 2)
             with ui.element("table").classes("ec-table").mark("exports"):
                 with ui.element("thead"), ui.element("tr"):
                     for title in (_("Export"), _("Demandé le"), _("État"), _("Fichier ou progression")):

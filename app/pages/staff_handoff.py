@@ -11,7 +11,7 @@ from typing import Any
 from nicegui import run, ui
 
 from app.db import transaction
-from app.i18n import N_, _
+from app.i18n import N_, _, ngettext
 from app.services import handoff_apogee, handoff_pegase
 from app.services.actors import Actor
 from app.services.errors import DomainError
@@ -174,13 +174,16 @@ async def _body(actor: Actor) -> None:
             ui.notify(refusal.translate(_), type="negative")
             return
         ui.download.content(export.content, export.filename, "application/zip")
-        message = _("{candidates} candidat(s), {wishes} formation(s) dans le fichier.").format(
-            candidates=export.candidates, wishes=export.wishes
+        message = _("Dans le fichier : {candidates}, {wishes}.").format(
+            candidates=ngettext("{n} candidat", "{n} candidats", export.candidates).format(n=export.candidates),
+            wishes=ngettext("{n} formation", "{n} formations", export.wishes).format(n=export.wishes),
         )
         if export.marked_sent:
-            message += " " + _("{count} confirmation(s) enregistrée(s) comme transmises.").format(
-                count=export.marked_sent
-            )
+            message += " " + ngettext(
+                "{count} confirmation enregistrée comme transmise.",
+                "{count} confirmations enregistrées comme transmises.",
+                export.marked_sent,
+            ).format(count=export.marked_sent)
         ui.notify(message, type="positive")
         await reload()
 

@@ -14,7 +14,7 @@ from babel.numbers import format_decimal, format_percent
 from nicegui import run, ui
 
 from app.db import transaction
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.models import StaffRole
 from app.services import staff, staff_list, statistics
 from app.services.errors import DomainError
@@ -40,6 +40,14 @@ class Selection:
 
 def _number(value: int) -> str:
     return format_decimal(value, locale=_LOCALES[current_language()])
+
+
+def _summary(groups: int, applications: int) -> str:
+    """« 2 groupes, 13 candidatures. », each count with its own plural."""
+    return _("{groups}, {applications}.").format(
+        groups=ngettext("{count} groupe", "{count} groupes", groups).format(count=groups),
+        applications=ngettext("{n} candidature", "{n} candidatures", applications).format(n=_number(applications)),
+    )
 
 
 def _rate(value: float | None) -> str:
@@ -277,11 +285,7 @@ def _results(figures: Figures) -> None:
     stats, days = figures.stats, figures.days
     columns = _columns()
     group = _(GROUPINGS[stats.grouping]).lower()
-    status = paragraph(
-        _("{count} groupe(s), {applications} candidature(s).").format(
-            count=len(stats.rows), applications=_number(stats.total.counts["applications"])
-        )
-    ).mark("stats-summary")
+    status = paragraph(_summary(len(stats.rows), stats.total.counts["applications"])).mark("stats-summary")
     status.props["role"] = "status"
     if not stats.rows:
         return
@@ -390,11 +394,17 @@ def pending_panel(pending: PendingCounts | None) -> None:
         with ui.element("ul").classes("ec-bullets"):
             with ui.element("li"):
                 ui.link(
-                    _("{count} dossier(s) reçu(s) en attente d'un avis").format(count=pending.awaiting_decision),
+                    ngettext(
+                        "{count} dossier reçu en attente d'un avis",
+                        "{count} dossiers reçus en attente d'un avis",
+                        pending.awaiting_decision,
+                    ).format(count=pending.awaiting_decision),
                     staff_list.list_link(statistics.AWAITING_FILTERS | campaign),
                 ).mark("pending-awaiting")
             with ui.element("li"):
                 ui.link(
-                    _("{count} avis saisi(s) non publié(s)").format(count=pending.unpublished),
+                    ngettext(
+                        "{count} avis saisi non publié", "{count} avis saisis non publiés", pending.unpublished
+                    ).format(count=pending.unpublished),
                     staff_list.list_link(statistics.UNPUBLISHED_FILTERS | campaign),
                 ).mark("pending-unpublished")

@@ -58,7 +58,7 @@ ALERTS: dict[str, str] = {
 }
 CENTRE_WITH_PROGRAMS = N_("Des formations sont rattachées à cette commission : elle ne peut pas changer de composante.")
 STILL_USED = N_(
-    "{count} formation(s) active(s) sont examinées par cette commission : rattachez-les à une autre commission "
+    "Des formations actives sont examinées par cette commission ({count}) : rattachez-les à une autre commission "
     "ou désactivez-les avant de la désactiver."
 )
 BAD_COUNTRY = N_("Choisissez un pays dans la liste.")

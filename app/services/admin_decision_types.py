@@ -40,7 +40,7 @@ TYPE_USED_BY_PROGRAMS = N_(
 )
 KIND_LOCKED = N_("Ce type d'avis est déjà utilisé : sa nature ne peut plus changer. Créez un autre type d'avis.")
 TYPE_IN_USE = N_(
-    "Ce type d'avis est déjà utilisé ({count} avis ou formation(s)) : il ne peut pas être supprimé. Désactivez-le."
+    "Ce type d'avis est déjà utilisé (avis et formations : {count}) ; il ne peut pas être supprimé. Désactivez-le."
 )
 REASON_IN_USE = N_("Ce motif est déjà utilisé ({count} avis) : il ne peut pas être supprimé. Désactivez-le.")
 

@@ -59,7 +59,7 @@ from app.services.file_sniffing import PDF, sniff
 FIELDS = ("code", "label_fr", "label_en", "help_fr", "help_en", "is_conditional", "is_shared")
 
 PIECE_IN_USE = N_(
-    "Des candidats ont déjà fourni cette pièce ({count} candidature(s)) : elle ne peut pas être supprimée. "
+    "Des candidats ont déjà fourni cette pièce (candidatures : {count}) ; elle ne peut pas être supprimée. "
     "Désactivez-la : elle ne sera plus demandée, et les fichiers déjà transmis restent consultables."
 )
 TEMPLATE_NOT_PDF = N_("Le modèle doit être un fichier PDF.")

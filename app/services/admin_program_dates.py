@@ -34,7 +34,7 @@ PAIRS = {
 NOTHING_SELECTED = N_("Choisissez au moins une formation.")
 NO_FIELD = N_("Choisissez au moins une date à modifier.")
 REFUSED = N_(
-    "Aucune formation n'a été modifiée : {count} formation(s) ne respectent pas les règles du calendrier. "
+    "Aucune formation n'a été modifiée : certaines ne respectent pas les règles du calendrier ({count}). "
     "Corrigez les valeurs ou retirez ces formations de la sélection."
 )
 

@@ -43,7 +43,7 @@ FIELDS = ("code", "kind", "label_fr", "label_en", "is_mandatory", "max_length")
 KIND_LABELS = {QuestionKind.YES_NO: N_("Oui / non"), QuestionKind.TEXT: N_("Texte libre")}
 
 QUESTION_ANSWERED = N_(
-    "Des candidats ont déjà répondu à cette question ({count} réponse(s)) : elle ne peut pas être supprimée. "
+    "Des candidats ont déjà répondu à cette question (réponses : {count}) ; elle ne peut pas être supprimée. "
     "Désactivez-la : elle ne sera plus posée, et les réponses données restent enregistrées."
 )
 KIND_LOCKED = N_("Des candidats ont déjà répondu : le type de réponse ne peut plus changer. Créez une autre question.")

@@ -167,15 +167,15 @@ WARN_CLOSES_NOW = N_(
     "La fermeture des candidatures passe à une date déjà passée : plus aucun candidat ne pourra candidater."
 )
 WARN_WINDOW_SHORTENED = N_(
-    "La période de dépôt est raccourcie alors que {count} candidature(s) existent : les candidats qui n'ont pas "
-    "encore candidaté auront moins de temps."
+    "La période de dépôt est raccourcie alors que des candidatures existent déjà ({count}) : les candidats qui "
+    "n'ont pas encore candidaté auront moins de temps."
 )
 WARN_RETURN_EARLIER = N_(
-    "La date limite de retour des dossiers est avancée alors que {count} candidature(s) existent : "
+    "La date limite de retour des dossiers est avancée alors que des candidatures existent déjà ({count}) : "
     "les candidats auront moins de temps pour compléter et transmettre leur dossier."
 )
 WARN_ANNOUNCED_CHANGED = N_(
-    "« {field} » change alors que {count} candidature(s) existent : les candidats ont pu lire l'ancienne date "
+    "« {field} » change alors que des candidatures existent déjà ({count}) : les candidats ont pu lire l'ancienne date "
     "({moment}). Prévenez-les si nécessaire."
 )
 

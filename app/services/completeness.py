@@ -48,7 +48,7 @@ def _personal_reasons(candidate: Candidate | None) -> list[str]:
     if not candidate.birth_name:
         reasons.append(N_("Nom de naissance"))
     if not candidate.first_names:
-        reasons.append(N_("Prénom(s)"))
+        reasons.append(N_("Prénoms"))
     if candidate.birth_date is None:
         reasons.append(N_("Date de naissance"))
     place = candidate.birth_commune_insee if candidate.birth_country == "FR" else None

@@ -30,7 +30,7 @@ from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 from app import clock
 from app.config import get_settings
-from app.i18n import _, use_language
+from app.i18n import _, ngettext, use_language
 from app.models import (
     Account,
     Address,
@@ -344,7 +344,11 @@ def _read_attachments(context: dict[str, Any], language: str) -> dict[int, _Atta
                 if reader.is_encrypted and not reader.decrypt(""):
                     raise ValueError("encrypted piece")
                 body = list(reader.pages)
-                details = [_(t.PIECE_PAGES).format(count=len(body))]
+                details = [
+                    ngettext("{count} page jointe ci-après", "{count} pages jointes ci-après", len(body)).format(
+                        count=len(body)
+                    )
+                ]
                 separator = t.title_page(
                     title=title,
                     subtitle=_(t.PIECE_NUMBER).format(number=number, count=len(with_file)),

@@ -150,7 +150,7 @@ LABELS: dict[str, str] = {
     "civility": N_("Civilité"),
     "birth_name": N_("Nom de naissance"),
     "usage_name": N_("Nom d'usage"),
-    "first_names": N_("Prénom(s)"),
+    "first_names": N_("Prénoms"),
     "birth_date": N_("Date de naissance"),
     "birth_place": N_("Lieu de naissance"),
     "nationality": N_("Nationalité"),
@@ -224,7 +224,6 @@ BAC_SERIES = {
 RECORD_OUTCOME = {"obtained": N_("Obtenu"), "not_obtained": N_("Non obtenu"), "in_progress": N_("En cours")}
 PIECE_TITLE = N_("Pièce : {label}")
 PIECE_NUMBER = N_("Pièce {number} sur {count}")
-PIECE_PAGES = N_("{count} page(s) jointe(s) ci-après")
 PAGE_NUMBER = N_("Page {page} / {pages}")
 RUNNING_HEAD = N_("Dossier n° {number} — {name}")
 COLON = N_("{label} :")  # French puts a space before the colon, English does not

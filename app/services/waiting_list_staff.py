@@ -44,7 +44,9 @@ from app.services.waiting_list import (
 CALL_ROLES = (StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE, StaffRole.CENTRE_MANAGER)
 NO_LIST = N_("Cette formation n'a pas de liste complémentaire.")
 NO_CAPACITY = N_("La capacité d'accueil de la formation n'est pas fixée : renseignez-la avant d'appeler la liste.")
-FULL = N_("Aucune place libre : {offers} proposition(s) en cours pour une capacité de {capacity}.")
+FULL = N_(
+    "Aucune place libre : la capacité d'accueil ({capacity}) est atteinte par les propositions en cours ({offers})."
+)
 NOBODY = N_("Personne n'attend sur la liste complémentaire.")
 NO_CALL_TYPE = N_("Aucun type d'avis favorable n'est défini pour les appels de cette formation.")
 CHANGED = N_("La liste complémentaire a changé entre-temps : la page a été mise à jour, vérifiez avant d'appeler.")

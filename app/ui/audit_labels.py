@@ -254,7 +254,7 @@ _DOSSIER_FIELDS: dict[str, Field] = {
     "civility": Field(N_("Civilité"), _labelled(VALUE_LABELS["civility"])),
     "birth_name": Field(N_("Nom de naissance")),
     "usage_name": Field(N_("Nom d'usage")),
-    "first_names": Field(N_("Prénom(s)")),
+    "first_names": Field(N_("Prénoms")),
     "birth_date": Field(N_("Date de naissance")),
     "birth_country": Field(N_("Pays de naissance"), _country),
     "birth_department": Field(N_("Département de naissance"), _department),

@@ -20,7 +20,7 @@ from typing import Any
 from nicegui import run, ui
 
 from app.db import new_session, transaction
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.models import DecisionKind
 from app.services.actors import Actor
 from app.services.decision_selection import (
@@ -98,20 +98,22 @@ def _names(rows: list[Any], *, with_rank: bool = False) -> None:
             text = row.label + (" — " + _("rang {rank}").format(rank=row.rank) if with_rank and row.rank else "")
             list_item(f"{text} ({row.program})")
         if len(rows) > SHOWN_PER_GROUP:
-            list_item(_("… et {count} autre(s)").format(count=len(rows) - SHOWN_PER_GROUP))
+            more = len(rows) - SHOWN_PER_GROUP
+            list_item(ngettext("… et {count} autre", "… et {count} autres", more).format(count=more))
 
 
-def _report(report: SelectionReport, *, headline: str, skipped_title: str) -> None:
-    """The counts first (announced), then the names under each reason."""
+def _report(report: SelectionReport, *, headline: Callable[[int], str], skipped_title: Callable[[int], str]) -> None:
+    """The counts first (announced), then the names under each reason; each title is worded for its count."""
     acting = report.acting
     with ui.element("div").mark("bulk-report") as box:
         box.props["role"] = "status"
-        paragraph(headline.format(count=len(acting))).classes("font-bold").mark("bulk-acting")
+        paragraph(headline(len(acting)).format(count=len(acting))).classes("font-bold").mark("bulk-acting")
         if acting:
             _names(acting, with_rank=any(row.rank for row in acting))
         skipped = report.skipped_by_reason()
         if skipped or report.out_of_scope:
-            heading(skipped_title.format(count=len(report.skipped) + report.out_of_scope), 3).mark("bulk-skipped")
+            skipped_count = len(report.skipped) + report.out_of_scope
+            heading(skipped_title(skipped_count).format(count=skipped_count), 3).mark("bulk-skipped")
         if report.out_of_scope:
             paragraph(_("Hors de votre périmètre (ou supprimées) : {count}").format(count=report.out_of_scope)).mark(
                 "bulk-out-of-scope"
@@ -119,6 +121,10 @@ def _report(report: SelectionReport, *, headline: str, skipped_title: str) -> No
         for reason, rows in skipped:
             paragraph(_("{reason} : {count}").format(reason=reason.translate(_), count=len(rows)))
             _names(rows)
+
+
+def _ignored(count: int) -> str:
+    return ngettext("{count} candidature sera ignorée", "{count} candidatures seront ignorées", count)
 
 
 # --- Entering one decision on the selection ------------------------------------------------------------------------
@@ -148,7 +154,14 @@ def _entry_dialog(actor: Actor, bulk: BulkChoices, selection: Selection, on_done
         ui.dialog().props("persistent") as dialog,
         ui.card().classes("w-full max-w-3xl").mark("bulk-enter-dialog"),
     ):
-        heading(_("Saisir une décision pour {count} candidature(s) sélectionnée(s)").format(count=len(ids)), 2)
+        heading(
+            ngettext(
+                "Saisir une décision pour {count} candidature sélectionnée",
+                "Saisir une décision pour {count} candidatures sélectionnées",
+                len(ids),
+            ).format(count=len(ids)),
+            2,
+        )
         paragraph(_("La décision est saisie, pas publiée : les candidats ne la voient qu'après « Valider ».")).classes(
             "text-sm"
         )
@@ -194,14 +207,22 @@ def _entry_dialog(actor: Actor, bulk: BulkChoices, selection: Selection, on_done
             if state["done"]:
                 _report(
                     planned,
-                    headline=_("Décision saisie pour {count} candidature(s)."),
-                    skipped_title=_("{count} candidature(s) laissée(s) telle(s) quelle(s)"),
+                    headline=lambda n: ngettext(
+                        "Décision saisie pour {count} candidature.", "Décision saisie pour {count} candidatures.", n
+                    ),
+                    skipped_title=lambda n: ngettext(
+                        "{count} candidature laissée telle quelle", "{count} candidatures laissées telles quelles", n
+                    ),
                 )
             else:
                 _report(
                     planned,
-                    headline=_("{count} candidature(s) recevront cette décision."),
-                    skipped_title=_("{count} candidature(s) seront ignorée(s)"),
+                    headline=lambda n: ngettext(
+                        "{count} candidature recevra cette décision.",
+                        "{count} candidatures recevront cette décision.",
+                        n,
+                    ),
+                    skipped_title=_ignored,
                 )
 
         outcome()
@@ -336,7 +357,14 @@ async def _publication_dialog(actor: Actor, selection: Selection, on_done: OnDon
         ui.dialog().props("persistent") as dialog,
         ui.card().classes("w-full max-w-3xl").mark("bulk-publish-dialog"),
     ):
-        heading(_("Publier les décisions de {count} candidature(s) sélectionnée(s)").format(count=len(ids)), 2)
+        heading(
+            ngettext(
+                "Publier la décision de {count} candidature sélectionnée",
+                "Publier les décisions de {count} candidatures sélectionnées",
+                len(ids),
+            ).format(count=len(ids)),
+            2,
+        )
         paragraph(
             _("Chaque candidat concerné voit sa décision et reçoit un courriel ; la publication est définitive.")
         ).classes("text-sm")
@@ -348,14 +376,18 @@ async def _publication_dialog(actor: Actor, selection: Selection, on_done: OnDon
             if state["done"]:
                 _report(
                     state["planned"],
-                    headline=_("{count} décision(s) publiée(s)."),
-                    skipped_title=_("{count} candidature(s) non publiée(s)"),
+                    headline=lambda n: ngettext("{count} décision publiée.", "{count} décisions publiées.", n),
+                    skipped_title=lambda n: ngettext(
+                        "{count} candidature non publiée", "{count} candidatures non publiées", n
+                    ),
                 )
             else:
                 _report(
                     state["planned"],
-                    headline=_("{count} décision(s) seront publiées."),
-                    skipped_title=_("{count} candidature(s) seront ignorée(s)"),
+                    headline=lambda n: ngettext(
+                        "{count} décision sera publiée.", "{count} décisions seront publiées.", n
+                    ),
+                    skipped_title=_ignored,
                 )
 
         outcome()

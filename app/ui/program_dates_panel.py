@@ -12,7 +12,7 @@ from typing import Any
 from nicegui import ui
 
 from app.clock import PARIS
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.services import admin_program_dates as bulk
 from app.services import calendar_rules as cal
 from app.services.actors import Actor
@@ -122,14 +122,19 @@ def program_dates_panel(
         refused = sum(1 for row in rows if row.refused)
         if refused:
             paragraph(
-                _("{count} formation(s) refusée(s) : corrigez les valeurs ou retirez-les de la sélection.").format(
-                    count=refused
-                )
+                ngettext(
+                    "{count} formation refusée : corrigez les valeurs ou retirez-la de la sélection.",
+                    "{count} formations refusées : corrigez les valeurs ou retirez-les de la sélection.",
+                    refused,
+                ).format(count=refused)
             ).classes("text-negative").props('role="alert"').mark("bulk-refused-count")
         else:
-            ui.button(_("Appliquer à {count} formation(s)").format(count=len(rows)), on_click=apply).props(
-                "no-caps"
-            ).mark("bulk-apply")
+            ui.button(
+                ngettext("Appliquer à {count} formation", "Appliquer à {count} formations", len(rows)).format(
+                    count=len(rows)
+                ),
+                on_click=apply,
+            ).props("no-caps").mark("bulk-apply")
 
     async def preview() -> None:
         message.set_visibility(False)
@@ -165,7 +170,14 @@ def program_dates_panel(
             fail(error.translate(_))
         else:
             state["rows"] = None
-            say(status, _("Dates enregistrées pour {count} formation(s).").format(count=len(saved)))
+            say(
+                status,
+                ngettext(
+                    "Dates enregistrées pour {count} formation.",
+                    "Dates enregistrées pour {count} formations.",
+                    len(saved),
+                ).format(count=len(saved)),
+            )
             await on_applied()
         preview_table.refresh()
 

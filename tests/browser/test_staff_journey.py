@@ -181,7 +181,7 @@ def test_the_central_office_searches_opens_a_dossier_reads_statistics_and_reache
         screenshot(browser, tmp_path / "6-administration.png")
         click_link(browser, "Formations et calendriers")
         arrive(browser, url + "/admin/formations")
-        wait_for_text(browser, "formation(s)")
+        wait_for_text(browser, "formations")
         programmes = browser.find_element(By.XPATH, "//main//table[.//th[normalize-space()='Code']]")
         headers = [th.text for th in programmes.find_elements(By.CSS_SELECTOR, "thead th")]
         assert {"Code", "Formation", "Composante", "État"} <= set(headers)

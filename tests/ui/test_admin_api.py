@@ -113,5 +113,5 @@ async def test_the_central_office_downloads_the_handoff_files(user: User) -> Non
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
         assert sorted(archive.namelist()) == ["LISEZMOI.txt", "candidats.csv", "inscriptions.csv", "voeux.csv"]
         assert "M1-BIO" in archive.read("voeux.csv").decode("utf-8")
-    await user.should_see("1 confirmation(s) enregistrée(s) comme transmises.")
+    await user.should_see("1 confirmation enregistrée comme transmise.")
     await user.should_see("Confirmations transmises : 1")

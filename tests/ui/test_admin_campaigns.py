@@ -55,7 +55,7 @@ async def test_the_central_office_creates_a_campaign_then_switches_to_it(user: U
     await user.should_see(marker="campaign-2027")
     user.find(marker="switch").click()
     await click(user, "confirm-switch")
-    await user.should_see("Campagne « 2027 » active. 1 formation(s), 0 pièce(s) et 0 question(s) recopiée(s).")
+    await user.should_see("Campagne « 2027 » active. Recopié : 1 formation, 0 pièce et 0 question.")
     with new_session() as session:
         new = session.exec(select(Campaign).where(Campaign.code == "2027")).one()
         old = session.exec(select(Campaign).where(Campaign.code == "2026")).one()

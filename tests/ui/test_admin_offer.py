@@ -167,7 +167,7 @@ async def test_a_calendar_change_with_applications_is_warned_before_it_is_saved(
     user.find(marker="window_closes_at").clear().type("2026-03-20T10:00")  # shortened
     await click(user, "save")
     await user.should_see(marker="warnings")
-    await user.should_see("La période de dépôt est raccourcie alors que 1 candidature(s) existent")
+    await user.should_see("La période de dépôt est raccourcie alors que des candidatures existent déjà (1)")
     with new_session() as session:
         assert session.get(Program, data["program"].id).window_closes_at == NOW + timedelta(days=30)
     await click(user, "save-anyway")
@@ -206,7 +206,7 @@ async def test_dates_of_several_programmes_are_previewed_then_applied(user: User
     await click(user, "bulk-preview-button")
     await user.should_see(marker="bulk-apply")
     await click(user, "bulk-apply")
-    await user.should_see("Dates enregistrées pour 2 formation(s).")
+    await user.should_see("Dates enregistrées pour 2 formations.")
     with new_session() as session:
         juries = {p.code: p.jury_on for p in session.exec(select(Program)).all()}
     assert juries["M1-INFO"] == juries["L3-MATHS"] == app_clock.paris_datetime(2026, 4, 20, 14)

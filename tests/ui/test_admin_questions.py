@@ -47,7 +47,7 @@ async def test_an_answered_question_is_deactivated_and_cannot_be_deleted(user: U
         session.commit()
     await sign_in(user, "centrale")
     await user.open(f"/admin/questions/{question.id}")
-    await user.should_see("1 réponse(s) déjà données")
+    await user.should_see("1 réponse déjà donnée")
     await user.should_not_see(marker="delete")
     await click(user, "deactivate")
     await user.should_see("Question désactivée.")

@@ -23,7 +23,7 @@ async def test_the_central_office_creates_a_member_and_manages_their_roles(user:
     await user.should_see(marker="staff-pdurand")
     user.find(marker="search").type("sophie")
     await click(user, "search-button")
-    await user.should_see("1 gestionnaire(s)")
+    await user.should_see("1 gestionnaire")
     await user.should_not_see(marker="staff-pdurand")
 
     user.find(marker="new-staff").click()

@@ -58,21 +58,21 @@ async def test_enter_then_publish_a_decision_for_the_selection(user: User) -> No
     ids = world()["ids"]
     await sign_in(user)
     await user.open("/gestion/candidatures")
-    await user.should_see("3 candidature(s)")
+    await user.should_see("3 candidatures")
     user.find(marker="select-all").click()
-    await user.should_see("3 sélectionnée(s)")
+    await user.should_see("3 sélectionnées")
 
     user.find(marker="bulk-enter-open").click()
     await user.should_see(marker="bulk-enter-dialog")
     user.find(marker="decision_type_id").click()
     user.find("Avis favorable").click()
     user.find(marker="bulk-enter-check").click()
-    await user.should_see("2 candidature(s) recevront cette décision.", retries=50)
+    await user.should_see("2 candidatures recevront cette décision.", retries=50)
     await user.should_see("Décision déjà publiée", retries=20)  # the first is protected, and said so
     confirm = user.find(marker="bulk-enter-confirm")
     confirm.click()
     confirm.click()  # a double click acts once
-    await user.should_see("Décision saisie pour 2 candidature(s).", retries=50)
+    await user.should_see("Décision saisie pour 2 candidatures.", retries=50)
     await user.should_not_see(marker="bulk-enter-confirm")
     with new_session() as session:
         entered = session.exec(select(Decision).where(col(Decision.published_at).is_(None))).all()
@@ -81,9 +81,9 @@ async def test_enter_then_publish_a_decision_for_the_selection(user: User) -> No
     await user.should_not_see(marker="bulk-enter-dialog")
 
     user.find(marker="bulk-publish-open").click()
-    await user.should_see("2 décision(s) seront publiées.", retries=50)
+    await user.should_see("2 décisions seront publiées.", retries=50)
     user.find(marker="bulk-publish-confirm").click()
-    await user.should_see("2 décision(s) publiée(s).", retries=50)
+    await user.should_see("2 décisions publiées.", retries=50)
     with new_session() as session:
         codes = session.exec(select(OutboxMail.code)).all()
         assert sorted(codes) == ["decision_favorable", "decision_favorable"]
@@ -94,7 +94,7 @@ async def test_a_missing_reason_is_shown_next_to_its_field_and_members_do_not_pu
     await sign_in(user)
     await user.open("/gestion/candidatures")
     user.find(marker="select-all").click()
-    await user.should_see("3 sélectionnée(s)")
+    await user.should_see("3 sélectionnées")
     await user.should_not_see(marker="bulk-publish-open")
     user.find(marker="bulk-enter-open").click()
     user.find(marker="decision_type_id").click()

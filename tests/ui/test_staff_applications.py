@@ -53,7 +53,7 @@ async def test_a_centre_manager_lists_filters_pages_and_selects(user: User) -> N
     await sign_in(user)
     user.find(marker="applications-link").click()
     await user.should_see("Gestionnaire de composante — UFR Sciences")
-    await user.should_see("25 candidature(s)")
+    await user.should_see("25 candidatures")
     await user.should_see("CANDIDAT00")
     await user.should_not_see("AILLEURS")
     user.find(marker="page-size")  # the chooser exists; the default page holds 50 rows
@@ -62,10 +62,10 @@ async def test_a_centre_manager_lists_filters_pages_and_selects(user: User) -> N
     user.find(marker="filter-dossier_status").click()
     user.find("Complet").click()
     user.find(marker="apply-filters").click()
-    await user.should_see("5 candidature(s)")
+    await user.should_see("5 candidatures")
     await user.should_not_see("CANDIDAT01")
     user.find(marker="select-all").click()
-    await user.should_see("5 sélectionnée(s)")
+    await user.should_see("5 sélectionnées")
     assert len(world["ids"]) == 25
 
 
@@ -137,14 +137,14 @@ async def test_the_active_campaign_by_default_an_archived_one_on_request(user: U
     two_campaigns()
     await sign_in(user)
     await user.open("/gestion/candidatures")
-    await user.should_see("12 candidature(s)")
+    await user.should_see("12 candidatures")
     await user.should_not_see("ANCIEN0")
     campaign = next(iter(user.find(marker="filter-campaign").elements))
     assert "(archivée)" in " ".join(campaign.options.values())  # type: ignore[attr-defined]
     old = next(key for key, label in campaign.options.items() if "2025" in label)  # type: ignore[attr-defined]
     campaign.set_value(old)  # type: ignore[attr-defined]
     user.find(marker="apply-filters").click()
-    await user.should_see("2 candidature(s)")
+    await user.should_see("2 candidatures")
     await user.should_see("ANCIEN1")
 
 
@@ -157,19 +157,19 @@ async def test_more_filters_reach_every_column(user: User) -> None:
     bac_from = next(iter(user.find(marker="filter-bac_year-from").elements))
     bac_from.set_value(2021)  # type: ignore[attr-defined]
     user.find(marker="apply-filters").click()
-    await user.should_see("5 candidature(s)")  # CANDIDAT01, 03, 05, 07, 09
-    await user.should_see("Plus de filtres (2 actif(s))")
+    await user.should_see("5 candidatures")  # CANDIDAT01, 03, 05, 07, 09
+    await user.should_see("Plus de filtres (2 actifs)")
     user.find(marker="clear-filters").click()
-    await user.should_see("12 candidature(s)")
+    await user.should_see("12 candidatures")
 
 
 async def test_filters_in_the_address_and_labels_in_english(user: User) -> None:
     two_campaigns()
     await sign_in(user)
     await user.open("/gestion/candidatures?dossier_status=pending&last_decision_kind=none")
-    await user.should_see("12 candidature(s)")
+    await user.should_see("12 candidatures")
     await user.open("/gestion/candidatures?dossier_status=complete")
-    await user.should_see("0 candidature(s)")
+    await user.should_see("0 candidature")
     follow_marked(user, "lang-en")
     await user.open("/gestion/candidatures")
     await user.should_see("MSc Chemistry")

@@ -43,7 +43,7 @@ async def test_the_central_office_sees_the_hand_off_and_downloads_it(user: User,
     user.find(marker="download-zip").click()
     response = await user.download.next(timeout=10)
     assert "candidats.csv" in " ".join(zipfile.ZipFile(io.BytesIO(response.content)).namelist())
-    await user.should_see("1 confirmation(s) enregistrée(s) comme transmises.", retries=50)
+    await user.should_see("1 confirmation enregistrée comme transmise.", retries=50)
     await user.should_see("Confirmations transmises : 1", retries=50)
     with new_session() as session:
         row = session.exec(select(EnrolmentHandoff).where(EnrolmentHandoff.application_id == application_id)).one()

@@ -57,15 +57,15 @@ def committee_world() -> dict:
 async def test_a_committee_member_sees_pending_counts_that_open_the_filtered_list(user: User) -> None:
     committee_world()
     await sign_in(user, "juror")
-    await user.should_see("4 dossier(s) reçu(s) en attente d'un avis")
-    await user.should_see("3 avis saisi(s) non publié(s)")
+    await user.should_see("4 dossiers reçus en attente d'un avis")
+    await user.should_see("3 avis saisis non publiés")
     user.find(marker="pending-awaiting").click()
-    await user.should_see("4 candidature(s)")
+    await user.should_see("4 candidatures")
     await user.should_see("CHIMISTE00")
     await user.should_not_see("CHIMISTE04")
     await user.open("/gestion")
     user.find(marker="pending-unpublished").click()
-    await user.should_see("3 candidature(s)")
+    await user.should_see("3 candidatures")
     await user.should_see("CHIMISTE05")
 
 
@@ -74,7 +74,7 @@ async def test_statistics_tables_and_charts_with_text_alternatives(user: User) -
     await sign_in(user, "central")
     user.find(marker="statistics-link").click()
     await user.should_see("Scolarité centrale — Tout l'établissement")
-    await user.should_see("2 groupe(s), 13 candidature(s).")
+    await user.should_see("2 groupes, 13 candidatures.")
     await user.should_see("MCHIM — Master Chimie")
     await user.should_see("Taux de remplissage")
     await user.should_see("20,0 %")  # 2 offers for a capacity of 10
@@ -98,7 +98,7 @@ async def test_a_committee_member_counts_only_their_committee_and_a_candidate_is
     committee_world()
     await sign_in(user, "juror")
     await user.open("/gestion/statistiques")
-    await user.should_see("1 groupe(s), 12 candidature(s).")
+    await user.should_see("1 groupe, 12 candidatures.")
     await user.should_not_see("Master Histoire")
 
 
