@@ -42,7 +42,7 @@ from app.ui.guards import require_candidate
 from app.ui.page import page
 from app.ui.piece_upload import PieceWidget, piece_upload
 from app.ui.session import current_language
-from app.ui.statuses import PIECE_LOOKS, status_html
+from app.ui.statuses import piece_look, status_html
 from app.ui.text import Text, esc, link_tag, paragraph, static_block, tag, text_tag
 
 Redraw = Callable[[], Awaitable[None]]
@@ -101,7 +101,7 @@ def _information_html(detail: ApplicationDetail) -> str:
     parts = [
         text_tag("h2", _("Informations détaillées")),
         text_tag(
-            "p", f"{summary.centre_label} · {_('Code : {code}').format(code=summary.program_code)}", class_="ec-muted"
+            "p", summary.centre_label + " · " + _("Code : {code}").format(code=summary.program_code), class_="ec-muted"
         ),
         text_tag("p", status_text(summary.dossier_status), class_="font-bold", data_mark="dossier-status"),
         text_tag(
@@ -160,10 +160,11 @@ def _pieces_html(detail: ApplicationDetail) -> str:
         )
     )
     items = []
+    awaiting = detail.summary.dossier_status in (DossierStatus.PENDING, DossierStatus.INCOMPLETE)
     for piece in detail.pieces:
         # The status is written out; the colour only repeats it.
         inner = text_tag("span", piece.label) + text_tag("span", " — ")
-        inner += status_html(PIECE_LOOKS[piece.status])
+        inner += status_html(piece_look(piece.status, awaiting))
         if piece.is_conditional:
             inner += text_tag("span", " " + _("(si vous êtes concerné)"), class_="ec-muted")
         if piece.comment:

@@ -86,6 +86,7 @@ class Piece:
     merged_size: int = 0
     required_document_id: int = 0
     has_template: bool = False  # a blank form to download (admin_pieces.read_template)
+    awaiting_transmission: bool = False  # the application is not (or no longer) with the committee: « Déposée »
 
 
 def get_piece(session: Session, *, actor: Actor, submitted_document_id: int, lang: str = "fr") -> Piece:
@@ -163,6 +164,7 @@ def _piece(
         merged_size=merged.size if merged else 0,
         required_document_id=required.id or 0,
         has_template=required.template_file_id is not None,
+        awaiting_transmission=application.dossier_status in EDITABLE_DOSSIER,
     )
 
 

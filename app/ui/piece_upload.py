@@ -37,7 +37,7 @@ from app.services.file_sniffing import WRONG_TYPE
 from app.services.pdf_sandbox import FILE_TOO_LARGE
 from app.ui.guards import actor_of
 from app.ui.session import current_identity, current_language
-from app.ui.statuses import PIECE_LOOKS, SHARED_PIECE, status_badge
+from app.ui.statuses import SHARED_PIECE, piece_look, status_badge
 from app.ui.text import esc, heading, paragraph
 
 log = logging.getLogger(__name__)
@@ -188,7 +188,7 @@ class PieceWidget:
     def _header(self, piece: documents.Piece) -> None:
         with ui.row().classes("items-center gap-2"):
             heading(piece.label, 4).classes("text-base font-bold m-0")
-            status_badge(PIECE_LOOKS[piece.status]).mark("piece-status")
+            status_badge(piece_look(piece.status, piece.awaiting_transmission)).mark("piece-status")
             if piece.is_shared:
                 status_badge(SHARED_PIECE)
         if piece.help:
@@ -211,11 +211,14 @@ class PieceWidget:
                     if piece.editable:
                         self._file_buttons(ids, index, file)
         with ui.row().classes("items-center gap-2"):
-            paragraph(
-                _("Document transmis au jury : {pages}, {size}").format(
-                    pages=_pages(piece.merged_pages), size=_size(piece.merged_size)
-                )
-            ).classes("text-sm").mark("piece-merged")
+            merged = (
+                _("Document qui sera transmis au jury : {pages}, {size}")
+                if piece.awaiting_transmission
+                else _("Document transmis au jury : {pages}, {size}")
+            )
+            paragraph(merged.format(pages=_pages(piece.merged_pages), size=_size(piece.merged_size))).classes(
+                "text-sm"
+            ).mark("piece-merged")
             ui.button(_("Voir"), on_click=self.download).props("flat dense")
 
     def _file_buttons(self, ids: list[int], index: int, file: documents.PieceFile) -> None:

@@ -57,6 +57,18 @@ PIECE_LOOKS: dict[DocumentStatus, Look] = {
         (DocumentStatus.NOT_APPLICABLE, Tone.NEUTRAL),
     )
 }
+# A piece with files while its application awaits « Transmettre »: the committee has nothing yet, so it is not
+# « Transmise »; the words change, the status and its colour do not.
+DEPOSITED = Look(N_("Déposée"), PIECE_LOOKS[DocumentStatus.SUBMITTED].tone)
+
+
+def piece_look(status: DocumentStatus, awaiting_transmission: bool) -> Look:
+    """The look of a piece shown to its candidate: « Déposée » rather than « Transmise » until they transmit."""
+    if status == DocumentStatus.SUBMITTED and awaiting_transmission:
+        return DEPOSITED
+    return PIECE_LOOKS[status]
+
+
 DOSSIER_LOOKS: dict[DossierStatus, Look] = {
     status: Look(DOSSIER_STATUS_LABELS[status], tone)
     for status, tone in (
@@ -74,6 +86,7 @@ SHARED_PIECE = Look(N_("Commune à vos candidatures"), Tone.NEUTRAL)
 
 ALL_LOOKS: tuple[Look, ...] = (
     *PIECE_LOOKS.values(),
+    DEPOSITED,
     *DOSSIER_LOOKS.values(),
     SECTION_COMPLETE,
     SECTION_MISSING,

@@ -356,3 +356,49 @@ async def test_a_disabled_transmit_lists_what_is_left_and_non_concerne_is_answer
     await user.should_see("Pièce à déposer : Curriculum vitae")  # what is still left stays listed
     with new_session() as session:
         assert session.get(SubmittedDocument, piece.id).status == DocumentStatus.NOT_APPLICABLE
+
+
+async def test_a_piece_with_files_reads_deposee_until_the_application_is_transmitted(user: User, setup: Setup) -> None:
+    """Before « Transmettre » nothing has reached the committee: the piece reads « Déposée » (its card, the list of
+    pieces) and its PDF « will be » sent; once transmitted, « Transmise »."""
+    from nicegui import ui
+
+    from app.services import pdf_sandbox
+    from tests.factories import pdf_bytes
+    from tests.test_documents import normalise_in_process
+
+    pdf_sandbox_normalise = pdf_sandbox.normalise
+    pdf_sandbox.normalise = normalise_in_process  # the sandbox's child process is tested on its own
+    try:
+        application = apply(setup)
+        await sign_in(user, setup.email, f"/candidat/candidatures/{application.id}")
+        user.find(marker="piece-add-files").click()
+        await user.should_see(marker="piece-upload")
+        upload = user.find(ui.upload).elements.pop()
+        await upload.handle_uploads([ui.upload.SmallFileUpload("cv.pdf", "application/pdf", pdf_bytes(1))])
+        await user.should_see("cv.pdf — 1 page", retries=100)  # the card redrawn with its file…
+        await user.should_see(marker="transmit-application", retries=100)  # …and « Transmettre » offered
+        badge = user.find(marker="piece-status").elements.pop()
+        assert badge.text == "Déposée"
+        await user.should_see("Document qui sera transmis au jury : 1 page")
+        listed = await should_see_marked(user, f"piece-{application_piece(application.id)}")
+        assert "Déposée" in listed.text and "Transmise" not in listed.text
+        await user.should_not_see("Transmise")
+
+        await click(user, "transmit-application")
+        await user.should_see("Votre candidature a été transmise", retries=100)
+    finally:
+        pdf_sandbox.normalise = pdf_sandbox_normalise
+    await user.should_see("Document transmis au jury : 1 page")
+    assert user.find(marker="piece-status").elements.pop().text == "Transmise"
+    assert "Transmise" in marked(user, f"piece-{application_piece(application.id)}").text
+
+
+def application_piece(application_id: int) -> int:
+    """The required document id of the application's one piece (the list of pieces marks each by it)."""
+    from app.models import SubmittedDocument
+
+    with new_session() as session:
+        return session.exec(
+            select(SubmittedDocument.required_document_id).where(SubmittedDocument.application_id == application_id)
+        ).one()

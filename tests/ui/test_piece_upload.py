@@ -37,7 +37,7 @@ async def test_upload_list_and_refusal(user: User) -> None:
     upload = user.find(ui.upload).elements.pop()
     await upload.handle_uploads([ui.upload.SmallFileUpload("notes.pdf", "application/pdf", pdf_bytes(2))])
     await user.should_see("notes.pdf — 2 pages", retries=100)
-    await user.should_see("Transmise")
+    await user.should_see("Déposée")  # nothing transmitted yet
     user.find(marker="piece-add-files").click()  # the piece was redrawn: a new upload area
     await user.should_see(marker="piece-upload")
     upload = user.find(ui.upload).elements.pop()
