@@ -30,6 +30,7 @@ from nicegui import events, run, ui
 from app.db import transaction
 from app.i18n import N_, _
 from app.models import DocumentStatus
+from app.pages.piece_download import piece_url
 from app.services import admin_pieces, documents, parameters
 from app.services.actors import Actor
 from app.services.errors import DomainError
@@ -141,6 +142,7 @@ class PieceWidget:
         self.upload: ui.upload | None = None
         self.transferring = False  # the browser is sending files (between the uploader's start and finish)
         self.adding = asyncio.Lock()  # the server is adding a selection's files, one after the other
+        self.viewing = False  # the merged PDF is shown in the card (« Voir »), and stays shown across redraws
 
     # --- Drawing ---------------------------------------------------------------------------------------------------
 
@@ -219,7 +221,33 @@ class PieceWidget:
             paragraph(merged.format(pages=_pages(piece.merged_pages), size=_size(piece.merged_size))).classes(
                 "text-sm"
             ).mark("piece-merged")
-            ui.button(_("Voir"), on_click=self.download).props("flat dense")
+            view = ui.button(_("Voir"), icon="visibility").props("flat dense no-caps").mark("piece-view")
+            view.on_click(lambda _event, b=view, p=piece: self.toggle_viewer(b, p))
+            view._props["aria-label"] = _("Voir la pièce « {piece} »").format(piece=piece.label)  # quotes: directly
+            view._props["aria-expanded"] = "true" if self.viewing else "false"
+            download = ui.link(_("Télécharger"), piece_url(self.submitted_document_id, download=True))
+            download.mark("piece-download")
+            download._props["aria-label"] = _("Télécharger la pièce « {piece} » (PDF)").format(piece=piece.label)
+        self.viewer_box = ui.element("div").classes("w-full empty:hidden")
+        if self.viewing:
+            self._viewer(piece)
+
+    def _viewer(self, piece: documents.Piece) -> None:
+        """The merged PDF inside the card, under its line: what the committee will read, without leaving the page."""
+        with self.viewer_box:
+            viewer = ui.element("iframe").classes("w-full").style("height: 70vh; border: 1px solid #ccc")
+            viewer.props["src"] = piece_url(self.submitted_document_id, version=piece.merged_file_id)
+            viewer.props["title"] = _("Aperçu de la pièce « {piece} »").format(piece=piece.label)
+            viewer.mark("piece-viewer")
+
+    def toggle_viewer(self, button: ui.button, piece: documents.Piece) -> None:
+        """« Voir » opens the viewer under the piece, or closes it; the button keeps the keyboard focus."""
+        self.viewing = not self.viewing
+        button._props["aria-expanded"] = "true" if self.viewing else "false"
+        button.update()
+        self.viewer_box.clear()
+        if self.viewing:
+            self._viewer(piece)
 
     def _file_buttons(self, ids: list[int], index: int, file: documents.PieceFile) -> None:
         if index > 0:
@@ -366,21 +394,6 @@ class PieceWidget:
         return True
 
     # --- Downloads -------------------------------------------------------------------------------------------------
-
-    async def download(self) -> None:
-        def read() -> tuple[str, bytes]:
-            with transaction() as session:
-                return documents.read_merged_pdf(
-                    session, actor=self.actor, submitted_document_id=self.submitted_document_id
-                )
-
-        try:
-            filename, data = await run.io_bound(read)
-        except DomainError as error:
-            self.errors.append(error.translate(_))
-            await self.redraw()
-            return
-        ui.download.content(data, filename, "application/pdf")
 
     async def download_template(self, required_document_id: int) -> None:
         def read() -> tuple[str, bytes]:

@@ -402,3 +402,46 @@ def application_piece(application_id: int) -> int:
         return session.exec(
             select(SubmittedDocument.required_document_id).where(SubmittedDocument.application_id == application_id)
         ).one()
+
+
+async def test_voir_opens_the_pieces_viewer_and_downloading_is_a_separate_link(user: User, setup: Setup) -> None:
+    """« Voir » downloaded the file; it now opens the merged PDF in a viewer inside the piece's card (and closes it),
+    and « Télécharger » is a link of its own."""
+    from nicegui import ui
+
+    from app.services import pdf_sandbox
+    from tests.factories import pdf_bytes
+    from tests.test_documents import normalise_in_process
+
+    pdf_sandbox_normalise = pdf_sandbox.normalise
+    pdf_sandbox.normalise = normalise_in_process  # the sandbox's child process is tested on its own
+    try:
+        application = apply(setup)
+        await sign_in(user, setup.email, f"/candidat/candidatures/{application.id}")
+        user.find(marker="piece-add-files").click()
+        await user.should_see(marker="piece-upload")
+        upload = user.find(ui.upload).elements.pop()
+        await upload.handle_uploads([ui.upload.SmallFileUpload("cv.pdf", "application/pdf", pdf_bytes(2))])
+        await user.should_see("cv.pdf — 2 pages", retries=100)
+    finally:
+        pdf_sandbox.normalise = pdf_sandbox_normalise
+    view = user.find(marker="piece-view").elements.pop()
+    assert view.props["aria-label"] == "Voir la pièce « Curriculum vitae »"
+    assert view.props["aria-expanded"] == "false"
+    await user.should_not_see(marker="piece-viewer")
+    user.find(marker="piece-view").click()
+    await user.should_see(marker="piece-viewer")
+    viewer = user.find(marker="piece-viewer").elements.pop()
+    card = user.find(marker="piece-add-files").elements.pop().parent_slot.parent.parent_slot.parent
+    assert viewer in card.descendants() and view.props["aria-expanded"] == "true"
+    shown = await user.http_client.get(viewer.props["src"])
+    assert shown.status_code == 200 and shown.headers["content-disposition"].startswith("inline;")
+    assert shown.content.startswith(b"%PDF")
+
+    download = user.find(marker="piece-download").elements.pop()
+    assert isinstance(download, ui.link) and download.props["href"].endswith("?telecharger=1")
+    fetched = await user.http_client.get(download.props["href"])
+    assert fetched.status_code == 200 and fetched.headers["content-disposition"].startswith("attachment;")
+    user.find(marker="piece-view").click()
+    await user.should_not_see(marker="piece-viewer")
+    assert (await user.http_client.get("/candidat/pieces/999999.pdf")).status_code == 404

@@ -1,0 +1,67 @@
+"""A piece's PDF for its candidate: ``GET /candidat/pieces/{id}.pdf`` shows it in the piece's viewer (inline),
+``?telecharger=1`` downloads it.
+
+Like the dossier download: the candidate comes from the session identity, the file is read in a short transaction in
+a worker thread (``documents.read_merged_pdf``: the candidate's own piece only), an administrator viewing as the
+candidate is audited. Anything else is a 404.
+"""
+
+from urllib.parse import quote
+
+from fastapi import Request, Response
+from fastapi.responses import RedirectResponse
+from nicegui import app, run
+
+from app.db import transaction
+from app.pages.dossier_download import _audit_impersonation
+from app.services import documents
+from app.services.actors import Actor
+from app.services.errors import DomainError
+from app.ui.guards import actor_of
+from app.ui.session import current_identity
+
+PATH = "/candidat/pieces/{submitted_document_id}.pdf"
+
+
+def piece_url(submitted_document_id: int, *, version: int | None = None, download: bool = False) -> str:
+    """``version`` (the merged file's id) makes a new address for new contents: the viewer never shows an old one."""
+    query = "telecharger=1" if download else (f"v={version}" if version else "")
+    return PATH.format(submitted_document_id=submitted_document_id) + (f"?{query}" if query else "")
+
+
+def _read(actor: Actor, submitted_document_id: int) -> tuple[str, bytes]:
+    with transaction() as session:
+        return documents.read_merged_pdf(session, actor=actor, submitted_document_id=submitted_document_id)
+
+
+def register() -> None:
+    @app.get(PATH, include_in_schema=False)
+    async def candidate_piece(request: Request, submitted_document_id: int) -> Response:
+        identity = current_identity()
+        to_sign_in = RedirectResponse(f"/connexion?suite={quote(request.url.path)}", status_code=303)
+        if identity is None:
+            return to_sign_in
+        if identity.kind != "candidate":
+            return Response(status_code=403)  # staff read pieces from their own workspace
+        actor = actor_of(identity)
+        if identity.impersonated_by_staff_id is not None and not await _audit_impersonation(
+            identity, actor, request.url.path
+        ):
+            return to_sign_in
+        try:
+            read = await run.io_bound(_read, actor, submitted_document_id)
+        except DomainError:
+            return Response(status_code=404)  # another's piece, or no file: nothing to reveal
+        if read is None:  # the server is shutting down
+            return Response(status_code=503)
+        filename, data = read
+        disposition = "attachment" if request.query_params.get("telecharger") == "1" else "inline"
+        return Response(
+            data,
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": f'{disposition}; filename="{filename}"',
+                "Cache-Control": "no-store",  # personal data: never kept by a shared cache
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
