@@ -7,8 +7,9 @@ from pathlib import Path
 
 from babel.messages.catalog import Message
 
-from app.i18n import ngettext
+from app.i18n import gettext, ngettext
 from app.i18n.catalog import extract, load_english
+from app.services.faq_guide import GUIDE_FAQ
 
 APP_DIR = Path(__file__).resolve().parents[1] / "app"
 # Words that are written in capitals in any sentence.
@@ -84,3 +85,76 @@ def test_french_counts_zero_and_one_in_the_singular_english_only_one() -> None:
         "1 application",
         "2 applications",
     ]
+
+
+GETTEXT_CALLS = {"_", "N_", "gettext", "ngettext"}
+
+
+def _call_name(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Name):
+            return node.func.id
+        if isinstance(node.func, ast.Attribute):
+            return node.func.attr
+    return None
+
+
+def unextracted_messages(source: str) -> list[str]:
+    """The messages of ``source`` that never reach the catalogue: Babel's extractor does not read inside f-strings,
+    and a message formatted before it is translated (f-string, ``+``, ``.format``, ``%``) matches no entry."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.JoinedStr):
+            found += [
+                ast.unparse(call)
+                for call in ast.walk(node)
+                if _call_name(call) in GETTEXT_CALLS and call.args and isinstance(call.args[0], ast.Constant)
+            ]
+        elif _call_name(node) in GETTEXT_CALLS and node.args:
+            first = node.args[0]
+            if isinstance(first, ast.JoinedStr | ast.BinOp) or _call_name(first) == "format":
+                found.append(ast.unparse(node))
+    return found
+
+
+def test_the_unextracted_message_finder_sees_each_way_of_hiding_a_message() -> None:
+    assert unextracted_messages("f\"{_('Sélectionner le dossier {n}').format(n=n)}\"") != []
+    assert unextracted_messages('_(f"Sélectionner le dossier {n}")') != []
+    assert unextracted_messages('_("Dossier " + n)') != []
+    assert unextracted_messages('_("Dossier {n}".format(n=n))') != []
+    assert unextracted_messages('_("Dossier {n}").format(n=n) + f"{_(LABEL)}"') == []
+
+
+def test_every_message_is_written_where_the_catalogue_extractor_reads_it() -> None:
+    hidden = {
+        f"{path.relative_to(APP_DIR.parent)}: {call}"
+        for path in sorted(APP_DIR.rglob("*.py"))
+        for call in unextracted_messages(path.read_text(encoding="utf-8"))
+    }
+    assert hidden == set()
+
+
+def test_english_names_a_quoted_screen_text_as_the_english_screen_shows_it() -> None:
+    """« En attente » is “Pending” wherever English quotes it, never “Missing”, and never the French words."""
+    english = load_english()
+    disagreeing = []
+    for message in english:
+        if not message.id or isinstance(message.id, tuple) or not message.string:
+            continue
+        for quoted in re.findall(r"« ([^»{}]+?) »", message.id):
+            name = gettext(quoted, "en")
+            if name != quoted and name not in message.string:
+                disagreeing.append((quoted, name, message.string))
+    assert disagreeing == []
+
+
+def test_the_english_faq_quotes_the_english_screen_names() -> None:
+    wrong = []
+    for _q_fr, answer_fr, _q_en, answer_en in GUIDE_FAQ:
+        if "«" in answer_en:
+            wrong.append(answer_en)
+        for quoted in re.findall(r"« ([^»]+?) »", answer_fr):
+            name = gettext(quoted, "en")
+            if name != quoted and f"“{name}”" not in answer_en:
+                wrong.append((quoted, name, answer_en))
+    assert wrong == []

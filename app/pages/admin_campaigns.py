@@ -94,9 +94,9 @@ async def _page(actor: Actor, writable: bool) -> None:
                         ui.button(
                             _("Ouvrir") if not writable or c.archived_at else _("Modifier"),
                             on_click=lambda c=c: show(_copy(c)),
-                        ).props("flat dense no-caps").mark(f"edit-{c.code}").props(
-                            f'aria-label="{_("Campagne {code}").format(code=c.code)}"'
-                        )
+                        ).props("flat dense no-caps").mark(f"edit-{c.code}").props["aria-label"] = _(
+                            "Campagne {code}"
+                        ).format(code=c.code)
 
     loaded = await load(lambda session: campaigns.list_campaigns(session, actor=actor))
     if loaded is None:

@@ -91,8 +91,8 @@ async def _page(actor: Actor) -> None:
                     with ui.element("td"):
                         ui.button(_("Modifier"), on_click=lambda c=centre: show(_copy(c))).props(
                             "flat dense no-caps"
-                        ).mark(f"edit-{centre.code}").props(
-                            f'aria-label="{_("Modifier la composante {code}").format(code=centre.code)}"'
+                        ).mark(f"edit-{centre.code}").props["aria-label"] = _("Modifier la composante {code}").format(
+                            code=centre.code
                         )
 
     loaded = await load(lambda session: admin_centres.list_centres(session, actor=actor))

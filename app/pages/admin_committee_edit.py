@@ -68,9 +68,9 @@ async def _signature(actor: Actor, committee: Committee, editable: bool) -> None
         found = await load(lambda s: committee_signature.read_signature(s, actor=actor, committee_id=committee.id or 0))
         if found:
             media_type, data = found
-            ui.image(f"data:{media_type};base64,{base64.b64encode(data).decode()}").props(
-                f'alt="{_("Signature actuelle de la commission")}" fit=contain'
-            ).classes("w-64 h-24 border").mark("signature-preview")
+            preview = ui.image(f"data:{media_type};base64,{base64.b64encode(data).decode()}").props("fit=contain")
+            preview.classes("w-64 h-24 border").mark("signature-preview")
+            preview.props["alt"] = _("Signature actuelle de la commission")
         else:
             paragraph(_("Aucune image de signature : les lettres portent seulement le nom du signataire.")).mark(
                 "no-signature"
@@ -166,17 +166,21 @@ async def _members(actor: Actor, committee_id: int, editable: bool) -> None:
                 _("Nommer président"),
                 on_click=lambda: act(members.set_president, assignment_id=member.assignment_id, president=True),
             )
-        button.props(f'flat dense no-caps aria-label="{button.text} : {name}"').mark(f"president-{member.login}")
+        button.props("flat dense no-caps").mark(f"president-{member.login}")
+        button.props["aria-label"] = _("{action} : {name}").format(action=button.text, name=name)
         flip = ui.button(
             _("Droits complets") if member.read_only else _("Lecture seule"),
             on_click=lambda: act(
                 members.set_member_read_only, assignment_id=member.assignment_id, read_only=not member.read_only
             ),
         )
-        flip.props(f'flat dense no-caps aria-label="{flip.text} : {name}"').mark(f"read-only-{member.login}")
-        ui.button(_("Retirer"), on_click=lambda: act(members.remove_member, assignment_id=member.assignment_id)).props(
-            f'flat dense no-caps color=negative aria-label="{_("Retirer {name}").format(name=name)}"'
-        ).mark(f"remove-{member.login}")
+        flip.props("flat dense no-caps").mark(f"read-only-{member.login}")
+        flip.props["aria-label"] = _("{action} : {name}").format(action=flip.text, name=name)
+        remove = ui.button(
+            _("Retirer"), on_click=lambda: act(members.remove_member, assignment_id=member.assignment_id)
+        )
+        remove.props("flat dense no-caps color=negative").mark(f"remove-{member.login}")
+        remove.props["aria-label"] = _("Retirer {name}").format(name=name)
 
     async def _add_form() -> None:
         people = await load(lambda s: members.staff_choices(s, actor=actor, committee_id=committee_id)) or []

@@ -56,9 +56,10 @@ async def _page(actor: Actor) -> None:
                     cell(row.label_en)
                     cell(active_text(row.is_active))
                     with ui.element("td"):
-                        ui.button(_("Modifier"), on_click=lambda r=row: show(_copy(r))).props(
-                            f'flat dense no-caps aria-label="{_("Modifier {code}").format(code=row.code)}"'
-                        ).mark(f"edit-{row.code}")
+                        edit = ui.button(_("Modifier"), on_click=lambda r=row: show(_copy(r))).props(
+                            "flat dense no-caps"
+                        )
+                        edit.mark(f"edit-{row.code}").props["aria-label"] = _("Modifier {code}").format(code=row.code)
 
     ui.button(_("Nouveau type de diplôme"), on_click=lambda: show(admin_diploma_types.new_diploma_type())).props(
         "no-caps"

@@ -155,7 +155,8 @@ async def _editor(actor: Actor, code: str, language: str) -> None:
     info = code_info(MailCode(code))
     ui.link(_("← Tous les modèles de mails"), "/admin/mails").mark("back-to-mails")
     paragraph(_(info.description)).mark("mail-description")
-    with ui.element("nav").props(f'aria-label="{_("Langue du modèle")}"').classes("flex gap-4 my-2"):
+    with ui.element("nav").classes("flex gap-4 my-2") as nav:
+        nav.props["aria-label"] = _("Langue du modèle")
         for other, name in LANGUAGES.items():
             link = ui.link(name, f"/admin/mails/{code}/{other}").mark(f"language-{other}")
             if other == language:

@@ -121,7 +121,7 @@ def _row(row: admin_programs.ProgramRow, selected: set[int], boxes: dict[int, ui
                     (selected.add if event.value else selected.discard)(i)
 
                 box = ui.checkbox(value=pid in selected, on_change=toggle).mark(f"select-{program.code}")
-                box.props(f'aria-label="{_("Sélectionner {code}").format(code=program.code)}"')
+                box.props["aria-label"] = _("Sélectionner {code}").format(code=program.code)
                 boxes[pid] = box
         cell(program.code)
         with ui.element("td"):

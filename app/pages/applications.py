@@ -204,7 +204,7 @@ def _application_item(row: ApplicationSummary) -> str:
                 aria_label=_("Ouvrir la candidature : {label}").format(label=row.program_label),
             ),
         ),
-        text_tag("p", f"{row.centre_label} · {_('Code : {code}').format(code=row.program_code)}", class_="ec-muted"),
+        text_tag("p", row.centre_label + " · " + _("Code : {code}").format(code=row.program_code), class_="ec-muted"),
         text_tag(
             "p",
             _("Statut du dossier : {status}").format(status=_(DOSSIER_STATUS_LABELS[row.dossier_status])),

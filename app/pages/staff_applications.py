@@ -419,7 +419,7 @@ def _row(state: ListState, row: dict[str, Any], settings: Settings) -> None:
                 (state.selected.add if event.value else state.selected.discard)(i)
 
             box = ui.checkbox(value=application_id in state.selected, on_change=toggle).mark(f"select-{application_id}")
-            box.props(f'aria-label="{_("Sélectionner le dossier {number}").format(number=row["dossier_number"])}"')
+            box.props["aria-label"] = _("Sélectionner le dossier {number}").format(number=row["dossier_number"])
         for index, key in enumerate(state.columns):
             text = _cell(key, row.get(key), row, settings)
             with ui.element("td"):

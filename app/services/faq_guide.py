@@ -10,13 +10,13 @@ GUIDE_FAQ: tuple[tuple[str, str, str, str], ...] = (
         "Comment créer mon compte ?",
         "Si vous êtes étudiant·e de l'université, connectez-vous avec vos identifiants de l'ENT : vos informations personnelles seront pré-remplies. Sinon, cliquez sur « Créer un compte » et indiquez votre adresse mail : un lien d'activation vous y est envoyé. Chaque université a son propre portail : il faut un compte dans chaque établissement où vous candidatez.",
         "How do I create my account?",
-        "If you are a student of the university, sign in with your university (ENT) credentials: your personal information will be filled in for you. Otherwise, click « Créer un compte » (Create an account) and give your e-mail address: an activation link is sent there. Each university has its own portal: you need an account at every institution you apply to.",
+        "If you are a student of the university, sign in with your university (ENT) credentials: your personal information will be filled in for you. Otherwise, click “Create an account” and give your e-mail address: an activation link is sent there. Each university has its own portal: you need an account at every institution you apply to.",
     ),
     (
         "Je ne reçois pas le mail d'activation de mon compte",
         "Regardez dans vos courriers indésirables (spam). Vérifiez que l'adresse saisie est correcte et que votre messagerie n'est pas pleine. Sur la page de connexion, « Renvoyer le mail d'activation » vous en envoie un nouveau : indiquez l'adresse mail donnée lors de votre inscription. Un compte non activé dans le délai indiqué est supprimé : il suffit alors d'en créer un nouveau.",
         "I have not received the account activation e-mail",
-        "Look in your junk (spam) folder. Check that the address you typed is correct and that your mailbox is not full. On the sign-in page, « Renvoyer le mail d'activation » (Resend the activation e-mail) sends you a new one: give the e-mail address you registered with. An account not activated in time is deleted: simply create a new one.",
+        "Look in your junk (spam) folder. Check that the address you typed is correct and that your mailbox is not full. On the sign-in page, “Resend the activation e-mail” sends you a new one: give the e-mail address you registered with. An account not activated in time is deleted: simply create a new one.",
     ),
     (
         "Le lien d'activation ne fonctionne pas",
@@ -28,13 +28,13 @@ GUIDE_FAQ: tuple[tuple[str, str, str, str], ...] = (
         "J'ai oublié mon identifiant ou mon mot de passe",
         "Sur la page de connexion, utilisez « Mot de passe oublié » : un lien pour choisir un nouveau mot de passe est envoyé à votre adresse mail. « Numéro de dossier oublié » vous renvoie votre numéro de dossier. Si vous êtes étudiant·e de l'université, utilisez vos identifiants de l'ENT.",
         "I have forgotten my login or my password",
-        "On the sign-in page, use « Mot de passe oublié » (Forgotten password): a link to choose a new password is sent to your e-mail address. « Numéro de dossier oublié » (Forgotten file number) sends you your file number again. If you are a student of the university, use your university (ENT) credentials.",
+        "On the sign-in page, use “Forgotten password”: a link to choose a new password is sent to your e-mail address. “Forgotten file number” sends you your file number again. If you are a student of the university, use your university (ENT) credentials.",
     ),
     (
         "Que dois-je compléter avant de candidater ?",
         "À votre première connexion, complétez votre dossier : les rubriques « Informations personnelles », « Adresse » et « Baccalauréat » sont obligatoires. Renseignez aussi votre cursus externe (études hors de l'université) et, le cas échéant, vos stages et expériences professionnelles. Vous pouvez ensuite candidater à une ou plusieurs formations.",
         "What must I fill in before applying?",
-        "The first time you sign in, complete your file: « Informations personnelles » (personal information), « Adresse » (address) and « Baccalauréat » are mandatory. Also fill in your studies outside the university and, where relevant, your internships and work experience. You can then apply to one or several programmes.",
+        "The first time you sign in, complete your file: the “Personal information”, “Address” and “Baccalauréat” sections are mandatory. Also fill in your studies outside the university and, where relevant, your internships and work experience. You can then apply to one or several programmes.",
     ),
     (
         "Où trouver mon numéro INE ?",
@@ -46,7 +46,7 @@ GUIDE_FAQ: tuple[tuple[str, str, str, str], ...] = (
         "Un message m'indique que mon numéro INE est incorrect",
         "Saisissez votre INE en MAJUSCULES, sans espace, et attention à ne pas confondre la lettre « O » et le chiffre « 0 » (zéro). L'INE n'est pas obligatoire : vous pouvez poursuivre votre candidature sans lui, ou demander votre numéro à votre dernier établissement. Les candidat·e·s étranger·e·s jamais inscrit·e·s en France n'en ont pas.",
         "I am told that my INE is incorrect",
-        "Type your INE in CAPITAL letters, without spaces, and take care not to confuse the letter « O » with the digit « 0 » (zero). The INE is optional: you can go on with your application without it, or ask your last institution for your number. Applicants from abroad who never enrolled in France do not have one.",
+        "Type your INE in CAPITAL letters, without spaces, and take care not to confuse the letter “O” with the digit “0” (zero). The INE is optional: you can go on with your application without it, or ask your last institution for your number. Applicants from abroad who never enrolled in France do not have one.",
     ),
     (
         "Le portail ne reconnaît pas mon numéro INE",
@@ -64,19 +64,19 @@ GUIDE_FAQ: tuple[tuple[str, str, str, str], ...] = (
         "Je ne trouve pas mon établissement dans la liste",
         "Les IUT ne figurent pas dans la liste : ce sont des composantes d'universités, choisissez donc l'université de rattachement (vous pouvez préciser l'IUT dans le libellé de la formation suivie). Si votre établissement manque vraiment, écrivez-nous avec le bouton « Assistance ».",
         "I cannot find my institution in the list",
-        "University institutes of technology (IUT) are not in the list: they are part of universities, so choose the university they belong to (you may name the IUT in the title of the course you followed). If your institution really is missing, write to us with the « Assistance » button.",
+        "University institutes of technology (IUT) are not in the list: they are part of universities, so choose the university they belong to (you may name the IUT in the title of the course you followed). If your institution really is missing, write to us with the “Help” button.",
     ),
     (
         "Je souhaite changer d'adresse mail",
         "Indiquez la nouvelle adresse dans « Mon compte » : un mail vous est envoyé à cette adresse pour la confirmer. L'ancienne adresse reste valable tant que la nouvelle n'est pas confirmée.",
         "I want to change my e-mail address",
-        "Enter the new address in « Mon compte » (My account): an e-mail is sent to that address to confirm it. The old address remains valid until the new one is confirmed.",
+        "Enter the new address in “My account”: an e-mail is sent to that address to confirm it. The old address remains valid until the new one is confirmed.",
     ),
     (
         "Un message m'indique que mon dossier est en cours d'utilisation",
         "Un gestionnaire consulte sans doute votre dossier en même temps que vous : réessayez un peu plus tard. Si le message persiste, écrivez-nous avec le bouton « Assistance ».",
         "I am told that my file is being edited by someone else",
-        "A member of staff is probably looking at your file at the same time: try again a little later. If the message persists, write to us with the « Assistance » button.",
+        "A member of staff is probably looking at your file at the same time: try again a little later. If the message persists, write to us with the “Help” button.",
     ),
     (
         "Je ne trouve pas la formation à laquelle je souhaite candidater",
@@ -86,9 +86,9 @@ GUIDE_FAQ: tuple[tuple[str, str, str, str], ...] = (
     ),
     (
         "Comment déposer mes pièces justificatives et transmettre ma candidature ?",
-        "La plupart des formations demandent de déposer les pièces dans votre espace candidat. Plusieurs documents pour une même pièce (par exemple plusieurs relevés de notes) sont réunis en un seul. Quand toutes les pièces sont déposées, cliquez sur « Transmettre » avant la date de retour : une candidature incomplète ne peut pas être transmise.",
+        "La plupart des formations demandent de déposer les pièces dans votre espace candidat. Plusieurs documents pour une même pièce (par exemple plusieurs relevés de notes) sont réunis en un seul. Quand toutes les pièces sont déposées, cliquez sur « Transmettre ma candidature » avant la date de retour : une candidature incomplète ne peut pas être transmise.",
         "How do I upload my supporting documents and submit my application?",
-        "Most programmes ask you to upload your documents in your applicant area. Several files for one document (several transcripts, for instance) are combined into one. When every document is uploaded, click « Transmettre » (Submit) before the return date: an incomplete application cannot be submitted.",
+        "Most programmes ask you to upload your documents in your applicant area. Several files for one document (several transcripts, for instance) are combined into one. When every document is uploaded, click “Submit my application” before the return date: an incomplete application cannot be submitted.",
     ),
     (
         "La formation demande un dossier papier : que faire ?",
@@ -100,7 +100,7 @@ GUIDE_FAQ: tuple[tuple[str, str, str, str], ...] = (
         "Comment suivre l'état de mon dossier ?",
         "Ouvrez votre candidature dans l'onglet « Candidatures ». Son statut est : En attente (pas encore réceptionné), Réceptionné (reçu par le service de scolarité), Incomplet (des pièces manquent ou ne sont pas recevables) ou Complet. Les pièces manquantes sont celles « En attente » ou « Refusée ». Vous pouvez aussi télécharger votre dossier.",
         "How do I follow my application?",
-        "Open your application in the « Candidatures » (Applications) tab. Its status is: Not yet received, Received (by the admissions office), Incomplete (documents are missing or not acceptable) or Complete. Missing documents are those marked Missing or Rejected. You can also download your application file.",
+        "Open your application in the “Applications” tab. Its status is: Pending (not yet received), Received (by the admissions office), Incomplete (documents are missing or not acceptable) or Complete. Missing documents are those marked “Pending” or “Refused”. You can also download your application file.",
     ),
     (
         "J'ai reçu un avis favorable : que dois-je faire ?",
@@ -116,8 +116,8 @@ GUIDE_FAQ: tuple[tuple[str, str, str, str], ...] = (
     ),
     (
         "Je souhaite annuler ma candidature à une formation",
-        "Ouvrez la candidature et cliquez sur « Annuler ». C'est possible seulement tant que son traitement n'a pas commencé (aucune action d'un gestionnaire, par exemple aucun message « dossier incomplet »).",
+        "Ouvrez la candidature et cliquez sur « Annuler cette candidature ». C'est possible seulement tant que son traitement n'a pas commencé (aucune action d'un gestionnaire, par exemple aucun message « dossier incomplet »).",
         "I want to cancel my application to a programme",
-        "Open the application and click « Annuler » (Cancel). This is only possible while its processing has not started (no action by staff, such as an « incomplete file » message).",
+        "Open the application and click “Cancel this application”. This is only possible while its processing has not started (no action by staff, such as an “incomplete file” message).",
     ),
 )

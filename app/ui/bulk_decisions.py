@@ -162,9 +162,9 @@ def _entry_dialog(actor: Actor, bulk: BulkChoices, selection: Selection, on_done
             ).format(count=len(ids)),
             2,
         )
-        paragraph(_("La décision est saisie, pas publiée : les candidats ne la voient qu'après « Valider ».")).classes(
-            "text-sm"
-        )
+        paragraph(
+            _("La décision est saisie, pas publiée : les candidats ne la voient qu'après « Valider (publier) ».")
+        ).classes("text-sm")
         form = EntityForm(entry)
         dtype = form.select("decision_type_id", _("Type de décision"), types, required=True)
         reason = form.select("refusal_reason_id", _("Motif de refus"), reasons, required=True)

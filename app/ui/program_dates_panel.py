@@ -104,8 +104,11 @@ def program_dates_panel(
                         for name in state["changes"] or {}:
                             if row.before.get(name) != row.after.get(name):
                                 ui.label(
-                                    f"{_(cal.LABELS[name])} : {_shown(name, row.before.get(name))} → "
-                                    f"{_shown(name, row.after.get(name))}"
+                                    _("{field} : {before} → {after}").format(
+                                        field=_(cal.LABELS[name]),
+                                        before=_shown(name, row.before.get(name)),
+                                        after=_shown(name, row.after.get(name)),
+                                    )
                                 )
                     with ui.element("td"):
                         if row.refused:

@@ -4,6 +4,7 @@ from nicegui import ui
 from nicegui.testing import User
 
 from tests.ui import test_applications_pages as offer_pages
+from tests.ui import test_staff_applications as staff_list
 from tests.ui.test_applications_pages import Setup, sign_in
 
 setup = offer_pages.setup  # an open programme and a candidate who may apply to it
@@ -27,3 +28,13 @@ async def test_every_button_keeps_the_case_its_label_is_written_in(user: User, s
     await sign_in(user, setup.email, f"/formations/{setup.open_program.code}")
     await user.should_see(marker=f"apply-{setup.open_program.code}", retries=20)
     assert _buttons_in_capitals(user) == []
+
+
+async def test_the_english_staff_list_names_its_checkboxes_in_english(user: User) -> None:
+    world = staff_list.centre_with_applications(count=2)
+    await staff_list.sign_in(user)
+    await user.open("/langue/en?suite=/gestion/candidatures")
+    await user.should_see("2 applications")
+    with user:
+        box = user.find(marker=f"select-{world['ids'][0]}").elements.pop()
+    assert box.props["aria-label"].startswith("Select dossier ")
