@@ -10,6 +10,7 @@ from app.config import get_settings, reset_settings
 from app.models import Account, AuditEvent, IssuedDossierNumber
 from app.services import accounts, accounts_credentials
 from app.services.actors import Actor
+from app.services.dossier_schemas import DossierInvalid
 from app.services.errors import DomainError, Forbidden
 from app.services.passwords import verify_password
 from app.services.tokens import TokenError
@@ -103,6 +104,15 @@ def test_typed_twice_fields_must_match(session, mails) -> None:
     with pytest.raises(DomainError) as error:
         create(session, email="pas-une-adresse")
     assert error.value.field == "email"
+
+
+def test_a_sign_up_with_several_errors_names_every_field_at_once(session, mails) -> None:
+    """The form lists them all: correcting one to discover the next is a trap for everyone, worse by screen reader."""
+    with pytest.raises(DossierInvalid) as error:
+        create(session, last_name=" ", email="pas-une-adresse", password="faible", password_confirm="faible")
+    assert list(error.value.errors) == ["last_name", "email", "password"]
+    assert error.value.field_message("password", lambda m: m) == "Le mot de passe doit contenir au moins 12 caractères."
+    assert mails == [] and session.exec(select(Account)).all() == []
 
 
 def test_a_taken_address_is_not_revealed(session, mails) -> None:

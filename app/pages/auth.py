@@ -20,6 +20,7 @@ from app.services.actors import Actor
 from app.services.auth import Principal, SignInOutcome, authenticate, candidate_sign_in_closes_at, sign_in_delay
 from app.services.errors import DomainError
 from app.services.tokens import TokenError
+from app.ui.form_errors import ErrorSummary
 from app.ui.frame import frame
 from app.ui.guards import actor_of, safe_next
 from app.ui.page import page
@@ -36,9 +37,7 @@ class Form:
 
     def __init__(self) -> None:
         self.inputs: dict[str, ui.input] = {}
-        self.message = ui.label("").classes("text-negative").mark("form-error")
-        self.message.props["role"] = "alert"
-        self.message.set_visibility(False)
+        self.errors = ErrorSummary()
 
     def input(self, name: str, label: str, *, password: bool = False, autocomplete: str = "") -> ui.input:
         field = ui.input(label, password=password).props("outlined")
@@ -54,17 +53,11 @@ class Form:
         return str(self.inputs[name].value or "")
 
     def clear_errors(self) -> None:
-        for field in self.inputs.values():
-            field.error = None
-        self.message.set_visibility(False)
+        self.errors.clear(self.inputs)
 
     def show(self, error: DomainError) -> None:
-        text = error.translate(_)
-        if error.field in self.inputs:
-            self.inputs[error.field].error = text
-        else:
-            self.message.text = text
-            self.message.set_visibility(True)
+        """Each message under its field and all of them listed above the form (app/ui/form_errors.py)."""
+        self.errors.show(self.inputs, error)
 
     def run(self, action: Callable[[], object]) -> object | None:
         """Call ``action``; a refusal is shown next to its field and None is returned."""
@@ -158,11 +151,12 @@ async def _sign_in(form: Form, login: str, password: str, suite: str | None) -> 
     actor = actor_of(None)
     delay = await run.io_bound(_sign_in_delay, actor)
     if delay:
-        form.message.text = _(
-            "De nombreuses connexions ont échoué depuis votre réseau : "
-            "la vérification de votre mot de passe est retardée de {seconds} s."
-        ).format(seconds=delay)
-        form.message.set_visibility(True)
+        form.errors.say(
+            _(
+                "De nombreuses connexions ont échoué depuis votre réseau : "
+                "la vérification de votre mot de passe est retardée de {seconds} s."
+            ).format(seconds=delay)
+        )
         await asyncio.sleep(delay)
     await _check_credentials(form, actor, login, password, suite)
 
@@ -185,10 +179,7 @@ async def _check_credentials(form: Form, actor: Actor, login: str, password: str
         return
     outcome, identity = checked
     if identity is None:
-        form.show(outcome.error or DomainError("bad_credentials", ""))
-        if outcome.error is not None and outcome.error.code == "not_activated":
-            form.message.text = outcome.error.translate(_)
-            form.message.set_visibility(True)
+        form.show(outcome.error or DomainError("bad_credentials", ""))  # listed above the form too
         return
     switch_to(identity, safe_next(suite, landing(identity)))  # signed in under a new session id
 

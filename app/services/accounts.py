@@ -25,6 +25,7 @@ from app.services.accounts_rules import check_email, check_name, check_new_passw
 from app.services.actors import Actor, require_account
 from app.services.audit import audit
 from app.services.auth import purge_throttles
+from app.services.dossier_schemas import FieldChecks
 from app.services.errors import DomainError, NotFound
 from app.services.jobs import register_job
 from app.services.passwords import hash_password
@@ -128,11 +129,17 @@ def create_account(
     password_confirm: str,
     language: str = "fr",
 ) -> AccountCreated:
-    """Create an unactivated account with a new dossier number and mail its activation link."""
-    last_name = check_name(last_name, "last_name")
-    first_name = check_name(first_name, "first_name")
-    address = check_email(email, email_confirm)
-    check_new_password(password, password_confirm, personal=(last_name, first_name, address.split("@")[0]))
+    """Create an unactivated account with a new dossier number and mail its activation link; every field in
+    error is named at once."""
+    checks = FieldChecks()
+    checked_last = checks(check_name, last_name, "last_name")
+    checked_first = checks(check_name, first_name, "first_name")
+    address = checks(check_email, email, email_confirm)
+    personal = (checked_last or last_name, checked_first or first_name, (address or email).split("@")[0])
+    checks(check_new_password, password, password_confirm, personal=personal)
+    checks.raise_refusals()
+    assert checked_last is not None and checked_first is not None and address is not None
+    last_name, first_name = checked_last, checked_first
 
     existing = session.exec(select(Account).where(Account.email == address)).first()
     if existing is not None:

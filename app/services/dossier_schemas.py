@@ -6,8 +6,9 @@ ones in names and address lines too, and a text longer than its column is refuse
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator, model_validator
 
@@ -28,6 +29,7 @@ from app.services import referentials
 from app.services.errors import DomainError
 from app.services.text_rules import TOO_LONG, check_text, column_limit
 
+T = TypeVar("T")
 PHONE_RE = re.compile(r"^\+?[0-9]{6,15}$")
 MENTIONS = (
     "",
@@ -53,6 +55,36 @@ class DossierInvalid(DomainError):
     def field_message(self, name: str, gettext: Any) -> str:
         """The message for one field, in the reader's language."""
         return gettext(self.errors[name]).format(**self.params_of.get(name, {}))
+
+
+class FieldChecks:
+    """Run a submission's checks one after the other, then refuse it once, naming every field in error: the form
+    lists them all, not only the first. A single refusal is raised as it came (its code and field)."""
+
+    def __init__(self) -> None:
+        self.refusals: list[DomainError] = []
+
+    def __call__(self, check: Callable[..., T], /, *args: Any, **kwargs: Any) -> T | None:
+        """``check(*args, **kwargs)``; None when it refused a field (a refusal of the whole form is raised)."""
+        try:
+            return check(*args, **kwargs)
+        except DomainError as refusal:
+            if refusal.field is None:
+                raise
+            self.refusals.append(refusal)
+            return None
+
+    def raise_refusals(self) -> None:
+        if len(self.refusals) == 1:
+            raise self.refusals[0]
+        if self.refusals:
+            errors: dict[str, str] = {}
+            params: dict[str, dict[str, Any]] = {}
+            for refusal in self.refusals:
+                assert refusal.field is not None
+                errors.setdefault(refusal.field, refusal.message)
+                params.setdefault(refusal.field, refusal.params)
+            raise DossierInvalid(errors, params)
 
 
 def validate(schema: type[BaseModel], values: dict[str, Any]) -> BaseModel:

@@ -10,9 +10,9 @@ from typing import Any
 from nicegui import run, ui
 
 from app.i18n import N_, _
-from app.services.dossier_schemas import DossierInvalid
 from app.services.errors import DomainError
 from app.ui.folded_select import NO_MATCH, FoldedSelect
+from app.ui.form_errors import ErrorSummary
 
 LOCKED_HINT = N_(
     "Donnée transmise par le service de scolarité. En cas d'erreur, contactez le service de scolarité concerné."
@@ -34,9 +34,7 @@ class EntityForm:
         self.read_only = read_only
         self.locked = locked or set()
         self.fields: dict[str, Any] = {}
-        self.message = ui.label("").classes("text-negative").mark("form-error")
-        self.message.props["role"] = "alert"
-        self.message.set_visibility(False)
+        self.errors = ErrorSummary()
 
     def _setup(self, name: str, element: Any, *, required: bool, hint: str = "") -> Any:
         element.props("outlined").classes("w-full max-w-lg").mark(name)
@@ -173,31 +171,11 @@ class EntityForm:
                 element.value = value.isoformat() if isinstance(value, date) else (value or "")
 
     def clear_errors(self) -> None:
-        for element in self.fields.values():
-            element.error = None
-        self.message.set_visibility(False)
+        self.errors.clear(self.fields)
 
     def show(self, error: DomainError) -> None:
-        """Each message next to its field (Quasar's error slot is announced); the rest above the form."""
-        if isinstance(error, DossierInvalid):
-            others = []
-            for name in error.errors:
-                text = error.field_message(name, _)
-                if name in self.fields:
-                    self.fields[name].error = text
-                else:
-                    others.append(text)
-            if others:
-                self.message.text = " ".join(others)
-                self.message.set_visibility(True)
-            else:
-                self.message.text = _("Le formulaire contient des erreurs : corrigez les champs signalés.")
-                self.message.set_visibility(True)
-            return
-        if error.field in self.fields:
-            self.fields[error.field].error = error.translate(_)
-        self.message.text = error.translate(_)
-        self.message.set_visibility(True)
+        """Each message under its field and all of them listed above the form (app/ui/form_errors.py)."""
+        self.errors.show(self.fields, error)
 
     def run(self, action: Callable[[], Any]) -> Any:
         """Call the service; a refusal is shown and None returned (nothing typed is cleared)."""

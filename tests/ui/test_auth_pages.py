@@ -15,6 +15,7 @@ from app.models import Account, OutboxMail, StaffMember, StaffRole, StaffRoleAss
 from app.services.passwords import hash_password
 from tests import factories
 from tests.ui.handler_clicks import click
+from tests.ui.static_html import parse
 
 GOOD = "Solide-Passe-2026"
 LINK = re.compile(r"https?://[^\s\"'<>]+(/compte/[a-z-]+/[A-Za-z0-9_-]+)")
@@ -417,3 +418,34 @@ async def test_every_password_field_of_the_account_page_has_its_named_toggle(use
     assert len(secret) == 4  # current password twice (e-mail and password changes), new password, its confirmation
     names = [t[0].props["aria-label"] for t in toggles if len(t) == 1]
     assert names == [f"Afficher « {f.props['label']} »" for f in secret]
+
+
+async def test_a_sign_up_with_several_errors_lists_them_all_each_field_described_by_its_message(user: User) -> None:
+    await user.open("/compte/creer")
+    type_into(user, "first_name", "Alice")
+    type_into(user, "email", "pas-une-adresse")
+    type_into(user, "email_confirm", "pas-une-adresse")
+    type_into(user, "password", "faible")
+    type_into(user, "password_confirm", "faible")
+    await click(user, "create")
+    await user.should_see("Le formulaire contient 3 erreurs : corrigez les champs signalés.")
+    summary = parse(user.find(marker="form-error").elements.pop().content).find("li")
+    assert [line.text for line in summary] == [
+        "Nom : Saisissez votre nom.",
+        "Adresse e-mail : Cette adresse e-mail n'est pas valide (exemple : prenom.nom@exemple.fr).",
+        "Mot de passe : Le mot de passe doit contenir au moins 12 caractères.",
+    ]
+    lines = {line.attrs["id"]: line.text for line in summary}
+    for name in ("last_name", "email", "password"):
+        field = user.find(marker=name).elements.pop()
+        assert field.props["aria-invalid"] == "true"
+        assert lines[field.props["aria-describedby"]].endswith(field.error)  # the message under the field, too
+    for name in ("first_name", "email_confirm", "password_confirm"):
+        field = user.find(marker=name).elements.pop()
+        assert "aria-invalid" not in field.props and "aria-describedby" not in field.props and field.error is None
+
+    type_into(user, "last_name", "Martin")  # corrected: no longer invalid, nor described by a message
+    await click(user, "create")
+    await user.should_see("Le formulaire contient 2 erreurs : corrigez les champs signalés.")
+    field = user.find(marker="last_name").elements.pop()
+    assert "aria-invalid" not in field.props and "aria-describedby" not in field.props and field.error is None

@@ -14,7 +14,7 @@ from app.services.dossier_schemas import DossierInvalid
 from app.services.passwords import hash_password
 from tests import factories
 from tests.ui.handler_clicks import click
-from tests.ui.static_html import should_see_marked
+from tests.ui.static_html import parse, should_see_marked
 
 GOOD = "Solide-Passe-2026"
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
@@ -102,8 +102,15 @@ async def test_a_bea_with_a_wrong_key_is_told_so_next_to_the_ine_and_no_rnie_is_
     choose(user, "birth_commune_insee", "ORLEANS")
     user.find(marker="ine").type("5260181590A")
     await click(user, "save")
-    await user.should_see("Le formulaire contient des erreurs : corrigez les champs signalés.")
+    await user.should_see("Le formulaire contient 1 erreur : corrigez le champ signalé.")
     error = element(user, "ine").error
+    # The field is invalid and described by its line of the list above the form (Quasar's message has no id).
+    assert element(user, "ine").props["aria-invalid"] == "true"
+    (line,) = parse(user.find(marker="form-error").elements.pop().content).find("li")
+    assert (
+        line.attrs["id"] == element(user, "ine").props["aria-describedby"]
+        and line.text == f"INE (identifiant national étudiant) : {error}"
+    )
     assert error.startswith("La clé de contrôle de cet INE-BEA (10 chiffres et 1 lettre) ne correspond pas")
     assert "526018159OA" not in error
     assert stored(account_id).candidate.ine is None
