@@ -138,13 +138,14 @@ def test_english_names_a_quoted_screen_text_as_the_english_screen_shows_it() -> 
     """« En attente » is “Pending” wherever English quotes it, never “Missing”, and never the French words."""
     english = load_english()
     disagreeing = []
-    for message in english:
-        if not message.id or isinstance(message.id, tuple) or not message.string:
+    for message in extract():
+        found = english.get(message.id) if isinstance(message.id, str) else None
+        if found is None or not found.string:
             continue
         for quoted in re.findall(r"« ([^»{}]+?) »", message.id):
             name = gettext(quoted, "en")
-            if name != quoted and name not in message.string:
-                disagreeing.append((quoted, name, message.string))
+            if name != quoted and name not in found.string:
+                disagreeing.append((quoted, name, found.string))
     assert disagreeing == []
 
 
