@@ -103,6 +103,7 @@ def _information_html(detail: ApplicationDetail) -> str:
         text_tag(
             "p", summary.centre_label + " · " + _("Code : {code}").format(code=summary.program_code), class_="ec-muted"
         ),
+        _program_link_html(detail),
         text_tag("p", status_text(summary.dossier_status), class_="font-bold", data_mark="dossier-status"),
         text_tag(
             "p", _("Depuis le {moment}").format(moment=format_moment(summary.dossier_status_at)), class_="ec-muted"
@@ -136,12 +137,33 @@ def _information_html(detail: ApplicationDetail) -> str:
     parts.append(
         text_tag("p", _("Contact : {name} ({email})").format(name=detail.committee_name, email=detail.committee_email))
     )
-    if detail.info_url:
-        parts.append(tag("p", link_tag(_("Voir la formation"), detail.info_url)))
-    parts.append(
-        tag("p", link_tag(_("Télécharger mon dossier (PDF)"), dossier_url(summary.id), data_mark="download-dossier"))
+    # The dossier's own action, apart from the programme's page: a file, downloaded.
+    download = link_tag(
+        _("Télécharger mon dossier (PDF)"),
+        dossier_url(summary.id),
+        download="",
+        aria_label=_("Télécharger mon dossier (PDF) : {label}").format(label=summary.program_label),
+        data_mark="download-dossier",
     )
+    parts.append(tag("p", download, class_="mt-4"))
     return "".join(parts)
+
+
+def _program_link_html(detail: ApplicationDetail) -> str:
+    """« Voir la formation », with the programme it is about (not beside the dossier's download, a different thing:
+    the programme's own site, named as the offer names it)."""
+    if not detail.info_url:
+        return ""
+    label = detail.summary.program_label
+    return tag(
+        "p",
+        link_tag(
+            _("Voir la formation"),
+            detail.info_url,
+            aria_label=_("Voir la formation : {label}").format(label=label),
+            data_mark="program-info",
+        ),
+    )
 
 
 def _pieces_html(detail: ApplicationDetail) -> str:

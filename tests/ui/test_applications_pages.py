@@ -15,7 +15,7 @@ from app.services.applications import apply_to_program
 from app.services.passwords import hash_password
 from tests import factories
 from tests.ui.handler_clicks import click
-from tests.ui.static_html import marked, should_see_marked
+from tests.ui.static_html import marked, page_blocks, should_see_marked
 
 PASSWORD = "Solide-Passe-2026"
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
@@ -445,3 +445,28 @@ async def test_voir_opens_the_pieces_viewer_and_downloading_is_a_separate_link(u
     user.find(marker="piece-view").click()
     await user.should_not_see(marker="piece-viewer")
     assert (await user.http_client.get("/candidat/pieces/999999.pdf")).status_code == 404
+
+
+async def test_voir_la_formation_and_the_dossier_download_are_separate_links(user: User, setup: Setup) -> None:
+    """« Voir la formation » sat right above « Télécharger mon dossier (PDF) », two links with nothing telling them
+    apart: the programme's link now goes with the programme (under its centre and code) and names it, the dossier's
+    is a download of its own, in another paragraph."""
+    with transaction() as session:
+        program = session.get(Program, setup.open_program.id)
+        program.info_url = "https://formations.example/master-chimie"
+        session.add(program)
+    application = apply(setup)
+    await sign_in(user, setup.email, f"/candidat/candidatures/{application.id}")
+    await should_see_marked(user, "dossier-status")
+    paragraphs = [node for node in page_blocks(user).walk() if node.tag in ("p", "h2")]
+    texts = [node.text for node in paragraphs]
+    program_link = marked(user, "program-info")
+    download = marked(user, "download-dossier")
+    assert program_link is not None and download is not None
+    assert program_link.attrs["href"] == "https://formations.example/master-chimie"
+    assert program_link.attrs["aria-label"] == "Voir la formation : Master Chimie"
+    assert "download" in download.attrs and download.attrs["href"].endswith("/dossier.pdf")
+    holder = next(node for node in paragraphs if program_link in node.walk())
+    assert download not in holder.walk()  # not one paragraph for both
+    place = texts.index("UFR Sciences · Code : " + setup.open_program.code)
+    assert paragraphs[place + 1] is holder  # right under the programme's centre and code
