@@ -14,11 +14,12 @@ from app.services import accounts, accounts_credentials, accounts_rules
 from app.services.actors import Actor
 from app.services.errors import DomainError
 from app.services.tokens import TokenError, check_token
+from app.ui.candidate_nav import candidate_nav
 from app.ui.frame import frame
 from app.ui.guards import actor_of, require_candidate
 from app.ui.page import page
 from app.ui.session import current_identity
-from app.ui.text import heading, paragraph
+from app.ui.text import heading, link_tag, paragraph, static_block, tag
 
 
 def _load_account(actor: Actor) -> tuple[Account, list[accounts_rules.PasswordRule]]:
@@ -51,6 +52,7 @@ def register() -> None:
         assert actor is not None
         account, rules = await run.io_bound(_load_account, actor)
         with frame(_("Mon compte")):
+            candidate_nav(None, actor=actor)  # the candidate's menu, as on their other pages
             with ui.element("dl").mark("account-details"):
                 for term, value, marker in (
                     (_("Numéro de dossier"), account.dossier_number, "dossier-number"),
@@ -62,11 +64,12 @@ def register() -> None:
                         ui.label(term)
                     with ui.element("dd"):
                         ui.label(value).mark(marker)
-            if actor.read_only:
-                return
-            _email_change_section()
-            if account.password_hash:
-                _password_change_section(rules)
+            if not actor.read_only:
+                _email_change_section()
+                if account.password_hash:
+                    _password_change_section(rules)
+            back = link_tag(_("Retour à mon espace"), "/candidat", data_mark="back-to-space")
+            static_block(tag("p", back, class_="mt-6"))
 
     @page("/compte/mot-de-passe/{token}")
     async def reset_page(token: str) -> None:

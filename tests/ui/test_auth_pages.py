@@ -449,3 +449,20 @@ async def test_a_sign_up_with_several_errors_lists_them_all_each_field_described
     await user.should_see("Le formulaire contient 2 erreurs : corrigez les champs signalés.")
     field = user.find(marker="last_name").elements.pop()
     assert "aria-invalid" not in field.props and "aria-describedby" not in field.props and field.error is None
+
+
+async def test_my_account_has_the_candidate_menu_and_a_way_back(user: User) -> None:
+    """« Mon compte » had neither the candidate's menu nor a way back to their space."""
+    from tests.ui.static_html import marked
+
+    make_account(email="menu@mail.example")
+    await sign_in(user, "menu@mail.example")
+    await user.should_see(marker="candidate-name")
+    await user.open("/compte")
+    await user.should_see(marker="account-details")
+    nav = marked(user, "candidate-nav")
+    assert nav is not None
+    assert {link.attrs["href"] for link in nav.find("a")} >= {"/candidat", "/candidat/candidatures", "/formations"}
+    await user.should_see(marker="assistance")
+    back = marked(user, "back-to-space")
+    assert back is not None and back.attrs["href"] == "/candidat" and back.text == "Retour à mon espace"
