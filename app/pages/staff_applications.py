@@ -211,7 +211,7 @@ def _filter_bar(
         bar.props["aria-label"] = _("Filtres")
         with ui.element("div").classes("flex flex-wrap gap-2 items-end"):
             search = ui.input(_("Rechercher (nom, n° de dossier, INE, e-mail)"), value=state.query.search)
-            search.mark("search")
+            search.classes("ec-search").mark("search")
             campaign = ui.select(campaign_items, label=_("Campagne"), value=chosen_campaign)
             campaign.classes("min-w-[14rem]").mark("filter-campaign")
             for key in PRIMARY_FILTERS:
@@ -332,7 +332,7 @@ def register() -> None:
         if not await _load(state, actor):  # the server is stopping
             return None
 
-        with frame(_("Candidatures")):
+        with frame(_("Candidatures"), wide=True):
             scope = role.scope_label(current_language())
             paragraph(_("{role} — {scope}").format(role=_(role.role_label), scope=scope)).mark("scope")
 

@@ -190,9 +190,10 @@ def _joined(first: str, second: str) -> str:
 
 
 @contextmanager
-def frame(title: str, *, h1: str | None = None) -> Iterator[ui.element]:
+def frame(title: str, *, h1: str | None = None, wide: bool = False) -> Iterator[ui.element]:
     """Draw the frame around the page body; ``title`` names the page in ``<title>`` and, unless ``h1`` says
-    otherwise, in its one ``<h1>``. Yields the main landmark's container."""
+    otherwise, in its one ``<h1>``. ``wide`` lets a page of tables (the staff list) use the window's whole width.
+    Yields the main landmark's container."""
     settings = get_settings()
     lang = current_language()
     _serve_in(lang)
@@ -213,7 +214,8 @@ def frame(title: str, *, h1: str | None = None) -> Iterator[ui.element]:
         account_controls()
 
     # tabindex=-1 lets the skip link move the keyboard focus into the main content.
-    with ui.element("main").props(f"id={MAIN_ID} tabindex=-1").classes("ec-container").mark("main") as container:
+    main_classes = "ec-container ec-container-wide" if wide else "ec-container"
+    with ui.element("main").props(f"id={MAIN_ID} tabindex=-1").classes(main_classes).mark("main") as container:
         banners()  # information / maintenance messages, under the header
         _headings[context.client] = static_block(text_tag("h1", h1 or title)).mark("h1")
         yield container

@@ -38,3 +38,18 @@ async def test_the_english_staff_list_names_its_checkboxes_in_english(user: User
     with user:
         box = user.find(marker=f"select-{world['ids'][0]}").elements.pop()
     assert box.props["aria-label"].startswith("Select dossier ")
+
+
+async def test_the_staff_list_uses_the_whole_width_and_its_search_box_holds_its_label(user: User) -> None:
+    staff_list.centre_with_applications(count=1)
+    await staff_list.sign_in(user)
+    await user.open("/gestion/candidatures")
+    await user.should_see("1 candidature")
+    with user:
+        main = user.find(marker="main").elements.pop()
+        search = user.find(marker="search").elements.pop()
+    assert "ec-container-wide" in main.classes  # max-width: none in ecandidat.css
+    assert "ec-search" in search.classes  # at least 28rem, or the whole width on a phone
+    await user.open("/")  # the other pages keep their reading width
+    with user:
+        assert "ec-container-wide" not in user.find(marker="main").elements.pop().classes
