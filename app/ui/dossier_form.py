@@ -151,7 +151,10 @@ class EntityForm:
             element = FoldedSelect(options, no_match=no_match, synonyms=synonyms, **kwargs)
             element.props("input-debounce=0 behavior=menu")
         else:
-            element = ui.select(options, **kwargs)
+            # Typeable too (NiceGUI's own filter): only then does Quasar give the combobox itself the attributes
+            # set on the select (aria-required, aria-invalid, aria-describedby); a plain q-select puts them on a div
+            # around its combobox, where they say nothing (and aria-required is not allowed).
+            element = ui.select(options, with_input=True, **kwargs)
         element.bind_value_to(self.entity, name)
         return self._setup(name, element, required=required, hint=hint)
 

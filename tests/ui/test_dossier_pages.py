@@ -249,3 +249,15 @@ async def test_the_candidates_page_holds_the_lease(user: User, account_id: int) 
         cid = session.exec(Candidate.__table__.select()).first().id  # type: ignore[attr-defined]
         lease = leases.who_holds(session, resource=leases.candidate_resource(cid))
     assert lease is not None and lease.holder_kind == ActorKind.CANDIDATE and lease.holder_id == account_id
+
+
+async def test_every_list_is_a_typeable_combobox_so_its_required_state_reaches_the_combobox(
+    user: User, account_id: int
+) -> None:
+    """A plain q-select puts the attributes set on it (aria-required, aria-invalid…) on a div around its combobox;
+    with an input, Quasar gives them to the combobox itself (checked in Chromium: tests/browser/test_form_fields.py)."""
+    await signed_in(user, "/candidat/dossier/informations")
+    civility = element(user, "civility")
+    assert civility.props["use-input"] is True and civility.props["aria-required"] == "true"
+    civility.value = next(iter(civility.options))  # still a choice from the list, not free text
+    assert "new-value-mode" not in civility.props
