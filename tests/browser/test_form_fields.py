@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -29,3 +28,37 @@ def test_a_required_list_says_so_on_its_combobox_and_nowhere_else(demo_portal: P
     # Every node that says it is required is a form control (axe: aria-allowed-attr).
     required = browser.find_elements(By.CSS_SELECTOR, "[aria-required]")
     assert required and {node.get_attribute("role") or node.tag_name for node in required} <= {"combobox", "input"}
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_a_fields_hint_takes_its_own_space_above_the_next_field_and_the_buttons(
+    demo_portal: Portal, browser, tmp_path: Path, width: int
+) -> None:  # type: ignore[no-untyped-def]
+    """Quasar draws hints in a 20 px strip out of the flow: the INE's five-line hint ran over « Enregistrer »."""
+    sign_in(browser, demo_portal)
+    browser.set_window_size(width, 1000)
+    try:
+        browser.get(demo_portal.url + "/candidat/dossier/informations")
+        wait_for(browser, "input[aria-label='INE (identifiant national étudiant)']")
+        boxes = browser.execute_script(
+            """
+            const box = el => { const r = el.getBoundingClientRect(); return {top: r.top, bottom: r.bottom}; };
+            const ine = document.querySelector("input[aria-label='INE (identifiant national étudiant)']")
+                .closest('.q-field');
+            const birth = document.querySelector("[aria-label^='Date de naissance']").closest('.q-field');
+            const next = el => { let n = el.nextElementSibling; while (n && !n.offsetHeight) n = n.nextElementSibling;
+                                 return n; };
+            return {
+                ine: box(ine.querySelector('.q-field__control')), hint: box(ine.querySelector('.q-field__bottom')),
+                after: box(next(ine)),
+                birth_hint: box(birth.querySelector('.q-field__bottom')), after_birth: box(next(birth)),
+            };
+            """
+        )
+        screenshot(browser, tmp_path / f"informations-{width}.png")
+        assert boxes["hint"]["bottom"] - boxes["hint"]["top"] > 40  # several lines, all of them drawn
+        assert boxes["ine"]["bottom"] <= boxes["hint"]["top"] + 1
+        assert boxes["hint"]["bottom"] <= boxes["after"]["top"] + 1  # the buttons' row comes after the hint
+        assert boxes["birth_hint"]["bottom"] <= boxes["after_birth"]["top"] + 1  # the next field too
+    finally:
+        browser.set_window_size(1280, 1024)
