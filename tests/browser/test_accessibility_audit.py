@@ -7,6 +7,7 @@ import base64
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -175,7 +176,7 @@ class Audit:
 
     def switch_language(self, lang: str, then: str) -> None:
         """The header's link does it: ``/langue/{lang}?suite=...`` sets the language and comes back."""
-        self.driver.get(f"{self.portal.url}/langue/{lang}?suite={then}")
+        self.driver.get(f"{self.portal.url}/langue/{lang}?suite={quote(then)}")
         WebDriverWait(self.driver, 15).until(
             lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang").startswith(lang)
         )
