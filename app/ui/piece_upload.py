@@ -38,8 +38,8 @@ from app.services.file_sniffing import WRONG_TYPE
 from app.services.pdf_sandbox import FILE_TOO_LARGE
 from app.ui.guards import actor_of
 from app.ui.session import current_identity, current_language
-from app.ui.statuses import SHARED_PIECE, piece_look, status_badge
-from app.ui.text import esc, heading, paragraph
+from app.ui.statuses import SHARED_PIECE, badge_html, piece_look
+from app.ui.text import esc, link_tag, paragraph, static_block, tag, text_tag
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,10 @@ def _size(size: int) -> str:
 
 def _pages(pages: int) -> str:
     return _("1 page") if pages == 1 else _("{pages} pages").format(pages=pages)
+
+
+def _file_line(file: documents.PieceFile) -> str:
+    return f"{file.name} — {_pages(file.pages)}, {_size(file.size)}"
 
 
 def _labelled(button: ui.button, label: str) -> ui.button:
@@ -143,13 +147,49 @@ class PieceWidget:
         self.transferring = False  # the browser is sending files (between the uploader's start and finish)
         self.adding = asyncio.Lock()  # the server is adding a selection's files, one after the other
         self.viewing = False  # the merged PDF is shown in the card (« Voir »), and stays shown across redraws
+        self.area: ui.element | None = None  # the upload area, drawn once the piece may take files
+        self.viewer_box: ui.element | None = None  # the merged PDF under the piece, while « Voir » shows it
+        self.bottom: ui.element | None = None  # « Non concerné » and the refusals, drawn when there are some
 
     # --- Drawing ---------------------------------------------------------------------------------------------------
 
     def draw(self, piece: documents.Piece) -> None:
-        with ui.card().classes("w-full").mark(f"piece-{self.submitted_document_id}"):
-            self.top = ui.column().classes("w-full")
-            with ui.column().classes("w-full gap-2") as self.area:
+        with ui.card().classes("w-full").mark(f"piece-{self.submitted_document_id}") as self.card:
+            self.top = ui.element("div").classes("w-full flex flex-col gap-2")
+        self.show(piece)
+
+    def show(self, piece: documents.Piece | DomainError) -> None:
+        self.top.clear()
+        if self.bottom is not None:
+            self.bottom.clear()
+        if isinstance(piece, DomainError):
+            if self.area is not None:
+                self.area.set_visibility(False)
+            with self.top:
+                paragraph(piece.translate(_)).classes("text-negative")
+            return
+        uploadable = piece.editable and piece.status != DocumentStatus.NOT_APPLICABLE
+        if uploadable and self.area is None:
+            self._upload_area(piece)
+        if self.area is not None:
+            self.area.set_visibility(uploadable)
+        with self.top:
+            self._header(piece)
+            if piece.files:
+                self._files(piece)
+        needs_bottom = (piece.is_conditional and piece.editable and not piece.files) or self.errors
+        if needs_bottom and self.bottom is None:
+            with self.card:
+                self.bottom = ui.element("div").classes("w-full flex flex-col gap-2")
+        if needs_bottom:
+            with self.bottom:
+                self._bottom(piece)
+
+    def _upload_area(self, piece: documents.Piece) -> None:
+        """Only for a piece the candidate may still fill (drawn when it first is): the button, the uploader's place
+        and the status region that announces each file's outcome; it stays for the redraws that follow."""
+        with self.card:
+            with ui.element("div").classes("w-full flex flex-col gap-2") as self.area:
                 label = _("Ajouter des fichiers (PDF, JPEG, PNG)")
                 add = ui.button(label, icon="upload_file", on_click=self.pick)
                 add.props("outline no-caps").mark("piece-add-files")
@@ -159,78 +199,92 @@ class PieceWidget:
                 self.holder = ui.element("div").classes("w-full")
             self.status = ui.element("div").classes("w-full").mark("piece-upload-status")
             self.status.props("role=status aria-live=polite aria-atomic=false")  # read each line as it is added
-            self.bottom = ui.column().classes("w-full empty:hidden")  # no gap in the card for nothing
-        self.show(piece)
+        self.area.move(self.card, target_index=1)  # under the piece's text, whatever was drawn after it
+        self.status.move(self.card, target_index=2)
 
-    def show(self, piece: documents.Piece | DomainError) -> None:
-        self.top.clear()
-        self.bottom.clear()
-        if isinstance(piece, DomainError):
-            self.area.set_visibility(False)
-            with self.top:
-                paragraph(piece.translate(_)).classes("text-negative")
-            return
-        self.area.set_visibility(piece.editable and piece.status != DocumentStatus.NOT_APPLICABLE)
-        with self.top:
-            self._header(piece)
-            if piece.files:
-                self._files(piece)
-        with self.bottom:
-            if piece.is_conditional and piece.editable and not piece.files:
-                ui.checkbox(
-                    _("Non concerné"),
-                    value=piece.status == DocumentStatus.NOT_APPLICABLE,
-                    on_change=lambda e: self.act(documents.mark_not_applicable, not_applicable=bool(e.value)),
-                ).mark("piece-not-applicable")
-            if self.errors:
-                with ui.element("div").props('role="alert"').classes("text-negative").mark("piece-error"):
-                    for message in self.errors:
-                        paragraph(message)
+    def _bottom(self, piece: documents.Piece) -> None:
+        if piece.is_conditional and piece.editable and not piece.files:
+            ui.checkbox(
+                _("Non concerné"),
+                value=piece.status == DocumentStatus.NOT_APPLICABLE,
+                on_change=lambda e: self.act(documents.mark_not_applicable, not_applicable=bool(e.value)),
+            ).mark("piece-not-applicable")
+        if self.errors:
+            with ui.element("div").props('role="alert"').classes("text-negative").mark("piece-error"):
+                for message in self.errors:
+                    paragraph(message)
 
     def _header(self, piece: documents.Piece) -> None:
-        with ui.row().classes("items-center gap-2"):
-            heading(piece.label, 4).classes("text-base font-bold m-0")
-            status_badge(piece_look(piece.status, piece.awaiting_transmission)).mark("piece-status")
-            if piece.is_shared:
-                status_badge(SHARED_PIECE)
+        """The piece's words in one HTML block (its files too, once they can no longer change): every element of
+        the card stays in memory while the page is open, and on results day every piece is transmitted."""
+        badges = badge_html(piece_look(piece.status, piece.awaiting_transmission), data_mark="piece-status")
+        if piece.is_shared:
+            badges += badge_html(SHARED_PIECE)
+        markup = tag(
+            "div",
+            text_tag("h4", piece.label, class_="text-base font-bold m-0") + badges,
+            class_="flex flex-wrap items-center gap-2",
+        )
         if piece.help:
-            paragraph(piece.help).classes("text-sm")
+            markup += text_tag("p", piece.help, class_="text-sm")
+        if piece.status == DocumentStatus.REFUSED and piece.comment:
+            refusal = _("Motif du refus : {comment}").format(comment=piece.comment)
+            markup += text_tag("p", refusal, class_="text-negative")
+        if piece.files and not piece.editable:
+            items = "".join(text_tag("li", _file_line(file)) for file in piece.files)
+            markup += tag("ol", items, class_="list-decimal pl-6 w-full", data_mark="piece-files")
+            markup += self._merged_html(piece)
+        static_block(markup)
         if piece.has_template:
             ui.button(
                 _("Télécharger le modèle à compléter"),
                 icon="download",
                 on_click=lambda r=piece.required_document_id: self.download_template(r),
             ).props("flat dense no-caps").mark("piece-template")
-        if piece.status == DocumentStatus.REFUSED and piece.comment:
-            paragraph(_("Motif du refus : {comment}").format(comment=piece.comment)).classes("text-negative")
 
     def _files(self, piece: documents.Piece) -> None:
-        ids = [f.stored_file_id for f in piece.files]
-        with ui.element("ol").classes("list-decimal pl-6 w-full").mark("piece-files"):
-            for index, file in enumerate(piece.files):
-                with ui.element("li"), ui.row().classes("items-center gap-1"):
-                    ui.label(f"{file.name} — {_pages(file.pages)}, {_size(file.size)}")
-                    if piece.editable:
+        if piece.editable:  # the list with its buttons; otherwise the header block lists the files
+            ids = [f.stored_file_id for f in piece.files]
+            with ui.element("ol").classes("list-decimal pl-6 w-full").mark("piece-files"):
+                for index, file in enumerate(piece.files):
+                    with ui.element("li"), ui.row().classes("items-center gap-1"):
+                        ui.label(_file_line(file))
                         self._file_buttons(ids, index, file)
-        with ui.row().classes("items-center gap-2"):
-            merged = (
-                _("Document qui sera transmis au jury : {pages}, {size}")
-                if piece.awaiting_transmission
-                else _("Document transmis au jury : {pages}, {size}")
-            )
-            paragraph(merged.format(pages=_pages(piece.merged_pages), size=_size(piece.merged_size))).classes(
-                "text-sm"
-            ).mark("piece-merged")
-            view = ui.button(_("Voir"), icon="visibility").props("flat dense no-caps").mark("piece-view")
-            view.on_click(lambda _event, b=view, p=piece: self.toggle_viewer(b, p))
-            view._props["aria-label"] = _("Voir la pièce « {piece} »").format(piece=piece.label)  # quotes: directly
-            view._props["aria-expanded"] = "true" if self.viewing else "false"
-            download = ui.link(_("Télécharger"), piece_url(self.submitted_document_id, download=True))
-            download.mark("piece-download")
-            download._props["aria-label"] = _("Télécharger la pièce « {piece} » (PDF)").format(piece=piece.label)
-        self.viewer_box = ui.element("div").classes("w-full empty:hidden")
+            with ui.element("div").classes("flex flex-wrap items-center gap-x-3 gap-y-1"):
+                static_block(self._merged_html(piece)).classes("contents")
+                self._view_button(piece)
+        else:
+            self._view_button(piece)
+        self.viewer_box = None
         if self.viewing:
-            self._viewer(piece)
+            self._open_viewer(piece)
+
+    def _merged_html(self, piece: documents.Piece) -> str:
+        """What the committee reads (or will read) of the piece, and the link to download it."""
+        merged = (
+            _("Document qui sera transmis au jury : {pages}, {size}")
+            if piece.awaiting_transmission
+            else _("Document transmis au jury : {pages}, {size}")
+        )
+        line = text_tag("span", merged.format(pages=_pages(piece.merged_pages), size=_size(piece.merged_size)))
+        download = link_tag(
+            _("Télécharger"),
+            piece_url(self.submitted_document_id, download=True),
+            aria_label=_("Télécharger la pièce « {piece} » (PDF)").format(piece=piece.label),
+            data_mark="piece-download",
+        )
+        return tag("p", line + " " + download, class_="text-sm m-0 flex flex-wrap gap-x-3", data_mark="piece-merged")
+
+    def _view_button(self, piece: documents.Piece) -> None:
+        view = ui.button(_("Voir"), icon="visibility").props("flat dense no-caps").mark("piece-view")
+        view.on_click(lambda _event, b=view, p=piece: self.toggle_viewer(b, p))
+        view._props["aria-label"] = _("Voir la pièce « {piece} »").format(piece=piece.label)  # quotes: directly
+        view._props["aria-expanded"] = "true" if self.viewing else "false"
+
+    def _open_viewer(self, piece: documents.Piece) -> None:
+        with self.top:
+            self.viewer_box = ui.element("div").classes("w-full")
+        self._viewer(piece)
 
     def _viewer(self, piece: documents.Piece) -> None:
         """The merged PDF inside the card, under its line: what the committee will read, without leaving the page."""
@@ -245,9 +299,11 @@ class PieceWidget:
         self.viewing = not self.viewing
         button._props["aria-expanded"] = "true" if self.viewing else "false"
         button.update()
-        self.viewer_box.clear()
+        if self.viewer_box is not None:
+            self.viewer_box.delete()
+            self.viewer_box = None
         if self.viewing:
-            self._viewer(piece)
+            self._open_viewer(piece)
 
     def _file_buttons(self, ids: list[int], index: int, file: documents.PieceFile) -> None:
         if index > 0:

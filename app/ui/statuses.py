@@ -99,6 +99,17 @@ def status_html(look: Look, name: str = "strong", /, **attributes: str | None) -
     return text_tag(name, _(look.label), style=f"color: {look.colour}", **attributes)
 
 
+def badge_html(look: Look, /, **attributes: str | None) -> str:
+    """``status_badge`` as escaped HTML (for static blocks): Quasar's badge classes, the status's colour."""
+    return text_tag(
+        "span",
+        _(look.label),
+        class_="q-badge flex inline items-center no-wrap q-badge--single-line",
+        style=f"background-color: {look.colour}; color: #fff",
+        **attributes,
+    )
+
+
 def status_label(look: Look) -> ui.label:
     """The status's words in its colour, bold, as an element."""
     return ui.label(_(look.label)).classes("font-bold").style(f"color: {look.colour}")

@@ -156,7 +156,7 @@ async def test_cancel_with_confirmation(user: User, setup: Setup) -> None:
     assert applications()[0].cancelled_at is None
     user.find(marker="cancel-application").click()
     user.find(marker="cancel-confirm").click()
-    await should_see_marked(user, "no-application")
+    await should_see_marked(user, "no-application", retries=50)  # a worker thread, then the list
     assert applications()[0].cancelled_at is not None
 
 
@@ -378,8 +378,7 @@ async def test_a_piece_with_files_reads_deposee_until_the_application_is_transmi
         await upload.handle_uploads([ui.upload.SmallFileUpload("cv.pdf", "application/pdf", pdf_bytes(1))])
         await user.should_see("cv.pdf — 1 page", retries=100)  # the card redrawn with its file…
         await user.should_see(marker="transmit-application", retries=100)  # …and « Transmettre » offered
-        badge = user.find(marker="piece-status").elements.pop()
-        assert badge.text == "Déposée"
+        assert (await should_see_marked(user, "piece-status")).text == "Déposée"
         await user.should_see("Document qui sera transmis au jury : 1 page")
         listed = await should_see_marked(user, f"piece-{application_piece(application.id)}")
         assert "Déposée" in listed.text and "Transmise" not in listed.text
@@ -390,7 +389,7 @@ async def test_a_piece_with_files_reads_deposee_until_the_application_is_transmi
     finally:
         pdf_sandbox.normalise = pdf_sandbox_normalise
     await user.should_see("Document transmis au jury : 1 page")
-    assert user.find(marker="piece-status").elements.pop().text == "Transmise"
+    assert (await should_see_marked(user, "piece-status")).text == "Transmise"
     assert "Transmise" in marked(user, f"piece-{application_piece(application.id)}").text
 
 
@@ -438,9 +437,10 @@ async def test_voir_opens_the_pieces_viewer_and_downloading_is_a_separate_link(u
     assert shown.status_code == 200 and shown.headers["content-disposition"].startswith("inline;")
     assert shown.content.startswith(b"%PDF")
 
-    download = user.find(marker="piece-download").elements.pop()
-    assert isinstance(download, ui.link) and download.props["href"].endswith("?telecharger=1")
-    fetched = await user.http_client.get(download.props["href"])
+    download = await should_see_marked(user, "piece-download")
+    assert download.tag == "a" and download.attrs["href"].endswith("?telecharger=1")
+    assert download.attrs["aria-label"] == "Télécharger la pièce « Curriculum vitae » (PDF)"
+    fetched = await user.http_client.get(download.attrs["href"])
     assert fetched.status_code == 200 and fetched.headers["content-disposition"].startswith("attachment;")
     user.find(marker="piece-view").click()
     await user.should_not_see(marker="piece-viewer")

@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 import pytest
-from nicegui import app, ui
+from nicegui import app
 from nicegui.testing import User
 
 from app.models import DocumentStatus
@@ -73,11 +73,10 @@ async def test_a_pending_piece_has_the_same_colour_in_its_card_and_in_the_list(u
     """« En attente » was a blue badge (like « Validée ») in the piece's card and red in the list of pieces."""
     application = apply(setup)
     await sign_in(user, setup.email, f"/candidat/candidatures/{application.id}")
-    await user.should_see(marker="piece-status")
     pending = PIECE_LOOKS[DocumentStatus.PENDING]
-    badge = user.find(marker="piece-status").elements.pop()
-    assert isinstance(badge, ui.badge) and badge.text == "En attente"
-    assert badge.style["background-color"] == pending.colour and badge.style["color"] == "#fff"
+    badge = await should_see_marked(user, "piece-status")
+    assert "q-badge" in badge.attrs["class"] and badge.text == "En attente"
+    assert badge.attrs["style"] == f"background-color: {pending.colour}; color: #fff"
     listed = [node for node in (await _piece_items(user)) if "Curriculum vitae" in node.text]
     assert len(listed) == 1
     (strong,) = listed[0].find("strong")
