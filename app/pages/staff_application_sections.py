@@ -103,12 +103,14 @@ def _pieces(view: View, actor: Actor, editable: bool, drafts: Drafts) -> None:
         heading(_("Pièces"), 2)
         if not view.pieces:
             paragraph(_("Aucune pièce n'est demandée pour cette candidature."))
-        viewer = ui.element("iframe").classes("w-full").style("height: 70vh; border: 1px solid #ccc").mark("viewer")
+        # One viewer, moved into the card of the piece shown: the piece is read beside its status and review.
+        viewer = ui.element("iframe").classes("w-full mt-2").style("height: 70vh; border: 1px solid #ccc")
+        viewer.mark("viewer")
         viewer.props["title"] = _("Aperçu de la pièce")
         shown = drafts.get("viewer")  # the piece being read stays open when the page redraws
         if shown:
             viewer.props["src"] = shown
-        viewer.set_visibility(bool(shown))
+        viewer.set_visibility(False)
         reviews: dict[int, Callable[..., Awaitable[bool]] | None] = {}  # each piece's review, for the dialog
         with ui.dialog() as dialog, ui.card().classes("w-full max-w-lg"):
             heading(_("Refuser la pièce"), 3)
@@ -145,20 +147,31 @@ def _pieces(view: View, actor: Actor, editable: bool, drafts: Drafts) -> None:
             dialog_error.set_visibility(False)
             dialog.open()
 
+        cards: dict[int, ui.card] = {}
         for piece in view.pieces:
-            reviews[piece.submitted_document_id] = _piece(piece, actor, editable, drafts, viewer, ask_refusal)
+            reviews[piece.submitted_document_id] = _piece(piece, actor, editable, drafts, viewer, ask_refusal, cards)
+        if shown and drafts.get("viewer-piece") in cards:
+            viewer.move(cards[drafts.get("viewer-piece")])
+            viewer.set_visibility(True)
         refusing = next((p for p in view.pieces if p.submitted_document_id == drafts.get("refusing")), None)
         if refusing is not None and editable:  # the dialog was open when the page redrew
             ask_refusal(refusing)
 
 
 def _piece(  # type: ignore[no-untyped-def]
-    piece: staff_review.StaffPiece, actor: Actor, editable: bool, drafts: Drafts, viewer, ask_refusal
+    piece: staff_review.StaffPiece,
+    actor: Actor,
+    editable: bool,
+    drafts: Drafts,
+    viewer,
+    ask_refusal,
+    cards: dict[int, ui.card],
 ) -> Callable[..., Awaitable[bool]] | None:
     from app.pages.staff_application import piece_url
 
     marker = f"piece-{piece.submitted_document_id}"
-    with ui.card().classes("w-full my-2").mark(marker):
+    with ui.card().classes("w-full my-2").mark(marker) as card:
+        cards[piece.submitted_document_id] = card
         heading(piece.label, 3)
         status = _(PIECE_STATUS_LABELS[piece.status])
         paragraph(_("Statut : {status} (le {date})").format(status=status, date=format_moment(piece.status_at))).mark(
@@ -177,6 +190,8 @@ def _piece(  # type: ignore[no-untyped-def]
 
             def show(url: str = piece_url(piece.submitted_document_id)) -> None:
                 drafts.set("viewer", url)
+                drafts.set("viewer-piece", piece.submitted_document_id)
+                viewer.move(card)  # at the end of this piece's card, under its review
                 viewer.props["src"] = url
                 viewer.set_visibility(True)
                 viewer.update()

@@ -274,3 +274,27 @@ async def test_a_colleagues_post_it_appears_live_and_what_the_manager_typed_stay
     assert user.find(marker="refuse-comment").elements.pop().value == "Page 2 illisible"  # type: ignore[attr-defined]
     user.find(marker="refuse-confirm").click()
     await user.should_see("Commentaire : Page 2 illisible", retries=50)
+
+
+async def test_the_piece_viewer_opens_beside_the_piece_shown(user: User) -> None:
+    """The viewer sat above every piece, the page scrolled away from the piece being reviewed: it now opens in the
+    card of the piece « Afficher » was pressed on, under its status and review buttons, and follows the next one."""
+    data = seed()
+    await sign_in(user, "anne")
+    await user.open(f"/gestion/candidatures/{data['application']}")
+    await user.should_see(marker=f"piece-{data['kept']}-show")
+    with user:
+        (viewer,) = [e for e in user.client.layout.descendants() if "viewer" in e._markers]
+    assert not viewer.visible  # hidden until a piece is shown
+    kept = user.find(marker=f"piece-{data['kept']}").elements.pop()
+    refused = user.find(marker=f"piece-{data['refused']}").elements.pop()
+
+    user.find(marker=f"piece-{data['kept']}-show").click()
+    assert user.find(marker="viewer").elements == {viewer}
+    assert viewer.visible and viewer.props["src"] == f"/gestion/pieces/{data['kept']}.pdf"
+    assert viewer.parent_slot.parent is kept  # in the piece's card…
+    assert list(kept)[-1] is viewer  # …after its status, files and review buttons
+
+    user.find(marker=f"piece-{data['refused']}-show").click()
+    assert viewer.parent_slot.parent is refused and viewer not in kept.descendants()
+    assert viewer.props["src"] == f"/gestion/pieces/{data['refused']}.pdf"
