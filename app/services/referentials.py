@@ -31,7 +31,7 @@ def _bare(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower case without accents or punctuation, for searches that forgive « é » typed as « e »
-    (``app/ui/folded_select.js`` folds the same way in the browser)."""
+    (``app/ui/folded_select`` filters the searchable lists with it)."""
     return re.sub(r"[^0-9a-z]+", " ", _bare(text).lower()).strip()
 
 

@@ -139,8 +139,8 @@ class EntityForm:
         no_match: str = NO_MATCH,
         synonyms: dict[str, list[str]] | None = None,
     ) -> ui.select:
-        """``searchable``: typing filters the list, accents and case aside; ``no_match`` (a msgid holding
-        ``{query}``) says when nothing matches, ``synonyms`` other spellings of a typed word."""
+        """``searchable``: typing filters the list on the server, accents and case aside; ``no_match`` (a msgid
+        holding ``{query}``) says when nothing matches, ``synonyms`` other spellings of a typed word."""
         value = getattr(self.entity, name)
         kwargs: dict[str, Any] = {
             "label": self._label(label, required),

@@ -1,5 +1,5 @@
 """The dossier's searchable lists in a real browser: typed words find their option whatever the accents and case
-(the filter runs in the page), and an empty result is said, on screen and in a live region."""
+(the server filters what is typed), and an empty result is said, on screen and in a live region."""
 
 from pathlib import Path
 
@@ -38,6 +38,12 @@ def listed(driver) -> list[str]:  # type: ignore[no-untyped-def]
     return [item.text.strip() for item in driver.find_elements(By.CSS_SELECTOR, ".q-menu .q-item")]
 
 
+def statuses(driver) -> list[str]:  # type: ignore[no-untyped-def]
+    """The texts of the page's live regions, no-break spaces as plain ones (as ``.text`` gives them)."""
+    regions = driver.find_elements(By.CSS_SELECTOR, "[role=status]")
+    return [region.get_attribute("textContent").replace("\u00a0", " ") for region in regions]
+
+
 def type_into(driver, label: str, text: str):  # type: ignore[no-untyped-def]
     field = field_input(driver, label)
     field.click()
@@ -58,10 +64,11 @@ def test_typed_words_find_communes_and_countries_whatever_their_accents(
     WebDriverWait(browser, 10).until(lambda d: listed(d) == ["45 – Loiret"])
     department.send_keys(Keys.ARROW_DOWN, Keys.ENTER)
 
-    # « Orléans » as a candidate types it finds the commune La Poste writes ORLEANS.
+    # « Orléans » as a candidate types it finds the commune La Poste writes ORLEANS, and the live region counts it.
     type_into(browser, "Commune de naissance *", "Orléans")
     WebDriverWait(browser, 10).until(lambda d: "ORLEANS" in listed(d))
     assert all("ORLEANS" in label for label in listed(browser))
+    WebDriverWait(browser, 10).until(lambda d: "1 choix correspond." in statuses(d))
     type_into(browser, "Commune de naissance *", "saint-jean-de-braye")
     WebDriverWait(browser, 10).until(lambda d: listed(d) == ["ST JEAN DE BRAYE"])
 
@@ -69,11 +76,15 @@ def test_typed_words_find_communes_and_countries_whatever_their_accents(
     type_into(browser, "Commune de naissance *", "Orléanz")
     message = "Aucune commune de ce département ne correspond à « Orléanz »."
     WebDriverWait(browser, 10).until(lambda d: listed(d) == [message])
-    statuses = [s.get_attribute("textContent") for s in browser.find_elements(By.CSS_SELECTOR, "[role=status]")]
-    assert message in statuses
+    assert message in statuses(browser)
     screenshot(browser, tmp_path / "no-commune.png")
-    field_input(browser, "Commune de naissance *").send_keys(Keys.ESCAPE)
+    commune = field_input(browser, "Commune de naissance *")
+    commune.send_keys(Keys.ESCAPE)
+    WebDriverWait(browser, 10).until(lambda d: not listed(d) and message not in statuses(d))
 
-    # The same filter serves every searchable list of the dossier: « etats unis » finds « États-Unis ».
-    type_into(browser, "Nationalité (pays) *", "etats unis")
+    # The same filter serves every searchable list of the dossier, reached and opened with the keyboard alone:
+    # « etats unis » typed after Tab opens the list of nationalities and finds « États-Unis ».
+    commune.send_keys(Keys.TAB)
+    assert browser.switch_to.active_element.get_attribute("aria-label") == "Nationalité (pays) *"
+    browser.switch_to.active_element.send_keys("etats unis")
     WebDriverWait(browser, 10).until(lambda d: "États-Unis" in listed(d))
