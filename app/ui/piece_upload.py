@@ -196,7 +196,6 @@ class PieceWidget:
                 add._props["aria-label"] = _("Ajouter des fichiers (PDF, JPEG, PNG) à la pièce « {piece} »").format(
                     piece=piece.label
                 )  # set directly: a label may hold quotes; it starts with the visible text (WCAG 2.5.3)
-                self.holder = ui.element("div").classes("w-full")
             self.status = ui.element("div").classes("w-full").mark("piece-upload-status")
             self.status.props("role=status aria-live=polite aria-atomic=false")  # read each line as it is added
         self.area.move(self.card, target_index=1)  # under the piece's text, whatever was drawn after it
@@ -380,7 +379,8 @@ class PieceWidget:
             return
         self.status.clear()  # the outcomes of the previous selection
         if self.upload is None:
-            with self.holder:
+            assert self.area is not None  # the button that calls this is in it
+            with self.area:  # under the button
                 self.upload = self._uploader()
             upload = self.upload
             ui.timer(0.05, lambda: upload.run_method("pickFiles"), once=True)  # once the browser has drawn it

@@ -79,6 +79,6 @@ def test_files_chosen_together_all_land_in_the_order_chosen_and_are_announced(
     listed = [item.text.strip() for item in card.find_elements(By.CSS_SELECTOR, "ol li")]
     assert [line.split(" — ")[0] for line in listed] == ["relevé.pdf", "relevé.pdf", "attestation.pdf"]
     assert [line.split(" — ")[1].split(",")[0] for line in listed] == ["1 page", "2 pages", "3 pages"]
-    assert "Document transmis au jury : 6 pages" in card.text
+    assert "Document qui sera transmis au jury : 6 pages" in card.text
     assert browser.switch_to.active_element == button  # the focus stayed on the button: add more from there
     screenshot(browser, tmp_path / "piece-uploaded.png")
