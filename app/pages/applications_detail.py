@@ -31,7 +31,13 @@ from app.services import documents
 from app.services.actors import Actor
 from app.services.answers import AnswerView, answer_view, confirm_offer, withdraw
 from app.services.applications import answer_question, cancel_application
-from app.services.applications_views import ApplicationDetail, ApplicationSummary, QuestionView, get_my_application
+from app.services.applications_views import (
+    ApplicationDetail,
+    ApplicationSummary,
+    PieceView,
+    QuestionView,
+    get_my_application,
+)
 from app.services.errors import DomainError
 from app.services.letters import letter_available
 from app.services.transmission import Readiness, transmission_readiness, transmit_application
@@ -166,7 +172,7 @@ def _program_link_html(detail: ApplicationDetail) -> str:
     )
 
 
-def _pieces_html(detail: ApplicationDetail) -> str:
+def _pieces_head_html(detail: ApplicationDetail) -> str:
     parts = [text_tag("h2", _("Statut"))]
     if not detail.pieces:
         parts.append(text_tag("p", _("Aucune pièce justificative n'est demandée pour cette formation.")))
@@ -181,19 +187,55 @@ def _pieces_html(detail: ApplicationDetail) -> str:
             data_mark="missing-count",
         )
     )
-    items = []
-    awaiting = detail.summary.dossier_status in (DossierStatus.PENDING, DossierStatus.INCOMPLETE)
-    for piece in detail.pieces:
-        # The status is written out; the colour only repeats it.
-        inner = text_tag("span", piece.label) + text_tag("span", " — ")
-        inner += status_html(piece_look(piece.status, awaiting))
-        if piece.is_conditional:
-            inner += text_tag("span", " " + _("(si vous êtes concerné)"), class_="ec-muted")
-        if piece.comment:
-            inner += text_tag("span", " — " + _("Motif : {reason}").format(reason=piece.comment))
-        items.append(tag("li", inner, data_mark=f"piece-{piece.required_document_id}"))
-    parts.append(tag("ul", "".join(items), class_="ec-bullets"))
     return "".join(parts)
+
+
+def _piece_item_html(piece: PieceView, awaiting: bool) -> str:
+    # The status is written out; the colour only repeats it.
+    inner = text_tag("span", piece.label) + text_tag("span", " — ")
+    inner += status_html(piece_look(piece.status, awaiting))
+    if piece.is_conditional:
+        inner += text_tag("span", " " + _("(si vous êtes concerné)"), class_="ec-muted")
+    if piece.comment:
+        inner += text_tag("span", " — " + _("Motif : {reason}").format(reason=piece.comment))
+    return inner
+
+
+def _pieces_html(detail: ApplicationDetail) -> str:
+    awaiting = detail.summary.dossier_status in (DossierStatus.PENDING, DossierStatus.INCOMPLETE)
+    items = "".join(
+        tag("li", _piece_item_html(piece, awaiting), data_mark=f"piece-{piece.required_document_id}")
+        for piece in detail.pieces
+    )
+    return _pieces_head_html(detail) + (tag("ul", items, class_="ec-bullets") if items else "")
+
+
+def _answerable(data: PageData, piece: PieceView) -> bool:
+    """A missing conditional piece the candidate may answer « Non concerné » now (no file, still editable)."""
+    loaded = data.pieces.get(piece.id)
+    return piece.is_missing and loaded is not None and loaded.is_conditional and loaded.editable and not loaded.files
+
+
+def _pieces_section(actor: Actor, data: PageData, page: "ApplicationPage") -> None:
+    """« Statut »: the pieces and their status, one HTML block; a missing conditional piece gets its « Non concerné »
+    right beside it in the list (then each piece is an item of its own)."""
+    detail = data.detail
+    answerable = [piece for piece in detail.pieces if not actor.read_only and _answerable(data, piece)]
+    if not answerable:
+        static_block(_pieces_html(detail), "section").mark("pieces")
+        return
+    awaiting = detail.summary.dossier_status in (DossierStatus.PENDING, DossierStatus.INCOMPLETE)
+    with ui.element("section").mark("pieces"):
+        static_block(_pieces_head_html(detail))
+        with ui.element("ul").classes("ec-bullets"):
+            for piece in detail.pieces:
+                inner = tag("span", _piece_item_html(piece, awaiting), data_mark=f"piece-{piece.required_document_id}")
+                if piece not in answerable:
+                    static_block(inner, "li")
+                    continue
+                with ui.element("li"):
+                    static_block(inner + " ", "span")
+                    _not_applicable_button(actor, piece.id, piece.label, page, "missing-not-applicable")
 
 
 def _transmit_now(actor: Actor, application_id: int) -> None:
@@ -229,7 +271,9 @@ def _left_to_do(actor: Actor, readiness: Readiness, page: "ApplicationPage") -> 
             static_block(text_tag("span", _("Question sans réponse : {question}").format(question=question)), "li")
 
 
-def _not_applicable_button(actor: Actor, submitted_document_id: int, label: str, page: "ApplicationPage") -> None:
+def _not_applicable_button(
+    actor: Actor, submitted_document_id: int, label: str, page: "ApplicationPage", mark: str = "not-applicable"
+) -> None:
     async def not_concerned() -> None:
         button.disable()
         try:
@@ -242,7 +286,7 @@ def _not_applicable_button(actor: Actor, submitted_document_id: int, label: str,
         await page.redraw()  # the piece's card, the list of pieces and what is left all change
 
     button = ui.button(_("Non concerné"), on_click=not_concerned).props("outline dense no-caps")
-    button.mark(f"not-applicable-{submitted_document_id}")
+    button.mark(f"{mark}-{submitted_document_id}")
     # Starts with the visible text (WCAG 2.5.3), names the piece (several such buttons may follow each other).
     button._props["aria-label"] = _("Non concerné : {piece}").format(piece=label)  # set directly: quotes
 
@@ -665,7 +709,7 @@ class ApplicationPage:
                 )
             ).classes("ec-notice").mark("archived-notice")
         static_block(_information_html(detail), "section").mark("information")
-        static_block(_pieces_html(detail), "section").mark("pieces")
+        _pieces_section(self.actor, data, self)
 
     async def _draw_uploads(self, data: PageData) -> None:
         with ui.element("section").mark("uploads"):

@@ -470,3 +470,35 @@ async def test_voir_la_formation_and_the_dossier_download_are_separate_links(use
     assert download not in holder.walk()  # not one paragraph for both
     place = texts.index("UFR Sciences · Code : " + setup.open_program.code)
     assert paragraphs[place + 1] is holder  # right under the programme's centre and code
+
+
+async def test_the_missing_list_has_non_concerne_beside_a_conditional_piece(user: User, setup: Setup) -> None:
+    """In « Statut », the list of pieces (« Pièces manquantes : 2 »), a missing conditional piece has its « Non
+    concerné » right beside it; pressed, the piece is answered and no longer counted missing."""
+    from app.models import SubmittedDocument
+
+    with transaction() as session:
+        mdph = factories.required_document(session, label_fr="Attestation MDPH", is_conditional=True)
+    application = apply(setup)
+    with new_session() as session:
+        rows = session.exec(select(SubmittedDocument).where(SubmittedDocument.application_id == application.id))
+        ids = {row.required_document_id: row.id for row in rows}
+    piece_id = ids.pop(mdph.id)
+    (cv_id,) = ids.values()
+    await sign_in(user, setup.email, f"/candidat/candidatures/{application.id}")
+    await should_see_marked(user, "missing-count")
+    await user.should_see("Pièces manquantes : 2")
+    section = user.find(marker="pieces").elements.pop()
+    button = user.find(marker=f"missing-not-applicable-{piece_id}").elements.pop()
+    assert button in section.descendants()
+    item = button.parent_slot.parent  # the list item of the piece: its words, then the button
+    with user:
+        words = [child for child in item if child is not button]
+    assert "Attestation MDPH" in words[0].content and button.props["aria-label"] == "Non concerné : Attestation MDPH"
+    await user.should_not_see(marker=f"missing-not-applicable-{cv_id}")  # a mandatory piece has no such button
+
+    await click(user, f"missing-not-applicable-{piece_id}")
+    await user.should_see("Pièces manquantes : 1")
+    await user.should_not_see(marker=f"missing-not-applicable-{piece_id}")
+    with new_session() as session:
+        assert session.get(SubmittedDocument, piece_id).status == DocumentStatus.NOT_APPLICABLE
