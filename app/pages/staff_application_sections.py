@@ -23,7 +23,7 @@ from app.services.dossier_status import DOSSIER_STATUS_LABELS, PIECE_STATUS_LABE
 from app.services.errors import DomainError
 from app.ui.audit_labels import describe
 from app.ui.candidate_nav import DOSSIER_TABS
-from app.ui.dates import format_day, format_moment
+from app.ui.dates import UnreadableDay, day_input, format_day, format_moment, parse_typed_day
 from app.ui.decision_panel import draw_decision_panel
 from app.ui.drafts import Drafts
 from app.ui.text import heading, list_item, paragraph, static_block, tag, text_tag
@@ -359,14 +359,9 @@ def _decisions(view: View) -> None:
 
 
 def _parse_day(text: str | None) -> Any:
-    """A typed day (AAAA-MM-JJ) → the end of that day in Paris, as UTC; empty → None; unreadable → False."""
-    if not (text or "").strip():
-        return None
-    try:
-        day = date.fromisoformat((text or "").strip())
-    except ValueError:
-        return False
-    return clock.paris_datetime(day.year, day.month, day.day, 23, 59, 59)
+    """A day typed as jj/mm/aaaa → the end of that day in Paris, as UTC; empty → None; UnreadableDay otherwise."""
+    day = parse_typed_day(text)
+    return None if day is None else clock.paris_datetime(day.year, day.month, day.day, 23, 59, 59)
 
 
 def _dates(view: View, actor: Actor, editable: bool, drafts: Drafts) -> None:
@@ -381,28 +376,26 @@ def _dates(view: View, actor: Actor, editable: bool, drafts: Drafts) -> None:
         if not editable:
             return
 
-        def day(moment: Any) -> str:
-            return clock.paris(moment).date().isoformat() if moment else ""
+        def day(moment: Any) -> date | None:
+            return clock.paris(moment).date() if moment else None
 
         return_by = drafts.keep(
-            ui.input(_("Retour propre à ce candidat (AAAA-MM-JJ)"), value=day(application.return_by_override)),
-            "return-by",
+            day_input(_("Retour propre à ce candidat (jj/mm/aaaa)"), day(application.return_by_override)), "return-by"
         )
-        return_by.props("outlined type=date").mark("return-by")
+        return_by.props("outlined").mark("return-by")
         confirm_by = drafts.keep(
-            ui.input(
-                _("Confirmation propre à ce candidat (AAAA-MM-JJ)"), value=day(application.confirmation_by_override)
-            ),
+            day_input(_("Confirmation propre à ce candidat (jj/mm/aaaa)"), day(application.confirmation_by_override)),
             "confirmation-by",
         )
-        confirm_by.props("outlined type=date").mark("confirmation-by")
+        confirm_by.props("outlined").mark("confirmation-by")
         error = _error_label("dates-error")
         act = _runner(error, drafts, "return-by", "confirmation-by")
 
         async def save() -> None:
-            values = _parse_day(return_by.value), _parse_day(confirm_by.value)
-            if False in values:
-                error.set_text(_("Date invalide."))
+            try:
+                values = _parse_day(return_by.value), _parse_day(confirm_by.value)
+            except UnreadableDay as unreadable:
+                error.set_text(_(unreadable.message).format(value=unreadable.value))
                 error.set_visibility(True)
                 return
             await act(

@@ -5,12 +5,15 @@ through :meth:`EntityForm.submit`, which calls the service in a worker thread (n
 """
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from nicegui import run, ui
 
 from app.i18n import N_, _
+from app.services.dossier_schemas import DossierInvalid
 from app.services.errors import DomainError
+from app.ui.dates import UnreadableDay, day_input, parse_typed_day, typed_day
 from app.ui.folded_select import NO_MATCH, FoldedSelect
 from app.ui.form_errors import ErrorSummary
 
@@ -35,6 +38,7 @@ class EntityForm:
         self.locked = locked or set()
         self.fields: dict[str, Any] = {}
         self.errors = ErrorSummary()
+        self.unreadable: dict[str, UnreadableDay] = {}  # days typed that are no day, by field
 
     def _setup(self, name: str, element: Any, *, required: bool, hint: str = "") -> Any:
         element.props("outlined").classes("w-full max-w-lg").mark(name)
@@ -80,16 +84,15 @@ class EntityForm:
         return self._setup(name, element, required=required, hint=hint)
 
     def date(self, name: str, label: str, *, required: bool = False, hint: str = "") -> ui.input:
-        from datetime import date
-
-        current = getattr(self.entity, name)
-        element = ui.input(self._label(label, required), value=current.isoformat() if current else "")
-        element.props("type=date")
+        """A day typed as jj/mm/aaaa (app/ui/dates.py); one that is no day is refused at the next save, saying why."""
+        element = day_input(self._label(label, required), getattr(self.entity, name))
 
         def parse(text: Any) -> date | None:
+            self.unreadable.pop(name, None)
             try:
-                return date.fromisoformat(str(text)) if text else None
-            except ValueError:
+                return parse_typed_day(str(text or ""))
+            except UnreadableDay as unreadable:
+                self.unreadable[name] = unreadable
                 return None
 
         element.bind_value_to(self.entity, name, forward=parse)
@@ -160,7 +163,7 @@ class EntityForm:
 
     def refresh_values(self) -> None:
         """Show the stored (normalised) values after a save."""
-        from datetime import date, datetime
+        from datetime import datetime
 
         for name, element in self.fields.items():
             if not isinstance(element, ui.input):  # selects and numbers already hold the stored value
@@ -171,7 +174,7 @@ class EntityForm:
 
                 element.value = paris(value).strftime("%Y-%m-%dT%H:%M")
             else:
-                element.value = value.isoformat() if isinstance(value, date) else (value or "")
+                element.value = typed_day(value) if isinstance(value, date) else (value or "")
 
     def clear_errors(self) -> None:
         self.errors.clear(self.fields)
@@ -180,9 +183,19 @@ class EntityForm:
         """Each message under its field and all of them listed above the form (app/ui/form_errors.py)."""
         self.errors.show(self.fields, error)
 
+    def _refuse_unreadable(self) -> bool:
+        """Days typed that are no day are refused here, before the service: it would only see them empty."""
+        if not self.unreadable:
+            return False
+        messages = {name: day.message for name, day in self.unreadable.items()}
+        self.show(DossierInvalid(messages, {name: {"value": day.value} for name, day in self.unreadable.items()}))
+        return True
+
     def run(self, action: Callable[[], Any]) -> Any:
         """Call the service; a refusal is shown and None returned (nothing typed is cleared)."""
         self.clear_errors()
+        if self._refuse_unreadable():
+            return None
         try:
             return action()
         except DomainError as error:
@@ -193,6 +206,8 @@ class EntityForm:
         """Like :meth:`run`, with ``action`` (which opens its own unit of work and touches nothing of NiceGUI) run
         in a worker thread through ``run.io_bound``: the event loop keeps serving every other page meanwhile."""
         self.clear_errors()
+        if self._refuse_unreadable():
+            return None
         try:
             return await run.io_bound(action)
         except DomainError as error:

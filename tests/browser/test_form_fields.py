@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -62,3 +63,18 @@ def test_a_fields_hint_takes_its_own_space_above_the_next_field_and_the_buttons(
         assert boxes["birth_hint"]["bottom"] <= boxes["after_birth"]["top"] + 1  # the next field too
     finally:
         browser.set_window_size(1280, 1024)
+
+
+def test_a_day_reads_and_types_as_jj_mm_aaaa_in_an_american_chromium(demo_portal: Portal, browser) -> None:  # type: ignore[no-untyped-def]
+    """Headless Chromium speaks en-US: a native date input showed the demo candidate's birth date as 11/15/2008."""
+    sign_in(browser, demo_portal)
+    browser.get(demo_portal.url + "/candidat/dossier/informations")
+    birth = wait_for(browser, "input[aria-label^='Date de naissance']")
+    WebDriverWait(browser, 15).until(lambda _: birth.get_attribute("value"))
+    assert birth.get_attribute("type") == "text"
+    assert birth.get_attribute("value") == "15/11/2008"
+    birth.click()
+    birth.send_keys(Keys.CONTROL, "a")
+    birth.send_keys(Keys.BACKSPACE)
+    birth.send_keys("01022005")  # digits only: the mask writes the slashes
+    WebDriverWait(browser, 5).until(lambda _: birth.get_attribute("value") == "01/02/2005")

@@ -43,13 +43,13 @@ async def test_the_central_office_creates_a_campaign_then_switches_to_it(user: U
     user.find(marker="new-campaign").click()
     user.find(marker="code").type("2027")
     user.find(marker="label_en").type("2027 intake")
-    user.find(marker="starts_on").type("2026-10-01")
-    user.find(marker="ends_on").type("2026-09-01")
+    user.find(marker="starts_on").type("01/10/2026")
+    user.find(marker="ends_on").type("01/09/2026")
     await click(user, "save")
     assert element(user, "label_fr").error == "Ce champ est obligatoire."
     assert element(user, "code").value == "2027"  # nothing typed is lost
     user.find(marker="label_fr").type("Campagne 2027")
-    user.find(marker="ends_on").clear().type("2027-09-30")
+    user.find(marker="ends_on").clear().type("30/09/2027")
     await click(user, "save")
     await user.should_see("Campagne « 2027 » enregistrée.")
     await user.should_see(marker="campaign-2027")
