@@ -608,3 +608,28 @@ def test_changes_are_announced_after_commit_only(session: Session, world: World)
     finally:
         notifications.unsubscribe(world.candidate.id, listener)
     assert notifications.subscriber_count(world.candidate.id) == 0
+
+
+def test_a_candidates_row_is_read_once_per_session_by_the_services_of_one_page(session: Session, world: World) -> None:
+    import sqlalchemy as sa
+
+    application = apply(world)
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    with new_session() as s:
+        engine = s.get_bind()
+        sa.event.listen(engine, "before_cursor_execute", record)
+        try:
+            first = service.own_candidate(s, world.actor)
+            _candidate, again = service.own_application(s, world.actor, application.id)
+            assert service.own_candidate(s, world.actor) is first
+            reads = [q for q in statements if q.lstrip().startswith("SELECT candidate.")]
+            assert len(reads) == 1  # own_application and the second call used the row already read
+            assert again.id == application.id
+            assert service.own_candidate(s, world.actor, lock=True) is first
+            assert len([q for q in statements if q.lstrip().startswith("SELECT candidate.")]) == 2  # a lock asks
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", record)

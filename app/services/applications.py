@@ -68,16 +68,25 @@ def days_left(moment: datetime | None, now: datetime) -> int | None:
     return (clock.paris(moment).date() - clock.paris(now).date()).days
 
 
+_OWN_CANDIDATES = "own_candidates"  # session.info: account id → its Candidate row, read once per session
+
+
 def own_candidate(session: Session, actor: Actor, *, write: bool = False, lock: bool = False) -> Candidate | None:
     """The actor's own Candidate row (None before the dossier is started); anyone else is refused first."""
     if actor.kind != "candidate" or actor.account_id is None:
         raise Forbidden()
     if write:
         require_writable(actor)
+    known = session.info.setdefault(_OWN_CANDIDATES, {})
+    cached = known.get(actor.account_id)
+    if not lock and cached is not None and cached in session:
+        return cached  # one page reads it through several services: one query per session
     statement = select(Candidate).where(Candidate.account_id == actor.account_id)
     if lock:
         statement = statement.with_for_update()  # serialises one candidate's applications (the limits)
     candidate = session.exec(statement).first()
+    if candidate is not None:
+        known[actor.account_id] = candidate
     if lock and candidate is not None and session.get_bind().dialect.name == "sqlite":
         # SQLite ignores FOR UPDATE, and pysqlite opens a transaction only at the first write: this no-op write
         # takes the writer lock now (a second request waits here, then sees the first one's application) and
