@@ -204,13 +204,15 @@ class OfferPage:
         closes = _("Les candidatures à cette formation sont ouvertes jusqu'au {moment}.").format(
             moment=format_moment(program.window_closes_at)
         )
-        lines = text_tag("h2", title, id="apply-title", class_="text-xl") + text_tag("p", closes)
+        # The dialog is drawn outside ``main``: its paragraphs get their spacing here.
+        lines = text_tag("h2", title, id="apply-title", class_="text-xl mb-2") + text_tag("p", closes, class_="mb-2")
         if program.return_by is not None:
             lines += text_tag(
                 "p",
                 _("Vous pourrez ensuite déposer vos pièces et transmettre votre candidature jusqu'au {moment}.").format(
                     moment=format_moment(program.return_by)
                 ),
+                class_="mb-2",
             )
         static_block(lines).mark("apply-dialog-text")
         with ui.row().classes("justify-end w-full"):
