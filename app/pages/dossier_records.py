@@ -17,6 +17,7 @@ from app.services import dossier, dossier_entries, referentials
 from app.services.actors import Actor
 from app.services.dossier_schemas import MENTIONS
 from app.ui.dossier_form import EntityForm, saved_notice
+from app.ui.tables import scroll_region
 from app.ui.text import heading, paragraph
 
 DIPLOMA_TYPES = (
@@ -66,7 +67,8 @@ def internal_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool) -> N
         }
         for r in opened.internal_records
     ]
-    ui.table(columns=columns, rows=rows, row_key="year").classes("w-full").mark("internal-records")
+    with scroll_region(_("Cursus interne")):
+        ui.table(columns=columns, rows=rows, row_key="year").classes("w-full").mark("internal-records")
 
 
 def _delete_entry(actor: Actor, model: type, entry_id: int) -> None:

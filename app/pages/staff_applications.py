@@ -30,6 +30,7 @@ from app.ui.latest_read import LatestRead
 from app.ui.list_export import export_panel, load_piece_choices
 from app.ui.page import page
 from app.ui.session import current_language
+from app.ui.tables import scroll_region
 from app.ui.text import Text, heading, paragraph
 
 SELECTION_KEY = "staff_list_selection"
@@ -362,7 +363,7 @@ def _results(state: ListState, actor: Any, refresh: Reload) -> None:
     heading(ngettext("{n} candidature", "{n} candidatures", page.total).format(n=page.total), 2).mark("total")
     _selection_bar(state, actor, page, refresh)
     bulk_decisions(actor, state.bulk, lambda: state.selected, refresh)
-    with ui.element("div").classes("overflow-x-auto"), ui.element("table").classes("ec-table").mark("applications"):
+    with scroll_region(_("Liste des candidatures")), ui.element("table").classes("ec-table").mark("applications"):
         with ui.element("thead"), ui.element("tr"):
             Text(_("Sélection"), "th").props('scope="col"')
             for key in state.columns:

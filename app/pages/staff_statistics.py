@@ -25,6 +25,7 @@ from app.ui.guards import require_staff
 from app.ui.latest_read import LatestRead
 from app.ui.page import page
 from app.ui.session import current_language
+from app.ui.tables import scroll_region
 from app.ui.text import Text, heading, paragraph
 
 ALL_CAMPAIGNS = 0
@@ -86,7 +87,7 @@ def _table(
     caption: str, stats: Statistics, columns: Sequence[tuple[str, str]], marker: str, capacity: bool = False
 ) -> None:
     lang = current_language()
-    with ui.element("div").classes("overflow-x-auto"), ui.element("table").classes("ec-table").mark(marker):
+    with scroll_region(caption), ui.element("table").classes("ec-table").mark(marker):
         Text(caption, "caption").classes("text-left font-bold")
         with ui.element("thead"), ui.element("tr"):
             Text(_(GROUPINGS[stats.grouping]), "th").props('scope="col"')
@@ -200,8 +201,9 @@ def _daily(days: list[DayCount]) -> None:
         transmitted=_number(sum(d.transmitted for d in days)),
     )
     toggle = ui.expansion(_("Tableau des chiffres par jour")).mark("daily-table-toggle")
-    with toggle, ui.element("div").classes("overflow-x-auto"), ui.element("table").classes("ec-table").mark("daily"):
-        Text(_("Candidatures par jour (heure de Paris)"), "caption").classes("text-left font-bold")
+    caption = _("Candidatures par jour (heure de Paris)")
+    with toggle, scroll_region(caption), ui.element("table").classes("ec-table").mark("daily"):
+        Text(caption, "caption").classes("text-left font-bold")
         with ui.element("thead"), ui.element("tr"):
             for header in (_("Jour"), _("Créées"), _("Transmises")):
                 Text(header, "th").props('scope="col"')
