@@ -16,6 +16,11 @@ from tests.portal_process import Portal
 pytestmark = pytest.mark.browser
 
 
+def spaced(text: str) -> str:
+    """French typography puts no-break spaces before « : » and inside « »: compared as plain spaces."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
 def wait_for(driver, css: str):  # type: ignore[no-untyped-def]
     return WebDriverWait(driver, 15).until(ec.presence_of_element_located((By.CSS_SELECTOR, css)))
 
@@ -78,3 +83,21 @@ def test_a_day_reads_and_types_as_jj_mm_aaaa_in_an_american_chromium(demo_portal
     birth.send_keys(Keys.BACKSPACE)
     birth.send_keys("01022005")  # digits only: the mask writes the slashes
     WebDriverWait(browser, 5).until(lambda _: birth.get_attribute("value") == "01/02/2005")
+
+
+def test_a_refused_sign_up_marks_each_native_input_and_its_toggle_is_reached_by_tab(
+    demo_portal: Portal, browser
+) -> None:  # type: ignore[no-untyped-def]
+    browser.get(demo_portal.url + "/compte/creer")
+    password = wait_for(browser, "input[aria-label='Mot de passe']")
+    password.click()
+    password.send_keys(Keys.TAB)  # the next stop is the field's show/hide button, named after it
+    focused = browser.switch_to.active_element
+    assert focused.tag_name == "button" and spaced(focused.get_attribute("aria-label")) == "Afficher « Mot de passe »"
+    focused.send_keys(Keys.ENTER)
+    WebDriverWait(browser, 5).until(lambda _: password.get_attribute("type") == "text")
+    browser.find_element(By.XPATH, "//button[normalize-space()='Créer mon compte']").click()
+    last_name = wait_for(browser, "input[aria-label='Nom'][aria-invalid='true']")  # on the native input itself
+    described = browser.find_element(By.ID, last_name.get_attribute("aria-describedby"))
+    assert spaced(described.text) == "Nom : Saisissez votre nom."
+    assert len(browser.find_elements(By.CSS_SELECTOR, "input[aria-invalid='true']")) == 4  # names, e-mail, password
