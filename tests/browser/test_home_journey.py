@@ -56,7 +56,7 @@ def test_home_page_lists_the_open_programmes_by_centre_in_french_then_english(
     WebDriverWait(browser, 5).until(lambda d: d.switch_to.active_element.get_attribute("id") == "contenu")
 
     # The language switch serves the same page in English.
-    browser.find_element(By.CSS_SELECTOR, "a[aria-label='English']").click()  # a plain link
+    browser.find_element(By.CSS_SELECTOR, "a[hreflang='en']").click()  # a plain link
     english = open_programmes(demo_portal, "en")
     wait_for_text(browser, next(iter(english)))
     screenshot(browser, tmp_path / "home-en.png")
