@@ -26,6 +26,7 @@ from app.ui.guards import require_staff
 from app.ui.offer_admin import in_transaction, submit
 from app.ui.page import page
 from app.ui.session import current_language
+from app.ui.tables import scroll_region
 from app.ui.text import Text, heading, paragraph
 
 PATH = "/admin/api"
@@ -97,7 +98,7 @@ async def _tokens(actor: Actor) -> Any:
             paragraph(_("Aucun jeton pour l'instant.")).mark("no-token")
             return
         now = clock.now()
-        with ui.element("div").classes("overflow-x-auto"), ui.element("table").classes("ec-table").mark("tokens"):
+        with scroll_region(_("Jetons")), ui.element("table").classes("ec-table").mark("tokens"):
             with ui.element("thead"), ui.element("tr"):
                 for title in (
                     _("Nom"),

@@ -25,6 +25,7 @@ from app.ui.admin_widgets import admin_page
 from app.ui.dates import format_moment
 from app.ui.dossier_form import EntityForm, saved_notice
 from app.ui.page import page
+from app.ui.tables import scroll_region
 from app.ui.text import Text, heading, paragraph
 
 PREVIEW_QUIET_SECONDS = 0.5  # the preview is redrawn once typing pauses this long
@@ -67,7 +68,7 @@ async def _list_page(actor: Actor) -> None:
             continue
         heading(_(category), 2)
         marker = f"mails-{CATEGORIES.index(category)}"
-        with ui.element("div").classes("overflow-x-auto mb-4"), ui.element("table").classes("ec-table").mark(marker):
+        with scroll_region(_(category)).classes("mb-4"), ui.element("table").classes("ec-table").mark(marker):
             with ui.element("thead"), ui.element("tr"):
                 for label in (_("Mail"), _("Envoi"), _("Code eCandidat"), *LANGUAGES.values()):
                     _cell(label, "th", scope="col")
@@ -97,7 +98,7 @@ def _variables(code: str, language: str) -> None:
             "« {% if decision.comment %}…{% endif %} ». Toute autre variable est refusée."
         )
     )
-    with ui.element("div").classes("overflow-x-auto"), ui.element("table").classes("ec-table").mark("variables"):
+    with scroll_region(_("Variables disponibles")), ui.element("table").classes("ec-table").mark("variables"):
         with ui.element("thead"), ui.element("tr"):
             for label in (_("Variable"), _("Signification"), _("Exemple (aperçu)")):
                 _cell(label, "th", scope="col")

@@ -13,6 +13,7 @@ from app.ui.admin_widgets import admin_page
 from app.ui.dates import format_moment
 from app.ui.offer_admin import in_transaction
 from app.ui.page import page
+from app.ui.tables import scroll_region
 from app.ui.text import Text, heading, paragraph
 
 LIST_PATH = "/admin/gestionnaires"
@@ -40,7 +41,7 @@ def _results(summaries: list[admin_staff.StaffSummary]) -> None:
     if len(summaries) >= admin_staff.LIST_LIMIT:
         count += " " + _("(les {n} premiers : précisez la recherche)").format(n=admin_staff.LIST_LIMIT)
     paragraph(count).mark("result-count").props("role=status")
-    with ui.element("div").classes("overflow-x-auto"), ui.element("table").classes("ec-table").mark("staff"):
+    with scroll_region(_("Gestionnaires")), ui.element("table").classes("ec-table").mark("staff"):
         with ui.element("thead"), ui.element("tr"):
             for label in (_("Nom"), _("Identifiant"), _("Adresse e-mail"), _("Connexion"), _("Rôles"), _("État")):
                 _cell(label, "th")

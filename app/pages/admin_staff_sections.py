@@ -21,6 +21,7 @@ from app.services.errors import DomainError
 from app.services.staff import ROLE_LABELS, RoleView
 from app.ui.dossier_form import EntityForm, saved_notice
 from app.ui.offer_admin import in_transaction, submit
+from app.ui.tables import scroll_region
 from app.ui.text import Text, heading, paragraph
 
 
@@ -200,7 +201,7 @@ def roles_table(
     refusal = ui.label("").classes("text-negative").mark("role-error")
     refusal.props["role"] = "alert"
     refusal.set_visibility(False)
-    with ui.element("div").classes("overflow-x-auto"), ui.element("table").classes("ec-table").mark("roles"):
+    with scroll_region(_("Rôles")), ui.element("table").classes("ec-table").mark("roles"):
         with ui.element("thead"), ui.element("tr"):
             for label in (_("Rôle"), _("Périmètre"), _("Droits"), _("Actions")):
                 _cell(label, "th")

@@ -23,6 +23,7 @@ from app.ui.guards import require_staff
 from app.ui.latest_read import LatestRead
 from app.ui.page import page
 from app.ui.session import current_language
+from app.ui.tables import scroll_region
 from app.ui.text import Text, heading, list_item, paragraph
 
 PATH = "/gestion/transfert-inscriptions"
@@ -50,7 +51,7 @@ def _cell(text: str, tag: str = "td") -> Text:
 
 def _table(candidates: list[CandidateHandoff]) -> None:
     english = current_language() == "en"
-    with ui.element("div").classes("overflow-x-auto"), ui.element("table").classes("ec-table").mark("handoffs"):
+    with scroll_region(_("Candidats")), ui.element("table").classes("ec-table").mark("handoffs"):
         with ui.element("thead"), ui.element("tr"):
             for title in (
                 _("Numéro de dossier"),

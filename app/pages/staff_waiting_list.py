@@ -30,6 +30,7 @@ from app.ui.guards import require_staff
 from app.ui.latest_read import LatestRead
 from app.ui.page import page
 from app.ui.session import current_language
+from app.ui.tables import scroll_region
 from app.ui.text import Text, heading, paragraph
 
 INDEX_PATH = "/gestion/liste-complementaire"
@@ -50,7 +51,7 @@ def _answer(row: ListedCandidate) -> str:
 
 def _table(marker: str, caption: str, headers: list[str], rows: list[tuple[int, list[str]]]) -> None:
     """A plain table: a caption, real column headers, the first cell links to the application."""
-    with ui.element("div").classes("overflow-x-auto"), ui.element("table").classes("ec-table").mark(marker):
+    with scroll_region(caption), ui.element("table").classes("ec-table").mark(marker):
         Text(caption, "caption").classes("text-left font-bold")
         with ui.element("thead"), ui.element("tr"):
             for header in headers:

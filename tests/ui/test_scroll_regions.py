@@ -5,8 +5,10 @@ from typing import Any
 
 from nicegui.testing import User
 
+from app.models import StaffRole
 from tests.ui import test_dossier_pages as dossier_pages
 from tests.ui.handler_clicks import click
+from tests.ui.staff_sessions import make_staff
 from tests.ui.staff_sessions import sign_in as staff_sign_in
 from tests.ui.test_dossier_pages import choose, signed_in
 from tests.ui.test_staff_applications import centre_with_applications
@@ -62,3 +64,11 @@ async def test_the_cursus_interne_scrolls_in_a_named_box_reached_by_tab(user: Us
     await user.open("/candidat/dossier/cursus-interne")
     await user.should_see(marker="internal-records")
     assert_reachable_region(scroll_box(user, "internal-records"), "Cursus interne")
+
+
+async def test_the_administrations_staff_table_scrolls_in_a_named_box_too(user: User) -> None:
+    make_staff("ada", StaffRole.ADMINISTRATOR)
+    await staff_sign_in(user, "ada")
+    await user.open("/admin/gestionnaires")
+    await user.should_see(marker="staff")
+    assert_reachable_region(scroll_box(user, "staff"), "Gestionnaires")
