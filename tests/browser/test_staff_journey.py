@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 
 WAIT = 20  # seconds: generous, the 2-core machine running these may be busy
 APPLICATIONS_TABLE = "//main//table[.//th[normalize-space()='N° de dossier']]"
-TOTAL = re.compile(r"^(\d+) candidature\(s\)$")
+TOTAL = re.compile(r"^(\d+) candidatures?$")
 
 
 def until(driver, condition, what: str):  # type: ignore[no-untyped-def]
