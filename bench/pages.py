@@ -327,7 +327,7 @@ def words_for(page: str, programme: Programme) -> list[str]:
         "programme": [label, f"Code : {code}"],
         "candidatures": ["Mes candidatures", "Suivre l'avancement", "Statut du dossier"],
         "candidature": ["Informations détaillées", "Candidature créée le"],
-        "staff_list": ["candidature(s)", "Page 1 sur"],
+        "staff_list": ["candidature", "Page 1 sur"],  # « 45 candidatures » (« candidature(s) » before plurals)
     }[page]
 
 

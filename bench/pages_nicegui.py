@@ -72,12 +72,17 @@ def parse_page(html: str) -> NiceGuiPage:
     return NiceGuiPage(client.group(1), int(next_message.group(1)) if next_message else 0, json.loads(raw))
 
 
+# French typography puts no-break spaces before « : ; ? ! »: the words looked for are written with plain ones.
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})
+
+
 def page_words(html: str) -> str:
-    """The words a reader would see: decoded from NiceGUI's elements, or the HTML itself for a plain page."""
+    """The words a reader would see: decoded from NiceGUI's elements, or the HTML itself for a plain page (no-break
+    spaces read as spaces)."""
     try:
-        return parse_page(html).text()
+        return parse_page(html).text().translate(_SPACES)
     except (BenchError, ValueError):
-        return htmllib.unescape(html)
+        return htmllib.unescape(html).translate(_SPACES)
 
 
 def cookie_header(cookies: httpx.Cookies) -> str:
