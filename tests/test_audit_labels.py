@@ -126,8 +126,8 @@ def test_sentences_name_who_acted_and_values_are_worded_in_the_readers_language(
         assert entry.at == "14/05/2026 03:46"  # Paris time
         assert entry.sentence == "Le candidat a transmis le dossier."
         assert entry.details == [
-            "Statut du dossier : En attente → Réceptionné",
-            "Date de transmission : 14/05/2026 03:46",
+            "Statut du dossier : En attente → Réceptionné",
+            "Date de transmission : 14/05/2026 03:46",
         ]
         reviewed = describe(
             line(
@@ -137,8 +137,8 @@ def test_sentences_name_who_acted_and_values_are_worded_in_the_readers_language(
                 subject="Relevé de notes",
             )
         )
-        assert reviewed.sentence == "Un gestionnaire (Anne Martin) a examiné la pièce « Relevé de notes »."
-        assert reviewed.details == ["Statut de la pièce : Transmise → Refusée", "Commentaire : — → Illisible"]
+        assert reviewed.sentence == "Un gestionnaire (Anne Martin) a examiné la pièce « Relevé de notes »."
+        assert reviewed.details == ["Statut de la pièce : Transmise → Refusée", "Commentaire : — → Illisible"]
         files = describe(
             line(
                 "piece.file_added",
@@ -147,7 +147,7 @@ def test_sentences_name_who_acted_and_values_are_worded_in_the_readers_language(
                 kind=ActorKind.CANDIDATE,
             )
         )
-        assert files.details == ["Fichiers : releve.pdf → releve.pdf, 1 fichier supprimé depuis", "Pages : 3"]
+        assert files.details == ["Fichiers : releve.pdf → releve.pdf, 1 fichier supprimé depuis", "Pages : 3"]
         saved = describe(
             line(
                 "dossier.baccalaureate_saved",
@@ -155,7 +155,7 @@ def test_sentences_name_who_acted_and_values_are_worded_in_the_readers_language(
                 {"specialities": "['Mathématiques', 'NSI']", "country": "FR"},
             )
         )
-        assert saved.details == ["Spécialités : — → Mathématiques, NSI", "Pays : — → France"]
+        assert saved.details == ["Spécialités : — → Mathématiques, NSI", "Pays : — → France"]
         purged = describe(
             line(
                 "file.purged",
@@ -167,12 +167,12 @@ def test_sentences_name_who_acted_and_values_are_worded_in_the_readers_language(
         )
         assert purged.sentence.startswith("Le portail a supprimé définitivement un fichier")
         assert purged.details == [
-            "Type de fichier : Fichier déposé par le candidat",
-            "Déposé le : 02/01/2026 11:00",
-            "Taille : 20 Ko",
+            "Type de fichier : Fichier déposé par le candidat",
+            "Déposé le : 02/01/2026 11:00",
+            "Taille : 20 Ko",
         ]
         imported = describe(line("dossier.imported", {}, {"by": "student_number"}, kind=ActorKind.CANDIDATE))
-        assert imported.details == ["Étudiant reconnu par : numéro d'étudiant"]
+        assert imported.details == ["Étudiant reconnu par : numéro d'étudiant"]
     with use_language("en"):
         entry = describe(transmitted)
         assert entry.sentence == "The candidate submitted the dossier."

@@ -9,6 +9,7 @@ from babel.messages.catalog import Message
 
 from app.i18n import gettext, ngettext
 from app.i18n.catalog import extract, load_english
+from app.i18n.typography import NBSP, french_spacing
 from app.services.faq_guide import GUIDE_FAQ
 
 APP_DIR = Path(__file__).resolve().parents[1] / "app"
@@ -159,3 +160,24 @@ def test_the_english_faq_quotes_the_english_screen_names() -> None:
             if name != quoted and f"“{name}”" not in answer_en:
                 wrong.append((quoted, name, answer_en))
     assert wrong == []
+
+
+def test_french_spacing_puts_no_break_spaces_before_double_signs_and_inside_guillemets() -> None:
+    assert french_spacing("Assistance : {email}") == f"Assistance{NBSP}: {{email}}"
+    assert french_spacing("Quoi ? Oui ; non !") == f"Quoi{NBSP}? Oui{NBSP}; non{NBSP}!"
+    assert french_spacing("« Valider »") == f"«{NBSP}Valider{NBSP}»"
+    assert french_spacing("«Valider»") == f"«{NBSP}Valider{NBSP}»"
+    assert french_spacing("Vraiment?") == f"Vraiment{NBSP}?"
+    assert french_spacing(f"Déjà{NBSP}: fait") == f"Déjà{NBSP}: fait"  # applied twice, unchanged
+
+
+def test_french_spacing_leaves_times_addresses_placeholders_and_entities_alone() -> None:
+    for text in ("à 10:00", "https://univ.example/?q=chimie", "{label}:{value}", "&amp; suite", "a!=b", "x?y"):
+        assert french_spacing(text) == text
+
+
+def test_french_text_leaves_the_translation_layer_with_its_no_break_spaces_and_values_stay_intact() -> None:
+    line = gettext("Assistance : {email}", "fr").format(email="aide@univ.example:8080?x")
+    assert line == f"Assistance{NBSP}: aide@univ.example:8080?x"
+    assert ngettext("{n} jour restant", "{n} jours restants", 2, lang="fr") == "{n} jours restants"
+    assert gettext("Code : {code}", "en") == "Code: {code}"  # English is left as translated

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from app.i18n.typography import french_spacing
+
 LANGUAGES: dict[str, str] = {"fr": "Français", "en": "English"}
 DEFAULT_LANGUAGE = "fr"
 CATALOG_DIR = Path(__file__).parent
@@ -63,13 +65,19 @@ def use_language(lang: str | None) -> Iterator[None]:
 
 
 def gettext(message: str, lang: str | None = None) -> str:
-    translated = _catalog(lang or current_language()).get(message)
+    lang = lang or current_language()
+    if lang == DEFAULT_LANGUAGE:
+        return french_spacing(message)  # no-break spaces before « : ; ? ! » (app/i18n/typography.py)
+    translated = _catalog(lang).get(message)
     return translated if isinstance(translated, str) and translated else message
 
 
 def ngettext(singular: str, plural: str, n: int, lang: str | None = None) -> str:
     """``singular`` or ``plural`` for ``n``, translated: French keeps the singular for 0 and 1, English for 1 only."""
-    translated = _catalog(lang or current_language()).get(singular)
+    lang = lang or current_language()
+    if lang == DEFAULT_LANGUAGE:
+        return french_spacing(singular if n in (0, 1) else plural)
+    translated = _catalog(lang).get(singular)
     if isinstance(translated, tuple) and all(translated):
         return translated[0] if n == 1 else translated[1]
     return singular if n in (0, 1) else plural

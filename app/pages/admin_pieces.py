@@ -208,7 +208,7 @@ def _template_section(actor: Actor, piece: RequiredDocument, name: str, editable
             try:
                 saved, new_name = await run.io_bound(store)
             except DomainError as refusal:
-                error.text = f"{filename} : {refusal.translate(_)}"
+                error.text = _("{name} : {message}").format(name=filename, message=refusal.translate(_))
                 notice.text = ""
                 return
             changed(saved, new_name, _("Modèle enregistré."))

@@ -320,7 +320,8 @@ class Extras:
         entries: dict[int, list[str]] = {}
         for note, author in rows:
             when = paris_naive(note.created_at).strftime("%d/%m/%Y %H:%M")
-            entries.setdefault(note.application_id, []).append(f"{when} · {author} : {note.body}")
+            entry = _("{moment} · {author} : {note}").format(moment=when, author=author, note=note.body)
+            entries.setdefault(note.application_id, []).append(entry)
         return {k: [SEPARATOR.join(v)] for k, v in entries.items()}, 1
 
     def _decisions(self, session: Session, ids: Sequence[int], _candidates: set[int]) -> tuple[dict, int]:

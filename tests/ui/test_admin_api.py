@@ -29,7 +29,7 @@ async def test_the_central_office_creates_uses_and_revokes_a_token(user: User) -
     user.find(marker="label").type("Apogée")
     await click(user, "create-token")
     await user.should_see(marker="new-token")
-    await user.should_see("Copiez-le maintenant : il ne sera plus jamais affiché.", retries=5)
+    await user.should_see("Copiez-le maintenant : il ne sera plus jamais affiché.", retries=5)
     secret = next(iter(user.find(marker="new-token").elements)).value
     assert secret.startswith("eca_")
     with new_session() as session:
@@ -105,7 +105,7 @@ async def test_the_central_office_downloads_the_handoff_files(user: User) -> Non
     user.find(marker="handoff-link").click()
     await user.should_see("Transfert des inscriptions")
     await user.should_see(marker="files-only")
-    await user.should_see("Confirmations à transmettre : 1")
+    await user.should_see("Confirmations à transmettre : 1")
     await user.should_see("LEROY INES")
     user.find(marker="mark-sent").click()
     user.find(marker="download-zip").click()
@@ -114,4 +114,4 @@ async def test_the_central_office_downloads_the_handoff_files(user: User) -> Non
         assert sorted(archive.namelist()) == ["LISEZMOI.txt", "candidats.csv", "inscriptions.csv", "voeux.csv"]
         assert "M1-BIO" in archive.read("voeux.csv").decode("utf-8")
     await user.should_see("1 confirmation enregistrée comme transmise.")
-    await user.should_see("Confirmations transmises : 1")
+    await user.should_see("Confirmations transmises : 1")

@@ -51,11 +51,11 @@ async def test_the_central_office_creates_a_campaign_then_switches_to_it(user: U
     user.find(marker="label_fr").type("Campagne 2027")
     user.find(marker="ends_on").clear().type("30/09/2027")
     await click(user, "save")
-    await user.should_see("Campagne « 2027 » enregistrée.")
+    await user.should_see("Campagne « 2027 » enregistrée.")
     await user.should_see(marker="campaign-2027")
     user.find(marker="switch").click()
     await click(user, "confirm-switch")
-    await user.should_see("Campagne « 2027 » active. Recopié : 1 formation, 0 pièce et 0 question.")
+    await user.should_see("Campagne « 2027 » active. Recopié : 1 formation, 0 pièce et 0 question.")
     with new_session() as session:
         new = session.exec(select(Campaign).where(Campaign.code == "2027")).one()
         old = session.exec(select(Campaign).where(Campaign.code == "2026")).one()
@@ -108,12 +108,12 @@ async def test_parameters_are_saved_with_errors_next_to_the_field_and_reset(user
     assert element(user, "param-password_min_length").error == "Indiquez une valeur entre 10 et 128."
     user.find(marker="param-password_min_length").clear().type("14")
     await click(user, "save-password_min_length")
-    await user.should_see("Paramètre enregistré : Longueur minimale du mot de passe = 14.")
+    await user.should_see("Paramètre enregistré : Longueur minimale du mot de passe = 14.")
     with new_session() as session:
         assert session.get(PortalParameter, "password_min_length").value == {"value": 14}
     await user.should_see(marker="reset-password_min_length")  # the list is redrawn with the override
     await click(user, "reset-password_min_length")
-    await user.should_see("Valeur par défaut rétablie : Longueur minimale du mot de passe = 12.")
+    await user.should_see("Valeur par défaut rétablie : Longueur minimale du mot de passe = 12.")
     with new_session() as session:
         assert session.get(PortalParameter, "password_min_length") is None
 

@@ -17,7 +17,7 @@ async def test_an_administrator_sees_the_jobs_and_launches_one(user: User) -> No
     await user.open("/admin/jobs")
     await user.should_see("Tâches planifiées")
     await user.should_see("Purge des comptes jamais activés")
-    await user.should_see("Planification : Tous les jours à 03:30")
+    await user.should_see("Planification : Tous les jours à 03:30")
     await user.should_see(marker="job-purge_unactivated_accounts-no-run")
     user.find(marker="job-purge_unactivated_accounts-run").click()
     await user.should_see("Tâche terminée")

@@ -45,7 +45,7 @@ async def test_the_central_office_edits_a_mail_with_a_live_preview(user: User) -
 
     subject = user.find(marker="subject")
     subject.clear().type("Bonne nouvelle, {{ account.first_name }} !")
-    await user.should_see("Objet : Bonne nouvelle, Éloïse !", retries=30)  # the preview follows the typing
+    await user.should_see("Objet : Bonne nouvelle, Éloïse !", retries=30)  # the preview follows the typing
 
     body = user.find(marker="body_html")
     body.clear().type("<p>{{ ''.__class__ }}</p>")
@@ -58,7 +58,7 @@ async def test_the_central_office_edits_a_mail_with_a_live_preview(user: User) -
 
     body.clear().type('<p onclick="steal()">Cher·e {{ account.first_name }}, <script>alert(1)</script></p>')
     user.find(marker="save").click()
-    await user.should_see("HTML non autorisé : onclick, <script>", retries=30)
+    await user.should_see("HTML non autorisé : onclick, <script>", retries=30)
     with new_session() as session:
         assert session.exec(select(MailTemplate)).all() == []  # refused: never saved
 
@@ -93,7 +93,7 @@ async def test_a_template_looping_for_hours_is_refused_while_the_server_keeps_an
     make_staff("scol", StaffRole.CENTRAL_OFFICE)
     await sign_in(user, "scol")
     await user.open("/admin/mails/decision_favorable/fr")
-    await user.should_see("Objet : Avis favorable", retries=30)
+    await user.should_see("Objet : Avis favorable", retries=30)
 
     user.find(marker="body_html").clear().type(f"<p>{NESTED_LOOPS}</p>")
     started = time.monotonic()

@@ -75,7 +75,7 @@ async def test_the_central_office_creates_a_centre_and_sees_errors_next_to_field
     user.find(marker="default_window_closes_at").clear().type("2026-05-01T17:00")
     user.find(marker="managers_edit_offer").click()
     await click(user, "save")
-    await user.should_see("Composante « UFR-LETTRES » enregistrée.")
+    await user.should_see("Composante « UFR-LETTRES » enregistrée.")
     await user.should_see(marker="centre-UFR-LETTRES")
     with new_session() as session:
         centre = session.exec(select(ApplicationCentre)).one()
@@ -94,7 +94,7 @@ async def test_diploma_types_are_listed_created_and_deactivated(user: User) -> N
     assert element(user, "label_en").error == "Ce champ est obligatoire."
     user.find(marker="label_en").type("University diploma")
     await click(user, "save")
-    await user.should_see("Type de diplôme « DU » enregistré.")
+    await user.should_see("Type de diplôme « DU » enregistré.")
     await click(user, "deactivate")
     await user.should_see("Type de diplôme désactivé.")
     with new_session() as session:
@@ -136,7 +136,7 @@ async def test_a_new_programme_is_prefilled_checked_and_saved(user: User) -> Non
     user.find(marker="return_by").type("2026-05-01T12:00")
     await click(user, "save")
     error = element(user, "return_by").error
-    assert error.startswith("Cette date ne peut pas être antérieure à « Fermeture des candidatures »")
+    assert error.startswith("Cette date ne peut pas être antérieure à « Fermeture des candidatures »")
     assert element(user, "label_fr").value == "Master 2 Intelligence artificielle"
     user.find(marker="return_by").clear().type("2026-05-20T12:00")
     await click(user, "save")

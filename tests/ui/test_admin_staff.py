@@ -35,7 +35,7 @@ async def test_the_central_office_creates_a_member_and_manages_their_roles(user:
     await user.should_see("Cette adresse e-mail n'est pas valide")  # next to the field; nothing typed is lost
     user.find(marker="email").clear().type("jeanne.martin@univ.example")
     await click(user, "save-account")
-    await user.should_see("Gestionnaire : Jeanne Martin")
+    await user.should_see("Gestionnaire : Jeanne Martin")
     await user.should_see(marker="no-role")
     with new_session() as session:
         member = session.exec(select(StaffMember).where(StaffMember.login == "jmartin")).one()
@@ -88,7 +88,7 @@ async def test_a_removed_role_stops_opening_pages_and_refusals_are_shown(user: U
     await user.should_see("Vous ne pouvez pas retirer votre propre rôle d'administrateur")
     await user.open("/admin/gestionnaires")
     user.find(marker="open-scol").click()
-    await user.should_see("Gestionnaire : Sophie Scol")
+    await user.should_see("Gestionnaire : Sophie Scol")
     await click(user, f"remove-{scol_role.id}")
     await user.should_see("Rôle retiré.")
     await click(user, "sign-out")

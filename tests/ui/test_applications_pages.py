@@ -124,7 +124,7 @@ async def test_candidater_asks_first_naming_the_programme_and_its_closing_date(u
     await user.should_see(marker=f"apply-{setup.open_program.code}")
     user.find(marker=f"apply-{setup.open_program.code}").click()
     await user.should_see(marker="apply-dialog")
-    await user.should_see("Candidater à « Master Chimie » ?")
+    await user.should_see("Candidater à « Master Chimie » ?")
     await user.should_see("Les candidatures à cette formation sont ouvertes jusqu'au 20 mars 2026")
     await user.should_see("transmettre votre candidature jusqu'au 25 mars 2026")
     user.find(marker="apply-keep").click()
@@ -139,8 +139,8 @@ async def test_list_shows_status_missing_pieces_and_days_left(user: User, setup:
     application = apply(setup)
     await sign_in(user, setup.email, "/candidat/candidatures")
     await should_see_marked(user, f"application-{application.id}")
-    await user.should_see("Statut du dossier : En attente")
-    await user.should_see("1 pièce manquante : Curriculum vitae")
+    await user.should_see("Statut du dossier : En attente")
+    await user.should_see("1 pièce manquante : Curriculum vitae")
     await user.should_see("15 jours restants")  # return date: NOW + 15 days
     await user.should_see(marker="assistance")
 
@@ -148,7 +148,7 @@ async def test_list_shows_status_missing_pieces_and_days_left(user: User, setup:
 async def test_cancel_with_confirmation(user: User, setup: Setup) -> None:
     application = apply(setup)
     await sign_in(user, setup.email, f"/candidat/candidatures/{application.id}")
-    await user.should_see("En attente : Votre dossier n'a pas encore été réceptionné par nos services.")
+    await user.should_see("En attente : Votre dossier n'a pas encore été réceptionné par nos services.")
     await user.should_see(marker="pieces")
     user.find(marker="cancel-application").click()
     await user.should_see(marker="cancel-dialog")
@@ -190,7 +190,7 @@ async def test_an_archived_campaigns_application_is_shown_read_only(user: User, 
 async def test_live_update_reaches_the_open_page(user: User, setup: Setup) -> None:
     application = apply(setup)
     await sign_in(user, setup.email, f"/candidat/candidatures/{application.id}")
-    await user.should_see("En attente : Votre dossier n'a pas encore été réceptionné par nos services.")
+    await user.should_see("En attente : Votre dossier n'a pas encore été réceptionné par nos services.")
     assert notifications.subscriber_count(setup.candidate_id) >= 1
     # What a staff service will do: change the status and announce it in the same transaction.
     with transaction() as session:
@@ -198,7 +198,7 @@ async def test_live_update_reaches_the_open_page(user: User, setup: Setup) -> No
         row.dossier_status = DossierStatus.RECEIVED
         session.add(row)
         notifications.notify_candidate(session, setup.candidate_id)
-    await user.should_see("Réceptionné : Le service de scolarité a reçu votre dossier.")
+    await user.should_see("Réceptionné : Le service de scolarité a reçu votre dossier.")
     await user.should_not_see(marker="cancel-application")
 
 
@@ -312,7 +312,7 @@ async def test_a_live_redraw_keeps_the_piece_being_filled(user: User, setup: Set
     assert not button.is_deleted and not upload.is_deleted and not status.is_deleted
     assert user.find(marker="piece-upload-status").elements == {status}
     lines = [line.text for line in status.descendants() if isinstance(line, Text)]
-    assert lines == ["cv.pdf : Ajouté à la pièce.", "annexe.pdf : Ajouté à la pièce."]
+    assert lines == ["cv.pdf : Ajouté à la pièce.", "annexe.pdf : Ajouté à la pièce."]
 
 
 async def test_a_disabled_transmit_lists_what_is_left_and_non_concerne_is_answered_from_that_list(
@@ -324,7 +324,7 @@ async def test_a_disabled_transmit_lists_what_is_left_and_non_concerne_is_answer
 
     with transaction() as session:
         mdph = factories.required_document(session, label_fr="Attestation MDPH", is_conditional=True)
-        factories.question(session, program_id=setup.open_program.id, label_fr="Êtes-vous boursier ?")
+        factories.question(session, program_id=setup.open_program.id, label_fr="Êtes-vous boursier ?")
     application = apply(setup)
     with transaction() as session:
         piece = session.exec(
@@ -344,16 +344,16 @@ async def test_a_disabled_transmit_lists_what_is_left_and_non_concerne_is_answer
     await user.should_not_see(marker="transmit-application")
     left = marked(user, "left-section-address")
     assert left is not None and left.find("a")[0].attrs["href"] == "/candidat/dossier/adresse"
-    await user.should_see("Pièce à déposer : Curriculum vitae")
-    await user.should_see("Pièce à déposer si vous êtes concerné : Attestation MDPH")
-    await user.should_see("Question sans réponse : Êtes-vous boursier ?")
+    await user.should_see("Pièce à déposer : Curriculum vitae")
+    await user.should_see("Pièce à déposer si vous êtes concerné : Attestation MDPH")
+    await user.should_see("Question sans réponse : Êtes-vous boursier ?")
     not_concerned = user.find(marker=f"not-applicable-{piece.id}").elements.pop()
-    assert not_concerned.props["aria-label"] == "Non concerné : Attestation MDPH"
+    assert not_concerned.props["aria-label"] == "Non concerné : Attestation MDPH"
 
     await click(user, f"not-applicable-{piece.id}")
-    await user.should_see("« Attestation MDPH » : vous n'êtes pas concerné, la pièce n'est plus demandée.")
-    await user.should_not_see("Pièce à déposer si vous êtes concerné : Attestation MDPH")
-    await user.should_see("Pièce à déposer : Curriculum vitae")  # what is still left stays listed
+    await user.should_see("« Attestation MDPH » : vous n'êtes pas concerné, la pièce n'est plus demandée.")
+    await user.should_not_see("Pièce à déposer si vous êtes concerné : Attestation MDPH")
+    await user.should_see("Pièce à déposer : Curriculum vitae")  # what is still left stays listed
     with new_session() as session:
         assert session.get(SubmittedDocument, piece.id).status == DocumentStatus.NOT_APPLICABLE
 
@@ -379,7 +379,7 @@ async def test_a_piece_with_files_reads_deposee_until_the_application_is_transmi
         await user.should_see("cv.pdf — 1 page", retries=100)  # the card redrawn with its file…
         await user.should_see(marker="transmit-application", retries=100)  # …and « Transmettre » offered
         assert (await should_see_marked(user, "piece-status")).text == "Déposée"
-        await user.should_see("Document qui sera transmis au jury : 1 page")
+        await user.should_see("Document qui sera transmis au jury : 1 page")
         listed = await should_see_marked(user, f"piece-{application_piece(application.id)}")
         assert "Déposée" in listed.text and "Transmise" not in listed.text
         await user.should_not_see("Transmise")
@@ -388,7 +388,7 @@ async def test_a_piece_with_files_reads_deposee_until_the_application_is_transmi
         await user.should_see("Votre candidature a été transmise", retries=100)
     finally:
         pdf_sandbox.normalise = pdf_sandbox_normalise
-    await user.should_see("Document transmis au jury : 1 page")
+    await user.should_see("Document transmis au jury : 1 page")
     assert (await should_see_marked(user, "piece-status")).text == "Transmise"
     assert "Transmise" in marked(user, f"piece-{application_piece(application.id)}").text
 
@@ -425,7 +425,7 @@ async def test_voir_opens_the_pieces_viewer_and_downloading_is_a_separate_link(u
     finally:
         pdf_sandbox.normalise = pdf_sandbox_normalise
     view = user.find(marker="piece-view").elements.pop()
-    assert view.props["aria-label"] == "Voir la pièce « Curriculum vitae »"
+    assert view.props["aria-label"] == "Voir la pièce « Curriculum vitae »"
     assert view.props["aria-expanded"] == "false"
     await user.should_not_see(marker="piece-viewer")
     user.find(marker="piece-view").click()
@@ -439,7 +439,7 @@ async def test_voir_opens_the_pieces_viewer_and_downloading_is_a_separate_link(u
 
     download = await should_see_marked(user, "piece-download")
     assert download.tag == "a" and download.attrs["href"].endswith("?telecharger=1")
-    assert download.attrs["aria-label"] == "Télécharger la pièce « Curriculum vitae » (PDF)"
+    assert download.attrs["aria-label"] == "Télécharger la pièce « Curriculum vitae » (PDF)"
     fetched = await user.http_client.get(download.attrs["href"])
     assert fetched.status_code == 200 and fetched.headers["content-disposition"].startswith("attachment;")
     user.find(marker="piece-view").click()
@@ -464,11 +464,11 @@ async def test_voir_la_formation_and_the_dossier_download_are_separate_links(use
     download = marked(user, "download-dossier")
     assert program_link is not None and download is not None
     assert program_link.attrs["href"] == "https://formations.example/master-chimie"
-    assert program_link.attrs["aria-label"] == "Voir la formation : Master Chimie"
+    assert program_link.attrs["aria-label"] == "Voir la formation : Master Chimie"
     assert "download" in download.attrs and download.attrs["href"].endswith("/dossier.pdf")
     holder = next(node for node in paragraphs if program_link in node.walk())
     assert download not in holder.walk()  # not one paragraph for both
-    place = texts.index("UFR Sciences · Code : " + setup.open_program.code)
+    place = texts.index("UFR Sciences · Code : " + setup.open_program.code)
     assert paragraphs[place + 1] is holder  # right under the programme's centre and code
 
 
@@ -487,18 +487,18 @@ async def test_the_missing_list_has_non_concerne_beside_a_conditional_piece(user
     (cv_id,) = ids.values()
     await sign_in(user, setup.email, f"/candidat/candidatures/{application.id}")
     await should_see_marked(user, "missing-count")
-    await user.should_see("Pièces manquantes : 2")
+    await user.should_see("Pièces manquantes : 2")
     section = user.find(marker="pieces").elements.pop()
     button = user.find(marker=f"missing-not-applicable-{piece_id}").elements.pop()
     assert button in section.descendants()
     item = button.parent_slot.parent  # the list item of the piece: its words, then the button
     with user:
         words = [child for child in item if child is not button]
-    assert "Attestation MDPH" in words[0].content and button.props["aria-label"] == "Non concerné : Attestation MDPH"
+    assert "Attestation MDPH" in words[0].content and button.props["aria-label"] == "Non concerné : Attestation MDPH"
     await user.should_not_see(marker=f"missing-not-applicable-{cv_id}")  # a mandatory piece has no such button
 
     await click(user, f"missing-not-applicable-{piece_id}")
-    await user.should_see("Pièces manquantes : 1")
+    await user.should_see("Pièces manquantes : 1")
     await user.should_not_see(marker=f"missing-not-applicable-{piece_id}")
     with new_session() as session:
         assert session.get(SubmittedDocument, piece_id).status == DocumentStatus.NOT_APPLICABLE

@@ -392,12 +392,12 @@ async def test_the_password_toggle_is_a_named_button_that_shows_and_hides(
     for name, label in fields.items():
         toggle = user.find(marker=f"{name}-show").elements.pop()
         field = user.find(marker=name).elements.pop()
-        assert isinstance(toggle, ui.button) and toggle.props["aria-label"] == f"Afficher « {label} »"
+        assert isinstance(toggle, ui.button) and toggle.props["aria-label"] == f"Afficher « {label} »"
         assert toggle.props["aria-pressed"] == "false" and field.props["type"] == "password"
         assert not toggle.props.get("tabindex", "0").startswith("-")  # reached by Tab
         user.find(marker=f"{name}-show").click()
         assert field.props["type"] == "text" and toggle.props["aria-pressed"] == "true"
-        assert toggle.props["aria-label"] == f"Afficher « {label} »"  # a toggle keeps its name; aria-pressed says
+        assert toggle.props["aria-label"] == f"Afficher « {label} »"  # a toggle keeps its name; aria-pressed says
         user.find(marker=f"{name}-show").click()
         assert field.props["type"] == "password" and toggle.props["aria-pressed"] == "false"
         with user:
@@ -417,7 +417,7 @@ async def test_every_password_field_of_the_account_page_has_its_named_toggle(use
         toggles = [[b for b in f.descendants() if isinstance(b, ui.button)] for f in secret]
     assert len(secret) == 4  # current password twice (e-mail and password changes), new password, its confirmation
     names = [t[0].props["aria-label"] for t in toggles if len(t) == 1]
-    assert names == [f"Afficher « {f.props['label']} »" for f in secret]
+    assert names == [f"Afficher « {f.props['label']} »" for f in secret]
 
 
 async def test_a_sign_up_with_several_errors_lists_them_all_each_field_described_by_its_message(user: User) -> None:
@@ -428,12 +428,12 @@ async def test_a_sign_up_with_several_errors_lists_them_all_each_field_described
     type_into(user, "password", "faible")
     type_into(user, "password_confirm", "faible")
     await click(user, "create")
-    await user.should_see("Le formulaire contient 3 erreurs : corrigez les champs signalés.")
+    await user.should_see("Le formulaire contient 3 erreurs : corrigez les champs signalés.")
     summary = parse(user.find(marker="form-error").elements.pop().content).find("li")
     assert [line.text for line in summary] == [
-        "Nom : Saisissez votre nom.",
-        "Adresse e-mail : Cette adresse e-mail n'est pas valide (exemple : prenom.nom@exemple.fr).",
-        "Mot de passe : Le mot de passe doit contenir au moins 12 caractères.",
+        "Nom : Saisissez votre nom.",
+        "Adresse e-mail : Cette adresse e-mail n'est pas valide (exemple : prenom.nom@exemple.fr).",
+        "Mot de passe : Le mot de passe doit contenir au moins 12 caractères.",
     ]
     lines = {line.attrs["id"]: line.text for line in summary}
     for name in ("last_name", "email", "password"):
@@ -446,7 +446,7 @@ async def test_a_sign_up_with_several_errors_lists_them_all_each_field_described
 
     type_into(user, "last_name", "Martin")  # corrected: no longer invalid, nor described by a message
     await click(user, "create")
-    await user.should_see("Le formulaire contient 2 erreurs : corrigez les champs signalés.")
+    await user.should_see("Le formulaire contient 2 erreurs : corrigez les champs signalés.")
     field = user.find(marker="last_name").elements.pop()
     assert "aria-invalid" not in field.props and "aria-describedby" not in field.props and field.error is None
 

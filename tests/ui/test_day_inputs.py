@@ -62,7 +62,7 @@ async def test_the_birth_date_is_a_masked_text_box_showing_the_stored_day_as_jj_
     await click(user, "save")
     await user.should_see("Le formulaire contient")
     assert element(user, "birth_date").error == (
-        "Cette date n'existe pas : 31/02/2004. Vérifiez le jour et le mois (jj/mm/aaaa)."
+        "Cette date n'existe pas : 31/02/2004. Vérifiez le jour et le mois (jj/mm/aaaa)."
     )
     assert element(user, "birth_date").value == "31/02/2004"  # what was typed stays
     assert stored(account_id).candidate.birth_date is None
@@ -90,7 +90,7 @@ async def test_a_managers_candidate_dates_are_typed_as_jj_mm_aaaa(user: User) ->
     assert return_by.props["mask"] == DAY_MASK and "(jj/mm/aaaa)" in return_by.props["label"]
     user.find(marker="return-by").type("31/06/2027")  # June has 30 days
     await click(user, "dates-save")
-    await user.should_see("Cette date n'existe pas : 31/06/2027. Vérifiez le jour et le mois (jj/mm/aaaa).")
+    await user.should_see("Cette date n'existe pas : 31/06/2027. Vérifiez le jour et le mois (jj/mm/aaaa).")
     user.find(marker="return-by").clear().type("30/06/2027")
     await click(user, "dates-save")
     with new_session() as session:

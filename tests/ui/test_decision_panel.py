@@ -31,7 +31,7 @@ async def test_enter_then_publish(user: User, clock) -> None:
     user.find(marker="panel-enter").click()
     await user.should_see(marker="panel-pending", retries=50)
     user.find(marker="panel-publish").click()
-    await user.should_see("Décision publiée : Avis favorable", retries=50)
+    await user.should_see("Décision publiée : Avis favorable", retries=50)
     with new_session() as session:
         [decision] = session.exec(select(Decision)).all()
         assert decision.published_at is not None
@@ -65,8 +65,8 @@ async def test_the_convocation_date_is_a_real_date_time_checked_on_the_server(us
     user.find(marker="panel-moment").type("2026-05-20T09:30")  # already past
     user.find(marker="panel-place").type("Salle E08")
     user.find(marker="panel-enter").click()
-    await user.should_see("La date de convocation est déjà passée : choisissez une date à venir.", retries=50)
-    assert moment.error == "La date de convocation est déjà passée : choisissez une date à venir."  # type: ignore[attr-defined]
+    await user.should_see("La date de convocation est déjà passée : choisissez une date à venir.", retries=50)
+    assert moment.error == "La date de convocation est déjà passée : choisissez une date à venir."  # type: ignore[attr-defined]
     user.find(marker="panel-moment").clear().type("2026-06-10T09:30")
     user.find(marker="panel-enter").click()
     await user.should_see(marker="panel-pending", retries=50)

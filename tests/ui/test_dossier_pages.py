@@ -62,7 +62,7 @@ async def test_home_shows_what_is_missing_and_links_to_the_tabs(user: User, acco
     await signed_in(user, "/candidat")
     await user.should_see(marker="dossier-incomplete")
     await user.should_see(marker="personal-missing")
-    await user.should_see("Manque : Date de naissance")
+    await user.should_see("Manque : Date de naissance")
     await should_see_marked(user, "nav-candidatures")
     user.find(marker="link-address").click()
     await user.should_see(marker="line1")
@@ -83,7 +83,7 @@ async def test_fill_personal_information_and_an_unknown_ine(user: User, account_
     choose(user, "birth_commune_insee", "ORLEANS")
     await click(user, "save")
     await user.should_see(marker="ine-unknown-question")
-    await user.should_see("Vous n'avez jamais été inscrit·e à l'université : voulez-vous continuer ?")
+    await user.should_see("Vous n'avez jamais été inscrit·e à l'université : voulez-vous continuer ?")
     candidate = stored(account_id).candidate
     assert (candidate.birth_name, candidate.ine, candidate.birth_place) == ("LEFÈVRE", "1234567890V", "ORLEANS")
     # Accents typed are kept: family names in capitals, first names as typed (no capitals forced on screen).
@@ -102,14 +102,14 @@ async def test_a_bea_with_a_wrong_key_is_told_so_next_to_the_ine_and_no_rnie_is_
     choose(user, "birth_commune_insee", "ORLEANS")
     user.find(marker="ine").type("5260181590A")
     await click(user, "save")
-    await user.should_see("Le formulaire contient 1 erreur : corrigez le champ signalé.")
+    await user.should_see("Le formulaire contient 1 erreur : corrigez le champ signalé.")
     error = element(user, "ine").error
     # The field is invalid and described by its line of the list above the form (Quasar's message has no id).
     assert element(user, "ine").props["aria-invalid"] == "true"
     (line,) = parse(user.find(marker="form-error").elements.pop().content).find("li")
     assert (
         line.attrs["id"] == element(user, "ine").props["aria-describedby"]
-        and line.text == f"INE (identifiant national étudiant) : {error}"
+        and line.text == f"INE (identifiant national étudiant) : {error}"
     )
     assert error.startswith("La clé de contrôle de cet INE-BEA (10 chiffres et 1 lettre) ne correspond pas")
     assert "526018159OA" not in error

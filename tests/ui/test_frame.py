@@ -44,7 +44,7 @@ async def test_landmarks_and_footer_links(user: User) -> None:
     # Quasar's q-page renders a <main> of its own: it is drawn as a div, so the page has one main landmark.
     assert tags.count("main") == 1 and "q-page" not in tags
     await user.should_see("Université d'Orléans")  # the institution, from the settings
-    await user.should_see("Accessibilité : partiellement conforme")
+    await user.should_see("Accessibilité : partiellement conforme")
     await user.should_see("Mentions légales")
     await user.should_see("Données personnelles")
     assistance = marked(user, "footer-assistance")
@@ -55,7 +55,7 @@ async def test_landmarks_and_footer_links(user: User) -> None:
 @pytest.mark.parametrize(
     ("path", "title"),
     [
-        ("/", "Université d'Orléans : candidater à une formation"),
+        ("/", "Université d'Orléans : candidater à une formation"),
         ("/accessibilite", "Déclaration d'accessibilité"),
         ("/mentions-legales", "Mentions légales"),
         ("/donnees-personnelles", "Données personnelles"),
@@ -81,7 +81,7 @@ async def test_footer_pages_open(user: User) -> None:
     await user.open("/mentions-legales")
     await user.should_see("Hébergement")
     await user.open("/donnees-personnelles")
-    await user.should_see("le journal des connexions est conservé 1 an ;")
+    await user.should_see("le journal des connexions est conservé 1 an ;")
     await user.should_see("2 ans")
 
 
@@ -112,9 +112,9 @@ async def test_the_legal_notice_names_the_configured_publisher_and_host(
     monkeypatch.setenv("ECANDIDAT_LEGAL_HOST", "Direction du numérique, rue de Chartres, 45100 Orléans")
     reset_settings()
     await user.open("/mentions-legales")
-    await user.should_see("Adresse : Château de la Source, 45100 Orléans")
+    await user.should_see("Adresse : Château de la Source, 45100 Orléans")
     await user.should_see("Le président de l'université")
-    await user.should_see("Hébergeur : Direction du numérique, rue de Chartres, 45100 Orléans")
+    await user.should_see("Hébergeur : Direction du numérique, rue de Chartres, 45100 Orléans")
     await user.should_not_see("ou par le prestataire qu'elle a désigné")
 
 

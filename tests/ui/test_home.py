@@ -91,8 +91,8 @@ async def test_home_names_the_institution_and_lists_open_programmes_by_centre_an
     clock.set(NOW)
     _seed_offer(session)
     await user.open("/")
-    await user.should_see("Université d'Orléans : candidater à une formation")
-    await user.should_see("suivre l'évolution de votre candidature ;")
+    await user.should_see("Université d'Orléans : candidater à une formation")
+    await user.should_see("suivre l'évolution de votre candidature ;")
     await user.should_see("3 formations ouvertes aux candidatures")
     assert _headings(user, 2) == ["Faculté de Droit", "UFR Sciences et Techniques", "Prochainement"]
     assert _headings(user, 3)[:3] == ["Master", "Master", "Licence professionnelle"]
@@ -101,11 +101,11 @@ async def test_home_names_the_institution_and_lists_open_programmes_by_centre_an
     assert card is not None
     texts = [n.text for n in card.walk() if n.tag in {"h4", "p", "span", "strong", "a"}]
     assert "Chimie des matériaux" in texts
-    assert "Code : M1CHIM · Dossier dématérialisé · Capacité d'accueil : 20 places" in texts
+    assert "Code : M1CHIM · Dossier dématérialisé · Capacité d'accueil : 20 places" in texts
     assert "Candidatures jusqu'au 30 avril 2026 à 23:59" in texts  # Paris time, not UTC (21:59)
     assert "29 jours restants" in texts
     assert "Voir la formation" in texts
-    await user.should_see("Code : LPBIO · Dossier papier")
+    await user.should_see("Code : LPBIO · Dossier papier")
 
     # Closed programmes are not offered; the next ones are announced with their opening date.
     assert marked(user, "program-M2FISC") is None
@@ -124,7 +124,7 @@ async def test_search_narrows_the_list(user: User, session: Session, clock) -> N
     assert marked(user, "program-M1CHIM") is not None
     assert marked(user, "program-M1DAFF") is None
     user.find(marker="search").clear().type("astrophysique")
-    await user.should_see("Aucune formation ouverte ne correspond à « astrophysique ».")
+    await user.should_see("Aucune formation ouverte ne correspond à « astrophysique ».")
     assert marked(user, "program-M1CHIM") is None
 
 

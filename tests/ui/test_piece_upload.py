@@ -42,7 +42,7 @@ async def test_upload_list_and_refusal(user: User) -> None:
     await user.should_see(marker="piece-upload")
     upload = user.find(ui.upload).elements.pop()
     await upload.handle_uploads([ui.upload.SmallFileUpload("faux.pdf", "application/pdf", b"MZ\x90\x00")])
-    await user.should_see("faux.pdf : Seuls les fichiers PDF, JPEG et PNG sont acceptés.", retries=100)
+    await user.should_see("faux.pdf : Seuls les fichiers PDF, JPEG et PNG sont acceptés.", retries=100)
 
 
 def a_piece(label: str = "Relevé de notes") -> tuple[Actor, int]:
@@ -89,12 +89,12 @@ async def test_files_chosen_together_are_all_added_in_the_order_chosen(
     ]
     await upload.handle_uploads(selection)
     for name in names:
-        await user.should_see(f"{name} : Ajouté à la pièce.", retries=100)
+        await user.should_see(f"{name} : Ajouté à la pièce.", retries=100)
     await user.should_see(f"{names[-1]} — {count} pages", retries=100)
 
     listed = user.find(marker="piece-files").elements.pop()
     assert [label.text.split(" — ")[0] for label in listed.descendants() if isinstance(label, ui.label)] == names
-    assert status_lines(user) == [f"{name} : Ajouté à la pièce." for name in names]
+    assert status_lines(user) == [f"{name} : Ajouté à la pièce." for name in names]
     with new_session() as session:
         piece = documents.get_piece(session, actor=actor, submitted_document_id=piece_id)
     assert [f.name for f in piece.files] == names and piece.merged_pages == sum(range(1, count + 1))
@@ -113,11 +113,11 @@ async def test_each_refused_file_of_a_selection_is_named_and_the_others_are_adde
             ui.upload.SmallFileUpload("deux.pdf", "application/pdf", pdf_bytes(2)),
         ]
     )
-    await user.should_see("deux.pdf : Ajouté à la pièce.", retries=100)
+    await user.should_see("deux.pdf : Ajouté à la pièce.", retries=100)
     assert status_lines(user) == [
-        "un.pdf : Ajouté à la pièce.",
-        "faux.pdf : Seuls les fichiers PDF, JPEG et PNG sont acceptés.",
-        "deux.pdf : Ajouté à la pièce.",
+        "un.pdf : Ajouté à la pièce.",
+        "faux.pdf : Seuls les fichiers PDF, JPEG et PNG sont acceptés.",
+        "deux.pdf : Ajouté à la pièce.",
     ]
     await user.should_see("deux.pdf — 2 pages", retries=100)
 
@@ -129,7 +129,7 @@ async def test_the_upload_control_is_named_shows_each_file_and_announces_the_bro
     upload = await open_upload(user, actor, piece_id, "/essai-controle")
 
     button = user.find(marker="piece-add-files").elements.pop()
-    assert button.props["aria-label"] == "Ajouter des fichiers (PDF, JPEG, PNG) à la pièce « Curriculum vitae »"
+    assert button.props["aria-label"] == "Ajouter des fichiers (PDF, JPEG, PNG) à la pièce « Curriculum vitae »"
     assert button.props["aria-label"].startswith(button.text)
     region = user.find(marker="piece-upload-status").elements.pop()
     assert region.props["role"] == "status" and region.props["aria-live"] == "polite"
@@ -146,20 +146,20 @@ async def test_the_upload_control_is_named_shows_each_file_and_announces_the_bro
         "rejected",
         [{"name": "virus.exe", "reason": "accept"}, {"name": "scan énorme.png", "reason": "max-file-size"}],
     )
-    await user.should_see("virus.exe : Seuls les fichiers PDF, JPEG et PNG sont acceptés.")
+    await user.should_see("virus.exe : Seuls les fichiers PDF, JPEG et PNG sont acceptés.")
     user.find(marker="piece-upload").trigger("failed", {"names": ["relevés.pdf", "attestation.pdf"], "status": 413})
-    await user.should_see("attestation.pdf : L'envoi a été refusé : les fichiers choisis ensemble dépassent 30 Mo.")
+    await user.should_see("attestation.pdf : L'envoi a été refusé : les fichiers choisis ensemble dépassent 30 Mo.")
     assert status_lines(user) == [
-        "virus.exe : Seuls les fichiers PDF, JPEG et PNG sont acceptés.",
-        "scan énorme.png : Ce fichier dépasse 10 Mo : réduisez-le (numérisation moins fine, compression), puis "
+        "virus.exe : Seuls les fichiers PDF, JPEG et PNG sont acceptés.",
+        "scan énorme.png : Ce fichier dépasse 10 Mo : réduisez-le (numérisation moins fine, compression), puis "
         "déposez-le.",
-        "relevés.pdf : L'envoi a été refusé : les fichiers choisis ensemble dépassent 30 Mo.",
-        "attestation.pdf : L'envoi a été refusé : les fichiers choisis ensemble dépassent 30 Mo.",
+        "relevés.pdf : L'envoi a été refusé : les fichiers choisis ensemble dépassent 30 Mo.",
+        "attestation.pdf : L'envoi a été refusé : les fichiers choisis ensemble dépassent 30 Mo.",
     ]
 
     user.find(marker="piece-upload").trigger("start")  # a selection is on its way: another one waits for it
     user.find(marker="piece-add-files").click()
-    await user.should_see("Un envoi est en cours pour cette pièce : attendez son résultat avant d'ajouter d'autres")
+    await user.should_see("Un envoi est en cours pour cette pièce : attendez son résultat avant d'ajouter d'autres")
     user.find(marker="piece-upload").trigger("finish")
     user.find(marker="piece-add-files").click()  # the picker opens again; the last outcomes are cleared
     assert status_lines(user) == []

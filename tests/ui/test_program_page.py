@@ -39,7 +39,7 @@ async def test_a_candidate_applies_from_the_programme_page(user: User, setup: Se
     await sign_in(user, setup.email, f"/formations/{setup.open_program.code}")
     await user.should_see(marker=f"apply-{setup.open_program.code}", retries=20)
     user.find(marker=f"apply-{setup.open_program.code}").click()
-    await user.should_see("Candidater à « Master Chimie » ?")
+    await user.should_see("Candidater à « Master Chimie » ?")
     user.find(marker="apply-confirm").click()
     await user.should_see(marker=f"applied-{setup.open_program.code}", retries=50)
     assert len(applications()) == 1

@@ -35,15 +35,15 @@ async def test_switching_roles_changes_the_header_and_the_landing(user: User) ->
     user.find(marker="login").type("multi")
     user.find(marker="password").type(GOOD)
     await click(user, "sign-in")
-    await user.should_see("Rôle actuel : Gestionnaire de composante — UFR Sciences")
+    await user.should_see("Rôle actuel : Gestionnaire de composante — UFR Sciences")
     await user.should_see(marker="role-switch")
     user.find(marker=f"role-{juror_id}").click()
-    await user.should_see("Rôle actuel : Membre de commission — Commission Histoire")
+    await user.should_see("Rôle actuel : Membre de commission — Commission Histoire")
     with new_session() as session:
         event = session.exec(select(AuditEvent).where(AuditEvent.action == "staff.role_switched")).one()
     assert event.after == {"assignment_id": juror_id}
     user.find(marker=f"switch-{manager_id}").click()  # the list on the landing page switches too
-    await user.should_see("Rôle actuel : Gestionnaire de composante — UFR Sciences")
+    await user.should_see("Rôle actuel : Gestionnaire de composante — UFR Sciences")
 
 
 async def test_a_withdrawn_role_no_longer_opens_staff_pages(user: User) -> None:

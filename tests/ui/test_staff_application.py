@@ -90,13 +90,13 @@ async def test_a_manager_reviews_pieces_and_marks_the_dossier_incomplete(user: U
     await user.open(f"/gestion/candidatures/{data['application']}")
     await user.should_see(marker="pieces")
     user.find(marker=f"piece-{data['kept']}-validate").click()
-    await user.should_see("Statut : Validée")
+    await user.should_see("Statut : Validée")
     user.find(marker=f"piece-{data['refused']}-refuse").click()
     user.find(marker="refuse-confirm").click()  # without a comment: refused next to the field
     await user.should_see(marker="refuse-error")
     user.find(marker="refuse-comment").type("Signature manquante")
     user.find(marker="refuse-confirm").click()
-    await user.should_see("Commentaire : Signature manquante")
+    await user.should_see("Commentaire : Signature manquante")
     user.find(marker="status-incomplete").click()
     await user.should_see(marker="status-received")  # Incomplet → Réceptionné is now offered
     with new_session() as session:
@@ -118,7 +118,7 @@ async def test_a_second_manager_sees_it_read_only_with_the_holder(user: User) ->
     assert state.held
     await sign_in(user, "bruno")
     await user.open(f"/gestion/candidatures/{data['application']}")
-    await user.should_see("Anne Martin modifie ce dossier en ce moment : vous le consultez en lecture seule.")
+    await user.should_see("Anne Martin modifie ce dossier en ce moment : vous le consultez en lecture seule.")
     await user.should_see(marker=f"piece-{data['kept']}")
     await user.should_not_see(marker=f"piece-{data['kept']}-validate")
     await user.should_not_see(marker="status-incomplete")
@@ -229,7 +229,7 @@ async def test_publishing_a_decision_redraws_every_section_without_a_reload(user
     await user.should_see("saisie par Anne Martin", retries=50)
     await user.should_see("non validée")
     await click(user, "panel-publish")
-    await user.should_see("Décision publiée : Avis favorable", retries=50)
+    await user.should_see("Décision publiée : Avis favorable", retries=50)
     await user.should_see("validée par Anne Martin", retries=50)
     await user.should_not_see("Aucune décision pour l'instant.")
     await user.should_not_see("non validée")
@@ -241,13 +241,13 @@ async def test_a_status_change_updates_the_summary_and_the_history_too(user: Use
     data = seed()
     await sign_in(user, "anne")
     await user.open(f"/gestion/candidatures/{data['application']}")
-    await user.should_see("Statut du dossier : Réceptionné")  # the summary at the top
+    await user.should_see("Statut du dossier : Réceptionné")  # the summary at the top
     await click(user, "status-complete")
-    await user.should_see("Statut du dossier : Complet", retries=50)
-    await user.should_not_see("Statut du dossier : Réceptionné, depuis")
+    await user.should_see("Statut du dossier : Complet", retries=50)
+    await user.should_not_see("Statut du dossier : Réceptionné, depuis")
     event = history_rows(user)[0]
     assert event["event"] == "Un gestionnaire (Anne Martin) a changé le statut du dossier."
-    assert event["details"] == "Statut du dossier : Réceptionné → Complet"
+    assert event["details"] == "Statut du dossier : Réceptionné → Complet"
 
 
 async def test_a_colleagues_post_it_appears_live_and_what_the_manager_typed_stays(user: User) -> None:
@@ -273,7 +273,7 @@ async def test_a_colleagues_post_it_appears_live_and_what_the_manager_typed_stay
     assert refusal_dialog_open(user)
     assert user.find(marker="refuse-comment").elements.pop().value == "Page 2 illisible"  # type: ignore[attr-defined]
     user.find(marker="refuse-confirm").click()
-    await user.should_see("Commentaire : Page 2 illisible", retries=50)
+    await user.should_see("Commentaire : Page 2 illisible", retries=50)
 
 
 async def test_the_piece_viewer_opens_beside_the_piece_shown(user: User) -> None:

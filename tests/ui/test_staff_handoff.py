@@ -36,15 +36,15 @@ async def test_the_central_office_sees_the_hand_off_and_downloads_it(user: User,
     make_staff("office", StaffRole.CENTRAL_OFFICE, "Odile Office")
     await sign_in(user, "office")
     await user.open("/gestion/transfert-inscriptions")
-    await user.should_see("Candidats à inscrire : 1")
-    await user.should_see("Confirmations à transmettre : 1")
+    await user.should_see("Candidats à inscrire : 1")
+    await user.should_see("Confirmations à transmettre : 1")
     await user.should_see("MARTIN CLAIRE")
     user.find(marker="mark-sent").click()
     user.find(marker="download-zip").click()
     response = await user.download.next(timeout=10)
     assert "candidats.csv" in " ".join(zipfile.ZipFile(io.BytesIO(response.content)).namelist())
     await user.should_see("1 confirmation enregistrée comme transmise.", retries=50)
-    await user.should_see("Confirmations transmises : 1", retries=50)
+    await user.should_see("Confirmations transmises : 1", retries=50)
     with new_session() as session:
         row = session.exec(select(EnrolmentHandoff).where(EnrolmentHandoff.application_id == application_id)).one()
         assert row.status == HandoffStatus.SENT

@@ -256,24 +256,24 @@ async def test_the_history_of_a_whole_journey_reads_as_sentences_without_codes(u
         assert any(start in event for event in events), action
     details = "\n".join(row["details"] for row in rows)
     for worded in (
-        "Statut du dossier : Réceptionné → Incomplet",
-        "Pièces manquantes : Relevé de notes (Page 2 illisible)",
-        "Spécialités : — → Mathématiques, Physique-chimie",
-        "Date de naissance : — → 12/03/2004",
-        "Commune de naissance : — → ORLEANS (45000)",
-        "Département : — → Loiret (45)",
-        "Pays : Suisse",
-        "Année universitaire : 2023-2024",
-        "Fichiers : releve-s1.pdf → releve-s1.pdf, 1 fichier supprimé depuis",  # releve-s2.pdf was removed
-        "Étiquettes : — → Prioritaire",
-        "Type de décision : Liste d'attente",
-        "Date limite de retour propre au candidat : — → 01/07/2026 23:59",
-        "Réponse : Confirmé → Désisté",
-        "Type de traitement : Examen par la commission → À décider",
+        "Statut du dossier : Réceptionné → Incomplet",
+        "Pièces manquantes : Relevé de notes (Page 2 illisible)",
+        "Spécialités : — → Mathématiques, Physique-chimie",
+        "Date de naissance : — → 12/03/2004",
+        "Commune de naissance : — → ORLEANS (45000)",
+        "Département : — → Loiret (45)",
+        "Pays : Suisse",
+        "Année universitaire : 2023-2024",
+        "Fichiers : releve-s1.pdf → releve-s1.pdf, 1 fichier supprimé depuis",  # releve-s2.pdf was removed
+        "Étiquettes : — → Prioritaire",
+        "Type de décision : Liste d'attente",
+        "Date limite de retour propre au candidat : — → 01/07/2026 23:59",
+        "Réponse : Confirmé → Désisté",
+        "Type de traitement : Examen par la commission → À décider",
     ):
         assert worded in details, worded
     assert "Le candidat a transmis le dossier." in events
-    assert "Un gestionnaire (Anne Martin) a examiné la pièce « Relevé de notes »." in events
+    assert "Un gestionnaire (Anne Martin) a examiné la pièce « Relevé de notes »." in events
     assert "Désistement enregistré par le candidat." in events
     assert "Un gestionnaire (Paul Admin) a consulté une page de l'espace du candidat en son nom." in events
 

@@ -61,15 +61,15 @@ async def test_the_manager_sees_the_list_and_calls_the_next_candidate(user: User
     await user.open("/gestion/liste-complementaire")
     await user.should_see("Master Chimie — 2 en attente")
     await user.open(f"/gestion/liste-complementaire/{ids['program']}")
-    await user.should_see("Capacité d'accueil : 3")
-    await user.should_see("Places libres : 1")
+    await user.should_see("Capacité d'accueil : 3")
+    await user.should_see("Places libres : 1")
     await user.should_see(marker=f"waiting-{ids['waiting'][0]}")
     await user.should_see("Aucun candidat n'a encore été appelé.")
     button = user.find(marker="call-next")
     button.click()
     button.click()  # a double click calls once
     await user.should_see(marker=f"called-{ids['waiting'][0]}", retries=50)
-    await user.should_see("Places libres : 0")
+    await user.should_see("Places libres : 0")
     await user.should_see(marker="call-impossible")
     with new_session() as session:
         called = session.exec(select(Application.id).where(Application.called_from_waiting_list_at.is_not(None))).all()

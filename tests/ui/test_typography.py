@@ -1,10 +1,14 @@
-"""Words and typography on screen: buttons in sentence case (#17)."""
+"""Words and typography on screen: buttons in sentence case, French spacing, English names, the staff list (#17)."""
+
+import re
 
 from nicegui import ui
 from nicegui.testing import User
 
+from app.i18n.typography import NBSP
 from tests.ui import test_applications_pages as offer_pages
 from tests.ui import test_staff_applications as staff_list
+from tests.ui.static_html import page_blocks
 from tests.ui.test_applications_pages import Setup, sign_in
 
 setup = offer_pages.setup  # an open programme and a candidate who may apply to it
@@ -53,3 +57,26 @@ async def test_the_staff_list_uses_the_whole_width_and_its_search_box_holds_its_
     await user.open("/")  # the other pages keep their reading width
     with user:
         assert "ec-container-wide" not in user.find(marker="main").elements.pop().classes
+
+
+def _breakable_french_spaces(user: User) -> list[str]:
+    """The page's texts (elements and HTML blocks) where a plain space sits before « : ; ? ! » or inside « »."""
+    with user:
+        elements = list(user.client.layout.descendants())
+    texts = [e.text for e in elements if isinstance(getattr(e, "text", None), str)]
+    texts += [e.props["label"] for e in elements if isinstance(e.props.get("label"), str)]
+    texts.append(page_blocks(user).text)
+    return [t for t in texts if re.search(r" [:;?!»]|« ", t)]
+
+
+async def test_french_pages_keep_their_double_signs_on_the_line_of_the_word_before(user: User, setup: Setup) -> None:
+    await user.open("/")
+    await user.should_see("Master Chimie")
+    assert f"Code{NBSP}: " in page_blocks(user).text
+    assert _breakable_french_spaces(user) == []
+    await user.open(f"/formations/{setup.open_program.code}")
+    await user.should_see("Master Chimie")
+    assert _breakable_french_spaces(user) == []
+    await user.open("/connexion")
+    await user.should_see(marker="sign-in")
+    assert _breakable_french_spaces(user) == []
