@@ -83,7 +83,7 @@ def test_mail_attachments_go_once_every_mail_is_finished_and_past_the_retention(
     assert not old_sent.exists() and not old_failed.exists()
     assert old_pending.exists() and recent_sent.exists()
     assert run.processed == 2
-    assert run.message.startswith("2 pièce(s) jointe(s) de mail supprimée(s)")
+    assert run.message.startswith("Pièces jointes de mail supprimées : 2 ;")
     session.expire_all()
     assert len(session.exec(select(OutboxMail)).all()) == 4  # the mails themselves stay
 
@@ -189,7 +189,7 @@ def test_only_unreferenced_files_of_safe_kinds_past_the_grace_are_deleted(sessio
     assert [f for f in gone if _exists(session, f)] == []
     assert [f for f in kept if not _exists(session, f)] == []
     assert run.processed == 4
-    assert "4 fichier(s) sans référence supprimé(s)" in run.message
+    assert "fichiers sans référence supprimés : 4 ;" in run.message
     events = session.exec(select(AuditEvent).where(AuditEvent.action == "file.purged")).all()
     assert sorted(e.entity_id for e in events) == sorted(f[0] for f in gone)
     upload_event = next(e for e in events if e.entity_id == upload_id)
@@ -247,7 +247,7 @@ def test_bytes_without_a_row_go_only_when_older_than_a_day(session: Session, clo
     run = _run(clock)
 
     assert run.processed == 2
-    assert "2 fichier(s) orphelin(s) effacé(s)" in run.message
+    assert "fichiers orphelins effacés du stockage : 2." in run.message
     assert not file_store.path_of(old_key).exists() and not stale_tmp.exists()
     assert file_store.path_of(young_key).exists() and foreign.exists() and building.exists()
     session.expire_all()
@@ -270,6 +270,6 @@ def test_an_empty_data_directory_is_fine(session: Session, clock) -> None:
     run = _run(clock)
     assert run.processed == 0
     assert run.message == (
-        "0 pièce(s) jointe(s) de mail supprimée(s) ; 0 fichier(s) sans référence supprimé(s) ; "
-        "0 fichier(s) orphelin(s) effacé(s) du stockage."
+        "Pièces jointes de mail supprimées : 0 ; fichiers sans référence supprimés : 0 ; "
+        "fichiers orphelins effacés du stockage : 0."
     )

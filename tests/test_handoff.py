@@ -205,7 +205,7 @@ def test_push_job_failure_is_recorded_then_retried(session: Session, world) -> N
     session.commit()
     system = RecordingSystem(failures=1)
     delivered, message = handoff_apogee.push_pending_handoffs(system=system)
-    assert delivered == 0 and "1 failed" in message
+    assert delivered == 0 and "failed: 1 " in message
     row = row_of(session, a.id)
     assert (row.status, row.attempts) == (HandoffStatus.FAILED, 1)
     assert row.last_error == "ConnectionError: Apogée injoignable" and row.sent_at is None

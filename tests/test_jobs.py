@@ -166,7 +166,7 @@ def test_run_due_jobs_runs_the_purge_once_a_night(database_url, clock) -> None:
         )
     [run] = jobs.run_due_jobs(worker="scheduler")
     assert (run.job, run.status, run.processed) == ("purge_unactivated_accounts", JobStatus.SUCCEEDED, 1)
-    assert "1 compteur(s)" in run.message
+    assert "compteurs de connexion effacés : 1." in run.message
     with new_session() as session:
         assert session.get(Account, old.id) is None
         assert [t.key for t in session.exec(select(SignInThrottle)).all()] == ["address:192.0.2.9"]

@@ -181,3 +181,28 @@ def test_french_text_leaves_the_translation_layer_with_its_no_break_spaces_and_v
     assert line == f"Assistance{NBSP}: aide@univ.example:8080?x"
     assert ngettext("{n} jour restant", "{n} jours restants", 2, lang="fr") == "{n} jours restants"
     assert gettext("Code : {code}", "en") == "Code: {code}"  # English is left as translated
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    return {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+    }
+
+
+def test_no_text_of_the_application_writes_a_count_with_s_in_brackets() -> None:
+    """Job summaries and logs too (they are not translated): « Comptes supprimés : 3 », never « 3 compte(s) »."""
+    bracketed = []
+    for path in sorted(APP_DIR.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skipped = _docstrings(tree)
+        bracketed += [
+            f"{path.relative_to(APP_DIR.parent)}:{node.lineno}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skipped
+            if re.search(r"\w\(s\)", node.value)
+        ]
+    assert bracketed == []

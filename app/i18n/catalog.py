@@ -59,5 +59,5 @@ if __name__ == "__main__":
     missing = update()
     for msgid in missing:
         print(f"untranslated: {msgid!r}")
-    print(f"{len(missing)} message(s) without an English translation in {EN_PO.relative_to(APP_DIR.parent)}")
+    print(f"messages without an English translation in {EN_PO.relative_to(APP_DIR.parent)}: {len(missing)}")
     sys.exit(1 if missing else 0)

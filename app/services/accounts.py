@@ -273,7 +273,7 @@ def purge_job(session: Session, now: datetime) -> tuple[int, str]:
     """The daily purge: accounts never activated in time, and sign-in counters gone quiet."""
     purged = purge_unactivated_accounts(session, actor=Actor.system())
     counters = purge_throttles(session, now=now)
-    return purged, f"{purged} compte(s) jamais activé(s) supprimé(s) ; {counters} compteur(s) de connexion effacé(s)."
+    return purged, f"Comptes jamais activés supprimés : {purged} ; compteurs de connexion effacés : {counters}."
 
 
 register_job(

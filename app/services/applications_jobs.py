@@ -103,7 +103,7 @@ def send_return_date_reminders(session: Session, now: datetime) -> tuple[int, st
         application.return_reminder_for = application.return_by_override or program.return_by
         session.add(application)
     session.flush()
-    return len(rows), f"{len(rows)} reminder(s) before the return date"
+    return len(rows), f"reminders before the return date: {len(rows)}"
 
 
 register_job(

@@ -80,7 +80,7 @@ def send_confirmation_reminders(session: Session, now: datetime) -> tuple[int, s
         )
         session.add(application)
     session.flush()
-    return len(applications), f"{len(applications)} reminder(s) before the confirmation deadline"
+    return len(applications), f"reminders before the confirmation deadline: {len(applications)}"
 
 
 def withdraw_expired_offers(session: Session, now: datetime) -> tuple[int, str]:
@@ -118,7 +118,7 @@ def withdraw_expired_offers(session: Session, now: datetime) -> tuple[int, str]:
             mail_code="provisional_acceptance_expired" if provisional else None,
         )
         done += 1
-    return done, f"{done} offer(s) withdrawn after their confirmation deadline"
+    return done, f"offers withdrawn after their confirmation deadline: {done}"
 
 
 register_job(

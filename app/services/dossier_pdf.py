@@ -313,7 +313,7 @@ def html_to_pdf(html: str) -> bytes:
     out = io.BytesIO()
     status = pisa.CreatePDF(html, dest=out, link_callback=link_callback, resource_policy=policy, encoding="utf-8")
     if status.err:
-        raise RuntimeError(f"xhtml2pdf reported {status.err} error(s) while rendering the dossier")
+        raise RuntimeError(f"xhtml2pdf reported errors while rendering the dossier: {status.err}")
     return out.getvalue()
 
 

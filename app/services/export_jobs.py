@@ -410,7 +410,7 @@ def purge_old_exports(session: Session, now: datetime) -> tuple[int, str]:
             session.delete(stored)
     session.flush()
     _sweep_temporary_files(now)
-    return len(jobs), f"{len(jobs)} export(s) purged"
+    return len(jobs), f"exports purged: {len(jobs)}"
 
 
 def _sweep_temporary_files(now: datetime) -> None:

@@ -83,9 +83,9 @@ class PurgeCounts:
 
     def message(self) -> str:
         return (
-            f"{self.mail_attachments} pièce(s) jointe(s) de mail supprimée(s) ; "
-            f"{self.stored_files} fichier(s) sans référence supprimé(s) ; "
-            f"{self.orphan_bytes} fichier(s) orphelin(s) effacé(s) du stockage."
+            f"Pièces jointes de mail supprimées : {self.mail_attachments} ; "
+            f"fichiers sans référence supprimés : {self.stored_files} ; "
+            f"fichiers orphelins effacés du stockage : {self.orphan_bytes}."
         )
 
 

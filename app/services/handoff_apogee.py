@@ -129,7 +129,7 @@ def push_pending_handoffs(*, system: EnrolmentSystem | None = None, limit: int |
         outcome = _deliver_one(system, candidate_id)
         delivered += outcome is True
         failed += outcome is False
-    return delivered, f"{delivered} candidate(s) delivered, {failed} failed (retried at the next run)"
+    return delivered, f"candidates delivered: {delivered}, failed: {failed} (retried at the next run)"
 
 
 def _job(session: Session, now: datetime) -> tuple[int, str]:

@@ -204,7 +204,7 @@ def run_job(name: str, *, worker: str | None = None, only_if_due: bool = False) 
     now = clock.now()
     with transaction() as session:
         if interrupted := interrupt_stale_runs(session, now):
-            log.warning("%s stale job run(s) interrupted", interrupted)
+            log.warning("stale job runs interrupted: %s", interrupted)
     run = _claim(job, worker, now, only_if_due=only_if_due)
     if run is None:
         log.info("job %s is already running elsewhere: skipped", name)

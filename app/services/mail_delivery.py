@@ -303,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
         print("No SMTP host configured (ECANDIDAT_SMTP_HOST) and no development mailbox: nothing to do.")
         return 2
     if args.once:
-        print(f"{deliver_due_mails(transport=transport)} mail(s) sent")
+        print(f"mails sent: {deliver_due_mails(transport=transport)}")
         return 0
     worker = MailWorker(transport, settings.mail_worker_interval_seconds)
     with contextlib.suppress(KeyboardInterrupt):
