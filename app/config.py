@@ -132,7 +132,7 @@ class Settings(BaseSettings):
 
     # Page views under load (app/ui/page.py).
     concurrent_pages: int = Field(
-        4, ge=1, description="Page views one server process builds at the same time; the others wait their turn."
+        2, ge=1, description="Page views one server process builds at the same time; the others wait their turn."
     )
     page_timeout_seconds: float = Field(
         30.0, gt=0, description="How long a page view may wait for its turn and be built before it is refused."
