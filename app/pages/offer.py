@@ -393,7 +393,7 @@ def register() -> None:
                 )
             )
             if candidate:
-                candidate_nav(None, actor=actor)
+                candidate_nav("offre", actor=actor)
             search, status = search_box(q, status_text)
             if candidate:
                 offer_page = OfferPage(actor, lang)

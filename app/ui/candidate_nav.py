@@ -27,8 +27,8 @@ def dossier_path(tab: str) -> str:
 
 def candidate_nav(current: str | None = None, *, actor: Actor | None = None, program_id: int | None = None) -> None:
     """A labelled ``nav`` whose current entry carries ``aria-current="page"``; ``current`` is a tab slug,
-    ``"home"`` or ``"candidatures"``. Below it, the offer and « Assistance » (the guide puts it on every
-    candidate page; ``program_id`` preselects the programme on an application's page)."""
+    ``"home"``, ``"candidatures"`` or ``"offre"`` (the offer's page). Below it, the offer and « Assistance » (the
+    guide puts it on every candidate page; ``program_id`` preselects the programme on an application's page)."""
     markup = _nav_html(current_language(), current)
     if not add_to_heading(markup):
         static_block(markup)
@@ -59,6 +59,16 @@ def _nav_html(lang: str, current: str | None) -> str:
         # One element for the nav and the offer's link: each element stays in memory while the page is open.
         markup = tag(
             "nav", tag("ul", items, class_="flex flex-wrap gap-x-4 gap-y-1 list-none p-0"), aria_label=_("Mon dossier")
-        ) + tag("p", link_tag(_("Offre de formation"), "/formations"), class_="mt-2")
+        ) + tag(
+            "p",
+            link_tag(
+                _("Offre de formation"),
+                "/formations",
+                aria_current="page" if current == "offre" else None,
+                class_="font-bold" if current == "offre" else None,
+                data_mark="nav-offre",
+            ),
+            class_="mt-2",
+        )
         markup = tag("div", markup, class_="w-full mb-2", data_mark="candidate-nav")
         return markup

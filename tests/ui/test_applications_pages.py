@@ -117,6 +117,18 @@ async def test_apply_from_the_offer_and_a_double_click_creates_one(user: User, s
         assert session.exec(select(OutboxMail).where(OutboxMail.code == "application_created")).one()
 
 
+async def test_the_offer_is_the_current_entry_of_a_signed_in_candidates_nav_on_the_offers_page(
+    user: User, setup: Setup
+) -> None:
+    await sign_in(user, setup.email, "/formations")
+    offer = await should_see_marked(user, "nav-offre", retries=50)
+    assert offer.attrs.get("aria-current") == "page"
+    await user.open("/candidat/candidatures")
+    offer = await should_see_marked(user, "nav-offre")
+    assert "aria-current" not in offer.attrs
+    assert (await should_see_marked(user, "nav-candidatures")).attrs.get("aria-current") == "page"
+
+
 async def test_candidater_asks_first_naming_the_programme_and_its_closing_date(user: User, setup: Setup) -> None:
     """« Candidater » opens a confirmation naming the programme and when applications close; « Non, revenir »
     creates nothing, « Oui, candidater » applies."""
