@@ -32,7 +32,8 @@ def sign_in(driver, portal: Portal) -> None:  # type: ignore[no-untyped-def]
 def texts(card, selector: str) -> list[str]:  # type: ignore[no-untyped-def]
     """The texts of the card's elements matching ``selector``, read at once (Vue redraws them as they change)."""
     script = "return [...arguments[0].querySelectorAll(arguments[1])].map((e) => e.textContent.trim())"
-    return card.parent.execute_script(script, card, selector)
+    # French typography's no-break spaces (before « : ») read as the spaces the expected lines are written with.
+    return [text.replace("\u00a0", " ") for text in card.parent.execute_script(script, card, selector)]
 
 
 def status_lines(card) -> list[str]:  # type: ignore[no-untyped-def]
