@@ -6,19 +6,16 @@ holds a process-wide lock and the GIL while it renders). The applications' pages
 """
 
 import logging
-from urllib.parse import quote
 
 from fastapi import Request, Response
-from fastapi.responses import RedirectResponse
 from nicegui import app, run
 
 from app.db import transaction
+from app.pages.pdf_files import candidate_asking, pdf_response
 from app.services.actors import Actor
 from app.services.dossier_pdf import dossier_filename, dossier_pdf_context, render_dossier_pdf
 from app.services.errors import DomainError
-from app.services.staff import record_impersonated_view
-from app.ui.guards import actor_of
-from app.ui.session import Identity, current_identity, current_language, forget_identity
+from app.ui.session import current_language
 
 log = logging.getLogger(__name__)
 
@@ -36,25 +33,6 @@ async def _render(context: dict, language: str) -> bytes | None:
     return await run.io_bound(render_dossier_pdf, context, language=language)  # no pool (tests, some platforms)
 
 
-def _record_view(actor: Actor, administrator: Actor, path: str) -> bool:
-    try:
-        with transaction() as session:
-            record_impersonated_view(session, actor=actor, administrator=administrator, path=path)
-    except DomainError:
-        return False
-    return True
-
-
-async def _audit_impersonation(identity: Identity, actor: Actor, path: str) -> bool:
-    """As the page guard does: an administrator viewing as the candidate is audited (in a worker thread), and
-    refused once no longer administrator."""
-    administrator = actor_of(Identity(**identity.impersonator)) if identity.impersonator else Actor.anonymous()
-    if await run.io_bound(_record_view, actor, administrator, path):
-        return True
-    forget_identity()
-    return False
-
-
 def _context(actor: Actor, application_id: int) -> dict:
     with transaction() as session:  # closed before the PDF is rendered: no session is held meanwhile
         return dossier_pdf_context(session, actor=actor, application_id=application_id)
@@ -63,17 +41,9 @@ def _context(actor: Actor, application_id: int) -> dict:
 def register() -> None:
     @app.get(PATH, include_in_schema=False)
     async def download_dossier(request: Request, application_id: int) -> Response:
-        identity = current_identity()
-        to_sign_in = RedirectResponse(f"/connexion?suite={quote(request.url.path)}", status_code=303)
-        if identity is None:
-            return to_sign_in
-        if identity.kind != "candidate":
-            return Response(status_code=403)  # staff download dossiers from their own workspace
-        actor = actor_of(identity)
-        if identity.impersonated_by_staff_id is not None and not await _audit_impersonation(
-            identity, actor, request.url.path
-        ):
-            return to_sign_in
+        actor = await candidate_asking(request)
+        if isinstance(actor, Response):
+            return actor
         try:
             context = await run.io_bound(_context, actor, application_id)
         except DomainError:
@@ -83,12 +53,4 @@ def register() -> None:
         pdf = await _render(context, current_language())
         if pdf is None:  # the server is shutting down
             return Response(status_code=503)
-        return Response(
-            pdf,
-            media_type="application/pdf",
-            headers={
-                "Content-Disposition": f'attachment; filename="{dossier_filename(context)}"',
-                "Cache-Control": "no-store",  # personal data: never kept by a shared cache
-                "X-Content-Type-Options": "nosniff",
-            },
-        )
+        return pdf_response(pdf, dossier_filename(context))

@@ -5,19 +5,14 @@ in a worker thread (published decisions only, when the committee lets letters be
 rendered off the event loop too. Anything not the candidate's, or without a letter, is a 404.
 """
 
-from urllib.parse import quote
-
 from fastapi import Request, Response
-from fastapi.responses import RedirectResponse
 from nicegui import app, run
 
 from app.db import transaction
-from app.pages.dossier_download import _audit_impersonation
+from app.pages.pdf_files import candidate_asking, pdf_response
 from app.services.actors import Actor
 from app.services.errors import DomainError
 from app.services.letters import letter_filename, my_letter_context, render_letter
-from app.ui.guards import actor_of
-from app.ui.session import current_identity
 
 PATH = "/candidat/candidatures/{application_id}/lettre.pdf"
 
@@ -40,16 +35,9 @@ def _context(actor: Actor, application_id: int) -> dict:
 def register() -> None:
     @app.get(PATH, include_in_schema=False)
     async def download_letter(request: Request, application_id: int) -> Response:
-        identity = current_identity()
-        if identity is None:
-            return RedirectResponse(f"/connexion?suite={quote(request.url.path)}", status_code=303)
-        if identity.kind != "candidate":
-            return Response(status_code=403)
-        actor = actor_of(identity)
-        if identity.impersonated_by_staff_id is not None and not await _audit_impersonation(
-            identity, actor, request.url.path
-        ):  # an administrator viewing as the candidate: audited as the dossier download is
-            return RedirectResponse(f"/connexion?suite={quote(request.url.path)}", status_code=303)
+        actor = await candidate_asking(request)  # an administrator viewing as the candidate is audited
+        if isinstance(actor, Response):
+            return actor
         try:
             context = await run.io_bound(_context, actor, application_id)
         except DomainError:
@@ -59,12 +47,4 @@ def register() -> None:
         pdf = await _render(context)
         if pdf is None:
             return Response(status_code=503)
-        return Response(
-            pdf,
-            media_type="application/pdf",
-            headers={
-                "Content-Disposition": f'attachment; filename="{letter_filename(context)}"',
-                "Cache-Control": "no-store",
-                "X-Content-Type-Options": "nosniff",
-            },
-        )
+        return pdf_response(pdf, letter_filename(context))

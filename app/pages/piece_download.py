@@ -6,19 +6,14 @@ a worker thread (``documents.read_merged_pdf``: the candidate's own piece only),
 candidate is audited. Anything else is a 404.
 """
 
-from urllib.parse import quote
-
 from fastapi import Request, Response
-from fastapi.responses import RedirectResponse
 from nicegui import app, run
 
 from app.db import transaction
-from app.pages.dossier_download import _audit_impersonation
+from app.pages.pdf_files import candidate_asking, pdf_response
 from app.services import documents
 from app.services.actors import Actor
 from app.services.errors import DomainError
-from app.ui.guards import actor_of
-from app.ui.session import current_identity
 
 PATH = "/candidat/pieces/{submitted_document_id}.pdf"
 
@@ -37,17 +32,9 @@ def _read(actor: Actor, submitted_document_id: int) -> tuple[str, bytes]:
 def register() -> None:
     @app.get(PATH, include_in_schema=False)
     async def candidate_piece(request: Request, submitted_document_id: int) -> Response:
-        identity = current_identity()
-        to_sign_in = RedirectResponse(f"/connexion?suite={quote(request.url.path)}", status_code=303)
-        if identity is None:
-            return to_sign_in
-        if identity.kind != "candidate":
-            return Response(status_code=403)  # staff read pieces from their own workspace
-        actor = actor_of(identity)
-        if identity.impersonated_by_staff_id is not None and not await _audit_impersonation(
-            identity, actor, request.url.path
-        ):
-            return to_sign_in
+        actor = await candidate_asking(request)  # staff read pieces from their own workspace
+        if isinstance(actor, Response):
+            return actor
         try:
             read = await run.io_bound(_read, actor, submitted_document_id)
         except DomainError:
@@ -55,13 +42,4 @@ def register() -> None:
         if read is None:  # the server is shutting down
             return Response(status_code=503)
         filename, data = read
-        disposition = "attachment" if request.query_params.get("telecharger") == "1" else "inline"
-        return Response(
-            data,
-            media_type="application/pdf",
-            headers={
-                "Content-Disposition": f'{disposition}; filename="{filename}"',
-                "Cache-Control": "no-store",  # personal data: never kept by a shared cache
-                "X-Content-Type-Options": "nosniff",
-            },
-        )
+        return pdf_response(data, filename, inline=request.query_params.get("telecharger") != "1")

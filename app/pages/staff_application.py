@@ -25,6 +25,7 @@ from app.i18n import _
 from app.models import ActorKind
 from app.pages import staff_application_sections as sections
 from app.pages.applications import follow_candidate
+from app.pages.pdf_files import pdf_response
 from app.services import leases, parameters, staff_review
 from app.services.actors import Actor
 from app.services.decisions import DecisionPanelView
@@ -213,19 +214,6 @@ async def _render(context_data: dict, language: str) -> bytes | None:
     return await run.io_bound(render_dossier_pdf, context_data, language=language)
 
 
-def _file_response(data: bytes, filename: str, *, inline: bool) -> Response:
-    disposition = "inline" if inline else "attachment"
-    return Response(
-        data,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'{disposition}; filename="{filename}"',
-            "Cache-Control": "no-store",  # personal data: never kept by a shared cache
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
-
-
 def _dossier_context(actor: Actor, application_id: int) -> dict:
     with transaction() as session:
         return staff_review.dossier_pdf_context_for_staff(session, actor=actor, application_id=application_id)
@@ -262,7 +250,7 @@ def register() -> None:
                 )
         except DomainError:
             return Response(status_code=404)  # outside the scope, or no file: nothing to reveal
-        return _file_response(data, filename, inline=request.query_params.get("telecharger") != "1")
+        return pdf_response(data, filename, inline=request.query_params.get("telecharger") != "1")
 
     @app.get(DOSSIER_PATH, include_in_schema=False)
     async def staff_dossier(request: Request, application_id: int) -> Response:
@@ -278,4 +266,4 @@ def register() -> None:
         pdf = await _render(data, current_language())
         if pdf is None:  # the server is shutting down
             return Response(status_code=503)
-        return _file_response(pdf, dossier_filename(data), inline=False)
+        return pdf_response(pdf, dossier_filename(data), inline=False)
