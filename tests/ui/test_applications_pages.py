@@ -103,7 +103,7 @@ async def test_anonymous_visitors_see_the_whole_offer_with_dates(user: User, set
 
 async def test_apply_from_the_offer_and_a_double_click_creates_one(user: User, setup: Setup) -> None:
     await sign_in(user, setup.email, "/formations")
-    await user.should_see(marker=f"apply-{setup.open_program.code}")
+    await user.should_see(marker=f"apply-{setup.open_program.code}", retries=50)  # the landing page drawn
     await user.should_not_see(marker=f"apply-{setup.upcoming.code}")
     await user.should_not_see(marker=f"apply-{setup.closed.code}")
     user.find(marker=f"apply-{setup.open_program.code}").click()
@@ -111,7 +111,7 @@ async def test_apply_from_the_offer_and_a_double_click_creates_one(user: User, s
     # Two clicks reach the server before the first answer: the second finds the button disabled.
     button.trigger("click")
     button.trigger("click")
-    await user.should_see(marker=f"applied-{setup.open_program.code}")
+    await user.should_see(marker=f"applied-{setup.open_program.code}", retries=50)  # applied in a worker thread
     assert len(applications()) == 1
     with new_session() as session:
         assert session.exec(select(OutboxMail).where(OutboxMail.code == "application_created")).one()
@@ -133,7 +133,7 @@ async def test_candidater_asks_first_naming_the_programme_and_its_closing_date(u
     """« Candidater » opens a confirmation naming the programme and when applications close; « Non, revenir »
     creates nothing, « Oui, candidater » applies."""
     await sign_in(user, setup.email, "/formations")
-    await user.should_see(marker=f"apply-{setup.open_program.code}")
+    await user.should_see(marker=f"apply-{setup.open_program.code}", retries=50)  # the landing page drawn
     user.find(marker=f"apply-{setup.open_program.code}").click()
     await user.should_see(marker="apply-dialog")
     await user.should_see("Candidater à « Master Chimie » ?")
@@ -143,7 +143,7 @@ async def test_candidater_asks_first_naming_the_programme_and_its_closing_date(u
     assert applications() == []
     user.find(marker=f"apply-{setup.open_program.code}").click()
     await click(user, "apply-confirm")
-    await user.should_see(marker=f"applied-{setup.open_program.code}")
+    await user.should_see(marker=f"applied-{setup.open_program.code}", retries=50)  # applied in a worker thread
     assert [a.program_id for a in applications()] == [setup.open_program.id]
 
 
