@@ -44,7 +44,7 @@ async def test_a_sign_in_gives_a_new_session_and_the_cookie_from_before_opens_no
     account = make_account(email="fixed@mail.example")
     await user.open("/connexion")
     follow_marked(user, "lang-en")  # the language chosen before signing in survives the new session
-    await user.should_see("Sign in with an eCandidat account")
+    await user.should_see("Sign in with an eCandidat account", retries=50)
     before = session_cookie(user)
     await sign_in(user, account.email)
     await user.should_see(marker="candidate-name")

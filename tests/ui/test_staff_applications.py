@@ -171,6 +171,7 @@ async def test_filters_in_the_address_and_labels_in_english(user: User) -> None:
     await user.open("/gestion/candidatures?dossier_status=complete")
     await user.should_see("0 candidature")
     follow_marked(user, "lang-en")
+    await user.should_see("0 applications", retries=50)  # the link reloads the page in the new language
     await user.open("/gestion/candidatures")
     await user.should_see("MSc Chemistry")
     await user.should_not_see("Master Chimie")
