@@ -633,3 +633,35 @@ def test_a_candidates_row_is_read_once_per_session_by_the_services_of_one_page(s
             assert len([q for q in statements if q.lstrip().startswith("SELECT candidate.")]) == 2  # a lock asks
         finally:
             sa.event.remove(engine, "before_cursor_execute", record)
+
+
+def test_an_application_is_read_once_per_session_and_a_cancelled_one_is_not_found_again(
+    session: Session, world: World
+) -> None:
+    import sqlalchemy as sa
+
+    application = apply(world)
+    intruder = factories.candidate_actor(session, factories.candidate(session))
+    session.commit()
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    with transaction() as s:
+        engine = s.get_bind()
+        sa.event.listen(engine, "before_cursor_execute", record)
+        try:
+            _candidate, first = service.own_application(s, world.actor, application.id)
+            assert service.own_application(s, world.actor, application.id)[1] is first
+            reads = [q for q in statements if q.lstrip().startswith("SELECT application.")]
+            assert len(reads) == 1  # the page's services share the row already read
+            service.own_application(s, world.actor, application.id, write=True)
+            assert len([q for q in statements if q.lstrip().startswith("SELECT application.")]) == 2  # a write asks
+            with pytest.raises(NotFound):  # the row read is another candidate's: refused as before
+                service.own_application(s, intruder, application.id)
+            service.cancel_application(s, actor=world.actor, application_id=application.id)
+            with pytest.raises(NotFound):  # cancelled in this very session: no longer the candidate's
+                service.own_application(s, world.actor, application.id)
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", record)

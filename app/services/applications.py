@@ -69,6 +69,7 @@ def days_left(moment: datetime | None, now: datetime) -> int | None:
 
 
 _OWN_CANDIDATES = "own_candidates"  # session.info: account id → its Candidate row, read once per session
+_OWN_APPLICATIONS = "own_applications"  # session.info: application id → its row, for the reads that follow
 
 
 def own_candidate(session: Session, actor: Actor, *, write: bool = False, lock: bool = False) -> Candidate | None:
@@ -109,6 +110,17 @@ def own_application(
 ) -> tuple[Candidate, Application]:
     """The actor's live application; another candidate's or a cancelled one is "not found" (no existence leak)."""
     candidate = own_candidate(session, actor, write=write)
+    known = session.info.setdefault(_OWN_APPLICATIONS, {})
+    cached = known.get(application_id)
+    if (
+        not (write or lock)
+        and candidate is not None
+        and cached is not None
+        and cached in session
+        and cached.candidate_id == candidate.id
+        and cached.cancelled_at is None
+    ):
+        return candidate, cached  # a page reads it through several services: one query per session
     statement = select(Application).where(
         Application.id == application_id,
         Application.candidate_id == (candidate.id if candidate else -1),
@@ -119,6 +131,7 @@ def own_application(
     application = session.exec(statement).first()
     if candidate is None or application is None:
         raise NotFound("application")
+    known[application_id] = application
     if write:
         campaigns.require_open_campaign(session, application.campaign_id)  # an archived campaign is read-only
     return candidate, application
