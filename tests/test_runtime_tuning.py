@@ -1,5 +1,6 @@
 """The process settings for cheaper page views: same answers as NiceGUI, and a reminder when NiceGUI changes."""
 
+import asyncio
 import functools
 import time
 
@@ -61,6 +62,16 @@ def test_a_bound_method_is_inspected_once_per_function(monkeypatch) -> None:
     assert len(calls) == 1 + 100  # one bound function, and every lambda
 
 
+class _Outbox:
+    """What quiet_outbox reads of NiceGUI's Outbox: its event and what waits to be sent."""
+
+    def __init__(self, *, updates: dict | None = None, messages: list | None = None) -> None:
+        self._enqueue_event = asyncio.Event()
+        self._enqueue_event.set()  # as after a page is built: set by its updates, then the updates are cleared
+        self.updates = updates or {}
+        self.messages = messages or []
+
+
 class _View:
     def __init__(self, age: float, *, connected: bool = False, reconnecting: bool = False) -> None:
         self.created = time.time() - age
@@ -68,6 +79,7 @@ class _View:
         self._delete_tasks = {"doc": object()} if reconnecting else {}
         self.deleted = False
         self.id = ""
+        self.outbox = _Outbox()
 
     def delete(self) -> None:  # as Client.delete: the view leaves Client.instances
         self.deleted = True
@@ -129,3 +141,24 @@ def test_nicegui_page_template_is_not_checked_on_disk_for_every_page_view() -> N
 
     runtime_tuning.install()
     assert client.templates.env.auto_reload is False
+
+
+def test_a_socketless_views_outbox_stops_polling_until_something_is_to_be_sent() -> None:
+    built = _View(1)
+    runtime_tuning.quiet_outbox(built)
+    assert not built.outbox._enqueue_event.is_set()  # the loop now waits for the event (or a second)
+    pending = [_View(1), _View(1)]
+    pending[0].outbox.updates = {"5": object()}  # an element changed after the page was built
+    pending[1].outbox.messages = [("c", "run_javascript", {})]  # e.g. a navigation asked before the socket came
+    for view in pending:
+        runtime_tuning.quiet_outbox(view)
+        assert view.outbox._enqueue_event.is_set()  # sent as soon as the socket connects
+
+
+def test_the_pruning_tick_quiets_the_views_it_keeps_and_leaves_connected_ones_alone(monkeypatch) -> None:
+    young, connected = _View(1), _View(3600, connected=True)
+    young.id, connected.id = "young", "connected"
+    monkeypatch.setattr(runtime_tuning.Client, "instances", {"young": young, "connected": connected})
+    runtime_tuning._prune_never_connected()
+    assert not young.deleted and not young.outbox._enqueue_event.is_set()
+    assert connected.outbox._enqueue_event.is_set()

@@ -12,7 +12,7 @@ Five levers, each installed once by ``install()`` at start-up:
 2. **Never-connected page views** (a bot, a prefetch, a closed tab) are pruned after ``PRUNE_AFTER_SECONDS``
    instead of NiceGUI's 60 s, a few at a time: each holds its whole element tree, and NiceGUI deleting them all in
    one go every ten seconds was the event loop's longest stall under load. Views whose websocket connected are
-   untouched.
+   untouched. Until then, a socketless view's outbox no longer polls ten times a second (``quiet_outbox``).
 3. **Garbage collection**: the objects alive after start-up (modules, routes, translations) are moved out of the
    collector's generations (``gc.freeze``), and the collector runs less often (``GC_THRESHOLDS``). A page view
    allocates thousands of objects and frees nearly all of them by reference counting; with Python's default
@@ -51,8 +51,8 @@ log = logging.getLogger(__name__)
 
 NICEGUI_VERSION = "3.18.0"  # the version whose internals the first lever was measured against
 PRUNE_AFTER_SECONDS = 20.0
-PRUNE_EVERY_SECONDS = 0.5
-PRUNE_BATCH = 25
+PRUNE_EVERY_SECONDS = 0.1
+PRUNE_BATCH = 10
 GC_THRESHOLDS = (5_000, 10, 1_000)
 
 _original_expects_arguments: Callable[[Callable], bool] = helpers.expects_arguments
@@ -72,16 +72,34 @@ def expects_arguments(func: Callable) -> bool:
 
 def _prune_never_connected() -> None:
     """Delete at most ``PRUNE_BATCH`` never-connected views per tick: NiceGUI's own pruning deletes every stale
-    view at once, which under load froze the event loop for hundreds of milliseconds every ten seconds."""
+    view at once, which under load froze the event loop for hundreds of milliseconds every ten seconds. The
+    others without a socket have their outbox quieted."""
     threshold = time.time() - PRUNE_AFTER_SECONDS
     deleted = 0
     for client in list(Client.instances.values()):
-        if deleted >= PRUNE_BATCH:
-            break
+        if client.has_socket_connection:
+            continue
         # As Client.prune_instances decides: no socket, no reconnection pending, old enough.
-        if not client.has_socket_connection and not client._delete_tasks and client.created <= threshold:
+        if deleted < PRUNE_BATCH and not client._delete_tasks and client.created <= threshold:
             client.delete()
             deleted += 1
+        else:
+            quiet_outbox(client)
+
+
+def quiet_outbox(client: Client) -> None:
+    """Let a socketless view's outbox wait for something to send instead of polling ten times a second.
+
+    NiceGUI's outbox loop re-checks every 0.1 s for a socket while its "something to send" event is set, and the
+    event stays set after the page is built (its updates are already in the page's HTML, and cleared). Hundreds of
+    never-connected views (prefetches, bots, a results-day burst) meant thousands of wake-ups a second on the
+    event loop. With the event cleared and nothing waiting, the loop waits up to a second at a time; anything
+    enqueued later (an update, a message, a rewind on reconnection) sets the event again and is sent as before.
+    """
+    outbox = client.outbox
+    event = outbox._enqueue_event
+    if event is not None and event.is_set() and not outbox.updates and not outbox.messages:
+        event.clear()
 
 
 # What a page reads from its request after the response (URL, headers, cookies, session, state, client address,
