@@ -183,23 +183,19 @@ def applications_acted_on(session: Session, applications: list[Application]) -> 
     ids = [a.id for a in applications if a.id is not None and a.id not in acted]
     if not ids:
         return acted
-    acted |= set(session.exec(select(Decision.application_id).where(col(Decision.application_id).in_(ids))).all())
-    acted |= set(
-        session.exec(
-            select(SubmittedDocument.application_id).where(
-                col(SubmittedDocument.application_id).in_(ids),
-                sa.or_(
-                    col(SubmittedDocument.reviewed_by_staff_id).is_not(None),
-                    col(SubmittedDocument.status).in_([DocumentStatus.VALIDATED, DocumentStatus.REFUSED]),
-                ),
-            )
-        ).all()
+    traces = sa.union(  # one round trip: the candidate's list and page read this on every view
+        sa.select(Decision.application_id).where(col(Decision.application_id).in_(ids)),
+        sa.select(SubmittedDocument.application_id).where(
+            col(SubmittedDocument.application_id).in_(ids),
+            sa.or_(
+                col(SubmittedDocument.reviewed_by_staff_id).is_not(None),
+                col(SubmittedDocument.status).in_([DocumentStatus.VALIDATED, DocumentStatus.REFUSED]),
+            ),
+        ),
+        sa.select(Note.application_id).where(col(Note.application_id).in_(ids)),
+        sa.select(ApplicationTag.application_id).where(col(ApplicationTag.application_id).in_(ids)),
     )
-    acted |= set(session.exec(select(Note.application_id).where(col(Note.application_id).in_(ids))).all())
-    acted |= set(
-        session.exec(select(ApplicationTag.application_id).where(col(ApplicationTag.application_id).in_(ids))).all()
-    )
-    return acted
+    return acted | set(session.execute(traces).scalars().all())
 
 
 def manager_has_acted(session: Session, application: Application) -> bool:
