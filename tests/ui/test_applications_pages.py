@@ -68,8 +68,8 @@ async def sign_in(user: User, email: str, then: str) -> None:
     await user.open(f"/connexion?suite={then}")
     user.find(marker="login").type(email)
     user.find(marker="password").type(PASSWORD)
-    user.find(marker="sign-in").click()
-    await user.should_see(marker="signed-in-name", retries=50)  # a worker thread, a new session, a redirect
+    await click(user, "sign-in")  # waits for the check (a worker thread) and the landing (a new session, a redirect)
+    await user.should_see(marker="signed-in-name")
 
 
 def applications() -> list[Application]:
@@ -218,7 +218,9 @@ async def test_live_update_reaches_the_open_list(user: User, setup: Setup) -> No
     await sign_in(user, setup.email, "/candidat/candidatures")
     await should_see_marked(user, "no-application")
     application = apply(setup)  # from another tab: the list follows
-    await should_see_marked(user, f"application-{application.id}")
+    # The commit's notice reaches the page on the event loop, which reads the list again in a worker thread: nothing
+    # of the test's own to wait for, so look until the redrawn list shows the application.
+    await should_see_marked(user, f"application-{application.id}", timeout=30)
 
 
 async def test_another_candidates_application_is_not_shown(user: User, setup: Setup) -> None:
