@@ -112,7 +112,7 @@ async def test_password_reset(user: User, clock) -> None:
     clock.set(datetime(2026, 3, 1, 9, tzinfo=UTC))
     account = make_account(email="dan@mail.example")
     await user.open("/connexion")
-    user.find(marker="forgot-password").click()
+    await click(user, "forgot-password")  # a link: its page opens in a background task, waited for
     await user.should_see(marker="send")
     type_into(user, "login", account.dossier_number)
     await click(user, "send")
