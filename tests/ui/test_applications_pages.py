@@ -9,10 +9,10 @@ from sqlmodel import select
 
 from app.db import new_session, transaction
 from app.models import Account, Application, DocumentStatus, DossierStatus, OutboxMail, Program
-from app.services import notifications
-from app.services.actors import Actor
-from app.services.applications import apply_to_program
-from app.services.passwords import hash_password
+from app.services.accounts.passwords import hash_password
+from app.services.applications.actions import apply_to_program
+from app.services.platform import notifications
+from app.services.platform.actors import Actor
 from tests import factories
 from tests.ui.handler_clicks import click
 from tests.ui.static_html import marked, page_blocks, should_see_marked
@@ -256,7 +256,7 @@ async def test_upload_every_piece_then_transmit(user: User, setup: Setup) -> Non
     from nicegui import ui
 
     from app.models import DossierStatus, OutboxMail
-    from app.services import pdf_sandbox
+    from app.services.documents import pdf_sandbox
     from tests.factories import pdf_bytes
     from tests.test_documents import normalise_in_process
 
@@ -293,7 +293,7 @@ async def test_a_live_redraw_keeps_the_piece_being_filled(user: User, setup: Set
 
     from nicegui import ui
 
-    from app.services import pdf_sandbox
+    from app.services.documents import pdf_sandbox
     from app.ui.text import Text
     from tests.factories import pdf_bytes
     from tests.test_documents import normalise_in_process
@@ -377,7 +377,7 @@ async def test_a_piece_with_files_reads_deposee_until_the_application_is_transmi
     pieces) and its PDF « will be » sent; once transmitted, « Transmise »."""
     from nicegui import ui
 
-    from app.services import pdf_sandbox
+    from app.services.documents import pdf_sandbox
     from tests.factories import pdf_bytes
     from tests.test_documents import normalise_in_process
 
@@ -422,7 +422,7 @@ async def test_voir_opens_the_pieces_viewer_and_downloading_is_a_separate_link(u
     and « Télécharger » is a link of its own."""
     from nicegui import ui
 
-    from app.services import pdf_sandbox
+    from app.services.documents import pdf_sandbox
     from tests.factories import pdf_bytes
     from tests.test_documents import normalise_in_process
 

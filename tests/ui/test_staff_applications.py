@@ -5,7 +5,7 @@ from nicegui.testing import User
 from app import clock
 from app.db import new_session
 from app.models import DossierStatus, StaffMember, StaffRole, StaffRoleAssignment
-from app.services.passwords import hash_password
+from app.services.accounts.passwords import hash_password
 from tests import factories
 from tests.ui.handler_clicks import click
 from tests.ui.static_html import follow_marked
