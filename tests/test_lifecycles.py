@@ -81,16 +81,23 @@ def _refused(move, *args, **kwargs) -> None:
     assert error.value.code == "transition_refused"
 
 
+def _check_move(machine, move, row, column: str, current, target, by: By, allowed: bool) -> None:
+    """The table's answer, then the writer's: the move done and stamped, or refused and nothing written."""
+    assert machine.allows(current, target, by) == allowed
+    if not allowed:
+        _refused(move, row, target, by=by, now=NOW)
+        assert getattr(row, column) == current
+        return
+    assert move(row, target, by=by, now=NOW) == current
+    assert (getattr(row, column), getattr(row, f"{column}_at")) == (target, None if target is None else NOW)
+
+
 @pytest.mark.parametrize(("current", "target", "by", "allowed"), _cases(list(D), DOSSIER_MOVES))
 def test_dossier_status_moves(current, target, by, allowed) -> None:
-    application = Application(dossier_status=current)
-    assert dossier_status.DOSSIER.allows(current, target, by) == allowed
-    if not allowed:
-        _refused(dossier_status.move_dossier, application, target, by=by, now=NOW)
-        assert application.dossier_status == current
-        return
-    assert dossier_status.move_dossier(application, target, by=by, now=NOW) == current
-    assert (application.dossier_status, application.dossier_status_at) == (target, NOW)
+    row = Application(dossier_status=current)
+    _check_move(
+        dossier_status.DOSSIER, dossier_status.move_dossier, row, "dossier_status", current, target, by, allowed
+    )
 
 
 def test_dossier_dates_follow_each_move() -> None:
@@ -121,14 +128,9 @@ def test_the_editable_rule_is_the_candidates_moves() -> None:
 
 @pytest.mark.parametrize(("current", "target", "by", "allowed"), _cases(list(P), PIECE_MOVES))
 def test_piece_status_moves(current, target, by, allowed) -> None:
-    piece = Piece(status=current)
-    assert piece_status.PIECE.allows(current, target, by) == allowed
-    if not allowed:
-        _refused(piece_status.move_piece, piece, target, by=by, now=NOW)
-        assert piece.status == current
-        return
-    assert piece_status.move_piece(piece, target, by=by, now=NOW) == current
-    assert (piece.status, piece.status_at) == (target, NOW)
+    _check_move(
+        piece_status.PIECE, piece_status.move_piece, Piece(status=current), "status", current, target, by, allowed
+    )
 
 
 def _decision(state: DecisionState | None) -> Decision:
@@ -165,14 +167,8 @@ def test_decision_moves(current, target, by, allowed) -> None:
 
 @pytest.mark.parametrize(("current", "target", "by", "allowed"), _cases([None, *A], ANSWER_MOVES))
 def test_answer_moves(current, target, by, allowed) -> None:
-    application = Application(answer=current, answer_at=None if current is None else NOW)
-    assert answer_status.ANSWER.allows(current, target, by) == allowed
-    if not allowed:
-        _refused(answer_status.move_answer, application, target, by=by, now=NOW)
-        assert application.answer == current
-        return
-    assert answer_status.move_answer(application, target, by=by, now=NOW) == current
-    assert (application.answer, application.answer_at) == (target, None if target is None else NOW)
+    row = Application(answer=current, answer_at=None if current is None else NOW)
+    _check_move(answer_status.ANSWER, answer_status.move_answer, row, "answer", current, target, by, allowed)
 
 
 def test_a_trigger_is_the_actors_kind() -> None:

@@ -20,7 +20,6 @@ from app.services.platform.lifecycle import By, Lifecycle
 
 A = AnswerKind
 ANSWER = Lifecycle(
-    name="answer",
     moves={
         By.CANDIDATE: {
             None: (A.CONFIRMED, A.PROVISIONAL, A.WITHDRAWN),

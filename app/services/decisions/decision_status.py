@@ -26,7 +26,6 @@ class DecisionState(StrEnum):
 
 D = DecisionState
 DECISION = Lifecycle(
-    name="decision",
     moves={
         By.STAFF: {
             None: (D.ENTERED, D.PUBLISHED),  # entered; or published at once, a waiting-list call by hand

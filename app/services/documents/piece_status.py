@@ -24,12 +24,10 @@ from app.services.platform.lifecycle import By, Lifecycle
 from app.services.review.dossier_status import PIECE_STATUS_LABELS
 
 P = DocumentStatus
-INITIAL = P.PENDING
 _FILES = (P.PENDING, P.SUBMITTED)  # what the candidate's files make of a piece: none left, or some
 _REVIEW = (P.VALIDATED, P.REFUSED, P.NOT_APPLICABLE)
 
 PIECE = Lifecycle(
-    name="piece_status",
     moves={
         By.CANDIDATE: {
             P.PENDING: (*_FILES, P.NOT_APPLICABLE),

@@ -38,7 +38,6 @@ class Lifecycle(Generic[S]):
     yet, or no value any more), in the order a screen offers them. A move to the same state is listed when the
     service stamps the time again (a piece whose files changed stays « Transmise »)."""
 
-    name: str
     moves: Mapping[By, Mapping[S | None, tuple[S | None, ...]]]
     labels: Mapping[S | None, str]  # French msgids, the refusal's placeholders
     refused: str  # msgid with {current} and {target}

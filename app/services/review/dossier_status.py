@@ -55,7 +55,6 @@ PROCESSING_LABELS = {
 TRANSITION_REFUSED = N_("Le dossier ne peut pas passer du statut « {current} » au statut « {target} ».")
 
 DOSSIER = Lifecycle(
-    name="dossier_status",
     moves={
         By.CANDIDATE: {status: (S.RECEIVED,) for status in EDITABLE_DOSSIER},  # « Transmettre »
         By.STAFF: TRANSITIONS,  # set_dossier_status
