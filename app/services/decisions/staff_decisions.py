@@ -25,6 +25,8 @@ from app.models import (
     RefusalReason,
     StaffRole,
 )
+from app.services.decisions.answer_status import move_answer
+from app.services.decisions.decision_status import enter, publish
 from app.services.decisions.waiting_list import (
     confirmation_deadline,
     latest_published,
@@ -38,6 +40,7 @@ from app.services.decisions.waiting_list import (
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, NotFound
+from app.services.platform.lifecycle import By
 from app.services.platform.notifications import notify_candidate
 from app.services.platform.text_rules import check_text, column_limit
 from app.services.review.staff_scope import require_application_in_scope
@@ -208,9 +211,8 @@ def enter_decision(
     decision.entered_at = clock.now()
     for name, value in values.items():
         setattr(decision, name, value)
+    enter(decision, application, by=By.STAFF)
     session.add(decision)
-    application.last_decision_kind = decision.kind
-    application.last_decision_published = False
     session.add(application)
     session.flush()
     audit(
@@ -292,17 +294,14 @@ def publish_decision(session: Session, *, actor: Actor, decision_id: int) -> Dec
         offers = live_offer_count(session, program.id or 0, excluding=application.id)
         if offers >= capacity:
             raise DomainError("capacity_reached", CAPACITY_REACHED, capacity=program.capacity)
-    decision.published_at = now
-    decision.published_by_staff_id = actor.staff_id
+    publish(decision, application, by=By.STAFF, now=now, staff_id=actor.staff_id)
     if decision.kind == DecisionKind.FAVORABLE:
         decision.confirmation_deadline = confirmation_deadline(application, program, now)
     session.add(decision)
-    application.last_decision_kind = decision.kind
-    application.last_decision_published = True
     application.confirmation_deadline = decision.confirmation_deadline
     application.waiting_list_rank = None  # set by recompute_ranks below for a waiting-list decision
-    if decision.kind != DecisionKind.FAVORABLE:
-        application.answer, application.answer_at = None, None  # the answer belonged to an offer now replaced
+    if decision.kind != DecisionKind.FAVORABLE and application.answer is not None:
+        move_answer(application, None, by=By.STAFF, now=now)  # the answer belonged to an offer now replaced
     session.add(application)
     session.flush()
     mail_decision(session, application, decision, attachments=letter_attachments(session, application, decision))
