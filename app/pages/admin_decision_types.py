@@ -16,6 +16,7 @@ from app.models import DecisionKind, DecisionType, RefusalReason
 from app.services.admin import decision_types as service
 from app.services.admin import require_admin
 from app.services.platform import Actor, DomainError, NotFound
+from app.ui import routes
 from app.ui.admin_edit import StateTexts, refusal_page, save_button, state_section
 from app.ui.admin_nav import back_to_admin
 from app.ui.admin_scoped import item_table, labelled_link
@@ -27,7 +28,7 @@ from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import heading, paragraph
 
-PATH = "/admin/avis"
+PATH = routes.ADMIN_DECISION_TYPES
 NEW = "nouveau"
 
 

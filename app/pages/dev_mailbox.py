@@ -17,11 +17,12 @@ from app.i18n import _
 from app.models import MailStatus, OutboxMail
 from app.services.mail import list_outbox_mails, read_attachment
 from app.services.platform import NotFound
+from app.ui import routes
 from app.ui.dates import format_moment
 from app.ui.frame import frame
 from app.ui.page import page
 
-PATH = "/dev/mailbox"
+PATH = routes.DEV_MAILBOX
 LIMIT = 200
 # A mail's HTML is our own rendering, but of staff-editable templates: show it in a sandboxed frame (no
 # script, no access to the portal's page), whose links open in a new tab.

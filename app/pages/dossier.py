@@ -20,6 +20,7 @@ from app.services.dossier import referentials
 from app.services.dossier import tabs as dossier
 from app.services.platform import Actor, parameters
 from app.services.review import leases
+from app.ui import routes
 from app.ui.candidate_nav import DOSSIER_TABS, candidate_nav
 from app.ui.frame import frame
 from app.ui.guards import require_candidate
@@ -122,7 +123,7 @@ def register() -> None:
     # Read the referential files once, in the background, as the server starts: the first tab opened need not wait.
     threading.Thread(target=_warm_every_referential, name="warm referentials", daemon=True).start()
 
-    @page("/candidat/dossier/{tab}")
+    @page(routes.DOSSIER_TAB)
     async def dossier_tab(tab: str):
         gate = await require_candidate()
         if gate.refused:
@@ -149,5 +150,5 @@ def register() -> None:
             else:
                 paragraph(_("Cette vue est en lecture seule : aucune modification n'est possible.")).mark("read-only")
             RENDERERS[tab](opened, actor=actor, read_only=read_only)
-            ui.link(_("Retour à mon espace"), "/candidat").classes("mt-6").mark("back-home")
+            ui.link(_("Retour à mon espace"), routes.CANDIDATE_HOME).classes("mt-6").mark("back-home")
         return None

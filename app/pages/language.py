@@ -9,10 +9,11 @@ from fastapi.responses import RedirectResponse
 from nicegui import app
 
 from app.i18n import LANGUAGES
+from app.ui import routes
 from app.ui.guards import safe_next
 from app.ui.session import set_language
 
-PATH = "/langue/{code}"  # the frame links here (app/ui/frame.py: switch_href)
+PATH = routes.LANGUAGE  # the frame links here (app/ui/frame.py: switch_href)
 
 
 def register() -> None:
