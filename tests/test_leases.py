@@ -70,7 +70,7 @@ def test_release_by_the_page_and_on_disconnect(session: Session) -> None:
     assert leases.who_holds(session, resource=RESOURCE) is not None
     leases.release(session, resource=RESOURCE, client_id="page-manager")
     assert leases.who_holds(session, resource=RESOURCE) is None
-    leases.release_client(session, client_id="page-manager")
+    leases.release(session, resource="candidate:43", client_id="page-manager")  # what the page does on disconnect
     assert leases.who_holds(session, resource="candidate:43") is None
 
 

@@ -128,11 +128,6 @@ def release(session: Session, *, resource: str, client_id: str) -> None:
     )
 
 
-def release_client(session: Session, *, client_id: str) -> None:
-    """Every lease of one browser page (its disconnection)."""
-    session.exec(delete(EditLease).where(EditLease.client_id == client_id))  # type: ignore[call-overload]
-
-
 def purge_expired(session: Session) -> int:
     """Remove expired leases (at start-up and by housekeeping); they no longer exclude anyone anyway."""
     result = session.exec(delete(EditLease).where(EditLease.expires_at <= clock.now()))  # type: ignore[call-overload]
