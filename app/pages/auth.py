@@ -6,7 +6,6 @@ included) runs in a worker thread through ``run.io_bound``: the event loop never
 
 import asyncio
 from collections.abc import Callable
-from datetime import datetime
 from typing import TypeVar
 
 from nicegui import run, ui
@@ -17,10 +16,11 @@ from app.db import transaction
 from app.i18n import N_, _, use_language
 from app.services.accounts import (
     Principal,
+    SignInClosing,
     SignInOutcome,
     TokenError,
     authenticate,
-    candidate_sign_in_closes_at,
+    candidate_sign_in_closing,
     sign_in_delay,
 )
 from app.services.accounts import candidates as accounts
@@ -192,12 +192,12 @@ async def _check_credentials(form: Form, actor: Actor, login: str, password: str
     switch_to(identity, safe_next(suite, landing(identity)))  # signed in under a new session id
 
 
-def _closing_notice(closes_at: datetime | None) -> None:
+def _closing_notice(closing: SignInClosing | None) -> None:
     """Candidates read, before typing anything, until when they may sign in, or that they no longer may."""
-    if closes_at is None:
+    if closing is None:
         return
-    date = clock.paris(closes_at).strftime("%d/%m/%Y %H:%M")
-    if clock.now() >= closes_at:
+    date = clock.paris(closing.closes_at).strftime("%d/%m/%Y %H:%M")
+    if closing.closed:
         text = _(
             "La campagne de candidatures est close depuis le {date} : les candidats ne peuvent plus se connecter. "
             "Les personnels de l'université peuvent toujours se connecter."
@@ -228,9 +228,9 @@ def _demo_identities(suite: str | None) -> None:
                     ).mark(f"demo-{demo.login}")
 
 
-def _closes_at() -> datetime | None:
+def _closing() -> SignInClosing | None:
     with transaction() as session:
-        return candidate_sign_in_closes_at(session)
+        return candidate_sign_in_closing(session)
 
 
 def register() -> None:
@@ -239,9 +239,9 @@ def register() -> None:
         from app.pages.sso import sso_buttons, sso_error
 
         identity = current_identity()
-        closes_at = await run.io_bound(_closes_at)
+        closing = await run.io_bound(_closing)
         with frame(_("Connexion")):
-            _closing_notice(closes_at)
+            _closing_notice(closing)
             if sso:
                 sso_error(sso)
             expired = pop_session_expired()

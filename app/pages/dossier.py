@@ -18,7 +18,7 @@ from app.models import ActorKind
 from app.pages import dossier_identity, dossier_records
 from app.services.dossier import referentials
 from app.services.dossier import tabs as dossier
-from app.services.platform import Actor, parameters
+from app.services.platform import Actor
 from app.services.review import leases
 from app.ui import routes
 from app.ui.candidate_nav import DOSSIER_TABS, candidate_nav
@@ -86,7 +86,7 @@ def load_tab(actor: Actor, tab: str, holder: leases.Holder | None, lang: str) ->
         with transaction() as session:
             state = leases.acquire(session, resource=leases.candidate_resource(opened.candidate.id), holder=holder)
         held = state.held
-    heartbeat = max(10.0, parameters.current("edit_lease_seconds") / 3)
+    heartbeat = leases.heartbeat_seconds()
     warm_referentials(tab, lang)
     return TabData(opened, held, heartbeat)
 
@@ -98,7 +98,7 @@ def _lease_holder(actor: Actor, label: str) -> leases.Holder:
 
 def _renew(resource: str, holder: leases.Holder) -> None:
     with transaction() as session:
-        leases.acquire(session, resource=resource, holder=holder)  # renews ours; never steals a live one
+        leases.heartbeat(session, resource=resource, holder=holder)
 
 
 def _release(resource: str, client_id: str) -> None:

@@ -28,7 +28,7 @@ from app.pages.applications import follow_candidate
 from app.pages.pdf_files import pdf_response
 from app.services.decisions import DecisionPanelView
 from app.services.documents import dossier_filename, render_dossier_pdf
-from app.services.platform import Actor, DomainError, parameters
+from app.services.platform import Actor, DomainError
 from app.services.review import DOSSIER_STATUS_LABELS, leases
 from app.services.review import staff_view as staff_review
 from app.ui import routes
@@ -89,7 +89,7 @@ def _open(actor: Actor, application_id: int, lang: str, client_id: str, label: s
             )
         if state.held and state.lease is not None:
             loaded.held, loaded.lease_resource = True, state.lease.resource
-            loaded.heartbeat_seconds = max(10.0, parameters.current("edit_lease_seconds") / 3)
+            loaded.heartbeat_seconds = leases.heartbeat_seconds()
     loaded.panel = load_panel_view(actor, application_id, lang)
     return loaded
 
