@@ -174,7 +174,7 @@ async def _page(actor: Actor, program_id: int | None, centre_id: int | None) -> 
             form.show(error)
             return
         if program.id is None:
-            ui.navigate.to(f"{LIST_PATH}/edition?formation={saved.id}")
+            ui.navigate.to(f"{routes.ADMIN_PROGRAM_EDIT}?formation={saved.id}")
             return
         program.version = saved.version
         form.refresh_values()

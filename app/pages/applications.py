@@ -197,7 +197,7 @@ def _application_item(row: ApplicationSummary) -> str:
             "h2",
             link_tag(
                 row.program_label,
-                f"{LIST_PATH}/{row.id}",
+                routes.APPLICATION.format(application_id=row.id),
                 data_mark=f"open-{row.id}",
                 aria_label=_("Ouvrir la candidature : {label}").format(label=row.program_label),
             ),

@@ -67,7 +67,9 @@ def _mail_card(mail: OutboxMail) -> None:
             with ui.element("ul"):
                 for index, ref in enumerate(mail.attachments):
                     with ui.element("li"):
-                        ui.link(ref["filename"], f"{PATH}/{mail.id}/attachments/{index}").mark("attachment")
+                        ui.link(
+                            ref["filename"], routes.DEV_MAILBOX_ATTACHMENT.format(mail_id=mail.id, index=index)
+                        ).mark("attachment")
         with ui.expansion(_("Version texte")).classes("w-full"):
             ui.label(mail.body_text).classes("whitespace-pre-wrap font-mono text-sm")
 
@@ -109,7 +111,7 @@ def register() -> None:
                 for mail in mails:
                     _mail_card(mail)
 
-    @app.get(PATH + "/{mail_id}/attachments/{index}")
+    @app.get(routes.DEV_MAILBOX_ATTACHMENT)
     def download(mail_id: int, index: int) -> Response:
         try:
             with transaction() as session:

@@ -139,7 +139,7 @@ def _introduction(institution: str) -> str:
 
 
 def register() -> None:
-    @page("/")
+    @page(routes.HOME)
     async def home(q: str = "") -> None:
         institution = get_settings().institution_name
         lang = current_language()

@@ -18,9 +18,9 @@ PATH = routes.LANGUAGE  # the frame links here (app/ui/frame.py: switch_href)
 
 def register() -> None:
     @app.get(PATH, include_in_schema=False)
-    def switch_language(request: Request, code: str, suite: str = "/") -> RedirectResponse:
+    def switch_language(request: Request, code: str, suite: str = routes.HOME) -> RedirectResponse:
         if code in LANGUAGES:
             set_language(code)
-        response = RedirectResponse(safe_next(suite, "/"), status_code=303)
+        response = RedirectResponse(safe_next(suite, routes.HOME), status_code=303)
         response.headers["Cache-Control"] = "no-store"
         return response

@@ -339,7 +339,7 @@ def _shared_programs(actor: Actor, lang: str, now: datetime) -> tuple[dict[str, 
 
 
 def register() -> None:
-    @page(PATH + "/{code}")
+    @page(routes.OFFER_PROGRAM)
     async def program_page(code: str) -> None:
         actor = actor_of(current_identity())
         lang = current_language()

@@ -100,4 +100,4 @@ def register() -> None:
             return RedirectResponse(INVALID, status_code=303)
         identity = Identity(**pending["identity"]) if pending["identity"] else None
         await rotate(request, identity, signed_in_at=pending.get("signed_in_at"))
-        return RedirectResponse(safe_next(pending.get("then"), "/"), status_code=303)
+        return RedirectResponse(safe_next(pending.get("then"), routes.HOME), status_code=303)

@@ -28,7 +28,7 @@ from app.ui.page import page
 from app.ui.session import current_identity
 from app.ui.text import Text, heading, paragraph
 
-FILE_PATH = EXPORTS_PATH + "/{job_id}/fichier"
+FILE_PATH = routes.EXPORT_FILE
 REFRESH_SECONDS = 2.0
 
 

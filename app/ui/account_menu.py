@@ -17,7 +17,7 @@ from app.ui.text import link_tag
 def sign_out() -> None:
     from app.pages.session_switch import switch_to
 
-    switch_to(None, "/")  # signed out at once, then a new session id (the language is kept)
+    switch_to(None, routes.HOME)  # signed out at once, then a new session id (the language is kept)
 
 
 def with_role(identity: Identity, view: RoleView) -> Identity:

@@ -105,7 +105,7 @@ def _header_links(lang: str) -> None:
     identity = current_identity()
     brand = tag(
         "div",
-        link_tag("eCandidat", "/", class_="ec-brand", aria_label=_("eCandidat, accueil"))
+        link_tag("eCandidat", routes.HOME, class_="ec-brand", aria_label=_("eCandidat, accueil"))
         + text_tag("span", settings.institution_name, class_="ec-institution"),
         class_="flex flex-col",
     )

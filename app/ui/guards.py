@@ -72,7 +72,7 @@ def _refuse(message: str) -> Gate:
 
     with frame(_("Accès refusé")):
         paragraph(message).mark("refusal")
-        ui.link(_("Retour à l'accueil"), "/")
+        ui.link(_("Retour à l'accueil"), routes.HOME)
     return Gate(refused=True)
 
 

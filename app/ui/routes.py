@@ -65,6 +65,8 @@ ADMIN_PROGRAM_EDIT = "/admin/formations/edition"
 ADMIN_PIECES = "/admin/pieces"
 ADMIN_QUESTIONS = "/admin/questions"
 ADMIN_DECISION_TYPES = "/admin/avis"
+ADMIN_DECISION_TYPE = "/admin/avis/types/{key}"
+ADMIN_REFUSAL_REASON = "/admin/avis/motifs/{key}"
 ADMIN_MAILS = "/admin/mails"
 ADMIN_MAIL = "/admin/mails/{code}/{language}"
 ADMIN_STAFF = "/admin/gestionnaires"
@@ -79,3 +81,4 @@ ADMIN_LEASES = "/admin/verrous"
 
 # Development only (ECANDIDAT_DEV_MAILBOX)
 DEV_MAILBOX = "/dev/mailbox"
+DEV_MAILBOX_ATTACHMENT = "/dev/mailbox/{mail_id}/attachments/{index}"
