@@ -17,9 +17,9 @@ from app.services.accounts import rules as accounts_rules
 from app.services.platform import Actor, DomainError
 from app.ui.candidate_nav import candidate_nav
 from app.ui.frame import frame
-from app.ui.guards import actor_of, require_candidate
+from app.ui.guards import require_candidate
 from app.ui.page import page
-from app.ui.session import current_identity
+from app.ui.session import actor_of, current_identity
 from app.ui.text import heading, link_tag, paragraph, static_block, tag
 
 

@@ -19,7 +19,6 @@ from app.services.platform import Actor, DomainError
 from app.ui.candidate_nav import candidate_nav
 from app.ui.dates import format_day, format_moment
 from app.ui.frame import frame
-from app.ui.guards import actor_of
 from app.ui.offer_list import (
     days_left_text,
     info_link_html,
@@ -30,7 +29,7 @@ from app.ui.offer_list import (
     valid_until,
 )
 from app.ui.page import page
-from app.ui.session import current_identity, current_language
+from app.ui.session import actor_of, current_identity, current_language
 from app.ui.shared_blocks import shared
 from app.ui.text import Text, heading, link_tag, paragraph, static_block, tag, text_tag
 

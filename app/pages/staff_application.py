@@ -35,22 +35,16 @@ from app.ui.dates import format_moment
 from app.ui.decision_panel import load_panel_view
 from app.ui.drafts import Drafts
 from app.ui.frame import frame
-from app.ui.guards import actor_of, require_staff
+from app.ui.guards import require_staff
 from app.ui.latest_read import LatestRead
 from app.ui.page import page
-from app.ui.session import current_identity, current_language
+from app.ui.session import actor_of, current_identity, current_language
 from app.ui.text import Text, link_tag, paragraph, static_block, tag, text_tag
 
 log = logging.getLogger(__name__)
 
 PAGE_PATH = "/gestion/candidatures/{application_id}"
-PIECE_PATH = "/gestion/pieces/{submitted_document_id}.pdf"
 DOSSIER_PATH = "/gestion/candidatures/{application_id}/dossier.pdf"
-
-
-def piece_url(submitted_document_id: int, *, download: bool = False) -> str:
-    url = PIECE_PATH.format(submitted_document_id=submitted_document_id)
-    return url + "?telecharger=1" if download else url
 
 
 def _lease_banner(view: staff_review.StaffApplicationView) -> None:
@@ -237,7 +231,7 @@ def register() -> None:
         await _page(gate.actor, application_id, gate.identity.display_name)
         return None
 
-    @app.get(PIECE_PATH, include_in_schema=False)
+    @app.get(sections.PIECE_PATH, include_in_schema=False)
     def staff_piece(request: Request, submitted_document_id: int) -> Response:
         actor = _staff_actor(request)
         if isinstance(actor, Response):

@@ -38,6 +38,14 @@ TRANSITION_BUTTONS = {
 }
 
 
+PIECE_PATH = "/gestion/pieces/{submitted_document_id}.pdf"  # the route is in staff_application
+
+
+def piece_url(submitted_document_id: int, *, download: bool = False) -> str:
+    url = PIECE_PATH.format(submitted_document_id=submitted_document_id)
+    return url + "?telecharger=1" if download else url
+
+
 def _error_label(marker: str) -> ui.label:
     label = ui.label("").classes("text-negative").mark(marker)
     label.props["role"] = "alert"
@@ -166,8 +174,6 @@ def _piece(  # type: ignore[no-untyped-def]
     ask_refusal,
     cards: dict[int, ui.card],
 ) -> Callable[..., Awaitable[bool]] | None:
-    from app.pages.staff_application import piece_url
-
     marker = f"piece-{piece.submitted_document_id}"
     with ui.card().classes("w-full my-2").mark(marker) as card:
         cards[piece.submitted_document_id] = card

@@ -20,11 +20,11 @@ from app.services.exports import jobs as export_jobs
 from app.services.platform import Actor, DomainError
 from app.ui.dates import format_moment
 from app.ui.frame import frame
-from app.ui.guards import actor_of, require_staff
+from app.ui.guards import require_staff
 from app.ui.latest_read import LatestRead
 from app.ui.list_export import EXPORTS_PATH
 from app.ui.page import page
-from app.ui.session import current_identity
+from app.ui.session import actor_of, current_identity
 from app.ui.text import Text, heading, paragraph
 
 FILE_PATH = EXPORTS_PATH + "/{job_id}/fichier"

@@ -14,26 +14,15 @@ from app.services.exports import PendingCounts
 from app.services.platform import Actor, DomainError
 from app.ui.account_menu import change_role, role_text
 from app.ui.frame import frame
-from app.ui.guards import actor_of, require_staff
+from app.ui.guards import require_staff
 from app.ui.page import page
-from app.ui.session import Identity, current_identity, current_language, forget_identity
+from app.ui.session import Identity, actor_of, current_language, forget_identity
+from app.ui.session_switch import switch_to
 from app.ui.text import heading, list_item, paragraph
-
-
-def end_impersonation() -> None:
-    """Leave the candidate view and become the administrator again."""
-    from app.pages.session_switch import switch_to
-
-    identity = current_identity()
-    if identity is None or identity.impersonator is None:
-        switch_to(None, "/connexion")
-        return
-    switch_to(Identity(**identity.impersonator), "/gestion", fresh_sign_in=False)  # under a new session id
 
 
 def _impersonation_form(identity: Identity) -> None:
     from app.pages.auth import Form
-    from app.pages.session_switch import switch_to
 
     with ui.element("section").classes("mt-6").mark("impersonation"):
         heading(_("Voir le portail comme un candidat"), 2)

@@ -25,9 +25,9 @@ from app.models import (
     RefusalReason,
     StaffRole,
 )
+from app.services.decisions.published import latest_published
 from app.services.decisions.waiting_list import (
     confirmation_deadline,
-    latest_published,
     letter_attachments,
     live_offer_count,
     lock_application,

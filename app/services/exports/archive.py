@@ -35,7 +35,7 @@ from app.models import (
     SubmittedDocument,
 )
 from app.services.accounts.staff_roles import INSTITUTION_WIDE, current_role
-from app.services.documents.dossier_pdf import render_dossier_pdf
+from app.services.documents.dossier_pdf_render import render_dossier_pdf
 from app.services.exports.tabular import neutralise
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
