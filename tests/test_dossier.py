@@ -25,7 +25,8 @@ from app.services.dossier.schemas import DossierInvalid
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError, Forbidden, NotFound
 from app.services.review import leases
-from app.services.review.staff_list import ListQuery, list_applications
+from app.services.review.staff_list import list_applications
+from app.services.review.staff_list_columns import ListQuery
 from tests import factories
 
 KNOWN_INE = "1204000000C"  # Léa Moreau-Duval in the demo registry, born 2005-01-01

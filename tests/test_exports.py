@@ -41,7 +41,8 @@ from app.services.exports.tabular import CsvWriter, TabularRequest, build_tabula
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError, NotFound
-from app.services.review.staff_list import COLUMNS, MAX_PAGE_SIZE, ListQuery, list_applications
+from app.services.review.staff_list import list_applications
+from app.services.review.staff_list_columns import COLUMNS, MAX_PAGE_SIZE, ListQuery
 from tests import factories
 
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)

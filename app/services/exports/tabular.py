@@ -42,7 +42,7 @@ from app.services.dossier.referentials import country_name
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError
 from app.services.review import staff_list
-from app.services.review.staff_list import COLUMNS, VALUE_LABELS, ListQuery
+from app.services.review.staff_list_columns import COLUMNS, VALUE_LABELS, ListQuery
 
 BATCH_SIZE = 2000
 Record = TypeVar("Record", InternalRecord, ExternalRecord)
