@@ -36,7 +36,7 @@ from app.models import (
 )
 from app.services.accounts.staff_roles import INSTITUTION_WIDE, current_role
 from app.services.documents.dossier_pdf_render import render_dossier_pdf
-from app.services.exports.tabular import neutralise
+from app.services.exports.spreadsheet_writers import neutralise
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError
