@@ -7,7 +7,7 @@ from nicegui import run, ui
 from app.db import transaction
 from app.i18n import _
 from app.models import StaffRole
-from app.pages.staff_statistics import load_pending, pending_panel
+from app.pages.staff_pending import load_pending, pending_panel
 from app.services.accounts import RoleView
 from app.services.accounts import staff_roles as staff
 from app.services.exports import PendingCounts

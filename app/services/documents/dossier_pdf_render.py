@@ -72,26 +72,24 @@ def _read_attachments(context: dict[str, Any], language: str) -> dict[int, _Atta
     return attachments
 
 
-def _view(context: dict[str, Any], language: str, attachments: dict[int, _Attachment]) -> dict[str, Any]:
-    """What the template shows: every value already worded in ``language``."""
-    program, committee, app_ = context["program"], context["committee"], context["application"]
-    candidate, address, bac = context["candidate"], context["address"], context["baccalaureate"]
+def _postal(lines: list[str], postcode: str, city: str, country: str, language: str) -> list[str]:
+    rows = [line for line in lines if line] + [f"{postcode} {city}".strip()]
+    if country and country != "FR":
+        rows.append(country_name(country, language))
+    return [row for row in rows if row]
 
-    def postal(lines: list[str], postcode: str, city: str, country: str) -> list[str]:
-        rows = [line for line in lines if line] + [f"{postcode} {city}".strip()]
-        if country and country != "FR":
-            rows.append(country_name(country, language))
-        return [row for row in rows if row]
 
-    pieces = []
-    for index, piece in enumerate(context["pieces"]):
+def _pieces_view(pieces: list[dict[str, Any]], attachments: dict[int, _Attachment], language: str) -> list[dict]:
+    """Each piece's label, status, comment and what became of its file (appended, missing, unavailable)."""
+    shown = []
+    for index, piece in enumerate(pieces):
         if not piece["file"]:
             file_note = t.labels()["no_file"] if piece["status"] != "not_applicable" else ""
         elif index in attachments:
             file_note = t.labels()["appended"]
         else:
             file_note = t.labels()["file_unavailable"]
-        pieces.append(
+        shown.append(
             {
                 "label": t.pick(piece["label_fr"], piece["label_en"], language),
                 "status": t.translated(t.DOCUMENT_STATUS, piece["status"]),
@@ -101,16 +99,60 @@ def _view(context: dict[str, Any], language: str, attachments: dict[int, _Attach
                 "to_post": piece["status"] != DocumentStatus.NOT_APPLICABLE.value,
             }
         )
+    return shown
+
+
+def _calendar(program: dict[str, Any], application: dict[str, Any]) -> list[tuple[str, str]]:
+    """The programme's and the application's dates that are set, in the template's order."""
     moments = {
         "window_opens_at": program["window_opens_at"],
         "window_closes_at": program["window_closes_at"],
-        "return_by": app_["return_by"],
+        "return_by": application["return_by"],
         "jury_on": program["jury_on"],
         "publication_on": program["publication_on"],
-        "confirmation_by": app_["confirmation_by"],
+        "confirmation_by": application["confirmation_by"],
         "preselection_at": program["preselection_at"],
     }
-    calendar = [(key, t.moment(value)) for key, value in moments.items() if value]
+    return [(key, t.moment(value)) for key, value in moments.items() if value]
+
+
+def _identity(candidate: dict[str, Any], account: dict[str, Any], language: str) -> list[tuple[str, str]]:
+    birth_place = (candidate["birth_place"], country_name(candidate["birth_country"], language))
+    return [
+        ("civility", t.translated(t.CIVILITY, candidate["civility"])),
+        ("birth_name", candidate["birth_name"]),
+        ("usage_name", candidate["usage_name"]),
+        ("first_names", candidate["first_names"]),
+        ("birth_date", t.day(candidate["birth_date"])),
+        ("birth_place", ", ".join(part for part in birth_place if part)),
+        ("nationality", country_name(candidate["nationality"], language)),
+        ("ine", candidate["ine"]),
+        ("student_number", candidate["student_number"]),
+        ("email", account["email"]),
+        ("phone", candidate["phone"]),
+        ("mobile", candidate["mobile"]),
+    ]
+
+
+def _baccalaureate(bac: dict[str, Any], language: str) -> list[tuple[str, str]]:
+    series = (t.translated(t.BAC_SERIES, bac["series"]), bac["series_detail"])
+    return [
+        ("bac_series", " — ".join(v for v in series if v)),
+        ("year", str(bac["year"] or "")),
+        ("mention", bac["mention"]),
+        ("specialities", ", ".join(bac["specialities"])),
+        ("options", bac["options"]),
+        ("establishment", bac["establishment"]),
+        ("country", country_name(bac["country"], language)),
+    ]
+
+
+def _view(context: dict[str, Any], language: str, attachments: dict[int, _Attachment]) -> dict[str, Any]:
+    """What the template shows: every value already worded in ``language``."""
+    program, committee, app_ = context["program"], context["committee"], context["application"]
+    candidate, address, bac = context["candidate"], context["address"], context["baccalaureate"]
+    pieces = _pieces_view(context["pieces"], attachments, language)
+    calendar = _calendar(program, app_)
     account = context["account"]
     return {
         "lang": language,
@@ -135,7 +177,9 @@ def _view(context: dict[str, Any], language: str, attachments: dict[int, _Attach
             "label": t.pick(committee["label_fr"], committee["label_en"], language),
             "email": committee["email"],
             "phone": committee["phone"],
-            "address": postal(committee["lines"], committee["postcode"], committee["city"], committee["country"]),
+            "address": _postal(
+                committee["lines"], committee["postcode"], committee["city"], committee["country"], language
+            ),
         },
         "application": {
             "status": t.translated(t.DOSSIER_STATUS, app_["dossier_status"]),
@@ -144,45 +188,12 @@ def _view(context: dict[str, Any], language: str, attachments: dict[int, _Attach
             "return_by": t.moment(app_["return_by"]),
         },
         "calendar": calendar,
-        "identity": [
-            ("civility", t.translated(t.CIVILITY, candidate["civility"])),
-            ("birth_name", candidate["birth_name"]),
-            ("usage_name", candidate["usage_name"]),
-            ("first_names", candidate["first_names"]),
-            ("birth_date", t.day(candidate["birth_date"])),
-            (
-                "birth_place",
-                ", ".join(
-                    part
-                    for part in (candidate["birth_place"], country_name(candidate["birth_country"], language))
-                    if part
-                ),
-            ),
-            ("nationality", country_name(candidate["nationality"], language)),
-            ("ine", candidate["ine"]),
-            ("student_number", candidate["student_number"]),
-            ("email", account["email"]),
-            ("phone", candidate["phone"]),
-            ("mobile", candidate["mobile"]),
-        ],
+        "identity": _identity(candidate, account, language),
         "address": None
         if address is None
-        else postal(address["lines"], address["postcode"], address["city"], address["country"])
+        else _postal(address["lines"], address["postcode"], address["city"], address["country"], language)
         + ([country_name(address["country"], language)] if address["country"] == "FR" else []),
-        "baccalaureate": None
-        if bac is None
-        else [
-            (
-                "bac_series",
-                " — ".join(v for v in (t.translated(t.BAC_SERIES, bac["series"]), bac["series_detail"]) if v),
-            ),
-            ("year", str(bac["year"] or "")),
-            ("mention", bac["mention"]),
-            ("specialities", ", ".join(bac["specialities"])),
-            ("options", bac["options"]),
-            ("establishment", bac["establishment"]),
-            ("country", country_name(bac["country"], language)),
-        ],
+        "baccalaureate": None if bac is None else _baccalaureate(bac, language),
         "internal_records": context["internal_records"],
         "external_records": [
             r
