@@ -30,7 +30,7 @@ def build_app() -> None:
     from app.api import install as install_api
     from app.pages import register_pages
     from app.security_headers import SecurityHeaders
-    from app.services.platform.notifications import install_redis_relay
+    from app.services.platform.notifications_relay import install_redis_relay
     from app.ui.runtime_tuning import install as install_runtime_tuning
     from app.ui.session import install_language_resolver
     from app.ui.statuses import BRAND_COLOURS

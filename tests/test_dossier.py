@@ -17,7 +17,7 @@ from app.models import (
     RecordOutcome,
     StaffRole,
 )
-from app.services.documents import dossier_pdf
+from app.services.documents import dossier_pdf, dossier_pdf_render
 from app.services.dossier import entries as dossier_entries
 from app.services.dossier import tabs as dossier
 from app.services.dossier.completeness import dossier_completeness
@@ -25,7 +25,8 @@ from app.services.dossier.schemas import DossierInvalid
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError, Forbidden, NotFound
 from app.services.review import leases
-from app.services.review.staff_list import ListQuery, list_applications
+from app.services.review.staff_list import list_applications
+from app.services.review.staff_list_columns import ListQuery
 from tests import factories
 
 KNOWN_INE = "1204000000C"  # Léa Moreau-Duval in the demo registry, born 2005-01-01
@@ -108,7 +109,7 @@ def test_typed_names_keep_their_accents_on_the_dossier_its_pdf_and_the_staff_lis
     application = factories.application(session, candidate_id=saved.id, program=program)
     session.commit()
     context = dossier_pdf.dossier_pdf_context(session, actor=actor, application_id=application.id)
-    pdf = dossier_pdf.render_dossier_pdf(context, language="fr")
+    pdf = dossier_pdf_render.render_dossier_pdf(context, language="fr")
     text = " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "Nom de naissance LEFÈVRE Nom d'usage D’ARC-LÆTITIA Prénoms Éloïse Zoë" in text
 

@@ -30,7 +30,7 @@ from app.models import (
     SubmittedDocument,
     WorkExperience,
 )
-from app.services.documents import dossier_pdf
+from app.services.documents import dossier_pdf, html_pdf
 from app.services.platform.actors import Actor
 from app.services.platform.errors import Forbidden, NotFound
 from tests import factories as f
@@ -443,10 +443,10 @@ def test_rendering_never_fetches_remote_resources(monkeypatch: pytest.MonkeyPatc
         "/etc/passwd",
         "../../config.py",
     ):
-        assert dossier_pdf.link_callback(uri, None) == dossier_pdf.REFUSED, uri
-    assert not Path(dossier_pdf.REFUSED).exists()
-    assert dossier_pdf.link_callback("dossier.html", None) == str(dossier_pdf.TEMPLATE_DIR / "dossier.html")
-    pdf = dossier_pdf.html_to_pdf(
+        assert html_pdf.link_callback(uri, None) == html_pdf.REFUSED, uri
+    assert not Path(html_pdf.REFUSED).exists()
+    assert html_pdf.link_callback("dossier.html", None) == str(html_pdf.TEMPLATE_DIR / "dossier.html")
+    pdf = html_pdf.html_to_pdf(
         '<html><head><style>@import url("http://example.com/x.css");</style></head><body>'
         '<p>Avant</p><img src="http://example.com/tracker.png"><img src="/etc/passwd"><p>Après</p></body></html>'
     )

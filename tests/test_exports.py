@@ -36,12 +36,15 @@ from app.models import (
     StoredFile,
 )
 from app.services.exports import jobs as export_jobs
+from app.services.exports import spreadsheet_writers
 from app.services.exports import tabular as exports_tabular
-from app.services.exports.tabular import CsvWriter, TabularRequest, build_tabular, list_value
+from app.services.exports.spreadsheet_writers import CsvWriter
+from app.services.exports.tabular import TabularRequest, build_tabular, list_value
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError, NotFound
-from app.services.review.staff_list import COLUMNS, MAX_PAGE_SIZE, ListQuery, list_applications
+from app.services.review.staff_list import list_applications
+from app.services.review.staff_list_columns import COLUMNS, MAX_PAGE_SIZE, ListQuery
 from tests import factories
 
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)
@@ -278,8 +281,8 @@ def test_every_extra_is_exported_with_formulas_neutralised(session: Session, clo
 
 def test_neutralise_covers_every_formula_start() -> None:
     for text in ("=1+1", "+1", "-1", "@A1", "\tx", "\rx"):
-        assert exports_tabular.neutralise(text) == "'" + text
-    assert exports_tabular.neutralise("Dupont") == "Dupont"
+        assert spreadsheet_writers.neutralise(text) == "'" + text
+    assert spreadsheet_writers.neutralise("Dupont") == "Dupont"
 
 
 # --- Jobs: request, progress, errors, download, purge ---------------------------------------------------------------

@@ -145,7 +145,7 @@ def test_the_convocation_letter_gives_the_date_time_and_place(session: Session, 
 
 def test_a_waiting_list_call_mails_its_letter(session: Session, world: dict) -> None:
     from app.services.decisions.answers import withdraw
-    from app.services.decisions.waiting_list import latest_published
+    from app.services.decisions.published import latest_published
 
     program = session.get(Program, world["application"].program_id)
     program.capacity, program.waiting_list_call_decision_type_id = 1, factories.decision_type(session).id

@@ -19,7 +19,7 @@ from sqlmodel import Session
 from app.config import reset_settings
 from app.db import transaction
 from app.models import PortalParameter, StaffRole
-from app.services.platform import notifications, parameters, process_cache
+from app.services.platform import notifications, notifications_relay, parameters, process_cache
 from app.services.platform.actors import Actor
 from app.services.platform.notifications_redis import Relay
 from tests import factories
@@ -270,12 +270,12 @@ def test_the_relay_runs_with_the_app_only_when_redis_is_configured(monkeypatch: 
     monkeypatch.delenv("ECANDIDAT_REDIS_URL", raising=False)
     reset_settings()
     fake = FakeApp()
-    notifications.install_redis_relay(fake)
+    notifications_relay.install_redis_relay(fake)
     assert (fake.started, fake.stopped) == ([], [])
     monkeypatch.setenv("ECANDIDAT_REDIS_URL", "redis://127.0.0.1:6379/0")
     reset_settings()
     try:
-        notifications.install_redis_relay(fake)
+        notifications_relay.install_redis_relay(fake)
     finally:
         monkeypatch.delenv("ECANDIDAT_REDIS_URL")
         reset_settings()

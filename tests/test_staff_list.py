@@ -21,14 +21,13 @@ from app.models import (
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError
 from app.services.review.staff_list import (
-    MAX_PAGE_SIZE,
-    ListQuery,
     get_columns,
     list_applications,
     save_columns,
     select_application_ids,
     sva_colour,
 )
+from app.services.review.staff_list_columns import MAX_PAGE_SIZE, ListQuery
 from tests import factories
 
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)
@@ -318,7 +317,7 @@ SAMPLE = {"text": "a", "choice": None, "date_range": ("2026-01-01", None), "numb
 
 
 def test_every_column_is_filterable(session: Session, world: dict) -> None:
-    from app.services.review.staff_list import COLUMNS
+    from app.services.review.staff_list_columns import COLUMNS
 
     assert len(COLUMNS) >= 33
     options = {"program": world["programs"][0].id, "centre": world["centres"][0].id, "tags": world["tags"][0].id}

@@ -29,7 +29,8 @@ from app.services.exports.statistics import (
 )
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError, Forbidden
-from app.services.review.staff_list import ListQuery, list_applications
+from app.services.review.staff_list import list_applications
+from app.services.review.staff_list_columns import ListQuery
 from tests import factories
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)

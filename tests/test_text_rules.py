@@ -33,7 +33,8 @@ from app.services.dossier.schemas import DossierInvalid
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError
 from app.services.review import staff_view as staff_review
-from app.services.review.staff_list import ListQuery, list_applications
+from app.services.review.staff_list import list_applications
+from app.services.review.staff_list_columns import ListQuery
 from tests import factories
 
 INVALID = "caractère invisible ou de contrôle"  # in the refusal message

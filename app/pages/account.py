@@ -18,9 +18,9 @@ from app.services.platform import Actor, DomainError
 from app.ui import routes
 from app.ui.candidate_nav import candidate_nav
 from app.ui.frame import frame
-from app.ui.guards import actor_of, require_candidate
+from app.ui.guards import require_candidate
 from app.ui.page import page
-from app.ui.session import current_identity
+from app.ui.session import actor_of, current_identity
 from app.ui.text import heading, link_tag, paragraph, static_block, tag
 
 

@@ -9,6 +9,7 @@ are read in a worker thread too, before they draw.
 """
 
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from nicegui import run, ui
@@ -149,71 +150,81 @@ def _open_editor(actor: Actor, code: str, language: str) -> tuple[templates.Temp
         return draft, not staff.current_role(session, actor=actor).read_only
 
 
-async def _editor(actor: Actor, code: str, language: str) -> None:
-    try:
-        draft, writable = await run.io_bound(_open_editor, actor, code, language)
-    except DomainError as error:
-        paragraph(error.translate(_)).mark("refusal")
-        return
-    info = code_info(MailCode(code))
+def _editor_header(code: str, language: str) -> Text:
+    """The way back, what the mail is for, its languages; the status line (returned) that saves rewrite."""
     ui.link(_("← Tous les modèles de mails"), routes.ADMIN_MAILS).mark("back-to-mails")
-    paragraph(_(info.description)).mark("mail-description")
+    paragraph(_(code_info(MailCode(code)).description)).mark("mail-description")
+    _language_nav(code, language)
+    return paragraph("").mark("template-status")
+
+
+def _language_nav(code: str, language: str) -> None:
+    """The template's languages, the one being edited marked as the current page."""
     with ui.element("nav").classes("flex gap-4 my-2") as nav:
         nav.props["aria-label"] = _("Langue du modèle")
         for other, name in LANGUAGES.items():
             link = ui.link(name, routes.ADMIN_MAIL.format(code=code, language=other)).mark(f"language-{other}")
             if other == language:
                 link.props('aria-current="page"').classes("font-bold")
-    status = paragraph("").mark("template-status")
 
-    restore_button: ui.button | None = None
 
-    def show_status() -> None:
-        if restore_button is not None:
-            restore_button.set_visibility(draft.customised)
-        if draft.customised and draft.updated_at is not None:
-            status.text = _("Modèle personnalisé, enregistré le {date} par {name}.").format(
-                date=format_moment(draft.updated_at), name=draft.updated_by or "—"
-            )
-        else:
-            status.text = _("Modèle par défaut, fourni avec l'application.")
+def _preview_section() -> tuple[ui.element, ui.label, ui.label]:
+    """The preview's section: (the sandboxed frame, the subject, the error), filled by ``_show_preview``."""
+    with ui.element("section").classes("flex-1 min-w-[320px]").mark("preview"):
+        heading(_("Aperçu"), 2)
+        paragraph(_("Rendu avec des données d'exemple, comme le recevrait un candidat.")).classes("text-sm")
+        error_label = ui.label("").classes("text-negative").mark("preview-error")
+        error_label.props["role"] = "alert"
+        error_label.set_visibility(False)
+        subject_label = ui.label("").classes("font-bold").mark("preview-subject")
+        subject_label.props["aria-live"] = "polite"
+        frame_element = ui.element("iframe").classes("w-full border").style("height: 32rem").mark("preview-frame")
+        frame_element.props["sandbox"] = ""  # no scripts, no forms, no same-origin: the mail is inert
+        frame_element.props["title"] = _("Aperçu du mail")
+        frame_element.props["referrerpolicy"] = "no-referrer"
+    return frame_element, subject_label, error_label
 
-    show_status()
-    with ui.element("div").classes("flex flex-wrap gap-6 w-full"):
-        with ui.element("section").classes("flex-1 min-w-[320px]").mark("editor"):
-            heading(_("Modèle ({language})").format(language=LANGUAGES[language]), 2)
-            form = EntityForm(draft, read_only=not writable)
-            subject_input = form.text("subject", _("Objet"), required=True)
-            body_input = form.text(
-                "body_html", _("Corps du mail (HTML)"), required=True, textarea=True,
-                hint=_("Le pied de page commun (établissement, assistance) est ajouté à chaque mail."),
-            )  # fmt: skip
-            body_input.props("rows=18 input-style='font-family: monospace'").classes("max-w-none")
-            subject_input.classes("max-w-none")
-            notice = saved_notice(_("Le modèle est enregistré : il sert dès maintenant aux mails envoyés."))
-            if writable:
-                with ui.row().classes("gap-2 mt-2"):
-                    ui.button(_("Enregistrer"), on_click=lambda: save()).props("no-caps").mark("save")
-                    restore_button = (
-                        ui.button(_("Rétablir le modèle par défaut"), on_click=lambda: confirm.open())
-                        .props("no-caps outline")
-                        .mark("restore")
-                    )
-                    restore_button.set_visibility(draft.customised)
-        with ui.element("section").classes("flex-1 min-w-[320px]").mark("preview"):
-            heading(_("Aperçu"), 2)
-            paragraph(_("Rendu avec des données d'exemple, comme le recevrait un candidat.")).classes("text-sm")
-            error_label = ui.label("").classes("text-negative").mark("preview-error")
-            error_label.props["role"] = "alert"
-            error_label.set_visibility(False)
-            subject_label = ui.label("").classes("font-bold").mark("preview-subject")
-            subject_label.props["aria-live"] = "polite"
-            frame_element = ui.element("iframe").classes("w-full border").style("height: 32rem").mark("preview-frame")
-            frame_element.props["sandbox"] = ""  # no scripts, no forms, no same-origin: the mail is inert
-            frame_element.props["title"] = _("Aperçu du mail")
-            frame_element.props["referrerpolicy"] = "no-referrer"
-    _variables(code, language)
 
+def _store(
+    actor: Actor, code: str, language: str, subject: str, body_html: str, version: int | None
+) -> tuple[Any, str]:
+    """Blocking (the template is checked by rendering it): called through ``run.io_bound``."""
+    with transaction() as session:
+        saved = templates.save_template(
+            session, actor=actor, code=code, language=language, subject=subject, body_html=body_html,
+            expected_version=version,
+        )  # fmt: skip
+    with transaction() as session:
+        author = templates.open_template(session, actor=actor, code=code, language=language).updated_by
+    return saved, author
+
+
+def _restore_default(actor: Actor, code: str, language: str, version: int | None) -> templates.TemplateDraft:
+    """Blocking: the shipped default back in place of the customised template; the draft as it now reads."""
+    with transaction() as session:
+        templates.restore_default(session, actor=actor, code=code, language=language, expected_version=version)
+    with transaction() as session:
+        return templates.open_template(session, actor=actor, code=code, language=language)
+
+
+def _status_text(draft: templates.TemplateDraft) -> str:
+    if draft.customised and draft.updated_at is not None:
+        return _("Modèle personnalisé, enregistré le {date} par {name}.").format(
+            date=format_moment(draft.updated_at), name=draft.updated_by or "—"
+        )
+    return _("Modèle par défaut, fourni avec l'application.")
+
+
+def _live_preview(
+    actor: Actor,
+    code: str,
+    language: str,
+    draft: templates.TemplateDraft,
+    inputs: tuple[ui.input, ...],
+    preview: tuple[ui.element, ui.label, ui.label],
+) -> Callable[[], Awaitable[None]]:
+    """Redraw the preview once typing in ``inputs`` has paused, and at once on opening; the redraw, for a save."""
+    frame_element, subject_label, error_label = preview
     asked = {"count": 0}  # previews asked for: only the latest one asked is shown
 
     async def render() -> None:
@@ -237,27 +248,87 @@ async def _editor(actor: Actor, code: str, language: str) -> None:
             typed["at"] = None
             await render()
 
-    subject_input.on_value_change(changed)
-    body_input.on_value_change(changed)
+    for element in inputs:
+        element.on_value_change(changed)
     ui.timer(0.25, tick)
     ui.timer(0, render, once=True)
+    return render
 
-    def store(subject: str, body_html: str, version: int | None) -> tuple[Any, str]:
-        """Blocking (the template is checked by rendering it): called through ``run.io_bound``."""
-        with transaction() as session:
-            saved = templates.save_template(
-                session, actor=actor, code=code, language=language, subject=subject, body_html=body_html,
-                expected_version=version,
-            )  # fmt: skip
-        with transaction() as session:
-            author = templates.open_template(session, actor=actor, code=code, language=language).updated_by
-        return saved, author
+
+def _confirm_restore(restore: Callable[[], Awaitable[None]]) -> ui.dialog:
+    with ui.dialog() as confirm, ui.card():
+        paragraph(_("Rétablir le modèle par défaut ? Le modèle personnalisé sera supprimé.")).mark("restore-question")
+        with ui.row():
+            ui.button(_("Rétablir"), on_click=restore).props("no-caps").mark("restore-confirm")
+            ui.button(_("Annuler"), on_click=lambda: confirm.close()).props("no-caps flat").mark("restore-cancel")
+    return confirm
+
+
+def _editor_section(
+    draft: templates.TemplateDraft,
+    writable: bool,
+    language: str,
+    *,
+    on_save: Callable[[], Any],
+    on_restore: Callable[[], Any],
+) -> tuple[EntityForm, tuple[ui.input, ...], Any, ui.button | None]:
+    """The template's form: (the form, its subject and body inputs, the saved notice, the restore button)."""
+    restore_button: ui.button | None = None
+    with ui.element("section").classes("flex-1 min-w-[320px]").mark("editor"):
+        heading(_("Modèle ({language})").format(language=LANGUAGES[language]), 2)
+        form = EntityForm(draft, read_only=not writable)
+        subject_input = form.text("subject", _("Objet"), required=True)
+        body_input = form.text(
+            "body_html", _("Corps du mail (HTML)"), required=True, textarea=True,
+            hint=_("Le pied de page commun (établissement, assistance) est ajouté à chaque mail."),
+        )  # fmt: skip
+        body_input.props("rows=18 input-style='font-family: monospace'").classes("max-w-none")
+        subject_input.classes("max-w-none")
+        notice = saved_notice(_("Le modèle est enregistré : il sert dès maintenant aux mails envoyés."))
+        if writable:
+            with ui.row().classes("gap-2 mt-2"):
+                ui.button(_("Enregistrer"), on_click=on_save).props("no-caps").mark("save")
+                restore_button = (
+                    ui.button(_("Rétablir le modèle par défaut"), on_click=on_restore)
+                    .props("no-caps outline")
+                    .mark("restore")
+                )
+                restore_button.set_visibility(draft.customised)
+    return form, (subject_input, body_input), notice, restore_button
+
+
+async def _editor(actor: Actor, code: str, language: str) -> None:
+    try:
+        draft, writable = await run.io_bound(_open_editor, actor, code, language)
+    except DomainError as error:
+        paragraph(error.translate(_)).mark("refusal")
+        return
+    status = _editor_header(code, language)
+
+    restore_button: ui.button | None = None  # drawn below, when the role may save
+
+    def show_status() -> None:
+        if restore_button is not None:
+            restore_button.set_visibility(draft.customised)
+        status.text = _status_text(draft)
+
+    show_status()
+    with ui.element("div").classes("flex flex-wrap gap-6 w-full"):
+        form, inputs, notice, restore_button = _editor_section(
+            draft, writable, language, on_save=lambda: save(), on_restore=lambda: confirm.open()
+        )
+        preview = _preview_section()
+    _variables(code, language)
+
+    render = _live_preview(actor, code, language, draft, inputs, preview)
 
     async def save() -> None:
         notice.set_visibility(False)
         form.clear_errors()
         try:
-            saved, author = await run.io_bound(store, draft.subject, draft.body_html, draft.version)
+            saved, author = await run.io_bound(
+                _store, actor, code, language, draft.subject, draft.body_html, draft.version
+            )
         except DomainError as error:
             form.show(error)
             return
@@ -271,16 +342,9 @@ async def _editor(actor: Actor, code: str, language: str) -> None:
     async def restore() -> None:
         confirm.close()
         notice.set_visibility(False)
-
-        def act(version: int | None) -> templates.TemplateDraft:
-            with transaction() as session:
-                templates.restore_default(session, actor=actor, code=code, language=language, expected_version=version)
-            with transaction() as session:
-                return templates.open_template(session, actor=actor, code=code, language=language)
-
         form.clear_errors()
         try:
-            fresh = await run.io_bound(act, draft.version)
+            fresh = await run.io_bound(_restore_default, actor, code, language, draft.version)
         except DomainError as error:
             form.show(error)
             return
@@ -292,11 +356,7 @@ async def _editor(actor: Actor, code: str, language: str) -> None:
         notice.set_visibility(True)
         await render()
 
-    with ui.dialog() as confirm, ui.card():
-        paragraph(_("Rétablir le modèle par défaut ? Le modèle personnalisé sera supprimé.")).mark("restore-question")
-        with ui.row():
-            ui.button(_("Rétablir"), on_click=restore).props("no-caps").mark("restore-confirm")
-            ui.button(_("Annuler"), on_click=lambda: confirm.close()).props("no-caps flat").mark("restore-cancel")
+    confirm = _confirm_restore(restore)
 
 
 def register() -> None:

@@ -15,7 +15,6 @@ from app.config import get_settings
 from app.db import transaction
 from app.i18n import N_, _, use_language
 from app.services.accounts import (
-    Principal,
     SignInClosing,
     SignInOutcome,
     TokenError,
@@ -30,9 +29,10 @@ from app.services.platform import Actor, DomainError, parameters
 from app.ui import routes
 from app.ui.form_errors import ErrorSummary
 from app.ui.frame import frame
-from app.ui.guards import actor_of, safe_next
+from app.ui.guards import safe_next
 from app.ui.page import page
-from app.ui.session import Identity, current_identity, current_language, pop_session_expired
+from app.ui.session import Identity, actor_of, current_identity, current_language, pop_session_expired
+from app.ui.session_switch import identity_for, landing, switch_to
 from app.ui.text import heading, list_item, paragraph
 
 T = TypeVar("T")
@@ -121,32 +121,6 @@ def token_problem(error: TokenError, *, again_label: str, again_href: str) -> No
 # --- Sign-in -----------------------------------------------------------------------------------------------------
 
 
-def identity_for(principal: Principal) -> Identity:
-    """The session identity of a principal; staff start in their first role (the header switches it).
-
-    Blocking for staff (their role is read): pages and routes call it in a worker thread."""
-    from app.services.accounts import current_role
-    from app.ui.account_menu import with_role
-
-    identity = Identity(
-        kind=principal.kind,
-        id=principal.id,
-        display_name=principal.display_name,
-        role_assignment_id=principal.role_assignment_id,
-    )
-    if principal.kind == "staff":
-        with transaction() as session:
-            view = current_role(
-                session, actor=Actor("staff", staff_id=principal.id, role_assignment_id=principal.role_assignment_id)
-            )
-        identity = with_role(identity, view)
-    return identity
-
-
-def landing(identity: Identity) -> str:
-    return routes.CANDIDATE_HOME if identity.kind == "candidate" else routes.STAFF_HOME
-
-
 def _sign_in_delay(actor: Actor) -> int:
     with transaction() as session:
         return sign_in_delay(session, actor=actor)
@@ -179,8 +153,6 @@ def _authenticate(actor: Actor, login: str, password: str) -> tuple[SignInOutcom
 
 
 async def _check_credentials(form: Form, actor: Actor, login: str, password: str, suite: str | None) -> None:
-    from app.pages.session_switch import switch_to
-
     form.clear_errors()
     checked = await run.io_bound(_authenticate, actor, login, password)
     if checked is None:  # NiceGUI cancelled the call: the page or the server is going away

@@ -18,20 +18,16 @@ from app.services.offer import CentreOffer, ProgramOffer, WindowState, count_pro
 from app.services.platform import Actor, DomainError
 from app.ui import routes
 from app.ui.candidate_nav import candidate_nav
-from app.ui.dates import format_day, format_moment
+from app.ui.dates import format_moment
 from app.ui.frame import frame
-from app.ui.guards import actor_of
 from app.ui.offer_list import (
-    days_left_text,
-    info_link_html,
     offer_html,
-    program_facts,
+    program_body,
     search_box,
-    title_html,
     valid_until,
 )
 from app.ui.page import page
-from app.ui.session import current_identity, current_language
+from app.ui.session import actor_of, current_identity, current_language
 from app.ui.shared_blocks import shared
 from app.ui.text import Text, heading, link_tag, paragraph, static_block, tag, text_tag
 
@@ -53,56 +49,6 @@ def _apply(actor: Actor, program_id: int) -> int:
     with transaction() as session:
         application = apply_to_program(session, actor=actor, program_id=program_id)
         return application.id or 0
-
-
-def _window_text(program: ProgramOffer) -> str:
-    if program.state == WindowState.UPCOMING:
-        return _("Candidatures du {opens} au {closes} : pas encore ouvertes.").format(
-            opens=format_moment(program.window_opens_at), closes=format_moment(program.window_closes_at)
-        )
-    if program.state == WindowState.CLOSED:
-        return _("Candidatures closes depuis le {moment}.").format(moment=format_moment(program.window_closes_at))
-    return _("Candidatures ouvertes jusqu'au {moment} ({left}).").format(
-        moment=format_moment(program.window_closes_at), left=days_left_text(program)
-    )
-
-
-def _calendar(program: ProgramOffer) -> str:
-    items = [text_tag("li", _window_text(program), data_mark=f"window-{program.code}")]
-    if program.return_by:
-        items.append(
-            text_tag(
-                "li", _("Date limite de retour du dossier : {moment}").format(moment=format_moment(program.return_by))
-            )
-        )
-    if program.jury_on:
-        items.append(text_tag("li", _("Jury : {day}").format(day=format_day(program.jury_on))))
-    if program.publication_on:
-        items.append(
-            text_tag("li", _("Publication des résultats : {day}").format(day=format_day(program.publication_on)))
-        )
-    return tag("ul", "".join(items), class_="ec-bullets")
-
-
-def _pieces(pieces: list[PieceInfo]) -> str:
-    if not pieces:
-        return text_tag("p", _("Aucune pièce justificative demandée."))
-    summary = ngettext("{n} pièce justificative", "{n} pièces justificatives", len(pieces)).format(n=len(pieces))
-    items = "".join(
-        text_tag("li", piece.label + (" " + _("(si vous êtes concerné)") if piece.is_conditional else ""))
-        for piece in pieces
-    )
-    return tag("details", text_tag("summary", summary) + tag("ul", items, class_="ec-bullets"))
-
-
-def _program_body(program: ProgramOffer, pieces: list[PieceInfo], *, title: bool = True) -> str:
-    return (
-        (title_html(program, 4) if title else "")
-        + text_tag("p", program_facts(program), class_="ec-muted")
-        + _calendar(program)
-        + _pieces(pieces)
-        + info_link_html(program)
-    )
 
 
 def _visitor_action(program: ProgramOffer) -> str:
@@ -147,7 +93,7 @@ def _shared_page(actor: Actor, lang: str, query: str, now: datetime) -> tuple[tu
             view.offer,
             lambda p: tag(
                 "li",
-                _program_body(p, view.pieces.get(p.id, [])) + (_visitor_action(p) if visitor else ""),
+                program_body(p, view.pieces.get(p.id, [])) + (_visitor_action(p) if visitor else ""),
                 class_="ec-program",
                 data_mark=f"program-{p.code}",
             ),
@@ -270,7 +216,7 @@ class OfferPage:
                     with ui.element("ul").classes("ec-program-list"):
                         for program in diploma_type.programs:
                             with ui.element("li").classes("ec-program").mark(f"program-{program.code}"):
-                                static_block(_program_body(program, view.pieces.get(program.id, [])))
+                                static_block(program_body(program, view.pieces.get(program.id, [])))
                                 self.action(program, view.applied)
 
 
@@ -312,7 +258,7 @@ def _program_page_html(view: ProgramView, visitor: bool) -> str:
     assert program is not None
     return (
         text_tag("p", f"{view.centre_label} · {view.type_label}", class_="ec-muted", data_mark="program-place")
-        + _program_body(program, view.pieces, title=False)
+        + program_body(program, view.pieces, title=False)
         + (_visitor_action(program) if visitor else "")
     )
 

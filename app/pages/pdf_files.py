@@ -14,8 +14,7 @@ from app.db import transaction
 from app.services.accounts import record_impersonated_view
 from app.services.platform import Actor, DomainError
 from app.ui import routes
-from app.ui.guards import actor_of
-from app.ui.session import Identity, current_identity, forget_identity
+from app.ui.session import Identity, actor_of, current_identity, forget_identity
 
 
 def _record_view(actor: Actor, administrator: Actor, path: str) -> bool:

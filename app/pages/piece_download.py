@@ -13,15 +13,7 @@ from app.db import transaction
 from app.pages.pdf_files import candidate_asking, pdf_response
 from app.services.documents import pieces as documents
 from app.services.platform import Actor, DomainError
-from app.ui import routes
-
-PATH = routes.PIECE_PDF
-
-
-def piece_url(submitted_document_id: int, *, version: int | None = None, download: bool = False) -> str:
-    """``version`` (the merged file's id) makes a new address for new contents: the viewer never shows an old one."""
-    query = "telecharger=1" if download else (f"v={version}" if version else "")
-    return PATH.format(submitted_document_id=submitted_document_id) + (f"?{query}" if query else "")
+from app.ui.piece_upload import PIECE_PATH
 
 
 def _read(actor: Actor, submitted_document_id: int) -> tuple[str, bytes]:
@@ -30,7 +22,7 @@ def _read(actor: Actor, submitted_document_id: int) -> tuple[str, bytes]:
 
 
 def register() -> None:
-    @app.get(PATH, include_in_schema=False)
+    @app.get(PIECE_PATH, include_in_schema=False)
     async def candidate_piece(request: Request, submitted_document_id: int) -> Response:
         actor = await candidate_asking(request)  # staff read pieces from their own workspace
         if isinstance(actor, Response):

@@ -16,12 +16,11 @@ from nicegui import app, run, ui
 from app.config import get_settings
 from app.db import transaction
 from app.i18n import N_, _
-from app.pages.auth import identity_for, landing
-from app.pages.session_switch import rotate
 from app.services.accounts import SignInOutcome, sso
 from app.services.platform import Actor
 from app.ui import routes
 from app.ui.session import Identity
+from app.ui.session_switch import identity_for, landing, rotate
 from app.ui.text import heading, paragraph
 
 log = logging.getLogger(__name__)

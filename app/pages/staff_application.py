@@ -26,20 +26,21 @@ from app.models import ActorKind
 from app.pages import staff_application_sections as sections
 from app.pages.applications import follow_candidate
 from app.pages.pdf_files import pdf_response
+from app.services.applications import DOSSIER_STATUS_LABELS
 from app.services.decisions import DecisionPanelView
 from app.services.documents import dossier_filename, render_dossier_pdf
 from app.services.platform import Actor, DomainError
-from app.services.review import DOSSIER_STATUS_LABELS, leases
+from app.services.review import leases
 from app.services.review import staff_view as staff_review
 from app.ui import routes
 from app.ui.dates import format_moment
 from app.ui.decision_panel import load_panel_view
 from app.ui.drafts import Drafts
 from app.ui.frame import frame
-from app.ui.guards import actor_of, require_staff
+from app.ui.guards import require_staff
 from app.ui.latest_read import LatestRead
 from app.ui.page import page
-from app.ui.session import current_identity, current_language
+from app.ui.session import actor_of, current_identity, current_language
 from app.ui.text import Text, link_tag, paragraph, static_block, tag, text_tag
 
 log = logging.getLogger(__name__)
@@ -47,11 +48,6 @@ log = logging.getLogger(__name__)
 PAGE_PATH = routes.STAFF_APPLICATION
 PIECE_PATH = routes.STAFF_PIECE_PDF
 DOSSIER_PATH = routes.STAFF_APPLICATION_DOSSIER_PDF
-
-
-def piece_url(submitted_document_id: int, *, download: bool = False) -> str:
-    url = PIECE_PATH.format(submitted_document_id=submitted_document_id)
-    return url + "?telecharger=1" if download else url
 
 
 def _lease_banner(view: staff_review.StaffApplicationView) -> None:
@@ -238,7 +234,7 @@ def register() -> None:
         await _page(gate.actor, application_id, gate.identity.display_name)
         return None
 
-    @app.get(PIECE_PATH, include_in_schema=False)
+    @app.get(sections.PIECE_PATH, include_in_schema=False)
     def staff_piece(request: Request, submitted_document_id: int) -> Response:
         actor = _staff_actor(request)
         if isinstance(actor, Response):

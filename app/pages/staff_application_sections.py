@@ -16,10 +16,11 @@ from app.db import transaction
 from app.i18n import N_, _, ngettext
 from app.models import DocumentStatus, DossierStatus, ProcessingType
 from app.pages.dossier import RENDERERS
+from app.services.applications import DOSSIER_STATUS_LABELS, PIECE_STATUS_LABELS, PROCESSING_LABELS
 from app.services.decisions import DecisionPanelView
 from app.services.platform import Actor, DomainError
-from app.services.review import DOSSIER_STATUS_LABELS, PIECE_STATUS_LABELS, PROCESSING_LABELS
 from app.services.review import staff_view as staff_review
+from app.ui import routes
 from app.ui.audit_labels import describe
 from app.ui.candidate_nav import DOSSIER_TABS
 from app.ui.dates import UnreadableDay, day_input, format_day, format_moment, parse_typed_day
@@ -36,6 +37,14 @@ TRANSITION_BUTTONS = {
     DossierStatus.COMPLETE: N_("Marquer complet"),
     DossierStatus.PENDING: N_("Remettre en attente"),
 }
+
+
+PIECE_PATH = routes.STAFF_PIECE_PDF  # the route is in staff_application
+
+
+def piece_url(submitted_document_id: int, *, download: bool = False) -> str:
+    url = PIECE_PATH.format(submitted_document_id=submitted_document_id)
+    return url + "?telecharger=1" if download else url
 
 
 def _error_label(marker: str) -> ui.label:
@@ -166,8 +175,6 @@ def _piece(  # type: ignore[no-untyped-def]
     ask_refusal,
     cards: dict[int, ui.card],
 ) -> Callable[..., Awaitable[bool]] | None:
-    from app.pages.staff_application import piece_url
-
     marker = f"piece-{piece.submitted_document_id}"
     with ui.card().classes("w-full my-2").mark(marker) as card:
         cards[piece.submitted_document_id] = card

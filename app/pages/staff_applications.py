@@ -22,7 +22,7 @@ from app.i18n import _, ngettext
 from app.services.accounts import staff_roles as staff
 from app.services.exports import statistics
 from app.services.platform import DomainError, parameters
-from app.services.review import COLUMNS, SVA_LABELS, VALUE_LABELS, ListPage, ListQuery, staff_list
+from app.services.review import COLUMNS, SVA_LABELS, VALUE_LABELS, ListPage, ListQuery, staff_list, staff_list_columns
 from app.ui import routes
 from app.ui.bulk_decisions import BulkChoices, bulk_decisions, load_bulk
 from app.ui.dates import format_day
@@ -127,8 +127,8 @@ def _choice_items(key: str, options: dict[str, list[tuple[int, str, str]]], sett
     lang = current_language()
     if key in VALUE_LABELS:
         items: dict[Any, str] = {value: _(msgid) for value, msgid in VALUE_LABELS[key].items()}
-        if staff_list.NONE in COLUMNS[key].choices:
-            items[staff_list.NONE] = _("(aucun)")
+        if staff_list_columns.NONE in COLUMNS[key].choices:
+            items[staff_list_columns.NONE] = _("(aucun)")
         return items
     if key == "sva":
         return {
@@ -150,9 +150,9 @@ class _FilterInputs:
         column = COLUMNS[key]
         label = _(column.label)
         current = self.state.query.filters.get(key)
-        if column.kind == staff_list.TEXT:
+        if column.kind == staff_list_columns.TEXT:
             self.widgets[key] = ui.input(label, value=current or "").mark(f"filter-{key}")
-        elif column.kind == staff_list.CHOICE:
+        elif column.kind == staff_list_columns.CHOICE:
             items = _choice_items(key, self.options, self.settings)
             if not items:
                 return  # nothing to choose (no tag in this scope...)
@@ -162,13 +162,13 @@ class _FilterInputs:
                 .classes("min-w-[12rem]")
                 .mark(f"filter-{key}")
             )
-        elif column.kind == staff_list.BOOLEAN:
+        elif column.kind == staff_list_columns.BOOLEAN:
             choices = {"": _("Tous"), "yes": _("Oui"), "no": _("Non")}
             value = "" if current is None else "yes" if current else "no"
             self.widgets[key] = ui.select(choices, label=label, value=value).mark(f"filter-{key}")
         else:  # a range: two inputs, each labelled with the column's name
             low, high = current or (None, None)
-            if column.kind == staff_list.DATE_RANGE:
+            if column.kind == staff_list_columns.DATE_RANGE:
                 start = ui.input(_("{label} : du").format(label=label), value=low or "").props("type=date")
                 end = ui.input(_("{label} : au").format(label=label), value=high or "").props("type=date")
             else:
@@ -180,12 +180,12 @@ class _FilterInputs:
         filters: dict[str, Any] = {}
         for key, widget in self.widgets.items():
             kind = COLUMNS[key].kind
-            if kind == staff_list.BOOLEAN:
+            if kind == staff_list_columns.BOOLEAN:
                 if widget.value:
                     filters[key] = widget.value == "yes"
             elif isinstance(widget, tuple):
                 low, high = (w.value if w.value not in ("", None) else None for w in widget)
-                if kind == staff_list.NUMBER_RANGE:
+                if kind == staff_list_columns.NUMBER_RANGE:
                     low, high = (int(v) if v is not None else None for v in (low, high))
                 if low is not None or high is not None:
                     filters[key] = (low, high)
@@ -220,7 +220,10 @@ def _filter_bar(
             for key in PRIMARY_FILTERS:
                 inputs.add(key)
             sva_base = ui.select(
-                {key: _("Depuis {date}").format(date=_(label)) for key, (_e, label) in staff_list.SVA_BASES.items()},
+                {
+                    key: _("Depuis {date}").format(date=_(label))
+                    for key, (_e, label) in staff_list_columns.SVA_BASES.items()
+                },
                 label=_("Alerte SVA comptée"),
                 value=state.query.sva_base,
             ).mark("sva-base")
@@ -246,7 +249,7 @@ def _filter_bar(
             state.query.filters = filters
             more.text = title(filters)  # how many filters the closed panel holds
             state.query.search = search.value or ""
-            state.query.sva_base = sva_base.value or staff_list.DEFAULT_SVA_BASE
+            state.query.sva_base = sva_base.value or staff_list_columns.DEFAULT_SVA_BASE
             state.query.page = 1
             await refresh()
 

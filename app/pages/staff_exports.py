@@ -21,11 +21,11 @@ from app.services.platform import Actor, DomainError
 from app.ui import routes
 from app.ui.dates import format_moment
 from app.ui.frame import frame
-from app.ui.guards import actor_of, require_staff
+from app.ui.guards import require_staff
 from app.ui.latest_read import LatestRead
 from app.ui.list_export import EXPORTS_PATH
 from app.ui.page import page
-from app.ui.session import current_identity
+from app.ui.session import actor_of, current_identity
 from app.ui.text import Text, heading, paragraph
 
 FILE_PATH = routes.EXPORT_FILE

@@ -7,7 +7,7 @@ from nicegui import run, ui
 from app.db import transaction
 from app.i18n import _
 from app.models import StaffRole
-from app.pages.staff_statistics import load_pending, pending_panel
+from app.pages.staff_pending import load_pending, pending_panel
 from app.services.accounts import RoleView
 from app.services.accounts import staff_roles as staff
 from app.services.exports import PendingCounts
@@ -15,26 +15,15 @@ from app.services.platform import Actor, DomainError
 from app.ui import routes
 from app.ui.account_menu import change_role, role_text
 from app.ui.frame import frame
-from app.ui.guards import actor_of, require_staff
+from app.ui.guards import require_staff
 from app.ui.page import page
-from app.ui.session import Identity, current_identity, current_language, forget_identity
+from app.ui.session import Identity, actor_of, current_language, forget_identity
+from app.ui.session_switch import switch_to
 from app.ui.text import heading, list_item, paragraph
-
-
-def end_impersonation() -> None:
-    """Leave the candidate view and become the administrator again."""
-    from app.pages.session_switch import switch_to
-
-    identity = current_identity()
-    if identity is None or identity.impersonator is None:
-        switch_to(None, routes.SIGN_IN)
-        return
-    switch_to(Identity(**identity.impersonator), routes.STAFF_HOME, fresh_sign_in=False)  # under a new session id
 
 
 def _impersonation_form(identity: Identity) -> None:
     from app.pages.auth import Form
-    from app.pages.session_switch import switch_to
 
     with ui.element("section").classes("mt-6").mark("impersonation"):
         heading(_("Voir le portail comme un candidat"), 2)

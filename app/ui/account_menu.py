@@ -1,7 +1,6 @@
 """The right side of the header: sign-in link, or who is signed in, their current role and the way out."""
 
 import weakref
-from dataclasses import replace
 
 from nicegui import Client, context, run, ui
 
@@ -10,24 +9,22 @@ from app.i18n import _
 from app.services.accounts import RoleView, list_roles, switch_role
 from app.services.platform import DomainError
 from app.ui import routes
-from app.ui.session import Identity, current_identity, current_language, remember_identity
+from app.ui.session import Identity, actor_of, current_identity, current_language, remember_identity
+from app.ui.session_switch import switch_to, with_role
 from app.ui.text import link_tag
 
 
 def sign_out() -> None:
-    from app.pages.session_switch import switch_to
-
     switch_to(None, routes.HOME)  # signed out at once, then a new session id (the language is kept)
 
 
-def with_role(identity: Identity, view: RoleView) -> Identity:
-    return replace(
-        identity,
-        role_assignment_id=view.assignment_id,
-        role_label=view.role_label,
-        scope_label_fr=view.scope_label_fr,
-        scope_label_en=view.scope_label_en,
-    )
+def end_impersonation() -> None:
+    """Leave the candidate view and become the administrator again."""
+    identity = current_identity()
+    if identity is None or identity.impersonator is None:
+        switch_to(None, routes.SIGN_IN)
+        return
+    switch_to(Identity(**identity.impersonator), routes.STAFF_HOME, fresh_sign_in=False)  # under a new session id
 
 
 def role_text(identity: Identity) -> str:
@@ -38,8 +35,6 @@ def role_text(identity: Identity) -> str:
 
 
 def _switch_role(identity: Identity, assignment_id: int) -> RoleView:
-    from app.ui.guards import actor_of
-
     with transaction() as session:
         return switch_role(session, actor=actor_of(identity), assignment_id=assignment_id)
 
@@ -60,8 +55,6 @@ async def change_role(assignment_id: int) -> None:
 
 
 def _staff_roles(identity: Identity) -> list[RoleView]:
-    from app.ui.guards import actor_of
-
     try:
         with transaction() as session:
             return list_roles(session, actor=actor_of(identity))
@@ -111,8 +104,6 @@ def account_controls() -> None:
 
 
 def _impersonation_banner(identity: Identity) -> None:
-    from app.pages.staff_home import end_impersonation
-
     with ui.element("div").classes("bg-amber-200 text-black px-3 py-1 rounded").mark("impersonation-banner"):
         ui.label(_("Vue en lecture seule du candidat {name}").format(name=identity.display_name))
         ui.button(_("Quitter cette vue"), on_click=end_impersonation).props("flat dense no-caps")

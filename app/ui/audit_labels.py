@@ -15,15 +15,10 @@ from typing import Any
 from app.i18n import N_, _, current_language, ngettext
 from app.models import ActorKind
 from app.services.admin import KIND_LABELS
+from app.services.applications import DOSSIER_STATUS_LABELS, PIECE_STATUS_LABELS, PROCESSING_LABELS
 from app.services.documents import RECORD_OUTCOME
 from app.services.dossier import referentials
-from app.services.review import (
-    DOSSIER_STATUS_LABELS,
-    PIECE_STATUS_LABELS,
-    PROCESSING_LABELS,
-    VALUE_LABELS,
-    StaffAuditLine,
-)
+from app.services.review import VALUE_LABELS, StaffAuditLine
 from app.ui.dates import format_short_moment
 
 # {who}: « le candidat », « un gestionnaire (Anne Martin) »…; {subject}: the piece or the question.

@@ -146,7 +146,6 @@ def _entry_dialog(actor: Actor, bulk: BulkChoices, selection: Selection, on_done
     if _nothing_selected(ids):
         return
     lang = current_language()
-    types, kinds, reasons = bulk.types, bulk.kinds, bulk.reasons
     entry = DecisionEntry()
     state: dict[str, Any] = {"planned": None, "busy": False, "done": False}
     with (
@@ -166,64 +165,11 @@ def _entry_dialog(actor: Actor, bulk: BulkChoices, selection: Selection, on_done
             _("La décision est saisie, pas publiée : les candidats ne la voient qu'après « Valider (publier) ».")
         ).classes("text-sm")
         form = EntityForm(entry)
-        dtype = form.select("decision_type_id", _("Type de décision"), types, required=True)
-        reason = form.select("refusal_reason_id", _("Motif de refus"), reasons, required=True)
-        rule = form.select(
-            "rank_rule",
-            _("Rangs sur la liste complémentaire"),
-            {
-                "after_last": _("À la suite des rangs déjà attribués, par date de transmission"),
-                "from": _("À partir d'un rang donné, par date de transmission"),
-            },
-        )
-        start = form.number("rank_start", _("Premier rang"), hint=_("Les rangs sont attribués par formation."))
-        moment = form.text(
-            "preselection_text",
-            _("Date et heure de convocation"),
-            hint=_("Heure de Paris. Vide : celle de la formation."),
-        )
-        moment.props("type=datetime-local stack-label")
-        place = form.text("preselection_place", _("Lieu de convocation"), hint=_("Vide : celui de la formation."))
-        form.text("comment", _("Commentaire"), textarea=True).props("maxlength=2000")
-        form.checkbox("overwrite_published", _("Remplacer les décisions publiées"))
-
-        def kind_is(kind: DecisionKind) -> Callable[[Any], bool]:
-            return lambda value: kinds.get(value) == kind
-
-        reason.bind_visibility_from(dtype, "value", backward=kind_is(DecisionKind.UNFAVORABLE))
-        rule.bind_visibility_from(dtype, "value", backward=kind_is(DecisionKind.WAITING_LIST))
-        start.bind_visibility_from(
-            dtype, "value", backward=lambda v: kinds.get(v) == DecisionKind.WAITING_LIST and entry.rank_rule == "from"
-        )
-        rule.on_value_change(lambda: start.set_visibility(entry.rank_rule == "from"))
-        for element in (moment, place):
-            element.bind_visibility_from(dtype, "value", backward=kind_is(DecisionKind.PRESELECTION))
+        _entry_fields(form, entry, bulk)
 
         @ui.refreshable
         def outcome() -> None:
-            planned: SelectionReport | None = state["planned"]
-            if planned is None:
-                return
-            if state["done"]:
-                _report(
-                    planned,
-                    headline=lambda n: ngettext(
-                        "Décision saisie pour {count} candidature.", "Décision saisie pour {count} candidatures.", n
-                    ),
-                    skipped_title=lambda n: ngettext(
-                        "{count} candidature laissée telle quelle", "{count} candidatures laissées telles quelles", n
-                    ),
-                )
-            else:
-                _report(
-                    planned,
-                    headline=lambda n: ngettext(
-                        "{count} candidature recevra cette décision.",
-                        "{count} candidatures recevront cette décision.",
-                        n,
-                    ),
-                    skipped_title=_ignored,
-                )
+            _entry_outcome(state)
 
         outcome()
 
@@ -235,11 +181,6 @@ def _entry_dialog(actor: Actor, bulk: BulkChoices, selection: Selection, on_done
 
         for element in form.fields.values():
             element.on_value_change(forget_plan)
-
-        def _field_of(error: DomainError) -> DomainError:
-            if error.field == "preselection_at":
-                error.field = "preselection_text"  # the input holding it
-            return error
 
         async def check() -> None:
             form.clear_errors()
@@ -281,6 +222,76 @@ def _entry_dialog(actor: Actor, bulk: BulkChoices, selection: Selection, on_done
 
         buttons()
     dialog.open()
+
+
+def _entry_fields(form: EntityForm, entry: DecisionEntry, bulk: BulkChoices) -> None:
+    """The decision's inputs, each shown only for the kinds of decision it belongs to."""
+    kinds = bulk.kinds
+    dtype = form.select("decision_type_id", _("Type de décision"), bulk.types, required=True)
+    reason = form.select("refusal_reason_id", _("Motif de refus"), bulk.reasons, required=True)
+    rule = form.select(
+        "rank_rule",
+        _("Rangs sur la liste complémentaire"),
+        {
+            "after_last": _("À la suite des rangs déjà attribués, par date de transmission"),
+            "from": _("À partir d'un rang donné, par date de transmission"),
+        },
+    )
+    start = form.number("rank_start", _("Premier rang"), hint=_("Les rangs sont attribués par formation."))
+    moment = form.text(
+        "preselection_text",
+        _("Date et heure de convocation"),
+        hint=_("Heure de Paris. Vide : celle de la formation."),
+    )
+    moment.props("type=datetime-local stack-label")
+    place = form.text("preselection_place", _("Lieu de convocation"), hint=_("Vide : celui de la formation."))
+    form.text("comment", _("Commentaire"), textarea=True).props("maxlength=2000")
+    form.checkbox("overwrite_published", _("Remplacer les décisions publiées"))
+
+    def kind_is(kind: DecisionKind) -> Callable[[Any], bool]:
+        return lambda value: kinds.get(value) == kind
+
+    reason.bind_visibility_from(dtype, "value", backward=kind_is(DecisionKind.UNFAVORABLE))
+    rule.bind_visibility_from(dtype, "value", backward=kind_is(DecisionKind.WAITING_LIST))
+    start.bind_visibility_from(
+        dtype, "value", backward=lambda v: kinds.get(v) == DecisionKind.WAITING_LIST and entry.rank_rule == "from"
+    )
+    rule.on_value_change(lambda: start.set_visibility(entry.rank_rule == "from"))
+    for element in (moment, place):
+        element.bind_visibility_from(dtype, "value", backward=kind_is(DecisionKind.PRESELECTION))
+
+
+def _entry_outcome(state: dict[str, Any]) -> None:
+    """What « Vérifier » found (who will get the decision, who is left aside), then what the entry did."""
+    planned: SelectionReport | None = state["planned"]
+    if planned is None:
+        return
+    if state["done"]:
+        _report(
+            planned,
+            headline=lambda n: ngettext(
+                "Décision saisie pour {count} candidature.", "Décision saisie pour {count} candidatures.", n
+            ),
+            skipped_title=lambda n: ngettext(
+                "{count} candidature laissée telle quelle", "{count} candidatures laissées telles quelles", n
+            ),
+        )
+    else:
+        _report(
+            planned,
+            headline=lambda n: ngettext(
+                "{count} candidature recevra cette décision.",
+                "{count} candidatures recevront cette décision.",
+                n,
+            ),
+            skipped_title=_ignored,
+        )
+
+
+def _field_of(error: DomainError) -> DomainError:
+    if error.field == "preselection_at":
+        error.field = "preselection_text"  # the input holding it
+    return error
 
 
 async def _act_once(
@@ -373,22 +384,7 @@ async def _publication_dialog(actor: Actor, selection: Selection, on_done: OnDon
 
         @ui.refreshable
         def outcome() -> None:
-            if state["done"]:
-                _report(
-                    state["planned"],
-                    headline=lambda n: ngettext("{count} décision publiée.", "{count} décisions publiées.", n),
-                    skipped_title=lambda n: ngettext(
-                        "{count} candidature non publiée", "{count} candidatures non publiées", n
-                    ),
-                )
-            else:
-                _report(
-                    state["planned"],
-                    headline=lambda n: ngettext(
-                        "{count} décision sera publiée.", "{count} décisions seront publiées.", n
-                    ),
-                    skipped_title=_ignored,
-                )
+            _publication_outcome(state)
 
         outcome()
 
@@ -415,3 +411,19 @@ async def _publication_dialog(actor: Actor, selection: Selection, on_done: OnDon
 def _publish(actor: Actor, ids: set[int], lang: str) -> SelectionReport:
     with transaction() as session:
         return publish_on_selection(session, actor=actor, application_ids=ids, lang=lang)
+
+
+def _publication_outcome(state: dict[str, Any]) -> None:
+    """What will be published and what is left aside, then what was published."""
+    if state["done"]:
+        _report(
+            state["planned"],
+            headline=lambda n: ngettext("{count} décision publiée.", "{count} décisions publiées.", n),
+            skipped_title=lambda n: ngettext("{count} candidature non publiée", "{count} candidatures non publiées", n),
+        )
+    else:
+        _report(
+            state["planned"],
+            headline=lambda n: ngettext("{count} décision sera publiée.", "{count} décisions seront publiées.", n),
+            skipped_title=_ignored,
+        )

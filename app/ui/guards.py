@@ -25,7 +25,7 @@ from app.models import StaffRole
 from app.services.accounts import RoleView, current_role
 from app.services.platform import Actor, DomainError
 from app.ui import routes
-from app.ui.session import Identity, current_identity, forget_identity
+from app.ui.session import Identity, actor_of, current_identity, forget_identity
 
 
 @dataclass
@@ -34,31 +34,6 @@ class Gate:
     actor: Actor | None = None
     response: RedirectResponse | None = None
     refused: bool = False
-
-
-def client_address() -> str | None:
-    try:
-        request = context.client.request
-    except (RuntimeError, AttributeError):
-        return None
-    if request is None or request.client is None:
-        return None
-    return request.client.host
-
-
-def actor_of(identity: Identity | None) -> Actor:
-    """The service-layer actor for the person on this page."""
-    address = client_address()
-    if identity is None:
-        return Actor.anonymous(address)
-    if identity.kind == "candidate":
-        return Actor(
-            "candidate",
-            account_id=identity.id,
-            impersonated_by_staff_id=identity.impersonated_by_staff_id,
-            client_address=address,
-        )
-    return Actor("staff", staff_id=identity.id, role_assignment_id=identity.role_assignment_id, client_address=address)
 
 
 def _to_sign_in() -> Gate:

@@ -13,8 +13,10 @@ from nicegui import ui
 from app.clock import PARIS
 from app.i18n import N_, _, ngettext
 from app.models import Procedure
-from app.services.offer import CentreOffer, ProgramOffer
+from app.services.applications import PieceInfo
+from app.services.offer import CentreOffer, ProgramOffer, WindowState
 from app.ui import routes
+from app.ui.dates import format_day, format_moment
 from app.ui.text import Text, link_tag, tag, text_tag
 
 PROCEDURE_LABELS = {Procedure.ONLINE: N_("Dossier dématérialisé"), Procedure.PAPER: N_("Dossier papier")}
@@ -98,3 +100,54 @@ def search_box(query: str, count_text: str) -> tuple[ui.input, Text]:
     status = Text(count_text, "p").classes("ec-muted mt-2").mark("offer-count")
     status.props["role"] = "status"
     return search, status
+
+
+def _window_text(program: ProgramOffer) -> str:
+    if program.state == WindowState.UPCOMING:
+        return _("Candidatures du {opens} au {closes} : pas encore ouvertes.").format(
+            opens=format_moment(program.window_opens_at), closes=format_moment(program.window_closes_at)
+        )
+    if program.state == WindowState.CLOSED:
+        return _("Candidatures closes depuis le {moment}.").format(moment=format_moment(program.window_closes_at))
+    return _("Candidatures ouvertes jusqu'au {moment} ({left}).").format(
+        moment=format_moment(program.window_closes_at), left=days_left_text(program)
+    )
+
+
+def _calendar(program: ProgramOffer) -> str:
+    items = [text_tag("li", _window_text(program), data_mark=f"window-{program.code}")]
+    if program.return_by:
+        items.append(
+            text_tag(
+                "li", _("Date limite de retour du dossier : {moment}").format(moment=format_moment(program.return_by))
+            )
+        )
+    if program.jury_on:
+        items.append(text_tag("li", _("Jury : {day}").format(day=format_day(program.jury_on))))
+    if program.publication_on:
+        items.append(
+            text_tag("li", _("Publication des résultats : {day}").format(day=format_day(program.publication_on)))
+        )
+    return tag("ul", "".join(items), class_="ec-bullets")
+
+
+def _pieces(pieces: list[PieceInfo]) -> str:
+    if not pieces:
+        return text_tag("p", _("Aucune pièce justificative demandée."))
+    summary = ngettext("{n} pièce justificative", "{n} pièces justificatives", len(pieces)).format(n=len(pieces))
+    items = "".join(
+        text_tag("li", piece.label + (" " + _("(si vous êtes concerné)") if piece.is_conditional else ""))
+        for piece in pieces
+    )
+    return tag("details", text_tag("summary", summary) + tag("ul", items, class_="ec-bullets"))
+
+
+def program_body(program: ProgramOffer, pieces: list[PieceInfo], *, title: bool = True) -> str:
+    """A programme's facts, calendar, pieces and information link (its title too unless ``title`` is False)."""
+    return (
+        (title_html(program, 4) if title else "")
+        + text_tag("p", program_facts(program), class_="ec-muted")
+        + _calendar(program)
+        + _pieces(pieces)
+        + info_link_html(program)
+    )

@@ -30,13 +30,12 @@ from nicegui import events, run, ui
 from app.db import transaction
 from app.i18n import N_, _
 from app.models import DocumentStatus
-from app.pages.piece_download import piece_url
 from app.services.admin import pieces as admin_pieces
 from app.services.documents import FILE_TOO_LARGE, WRONG_TYPE
 from app.services.documents import pieces as documents
 from app.services.platform import Actor, DomainError, parameters
-from app.ui.guards import actor_of
-from app.ui.session import current_identity, current_language
+from app.ui import routes
+from app.ui.session import actor_of, current_identity, current_language
 from app.ui.statuses import SHARED_PIECE, badge_html, piece_look
 from app.ui.text import esc, link_tag, paragraph, static_block, tag, text_tag
 
@@ -64,6 +63,16 @@ _FAILED_JS = "(info) => emit({names: info.files.map((f) => f.name), status: info
 # Each file of a request gets a field name of its own (Quasar's default, the file's name, would let two files of
 # the same name in one selection overwrite each other in the form the route reads).
 _FIELD_NAME_JS = "(() => { let n = 0; return () => 'file' + n++; })()"
+
+
+# Where the candidate reads a piece's PDF (the route is ``app.pages.piece_download``).
+PIECE_PATH = routes.PIECE_PDF
+
+
+def piece_url(submitted_document_id: int, *, version: int | None = None, download: bool = False) -> str:
+    """``version`` (the merged file's id) makes a new address for new contents: the viewer never shows an old one."""
+    query = "telecharger=1" if download else (f"v={version}" if version else "")
+    return PIECE_PATH.format(submitted_document_id=submitted_document_id) + (f"?{query}" if query else "")
 
 
 def _size(size: int) -> str:

@@ -39,14 +39,69 @@ def _shown(name: str, value: Any) -> str:
     return str(value)
 
 
-def program_dates_panel(
-    actor: Actor, selected: Callable[[], list[int]], on_applied: Callable[[], Awaitable[None]]
-) -> None:
-    """The panel under the programmes list; ``selected`` gives the ids ticked at the time of each action. The
-    preview and the change run off the event loop; ``on_applied`` is awaited after a change."""
+class _Malformed(ValueError):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+def _wanted(chosen: dict[str, ui.checkbox], inputs: dict[str, Any]) -> dict[str, Any]:
+    """The values typed for the ticked fields (empty = clear); ``_Malformed`` names the first one that is not valid."""
+    result: dict[str, Any] = {}
+    for name, box in chosen.items():
+        if not box.value:
+            continue
+        try:
+            result[name] = _parse(name, inputs[name].value)
+        except (TypeError, ValueError):
+            raise _Malformed(name) from None
+    return result
+
+
+def _verdict(rows: list[bulk.BulkRow], apply: Callable[[], Awaitable[None]]) -> None:
+    """Under the preview: how many programmes are refused, or « Appliquer » when none is."""
+    refused = sum(1 for row in rows if row.refused)
+    if refused:
+        paragraph(
+            ngettext(
+                "{count} formation refusée : corrigez les valeurs ou retirez-la de la sélection.",
+                "{count} formations refusées : corrigez les valeurs ou retirez-les de la sélection.",
+                refused,
+            ).format(count=refused)
+        ).classes("text-negative").props('role="alert"').mark("bulk-refused-count")
+    else:
+        ui.button(
+            ngettext("Appliquer à {count} formation", "Appliquer à {count} formations", len(rows)).format(
+                count=len(rows)
+            ),
+            on_click=apply,
+        ).props("no-caps").mark("bulk-apply")
+
+
+async def _apply_dates(actor: Actor, ids: list[int], wanted: dict[str, Any], versions: dict[int, int]) -> list[Any]:
+    """The change, with the versions the preview read (all programmes or none), off the event loop."""
+    return await in_transaction(
+        lambda session: bulk.apply_bulk_dates(session, actor=actor, program_ids=ids, changes=wanted, versions=versions)
+    )
+
+
+def _error_line() -> ui.label:
+    message = ui.label("").classes("text-negative").mark("bulk-error")
+    message.props["role"] = "alert"
+    message.set_visibility(False)
+    return message
+
+
+def _saved_text(count: int) -> str:
+    return ngettext(
+        "Dates enregistrées pour {count} formation.", "Dates enregistrées pour {count} formations.", count
+    ).format(count=count)
+
+
+def _fields() -> tuple[dict[str, ui.checkbox], dict[str, Any]]:
+    """The explanation, then for each calendar field its « Modifier » box and its input: (boxes, inputs) by name."""
     chosen: dict[str, ui.checkbox] = {}
     inputs: dict[str, Any] = {}
-    state: dict[str, Any] = {"rows": None, "versions": None, "ids": None, "changes": None}
     heading(_("Modifier les dates de plusieurs formations"), 2)
     paragraph(
         _(
@@ -68,81 +123,76 @@ def program_dates_panel(
                 field = ui.input(label).props("type=datetime-local")
                 field.props["hint"] = _("Heure de Paris")
             inputs[name] = field.props("outlined dense").classes("max-w-md").mark(f"bulk-{name}")
-    message = ui.label("").classes("text-negative").mark("bulk-error")
-    message.props["role"] = "alert"
-    message.set_visibility(False)
-    status = notice()
+    return chosen, inputs
+
+
+def _preview_rows(rows: list[bulk.BulkRow], changes: dict[str, Any]) -> None:
+    """The preview's table: per programme, what changes and what the consistency rule refuses or warns about."""
+    headers = [_("Formation"), _("Changements"), _("Résultat")]
+    with table(headers, "bulk-preview"):
+        for row in rows:
+            with ui.element("tr").mark(f"bulk-row-{row.code}"):
+                cell(f"{row.code} – {label_of(row)}")
+                with ui.element("td"):
+                    _changed_values(row, changes)
+                with ui.element("td"):
+                    _consistency(row)
+
+
+def _changed_values(row: bulk.BulkRow, changes: dict[str, Any]) -> None:
+    for name in changes:
+        if row.before.get(name) != row.after.get(name):
+            ui.label(
+                _("{field} : {before} → {after}").format(
+                    field=_(cal.LABELS[name]),
+                    before=_shown(name, row.before.get(name)),
+                    after=_shown(name, row.after.get(name)),
+                )
+            )
+
+
+def _consistency(row: bulk.BulkRow) -> None:
+    if row.refused:
+        for name in row.errors:
+            field = _(cal.LABELS[name]) if name in cal.LABELS else ""
+            text = _(row.errors[name]).format(**row.params.get(name, {}))
+            ui.label(_("Refusé — {field} : {message}").format(field=field, message=text)).classes("text-negative").mark(
+                f"bulk-refused-{row.code}"
+            )
+    for warning, params in row.warnings:
+        ui.label(_("Attention : {message}").format(message=_(warning).format(**params)))
+    if not row.refused and not row.warnings:
+        ui.label(_("Cohérent"))
+
+
+def program_dates_panel(
+    actor: Actor, selected: Callable[[], list[int]], on_applied: Callable[[], Awaitable[None]]
+) -> None:
+    """The panel under the programmes list; ``selected`` gives the ids ticked at the time of each action. The
+    preview and the change run off the event loop; ``on_applied`` is awaited after a change."""
+    state: dict[str, Any] = {"rows": None, "versions": None, "ids": None, "changes": None}
+    chosen, inputs = _fields()
+    message, status = _error_line(), notice()
 
     def fail(text: str) -> None:
         message.text = text
         message.set_visibility(True)
-
-    def changes() -> dict[str, Any] | None:
-        result: dict[str, Any] = {}
-        for name, box in chosen.items():
-            if not box.value:
-                continue
-            try:
-                result[name] = _parse(name, inputs[name].value)
-            except (TypeError, ValueError):
-                fail(_("La valeur de « {field} » n'est pas valide.").format(field=_(cal.LABELS[name])))
-                return None
-        return result
 
     @ui.refreshable
     def preview_table() -> None:
         rows: list[bulk.BulkRow] | None = state["rows"]
         if rows is None:
             return
-        headers = [_("Formation"), _("Changements"), _("Résultat")]
-        with table(headers, "bulk-preview"):
-            for row in rows:
-                with ui.element("tr").mark(f"bulk-row-{row.code}"):
-                    cell(f"{row.code} – {label_of(row)}")
-                    with ui.element("td"):
-                        for name in state["changes"] or {}:
-                            if row.before.get(name) != row.after.get(name):
-                                ui.label(
-                                    _("{field} : {before} → {after}").format(
-                                        field=_(cal.LABELS[name]),
-                                        before=_shown(name, row.before.get(name)),
-                                        after=_shown(name, row.after.get(name)),
-                                    )
-                                )
-                    with ui.element("td"):
-                        if row.refused:
-                            for name in row.errors:
-                                field = _(cal.LABELS[name]) if name in cal.LABELS else ""
-                                text = _(row.errors[name]).format(**row.params.get(name, {}))
-                                ui.label(_("Refusé — {field} : {message}").format(field=field, message=text)).classes(
-                                    "text-negative"
-                                ).mark(f"bulk-refused-{row.code}")
-                        for warning, params in row.warnings:
-                            ui.label(_("Attention : {message}").format(message=_(warning).format(**params)))
-                        if not row.refused and not row.warnings:
-                            ui.label(_("Cohérent"))
-        refused = sum(1 for row in rows if row.refused)
-        if refused:
-            paragraph(
-                ngettext(
-                    "{count} formation refusée : corrigez les valeurs ou retirez-la de la sélection.",
-                    "{count} formations refusées : corrigez les valeurs ou retirez-les de la sélection.",
-                    refused,
-                ).format(count=refused)
-            ).classes("text-negative").props('role="alert"').mark("bulk-refused-count")
-        else:
-            ui.button(
-                ngettext("Appliquer à {count} formation", "Appliquer à {count} formations", len(rows)).format(
-                    count=len(rows)
-                ),
-                on_click=apply,
-            ).props("no-caps").mark("bulk-apply")
+        _preview_rows(rows, state["changes"] or {})
+        _verdict(rows, apply)
 
     async def preview() -> None:
         message.set_visibility(False)
         status.set_visibility(False)
-        wanted = changes()
-        if wanted is None:
+        try:
+            wanted = _wanted(chosen, inputs)
+        except _Malformed as malformed:
+            fail(_("La valeur de « {field} » n'est pas valide.").format(field=_(cal.LABELS[malformed.name])))
             return
         ids = selected()
         try:
@@ -158,13 +208,8 @@ def program_dates_panel(
 
     async def apply() -> None:
         message.set_visibility(False)
-        ids, wanted, versions = state["ids"], state["changes"], state["versions"]
         try:
-            saved = await in_transaction(
-                lambda session: bulk.apply_bulk_dates(
-                    session, actor=actor, program_ids=ids, changes=wanted, versions=versions
-                )
-            )
+            saved = await _apply_dates(actor, state["ids"], state["changes"], state["versions"])
         except bulk.BulkDatesRefused as refused:
             state["rows"] = refused.rows
             fail(refused.translate(_))
@@ -172,14 +217,7 @@ def program_dates_panel(
             fail(error.translate(_))
         else:
             state["rows"] = None
-            say(
-                status,
-                ngettext(
-                    "Dates enregistrées pour {count} formation.",
-                    "Dates enregistrées pour {count} formations.",
-                    len(saved),
-                ).format(count=len(saved)),
-            )
+            say(status, _saved_text(len(saved)))
             await on_applied()
         preview_table.refresh()
 

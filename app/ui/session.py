@@ -4,11 +4,12 @@ from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta
 from typing import Literal
 
-from nicegui import app
+from nicegui import app, context
 
 from app import clock
 from app.config import get_settings
 from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, set_language_resolver
+from app.services.platform import Actor
 
 IdentityKind = Literal["candidate", "staff"]
 
@@ -63,7 +64,7 @@ def current_identity() -> Identity | None:
 
 
 def remember_identity(identity: Identity) -> None:
-    """Sign ``identity`` in on this session; a sign-in goes through ``app.pages.session_switch``, which first gives
+    """Sign ``identity`` in on this session; a sign-in goes through ``app.ui.session_switch``, which first gives
     the browser a new session id (a role switch keeps the session and its sign-in time)."""
     now = clock.now().isoformat()
     app.storage.user["identity"] = asdict(identity)
@@ -98,3 +99,28 @@ def set_language(lang: str) -> None:
 def install_language_resolver() -> None:
     """Let ``_()`` find the language of the person whose page or event is being handled."""
     set_language_resolver(current_language)
+
+
+def client_address() -> str | None:
+    try:
+        request = context.client.request
+    except (RuntimeError, AttributeError):
+        return None
+    if request is None or request.client is None:
+        return None
+    return request.client.host
+
+
+def actor_of(identity: Identity | None) -> Actor:
+    """The service-layer actor for the person on this page."""
+    address = client_address()
+    if identity is None:
+        return Actor.anonymous(address)
+    if identity.kind == "candidate":
+        return Actor(
+            "candidate",
+            account_id=identity.id,
+            impersonated_by_staff_id=identity.impersonated_by_staff_id,
+            client_address=address,
+        )
+    return Actor("staff", staff_id=identity.id, role_assignment_id=identity.role_assignment_id, client_address=address)

@@ -13,7 +13,7 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 from app.services.demo.campus import DEMO_IDENTITIES
-from app.services.review.staff_list import DEFAULT_PAGE_SIZE
+from app.services.review.staff_list_columns import DEFAULT_PAGE_SIZE
 from tests.browser.conftest import screenshot
 from tests.portal_process import Portal
 

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
         cancel_application,
         own_candidate_id,
     )
+    from app.services.applications.dossier_status import DOSSIER_STATUS_LABELS, PIECE_STATUS_LABELS, PROCESSING_LABELS
     from app.services.applications.transmission import Readiness, transmission_readiness, transmit_application
     from app.services.applications.views import (
         ApplicationDetail,
@@ -30,6 +31,9 @@ if TYPE_CHECKING:
 
 # What pages may use, by the submodule that defines it (see app/services/__init__.py).
 _EXPORTS: dict[str, str] = {
+    "DOSSIER_STATUS_LABELS": "dossier_status",
+    "PIECE_STATUS_LABELS": "dossier_status",
+    "PROCESSING_LABELS": "dossier_status",
     "ApplicationDetail": "views",
     "ApplicationSummary": "views",
     "DecisionView": "views",
@@ -49,6 +53,9 @@ _EXPORTS: dict[str, str] = {
     "transmit_application": "transmission",
 }
 __all__ = [
+    "DOSSIER_STATUS_LABELS",
+    "PIECE_STATUS_LABELS",
+    "PROCESSING_LABELS",
     "ApplicationDetail",
     "ApplicationSummary",
     "DecisionView",

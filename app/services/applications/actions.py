@@ -39,6 +39,7 @@ from app.models import (
     Scope,
     SubmittedDocument,
 )
+from app.services.applications.dossier_status import dossier_editable
 from app.services.dossier.completeness import dossier_completeness
 from app.services.offer import campaigns
 from app.services.offer.browse import WindowState, window_state
@@ -48,7 +49,6 @@ from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, Forbidden, NotFound
 from app.services.platform.notifications import notify_candidate
 from app.services.platform.text_rules import check_text
-from app.services.review.dossier_status import dossier_editable
 
 CANDIDATE_APPLICATION_PATH = "/candidat/candidatures/{id}"
 STAFF_APPLICATION_PATH = "/gestion/candidatures/{id}"  # the staff screen of an application (staff issue)

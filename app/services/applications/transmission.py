@@ -47,6 +47,7 @@ from app.services.applications.actions import (
     own_application,
     program_mail_context,
 )
+from app.services.applications.dossier_status import dossier_editable, move_dossier
 from app.services.dossier.completeness import SECTION_LABELS, dossier_completeness
 from app.services.mail import outbox as mail
 from app.services.platform.actors import Actor
@@ -54,7 +55,6 @@ from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError
 from app.services.platform.lifecycle import By
 from app.services.platform.notifications import notify_candidate
-from app.services.review.dossier_status import dossier_editable, move_dossier
 
 ALREADY_TRANSMITTED = N_("Cette candidature a déjà été transmise.")
 PAPER = N_("Cette formation demande un dossier papier : envoyez-le par courrier, il n'y a rien à transmettre en ligne.")

@@ -46,8 +46,8 @@ from app.services.applications.actions import (
     own_candidate,
     scoped_to,
 )
+from app.services.applications.dossier_status import dossier_editable
 from app.services.platform.actors import Actor
-from app.services.review.dossier_status import dossier_editable
 
 # --- What the screens receive ---------------------------------------------------------------------------------
 

@@ -43,9 +43,9 @@ from app.services.applications.actions import (
     program_mail_context,
 )
 from app.services.decisions.answer_status import move_answer
+from app.services.decisions.published import latest_published
 from app.services.decisions.waiting_list import (
     call_waiting_list,
-    latest_published,
     lock_application,
     lock_program,
     recompute_ranks,

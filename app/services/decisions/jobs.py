@@ -19,7 +19,8 @@ from sqlmodel import Session, col, select
 from app.i18n import N_
 from app.models import Account, AnswerKind, Application, Campaign, Candidate, Decision, DecisionKind
 from app.services.decisions.answers import effective_deadline, mail_answer, withdraw_locked
-from app.services.decisions.waiting_list import latest_published_column, lock_program
+from app.services.decisions.published import latest_published_column
+from app.services.decisions.waiting_list import lock_program
 from app.services.platform import parameters
 from app.services.platform.actors import Actor
 from app.services.platform.jobs import register_job

@@ -31,9 +31,9 @@ from app.models import (
     StoredFile,
 )
 from app.services.applications.actions import own_application
-from app.services.decisions.waiting_list import latest_published
+from app.services.decisions.published import latest_published
 from app.services.documents import pdf_text as t
-from app.services.documents.dossier_pdf import _environment, html_to_pdf
+from app.services.documents.html_pdf import environment, html_to_pdf
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
 from app.services.platform.errors import NotFound
@@ -179,7 +179,7 @@ def render_letter(context: dict[str, Any]) -> bytes:
             "deadline": _(DEADLINE).format(moment=t.moment(context["deadline"])) if context["deadline"] else "",
             "appeal": _(APPEAL) if kind == DecisionKind.UNFAVORABLE else "",
         }
-        pdf = html_to_pdf(_environment().get_template("letter.html").render(view))
+        pdf = html_to_pdf(environment().get_template("letter.html").render(view))
     if context.get("signature"):
         try:
             pdf = _stamp_signature(pdf, context["signature"])

@@ -32,6 +32,7 @@ from app.models import (
     StaffRole,
 )
 from app.services.accounts.staff_roles import current_role
+from app.services.decisions.published import latest_published
 from app.services.decisions.staff_decisions import (
     CANCELLED,
     CAPACITY_REACHED,
@@ -46,7 +47,7 @@ from app.services.decisions.staff_decisions import (
     publish_decision,
     same_entry,
 )
-from app.services.decisions.waiting_list import latest_published, live_offer_count
+from app.services.decisions.waiting_list import live_offer_count
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, Forbidden, NotFound

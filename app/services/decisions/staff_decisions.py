@@ -27,9 +27,9 @@ from app.models import (
 )
 from app.services.decisions.answer_status import move_answer
 from app.services.decisions.decision_status import enter, publish
+from app.services.decisions.published import latest_published
 from app.services.decisions.waiting_list import (
     confirmation_deadline,
-    latest_published,
     letter_attachments,
     live_offer_count,
     lock_application,

@@ -32,6 +32,7 @@ from app.models import (
     RefusalReason,
 )
 from app.services.decisions.decision_status import publish
+from app.services.decisions.published import latest_published_column
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.lifecycle import By
@@ -74,27 +75,6 @@ def lock_application(session: Session, application_id: int) -> Application:
 
 
 # --- What is published ----------------------------------------------------------------------------------------------
-
-
-def latest_published(session: Session, application_id: int) -> Decision | None:
-    return session.exec(
-        select(Decision)
-        .where(Decision.application_id == application_id, col(Decision.published_at).is_not(None))
-        .order_by(col(Decision.published_at).desc(), col(Decision.id).desc())
-        .limit(1)
-    ).first()
-
-
-def latest_published_column(column: Any) -> Any:
-    """A correlated scalar subquery: ``column`` of the application's latest published decision."""
-    return (
-        select(column)
-        .where(Decision.application_id == Application.id, col(Decision.published_at).is_not(None))
-        .order_by(col(Decision.published_at).desc(), col(Decision.id).desc())
-        .limit(1)
-        .correlate(Application)
-        .scalar_subquery()
-    )
 
 
 def _not_withdrawn() -> Any:

@@ -29,10 +29,10 @@ from app.models import (
     StaffRole,
 )
 from app.services.accounts.staff_roles import INSTITUTION_WIDE, RoleView, current_role, require_role
+from app.services.decisions.published import latest_published_column
 from app.services.decisions.waiting_list import (
     call_waiting_list,
     last_called_rank,
-    latest_published_column,
     live_offer_count,
     lock_program,
     waiting_ids,

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from app.services.documents import pieces
-    from app.services.documents.dossier_pdf import dossier_filename, dossier_pdf_context, render_dossier_pdf
+    from app.services.documents.dossier_pdf import dossier_pdf_context
+    from app.services.documents.dossier_pdf_render import dossier_filename, render_dossier_pdf
     from app.services.documents.file_sniffing import WRONG_TYPE
     from app.services.documents.pdf_sandbox import FILE_TOO_LARGE
     from app.services.documents.pdf_text import RECORD_OUTCOME
@@ -19,10 +20,10 @@ _EXPORTS: dict[str, str] = {
     "FILE_TOO_LARGE": "pdf_sandbox",
     "RECORD_OUTCOME": "pdf_text",
     "WRONG_TYPE": "file_sniffing",
-    "dossier_filename": "dossier_pdf",
+    "dossier_filename": "dossier_pdf_render",
     "dossier_pdf_context": "dossier_pdf",
     "pieces": "pieces",
-    "render_dossier_pdf": "dossier_pdf",
+    "render_dossier_pdf": "dossier_pdf_render",
 }
 __all__ = [
     "FILE_TOO_LARGE",

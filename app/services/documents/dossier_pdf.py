@@ -14,23 +14,13 @@ Two steps, so that the slow one runs away from the event loop and the database:
 :func:`build_dossier_pdf` combines both for callers that are already off the event loop (tests, exports).
 """
 
-import io
 import logging
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from pypdf import PdfReader, PdfWriter, Transformation
 from sqlmodel import Session, col, select
-from xhtml2pdf import pisa
-from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 from app import clock
 from app.config import get_settings
-from app.i18n import _, ngettext, use_language
 from app.models import (
     Account,
     Address,
@@ -44,7 +34,6 @@ from app.models import (
     ExternalRecord,
     InternalRecord,
     Internship,
-    Procedure,
     Program,
     RequiredDocument,
     StaffRole,
@@ -54,16 +43,11 @@ from app.models import (
 )
 from app.services.accounts import staff_roles as staff
 from app.services.applications.actions import display_order_key, effective_return_by, own_application
-from app.services.documents import pdf_text as t
-from app.services.dossier.referentials import country_name
+from app.services.documents.dossier_pdf_render import dossier_filename, render_dossier_pdf
 from app.services.platform.actors import Actor
 from app.services.platform.errors import Forbidden, NotFound
 
 log = logging.getLogger(__name__)
-
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "pdf"
-_PDF_TYPES = {"application/pdf"}
-_IMAGE_TYPES = {"image/jpeg", "image/png"}
 
 # --- Who may read it -----------------------------------------------------------------------------------------------
 
@@ -270,289 +254,9 @@ def dossier_pdf_context(session: Session, *, actor: Actor, application_id: int) 
     }
 
 
-# --- Rendering ------------------------------------------------------------------------------------------------------
-
-
-@cache
-def _environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR),
-        autoescape=select_autoescape(default=True),  # candidate-typed text is data, never markup
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
-# Where a refused resource is sent: a file that does not exist inside the template folder, so every xhtml2pdf code
-# path (images, @import, fonts...) finds nothing there and leaves the resource out instead of failing the render.
-REFUSED = str(TEMPLATE_DIR / "refused-resource")
-
-
-def link_callback(uri: str, rel: str | None = None) -> str:
-    """xhtml2pdf's resolver for ``<img src>``, CSS ``url()``, ``@import``…: only a file under ``app/templates/pdf/``.
-
-    Anything remote (``http:``, ``https:``), any other scheme (``data:``, ``ftp:``) and any path leaving the
-    template folder is answered with :data:`REFUSED`; the policy passed to ``CreatePDF`` (no remote fetches,
-    local reads confined to the template folder) refuses it a second time should a code path skip this callback.
-    """
-    parts = urlsplit(uri or "")
-    if parts.scheme in ("", "file") and not parts.netloc:
-        path = Path(parts.path)
-        resolved = (path if path.is_absolute() else TEMPLATE_DIR / path).resolve()
-        if resolved.is_relative_to(TEMPLATE_DIR.resolve()) and resolved.is_file():
-            return str(resolved)
-    log.warning("dossier PDF: resource refused: %.120r", uri)
-    return REFUSED
-
-
-def html_to_pdf(html: str) -> bytes:
-    """xhtml2pdf with remote fetches off and local reads confined to the template folder."""
-    t.register_font()
-    policy = ResourceAccessPolicy.server(base_dir=TEMPLATE_DIR, allow_remote=False)
-    out = io.BytesIO()
-    status = pisa.CreatePDF(html, dest=out, link_callback=link_callback, resource_policy=policy, encoding="utf-8")
-    if status.err:
-        raise RuntimeError(f"xhtml2pdf reported errors while rendering the dossier: {status.err}")
-    return out.getvalue()
-
-
-@dataclass
-class _Attachment:
-    """One piece's file, read and checked before the list is rendered (so the list can say it is unavailable)."""
-
-    index: int  # the piece's position in the context
-    pages: list[Any]  # pypdf pages to append, title page first
-
-
-def _read_attachments(context: dict[str, Any], language: str) -> dict[int, _Attachment]:
-    from app.services.platform import file_store
-
-    folder = Path(context["file_store_dir"])
-    with_file = [(i, p) for i, p in enumerate(context["pieces"]) if p["file"]]
-    attachments: dict[int, _Attachment] = {}
-    for number, (index, piece) in enumerate(with_file, start=1):
-        label = t.pick(piece["label_fr"], piece["label_en"], language)
-        title = _(t.PIECE_TITLE).format(label=label)
-        file = piece["file"]
-        try:
-            data = file_store.read(file["storage_key"], folder)
-            if file["media_type"] in _IMAGE_TYPES:
-                pages = list(PdfReader(io.BytesIO(t.image_page(data, title=title))).pages)
-            elif file["media_type"] in _PDF_TYPES:
-                reader = PdfReader(io.BytesIO(data))
-                if reader.is_encrypted and not reader.decrypt(""):
-                    raise ValueError("encrypted piece")
-                body = list(reader.pages)
-                details = [
-                    ngettext("{count} page jointe ci-après", "{count} pages jointes ci-après", len(body)).format(
-                        count=len(body)
-                    )
-                ]
-                separator = t.title_page(
-                    title=title,
-                    subtitle=_(t.PIECE_NUMBER).format(number=number, count=len(with_file)),
-                    details=details,
-                )
-                pages = list(PdfReader(io.BytesIO(separator)).pages) + body
-            else:
-                raise ValueError(f"unexpected media type {file['media_type']!r}")
-        except Exception:  # a missing or unreadable file is reported in the list; the dossier is still produced
-            log.warning("dossier %s: piece %r left out", context["dossier_number"], file["storage_key"], exc_info=True)
-            continue
-        attachments[index] = _Attachment(index, pages)
-    return attachments
-
-
-def _view(context: dict[str, Any], language: str, attachments: dict[int, _Attachment]) -> dict[str, Any]:
-    """What the template shows: every value already worded in ``language``."""
-    program, committee, app_ = context["program"], context["committee"], context["application"]
-    candidate, address, bac = context["candidate"], context["address"], context["baccalaureate"]
-
-    def postal(lines: list[str], postcode: str, city: str, country: str) -> list[str]:
-        rows = [line for line in lines if line] + [f"{postcode} {city}".strip()]
-        if country and country != "FR":
-            rows.append(country_name(country, language))
-        return [row for row in rows if row]
-
-    pieces = []
-    for index, piece in enumerate(context["pieces"]):
-        if not piece["file"]:
-            file_note = t.labels()["no_file"] if piece["status"] != "not_applicable" else ""
-        elif index in attachments:
-            file_note = t.labels()["appended"]
-        else:
-            file_note = t.labels()["file_unavailable"]
-        pieces.append(
-            {
-                "label": t.pick(piece["label_fr"], piece["label_en"], language),
-                "status": t.translated(t.DOCUMENT_STATUS, piece["status"]),
-                "comment": piece["comment"] if piece["status"] == DocumentStatus.REFUSED.value else "",
-                "file": file_note,
-                "unavailable": bool(piece["file"]) and index not in attachments,
-                "to_post": piece["status"] != DocumentStatus.NOT_APPLICABLE.value,
-            }
-        )
-    moments = {
-        "window_opens_at": program["window_opens_at"],
-        "window_closes_at": program["window_closes_at"],
-        "return_by": app_["return_by"],
-        "jury_on": program["jury_on"],
-        "publication_on": program["publication_on"],
-        "confirmation_by": app_["confirmation_by"],
-        "preselection_at": program["preselection_at"],
-    }
-    calendar = [(key, t.moment(value)) for key, value in moments.items() if value]
-    account = context["account"]
-    return {
-        "lang": language,
-        "font": t.FONT.lower(),
-        "L": t.labels(),
-        "colon": t.colon,
-        "institution": context["institution"],
-        "campaign": t.pick(context["campaign"]["label_fr"], context["campaign"]["label_en"], language),
-        "dossier_number": context["dossier_number"],
-        "name": f"{account['first_name']} {account['last_name']}",
-        "generated_at": t.moment(context["generated_at"]),
-        "program": {
-            "label": t.pick(program["label_fr"], program["label_en"], language),
-            "code": program["code"],
-            "procedure": t.translated(t.PROCEDURE, program["procedure"]),
-            "info_url": program["info_url"],
-            "preselection_place": program["preselection_place"],
-        },
-        "centre": {"label": t.pick(context["centre"]["label_fr"], context["centre"]["label_en"], language)}
-        | {"email": context["centre"]["email"]},
-        "committee": {
-            "label": t.pick(committee["label_fr"], committee["label_en"], language),
-            "email": committee["email"],
-            "phone": committee["phone"],
-            "address": postal(committee["lines"], committee["postcode"], committee["city"], committee["country"]),
-        },
-        "application": {
-            "status": t.translated(t.DOSSIER_STATUS, app_["dossier_status"]),
-            "created_at": t.moment(app_["created_at"]),
-            "transmitted_at": t.moment(app_["transmitted_at"]),
-            "return_by": t.moment(app_["return_by"]),
-        },
-        "calendar": calendar,
-        "identity": [
-            ("civility", t.translated(t.CIVILITY, candidate["civility"])),
-            ("birth_name", candidate["birth_name"]),
-            ("usage_name", candidate["usage_name"]),
-            ("first_names", candidate["first_names"]),
-            ("birth_date", t.day(candidate["birth_date"])),
-            (
-                "birth_place",
-                ", ".join(
-                    part
-                    for part in (candidate["birth_place"], country_name(candidate["birth_country"], language))
-                    if part
-                ),
-            ),
-            ("nationality", country_name(candidate["nationality"], language)),
-            ("ine", candidate["ine"]),
-            ("student_number", candidate["student_number"]),
-            ("email", account["email"]),
-            ("phone", candidate["phone"]),
-            ("mobile", candidate["mobile"]),
-        ],
-        "address": None
-        if address is None
-        else postal(address["lines"], address["postcode"], address["city"], address["country"])
-        + ([country_name(address["country"], language)] if address["country"] == "FR" else []),
-        "baccalaureate": None
-        if bac is None
-        else [
-            (
-                "bac_series",
-                " — ".join(v for v in (t.translated(t.BAC_SERIES, bac["series"]), bac["series_detail"]) if v),
-            ),
-            ("year", str(bac["year"] or "")),
-            ("mention", bac["mention"]),
-            ("specialities", ", ".join(bac["specialities"])),
-            ("options", bac["options"]),
-            ("establishment", bac["establishment"]),
-            ("country", country_name(bac["country"], language)),
-        ],
-        "internal_records": context["internal_records"],
-        "external_records": [
-            r
-            | {"outcome": t.translated(t.RECORD_OUTCOME, r["outcome"]), "country": country_name(r["country"], language)}
-            for r in context["external_records"]
-        ],
-        "work_experiences": context["work_experiences"],
-        "internships": context["internships"],
-        "pieces": pieces,
-        "pieces_to_post": [p for p in pieces if p["to_post"]],
-    }
-
-
-def _stamp(writer: PdfWriter, *, head: str, page_label: str) -> None:
-    """The running head and « Page x / y » on every page, appended pieces included, in their own page sizes."""
-    for page in writer.pages:
-        if page.get("/Rotate"):
-            page.transfer_rotation_to_content()  # stamp upright on a scan saved sideways
-    sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in writer.pages]
-    overlay = PdfReader(io.BytesIO(t.running_heads(sizes, head=head, page_label=page_label)))
-    for page, stamp in zip(writer.pages, overlay.pages, strict=True):
-        box = page.mediabox
-        page.merge_transformed_page(stamp, Transformation().translate(float(box.left), float(box.bottom)))
-
-
-def render_dossier_pdf(context: dict[str, Any], *, language: str) -> bytes:
-    """The dossier PDF in ``language`` ("fr" or "en"), from :func:`dossier_pdf_context`'s plain data.
-
-    Pure: no session, no settings (the file store folder is in the context), so it runs in a process pool.
-    """
-    with use_language(language):
-        attachments = _read_attachments(context, language)
-        view = _view(context, language, attachments)
-        template = _environment().get_template("dossier.html")
-        main = PdfReader(io.BytesIO(html_to_pdf(template.render(view, part="dossier"))))
-        writer = PdfWriter()
-        for page in main.pages:
-            writer.add_page(page)
-        for index in sorted(attachments):
-            for page in attachments[index].pages:
-                writer.add_page(page)
-        if context["program"]["procedure"] == Procedure.PAPER.value:
-            # The guide's « adresse mentionnée en dernière page »: after the appended pieces, always last.
-            for page in PdfReader(io.BytesIO(html_to_pdf(template.render(view, part="send")))).pages:
-                writer.add_page(page)
-        _stamp(
-            writer,
-            head=_(t.RUNNING_HEAD).format(number=view["dossier_number"], name=view["name"]),
-            page_label=_(t.PAGE_NUMBER),
-        )
-        writer.add_metadata(
-            {
-                "/Title": f"{view['L']['document_title']} {view['dossier_number']} — {view['program']['label']}",
-                "/Author": view["institution"],
-            }
-        )
-        out = io.BytesIO()
-        writer.write(out)
-        return out.getvalue()
-
-
-def dossier_filename(context: dict[str, Any]) -> str:
-    return t.ascii_filename("dossier", context["dossier_number"], context["program"]["code"])
-
-
 def build_dossier_pdf(
     session: Session, *, actor: Actor, application_id: int, language: str | None = None
 ) -> tuple[str, bytes]:
     """(file name, PDF bytes) for callers already off the event loop; ``language`` defaults to the account's."""
     context = dossier_pdf_context(session, actor=actor, application_id=application_id)
     return dossier_filename(context), render_dossier_pdf(context, language=language or context["language"])
-
-
-__all__ = [
-    "build_dossier_pdf",
-    "dossier_filename",
-    "dossier_pdf_context",
-    "html_to_pdf",
-    "link_callback",
-    "render_dossier_pdf",
-]

@@ -20,8 +20,8 @@ from datetime import datetime
 
 from app.i18n import N_
 from app.models import DocumentStatus, SubmittedDocument
+from app.services.applications.dossier_status import PIECE_STATUS_LABELS
 from app.services.platform.lifecycle import By, Lifecycle
-from app.services.review.dossier_status import PIECE_STATUS_LABELS
 
 P = DocumentStatus
 _FILES = (P.PENDING, P.SUBMITTED)  # what the candidate's files make of a piece: none left, or some

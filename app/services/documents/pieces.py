@@ -37,6 +37,7 @@ from app.models import (
     SubmittedDocumentFile,
 )
 from app.services.applications.actions import effective_return_by, label_in, own_application, own_candidate
+from app.services.applications.dossier_status import EDITABLE_DOSSIER
 from app.services.documents import pdf_sandbox
 from app.services.documents.piece_status import move_piece
 from app.services.platform import file_store, parameters
@@ -45,7 +46,6 @@ from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, NotFound
 from app.services.platform.lifecycle import By
 from app.services.platform.notifications import notify_candidate
-from app.services.review.dossier_status import EDITABLE_DOSSIER
 
 MB = pdf_sandbox.MB
 

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from app.models import ExternalRecord, Internship, WorkExperience
 from app.services.dossier.schemas import ExternalRecordIn, InternshipIn, WorkExperienceIn, validate
-from app.services.dossier.tabs import _apply, _values, candidate_for
+from app.services.dossier.tabs import apply_changes, candidate_for, schema_values
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import NotFound
@@ -41,10 +41,10 @@ def save_entry(session: Session, *, actor: Actor, entry: Entry) -> Entry:
     model = type(entry)
     schema = SCHEMAS[model]
     cid, row = _target(session, actor, model, entry.id, entry.candidate_id)
-    accepted = validate(schema, _values(entry, schema)).model_dump()
+    accepted = validate(schema, schema_values(entry, schema)).model_dump()
     created = row is None
     row = row or model(candidate_id=cid, **accepted)
-    changes = _apply(row, accepted)
+    changes = apply_changes(row, accepted)
     session.add(row)
     session.flush()
     audit(

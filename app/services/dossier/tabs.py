@@ -165,11 +165,11 @@ def open_dossier(session: Session, *, actor: Actor, candidate_id: int | None = N
     )
 
 
-def _values(entity: SQLModel, schema: type[Any]) -> dict[str, Any]:
+def schema_values(entity: SQLModel, schema: type[Any]) -> dict[str, Any]:
     return {name: getattr(entity, name) for name in schema.model_fields}
 
 
-def _apply(target: SQLModel, accepted: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+def apply_changes(target: SQLModel, accepted: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     """Set the accepted values on the stored row; return what changed (for the audit)."""
     changes = {}
     for name, value in accepted.items():
@@ -198,7 +198,7 @@ def save_personal_information(session: Session, *, actor: Actor, candidate: Cand
     current = candidate_for(session, actor=actor, candidate_id=candidate.id, write=True)
     if candidate.version != current.version:
         raise DomainError("stale", STALE)
-    submitted = _values(candidate, PersonalInformationIn)
+    submitted = schema_values(candidate, PersonalInformationIn)
     locked = set(current.locked_fields or [])
     errors: dict[str, str] = {}
     params: dict[str, dict[str, Any]] = {}
@@ -241,7 +241,7 @@ def save_personal_information(session: Session, *, actor: Actor, candidate: Cand
             )
     accepted["ine"] = ine
     previous_ine = current.ine
-    changes = _apply(current, accepted)
+    changes = apply_changes(current, accepted)
     current.updated_at = clock.now()
     if record is not None:
         import_student(session, current, record)
@@ -265,10 +265,10 @@ def save_address(session: Session, *, actor: Actor, address: Address) -> Address
         raise DomainError("stale", STALE)
     if current is None and address.id is not None:
         raise DomainError("stale", STALE)
-    accepted = validate(AddressIn, _values(address, AddressIn)).model_dump()
+    accepted = validate(AddressIn, schema_values(address, AddressIn)).model_dump()
     assert candidate.id is not None
     current = current or Address(candidate_id=candidate.id, line1="")
-    changes = _apply(current, accepted)
+    changes = apply_changes(current, accepted)
     current.updated_at = clock.now()
     session.add(current)
     session.flush()
@@ -289,9 +289,9 @@ def save_baccalaureate(session: Session, *, actor: Actor, baccalaureate: Baccala
         current is not None and (baccalaureate.id != current.id or baccalaureate.updated_at != current.updated_at)
     ):
         raise DomainError("stale", STALE)
-    accepted = validate(BaccalaureateIn, _values(baccalaureate, BaccalaureateIn)).model_dump()
+    accepted = validate(BaccalaureateIn, schema_values(baccalaureate, BaccalaureateIn)).model_dump()
     current = current or Baccalaureate(candidate_id=candidate.id, series=accepted["series"])
-    changes = _apply(current, accepted)
+    changes = apply_changes(current, accepted)
     current.updated_at = clock.now()
     session.add(current)
     session.flush()

@@ -35,12 +35,12 @@ from app.models import (
     SubmittedDocument,
 )
 from app.services.accounts.staff_roles import INSTITUTION_WIDE, current_role
-from app.services.documents.dossier_pdf import render_dossier_pdf
-from app.services.exports.tabular import neutralise
+from app.services.applications.dossier_status import PIECE_STATUS_LABELS
+from app.services.documents.dossier_pdf_render import render_dossier_pdf
+from app.services.exports.spreadsheet_writers import neutralise
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError
-from app.services.review.dossier_status import PIECE_STATUS_LABELS
 from app.services.review.staff_scope import scope_filter
 from app.services.review.staff_view import dossier_pdf_context_for_staff
 

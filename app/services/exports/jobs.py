@@ -40,6 +40,7 @@ from app.models import (
 )
 from app.services.accounts.staff_roles import current_role
 from app.services.exports import archive as exports_zip
+from app.services.exports import spreadsheet_writers
 from app.services.exports import tabular as exports_tabular
 from app.services.exports.tabular import TabularRequest
 from app.services.platform import file_store
@@ -72,8 +73,8 @@ UNEXPECTED = N_(
 )
 INTERRUPTED = N_("L'export a été interrompu (serveur redémarré). Relancez-le depuis la liste.")
 MEDIA_TYPES = {
-    "xlsx": exports_tabular.XlsxWriter.media_type,
-    "csv": exports_tabular.CsvWriter.media_type,
+    "xlsx": spreadsheet_writers.XlsxWriter.media_type,
+    "csv": spreadsheet_writers.CsvWriter.media_type,
     "dossiers_zip": "application/zip",
     "piece_zip": "application/zip",
 }
@@ -107,7 +108,7 @@ def _create(session: Session, actor: Actor, kind: str, payload: dict[str, Any]) 
 
 def request_list_export(session: Session, *, actor: Actor, kind: str, request: TabularRequest) -> ExportJob:
     """Queue a spreadsheet (``kind`` "xlsx" or "csv") of the list as ``request`` describes it."""
-    if kind not in exports_tabular.WRITERS:
+    if kind not in spreadsheet_writers.WRITERS:
         raise DomainError("unknown_export", N_("Format d'export inconnu : {kind}."), kind=kind)
     payload = request.payload()
     exports_tabular.parse_request(payload)  # refuse unknown columns or extras now, not in the worker
@@ -245,7 +246,7 @@ def _build(job: ExportJob, actor: Actor, path: Path, render: Render | None) -> t
     data, progress, now = job.request, _progress(job.id or 0), clock.now()
     language = str(data.get("language") or "fr")
     stamp = clock.paris(now).strftime("%Y%m%d-%H%M")
-    if job.kind in exports_tabular.WRITERS:
+    if job.kind in spreadsheet_writers.WRITERS:
         request = exports_tabular.parse_request(data)
         exports_tabular.build_tabular(actor=actor, request=request, kind=job.kind, path=path, progress=progress)
         return exports_tabular.export_filename(job.kind, now), MEDIA_TYPES[job.kind]

@@ -49,7 +49,7 @@ from app.models import (
     StaffRole,
 )
 from app.services.accounts.staff_roles import INSTITUTION_WIDE, RoleView, current_role
-from app.services.decisions.waiting_list import latest_published_column
+from app.services.decisions.published import latest_published_column
 from app.services.offer.campaigns import active_campaign_id as active_campaign_id
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError

@@ -21,7 +21,6 @@ commit hook also hands each candidate id to a broadcaster (``set_broadcaster``, 
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
@@ -106,16 +105,6 @@ def set_broadcaster(broadcaster: Broadcaster | None) -> Broadcaster | None:
     global _broadcaster
     previous, _broadcaster = _broadcaster, broadcaster
     return previous
-
-
-def install_redis_relay(app: Any) -> None:
-    """Relay through Redis between instances with the application's life when ``ECANDIDAT_REDIS_URL`` is set."""
-    from app.config import get_settings
-
-    if get_settings().redis_url:
-        from app.services.platform.notifications_redis import install  # needs the redis package: only then
-
-        install(app)
 
 
 @event.listens_for(Session, "after_commit")

@@ -8,34 +8,28 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from app.services.review import leases, staff_list, staff_view
-    from app.services.review.dossier_status import DOSSIER_STATUS_LABELS, PIECE_STATUS_LABELS, PROCESSING_LABELS
-    from app.services.review.staff_list import COLUMNS, SVA_LABELS, VALUE_LABELS, ListPage, ListQuery
+    from app.services.review import leases, staff_list, staff_list_columns, staff_view
+    from app.services.review.staff_list_columns import COLUMNS, SVA_LABELS, VALUE_LABELS, ListPage, ListQuery
     from app.services.review.staff_scope import scope_covers, scope_filter
     from app.services.review.staff_view import StaffAuditLine
 
 # What pages may use, by the submodule that defines it (see app/services/__init__.py).
 _EXPORTS: dict[str, str] = {
-    "COLUMNS": "staff_list",
-    "DOSSIER_STATUS_LABELS": "dossier_status",
-    "ListPage": "staff_list",
-    "ListQuery": "staff_list",
-    "PIECE_STATUS_LABELS": "dossier_status",
-    "PROCESSING_LABELS": "dossier_status",
-    "SVA_LABELS": "staff_list",
+    "COLUMNS": "staff_list_columns",
+    "ListPage": "staff_list_columns",
+    "ListQuery": "staff_list_columns",
+    "SVA_LABELS": "staff_list_columns",
     "StaffAuditLine": "staff_view",
-    "VALUE_LABELS": "staff_list",
+    "VALUE_LABELS": "staff_list_columns",
     "leases": "leases",
     "scope_covers": "staff_scope",
     "scope_filter": "staff_scope",
     "staff_list": "staff_list",
+    "staff_list_columns": "staff_list_columns",
     "staff_view": "staff_view",
 }
 __all__ = [
     "COLUMNS",
-    "DOSSIER_STATUS_LABELS",
-    "PIECE_STATUS_LABELS",
-    "PROCESSING_LABELS",
     "SVA_LABELS",
     "VALUE_LABELS",
     "ListPage",
@@ -45,6 +39,7 @@ __all__ = [
     "scope_covers",
     "scope_filter",
     "staff_list",
+    "staff_list_columns",
     "staff_view",
 ]
 

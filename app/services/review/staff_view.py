@@ -59,6 +59,12 @@ from app.services.applications.actions import (
     label_in,
     program_mail_context,
 )
+from app.services.applications.dossier_status import (
+    PIECE_STATUS_LABELS,
+    STATUS_MAILS,
+    allowed_transitions,
+    move_dossier,
+)
 from app.services.documents.piece_status import move_piece
 from app.services.dossier import tabs as dossier_service
 from app.services.mail import outbox as mail
@@ -70,7 +76,6 @@ from app.services.platform.lifecycle import By
 from app.services.platform.notifications import notify_candidate
 from app.services.platform.text_rules import check_text, column_limit
 from app.services.review import leases
-from app.services.review.dossier_status import PIECE_STATUS_LABELS, STATUS_MAILS, allowed_transitions, move_dossier
 from app.services.review.staff_scope import require_application_in_scope
 
 REVIEW_ROLES = (StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE, StaffRole.CENTRE_MANAGER)
