@@ -46,6 +46,7 @@ from app.services.platform import parameters
 from app.services.platform.actors import Actor, require_writable
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, Forbidden, NotFound
+from app.services.platform.labels import label_in
 from app.services.platform.notifications import notify_candidate
 from app.services.platform.text_rules import check_text
 
@@ -56,10 +57,6 @@ _SCOPE_ORDER = {Scope.INSTITUTION: 0, Scope.CENTRE: 1, Scope.PROGRAM: 2}
 
 
 # --- Helpers ------------------------------------------------------------------------------------------------------
-
-
-def label_in(row: Any, lang: str) -> str:
-    return (row.label_en or row.label_fr) if lang == "en" else row.label_fr
 
 
 def days_left(moment: datetime | None, now: datetime) -> int | None:

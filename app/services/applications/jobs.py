@@ -31,6 +31,7 @@ from app.services.applications.actions import (
 )
 from app.services.platform import parameters
 from app.services.platform.jobs import register_job
+from app.services.platform.labels import in_language
 
 RETURN_REMINDER_JOB = "return_date_reminders"
 
@@ -83,7 +84,7 @@ def send_return_date_reminders(session: Session, now: datetime) -> tuple[int, st
     for application, program, centre, account in rows:
         lang = account.language
         documents = [
-            {"title": (doc["_en"] or doc["title"]) if lang == "en" else doc["title"], "comment": doc["comment"]}
+            {"title": in_language(doc["title"], doc["_en"], lang), "comment": doc["comment"]}
             for doc in missing.get(application.id or 0, [])
         ]
         enqueue_mail(

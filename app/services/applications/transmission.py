@@ -43,7 +43,6 @@ from app.services.applications.actions import (
     applicable_documents,
     applicable_questions,
     effective_return_by,
-    label_in,
     own_application,
     program_mail_context,
 )
@@ -52,6 +51,7 @@ from app.services.mail import outbox as mail
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError
+from app.services.platform.labels import label_in
 from app.services.platform.notifications import notify_candidate
 
 ALREADY_TRANSMITTED = N_("Cette candidature a déjà été transmise.")

@@ -33,6 +33,7 @@ from app.models import (
 )
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
+from app.services.platform.labels import label_in
 from app.services.platform.notifications import notify_candidate
 
 log = logging.getLogger(__name__)
@@ -157,10 +158,6 @@ def confirmation_deadline(
 # --- Mails ----------------------------------------------------------------------------------------------------------
 
 
-def _label(row: Any, lang: str) -> str:
-    return (row.label_en or row.label_fr) if lang == "en" else row.label_fr
-
-
 def _label_detail(decision_type: DecisionType, lang: str) -> str:
     """The type's label when it says more than its kind's own name: the mail already says « un avis favorable », and
     « un avis favorable (Avis favorable) » said it twice."""
@@ -168,7 +165,7 @@ def _label_detail(decision_type: DecisionType, lang: str) -> str:
     from app.services.admin.decision_types import KIND_LABELS
     from app.services.platform.text_fold import fold_name
 
-    label = _label(decision_type, lang)
+    label = label_in(decision_type, lang)
     plain = {fold_name(gettext(KIND_LABELS[decision_type.kind], code)) for code in ("fr", lang)}
     return "" if fold_name(label).strip() in plain else label
 
@@ -179,10 +176,10 @@ def decision_context(session: Session, decision: Decision, lang: str) -> dict[st
     reason = session.get(RefusalReason, decision.refusal_reason_id) if decision.refusal_reason_id else None
     assert decision_type is not None
     return {
-        "label": _label(decision_type, lang),
+        "label": label_in(decision_type, lang),
         "detail": _label_detail(decision_type, lang),
         "comment": decision.comment,
-        "reason": _label(reason, lang) if reason else "",
+        "reason": label_in(reason, lang) if reason else "",
         "rank": decision.waiting_list_rank,
         "preselection_at": decision.preselection_at,
         "preselection_place": decision.preselection_place or "",

@@ -21,6 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from app.clock import PARIS
 from app.i18n import N_, _, current_language
+from app.services.platform.labels import in_language
 
 # --- The font ---------------------------------------------------------------------------------------------------
 
@@ -111,9 +112,7 @@ def ascii_filename(*parts: str, suffix: str = ".pdf") -> str:
     return "-".join(words)[:150] + suffix
 
 
-def pick(value_fr: str, value_en: str, language: str) -> str:
-    """A bilingual value of the offer in ``language`` (English falls back to French when empty)."""
-    return (value_en or value_fr) if language == "en" else value_fr
+pick = in_language  # a bilingual value of the offer in ``language``, as the PDFs name it
 
 
 # --- Labels (French msgids; translated when the document is rendered) ------------------------------------------

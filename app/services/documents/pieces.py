@@ -36,12 +36,13 @@ from app.models import (
     SubmittedDocument,
     SubmittedDocumentFile,
 )
-from app.services.applications.actions import effective_return_by, label_in, own_application, own_candidate
+from app.services.applications.actions import effective_return_by, own_application, own_candidate
 from app.services.documents import pdf_sandbox
 from app.services.platform import file_store, parameters
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, NotFound
+from app.services.platform.labels import in_language, label_in
 from app.services.platform.notifications import notify_candidate
 
 MB = pdf_sandbox.MB
@@ -146,7 +147,7 @@ def _piece(
     files: list[StoredFile],
     lang: str,
 ) -> Piece:
-    help_text = (required.help_en or required.help_fr) if lang == "en" else required.help_fr
+    help_text = in_language(required.help_fr, required.help_en, lang)
     return Piece(
         submitted_document_id=document.id or 0,
         application_id=application.id or 0,

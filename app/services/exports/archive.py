@@ -40,6 +40,7 @@ from app.services.exports.tabular import neutralise
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError
+from app.services.platform.labels import label_in
 from app.services.review.dossier_status import PIECE_STATUS_LABELS
 from app.services.review.staff_scope import scope_filter
 from app.services.review.staff_view import dossier_pdf_context_for_staff
@@ -217,7 +218,7 @@ def build_piece_zip(
             required = session.get(RequiredDocument, required_document_id)
             if required is None:
                 raise DomainError("unknown_piece", N_("Cette pièce n'existe pas."))
-            piece = ascii_part((required.label_en or required.label_fr) if language == "en" else required.label_fr)
+            piece = ascii_part(label_in(required, language))
             selection = _in_scope(session, actor, ids)
         report(0, len(selection))
         names, index, added = _Names(), [], 0

@@ -56,7 +56,6 @@ from app.services.applications.actions import (
     applicable_documents,
     applicable_questions,
     effective_return_by,
-    label_in,
     program_mail_context,
 )
 from app.services.dossier import tabs as dossier_service
@@ -65,6 +64,7 @@ from app.services.platform import file_store
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, NotFound
+from app.services.platform.labels import label_in
 from app.services.platform.notifications import notify_candidate
 from app.services.platform.text_rules import check_text, column_limit
 from app.services.review import leases
