@@ -9,14 +9,12 @@ Every function takes the actor and works in the caller's transaction; a refusal 
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from app import clock
-from app.config import get_settings
 from app.i18n import N_
 from app.models import (
     Account,
@@ -46,7 +44,6 @@ from app.services.platform import parameters
 from app.services.platform.actors import Actor, require_writable
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, Forbidden, NotFound
-from app.services.platform.labels import label_in
 from app.services.platform.notifications import notify_candidate
 from app.services.platform.text_rules import check_text
 
@@ -204,30 +201,6 @@ def effective_return_by(application: Application, program: Program) -> datetime 
     return application.return_by_override or program.return_by
 
 
-def account_mail_context(account: Account) -> dict[str, str]:
-    return {
-        "first_name": account.first_name,
-        "last_name": account.last_name,
-        "dossier_number": account.dossier_number,
-        "email": account.email,
-    }
-
-
-def program_mail_context(
-    application: Application, program: Program, centre: ApplicationCentre, lang: str
-) -> dict[str, Any]:
-    return {
-        "title": label_in(program, lang),
-        "centre_name": label_in(centre, lang),
-        "return_by": effective_return_by(application, program),
-        "confirmation_by": application.confirmation_by_override or program.confirmation_by,
-    }
-
-
-def _link(path: str, application_id: int | None) -> str:
-    return get_settings().base_url + path.format(id=application_id)
-
-
 def _mail_candidate_and_committee(
     session: Session,
     *,
@@ -238,41 +211,16 @@ def _mail_candidate_and_committee(
     alert: bool,
     with_links: bool,
 ) -> None:
-    from app.services.mail.outbox import enqueue_mail  # the outbox module is loaded on demand
+    from app.services.applications import mails  # builds on this module's rules
 
-    program = session.get(Program, application.program_id)
-    centre = session.get(ApplicationCentre, application.centre_id)
-    committee = session.get(Committee, application.committee_id)
-    account = session.get(Account, candidate.account_id)
-    assert program and centre and committee and account
-    lang = account.language
-    context: dict[str, Any] = {
-        "account": account_mail_context(account),
-        "program": program_mail_context(application, program, centre, lang),
-    }
-    candidate_context = context | ({"link": _link(CANDIDATE_APPLICATION_PATH, application.id)} if with_links else {})
-    enqueue_mail(
-        session,
-        code=candidate_code,
-        to=account.email,
-        context=candidate_context,
-        language=lang,
-        account_id=account.id,
-        application_id=application.id,
+    parties = mails.mail_parties(session, application, session.get(Account, candidate.account_id))
+    mails.mail_candidate(
+        session, parties, candidate_code, {"link": mails.candidate_link(application)} if with_links else None
     )
-    if alert and committee.is_active and committee.contact_email:
-        committee_context = {
-            "committee": {"name": committee.label_fr},
-            "account": context["account"],
-            "program": program_mail_context(application, program, centre, "fr"),
-        } | ({"link": _link(STAFF_APPLICATION_PATH, application.id)} if with_links else {})
-        enqueue_mail(
-            session,
-            code=committee_code,
-            to=committee.contact_email,
-            context=committee_context,
-            language="fr",
-            application_id=application.id,
+    committee = parties.committee
+    if alert and committee and committee.is_active and committee.contact_email:
+        mails.mail_committee(
+            session, parties, committee_code, {"link": mails.staff_link(application)} if with_links else None
         )
 
 

@@ -20,14 +20,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from app import clock
-from app.config import get_settings
 from app.i18n import N_, gettext
 from app.models import (
     Account,
     Application,
-    ApplicationCentre,
     Candidate,
-    Committee,
     DocumentStatus,
     DossierStatus,
     Procedure,
@@ -36,18 +33,14 @@ from app.models import (
     SubmittedDocument,
 )
 from app.services.applications.actions import (
-    CANDIDATE_APPLICATION_PATH,
     MISSING_STATUSES,
-    STAFF_APPLICATION_PATH,
-    account_mail_context,
     applicable_documents,
     applicable_questions,
     effective_return_by,
     own_application,
-    program_mail_context,
 )
+from app.services.applications.mails import candidate_link, mail_candidate, mail_committee, mail_parties, staff_link
 from app.services.dossier.completeness import SECTION_LABELS, dossier_completeness
-from app.services.mail import outbox as mail
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError
@@ -225,12 +218,8 @@ _STATUS_LABELS = {
 
 
 def _enqueue_mails(session: Session, application: Application, candidate: Candidate, account: Account) -> None:
-    program = session.get(Program, application.program_id)
-    centre = session.get(ApplicationCentre, application.centre_id)
-    committee = session.get(Committee, application.committee_id)
-    assert program is not None and centre is not None and committee is not None
+    parties = mail_parties(session, application, account)
     lang = account.language
-    base_url = get_settings().base_url
     documents = [
         {
             "title": label_in(piece, lang),
@@ -240,31 +229,7 @@ def _enqueue_mails(session: Session, application: Application, candidate: Candid
         }
         for piece, document in _pieces(session, application)
     ]
-    mail.enqueue_mail(
-        session,
-        code="dossier_received",
-        to=account.email,
-        context={
-            "account": account_mail_context(account),
-            "program": program_mail_context(application, program, centre, lang),
-            "link": base_url + CANDIDATE_APPLICATION_PATH.format(id=application.id),
-            "documents": documents,
-        },
-        language=lang,
-        account_id=account.id,
-        application_id=application.id,
-    )
-    if committee.alert_on_transmission and committee.is_active and committee.contact_email:
-        mail.enqueue_mail(
-            session,
-            code="committee_transmission",
-            to=committee.contact_email,
-            context={
-                "committee": {"name": committee.label_fr},
-                "account": account_mail_context(account),
-                "program": program_mail_context(application, program, centre, "fr"),
-                "link": base_url + STAFF_APPLICATION_PATH.format(id=application.id),
-            },
-            language="fr",
-            application_id=application.id,
-        )
+    mail_candidate(session, parties, "dossier_received", {"link": candidate_link(application), "documents": documents})
+    committee = parties.committee
+    if committee and committee.alert_on_transmission and committee.is_active and committee.contact_email:
+        mail_committee(session, parties, "committee_transmission", {"link": staff_link(application)})

@@ -19,11 +19,8 @@ from sqlmodel import Session, col, func, select
 
 from app import clock
 from app.models import (
-    Account,
     AnswerKind,
     Application,
-    ApplicationCentre,
-    Candidate,
     Committee,
     Decision,
     DecisionKind,
@@ -191,53 +188,25 @@ def mail_decision(
     session: Session, application: Application, decision: Decision, *, attachments: list[Any] | None = None
 ) -> None:
     """Mail the candidate their published decision; a waiting-list call also alerts the committee if it asks."""
-    from app.config import get_settings
-    from app.services.applications.actions import (
-        CANDIDATE_APPLICATION_PATH,
-        STAFF_APPLICATION_PATH,
-        account_mail_context,
-        program_mail_context,
-    )
-    from app.services.mail.outbox import enqueue_mail  # the outbox module is loaded on demand
+    from app.services.applications import mails  # loaded on demand, as the outbox it enqueues into
 
-    program = session.get(Program, application.program_id)
-    centre = session.get(ApplicationCentre, application.centre_id)
-    committee = session.get(Committee, application.committee_id)
-    candidate = session.get(Candidate, application.candidate_id)
-    account = session.get(Account, candidate.account_id) if candidate else None
-    assert program and centre and committee and account
-    lang = account.language
-    base = get_settings().base_url
+    parties = mails.mail_parties(session, application)
+    lang = parties.account.language
     code = "decision_waiting_list_call" if decision.is_waiting_list_call else DECISION_MAIL_CODES[decision.kind]
-    enqueue_mail(
+    mails.mail_candidate(
         session,
-        code=code,
-        to=account.email,
-        context={
-            "account": account_mail_context(account),
-            "program": program_mail_context(application, program, centre, lang),
-            "link": base + CANDIDATE_APPLICATION_PATH.format(id=application.id),
-            "decision": decision_context(session, decision, lang),
-        },
-        language=lang,
+        parties,
+        code,
+        {"link": mails.candidate_link(application), "decision": decision_context(session, decision, lang)},
         attachments=attachments,
-        account_id=account.id,
-        application_id=application.id,
     )
-    if decision.is_waiting_list_call and committee.alert_on_waiting_list_call and committee.contact_email:
-        enqueue_mail(
+    committee = parties.committee
+    if decision.is_waiting_list_call and committee and committee.alert_on_waiting_list_call and committee.contact_email:
+        mails.mail_committee(
             session,
-            code="committee_waiting_list_call",
-            to=committee.contact_email,
-            context={
-                "committee": {"name": committee.label_fr},
-                "account": account_mail_context(account),
-                "program": program_mail_context(application, program, centre, "fr"),
-                "link": base + STAFF_APPLICATION_PATH.format(id=application.id),
-                "decision": decision_context(session, decision, "fr"),
-            },
-            language="fr",
-            application_id=application.id,
+            parties,
+            "committee_waiting_list_call",
+            {"link": mails.staff_link(application), "decision": decision_context(session, decision, "fr")},
         )
 
 

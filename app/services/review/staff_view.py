@@ -16,7 +16,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, or_, select
 
 from app import clock
-from app.config import get_settings
 from app.i18n import N_, gettext
 from app.models import (
     Account,
@@ -50,16 +49,13 @@ from app.models import (
 )
 from app.services.accounts.staff_roles import RoleView, require_role
 from app.services.applications.actions import (
-    CANDIDATE_APPLICATION_PATH,
     MISSING_STATUSES,
-    account_mail_context,
     applicable_documents,
     applicable_questions,
     effective_return_by,
-    program_mail_context,
 )
+from app.services.applications.mails import candidate_link, mail_candidate, mail_parties
 from app.services.dossier import tabs as dossier_service
-from app.services.mail import outbox as mail
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
@@ -693,23 +689,8 @@ def _account(session: Session, application: Application) -> Account:
 def _mail_candidate(
     session: Session, application: Application, account: Account, code: str, extra: dict[str, Any]
 ) -> None:
-    program = session.get(Program, application.program_id)
-    centre = session.get(ApplicationCentre, application.centre_id)
-    assert program is not None and centre is not None
-    mail.enqueue_mail(
-        session,
-        code=code,
-        to=account.email,
-        context={
-            "account": account_mail_context(account),
-            "program": program_mail_context(application, program, centre, account.language),
-            "link": get_settings().base_url + CANDIDATE_APPLICATION_PATH.format(id=application.id),
-        }
-        | extra,
-        language=account.language,
-        account_id=account.id,
-        application_id=application.id,
-    )
+    parties = mail_parties(session, application, account)
+    mail_candidate(session, parties, code, {"link": candidate_link(application)} | extra)
 
 
 def set_processing_type(
