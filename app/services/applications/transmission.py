@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from app import clock
@@ -46,6 +45,7 @@ from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError
 from app.services.platform.labels import label_in
 from app.services.platform.notifications import notify_candidate
+from app.services.platform.versions import flush_versioned
 
 ALREADY_TRANSMITTED = N_("Cette candidature a déjà été transmise.")
 PAPER = N_("Cette formation demande un dossier papier : envoyez-le par courrier, il n'y a rien à transmettre en ligne.")
@@ -115,10 +115,8 @@ def transmit_application(session: Session, *, actor: Actor, application_id: int)
     application.transmitted_at = now
     application.received_at = now
     session.add(application)
-    try:
-        session.flush()  # UPDATE … WHERE version = n: a concurrent transmission that committed first wins
-    except StaleDataError as exc:
-        raise DomainError("already_transmitted", ALREADY_TRANSMITTED) from exc
+    # UPDATE … WHERE version = n: a concurrent transmission that committed first wins
+    flush_versioned(session, DomainError("already_transmitted", ALREADY_TRANSMITTED))
     _enqueue_mails(session, application, candidate, account)
     audit(
         session,

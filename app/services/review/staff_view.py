@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, or_, select
 
 from app import clock
@@ -63,6 +62,7 @@ from app.services.platform.errors import DomainError, NotFound
 from app.services.platform.labels import label_in
 from app.services.platform.notifications import notify_candidate
 from app.services.platform.text_rules import check_text, column_limit
+from app.services.platform.versions import flush_versioned
 from app.services.review import leases
 from app.services.review.dossier_status import PIECE_STATUS_LABELS, STATUS_MAILS, allowed_transitions, check_transition
 from app.services.review.staff_scope import require_application_in_scope
@@ -521,10 +521,7 @@ def _check_version(row: Application | SubmittedDocument, expected_version: int |
 
 
 def _flush(session: Session) -> None:
-    try:
-        session.flush()  # UPDATE … WHERE version = n: a concurrent change that committed first wins
-    except StaleDataError as exc:
-        raise DomainError("stale", STALE) from exc
+    flush_versioned(session, DomainError("stale", STALE))  # a concurrent change that committed first wins
 
 
 def review_piece(
