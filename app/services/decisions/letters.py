@@ -37,6 +37,7 @@ from app.services.documents.dossier_pdf import _environment, html_to_pdf
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
 from app.services.platform.errors import NotFound
+from app.services.platform.file_names import ascii_filename
 from app.services.platform.labels import label_in
 
 log = logging.getLogger(__name__)
@@ -186,7 +187,7 @@ def render_letter(context: dict[str, Any]) -> bytes:
 
 
 def letter_filename(context: dict[str, Any]) -> str:
-    return t.ascii_filename(FILE_PREFIXES[DecisionKind(context["kind"])], context["dossier_number"])
+    return ascii_filename(FILE_PREFIXES[DecisionKind(context["kind"])], context["dossier_number"])
 
 
 def letter_attachment(session: Session, *, application: Application, decision: Decision) -> Any:

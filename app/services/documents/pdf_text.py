@@ -6,8 +6,6 @@ translated where the document is rendered, under ``use_language``.
 """
 
 import io
-import re
-import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime
 from functools import cache
@@ -99,17 +97,6 @@ def moment(value: datetime | None) -> str:
 
 
 # --- Names and files ----------------------------------------------------------------------------------------------
-
-
-def ascii_filename(*parts: str, suffix: str = ".pdf") -> str:
-    """``dossier-A1B2C3D4-M-INFO.pdf``: accents folded, anything but letters, digits, ``-`` and ``_`` dropped."""
-    words = []
-    for part in parts:
-        bare = "".join(c for c in unicodedata.normalize("NFKD", part or "") if not unicodedata.combining(c))
-        cleaned = re.sub(r"[^A-Za-z0-9_-]+", "-", bare).strip("-")
-        if cleaned:
-            words.append(cleaned)
-    return "-".join(words)[:150] + suffix
 
 
 pick = in_language  # a bilingual value of the offer in ``language``, as the PDFs name it

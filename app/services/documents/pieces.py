@@ -42,6 +42,7 @@ from app.services.platform import file_store, parameters
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, NotFound
+from app.services.platform.file_names import ascii_filename
 from app.services.platform.labels import in_language, label_in
 from app.services.platform.notifications import notify_candidate
 
@@ -176,7 +177,7 @@ def read_merged_pdf(session: Session, *, actor: Actor, submitted_document_id: in
     merged = session.get(StoredFile, document.merged_file_id) if document.merged_file_id else None
     if merged is None:
         raise NotFound("merged file")
-    return f"{_safe_name(required.code)}.pdf", file_store.read(merged.storage_key)
+    return ascii_filename(required.code), file_store.read(merged.storage_key)
 
 
 # --- The candidate's actions --------------------------------------------------------------------------------------
@@ -539,7 +540,3 @@ def _display_name(name: str) -> str:
     """The client's name, for display only: no folders, no control characters, bounded."""
     base = PurePosixPath((name or "").replace("\\", "/")).name
     return _UNSAFE.sub("", base).strip()[:255] or "document"
-
-
-def _safe_name(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "piece"

@@ -10,8 +10,6 @@ The selection is re-checked against the requester's current scope in the worker:
 
 import csv
 import io
-import re
-import unicodedata
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -40,6 +38,7 @@ from app.services.exports.tabular import neutralise
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError
+from app.services.platform.file_names import ascii_part
 from app.services.platform.labels import label_in
 from app.services.review.dossier_status import PIECE_STATUS_LABELS
 from app.services.review.staff_scope import scope_filter
@@ -55,12 +54,6 @@ NO_FILE = N_("Aucun fichier déposé")
 
 Render = Callable[[dict[str, Any], str], bytes]
 Progress = Callable[[int, int], None]
-
-
-def ascii_part(text: str, *, limit: int = 60) -> str:
-    """Accents folded, runs of anything but letters and digits turned into one ``-``."""
-    bare = "".join(c for c in unicodedata.normalize("NFKD", text or "") if not unicodedata.combining(c))
-    return re.sub(r"[^A-Za-z0-9]+", "-", bare).strip("-")[:limit].strip("-")
 
 
 def first_name(first_names: str) -> str:
