@@ -28,7 +28,7 @@ from app.models import (
     Program,
     StaffRole,
 )
-from app.services.accounts.staff_roles import INSTITUTION_WIDE, RoleView, current_role, require_role
+from app.services.accounts.staff_roles import INSTITUTION_WIDE, current_role
 from app.services.decisions.waiting_list import (
     call_waiting_list,
     last_called_rank,
@@ -39,8 +39,9 @@ from app.services.decisions.waiting_list import (
 )
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
-from app.services.platform.errors import DomainError, Forbidden, NotFound
+from app.services.platform.errors import DomainError
 from app.services.platform.labels import label_in
+from app.services.review.staff_scope import require_program_in_scope
 
 CALL_ROLES = (StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE, StaffRole.CENTRE_MANAGER)
 NO_LIST = N_("Cette formation n'a pas de liste complémentaire.")
@@ -82,35 +83,6 @@ class WaitingListOverview:
     offers: list[ListedCandidate]  # live offers (main list and calls), their deadlines and answers
     can_call: bool  # the actor's role may call by hand
     next_application_id: int | None  # who a manual call would reach now (None: nobody, or no free place)
-
-
-def require_program_in_scope(
-    session: Session,
-    *,
-    actor: Actor,
-    program_id: int,
-    roles: tuple[StaffRole, ...] = tuple(StaffRole),
-    write: bool = False,
-) -> tuple[Program, RoleView]:
-    """The programme, if the actor's current role covers it; otherwise « not found » (its existence is not told)."""
-    role = current_role(session, actor=actor)
-    program = session.get(Program, program_id)
-    if program is None:
-        raise NotFound("program")
-    try:
-        require_role(
-            session,
-            actor=actor,
-            roles=roles,
-            centre_id=program.centre_id if role.role == StaffRole.CENTRE_MANAGER else None,
-            committee_id=program.committee_id if role.role == StaffRole.COMMITTEE_MEMBER else None,
-            write=write,
-        )
-    except Forbidden as error:
-        raise NotFound("program") from error
-    if write and actor.read_only:
-        raise Forbidden()
-    return program, role
 
 
 def _people(session: Session, where: list[Any], order: list[Any]) -> list[tuple[Application, str, str, str]]:
