@@ -23,7 +23,6 @@ from app.models import (
     ApplicationTag,
     Campaign,
     Candidate,
-    Committee,
     Decision,
     DocumentStatus,
     DossierStatus,
@@ -201,24 +200,21 @@ def effective_return_by(application: Application, program: Program) -> datetime 
     return application.return_by_override or program.return_by
 
 
-def _mail_candidate_and_committee(
-    session: Session,
-    *,
-    application: Application,
-    candidate: Candidate,
-    candidate_code: str,
-    committee_code: str,
-    alert: bool,
-    with_links: bool,
-) -> None:
+# The candidate's mail → (the committee's, the committee's choice to receive it, whether both carry a link).
+_COMMITTEE_ALERTS = {
+    "application_created": ("committee_new_application", "alert_on_new_application", True),
+    "application_cancelled": ("committee_cancellation", "alert_on_cancellation", False),
+}
+
+
+def _mail_candidate_and_committee(session: Session, application: Application, candidate: Candidate, code: str) -> None:
     from app.services.applications import mails  # builds on this module's rules
 
+    committee_code, alert, with_links = _COMMITTEE_ALERTS[code]
     parties = mails.mail_parties(session, application, session.get(Account, candidate.account_id))
-    mails.mail_candidate(
-        session, parties, candidate_code, {"link": mails.candidate_link(application)} if with_links else None
-    )
+    mails.mail_candidate(session, parties, code, {"link": mails.candidate_link(application)} if with_links else None)
     committee = parties.committee
-    if alert and committee and committee.is_active and committee.contact_email:
+    if committee and getattr(committee, alert) and committee.is_active and committee.contact_email:
         mails.mail_committee(
             session, parties, committee_code, {"link": mails.staff_link(application)} if with_links else None
         )
@@ -332,16 +328,7 @@ def apply_to_program(session: Session, *, actor: Actor, program_id: int) -> Appl
         from app.services.documents import pieces as documents  # documents builds on this module's rules
 
         documents.adopt_shared_pieces(session, application=application)  # pieces uploaded once serve every application
-    committee = session.get(Committee, program.committee_id)
-    _mail_candidate_and_committee(
-        session,
-        application=application,
-        candidate=candidate,
-        candidate_code="application_created",
-        committee_code="committee_new_application",
-        alert=bool(committee and committee.alert_on_new_application),
-        with_links=True,
-    )
+    _mail_candidate_and_committee(session, application, candidate, "application_created")
     audit(
         session,
         actor=actor,
@@ -386,16 +373,7 @@ def cancel_application(session: Session, *, actor: Actor, application_id: int) -
     application.cancelled_at = clock.now()
     session.add(application)
     session.flush()
-    committee = session.get(Committee, application.committee_id)
-    _mail_candidate_and_committee(
-        session,
-        application=application,
-        candidate=candidate,
-        candidate_code="application_cancelled",
-        committee_code="committee_cancellation",
-        alert=bool(committee and committee.alert_on_cancellation),
-        with_links=False,
-    )
+    _mail_candidate_and_committee(session, application, candidate, "application_cancelled")
     audit(
         session,
         actor=actor,
