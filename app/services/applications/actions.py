@@ -161,6 +161,20 @@ def applicable_documents(session: Session, *, centre_id: int, program_id: int) -
     return sorted(rows, key=display_order_key)
 
 
+def pieces_with_rows(
+    session: Session, application: Application
+) -> list[tuple[RequiredDocument, SubmittedDocument | None]]:
+    """Every active piece the application calls for (also one added after it was created), with its row."""
+    rows = {
+        document.required_document_id: document
+        for document in session.exec(
+            select(SubmittedDocument).where(SubmittedDocument.application_id == application.id)
+        ).all()
+    }
+    required = applicable_documents(session, centre_id=application.centre_id, program_id=application.program_id)
+    return [(piece, rows.get(piece.id or 0)) for piece in required]
+
+
 def applicable_questions(session: Session, *, centre_id: int, program_id: int) -> list[Question]:
     rows = session.exec(select(Question).where(scoped_to(Question, [centre_id], [program_id]))).all()
     return sorted(rows, key=display_order_key)

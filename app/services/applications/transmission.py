@@ -14,7 +14,6 @@ update that read it before the first commit fail instead of transmitting twice.
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -29,14 +28,13 @@ from app.models import (
     Procedure,
     Program,
     QuestionAnswer,
-    SubmittedDocument,
 )
 from app.services.applications.actions import (
     MISSING_STATUSES,
-    applicable_documents,
     applicable_questions,
     effective_return_by,
     own_application,
+    pieces_with_rows,
 )
 from app.services.applications.mails import candidate_link, mail_candidate, mail_committee, mail_parties, staff_link
 from app.services.dossier.completeness import SECTION_LABELS, dossier_completeness
@@ -165,22 +163,10 @@ def _readiness(session: Session, application: Application, lang: str) -> Readine
     )
 
 
-def _pieces(session: Session, application: Application) -> list[tuple[Any, SubmittedDocument | None]]:
-    """Every active piece the application calls for (also one added after it was created), with its row."""
-    rows = {
-        document.required_document_id: document
-        for document in session.exec(
-            select(SubmittedDocument).where(SubmittedDocument.application_id == application.id)
-        ).all()
-    }
-    required = applicable_documents(session, centre_id=application.centre_id, program_id=application.program_id)
-    return [(piece, rows.get(piece.id or 0)) for piece in required]
-
-
 def _pieces_left(session: Session, application: Application, lang: str) -> list[PieceLeft]:
     return [
         PieceLeft(document.id if document else None, label_in(piece, lang), piece.is_conditional)
-        for piece, document in _pieces(session, application)
+        for piece, document in pieces_with_rows(session, application)
         if document is None or document.status in MISSING_STATUSES
     ]
 
@@ -225,7 +211,7 @@ def _enqueue_mails(session: Session, application: Application, candidate: Candid
             if document and document.status in _STATUS_LABELS
             else "",
         }
-        for piece, document in _pieces(session, application)
+        for piece, document in pieces_with_rows(session, application)
     ]
     mail_candidate(session, parties, "dossier_received", {"link": candidate_link(application), "documents": documents})
     committee = parties.committee

@@ -49,9 +49,9 @@ from app.models import (
 from app.services.accounts.staff_roles import RoleView, require_role
 from app.services.applications.actions import (
     MISSING_STATUSES,
-    applicable_documents,
     applicable_questions,
     effective_return_by,
+    pieces_with_rows,
 )
 from app.services.applications.mails import candidate_link, mail_candidate, mail_parties
 from app.services.dossier import tabs as dossier_service
@@ -572,13 +572,8 @@ def review_piece(
 
 def missing_documents(session: Session, application: Application, lang: str) -> list[dict[str, str]]:
     """Pieces En attente or Refusée (or never created), with the manager's comment: what the candidate must fix."""
-    rows = {
-        d.required_document_id: d
-        for d in session.exec(select(SubmittedDocument).where(SubmittedDocument.application_id == application.id))
-    }
     missing = []
-    for piece in applicable_documents(session, centre_id=application.centre_id, program_id=application.program_id):
-        row = rows.get(piece.id or 0)
+    for piece, row in pieces_with_rows(session, application):
         if row is None or row.status in MISSING_STATUSES:
             missing.append({"title": label_in(piece, lang), "comment": row.comment if row else ""})
     return missing
@@ -664,13 +659,8 @@ def _admit_by_right(session: Session, actor: Actor, application: Application) ->
 
 
 def _document_statuses(session: Session, application: Application, lang: str) -> list[dict[str, str]]:
-    rows = {
-        d.required_document_id: d
-        for d in session.exec(select(SubmittedDocument).where(SubmittedDocument.application_id == application.id))
-    }
     result = []
-    for piece in applicable_documents(session, centre_id=application.centre_id, program_id=application.program_id):
-        row = rows.get(piece.id or 0)
+    for piece, row in pieces_with_rows(session, application):
         status = row.status if row else DocumentStatus.PENDING
         result.append({"title": label_in(piece, lang), "status": gettext(PIECE_STATUS_LABELS[status], lang)})
     return result
