@@ -42,7 +42,6 @@ from app.models import (
     Tag,
 )
 from app.services.accounts.staff_roles import current_role
-from app.services.documents.pdf_text import BAC_SERIES
 from app.services.platform import parameters
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError
@@ -752,5 +751,12 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     },
     "answer": {"confirmed": N_("Confirmé"), "provisional": N_("Accepté provisoirement"), "withdrawn": N_("Désisté")},
     "civility": {"mr": N_("Monsieur"), "ms": N_("Madame"), "unspecified": N_("Non précisée")},
-    "bac_series": BAC_SERIES,
+    "bac_series": {
+        "general": N_("Baccalauréat général"),
+        "technological": N_("Baccalauréat technologique"),
+        "professional": N_("Baccalauréat professionnel"),
+        "foreign": N_("Diplôme étranger"),
+        "equivalence": N_("Équivalence (DAEU, validation…)"),
+        "none": N_("Sans baccalauréat"),
+    },
 }
