@@ -25,8 +25,8 @@ ANON = Actor.anonymous("192.0.2.1")
 def mails(monkeypatch):
     """Mails the services enqueue, as (code, to, context)."""
     sent: list[dict] = []
-    for module in (accounts, accounts_credentials):
-        monkeypatch.setattr(module, "enqueue_mail", lambda session, **kw: sent.append(kw))
+    # Every account mail (credentials' too) goes through accounts.candidates.mail_account and its enqueue_mail.
+    monkeypatch.setattr(accounts, "enqueue_mail", lambda session, **kw: sent.append(kw))
     return sent
 
 

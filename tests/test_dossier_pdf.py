@@ -385,7 +385,7 @@ def test_another_candidate_or_an_unscoped_manager_is_refused(session: Session, c
         session, StaffRole.COMMITTEE_MEMBER, committee_id=f.committee(session, data["centre"].id).id
     )
     staff_actor = Actor("staff", staff_id=elsewhere.staff_id, role_assignment_id=elsewhere.id)
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):  # outside the role's scope: "not found", as the application itself
         dossier_pdf.dossier_pdf_context(session, actor=staff_actor, application_id=data["application"].id)
     member = f.staff_with_role(session, StaffRole.COMMITTEE_MEMBER, committee_id=data["committee"].id)
     context = dossier_pdf.dossier_pdf_context(
@@ -393,6 +393,26 @@ def test_another_candidate_or_an_unscoped_manager_is_refused(session: Session, c
         actor=Actor("staff", staff_id=member.staff_id, role_assignment_id=member.id),
         application_id=data["application"].id,
     )
+    assert context["dossier_number"] == "A7K2M9QX"
+
+
+def test_the_staff_scope_rule_governs_the_dossier_pdf(session: Session, clock: Any) -> None:
+    """Who may read the dossier PDF is who may open the application: review/staff_scope's rule, not a copy."""
+    from app.services.review.staff_scope import require_application_in_scope
+
+    data = seed(session, clock)
+    application_id = data["application"].id
+    other_centre = f.centre(session)
+    outside = f.staff_with_role(session, StaffRole.CENTRE_MANAGER, centre_id=other_centre.id)
+    outside_actor = Actor("staff", staff_id=outside.staff_id, role_assignment_id=outside.id)
+    with pytest.raises(NotFound):
+        require_application_in_scope(session, actor=outside_actor, application_id=application_id)
+    with pytest.raises(NotFound):
+        dossier_pdf.dossier_pdf_context(session, actor=outside_actor, application_id=application_id)
+    inside = f.staff_with_role(session, StaffRole.CENTRE_MANAGER, centre_id=data["centre"].id)
+    inside_actor = Actor("staff", staff_id=inside.staff_id, role_assignment_id=inside.id)
+    require_application_in_scope(session, actor=inside_actor, application_id=application_id)
+    context = dossier_pdf.dossier_pdf_context(session, actor=inside_actor, application_id=application_id)
     assert context["dossier_number"] == "A7K2M9QX"
 
 

@@ -15,7 +15,7 @@ from app.i18n import _
 from app.models import DecisionKind, DecisionType, RefusalReason
 from app.services.admin import decision_types as service
 from app.services.admin import require_admin
-from app.services.platform import Actor, DomainError, NotFound
+from app.services.platform import Actor, DomainError, NotFound, label_in
 from app.ui import routes
 from app.ui.admin_edit import StateTexts, refusal_page, save_button, state_section
 from app.ui.admin_nav import back_to_admin
@@ -30,10 +30,6 @@ from app.ui.text import heading, paragraph
 
 PATH = routes.ADMIN_DECISION_TYPES
 NEW = "nouveau"
-
-
-def _label(row: DecisionType | RefusalReason, lang: str) -> str:
-    return row.label_en if lang == "en" else row.label_fr
 
 
 def _table(marker: str, headers: list[str], rows: list[tuple[list[str], str, str]]) -> None:
@@ -76,14 +72,14 @@ async def _list_page(actor: Actor) -> None:
                 (
                     [
                         r.decision_type.code,
-                        _label(r.decision_type, lang),
+                        label_in(r.decision_type, lang),
                         _(service.KIND_LABELS[DecisionKind(r.decision_type.kind)]),
                         _("Oui") if r.decision_type.is_final else _("Non"),
                         _("Actif") if r.decision_type.is_active else _("Désactivé"),
                         str(r.decisions),
                         ", ".join(r.programs) or "—",
                     ],
-                    _label(r.decision_type, lang),
+                    label_in(r.decision_type, lang),
                     routes.ADMIN_DECISION_TYPE.format(key=r.decision_type.id),
                 )
                 for r in types
@@ -99,11 +95,11 @@ async def _list_page(actor: Actor) -> None:
                 (
                     [
                         r.reason.code,
-                        _label(r.reason, lang),
+                        label_in(r.reason, lang),
                         _("Actif") if r.reason.is_active else _("Désactivé"),
                         str(r.decisions),
                     ],
-                    _label(r.reason, lang),
+                    label_in(r.reason, lang),
                     routes.ADMIN_REFUSAL_REASON.format(key=r.reason.id),
                 )
                 for r in reasons

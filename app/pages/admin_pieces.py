@@ -15,7 +15,7 @@ from app.i18n import N_, _, ngettext
 from app.models import RequiredDocument
 from app.services.admin import Target, target_of
 from app.services.admin import pieces as admin_pieces
-from app.services.platform import Actor, DomainError
+from app.services.platform import Actor, DomainError, label_in
 from app.ui import routes
 from app.ui.admin_edit import StateTexts, refusal_page, save_button, state_section
 from app.ui.admin_scoped import ListTexts, edit_header, open_item, register_scoped_pages, scoped_list_page, status_line
@@ -36,10 +36,6 @@ def _flags(piece: RequiredDocument, template_name: str) -> str:
     if template_name:
         flags.append(_("Modèle : {name}").format(name=template_name))
     return " ; ".join(flags)
-
-
-def _label(piece: RequiredDocument, lang: str) -> str:
-    return piece.label_en if lang == "en" else piece.label_fr
 
 
 async def _list_page(actor: Actor, key: str) -> None:
@@ -71,12 +67,12 @@ async def _list_page(actor: Actor, key: str) -> None:
         ),
         cells=lambda r: [
             r.piece.code,
-            _label(r.piece, lang),
+            label_in(r.piece, lang),
             _flags(r.piece, r.template_name),
             _("Active") if r.piece.is_active else _("Désactivée"),
             str(r.used_by),
         ],
-        label=lambda r: _label(r.piece, lang),
+        label=lambda r: label_in(r.piece, lang),
         edit_path=lambda r: f"{PATH}/{r.piece.id}",
     )
 

@@ -10,7 +10,7 @@ from app.i18n import N_, _, ngettext
 from app.models import Question, QuestionKind
 from app.services.admin import Target, target_of
 from app.services.admin import questions as admin_questions
-from app.services.platform import Actor, DomainError
+from app.services.platform import Actor, DomainError, label_in
 from app.ui import routes
 from app.ui.admin_edit import StateTexts, refusal_page, save_button, state_section
 from app.ui.admin_scoped import ListTexts, edit_header, open_item, register_scoped_pages, scoped_list_page
@@ -20,10 +20,6 @@ from app.ui.session import current_language
 
 PATH = routes.ADMIN_QUESTIONS
 NEW = "nouvelle"
-
-
-def _label(question: Question, lang: str) -> str:
-    return question.label_en if lang == "en" else question.label_fr
 
 
 def _kind(question: Question) -> str:
@@ -62,13 +58,13 @@ async def _list_page(actor: Actor, key: str) -> None:
         ),
         cells=lambda r: [
             r.question.code,
-            _label(r.question, lang),
+            label_in(r.question, lang),
             _kind(r.question),
             _("Oui") if r.question.is_mandatory else _("Non"),
             _("Active") if r.question.is_active else _("Désactivée"),
             str(r.answers),
         ],
-        label=lambda r: _label(r.question, lang),
+        label=lambda r: label_in(r.question, lang),
         edit_path=lambda r: f"{PATH}/{r.question.id}",
     )
 

@@ -21,7 +21,7 @@ from app.db import transaction
 from app.i18n import _, ngettext
 from app.services.accounts import staff_roles as staff
 from app.services.exports import statistics
-from app.services.platform import DomainError, parameters
+from app.services.platform import DomainError, in_language, parameters
 from app.services.review import COLUMNS, SVA_LABELS, VALUE_LABELS, ListPage, ListQuery, staff_list, staff_list_columns
 from app.ui import routes
 from app.ui.bulk_decisions import BulkChoices, bulk_decisions, load_bulk
@@ -134,7 +134,7 @@ def _choice_items(key: str, options: dict[str, list[tuple[int, str, str]]], sett
         return {
             k: _(m).format(orange=settings.sva_orange_days, red=settings.sva_red_days) for k, m in SVA_LABELS.items()
         }
-    return {i: (en if lang == "en" else fr) for i, fr, en in options.get(key, [])}
+    return {i: in_language(fr, en, lang) for i, fr, en in options.get(key, [])}
 
 
 class _FilterInputs:

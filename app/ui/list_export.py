@@ -18,7 +18,7 @@ from app.services.documents import render_dossier_pdf
 from app.services.exports import EXTRAS, TabularRequest
 from app.services.exports import archive as exports_zip
 from app.services.exports import jobs as export_jobs
-from app.services.platform import Actor, DomainError
+from app.services.platform import Actor, DomainError, in_language
 from app.services.review import ListQuery
 from app.ui import routes
 from app.ui.session import current_language
@@ -86,9 +86,7 @@ def export_panel(state: Any, actor: Actor, pieces: list[tuple[int, str, str]]) -
         heading(_("Téléchargements groupés de la sélection"), 2)
         with ui.element("div").classes("flex flex-wrap gap-2 items-end"):
             piece = (
-                ui.select(
-                    {i: (en or fr) if lang == "en" else fr for i, fr, en in pieces}, label=_("Pièce justificative")
-                )
+                ui.select({i: in_language(fr, en, lang) for i, fr, en in pieces}, label=_("Pièce justificative"))
                 .classes("min-w-[16rem]")
                 .mark("export-piece-choice")
             )

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from app.db import transaction
 from app.i18n import _
 from app.models import StaffRole
-from app.services.platform import Actor, DomainError
+from app.services.platform import Actor, DomainError, label_in
 from app.ui.admin_nav import back_to_admin
 from app.ui.dossier_form import EntityForm
 from app.ui.frame import frame
@@ -87,7 +87,7 @@ def label_of(row: Any) -> str:
     """The data label in the reader's language (French when the English one is empty)."""
     if row is None:
         return "—"
-    return (row.label_en if current_language() == "en" else row.label_fr) or row.label_fr
+    return label_in(row, current_language())
 
 
 def active_text(active: bool) -> str:

@@ -11,7 +11,7 @@ from nicegui.testing import User
 from app.db import new_session
 from app.models import StaffRole
 from app.services.accounts.passwords import hash_password
-from app.services.applications.actions import CANDIDATE_APPLICATION_PATH, STAFF_APPLICATION_PATH
+from app.services.applications.mails import CANDIDATE_APPLICATION_PATH, STAFF_APPLICATION_PATH
 from app.services.review.staff_list import LIST_PATH as STAFF_LIST_PATH
 from app.ui import routes
 from app.ui.admin_nav import SECTIONS

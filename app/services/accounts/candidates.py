@@ -53,8 +53,38 @@ def enqueue_mail(session: Session, **kwargs: Any) -> None:
     enqueue(session, **kwargs)
 
 
+def mail_account(
+    session: Session,
+    account: Account,
+    code: str,
+    extra: dict[str, Any] | None = None,
+    *,
+    to: str | None = None,
+    keep_account: bool = True,
+) -> None:
+    """Mail ``code`` to the account (or to ``to``, an address it leaves or takes), in its language.
+
+    The ``account`` variable's e-mail is the address written to; ``keep_account`` False leaves the mail unlinked
+    from an account about to be deleted.
+    """
+    address = to or account.email
+    enqueue_mail(
+        session,
+        code=code,
+        to=address,
+        context={"account": mail_context(account) | {"email": address}} | (extra or {}),
+        language=account.language,
+        account_id=account.id if keep_account else None,
+    )
+
+
 def link(path: str) -> str:
     return f"{get_settings().base_url}{path}"
+
+
+def token_link(path: str, token: AccountToken) -> dict[str, Any]:
+    """The ``link`` and ``expires_at`` variables of a mail carrying a single-use link."""
+    return {"link": link(path), "expires_at": token.expires_at}
 
 
 def issue_dossier_number(session: Session) -> str:
@@ -75,18 +105,7 @@ def send_activation(session: Session, account: Account, *, code: str) -> None:
     secret, token = issue_token(
         session, account_id=account.id or 0, purpose=TokenPurpose.ACTIVATION, lifetime=timedelta(days=days)
     )
-    enqueue_mail(
-        session,
-        code=code,
-        to=account.email,
-        context={
-            "account": mail_context(account),
-            "link": link(f"/compte/activer/{secret}"),
-            "expires_at": token.expires_at,
-        },
-        language=account.language,
-        account_id=account.id,
-    )
+    mail_account(session, account, code, token_link(f"/compte/activer/{secret}", token))
 
 
 def get_account(session: Session, account_id: int | None) -> Account:
@@ -146,14 +165,7 @@ def create_account(
         # Do not reveal the account: mail its owner and show a decoy number, burnt so it is never issued.
         number = issue_dossier_number(session)
         if existing.deleted_at is None and existing.is_activated:
-            enqueue_mail(
-                session,
-                code="dossier_number_reminder",
-                to=existing.email,
-                context={"account": mail_context(existing)},
-                language=existing.language,
-                account_id=existing.id,
-            )
+            mail_account(session, existing, "dossier_number_reminder")
         elif existing.deleted_at is None:
             send_activation(session, existing, code="activation_resent")
         audit(
@@ -217,14 +229,7 @@ def send_dossier_number_reminder(session: Session, *, actor: Actor, email: str) 
     account = session.exec(select(Account).where(Account.email == typed_email(email))).first()
     if account is None or account.deleted_at is not None:
         return
-    enqueue_mail(
-        session,
-        code="dossier_number_reminder",
-        to=account.email,
-        context={"account": mail_context(account)},
-        language=account.language,
-        account_id=account.id,
-    )
+    mail_account(session, account, "dossier_number_reminder")
     audit(session, actor=actor, action="account.dossier_number_reminded", entity_type="account", entity_id=account.id)
 
 
@@ -245,13 +250,7 @@ def purge_unactivated_accounts(session: Session, *, actor: Actor) -> int:
     if not ids:
         return 0
     for account in accounts:
-        enqueue_mail(
-            session,
-            code="account_deleted",
-            to=account.email,
-            context={"account": mail_context(account)},
-            language=account.language,
-        )
+        mail_account(session, account, "account_deleted", keep_account=False)
         audit(
             session,
             actor=actor,

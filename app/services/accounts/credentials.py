@@ -8,7 +8,7 @@ from app.config import get_settings
 from app.i18n import N_
 from app.models import Account, TokenPurpose
 from app.services.accounts.auth import find_account_by_login
-from app.services.accounts.candidates import enqueue_mail, get_account, link, mail_context, own_account, send_activation
+from app.services.accounts.candidates import get_account, mail_account, own_account, send_activation, token_link
 from app.services.accounts.passwords import hash_password, verify_password
 from app.services.accounts.rules import check_email, check_new_password
 from app.services.accounts.tokens import check_token, consume_token, issue_token, revoke_tokens
@@ -35,18 +35,7 @@ def request_password_reset(session: Session, *, actor: Actor, login: str) -> Non
         purpose=TokenPurpose.PASSWORD_RESET,
         lifetime=timedelta(hours=parameters.current("reset_hours")),
     )
-    enqueue_mail(
-        session,
-        code="password_reset",
-        to=account.email,
-        context={
-            "account": mail_context(account),
-            "link": link(f"/compte/mot-de-passe/{secret}"),
-            "expires_at": token.expires_at,
-        },
-        language=account.language,
-        account_id=account.id,
-    )
+    mail_account(session, account, "password_reset", token_link(f"/compte/mot-de-passe/{secret}", token))
     audit(session, actor=actor, action="account.password_reset_requested", entity_type="account", entity_id=account.id)
 
 
@@ -106,18 +95,7 @@ def request_email_change(
         lifetime=timedelta(hours=get_settings().email_change_hours),
         new_email=address,
     )
-    enqueue_mail(
-        session,
-        code="email_change_new_address",
-        to=address,
-        context={
-            "account": mail_context(account) | {"email": address},
-            "link": link(f"/compte/email/{secret}"),
-            "expires_at": token.expires_at,
-        },
-        language=account.language,
-        account_id=account.id,
-    )
+    mail_account(session, account, "email_change_new_address", token_link(f"/compte/email/{secret}", token), to=address)
     audit(
         session,
         actor=actor,
@@ -140,14 +118,7 @@ def confirm_email_change(session: Session, *, actor: Actor, token: str) -> Accou
     account.email = new_email
     session.add(account)
     session.flush()
-    enqueue_mail(
-        session,
-        code="email_change_old_address",
-        to=old_email,
-        context={"account": mail_context(account) | {"email": old_email}, "new_email": new_email},
-        language=account.language,
-        account_id=account.id,
-    )
+    mail_account(session, account, "email_change_old_address", {"new_email": new_email}, to=old_email)
     audit(
         session,
         actor=actor,

@@ -11,7 +11,6 @@ from enum import Enum
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, SQLModel
 
 from app.i18n import N_
@@ -20,24 +19,12 @@ from app.services.accounts import staff_roles as staff
 from app.services.dossier.schemas import DossierInvalid
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
-from app.services.platform.errors import DomainError, Forbidden, NotFound
+from app.services.platform.errors import DomainError, Forbidden, NotFound, StaleEdit
+from app.services.platform.versions import flush_versioned
 
 ADMIN_ROLES = (StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE)
 
 T = TypeVar("T", bound=SQLModel)
-
-
-class StaleEdit(DomainError):
-    """Somebody else saved the same object since it was opened: the second save is refused."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "stale_edit",
-            N_(
-                "Quelqu'un d'autre a modifié cet élément depuis que vous l'avez ouvert. Vos changements n'ont pas "
-                "été enregistrés : rechargez la page pour voir la nouvelle version, puis refaites vos changements."
-            ),
-        )
 
 
 def require_admin(session: Session, *, actor: Actor, write: bool = False) -> StaffRoleAssignment:
@@ -119,9 +106,7 @@ def save_entity(
             setattr(entity, name, value)
     session.add(entity)
     try:
-        session.flush()
-    except StaleDataError:
-        raise StaleEdit() from None
+        flush_versioned(session)
     except IntegrityError:
         if unique_field:
             raise DossierInvalid(

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from app import clock
@@ -27,6 +26,7 @@ from app.services.mail.variables import MailCode
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import NotFound
+from app.services.platform.versions import flush_versioned
 
 BODY_MAX_CHARS = 100_000
 
@@ -206,10 +206,7 @@ def restore_default(session: Session, *, actor: Actor, code: str, language: str,
     before = snapshot(row, ("code", "language", "subject", "body_html"))
     row_id = row.id
     session.delete(row)
-    try:
-        session.flush()
-    except StaleDataError:
-        raise StaleEdit() from None
+    flush_versioned(session)
     audit(
         session,
         actor=actor,

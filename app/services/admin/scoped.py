@@ -34,6 +34,7 @@ from app.services.dossier.schemas import INVALID, REQUIRED, DossierInvalid, vali
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, NotFound
+from app.services.platform.labels import label_in
 
 ScopedModel = type[RequiredDocument] | type[Question]
 E = TypeVar("E", bound=Enum)
@@ -229,10 +230,10 @@ def describe(session: Session, target: Target, lang: str) -> str:
     """A target's name as a screen shows it ('' for the institution: screens say it with their own words)."""
     if target.scope == Scope.CENTRE:
         centre = session.get(ApplicationCentre, target.centre_id)
-        return (centre.label_en if lang == "en" else centre.label_fr) if centre else ""
+        return label_in(centre, lang) if centre else ""
     if target.scope == Scope.PROGRAM:
         program = session.get(Program, target.program_id)
-        return f"{program.code} · {program.label_en if lang == 'en' else program.label_fr}" if program else ""
+        return f"{program.code} · {label_in(program, lang)}" if program else ""
     return ""
 
 

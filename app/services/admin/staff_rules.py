@@ -1,14 +1,14 @@
 """The rules shared by the staff screens' services: who may manage whom, and the administrators kept."""
 
 from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from app.i18n import N_
 from app.models import StaffMember, StaffRole, StaffRoleAssignment
-from app.services.admin.common import StaleEdit, load_for_edit, require_admin
+from app.services.admin.common import load_for_edit, require_admin
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError
+from app.services.platform.versions import flush_versioned
 
 
 def refusal(code: str, message: str, *, field: str | None = None) -> DomainError:
@@ -69,8 +69,5 @@ def touch(session: Session, staff_id: int, expected_version: int | None) -> Staf
     member = load_for_edit(session, StaffMember, staff_id, expected_version)
     flag_modified(member, "display_name")
     session.add(member)
-    try:
-        session.flush()
-    except StaleDataError:
-        raise StaleEdit() from None
+    flush_versioned(session)
     return member

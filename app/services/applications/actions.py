@@ -9,14 +9,12 @@ Every function takes the actor and works in the caller's transaction; a refusal 
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from app import clock
-from app.config import get_settings
 from app.i18n import N_
 from app.models import (
     Account,
@@ -25,7 +23,6 @@ from app.models import (
     ApplicationTag,
     Campaign,
     Candidate,
-    Committee,
     Decision,
     DocumentStatus,
     DossierStatus,
@@ -39,7 +36,8 @@ from app.models import (
     Scope,
     SubmittedDocument,
 )
-from app.services.applications.dossier_status import dossier_editable
+from app.services.applications import mails
+from app.services.applications.dossier_status import dossier_editable, effective_return_by
 from app.services.dossier.completeness import dossier_completeness
 from app.services.offer import campaigns
 from app.services.offer.browse import WindowState, window_state
@@ -50,17 +48,11 @@ from app.services.platform.errors import DomainError, Forbidden, NotFound
 from app.services.platform.notifications import notify_candidate
 from app.services.platform.text_rules import check_text
 
-CANDIDATE_APPLICATION_PATH = "/candidat/candidatures/{id}"
-STAFF_APPLICATION_PATH = "/gestion/candidatures/{id}"  # the staff screen of an application (staff issue)
 MISSING_STATUSES = (DocumentStatus.PENDING, DocumentStatus.REFUSED)
 _SCOPE_ORDER = {Scope.INSTITUTION: 0, Scope.CENTRE: 1, Scope.PROGRAM: 2}
 
 
 # --- Helpers ------------------------------------------------------------------------------------------------------
-
-
-def label_in(row: Any, lang: str) -> str:
-    return (row.label_en or row.label_fr) if lang == "en" else row.label_fr
 
 
 def days_left(moment: datetime | None, now: datetime) -> int | None:
@@ -169,6 +161,20 @@ def applicable_documents(session: Session, *, centre_id: int, program_id: int) -
     return sorted(rows, key=display_order_key)
 
 
+def pieces_with_rows(
+    session: Session, application: Application
+) -> list[tuple[RequiredDocument, SubmittedDocument | None]]:
+    """Every active piece the application calls for (also one added after it was created), with its row."""
+    rows = {
+        document.required_document_id: document
+        for document in session.exec(
+            select(SubmittedDocument).where(SubmittedDocument.application_id == application.id)
+        ).all()
+    }
+    required = applicable_documents(session, centre_id=application.centre_id, program_id=application.program_id)
+    return [(piece, rows.get(piece.id or 0)) for piece in required]
+
+
 def applicable_questions(session: Session, *, centre_id: int, program_id: int) -> list[Question]:
     rows = session.exec(select(Question).where(scoped_to(Question, [centre_id], [program_id]))).all()
     return sorted(rows, key=display_order_key)
@@ -204,79 +210,21 @@ def manager_has_acted(session: Session, application: Application) -> bool:
     return application.id in applications_acted_on(session, [application])
 
 
-def effective_return_by(application: Application, program: Program) -> datetime | None:
-    return application.return_by_override or program.return_by
+# The candidate's mail → (the committee's, the committee's choice to receive it, whether both carry a link).
+_COMMITTEE_ALERTS = {
+    "application_created": ("committee_new_application", "alert_on_new_application", True),
+    "application_cancelled": ("committee_cancellation", "alert_on_cancellation", False),
+}
 
 
-def account_mail_context(account: Account) -> dict[str, str]:
-    return {
-        "first_name": account.first_name,
-        "last_name": account.last_name,
-        "dossier_number": account.dossier_number,
-        "email": account.email,
-    }
-
-
-def program_mail_context(
-    application: Application, program: Program, centre: ApplicationCentre, lang: str
-) -> dict[str, Any]:
-    return {
-        "title": label_in(program, lang),
-        "centre_name": label_in(centre, lang),
-        "return_by": effective_return_by(application, program),
-        "confirmation_by": application.confirmation_by_override or program.confirmation_by,
-    }
-
-
-def _link(path: str, application_id: int | None) -> str:
-    return get_settings().base_url + path.format(id=application_id)
-
-
-def _mail_candidate_and_committee(
-    session: Session,
-    *,
-    application: Application,
-    candidate: Candidate,
-    candidate_code: str,
-    committee_code: str,
-    alert: bool,
-    with_links: bool,
-) -> None:
-    from app.services.mail.outbox import enqueue_mail  # the outbox module is loaded on demand
-
-    program = session.get(Program, application.program_id)
-    centre = session.get(ApplicationCentre, application.centre_id)
-    committee = session.get(Committee, application.committee_id)
-    account = session.get(Account, candidate.account_id)
-    assert program and centre and committee and account
-    lang = account.language
-    context: dict[str, Any] = {
-        "account": account_mail_context(account),
-        "program": program_mail_context(application, program, centre, lang),
-    }
-    candidate_context = context | ({"link": _link(CANDIDATE_APPLICATION_PATH, application.id)} if with_links else {})
-    enqueue_mail(
-        session,
-        code=candidate_code,
-        to=account.email,
-        context=candidate_context,
-        language=lang,
-        account_id=account.id,
-        application_id=application.id,
-    )
-    if alert and committee.is_active and committee.contact_email:
-        committee_context = {
-            "committee": {"name": committee.label_fr},
-            "account": context["account"],
-            "program": program_mail_context(application, program, centre, "fr"),
-        } | ({"link": _link(STAFF_APPLICATION_PATH, application.id)} if with_links else {})
-        enqueue_mail(
-            session,
-            code=committee_code,
-            to=committee.contact_email,
-            context=committee_context,
-            language="fr",
-            application_id=application.id,
+def _mail_candidate_and_committee(session: Session, application: Application, candidate: Candidate, code: str) -> None:
+    committee_code, alert, with_links = _COMMITTEE_ALERTS[code]
+    parties = mails.mail_parties(session, application, session.get(Account, candidate.account_id))
+    mails.mail_candidate(session, parties, code, {"link": mails.candidate_link(application)} if with_links else None)
+    committee = parties.committee
+    if committee and getattr(committee, alert) and committee.is_active and committee.contact_email:
+        mails.mail_committee(
+            session, parties, committee_code, {"link": mails.staff_link(application)} if with_links else None
         )
 
 
@@ -388,16 +336,7 @@ def apply_to_program(session: Session, *, actor: Actor, program_id: int) -> Appl
         from app.services.documents import pieces as documents  # documents builds on this module's rules
 
         documents.adopt_shared_pieces(session, application=application)  # pieces uploaded once serve every application
-    committee = session.get(Committee, program.committee_id)
-    _mail_candidate_and_committee(
-        session,
-        application=application,
-        candidate=candidate,
-        candidate_code="application_created",
-        committee_code="committee_new_application",
-        alert=bool(committee and committee.alert_on_new_application),
-        with_links=True,
-    )
+    _mail_candidate_and_committee(session, application, candidate, "application_created")
     audit(
         session,
         actor=actor,
@@ -440,16 +379,7 @@ def cancel_application(session: Session, *, actor: Actor, application_id: int) -
     application.cancelled_at = clock.now()
     session.add(application)
     session.flush()
-    committee = session.get(Committee, application.committee_id)
-    _mail_candidate_and_committee(
-        session,
-        application=application,
-        candidate=candidate,
-        candidate_code="application_cancelled",
-        committee_code="committee_cancellation",
-        alert=bool(committee and committee.alert_on_cancellation),
-        with_links=False,
-    )
+    _mail_candidate_and_committee(session, application, candidate, "application_cancelled")
     audit(
         session,
         actor=actor,

@@ -11,7 +11,7 @@ and its dates (the demo seeding excepted, see ``tests/test_lifecycles.py``).
 from datetime import datetime
 
 from app.i18n import N_
-from app.models import Application, DocumentStatus, DossierStatus, ProcessingType
+from app.models import Application, DocumentStatus, DossierStatus, ProcessingType, Program
 from app.services.platform.lifecycle import By, Lifecycle
 
 S = DossierStatus
@@ -94,3 +94,8 @@ def move_dossier(application: Application, target: DossierStatus, *, by: By, now
     else:
         application.received_at = application.complete_at = None
     return current
+
+
+def effective_return_by(application: Application, program: Program) -> datetime | None:
+    """The date the dossier must be transmitted by: the application's own (set by staff) or the programme's."""
+    return application.return_by_override or program.return_by

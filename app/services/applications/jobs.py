@@ -10,7 +10,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from app.config import get_settings
 from app.i18n import N_
 from app.models import (
     Account,
@@ -23,14 +22,11 @@ from app.models import (
     RequiredDocument,
     SubmittedDocument,
 )
-from app.services.applications.actions import (
-    CANDIDATE_APPLICATION_PATH,
-    MISSING_STATUSES,
-    account_mail_context,
-    program_mail_context,
-)
+from app.services.applications.actions import MISSING_STATUSES
+from app.services.applications.mails import MailParties, candidate_link, mail_candidate
 from app.services.platform import parameters
 from app.services.platform.jobs import register_job
+from app.services.platform.labels import in_language
 
 RETURN_REMINDER_JOB = "return_date_reminders"
 
@@ -43,8 +39,6 @@ def send_return_date_reminders(session: Session, now: datetime) -> tuple[int, st
     repeated, or two runs, mail an application once per return date; a later date granted by staff
     (``return_by_override``) earns a new reminder.
     """
-    from app.services.mail.outbox import enqueue_mail  # the outbox module is loaded on demand
-
     return_by = sa.func.coalesce(Application.return_by_override, Program.return_by)
     horizon = now + timedelta(days=parameters.current("return_reminder_days"))
     rows = session.exec(
@@ -83,22 +77,14 @@ def send_return_date_reminders(session: Session, now: datetime) -> tuple[int, st
     for application, program, centre, account in rows:
         lang = account.language
         documents = [
-            {"title": (doc["_en"] or doc["title"]) if lang == "en" else doc["title"], "comment": doc["comment"]}
+            {"title": in_language(doc["title"], doc["_en"], lang), "comment": doc["comment"]}
             for doc in missing.get(application.id or 0, [])
         ]
-        enqueue_mail(
+        mail_candidate(
             session,
-            code="return_date_reminder",
-            to=account.email,
-            context={
-                "account": account_mail_context(account),
-                "program": program_mail_context(application, program, centre, lang),
-                "link": get_settings().base_url + CANDIDATE_APPLICATION_PATH.format(id=application.id),
-                "missing_documents": documents,
-            },
-            language=lang,
-            account_id=account.id,
-            application_id=application.id,
+            MailParties(application, program, centre, None, account),
+            "return_date_reminder",
+            {"link": candidate_link(application), "missing_documents": documents},
         )
         application.return_reminder_for = application.return_by_override or program.return_by
         session.add(application)

@@ -14,47 +14,37 @@ update that read it before the first commit fail instead of transmitting twice.
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from app import clock
-from app.config import get_settings
 from app.i18n import N_, gettext
 from app.models import (
     Account,
     Application,
-    ApplicationCentre,
     Candidate,
-    Committee,
     DocumentStatus,
     DossierStatus,
     Procedure,
     Program,
     QuestionAnswer,
-    SubmittedDocument,
 )
 from app.services.applications.actions import (
-    CANDIDATE_APPLICATION_PATH,
     MISSING_STATUSES,
-    STAFF_APPLICATION_PATH,
-    account_mail_context,
-    applicable_documents,
     applicable_questions,
-    effective_return_by,
-    label_in,
     own_application,
-    program_mail_context,
+    pieces_with_rows,
 )
-from app.services.applications.dossier_status import dossier_editable, move_dossier
+from app.services.applications.dossier_status import dossier_editable, effective_return_by, move_dossier
+from app.services.applications.mails import candidate_link, mail_candidate, mail_committee, mail_parties, staff_link
 from app.services.dossier.completeness import SECTION_LABELS, dossier_completeness
-from app.services.mail import outbox as mail
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError
+from app.services.platform.labels import label_in
 from app.services.platform.lifecycle import By
 from app.services.platform.notifications import notify_candidate
+from app.services.platform.versions import flush_versioned
 
 ALREADY_TRANSMITTED = N_("Cette candidature a déjà été transmise.")
 PAPER = N_("Cette formation demande un dossier papier : envoyez-le par courrier, il n'y a rien à transmettre en ligne.")
@@ -119,10 +109,8 @@ def transmit_application(session: Session, *, actor: Actor, application_id: int)
     now = clock.now()
     before = move_dossier(application, DossierStatus.RECEIVED, by=By.CANDIDATE, now=now)
     session.add(application)
-    try:
-        session.flush()  # UPDATE … WHERE version = n: a concurrent transmission that committed first wins
-    except StaleDataError as exc:
-        raise DomainError("already_transmitted", ALREADY_TRANSMITTED) from exc
+    # UPDATE … WHERE version = n: a concurrent transmission that committed first wins
+    flush_versioned(session, DomainError("already_transmitted", ALREADY_TRANSMITTED))
     _enqueue_mails(session, application, candidate, account)
     audit(
         session,
@@ -171,22 +159,10 @@ def _readiness(session: Session, application: Application, lang: str) -> Readine
     )
 
 
-def _pieces(session: Session, application: Application) -> list[tuple[Any, SubmittedDocument | None]]:
-    """Every active piece the application calls for (also one added after it was created), with its row."""
-    rows = {
-        document.required_document_id: document
-        for document in session.exec(
-            select(SubmittedDocument).where(SubmittedDocument.application_id == application.id)
-        ).all()
-    }
-    required = applicable_documents(session, centre_id=application.centre_id, program_id=application.program_id)
-    return [(piece, rows.get(piece.id or 0)) for piece in required]
-
-
 def _pieces_left(session: Session, application: Application, lang: str) -> list[PieceLeft]:
     return [
         PieceLeft(document.id if document else None, label_in(piece, lang), piece.is_conditional)
-        for piece, document in _pieces(session, application)
+        for piece, document in pieces_with_rows(session, application)
         if document is None or document.status in MISSING_STATUSES
     ]
 
@@ -222,12 +198,8 @@ _STATUS_LABELS = {
 
 
 def _enqueue_mails(session: Session, application: Application, candidate: Candidate, account: Account) -> None:
-    program = session.get(Program, application.program_id)
-    centre = session.get(ApplicationCentre, application.centre_id)
-    committee = session.get(Committee, application.committee_id)
-    assert program is not None and centre is not None and committee is not None
+    parties = mail_parties(session, application, account)
     lang = account.language
-    base_url = get_settings().base_url
     documents = [
         {
             "title": label_in(piece, lang),
@@ -235,33 +207,9 @@ def _enqueue_mails(session: Session, application: Application, candidate: Candid
             if document and document.status in _STATUS_LABELS
             else "",
         }
-        for piece, document in _pieces(session, application)
+        for piece, document in pieces_with_rows(session, application)
     ]
-    mail.enqueue_mail(
-        session,
-        code="dossier_received",
-        to=account.email,
-        context={
-            "account": account_mail_context(account),
-            "program": program_mail_context(application, program, centre, lang),
-            "link": base_url + CANDIDATE_APPLICATION_PATH.format(id=application.id),
-            "documents": documents,
-        },
-        language=lang,
-        account_id=account.id,
-        application_id=application.id,
-    )
-    if committee.alert_on_transmission and committee.is_active and committee.contact_email:
-        mail.enqueue_mail(
-            session,
-            code="committee_transmission",
-            to=committee.contact_email,
-            context={
-                "committee": {"name": committee.label_fr},
-                "account": account_mail_context(account),
-                "program": program_mail_context(application, program, centre, "fr"),
-                "link": base_url + STAFF_APPLICATION_PATH.format(id=application.id),
-            },
-            language="fr",
-            application_id=application.id,
-        )
+    mail_candidate(session, parties, "dossier_received", {"link": candidate_link(application), "documents": documents})
+    committee = parties.committee
+    if committee and committee.alert_on_transmission and committee.is_active and committee.contact_email:
+        mail_committee(session, parties, "committee_transmission", {"link": staff_link(application)})

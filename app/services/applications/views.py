@@ -40,14 +40,13 @@ from app.services.applications.actions import (
     applies_to,
     days_left,
     display_order_key,
-    effective_return_by,
-    label_in,
     own_application,
     own_candidate,
     scoped_to,
 )
-from app.services.applications.dossier_status import dossier_editable
+from app.services.applications.dossier_status import dossier_editable, effective_return_by
 from app.services.platform.actors import Actor
+from app.services.platform.labels import in_language, label_in
 
 # --- What the screens receive ---------------------------------------------------------------------------------
 
@@ -217,7 +216,7 @@ def _pieces(session: Session, application_ids: list[int], lang: str) -> dict[int
                 id=submitted.id,
                 required_document_id=required.id,
                 label=label_in(required, lang),
-                help=(required.help_en or required.help_fr) if lang == "en" else required.help_fr,
+                help=in_language(required.help_fr, required.help_en, lang),
                 status=submitted.status,
                 comment=submitted.comment,
                 is_conditional=required.is_conditional,

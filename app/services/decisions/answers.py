@@ -20,28 +20,20 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app import clock
-from app.config import get_settings
 from app.i18n import N_
 from app.models import (
-    Account,
     AnswerKind,
     Application,
-    ApplicationCentre,
     Campaign,
-    Candidate,
     CandidateAnswer,
-    Committee,
     DecisionKind,
-    Program,
 )
 from app.services.applications.actions import (
-    CANDIDATE_APPLICATION_PATH,
-    account_mail_context,
     days_left,
     own_application,
     own_candidate,
-    program_mail_context,
 )
+from app.services.applications.mails import candidate_link, mail_candidate, mail_committee, mail_parties
 from app.services.decisions.answer_status import move_answer
 from app.services.decisions.published import latest_published
 from app.services.decisions.waiting_list import (
@@ -79,19 +71,8 @@ def _holds_offer(session: Session, application: Application) -> bool:
 def mail_answer(
     session: Session, application: Application, code: str, *, reason: str = "", alert: bool = False
 ) -> None:
-    from app.services.mail.outbox import enqueue_mail  # the outbox module is loaded on demand
-
-    program = session.get(Program, application.program_id)
-    centre = session.get(ApplicationCentre, application.centre_id)
-    committee = session.get(Committee, application.committee_id)
-    candidate = session.get(Candidate, application.candidate_id)
-    account = session.get(Account, candidate.account_id) if candidate else None
-    assert program and centre and committee and account
-    lang = account.language
-    context: dict[str, Any] = {
-        "account": account_mail_context(account),
-        "program": program_mail_context(application, program, centre, lang),
-    }
+    parties = mail_parties(session, application)
+    context: dict[str, Any] = {}
     if code == "application_withdrawn_automatically":
         context["deadline"] = effective_deadline(application)
     if code == "application_confirmed":
@@ -100,30 +81,11 @@ def mail_answer(
     if code in ("confirmation_reminder", "provisional_acceptance_reminder", "provisional_acceptance_expired"):
         context["deadline"] = effective_deadline(application)
     if code in ("confirmation_reminder", "provisional_acceptance_reminder"):
-        context["link"] = get_settings().base_url + CANDIDATE_APPLICATION_PATH.format(id=application.id)
-    enqueue_mail(
-        session,
-        code=code,
-        to=account.email,
-        context=context,
-        language=lang,
-        account_id=account.id,
-        application_id=application.id,
-    )
-    if alert and committee.alert_on_withdrawal and committee.is_active and committee.contact_email:
-        enqueue_mail(
-            session,
-            code="committee_withdrawal",
-            to=committee.contact_email,
-            context={
-                "committee": {"name": committee.label_fr},
-                "account": context["account"],
-                "program": program_mail_context(application, program, centre, "fr"),
-                "reason": reason,
-            },
-            language="fr",
-            application_id=application.id,
-        )
+        context["link"] = candidate_link(application)
+    mail_candidate(session, parties, code, context)
+    committee = parties.committee
+    if alert and committee and committee.alert_on_withdrawal and committee.is_active and committee.contact_email:
+        mail_committee(session, parties, "committee_withdrawal", {"reason": reason})
 
 
 def _record(

@@ -37,6 +37,8 @@ from app.services.documents.html_pdf import environment, html_to_pdf
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
 from app.services.platform.errors import NotFound
+from app.services.platform.file_names import ascii_filename
+from app.services.platform.labels import label_in
 
 log = logging.getLogger(__name__)
 
@@ -86,10 +88,6 @@ FILE_PREFIXES = {
 }
 
 
-def _label(row: Any, lang: str) -> str:
-    return (row.label_en or row.label_fr) if lang == "en" else row.label_fr
-
-
 def letter_context(session: Session, application: Application, decision: Decision) -> dict[str, Any] | None:
     """Plain data for the letter of a published decision (None for kinds without a letter)."""
     if decision.kind not in LETTER_KINDS or decision.published_at is None:
@@ -115,13 +113,13 @@ def letter_context(session: Session, application: Application, decision: Decisio
         "lang": lang,
         "kind": decision.kind.value,
         "institution": get_settings().institution_name,
-        "committee_lines": [_label(committee, lang), *[line for line in address if line]]
+        "committee_lines": [label_in(committee, lang), *[line for line in address if line]]
         + ([f"{committee.postcode} {committee.city}".strip()] if committee.city else []),
         "candidate_name": f"{account.first_name} {account.last_name}",
         "dossier_number": account.dossier_number,
-        "program": _label(program, lang),
-        "decision_label": _label(decision_type, lang),
-        "reason": _label(reason, lang) if reason else "",
+        "program": label_in(program, lang),
+        "decision_label": label_in(decision_type, lang),
+        "reason": label_in(reason, lang) if reason else "",
         "comment": decision.comment,
         "deadline": decision.confirmation_deadline if decision.kind == DecisionKind.FAVORABLE else None,
         "published_at": decision.published_at,
@@ -189,7 +187,7 @@ def render_letter(context: dict[str, Any]) -> bytes:
 
 
 def letter_filename(context: dict[str, Any]) -> str:
-    return t.ascii_filename(FILE_PREFIXES[DecisionKind(context["kind"])], context["dossier_number"])
+    return ascii_filename(FILE_PREFIXES[DecisionKind(context["kind"])], context["dossier_number"])
 
 
 def letter_attachment(session: Session, *, application: Application, decision: Decision) -> Any:

@@ -51,6 +51,7 @@ from app.services.decisions.waiting_list import live_offer_count
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, Forbidden, NotFound
+from app.services.platform.labels import label_in
 from app.services.review.staff_scope import scope_filter
 
 RankRule = Literal["after_last", "from"]
@@ -125,17 +126,14 @@ def decision_choices(
 ) -> tuple[dict[int, str], dict[int, DecisionKind], dict[int, str]]:
     """The active decision types (label, kind) and refusal reasons the bulk form offers."""
 
-    def label(row: Any) -> str:
-        return (row.label_en or row.label_fr) if lang == "en" else row.label_fr
-
     types = session.exec(select(DecisionType).where(col(DecisionType.is_active)).order_by(col(DecisionType.id))).all()
     reasons = session.exec(
         select(RefusalReason).where(col(RefusalReason.is_active)).order_by(col(RefusalReason.id))
     ).all()
     return (
-        {row.id or 0: label(row) for row in types},
+        {row.id or 0: label_in(row, lang) for row in types},
         {row.id or 0: row.kind for row in types},
-        {row.id or 0: label(row) for row in reasons},
+        {row.id or 0: label_in(row, lang) for row in reasons},
     )
 
 
@@ -174,7 +172,7 @@ def _in_scope(
         ).all()
         for application, number, birth_name, first_names, program in rows:
             label = f"{number} — {birth_name} {first_names}".strip()
-            title = (program.label_en or program.label_fr) if lang == "en" else program.label_fr
+            title = label_in(program, lang)
             found.append((application, label, title))
     return found, len(wanted) - len(found)
 

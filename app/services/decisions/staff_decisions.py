@@ -40,6 +40,7 @@ from app.services.decisions.waiting_list import (
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, NotFound
+from app.services.platform.labels import label_in
 from app.services.platform.lifecycle import By
 from app.services.platform.notifications import notify_candidate
 from app.services.platform.text_rules import check_text, column_limit
@@ -315,25 +316,22 @@ def decision_panel_view(session: Session, *, actor: Actor, application_id: int, 
     """The decisions of one application in the actor's scope, and what they may choose from."""
     application, role = require_application_in_scope(session, actor=actor, application_id=application_id)
 
-    def label(row: Any) -> str:
-        return (row.label_en or row.label_fr) if lang == "en" else row.label_fr
-
     published = latest_published(session, application_id)
     pending = unpublished_decision(session, application_id)
     types = session.exec(select(DecisionType).where(col(DecisionType.is_active)).order_by(col(DecisionType.id))).all()
     reasons = session.exec(
         select(RefusalReason).where(col(RefusalReason.is_active)).order_by(col(RefusalReason.id))
     ).all()
-    type_labels = {row.id: label(row) for row in session.exec(select(DecisionType)).all()}
+    type_labels = {row.id: label_in(row, lang) for row in session.exec(select(DecisionType)).all()}
     program = session.get(Program, application.program_id)
     return DecisionPanelView(
         published=type_labels.get(published.decision_type_id) if published else None,
         published_kind=published.kind if published else None,
         pending_id=pending.id if pending else None,
         pending=type_labels.get(pending.decision_type_id) if pending else None,
-        types={row.id or 0: label(row) for row in types},
+        types={row.id or 0: label_in(row, lang) for row in types},
         type_kinds={row.id or 0: row.kind for row in types},
-        reasons={row.id or 0: label(row) for row in reasons},
+        reasons={row.id or 0: label_in(row, lang) for row in reasons},
         can_publish=role.role in PUBLISH_ROLES and not role.read_only,
         answer=application.answer,
         program_id=application.program_id,

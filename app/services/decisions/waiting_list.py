@@ -19,11 +19,8 @@ from sqlmodel import Session, col, func, select
 
 from app import clock
 from app.models import (
-    Account,
     AnswerKind,
     Application,
-    ApplicationCentre,
-    Candidate,
     Committee,
     Decision,
     DecisionKind,
@@ -35,6 +32,7 @@ from app.services.decisions.decision_status import publish
 from app.services.decisions.published import latest_published_column
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
+from app.services.platform.labels import label_in
 from app.services.platform.lifecycle import By
 from app.services.platform.notifications import notify_candidate
 
@@ -139,10 +137,6 @@ def confirmation_deadline(
 # --- Mails ----------------------------------------------------------------------------------------------------------
 
 
-def _label(row: Any, lang: str) -> str:
-    return (row.label_en or row.label_fr) if lang == "en" else row.label_fr
-
-
 def _label_detail(decision_type: DecisionType, lang: str) -> str:
     """The type's label when it says more than its kind's own name: the mail already says « un avis favorable », and
     « un avis favorable (Avis favorable) » said it twice."""
@@ -150,7 +144,7 @@ def _label_detail(decision_type: DecisionType, lang: str) -> str:
     from app.services.admin.decision_types import KIND_LABELS
     from app.services.platform.text_fold import fold_name
 
-    label = _label(decision_type, lang)
+    label = label_in(decision_type, lang)
     plain = {fold_name(gettext(KIND_LABELS[decision_type.kind], code)) for code in ("fr", lang)}
     return "" if fold_name(label).strip() in plain else label
 
@@ -161,10 +155,10 @@ def decision_context(session: Session, decision: Decision, lang: str) -> dict[st
     reason = session.get(RefusalReason, decision.refusal_reason_id) if decision.refusal_reason_id else None
     assert decision_type is not None
     return {
-        "label": _label(decision_type, lang),
+        "label": label_in(decision_type, lang),
         "detail": _label_detail(decision_type, lang),
         "comment": decision.comment,
-        "reason": _label(reason, lang) if reason else "",
+        "reason": label_in(reason, lang) if reason else "",
         "rank": decision.waiting_list_rank,
         "preselection_at": decision.preselection_at,
         "preselection_place": decision.preselection_place or "",
@@ -176,53 +170,25 @@ def mail_decision(
     session: Session, application: Application, decision: Decision, *, attachments: list[Any] | None = None
 ) -> None:
     """Mail the candidate their published decision; a waiting-list call also alerts the committee if it asks."""
-    from app.config import get_settings
-    from app.services.applications.actions import (
-        CANDIDATE_APPLICATION_PATH,
-        STAFF_APPLICATION_PATH,
-        account_mail_context,
-        program_mail_context,
-    )
-    from app.services.mail.outbox import enqueue_mail  # the outbox module is loaded on demand
+    from app.services.applications import mails  # loaded on demand, as the outbox it enqueues into
 
-    program = session.get(Program, application.program_id)
-    centre = session.get(ApplicationCentre, application.centre_id)
-    committee = session.get(Committee, application.committee_id)
-    candidate = session.get(Candidate, application.candidate_id)
-    account = session.get(Account, candidate.account_id) if candidate else None
-    assert program and centre and committee and account
-    lang = account.language
-    base = get_settings().base_url
+    parties = mails.mail_parties(session, application)
+    lang = parties.account.language
     code = "decision_waiting_list_call" if decision.is_waiting_list_call else DECISION_MAIL_CODES[decision.kind]
-    enqueue_mail(
+    mails.mail_candidate(
         session,
-        code=code,
-        to=account.email,
-        context={
-            "account": account_mail_context(account),
-            "program": program_mail_context(application, program, centre, lang),
-            "link": base + CANDIDATE_APPLICATION_PATH.format(id=application.id),
-            "decision": decision_context(session, decision, lang),
-        },
-        language=lang,
+        parties,
+        code,
+        {"link": mails.candidate_link(application), "decision": decision_context(session, decision, lang)},
         attachments=attachments,
-        account_id=account.id,
-        application_id=application.id,
     )
-    if decision.is_waiting_list_call and committee.alert_on_waiting_list_call and committee.contact_email:
-        enqueue_mail(
+    committee = parties.committee
+    if decision.is_waiting_list_call and committee and committee.alert_on_waiting_list_call and committee.contact_email:
+        mails.mail_committee(
             session,
-            code="committee_waiting_list_call",
-            to=committee.contact_email,
-            context={
-                "committee": {"name": committee.label_fr},
-                "account": account_mail_context(account),
-                "program": program_mail_context(application, program, centre, "fr"),
-                "link": base + STAFF_APPLICATION_PATH.format(id=application.id),
-                "decision": decision_context(session, decision, "fr"),
-            },
-            language="fr",
-            application_id=application.id,
+            parties,
+            "committee_waiting_list_call",
+            {"link": mails.staff_link(application), "decision": decision_context(session, decision, "fr")},
         )
 
 

@@ -28,7 +28,7 @@ from app.models import (
     Program,
     StaffRole,
 )
-from app.services.accounts.staff_roles import INSTITUTION_WIDE, RoleView, current_role, require_role
+from app.services.accounts.staff_roles import INSTITUTION_WIDE, current_role
 from app.services.decisions.published import latest_published_column
 from app.services.decisions.waiting_list import (
     call_waiting_list,
@@ -39,7 +39,9 @@ from app.services.decisions.waiting_list import (
 )
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
-from app.services.platform.errors import DomainError, Forbidden, NotFound
+from app.services.platform.errors import DomainError
+from app.services.platform.labels import label_in
+from app.services.review.staff_scope import require_program_in_scope
 
 CALL_ROLES = (StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE, StaffRole.CENTRE_MANAGER)
 NO_LIST = N_("Cette formation n'a pas de liste complémentaire.")
@@ -81,39 +83,6 @@ class WaitingListOverview:
     offers: list[ListedCandidate]  # live offers (main list and calls), their deadlines and answers
     can_call: bool  # the actor's role may call by hand
     next_application_id: int | None  # who a manual call would reach now (None: nobody, or no free place)
-
-
-def _label(row: Any, lang: str) -> str:
-    return (row.label_en or row.label_fr) if lang == "en" else row.label_fr
-
-
-def require_program_in_scope(
-    session: Session,
-    *,
-    actor: Actor,
-    program_id: int,
-    roles: tuple[StaffRole, ...] = tuple(StaffRole),
-    write: bool = False,
-) -> tuple[Program, RoleView]:
-    """The programme, if the actor's current role covers it; otherwise « not found » (its existence is not told)."""
-    role = current_role(session, actor=actor)
-    program = session.get(Program, program_id)
-    if program is None:
-        raise NotFound("program")
-    try:
-        require_role(
-            session,
-            actor=actor,
-            roles=roles,
-            centre_id=program.centre_id if role.role == StaffRole.CENTRE_MANAGER else None,
-            committee_id=program.committee_id if role.role == StaffRole.COMMITTEE_MEMBER else None,
-            write=write,
-        )
-    except Forbidden as error:
-        raise NotFound("program") from error
-    if write and actor.read_only:
-        raise Forbidden()
-    return program, role
 
 
 def _people(session: Session, where: list[Any], order: list[Any]) -> list[tuple[Application, str, str, str]]:
@@ -197,13 +166,13 @@ def waiting_list_overview(session: Session, *, actor: Actor, program_id: int, la
     callable_now = bool(program.has_waiting_list and free and call_type and waiting)
     return WaitingListOverview(
         program_id=program_id,
-        program=_label(program, lang),
-        centre=_label(centre, lang) if centre else "",
+        program=label_in(program, lang),
+        centre=label_in(centre, lang) if centre else "",
         capacity=program.capacity,
         live_offers=offers,
         free_places=free,
         has_waiting_list=program.has_waiting_list,
-        call_type=_label(call_type, lang) if call_type else None,
+        call_type=label_in(call_type, lang) if call_type else None,
         last_called_rank=last_called_rank(session, program_id),
         waiting=[_listed(row, ranks) for row in waiting_rows],
         called=[_listed(row, ranks) for row in called_rows],
@@ -265,5 +234,5 @@ def programs_with_waiting_list(session: Session, *, actor: Actor, lang: str = "f
             statement = statement.where(Program.committee_id == role.committee_id)
     result = []
     for program in session.exec(statement.order_by(col(Program.label_fr))).all():
-        result.append((program.id or 0, _label(program, lang), len(waiting_ids(session, program.id or 0))))
+        result.append((program.id or 0, label_in(program, lang), len(waiting_ids(session, program.id or 0))))
     return result

@@ -36,37 +36,20 @@ from app.models import (
     Internship,
     Program,
     RequiredDocument,
-    StaffRole,
     StoredFile,
     SubmittedDocument,
     WorkExperience,
 )
-from app.services.accounts import staff_roles as staff
-from app.services.applications.actions import display_order_key, effective_return_by, own_application
+from app.services.applications.actions import display_order_key, own_application
+from app.services.applications.dossier_status import effective_return_by
 from app.services.documents.dossier_pdf_render import dossier_filename, render_dossier_pdf
 from app.services.platform.actors import Actor
-from app.services.platform.errors import Forbidden, NotFound
+from app.services.platform.errors import Forbidden
+from app.services.review.staff_scope import require_application_in_scope
 
 log = logging.getLogger(__name__)
 
 # --- Who may read it -----------------------------------------------------------------------------------------------
-
-
-def _may_read(session: Session, actor: Actor, application: Application) -> bool:
-    """Whether a staff actor's current role reaches ``application``: institution-wide roles reach all, a centre
-    manager their centre, a committee member their committee.
-
-    A first cut: the staff workspace issue refines scopes (read-only roles, several committees per programme,
-    the role switch); this function is the one place to change.
-    """
-    role = staff.current_role(session, actor=actor)  # re-read: a withdrawn role reaches nothing
-    if role.role in (StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE):
-        return True
-    if role.role == StaffRole.CENTRE_MANAGER:
-        return role.centre_id == application.centre_id
-    if role.role == StaffRole.COMMITTEE_MEMBER:
-        return role.committee_id == application.committee_id
-    return False
 
 
 def _readable_application(session: Session, actor: Actor, application_id: int) -> Application:
@@ -74,12 +57,8 @@ def _readable_application(session: Session, actor: Actor, application_id: int) -
         # Another candidate's (or a cancelled) application is "not found": its existence does not leak.
         return own_application(session, actor, application_id)[1]
     if actor.kind == "staff":
-        application = session.get(Application, application_id)
-        if application is None:
-            raise NotFound("application")
-        if not _may_read(session, actor, application):
-            raise Forbidden()
-        return application
+        # The staff scope rule, as for the application itself: outside the role's scope is "not found".
+        return require_application_in_scope(session, actor=actor, application_id=application_id)[0]
     raise Forbidden()
 
 
@@ -120,7 +99,8 @@ def dossier_pdf_context(session: Session, *, actor: Actor, application_id: int) 
     """Everything the dossier PDF shows, as plain data (picklable: it crosses to a worker process).
 
     The candidate who owns the application, or a staff member whose current role reaches it; anyone else is
-    refused (``NotFound`` for another candidate's application, ``Forbidden`` otherwise).
+    refused: ``NotFound`` for another candidate's application or one outside the staff role's scope (the staff
+    scope rule, as for the application itself), ``Forbidden`` for anyone else.
     """
     application = _readable_application(session, actor, application_id)
     candidate = session.get(Candidate, application.candidate_id)

@@ -18,6 +18,7 @@ from app.models import (
 from app.services.documents import pdf_text as t
 from app.services.documents.html_pdf import environment, html_to_pdf
 from app.services.dossier.referentials import country_name
+from app.services.platform.file_names import ascii_filename
 
 log = logging.getLogger(__name__)
 
@@ -256,4 +257,4 @@ def render_dossier_pdf(context: dict[str, Any], *, language: str) -> bytes:
 
 
 def dossier_filename(context: dict[str, Any]) -> str:
-    return t.ascii_filename("dossier", context["dossier_number"], context["program"]["code"])
+    return ascii_filename("dossier", context["dossier_number"], context["program"]["code"])

@@ -6,8 +6,6 @@ translated where the document is rendered, under ``use_language``.
 """
 
 import io
-import re
-import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime
 from functools import cache
@@ -21,6 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from app.clock import PARIS
 from app.i18n import N_, _, current_language
+from app.services.platform.labels import in_language
 
 # --- The font ---------------------------------------------------------------------------------------------------
 
@@ -100,20 +99,7 @@ def moment(value: datetime | None) -> str:
 # --- Names and files ----------------------------------------------------------------------------------------------
 
 
-def ascii_filename(*parts: str, suffix: str = ".pdf") -> str:
-    """``dossier-A1B2C3D4-M-INFO.pdf``: accents folded, anything but letters, digits, ``-`` and ``_`` dropped."""
-    words = []
-    for part in parts:
-        bare = "".join(c for c in unicodedata.normalize("NFKD", part or "") if not unicodedata.combining(c))
-        cleaned = re.sub(r"[^A-Za-z0-9_-]+", "-", bare).strip("-")
-        if cleaned:
-            words.append(cleaned)
-    return "-".join(words)[:150] + suffix
-
-
-def pick(value_fr: str, value_en: str, language: str) -> str:
-    """A bilingual value of the offer in ``language`` (English falls back to French when empty)."""
-    return (value_en or value_fr) if language == "en" else value_fr
+pick = in_language  # a bilingual value of the offer in ``language``, as the PDFs name it
 
 
 # --- Labels (French msgids; translated when the document is rendered) ------------------------------------------

@@ -36,14 +36,16 @@ from app.models import (
     SubmittedDocument,
     SubmittedDocumentFile,
 )
-from app.services.applications.actions import effective_return_by, label_in, own_application, own_candidate
-from app.services.applications.dossier_status import EDITABLE_DOSSIER
+from app.services.applications.actions import own_application, own_candidate
+from app.services.applications.dossier_status import EDITABLE_DOSSIER, effective_return_by
 from app.services.documents import pdf_sandbox
 from app.services.documents.piece_status import move_piece
 from app.services.platform import file_store, parameters
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, NotFound
+from app.services.platform.file_names import ascii_filename
+from app.services.platform.labels import in_language, label_in
 from app.services.platform.lifecycle import By
 from app.services.platform.notifications import notify_candidate
 
@@ -148,7 +150,7 @@ def _piece(
     files: list[StoredFile],
     lang: str,
 ) -> Piece:
-    help_text = (required.help_en or required.help_fr) if lang == "en" else required.help_fr
+    help_text = in_language(required.help_fr, required.help_en, lang)
     return Piece(
         submitted_document_id=document.id or 0,
         application_id=application.id or 0,
@@ -177,7 +179,7 @@ def read_merged_pdf(session: Session, *, actor: Actor, submitted_document_id: in
     merged = session.get(StoredFile, document.merged_file_id) if document.merged_file_id else None
     if merged is None:
         raise NotFound("merged file")
-    return f"{_safe_name(required.code)}.pdf", file_store.read(merged.storage_key)
+    return ascii_filename(required.code), file_store.read(merged.storage_key)
 
 
 # --- The candidate's actions --------------------------------------------------------------------------------------
@@ -542,7 +544,3 @@ def _display_name(name: str) -> str:
     """The client's name, for display only: no folders, no control characters, bounded."""
     base = PurePosixPath((name or "").replace("\\", "/")).name
     return _UNSAFE.sub("", base).strip()[:255] or "document"
-
-
-def _safe_name(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "piece"

@@ -10,8 +10,6 @@ The selection is re-checked against the requester's current scope in the worker:
 
 import csv
 import io
-import re
-import unicodedata
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -41,6 +39,8 @@ from app.services.exports.spreadsheet_writers import neutralise
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError
+from app.services.platform.file_names import ascii_part
+from app.services.platform.labels import label_in
 from app.services.review.staff_scope import scope_filter
 from app.services.review.staff_view import dossier_pdf_context_for_staff
 
@@ -54,12 +54,6 @@ NO_FILE = N_("Aucun fichier déposé")
 
 Render = Callable[[dict[str, Any], str], bytes]
 Progress = Callable[[int, int], None]
-
-
-def ascii_part(text: str, *, limit: int = 60) -> str:
-    """Accents folded, runs of anything but letters and digits turned into one ``-``."""
-    bare = "".join(c for c in unicodedata.normalize("NFKD", text or "") if not unicodedata.combining(c))
-    return re.sub(r"[^A-Za-z0-9]+", "-", bare).strip("-")[:limit].strip("-")
 
 
 def first_name(first_names: str) -> str:
@@ -217,7 +211,7 @@ def build_piece_zip(
             required = session.get(RequiredDocument, required_document_id)
             if required is None:
                 raise DomainError("unknown_piece", N_("Cette pièce n'existe pas."))
-            piece = ascii_part((required.label_en or required.label_fr) if language == "en" else required.label_fr)
+            piece = ascii_part(label_in(required, language))
             selection = _in_scope(session, actor, ids)
         report(0, len(selection))
         names, index, added = _Names(), [], 0

@@ -47,6 +47,7 @@ from app.services.platform import file_store
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, NotFound
+from app.services.platform.file_names import ascii_part
 from app.services.platform.jobs import default_worker, register_job
 from app.services.review import staff_list
 
@@ -263,7 +264,7 @@ def _build(job: ExportJob, actor: Actor, path: Path, render: Render | None) -> t
         )
         with new_session() as session:
             required = session.get(RequiredDocument, required_id)
-            code = exports_zip.ascii_part(required.code if required else "piece", limit=30) or "piece"
+            code = ascii_part(required.code if required else "piece", limit=30) or "piece"
         return f"piece-{code}-{stamp}.zip", MEDIA_TYPES[job.kind]
     raise DomainError("unknown_export", N_("Format d'export inconnu : {kind}."), kind=job.kind)
 

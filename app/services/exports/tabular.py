@@ -40,6 +40,7 @@ from app.services.dossier.referentials import country_name
 from app.services.exports.spreadsheet_writers import WRITERS
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError
+from app.services.platform.labels import label_in
 from app.services.review import staff_list
 from app.services.review.staff_list_columns import COLUMNS, VALUE_LABELS, ListQuery
 
@@ -211,8 +212,7 @@ class Extras:
                 .where(col(Question.id).in_(found))
                 .order_by(col(Question.display_order), col(Question.id))
             ).all()
-            en = self.language == "en"
-            self.questions = [(q.id or 0, (q.label_en or q.label_fr) if en else q.label_fr) for q in questions]
+            self.questions = [(q.id or 0, label_in(q, self.language)) for q in questions]
 
     def headers(self) -> list[str]:
         headers: list[str] = []
@@ -328,7 +328,6 @@ class Extras:
             .where(col(Decision.application_id).in_(ids))
             .order_by(col(Decision.entered_at), col(Decision.id))
         ).all()
-        en = self.language == "en"
         entries: dict[int, list[str]] = {}
         for decision, dtype, reason in rows:
             published = (
@@ -338,9 +337,9 @@ class Extras:
                 _join(
                     [
                         _day(decision.entered_at),
-                        (dtype.label_en or dtype.label_fr) if en else dtype.label_fr,
+                        label_in(dtype, self.language),
                         published,
-                        ((reason.label_en or reason.label_fr) if en else reason.label_fr) if reason else "",
+                        label_in(reason, self.language) if reason else "",
                         _(RANK).format(rank=decision.waiting_list_rank) if decision.waiting_list_rank else "",
                         _(WAITING_LIST_CALL) if decision.is_waiting_list_call else "",
                         decision.comment,

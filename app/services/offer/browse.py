@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from app import clock
 from app.models import ApplicationCentre, Campaign, DiplomaType, Procedure, Program
 from app.models.base import StrEnum
+from app.services.platform.labels import label_in
 
 
 class WindowState(StrEnum):
@@ -80,10 +81,6 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def _label(row: ApplicationCentre | DiplomaType | Program, lang: str) -> str:
-    return (row.label_en or row.label_fr) if lang == "en" else row.label_fr
-
-
 def _days(later: datetime, earlier: datetime) -> int:
     return (clock.paris(later).date() - clock.paris(earlier).date()).days
 
@@ -120,12 +117,12 @@ def list_offer(
     for program, centre, diploma_type in sorted(
         rows,
         key=lambda r: (
-            fold(_label(r[1], lang)),
+            fold(label_in(r[1], lang)),
             r[1].id,
             r[2].display_order,
-            fold(_label(r[2], lang)),
+            fold(label_in(r[2], lang)),
             r[2].id,
-            fold(_label(r[0], lang)),
+            fold(label_in(r[0], lang)),
             r[0].code,
         ),
     ):
@@ -153,19 +150,19 @@ def list_offer(
         centre_offer = centres.get(centre.id)
         if centre_offer is None:
             centre_offer = centres[centre.id] = CentreOffer(
-                id=centre.id, code=centre.code, label=_label(centre, lang), info_url=centre.info_url
+                id=centre.id, code=centre.code, label=label_in(centre, lang), info_url=centre.info_url
             )
         type_offer = types.get((centre.id, diploma_type.id))
         if type_offer is None:
             type_offer = types[(centre.id, diploma_type.id)] = DiplomaTypeOffer(
-                id=diploma_type.id, code=diploma_type.code, label=_label(diploma_type, lang)
+                id=diploma_type.id, code=diploma_type.code, label=label_in(diploma_type, lang)
             )
             centre_offer.diploma_types.append(type_offer)
         type_offer.programs.append(
             ProgramOffer(
                 id=program.id,
                 code=program.code,
-                label=_label(program, lang),
+                label=label_in(program, lang),
                 info_url=program.info_url or None,
                 procedure=program.procedure,
                 capacity=program.capacity,

@@ -23,6 +23,7 @@ from app.services.dossier.schemas import REQUIRED, DossierInvalid, validate
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, NotFound
+from app.services.platform.versions import flush_versioned
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 EDITABLE_FIELDS = ("code", "label_fr", "label_en", "starts_on", "ends_on", "sign_in_closes_at", "definitive_acceptance")
@@ -257,13 +258,10 @@ def _locked(session: Session, campaign_id: int, expected_version: int | None) ->
 
 def _flush(session: Session, *rows: Any) -> None:
     from sqlalchemy.exc import IntegrityError
-    from sqlalchemy.orm.exc import StaleDataError
 
     session.add_all(rows)
     try:
-        session.flush()
-    except StaleDataError:
-        raise StaleEdit() from None
+        flush_versioned(session)
     except IntegrityError:
         # The partial unique index: another campaign was activated meanwhile.
         raise DomainError(

@@ -18,6 +18,7 @@ from app.services.offer import fields as offer_fields
 from app.services.offer.faq_guide import GUIDE_FAQ
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
+from app.services.platform.labels import in_language
 
 QUESTION_MAX = 500
 ANSWER_MAX = 10_000
@@ -37,12 +38,11 @@ def public_faq(session: Session, *, language: str) -> list[FaqItem]:
     rows = session.exec(
         select(FaqEntry).where(col(FaqEntry.is_active)).order_by(col(FaqEntry.display_order), col(FaqEntry.id))
     ).all()
-    english = language == "en"
     return [
         FaqItem(
             id=row.id or 0,
-            question=(row.question_en or row.question_fr) if english else row.question_fr,
-            answer=(row.answer_en or row.answer_fr) if english else row.answer_fr,
+            question=in_language(row.question_fr, row.question_en, language),
+            answer=in_language(row.answer_fr, row.answer_en, language),
         )
         for row in rows
     ]

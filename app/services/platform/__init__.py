@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     from app.services.platform import announcements, jobs, notifications, parameters, process_cache
     from app.services.platform.actors import Actor
     from app.services.platform.errors import DomainError, NotFound
+    from app.services.platform.labels import in_language, label_in
     from app.services.platform.parameters import ParameterView
 
 # What pages may use, by the submodule that defines it (see app/services/__init__.py).
@@ -18,7 +19,9 @@ _EXPORTS: dict[str, str] = {
     "NotFound": "errors",
     "ParameterView": "parameters",
     "announcements": "announcements",
+    "in_language": "labels",
     "jobs": "jobs",
+    "label_in": "labels",
     "notifications": "notifications",
     "parameters": "parameters",
     "process_cache": "process_cache",
@@ -29,7 +32,9 @@ __all__ = [
     "NotFound",
     "ParameterView",
     "announcements",
+    "in_language",
     "jobs",
+    "label_in",
     "notifications",
     "parameters",
     "process_cache",

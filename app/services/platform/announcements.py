@@ -19,6 +19,7 @@ from app.services.admin.common import load_for_edit, require_admin, save_entity
 from app.services.dossier.schemas import REQUIRED, DossierInvalid, validate
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
+from app.services.platform.labels import in_language
 from app.services.platform.process_cache import EngineCache
 
 CACHE_SECONDS = 30.0
@@ -43,7 +44,7 @@ class Banner:
     show_to_staff: bool
 
     def message(self, language: str) -> str:
-        return (self.message_en or self.message_fr) if language == "en" else self.message_fr
+        return in_language(self.message_fr, self.message_en, language)
 
     def shown_at(self, now: datetime) -> bool:
         return (self.starts_at is None or self.starts_at <= now) and (self.ends_at is None or now < self.ends_at)

@@ -35,3 +35,16 @@ class NotFound(DomainError):
 class Forbidden(DomainError):
     def __init__(self) -> None:
         super().__init__("forbidden", N_("Vous n'avez pas accès à cet élément."))
+
+
+class StaleEdit(DomainError):
+    """Somebody else saved the same object since it was opened: the second save is refused."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "stale_edit",
+            N_(
+                "Quelqu'un d'autre a modifié cet élément depuis que vous l'avez ouvert. Vos changements n'ont pas "
+                "été enregistrés : rechargez la page pour voir la nouvelle version, puis refaites vos changements."
+            ),
+        )

@@ -232,9 +232,9 @@ def _write(
     session: Session, actor: Actor, row: PortalParameter | None, name: str, value: int, before: Any, staff_id: int
 ) -> PortalParameter:
     from sqlalchemy.exc import IntegrityError
-    from sqlalchemy.orm.exc import StaleDataError
 
     from app import clock
+    from app.services.platform.versions import flush_versioned
 
     try:
         # In a savepoint: a row created meanwhile by someone else fails here without spoiling the transaction.
@@ -246,8 +246,8 @@ def _write(
                 row.updated_at = clock.now()
                 row.updated_by_staff_id = staff_id
             session.add(row)
-            session.flush()
-    except (StaleDataError, IntegrityError):
+            flush_versioned(session)
+    except IntegrityError:
         raise StaleEdit() from None
     _changed(session, actor, "parameter.updated", name, before, value)
     return row

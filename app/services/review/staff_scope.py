@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from app.models import Application, Candidate, StaffRole
+from app.models import Application, Candidate, Program, StaffRole
 from app.services.accounts.staff_roles import INSTITUTION_WIDE, RoleView, current_role, require_role
 from app.services.offer.campaigns import is_archived, require_open_campaign
 from app.services.platform.actors import Actor
@@ -47,14 +47,7 @@ def require_application_in_scope(
     if application is None:
         raise NotFound("application")
     try:
-        require_role(
-            session,
-            actor=actor,
-            roles=roles,
-            centre_id=application.centre_id if role.role == StaffRole.CENTRE_MANAGER else None,
-            committee_id=application.committee_id if role.role == StaffRole.COMMITTEE_MEMBER else None,
-            write=write,
-        )
+        _require_role_over(session, actor, role, application, roles, write)
     except Forbidden as error:
         if write and role.read_only and scope_covers(role, application):
             raise  # in scope but read-only: say so rather than "not found"
@@ -62,6 +55,47 @@ def require_application_in_scope(
     if write:
         require_open_campaign(session, application.campaign_id)  # an archived campaign is read-only for all
     return application, role
+
+
+def require_program_in_scope(
+    session: Session,
+    *,
+    actor: Actor,
+    program_id: int,
+    roles: tuple[StaffRole, ...] = ALL_ROLES,
+    write: bool = False,
+) -> tuple[Program, RoleView]:
+    """The programme, if the actor's current role covers it; otherwise « not found » (its existence is not told)."""
+    role = current_role(session, actor=actor)
+    program = session.get(Program, program_id)
+    if program is None:
+        raise NotFound("program")
+    try:
+        _require_role_over(session, actor, role, program, roles, write)
+    except Forbidden as error:
+        raise NotFound("program") from error
+    if write and actor.read_only:
+        raise Forbidden()
+    return program, role
+
+
+def _require_role_over(
+    session: Session,
+    actor: Actor,
+    role: RoleView,
+    row: Application | Program,
+    roles: tuple[StaffRole, ...],
+    write: bool,
+) -> None:
+    """The actor holds one of ``roles`` over ``row``'s centre (a centre manager) or committee (a committee member)."""
+    require_role(
+        session,
+        actor=actor,
+        roles=roles,
+        centre_id=row.centre_id if role.role == StaffRole.CENTRE_MANAGER else None,
+        committee_id=row.committee_id if role.role == StaffRole.COMMITTEE_MEMBER else None,
+        write=write,
+    )
 
 
 def scope_covers(role: RoleView, application: Application) -> bool:

@@ -12,11 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, or_, select
 
 from app import clock
-from app.config import get_settings
 from app.i18n import N_, gettext
 from app.models import (
     Account,
@@ -50,31 +48,29 @@ from app.models import (
 )
 from app.services.accounts.staff_roles import RoleView, require_role
 from app.services.applications.actions import (
-    CANDIDATE_APPLICATION_PATH,
     MISSING_STATUSES,
-    account_mail_context,
-    applicable_documents,
     applicable_questions,
-    effective_return_by,
-    label_in,
-    program_mail_context,
+    pieces_with_rows,
 )
 from app.services.applications.dossier_status import (
     PIECE_STATUS_LABELS,
     STATUS_MAILS,
     allowed_transitions,
+    effective_return_by,
     move_dossier,
 )
+from app.services.applications.mails import candidate_link, mail_candidate, mail_parties
 from app.services.documents.piece_status import move_piece
 from app.services.dossier import tabs as dossier_service
-from app.services.mail import outbox as mail
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, NotFound
+from app.services.platform.labels import label_in
 from app.services.platform.lifecycle import By
 from app.services.platform.notifications import notify_candidate
 from app.services.platform.text_rules import check_text, column_limit
+from app.services.platform.versions import flush_versioned
 from app.services.review import leases
 from app.services.review.staff_scope import require_application_in_scope
 
@@ -532,10 +528,7 @@ def _check_version(row: Application | SubmittedDocument, expected_version: int |
 
 
 def _flush(session: Session) -> None:
-    try:
-        session.flush()  # UPDATE … WHERE version = n: a concurrent change that committed first wins
-    except StaleDataError as exc:
-        raise DomainError("stale", STALE) from exc
+    flush_versioned(session, DomainError("stale", STALE))  # a concurrent change that committed first wins
 
 
 def review_piece(
@@ -586,13 +579,8 @@ def review_piece(
 
 def missing_documents(session: Session, application: Application, lang: str) -> list[dict[str, str]]:
     """Pieces En attente or Refusée (or never created), with the manager's comment: what the candidate must fix."""
-    rows = {
-        d.required_document_id: d
-        for d in session.exec(select(SubmittedDocument).where(SubmittedDocument.application_id == application.id))
-    }
     missing = []
-    for piece in applicable_documents(session, centre_id=application.centre_id, program_id=application.program_id):
-        row = rows.get(piece.id or 0)
+    for piece, row in pieces_with_rows(session, application):
         if row is None or row.status in MISSING_STATUSES:
             missing.append({"title": label_in(piece, lang), "comment": row.comment if row else ""})
     return missing
@@ -666,13 +654,8 @@ def _admit_by_right(session: Session, actor: Actor, application: Application) ->
 
 
 def _document_statuses(session: Session, application: Application, lang: str) -> list[dict[str, str]]:
-    rows = {
-        d.required_document_id: d
-        for d in session.exec(select(SubmittedDocument).where(SubmittedDocument.application_id == application.id))
-    }
     result = []
-    for piece in applicable_documents(session, centre_id=application.centre_id, program_id=application.program_id):
-        row = rows.get(piece.id or 0)
+    for piece, row in pieces_with_rows(session, application):
         status = row.status if row else DocumentStatus.PENDING
         result.append({"title": label_in(piece, lang), "status": gettext(PIECE_STATUS_LABELS[status], lang)})
     return result
@@ -688,23 +671,8 @@ def _account(session: Session, application: Application) -> Account:
 def _mail_candidate(
     session: Session, application: Application, account: Account, code: str, extra: dict[str, Any]
 ) -> None:
-    program = session.get(Program, application.program_id)
-    centre = session.get(ApplicationCentre, application.centre_id)
-    assert program is not None and centre is not None
-    mail.enqueue_mail(
-        session,
-        code=code,
-        to=account.email,
-        context={
-            "account": account_mail_context(account),
-            "program": program_mail_context(application, program, centre, account.language),
-            "link": get_settings().base_url + CANDIDATE_APPLICATION_PATH.format(id=application.id),
-        }
-        | extra,
-        language=account.language,
-        account_id=account.id,
-        application_id=application.id,
-    )
+    parties = mail_parties(session, application, account)
+    mail_candidate(session, parties, code, {"link": candidate_link(application)} | extra)
 
 
 def set_processing_type(

@@ -1,0 +1,116 @@
+"""The mails about one application: who receives them and what each says of the candidate and the programme.
+
+Every service that mails about an application (applying, cancelling, « Transmettre », the return-date reminder,
+the dossier status, the processing type, decisions, answers) loads the same rows and builds the same
+``account`` and ``program`` variables: :func:`mail_parties` loads them once, :func:`mail_candidate` mails the
+candidate in their language, :func:`mail_committee` alerts the committee in French. Whether the committee asks
+for an alert stays with the caller. Everything is enqueued in the caller's transaction.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session
+
+from app.config import get_settings
+from app.models import Account, Application, ApplicationCentre, Candidate, Committee, Program
+from app.services.accounts.candidates import mail_context
+from app.services.applications.dossier_status import effective_return_by
+from app.services.platform.labels import label_in
+
+# Paths of the screens mails link to (services may not import app/ui; tests/ui/test_links.py checks them against
+# app/ui/routes.py).
+CANDIDATE_APPLICATION_PATH = "/candidat/candidatures/{id}"
+STAFF_APPLICATION_PATH = "/gestion/candidatures/{id}"
+
+
+@dataclass(frozen=True)
+class MailParties:
+    """The rows an application's mails read (``committee`` is None where no committee is mailed)."""
+
+    application: Application
+    program: Program
+    centre: ApplicationCentre
+    committee: Committee | None
+    account: Account
+
+
+def program_mail_context(
+    application: Application, program: Program, centre: ApplicationCentre, lang: str
+) -> dict[str, Any]:
+    return {
+        "title": label_in(program, lang),
+        "centre_name": label_in(centre, lang),
+        "return_by": effective_return_by(application, program),
+        "confirmation_by": application.confirmation_by_override or program.confirmation_by,
+    }
+
+
+def mail_parties(session: Session, application: Application, account: Account | None = None) -> MailParties:
+    """The programme, centre, committee and (unless given) the candidate's account of ``application``."""
+    program = session.get(Program, application.program_id)
+    centre = session.get(ApplicationCentre, application.centre_id)
+    committee = session.get(Committee, application.committee_id)
+    if account is None:
+        candidate = session.get(Candidate, application.candidate_id)
+        account = session.get(Account, candidate.account_id) if candidate else None
+    assert program is not None and centre is not None and committee is not None and account is not None
+    return MailParties(application, program, centre, committee, account)
+
+
+def candidate_link(application: Application) -> str:
+    return get_settings().base_url + CANDIDATE_APPLICATION_PATH.format(id=application.id)
+
+
+def staff_link(application: Application) -> str:
+    return get_settings().base_url + STAFF_APPLICATION_PATH.format(id=application.id)
+
+
+def mail_candidate(
+    session: Session,
+    parties: MailParties,
+    code: str,
+    extra: dict[str, Any] | None = None,
+    *,
+    attachments: list[Any] | None = None,
+) -> None:
+    """Mail ``code`` to the candidate, in their language: ``account`` and ``program``, then ``extra``."""
+    from app.services.mail.outbox import enqueue_mail  # the outbox module is loaded on demand
+
+    application, account = parties.application, parties.account
+    context = {
+        "account": mail_context(account),
+        "program": program_mail_context(application, parties.program, parties.centre, account.language),
+    }
+    enqueue_mail(
+        session,
+        code=code,
+        to=account.email,
+        context=context | (extra or {}),
+        language=account.language,
+        attachments=attachments,
+        account_id=account.id,
+        application_id=application.id,
+    )
+
+
+def mail_committee(session: Session, parties: MailParties, code: str, extra: dict[str, Any] | None = None) -> None:
+    """Mail ``code`` to the committee's contact address, in French: ``committee``, ``account``, ``program``, then
+    ``extra``."""
+    from app.services.mail.outbox import enqueue_mail  # the outbox module is loaded on demand
+
+    committee, application = parties.committee, parties.application
+    assert committee is not None and committee.contact_email
+    context = {
+        "committee": {"name": committee.label_fr},
+        "account": mail_context(parties.account),
+        "program": program_mail_context(application, parties.program, parties.centre, "fr"),
+    }
+    enqueue_mail(
+        session,
+        code=code,
+        to=committee.contact_email,
+        context=context | (extra or {}),
+        language="fr",
+        application_id=application.id,
+    )
