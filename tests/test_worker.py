@@ -3,8 +3,6 @@ workers share it through the database without doing one thing twice."""
 
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -27,7 +25,7 @@ from app.services.mail_templates import sample_context
 from app.services.staff_list import ListQuery
 from app.worker import ExportBuilder, Worker, check, heartbeat_path
 from tests import factories
-from tests.portal_process import ROOT
+from tests.portal_process import run_worker
 
 if TYPE_CHECKING:  # imported by pytest as a plugin; importing it here would skip its assertion rewriting
     from tests.mail_fixtures import RecordingHandler
@@ -123,14 +121,6 @@ def test_the_heartbeat_tells_whether_the_worker_lives(database_url: str) -> None
 # --- Two real worker processes on PostgreSQL ----------------------------------------------------------------------
 
 
-def start_worker(log: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("ECANDIDAT_", "PYTEST_", "NICEGUI_"))}
-    with log.open("wb") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "app.worker"], cwd=ROOT, env=clean | env, stdout=out, stderr=subprocess.STDOUT
-        )
-
-
 def wait_for(condition, seconds: float, what: str, logs: list[Path]) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -162,8 +152,8 @@ def test_two_worker_processes_deliver_run_and_build_each_thing_once(
         "ECANDIDAT_JOBS_INTERVAL_SECONDS": "0.5",
     }
     logs = [tmp_path / "worker-1.log", tmp_path / "worker-2.log"]
-    workers = [start_worker(log, env) for log in logs]
-    try:
+    with run_worker(logs[0], env) as first, run_worker(logs[1], env) as second:
+        workers = [first, second]
 
         def all_done() -> bool:
             with transaction() as tx:
@@ -183,10 +173,6 @@ def test_two_worker_processes_deliver_run_and_build_each_thing_once(
             worker.send_signal(signal.SIGTERM)
         for worker, log in zip(workers, logs, strict=True):
             assert worker.wait(timeout=30) == 0, log.read_text(errors="replace")[-3000:]
-    finally:
-        for worker in workers:
-            if worker.poll() is None:
-                worker.kill()
     recipients = Counter(r for mail in smtp_server.received for r in mail.rcpt_tos)
     assert sorted(recipients) == sorted(f"c{n}@example.org" for n in range(40)) and set(recipients.values()) == {1}
     with transaction() as tx:
