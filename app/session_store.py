@@ -9,15 +9,22 @@ NiceGUI reads ``NICEGUI_REDIS_URL`` once, when ``nicegui`` is imported (``Storag
 attribute each time it creates a browser's storage, on its first request. ``use_settings`` is the one place that
 derives it from our settings: called by ``app.server.main`` before ``ui.run``, it sets the attribute (and the
 variable, for processes NiceGUI spawns). Its general storage, made at import and unused here, stays a file.
+
+NiceGUI gives a browser's Redis key no expiry: every session would stay in Redis for ever. Its session cookie lives
+``session_max_hours`` (``app.server.session_cookie_options``), so the key is given that lifetime too, renewed by each
+write (an active session writes its ``seen_at`` every 30 s): a key outliving its cookie could never be read again.
 """
 
 import os
+from typing import Any
 
-from nicegui.storage import Storage
+from nicegui.persistence import PersistentDict, RedisPersistentDict
+from nicegui.storage import USER_PREFIX, Storage
 
 from app.config import Settings
 
 KEY_PREFIX = "ecandidat:nicegui:"  # beside the relay's ecandidat:* channels; NICEGUI_REDIS_KEY_PREFIX overrides it
+_create = Storage.__dict__["_create_persistent_dict"].__func__  # NiceGUI's own, wrapped below
 
 
 def use_settings(settings: Settings) -> str | None:
@@ -28,4 +35,13 @@ def use_settings(settings: Settings) -> str | None:
     Storage.redis_url = settings.redis_url
     prefix = os.environ.setdefault("NICEGUI_REDIS_KEY_PREFIX", KEY_PREFIX)
     Storage.redis_key_prefix = prefix
+    lifetime = settings.session_max_hours * 3600
+
+    def create_with_lifetime(id: str) -> PersistentDict:
+        storage: Any = _create(id)
+        if isinstance(storage, RedisPersistentDict) and id.startswith(USER_PREFIX):
+            storage.ttl = lifetime  # written with each SET (EX), so each write renews it
+        return storage
+
+    Storage._create_persistent_dict = staticmethod(create_with_lifetime)  # type: ignore[method-assign]
     return settings.redis_url

@@ -1,18 +1,23 @@
 """Two portal processes sharing Redis (ECANDIDAT_REDIS_URL): a candidate signed in on one is signed in on the
 other, in the language they chose, so an instance restart or the proxy moving them signs nobody out."""
 
+import base64
+import json
 import os
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+import redis
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
+from app.config import Settings
 from app.i18n import gettext
 from app.services.demo import DEMO_IDENTITIES
+from app.session_store import KEY_PREFIX
 from tests.portal_process import Portal, run_portal
 
 pytestmark = pytest.mark.browser
@@ -68,3 +73,8 @@ def test_a_candidate_signed_in_on_one_instance_is_signed_in_on_the_other_in_thei
         assert path == "/candidat", "B does not know the candidate signed in on A"
         assert candidate.name in html
         assert gettext("Se déconnecter", "en") in html and "Se déconnecter" not in html  # still in English
+
+    # The session's key expires with its cookie (NiceGUI would keep it for ever).
+    session_id = json.loads(base64.b64decode(cookie.split(".")[0] + "=="))["id"]
+    lifetime = redis.Redis.from_url(REDIS_URL).ttl(f"{KEY_PREFIX}user-{session_id}")
+    assert 0 < lifetime <= Settings.model_fields["session_max_hours"].default * 3600
