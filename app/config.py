@@ -136,7 +136,7 @@ class Settings(BaseSettings):
 
     # Exports built in the background (issue 11).
     export_retention_days: int = Field(7, ge=1, description="Days an export file is kept before it is purged.")
-    export_workers: int = Field(2, ge=1, description="Exports one server process builds at the same time.")
+    export_workers: int = Field(2, ge=1, description="Exports one process (role all, or the worker) builds at once.")
 
     # Page views under load (app/ui/page.py).
     concurrent_pages: int = Field(
