@@ -11,11 +11,13 @@ chosen so that the candidate and the staff member are served by different instan
 
 import os
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
+import nicegui
 import pytest
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
 from selenium.webdriver.common.by import By
@@ -153,6 +155,17 @@ def smtp_sink() -> Iterator[Any]:
         controller.stop()
 
 
+def static_file(proxy: nginx_proxy.Proxy, cookies: str) -> Any:
+    """The headers nginx answers for one of NiceGUI's scripts, asked by a signed-in browser."""
+    request = urllib.request.Request(
+        proxy.url + f"/_nicegui/{nicegui.__version__}/static/nicegui.js",
+        headers={"Cookie": cookies, "Accept-Encoding": "gzip"},
+    )
+    with urllib.request.urlopen(request, timeout=30, context=nginx_proxy.insecure()) as response:
+        response.read()
+        return response.headers
+
+
 def sign_in_with_password(driver: Any, proxy: nginx_proxy.Proxy, login: str, password: str) -> None:
     driver.get(proxy.url + "/connexion")
     until(driver, live, "the sign-in page's websocket")
@@ -215,6 +228,13 @@ def test_a_candidate_keeps_their_session_and_live_page_across_instances_behind_n
         assert label not in main_text(candidate)
         served = [row for row in proxy.upstreams() if row[3].startswith("/candidat")]
         assert served and {row[0] for row in served} == {candidate_instance}
+
+        # NiceGUI's scripts come from nginx's cache, compressed, and never carry anybody's session cookie.
+        cookies = "; ".join(f"{c['name']}={c['value']}" for c in candidate.get_cookies())
+        static = [static_file(proxy, cookies) for _ in range(2)]
+        assert static[-1]["x-cache-status"] == "HIT" and "immutable" in static[-1]["cache-control"]
+        assert static[-1]["content-encoding"] == "gzip"
+        assert not any("session=" in (answer["set-cookie"] or "") for answer in static)
 
         # A staff member publishes the decision on the other instance: the candidate's open page shows it.
         staff = stack.enter_context(browser_pinned_to(proxy, routes[staff_instance], tmp_path, "staff"))
