@@ -90,7 +90,7 @@ class Settings(BaseSettings):
     cas_last_name_attribute: str = Field("sn", description="CAS 3 attribute carrying the last name.")
     cas_student_number_attribute: str = Field("supannEtuId", description="CAS 3 attribute: the student number.")
 
-    # Scheduled jobs (app/services/jobs.py).
+    # Scheduled jobs (app/services/platform/jobs.py).
     jobs_enabled: bool = Field(True, description="Run the job scheduler inside the server process.")
     jobs_interval_seconds: float = Field(60.0, gt=0, description="Pause between two looks for due jobs.")
     jobs_stale_hours: int = Field(6, ge=1, description="A run still 'running' after this long is interrupted.")
@@ -146,7 +146,7 @@ class Settings(BaseSettings):
         30.0, gt=0, description="How long a page view may wait for its turn and be built before it is refused."
     )
 
-    # The file purge job (app/services/file_purge.py).
+    # The file purge job (app/services/platform/file_purge.py).
     mail_attachment_retention_days: int = Field(
         30, ge=1, description="Days the attachments of a sent or finally failed mail are kept before the purge."
     )

@@ -6,7 +6,7 @@ importing NiceGUI. Several processes starting together take turns (``app.startup
 
 from app.config import get_settings
 from app.db import transaction
-from app.services.migrations import upgrade_database
+from app.services.platform.migrations import upgrade_database
 from app.startup_lock import exclusive_start
 
 
@@ -17,7 +17,7 @@ def prepare_database() -> None:
     with exclusive_start(settings.database_url):
         upgrade_database(settings.database_url)
         if settings.demo:
-            from app.services.demo import seed_demo_campus
+            from app.services.demo.campus import seed_demo_campus
 
             with transaction() as session:
                 seed_demo_campus(session)

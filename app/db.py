@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
 from app.config import get_settings
-from app.services.text_fold import register_sqlite_function
+from app.services.platform.text_fold import register_sqlite_function
 
 _engine: Engine | None = None
 
@@ -24,7 +24,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.close()
-    register_sqlite_function(dbapi_connection)  # names searched accents aside (app.services.text_fold)
+    register_sqlite_function(dbapi_connection)  # names searched accents aside (app.services.platform.text_fold)
 
 
 # Statements a page ran on the event loop while LOOP_GUARD_VARIABLE was set (the tests read and clear it).

@@ -24,7 +24,7 @@ def build_app() -> None:
     from app.api import install as install_api
     from app.pages import register_pages
     from app.security_headers import SecurityHeaders
-    from app.services.notifications import install_redis_relay
+    from app.services.platform.notifications import install_redis_relay
     from app.ui.runtime_tuning import install as install_runtime_tuning
     from app.ui.session import install_language_resolver
     from app.ui.statuses import BRAND_COLOURS
@@ -63,9 +63,9 @@ def _start_mail_worker() -> None:
 
     Without an SMTP host outside demo mode no worker runs (mails wait in the outbox), so tests and
     unconfigured instances never loop on connection errors; ``ECANDIDAT_MAIL_WORKER_ENABLED=false`` leaves
-    delivery to ``python -m app.services.mail_delivery``.
+    delivery to ``python -m app.services.mail.delivery``.
     """
-    from app.services.mail_delivery import MailWorker
+    from app.services.mail.delivery import MailWorker
 
     worker = MailWorker.from_settings()
     if worker is not None:
@@ -78,7 +78,7 @@ def _start_job_scheduler() -> None:
 
     Several instances and workers may all run it: each run is claimed through the database, so none runs twice.
     """
-    from app.services.jobs import JobScheduler
+    from app.services.platform.jobs import JobScheduler
 
     scheduler = JobScheduler.from_settings()
     if scheduler is not None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 
-from app.services import parameters
+from app.services.platform import parameters
 
 UPLOAD_ROUTE = re.compile(r"/_nicegui/client/[^/]+/upload/[^/]+/?$")
 ENVELOPE_BYTES = 64 * 1024  # multipart boundaries and part headers around the file

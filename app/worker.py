@@ -35,10 +35,10 @@ from app.config import Settings, get_settings
 from app.database_setup import prepare_database
 from app.db import get_engine, new_session
 from app.models import ExportJob, ExportStatus
-from app.services import export_jobs
-from app.services.background import PeriodicLoop
-from app.services.jobs import JobScheduler, default_worker
-from app.services.mail_delivery import MailWorker
+from app.services.exports import jobs as export_jobs
+from app.services.mail.delivery import MailWorker
+from app.services.platform.background import PeriodicLoop
+from app.services.platform.jobs import JobScheduler, default_worker
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ class Worker:
         self.heartbeat = Heartbeat(heartbeat_path(settings))
         self.relay = None
         if settings.redis_url:
-            from app.services.notifications_redis import Relay  # needs the redis package: only then
+            from app.services.platform.notifications_redis import Relay  # needs the redis package: only then
 
             self.relay = Relay(settings.redis_url)
 

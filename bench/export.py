@@ -28,8 +28,8 @@ import app.models as m
 from app import clock
 from app.config import reset_settings
 from app.db import make_engine, reset_engine
-from app.services.exports_tabular import TabularRequest, build_tabular
-from app.services.staff_list import DEFAULT_COLUMNS, ListQuery
+from app.services.exports.tabular import TabularRequest, build_tabular
+from app.services.review.staff_list import DEFAULT_COLUMNS, ListQuery
 from bench.staff_list import NOW, _actor, populate, scratch_pg
 
 CASES = {

@@ -55,8 +55,8 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from app.services.demo_data import DEMO_IDENTITIES
-from app.services.offer import WindowState, list_offer
+from app.services.demo.data import DEMO_IDENTITIES
+from app.services.offer.browse import WindowState, list_offer
 from bench.pages_nicegui import (
     BROWSER_HEADERS,
     BenchError,

@@ -33,18 +33,23 @@ from app.config import get_settings
 from app.db import new_session, transaction
 from app.i18n import _, ngettext
 from app.models import Account, DossierStatus, StaffMember
-from app.services import announcements, campaigns, documents, parameters, staff, staff_list, statistics
-from app.services.actors import Actor
-from app.services.answers import answer_view
-from app.services.applications import own_candidate_id
-from app.services.applications_views import get_my_application, list_my_applications, live_program_ids
-from app.services.applications_views import pieces_by_program as pieces_of
-from app.services.auth import first_role_assignment_id
-from app.services.errors import DomainError
-from app.services.letters import letter_available
-from app.services.offer import WindowState, count_programs, keep_states, list_offer
-from app.services.staff_list import COLUMNS, VALUE_LABELS, ListQuery
-from app.services.transmission import transmission_readiness
+from app.services.accounts import staff_roles as staff
+from app.services.accounts.auth import first_role_assignment_id
+from app.services.applications.actions import own_candidate_id
+from app.services.applications.transmission import transmission_readiness
+from app.services.applications.views import get_my_application, list_my_applications, live_program_ids
+from app.services.applications.views import pieces_by_program as pieces_of
+from app.services.decisions.answers import answer_view
+from app.services.decisions.letters import letter_available
+from app.services.documents import pieces as documents
+from app.services.exports import statistics
+from app.services.offer import campaigns
+from app.services.offer.browse import WindowState, count_programs, keep_states, list_offer
+from app.services.platform import announcements, parameters
+from app.services.platform.actors import Actor
+from app.services.platform.errors import DomainError
+from app.services.review import staff_list
+from app.services.review.staff_list import COLUMNS, VALUE_LABELS, ListQuery
 from app.ui.dates import format_day, format_moment  # Babel only: no NiceGUI under app.ui.dates
 
 STATUS_LABELS = {"pending": "En attente", "received": "Réceptionné", "incomplete": "Incomplet", "complete": "Complet"}

@@ -12,7 +12,7 @@ config = context.config
 
 
 def _url() -> str:
-    # A URL handed over by app.services.migrations, then the variable itself (the CLI needs no secret key),
+    # A URL handed over by app.services.platform.migrations, then the variable itself (the CLI needs no secret key),
     # then the settings' default.
     url = config.attributes.get("database_url") or os.environ.get("ECANDIDAT_DATABASE_URL")
     if url:

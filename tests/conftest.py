@@ -53,7 +53,7 @@ def create_schema(url: str) -> None:
     from alembic import command
 
     import app.models  # noqa: F401  (registers every table)
-    from app.services.migrations import alembic_config
+    from app.services.platform.migrations import alembic_config
 
     engine = create_engine(url)
     SQLModel.metadata.create_all(engine)

@@ -202,7 +202,7 @@ def stored_file(session: Session, data: bytes, *, media_type: str = "application
     import hashlib
 
     from app.models import FileKind, StoredFile
-    from app.services import file_store
+    from app.services.platform import file_store
 
     key, sha256 = file_store.put(data, suffix=".pdf" if media_type == "application/pdf" else "")
     values = dict(storage_key=key, sha256=sha256, size=len(data), media_type=media_type, kind=FileKind.MERGED)
@@ -401,14 +401,14 @@ def published_decision(
 
 def candidate_actor(session: Session, candidate_row: Candidate) -> Any:
     """The Actor of ``candidate_row``'s account."""
-    from app.services.actors import Actor
+    from app.services.platform.actors import Actor
 
     return Actor("candidate", account_id=candidate_row.account_id)
 
 
 def staff_actor(session: Session, role: Any, **scope: Any) -> Any:
     """A staff Actor holding ``role`` (scoped by ``centre_id`` / ``committee_id``)."""
-    from app.services.actors import Actor
+    from app.services.platform.actors import Actor
 
     assignment = staff_with_role(session, role, **scope)
     return Actor("staff", staff_id=assignment.staff_id, role_assignment_id=assignment.id)

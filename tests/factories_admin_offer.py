@@ -7,8 +7,8 @@ from typing import Any
 from sqlmodel import Session
 
 from app.models import Program, Scope, StaffRole
-from app.services.actors import Actor
-from app.services.admin_scoped import Target
+from app.services.admin.scoped import Target
+from app.services.platform.actors import Actor
 from tests import factories
 
 

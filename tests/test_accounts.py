@@ -8,12 +8,13 @@ from sqlmodel import select
 
 from app.config import get_settings, reset_settings
 from app.models import Account, AuditEvent, IssuedDossierNumber
-from app.services import accounts, accounts_credentials
-from app.services.actors import Actor
-from app.services.dossier_schemas import DossierInvalid
-from app.services.errors import DomainError, Forbidden
-from app.services.passwords import verify_password
-from app.services.tokens import TokenError
+from app.services.accounts import candidates as accounts
+from app.services.accounts import credentials as accounts_credentials
+from app.services.accounts.passwords import verify_password
+from app.services.accounts.tokens import TokenError
+from app.services.dossier.schemas import DossierInvalid
+from app.services.platform.actors import Actor
+from app.services.platform.errors import DomainError, Forbidden
 from tests import factories
 
 GOOD = "Solide-Passe-2026"
@@ -184,7 +185,7 @@ def test_password_reset_by_dossier_number_or_email(session, mails, clock) -> Non
 
 
 def test_email_change_applies_only_when_the_new_address_confirms(session, mails) -> None:
-    from app.services.passwords import hash_password
+    from app.services.accounts.passwords import hash_password
 
     account = factories.account(session, email="eve@mail.example", password_hash=hash_password(GOOD))
     actor = Actor("candidate", account_id=account.id)
@@ -212,7 +213,7 @@ def test_email_change_applies_only_when_the_new_address_confirms(session, mails)
 
 
 def test_email_change_to_a_taken_address_fails_only_at_confirmation(session, mails) -> None:
-    from app.services.passwords import hash_password
+    from app.services.accounts.passwords import hash_password
 
     factories.account(session, email="taken@mail.example")
     account = factories.account(session, password_hash=hash_password(GOOD))

@@ -7,11 +7,11 @@ import pytest
 from sqlmodel import Session, select
 
 from app.models import AuditEvent, DecisionKind, DecisionType, Program, RefusalReason, StaffRole
-from app.services import admin_decision_types as service
-from app.services.admin_common import StaleEdit
-from app.services.decisions import decision_panel_view
-from app.services.dossier_schemas import DossierInvalid
-from app.services.errors import DomainError, Forbidden
+from app.services.admin import decision_types as service
+from app.services.admin.common import StaleEdit
+from app.services.decisions.staff_decisions import decision_panel_view
+from app.services.dossier.schemas import DossierInvalid
+from app.services.platform.errors import DomainError, Forbidden
 from tests import factories
 from tests.factories_admin_offer import offer_world
 

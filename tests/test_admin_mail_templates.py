@@ -9,9 +9,9 @@ import pytest
 from sqlmodel import Session, select
 
 from app.models import AuditEvent, MailTemplate, OutboxMail, StaffRole
-from app.services import admin_mail_templates as service
-from app.services.admin_common import StaleEdit
-from app.services.admin_mail_catalogue import (
+from app.services.admin import mail_templates as service
+from app.services.admin.common import StaleEdit
+from app.services.admin.mail_catalogue import (
     CATEGORIES,
     MAIL_CATALOGUE,
     VARIABLE_LABELS,
@@ -19,11 +19,11 @@ from app.services.admin_mail_catalogue import (
     sample_text,
     template_variables,
 )
-from app.services.dossier_schemas import DossierInvalid
-from app.services.errors import DomainError, Forbidden, NotFound
-from app.services.mail import enqueue_mail
-from app.services.mail_templates import load_default
-from app.services.mail_variables import MAIL_VARIABLES, MailCode, sample_context
+from app.services.dossier.schemas import DossierInvalid
+from app.services.mail.outbox import enqueue_mail
+from app.services.mail.templates import load_default
+from app.services.mail.variables import MAIL_VARIABLES, MailCode, sample_context
+from app.services.platform.errors import DomainError, Forbidden, NotFound
 from tests import factories
 
 CODE = MailCode.DECISION_FAVORABLE.value

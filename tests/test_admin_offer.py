@@ -21,15 +21,19 @@ from app.models import (
     StaffRoleAssignment,
     StoredFile,
 )
-from app.services import admin_centres, admin_committees, admin_diploma_types, admin_programs, file_store
-from app.services import admin_committee_members as members
-from app.services import admin_program_dates as bulk
-from app.services import calendar_rules as cal
-from app.services import committee_signature as signature
-from app.services.admin_common import StaleEdit
-from app.services.dossier_schemas import DossierInvalid
-from app.services.errors import DomainError, Forbidden
-from app.services.letters import letter_context
+from app.services.admin import centres as admin_centres
+from app.services.admin import committee_members as members
+from app.services.admin import committees as admin_committees
+from app.services.admin import diploma_types as admin_diploma_types
+from app.services.admin import program_dates as bulk
+from app.services.admin import programs as admin_programs
+from app.services.admin.common import StaleEdit
+from app.services.decisions import committee_signature as signature
+from app.services.decisions.letters import letter_context
+from app.services.dossier.schemas import DossierInvalid
+from app.services.offer import calendar_rules as cal
+from app.services.platform import file_store
+from app.services.platform.errors import DomainError, Forbidden
 from tests import factories
 
 NOW = app_clock.paris_datetime(2026, 3, 10, 10)
@@ -69,7 +73,7 @@ def w(session: Session, clock) -> SimpleNamespace:
         member=factories.staff_actor(session, StaffRole.COMMITTEE_MEMBER, committee_id=committee.id),
     )
     read_only = factories.staff_with_role(session, StaffRole.CENTRE_MANAGER, centre_id=centre.id, read_only=True)
-    from app.services.actors import Actor
+    from app.services.platform.actors import Actor
 
     ns.read_only_manager = Actor("staff", staff_id=read_only.staff_id, role_assignment_id=read_only.id)
     session.commit()

@@ -18,14 +18,15 @@ from app.models import (
     SubmittedDocument,
     SubmittedDocumentFile,
 )
-from app.services import admin_pieces, file_store
-from app.services.admin_common import StaleEdit
-from app.services.admin_scoped import INSTITUTION, Target, target_options
-from app.services.applications import apply_to_program
-from app.services.applications_views import get_my_application
-from app.services.dossier_schemas import DossierInvalid
-from app.services.errors import DomainError, Forbidden
-from app.services.transmission import transmission_readiness
+from app.services.admin import pieces as admin_pieces
+from app.services.admin.common import StaleEdit
+from app.services.admin.scoped import INSTITUTION, Target, target_options
+from app.services.applications.actions import apply_to_program
+from app.services.applications.transmission import transmission_readiness
+from app.services.applications.views import get_my_application
+from app.services.dossier.schemas import DossierInvalid
+from app.services.platform import file_store
+from app.services.platform.errors import DomainError, Forbidden
 from tests import factories
 from tests.factories import image_bytes, pdf_bytes
 from tests.factories_admin_offer import centre_a, offer_world, program_a

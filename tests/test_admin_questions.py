@@ -7,15 +7,15 @@ import pytest
 from sqlmodel import Session, select
 
 from app.models import ApplicationCentre, AuditEvent, Question, QuestionAnswer, QuestionKind, Scope
-from app.services import admin_questions
-from app.services.admin_common import StaleEdit
-from app.services.admin_scoped import INSTITUTION, Target
-from app.services.applications import answer_question, apply_to_program
-from app.services.applications_views import get_my_application
-from app.services.dossier_schemas import DossierInvalid
-from app.services.errors import DomainError, Forbidden, NotFound
-from app.services.staff_review import open_application_for_staff
-from app.services.transmission import transmission_readiness
+from app.services.admin import questions as admin_questions
+from app.services.admin.common import StaleEdit
+from app.services.admin.scoped import INSTITUTION, Target
+from app.services.applications.actions import answer_question, apply_to_program
+from app.services.applications.transmission import transmission_readiness
+from app.services.applications.views import get_my_application
+from app.services.dossier.schemas import DossierInvalid
+from app.services.platform.errors import DomainError, Forbidden, NotFound
+from app.services.review.staff_view import open_application_for_staff
 from tests.factories_admin_offer import centre_a, offer_world, program_a
 
 

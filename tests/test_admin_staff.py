@@ -9,13 +9,15 @@ from sqlmodel import Session, select
 
 from app.db import new_session
 from app.models import AuditEvent, StaffMember, StaffRole, StaffRoleAssignment
-from app.services import admin_staff, admin_staff_roles, staff
-from app.services.actors import Actor
-from app.services.admin_common import StaleEdit
-from app.services.auth import authenticate
-from app.services.dossier_schemas import DossierInvalid
-from app.services.errors import DomainError, Forbidden
-from app.services.sso import SsoIdentity, sign_in_staff
+from app.services.accounts import staff_roles as staff
+from app.services.accounts.auth import authenticate
+from app.services.accounts.sso import SsoIdentity, sign_in_staff
+from app.services.admin import staff as admin_staff
+from app.services.admin import staff_roles as admin_staff_roles
+from app.services.admin.common import StaleEdit
+from app.services.dossier.schemas import DossierInvalid
+from app.services.platform.actors import Actor
+from app.services.platform.errors import DomainError, Forbidden
 from tests import factories
 
 GOOD = "Solide-Passe-2026"
@@ -176,7 +178,7 @@ def test_a_deactivated_member_is_kept_cannot_sign_in_and_no_page_opens(session: 
 
 
 def factories_hash() -> str:
-    from app.services.passwords import hash_password
+    from app.services.accounts.passwords import hash_password
 
     return hash_password(GOOD)
 

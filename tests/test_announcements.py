@@ -8,12 +8,13 @@ from sqlmodel import Session, select
 
 from app.db import get_engine
 from app.models import Announcement, AnnouncementLevel, AuditEvent, FaqEntry, StaffRole
-from app.services import announcements, faq
-from app.services.actors import Actor
-from app.services.admin_common import StaleEdit
-from app.services.dossier_schemas import DossierInvalid
-from app.services.errors import Forbidden
-from app.services.faq_guide import GUIDE_FAQ
+from app.services.admin.common import StaleEdit
+from app.services.dossier.schemas import DossierInvalid
+from app.services.offer import faq
+from app.services.offer.faq_guide import GUIDE_FAQ
+from app.services.platform import announcements
+from app.services.platform.actors import Actor
+from app.services.platform.errors import Forbidden
 from tests import factories
 
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)

@@ -8,8 +8,8 @@ from sqlmodel import Session, select
 
 from app import clock as app_clock
 from app.models import AnswerKind, CandidateAnswer, DecisionKind, OutboxMail
-from app.services.answers import answer_view, confirm_offer, withdraw
-from app.services.errors import DomainError
+from app.services.decisions.answers import answer_view, confirm_offer, withdraw
+from app.services.platform.errors import DomainError
 from tests import factories
 
 DEADLINE = app_clock.paris_datetime(2026, 6, 8, 23, 59, 59)
@@ -153,8 +153,8 @@ def test_provisional_acceptance_needs_the_campaign_option(session: Session, offe
 
 def test_the_list_tells_the_answer_and_drops_the_deadlines_that_no_longer_apply(session: Session, offer, clock) -> None:
     from app.models import DossierStatus
-    from app.services.applications_views import list_my_applications
-    from app.services.decision_jobs import withdraw_expired_offers
+    from app.services.applications.views import list_my_applications
+    from app.services.decisions.jobs import withdraw_expired_offers
 
     def row() -> Any:
         session.expire_all()

@@ -10,11 +10,11 @@ from sqlmodel import Session, select
 from app import clock as app_clock
 from app.api import DOCS_PATH, OPENAPI_PATH, install
 from app.models import AuditEvent, DecisionKind, EnrolmentHandoff, HandoffStatus, IntegrationToken, StaffRole
-from app.services import api_tokens
-from app.services.answers import confirm_offer, withdraw
-from app.services.api_tokens import TokenDraft
-from app.services.dossier_schemas import DossierInvalid
-from app.services.errors import Forbidden
+from app.services.admin import api_tokens
+from app.services.admin.api_tokens import TokenDraft
+from app.services.decisions.answers import confirm_offer, withdraw
+from app.services.dossier.schemas import DossierInvalid
+from app.services.platform.errors import Forbidden
 from tests import factories
 
 NOW = app_clock.paris_datetime(2026, 6, 1, 10)

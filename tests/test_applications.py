@@ -25,11 +25,13 @@ from app.models import (
     QuestionKind,
     SubmittedDocument,
 )
-from app.services import applications as service
-from app.services import applications_jobs, applications_views, notifications
-from app.services.actors import Actor
-from app.services.assistance import send_assistance_request
-from app.services.errors import DomainError, NotFound
+from app.services.accounts.assistance import send_assistance_request
+from app.services.applications import actions as service
+from app.services.applications import jobs as applications_jobs
+from app.services.applications import views as applications_views
+from app.services.platform import notifications
+from app.services.platform.actors import Actor
+from app.services.platform.errors import DomainError, NotFound
 from tests import factories
 
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)

@@ -9,9 +9,9 @@ from sqlmodel import Session
 
 from app.i18n import gettext, use_language
 from app.models import ActorKind
-from app.services.actors import Actor
-from app.services.audit import DOSSIER_ACTIONS, audit
-from app.services.staff_review import StaffAuditLine
+from app.services.platform.actors import Actor
+from app.services.platform.audit import DOSSIER_ACTIONS, audit
+from app.services.review.staff_view import StaffAuditLine
 from app.ui.audit_labels import SENTENCES, describe
 
 APP = Path(__file__).resolve().parents[1] / "app"
@@ -73,7 +73,7 @@ def test_every_action_written_into_a_dossier_history_has_a_sentence_in_both_lang
         "piece.file_added",
         "decision.published",
     } <= written
-    assert written - DOSSIER_ACTIONS == set(), "register these actions in app.services.audit.DOSSIER_ACTIONS"
+    assert written - DOSSIER_ACTIONS == set(), "register these actions in app.services.platform.audit.DOSSIER_ACTIONS"
     assert sorted(DOSSIER_ACTIONS - SENTENCES.keys()) == [], "give these actions a sentence in app.ui.audit_labels"
     assert sorted(SENTENCES.keys() - DOSSIER_ACTIONS) == [], "sentences of actions no code writes"
     for action, french in SENTENCES.items():

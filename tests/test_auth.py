@@ -7,11 +7,11 @@ from sqlmodel import select
 
 from app.db import new_session, transaction
 from app.models import Account, SignInThrottle, StaffMember, StaffRole, StaffRoleAssignment
-from app.services import auth, sso
-from app.services.actors import Actor
-from app.services.auth import authenticate
-from app.services.passwords import hash_password
-from app.services.sso import SsoIdentity
+from app.services.accounts import auth, sso
+from app.services.accounts.auth import authenticate
+from app.services.accounts.passwords import hash_password
+from app.services.accounts.sso import SsoIdentity
+from app.services.platform.actors import Actor
 from tests import factories
 
 GOOD = "Solide-Passe-2026"

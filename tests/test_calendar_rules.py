@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.i18n import use_language
-from app.services import calendar_rules as cal
+from app.services.offer import calendar_rules as cal
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 

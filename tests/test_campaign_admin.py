@@ -20,12 +20,15 @@ from app.models import (
     Scope,
     StaffRole,
 )
-from app.services import applications, applications_views, campaigns, staff_review
-from app.services.actors import Actor
-from app.services.admin_common import StaleEdit
-from app.services.campaigns import Shift
-from app.services.dossier_schemas import DossierInvalid
-from app.services.errors import DomainError, Forbidden, NotFound
+from app.services.admin.common import StaleEdit
+from app.services.applications import actions as applications
+from app.services.applications import views as applications_views
+from app.services.dossier.schemas import DossierInvalid
+from app.services.offer import campaigns
+from app.services.offer.campaigns import Shift
+from app.services.platform.actors import Actor
+from app.services.platform.errors import DomainError, Forbidden, NotFound
+from app.services.review import staff_view as staff_review
 from tests import factories
 
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)

@@ -17,14 +17,14 @@ from app.models import (
     DecisionKind,
     OutboxMail,
 )
-from app.services import jobs
-from app.services.answers import confirm_offer
-from app.services.decision_jobs import (
+from app.services.decisions.answers import confirm_offer
+from app.services.decisions.jobs import (
     REMINDER_JOB,
     WITHDRAWAL_JOB,
     send_confirmation_reminders,
     withdraw_expired_offers,
 )
+from app.services.platform import jobs
 from tests import factories
 
 DEADLINE = app_clock.paris_datetime(2026, 6, 8, 23, 59, 59)

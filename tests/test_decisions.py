@@ -7,22 +7,22 @@ from sqlmodel import Session, col, select
 
 from app import clock as app_clock
 from app.models import AnswerKind, Application, AuditEvent, Decision, DecisionKind, OutboxMail, StaffRole
-from app.services.applications_views import get_my_application
-from app.services.decision_selection import (
+from app.services.applications.views import get_my_application
+from app.services.decisions.selection import (
     DecisionEntry,
     enter_on_selection,
     plan_entry,
     plan_publication,
     publish_on_selection,
 )
-from app.services.decisions import (
+from app.services.decisions.staff_decisions import (
     enter_decision,
     enter_decisions_bulk,
     parse_paris_moment,
     publish_bulk,
     publish_decision,
 )
-from app.services.errors import DomainError, Forbidden, NotFound
+from app.services.platform.errors import DomainError, Forbidden, NotFound
 from tests import factories
 
 
@@ -436,7 +436,7 @@ def test_the_convocation_is_read_in_paris_time_and_checked(session: Session, wor
 
 def test_going_back_to_pending_is_mailed(session: Session, world: dict) -> None:
     from app.models import DossierStatus
-    from app.services import staff_review
+    from app.services.review import staff_view as staff_review
 
     application = world["applications"][0]
     for status in (DossierStatus.RECEIVED, DossierStatus.PENDING):

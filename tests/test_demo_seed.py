@@ -29,8 +29,8 @@ from app.models import (
     StaffRoleAssignment,
     SubmittedDocument,
 )
-from app.services.demo import DEMO_IDENTITIES, seed_demo_campus
-from app.services.passwords import verify_password
+from app.services.accounts.passwords import verify_password
+from app.services.demo.campus import DEMO_IDENTITIES, seed_demo_campus
 
 # A summer moment and a winter one, so that both Paris offsets are exercised.
 MOMENTS = [datetime(2026, 6, 15, 8, 30, tzinfo=UTC), datetime(2027, 1, 10, 22, 45, tzinfo=UTC)]

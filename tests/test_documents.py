@@ -29,10 +29,12 @@ from app.models import (
     SubmittedDocument,
     SubmittedDocumentFile,
 )
-from app.services import documents, file_store, pdf_sandbox, pdf_worker
-from app.services.actors import Actor
-from app.services.errors import DomainError, NotFound
-from app.services.file_sniffing import sniff
+from app.services.documents import pdf_sandbox, pdf_worker
+from app.services.documents import pieces as documents
+from app.services.documents.file_sniffing import sniff
+from app.services.platform import file_store
+from app.services.platform.actors import Actor
+from app.services.platform.errors import DomainError, NotFound
 from tests import factories
 from tests.factories import image_bytes, pdf_bytes
 
@@ -445,7 +447,7 @@ def test_a_shared_piece_with_other_files_elsewhere_is_left_alone(session: Sessio
 def test_applying_again_reuses_the_shared_pieces_and_cancelling_frees_only_unshared_files(session: Session) -> None:
     """The applications service calls the documents rules: a new application starts with the candidate's shared
     pieces already provided; cancelling deletes the files no other application uses."""
-    from app.services.applications import apply_to_program, cancel_application
+    from app.services.applications.actions import apply_to_program, cancel_application
 
     account = factories.account(session)
     candidate = factories.complete_candidate(session, account_id=account.id)

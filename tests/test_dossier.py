@@ -17,12 +17,15 @@ from app.models import (
     RecordOutcome,
     StaffRole,
 )
-from app.services import dossier, dossier_entries, dossier_pdf, leases
-from app.services.actors import Actor
-from app.services.completeness import dossier_completeness
-from app.services.dossier_schemas import DossierInvalid
-from app.services.errors import DomainError, Forbidden, NotFound
-from app.services.staff_list import ListQuery, list_applications
+from app.services.documents import dossier_pdf
+from app.services.dossier import entries as dossier_entries
+from app.services.dossier import tabs as dossier
+from app.services.dossier.completeness import dossier_completeness
+from app.services.dossier.schemas import DossierInvalid
+from app.services.platform.actors import Actor
+from app.services.platform.errors import DomainError, Forbidden, NotFound
+from app.services.review import leases
+from app.services.review.staff_list import ListQuery, list_applications
 from tests import factories
 
 KNOWN_INE = "1204000000C"  # Léa Moreau-Duval in the demo registry, born 2005-01-01

@@ -30,9 +30,9 @@ from app.models import (
     SubmittedDocument,
     WorkExperience,
 )
-from app.services import dossier_pdf
-from app.services.actors import Actor
-from app.services.errors import Forbidden, NotFound
+from app.services.documents import dossier_pdf
+from app.services.platform.actors import Actor
+from app.services.platform.errors import Forbidden, NotFound
 from tests import factories as f
 
 LONG_LABEL = (
@@ -414,7 +414,7 @@ def test_the_context_is_plain_data(session: Session, clock: Any) -> None:
 
 
 def test_a_missing_file_is_reported_in_the_list_not_a_crash(session: Session, clock: Any) -> None:
-    from app.services import file_store
+    from app.services.platform import file_store
 
     data = seed(session, clock)
     file_store.delete(data["files"]["letter"].storage_key)

@@ -12,8 +12,9 @@ from pypdf import PdfReader
 from sqlmodel import Session, select
 
 from app.models import Application, AuditEvent, DocumentStatus, ExportJob, ExportStatus, StaffRole
-from app.services import export_jobs, exports_zip
-from app.services.errors import DomainError
+from app.services.exports import archive as exports_zip
+from app.services.exports import jobs as export_jobs
+from app.services.platform.errors import DomainError
 from tests import factories
 
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)

@@ -35,11 +35,13 @@ from app.models import (
     StaffRoleAssignment,
     StoredFile,
 )
-from app.services import export_jobs, exports_tabular, file_store
-from app.services.actors import Actor
-from app.services.errors import DomainError, NotFound
-from app.services.exports_tabular import CsvWriter, TabularRequest, build_tabular, list_value
-from app.services.staff_list import COLUMNS, MAX_PAGE_SIZE, ListQuery, list_applications
+from app.services.exports import jobs as export_jobs
+from app.services.exports import tabular as exports_tabular
+from app.services.exports.tabular import CsvWriter, TabularRequest, build_tabular, list_value
+from app.services.platform import file_store
+from app.services.platform.actors import Actor
+from app.services.platform.errors import DomainError, NotFound
+from app.services.review.staff_list import COLUMNS, MAX_PAGE_SIZE, ListQuery, list_applications
 from tests import factories
 
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)

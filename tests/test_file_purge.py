@@ -19,10 +19,10 @@ from app.models import (
     StoredFile,
     SubmittedDocumentFile,
 )
-from app.services import file_purge, file_store
-from app.services.jobs import registered_jobs, run_job
-from app.services.mail import MailAttachment, enqueue_mail, spool_dir
-from app.services.mail_templates import sample_context
+from app.services.mail.outbox import MailAttachment, enqueue_mail, spool_dir
+from app.services.mail.templates import sample_context
+from app.services.platform import file_purge, file_store
+from app.services.platform.jobs import registered_jobs, run_job
 from tests import factories
 
 # The job compares file ages with the earlier of its clock and the wall clock: tests run "now", in real time.

@@ -2,8 +2,8 @@
 
 import pytest
 
-from app.services.errors import DomainError
-from app.services.file_sniffing import JPEG, PDF, PNG, is_polyglot, sniff
+from app.services.documents.file_sniffing import JPEG, PDF, PNG, is_polyglot, sniff
+from app.services.platform.errors import DomainError
 from tests.factories import image_bytes, pdf_bytes
 
 

@@ -10,10 +10,12 @@ from sqlmodel import Session, select
 
 from app import clock as app_clock
 from app.models import AnswerKind, AuditEvent, EnrolmentHandoff, HandoffStatus, StaffRole
-from app.services import handoff, handoff_apogee, handoff_pegase
-from app.services.answers import confirm_offer, withdraw
-from app.services.errors import Forbidden
-from app.services.handoff import CandidateHandoff
+from app.services.decisions.answers import confirm_offer, withdraw
+from app.services.handoff import apogee as handoff_apogee
+from app.services.handoff import enrolment as handoff
+from app.services.handoff import pegase as handoff_pegase
+from app.services.handoff.enrolment import CandidateHandoff
+from app.services.platform.errors import Forbidden
 from tests import factories
 
 DEADLINE = app_clock.paris_datetime(2026, 6, 20, 23, 59, 59)
@@ -235,7 +237,7 @@ def test_files_only_mode_pushes_nothing_and_the_setting_names_the_adapter(sessio
 
 
 def test_the_job_is_registered_and_runs(session: Session, world) -> None:
-    from app.services.jobs import registered_jobs, run_job
+    from app.services.platform.jobs import registered_jobs, run_job
 
     assert handoff_apogee.PUSH_JOB in registered_jobs()
     run = run_job(handoff_apogee.PUSH_JOB)

@@ -3,8 +3,8 @@
 import pytest
 
 from app.i18n import gettext
-from app.services.errors import DomainError
-from app.services.ine import IneKind, ine_kind, validate_ine
+from app.services.dossier.ine import IneKind, ine_kind, validate_ine
+from app.services.platform.errors import DomainError
 
 # Keys worked out by hand: 1234567890 mod 23 = 18 -> V; 2012345678 mod 23 = 8 -> J;
 # INE-Base 1A2B3C4D5E: 6 x (1+10+2+11+3+12+4+13+5) + 14 = 380 -> 0.

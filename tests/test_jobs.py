@@ -10,8 +10,8 @@ from app import clock as app_clock
 from app.config import get_settings
 from app.db import new_session, transaction
 from app.models import Account, JobRun, JobStatus, SignInThrottle, StaffMember
-from app.services import jobs
-from app.services.errors import NotFound
+from app.services.platform import jobs
+from app.services.platform.errors import NotFound
 from tests import factories
 
 
@@ -189,8 +189,8 @@ def test_the_command_line_lists_and_runs(database_url, capsys) -> None:
 
 def test_only_administrators_launch_a_job_by_hand(database_url) -> None:
     from app.models import StaffRoleAssignment
-    from app.services.actors import Actor
-    from app.services.errors import Forbidden
+    from app.services.platform.actors import Actor
+    from app.services.platform.errors import Forbidden
 
     with transaction() as session:
         member = StaffMember(login="gest", email="g@univ.example", display_name="Gest")

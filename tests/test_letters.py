@@ -8,15 +8,15 @@ from sqlmodel import Session, select
 
 from app import clock as app_clock
 from app.models import DecisionKind, FileKind, OutboxMail, Program, StaffRole
-from app.services.decisions import enter_decision, publish_decision
-from app.services.errors import NotFound
-from app.services.letters import (
+from app.services.decisions.letters import (
     letter_available,
     letter_context,
     letter_filename,
     my_letter_context,
     render_letter,
 )
+from app.services.decisions.staff_decisions import enter_decision, publish_decision
+from app.services.platform.errors import NotFound
 from tests import factories
 
 
@@ -144,8 +144,8 @@ def test_the_convocation_letter_gives_the_date_time_and_place(session: Session, 
 
 
 def test_a_waiting_list_call_mails_its_letter(session: Session, world: dict) -> None:
-    from app.services.answers import withdraw
-    from app.services.waiting_list import latest_published
+    from app.services.decisions.answers import withdraw
+    from app.services.decisions.waiting_list import latest_published
 
     program = session.get(Program, world["application"].program_id)
     program.capacity, program.waiting_list_call_decision_type_id = 1, factories.decision_type(session).id

@@ -11,8 +11,7 @@ from sqlmodel import select
 from app.config import get_settings, reset_settings
 from app.db import transaction
 from app.models import MailStatus, OutboxMail
-from app.services.mail import MailAttachment, enqueue_mail
-from app.services.mail_delivery import (
+from app.services.mail.delivery import (
     MailboxTransport,
     MailWorker,
     SmtpTransport,
@@ -21,7 +20,8 @@ from app.services.mail_delivery import (
     deliver_due_mails,
     transport_for,
 )
-from app.services.mail_templates import sample_context
+from app.services.mail.outbox import MailAttachment, enqueue_mail
+from app.services.mail.templates import sample_context
 
 if TYPE_CHECKING:  # imported by pytest as a plugin; importing it here would skip its assertion rewriting
     from tests.mail_fixtures import RecordingHandler

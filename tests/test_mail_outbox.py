@@ -9,9 +9,9 @@ from sqlmodel import Session, func, select
 from app.config import get_settings
 from app.db import new_session, transaction
 from app.models import MailStatus, MailTemplate, OutboxMail
-from app.services.errors import NotFound
-from app.services.mail import MailAttachment, enqueue_mail, list_outbox_mails, read_attachment, spool_dir
-from app.services.mail_templates import sample_context
+from app.services.mail.outbox import MailAttachment, enqueue_mail, list_outbox_mails, read_attachment, spool_dir
+from app.services.mail.templates import sample_context
+from app.services.platform.errors import NotFound
 from tests import factories
 
 

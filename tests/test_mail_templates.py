@@ -5,8 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from app.config import get_settings
-from app.services.errors import DomainError
-from app.services.mail_templates import (
+from app.services.mail.templates import (
     COMMON_VARIABLES,
     MAIL_VARIABLES,
     MailCode,
@@ -19,6 +18,7 @@ from app.services.mail_templates import (
     sample_context,
     validate_template,
 )
+from app.services.platform.errors import DomainError
 
 ESCAPES = [
     "{{ ''.__class__.__mro__ }}",

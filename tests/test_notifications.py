@@ -1,9 +1,9 @@
-"""Live updates within one instance (app.services.notifications): who is told of a committed change."""
+"""Live updates within one instance (app.services.platform.notifications): who is told of a committed change."""
 
 from sqlmodel import Session
 
 from app.db import transaction
-from app.services import notifications
+from app.services.platform import notifications
 
 CANDIDATE = 7777
 

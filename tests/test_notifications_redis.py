@@ -1,4 +1,4 @@
-"""Live updates and cache drops relayed between instances through Redis (app.services.notifications_redis).
+"""Live updates and cache drops relayed between instances through Redis (app.services.platform.notifications_redis).
 
 Two instances are simulated in one process: relay A is installed in the commit hooks (its local subscribers are
 the module's), relay B is not and calls a registry of its own. The Redis-backed cases need a real server at
@@ -19,9 +19,9 @@ from sqlmodel import Session
 from app.config import reset_settings
 from app.db import transaction
 from app.models import PortalParameter, StaffRole
-from app.services import notifications, parameters, process_cache
-from app.services.actors import Actor
-from app.services.notifications_redis import Relay
+from app.services.platform import notifications, parameters, process_cache
+from app.services.platform.actors import Actor
+from app.services.platform.notifications_redis import Relay
 from tests import factories
 
 REDIS_URL = os.environ.get("ECANDIDAT_TEST_REDIS_URL", "")
@@ -183,7 +183,7 @@ def test_the_invalidation_drops_the_copy_held_by_the_other_instance(database_url
 def test_the_relay_reconnects_after_losing_redis(session: Session, instances: Instances, caplog) -> None:
     import redis
 
-    caplog.set_level(logging.INFO, logger="app.services.notifications_redis")
+    caplog.set_level(logging.INFO, logger="app.services.platform.notifications_redis")
     instances.b.first_retry_seconds = 0.05
     admin_client = redis.Redis.from_url(REDIS_URL)
     try:
@@ -217,7 +217,7 @@ def test_the_relay_reconnects_after_losing_redis(session: Session, instances: In
 
 
 def test_an_unreachable_redis_loses_only_the_other_instances_updates(session: Session, admin: Actor, caplog) -> None:
-    caplog.set_level(logging.INFO, logger="app.services.notifications_redis")
+    caplog.set_level(logging.INFO, logger="app.services.platform.notifications_redis")
     relay = Relay(
         f"redis://127.0.0.1:{closed_port()}/0",
         instance_id="A",

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from app.clock import paris_datetime
 from app.db import get_engine
 from app.models import Procedure
-from app.services.offer import WindowState, count_programs, fold, keep_states, list_offer, window_state
+from app.services.offer.browse import WindowState, count_programs, fold, keep_states, list_offer, window_state
 from tests import factories
 
 OPENS = paris_datetime(2026, 3, 2, 9, 0)  # 08:00 UTC (winter time)

@@ -9,11 +9,13 @@ from sqlmodel import Session, select
 from app.config import get_settings
 from app.db import transaction
 from app.models import AuditEvent, PortalParameter, StaffRole
-from app.services import accounts_rules, applications, parameters, process_cache
-from app.services.actors import Actor
-from app.services.admin_common import StaleEdit
-from app.services.dossier_schemas import DossierInvalid
-from app.services.errors import DomainError, Forbidden
+from app.services.accounts import rules as accounts_rules
+from app.services.admin.common import StaleEdit
+from app.services.applications import actions as applications
+from app.services.dossier.schemas import DossierInvalid
+from app.services.platform import parameters, process_cache
+from app.services.platform.actors import Actor
+from app.services.platform.errors import DomainError, Forbidden
 from app.upload_guard import ENVELOPE_BYTES, upload_limit_bytes
 from tests import factories
 

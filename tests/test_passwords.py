@@ -2,7 +2,7 @@
 
 from argon2 import PasswordHasher
 
-from app.services.passwords import hash_password, needs_rehash, verify_password
+from app.services.accounts.passwords import hash_password, needs_rehash, verify_password
 
 
 def test_round_trip() -> None:

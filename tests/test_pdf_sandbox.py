@@ -15,9 +15,9 @@ from collections.abc import Callable
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from app.services import pdf_sandbox
-from app.services.errors import DomainError
-from app.services.pdf_sandbox import SandboxLimits, normalise
+from app.services.documents import pdf_sandbox
+from app.services.documents.pdf_sandbox import SandboxLimits, normalise
+from app.services.platform.errors import DomainError
 from tests.factories import image_bytes, pdf_bytes
 
 MB = 1024 * 1024

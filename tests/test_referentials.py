@@ -1,6 +1,6 @@
 """Embedded referentials: communes by postcode, establishments (accent-insensitive, no IUT, no closed), countries."""
 
-from app.services import referentials as r
+from app.services.dossier import referentials as r
 
 
 def test_communes_of_a_postcode() -> None:

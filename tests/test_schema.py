@@ -14,7 +14,7 @@ from sqlmodel import Session, SQLModel, select
 from app import clock
 from app.db import make_engine
 from app.models import Application, Campaign, StaffMember, StaffRole, StaffRoleAssignment
-from app.services.migrations import upgrade_database
+from app.services.platform.migrations import upgrade_database
 from tests import factories as f
 from tests.conftest import BACKENDS, scratch_postgres_database
 

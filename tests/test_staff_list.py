@@ -18,9 +18,9 @@ from app.models import (
     Note,
     StaffRole,
 )
-from app.services.actors import Actor
-from app.services.errors import DomainError
-from app.services.staff_list import (
+from app.services.platform.actors import Actor
+from app.services.platform.errors import DomainError
+from app.services.review.staff_list import (
     MAX_PAGE_SIZE,
     ListQuery,
     get_columns,
@@ -318,7 +318,7 @@ SAMPLE = {"text": "a", "choice": None, "date_range": ("2026-01-01", None), "numb
 
 
 def test_every_column_is_filterable(session: Session, world: dict) -> None:
-    from app.services.staff_list import COLUMNS
+    from app.services.review.staff_list import COLUMNS
 
     assert len(COLUMNS) >= 33
     options = {"program": world["programs"][0].id, "centre": world["centres"][0].id, "tags": world["tags"][0].id}
@@ -334,7 +334,7 @@ def test_every_column_is_filterable(session: Session, world: dict) -> None:
 
 
 def test_filters_travel_in_a_link(session: Session, world: dict) -> None:
-    from app.services.staff_list import filters_from_params, list_link
+    from app.services.review.staff_list import filters_from_params, list_link
 
     filters = {"dossier_status": ["received", "complete"], "last_decision_published": False, "campaign": [4]}
     link = list_link(filters)

@@ -23,9 +23,10 @@ from app.models import (
     SubmittedDocument,
     Tag,
 )
-from app.services import leases, staff_review
-from app.services.actors import Actor
-from app.services.errors import DomainError, Forbidden, NotFound
+from app.services.platform.actors import Actor
+from app.services.platform.errors import DomainError, Forbidden, NotFound
+from app.services.review import leases
+from app.services.review import staff_view as staff_review
 from tests import factories
 
 

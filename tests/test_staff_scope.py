@@ -4,9 +4,9 @@ import pytest
 from sqlmodel import select
 
 from app.models import AuditEvent, StaffMember, StaffRole, StaffRoleAssignment
-from app.services import staff
-from app.services.actors import Actor
-from app.services.errors import Forbidden
+from app.services.accounts import staff_roles as staff
+from app.services.platform.actors import Actor
+from app.services.platform.errors import Forbidden
 from tests import factories
 
 

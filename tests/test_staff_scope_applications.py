@@ -4,10 +4,10 @@ import pytest
 from sqlmodel import Session, select
 
 from app.models import Application, StaffRole
-from app.services.actors import Actor
-from app.services.errors import Forbidden, NotFound
-from app.services.staff import current_role
-from app.services.staff_scope import require_application_in_scope, scope_filter
+from app.services.accounts.staff_roles import current_role
+from app.services.platform.actors import Actor
+from app.services.platform.errors import Forbidden, NotFound
+from app.services.review.staff_scope import require_application_in_scope, scope_filter
 from tests import factories
 
 
@@ -83,7 +83,7 @@ def test_an_archived_campaigns_applications_stay_readable_but_no_staff_role_chan
 ) -> None:
     from app import clock
     from app.models import Campaign
-    from app.services.errors import DomainError
+    from app.services.platform.errors import DomainError
 
     actor = staff(session, StaffRole.ADMINISTRATOR)
     application = world["applications"][0]
@@ -116,7 +116,8 @@ def _dossier_call(name: str, actor: Actor, candidate_id: int, entry_id: int) -> 
 
     from app.db import new_session, transaction
     from app.models import Address, Baccalaureate, BacSeries, Candidate, ExternalRecord, RecordOutcome
-    from app.services import dossier, dossier_entries
+    from app.services.dossier import entries as dossier_entries
+    from app.services.dossier import tabs as dossier
 
     with new_session() as s:
         candidate = s.get(Candidate, candidate_id)
@@ -215,7 +216,7 @@ def test_a_dossier_reached_only_through_an_archived_campaign_is_read_only_for_it
 ) -> None:
     from app import clock
     from app.models import Campaign
-    from app.services.errors import DomainError
+    from app.services.platform.errors import DomainError
 
     actor = staff(session, StaffRole.COMMITTEE_MEMBER, committee_id=world["committees"][0].id)
     application = world["applications"][0]

@@ -18,10 +18,7 @@ from app.models import (
     Program,
     StaffRole,
 )
-from app.services.actors import Actor
-from app.services.errors import DomainError, Forbidden
-from app.services.staff_list import ListQuery, list_applications
-from app.services.statistics import (
+from app.services.exports.statistics import (
     AWAITING_FILTERS,
     COUNTS,
     UNPUBLISHED_FILTERS,
@@ -30,6 +27,9 @@ from app.services.statistics import (
     daily_activity,
     pending_counts,
 )
+from app.services.platform.actors import Actor
+from app.services.platform.errors import DomainError, Forbidden
+from app.services.review.staff_list import ListQuery, list_applications
 from tests import factories
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)

@@ -5,10 +5,10 @@ from datetime import date
 from sqlmodel import Session, select
 
 from app.models import Address, Baccalaureate, InternalRecord
-from app.services.demo import _ine
-from app.services.demo_data import PEOPLE
-from app.services.ine import validate_ine
-from app.services.student_records import (
+from app.services.demo.campus import _ine
+from app.services.demo.data import PEOPLE
+from app.services.dossier.ine import validate_ine
+from app.services.dossier.student_records import (
     BACCALAUREATE_LOCK,
     DemoStudentRecords,
     StudentRecords,

@@ -23,14 +23,17 @@ from app.models import (
     RecordOutcome,
     StaffRole,
 )
-from app.services import accounts, dossier, dossier_entries, staff_review
-from app.services.actors import Actor
-from app.services.applications import answer_question
-from app.services.assistance import send_assistance_request
-from app.services.decisions import enter_decision
-from app.services.dossier_schemas import DossierInvalid
-from app.services.errors import DomainError
-from app.services.staff_list import ListQuery, list_applications
+from app.services.accounts import candidates as accounts
+from app.services.accounts.assistance import send_assistance_request
+from app.services.applications.actions import answer_question
+from app.services.decisions.staff_decisions import enter_decision
+from app.services.dossier import entries as dossier_entries
+from app.services.dossier import tabs as dossier
+from app.services.dossier.schemas import DossierInvalid
+from app.services.platform.actors import Actor
+from app.services.platform.errors import DomainError
+from app.services.review import staff_view as staff_review
+from app.services.review.staff_list import ListQuery, list_applications
 from tests import factories
 
 INVALID = "caractère invisible ou de contrôle"  # in the refusal message
@@ -210,13 +213,13 @@ def test_the_staff_list_search_and_text_filters_drop_control_characters(session:
         with new_session() as s:
             page = list_applications(s, actor=manager, query=query)
         assert [row["id"] for row in page.rows] == [world["application"].id]
-    from app.services.text_rules import searchable
+    from app.services.platform.text_rules import searchable
 
     assert searchable(f"a{NUL}b\x1f{RLO}c{ZWSP}\td") == "abc\td"
 
 
 def test_the_refusal_reads_in_french_and_in_english() -> None:
-    from app.services.text_rules import check_text
+    from app.services.platform.text_rules import check_text
 
     with pytest.raises(DomainError) as error:
         check_text(f"x{NUL}", field="body")

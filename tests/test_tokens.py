@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.models import AccountToken, TokenPurpose
-from app.services.tokens import TokenError, check_token, consume_token, hash_secret, issue_token, revoke_tokens
+from app.services.accounts.tokens import TokenError, check_token, consume_token, hash_secret, issue_token, revoke_tokens
 from tests import factories
 
 

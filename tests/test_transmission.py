@@ -17,10 +17,10 @@ from app.models import (
     QuestionAnswer,
     QuestionKind,
 )
-from app.services import mail
-from app.services.actors import Actor
-from app.services.errors import DomainError
-from app.services.transmission import transmission_readiness, transmit_application
+from app.services.applications.transmission import transmission_readiness, transmit_application
+from app.services.mail import outbox as mail
+from app.services.platform.actors import Actor
+from app.services.platform.errors import DomainError
 from tests import factories
 
 

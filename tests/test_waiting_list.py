@@ -11,10 +11,14 @@ from sqlmodel import Session, col, select
 from app import clock as app_clock
 from app.db import transaction
 from app.models import AnswerKind, Application, Decision, DecisionKind, OutboxMail, StaffRole
-from app.services.answers import answer_view, confirm_offer, withdraw
-from app.services.errors import DomainError, NotFound
-from app.services.waiting_list import call_waiting_list, live_offer_count, waiting_list_position
-from app.services.waiting_list_staff import call_next_candidate, programs_with_waiting_list, waiting_list_overview
+from app.services.decisions.answers import answer_view, confirm_offer, withdraw
+from app.services.decisions.waiting_list import call_waiting_list, live_offer_count, waiting_list_position
+from app.services.decisions.waiting_list_staff import (
+    call_next_candidate,
+    programs_with_waiting_list,
+    waiting_list_overview,
+)
+from app.services.platform.errors import DomainError, NotFound
 from tests import factories
 
 

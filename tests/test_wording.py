@@ -10,7 +10,7 @@ from babel.messages.catalog import Message
 from app.i18n import gettext, ngettext
 from app.i18n.catalog import extract, load_english
 from app.i18n.typography import NBSP, french_spacing
-from app.services.faq_guide import GUIDE_FAQ
+from app.services.offer.faq_guide import GUIDE_FAQ
 
 APP_DIR = Path(__file__).resolve().parents[1] / "app"
 # Words that are written in capitals in any sentence.

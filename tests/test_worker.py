@@ -17,12 +17,12 @@ from app import server
 from app.config import get_settings, reset_settings
 from app.db import transaction
 from app.models import ExportJob, ExportStatus, FileKind, JobRun, MailStatus, OutboxMail, StaffRole, StoredFile
-from app.services import export_jobs
-from app.services.exports_tabular import TabularRequest
-from app.services.jobs import registered_jobs
-from app.services.mail import enqueue_mail
-from app.services.mail_templates import sample_context
-from app.services.staff_list import ListQuery
+from app.services.exports import jobs as export_jobs
+from app.services.exports.tabular import TabularRequest
+from app.services.mail.outbox import enqueue_mail
+from app.services.mail.templates import sample_context
+from app.services.platform.jobs import registered_jobs
+from app.services.review.staff_list import ListQuery
 from app.worker import ExportBuilder, Worker, check, heartbeat_path
 from tests import factories
 from tests.portal_process import run_worker

@@ -27,10 +27,10 @@ from app.models import (
     Program,
     RefusalReason,
 )
-from app.services import handoff
-from app.services.api_tokens import TokenScope
-from app.services.campaigns import active_campaign
-from app.services.staff_scope import scope_covers, scope_filter
+from app.services.admin import TokenScope
+from app.services.handoff import enrolment as handoff
+from app.services.offer import active_campaign
+from app.services.review import scope_covers, scope_filter
 
 
 class OutOfScope(Exception):
@@ -370,7 +370,7 @@ def list_handoffs(
 
 def acknowledge_handoffs(session: Session, scope: TokenScope, handoff_ids: list[int]) -> int:
     """The system imported these hand-offs: recorded as delivered, audited as the integration account's act."""
-    from app.services.api_tokens import audit_integration
+    from app.services.admin import audit_integration
 
     require_institution(scope)
     count = handoff.mark_delivered(session, handoff_ids)

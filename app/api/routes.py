@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from app.api import queries, schemas
 from app.db import transaction
-from app.services.api_tokens import TokenRefused, TokenScope, authenticate
+from app.services.admin import TokenRefused, TokenScope, authenticate
 
 log = logging.getLogger(__name__)
 

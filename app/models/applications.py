@@ -220,7 +220,7 @@ class EnrolmentHandoff(SQLModel, table=True):
 
     ``cancelled_at`` is set when the confirmation it carries is withdrawn (eCandidat's #117). A hand-off never
     delivered is then CANCELLED at once; one already delivered stays PENDING until the system has been told of the
-    cancellation, then becomes CANCELLED (see app/services/handoff.py).
+    cancellation, then becomes CANCELLED (see app/services/handoff/enrolment.py).
     """
 
     id: int | None = Field(default=None, primary_key=True)

@@ -10,10 +10,11 @@ from app.db import transaction
 from app.i18n import _
 from app.models import Account, TokenPurpose
 from app.pages.auth import Form, password_rules_list, token_problem
-from app.services import accounts, accounts_credentials, accounts_rules
-from app.services.actors import Actor
-from app.services.errors import DomainError
-from app.services.tokens import TokenError, check_token
+from app.services.accounts import TokenError, check_token
+from app.services.accounts import candidates as accounts
+from app.services.accounts import credentials as accounts_credentials
+from app.services.accounts import rules as accounts_rules
+from app.services.platform import Actor, DomainError
 from app.ui.candidate_nav import candidate_nav
 from app.ui.frame import frame
 from app.ui.guards import actor_of, require_candidate

@@ -13,11 +13,9 @@ from app import clock
 from app.db import transaction
 from app.i18n import _
 from app.models import StaffRole
-from app.services import api_tokens
-from app.services.actors import Actor
-from app.services.api_tokens import TokenDraft, TokenRow
-from app.services.errors import DomainError
-from app.services.staff import ROLE_LABELS
+from app.services.accounts import ROLE_LABELS
+from app.services.admin import TokenDraft, TokenRow, api_tokens
+from app.services.platform import Actor, DomainError
 from app.ui.admin_nav import ADMIN, back_to_admin
 from app.ui.dates import format_day, format_moment
 from app.ui.dossier_form import EntityForm

@@ -13,11 +13,9 @@ from app.clock import PARIS
 from app.db import transaction
 from app.i18n import _, ngettext
 from app.models import Campaign
-from app.services import campaigns
-from app.services.actors import Actor
-from app.services.campaigns import CampaignLine, Shift
-from app.services.dossier_schemas import DossierInvalid
-from app.services.errors import DomainError
+from app.services.dossier import DossierInvalid
+from app.services.offer import CampaignLine, Shift, campaigns
+from app.services.platform import Actor, DomainError
 from app.ui.admin_widgets import institution_page
 from app.ui.dates import format_day
 from app.ui.dossier_form import EntityForm, copy_into

@@ -11,9 +11,9 @@ from nicegui import ui
 from app.db import transaction
 from app.i18n import _
 from app.models import ApplicationCentre
-from app.services import admin_centres
-from app.services import calendar_rules as cal
-from app.services.actors import Actor
+from app.services.admin import centres as admin_centres
+from app.services.offer import calendar_rules as cal
+from app.services.platform import Actor
 from app.ui.admin_nav import ADMIN
 from app.ui.dossier_form import EntityForm, copy_into
 from app.ui.offer_admin import (

@@ -11,10 +11,12 @@ from nicegui import events, run, ui
 from app.db import transaction
 from app.i18n import _
 from app.models import Committee
-from app.services import admin_committee_members as members
-from app.services import admin_committees, committee_signature, offer_rights, referentials
-from app.services.actors import Actor
-from app.services.errors import DomainError
+from app.services.admin import committee_members as members
+from app.services.admin import committees as admin_committees
+from app.services.decisions import committee_signature
+from app.services.dossier import referentials
+from app.services.offer import rights as offer_rights
+from app.services.platform import Actor, DomainError
 from app.ui.admin_nav import OFFER_EDITORS, back_to_admin
 from app.ui.dossier_form import EntityForm
 from app.ui.frame import frame

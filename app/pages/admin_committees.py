@@ -10,8 +10,9 @@ from typing import Any
 from nicegui import ui
 
 from app.i18n import _
-from app.services import admin_committees, offer_rights
-from app.services.actors import Actor
+from app.services.admin import committees as admin_committees
+from app.services.offer import rights as offer_rights
+from app.services.platform import Actor
 from app.ui.admin_nav import OFFER_EDITORS
 from app.ui.offer_admin import active_text, cell, label_of, load, offer_page, table
 from app.ui.page import page

@@ -1,7 +1,7 @@
 """« Types d'avis et motifs de refus » (/admin/avis): the central office's lists of decision types and refusal reasons.
 
 ``/admin/avis`` lists both; ``/admin/avis/types/ID`` and ``/admin/avis/motifs/ID`` edit one (``nouveau`` creates
-one). Rules and rights: ``app.services.admin_decision_types``.
+one). Rules and rights: ``app.services.admin.decision_types``.
 """
 
 from collections.abc import Callable
@@ -13,10 +13,9 @@ from sqlmodel import Session
 from app.db import transaction
 from app.i18n import _
 from app.models import DecisionKind, DecisionType, RefusalReason
-from app.services import admin_decision_types as service
-from app.services.actors import Actor
-from app.services.admin_common import require_admin
-from app.services.errors import DomainError, NotFound
+from app.services.admin import decision_types as service
+from app.services.admin import require_admin
+from app.services.platform import Actor, DomainError, NotFound
 from app.ui.admin_edit import StateTexts, refusal_page, save_button, state_section
 from app.ui.admin_nav import back_to_admin
 from app.ui.admin_scoped import item_table, labelled_link

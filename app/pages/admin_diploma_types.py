@@ -7,8 +7,8 @@ from nicegui import ui
 from app.db import transaction
 from app.i18n import _
 from app.models import DiplomaType
-from app.services import admin_diploma_types
-from app.services.actors import Actor
+from app.services.admin import diploma_types as admin_diploma_types
+from app.services.platform import Actor
 from app.ui.admin_nav import ADMIN
 from app.ui.dossier_form import EntityForm
 from app.ui.offer_admin import (

@@ -6,8 +6,8 @@ from nicegui import ui
 
 from app.i18n import _
 from app.models import FaqEntry
-from app.services import faq
-from app.services.actors import Actor
+from app.services.offer import faq
+from app.services.platform import Actor
 from app.ui.admin_widgets import EditorTexts, RowEditor, editable_values, institution_page
 from app.ui.dossier_form import EntityForm
 from app.ui.offer_admin import cell, in_transaction, table, yes_no

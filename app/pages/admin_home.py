@@ -4,9 +4,9 @@ from nicegui import ui
 from sqlmodel import Session
 
 from app.i18n import _
-from app.services import staff
-from app.services.actors import Actor
-from app.services.admin_common import centre_edits_offer
+from app.services.accounts import staff_roles as staff
+from app.services.admin import centre_edits_offer
+from app.services.platform import Actor
 from app.ui.admin_nav import Section, sections_for
 from app.ui.frame import frame
 from app.ui.guards import require_staff

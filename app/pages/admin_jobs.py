@@ -5,9 +5,7 @@ from nicegui import run, ui
 from app import clock
 from app.i18n import _
 from app.models import JobRun, JobStatus, StaffRole
-from app.services import jobs
-from app.services.actors import Actor
-from app.services.errors import DomainError
+from app.services.platform import Actor, DomainError, jobs
 from app.ui.frame import frame
 from app.ui.guards import require_staff
 from app.ui.offer_admin import in_transaction

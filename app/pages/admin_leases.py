@@ -4,9 +4,8 @@ from nicegui import ui
 
 from app.i18n import _
 from app.models import ActorKind, StaffRole
-from app.services import staff_review
-from app.services.actors import Actor
-from app.services.errors import DomainError
+from app.services.platform import Actor, DomainError
+from app.services.review import staff_view as staff_review
 from app.ui.dates import format_moment
 from app.ui.frame import frame
 from app.ui.guards import require_staff

@@ -15,12 +15,11 @@ from nicegui import run, ui
 
 from app.db import transaction
 from app.i18n import LANGUAGES, _
-from app.services import admin_mail_templates as templates
-from app.services import staff
-from app.services.actors import Actor
-from app.services.admin_mail_catalogue import CATEGORIES, code_info, sample_text, template_variables
-from app.services.errors import DomainError
-from app.services.mail_variables import MailCode
+from app.services.accounts import staff_roles as staff
+from app.services.admin import CATEGORIES, code_info, sample_text, template_variables
+from app.services.admin import mail_templates as templates
+from app.services.mail import MailCode
+from app.services.platform import Actor, DomainError
 from app.ui.admin_widgets import admin_page
 from app.ui.dates import format_moment
 from app.ui.dossier_form import EntityForm, saved_notice

@@ -6,8 +6,7 @@ from nicegui import ui
 
 from app.i18n import _
 from app.models import Announcement, AnnouncementLevel
-from app.services import announcements
-from app.services.actors import Actor
+from app.services.platform import Actor, announcements
 from app.ui.admin_widgets import EditorTexts, RowEditor, editable_values, institution_page
 from app.ui.dates import format_moment
 from app.ui.dossier_form import EntityForm

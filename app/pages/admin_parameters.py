@@ -10,11 +10,8 @@ from nicegui import run, ui
 
 from app.db import transaction
 from app.i18n import _
-from app.services import parameters
-from app.services.actors import Actor
-from app.services.dossier_schemas import DossierInvalid
-from app.services.errors import DomainError
-from app.services.parameters import ParameterView
+from app.services.dossier import DossierInvalid
+from app.services.platform import Actor, DomainError, ParameterView, parameters
 from app.ui.admin_widgets import institution_page
 from app.ui.dates import format_moment
 from app.ui.offer_admin import in_transaction, load, notice, say

@@ -2,7 +2,7 @@
 
 ``/admin/pieces?cible=KEY`` lists the pieces of one place in their order (move up / down); ``/admin/pieces/ID``
 edits one (wording, conditional, shared, template PDF, deactivate or delete); ``/admin/pieces/nouvelle?cible=KEY``
-creates one there. Every rule and right is checked by ``app.services.admin_pieces``; the page only hides what
+creates one there. Every rule and right is checked by ``app.services.admin.pieces``; the page only hides what
 the role may not do.
 """
 
@@ -13,10 +13,9 @@ from nicegui import events, run, ui
 from app.db import transaction
 from app.i18n import N_, _, ngettext
 from app.models import RequiredDocument
-from app.services import admin_pieces
-from app.services.actors import Actor
-from app.services.admin_scoped import Target, target_of
-from app.services.errors import DomainError
+from app.services.admin import Target, target_of
+from app.services.admin import pieces as admin_pieces
+from app.services.platform import Actor, DomainError
 from app.ui.admin_edit import StateTexts, refusal_page, save_button, state_section
 from app.ui.admin_scoped import ListTexts, edit_header, open_item, register_scoped_pages, scoped_list_page, status_line
 from app.ui.dossier_form import EntityForm

@@ -9,10 +9,9 @@ from nicegui import run, ui
 from app.db import transaction
 from app.i18n import _, ngettext
 from app.models import Program
-from app.services import admin_programs
-from app.services import calendar_rules as cal
-from app.services.actors import Actor
-from app.services.errors import DomainError
+from app.services.admin import programs as admin_programs
+from app.services.offer import calendar_rules as cal
+from app.services.platform import Actor, DomainError
 from app.ui.admin_nav import OFFER_EDITORS, back_to_admin
 from app.ui.dossier_form import EntityForm
 from app.ui.frame import frame

@@ -11,8 +11,9 @@ from typing import Any
 from nicegui import ui
 
 from app.i18n import _, ngettext
-from app.services import admin_programs, offer_rights
-from app.services.actors import Actor
+from app.services.admin import programs as admin_programs
+from app.services.offer import rights as offer_rights
+from app.services.platform import Actor
 from app.ui.admin_nav import OFFER_EDITORS
 from app.ui.dates import format_moment
 from app.ui.offer_admin import active_text, cell, in_transaction, label_of, load, offer_page, table

@@ -2,16 +2,15 @@
 programme.
 
 ``/admin/questions?cible=KEY`` lists one place's questions in order (move up / down); ``/admin/questions/ID``
-edits one; ``/admin/questions/nouvelle?cible=KEY`` creates one. Rules and rights: ``app.services.admin_questions``.
+edits one; ``/admin/questions/nouvelle?cible=KEY`` creates one. Rules and rights: ``app.services.admin.questions``.
 """
 
 from app.db import transaction
 from app.i18n import N_, _, ngettext
 from app.models import Question, QuestionKind
-from app.services import admin_questions
-from app.services.actors import Actor
-from app.services.admin_scoped import Target, target_of
-from app.services.errors import DomainError
+from app.services.admin import Target, target_of
+from app.services.admin import questions as admin_questions
+from app.services.platform import Actor, DomainError
 from app.ui.admin_edit import StateTexts, refusal_page, save_button, state_section
 from app.ui.admin_scoped import ListTexts, edit_header, open_item, register_scoped_pages, scoped_list_page
 from app.ui.dossier_form import EntityForm

@@ -6,9 +6,9 @@ from nicegui import ui
 from app.i18n import _, current_language, ngettext
 from app.models import StaffRole
 from app.pages.admin_staff_sections import StaffDraft, account_form, activation, roles_section
-from app.services import admin_staff, staff
-from app.services.actors import Actor
-from app.services.errors import DomainError
+from app.services.accounts import staff_roles as staff
+from app.services.admin import staff as admin_staff
+from app.services.platform import Actor, DomainError
 from app.ui.admin_widgets import admin_page
 from app.ui.dates import format_moment
 from app.ui.offer_admin import in_transaction

@@ -14,11 +14,11 @@ from app.config import get_settings
 from app.db import transaction
 from app.i18n import LANGUAGES, _, current_language
 from app.models import StaffMember, StaffRole
-from app.services import admin_staff, admin_staff_roles
-from app.services.actors import Actor
-from app.services.dossier_schemas import DossierInvalid
-from app.services.errors import DomainError
-from app.services.staff import ROLE_LABELS, RoleView
+from app.services.accounts import ROLE_LABELS, RoleView
+from app.services.admin import staff as admin_staff
+from app.services.admin import staff_roles as admin_staff_roles
+from app.services.dossier import DossierInvalid
+from app.services.platform import Actor, DomainError
 from app.ui.dossier_form import EntityForm, saved_notice
 from app.ui.offer_admin import in_transaction, submit
 from app.ui.tables import scroll_region

@@ -10,11 +10,8 @@ from nicegui import background_tasks, context, core, run, storage
 from app.db import new_session
 from app.i18n import N_, _, ngettext, use_language
 from app.models import AnswerKind, DecisionKind, DossierStatus
-from app.services import notifications
-from app.services.actors import Actor
-from app.services.applications import own_candidate_id
-from app.services.applications_views import ApplicationSummary, DecisionView, list_my_applications
-from app.services.errors import DomainError
+from app.services.applications import ApplicationSummary, DecisionView, list_my_applications, own_candidate_id
+from app.services.platform import Actor, DomainError, notifications
 from app.ui.candidate_nav import candidate_nav
 from app.ui.dates import format_moment
 from app.ui.frame import frame
@@ -160,7 +157,7 @@ async def _in_client(client: Any, redraw: Any) -> None:
 
 
 def follow_candidate(candidate_id: int | None, redraw: Callable[[], Any], *, staff: bool = False) -> None:
-    """Redraw this page when a committed change concerns ``candidate_id`` (see app.services.notifications);
+    """Redraw this page when a committed change concerns ``candidate_id`` (see app.services.platform.notifications);
     ``staff``: a staff page, redrawn by the changes only staff see too."""
     if candidate_id is None:
         return

@@ -27,20 +27,21 @@ from app.pages.applications import (
 from app.pages.candidate_home import MANDATORY
 from app.pages.dossier_download import dossier_url
 from app.pages.letter_download import letter_url
-from app.services import documents
-from app.services.actors import Actor
-from app.services.answers import AnswerView, answer_view, confirm_offer, withdraw
-from app.services.applications import answer_question, cancel_application
-from app.services.applications_views import (
+from app.services.applications import (
     ApplicationDetail,
     ApplicationSummary,
     PieceView,
     QuestionView,
+    Readiness,
+    answer_question,
+    cancel_application,
     get_my_application,
+    transmission_readiness,
+    transmit_application,
 )
-from app.services.errors import DomainError
-from app.services.letters import letter_available
-from app.services.transmission import Readiness, transmission_readiness, transmit_application
+from app.services.decisions import AnswerView, answer_view, confirm_offer, letter_available, withdraw
+from app.services.documents import pieces as documents
+from app.services.platform import Actor, DomainError
 from app.ui.candidate_nav import candidate_nav, dossier_path
 from app.ui.dates import format_day, format_moment
 from app.ui.frame import frame

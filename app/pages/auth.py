@@ -15,11 +15,18 @@ from app import clock
 from app.config import get_settings
 from app.db import transaction
 from app.i18n import N_, _, use_language
-from app.services import accounts, accounts_credentials, accounts_rules, parameters
-from app.services.actors import Actor
-from app.services.auth import Principal, SignInOutcome, authenticate, candidate_sign_in_closes_at, sign_in_delay
-from app.services.errors import DomainError
-from app.services.tokens import TokenError
+from app.services.accounts import (
+    Principal,
+    SignInOutcome,
+    TokenError,
+    authenticate,
+    candidate_sign_in_closes_at,
+    sign_in_delay,
+)
+from app.services.accounts import candidates as accounts
+from app.services.accounts import credentials as accounts_credentials
+from app.services.accounts import rules as accounts_rules
+from app.services.platform import Actor, DomainError, parameters
 from app.ui.form_errors import ErrorSummary
 from app.ui.frame import frame
 from app.ui.guards import actor_of, safe_next
@@ -117,7 +124,7 @@ def identity_for(principal: Principal) -> Identity:
     """The session identity of a principal; staff start in their first role (the header switches it).
 
     Blocking for staff (their role is read): pages and routes call it in a worker thread."""
-    from app.services.staff import current_role
+    from app.services.accounts import current_role
     from app.ui.account_menu import with_role
 
     identity = Identity(

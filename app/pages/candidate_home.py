@@ -5,9 +5,10 @@ from nicegui import run, ui
 from app.db import transaction
 from app.i18n import _
 from app.models import Account
-from app.services import accounts, dossier
-from app.services.actors import Actor
-from app.services.completeness import ADDRESS, BACCALAUREATE, PERSONAL, Completeness, dossier_completeness
+from app.services.accounts import candidates as accounts
+from app.services.dossier import ADDRESS, BACCALAUREATE, PERSONAL, Completeness, dossier_completeness
+from app.services.dossier import tabs as dossier
+from app.services.platform import Actor
 from app.ui.candidate_nav import candidate_nav, dossier_path
 from app.ui.frame import frame
 from app.ui.guards import require_candidate

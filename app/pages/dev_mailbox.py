@@ -15,8 +15,8 @@ from app.config import get_settings
 from app.db import transaction
 from app.i18n import _
 from app.models import MailStatus, OutboxMail
-from app.services.errors import NotFound
 from app.services.mail import list_outbox_mails, read_attachment
+from app.services.platform import NotFound
 from app.ui.dates import format_moment
 from app.ui.frame import frame
 from app.ui.page import page

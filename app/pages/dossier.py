@@ -16,8 +16,10 @@ from app.db import transaction
 from app.i18n import LANGUAGES, _
 from app.models import ActorKind
 from app.pages import dossier_identity, dossier_records
-from app.services import dossier, leases, parameters, referentials
-from app.services.actors import Actor
+from app.services.dossier import referentials
+from app.services.dossier import tabs as dossier
+from app.services.platform import Actor, parameters
+from app.services.review import leases
 from app.ui.candidate_nav import DOSSIER_TABS, candidate_nav
 from app.ui.frame import frame
 from app.ui.guards import require_candidate
@@ -45,7 +47,8 @@ class TabData:
     heartbeat_seconds: float
 
 
-# The referential files each tab draws its lists from (read once, then kept in memory by app.services.referentials).
+# The referential files each tab draws its lists from (read once, then kept in memory by
+# app.services.dossier.referentials).
 _REFERENTIALS: dict[str, tuple[Callable[[str], object], ...]] = {
     "informations": (
         referentials.countries,

@@ -12,9 +12,8 @@ from nicegui import app, run
 
 from app.db import transaction
 from app.pages.pdf_files import candidate_asking, pdf_response
-from app.services.actors import Actor
-from app.services.dossier_pdf import dossier_filename, dossier_pdf_context, render_dossier_pdf
-from app.services.errors import DomainError
+from app.services.documents import dossier_filename, dossier_pdf_context, render_dossier_pdf
+from app.services.platform import Actor, DomainError
 from app.ui.session import current_language
 
 log = logging.getLogger(__name__)

@@ -10,10 +10,9 @@ from app.config import get_settings
 from app.db import transaction
 from app.i18n import N_, _, current_language
 from app.models import BacSeries, Civility
-from app.services import dossier, referentials
-from app.services.actors import Actor
-from app.services.dossier_schemas import MENTIONS
-from app.services.student_records import BACCALAUREATE_LOCK
+from app.services.dossier import BACCALAUREATE_LOCK, MENTIONS, referentials
+from app.services.dossier import tabs as dossier
+from app.services.platform import Actor
 from app.ui.dossier_form import LOCKED_HINT, EntityForm, copy_into, saved_notice
 from app.ui.folded_select import COMMUNE_SYNONYMS
 from app.ui.text import paragraph

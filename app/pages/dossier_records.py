@@ -13,9 +13,10 @@ from app.config import get_settings
 from app.db import transaction
 from app.i18n import N_, _, current_language
 from app.models import ExternalRecord, Internship, RecordOutcome, WorkExperience
-from app.services import dossier, dossier_entries, referentials
-from app.services.actors import Actor
-from app.services.dossier_schemas import MENTIONS
+from app.services.dossier import MENTIONS, referentials
+from app.services.dossier import entries as dossier_entries
+from app.services.dossier import tabs as dossier
+from app.services.platform import Actor
 from app.ui.dossier_form import EntityForm, saved_notice
 from app.ui.tables import scroll_region
 from app.ui.text import heading, paragraph

@@ -7,7 +7,7 @@ from nicegui import run, ui
 from app.config import get_settings
 from app.db import transaction
 from app.i18n import _
-from app.services import faq
+from app.services.offer import faq
 from app.ui.frame import frame
 from app.ui.page import page
 from app.ui.session import current_language

@@ -10,9 +10,8 @@ from nicegui import app, run
 
 from app.db import transaction
 from app.pages.pdf_files import candidate_asking, pdf_response
-from app.services.actors import Actor
-from app.services.errors import DomainError
-from app.services.letters import letter_filename, my_letter_context, render_letter
+from app.services.decisions import letter_filename, my_letter_context, render_letter
+from app.services.platform import Actor, DomainError
 
 PATH = "/candidat/candidatures/{application_id}/lettre.pdf"
 

@@ -13,17 +13,9 @@ from nicegui import run, ui
 from app import clock
 from app.db import new_session, transaction
 from app.i18n import _, ngettext, use_language
-from app.services.actors import Actor
-from app.services.applications import apply_to_program
-from app.services.applications_views import PieceInfo, live_program_ids, pieces_by_program
-from app.services.errors import DomainError
-from app.services.offer import (
-    CentreOffer,
-    ProgramOffer,
-    WindowState,
-    count_programs,
-    list_offer,
-)
+from app.services.applications import PieceInfo, apply_to_program, live_program_ids, pieces_by_program
+from app.services.offer import CentreOffer, ProgramOffer, WindowState, count_programs, list_offer
+from app.services.platform import Actor, DomainError
 from app.ui.candidate_nav import candidate_nav
 from app.ui.dates import format_day, format_moment
 from app.ui.frame import frame

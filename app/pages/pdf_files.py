@@ -11,9 +11,8 @@ from fastapi.responses import RedirectResponse
 from nicegui import run
 
 from app.db import transaction
-from app.services.actors import Actor
-from app.services.errors import DomainError
-from app.services.staff import record_impersonated_view
+from app.services.accounts import record_impersonated_view
+from app.services.platform import Actor, DomainError
 from app.ui.guards import actor_of
 from app.ui.session import Identity, current_identity, forget_identity
 

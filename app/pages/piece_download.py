@@ -11,9 +11,8 @@ from nicegui import app, run
 
 from app.db import transaction
 from app.pages.pdf_files import candidate_asking, pdf_response
-from app.services import documents
-from app.services.actors import Actor
-from app.services.errors import DomainError
+from app.services.documents import pieces as documents
+from app.services.platform import Actor, DomainError
 
 PATH = "/candidat/pieces/{submitted_document_id}.pdf"
 

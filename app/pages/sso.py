@@ -18,9 +18,8 @@ from app.db import transaction
 from app.i18n import N_, _
 from app.pages.auth import identity_for, landing
 from app.pages.session_switch import rotate
-from app.services import sso
-from app.services.actors import Actor
-from app.services.auth import SignInOutcome
+from app.services.accounts import SignInOutcome, sso
+from app.services.platform import Actor
 from app.ui.session import Identity
 from app.ui.text import heading, paragraph
 

@@ -5,7 +5,7 @@ lease when the role may review, and draws the sections (``staff_application_sect
 worker thread, never on the event loop. Each button calls one service in its own transaction (in a worker thread
 too); a refusal is shown next to the button. Every committed change of the candidate's applications — this page's
 own actions, a colleague's, the candidate's, a job's — announces itself after the commit
-(``app.services.notifications``, staff-only changes included), and the page reads the application again and
+(``app.services.platform.notifications``, staff-only changes included), and the page reads the application again and
 redraws every section, the summary included, from that one event; a status line says so to screen readers. Two
 file routes serve the pieces' merged PDFs (for the in-page viewer and download) and the dossier PDF, both
 scope-checked and audited.
@@ -26,12 +26,11 @@ from app.models import ActorKind
 from app.pages import staff_application_sections as sections
 from app.pages.applications import follow_candidate
 from app.pages.pdf_files import pdf_response
-from app.services import leases, parameters, staff_review
-from app.services.actors import Actor
 from app.services.decisions import DecisionPanelView
-from app.services.dossier_pdf import dossier_filename, render_dossier_pdf
-from app.services.dossier_status import DOSSIER_STATUS_LABELS
-from app.services.errors import DomainError
+from app.services.documents import dossier_filename, render_dossier_pdf
+from app.services.platform import Actor, DomainError, parameters
+from app.services.review import DOSSIER_STATUS_LABELS, leases
+from app.services.review import staff_view as staff_review
 from app.ui.dates import format_moment
 from app.ui.decision_panel import load_panel_view
 from app.ui.drafts import Drafts

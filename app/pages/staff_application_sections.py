@@ -1,7 +1,7 @@
 """The sections of the staff application page: dossier, pieces, status, questions, notes, tags, decisions, dates,
 processing type, history. Each action calls one ``staff_review`` service in its own transaction, in a worker thread
 (never on the event loop). The page does not redraw after its own actions: every committed change of the
-application, this page's or anyone else's, announces itself (app.services.notifications) and the page redraws
+application, this page's or anyone else's, announces itself (app.services.platform.notifications) and the page redraws
 every section from that one event. What the reader typed or opened and has not saved is kept across those redraws
 (``Drafts``); a form's drafts are forgotten once it is saved."""
 
@@ -16,11 +16,10 @@ from app.db import transaction
 from app.i18n import N_, _, ngettext
 from app.models import DocumentStatus, DossierStatus, ProcessingType
 from app.pages.dossier import RENDERERS
-from app.services import staff_review
-from app.services.actors import Actor
 from app.services.decisions import DecisionPanelView
-from app.services.dossier_status import DOSSIER_STATUS_LABELS, PIECE_STATUS_LABELS, PROCESSING_LABELS
-from app.services.errors import DomainError
+from app.services.platform import Actor, DomainError
+from app.services.review import DOSSIER_STATUS_LABELS, PIECE_STATUS_LABELS, PROCESSING_LABELS
+from app.services.review import staff_view as staff_review
 from app.ui.audit_labels import describe
 from app.ui.candidate_nav import DOSSIER_TABS
 from app.ui.dates import UnreadableDay, day_input, format_day, format_moment, parse_typed_day

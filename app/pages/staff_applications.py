@@ -19,9 +19,10 @@ from nicegui import app, run, ui
 from app.config import Settings
 from app.db import transaction
 from app.i18n import _, ngettext
-from app.services import parameters, staff, staff_list, statistics
-from app.services.errors import DomainError
-from app.services.staff_list import COLUMNS, SVA_LABELS, VALUE_LABELS, ListPage, ListQuery
+from app.services.accounts import staff_roles as staff
+from app.services.exports import statistics
+from app.services.platform import DomainError, parameters
+from app.services.review import COLUMNS, SVA_LABELS, VALUE_LABELS, ListPage, ListQuery, staff_list
 from app.ui.bulk_decisions import BulkChoices, bulk_decisions, load_bulk
 from app.ui.dates import format_day
 from app.ui.frame import frame

@@ -16,9 +16,8 @@ from app.config import get_settings
 from app.db import transaction
 from app.i18n import _, ngettext
 from app.models import ExportStatus
-from app.services import export_jobs
-from app.services.actors import Actor
-from app.services.errors import DomainError
+from app.services.exports import jobs as export_jobs
+from app.services.platform import Actor, DomainError
 from app.ui.dates import format_moment
 from app.ui.frame import frame
 from app.ui.guards import actor_of, require_staff

@@ -12,10 +12,10 @@ from nicegui import run, ui
 
 from app.db import transaction
 from app.i18n import N_, _, ngettext
-from app.services import handoff_apogee, handoff_pegase
-from app.services.actors import Actor
-from app.services.errors import DomainError
 from app.services.handoff import CandidateHandoff, HandoffWish
+from app.services.handoff import apogee as handoff_apogee
+from app.services.handoff import pegase as handoff_pegase
+from app.services.platform import Actor, DomainError
 from app.ui.admin_nav import ADMIN
 from app.ui.dates import format_moment
 from app.ui.frame import frame

@@ -8,11 +8,10 @@ from app.db import transaction
 from app.i18n import _
 from app.models import StaffRole
 from app.pages.staff_statistics import load_pending, pending_panel
-from app.services import staff
-from app.services.actors import Actor
-from app.services.errors import DomainError
-from app.services.staff import RoleView
-from app.services.statistics import PendingCounts
+from app.services.accounts import RoleView
+from app.services.accounts import staff_roles as staff
+from app.services.exports import PendingCounts
+from app.services.platform import Actor, DomainError
 from app.ui.account_menu import change_role, role_text
 from app.ui.frame import frame
 from app.ui.guards import actor_of, require_staff

@@ -2,7 +2,7 @@
 
 Each table (real ``caption``, ``th scope``) is the accessible equivalent of the chart beside it; the charts
 (NiceGUI's ECharts) carry ``role="img"`` and an ``aria-label`` saying what they draw and where the numbers are.
-The definitions of the figures are written on the page (they are those of ``app.services.statistics``).
+The definitions of the figures are written on the page (they are those of ``app.services.exports.statistics``).
 """
 
 from collections.abc import Awaitable, Callable, Sequence
@@ -16,10 +16,10 @@ from nicegui import run, ui
 from app.db import transaction
 from app.i18n import _, ngettext
 from app.models import StaffRole
-from app.services import staff, staff_list, statistics
-from app.services.errors import DomainError
-from app.services.staff_list import VALUE_LABELS
-from app.services.statistics import GROUPINGS, CampaignOption, DayCount, PendingCounts, Statistics, StatRow
+from app.services.accounts import staff_roles as staff
+from app.services.exports import GROUPINGS, CampaignOption, DayCount, PendingCounts, Statistics, StatRow, statistics
+from app.services.platform import DomainError
+from app.services.review import VALUE_LABELS, staff_list
 from app.ui.frame import frame
 from app.ui.guards import require_staff
 from app.ui.latest_read import LatestRead

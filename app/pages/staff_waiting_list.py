@@ -14,16 +14,15 @@ from nicegui import run, ui
 
 from app.db import new_session, transaction
 from app.i18n import _
-from app.services.actors import Actor
-from app.services.errors import DomainError
-from app.services.staff_list import VALUE_LABELS
-from app.services.waiting_list_staff import (
+from app.services.decisions import (
     ListedCandidate,
     WaitingListOverview,
     call_next_candidate,
     programs_with_waiting_list,
     waiting_list_overview,
 )
+from app.services.platform import Actor, DomainError
+from app.services.review import VALUE_LABELS
 from app.ui.dates import format_moment
 from app.ui.frame import frame
 from app.ui.guards import require_staff

@@ -7,8 +7,8 @@ from nicegui import Client, context, run, ui
 
 from app.db import transaction
 from app.i18n import _
-from app.services.errors import DomainError
-from app.services.staff import RoleView, list_roles, switch_role
+from app.services.accounts import RoleView, list_roles, switch_role
+from app.services.platform import DomainError
 from app.ui.session import Identity, current_identity, current_language, remember_identity
 from app.ui.text import link_tag
 

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from app.db import transaction
 from app.i18n import _
-from app.services.errors import DomainError
+from app.services.platform import DomainError
 from app.ui.admin_nav import back_to_admin
 from app.ui.dossier_form import EntityForm, copy_into, saved_notice
 from app.ui.frame import frame

@@ -13,10 +13,9 @@ from nicegui import ui
 from sqlmodel import Session
 
 from app.i18n import _
-from app.services import admin_scoped
-from app.services.actors import Actor
-from app.services.admin_scoped import INSTITUTION, Target, TargetOption
-from app.services.errors import DomainError, NotFound
+from app.services.admin import INSTITUTION, Target, TargetOption
+from app.services.admin import scoped as admin_scoped
+from app.services.platform import Actor, DomainError, NotFound
 from app.ui.admin_edit import refusal_page
 from app.ui.admin_nav import back_to_admin
 from app.ui.frame import frame

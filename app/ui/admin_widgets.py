@@ -9,8 +9,8 @@ from sqlmodel import Session, SQLModel
 
 from app.db import transaction
 from app.i18n import _
-from app.services import staff
-from app.services.actors import Actor
+from app.services.accounts import staff_roles as staff
+from app.services.platform import Actor
 from app.ui.admin_nav import ADMIN, back_to_admin
 from app.ui.dossier_form import EntityForm, copy_into
 from app.ui.frame import frame

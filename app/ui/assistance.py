@@ -9,10 +9,9 @@ from nicegui import context, run, ui
 
 from app.db import new_session, transaction
 from app.i18n import _
-from app.services.actors import Actor
-from app.services.applications_views import list_my_applications
-from app.services.assistance import MESSAGE_MAX, SUBJECT_MAX, send_assistance_request
-from app.services.errors import DomainError
+from app.services.accounts import MESSAGE_MAX, SUBJECT_MAX, send_assistance_request
+from app.services.applications import list_my_applications
+from app.services.platform import Actor, DomainError
 from app.ui.session import current_language
 from app.ui.text import Text, paragraph
 

@@ -2,7 +2,7 @@
 what changed worded as the rest of the screen words it (Paris time, labels, names), never codes, ISO dates or
 Python lists.
 
-Every action that can reach a history (``app.services.audit.DOSSIER_ACTIONS``, which the audit writer enforces)
+Every action that can reach a history (``app.services.platform.audit.DOSSIER_ACTIONS``, which the audit writer enforces)
 has its sentence in ``SENTENCES``; a test fails when one has none, or no English translation.
 """
 
@@ -14,12 +14,16 @@ from typing import Any
 
 from app.i18n import N_, _, current_language, ngettext
 from app.models import ActorKind
-from app.services import referentials
-from app.services.admin_decision_types import KIND_LABELS
-from app.services.dossier_status import DOSSIER_STATUS_LABELS, PIECE_STATUS_LABELS, PROCESSING_LABELS
-from app.services.pdf_text import RECORD_OUTCOME
-from app.services.staff_list import VALUE_LABELS
-from app.services.staff_review import StaffAuditLine
+from app.services.admin import KIND_LABELS
+from app.services.documents import RECORD_OUTCOME
+from app.services.dossier import referentials
+from app.services.review import (
+    DOSSIER_STATUS_LABELS,
+    PIECE_STATUS_LABELS,
+    PROCESSING_LABELS,
+    VALUE_LABELS,
+    StaffAuditLine,
+)
 from app.ui.dates import format_short_moment
 
 # {who}: « le candidat », « un gestionnaire (Anne Martin) »…; {subject}: the piece or the question.

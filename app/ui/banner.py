@@ -9,7 +9,7 @@ from nicegui import ui
 
 from app.i18n import _
 from app.models import AnnouncementLevel
-from app.services import announcements
+from app.services.platform import announcements
 from app.ui.session import current_identity, current_language
 from app.ui.text import Text
 

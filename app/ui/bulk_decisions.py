@@ -22,8 +22,7 @@ from nicegui import run, ui
 from app.db import new_session, transaction
 from app.i18n import _, ngettext
 from app.models import DecisionKind
-from app.services.actors import Actor
-from app.services.decision_selection import (
+from app.services.decisions import (
     EMPTY_SELECTION,
     DecisionEntry,
     SelectionReport,
@@ -34,7 +33,7 @@ from app.services.decision_selection import (
     publish_on_selection,
     selection_rights,
 )
-from app.services.errors import DomainError
+from app.services.platform import Actor, DomainError
 from app.ui.dossier_form import EntityForm
 from app.ui.session import current_language
 from app.ui.text import Text, heading, list_item, paragraph

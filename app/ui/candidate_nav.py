@@ -3,7 +3,7 @@
 import functools
 
 from app.i18n import N_, _, current_language, use_language
-from app.services.actors import Actor
+from app.services.platform import Actor
 from app.ui.assistance import assistance_button
 from app.ui.frame import add_to_heading
 from app.ui.text import link_tag, static_block, tag

@@ -5,8 +5,8 @@ draws a ``<section>`` where it is called; it redraws itself after each action. A
 worker call reads the panel's there too (:func:`load_panel_view`) and draws it with :func:`draw_decision_panel`;
 given the page's ``Drafts``, the panel leaves its redraw to the page (which redraws every section from the
 committed change's event) and keeps what was typed in its fields across those redraws.
-Every check is in ``app.services.decisions``; the panel only offers what the actor's role allows (committee
-members enter, managers also publish). No query runs on the event loop.
+Every check is in ``app.services.decisions.staff_decisions``; the panel only offers what the actor's role allows
+(committee members enter, managers also publish). No query runs on the event loop.
 """
 
 from collections.abc import Awaitable, Callable
@@ -17,7 +17,6 @@ from nicegui import run, ui
 from app.db import new_session, transaction
 from app.i18n import _
 from app.models import DecisionKind
-from app.services.actors import Actor
 from app.services.decisions import (
     DecisionPanelView,
     decision_panel_view,
@@ -25,7 +24,7 @@ from app.services.decisions import (
     parse_paris_moment,
     publish_decision,
 )
-from app.services.errors import DomainError
+from app.services.platform import Actor, DomainError
 from app.ui.drafts import Drafts
 from app.ui.latest_read import LatestRead
 from app.ui.session import current_language

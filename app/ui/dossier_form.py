@@ -11,8 +11,8 @@ from typing import Any
 from nicegui import run, ui
 
 from app.i18n import N_, _
-from app.services.dossier_schemas import DossierInvalid
-from app.services.errors import DomainError
+from app.services.dossier import DossierInvalid
+from app.services.platform import DomainError
 from app.ui.dates import UnreadableDay, day_input, parse_typed_day, typed_day
 from app.ui.folded_select import NO_MATCH, FoldedSelect
 from app.ui.form_errors import ErrorSummary

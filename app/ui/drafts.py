@@ -1,7 +1,7 @@
 """``Drafts``: what a reader typed, chose or opened on a page and has not saved, kept across the page's redraws.
 
 A staff page redraws itself whenever someone commits a change to what it shows (a colleague's post-it, the
-candidate's upload: app.services.notifications). Its fields are drawn anew then; without this, a half-typed
+candidate's upload: app.services.platform.notifications). Its fields are drawn anew then; without this, a half-typed
 comment or an open preview would vanish under the reader's hands. A page keeps one ``Drafts``; each field is
 drawn through :meth:`Drafts.keep` under a key of its own, and the keys of a form are forgotten once it is saved
 (the redraw then shows what was saved).

@@ -1,11 +1,11 @@
 """A searchable list that forgives accents, case and punctuation, and says when nothing matches.
 
 NiceGUI's searchable ``ui.select`` filters in the browser, comparing the typed text with each label as is: « Orléans »
-never finds the commune La Poste writes ORLEANS, nor « etats » the country « États-Unis ». Here the server filters:
-what is typed reaches Python (Quasar's ``input-value`` event), every typed word is looked for in the labels folded by
-:func:`app.services.referentials.fold`, and only the first matches are sent. The element is Quasar's own ``q-select``
-rather than NiceGUI's ``select.js`` wrapper, whose filter would narrow the server's matches again with its plain
-``includes``; no JavaScript of ours is involved.
+never finds the commune La Poste writes ORLEANS, nor « etats » the country « États-Unis ». Here the server filters: what
+is typed reaches Python (Quasar's ``input-value`` event), every typed word is looked for in the labels folded by
+:func:`app.services.dossier.referentials.fold`, and only the first matches are sent. The element is Quasar's own
+``q-select`` rather than NiceGUI's ``select.js`` wrapper, whose filter would narrow the server's matches again with its
+plain ``includes``; no JavaScript of ours is involved.
 """
 
 from typing import Any
@@ -14,7 +14,7 @@ from nicegui import ui
 from nicegui.events import GenericEventArguments
 
 from app.i18n import N_, _, ngettext
-from app.services.referentials import fold
+from app.services.dossier import fold
 
 NO_MATCH = N_("Aucun choix de la liste ne correspond à « {query} ».")
 # La Poste abbreviates the saints in commune names: ST JEAN DE BRAYE, STE GENEVIEVE DES BOIS.

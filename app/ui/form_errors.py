@@ -9,8 +9,8 @@ Quasar passes these attributes to the field's native input (a select's: see app/
 from typing import Any
 
 from app.i18n import _, ngettext
-from app.services.dossier_schemas import DossierInvalid
-from app.services.errors import DomainError
+from app.services.dossier import DossierInvalid
+from app.services.platform import DomainError
 from app.ui.text import static_block, tag, text_tag
 
 _DESCRIBED = ("aria-invalid", "aria-describedby")

@@ -26,7 +26,7 @@ from nicegui import context, run, ui
 
 from app.config import get_settings
 from app.i18n import LANGUAGES, _, use_language
-from app.services import process_cache
+from app.services.platform import process_cache
 from app.ui.account_menu import account_controls, account_link, load_roles
 from app.ui.banner import banners
 from app.ui.session import current_identity, current_language

@@ -22,9 +22,8 @@ from nicegui import context, run, ui
 from app.db import transaction
 from app.i18n import _
 from app.models import StaffRole
-from app.services.actors import Actor
-from app.services.errors import DomainError
-from app.services.staff import RoleView, current_role
+from app.services.accounts import RoleView, current_role
+from app.services.platform import Actor, DomainError
 from app.ui.session import Identity, current_identity, forget_identity
 
 
@@ -89,7 +88,7 @@ async def require_candidate() -> Gate:
 
 
 def _record_view(actor: Actor, administrator: Actor, path: str) -> None:
-    from app.services.staff import record_impersonated_view
+    from app.services.accounts import record_impersonated_view
 
     with transaction() as session:
         record_impersonated_view(session, actor=actor, administrator=administrator, path=path)

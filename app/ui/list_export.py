@@ -15,12 +15,12 @@ from nicegui import run, ui
 from app.db import transaction
 from app.i18n import _
 from app.roles import runs_background_work
-from app.services import export_jobs, exports_zip
-from app.services.actors import Actor
-from app.services.dossier_pdf import render_dossier_pdf
-from app.services.errors import DomainError
-from app.services.exports_tabular import EXTRAS, TabularRequest
-from app.services.staff_list import ListQuery
+from app.services.documents import render_dossier_pdf
+from app.services.exports import EXTRAS, TabularRequest
+from app.services.exports import archive as exports_zip
+from app.services.exports import jobs as export_jobs
+from app.services.platform import Actor, DomainError
+from app.services.review import ListQuery
 from app.ui.session import current_language
 from app.ui.text import heading, paragraph
 

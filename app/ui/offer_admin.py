@@ -11,8 +11,7 @@ from sqlmodel import Session
 from app.db import transaction
 from app.i18n import _
 from app.models import StaffRole
-from app.services.actors import Actor
-from app.services.errors import DomainError
+from app.services.platform import Actor, DomainError
 from app.ui.admin_nav import back_to_admin
 from app.ui.dossier_form import EntityForm
 from app.ui.frame import frame

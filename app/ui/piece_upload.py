@@ -8,7 +8,7 @@
     ...
     widget.show(piece_loaded_later)  # a live update: the card is redrawn, its upload area and announcements stay
 
-Every action calls one service of ``app.services.documents`` in its own ``transaction()``, off the event loop
+Every action calls one service of ``app.services.documents.pieces`` in its own ``transaction()``, off the event loop
 (``run.io_bound``: the sandbox may take seconds), and no session outlives it. The browser's size limits only
 spare a useless upload: the upload route's guard and the service check again.
 
@@ -31,11 +31,10 @@ from app.db import transaction
 from app.i18n import N_, _
 from app.models import DocumentStatus
 from app.pages.piece_download import piece_url
-from app.services import admin_pieces, documents, parameters
-from app.services.actors import Actor
-from app.services.errors import DomainError
-from app.services.file_sniffing import WRONG_TYPE
-from app.services.pdf_sandbox import FILE_TOO_LARGE
+from app.services.admin import pieces as admin_pieces
+from app.services.documents import FILE_TOO_LARGE, WRONG_TYPE
+from app.services.documents import pieces as documents
+from app.services.platform import Actor, DomainError, parameters
 from app.ui.guards import actor_of
 from app.ui.session import current_identity, current_language
 from app.ui.statuses import SHARED_PIECE, badge_html, piece_look

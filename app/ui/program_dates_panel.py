@@ -13,10 +13,9 @@ from nicegui import ui
 
 from app.clock import PARIS
 from app.i18n import _, ngettext
-from app.services import admin_program_dates as bulk
-from app.services import calendar_rules as cal
-from app.services.actors import Actor
-from app.services.errors import DomainError
+from app.services.admin import program_dates as bulk
+from app.services.offer import calendar_rules as cal
+from app.services.platform import Actor, DomainError
 from app.ui.offer_admin import cell, in_transaction, label_of, notice, say, table
 from app.ui.text import heading, paragraph
 

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from app import clock
 from app.db import get_engine
-from app.services import offer_changes
+from app.services.offer import changes as offer_changes
 
 MAX_SECONDS = 60  # instances without Redis converge within a minute
 _LIMIT = 64  # keys are (block, language[, path]): a handful; never let a bug grow it without bound

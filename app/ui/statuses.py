@@ -13,7 +13,7 @@ from nicegui import ui
 
 from app.i18n import N_, _
 from app.models import DocumentStatus, DossierStatus
-from app.services.dossier_status import DOSSIER_STATUS_LABELS, PIECE_STATUS_LABELS
+from app.services.review import DOSSIER_STATUS_LABELS, PIECE_STATUS_LABELS
 from app.ui.text import text_tag
 
 

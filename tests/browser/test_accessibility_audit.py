@@ -17,7 +17,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import create_engine, text
 
 from app.i18n import gettext
-from app.services.demo_data import CANDIDATE_PASSWORD, DOSSIER_NUMBERS
+from app.services.demo.data import CANDIDATE_PASSWORD, DOSSIER_NUMBERS
 from app.ui.candidate_nav import DOSSIER_TABS
 from tests.browser.axe_audit import SETTLED, Finding, axe_source, run_axe, table, write_report
 from tests.portal_process import Portal

@@ -9,7 +9,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
-from app.services.demo_data import DEMO_IDENTITIES, DOSSIER_NUMBERS, DOSSIER_ONLY
+from app.services.demo.data import DEMO_IDENTITIES, DOSSIER_NUMBERS, DOSSIER_ONLY
 from tests.browser.conftest import screenshot
 from tests.portal_process import Portal
 

@@ -10,7 +10,7 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 from sqlmodel import Session, create_engine
 
-from app.services.offer import WindowState, list_offer
+from app.services.offer.browse import WindowState, list_offer
 from tests.browser.conftest import screenshot
 from tests.portal_process import Portal
 

@@ -9,7 +9,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
-from app.services.demo_data import CANDIDATE_PASSWORD, DOSSIER_NUMBERS
+from app.services.demo.data import CANDIDATE_PASSWORD, DOSSIER_NUMBERS
 from tests.browser.conftest import screenshot
 from tests.factories import pdf_bytes
 from tests.portal_process import Portal

@@ -38,7 +38,7 @@ from app.models import (
     OutboxMail,
     Program,
 )
-from app.services.demo_data import CANDIDATE_PASSWORD, DEMO_IDENTITIES
+from app.services.demo.data import CANDIDATE_PASSWORD, DEMO_IDENTITIES
 from tests import nginx_proxy
 from tests.browser.conftest import chromium, screenshot
 from tests.conftest import PG_URL, scratch_postgres_database

@@ -7,7 +7,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
-from app.services.demo import DEMO_IDENTITIES
+from app.services.demo.campus import DEMO_IDENTITIES
 from tests.portal_process import Portal
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
-from app.services.demo import DEMO_IDENTITIES
+from app.services.demo.campus import DEMO_IDENTITIES
 from tests.browser.conftest import screenshot
 from tests.portal_process import Portal
 

@@ -12,8 +12,8 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
-from app.services.demo import DEMO_IDENTITIES
-from app.services.staff_list import DEFAULT_PAGE_SIZE
+from app.services.demo.campus import DEMO_IDENTITIES
+from app.services.review.staff_list import DEFAULT_PAGE_SIZE
 from tests.browser.conftest import screenshot
 from tests.portal_process import Portal
 

@@ -4,7 +4,7 @@ from nicegui.testing import User
 
 from app.db import new_session
 from app.models import StaffMember, StaffRole, StaffRoleAssignment
-from app.services.passwords import hash_password
+from app.services.accounts.passwords import hash_password
 from tests import factories
 from tests.ui.handler_clicks import click
 

@@ -98,12 +98,22 @@ def headings(user: User, level: int) -> list[str]:
     return texts
 
 
-async def should_see_marked(user: User, mark: str, *, retries: int = 3) -> Node:
-    """Like ``user.should_see(marker=…)`` for an item of an HTML block (``data-mark``), waiting as it does."""
-    for _ in range(retries):
+async def should_see_marked(user: User, mark: str, *, retries: int = 3, timeout: float | None = None) -> Node:
+    """Like ``user.should_see(marker=…)`` for an item of an HTML block (``data-mark``), waiting as it does.
+
+    ``timeout``: for an item that no handler of the test's own waits for (a live update, drawn when a change
+    committed elsewhere has been announced and read again in a worker thread), look until it appears, for up to
+    that many seconds however busy the machine is, instead of ``retries`` looks 0.1 s apart."""
+    loop = asyncio.get_running_loop()
+    deadline = None if timeout is None else loop.time() + timeout
+    looks = 0
+    while True:
         node = marked(user, mark)
         if node is not None:
             return node
+        looks += 1
+        if (looks >= retries) if deadline is None else (loop.time() >= deadline):
+            break
         await asyncio.sleep(0.1)
     raise AssertionError(f"expected to see an item marked {mark!r} in the page's HTML blocks")
 

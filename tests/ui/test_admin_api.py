@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from app.db import new_session
 from app.models import AuditEvent, IntegrationToken, StaffRole
-from app.services.answers import confirm_offer
+from app.services.decisions.answers import confirm_offer
 from tests import factories
 from tests.ui.admin_clicks import click
 from tests.ui.staff_sessions import make_staff, sign_in

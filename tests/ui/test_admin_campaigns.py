@@ -9,7 +9,7 @@ from sqlmodel import select
 from app import clock as app_clock
 from app.db import new_session
 from app.models import Campaign, FaqEntry, PortalParameter, Program, StaffRole
-from app.services.faq_guide import GUIDE_FAQ
+from app.services.offer.faq_guide import GUIDE_FAQ
 from tests import factories
 from tests.ui.admin_clicks import click
 from tests.ui.staff_sessions import make_staff, sign_in
@@ -138,7 +138,7 @@ async def test_a_banner_is_published_and_shown_to_candidates(user: User) -> None
 
 
 async def test_the_faq_is_edited_and_shown_to_candidates(user: User) -> None:
-    from app.services import faq
+    from app.services.offer import faq
 
     with new_session() as session:
         faq.seed_guide_faq(session)

@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from app.db import new_session
 from app.models import AuditEvent, JobRun, JobStatus, StaffRole
-from app.services.passwords import hash_password
+from app.services.accounts.passwords import hash_password
 from tests import factories
 from tests.ui.admin_clicks import click
 from tests.ui.staff_sessions import GOOD, make_staff, sign_in

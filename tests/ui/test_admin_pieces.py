@@ -94,8 +94,8 @@ async def test_a_read_only_role_sees_without_saving(user: User) -> None:
 
 
 async def test_the_candidate_downloads_the_template_from_their_piece(user: User) -> None:
-    from app.services import admin_pieces
-    from app.services.actors import Actor
+    from app.services.admin import pieces as admin_pieces
+    from app.services.platform.actors import Actor
     from app.ui.piece_upload import piece_upload
 
     with new_session() as session:

@@ -15,9 +15,9 @@ from app.db import new_session, transaction
 from app.models import AnswerKind, Application, CandidateAnswer, DecisionKind, DossierStatus, OutboxMail
 from app.pages import applications_detail
 from app.pages.applications_detail import ApplicationPage
-from app.services.actors import Actor
-from app.services.answers import withdraw
-from app.services.passwords import hash_password
+from app.services.accounts.passwords import hash_password
+from app.services.decisions.answers import withdraw
+from app.services.platform.actors import Actor
 from tests import factories
 from tests.ui.handler_clicks import click
 from tests.ui.static_html import marked, page_blocks, should_see_marked

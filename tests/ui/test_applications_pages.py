@@ -9,10 +9,10 @@ from sqlmodel import select
 
 from app.db import new_session, transaction
 from app.models import Account, Application, DocumentStatus, DossierStatus, OutboxMail, Program
-from app.services import notifications
-from app.services.actors import Actor
-from app.services.applications import apply_to_program
-from app.services.passwords import hash_password
+from app.services.accounts.passwords import hash_password
+from app.services.applications.actions import apply_to_program
+from app.services.platform import notifications
+from app.services.platform.actors import Actor
 from tests import factories
 from tests.ui.handler_clicks import click
 from tests.ui.static_html import marked, page_blocks, should_see_marked
@@ -68,8 +68,8 @@ async def sign_in(user: User, email: str, then: str) -> None:
     await user.open(f"/connexion?suite={then}")
     user.find(marker="login").type(email)
     user.find(marker="password").type(PASSWORD)
-    user.find(marker="sign-in").click()
-    await user.should_see(marker="signed-in-name", retries=50)  # a worker thread, a new session, a redirect
+    await click(user, "sign-in")  # waits for the check (a worker thread) and the landing (a new session, a redirect)
+    await user.should_see(marker="signed-in-name")
 
 
 def applications() -> list[Application]:
@@ -218,7 +218,9 @@ async def test_live_update_reaches_the_open_list(user: User, setup: Setup) -> No
     await sign_in(user, setup.email, "/candidat/candidatures")
     await should_see_marked(user, "no-application")
     application = apply(setup)  # from another tab: the list follows
-    await should_see_marked(user, f"application-{application.id}")
+    # The commit's notice reaches the page on the event loop, which reads the list again in a worker thread: nothing
+    # of the test's own to wait for, so look until the redrawn list shows the application.
+    await should_see_marked(user, f"application-{application.id}", timeout=30)
 
 
 async def test_another_candidates_application_is_not_shown(user: User, setup: Setup) -> None:
@@ -254,7 +256,7 @@ async def test_upload_every_piece_then_transmit(user: User, setup: Setup) -> Non
     from nicegui import ui
 
     from app.models import DossierStatus, OutboxMail
-    from app.services import pdf_sandbox
+    from app.services.documents import pdf_sandbox
     from tests.factories import pdf_bytes
     from tests.test_documents import normalise_in_process
 
@@ -291,7 +293,7 @@ async def test_a_live_redraw_keeps_the_piece_being_filled(user: User, setup: Set
 
     from nicegui import ui
 
-    from app.services import pdf_sandbox
+    from app.services.documents import pdf_sandbox
     from app.ui.text import Text
     from tests.factories import pdf_bytes
     from tests.test_documents import normalise_in_process
@@ -375,7 +377,7 @@ async def test_a_piece_with_files_reads_deposee_until_the_application_is_transmi
     pieces) and its PDF « will be » sent; once transmitted, « Transmise »."""
     from nicegui import ui
 
-    from app.services import pdf_sandbox
+    from app.services.documents import pdf_sandbox
     from tests.factories import pdf_bytes
     from tests.test_documents import normalise_in_process
 
@@ -420,7 +422,7 @@ async def test_voir_opens_the_pieces_viewer_and_downloading_is_a_separate_link(u
     and « Télécharger » is a link of its own."""
     from nicegui import ui
 
-    from app.services import pdf_sandbox
+    from app.services.documents import pdf_sandbox
     from tests.factories import pdf_bytes
     from tests.test_documents import normalise_in_process
 

@@ -12,7 +12,7 @@ from app import server
 from app.config import reset_settings
 from app.db import new_session
 from app.models import Account, OutboxMail, StaffMember, StaffRole, StaffRoleAssignment
-from app.services.passwords import hash_password
+from app.services.accounts.passwords import hash_password
 from tests import factories
 from tests.ui.handler_clicks import click
 from tests.ui.static_html import parse
@@ -112,7 +112,7 @@ async def test_password_reset(user: User, clock) -> None:
     clock.set(datetime(2026, 3, 1, 9, tzinfo=UTC))
     account = make_account(email="dan@mail.example")
     await user.open("/connexion")
-    user.find(marker="forgot-password").click()
+    await click(user, "forgot-password")  # a link: its page opens in a background task, waited for
     await user.should_see(marker="send")
     type_into(user, "login", account.dossier_number)
     await click(user, "send")
@@ -306,7 +306,7 @@ def demo_mode(database_url: str, monkeypatch: pytest.MonkeyPatch):
 
 
 async def test_demo_identities_sign_in_in_one_click(demo_mode, user: User) -> None:
-    from app.services.demo import DEMO_IDENTITIES
+    from app.services.demo.campus import DEMO_IDENTITIES
 
     candidate = next(i for i in DEMO_IDENTITIES if i.kind == "candidate")
     manager = next(i for i in DEMO_IDENTITIES if i.kind == "staff")

@@ -5,7 +5,7 @@ from sqlmodel import col, select
 
 from app.db import new_session
 from app.models import Decision, DecisionKind, OutboxMail, StaffMember, StaffRole, StaffRoleAssignment
-from app.services.passwords import hash_password
+from app.services.accounts.passwords import hash_password
 from tests import factories
 
 GOOD = "Solide-Passe-2026"

@@ -70,8 +70,8 @@ async def test_the_birth_date_is_a_masked_text_box_showing_the_stored_day_as_jj_
 
 async def test_a_stored_birth_date_is_shown_as_jj_mm_aaaa(user: User, account_id: int) -> None:
     from app.db import transaction
-    from app.services import dossier
-    from app.services.actors import Actor
+    from app.services.dossier import tabs as dossier
+    from app.services.platform.actors import Actor
 
     with transaction() as session:
         opened = dossier.open_dossier(session, actor=Actor("candidate", account_id=account_id))

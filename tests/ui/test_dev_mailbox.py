@@ -10,8 +10,8 @@ from nicegui.testing import User
 from app import server
 from app.config import reset_settings
 from app.db import transaction
-from app.services.mail import MailAttachment, enqueue_mail
-from app.services.mail_templates import sample_context
+from app.services.mail.outbox import MailAttachment, enqueue_mail
+from app.services.mail.templates import sample_context
 from tests.ui.static_html import follow_marked
 
 

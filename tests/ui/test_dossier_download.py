@@ -7,7 +7,7 @@ from pypdf import PdfReader
 
 from app.db import new_session
 from app.models import Account
-from app.services.passwords import hash_password
+from app.services.accounts.passwords import hash_password
 from tests import factories
 from tests.test_dossier_pdf import seed
 from tests.ui.test_auth_pages import GOOD, sign_in

@@ -8,10 +8,11 @@ from nicegui.testing import User
 
 from app.db import new_session, transaction
 from app.models import ActorKind, Candidate
-from app.services import dossier, leases
-from app.services.actors import Actor
-from app.services.dossier_schemas import DossierInvalid
-from app.services.passwords import hash_password
+from app.services.accounts.passwords import hash_password
+from app.services.dossier import tabs as dossier
+from app.services.dossier.schemas import DossierInvalid
+from app.services.platform.actors import Actor
+from app.services.review import leases
 from tests import factories
 from tests.ui.handler_clicks import click
 from tests.ui.static_html import parse, should_see_marked

@@ -8,7 +8,7 @@ from sqlmodel import select
 from app.config import reset_settings
 from app.db import new_session
 from app.models import ExportJob, ExportStatus
-from app.services import export_jobs
+from app.services.exports import jobs as export_jobs
 from app.worker import ExportBuilder
 from tests.ui.staff_sessions import sign_in
 from tests.ui.test_staff_exports import manager_with_applications

@@ -6,7 +6,7 @@ from nicegui.testing import User
 
 from app.db import new_session
 from app.i18n import gettext
-from app.services.passwords import hash_password
+from app.services.accounts.passwords import hash_password
 from app.ui.folded_select import SHOWN, FoldedSelect
 from tests import factories
 from tests.ui.handler_clicks import click

@@ -5,8 +5,9 @@ from nicegui import ui
 from nicegui.testing import User
 
 from app.db import new_session
-from app.services import documents, pdf_sandbox
-from app.services.actors import Actor
+from app.services.documents import pdf_sandbox
+from app.services.documents import pieces as documents
+from app.services.platform.actors import Actor
 from app.ui.page import page
 from app.ui.piece_upload import piece_upload
 from app.ui.text import Text

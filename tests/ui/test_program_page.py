@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from app.db import new_session, transaction
 from app.models import Program
-from app.services import offer_changes
+from app.services.offer import changes as offer_changes
 from tests.ui import test_applications_pages as offer_pages
 from tests.ui.static_html import marked, page_blocks
 from tests.ui.test_applications_pages import Setup, applications, sign_in

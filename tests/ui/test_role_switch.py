@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from app.db import new_session
 from app.models import AuditEvent, StaffMember, StaffRole, StaffRoleAssignment
-from app.services.passwords import hash_password
+from app.services.accounts.passwords import hash_password
 from tests import factories
 from tests.ui.handler_clicks import click
 from tests.ui.static_html import follow_marked

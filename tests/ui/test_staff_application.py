@@ -19,9 +19,9 @@ from app.models import (
     StaffRole,
     StaffRoleAssignment,
 )
-from app.services import staff_review
-from app.services.actors import Actor
-from app.services.passwords import hash_password
+from app.services.accounts.passwords import hash_password
+from app.services.platform.actors import Actor
+from app.services.review import staff_view as staff_review
 from tests import factories
 from tests.ui.handler_clicks import click
 

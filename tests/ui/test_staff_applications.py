@@ -5,8 +5,9 @@ from nicegui.testing import User
 from app import clock
 from app.db import new_session
 from app.models import DossierStatus, StaffMember, StaffRole, StaffRoleAssignment
-from app.services.passwords import hash_password
+from app.services.accounts.passwords import hash_password
 from tests import factories
+from tests.ui.handler_clicks import click
 from tests.ui.static_html import follow_marked
 
 GOOD = "Solide-Passe-2026"
@@ -42,10 +43,8 @@ async def sign_in(user: User, login: str = "sci") -> None:
     await user.open("/connexion")
     user.find(marker="login").type(login)
     user.find(marker="password").type(GOOD)
-    user.find(marker="sign-in").click()
-    await user.should_see(
-        marker="current-role-text", retries=50
-    )  # the sign-in: a worker thread, a new session, a redirect
+    await click(user, "sign-in")  # waits for the check (a worker thread) and the landing (a new session, a redirect)
+    await user.should_see(marker="current-role-text")
 
 
 async def test_a_centre_manager_lists_filters_pages_and_selects(user: User) -> None:
@@ -77,10 +76,10 @@ async def test_columns_are_remembered_and_pages_turn(user: User) -> None:
     columns.set_value([*columns.value, "ine"])  # type: ignore[attr-defined]  # add the INE column
     page_size = next(iter(user.find(marker="page-size").elements))
     page_size.set_value(20)  # type: ignore[attr-defined]  ("20" as text would also match CANDIDAT20)
-    user.find(marker="save-columns").click()
+    await click(user, "save-columns")  # saved, then the list read again, in worker threads: waited for
     await user.should_see("Colonnes enregistrées.")
     await user.should_see("Page 1 sur 2")
-    user.find(marker="next-page").click()
+    await click(user, "next-page")  # the next page read in a worker thread
     await user.should_see("Page 2 sur 2")
     await user.should_see("CANDIDAT24")
     await user.open("/gestion/candidatures")  # reloaded: the choice is remembered

@@ -9,7 +9,7 @@ from sqlmodel import select
 from app import clock as app_clock
 from app.db import new_session
 from app.models import EnrolmentHandoff, HandoffStatus, StaffRole
-from app.services.answers import confirm_offer
+from app.services.decisions.answers import confirm_offer
 from tests import factories
 from tests.ui.staff_sessions import make_staff, sign_in
 

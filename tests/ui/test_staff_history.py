@@ -26,11 +26,18 @@ from app.models import (
     Tag,
     WorkExperience,
 )
-from app.services import answers, applications, decisions, documents, dossier, dossier_entries, staff, staff_review
-from app.services.actors import Actor
-from app.services.audit import DOSSIER_ACTIONS
-from app.services.transmission import transmit_application
-from app.services.waiting_list_staff import call_next_candidate
+from app.services.accounts import staff_roles as staff
+from app.services.applications import actions as applications
+from app.services.applications.transmission import transmit_application
+from app.services.decisions import answers
+from app.services.decisions import staff_decisions as decisions
+from app.services.decisions.waiting_list_staff import call_next_candidate
+from app.services.documents import pieces as documents
+from app.services.dossier import entries as dossier_entries
+from app.services.dossier import tabs as dossier
+from app.services.platform.actors import Actor
+from app.services.platform.audit import DOSSIER_ACTIONS
+from app.services.review import staff_view as staff_review
 from app.ui.audit_labels import SENTENCES
 from tests import factories
 from tests.ui.staff_sessions import make_staff, sign_in

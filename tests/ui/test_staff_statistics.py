@@ -8,7 +8,7 @@ from nicegui.testing import User
 from app import clock
 from app.db import new_session
 from app.models import DecisionKind, DossierStatus, StaffRole
-from app.services.passwords import hash_password
+from app.services.accounts.passwords import hash_password
 from tests import factories
 from tests.ui.staff_sessions import GOOD, make_staff, sign_in
 

@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from app.db import new_session
 from app.models import Application, DecisionKind, OutboxMail, StaffMember, StaffRole, StaffRoleAssignment
-from app.services.passwords import hash_password
+from app.services.accounts.passwords import hash_password
 from tests import factories
 
 GOOD = "Solide-Passe-2026"

@@ -1,0 +1,84 @@
+"""Accounts and signing in: candidate accounts, credentials, passwords, one-time tokens, SSO, staff roles.
+
+Owns account creation and activation, authentication, password rules, the tokens mailed to candidates, the
+CAS/SSO sign-in, staff role switching, and the assistance requests candidates send.
+"""
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.services.accounts import candidates, credentials, rules, sso, staff_roles
+    from app.services.accounts.assistance import MESSAGE_MAX, SUBJECT_MAX, send_assistance_request
+    from app.services.accounts.auth import (
+        Principal,
+        SignInOutcome,
+        authenticate,
+        candidate_sign_in_closes_at,
+        sign_in_delay,
+    )
+    from app.services.accounts.staff_roles import (
+        ROLE_LABELS,
+        RoleView,
+        current_role,
+        list_roles,
+        record_impersonated_view,
+        switch_role,
+    )
+    from app.services.accounts.tokens import TokenError, check_token
+
+# What pages may use, by the submodule that defines it (see app/services/__init__.py).
+_EXPORTS: dict[str, str] = {
+    "MESSAGE_MAX": "assistance",
+    "Principal": "auth",
+    "ROLE_LABELS": "staff_roles",
+    "RoleView": "staff_roles",
+    "SUBJECT_MAX": "assistance",
+    "SignInOutcome": "auth",
+    "TokenError": "tokens",
+    "authenticate": "auth",
+    "candidate_sign_in_closes_at": "auth",
+    "candidates": "candidates",
+    "check_token": "tokens",
+    "credentials": "credentials",
+    "current_role": "staff_roles",
+    "list_roles": "staff_roles",
+    "record_impersonated_view": "staff_roles",
+    "rules": "rules",
+    "send_assistance_request": "assistance",
+    "sign_in_delay": "auth",
+    "sso": "sso",
+    "staff_roles": "staff_roles",
+    "switch_role": "staff_roles",
+}
+__all__ = [
+    "MESSAGE_MAX",
+    "ROLE_LABELS",
+    "SUBJECT_MAX",
+    "Principal",
+    "RoleView",
+    "SignInOutcome",
+    "TokenError",
+    "authenticate",
+    "candidate_sign_in_closes_at",
+    "candidates",
+    "check_token",
+    "credentials",
+    "current_role",
+    "list_roles",
+    "record_impersonated_view",
+    "rules",
+    "send_assistance_request",
+    "sign_in_delay",
+    "sso",
+    "staff_roles",
+    "switch_role",
+]
+
+
+def __getattr__(name: str) -> object:
+    submodule = _EXPORTS.get(name)
+    if submodule is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = import_module(f"{__name__}.{submodule}")
+    return module if submodule == name else getattr(module, name)

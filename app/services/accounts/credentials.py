@@ -1,0 +1,160 @@
+"""A candidate's credentials: forgotten and changed passwords, and the confirmed change of e-mail address."""
+
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from app.config import get_settings
+from app.i18n import N_
+from app.models import Account, TokenPurpose
+from app.services.accounts.auth import find_account_by_login
+from app.services.accounts.candidates import enqueue_mail, get_account, link, mail_context, own_account, send_activation
+from app.services.accounts.passwords import hash_password, verify_password
+from app.services.accounts.rules import check_email, check_new_password
+from app.services.accounts.tokens import check_token, consume_token, issue_token, revoke_tokens
+from app.services.platform import parameters
+from app.services.platform.actors import Actor
+from app.services.platform.audit import audit
+from app.services.platform.errors import DomainError
+from app.services.platform.text_rules import check_text
+
+# --- Forgotten password -----------------------------------------------------------------------------------------------
+
+
+def request_password_reset(session: Session, *, actor: Actor, login: str) -> None:
+    """Mail a reset link (valid ``reset_hours``) to the account of ``login``; silent when there is none."""
+    account = find_account_by_login(session, check_text(login, field="login"))
+    if account is None or (account.sso_subject is not None and account.password_hash is None):
+        return
+    if not account.is_activated:
+        send_activation(session, account, code="activation_resent")  # a reset would not let them in anyway
+        return
+    secret, token = issue_token(
+        session,
+        account_id=account.id or 0,
+        purpose=TokenPurpose.PASSWORD_RESET,
+        lifetime=timedelta(hours=parameters.current("reset_hours")),
+    )
+    enqueue_mail(
+        session,
+        code="password_reset",
+        to=account.email,
+        context={
+            "account": mail_context(account),
+            "link": link(f"/compte/mot-de-passe/{secret}"),
+            "expires_at": token.expires_at,
+        },
+        language=account.language,
+        account_id=account.id,
+    )
+    audit(session, actor=actor, action="account.password_reset_requested", entity_type="account", entity_id=account.id)
+
+
+def reset_password(session: Session, *, actor: Actor, token: str, password: str, password_confirm: str) -> Account:
+    """Set a new password through a reset link; the link and any other pending reset link stop working."""
+    row = check_token(session, secret=token, purpose=TokenPurpose.PASSWORD_RESET)
+    account = get_account(session, row.account_id)
+    # Check the password before spending the link, so a refused password leaves the link usable.
+    check_new_password(
+        password, password_confirm, personal=(account.last_name, account.first_name, account.email.split("@")[0])
+    )
+    consume_token(session, secret=token, purpose=TokenPurpose.PASSWORD_RESET)
+    revoke_tokens(session, account_id=account.id or 0, purpose=TokenPurpose.PASSWORD_RESET)
+    account.password_hash = hash_password(password)
+    account.failed_sign_ins = 0
+    account.throttled_until = None
+    session.add(account)
+    audit(session, actor=actor, action="account.password_reset", entity_type="account", entity_id=account.id)
+    return account
+
+
+# --- The signed-in candidate's own account ----------------------------------------------------------------------------
+
+
+def change_password(
+    session: Session, *, actor: Actor, current_password: str, password: str, password_confirm: str
+) -> Account:
+    account = own_account(session, actor, write=True)
+    if account.password_hash and not verify_password(account.password_hash, current_password):
+        raise DomainError("bad_password", N_("Mot de passe actuel incorrect."), field="current_password")
+    check_new_password(
+        password, password_confirm, personal=(account.last_name, account.first_name, account.email.split("@")[0])
+    )
+    account.password_hash = hash_password(password)
+    session.add(account)
+    revoke_tokens(session, account_id=account.id or 0, purpose=TokenPurpose.PASSWORD_RESET)
+    audit(session, actor=actor, action="account.password_changed", entity_type="account", entity_id=account.id)
+    return account
+
+
+def request_email_change(
+    session: Session, *, actor: Actor, new_email: str, new_email_confirm: str, current_password: str
+) -> None:
+    """Mail a confirmation link to the new address; nothing changes until it is clicked."""
+    account = own_account(session, actor, write=True)
+    if account.password_hash and not verify_password(account.password_hash, current_password):
+        raise DomainError("bad_password", N_("Mot de passe actuel incorrect."), field="current_password")
+    address = check_email(new_email, new_email_confirm, field="new_email")
+    if address == account.email:
+        raise DomainError("email_unchanged", N_("C'est déjà votre adresse e-mail."), field="new_email")
+    # Whether the address is taken is only said when its owner clicks the link, never here.
+    revoke_tokens(session, account_id=account.id or 0, purpose=TokenPurpose.EMAIL_CHANGE)
+    secret, token = issue_token(
+        session,
+        account_id=account.id or 0,
+        purpose=TokenPurpose.EMAIL_CHANGE,
+        lifetime=timedelta(hours=get_settings().email_change_hours),
+        new_email=address,
+    )
+    enqueue_mail(
+        session,
+        code="email_change_new_address",
+        to=address,
+        context={
+            "account": mail_context(account) | {"email": address},
+            "link": link(f"/compte/email/{secret}"),
+            "expires_at": token.expires_at,
+        },
+        language=account.language,
+        account_id=account.id,
+    )
+    audit(
+        session,
+        actor=actor,
+        action="account.email_change_requested",
+        entity_type="account",
+        entity_id=account.id,
+        after={"new_email": address},
+    )
+
+
+def confirm_email_change(session: Session, *, actor: Actor, token: str) -> Account:
+    """Apply the e-mail change of a confirmation link and tell the old address."""
+    row = consume_token(session, secret=token, purpose=TokenPurpose.EMAIL_CHANGE)
+    account = get_account(session, row.account_id)
+    new_email = row.new_email or ""
+    taken = session.exec(select(Account.id).where(Account.email == new_email, Account.id != account.id)).first()
+    if taken is not None:
+        raise DomainError("email_taken", N_("Cette adresse e-mail est déjà celle d'un autre compte."))
+    old_email = account.email
+    account.email = new_email
+    session.add(account)
+    session.flush()
+    enqueue_mail(
+        session,
+        code="email_change_old_address",
+        to=old_email,
+        context={"account": mail_context(account) | {"email": old_email}, "new_email": new_email},
+        language=account.language,
+        account_id=account.id,
+    )
+    audit(
+        session,
+        actor=actor,
+        action="account.email_changed",
+        entity_type="account",
+        entity_id=account.id,
+        before={"email": old_email},
+        after={"email": new_email},
+    )
+    return account

@@ -1,0 +1,188 @@
+"""Staff roles and their scopes: list a member's roles, switch between them, and check them on every action."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from app.i18n import N_
+from app.models import Account, ApplicationCentre, Candidate, Committee, StaffMember, StaffRole, StaffRoleAssignment
+from app.services.platform.actors import Actor
+from app.services.platform.audit import audit
+from app.services.platform.errors import DomainError, Forbidden
+
+ROLE_LABELS: dict[StaffRole, str] = {
+    StaffRole.ADMINISTRATOR: N_("Administrateur"),
+    StaffRole.CENTRAL_OFFICE: N_("Scolarité centrale"),
+    StaffRole.CENTRE_MANAGER: N_("Gestionnaire de composante"),
+    StaffRole.COMMITTEE_MEMBER: N_("Membre de commission"),
+}
+INSTITUTION_SCOPE = N_("Tout l'établissement")
+INSTITUTION_WIDE = {StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE}
+
+
+@dataclass(frozen=True)
+class RoleView:
+    """One role of a staff member as the header and the role switch show it (labels are msgids or data)."""
+
+    assignment_id: int
+    role: StaffRole
+    role_label: str  # French msgid, to translate
+    scope_label_fr: str  # data, already in French
+    scope_label_en: str
+    centre_id: int | None
+    committee_id: int | None
+    read_only: bool
+    is_president: bool
+
+    def scope_label(self, language: str) -> str:
+        return self.scope_label_en if language == "en" else self.scope_label_fr
+
+
+def _view(session: Session, assignment: StaffRoleAssignment) -> RoleView:
+    fr, en = INSTITUTION_SCOPE, "Whole institution"
+    if assignment.centre_id is not None:
+        centre = session.get(ApplicationCentre, assignment.centre_id)
+        fr, en = (centre.label_fr, centre.label_en) if centre else ("?", "?")
+    elif assignment.committee_id is not None:
+        committee = session.get(Committee, assignment.committee_id)
+        fr, en = (committee.label_fr, committee.label_en) if committee else ("?", "?")
+    return RoleView(
+        assignment_id=assignment.id or 0,
+        role=assignment.role,
+        role_label=ROLE_LABELS[assignment.role],
+        scope_label_fr=fr,
+        scope_label_en=en,
+        centre_id=assignment.centre_id,
+        committee_id=assignment.committee_id,
+        read_only=assignment.read_only,
+        is_president=assignment.is_president,
+    )
+
+
+def _require_staff(session: Session, actor: Actor) -> StaffMember:
+    if actor.kind != "staff" or actor.staff_id is None:
+        raise Forbidden()
+    member = session.get(StaffMember, actor.staff_id)
+    if member is None or not member.is_active:
+        raise Forbidden()
+    return member
+
+
+def list_roles(session: Session, *, actor: Actor) -> list[RoleView]:
+    """The signed-in staff member's own roles with their scope labels, in a stable order."""
+    member = _require_staff(session, actor)
+    rows = session.exec(
+        select(StaffRoleAssignment).where(StaffRoleAssignment.staff_id == member.id).order_by(StaffRoleAssignment.id)
+    ).all()
+    return [_view(session, row) for row in rows]
+
+
+def current_role(session: Session, *, actor: Actor) -> RoleView:
+    """The actor's current role, re-read from the database (a role withdrawn meanwhile is refused)."""
+    return _view(session, _current_assignment(session, actor))
+
+
+def _current_assignment(session: Session, actor: Actor) -> StaffRoleAssignment:
+    member = _require_staff(session, actor)
+    assignment = session.get(StaffRoleAssignment, actor.role_assignment_id) if actor.role_assignment_id else None
+    if assignment is None or assignment.staff_id != member.id:
+        raise Forbidden()
+    return assignment
+
+
+def switch_role(session: Session, *, actor: Actor, assignment_id: int) -> RoleView:
+    """Check that ``assignment_id`` is one of the actor's roles; the screen then stores it in the session."""
+    member = _require_staff(session, actor)
+    assignment = session.get(StaffRoleAssignment, assignment_id)
+    if assignment is None or assignment.staff_id != member.id:
+        raise Forbidden()
+    audit(
+        session,
+        actor=actor,
+        action="staff.role_switched",
+        entity_type="staffroleassignment",
+        entity_id=assignment.id,
+        before={"assignment_id": actor.role_assignment_id},
+        after={"assignment_id": assignment.id},
+    )
+    return _view(session, assignment)
+
+
+def require_role(
+    session: Session,
+    *,
+    actor: Actor,
+    roles: Iterable[StaffRole],
+    centre_id: int | None = None,
+    committee_id: int | None = None,
+    write: bool = False,
+) -> StaffRoleAssignment:
+    """Refuse unless the actor's current role is one of ``roles`` and covers the centre or committee acted on.
+
+    Administrators and the central office cover the whole institution; a centre manager covers their centre
+    and its committees; a committee member covers their committee only. ``write`` refuses read-only roles.
+    """
+    assignment = _current_assignment(session, actor)
+    if assignment.role not in set(roles):
+        raise Forbidden()
+    if write and assignment.read_only:
+        raise Forbidden()
+    if assignment.role in INSTITUTION_WIDE:
+        return assignment
+    if assignment.role == StaffRole.CENTRE_MANAGER:
+        if committee_id is not None:
+            committee = session.get(Committee, committee_id)
+            if committee is None or committee.centre_id != assignment.centre_id:
+                raise Forbidden()
+        if centre_id is not None and centre_id != assignment.centre_id:
+            raise Forbidden()
+        if centre_id is None and committee_id is None:
+            raise Forbidden()  # a scoped role must name what it acts on
+        return assignment
+    # Committee member: only what belongs to their committee (its centre is implied by it).
+    if committee_id is None or committee_id != assignment.committee_id:
+        raise Forbidden()
+    return assignment
+
+
+# --- Impersonation: an administrator opens the portal as a candidate, read-only ----------------------------------
+
+
+def start_impersonation(session: Session, *, actor: Actor, dossier_number: str) -> Account:
+    """The account an administrator will view as, read-only; the start is audited."""
+    require_role(session, actor=actor, roles=[StaffRole.ADMINISTRATOR])
+    account = session.exec(
+        select(Account).where(Account.dossier_number == dossier_number.strip().upper(), Account.deleted_at.is_(None))  # type: ignore[union-attr]
+    ).first()
+    if account is None:
+        raise DomainError("unknown_dossier", N_("Aucun compte ne porte ce numéro de dossier."), field="dossier_number")
+    audit(
+        session,
+        actor=actor,
+        action="impersonation.started",
+        entity_type="account",
+        entity_id=account.id,
+        candidate_id=_candidate_id(session, account.id),
+    )
+    return account
+
+
+def record_impersonated_view(session: Session, *, actor: Actor, administrator: Actor, path: str) -> None:
+    """Audit one page viewed by an administrator as a candidate; refuse if they are no longer administrator."""
+    require_role(session, actor=administrator, roles=[StaffRole.ADMINISTRATOR])
+    if actor.kind != "candidate" or actor.impersonated_by_staff_id != administrator.staff_id:
+        raise Forbidden()
+    audit(
+        session,
+        actor=actor,
+        action="impersonation.viewed",
+        entity_type="account",
+        entity_id=actor.account_id,
+        candidate_id=_candidate_id(session, actor.account_id),
+        after={"path": path[:300]},
+    )
+
+
+def _candidate_id(session: Session, account_id: int | None) -> int | None:
+    return session.exec(select(Candidate.id).where(Candidate.account_id == account_id)).first()

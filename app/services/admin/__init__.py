@@ -1,0 +1,114 @@
+"""Administration: centres, programmes, committees, pieces, questions, decision types, mail templates, staff.
+
+Owns what the central office and administrators configure, who may configure what, the saves that never
+overwrite, and the API tokens of integrations.
+"""
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.services.admin import (
+        api_tokens,
+        centres,
+        committee_members,
+        committees,
+        decision_types,
+        diploma_types,
+        mail_templates,
+        pieces,
+        program_dates,
+        programs,
+        questions,
+        scoped,
+        staff,
+        staff_roles,
+    )
+    from app.services.admin.api_tokens import (
+        TokenDraft,
+        TokenRefused,
+        TokenRow,
+        TokenScope,
+        audit_integration,
+        authenticate,
+    )
+    from app.services.admin.common import centre_edits_offer, require_admin
+    from app.services.admin.decision_types import KIND_LABELS
+    from app.services.admin.mail_catalogue import CATEGORIES, code_info, sample_text, template_variables
+    from app.services.admin.scoped import INSTITUTION, Target, TargetOption, target_of
+
+# What pages may use, by the submodule that defines it (see app/services/__init__.py).
+_EXPORTS: dict[str, str] = {
+    "CATEGORIES": "mail_catalogue",
+    "INSTITUTION": "scoped",
+    "KIND_LABELS": "decision_types",
+    "Target": "scoped",
+    "TargetOption": "scoped",
+    "TokenDraft": "api_tokens",
+    "TokenRefused": "api_tokens",
+    "TokenRow": "api_tokens",
+    "TokenScope": "api_tokens",
+    "api_tokens": "api_tokens",
+    "audit_integration": "api_tokens",
+    "authenticate": "api_tokens",
+    "centre_edits_offer": "common",
+    "centres": "centres",
+    "code_info": "mail_catalogue",
+    "committee_members": "committee_members",
+    "committees": "committees",
+    "decision_types": "decision_types",
+    "diploma_types": "diploma_types",
+    "mail_templates": "mail_templates",
+    "pieces": "pieces",
+    "program_dates": "program_dates",
+    "programs": "programs",
+    "questions": "questions",
+    "require_admin": "common",
+    "sample_text": "mail_catalogue",
+    "scoped": "scoped",
+    "staff": "staff",
+    "staff_roles": "staff_roles",
+    "target_of": "scoped",
+    "template_variables": "mail_catalogue",
+}
+__all__ = [
+    "CATEGORIES",
+    "INSTITUTION",
+    "KIND_LABELS",
+    "Target",
+    "TargetOption",
+    "TokenDraft",
+    "TokenRefused",
+    "TokenRow",
+    "TokenScope",
+    "api_tokens",
+    "audit_integration",
+    "authenticate",
+    "centre_edits_offer",
+    "centres",
+    "code_info",
+    "committee_members",
+    "committees",
+    "decision_types",
+    "diploma_types",
+    "mail_templates",
+    "pieces",
+    "program_dates",
+    "programs",
+    "questions",
+    "require_admin",
+    "sample_text",
+    "scoped",
+    "staff",
+    "staff_roles",
+    "target_of",
+    "template_variables",
+]
+
+
+def __getattr__(name: str) -> object:
+    submodule = _EXPORTS.get(name)
+    if submodule is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = import_module(f"{__name__}.{submodule}")
+    return module if submodule == name else getattr(module, name)

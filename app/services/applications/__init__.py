@@ -1,0 +1,77 @@
+"""Applications (« candidatures ») as the candidate makes them: apply, cancel, answer questions, transmit.
+
+Owns the candidate's actions, the views of their applications, the readiness and transmission of a dossier, and
+the scheduled jobs about applications.
+"""
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.services.applications.actions import (
+        answer_question,
+        apply_to_program,
+        cancel_application,
+        own_candidate_id,
+    )
+    from app.services.applications.transmission import Readiness, transmission_readiness, transmit_application
+    from app.services.applications.views import (
+        ApplicationDetail,
+        ApplicationSummary,
+        DecisionView,
+        PieceInfo,
+        PieceView,
+        QuestionView,
+        get_my_application,
+        list_my_applications,
+        live_program_ids,
+        pieces_by_program,
+    )
+
+# What pages may use, by the submodule that defines it (see app/services/__init__.py).
+_EXPORTS: dict[str, str] = {
+    "ApplicationDetail": "views",
+    "ApplicationSummary": "views",
+    "DecisionView": "views",
+    "PieceInfo": "views",
+    "PieceView": "views",
+    "QuestionView": "views",
+    "Readiness": "transmission",
+    "answer_question": "actions",
+    "apply_to_program": "actions",
+    "cancel_application": "actions",
+    "get_my_application": "views",
+    "list_my_applications": "views",
+    "live_program_ids": "views",
+    "own_candidate_id": "actions",
+    "pieces_by_program": "views",
+    "transmission_readiness": "transmission",
+    "transmit_application": "transmission",
+}
+__all__ = [
+    "ApplicationDetail",
+    "ApplicationSummary",
+    "DecisionView",
+    "PieceInfo",
+    "PieceView",
+    "QuestionView",
+    "Readiness",
+    "answer_question",
+    "apply_to_program",
+    "cancel_application",
+    "get_my_application",
+    "list_my_applications",
+    "live_program_ids",
+    "own_candidate_id",
+    "pieces_by_program",
+    "transmission_readiness",
+    "transmit_application",
+]
+
+
+def __getattr__(name: str) -> object:
+    submodule = _EXPORTS.get(name)
+    if submodule is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = import_module(f"{__name__}.{submodule}")
+    return module if submodule == name else getattr(module, name)

@@ -1,0 +1,393 @@
+"""Staff decisions ("avis"): entered one by one or in bulk, then published (« Valider ») in a separate step.
+
+Committee members, centre managers, the central office and administrators enter decisions in their scope;
+only centre managers, the central office and administrators publish them. Only published decisions reach the
+candidate (``applications_views``). A published decision is replaced only when the staff member says so
+(``overwrite_published``): a bulk entry skips it. Publishing takes the programme row lock and refuses a
+favourable decision that would make the live offers exceed the capacity (see ``waiting_list``).
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from app import clock
+from app.i18n import N_
+from app.models import (
+    AnswerKind,
+    Application,
+    Decision,
+    DecisionKind,
+    DecisionType,
+    Program,
+    RefusalReason,
+    StaffRole,
+)
+from app.services.decisions.waiting_list import (
+    confirmation_deadline,
+    latest_published,
+    letter_attachments,
+    live_offer_count,
+    lock_application,
+    lock_program,
+    mail_decision,
+    recompute_ranks,
+)
+from app.services.platform.actors import Actor
+from app.services.platform.audit import audit
+from app.services.platform.errors import DomainError, NotFound
+from app.services.platform.notifications import notify_candidate
+from app.services.platform.text_rules import check_text, column_limit
+from app.services.review.staff_scope import require_application_in_scope
+
+ENTER_ROLES = (
+    StaffRole.ADMINISTRATOR,
+    StaffRole.CENTRAL_OFFICE,
+    StaffRole.CENTRE_MANAGER,
+    StaffRole.COMMITTEE_MEMBER,
+)
+PUBLISH_ROLES = (StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE, StaffRole.CENTRE_MANAGER)
+
+PUBLISHED_EXISTS = N_("Une décision publiée existe déjà pour cette candidature : confirmez son remplacement.")
+CAPACITY_REACHED = N_("La capacité d'accueil de la formation ({capacity}) est atteinte : avis favorable refusé.")
+WITHDRAWN = N_("Le candidat s'est désisté de cette candidature : aucune décision ne peut plus être saisie.")
+CANCELLED = N_("Cette candidature a été annulée.")
+PRESELECTION_INVALID = N_("Date et heure de convocation invalides : choisissez-les dans le calendrier.")
+PRESELECTION_PAST = N_("La date de convocation est déjà passée : choisissez une date à venir.")
+PRESELECTION_FAR = N_("La date de convocation est à plus de deux ans : vérifiez l'année.")
+PRESELECTION_HORIZON_DAYS = 730
+
+
+@dataclass
+class BulkResult:
+    done: list[int] = field(default_factory=list)
+    skipped_published: list[int] = field(default_factory=list)
+    refused: dict[int, DomainError] = field(default_factory=dict)
+
+
+def _check_fields(
+    session: Session,
+    decision_type: DecisionType,
+    program: Program,
+    *,
+    refusal_reason_id: int | None,
+    waiting_list_rank: int | None,
+    preselection_at: datetime | None,
+    preselection_place: str | None,
+) -> dict[str, Any]:
+    """The kind-specific fields, checked; what the Decision row receives."""
+    kind = decision_type.kind
+    values: dict[str, Any] = {
+        "refusal_reason_id": None,
+        "waiting_list_rank": None,
+        "preselection_at": None,
+        "preselection_place": None,
+    }
+    if kind == DecisionKind.UNFAVORABLE:
+        reason = session.get(RefusalReason, refusal_reason_id) if refusal_reason_id else None
+        if reason is None or not reason.is_active:
+            raise DomainError("reason_required", N_("Choisissez un motif de refus."), field="refusal_reason_id")
+        values["refusal_reason_id"] = reason.id
+    elif kind == DecisionKind.WAITING_LIST:
+        if waiting_list_rank is None or waiting_list_rank < 1:
+            raise DomainError("rank_required", N_("Indiquez un rang (1 ou plus)."), field="waiting_list_rank")
+        if not program.has_waiting_list:
+            raise DomainError("no_waiting_list", N_("Cette formation n'a pas de liste complémentaire."))
+        values["waiting_list_rank"] = waiting_list_rank
+    elif kind == DecisionKind.PRESELECTION:
+        at = preselection_at or program.preselection_at
+        place = (preselection_place or program.preselection_place or "").strip()
+        if at is None or not place:
+            raise DomainError(
+                "preselection_required",
+                N_("Indiquez la date, l'heure et le lieu de la convocation."),
+                field="preselection_at" if at is None else "preselection_place",
+            )
+        check_preselection_moment(at)
+        check_text(place, field="preselection_place", max_length=column_limit(Decision, "preselection_place"))
+        values["preselection_at"], values["preselection_place"] = at, place
+    return values
+
+
+def parse_paris_moment(text: str | None) -> datetime | None:
+    """« 2026-06-10T09:30 » (a datetime-local input) read in Paris time; None when empty.
+
+    The browser's input only sends this format, but the value is checked here: a forged or mistyped one gets a
+    message next to the field rather than an error page."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        local = datetime.fromisoformat(text)
+    except ValueError:
+        raise DomainError("preselection_invalid", PRESELECTION_INVALID, field="preselection_at") from None
+    if local.tzinfo is not None:
+        return local
+    return local.replace(tzinfo=clock.PARIS)
+
+
+def check_preselection_moment(at: datetime) -> None:
+    """A convocation is for later, and within a reasonable horizon (a typo in the year is caught)."""
+    if at.tzinfo is None:
+        raise ValueError("preselection_at must be timezone-aware")
+    now = clock.now()
+    if at <= now:
+        raise DomainError("preselection_past", PRESELECTION_PAST, field="preselection_at")
+    if at > now + timedelta(days=PRESELECTION_HORIZON_DAYS):
+        raise DomainError("preselection_far", PRESELECTION_FAR, field="preselection_at")
+
+
+def same_entry(latest: Decision | None, decision_type_id: int, comment: str, values: dict[str, Any]) -> bool:
+    """Whether ``latest`` is an unpublished decision with exactly these values (entering it again changes nothing)."""
+    if latest is None or latest.published_at is not None:
+        return False
+    if latest.decision_type_id != decision_type_id or latest.comment != (comment or "").strip():
+        return False
+    return all(getattr(latest, name) == value for name, value in values.items())
+
+
+def latest_entered(session: Session, application_id: int) -> Decision | None:
+    return session.exec(
+        select(Decision)
+        .where(Decision.application_id == application_id)
+        .order_by(col(Decision.entered_at).desc(), col(Decision.id).desc())
+        .limit(1)
+    ).first()
+
+
+def enter_decision(
+    session: Session,
+    *,
+    actor: Actor,
+    application_id: int,
+    decision_type_id: int,
+    refusal_reason_id: int | None = None,
+    comment: str = "",
+    waiting_list_rank: int | None = None,
+    preselection_at: datetime | None = None,
+    preselection_place: str | None = None,
+    overwrite_published: bool = False,
+) -> Decision:
+    """Enter (or replace the unpublished) decision of one application; it stays invisible until published."""
+    application, _role = require_application_in_scope(
+        session, actor=actor, application_id=application_id, write=True, roles=ENTER_ROLES
+    )
+    application = lock_application(session, application_id)
+    if application.cancelled_at is not None:
+        raise DomainError("cancelled", CANCELLED)
+    if application.answer == AnswerKind.WITHDRAWN:
+        raise DomainError("withdrawn", WITHDRAWN)
+    latest = latest_entered(session, application_id)
+    if latest is not None and latest.published_at is not None and not overwrite_published:
+        raise DomainError("published_exists", PUBLISHED_EXISTS)
+    decision_type = session.get(DecisionType, decision_type_id)
+    if decision_type is None or not decision_type.is_active:
+        raise NotFound("decision_type")
+    program = session.get(Program, application.program_id)
+    assert program is not None
+    values = _check_fields(
+        session,
+        decision_type,
+        program,
+        refusal_reason_id=refusal_reason_id,
+        waiting_list_rank=waiting_list_rank,
+        preselection_at=preselection_at,
+        preselection_place=preselection_place,
+    )
+    comment = check_text((comment or "").strip(), field="comment", max_length=column_limit(Decision, "comment"))
+    if same_entry(latest, decision_type.id or 0, comment, values):
+        assert latest is not None
+        return latest  # entered already with these values (a double click, a bulk entry run twice): once is enough
+    decision = latest if latest is not None and latest.published_at is None else Decision(application_id=application_id)
+    decision.decision_type_id = decision_type.id or 0
+    decision.kind = decision_type.kind
+    decision.comment = comment
+    decision.entered_by_staff_id = actor.staff_id
+    decision.entered_at = clock.now()
+    for name, value in values.items():
+        setattr(decision, name, value)
+    session.add(decision)
+    application.last_decision_kind = decision.kind
+    application.last_decision_published = False
+    session.add(application)
+    session.flush()
+    audit(
+        session,
+        actor=actor,
+        action="decision.entered",
+        entity_type="decision",
+        entity_id=decision.id,
+        candidate_id=application.candidate_id,
+        application_id=application_id,
+        after={"kind": decision.kind.value, "type": decision_type.code, "rank": decision.waiting_list_rank},
+    )
+    notify_candidate(session, application.candidate_id, staff_only=True)  # not published: staff pages only
+    return decision
+
+
+def lock_programs_of(session: Session, application_ids: list[int]) -> None:
+    """The programmes of a selection, locked in ascending id before any application (the lock order).
+
+    On SQLite this also begins the transaction with a write, so each SAVEPOINT below nests in it (a SAVEPOINT
+    opening the transaction would commit on RELEASE).
+    """
+    program_ids = session.exec(
+        select(Application.program_id).where(col(Application.id).in_(application_ids)).distinct()
+    ).all()
+    for program_id in sorted(program_ids):
+        lock_program(session, program_id)
+
+
+def enter_decisions_bulk(
+    session: Session, *, actor: Actor, application_ids: list[int], overwrite_published: bool = False, **fields: Any
+) -> BulkResult:
+    """The same decision on a selection; each application in its own savepoint, published ones skipped."""
+    lock_programs_of(session, application_ids)
+    result = BulkResult()
+    for application_id in application_ids:
+        latest = latest_entered(session, application_id)
+        if latest is not None and latest.published_at is not None and not overwrite_published:
+            result.skipped_published.append(application_id)
+            continue
+        try:
+            with session.begin_nested():
+                enter_decision(
+                    session,
+                    actor=actor,
+                    application_id=application_id,
+                    overwrite_published=overwrite_published,
+                    **fields,
+                )
+        except DomainError as error:
+            result.refused[application_id] = error
+        else:
+            result.done.append(application_id)
+    return result
+
+
+def publish_decision(session: Session, *, actor: Actor, decision_id: int) -> Decision:
+    """« Valider »: the candidate sees the decision and is mailed; a favourable one gets its deadline."""
+    found = session.get(Decision, decision_id)
+    if found is None:
+        raise NotFound("decision")
+    application, _role = require_application_in_scope(
+        session, actor=actor, application_id=found.application_id, write=True, roles=PUBLISH_ROLES
+    )
+    program = lock_program(session, application.program_id)  # lock order: programme, then application
+    application = lock_application(session, application.id or 0)
+    decision = session.exec(
+        select(Decision).where(Decision.id == decision_id).execution_options(populate_existing=True)
+    ).one()
+    if decision.published_at is not None:
+        return decision  # published meanwhile (a double click, a colleague): once is enough
+    if application.cancelled_at is not None:
+        raise DomainError("cancelled", CANCELLED)
+    if application.answer == AnswerKind.WITHDRAWN:
+        raise DomainError("withdrawn", WITHDRAWN)
+    now = clock.now()
+    capacity = program.capacity
+    if decision.kind == DecisionKind.FAVORABLE and capacity is not None:
+        offers = live_offer_count(session, program.id or 0, excluding=application.id)
+        if offers >= capacity:
+            raise DomainError("capacity_reached", CAPACITY_REACHED, capacity=program.capacity)
+    decision.published_at = now
+    decision.published_by_staff_id = actor.staff_id
+    if decision.kind == DecisionKind.FAVORABLE:
+        decision.confirmation_deadline = confirmation_deadline(application, program, now)
+    session.add(decision)
+    application.last_decision_kind = decision.kind
+    application.last_decision_published = True
+    application.confirmation_deadline = decision.confirmation_deadline
+    application.waiting_list_rank = None  # set by recompute_ranks below for a waiting-list decision
+    if decision.kind != DecisionKind.FAVORABLE:
+        application.answer, application.answer_at = None, None  # the answer belonged to an offer now replaced
+    session.add(application)
+    session.flush()
+    mail_decision(session, application, decision, attachments=letter_attachments(session, application, decision))
+    recompute_ranks(session, program.id or 0)
+    audit(
+        session,
+        actor=actor,
+        action="decision.published",
+        entity_type="decision",
+        entity_id=decision.id,
+        candidate_id=application.candidate_id,
+        application_id=application.id,
+        after={"kind": decision.kind.value, "deadline": str(decision.confirmation_deadline)},
+    )
+    notify_candidate(session, application.candidate_id)
+    return decision
+
+
+def publish_bulk(session: Session, *, actor: Actor, decision_ids: list[int]) -> BulkResult:
+    """Publish a selection; each in its own savepoint (a refusal, e.g. capacity reached, does not stop the rest)."""
+    application_ids = session.exec(select(Decision.application_id).where(col(Decision.id).in_(decision_ids))).all()
+    lock_programs_of(session, list(application_ids))
+    result = BulkResult()
+    for decision_id in decision_ids:
+        try:
+            with session.begin_nested():
+                publish_decision(session, actor=actor, decision_id=decision_id)
+        except DomainError as error:
+            result.refused[decision_id] = error
+        else:
+            result.done.append(decision_id)
+    return result
+
+
+def unpublished_decision(session: Session, application_id: int) -> Decision | None:
+    """The decision entered and awaiting publication, if any (for the staff panel)."""
+    latest = latest_entered(session, application_id)
+    return latest if latest is not None and latest.published_at is None else None
+
+
+# --- What the staff decision panel shows -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DecisionPanelView:
+    published: str | None  # label of the latest published decision
+    published_kind: DecisionKind | None
+    pending_id: int | None  # the decision entered and awaiting « Valider »
+    pending: str | None
+    types: dict[int, str]  # active decision types: id -> label
+    type_kinds: dict[int, DecisionKind]
+    reasons: dict[int, str]  # active refusal reasons
+    can_publish: bool
+    answer: AnswerKind | None
+    program_id: int
+    has_waiting_list: bool  # the panel links to the programme's waiting list
+    pending_kind: DecisionKind | None = None
+
+
+def decision_panel_view(session: Session, *, actor: Actor, application_id: int, lang: str = "fr") -> DecisionPanelView:
+    """The decisions of one application in the actor's scope, and what they may choose from."""
+    application, role = require_application_in_scope(session, actor=actor, application_id=application_id)
+
+    def label(row: Any) -> str:
+        return (row.label_en or row.label_fr) if lang == "en" else row.label_fr
+
+    published = latest_published(session, application_id)
+    pending = unpublished_decision(session, application_id)
+    types = session.exec(select(DecisionType).where(col(DecisionType.is_active)).order_by(col(DecisionType.id))).all()
+    reasons = session.exec(
+        select(RefusalReason).where(col(RefusalReason.is_active)).order_by(col(RefusalReason.id))
+    ).all()
+    type_labels = {row.id: label(row) for row in session.exec(select(DecisionType)).all()}
+    program = session.get(Program, application.program_id)
+    return DecisionPanelView(
+        published=type_labels.get(published.decision_type_id) if published else None,
+        published_kind=published.kind if published else None,
+        pending_id=pending.id if pending else None,
+        pending=type_labels.get(pending.decision_type_id) if pending else None,
+        types={row.id or 0: label(row) for row in types},
+        type_kinds={row.id or 0: row.kind for row in types},
+        reasons={row.id or 0: label(row) for row in reasons},
+        can_publish=role.role in PUBLISH_ROLES and not role.read_only,
+        answer=application.answer,
+        program_id=application.program_id,
+        has_waiting_list=bool(program and program.has_waiting_list),
+        pending_kind=pending.kind if pending else None,
+    )

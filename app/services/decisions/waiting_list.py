@@ -1,0 +1,379 @@
+"""Offers, capacity and the waiting list of a programme: the rules the staff and candidate services share.
+
+Lock order (every writer follows it, so two transactions never wait on each other in a cycle): the candidate
+row (candidate actions), then the programme row(s) in ascending id, then application rows. The programme row
+lock (``lock_program``) serialises everything that changes the number of live offers of a programme:
+publishing a decision, a withdrawal, a waiting-list call. PostgreSQL takes ``SELECT … FOR UPDATE``; SQLite
+serialises writers, and a no-op write takes its writer lock at once.
+
+A *live offer* is a live application whose latest published decision is favourable and whose candidate has not
+withdrawn. ``call_waiting_list`` fills the free places, best entered rank first.
+"""
+
+import logging
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, select
+
+from app import clock
+from app.models import (
+    Account,
+    AnswerKind,
+    Application,
+    ApplicationCentre,
+    Candidate,
+    Committee,
+    Decision,
+    DecisionKind,
+    DecisionType,
+    Program,
+    RefusalReason,
+)
+from app.services.platform.actors import Actor
+from app.services.platform.audit import audit
+from app.services.platform.notifications import notify_candidate
+
+log = logging.getLogger(__name__)
+
+DECISION_MAIL_CODES = {
+    DecisionKind.FAVORABLE: "decision_favorable",
+    DecisionKind.UNFAVORABLE: "decision_unfavorable",
+    DecisionKind.WAITING_LIST: "decision_waiting_list",
+    DecisionKind.PRESELECTION: "decision_preselection",
+}
+
+
+# --- Locks --------------------------------------------------------------------------------------------------------
+
+
+def lock_program(session: Session, program_id: int) -> Program:
+    """The programme row, locked until the end of the transaction (see the module docstring)."""
+    program = session.exec(
+        select(Program).where(Program.id == program_id).with_for_update().execution_options(populate_existing=True)
+    ).one()
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLite ignores FOR UPDATE: a no-op write takes the database's writer lock now (Core: no version bump).
+        session.connection().execute(
+            sa.update(Program).where(col(Program.id) == program_id).values(capacity=Program.capacity)
+        )
+    return program
+
+
+def lock_application(session: Session, application_id: int) -> Application:
+    """An application row, locked and re-read (never a stale copy from the identity map)."""
+    return session.exec(
+        select(Application)
+        .where(Application.id == application_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+# --- What is published ----------------------------------------------------------------------------------------------
+
+
+def latest_published(session: Session, application_id: int) -> Decision | None:
+    return session.exec(
+        select(Decision)
+        .where(Decision.application_id == application_id, col(Decision.published_at).is_not(None))
+        .order_by(col(Decision.published_at).desc(), col(Decision.id).desc())
+        .limit(1)
+    ).first()
+
+
+def latest_published_column(column: Any) -> Any:
+    """A correlated scalar subquery: ``column`` of the application's latest published decision."""
+    return (
+        select(column)
+        .where(Decision.application_id == Application.id, col(Decision.published_at).is_not(None))
+        .order_by(col(Decision.published_at).desc(), col(Decision.id).desc())
+        .limit(1)
+        .correlate(Application)
+        .scalar_subquery()
+    )
+
+
+def _not_withdrawn() -> Any:
+    return sa.or_(col(Application.answer).is_(None), Application.answer != AnswerKind.WITHDRAWN)
+
+
+def live_offer_count(session: Session, program_id: int, *, excluding: int | None = None) -> int:
+    statement = select(func.count()).where(
+        Application.program_id == program_id,
+        col(Application.cancelled_at).is_(None),
+        _not_withdrawn(),
+        latest_published_column(Decision.kind) == DecisionKind.FAVORABLE,
+    )
+    if excluding is not None:
+        statement = statement.where(Application.id != excluding)
+    return session.exec(statement).one()
+
+
+def waiting_ids(session: Session, program_id: int) -> list[int]:
+    """Ids of the applications on the published waiting list, best entered rank first."""
+    rank = latest_published_column(Decision.waiting_list_rank)
+    return list(
+        session.exec(
+            select(Application.id)
+            .where(
+                Application.program_id == program_id,
+                col(Application.cancelled_at).is_(None),
+                col(Application.answer).is_(None),
+                col(Application.called_from_waiting_list_at).is_(None),  # called once, never twice
+                latest_published_column(Decision.kind) == DecisionKind.WAITING_LIST,
+            )
+            .order_by(rank, col(Application.id))
+        ).all()
+    )
+
+
+# --- Deadlines ------------------------------------------------------------------------------------------------------
+
+
+def _end_of_paris_day(moment: datetime, days: int) -> datetime:
+    day = clock.paris(moment).date() + timedelta(days=days)
+    return datetime.combine(day, time(23, 59, 59), tzinfo=clock.PARIS).astimezone(UTC)
+
+
+def confirmation_deadline(
+    application: Application, program: Program, published_at: datetime, *, waiting_list_call: bool = False
+) -> datetime | None:
+    """The per-candidate override, else the programme's fixed date, else publication + delay (end of that day)."""
+    if application.confirmation_by_override:
+        return application.confirmation_by_override
+    rules = [(program.confirmation_by, program.confirmation_delay_days)]
+    if waiting_list_call:
+        rules.insert(0, (program.waiting_list_confirmation_by, program.waiting_list_confirmation_delay_days))
+    for fixed, delay in rules:
+        if fixed is not None:
+            return fixed
+        if delay is not None:
+            return _end_of_paris_day(published_at, delay)
+    return None
+
+
+# --- Mails ----------------------------------------------------------------------------------------------------------
+
+
+def _label(row: Any, lang: str) -> str:
+    return (row.label_en or row.label_fr) if lang == "en" else row.label_fr
+
+
+def _label_detail(decision_type: DecisionType, lang: str) -> str:
+    """The type's label when it says more than its kind's own name: the mail already says « un avis favorable », and
+    « un avis favorable (Avis favorable) » said it twice."""
+    from app.i18n import gettext
+    from app.services.admin.decision_types import KIND_LABELS
+    from app.services.platform.text_fold import fold_name
+
+    label = _label(decision_type, lang)
+    plain = {fold_name(gettext(KIND_LABELS[decision_type.kind], code)) for code in ("fr", lang)}
+    return "" if fold_name(label).strip() in plain else label
+
+
+def decision_context(session: Session, decision: Decision, lang: str) -> dict[str, Any]:
+    """The ``decision`` variable of the decision mails (plain data)."""
+    decision_type = session.get(DecisionType, decision.decision_type_id)
+    reason = session.get(RefusalReason, decision.refusal_reason_id) if decision.refusal_reason_id else None
+    assert decision_type is not None
+    return {
+        "label": _label(decision_type, lang),
+        "detail": _label_detail(decision_type, lang),
+        "comment": decision.comment,
+        "reason": _label(reason, lang) if reason else "",
+        "rank": decision.waiting_list_rank,
+        "preselection_at": decision.preselection_at,
+        "preselection_place": decision.preselection_place or "",
+        "confirmation_deadline": decision.confirmation_deadline,
+    }
+
+
+def mail_decision(
+    session: Session, application: Application, decision: Decision, *, attachments: list[Any] | None = None
+) -> None:
+    """Mail the candidate their published decision; a waiting-list call also alerts the committee if it asks."""
+    from app.config import get_settings
+    from app.services.applications.actions import (
+        CANDIDATE_APPLICATION_PATH,
+        STAFF_APPLICATION_PATH,
+        account_mail_context,
+        program_mail_context,
+    )
+    from app.services.mail.outbox import enqueue_mail  # the outbox module is loaded on demand
+
+    program = session.get(Program, application.program_id)
+    centre = session.get(ApplicationCentre, application.centre_id)
+    committee = session.get(Committee, application.committee_id)
+    candidate = session.get(Candidate, application.candidate_id)
+    account = session.get(Account, candidate.account_id) if candidate else None
+    assert program and centre and committee and account
+    lang = account.language
+    base = get_settings().base_url
+    code = "decision_waiting_list_call" if decision.is_waiting_list_call else DECISION_MAIL_CODES[decision.kind]
+    enqueue_mail(
+        session,
+        code=code,
+        to=account.email,
+        context={
+            "account": account_mail_context(account),
+            "program": program_mail_context(application, program, centre, lang),
+            "link": base + CANDIDATE_APPLICATION_PATH.format(id=application.id),
+            "decision": decision_context(session, decision, lang),
+        },
+        language=lang,
+        attachments=attachments,
+        account_id=account.id,
+        application_id=application.id,
+    )
+    if decision.is_waiting_list_call and committee.alert_on_waiting_list_call and committee.contact_email:
+        enqueue_mail(
+            session,
+            code="committee_waiting_list_call",
+            to=committee.contact_email,
+            context={
+                "committee": {"name": committee.label_fr},
+                "account": account_mail_context(account),
+                "program": program_mail_context(application, program, centre, "fr"),
+                "link": base + STAFF_APPLICATION_PATH.format(id=application.id),
+                "decision": decision_context(session, decision, "fr"),
+            },
+            language="fr",
+            application_id=application.id,
+        )
+
+
+# --- The waiting list -----------------------------------------------------------------------------------------------
+
+
+def letter_attachments(session: Session, application: Application, decision: Decision) -> list[Any]:
+    """The decision's letter, when the committee attaches letters to decision mails (rendered on demand)."""
+    committee = session.get(Committee, application.committee_id)
+    if committee is None or not committee.letters_attached_to_mail:
+        return []
+    from app.services.decisions.letters import letter_attachment  # PDF rendering is loaded on demand
+
+    attachment = letter_attachment(session, application=application, decision=decision)
+    return [attachment] if attachment is not None else []
+
+
+def recompute_ranks(session: Session, program_id: int) -> None:
+    """Displayed rank = position among those still waiting; a displayed rank only ever goes down."""
+    for position, application_id in enumerate(waiting_ids(session, program_id), start=1):
+        application = session.get(Application, application_id)
+        assert application is not None
+        if application.waiting_list_rank is None or position < application.waiting_list_rank:
+            application.waiting_list_rank = position
+            session.add(application)
+    session.flush()
+
+
+def call_waiting_list(
+    session: Session, program_id: int, *, actor: Actor | None = None, limit: int | None = None
+) -> list[int]:
+    """Offer the free places of the programme to its waiting list, best rank first; the ids called.
+
+    ``limit`` caps the number of calls (a manager calling the next candidate by hand calls one).
+
+    Runs under the programme row lock (taken here; the caller may already hold it), in the caller's
+    transaction: the count of live offers and the calls it allows can never interleave with another writer.
+    """
+    actor = actor or Actor.system()
+    program = lock_program(session, program_id)
+    if program.capacity is None or not program.has_waiting_list:
+        return []
+    called: list[int] = []
+    free = program.capacity - live_offer_count(session, program_id)
+    call_type_id = program.waiting_list_call_decision_type_id or program.favorable_decision_type_id
+    if free > 0 and call_type_id is None:
+        log.warning("programme %s has free places but no decision type to call its waiting list", program_id)
+        return []
+    now = clock.now()
+    if limit is not None:
+        free = min(free, limit)
+    for application_id in waiting_ids(session, program_id):
+        if free <= 0:
+            break
+        application = lock_application(session, application_id)
+        if application.cancelled_at is not None or application.answer is not None:
+            continue  # changed since the list was read (a cancellation does not take the programme lock)
+        assert call_type_id is not None
+        decision = Decision(
+            application_id=application_id,
+            decision_type_id=call_type_id,
+            kind=DecisionKind.FAVORABLE,
+            is_waiting_list_call=True,
+            entered_at=now,
+            published_at=now,
+            confirmation_deadline=confirmation_deadline(application, program, now, waiting_list_call=True),
+        )
+        session.add(decision)
+        application.last_decision_kind = DecisionKind.FAVORABLE
+        application.last_decision_published = True
+        application.confirmation_deadline = decision.confirmation_deadline
+        application.called_from_waiting_list_at = now
+        application.waiting_list_rank = None
+        session.add(application)
+        session.flush()
+        mail_decision(session, application, decision, attachments=letter_attachments(session, application, decision))
+        audit(
+            session,
+            actor=actor,
+            action="decision.waiting_list_called",
+            entity_type="decision",
+            entity_id=decision.id,
+            candidate_id=application.candidate_id,
+            application_id=application_id,
+            after={"deadline": str(decision.confirmation_deadline)},
+        )
+        notify_candidate(session, application.candidate_id)
+        called.append(application_id)
+        free -= 1
+    recompute_ranks(session, program_id)
+    return called
+
+
+def last_called_rank(session: Session, program_id: int) -> int | None:
+    """The entered waiting-list rank of the candidate the programme called last (None before any call)."""
+    return session.exec(
+        select(Decision.waiting_list_rank)
+        .join(Application, Application.id == Decision.application_id)
+        .where(
+            Application.program_id == program_id,
+            col(Application.called_from_waiting_list_at).is_not(None),
+            Decision.kind == DecisionKind.WAITING_LIST,
+            col(Decision.published_at).is_not(None),
+        )
+        .order_by(col(Application.called_from_waiting_list_at).desc(), col(Decision.published_at).desc())
+        .limit(1)
+    ).first()
+
+
+def displayed_rank(application: Application, latest_kind: DecisionKind | None) -> int | None:
+    """The one waiting-list rank a candidate is shown: their place among those still waiting (``recompute_ranks``),
+    never the committee's entered rank, which counts the candidates already called too. None off the list: no
+    published waiting-list decision (``latest_kind``), called, or answered."""
+    if latest_kind != DecisionKind.WAITING_LIST or application.answer is not None:
+        return None
+    if application.called_from_waiting_list_at is not None or application.cancelled_at is not None:
+        return None
+    return application.waiting_list_rank
+
+
+def called_count(session: Session, program_id: int) -> int:
+    """How many candidates the programme has called from its waiting list so far."""
+    return session.exec(
+        select(func.count()).where(
+            Application.program_id == program_id, col(Application.called_from_waiting_list_at).is_not(None)
+        )
+    ).one()
+
+
+def waiting_list_position(
+    session: Session, application: Application, latest_kind: DecisionKind | None
+) -> tuple[int | None, int]:
+    """(the candidate's displayed rank, the candidates called so far): what the candidate reads of the list. Both
+    count people, never the committee's ranks, so they cannot contradict each other."""
+    rank = displayed_rank(application, latest_kind)
+    return rank, called_count(session, application.program_id) if rank is not None else 0

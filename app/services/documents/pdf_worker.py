@@ -1,0 +1,203 @@
+"""The child process of the PDF sandbox: validate one untrusted file and write it back as a clean PDF.
+
+Run by ``pdf_sandbox`` as ``python -m app.services.documents.pdf_worker JOB.json`` in a scratch folder, with a cleaned
+environment (no secrets, no database URL). It imports nothing of the application: only the standard library,
+pypdf and Pillow. It lowers its own resource limits first (the parent lowers them too, with ``prlimit``), then:
+
+- PDF: refuses encrypted files (an empty user password is tried: "protected against editing" PDFs open in any
+  viewer), files without a final ``%%EOF`` (truncated), more pages than allowed; inflates every page's content
+  and its XObjects (pypdf's own limits, then the address-space limit, stop decompression bombs); copies the
+  pages into a fresh document without the catalogue's scripts, open actions or attachments, and without page or
+  annotation actions.
+- Image: Pillow with a pixel ceiling (larger declared sizes are refused before decoding), ``verify()``, EXIF
+  orientation applied, transparency flattened on white, scaled to fit an A4 page at 200 dpi with margins, saved
+  as a one-page PDF.
+
+It writes ``{"ok": true, "pages": N}`` or ``{"ok": false, "code": ..., "params": {...}}`` to the result file
+and exits 0; any other ending (killed by a limit, crash) is the parent's to interpret.
+"""
+
+import json
+import resource
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+A4_DPI = 200
+A4_PIXELS = (1654, 2339)  # 210 × 297 mm at 200 dpi
+MARGIN_PIXELS = 79  # 1 cm
+_RISKY_ACTIONS = {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToR", "/GoToE", "/ResetForm"}
+
+
+class Refused(Exception):
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def set_limits(cpu_seconds: int, memory_bytes: int, output_bytes: int) -> None:
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))  # SIGXCPU, then SIGKILL
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (output_bytes, output_bytes))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+# --- PDF ----------------------------------------------------------------------------------------------------------
+
+
+def _strip_actions(page: Any) -> None:
+    from pypdf.generic import NameObject
+
+    for key in ("/AA",):
+        if NameObject(key) in page:
+            del page[NameObject(key)]
+    annotations = page.get("/Annots")
+    if annotations is None:
+        return
+    for ref in annotations.get_object():
+        annotation = ref.get_object()
+        if NameObject("/AA") in annotation:
+            del annotation[NameObject("/AA")]
+        action = annotation.get("/A")
+        if action is not None and action.get_object().get("/S") in _RISKY_ACTIONS:
+            del annotation[NameObject("/A")]
+
+
+def _inflate_resources(page: Any) -> None:
+    """Decode the page's XObjects once, so a stream that inflates to gigabytes is caught here, not by a viewer."""
+    resources = page.get("/Resources")
+    if resources is None:
+        return
+    xobjects = resources.get_object().get("/XObject")
+    if xobjects is None:
+        return
+    for ref in xobjects.get_object().values():
+        stream = ref.get_object()
+        if hasattr(stream, "get_data"):
+            stream.get_data()
+
+
+def normalise_pdf(source: Path, target: Path, max_pages: int) -> int:
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import FileNotDecryptedError, LimitReachedError, PdfReadError
+
+    data_tail = source.read_bytes()[-2048:]
+    if b"%%EOF" not in data_tail:
+        raise Refused("file_corrupt")
+    try:
+        reader = PdfReader(source, strict=False)
+        if reader.is_encrypted:
+            try:
+                opened = reader.decrypt("")
+            except Exception:  # an unsupported or broken encryption is still "protected"
+                opened = 0
+            if not opened:
+                raise Refused("pdf_encrypted")
+        pages = len(reader.pages)
+        if pages == 0:
+            raise Refused("file_corrupt")
+        if pages > max_pages:
+            raise Refused("too_many_pages", pages=pages, max=max_pages)
+        writer = PdfWriter()
+        for page in reader.pages:
+            box = page.mediabox
+            if float(box.width) <= 0 or float(box.height) <= 0:
+                raise Refused("file_corrupt")
+            contents = page.get_contents()
+            if contents is not None:
+                contents.get_data()
+            _inflate_resources(page)
+            added = writer.add_page(page)
+            _strip_actions(added)
+        with target.open("wb") as handle:
+            writer.write(handle)
+        return pages
+    except Refused:
+        raise
+    except LimitReachedError as exc:
+        raise Refused("file_bomb") from exc
+    except FileNotDecryptedError as exc:
+        raise Refused("pdf_encrypted") from exc
+    except MemoryError:
+        raise
+    except (PdfReadError, Exception) as exc:  # pypdf raises many types on broken input
+        raise Refused("file_corrupt") from exc
+
+
+# --- Images -------------------------------------------------------------------------------------------------------
+
+
+def normalise_image(source: Path, target: Path, max_pixels: int) -> int:
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = None  # opening reads the header only: check the declared size ourselves, by value
+    try:
+        with Image.open(source) as probe:
+            width, height = probe.size
+            fmt = probe.format
+    except Exception as exc:
+        raise Refused("file_corrupt") from exc
+    if width * height > max_pixels:
+        raise Refused("image_too_large", pixels=round(width * height / 1_000_000), max=max_pixels // 1_000_000)
+    if fmt not in ("PNG", "JPEG", "MPO"):
+        raise Refused("file_type")
+    Image.MAX_IMAGE_PIXELS = max_pixels  # and Pillow's own ceiling for whatever follows
+    warnings.simplefilter("error", Image.DecompressionBombWarning)
+    try:
+        with Image.open(source) as probe:
+            probe.verify()
+        with Image.open(source) as image:
+            image.load()
+            image = ImageOps.exif_transpose(image) or image
+            if image.mode in ("RGBA", "LA", "P", "PA") or "transparency" in image.info:
+                rgba = image.convert("RGBA")
+                image = Image.new("RGB", rgba.size, "white")
+                image.paste(rgba, mask=rgba.getchannel("A"))
+            else:
+                image = image.convert("RGB")
+            box = (A4_PIXELS[0] - 2 * MARGIN_PIXELS, A4_PIXELS[1] - 2 * MARGIN_PIXELS)
+            scale = min(box[0] / image.width, box[1] / image.height)
+            size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+            image = image.resize(size, Image.Resampling.LANCZOS)
+            page = Image.new("RGB", A4_PIXELS, "white")
+            page.paste(image, ((A4_PIXELS[0] - size[0]) // 2, (A4_PIXELS[1] - size[1]) // 2))
+            page.save(target, format="PDF", resolution=A4_DPI, quality=88)
+        return 1
+    except Refused:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise Refused("image_too_large", pixels=round(width * height / 1_000_000), max=max_pixels // 1_000_000) from exc
+    except MemoryError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Exception) as exc:
+        raise Refused("file_corrupt") from exc
+
+
+def main(argv: list[str]) -> int:
+    job = json.loads(Path(argv[1]).read_text())
+    set_limits(job["cpu_seconds"], job["memory_bytes"], job["output_bytes"])
+    result_path = Path(job["result"])
+    try:
+        if job["media_type"] == "application/pdf":
+            pages = normalise_pdf(Path(job["input"]), Path(job["output"]), job["max_pages"])
+        else:
+            pages = normalise_image(Path(job["input"]), Path(job["output"]), job["max_pixels"])
+        result: dict[str, Any] = {"ok": True, "pages": pages}
+    except Refused as refusal:
+        result = {"ok": False, "code": refusal.code, "params": refusal.params}
+    except MemoryError:
+        result = {"ok": False, "code": "file_bomb", "params": {}}
+    except RecursionError:
+        result = {"ok": False, "code": "file_corrupt", "params": {}}
+    result_path.write_text(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    import logging
+
+    logging.disable(logging.CRITICAL)  # pypdf logs every oddity of a broken file; the result says enough
+    warnings.simplefilter("ignore")
+    sys.exit(main(sys.argv))

@@ -1,0 +1,148 @@
+"""The rows ("slots") a required piece has in the applications not yet transmitted (live, dossier En attente).
+
+Which pieces an application asks for is computed from the *active* pieces of its three scopes
+(``applications.applicable_documents``): transmission, the staff's lists of missing pieces and the mails read it;
+the candidate's screens read the application's ``SubmittedDocument`` rows. When the administration adds,
+reactivates, deactivates or changes a piece, these functions keep the rows of the open applications in step, so
+that both agree. Transmitted applications are never touched: what they hold stays readable.
+"""
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from app import clock
+from app.models import (
+    Application,
+    Campaign,
+    DocumentStatus,
+    DossierStatus,
+    Procedure,
+    Program,
+    RequiredDocument,
+    Scope,
+    SubmittedDocument,
+    SubmittedDocumentFile,
+)
+from app.services.documents import pieces as documents
+from app.services.platform.actors import Actor
+from app.services.platform.audit import audit
+from app.services.platform.notifications import notify_candidate
+
+
+def _open_applications(session: Session, piece: RequiredDocument) -> list[tuple[Application, Program]]:
+    """Live applications of the active campaign, not yet transmitted, that ``piece`` applies to."""
+    statement = (
+        select(Application, Program)
+        .join(Program, col(Program.id) == Application.program_id)
+        .join(Campaign, col(Campaign.id) == Application.campaign_id)
+        .where(
+            col(Campaign.is_active),
+            col(Application.cancelled_at).is_(None),
+            col(Application.transmitted_at).is_(None),
+            Application.dossier_status == DossierStatus.PENDING,
+        )
+    )
+    if piece.scope == Scope.CENTRE:
+        statement = statement.where(Application.centre_id == piece.centre_id)
+    elif piece.scope == Scope.PROGRAM:
+        statement = statement.where(Application.program_id == piece.program_id)
+    return list(session.exec(statement.order_by(col(Application.id))).all())
+
+
+def open_slots(session: Session, actor: Actor, piece: RequiredDocument) -> None:
+    """Give each open application a row for ``piece`` (En attente, or the shared file the candidate gave)."""
+    applications = _open_applications(session, piece)
+    if not applications:
+        return
+    # Every row of this piece, open application or not: no list of ids in the query (SQLite caps bound variables,
+    # and an institution's piece concerns every open application).
+    held = set(
+        session.exec(
+            select(SubmittedDocument.application_id).where(SubmittedDocument.required_document_id == piece.id)
+        ).all()
+    )
+    added = 0
+    for application, _program in applications:
+        if application.id not in held:
+            session.add(SubmittedDocument(application_id=application.id or 0, required_document_id=piece.id or 0))
+            added += 1
+    session.flush()
+    if piece.is_shared:
+        for application, program in applications:
+            if program.procedure == Procedure.ONLINE:
+                documents.adopt_shared_pieces(session, application=application)
+    for candidate_id in {a.candidate_id for a, _ in applications}:
+        notify_candidate(session, candidate_id)
+    if added:
+        audit(
+            session,
+            actor=actor,
+            action="required_document.slots_opened",
+            entity_type="requireddocument",
+            entity_id=piece.id,
+            after={"applications": added},
+        )
+
+
+def close_empty_slots(session: Session, actor: Actor, piece: RequiredDocument) -> None:
+    """Drop the rows of ``piece`` that hold nothing in the open applications: it is no longer asked for there."""
+    applications = {a.id: a for a, _ in _open_applications(session, piece)}
+    if not applications:
+        return
+    has_file = sa.exists().where(SubmittedDocumentFile.submitted_document_id == SubmittedDocument.id)
+    empty = [
+        row
+        for row in session.exec(
+            select(SubmittedDocument).where(
+                SubmittedDocument.required_document_id == piece.id,
+                SubmittedDocument.status == DocumentStatus.PENDING,
+                col(SubmittedDocument.merged_file_id).is_(None),
+                ~has_file,
+            )
+        ).all()
+        if row.application_id in applications
+    ]
+    for row in empty:
+        notify_candidate(session, applications[row.application_id].candidate_id)
+        session.delete(row)
+    session.flush()
+    if empty:
+        audit(
+            session,
+            actor=actor,
+            action="required_document.slots_closed",
+            entity_type="requireddocument",
+            entity_id=piece.id,
+            after={"applications": len(empty)},
+        )
+
+
+def undo_not_applicable(session: Session, actor: Actor, piece: RequiredDocument) -> None:
+    """A piece made mandatory: « Non concerné » no longer answers it in the open applications."""
+    applications = {a.id: a for a, _ in _open_applications(session, piece)}
+    if not applications:
+        return
+    rows = [
+        row
+        for row in session.exec(
+            select(SubmittedDocument).where(
+                SubmittedDocument.required_document_id == piece.id,
+                SubmittedDocument.status == DocumentStatus.NOT_APPLICABLE,
+            )
+        ).all()
+        if row.application_id in applications
+    ]
+    for row in rows:
+        row.status, row.status_at = DocumentStatus.PENDING, clock.now()
+        session.add(row)
+        notify_candidate(session, applications[row.application_id].candidate_id)
+    session.flush()
+    if rows:
+        audit(
+            session,
+            actor=actor,
+            action="required_document.not_applicable_reset",
+            entity_type="requireddocument",
+            entity_id=piece.id,
+            after={"applications": len(rows)},
+        )

@@ -1,0 +1,53 @@
+"""The candidate's dossier: its tabs and entries, their validation, completeness, the INE and the referentials.
+
+Owns what a candidate writes about themself (identity, address, baccalaureate, studies, experience), the schemas
+that validate it, the records imported from the student information system, and the reference lists it uses.
+"""
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.services.dossier import entries, referentials, tabs
+    from app.services.dossier.completeness import ADDRESS, BACCALAUREATE, PERSONAL, Completeness, dossier_completeness
+    from app.services.dossier.referentials import fold
+    from app.services.dossier.schemas import MENTIONS, DossierInvalid
+    from app.services.dossier.student_records import BACCALAUREATE_LOCK
+
+# What pages may use, by the submodule that defines it (see app/services/__init__.py).
+_EXPORTS: dict[str, str] = {
+    "ADDRESS": "completeness",
+    "BACCALAUREATE": "completeness",
+    "BACCALAUREATE_LOCK": "student_records",
+    "Completeness": "completeness",
+    "DossierInvalid": "schemas",
+    "MENTIONS": "schemas",
+    "PERSONAL": "completeness",
+    "dossier_completeness": "completeness",
+    "entries": "entries",
+    "fold": "referentials",
+    "referentials": "referentials",
+    "tabs": "tabs",
+}
+__all__ = [
+    "ADDRESS",
+    "BACCALAUREATE",
+    "BACCALAUREATE_LOCK",
+    "MENTIONS",
+    "PERSONAL",
+    "Completeness",
+    "DossierInvalid",
+    "dossier_completeness",
+    "entries",
+    "fold",
+    "referentials",
+    "tabs",
+]
+
+
+def __getattr__(name: str) -> object:
+    submodule = _EXPORTS.get(name)
+    if submodule is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = import_module(f"{__name__}.{submodule}")
+    return module if submodule == name else getattr(module, name)

@@ -1,0 +1,45 @@
+"""Exports: tabular files, ZIP archives of dossiers, the jobs that build them, and the statistics."""
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.services.exports import archive, jobs, statistics
+    from app.services.exports.statistics import GROUPINGS, CampaignOption, DayCount, PendingCounts, Statistics, StatRow
+    from app.services.exports.tabular import EXTRAS, TabularRequest
+
+# What pages may use, by the submodule that defines it (see app/services/__init__.py).
+_EXPORTS: dict[str, str] = {
+    "CampaignOption": "statistics",
+    "DayCount": "statistics",
+    "EXTRAS": "tabular",
+    "GROUPINGS": "statistics",
+    "PendingCounts": "statistics",
+    "StatRow": "statistics",
+    "Statistics": "statistics",
+    "TabularRequest": "tabular",
+    "archive": "archive",
+    "jobs": "jobs",
+    "statistics": "statistics",
+}
+__all__ = [
+    "EXTRAS",
+    "GROUPINGS",
+    "CampaignOption",
+    "DayCount",
+    "PendingCounts",
+    "StatRow",
+    "Statistics",
+    "TabularRequest",
+    "archive",
+    "jobs",
+    "statistics",
+]
+
+
+def __getattr__(name: str) -> object:
+    submodule = _EXPORTS.get(name)
+    if submodule is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = import_module(f"{__name__}.{submodule}")
+    return module if submodule == name else getattr(module, name)

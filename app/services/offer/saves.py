@@ -1,0 +1,28 @@
+"""The two saves every object of the offer's administration shares: the form's save and (de)activation.
+
+Both go through :func:`app.services.admin.common.save_entity` (version-checked, audited); the audit action is
+``<kind>.created`` / ``<kind>.updated`` for the form, ``<kind>.deactivated`` / ``<kind>.reactivated`` for the switch.
+"""
+
+from typing import Any, TypeVar
+
+from sqlmodel import Session, SQLModel
+
+from app.services.admin.common import save_entity
+from app.services.platform.actors import Actor
+
+T = TypeVar("T", bound=SQLModel)
+
+
+def save_edited(session: Session, *, actor: Actor, entity: T, values: dict[str, Any], kind: str) -> T:
+    """Create ``entity`` (no id yet) or update it from ``values`` (checked), refused if saved by someone meanwhile."""
+    entity_id = getattr(entity, "id", None)
+    return save_entity(
+        session,
+        actor=actor,
+        model=type(entity),
+        entity_id=entity_id,
+        expected_version=getattr(entity, "version", None) if entity_id is not None else None,
+        values=values,
+        action=f"{kind}.created" if entity_id is None else f"{kind}.updated",
+    )

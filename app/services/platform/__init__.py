@@ -1,0 +1,44 @@
+"""The platform under the capabilities: clock-driven jobs, background loops, files, audit, live notifications,
+parameters, caches, errors, actors, migrations, text rules and announcements.
+"""
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.services.platform import announcements, jobs, notifications, parameters, process_cache
+    from app.services.platform.actors import Actor
+    from app.services.platform.errors import DomainError, NotFound
+    from app.services.platform.parameters import ParameterView
+
+# What pages may use, by the submodule that defines it (see app/services/__init__.py).
+_EXPORTS: dict[str, str] = {
+    "Actor": "actors",
+    "DomainError": "errors",
+    "NotFound": "errors",
+    "ParameterView": "parameters",
+    "announcements": "announcements",
+    "jobs": "jobs",
+    "notifications": "notifications",
+    "parameters": "parameters",
+    "process_cache": "process_cache",
+}
+__all__ = [
+    "Actor",
+    "DomainError",
+    "NotFound",
+    "ParameterView",
+    "announcements",
+    "jobs",
+    "notifications",
+    "parameters",
+    "process_cache",
+]
+
+
+def __getattr__(name: str) -> object:
+    submodule = _EXPORTS.get(name)
+    if submodule is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = import_module(f"{__name__}.{submodule}")
+    return module if submodule == name else getattr(module, name)

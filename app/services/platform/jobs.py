@@ -1,0 +1,366 @@
+"""Scheduled jobs: a registry of named functions, runs claimed through the database, a scheduler loop.
+
+The API other modules use::
+
+    def remind(session: Session, now: datetime) -> tuple[int, str]:
+        ...  # work in ``session`` (one transaction, rolled back if this raises)
+        return processed_count, "short message for the run log"
+
+    register_job("confirmation_reminders", remind, daily_at=time(7, 0), label=N_("Relance avant confirmation"))
+
+- ``register_job(name, func, *, every=None, daily_at=None, label="")``: ``every`` repeats after that interval,
+  ``daily_at`` runs once a day at that Paris wall-clock time; neither means "only when launched by hand".
+  Register at import time in a module listed in ``JOB_MODULES`` (the scheduler, the CLI and ``/admin/jobs``
+  import them).
+- ``run_job(name)`` claims the run by inserting a RUNNING ``JobRun``: the partial unique index "one running
+  run per job" refuses a second concurrent claim from any instance, and the call then returns None. The
+  function runs in its own transaction; the run is recorded SUCCEEDED or FAILED (with the error, the work
+  rolled back). A run left RUNNING longer than ``jobs_stale_hours`` (a crashed instance) is INTERRUPTED.
+- ``due_jobs(session, now)``: the jobs whose schedule has come since their last run.
+- ``JobScheduler``: the server's loop (``jobs_enabled``); ``python -m app.services.platform.jobs list|run NAME``.
+"""
+
+import argparse
+import importlib
+import logging
+import os
+import socket
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import func as sql_func
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from app import clock
+from app.config import Settings, get_settings
+from app.db import transaction
+from app.i18n import N_
+from app.models import JobRun, JobStatus, StaffRole
+from app.services.platform.actors import Actor
+from app.services.platform.audit import audit
+from app.services.platform.background import PeriodicLoop
+from app.services.platform.errors import NotFound
+
+log = logging.getLogger(__name__)
+
+JobFunction = Callable[[Session, datetime], tuple[int, str]]
+
+# Modules that register jobs when imported; add yours here.
+JOB_MODULES: tuple[str, ...] = (
+    "app.services.accounts.candidates",
+    "app.services.applications.jobs",
+    "app.services.decisions.jobs",
+    "app.services.exports.jobs",
+    "app.services.platform.file_purge",
+    "app.services.handoff.apogee",
+)
+MESSAGE_MAX = 2000  # JobRun.message
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    func: JobFunction
+    every: timedelta | None = None
+    daily_at: time | None = None  # Paris wall-clock time
+    label: str = ""  # French msgid shown on /admin/jobs
+
+
+_registry: dict[str, Job] = {}
+_loaded = False
+
+
+def register_job(
+    name: str, func: JobFunction, *, every: timedelta | None = None, daily_at: time | None = None, label: str = ""
+) -> Job:
+    """Register (or replace: modules may be reloaded) the job ``name``; see the module docstring."""
+    if every is not None and daily_at is not None:
+        raise ValueError("a job runs either every interval or daily at a time, not both")
+    if every is not None and every <= timedelta(0):
+        raise ValueError("every must be positive")
+    if not name or len(name) > 60:
+        raise ValueError("a job name has 1 to 60 characters (JobRun.job)")
+    job = Job(name, func, every, daily_at, label or name)
+    _registry[name] = job
+    return job
+
+
+def registered_jobs() -> dict[str, Job]:
+    """Every job, once the modules of ``JOB_MODULES`` have registered theirs."""
+    global _loaded
+    if not _loaded:
+        for module in JOB_MODULES:
+            importlib.import_module(module)
+        _loaded = True
+    return dict(sorted(_registry.items()))
+
+
+def get_job(name: str) -> Job:
+    job = registered_jobs().get(name)
+    if job is None:
+        raise NotFound("job")
+    return job
+
+
+def default_worker() -> str:
+    return f"{socket.gethostname()[:60]}:{os.getpid()}"
+
+
+# --- Schedules ---------------------------------------------------------------------------------------------------
+
+
+def last_scheduled_moment(job: Job, now: datetime) -> datetime | None:
+    """For a daily job, the latest ``daily_at`` in Paris at or before ``now`` (as aware UTC)."""
+    if job.daily_at is None:
+        return None
+    today = clock.paris(now).date()
+    for day in (today, today - timedelta(days=1)):
+        moment = datetime.combine(day, job.daily_at, tzinfo=clock.PARIS).astimezone(now.tzinfo)
+        if moment <= now:
+            return moment
+    return None  # unreachable: yesterday's moment is always past
+
+
+def is_due(job: Job, last_started_at: datetime | None, now: datetime) -> bool:
+    """Whether ``job`` should start at ``now``, given when its last run (of any outcome) started."""
+    if job.every is not None:
+        return last_started_at is None or last_started_at + job.every <= now
+    moment = last_scheduled_moment(job, now)
+    if moment is None:
+        return False  # run by hand only
+    return last_started_at is None or last_started_at < moment
+
+
+def last_starts(session: Session) -> dict[str, datetime]:
+    rows = session.exec(select(JobRun.job, sql_func.max(JobRun.started_at)).group_by(JobRun.job)).all()
+    return {job: started for job, started in rows if started is not None}
+
+
+def due_jobs(session: Session, now: datetime) -> list[Job]:
+    """The jobs due at ``now``; one still running is not due (its run is the one under way)."""
+    running = set(session.exec(select(JobRun.job).where(JobRun.status == JobStatus.RUNNING)).all())
+    starts = last_starts(session)
+    return [
+        job for job in registered_jobs().values() if job.name not in running and is_due(job, starts.get(job.name), now)
+    ]
+
+
+# --- Runs --------------------------------------------------------------------------------------------------------
+
+
+def interrupt_stale_runs(session: Session, now: datetime) -> int:
+    """Mark INTERRUPTED the runs RUNNING for longer than ``jobs_stale_hours``: their instance is gone."""
+    hours = get_settings().jobs_stale_hours
+    result = session.execute(
+        update(JobRun)
+        .where(col(JobRun.status) == JobStatus.RUNNING, col(JobRun.started_at) < now - timedelta(hours=hours))
+        .values(
+            status=JobStatus.INTERRUPTED,
+            finished_at=now,
+            message=f"Interrompue : toujours en cours après {hours} h (instance arrêtée ?).",
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+class _NotDue(Exception):
+    pass
+
+
+def _claim(job: Job, worker: str, now: datetime, *, only_if_due: bool) -> JobRun | None:
+    try:
+        with transaction() as session:
+            run = JobRun(job=job.name, status=JobStatus.RUNNING, started_at=now, worker=worker[:100])
+            session.add(run)
+            session.flush()
+            if only_if_due:
+                # Another instance may have run it between our due_jobs() and this claim: look again, now
+                # that the index makes every other claim of this job wait for ours.
+                previous = session.exec(
+                    select(sql_func.max(JobRun.started_at)).where(JobRun.job == job.name, JobRun.id != run.id)
+                ).one()
+                if not is_due(job, previous, now):
+                    raise _NotDue
+            return run
+    except IntegrityError:  # the partial unique index: another run of this job is under way
+        return None
+    except _NotDue:
+        return None
+
+
+def run_job(name: str, *, worker: str | None = None, only_if_due: bool = False) -> JobRun | None:
+    """Run ``name`` now unless a run of it is under way (then None); return the recorded run.
+
+    ``only_if_due`` (the scheduler) also skips it if its schedule is no longer due once claimed.
+    Blocking (it runs the job): pages call it through ``run.io_bound``, the scheduler in a thread.
+    """
+    job = get_job(name)
+    worker = worker or default_worker()
+    now = clock.now()
+    with transaction() as session:
+        if interrupted := interrupt_stale_runs(session, now):
+            log.warning("stale job runs interrupted: %s", interrupted)
+    run = _claim(job, worker, now, only_if_due=only_if_due)
+    if run is None:
+        log.info("job %s is already running elsewhere: skipped", name)
+        return None
+    status, processed = JobStatus.SUCCEEDED, 0
+    try:
+        with transaction() as session:  # the job's work: committed together, or rolled back on error
+            processed, message = job.func(session, now)
+    except Exception as exc:
+        log.exception("job %s failed", name)
+        status, message = JobStatus.FAILED, f"{type(exc).__name__}: {exc}"
+    with transaction() as session:
+        # Only our own RUNNING row: if it was interrupted meanwhile, that verdict stands.
+        result = session.execute(
+            update(JobRun)
+            .where(col(JobRun.id) == run.id, col(JobRun.status) == JobStatus.RUNNING)
+            .values(status=status, finished_at=clock.now(), processed=processed, message=message[:MESSAGE_MAX])
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            log.warning("job %s: run %s was interrupted before it finished", name, run.id)
+        recorded = session.get(JobRun, run.id)
+    return recorded
+
+
+def run_due_jobs(*, worker: str | None = None) -> list[JobRun]:
+    """One scheduler pass: run every due job, one after the other."""
+    with transaction() as session:
+        due = due_jobs(session, clock.now())
+    runs = []
+    for job in due:
+        run = run_job(job.name, worker=worker, only_if_due=True)
+        if run is not None:
+            runs.append(run)
+    return runs
+
+
+# --- The administrators' view ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JobOverview:
+    job: Job
+    runs: list[JobRun]  # newest first
+
+
+def list_jobs(session: Session, *, actor: Actor, runs_per_job: int = 5) -> list[JobOverview]:
+    """Every job with its latest runs, for administrators."""
+    from app.services.accounts.staff_roles import require_role
+
+    require_role(session, actor=actor, roles=[StaffRole.ADMINISTRATOR])
+    overview = []
+    for job in registered_jobs().values():
+        runs = session.exec(
+            select(JobRun)
+            .where(JobRun.job == job.name)
+            .order_by(col(JobRun.started_at).desc(), col(JobRun.id).desc())
+            .limit(runs_per_job)
+        ).all()
+        overview.append(JobOverview(job, list(runs)))
+    return overview
+
+
+def run_job_now(*, actor: Actor, name: str) -> JobRun | None:
+    """An administrator launches a job by hand: checked and audited, then run (None if already running).
+
+    Opens its own transactions like ``run_job``: the request is recorded even if the job then fails.
+    """
+    from app.services.accounts.staff_roles import require_role
+
+    with transaction() as session:
+        require_role(session, actor=actor, roles=[StaffRole.ADMINISTRATOR], write=True)
+        get_job(name)
+        audit(session, actor=actor, action="job.run_requested", entity_type="job", entity_id=None, after={"job": name})
+    return run_job(name, worker=f"admin:{actor.staff_id}@{default_worker()}")
+
+
+SCHEDULE_LABELS = {
+    "daily": N_("Tous les jours à {time}"),
+    "every": N_("Toutes les {minutes} minutes"),
+    "manual": N_("Lancement manuel uniquement"),
+}
+STATUS_LABELS = {
+    JobStatus.RUNNING: N_("En cours"),
+    JobStatus.SUCCEEDED: N_("Réussie"),
+    JobStatus.FAILED: N_("Échec"),
+    JobStatus.INTERRUPTED: N_("Interrompue"),
+}
+
+
+def schedule_label(job: Job) -> tuple[str, dict[str, str | int]]:
+    """The French msgid describing the schedule, and its parameters."""
+    if job.daily_at is not None:
+        return SCHEDULE_LABELS["daily"], {"time": job.daily_at.strftime("%H:%M")}
+    if job.every is not None:
+        return SCHEDULE_LABELS["every"], {"minutes": int(job.every.total_seconds() // 60)}
+    return SCHEDULE_LABELS["manual"], {}
+
+
+# --- The scheduler loop and the command line ---------------------------------------------------------------------
+
+
+class JobScheduler(PeriodicLoop):
+    """The server's job loop: every ``interval`` seconds, run the due jobs in a thread."""
+
+    name = "job scheduler"
+
+    def __init__(self, interval: float, worker: str | None = None) -> None:
+        super().__init__(interval)
+        self.worker = worker or default_worker()
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> "JobScheduler | None":
+        settings = settings or get_settings()
+        if not settings.jobs_enabled:
+            return None
+        return cls(settings.jobs_interval_seconds)
+
+    def describe(self) -> str:
+        return self.worker
+
+    def run_pass(self) -> object:
+        return run_due_jobs(worker=self.worker)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m app.services.platform.jobs", description="List or run scheduled jobs."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("list", help="the jobs, their schedule and their last run")
+    run_parser = commands.add_parser("run", help="run one job now (skipped if it is already running)")
+    run_parser.add_argument("name")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command == "list":
+        with transaction() as session:
+            starts = last_starts(session)
+        for job in registered_jobs().values():
+            msgid, params = schedule_label(job)
+            last = starts.get(job.name)
+            print(f"{job.name:40} {msgid.format(**params):35} last: {last.isoformat() if last else '-'}")
+        return 0
+    if args.name not in registered_jobs():
+        print(f"unknown job {args.name!r}; see: python -m app.services.platform.jobs list", file=sys.stderr)
+        return 2
+    run = run_job(args.name)
+    if run is None:
+        print(f"{args.name} is already running: skipped")
+        return 1
+    print(f"{run.job}: {run.status.value}, {run.processed} processed. {run.message}")
+    return 0 if run.status == JobStatus.SUCCEEDED else 1
+
+
+if __name__ == "__main__":
+    # Run through the imported module, so the jobs register in the registry that main() reads.
+    from app.services.platform import jobs
+
+    sys.exit(jobs.main())

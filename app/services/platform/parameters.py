@@ -1,0 +1,282 @@
+"""Parameters ("paramètres") the central office sets from the browser, overriding the ``ECANDIDAT_*`` defaults.
+
+A ``PortalParameter`` row overrides the setting of the same name; without a row the environment's value (or the
+built-in default) holds. Services read the effective value with :func:`current` (or :func:`effective_settings`
+for several at once). Values are cached in the process: the cache is dropped when a save commits, and reloaded
+after ``CACHE_SECONDS`` so that several instances converge without a query on every page.
+"""
+# ruff: noqa: E501  (one parameter a line reads best)
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from app.config import Settings, get_settings
+from app.i18n import N_
+from app.models import PortalParameter, StaffMember
+from app.services.admin.common import StaleEdit, require_admin
+from app.services.dossier.schemas import DossierInvalid
+from app.services.platform.actors import Actor
+from app.services.platform.audit import audit
+from app.services.platform.errors import NotFound
+from app.services.platform.process_cache import EngineCache
+
+CACHE_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class ParameterDef:
+    name: str  # the Settings attribute (ECANDIDAT_<NAME>)
+    group: str  # French msgid
+    label: str  # French msgid
+    help: str  # French msgid
+    unit: str  # French msgid
+    minimum: int
+    maximum: int
+
+
+_LIMITS, _FILES, _ACCOUNTS, _DELAYS, _STAFF = (
+    N_("Limites de candidatures"),
+    N_("Fichiers déposés"),
+    N_("Comptes et connexion"),
+    N_("Rappels et délais"),
+    N_("Travail des gestionnaires"),
+)
+_DAYS, _HOURS, _MINUTES, _SECONDS, _MB = N_("jours"), N_("heures"), N_("minutes"), N_("secondes"), N_("Mo")
+_TIMES, _CHARS, _PAGES, _APPS, _REQS = N_("fois"), N_("caractères"), N_("pages"), N_("candidatures"), N_("demandes")
+
+DEFINITIONS: tuple[ParameterDef, ...] = (
+    ParameterDef("max_applications_per_institution", _LIMITS, N_("Candidatures par candidat dans l'établissement"), N_("Nombre maximal de candidatures en cours (non annulées) d'un candidat dans la campagne, toutes composantes confondues."), _APPS, 1, 200),
+    ParameterDef("max_applications_per_centre", _LIMITS, N_("Candidatures par candidat dans une composante"), N_("Nombre maximal par composante, quand la composante n'a pas fixé le sien."), _APPS, 1, 200),
+    ParameterDef("max_file_mb", _FILES, N_("Taille maximale d'un fichier"), N_("Taille d'un fichier déposé par un candidat ; au-delà, l'envoi est refusé dès sa réception."), _MB, 1, 100),
+    ParameterDef("max_piece_mb", _FILES, N_("Taille maximale d'une pièce"), N_("Taille de tous les fichiers d'une pièce réunis ; au moins la taille maximale d'un fichier."), _MB, 1, 500),
+    ParameterDef("max_piece_pages", _FILES, N_("Pages d'une pièce"), N_("Nombre maximal de pages d'une pièce (et d'un PDF déposé)."), _PAGES, 1, 1000),
+    ParameterDef("password_min_length", _ACCOUNTS, N_("Longueur minimale du mot de passe"), N_("Jamais moins de 10 caractères."), _CHARS, 10, 128),
+    ParameterDef("sign_in_max_failures", _ACCOUNTS, N_("Échecs de connexion avant blocage"), N_("Après ce nombre d'échecs, le compte attend avant un nouvel essai."), _TIMES, 3, 50),
+    ParameterDef("sign_in_throttle_minutes", _ACCOUNTS, N_("Durée du blocage après des échecs"), N_("Attente imposée à un compte ou une adresse bloqués."), _MINUTES, 1, 1440),
+    ParameterDef("activation_days", _ACCOUNTS, N_("Validité du lien d'activation"), N_("Un compte non activé dans ce délai est supprimé."), _DAYS, 1, 60),
+    ParameterDef("reset_hours", _ACCOUNTS, N_("Validité du lien de réinitialisation du mot de passe"), N_("Durée de validité du lien envoyé par « Mot de passe oublié »."), _HOURS, 1, 72),
+    ParameterDef("return_reminder_days", _DELAYS, N_("Rappel avant la date de retour"), N_("Jours avant la date de retour où les candidatures non transmises reçoivent un rappel."), _DAYS, 1, 60),
+    ParameterDef("confirmation_reminder_days", _DELAYS, N_("Rappel avant la date de confirmation"), N_("Jours avant la date limite de confirmation où une proposition sans réponse reçoit un rappel."), _DAYS, 1, 30),
+    ParameterDef("assistance_max_per_hour", _DELAYS, N_("Demandes d'assistance par heure"), N_("Nombre de demandes d'assistance qu'un candidat peut envoyer en une heure."), _REQS, 1, 100),
+    ParameterDef("sva_orange_days", _STAFF, N_("Alerte SVA : orange à partir de"), N_("Jours depuis la transmission, sans avis publié, à partir desquels la ligne passe à l'orange."), _DAYS, 1, 365),
+    ParameterDef("sva_red_days", _STAFF, N_("Alerte SVA : rouge à partir de"), N_("Jours depuis la transmission à partir desquels la ligne passe au rouge ; plus que l'orange."), _DAYS, 2, 366),
+    ParameterDef("edit_lease_seconds", _STAFF, N_("Durée d'un verrou d'édition"), N_("Un verrou se libère ce temps après le dernier signe de vie de la page qui le tient."), _SECONDS, 20, 3600),
+)  # fmt: skip
+BY_NAME = {d.name: d for d in DEFINITIONS}
+GROUPS = tuple(dict.fromkeys(d.group for d in DEFINITIONS))
+
+# --- The effective values ------------------------------------------------------------------------------------------
+
+
+def _read_overrides(session: Session) -> dict[str, Any]:
+    return {
+        row.name: row.value.get("value") for row in session.exec(select(PortalParameter)).all() if row.name in BY_NAME
+    }
+
+
+_cache: EngineCache[dict[str, Any]] = EngineCache("portal parameters", _read_overrides, dict, CACHE_SECONDS)
+
+
+def invalidate() -> None:
+    """Forget the cached overrides (tests; a save does it when it commits)."""
+    _cache.invalidate()
+
+
+def _load() -> dict[str, Any]:
+    return _cache.get()
+
+
+def default(name: str) -> Any:
+    """The value of the environment (or built-in default), without any override."""
+    return getattr(get_settings(), BY_NAME[name].name)
+
+
+def current(name: str) -> Any:
+    """The effective value of parameter ``name``: the staff's override, else the default."""
+    overrides = _load()
+    return overrides[name] if name in overrides else default(name)
+
+
+def peek(name: str) -> Any:
+    """Like :func:`current` without touching the database: the cached override, else the default.
+
+    For the upload route's guard, which runs before any page code on the event loop; the upload widget's page has
+    just read the value through :func:`current`, so the cache is fresh there.
+    """
+    overrides = _cache.peek() or {}
+    return overrides[name] if name in overrides else default(name)
+
+
+def effective_settings() -> Settings:
+    """The settings with every override applied (for code reading several parameters at once)."""
+    overrides = _load()
+    settings = get_settings()
+    return settings.model_copy(update=overrides) if overrides else settings
+
+
+# --- The administration screen -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParameterView:
+    definition: ParameterDef
+    default: Any
+    value: Any  # effective
+    overridden: bool
+    version: int  # 0 when no override is stored
+    updated_at: datetime | None
+    updated_by: str
+
+
+def list_parameters(session: Session, *, actor: Actor) -> list[ParameterView]:
+    """Every parameter with its default, its effective value and who changed it last (read straight from the DB)."""
+    require_admin(session, actor=actor)
+    rows = {row.name: row for row in session.exec(select(PortalParameter)).all()}
+    names = dict(session.exec(select(StaffMember.id, StaffMember.display_name)).all())
+    views = []
+    for definition in DEFINITIONS:
+        row = rows.get(definition.name)
+        views.append(
+            ParameterView(
+                definition=definition,
+                default=default(definition.name),
+                value=row.value.get("value") if row else default(definition.name),
+                overridden=row is not None,
+                version=row.version if row else 0,
+                updated_at=row.updated_at if row else None,
+                updated_by=names.get(row.updated_by_staff_id, "") if row and row.updated_by_staff_id else "",
+            )
+        )
+    return views
+
+
+def _effective_in(session: Session, name: str) -> Any:
+    row = session.get(PortalParameter, name)
+    return row.value.get("value") if row is not None else default(name)
+
+
+def _parse(definition: ParameterDef, raw: Any) -> int:
+    try:
+        if raw is None or raw == "" or isinstance(raw, bool):
+            raise ValueError
+        number = float(raw)
+        if not number.is_integer():
+            raise ValueError
+        value = int(number)
+    except (TypeError, ValueError):
+        raise DossierInvalid({definition.name: N_("Indiquez un nombre entier.")}) from None
+    if not definition.minimum <= value <= definition.maximum:
+        raise DossierInvalid(
+            {definition.name: N_("Indiquez une valeur entre {min} et {max}.")},
+            {definition.name: {"min": definition.minimum, "max": definition.maximum}},
+        )
+    return value
+
+
+def _check_order(session: Session, name: str, value: int) -> None:
+    """The SVA thresholds stay ordered, and a piece can hold at least one file of the largest size."""
+    if name == "sva_red_days" and value <= (orange := _effective_in(session, "sva_orange_days")):
+        raise DossierInvalid(
+            {name: N_("Le seuil rouge doit dépasser le seuil orange ({orange} jours).")}, {name: {"orange": orange}}
+        )
+    if name == "sva_orange_days" and value >= (red := _effective_in(session, "sva_red_days")):
+        raise DossierInvalid(
+            {name: N_("Le seuil orange doit rester sous le seuil rouge ({red} jours).")}, {name: {"red": red}}
+        )
+    if name == "max_piece_mb" and value < (file := _effective_in(session, "max_file_mb")):
+        raise DossierInvalid(
+            {name: N_("Une pièce doit pouvoir contenir un fichier de la taille maximale ({file} Mo).")},
+            {name: {"file": file}},
+        )
+    if name == "max_file_mb" and value > (piece := _effective_in(session, "max_piece_mb")):
+        raise DossierInvalid(
+            {name: N_("Un fichier ne peut pas dépasser la taille maximale d'une pièce ({piece} Mo).")},
+            {name: {"piece": piece}},
+        )
+
+
+def _definition(name: str) -> ParameterDef:
+    definition = BY_NAME.get(name)
+    if definition is None:
+        raise NotFound("parameter")
+    return definition
+
+
+def _invalidate_on_commit(session: Session) -> None:
+    """This instance sees the new value as soon as the transaction commits (others within ``CACHE_SECONDS``)."""
+    _cache.invalidate_on_commit(session)
+
+
+def _check_version(row: PortalParameter | None, expected_version: int) -> None:
+    """``expected_version`` is the version the editor saw, 0 when no override was stored then."""
+    if (row.version if row is not None else 0) != expected_version:
+        raise StaleEdit()
+
+
+def save_parameter(session: Session, *, actor: Actor, name: str, value: Any, expected_version: int) -> PortalParameter:
+    """Store an override, validated against the parameter's bounds; a concurrent change is refused."""
+    assignment = require_admin(session, actor=actor, write=True)
+    definition = _definition(name)
+    parsed = _parse(definition, value)
+    _check_order(session, name, parsed)
+    row = session.exec(select(PortalParameter).where(PortalParameter.name == name).with_for_update()).first()
+    _check_version(row, expected_version)
+    before = row.value.get("value") if row is not None else default(name)
+    return _write(session, actor, row, name, parsed, before, assignment.staff_id)
+
+
+def _write(
+    session: Session, actor: Actor, row: PortalParameter | None, name: str, value: int, before: Any, staff_id: int
+) -> PortalParameter:
+    from sqlalchemy.exc import IntegrityError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from app import clock
+
+    try:
+        # In a savepoint: a row created meanwhile by someone else fails here without spoiling the transaction.
+        with session.begin_nested():
+            if row is None:
+                row = PortalParameter(name=name, value={"value": value}, updated_by_staff_id=staff_id)
+            else:
+                row.value = {"value": value}
+                row.updated_at = clock.now()
+                row.updated_by_staff_id = staff_id
+            session.add(row)
+            session.flush()
+    except (StaleDataError, IntegrityError):
+        raise StaleEdit() from None
+    _changed(session, actor, "parameter.updated", name, before, value)
+    return row
+
+
+def reset_parameter(session: Session, *, actor: Actor, name: str, expected_version: int) -> None:
+    """Drop the override: the default applies again."""
+    require_admin(session, actor=actor, write=True)
+    definition = _definition(name)
+    row = session.exec(select(PortalParameter).where(PortalParameter.name == name).with_for_update()).first()
+    _check_version(row, expected_version)
+    if row is None:
+        return
+    before = row.value.get("value")
+    _check_order(session, name, default(definition.name))
+    session.delete(row)
+    session.flush()
+    _changed(session, actor, "parameter.reset", name, before, default(name))
+
+
+def _changed(session: Session, actor: Actor, action: str, name: str, before: Any, after: Any) -> None:
+    """Audit the change of one parameter; every server reads the parameters again once it commits."""
+    audit(
+        session,
+        actor=actor,
+        action=action,
+        entity_type="portalparameter",
+        entity_id=None,
+        before={"name": name, "value": before},
+        after={"name": name, "value": after},
+    )
+    _invalidate_on_commit(session)
