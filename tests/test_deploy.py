@@ -127,3 +127,22 @@ def test_every_variable_of_the_examples_is_a_setting_listed_in_the_readme() -> N
                 assert name in fields, f"{example.name}: {name} is no setting"
     for name in ("ECANDIDAT_ROLE", "ECANDIDAT_REDIS_URL"):
         assert f"`{name}`" in readme
+
+
+@needs_nginx
+@pytest.mark.skipif(not Path("/etc/nginx/nginx.conf").exists(), reason="no /etc/nginx/nginx.conf (Debian's) to fit in")
+def test_the_site_fits_in_debians_own_nginx_configuration(tmp_path: Path) -> None:
+    """Dropped into conf.d/ as the README says, next to Debian's http {} settings (its gzip on, its logs)."""
+    tree = tmp_path / "nginx"
+    shutil.copytree("/etc/nginx", tree, symlinks=True)
+    main = (tree / "nginx.conf").read_text().replace("/etc/nginx/", f"{tree}/")
+    main = re.sub(r"^pid .*;$", f"pid {tmp_path}/nginx.pid;", main, flags=re.M)
+    main = re.sub(r"^user .*;$", "", main, flags=re.M)
+    (tree / "nginx.conf").write_text(main)
+    for enabled in (tree / "sites-enabled").glob("*"):
+        enabled.unlink()
+    (tree / "conf.d" / "ecandidat.conf").write_text(nginx_proxy.render_template(values(tmp_path)))
+    checked = subprocess.run(
+        [str(nginx_proxy.NGINX), "-t", "-c", str(tree / "nginx.conf")], capture_output=True, text=True, timeout=30
+    )
+    assert checked.returncode == 0, checked.stderr
