@@ -16,8 +16,10 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from nicegui.testing import User
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel
@@ -146,6 +148,17 @@ def clock() -> Iterator[Clock]:
     app_clock.set_now(None)
 
 
+SHOULD_SEE_SECONDS = 10.0  # how long ``user.should_see`` looks by default (NiceGUI's: 3 looks in 0.3 s)
+_nicegui_should_see = User.should_see
+
+
+async def _patient_should_see(self: User, *args: Any, retries: int | None = None, **kwargs: Any) -> None:
+    """``User.should_see`` looking for up to ``SHOULD_SEE_SECONDS`` unless told otherwise: what a page shows after a
+    click or a navigation is read in a worker thread, and on a loaded machine (the suite runs on every core, beside
+    Chromium and real portal processes) 0.3 s was not always enough. It returns as soon as the element is there."""
+    await _nicegui_should_see(self, *args, retries=retries or int(SHOULD_SEE_SECONDS * 10), **kwargs)
+
+
 @pytest.fixture
 async def user(
     database_url: str, caplog: pytest.LogCaptureFixture, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
@@ -166,6 +179,7 @@ async def user(
         return handle_event(handler, arguments, *args, **kwargs)
 
     monkeypatch.setattr(events, "handle_event", handle_event_in_its_page)
+    monkeypatch.setattr(User, "should_see", _patient_should_see)
     package = sys.modules["app"]
     loop_violations.clear()
     try:

@@ -14,7 +14,7 @@ from nicegui import run, ui
 
 from app.db import new_session, transaction
 from app.i18n import _, ngettext, use_language
-from app.models import AnswerKind, DossierStatus, Procedure, QuestionKind
+from app.models import AnswerKind, Procedure, QuestionKind
 from app.pages.applications import (
     LIST_PATH,
     answer_text,
@@ -42,6 +42,7 @@ from app.services.applications import (
 from app.services.decisions import AnswerView, answer_view, confirm_offer, letter_available, withdraw
 from app.services.documents import pieces as documents
 from app.services.platform import Actor, DomainError
+from app.ui import routes
 from app.ui.candidate_nav import candidate_nav, dossier_path
 from app.ui.dates import format_day, format_moment
 from app.ui.frame import frame
@@ -67,8 +68,7 @@ class PageData:
 
     @property
     def editable(self) -> bool:
-        summary = self.detail.summary
-        return summary.dossier_status in (DossierStatus.PENDING, DossierStatus.INCOMPLETE) and not summary.archived
+        return self.detail.summary.editable
 
 
 def load_page(actor: Actor, application_id: int, lang: str) -> PageData | None:
@@ -203,7 +203,7 @@ def _piece_item_html(piece: PieceView, awaiting: bool) -> str:
 
 
 def _pieces_html(detail: ApplicationDetail) -> str:
-    awaiting = detail.summary.dossier_status in (DossierStatus.PENDING, DossierStatus.INCOMPLETE)
+    awaiting = detail.summary.awaiting_transmission
     items = "".join(
         tag("li", _piece_item_html(piece, awaiting), data_mark=f"piece-{piece.required_document_id}")
         for piece in detail.pieces
@@ -225,7 +225,7 @@ def _pieces_section(actor: Actor, data: PageData, page: "ApplicationPage") -> No
     if not answerable:
         static_block(_pieces_html(detail), "section").mark("pieces")
         return
-    awaiting = detail.summary.dossier_status in (DossierStatus.PENDING, DossierStatus.INCOMPLETE)
+    awaiting = detail.summary.awaiting_transmission
     with ui.element("section").mark("pieces"):
         static_block(_pieces_head_html(detail))
         with ui.element("ul").classes("ec-bullets"):
@@ -746,7 +746,7 @@ class ApplicationPage:
 
 
 def register() -> None:
-    @page(LIST_PATH + "/{application_id}")
+    @page(routes.APPLICATION)
     async def my_application(application_id: int):
         gate = await require_candidate()
         if gate.refused:

@@ -50,20 +50,20 @@ async def sign_in(user: User, login: str = "sci") -> None:
 async def test_a_centre_manager_lists_filters_pages_and_selects(user: User) -> None:
     world = centre_with_applications()
     await sign_in(user)
-    user.find(marker="applications-link").click()
+    await click(user, "applications-link")  # the list opens, read in a worker thread: waited for
     await user.should_see("Gestionnaire de composante — UFR Sciences")
     await user.should_see("25 candidatures")
     await user.should_see("CANDIDAT00")
     await user.should_not_see("AILLEURS")
     user.find(marker="page-size")  # the chooser exists; the default page holds 50 rows
-    user.find(marker="sort-birth_name").click()  # descending now
+    await click(user, "sort-birth_name")  # descending now
     await user.should_see("CANDIDAT24")
     user.find(marker="filter-dossier_status").click()
     user.find("Complet").click()
-    user.find(marker="apply-filters").click()
+    await click(user, "apply-filters")
     await user.should_see("5 candidatures")
     await user.should_not_see("CANDIDAT01")
-    user.find(marker="select-all").click()
+    await click(user, "select-all")  # every id of the filter, read in a worker thread
     await user.should_see("5 sélectionnées")
     assert len(world["ids"]) == 25
 

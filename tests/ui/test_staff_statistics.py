@@ -10,6 +10,7 @@ from app.db import new_session
 from app.models import DecisionKind, DossierStatus, StaffRole
 from app.services.accounts.passwords import hash_password
 from tests import factories
+from tests.ui.handler_clicks import click
 from tests.ui.staff_sessions import GOOD, make_staff, sign_in
 
 
@@ -59,12 +60,12 @@ async def test_a_committee_member_sees_pending_counts_that_open_the_filtered_lis
     await sign_in(user, "juror")
     await user.should_see("4 dossiers reçus en attente d'un avis")
     await user.should_see("3 avis saisis non publiés")
-    user.find(marker="pending-awaiting").click()
+    await click(user, "pending-awaiting")  # the filtered list opens, read in a worker thread: waited for
     await user.should_see("4 candidatures")
     await user.should_see("CHIMISTE00")
     await user.should_not_see("CHIMISTE04")
     await user.open("/gestion")
-    user.find(marker="pending-unpublished").click()
+    await click(user, "pending-unpublished")
     await user.should_see("3 candidatures")
     await user.should_see("CHIMISTE05")
 

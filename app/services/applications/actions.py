@@ -48,6 +48,7 @@ from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, Forbidden, NotFound
 from app.services.platform.notifications import notify_candidate
 from app.services.platform.text_rules import check_text
+from app.services.review.dossier_status import dossier_editable
 
 CANDIDATE_APPLICATION_PATH = "/candidat/candidatures/{id}"
 STAFF_APPLICATION_PATH = "/gestion/candidatures/{id}"  # the staff screen of an application (staff issue)
@@ -413,9 +414,7 @@ def apply_to_program(session: Session, *, actor: Actor, program_id: int) -> Appl
 
 def answers_open(application: Application, program: Program, now: datetime) -> bool:
     return_by = effective_return_by(application, program)
-    return application.dossier_status in (DossierStatus.PENDING, DossierStatus.INCOMPLETE) and (
-        return_by is None or now <= return_by
-    )
+    return dossier_editable(application.dossier_status) and (return_by is None or now <= return_by)
 
 
 # --- Cancelling ---------------------------------------------------------------------------------------------------

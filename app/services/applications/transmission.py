@@ -52,7 +52,9 @@ from app.services.mail import outbox as mail
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError
+from app.services.platform.lifecycle import By
 from app.services.platform.notifications import notify_candidate
+from app.services.review.dossier_status import dossier_editable, move_dossier
 
 ALREADY_TRANSMITTED = N_("Cette candidature a déjà été transmise.")
 PAPER = N_("Cette formation demande un dossier papier : envoyez-le par courrier, il n'y a rien à transmettre en ligne.")
@@ -62,7 +64,6 @@ PIECES_MISSING = N_("Déposez toutes les pièces avant de transmettre (manquante
 QUESTIONS_UNANSWERED = N_(
     "Répondez à toutes les questions obligatoires avant de transmettre (sans réponse : {questions})."
 )
-TRANSMITTABLE = (DossierStatus.PENDING, DossierStatus.INCOMPLETE)
 
 
 # The refusals that the candidate lifts by doing what is left (the page lists it all beside the disabled button).
@@ -116,11 +117,7 @@ def transmit_application(session: Session, *, actor: Actor, application_id: int)
     if readiness.refusal is not None:
         raise readiness.refusal
     now = clock.now()
-    before = application.dossier_status
-    application.dossier_status = DossierStatus.RECEIVED
-    application.dossier_status_at = now
-    application.transmitted_at = now
-    application.received_at = now
+    before = move_dossier(application, DossierStatus.RECEIVED, by=By.CANDIDATE, now=now)
     session.add(application)
     try:
         session.flush()  # UPDATE … WHERE version = n: a concurrent transmission that committed first wins
@@ -151,7 +148,7 @@ def _readiness(session: Session, application: Application, lang: str) -> Readine
     unanswered = _unanswered_questions(session, application, lang)
     incomplete = list(dossier_completeness(session, candidate_id=application.candidate_id).reasons)
     refusal: DomainError | None = None
-    if application.dossier_status not in TRANSMITTABLE:
+    if not dossier_editable(application.dossier_status):
         refusal = DomainError("already_transmitted", ALREADY_TRANSMITTED)
     elif program.procedure != Procedure.ONLINE:
         refusal = DomainError("paper_procedure", PAPER)

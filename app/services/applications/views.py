@@ -47,6 +47,7 @@ from app.services.applications.actions import (
     scoped_to,
 )
 from app.services.platform.actors import Actor
+from app.services.review.dossier_status import dossier_editable
 
 # --- What the screens receive ---------------------------------------------------------------------------------
 
@@ -108,11 +109,20 @@ class ApplicationSummary:
     withdrawn_automatically: bool = False  # by the deadline job, not by the candidate
 
     @property
+    def awaiting_transmission(self) -> bool:
+        """The dossier is in the candidate's hands (not yet received, or incomplete): ``EDITABLE_DOSSIER``."""
+        return dossier_editable(self.dossier_status)
+
+    @property
+    def editable(self) -> bool:
+        """The candidate may still change the application's pieces and transmit it."""
+        return self.awaiting_transmission and not self.archived
+
+    @property
     def return_date_applies(self) -> bool:
         """The return date is shown while the dossier is still awaited (not yet received, or incomplete) and the
         date has not passed: once received or complete, or past, it no longer asks anything of the candidate."""
-        awaited = self.dossier_status in (DossierStatus.PENDING, DossierStatus.INCOMPLETE)
-        return awaited and self.return_days_left is not None
+        return self.awaiting_transmission and self.return_days_left is not None
 
     @property
     def confirmation_applies(self) -> bool:

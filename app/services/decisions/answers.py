@@ -42,6 +42,7 @@ from app.services.applications.actions import (
     own_candidate,
     program_mail_context,
 )
+from app.services.decisions.answer_status import move_answer
 from app.services.decisions.waiting_list import (
     call_waiting_list,
     latest_published,
@@ -54,6 +55,7 @@ from app.services.handoff.enrolment import follow_answer
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, NotFound
+from app.services.platform.lifecycle import By
 from app.services.platform.notifications import notify_candidate
 from app.services.platform.text_rules import check_text, column_limit
 
@@ -139,8 +141,7 @@ def _record(
             reason=reason[:1000],
         )
     )
-    before = application.answer
-    application.answer, application.answer_at = kind, now
+    before = move_answer(application, kind, by=By.of(actor), now=now)
     if kind == AnswerKind.WITHDRAWN:
         application.waiting_list_rank = None
     session.add(application)

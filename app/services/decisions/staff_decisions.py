@@ -1,4 +1,4 @@
-"""Staff decisions ("avis"): entered one by one or in bulk, then published (« Valider ») in a separate step.
+"""Staff decisions ("avis"): entered one by one or on a selection (``selection``), then published (« Valider »).
 
 Committee members, centre managers, the central office and administrators enter decisions in their scope;
 only centre managers, the central office and administrators publish them. Only published decisions reach the
@@ -7,7 +7,7 @@ candidate (``applications_views``). A published decision is replaced only when t
 favourable decision that would make the live offers exceed the capacity (see ``waiting_list``).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,6 +25,8 @@ from app.models import (
     RefusalReason,
     StaffRole,
 )
+from app.services.decisions.answer_status import move_answer
+from app.services.decisions.decision_status import enter, publish
 from app.services.decisions.waiting_list import (
     confirmation_deadline,
     latest_published,
@@ -38,6 +40,7 @@ from app.services.decisions.waiting_list import (
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, NotFound
+from app.services.platform.lifecycle import By
 from app.services.platform.notifications import notify_candidate
 from app.services.platform.text_rules import check_text, column_limit
 from app.services.review.staff_scope import require_application_in_scope
@@ -58,13 +61,6 @@ PRESELECTION_INVALID = N_("Date et heure de convocation invalides : choisissez-l
 PRESELECTION_PAST = N_("La date de convocation est déjà passée : choisissez une date à venir.")
 PRESELECTION_FAR = N_("La date de convocation est à plus de deux ans : vérifiez l'année.")
 PRESELECTION_HORIZON_DAYS = 730
-
-
-@dataclass
-class BulkResult:
-    done: list[int] = field(default_factory=list)
-    skipped_published: list[int] = field(default_factory=list)
-    refused: dict[int, DomainError] = field(default_factory=dict)
 
 
 def _check_fields(
@@ -208,9 +204,8 @@ def enter_decision(
     decision.entered_at = clock.now()
     for name, value in values.items():
         setattr(decision, name, value)
+    enter(decision, application, by=By.STAFF)
     session.add(decision)
-    application.last_decision_kind = decision.kind
-    application.last_decision_published = False
     session.add(application)
     session.flush()
     audit(
@@ -240,33 +235,6 @@ def lock_programs_of(session: Session, application_ids: list[int]) -> None:
         lock_program(session, program_id)
 
 
-def enter_decisions_bulk(
-    session: Session, *, actor: Actor, application_ids: list[int], overwrite_published: bool = False, **fields: Any
-) -> BulkResult:
-    """The same decision on a selection; each application in its own savepoint, published ones skipped."""
-    lock_programs_of(session, application_ids)
-    result = BulkResult()
-    for application_id in application_ids:
-        latest = latest_entered(session, application_id)
-        if latest is not None and latest.published_at is not None and not overwrite_published:
-            result.skipped_published.append(application_id)
-            continue
-        try:
-            with session.begin_nested():
-                enter_decision(
-                    session,
-                    actor=actor,
-                    application_id=application_id,
-                    overwrite_published=overwrite_published,
-                    **fields,
-                )
-        except DomainError as error:
-            result.refused[application_id] = error
-        else:
-            result.done.append(application_id)
-    return result
-
-
 def publish_decision(session: Session, *, actor: Actor, decision_id: int) -> Decision:
     """« Valider »: the candidate sees the decision and is mailed; a favourable one gets its deadline."""
     found = session.get(Decision, decision_id)
@@ -292,17 +260,14 @@ def publish_decision(session: Session, *, actor: Actor, decision_id: int) -> Dec
         offers = live_offer_count(session, program.id or 0, excluding=application.id)
         if offers >= capacity:
             raise DomainError("capacity_reached", CAPACITY_REACHED, capacity=program.capacity)
-    decision.published_at = now
-    decision.published_by_staff_id = actor.staff_id
+    publish(decision, application, by=By.STAFF, now=now, staff_id=actor.staff_id)
     if decision.kind == DecisionKind.FAVORABLE:
         decision.confirmation_deadline = confirmation_deadline(application, program, now)
     session.add(decision)
-    application.last_decision_kind = decision.kind
-    application.last_decision_published = True
     application.confirmation_deadline = decision.confirmation_deadline
     application.waiting_list_rank = None  # set by recompute_ranks below for a waiting-list decision
-    if decision.kind != DecisionKind.FAVORABLE:
-        application.answer, application.answer_at = None, None  # the answer belonged to an offer now replaced
+    if decision.kind != DecisionKind.FAVORABLE and application.answer is not None:
+        move_answer(application, None, by=By.STAFF, now=now)  # the answer belonged to an offer now replaced
     session.add(application)
     session.flush()
     mail_decision(session, application, decision, attachments=letter_attachments(session, application, decision))
@@ -319,22 +284,6 @@ def publish_decision(session: Session, *, actor: Actor, decision_id: int) -> Dec
     )
     notify_candidate(session, application.candidate_id)
     return decision
-
-
-def publish_bulk(session: Session, *, actor: Actor, decision_ids: list[int]) -> BulkResult:
-    """Publish a selection; each in its own savepoint (a refusal, e.g. capacity reached, does not stop the rest)."""
-    application_ids = session.exec(select(Decision.application_id).where(col(Decision.id).in_(decision_ids))).all()
-    lock_programs_of(session, list(application_ids))
-    result = BulkResult()
-    for decision_id in decision_ids:
-        try:
-            with session.begin_nested():
-                publish_decision(session, actor=actor, decision_id=decision_id)
-        except DomainError as error:
-            result.refused[decision_id] = error
-        else:
-            result.done.append(decision_id)
-    return result
 
 
 def unpublished_decision(session: Session, application_id: int) -> Decision | None:

@@ -31,8 +31,10 @@ from app.models import (
     Program,
     RefusalReason,
 )
+from app.services.decisions.decision_status import publish
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
+from app.services.platform.lifecycle import By
 from app.services.platform.notifications import notify_candidate
 
 log = logging.getLogger(__name__)
@@ -305,12 +307,10 @@ def call_waiting_list(
             kind=DecisionKind.FAVORABLE,
             is_waiting_list_call=True,
             entered_at=now,
-            published_at=now,
             confirmation_deadline=confirmation_deadline(application, program, now, waiting_list_call=True),
         )
+        publish(decision, application, by=By.STAFF if actor.kind == "staff" else By.SYSTEM, now=now, staff_id=None)
         session.add(decision)
-        application.last_decision_kind = DecisionKind.FAVORABLE
-        application.last_decision_published = True
         application.confirmation_deadline = decision.confirmation_deadline
         application.called_from_waiting_list_at = now
         application.waiting_list_rank = None

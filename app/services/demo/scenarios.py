@@ -1,5 +1,10 @@
 """Demo scenarios: each demo application written in the state its scenario names, with its pieces,
-answers to questions, decisions and the candidate's answer, consistent with the mirror columns."""
+answers to questions, decisions and the candidate's answer, consistent with the mirror columns.
+
+The one declared exception to the lifecycles' machines (``review/dossier_status.py``, ``documents/piece_status.py``,
+``decisions/decision_status.py``, ``decisions/answer_status.py``): a scenario is a fixture, written directly in its
+final state with past dates, never a sequence of moves; ``tests/test_lifecycles.py`` allows ``app/services/demo/``
+and no other module."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta

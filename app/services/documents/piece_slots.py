@@ -24,8 +24,10 @@ from app.models import (
     SubmittedDocumentFile,
 )
 from app.services.documents import pieces as documents
+from app.services.documents.piece_status import move_piece
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
+from app.services.platform.lifecycle import By
 from app.services.platform.notifications import notify_candidate
 
 
@@ -70,7 +72,7 @@ def open_slots(session: Session, actor: Actor, piece: RequiredDocument) -> None:
     if piece.is_shared:
         for application, program in applications:
             if program.procedure == Procedure.ONLINE:
-                documents.adopt_shared_pieces(session, application=application)
+                documents.adopt_shared_pieces(session, application=application, by=By.SYSTEM)
     for candidate_id in {a.candidate_id for a, _ in applications}:
         notify_candidate(session, candidate_id)
     if added:
@@ -133,7 +135,7 @@ def undo_not_applicable(session: Session, actor: Actor, piece: RequiredDocument)
         if row.application_id in applications
     ]
     for row in rows:
-        row.status, row.status_at = DocumentStatus.PENDING, clock.now()
+        move_piece(row, DocumentStatus.PENDING, by=By.SYSTEM, now=clock.now())
         session.add(row)
         notify_candidate(session, applications[row.application_id].candidate_id)
     session.flush()

@@ -38,11 +38,14 @@ from app.models import (
 )
 from app.services.applications.actions import effective_return_by, label_in, own_application, own_candidate
 from app.services.documents import pdf_sandbox
+from app.services.documents.piece_status import move_piece
 from app.services.platform import file_store, parameters
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, NotFound
+from app.services.platform.lifecycle import By
 from app.services.platform.notifications import notify_candidate
+from app.services.review.dossier_status import EDITABLE_DOSSIER
 
 MB = pdf_sandbox.MB
 
@@ -56,7 +59,6 @@ PIECE_TOO_MANY_PAGES = N_("Cette pièce dépasserait {max} pages ({pages}) : ret
 NOT_CONDITIONAL = N_("Cette pièce est obligatoire : la réponse « Non concerné » n'est pas possible.")
 HAS_FILES = N_("Retirez d'abord les fichiers déposés pour cette pièce.")
 STALE_ORDER = N_("La liste des fichiers a changé entre-temps : rechargez la page et recommencez.")
-EDITABLE_DOSSIER = (DossierStatus.PENDING, DossierStatus.INCOMPLETE)
 
 
 # --- What the widget shows ----------------------------------------------------------------------------------------
@@ -263,11 +265,11 @@ def mark_not_applicable(
         raise DomainError("piece_has_files", HAS_FILES)
     before = document.status
     if not_applicable:
-        document.status = DocumentStatus.NOT_APPLICABLE
-    elif document.status == DocumentStatus.NOT_APPLICABLE:
-        document.status = DocumentStatus.PENDING
-    if document.status != before:
-        document.status_at = clock.now()
+        target = DocumentStatus.NOT_APPLICABLE
+    else:
+        target = DocumentStatus.PENDING if before == DocumentStatus.NOT_APPLICABLE else before
+    if target != before:
+        move_piece(document, target, by=By.CANDIDATE, now=clock.now())
         document.comment = ""
         session.add(document)
         session.flush()
@@ -289,8 +291,9 @@ def mark_not_applicable(
 # --- Hooks for the applications service ---------------------------------------------------------------------------
 
 
-def adopt_shared_pieces(session: Session, *, application: Application) -> None:
-    """Fill a new application's shared pieces from the candidate's latest live application that has them."""
+def adopt_shared_pieces(session: Session, *, application: Application, by: By = By.CANDIDATE) -> None:
+    """Fill a new application's shared pieces from the candidate's latest live application that has them (``by``:
+    the candidate applying, or the system when the administration adds a shared piece)."""
     documents = session.exec(
         select(SubmittedDocument, RequiredDocument)
         .join(RequiredDocument, col(RequiredDocument.id) == SubmittedDocument.required_document_id)
@@ -312,7 +315,7 @@ def adopt_shared_pieces(session: Session, *, application: Application) -> None:
             .order_by(col(SubmittedDocument.status_at).desc())
         ).first()
         if source is not None:
-            _set_links(session, document, [f.id or 0 for f in _files(session, source)], source.merged_file_id)
+            _set_links(session, document, [f.id or 0 for f in _files(session, source)], source.merged_file_id, by=by)
 
 
 def release_piece_files(session: Session, documents: list[SubmittedDocument]) -> None:
@@ -443,7 +446,9 @@ def _merge(session: Session, file_ids: list[int], label: str, candidate_id: int)
     return merged
 
 
-def _set_links(session: Session, document: SubmittedDocument, file_ids: list[int], merged_id: int | None) -> int | None:
+def _set_links(
+    session: Session, document: SubmittedDocument, file_ids: list[int], merged_id: int | None, *, by: By = By.CANDIDATE
+) -> int | None:
     """Make ``document`` hold exactly ``file_ids`` in that order and the merged file; returns the old merged id."""
     session.execute(
         sa.delete(SubmittedDocumentFile).where(col(SubmittedDocumentFile.submitted_document_id) == document.id)
@@ -454,8 +459,7 @@ def _set_links(session: Session, document: SubmittedDocument, file_ids: list[int
         )
     old_merged = document.merged_file_id
     document.merged_file_id = merged_id
-    document.status = DocumentStatus.SUBMITTED if file_ids else DocumentStatus.PENDING
-    document.status_at = clock.now()
+    move_piece(document, DocumentStatus.SUBMITTED if file_ids else DocumentStatus.PENDING, by=by, now=clock.now())
     document.comment = "" if file_ids else document.comment
     session.add(document)  # the version bump: a concurrent change of the same piece is refused, not merged
     session.flush()

@@ -1,16 +1,23 @@
-"""The dossier status of an application: the ONE table of the transitions staff may make, and their mails.
+"""The dossier status of an application: its ONE state machine, the candidate's and the staff's moves, their mails.
 
-En attente → Réceptionné (the dossier arrived, e.g. by post); Réceptionné → Incomplet or Complet; Incomplet →
+Staff: En attente → Réceptionné (the dossier arrived, e.g. by post); Réceptionné → Incomplet or Complet; Incomplet →
 Réceptionné (pieces came back) or Complet; Complet → Incomplet (a piece turns out unacceptable); any status →
-En attente (« back to En attente », to undo a mistake). The candidate's own « Transmettre » (En attente or
-Incomplet → Réceptionné) lives in ``transmission`` and follows the same arrows.
+En attente (« back to En attente », to undo a mistake). The candidate: « Transmettre » (``transmission``) moves a
+dossier En attente or Incomplet — ``EDITABLE_DOSSIER``, the statuses in which the candidate still holds it and may
+change its pieces and answers — to Réceptionné. ``move_dossier`` is the only code that writes ``dossier_status``
+and its dates (the demo seeding excepted, see ``tests/test_lifecycles.py``).
 """
 
+from datetime import datetime
+
 from app.i18n import N_
-from app.models import DocumentStatus, DossierStatus, ProcessingType
-from app.services.platform.errors import DomainError
+from app.models import Application, DocumentStatus, DossierStatus, ProcessingType
+from app.services.platform.lifecycle import By, Lifecycle
 
 S = DossierStatus
+# The candidate holds the dossier: pieces and answers may change, « Transmettre » is possible.
+EDITABLE_DOSSIER = (S.PENDING, S.INCOMPLETE)
+# The staff's moves, in the order the screen offers them (``allowed_transitions``).
 TRANSITIONS: dict[DossierStatus, tuple[DossierStatus, ...]] = {
     S.PENDING: (S.RECEIVED,),
     S.RECEIVED: (S.INCOMPLETE, S.COMPLETE, S.PENDING),
@@ -47,17 +54,43 @@ PROCESSING_LABELS = {
 
 TRANSITION_REFUSED = N_("Le dossier ne peut pas passer du statut « {current} » au statut « {target} ».")
 
+DOSSIER = Lifecycle(
+    moves={
+        By.CANDIDATE: {status: (S.RECEIVED,) for status in EDITABLE_DOSSIER},  # « Transmettre »
+        By.STAFF: TRANSITIONS,  # set_dossier_status
+    },
+    labels=DOSSIER_STATUS_LABELS,
+    refused=TRANSITION_REFUSED,
+)
+
 
 def allowed_transitions(current: DossierStatus) -> tuple[DossierStatus, ...]:
+    """The staff's moves from ``current``, in the screen's order."""
     return TRANSITIONS[current]
 
 
-def check_transition(current: DossierStatus, target: DossierStatus) -> None:
-    """Refuse a move the table does not list (the same status again included)."""
-    if target not in TRANSITIONS[current]:
-        raise DomainError(
-            "transition_refused",
-            TRANSITION_REFUSED,
-            current=DOSSIER_STATUS_LABELS[current],
-            target=DOSSIER_STATUS_LABELS[target],
-        )
+def dossier_editable(status: DossierStatus) -> bool:
+    """Whether the candidate still holds a dossier in ``status`` (see ``EDITABLE_DOSSIER``)."""
+    return status in EDITABLE_DOSSIER
+
+
+def move_dossier(application: Application, target: DossierStatus, *, by: By, now: datetime) -> DossierStatus:
+    """Move the dossier if the table allows it for ``by``, with its dates; returns the status it left.
+
+    The candidate's move is « Transmettre »: transmitted and received now. The staff's: received now (the dossier
+    is examined again: no longer complete), complete now, incomplete (no longer complete), or back to En attente
+    as if never received (``transmitted_at`` is kept: the candidate did transmit)."""
+    current = application.dossier_status
+    DOSSIER.check(current, target, by)
+    application.dossier_status, application.dossier_status_at = target, now
+    if by == By.CANDIDATE:
+        application.transmitted_at = application.received_at = now
+    elif target == S.RECEIVED:
+        application.received_at, application.complete_at = now, None
+    elif target == S.COMPLETE:
+        application.complete_at = now
+    elif target == S.INCOMPLETE:
+        application.complete_at = None
+    else:
+        application.received_at = application.complete_at = None
+    return current

@@ -59,16 +59,18 @@ from app.services.applications.actions import (
     label_in,
     program_mail_context,
 )
+from app.services.documents.piece_status import move_piece
 from app.services.dossier import tabs as dossier_service
 from app.services.mail import outbox as mail
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, NotFound
+from app.services.platform.lifecycle import By
 from app.services.platform.notifications import notify_candidate
 from app.services.platform.text_rules import check_text, column_limit
 from app.services.review import leases
-from app.services.review.dossier_status import PIECE_STATUS_LABELS, STATUS_MAILS, allowed_transitions, check_transition
+from app.services.review.dossier_status import PIECE_STATUS_LABELS, STATUS_MAILS, allowed_transitions, move_dossier
 from app.services.review.staff_scope import require_application_in_scope
 
 REVIEW_ROLES = (StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE, StaffRole.CENTRE_MANAGER)
@@ -557,8 +559,8 @@ def review_piece(
     if status == DocumentStatus.VALIDATED and document.merged_file_id is None and program.procedure == Procedure.ONLINE:
         raise DomainError("no_file", NO_FILE)
     before = {"status": document.status.value, "comment": document.comment}
-    document.status, document.comment = status, comment
-    document.status_at = clock.now()
+    move_piece(document, status, by=By.STAFF, now=clock.now())
+    document.comment = comment
     document.reviewed_by_staff_id = actor.staff_id
     session.add(document)
     _flush(session)
@@ -597,19 +599,7 @@ def set_dossier_status(
     """Move the dossier along the transition table, stamp its dates, mail the candidate."""
     application = _for_change(session, actor, application_id)
     _check_version(application, expected_version)
-    current = application.dossier_status
-    check_transition(current, status)
-    now = clock.now()
-    application.dossier_status, application.dossier_status_at = status, now
-    if status == DossierStatus.RECEIVED:
-        application.received_at = now
-        application.complete_at = None
-    elif status == DossierStatus.COMPLETE:
-        application.complete_at = now
-    elif status == DossierStatus.INCOMPLETE:
-        application.complete_at = None
-    else:  # back to En attente: as if never received
-        application.received_at = application.complete_at = None
+    current = move_dossier(application, status, by=By.STAFF, now=clock.now())
     session.add(application)
     _flush(session)
     code = STATUS_MAILS[status]
