@@ -3,6 +3,7 @@
 import ipaddress
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, PrivateAttr, model_validator
@@ -58,7 +59,14 @@ class Settings(BaseSettings):
         description="Addresses (comma-separated, or *) of reverse proxies whose X-Forwarded-For/-Proto are believed; "
         "empty: none, the peer's address is the client's.",
     )
-    redis_url: str = Field("", description="Redis relaying live updates between instances; empty: none.")
+    redis_url: str = Field(
+        "", description="Redis shared by the instances: signed-in state (NiceGUI's user storage) and live updates."
+    )
+    role: Literal["all", "web", "worker"] = Field(
+        "all",
+        description="What this process runs: 'all' (pages and background work, one process), 'web' (pages only: "
+        "mail delivery, scheduled jobs and exports are left to 'python -m app.worker'), or 'worker'.",
+    )
 
     # Accounts and sign-in (issue 4).
     activation_days: int = Field(
@@ -128,7 +136,7 @@ class Settings(BaseSettings):
 
     # Exports built in the background (issue 11).
     export_retention_days: int = Field(7, ge=1, description="Days an export file is kept before it is purged.")
-    export_workers: int = Field(2, ge=1, description="Exports one server process builds at the same time.")
+    export_workers: int = Field(2, ge=1, description="Exports one process (role all, or the worker) builds at once.")
 
     # Page views under load (app/ui/page.py).
     concurrent_pages: int = Field(

@@ -6,23 +6,17 @@ from typing import Any
 
 from nicegui import app, run, ui
 
+from app import database_setup, session_store
 from app.config import Settings, get_settings
-from app.db import get_engine, transaction
-from app.services.platform.migrations import upgrade_database
+from app.db import get_engine
+from app.roles import runs_background_work
 
 log = logging.getLogger(__name__)
 
 
 def prepare_database() -> None:
-    """Migrate the database, then seed the demo campus into it when demo mode asks for it."""
-    settings = get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    upgrade_database(settings.database_url)
-    if settings.demo:
-        from app.services.demo.campus import seed_demo_campus
-
-        with transaction() as session:
-            seed_demo_campus(session)
+    """Migrate the database, then seed the demo campus into it when demo mode asks for it (one process at a time)."""
+    database_setup.prepare_database()
 
 
 def build_app() -> None:
@@ -47,14 +41,21 @@ def build_app() -> None:
     install_upload_guard(app)  # 413 for oversized uploads before NiceGUI's route buffers them
     register_pages()
     install_api(app)  # the REST API for integration accounts (/api/v1, described at /api/v1/docs)
-    _start_mail_worker()
-    _start_job_scheduler()
+    _start_background_work()
     install_redis_relay(app)  # live updates across instances, only with ECANDIDAT_REDIS_URL
     app.on_shutdown(lambda: get_engine().dispose())
     if os.environ.get("ECANDIDAT_BENCH_PROBE") == "1":  # bench/pages.py only: the event loop's lag
         from app.bench_probe import install as install_bench_probe
 
         install_bench_probe()
+
+
+def _start_background_work() -> None:
+    """Mail delivery and the job scheduler run with the pages in one process (``ECANDIDAT_ROLE=all``, the default);
+    a web instance (``web``) leaves them, and the exports, to ``python -m app.worker`` (``app.roles``)."""
+    if runs_background_work():
+        _start_mail_worker()
+        _start_job_scheduler()
 
 
 def _start_mail_worker() -> None:
@@ -75,7 +76,7 @@ def _start_mail_worker() -> None:
 def _start_job_scheduler() -> None:
     """Run due jobs from this process (``ECANDIDAT_JOBS_ENABLED``; on by default, off under pytest).
 
-    Several instances may all run it: each run is claimed through the database, so none runs twice.
+    Several instances and workers may all run it: each run is claimed through the database, so none runs twice.
     """
     from app.services.platform.jobs import JobScheduler
 
@@ -90,7 +91,12 @@ def main() -> None:
     # PDF rendering runs in NiceGUI's process pool; forking while a thread holds xhtml2pdf's lock would deadlock.
     run.process_pool_start_method = "spawn"
     settings = get_settings()
+    if settings.role == "worker":  # the same command line as the web instances, background work only
+        from app.worker import main as worker_main
+
+        raise SystemExit(worker_main([]))
     prepare_database()
+    session_store.use_settings(settings)  # the signed-in state in Redis, shared by the instances, when set
     build_app()
     ui.run(
         host=settings.host,

@@ -60,3 +60,22 @@ def run_portal(data_dir: Path, *, extra_env: dict[str, str] | None = None, timeo
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@contextmanager
+def run_worker(log: Path, extra_env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
+    """``python -m app.worker`` with ``extra_env`` (nothing of this process's settings leaks in); stopped with
+    SIGTERM afterwards, as systemd and containers stop it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ECANDIDAT_", "PYTEST_", "NICEGUI_"))}
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "app.worker"], cwd=ROOT, env=env | extra_env, stdout=out, stderr=subprocess.STDOUT
+        )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()

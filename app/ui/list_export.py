@@ -14,6 +14,7 @@ from nicegui import run, ui
 
 from app.db import transaction
 from app.i18n import _
+from app.roles import runs_background_work
 from app.services.documents import render_dossier_pdf
 from app.services.exports import EXTRAS, TabularRequest
 from app.services.exports import archive as exports_zip
@@ -96,7 +97,8 @@ def export_panel(state: Any, actor: Actor, pieces: list[tuple[int, str, str]]) -
         ui.link(_("Suivre mes exports"), EXPORTS_PATH).mark("exports-link")
 
         def done(job_id: int, render: Any = None) -> None:
-            export_jobs.start(job_id, render=render)
+            if runs_background_work():  # a web-only instance leaves the queued export to python -m app.worker
+                export_jobs.start(job_id, render=render)
             status.props["role"] = "status"
             status.set_text(_("Export demandé : il se prépare en arrière-plan. Suivez-le dans « Mes exports »."))
 

@@ -19,8 +19,8 @@ def demo_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
         yield portal
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator:
+def chromium(*extra_flags: str):  # type: ignore[no-untyped-def]
+    """A headless Chromium from Debian, driven by Selenium; the caller quits it. Skips the test without one."""
     if not (CHROMIUM and CHROMEDRIVER):
         pytest.skip(
             "Debian's chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)"
@@ -40,10 +40,17 @@ def browser() -> Iterator:
         "--disable-dev-shm-usage",
         "--no-first-run",
         "--window-size=1280,1024",
+        *extra_flags,
     ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.implicitly_wait(0)
+    return driver
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    driver = chromium()
     try:
         yield driver
     finally:
