@@ -2,8 +2,8 @@
 
 Starts the portal (``python main.py``, demo SQLite on a fresh data dir, the helpers of ``bench/pages.py``) with
 ``ECANDIDAT_MAX_ACTIVE_CLIENTS=CAPACITY`` and lets ``--factor × CAPACITY`` visitors ask for a page at once for
-``--duration`` seconds (an async ``httpx`` generator: the latency of each answer is kept by status, which ``wrk``
-cannot do):
+``--duration`` seconds (an asyncio generator of plain keep-alive HTTP/1.1 connections: the latency of each answer
+is kept by status, which ``wrk`` cannot do):
 
 * newcomers: every request comes from a new browser (no cookie), the visitors the waiting room may hold back; a
   refused one waits ``--refused-pause`` seconds (a browser would wait ``Retry-After``, 10–20 s) and asks again;
@@ -30,10 +30,9 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import httpx
 
 from bench.pages import GOALS, ROOT, SECRET, Processes, clean_env, free_port, log, loop_lag, wait_ready
 from bench.pages_nicegui import BROWSER_HEADERS
@@ -48,39 +47,85 @@ def percentile(values: list[float], q: float) -> float | None:
     return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 1)
 
 
+class Browser:
+    """One visitor's keep-alive HTTP/1.1 connection, written by hand: httpx cost a millisecond of the generator's
+    CPU per request, and the generator shares the machine with the portal (its own delays land in the latencies)."""
+
+    def __init__(self, host: str, port: int, keeps_cookies: bool) -> None:
+        self.host, self.port, self.keeps_cookies = host, port, keeps_cookies
+        self.cookie = ""
+        self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def get(self, path: str) -> tuple[int, dict[str, str]]:
+        if self.streams is None:
+            self.streams = await asyncio.open_connection(self.host, self.port)
+        reader, writer = self.streams
+        lines = [f"GET {path} HTTP/1.1", f"Host: {self.host}:{self.port}"]
+        lines += [f"{k}: {v}" for k, v in BROWSER_HEADERS.items()]
+        if self.keeps_cookies and self.cookie:
+            lines.append(f"Cookie: {self.cookie}")
+        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
+        try:
+            head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+            status = int(head[0].split()[1])
+            headers: dict[str, str] = {}
+            for line in head[1:]:
+                name, _, value = line.partition(":")
+                if name.lower() == "set-cookie":
+                    self.cookie = value.strip().split(";")[0]
+                headers[name.lower()] = value.strip()
+            if headers.get("transfer-encoding") == "chunked":
+                while size := int((await reader.readuntil(b"\r\n")).strip(), 16):
+                    await reader.readexactly(size + 2)
+                await reader.readuntil(b"\r\n")
+            else:
+                await reader.readexactly(int(headers.get("content-length", "0")))
+            if headers.get("connection") == "close":
+                self.close()
+            return status, headers
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.streams is not None:
+            self.streams[1].close()
+            self.streams = None
+
+
 async def load(url: str, newcomers: int, insiders: int, seconds: float, refused_pause: float) -> dict[str, Any]:
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
     served: list[float] = []
     waiting: list[float] = []
     counts = {"errors": 0, "timeouts": 0, "insiders_refused_after_served": 0, "insiders_refused_before": 0}
     deadline = time.perf_counter() + seconds
 
     async def visitor(keeps_cookies: bool) -> None:
-        limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-        async with httpx.AsyncClient(limits=limits, timeout=TIMEOUT_SECONDS, headers=BROWSER_HEADERS) as client:
-            inside = False
-            while time.perf_counter() < deadline:
-                if not keeps_cookies:
-                    client.cookies.clear()  # a new browser every time
-                started = time.perf_counter()
-                try:
-                    response = await client.get(url)
-                except httpx.TimeoutException:
-                    counts["timeouts"] += 1
-                    continue
-                except httpx.HTTPError:
-                    counts["errors"] += 1
-                    continue
-                elapsed = time.perf_counter() - started
-                if response.status_code == 200:
-                    served.append(elapsed)
-                    inside = True
-                elif response.status_code == 503 and "retry-after" in response.headers:
-                    waiting.append(elapsed)
-                    if keeps_cookies:
-                        counts["insiders_refused_after_served" if inside else "insiders_refused_before"] += 1
-                    await asyncio.sleep(refused_pause)
-                else:
-                    counts["errors"] += 1
+        browser = Browser(parts.hostname or "127.0.0.1", parts.port or 80, keeps_cookies)  # newcomers: no cookie
+        inside = False
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            try:
+                status, headers = await asyncio.wait_for(browser.get(path), TIMEOUT_SECONDS)
+            except TimeoutError:
+                counts["timeouts"] += 1
+                continue
+            except (OSError, ValueError, IndexError, asyncio.IncompleteReadError):
+                counts["errors"] += 1
+                continue
+            elapsed = time.perf_counter() - started
+            if status == 200:
+                served.append(elapsed)
+                inside = True
+            elif status == 503 and "retry-after" in headers:
+                waiting.append(elapsed)
+                if keeps_cookies:
+                    counts["insiders_refused_after_served" if inside else "insiders_refused_before"] += 1
+                await asyncio.sleep(refused_pause)
+            else:
+                counts["errors"] += 1
+        browser.close()
 
     started = time.perf_counter()
     await asyncio.gather(*[visitor(False) for _ in range(newcomers)], *[visitor(True) for _ in range(insiders)])
