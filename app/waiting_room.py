@@ -23,7 +23,7 @@ pruned (``app/ui/runtime_tuning.py``). The count is exact and needs no state bey
   download). Their requests still count as in progress, so newcomers wait a little more instead.
 
 **The waiting page.** 503 with ``Retry-After: N`` (N drawn between 10 and 20 s so that refused visitors do not all
-come back in the same second), ``Cache-Control: no-store``, a page of about 1.5 KB in French, or in English when the
+come back in the same second), ``Cache-Control: no-store``, a page of under 1 KB in French, or in English when the
 browser prefers it (``Accept-Language``; the portal's language choice lives in server-side storage this layer
 does not load), which reloads itself after N seconds with ``<meta http-equiv="refresh">`` (no script). It says the
 portal is busy, that it will retry by itself, and that nothing is lost. It gives no place in a queue: a rank would
@@ -37,6 +37,7 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Iterable
+from functools import cache
 from html import escape
 from typing import Any
 
@@ -44,6 +45,7 @@ from nicegui import Client
 from starlette.routing import compile_path
 
 from app.config import get_settings
+from app.i18n import N_, gettext
 
 Scope = dict[str, Any]
 
@@ -140,32 +142,29 @@ def prefers_english(accept_language: str) -> bool:
     return best.get("en", 0.0) > best.get("fr", 0.0)
 
 
+# French msgids, English in app/i18n/en (the portal's catalogue); the page is rendered once per language.
 TEXTS = {
-    "fr": {
-        "title": "Affluence — eCandidat",
-        "h1": "Le portail est très sollicité",
-        "busy": "De nombreux candidats se connectent en ce moment. Pour que chacun garde une page rapide, "
-        "votre page s'affichera dès qu'une place se libère.",
-        "retry": "Cette page réessaie toute seule dans {n} secondes : inutile de la recharger.",
-        "safe": "Rien n'est perdu : vos candidatures et vos pièces sont enregistrées.",
-        "link": "Réessayer maintenant",
-    },
-    "en": {
-        "title": "Busy — eCandidat",
-        "h1": "The portal is very busy",
-        "busy": "Many candidates are connecting right now. So that everyone keeps a fast page, "
-        "yours will open as soon as a place is free.",
-        "retry": "This page retries by itself in {n} seconds: there is no need to reload it.",
-        "safe": "Nothing is lost: your applications and documents are saved.",
-        "link": "Try again now",
-    },
+    "title": N_("Affluence — eCandidat"),
+    "h1": N_("Le portail est très sollicité"),
+    "busy": N_(
+        "De nombreux candidats se connectent en ce moment. Pour que chacun garde une page rapide, votre page "
+        "s'affichera dès qu'une place se libère."
+    ),
+    "retry": N_("Cette page réessaie toute seule dans {n} secondes : inutile de la recharger."),
+    "safe": N_("Rien n'est perdu : vos candidatures et vos pièces sont enregistrées."),
+    "link": N_("Réessayer maintenant"),
 }
 
 
-def waiting_page(lang: str, seconds: int, path: str) -> bytes:
+@cache
+def _texts(lang: str) -> dict[str, str]:
+    return {key: escape(gettext(message, lang), quote=False) for key, message in TEXTS.items()}
+
+
+def waiting_page(lang: str, seconds: int, target: str) -> bytes:
     """The waiting page: static, a few hundred bytes of text, styles inline (the CSP allows inline styles)."""
-    t = TEXTS[lang]
-    here = escape(path, quote=True)
+    t = _texts(lang)
+    here = escape(target, quote=True)
     return f"""<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -220,7 +219,8 @@ class WaitingRoom:
     async def refuse(self, scope: Scope, send: Any) -> None:
         seconds = random.randint(*RETRY_SECONDS)
         lang = "en" if prefers_english(_header(scope, b"accept-language")) else "fr"
-        body = waiting_page(lang, seconds, scope.get("path", "/"))
+        query = scope.get("query_string", b"").decode("latin-1")
+        body = waiting_page(lang, seconds, scope.get("path", "/") + (f"?{query}" if query else ""))
         await send(
             {
                 "type": "http.response.start",
