@@ -20,7 +20,12 @@ pruned (``app/ui/runtime_tuning.py``). The count is exact and needs no state bey
 - a browser that already holds a page here: its NiceGUI session id (the signed ``session`` cookie, read by
   NiceGUI's session middleware before this one) belongs to a page view still alive on this process, or was served
   a page in the last ``RECENT_SECONDS`` (a candidate moving from page to page, reloading, coming back from a
-  download). Their requests still count as in progress, so newcomers wait a little more instead.
+  download), or got a new id from a sign-in (``app/pages/session_switch.py``) while it was. Their requests still
+  count as in progress, so newcomers wait a little more instead. Looking for a live view scans this process's
+  views, and only for a newcomer past the limit.
+
+A refused newcomer still goes through NiceGUI's session middlewares (they give it a session id and an empty
+user storage, as any first request), which the exemptions need; nothing else of the portal runs for it.
 
 **The waiting page.** 503 with ``Retry-After: N`` (N drawn between 10 and 20 s so that refused visitors do not all
 come back in the same second), ``Cache-Control: no-store``, a page of under 1 KB in French, or in English when the
@@ -196,7 +201,11 @@ class WaitingRoom:
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if not is_page_request(scope):
+            before = browser_id(scope) if scope["type"] == "http" else None
             await self.app(scope, receive, send)
+            after = browser_id(scope) if before is not None else None
+            if after is not None and after != before and before in self.recent:
+                self.recent.remember(after)  # a sign-in gave the browser a new id (session_switch): still in
             return
         browser = browser_id(scope)
         limit = get_settings().max_active_clients

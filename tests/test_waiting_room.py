@@ -138,3 +138,37 @@ async def test_a_refused_visitor_gets_a_503_with_retry_after_and_the_inner_app_n
     assert other.status_code == 200 and admitted.status_code == 200
     assert calls == ["/essai-salle", "/api/v1/offer", "/essai-salle"]  # the refused view reached nothing
     assert room.in_progress == 0
+
+
+async def test_a_browser_already_in_stays_in_when_a_sign_in_gives_it_a_new_session_id(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ECANDIDAT_MAX_ACTIVE_CLIENTS", "1")
+    reset_settings()
+    register_page_path("/essai-apres-connexion")
+
+    async def inner(scope, receive, send) -> None:
+        if scope["path"] == "/session/changer":
+            scope["session"]["id"] = "new-id"  # what session_switch.rotate does
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    room = WaitingRoom(inner)
+    room.recent.remember("old-id")
+    room.in_progress = 5  # past the limit
+
+    async def call(path: str, session_id: str) -> int:
+        statuses: list[int] = []
+
+        async def send(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                statuses.append(message["status"])
+
+        scope = {"type": "http", "method": "GET", "path": path, "headers": [], "session": {"id": session_id}}
+        await room(scope, None, send)
+        return statuses[0]
+
+    assert await call("/essai-apres-connexion", "stranger") == 503
+    assert await call("/session/changer", "old-id") == 200
+    assert await call("/essai-apres-connexion", "new-id") == 200
+    reset_settings()
