@@ -12,6 +12,7 @@ from nicegui.testing import User
 
 from app.config import reset_settings
 from app.ui.page import page
+from app.waiting_room import RecentBrowsers, WaitingRoom
 
 
 def visitor() -> httpx.AsyncClient:
@@ -64,3 +65,34 @@ async def test_past_the_limit_a_new_visitor_waits_and_those_already_in_are_serve
         assert (await slow).status_code == 200
         assert (await newcomer.get("/essai-salle-rapide")).status_code == 200  # a place is free again
     reset_settings()
+
+
+def waiting_room() -> WaitingRoom:
+    """The middleware instance in the application's built stack."""
+    node = core.app.middleware_stack
+    while node is not None and not isinstance(node, WaitingRoom):
+        node = getattr(node, "app", None)
+    assert node is not None, "the waiting room is not installed"
+    return node
+
+
+async def test_a_browser_with_a_page_open_here_is_served_past_the_limit(
+    user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    @page("/essai-salle-ouverte")
+    def open_page() -> None:
+        pass
+
+    await user.open("/essai-salle-ouverte")  # a live page view for this browser
+    monkeypatch.setenv("ECANDIDAT_MAX_ACTIVE_CLIENTS", "1")
+    reset_settings()
+    room = waiting_room()
+    room.recent = RecentBrowsers()  # forgotten as recent: only its open page lets it in
+    room.in_progress += 1  # past the limit
+    try:
+        assert (await user.http_client.get("/essai-salle-ouverte")).status_code == 200
+        async with visitor() as newcomer:
+            assert (await newcomer.get("/essai-salle-ouverte")).status_code == 503
+    finally:
+        room.in_progress -= 1
+        reset_settings()
