@@ -14,7 +14,7 @@ The portal's event-loop lag during the load (``app/bench_probe.py``) tells a sta
 machine (the generator shares it). Then the same load with the waiting room off (``ECANDIDAT_MAX_ACTIVE_CLIENTS=0``),
 for comparison.
 
-Usage: python bench/waiting_room.py [--capacity 20] [--factor 3] [--duration 20] [--page /] [--insiders 5]
+Usage: python bench/waiting_room.py [--capacity 12] [--factor 3] [--duration 20] [--page /] [--insiders 5]
 Prints one JSON document on stdout (progress on stderr): per run, served, waiting-page and error counts, timeouts,
 p50/p99 of the served pages and of the waiting pages, insiders refused after being served; the goal is p99 < 1 s
 for served pages (bench/pages.py's) and no timeout.
@@ -175,7 +175,7 @@ def run_once(procs: Processes, folder: Path, capacity: int, args: argparse.Names
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--capacity", type=int, default=20, help="ECANDIDAT_MAX_ACTIVE_CLIENTS (default 20)")
+    parser.add_argument("--capacity", type=int, default=12, help="ECANDIDAT_MAX_ACTIVE_CLIENTS (default 12)")
     parser.add_argument("--factor", type=int, default=3, help="visitors = factor × capacity (default 3)")
     parser.add_argument("--duration", type=float, default=20, help="seconds of load per run (default 20)")
     parser.add_argument("--page", default="/", help="the page asked for (default /)")
