@@ -145,6 +145,12 @@ class Settings(BaseSettings):
     page_timeout_seconds: float = Field(
         30.0, gt=0, description="How long a page view may wait for its turn and be built before it is refused."
     )
+    max_active_clients: int = Field(
+        12,
+        ge=0,
+        description="Page views in progress (waiting for their turn or being built) above which a new visitor gets "
+        "the waiting page (app/waiting_room.py); 0: never.",
+    )
 
     # The file purge job (app/services/platform/file_purge.py).
     mail_attachment_retention_days: int = Field(

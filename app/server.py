@@ -29,6 +29,7 @@ def build_app() -> None:
     from app.ui.session import install_language_resolver
     from app.ui.statuses import BRAND_COLOURS
     from app.upload_guard import install as install_upload_guard
+    from app.waiting_room import install as install_waiting_room
 
     install_language_resolver()  # _() follows the language each visitor chose
     # Quasar's colours, once for the application: its defaults are too pale behind white text (Bleu France and the
@@ -37,6 +38,7 @@ def build_app() -> None:
     # Buttons read in sentence case, as their labels are written: Quasar would upper-case every one.
     ui.button.default_props("no-caps")
     install_runtime_tuning()  # cheaper page views: see the module's docstring for each lever and its figures
+    install_waiting_room(app)  # new visitors wait past ECANDIDAT_MAX_ACTIVE_CLIENTS; inside SecurityHeaders
     app.add_middleware(SecurityHeaders)  # CSP, nosniff, Referrer-Policy, HSTS on pages, API and files
     install_upload_guard(app)  # 413 for oversized uploads before NiceGUI's route buffers them
     register_pages()

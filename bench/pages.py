@@ -533,6 +533,7 @@ def start_portal(
     env["NICEGUI_STORAGE_PATH"] = str(folder / "nicegui")  # NiceGUI's per-browser storage, not ./.nicegui
     if probe:
         env["ECANDIDAT_BENCH_PROBE"] = "1"
+    env["ECANDIDAT_MAX_ACTIVE_CLIENTS"] = "0"  # every page view served: this bench measures pages, not admission
     log_path = folder / f"portal-{label}.log"
     process = procs.start(f"portal {target.name}", [sys.executable, "main.py"], cwd=target.tree, env=env,
                           log_path=log_path)  # fmt: skip

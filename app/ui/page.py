@@ -26,6 +26,7 @@ from nicegui import ui
 
 from app.config import get_settings
 from app.ui.frame import prepare_frame
+from app.waiting_room import register_page_path
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -56,6 +57,7 @@ def page(path: str, **kwargs: Any) -> Callable[[F], F]:
                 return result
 
         ui.page(path, **kwargs)(draw)
+        register_page_path(path)  # a page view the waiting room may hold back (app/waiting_room.py)
         return func
 
     return decorator
