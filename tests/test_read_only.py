@@ -245,3 +245,29 @@ def test_contention_and_lost_connections_do_not_switch_the_portal() -> None:
     assert not read_only.refuses_writes(sqlite3.OperationalError("database is locked"))
     assert not read_only.refuses_writes(ConnectionError("server closed the connection unexpectedly"))
     assert read_only.refuses_writes(sqlite3.OperationalError("attempt to write a readonly database"))
+
+
+class _Recorder:
+    name = "recorder"
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def send(self, mail: OutboxMail, _attachments: Any) -> None:
+        self.sent.append(mail.code)
+
+
+def test_while_read_only_the_worker_delivers_the_answers_mails(session: Session, world) -> None:
+    from app.models import MailStatus
+    from app.services.mail.delivery import deliver_due_mails
+
+    session.close()
+    switch(world["office"], True)
+    with transaction() as s:
+        confirm_offer(s, actor=world["holder"], application_id=world["held"].id)
+    recorder = _Recorder()
+    assert deliver_due_mails(transport=recorder) >= 1  # claiming and recording are outbox updates: bookkeeping
+    assert "application_confirmed" in recorder.sent
+    with new_session() as reader:
+        mail = reader.exec(select(OutboxMail).where(OutboxMail.code == "application_confirmed")).one()
+        assert mail.status == MailStatus.SENT

@@ -14,6 +14,7 @@ from app.services.accounts.passwords import hash_password
 from app.services.platform import read_only
 from tests import factories
 from tests.ui.handler_clicks import click
+from tests.ui.staff_sessions import make_staff, sign_in
 from tests.ui.static_html import should_see_marked
 
 PASSWORD = "Solide-Passe-2026"
@@ -69,3 +70,26 @@ async def test_a_read_only_portal_refuses_a_save_but_not_the_answer(user: User, 
     await should_see_marked(user, "answer-confirmed", retries=50)
     with new_session() as session:
         assert session.get(Application, offer["id"]).answer == AnswerKind.CONFIRMED
+
+
+def switched_on() -> bool:
+    with new_session() as session:  # the test runs on the event loop, where the mode is read from the cache
+        return read_only.read_switch(session).on
+
+
+async def test_the_central_office_switches_the_portal_from_the_parameters_screen(user: User, database_url: str) -> None:
+    read_only.invalidate()
+    make_staff("office", StaffRole.CENTRAL_OFFICE, "Camille Bureau")
+    await sign_in(user, "office")
+    await user.open("/admin/parametres")
+    await user.should_see("Le portail accepte les modifications.")
+    await click(user, "read-only-switch")
+    await user.should_see(marker="saved")
+    assert switched_on()
+    await user.open("/admin/parametres")  # staff read who switched it, on every page
+    await user.should_see(marker="banner-read-only")
+    await user.should_see(marker="read-only-detail")
+    await user.should_see("Camille Bureau")
+    await click(user, "read-only-switch")
+    await user.should_see("Le portail accepte de nouveau les modifications.")
+    assert not switched_on()

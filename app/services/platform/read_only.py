@@ -95,7 +95,7 @@ OFF = ReadOnlyState(on=False)
 # --- The central office's switch (cached like the parameters) ------------------------------------------------------
 
 
-def _read_switch(session: Session) -> ReadOnlyState:
+def read_switch(session: Session) -> ReadOnlyState:
     row = session.get(PortalParameter, PARAMETER)
     if row is None or not row.value.get("value"):
         return OFF
@@ -103,7 +103,7 @@ def _read_switch(session: Session) -> ReadOnlyState:
     return ReadOnlyState(on=True, since=row.updated_at, by=member.display_name if member else "")
 
 
-_cache: EngineCache[ReadOnlyState] = EngineCache("read-only mode", _read_switch, lambda: OFF, CACHE_SECONDS)
+_cache: EngineCache[ReadOnlyState] = EngineCache("read-only mode", read_switch, lambda: OFF, CACHE_SECONDS)
 
 
 def invalidate() -> None:
@@ -283,7 +283,7 @@ def current_state(session: Session, *, actor: Actor) -> ReadOnlyState:
     automatic = _automatic
     if automatic is not None:
         return ReadOnlyState(on=True, automatic=True, since=automatic.since, reason=automatic.reason)
-    return _read_switch(session)
+    return read_switch(session)
 
 
 def set_read_only(session: Session, *, actor: Actor, on: bool) -> ReadOnlyState:
