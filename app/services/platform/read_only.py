@@ -21,12 +21,15 @@ enqueued (the outbox is in the same transaction), no audit row is left. What sti
 
 - a transaction marked with :func:`allow` and its purpose: ``"answer"`` (``confirm_offer``, ``withdraw``: the one
   write that must never be refused on results day, with all that follows it — the history row, the hand-off,
-  the mails, the audit, the waiting-list call after a withdrawal); ``"sign_in"`` (password and SSO sign-in and
-  the role switch: counters, throttling, last sign-in, their audit); ``"switch"`` (the central office turning the
-  mode off again);
+  the mails, the audit, the waiting-list call after a withdrawal); ``"sign_in"`` (password and SSO sign-in: failure
+  counters, throttling, last sign-in, their audit; a candidate's first SSO sign-in creates the account it signs
+  into); ``"switch"`` (the central office turning the mode on or off);
 - writes that touch only bookkeeping (``TECHNICAL_TABLES``): job runs, sign-in throttles, editing leases, audit
-  events (the audit of views), and *updates* of outbox mails (the worker delivering the answers' mails; new mails
-  are not bookkeeping).
+  events (the audit of views, the role switch), the staff list's columns and page size (how one reads, not what
+  is read), and *updates* of outbox mails (the worker delivering the answers' mails; new mails are not
+  bookkeeping). A transaction that also writes anything else is refused whole.
+
+A mark lasts for its session: pages open one ``transaction()`` per action and call one service in it.
 
 Services with side effects outside the database check :func:`require_portal_writable` first (an upload would
 otherwise normalise and store bytes before its flush is refused).
@@ -46,7 +49,16 @@ from sqlmodel import Session, select
 
 from app import clock
 from app.i18n import N_
-from app.models import AuditEvent, EditLease, JobRun, OutboxMail, PortalParameter, SignInThrottle, StaffMember
+from app.models import (
+    AuditEvent,
+    EditLease,
+    JobRun,
+    OutboxMail,
+    PortalParameter,
+    SignInThrottle,
+    StaffListPreference,
+    StaffMember,
+)
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError
@@ -70,7 +82,7 @@ BANNER = N_(
 )
 TECHNICAL_TABLES = frozenset(
     model.__tablename__  # type: ignore[attr-defined]
-    for model in (JobRun, SignInThrottle, EditLease, AuditEvent)
+    for model in (JobRun, SignInThrottle, EditLease, AuditEvent, StaffListPreference)
 )
 _UPDATED_ONLY = frozenset({OutboxMail.__tablename__})  # type: ignore[attr-defined]
 
