@@ -137,6 +137,17 @@ def test_staff_throttling_is_kept_in_the_store(session, clock) -> None:
     assert sign_in(session, "adm", address="203.0.113.5").error.code == "no_role"
 
 
+def test_the_sign_in_page_learns_from_the_service_whether_candidates_may_still_sign_in(session, clock) -> None:
+    assert auth.candidate_sign_in_closing(session) is None  # no active campaign
+    closes_at = datetime(2026, 6, 30, 21, 59, tzinfo=UTC)
+    factories.campaign(session, sign_in_closes_at=closes_at)
+    clock.set(closes_at - timedelta(minutes=1))
+    assert auth.candidate_sign_in_closing(session) == auth.SignInClosing(closes_at, closed=False)
+    clock.set(closes_at)  # the same moment the sign-in itself is refused
+    assert auth.candidate_sign_in_closing(session) == auth.SignInClosing(closes_at, closed=True)
+    assert auth.sign_in_closed_error(session, clock.now()) is not None
+
+
 def test_candidates_cannot_sign_in_after_the_campaign_closes_but_staff_can(session, account, clock) -> None:
     clock.set(datetime(2026, 6, 30, 21, 0, tzinfo=UTC))
     factories.campaign(session, sign_in_closes_at=datetime(2026, 6, 30, 21, 59, tzinfo=UTC))

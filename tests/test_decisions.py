@@ -17,9 +17,7 @@ from app.services.decisions.selection import (
 )
 from app.services.decisions.staff_decisions import (
     enter_decision,
-    enter_decisions_bulk,
     parse_paris_moment,
-    publish_bulk,
     publish_decision,
 )
 from app.services.platform.errors import DomainError, Forbidden, NotFound
@@ -171,44 +169,33 @@ def test_bulk_entry_skips_published_decisions_unless_told(session: Session, worl
         enter_decision(session, actor=world["member"], application_id=ids[0], decision_type_id=world["unfavorable"].id)
     assert error.value.code == "published_exists"
 
-    result = enter_decisions_bulk(
-        session,
-        actor=world["member"],
-        application_ids=ids,
-        decision_type_id=world["unfavorable"].id,
-        refusal_reason_id=world["reason"].id,
-    )
+    entry = DecisionEntry(decision_type_id=world["unfavorable"].id, refusal_reason_id=world["reason"].id)
+    report = enter_on_selection(session, actor=world["member"], application_ids=ids, entry=entry)
     session.commit()
-    assert result.done == ids[1:] and result.skipped_published == [ids[0]] and not result.refused
+    skipped = {row.application_id: row.reason.code for row in report.skipped}
+    assert [row.application_id for row in report.acting] == ids[1:] and skipped == {ids[0]: "published_exists"}
     assert world["applications"][0].last_decision_kind == DecisionKind.FAVORABLE
 
-    result = enter_decisions_bulk(
-        session,
-        actor=world["member"],
-        application_ids=ids[:1],
-        decision_type_id=world["unfavorable"].id,
-        refusal_reason_id=world["reason"].id,
-        overwrite_published=True,
-    )
+    entry.overwrite_published = True
+    report = enter_on_selection(session, actor=world["member"], application_ids=ids[:1], entry=entry)
     session.commit()
-    assert result.done == ids[:1]
+    assert [row.application_id for row in report.acting] == ids[:1]
     assert world["applications"][0].last_decision_kind == DecisionKind.UNFAVORABLE
     assert not world["applications"][0].last_decision_published
 
 
 def test_bulk_publication_refuses_offers_beyond_capacity(session: Session, world: dict) -> None:
     ids = [application.id for application in world["applications"]]
-    result = enter_decisions_bulk(
-        session, actor=world["manager"], application_ids=ids, decision_type_id=world["favorable"].id
-    )
+    entry = DecisionEntry(decision_type_id=world["favorable"].id)
+    entered = enter_on_selection(session, actor=world["manager"], application_ids=ids, entry=entry)
     decision_ids = [
-        session.exec(select(Decision.id).where(Decision.application_id == application_id)).one()
-        for application_id in result.done
+        session.exec(select(Decision.id).where(Decision.application_id == row.application_id)).one()
+        for row in entered.acting
     ]
-    published = publish_bulk(session, actor=world["manager"], decision_ids=decision_ids)
+    published = publish_on_selection(session, actor=world["manager"], application_ids=ids)
     session.commit()
-    assert published.done == decision_ids[:2]
-    assert published.refused[decision_ids[2]].code == "capacity_reached"
+    assert [row.application_id for row in published.acting] == ids[:2]
+    assert {row.application_id: row.reason.code for row in published.skipped} == {ids[2]: "capacity_reached"}
     assert len(mails(session, "decision_favorable")) == 2
     # A double click on « Valider » publishes once.
     publish_decision(session, actor=world["manager"], decision_id=decision_ids[0])

@@ -70,7 +70,7 @@ def test_release_by_the_page_and_on_disconnect(session: Session) -> None:
     assert leases.who_holds(session, resource=RESOURCE) is not None
     leases.release(session, resource=RESOURCE, client_id="page-manager")
     assert leases.who_holds(session, resource=RESOURCE) is None
-    leases.release_client(session, client_id="page-manager")
+    leases.release(session, resource="candidate:43", client_id="page-manager")  # what the page does on disconnect
     assert leases.who_holds(session, resource="candidate:43") is None
 
 
@@ -102,3 +102,22 @@ def test_purge_removes_only_expired_leases(session: Session, clock) -> None:
     session.commit()
     clock.set(NOW + timedelta(seconds=150))
     assert leases.purge_expired(session) == 1
+
+
+@pytest.mark.parametrize(("lease_seconds", "beat"), [(120, 40.0), (3600, 1200.0), (20, 10.0)])
+def test_an_open_page_beats_three_times_per_lease_never_more_often_than_every_ten_seconds(
+    monkeypatch: pytest.MonkeyPatch, lease_seconds: int, beat: float
+) -> None:
+    monkeypatch.setattr(leases.parameters, "current", lambda name: {"edit_lease_seconds": lease_seconds}[name])
+    assert leases.heartbeat_seconds() == beat
+
+
+def test_the_heartbeat_keeps_the_pages_lease_and_never_takes_a_live_one(session: Session, clock) -> None:
+    assert leases.heartbeat(session, resource=RESOURCE, holder=MANAGER).held
+    session.commit()
+    clock.set(NOW + timedelta(seconds=100))
+    assert not leases.heartbeat(session, resource=RESOURCE, holder=CANDIDATE).held
+    assert leases.heartbeat(session, resource=RESOURCE, holder=MANAGER).held
+    session.commit()
+    clock.set(NOW + timedelta(seconds=200))  # past the first expiry, within the renewed one
+    assert leases.who_holds(session, resource=RESOURCE).client_id == "page-manager"

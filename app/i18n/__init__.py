@@ -35,10 +35,6 @@ def _catalog(lang: str) -> dict[str, str | tuple[str, ...]]:
     }
 
 
-def reload_catalogs() -> None:
-    _catalog.cache_clear()
-
-
 def set_language_resolver(resolver: Callable[[], str | None]) -> None:
     """Register how to find the language of the person being served (the screen layer does this)."""
     global _resolver

@@ -15,6 +15,7 @@ from app.services.accounts import candidates as accounts
 from app.services.accounts import credentials as accounts_credentials
 from app.services.accounts import rules as accounts_rules
 from app.services.platform import Actor, DomainError
+from app.ui import routes
 from app.ui.candidate_nav import candidate_nav
 from app.ui.frame import frame
 from app.ui.guards import actor_of, require_candidate
@@ -44,7 +45,7 @@ def _confirm_email(token: str) -> Account:
 
 
 def register() -> None:
-    @page("/compte")
+    @page(routes.ACCOUNT)
     async def my_account():
         gate = await require_candidate()
         if gate.refused:
@@ -69,10 +70,10 @@ def register() -> None:
                 _email_change_section()
                 if account.password_hash:
                     _password_change_section(rules)
-            back = link_tag(_("Retour à mon espace"), "/candidat", data_mark="back-to-space")
+            back = link_tag(_("Retour à mon espace"), routes.CANDIDATE_HOME, data_mark="back-to-space")
             static_block(tag("p", back, class_="mt-6"))
 
-    @page("/compte/mot-de-passe/{token}")
+    @page(routes.PASSWORD_RESET)
     async def reset_page(token: str) -> None:
         try:
             rules = await run.io_bound(_check_reset_token, token)
@@ -81,9 +82,7 @@ def register() -> None:
             rules, problem = [], error
         with frame(_("Nouveau mot de passe")):
             if problem is not None:
-                token_problem(
-                    problem, again_label=_("Demander un nouveau lien"), again_href="/compte/mot-de-passe-oublie"
-                )
+                token_problem(problem, again_label=_("Demander un nouveau lien"), again_href=routes.FORGOTTEN_PASSWORD)
                 return
             body = ui.column().classes("w-full")
             with body:
@@ -116,7 +115,7 @@ def register() -> None:
                             token_problem(
                                 error,
                                 again_label=_("Demander un nouveau lien"),
-                                again_href="/compte/mot-de-passe-oublie",
+                                again_href=routes.FORGOTTEN_PASSWORD,
                             )
                         return
                     if done:
@@ -125,11 +124,11 @@ def register() -> None:
                             paragraph(_("Votre mot de passe a été changé. Vous pouvez vous connecter.")).mark(
                                 "password-reset-done"
                             )
-                            ui.link(_("Se connecter"), "/connexion")
+                            ui.link(_("Se connecter"), routes.SIGN_IN)
 
                 ui.button(_("Enregistrer le mot de passe"), on_click=submit).props("no-caps").mark("save")
 
-    @page("/compte/email/{token}")
+    @page(routes.EMAIL_CHANGE)
     async def confirm_email_page(token: str) -> None:
         account: Account | None = None
         problem: DomainError | None = None
@@ -139,7 +138,7 @@ def register() -> None:
             problem = error
         with frame(_("Confirmation de l'adresse e-mail")):
             if isinstance(problem, TokenError):
-                again = "/compte" if current_identity() else "/connexion?suite=/compte"
+                again = routes.ACCOUNT if current_identity() else f"{routes.SIGN_IN}?suite={routes.ACCOUNT}"
                 token_problem(
                     problem, again_label=_("Demander un nouveau lien depuis « Mon compte »"), again_href=again
                 )
@@ -151,7 +150,7 @@ def register() -> None:
             paragraph(_("Votre adresse e-mail est désormais {email}.").format(email=account.email)).mark(
                 "email-changed"
             )
-            ui.link(_("Mon compte"), "/compte")
+            ui.link(_("Mon compte"), routes.ACCOUNT)
 
 
 def _email_change_section() -> None:

@@ -16,6 +16,7 @@ from app.models import StaffRole
 from app.services.accounts import ROLE_LABELS
 from app.services.admin import TokenDraft, TokenRow, api_tokens
 from app.services.platform import Actor, DomainError
+from app.ui import routes
 from app.ui.admin_nav import ADMIN, back_to_admin
 from app.ui.dates import format_day, format_moment
 from app.ui.dossier_form import EntityForm
@@ -27,7 +28,7 @@ from app.ui.session import current_language
 from app.ui.tables import scroll_region
 from app.ui.text import Text, heading, paragraph
 
-PATH = "/admin/api"
+PATH = routes.ADMIN_API
 DOCS_PATH = "/api/v1/docs"
 
 

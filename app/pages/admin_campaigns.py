@@ -16,6 +16,7 @@ from app.models import Campaign
 from app.services.dossier import DossierInvalid
 from app.services.offer import CampaignLine, Shift, campaigns
 from app.services.platform import Actor, DomainError
+from app.ui import routes
 from app.ui.admin_widgets import institution_page
 from app.ui.dates import format_day
 from app.ui.dossier_form import EntityForm, copy_into
@@ -262,7 +263,7 @@ def _switch_section(actor: Actor, campaign: Campaign, after_change: Any) -> None
 
 
 def register() -> None:
-    @page("/admin/campagnes")
+    @page(routes.ADMIN_CAMPAIGNS)
     async def admin_campaigns_page() -> Any:
         return await institution_page(
             _("Campagnes"),

@@ -14,6 +14,7 @@ from app.models import ApplicationCentre
 from app.services.admin import centres as admin_centres
 from app.services.offer import calendar_rules as cal
 from app.services.platform import Actor
+from app.ui import routes
 from app.ui.admin_nav import ADMIN
 from app.ui.dossier_form import EntityForm, copy_into
 from app.ui.offer_admin import (
@@ -154,7 +155,7 @@ async def _page(actor: Actor) -> None:
 
 
 def register() -> None:
-    @page("/admin/centres")
+    @page(routes.ADMIN_CENTRES)
     async def admin_centres_page() -> Any:
         return await offer_page(
             ADMIN,

@@ -17,6 +17,7 @@ from app.services.decisions import committee_signature
 from app.services.dossier import referentials
 from app.services.offer import rights as offer_rights
 from app.services.platform import Actor, DomainError
+from app.ui import routes
 from app.ui.admin_nav import OFFER_EDITORS, back_to_admin
 from app.ui.dossier_form import EntityForm
 from app.ui.frame import frame
@@ -26,7 +27,7 @@ from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import heading, paragraph
 
-LIST_PATH = "/admin/commissions"
+LIST_PATH = routes.ADMIN_COMMITTEES
 
 
 @dataclass
@@ -258,7 +259,7 @@ async def _page(actor: Actor, committee_id: int | None, centre_id: int | None) -
         if saved is None:
             return
         if committee.id is None:
-            ui.navigate.to(f"/admin/commissions/edition?commission={saved.id}")
+            ui.navigate.to(f"{routes.ADMIN_COMMITTEE_EDIT}?commission={saved.id}")
             return
         committee.version = saved.version
         form.refresh_values()
@@ -289,7 +290,7 @@ async def _page(actor: Actor, committee_id: int | None, centre_id: int | None) -
 
 
 def register() -> None:
-    @page("/admin/commissions/edition")
+    @page(routes.ADMIN_COMMITTEE_EDIT)
     async def admin_committee_page(commission: int | None = None, composante: int | None = None) -> Any:
         gate = await require_staff(*OFFER_EDITORS)
         if gate.refused:

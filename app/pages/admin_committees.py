@@ -13,12 +13,13 @@ from app.i18n import _
 from app.services.admin import committees as admin_committees
 from app.services.offer import rights as offer_rights
 from app.services.platform import Actor
+from app.ui import routes
 from app.ui.admin_nav import OFFER_EDITORS
 from app.ui.offer_admin import active_text, cell, label_of, load, offer_page, table
 from app.ui.page import page
 from app.ui.text import paragraph
 
-EDIT_PATH = "/admin/commissions/edition"
+EDIT_PATH = routes.ADMIN_COMMITTEE_EDIT
 
 
 async def _page(actor: Actor, centre_id: int | None) -> None:
@@ -38,7 +39,7 @@ async def _page(actor: Actor, centre_id: int | None) -> None:
             label=_("Composante"),
             value=centre_id or 0,
             on_change=lambda e: ui.navigate.to(
-                f"/admin/commissions?composante={e.value}" if e.value else "/admin/commissions"
+                f"{routes.ADMIN_COMMITTEES}?composante={e.value}" if e.value else routes.ADMIN_COMMITTEES
             ),
         ).props("outlined").classes("w-full max-w-lg").mark("centre-filter")
     creatable = [c for c in centres if editable.get(c.id or 0) and c.is_active and (centre_id in (None, c.id))]
@@ -74,7 +75,7 @@ async def _page(actor: Actor, centre_id: int | None) -> None:
 
 
 def register() -> None:
-    @page("/admin/commissions")
+    @page(routes.ADMIN_COMMITTEES)
     async def admin_committees_page(composante: int | None = None) -> Any:
         return await offer_page(
             OFFER_EDITORS,

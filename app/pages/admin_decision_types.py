@@ -16,6 +16,7 @@ from app.models import DecisionKind, DecisionType, RefusalReason
 from app.services.admin import decision_types as service
 from app.services.admin import require_admin
 from app.services.platform import Actor, DomainError, NotFound
+from app.ui import routes
 from app.ui.admin_edit import StateTexts, refusal_page, save_button, state_section
 from app.ui.admin_nav import back_to_admin
 from app.ui.admin_scoped import item_table, labelled_link
@@ -27,7 +28,7 @@ from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import heading, paragraph
 
-PATH = "/admin/avis"
+PATH = routes.ADMIN_DECISION_TYPES
 NEW = "nouveau"
 
 
@@ -67,7 +68,7 @@ async def _list_page(actor: Actor) -> None:
             paragraph(_("Lecture seule : votre rôle ne permet pas de modifier ces listes.")).mark("read-only")
         heading(_("Types d'avis"), 2)
         if writable:
-            ui.link(_("Ajouter un type d'avis"), f"{PATH}/types/{NEW}").mark("add-type")
+            ui.link(_("Ajouter un type d'avis"), routes.ADMIN_DECISION_TYPE.format(key=NEW)).mark("add-type")
         _table(
             "types",
             [_("Code"), _("Libellé"), _("Nature"), _("Définitif"), _("État"), _("Avis rendus"), _("Formations")],
@@ -83,14 +84,14 @@ async def _list_page(actor: Actor) -> None:
                         ", ".join(r.programs) or "—",
                     ],
                     _label(r.decision_type, lang),
-                    f"{PATH}/types/{r.decision_type.id}",
+                    routes.ADMIN_DECISION_TYPE.format(key=r.decision_type.id),
                 )
                 for r in types
             ],
         )
         heading(_("Motifs de refus"), 2)
         if writable:
-            ui.link(_("Ajouter un motif"), f"{PATH}/motifs/{NEW}").mark("add-reason")
+            ui.link(_("Ajouter un motif"), routes.ADMIN_REFUSAL_REASON.format(key=NEW)).mark("add-reason")
         _table(
             "reasons",
             [_("Code"), _("Libellé"), _("État"), _("Avis rendus")],
@@ -103,7 +104,7 @@ async def _list_page(actor: Actor) -> None:
                         str(r.decisions),
                     ],
                     _label(r.reason, lang),
-                    f"{PATH}/motifs/{r.reason.id}",
+                    routes.ADMIN_REFUSAL_REASON.format(key=r.reason.id),
                 )
                 for r in reasons
             ],
@@ -174,7 +175,9 @@ async def _edit_page(actor: Actor, key: str, *, reason: bool) -> None:
             fields,
             store,
             creating=creating,
-            created_path=lambda: f"{PATH}/{'motifs' if reason else 'types'}/{entity.id}",
+            created_path=lambda: (routes.ADMIN_REFUSAL_REASON if reason else routes.ADMIN_DECISION_TYPE).format(
+                key=entity.id
+            ),
             editable=writable,
         )
         if creating:
@@ -223,8 +226,8 @@ def register() -> None:
             refusal_page(_("Types d'avis et motifs de refus"), refusal)
         return None
 
-    page(PATH + "/types/{key}")(_edit_route(reason=False))
-    page(PATH + "/motifs/{key}")(_edit_route(reason=True))
+    page(routes.ADMIN_DECISION_TYPE)(_edit_route(reason=False))
+    page(routes.ADMIN_REFUSAL_REASON)(_edit_route(reason=True))
 
 
 def _edit_route(*, reason: bool) -> Callable[[str], Any]:

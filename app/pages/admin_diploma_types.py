@@ -9,6 +9,7 @@ from app.i18n import _
 from app.models import DiplomaType
 from app.services.admin import diploma_types as admin_diploma_types
 from app.services.platform import Actor
+from app.ui import routes
 from app.ui.admin_nav import ADMIN
 from app.ui.dossier_form import EntityForm
 from app.ui.offer_admin import (
@@ -113,7 +114,7 @@ async def _page(actor: Actor) -> None:
 
 
 def register() -> None:
-    @page("/admin/types-diplome")
+    @page(routes.ADMIN_DIPLOMA_TYPES)
     async def admin_diploma_types_page() -> Any:
         return await offer_page(
             ADMIN,

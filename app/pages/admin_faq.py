@@ -8,6 +8,7 @@ from app.i18n import _
 from app.models import FaqEntry
 from app.services.offer import faq
 from app.services.platform import Actor
+from app.ui import routes
 from app.ui.admin_widgets import EditorTexts, RowEditor, editable_values, institution_page
 from app.ui.dossier_form import EntityForm
 from app.ui.offer_admin import cell, in_transaction, table, yes_no
@@ -78,12 +79,12 @@ async def _page(actor: Actor, writable: bool) -> None:
 
     if writable:
         ui.button(_("Nouvelle question"), on_click=new_entry).props("no-caps").mark("new-faq")
-    ui.link(_("Voir la page publique"), "/faq").mark("public-faq")
+    ui.link(_("Voir la page publique"), routes.FAQ).mark("public-faq")
     editor.place(listing)
 
 
 def register() -> None:
-    @page("/admin/faq")
+    @page(routes.ADMIN_FAQ)
     async def admin_faq_page() -> Any:
         return await institution_page(
             _("Foire aux questions"),

@@ -7,6 +7,7 @@ from app.i18n import _
 from app.services.accounts import staff_roles as staff
 from app.services.admin import centre_edits_offer
 from app.services.platform import Actor
+from app.ui import routes
 from app.ui.admin_nav import Section, sections_for
 from app.ui.frame import frame
 from app.ui.guards import require_staff
@@ -21,7 +22,7 @@ def _sections(session: Session, actor: Actor) -> list[Section]:
 
 
 def register() -> None:
-    @page("/admin")
+    @page(routes.ADMIN)
     async def admin_home():
         gate = await require_staff()
         if gate.refused:
@@ -30,7 +31,7 @@ def register() -> None:
         assert actor is not None
         sections = await in_transaction(lambda session: _sections(session, actor))
         with frame(_("Administration")):
-            ui.link(_("← Espace de gestion"), "/gestion").mark("back-to-staff-home")
+            ui.link(_("← Espace de gestion"), routes.STAFF_HOME).mark("back-to-staff-home")
             if not sections:
                 paragraph(_("Votre rôle actuel ne permet pas de modifier le paramétrage.")).mark("no-section")
                 return None

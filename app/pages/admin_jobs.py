@@ -6,6 +6,7 @@ from app import clock
 from app.i18n import _
 from app.models import JobRun, JobStatus, StaffRole
 from app.services.platform import Actor, DomainError, jobs
+from app.ui import routes
 from app.ui.frame import frame
 from app.ui.guards import require_staff
 from app.ui.offer_admin import in_transaction
@@ -87,7 +88,7 @@ def _job_section(overview: jobs.JobOverview, actor: Actor, refresh) -> None:  # 
 
 
 def register() -> None:
-    @page("/admin/jobs")
+    @page(routes.ADMIN_JOBS)
     async def admin_jobs():
         gate = await require_staff(StaffRole.ADMINISTRATOR)
         if gate.refused:

@@ -6,6 +6,7 @@ from app.i18n import _
 from app.models import ActorKind, StaffRole
 from app.services.platform import Actor, DomainError
 from app.services.review import staff_view as staff_review
+from app.ui import routes
 from app.ui.dates import format_moment
 from app.ui.frame import frame
 from app.ui.guards import require_staff
@@ -63,7 +64,7 @@ async def _leases(actor: Actor) -> None:
 
 
 def register() -> None:
-    @page("/admin/verrous")
+    @page(routes.ADMIN_LEASES)
     async def admin_leases():
         gate = await require_staff(StaffRole.ADMINISTRATOR)
         if gate.refused:
@@ -77,5 +78,5 @@ def register() -> None:
                 )
             )
             await _leases(gate.actor)
-            ui.link(_("Retour à l'espace de gestion"), "/gestion").classes("mt-6")
+            ui.link(_("Retour à l'espace de gestion"), routes.STAFF_HOME).classes("mt-6")
         return None

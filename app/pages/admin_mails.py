@@ -20,6 +20,7 @@ from app.services.admin import CATEGORIES, code_info, sample_text, template_vari
 from app.services.admin import mail_templates as templates
 from app.services.mail import MailCode
 from app.services.platform import Actor, DomainError
+from app.ui import routes
 from app.ui.admin_widgets import admin_page
 from app.ui.dates import format_moment
 from app.ui.dossier_form import EntityForm, saved_notice
@@ -81,7 +82,9 @@ async def _list_page(actor: Actor) -> None:
                         for language, name in LANGUAGES.items():
                             status = row.statuses[language]
                             with ui.element("td"):
-                                link = ui.link(_status_text(status), f"/admin/mails/{code}/{language}")
+                                link = ui.link(
+                                    _status_text(status), routes.ADMIN_MAIL.format(code=code, language=language)
+                                )
                                 link.props["aria-label"] = _("Modifier « {mail} » en {language}").format(
                                     mail=_(row.info.label), language=name
                                 )
@@ -153,12 +156,12 @@ async def _editor(actor: Actor, code: str, language: str) -> None:
         paragraph(error.translate(_)).mark("refusal")
         return
     info = code_info(MailCode(code))
-    ui.link(_("← Tous les modèles de mails"), "/admin/mails").mark("back-to-mails")
+    ui.link(_("← Tous les modèles de mails"), routes.ADMIN_MAILS).mark("back-to-mails")
     paragraph(_(info.description)).mark("mail-description")
     with ui.element("nav").classes("flex gap-4 my-2") as nav:
         nav.props["aria-label"] = _("Langue du modèle")
         for other, name in LANGUAGES.items():
-            link = ui.link(name, f"/admin/mails/{code}/{other}").mark(f"language-{other}")
+            link = ui.link(name, routes.ADMIN_MAIL.format(code=code, language=other)).mark(f"language-{other}")
             if other == language:
                 link.props('aria-current="page"').classes("font-bold")
     status = paragraph("").mark("template-status")
@@ -297,11 +300,11 @@ async def _editor(actor: Actor, code: str, language: str) -> None:
 
 
 def register() -> None:
-    @page("/admin/mails")
+    @page(routes.ADMIN_MAILS)
     async def admin_mails():
         return await admin_page(_("Modèles de mails"), _list_page)
 
-    @page("/admin/mails/{code}/{language}")
+    @page(routes.ADMIN_MAIL)
     async def admin_mail_editor(code: str, language: str):
         def title(_actor: Actor) -> str:
             known = code in MailCode._value2member_map_

@@ -7,6 +7,7 @@ from nicegui import ui
 from app.i18n import _
 from app.models import Announcement, AnnouncementLevel
 from app.services.platform import Actor, announcements
+from app.ui import routes
 from app.ui.admin_widgets import EditorTexts, RowEditor, editable_values, institution_page
 from app.ui.dates import format_moment
 from app.ui.dossier_form import EntityForm
@@ -89,7 +90,7 @@ async def _page(actor: Actor, writable: bool) -> None:
 
 
 def register() -> None:
-    @page("/admin/messages")
+    @page(routes.ADMIN_MESSAGES)
     async def admin_messages_page() -> Any:
         return await institution_page(
             _("Messages aux candidats"),

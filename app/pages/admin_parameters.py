@@ -12,6 +12,7 @@ from app.db import transaction
 from app.i18n import _
 from app.services.dossier import DossierInvalid
 from app.services.platform import Actor, DomainError, ParameterView, parameters, read_only
+from app.ui import routes
 from app.ui.admin_widgets import institution_page
 from app.ui.dates import format_moment
 from app.ui.offer_admin import in_transaction, load, notice, say
@@ -178,7 +179,7 @@ async def _page(actor: Actor, writable: bool) -> None:
 
 
 def register() -> None:
-    @page("/admin/parametres")
+    @page(routes.ADMIN_PARAMETERS)
     async def admin_parameters_page() -> Any:
         return await institution_page(
             _("Paramètres"),

@@ -16,6 +16,7 @@ from app.models import RequiredDocument
 from app.services.admin import Target, target_of
 from app.services.admin import pieces as admin_pieces
 from app.services.platform import Actor, DomainError
+from app.ui import routes
 from app.ui.admin_edit import StateTexts, refusal_page, save_button, state_section
 from app.ui.admin_scoped import ListTexts, edit_header, open_item, register_scoped_pages, scoped_list_page, status_line
 from app.ui.dossier_form import EntityForm
@@ -24,7 +25,7 @@ from app.ui.offer_admin import in_transaction
 from app.ui.session import current_language
 from app.ui.text import heading, paragraph
 
-PATH = "/admin/pieces"
+PATH = routes.ADMIN_PIECES
 NEW = "nouvelle"
 
 

@@ -12,6 +12,7 @@ from app.models import Program
 from app.services.admin import programs as admin_programs
 from app.services.offer import calendar_rules as cal
 from app.services.platform import Actor, DomainError
+from app.ui import routes
 from app.ui.admin_nav import OFFER_EDITORS, back_to_admin
 from app.ui.dossier_form import EntityForm
 from app.ui.frame import frame
@@ -20,7 +21,7 @@ from app.ui.offer_admin import form_buttons, in_transaction, load, notice, optio
 from app.ui.page import page
 from app.ui.text import heading, paragraph
 
-LIST_PATH = "/admin/formations"
+LIST_PATH = routes.ADMIN_PROGRAMS
 
 
 def _description(form: EntityForm, choices: admin_programs.Choices, program: Program, on_centre: Any) -> None:
@@ -173,7 +174,7 @@ async def _page(actor: Actor, program_id: int | None, centre_id: int | None) -> 
             form.show(error)
             return
         if program.id is None:
-            ui.navigate.to(f"{LIST_PATH}/edition?formation={saved.id}")
+            ui.navigate.to(f"{routes.ADMIN_PROGRAM_EDIT}?formation={saved.id}")
             return
         program.version = saved.version
         form.refresh_values()
@@ -195,7 +196,7 @@ async def _page(actor: Actor, program_id: int | None, centre_id: int | None) -> 
 
 
 def register() -> None:
-    @page("/admin/formations/edition")
+    @page(routes.ADMIN_PROGRAM_EDIT)
     async def admin_program_page(formation: int | None = None, composante: int | None = None) -> Any:
         gate = await require_staff(*OFFER_EDITORS)
         if gate.refused:

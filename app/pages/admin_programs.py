@@ -14,6 +14,7 @@ from app.i18n import _, ngettext
 from app.services.admin import programs as admin_programs
 from app.services.offer import rights as offer_rights
 from app.services.platform import Actor
+from app.ui import routes
 from app.ui.admin_nav import OFFER_EDITORS
 from app.ui.dates import format_moment
 from app.ui.offer_admin import active_text, cell, in_transaction, label_of, load, offer_page, table
@@ -21,7 +22,7 @@ from app.ui.page import page
 from app.ui.program_dates_panel import program_dates_panel
 from app.ui.text import heading, paragraph
 
-EDIT_PATH = "/admin/formations/edition"
+EDIT_PATH = routes.ADMIN_PROGRAM_EDIT
 
 
 async def _page(actor: Actor, centre_id: int | None) -> None:
@@ -44,7 +45,7 @@ async def _page(actor: Actor, centre_id: int | None) -> None:
             label=_("Composante"),
             value=centre_id or 0,
             on_change=lambda e: ui.navigate.to(
-                f"/admin/formations?composante={e.value}" if e.value else "/admin/formations"
+                f"{routes.ADMIN_PROGRAMS}?composante={e.value}" if e.value else routes.ADMIN_PROGRAMS
             ),
         ).props("outlined").classes("w-full max-w-lg").mark("centre-filter")
     if not any(editable.values()):
@@ -142,7 +143,7 @@ def _row(row: admin_programs.ProgramRow, selected: set[int], boxes: dict[int, ui
 
 
 def register() -> None:
-    @page("/admin/formations")
+    @page(routes.ADMIN_PROGRAMS)
     async def admin_programs_page(composante: int | None = None) -> Any:
         return await offer_page(
             OFFER_EDITORS,

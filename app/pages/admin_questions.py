@@ -11,13 +11,14 @@ from app.models import Question, QuestionKind
 from app.services.admin import Target, target_of
 from app.services.admin import questions as admin_questions
 from app.services.platform import Actor, DomainError
+from app.ui import routes
 from app.ui.admin_edit import StateTexts, refusal_page, save_button, state_section
 from app.ui.admin_scoped import ListTexts, edit_header, open_item, register_scoped_pages, scoped_list_page
 from app.ui.dossier_form import EntityForm
 from app.ui.frame import frame
 from app.ui.session import current_language
 
-PATH = "/admin/questions"
+PATH = routes.ADMIN_QUESTIONS
 NEW = "nouvelle"
 
 

@@ -9,6 +9,7 @@ from app.pages.admin_staff_sections import StaffDraft, account_form, activation,
 from app.services.accounts import staff_roles as staff
 from app.services.admin import staff as admin_staff
 from app.services.platform import Actor, DomainError
+from app.ui import routes
 from app.ui.admin_widgets import admin_page
 from app.ui.dates import format_moment
 from app.ui.offer_admin import in_transaction
@@ -16,7 +17,7 @@ from app.ui.page import page
 from app.ui.tables import scroll_region
 from app.ui.text import Text, heading, paragraph
 
-LIST_PATH = "/admin/gestionnaires"
+LIST_PATH = routes.ADMIN_STAFF
 
 
 async def _acting(actor: Actor) -> tuple[bool, bool]:
@@ -50,7 +51,9 @@ def _results(summaries: list[admin_staff.StaffSummary]) -> None:
                 member = summary.member
                 with ui.element("tr").mark(f"staff-{member.login}"):
                     with ui.element("td"):
-                        ui.link(member.display_name, f"{LIST_PATH}/fiche/{member.id}").mark(f"open-{member.login}")
+                        ui.link(member.display_name, routes.ADMIN_STAFF_MEMBER.format(staff_id=member.id)).mark(
+                            f"open-{member.login}"
+                        )
                     _cell(member.login)
                     _cell(member.email)
                     _cell(_("Mot de passe local") if member.password_hash else _("ENT"))
@@ -71,7 +74,7 @@ def _results(summaries: list[admin_staff.StaffSummary]) -> None:
 async def _list_page(actor: Actor) -> None:
     writable, _is_admin = await _acting(actor)
     if writable:
-        ui.link(_("Créer un gestionnaire"), f"{LIST_PATH}/nouveau").classes("font-bold").mark("new-staff")
+        ui.link(_("Créer un gestionnaire"), routes.ADMIN_STAFF_NEW).classes("font-bold").mark("new-staff")
     query = {"search": "", "inactive": True}
     with ui.element("div").props("role=search").classes("flex flex-wrap items-end gap-4 my-4"):
         search = ui.input(_("Rechercher (nom, identifiant ou adresse e-mail)")).props("outlined clearable")
@@ -115,7 +118,12 @@ async def _member_page(actor: Actor, staff_id: int | None) -> None:
                 "local. Ajoutez-lui ensuite au moins un rôle : sans rôle, il ne peut pas se connecter."
             )
         )
-        account_form(actor, draft, writable=True, on_saved=lambda m: ui.navigate.to(f"{LIST_PATH}/fiche/{m.id}"))
+        account_form(
+            actor,
+            draft,
+            writable=True,
+            on_saved=lambda m: ui.navigate.to(routes.ADMIN_STAFF_MEMBER.format(staff_id=m.id)),
+        )
         return
     try:
         summary = await in_transaction(lambda session: admin_staff.open_staff(session, actor=actor, staff_id=staff_id))
@@ -145,11 +153,11 @@ def register() -> None:
     async def admin_staff_list():
         return await admin_page(_("Gestionnaires et droits"), _list_page)
 
-    @page(f"{LIST_PATH}/nouveau")
+    @page(routes.ADMIN_STAFF_NEW)
     async def admin_staff_new():
         return await admin_page(_("Nouveau gestionnaire"), lambda actor: _member_page(actor, None))
 
-    @page(f"{LIST_PATH}/fiche/{{staff_id}}")
+    @page(routes.ADMIN_STAFF_MEMBER)
     async def admin_staff_member(staff_id: int):
         async def title(actor: Actor) -> str:
             try:

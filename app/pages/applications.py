@@ -12,6 +12,7 @@ from app.i18n import N_, _, ngettext, use_language
 from app.models import AnswerKind, DecisionKind, DossierStatus
 from app.services.applications import ApplicationSummary, DecisionView, list_my_applications, own_candidate_id
 from app.services.platform import Actor, DomainError, notifications
+from app.ui import routes
 from app.ui.candidate_nav import candidate_nav
 from app.ui.dates import format_moment
 from app.ui.frame import frame
@@ -20,7 +21,7 @@ from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import link_tag, static_block, tag, text_tag
 
-LIST_PATH = "/candidat/candidatures"
+LIST_PATH = routes.APPLICATIONS
 
 # The guide's words (« Consulter l'état de son dossier »).
 DOSSIER_STATUS_LABELS = {
@@ -196,7 +197,7 @@ def _application_item(row: ApplicationSummary) -> str:
             "h2",
             link_tag(
                 row.program_label,
-                f"{LIST_PATH}/{row.id}",
+                routes.APPLICATION.format(application_id=row.id),
                 data_mark=f"open-{row.id}",
                 aria_label=_("Ouvrir la candidature : {label}").format(label=row.program_label),
             ),
@@ -226,7 +227,7 @@ def applications_html(rows: list[ApplicationSummary]) -> str:
     """The candidate's applications as one block (the whole list is redrawn when one changes)."""
     if not rows:
         return text_tag("p", _("Vous n'avez pas encore de candidature."), data_mark="no-application") + tag(
-            "p", link_tag(_("Consulter l'offre de formation et candidater"), "/formations")
+            "p", link_tag(_("Consulter l'offre de formation et candidater"), routes.OFFER)
         )
     count = ngettext("{n} candidature", "{n} candidatures", len(rows)).format(n=len(rows))
     return text_tag("p", count, data_mark="application-count") + tag(

@@ -42,6 +42,7 @@ from app.services.applications import (
 from app.services.decisions import AnswerView, answer_view, confirm_offer, letter_available, withdraw
 from app.services.documents import pieces as documents
 from app.services.platform import Actor, DomainError
+from app.ui import routes
 from app.ui.candidate_nav import candidate_nav, dossier_path
 from app.ui.dates import format_day, format_moment
 from app.ui.frame import frame
@@ -745,7 +746,7 @@ class ApplicationPage:
 
 
 def register() -> None:
-    @page(LIST_PATH + "/{application_id}")
+    @page(routes.APPLICATION)
     async def my_application(application_id: int):
         gate = await require_candidate()
         if gate.refused:

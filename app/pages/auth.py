@@ -6,7 +6,6 @@ included) runs in a worker thread through ``run.io_bound``: the event loop never
 
 import asyncio
 from collections.abc import Callable
-from datetime import datetime
 from typing import TypeVar
 
 from nicegui import run, ui
@@ -17,16 +16,18 @@ from app.db import transaction
 from app.i18n import N_, _, use_language
 from app.services.accounts import (
     Principal,
+    SignInClosing,
     SignInOutcome,
     TokenError,
     authenticate,
-    candidate_sign_in_closes_at,
+    candidate_sign_in_closing,
     sign_in_delay,
 )
 from app.services.accounts import candidates as accounts
 from app.services.accounts import credentials as accounts_credentials
 from app.services.accounts import rules as accounts_rules
 from app.services.platform import Actor, DomainError, parameters
+from app.ui import routes
 from app.ui.form_errors import ErrorSummary
 from app.ui.frame import frame
 from app.ui.guards import actor_of, safe_next
@@ -143,7 +144,7 @@ def identity_for(principal: Principal) -> Identity:
 
 
 def landing(identity: Identity) -> str:
-    return "/candidat" if identity.kind == "candidate" else "/gestion"
+    return routes.CANDIDATE_HOME if identity.kind == "candidate" else routes.STAFF_HOME
 
 
 def _sign_in_delay(actor: Actor) -> int:
@@ -191,12 +192,12 @@ async def _check_credentials(form: Form, actor: Actor, login: str, password: str
     switch_to(identity, safe_next(suite, landing(identity)))  # signed in under a new session id
 
 
-def _closing_notice(closes_at: datetime | None) -> None:
+def _closing_notice(closing: SignInClosing | None) -> None:
     """Candidates read, before typing anything, until when they may sign in, or that they no longer may."""
-    if closes_at is None:
+    if closing is None:
         return
-    date = clock.paris(closes_at).strftime("%d/%m/%Y %H:%M")
-    if clock.now() >= closes_at:
+    date = clock.paris(closing.closes_at).strftime("%d/%m/%Y %H:%M")
+    if closing.closed:
         text = _(
             "La campagne de candidatures est close depuis le {date} : les candidats ne peuvent plus se connecter. "
             "Les personnels de l'université peuvent toujours se connecter."
@@ -227,20 +228,20 @@ def _demo_identities(suite: str | None) -> None:
                     ).mark(f"demo-{demo.login}")
 
 
-def _closes_at() -> datetime | None:
+def _closing() -> SignInClosing | None:
     with transaction() as session:
-        return candidate_sign_in_closes_at(session)
+        return candidate_sign_in_closing(session)
 
 
 def register() -> None:
-    @page("/connexion")
+    @page(routes.SIGN_IN)
     async def sign_in_page(suite: str | None = None, sso: str | None = None, echec: str | None = None) -> None:
         from app.pages.sso import sso_buttons, sso_error
 
         identity = current_identity()
-        closes_at = await run.io_bound(_closes_at)
+        closing = await run.io_bound(_closing)
         with frame(_("Connexion")):
-            _closing_notice(closes_at)
+            _closing_notice(closing)
             if sso:
                 sso_error(sso)
             expired = pop_session_expired()
@@ -277,13 +278,13 @@ def register() -> None:
                 password.on("keydown.enter", submit)
                 ui.button(_("Se connecter"), on_click=submit).props("no-caps").mark("sign-in")
                 with ui.column().classes("gap-1 mt-4"):
-                    ui.link(_("Créer un compte"), "/compte/creer").mark("create-account")
-                    ui.link(_("Mot de passe oublié"), "/compte/mot-de-passe-oublie").mark("forgot-password")
-                    ui.link(_("Numéro de dossier oublié"), "/compte/numero-oublie").mark("forgot-number")
-                    ui.link(_("Renvoyer le mail d'activation"), "/compte/activation").mark("resend-activation")
+                    ui.link(_("Créer un compte"), routes.ACCOUNT_CREATE).mark("create-account")
+                    ui.link(_("Mot de passe oublié"), routes.FORGOTTEN_PASSWORD).mark("forgot-password")
+                    ui.link(_("Numéro de dossier oublié"), routes.FORGOTTEN_NUMBER).mark("forgot-number")
+                    ui.link(_("Renvoyer le mail d'activation"), routes.ACTIVATION_REQUEST).mark("resend-activation")
             _demo_identities(suite)
 
-    @page("/compte/creer")
+    @page(routes.ACCOUNT_CREATE)
     async def create_account_page() -> None:
         rules = await run.io_bound(accounts_rules.password_rules)
         with frame(_("Créer un compte")):
@@ -324,7 +325,7 @@ def register() -> None:
 
                 ui.button(_("Créer mon compte"), on_click=submit).props("no-caps").mark("create")
 
-    @page("/compte/activer/{token}")
+    @page(routes.ACCOUNT_ACTIVATE)
     async def activate_page(token: str) -> None:
         problem: TokenError | None = None
         try:
@@ -334,15 +335,17 @@ def register() -> None:
         with frame(_("Activation du compte")):
             if problem is not None:
                 token_problem(
-                    problem, again_label=_("Recevoir un nouveau mail d'activation"), again_href="/compte/activation"
+                    problem,
+                    again_label=_("Recevoir un nouveau mail d'activation"),
+                    again_href=routes.ACTIVATION_REQUEST,
                 )
-                ui.link(_("Se connecter"), "/connexion")
+                ui.link(_("Se connecter"), routes.SIGN_IN)
                 return
             paragraph(_("Votre compte est activé. Vous pouvez maintenant vous connecter.")).mark("activated")
-            ui.link(_("Se connecter"), "/connexion").mark("go-sign-in")
+            ui.link(_("Se connecter"), routes.SIGN_IN).mark("go-sign-in")
 
     _request_page(
-        "/compte/mot-de-passe-oublie",
+        routes.FORGOTTEN_PASSWORD,
         N_("Mot de passe oublié"),
         "login",
         N_("Numéro de dossier ou adresse e-mail"),
@@ -353,7 +356,7 @@ def register() -> None:
         ).format(hours=parameters.current("reset_hours")),
     )
     _request_page(
-        "/compte/numero-oublie",
+        routes.FORGOTTEN_NUMBER,
         N_("Numéro de dossier oublié"),
         "email",
         N_("Adresse e-mail"),
@@ -361,7 +364,7 @@ def register() -> None:
         lambda: _("Si un compte correspond à cette adresse, votre numéro de dossier vient de vous être envoyé."),
     )
     _request_page(
-        "/compte/activation",
+        routes.ACTIVATION_REQUEST,
         N_("Renvoyer le mail d'activation"),
         "email",
         N_("Adresse e-mail"),
@@ -422,6 +425,6 @@ def _request_page(path: str, title: str, field: str, label: str, service: Callab
                         body.clear()
                         with body:
                             paragraph(text).mark("request-done")
-                            ui.link(_("Retour à la connexion"), "/connexion")
+                            ui.link(_("Retour à la connexion"), routes.SIGN_IN)
 
                 ui.button(_("Envoyer"), on_click=submit).props("no-caps").mark("send")

@@ -9,6 +9,7 @@ from app.services.accounts import candidates as accounts
 from app.services.dossier import ADDRESS, BACCALAUREATE, PERSONAL, Completeness, dossier_completeness
 from app.services.dossier import tabs as dossier
 from app.services.platform import Actor
+from app.ui import routes
 from app.ui.candidate_nav import candidate_nav, dossier_path
 from app.ui.frame import frame
 from app.ui.guards import require_candidate
@@ -34,7 +35,7 @@ def load_home(actor: Actor) -> tuple[Account, Completeness]:
 
 
 def register() -> None:
-    @page("/candidat")
+    @page(routes.CANDIDATE_HOME)
     async def candidate_home():
         gate = await require_candidate()
         if gate.refused:
@@ -71,7 +72,7 @@ def register() -> None:
                 )
             with ui.element("nav") as nav:
                 nav.props["aria-label"] = _("Espace candidat")
-                ui.link(_("Mon compte"), "/compte").mark("my-account")
+                ui.link(_("Mon compte"), routes.ACCOUNT).mark("my-account")
         return None
 
 

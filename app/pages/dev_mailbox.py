@@ -17,11 +17,12 @@ from app.i18n import _
 from app.models import MailStatus, OutboxMail
 from app.services.mail import list_outbox_mails, read_attachment
 from app.services.platform import NotFound
+from app.ui import routes
 from app.ui.dates import format_moment
 from app.ui.frame import frame
 from app.ui.page import page
 
-PATH = "/dev/mailbox"
+PATH = routes.DEV_MAILBOX
 LIMIT = 200
 # A mail's HTML is our own rendering, but of staff-editable templates: show it in a sandboxed frame (no
 # script, no access to the portal's page), whose links open in a new tab.
@@ -66,7 +67,9 @@ def _mail_card(mail: OutboxMail) -> None:
             with ui.element("ul"):
                 for index, ref in enumerate(mail.attachments):
                     with ui.element("li"):
-                        ui.link(ref["filename"], f"{PATH}/{mail.id}/attachments/{index}").mark("attachment")
+                        ui.link(
+                            ref["filename"], routes.DEV_MAILBOX_ATTACHMENT.format(mail_id=mail.id, index=index)
+                        ).mark("attachment")
         with ui.expansion(_("Version texte")).classes("w-full"):
             ui.label(mail.body_text).classes("whitespace-pre-wrap font-mono text-sm")
 
@@ -108,7 +111,7 @@ def register() -> None:
                 for mail in mails:
                     _mail_card(mail)
 
-    @app.get(PATH + "/{mail_id}/attachments/{index}")
+    @app.get(routes.DEV_MAILBOX_ATTACHMENT)
     def download(mail_id: int, index: int) -> Response:
         try:
             with transaction() as session:

@@ -18,8 +18,9 @@ from app.models import ActorKind
 from app.pages import dossier_identity, dossier_records
 from app.services.dossier import referentials
 from app.services.dossier import tabs as dossier
-from app.services.platform import Actor, parameters
+from app.services.platform import Actor
 from app.services.review import leases
+from app.ui import routes
 from app.ui.candidate_nav import DOSSIER_TABS, candidate_nav
 from app.ui.frame import frame
 from app.ui.guards import require_candidate
@@ -85,7 +86,7 @@ def load_tab(actor: Actor, tab: str, holder: leases.Holder | None, lang: str) ->
         with transaction() as session:
             state = leases.acquire(session, resource=leases.candidate_resource(opened.candidate.id), holder=holder)
         held = state.held
-    heartbeat = max(10.0, parameters.current("edit_lease_seconds") / 3)
+    heartbeat = leases.heartbeat_seconds()
     warm_referentials(tab, lang)
     return TabData(opened, held, heartbeat)
 
@@ -97,7 +98,7 @@ def _lease_holder(actor: Actor, label: str) -> leases.Holder:
 
 def _renew(resource: str, holder: leases.Holder) -> None:
     with transaction() as session:
-        leases.acquire(session, resource=resource, holder=holder)  # renews ours; never steals a live one
+        leases.heartbeat(session, resource=resource, holder=holder)
 
 
 def _release(resource: str, client_id: str) -> None:
@@ -122,7 +123,7 @@ def register() -> None:
     # Read the referential files once, in the background, as the server starts: the first tab opened need not wait.
     threading.Thread(target=_warm_every_referential, name="warm referentials", daemon=True).start()
 
-    @page("/candidat/dossier/{tab}")
+    @page(routes.DOSSIER_TAB)
     async def dossier_tab(tab: str):
         gate = await require_candidate()
         if gate.refused:
@@ -149,5 +150,5 @@ def register() -> None:
             else:
                 paragraph(_("Cette vue est en lecture seule : aucune modification n'est possible.")).mark("read-only")
             RENDERERS[tab](opened, actor=actor, read_only=read_only)
-            ui.link(_("Retour à mon espace"), "/candidat").classes("mt-6").mark("back-home")
+            ui.link(_("Retour à mon espace"), routes.CANDIDATE_HOME).classes("mt-6").mark("back-home")
         return None

@@ -14,11 +14,12 @@ from app.db import transaction
 from app.pages.pdf_files import candidate_asking, pdf_response
 from app.services.documents import dossier_filename, dossier_pdf_context, render_dossier_pdf
 from app.services.platform import Actor, DomainError
+from app.ui import routes
 from app.ui.session import current_language
 
 log = logging.getLogger(__name__)
 
-PATH = "/candidat/candidatures/{application_id}/dossier.pdf"
+PATH = routes.APPLICATION_DOSSIER_PDF
 
 
 def dossier_url(application_id: int) -> str:

@@ -13,6 +13,7 @@ from app.models import BacSeries, Civility
 from app.services.dossier import BACCALAUREATE_LOCK, MENTIONS, referentials
 from app.services.dossier import tabs as dossier
 from app.services.platform import Actor
+from app.ui import routes
 from app.ui.dossier_form import LOCKED_HINT, EntityForm, copy_into, saved_notice
 from app.ui.folded_select import COMMUNE_SYNONYMS
 from app.ui.text import paragraph
@@ -95,7 +96,8 @@ def personal_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool) -> N
         paragraph(_("Si vous n'avez jamais étudié ici, il est normal que votre INE ne soit pas reconnu."))
         with ui.row():
             ui.button(
-                _("Oui, continuer"), on_click=lambda: (unknown_ine.close(), ui.navigate.to("/candidat/dossier/adresse"))
+                _("Oui, continuer"),
+                on_click=lambda: (unknown_ine.close(), ui.navigate.to(routes.DOSSIER_TAB.format(tab="adresse"))),
             ).props("no-caps").mark("ine-continue")
             ui.button(
                 _("Non, corriger mon INE"),
@@ -116,7 +118,9 @@ def personal_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool) -> N
         form.refresh_values()
         notice.set_visibility(True)
         if result.imported:
-            ui.navigate.to("/candidat/dossier/informations")  # identity, bac and internal record now locked
+            ui.navigate.to(
+                routes.DOSSIER_TAB.format(tab="informations")
+            )  # identity, bac and internal record now locked
         elif result.ine_unknown:
             unknown_ine.open()
 

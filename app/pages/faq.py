@@ -8,6 +8,7 @@ from app.config import get_settings
 from app.db import transaction
 from app.i18n import _
 from app.services.offer import faq
+from app.ui import routes
 from app.ui.frame import frame
 from app.ui.page import page
 from app.ui.session import current_language
@@ -21,7 +22,7 @@ def _load(language: str) -> list[faq.FaqItem]:
 
 
 def register() -> None:
-    @page("/faq")
+    @page(routes.FAQ)
     async def faq_page() -> Any:
         items = await run.io_bound(_load, current_language())
         with frame(_("Foire aux questions")):

@@ -13,6 +13,7 @@ from app.config import get_settings
 from app.db import new_session
 from app.i18n import _, ngettext, use_language
 from app.services.offer import ProgramOffer, WindowState, count_programs, keep_states, list_offer
+from app.ui import routes
 from app.ui.dates import format_day, format_moment
 from app.ui.frame import frame
 from app.ui.offer_list import (
@@ -129,16 +130,16 @@ def _introduction(institution: str) -> str:
                 "qu'aux formations proposées sur ce portail."
             ),
         )
-        + tag("p", link_tag(_("Se connecter ou créer un compte"), "/connexion"))
+        + tag("p", link_tag(_("Se connecter ou créer un compte"), routes.SIGN_IN))
         + tag(
             "p",
-            link_tag(_("Toute l'offre de formation, avec les dates de chaque formation"), "/formations"),
+            link_tag(_("Toute l'offre de formation, avec les dates de chaque formation"), routes.OFFER),
         )
     )
 
 
 def register() -> None:
-    @page("/")
+    @page(routes.HOME)
     async def home(q: str = "") -> None:
         institution = get_settings().institution_name
         lang = current_language()

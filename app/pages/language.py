@@ -9,17 +9,18 @@ from fastapi.responses import RedirectResponse
 from nicegui import app
 
 from app.i18n import LANGUAGES
+from app.ui import routes
 from app.ui.guards import safe_next
 from app.ui.session import set_language
 
-PATH = "/langue/{code}"  # the frame links here (app/ui/frame.py: switch_href)
+PATH = routes.LANGUAGE  # the frame links here (app/ui/frame.py: switch_href)
 
 
 def register() -> None:
     @app.get(PATH, include_in_schema=False)
-    def switch_language(request: Request, code: str, suite: str = "/") -> RedirectResponse:
+    def switch_language(request: Request, code: str, suite: str = routes.HOME) -> RedirectResponse:
         if code in LANGUAGES:
             set_language(code)
-        response = RedirectResponse(safe_next(suite, "/"), status_code=303)
+        response = RedirectResponse(safe_next(suite, routes.HOME), status_code=303)
         response.headers["Cache-Control"] = "no-store"
         return response

@@ -4,6 +4,7 @@ from nicegui import ui
 
 from app.config import get_settings
 from app.i18n import _
+from app.ui import routes
 from app.ui.frame import frame
 from app.ui.page import page
 from app.ui.text import heading, list_item, paragraph
@@ -238,6 +239,6 @@ def personal_data() -> None:
 
 
 def register() -> None:
-    page("/accessibilite")(accessibility_statement)
-    page("/mentions-legales")(legal_notice)
-    page("/donnees-personnelles")(personal_data)
+    page(routes.ACCESSIBILITY)(accessibility_statement)
+    page(routes.LEGAL_NOTICE)(legal_notice)
+    page(routes.PERSONAL_DATA)(personal_data)

@@ -12,8 +12,9 @@ from app.db import transaction
 from app.pages.pdf_files import candidate_asking, pdf_response
 from app.services.decisions import letter_filename, my_letter_context, render_letter
 from app.services.platform import Actor, DomainError
+from app.ui import routes
 
-PATH = "/candidat/candidatures/{application_id}/lettre.pdf"
+PATH = routes.APPLICATION_LETTER
 
 
 def letter_url(application_id: int) -> str:

@@ -16,6 +16,7 @@ from app.i18n import _, ngettext, use_language
 from app.services.applications import PieceInfo, apply_to_program, live_program_ids, pieces_by_program
 from app.services.offer import CentreOffer, ProgramOffer, WindowState, count_programs, list_offer
 from app.services.platform import Actor, DomainError
+from app.ui import routes
 from app.ui.candidate_nav import candidate_nav
 from app.ui.dates import format_day, format_moment
 from app.ui.frame import frame
@@ -34,7 +35,7 @@ from app.ui.session import current_identity, current_language
 from app.ui.shared_blocks import shared
 from app.ui.text import Text, heading, link_tag, paragraph, static_block, tag, text_tag
 
-PATH = "/formations"
+PATH = routes.OFFER
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,9 @@ def _visitor_action(program: ProgramOffer) -> str:
     return tag(
         "p",
         link_tag(
-            _("Se connecter pour candidater"), f"/connexion?suite={quote(PATH)}", data_mark=f"sign-in-{program.code}"
+            _("Se connecter pour candidater"),
+            f"{routes.SIGN_IN}?suite={quote(PATH)}",
+            data_mark=f"sign-in-{program.code}",
         ),
     )
 
@@ -171,7 +174,7 @@ class OfferPage:
         if program.id in applied:
             with ui.element("p"):
                 Text(_("Candidature déposée."), "strong").mark(f"applied-{program.code}")
-                ui.link(_("Voir mes candidatures"), "/candidat/candidatures").classes("ml-2")
+                ui.link(_("Voir mes candidatures"), routes.APPLICATIONS).classes("ml-2")
         elif not self.actor.read_only:
             button = ui.button(_("Candidater")).mark(f"apply-{program.code}")
             button.props["aria-label"] = _("Candidater : {label}").format(label=program.label)
@@ -336,7 +339,7 @@ def _shared_programs(actor: Actor, lang: str, now: datetime) -> tuple[dict[str, 
 
 
 def register() -> None:
-    @page(PATH + "/{code}")
+    @page(routes.OFFER_PROGRAM)
     async def program_page(code: str) -> None:
         actor = actor_of(current_identity())
         lang = current_language()

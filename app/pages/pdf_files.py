@@ -13,6 +13,7 @@ from nicegui import run
 from app.db import transaction
 from app.services.accounts import record_impersonated_view
 from app.services.platform import Actor, DomainError
+from app.ui import routes
 from app.ui.guards import actor_of
 from app.ui.session import Identity, current_identity, forget_identity
 
@@ -38,7 +39,7 @@ async def candidate_asking(request: Request) -> Actor | Response:
     """The signed-in candidate asking for one of their files, or the answer to give instead: the sign-in page for
     nobody (or for an administrator's view that has ended), 403 for staff (they read files in their workspace)."""
     identity = current_identity()
-    to_sign_in = RedirectResponse(f"/connexion?suite={quote(request.url.path)}", status_code=303)
+    to_sign_in = RedirectResponse(f"{routes.SIGN_IN}?suite={quote(request.url.path)}", status_code=303)
     if identity is None:
         return to_sign_in
     if identity.kind != "candidate":

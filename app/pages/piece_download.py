@@ -13,8 +13,9 @@ from app.db import transaction
 from app.pages.pdf_files import candidate_asking, pdf_response
 from app.services.documents import pieces as documents
 from app.services.platform import Actor, DomainError
+from app.ui import routes
 
-PATH = "/candidat/pieces/{submitted_document_id}.pdf"
+PATH = routes.PIECE_PDF
 
 
 def piece_url(submitted_document_id: int, *, version: int | None = None, download: bool = False) -> str:

@@ -25,14 +25,15 @@ from fastapi.responses import RedirectResponse
 from nicegui import app, ui
 
 from app import clock
+from app.ui import routes
 from app.ui.guards import safe_next
 from app.ui.session import Identity, forget_identity, remember_identity
 
-ROUTE = "/session/changer"
+ROUTE = routes.SESSION_SWITCH
 TICKET_SECONDS = 60
 PENDING = "pending_switch"
 KEPT = ("lang",)  # what survives a new session id: the visitor's language, nothing else
-INVALID = "/connexion?echec=lien"
+INVALID = f"{routes.SIGN_IN}?echec=lien"
 
 
 def _digest(secret: str) -> str:
@@ -99,4 +100,4 @@ def register() -> None:
             return RedirectResponse(INVALID, status_code=303)
         identity = Identity(**pending["identity"]) if pending["identity"] else None
         await rotate(request, identity, signed_in_at=pending.get("signed_in_at"))
-        return RedirectResponse(safe_next(pending.get("then"), "/"), status_code=303)
+        return RedirectResponse(safe_next(pending.get("then"), routes.HOME), status_code=303)

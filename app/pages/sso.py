@@ -20,6 +20,7 @@ from app.pages.auth import identity_for, landing
 from app.pages.session_switch import rotate
 from app.services.accounts import SignInOutcome, sso
 from app.services.platform import Actor
+from app.ui import routes
 from app.ui.session import Identity
 from app.ui.text import heading, paragraph
 
@@ -65,16 +66,20 @@ def sso_buttons() -> None:
             with ui.row():
                 ui.button(
                     _("Étudiant : se connecter avec l'ENT"),
-                    on_click=lambda p=provider: ui.navigate.to(f"/sso/{p}/connexion?profil=candidat"),
+                    on_click=lambda p=provider: ui.navigate.to(
+                        routes.SSO_SIGN_IN.format(provider=p) + "?profil=candidat"
+                    ),
                 ).props("no-caps").mark(f"sso-{provider}-candidate")
                 ui.button(
                     _("Personnel : se connecter avec l'ENT"),
-                    on_click=lambda p=provider: ui.navigate.to(f"/sso/{p}/connexion?profil=gestion"),
+                    on_click=lambda p=provider: ui.navigate.to(
+                        routes.SSO_SIGN_IN.format(provider=p) + "?profil=gestion"
+                    ),
                 ).props("no-caps outline").mark(f"sso-{provider}-staff")
 
 
 def _back_to_sign_in(code: str) -> RedirectResponse:
-    return RedirectResponse(f"/connexion?sso={code}", status_code=303)
+    return RedirectResponse(f"{routes.SIGN_IN}?sso={code}", status_code=303)
 
 
 def _sign_in(actor: Actor, identity: sso.SsoIdentity, staff: bool) -> tuple[SignInOutcome, Identity | None]:
@@ -150,14 +155,14 @@ def _cas_client():
 def register() -> None:
     from authlib.integrations.starlette_client import OAuthError
 
-    @app.get("/sso/oidc/connexion", include_in_schema=False)
+    @app.get(routes.SSO_OIDC_SIGN_IN, include_in_schema=False)
     async def oidc_start(request: Request, profil: str = "candidat"):
         if not get_settings().oidc_issuer:
-            return RedirectResponse("/connexion", status_code=303)
+            return RedirectResponse(routes.SIGN_IN, status_code=303)
         _remember_profile(request, profil)
         return await _oidc_client().authorize_redirect(request, f"{get_settings().base_url}/sso/oidc/retour")
 
-    @app.get("/sso/oidc/retour", include_in_schema=False)
+    @app.get(routes.SSO_OIDC_RETURN, include_in_schema=False)
     async def oidc_back(request: Request):
         if request.query_params.get("error"):  # refused consent, or the provider's own refusal
             return _back_to_sign_in("refus")
@@ -170,17 +175,17 @@ def register() -> None:
             return _back_to_sign_in("echec")
         return await _finish(request, sso.identity_from_oidc_claims(claims))
 
-    @app.get("/sso/cas/connexion", include_in_schema=False)
+    @app.get(routes.SSO_CAS_SIGN_IN, include_in_schema=False)
     async def cas_start(request: Request, profil: str = "candidat"):
         if not get_settings().cas_server_url:
-            return RedirectResponse("/connexion", status_code=303)
+            return RedirectResponse(routes.SIGN_IN, status_code=303)
         _remember_profile(request, profil)
         return RedirectResponse(_cas_client().get_login_url(), status_code=302)
 
-    @app.get("/sso/cas/retour", include_in_schema=False)
+    @app.get(routes.SSO_CAS_RETURN, include_in_schema=False)
     async def cas_back(request: Request, ticket: str = ""):
         if not get_settings().cas_server_url:
-            return RedirectResponse("/connexion", status_code=303)
+            return RedirectResponse(routes.SIGN_IN, status_code=303)
         if not ticket:  # the CAS sends people back without a ticket when they cancel
             return _back_to_sign_in("refus")
         import requests

@@ -28,9 +28,10 @@ from app.pages.applications import follow_candidate
 from app.pages.pdf_files import pdf_response
 from app.services.decisions import DecisionPanelView
 from app.services.documents import dossier_filename, render_dossier_pdf
-from app.services.platform import Actor, DomainError, parameters
+from app.services.platform import Actor, DomainError
 from app.services.review import DOSSIER_STATUS_LABELS, leases
 from app.services.review import staff_view as staff_review
+from app.ui import routes
 from app.ui.dates import format_moment
 from app.ui.decision_panel import load_panel_view
 from app.ui.drafts import Drafts
@@ -43,9 +44,9 @@ from app.ui.text import Text, link_tag, paragraph, static_block, tag, text_tag
 
 log = logging.getLogger(__name__)
 
-PAGE_PATH = "/gestion/candidatures/{application_id}"
-PIECE_PATH = "/gestion/pieces/{submitted_document_id}.pdf"
-DOSSIER_PATH = "/gestion/candidatures/{application_id}/dossier.pdf"
+PAGE_PATH = routes.STAFF_APPLICATION
+PIECE_PATH = routes.STAFF_PIECE_PDF
+DOSSIER_PATH = routes.STAFF_APPLICATION_DOSSIER_PDF
 
 
 def piece_url(submitted_document_id: int, *, download: bool = False) -> str:
@@ -88,7 +89,7 @@ def _open(actor: Actor, application_id: int, lang: str, client_id: str, label: s
             )
         if state.held and state.lease is not None:
             loaded.held, loaded.lease_resource = True, state.lease.resource
-            loaded.heartbeat_seconds = max(10.0, parameters.current("edit_lease_seconds") / 3)
+            loaded.heartbeat_seconds = leases.heartbeat_seconds()
     loaded.panel = load_panel_view(actor, application_id, lang)
     return loaded
 
@@ -165,7 +166,7 @@ async def _page(actor: Actor, application_id: int, label: str) -> None:
     except DomainError as error:
         with frame(_("Candidature")):
             paragraph(error.translate(_)).mark("refusal")
-            ui.link(_("Retour à l'espace de gestion"), "/gestion")
+            ui.link(_("Retour à l'espace de gestion"), routes.STAFF_HOME)
         return
     assert loaded is not None
     view, held = loaded.view, loaded.held
@@ -203,7 +204,7 @@ async def _page(actor: Actor, application_id: int, label: str) -> None:
         updated = Text("", "p").classes("ec-muted").mark("live-status")
         updated.props["role"] = "status"
         body()
-        ui.link(_("Retour à l'espace de gestion"), "/gestion").classes("mt-6")
+        ui.link(_("Retour à l'espace de gestion"), routes.STAFF_HOME).classes("mt-6")
     follow_candidate(view.candidate_id, reload, staff=True)
 
 
@@ -221,7 +222,7 @@ def _dossier_context(actor: Actor, application_id: int) -> dict:
 def _staff_actor(request: Request) -> Actor | Response:
     identity = current_identity()
     if identity is None:
-        return RedirectResponse(f"/connexion?suite={quote(request.url.path)}", status_code=303)
+        return RedirectResponse(f"{routes.SIGN_IN}?suite={quote(request.url.path)}", status_code=303)
     if identity.kind != "staff":
         return Response(status_code=403)
     return actor_of(identity)

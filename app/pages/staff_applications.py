@@ -23,6 +23,7 @@ from app.services.accounts import staff_roles as staff
 from app.services.exports import statistics
 from app.services.platform import DomainError, parameters
 from app.services.review import COLUMNS, SVA_LABELS, VALUE_LABELS, ListPage, ListQuery, staff_list
+from app.ui import routes
 from app.ui.bulk_decisions import BulkChoices, bulk_decisions, load_bulk
 from app.ui.dates import format_day
 from app.ui.frame import frame
@@ -310,7 +311,7 @@ def _open(actor: Any) -> tuple[Any, ...]:
 
 
 def register() -> None:
-    @page("/gestion/candidatures")
+    @page(routes.STAFF_APPLICATIONS)
     async def staff_applications(request: Request):
         gate = await require_staff()
         if gate.refused:
@@ -426,7 +427,7 @@ def _row(state: ListState, row: dict[str, Any], settings: Settings) -> None:
             text = _cell(key, row.get(key), row, settings)
             with ui.element("td"):
                 if index == 0:
-                    ui.link(text or _("Ouvrir"), f"/gestion/candidatures/{application_id}")
+                    ui.link(text or _("Ouvrir"), routes.STAFF_APPLICATION.format(application_id=application_id))
                 else:
                     ui.label(text)
 

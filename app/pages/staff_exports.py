@@ -18,6 +18,7 @@ from app.i18n import _, ngettext
 from app.models import ExportStatus
 from app.services.exports import jobs as export_jobs
 from app.services.platform import Actor, DomainError
+from app.ui import routes
 from app.ui.dates import format_moment
 from app.ui.frame import frame
 from app.ui.guards import actor_of, require_staff
@@ -27,7 +28,7 @@ from app.ui.page import page
 from app.ui.session import current_identity
 from app.ui.text import Text, heading, paragraph
 
-FILE_PATH = EXPORTS_PATH + "/{job_id}/fichier"
+FILE_PATH = routes.EXPORT_FILE
 REFRESH_SECONDS = 2.0
 
 
@@ -114,7 +115,7 @@ async def _page(actor: Actor) -> None:
 
         timer = ui.timer(REFRESH_SECONDS, reload, active=False)
         table()
-        ui.link(_("Retour à la liste des candidatures"), "/gestion/candidatures").classes("mt-6")
+        ui.link(_("Retour à la liste des candidatures"), routes.STAFF_APPLICATIONS).classes("mt-6")
 
 
 def register() -> None:
@@ -131,7 +132,7 @@ def register() -> None:
     def export_download(request: Request, job_id: int) -> Response:
         identity = current_identity()
         if identity is None:
-            return RedirectResponse(f"/connexion?suite={quote(request.url.path)}", status_code=303)
+            return RedirectResponse(f"{routes.SIGN_IN}?suite={quote(request.url.path)}", status_code=303)
         if identity.kind != "staff":
             return Response(status_code=403)
         try:

@@ -16,6 +16,7 @@ from app.services.handoff import CandidateHandoff, HandoffWish
 from app.services.handoff import apogee as handoff_apogee
 from app.services.handoff import pegase as handoff_pegase
 from app.services.platform import Actor, DomainError
+from app.ui import routes
 from app.ui.admin_nav import ADMIN
 from app.ui.dates import format_moment
 from app.ui.frame import frame
@@ -26,7 +27,7 @@ from app.ui.session import current_language
 from app.ui.tables import scroll_region
 from app.ui.text import Text, heading, list_item, paragraph
 
-PATH = "/gestion/transfert-inscriptions"
+PATH = routes.HANDOFF
 
 STATUS_LABELS = {
     "pending": N_("À transmettre"),
@@ -214,7 +215,7 @@ def register() -> None:
             return gate.response
         assert gate.actor is not None
         with frame(_("Transfert des inscriptions")):
-            ui.link(_("← Espace de gestion"), "/gestion").mark("back-to-staff-home")
+            ui.link(_("← Espace de gestion"), routes.STAFF_HOME).mark("back-to-staff-home")
             paragraph(
                 _(
                     "Les candidats qui ont confirmé leur admission sont transmis au système d'information de "

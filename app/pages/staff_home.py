@@ -12,6 +12,7 @@ from app.services.accounts import RoleView
 from app.services.accounts import staff_roles as staff
 from app.services.exports import PendingCounts
 from app.services.platform import Actor, DomainError
+from app.ui import routes
 from app.ui.account_menu import change_role, role_text
 from app.ui.frame import frame
 from app.ui.guards import actor_of, require_staff
@@ -26,9 +27,9 @@ def end_impersonation() -> None:
 
     identity = current_identity()
     if identity is None or identity.impersonator is None:
-        switch_to(None, "/connexion")
+        switch_to(None, routes.SIGN_IN)
         return
-    switch_to(Identity(**identity.impersonator), "/gestion", fresh_sign_in=False)  # under a new session id
+    switch_to(Identity(**identity.impersonator), routes.STAFF_HOME, fresh_sign_in=False)  # under a new session id
 
 
 def _impersonation_form(identity: Identity) -> None:
@@ -58,7 +59,7 @@ def _impersonation_form(identity: Identity) -> None:
                 impersonated_by_staff_id=identity.id,
                 impersonator=asdict(identity),
             )
-            switch_to(viewed, "/candidat", fresh_sign_in=False)  # under a new session id
+            switch_to(viewed, routes.CANDIDATE_HOME, fresh_sign_in=False)  # under a new session id
 
         ui.button(_("Ouvrir en lecture seule"), on_click=submit).props("no-caps").mark("impersonate")
 
@@ -72,7 +73,7 @@ def _load(actor: Actor) -> tuple[list[RoleView], RoleView, PendingCounts | None]
 
 
 def register() -> None:
-    @page("/gestion")
+    @page(routes.STAFF_HOME)
     async def staff_home():
         gate = await require_staff()
         if gate.refused:
@@ -92,15 +93,15 @@ def register() -> None:
             if current.read_only:
                 paragraph(_("Ce rôle est en lecture seule."))
             links = [
-                (_("Candidatures"), "/gestion/candidatures", "applications-link"),
-                (_("Listes complémentaires"), "/gestion/liste-complementaire", "waiting-lists-link"),
-                (_("Statistiques"), "/gestion/statistiques", "statistics-link"),
-                (_("Mes exports"), "/gestion/exports", "exports-link"),
+                (_("Candidatures"), routes.STAFF_APPLICATIONS, "applications-link"),
+                (_("Listes complémentaires"), routes.WAITING_LISTS, "waiting-lists-link"),
+                (_("Statistiques"), routes.STATISTICS, "statistics-link"),
+                (_("Mes exports"), routes.EXPORTS, "exports-link"),
             ]
             if current.role != StaffRole.COMMITTEE_MEMBER:
-                links.append((_("Administration"), "/admin", "admin-link"))
+                links.append((_("Administration"), routes.ADMIN, "admin-link"))
             if current.role in (StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE):
-                links.append((_("Transfert des inscriptions"), "/gestion/transfert-inscriptions", "handoff-link"))
+                links.append((_("Transfert des inscriptions"), routes.HANDOFF, "handoff-link"))
             with ui.element("nav") as nav, ui.element("ul").classes("flex flex-wrap gap-x-6 gap-y-2"):
                 nav.props["aria-label"] = _("Espace de gestion")
                 for label, href, marker in links:

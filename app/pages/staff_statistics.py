@@ -20,6 +20,7 @@ from app.services.accounts import staff_roles as staff
 from app.services.exports import GROUPINGS, CampaignOption, DayCount, PendingCounts, Statistics, StatRow, statistics
 from app.services.platform import DomainError
 from app.services.review import VALUE_LABELS, staff_list
+from app.ui import routes
 from app.ui.frame import frame
 from app.ui.guards import require_staff
 from app.ui.latest_read import LatestRead
@@ -332,7 +333,7 @@ def _open(actor: Any) -> tuple[Any, list[CampaignOption], int | None, Figures]:
 
 
 def register() -> None:
-    @page("/gestion/statistiques")
+    @page(routes.STATISTICS)
     async def staff_statistics():
         gate = await require_staff()
         if gate.refused:
@@ -350,7 +351,7 @@ def register() -> None:
         shown = {"figures": first}
         reads = LatestRead()  # a campaign then a grouping chosen quickly: the figures of the latest choice are drawn
         with frame(_("Statistiques")):
-            ui.link(_("Retour à l'espace de gestion"), "/gestion").mark("back")
+            ui.link(_("Retour à l'espace de gestion"), routes.STAFF_HOME).mark("back")
             scope = role.scope_label(current_language())
             paragraph(_("{role} — {scope}").format(role=_(role.role_label), scope=scope)).mark("scope")
 

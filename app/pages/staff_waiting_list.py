@@ -23,6 +23,7 @@ from app.services.decisions import (
 )
 from app.services.platform import Actor, DomainError
 from app.services.review import VALUE_LABELS
+from app.ui import routes
 from app.ui.dates import format_moment
 from app.ui.frame import frame
 from app.ui.guards import require_staff
@@ -32,9 +33,8 @@ from app.ui.session import current_language
 from app.ui.tables import scroll_region
 from app.ui.text import Text, heading, paragraph
 
-INDEX_PATH = "/gestion/liste-complementaire"
-PROGRAM_PATH = "/gestion/liste-complementaire/{program_id}"
-APPLICATION_PATH = "/gestion/candidatures/{id}"
+INDEX_PATH = routes.WAITING_LISTS
+PROGRAM_PATH = routes.WAITING_LIST
 
 
 def _moment(value: datetime | None) -> str:
@@ -61,7 +61,7 @@ def _table(marker: str, caption: str, headers: list[str], rows: list[tuple[int, 
                     for index, cell in enumerate(cells):
                         with ui.element("td"):
                             if index == 0:
-                                ui.link(cell, APPLICATION_PATH.format(id=application_id))
+                                ui.link(cell, routes.STAFF_APPLICATION.format(application_id=application_id))
                             else:
                                 ui.label(cell)
 

@@ -9,6 +9,7 @@ from app.db import transaction
 from app.i18n import _
 from app.services.accounts import RoleView, list_roles, switch_role
 from app.services.platform import DomainError
+from app.ui import routes
 from app.ui.session import Identity, current_identity, current_language, remember_identity
 from app.ui.text import link_tag
 
@@ -16,7 +17,7 @@ from app.ui.text import link_tag
 def sign_out() -> None:
     from app.pages.session_switch import switch_to
 
-    switch_to(None, "/")  # signed out at once, then a new session id (the language is kept)
+    switch_to(None, routes.HOME)  # signed out at once, then a new session id (the language is kept)
 
 
 def with_role(identity: Identity, view: RoleView) -> Identity:
@@ -47,7 +48,7 @@ async def change_role(assignment_id: int) -> None:
     """Switch to another of one's roles without signing out; the service checks it is one's own."""
     identity = current_identity()
     if identity is None or identity.kind != "staff":
-        ui.navigate.to("/connexion")
+        ui.navigate.to(routes.SIGN_IN)
         return
     try:
         view = await run.io_bound(_switch_role, identity, assignment_id)
@@ -55,7 +56,7 @@ async def change_role(assignment_id: int) -> None:
         ui.notify(error.translate(_), type="negative")
         return
     remember_identity(with_role(identity, view))
-    ui.navigate.to("/gestion")
+    ui.navigate.to(routes.STAFF_HOME)
 
 
 def _staff_roles(identity: Identity) -> list[RoleView]:
@@ -81,8 +82,8 @@ async def load_roles(identity: Identity | None) -> None:
 def account_link(identity: Identity | None) -> str:
     """The header's sign-in link, or the name of who is signed in linking to their home (escaped HTML)."""
     if identity is None:
-        return link_tag(_("Se connecter"), "/connexion", class_="text-white font-medium", data_mark="sign-in-link")
-    home = "/candidat" if identity.kind == "candidate" else "/gestion"
+        return link_tag(_("Se connecter"), routes.SIGN_IN, class_="text-white font-medium", data_mark="sign-in-link")
+    home = routes.CANDIDATE_HOME if identity.kind == "candidate" else routes.STAFF_HOME
     return link_tag(identity.display_name, home, class_="text-white", data_mark="signed-in-name")
 
 

@@ -34,11 +34,12 @@ from app.services.decisions import (
     selection_rights,
 )
 from app.services.platform import Actor, DomainError
+from app.ui import routes
 from app.ui.dossier_form import EntityForm
 from app.ui.session import current_language
 from app.ui.text import Text, heading, list_item, paragraph
 
-WAITING_LISTS_PATH = "/gestion/liste-complementaire"
+WAITING_LISTS_PATH = routes.WAITING_LISTS
 SHOWN_PER_GROUP = 20  # names listed under each reason; the count says the rest
 
 Selection = Callable[[], set[int]]

@@ -4,6 +4,7 @@ import functools
 
 from app.i18n import N_, _, current_language, use_language
 from app.services.platform import Actor
+from app.ui import routes
 from app.ui.assistance import assistance_button
 from app.ui.frame import add_to_heading
 from app.ui.text import link_tag, static_block, tag
@@ -18,11 +19,11 @@ DOSSIER_TABS: dict[str, str] = {
     "experiences": N_("Expériences professionnelles"),
     "stages": N_("Stages"),
 }
-APPLICATIONS_PATH = "/candidat/candidatures"
+APPLICATIONS_PATH = routes.APPLICATIONS
 
 
 def dossier_path(tab: str) -> str:
-    return f"/candidat/dossier/{tab}"
+    return routes.DOSSIER_TAB.format(tab=tab)
 
 
 def candidate_nav(current: str | None = None, *, actor: Actor | None = None, program_id: int | None = None) -> None:
@@ -40,7 +41,7 @@ def _nav_html(lang: str, current: str | None) -> str:
     """The nav and the offer's link, one string per language and current entry (shared by the pages showing it:
     each open page keeps its own)."""
     with use_language(lang):
-        entries = [("home", _("Mon espace"), "/candidat")]
+        entries = [("home", _("Mon espace"), routes.CANDIDATE_HOME)]
         entries += [(slug, _(label), dossier_path(slug)) for slug, label in DOSSIER_TABS.items()]
         entries.append(("candidatures", _("Candidatures"), APPLICATIONS_PATH))
         items = "".join(
@@ -63,7 +64,7 @@ def _nav_html(lang: str, current: str | None) -> str:
             "p",
             link_tag(
                 _("Offre de formation"),
-                "/formations",
+                routes.OFFER,
                 aria_current="page" if current == "offre" else None,
                 class_="font-bold" if current == "offre" else None,
                 data_mark="nav-offre",

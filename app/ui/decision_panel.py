@@ -25,12 +25,13 @@ from app.services.decisions import (
     publish_decision,
 )
 from app.services.platform import Actor, DomainError
+from app.ui import routes
 from app.ui.drafts import Drafts
 from app.ui.latest_read import LatestRead
 from app.ui.session import current_language
 from app.ui.text import Text, heading, paragraph
 
-WAITING_LIST_PATH = "/gestion/liste-complementaire/{program_id}"
+WAITING_LIST_PATH = routes.WAITING_LIST
 
 
 def load_panel_view(actor: Actor, application_id: int, lang: str) -> DecisionPanelView | None:

@@ -27,6 +27,7 @@ from nicegui import context, run, ui
 from app.config import get_settings
 from app.i18n import LANGUAGES, _, use_language
 from app.services.platform import process_cache
+from app.ui import routes
 from app.ui.account_menu import account_controls, account_link, load_roles
 from app.ui.banner import banners
 from app.ui.session import current_identity, current_language
@@ -39,10 +40,10 @@ _QUASAR_LANGUAGE = {"fr": "fr", "en": "en-GB"}
 _CSS = (Path(__file__).resolve().parents[1] / "static" / "ecandidat.css").read_text(encoding="utf-8")
 
 FOOTER_LINKS = (
-    ("/faq", "footer-faq"),
-    ("/accessibilite", "footer-accessibility"),
-    ("/mentions-legales", "footer-legal"),
-    ("/donnees-personnelles", "footer-privacy"),
+    (routes.FAQ, "footer-faq"),
+    (routes.ACCESSIBILITY, "footer-accessibility"),
+    (routes.LEGAL_NOTICE, "footer-legal"),
+    (routes.PERSONAL_DATA, "footer-privacy"),
 )
 
 
@@ -75,7 +76,7 @@ def _current_path() -> str:
 
 def switch_href(code: str, current_path: str) -> str:
     """The language link: ``/langue/{code}`` (app/pages/language.py) sets it, then brings the reader back."""
-    return f"/langue/{code}?suite={quote(current_path)}"
+    return routes.LANGUAGE.format(code=code) + f"?suite={quote(current_path)}"
 
 
 def language_links(current: str, here: str) -> str:
@@ -104,7 +105,7 @@ def _header_links(lang: str) -> None:
     identity = current_identity()
     brand = tag(
         "div",
-        link_tag("eCandidat", "/", class_="ec-brand", aria_label=_("eCandidat, accueil"))
+        link_tag("eCandidat", routes.HOME, class_="ec-brand", aria_label=_("eCandidat, accueil"))
         + text_tag("span", settings.institution_name, class_="ec-institution"),
         class_="flex flex-col",
     )

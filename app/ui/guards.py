@@ -24,6 +24,7 @@ from app.i18n import _
 from app.models import StaffRole
 from app.services.accounts import RoleView, current_role
 from app.services.platform import Actor, DomainError
+from app.ui import routes
 from app.ui.session import Identity, current_identity, forget_identity
 
 
@@ -62,7 +63,7 @@ def actor_of(identity: Identity | None) -> Actor:
 
 def _to_sign_in() -> Gate:
     path = context.client.request.url.path if context.client.request else "/"
-    return Gate(response=RedirectResponse(f"/connexion?suite={quote(path)}", status_code=303), refused=True)
+    return Gate(response=RedirectResponse(f"{routes.SIGN_IN}?suite={quote(path)}", status_code=303), refused=True)
 
 
 def _refuse(message: str) -> Gate:
@@ -71,7 +72,7 @@ def _refuse(message: str) -> Gate:
 
     with frame(_("Accès refusé")):
         paragraph(message).mark("refusal")
-        ui.link(_("Retour à l'accueil"), "/")
+        ui.link(_("Retour à l'accueil"), routes.HOME)
     return Gate(refused=True)
 
 

@@ -20,10 +20,11 @@ from app.services.exports import archive as exports_zip
 from app.services.exports import jobs as export_jobs
 from app.services.platform import Actor, DomainError
 from app.services.review import ListQuery
+from app.ui import routes
 from app.ui.session import current_language
 from app.ui.text import heading, paragraph
 
-EXPORTS_PATH = "/gestion/exports"
+EXPORTS_PATH = routes.EXPORTS
 
 
 def _render_in_pool(context: dict[str, Any], language: str) -> bytes:

@@ -14,6 +14,7 @@ from app.clock import PARIS
 from app.i18n import N_, _, ngettext
 from app.models import Procedure
 from app.services.offer import CentreOffer, ProgramOffer
+from app.ui import routes
 from app.ui.text import Text, link_tag, tag, text_tag
 
 PROCEDURE_LABELS = {Procedure.ONLINE: N_("Dossier dématérialisé"), Procedure.PAPER: N_("Dossier papier")}
@@ -27,7 +28,7 @@ def days_left_text(program: ProgramOffer) -> str:
 
 
 def program_path(code: str) -> str:
-    return f"/formations/{quote(code, safe='')}"
+    return routes.OFFER_PROGRAM.format(code=quote(code, safe=""))
 
 
 def title_html(program: ProgramOffer, level: int) -> str:

@@ -12,9 +12,10 @@ if TYPE_CHECKING:
     from app.services.accounts.assistance import MESSAGE_MAX, SUBJECT_MAX, send_assistance_request
     from app.services.accounts.auth import (
         Principal,
+        SignInClosing,
         SignInOutcome,
         authenticate,
-        candidate_sign_in_closes_at,
+        candidate_sign_in_closing,
         sign_in_delay,
     )
     from app.services.accounts.staff_roles import (
@@ -34,10 +35,11 @@ _EXPORTS: dict[str, str] = {
     "ROLE_LABELS": "staff_roles",
     "RoleView": "staff_roles",
     "SUBJECT_MAX": "assistance",
+    "SignInClosing": "auth",
     "SignInOutcome": "auth",
     "TokenError": "tokens",
     "authenticate": "auth",
-    "candidate_sign_in_closes_at": "auth",
+    "candidate_sign_in_closing": "auth",
     "candidates": "candidates",
     "check_token": "tokens",
     "credentials": "credentials",
@@ -57,10 +59,11 @@ __all__ = [
     "SUBJECT_MAX",
     "Principal",
     "RoleView",
+    "SignInClosing",
     "SignInOutcome",
     "TokenError",
     "authenticate",
-    "candidate_sign_in_closes_at",
+    "candidate_sign_in_closing",
     "candidates",
     "check_token",
     "credentials",

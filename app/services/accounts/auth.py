@@ -121,10 +121,30 @@ def candidate_sign_in_closes_at(session: Session) -> datetime | None:
     return session.exec(select(Campaign.sign_in_closes_at).where(Campaign.is_active)).first()
 
 
+@dataclass(frozen=True)
+class SignInClosing:
+    """When the active campaign stops candidates from signing in, and whether it has (staff still may)."""
+
+    closes_at: datetime
+    closed: bool
+
+
+def candidate_sign_in_closing(session: Session) -> SignInClosing | None:
+    """What the sign-in page tells candidates before they type anything (None: no active campaign or no date)."""
+    closes_at = candidate_sign_in_closes_at(session)
+    if closes_at is None:
+        return None
+    return SignInClosing(closes_at, _closed(closes_at, clock.now()))
+
+
+def _closed(closes_at: datetime | None, now: datetime) -> bool:
+    return closes_at is not None and now >= closes_at
+
+
 def sign_in_closed_error(session: Session, now: datetime) -> DomainError | None:
     """The refusal every candidate sign-in (password, OIDC, CAS) returns once the campaign is closed."""
     closes_at = candidate_sign_in_closes_at(session)
-    if closes_at is None or now < closes_at:
+    if closes_at is None or not _closed(closes_at, now):
         return None
     return DomainError(
         "sign_in_closed",

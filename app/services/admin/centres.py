@@ -16,7 +16,6 @@ from app.services.offer import fields as f
 from app.services.offer.calendar_rules import DEFAULT_FIELDS, check_default_calendar
 from app.services.offer.saves import save_edited
 from app.services.platform.actors import Actor
-from app.services.platform.errors import NotFound
 
 FIELDS = (
     "code",
@@ -68,14 +67,6 @@ def list_centres(session: Session, *, actor: Actor) -> list[ApplicationCentre]:
     require_admin(session, actor=actor)
     rows = session.exec(select(ApplicationCentre)).all()
     return sorted(rows, key=lambda c: (not c.is_active, c.code))
-
-
-def get_centre(session: Session, *, actor: Actor, centre_id: int) -> ApplicationCentre:
-    require_admin(session, actor=actor)
-    centre = session.get(ApplicationCentre, centre_id)
-    if centre is None:
-        raise NotFound("centre")
-    return centre
 
 
 def new_centre() -> ApplicationCentre:

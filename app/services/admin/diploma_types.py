@@ -8,7 +8,6 @@ from app.services.admin.common import require_admin, save_active
 from app.services.offer import fields as f
 from app.services.offer.saves import save_edited
 from app.services.platform.actors import Actor
-from app.services.platform.errors import NotFound
 
 FIELDS = ("code", "label_fr", "label_en", "display_order")
 
@@ -30,14 +29,6 @@ def list_diploma_types(session: Session, *, actor: Actor) -> list[DiplomaType]:
     require_admin(session, actor=actor)
     rows = session.exec(select(DiplomaType)).all()
     return sorted(rows, key=lambda d: (not d.is_active, d.display_order, d.code))
-
-
-def get_diploma_type(session: Session, *, actor: Actor, diploma_type_id: int) -> DiplomaType:
-    require_admin(session, actor=actor)
-    row = session.get(DiplomaType, diploma_type_id)
-    if row is None:
-        raise NotFound("diploma type")
-    return row
 
 
 def new_diploma_type() -> DiplomaType:

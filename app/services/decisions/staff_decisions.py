@@ -1,4 +1,4 @@
-"""Staff decisions ("avis"): entered one by one or in bulk, then published (« Valider ») in a separate step.
+"""Staff decisions ("avis"): entered one by one or on a selection (``selection``), then published (« Valider »).
 
 Committee members, centre managers, the central office and administrators enter decisions in their scope;
 only centre managers, the central office and administrators publish them. Only published decisions reach the
@@ -7,7 +7,7 @@ candidate (``applications_views``). A published decision is replaced only when t
 favourable decision that would make the live offers exceed the capacity (see ``waiting_list``).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -61,13 +61,6 @@ PRESELECTION_INVALID = N_("Date et heure de convocation invalides : choisissez-l
 PRESELECTION_PAST = N_("La date de convocation est déjà passée : choisissez une date à venir.")
 PRESELECTION_FAR = N_("La date de convocation est à plus de deux ans : vérifiez l'année.")
 PRESELECTION_HORIZON_DAYS = 730
-
-
-@dataclass
-class BulkResult:
-    done: list[int] = field(default_factory=list)
-    skipped_published: list[int] = field(default_factory=list)
-    refused: dict[int, DomainError] = field(default_factory=dict)
 
 
 def _check_fields(
@@ -242,33 +235,6 @@ def lock_programs_of(session: Session, application_ids: list[int]) -> None:
         lock_program(session, program_id)
 
 
-def enter_decisions_bulk(
-    session: Session, *, actor: Actor, application_ids: list[int], overwrite_published: bool = False, **fields: Any
-) -> BulkResult:
-    """The same decision on a selection; each application in its own savepoint, published ones skipped."""
-    lock_programs_of(session, application_ids)
-    result = BulkResult()
-    for application_id in application_ids:
-        latest = latest_entered(session, application_id)
-        if latest is not None and latest.published_at is not None and not overwrite_published:
-            result.skipped_published.append(application_id)
-            continue
-        try:
-            with session.begin_nested():
-                enter_decision(
-                    session,
-                    actor=actor,
-                    application_id=application_id,
-                    overwrite_published=overwrite_published,
-                    **fields,
-                )
-        except DomainError as error:
-            result.refused[application_id] = error
-        else:
-            result.done.append(application_id)
-    return result
-
-
 def publish_decision(session: Session, *, actor: Actor, decision_id: int) -> Decision:
     """« Valider »: the candidate sees the decision and is mailed; a favourable one gets its deadline."""
     found = session.get(Decision, decision_id)
@@ -318,22 +284,6 @@ def publish_decision(session: Session, *, actor: Actor, decision_id: int) -> Dec
     )
     notify_candidate(session, application.candidate_id)
     return decision
-
-
-def publish_bulk(session: Session, *, actor: Actor, decision_ids: list[int]) -> BulkResult:
-    """Publish a selection; each in its own savepoint (a refusal, e.g. capacity reached, does not stop the rest)."""
-    application_ids = session.exec(select(Decision.application_id).where(col(Decision.id).in_(decision_ids))).all()
-    lock_programs_of(session, list(application_ids))
-    result = BulkResult()
-    for decision_id in decision_ids:
-        try:
-            with session.begin_nested():
-                publish_decision(session, actor=actor, decision_id=decision_id)
-        except DomainError as error:
-            result.refused[decision_id] = error
-        else:
-            result.done.append(decision_id)
-    return result
 
 
 def unpublished_decision(session: Session, application_id: int) -> Decision | None:

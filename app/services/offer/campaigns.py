@@ -99,14 +99,6 @@ def list_campaigns(session: Session, *, actor: Actor) -> list[CampaignLine]:
     return [CampaignLine(c, programs.get(c.id, 0), applications.get(c.id, 0)) for c in campaigns]
 
 
-def get_campaign(session: Session, *, actor: Actor, campaign_id: int) -> Campaign:
-    require_admin(session, actor=actor)
-    campaign = session.get(Campaign, campaign_id)
-    if campaign is None:
-        raise NotFound("campaign")
-    return campaign
-
-
 def active_campaign(session: Session) -> Campaign | None:
     """The campaign open now (at most one: a partial unique index), or None between two campaigns."""
     return session.exec(select(Campaign).where(col(Campaign.is_active))).first()

@@ -121,16 +121,23 @@ def renew(session: Session, *, resource: str, holder: Holder) -> bool:
     return True
 
 
+def heartbeat_seconds() -> float:
+    """How often an open page renews its lease: three times per lease duration (``edit_lease_seconds``), so one
+    late beat costs nothing, and never more often than every 10 s."""
+    return max(10.0, parameters.current("edit_lease_seconds") / 3)
+
+
+def heartbeat(session: Session, *, resource: str, holder: Holder) -> LeaseState:
+    """What an open page does every ``heartbeat_seconds``: its lease lives another ``edit_lease_seconds`` (taken
+    again if it expired and nobody took it meanwhile); a live lease of someone else's is never taken."""
+    return acquire(session, resource=resource, holder=holder)
+
+
 def release(session: Session, *, resource: str, client_id: str) -> None:
     """The page went away (or saved and left): its lease ends now."""
     session.exec(  # type: ignore[call-overload]
         delete(EditLease).where(EditLease.resource == resource, EditLease.client_id == client_id)
     )
-
-
-def release_client(session: Session, *, client_id: str) -> None:
-    """Every lease of one browser page (its disconnection)."""
-    session.exec(delete(EditLease).where(EditLease.client_id == client_id))  # type: ignore[call-overload]
 
 
 def purge_expired(session: Session) -> int:

@@ -725,11 +725,6 @@ def save_columns(session: Session, *, actor: Actor, columns: Sequence[str], page
     session.flush()
 
 
-def column_labels() -> list[tuple[str, str]]:
-    """(key, French msgid) of every column, in display order."""
-    return [(c.key, c.label) for c in COLUMNS.values()]
-
-
 # French msgids of the stored enum values, for the screen (and a future export).
 VALUE_LABELS: dict[str, dict[str, str]] = {
     "dossier_status": {
