@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
 from app.config import get_settings
+from app.services.platform import read_only
 from app.services.platform.text_fold import register_sqlite_function
 
 _engine: Engine | None = None
@@ -69,6 +70,8 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
     if os.environ.get(LOOP_GUARD_VARIABLE) == "1":
         event.listen(engine, "before_cursor_execute", _refuse_on_event_loop)
+    # A write the database refuses switches the portal to read-only (app.services.platform.read_only).
+    event.listen(engine, "handle_error", read_only.on_database_error)
     return engine
 
 
@@ -95,11 +98,18 @@ def new_session() -> Session:
 
 @contextmanager
 def transaction() -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any exception."""
+    """One unit of work: commit on success, roll back on any exception.
+
+    While the portal is read-only its writes are refused before any is sent, unless the work is allowed
+    (``read_only.allow``); a write the database itself refused reads as the same clear error.
+    """
     with new_session() as session:
+        read_only.guard(session)
         try:
             yield session
             session.commit()
-        except BaseException:
+        except BaseException as error:
             session.rollback()
+            if (refusal := read_only.translate_refusal(error)) is not None:
+                raise refusal from error
             raise

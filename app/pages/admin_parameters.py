@@ -11,7 +11,7 @@ from nicegui import run, ui
 from app.db import transaction
 from app.i18n import _
 from app.services.dossier import DossierInvalid
-from app.services.platform import Actor, DomainError, ParameterView, parameters
+from app.services.platform import Actor, DomainError, ParameterView, parameters, read_only
 from app.ui import routes
 from app.ui.admin_widgets import institution_page
 from app.ui.dates import format_moment
@@ -107,8 +107,61 @@ def _parameter(view: ParameterView, actor: Actor, writable: bool, status: ui.lab
                 reset_button.props["aria-label"] = _("Rétablir la valeur par défaut : {label}").format(label=label)
 
 
+def _mode_text(mode: read_only.ReadOnlyState) -> str:
+    if not mode.on:
+        return _("Le portail accepte les modifications.")
+    moment = format_moment(mode.since) if mode.since else ""
+    if mode.automatic:
+        return _(
+            "Lecture seule automatique depuis le {moment} : la base de données refuse les écritures ({reason})."
+        ).format(moment=moment, reason=mode.reason)
+    return _("Lecture seule activée par {name} le {moment}.").format(name=mode.by, moment=moment)
+
+
+async def _read_only_section(actor: Actor, writable: bool, status: ui.label) -> None:
+    """The central office's switch: candidates keep reading and answering offers, every other change waits."""
+
+    @ui.refreshable
+    async def body() -> None:
+        mode = await load(lambda session: read_only.current_state(session, actor=actor))
+        if mode is None:
+            return
+        paragraph(_mode_text(mode)).mark("read-only-state")
+        if not writable:
+            return
+
+        async def flip() -> None:
+            status.set_visibility(False)
+            try:
+                await in_transaction(lambda session: read_only.set_read_only(session, actor=actor, on=not mode.on))
+            except DomainError as error:
+                ui.notify(error.translate(_), type="negative")
+                return
+            say(
+                status,
+                _("Le portail est en lecture seule.")
+                if not mode.on
+                else _("Le portail accepte de nouveau les modifications."),
+            )
+            body.refresh()
+
+        label = _("Rétablir les modifications") if mode.on else _("Passer le portail en lecture seule")
+        ui.button(label, on_click=flip).props("no-caps dense").mark("read-only-switch")
+
+    with ui.element("section").classes("w-full mt-4").mark("read-only-section"):
+        heading(_("Lecture seule"), 2)
+        paragraph(
+            _(
+                "En lecture seule, les candidats se connectent, consultent leurs candidatures et répondent aux "
+                "propositions d'admission ; toute autre modification est refusée, pour tous."
+            )
+        )
+        await body()
+
+
 async def _page(actor: Actor, writable: bool) -> None:
     status = notice()
+    await _read_only_section(actor, writable, status)
 
     @ui.refreshable
     async def body() -> None:

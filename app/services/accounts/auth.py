@@ -15,7 +15,7 @@ from app.config import get_settings
 from app.i18n import N_
 from app.models import Account, Campaign, SignInThrottle, StaffMember, StaffRoleAssignment
 from app.services.accounts.passwords import hash_password, needs_rehash, verify_password
-from app.services.platform import parameters
+from app.services.platform import parameters, read_only
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError
@@ -264,6 +264,7 @@ def authenticate(session: Session, *, actor: Actor, login: str, password: str) -
     Failures are also counted per client address, which only slows the sign-ins from it (``sign_in_delay``, waited
     by the caller before this call): an address is never refused, so nobody sharing it is locked out.
     """
+    read_only.allow(session, "sign_in")  # candidates sign in to a read-only portal too
     settings = parameters.effective_settings()
     now = clock.now()
     wait = timedelta(minutes=settings.sign_in_throttle_minutes)

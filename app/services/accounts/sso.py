@@ -24,6 +24,7 @@ from app.services.accounts.auth import (
 )
 from app.services.accounts.candidates import issue_dossier_number
 from app.services.accounts.rules import normalise_email
+from app.services.platform import read_only
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError
@@ -87,6 +88,7 @@ def _refused() -> SignInOutcome:
 
 def sign_in_candidate(session: Session, *, actor: Actor, identity: SsoIdentity) -> SignInOutcome:
     """Find or create the candidate account of an SSO subject, prefilled from its claims and already active."""
+    read_only.allow(session, "sign_in")  # candidates sign in to a read-only portal too
     if closed := sign_in_closed_error(session, clock.now()):
         return SignInOutcome(error=closed)
     account = session.exec(
@@ -133,6 +135,7 @@ def sign_in_candidate(session: Session, *, actor: Actor, identity: SsoIdentity) 
 
 def sign_in_staff(session: Session, *, actor: Actor, identity: SsoIdentity) -> SignInOutcome:
     """The staff member of an SSO subject (linked on first sign-in by login); never created from the SSO."""
+    read_only.allow(session, "sign_in")
     member = session.exec(
         select(StaffMember).where(
             StaffMember.sso_provider == identity.provider, StaffMember.sso_subject == identity.subject

@@ -44,6 +44,7 @@ from app.services.decisions.waiting_list import (
     waiting_list_position,
 )
 from app.services.handoff.enrolment import follow_answer
+from app.services.platform import read_only
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, NotFound
@@ -153,6 +154,7 @@ def withdraw_locked(
 
 def withdraw(session: Session, *, actor: Actor, application_id: int, reason: str = "") -> Application:
     """« Se désister » of an offer: irreversible; possible after confirming, and after the deadline."""
+    read_only.allow(session, "answer")  # never refused on results day (app.services.platform.read_only)
     reason = check_text((reason or "").strip(), field="reason", max_length=column_limit(CandidateAnswer, "reason"))
     own_candidate(session, actor, write=True, lock=True)  # one candidate's answers one at a time
     _, application = own_application(session, actor, application_id, write=True)
@@ -165,6 +167,7 @@ def withdraw(session: Session, *, actor: Actor, application_id: int, reason: str
 
 def confirm_offer(session: Session, *, actor: Actor, application_id: int, provisional: bool = False) -> Application:
     """« Confirmer » an offer before its deadline (``provisional``: accept while waiting for better offers)."""
+    read_only.allow(session, "answer")  # never refused on results day (app.services.platform.read_only)
     candidate, application = own_application(session, actor, application_id, write=True)
     own_candidate(session, actor, write=True, lock=True)
     application = lock_application(session, application.id or 0)

@@ -40,7 +40,7 @@ from app.services.applications.actions import own_application, own_candidate
 from app.services.applications.dossier_status import EDITABLE_DOSSIER, effective_return_by
 from app.services.documents import pdf_sandbox
 from app.services.documents.piece_status import move_piece
-from app.services.platform import file_store, parameters
+from app.services.platform import file_store, parameters, read_only
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, NotFound
@@ -194,6 +194,7 @@ def add_piece_file(
     by side; the piece, its files and the limits are read again under the lock, and each file lands after the
     ones that took the lock before it (none is lost to a concurrent change).
     """
+    read_only.require_portal_writable()  # before the sandbox's work and the stored bytes
     document, application, program, _required = _load(session, actor, submitted_document_id, write=True, lock=False)
     _require_editable(document, application, program)
     # Cheap checks first: the sandbox is the expensive part and runs before anything is written.

@@ -6,7 +6,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from app.services.platform import announcements, jobs, notifications, parameters, process_cache
+    from app.services.platform import announcements, jobs, notifications, parameters, process_cache, read_only
     from app.services.platform.actors import Actor
     from app.services.platform.errors import DomainError, NotFound
     from app.services.platform.labels import in_language, label_in
@@ -25,6 +25,7 @@ _EXPORTS: dict[str, str] = {
     "notifications": "notifications",
     "parameters": "parameters",
     "process_cache": "process_cache",
+    "read_only": "read_only",
 }
 __all__ = [
     "Actor",
@@ -38,6 +39,7 @@ __all__ = [
     "notifications",
     "parameters",
     "process_cache",
+    "read_only",
 ]
 
 
