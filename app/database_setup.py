@@ -6,6 +6,7 @@ importing NiceGUI. Several processes starting together take turns (``app.startup
 
 from app.config import get_settings
 from app.db import transaction
+from app.services.platform import read_only
 from app.services.platform.migrations import upgrade_database
 from app.startup_lock import exclusive_start
 
@@ -13,6 +14,7 @@ from app.startup_lock import exclusive_start
 def prepare_database() -> None:
     """Migrate the database, then seed the demo campus into it when demo mode asks for it."""
     settings = get_settings()
+    read_only.install()  # web instances and the worker alike refuse writes while the portal is read-only
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     with exclusive_start(settings.database_url):
         upgrade_database(settings.database_url)

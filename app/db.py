@@ -2,8 +2,9 @@
 
 import asyncio
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +13,32 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
 from app.config import get_settings
-from app.services.platform import read_only
 from app.services.platform.text_fold import register_sqlite_function
 
 _engine: Engine | None = None
+
+
+@dataclass(frozen=True)
+class TransactionHooks:
+    """What the read-only mode (``app.services.platform.read_only``, which registers them when imported) adds to
+    every ``transaction()`` and engine: services sit above this module, so it calls them instead of importing them."""
+
+    guard: Callable[[Session], None]  # attaches the refusal of writes to a new session
+    translate: Callable[[BaseException], BaseException | None]  # a write the database refused, as a clear error
+    on_error: Callable[[Any], None]  # SQLAlchemy's handle_error: notes a database that refuses writes
+
+
+_hooks: TransactionHooks | None = None
+
+
+def set_transaction_hooks(hooks: TransactionHooks) -> None:
+    global _hooks
+    _hooks = hooks
+
+
+def _on_database_error(context: Any) -> None:
+    if _hooks is not None:
+        _hooks.on_error(context)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -71,7 +94,7 @@ def make_engine(url: str) -> Engine:
     if os.environ.get(LOOP_GUARD_VARIABLE) == "1":
         event.listen(engine, "before_cursor_execute", _refuse_on_event_loop)
     # A write the database refuses switches the portal to read-only (app.services.platform.read_only).
-    event.listen(engine, "handle_error", read_only.on_database_error)
+    event.listen(engine, "handle_error", _on_database_error)
     return engine
 
 
@@ -101,15 +124,17 @@ def transaction() -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any exception.
 
     While the portal is read-only its writes are refused before any is sent, unless the work is allowed
-    (``read_only.allow``); a write the database itself refused reads as the same clear error.
+    (``read_only.allow``); a write the database itself refused reads as the same clear error (``TransactionHooks``).
     """
+    hooks = _hooks
     with new_session() as session:
-        read_only.guard(session)
+        if hooks is not None:
+            hooks.guard(session)
         try:
             yield session
             session.commit()
         except BaseException as error:
             session.rollback()
-            if (refusal := read_only.translate_refusal(error)) is not None:
+            if hooks is not None and (refusal := hooks.translate(error)) is not None:
                 raise refusal from error
             raise

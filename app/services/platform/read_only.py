@@ -48,6 +48,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from app import clock
+from app.db import TransactionHooks, get_engine, set_transaction_hooks
 from app.i18n import N_
 from app.models import (
     AuditEvent,
@@ -173,8 +174,6 @@ def clear_automatic() -> None:
 
 def probe() -> bool:
     """Try a write that changes nothing (rolled back); ends the automatic switch when it passes."""
-    from app.db import get_engine
-
     table = PortalParameter.__table__  # type: ignore[attr-defined]
     statement = sa.update(table).where(table.c.name == "~probe~").values(updated_by_staff_id=None)
     try:
@@ -328,3 +327,12 @@ def set_read_only(session: Session, *, actor: Actor, on: bool) -> ReadOnlyState:
         sa.event.listen(session, "after_commit", lambda _s: clear_automatic(), once=True)
     member = session.get(StaffMember, assignment.staff_id)
     return ReadOnlyState(on=on, since=row.updated_at, by=member.display_name if member else "")
+
+
+def install() -> None:
+    """Make every ``transaction()`` and engine of this process refuse writes while the portal is read-only (app.db
+    may not import services: it calls these hooks). Done on import; ``prepare_database`` names it at start-up."""
+    set_transaction_hooks(TransactionHooks(guard=guard, translate=translate_refusal, on_error=on_database_error))
+
+
+install()
