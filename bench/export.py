@@ -29,7 +29,7 @@ from app import clock
 from app.config import reset_settings
 from app.db import make_engine, reset_engine
 from app.services.exports.tabular import TabularRequest, build_tabular
-from app.services.review.staff_list import DEFAULT_COLUMNS, ListQuery
+from app.services.review.staff_list_columns import DEFAULT_COLUMNS, ListQuery
 from bench.staff_list import NOW, _actor, populate, scratch_pg
 
 CASES = {

@@ -49,7 +49,7 @@ from app.services.platform import announcements, parameters
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError
 from app.services.review import staff_list
-from app.services.review.staff_list import COLUMNS, VALUE_LABELS, ListQuery
+from app.services.review.staff_list_columns import COLUMNS, VALUE_LABELS, ListQuery
 from app.ui.dates import format_day, format_moment  # Babel only: no NiceGUI under app.ui.dates
 
 STATUS_LABELS = {"pending": "En attente", "received": "Réceptionné", "incomplete": "Incomplet", "complete": "Complet"}

@@ -36,7 +36,8 @@ from app import clock
 from app.config import reset_settings
 from app.db import make_engine, reset_engine
 from app.services.platform.actors import Actor
-from app.services.review.staff_list import ListQuery, list_applications, select_application_ids
+from app.services.review.staff_list import list_applications, select_application_ids
+from app.services.review.staff_list_columns import ListQuery
 
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)
 CHUNK = 5000

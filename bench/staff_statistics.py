@@ -25,7 +25,8 @@ from staff_list import NOW, _actor, _insert, _median_ms, main, run
 import app.models as m
 from app import clock
 from app.services.exports.statistics import compute_statistics, daily_activity, pending_counts
-from app.services.review.staff_list import SVA_BASES, ListQuery, list_applications
+from app.services.review.staff_list import list_applications
+from app.services.review.staff_list_columns import SVA_BASES, ListQuery
 
 
 def add_decisions(engine: Engine) -> int:

@@ -1,0 +1,15 @@
+"""The benchmarks are not run by the suite, but they import the services they measure: a module moved or renamed
+(the #18 reorganisation broke bench/pages_reference.py, export.py, staff_list.py and staff_statistics.py that way)
+must fail here, not on results-day measurement."""
+
+import importlib
+from pathlib import Path
+
+import pytest
+
+BENCHES = sorted(p.stem for p in (Path(__file__).resolve().parents[1] / "bench").glob("*.py") if p.stem != "__init__")
+
+
+@pytest.mark.parametrize("name", BENCHES)
+def test_every_benchmark_imports(name: str) -> None:
+    importlib.import_module(f"bench.{name}")
