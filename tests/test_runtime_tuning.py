@@ -95,6 +95,7 @@ def test_never_connected_views_are_pruned_a_few_at_a_time(monkeypatch) -> None:
     ]
     for i, view in enumerate(old + kept):
         view.id = str(i)
+    monkeypatch.setattr(runtime_tuning, "_quieted_until", 0.0)
     monkeypatch.setattr(runtime_tuning.Client, "instances", {v.id: v for v in old + kept})
     runtime_tuning._prune_never_connected()
     assert sum(v.deleted for v in old) == runtime_tuning.PRUNE_BATCH  # one tick deletes a batch, not all
@@ -156,9 +157,13 @@ def test_a_socketless_views_outbox_stops_polling_until_something_is_to_be_sent()
 
 
 def test_the_pruning_tick_quiets_the_views_it_keeps_and_leaves_connected_ones_alone(monkeypatch) -> None:
-    young, connected = _View(1), _View(3600, connected=True)
+    connected, young = _View(3600, connected=True), _View(1)
     young.id, connected.id = "young", "connected"
-    monkeypatch.setattr(runtime_tuning.Client, "instances", {"young": young, "connected": connected})
+    monkeypatch.setattr(runtime_tuning.Client, "instances", {"connected": connected, "young": young})  # by creation
+    monkeypatch.setattr(runtime_tuning, "_quieted_until", 0.0)
     runtime_tuning._prune_never_connected()
     assert not young.deleted and not young.outbox._enqueue_event.is_set()
     assert connected.outbox._enqueue_event.is_set()
+    young.outbox._enqueue_event.set()  # seen once: later ticks walk only the views created since
+    runtime_tuning._prune_never_connected()
+    assert young.outbox._enqueue_event.is_set()
