@@ -341,6 +341,9 @@ def programme_path(tree: Path, programme: Programme) -> str:
     code, _label, program_id = programme
     source = (tree / "app" / "pages" / "offer.py").read_text()
     constants = dict(_CONSTANT.findall(source))
+    routes = tree / "app" / "ui" / "routes.py"  # since #18 item 5 pages name their paths ``routes.X``
+    if routes.exists():
+        constants |= {f"routes.{name}": value for name, value in _CONSTANT.findall(routes.read_text())}
     for expression in _PAGE_ROUTE.findall(source):
         parts = [constants.get(p.strip(), p.strip().strip("f").strip('"')) for p in expression.split(",")[0].split("+")]
         route = "".join(parts)
