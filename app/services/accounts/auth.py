@@ -252,6 +252,21 @@ def mark_staff_signed_in(session: Session, member: StaffMember, moment: datetime
     session.expire(member, ["last_sign_in_at"])
 
 
+def staff_signed_in(
+    session: Session, member: StaffMember, *, actor: Actor, action: str, assignment_id: int | None, now: datetime
+) -> "SignInOutcome":
+    """What every staff sign-in (password or single sign-on) ends with: the date recorded, the audit, the principal."""
+    mark_staff_signed_in(session, member, now)
+    audit(
+        session,
+        actor=Actor("staff", staff_id=member.id, client_address=actor.client_address),
+        action=action,
+        entity_type="staffmember",
+        entity_id=member.id,
+    )
+    return SignInOutcome(Principal("staff", member.id or 0, member.display_name, assignment_id))
+
+
 def first_role_assignment_id(session: Session, staff_id: int) -> int | None:
     return session.exec(
         select(StaffRoleAssignment.id).where(StaffRoleAssignment.staff_id == staff_id).order_by(StaffRoleAssignment.id)
@@ -347,12 +362,4 @@ def authenticate(session: Session, *, actor: Actor, login: str, password: str) -
     if needs_rehash(staff.password_hash):
         staff.password_hash = hash_password(password)
         session.add(staff)
-    mark_staff_signed_in(session, staff, now)
-    audit(
-        session,
-        actor=Actor("staff", staff_id=staff.id, client_address=actor.client_address),
-        action="staff.signed_in",
-        entity_type="staffmember",
-        entity_id=staff.id,
-    )
-    return SignInOutcome(Principal("staff", staff.id or 0, staff.display_name, assignment_id))
+    return staff_signed_in(session, staff, actor=actor, action="staff.signed_in", assignment_id=assignment_id, now=now)

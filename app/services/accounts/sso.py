@@ -19,8 +19,8 @@ from app.services.accounts.auth import (
     Principal,
     SignInOutcome,
     first_role_assignment_id,
-    mark_staff_signed_in,
     sign_in_closed_error,
+    staff_signed_in,
 )
 from app.services.accounts.candidates import issue_dossier_number
 from app.services.accounts.rules import normalise_email
@@ -159,12 +159,6 @@ def sign_in_staff(session: Session, *, actor: Actor, identity: SsoIdentity) -> S
                 "no_role", N_("Aucun rôle ne vous est attribué : contactez l'administrateur de l'application.")
             )
         )
-    mark_staff_signed_in(session, member, clock.now())
-    audit(
-        session,
-        actor=Actor("staff", staff_id=member.id, client_address=actor.client_address),
-        action="staff.sso_signed_in",
-        entity_type="staffmember",
-        entity_id=member.id,
+    return staff_signed_in(
+        session, member, actor=actor, action="staff.sso_signed_in", assignment_id=assignment_id, now=clock.now()
     )
-    return SignInOutcome(Principal("staff", member.id or 0, member.display_name, assignment_id))
