@@ -15,6 +15,7 @@ loads no application code (only the standard library here): ``serve`` is run by 
 """
 
 import contextlib
+import gc
 import itertools
 import json
 import logging
@@ -44,6 +45,9 @@ def serve(handle: Handler, *, preload: Callable[[], None] | None = None) -> None
     """Fork a child running ``handle(job)`` for each ``run`` request, until standard input closes; then end them."""
     if preload is not None:
         preload()
+    # The modules' objects go to the permanent generation: a child's collections skip them instead of touching
+    # (and so copying) the server's pages.
+    gc.freeze()
     wake_read, wake_write = os.pipe()
     for fd in (wake_read, wake_write):
         os.set_blocking(fd, False)
