@@ -202,14 +202,18 @@ class ForkServer:
             with self._lock:
                 self._jobs.pop(token, None)
             return KILLED
-        if not job.started.wait(START_SECONDS):  # the server is stuck: end it, the next job starts another
-            log.warning("sandbox server %s started no child in %.0f s", self.pid, START_SECONDS)
-            self.close(timeout=0)
-            return KILLED
-        if job.pid is not None:
-            started(job.pid)
-        if job.ended.wait(wall_seconds):
-            return job.returncode
+        try:
+            if not job.started.wait(START_SECONDS):  # the server is stuck: end it, the next job starts another
+                log.warning("sandbox server %s started no child in %.0f s", self.pid, START_SECONDS)
+                self.close(timeout=0)
+                return KILLED
+            if job.pid is not None:
+                started(job.pid)
+            if job.ended.wait(wall_seconds):
+                return job.returncode
+        except BaseException:  # an exception in this thread: never leave a parser running unwatched
+            self._send(f"kill {token}")
+            raise
         log.warning("sandbox child %s killed after %.1f s", job.pid, wall_seconds)
         self._send(f"kill {token}")
         if not job.ended.wait(KILL_GRACE_SECONDS):  # the server does not answer: end it, its children die with it

@@ -1,8 +1,10 @@
 """The child process of the PDF sandbox: validate one untrusted file and write it back as a clean PDF.
 
-Run by ``pdf_sandbox`` as ``python -m app.services.documents.pdf_worker JOB.json`` in a scratch folder, with a cleaned
-environment (no secrets, no database URL). It imports nothing of the application: only the standard library,
-pypdf and Pillow. It lowers its own resource limits first (the parent lowers them too, with ``prlimit``), then:
+Started once by ``pdf_sandbox`` as ``python -m app.services.documents.pdf_worker --serve``, with a cleaned
+environment (no secrets, no database URL): a fork server (``fork_server.serve``) that loads the parsers, then forks
+one child per upload, which runs ``run_job`` on that file and exits (``pdf_worker JOB.json`` runs one job in this
+process, by hand). It imports nothing of the application but ``fork_server`` (standard library only): pypdf and
+Pillow. A child lowers its own resource limits first (the application lowers them too, with ``prlimit``), then:
 
 - PDF: refuses encrypted files (an empty user password is tried: "protected against editing" PDFs open in any
   viewer), files without a final ``%%EOF`` (truncated), more pages than allowed; inflates every page's content
