@@ -10,7 +10,7 @@ from app.config import get_settings
 from app.db import transaction
 from app.i18n import N_, _, current_language
 from app.models import BacSeries, Civility
-from app.services.dossier import BACCALAUREATE_LOCK, MENTIONS, referentials
+from app.services.dossier import BAC_SERIES_CHOICES, BACCALAUREATE_LOCK, MENTIONS, referentials
 from app.services.dossier import tabs as dossier
 from app.services.platform import Actor
 from app.ui import routes
@@ -179,14 +179,7 @@ def baccalaureate_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool)
     if locked:
         paragraph(_(LOCKED_HINT)).mark("locked-note")
     form = EntityForm(bac, read_only=read_only or locked)
-    series = {
-        BacSeries.GENERAL: _("Baccalauréat général"),
-        BacSeries.TECHNOLOGICAL: _("Baccalauréat technologique"),
-        BacSeries.PROFESSIONAL: _("Baccalauréat professionnel"),
-        BacSeries.FOREIGN: _("Diplôme étranger de fin d'études secondaires"),
-        BacSeries.EQUIVALENCE: _("Équivalence (DAEU, ESEU, validation d'acquis…)"),
-        BacSeries.NONE: _("Sans bac"),
-    }
+    series = {BacSeries(value): _(label) for value, label in BAC_SERIES_CHOICES.items()}
     form.select("series", _("Série"), series, required=True)
     details = ui.column().classes("w-full gap-2")
     with details:
