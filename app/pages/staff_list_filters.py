@@ -42,8 +42,14 @@ class _FilterInputs:
         self.options = options
         self.settings = settings
         self.widgets: dict[str, Any] = {}
+        self.kept: dict[str, Any] = {}  # the filters of inputs not drawn yet, kept as they are until drawn
+
+    def defer(self, keys: list[str]) -> None:
+        """Draw ``keys``' inputs later (:meth:`add`); meanwhile their filters stand as the query has them."""
+        self.kept = {key: self.state.query.filters[key] for key in keys if key in self.state.query.filters}
 
     def add(self, key: str) -> None:
+        self.kept.pop(key, None)
         column = COLUMNS[key]
         label = _(column.label)
         current = self.state.query.filters.get(key)
@@ -74,7 +80,7 @@ class _FilterInputs:
             self.widgets[key] = (start.mark(f"filter-{key}-from"), end.mark(f"filter-{key}-to"))
 
     def read(self) -> dict[str, Any]:
-        filters: dict[str, Any] = {}
+        filters: dict[str, Any] = dict(self.kept)
         for key, widget in self.widgets.items():
             kind = COLUMNS[key].kind
             if kind == staff_list_columns.BOOLEAN:
@@ -91,6 +97,7 @@ class _FilterInputs:
         return filters
 
     def clear(self) -> None:
+        self.kept.clear()
         for widget in self.widgets.values():
             for one in widget if isinstance(widget, tuple) else (widget,):
                 one.value = [] if isinstance(one.value, list) else None if isinstance(one, ui.number) else ""
@@ -118,6 +125,26 @@ def _sva_base_select(state: ListState) -> ui.select:
     return ui.select(bases, label=_("Alerte SVA comptée"), value=state.query.sva_base).mark("sva-base")
 
 
+def _more_filters(inputs: _FilterInputs, more_keys: list[str]) -> ui.expansion:
+    """« Plus de filtres »: its ~30 inputs are most of the filter bar's cost, so they are drawn when the panel first
+    opens (at once when one of them filters the list: the panel opens by itself)."""
+    title = _more_title(more_keys, inputs.state.query.filters)
+    more = ui.expansion(title).classes("w-full").mark("more-filters")
+    with more:
+        box = ui.element("div").classes("flex flex-wrap gap-2 items-end")
+
+    def draw(opened: bool) -> None:
+        if opened and not box.default_slot.children:
+            with box:
+                for key in more_keys:
+                    inputs.add(key)
+
+    inputs.defer(more_keys)
+    more.on_value_change(lambda event: draw(event.value))
+    more.value = title != _("Plus de filtres")
+    return more
+
+
 def filter_bar(state: ListState, options: Options, refresh: Reload, campaigns: list[Any] | None = None) -> None:
     assert state.settings is not None
     inputs = _FilterInputs(state, options, state.settings)
@@ -134,11 +161,7 @@ def filter_bar(state: ListState, options: Options, refresh: Reload, campaigns: l
             sva_base = _sva_base_select(state)
         primary = set(inputs.widgets)
         more_keys = [key for key in COLUMNS if key not in primary and key != "campaign"]
-        title = _more_title(more_keys, state.query.filters)
-        more = ui.expansion(title, value=title != _("Plus de filtres")).classes("w-full").mark("more-filters")
-        with more, ui.element("div").classes("flex flex-wrap gap-2 items-end"):
-            for key in more_keys:
-                inputs.add(key)
+        more = _more_filters(inputs, more_keys)
 
         async def apply() -> None:
             filters = inputs.read()

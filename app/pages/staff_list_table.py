@@ -27,7 +27,7 @@ from app.ui.text import Text, paragraph
 
 SVA_BACKGROUNDS = {"green": "#e8f5e9", "orange": "#fff3e0", "red": "#ffebee"}  # light: text stays contrasted
 SVA_MARKS = {"green": "●", "orange": "▲", "red": "■", "none": ""}  # a shape as well as a colour
-ROW_KEYS = ("_href", "_label", "_style")  # a row's data besides its cells' texts (column keys never start with _)
+ROW_KEYS = ("id", "_href", "_label", "_style")  # a row's data besides its cells' texts (no column has these keys)
 
 # One row: its checkbox, then a cell per column, the first one linking to the dossier. ``props.selected`` is the
 # table's own selection (synced to the server by ``ui.table``); ``data-mark`` stands for the tests' old row marks.
