@@ -1,33 +1,14 @@
 """The REST API while the portal is read-only (#19 item 6): reads still answer (the token's last use is the API's
 sign-in bookkeeping), writes get 503 with Retry-After and nothing is written."""
 
-from collections.abc import Iterator
-
-import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from app.db import transaction
 from app.models import AuditEvent, EnrolmentHandoff, HandoffStatus, IntegrationToken, StaffRole
 from app.services.decisions.answers import confirm_offer
-from app.services.platform import read_only
-from app.services.platform.actors import Actor
 from tests import factories
 from tests.test_api import DEADLINE, auth, client, make_token, world  # noqa: F401 (fixtures)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_mode() -> Iterator[None]:
-    read_only.clear_automatic()
-    read_only.invalidate()
-    yield
-    read_only.clear_automatic()
-    read_only.invalidate()
-
-
-def switch(admin: Actor, on: bool) -> None:
-    with transaction() as session:
-        read_only.set_read_only(session, actor=admin, on=on)
+from tests.test_read_only import _fresh_mode, switch  # noqa: F401 (_fresh_mode: autouse, each test starts off)
 
 
 def test_while_read_only_the_api_reads_and_refuses_writes_with_503(
