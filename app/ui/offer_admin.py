@@ -66,6 +66,19 @@ async def submit(form: EntityForm, action: Callable[[], T]) -> T | None:
         return None
 
 
+def confirm_dialog(
+    question: str, label: str, on_confirm: Callable[[], Any], marker: str, *, props: str = "no-caps color=negative"
+) -> ui.dialog:
+    """A closed dialog asking ``question``: ``label`` (marked ``marker``, with ``props``) runs ``on_confirm``,
+    « Annuler » closes it. The caller opens it."""
+    with ui.dialog() as dialog, ui.card():
+        paragraph(question)
+        with ui.row():
+            ui.button(label, on_click=on_confirm).props(props).mark(marker)
+            ui.button(_("Annuler"), on_click=dialog.close).props("flat" if "no-caps" not in props else "flat no-caps")
+    return dialog
+
+
 def form_buttons(
     entity: Any, save: Callable[[], None], switch: Callable[[bool], None], cancel: Callable[[], Any] | None = None
 ) -> None:
