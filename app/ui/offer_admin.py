@@ -80,7 +80,7 @@ def confirm_dialog(
 
 
 def form_buttons(
-    entity: Any, save: Callable[[], None], switch: Callable[[bool], None], cancel: Callable[[], Any] | None = None
+    entity: Any, save: Callable[[], Any], switch: Callable[[bool], Any], cancel: Callable[[], Any] | None = None
 ) -> None:
     """« Enregistrer », then « Désactiver » or « Réactiver » once ``entity`` is saved, then « Annuler » if given."""
     with ui.row().classes("gap-2 mt-2"):
