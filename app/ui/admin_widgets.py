@@ -144,9 +144,7 @@ class ListEditor(Generic[R]):
         else:
             self.show(copy_row(row))
 
-    async def act(
-        self, form: EntityForm, work: Callable[[Session], Any], message: Callable[[Any], str]
-    ) -> None:
+    async def act(self, form: EntityForm, work: Callable[[Session], Any], message: Callable[[Any], str]) -> None:
         """``work(session)`` in a unit of work, off the event loop; a refusal is shown by the form (nothing typed is
         lost), else the list changes and the saved row (if ``work`` returned one) opens again, ``message(row)``
         said."""
