@@ -12,11 +12,20 @@ from sqlmodel import Session, SQLModel
 from app.i18n import _
 from app.services.accounts import staff_roles as staff
 from app.services.platform import Actor, DomainError
-from app.ui.admin_nav import ADMIN, back_to_admin
+from app.ui.admin_nav import ADMIN
 from app.ui.dossier_form import EntityForm
-from app.ui.frame import frame
-from app.ui.guards import require_staff
-from app.ui.offer_admin import cell, confirm_dialog, drawn, form_buttons, in_transaction, load, notice, say, table
+from app.ui.offer_admin import (
+    cell,
+    confirm_dialog,
+    drawn,
+    form_buttons,
+    in_transaction,
+    load,
+    notice,
+    offer_page,
+    say,
+    table,
+)
 from app.ui.text import heading, paragraph
 
 M = TypeVar("M", bound=SQLModel)
@@ -29,14 +38,7 @@ async def admin_page(
     """An administrators' page: the gate, then the frame (``title``, or ``title(actor)``), the way back to the
     administration and ``body(actor)``. ``title(actor)`` and ``body(actor)`` may be async (they load off the event
     loop, then draw); a sync ``body`` is still accepted."""
-    gate = await require_staff(*ADMIN)
-    if gate.refused:
-        return gate.response
-    assert gate.actor is not None
-    with frame(await drawn(title(gate.actor)) if callable(title) else title):
-        back_to_admin()
-        await drawn(body(gate.actor))
-    return None
+    return await offer_page(ADMIN, title, None, body)
 
 
 async def institution_page(title: str, intro: str, body: Callable[[Actor, bool], Awaitable[None] | None]) -> Any:

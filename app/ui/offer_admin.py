@@ -11,6 +11,7 @@ from sqlmodel import Session
 from app.db import transaction
 from app.i18n import _
 from app.models import StaffRole
+from app.services.offer import rights as offer_rights
 from app.services.platform import Actor, DomainError, label_in
 from app.ui.admin_nav import back_to_admin
 from app.ui.dossier_form import EntityForm
@@ -23,18 +24,27 @@ T = TypeVar("T")
 
 
 async def offer_page(
-    roles: Sequence[StaffRole], title: str, intro: str, build: Callable[[Actor], Awaitable[None] | None]
+    roles: Sequence[StaffRole],
+    title: str | Callable[[Actor], str | Awaitable[str]],
+    intro: str | None,
+    build: Callable[[Actor], Awaitable[None] | None],
+    *,
+    up: tuple[str, str, str] | None = None,
 ) -> Any:
-    """An administration list page: refused unless the current role is one of ``roles``; else the frame titled
-    ``title``, the way back to the administration, the ``intro`` paragraph, then ``build(actor)`` (awaited when it
-    is async: it loads its data off the event loop, then draws)."""
+    """An administration page: refused unless the current role is one of ``roles``; else the frame titled
+    ``title`` (or ``title(actor)``, maybe async), the link ``up`` (text, path, marker) to the list it belongs to,
+    the way back to the administration, the ``intro`` paragraph, then ``build(actor)`` (awaited when it is async:
+    it loads its data off the event loop, then draws)."""
     gate = await require_staff(*roles)
     if gate.refused:
         return gate.response
     assert gate.actor is not None
-    with frame(title):
+    with frame(await drawn(title(gate.actor)) if callable(title) else title):
+        if up is not None:
+            ui.link(up[0], up[1]).mark(up[2])
         back_to_admin()
-        paragraph(intro)
+        if intro is not None:
+            paragraph(intro)
         await drawn(build(gate.actor))
     return None
 
@@ -66,6 +76,11 @@ async def submit(form: EntityForm, action: Callable[[], T]) -> T | None:
         return None
 
 
+async def submit_work(form: EntityForm, work: Callable[[Session], T]) -> T | None:
+    """:func:`submit` for ``work(session)`` in a unit of work of its own."""
+    return await submit(form, lambda: _in_transaction(work))
+
+
 def confirm_dialog(
     question: str, label: str, on_confirm: Callable[[], Any], marker: str, *, props: str = "no-caps color=negative"
 ) -> ui.dialog:
@@ -77,6 +92,41 @@ def confirm_dialog(
             ui.button(label, on_click=on_confirm).props(props).mark(marker)
             ui.button(_("Annuler"), on_click=dialog.close).props("flat" if "no-caps" not in props else "flat no-caps")
     return dialog
+
+
+def saved_in_place(form: EntityForm, entity: Any, saved: Any, status: ui.label, message: str, created: str) -> None:
+    """After a save on an entity's own page: a created one opens its page (``created``, formatted with ``id``), an
+    edited one keeps its new version and says ``message``."""
+    if entity.id is None:
+        ui.navigate.to(created.format(id=saved.id))
+        return
+    entity.version = saved.version
+    form.refresh_values()
+    say(status, message)
+
+
+def save_in_place(
+    form: EntityForm, entity: Any, status: ui.label, work: Callable[[Session], Any], message: str, created: str
+) -> Callable[[], Awaitable[None]]:
+    """« Enregistrer » on an entity's own page: ``work(session)`` off the event loop, then :func:`saved_in_place`."""
+
+    async def save() -> None:
+        status.set_visibility(False)
+        saved = await submit_work(form, work)
+        if saved is not None:
+            saved_in_place(form, entity, saved, status, message, created)
+
+    return save
+
+
+def switch_and_reload(form: EntityForm, work: Callable[[Session, bool], Any]) -> Callable[[bool], Awaitable[None]]:
+    """« Désactiver » / « Réactiver » on an entity's own page: ``work(session, active)``, then the page again."""
+
+    async def switch(active: bool) -> None:
+        if await submit_work(form, lambda session: work(session, active)) is not None:
+            ui.navigate.reload()
+
+    return switch
 
 
 def form_buttons(
@@ -160,3 +210,41 @@ def options(rows: Sequence[Any], *, with_code: bool = True, keep: Any = None) ->
             text = _("{label} (désactivé)").format(label=text)
         result[row.id] = text
     return result
+
+
+# --- The lists of one centre or of all (committees, programmes) ---------------------------------------------------
+
+
+def centre_rights(session: Session, actor: Actor) -> tuple[list[Any], dict[int, bool]]:
+    """The centres the actor sees and, for each id, whether the actor may edit its offer."""
+    centres = offer_rights.centres_of(session, actor=actor)
+    return centres, {c.id or 0: offer_rights.may_edit(session, actor=actor, centre_id=c.id or 0) for c in centres}
+
+
+def centre_filter(centres: Sequence[Any], centre_id: int | None, path: str) -> None:
+    """« Composante » (when there is more than one): choosing one opens ``path?composante=ID``."""
+    if len(centres) <= 1:
+        return
+    ui.select(
+        {0: _("Toutes les composantes"), **{c.id: f"{c.code} – {label_of(c)}" for c in centres}},
+        label=_("Composante"),
+        value=centre_id or 0,
+        on_change=lambda e: ui.navigate.to(f"{path}?composante={e.value}" if e.value else path),
+    ).props("outlined").classes("w-full max-w-lg").mark("centre-filter")
+
+
+def creatable(centres: Sequence[Any], editable: dict[int, bool], centre_id: int | None) -> list[Any]:
+    """The active centres shown (all, or the one chosen) where the actor may add to the offer."""
+    return [c for c in centres if editable.get(c.id or 0) and c.is_active and centre_id in (None, c.id)]
+
+
+def new_links(centres: Sequence[Any], text: str, path: str, marker: str) -> None:
+    """One « Nouvelle … pour CENTRE » link a centre (``text`` holds ``{centre}``), to ``path?composante=ID``."""
+    for centre in centres:
+        ui.link(text.format(centre=centre.code), f"{path}?composante={centre.id}").mark(f"{marker}-{centre.code}")
+
+
+def read_only_offer_note() -> None:
+    paragraph(_("Lecture seule : la scolarité centrale n'a pas autorisé votre composante à modifier son offre.")).mark(
+        "read-only-note"
+    )
