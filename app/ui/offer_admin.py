@@ -186,6 +186,27 @@ async def load(read: Callable[[Any], T]) -> T | None:
         return None
 
 
+def alert(marker: str) -> ui.label:
+    """A refusal line announced to screen readers, hidden until it has something to say."""
+    label = ui.label("").classes("text-negative").mark(marker)
+    label.props["role"] = "alert"
+    label.set_visibility(False)
+    return label
+
+
+async def try_change(error: ui.label, work: Callable[[Session], Any]) -> bool:
+    """``work(session)`` in a unit of work, off the event loop; a refusal is said in ``error`` (an :func:`alert`)
+    and False returned."""
+    error.set_visibility(False)
+    try:
+        await in_transaction(work)
+    except DomainError as refusal:
+        error.set_text(refusal.translate(_))
+        error.set_visibility(True)
+        return False
+    return True
+
+
 def notice(text: str = "") -> ui.label:
     """A status line announced to screen readers, hidden until it has something to say."""
     label = ui.label(text).classes("text-positive").mark("saved")
