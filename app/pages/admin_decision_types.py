@@ -4,24 +4,22 @@
 one). Rules and rights: ``app.services.admin.decision_types``.
 """
 
-from collections.abc import Callable
 from typing import Any
 
 from nicegui import ui
 from sqlmodel import Session
 
-from app.i18n import _
+from app.i18n import N_, _
 from app.models import DecisionKind, DecisionType, RefusalReason
 from app.services.admin import decision_types as service
 from app.services.admin import require_admin
 from app.services.platform import Actor, DomainError, NotFound, label_in
 from app.ui import routes
-from app.ui.admin_edit import EntityActions, StateTexts, refusal_page, save_button, state_section
+from app.ui.admin_edit import EntityActions, StateTexts, refusal_page, save_button, staff_page, state_section
 from app.ui.admin_nav import back_to_admin
 from app.ui.admin_scoped import item_table, labelled_link
 from app.ui.dossier_form import EntityForm
 from app.ui.frame import frame
-from app.ui.guards import require_staff
 from app.ui.offer_admin import in_transaction
 from app.ui.page import page
 from app.ui.session import current_language
@@ -202,29 +200,12 @@ async def _edit_page(actor: Actor, key: str, *, reason: bool) -> None:
 def register() -> None:
     @page(PATH)
     async def admin_decision_types_list() -> Any:
-        gate = await require_staff()
-        if gate.refused:
-            return gate.response
-        assert gate.actor is not None
-        try:
-            await _list_page(gate.actor)
-        except DomainError as refusal:
-            refusal_page(_("Types d'avis et motifs de refus"), refusal)
-        return None
+        return await staff_page(_list_page, refused_title=N_("Types d'avis et motifs de refus"))
 
-    page(routes.ADMIN_DECISION_TYPE)(_edit_route(reason=False))
-    page(routes.ADMIN_REFUSAL_REASON)(_edit_route(reason=True))
+    @page(routes.ADMIN_DECISION_TYPE)
+    async def admin_decision_type(key: str) -> Any:
+        return await staff_page(lambda actor: _edit_page(actor, key, reason=False))
 
-
-def _edit_route(*, reason: bool) -> Callable[[str], Any]:
-    """The staff page editing a decision type, or a refusal reason (``reason``)."""
-
-    async def edit(key: str) -> Any:
-        gate = await require_staff()
-        if gate.refused:
-            return gate.response
-        assert gate.actor is not None
-        await _edit_page(gate.actor, key, reason=reason)
-        return None
-
-    return edit
+    @page(routes.ADMIN_REFUSAL_REASON)
+    async def admin_refusal_reason(key: str) -> Any:
+        return await staff_page(lambda actor: _edit_page(actor, key, reason=True))

@@ -60,6 +60,18 @@ async def _page(actor: Actor, centre_id: int | None) -> None:
     if not rows:
         paragraph(_("Aucune formation dans la campagne active pour l'instant.")).mark("no-program")
         return
+    _selectable_list(actor, centre_id, rows, centres, editable)
+
+
+def _selectable_list(
+    actor: Actor,
+    centre_id: int | None,
+    rows: list[admin_programs.ProgramRow],
+    centres: list[Any],
+    editable: dict[int, bool],
+) -> None:
+    """The programmes with a box each, the buttons that select a centre's or none, and the dates panel that applies
+    to the selection."""
     selected: set[int] = set()
     boxes: dict[int, ui.checkbox] = {}
 
@@ -80,21 +92,12 @@ async def _page(actor: Actor, centre_id: int | None) -> None:
                     on_click=lambda c=centre.id: select_centre(c),
                 ).props("flat no-caps").mark(f"select-all-{centre.code}")
         ui.button(_("Vider la sélection"), on_click=clear).props("flat no-caps").mark("clear-selection")
-    headers = [
-        _("Sélection"),
-        _("Code"),
-        _("Formation"),
-        _("Composante"),
-        _("Commission"),
-        _("Type de diplôme"),
-        _("Candidatures"),
-        _("État"),
-    ]
+    headers = [_("Sélection"), _("Code"), _("Formation"), _("Composante"), _("Commission"), _("Type de diplôme")]
 
     @ui.refreshable
     def listing() -> None:
         boxes.clear()
-        with table(headers, "programs"):
+        with table([*headers, _("Candidatures"), _("État")], "programs"):
             for row in rows:
                 _row(row, selected, boxes)
 

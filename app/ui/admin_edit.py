@@ -3,7 +3,7 @@ shown for a refusal, the services that change one kind of entity, the « Enregis
 the « Disponibilité » section (deactivate, reactivate, delete after confirmation).
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +16,8 @@ from app.services.platform import Actor, DomainError
 from app.ui.admin_nav import back_to_admin
 from app.ui.dossier_form import EntityForm, copy_into, saved_notice
 from app.ui.frame import frame
-from app.ui.offer_admin import confirm_dialog, submit
+from app.ui.guards import require_staff
+from app.ui.offer_admin import confirm_dialog, drawn, submit
 from app.ui.text import heading, paragraph
 
 
@@ -25,6 +26,22 @@ def refusal_page(title: str, refusal: DomainError) -> None:
     with frame(title):
         back_to_admin()
         paragraph(refusal.translate(_)).mark("refusal")
+
+
+async def staff_page(draw: Callable[[Actor], Awaitable[None] | None], *, refused_title: str | None = None) -> Any:
+    """A staff page whose services decide what the role may see: the gate, then ``draw(actor)`` (awaited when
+    async). With ``refused_title`` (a msgid), a refusal raised while drawing becomes :func:`refusal_page`."""
+    gate = await require_staff()
+    if gate.refused:
+        return gate.response
+    assert gate.actor is not None
+    try:
+        await drawn(draw(gate.actor))
+    except DomainError as refusal:
+        if refused_title is None:
+            raise
+        refusal_page(_(refused_title), refusal)
+    return None
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,11 @@ from app.i18n import _
 from app.services.admin import INSTITUTION, Target, TargetOption, target_of
 from app.services.admin import scoped as admin_scoped
 from app.services.platform import Actor, DomainError, NotFound, label_in
-from app.ui.admin_edit import EntityActions, StateTexts, refusal_page, save_button, state_section
+from app.ui.admin_edit import EntityActions, StateTexts, refusal_page, save_button, staff_page, state_section
 from app.ui.admin_nav import back_to_admin
 from app.ui.dossier_form import EntityForm
 from app.ui.frame import frame
-from app.ui.guards import require_staff
-from app.ui.offer_admin import drawn, in_transaction
+from app.ui.offer_admin import in_transaction
 from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import Text, heading, paragraph
@@ -364,21 +363,8 @@ def register_scoped_pages(
 
     @page(screen.path)
     async def scoped_list(cible: str = "") -> Any:
-        gate = await require_staff()
-        if gate.refused:
-            return gate.response
-        assert gate.actor is not None
-        try:
-            await drawn(list_page(gate.actor, cible))
-        except DomainError as refusal:
-            refusal_page(_(title), refusal)
-        return None
+        return await staff_page(lambda actor: list_page(actor, cible), refused_title=title)
 
     @page(screen.path + "/{key}")
     async def scoped_edit(key: str, cible: str = "") -> Any:
-        gate = await require_staff()
-        if gate.refused:
-            return gate.response
-        assert gate.actor is not None
-        await scoped_edit_page(gate.actor, key, cible, screen)
-        return None
+        return await staff_page(lambda actor: scoped_edit_page(actor, key, cible, screen))
