@@ -19,6 +19,7 @@ from app.services.offer import rights as offer_rights
 from app.services.platform import Actor, DomainError
 from app.ui import routes
 from app.ui.admin_nav import OFFER_EDITORS
+from app.ui.centre_lists import read_only_offer_note
 from app.ui.dossier_form import EntityForm
 from app.ui.offer_admin import (
     cell,
@@ -27,7 +28,6 @@ from app.ui.offer_admin import (
     load,
     notice,
     offer_page,
-    read_only_offer_note,
     save_in_place,
     submit_work,
     switch_and_reload,
@@ -188,23 +188,27 @@ class _Members:
     def actions(self, member: members.Member) -> None:
         """« Nommer président » or « Retirer la présidence », the read-only switch and « Retirer », named after the
         member for screen readers."""
-        name, assignment_id = member.display_name, member.assignment_id
-        president = not member.is_president
-        button = ui.button(
-            _("Nommer président") if president else _("Retirer la présidence"),
-            on_click=lambda: self.act(members.set_president, assignment_id=assignment_id, president=president),
-        )
-        button.props("flat dense no-caps").mark(f"president-{member.login}")
-        button.props["aria-label"] = _("{action} : {name}").format(action=button.text, name=name)
-        read_only = not member.read_only
-        flip = ui.button(
-            _("Lecture seule") if read_only else _("Droits complets"),
-            on_click=lambda: self.act(members.set_member_read_only, assignment_id=assignment_id, read_only=read_only),
-        )
-        flip.props("flat dense no-caps").mark(f"read-only-{member.login}")
-        flip.props["aria-label"] = _("{action} : {name}").format(action=flip.text, name=name)
+        name, assignment_id, login = member.display_name, member.assignment_id, member.login
+        president, read_only = not member.is_president, not member.read_only
+        for text, service, change, marker in (
+            (
+                _("Nommer président") if president else _("Retirer la présidence"),
+                members.set_president,
+                {"president": president},
+                f"president-{login}",
+            ),
+            (
+                _("Lecture seule") if read_only else _("Droits complets"),
+                members.set_member_read_only,
+                {"read_only": read_only},
+                f"read-only-{login}",
+            ),
+        ):
+            button = ui.button(text, on_click=lambda s=service, c=change: self.act(s, assignment_id=assignment_id, **c))
+            button.props("flat dense no-caps").mark(marker)
+            button.props["aria-label"] = _("{action} : {name}").format(action=text, name=name)
         remove = ui.button(_("Retirer"), on_click=lambda: self.act(members.remove_member, assignment_id=assignment_id))
-        remove.props("flat dense no-caps color=negative").mark(f"remove-{member.login}")
+        remove.props("flat dense no-caps color=negative").mark(f"remove-{login}")
         remove.props["aria-label"] = _("Retirer {name}").format(name=name)
 
     async def add_form(self) -> None:

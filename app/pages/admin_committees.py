@@ -14,19 +14,8 @@ from app.services.admin import committees as admin_committees
 from app.services.platform import Actor
 from app.ui import routes
 from app.ui.admin_nav import OFFER_EDITORS
-from app.ui.offer_admin import (
-    active_text,
-    cell,
-    centre_filter,
-    centre_rights,
-    creatable,
-    label_of,
-    load,
-    new_links,
-    offer_page,
-    read_only_offer_note,
-    table,
-)
+from app.ui.centre_lists import centre_filter, centre_rights, creatable, new_links, read_only_offer_note
+from app.ui.offer_admin import active_text, cell, label_of, load, offer_page, table
 from app.ui.page import page
 from app.ui.text import paragraph
 

@@ -15,21 +15,9 @@ from app.services.admin import programs as admin_programs
 from app.services.platform import Actor
 from app.ui import routes
 from app.ui.admin_nav import OFFER_EDITORS
+from app.ui.centre_lists import centre_filter, centre_rights, creatable, new_links, read_only_offer_note
 from app.ui.dates import format_moment
-from app.ui.offer_admin import (
-    active_text,
-    cell,
-    centre_filter,
-    centre_rights,
-    creatable,
-    in_transaction,
-    label_of,
-    load,
-    new_links,
-    offer_page,
-    read_only_offer_note,
-    table,
-)
+from app.ui.offer_admin import active_text, cell, in_transaction, label_of, load, offer_page, table
 from app.ui.page import page
 from app.ui.program_dates_panel import program_dates_panel
 from app.ui.text import heading, paragraph
