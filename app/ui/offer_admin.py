@@ -89,7 +89,8 @@ def confirm_dialog(
         paragraph(question)
         with ui.row():
             ui.button(label, on_click=on_confirm).props(props).mark(marker)
-            ui.button(_("Annuler"), on_click=dialog.close).props("flat" if "no-caps" not in props else "flat no-caps")
+            no_caps = " no-caps" if "no-caps" in props.split() else ""  # « Annuler » is written like its neighbour
+            ui.button(_("Annuler"), on_click=dialog.close).props("flat" + no_caps)
     return dialog
 
 
