@@ -1,6 +1,6 @@
-"""Parts shared by the administration edit screens (pieces, questions, decision types, refusal reasons): the page
-shown for a refusal, the services that change one kind of entity, the « Enregistrer » button with its notice, and
-the « Disponibilité » section (deactivate, reactivate, delete after confirmation).
+"""Parts shared by the administration edit screens (pieces, questions, decision types, refusal reasons): the staff
+page's gate and the page shown for a refusal, the services that change one kind of entity, the « Enregistrer »
+button with its notice, and the « Disponibilité » section (deactivate, reactivate, delete after confirmation).
 """
 
 from collections.abc import Awaitable, Callable, Sequence

@@ -1,5 +1,6 @@
-"""Widgets shared by the pages of pieces and questions: the place picker, the ordered table, the list screen of one
-place and the head of an edit screen.
+"""The screens of the items placed in the institution, a centre or a programme (pieces, questions): the place
+picker, the ordered table, and, from one ``ItemScreen`` describing the kind, the list screen of one place, the edit
+screen of one item and their routes.
 
 The table is a real ``<table>`` with column headers; moving a row is a pair of labelled buttons (keyboard and
 screen-reader usable), never a drag.

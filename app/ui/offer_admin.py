@@ -1,4 +1,5 @@
-"""Small widgets shared by the offer's administration pages (centres, committees, diploma types, programmes)."""
+"""Small pieces shared by the administration pages: the page gate (``offer_page``), work off the event loop, the
+save and switch of an entity's own page, the form's buttons, the confirmation dialog, tables, notices and alerts."""
 
 import inspect
 from collections.abc import Awaitable, Callable, Iterator, Sequence
