@@ -1,0 +1,104 @@
+"""The first administrator of a new installation, made on the server (``python -m app.manage``).
+
+Outside demo mode nothing else can make one: the staff screens need an administrator already. Refused once an
+active administrator exists: every later account is made in « Administration › Gestionnaires », which audits it
+as the administrator who made it.
+"""
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from app.i18n import N_
+from app.models import StaffMember, StaffRole, StaffRoleAssignment
+from app.services.accounts.passwords import hash_password
+from app.services.accounts.rules import check_new_password
+from app.services.admin.staff import AUTH_PASSWORD, AUTH_SSO, SSO_PROVIDERS, StaffIn
+from app.services.dossier.schemas import DossierInvalid, validate
+from app.services.platform.actors import Actor
+from app.services.platform.audit import audit
+from app.services.platform.errors import DomainError
+
+ADMINISTRATOR_EXISTS = N_(
+    "Un administrateur actif existe déjà : les autres comptes se créent dans Administration › Gestionnaires."
+)
+LOGIN_TAKEN = N_("Cet identifiant est déjà utilisé par un autre gestionnaire.")
+
+
+def has_active_administrator(session: Session) -> bool:
+    return (
+        session.exec(
+            select(StaffRoleAssignment.id)
+            .join(StaffMember, StaffMember.id == StaffRoleAssignment.staff_id)
+            .where(StaffRoleAssignment.role == StaffRole.ADMINISTRATOR, StaffMember.is_active)
+        ).first()
+        is not None
+    )
+
+
+def create_first_administrator(
+    session: Session,
+    *,
+    login: str,
+    email: str,
+    display_name: str,
+    language: str = "fr",
+    password: str = "",
+    password_confirm: str = "",
+    sso_provider: str | None = None,
+    sso_subject: str | None = None,
+) -> StaffMember:
+    """A staff member with the administrator role, signing in by password or by the university's SSO."""
+    if has_active_administrator(session):
+        raise DomainError("administrator_exists", ADMINISTRATOR_EXISTS)
+    auth_mode = AUTH_SSO if sso_provider else AUTH_PASSWORD
+    data = validate(
+        StaffIn,
+        dict(
+            login=login,
+            email=email,
+            display_name=display_name,
+            language=language,
+            auth_mode=auth_mode,
+            sso_provider=sso_provider,
+            sso_subject=sso_subject,
+        ),
+    )
+    assert isinstance(data, StaffIn)
+    password_hash = None
+    if auth_mode == AUTH_SSO:
+        if data.sso_provider not in SSO_PROVIDERS:
+            raise DossierInvalid({"sso_provider": N_("Choisissez le service d'authentification de l'université.")})
+    else:
+        personal = (data.login, data.email.split("@")[0], *data.display_name.split())
+        check_new_password(password, password_confirm, personal=personal)
+        password_hash = hash_password(password)
+    member = StaffMember(
+        login=data.login,
+        email=data.email,
+        display_name=data.display_name,
+        language=data.language,
+        password_hash=password_hash,
+        sso_provider=data.sso_provider if auth_mode == AUTH_SSO else None,
+        sso_subject=data.sso_subject if auth_mode == AUTH_SSO else None,
+    )
+    session.add(member)
+    try:
+        session.flush()
+    except IntegrityError:  # the login (or the SSO identity) of an existing, inactive staff member
+        raise DossierInvalid({"login": LOGIN_TAKEN}) from None
+    assert member.id is not None
+    role = StaffRoleAssignment(staff_id=member.id, role=StaffRole.ADMINISTRATOR)
+    session.add(role)
+    session.flush()
+    actor = Actor.system()
+    after = {"login": member.login, "auth_mode": auth_mode, "by": "python -m app.manage"}
+    audit(session, actor=actor, action="staff.created", entity_type="staffmember", entity_id=member.id, after=after)
+    audit(
+        session,
+        actor=actor,
+        action="staff.role_added",
+        entity_type="staffroleassignment",
+        entity_id=role.id,
+        after={"staff_id": member.id, "role": StaffRole.ADMINISTRATOR.value},
+    )
+    return member
