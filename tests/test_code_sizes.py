@@ -42,7 +42,6 @@ LEFT_OVER = {
     "app/services/exports/jobs.py",
     "app/services/mail/sandbox.py",
     "app/services/offer/campaigns.py",
-    "app/services/review/staff_view.py",
     "app/ui/bulk_decisions.py",
     "app/ui/piece_upload.py",
     # functions
