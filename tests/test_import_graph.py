@@ -272,8 +272,6 @@ ALLOWED_UPWARD = {
     "applications/actions",
     ("admin", "documents"): "admin/pieces keeps the open applications' piece rows in step (documents/piece_slots)",
     ("applications", "documents"): "applications/actions adopts the shared pieces on apply (see ALLOWED_MODULE_CYCLES)",
-    ("documents", "review"): "documents/dossier_pdf lets staff read a dossier under the staff scope rule "
-    "(review/staff_scope.require_application_in_scope, #18 item 3); staff_scope belongs below both",
     ("review", "decisions"): "review/staff_actions enters the favourable decision of a direct admission "
     "(decisions/staff_decisions, function-local)",
 }

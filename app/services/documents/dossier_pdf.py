@@ -42,10 +42,10 @@ from app.models import (
 )
 from app.services.applications.actions import display_order_key, own_application
 from app.services.applications.dossier_status import effective_return_by
+from app.services.applications.staff_scope import require_application_in_scope
 from app.services.documents.dossier_pdf_render import dossier_filename, render_dossier_pdf
 from app.services.platform.actors import Actor
 from app.services.platform.errors import Forbidden
-from app.services.review.staff_scope import require_application_in_scope
 
 log = logging.getLogger(__name__)
 

@@ -49,11 +49,11 @@ from app.models import (
     StaffRole,
 )
 from app.services.accounts.staff_roles import INSTITUTION_WIDE, RoleView, current_role
+from app.services.applications.staff_scope import scope_filter
 from app.services.decisions.published import latest_published_column
 from app.services.offer.campaigns import active_campaign_id as active_campaign_id
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError
-from app.services.review.staff_scope import scope_filter
 
 GROUPINGS: dict[str, str] = {
     "program": N_("Formation"),

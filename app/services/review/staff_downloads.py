@@ -5,11 +5,11 @@ from typing import Any
 from sqlmodel import Session
 
 from app.models import RequiredDocument, StoredFile, SubmittedDocument
+from app.services.applications.staff_scope import require_application_in_scope
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import NotFound
-from app.services.review.staff_scope import require_application_in_scope
 
 
 def read_piece_pdf(session: Session, *, actor: Actor, submitted_document_id: int) -> tuple[str, bytes]:

@@ -37,6 +37,7 @@ from app.models import (
 from app.services.accounts.staff_roles import RoleView
 from app.services.applications.actions import applicable_questions
 from app.services.applications.dossier_status import allowed_transitions, effective_return_by
+from app.services.applications.staff_scope import require_application_in_scope
 from app.services.dossier import tabs as dossier_service
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
@@ -56,7 +57,6 @@ from app.services.review.staff_history import StaffAuditLine, application_histor
 from app.services.review.staff_leases import LeaseLine, hold_lease, list_leases, list_stale_leases, release_lease
 from app.services.review.staff_notes import add_note, available_tags, chosen_tag_ids, delete_note, set_tags
 from app.services.review.staff_rights import REVIEW_ROLES
-from app.services.review.staff_scope import require_application_in_scope
 
 # The staff pages call this one module (``staff_view.review_piece``…): the actions it re-exports live beside it.
 __all__ = [
