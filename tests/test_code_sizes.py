@@ -38,7 +38,6 @@ LEFT_OVER = {
     "app/services/decisions/selection.py",
     "app/services/demo/campus.py",
     "app/services/documents/pieces.py",
-    "app/services/dossier/schemas.py",
     "app/services/exports/jobs.py",
     "app/services/mail/sandbox.py",
     "app/services/offer/campaigns.py",

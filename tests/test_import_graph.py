@@ -259,11 +259,8 @@ SERVICE_LAYERS = (
 ALLOWED_UPWARD = {
     ("platform", "mail"): "platform/file_purge sweeps the outbox's spool folder (mail.outbox.spool_dir)",
     ("platform", "accounts"): "platform/jobs checks the administrator's role (require_role) in its staff views",
-    ("platform", "dossier"): "platform/announcements and parameters validate with dossier/schemas (validate, "
-    "DossierInvalid): the generic validation helpers belong in platform",
     ("platform", "admin"): "platform/announcements and parameters save through admin/common (require_admin, "
     "load_for_edit, save_entity, StaleEdit), being reshaped by #18 item 3 (one stale-edit wrapper)",
-    ("accounts", "dossier"): "accounts/candidates reads dossier/schemas.FieldChecks (same generic helpers)",
     ("dossier", "offer"): "dossier/tabs reads the active campaign (offer/campaigns.active_campaign_id)",
     ("dossier", "review"): "dossier/tabs takes the editing lease and checks the staff's scope (review/leases, "
     "review/staff_scope)",

@@ -24,11 +24,11 @@ from app.services.accounts.auth import purge_throttles
 from app.services.accounts.passwords import hash_password
 from app.services.accounts.rules import check_email, check_name, check_new_password, typed_email
 from app.services.accounts.tokens import consume_token, issue_token, revoke_tokens
-from app.services.dossier.schemas import FieldChecks
 from app.services.platform import parameters
 from app.services.platform.actors import Actor, require_account
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, NotFound
+from app.services.platform.form_checks import FieldChecks
 from app.services.platform.jobs import register_job
 
 DOSSIER_ALPHABET = string.digits + string.ascii_uppercase

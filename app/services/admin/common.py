@@ -16,10 +16,10 @@ from sqlmodel import Session, SQLModel
 from app.i18n import N_
 from app.models import ApplicationCentre, StaffRole, StaffRoleAssignment
 from app.services.accounts import staff_roles as staff
-from app.services.dossier.schemas import DossierInvalid
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, Forbidden, NotFound, StaleEdit
+from app.services.platform.form_checks import DossierInvalid
 from app.services.platform.versions import flush_versioned
 
 ADMIN_ROLES = (StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE)

@@ -33,10 +33,10 @@ from app.services.admin.scoped import (
     target_of,
 )
 from app.services.applications.actions import TEXT_ANSWER_LIMIT
-from app.services.dossier.schemas import INVALID, DossierInvalid
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, NotFound
+from app.services.platform.form_checks import INVALID, DossierInvalid
 
 FIELDS = ("code", "kind", "label_fr", "label_en", "is_mandatory", "max_length")
 

@@ -46,10 +46,10 @@ from app.services.admin.staff_rules import (
     other_active_administrators,
     refusal,
 )
-from app.services.dossier.schemas import REQUIRED, DossierInvalid, validate
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import NotFound
+from app.services.platform.form_checks import REQUIRED, DossierInvalid, validate
 from app.services.platform.text_rules import searchable
 
 LOGIN_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,99}$")

@@ -18,9 +18,9 @@ from app.services.admin.staff_rules import (
     refusal,
     touch,
 )
-from app.services.dossier.schemas import DossierInvalid
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
+from app.services.platform.form_checks import DossierInvalid
 
 _ROLE_FIELDS = ("role", "centre_id", "committee_id", "read_only", "is_president")
 PRESIDED_ELSEWHERE = N_("{name} préside déjà cette commission : retirez-lui d'abord la présidence.")
