@@ -258,13 +258,11 @@ SERVICE_LAYERS = (
 # are allowed here by name, with the module that makes them, until the shared piece moves down to its owner.
 ALLOWED_UPWARD = {
     ("platform", "mail"): "platform/file_purge sweeps the outbox's spool folder (mail.outbox.spool_dir)",
-    ("platform", "accounts"): "platform/jobs checks the administrator's role (require_role) in its staff views",
-    ("platform", "admin"): "platform/announcements and parameters save through admin/common (require_admin, "
-    "load_for_edit, save_entity, StaleEdit), being reshaped by #18 item 3 (one stale-edit wrapper)",
+    ("platform", "accounts"): "platform/jobs checks the administrator's role (require_role) in its staff views; "
+    "announcements, parameters and read_only, the configuration right (accounts/admin_rights.require_admin)",
     ("dossier", "offer"): "dossier/tabs reads the active campaign (offer/campaigns.active_campaign_id)",
     ("dossier", "review"): "dossier/tabs takes the editing lease and checks the staff's scope (review/leases, "
     "review/staff_scope)",
-    ("offer", "admin"): "offer/campaigns, faq and rights save through admin/common",
     ("admin", "applications"): "admin/questions reads TEXT_ANSWER_LIMIT (the QuestionAnswer column) from "
     "applications/actions",
     ("admin", "documents"): "admin/pieces keeps the open applications' piece rows in step (documents/piece_slots)",

@@ -18,11 +18,12 @@ from sqlmodel import Session, col, func, select
 from app import clock
 from app.i18n import N_
 from app.models import Application, ApplicationCentre, Campaign, Program, Question, RequiredDocument, Scope
-from app.services.admin.common import StaleEdit, load_for_edit, require_admin, save_entity, snapshot
+from app.services.accounts.admin_rights import require_admin
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
-from app.services.platform.errors import DomainError, NotFound
+from app.services.platform.errors import DomainError, NotFound, StaleEdit
 from app.services.platform.form_checks import REQUIRED, DossierInvalid, validate
+from app.services.platform.versioned_save import load_for_edit, save_entity, snapshot
 from app.services.platform.versions import flush_versioned
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
