@@ -16,7 +16,7 @@ from pydantic import BaseModel, BeforeValidator, field_validator
 from sqlmodel import Session, col, select
 
 from app.i18n import N_
-from app.models import Question, QuestionAnswer, QuestionKind
+from app.models import TEXT_ANSWER_LIMIT, Question, QuestionAnswer, QuestionKind
 from app.services.admin.common import save_active, save_entity
 from app.services.admin.scoped import (
     Target,
@@ -32,7 +32,6 @@ from app.services.admin.scoped import (
     siblings,
     target_of,
 )
-from app.services.applications.actions import TEXT_ANSWER_LIMIT
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, NotFound
