@@ -38,7 +38,6 @@ LEFT_OVER = {
     "app/services/documents/pieces.py",
     "app/services/exports/jobs.py",
     "app/services/mail/sandbox.py",
-    "app/services/offer/campaigns.py",
     "app/ui/bulk_decisions.py",
     "app/ui/piece_upload.py",
     # functions
@@ -78,8 +77,6 @@ LEFT_OVER = {
     "app/services/documents/dossier_pdf.py:dossier_pdf_context",
     "app/services/exports/statistics.py:compute_statistics",
     "app/services/handoff/records.py:load_handoffs",
-    "app/services/offer/browse.py:list_offer",
-    "app/services/offer/campaigns.py:switch_campaign",
     "app/ui/admin_edit.py:state_section",
     "app/ui/admin_scoped.py:scoped_list_page",
     "app/ui/bulk_decisions.py:_entry_dialog",
