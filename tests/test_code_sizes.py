@@ -37,7 +37,6 @@ LEFT_OVER = {
     "app/services/decisions/selection.py",
     "app/services/documents/pieces.py",
     "app/services/exports/jobs.py",
-    "app/services/mail/sandbox.py",
     "app/ui/bulk_decisions.py",
     "app/ui/piece_upload.py",
     # functions
