@@ -36,7 +36,6 @@ LEFT_OVER = {
     "app/pages/staff_applications.py",
     "app/services/decisions/selection.py",
     "app/services/documents/pieces.py",
-    "app/services/exports/jobs.py",
     "app/ui/bulk_decisions.py",
     "app/ui/piece_upload.py",
     # functions
@@ -74,7 +73,6 @@ LEFT_OVER = {
     "app/services/decisions/staff_decisions.py:enter_decision",
     "app/services/decisions/waiting_list.py:call_waiting_list",
     "app/services/documents/dossier_pdf.py:dossier_pdf_context",
-    "app/services/exports/statistics.py:compute_statistics",
     "app/services/handoff/records.py:load_handoffs",
     "app/ui/admin_edit.py:state_section",
     "app/ui/admin_scoped.py:scoped_list_page",
