@@ -72,8 +72,6 @@ LEFT_OVER = {
     "app/services/admin/staff_roles.py:add_role",
     "app/services/decisions/staff_decisions.py:enter_decision",
     "app/services/decisions/waiting_list.py:call_waiting_list",
-    "app/services/documents/dossier_pdf.py:dossier_pdf_context",
-    "app/services/handoff/records.py:load_handoffs",
     "app/ui/admin_edit.py:state_section",
     "app/ui/admin_scoped.py:scoped_list_page",
     "app/ui/bulk_decisions.py:_entry_dialog",
