@@ -237,8 +237,8 @@ SERVICE_LAYERS = (
     "platform",
     "mail",
     "accounts",
-    "dossier",
     "offer",
+    "dossier",
     "admin",
     "applications",
     "documents",
@@ -253,7 +253,6 @@ SERVICE_LAYERS = (
 ALLOWED_UPWARD = {
     ("platform", "accounts"): "platform/jobs checks the administrator's role (require_role) in its staff views; "
     "announcements, parameters and read_only, the configuration right (accounts/admin_rights.require_admin)",
-    ("dossier", "offer"): "dossier/tabs reads the active campaign (offer/campaigns.active_campaign_id)",
     ("dossier", "review"): "dossier/tabs takes the editing lease and checks the staff's scope (review/leases, "
     "review/staff_scope)",
     ("admin", "documents"): "admin/pieces keeps the open applications' piece rows in step (documents/piece_slots)",
