@@ -21,7 +21,7 @@ from app.models import (
 from app.services.admin import pieces as admin_pieces
 from app.services.admin.common import StaleEdit
 from app.services.admin.scoped import INSTITUTION, Target, target_options
-from app.services.applications.actions import apply_to_program
+from app.services.applications.applying import apply_to_program
 from app.services.applications.transmission import transmission_readiness
 from app.services.applications.views import get_my_application
 from app.services.dossier.schemas import DossierInvalid

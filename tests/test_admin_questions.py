@@ -10,7 +10,8 @@ from app.models import ApplicationCentre, AuditEvent, Question, QuestionAnswer, 
 from app.services.admin import questions as admin_questions
 from app.services.admin.common import StaleEdit
 from app.services.admin.scoped import INSTITUTION, Target
-from app.services.applications.actions import answer_question, apply_to_program
+from app.services.applications.applying import apply_to_program
+from app.services.applications.question_answers import answer_question
 from app.services.applications.transmission import transmission_readiness
 from app.services.applications.views import get_my_application
 from app.services.dossier.schemas import DossierInvalid

@@ -27,6 +27,7 @@ from app.models import (
 )
 from app.services.accounts.assistance import send_assistance_request
 from app.services.applications import actions as service
+from app.services.applications import applying, question_answers
 from app.services.applications import jobs as applications_jobs
 from app.services.applications import views as applications_views
 from app.services.platform import notifications
@@ -84,7 +85,7 @@ def mails(session: Session, code: str) -> list[OutboxMail]:
 
 def apply(w: World, program_id: int | None = None, actor: Actor | None = None) -> Application:
     with transaction() as s:
-        return service.apply_to_program(s, actor=actor or w.actor, program_id=program_id or w.program.id)
+        return applying.apply_to_program(s, actor=actor or w.actor, program_id=program_id or w.program.id)
 
 
 # --- Applying -----------------------------------------------------------------------------------------------------
@@ -253,7 +254,7 @@ def test_limit_per_centre(session: Session, world: World) -> None:
     assert refused.value.code == "centre_limit" and refused.value.params == {"max": 2}
     assert apply(world, elsewhere.id).id  # another centre has its own count
     with transaction() as s:
-        service.cancel_application(s, actor=world.actor, application_id=first.id)
+        applying.cancel_application(s, actor=world.actor, application_id=first.id)
     assert apply(world, third.id).id  # a cancelled application no longer counts
 
 
@@ -275,7 +276,7 @@ def test_second_live_application_is_refused_then_allowed_after_cancelling(sessio
         apply(world)
     assert refused.value.code == "already_applied"
     with transaction() as s:
-        service.cancel_application(s, actor=world.actor, application_id=first.id)
+        applying.cancel_application(s, actor=world.actor, application_id=first.id)
     assert apply(world).id != first.id
 
 
@@ -284,10 +285,10 @@ def test_concurrent_insert_hits_the_constraint_and_keeps_the_transaction(
 ) -> None:
     """The request that lost the race passed the look-up before the winner committed: the index decides."""
     first = apply(world)
-    monkeypatch.setattr(service, "_existing_live_application", lambda *args: None)
+    monkeypatch.setattr(applying, "_existing_live_application", lambda *args: None)
     with new_session() as s:
         with pytest.raises(DomainError) as refused:
-            service.apply_to_program(s, actor=world.actor, program_id=world.program.id)
+            applying.apply_to_program(s, actor=world.actor, program_id=world.program.id)
         assert refused.value.code == "already_applied"
         # The savepoint kept the caller's transaction alive: it can still work and commit.
         s.add(Note(application_id=first.id, author_staff_id=factories.staff_member(s).id, body="toujours utilisable"))
@@ -404,8 +405,8 @@ def test_detail_shows_pieces_questions_and_refuses_others(session: Session, worl
     session.commit()
     for call in (
         lambda s: applications_views.get_my_application(s, actor=actor_of(intruder), application_id=application.id),
-        lambda s: service.cancel_application(s, actor=actor_of(intruder), application_id=application.id),
-        lambda s: service.answer_question(
+        lambda s: applying.cancel_application(s, actor=actor_of(intruder), application_id=application.id),
+        lambda s: question_answers.answer_question(
             s, actor=actor_of(intruder), application_id=application.id, question_id=yes_no.id, value=True
         ),
     ):
@@ -425,14 +426,14 @@ def test_cancel_deletes_pieces_and_tells_candidate_and_committee(session: Sessio
     session.commit()
     application = apply(world)
     with transaction() as s:
-        cancelled = service.cancel_application(s, actor=world.actor, application_id=application.id)
+        cancelled = applying.cancel_application(s, actor=world.actor, application_id=application.id)
     assert cancelled.cancelled_at == NOW
     assert session.exec(select(SubmittedDocument).where(SubmittedDocument.application_id == application.id)).all() == []
     assert [m.to_address for m in mails(session, "application_cancelled")] == [world.email]
     assert len(mails(session, "committee_cancellation")) == 1
     assert applications_views.list_my_applications(session, actor=world.actor) == []
     with new_session() as s, pytest.raises(NotFound):
-        service.cancel_application(s, actor=world.actor, application_id=application.id)
+        applying.cancel_application(s, actor=world.actor, application_id=application.id)
 
 
 @pytest.mark.parametrize("action", ["received", "decision", "unpublished_decision", "validated_piece", "note"])
@@ -458,7 +459,7 @@ def test_cancel_refused_after_a_managers_action(session: Session, world: World, 
     [row] = applications_views.list_my_applications(session, actor=world.actor)
     assert row.can_cancel is False
     with new_session() as s, pytest.raises(DomainError) as refused:
-        service.cancel_application(s, actor=world.actor, application_id=application.id)
+        applying.cancel_application(s, actor=world.actor, application_id=application.id)
     assert refused.value.code == "cancel_refused"
 
 
@@ -476,7 +477,7 @@ def test_questions_are_validated_and_answered_before_the_return_date(session: Se
 
     def answer(question_id: int, value):
         with transaction() as s:
-            return service.answer_question(
+            return question_answers.answer_question(
                 s, actor=world.actor, application_id=application.id, question_id=question_id, value=value
             )
 
@@ -598,7 +599,7 @@ def test_changes_are_announced_after_commit_only(session: Session, world: World)
     notifications.subscribe(world.candidate.id, listener)
     try:
         with pytest.raises(RuntimeError), transaction() as s:
-            service.apply_to_program(s, actor=world.actor, program_id=world.program.id)
+            applying.apply_to_program(s, actor=world.actor, program_id=world.program.id)
             raise RuntimeError("rolled back")
         assert seen == []
         apply(world)
@@ -662,7 +663,7 @@ def test_an_application_is_read_once_per_session_and_a_cancelled_one_is_not_foun
             assert len([q for q in statements if q.lstrip().startswith("SELECT application.")]) == 2  # a write asks
             with pytest.raises(NotFound):  # the row read is another candidate's: refused as before
                 service.own_application(s, intruder, application.id)
-            service.cancel_application(s, actor=world.actor, application_id=application.id)
+            applying.cancel_application(s, actor=world.actor, application_id=application.id)
             with pytest.raises(NotFound):  # cancelled in this very session: no longer the candidate's
                 service.own_application(s, world.actor, application.id)
         finally:

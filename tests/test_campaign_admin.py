@@ -21,7 +21,7 @@ from app.models import (
     StaffRole,
 )
 from app.services.admin.common import StaleEdit
-from app.services.applications import actions as applications
+from app.services.applications import applying, question_answers
 from app.services.applications import views as applications_views
 from app.services.dossier.schemas import DossierInvalid
 from app.services.offer import campaigns
@@ -94,7 +94,7 @@ def world(session: Session, clock) -> World:
     candidate = factories.complete_candidate(session, campaign_id=old.id)
     session.commit()
     with transaction() as s:
-        application = applications.apply_to_program(
+        application = applying.apply_to_program(
             s, actor=Actor("candidate", account_id=candidate.account_id), program_id=program.id
         )
     return World(admin, old, program, inactive, candidate, application)
@@ -280,12 +280,12 @@ def test_old_applications_stay_readable_but_candidates_can_no_longer_change_them
     detail = applications_views.get_my_application(session, actor=candidate, application_id=world.application.id)
     assert detail.summary.program_code == "M-INFO"
     with pytest.raises(DomainError) as refused:
-        applications.cancel_application(session, actor=candidate, application_id=world.application.id)
+        applying.cancel_application(session, actor=candidate, application_id=world.application.id)
     assert refused.value.code == "campaign_archived"
     session.rollback()
     question = session.exec(select(Question).where(Question.code == "Q-ALT")).one()
     with pytest.raises(DomainError) as refused:
-        applications.answer_question(
+        question_answers.answer_question(
             session, actor=candidate, application_id=world.application.id, question_id=question.id, value=True
         )
     assert refused.value.code == "campaign_archived"
@@ -302,10 +302,10 @@ def test_the_new_campaign_is_open_for_applying(session: Session, world: World, c
     copy = session.exec(select(Program).where(Program.campaign_id == new.id)).one()
     candidate = Actor("candidate", account_id=world.candidate.account_id)
     with transaction() as s, pytest.raises(NotFound):
-        applications.apply_to_program(s, actor=candidate, program_id=world.program.id)  # the old offer is closed
+        applying.apply_to_program(s, actor=candidate, program_id=world.program.id)  # the old offer is closed
     clock.set(copy.window_opens_at + timedelta(days=1))
     with transaction() as s:
-        application = applications.apply_to_program(s, actor=candidate, program_id=copy.id)
+        application = applying.apply_to_program(s, actor=candidate, program_id=copy.id)
     assert application.campaign_id == new.id
     live = session.exec(
         select(Application).where(

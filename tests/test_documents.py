@@ -447,7 +447,7 @@ def test_a_shared_piece_with_other_files_elsewhere_is_left_alone(session: Sessio
 def test_applying_again_reuses_the_shared_pieces_and_cancelling_frees_only_unshared_files(session: Session) -> None:
     """The applications service calls the documents rules: a new application starts with the candidate's shared
     pieces already provided; cancelling deletes the files no other application uses."""
-    from app.services.applications.actions import apply_to_program, cancel_application
+    from app.services.applications.applying import apply_to_program, cancel_application
 
     account = factories.account(session)
     candidate = factories.complete_candidate(session, account_id=account.id)

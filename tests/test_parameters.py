@@ -11,7 +11,7 @@ from app.db import transaction
 from app.models import AuditEvent, PortalParameter, StaffRole
 from app.services.accounts import rules as accounts_rules
 from app.services.admin.common import StaleEdit
-from app.services.applications import actions as applications
+from app.services.applications import applying
 from app.services.dossier.schemas import DossierInvalid
 from app.services.platform import parameters, process_cache
 from app.services.platform.actors import Actor
@@ -152,13 +152,13 @@ def test_the_institution_limit_follows_the_parameter(session: Session, admin: Ac
     actor = Actor("candidate", account_id=candidate.account_id)
     save(session, admin, "max_applications_per_institution", 1)
     with transaction() as s:
-        applications.apply_to_program(s, actor=actor, program_id=programs[0].id)
+        applying.apply_to_program(s, actor=actor, program_id=programs[0].id)
     with transaction() as s, pytest.raises(DomainError) as refused:
-        applications.apply_to_program(s, actor=actor, program_id=programs[1].id)
+        applying.apply_to_program(s, actor=actor, program_id=programs[1].id)
     assert (refused.value.code, refused.value.params) == ("institution_limit", {"max": 1})
     save(session, admin, "max_applications_per_institution", 2, version=1)
     with transaction() as s:
-        assert applications.apply_to_program(s, actor=actor, program_id=programs[1].id).id
+        assert applying.apply_to_program(s, actor=actor, program_id=programs[1].id).id
 
 
 @pytest.mark.parametrize("role", [StaffRole.CENTRE_MANAGER, StaffRole.COMMITTEE_MEMBER])

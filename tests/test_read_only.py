@@ -26,7 +26,7 @@ from app.models import (
 )
 from app.services.accounts.auth import authenticate
 from app.services.accounts.passwords import hash_password
-from app.services.applications.actions import apply_to_program
+from app.services.applications.applying import apply_to_program
 from app.services.decisions.answers import confirm_offer, withdraw
 from app.services.decisions.staff_decisions import enter_decision
 from app.services.documents.pieces import add_piece_file

@@ -5,8 +5,8 @@ from datetime import date
 from sqlmodel import Session, select
 
 from app.models import Address, Baccalaureate, InternalRecord
-from app.services.demo.campus import _ine
 from app.services.demo.data import PEOPLE
+from app.services.demo.people import demo_ine
 from app.services.dossier.ine import validate_ine
 from app.services.dossier.student_records import (
     BACCALAUREATE_LOCK,
@@ -32,7 +32,7 @@ def test_the_demo_campus_internal_students_are_in_the_registry() -> None:
     registry = get_student_records()
     for i, person in enumerate(PEOPLE):
         if "internal" in person.extras:
-            record = registry.find_by_ine(_ine(i))
+            record = registry.find_by_ine(demo_ine(i))
             assert record is not None, person.key
             assert record.identity["first_names"] and record.records
 

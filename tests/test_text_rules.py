@@ -25,7 +25,7 @@ from app.models import (
 )
 from app.services.accounts import candidates as accounts
 from app.services.accounts.assistance import send_assistance_request
-from app.services.applications.actions import answer_question
+from app.services.applications.question_answers import answer_question
 from app.services.decisions.staff_decisions import enter_decision
 from app.services.dossier import entries as dossier_entries
 from app.services.dossier import tabs as dossier

@@ -10,6 +10,7 @@ from app.models.accounts import (
     TokenPurpose,
 )
 from app.models.applications import (
+    TEXT_ANSWER_LIMIT,
     AnswerKind,
     Application,
     ApplicationTag,
@@ -63,6 +64,7 @@ from app.models.preferences import StaffListPreference
 from app.models.security import SignInThrottle
 
 __all__ = [
+    "TEXT_ANSWER_LIMIT",
     "Account",
     "AccountToken",
     "ActorKind",

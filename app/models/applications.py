@@ -172,13 +172,16 @@ class SubmittedDocumentFile(SQLModel, table=True):
     position: int = Field(default=0)
 
 
+TEXT_ANSWER_LIMIT = 5000  # the longest text answer: the column's length, and the most a question may allow
+
+
 class QuestionAnswer(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("application_id", "question_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     application_id: int = Field(foreign_key="application.id", index=True, ondelete="CASCADE")
     question_id: int = Field(foreign_key="question.id")
-    text_value: str | None = Field(default=None, max_length=5000)
+    text_value: str | None = Field(default=None, max_length=TEXT_ANSWER_LIMIT)
     bool_value: bool | None = None
     answered_at: datetime = utc_field(default_now=True)
 

@@ -10,7 +10,7 @@ from sqlmodel import select
 from app.db import new_session, transaction
 from app.models import Account, Application, DocumentStatus, DossierStatus, OutboxMail, Program
 from app.services.accounts.passwords import hash_password
-from app.services.applications.actions import apply_to_program
+from app.services.applications.applying import apply_to_program
 from app.services.platform import notifications
 from app.services.platform.actors import Actor
 from tests import factories

@@ -28,6 +28,7 @@ from app.models import (
 )
 from app.services.accounts import staff_roles as staff
 from app.services.applications import actions as applications
+from app.services.applications import applying, question_answers
 from app.services.applications.transmission import transmit_application
 from app.services.decisions import answers
 from app.services.decisions import staff_decisions as decisions
@@ -126,9 +127,9 @@ def journey() -> dict[str, Any]:
     admin = _staff_actor(make_staff("root", StaffRole.ADMINISTRATOR, "Paul Admin"))
     _dossier(candidate)
     with transaction() as s:
-        application_id = applications.apply_to_program(s, actor=candidate, program_id=ids["program"]).id
+        application_id = applying.apply_to_program(s, actor=candidate, program_id=ids["program"]).id
     with transaction() as s:
-        applications.answer_question(
+        question_answers.answer_question(
             s, actor=candidate, application_id=application_id, question_id=ids["question"], value=True
         )
     with transaction() as s:

@@ -38,32 +38,8 @@ def send_assistance_request(
     account = session.get(Account, actor.account_id)
     if account is None or account.deleted_at is not None:
         raise NotFound("account")
-    subject = " ".join(check_text(subject, field="subject").split())
-    message = check_text(message, field="message").strip()
-    if not subject:
-        raise DomainError("subject_required", N_("Indiquez l'objet de votre demande."), field="subject")
-    if len(subject) > SUBJECT_MAX:
-        raise DomainError("subject_too_long", N_("{max} caractères au maximum."), field="subject", max=SUBJECT_MAX)
-    if not message:
-        raise DomainError("message_required", N_("Écrivez votre message."), field="message")
-    if len(message) > MESSAGE_MAX:
-        raise DomainError("message_too_long", N_("{max} caractères au maximum."), field="message", max=MESSAGE_MAX)
-    # A flood from one account would bury the office's inbox; the outbox is the record of what was sent.
-    since = clock.now() - timedelta(hours=1)
-    sent = session.exec(
-        select(func.count())
-        .select_from(OutboxMail)
-        .where(
-            OutboxMail.code == "assistance_request",
-            OutboxMail.account_id == account.id,
-            col(OutboxMail.created_at) >= since,
-        )
-    ).one()
-    if sent >= parameters.current("assistance_max_per_hour"):
-        raise DomainError(
-            "assistance_throttled",
-            N_("Vous avez envoyé plusieurs demandes en peu de temps. Réessayez dans une heure."),
-        )
+    subject, message = _checked_request(subject, message)
+    _refuse_a_flood(session, account)
     to = assistance_recipient(session, program_id=program_id)
     topic = subject
     if program_id is not None:
@@ -97,3 +73,37 @@ def send_assistance_request(
         after={"to": to, "program_id": program_id},
     )
     return to
+
+
+def _checked_request(subject: str, message: str) -> tuple[str, str]:
+    """The subject on one line and the message, both required and within their limits."""
+    subject = " ".join(check_text(subject, field="subject").split())
+    message = check_text(message, field="message").strip()
+    if not subject:
+        raise DomainError("subject_required", N_("Indiquez l'objet de votre demande."), field="subject")
+    if len(subject) > SUBJECT_MAX:
+        raise DomainError("subject_too_long", N_("{max} caractères au maximum."), field="subject", max=SUBJECT_MAX)
+    if not message:
+        raise DomainError("message_required", N_("Écrivez votre message."), field="message")
+    if len(message) > MESSAGE_MAX:
+        raise DomainError("message_too_long", N_("{max} caractères au maximum."), field="message", max=MESSAGE_MAX)
+    return subject, message
+
+
+def _refuse_a_flood(session: Session, account: Account) -> None:
+    # A flood from one account would bury the office's inbox; the outbox is the record of what was sent.
+    since = clock.now() - timedelta(hours=1)
+    sent = session.exec(
+        select(func.count())
+        .select_from(OutboxMail)
+        .where(
+            OutboxMail.code == "assistance_request",
+            OutboxMail.account_id == account.id,
+            col(OutboxMail.created_at) >= since,
+        )
+    ).one()
+    if sent >= parameters.current("assistance_max_per_hour"):
+        raise DomainError(
+            "assistance_throttled",
+            N_("Vous avez envoyé plusieurs demandes en peu de temps. Réessayez dans une heure."),
+        )

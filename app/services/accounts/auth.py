@@ -281,76 +281,101 @@ def authenticate(session: Session, *, actor: Actor, login: str, password: str) -
     """
     read_only.allow(session, "sign_in")  # candidates sign in to a read-only portal too
     settings = parameters.effective_settings()
-    now = clock.now()
-    wait = timedelta(minutes=settings.sign_in_throttle_minutes)
-    throttle_store = throttle_store_factory(session)
-
-    def fail(key: str | None) -> SignInOutcome:
-        throttle_store.count_failure(_address_key(actor), now, wait=wait)
-        blocked = None
-        if key is not None:
-            blocked = throttle_store.record_failure(key, now, limit=settings.sign_in_max_failures, wait=wait)
-        return SignInOutcome(error=_throttled(blocked) if blocked else _bad_credentials())
-
+    attempt = _Attempt(
+        session,
+        actor,
+        now=clock.now(),
+        max_failures=settings.sign_in_max_failures,
+        wait=timedelta(minutes=settings.sign_in_throttle_minutes),
+        store=throttle_store_factory(session),
+    )
     if has_refused_character(login):  # no account or staff login holds a control character
-        return fail(None)
+        return attempt.fail(None)
     account = find_account_by_login(session, login)
     if account is not None:
+        return _candidate_sign_in(attempt, account, password)
+    return _staff_sign_in(attempt, login, password)
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    """One sign-in attempt: its moment, the throttling it is held to, and how a failure is counted."""
+
+    session: Session
+    actor: Actor
+    now: datetime
+    max_failures: int
+    wait: timedelta
+    store: ThrottleStore
+
+    def fail(self, key: str | None) -> SignInOutcome:
+        self.store.count_failure(_address_key(self.actor), self.now, wait=self.wait)
+        blocked = None
+        if key is not None:
+            blocked = self.store.record_failure(key, self.now, limit=self.max_failures, wait=self.wait)
+        return SignInOutcome(error=_throttled(blocked) if blocked else _bad_credentials())
+
+
+def _candidate_sign_in(attempt: _Attempt, account: Account, password: str) -> SignInOutcome:
+    session, now = attempt.session, attempt.now
+    if account.throttled_until and account.throttled_until > now:
+        return SignInOutcome(error=_throttled(account.throttled_until))
+    if not account.password_hash or not verify_password(account.password_hash, password):
+        account.failed_sign_ins += 1
+        if account.failed_sign_ins >= attempt.max_failures:
+            account.failed_sign_ins = 0
+            account.throttled_until = now + attempt.wait
+        session.add(account)
+        outcome = attempt.fail(None)
         if account.throttled_until and account.throttled_until > now:
             return SignInOutcome(error=_throttled(account.throttled_until))
-        if not account.password_hash or not verify_password(account.password_hash, password):
-            account.failed_sign_ins += 1
-            if account.failed_sign_ins >= settings.sign_in_max_failures:
-                account.failed_sign_ins = 0
-                account.throttled_until = now + wait
-            session.add(account)
-            outcome = fail(None)
-            if account.throttled_until and account.throttled_until > now:
-                return SignInOutcome(error=_throttled(account.throttled_until))
-            return outcome
-        # The right password: only now may the answer depend on the account's state.
-        if closed := sign_in_closed_error(session, now):
-            return SignInOutcome(error=closed)
-        if not account.is_activated:
-            return SignInOutcome(
-                error=DomainError(
-                    "not_activated",
-                    N_(
-                        "Votre compte n'est pas encore activé. Cliquez sur le lien du mail d'activation, "
-                        "ou demandez un nouveau mail d'activation."
-                    ),
-                    field="login",
-                )
+        return outcome
+    # The right password: only now may the answer depend on the account's state.
+    if closed := sign_in_closed_error(session, now):
+        return SignInOutcome(error=closed)
+    if not account.is_activated:
+        return SignInOutcome(
+            error=DomainError(
+                "not_activated",
+                N_(
+                    "Votre compte n'est pas encore activé. Cliquez sur le lien du mail d'activation, "
+                    "ou demandez un nouveau mail d'activation."
+                ),
+                field="login",
             )
-        if needs_rehash(account.password_hash):
-            account.password_hash = hash_password(password)
-        account.failed_sign_ins = 0
-        account.throttled_until = None
-        account.last_sign_in_at = now
-        session.add(account)
-        audit(
-            session,
-            actor=Actor("candidate", account_id=account.id, client_address=actor.client_address),
-            action="account.signed_in",
-            entity_type="account",
-            entity_id=account.id,
         )
-        return SignInOutcome(Principal("candidate", account.id or 0, f"{account.first_name} {account.last_name}"))
+    if needs_rehash(account.password_hash):
+        account.password_hash = hash_password(password)
+    account.failed_sign_ins = 0
+    account.throttled_until = None
+    account.last_sign_in_at = now
+    session.add(account)
+    audit(
+        session,
+        actor=Actor("candidate", account_id=account.id, client_address=attempt.actor.client_address),
+        action="account.signed_in",
+        entity_type="account",
+        entity_id=account.id,
+    )
+    return SignInOutcome(Principal("candidate", account.id or 0, f"{account.first_name} {account.last_name}"))
 
+
+def _staff_sign_in(attempt: _Attempt, login: str, password: str) -> SignInOutcome:
+    session, now = attempt.session, attempt.now
     staff = session.exec(select(StaffMember).where(func.lower(StaffMember.login) == login.strip().lower())).first()
     if staff is None:
         _burn_time(password)
         # Unknown logins are throttled like known ones, so throttling does not reveal which accounts exist.
         key = f"login:{login.strip().lower()[:100]}"
-        if until := throttle_store.blocked_until(key, now):
+        if until := attempt.store.blocked_until(key, now):
             return SignInOutcome(error=_throttled(until))
-        return fail(key)
+        return attempt.fail(key)
 
     key = f"staff:{staff.id}"
-    if until := throttle_store.blocked_until(key, now):
+    if until := attempt.store.blocked_until(key, now):
         return SignInOutcome(error=_throttled(until))
     if not staff.is_active or not staff.password_hash or not verify_password(staff.password_hash, password):
-        return fail(key)
+        return attempt.fail(key)
     assignment_id = first_role_assignment_id(session, staff.id or 0)
     if assignment_id is None:
         return SignInOutcome(
@@ -358,8 +383,10 @@ def authenticate(session: Session, *, actor: Actor, login: str, password: str) -
                 "no_role", N_("Aucun rôle ne vous est attribué : contactez l'administrateur de l'application.")
             )
         )
-    throttle_store.clear(key)
+    attempt.store.clear(key)
     if needs_rehash(staff.password_hash):
         staff.password_hash = hash_password(password)
         session.add(staff)
-    return staff_signed_in(session, staff, actor=actor, action="staff.signed_in", assignment_id=assignment_id, now=now)
+    return staff_signed_in(
+        session, staff, actor=attempt.actor, action="staff.signed_in", assignment_id=assignment_id, now=now
+    )

@@ -24,11 +24,11 @@ from app.services.accounts.auth import purge_throttles
 from app.services.accounts.passwords import hash_password
 from app.services.accounts.rules import check_email, check_name, check_new_password, typed_email
 from app.services.accounts.tokens import consume_token, issue_token, revoke_tokens
-from app.services.dossier.schemas import FieldChecks
 from app.services.platform import parameters
 from app.services.platform.actors import Actor, require_account
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, NotFound
+from app.services.platform.form_checks import FieldChecks
 from app.services.platform.jobs import register_job
 
 DOSSIER_ALPHABET = string.digits + string.ascii_uppercase
@@ -162,20 +162,7 @@ def create_account(
 
     existing = session.exec(select(Account).where(Account.email == address)).first()
     if existing is not None:
-        # Do not reveal the account: mail its owner and show a decoy number, burnt so it is never issued.
-        number = issue_dossier_number(session)
-        if existing.deleted_at is None and existing.is_activated:
-            mail_account(session, existing, "dossier_number_reminder")
-        elif existing.deleted_at is None:
-            send_activation(session, existing, code="activation_resent")
-        audit(
-            session,
-            actor=actor,
-            action="account.create_refused_duplicate",
-            entity_type="account",
-            entity_id=existing.id,
-        )
-        return AccountCreated(dossier_number=number, email=address)
+        return _answer_a_taken_address(session, actor, existing, address)
 
     account = Account(
         dossier_number=issue_dossier_number(session),
@@ -201,6 +188,23 @@ def create_account(
         after={"dossier_number": account.dossier_number, "email": account.email},
     )
     return AccountCreated(dossier_number=account.dossier_number, email=address)
+
+
+def _answer_a_taken_address(session: Session, actor: Actor, existing: Account, address: str) -> AccountCreated:
+    """Do not reveal the account: mail its owner and show a decoy number, burnt so it is never issued."""
+    number = issue_dossier_number(session)
+    if existing.deleted_at is None and existing.is_activated:
+        mail_account(session, existing, "dossier_number_reminder")
+    elif existing.deleted_at is None:
+        send_activation(session, existing, code="activation_resent")
+    audit(
+        session,
+        actor=actor,
+        action="account.create_refused_duplicate",
+        entity_type="account",
+        entity_id=existing.id,
+    )
+    return AccountCreated(dossier_number=number, email=address)
 
 
 def activate_account(session: Session, *, actor: Actor, token: str) -> Account:

@@ -27,10 +27,10 @@ from app.models import (
 )
 from app.services.accounts.staff_roles import INSTITUTION_WIDE, ROLE_LABELS, RoleView
 from app.services.admin.common import require_admin, snapshot
-from app.services.dossier.schemas import DossierInvalid
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import NotFound
+from app.services.platform.form_checks import DossierInvalid
 
 PREFIX = "eca_"
 LAST_USED_RESOLUTION = timedelta(minutes=1)  # last_used_at is written at most once a minute per token

@@ -14,11 +14,11 @@ from sqlmodel import Session, col, select
 from app.i18n import N_
 from app.models import Committee, StaffMember, StaffRole, StaffRoleAssignment
 from app.services.admin.common import require_centre_offer
-from app.services.dossier.schemas import DossierInvalid
 from app.services.offer.rights import require_offer_reader
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, NotFound
+from app.services.platform.form_checks import DossierInvalid
 
 ALREADY_MEMBER = N_("Cette personne est déjà membre de la commission.")
 ALREADY_PRESIDED = N_(

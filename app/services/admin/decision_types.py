@@ -18,10 +18,10 @@ from app.i18n import N_
 from app.models import Campaign, Decision, DecisionKind, DecisionType, Program, RefusalReason
 from app.services.admin.common import load_for_edit, require_admin, save_active, save_entity
 from app.services.admin.scoped import checked, clean_choice, clean_code, clean_label
-from app.services.dossier.schemas import DossierInvalid
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, NotFound
+from app.services.platform.form_checks import DossierInvalid
 
 TYPE_FIELDS = ("code", "kind", "label_fr", "label_en", "is_final")
 REASON_FIELDS = ("code", "label_fr", "label_en")

@@ -20,12 +20,12 @@ from app.i18n import LANGUAGES, N_
 from app.models import MailTemplate, StaffMember
 from app.services.admin.common import StaleEdit, require_admin, save_entity, snapshot
 from app.services.admin.mail_catalogue import MailCodeInfo, code_info, documented_codes
-from app.services.dossier.schemas import REQUIRED, DossierInvalid
 from app.services.mail.templates import SUBJECT_MAX_CHARS, RenderedMail, load_default, validate_template_parts
 from app.services.mail.variables import MailCode
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import NotFound
+from app.services.platform.form_checks import REQUIRED, DossierInvalid
 from app.services.platform.versions import flush_versioned
 
 BODY_MAX_CHARS = 100_000

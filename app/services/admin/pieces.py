@@ -52,11 +52,11 @@ from app.services.admin.scoped import (
 from app.services.documents import pdf_sandbox, piece_slots
 from app.services.documents import pieces as documents
 from app.services.documents.file_sniffing import PDF, sniff
-from app.services.dossier.schemas import DossierInvalid
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, NotFound
+from app.services.platform.form_checks import DossierInvalid
 
 FIELDS = ("code", "label_fr", "label_en", "help_fr", "help_en", "is_conditional", "is_shared")
 

@@ -18,11 +18,11 @@ from app.i18n import N_
 from app.models import Campaign, Program
 from app.services.admin.common import require_centre_offer, save_entity
 from app.services.admin.programs import ARCHIVED, live_applications
-from app.services.dossier.schemas import DossierInvalid, validate
 from app.services.offer import calendar_rules as cal
 from app.services.offer.program_schema import CalendarIn
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError, NotFound
+from app.services.platform.form_checks import DossierInvalid, validate
 
 SETTABLE = cal.FIELDS
 PAIRS = {

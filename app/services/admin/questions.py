@@ -16,7 +16,7 @@ from pydantic import BaseModel, BeforeValidator, field_validator
 from sqlmodel import Session, col, select
 
 from app.i18n import N_
-from app.models import Question, QuestionAnswer, QuestionKind
+from app.models import TEXT_ANSWER_LIMIT, Question, QuestionAnswer, QuestionKind
 from app.services.admin.common import save_active, save_entity
 from app.services.admin.scoped import (
     Target,
@@ -32,11 +32,10 @@ from app.services.admin.scoped import (
     siblings,
     target_of,
 )
-from app.services.applications.actions import TEXT_ANSWER_LIMIT
-from app.services.dossier.schemas import INVALID, DossierInvalid
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, NotFound
+from app.services.platform.form_checks import INVALID, DossierInvalid
 
 FIELDS = ("code", "kind", "label_fr", "label_en", "is_mandatory", "max_length")
 

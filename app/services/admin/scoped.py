@@ -30,10 +30,10 @@ from app.models import (
 )
 from app.services.accounts import staff_roles as staff
 from app.services.admin.common import ADMIN_ROLES, load_for_edit, require_admin, require_centre_offer, save_entity
-from app.services.dossier.schemas import INVALID, REQUIRED, DossierInvalid, validate
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, NotFound
+from app.services.platform.form_checks import INVALID, REQUIRED, DossierInvalid, validate
 from app.services.platform.labels import label_in
 
 ScopedModel = type[RequiredDocument] | type[Question]

@@ -16,6 +16,7 @@ editing the same member's roles cannot overwrite each other) and audited.
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import BaseModel, field_validator
 from sqlalchemy import func, or_
@@ -46,10 +47,10 @@ from app.services.admin.staff_rules import (
     other_active_administrators,
     refusal,
 )
-from app.services.dossier.schemas import REQUIRED, DossierInvalid, validate
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import NotFound
+from app.services.platform.form_checks import REQUIRED, DossierInvalid, validate
 from app.services.platform.text_rules import searchable
 
 LOGIN_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,99}$")
@@ -282,25 +283,9 @@ def save_staff(
     if existing is not None and acting.role != StaffRole.ADMINISTRATOR and is_administrator(session, existing.id or 0):
         raise refusal("admin_account", ADMIN_ACCOUNT)
     _check_login_free(session, data.login, staff_id)
-    new_hash: str | None = None
-    if data.auth_mode == AUTH_SSO:
-        if data.sso_provider not in SSO_PROVIDERS:
-            raise DossierInvalid({"sso_provider": N_("Choisissez le service d'authentification de l'université.")})
-        provider, subject = data.sso_provider, data.sso_subject
-    else:
-        provider = subject = None
-        if password or existing is None or not existing.password_hash:
-            personal = (data.login, data.email.split("@")[0], *data.display_name.split())
-            check_new_password(password, password_confirm, personal=personal)
-            new_hash = hash_password(password)
-    values = {
-        "login": data.login,
-        "email": data.email,
-        "display_name": data.display_name,
-        "language": data.language,
-        "sso_provider": provider,
-        "sso_subject": subject,
-    }
+    provider, subject, new_hash = _credentials(data, existing, password, password_confirm)
+    values = {"login": data.login, "email": data.email, "display_name": data.display_name, "language": data.language}
+    values |= {"sso_provider": provider, "sso_subject": subject}
     password_removed = False
     if existing is not None:
         if data.auth_mode == AUTH_SSO and existing.password_hash:
@@ -308,8 +293,50 @@ def save_staff(
             password_removed = True
         elif new_hash is not None:
             existing.password_hash = new_hash  # written in save_entity's flush: one version step
+    member = _save_member(session, actor, staff_id, expected_version, values)
+    if existing is None and new_hash is not None:
+        member.password_hash = new_hash
+        session.add(member)
+        session.flush()
+    if new_hash is not None or password_removed:
+        _audit_credentials(session, actor, member, data.auth_mode, password_changed=new_hash is not None)
+    return member
+
+
+def _audit_credentials(
+    session: Session, actor: Actor, member: StaffMember, auth_mode: str, *, password_changed: bool
+) -> None:
+    # The hash itself never goes to the audit trail.
+    audit(
+        session,
+        actor=actor,
+        action="staff.credentials_set",
+        entity_type="staffmember",
+        entity_id=member.id,
+        after={"auth_mode": auth_mode, "password_changed": password_changed},
+    )
+
+
+def _credentials(
+    data: StaffIn, existing: StaffMember | None, password: str, password_confirm: str
+) -> tuple[str | None, str | None, str | None]:
+    """(SSO provider, SSO subject, new password hash): SSO, or a password, checked when given or when none is set."""
+    if data.auth_mode == AUTH_SSO:
+        if data.sso_provider not in SSO_PROVIDERS:
+            raise DossierInvalid({"sso_provider": N_("Choisissez le service d'authentification de l'université.")})
+        return data.sso_provider, data.sso_subject, None
+    if password or existing is None or not existing.password_hash:
+        personal = (data.login, data.email.split("@")[0], *data.display_name.split())
+        check_new_password(password, password_confirm, personal=personal)
+        return None, None, hash_password(password)
+    return None, None, None
+
+
+def _save_member(
+    session: Session, actor: Actor, staff_id: int | None, expected_version: int | None, values: dict[str, Any]
+) -> StaffMember:
     try:
-        member = save_entity(
+        return save_entity(
             session,
             actor=actor,
             model=StaffMember,
@@ -323,21 +350,6 @@ def save_staff(
         if "login" in str(exc.orig).lower():
             raise DossierInvalid({"login": N_("Cet identifiant est déjà utilisé par un autre gestionnaire.")}) from None
         raise DossierInvalid({"sso_subject": SUBJECT_TAKEN}) from None
-    if existing is None and new_hash is not None:
-        member.password_hash = new_hash
-        session.add(member)
-        session.flush()
-    if new_hash is not None or password_removed:
-        # The hash itself never goes to the audit trail.
-        audit(
-            session,
-            actor=actor,
-            action="staff.credentials_set",
-            entity_type="staffmember",
-            entity_id=member.id,
-            after={"auth_mode": data.auth_mode, "password_changed": new_hash is not None},
-        )
-    return member
 
 
 def set_staff_active(

@@ -18,9 +18,9 @@ from app.services.admin.staff_rules import (
     refusal,
     touch,
 )
-from app.services.dossier.schemas import DossierInvalid
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
+from app.services.platform.form_checks import DossierInvalid
 
 _ROLE_FIELDS = ("role", "centre_id", "committee_id", "read_only", "is_president")
 PRESIDED_ELSEWHERE = N_("{name} préside déjà cette commission : retirez-lui d'abord la présidence.")
@@ -63,18 +63,7 @@ def add_role(
         centre_id = committee_id = None
         is_president = False
     touch(session, staff_id, expected_version)
-    same = session.exec(
-        select(StaffRoleAssignment.id).where(
-            StaffRoleAssignment.staff_id == staff_id,
-            StaffRoleAssignment.role == role,
-            StaffRoleAssignment.centre_id == centre_id if centre_id else col(StaffRoleAssignment.centre_id).is_(None),
-            StaffRoleAssignment.committee_id == committee_id
-            if committee_id
-            else col(StaffRoleAssignment.committee_id).is_(None),
-        )
-    ).first()
-    if same is not None:
-        raise DossierInvalid({"role": N_("Ce gestionnaire a déjà ce rôle sur ce périmètre.")})
+    _refuse_same_role(session, staff_id, role, centre_id, committee_id)
     if is_president and committee_id is not None:
         require_no_other_president(session, committee_id, message=PRESIDED_ELSEWHERE)
     assignment = StaffRoleAssignment(
@@ -96,6 +85,23 @@ def add_role(
         after={"staff_id": staff_id, **snapshot(assignment, _ROLE_FIELDS)},
     )
     return assignment
+
+
+def _refuse_same_role(
+    session: Session, staff_id: int, role: StaffRole, centre_id: int | None, committee_id: int | None
+) -> None:
+    same = session.exec(
+        select(StaffRoleAssignment.id).where(
+            StaffRoleAssignment.staff_id == staff_id,
+            StaffRoleAssignment.role == role,
+            StaffRoleAssignment.centre_id == centre_id if centre_id else col(StaffRoleAssignment.centre_id).is_(None),
+            StaffRoleAssignment.committee_id == committee_id
+            if committee_id
+            else col(StaffRoleAssignment.committee_id).is_(None),
+        )
+    ).first()
+    if same is not None:
+        raise DossierInvalid({"role": N_("Ce gestionnaire a déjà ce rôle sur ce périmètre.")})
 
 
 def _load_assignment(session: Session, assignment_id: int) -> StaffRoleAssignment:

@@ -8,13 +8,10 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from app.services.applications.actions import (
-        answer_question,
-        apply_to_program,
-        cancel_application,
-        own_candidate_id,
-    )
+    from app.services.applications.actions import own_candidate_id
+    from app.services.applications.applying import apply_to_program, cancel_application
     from app.services.applications.dossier_status import DOSSIER_STATUS_LABELS, PIECE_STATUS_LABELS, PROCESSING_LABELS
+    from app.services.applications.question_answers import answer_question
     from app.services.applications.transmission import Readiness, transmission_readiness, transmit_application
     from app.services.applications.views import (
         ApplicationDetail,
@@ -41,9 +38,9 @@ _EXPORTS: dict[str, str] = {
     "PieceView": "views",
     "QuestionView": "views",
     "Readiness": "transmission",
-    "answer_question": "actions",
-    "apply_to_program": "actions",
-    "cancel_application": "actions",
+    "answer_question": "question_answers",
+    "apply_to_program": "applying",
+    "cancel_application": "applying",
     "get_my_application": "views",
     "list_my_applications": "views",
     "live_program_ids": "views",

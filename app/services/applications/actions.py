@@ -1,9 +1,9 @@
-"""The candidate's actions on applications ("candidatures"), and the rules they share with what is shown.
+"""The rules the candidate's actions on applications share with what is shown and with the other packages.
 
-apply_to_program → Application (dossier En attente, one piece En attente per applicable required piece);
-cancel_application while no manager has acted (``applications_acted_on``); answer_question for the
-programme's questions. What the « Candidatures » tab shows is in ``applications_views``, the return-date
-reminder in ``applications_jobs``, live updates in ``notifications``.
+Whose candidate and application a request reaches (``own_candidate``, ``own_application``), which pieces and
+questions apply to a programme, whether a manager has acted on an application, whether answers are still open.
+The actions themselves: ``applying`` (apply_to_program, cancel_application) and ``question_answers``
+(answer_question); what the « Candidatures » tab shows is in ``views``, the return-date reminder in ``jobs``.
 Every function takes the actor and works in the caller's transaction; a refusal is a DomainError.
 """
 
@@ -11,42 +11,27 @@ from collections.abc import Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from app import clock
-from app.i18n import N_
 from app.models import (
-    Account,
     Application,
-    ApplicationCentre,
     ApplicationTag,
-    Campaign,
     Candidate,
     Decision,
     DocumentStatus,
     DossierStatus,
     Note,
-    Procedure,
     Program,
     Question,
-    QuestionAnswer,
-    QuestionKind,
     RequiredDocument,
     Scope,
     SubmittedDocument,
 )
-from app.services.applications import mails
 from app.services.applications.dossier_status import dossier_editable, effective_return_by
-from app.services.dossier.completeness import dossier_completeness
 from app.services.offer import campaigns
-from app.services.offer.browse import WindowState, window_state
-from app.services.platform import parameters
 from app.services.platform.actors import Actor, require_writable
-from app.services.platform.audit import audit
-from app.services.platform.errors import DomainError, Forbidden, NotFound
-from app.services.platform.notifications import notify_candidate
-from app.services.platform.text_rules import check_text
+from app.services.platform.errors import Forbidden, NotFound
 
 MISSING_STATUSES = (DocumentStatus.PENDING, DocumentStatus.REFUSED)
 _SCOPE_ORDER = {Scope.INSTITUTION: 0, Scope.CENTRE: 1, Scope.PROGRAM: 2}
@@ -210,254 +195,6 @@ def manager_has_acted(session: Session, application: Application) -> bool:
     return application.id in applications_acted_on(session, [application])
 
 
-# The candidate's mail → (the committee's, the committee's choice to receive it, whether both carry a link).
-_COMMITTEE_ALERTS = {
-    "application_created": ("committee_new_application", "alert_on_new_application", True),
-    "application_cancelled": ("committee_cancellation", "alert_on_cancellation", False),
-}
-
-
-def _mail_candidate_and_committee(session: Session, application: Application, candidate: Candidate, code: str) -> None:
-    committee_code, alert, with_links = _COMMITTEE_ALERTS[code]
-    parties = mails.mail_parties(session, application, session.get(Account, candidate.account_id))
-    mails.mail_candidate(session, parties, code, {"link": mails.candidate_link(application)} if with_links else None)
-    committee = parties.committee
-    if committee and getattr(committee, alert) and committee.is_active and committee.contact_email:
-        mails.mail_committee(
-            session, parties, committee_code, {"link": mails.staff_link(application)} if with_links else None
-        )
-
-
-# --- Applying -----------------------------------------------------------------------------------------------------
-
-ALREADY_APPLIED = N_("Vous avez déjà une candidature à cette formation.")
-
-
-def _existing_live_application(session: Session, candidate_id: int, program_id: int) -> Application | None:
-    return session.exec(
-        select(Application).where(
-            Application.candidate_id == candidate_id,
-            Application.program_id == program_id,
-            col(Application.cancelled_at).is_(None),
-        )
-    ).first()
-
-
-def _check_limits(session: Session, candidate_id: int, program: Program, centre: ApplicationCentre) -> None:
-    settings = parameters.effective_settings()
-    live = (
-        select(func.count())
-        .select_from(Application)
-        .where(
-            Application.candidate_id == candidate_id,
-            Application.campaign_id == program.campaign_id,
-            col(Application.cancelled_at).is_(None),
-        )
-    )
-    centre_max = centre.max_applications or settings.max_applications_per_centre
-    if session.exec(live.where(Application.centre_id == centre.id)).one() >= centre_max:
-        raise DomainError(
-            "centre_limit",
-            N_("Vous avez atteint le nombre maximal de candidatures dans cette composante ({max})."),
-            max=centre_max,
-        )
-    institution_max = settings.max_applications_per_institution
-    if session.exec(live).one() >= institution_max:
-        raise DomainError(
-            "institution_limit",
-            N_("Vous avez atteint le nombre maximal de candidatures dans l'établissement ({max})."),
-            max=institution_max,
-        )
-
-
-def apply_to_program(session: Session, *, actor: Actor, program_id: int) -> Application:
-    """Create the actor's application to ``program_id``, if its window is open now and the dossier complete."""
-    candidate = own_candidate(session, actor, write=True, lock=True)
-    row = session.exec(
-        select(Program, ApplicationCentre)
-        .join(Campaign, Campaign.id == Program.campaign_id)
-        .join(ApplicationCentre, ApplicationCentre.id == Program.centre_id)
-        .where(
-            Program.id == program_id, col(Program.is_active), col(Campaign.is_active), col(ApplicationCentre.is_active)
-        )
-    ).first()
-    if row is None:
-        raise NotFound("program")
-    program, centre = row
-    # The server's clock at the moment of the request decides, with the rule the offer displays.
-    state = window_state(program.window_opens_at, program.window_closes_at, clock.now())
-    if state == WindowState.UPCOMING:
-        raise DomainError("window_not_open", N_("Les candidatures à cette formation ne sont pas encore ouvertes."))
-    if state == WindowState.CLOSED:
-        raise DomainError("window_closed", N_("La période de candidature à cette formation est terminée."))
-    completeness = dossier_completeness(session, candidate_id=candidate.id if candidate else None)
-    if candidate is None or not completeness.is_complete:
-        raise DomainError(
-            "dossier_incomplete",
-            N_("Complétez votre dossier avant de candidater."),
-            missing=completeness.missing,
-        )
-    assert candidate.id is not None
-    if _existing_live_application(session, candidate.id, program_id) is not None:
-        raise DomainError("already_applied", ALREADY_APPLIED)
-    _check_limits(session, candidate.id, program, centre)
-
-    now = clock.now()
-    application = Application(
-        candidate_id=candidate.id,
-        program_id=program_id,
-        committee_id=program.committee_id,
-        centre_id=program.centre_id,
-        campaign_id=program.campaign_id,
-        dossier_status=DossierStatus.PENDING,
-        dossier_status_at=now,
-        created_at=now,
-    )
-    try:
-        # A savepoint: a concurrent request that inserted first trips the partial unique index, and only
-        # this insert is undone — the caller's transaction stays usable.
-        with session.begin_nested():
-            session.add(application)
-            session.flush()
-    except IntegrityError as exc:
-        raise DomainError("already_applied", ALREADY_APPLIED) from exc
-    # A paper procedure lists its pieces too: the candidate posts them and staff tick them off.
-    for document in applicable_documents(session, centre_id=program.centre_id, program_id=program_id):
-        session.add(
-            SubmittedDocument(
-                application_id=application.id,
-                required_document_id=document.id,
-                status=DocumentStatus.PENDING,
-                status_at=now,
-            )
-        )
-    session.flush()
-    if program.procedure == Procedure.ONLINE:
-        from app.services.documents import pieces as documents  # documents builds on this module's rules
-
-        documents.adopt_shared_pieces(session, application=application)  # pieces uploaded once serve every application
-    _mail_candidate_and_committee(session, application, candidate, "application_created")
-    audit(
-        session,
-        actor=actor,
-        action="application.created",
-        entity_type="application",
-        entity_id=application.id,
-        candidate_id=candidate.id,
-        application_id=application.id,
-        after={"program_id": program_id, "program_code": program.code},
-    )
-    notify_candidate(session, candidate.id)
-    return application
-
-
 def answers_open(application: Application, program: Program, now: datetime) -> bool:
     return_by = effective_return_by(application, program)
     return dossier_editable(application.dossier_status) and (return_by is None or now <= return_by)
-
-
-# --- Cancelling ---------------------------------------------------------------------------------------------------
-
-
-def cancel_application(session: Session, *, actor: Actor, application_id: int) -> Application:
-    """« Annuler »: only while no manager has acted (see ``applications_acted_on``)."""
-    candidate, application = own_application(session, actor, application_id, write=True, lock=True)
-    if manager_has_acted(session, application):
-        raise DomainError(
-            "cancel_refused",
-            N_("Cette candidature ne peut plus être annulée : son traitement a commencé."),
-        )
-    documents = list(
-        session.exec(select(SubmittedDocument).where(SubmittedDocument.application_id == application.id)).all()
-    )
-    from app.services.documents import pieces as documents_service  # documents builds on this module's rules
-
-    documents_service.release_piece_files(session, documents)  # files no other application uses are deleted
-    session.flush()
-    for document in documents:
-        session.delete(document)
-    application.cancelled_at = clock.now()
-    session.add(application)
-    session.flush()
-    _mail_candidate_and_committee(session, application, candidate, "application_cancelled")
-    audit(
-        session,
-        actor=actor,
-        action="application.cancelled",
-        entity_type="application",
-        entity_id=application.id,
-        candidate_id=candidate.id,
-        application_id=application.id,
-        after={"deleted_pieces": len(documents)},
-    )
-    notify_candidate(session, candidate.id or 0)
-    return application
-
-
-# --- Questions ----------------------------------------------------------------------------------------------------
-
-TEXT_ANSWER_LIMIT = 5000  # the QuestionAnswer column
-
-
-def answer_question(
-    session: Session, *, actor: Actor, application_id: int, question_id: int, value: bool | str | None
-) -> QuestionAnswer | None:
-    """Record the answer to one of the application's questions (None or empty text clears an optional one)."""
-    candidate, application = own_application(session, actor, application_id, write=True)
-    program = session.get(Program, application.program_id)
-    assert program is not None
-    question = session.get(Question, question_id)
-    if question is None or not question.is_active or not applies_to(question, application.centre_id, program.id or 0):
-        raise NotFound("question")
-    if not answers_open(application, program, clock.now()):
-        raise DomainError(
-            "answers_closed",
-            N_(
-                "Les réponses ne peuvent plus être modifiées : la date de retour est passée ou le dossier est transmis."
-            ),
-        )
-    text_value: str | None = None
-    bool_value: bool | None = None
-    if question.kind == QuestionKind.YES_NO:
-        if value is not None and not isinstance(value, bool):
-            raise DomainError("answer_yes_no", N_("Répondez par oui ou par non."), field=f"question-{question_id}")
-        bool_value = value
-    else:
-        if value is not None and not isinstance(value, str):
-            raise DomainError("answer_text", N_("Saisissez une réponse."), field=f"question-{question_id}")
-        text_value = check_text(value or "", field=f"question-{question_id}").strip() or None
-        limit = min(question.max_length, TEXT_ANSWER_LIMIT)
-        if text_value is not None and len(text_value) > limit:
-            raise DomainError(
-                "answer_too_long", N_("{max} caractères au maximum."), field=f"question-{question_id}", max=limit
-            )
-    empty = bool_value is None and text_value is None
-    if empty and question.is_mandatory:
-        raise DomainError("answer_required", N_("Cette question demande une réponse."), field=f"question-{question_id}")
-    answer = session.exec(
-        select(QuestionAnswer).where(
-            QuestionAnswer.application_id == application.id, QuestionAnswer.question_id == question_id
-        )
-    ).first()
-    if empty:
-        if answer is not None:
-            session.delete(answer)
-        result = None
-    else:
-        answer = answer or QuestionAnswer(application_id=application.id or 0, question_id=question_id)
-        answer.text_value, answer.bool_value, answer.answered_at = text_value, bool_value, clock.now()
-        session.add(answer)
-        result = answer
-    session.flush()
-    audit(
-        session,
-        actor=actor,
-        action="application.question_answered",
-        entity_type="question",
-        entity_id=question_id,
-        candidate_id=candidate.id,
-        application_id=application.id,
-    )
-    # No live update: the candidate's own answer changes nothing the other views show, and redrawing the page
-    # would wipe answers typed but not yet saved.
-    return result

@@ -5,10 +5,8 @@ screen: windows open, closing, not yet open, closed awaiting the jury, decisions
 published with answers awaited, a preselection. The content itself lives in ``demo_data``.
 """
 
-import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session, select
@@ -16,37 +14,29 @@ from sqlmodel import Session, select
 from app import clock
 from app.models import (
     Account,
-    Address,
     AlertRecipients,
     Application,
     ApplicationCentre,
-    Baccalaureate,
-    BacSeries,
     Campaign,
     Candidate,
     Committee,
     DecisionType,
     DiplomaType,
-    ExternalRecord,
-    InternalRecord,
-    Internship,
     IssuedDossierNumber,
     Program,
     Question,
-    RecordOutcome,
     RefusalReason,
     RequiredDocument,
     Scope,
     StaffMember,
     StaffRoleAssignment,
     Tag,
-    WorkExperience,
 )
 from app.services.accounts.passwords import hash_password
 from app.services.demo import data as d
 from app.services.demo.data import DEMO_IDENTITIES, DemoIdentity
+from app.services.demo.people import ascii_upper, demo_ine, dossier_rows, mail_part
 from app.services.demo.scenarios import PRESELECTION_PLACE, Calendar, Scenario
-from app.services.dossier.ine import BEA_KEYS
 from app.services.offer.faq import seed_guide_faq
 
 __all__ = ["DEMO_IDENTITIES", "DemoIdentity", "intake_year", "seed_demo_campus"]
@@ -67,23 +57,6 @@ def seed_demo_campus(session: Session) -> bool:
     Seeder(session).run()
     seed_guide_faq(session)  # the FAQ of the candidates' guide, when the FAQ is empty
     return True
-
-
-def _ascii_upper(text: str) -> str:
-    """Upper case without accents, as the student information system stores names."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).upper()
-
-
-def _mail_part(text: str) -> str:
-    return _ascii_upper(text).lower().replace(" ", "-").replace("'", "")
-
-
-def _ine(index: int) -> str:
-    """A well-formed INE: INE-BEA (10 digits and its key letter) or INE-RNIE (9 digits, 2 letters)."""
-    if index % 2 == 0:
-        number = 1_204_000_000 + index * 104_729
-        return f"{number:010d}{BEA_KEYS[number % 23]}"
-    return f"{(310_456_000 + index * 7_919) % 10**9:09d}{chr(65 + index % 26)}{chr(65 + (index * 7) % 26)}"
 
 
 class Seeder:
@@ -132,6 +105,14 @@ class Seeder:
         }
 
     def seed_offer(self) -> None:
+        self.seed_campaigns()
+        self.seed_referentials()
+        self.seed_committees()
+        self.seed_programs()
+        self.seed_pieces_and_questions()
+
+    def seed_campaigns(self) -> None:
+        """Last year's campaign, archived, and this year's, active."""
         previous = Campaign(
             code=str(self.year - 1),
             label_fr=f"Campagne {self.year - 1}",
@@ -155,6 +136,9 @@ class Seeder:
             previous_campaign_id=previous.id,
         )
         self.add(self.campaign)
+
+    def seed_referentials(self) -> None:
+        """Centres, diploma types, decision types and refusal reasons, by code in ``ids``."""
         for code, fr, en, mail, maximum, edit in d.CENTRES:
             self.ids[code] = ApplicationCentre(
                 code=code,
@@ -175,6 +159,9 @@ class Seeder:
             self.ids[code] = RefusalReason(code=code, label_fr=fr, label_en=en)
         self.add(*self.ids.values())
         self.s.flush()
+
+    def seed_committees(self) -> None:
+        """One committee or more per centre, with its address and signatory."""
         for c in d.COMMITTEES:
             line2, line3, postcode, city = d._ADDRESSES[c.centre]
             self.ids[c.code] = Committee(
@@ -196,6 +183,9 @@ class Seeder:
             )
             self.add(self.ids[c.code])
         self.s.flush()
+
+    def seed_programs(self) -> None:
+        """The programmes, each with the calendar of the phase it shows."""
         calendars = self.calendars()
         self.calendar_of: dict[str, Calendar] = {}
         for p in d.PROGRAMS:
@@ -229,6 +219,9 @@ class Seeder:
             )
             self.add(self.ids[p.code])
         self.s.flush()
+
+    def seed_pieces_and_questions(self) -> None:
+        """The pieces (each programme's cover letter and CV too), the questions and two tags."""
         documents = list(d.DOCUMENTS)
         for p in d.PROGRAMS:
             documents.append((f"LM-{p.code}", f"P:{p.code}", "Lettre de motivation", "Cover letter", False, False))
@@ -288,7 +281,7 @@ class Seeder:
         for s in d.STAFF:
             self.staff[s.login] = StaffMember(
                 login=s.login,
-                email=f"{_mail_part(s.first)}.{_mail_part(s.last)}@{d.MAIL_DOMAIN}",
+                email=f"{mail_part(s.first)}.{mail_part(s.last)}@{d.MAIL_DOMAIN}",
                 display_name=f"{s.first} {s.last}",
                 password_hash=self.staff_hash,
                 created_at=self.at(-400, 9, 0),
@@ -321,7 +314,7 @@ class Seeder:
             created = self.now - timedelta(days=1, hours=3) if not activated else self.at(-100 + i, 8 + i % 12, i)
             self.accounts[p.key] = Account(
                 dossier_number=d.DOSSIER_NUMBERS[p.key],
-                email=f"{_mail_part(p.first)}.{_mail_part(p.last)}@{d.CANDIDATE_MAIL_DOMAIN}",
+                email=f"{mail_part(p.first)}.{mail_part(p.last)}@{d.CANDIDATE_MAIL_DOMAIN}",
                 last_name=p.last,
                 first_name=p.first,
                 password_hash=self.candidate_hash,
@@ -356,12 +349,12 @@ class Seeder:
             account_id=self.accounts[p.key].id,
             campaign_id=self.campaign.id,
             civility=p.civility,
-            birth_name=_ascii_upper(p.last),
-            first_names=_ascii_upper(p.first),
+            birth_name=ascii_upper(p.last),
+            first_names=ascii_upper(p.first),
             birth_date=date(self.year - p.age, 1 + i % 12, 1 + (i * 7) % 28),
             nationality=p.nationality,
             mobile="" if p.foreign else f"06 39 98 {10 + i:02d} {(i * 37) % 100:02d}",
-            ine=None if p.foreign else _ine(i),
+            ine=None if p.foreign else demo_ine(i),
             student_number=self.accounts[p.key].student_number,
             locked_fields=["birth_name", "first_names", "birth_date", "ine", "student_number"] if internal else [],
             imported_at=self.accounts[p.key].activated_at if internal else None,
@@ -370,125 +363,7 @@ class Seeder:
 
     def dossier(self, i: int, p: d.PersonData, cid: int) -> list[Any]:
         """Address, baccalauréat and records of one candidate."""
-        if p.foreign:
-            line1, postcode, city, country = p.foreign
-            rows: list[Any] = [Address(candidate_id=cid, line1=line1, postcode=postcode, city=city, country=country)]
-        else:
-            line1, line2, postcode, insee, city = d.ADDRESSES[p.address]
-            rows = [
-                Address(candidate_id=cid, line1=line1, line2=line2, postcode=postcode, commune_insee=insee, city=city)
-            ]
-        bac_year = self.year - (p.age - 17)
-        if p.bac == "foreign":
-            rows.append(
-                Baccalaureate(
-                    candidate_id=cid,
-                    series=BacSeries.FOREIGN,
-                    series_detail=p.foreign_bac,
-                    year=bac_year,
-                    country=p.nationality,
-                )
-            )
-        elif p.bac is not None:
-            series, detail, mention, specialities, lycee, dept = d.BACS[p.bac]
-            rows.append(
-                Baccalaureate(
-                    candidate_id=cid,
-                    series=series,
-                    series_detail=detail,
-                    mention=mention,
-                    year=None if series == BacSeries.NONE else bac_year,
-                    specialities=specialities,
-                    department=dept,
-                    establishment_label=lycee,
-                )
-            )
-        years = range(max(bac_year, self.year - 4), self.year)  # academic years since the bac, the last one current
-        field = {
-            "svt": "Sciences de la vie",
-            "stl": "Chimie",
-            "ses": "Économie-gestion",
-            "stmg": "Économie-gestion",
-            "hlp": "Lettres modernes",
-            "paris": "Droit",
-            "histoire": "Histoire",
-        }.get(p.bac or "", "Informatique")
-        for n, year in enumerate(years):
-            last = year == self.year - 1
-            level = f"L{min(n + 1, 3)}" if n < 3 else "M1"
-            if "internal" in p.extras:
-                rows.append(
-                    InternalRecord(
-                        candidate_id=cid,
-                        academic_year=year,
-                        program_code=f"{level}{field[:4].upper()}",
-                        program_label=f"{'Licence' if n < 3 else 'Master'} {field} — {level}",
-                        result="" if last else "ADM",
-                        mark=None if last else Decimal("12.5") + n + i % 4,
-                        mention="" if last else ("Assez bien" if i % 2 else "Bien"),
-                        imported_at=self.accounts[p.key].activated_at,
-                    )
-                )
-            elif "external" in p.extras and p.foreign is None:
-                uai, school = [
-                    ("0370800U", "Université de Tours"),
-                    ("0751717J", "Université Paris 1 - Panthéon Sorbonne"),
-                    ("0860856N", "Université de Poitiers"),
-                ][i % 3]
-                rows.append(
-                    ExternalRecord(
-                        candidate_id=cid,
-                        academic_year=year,
-                        establishment_uai=uai,
-                        establishment_label=school,
-                        diploma_type="Licence",
-                        label=f"Licence {field}",
-                        outcome=RecordOutcome.IN_PROGRESS if last else RecordOutcome.OBTAINED,
-                    )
-                )
-        if p.foreign and "external" in p.extras:
-            rows.append(
-                ExternalRecord(
-                    candidate_id=cid,
-                    academic_year=self.year - 3,
-                    country=p.nationality,
-                    establishment_label="Université Cheikh Anta Diop de Dakar",
-                    diploma_type="Licence",
-                    label="Licence de lettres modernes",
-                    outcome=RecordOutcome.OBTAINED,
-                    mention="Bien",
-                )
-            )
-        if "work" in p.extras:
-            title, employer = [
-                ("Employé polyvalent", "Supermarché du Loiret"),
-                ("Assistant commercial", "Banque du Val de Loire"),
-                ("Animateur périscolaire", "Mairie d'Olivet"),
-                ("Technicien support", "Orléans Numérique SARL"),
-            ][i % 4]
-            rows.append(
-                WorkExperience(
-                    candidate_id=cid,
-                    year=self.year - 2,
-                    duration="6 mois",
-                    title=title,
-                    employer=employer,
-                    description="Contrat à durée déterminée, temps partiel.",
-                )
-            )
-        if "internship" in p.extras:
-            org = ["Laboratoire LIFO", "Centre de biophysique moléculaire (CNRS)", "BRGM", "Orléans Métropole"][i % 4]
-            rows.append(
-                Internship(
-                    candidate_id=cid,
-                    year=self.year - 1,
-                    duration="8 semaines",
-                    hours_per_week=35,
-                    organisation=org,
-                    description="Stage de fin de licence.",
-                )
-            )
-        return rows
+        return dossier_rows(i, p, cid, year=self.year, imported_at=self.accounts[p.key].activated_at)
 
     # -- applications ------------------------------------------------------------------------------------------
     def seed_applications(self) -> None:

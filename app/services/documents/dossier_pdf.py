@@ -42,10 +42,10 @@ from app.models import (
 )
 from app.services.applications.actions import display_order_key, own_application
 from app.services.applications.dossier_status import effective_return_by
+from app.services.applications.staff_scope import require_application_in_scope
 from app.services.documents.dossier_pdf_render import dossier_filename, render_dossier_pdf
 from app.services.platform.actors import Actor
 from app.services.platform.errors import Forbidden
-from app.services.review.staff_scope import require_application_in_scope
 
 log = logging.getLogger(__name__)
 
@@ -112,9 +112,6 @@ def dossier_pdf_context(session: Session, *, actor: Actor, application_id: int) 
     assert program and committee and centre and campaign
     account = session.get(Account, candidate.account_id)
     assert account is not None
-    cid = candidate.id
-    address = session.exec(select(Address).where(Address.candidate_id == cid)).first()
-    bac = session.exec(select(Baccalaureate).where(Baccalaureate.candidate_id == cid)).first()
     return {
         "institution": get_settings().institution_name,
         "file_store_dir": str(get_settings().file_store_dir),
@@ -131,42 +128,62 @@ def dossier_pdf_context(session: Session, *, actor: Actor, application_id: int) 
             "return_by": effective_return_by(application, program),
             "confirmation_by": application.confirmation_by_override or program.confirmation_by,
         },
-        "program": _bilingual(program)
-        | {
-            "code": program.code,
-            "procedure": program.procedure.value,
-            "info_url": program.info_url or "",
-            "window_opens_at": program.window_opens_at,
-            "window_closes_at": program.window_closes_at,
-            "jury_on": program.jury_on,
-            "publication_on": program.publication_on,
-            "preselection_at": program.preselection_at,
-            "preselection_place": program.preselection_place or "",
-        },
+        "program": _program(program),
         "centre": _bilingual(centre) | {"email": centre.contact_email},
-        "committee": _bilingual(committee)
-        | {
-            "email": committee.contact_email,
-            "phone": committee.phone or "",
-            "lines": [committee.address_line1, committee.address_line2, committee.address_line3],
-            "postcode": committee.postcode,
-            "city": committee.city,
-            "country": committee.country,
-        },
-        "candidate": {
-            "civility": candidate.civility.value,
-            "birth_name": candidate.birth_name,
-            "usage_name": candidate.usage_name,
-            "first_names": candidate.first_names,
-            "birth_date": candidate.birth_date,
-            "birth_place": candidate.birth_place,
-            "birth_country": candidate.birth_country,
-            "nationality": candidate.nationality,
-            "phone": candidate.phone,
-            "mobile": candidate.mobile,
-            "ine": candidate.ine or "",
-            "student_number": candidate.student_number or "",
-        },
+        "committee": _committee(committee),
+        "candidate": _candidate(candidate),
+        **_dossier(session, candidate.id),
+        "pieces": _pieces(session, application),
+    }
+
+
+def _program(program: Program) -> dict[str, Any]:
+    return _bilingual(program) | {
+        "code": program.code,
+        "procedure": program.procedure.value,
+        "info_url": program.info_url or "",
+        "window_opens_at": program.window_opens_at,
+        "window_closes_at": program.window_closes_at,
+        "jury_on": program.jury_on,
+        "publication_on": program.publication_on,
+        "preselection_at": program.preselection_at,
+        "preselection_place": program.preselection_place or "",
+    }
+
+
+def _committee(committee: Committee) -> dict[str, Any]:
+    return _bilingual(committee) | {
+        "email": committee.contact_email,
+        "phone": committee.phone or "",
+        "lines": [committee.address_line1, committee.address_line2, committee.address_line3],
+        "postcode": committee.postcode,
+        "city": committee.city,
+        "country": committee.country,
+    }
+
+
+def _candidate(candidate: Candidate) -> dict[str, Any]:
+    return {
+        "civility": candidate.civility.value,
+        "birth_name": candidate.birth_name,
+        "usage_name": candidate.usage_name,
+        "first_names": candidate.first_names,
+        "birth_date": candidate.birth_date,
+        "birth_place": candidate.birth_place,
+        "birth_country": candidate.birth_country,
+        "nationality": candidate.nationality,
+        "phone": candidate.phone,
+        "mobile": candidate.mobile,
+        "ine": candidate.ine or "",
+        "student_number": candidate.student_number or "",
+    }
+
+
+def _dossier(session: Session, cid: int) -> dict[str, Any]:
+    """The candidate's address, baccalauréat, records, work experience and internships."""
+    address = session.exec(select(Address).where(Address.candidate_id == cid)).first()
+    bac = session.exec(select(Baccalaureate).where(Baccalaureate.candidate_id == cid)).first()
+    return {
         "address": None
         if address is None
         else {
@@ -187,6 +204,12 @@ def dossier_pdf_context(session: Session, *, actor: Actor, application_id: int) 
             "country": bac.country,
             "establishment": bac.establishment_label,
         },
+        **_records(session, cid),
+    }
+
+
+def _records(session: Session, cid: int) -> dict[str, list[dict[str, Any]]]:
+    return {
         "internal_records": [
             {
                 "year": r.academic_year,
@@ -230,7 +253,6 @@ def dossier_pdf_context(session: Session, *, actor: Actor, application_id: int) 
             }
             for r in _rows(session, Internship, cid, col(Internship.year).desc())
         ],
-        "pieces": _pieces(session, application),
     }
 
 

@@ -6,7 +6,7 @@ A row is born En attente (``apply_to_program``, ``piece_slots.open_slots``). The
   their other open applications): Transmise while the piece holds files, En attente once it holds none — from any
   status but Validée, the same status again included (its time is stamped anew);
 - the candidate answers « Non concerné » (a conditional piece without files) or takes it back (En attente);
-- staff review it (``review.staff_view.review_piece``): Validée, Refusée or Non concerné, from any status, again
+- staff review it (``review.staff_actions.review_piece``): Validée, Refusée or Non concerné, from any status, again
   included (a new comment);
 - the system, after a change of the administration (``piece_slots``): a shared piece added to the programme takes
   the files the candidate gave for it elsewhere; a piece made mandatory loses its « Non concerné ».

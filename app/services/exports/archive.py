@@ -34,6 +34,7 @@ from app.models import (
 )
 from app.services.accounts.staff_roles import INSTITUTION_WIDE, current_role
 from app.services.applications.dossier_status import PIECE_STATUS_LABELS
+from app.services.applications.staff_scope import scope_filter
 from app.services.documents.dossier_pdf_render import render_dossier_pdf
 from app.services.exports.spreadsheet_writers import neutralise
 from app.services.platform import file_store
@@ -41,8 +42,7 @@ from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError
 from app.services.platform.file_names import ascii_part
 from app.services.platform.labels import label_in
-from app.services.review.staff_scope import scope_filter
-from app.services.review.staff_view import dossier_pdf_context_for_staff
+from app.services.review.staff_downloads import dossier_pdf_context_for_staff
 
 MAX_DOSSIERS = 1000  # each dossier is rendered: about a second apiece
 MAX_PIECES = 10000  # files are copied as they are

@@ -18,7 +18,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -35,39 +35,50 @@ from app.models import (
     ExportStatus,
     FileKind,
     RequiredDocument,
-    StaffRoleAssignment,
     StoredFile,
 )
 from app.services.accounts.staff_roles import current_role
 from app.services.exports import archive as exports_zip
 from app.services.exports import spreadsheet_writers
 from app.services.exports import tabular as exports_tabular
+from app.services.exports.my_exports import KIND_LABELS, STATUS_LABELS, ExportView, export_file, my_exports
 from app.services.exports.tabular import TabularRequest
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
-from app.services.platform.errors import DomainError, NotFound
+from app.services.platform.errors import DomainError
 from app.services.platform.file_names import ascii_part
 from app.services.platform.jobs import default_worker, register_job
 from app.services.review import staff_list
+
+# The owner's view lives in my_exports.py; the pages and the tests reach it through this module.
+__all__ = [
+    "ERROR_MAX",
+    "INTERRUPTED",
+    "KIND_LABELS",
+    "MAX_ACTIVE_PER_STAFF",
+    "MEDIA_TYPES",
+    "STATUS_LABELS",
+    "TOO_MANY",
+    "UNEXPECTED",
+    "ExportView",
+    "Render",
+    "export_file",
+    "my_exports",
+    "purge_old_exports",
+    "request_dossiers_zip",
+    "request_list_export",
+    "request_piece_zip",
+    "resume_exports",
+    "run_export_job",
+    "start",
+]
 
 log = logging.getLogger(__name__)
 
 MAX_ACTIVE_PER_STAFF = 3  # queued or running exports one staff member may have at once
 ERROR_MAX = 2000  # ExportJob.error
 
-KIND_LABELS = {
-    "xlsx": N_("Tableur Excel (XLSX)"),
-    "csv": N_("Fichier CSV (Excel)"),
-    "dossiers_zip": N_("Dossiers PDF (ZIP)"),
-    "piece_zip": N_("Pièce justificative (ZIP)"),
-}
-STATUS_LABELS = {
-    ExportStatus.QUEUED: N_("En file d'attente"),
-    ExportStatus.RUNNING: N_("En cours"),
-    ExportStatus.DONE: N_("Terminé"),
-    ExportStatus.FAILED: N_("Échec"),
-}
 TOO_MANY = N_("Vous avez déjà {max} exports en préparation : attendez qu'ils se terminent.")
 UNEXPECTED = N_(
     "L'export a échoué à cause d'une erreur inattendue. Réessayez ; si cela recommence, contactez l'assistance."
@@ -133,79 +144,6 @@ def request_piece_zip(
         raise DomainError("unknown_piece", N_("Cette pièce n'existe pas."), field="piece")
     payload = {"ids": sorted(set(ids)), "language": language, "required_document_id": required_document_id}
     return _create(session, actor, "piece_zip", payload)
-
-
-# --- The owner's view ----------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ExportView:
-    id: int
-    kind: str
-    kind_label: str  # French msgid
-    status: ExportStatus
-    status_label: str  # French msgid
-    total: int
-    done: int
-    filename: str
-    error: str  # already in the requester's language
-    created_at: datetime
-    finished_at: datetime | None
-
-    @property
-    def percent(self) -> int:
-        if self.status == ExportStatus.DONE:
-            return 100
-        return int(100 * self.done / self.total) if self.total else 0
-
-    @property
-    def active(self) -> bool:
-        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
-
-
-def my_exports(session: Session, *, actor: Actor, limit: int = 50) -> list[ExportView]:
-    """The actor's own exports, newest first (whatever role they were asked under)."""
-    current_role(session, actor=actor)
-    jobs = session.exec(
-        select(ExportJob)
-        .where(ExportJob.staff_id == actor.staff_id)
-        .order_by(col(ExportJob.created_at).desc(), col(ExportJob.id).desc())
-        .limit(limit)
-    ).all()
-    return [
-        ExportView(
-            id=j.id or 0,
-            kind=j.kind,
-            kind_label=KIND_LABELS.get(j.kind, j.kind),
-            status=j.status,
-            status_label=STATUS_LABELS[j.status],
-            total=j.total,
-            done=j.done,
-            filename=j.filename,
-            error=j.error,
-            created_at=j.created_at,
-            finished_at=j.finished_at,
-        )
-        for j in jobs
-    ]
-
-
-def export_file(session: Session, *, actor: Actor, job_id: int) -> tuple[Path, str, str]:
-    """(path in the file store, file name, media type) of a finished export, for the staff member who asked for it.
-
-    Anyone else, an unfinished export, or one asked under a role since withdrawn is "not found"; audited."""
-    current_role(session, actor=actor)
-    job = session.get(ExportJob, job_id)
-    if job is None or job.staff_id != actor.staff_id or job.status != ExportStatus.DONE or job.file_id is None:
-        raise NotFound("export")
-    assignment = session.get(StaffRoleAssignment, job.role_assignment_id) if job.role_assignment_id else None
-    if assignment is None or assignment.staff_id != actor.staff_id:
-        raise NotFound("export")  # the role that reached these data is gone: so is the right to the file
-    stored = session.get(StoredFile, job.file_id)
-    if stored is None:
-        raise NotFound("export file")
-    audit(session, actor=actor, action="export.downloaded", entity_type="exportjob", entity_id=job.id)
-    return file_store.path_of(stored.storage_key), job.filename, stored.media_type
 
 
 # --- The worker ----------------------------------------------------------------------------------------------------

@@ -49,11 +49,11 @@ from app.models import (
     StaffRole,
 )
 from app.services.accounts.staff_roles import INSTITUTION_WIDE, RoleView, current_role
+from app.services.applications.staff_scope import scope_filter
 from app.services.decisions.published import latest_published_column
 from app.services.offer.campaigns import active_campaign_id as active_campaign_id
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError
-from app.services.review.staff_scope import scope_filter
 
 GROUPINGS: dict[str, str] = {
     "program": N_("Formation"),
@@ -194,12 +194,24 @@ def compute_statistics(
     Groups are those with applications or with programmes in the scope; the total adds every group."""
     _check(grouping)
     role = current_role(session, actor=actor)  # re-read: a withdrawn role sees nothing
-    table = _DIMENSIONS[grouping]
     app_where = [scope_filter(role)]
     program_where = [program_scope(role)]
     if campaign_id is not None:
         app_where.append(col(Application.campaign_id) == campaign_id)
         program_where.append(col(Program.campaign_id) == campaign_id)
+    counted, programs = _programme_rows(session, app_where, program_where)
+    figures, capacity = _add_up(counted, programs, grouping)
+    rows = _stat_rows(session, _DIMENSIONS[grouping], figures, capacity)
+    rows.sort(key=lambda r: (r.label_fr.casefold(), r.code, r.key or 0))
+    total = StatRow(key=None, code="", label_fr="Total", label_en="Total")
+    total.counts = {name: sum(r.counts[name] for r in rows) for name in COUNTS}
+    known = [r.capacity for r in rows if r.capacity is not None]
+    total.capacity = sum(known) if known else None
+    return Statistics(grouping=grouping, campaign_id=campaign_id, rows=rows, total=total)
+
+
+def _programme_rows(session: Session, app_where: list[Any], program_where: list[Any]) -> tuple[list[Any], list[Any]]:
+    """The counts per programme of the applications in scope, and the programmes in scope with their capacity."""
     # One GROUP BY per programme (its committee, centre and campaign are copies on the application, so the
     # groups are the programmes), then the few programme rows are added up into the chosen grouping.
     # ``program_id + 0``: every row is read anyway, and SQLite would otherwise walk an index on programme and
@@ -220,6 +232,14 @@ def compute_statistics(
             col(Program.capacity),
         ).where(*program_where)
     ).all()
+    return list(counted), list(programs)
+
+
+def _add_up(
+    counted: list[Any], programs: list[Any], grouping: str
+) -> tuple[dict[int, dict[str, int]], dict[int, int | None]]:
+    """The programmes' counts and capacities added up per group (a group's capacity: the sum of the capacities
+    its programmes have, None when none has one)."""
     program_capacity = {row.program: row.capacity for row in programs}
     figures: dict[int, dict[str, int]] = {}
     for row in counted:  # one row per programme, never per application
@@ -235,6 +255,13 @@ def compute_statistics(
             capacity[key] = (capacity.get(key) or 0) + row.capacity
         else:
             capacity.setdefault(key, None)
+    return figures, capacity
+
+
+def _stat_rows(
+    session: Session, table: Any, figures: dict[int, dict[str, int]], capacity: dict[int, int | None]
+) -> list[StatRow]:
+    """One row per group seen, labelled from its table (« ? » for a group whose row is gone)."""
     keys_seen = set(figures) | set(capacity)
     labels = {
         key: (code, fr, en)
@@ -242,7 +269,7 @@ def compute_statistics(
             select(table.id, table.code, table.label_fr, table.label_en).where(col(table.id).in_(keys_seen))
         )
     }
-    rows = [
+    return [
         StatRow(
             key=key,
             code=labels.get(key, ("", "?", "?"))[0],
@@ -253,12 +280,6 @@ def compute_statistics(
         )
         for key in keys_seen
     ]
-    rows.sort(key=lambda r: (r.label_fr.casefold(), r.code, r.key or 0))
-    total = StatRow(key=None, code="", label_fr="Total", label_en="Total")
-    total.counts = {name: sum(r.counts[name] for r in rows) for name in COUNTS}
-    known = [r.capacity for r in rows if r.capacity is not None]
-    total.capacity = sum(known) if known else None
-    return Statistics(grouping=grouping, campaign_id=campaign_id, rows=rows, total=total)
 
 
 # --- The daily curve -------------------------------------------------------------------------------------------------

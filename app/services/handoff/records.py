@@ -7,6 +7,7 @@ are kept in line with the answers by ``handoff`` (see its docstring for the #117
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -172,75 +173,121 @@ def load_handoffs(
     if candidate_ids is not None:
         conditions.append(col(Application.candidate_id).in_(list(candidate_ids)))
     if limit is not None:
-        first = (
-            select(Application.candidate_id)
-            .join(EnrolmentHandoff, col(EnrolmentHandoff.application_id) == Application.id)
-            .join(Candidate, col(Candidate.id) == Application.candidate_id)
-            .join(Account, col(Account.id) == Candidate.account_id)
-            .where(*conditions)
-            .group_by(col(Application.candidate_id), col(Account.dossier_number))
-            .order_by(col(Account.dossier_number))
-            .offset(offset)
-            .limit(limit)
-        )
-        conditions.append(col(Application.candidate_id).in_(first.scalar_subquery()))
-    rows = session.exec(
-        select(EnrolmentHandoff, Application, Program, Candidate, Account, Campaign, ApplicationCentre)
-        .join(Application, col(Application.id) == EnrolmentHandoff.application_id)
-        .join(Program, col(Program.id) == Application.program_id)
-        .join(Candidate, col(Candidate.id) == Application.candidate_id)
-        .join(Account, col(Account.id) == Candidate.account_id)
-        .join(Campaign, col(Campaign.id) == Application.campaign_id)
-        .join(ApplicationCentre, col(ApplicationCentre.id) == Application.centre_id)
-        .where(*conditions)
-        .order_by(col(Account.dossier_number), col(Program.code), col(EnrolmentHandoff.id))
-    ).all()
-    application_ids = [application.id or 0 for _h, application, *_rest in rows]
-    moments = _answer_moments(session, application_ids)
-    offers = _offers(session, application_ids)
-    committees = {c.id: c.code for c in session.exec(select(Committee)).all()}
-    types = {t.id: t.code for t in session.exec(select(DiplomaType)).all()}
-    candidate_ids_seen = sorted({candidate.id or 0 for _h, _a, _p, candidate, *_rest in rows})
-    addresses = {
-        a.candidate_id: a
-        for a in session.exec(select(Address).where(col(Address.candidate_id).in_(candidate_ids_seen))).all()
-    }
+        conditions.append(col(Application.candidate_id).in_(_candidate_page(conditions, limit, offset)))
+    rows = _handoff_rows(session, conditions)
+    refs = _WishRefs.read(session, rows)
     result: dict[int, CandidateHandoff] = {}
     for handoff, application, program, candidate, account, campaign, centre in rows:
         entry = result.get(candidate.id or 0)
         if entry is None:
-            address = addresses.get(candidate.id or 0)
-            entry = CandidateHandoff(
-                candidate_id=candidate.id or 0,
-                dossier_number=account.dossier_number,
-                email=account.email,
-                ine=candidate.ine,
-                student_number=candidate.student_number or account.student_number,
-                civility=candidate.civility.value,
-                # Names are stored as typed (« Éloïse »): the system takes them in capitals without accents.
-                birth_name=ascii_upper(candidate.birth_name),
-                usage_name=ascii_upper(candidate.usage_name),
-                first_names=ascii_upper(candidate.first_names),
-                birth_date=candidate.birth_date,
-                birth_country=candidate.birth_country,
-                birth_department=candidate.birth_department,
-                birth_commune_insee=candidate.birth_commune_insee,
-                birth_place=candidate.birth_place,
-                nationality=candidate.nationality,
-                phone=candidate.phone,
-                mobile=candidate.mobile,
-                address_line1=address.line1 if address else "",
-                address_line2=address.line2 if address else "",
-                address_line3=address.line3 if address else "",
-                address_postcode=address.postcode if address else "",
-                address_commune_insee=address.commune_insee if address else None,
-                address_city=address.city if address else "",
-                address_country=address.country if address else "",
+            entry = result[candidate.id or 0] = _candidate_entry(
+                candidate, account, refs.addresses.get(candidate.id or 0)
             )
-            result[entry.candidate_id] = entry
-        offer = offers.get(application.id or 0)
-        answered = moments.get(application.id or 0, {})
-        wish = HandoffWish(
+        wish = refs.wish(handoff, application, program, campaign, centre)
+        (entry.withdrawals if wish.cancelled else entry.wishes).append(wish)
+    return list(result.values())
+
+
+HandoffRow = tuple[EnrolmentHandoff, Application, Program, Candidate, Account, Campaign, ApplicationCentre]
+
+
+def _candidate_page(conditions: list[Any], limit: int, offset: int) -> Any:
+    """The ids of one page of candidates, by dossier number (``limit`` and ``offset`` count candidates)."""
+    return (
+        select(Application.candidate_id)
+        .join(EnrolmentHandoff, col(EnrolmentHandoff.application_id) == Application.id)
+        .join(Candidate, col(Candidate.id) == Application.candidate_id)
+        .join(Account, col(Account.id) == Candidate.account_id)
+        .where(*conditions)
+        .group_by(col(Application.candidate_id), col(Account.dossier_number))
+        .order_by(col(Account.dossier_number))
+        .offset(offset)
+        .limit(limit)
+    ).scalar_subquery()
+
+
+def _handoff_rows(session: Session, conditions: list[Any]) -> list[HandoffRow]:
+    return list(
+        session.exec(
+            select(EnrolmentHandoff, Application, Program, Candidate, Account, Campaign, ApplicationCentre)
+            .join(Application, col(Application.id) == EnrolmentHandoff.application_id)
+            .join(Program, col(Program.id) == Application.program_id)
+            .join(Candidate, col(Candidate.id) == Application.candidate_id)
+            .join(Account, col(Account.id) == Candidate.account_id)
+            .join(Campaign, col(Campaign.id) == Application.campaign_id)
+            .join(ApplicationCentre, col(ApplicationCentre.id) == Application.centre_id)
+            .where(*conditions)
+            .order_by(col(Account.dossier_number), col(Program.code), col(EnrolmentHandoff.id))
+        ).all()
+    )
+
+
+def _candidate_entry(candidate: Candidate, account: Account, address: Address | None) -> CandidateHandoff:
+    return CandidateHandoff(
+        candidate_id=candidate.id or 0,
+        dossier_number=account.dossier_number,
+        email=account.email,
+        ine=candidate.ine,
+        student_number=candidate.student_number or account.student_number,
+        civility=candidate.civility.value,
+        # Names are stored as typed (« Éloïse »): the system takes them in capitals without accents.
+        birth_name=ascii_upper(candidate.birth_name),
+        usage_name=ascii_upper(candidate.usage_name),
+        first_names=ascii_upper(candidate.first_names),
+        birth_date=candidate.birth_date,
+        birth_country=candidate.birth_country,
+        birth_department=candidate.birth_department,
+        birth_commune_insee=candidate.birth_commune_insee,
+        birth_place=candidate.birth_place,
+        nationality=candidate.nationality,
+        phone=candidate.phone,
+        mobile=candidate.mobile,
+        address_line1=address.line1 if address else "",
+        address_line2=address.line2 if address else "",
+        address_line3=address.line3 if address else "",
+        address_postcode=address.postcode if address else "",
+        address_commune_insee=address.commune_insee if address else None,
+        address_city=address.city if address else "",
+        address_country=address.country if address else "",
+    )
+
+
+@dataclass(frozen=True)
+class _WishRefs:
+    """What the wishes of a page of hand-off rows refer to, read in one query per kind."""
+
+    moments: dict[int, dict[AnswerKind, datetime]]
+    offers: dict[int, Decision]
+    committees: dict[int | None, str]
+    types: dict[int | None, str]
+    addresses: dict[int, Address]
+
+    @classmethod
+    def read(cls, session: Session, rows: list[HandoffRow]) -> "_WishRefs":
+        application_ids = [application.id or 0 for _h, application, *_rest in rows]
+        candidate_ids = sorted({candidate.id or 0 for _h, _a, _p, candidate, *_rest in rows})
+        return cls(
+            moments=_answer_moments(session, application_ids),
+            offers=_offers(session, application_ids),
+            committees={c.id: c.code for c in session.exec(select(Committee)).all()},
+            types={t.id: t.code for t in session.exec(select(DiplomaType)).all()},
+            addresses={
+                a.candidate_id: a
+                for a in session.exec(select(Address).where(col(Address.candidate_id).in_(candidate_ids))).all()
+            },
+        )
+
+    def wish(
+        self,
+        handoff: EnrolmentHandoff,
+        application: Application,
+        program: Program,
+        campaign: Campaign,
+        centre: ApplicationCentre,
+    ) -> HandoffWish:
+        offer = self.offers.get(application.id or 0)
+        answered = self.moments.get(application.id or 0, {})
+        return HandoffWish(
             handoff_id=handoff.id or 0,
             application_id=application.id or 0,
             cancelled=handoff.cancelled_at is not None,
@@ -252,16 +299,14 @@ def load_handoffs(
             cancelled_at=handoff.cancelled_at,
             campaign_code=campaign.code,
             centre_code=centre.code,
-            committee_code=committees.get(application.committee_id, ""),
+            committee_code=self.committees.get(application.committee_id, ""),
             program_id=program.id or 0,
             program_code=program.code,
             program_label_fr=program.label_fr,
             program_label_en=program.label_en,
-            diploma_type_code=types.get(program.diploma_type_id, ""),
+            diploma_type_code=self.types.get(program.diploma_type_id, ""),
             decision_published_at=offer.published_at if offer else None,
             called_from_waiting_list=bool(offer and offer.is_waiting_list_call),
             confirmed_at=answered.get(AnswerKind.CONFIRMED),
             withdrawn_at=answered.get(AnswerKind.WITHDRAWN),
         )
-        (entry.withdrawals if wish.cancelled else entry.wishes).append(wish)
-    return list(result.values())

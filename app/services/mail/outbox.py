@@ -12,19 +12,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from email.utils import parseaddr
-from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from app import clock
-from app.config import get_settings
 from app.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from app.models import MailStatus, MailTemplate, OutboxMail, StoredFile
 from app.services.mail.templates import RenderedMail, common_variables, load_default, render_mail
 from app.services.mail.variables import MailCode
 from app.services.platform import file_store
 from app.services.platform.errors import DomainError, NotFound
+from app.services.platform.file_store import mail_spool_dir as spool_dir
 
 __all__ = [
     "MailAttachment",
@@ -53,10 +52,6 @@ class MailAttachment:
     def __post_init__(self) -> None:
         if (self.file_id is None) == (self.data is None):
             raise ValueError("a MailAttachment takes exactly one of file_id or data")
-
-
-def spool_dir() -> Path:
-    return get_settings().data_dir / "mail-attachments"
 
 
 def _safe_filename(name: str) -> str:

@@ -11,8 +11,8 @@ Staff edit templates, so templates are untrusted: they are rendered in the bound
 draws from a budget of work and CPU time, and whose values cannot grow past a size) without a loader (no
 ``include``/``import``/``extends``: no file is reachable), with ``StrictUndefined`` (a misspelt variable is an
 error, not an empty string), bounded output, and contexts of plain data only. The rendered body goes through an
-HTML allow-list before it reaches the layout (no script, no ``on*=`` attribute, no ``javascript:`` link), and
-the template editor refuses a body whose own HTML holds any of them.
+HTML allow-list (``html_allowlist.py``) before it reaches the layout (no script, no ``on*=`` attribute, no
+``javascript:`` link), and the template editor refuses a body whose own HTML holds any of them.
 """
 
 import re
@@ -33,7 +33,8 @@ from markupsafe import Markup
 from app.clock import PARIS
 from app.config import get_settings
 from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_
-from app.services.mail.sandbox import MAX_VALUE_SIZE, MailSandbox, budget, clean_html, count_loops, html_problems
+from app.services.mail.html_allowlist import clean_html, html_problems
+from app.services.mail.sandbox import MAX_VALUE_SIZE, MailSandbox, budget, count_loops
 from app.services.mail.variables import COMMON_VARIABLES, MAIL_VARIABLES, MailCode, all_sample_values, sample_context
 from app.services.platform.errors import DomainError
 

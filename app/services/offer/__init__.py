@@ -17,14 +17,15 @@ if TYPE_CHECKING:
         keep_states,
         list_offer,
     )
-    from app.services.offer.campaigns import CampaignLine, Shift, active_campaign
+    from app.services.offer.campaign_switch import Shift
+    from app.services.offer.campaigns import CampaignLine, active_campaign
 
 # What pages may use, by the submodule that defines it (see app/services/__init__.py).
 _EXPORTS: dict[str, str] = {
     "CampaignLine": "campaigns",
     "CentreOffer": "browse",
     "ProgramOffer": "browse",
-    "Shift": "campaigns",
+    "Shift": "campaign_switch",
     "WindowState": "browse",
     "active_campaign": "campaigns",
     "calendar_rules": "calendar_rules",

@@ -101,51 +101,15 @@ def list_offer(
     remaining programme are left out. Ordered by centre label, diploma type order and label, programme label.
     """
     now = now or clock.now()
-    # One query: the offer is a few hundred rows at most, so filtering words and sorting labels happen in
-    # Python, where accent-insensitive matching and ordering behave the same on SQLite and PostgreSQL.
-    rows = session.exec(
-        select(Program, ApplicationCentre, DiplomaType)
-        .join(Campaign, Campaign.id == Program.campaign_id)
-        .join(ApplicationCentre, ApplicationCentre.id == Program.centre_id)
-        .join(DiplomaType, DiplomaType.id == Program.diploma_type_id)
-        .where(Campaign.is_active, Program.is_active, ApplicationCentre.is_active)
-    ).all()
-
     words = fold(query).split()
     centres: dict[int, CentreOffer] = {}
     types: dict[tuple[int, int], DiplomaTypeOffer] = {}
-    for program, centre, diploma_type in sorted(
-        rows,
-        key=lambda r: (
-            fold(label_in(r[1], lang)),
-            r[1].id,
-            r[2].display_order,
-            fold(label_in(r[2], lang)),
-            r[2].id,
-            fold(label_in(r[0], lang)),
-            r[0].code,
-        ),
-    ):
+    for program, centre, diploma_type in sorted(_active_programs(session), key=lambda row: _order(row, lang)):
         state = window_state(program.window_opens_at, program.window_closes_at, now)
         if states is not None and state not in states:
             continue
-        if words:
-            haystack = fold(
-                " ".join(
-                    (
-                        program.code,
-                        program.label_fr,
-                        program.label_en,
-                        program.keywords,
-                        centre.label_fr,
-                        centre.label_en,
-                        diploma_type.label_fr,
-                        diploma_type.label_en,
-                    )
-                )
-            )
-            if not all(word in haystack for word in words):
-                continue
+        if words and not _matches(words, program, centre, diploma_type):
+            continue
         assert program.id is not None and centre.id is not None and diploma_type.id is not None
         centre_offer = centres.get(centre.id)
         if centre_offer is None:
@@ -158,26 +122,78 @@ def list_offer(
                 id=diploma_type.id, code=diploma_type.code, label=label_in(diploma_type, lang)
             )
             centre_offer.diploma_types.append(type_offer)
-        type_offer.programs.append(
-            ProgramOffer(
-                id=program.id,
-                code=program.code,
-                label=label_in(program, lang),
-                info_url=program.info_url or None,
-                procedure=program.procedure,
-                capacity=program.capacity,
-                has_waiting_list=program.has_waiting_list,
-                window_opens_at=program.window_opens_at,
-                window_closes_at=program.window_closes_at,
-                return_by=program.return_by,
-                jury_on=program.jury_on,
-                publication_on=program.publication_on,
-                state=state,
-                days_left=_days(program.window_closes_at, now) if state != WindowState.CLOSED else None,
-                days_until_open=_days(program.window_opens_at, now) if state == WindowState.UPCOMING else None,
+        type_offer.programs.append(_program_offer(program, state, now, lang))
+    return list(centres.values())
+
+
+OfferRow = tuple[Program, ApplicationCentre, DiplomaType]
+
+
+def _active_programs(session: Session) -> list[OfferRow]:
+    # One query: the offer is a few hundred rows at most, so filtering words and sorting labels happen in
+    # Python, where accent-insensitive matching and ordering behave the same on SQLite and PostgreSQL.
+    return list(
+        session.exec(
+            select(Program, ApplicationCentre, DiplomaType)
+            .join(Campaign, Campaign.id == Program.campaign_id)
+            .join(ApplicationCentre, ApplicationCentre.id == Program.centre_id)
+            .join(DiplomaType, DiplomaType.id == Program.diploma_type_id)
+            .where(Campaign.is_active, Program.is_active, ApplicationCentre.is_active)
+        ).all()
+    )
+
+
+def _order(row: OfferRow, lang: str) -> tuple[str, int | None, int, str, int | None, str, str]:
+    program, centre, diploma_type = row
+    return (
+        fold(label_in(centre, lang)),
+        centre.id,
+        diploma_type.display_order,
+        fold(label_in(diploma_type, lang)),
+        diploma_type.id,
+        fold(label_in(program, lang)),
+        program.code,
+    )
+
+
+def _matches(words: list[str], program: Program, centre: ApplicationCentre, diploma_type: DiplomaType) -> bool:
+    """Every word occurs in the programme's code, labels, keywords, or its centre's or diploma type's labels."""
+    haystack = fold(
+        " ".join(
+            (
+                program.code,
+                program.label_fr,
+                program.label_en,
+                program.keywords,
+                centre.label_fr,
+                centre.label_en,
+                diploma_type.label_fr,
+                diploma_type.label_en,
             )
         )
-    return list(centres.values())
+    )
+    return all(word in haystack for word in words)
+
+
+def _program_offer(program: Program, state: WindowState, now: datetime, lang: str) -> ProgramOffer:
+    assert program.id is not None
+    return ProgramOffer(
+        id=program.id,
+        code=program.code,
+        label=label_in(program, lang),
+        info_url=program.info_url or None,
+        procedure=program.procedure,
+        capacity=program.capacity,
+        has_waiting_list=program.has_waiting_list,
+        window_opens_at=program.window_opens_at,
+        window_closes_at=program.window_closes_at,
+        return_by=program.return_by,
+        jury_on=program.jury_on,
+        publication_on=program.publication_on,
+        state=state,
+        days_left=_days(program.window_closes_at, now) if state != WindowState.CLOSED else None,
+        days_until_open=_days(program.window_opens_at, now) if state == WindowState.UPCOMING else None,
+    )
 
 
 def count_programs(offer: list[CentreOffer]) -> int:

@@ -12,13 +12,14 @@ from sqlmodel import Session, col, func, select
 
 from app.i18n import N_
 from app.models import FaqEntry
-from app.services.admin.common import load_for_edit, require_admin, save_entity
-from app.services.dossier.schemas import REQUIRED, validate
+from app.services.accounts.admin_rights import require_admin
 from app.services.offer import fields as offer_fields
 from app.services.offer.faq_guide import GUIDE_FAQ
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
+from app.services.platform.form_checks import REQUIRED, validate
 from app.services.platform.labels import in_language
+from app.services.platform.versioned_save import load_for_edit, save_entity
 
 QUESTION_MAX = 500
 ANSWER_MAX = 10_000

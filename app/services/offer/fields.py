@@ -12,8 +12,8 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
 from app.i18n import N_
 from app.services.accounts.rules import EMAIL_RE
-from app.services.dossier.schemas import DossierInvalid, validate
 from app.services.offer.calendar_rules import Issues
+from app.services.platform.form_checks import DossierInvalid, validate
 
 S = TypeVar("S", bound=BaseModel)
 

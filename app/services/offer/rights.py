@@ -1,6 +1,6 @@
 """Who may read the offer's administration: the central office and administrators everywhere, a centre's managers
 for their own centre (read-only unless the central office lets the centre edit its offer). Committee members and
-candidates never. Writing goes through :func:`app.services.admin.common.require_centre_offer`."""
+candidates never. Writing goes through :func:`app.services.accounts.admin_rights.require_centre_offer`."""
 
 from typing import TypeVar
 
@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from app.models import ApplicationCentre, Committee, Program, StaffRole, StaffRoleAssignment
 from app.services.accounts import staff_roles as staff
-from app.services.admin.common import ADMIN_ROLES, can_edit_centre_offer, require_centre_offer
+from app.services.accounts.admin_rights import ADMIN_ROLES, can_edit_centre_offer, require_centre_offer
 from app.services.platform.actors import Actor
 from app.services.platform.errors import Forbidden, NotFound
 

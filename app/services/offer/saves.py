@@ -1,6 +1,6 @@
 """The two saves every object of the offer's administration shares: the form's save and (de)activation.
 
-Both go through :func:`app.services.admin.common.save_entity` (version-checked, audited); the audit action is
+Both go through :func:`app.services.platform.versioned_save.save_entity` (version-checked, audited); the audit action is
 ``<kind>.created`` / ``<kind>.updated`` for the form, ``<kind>.deactivated`` / ``<kind>.reactivated`` for the switch.
 """
 
@@ -8,8 +8,8 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, SQLModel
 
-from app.services.admin.common import save_entity
 from app.services.platform.actors import Actor
+from app.services.platform.versioned_save import save_entity
 
 T = TypeVar("T", bound=SQLModel)
 

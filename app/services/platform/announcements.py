@@ -15,12 +15,13 @@ from sqlmodel import Session, col, select
 from app import clock
 from app.i18n import N_
 from app.models import Announcement, AnnouncementLevel
-from app.services.admin.common import load_for_edit, require_admin, save_entity
-from app.services.dossier.schemas import REQUIRED, DossierInvalid, validate
+from app.services.accounts.admin_rights import require_admin
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
+from app.services.platform.form_checks import REQUIRED, DossierInvalid, validate
 from app.services.platform.labels import in_language
 from app.services.platform.process_cache import EngineCache
+from app.services.platform.versioned_save import load_for_edit, save_entity
 
 CACHE_SECONDS = 30.0
 MESSAGE_MAX = 1000

@@ -52,7 +52,6 @@ from app.config import get_settings
 from app.db import transaction
 from app.i18n import N_
 from app.models import FileKind, MailStatus, OutboxMail, StoredFile
-from app.services.mail.outbox import spool_dir
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
@@ -170,7 +169,7 @@ def purge_mail_attachments(now: datetime) -> int:
     """Step 1: spooled attachments no mail holds any more, older than the byte grace."""
     held, _ = held_by_mails(now)
     removed = 0
-    for path in _old_files(spool_dir(), _byte_cutoff(now)):
+    for path in _old_files(file_store.mail_spool_dir(), _byte_cutoff(now)):
         if _SPOOL_KEY.match(path.name) and path.name not in held and _unlink(path):
             removed += 1
     return removed

@@ -22,6 +22,11 @@ log = logging.getLogger(__name__)
 _KEY = re.compile(r"^[0-9a-f]{32}(\.[a-z0-9]{1,8})?$")
 
 
+def mail_spool_dir() -> Path:
+    """The outbox's folder of attachments (``mail/outbox``), which the purge sweeps too (``file_purge``)."""
+    return get_settings().data_dir / "mail-attachments"
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that a reader sees the whole file or none of it, even after a crash."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -16,11 +16,11 @@ from sqlmodel import Session, select
 from app.config import Settings, get_settings
 from app.i18n import N_
 from app.models import PortalParameter, StaffMember
-from app.services.admin.common import StaleEdit, require_admin
-from app.services.dossier.schemas import DossierInvalid
+from app.services.accounts.admin_rights import require_admin
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
-from app.services.platform.errors import NotFound
+from app.services.platform.errors import NotFound, StaleEdit
+from app.services.platform.form_checks import DossierInvalid
 from app.services.platform.process_cache import EngineCache
 
 CACHE_SECONDS = 30.0

@@ -288,7 +288,7 @@ def translate_refusal(error: BaseException) -> DomainError | None:
 
 def current_state(session: Session, *, actor: Actor) -> ReadOnlyState:
     """The mode as the central office's screen shows it, read straight from the database."""
-    from app.services.admin.common import require_admin
+    from app.services.accounts.admin_rights import require_admin
 
     require_admin(session, actor=actor)
     _probe_if_due()
@@ -300,7 +300,7 @@ def current_state(session: Session, *, actor: Actor) -> ReadOnlyState:
 
 def set_read_only(session: Session, *, actor: Actor, on: bool) -> ReadOnlyState:
     """Switch the portal to read-only or back (central office, administrators); audited; applies on commit."""
-    from app.services.admin.common import require_admin
+    from app.services.accounts.admin_rights import require_admin
 
     assignment = require_admin(session, actor=actor, write=True)
     allow(session, "switch")

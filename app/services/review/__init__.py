@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from app.services.review import leases, staff_list, staff_list_columns, staff_view
+    from app.services.review.staff_history import StaffAuditLine
     from app.services.review.staff_list_columns import COLUMNS, SVA_LABELS, VALUE_LABELS, ListPage, ListQuery
     from app.services.review.staff_scope import scope_covers, scope_filter
-    from app.services.review.staff_view import StaffAuditLine
 
 # What pages may use, by the submodule that defines it (see app/services/__init__.py).
 _EXPORTS: dict[str, str] = {
@@ -19,7 +19,7 @@ _EXPORTS: dict[str, str] = {
     "ListPage": "staff_list_columns",
     "ListQuery": "staff_list_columns",
     "SVA_LABELS": "staff_list_columns",
-    "StaffAuditLine": "staff_view",
+    "StaffAuditLine": "staff_history",
     "VALUE_LABELS": "staff_list_columns",
     "leases": "leases",
     "scope_covers": "staff_scope",

@@ -1,0 +1,132 @@
+"""Which applications the staff member's current role covers: the one place that turns a role into a filter.
+
+Administrators and the central office see every application; a centre manager the applications of their
+centre; a committee member those of their committee. Lists filter with :func:`scope_filter`; actions on one
+application check it with :func:`require_application_in_scope` (a hidden button is not a permission).
+A candidate's dossier follows the same rule (:func:`require_candidate_in_scope`): it is in scope when one of the
+candidate's applications is.
+"""
+
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from app.models import Application, Candidate, Program, StaffRole
+from app.services.accounts.staff_roles import INSTITUTION_WIDE, RoleView, current_role, require_role
+from app.services.offer.campaigns import is_archived, require_open_campaign
+from app.services.platform.actors import Actor
+from app.services.platform.errors import Forbidden, NotFound
+
+ALL_ROLES = tuple(StaffRole)
+
+
+def scope_filter(role: RoleView) -> Any:
+    """A WHERE clause on ``Application`` for ``role`` (``True`` for the whole institution)."""
+    if role.role in INSTITUTION_WIDE:
+        return col(Application.id).is_not(None)
+    if role.role == StaffRole.CENTRE_MANAGER:
+        return col(Application.centre_id) == role.centre_id
+    return col(Application.committee_id) == role.committee_id
+
+
+def require_application_in_scope(
+    session: Session,
+    *,
+    actor: Actor,
+    application_id: int,
+    write: bool = False,
+    roles: tuple[StaffRole, ...] = ALL_ROLES,
+    lock: bool = False,
+) -> tuple[Application, RoleView]:
+    """The application, if the actor's current role covers it (and may write, when ``write``).
+
+    An application outside the scope is answered like a missing one, so its existence is not revealed.
+    """
+    role = current_role(session, actor=actor)
+    application = session.get(Application, application_id, with_for_update=lock)
+    if application is None:
+        raise NotFound("application")
+    try:
+        _require_role_over(session, actor, role, application, roles, write)
+    except Forbidden as error:
+        if write and role.read_only and scope_covers(role, application):
+            raise  # in scope but read-only: say so rather than "not found"
+        raise NotFound("application") from error
+    if write:
+        require_open_campaign(session, application.campaign_id)  # an archived campaign is read-only for all
+    return application, role
+
+
+def require_program_in_scope(
+    session: Session,
+    *,
+    actor: Actor,
+    program_id: int,
+    roles: tuple[StaffRole, ...] = ALL_ROLES,
+    write: bool = False,
+) -> tuple[Program, RoleView]:
+    """The programme, if the actor's current role covers it; otherwise « not found » (its existence is not told)."""
+    role = current_role(session, actor=actor)
+    program = session.get(Program, program_id)
+    if program is None:
+        raise NotFound("program")
+    try:
+        _require_role_over(session, actor, role, program, roles, write)
+    except Forbidden as error:
+        raise NotFound("program") from error
+    if write and actor.read_only:
+        raise Forbidden()
+    return program, role
+
+
+def _require_role_over(
+    session: Session,
+    actor: Actor,
+    role: RoleView,
+    row: Application | Program,
+    roles: tuple[StaffRole, ...],
+    write: bool,
+) -> None:
+    """The actor holds one of ``roles`` over ``row``'s centre (a centre manager) or committee (a committee member)."""
+    require_role(
+        session,
+        actor=actor,
+        roles=roles,
+        centre_id=row.centre_id if role.role == StaffRole.CENTRE_MANAGER else None,
+        committee_id=row.committee_id if role.role == StaffRole.COMMITTEE_MEMBER else None,
+        write=write,
+    )
+
+
+def scope_covers(role: RoleView, application: Application) -> bool:
+    if role.role in INSTITUTION_WIDE:
+        return True
+    if role.role == StaffRole.CENTRE_MANAGER:
+        return application.centre_id == role.centre_id
+    return application.committee_id == role.committee_id
+
+
+def require_candidate_in_scope(session: Session, *, actor: Actor, candidate_id: int, write: bool = False) -> Candidate:
+    """The candidate, if the actor's current role covers one of their applications (and may write, when ``write``).
+
+    The whole institution covers every candidate; a centre manager or a committee member, the candidates with an
+    application in their centre or committee. A candidate outside the scope is answered like a missing one. A write
+    needs such an application in a campaign that is not archived, as writes to the applications do.
+    """
+    role = current_role(session, actor=actor)
+    candidate = session.get(Candidate, candidate_id)
+    if candidate is None:
+        raise NotFound("candidate")
+    if role.role not in INSTITUTION_WIDE:
+        campaigns = set(
+            session.exec(
+                select(Application.campaign_id).where(Application.candidate_id == candidate_id, scope_filter(role))
+            ).all()
+        )
+        if not campaigns:
+            raise NotFound("candidate")
+        if write and all(is_archived(session, campaign_id) for campaign_id in campaigns):
+            require_open_campaign(session, min(campaigns))  # says why: the campaign is archived
+    if write and role.read_only:
+        raise Forbidden()
+    return candidate
