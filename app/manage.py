@@ -1,4 +1,4 @@
-"""Server-side administration commands: ``python -m app.manage create-administrator …``.
+"""Server-side administration commands: ``python -m app.manage create-administrator …``, ``jobs list|run NAME``.
 
 Run on a web instance's or the worker's machine with the same settings (``ECANDIDAT_*``, e.g. the systemd env
 file sourced). The database is brought to the latest revision first, as every process does at start-up. Messages
@@ -7,6 +7,7 @@ are in French, or in English when ``LANG`` starts with ``en``.
 
 import argparse
 import getpass
+import logging
 import os
 import sys
 from functools import partial
@@ -14,6 +15,7 @@ from functools import partial
 from app.database_setup import prepare_database
 from app.db import transaction
 from app.i18n import gettext
+from app.models import JobStatus
 from app.services.dossier.schemas import DossierInvalid
 from app.services.platform.errors import DomainError
 
@@ -62,6 +64,32 @@ def create_administrator(args: argparse.Namespace) -> int:
     return 0
 
 
+def list_jobs(args: argparse.Namespace) -> int:
+    from app.services.platform import jobs
+
+    with transaction() as session:
+        starts = jobs.last_starts(session)
+    for job in jobs.registered_jobs().values():
+        msgid, params = jobs.schedule_label(job)
+        last = starts.get(job.name)
+        print(f"{job.name:40} {msgid.format(**params):35} last: {last.isoformat() if last else '-'}")
+    return 0
+
+
+def run_job(args: argparse.Namespace) -> int:
+    from app.services.platform import jobs
+
+    if args.name not in jobs.registered_jobs():
+        print(f"unknown job {args.name!r}; see: python -m app.manage jobs list", file=sys.stderr)
+        return 2
+    run = jobs.run_job(args.name)
+    if run is None:
+        print(f"{args.name} is already running: skipped")
+        return 1
+    print(f"{run.job}: {run.status.value}, {run.processed} processed. {run.message}")
+    return 0 if run.status == JobStatus.SUCCEEDED else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m app.manage", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -77,7 +105,15 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--sso-subject", help="the SSO identifier; empty: linked at the first SSO sign-in")
     create.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     create.set_defaults(run=create_administrator)
+    jobs = commands.add_parser("jobs", help="list the scheduled jobs or run one now").add_subparsers(
+        dest="jobs_command", required=True
+    )
+    jobs.add_parser("list", help="the jobs, their schedule and their last run").set_defaults(run=list_jobs)
+    run_parser = jobs.add_parser("run", help="run one job now (skipped if it is already running)")
+    run_parser.add_argument("name")
+    run_parser.set_defaults(run=run_job)
     args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return int(args.run(args))
 
 

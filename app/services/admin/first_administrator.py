@@ -35,6 +35,17 @@ def has_active_administrator(session: Session) -> bool:
     )
 
 
+def _password_hash(data: StaffIn, password: str, confirm: str) -> str | None:
+    """None for an SSO account (its provider checked), else the checked password's hash."""
+    if data.auth_mode == AUTH_SSO:
+        if data.sso_provider not in SSO_PROVIDERS:
+            raise DossierInvalid({"sso_provider": N_("Choisissez le service d'authentification de l'université.")})
+        return None
+    personal = (data.login, data.email.split("@")[0], *data.display_name.split())
+    check_new_password(password, confirm, personal=personal)
+    return hash_password(password)
+
+
 def create_first_administrator(
     session: Session,
     *,
@@ -64,14 +75,7 @@ def create_first_administrator(
         ),
     )
     assert isinstance(data, StaffIn)
-    password_hash = None
-    if auth_mode == AUTH_SSO:
-        if data.sso_provider not in SSO_PROVIDERS:
-            raise DossierInvalid({"sso_provider": N_("Choisissez le service d'authentification de l'université.")})
-    else:
-        personal = (data.login, data.email.split("@")[0], *data.display_name.split())
-        check_new_password(password, password_confirm, personal=personal)
-        password_hash = hash_password(password)
+    password_hash = _password_hash(data, password, password_confirm)
     member = StaffMember(
         login=data.login,
         email=data.email,
@@ -90,6 +94,11 @@ def create_first_administrator(
     role = StaffRoleAssignment(staff_id=member.id, role=StaffRole.ADMINISTRATOR)
     session.add(role)
     session.flush()
+    _audit(session, member, role, auth_mode)
+    return member
+
+
+def _audit(session: Session, member: StaffMember, role: StaffRoleAssignment, auth_mode: str) -> None:
     actor = Actor.system()
     after = {"login": member.login, "auth_mode": auth_mode, "by": "python -m app.manage"}
     audit(session, actor=actor, action="staff.created", entity_type="staffmember", entity_id=member.id, after=after)
@@ -101,4 +110,3 @@ def create_first_administrator(
         entity_id=role.id,
         after={"staff_id": member.id, "role": StaffRole.ADMINISTRATOR.value},
     )
-    return member

@@ -19,15 +19,13 @@ The API other modules use::
 - ``due_jobs(session, now)``: the jobs whose schedule has come since their last run, or that an administrator
   asked for since (« Lancer maintenant » in a web instance, ``ECANDIDAT_ROLE=web``: the request is the audit row
   ``job.run_requested``, and the next worker pass claims and runs the job as it claims a scheduled run).
-- ``JobScheduler``: the server's loop (``jobs_enabled``); ``python -m app.services.platform.jobs list|run NAME``.
+- ``JobScheduler``: the server's loop (``jobs_enabled``); ``python -m app.manage jobs list|run NAME``.
 """
 
-import argparse
 import importlib
 import logging
 import os
 import socket
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -342,7 +340,7 @@ def schedule_label(job: Job) -> tuple[str, dict[str, str | int]]:
     return SCHEDULE_LABELS["manual"], {}
 
 
-# --- The scheduler loop and the command line ---------------------------------------------------------------------
+# --- The scheduler loop ---------------------------------------------------------------------
 
 
 class JobScheduler(PeriodicLoop):
@@ -366,39 +364,3 @@ class JobScheduler(PeriodicLoop):
 
     def run_pass(self) -> object:
         return run_due_jobs(worker=self.worker)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m app.services.platform.jobs", description="List or run scheduled jobs."
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("list", help="the jobs, their schedule and their last run")
-    run_parser = commands.add_parser("run", help="run one job now (skipped if it is already running)")
-    run_parser.add_argument("name")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if args.command == "list":
-        with transaction() as session:
-            starts = last_starts(session)
-        for job in registered_jobs().values():
-            msgid, params = schedule_label(job)
-            last = starts.get(job.name)
-            print(f"{job.name:40} {msgid.format(**params):35} last: {last.isoformat() if last else '-'}")
-        return 0
-    if args.name not in registered_jobs():
-        print(f"unknown job {args.name!r}; see: python -m app.services.platform.jobs list", file=sys.stderr)
-        return 2
-    run = run_job(args.name)
-    if run is None:
-        print(f"{args.name} is already running: skipped")
-        return 1
-    print(f"{run.job}: {run.status.value}, {run.processed} processed. {run.message}")
-    return 0 if run.status == JobStatus.SUCCEEDED else 1
-
-
-if __name__ == "__main__":
-    # Run through the imported module, so the jobs register in the registry that main() reads.
-    from app.services.platform import jobs
-
-    sys.exit(jobs.main())
