@@ -19,7 +19,7 @@ from typing import Any
 
 from nicegui import run, ui
 
-from app.db import new_session, transaction
+from app.db import new_session
 from app.i18n import _, ngettext
 from app.models import DecisionKind
 from app.services.decisions import (
@@ -27,10 +27,10 @@ from app.services.decisions import (
     DecisionEntry,
     SelectionReport,
     decision_choices,
-    enter_on_selection,
+    enter_selection_in_batches,
     plan_entry,
     plan_publication,
-    publish_on_selection,
+    publish_selection_in_batches,
     selection_rights,
 )
 from app.services.platform import Actor, DomainError
@@ -340,8 +340,8 @@ def _plan_entry(actor: Actor, ids: set[int], entry: DecisionEntry, lang: str) ->
 
 
 def _enter(actor: Actor, ids: set[int], entry: DecisionEntry, lang: str) -> SelectionReport:
-    with transaction() as session:
-        return enter_on_selection(session, actor=actor, application_ids=ids, entry=entry, lang=lang)
+    # One transaction per batch of the selection (services/decisions/selection_batches.py).
+    return enter_selection_in_batches(actor=actor, application_ids=ids, entry=entry, lang=lang)
 
 
 # --- Publishing the entered decisions of the selection -------------------------------------------------------------
@@ -409,8 +409,7 @@ async def _publication_dialog(actor: Actor, selection: Selection, on_done: OnDon
 
 
 def _publish(actor: Actor, ids: set[int], lang: str) -> SelectionReport:
-    with transaction() as session:
-        return publish_on_selection(session, actor=actor, application_ids=ids, lang=lang)
+    return publish_selection_in_batches(actor=actor, application_ids=ids, lang=lang)  # one transaction per batch
 
 
 def _publication_outcome(state: dict[str, Any]) -> None:
