@@ -227,18 +227,22 @@ def _notes_count_expr() -> Any:
     )
 
 
-# Names are stored as typed: they are compared folded (accents, case, hyphens and apostrophes aside).
-NAME_SEARCH_FIELDS = (col(Candidate.birth_name), col(Candidate.usage_name), col(Candidate.first_names))
-SEARCH_FIELDS = (
-    (col(Candidate.ine), CANDIDATE),
-    (col(Account.dossier_number), ACCOUNT),
-    (col(Account.email), ACCOUNT),
-)
+# The searched fields, folded (accents, case, hyphens and apostrophes aside), one per line in each row's
+# ``search_text`` (text_fold): a trigram index answers the substring on PostgreSQL, a precomputed column on SQLite.
+SEARCH_FIELDS = (col(Candidate.ine), col(Account.dossier_number), col(Account.email))
 
 
 def _word_clause(word: str) -> Any:
-    names = [_contains(folded(expr), fold_name(word)) for expr in NAME_SEARCH_FIELDS] if fold_name(word).strip() else []
-    return sa.or_(*names, *[_contains(expr, word) for expr, _t in SEARCH_FIELDS])
+    folded_word = fold_name(word)
+    if not folded_word.strip():  # punctuation only (« - »): it folds to blanks; looked for as typed
+        return sa.or_(*[_contains(expr, word) for expr in SEARCH_FIELDS])
+    by_candidate = select(Candidate.id).where(_contains(col(Candidate.search_text), folded_word))
+    by_account = (
+        select(Candidate.id)
+        .join(Account, col(Account.id) == col(Candidate.account_id))
+        .where(_contains(col(Account.search_text), folded_word))
+    )
+    return col(Application.candidate_id).in_(by_candidate.union(by_account))
 
 
 def _search_clauses(text: str) -> tuple[list[Any], set[str]]:
@@ -246,7 +250,8 @@ def _search_clauses(text: str) -> tuple[list[Any], set[str]]:
     words = searchable(text).split()[:8]
     if not words:
         return [], set()
-    return [_word_clause(word) for word in words], {CANDIDATE, ACCOUNT}
+    clauses = [_word_clause(word) for word in words]
+    return clauses, {CANDIDATE, ACCOUNT} if any(not fold_name(word).strip() for word in words) else set()
 
 
 def where_clauses(session: Session, actor: Actor, query: ListQuery, now: datetime) -> tuple[list[Any], set[str]]:
