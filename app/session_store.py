@@ -13,6 +13,8 @@ variable, for processes NiceGUI spawns). Its general storage, made at import and
 NiceGUI gives a browser's Redis key no expiry: every session would stay in Redis for ever. Its session cookie lives
 ``session_max_hours`` (``app.server.session_cookie_options``), so the key is given that lifetime too, renewed by each
 write (an active session writes its ``seen_at`` every 30 s): a key outliving its cookie could never be read again.
+That wraps NiceGUI's private ``Storage._create_persistent_dict``: it is listed among the internals checked when
+NiceGUI's version changes (``app.ui.runtime_tuning.NICEGUI_INTERNALS``).
 """
 
 import os
@@ -22,6 +24,7 @@ from nicegui.persistence import PersistentDict, RedisPersistentDict
 from nicegui.storage import USER_PREFIX, Storage
 
 from app.config import Settings
+from app.ui.runtime_tuning import check_nicegui_version
 
 KEY_PREFIX = "ecandidat:nicegui:"  # beside the relay's ecandidat:* channels; NICEGUI_REDIS_KEY_PREFIX overrides it
 _create = Storage.__dict__["_create_persistent_dict"].__func__  # NiceGUI's own, wrapped below
@@ -31,6 +34,7 @@ def use_settings(settings: Settings) -> str | None:
     """Keep the browsers' storage in ``settings.redis_url`` when set; returns the URL used (None: files)."""
     if not settings.redis_url:
         return None
+    check_nicegui_version()  # the wrapper below leans on a private method of NiceGUI
     os.environ["NICEGUI_REDIS_URL"] = settings.redis_url
     Storage.redis_url = settings.redis_url
     prefix = os.environ.setdefault("NICEGUI_REDIS_KEY_PREFIX", KEY_PREFIX)

@@ -43,7 +43,7 @@ import traceback
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -634,11 +634,17 @@ def main() -> None:
         hold=args.hold,
         pg=args.pg,
     )
+    print_report(lambda procs: run(args, opts, procs), args.json_out)
+
+
+def print_report(produce: Callable[[Processes], dict[str, Any]], json_out: str = "") -> None:
+    """Print the JSON document ``produce`` makes (also into ``json_out``), or ``{"error": …}`` and exit 1 when it
+    fails: every process it started is stopped first, also on SIGTERM."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # finally blocks stop every process
     procs = Processes()
     report: dict[str, Any] = {}
     try:
-        report = run(args, opts, procs)
+        report = produce(procs)
     except BenchError as error:
         log(f"FAILED: {error}")
         report = {"error": str(error)}
@@ -648,8 +654,8 @@ def main() -> None:
     finally:
         procs.stop_all()
     text = json.dumps(report, ensure_ascii=False, indent=1)
-    if args.json_out:
-        Path(args.json_out).write_text(text + "\n")
+    if json_out:
+        Path(json_out).write_text(text + "\n")
     print(text)
     if "error" in report:
         sys.exit(1)

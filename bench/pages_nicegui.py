@@ -92,9 +92,9 @@ def cookie_header(cookies: httpx.Cookies) -> str:
 class PageSocket:
     """The socket.io connection a page opens (``nicegui.js``: websocket transport, implicit handshake)."""
 
-    def __init__(self, base: str, page: NiceGuiPage, cookies: str) -> None:
+    def __init__(self, base: str, page: NiceGuiPage, cookies: str, *, verify: bool = True) -> None:
         self.base, self.page, self.cookies = base, page, cookies
-        self.sio = socketio.AsyncClient(reconnection=False)
+        self.sio = socketio.AsyncClient(reconnection=False, ssl_verify=verify)
         self.messages: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
         self.dropped_at: float | None = None
         self.sio.on("*", self._on_any)
@@ -173,18 +173,21 @@ def check_page(url: str, response: httpx.Response, words: list[str], *, who: str
         raise BenchError(f"{who}: {url} ({response.url}) lacks {missing!r}: not the expected page")
 
 
-async def sign_in(base: str, login: str, password: str, *, landing: str, landing_words: list[str]) -> httpx.Cookies:
+async def sign_in(
+    base: str, login: str, password: str, *, landing: str, landing_words: list[str], verify: bool = True
+) -> httpx.Cookies:
     """The real sign-in: open /connexion, type the login and password, press « Se connecter » over the page's
     websocket, follow where the portal sends the browser (redirects and every Set-Cookie on the way, so a
-    session rotated at sign-in is the one kept), then check that ``landing`` is served to these cookies."""
-    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+    session rotated at sign-in is the one kept), then check that ``landing`` is served to these cookies.
+    ``verify=False`` accepts a self-signed certificate (a local nginx, ``bench/scale.py``)."""
+    async with httpx.AsyncClient(base_url=base, timeout=60, verify=verify) as client:
         response, html = await get_page(client, f"/connexion?suite={landing}")
         check_page("/connexion", response, [SIGN_IN_WORDS[0]], who=f"sign-in of {login}")
         page = parse_page(html)
         login_id, login_el = page.find("nicegui-input", autocomplete="username")
         password_id, password_el = page.find("nicegui-input", autocomplete="current-password")
         button_id, button_el = page.find("q-btn", label="Se connecter")
-        socket = PageSocket(base, page, cookie_header(client.cookies))
+        socket = PageSocket(base, page, cookie_header(client.cookies), verify=verify)
         await socket.connect()
         try:
             await socket.emit_event(login_id, page.listener(login_el, "update:value"), [login])

@@ -16,8 +16,9 @@ for comparison.
 
 Usage: python bench/waiting_room.py [--capacity 12] [--factor 3] [--duration 20] [--page /] [--insiders 5]
 Prints one JSON document on stdout (progress on stderr): per run, served, waiting-page and error counts, timeouts,
-p50/p99 of the served pages and of the waiting pages, insiders refused after being served; the goal is p99 < 1 s
-for served pages (bench/pages.py's) and no timeout.
+p50/p99 of the served pages and of the waiting pages, insiders refused after being served, and ``goal_checks``:
+served pages' p99 < 1 s (bench/pages.py's goal), no timeout, no error, and with the room on some visitors got the
+waiting page and no insider was refused once served.
 """
 
 import argparse
@@ -168,9 +169,24 @@ def run_once(procs: Processes, folder: Path, capacity: int, args: argparse.Names
         figures["portal_loop_lag"] = loop_lag(url)
     finally:
         procs.stop(process)
-    p99 = figures["served_p99_ms"]
-    figures["goal_met"] = p99 is not None and p99 < GOALS["p99_max_ms_at_50"] and figures["timeouts"] == 0
+    figures["goal_checks"] = goal_checks(figures, capacity)
+    figures["goal_met"] = all(figures["goal_checks"].values())
     return figures
+
+
+def goal_checks(figures: dict[str, Any], capacity: int) -> dict[str, bool]:
+    """The issue's claim, one check each: served pages under the p99 goal, the others the waiting page (with the
+    room on: some did wait), no timeout, no other answer, and no browser refused once it was in."""
+    p99 = figures["served_p99_ms"]
+    checks = {
+        "served_p99_lt_1s": p99 is not None and p99 < GOALS["p99_max_ms_at_50"],
+        "no_timeout": figures["timeouts"] == 0,
+        "no_error": figures["errors"] == 0,
+    }
+    if capacity:
+        checks["others_got_the_waiting_page"] = figures["waiting_pages"] > 0
+        checks["insiders_never_refused_once_served"] = figures["insiders_refused_after_served"] == 0
+    return checks
 
 
 def main() -> None:
@@ -193,7 +209,8 @@ def main() -> None:
         "insiders": args.insiders,
         "duration_s": args.duration,
         "machine": {"cpus": os.cpu_count(), "loadavg_at_start": [round(x, 2) for x in os.getloadavg()]},
-        "goal": "served pages p99 < 1 s, no timeout; insiders never refused once served",
+        "goal": "at factor × capacity: served pages p99 < 1 s, the others the waiting page, no timeout nor error; "
+        "insiders never refused once served (goal_checks of waiting_room_on)",
     }
     try:
         with tempfile.TemporaryDirectory(prefix="bench-waiting-") as tmp:

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from app.config import Settings
-from tests import nginx_proxy
+from devtools import nginx_proxy
 from tests.portal_process import ROOT
 
 DEPLOY = ROOT / "deploy"
@@ -33,6 +33,18 @@ def test_nginx_accepts_the_rendered_site(tmp_path: Path) -> None:
     checked = nginx_proxy.check_configuration(main)
     assert checked.returncode == 0, checked.stderr
     assert "test is successful" in checked.stderr
+
+
+@needs_nginx
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_upstream_gets_one_server_line_per_instance(tmp_path: Path, count: int) -> None:
+    """As the template's comment asks an administrator: one instance (bench/scale.py's baseline) or three."""
+    web = [f"127.0.0.1:{18081 + n}" for n in range(count)]
+    given = nginx_proxy.site_values(tmp_path, web, 18443, 18080)
+    rendered = nginx_proxy.render_template(given)
+    assert re.findall(r"^\s*server (127\.0\.0\.1:\d+) max_fails=1 fail_timeout=10s;$", rendered, re.M) == web
+    checked = nginx_proxy.check_configuration(nginx_proxy.write_configuration(tmp_path, given))
+    assert checked.returncode == 0, checked.stderr
 
 
 @pytest.mark.skipif(shutil.which("envsubst") is None, reason="envsubst is not installed (gettext-base)")

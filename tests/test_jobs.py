@@ -216,3 +216,55 @@ def test_the_scheduler_skips_a_job_another_instance_has_just_run(database_url, c
     _record_run("nightly", now - timedelta(minutes=1))  # the other instance, meanwhile
     assert jobs.run_job("nightly", only_if_due=True) is None
     assert jobs.run_job("nightly").status == JobStatus.SUCCEEDED  # by hand it still runs
+
+
+@pytest.fixture
+def web_role(monkeypatch):
+    """This process is a web instance (ECANDIDAT_ROLE=web): it runs no background work."""
+    from app.config import reset_settings
+
+    monkeypatch.setenv("ECANDIDAT_ROLE", "web")
+    reset_settings()
+    yield
+    monkeypatch.delenv("ECANDIDAT_ROLE")
+    reset_settings()
+
+
+@pytest.mark.usefixtures("web_role")
+def test_run_now_in_a_web_instance_is_left_to_the_worker_which_runs_it_once(database_url, clock) -> None:
+    from app.models import AuditEvent, StaffRole
+
+    now = clock.set(app_clock.paris_datetime(2026, 3, 2, 10, 0))
+    ran: list[datetime] = []
+    jobs._registry.clear()  # this job alone: the worker's pass below runs whatever is due
+    jobs.register_job("by_hand", lambda session, now: (ran.append(now), (1, "fait"))[1])  # no schedule: by hand only
+    with transaction() as session:
+        admin = factories.staff_actor(session, StaffRole.ADMINISTRATOR)
+    assert _due(now) == set()
+
+    assert jobs.run_job_now(actor=admin, name="by_hand") == jobs.LeftToWorker("by_hand")
+    assert ran == [] and runs("by_hand") == []  # nothing ran in the web process
+    with new_session() as session:
+        assert session.exec(select(AuditEvent).where(AuditEvent.action == jobs.RUN_REQUESTED)).one().after == {
+            "job": "by_hand"
+        }
+
+    later = clock.set(now + timedelta(seconds=30))
+    assert "by_hand" in _due(later)
+    [run] = jobs.run_due_jobs(worker="worker-1")  # the worker's pass
+    assert (run.status, run.worker, ran) == (JobStatus.SUCCEEDED, "worker-1", [later])
+    assert "by_hand" not in _due(later + timedelta(minutes=1))  # taken up: not run again
+    assert jobs.run_job("by_hand", worker="worker-2", only_if_due=True) is None  # nor by a second worker
+    assert len(runs("by_hand")) == 1
+
+
+def test_run_now_in_a_process_with_background_work_runs_it_there_and_leaves_nothing_due(database_url, clock) -> None:
+    from app.models import StaffRole
+
+    now = clock.set(app_clock.paris_datetime(2026, 3, 2, 10, 0))
+    jobs.register_job("by_hand", lambda session, now: (0, "fait"))
+    with transaction() as session:
+        admin = factories.staff_actor(session, StaffRole.ADMINISTRATOR)
+    run = jobs.run_job_now(actor=admin, name="by_hand")
+    assert isinstance(run, JobRun) and run.status == JobStatus.SUCCEEDED
+    assert "by_hand" not in _due(now + timedelta(minutes=1))

@@ -1,21 +1,28 @@
 """The sandbox refuses every hostile file with its message, keeps the server alive, and still accepts good files.
 
 The hostile corpus is generated here, small where possible: the inflating stream and the 5,000-page PDF are
-built by hand (a repeated deflate block, a flat page tree), not by compressing gigabytes.
+built by hand (a repeated deflate block, a flat page tree), not by compressing gigabytes. Misbehaving children
+(endless loops, memory eaters) come from a fork server whose job is replaced by that misbehaviour and sets no limit
+itself: only the limits this process applies stop them.
 """
 
 import io
 import os
+import signal
 import struct
+import subprocess
 import sys
+import threading
+import time
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from app.services.documents import pdf_sandbox
+from app.services.documents import fork_server, pdf_sandbox
 from app.services.documents.pdf_sandbox import SandboxLimits, normalise
 from app.services.platform.errors import DomainError
 from tests.factories import image_bytes, pdf_bytes
@@ -232,28 +239,209 @@ def test_exif_orientation_is_applied() -> None:
     assert bottom - top > 3 * (right - left)  # the navy band stands upright, as the camera meant it
 
 
-def test_a_child_that_loops_is_killed_by_the_wall_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pdf_sandbox, "worker_command", lambda job: [sys.executable, "-c", "while True: pass"])
+# --- Misbehaving children and the fork server ------------------------------------------------------------------
+
+
+@pytest.fixture
+def children_that(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
+    """``children_that("while True: pass")``: a fork server whose children run that instead of the worker's job
+    for an upload starting with ``%PDF-1.7\n%hostile`` (other uploads go through the real job); no limit is set
+    in the child, so only this process's (``prlimit``, wall clock) can stop it."""
+
+    def use(body: str) -> None:
+        code = (
+            "from pathlib import Path\n"
+            "from app.services.documents.fork_server import serve\n"
+            "from app.services.documents.pdf_worker import preload, run_job\n"
+            "def job(job):\n"
+            "    if not Path(job['input']).read_bytes().startswith(b'%PDF-1.7\\n%hostile'):\n"
+            "        return run_job(job)\n"
+            f"    {body}\n"
+            "serve(job, preload=preload)\n"
+        )
+        monkeypatch.setattr(pdf_sandbox, "server_command", lambda: [sys.executable, "-c", code])
+        pdf_sandbox.shutdown()
+
+    yield use
+    pdf_sandbox.shutdown()  # the next test starts the real one
+
+
+HOSTILE_UPLOAD = b"%PDF-1.7\n%hostile\n%%EOF\n"
+
+
+def server_pid() -> int:
+    return pdf_sandbox._fork_server().pid
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def gone(pid: int, within: float = 5.0) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                return True  # ended, waiting for its parent to read its status
+        except OSError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_child_that_loops_is_killed_by_the_wall_clock(children_that: Callable[[str], None]) -> None:
+    children_that("while True: pass")
     limits = SandboxLimits(**(vars(LIMITS) | {"wall_seconds": 0.5, "cpu_seconds": 30}))
     with pytest.raises(DomainError) as refused:
-        normalise(pdf_bytes(1), limits=limits)
+        normalise(HOSTILE_UPLOAD, limits=limits)
     assert refused.value.code == "file_timeout"
 
 
-def test_a_child_that_burns_cpu_is_stopped_by_its_cpu_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pdf_sandbox, "worker_command", lambda job: [sys.executable, "-c", "while True: pass"])
+def test_a_child_that_burns_cpu_is_stopped_by_its_cpu_limit(children_that: Callable[[str], None]) -> None:
+    children_that("while True: pass")
     limits = SandboxLimits(**(vars(LIMITS) | {"wall_seconds": 20, "cpu_seconds": 1}))
+    started = time.monotonic()
     with pytest.raises(DomainError) as refused:
-        normalise(pdf_bytes(1), limits=limits)
+        normalise(HOSTILE_UPLOAD, limits=limits)
     assert refused.value.code == "file_timeout"
+    assert time.monotonic() - started < 15  # the CPU limit, not the wall clock
 
 
-def test_a_child_that_eats_memory_hits_its_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    grab = "chunks = [bytearray(64 << 20) for _ in range(256)]"  # 16 GB, far above the limit
-    monkeypatch.setattr(pdf_sandbox, "worker_command", lambda job: [sys.executable, "-c", grab])
+def test_a_child_that_eats_memory_hits_its_limit(children_that: Callable[[str], None]) -> None:
+    children_that("chunks = [bytearray(64 << 20) for _ in range(256)]")  # 16 GB, far above the limit
     with pytest.raises(DomainError) as refused:
-        normalise(pdf_bytes(1), limits=LIMITS)
+        normalise(HOSTILE_UPLOAD, limits=LIMITS)
     assert refused.value.code == "file_corrupt"  # ended without a result: refused, and this process is fine
+
+
+def test_each_file_gets_a_fresh_child_that_ends_with_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    pids: list[int] = []
+    apply = pdf_sandbox._apply_limits
+    monkeypatch.setattr(pdf_sandbox, "_apply_limits", lambda pid, limits: (pids.append(pid), apply(pid, limits)))
+    server = server_pid()
+    for pages in (1, 2, 3):
+        assert normalise(pdf_bytes(pages), limits=LIMITS).page_count == pages
+    assert normalise(image_bytes("PNG"), limits=LIMITS).page_count == 1
+    assert len(set(pids)) == 4 and server not in pids
+    assert all(gone(pid) for pid in pids)
+    assert server_pid() == server and children_of(server) == []
+
+
+def test_a_hostile_file_kills_only_its_child(children_that: Callable[[str], None]) -> None:
+    children_that("while True: pass")
+    limits = SandboxLimits(**(vars(LIMITS) | {"wall_seconds": 0.5}))
+    assert normalise(pdf_bytes(1), limits=limits).page_count == 1
+    server = server_pid()
+    for _ in range(5):
+        with pytest.raises(DomainError):
+            normalise(HOSTILE_UPLOAD, limits=limits)
+    assert server_pid() == server  # the same server: only the children were killed
+    assert children_of(server) == []  # none left behind
+    assert normalise(pdf_bytes(2), limits=limits).page_count == 2
+
+
+def test_files_at_once_each_get_their_own_child(children_that: Callable[[str], None]) -> None:
+    """Uploads of several candidates side by side: a looping file does not hold up the others."""
+    children_that("while True: pass")
+    limits = SandboxLimits(**(vars(LIMITS) | {"wall_seconds": 3}))
+    outcomes: dict[int, object] = {}
+
+    def upload(index: int, data: bytes) -> None:
+        try:
+            outcomes[index] = normalise(data, limits=limits).page_count
+        except DomainError as refused:
+            outcomes[index] = refused.code
+
+    files = [HOSTILE_UPLOAD, pdf_bytes(1), HOSTILE_UPLOAD, pdf_bytes(2), image_bytes("JPEG")]
+    threads = [threading.Thread(target=upload, args=item) for item in enumerate(files)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes == {0: "file_timeout", 1: 1, 2: "file_timeout", 3: 2, 4: 1}
+
+
+def test_a_dead_server_is_replaced_at_the_next_file() -> None:
+    first = server_pid()
+    assert normalise(pdf_bytes(1), limits=LIMITS).page_count == 1
+    os.kill(first, signal.SIGKILL)
+    assert gone(first)
+    assert normalise(pdf_bytes(2), limits=LIMITS).page_count == 2
+    assert server_pid() != first
+
+
+def test_shutdown_ends_the_server_and_the_child_at_work(children_that: Callable[[str], None]) -> None:
+    children_that("while True: pass")
+    pids: list[int] = []
+    server = pdf_sandbox._fork_server()
+    outcome: list[int] = []
+    job = threading.Thread(
+        target=lambda: outcome.append(server.run(Path("/nonexistent/job.json"), wall_seconds=60, started=pids.append))
+    )
+    job.start()
+    deadline = time.monotonic() + 10
+    while not pids and time.monotonic() < deadline:
+        time.sleep(0.05)
+    pdf_sandbox.shutdown()
+    job.join(timeout=10)
+    assert outcome and outcome[0] != 0  # the job failed at once instead of waiting for its wall clock
+    assert gone(server.pid) and all(gone(pid) for pid in pids)
+
+
+def test_the_server_and_its_children_end_with_the_process() -> None:
+    """As in ``python -m app.worker`` (no NiceGUI): at exit nothing of the sandbox is left running."""
+    code = (
+        "from app.services.documents import pdf_sandbox\n"
+        "from tests.factories import pdf_bytes\n"
+        "from tests.test_pdf_sandbox import LIMITS\n"
+        "pdf_sandbox.check_size = lambda data: None  # no database in this process\n"
+        "print(pdf_sandbox.normalise(pdf_bytes(2), limits=LIMITS).page_count, pdf_sandbox._fork_server().pid)\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    env = os.environ | {"PYTHONPATH": str(root)}
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    pages, server = map(int, done.stdout.split())
+    assert pages == 2 and gone(server)
+
+
+def test_the_child_protocol_reports_the_signal(tmp_path: Path) -> None:
+    """The fork server's client on its own: return code, kill past the wall clock, the signal that ended a child."""
+    code = (
+        "import os, signal\n"
+        "from app.services.documents.fork_server import serve\n"
+        "def job(job):\n"
+        "    if job['do'] == 'exit': os._exit(3)\n"
+        "    if job['do'] == 'abort': os.kill(os.getpid(), signal.SIGABRT)\n"
+        "    while True: pass\n"
+        "serve(job)\n"
+    )
+    server = fork_server.ForkServer(
+        [sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1], env=pdf_sandbox._child_env()
+    )
+    try:
+        outcomes = {}
+        for do, wall in (("exit", 10), ("abort", 10), ("loop", 0.3)):
+            job = tmp_path / f"{do}.json"
+            job.write_text(f'{{"do": "{do}"}}')
+            outcomes[do] = server.run(job, wall_seconds=wall, started=lambda pid: None)
+        assert outcomes == {"exit": 3, "abort": -signal.SIGABRT, "loop": fork_server.KILLED}
+        assert children_of(server.pid) == []
+    finally:
+        server.close()
+    assert gone(server.pid)
 
 
 def test_the_child_gets_no_secret_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

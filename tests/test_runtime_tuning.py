@@ -2,10 +2,15 @@
 
 import asyncio
 import functools
+import importlib
+import inspect
+import logging
 import time
 
 import nicegui
+import pytest
 from nicegui.helpers.functions import expects_arguments as nicegui_expects_arguments
+from nicegui.storage import Storage
 
 from app.ui import runtime_tuning
 
@@ -27,6 +32,49 @@ def test_the_workaround_was_measured_on_the_installed_nicegui() -> None:
     # NiceGUI changed: check that Element creation still asks inspect.signature for each of its collections
     # (bench/pages.py, py-spy) before updating NICEGUI_VERSION, or drop the first lever of runtime_tuning.
     assert nicegui.__version__ == runtime_tuning.NICEGUI_VERSION
+
+
+def _owner_and_name(dotted: str) -> tuple[object, str]:
+    """The object holding the last name of ``dotted`` (a module, a class) and that name."""
+    parts = dotted.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        try:
+            owner: object = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for part in parts[cut:-1]:
+            owner = getattr(owner, part)
+        return owner, parts[-1]
+    raise AssertionError(f"{dotted}: no module to start from")
+
+
+def test_every_nicegui_internal_the_portal_leans_on_is_still_there() -> None:
+    for dotted in runtime_tuning.NICEGUI_INTERNALS:
+        owner, name = _owner_and_name(dotted)
+        # a class attribute, or an instance attribute its class's code sets
+        assert hasattr(owner, name) or f".{name}" in inspect.getsource(owner), dotted  # type: ignore[arg-type]
+
+
+def test_the_session_store_wrapper_is_checked_with_the_others() -> None:
+    assert "nicegui.storage.Storage._create_persistent_dict" in runtime_tuning.NICEGUI_INTERNALS
+    wrapped = Storage.__dict__["_create_persistent_dict"]
+    assert isinstance(wrapped, staticmethod)  # app/session_store.py takes its __func__ and calls it with the id
+    assert list(inspect.signature(wrapped.__func__).parameters) == ["id"]
+
+
+def test_another_nicegui_version_warns_once_naming_every_internal(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(nicegui, "__version__", "99.0.0")
+    runtime_tuning.check_nicegui_version.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING, logger=runtime_tuning.__name__):
+            assert runtime_tuning.check_nicegui_version() is False
+            runtime_tuning.check_nicegui_version()  # session_store asks again: no second warning
+    finally:
+        runtime_tuning.check_nicegui_version.cache_clear()
+    [record] = caplog.records
+    assert all(name in record.getMessage() for name in runtime_tuning.NICEGUI_INTERNALS)
 
 
 def test_remembered_answers_are_nicegui_answers() -> None:

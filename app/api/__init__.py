@@ -23,7 +23,9 @@ the offer, applications and published decisions of a scope, and the enrolment ha
 
 Authenticate with `Authorization: Bearer eca_…`: tokens are created by an administrator on /admin/api, shown once,
 limited to the institution, one application centre or one committee, and expire. 401: missing, unknown, revoked or
-expired token. 403: outside the token's scope. Moments are UTC, ISO 8601 with an offset.
+expired token. 403: outside the token's scope. 503 with Retry-After: the portal is read-only for the moment (on
+results day), reads still answer and a write is refused whole; retry it later. Moments are UTC, ISO 8601 with an
+offset.
 """
 
 

@@ -4,6 +4,10 @@ Authentication: ``Authorization: Bearer eca_…`` (tokens are created on /admin/
 expired token gets 401; a request naming something outside the token's scope gets 403; lists only ever carry the
 token's scope. Handlers are plain functions (FastAPI runs them in its thread pool): each opens one short
 transaction, so no database session is held across an await.
+
+While the portal is read-only (``app.services.platform.read_only``) reads still answer and a write gets 503 with
+``Retry-After``: the refusal is the whole portal's and temporary, not a conflict with the resource's state (409,
+which the integration could resolve by changing its request), so it retries later as for any unavailable server.
 """
 
 import logging
@@ -19,12 +23,14 @@ from sqlmodel import Session
 from app.api import queries, schemas
 from app.db import transaction
 from app.services.admin import TokenRefused, TokenScope, authenticate
+from app.services.platform import read_only
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
 PREFIX = "/api/v1"
+READ_ONLY_RETRY_SECONDS = 600  # read-only mode lasts the hours of results day: no point asking every second
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -36,12 +42,19 @@ REFUSED = {
     401: {"model": schemas.ErrorOut, "description": "Missing, unknown, revoked or expired token."},
     403: {"model": schemas.ErrorOut, "description": "Outside the token's scope."},
 }
+WRITE_REFUSED = {
+    503: {
+        "model": schemas.ErrorOut,
+        "description": "The portal is read-only for the moment: nothing was written; retry after Retry-After seconds.",
+    }
+}
 
 
 def token_scope(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> TokenScope:
     """The calling token's scope, or 401 (the reason is logged, never told to the caller)."""
     try:
         with transaction() as session:
+            read_only.allow(session, "sign_in")  # the token's last use, as a sign-in's: reads answer when read-only
             return authenticate(session, credentials.credentials if credentials else None)
     except TokenRefused as refused:
         log.info("API token refused: %s", refused.reason)
@@ -103,8 +116,17 @@ def _unknown_campaign(code: str) -> HTTPException:
     return HTTPException(status.HTTP_404_NOT_FOUND, detail=f"Unknown campaign: {code}")
 
 
+def _read_only() -> HTTPException:
+    return HTTPException(
+        status.HTTP_503_SERVICE_UNAVAILABLE,
+        detail="The portal is read-only for the moment: nothing was written. Retry later.",
+        headers={"Retry-After": str(READ_ONLY_RETRY_SECONDS)},
+    )
+
+
 def _in_scope(read: Callable[[Session], T]) -> T:
-    """``read(session)`` in one transaction; asking outside the token's scope is 403, an unknown campaign 404."""
+    """``read(session)`` in one transaction; asking outside the token's scope is 403, an unknown campaign 404, a
+    write while the portal is read-only 503."""
     try:
         with transaction() as session:
             return read(session)
@@ -112,6 +134,8 @@ def _in_scope(read: Callable[[Session], T]) -> T:
         raise _forbidden() from None
     except queries.UnknownCampaign as error:
         raise _unknown_campaign(str(error)) from None
+    except read_only.PortalReadOnly:
+        raise _read_only() from None
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -211,6 +235,7 @@ def list_handoffs(
     response_model=schemas.AcknowledgeOut,
     tags=["enrolment hand-off"],
     summary="Record hand-offs as imported by the student information system",
+    responses=WRITE_REFUSED,
 )
 def acknowledge_handoffs(scope: Scope, body: schemas.AcknowledgeIn) -> schemas.AcknowledgeOut:
     """Live hand-offs become "sent", delivered cancellations "cancelled"; audited as this token's act."""

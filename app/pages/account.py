@@ -3,19 +3,21 @@
 Every read and every save runs in a worker thread (``run.io_bound``), never on the event loop.
 """
 
+from collections.abc import Callable
+
 from nicegui import run, ui
 
 from app.config import get_settings
 from app.db import transaction
 from app.i18n import _
 from app.models import Account, TokenPurpose
-from app.pages.auth import Form, password_rules_list, token_problem
 from app.services.accounts import TokenError, check_token
 from app.services.accounts import candidates as accounts
 from app.services.accounts import credentials as accounts_credentials
 from app.services.accounts import rules as accounts_rules
 from app.services.platform import Actor, DomainError
 from app.ui import routes
+from app.ui.account_form import Form, password_rules_list, token_problem
 from app.ui.candidate_nav import candidate_nav
 from app.ui.frame import frame
 from app.ui.guards import require_candidate
@@ -55,17 +57,7 @@ def register() -> None:
         account, rules = await run.io_bound(_load_account, actor)
         with frame(_("Mon compte")):
             candidate_nav(None, actor=actor)  # the candidate's menu, as on their other pages
-            with ui.element("dl").mark("account-details"):
-                for term, value, marker in (
-                    (_("Numéro de dossier"), account.dossier_number, "dossier-number"),
-                    (_("Nom"), account.last_name, "last-name"),
-                    (_("Prénom"), account.first_name, "first-name"),
-                    (_("Adresse e-mail"), account.email, "email"),
-                ):
-                    with ui.element("dt").classes("font-bold"):
-                        ui.label(term)
-                    with ui.element("dd"):
-                        ui.label(value).mark(marker)
+            _account_details(account)
             if not actor.read_only:
                 _email_change_section()
                 if account.password_hash:
@@ -86,47 +78,7 @@ def register() -> None:
                 return
             body = ui.column().classes("w-full")
             with body:
-                form = Form()
-                password_rules_list(rules)
-                form.input("password", _("Nouveau mot de passe"), password=True, autocomplete="new-password")
-                form.input(
-                    "password_confirm", _("Confirmez le mot de passe"), password=True, autocomplete="new-password"
-                )
-
-                async def submit() -> None:
-                    password, password_confirm = form.value("password"), form.value("password_confirm")
-
-                    def act() -> bool:
-                        with transaction() as session:
-                            accounts_credentials.reset_password(
-                                session,
-                                actor=actor_of(None),
-                                token=token,
-                                password=password,
-                                password_confirm=password_confirm,
-                            )
-                        return True
-
-                    try:
-                        done = await form.submit(act)
-                    except TokenError as error:  # the link was used or expired while the form was open
-                        body.clear()
-                        with body:
-                            token_problem(
-                                error,
-                                again_label=_("Demander un nouveau lien"),
-                                again_href=routes.FORGOTTEN_PASSWORD,
-                            )
-                        return
-                    if done:
-                        body.clear()
-                        with body:
-                            paragraph(_("Votre mot de passe a été changé. Vous pouvez vous connecter.")).mark(
-                                "password-reset-done"
-                            )
-                            ui.link(_("Se connecter"), routes.SIGN_IN)
-
-                ui.button(_("Enregistrer le mot de passe"), on_click=submit).props("no-caps").mark("save")
+                _reset_form(body, token, rules)
 
     @page(routes.EMAIL_CHANGE)
     async def confirm_email_page(token: str) -> None:
@@ -153,6 +105,75 @@ def register() -> None:
             ui.link(_("Mon compte"), routes.ACCOUNT)
 
 
+def _account_details(account: Account) -> None:
+    with ui.element("dl").mark("account-details"):
+        for term, value, marker in (
+            (_("Numéro de dossier"), account.dossier_number, "dossier-number"),
+            (_("Nom"), account.last_name, "last-name"),
+            (_("Prénom"), account.first_name, "first-name"),
+            (_("Adresse e-mail"), account.email, "email"),
+        ):
+            with ui.element("dt").classes("font-bold"):
+                ui.label(term)
+            with ui.element("dd"):
+                ui.label(value).mark(marker)
+
+
+def _reset_form(body: ui.column, token: str, rules: list[accounts_rules.PasswordRule]) -> None:
+    """The new password's form behind a mailed link; ``body`` then says it is changed, or that the link expired."""
+    form = Form()
+    password_rules_list(rules)
+    form.input("password", _("Nouveau mot de passe"), password=True, autocomplete="new-password")
+    form.input("password_confirm", _("Confirmez le mot de passe"), password=True, autocomplete="new-password")
+
+    async def submit() -> None:
+        password, password_confirm = form.value("password"), form.value("password_confirm")
+
+        def act() -> bool:
+            with transaction() as session:
+                accounts_credentials.reset_password(
+                    session,
+                    actor=actor_of(None),
+                    token=token,
+                    password=password,
+                    password_confirm=password_confirm,
+                )
+            return True
+
+        try:
+            done = await form.submit(act)
+        except TokenError as error:  # the link was used or expired while the form was open
+            body.clear()
+            with body:
+                token_problem(
+                    error,
+                    again_label=_("Demander un nouveau lien"),
+                    again_href=routes.FORGOTTEN_PASSWORD,
+                )
+            return
+        if done:
+            body.clear()
+            with body:
+                paragraph(_("Votre mot de passe a été changé. Vous pouvez vous connecter.")).mark("password-reset-done")
+                ui.link(_("Se connecter"), routes.SIGN_IN)
+
+    ui.button(_("Enregistrer le mot de passe"), on_click=submit).props("no-caps").mark("save")
+
+
+async def _submit(form: Form, service: Callable[..., object]) -> bool:
+    """``service(session, actor=..., <field>=<value>...)`` with every field of ``form``, read here on the event loop
+    and saved in a worker thread; a refusal is shown next to its field."""
+    actor = actor_of(current_identity())
+    values = {name: form.value(name) for name in form.inputs}
+
+    def act() -> bool:
+        with transaction() as session:
+            service(session, actor=actor, **values)
+        return True
+
+    return bool(await form.submit(act))
+
+
 def _email_change_section() -> None:
     with ui.element("section").classes("w-full mt-6").mark("email-change"):
         heading(_("Changer d'adresse e-mail"), 2)
@@ -171,22 +192,8 @@ def _email_change_section() -> None:
 
         async def submit() -> None:
             done.set_visibility(False)
-            actor = actor_of(current_identity())
-            new_email, new_email_confirm = form.value("new_email"), form.value("new_email_confirm")
-            current_password = form.value("current_password")
-
-            def act() -> bool:
-                with transaction() as session:
-                    accounts_credentials.request_email_change(
-                        session,
-                        actor=actor,
-                        new_email=new_email,
-                        new_email_confirm=new_email_confirm,
-                        current_password=current_password,
-                    )
-                return True
-
-            if await form.submit(act):
+            new_email = form.value("new_email")
+            if await _submit(form, accounts_credentials.request_email_change):
                 done.text = _("Un lien de confirmation a été envoyé à {email}.").format(email=new_email)
                 done.set_visibility(True)
                 form.inputs["current_password"].value = ""
@@ -207,22 +214,7 @@ def _password_change_section(rules: list[accounts_rules.PasswordRule]) -> None:
 
         async def submit() -> None:
             done.set_visibility(False)
-            actor = actor_of(current_identity())
-            current_password = form.value("current_password")
-            password, password_confirm = form.value("password"), form.value("password_confirm")
-
-            def act() -> bool:
-                with transaction() as session:
-                    accounts_credentials.change_password(
-                        session,
-                        actor=actor,
-                        current_password=current_password,
-                        password=password,
-                        password_confirm=password_confirm,
-                    )
-                return True
-
-            if await form.submit(act):
+            if await _submit(form, accounts_credentials.change_password):
                 for name in ("current_password", "password", "password_confirm"):
                     form.inputs[name].value = ""
                 done.set_visibility(True)

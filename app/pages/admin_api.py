@@ -10,19 +10,16 @@ from typing import Any
 from nicegui import ui
 
 from app import clock
-from app.db import transaction
 from app.i18n import _
 from app.models import StaffRole
 from app.services.accounts import ROLE_LABELS
 from app.services.admin import TokenDraft, TokenRow, api_tokens
 from app.services.platform import Actor, DomainError
 from app.ui import routes
-from app.ui.admin_nav import ADMIN, back_to_admin
+from app.ui.admin_nav import ADMIN
 from app.ui.dates import format_day, format_moment
 from app.ui.dossier_form import EntityForm
-from app.ui.frame import frame
-from app.ui.guards import require_staff
-from app.ui.offer_admin import in_transaction, submit
+from app.ui.offer_admin import alert, in_transaction, offer_page, submit_work, try_change
 from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.tables import scroll_region
@@ -55,10 +52,7 @@ def _cell(text: str, tag: str = "td") -> Text:
 
 async def _tokens(actor: Actor) -> Any:
     """The tokens' table with « Révoquer »; returns its refreshable (a creation refreshes it)."""
-    error = ui.label("").classes("text-negative").mark("token-error")
-    error.props["role"] = "alert"
-    error.set_visibility(False)
-
+    error = alert("token-error")
     pending: dict[str, int] = {}  # the token the confirmation dialog is about
 
     with ui.dialog() as dialog, ui.card():
@@ -80,15 +74,9 @@ async def _tokens(actor: Actor) -> Any:
 
     async def revoke(token_id: int) -> None:
         dialog.close()
-        error.set_visibility(False)
-        try:
-            await in_transaction(lambda session: api_tokens.revoke_token(session, actor=actor, token_id=token_id))
-        except DomainError as refusal:
-            error.set_text(refusal.translate(_))
-            error.set_visibility(True)
-            return
-        ui.notify(_("Jeton révoqué."), type="positive")
-        table.refresh()
+        if await try_change(error, lambda session: api_tokens.revoke_token(session, actor=actor, token_id=token_id)):
+            ui.notify(_("Jeton révoqué."), type="positive")
+            table.refresh()
 
     @ui.refreshable
     async def table() -> None:
@@ -96,38 +84,34 @@ async def _tokens(actor: Actor) -> Any:
         if not rows:
             paragraph(_("Aucun jeton pour l'instant.")).mark("no-token")
             return
-        now = clock.now()
-        with scroll_region(_("Jetons")), ui.element("table").classes("ec-table").mark("tokens"):
-            with ui.element("thead"), ui.element("tr"):
-                for title in (
-                    _("Nom"),
-                    _("Rôle"),
-                    _("Périmètre"),
-                    _("Créé le"),
-                    _("Expire le"),
-                    _("Dernier usage"),
-                    _("État"),
-                    _("Action"),
-                ):
-                    _cell(title, "th")
-            with ui.element("tbody"):
-                for row in rows:
-                    with ui.element("tr").mark(f"token-{row.id}"):
-                        _cell(row.label)
-                        _cell(_(ROLE_LABELS[row.role]))
-                        _cell(_scope_label(row))
-                        _cell(format_day(row.created_at))
-                        _cell(format_day(row.expires_at) if row.expires_at else "—")
-                        _cell(format_moment(row.last_used_at) if row.last_used_at else _("Jamais"))
-                        _cell(_state(row, now)).mark(f"token-state-{row.id}")
-                        with ui.element("td"):
-                            if row.is_active(now):
-                                button = ui.button(_("Révoquer"), on_click=lambda r=row: ask(r))
-                                button.props("flat no-caps color=negative").mark(f"revoke-{row.id}")
-                                button.props["aria-label"] = _("Révoquer le jeton « {label} »").format(label=row.label)
+        _token_table(rows, ask)
 
     await table()
     return table
+
+
+def _token_table(rows: list[TokenRow], ask: Callable[[TokenRow], None]) -> None:
+    now = clock.now()
+    headers = (_("Nom"), _("Rôle"), _("Périmètre"), _("Créé le"), _("Expire le"), _("Dernier usage"), _("État"))
+    with scroll_region(_("Jetons")), ui.element("table").classes("ec-table").mark("tokens"):
+        with ui.element("thead"), ui.element("tr"):
+            for title in (*headers, _("Action")):
+                _cell(title, "th")
+        with ui.element("tbody"):
+            for row in rows:
+                with ui.element("tr").mark(f"token-{row.id}"):
+                    _cell(row.label)
+                    _cell(_(ROLE_LABELS[row.role]))
+                    _cell(_scope_label(row))
+                    _cell(format_day(row.created_at))
+                    _cell(format_day(row.expires_at) if row.expires_at else "—")
+                    _cell(format_moment(row.last_used_at) if row.last_used_at else _("Jamais"))
+                    _cell(_state(row, now)).mark(f"token-state-{row.id}")
+                    with ui.element("td"):
+                        if row.is_active(now):
+                            button = ui.button(_("Révoquer"), on_click=lambda r=row: ask(r))
+                            button.props("flat no-caps color=negative").mark(f"revoke-{row.id}")
+                            button.props["aria-label"] = _("Révoquer le jeton « {label} »").format(label=row.label)
 
 
 async def _creation(actor: Actor, on_created: Callable[[], Any]) -> None:
@@ -151,11 +135,7 @@ async def _creation(actor: Actor, on_created: Callable[[], Any]) -> None:
     shown = ui.column().classes("w-full")
 
     async def create() -> None:
-        def act() -> tuple[str, Any]:
-            with transaction() as session:
-                return api_tokens.create_token(session, actor=actor, draft=draft)
-
-        created = await submit(form, act)
+        created = await submit_work(form, lambda session: api_tokens.create_token(session, actor=actor, draft=draft))
         if created is None:
             return
         secret, token = created
@@ -175,30 +155,28 @@ async def _creation(actor: Actor, on_created: Callable[[], Any]) -> None:
     ui.button(_("Créer le jeton"), on_click=create).props("no-caps").mark("create-token")
 
 
+async def _page(actor: Actor) -> None:
+    ui.link(_("Documentation de l'API (OpenAPI)"), DOCS_PATH).mark("api-docs")
+    heading(_("Jetons"), 2)
+    try:
+        table = await _tokens(actor)
+    except DomainError as refusal:
+        paragraph(refusal.translate(_)).mark("refusal")
+        return
+    heading(_("Créer un jeton"), 2)
+    await _creation(actor, table.refresh)
+
+
 def register() -> None:
     @page(PATH)
-    async def admin_api():
-        gate = await require_staff(*ADMIN)
-        if gate.refused:
-            return gate.response
-        actor = gate.actor
-        assert actor is not None
-        with frame(_("Accès API")):
-            back_to_admin()
-            paragraph(
-                _(
-                    "Les autres applications de l'université (système d'information de scolarité, décisionnel) lisent "
-                    "l'offre, les candidatures et les avis publiés, et récupèrent le transfert des inscriptions, avec "
-                    "un jeton limité à l'établissement, à un centre de candidature ou à une commission."
-                )
-            )
-            ui.link(_("Documentation de l'API (OpenAPI)"), DOCS_PATH).mark("api-docs")
-            heading(_("Jetons"), 2)
-            try:
-                table = await _tokens(actor)
-            except DomainError as refusal:
-                paragraph(refusal.translate(_)).mark("refusal")
-                return None
-            heading(_("Créer un jeton"), 2)
-            await _creation(actor, table.refresh)
-        return None
+    async def admin_api() -> Any:
+        return await offer_page(
+            ADMIN,
+            _("Accès API"),
+            _(
+                "Les autres applications de l'université (système d'information de scolarité, décisionnel) lisent "
+                "l'offre, les candidatures et les avis publiés, et récupèrent le transfert des inscriptions, avec "
+                "un jeton limité à l'établissement, à un centre de candidature ou à une commission."
+            ),
+            _page,
+        )

@@ -4,23 +4,24 @@ The switch archives the active campaign, activates the chosen one and copies the
 their calendars shifted (by the gap between the two start dates, or by a number of days or years).
 """
 
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time
+from functools import partial
 from typing import Any
 
 from nicegui import ui
 
 from app.clock import PARIS
-from app.db import transaction
 from app.i18n import _, ngettext
 from app.models import Campaign
 from app.services.dossier import DossierInvalid
 from app.services.offer import CampaignLine, Shift, campaigns
 from app.services.platform import Actor, DomainError
 from app.ui import routes
-from app.ui.admin_widgets import institution_page
+from app.ui.admin_widgets import ListEditor, Marked, institution_page
 from app.ui.dates import format_day
-from app.ui.dossier_form import EntityForm, copy_into
-from app.ui.offer_admin import cell, in_transaction, label_of, load, notice, say, submit, table
+from app.ui.dossier_form import EntityForm
+from app.ui.offer_admin import confirm_dialog, in_transaction, label_of
 from app.ui.page import page
 from app.ui.text import Text, heading, paragraph
 
@@ -67,128 +68,103 @@ def _state(line: CampaignLine) -> str:
 
 
 async def _page(actor: Actor, writable: bool) -> None:
-    lines: list[CampaignLine] = []
-
-    async def reload() -> None:
-        lines[:] = await in_transaction(lambda session: campaigns.list_campaigns(session, actor=actor))
-
-    @ui.refreshable
-    def listing() -> None:
-        if not lines:
-            paragraph(_("Aucune campagne pour l'instant.")).mark("no-campaign")
-            return
-        headers = [_("Code"), _("Libellé"), _("Début"), _("Fin"), _("État"), _("Formations"), _("Candidatures")]
-        with table([*headers, _("Action")], "campaigns"):
-            for line in lines:
-                c = line.campaign
-                with ui.element("tr").mark(f"campaign-{c.code}"):
-                    cell(c.code)
-                    cell(label_of(c))
-                    cell(format_day_of(c.starts_on))
-                    cell(format_day_of(c.ends_on))
-                    cell(_state(line)).mark(f"state-{c.code}")
-                    cell(str(line.programs))
-                    cell(str(line.applications))
-                    with ui.element("td"):
-                        ui.button(
-                            _("Ouvrir") if not writable or c.archived_at else _("Modifier"),
-                            on_click=lambda c=c: show(_copy(c)),
-                        ).props("flat dense no-caps").mark(f"edit-{c.code}").props["aria-label"] = _(
-                            "Campagne {code}"
-                        ).format(code=c.code)
-
-    loaded = await load(lambda session: campaigns.list_campaigns(session, actor=actor))
-    if loaded is None:
+    editor: ListEditor[CampaignLine] = ListEditor(
+        read=lambda session: campaigns.list_campaigns(session, actor=actor),
+        draw=lambda campaign: _form(editor, actor, writable, campaign),
+    )
+    if not await editor.load():
         return
-    lines.extend(loaded)
+
+    def listing() -> None:
+        headers = [_("Code"), _("Libellé"), _("Début"), _("Fin"), _("État"), _("Formations"), _("Candidatures")]
+        editor.table(
+            [*headers, _("Action")],
+            "campaigns",
+            empty=(_("Aucune campagne pour l'instant."), "no-campaign"),
+            row_marker=lambda line: f"campaign-{line.campaign.code}",
+            cells=_cells,
+            button=lambda line: editor.open_button(
+                line.campaign,
+                _("Ouvrir") if not writable or line.campaign.archived_at else _("Modifier"),
+                _("Campagne {code}").format(code=line.campaign.code),
+                f"edit-{line.campaign.code}",
+            ),
+        )
+
     if writable:
-        ui.button(_("Nouvelle campagne"), on_click=lambda: show(_new())).props("no-caps").mark("new-campaign")
-    listing()
-    status = notice()
-    holder = ui.element("section").classes("w-full")
+        ui.button(_("Nouvelle campagne"), on_click=lambda: editor.show(_new())).props("no-caps").mark("new-campaign")
+    editor.place(listing)
 
-    async def after_change(message: str, campaign: Campaign) -> None:
-        await reload()
-        listing.refresh()
-        say(status, message)
-        show(_copy(campaign))
 
-    def show(campaign: Campaign) -> None:
-        holder.clear()
-        archived = campaign.archived_at is not None
-        with holder:
-            title = (
-                _("Nouvelle campagne") if campaign.id is None else _("Campagne « {code} »").format(code=campaign.code)
-            )
-            heading(title, 2).mark("form-title")
-            if archived:
-                paragraph(_("Campagne archivée : elle reste consultable mais ne se modifie plus.")).mark(
-                    "archived-note"
-                )
-            form = EntityForm(campaign, read_only=archived or not writable)
-            _fields(form)
-            version = campaign.version
+def _cells(line: CampaignLine) -> list[str | Marked]:
+    c = line.campaign
+    return [
+        c.code,
+        label_of(c),
+        format_day_of(c.starts_on),
+        format_day_of(c.ends_on),
+        Marked(_state(line), f"state-{c.code}"),
+        str(line.programs),
+        str(line.applications),
+    ]
 
-            async def save() -> None:
-                status.set_visibility(False)
 
-                def act() -> Campaign:
-                    with transaction() as session:
-                        return campaigns.save_campaign(
-                            session,
-                            actor=actor,
-                            campaign_id=campaign.id,
-                            expected_version=version if campaign.id is not None else None,
-                            values=_values(campaign),
-                        )
+def _form(editor: ListEditor[CampaignLine], actor: Actor, writable: bool, campaign: Campaign) -> None:
+    archived = campaign.archived_at is not None
+    title = _("Nouvelle campagne") if campaign.id is None else _("Campagne « {code} »").format(code=campaign.code)
+    heading(title, 2).mark("form-title")
+    if archived:
+        paragraph(_("Campagne archivée : elle reste consultable mais ne se modifie plus.")).mark("archived-note")
+    form = EntityForm(campaign, read_only=archived or not writable)
+    _fields(form)
+    version = campaign.version
+    save = partial(
+        editor.act,
+        form,
+        lambda session: campaigns.save_campaign(
+            session,
+            actor=actor,
+            campaign_id=campaign.id,
+            expected_version=version if campaign.id is not None else None,
+            values=_values(campaign),
+        ),
+        lambda saved: _("Campagne « {code} » enregistrée.").format(code=saved.code),
+    )
 
-                saved = await submit(form, act)
-                if saved is None:
-                    return
-                copy_into(campaign, saved)
-                await after_change(_("Campagne « {code} » enregistrée.").format(code=saved.code), saved)
+    async def archive() -> None:
+        confirm.close()
+        await editor.act(
+            form,
+            lambda session: campaigns.archive_campaign(
+                session, actor=actor, campaign_id=campaign.id or 0, expected_version=version
+            ),
+            lambda saved: _("Campagne « {code} » archivée.").format(code=saved.code),
+        )
 
-            async def archive() -> None:
-                confirm.close()
-
-                def act() -> Campaign:
-                    with transaction() as session:
-                        return campaigns.archive_campaign(
-                            session, actor=actor, campaign_id=campaign.id or 0, expected_version=version
-                        )
-
-                saved = await submit(form, act)
-                if saved is not None:
-                    await after_change(_("Campagne « {code} » archivée.").format(code=saved.code), saved)
-
-            with ui.dialog() as confirm, ui.card():
-                paragraph(
-                    _(
-                        "Archiver cette campagne ? Les candidatures ne seront plus possibles ; ses candidatures "
-                        "resteront consultables. Une campagne archivée ne se réactive pas."
-                    )
-                )
-                with ui.row():
-                    ui.button(_("Archiver"), on_click=archive).props("no-caps color=negative").mark("confirm-archive")
-                    ui.button(_("Annuler"), on_click=confirm.close).props("flat no-caps")
-
-            if writable and not archived:
-                with ui.row().classes("gap-2 mt-2"):
-                    ui.button(_("Enregistrer"), on_click=save).props("no-caps").mark("save")
-                    if campaign.id is not None:
-                        ui.button(_("Archiver…"), on_click=confirm.open).props("no-caps outline color=negative").mark(
-                            "archive"
-                        )
-                    ui.button(_("Fermer"), on_click=holder.clear).props("flat no-caps").mark("cancel")
-            if writable and campaign.id is not None and campaigns.campaign_state(campaign) == "prepared":
-                _switch_section(actor, campaign, after_change)
+    confirm = confirm_dialog(
+        _(
+            "Archiver cette campagne ? Les candidatures ne seront plus possibles ; ses candidatures "
+            "resteront consultables. Une campagne archivée ne se réactive pas."
+        ),
+        _("Archiver"),
+        archive,
+        "confirm-archive",
+    )
+    if writable and not archived:
+        with ui.row().classes("gap-2 mt-2"):
+            ui.button(_("Enregistrer"), on_click=save).props("no-caps").mark("save")
+            if campaign.id is not None:
+                ui.button(_("Archiver…"), on_click=confirm.open).props("no-caps outline color=negative").mark("archive")
+            ui.button(_("Fermer"), on_click=editor.close).props("flat no-caps").mark("cancel")
+    if writable and campaign.id is not None and campaigns.campaign_state(campaign) == "prepared":
+        _switch_section(actor, campaign, editor.changed)
 
 
 def format_day_of(day: date | None) -> str:
     return format_day(datetime.combine(day, time(12), tzinfo=PARIS)) if day else "—"
 
 
-def _switch_section(actor: Actor, campaign: Campaign, after_change: Any) -> None:
+def _switch_section(actor: Actor, campaign: Campaign, after_change: Callable[[str, Campaign], Awaitable[None]]) -> None:
     """« Passer à cette campagne »: the shift, a confirmation, then the one-transaction switch."""
     with ui.element("section").classes("w-full mt-6 p-4 border rounded").mark("switch-section"):
         heading(_("Passer à cette campagne"), 3)
@@ -199,15 +175,7 @@ def _switch_section(actor: Actor, campaign: Campaign, after_change: Any) -> None
                 "questions propres, toutes leurs dates décalées."
             )
         )
-        choice = {"mode": "start_dates", "amount": None}
-        with ui.element("fieldset").classes("border-0 p-0 m-0"):
-            Text(_("Décalage des dates"), "legend").classes("font-bold")
-            mode = ui.radio(_shift_options(), value="start_dates").mark("shift-mode")
-            mode.bind_value_to(choice, "mode")
-        amount = ui.number(_("Nombre de jours ou d'années"), format="%d", step=1).props("outlined").mark("shift-amount")
-        amount.classes("max-w-xs")
-        amount.bind_value_to(choice, "amount")
-        amount.bind_visibility_from(choice, "mode", backward=lambda m: m != "start_dates")
+        choice, amount = _shift_inputs()
         message = ui.label("").classes("text-negative").mark("switch-error")
         message.props["role"] = "alert"
         message.set_visibility(False)
@@ -237,29 +205,39 @@ def _switch_section(actor: Actor, campaign: Campaign, after_change: Any) -> None
                 message.text = error.translate(_)
                 message.set_visibility(True)
                 return
-            programs, documents, questions = (
-                result.programs_copied,
-                result.documents_copied,
-                result.questions_copied,
-            )
-            text = _("Campagne « {code} » active. Recopié : {programs}, {documents} et {questions}.").format(
-                code=result.new_campaign.code,
-                programs=ngettext("{n} formation", "{n} formations", programs).format(n=programs),
-                documents=ngettext("{n} pièce", "{n} pièces", documents).format(n=documents),
-                questions=ngettext("{n} question", "{n} questions", questions).format(n=questions),
-            )
-            if result.programs_skipped:
-                text += " " + _("Déjà présentes, non recopiées : {codes}.").format(
-                    codes=", ".join(result.programs_skipped)
-                )
-            await after_change(text, result.new_campaign)
+            await after_change(_switched(result), result.new_campaign)
 
-        with ui.dialog() as confirm, ui.card():
-            paragraph(_("Passer à la campagne « {code} » ? L'opération ne se défait pas.").format(code=campaign.code))
-            with ui.row():
-                ui.button(_("Passer à cette campagne"), on_click=run_switch).props("no-caps").mark("confirm-switch")
-                ui.button(_("Annuler"), on_click=confirm.close).props("flat no-caps")
+        question = _("Passer à la campagne « {code} » ? L'opération ne se défait pas.").format(code=campaign.code)
+        confirm = confirm_dialog(question, _("Passer à cette campagne"), run_switch, "confirm-switch", props="no-caps")
         ui.button(_("Passer à cette campagne…"), on_click=confirm.open).props("no-caps").mark("switch")
+
+
+def _shift_inputs() -> tuple[dict[str, Any], ui.number]:
+    """« Décalage des dates »: the way (bound into the returned dict's ``mode``) and the number (``amount``)."""
+    choice: dict[str, Any] = {"mode": "start_dates", "amount": None}
+    with ui.element("fieldset").classes("border-0 p-0 m-0"):
+        Text(_("Décalage des dates"), "legend").classes("font-bold")
+        mode = ui.radio(_shift_options(), value="start_dates").mark("shift-mode")
+        mode.bind_value_to(choice, "mode")
+    amount = ui.number(_("Nombre de jours ou d'années"), format="%d", step=1).props("outlined").mark("shift-amount")
+    amount.classes("max-w-xs")
+    amount.bind_value_to(choice, "amount")
+    amount.bind_visibility_from(choice, "mode", backward=lambda m: m != "start_dates")
+    return choice, amount
+
+
+def _switched(result: Any) -> str:
+    """What the switch did, in words: the campaign now active and what was copied (or skipped)."""
+    programs, documents, questions = result.programs_copied, result.documents_copied, result.questions_copied
+    text = _("Campagne « {code} » active. Recopié : {programs}, {documents} et {questions}.").format(
+        code=result.new_campaign.code,
+        programs=ngettext("{n} formation", "{n} formations", programs).format(n=programs),
+        documents=ngettext("{n} pièce", "{n} pièces", documents).format(n=documents),
+        questions=ngettext("{n} question", "{n} questions", questions).format(n=questions),
+    )
+    if result.programs_skipped:
+        text += " " + _("Déjà présentes, non recopiées : {codes}.").format(codes=", ".join(result.programs_skipped))
+    return text
 
 
 def register() -> None:

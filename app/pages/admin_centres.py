@@ -8,7 +8,6 @@ from typing import Any
 
 from nicegui import ui
 
-from app.db import transaction
 from app.i18n import _
 from app.models import ApplicationCentre
 from app.services.admin import centres as admin_centres
@@ -16,27 +15,11 @@ from app.services.offer import calendar_rules as cal
 from app.services.platform import Actor
 from app.ui import routes
 from app.ui.admin_nav import ADMIN
-from app.ui.dossier_form import EntityForm, copy_into
-from app.ui.offer_admin import (
-    active_text,
-    cell,
-    form_buttons,
-    in_transaction,
-    label_of,
-    load,
-    notice,
-    offer_page,
-    say,
-    submit,
-    table,
-    yes_no,
-)
+from app.ui.admin_widgets import ListEditor
+from app.ui.dossier_form import EntityForm
+from app.ui.offer_admin import active_text, label_of, offer_page, yes_no
 from app.ui.page import page
 from app.ui.text import heading, paragraph
-
-
-def _copy(centre: ApplicationCentre) -> ApplicationCentre:
-    return ApplicationCentre.model_validate(centre.model_dump())  # edits stay off the list until saved
 
 
 def _fields(form: EntityForm) -> None:
@@ -69,89 +52,57 @@ def _fields(form: EntityForm) -> None:
 
 
 async def _page(actor: Actor) -> None:
-    centres: list[ApplicationCentre] = []
-
-    async def reload() -> None:
-        centres[:] = await in_transaction(lambda session: admin_centres.list_centres(session, actor=actor))
-
-    @ui.refreshable
-    def listing() -> None:
-        if not centres:
-            paragraph(_("Aucune composante pour l'instant.")).mark("no-centre")
-            return
-        headers = [_("Code"), _("Libellé"), _("Contact"), _("Maximum"), _("Offre modifiable"), _("État"), _("Action")]
-        with table(headers, "centres"):
-            for centre in centres:
-                with ui.element("tr").mark(f"centre-{centre.code}"):
-                    cell(centre.code)
-                    cell(label_of(centre))
-                    cell(centre.contact_email)
-                    cell(str(centre.max_applications) if centre.max_applications else "—")
-                    cell(yes_no(centre.managers_edit_offer))
-                    cell(active_text(centre.is_active))
-                    with ui.element("td"):
-                        ui.button(_("Modifier"), on_click=lambda c=centre: show(_copy(c))).props(
-                            "flat dense no-caps"
-                        ).mark(f"edit-{centre.code}").props["aria-label"] = _("Modifier la composante {code}").format(
-                            code=centre.code
-                        )
-
-    loaded = await load(lambda session: admin_centres.list_centres(session, actor=actor))
-    if loaded is None:
+    editor: ListEditor[ApplicationCentre] = ListEditor(
+        read=lambda session: admin_centres.list_centres(session, actor=actor),
+        draw=lambda row: _form(editor, actor, row),
+    )
+    if not await editor.load():
         return
-    centres.extend(loaded)
-    ui.button(_("Nouvelle composante"), on_click=lambda: show(admin_centres.new_centre())).props("no-caps").mark(
+    ui.button(_("Nouvelle composante"), on_click=lambda: editor.show(admin_centres.new_centre())).props("no-caps").mark(
         "new-centre"
     )
-    listing()
-    status = notice()
-    holder = ui.element("section").classes("w-full")
 
-    def show(centre: ApplicationCentre) -> None:
-        holder.clear()
-        with holder:
-            title = _("Nouvelle composante") if centre.id is None else _("Modifier « {code} »").format(code=centre.code)
-            heading(title, 2).mark("form-title")
-            form = EntityForm(centre)
-            _fields(form)
+    def listing() -> None:
+        editor.table(
+            [_("Code"), _("Libellé"), _("Contact"), _("Maximum"), _("Offre modifiable"), _("État"), _("Action")],
+            "centres",
+            empty=(_("Aucune composante pour l'instant."), "no-centre"),
+            row_marker=lambda centre: f"centre-{centre.code}",
+            cells=lambda centre: [
+                centre.code,
+                label_of(centre),
+                centre.contact_email,
+                str(centre.max_applications) if centre.max_applications else "—",
+                yes_no(centre.managers_edit_offer),
+                active_text(centre.is_active),
+            ],
+            button=lambda centre: editor.open_button(
+                centre,
+                _("Modifier"),
+                _("Modifier la composante {code}").format(code=centre.code),
+                f"edit-{centre.code}",
+            ),
+        )
 
-            async def save() -> None:
-                status.set_visibility(False)
+    editor.place(listing)
 
-                def act() -> ApplicationCentre:
-                    with transaction() as session:
-                        return admin_centres.save_centre(session, actor=actor, centre=centre)
 
-                saved = await submit(form, act)
-                if saved is None:
-                    return
-                copy_into(centre, saved)
-                form.refresh_values()
-                await reload()
-                listing.refresh()
-                say(status, _("Composante « {code} » enregistrée.").format(code=saved.code))
-                show(_copy(saved))
+def _form(editor: ListEditor[ApplicationCentre], actor: Actor, centre: ApplicationCentre) -> None:
+    title = _("Nouvelle composante") if centre.id is None else _("Modifier « {code} »").format(code=centre.code)
+    heading(title, 2).mark("form-title")
+    form = EntityForm(centre)
+    _fields(form)
 
-            async def switch(active: bool) -> None:
-                def act() -> ApplicationCentre:
-                    with transaction() as session:
-                        return admin_centres.set_centre_active(
-                            session,
-                            actor=actor,
-                            centre_id=centre.id or 0,
-                            expected_version=centre.version,
-                            active=active,
-                        )
-
-                saved = await submit(form, act)
-                if saved is None:
-                    return
-                await reload()
-                listing.refresh()
-                say(status, _("Composante réactivée.") if active else _("Composante désactivée."))
-                show(_copy(saved))
-
-            form_buttons(centre, save, switch, holder.clear)
+    editor.save_switch_buttons(
+        form,
+        centre,
+        save=lambda session: admin_centres.save_centre(session, actor=actor, centre=centre),
+        switch=lambda session, active: admin_centres.set_centre_active(
+            session, actor=actor, centre_id=centre.id or 0, expected_version=centre.version, active=active
+        ),
+        saved=lambda saved: _("Composante « {code} » enregistrée.").format(code=saved.code),
+        switched=lambda active: _("Composante réactivée.") if active else _("Composante désactivée."),
+    )
 
 
 def register() -> None:

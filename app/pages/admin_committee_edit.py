@@ -6,9 +6,9 @@ import base64
 from dataclasses import dataclass
 from typing import Any
 
-from nicegui import events, run, ui
+from nicegui import events, ui
+from sqlmodel import Session
 
-from app.db import transaction
 from app.i18n import _
 from app.models import Committee
 from app.services.admin import committee_members as members
@@ -18,11 +18,22 @@ from app.services.dossier import referentials
 from app.services.offer import rights as offer_rights
 from app.services.platform import Actor, DomainError
 from app.ui import routes
-from app.ui.admin_nav import OFFER_EDITORS, back_to_admin
+from app.ui.admin_nav import OFFER_EDITORS
+from app.ui.centre_lists import read_only_offer_note
 from app.ui.dossier_form import EntityForm
-from app.ui.frame import frame
-from app.ui.guards import require_staff
-from app.ui.offer_admin import cell, form_buttons, in_transaction, load, notice, say, submit, table, yes_no
+from app.ui.offer_admin import (
+    cell,
+    form_buttons,
+    in_transaction,
+    load,
+    notice,
+    offer_page,
+    save_in_place,
+    submit_work,
+    switch_and_reload,
+    table,
+    yes_no,
+)
 from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import heading, paragraph
@@ -64,11 +75,20 @@ def _details(form: EntityForm, centres: dict[int, str], countries: dict[str, str
 
 
 async def _signature(actor: Actor, committee: Committee, editable: bool) -> None:
-    errors: list[str] = []
+    await _Signature(actor, committee, editable).body()
 
-    @ui.refreshable
-    async def body() -> None:
-        found = await load(lambda s: committee_signature.read_signature(s, actor=actor, committee_id=committee.id or 0))
+
+class _Signature:
+    """The committee's signature image: its preview, the upload's refusals, « Retirer l'image de signature »."""
+
+    def __init__(self, actor: Actor, committee: Committee, editable: bool) -> None:
+        self.actor, self.committee, self.editable = actor, committee, editable
+        self.errors: list[str] = []
+        self.body = ui.refreshable(self._body)
+
+    async def _body(self) -> None:
+        actor, committee_id = self.actor, self.committee.id or 0
+        found = await load(lambda s: committee_signature.read_signature(s, actor=actor, committee_id=committee_id))
         if found:
             media_type, data = found
             preview = ui.image(f"data:{media_type};base64,{base64.b64encode(data).decode()}").props("fit=contain")
@@ -78,57 +98,64 @@ async def _signature(actor: Actor, committee: Committee, editable: bool) -> None
             paragraph(_("Aucune image de signature : les lettres portent seulement le nom du signataire.")).mark(
                 "no-signature"
             )
-        if errors:
+        if self.errors:
             with ui.element("div").props('role="alert"').classes("text-negative").mark("signature-error"):
-                for message in errors:
+                for message in self.errors:
                     paragraph(message)
-        if not editable:
+        if not self.editable:
             return
         ui.upload(
             label=_("Déposer une image de signature (PNG ou JPEG, 1 Mo au plus)"),
             auto_upload=True,
             max_file_size=committee_signature.MAX_BYTES,
-            on_upload=uploaded,
-            on_rejected=rejected,
+            on_upload=self.uploaded,
+            on_rejected=self.rejected,
         ).props('accept="image/png,image/jpeg" flat bordered').classes("w-full max-w-lg").mark("signature-upload")
         if found:
-            ui.button(_("Retirer l'image de signature"), on_click=remove).props("flat no-caps color=negative").mark(
-                "signature-remove"
-            )
+            ui.button(_("Retirer l'image de signature"), on_click=self.remove).props(
+                "flat no-caps color=negative"
+            ).mark("signature-remove")
 
-    def change(service: Any, **kwargs: Any) -> Committee:
-        with transaction() as session:
-            return service(
-                session, actor=actor, committee_id=committee.id or 0, expected_version=committee.version, **kwargs
-            )
-
-    async def apply(service: Any, **kwargs: Any) -> None:
-        errors.clear()
+    async def apply(self, service: Any, **kwargs: Any) -> None:
+        committee, actor = self.committee, self.actor
+        self.errors.clear()
         try:
-            saved = await run.io_bound(change, service, **kwargs)
+            saved = await in_transaction(
+                lambda session: service(
+                    session, actor=actor, committee_id=committee.id or 0, expected_version=committee.version, **kwargs
+                )
+            )
         except DomainError as error:
-            errors.append(error.translate(_))
+            self.errors.append(error.translate(_))
         else:
             committee.version, committee.signature_file_id = saved.version, saved.signature_file_id
-        body.refresh()
+        self.body.refresh()
 
-    async def uploaded(event: events.UploadEventArguments) -> None:
+    async def uploaded(self, event: events.UploadEventArguments) -> None:
         data = await event.file.read()
-        await apply(committee_signature.set_signature, filename=event.file.name, data=data)
+        await self.apply(committee_signature.set_signature, filename=event.file.name, data=data)
 
-    async def remove() -> None:
-        await apply(committee_signature.remove_signature)
+    async def remove(self) -> None:
+        await self.apply(committee_signature.remove_signature)
 
-    def rejected() -> None:
-        errors[:] = [_(committee_signature.TOO_LARGE)]
-        body.refresh()
-
-    await body()
+    def rejected(self) -> None:
+        self.errors[:] = [_(committee_signature.TOO_LARGE)]
+        self.body.refresh()
 
 
 async def _members(actor: Actor, committee_id: int, editable: bool) -> None:
-    @ui.refreshable
-    async def body() -> None:
+    await _Members(actor, committee_id, editable).body()
+
+
+class _Members:
+    """The committee's members: the table with each one's actions, then the form that adds one."""
+
+    def __init__(self, actor: Actor, committee_id: int, editable: bool) -> None:
+        self.actor, self.committee_id, self.editable = actor, committee_id, editable
+        self.body = ui.refreshable(self._body)
+
+    async def _body(self) -> None:
+        actor, committee_id = self.actor, self.committee_id
         listed = await load(lambda s: members.list_members(s, actor=actor, committee_id=committee_id))
         if listed is None:
             return
@@ -136,7 +163,7 @@ async def _members(actor: Actor, committee_id: int, editable: bool) -> None:
             paragraph(_("Cette commission n'a pas encore de membre.")).mark("no-member")
         else:
             headers = [_("Nom"), _("Identifiant"), _("Adresse électronique"), _("Rôle"), _("Lecture seule")]
-            with table([*headers, _("Actions")] if editable else headers, "members"):
+            with table([*headers, _("Actions")] if self.editable else headers, "members"):
                 for member in listed:
                     with ui.element("tr").mark(f"member-{member.login}"):
                         cell(member.display_name + ("" if member.active else " " + _("(compte désactivé)")))
@@ -144,48 +171,48 @@ async def _members(actor: Actor, committee_id: int, editable: bool) -> None:
                         cell(member.email)
                         cell(_("Président") if member.is_president else _("Membre"))
                         cell(yes_no(member.read_only))
-                        if editable:
+                        if self.editable:
                             with ui.element("td"), ui.row().classes("gap-1"):
-                                _member_actions(member)
-        if editable:
-            await _add_form()
+                                self.actions(member)
+        if self.editable:
+            await self.add_form()
 
-    async def act(service: Any, **kwargs: Any) -> None:
+    async def act(self, service: Any, **kwargs: Any) -> None:
+        actor = self.actor
         try:
             await in_transaction(lambda session: service(session, actor=actor, **kwargs))
         except DomainError as error:
             ui.notify(error.translate(_), type="negative")
-        body.refresh()
+        self.body.refresh()
 
-    def _member_actions(member: members.Member) -> None:
-        name = member.display_name
-        if member.is_president:
-            button = ui.button(
-                _("Retirer la présidence"),
-                on_click=lambda: act(members.set_president, assignment_id=member.assignment_id, president=False),
-            )
-        else:
-            button = ui.button(
-                _("Nommer président"),
-                on_click=lambda: act(members.set_president, assignment_id=member.assignment_id, president=True),
-            )
-        button.props("flat dense no-caps").mark(f"president-{member.login}")
-        button.props["aria-label"] = _("{action} : {name}").format(action=button.text, name=name)
-        flip = ui.button(
-            _("Droits complets") if member.read_only else _("Lecture seule"),
-            on_click=lambda: act(
-                members.set_member_read_only, assignment_id=member.assignment_id, read_only=not member.read_only
+    def actions(self, member: members.Member) -> None:
+        """« Nommer président » or « Retirer la présidence », the read-only switch and « Retirer », named after the
+        member for screen readers."""
+        name, assignment_id, login = member.display_name, member.assignment_id, member.login
+        president, read_only = not member.is_president, not member.read_only
+        for text, service, change, marker in (
+            (
+                _("Nommer président") if president else _("Retirer la présidence"),
+                members.set_president,
+                {"president": president},
+                f"president-{login}",
             ),
-        )
-        flip.props("flat dense no-caps").mark(f"read-only-{member.login}")
-        flip.props["aria-label"] = _("{action} : {name}").format(action=flip.text, name=name)
-        remove = ui.button(
-            _("Retirer"), on_click=lambda: act(members.remove_member, assignment_id=member.assignment_id)
-        )
-        remove.props("flat dense no-caps color=negative").mark(f"remove-{member.login}")
+            (
+                _("Lecture seule") if read_only else _("Droits complets"),
+                members.set_member_read_only,
+                {"read_only": read_only},
+                f"read-only-{login}",
+            ),
+        ):
+            button = ui.button(text, on_click=lambda s=service, c=change: self.act(s, assignment_id=assignment_id, **c))
+            button.props("flat dense no-caps").mark(marker)
+            button.props["aria-label"] = _("{action} : {name}").format(action=text, name=name)
+        remove = ui.button(_("Retirer"), on_click=lambda: self.act(members.remove_member, assignment_id=assignment_id))
+        remove.props("flat dense no-caps color=negative").mark(f"remove-{login}")
         remove.props["aria-label"] = _("Retirer {name}").format(name=name)
 
-    async def _add_form() -> None:
+    async def add_form(self) -> None:
+        actor, committee_id = self.actor, self.committee_id
         people = await load(lambda s: members.staff_choices(s, actor=actor, committee_id=committee_id)) or []
         heading(_("Ajouter un membre"), 3)
         entry = NewMember()
@@ -203,30 +230,25 @@ async def _members(actor: Actor, committee_id: int, editable: bool) -> None:
             "is_president"
         )
 
-        async def add() -> None:
-            def run_add() -> Any:
-                with transaction() as session:
-                    return members.add_member(
-                        session,
-                        actor=actor,
-                        committee_id=committee_id,
-                        staff_id=entry.staff_id,
-                        read_only=entry.read_only,
-                        is_president=entry.is_president,
-                    )
+        def add(session: Session) -> Any:
+            return members.add_member(
+                session,
+                actor=actor,
+                committee_id=committee_id,
+                staff_id=entry.staff_id,
+                read_only=entry.read_only,
+                is_president=entry.is_president,
+            )
 
-            if await submit(form, run_add) is not None:
-                body.refresh()
+        async def on_add() -> None:
+            if await submit_work(form, add) is not None:
+                self.body.refresh()
 
-        ui.button(_("Ajouter"), on_click=add).props("no-caps").mark("add-member")
-
-    await body()
+        ui.button(_("Ajouter"), on_click=on_add).props("no-caps").mark("add-member")
 
 
-async def _page(actor: Actor, committee_id: int | None, centre_id: int | None) -> None:
-    lang = current_language()
-
-    def read(session: Any) -> tuple[Committee, bool, dict[int, str], dict[str, str]]:
+def _read(actor: Actor, committee_id: int | None, centre_id: int | None, lang: str) -> Any:
+    def read(session: Session) -> tuple[Committee, bool, dict[int, str], dict[str, str]]:
         if committee_id is not None:
             row = admin_committees.open_committee(session, actor=actor, committee_id=committee_id)
             committee, editable = row.committee, row.editable
@@ -236,51 +258,41 @@ async def _page(actor: Actor, committee_id: int | None, centre_id: int | None) -
         centres = {c.id or 0: f"{c.code} – {c.label_fr}" for c in offer_rights.centres_of(session, actor=actor)}
         return committee, editable, centres, referentials.countries(lang)  # the referential's files read here too
 
-    loaded = await load(read)
+    return read
+
+
+async def _page(actor: Actor, committee_id: int | None, centre_id: int | None) -> None:
+    loaded = await load(_read(actor, committee_id, centre_id, current_language()))
     if loaded is None:
         return
     committee, editable, centres, countries = loaded
     if not editable:
-        paragraph(
-            _("Lecture seule : la scolarité centrale n'a pas autorisé votre composante à modifier son offre.")
-        ).mark("read-only-note")
+        read_only_offer_note()
     status = notice()
     form = EntityForm(committee, read_only=not editable)
     _details(form, centres, countries)
-
-    async def save() -> None:
-        status.set_visibility(False)
-
-        def act() -> Committee:
-            with transaction() as session:
-                return admin_committees.save_committee(session, actor=actor, committee=committee)
-
-        saved = await submit(form, act)
-        if saved is None:
-            return
-        if committee.id is None:
-            ui.navigate.to(f"{routes.ADMIN_COMMITTEE_EDIT}?commission={saved.id}")
-            return
-        committee.version = saved.version
-        form.refresh_values()
-        say(status, _("Commission enregistrée."))
-
-    async def switch(active: bool) -> None:
-        def act() -> Committee:
-            with transaction() as session:
-                return admin_committees.set_committee_active(
+    if editable:
+        form_buttons(
+            committee,
+            save_in_place(
+                form,
+                committee,
+                status,
+                lambda session: admin_committees.save_committee(session, actor=actor, committee=committee),
+                _("Commission enregistrée."),
+                routes.ADMIN_COMMITTEE_EDIT + "?commission={id}",
+            ),
+            switch_and_reload(
+                form,
+                lambda session, active: admin_committees.set_committee_active(
                     session,
                     actor=actor,
                     committee_id=committee.id or 0,
                     expected_version=committee.version,
                     active=active,
-                )
-
-        if await submit(form, act) is not None:
-            ui.navigate.reload()
-
-    if editable:
-        form_buttons(committee, save, switch)
+                ),
+            ),
+        )
     if committee.id is None:
         return
     heading(_("Image de signature"), 2)
@@ -292,12 +304,10 @@ async def _page(actor: Actor, committee_id: int | None, centre_id: int | None) -
 def register() -> None:
     @page(routes.ADMIN_COMMITTEE_EDIT)
     async def admin_committee_page(commission: int | None = None, composante: int | None = None) -> Any:
-        gate = await require_staff(*OFFER_EDITORS)
-        if gate.refused:
-            return gate.response
-        assert gate.actor is not None
-        with frame(_("Commission") if commission is not None else _("Nouvelle commission")):
-            ui.link(_("← Commissions"), LIST_PATH).mark("back-to-committees")
-            back_to_admin()
-            await _page(gate.actor, commission, composante)
-        return None
+        return await offer_page(
+            OFFER_EDITORS,
+            _("Commission") if commission is not None else _("Nouvelle commission"),
+            None,
+            lambda actor: _page(actor, commission, composante),
+            up=(_("← Commissions"), LIST_PATH, "back-to-committees"),
+        )

@@ -11,10 +11,10 @@ from nicegui import ui
 
 from app.i18n import _
 from app.services.admin import committees as admin_committees
-from app.services.offer import rights as offer_rights
 from app.services.platform import Actor
 from app.ui import routes
 from app.ui.admin_nav import OFFER_EDITORS
+from app.ui.centre_lists import centre_filter, centre_rights, creatable, new_links, read_only_offer_note
 from app.ui.offer_admin import active_text, cell, label_of, load, offer_page, table
 from app.ui.page import page
 from app.ui.text import paragraph
@@ -25,35 +25,18 @@ EDIT_PATH = routes.ADMIN_COMMITTEE_EDIT
 async def _page(actor: Actor, centre_id: int | None) -> None:
     def read(session: Any) -> tuple[list[Any], list[Any], dict[int, bool]]:
         rows = admin_committees.list_committees(session, actor=actor, centre_id=centre_id)
-        centres = offer_rights.centres_of(session, actor=actor)
-        editable = {c.id or 0: offer_rights.may_edit(session, actor=actor, centre_id=c.id or 0) for c in centres}
-        return rows, centres, editable
+        return rows, *centre_rights(session, actor)
 
     loaded = await load(read)
     if loaded is None:
         return
     rows, centres, editable = loaded
-    if len(centres) > 1:
-        ui.select(
-            {0: _("Toutes les composantes"), **{c.id: f"{c.code} – {label_of(c)}" for c in centres}},
-            label=_("Composante"),
-            value=centre_id or 0,
-            on_change=lambda e: ui.navigate.to(
-                f"{routes.ADMIN_COMMITTEES}?composante={e.value}" if e.value else routes.ADMIN_COMMITTEES
-            ),
-        ).props("outlined").classes("w-full max-w-lg").mark("centre-filter")
-    creatable = [c for c in centres if editable.get(c.id or 0) and c.is_active and (centre_id in (None, c.id))]
-    if creatable:
+    centre_filter(centres, centre_id, routes.ADMIN_COMMITTEES)
+    if new := creatable(centres, editable, centre_id):
         with ui.row().classes("gap-2 items-center"):
-            for centre in creatable:
-                ui.link(
-                    _("Nouvelle commission pour {centre}").format(centre=centre.code),
-                    f"{EDIT_PATH}?composante={centre.id}",
-                ).mark(f"new-committee-{centre.code}")
+            new_links(new, _("Nouvelle commission pour {centre}"), EDIT_PATH, "new-committee")
     elif centres and not any(editable.values()):
-        paragraph(
-            _("Lecture seule : la scolarité centrale n'a pas autorisé votre composante à modifier son offre.")
-        ).mark("read-only-note")
+        read_only_offer_note()
     if not rows:
         paragraph(_("Aucune commission pour l'instant.")).mark("no-committee")
         return

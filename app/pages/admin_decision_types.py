@@ -4,25 +4,22 @@
 one). Rules and rights: ``app.services.admin.decision_types``.
 """
 
-from collections.abc import Callable
 from typing import Any
 
 from nicegui import ui
 from sqlmodel import Session
 
-from app.db import transaction
-from app.i18n import _
+from app.i18n import N_, _
 from app.models import DecisionKind, DecisionType, RefusalReason
 from app.services.admin import decision_types as service
 from app.services.admin import require_admin
 from app.services.platform import Actor, DomainError, NotFound, label_in
 from app.ui import routes
-from app.ui.admin_edit import StateTexts, refusal_page, save_button, state_section
+from app.ui.admin_edit import EntityActions, StateTexts, refusal_page, save_button, staff_page, state_section
 from app.ui.admin_nav import back_to_admin
 from app.ui.admin_scoped import item_table, labelled_link
 from app.ui.dossier_form import EntityForm
 from app.ui.frame import frame
-from app.ui.guards import require_staff
 from app.ui.offer_admin import in_transaction
 from app.ui.page import page
 from app.ui.session import current_language
@@ -122,6 +119,41 @@ def _open(session: Session, actor: Actor, key: str, *, reason: bool) -> tuple[De
     return entity, used, writable
 
 
+_TYPES = EntityActions(
+    "type_id", service.save_decision_type, service.set_decision_type_active, service.delete_decision_type
+)
+_REASONS = EntityActions(
+    "reason_id", service.save_refusal_reason, service.set_refusal_reason_active, service.delete_refusal_reason
+)
+
+
+def _fields(form: EntityForm, *, reason: bool) -> None:
+    form.text("code", _("Code"), required=True, hint=_("Lettres, chiffres, tirets ; 20 caractères au plus"))
+    if not reason:
+        form.select(
+            "kind",
+            _("Nature de l'avis"),
+            {kind: _(label) for kind, label in service.KIND_LABELS.items()},
+            required=True,
+        )
+    form.text("label_fr", _("Libellé en français"), required=True)
+    form.text("label_en", _("Libellé en anglais"), required=True)
+    if not reason:
+        form.checkbox("is_final", _("Avis définitif : sa publication clôt l'examen (pas une présélection)"))
+
+
+def _state_texts(used: int) -> StateTexts:
+    return StateTexts(
+        active=_("Actif : proposé lors de la saisie des avis."),
+        inactive=_("Désactivé : plus proposé ; les avis déjà rendus le conservent."),
+        used=_("Déjà utilisé ({count}) : il ne peut pas être supprimé.").format(count=used),
+        used_marker="used",
+        activated=_("Réactivé."),
+        deactivated=_("Désactivé."),
+        confirm=_("Supprimer définitivement cet élément ?"),
+    )
+
+
 async def _edit_page(actor: Actor, key: str, *, reason: bool) -> None:
     creating = key == NEW
     title = (
@@ -134,107 +166,46 @@ async def _edit_page(actor: Actor, key: str, *, reason: bool) -> None:
     except DomainError as refusal:
         refusal_page(title, refusal)
         return
+    actions = _REASONS if reason else _TYPES
     with frame(title):
         back_to_admin()
         ui.link(_("← Types d'avis et motifs de refus"), PATH).mark("back-to-list")
         if not writable:
             paragraph(_("Lecture seule : votre rôle ne permet pas de modifier cet élément.")).mark("read-only")
         form = EntityForm(entity, read_only=not writable)
-        form.text("code", _("Code"), required=True, hint=_("Lettres, chiffres, tirets ; 20 caractères au plus"))
-        if not reason:
-            form.select(
-                "kind",
-                _("Nature de l'avis"),
-                {kind: _(label) for kind, label in service.KIND_LABELS.items()},
-                required=True,
-            )
-        form.text("label_fr", _("Libellé en français"), required=True)
-        form.text("label_en", _("Libellé en anglais"), required=True)
-        if not reason:
-            form.checkbox("is_final", _("Avis définitif : sa publication clôt l'examen (pas une présélection)"))
-        fields = service.REASON_FIELDS if reason else service.TYPE_FIELDS
-
-        def store(session: Session, values: dict[str, Any]) -> Any:
-            entity_id = None if creating else entity.id
-            version = None if creating else entity.version
-            if reason:
-                return service.save_refusal_reason(
-                    session, actor=actor, reason_id=entity_id, expected_version=version, values=values
-                )
-            return service.save_decision_type(
-                session, actor=actor, type_id=entity_id, expected_version=version, values=values
-            )
-
+        _fields(form, reason=reason)
         save_button(
             form,
             entity,
-            fields,
-            store,
+            service.REASON_FIELDS if reason else service.TYPE_FIELDS,
+            actions.store(actor, entity, creating=creating),
             creating=creating,
             created_path=lambda: (routes.ADMIN_REFUSAL_REASON if reason else routes.ADMIN_DECISION_TYPE).format(
                 key=entity.id
             ),
             editable=writable,
         )
-        if creating:
-            return
-        ids = {"reason_id": entity.id or 0} if reason else {"type_id": entity.id or 0}
-        set_active = service.set_refusal_reason_active if reason else service.set_decision_type_active
-        remove = service.delete_refusal_reason if reason else service.delete_decision_type
-
-        def toggle(active: bool) -> Any:
-            with transaction() as session:
-                return set_active(session, actor=actor, expected_version=entity.version, active=active, **ids)
-
-        def delete() -> None:
-            with transaction() as session:
-                remove(session, actor=actor, expected_version=entity.version, **ids)
-
-        state_section(
-            entity,
-            StateTexts(
-                active=_("Actif : proposé lors de la saisie des avis."),
-                inactive=_("Désactivé : plus proposé ; les avis déjà rendus le conservent."),
-                used=_("Déjà utilisé ({count}) : il ne peut pas être supprimé.").format(count=used),
-                used_marker="used",
-                activated=_("Réactivé."),
-                deactivated=_("Désactivé."),
-                confirm=_("Supprimer définitivement cet élément ?"),
-            ),
-            used=used,
-            editable=writable,
-            toggle=toggle,
-            delete=delete,
-            after_delete=PATH,
-        )
+        if not creating:
+            state_section(
+                entity,
+                _state_texts(used),
+                used=used,
+                editable=writable,
+                actor=actor,
+                actions=actions,
+                after_delete=PATH,
+            )
 
 
 def register() -> None:
     @page(PATH)
     async def admin_decision_types_list() -> Any:
-        gate = await require_staff()
-        if gate.refused:
-            return gate.response
-        assert gate.actor is not None
-        try:
-            await _list_page(gate.actor)
-        except DomainError as refusal:
-            refusal_page(_("Types d'avis et motifs de refus"), refusal)
-        return None
+        return await staff_page(_list_page, refused_title=N_("Types d'avis et motifs de refus"))
 
-    page(routes.ADMIN_DECISION_TYPE)(_edit_route(reason=False))
-    page(routes.ADMIN_REFUSAL_REASON)(_edit_route(reason=True))
+    @page(routes.ADMIN_DECISION_TYPE)
+    async def admin_decision_type(key: str) -> Any:
+        return await staff_page(lambda actor: _edit_page(actor, key, reason=False))
 
-
-def _edit_route(*, reason: bool) -> Callable[[str], Any]:
-    """The staff page editing a decision type, or a refusal reason (``reason``)."""
-
-    async def edit(key: str) -> Any:
-        gate = await require_staff()
-        if gate.refused:
-            return gate.response
-        assert gate.actor is not None
-        await _edit_page(gate.actor, key, reason=reason)
-        return None
-
-    return edit
+    @page(routes.ADMIN_REFUSAL_REASON)
+    async def admin_refusal_reason(key: str) -> Any:
+        return await staff_page(lambda actor: _edit_page(actor, key, reason=True))

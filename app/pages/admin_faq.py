@@ -9,12 +9,11 @@ from app.models import FaqEntry
 from app.services.offer import faq
 from app.services.platform import Actor
 from app.ui import routes
-from app.ui.admin_widgets import EditorTexts, RowEditor, editable_values, institution_page
+from app.ui.admin_widgets import EditorTexts, RowEditor, institution_page
 from app.ui.dossier_form import EntityForm
-from app.ui.offer_admin import cell, in_transaction, table, yes_no
+from app.ui.offer_admin import in_transaction, yes_no
 from app.ui.page import page
 from app.ui.session import current_language
-from app.ui.text import paragraph
 
 
 def _fields(form: EntityForm) -> None:
@@ -32,19 +31,14 @@ def _fields(form: EntityForm) -> None:
 
 async def _page(actor: Actor, writable: bool) -> None:
     editor: RowEditor[FaqEntry] = RowEditor(
+        actor=actor,
         read=lambda session: faq.list_entries(session, actor=actor),
         writable=writable,
         fields=_fields,
-        save=lambda session, row, version: faq.save_entry(
-            session,
-            actor=actor,
-            entry_id=row.id,
-            expected_version=version,
-            values=editable_values(row, faq.EDITABLE_FIELDS),
-        ),
-        delete=lambda session, row, version: faq.delete_entry(
-            session, actor=actor, entry_id=row.id or 0, expected_version=version
-        ),
+        field_names=faq.EDITABLE_FIELDS,
+        id_name="entry_id",
+        save=faq.save_entry,
+        delete=faq.delete_entry,
         texts=EditorTexts(
             new_title=_("Nouvelle question"),
             title=_("Question n° {id}"),
@@ -57,18 +51,19 @@ async def _page(actor: Actor, writable: bool) -> None:
     )
 
     def listing() -> None:
-        if not editor.rows:
-            paragraph(_("Aucune question pour l'instant.")).mark("no-faq")
-            return
         english = current_language() == "en"
-        with table([_("Ordre"), _("Question"), _("Affichée"), _("Action")], "faq-entries"):
-            for row in editor.rows:
-                with ui.element("tr").mark(f"faq-{row.id}"):
-                    cell(str(row.display_order))
-                    cell(row.question_en if english else row.question_fr)
-                    cell(yes_no(row.is_active))
-                    with ui.element("td"):
-                        editor.open_button(row)
+        editor.table(
+            [_("Ordre"), _("Question"), _("Affichée"), _("Action")],
+            "faq-entries",
+            empty=(_("Aucune question pour l'instant."), "no-faq"),
+            row_marker=lambda row: f"faq-{row.id}",
+            cells=lambda row: [
+                str(row.display_order),
+                row.question_en if english else row.question_fr,
+                yes_no(row.is_active),
+            ],
+            button=editor.open_row_button,
+        )
 
     if not await editor.load():
         return

@@ -76,6 +76,13 @@ def _job_section(overview: jobs.JobOverview, actor: Actor, refresh) -> None:  # 
                 button.enable()
             if launched is None:
                 ui.notify(_("Cette tâche est déjà en cours d'exécution : elle n'a pas été relancée."), type="warning")
+            elif isinstance(launched, jobs.LeftToWorker):
+                ui.notify(
+                    _(
+                        "Demande enregistrée : le processus de fond lancera la tâche d'ici une minute ; rechargez la "
+                        "page pour suivre son exécution."
+                    )
+                )
             elif launched.status == JobStatus.SUCCEEDED:
                 ui.notify(_("Tâche terminée : {message}").format(message=launched.message), type="positive")
             else:

@@ -4,13 +4,13 @@ from nicegui import ui
 
 from app.i18n import _
 from app.models import ActorKind, StaffRole
-from app.services.platform import Actor, DomainError
+from app.services.platform import Actor
 from app.services.review import staff_view as staff_review
 from app.ui import routes
 from app.ui.dates import format_moment
 from app.ui.frame import frame
 from app.ui.guards import require_staff
-from app.ui.offer_admin import in_transaction
+from app.ui.offer_admin import alert, in_transaction, try_change
 from app.ui.page import page
 from app.ui.text import paragraph
 
@@ -23,9 +23,7 @@ def _age(line: staff_review.LeaseLine) -> str:
 
 
 async def _leases(actor: Actor) -> None:
-    error = ui.label("").classes("text-negative").mark("lease-error")
-    error.props["role"] = "alert"
-    error.set_visibility(False)
+    error = alert("lease-error")
 
     @ui.refreshable
     async def table() -> None:
@@ -52,12 +50,7 @@ async def _leases(actor: Actor) -> None:
                 )
 
     async def release(lease_id: int) -> None:
-        error.set_visibility(False)
-        try:
-            await in_transaction(lambda session: staff_review.release_lease(session, actor=actor, lease_id=lease_id))
-        except DomainError as refusal:
-            error.set_text(refusal.translate(_))
-            error.set_visibility(True)
+        await try_change(error, lambda session: staff_review.release_lease(session, actor=actor, lease_id=lease_id))
         table.refresh()
 
     await table()

@@ -8,13 +8,12 @@ from app.i18n import _
 from app.models import Announcement, AnnouncementLevel
 from app.services.platform import Actor, announcements
 from app.ui import routes
-from app.ui.admin_widgets import EditorTexts, RowEditor, editable_values, institution_page
+from app.ui.admin_widgets import EditorTexts, RowEditor, institution_page
 from app.ui.dates import format_moment
 from app.ui.dossier_form import EntityForm
-from app.ui.offer_admin import active_text, cell, table, yes_no
+from app.ui.offer_admin import active_text, yes_no
 from app.ui.page import page
 from app.ui.session import current_language
-from app.ui.text import paragraph
 
 
 def _period(row: Announcement) -> str:
@@ -36,19 +35,14 @@ def _fields(form: EntityForm) -> None:
 
 async def _page(actor: Actor, writable: bool) -> None:
     editor: RowEditor[Announcement] = RowEditor(
+        actor=actor,
         read=lambda session: announcements.list_announcements(session, actor=actor),
         writable=writable,
         fields=_fields,
-        save=lambda session, row, version: announcements.save_announcement(
-            session,
-            actor=actor,
-            announcement_id=row.id,
-            expected_version=version,
-            values=editable_values(row, announcements.EDITABLE_FIELDS),
-        ),
-        delete=lambda session, row, version: announcements.delete_announcement(
-            session, actor=actor, announcement_id=row.id or 0, expected_version=version
-        ),
+        field_names=announcements.EDITABLE_FIELDS,
+        id_name="announcement_id",
+        save=announcements.save_announcement,
+        delete=announcements.delete_announcement,
         texts=EditorTexts(
             new_title=_("Nouveau message"),
             title=_("Message n° {id}"),
@@ -61,21 +55,21 @@ async def _page(actor: Actor, writable: bool) -> None:
     )
 
     def listing() -> None:
-        if not editor.rows:
-            paragraph(_("Aucun message pour l'instant.")).mark("no-announcement")
-            return
         english = current_language() == "en"
-        headers = [_("Type"), _("Message"), _("Période d'affichage"), _("Gestionnaires"), _("État"), _("Action")]
-        with table(headers, "announcements"):
-            for row in editor.rows:
-                with ui.element("tr").mark(f"announcement-{row.id}"):
-                    cell(_(announcements.LEVEL_LABELS[row.level]))
-                    cell(row.message_en if english else row.message_fr)
-                    cell(_period(row))
-                    cell(yes_no(row.show_to_staff))
-                    cell(active_text(row.is_active))
-                    with ui.element("td"):
-                        editor.open_button(row)
+        editor.table(
+            [_("Type"), _("Message"), _("Période d'affichage"), _("Gestionnaires"), _("État"), _("Action")],
+            "announcements",
+            empty=(_("Aucun message pour l'instant."), "no-announcement"),
+            row_marker=lambda row: f"announcement-{row.id}",
+            cells=lambda row: [
+                _(announcements.LEVEL_LABELS[row.level]),
+                row.message_en if english else row.message_fr,
+                _period(row),
+                yes_no(row.show_to_staff),
+                active_text(row.is_active),
+            ],
+            button=editor.open_row_button,
+        )
 
     if not await editor.load():
         return

@@ -4,11 +4,13 @@ Each parameter is saved on its own (its own version, its own audit line), its er
 « Rétablir la valeur par défaut » drops the override so the ``ECANDIDAT_*`` default applies again.
 """
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from nicegui import run, ui
+from nicegui import ui
+from sqlmodel import Session
 
-from app.db import transaction
 from app.i18n import _
 from app.services.dossier import DossierInvalid
 from app.services.platform import Actor, DomainError, ParameterView, parameters, read_only
@@ -31,71 +33,64 @@ def _hint(view: ParameterView) -> str:
     )
 
 
-def _parameter(view: ParameterView, actor: Actor, writable: bool, status: ui.label, refresh: Any) -> None:
+def _field(view: ParameterView, writable: bool) -> ui.number:
+    """The parameter's number with its bounds and default, and who last changed it."""
     name = view.definition.name
+    field = ui.number(_label(view), value=view.value, format="%d", step=1).props("outlined bottom-slots")
+    field.classes("w-full max-w-lg").mark(f"param-{name}")
+    field.props["hint"] = _hint(view)
+    if not writable:
+        field.props("readonly")
+    if view.overridden:
+        who = _(" par {name}").format(name=view.updated_by) if view.updated_by else ""
+        changed = format_moment(view.updated_at) if view.updated_at else ""
+        paragraph(_("Modifié le {moment}{who}.").format(moment=changed, who=who)).classes("text-sm").mark(
+            f"changed-{name}"
+        )
+    return field
+
+
+def _parameter(view: ParameterView, actor: Actor, writable: bool, status: ui.label, refresh: Any) -> None:
+    name, label = view.definition.name, _(view.definition.label)
     with ui.element("div").classes("w-full mt-3").mark(f"row-{name}"):
-        field = ui.number(_label(view), value=view.value, format="%d", step=1).props("outlined bottom-slots")
-        field.classes("w-full max-w-lg").mark(f"param-{name}")
-        field.props["hint"] = _hint(view)
-        if not writable:
-            field.props("readonly")
-        if view.overridden:
-            who = _(" par {name}").format(name=view.updated_by) if view.updated_by else ""
-            changed = format_moment(view.updated_at) if view.updated_at else ""
-            paragraph(_("Modifié le {moment}{who}.").format(moment=changed, who=who)).classes("text-sm").mark(
-                f"changed-{name}"
-            )
+        field = _field(view, writable)
         if not writable:
             return
 
-        def report(error: DomainError) -> None:
-            if isinstance(error, DossierInvalid) and name in error.errors:
-                field.error = error.field_message(name, _)
-            else:
-                field.error = error.translate(_)
+        async def change(work: Callable[[Session], Any], message: Callable[[Any], str]) -> None:
+            """``work`` off the event loop; its refusal next to the field, else ``message(result)`` and the
+            parameters drawn again."""
+            field.error = None
+            status.set_visibility(False)
+            try:
+                result = await in_transaction(work)
+            except DomainError as error:
+                if isinstance(error, DossierInvalid) and name in error.errors:
+                    field.error = error.field_message(name, _)
+                else:
+                    field.error = error.translate(_)
+                return
+            say(status, message(result))
+            refresh()
 
-        def store(value: Any) -> Any:
-            with transaction() as session:
-                row = parameters.save_parameter(
-                    session, actor=actor, name=name, value=value, expected_version=view.version
-                )
-                return row.value.get("value")
+        def store(session: Session, value: Any) -> Any:
+            row = parameters.save_parameter(session, actor=actor, name=name, value=value, expected_version=view.version)
+            return row.value.get("value")
 
         async def save() -> None:
-            field.error = None
-            status.set_visibility(False)
-            try:
-                value = await run.io_bound(store, field.value)
-            except DomainError as error:
-                report(error)
-                return
-            say(
-                status,
-                _("Paramètre enregistré : {label} = {value}.").format(label=_(view.definition.label), value=value),
+            value = field.value  # read here, on the event loop
+            await change(
+                lambda session: store(session, value),
+                lambda saved: _("Paramètre enregistré : {label} = {value}.").format(label=label, value=saved),
             )
-            refresh()
 
-        async def reset() -> None:
-            field.error = None
-            status.set_visibility(False)
-            try:
-                await in_transaction(
-                    lambda session: parameters.reset_parameter(
-                        session, actor=actor, name=name, expected_version=view.version
-                    )
-                )
-            except DomainError as error:
-                report(error)
-                return
-            say(
-                status,
-                _("Valeur par défaut rétablie : {label} = {value}.").format(
-                    label=_(view.definition.label), value=view.default
-                ),
-            )
-            refresh()
-
-        label = _(view.definition.label)
+        reset = partial(
+            change,
+            lambda session: parameters.reset_parameter(session, actor=actor, name=name, expected_version=view.version),
+            lambda _result: _("Valeur par défaut rétablie : {label} = {value}.").format(
+                label=label, value=view.default
+            ),
+        )
         with ui.row().classes("gap-2"):
             save_button = ui.button(_("Enregistrer"), on_click=save).props("no-caps dense").mark(f"save-{name}")
             save_button.props["aria-label"] = _("Enregistrer : {label}").format(label=label)

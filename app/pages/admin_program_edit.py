@@ -2,22 +2,30 @@
 calendar, errors next to each field. A change that affects existing applications is shown as warnings first and
 saved only once confirmed. Read-only for a centre manager whose centre may not edit its offer."""
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from nicegui import run, ui
+from nicegui import ui
+from sqlmodel import Session
 
-from app.db import transaction
 from app.i18n import _, ngettext
 from app.models import Program
 from app.services.admin import programs as admin_programs
 from app.services.offer import calendar_rules as cal
 from app.services.platform import Actor, DomainError
 from app.ui import routes
-from app.ui.admin_nav import OFFER_EDITORS, back_to_admin
+from app.ui.admin_nav import OFFER_EDITORS
 from app.ui.dossier_form import EntityForm
-from app.ui.frame import frame
-from app.ui.guards import require_staff
-from app.ui.offer_admin import form_buttons, in_transaction, load, notice, options, say, submit
+from app.ui.offer_admin import (
+    form_buttons,
+    in_transaction,
+    load,
+    notice,
+    offer_page,
+    options,
+    saved_in_place,
+    switch_and_reload,
+)
 from app.ui.page import page
 from app.ui.text import heading, paragraph
 
@@ -93,17 +101,14 @@ def _calendar(form: EntityForm) -> None:
     form.text("preselection_place", _(cal.LABELS["preselection_place"]))
 
 
-async def _page(actor: Actor, program_id: int | None, centre_id: int | None) -> None:
-    def read(session: Any) -> tuple[Program, bool, int, admin_programs.Choices]:
+def _read(actor: Actor, program_id: int | None, centre_id: int | None) -> Any:
+    def read(session: Session) -> tuple[Program, bool, int, admin_programs.Choices]:
         if program_id is not None:
             row = admin_programs.open_program(session, actor=actor, program_id=program_id)
             program, editable, applications = row.program, row.editable, row.applications
         else:
-            program, editable, applications = (
-                admin_programs.new_program(session, actor=actor, centre_id=centre_id or 0),
-                True,
-                0,
-            )
+            program = admin_programs.new_program(session, actor=actor, centre_id=centre_id or 0)
+            editable, applications = True, 0
         return (
             program,
             editable,
@@ -111,10 +116,10 @@ async def _page(actor: Actor, program_id: int | None, centre_id: int | None) -> 
             admin_programs.choices(session, actor=actor, centre_id=program.centre_id),
         )
 
-    loaded = await load(read)
-    if loaded is None:
-        return
-    program, editable, applications, choices = loaded
+    return read
+
+
+def _notes(editable: bool, applications: int) -> None:
     if not editable:
         paragraph(_("Lecture seule : vous ne pouvez pas modifier cette formation.")).mark("read-only-note")
     if applications:
@@ -125,8 +130,10 @@ async def _page(actor: Actor, program_id: int | None, centre_id: int | None) -> 
                 applications,
             ).format(count=applications)
         ).mark("applications-note")
-    status = notice()
-    form = EntityForm(program, read_only=not editable)
+
+
+def _centre_changed(actor: Actor, form: EntityForm) -> Callable[[Any], Awaitable[None]]:
+    """Another centre offers its own committees: the committee's options follow (the only one is chosen)."""
 
     async def on_centre(event: Any) -> None:
         if event.value is None:
@@ -142,8 +149,19 @@ async def _page(actor: Actor, program_id: int | None, centre_id: int | None) -> 
         committee.value = next(iter(committee.options)) if len(committee.options) == 1 else None
         committee.update()
 
+    return on_centre
+
+
+async def _page(actor: Actor, program_id: int | None, centre_id: int | None) -> None:
+    loaded = await load(_read(actor, program_id, centre_id))
+    if loaded is None:
+        return
+    program, editable, applications, choices = loaded
+    _notes(editable, applications)
+    status = notice()
+    form = EntityForm(program, read_only=not editable)
     heading(_("Description"), 2)
-    _description(form, choices, program, on_centre)
+    _description(form, choices, program, _centre_changed(actor, form))
     heading(_("Calendrier"), 2)
     _calendar(form)
     warnings_box = ui.element("div").classes("w-full")
@@ -151,59 +169,57 @@ async def _page(actor: Actor, program_id: int | None, centre_id: int | None) -> 
     async def save(acknowledge: bool = False) -> None:
         status.set_visibility(False)
         warnings_box.clear()
-
-        def act() -> Program:
-            with transaction() as session:
-                return admin_programs.save_program(session, actor=actor, program=program, acknowledge=acknowledge)
-
         form.clear_errors()
         try:
-            saved = await run.io_bound(act)
+            saved = await in_transaction(
+                lambda session: admin_programs.save_program(
+                    session, actor=actor, program=program, acknowledge=acknowledge
+                )
+            )
         except admin_programs.CalendarWarnings as warned:
-            with warnings_box, ui.element("div").props('role="alert"').classes("border p-2").mark("warnings"):
-                paragraph(_(warned.message)).classes("font-bold")
-                with ui.element("ul").classes("ec-bullets"):
-                    for message, params in warned.warnings:
-                        with ui.element("li").mark("warning"):
-                            ui.label(_(message).format(**params))
-                ui.button(_("Enregistrer malgré ces avertissements"), on_click=lambda: save(True)).props(
-                    "no-caps color=warning text-color=black"
-                ).mark("save-anyway")
+            with warnings_box:
+                _warnings(warned, lambda: save(True))
             return
         except DomainError as error:
             form.show(error)
             return
-        if program.id is None:
-            ui.navigate.to(f"{routes.ADMIN_PROGRAM_EDIT}?formation={saved.id}")
-            return
-        program.version = saved.version
-        form.refresh_values()
-        say(status, _("Formation enregistrée."))
+        saved_in_place(
+            form, program, saved, status, _("Formation enregistrée."), routes.ADMIN_PROGRAM_EDIT + "?formation={id}"
+        )
 
-    async def switch(active: bool) -> None:
-        def act() -> Program:
-            with transaction() as session:
-                return admin_programs.set_program_active(
+    if editable:
+        form_buttons(
+            program,
+            save,
+            switch_and_reload(
+                form,
+                lambda session, active: admin_programs.set_program_active(
                     session, actor=actor, program_id=program.id or 0, expected_version=program.version, active=active
-                )
+                ),
+            ),
+        )
 
-        if await submit(form, act) is not None:
-            ui.navigate.reload()
 
-    if not editable:
-        return
-    form_buttons(program, save, switch)
+def _warnings(warned: Any, save_anyway: Callable[[], Any]) -> None:
+    """The calendar's warnings about existing applications, and « Enregistrer malgré ces avertissements »."""
+    with ui.element("div").props('role="alert"').classes("border p-2").mark("warnings"):
+        paragraph(_(warned.message)).classes("font-bold")
+        with ui.element("ul").classes("ec-bullets"):
+            for message, params in warned.warnings:
+                with ui.element("li").mark("warning"):
+                    ui.label(_(message).format(**params))
+        ui.button(_("Enregistrer malgré ces avertissements"), on_click=save_anyway).props(
+            "no-caps color=warning text-color=black"
+        ).mark("save-anyway")
 
 
 def register() -> None:
     @page(routes.ADMIN_PROGRAM_EDIT)
     async def admin_program_page(formation: int | None = None, composante: int | None = None) -> Any:
-        gate = await require_staff(*OFFER_EDITORS)
-        if gate.refused:
-            return gate.response
-        assert gate.actor is not None
-        with frame(_("Formation") if formation is not None else _("Nouvelle formation")):
-            ui.link(_("← Formations et calendriers"), LIST_PATH).mark("back-to-programs")
-            back_to_admin()
-            await _page(gate.actor, formation, composante)
-        return None
+        return await offer_page(
+            OFFER_EDITORS,
+            _("Formation") if formation is not None else _("Nouvelle formation"),
+            None,
+            lambda actor: _page(actor, formation, composante),
+            up=(_("← Formations et calendriers"), LIST_PATH, "back-to-programs"),
+        )

@@ -12,10 +12,10 @@ from nicegui import ui
 
 from app.i18n import _, ngettext
 from app.services.admin import programs as admin_programs
-from app.services.offer import rights as offer_rights
 from app.services.platform import Actor
 from app.ui import routes
 from app.ui.admin_nav import OFFER_EDITORS
+from app.ui.centre_lists import centre_filter, centre_rights, creatable, new_links, read_only_offer_note
 from app.ui.dates import format_moment
 from app.ui.offer_admin import active_text, cell, in_transaction, label_of, load, offer_page, table
 from app.ui.page import page
@@ -28,9 +28,7 @@ EDIT_PATH = routes.ADMIN_PROGRAM_EDIT
 async def _page(actor: Actor, centre_id: int | None) -> None:
     def read(session: Any) -> tuple[list[admin_programs.ProgramRow], list[Any], dict[int, bool], bool]:
         rows = admin_programs.list_programs(session, actor=actor, centre_id=centre_id)
-        centres = offer_rights.centres_of(session, actor=actor)
-        editable = {c.id or 0: offer_rights.may_edit(session, actor=actor, centre_id=c.id or 0) for c in centres}
-        return rows, centres, editable, admin_programs.active_campaign(session) is not None
+        return rows, *centre_rights(session, actor), admin_programs.active_campaign(session) is not None
 
     loaded = await load(read)
     if loaded is None:
@@ -39,30 +37,29 @@ async def _page(actor: Actor, centre_id: int | None) -> None:
     if not has_campaign:
         paragraph(_(admin_programs.NO_ACTIVE_CAMPAIGN)).mark("no-campaign")
         return
-    if len(centres) > 1:
-        ui.select(
-            {0: _("Toutes les composantes"), **{c.id: f"{c.code} – {label_of(c)}" for c in centres}},
-            label=_("Composante"),
-            value=centre_id or 0,
-            on_change=lambda e: ui.navigate.to(
-                f"{routes.ADMIN_PROGRAMS}?composante={e.value}" if e.value else routes.ADMIN_PROGRAMS
-            ),
-        ).props("outlined").classes("w-full max-w-lg").mark("centre-filter")
+    centre_filter(centres, centre_id, routes.ADMIN_PROGRAMS)
     if not any(editable.values()):
-        paragraph(
-            _("Lecture seule : la scolarité centrale n'a pas autorisé votre composante à modifier son offre.")
-        ).mark("read-only-note")
+        read_only_offer_note()
     with ui.row().classes("gap-4"):
-        for centre in centres:
-            if editable.get(centre.id or 0) and centre.is_active and centre_id in (None, centre.id):
-                ui.link(
-                    _("Nouvelle formation pour {centre}").format(centre=centre.code),
-                    f"{EDIT_PATH}?composante={centre.id}",
-                ).mark(f"new-program-{centre.code}")
+        new_links(
+            creatable(centres, editable, centre_id), _("Nouvelle formation pour {centre}"), EDIT_PATH, "new-program"
+        )
     heading(ngettext("{n} formation", "{n} formations", len(rows)).format(n=len(rows)), 2).mark("program-count")
     if not rows:
         paragraph(_("Aucune formation dans la campagne active pour l'instant.")).mark("no-program")
         return
+    _selectable_list(actor, centre_id, rows, centres, editable)
+
+
+def _selectable_list(
+    actor: Actor,
+    centre_id: int | None,
+    rows: list[admin_programs.ProgramRow],
+    centres: list[Any],
+    editable: dict[int, bool],
+) -> None:
+    """The programmes with a box each, the buttons that select a centre's or none, and the dates panel that applies
+    to the selection."""
     selected: set[int] = set()
     boxes: dict[int, ui.checkbox] = {}
 
@@ -83,21 +80,12 @@ async def _page(actor: Actor, centre_id: int | None) -> None:
                     on_click=lambda c=centre.id: select_centre(c),
                 ).props("flat no-caps").mark(f"select-all-{centre.code}")
         ui.button(_("Vider la sélection"), on_click=clear).props("flat no-caps").mark("clear-selection")
-    headers = [
-        _("Sélection"),
-        _("Code"),
-        _("Formation"),
-        _("Composante"),
-        _("Commission"),
-        _("Type de diplôme"),
-        _("Candidatures"),
-        _("État"),
-    ]
+    headers = [_("Sélection"), _("Code"), _("Formation"), _("Composante"), _("Commission"), _("Type de diplôme")]
 
     @ui.refreshable
     def listing() -> None:
         boxes.clear()
-        with table(headers, "programs"):
+        with table([*headers, _("Candidatures"), _("État")], "programs"):
             for row in rows:
                 _row(row, selected, boxes)
 

@@ -6,7 +6,6 @@ included) runs in a worker thread through ``run.io_bound``: the event loop never
 
 import asyncio
 from collections.abc import Callable
-from typing import TypeVar
 
 from nicegui import run, ui
 
@@ -27,96 +26,13 @@ from app.services.accounts import credentials as accounts_credentials
 from app.services.accounts import rules as accounts_rules
 from app.services.platform import Actor, DomainError, parameters
 from app.ui import routes
-from app.ui.form_errors import ErrorSummary
+from app.ui.account_form import Form, password_rules_list, token_problem
 from app.ui.frame import frame
 from app.ui.guards import safe_next
 from app.ui.page import page
 from app.ui.session import Identity, actor_of, current_identity, current_language, pop_session_expired
 from app.ui.session_switch import identity_for, landing, switch_to
-from app.ui.text import heading, list_item, paragraph
-
-T = TypeVar("T")
-
-# --- Form helpers shared with the account pages ------------------------------------------------------------------
-
-
-class Form:
-    """Inputs by field name, and a place for messages that belong to no field; nothing typed is ever cleared."""
-
-    def __init__(self) -> None:
-        self.inputs: dict[str, ui.input] = {}
-        self.errors = ErrorSummary()
-
-    def input(self, name: str, label: str, *, password: bool = False, autocomplete: str = "") -> ui.input:
-        field = ui.input(label, password=password).props("outlined")
-        field.classes("w-full max-w-md").mark(name)
-        if autocomplete:
-            field.props(f"autocomplete={autocomplete}")
-        if password:
-            password_toggle(field, label).mark(f"{name}-show")
-        self.inputs[name] = field
-        return field
-
-    def value(self, name: str) -> str:
-        return str(self.inputs[name].value or "")
-
-    def clear_errors(self) -> None:
-        self.errors.clear(self.inputs)
-
-    def show(self, error: DomainError) -> None:
-        """Each message under its field and all of them listed above the form (app/ui/form_errors.py)."""
-        self.errors.show(self.inputs, error)
-
-    def run(self, action: Callable[[], object]) -> object | None:
-        """Call ``action``; a refusal is shown next to its field and None is returned."""
-        self.clear_errors()
-        try:
-            return action()
-        except DomainError as error:
-            self.show(error)
-            return None
-
-    async def submit(self, action: Callable[[], T]) -> T | None:
-        """Like :meth:`run`, with ``action`` (its own unit of work, nothing of NiceGUI inside: read the inputs and
-        the actor before) run in a worker thread through ``run.io_bound``."""
-        self.clear_errors()
-        try:
-            return await run.io_bound(action)
-        except DomainError as error:
-            self.show(error)
-            return None
-
-
-def password_toggle(field: ui.input, label: str) -> ui.button:
-    """The show/hide button of a password field: a real button, reached by Tab and named after its field (NiceGUI's
-    own toggle is an icon, with no name, that only a mouse can press). Its name stays; ``aria-pressed`` says whether
-    the password is shown."""
-
-    def toggle() -> None:
-        shown = field.props.get("type") == "password"
-        field.props(f"type={'text' if shown else 'password'}")
-        button.props(f"icon={'visibility_off' if shown else 'visibility'} aria-pressed={str(shown).lower()}")
-
-    with field.add_slot("append"):
-        button = ui.button(icon="visibility", on_click=toggle).props("flat round dense aria-pressed=false")
-    button.props["aria-label"] = _("Afficher « {field} »").format(field=label)  # set directly: a label may hold quotes
-    return button
-
-
-def password_rules_list(rules: list[accounts_rules.PasswordRule] | None = None) -> None:
-    """The password policy, spelled out on screen before the candidate types; pages pass ``rules`` read in their
-    worker thread (``accounts_rules.password_rules()`` reads a parameter)."""
-    paragraph(_("Votre mot de passe doit contenir :"))
-    with ui.element("ul").classes("ec-bullets").mark("password-rules"):
-        for rule in accounts_rules.password_rules() if rules is None else rules:
-            list_item(_(rule.label).format(**rule.params))
-
-
-def token_problem(error: TokenError, *, again_label: str, again_href: str) -> None:
-    """Say why a link cannot be used and offer a new one."""
-    paragraph(error.translate(_)).classes("text-negative").mark(error.code)
-    ui.link(again_label, again_href).mark("ask-again")
-
+from app.ui.text import heading, paragraph
 
 # --- Sign-in -----------------------------------------------------------------------------------------------------
 
@@ -205,55 +121,95 @@ def _closing() -> SignInClosing | None:
         return candidate_sign_in_closing(session)
 
 
+def _session_notices(sso: str | None, echec: str | None) -> None:
+    """Why the reader is back on the sign-in page: a single sign-on refused, a session ended, a switch that failed."""
+    from app.pages.sso import sso_error
+
+    if sso:
+        sso_error(sso)
+    expired = pop_session_expired()
+    if expired == "idle":
+        paragraph(_("Votre session a expiré après une période d'inactivité. Reconnectez-vous.")).mark("session-expired")
+    elif expired == "max":
+        paragraph(
+            _("Votre session a atteint sa durée maximale de {hours} heures. Reconnectez-vous.").format(
+                hours=get_settings().session_max_hours
+            )
+        ).mark("session-expired")
+    if echec:
+        paragraph(
+            _(
+                "La connexion n'a pas pu aboutir : le délai est dépassé ou la page a été rouverte. "
+                "Veuillez vous reconnecter."
+            )
+        ).classes("text-negative").mark("session-switch-failed").props("role=alert")
+
+
+def _local_sign_in(suite: str | None) -> None:
+    """The form for an eCandidat account, and the links to create one or to recover what was forgotten."""
+    with ui.element("section").mark("local-sign-in"):
+        heading(_("Connexion avec un compte eCandidat"), 2)
+        form = Form()
+        login = form.input("login", _("Numéro de dossier ou adresse e-mail"), autocomplete="username")
+        password = form.input("password", _("Mot de passe"), password=True, autocomplete="current-password")
+
+        async def submit() -> None:
+            await _sign_in(form, str(login.value or ""), str(password.value or ""), suite)
+
+        password.on("keydown.enter", submit)
+        ui.button(_("Se connecter"), on_click=submit).props("no-caps").mark("sign-in")
+        with ui.column().classes("gap-1 mt-4"):
+            ui.link(_("Créer un compte"), routes.ACCOUNT_CREATE).mark("create-account")
+            ui.link(_("Mot de passe oublié"), routes.FORGOTTEN_PASSWORD).mark("forgot-password")
+            ui.link(_("Numéro de dossier oublié"), routes.FORGOTTEN_NUMBER).mark("forgot-number")
+            ui.link(_("Renvoyer le mail d'activation"), routes.ACTIVATION_REQUEST).mark("resend-activation")
+
+
+def _create_account_form(body: ui.column, rules: list[accounts_rules.PasswordRule]) -> None:
+    """The account creation form; once created, ``body`` shows the dossier number instead."""
+    form = Form()
+    form.input("last_name", _("Nom"), autocomplete="family-name")
+    form.input("first_name", _("Prénom"), autocomplete="given-name")
+    form.input("email", _("Adresse e-mail"), autocomplete="email")
+    form.input("email_confirm", _("Confirmez l'adresse e-mail"), autocomplete="email")
+    password_rules_list(rules)
+    form.input("password", _("Mot de passe"), password=True, autocomplete="new-password")
+    form.input("password_confirm", _("Confirmez le mot de passe"), password=True, autocomplete="new-password")
+
+    async def submit() -> None:
+        actor, language = actor_of(None), current_language()
+        fields = ("last_name", "first_name", "email", "email_confirm", "password", "password_confirm")
+        values = {name: form.value(name) for name in fields}
+
+        def act() -> tuple[accounts.AccountCreated, int]:
+            with use_language(language), transaction() as session:
+                created = accounts.create_account(session, actor=actor, language=language, **values)
+            return created, parameters.effective_settings().activation_days
+
+        result = await form.submit(act)
+        if result is not None:
+            body.clear()
+            with body:
+                _created(*result)
+
+    ui.button(_("Créer mon compte"), on_click=submit).props("no-caps").mark("create")
+
+
 def register() -> None:
     @page(routes.SIGN_IN)
     async def sign_in_page(suite: str | None = None, sso: str | None = None, echec: str | None = None) -> None:
-        from app.pages.sso import sso_buttons, sso_error
+        from app.pages.sso import sso_buttons
 
         identity = current_identity()
         closing = await run.io_bound(_closing)
         with frame(_("Connexion")):
             _closing_notice(closing)
-            if sso:
-                sso_error(sso)
-            expired = pop_session_expired()
-            if expired == "idle":
-                paragraph(_("Votre session a expiré après une période d'inactivité. Reconnectez-vous.")).mark(
-                    "session-expired"
-                )
-            elif expired == "max":
-                paragraph(
-                    _("Votre session a atteint sa durée maximale de {hours} heures. Reconnectez-vous.").format(
-                        hours=get_settings().session_max_hours
-                    )
-                ).mark("session-expired")
-            if echec:
-                paragraph(
-                    _(
-                        "La connexion n'a pas pu aboutir : le délai est dépassé ou la page a été rouverte. "
-                        "Veuillez vous reconnecter."
-                    )
-                ).classes("text-negative").mark("session-switch-failed").props("role=alert")
+            _session_notices(sso, echec)
             if identity is not None:
                 paragraph(_("Vous êtes connecté en tant que {name}.").format(name=identity.display_name))
                 ui.link(_("Continuer"), landing(identity))
             sso_buttons()
-            with ui.element("section").mark("local-sign-in"):
-                heading(_("Connexion avec un compte eCandidat"), 2)
-                form = Form()
-                login = form.input("login", _("Numéro de dossier ou adresse e-mail"), autocomplete="username")
-                password = form.input("password", _("Mot de passe"), password=True, autocomplete="current-password")
-
-                async def submit() -> None:
-                    await _sign_in(form, str(login.value or ""), str(password.value or ""), suite)
-
-                password.on("keydown.enter", submit)
-                ui.button(_("Se connecter"), on_click=submit).props("no-caps").mark("sign-in")
-                with ui.column().classes("gap-1 mt-4"):
-                    ui.link(_("Créer un compte"), routes.ACCOUNT_CREATE).mark("create-account")
-                    ui.link(_("Mot de passe oublié"), routes.FORGOTTEN_PASSWORD).mark("forgot-password")
-                    ui.link(_("Numéro de dossier oublié"), routes.FORGOTTEN_NUMBER).mark("forgot-number")
-                    ui.link(_("Renvoyer le mail d'activation"), routes.ACTIVATION_REQUEST).mark("resend-activation")
+            _local_sign_in(suite)
             _demo_identities(suite)
 
     @page(routes.ACCOUNT_CREATE)
@@ -268,34 +224,7 @@ def register() -> None:
             )
             body = ui.column().classes("w-full")
             with body:
-                form = Form()
-                form.input("last_name", _("Nom"), autocomplete="family-name")
-                form.input("first_name", _("Prénom"), autocomplete="given-name")
-                form.input("email", _("Adresse e-mail"), autocomplete="email")
-                form.input("email_confirm", _("Confirmez l'adresse e-mail"), autocomplete="email")
-                password_rules_list(rules)
-                form.input("password", _("Mot de passe"), password=True, autocomplete="new-password")
-                form.input(
-                    "password_confirm", _("Confirmez le mot de passe"), password=True, autocomplete="new-password"
-                )
-
-                async def submit() -> None:
-                    actor, language = actor_of(None), current_language()
-                    fields = ("last_name", "first_name", "email", "email_confirm", "password", "password_confirm")
-                    values = {name: form.value(name) for name in fields}
-
-                    def act() -> tuple[accounts.AccountCreated, int]:
-                        with use_language(language), transaction() as session:
-                            created = accounts.create_account(session, actor=actor, language=language, **values)
-                        return created, parameters.effective_settings().activation_days
-
-                    result = await form.submit(act)
-                    if result is not None:
-                        body.clear()
-                        with body:
-                            _created(*result)
-
-                ui.button(_("Créer mon compte"), on_click=submit).props("no-caps").mark("create")
+                _create_account_form(body, rules)
 
     @page(routes.ACCOUNT_ACTIVATE)
     async def activate_page(token: str) -> None:
@@ -316,6 +245,11 @@ def register() -> None:
             paragraph(_("Votre compte est activé. Vous pouvez maintenant vous connecter.")).mark("activated")
             ui.link(_("Se connecter"), routes.SIGN_IN).mark("go-sign-in")
 
+    _register_requests()
+
+
+def _register_requests() -> None:
+    """The three one-field requests: a new password, the dossier number, the activation mail."""
     _request_page(
         routes.FORGOTTEN_PASSWORD,
         N_("Mot de passe oublié"),

@@ -4,13 +4,16 @@ The page reads the dossier and the referential files off the event loop before d
 the lists below only read memory; each « Enregistrer » saves in a worker thread.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from nicegui import ui
 
 from app.config import get_settings
 from app.db import transaction
 from app.i18n import N_, _, current_language
 from app.models import BacSeries, Civility
-from app.services.dossier import BACCALAUREATE_LOCK, MENTIONS, referentials
+from app.services.dossier import BAC_SERIES_CHOICES, BACCALAUREATE_LOCK, MENTIONS, referentials
 from app.services.dossier import tabs as dossier
 from app.services.platform import Actor
 from app.ui import routes
@@ -36,22 +39,30 @@ def _communes(department: str | None) -> dict[str, str]:
     return {c.insee: c.name for c in referentials.communes_of_department(department)} if department else {}
 
 
-def personal_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool) -> None:
-    candidate = opened.candidate
-    lang = current_language()
-    form = EntityForm(candidate, read_only=read_only, locked=set(candidate.locked_fields or []))
-    if candidate.locked_fields:
-        paragraph(_(LOCKED_HINT)).mark("locked-note")
-    civilities = {Civility.MS: _("Madame"), Civility.MR: _("Monsieur"), Civility.UNSPECIFIED: _("Non précisé")}
-    form.select("civility", _("Civilité"), civilities, required=True)
-    form.text("birth_name", _("Nom de naissance"), required=True, upper=True, autocomplete="family-name")
-    form.text("usage_name", _("Nom d'usage"), upper=True)
-    # First names stay as typed (« Éloïse »): the capitals without accents are for the student information system.
-    form.text("first_names", _("Prénoms"), required=True, autocomplete="given-name")
-    form.date("birth_date", _("Date de naissance"), required=True, hint=_("Au format jj/mm/aaaa."))
-    countries = referentials.countries(lang)
-    departments = {code: f"{code} – {name}" for code, name in referentials.departments().items()}
-    form.select("birth_country", _("Pays de naissance"), countries, required=True, searchable=True)
+def _departments() -> dict[str, str]:
+    return {code: f"{code} – {name}" for code, name in referentials.departments().items()}
+
+
+def _saver(form: EntityForm, entity: Any, notice: ui.label, save: Callable[[Any], Any]) -> Callable[[], Any]:
+    """« Enregistrer » of a one-row tab: ``save(session)`` in a worker thread, the saved row copied back."""
+
+    async def on_save() -> None:
+        notice.set_visibility(False)
+
+        def act() -> Any:
+            with transaction() as session:
+                return save(session)
+
+        saved = await form.submit(act)
+        if saved is not None:
+            copy_into(entity, saved)
+            notice.set_visibility(True)
+
+    return on_save
+
+
+def _birth_place(form: EntityForm, candidate: Any, countries: dict[str, str]) -> None:
+    """The department and commune of birth in France, the city of birth abroad: each shown for its country."""
     birth_fr = ui.column().classes("w-full gap-2")
     with birth_fr:
         commune = None
@@ -63,7 +74,7 @@ def personal_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool) -> N
         form.select(
             "birth_department",
             _("Département de naissance"),
-            departments,
+            _departments(),
             required=True,
             searchable=True,
             on_change=department_changed,
@@ -82,14 +93,10 @@ def personal_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool) -> N
         form.text("birth_place", _("Ville de naissance"), required=True)
     birth_fr.bind_visibility_from(candidate, "birth_country", backward=lambda c: c == "FR")
     birth_abroad.bind_visibility_from(candidate, "birth_country", backward=lambda c: c != "FR")
-    form.select("nationality", _("Nationalité (pays)"), countries, required=True, searchable=True)
-    form.text("phone", _("Téléphone fixe"), autocomplete="tel")
-    form.text("mobile", _("Téléphone portable"), autocomplete="tel")
-    form.text("ine", _("INE (identifiant national étudiant)"), upper=True, hint=_(INE_HELP))
-    if candidate.student_number:
-        paragraph(_("Numéro d'étudiant : {number}").format(number=candidate.student_number)).mark("student-number")
-    notice = saved_notice(_("Vos informations personnelles sont enregistrées."))
 
+
+def _unknown_ine_dialog(form: EntityForm) -> ui.dialog:
+    """Asked when the student information system knows no such INE: go on, or correct it."""
     with ui.dialog() as unknown_ine, ui.card():
         question = paragraph(_("Vous n'avez jamais été inscrit·e à l'université : voulez-vous continuer ?"))
         question.mark("ine-unknown-question")
@@ -103,6 +110,34 @@ def personal_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool) -> N
                 _("Non, corriger mon INE"),
                 on_click=lambda: (unknown_ine.close(), form.fields["ine"].run_method("focus")),
             ).props("no-caps flat").mark("ine-correct")
+    return unknown_ine
+
+
+def personal_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool) -> None:
+    candidate = opened.candidate
+    lang = current_language()
+    form = EntityForm(candidate, read_only=read_only, locked=set(candidate.locked_fields or []))
+    if candidate.locked_fields:
+        paragraph(_(LOCKED_HINT)).mark("locked-note")
+    civilities = {Civility.MS: _("Madame"), Civility.MR: _("Monsieur"), Civility.UNSPECIFIED: _("Non précisé")}
+    form.select("civility", _("Civilité"), civilities, required=True)
+    form.text("birth_name", _("Nom de naissance"), required=True, upper=True, autocomplete="family-name")
+    form.text("usage_name", _("Nom d'usage"), upper=True)
+    # First names stay as typed (« Éloïse »): the capitals without accents are for the student information system.
+    form.text("first_names", _("Prénoms"), required=True, autocomplete="given-name")
+    form.date("birth_date", _("Date de naissance"), required=True, hint=_("Au format jj/mm/aaaa."))
+    countries = referentials.countries(lang)
+    form.select("birth_country", _("Pays de naissance"), countries, required=True, searchable=True)
+    _birth_place(form, candidate, countries)
+    form.select("nationality", _("Nationalité (pays)"), countries, required=True, searchable=True)
+    form.text("phone", _("Téléphone fixe"), autocomplete="tel")
+    form.text("mobile", _("Téléphone portable"), autocomplete="tel")
+    form.text("ine", _("INE (identifiant national étudiant)"), upper=True, hint=_(INE_HELP))
+    if candidate.student_number:
+        paragraph(_("Numéro d'étudiant : {number}").format(number=candidate.student_number)).mark("student-number")
+    notice = saved_notice(_("Vos informations personnelles sont enregistrées."))
+
+    unknown_ine = _unknown_ine_dialog(form)
 
     async def save() -> None:
         notice.set_visibility(False)
@@ -157,19 +192,7 @@ def address_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool) -> No
     in_france.bind_visibility_from(address, "country", backward=lambda c: c == "FR")
     abroad.bind_visibility_from(address, "country", backward=lambda c: c != "FR")
     notice = saved_notice(_("Votre adresse est enregistrée."))
-
-    async def save() -> None:
-        notice.set_visibility(False)
-
-        def act():
-            with transaction() as session:
-                return dossier.save_address(session, actor=actor, address=address)
-
-        saved = await form.submit(act)
-        if saved is not None:
-            copy_into(address, saved)
-            notice.set_visibility(True)
-
+    save = _saver(form, address, notice, lambda session: dossier.save_address(session, actor=actor, address=address))
     _save_button(form, save)
 
 
@@ -179,14 +202,7 @@ def baccalaureate_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool)
     if locked:
         paragraph(_(LOCKED_HINT)).mark("locked-note")
     form = EntityForm(bac, read_only=read_only or locked)
-    series = {
-        BacSeries.GENERAL: _("Baccalauréat général"),
-        BacSeries.TECHNOLOGICAL: _("Baccalauréat technologique"),
-        BacSeries.PROFESSIONAL: _("Baccalauréat professionnel"),
-        BacSeries.FOREIGN: _("Diplôme étranger de fin d'études secondaires"),
-        BacSeries.EQUIVALENCE: _("Équivalence (DAEU, ESEU, validation d'acquis…)"),
-        BacSeries.NONE: _("Sans bac"),
-    }
+    series = {BacSeries(value): _(label) for value, label in BAC_SERIES_CHOICES.items()}
     form.select("series", _("Série"), series, required=True)
     details = ui.column().classes("w-full gap-2")
     with details:
@@ -204,23 +220,12 @@ def baccalaureate_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool)
         form._setup("specialities", specialities, required=False)
         form.text("options", _("Options"))
         form.select("country", _("Pays d'obtention"), referentials.countries(current_language()), searchable=True)
-        departments = {code: f"{code} – {name}" for code, name in referentials.departments().items()}
-        form.select("department", _("Département d'obtention (en France)"), departments, searchable=True)
+        form.select("department", _("Département d'obtention (en France)"), _departments(), searchable=True)
         form.text("establishment_label", _("Établissement (lycée)"))
     details.bind_visibility_from(bac, "series", backward=lambda s: s != BacSeries.NONE)
     notice = saved_notice(_("Votre baccalauréat est enregistré."))
-
-    async def save() -> None:
-        notice.set_visibility(False)
-
-        def act():
-            with transaction() as session:
-                return dossier.save_baccalaureate(session, actor=actor, baccalaureate=bac)
-
-        saved = await form.submit(act)
-        if saved is not None:
-            copy_into(bac, saved)
-            notice.set_visibility(True)
-
+    save = _saver(
+        form, bac, notice, lambda session: dossier.save_baccalaureate(session, actor=actor, baccalaureate=bac)
+    )
     _save_button(form, save)
     paragraph(_("Une question ? Écrivez à l'assistance : {email}").format(email=get_settings().assistance_email))

@@ -72,10 +72,28 @@ def internal_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool) -> N
         ui.table(columns=columns, rows=rows, row_key="year").classes("w-full").mark("internal-records")
 
 
+def _save_entry(actor: Actor, entity: Any) -> Any:
+    """Blocking: the saved entry (``EntityForm.submit`` runs it in a worker thread)."""
+    with transaction() as session:
+        return dossier_entries.save_entry(session, actor=actor, entry=entity)
+
+
 def _delete_entry(actor: Actor, model: type, entry_id: int) -> None:
     """Blocking: pages call it through ``run.io_bound``."""
     with transaction() as session:
         dossier_entries.delete_entry(session, actor=actor, model=model, entry_id=entry_id)
+
+
+def _entry_item(entry: Any, text: str, actions: tuple[Callable[[Any], Any], Callable[[Any], Any]] | None) -> None:
+    """One entry of the list, with « Modifier » and « Supprimer » (``actions``) unless the dossier is read-only."""
+    with ui.element("li").classes("flex flex-wrap items-center gap-2 py-1"):
+        ui.label(text).mark(f"entry-{entry.id}")
+        if actions is not None:
+            edit, remove = actions
+            ui.button(_("Modifier"), on_click=lambda: edit(entry)).props("flat dense no-caps").mark(f"edit-{entry.id}")
+            ui.button(_("Supprimer"), on_click=lambda: remove(entry)).props("flat dense no-caps color=negative").mark(
+                f"delete-{entry.id}"
+            )
 
 
 def _entries_tab(
@@ -99,15 +117,7 @@ def _entries_tab(
             return
         with ui.element("ul").classes("w-full list-none p-0").mark("entries"):
             for entry in entries:
-                with ui.element("li").classes("flex flex-wrap items-center gap-2 py-1"):
-                    ui.label(describe(entry)).mark(f"entry-{entry.id}")
-                    if not read_only:
-                        ui.button(_("Modifier"), on_click=lambda e=entry: edit(e)).props("flat dense no-caps").mark(
-                            f"edit-{entry.id}"
-                        )
-                        ui.button(_("Supprimer"), on_click=lambda e=entry: remove(e)).props(
-                            "flat dense no-caps color=negative"
-                        ).mark(f"delete-{entry.id}")
+                _entry_item(entry, describe(entry), None if read_only else (edit, remove))
 
     listing()
     if read_only:
@@ -125,11 +135,7 @@ def _entries_tab(
             async def save() -> None:
                 notice.set_visibility(False)
 
-                def act():
-                    with transaction() as session:
-                        return dossier_entries.save_entry(session, actor=actor, entry=entity)
-
-                saved = await form.submit(act)
+                saved = await form.submit(lambda: _save_entry(actor, entity))
                 if saved is None:
                     return
                 entries[:] = [e for e in entries if e.id != saved.id] + [saved]
@@ -158,52 +164,54 @@ def _outcomes() -> dict[RecordOutcome, str]:
     }
 
 
+def _external_fields(form: EntityForm, establishments: dict[str, str], countries: dict[str, str]) -> None:
+    """An external record's inputs: the establishment from the list, or named by hand with its country."""
+    entity = form.entity
+    form.number("academic_year", _("Année universitaire (année de début)"), required=True)
+    listed = ui.column().classes("w-full gap-2")
+    with listed:
+        form.select(
+            "establishment_uai",
+            _("Établissement"),
+            establishments,
+            required=True,
+            searchable=True,
+            hint=_("Tapez une partie du nom ou de la ville."),
+        )
+    unlisted = ui.column().classes("w-full gap-2")
+    with unlisted:
+        form.text("establishment_label", _("Nom de l'établissement"), required=True)
+        form.select("country", _("Pays"), countries, required=True, searchable=True)
+        paragraph(
+            _("Votre établissement est en France mais absent de la liste ? Écrivez à l'assistance : {email}").format(
+                email=get_settings().assistance_email
+            )
+        ).mark("assistance-note")
+    not_listed = ui.checkbox(
+        _("Mon établissement n'est pas dans la liste"),
+        value=bool(entity.establishment_label and not entity.establishment_uai),
+    )
+    not_listed.mark("not-listed").move(listed, target_index=0)
+
+    def switch(event: Any) -> None:
+        if event.value:
+            entity.establishment_uai = None
+            form.fields["establishment_uai"].value = None
+
+    not_listed.on_value_change(switch)
+    listed.bind_visibility_from(not_listed, "value", backward=lambda v: not v)
+    unlisted.bind_visibility_from(not_listed, "value")
+    form.select("diploma_type", _("Type de diplôme"), {d: _(d) for d in DIPLOMA_TYPES}, required=True)
+    form.text("label", _("Intitulé de la formation"), required=True)
+    form.select("outcome", _("Résultat"), _outcomes(), required=True)
+    form.select("mention", _("Mention"), {m: _(m) if m else _("Sans mention") for m in MENTIONS})
+
+
 def external_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool) -> None:
     paragraph(_(IUT_NOTE)).mark("iut-note")
     cid = opened.candidate.id
     establishments = {e.uai: e.label for e in referentials.search_establishments("", limit=10_000)}
     countries = referentials.countries(current_language())
-
-    def fields(form: EntityForm) -> None:
-        entity = form.entity
-        form.number("academic_year", _("Année universitaire (année de début)"), required=True)
-        listed = ui.column().classes("w-full gap-2")
-        with listed:
-            form.select(
-                "establishment_uai",
-                _("Établissement"),
-                establishments,
-                required=True,
-                searchable=True,
-                hint=_("Tapez une partie du nom ou de la ville."),
-            )
-        unlisted = ui.column().classes("w-full gap-2")
-        with unlisted:
-            form.text("establishment_label", _("Nom de l'établissement"), required=True)
-            form.select("country", _("Pays"), countries, required=True, searchable=True)
-            paragraph(
-                _(
-                    "Votre établissement est en France mais absent de la liste ? Écrivez à l'assistance : {email}"
-                ).format(email=get_settings().assistance_email)
-            ).mark("assistance-note")
-        not_listed = ui.checkbox(
-            _("Mon établissement n'est pas dans la liste"),
-            value=bool(entity.establishment_label and not entity.establishment_uai),
-        )
-        not_listed.mark("not-listed").move(listed, target_index=0)
-
-        def switch(event: Any) -> None:
-            if event.value:
-                entity.establishment_uai = None
-                form.fields["establishment_uai"].value = None
-
-        not_listed.on_value_change(switch)
-        listed.bind_visibility_from(not_listed, "value", backward=lambda v: not v)
-        unlisted.bind_visibility_from(not_listed, "value")
-        form.select("diploma_type", _("Type de diplôme"), {d: _(d) for d in DIPLOMA_TYPES}, required=True)
-        form.text("label", _("Intitulé de la formation"), required=True)
-        form.select("outcome", _("Résultat"), _outcomes(), required=True)
-        form.select("mention", _("Mention"), {m: _(m) if m else _("Sans mention") for m in MENTIONS})
 
     def describe(r: ExternalRecord) -> str:
         return (
@@ -223,7 +231,7 @@ def external_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool) -> N
             label="",
             outcome=RecordOutcome.OBTAINED,
         ),
-        fields=fields,
+        fields=lambda form: _external_fields(form, establishments, countries),
         empty=_("Aucun cursus externe n'est saisi."),
         add_label=_("Ajouter un cursus"),
     )

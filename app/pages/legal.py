@@ -31,81 +31,89 @@ def _external_link(text: str, url: str) -> None:
         ui.link(text, url)
 
 
+def _conformity() -> None:
+    """How far the portal conforms to the RGAA: what is taken into account, what is not yet accessible."""
+    heading(_("État de conformité"), 2)
+    paragraph(
+        _(
+            "eCandidat est partiellement conforme au référentiel général d'amélioration de l'accessibilité "
+            "(RGAA 4.1), en raison des non-conformités énumérées ci-dessous. Cet état repose sur une "
+            "auto-évaluation de l'équipe qui développe le portail ; aucun audit complet n'a encore été réalisé."
+        )
+    )
+    heading(_("Ce qui est déjà pris en compte"), 2)
+    _bullets(
+        _("la langue de chaque page est déclarée, en français comme en anglais ;"),
+        _("un lien « Aller au contenu » permet d'éviter l'en-tête ;"),
+        _(
+            "chaque page a un titre propre, un seul titre de premier niveau et des zones (en-tête, contenu, "
+            "pied de page) identifiées ;"
+        ),
+        _("toutes les fonctions sont utilisables au clavier et l'élément qui a le focus est visible ;"),
+        _("les couleurs du texte respectent un contraste d'au moins 4,5:1."),
+    )
+    heading(_("Contenus non accessibles"), 2)
+    _bullets(
+        _(
+            "les documents PDF générés (dossier de candidature, lettres d'admission et de refus) ne sont pas "
+            "encore balisés pour les lecteurs d'écran ;"
+        ),
+        _("les modèles de pièces à télécharger fournis par les composantes peuvent ne pas être accessibles ;"),
+        _(
+            "certains composants interactifs (listes à choix, dates, dépôt de fichiers) n'ont pas encore été "
+            "vérifiés avec tous les lecteurs d'écran."
+        ),
+    )
+    paragraph(
+        _(
+            "Les sites des formations vers lesquels renvoient les liens « Voir la formation » ne relèvent pas "
+            "de cette déclaration."
+        )
+    )
+
+
+def _contact_and_remedies(email: str) -> None:
+    """Whom to write to when a content cannot be reached, and the Défenseur des droits behind them."""
+    heading(_("Retour d'information et contact"), 2)
+    paragraph(
+        _(
+            "Si vous n'arrivez pas à accéder à un contenu ou à un service, par exemple pour déposer une pièce "
+            "ou transmettre votre candidature avant la date limite, écrivez à l'assistance : elle vous orientera "
+            "vers une solution ou vous fournira le contenu sous une autre forme. Indiquez la page concernée et "
+            "votre équipement (navigateur, lecteur d'écran)."
+        )
+    )
+    _mail_paragraph(_("Adresse de l'assistance :"), email)
+    heading(_("Voies de recours"), 2)
+    paragraph(
+        _(
+            "Si vous avez signalé un défaut d'accessibilité qui vous empêche d'accéder à un contenu ou à un "
+            "service du portail et que vous n'avez pas obtenu de réponse satisfaisante, vous pouvez saisir "
+            "le Défenseur des droits :"
+        )
+    )
+    with ui.element("ul").classes("ec-bullets"):
+        _external_link(_("écrire un message au Défenseur des droits (formulaire en ligne)"), DEFENSEUR_FORM_URL)
+        _external_link(_("contacter le délégué du Défenseur des droits dans votre région"), DEFENSEUR_DELEGATES_URL)
+        list_item(
+            _(
+                "envoyer un courrier par la poste, gratuitement et sans timbre : Défenseur des droits, "
+                "Libre réponse 71120, 75342 Paris CEDEX 07."
+            )
+        )
+
+
 def accessibility_statement() -> None:
-    settings = get_settings()
-    institution, email = settings.institution_name, settings.assistance_email
     with frame(_("Déclaration d'accessibilité")):
         paragraph(
             _(
                 "{institution} s'engage à rendre ses services en ligne accessibles, conformément à l'article 47 "
                 "de la loi n° 2005-102 du 11 février 2005. Cette déclaration s'applique à eCandidat, son portail "
                 "de candidature aux formations."
-            ).format(institution=institution)
+            ).format(institution=get_settings().institution_name)
         )
-        heading(_("État de conformité"), 2)
-        paragraph(
-            _(
-                "eCandidat est partiellement conforme au référentiel général d'amélioration de l'accessibilité "
-                "(RGAA 4.1), en raison des non-conformités énumérées ci-dessous. Cet état repose sur une "
-                "auto-évaluation de l'équipe qui développe le portail ; aucun audit complet n'a encore été réalisé."
-            )
-        )
-        heading(_("Ce qui est déjà pris en compte"), 2)
-        _bullets(
-            _("la langue de chaque page est déclarée, en français comme en anglais ;"),
-            _("un lien « Aller au contenu » permet d'éviter l'en-tête ;"),
-            _(
-                "chaque page a un titre propre, un seul titre de premier niveau et des zones (en-tête, contenu, "
-                "pied de page) identifiées ;"
-            ),
-            _("toutes les fonctions sont utilisables au clavier et l'élément qui a le focus est visible ;"),
-            _("les couleurs du texte respectent un contraste d'au moins 4,5:1."),
-        )
-        heading(_("Contenus non accessibles"), 2)
-        _bullets(
-            _(
-                "les documents PDF générés (dossier de candidature, lettres d'admission et de refus) ne sont pas "
-                "encore balisés pour les lecteurs d'écran ;"
-            ),
-            _("les modèles de pièces à télécharger fournis par les composantes peuvent ne pas être accessibles ;"),
-            _(
-                "certains composants interactifs (listes à choix, dates, dépôt de fichiers) n'ont pas encore été "
-                "vérifiés avec tous les lecteurs d'écran."
-            ),
-        )
-        paragraph(
-            _(
-                "Les sites des formations vers lesquels renvoient les liens « Voir la formation » ne relèvent pas "
-                "de cette déclaration."
-            )
-        )
-        heading(_("Retour d'information et contact"), 2)
-        paragraph(
-            _(
-                "Si vous n'arrivez pas à accéder à un contenu ou à un service, par exemple pour déposer une pièce "
-                "ou transmettre votre candidature avant la date limite, écrivez à l'assistance : elle vous orientera "
-                "vers une solution ou vous fournira le contenu sous une autre forme. Indiquez la page concernée et "
-                "votre équipement (navigateur, lecteur d'écran)."
-            )
-        )
-        _mail_paragraph(_("Adresse de l'assistance :"), email)
-        heading(_("Voies de recours"), 2)
-        paragraph(
-            _(
-                "Si vous avez signalé un défaut d'accessibilité qui vous empêche d'accéder à un contenu ou à un "
-                "service du portail et que vous n'avez pas obtenu de réponse satisfaisante, vous pouvez saisir "
-                "le Défenseur des droits :"
-            )
-        )
-        with ui.element("ul").classes("ec-bullets"):
-            _external_link(_("écrire un message au Défenseur des droits (formulaire en ligne)"), DEFENSEUR_FORM_URL)
-            _external_link(_("contacter le délégué du Défenseur des droits dans votre région"), DEFENSEUR_DELEGATES_URL)
-            list_item(
-                _(
-                    "envoyer un courrier par la poste, gratuitement et sans timbre : Défenseur des droits, "
-                    "Libre réponse 71120, 75342 Paris CEDEX 07."
-                )
-            )
+        _conformity()
+        _contact_and_remedies(get_settings().assistance_email)
 
 
 def legal_notice() -> None:
@@ -169,73 +177,81 @@ def legal_notice() -> None:
         )
 
 
+def _purpose_and_access() -> None:
+    """Why the data are processed, which are kept, and who reads them."""
+    heading(_("Pourquoi vos données sont traitées"), 2)
+    paragraph(
+        _(
+            "Elles servent à gérer votre candidature : créer votre compte, constituer votre dossier, le faire "
+            "examiner par la commission de la formation, vous informer des avis, enregistrer votre confirmation "
+            "ou votre désistement, puis transmettre au service de scolarité les informations nécessaires à votre "
+            "inscription si vous êtes admis. Ce traitement relève de la mission de service public de "
+            "l'établissement (article 6.1.e du règlement général sur la protection des données)."
+        )
+    )
+    heading(_("Données conservées"), 2)
+    _bullets(
+        _("votre identité : nom, prénoms, date et lieu de naissance, nationalité, INE ;"),
+        _("vos coordonnées : adresse postale, courriel, téléphone ;"),
+        _("votre parcours : baccalauréat, cursus, expériences professionnelles et stages ;"),
+        _("les pièces justificatives que vous déposez et vos réponses aux questions des formations ;"),
+        _("vos candidatures, les avis rendus et vos réponses (confirmation ou désistement) ;"),
+        _("le journal des connexions et des actions effectuées sur votre dossier."),
+    )
+    heading(_("Qui y a accès"), 2)
+    paragraph(
+        _(
+            "Les gestionnaires de la composante et les membres de la commission qui examinent votre candidature, "
+            "chacun pour les seules candidatures dont il a la charge ; le service de scolarité si vous êtes "
+            "admis ; l'assistance, pour répondre à vos demandes. Vos données ne sont ni vendues ni cédées à des "
+            "tiers."
+        )
+    )
+
+
+def _retention_and_rights(email: str) -> None:
+    """How long the data are kept, the candidate's rights and where to complain."""
+    heading(_("Durée de conservation"), 2)
+    _bullets(
+        _(
+            "votre dossier et vos candidatures sont conservés pendant 2 ans, puis archivés sans les données "
+            "permettant de vous identifier ;"
+        ),
+        _("le journal des connexions est conservé 1 an ;"),
+        _("un compte jamais activé est supprimé au bout de quelques jours."),
+    )
+    heading(_("Vos droits"), 2)
+    paragraph(
+        _(
+            "Vous pouvez accéder à vos données, en obtenir une copie, les faire rectifier ou effacer, vous "
+            "opposer à leur traitement ou en demander la limitation. Les informations importées du système "
+            "d'information de l'université (cursus interne) se corrigent auprès du service de scolarité de "
+            "votre composante. Pour exercer vos droits, écrivez à l'assistance, qui transmettra au délégué à la "
+            "protection des données de l'établissement."
+        )
+    )
+    _mail_paragraph(_("Adresse de l'assistance :"), email)
+    paragraph(
+        _(
+            "Si vous estimez que vos droits ne sont pas respectés, vous pouvez adresser une réclamation à la "
+            "Commission nationale de l'informatique et des libertés (CNIL)."
+        )
+    )
+    with ui.element("ul").classes("ec-bullets"):
+        _external_link(_("déposer une plainte auprès de la CNIL"), CNIL_URL)
+
+
 def personal_data() -> None:
-    settings = get_settings()
-    institution, email = settings.institution_name, settings.assistance_email
     with frame(_("Données personnelles")):
         paragraph(
             _(
                 "{institution} est responsable du traitement des données que vous saisissez dans eCandidat. "
                 "Cette page explique lesquelles sont conservées, pourquoi, combien de temps, et comment exercer "
                 "vos droits."
-            ).format(institution=institution)
+            ).format(institution=get_settings().institution_name)
         )
-        heading(_("Pourquoi vos données sont traitées"), 2)
-        paragraph(
-            _(
-                "Elles servent à gérer votre candidature : créer votre compte, constituer votre dossier, le faire "
-                "examiner par la commission de la formation, vous informer des avis, enregistrer votre confirmation "
-                "ou votre désistement, puis transmettre au service de scolarité les informations nécessaires à votre "
-                "inscription si vous êtes admis. Ce traitement relève de la mission de service public de "
-                "l'établissement (article 6.1.e du règlement général sur la protection des données)."
-            )
-        )
-        heading(_("Données conservées"), 2)
-        _bullets(
-            _("votre identité : nom, prénoms, date et lieu de naissance, nationalité, INE ;"),
-            _("vos coordonnées : adresse postale, courriel, téléphone ;"),
-            _("votre parcours : baccalauréat, cursus, expériences professionnelles et stages ;"),
-            _("les pièces justificatives que vous déposez et vos réponses aux questions des formations ;"),
-            _("vos candidatures, les avis rendus et vos réponses (confirmation ou désistement) ;"),
-            _("le journal des connexions et des actions effectuées sur votre dossier."),
-        )
-        heading(_("Qui y a accès"), 2)
-        paragraph(
-            _(
-                "Les gestionnaires de la composante et les membres de la commission qui examinent votre candidature, "
-                "chacun pour les seules candidatures dont il a la charge ; le service de scolarité si vous êtes "
-                "admis ; l'assistance, pour répondre à vos demandes. Vos données ne sont ni vendues ni cédées à des "
-                "tiers."
-            )
-        )
-        heading(_("Durée de conservation"), 2)
-        _bullets(
-            _(
-                "votre dossier et vos candidatures sont conservés pendant 2 ans, puis archivés sans les données "
-                "permettant de vous identifier ;"
-            ),
-            _("le journal des connexions est conservé 1 an ;"),
-            _("un compte jamais activé est supprimé au bout de quelques jours."),
-        )
-        heading(_("Vos droits"), 2)
-        paragraph(
-            _(
-                "Vous pouvez accéder à vos données, en obtenir une copie, les faire rectifier ou effacer, vous "
-                "opposer à leur traitement ou en demander la limitation. Les informations importées du système "
-                "d'information de l'université (cursus interne) se corrigent auprès du service de scolarité de "
-                "votre composante. Pour exercer vos droits, écrivez à l'assistance, qui transmettra au délégué à la "
-                "protection des données de l'établissement."
-            )
-        )
-        _mail_paragraph(_("Adresse de l'assistance :"), email)
-        paragraph(
-            _(
-                "Si vous estimez que vos droits ne sont pas respectés, vous pouvez adresser une réclamation à la "
-                "Commission nationale de l'informatique et des libertés (CNIL)."
-            )
-        )
-        with ui.element("ul").classes("ec-bullets"):
-            _external_link(_("déposer une plainte auprès de la CNIL"), CNIL_URL)
+        _purpose_and_access()
+        _retention_and_rights(get_settings().assistance_email)
 
 
 def register() -> None:

@@ -284,68 +284,73 @@ def _shared_programs(actor: Actor, lang: str, now: datetime) -> tuple[dict[str, 
     return pages, valid_until(view.offer, now)
 
 
-def register() -> None:
-    @page(routes.OFFER_PROGRAM)
-    async def program_page(code: str) -> None:
-        actor = actor_of(current_identity())
-        lang = current_language()
-        if actor.kind == "candidate":
-            view = await run.io_bound(_load_program, actor, lang, code, clock.now())
-            label = view.program.label if view.program else ""
-        else:
-            view = None
-            pages = await shared(("programmes", lang, actor.kind), lambda now: _shared_programs(actor, lang, now))
-            label, markup = pages.get(code, ("", ""))
-        if not label:
-            with frame(_("Formation introuvable")):
-                paragraph(_("Aucune formation ne porte ce code dans la campagne en cours.")).mark("not-found")
-                static_block(tag("p", link_tag(_("Toute l'offre de formation"), PATH)))
-            return
-        with frame(label):
-            if view is None:
-                static_block(markup).mark("program")
-            else:
-                assert view.program is not None
-                offer_page = OfferPage(actor, lang)
-                offer_page.program_code = code
-                static_block(_program_page_html(view, visitor=False)).mark("program")
-                with ui.element("div") as offer_page.container:
-                    offer_page.action(view.program, view.applied)
+async def _program_page(code: str) -> None:
+    """One programme's page: drawn for a candidate (with « Candidater »), shared by every other visitor."""
+    actor = actor_of(current_identity())
+    lang = current_language()
+    if actor.kind == "candidate":
+        view = await run.io_bound(_load_program, actor, lang, code, clock.now())
+        label = view.program.label if view.program else ""
+    else:
+        view = None
+        pages = await shared(("programmes", lang, actor.kind), lambda now: _shared_programs(actor, lang, now))
+        label, markup = pages.get(code, ("", ""))
+    if not label:
+        with frame(_("Formation introuvable")):
+            paragraph(_("Aucune formation ne porte ce code dans la campagne en cours.")).mark("not-found")
             static_block(tag("p", link_tag(_("Toute l'offre de formation"), PATH)))
-
-    @page(PATH)
-    async def offer_page(q: str = "") -> None:
-        actor = actor_of(current_identity())
-        lang = current_language()
-        candidate = actor.kind == "candidate"
-        if candidate:
-            view = await run.io_bound(_load, actor, lang, q, clock.now())
-            status_text, markup = view.status, ""
+        return
+    with frame(label):
+        if view is None:
+            static_block(markup).mark("program")
         else:
-            status_text, markup = await _shared_offer(actor, lang, q)
-        with frame(_("Offre de formation")):
-            static_block(
-                text_tag(
-                    "p",
-                    _(
-                        "Choisissez votre formation selon la composante qui la dispense et le type de diplôme. Les "
-                        "périodes de candidature diffèrent d'une formation à l'autre : soyez attentif aux dates."
-                    ),
-                )
+            assert view.program is not None
+            offer_page = OfferPage(actor, lang)
+            offer_page.program_code = code
+            static_block(_program_page_html(view, visitor=False)).mark("program")
+            with ui.element("div") as offer_page.container:
+                offer_page.action(view.program, view.applied)
+        static_block(tag("p", link_tag(_("Toute l'offre de formation"), PATH)))
+
+
+async def _offer_page(q: str = "") -> None:
+    """The whole offer with its search box: drawn for a candidate, shared by every other visitor."""
+    actor = actor_of(current_identity())
+    lang = current_language()
+    candidate = actor.kind == "candidate"
+    if candidate:
+        view = await run.io_bound(_load, actor, lang, q, clock.now())
+        status_text, markup = view.status, ""
+    else:
+        status_text, markup = await _shared_offer(actor, lang, q)
+    with frame(_("Offre de formation")):
+        static_block(
+            text_tag(
+                "p",
+                _(
+                    "Choisissez votre formation selon la composante qui la dispense et le type de diplôme. Les "
+                    "périodes de candidature diffèrent d'une formation à l'autre : soyez attentif aux dates."
+                ),
             )
-            if candidate:
-                candidate_nav("offre", actor=actor)
-            search, status = search_box(q, status_text)
-            if candidate:
-                offer_page = OfferPage(actor, lang)
-                offer_page.search, offer_page.status = search, status
-                with ui.element("div") as offer_page.container:
-                    offer_page.draw(view)
-                search.on_value_change(offer_page.redraw)
-            else:
-                block = static_block(markup).mark("offer")
+        )
+        if candidate:
+            candidate_nav("offre", actor=actor)
+        search, status = search_box(q, status_text)
+        if candidate:
+            offer_page = OfferPage(actor, lang)
+            offer_page.search, offer_page.status = search, status
+            with ui.element("div") as offer_page.container:
+                offer_page.draw(view)
+            search.on_value_change(offer_page.redraw)
+        else:
+            block = static_block(markup).mark("offer")
 
-                async def searched() -> None:
-                    status.text, block.content = await _shared_offer(actor, lang, search.value or "")
+            async def searched() -> None:
+                status.text, block.content = await _shared_offer(actor, lang, search.value or "")
 
-                search.on_value_change(searched)
+            search.on_value_change(searched)
+
+
+def register() -> None:
+    page(routes.OFFER_PROGRAM)(_program_page)
+    page(PATH)(_offer_page)

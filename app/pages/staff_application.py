@@ -37,7 +37,7 @@ from app.ui.dates import format_moment
 from app.ui.decision_panel import load_panel_view
 from app.ui.drafts import Drafts
 from app.ui.frame import frame
-from app.ui.guards import require_staff
+from app.ui.guards import open_or_refuse, require_staff
 from app.ui.latest_read import LatestRead
 from app.ui.page import page
 from app.ui.session import actor_of, current_identity, current_language
@@ -157,14 +157,12 @@ def _summary(view: staff_review.StaffApplicationView, application_id: int) -> No
 
 async def _page(actor: Actor, application_id: int, label: str) -> None:
     lang = current_language()
-    try:
-        loaded = await run.io_bound(_open, actor, application_id, lang, context.client.id, label)
-    except DomainError as error:
-        with frame(_("Candidature")):
-            paragraph(error.translate(_)).mark("refusal")
-            ui.link(_("Retour à l'espace de gestion"), routes.STAFF_HOME)
+    back = (_("Retour à l'espace de gestion"), routes.STAFF_HOME)
+    loaded = await open_or_refuse(
+        _("Candidature"), _open, actor, application_id, lang, context.client.id, label, back=back
+    )
+    if loaded is None:
         return
-    assert loaded is not None
     view, held = loaded.view, loaded.held
     if held:
         _keep_lease(loaded, actor, application_id, label)
@@ -234,7 +232,7 @@ def register() -> None:
         await _page(gate.actor, application_id, gate.identity.display_name)
         return None
 
-    @app.get(sections.PIECE_PATH, include_in_schema=False)
+    @app.get(PIECE_PATH, include_in_schema=False)
     def staff_piece(request: Request, submitted_document_id: int) -> Response:
         actor = _staff_actor(request)
         if isinstance(actor, Response):

@@ -9,18 +9,18 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
-from nicegui import run, ui
+from nicegui import ui
 
 from app import clock
-from app.db import transaction
-from app.i18n import N_, _, ngettext
-from app.models import DocumentStatus, DossierStatus, ProcessingType
+from app.i18n import N_, _
+from app.models import DossierStatus, ProcessingType
 from app.pages.dossier import RENDERERS
-from app.services.applications import DOSSIER_STATUS_LABELS, PIECE_STATUS_LABELS, PROCESSING_LABELS
+from app.pages.staff_application_actions import Runner, error_label, runner
+from app.pages.staff_application_pieces import pieces_section
+from app.services.applications import DOSSIER_STATUS_LABELS, PROCESSING_LABELS
 from app.services.decisions import DecisionPanelView
-from app.services.platform import Actor, DomainError
+from app.services.platform import Actor
 from app.services.review import staff_view as staff_review
-from app.ui import routes
 from app.ui.audit_labels import describe
 from app.ui.candidate_nav import DOSSIER_TABS
 from app.ui.dates import UnreadableDay, day_input, format_day, format_moment, parse_typed_day
@@ -29,7 +29,6 @@ from app.ui.drafts import Drafts
 from app.ui.text import heading, list_item, paragraph, static_block, tag, text_tag
 
 View = staff_review.StaffApplicationView
-Runner = Callable[..., Awaitable[bool]]
 
 TRANSITION_BUTTONS = {
     DossierStatus.RECEIVED: N_("Réceptionner"),
@@ -39,49 +38,10 @@ TRANSITION_BUTTONS = {
 }
 
 
-PIECE_PATH = routes.STAFF_PIECE_PDF  # the route is in staff_application
-
-
-def piece_url(submitted_document_id: int, *, download: bool = False) -> str:
-    url = PIECE_PATH.format(submitted_document_id=submitted_document_id)
-    return url + "?telecharger=1" if download else url
-
-
-def _error_label(marker: str) -> ui.label:
-    label = ui.label("").classes("text-negative").mark(marker)
-    label.props["role"] = "alert"
-    label.set_visibility(False)
-    return label
-
-
-def _in_transaction(service: Callable[..., Any], kwargs: dict[str, Any]) -> None:
-    with transaction() as session:
-        service(session, **kwargs)
-
-
-def _runner(error: ui.label, drafts: Drafts, *saved: str) -> Runner:
-    """Run one service call in its own transaction, in a worker thread; show its refusal in ``error``. On success
-    the form's drafts (keys ``saved``) are forgotten, and the committed change's event redraws the page. The
-    arguments are read from the fields before, on the event loop."""
-
-    async def act(service: Callable[..., Any], **kwargs: Any) -> bool:
-        try:
-            await run.io_bound(_in_transaction, service, kwargs)
-        except DomainError as refusal:
-            error.set_text(refusal.translate(_))
-            error.set_visibility(True)
-            return False
-        error.set_visibility(False)
-        drafts.forget(*saved)
-        return True
-
-    return act
-
-
 def draw(view: View, panel: DecisionPanelView | None, *, actor: Actor, editable: bool, drafts: Drafts) -> None:
     """Draw every section from ``view`` and ``panel``, read beforehand in a worker thread."""
     _dossier(view, actor, drafts)
-    _pieces(view, actor, editable, drafts)
+    pieces_section(view, actor, editable, drafts)
     _status(view, actor, editable, drafts)
     _questions(view)
     _notes(view, actor, drafts)
@@ -106,138 +66,6 @@ def _dossier(view: View, actor: Actor, drafts: Drafts) -> None:
                 render(view.dossier, actor=actor, read_only=True)
 
 
-def _pieces(view: View, actor: Actor, editable: bool, drafts: Drafts) -> None:
-    with ui.element("section").mark("pieces"):
-        heading(_("Pièces"), 2)
-        if not view.pieces:
-            paragraph(_("Aucune pièce n'est demandée pour cette candidature."))
-        # One viewer, moved into the card of the piece shown: the piece is read beside its status and review.
-        viewer = ui.element("iframe").classes("w-full mt-2").style("height: 70vh; border: 1px solid #ccc")
-        viewer.mark("viewer")
-        viewer.props["title"] = _("Aperçu de la pièce")
-        shown = drafts.get("viewer")  # the piece being read stays open when the page redraws
-        if shown:
-            viewer.props["src"] = shown
-        viewer.set_visibility(False)
-        reviews: dict[int, Callable[..., Awaitable[bool]] | None] = {}  # each piece's review, for the dialog
-        with ui.dialog() as dialog, ui.card().classes("w-full max-w-lg"):
-            heading(_("Refuser la pièce"), 3)
-            comment = ui.textarea(_("Motif du refus (lu par le candidat) *")).props("outlined autofocus")
-            comment.classes("w-full").mark("refuse-comment")
-            dialog_error = _error_label("refuse-error")
-
-            def typed(event: Any) -> None:
-                if drafts.get("refusing") is not None:
-                    drafts.set(f"refuse-{drafts.get('refusing')}", event.value)
-
-            comment.on_value_change(typed)
-            # Closed by any means (Annuler, Escape, a click outside): not reopened by the next redraw.
-            dialog.on_value_change(lambda event: None if event.value else drafts.forget("refusing"))
-
-            async def submit() -> None:
-                if not (comment.value or "").strip():
-                    dialog_error.set_text(_(staff_review.COMMENT_REQUIRED))
-                    dialog_error.set_visibility(True)
-                    return
-                piece_id = drafts.get("refusing")
-                review = reviews.get(piece_id)
-                dialog.close()
-                if review is not None and await review(DocumentStatus.REFUSED, comment.value or ""):
-                    drafts.forget(f"refuse-{piece_id}")
-
-            with ui.row():
-                ui.button(_("Refuser la pièce"), on_click=submit).props("no-caps color=negative").mark("refuse-confirm")
-                ui.button(_("Annuler"), on_click=dialog.close).props("flat no-caps").mark("refuse-cancel")
-
-        def ask_refusal(piece: staff_review.StaffPiece) -> None:
-            drafts.set("refusing", piece.submitted_document_id)
-            comment.value = drafts.get(f"refuse-{piece.submitted_document_id}", piece.comment)
-            dialog_error.set_visibility(False)
-            dialog.open()
-
-        cards: dict[int, ui.card] = {}
-        for piece in view.pieces:
-            reviews[piece.submitted_document_id] = _piece(piece, actor, editable, drafts, viewer, ask_refusal, cards)
-        if shown and drafts.get("viewer-piece") in cards:
-            viewer.move(cards[drafts.get("viewer-piece")])
-            viewer.set_visibility(True)
-        refusing = next((p for p in view.pieces if p.submitted_document_id == drafts.get("refusing")), None)
-        if refusing is not None and editable:  # the dialog was open when the page redrew
-            ask_refusal(refusing)
-
-
-def _piece(  # type: ignore[no-untyped-def]
-    piece: staff_review.StaffPiece,
-    actor: Actor,
-    editable: bool,
-    drafts: Drafts,
-    viewer,
-    ask_refusal,
-    cards: dict[int, ui.card],
-) -> Callable[..., Awaitable[bool]] | None:
-    marker = f"piece-{piece.submitted_document_id}"
-    with ui.card().classes("w-full my-2").mark(marker) as card:
-        cards[piece.submitted_document_id] = card
-        heading(piece.label, 3)
-        status = _(PIECE_STATUS_LABELS[piece.status])
-        paragraph(_("Statut : {status} (le {date})").format(status=status, date=format_moment(piece.status_at))).mark(
-            f"{marker}-status"
-        )
-        if piece.comment:
-            paragraph(_("Commentaire : {comment}").format(comment=piece.comment)).mark(f"{marker}-comment")
-        if piece.reviewed_by:
-            paragraph(_("Revue par {name}").format(name=piece.reviewed_by))
-        if piece.merged_file_id:
-            paragraph(
-                ngettext(
-                    "{count} page ; fichiers : {files}", "{count} pages ; fichiers : {files}", piece.merged_pages
-                ).format(count=piece.merged_pages, files=", ".join(piece.file_names) or "—")
-            )
-
-            def show(url: str = piece_url(piece.submitted_document_id)) -> None:
-                drafts.set("viewer", url)
-                drafts.set("viewer-piece", piece.submitted_document_id)
-                viewer.move(card)  # at the end of this piece's card, under its review
-                viewer.props["src"] = url
-                viewer.set_visibility(True)
-                viewer.update()
-                viewer.run_method("scrollIntoView")
-
-            with ui.row():
-                ui.button(_("Afficher"), on_click=show).props("flat no-caps").mark(f"{marker}-show")
-                ui.link(_("Télécharger"), piece_url(piece.submitted_document_id, download=True)).mark(
-                    f"{marker}-download"
-                )
-        else:
-            paragraph(_("Aucun fichier déposé."))
-        if not editable:
-            return None
-        error = _error_label(f"{marker}-error")
-        act = _runner(error, drafts)
-
-        async def review(status: DocumentStatus, text: str = "") -> bool:
-            return await act(
-                staff_review.review_piece,
-                actor=actor,
-                submitted_document_id=piece.submitted_document_id,
-                status=status,
-                comment=text,
-                expected_version=piece.version,
-            )
-
-        with ui.row():
-            ui.button(_("Valider"), on_click=lambda: review(DocumentStatus.VALIDATED)).props("no-caps").mark(
-                f"{marker}-validate"
-            )
-            ui.button(_("Refuser"), on_click=lambda: ask_refusal(piece)).props("no-caps color=negative").mark(
-                f"{marker}-refuse"
-            )
-            ui.button(_("Non concerné"), on_click=lambda: review(DocumentStatus.NOT_APPLICABLE)).props(
-                "flat no-caps"
-            ).mark(f"{marker}-not-applicable")
-    return review
-
-
 def _status(view: View, actor: Actor, editable: bool, drafts: Drafts) -> None:
     application = view.application
     with ui.element("section").mark("status"):
@@ -254,8 +82,8 @@ def _status(view: View, actor: Actor, editable: bool, drafts: Drafts) -> None:
             paragraph(_("Complet le {date}").format(date=format_moment(application.complete_at)))
         if not editable:
             return
-        error = _error_label("status-error")
-        act = _runner(error, drafts)
+        error = error_label("status-error")
+        act = runner(error, drafts)
         with ui.row():
             for target in view.transitions:
                 ui.button(
@@ -285,8 +113,8 @@ def _questions(view: View) -> None:
 def _notes(view: View, actor: Actor, drafts: Drafts) -> None:
     with ui.element("section").mark("notes"):
         heading(_("Post-it"), 2)
-        error = _error_label("note-error")
-        act = _runner(error, drafts, "note-body")
+        error = error_label("note-error")
+        act = runner(error, drafts, "note-body")
         for note in view.notes:
             with ui.card().classes("w-full my-1 bg-yellow-1"):
                 paragraph(note.body)
@@ -314,27 +142,24 @@ def _tags(view: View, actor: Actor, editable: bool, drafts: Drafts) -> None:
         paragraph(", ".join(chosen) if chosen else _("Aucune étiquette.")).mark("tags-current")
         if not editable or not view.tags:
             return
-        select = drafts.keep(
-            ui.select(
-                {t.id: t.label for t in view.tags},
-                value=[t.id for t in view.tags if t.selected],
-                multiple=True,
-                label=_("Étiquettes"),
-            ),
-            "tags",
+        select = ui.select(
+            {t.id: t.label for t in view.tags},
+            value=[t.id for t in view.tags if t.selected],
+            multiple=True,
+            label=_("Étiquettes"),
         )
-        select.classes("w-full max-w-lg").mark("tags-select")
-        error = _error_label("tags-error")
-        act = _runner(error, drafts, "tags")
-        ui.button(
+        _saved_choice(
+            "tags",
+            select,
             _("Enregistrer les étiquettes"),
-            on_click=lambda: act(
+            drafts,
+            lambda act: act(
                 staff_review.set_tags,
                 actor=actor,
                 application_id=view.application.id or 0,
                 tag_ids=list(select.value or []),
             ),
-        ).props("no-caps").mark("tags-save")
+        )
 
 
 def _decisions(view: View) -> None:
@@ -394,8 +219,8 @@ def _dates(view: View, actor: Actor, editable: bool, drafts: Drafts) -> None:
             "confirmation-by",
         )
         confirm_by.props("outlined").mark("confirmation-by")
-        error = _error_label("dates-error")
-        act = _runner(error, drafts, "return-by", "confirmation-by")
+        error = error_label("dates-error")
+        act = runner(error, drafts, "return-by", "confirmation-by")
 
         async def save() -> None:
             try:
@@ -423,27 +248,33 @@ def _processing(view: View, actor: Actor, editable: bool, drafts: Drafts) -> Non
         paragraph(_(PROCESSING_LABELS[application.processing_type])).mark("processing-current")
         if not editable:
             return
-        select = drafts.keep(
-            ui.select(
-                {kind: _(label) for kind, label in PROCESSING_LABELS.items()},
-                value=application.processing_type,
-                label=_("Type de traitement"),
-            ),
-            "processing",
+        select = ui.select(
+            {kind: _(label) for kind, label in PROCESSING_LABELS.items()},
+            value=application.processing_type,
+            label=_("Type de traitement"),
         )
-        select.classes("w-full max-w-lg").mark("processing-select")
-        error = _error_label("processing-error")
-        act = _runner(error, drafts, "processing")
-        ui.button(
+        _saved_choice(
+            "processing",
+            select,
             _("Enregistrer le type de traitement"),
-            on_click=lambda: act(
+            drafts,
+            lambda act: act(
                 staff_review.set_processing_type,
                 actor=actor,
                 application_id=application.id or 0,
                 processing_type=ProcessingType(select.value),
                 expected_version=application.version,
             ),
-        ).props("no-caps").mark("processing-save")
+        )
+
+
+def _saved_choice(
+    name: str, select: ui.select, button: str, drafts: Drafts, save: Callable[[Runner], Awaitable[bool]]
+) -> None:
+    """A choice kept across redraws (draft ``name``), its error line, and the button that saves it."""
+    drafts.keep(select, name).classes("w-full max-w-lg").mark(f"{name}-select")
+    act = runner(error_label(f"{name}-error"), drafts, name)
+    ui.button(button, on_click=lambda: save(act)).props("no-caps").mark(f"{name}-save")
 
 
 def _history(view: View) -> None:

@@ -21,7 +21,7 @@ from app.services.platform import Actor, DomainError
 from app.ui import routes
 from app.ui.dates import format_moment
 from app.ui.frame import frame
-from app.ui.guards import require_staff
+from app.ui.guards import refusal, require_staff
 from app.ui.latest_read import LatestRead
 from app.ui.list_export import EXPORTS_PATH
 from app.ui.page import page
@@ -87,7 +87,7 @@ async def _page(actor: Actor) -> None:
         def table() -> None:
             views = shown["views"]
             if isinstance(views, DomainError):
-                paragraph(views.translate(_)).mark("refusal")
+                refusal(views)
                 return
             views = views or []
             if not views:

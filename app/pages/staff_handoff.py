@@ -6,6 +6,7 @@ confirmations, optionally recording the download as the transfer). Administrator
 The overview is read and the ZIP built in a worker thread, never on the event loop.
 """
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from nicegui import run, ui
@@ -20,7 +21,7 @@ from app.ui import routes
 from app.ui.admin_nav import ADMIN
 from app.ui.dates import format_moment
 from app.ui.frame import frame
-from app.ui.guards import require_staff
+from app.ui.guards import refusal, require_staff
 from app.ui.latest_read import LatestRead
 from app.ui.page import page
 from app.ui.session import current_language
@@ -90,6 +91,91 @@ def _overview(actor: Actor, campaign_id: int | None) -> handoff_pegase.HandoffOv
         return refusal
 
 
+def _counts(overview: handoff_pegase.HandoffOverview) -> None:
+    counts = overview.counts
+    assert counts is not None
+    heading(_("Situation"), 2)
+    with ui.element("ul").classes("ec-bullets").mark("handoff-counts"):
+        list_item(_("Candidats à inscrire : {count}").format(count=counts.candidates))
+        list_item(_("Confirmations à transmettre : {count}").format(count=counts.to_send))
+        list_item(_("Confirmations transmises : {count}").format(count=counts.sent))
+        list_item(_("Échecs d'envoi (réessayés à chaque passage) : {count}").format(count=counts.failed))
+        list_item(_("Désistements à transmettre : {count}").format(count=counts.cancellations_to_send))
+        list_item(_("Confirmations annulées par un désistement : {count}").format(count=counts.cancelled))
+
+
+def _candidates(overview: handoff_pegase.HandoffOverview) -> None:
+    heading(_("Candidats"), 2)
+    if not overview.candidates:
+        paragraph(_("Aucun candidat n'a confirmé pour l'instant dans cette campagne.")).mark("no-handoff")
+        return
+    assert overview.counts is not None
+    if overview.counts.candidates > overview.shown_limit:
+        paragraph(
+            _("Les {limit} premiers candidats sont affichés ; les fichiers les contiennent tous.").format(
+                limit=overview.shown_limit
+            )
+        )
+    _table(overview.candidates)
+
+
+def _download_options(state: dict[str, Any], download: Callable[[], Awaitable[None]]) -> None:
+    """What the ZIP holds, the two choices that shape it, and its button."""
+    heading(_("Télécharger les fichiers"), 2)
+    paragraph(
+        _(
+            "Un ZIP de trois fichiers CSV (UTF-8, séparateur « ; ») : candidats, vœux et inscriptions, avec une "
+            "notice LISEZMOI.txt décrivant chaque colonne. Chaque candidat y figure une fois, avec la formation "
+            "qu'il détient : une confirmation suivie d'un désistement n'y figure pas."
+        )
+    )
+    ui.checkbox(
+        _("Seulement les confirmations pas encore transmises"),
+        value=state["only_new"],
+        on_change=lambda e: state.update(only_new=bool(e.value)),
+    ).mark("only-new")
+    ui.checkbox(
+        _("Enregistrer ce téléchargement comme la transmission (les fichiers seront importés dans le système)"),
+        value=state["mark_sent"],
+        on_change=lambda e: state.update(mark_sent=bool(e.value)),
+    ).mark("mark-sent")
+    ui.button(_("Télécharger le ZIP"), on_click=download).props("no-caps").mark("download-zip")
+
+
+def _export_message(export: handoff_pegase.HandoffExport) -> str:
+    """What the downloaded ZIP holds, and how many confirmations it recorded as transmitted."""
+    message = _("Dans le fichier : {candidates}, {wishes}.").format(
+        candidates=ngettext("{n} candidat", "{n} candidats", export.candidates).format(n=export.candidates),
+        wishes=ngettext("{n} formation", "{n} formations", export.wishes).format(n=export.wishes),
+    )
+    if export.marked_sent:
+        message += " " + ngettext(
+            "{count} confirmation enregistrée comme transmise.",
+            "{count} confirmations enregistrées comme transmises.",
+            export.marked_sent,
+        ).format(count=export.marked_sent)
+    return message
+
+
+def _mode_notice(files_only: bool) -> None:
+    """How confirmations leave: through the files (or the API) only, or pushed to a web service."""
+    if files_only:
+        paragraph(
+            _(
+                "Aucun service web n'est configuré : les confirmations partent par les fichiers ci-dessous ou par "
+                "l'API. Cochez « Enregistrer ce téléchargement comme la transmission » quand les fichiers sont "
+                "importés dans le système d'information."
+            )
+        ).mark("files-only")
+    else:
+        paragraph(
+            _(
+                "Un service web est configuré : les confirmations et les désistements lui sont envoyés toutes les "
+                "heures ; un envoi en échec est réessayé au passage suivant."
+            )
+        ).mark("web-service")
+
+
 async def _body(actor: Actor) -> None:
     state: dict[str, Any] = {"campaign_id": None, "only_new": False, "mark_sent": False}
     files_only = handoff_apogee.get_enrolment_system().files_only
@@ -106,7 +192,7 @@ async def _body(actor: Actor) -> None:
     def content() -> None:
         overview = shown["overview"]
         if isinstance(overview, DomainError):
-            paragraph(overview.translate(_)).mark("refusal")
+            refusal(overview)
             return
         assert overview is not None
         if overview.campaign_id is None:
@@ -116,48 +202,9 @@ async def _body(actor: Actor) -> None:
         ui.select(overview.campaigns, label=_("Campagne"), value=overview.campaign_id, on_change=choose_campaign).props(
             "outlined"
         ).classes("w-full max-w-lg").mark("campaign")
-        counts = overview.counts
-        assert counts is not None
-        heading(_("Situation"), 2)
-        with ui.element("ul").classes("ec-bullets").mark("handoff-counts"):
-            list_item(_("Candidats à inscrire : {count}").format(count=counts.candidates))
-            list_item(_("Confirmations à transmettre : {count}").format(count=counts.to_send))
-            list_item(_("Confirmations transmises : {count}").format(count=counts.sent))
-            list_item(_("Échecs d'envoi (réessayés à chaque passage) : {count}").format(count=counts.failed))
-            list_item(_("Désistements à transmettre : {count}").format(count=counts.cancellations_to_send))
-            list_item(_("Confirmations annulées par un désistement : {count}").format(count=counts.cancelled))
-
-        heading(_("Télécharger les fichiers"), 2)
-        paragraph(
-            _(
-                "Un ZIP de trois fichiers CSV (UTF-8, séparateur « ; ») : candidats, vœux et inscriptions, avec une "
-                "notice LISEZMOI.txt décrivant chaque colonne. Chaque candidat y figure une fois, avec la formation "
-                "qu'il détient : une confirmation suivie d'un désistement n'y figure pas."
-            )
-        )
-        ui.checkbox(
-            _("Seulement les confirmations pas encore transmises"),
-            value=state["only_new"],
-            on_change=lambda e: state.update(only_new=bool(e.value)),
-        ).mark("only-new")
-        ui.checkbox(
-            _("Enregistrer ce téléchargement comme la transmission (les fichiers seront importés dans le système)"),
-            value=state["mark_sent"],
-            on_change=lambda e: state.update(mark_sent=bool(e.value)),
-        ).mark("mark-sent")
-        ui.button(_("Télécharger le ZIP"), on_click=download).props("no-caps").mark("download-zip")
-
-        heading(_("Candidats"), 2)
-        if not overview.candidates:
-            paragraph(_("Aucun candidat n'a confirmé pour l'instant dans cette campagne.")).mark("no-handoff")
-            return
-        if counts.candidates > overview.shown_limit:
-            paragraph(
-                _("Les {limit} premiers candidats sont affichés ; les fichiers les contiennent tous.").format(
-                    limit=overview.shown_limit
-                )
-            )
-        _table(overview.candidates)
+        _counts(overview)
+        _download_options(state, download)
+        _candidates(overview)
 
     async def choose_campaign(event: Any) -> None:
         state["campaign_id"] = event.value
@@ -172,38 +219,14 @@ async def _body(actor: Actor) -> None:
     async def download() -> None:
         try:
             export = await run.io_bound(build, state["campaign_id"], state["only_new"], state["mark_sent"])
-        except DomainError as refusal:
-            ui.notify(refusal.translate(_), type="negative")
+        except DomainError as error:
+            ui.notify(error.translate(_), type="negative")
             return
         ui.download.content(export.content, export.filename, "application/zip")
-        message = _("Dans le fichier : {candidates}, {wishes}.").format(
-            candidates=ngettext("{n} candidat", "{n} candidats", export.candidates).format(n=export.candidates),
-            wishes=ngettext("{n} formation", "{n} formations", export.wishes).format(n=export.wishes),
-        )
-        if export.marked_sent:
-            message += " " + ngettext(
-                "{count} confirmation enregistrée comme transmise.",
-                "{count} confirmations enregistrées comme transmises.",
-                export.marked_sent,
-            ).format(count=export.marked_sent)
-        ui.notify(message, type="positive")
+        ui.notify(_export_message(export), type="positive")
         await reload()
 
-    if files_only:
-        paragraph(
-            _(
-                "Aucun service web n'est configuré : les confirmations partent par les fichiers ci-dessous ou par "
-                "l'API. Cochez « Enregistrer ce téléchargement comme la transmission » quand les fichiers sont "
-                "importés dans le système d'information."
-            )
-        ).mark("files-only")
-    else:
-        paragraph(
-            _(
-                "Un service web est configuré : les confirmations et les désistements lui sont envoyés toutes les "
-                "heures ; un envoi en échec est réessayé au passage suivant."
-            )
-        ).mark("web-service")
+    _mode_notice(files_only)
     content()
 
 

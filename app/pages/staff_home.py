@@ -23,7 +23,7 @@ from app.ui.text import heading, list_item, paragraph
 
 
 def _impersonation_form(identity: Identity) -> None:
-    from app.pages.auth import Form
+    from app.ui.account_form import Form
 
     with ui.element("section").classes("mt-6").mark("impersonation"):
         heading(_("Voir le portail comme un candidat"), 2)

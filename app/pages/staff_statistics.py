@@ -11,7 +11,7 @@ from typing import Any
 
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
-from nicegui import run, ui
+from nicegui import ui
 
 from app.db import transaction
 from app.i18n import _, ngettext
@@ -21,7 +21,7 @@ from app.services.platform import DomainError
 from app.services.review import VALUE_LABELS
 from app.ui import routes
 from app.ui.frame import frame
-from app.ui.guards import require_staff
+from app.ui.guards import open_or_refuse, require_staff
 from app.ui.latest_read import LatestRead
 from app.ui.page import page
 from app.ui.session import current_language
@@ -338,13 +338,9 @@ def register() -> None:
         if gate.refused:
             return gate.response
         actor = gate.actor
-        try:
-            opened = await run.io_bound(_open, actor)
-        except DomainError as error:
-            with frame(_("Statistiques")):
-                paragraph(error.translate(_)).mark("refusal")
+        opened = await open_or_refuse(_("Statistiques"), _open, actor)
+        if opened is None:
             return None
-        assert opened is not None
         role, campaigns, active, first = opened
         selection = Selection(grouping="program", campaign_id=active or ALL_CAMPAIGNS)
         shown = {"figures": first}

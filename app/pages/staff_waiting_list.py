@@ -26,7 +26,7 @@ from app.services.review import VALUE_LABELS
 from app.ui import routes
 from app.ui.dates import format_moment
 from app.ui.frame import frame
-from app.ui.guards import require_staff
+from app.ui.guards import refusal, require_staff
 from app.ui.latest_read import LatestRead
 from app.ui.page import page
 from app.ui.session import current_language
@@ -142,7 +142,7 @@ def _overview(actor: Actor, program_id: int, lang: str) -> WaitingListOverview |
 
 def _draw(view: WaitingListOverview | DomainError | None, actor: Actor, redraw: Callable[[], Awaitable[None]]) -> None:
     if isinstance(view, DomainError):
-        paragraph(view.translate(_)).mark("refusal")
+        refusal(view)
         return
     assert view is not None
     paragraph(f"{view.program} — {view.centre}").classes("font-bold").mark("waiting-program")
@@ -150,59 +150,52 @@ def _draw(view: WaitingListOverview | DomainError | None, actor: Actor, redraw: 
         paragraph(_("Cette formation n'a pas de liste complémentaire.")).mark("no-waiting-list")
     _summary(view)
     _call_action(view, actor, redraw)
-    with ui.element("section").mark("waiting-section"):
-        heading(_("Liste complémentaire"), 2)
-        if not view.waiting:
-            paragraph(_("Personne n'attend sur la liste complémentaire.")).mark("waiting-empty")
-        else:
-            _table(
-                "waiting",
-                _("Candidats en attente, dans l'ordre d'appel"),
-                [_("Candidat"), _("N° de dossier"), _("Rang affiché"), _("Rang donné par la commission")],
-                [
-                    (r.application_id, [r.name, r.dossier_number, str(r.displayed_rank or "—"), str(r.entered_rank)])
-                    for r in view.waiting
-                ],
+    _listing(
+        "waiting",
+        _("Liste complémentaire"),
+        _("Personne n'attend sur la liste complémentaire."),
+        _("Candidats en attente, dans l'ordre d'appel"),
+        [_("Candidat"), _("N° de dossier"), _("Rang affiché"), _("Rang donné par la commission")],
+        [
+            (r.application_id, [r.name, r.dossier_number, str(r.displayed_rank or "—"), str(r.entered_rank)])
+            for r in view.waiting
+        ],
+    )
+    _listing(
+        "called",
+        _("Candidats appelés"),
+        _("Aucun candidat n'a encore été appelé."),
+        _("Appels depuis la liste complémentaire, du plus ancien au plus récent"),
+        [_("Candidat"), _("Rang"), _("Appelé le"), _("Date limite de confirmation"), _("Réponse")],
+        [
+            (
+                r.application_id,
+                [r.name, str(r.entered_rank or "—"), _moment(r.called_at), _moment(r.deadline), _answer(r)],
             )
-    with ui.element("section").mark("called-section"):
-        heading(_("Candidats appelés"), 2)
-        if not view.called:
-            paragraph(_("Aucun candidat n'a encore été appelé.")).mark("called-empty")
+            for r in view.called
+        ],
+    )
+    origin = {True: _("Liste complémentaire"), False: _("Liste principale")}
+    _listing(
+        "offers",
+        _("Propositions en cours"),
+        _("Aucune proposition en cours."),
+        _("Candidats tenant une proposition d'admission"),
+        [_("Candidat"), _("Origine"), _("Date limite de confirmation"), _("Réponse")],
+        [(r.application_id, [r.name, origin[bool(r.called_at)], _moment(r.deadline), _answer(r)]) for r in view.offers],
+    )
+
+
+def _listing(
+    name: str, title: str, empty: str, caption: str, headers: list[str], rows: list[tuple[int, list[str]]]
+) -> None:
+    """One of the page's lists in its section under its heading, or the sentence that says it is empty."""
+    with ui.element("section").mark(f"{name}-section"):
+        heading(title, 2)
+        if not rows:
+            paragraph(empty).mark(f"{name}-empty")
         else:
-            _table(
-                "called",
-                _("Appels depuis la liste complémentaire, du plus ancien au plus récent"),
-                [_("Candidat"), _("Rang"), _("Appelé le"), _("Date limite de confirmation"), _("Réponse")],
-                [
-                    (
-                        r.application_id,
-                        [r.name, str(r.entered_rank or "—"), _moment(r.called_at), _moment(r.deadline), _answer(r)],
-                    )
-                    for r in view.called
-                ],
-            )
-    with ui.element("section").mark("offers-section"):
-        heading(_("Propositions en cours"), 2)
-        if not view.offers:
-            paragraph(_("Aucune proposition en cours.")).mark("offers-empty")
-        else:
-            _table(
-                "offers",
-                _("Candidats tenant une proposition d'admission"),
-                [_("Candidat"), _("Origine"), _("Date limite de confirmation"), _("Réponse")],
-                [
-                    (
-                        r.application_id,
-                        [
-                            r.name,
-                            _("Liste complémentaire") if r.called_at else _("Liste principale"),
-                            _moment(r.deadline),
-                            _answer(r),
-                        ],
-                    )
-                    for r in view.offers
-                ],
-            )
+            _table(name, caption, headers, rows)
 
 
 def _programs(actor: Actor, lang: str) -> list[tuple[int, str, int]] | DomainError:
@@ -216,7 +209,7 @@ def _programs(actor: Actor, lang: str) -> list[tuple[int, str, int]] | DomainErr
 
 def _index(programs: list[tuple[int, str, int]] | DomainError | None) -> None:
     if isinstance(programs, DomainError):
-        paragraph(programs.translate(_)).mark("refusal")
+        refusal(programs)
         return
     if not programs:
         paragraph(_("Aucune formation de votre périmètre n'a de liste complémentaire.")).mark("no-program")

@@ -1,5 +1,6 @@
-"""Widgets shared by the pages of pieces and questions: the place picker, the ordered table, the list screen of one
-place and the head of an edit screen.
+"""The screens of the items placed in the institution, a centre or a programme (pieces, questions): the place
+picker, the ordered table, and, from one ``ItemScreen`` describing the kind, the list screen of one place, the edit
+screen of one item and their routes.
 
 The table is a real ``<table>`` with column headers; moving a row is a pair of labelled buttons (keyboard and
 screen-reader usable), never a drag.
@@ -7,25 +8,23 @@ screen-reader usable), never a drag.
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from nicegui import ui
 from sqlmodel import Session
 
 from app.i18n import _
-from app.services.admin import INSTITUTION, Target, TargetOption
+from app.services.admin import INSTITUTION, Target, TargetOption, target_of
 from app.services.admin import scoped as admin_scoped
-from app.services.platform import Actor, DomainError, NotFound
-from app.ui.admin_edit import refusal_page
+from app.services.platform import Actor, DomainError, NotFound, label_in
+from app.ui.admin_edit import EntityActions, StateTexts, refusal_page, save_button, staff_page, state_section
 from app.ui.admin_nav import back_to_admin
+from app.ui.dossier_form import EntityForm
 from app.ui.frame import frame
-from app.ui.guards import require_staff
-from app.ui.offer_admin import drawn, in_transaction
+from app.ui.offer_admin import in_transaction
 from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import Text, heading, paragraph
-
-Row = TypeVar("Row")
 
 
 def option_label(option: TargetOption, lang: str) -> str:
@@ -146,22 +145,17 @@ class ListTexts:
 async def scoped_list_page(
     actor: Actor,
     key: str,
+    screen: "ItemScreen",
     *,
-    path: str,
-    new: str,
     texts: ListTexts,
     marker: str,
     headers: Sequence[str],
-    load: Callable[[Session, Target], Sequence[Row]],
-    move: Callable[[Session, Row, int], Any],
-    cells: Callable[[Row], Sequence[str]],
-    label: Callable[[Row], str],
-    edit_path: Callable[[Row], str],
+    cells: Callable[[Any], Sequence[str]],
 ) -> None:
     """The items of the place ``key`` names, in order, with the picker of places, « Ajouter » and the moves.
 
-    ``load(session, target)`` lists the rows (refusing what the role may not see), ``move(session, row, offset)``
-    moves one; both are the service's, which checks every right. Both run off the event loop.
+    The screen's services list the rows (refusing what the role may not see) and move one; they check every right
+    and run off the event loop.
     """
     lang = current_language()
     options = await in_transaction(lambda session: admin_scoped.target_options(session, actor=actor))
@@ -172,51 +166,66 @@ async def scoped_list_page(
     with frame(texts.title):
         back_to_admin()
         paragraph(texts.intro)
-        target_picker(options, target.key, path, lang)
+        target_picker(options, target.key, screen.path, lang)
         if option is None:
             paragraph(_("Vous n'avez pas accès à ce périmètre.")).mark("refusal")
             return
         heading(texts.heading.format(place=option_label(option, lang).lstrip("— ")), 2)
         if option.editable:
-            ui.link(texts.add, f"{path}/{new}?cible={target.key}").mark(texts.add_marker)
+            ui.link(texts.add, f"{screen.path}/{screen.new}?cible={target.key}").mark(texts.add_marker)
         else:
             paragraph(texts.read_only).mark("read-only")
-        notice = status_line("", "list-notice")
-        error = ui.label("").classes("text-negative").mark("list-error")
-        error.props["role"] = "alert"
+        listing = _ScopedListing(actor, target, screen, editable=option.editable)
+        await listing.table(texts, marker, headers, cells)
 
-        @ui.refreshable
-        async def table() -> None:
+
+class _ScopedListing:
+    """The ordered table of one place's items, redrawn after each move; a refused move is announced."""
+
+    def __init__(self, actor: Actor, target: Target, screen: "ItemScreen", *, editable: bool) -> None:
+        self.actor, self.target, self.screen, self.editable = actor, target, screen, editable
+        self.notice = status_line("", "list-notice")
+        self.error = ui.label("").classes("text-negative").mark("list-error")
+        self.error.props["role"] = "alert"
+
+    async def moved(self, row: Any, offset: int) -> None:
+        screen, actor = self.screen, self.actor
+        ids = {screen.actions.id_name: screen.item(row).id or 0}
+        try:
+            await in_transaction(lambda session: screen.move(session, actor=actor, offset=offset, **ids))
+        except DomainError as refusal:
+            self.error.text = refusal.translate(_)
+            return
+        self.error.text = ""
+        self.notice.text = _("Ordre enregistré.")
+        self.draw.refresh()
+
+    async def table(
+        self, texts: ListTexts, marker: str, headers: Sequence[str], cells: Callable[[Any], Sequence[str]]
+    ) -> None:
+        screen, lang = self.screen, current_language()
+
+        async def draw() -> None:
             try:
-                rows = await in_transaction(lambda session: load(session, target))
+                rows = await in_transaction(lambda s: screen.rows(s, actor=self.actor, target=self.target))
             except DomainError as refusal:
                 paragraph(refusal.translate(_)).mark("refusal")
                 return
             if not rows:
                 paragraph(texts.empty).mark(texts.empty_marker)
                 return
-
-            async def moved(row: Row, offset: int) -> None:
-                try:
-                    await in_transaction(lambda session: move(session, row, offset))
-                except DomainError as refusal:
-                    error.text = refusal.translate(_)
-                    return
-                error.text = ""
-                notice.text = _("Ordre enregistré.")
-                table.refresh()
-
             ordered_table(
                 marker,
                 headers,
                 rows,
                 cells=cells,
-                label=label,
-                edit_path=edit_path,
-                on_move=moved if option.editable else None,
+                label=lambda row: label_in(screen.item(row), lang),
+                edit_path=lambda row: f"{screen.path}/{screen.item(row).id}",
+                on_move=self.moved if self.editable else None,
             )
 
-        await table()
+        self.draw = ui.refreshable(draw)
+        await self.draw()
 
 
 # --- The edit screen of one item ----------------------------------------------------------------------------------
@@ -274,32 +283,89 @@ def edit_header(path: str, opened: Opened, *, back: str, read_only: str) -> None
         paragraph(read_only).mark("read-only")
 
 
+@dataclass(frozen=True)
+class ItemScreen:
+    """What one kind of item (a piece, a question) puts on its edit screen; titles and texts are msgids, translated
+    when drawn."""
+
+    path: str
+    new: str  # the key that creates (``nouvelle``)
+    title: str
+    new_title: str
+    back: str
+    read_only: str
+    rows: Callable[..., Sequence[Any]]  # the service listing a place's rows: (session, actor=, target=)
+    move: Callable[..., Any]  # the service moving one: (session, actor=, <id_name>=, offset=)
+    new_row: Callable[[Target], Any]  # an unsaved row of a place
+    get: Callable[[Session, Actor, int], Any]  # the row of an id, refused outside the actor's reach
+    item: Callable[[Any], Any]  # the row's entity
+    used: Callable[[Any], int]  # how much uses it (a used item is deactivated, never deleted)
+    fields: Callable[[EntityForm], None]
+    field_names: Sequence[str]
+    actions: EntityActions
+    state_texts: Callable[[int], StateTexts]
+    after_form: Callable[[Actor, Any, bool], None] | None = None  # sections of a saved item: (actor, row, editable)
+
+
+async def scoped_edit_page(actor: Actor, key: str, cible: str, screen: ItemScreen) -> None:
+    """The edit screen of the item ``key`` names, or of a new one for the place ``cible`` names: its form and
+    « Enregistrer », then, once saved, ``after_form`` and « Disponibilité »."""
+    creating = key == screen.new
+    try:
+        opened = await open_item(
+            actor,
+            key,
+            cible,
+            creating=creating,
+            new=screen.new_row,
+            get=lambda session, item_id: screen.get(session, actor, item_id),
+            target_of_row=lambda row: target_of(screen.item(row)),
+        )
+    except DomainError as refusal:
+        refusal_page(_(screen.title), refusal)
+        return
+    row, target, editable = opened.row, opened.target, opened.editable
+    entity = screen.item(row)
+    with frame(_(screen.new_title) if creating else _(screen.title)):
+        edit_header(screen.path, opened, back=_(screen.back), read_only=_(screen.read_only))
+        form = EntityForm(entity, read_only=not editable)
+        screen.fields(form)
+        save_button(
+            form,
+            entity,
+            screen.field_names,
+            screen.actions.store(actor, entity, creating=creating, target=target),
+            creating=creating,
+            created_path=lambda: f"{screen.path}/{entity.id}",
+            editable=editable,
+        )
+        if creating:
+            return
+        if screen.after_form is not None:
+            screen.after_form(actor, row, editable)
+        used = screen.used(row)
+        state_section(
+            entity,
+            screen.state_texts(used),
+            used=used,
+            editable=editable,
+            actor=actor,
+            actions=screen.actions,
+            after_delete=f"{screen.path}?cible={target.key}",
+        )
+
+
 def register_scoped_pages(
-    path: str,
-    title: str,
-    list_page: Callable[[Actor, str], Awaitable[None] | None],
-    edit_page: Callable[[Actor, str, str], Awaitable[None] | None],
+    title: str, list_page: Callable[[Actor, str], Awaitable[None] | None], screen: ItemScreen
 ) -> None:
-    """``path?cible=KEY`` (the list of one place) and ``path/KEY`` (one item, or ``path/NEW?cible=KEY``), for staff;
-    ``title`` is the list's msgid, translated when a refusal is shown. The page functions may be async."""
+    """``path?cible=KEY`` (the list of one place) and ``path/KEY`` (one item, or ``path/NEW?cible=KEY``, drawn from
+    ``screen``), for staff; ``title`` is the list's msgid, translated when a refusal is shown. ``list_page`` may be
+    async."""
 
-    @page(path)
+    @page(screen.path)
     async def scoped_list(cible: str = "") -> Any:
-        gate = await require_staff()
-        if gate.refused:
-            return gate.response
-        assert gate.actor is not None
-        try:
-            await drawn(list_page(gate.actor, cible))
-        except DomainError as refusal:
-            refusal_page(_(title), refusal)
-        return None
+        return await staff_page(lambda actor: list_page(actor, cible), refused_title=title)
 
-    @page(path + "/{key}")
+    @page(screen.path + "/{key}")
     async def scoped_edit(key: str, cible: str = "") -> Any:
-        gate = await require_staff()
-        if gate.refused:
-            return gate.response
-        assert gate.actor is not None
-        await drawn(edit_page(gate.actor, key, cible))
-        return None
+        return await staff_page(lambda actor: scoped_edit_page(actor, key, cible, screen))

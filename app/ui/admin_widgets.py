@@ -1,24 +1,35 @@
-"""Widgets shared by the institution's administration pages (campaigns, parameters, FAQ, candidates' messages)."""
+"""Widgets shared by the administration pages: the administrators' page, and the list of rows with the form of the
+one opened below it (campaigns, centres, diploma types, FAQ, candidates' messages)."""
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from functools import partial
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from nicegui import ui
 from sqlmodel import Session, SQLModel
 
-from app.db import transaction
 from app.i18n import _
 from app.services.accounts import staff_roles as staff
-from app.services.platform import Actor
-from app.ui.admin_nav import ADMIN, back_to_admin
-from app.ui.dossier_form import EntityForm, copy_into
-from app.ui.frame import frame
-from app.ui.guards import require_staff
-from app.ui.offer_admin import drawn, in_transaction, load, notice, say, submit
+from app.services.platform import Actor, DomainError
+from app.ui.admin_nav import ADMIN
+from app.ui.dossier_form import EntityForm
+from app.ui.offer_admin import (
+    cell,
+    confirm_dialog,
+    drawn,
+    form_buttons,
+    in_transaction,
+    load,
+    notice,
+    offer_page,
+    say,
+    table,
+)
 from app.ui.text import heading, paragraph
 
 M = TypeVar("M", bound=SQLModel)
+R = TypeVar("R")  # a row of a list: an entity, or a line that holds one
 
 
 async def admin_page(
@@ -27,14 +38,7 @@ async def admin_page(
     """An administrators' page: the gate, then the frame (``title``, or ``title(actor)``), the way back to the
     administration and ``body(actor)``. ``title(actor)`` and ``body(actor)`` may be async (they load off the event
     loop, then draw); a sync ``body`` is still accepted."""
-    gate = await require_staff(*ADMIN)
-    if gate.refused:
-        return gate.response
-    assert gate.actor is not None
-    with frame(await drawn(title(gate.actor)) if callable(title) else title):
-        back_to_admin()
-        await drawn(body(gate.actor))
-    return None
+    return await offer_page(ADMIN, title, None, body)
 
 
 async def institution_page(title: str, intro: str, body: Callable[[Actor, bool], Awaitable[None] | None]) -> Any:
@@ -58,41 +62,24 @@ def copy_row(row: M) -> M:
     return type(row).model_validate(row.model_dump())
 
 
-@dataclass(frozen=True)
-class EditorTexts:
-    """The words of one catalogue's form, already translated; ``title`` is a format with ``{id}``."""
+class Marked(NamedTuple):
+    """A table cell's text with its test marker."""
 
-    new_title: str
-    title: str
-    saved: str
-    deleted: str
-    confirm_delete: str
+    text: str
+    marker: str
 
 
-class RowEditor(Generic[M]):
-    """A list of rows with, below it, the form of the one opened: save, delete after confirmation, close.
+class ListEditor(Generic[R]):
+    """A list of rows (``R``) with, below it, the place where one entity opens in the page's form (``draw(entity)``).
 
-    ``save(session, row, expected_version)`` and ``delete(session, row, expected_version)`` call the service; a
-    refusal (stale version, invalid field) is shown by the form and keeps what was typed.
+    The page draws the list with :meth:`table` and the form's buttons with :meth:`act`; after a change the list is
+    read again and the saved row opened again, with a notice.
     """
 
-    def __init__(
-        self,
-        *,
-        read: Callable[[Session], list[M]],
-        writable: bool,
-        fields: Callable[[EntityForm], None],
-        save: Callable[[Session, M, int | None], M],
-        delete: Callable[[Session, M, int | None], object],
-        texts: EditorTexts,
-    ) -> None:
-        self.rows: list[M] = []
-        self.writable = writable
+    def __init__(self, *, read: Callable[[Session], list[R]], draw: Callable[[Any], None]) -> None:
+        self.rows: list[R] = []
         self._read = read
-        self._fields = fields
-        self._save = save
-        self._delete = delete
-        self.texts = texts
+        self._draw = draw
 
     async def load(self) -> bool:
         """Read the rows (off the event loop); on a refusal it is shown and False returned (the page stops there)."""
@@ -109,69 +96,163 @@ class RowEditor(Generic[M]):
         self.status = notice()
         self.holder = ui.element("section").classes("w-full")
 
-    def open_button(self, row: M) -> None:
-        """The list's button that opens ``row`` in the form, named after the row for screen readers."""
-        ui.button(_("Modifier") if self.writable else _("Ouvrir"), on_click=lambda: self.show(copy_row(row))).props(
-            "flat dense no-caps"
-        ).mark(f"edit-{row.id}").props(  # type: ignore[attr-defined]
-            f'aria-label="{self.texts.title.format(id=row.id)}"'  # type: ignore[attr-defined]
-        )
+    def table(
+        self,
+        headers: Sequence[str],
+        marker: str,
+        *,
+        empty: tuple[str, str],
+        row_marker: Callable[[R], str],
+        cells: Callable[[R], Sequence[str | Marked]],
+        button: Callable[[R], None],
+    ) -> None:
+        """The rows as a table: one ``<tr>`` a row (marked ``row_marker(row)``) with its ``cells`` and a last cell
+        holding ``button(row)``; ``empty`` (text, marker) when there is none."""
+        if not self.rows:
+            paragraph(empty[0]).mark(empty[1])
+            return
+        with table(headers, marker):
+            for row in self.rows:
+                with ui.element("tr").mark(row_marker(row)):
+                    for text in cells(row):
+                        if isinstance(text, Marked):
+                            cell(text.text).mark(text.marker)
+                        else:
+                            cell(text)
+                    with ui.element("td"):
+                        button(row)
 
-    async def _changed(self, message: str) -> None:
+    def open_button(self, row: SQLModel, text: str, aria_label: str, marker: str) -> None:
+        """The list's button that opens ``row`` in the form, named for screen readers by ``aria_label``."""
+        button = ui.button(text, on_click=lambda: self.show(copy_row(row))).props("flat dense no-caps").mark(marker)
+        button.props["aria-label"] = aria_label
+
+    def show(self, row: SQLModel) -> None:
+        """Open ``row`` (a new one when its id is None) in the form."""
+        self.holder.clear()
+        with self.holder:
+            self._draw(row)
+
+    def close(self) -> None:
+        self.holder.clear()
+
+    async def changed(self, message: str, row: SQLModel | None = None) -> None:
+        """Read the list again, say ``message``, and open ``row`` again (the form is closed without one)."""
         self.rows[:] = await in_transaction(self._read)
         self._listing.refresh()
         say(self.status, message)
+        if row is None:
+            self.close()
+        else:
+            self.show(copy_row(row))
 
-    def show(self, row: M) -> None:
-        """Open ``row`` (a new one when its id is None) in the form."""
+    async def act(self, form: EntityForm, work: Callable[[Session], Any], message: Callable[[Any], str]) -> None:
+        """``work(session)`` in a unit of work, off the event loop; a refusal is shown by the form (nothing typed is
+        lost), else the list changes and the saved row (if ``work`` returned one) opens again, ``message(row)``
+        said."""
+        self.status.set_visibility(False)
+        form.clear_errors()
+        try:
+            saved = await in_transaction(work)
+        except DomainError as error:
+            form.show(error)
+            return
+        await self.changed(message(saved), saved)
+
+    def save_switch_buttons(
+        self,
+        form: EntityForm,
+        entity: SQLModel,
+        *,
+        save: Callable[[Session], SQLModel],
+        switch: Callable[[Session, bool], SQLModel],
+        saved: Callable[[Any], str],
+        switched: Callable[[bool], str],
+    ) -> None:
+        """« Enregistrer » (``save``), « Désactiver » / « Réactiver » (``switch(session, active)``) and « Annuler »;
+        ``saved(row)`` and ``switched(active)`` word the notice."""
+        form_buttons(
+            entity,
+            lambda: self.act(form, save, saved),
+            lambda active: self.act(form, lambda session: switch(session, active), lambda _row: switched(active)),
+            self.close,
+        )
+
+
+@dataclass(frozen=True)
+class EditorTexts:
+    """The words of one catalogue's form, already translated; ``title`` is a format with ``{id}``."""
+
+    new_title: str
+    title: str
+    saved: str
+    deleted: str
+    confirm_delete: str
+
+
+class RowEditor(ListEditor[M]):
+    """A :class:`ListEditor` whose form saves, deletes after confirmation and closes (the FAQ, the banners).
+
+    ``save`` and ``delete`` are the services, called by keyword with the row's id as ``id_name``, the actor and the
+    expected version (``save`` also with the form's ``values``); a refusal (stale version, invalid field) is shown
+    by the form and keeps what was typed.
+    """
+
+    def __init__(
+        self,
+        *,
+        actor: Actor,
+        read: Callable[[Session], list[M]],
+        writable: bool,
+        fields: Callable[[EntityForm], None],
+        field_names: Sequence[str],
+        id_name: str,
+        save: Callable[..., M],
+        delete: Callable[..., object],
+        texts: EditorTexts,
+    ) -> None:
+        super().__init__(read=read, draw=self._form)
+        self.actor, self.writable, self.texts = actor, writable, texts
+        self._fields, self._field_names, self._id_name = fields, field_names, id_name
+        self._save, self._delete = save, delete
+
+    def open_row_button(self, row: M) -> None:
+        """« Modifier » (« Ouvrir » when read-only), named after the row's number."""
+        row_id = row.id  # type: ignore[attr-defined]
+        text = _("Modifier") if self.writable else _("Ouvrir")
+        self.open_button(row, text, self.texts.title.format(id=row_id), f"edit-{row_id}")
+
+    def _form(self, row: M) -> None:
         row_id: int | None = row.id  # type: ignore[attr-defined]
-        self.holder.clear()
-        with self.holder:
-            title = self.texts.new_title if row_id is None else self.texts.title.format(id=row_id)
-            heading(title, 2).mark("form-title")
-            form = EntityForm(row, read_only=not self.writable)
-            self._fields(form)
-            version: int | None = row.version if row_id is not None else None  # type: ignore[attr-defined]
+        title = self.texts.new_title if row_id is None else self.texts.title.format(id=row_id)
+        heading(title, 2).mark("form-title")
+        form = EntityForm(row, read_only=not self.writable)
+        self._fields(form)
+        version: int | None = row.version if row_id is not None else None  # type: ignore[attr-defined]
 
-            async def save() -> None:
-                self.status.set_visibility(False)
+        def store(session: Session) -> M:
+            values = editable_values(row, self._field_names)
+            return self._save(
+                session, actor=self.actor, expected_version=version, values=values, **{self._id_name: row_id}
+            )
 
-                def act() -> M:
-                    with transaction() as session:
-                        return self._save(session, row, version)
+        def gone(session: Session) -> None:
+            self._delete(session, actor=self.actor, expected_version=version, **{self._id_name: row_id or 0})
 
-                saved = await submit(form, act)
-                if saved is None:
-                    return
-                copy_into(row, saved)
-                await self._changed(self.texts.saved)
-                self.show(copy_row(saved))
+        async def delete() -> None:
+            confirm.close()
+            await self.act(form, gone, lambda _row: self.texts.deleted)
 
-            async def delete() -> None:
-                confirm.close()
-
-                def act() -> bool:
-                    with transaction() as session:
-                        self._delete(session, row, version)
-                    return True
-
-                if await submit(form, act):
-                    self.holder.clear()
-                    await self._changed(self.texts.deleted)
-
-            with ui.dialog() as confirm, ui.card():
-                paragraph(self.texts.confirm_delete)
-                with ui.row():
-                    ui.button(_("Supprimer"), on_click=delete).props("no-caps color=negative").mark("confirm-delete")
-                    ui.button(_("Annuler"), on_click=confirm.close).props("flat no-caps")
-            if self.writable:
-                with ui.row().classes("gap-2 mt-2"):
-                    ui.button(_("Enregistrer"), on_click=save).props("no-caps").mark("save")
-                    if row_id is not None:
-                        ui.button(_("Supprimer…"), on_click=confirm.open).props("no-caps outline color=negative").mark(
-                            "delete"
-                        )
-                    ui.button(_("Fermer"), on_click=self.holder.clear).props("flat no-caps").mark("cancel")
+        confirm = confirm_dialog(self.texts.confirm_delete, _("Supprimer"), delete, "confirm-delete")
+        if self.writable:
+            with ui.row().classes("gap-2 mt-2"):
+                save = partial(self.act, form, store, lambda _row: self.texts.saved)
+                ui.button(_("Enregistrer"), on_click=save).props("no-caps").mark("save")
+                if row_id is not None:
+                    ui.button(_("Supprimer…"), on_click=confirm.open).props("no-caps outline color=negative").mark(
+                        "delete"
+                    )
+                ui.button(_("Fermer"), on_click=self.close).props("flat no-caps").mark("cancel")
 
 
 def editable_values(row: SQLModel, names: Sequence[str]) -> dict[str, Any]:

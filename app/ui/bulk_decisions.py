@@ -13,7 +13,7 @@ Every read and write runs in a worker thread (``run.io_bound``), never on the ev
 """
 
 import dataclasses
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,27 +23,21 @@ from app.db import new_session
 from app.i18n import _, ngettext
 from app.models import DecisionKind
 from app.services.decisions import (
-    EMPTY_SELECTION,
     DecisionEntry,
     SelectionReport,
     decision_choices,
     enter_selection_in_batches,
     plan_entry,
-    plan_publication,
-    publish_selection_in_batches,
     selection_rights,
 )
 from app.services.platform import Actor, DomainError
 from app.ui import routes
+from app.ui.bulk_dialog import OnDone, Selection, act_once, closer, dialog_card, ignored, nothing_selected, show_report
+from app.ui.bulk_publication import publication_dialog
 from app.ui.dossier_form import EntityForm
 from app.ui.session import current_language
-from app.ui.text import Text, heading, list_item, paragraph
 
 WAITING_LISTS_PATH = routes.WAITING_LISTS
-SHOWN_PER_GROUP = 20  # names listed under each reason; the count says the rest
-
-Selection = Callable[[], set[int]]
-OnDone = Callable[[], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -84,86 +78,31 @@ def bulk_decisions(actor: Actor, bulk: BulkChoices | None, selection: Selection,
         if bulk.can_publish:
             ui.button(
                 _("Publier les décisions de la sélection"),
-                on_click=lambda: _publication_dialog(actor, selection, on_done),
+                on_click=lambda: publication_dialog(actor, selection, on_done),
             ).props("outline no-caps").mark("bulk-publish-open")
         ui.link(_("Listes complémentaires"), WAITING_LISTS_PATH).mark("waiting-lists-link")
-
-
-# --- What a report looks like --------------------------------------------------------------------------------------
-
-
-def _names(rows: list[Any], *, with_rank: bool = False) -> None:
-    with ui.element("ul").classes("list-disc ml-6"):
-        for row in rows[:SHOWN_PER_GROUP]:
-            text = row.label + (" — " + _("rang {rank}").format(rank=row.rank) if with_rank and row.rank else "")
-            list_item(f"{text} ({row.program})")
-        if len(rows) > SHOWN_PER_GROUP:
-            more = len(rows) - SHOWN_PER_GROUP
-            list_item(ngettext("… et {count} autre", "… et {count} autres", more).format(count=more))
-
-
-def _report(report: SelectionReport, *, headline: Callable[[int], str], skipped_title: Callable[[int], str]) -> None:
-    """The counts first (announced), then the names under each reason; each title is worded for its count."""
-    acting = report.acting
-    with ui.element("div").mark("bulk-report") as box:
-        box.props["role"] = "status"
-        paragraph(headline(len(acting)).format(count=len(acting))).classes("font-bold").mark("bulk-acting")
-        if acting:
-            _names(acting, with_rank=any(row.rank for row in acting))
-        skipped = report.skipped_by_reason()
-        if skipped or report.out_of_scope:
-            skipped_count = len(report.skipped) + report.out_of_scope
-            heading(skipped_title(skipped_count).format(count=skipped_count), 3).mark("bulk-skipped")
-        if report.out_of_scope:
-            paragraph(_("Hors de votre périmètre (ou supprimées) : {count}").format(count=report.out_of_scope)).mark(
-                "bulk-out-of-scope"
-            )
-        for reason, rows in skipped:
-            paragraph(_("{reason} : {count}").format(reason=reason.translate(_), count=len(rows)))
-            _names(rows)
-
-
-def _ignored(count: int) -> str:
-    return ngettext("{count} candidature sera ignorée", "{count} candidatures seront ignorées", count)
 
 
 # --- Entering one decision on the selection ------------------------------------------------------------------------
 
 
-def _page_level() -> Any:
-    """Dialogs live at the page's level: the list redraws its rows (and this bar) without closing them."""
-    return ui.context.client.content
-
-
-def _nothing_selected(ids: set[int]) -> bool:
-    if not ids:
-        ui.notify(_(EMPTY_SELECTION), type="warning")
-    return not ids
+def _entry_title(count: int) -> str:
+    return ngettext(
+        "Saisir une décision pour {count} candidature sélectionnée",
+        "Saisir une décision pour {count} candidatures sélectionnées",
+        count,
+    ).format(count=count)
 
 
 def _entry_dialog(actor: Actor, bulk: BulkChoices, selection: Selection, on_done: OnDone) -> None:
     ids = set(selection())
-    if _nothing_selected(ids):
+    if nothing_selected(ids):
         return
     lang = current_language()
     entry = DecisionEntry()
     state: dict[str, Any] = {"planned": None, "busy": False, "done": False}
-    with (
-        _page_level(),
-        ui.dialog().props("persistent") as dialog,
-        ui.card().classes("w-full max-w-3xl").mark("bulk-enter-dialog"),
-    ):
-        heading(
-            ngettext(
-                "Saisir une décision pour {count} candidature sélectionnée",
-                "Saisir une décision pour {count} candidatures sélectionnées",
-                len(ids),
-            ).format(count=len(ids)),
-            2,
-        )
-        paragraph(
-            _("La décision est saisie, pas publiée : les candidats ne la voient qu'après « Valider (publier) ».")
-        ).classes("text-sm")
+    note = _("La décision est saisie, pas publiée : les candidats ne la voient qu'après « Valider (publier) ».")
+    with dialog_card(ui.context.client.content, "bulk-enter-dialog", _entry_title(len(ids)), note) as dialog:
         form = EntityForm(entry)
         _entry_fields(form, entry, bulk)
 
@@ -188,26 +127,19 @@ def _entry_dialog(actor: Actor, bulk: BulkChoices, selection: Selection, on_done
             try:
                 state["planned"] = await run.io_bound(_plan_entry, actor, ids, snapshot, lang)
             except DomainError as error:
-                form.show(_field_of(error))
+                refused(error)
                 return
             state["snapshot"] = snapshot
             outcome.refresh()
             buttons.refresh()
 
-        async def confirm(button: ui.button) -> None:
-            await _act_once(
-                state,
-                button,
-                lambda error: form.show(_field_of(error)),
-                [outcome, buttons],
-                _enter,
-                actor,
-                ids,
-                state["snapshot"],
-                lang,
-            )
+        def refused(error: DomainError) -> None:
+            form.show(_field_of(error))
 
-        close = _closer(dialog, state, on_done)
+        async def confirm(button: ui.button) -> None:
+            await act_once(state, button, refused, [outcome, buttons], _enter, actor, ids, state["snapshot"], lang)
+
+        close = closer(dialog, state, on_done)
 
         @ui.refreshable
         def buttons() -> None:
@@ -267,7 +199,7 @@ def _entry_outcome(state: dict[str, Any]) -> None:
     if planned is None:
         return
     if state["done"]:
-        _report(
+        show_report(
             planned,
             headline=lambda n: ngettext(
                 "Décision saisie pour {count} candidature.", "Décision saisie pour {count} candidatures.", n
@@ -277,14 +209,14 @@ def _entry_outcome(state: dict[str, Any]) -> None:
             ),
         )
     else:
-        _report(
+        show_report(
             planned,
             headline=lambda n: ngettext(
                 "{count} candidature recevra cette décision.",
                 "{count} candidatures recevront cette décision.",
                 n,
             ),
-            skipped_title=_ignored,
+            skipped_title=ignored,
         )
 
 
@@ -292,46 +224,6 @@ def _field_of(error: DomainError) -> DomainError:
     if error.field == "preselection_at":
         error.field = "preselection_text"  # the input holding it
     return error
-
-
-async def _act_once(
-    state: dict[str, Any],
-    button: ui.button,
-    refused: Callable[[DomainError], None],
-    views: list[Any],
-    work: Callable[..., SelectionReport],
-    *args: Any,
-) -> None:
-    """Run the confirmed act once, off the event loop; its report replaces the plan and ``views`` are redrawn.
-
-    A second click while the first works, or after it succeeded, does nothing; a refusal re-enables the button.
-    """
-    if state["busy"] or state["done"]:
-        return
-    state["busy"] = True
-    button.disable()
-    try:
-        state["planned"] = await run.io_bound(work, *args)
-    except DomainError as error:
-        state["busy"] = False
-        refused(error)
-        button.enable()
-        return
-    state["busy"], state["done"] = False, True
-    for view in views:
-        view.refresh()
-
-
-def _closer(dialog: ui.dialog, state: dict[str, Any], on_done: OnDone) -> Callable[[], Awaitable[None]]:
-    """The dialog's « Fermer »: the dialog goes away, and the page is refreshed if the act was done."""
-
-    async def close() -> None:
-        dialog.close()
-        dialog.delete()  # one dialog per opening: none is left behind
-        if state["done"]:
-            await on_done()
-
-    return close
 
 
 def _plan_entry(actor: Actor, ids: set[int], entry: DecisionEntry, lang: str) -> SelectionReport:
@@ -342,87 +234,3 @@ def _plan_entry(actor: Actor, ids: set[int], entry: DecisionEntry, lang: str) ->
 def _enter(actor: Actor, ids: set[int], entry: DecisionEntry, lang: str) -> SelectionReport:
     # One transaction per batch of the selection (services/decisions/selection_batches.py).
     return enter_selection_in_batches(actor=actor, application_ids=ids, entry=entry, lang=lang)
-
-
-# --- Publishing the entered decisions of the selection -------------------------------------------------------------
-
-
-def _plan_publication(actor: Actor, ids: set[int], lang: str) -> SelectionReport:
-    with new_session() as session:
-        return plan_publication(session, actor=actor, application_ids=ids, lang=lang)
-
-
-async def _publication_dialog(actor: Actor, selection: Selection, on_done: OnDone) -> None:
-    ids = set(selection())
-    if _nothing_selected(ids):
-        return
-    lang = current_language()
-    state: dict[str, Any] = {"busy": False, "done": False}
-    try:
-        state["planned"] = await run.io_bound(_plan_publication, actor, ids, lang)
-    except DomainError as error:
-        ui.notify(error.translate(_), type="negative")
-        return
-    with (
-        _page_level(),
-        ui.dialog().props("persistent") as dialog,
-        ui.card().classes("w-full max-w-3xl").mark("bulk-publish-dialog"),
-    ):
-        heading(
-            ngettext(
-                "Publier la décision de {count} candidature sélectionnée",
-                "Publier les décisions de {count} candidatures sélectionnées",
-                len(ids),
-            ).format(count=len(ids)),
-            2,
-        )
-        paragraph(
-            _("Chaque candidat concerné voit sa décision et reçoit un courriel ; la publication est définitive.")
-        ).classes("text-sm")
-        error_text = Text("", "p").classes("text-negative").mark("bulk-publish-error")
-        error_text.props["role"] = "alert"
-
-        @ui.refreshable
-        def outcome() -> None:
-            _publication_outcome(state)
-
-        outcome()
-
-        def refused(error: DomainError) -> None:
-            error_text.text = error.translate(_)
-
-        async def confirm(button: ui.button) -> None:
-            await _act_once(state, button, refused, [outcome, buttons], _publish, actor, ids, lang)
-
-        close = _closer(dialog, state, on_done)
-
-        @ui.refreshable
-        def buttons() -> None:
-            with ui.row():
-                if not state["done"] and state["planned"].acting:
-                    go = ui.button(_("Confirmer la publication"), on_click=lambda: confirm(go))
-                    go.props("color=primary no-caps").mark("bulk-publish-confirm")
-                ui.button(_("Fermer"), on_click=close).props("flat no-caps").mark("bulk-publish-close")
-
-        buttons()
-    dialog.open()
-
-
-def _publish(actor: Actor, ids: set[int], lang: str) -> SelectionReport:
-    return publish_selection_in_batches(actor=actor, application_ids=ids, lang=lang)  # one transaction per batch
-
-
-def _publication_outcome(state: dict[str, Any]) -> None:
-    """What will be published and what is left aside, then what was published."""
-    if state["done"]:
-        _report(
-            state["planned"],
-            headline=lambda n: ngettext("{count} décision publiée.", "{count} décisions publiées.", n),
-            skipped_title=lambda n: ngettext("{count} candidature non publiée", "{count} candidatures non publiées", n),
-        )
-    else:
-        _report(
-            state["planned"],
-            headline=lambda n: ngettext("{count} décision sera publiée.", "{count} décisions seront publiées.", n),
-            skipped_title=_ignored,
-        )

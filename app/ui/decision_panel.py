@@ -10,6 +10,7 @@ Every check is in ``app.services.decisions.staff_decisions``; the panel only off
 """
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from nicegui import run, ui
@@ -77,6 +78,84 @@ def draw_decision_panel(
     draw()
 
 
+@dataclass
+class _Fields:
+    """The panel's inputs; only those of the chosen decision kind are shown."""
+
+    dtype: ui.select
+    reason: ui.select
+    rank: ui.number
+    moment: ui.input
+    place: ui.input
+    comment: ui.textarea
+    overwrite: ui.checkbox
+
+    def entered(self) -> dict[str, Any]:
+        """What the fields hold, read here on the event loop; the worker thread only saves it."""
+        return {
+            "decision_type_id": int(self.dtype.value),
+            "refusal_reason_id": self.reason.value,
+            "comment": self.comment.value or "",
+            "waiting_list_rank": int(self.rank.value) if self.rank.value else None,
+            "preselection_at": parse_paris_moment(self.moment.value),  # checked by the service, not here
+            "preselection_place": self.place.value or None,
+            "overwrite_published": bool(self.overwrite.value),
+        }
+
+    def by_service_field(self) -> dict[str, Any]:
+        """The inputs a refusal's ``field`` may name."""
+        return {
+            "decision_type_id": self.dtype,
+            "refusal_reason_id": self.reason,
+            "waiting_list_rank": self.rank,
+            "preselection_at": self.moment,
+            "preselection_place": self.place,
+        }
+
+
+def _summary(view: DecisionPanelView) -> None:
+    """The published decision, the one awaiting validation, and the way to the programme's waiting list."""
+    heading(_("Décision"), 2)
+    paragraph(
+        _("Décision publiée : {label}").format(label=view.published)
+        if view.published
+        else _("Aucune décision publiée.")
+    ).mark("panel-published")
+    if view.pending:
+        paragraph(_("À valider : {label}").format(label=view.pending)).mark("panel-pending")
+    if view.has_waiting_list:
+        ui.link(
+            _("Voir la liste complémentaire de la formation"),
+            WAITING_LIST_PATH.format(program_id=view.program_id),
+        ).mark("panel-waiting-list")
+
+
+def _fields(view: DecisionPanelView, drafts: Drafts) -> _Fields:
+    kind_of = view.type_kinds
+    dtype = drafts.keep(ui.select(view.types, label=_("Type de décision")), "panel-type")
+    dtype.classes("w-full").mark("panel-type")
+    reason = drafts.keep(ui.select(view.reasons, label=_("Motif de refus")), "panel-reason")
+    reason.classes("w-full").mark("panel-reason")
+    rank = drafts.keep(ui.number(_("Rang sur la liste complémentaire"), min=1, step=1, format="%d"), "panel-rank").mark(
+        "panel-rank"
+    )
+    moment = drafts.keep(ui.input(_("Date et heure de convocation")), "panel-moment")
+    moment.props("type=datetime-local stack-label").mark("panel-moment")
+    moment.props["hint"] = _("Heure de Paris")
+    place = drafts.keep(ui.input(_("Lieu de convocation")), "panel-place").props("maxlength=300").mark("panel-place")
+    comment = drafts.keep(ui.textarea(_("Commentaire")), "panel-comment")
+    comment.props("outlined maxlength=2000").classes("w-full").mark("panel-comment")
+    overwrite = drafts.keep(ui.checkbox(_("Remplacer la décision publiée")), "panel-overwrite")
+    overwrite.mark("panel-overwrite")
+    # Only the fields of the chosen kind are shown.
+    reason.bind_visibility_from(dtype, "value", backward=lambda v: kind_of.get(v) == DecisionKind.UNFAVORABLE)
+    rank.bind_visibility_from(dtype, "value", backward=lambda v: kind_of.get(v) == DecisionKind.WAITING_LIST)
+    for field in (moment, place):
+        field.bind_visibility_from(dtype, "value", backward=lambda v: kind_of.get(v) == DecisionKind.PRESELECTION)
+    overwrite.set_visibility(view.published is not None)
+    return _Fields(dtype, reason, rank, moment, place, comment, overwrite)
+
+
 def _draw(
     application_id: int,
     actor: Actor,
@@ -87,59 +166,13 @@ def _draw(
     if view is None:
         return
     with ui.element("section").mark("decision-panel"):
-        heading(_("Décision"), 2)
-        paragraph(
-            _("Décision publiée : {label}").format(label=view.published)
-            if view.published
-            else _("Aucune décision publiée.")
-        ).mark("panel-published")
-        if view.pending:
-            paragraph(_("À valider : {label}").format(label=view.pending)).mark("panel-pending")
-        if view.has_waiting_list:
-            ui.link(
-                _("Voir la liste complémentaire de la formation"),
-                WAITING_LIST_PATH.format(program_id=view.program_id),
-            ).mark("panel-waiting-list")
+        _summary(view)
         if actor.read_only:
             return
         error = Text("", "p").classes("text-negative").mark("panel-error")
         error.props["role"] = "alert"
-        kind_of = view.type_kinds
-        dtype = drafts.keep(ui.select(view.types, label=_("Type de décision")), "panel-type")
-        dtype.classes("w-full").mark("panel-type")
-        reason = drafts.keep(ui.select(view.reasons, label=_("Motif de refus")), "panel-reason")
-        reason.classes("w-full").mark("panel-reason")
-        rank = drafts.keep(
-            ui.number(_("Rang sur la liste complémentaire"), min=1, step=1, format="%d"), "panel-rank"
-        ).mark("panel-rank")
-        moment = drafts.keep(ui.input(_("Date et heure de convocation")), "panel-moment")
-        moment.props("type=datetime-local stack-label").mark("panel-moment")
-        moment.props["hint"] = _("Heure de Paris")
-        place = (
-            drafts.keep(ui.input(_("Lieu de convocation")), "panel-place").props("maxlength=300").mark("panel-place")
-        )
-        comment = drafts.keep(ui.textarea(_("Commentaire")), "panel-comment")
-        comment.props("outlined maxlength=2000").classes("w-full").mark("panel-comment")
-        overwrite = drafts.keep(ui.checkbox(_("Remplacer la décision publiée")), "panel-overwrite")
-        overwrite.mark("panel-overwrite")
-        # Only the fields of the chosen kind are shown.
-        reason.bind_visibility_from(dtype, "value", backward=lambda v: kind_of.get(v) == DecisionKind.UNFAVORABLE)
-        rank.bind_visibility_from(dtype, "value", backward=lambda v: kind_of.get(v) == DecisionKind.WAITING_LIST)
-        for field in (moment, place):
-            field.bind_visibility_from(dtype, "value", backward=lambda v: kind_of.get(v) == DecisionKind.PRESELECTION)
-        overwrite.set_visibility(view.published is not None)
-
-        def entered() -> dict[str, Any]:
-            """What the fields hold, read here on the event loop; the worker thread only saves it."""
-            return {
-                "decision_type_id": int(dtype.value),
-                "refusal_reason_id": reason.value,
-                "comment": comment.value or "",
-                "waiting_list_rank": int(rank.value) if rank.value else None,
-                "preselection_at": parse_paris_moment(moment.value),  # checked by the service, not here
-                "preselection_place": place.value or None,
-                "overwrite_published": bool(overwrite.value),
-            }
+        inputs = _fields(view, drafts)
+        fields = inputs.by_service_field()
 
         def enter_now(values: dict[str, Any]) -> None:
             with transaction() as session:
@@ -149,20 +182,12 @@ def _draw(
             with transaction() as session:
                 publish_decision(session, actor=actor, decision_id=decision_id)
 
-        fields: dict[str, Any] = {
-            "decision_type_id": dtype,
-            "refusal_reason_id": reason,
-            "waiting_list_rank": rank,
-            "preselection_at": moment,
-            "preselection_place": place,
-        }
-
         async def act(button: ui.button, work: Callable[..., None], arguments: Callable[[], tuple[Any, ...]]) -> None:
             for element in fields.values():
                 element.error = None
             error.text = ""
-            if work is enter_now and dtype.value is None:
-                dtype.error = error.text = _("Choisissez un type de décision.")
+            if work is enter_now and inputs.dtype.value is None:
+                inputs.dtype.error = error.text = _("Choisissez un type de décision.")
                 return
             button.disable()  # a double click acts once
             try:
@@ -182,7 +207,9 @@ def _draw(
                 button.enable()
 
         with ui.row():
-            save = ui.button(_("Enregistrer la décision"), on_click=lambda: act(save, enter_now, lambda: (entered(),)))
+            save = ui.button(
+                _("Enregistrer la décision"), on_click=lambda: act(save, enter_now, lambda: (inputs.entered(),))
+            )
             save.props("color=primary no-caps").mark("panel-enter")
             if view.pending_id is not None and view.can_publish:
                 pending_id = view.pending_id

@@ -13,7 +13,9 @@ Anonymous visitors are sent to ``/connexion`` (and back afterwards); signed-in p
 of identity see a refusal. Services check again on every action: the guard only spares a useless page.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from fastapi.responses import RedirectResponse
@@ -26,6 +28,8 @@ from app.services.accounts import RoleView, current_role
 from app.services.platform import Actor, DomainError
 from app.ui import routes
 from app.ui.session import Identity, actor_of, current_identity, forget_identity
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -102,6 +106,30 @@ async def require_staff(*roles: StaffRole) -> Gate:
     if roles and view.role not in roles:
         return _refuse(_("Votre rôle actuel ne permet pas d'ouvrir cette page. Changez de rôle dans l'en-tête."))
     return Gate(identity=identity, actor=actor)
+
+
+def refusal(error: DomainError) -> None:
+    """What stands where the content would be when a service refuses to show it (marked ``refusal``)."""
+    from app.ui.text import paragraph
+
+    paragraph(error.translate(_)).mark("refusal")
+
+
+async def open_or_refuse(
+    title: str, load: Callable[..., T], *args: Any, back: tuple[str, str] | None = None
+) -> T | None:
+    """``load(*args)`` off the event loop, past the guard; when its service refuses (out of scope, role too narrow),
+    a page titled ``title`` says why, with an optional ``back`` link (label, path), and None is returned."""
+    from app.ui.frame import frame
+
+    try:
+        return await run.io_bound(load, *args)
+    except DomainError as error:
+        with frame(title):
+            refusal(error)
+            if back is not None:
+                ui.link(*back)
+        return None
 
 
 def safe_next(path: str | None, default: str) -> str:

@@ -8,6 +8,7 @@ the person is looking at. The job is asked for in a worker thread, and the page 
 """
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 from nicegui import run, ui
@@ -65,46 +66,70 @@ def _request_piece(actor: Actor, ids: list[int], required_document_id: int, lang
     return job.id or 0
 
 
+class _Status:
+    """The panel's one line of news: an export asked for (role=status), or why not (role=alert)."""
+
+    def __init__(self) -> None:
+        self.line = paragraph("").mark("export-status")
+        self.line.props["role"] = "status"
+
+    def refuse(self, text: str) -> None:
+        self.line.props["role"] = "alert"
+        self.line.set_text(text)
+
+    async def request(self, ask: Callable[..., int], *args: Any, render: Any = None) -> None:
+        """``ask(*args)`` in a worker thread; the job it queues is started here unless the worker process runs it."""
+        try:
+            job_id = await run.io_bound(ask, *args)
+        except DomainError as error:
+            self.refuse(error.translate(_))
+            return
+        if runs_background_work():  # a web-only instance leaves the queued export to python -m app.worker
+            export_jobs.start(job_id or 0, render=render)
+        self.line.props["role"] = "status"
+        self.line.set_text(_("Export demandé : il se prépare en arrière-plan. Suivez-le dans « Mes exports »."))
+
+
+def _list_controls() -> tuple[ui.select, ui.select, ui.checkbox, ui.element]:
+    """The list's format, its extra columns, « only the selection », and where its button goes."""
+    heading(_("Exporter la liste"), 2)
+    with ui.element("div").classes("flex flex-wrap gap-2 items-end"):
+        kind = ui.select(
+            {"xlsx": _("Tableur Excel (XLSX)"), "csv": _("Fichier CSV (Excel)")}, label=_("Format"), value="xlsx"
+        ).mark("export-format")
+        extras = (
+            ui.select({k: _(v) for k, v in EXTRAS.items()}, label=_("Compléments"), multiple=True, value=[])
+            .props("use-chips")
+            .classes("min-w-[16rem]")
+            .mark("export-extras")
+        )
+        only = ui.checkbox(_("Seulement les candidatures sélectionnées")).mark("export-only-selection")
+        list_buttons = ui.element("div")
+    paragraph(_("Les colonnes, les filtres et le tri de la liste sont repris.")).classes("text-sm")
+    return kind, extras, only, list_buttons
+
+
+def _zip_controls(pieces: list[tuple[int, str, str]], lang: str) -> tuple[ui.select, ui.element]:
+    """The piece a ZIP gathers, and where the two ZIP buttons go."""
+    heading(_("Téléchargements groupés de la sélection"), 2)
+    with ui.element("div").classes("flex flex-wrap gap-2 items-end"):
+        piece = (
+            ui.select({i: in_language(fr, en, lang) for i, fr, en in pieces}, label=_("Pièce justificative"))
+            .classes("min-w-[16rem]")
+            .mark("export-piece-choice")
+        )
+        zip_buttons = ui.element("div").classes("flex flex-wrap gap-2")
+    return piece, zip_buttons
+
+
 def export_panel(state: Any, actor: Actor, pieces: list[tuple[int, str, str]]) -> None:
     """The export controls under the list's filters; ``state`` is the list page's state (query, columns, selected),
     ``pieces`` what :func:`load_piece_choices` read."""
-    lang = current_language()
     with ui.expansion(_("Exporter")).classes("w-full").mark("export-panel"):
-        heading(_("Exporter la liste"), 2)
-        with ui.element("div").classes("flex flex-wrap gap-2 items-end"):
-            kind = ui.select(
-                {"xlsx": _("Tableur Excel (XLSX)"), "csv": _("Fichier CSV (Excel)")}, label=_("Format"), value="xlsx"
-            ).mark("export-format")
-            extras = (
-                ui.select({k: _(v) for k, v in EXTRAS.items()}, label=_("Compléments"), multiple=True, value=[])
-                .props("use-chips")
-                .classes("min-w-[16rem]")
-                .mark("export-extras")
-            )
-            only = ui.checkbox(_("Seulement les candidatures sélectionnées")).mark("export-only-selection")
-            list_buttons = ui.element("div")
-        paragraph(_("Les colonnes, les filtres et le tri de la liste sont repris.")).classes("text-sm")
-        heading(_("Téléchargements groupés de la sélection"), 2)
-        with ui.element("div").classes("flex flex-wrap gap-2 items-end"):
-            piece = (
-                ui.select({i: in_language(fr, en, lang) for i, fr, en in pieces}, label=_("Pièce justificative"))
-                .classes("min-w-[16rem]")
-                .mark("export-piece-choice")
-            )
-            zip_buttons = ui.element("div").classes("flex flex-wrap gap-2")
-        status = paragraph("").mark("export-status")
-        status.props["role"] = "status"
+        kind, extras, only, list_buttons = _list_controls()
+        piece, zip_buttons = _zip_controls(pieces, current_language())
+        status = _Status()
         ui.link(_("Suivre mes exports"), EXPORTS_PATH).mark("exports-link")
-
-        def done(job_id: int, render: Any = None) -> None:
-            if runs_background_work():  # a web-only instance leaves the queued export to python -m app.worker
-                export_jobs.start(job_id, render=render)
-            status.props["role"] = "status"
-            status.set_text(_("Export demandé : il se prépare en arrière-plan. Suivez-le dans « Mes exports »."))
-
-        def refused(error: DomainError) -> None:
-            status.props["role"] = "alert"
-            status.set_text(error.translate(_))
 
         async def export_list() -> None:
             query: ListQuery = copy.deepcopy(state.query)
@@ -116,37 +141,20 @@ def export_panel(state: Any, actor: Actor, pieces: list[tuple[int, str, str]]) -
                 only_ids=frozenset(state.selected) if only.value else None,
             )
             if only.value and not state.selected:
-                status.props["role"] = "alert"
-                status.set_text(_("Sélectionnez au moins une candidature dans la liste."))
+                status.refuse(_("Sélectionnez au moins une candidature dans la liste."))
                 return
-            try:
-                job_id = await run.io_bound(_request_list, actor, kind.value, request)
-            except DomainError as error:
-                refused(error)
-                return
-            done(job_id or 0)
+            await status.request(_request_list, actor, kind.value, request)
 
         async def export_dossiers() -> None:
-            try:
-                job_id = await run.io_bound(_request_dossiers, actor, sorted(state.selected), current_language())
-            except DomainError as error:
-                refused(error)
-                return
-            done(job_id or 0, _render_in_pool)
+            await status.request(
+                _request_dossiers, actor, sorted(state.selected), current_language(), render=_render_in_pool
+            )
 
         async def export_piece() -> None:
             if not piece.value:
-                status.props["role"] = "alert"
-                status.set_text(_("Choisissez la pièce à télécharger."))
+                status.refuse(_("Choisissez la pièce à télécharger."))
                 return
-            try:
-                job_id = await run.io_bound(
-                    _request_piece, actor, sorted(state.selected), int(piece.value), current_language()
-                )
-            except DomainError as error:
-                refused(error)
-                return
-            done(job_id or 0)
+            await status.request(_request_piece, actor, sorted(state.selected), int(piece.value), current_language())
 
         with list_buttons:
             ui.button(_("Exporter la liste"), on_click=export_list).props("no-caps").mark("export-list")

@@ -1,4 +1,5 @@
-"""Small widgets shared by the offer's administration pages (centres, committees, diploma types, programmes)."""
+"""Small pieces shared by the administration pages: the page gate (``offer_page``), work off the event loop, the
+save and switch of an entity's own page, the form's buttons, the confirmation dialog, tables, notices and alerts."""
 
 import inspect
 from collections.abc import Awaitable, Callable, Iterator, Sequence
@@ -23,18 +24,27 @@ T = TypeVar("T")
 
 
 async def offer_page(
-    roles: Sequence[StaffRole], title: str, intro: str, build: Callable[[Actor], Awaitable[None] | None]
+    roles: Sequence[StaffRole],
+    title: str | Callable[[Actor], str | Awaitable[str]],
+    intro: str | None,
+    build: Callable[[Actor], Awaitable[None] | None],
+    *,
+    up: tuple[str, str, str] | None = None,
 ) -> Any:
-    """An administration list page: refused unless the current role is one of ``roles``; else the frame titled
-    ``title``, the way back to the administration, the ``intro`` paragraph, then ``build(actor)`` (awaited when it
-    is async: it loads its data off the event loop, then draws)."""
+    """An administration page: refused unless the current role is one of ``roles``; else the frame titled
+    ``title`` (or ``title(actor)``, maybe async), the link ``up`` (text, path, marker) to the list it belongs to,
+    the way back to the administration, the ``intro`` paragraph, then ``build(actor)`` (awaited when it is async:
+    it loads its data off the event loop, then draws)."""
     gate = await require_staff(*roles)
     if gate.refused:
         return gate.response
     assert gate.actor is not None
-    with frame(title):
+    with frame(await drawn(title(gate.actor)) if callable(title) else title):
+        if up is not None:
+            ui.link(up[0], up[1]).mark(up[2])
         back_to_admin()
-        paragraph(intro)
+        if intro is not None:
+            paragraph(intro)
         await drawn(build(gate.actor))
     return None
 
@@ -66,8 +76,62 @@ async def submit(form: EntityForm, action: Callable[[], T]) -> T | None:
         return None
 
 
+async def submit_work(form: EntityForm, work: Callable[[Session], T]) -> T | None:
+    """:func:`submit` for ``work(session)`` in a unit of work of its own."""
+    return await submit(form, lambda: _in_transaction(work))
+
+
+def confirm_dialog(
+    question: str, label: str, on_confirm: Callable[[], Any], marker: str, *, props: str = "no-caps color=negative"
+) -> ui.dialog:
+    """A closed dialog asking ``question``: ``label`` (marked ``marker``, with ``props``) runs ``on_confirm``,
+    « Annuler » closes it. The caller opens it."""
+    with ui.dialog() as dialog, ui.card():
+        paragraph(question)
+        with ui.row():
+            ui.button(label, on_click=on_confirm).props(props).mark(marker)
+            no_caps = " no-caps" if "no-caps" in props.split() else ""  # « Annuler » is written like its neighbour
+            ui.button(_("Annuler"), on_click=dialog.close).props("flat" + no_caps)
+    return dialog
+
+
+def saved_in_place(form: EntityForm, entity: Any, saved: Any, status: ui.label, message: str, created: str) -> None:
+    """After a save on an entity's own page: a created one opens its page (``created``, formatted with ``id``), an
+    edited one keeps its new version and says ``message``."""
+    if entity.id is None:
+        ui.navigate.to(created.format(id=saved.id))
+        return
+    entity.version = saved.version
+    form.refresh_values()
+    say(status, message)
+
+
+def save_in_place(
+    form: EntityForm, entity: Any, status: ui.label, work: Callable[[Session], Any], message: str, created: str
+) -> Callable[[], Awaitable[None]]:
+    """« Enregistrer » on an entity's own page: ``work(session)`` off the event loop, then :func:`saved_in_place`."""
+
+    async def save() -> None:
+        status.set_visibility(False)
+        saved = await submit_work(form, work)
+        if saved is not None:
+            saved_in_place(form, entity, saved, status, message, created)
+
+    return save
+
+
+def switch_and_reload(form: EntityForm, work: Callable[[Session, bool], Any]) -> Callable[[bool], Awaitable[None]]:
+    """« Désactiver » / « Réactiver » on an entity's own page: ``work(session, active)``, then the page again."""
+
+    async def switch(active: bool) -> None:
+        if await submit_work(form, lambda session: work(session, active)) is not None:
+            ui.navigate.reload()
+
+    return switch
+
+
 def form_buttons(
-    entity: Any, save: Callable[[], None], switch: Callable[[bool], None], cancel: Callable[[], Any] | None = None
+    entity: Any, save: Callable[[], Any], switch: Callable[[bool], Any], cancel: Callable[[], Any] | None = None
 ) -> None:
     """« Enregistrer », then « Désactiver » or « Réactiver » once ``entity`` is saved, then « Annuler » if given."""
     with ui.row().classes("gap-2 mt-2"):
@@ -121,6 +185,27 @@ async def load(read: Callable[[Any], T]) -> T | None:
     except DomainError as error:
         paragraph(error.translate(_)).classes("text-negative").props('role="alert"').mark("refusal")
         return None
+
+
+def alert(marker: str) -> ui.label:
+    """A refusal line announced to screen readers, hidden until it has something to say."""
+    label = ui.label("").classes("text-negative").mark(marker)
+    label.props["role"] = "alert"
+    label.set_visibility(False)
+    return label
+
+
+async def try_change(error: ui.label, work: Callable[[Session], Any]) -> bool:
+    """``work(session)`` in a unit of work, off the event loop; a refusal is said in ``error`` (an :func:`alert`)
+    and False returned."""
+    error.set_visibility(False)
+    try:
+        await in_transaction(work)
+    except DomainError as refusal:
+        error.set_text(refusal.translate(_))
+        error.set_visibility(True)
+        return False
+    return True
 
 
 def notice(text: str = "") -> ui.label:

@@ -36,6 +36,7 @@ Five levers, each installed once by ``install()`` at start-up:
 """
 
 import asyncio
+import functools
 import gc
 import logging
 import time
@@ -49,7 +50,20 @@ from starlette.requests import Request, empty_receive, empty_send
 
 log = logging.getLogger(__name__)
 
-NICEGUI_VERSION = "3.18.0"  # the version whose internals the first lever was measured against
+NICEGUI_VERSION = "3.18.0"  # the version whose internals the levers, and the entries below, were checked against
+# What of NiceGUI the portal leans on beyond its documented API (private names, internals), and who leans on it.
+# Each is checked again when NiceGUI's version changes: a warning at start (``check_nicegui_version``) and
+# tests/test_runtime_tuning.py failing until NICEGUI_VERSION is updated.
+NICEGUI_INTERNALS: dict[str, str] = {
+    "nicegui.helpers.expects_arguments": "lever 1: answers remembered per function",
+    "nicegui.client.Client.instances": "lever 2: never-connected page views pruned in creation order",
+    "nicegui.outbox.Outbox._enqueue_event": "lever 2: a socketless view's outbox stops polling",
+    "nicegui.element.Element._event_listeners": "lever 4: each listener's request let go of",
+    "nicegui.app.app.App._connect_handlers": "lever 4: registered once across the tests' app resets",
+    "nicegui.client.templates": "lever 5: the page template read once",
+    "nicegui.storage.Storage._create_persistent_dict": "app/session_store.py: each browser's Redis key lives as "
+    "long as its session cookie (wrapped, and called with the storage id)",
+}
 PRUNE_AFTER_SECONDS = 20.0
 PRUNE_EVERY_SECONDS = 0.1
 PRUNE_BATCH = 10
@@ -151,13 +165,22 @@ def _freeze_start_up_objects() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
 
 
+@functools.cache  # once per process, whoever asks first (install, app.session_store)
+def check_nicegui_version() -> bool:
+    """Whether the installed NiceGUI is the one NICEGUI_INTERNALS was checked against; warns, naming each, if not."""
+    if nicegui.__version__ == NICEGUI_VERSION:
+        return True
+    log.warning(
+        "NiceGUI %s: the portal leans on these internals of NiceGUI %s, check each (app/ui/runtime_tuning.py): %s",
+        nicegui.__version__,
+        NICEGUI_VERSION,
+        "; ".join(f"{name} ({why})" for name, why in NICEGUI_INTERNALS.items()),
+    )
+    return False
+
+
 def install() -> None:
-    if nicegui.__version__ != NICEGUI_VERSION:
-        log.warning(
-            "NiceGUI %s: runtime_tuning was measured on %s; check that expects_arguments still needs remembering",
-            nicegui.__version__,
-            NICEGUI_VERSION,
-        )
+    check_nicegui_version()
     helpers.expects_arguments = expects_arguments  # read as helpers.expects_arguments at every call
     nicegui_client.templates.env.auto_reload = False
     if release_page_requests not in app._connect_handlers:  # build_app runs again after each test reset

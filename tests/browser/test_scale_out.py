@@ -39,7 +39,7 @@ from app.models import (
     Program,
 )
 from app.services.demo.data import CANDIDATE_PASSWORD, DEMO_IDENTITIES
-from tests import nginx_proxy
+from devtools import nginx_proxy
 from tests.browser.conftest import chromium, screenshot
 from tests.conftest import PG_URL, scratch_postgres_database
 from tests.portal_process import Portal, run_portal, run_worker

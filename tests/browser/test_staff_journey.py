@@ -84,6 +84,18 @@ def read_list(driver) -> ListShown | None:  # type: ignore[no-untyped-def]
     return ListShown(total, headers, rows)
 
 
+def sign_in_with_the_form(driver, url: str, staff) -> None:  # type: ignore[no-untyped-def]
+    """Sign ``staff`` (a demo identity) in through /connexion's form; they land on /gestion."""
+    driver.get(url + "/connexion")
+    wait_for_text(driver, "Connexion avec un compte eCandidat")
+    wait_until_live(driver)
+    driver.find_element(By.CSS_SELECTOR, "main input[autocomplete='username']").send_keys(staff.login)
+    password = driver.find_element(By.CSS_SELECTOR, "main input[autocomplete='current-password']")
+    password.send_keys(staff.password)
+    password.send_keys(Keys.ENTER)
+    arrive(driver, url + "/gestion")
+
+
 def test_the_central_office_searches_opens_a_dossier_reads_statistics_and_reaches_the_programmes(
     demo_portal: Portal, browser, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -92,14 +104,7 @@ def test_the_central_office_searches_opens_a_dossier_reads_statistics_and_reache
         url = demo_portal.url
 
         # Sign in with the form (not the demo's one-click buttons): the staff land on their space.
-        browser.get(url + "/connexion")
-        wait_for_text(browser, "Connexion avec un compte eCandidat")
-        wait_until_live(browser)
-        browser.find_element(By.CSS_SELECTOR, "main input[autocomplete='username']").send_keys(staff.login)
-        password = browser.find_element(By.CSS_SELECTOR, "main input[autocomplete='current-password']")
-        password.send_keys(staff.password)
-        password.send_keys(Keys.ENTER)
-        arrive(browser, url + "/gestion")
+        sign_in_with_the_form(browser, url, staff)
         wait_for_text(browser, f"Bonjour {staff.name}.")
         screenshot(browser, tmp_path / "1-staff-home.png")
 

@@ -49,3 +49,22 @@ async def test_other_staff_and_candidates_are_refused(user: User) -> None:
     await user.should_see(marker="candidate-name")
     await user.open("/admin/jobs")
     await user.should_see("réservée aux gestionnaires")
+
+
+async def test_in_a_web_instance_the_launch_is_left_to_the_worker(user: User, monkeypatch) -> None:
+    from app.config import reset_settings
+
+    make_staff("ada", StaffRole.ADMINISTRATOR)
+    await sign_in(user, "ada")
+    await user.open("/admin/jobs")
+    monkeypatch.setenv("ECANDIDAT_ROLE", "web")  # as a web instance behind nginx (the page is already drawn)
+    reset_settings()
+    try:
+        user.find(marker="job-purge_unactivated_accounts-run").click()
+        await user.should_see("le processus de fond lancera la tâche")  # French typography: no plain space before « : »
+    finally:
+        monkeypatch.delenv("ECANDIDAT_ROLE")
+        reset_settings()
+    with new_session() as session:
+        assert session.exec(select(JobRun)).all() == []  # nothing ran in the web process
+        assert session.exec(select(AuditEvent).where(AuditEvent.action == "job.run_requested")).one()

@@ -152,6 +152,8 @@ async def test_more_filters_reach_every_column(user: User) -> None:
     await sign_in(user)
     await user.open("/gestion/candidatures")
     await user.should_see(marker="more-filters")
+    more = next(iter(user.find(marker="more-filters").elements))
+    more.set_value(True)  # type: ignore[attr-defined]  # opened: its inputs are drawn
     user.find(marker="filter-birth_name").type("CANDIDAT0")  # inside « Plus de filtres »
     bac_from = next(iter(user.find(marker="filter-bac_year-from").elements))
     bac_from.set_value(2021)  # type: ignore[attr-defined]
@@ -174,3 +176,16 @@ async def test_filters_in_the_address_and_labels_in_english(user: User) -> None:
     await user.open("/gestion/candidatures")
     await user.should_see("MSc Chemistry")
     await user.should_not_see("Master Chimie")
+
+
+async def test_more_filters_are_drawn_when_opened_or_when_one_of_them_filters(user: User) -> None:
+    two_campaigns()
+    await sign_in(user)
+    await user.open("/gestion/candidatures")
+    await user.should_see("12 candidatures")
+    await user.should_not_see(marker="filter-birth_name")  # the closed panel's inputs: drawn when it opens
+    await user.open("/gestion/candidatures?last_decision_published=non")  # one of them in the address
+    await user.should_see("Plus de filtres (1 actif)")
+    await user.should_see(marker="filter-last_decision_published")  # the panel opened by itself, inputs drawn
+    user.find(marker="apply-filters").click()
+    await user.should_see("Plus de filtres (1 actif)")  # the filter stands

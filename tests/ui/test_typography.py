@@ -39,9 +39,11 @@ async def test_the_english_staff_list_names_its_checkboxes_in_english(user: User
     await staff_list.sign_in(user)
     await user.open("/langue/en?suite=/gestion/candidatures")
     await user.should_see("2 applications")
-    with user:
-        box = user.find(marker=f"select-{world['ids'][0]}").elements.pop()
-    assert box.props["aria-label"].startswith("Select dossier ")
+    with user:  # the rows are the table's data; its row template labels each checkbox with the row's ``_label``
+        table = user.find(marker="applications").elements.pop()
+    box = next(row for row in table.rows if row["id"] == world["ids"][0])  # type: ignore[attr-defined]
+    assert ':aria-label="props.row._label"' in table.slots["body"].template
+    assert box["_label"].startswith("Select dossier ")
 
 
 async def test_the_staff_list_uses_the_whole_width_and_its_search_box_holds_its_label(user: User) -> None:

@@ -1,33 +1,38 @@
 """Parse and normalise one untrusted upload in a child process the server survives, whatever the file.
 
-``normalise(data)`` sniffs the bytes, then runs ``python -m app.services.documents.pdf_worker`` in a scratch folder:
-input, output and result travel through files there (never through pipes of unbounded size), the child gets a
-cleaned environment (no secrets, no database URL) and these limits, from the settings:
+``normalise(data)`` sniffs the bytes, then has a fresh child process normalise them, one child per file: the child
+is forked by a fork server (``python -m app.services.documents.pdf_worker --serve``, see ``fork_server``), started
+once per process on first use and stopped at exit, which has already imported the parsers, so a file costs its
+parsing, not an interpreter's start. Input, output and result travel through files in a scratch folder (never
+through pipes of unbounded size); the server and its children get a cleaned environment (no secrets, no database
+URL) and each child these limits, from the settings:
 
 - CPU time (``RLIMIT_CPU``, ``sandbox_cpu_seconds``): the kernel stops a parser that loops;
 - address space (``RLIMIT_AS``, ``sandbox_memory_mb``): a decompression bomb ends in MemoryError, not in swap;
 - output size (``RLIMIT_FSIZE``): the normalised PDF cannot fill the disk;
 - wall clock (``sandbox_wall_seconds``), kept by the parent, which kills the child when it expires.
 
-The child sets the rlimits itself before importing any parser, and the parent applies them again with
-``prlimit`` as soon as the child exists, so the limits hold even if the child's first lines were replaced.
+The child sets the rlimits itself before reading the file, and this process applies them again with ``prlimit`` as
+soon as the child exists, so the limits hold even if the child's own code were replaced.
 Every failure becomes a DomainError with a French message saying what to do.
 """
 
+import atexit
 import json
 import logging
 import os
 import resource
 import signal
-import subprocess
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from app.i18n import N_
 from app.services.documents.file_sniffing import PDF, WRONG_TYPE, sniff
+from app.services.documents.fork_server import ForkServer
 from app.services.platform import parameters
 from app.services.platform.errors import DomainError
 
@@ -126,7 +131,7 @@ def normalise(data: bytes, *, limits: SandboxLimits | None = None) -> Normalised
         }
         job_file = folder / "job.json"
         job_file.write_text(json.dumps(job))
-        returncode = _run(worker_command(job_file), folder, limits)
+        returncode = _run(job_file, limits)
         outcome = _read_result(result)
         if outcome is None:
             raise _failure(returncode, media_type)
@@ -139,9 +144,39 @@ def normalise(data: bytes, *, limits: SandboxLimits | None = None) -> Normalised
     return NormalisedFile(pdf=pdf, page_count=int(outcome["pages"]), source_media_type=media_type)
 
 
-def worker_command(job_file: Path) -> list[str]:
-    """The child's command line (tests replace it to check the limits on a misbehaving child)."""
-    return [sys.executable, "-s", "-m", "app.services.documents.pdf_worker", str(job_file)]
+def server_command() -> list[str]:
+    """The fork server's command line (tests replace it to check the limits on misbehaving children)."""
+    return [sys.executable, "-s", "-m", "app.services.documents.pdf_worker", "--serve"]
+
+
+_server: ForkServer | None = None
+_server_owner = 0  # the pid that started it: a forked copy of this process starts its own
+_server_lock = threading.Lock()
+
+
+def _fork_server() -> ForkServer:
+    """This process's fork server, started on first use (in the caller's thread: pages call through run.io_bound),
+    and again if it died."""
+    global _server, _server_owner
+    with _server_lock:
+        if _server is None or _server_owner != os.getpid() or not _server.alive():
+            if _server is not None and _server_owner == os.getpid():
+                _server.close(timeout=0)
+            _server = ForkServer(server_command(), cwd=PROJECT_ROOT, env=_child_env())
+            _server_owner = os.getpid()
+        return _server
+
+
+def shutdown() -> None:
+    """Stop the fork server and its children (at exit; tests, to start one with another command)."""
+    global _server
+    with _server_lock:
+        server, _server = _server, None
+    if server is not None and _server_owner == os.getpid():
+        server.close()
+
+
+atexit.register(shutdown)
 
 
 def _child_env() -> dict[str, str]:
@@ -161,28 +196,11 @@ def _apply_limits(pid: int, limits: SandboxLimits) -> None:
         pass  # the child already ended, or lowered its limits below ours (raising them back is refused)
 
 
-def _run(command: list[str], folder: Path, limits: SandboxLimits) -> int:
-    process = subprocess.Popen(
-        command,
-        cwd=PROJECT_ROOT,
-        env=_child_env(),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,  # a chatty crash must not fill a pipe nobody reads
-        start_new_session=True,  # a signal to the server's process group never reaches it, and vice versa
+def _run(job_file: Path, limits: SandboxLimits) -> int:
+    """The return code of the child that ran ``job_file`` (negative: the signal that ended it)."""
+    return _fork_server().run(
+        job_file, wall_seconds=limits.wall_seconds, started=lambda pid: _apply_limits(pid, limits)
     )
-    _apply_limits(process.pid, limits)
-    try:
-        return process.wait(timeout=limits.wall_seconds)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-        log.warning("sandbox child %s killed after %.1f s", process.pid, limits.wall_seconds)
-        return -signal.SIGKILL
-    finally:
-        if process.poll() is None:  # an exception in this thread: never leave a parser running
-            process.kill()
-            process.wait()
 
 
 def _read_result(path: Path) -> dict[str, Any] | None:
@@ -204,4 +222,4 @@ def _failure(returncode: int, media_type: str) -> DomainError:
     return DomainError("file_corrupt", CORRUPT)
 
 
-__all__ = ["PDF", "NormalisedFile", "SandboxLimits", "check_size", "normalise", "worker_command"]
+__all__ = ["PDF", "NormalisedFile", "SandboxLimits", "check_size", "normalise", "server_command", "shutdown"]

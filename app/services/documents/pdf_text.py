@@ -19,6 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from app.clock import PARIS
 from app.i18n import N_, _, current_language
+from app.services.dossier.bac_series import BAC_SERIES as BAC_SERIES  # the PDFs read it as pdf_text.BAC_SERIES
 from app.services.platform.labels import in_language
 
 # --- The font ---------------------------------------------------------------------------------------------------
@@ -199,14 +200,6 @@ DOSSIER_STATUS = {
 }
 PROCEDURE = {"online": N_("Dématérialisée"), "paper": N_("Dossier papier")}
 CIVILITY = {"mr": N_("Monsieur"), "ms": N_("Madame"), "unspecified": ""}
-BAC_SERIES = {
-    "general": N_("Baccalauréat général"),
-    "technological": N_("Baccalauréat technologique"),
-    "professional": N_("Baccalauréat professionnel"),
-    "foreign": N_("Diplôme étranger"),
-    "equivalence": N_("Équivalence (DAEU, validation…)"),
-    "none": N_("Sans baccalauréat"),
-}
 RECORD_OUTCOME = {"obtained": N_("Obtenu"), "not_obtained": N_("Non obtenu"), "in_progress": N_("En cours")}
 PIECE_TITLE = N_("Pièce : {label}")
 PIECE_NUMBER = N_("Pièce {number} sur {count}")

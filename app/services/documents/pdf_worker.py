@@ -1,8 +1,10 @@
 """The child process of the PDF sandbox: validate one untrusted file and write it back as a clean PDF.
 
-Run by ``pdf_sandbox`` as ``python -m app.services.documents.pdf_worker JOB.json`` in a scratch folder, with a cleaned
-environment (no secrets, no database URL). It imports nothing of the application: only the standard library,
-pypdf and Pillow. It lowers its own resource limits first (the parent lowers them too, with ``prlimit``), then:
+Started once by ``pdf_sandbox`` as ``python -m app.services.documents.pdf_worker --serve``, with a cleaned
+environment (no secrets, no database URL): a fork server (``fork_server.serve``) that loads the parsers, then forks
+one child per upload, which runs ``run_job`` on that file and exits (``pdf_worker JOB.json`` runs one job in this
+process, by hand). It imports nothing of the application but ``fork_server`` (standard library only): pypdf and
+Pillow. A child lowers its own resource limits first (the application lowers them too, with ``prlimit``), then:
 
 - PDF: refuses encrypted files (an empty user password is tried: "protected against editing" PDFs open in any
   viewer), files without a final ``%%EOF`` (truncated), more pages than allowed; inflates every page's content
@@ -23,6 +25,8 @@ import sys
 import warnings
 from pathlib import Path
 from typing import Any
+
+from app.services.documents.fork_server import serve
 
 A4_DPI = 200
 A4_PIXELS = (1654, 2339)  # 210 × 297 mm at 200 dpi
@@ -175,8 +179,30 @@ def normalise_image(source: Path, target: Path, max_pixels: int) -> int:
         raise Refused("file_corrupt") from exc
 
 
-def main(argv: list[str]) -> int:
-    job = json.loads(Path(argv[1]).read_text())
+def preload() -> None:
+    """Ready the fork server's parsers once, so that no child pays for it (~0.3 s of CPU a file): the imports, then
+    one pass over a PDF made here (pypdf imports its filters and codecs on first use: ~20 ms)."""
+    import tempfile
+
+    from PIL import Image, ImageOps  # noqa: F401
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    Image.init()  # every format plugin: saving as PDF would import them all in each child
+    writer = PdfWriter()
+    page = writer.add_blank_page(595, 842)
+    content = DecodedStreamObject()
+    content.set_data(b"0 0 m 10 10 l S")
+    page[NameObject("/Contents")] = writer._add_object(content.flate_encode())
+    with tempfile.TemporaryDirectory(prefix="ecandidat-sandbox-warmup-") as scratch:
+        source = Path(scratch) / "warmup.pdf"
+        with source.open("wb") as handle:
+            writer.write(handle)
+        normalise_pdf(source, Path(scratch) / "normalised.pdf", max_pages=1)
+
+
+def run_job(job: dict[str, Any]) -> None:
+    """Normalise the job's file under the job's limits; write the result file (what one child does)."""
     set_limits(job["cpu_seconds"], job["memory_bytes"], job["output_bytes"])
     result_path = Path(job["result"])
     try:
@@ -192,6 +218,13 @@ def main(argv: list[str]) -> int:
     except RecursionError:
         result = {"ok": False, "code": "file_corrupt", "params": {}}
     result_path.write_text(json.dumps(result))
+
+
+def main(argv: list[str]) -> int:
+    if argv[1:] == ["--serve"]:
+        serve(run_job, preload=preload)
+    else:  # one job, in this process (by hand, to look at one file)
+        run_job(json.loads(Path(argv[1]).read_text()))
     return 0
 
 

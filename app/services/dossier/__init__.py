@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from app.services.dossier import entries, referentials, tabs
+    from app.services.dossier.bac_series import BAC_SERIES, BAC_SERIES_CHOICES
     from app.services.dossier.completeness import ADDRESS, BACCALAUREATE, PERSONAL, Completeness, dossier_completeness
     from app.services.dossier.referentials import fold
     from app.services.dossier.schemas import MENTIONS, DossierInvalid
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
 # What pages may use, by the submodule that defines it (see app/services/__init__.py).
 _EXPORTS: dict[str, str] = {
     "ADDRESS": "completeness",
+    "BAC_SERIES": "bac_series",
+    "BAC_SERIES_CHOICES": "bac_series",
     "BACCALAUREATE": "completeness",
     "BACCALAUREATE_LOCK": "student_records",
     "Completeness": "completeness",
@@ -33,6 +36,8 @@ __all__ = [
     "ADDRESS",
     "BACCALAUREATE",
     "BACCALAUREATE_LOCK",
+    "BAC_SERIES",
+    "BAC_SERIES_CHOICES",
     "MENTIONS",
     "PERSONAL",
     "Completeness",

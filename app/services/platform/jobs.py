@@ -16,7 +16,9 @@ The API other modules use::
   run per job" refuses a second concurrent claim from any instance, and the call then returns None. The
   function runs in its own transaction; the run is recorded SUCCEEDED or FAILED (with the error, the work
   rolled back). A run left RUNNING longer than ``jobs_stale_hours`` (a crashed instance) is INTERRUPTED.
-- ``due_jobs(session, now)``: the jobs whose schedule has come since their last run.
+- ``due_jobs(session, now)``: the jobs whose schedule has come since their last run, or that an administrator
+  asked for since (« Lancer maintenant » in a web instance, ``ECANDIDAT_ROLE=web``: the request is the audit row
+  ``job.run_requested``, and the next worker pass claims and runs the job as it claims a scheduled run).
 - ``JobScheduler``: the server's loop (``jobs_enabled``); ``python -m app.services.platform.jobs list|run NAME``.
 """
 
@@ -39,7 +41,8 @@ from app import clock
 from app.config import Settings, get_settings
 from app.db import transaction
 from app.i18n import N_
-from app.models import JobRun, JobStatus, StaffRole
+from app.models import AuditEvent, JobRun, JobStatus, StaffRole
+from app.roles import runs_background_work
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.background import PeriodicLoop
@@ -59,6 +62,8 @@ JOB_MODULES: tuple[str, ...] = (
     "app.services.handoff.apogee",
 )
 MESSAGE_MAX = 2000  # JobRun.message
+RUN_REQUESTED = "job.run_requested"  # the audit of « Lancer maintenant »: also the request a worker takes up
+REQUEST_LIFETIME = timedelta(days=1)  # a request no worker took up within a day is dropped, not run late
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,26 @@ def last_scheduled_moment(job: Job, now: datetime) -> datetime | None:
     return None  # unreachable: yesterday's moment is always past
 
 
+def last_requests(session: Session, now: datetime) -> dict[str, datetime]:
+    """When an administrator last asked for each job (within ``REQUEST_LIFETIME``)."""
+    rows = session.exec(
+        select(AuditEvent.at, AuditEvent.after).where(
+            AuditEvent.action == RUN_REQUESTED, col(AuditEvent.at) > now - REQUEST_LIFETIME
+        )
+    ).all()
+    latest: dict[str, datetime] = {}
+    for at, after in rows:
+        name = str(after.get("job", ""))
+        latest[name] = max(latest.get(name, at), at)
+    return latest
+
+
+def is_wanted(job: Job, last_started_at: datetime | None, last_requested_at: datetime | None, now: datetime) -> bool:
+    """Due by its schedule, or asked for by an administrator since it last started."""
+    requested = last_requested_at is not None and (last_started_at is None or last_requested_at > last_started_at)
+    return requested or is_due(job, last_started_at, now)
+
+
 def is_due(job: Job, last_started_at: datetime | None, now: datetime) -> bool:
     """Whether ``job`` should start at ``now``, given when its last run (of any outcome) started."""
     if job.every is not None:
@@ -141,11 +166,13 @@ def last_starts(session: Session) -> dict[str, datetime]:
 
 
 def due_jobs(session: Session, now: datetime) -> list[Job]:
-    """The jobs due at ``now``; one still running is not due (its run is the one under way)."""
+    """The jobs due (or asked for) at ``now``; one still running is not (its run is the one under way)."""
     running = set(session.exec(select(JobRun.job).where(JobRun.status == JobStatus.RUNNING)).all())
-    starts = last_starts(session)
+    starts, requests = last_starts(session), last_requests(session, now)
     return [
-        job for job in registered_jobs().values() if job.name not in running and is_due(job, starts.get(job.name), now)
+        job
+        for job in registered_jobs().values()
+        if job.name not in running and is_wanted(job, starts.get(job.name), requests.get(job.name), now)
     ]
 
 
@@ -184,7 +211,7 @@ def _claim(job: Job, worker: str, now: datetime, *, only_if_due: bool) -> JobRun
                 previous = session.exec(
                     select(sql_func.max(JobRun.started_at)).where(JobRun.job == job.name, JobRun.id != run.id)
                 ).one()
-                if not is_due(job, previous, now):
+                if not is_wanted(job, previous, last_requests(session, now).get(job.name), now):
                     raise _NotDue
             return run
     except IntegrityError:  # the partial unique index: another run of this job is under way
@@ -268,8 +295,17 @@ def list_jobs(session: Session, *, actor: Actor, runs_per_job: int = 5) -> list[
     return overview
 
 
-def run_job_now(*, actor: Actor, name: str) -> JobRun | None:
-    """An administrator launches a job by hand: checked and audited, then run (None if already running).
+@dataclass(frozen=True)
+class LeftToWorker:
+    """« Lancer maintenant » in a web instance: recorded, and run by the next pass of a worker."""
+
+    job: str
+
+
+def run_job_now(*, actor: Actor, name: str) -> JobRun | LeftToWorker | None:
+    """An administrator launches a job by hand: checked and audited, then run here (None if already running) —
+    or, in a web instance (``ECANDIDAT_ROLE=web``, which runs no background work), left to the worker, which
+    finds the request in ``due_jobs``.
 
     Opens its own transactions like ``run_job``: the request is recorded even if the job then fails.
     """
@@ -278,7 +314,9 @@ def run_job_now(*, actor: Actor, name: str) -> JobRun | None:
     with transaction() as session:
         require_role(session, actor=actor, roles=[StaffRole.ADMINISTRATOR], write=True)
         get_job(name)
-        audit(session, actor=actor, action="job.run_requested", entity_type="job", entity_id=None, after={"job": name})
+        audit(session, actor=actor, action=RUN_REQUESTED, entity_type="job", entity_id=None, after={"job": name})
+    if not runs_background_work():
+        return LeftToWorker(name)
     return run_job(name, worker=f"admin:{actor.staff_id}@{default_worker()}")
 
 

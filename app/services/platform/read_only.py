@@ -23,7 +23,8 @@ enqueued (the outbox is in the same transaction), no audit row is left. What sti
   write that must never be refused on results day, with all that follows it — the history row, the hand-off,
   the mails, the audit, the waiting-list call after a withdrawal); ``"sign_in"`` (password and SSO sign-in: failure
   counters, throttling, last sign-in, their audit; a candidate's first SSO sign-in creates the account it signs
-  into); ``"switch"`` (the central office turning the mode on or off);
+  into; an API token's last use, so that the REST API still reads); ``"switch"`` (the central office turning the
+  mode on or off);
 - writes that touch only bookkeeping (``TECHNICAL_TABLES``): job runs, sign-in throttles, editing leases, audit
   events (the audit of views, the role switch), the staff list's columns and page size (how one reads, not what
   is read), and *updates* of outbox mails (the worker delivering the answers' mails; new mails are not

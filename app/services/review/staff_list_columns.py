@@ -24,6 +24,7 @@ from app.models import (
     ProcessingType,
     Program,
 )
+from app.services.dossier.bac_series import BAC_SERIES
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
@@ -270,12 +271,5 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     },
     "answer": {"confirmed": N_("Confirmé"), "provisional": N_("Accepté provisoirement"), "withdrawn": N_("Désisté")},
     "civility": {"mr": N_("Monsieur"), "ms": N_("Madame"), "unspecified": N_("Non précisée")},
-    "bac_series": {
-        "general": N_("Baccalauréat général"),
-        "technological": N_("Baccalauréat technologique"),
-        "professional": N_("Baccalauréat professionnel"),
-        "foreign": N_("Diplôme étranger"),
-        "equivalence": N_("Équivalence (DAEU, validation…)"),
-        "none": N_("Sans baccalauréat"),
-    },
+    "bac_series": BAC_SERIES,
 }

@@ -1,8 +1,12 @@
-"""Debian's nginx in front of test instances, with the configuration a university installs (``deploy/nginx``).
+"""Debian's nginx in front of local instances, with the configuration a university installs (``deploy/nginx``).
 
-The site template is rendered as ``envsubst`` renders it in production (only the ``${NGINX_*}`` names), then
-wrapped in a main configuration whose every path (pid, logs, temporary files, cache) is in a folder of the test's
-own, and run in the foreground on loopback ports. Its access log names the instance that answered each request.
+The site template is rendered as ``envsubst`` renders it in production (only the ``${NGINX_*}`` names), with one
+``server`` line per instance in its upstream (as its comment asks an administrator to write), then wrapped in a main
+configuration whose every path (pid, logs, temporary files, cache) is in a folder of the caller's own, and run in
+the foreground on loopback ports. Its access log names the instance that answered each request.
+
+Used by the scale-out tests (``tests/browser/test_scale_out.py``, ``tests/test_deploy.py``) and by
+``bench/scale.py``.
 """
 
 import contextlib
@@ -22,27 +26,40 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.portal_process import ROOT
-
+ROOT = Path(__file__).resolve().parents[1]
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 TEMPLATE = ROOT / "deploy" / "nginx" / "ecandidat.conf.template"
+# The upstream's instance lines, the first one a model for as many as there are instances.
+_INSTANCE_LINE = re.compile(r"^([ \t]*server )\$\{NGINX_WEB_\d+\}(.*)\n", re.M)
 # "|"-separated; $upstream_addr lists every instance tried ("A, B" when A refused): the last one answered.
 ACCESS_FORMAT = "$cookie_ecandidat_route|$request_method|$request_uri|$status|$upstream_addr"
 
 
 def render_template(values: dict[str, str], template: Path = TEMPLATE) -> str:
-    """The template with its ``${NGINX_*}`` names replaced, nginx's own ``$variables`` left alone (as envsubst)."""
-    text = template.read_text()
+    """The template with its ``${NGINX_*}`` names replaced, nginx's own ``$variables`` left alone (as envsubst);
+    its upstream lists ``NGINX_WEB_1``, ``NGINX_WEB_2``… as far as ``values`` goes (two as shipped)."""
+    text = with_instances(template.read_text(), sum(1 for name in values if name.startswith("NGINX_WEB_")))
     missing = sorted(set(re.findall(r"\$\{(NGINX_[A-Z0-9_]+)\}", text)) - set(values))
     if missing:
         raise KeyError(f"no value for {missing}")
     return re.sub(r"\$\{(NGINX_[A-Z0-9_]+)\}", lambda m: values[m.group(1)], text)
 
 
-def main_configuration(prefix: Path, site: Path) -> str:
-    """What /etc/nginx/nginx.conf gives the site, with every path inside ``prefix``."""
-    user = "user root root;\n" if os.geteuid() == 0 else ""  # the workers must reach the test's private folder
-    return f"""{user}worker_processes 1;
+def with_instances(text: str, count: int) -> str:
+    """The template's upstream with ``count`` instance lines (``server ${NGINX_WEB_1} …;`` and so on)."""
+    lines = list(_INSTANCE_LINE.finditer(text))
+    if not lines or count < 1:
+        raise ValueError("the template's upstream has no ${NGINX_WEB_n} line, or no instance was given")
+    head, tail = lines[0].group(1), lines[0].group(2)
+    servers = "".join(f"{head}${{NGINX_WEB_{n}}}{tail}\n" for n in range(1, count + 1))
+    return text[: lines[0].start()] + servers + text[lines[-1].end() :]
+
+
+def main_configuration(prefix: Path, site: Path, workers: str = "1") -> str:
+    """What /etc/nginx/nginx.conf gives the site, with every path inside ``prefix`` (Debian's has ``auto``
+    workers: one per core)."""
+    user = "user root root;\n" if os.geteuid() == 0 else ""  # the workers must reach the caller's private folder
+    return f"""{user}worker_processes {workers};
 pid {prefix}/nginx.pid;
 error_log {prefix}/error.log info;
 events {{ worker_connections 512; }}
@@ -104,20 +121,19 @@ def site_values(prefix: Path, web: list[str], https_port: int, http_port: int) -
         "NGINX_HTTP_LISTEN": f"127.0.0.1:{http_port}",
         "NGINX_TLS_CERTIFICATE": str(cert),
         "NGINX_TLS_CERTIFICATE_KEY": str(key),
-        "NGINX_WEB_1": web[0],
-        "NGINX_WEB_2": web[1],
+        **{f"NGINX_WEB_{n}": address for n, address in enumerate(web, start=1)},
         "NGINX_CLIENT_MAX_BODY_SIZE": "31m",
         "NGINX_CACHE_DIR": str(prefix / "cache"),
     }
 
 
-def write_configuration(prefix: Path, values: dict[str, str]) -> Path:
+def write_configuration(prefix: Path, values: dict[str, str], workers: str = "1") -> Path:
     """The rendered site and its main configuration in ``prefix``; returns the main file."""
     (prefix / "tmp").mkdir(parents=True, exist_ok=True)
     site = prefix / "ecandidat.conf"
     site.write_text(render_template(values))
     main = prefix / "nginx.conf"
-    main.write_text(main_configuration(prefix, site))
+    main.write_text(main_configuration(prefix, site, workers))
     return main
 
 
@@ -164,11 +180,12 @@ def insecure() -> ssl.SSLContext:
 
 
 @contextmanager
-def run_nginx(prefix: Path, web: list[str], https_port: int | None = None) -> Iterator[Proxy]:
-    """nginx in the foreground on loopback (``https_port``, or a free one) in front of ``web`` (host:port)."""
+def run_nginx(prefix: Path, web: list[str], https_port: int | None = None, *, workers: str = "1") -> Iterator[Proxy]:
+    """nginx in the foreground on loopback (``https_port``, or a free one) in front of ``web`` (host:port, one or
+    more instances), with ``workers`` worker processes."""
     assert NGINX is not None
     https_port, http_port = https_port or free_port(), free_port()
-    main = write_configuration(prefix, site_values(prefix, web, https_port, http_port))
+    main = write_configuration(prefix, site_values(prefix, web, https_port, http_port), workers)
     checked = check_configuration(main)
     assert checked.returncode == 0, checked.stderr
     log = (prefix / "nginx.out").open("wb")

@@ -1,0 +1,203 @@
+"""Time of ten uploads of one piece through the PDF sandbox, merged into one PDF (issue 20), against ``qpdf``.
+
+The corpus is generated here, no network: 7 PDFs (5 typed documents rendered by xhtml2pdf, 2 scans saved by
+Pillow as JPEG pages) and 3 phone photos (JPEG), 100 pages in all. Three timings, each the median of ``--reps``
+runs (the very first run, which may start the sandbox, is reported apart as ``first_ten_files_s``):
+
+- ``ten_files``: the ten files through ``pdf_sandbox.normalise`` one after the other, as the upload widget adds
+  them, then merged into one PDF the way ``pieces._merge`` does (pypdf, pages copied);
+- ``seven_pdfs``: the same for the 7 PDFs alone;
+- ``qpdf``: ``qpdf --empty --pages ... -- out.pdf`` on the same 7 PDFs (``null`` and a note when qpdf is absent:
+  ``apt-get install -y qpdf``).
+
+Each timing gives wall seconds and ``cpu_median_s``, the CPU of this process and of its children (the sandbox's
+too): the upload path is sequential, so on a quiet machine wall ≈ CPU; on a shared one trust the CPU figures.
+
+Only ``normalise`` is called, with the limits of the settings: the bench runs the same on every branch.
+Usage: python bench/merge.py [--reps 7]
+"""
+
+import argparse
+import io
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("ECANDIDAT_SECRET_KEY", "bench-secret-key-that-is-long-enough-0123456789")
+os.environ["ECANDIDAT_DEMO"] = "false"
+
+from pypdf import PdfReader, PdfWriter
+from sqlmodel import SQLModel
+
+import app.models  # noqa: F401  (the tables create_all makes)
+from app.config import reset_settings
+from app.db import make_engine, reset_engine
+from app.services.documents import pdf_sandbox
+
+TYPED_PAGES = (30, 25, 15, 10, 7)  # relevés de notes, CV, lettre…
+SCANNED_PAGES = (6, 4)
+PHOTOS = 3
+PHOTO_SIZE = (1512, 2016)  # a 12 MP phone photo as messaging apps send it
+
+
+def typed_pdf(pages: int, title: str) -> bytes:
+    from xhtml2pdf import pisa
+
+    rows = "".join(
+        f"<tr><td>UE {i}</td><td>Analyse et algèbre linéaire, semestre {i % 6 + 1}</td><td>{10 + i % 9},5</td></tr>"
+        for i in range(28)
+    )
+    page = f"<h2>{title}</h2><p>Université de Rouen — année 2025-2026</p><table>{rows}</table>"
+    html = "<html><body>" + "<pdf:nextpage />".join(page for _ in range(pages)) + "</body></html>"
+    out = io.BytesIO()
+    pisa.CreatePDF(html, dest=out, encoding="utf-8")
+    reader = PdfReader(io.BytesIO(out.getvalue()))
+    assert len(reader.pages) == pages, (title, len(reader.pages))
+    return out.getvalue()
+
+
+def scanned_pdf(pages: int) -> bytes:
+    from PIL import Image, ImageDraw
+
+    images = []
+    for number in range(pages):
+        image = Image.new("L", (1240, 1754), 235)  # A4 at 150 dpi, greyscale
+        draw = ImageDraw.Draw(image)
+        for line in range(60):
+            draw.text((100, 80 + line * 26), f"Attestation {number} — ligne {line} " * 3, fill=30)
+        images.append(image)
+    out = io.BytesIO()
+    images[0].save(out, "PDF", save_all=True, append_images=images[1:], resolution=150, quality=60)
+    return out.getvalue()
+
+
+def photo(seed: int) -> bytes:
+    from PIL import Image, ImageDraw, ImageFilter
+
+    image = Image.effect_noise(PHOTO_SIZE, 40).convert("RGB")
+    image = Image.blend(image, Image.new("RGB", PHOTO_SIZE, (200, 190, 170)), 0.7)
+    draw = ImageDraw.Draw(image)
+    for line in range(80):
+        draw.text((120, 100 + line * 22), f"Carte d'identité {seed} " * 5, fill=(20, 20, 60))
+    out = io.BytesIO()
+    image.filter(ImageFilter.GaussianBlur(0.6)).save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def corpus() -> tuple[list[bytes], list[bytes]]:
+    """(the 7 PDFs, the 3 photos)."""
+    pdfs = [typed_pdf(n, f"Document {i}") for i, n in enumerate(TYPED_PAGES)] + [scanned_pdf(n) for n in SCANNED_PAGES]
+    return pdfs, [photo(i) for i in range(PHOTOS)]
+
+
+def through_sandbox(files: list[bytes]) -> int:
+    """Each file normalised in turn, then the clean PDFs merged as ``pieces._merge`` does; the merged pages."""
+    normalised = [pdf_sandbox.normalise(data).pdf for data in files]
+    writer = PdfWriter()
+    for pdf in normalised:
+        for page in PdfReader(io.BytesIO(pdf)).pages:
+            writer.add_page(page)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return len(writer.pages)
+
+
+def tree_cpu() -> float:
+    """CPU seconds of this process, its ended children and its live ones with theirs (a sandbox server): on a
+    shared machine wall times swell with the load, CPU times much less."""
+    times = os.times()
+    total = times.user + times.system + times.children_user + times.children_system
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid():
+            total += sum(int(value) for value in fields[11:15]) / tick  # utime stime cutime cstime
+    return total
+
+
+def timed(run: Callable[[], object], reps: int) -> dict[str, Any]:
+    seconds, cpu = [], []
+    for _ in range(reps):
+        start, start_cpu = time.perf_counter(), tree_cpu()
+        run()
+        seconds.append(time.perf_counter() - start)
+        cpu.append(tree_cpu() - start_cpu)
+    return {
+        "median_s": round(statistics.median(seconds), 3),
+        "min_s": round(min(seconds), 3),
+        "max_s": round(max(seconds), 3),
+        "cpu_median_s": round(statistics.median(cpu), 3),
+    }
+
+
+def qpdf_runner(pdfs: list[bytes], folder: Path) -> Callable[[], object] | None:
+    qpdf = shutil.which("qpdf")
+    if qpdf is None:
+        return None
+    paths = []
+    for i, data in enumerate(pdfs):
+        path = folder / f"in{i}.pdf"
+        path.write_bytes(data)
+        paths.append(str(path))
+    command = [qpdf, "--empty", "--pages", *paths, "--", str(folder / "out.pdf")]
+    return lambda: subprocess.run(command, check=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reps", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-merge-") as scratch:
+        folder = Path(scratch)
+        # The sandbox reads the portal parameters (file size limit): an empty database, no override.
+        url = f"sqlite:///{folder / 'bench.db'}"
+        os.environ["ECANDIDAT_DATABASE_URL"] = url
+        reset_settings()
+        reset_engine()
+        SQLModel.metadata.create_all(make_engine(url))
+        pdfs, photos = corpus()
+        ten = pdfs + photos
+        start = time.perf_counter()
+        assert through_sandbox(ten) == 100  # the first call may start the sandbox: reported apart
+        first = time.perf_counter() - start
+        result: dict[str, Any] = {
+            "corpus": {
+                "pdfs": len(pdfs),
+                "photos": len(photos),
+                "pages": 100,
+                "mb": round(sum(map(len, ten)) / 1e6, 2),
+            },
+            "reps": args.reps,
+            "first_ten_files_s": round(first, 3),
+            "ten_files": timed(lambda: through_sandbox(ten), args.reps),
+            "seven_pdfs": timed(lambda: through_sandbox(pdfs), args.reps),
+        }
+        runner = qpdf_runner(pdfs, folder)
+        if runner is None:
+            result["qpdf"] = None
+            result["note"] = "qpdf is not installed (apt-get install -y qpdf): no reference time"
+        else:
+            result["qpdf"] = timed(runner, args.reps)
+            reference = result["qpdf"]["median_s"]
+            result["seven_pdfs_over_qpdf"] = round(result["seven_pdfs"]["median_s"] / reference, 1)
+            result["seven_pdfs_over_qpdf_cpu"] = round(
+                result["seven_pdfs"]["cpu_median_s"] / result["qpdf"]["cpu_median_s"], 1
+            )
+        result["goals"] = {"ten_files_s": 1.0, "seven_pdfs_over_qpdf": 3.0}
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
