@@ -8,13 +8,8 @@ from sqlmodel import Session, col, select
 from app import clock as app_clock
 from app.models import AnswerKind, Application, AuditEvent, Decision, DecisionKind, OutboxMail, StaffRole
 from app.services.applications.views import get_my_application
-from app.services.decisions.selection import (
-    DecisionEntry,
-    enter_on_selection,
-    plan_entry,
-    plan_publication,
-    publish_on_selection,
-)
+from app.services.decisions.selection import DecisionEntry, enter_on_selection, plan_entry
+from app.services.decisions.selection_publication import plan_publication, publish_on_selection
 from app.services.decisions.staff_decisions import (
     enter_decision,
     parse_paris_moment,
@@ -384,6 +379,54 @@ def test_publishing_a_selection_counts_and_respects_the_capacity(session: Sessio
     again = publish_on_selection(session, actor=world["manager"], application_ids=selection)  # a double click
     session.commit()
     assert not again.acting and len(mails(session, "decision_favorable")) == 2
+
+
+def test_a_selection_run_by_batches_acts_as_the_plan_said(
+    session: Session, world: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches of two: the waiting-list ranks run on from batch to batch in order of transmission, the capacity
+    holds across batches, one mail per decision and one summary event for the whole action."""
+    from app.services.decisions import selection_batches
+
+    monkeypatch.setattr(selection_batches, "BATCH", 2)
+    program = world["program"]
+    applications = [
+        *world["applications"],
+        *[
+            factories.application(session, candidate_id=factories.complete_candidate(session).id, program=program)
+            for _ in range(4)
+        ],
+    ]
+    for index, application in enumerate(applications):  # transmitted in the reverse order of their ids
+        application.transmitted_at = app_clock.now() - timedelta(days=index)
+        session.add(application)
+    session.commit()
+    ids = [application.id for application in applications]
+    waiting = DecisionEntry(decision_type_id=world["waiting"].id, rank_rule="after_last")
+    plan = plan_entry(session, actor=world["member"], application_ids=ids[2:], entry=waiting)
+    entered = selection_batches.enter_selection_in_batches(
+        actor=world["member"], application_ids=ids[2:], entry=waiting
+    )
+    assert [(row.application_id, row.rank) for row in entered.rows] == [
+        (row.application_id, row.rank) for row in plan.rows
+    ]
+    assert sorted(row.rank for row in entered.rows) == [1, 2, 3, 4, 5]
+    favourable = DecisionEntry(decision_type_id=world["favorable"].id)
+    selection_batches.enter_selection_in_batches(actor=world["manager"], application_ids=ids[:2], entry=favourable)
+
+    session.expire_all()
+    plan = plan_publication(session, actor=world["manager"], application_ids=ids)
+    done = selection_batches.publish_selection_in_batches(actor=world["manager"], application_ids=ids)
+    assert [row.application_id for row in done.acting] == [row.application_id for row in plan.acting] == ids
+    assert len(mails(session, "decision_favorable")) == 2 and len(mails(session, "decision_waiting_list")) == 5
+    shown = session.exec(select(Application.id, Application.waiting_list_rank).where(col(Application.id).in_(ids[2:])))
+    assert sorted(rank for _id, rank in shown.all()) == [1, 2, 3, 4, 5]  # recomputed: each place shown once
+    summaries = session.exec(select(AuditEvent).where(AuditEvent.action == "decision.bulk_published")).all()
+    assert [event.after["done_count"] for event in summaries] == [7]
+    more = DecisionEntry(decision_type_id=world["favorable"].id, overwrite_published=True)  # capacity 2, both taken
+    selection_batches.enter_selection_in_batches(actor=world["manager"], application_ids=ids[2:4], entry=more)
+    refused = selection_batches.publish_selection_in_batches(actor=world["manager"], application_ids=ids)
+    assert set(reasons_of(refused).values()) == {"capacity_reached", "nothing_pending"} and not refused.acting
 
 
 def test_an_empty_selection_is_refused(session: Session, world: dict) -> None:

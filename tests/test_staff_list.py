@@ -385,6 +385,37 @@ def test_names_stored_as_typed_are_searched_accents_case_and_hyphens_aside(
 
 
 @pytest.mark.parametrize(
+    "search",
+    ["Zx0000042", "zx000004", "0123456789ü", "ÉLISE.ZORRO@univ", "elise.zorro@UNIV.example", "Zörro"],
+)
+def test_each_searched_field_is_found_accents_and_case_aside(session: Session, world: dict, search: str) -> None:
+    """The dossier number, the INE and the e-mail, like the names, are searched folded (accents and case aside)."""
+    account = factories.account(session, dossier_number="ZX0000042", email="elise.zorro@univ.example")
+    candidate = factories.candidate(session, account_id=account.id, ine="0123456789U", usage_name="ZORRO")
+    application = factories.application(session, candidate_id=candidate.id, program=world["programs"][0])
+    session.commit()
+    page = list_applications(session, actor=world["central"], query=ListQuery(search=search, page_size=MAX_PAGE_SIZE))
+    assert ids_of(page.rows) == [application.id]
+
+
+def test_the_search_follows_every_write_of_the_searched_fields(session: Session, world: dict) -> None:
+    """The folded search columns are written again with the fields: an old name or address finds nothing."""
+    account = factories.account(session, dossier_number="ZX0000043", email="ancien@univ.example")
+    candidate = factories.candidate(session, account_id=account.id, birth_name="ANCIEN")
+    application = factories.application(session, candidate_id=candidate.id, program=world["programs"][0])
+    session.commit()
+    candidate.birth_name, account.email = "NOUVÈAU", "nouvelle@univ.example"
+    session.add_all([candidate, account])
+    session.commit()
+
+    def found(search: str) -> list[int]:
+        query = ListQuery(search=search, page_size=MAX_PAGE_SIZE)
+        return ids_of(list_applications(session, actor=world["central"], query=query).rows)
+
+    assert (found("nouveau"), found("NOUVELLE@"), found("ancien")) == ([application.id], [application.id], [])
+
+
+@pytest.mark.parametrize(
     ("filters", "found"),
     [
         ({"birth_name": "Émery"}, {"ÉMERY"}),

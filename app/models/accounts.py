@@ -5,13 +5,22 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from app.models.base import StrEnum, enum_type, utc_field, version_column
+from app.models.base import TRIGRAMS, StrEnum, enum_type, utc_field, version_column
 
 
 class Account(SQLModel, table=True):
     """A candidate's account; the dossier number identifies it for life."""
 
-    __table_args__ = (sa.UniqueConstraint("sso_provider", "sso_subject"),)
+    __table_args__ = (
+        sa.UniqueConstraint("sso_provider", "sso_subject"),
+        # The staff search's substrings: a trigram index on PostgreSQL (pg_trgm); a plain one elsewhere.
+        sa.Index(
+            "ix_account_search_text",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     dossier_number: str = Field(max_length=16, unique=True)
@@ -30,10 +39,16 @@ class Account(SQLModel, table=True):
     throttled_until: datetime | None = utc_field()
     created_at: datetime = utc_field(default_now=True)
     deleted_at: datetime | None = utc_field()
+    # The dossier number and the e-mail folded (text_fold.fold_name), one per line, that the staff search reads;
+    # kept by app.services.platform.text_fold on every write of the account.
+    search_text: str = Field(default="", sa_type=sa.Text)
 
     @property
     def is_activated(self) -> bool:
         return self.activated_at is not None
+
+
+sa.event.listen(Account.__table__, "before_create", TRIGRAMS)
 
 
 class IssuedDossierNumber(SQLModel, table=True):

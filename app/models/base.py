@@ -71,3 +71,7 @@ class StrEnum(enum.StrEnum):
 def version_column() -> sa.Column[int]:
     """A row version for optimistic locking: SQLAlchemy refuses an UPDATE made from a stale copy."""
     return sa.Column("version", sa.Integer, nullable=False, server_default="1")
+
+
+# The trigram operator class the search indexes use (``search_text``): the extension exists before their table.
+TRIGRAMS = sa.DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql")

@@ -6,7 +6,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from app.models.base import StrEnum, enum_type, json_field, utc_field, version_column
+from app.models.base import TRIGRAMS, StrEnum, enum_type, json_field, utc_field, version_column
 
 
 class Civility(StrEnum):
@@ -25,7 +25,16 @@ class Candidate(SQLModel, table=True):
     ``locked_fields`` lists the fields imported from that system, which the candidate cannot change.
     """
 
-    __table_args__ = (sa.UniqueConstraint("campaign_id", "ine"),)
+    __table_args__ = (
+        sa.UniqueConstraint("campaign_id", "ine"),
+        # The staff search's substrings: a trigram index on PostgreSQL (pg_trgm); a plain one elsewhere.
+        sa.Index(
+            "ix_candidate_search_text",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id", unique=True, ondelete="CASCADE")
@@ -48,8 +57,14 @@ class Candidate(SQLModel, table=True):
     imported_at: datetime | None = utc_field()
     updated_at: datetime = utc_field(default_now=True)
     version: int = Field(default=1, sa_column=_candidate_version)
+    # The names and the INE folded (text_fold.fold_name), one per line, that the staff search reads; kept by
+    # app.services.platform.text_fold on every write of the candidate.
+    search_text: str = Field(default="", sa_type=sa.Text)
 
     __mapper_args__ = {"version_id_col": _candidate_version}
+
+
+sa.event.listen(Candidate.__table__, "before_create", TRIGRAMS)
 
 
 class Address(SQLModel, table=True):

@@ -19,14 +19,14 @@ from typing import Any
 
 from nicegui import run, ui
 
-from app.db import new_session, transaction
+from app.db import new_session
 from app.i18n import _, ngettext
 from app.models import DecisionKind
 from app.services.decisions import (
     DecisionEntry,
     SelectionReport,
     decision_choices,
-    enter_on_selection,
+    enter_selection_in_batches,
     plan_entry,
     selection_rights,
 )
@@ -232,5 +232,5 @@ def _plan_entry(actor: Actor, ids: set[int], entry: DecisionEntry, lang: str) ->
 
 
 def _enter(actor: Actor, ids: set[int], entry: DecisionEntry, lang: str) -> SelectionReport:
-    with transaction() as session:
-        return enter_on_selection(session, actor=actor, application_ids=ids, entry=entry, lang=lang)
+    # One transaction per batch of the selection (services/decisions/selection_batches.py).
+    return enter_selection_in_batches(actor=actor, application_ids=ids, entry=entry, lang=lang)

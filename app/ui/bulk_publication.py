@@ -5,9 +5,9 @@ from typing import Any
 
 from nicegui import run, ui
 
-from app.db import new_session, transaction
+from app.db import new_session
 from app.i18n import _, ngettext
-from app.services.decisions import SelectionReport, plan_publication, publish_on_selection
+from app.services.decisions import SelectionReport, plan_publication, publish_selection_in_batches
 from app.services.platform import Actor, DomainError
 from app.ui.bulk_dialog import OnDone, Selection, act_once, closer, dialog_card, ignored, nothing_selected, show_report
 from app.ui.session import current_language
@@ -68,8 +68,8 @@ async def publication_dialog(actor: Actor, selection: Selection, on_done: OnDone
 
 
 def _publish(actor: Actor, ids: set[int], lang: str) -> SelectionReport:
-    with transaction() as session:
-        return publish_on_selection(session, actor=actor, application_ids=ids, lang=lang)
+    # One transaction per batch of the selection (services/decisions/selection_batches.py).
+    return publish_selection_in_batches(actor=actor, application_ids=ids, lang=lang)
 
 
 def _publication_outcome(state: dict[str, Any]) -> None:

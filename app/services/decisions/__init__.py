@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from app.services.decisions import committee_signature
     from app.services.decisions.answers import AnswerView, answer_view, confirm_offer, withdraw
+    from app.services.decisions.decision_panel import DecisionPanelView, decision_panel_view
     from app.services.decisions.letters import letter_available, letter_filename, my_letter_context, render_letter
     from app.services.decisions.selection import (
         EMPTY_SELECTION,
@@ -18,13 +19,11 @@ if TYPE_CHECKING:
         decision_choices,
         enter_on_selection,
         plan_entry,
-        plan_publication,
-        publish_on_selection,
         selection_rights,
     )
+    from app.services.decisions.selection_batches import enter_selection_in_batches, publish_selection_in_batches
+    from app.services.decisions.selection_publication import plan_publication, publish_on_selection
     from app.services.decisions.staff_decisions import (
-        DecisionPanelView,
-        decision_panel_view,
         enter_decision,
         parse_paris_moment,
         publish_decision,
@@ -41,7 +40,7 @@ if TYPE_CHECKING:
 _EXPORTS: dict[str, str] = {
     "AnswerView": "answers",
     "DecisionEntry": "selection",
-    "DecisionPanelView": "staff_decisions",
+    "DecisionPanelView": "decision_panel",
     "EMPTY_SELECTION": "selection",
     "ListedCandidate": "waiting_list_staff",
     "SelectionReport": "selection",
@@ -51,18 +50,20 @@ _EXPORTS: dict[str, str] = {
     "committee_signature": "committee_signature",
     "confirm_offer": "answers",
     "decision_choices": "selection",
-    "decision_panel_view": "staff_decisions",
+    "decision_panel_view": "decision_panel",
     "enter_decision": "staff_decisions",
     "enter_on_selection": "selection",
+    "enter_selection_in_batches": "selection_batches",
     "letter_available": "letters",
     "letter_filename": "letters",
     "my_letter_context": "letters",
     "parse_paris_moment": "staff_decisions",
     "plan_entry": "selection",
-    "plan_publication": "selection",
+    "plan_publication": "selection_publication",
     "programs_with_waiting_list": "waiting_list_staff",
     "publish_decision": "staff_decisions",
-    "publish_on_selection": "selection",
+    "publish_on_selection": "selection_publication",
+    "publish_selection_in_batches": "selection_batches",
     "render_letter": "letters",
     "selection_rights": "selection",
     "waiting_list_overview": "waiting_list_staff",
@@ -84,6 +85,7 @@ __all__ = [
     "decision_panel_view",
     "enter_decision",
     "enter_on_selection",
+    "enter_selection_in_batches",
     "letter_available",
     "letter_filename",
     "my_letter_context",
@@ -93,6 +95,7 @@ __all__ = [
     "programs_with_waiting_list",
     "publish_decision",
     "publish_on_selection",
+    "publish_selection_in_batches",
     "render_letter",
     "selection_rights",
     "waiting_list_overview",

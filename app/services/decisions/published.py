@@ -9,6 +9,8 @@ from sqlmodel import Session, col, select
 
 from app.models import Application, Decision
 
+CHUNK = 500  # ids per IN (...) clause: well under SQLite's and PostgreSQL's parameter limits
+
 
 def latest_published(session: Session, application_id: int) -> Decision | None:
     return session.exec(
@@ -17,6 +19,23 @@ def latest_published(session: Session, application_id: int) -> Decision | None:
         .order_by(col(Decision.published_at).desc(), col(Decision.id).desc())
         .limit(1)
     ).first()
+
+
+def latest_published_by_application(session: Session, application_ids: list[int]) -> dict[int, Decision]:
+    """``latest_published`` of many applications, one query each CHUNK ids (those without one are absent)."""
+    latest: dict[int, Decision] = {}
+    for start in range(0, len(application_ids), CHUNK):
+        rows = session.exec(
+            select(Decision)
+            .where(
+                col(Decision.application_id).in_(application_ids[start : start + CHUNK]),
+                col(Decision.published_at).is_not(None),
+            )
+            .order_by(col(Decision.application_id), col(Decision.published_at).desc(), col(Decision.id).desc())
+        ).all()
+        for decision in rows:
+            latest.setdefault(decision.application_id, decision)  # the first row of an application is its latest
+    return latest
 
 
 def latest_published_column(column: Any) -> Any:

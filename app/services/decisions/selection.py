@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -32,29 +32,28 @@ from app.models import (
     StaffRole,
 )
 from app.services.accounts.staff_roles import current_role
-from app.services.decisions.published import latest_published
+from app.services.decisions.published import CHUNK
+from app.services.decisions.selection_loads import campaign_refusals
+from app.services.decisions.selection_ranks import RankCarry, RankRule, waiting_ranks
 from app.services.decisions.staff_decisions import (
     CANCELLED,
-    CAPACITY_REACHED,
     ENTER_ROLES,
     PUBLISH_ROLES,
     WITHDRAWN,
+    audit_entry,
     check_preselection_moment,
-    enter_decision,
-    latest_entered,
+    latest_entered_by_application,
     lock_programs_of,
     parse_paris_moment,
-    publish_decision,
     same_entry,
+    stage_entry,
 )
-from app.services.decisions.waiting_list import live_offer_count
+from app.services.decisions.waiting_list import lock_applications
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
-from app.services.platform.errors import DomainError, Forbidden, NotFound
+from app.services.platform.errors import DomainError, Forbidden
 from app.services.platform.labels import label_in
 from app.services.review.staff_scope import scope_filter
-
-RankRule = Literal["after_last", "from"]
 
 PUBLISHED_KEPT = N_("Décision déjà publiée (protégée : cochez « Remplacer les décisions publiées » pour la remplacer)")
 UNCHANGED = N_("Cette décision est déjà saisie à l'identique")
@@ -62,7 +61,6 @@ NO_WAITING_LIST = N_("La formation n'a pas de liste complémentaire")
 NO_PRESELECTION = N_("Ni la décision ni la formation n'indiquent la date et le lieu de convocation")
 NOTHING_PENDING = N_("Aucune décision saisie en attente de publication")
 EMPTY_SELECTION = N_("La sélection est vide : cochez des candidatures dans la liste.")
-CHUNK = 500  # ids per IN (...) clause: well under SQLite's and PostgreSQL's parameter limits
 
 
 @dataclass
@@ -152,7 +150,7 @@ def _require(session: Session, actor: Actor, roles: Iterable[StaffRole]) -> Any:
     return role
 
 
-def _in_scope(
+def rows_in_scope(
     session: Session, actor: Actor, application_ids: Iterable[int], roles: Iterable[StaffRole], lang: str
 ) -> tuple[list[tuple[Application, str, str]], int]:
     """(application, label, programme label) of the selected ids the role covers, by id; and the others' count."""
@@ -177,7 +175,7 @@ def _in_scope(
     return found, len(wanted) - len(found)
 
 
-def _answer_refusal(application: Application) -> DomainError | None:
+def answer_refusal(application: Application) -> DomainError | None:
     if application.cancelled_at is not None:
         return DomainError("cancelled", CANCELLED)
     if application.answer == AnswerKind.WITHDRAWN:
@@ -210,24 +208,6 @@ def check_entry(session: Session, entry: DecisionEntry) -> DecisionType:
     return decision_type
 
 
-def _last_entered_rank(session: Session, program_id: int, excluding: set[int]) -> int:
-    """The highest waiting-list rank among the latest decisions of the programme's other live applications."""
-    rows = session.exec(
-        select(Decision.application_id, Decision.kind, Decision.waiting_list_rank)
-        .join(Application, col(Application.id) == col(Decision.application_id))
-        .where(Application.program_id == program_id, col(Application.cancelled_at).is_(None))
-        .order_by(col(Decision.application_id), col(Decision.entered_at).desc(), col(Decision.id).desc())
-    ).all()
-    best, seen = 0, set()
-    for application_id, kind, rank in rows:
-        if application_id in seen:
-            continue
-        seen.add(application_id)  # the first row of an application is its latest decision
-        if application_id not in excluding and kind == DecisionKind.WAITING_LIST and rank:
-            best = max(best, rank)
-    return best
-
-
 def _entry_values(entry: DecisionEntry, kind: DecisionKind, program: Program, rank: int | None) -> dict[str, Any]:
     """The kind-specific values a Decision row would receive (as ``decisions._check_fields`` sets them)."""
     at = entry.preselection_at or program.preselection_at
@@ -240,50 +220,56 @@ def _entry_values(entry: DecisionEntry, kind: DecisionKind, program: Program, ra
     }
 
 
+def _entry_refusal(
+    application: Application, latest: Decision | None, entry: DecisionEntry, kind: DecisionKind, program: Program
+) -> DomainError | None:
+    reason = answer_refusal(application)
+    if reason is None and latest is not None and latest.published_at is not None and not entry.overwrite_published:
+        reason = DomainError("published_exists", PUBLISHED_KEPT)
+    if reason is None and kind == DecisionKind.WAITING_LIST and not program.has_waiting_list:
+        reason = DomainError("no_waiting_list", NO_WAITING_LIST)
+    if reason is None and kind == DecisionKind.PRESELECTION:
+        values = _entry_values(entry, kind, program, None)
+        if values["preselection_at"] is None or not values["preselection_place"]:
+            reason = DomainError("preselection_required", NO_PRESELECTION)
+    return reason
+
+
 def _plan_entry_rows(
-    session: Session, found: list[tuple[Application, str, str]], entry: DecisionEntry, decision_type: DecisionType
-) -> list[SelectionRow]:
+    session: Session,
+    found: list[tuple[Application, str, str]],
+    entry: DecisionEntry,
+    decision_type: DecisionType,
+    carry: RankCarry | None = None,
+) -> tuple[list[SelectionRow], dict[int, Decision]]:
+    """The rows of the plan, and the latest decision of each application (what the entry replaces)."""
     kind = decision_type.kind
-    programs: dict[int, Program] = {}
+    latest = latest_entered_by_application(session, [application.id or 0 for application, _l, _p in found])
     eligible: dict[int, list[Application]] = defaultdict(list)
     reasons: dict[int, DomainError | None] = {}
     for application, _label, _program in found:
-        program = programs.setdefault(application.program_id, session.get(Program, application.program_id))  # type: ignore[arg-type]
-        latest = latest_entered(session, application.id or 0)
-        reason = _answer_refusal(application)
-        if reason is None and latest is not None and latest.published_at is not None and not entry.overwrite_published:
-            reason = DomainError("published_exists", PUBLISHED_KEPT)
-        if reason is None and kind == DecisionKind.WAITING_LIST and not program.has_waiting_list:
-            reason = DomainError("no_waiting_list", NO_WAITING_LIST)
-        if reason is None and kind == DecisionKind.PRESELECTION:
-            values = _entry_values(entry, kind, program, None)
-            if values["preselection_at"] is None or not values["preselection_place"]:
-                reason = DomainError("preselection_required", NO_PRESELECTION)
+        program = session.get(Program, application.program_id)  # the identity map answers after the first
+        assert program is not None
+        reason = _entry_refusal(application, latest.get(application.id or 0), entry, kind, program)
         reasons[application.id or 0] = reason
         if reason is None:
             eligible[application.program_id].append(application)
+    carry = carry or RankCarry(selected={application.id or 0 for application, _l, _p in found})
     ranks: dict[int, int] = {}
-    if kind == DecisionKind.WAITING_LIST:  # per programme, in order of transmission (then of id)
-        selected = {application.id or 0 for application, _l, _p in found}
-        for program_id, applications in eligible.items():
-            start = (
-                int(entry.rank_start or 1)
-                if entry.rank_rule == "from"
-                else _last_entered_rank(session, program_id, selected) + 1
-            )
-            ordered = sorted(applications, key=lambda a: (a.transmitted_at is None, a.transmitted_at or 0, a.id or 0))
-            for offset, application in enumerate(ordered):
-                ranks[application.id or 0] = start + offset
+    if kind == DecisionKind.WAITING_LIST:
+        ranks = waiting_ranks(session, eligible, rank_rule=entry.rank_rule, rank_start=entry.rank_start, carry=carry)
     rows = []
     for application, label, program_label in found:
         application_id = application.id or 0
         reason, rank = reasons[application_id], ranks.get(application_id)
         if reason is None:
-            values = _entry_values(entry, kind, programs[application.program_id], rank)
-            if same_entry(latest_entered(session, application_id), decision_type.id or 0, entry.comment, values):
+            program = session.get(Program, application.program_id)
+            assert program is not None
+            values = _entry_values(entry, kind, program, rank)
+            if same_entry(latest.get(application_id), decision_type.id or 0, entry.comment, values):
                 reason = DomainError("unchanged", UNCHANGED)
         rows.append(SelectionRow(application_id, label, program_label, reason, rank))
-    return rows
+    return rows, latest
 
 
 def plan_entry(
@@ -291,31 +277,55 @@ def plan_entry(
 ) -> SelectionReport:
     """What entering ``entry`` on the selection would do, row by row (nothing is written)."""
     decision_type = check_entry(session, entry)
-    found, others = _in_scope(session, actor, application_ids, ENTER_ROLES, lang)
-    return SelectionReport(_plan_entry_rows(session, found, entry, decision_type), others)
+    found, others = rows_in_scope(session, actor, application_ids, ENTER_ROLES, lang)
+    return SelectionReport(_plan_entry_rows(session, found, entry, decision_type)[0], others)
 
 
 def enter_on_selection(
     session: Session, *, actor: Actor, application_ids: Iterable[int], entry: DecisionEntry, lang: str = "fr"
 ) -> SelectionReport:
-    """Enter ``entry`` on every eligible application of the selection, each in its own savepoint."""
+    """Enter ``entry`` on every eligible application of the selection; a refused one is skipped with its reason."""
     decision_type = check_entry(session, entry)
-    found, others = _in_scope(session, actor, application_ids, ENTER_ROLES, lang)
-    lock_programs_of(session, [application.id or 0 for application, _l, _p in found])
-    for application, _label, _program in found:
-        session.refresh(application)  # re-read under the locks: the plan may be stale
-    report = SelectionReport(out_of_scope=others)
-    for row in _plan_entry_rows(session, found, entry, decision_type):
-        if row.reason is not None:
-            report.rows.append(row)
-            continue
-        try:
-            with session.begin_nested():
-                enter_decision(
+    report = enter_batch(session, actor=actor, application_ids=application_ids, entry=entry, lang=lang)
+    audit_bulk(session, actor, "decision.bulk_entered", report, decision_type=decision_type.code)
+    return report
+
+
+def enter_batch(
+    session: Session,
+    *,
+    actor: Actor,
+    application_ids: Iterable[int],
+    entry: DecisionEntry,
+    lang: str = "fr",
+    carry: RankCarry | None = None,
+) -> SelectionReport:
+    """``enter_on_selection`` without its summary event: one batch of a selection (``carry``: its ranks so far).
+
+    The programmes, then the applications are locked and re-read (the plan may be stale); what each decision
+    needs is loaded in a few queries, the rows are written in one flush, then audited."""
+    decision_type = check_entry(session, entry)
+    found, others = rows_in_scope(session, actor, application_ids, ENTER_ROLES, lang)
+    ids = [application.id or 0 for application, _l, _p in found]
+    programs = lock_programs_of(session, ids)
+    locked = lock_applications(session, ids)
+    found = [(locked[application.id or 0], label, title) for application, label, title in found]
+    refusals = campaign_refusals(session, [application for application, _l, _p in found])
+    planned, latest = _plan_entry_rows(session, found, entry, decision_type, carry)
+    report, staged = SelectionReport(out_of_scope=others), []
+    held = [session.get(RefusalReason, entry.refusal_reason_id)] if entry.refusal_reason_id else []  # read per row
+    for row in planned:
+        application = locked[row.application_id]
+        reason = row.reason or refusals.get(application.campaign_id)
+        if reason is None:
+            try:
+                decision = stage_entry(
                     session,
                     actor=actor,
-                    application_id=row.application_id,
-                    decision_type_id=decision_type.id or 0,
+                    application=application,
+                    latest=latest.get(row.application_id),
+                    decision_type=decision_type,
+                    program=programs[application.program_id],
                     refusal_reason_id=entry.refusal_reason_id,
                     comment=entry.comment or "",
                     waiting_list_rank=row.rank,
@@ -323,15 +333,19 @@ def enter_on_selection(
                     preselection_place=(entry.preselection_place or "").strip() or None,
                     overwrite_published=entry.overwrite_published,
                 )
-        except DomainError as error:
-            report.rows.append(SelectionRow(row.application_id, row.label, row.program, error, row.rank))
-        else:
-            report.rows.append(row)
-    _audit_bulk(session, actor, "decision.bulk_entered", report, decision_type=decision_type.code)
+            except DomainError as error:
+                reason = error
+            else:
+                staged += [(application, decision)] if decision is not None else []
+        report.rows.append(SelectionRow(row.application_id, row.label, row.program, reason, row.rank))
+    del held  # the identity map keeps rows weakly: held until every row was checked
+    session.flush()  # the new rows get their ids in one statement per table
+    for application, decision in staged:
+        audit_entry(session, actor=actor, application=application, decision=decision, decision_type=decision_type)
     return report
 
 
-def _audit_bulk(session: Session, actor: Actor, action: str, report: SelectionReport, **extra: Any) -> None:
+def audit_bulk(session: Session, actor: Actor, action: str, report: SelectionReport, **extra: Any) -> None:
     """One event for the whole action (each decision also has its own): what was asked, done and skipped."""
     skipped: dict[str, int] = defaultdict(int)
     for row in report.skipped:
@@ -351,69 +365,3 @@ def _audit_bulk(session: Session, actor: Actor, action: str, report: SelectionRe
             "out_of_scope": report.out_of_scope,
         },
     )
-
-
-# --- Publishing the entered decisions of a selection ----------------------------------------------------------------
-
-
-def _plan_publication_rows(session: Session, found: list[tuple[Application, str, str]]) -> list[SelectionRow]:
-    """Pending decisions to publish; favourable ones beyond a programme's free places are skipped (by id order)."""
-    free: dict[int, int | None] = {}
-    rows = []
-    for application, label, program_label in found:
-        application_id = application.id or 0
-        pending = latest_entered(session, application_id)
-        reason = _answer_refusal(application)
-        if reason is None and (pending is None or pending.published_at is not None):
-            reason = DomainError("nothing_pending", NOTHING_PENDING)
-        if reason is None and pending is not None and pending.kind == DecisionKind.FAVORABLE:
-            program = session.get(Program, application.program_id)
-            assert program is not None
-            if program.capacity is not None:
-                if application.program_id not in free:
-                    free[application.program_id] = program.capacity - live_offer_count(session, program.id or 0)
-                current = latest_published(session, application_id)
-                holds_offer = current is not None and current.kind == DecisionKind.FAVORABLE
-                if not holds_offer:  # replacing one's own offer takes no new place
-                    places = free[application.program_id] or 0
-                    if places <= 0:
-                        reason = DomainError("capacity_reached", CAPACITY_REACHED, capacity=program.capacity)
-                    else:
-                        free[application.program_id] = places - 1
-        rows.append(SelectionRow(application_id, label, program_label, reason))
-    return rows
-
-
-def plan_publication(
-    session: Session, *, actor: Actor, application_ids: Iterable[int], lang: str = "fr"
-) -> SelectionReport:
-    """What « Valider » on the selection would publish, row by row (nothing is written)."""
-    found, others = _in_scope(session, actor, application_ids, PUBLISH_ROLES, lang)
-    return SelectionReport(_plan_publication_rows(session, found), others)
-
-
-def publish_on_selection(
-    session: Session, *, actor: Actor, application_ids: Iterable[int], lang: str = "fr"
-) -> SelectionReport:
-    """Publish the entered decisions of the selection, each in its own savepoint (mails, deadlines, ranks)."""
-    found, others = _in_scope(session, actor, application_ids, PUBLISH_ROLES, lang)
-    lock_programs_of(session, [application.id or 0 for application, _l, _p in found])
-    for application, _label, _program in found:
-        session.refresh(application)
-    report = SelectionReport(out_of_scope=others)
-    for row in _plan_publication_rows(session, found):
-        if row.reason is not None:
-            report.rows.append(row)
-            continue
-        pending = latest_entered(session, row.application_id)
-        try:
-            if pending is None:
-                raise NotFound("decision")
-            with session.begin_nested():
-                publish_decision(session, actor=actor, decision_id=pending.id or 0)
-        except DomainError as error:
-            report.rows.append(SelectionRow(row.application_id, row.label, row.program, error))
-        else:
-            report.rows.append(row)
-    _audit_bulk(session, actor, "decision.bulk_published", report)
-    return report

@@ -7,7 +7,6 @@ candidate (``applications_views``). A published decision is replaced only when t
 favourable decision that would make the live offers exceed the capacity (see ``waiting_list``).
 """
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,7 +26,7 @@ from app.models import (
 )
 from app.services.decisions.answer_status import move_answer
 from app.services.decisions.decision_status import enter, publish
-from app.services.decisions.published import latest_published
+from app.services.decisions.published import CHUNK
 from app.services.decisions.waiting_list import (
     confirmation_deadline,
     letter_attachments,
@@ -40,7 +39,6 @@ from app.services.decisions.waiting_list import (
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, NotFound
-from app.services.platform.labels import label_in
 from app.services.platform.lifecycle import By
 from app.services.platform.notifications import notify_candidate
 from app.services.platform.text_rules import check_text, column_limit
@@ -154,6 +152,31 @@ def latest_entered(session: Session, application_id: int) -> Decision | None:
     ).first()
 
 
+def latest_entered_by_application(session: Session, application_ids: list[int]) -> dict[int, Decision]:
+    """``latest_entered`` of many applications in one query each CHUNK ids (those without a decision are absent)."""
+    latest: dict[int, Decision] = {}
+    for start in range(0, len(application_ids), CHUNK):
+        rows = session.exec(
+            select(Decision)
+            .where(col(Decision.application_id).in_(application_ids[start : start + CHUNK]))
+            .order_by(col(Decision.application_id), col(Decision.entered_at).desc(), col(Decision.id).desc())
+            .execution_options(populate_existing=True)  # re-read: a colleague may have published meanwhile
+        ).all()
+        for decision in rows:
+            latest.setdefault(decision.application_id, decision)  # the first row of an application is its latest
+    return latest
+
+
+def check_enterable(application: Application, latest: Decision | None, *, overwrite_published: bool) -> None:
+    """A decision may be entered on a live application, over a published one only when told."""
+    if application.cancelled_at is not None:
+        raise DomainError("cancelled", CANCELLED)
+    if application.answer == AnswerKind.WITHDRAWN:
+        raise DomainError("withdrawn", WITHDRAWN)
+    if latest is not None and latest.published_at is not None and not overwrite_published:
+        raise DomainError("published_exists", PUBLISHED_EXISTS)
+
+
 def enter_decision(
     session: Session,
     *,
@@ -172,18 +195,54 @@ def enter_decision(
         session, actor=actor, application_id=application_id, write=True, roles=ENTER_ROLES
     )
     application = lock_application(session, application_id)
-    if application.cancelled_at is not None:
-        raise DomainError("cancelled", CANCELLED)
-    if application.answer == AnswerKind.WITHDRAWN:
-        raise DomainError("withdrawn", WITHDRAWN)
     latest = latest_entered(session, application_id)
-    if latest is not None and latest.published_at is not None and not overwrite_published:
-        raise DomainError("published_exists", PUBLISHED_EXISTS)
+    check_enterable(application, latest, overwrite_published=overwrite_published)
     decision_type = session.get(DecisionType, decision_type_id)
     if decision_type is None or not decision_type.is_active:
         raise NotFound("decision_type")
     program = session.get(Program, application.program_id)
     assert program is not None
+    decision = stage_entry(
+        session,
+        actor=actor,
+        application=application,
+        latest=latest,
+        decision_type=decision_type,
+        program=program,
+        refusal_reason_id=refusal_reason_id,
+        comment=comment,
+        waiting_list_rank=waiting_list_rank,
+        preselection_at=preselection_at,
+        preselection_place=preselection_place,
+        overwrite_published=overwrite_published,
+    )
+    if decision is None:
+        assert latest is not None
+        return latest  # entered already with these values (a double click, a bulk entry run twice): once is enough
+    session.flush()
+    audit_entry(session, actor=actor, application=application, decision=decision, decision_type=decision_type)
+    return decision
+
+
+def stage_entry(
+    session: Session,
+    *,
+    actor: Actor,
+    application: Application,
+    latest: Decision | None,
+    decision_type: DecisionType,
+    program: Program,
+    refusal_reason_id: int | None = None,
+    comment: str = "",
+    waiting_list_rank: int | None = None,
+    preselection_at: datetime | None = None,
+    preselection_place: str | None = None,
+    overwrite_published: bool = False,
+) -> Decision | None:
+    """Check and add the decision of a locked application (not flushed, not audited); None when unchanged.
+
+    Every check runs before the first write, so a refusal leaves the session as it was (a bulk entry goes on)."""
+    check_enterable(application, latest, overwrite_published=overwrite_published)
     values = _check_fields(
         session,
         decision_type,
@@ -195,9 +254,9 @@ def enter_decision(
     )
     comment = check_text((comment or "").strip(), field="comment", max_length=column_limit(Decision, "comment"))
     if same_entry(latest, decision_type.id or 0, comment, values):
-        assert latest is not None
-        return latest  # entered already with these values (a double click, a bulk entry run twice): once is enough
-    decision = latest if latest is not None and latest.published_at is None else Decision(application_id=application_id)
+        return None
+    decision = latest if latest is not None and latest.published_at is None else None
+    decision = decision or Decision(application_id=application.id or 0)
     decision.decision_type_id = decision_type.id or 0
     decision.kind = decision_type.kind
     decision.comment = comment
@@ -208,7 +267,13 @@ def enter_decision(
     enter(decision, application, by=By.STAFF)
     session.add(decision)
     session.add(application)
-    session.flush()
+    return decision
+
+
+def audit_entry(
+    session: Session, *, actor: Actor, application: Application, decision: Decision, decision_type: DecisionType
+) -> None:
+    """The audit event of an entered (flushed) decision; staff pages are told, the candidate's are not."""
     audit(
         session,
         actor=actor,
@@ -216,24 +281,23 @@ def enter_decision(
         entity_type="decision",
         entity_id=decision.id,
         candidate_id=application.candidate_id,
-        application_id=application_id,
+        application_id=application.id,
         after={"kind": decision.kind.value, "type": decision_type.code, "rank": decision.waiting_list_rank},
     )
     notify_candidate(session, application.candidate_id, staff_only=True)  # not published: staff pages only
-    return decision
 
 
-def lock_programs_of(session: Session, application_ids: list[int]) -> None:
-    """The programmes of a selection, locked in ascending id before any application (the lock order).
+def lock_programs_of(session: Session, application_ids: list[int]) -> dict[int, Program]:
+    """The programmes of a selection, locked in ascending id before any application (the lock order), by id.
 
-    On SQLite this also begins the transaction with a write, so each SAVEPOINT below nests in it (a SAVEPOINT
-    opening the transaction would commit on RELEASE).
+    On SQLite this also begins the transaction with a write (a SAVEPOINT opening the transaction would commit on
+    RELEASE).
     """
-    program_ids = session.exec(
-        select(Application.program_id).where(col(Application.id).in_(application_ids)).distinct()
-    ).all()
-    for program_id in sorted(program_ids):
-        lock_program(session, program_id)
+    program_ids = set()
+    for start in range(0, len(application_ids), CHUNK):
+        chunk = application_ids[start : start + CHUNK]
+        program_ids.update(session.exec(select(Application.program_id).where(col(Application.id).in_(chunk))).all())
+    return {program_id: lock_program(session, program_id) for program_id in sorted(program_ids)}
 
 
 def publish_decision(session: Session, *, actor: Actor, decision_id: int) -> Decision:
@@ -251,28 +315,48 @@ def publish_decision(session: Session, *, actor: Actor, decision_id: int) -> Dec
     ).one()
     if decision.published_at is not None:
         return decision  # published meanwhile (a double click, a colleague): once is enough
+    offers = 0
+    if decision.kind == DecisionKind.FAVORABLE and program.capacity is not None:
+        offers = live_offer_count(session, program.id or 0, excluding=application.id)
+    stage_publication(session, actor=actor, program=program, application=application, decision=decision, offers=offers)
+    session.flush()
+    mail_publication(session, application=application, decision=decision)
+    recompute_ranks(session, program.id or 0)
+    audit_publication(session, actor=actor, application=application, decision=decision)
+    return decision
+
+
+def stage_publication(
+    session: Session, *, actor: Actor, program: Program, application: Application, decision: Decision, offers: int
+) -> None:
+    """Check and publish the entered decision of a locked application under its programme's lock (not flushed).
+
+    ``offers``: the programme's live offers other than this application's. The waiting list's displayed ranks are
+    the caller's to recompute (once per programme). Every check runs before the first write."""
     if application.cancelled_at is not None:
         raise DomainError("cancelled", CANCELLED)
     if application.answer == AnswerKind.WITHDRAWN:
         raise DomainError("withdrawn", WITHDRAWN)
+    if decision.kind == DecisionKind.FAVORABLE and program.capacity is not None and offers >= program.capacity:
+        raise DomainError("capacity_reached", CAPACITY_REACHED, capacity=program.capacity)
     now = clock.now()
-    capacity = program.capacity
-    if decision.kind == DecisionKind.FAVORABLE and capacity is not None:
-        offers = live_offer_count(session, program.id or 0, excluding=application.id)
-        if offers >= capacity:
-            raise DomainError("capacity_reached", CAPACITY_REACHED, capacity=program.capacity)
     publish(decision, application, by=By.STAFF, now=now, staff_id=actor.staff_id)
     if decision.kind == DecisionKind.FAVORABLE:
         decision.confirmation_deadline = confirmation_deadline(application, program, now)
     session.add(decision)
     application.confirmation_deadline = decision.confirmation_deadline
-    application.waiting_list_rank = None  # set by recompute_ranks below for a waiting-list decision
+    application.waiting_list_rank = None  # set by recompute_ranks for a waiting-list decision
     if decision.kind != DecisionKind.FAVORABLE and application.answer is not None:
         move_answer(application, None, by=By.STAFF, now=now)  # the answer belonged to an offer now replaced
     session.add(application)
-    session.flush()
+
+
+def mail_publication(session: Session, *, application: Application, decision: Decision) -> None:
     mail_decision(session, application, decision, attachments=letter_attachments(session, application, decision))
-    recompute_ranks(session, program.id or 0)
+
+
+def audit_publication(session: Session, *, actor: Actor, application: Application, decision: Decision) -> None:
+    """The audit event of a published decision; the candidate's pages are told."""
     audit(
         session,
         actor=actor,
@@ -284,57 +368,3 @@ def publish_decision(session: Session, *, actor: Actor, decision_id: int) -> Dec
         after={"kind": decision.kind.value, "deadline": str(decision.confirmation_deadline)},
     )
     notify_candidate(session, application.candidate_id)
-    return decision
-
-
-def unpublished_decision(session: Session, application_id: int) -> Decision | None:
-    """The decision entered and awaiting publication, if any (for the staff panel)."""
-    latest = latest_entered(session, application_id)
-    return latest if latest is not None and latest.published_at is None else None
-
-
-# --- What the staff decision panel shows -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DecisionPanelView:
-    published: str | None  # label of the latest published decision
-    published_kind: DecisionKind | None
-    pending_id: int | None  # the decision entered and awaiting « Valider »
-    pending: str | None
-    types: dict[int, str]  # active decision types: id -> label
-    type_kinds: dict[int, DecisionKind]
-    reasons: dict[int, str]  # active refusal reasons
-    can_publish: bool
-    answer: AnswerKind | None
-    program_id: int
-    has_waiting_list: bool  # the panel links to the programme's waiting list
-    pending_kind: DecisionKind | None = None
-
-
-def decision_panel_view(session: Session, *, actor: Actor, application_id: int, lang: str = "fr") -> DecisionPanelView:
-    """The decisions of one application in the actor's scope, and what they may choose from."""
-    application, role = require_application_in_scope(session, actor=actor, application_id=application_id)
-
-    published = latest_published(session, application_id)
-    pending = unpublished_decision(session, application_id)
-    types = session.exec(select(DecisionType).where(col(DecisionType.is_active)).order_by(col(DecisionType.id))).all()
-    reasons = session.exec(
-        select(RefusalReason).where(col(RefusalReason.is_active)).order_by(col(RefusalReason.id))
-    ).all()
-    type_labels = {row.id: label_in(row, lang) for row in session.exec(select(DecisionType)).all()}
-    program = session.get(Program, application.program_id)
-    return DecisionPanelView(
-        published=type_labels.get(published.decision_type_id) if published else None,
-        published_kind=published.kind if published else None,
-        pending_id=pending.id if pending else None,
-        pending=type_labels.get(pending.decision_type_id) if pending else None,
-        types={row.id or 0: label_in(row, lang) for row in types},
-        type_kinds={row.id or 0: row.kind for row in types},
-        reasons={row.id or 0: label_in(row, lang) for row in reasons},
-        can_publish=role.role in PUBLISH_ROLES and not role.read_only,
-        answer=application.answer,
-        program_id=application.program_id,
-        has_waiting_list=bool(program and program.has_waiting_list),
-        pending_kind=pending.kind if pending else None,
-    )

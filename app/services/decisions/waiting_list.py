@@ -29,7 +29,7 @@ from app.models import (
     RefusalReason,
 )
 from app.services.decisions.decision_status import publish
-from app.services.decisions.published import latest_published_column
+from app.services.decisions.published import CHUNK, latest_published_column
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.labels import label_in
@@ -70,6 +70,21 @@ def lock_application(session: Session, application_id: int) -> Application:
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
+
+
+def lock_applications(session: Session, application_ids: list[int]) -> dict[int, Application]:
+    """Application rows, locked in ascending id and re-read (never stale copies from the identity map)."""
+    ordered, locked = sorted(application_ids), {}
+    for start in range(0, len(ordered), CHUNK):
+        rows = session.exec(
+            select(Application)
+            .where(col(Application.id).in_(ordered[start : start + CHUNK]))
+            .order_by(col(Application.id))
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).all()
+        locked.update((application.id or 0, application) for application in rows)
+    return locked
 
 
 # --- What is published ----------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Names compared without regard to case, accents or punctuation, in Python and in SQL alike.
 
 Names are stored as the candidate typed them (« Éloïse », « LEFÈVRE »); a staff search for « eloise » or « Lefevre »
-must still find them, on SQLite and on PostgreSQL, with no database extension. One character table does it
+must still find them, on SQLite and on PostgreSQL. One character table does it
 everywhere, so both databases and the typed search words agree: Python's ``str.translate`` for the words and, on
 SQLite, for a function registered on each connection (``app.db``); on PostgreSQL the built-in ``translate()`` (one
 character for one) after ``replace()`` for the ligatures (œ → oe).
@@ -14,6 +14,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
+
+from app.models import Account, Candidate
 
 SQLITE_FUNCTION = "ecandidat_fold"
 LIGATURES = {"Œ": "oe", "œ": "oe", "Æ": "ae", "æ": "ae", "ß": "ss", "ẞ": "ss"}
@@ -75,3 +77,32 @@ def _folded_postgresql(element: folded, compiler: Any, **kw: Any) -> str:
     for ligature, spelled in LIGATURES.items():
         expression = sa.func.replace(expression, sa.literal(ligature), sa.literal(spelled))
     return compiler.process(sa.func.translate(expression, sa.literal(_FROM), sa.literal(_TO)), **kw)
+
+
+# --- The folded search columns --------------------------------------------------------------------------------------
+# ``Candidate.search_text`` and ``Account.search_text`` hold the fields the staff search reads, folded, one per line
+# (a searched word holds no line break, so it never matches across two fields). Every ORM write of the row sets them
+# again; code that inserts or updates these fields with Core statements calls the two functions below itself.
+
+
+def candidate_search_text(birth_name: str, usage_name: str, first_names: str, ine: str | None) -> str:
+    return "\n".join(fold_name(part or "") for part in (birth_name, usage_name, first_names, ine))
+
+
+def account_search_text(dossier_number: str, email: str) -> str:
+    return "\n".join(fold_name(part or "") for part in (dossier_number, email))
+
+
+def _set_candidate_search_text(_mapper: Any, _connection: Any, candidate: Any) -> None:
+    candidate.search_text = candidate_search_text(
+        candidate.birth_name, candidate.usage_name, candidate.first_names, candidate.ine
+    )
+
+
+def _set_account_search_text(_mapper: Any, _connection: Any, account: Any) -> None:
+    account.search_text = account_search_text(account.dossier_number, account.email)
+
+
+for _event in ("before_insert", "before_update"):
+    sa.event.listen(Candidate, _event, _set_candidate_search_text)
+    sa.event.listen(Account, _event, _set_account_search_text)
