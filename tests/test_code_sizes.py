@@ -31,11 +31,9 @@ DECLARATIVE = {
 LEFT_OVER = {
     # modules
     "app/pages/applications_detail.py",
-    "app/services/decisions/selection.py",
     "app/services/documents/pieces.py",
     "app/ui/piece_upload.py",
     # functions
-    "app/services/decisions/staff_decisions.py:enter_decision",
     "app/services/decisions/waiting_list.py:call_waiting_list",
     "app/ui/decision_panel.py:_draw",
 }
