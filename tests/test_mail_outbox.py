@@ -154,3 +154,32 @@ def test_the_outbox_lists_newest_first(session: Session, clock) -> None:
         "first@example.org",
     ]
     assert len(list_outbox_mails(session, limit=1)) == 1
+
+
+def test_a_transaction_reads_a_staff_template_once_and_the_next_one_sees_its_change(session: Session) -> None:
+    from sqlalchemy import event
+
+    code = "account_created"
+    session.add(MailTemplate(code=code, language="fr", subject="Première version", body_html="<p>Un</p>"))
+    session.commit()
+    reads: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        if "FROM mailtemplate" in statement:
+            reads.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        context = sample_context(code)
+        first = [enqueue_mail(session, code=code, to=f"c{i}@example.org", context=context) for i in range(3)]
+        assert len(reads) == 1 and all(mail.subject == "Première version" for mail in first)
+        session.commit()
+        template = session.exec(select(MailTemplate).where(MailTemplate.code == code)).one()
+        template.subject = "Seconde version"
+        session.add(template)
+        session.commit()
+        later = enqueue_mail(session, code=code, to="d@example.org", context=sample_context(code))
+        assert later.subject == "Seconde version"
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

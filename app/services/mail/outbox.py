@@ -13,7 +13,9 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from email.utils import parseaddr
 from typing import Any
+from weakref import WeakKeyDictionary
 
+from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, col, select
 
 from app import clock
@@ -112,11 +114,28 @@ def _check_plain(value: Any, path: str = "context") -> None:
         raise TypeError(f"{path}: a mail context holds plain data (dict, list, str, numbers, dates), not {value!r}")
 
 
+# The staff's templates read by the transaction in progress: a bulk publication mails a thousand candidates with
+# one template; reading it once per transaction, not once per mail, still sees a template saved before it began.
+_TEMPLATES: "WeakKeyDictionary[SessionTransaction, dict[tuple[MailCode, str], MailTemplate | None]]" = (
+    WeakKeyDictionary()
+)
+
+
+def _template(session: Session, code: MailCode, language: str) -> MailTemplate | None:
+    session.connection()  # the transaction begins now if it has not yet: it keys what it read
+    transaction = session.get_transaction()
+    read = _TEMPLATES.setdefault(transaction, {}) if transaction is not None else {}
+    if (code, language) not in read:
+        statement = select(MailTemplate).where(MailTemplate.code == code, MailTemplate.language == language)
+        read[code, language] = session.exec(statement).first()
+    return read[code, language]
+
+
 def _render(session: Session, code: MailCode, language: str, context: dict[str, Any]) -> RenderedMail:
     languages = [language] if language == DEFAULT_LANGUAGE else [language, DEFAULT_LANGUAGE]
     for lang in languages:
         ctx = {**common_variables(lang), **context}
-        row = session.exec(select(MailTemplate).where(MailTemplate.code == code, MailTemplate.language == lang)).first()
+        row = _template(session, code, lang)
         if row is not None:
             try:
                 return render_mail(row.subject, row.body_html, ctx, language=lang)
