@@ -35,7 +35,7 @@ from app.services.applications import (
     Readiness,
     answer_question,
     cancel_application,
-    get_my_application,
+    read_my_application,
     transmission_readiness,
     transmit_application,
 )
@@ -72,10 +72,13 @@ class PageData:
 
 
 def load_page(actor: Actor, application_id: int, lang: str) -> PageData | None:
-    """Blocking. None when the application is another candidate's, cancelled or nonexistent (told the same way)."""
+    """Blocking. None when the application is another candidate's, cancelled or nonexistent (told the same way).
+
+    The application's rows are read once: its pieces' cards and what « Transmettre » waits for are drawn from the
+    ones ``read_my_application`` read."""
     with use_language(lang), new_session() as session:
         try:
-            detail = get_my_application(session, actor=actor, application_id=application_id, lang=lang)
+            detail, rows = read_my_application(session, actor=actor, application_id=application_id, lang=lang)
         except DomainError:
             return None
         try:
@@ -88,19 +91,19 @@ def load_page(actor: Actor, application_id: int, lang: str) -> PageData | None:
         data = PageData(detail, answer, has_letter, None)
         online = detail.summary.procedure == Procedure.ONLINE
         if online and not actor.read_only:
-            data.pieces = documents.list_pieces(session, actor=actor, application_id=application_id, lang=lang)
+            data.pieces = documents.list_pieces(
+                session, actor=actor, application_id=application_id, lang=lang, rows=rows
+            )
             if data.editable:
-                data.readiness = _readiness(session, actor, application_id, lang)
+                data.readiness = transmission_readiness(
+                    session, actor=actor, application_id=application_id, lang=lang, rows=rows
+                )
         return data
-
-
-def _readiness(session: Any, actor: Actor, application_id: int, lang: str) -> Readiness:
-    return transmission_readiness(session, actor=actor, application_id=application_id, lang=lang)
 
 
 def _load_readiness(actor: Actor, application_id: int, lang: str) -> Readiness:
     with use_language(lang), new_session() as session:
-        return _readiness(session, actor, application_id, lang)
+        return transmission_readiness(session, actor=actor, application_id=application_id, lang=lang)
 
 
 def _information_html(detail: ApplicationDetail) -> str:

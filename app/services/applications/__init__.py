@@ -14,6 +14,7 @@ if TYPE_CHECKING:
         cancel_application,
         own_candidate_id,
     )
+    from app.services.applications.application_rows import ApplicationRows
     from app.services.applications.dossier_status import DOSSIER_STATUS_LABELS, PIECE_STATUS_LABELS, PROCESSING_LABELS
     from app.services.applications.transmission import Readiness, transmission_readiness, transmit_application
     from app.services.applications.views import (
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
         list_my_applications,
         live_program_ids,
         pieces_by_program,
+        read_my_application,
     )
 
 # What pages may use, by the submodule that defines it (see app/services/__init__.py).
@@ -35,6 +37,7 @@ _EXPORTS: dict[str, str] = {
     "PIECE_STATUS_LABELS": "dossier_status",
     "PROCESSING_LABELS": "dossier_status",
     "ApplicationDetail": "views",
+    "ApplicationRows": "application_rows",
     "ApplicationSummary": "views",
     "DecisionView": "views",
     "PieceInfo": "views",
@@ -49,6 +52,7 @@ _EXPORTS: dict[str, str] = {
     "live_program_ids": "views",
     "own_candidate_id": "actions",
     "pieces_by_program": "views",
+    "read_my_application": "views",
     "transmission_readiness": "transmission",
     "transmit_application": "transmission",
 }
@@ -57,6 +61,7 @@ __all__ = [
     "PIECE_STATUS_LABELS",
     "PROCESSING_LABELS",
     "ApplicationDetail",
+    "ApplicationRows",
     "ApplicationSummary",
     "DecisionView",
     "PieceInfo",
@@ -71,6 +76,7 @@ __all__ = [
     "live_program_ids",
     "own_candidate_id",
     "pieces_by_program",
+    "read_my_application",
     "transmission_readiness",
     "transmit_application",
 ]

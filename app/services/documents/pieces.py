@@ -37,6 +37,7 @@ from app.models import (
     SubmittedDocumentFile,
 )
 from app.services.applications.actions import own_application, own_candidate
+from app.services.applications.application_rows import ApplicationRows, piece_rows
 from app.services.applications.dossier_status import EDITABLE_DOSSIER, effective_return_by
 from app.services.documents import pdf_sandbox
 from app.services.documents.piece_status import move_piece
@@ -101,21 +102,23 @@ def get_piece(session: Session, *, actor: Actor, submitted_document_id: int, lan
     return _piece(actor, document, application, program, required, merged, _files(session, document), lang)
 
 
-def list_pieces(session: Session, *, actor: Actor, application_id: int, lang: str = "fr") -> dict[int, Piece]:
+def list_pieces(
+    session: Session, *, actor: Actor, application_id: int, lang: str = "fr", rows: ApplicationRows | None = None
+) -> dict[int, Piece]:
     """Every piece of the actor's own application, by submitted document id, as ``get_piece`` draws each: a few
-    queries for the whole application instead of several per piece (the application's page loads them all)."""
+    queries for the whole application instead of several per piece (the application's page loads them all, and
+    hands over the ``rows`` it has read already: then only the files are read)."""
     _candidate, application = own_application(session, actor, application_id)
-    program = session.get(Program, application.program_id)
+    if rows is not None and rows.is_for(application):
+        program: Program | None = rows.program
+        pairs = rows.documents
+    else:
+        program = session.get(Program, application.program_id)
+        pairs = piece_rows(session, [application_id])
     assert program is not None
-    documents = session.exec(select(SubmittedDocument).where(SubmittedDocument.application_id == application.id)).all()
-    if not documents:
+    if not pairs:
         return {}
-    required = {
-        r.id: r
-        for r in session.exec(
-            select(RequiredDocument).where(col(RequiredDocument.id).in_({d.required_document_id for d in documents}))
-        )
-    }
+    documents = [document for document, _required in pairs]
     merged_ids = {d.merged_file_id for d in documents if d.merged_file_id}
     stored = (
         {f.id: f for f in session.exec(select(StoredFile).where(col(StoredFile.id).in_(merged_ids)))}
@@ -131,11 +134,10 @@ def list_pieces(session: Session, *, actor: Actor, application_id: int, lang: st
     ):
         files[link.submitted_document_id].append(file)
     pieces: dict[int, Piece] = {}
-    for document in documents:
-        piece_required = required[document.required_document_id]
+    for document, required in pairs:
         merged = stored.get(document.merged_file_id) if document.merged_file_id else None
         pieces[document.id or 0] = _piece(
-            actor, document, application, program, piece_required, merged, files[document.id or 0], lang
+            actor, document, application, program, required, merged, files[document.id or 0], lang
         )
     return pieces
 
