@@ -207,13 +207,7 @@ def _describe(cycles: list[list[str]], lines: dict[tuple[str, str], Edge]) -> st
 
 # Imports that close a known cycle, allowed one by one (source, target) → why, and what removes it. An allowance
 # that no longer matches an import fails `test_every_allowed_cycle_is_still_there`: delete it then.
-ALLOWED_MODULE_CYCLES = {
-    ("app.services.applications.actions", "app.services.documents.pieces"): (
-        "apply_to_program adopts the shared pieces (a function-local import), while pieces.py reads the rules of "
-        "actions.py (own_application, own_candidate, effective_return_by, label_in). Both files are being "
-        "reworked by #18 items 2 and 3: after their merge, move those rules to a module of their own."
-    ),
-}
+ALLOWED_MODULE_CYCLES: dict[tuple[str, str], str] = {}
 
 
 def _runtime_graph(allowed: dict[tuple[str, str], str]) -> tuple[dict[str, set[str]], dict[tuple[str, str], Edge]]:
@@ -271,7 +265,8 @@ ALLOWED_UPWARD = {
     ("admin", "applications"): "admin/questions reads TEXT_ANSWER_LIMIT (the QuestionAnswer column) from "
     "applications/actions",
     ("admin", "documents"): "admin/pieces keeps the open applications' piece rows in step (documents/piece_slots)",
-    ("applications", "documents"): "applications/actions adopts the shared pieces on apply (see ALLOWED_MODULE_CYCLES)",
+    ("applications", "documents"): "applications/actions adopts the shared pieces on apply and releases a cancelled "
+    "application's files (documents/piece_files, function-local; piece_files reads nothing of applications/actions)",
     ("documents", "review"): "documents/dossier_pdf lets staff read a dossier under the staff scope rule "
     "(review/staff_scope.require_application_in_scope, #18 item 3); staff_scope belongs below both",
     ("review", "decisions"): "review/staff_view enters the favourable decision of a direct admission "

@@ -333,9 +333,9 @@ def apply_to_program(session: Session, *, actor: Actor, program_id: int) -> Appl
         )
     session.flush()
     if program.procedure == Procedure.ONLINE:
-        from app.services.documents import pieces as documents  # documents builds on this module's rules
+        from app.services.documents import piece_files  # documents builds on this package
 
-        documents.adopt_shared_pieces(session, application=application)  # pieces uploaded once serve every application
+        piece_files.adopt_shared_pieces(session, application=application)  # pieces uploaded once serve all applications
     _mail_candidate_and_committee(session, application, candidate, "application_created")
     audit(
         session,
@@ -370,9 +370,9 @@ def cancel_application(session: Session, *, actor: Actor, application_id: int) -
     documents = list(
         session.exec(select(SubmittedDocument).where(SubmittedDocument.application_id == application.id)).all()
     )
-    from app.services.documents import pieces as documents_service  # documents builds on this module's rules
+    from app.services.documents import piece_files  # documents builds on this package
 
-    documents_service.release_piece_files(session, documents)  # files no other application uses are deleted
+    piece_files.release_piece_files(session, documents)  # files no other application uses are deleted
     session.flush()
     for document in documents:
         session.delete(document)
