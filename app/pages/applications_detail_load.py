@@ -43,10 +43,12 @@ def load_page(actor: Actor, application_id: int, lang: str) -> PageData | None:
             detail, rows = read_my_application(session, actor=actor, application_id=application_id, lang=lang)
         except DomainError:
             return None
-        try:
-            answer = answer_view(session, actor=actor, application_id=application_id)
-        except DomainError:
-            answer = None
+        answer = None
+        if detail.summary.decision is not None:  # « Répondre » and the waiting list follow a published decision
+            try:
+                answer = answer_view(session, actor=actor, application_id=application_id)
+            except DomainError:
+                answer = None
         has_letter = detail.summary.decision is not None and letter_available(
             session, actor=actor, application_id=application_id
         )
