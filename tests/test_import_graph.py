@@ -256,8 +256,8 @@ ALLOWED_UPWARD = {
     ("dossier", "review"): "dossier/tabs takes the editing lease and checks the staff's scope (review/leases, "
     "review/staff_scope)",
     ("admin", "documents"): "admin/pieces keeps the open applications' piece rows in step (documents/piece_slots)",
-    ("applications", "documents"): "applications/applying adopts the shared pieces on apply and releases their files "
-    "on cancel (documents/pieces)",
+    ("applications", "documents"): "applications/applying adopts the shared pieces on apply and releases a cancelled "
+    "application's files (documents/piece_files, which reads nothing of applications/applying)",
     ("review", "decisions"): "review/staff_actions enters the favourable decision of a direct admission "
     "(decisions/staff_decisions, function-local)",
 }

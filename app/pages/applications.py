@@ -249,11 +249,12 @@ class MyApplications:
 
 
 def load_my_applications(actor: Actor, lang: str) -> MyApplications:
-    """Blocking: the candidate's id (for live updates) and applications, in one session."""
+    """Blocking: the candidate's id (for live updates) and applications, in one session (the id is read on its own
+    only when there is no application to carry it)."""
     with use_language(lang), new_session() as session:
-        return MyApplications(
-            own_candidate_id(session, actor=actor), list_my_applications(session, actor=actor, lang=lang)
-        )
+        rows = list_my_applications(session, actor=actor, lang=lang)
+        candidate_id = rows[0].candidate_id if rows else own_candidate_id(session, actor=actor)
+        return MyApplications(candidate_id, rows)
 
 
 def register() -> None:

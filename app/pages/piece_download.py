@@ -13,7 +13,7 @@ from app.db import transaction
 from app.pages.pdf_files import candidate_asking, pdf_response
 from app.services.documents import pieces as documents
 from app.services.platform import Actor, DomainError
-from app.ui.piece_upload import PIECE_PATH
+from app.ui.piece_card_html import PIECE_PATH
 
 
 def _read(actor: Actor, submitted_document_id: int) -> tuple[str, bytes]:

@@ -1,6 +1,7 @@
 """« Répondre » on the application page: confirm (a double click answers once), withdraw through its dialog; what
 the list and the page say once answered; every irreversible action's announced confirmation; the waiting-list rank."""
 
+import importlib
 import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -13,7 +14,6 @@ from sqlmodel import select
 
 from app.db import new_session, transaction
 from app.models import AnswerKind, Application, CandidateAnswer, DecisionKind, DossierStatus, OutboxMail
-from app.pages import applications_detail
 from app.pages.applications_detail import ApplicationPage
 from app.services.accounts.passwords import hash_password
 from app.services.decisions.answers import withdraw
@@ -167,20 +167,29 @@ def redraw_lands_first(monkeypatch: pytest.MonkeyPatch, action: str) -> None:
     """The page's worker-thread ``action`` returns only once the live update its commit started has redrawn the page
     (the pressed button and its slot deleted): the order a loaded server can give them."""
     redrawn = threading.Event()
-    original_redraw = ApplicationPage.redraw
+    # The classes and modules of this test's app: NiceGUI's reset drops the page modules after each test and the
+    # app imports them again, so those imported by this file may be stale ones no page uses anymore.
+    page_class = importlib.import_module("app.pages.applications_detail").ApplicationPage
+    # The module that holds the action (the page is split by section).
+    module = importlib.import_module(
+        "app.pages.applications_detail_transmit"
+        if action == "_transmit_now"
+        else "app.pages.applications_detail_answer"
+    )
+    original_redraw = page_class.redraw
 
     async def redraw(self: ApplicationPage) -> None:
         await original_redraw(self)
         redrawn.set()
 
-    original_action = getattr(applications_detail, action)
+    original_action = getattr(module, action)
 
     def act(*args: Any) -> None:
         original_action(*args)
         assert redrawn.wait(timeout=10), "the committed action never redrew the page"
 
-    monkeypatch.setattr(ApplicationPage, "redraw", redraw)
-    monkeypatch.setattr(applications_detail, action, act)
+    monkeypatch.setattr(page_class, "redraw", redraw)
+    monkeypatch.setattr(module, action, act)
 
 
 async def status_after(user: User, marker: str, wanted: str) -> None:

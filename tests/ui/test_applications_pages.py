@@ -445,7 +445,7 @@ async def test_voir_opens_the_pieces_viewer_and_downloading_is_a_separate_link(u
     user.find(marker="piece-view").click()
     await user.should_see(marker="piece-viewer")
     viewer = user.find(marker="piece-viewer").elements.pop()
-    card = user.find(marker="piece-add-files").elements.pop().parent_slot.parent.parent_slot.parent
+    card = user.find(marker="piece-add-files").elements.pop().parent_slot.parent  # the card holds its button
     assert viewer in card.descendants() and view.props["aria-expanded"] == "true"
     shown = await user.http_client.get(viewer.props["src"])
     assert shown.status_code == 200 and shown.headers["content-disposition"].startswith("inline;")

@@ -49,8 +49,7 @@ from app.services.admin.scoped import (
     siblings,
     target_of,
 )
-from app.services.documents import pdf_sandbox, piece_slots
-from app.services.documents import pieces as documents
+from app.services.documents import pdf_sandbox, piece_files, piece_slots
 from app.services.documents.file_sniffing import PDF, sniff
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
@@ -279,7 +278,7 @@ def set_template(
         sha256=digest,
         size=len(normalised.pdf),
         media_type=PDF,
-        original_name=documents._display_name(filename),  # the one rule for a client's name shown back
+        original_name=piece_files.display_name(filename),  # the one rule for a client's name shown back
         page_count=normalised.page_count,
         kind=FileKind.TEMPLATE,
     )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from app.services.applications.actions import own_candidate_id
+    from app.services.applications.application_rows import ApplicationRows
     from app.services.applications.applying import apply_to_program, cancel_application
     from app.services.applications.dossier_status import DOSSIER_STATUS_LABELS, PIECE_STATUS_LABELS, PROCESSING_LABELS
     from app.services.applications.question_answers import answer_question
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
         list_my_applications,
         live_program_ids,
         pieces_by_program,
+        read_my_application,
     )
 
 # What pages may use, by the submodule that defines it (see app/services/__init__.py).
@@ -32,6 +34,7 @@ _EXPORTS: dict[str, str] = {
     "PIECE_STATUS_LABELS": "dossier_status",
     "PROCESSING_LABELS": "dossier_status",
     "ApplicationDetail": "views",
+    "ApplicationRows": "application_rows",
     "ApplicationSummary": "views",
     "DecisionView": "views",
     "PieceInfo": "views",
@@ -46,6 +49,7 @@ _EXPORTS: dict[str, str] = {
     "live_program_ids": "views",
     "own_candidate_id": "actions",
     "pieces_by_program": "views",
+    "read_my_application": "views",
     "transmission_readiness": "transmission",
     "transmit_application": "transmission",
 }
@@ -54,6 +58,7 @@ __all__ = [
     "PIECE_STATUS_LABELS",
     "PROCESSING_LABELS",
     "ApplicationDetail",
+    "ApplicationRows",
     "ApplicationSummary",
     "DecisionView",
     "PieceInfo",
@@ -68,6 +73,7 @@ __all__ = [
     "live_program_ids",
     "own_candidate_id",
     "pieces_by_program",
+    "read_my_application",
     "transmission_readiness",
     "transmit_application",
 ]

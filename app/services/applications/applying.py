@@ -32,7 +32,7 @@ from app.services.applications.actions import (
     own_application,
     own_candidate,
 )
-from app.services.documents import pieces as documents_service
+from app.services.documents import piece_files
 from app.services.dossier.completeness import dossier_completeness
 from app.services.offer.browse import WindowState, window_state
 from app.services.platform import parameters
@@ -149,7 +149,7 @@ def _open_pieces(session: Session, application: Application, program: Program, n
     session.flush()
     if program.procedure == Procedure.ONLINE:
         # pieces uploaded once serve every application
-        documents_service.adopt_shared_pieces(session, application=application)
+        piece_files.adopt_shared_pieces(session, application=application)
 
 
 def apply_to_program(session: Session, *, actor: Actor, program_id: int) -> Application:
@@ -210,7 +210,7 @@ def cancel_application(session: Session, *, actor: Actor, application_id: int) -
     documents = list(
         session.exec(select(SubmittedDocument).where(SubmittedDocument.application_id == application.id)).all()
     )
-    documents_service.release_piece_files(session, documents)  # files no other application uses are deleted
+    piece_files.release_piece_files(session, documents)  # files no other application uses are deleted
     session.flush()
     for document in documents:
         session.delete(document)

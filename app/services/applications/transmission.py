@@ -31,10 +31,12 @@ from app.models import (
 )
 from app.services.applications.actions import (
     MISSING_STATUSES,
+    applicable_documents,
     applicable_questions,
     own_application,
     pieces_with_rows,
 )
+from app.services.applications.application_rows import ApplicationRows
 from app.services.applications.dossier_status import dossier_editable, effective_return_by, move_dossier
 from app.services.applications.mails import candidate_link, mail_candidate, mail_committee, mail_parties, staff_link
 from app.services.dossier.completeness import SECTION_LABELS, dossier_completeness
@@ -91,10 +93,13 @@ class Readiness:
         return self.refusal is not None and self.refusal.code in LEFT_TO_DO
 
 
-def transmission_readiness(session: Session, *, actor: Actor, application_id: int, lang: str = "fr") -> Readiness:
-    """The checks of ``transmit_application``, without changing anything (labels in ``lang``)."""
+def transmission_readiness(
+    session: Session, *, actor: Actor, application_id: int, lang: str = "fr", rows: ApplicationRows | None = None
+) -> Readiness:
+    """The checks of ``transmit_application``, without changing anything (labels in ``lang``); ``rows``: what the
+    page read of the application already (``views.read_my_application``), not read again."""
     _candidate, application = own_application(session, actor, application_id)
-    return _readiness(session, application, lang)
+    return _readiness(session, application, lang, rows if rows is not None and rows.is_for(application) else None)
 
 
 def transmit_application(session: Session, *, actor: Actor, application_id: int) -> Application:
@@ -127,13 +132,13 @@ def transmit_application(session: Session, *, actor: Actor, application_id: int)
     return application
 
 
-def _readiness(session: Session, application: Application, lang: str) -> Readiness:
-    program = session.get(Program, application.program_id)
+def _readiness(session: Session, application: Application, lang: str, rows: ApplicationRows | None = None) -> Readiness:
+    program = rows.program if rows is not None else session.get(Program, application.program_id)
     assert program is not None
     return_by = effective_return_by(application, program)
-    pieces_left = _pieces_left(session, application, lang)
+    pieces_left = _pieces_left(session, application, lang, rows)
     missing = [piece.label for piece in pieces_left]
-    unanswered = _unanswered_questions(session, application, lang)
+    unanswered = _unanswered_questions(session, application, lang, rows)
     incomplete = list(dossier_completeness(session, candidate_id=application.candidate_id).reasons)
     refusal: DomainError | None = None
     if not dossier_editable(application.dossier_status):
@@ -159,35 +164,45 @@ def _readiness(session: Session, application: Application, lang: str) -> Readine
     )
 
 
-def _pieces_left(session: Session, application: Application, lang: str) -> list[PieceLeft]:
+def _pieces_left(
+    session: Session, application: Application, lang: str, rows: ApplicationRows | None
+) -> list[PieceLeft]:
+    if rows is None:
+        pieces = pieces_with_rows(session, application)
+    else:  # the rows read already, beside every piece the application calls for (one added after it, too)
+        by_piece = {document.required_document_id: document for document, _required in rows.documents}
+        required = applicable_documents(session, centre_id=application.centre_id, program_id=application.program_id)
+        pieces = [(piece, by_piece.get(piece.id or 0)) for piece in required]
     return [
         PieceLeft(document.id if document else None, label_in(piece, lang), piece.is_conditional)
-        for piece, document in pieces_with_rows(session, application)
+        for piece, document in pieces
         if document is None or document.status in MISSING_STATUSES
     ]
 
 
-def _unanswered_questions(session: Session, application: Application, lang: str) -> list[str]:
-    questions = [
-        question
-        for question in applicable_questions(
-            session, centre_id=application.centre_id, program_id=application.program_id
-        )
-        if question.is_mandatory
-    ]
-    if not questions:
+def _unanswered_questions(
+    session: Session, application: Application, lang: str, rows: ApplicationRows | None
+) -> list[str]:
+    if rows is None:
+        questions = applicable_questions(session, centre_id=application.centre_id, program_id=application.program_id)
+    else:
+        questions = rows.questions
+    mandatory = [question for question in questions if question.is_mandatory]
+    if not mandatory:
         return []
-    answered = {
-        answer.question_id
-        for answer in session.exec(
+    if rows is None:
+        answers = session.exec(
             select(QuestionAnswer).where(
                 QuestionAnswer.application_id == application.id,
-                col(QuestionAnswer.question_id).in_([q.id for q in questions]),
+                col(QuestionAnswer.question_id).in_([q.id for q in mandatory]),
             )
         ).all()
-        if answer.bool_value is not None or (answer.text_value or "").strip()
+    else:
+        answers = [rows.answers[q.id] for q in mandatory if q.id in rows.answers]
+    answered = {
+        answer.question_id for answer in answers if answer.bool_value is not None or (answer.text_value or "").strip()
     }
-    return [label_in(question, lang) for question in questions if question.id not in answered]
+    return [label_in(question, lang) for question in mandatory if question.id not in answered]
 
 
 _STATUS_LABELS = {

@@ -26,7 +26,6 @@ from app.models import (
     DossierStatus,
     Procedure,
     Program,
-    QuestionAnswer,
     QuestionKind,
     RefusalReason,
     RequiredDocument,
@@ -35,7 +34,6 @@ from app.models import (
 from app.services.applications.actions import (
     MISSING_STATUSES,
     answers_open,
-    applicable_questions,
     applications_acted_on,
     applies_to,
     days_left,
@@ -44,6 +42,7 @@ from app.services.applications.actions import (
     own_candidate,
     scoped_to,
 )
+from app.services.applications.application_rows import ApplicationRows, piece_rows, question_rows
 from app.services.applications.dossier_status import dossier_editable, effective_return_by
 from app.services.platform.actors import Actor
 from app.services.platform.labels import in_language, label_in
@@ -202,14 +201,9 @@ def live_program_ids(session: Session, *, actor: Actor) -> set[int]:
 # --- Following ----------------------------------------------------------------------------------------------------
 
 
-def _pieces(session: Session, application_ids: list[int], lang: str) -> dict[int, list[PieceView]]:
-    rows = session.exec(
-        select(SubmittedDocument, RequiredDocument)
-        .join(RequiredDocument, RequiredDocument.id == SubmittedDocument.required_document_id)
-        .where(col(SubmittedDocument.application_id).in_(application_ids))
-    ).all()
+def _piece_views(rows: list[tuple[SubmittedDocument, RequiredDocument]], lang: str) -> dict[int, list[PieceView]]:
     grouped: dict[int, list[PieceView]] = defaultdict(list)
-    for submitted, required in sorted(rows, key=lambda r: display_order_key(r[1])):
+    for submitted, required in rows:  # in display order
         assert submitted.id is not None and required.id is not None
         grouped[submitted.application_id].append(
             PieceView(
@@ -251,10 +245,14 @@ def _published_decisions(session: Session, application_ids: list[int], lang: str
 
 
 def _summaries(
-    session: Session, rows: list[tuple[Application, Program, ApplicationCentre]], lang: str
+    session: Session,
+    rows: list[tuple[Application, Program, ApplicationCentre]],
+    lang: str,
+    pieces: dict[int, list[PieceView]] | None = None,  # already read, by application id
 ) -> tuple[list[ApplicationSummary], dict[int, list[PieceView]]]:
     ids = [application.id for application, _, _ in rows if application.id is not None]
-    pieces = _pieces(session, ids, lang) if ids else {}
+    if pieces is None:
+        pieces = _piece_views(piece_rows(session, ids), lang) if ids else {}
     decisions = _published_decisions(session, ids, lang) if ids else {}
     automatic = _withdrawn_automatically(session, [a for a, _, _ in rows if a.answer == AnswerKind.WITHDRAWN])
     acted = applications_acted_on(session, [application for application, _, _ in rows])
@@ -339,17 +337,22 @@ def list_my_applications(session: Session, *, actor: Actor, lang: str = "fr") ->
 
 def get_my_application(session: Session, *, actor: Actor, application_id: int, lang: str = "fr") -> ApplicationDetail:
     """One of the actor's applications with its pieces, questions and published decision."""
+    return read_my_application(session, actor=actor, application_id=application_id, lang=lang)[0]
+
+
+def read_my_application(
+    session: Session, *, actor: Actor, application_id: int, lang: str = "fr"
+) -> tuple[ApplicationDetail, ApplicationRows]:
+    """``get_my_application`` and the rows it was drawn from, for the page's other views of the application (its
+    pieces' cards, what « Transmettre » waits for) to read nothing again."""
     _, application = own_application(session, actor, application_id)
     rows = _rows(session, Application.id == application.id)
-    summaries, pieces = _summaries(session, rows, lang)
+    documents = piece_rows(session, [application_id])
+    summaries, pieces = _summaries(session, rows, lang, _piece_views(documents, lang))
     _, program, _ = rows[0]
     committee = session.get(Committee, application.committee_id)
     assert committee is not None
-    questions = applicable_questions(session, centre_id=application.centre_id, program_id=application.program_id)
-    answers = {
-        answer.question_id: answer
-        for answer in session.exec(select(QuestionAnswer).where(QuestionAnswer.application_id == application.id)).all()
-    }
+    questions, answers = question_rows(session, application)
     question_views = []
     for question in questions:
         assert question.id is not None
@@ -375,7 +378,7 @@ def get_my_application(session: Session, *, actor: Actor, application_id: int, l
         )
         if line
     ]
-    return ApplicationDetail(
+    detail = ApplicationDetail(
         summary=summaries[0],
         pieces=pieces.get(application_id, []),
         questions=question_views,
@@ -388,3 +391,4 @@ def get_my_application(session: Session, *, actor: Actor, application_id: int, l
         committee_address=address,
         can_answer=answers_open(application, program, clock.now()),
     )
+    return detail, ApplicationRows(application, program, documents, questions, answers)

@@ -23,7 +23,7 @@ from app.models import (
     SubmittedDocument,
     SubmittedDocumentFile,
 )
-from app.services.documents import pieces as documents
+from app.services.documents import piece_files
 from app.services.documents.piece_status import move_piece
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
@@ -72,7 +72,7 @@ def open_slots(session: Session, actor: Actor, piece: RequiredDocument) -> None:
     if piece.is_shared:
         for application, program in applications:
             if program.procedure == Procedure.ONLINE:
-                documents.adopt_shared_pieces(session, application=application, by=By.SYSTEM)
+                piece_files.adopt_shared_pieces(session, application=application, by=By.SYSTEM)
     for candidate_id in {a.candidate_id for a, _ in applications}:
         notify_candidate(session, candidate_id)
     if added:

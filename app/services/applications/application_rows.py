@@ -1,0 +1,44 @@
+"""The rows of one application that its page reads once: the candidate's page shows the application, its pieces'
+cards and what « Transmettre » still waits for, three views of the same rows (``views.read_my_application`` reads
+them; ``documents.pieces.list_pieces`` and ``transmission.transmission_readiness`` take them instead of reading
+them again)."""
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from app.models import Application, Program, Question, QuestionAnswer, RequiredDocument, SubmittedDocument
+from app.services.applications.actions import applicable_questions, display_order_key
+
+
+@dataclass(frozen=True)
+class ApplicationRows:
+    application: Application
+    program: Program
+    documents: list[tuple[SubmittedDocument, RequiredDocument]]  # its piece rows, in display order
+    questions: list[Question]  # the questions it asks, in display order
+    answers: dict[int, QuestionAnswer]  # by question id
+
+    def is_for(self, application: Application) -> bool:
+        """Read for this very row (an owner's check already passed, in this session)."""
+        return self.application is application
+
+
+def piece_rows(session: Session, application_ids: list[int]) -> list[tuple[SubmittedDocument, RequiredDocument]]:
+    """The piece rows of these applications with their required pieces, in display order; one query."""
+    rows = session.exec(
+        select(SubmittedDocument, RequiredDocument)
+        .join(RequiredDocument, col(RequiredDocument.id) == SubmittedDocument.required_document_id)
+        .where(col(SubmittedDocument.application_id).in_(application_ids))
+    ).all()
+    return sorted(rows, key=lambda r: display_order_key(r[1]))
+
+
+def question_rows(session: Session, application: Application) -> tuple[list[Question], dict[int, QuestionAnswer]]:
+    """The questions the application asks and its answers; two queries."""
+    questions = applicable_questions(session, centre_id=application.centre_id, program_id=application.program_id)
+    answers = {
+        answer.question_id: answer
+        for answer in session.exec(select(QuestionAnswer).where(QuestionAnswer.application_id == application.id)).all()
+    }
+    return questions, answers

@@ -1,0 +1,265 @@
+"""The files of a piece (« pièce justificative »): their links in order, the merged PDF, what is shared between the
+candidate's applications, and deleting the bytes nobody references anymore.
+
+Shared pieces (``RequiredDocument.is_shared``) are references: a change to one application's piece is carried
+to the same piece of the candidate's other live applications that are still open (dossier En attente, before
+their return date, piece not validated) *and* held the same files — the very same ``StoredFile`` rows, never a
+copy of the bytes. An application already transmitted keeps its links (eCandidat's issue #37), and bytes are
+deleted only when no row references them anymore, after the commit.
+
+Below ``pieces`` (the candidate's actions and the rules about who may change a piece) and the applications'
+actions, which adopt the shared pieces of a new application and release the files of a cancelled one: this module
+reads no rule of ``applications.actions``.
+"""
+
+import io
+import re
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+
+import sqlalchemy as sa
+from pypdf import PdfReader, PdfWriter
+from sqlmodel import Session, col, select
+
+from app import clock
+from app.i18n import N_
+from app.models import (
+    Application,
+    DocumentStatus,
+    DossierStatus,
+    FileKind,
+    Procedure,
+    Program,
+    RequiredDocument,
+    StoredFile,
+    SubmittedDocument,
+    SubmittedDocumentFile,
+)
+from app.services.applications.dossier_status import EDITABLE_DOSSIER, effective_return_by
+from app.services.documents import pdf_sandbox
+from app.services.documents.piece_status import move_piece
+from app.services.platform import file_store, parameters
+from app.services.platform.actors import Actor
+from app.services.platform.audit import audit
+from app.services.platform.errors import DomainError
+from app.services.platform.lifecycle import By
+from app.services.platform.notifications import notify_candidate
+
+PIECE_TOO_MANY_PAGES = N_("Cette pièce dépasserait {max} pages ({pages}) : retirez un fichier ou allégez-le.")
+
+
+# --- Hooks for the applications service ---------------------------------------------------------------------------
+
+
+def adopt_shared_pieces(session: Session, *, application: Application, by: By = By.CANDIDATE) -> None:
+    """Fill a new application's shared pieces from the candidate's latest live application that has them (``by``:
+    the candidate applying, or the system when the administration adds a shared piece)."""
+    documents = session.exec(
+        select(SubmittedDocument, RequiredDocument)
+        .join(RequiredDocument, col(RequiredDocument.id) == SubmittedDocument.required_document_id)
+        .where(SubmittedDocument.application_id == application.id, col(RequiredDocument.is_shared))
+    ).all()
+    for document, _required in documents:
+        if document.status != DocumentStatus.PENDING:
+            continue
+        source = session.exec(
+            select(SubmittedDocument)
+            .join(Application, col(Application.id) == SubmittedDocument.application_id)
+            .where(
+                Application.candidate_id == application.candidate_id,
+                col(Application.cancelled_at).is_(None),
+                Application.id != application.id,
+                SubmittedDocument.required_document_id == document.required_document_id,
+                col(SubmittedDocument.merged_file_id).is_not(None),
+            )
+            .order_by(col(SubmittedDocument.status_at).desc())
+        ).first()
+        if source is not None:
+            set_links(session, document, [f.id or 0 for f in files_of(session, source)], source.merged_file_id, by=by)
+
+
+def release_piece_files(session: Session, documents: list[SubmittedDocument]) -> None:
+    """Before deleting ``documents`` (a cancelled application): drop their links, then the files nobody uses."""
+    ids = [d.id for d in documents if d.id is not None]
+    if not ids:
+        return
+    links = session.exec(
+        select(SubmittedDocumentFile).where(col(SubmittedDocumentFile.submitted_document_id).in_(ids))
+    ).all()
+    file_ids = {link.stored_file_id for link in links} | {d.merged_file_id for d in documents if d.merged_file_id}
+    for link in links:
+        session.delete(link)
+    for document in documents:
+        document.merged_file_id = None
+        session.add(document)
+    session.flush()
+    release_files(session, file_ids)
+
+
+def release_files(session: Session, file_ids: set[int] | list[int]) -> None:
+    """Delete the upload and merged ``StoredFile`` rows no piece references anymore; their bytes after commit."""
+    session.flush()
+    for file_id in set(file_ids):
+        stored = session.get(StoredFile, file_id)
+        if stored is None or stored.kind not in (FileKind.UPLOAD, FileKind.MERGED):
+            continue
+        linked = session.exec(
+            select(SubmittedDocumentFile.submitted_document_id).where(SubmittedDocumentFile.stored_file_id == file_id)
+        ).first()
+        merged_into = session.exec(
+            select(SubmittedDocument.id).where(SubmittedDocument.merged_file_id == file_id)
+        ).first()
+        if linked is None and merged_into is None:
+            file_store.delete_after_commit(session, stored.storage_key)
+            session.delete(stored)
+    session.flush()
+
+
+# --- The files' links ---------------------------------------------------------------------------------------------
+
+
+def application_open(application: Application, program: Program) -> bool:
+    return_by = effective_return_by(application, program)
+    return (
+        application.cancelled_at is None
+        and application.dossier_status in EDITABLE_DOSSIER
+        and (return_by is None or clock.now() <= return_by)
+    )
+
+
+def files_of(session: Session, document: SubmittedDocument) -> list[StoredFile]:
+    rows = session.exec(
+        select(StoredFile)
+        .join(SubmittedDocumentFile, col(SubmittedDocumentFile.stored_file_id) == StoredFile.id)
+        .where(SubmittedDocumentFile.submitted_document_id == document.id)
+        .order_by(col(SubmittedDocumentFile.position), col(StoredFile.id))
+    ).all()
+    return list(rows)
+
+
+def merge_files(session: Session, file_ids: list[int], label: str, candidate_id: int) -> StoredFile | None:
+    if not file_ids:
+        return None
+    writer = PdfWriter()
+    for file_id in file_ids:
+        stored = session.get(StoredFile, file_id)
+        assert stored is not None
+        for page in PdfReader(io.BytesIO(file_store.read(stored.storage_key))).pages:
+            writer.add_page(page)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    data = buffer.getvalue()
+    key, digest = file_store.put_in_transaction(session, data, suffix=".pdf")
+    merged = StoredFile(
+        storage_key=key,
+        sha256=digest,
+        size=len(data),
+        media_type=pdf_sandbox.PDF,
+        original_name=display_name(f"{label}.pdf"),
+        page_count=len(writer.pages),
+        kind=FileKind.MERGED,
+        owner_candidate_id=candidate_id,
+    )
+    session.add(merged)
+    session.flush()
+    return merged
+
+
+def set_links(
+    session: Session, document: SubmittedDocument, file_ids: list[int], merged_id: int | None, *, by: By = By.CANDIDATE
+) -> int | None:
+    """Make ``document`` hold exactly ``file_ids`` in that order and the merged file; returns the old merged id."""
+    session.execute(
+        sa.delete(SubmittedDocumentFile).where(col(SubmittedDocumentFile.submitted_document_id) == document.id)
+    )
+    for position, file_id in enumerate(file_ids):
+        session.add(
+            SubmittedDocumentFile(submitted_document_id=document.id or 0, stored_file_id=file_id, position=position)
+        )
+    old_merged = document.merged_file_id
+    document.merged_file_id = merged_id
+    move_piece(document, DocumentStatus.SUBMITTED if file_ids else DocumentStatus.PENDING, by=by, now=clock.now())
+    document.comment = "" if file_ids else document.comment
+    session.add(document)  # the version bump: a concurrent change of the same piece is refused, not merged
+    session.flush()
+    return old_merged
+
+
+def _siblings(
+    session: Session, document: SubmittedDocument, application: Application, old_ids: list[int]
+) -> Iterator[tuple[SubmittedDocument, Application]]:
+    """The same shared piece in the candidate's other open applications that held the same files."""
+    rows = session.exec(
+        select(SubmittedDocument, Application, Program)
+        .join(Application, col(Application.id) == SubmittedDocument.application_id)
+        .join(Program, col(Program.id) == Application.program_id)
+        .where(
+            Application.candidate_id == application.candidate_id,
+            Application.id != application.id,
+            col(Application.cancelled_at).is_(None),
+            Application.dossier_status == DossierStatus.PENDING,  # never an application already transmitted
+            SubmittedDocument.required_document_id == document.required_document_id,
+            col(SubmittedDocument.status).in_([DocumentStatus.PENDING, DocumentStatus.SUBMITTED]),
+        )
+    ).all()
+    for sibling, sibling_application, program in rows:
+        if program.procedure != Procedure.ONLINE or not application_open(sibling_application, program):
+            continue
+        if [f.id for f in files_of(session, sibling)] == old_ids:
+            yield sibling, sibling_application
+
+
+def change_files(
+    session: Session,
+    actor: Actor,
+    document: SubmittedDocument,
+    application: Application,
+    required: RequiredDocument,
+    old_ids: list[int],
+    new_ids: list[int],
+    action: str,
+) -> None:
+    settings = parameters.effective_settings()
+    total_pages = sum(stored.page_count or 0 for i in new_ids if (stored := session.get(StoredFile, i)) is not None)
+    if total_pages > settings.max_piece_pages:  # cannot happen by removing or reordering; kept as the invariant
+        raise DomainError("piece_too_many_pages", PIECE_TOO_MANY_PAGES, pages=total_pages, max=settings.max_piece_pages)
+    siblings = list(_siblings(session, document, application, old_ids)) if required.is_shared else []
+    merged = merge_files(session, new_ids, required.label_fr, application.candidate_id)
+    merged_id = merged.id if merged else None
+    released = {*old_ids}
+    old_merged = set_links(session, document, new_ids, merged_id)
+    released.add(old_merged or 0)
+    for sibling, sibling_application in siblings:
+        released.add(set_links(session, sibling, new_ids, merged_id) or 0)
+        audit(
+            session,
+            actor=actor,
+            action=f"{action}.shared",
+            entity_type="submitted_document",
+            entity_id=sibling.id,
+            candidate_id=application.candidate_id,
+            application_id=sibling_application.id,
+            after={"from_submitted_document_id": document.id, "files": new_ids},
+        )
+    release_files(session, released - {0})
+    audit(
+        session,
+        actor=actor,
+        action=action,
+        entity_type="submitted_document",
+        entity_id=document.id,
+        candidate_id=application.candidate_id,
+        application_id=application.id,
+        before={"files": old_ids},
+        after={"files": new_ids, "pages": merged.page_count if merged else 0, "shared_with": len(siblings)},
+    )
+    notify_candidate(session, application.candidate_id)
+
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def display_name(name: str) -> str:
+    """The client's name, for display only: no folders, no control characters, bounded."""
+    base = PurePosixPath((name or "").replace("\\", "/")).name
+    return _UNSAFE.sub("", base).strip()[:255] or "document"
