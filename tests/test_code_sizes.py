@@ -28,12 +28,7 @@ DECLARATIVE = {
 }
 
 # Still to split, as they are today; each entry must still be over its limit (the ratchet).
-LEFT_OVER = {
-    # modules
-    # functions
-    "app/services/decisions/waiting_list.py:call_waiting_list",
-    "app/ui/decision_panel.py:_draw",
-}
+LEFT_OVER: set[str] = set()  # empty: everything is split; an entry here only while a split is under way
 
 
 def _modules() -> Iterator[Path]:

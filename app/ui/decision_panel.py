@@ -11,6 +11,7 @@ Every check is in ``app.services.decisions.staff_decisions``; the panel only off
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from nicegui import run, ui
@@ -156,6 +157,16 @@ def _fields(view: DecisionPanelView, drafts: Drafts) -> _Fields:
     return _Fields(dtype, reason, rank, moment, place, comment, overwrite)
 
 
+def _enter_now(actor: Actor, application_id: int, values: dict[str, Any]) -> None:
+    with transaction() as session:
+        enter_decision(session, actor=actor, application_id=application_id, **values)
+
+
+def _publish_now(actor: Actor, decision_id: int) -> None:
+    with transaction() as session:
+        publish_decision(session, actor=actor, decision_id=decision_id)
+
+
 def _draw(
     application_id: int,
     actor: Actor,
@@ -174,13 +185,8 @@ def _draw(
         inputs = _fields(view, drafts)
         fields = inputs.by_service_field()
 
-        def enter_now(values: dict[str, Any]) -> None:
-            with transaction() as session:
-                enter_decision(session, actor=actor, application_id=application_id, **values)
-
-        def publish_now(decision_id: int) -> None:
-            with transaction() as session:
-                publish_decision(session, actor=actor, decision_id=decision_id)
+        enter_now = partial(_enter_now, actor, application_id)
+        publish_now = partial(_publish_now, actor)
 
         async def act(button: ui.button, work: Callable[..., None], arguments: Callable[[], tuple[Any, ...]]) -> None:
             for element in fields.values():

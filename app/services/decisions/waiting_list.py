@@ -232,6 +232,39 @@ def recompute_ranks(session: Session, program_id: int) -> None:
     session.flush()
 
 
+def _call(
+    session: Session, program: Program, application: Application, call_type_id: int, *, actor: Actor, now: datetime
+) -> None:
+    """One waiting candidate called: a published favourable decision, its deadline, its mail, audit and update."""
+    decision = Decision(
+        application_id=application.id,
+        decision_type_id=call_type_id,
+        kind=DecisionKind.FAVORABLE,
+        is_waiting_list_call=True,
+        entered_at=now,
+        confirmation_deadline=confirmation_deadline(application, program, now, waiting_list_call=True),
+    )
+    publish(decision, application, by=By.STAFF if actor.kind == "staff" else By.SYSTEM, now=now, staff_id=None)
+    session.add(decision)
+    application.confirmation_deadline = decision.confirmation_deadline
+    application.called_from_waiting_list_at = now
+    application.waiting_list_rank = None
+    session.add(application)
+    session.flush()
+    mail_decision(session, application, decision, attachments=letter_attachments(session, application, decision))
+    audit(
+        session,
+        actor=actor,
+        action="decision.waiting_list_called",
+        entity_type="decision",
+        entity_id=decision.id,
+        candidate_id=application.candidate_id,
+        application_id=application.id,
+        after={"deadline": str(decision.confirmation_deadline)},
+    )
+    notify_candidate(session, application.candidate_id)
+
+
 def call_waiting_list(
     session: Session, program_id: int, *, actor: Actor | None = None, limit: int | None = None
 ) -> list[int]:
@@ -262,33 +295,7 @@ def call_waiting_list(
         if application.cancelled_at is not None or application.answer is not None:
             continue  # changed since the list was read (a cancellation does not take the programme lock)
         assert call_type_id is not None
-        decision = Decision(
-            application_id=application_id,
-            decision_type_id=call_type_id,
-            kind=DecisionKind.FAVORABLE,
-            is_waiting_list_call=True,
-            entered_at=now,
-            confirmation_deadline=confirmation_deadline(application, program, now, waiting_list_call=True),
-        )
-        publish(decision, application, by=By.STAFF if actor.kind == "staff" else By.SYSTEM, now=now, staff_id=None)
-        session.add(decision)
-        application.confirmation_deadline = decision.confirmation_deadline
-        application.called_from_waiting_list_at = now
-        application.waiting_list_rank = None
-        session.add(application)
-        session.flush()
-        mail_decision(session, application, decision, attachments=letter_attachments(session, application, decision))
-        audit(
-            session,
-            actor=actor,
-            action="decision.waiting_list_called",
-            entity_type="decision",
-            entity_id=decision.id,
-            candidate_id=application.candidate_id,
-            application_id=application_id,
-            after={"deadline": str(decision.confirmation_deadline)},
-        )
-        notify_candidate(session, application.candidate_id)
+        _call(session, program, application, call_type_id, actor=actor, now=now)
         called.append(application_id)
         free -= 1
     recompute_ranks(session, program_id)
