@@ -157,6 +157,17 @@ class Settings(BaseSettings):
         30, ge=1, description="Days the attachments of a sent or finally failed mail are kept before the purge."
     )
 
+    # Retention of personal data (app/services/platform/retention.py); the privacy page states these durations.
+    access_log_days: int = Field(
+        365, ge=1, description="Days the access log (sign-ins, views and downloads of dossiers) is kept."
+    )
+    mail_retention_days: int = Field(
+        30, ge=1, description="Days a sent or finally failed outbox mail is kept before it is deleted."
+    )
+    job_run_retention_days: int = Field(
+        90, ge=1, description="Days the history of job runs is kept (the latest run of each job always stays)."
+    )
+
     _demo_explicit: bool = PrivateAttr(False)  # ECANDIDAT_DEMO was set, not inferred from the database
 
     @model_validator(mode="after")

@@ -1,9 +1,10 @@
 """The pages every public service links from its footer: accessibility statement, legal notice, personal data."""
 
-from nicegui import ui
+from nicegui import run, ui
 
 from app.config import get_settings
-from app.i18n import _
+from app.i18n import _, ngettext
+from app.services.platform import retention
 from app.ui import routes
 from app.ui.frame import frame
 from app.ui.page import page
@@ -209,17 +210,29 @@ def _purpose_and_access() -> None:
     )
 
 
-def _retention_and_rights(email: str) -> None:
-    """How long the data are kept, the candidate's rights and where to complain."""
+def _duration(value: int, unit: str) -> str:
+    if unit == "minutes":
+        return ngettext("{n} minute", "{n} minutes", value).format(n=value)
+    return ngettext("{n} jour", "{n} jours", value).format(n=value)
+
+
+def _retention_and_rights(email: str, durations: list[tuple[retention.RetentionPromise, int]]) -> None:
+    """How long the data are kept (each duration from the setting its purge job reads), the candidate's rights and
+    where to complain."""
     heading(_("Durée de conservation"), 2)
-    _bullets(
-        _(
-            "votre dossier et vos candidatures sont conservés pendant 2 ans, puis archivés sans les données "
-            "permettant de vous identifier ;"
-        ),
-        _("le journal des connexions est conservé 1 an ;"),
-        _("un compte jamais activé est supprimé au bout de quelques jours."),
-    )
+    with ui.element("ul").classes("ec-bullets").mark("retention"):
+        # No duration here: no job erases archived dossiers yet, so the page promises none (issue 21).
+        list_item(
+            _(
+                "votre dossier et vos candidatures restent conservés après la campagne, jusqu'à leur effacement "
+                "par l'établissement ; vous pouvez en demander l'effacement (voir « Vos droits ») ;"
+            )
+        )
+        list_item(_("le journal des actions effectuées sur votre dossier est conservé aussi longtemps que lui ;"))
+        for promise, value in durations:
+            list_item(_(promise.text).format(duration=_duration(value, promise.unit))).mark(
+                f"retention-{promise.setting}"
+            )
     heading(_("Vos droits"), 2)
     paragraph(
         _(
@@ -241,7 +254,8 @@ def _retention_and_rights(email: str) -> None:
         _external_link(_("déposer une plainte auprès de la CNIL"), CNIL_URL)
 
 
-def personal_data() -> None:
+async def personal_data() -> None:
+    durations = await run.io_bound(retention.promised_durations)
     with frame(_("Données personnelles")):
         paragraph(
             _(
@@ -251,7 +265,7 @@ def personal_data() -> None:
             ).format(institution=get_settings().institution_name)
         )
         _purpose_and_access()
-        _retention_and_rights(get_settings().assistance_email)
+        _retention_and_rights(get_settings().assistance_email, durations)
 
 
 def register() -> None:

@@ -81,8 +81,8 @@ async def test_footer_pages_open(user: User) -> None:
     await user.open("/mentions-legales")
     await user.should_see("Hébergement")
     await user.open("/donnees-personnelles")
-    await user.should_see("le journal des connexions est conservé 1 an ;")
-    await user.should_see("2 ans")
+    await user.should_see("le journal des connexions et des consultations de votre dossier est conservé 365 jours")
+    await user.should_see("effacée 30 jours après leur envoi")
 
 
 async def test_switching_to_english_changes_text_title_and_html_lang(user: User) -> None:

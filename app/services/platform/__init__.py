@@ -6,7 +6,15 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from app.services.platform import announcements, jobs, notifications, parameters, process_cache, read_only
+    from app.services.platform import (
+        announcements,
+        jobs,
+        notifications,
+        parameters,
+        process_cache,
+        read_only,
+        retention,
+    )
     from app.services.platform.actors import Actor
     from app.services.platform.errors import DomainError, NotFound
     from app.services.platform.labels import in_language, label_in
@@ -26,6 +34,7 @@ _EXPORTS: dict[str, str] = {
     "parameters": "parameters",
     "process_cache": "process_cache",
     "read_only": "read_only",
+    "retention": "retention",
 }
 __all__ = [
     "Actor",
@@ -40,6 +49,7 @@ __all__ = [
     "parameters",
     "process_cache",
     "read_only",
+    "retention",
 ]
 
 

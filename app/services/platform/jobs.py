@@ -57,6 +57,7 @@ JOB_MODULES: tuple[str, ...] = (
     "app.services.decisions.jobs",
     "app.services.exports.jobs",
     "app.services.platform.file_purge",
+    "app.services.platform.retention",
     "app.services.handoff.apogee",
 )
 MESSAGE_MAX = 2000  # JobRun.message
