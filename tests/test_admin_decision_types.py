@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from app.models import AuditEvent, DecisionKind, DecisionType, Program, RefusalReason, StaffRole
 from app.services.admin import decision_types as service
 from app.services.admin.common import StaleEdit
-from app.services.decisions.staff_decisions import decision_panel_view
+from app.services.decisions.decision_panel import decision_panel_view
 from app.services.dossier.schemas import DossierInvalid
 from app.services.platform.errors import DomainError, Forbidden
 from tests import factories
