@@ -331,7 +331,8 @@ def words_for(page: str, programme: Programme) -> list[str]:
     }[page]
 
 
-_PAGE_ROUTE = re.compile(r"@(?:ui\.)?page\(([^)]*)\)")
+# ``@page(X)`` on a handler, or ``page(X)(handler)`` in ``register()``.
+_PAGE_ROUTE = re.compile(r"(?<![\w.])@?(?:ui\.)?page\(([^)]*)\)")
 _CONSTANT = re.compile(r'^([A-Z_]+)\s*=\s*"([^"]*)"', re.M)
 
 
