@@ -183,3 +183,17 @@ def test_a_transaction_reads_a_staff_template_once_and_the_next_one_sees_its_cha
         assert later.subject == "Seconde version"
     finally:
         event.remove(engine, "before_cursor_execute", count)
+
+
+def test_mails_enqueued_together_are_written_by_one_flush_at_the_end(session: Session) -> None:
+    from app.services.mail.outbox import mails_flushed_together
+
+    context = sample_context("account_created")
+    with mails_flushed_together(session):
+        mails = [
+            enqueue_mail(session, code="account_created", to=f"m{i}@example.org", context=context) for i in range(3)
+        ]
+        assert all(mail.id is None for mail in mails) and _count(session) == 0  # no query flushes them early
+    assert all(mail.id is not None for mail in mails) and _count(session) == 3
+    alone = enqueue_mail(session, code="account_created", to="seul@example.org", context=context)
+    assert alone.id is not None  # outside, each mail is flushed at once, as before

@@ -129,8 +129,11 @@ def publish_batch(
                 staged.append((application, decision))
         report.rows.append(SelectionRow(row.application_id, row.label, row.program, reason))
     session.flush()
-    for application, decision in staged:
-        mail_publication(session, application=application, decision=decision)
+    from app.services.mail.outbox import mails_flushed_together  # loaded on demand, as every mail path does
+
+    with mails_flushed_together(session):
+        for application, decision in staged:
+            mail_publication(session, application=application, decision=decision)
     del kept
     for program_id in sorted({application.program_id for application, _d in staged} if ranks else ()):
         recompute_ranks(session, program_id)

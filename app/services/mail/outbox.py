@@ -8,6 +8,8 @@ store, or bytes written to a spool folder (``DATA_DIR/mail-attachments``) under 
 
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -190,8 +192,26 @@ def enqueue_mail(
         application_id=application_id,
     )
     session.add(mail)
-    session.flush()  # an id now, and constraint errors raised in the caller's action
+    if not session.info.get(_FLUSH_LATER):
+        session.flush()  # an id now, and constraint errors raised in the caller's action
     return mail
+
+
+_FLUSH_LATER = "ecandidat.mails_flushed_together"
+
+
+@contextmanager
+def mails_flushed_together(session: Session) -> Iterator[None]:
+    """The mails enqueued inside are written by one flush at the end, the unit of work batching their INSERTs (a bulk
+    publication's thousand mails were a thousand round trips); nothing inside may need a mail's id, and no query
+    inside flushes them early (``no_autoflush``)."""
+    session.info[_FLUSH_LATER] = True
+    try:
+        with session.no_autoflush:
+            yield
+    finally:
+        session.info.pop(_FLUSH_LATER, None)
+    session.flush()
 
 
 def list_outbox_mails(session: Session, *, limit: int = 200) -> list[OutboxMail]:
