@@ -4,7 +4,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from app.services.exports import archive, jobs, statistics
+    from app.services.exports import archive, jobs, my_data, personal_data, statistics
     from app.services.exports.statistics import GROUPINGS, CampaignOption, DayCount, PendingCounts, Statistics, StatRow
     from app.services.exports.tabular import EXTRAS, TabularRequest
 
@@ -20,6 +20,8 @@ _EXPORTS: dict[str, str] = {
     "TabularRequest": "tabular",
     "archive": "archive",
     "jobs": "jobs",
+    "my_data": "my_data",
+    "personal_data": "personal_data",
     "statistics": "statistics",
 }
 __all__ = [
@@ -33,6 +35,8 @@ __all__ = [
     "TabularRequest",
     "archive",
     "jobs",
+    "my_data",
+    "personal_data",
     "statistics",
 ]
 

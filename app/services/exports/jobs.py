@@ -39,7 +39,7 @@ from app.models import (
 )
 from app.services.accounts.staff_roles import current_role
 from app.services.exports import archive as exports_zip
-from app.services.exports import spreadsheet_writers
+from app.services.exports import my_data, personal_data, spreadsheet_writers
 from app.services.exports import tabular as exports_tabular
 from app.services.exports.my_exports import KIND_LABELS, STATUS_LABELS, ExportView, export_file, my_exports
 from app.services.exports.tabular import TabularRequest
@@ -89,6 +89,7 @@ MEDIA_TYPES = {
     "csv": spreadsheet_writers.CsvWriter.media_type,
     "dossiers_zip": "application/zip",
     "piece_zip": "application/zip",
+    my_data.KIND: "application/zip",
 }
 
 Render = Callable[[dict[str, Any], str], bytes]
@@ -189,6 +190,10 @@ def _build(job: ExportJob, actor: Actor, path: Path, render: Render | None) -> t
         request = exports_tabular.parse_request(data)
         exports_tabular.build_tabular(actor=actor, request=request, kind=job.kind, path=path, progress=progress)
         return exports_tabular.export_filename(job.kind, now), MEDIA_TYPES[job.kind]
+    if job.kind == my_data.KIND:
+        account_id = job.account_id or 0
+        personal_data.write_zip(account_id=account_id, language=language, path=path, progress=progress, render=render)
+        return f"mes-donnees-{stamp}.zip", MEDIA_TYPES[job.kind]
     ids = [int(i) for i in data.get("ids") or []]
     if job.kind == "dossiers_zip":
         exports_zip.build_dossiers_zip(
@@ -207,7 +212,7 @@ def _build(job: ExportJob, actor: Actor, path: Path, render: Render | None) -> t
     raise DomainError("unknown_export", N_("Format d'export inconnu : {kind}."), kind=job.kind)
 
 
-def _store(job_id: int, worker: str, path: Path, filename: str, media_type: str) -> None:
+def _store(job_id: int, worker: str, path: Path, filename: str, media_type: str, *, announce: bool = False) -> None:
     """Move the built file into the store and mark the job DONE, or leave nothing behind."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -244,6 +249,8 @@ def _store(job_id: int, worker: str, path: Path, filename: str, media_type: str)
             )
             if result.rowcount != 1:
                 raise RuntimeError(f"export {job_id} is no longer running (interrupted meanwhile)")
+            if announce:  # a candidate's copy: its single-use link, mailed in the transaction that finishes it
+                my_data.announce_ready(session, job_id=job_id)
     except BaseException:
         target.unlink(missing_ok=True)
         raise
@@ -270,10 +277,12 @@ def run_export_job(job_id: int, *, worker: str | None = None, render: Render | N
     language = str(job.request.get("language") or "fr")
     # The requester as they were when asking: their current role's scope is re-read by every read of the build.
     actor = Actor("staff", staff_id=job.staff_id, role_assignment_id=job.role_assignment_id)
+    if job.account_id is not None:  # a candidate's copy of their own data
+        actor = Actor("candidate", account_id=job.account_id)
     path = _temp_path(job_id)
     try:
         filename, media_type = _build(job, actor, path, render)
-        _store(job_id, worker, path, filename, media_type)
+        _store(job_id, worker, path, filename, media_type, announce=job.kind == my_data.KIND)
         return ExportStatus.DONE
     except DomainError as error:
         _fail(job_id, gettext(error.message, language).format(**error.params))
