@@ -23,7 +23,7 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app import clock
@@ -37,15 +37,14 @@ from app.models import (
     RequiredDocument,
     StoredFile,
 )
-from app.services.accounts.staff_roles import current_role
 from app.services.exports import archive as exports_zip
-from app.services.exports import my_data, personal_data, spreadsheet_writers
+from app.services.exports import audit_csv, my_data, personal_data, spreadsheet_writers
 from app.services.exports import tabular as exports_tabular
+from app.services.exports.job_requests import MAX_ACTIVE_PER_STAFF, TOO_MANY, create_job
 from app.services.exports.my_exports import KIND_LABELS, STATUS_LABELS, ExportView, export_file, my_exports
 from app.services.exports.tabular import TabularRequest
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError
 from app.services.platform.file_names import ascii_part
 from app.services.platform.jobs import default_worker, register_job
@@ -76,10 +75,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-MAX_ACTIVE_PER_STAFF = 3  # queued or running exports one staff member may have at once
 ERROR_MAX = 2000  # ExportJob.error
 
-TOO_MANY = N_("Vous avez déjà {max} exports en préparation : attendez qu'ils se terminent.")
 UNEXPECTED = N_(
     "L'export a échoué à cause d'une erreur inattendue. Réessayez ; si cela recommence, contactez l'assistance."
 )
@@ -98,27 +95,6 @@ Render = Callable[[dict[str, Any], str], bytes]
 # --- Requests ------------------------------------------------------------------------------------------------------
 
 
-def _create(session: Session, actor: Actor, kind: str, payload: dict[str, Any]) -> ExportJob:
-    role = current_role(session, actor=actor)  # a staff member with a valid current role, re-read
-    active = session.exec(
-        select(func.count())
-        .select_from(ExportJob)
-        .where(
-            ExportJob.staff_id == actor.staff_id,
-            col(ExportJob.status).in_([ExportStatus.QUEUED, ExportStatus.RUNNING]),
-        )
-    ).one()
-    if active >= MAX_ACTIVE_PER_STAFF:
-        raise DomainError("too_many_exports", TOO_MANY, max=MAX_ACTIVE_PER_STAFF)
-    job = ExportJob(staff_id=actor.staff_id or 0, role_assignment_id=role.assignment_id, kind=kind, request=payload)
-    session.add(job)
-    session.flush()
-    summary = {k: v for k, v in payload.items() if k not in ("ids", "only_ids")}
-    summary["count"] = len(payload.get("ids") or payload.get("only_ids") or [])
-    audit(session, actor=actor, action="export.requested", entity_type="exportjob", entity_id=job.id, after=summary)
-    return job
-
-
 def request_list_export(session: Session, *, actor: Actor, kind: str, request: TabularRequest) -> ExportJob:
     """Queue a spreadsheet (``kind`` "xlsx" or "csv") of the list as ``request`` describes it."""
     if kind not in spreadsheet_writers.WRITERS:
@@ -127,13 +103,13 @@ def request_list_export(session: Session, *, actor: Actor, kind: str, request: T
     exports_tabular.parse_request(payload)  # refuse unknown columns or extras now, not in the worker
     # The list's own first row: a bad filter or sort is refused now, with the list's message.
     staff_list.list_applications(session, actor=actor, query=replace(request.query, page=1, page_size=1))
-    return _create(session, actor, kind, payload)
+    return create_job(session, actor, kind, payload)
 
 
 def request_dossiers_zip(session: Session, *, actor: Actor, ids: Sequence[int], language: str) -> ExportJob:
     """Queue a ZIP of the dossier PDFs of the selected applications."""
     exports_zip.check_dossiers_selection(ids)
-    return _create(session, actor, "dossiers_zip", {"ids": sorted(set(ids)), "language": language})
+    return create_job(session, actor, "dossiers_zip", {"ids": sorted(set(ids)), "language": language})
 
 
 def request_piece_zip(
@@ -144,7 +120,7 @@ def request_piece_zip(
     if session.get(RequiredDocument, required_document_id) is None:
         raise DomainError("unknown_piece", N_("Cette pièce n'existe pas."), field="piece")
     payload = {"ids": sorted(set(ids)), "language": language, "required_document_id": required_document_id}
-    return _create(session, actor, "piece_zip", payload)
+    return create_job(session, actor, "piece_zip", payload)
 
 
 # --- The worker ----------------------------------------------------------------------------------------------------
@@ -190,6 +166,9 @@ def _build(job: ExportJob, actor: Actor, path: Path, render: Render | None) -> t
         request = exports_tabular.parse_request(data)
         exports_tabular.build_tabular(actor=actor, request=request, kind=job.kind, path=path, progress=progress)
         return exports_tabular.export_filename(job.kind, now), MEDIA_TYPES[job.kind]
+    if job.kind == audit_csv.KIND:
+        audit_csv.write_csv(actor=actor, payload=data, path=path, progress=progress)
+        return audit_csv.filename(), MEDIA_TYPES["csv"]
     if job.kind == my_data.KIND:
         account_id = job.account_id or 0
         personal_data.write_zip(account_id=account_id, language=language, path=path, progress=progress, render=render)
