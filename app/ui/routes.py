@@ -79,6 +79,7 @@ ADMIN_FAQ = "/admin/faq"
 ADMIN_API = "/admin/api"
 ADMIN_JOBS = "/admin/jobs"
 ADMIN_LEASES = "/admin/verrous"
+ADMIN_PRIVACY = "/admin/donnees-personnelles"
 
 # Development only (ECANDIDAT_DEV_MAILBOX)
 DEV_MAILBOX = "/dev/mailbox"
