@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from app.models import ActorKind, AuditEvent, ExportStatus, JobRun, JobStatus, StaffRole
+from app.models import Account, ActorKind, AuditEvent, ExportStatus, JobRun, JobStatus, StaffRole
 from app.services.admin import audit_search, privacy_register
 from app.services.admin.audit_search import AuditQuery, search_audit
 from app.services.exports import audit_csv
@@ -70,6 +70,10 @@ def test_filters_by_days_kind_actor_and_candidate(session: Session, trail: dict[
     assert _ids(session, trail, actor="AMARTIN") == [changed, viewed]  # by login
     assert _ids(session, trail, actor_kind="candidate") == [signed_in]
     assert _ids(session, trail, candidate="leger") == [changed, viewed]  # the accents and case folded
+    zoe_account = session.get(Account, trail["zoe"].account_id)
+    assert zoe_account is not None
+    assert _ids(session, trail, candidate=zoe_account.dossier_number.lower()) == [changed, viewed]
+    assert _ids(session, trail, candidate=zoe_account.email.upper()) == [changed, viewed]
     number = trail["max"].account_id
     page = search_audit(session, actor=trail["central"], query=AuditQuery(candidate="oneil"))
     assert [r.id for r in page.rows] == [signed_in]  # the account's own act

@@ -9,9 +9,11 @@ column headers; the news of a search or an export is read out from a ``role=stat
 
 import math
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 from nicegui import run, ui
 
+from app import clock
 from app.db import transaction
 from app.i18n import _, ngettext
 from app.models import StaffRole
@@ -35,6 +37,7 @@ from app.ui.text import esc, heading, link_tag, paragraph, static_block, tag, te
 ROLES = (StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE)
 PAGE_SIZE = 50
 REGISTER_RUNS = 100
+DEFAULT_DAYS = 31  # the search opens on the last month
 
 
 def _search(actor: Actor, query: audit_search.AuditQuery) -> audit_search.AuditPage | DomainError:
@@ -126,7 +129,9 @@ class _Filters:
 
     def __init__(self) -> None:
         with ui.element("div").classes("flex flex-wrap gap-3 items-end"):
-            self.date_from = day_input(_("Du (jj/mm/aaaa)")).mark("date-from")
+            # The last month by default: the whole log, years of it, is one click away (empty the field).
+            since = clock.today_paris() - timedelta(days=DEFAULT_DAYS)
+            self.date_from = day_input(_("Du (jj/mm/aaaa)"), since).mark("date-from")
             self.date_to = day_input(_("Au (jj/mm/aaaa)")).mark("date-to")
             kinds = {key: _(label) for key, label in audit_search.KINDS.items()}
             self.kind = ui.select(kinds, label=_("Événements"), value="all").mark("kind")

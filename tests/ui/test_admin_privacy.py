@@ -90,7 +90,7 @@ async def test_a_bad_day_is_refused_in_words_and_the_register_lists_purges(user:
     await user.open("/admin/donnees-personnelles")
     await user.should_see("Registre des purges")
     assert "Purge des données périmées" in table_text(user, "purge-register")
-    user.find(marker="date-from").type("31/02/2026")
+    user.find(marker="date-from").clear().type("31/02/2026")
     await click(user, "search")
     await user.should_see("Vérifiez le jour et le mois")
     assert user.find(marker="audit-error").elements.pop().props["role"] == "alert"
