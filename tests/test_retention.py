@@ -199,4 +199,6 @@ def test_the_access_log_is_exactly_the_sign_ins_views_and_downloads_the_code_aud
         "piece.viewed",
         "impersonation.viewed",
         "export.downloaded",
+        "account.data_downloaded",  # a candidate's copy of their data (#21 item 2)
+        "privacy.audit.viewed",  # a search of the audit trail on the DPO's screen (#21 item 4)
     }

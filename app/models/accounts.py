@@ -62,6 +62,7 @@ class TokenPurpose(StrEnum):
     ACTIVATION = "activation"
     PASSWORD_RESET = "password_reset"
     EMAIL_CHANGE = "email_change"
+    DATA_EXPORT = "data_export"  # the download of « Télécharger mes données » (an ExportJob of the account)
 
 
 class AccountToken(SQLModel, table=True):

@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from app.models.accounts import StaffRole
@@ -17,14 +18,22 @@ class ExportStatus(StrEnum):
 
 
 class ExportJob(SQLModel, table=True):
-    """A spreadsheet or ZIP asked for by a member of staff, built by a worker with its progress recorded."""
+    """A spreadsheet or ZIP asked for by a member of staff, or a candidate's copy of their data (« Télécharger mes
+    données »), built by a worker with its progress recorded."""
+
+    # Exactly one owner: a member of staff, or a candidate's account.
+    __table_args__ = (sa.CheckConstraint("(staff_id IS NULL) <> (account_id IS NULL)", name="one_owner"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    staff_id: int = Field(foreign_key="staffmember.id", index=True)
+    staff_id: int | None = Field(default=None, foreign_key="staffmember.id", index=True)
+    # A candidate's own data; their account's erasure takes the job with it.
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True, ondelete="CASCADE")
+    # The single-use mailed link that downloads a candidate's finished export (its secret is in the mail only).
+    download_token_id: int | None = Field(default=None, foreign_key="accounttoken.id", ondelete="SET NULL")
     # The role it was asked under: the worker re-applies that role's scope (no foreign key: a role may be
     # removed later, the export stays in the staff member's history).
     role_assignment_id: int | None = None
-    # "xlsx", "csv", "dossiers_zip", "piece_zip", "handoff"...
+    # "xlsx", "csv", "dossiers_zip", "piece_zip", "audit_csv", "personal_data"...
     kind: str = Field(max_length=30)
     # The list's filters, columns and extras, as the screen sent them.
     request: dict[str, Any] = json_field(dict)

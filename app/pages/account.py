@@ -11,6 +11,7 @@ from app.config import get_settings
 from app.db import transaction
 from app.i18n import _
 from app.models import Account, TokenPurpose
+from app.pages.account_data import load_my_data, my_data_section
 from app.services.accounts import TokenError, check_token
 from app.services.accounts import candidates as accounts
 from app.services.accounts import credentials as accounts_credentials
@@ -55,6 +56,7 @@ def register() -> None:
         actor = gate.actor
         assert actor is not None
         account, rules = await run.io_bound(_load_account, actor)
+        data_copy = await run.io_bound(load_my_data, actor)
         with frame(_("Mon compte")):
             candidate_nav(None, actor=actor)  # the candidate's menu, as on their other pages
             _account_details(account)
@@ -62,6 +64,7 @@ def register() -> None:
                 _email_change_section()
                 if account.password_hash:
                     _password_change_section(rules)
+            my_data_section(actor, data_copy)
             back = link_tag(_("Retour à mon espace"), routes.CANDIDATE_HOME, data_mark="back-to-space")
             static_block(tag("p", back, class_="mt-6"))
 

@@ -243,6 +243,15 @@ def _retention_and_rights(email: str, durations: list[tuple[retention.RetentionP
             "protection des données de l'établissement."
         )
     )
+    paragraph(
+        _(
+            "Vous pouvez aussi télécharger vous-même une copie de vos données depuis « Mon compte », rubrique "
+            "« Mes données personnelles » : un fichier lisible par une machine avec votre compte, votre dossier, vos "
+            "candidatures, les avis, les courriels envoyés et l'historique des consultations et modifications de "
+            "votre dossier, accompagné de vos pièces et du PDF de votre dossier. Le lien envoyé par courriel ne sert "
+            "qu'une fois et reste valable {hours} heures."
+        ).format(hours=get_settings().data_export_link_hours)
+    ).mark("data-copy")
     _mail_paragraph(_("Adresse de l'assistance :"), email)
     paragraph(
         _(

@@ -29,7 +29,7 @@ from app.ui.text import heading, paragraph
 EXPORTS_PATH = routes.EXPORTS
 
 
-def _render_in_pool(context: dict[str, Any], language: str) -> bytes:
+def render_in_pool(context: dict[str, Any], language: str) -> bytes:
     """Dossier PDFs drawn in NiceGUI's process pool when there is one (xhtml2pdf holds the GIL and a lock)."""
     pool = run.process_pool
     if pool is None:
@@ -147,7 +147,7 @@ def export_panel(state: Any, actor: Actor, pieces: list[tuple[int, str, str]]) -
 
         async def export_dossiers() -> None:
             await status.request(
-                _request_dossiers, actor, sorted(state.selected), current_language(), render=_render_in_pool
+                _request_dossiers, actor, sorted(state.selected), current_language(), render=render_in_pool
             )
 
         async def export_piece() -> None:

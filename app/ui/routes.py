@@ -25,6 +25,7 @@ FORGOTTEN_PASSWORD = "/compte/mot-de-passe-oublie"
 FORGOTTEN_NUMBER = "/compte/numero-oublie"
 PASSWORD_RESET = "/compte/mot-de-passe/{token}"
 EMAIL_CHANGE = "/compte/email/{token}"
+MY_DATA_DOWNLOAD = "/compte/mes-donnees/{token}"  # the mailed single-use link to a candidate's copy of their data
 SSO_SIGN_IN = "/sso/{provider}/connexion"
 SSO_OIDC_SIGN_IN = "/sso/oidc/connexion"
 SSO_OIDC_RETURN = "/sso/oidc/retour"
@@ -78,6 +79,7 @@ ADMIN_FAQ = "/admin/faq"
 ADMIN_API = "/admin/api"
 ADMIN_JOBS = "/admin/jobs"
 ADMIN_LEASES = "/admin/verrous"
+ADMIN_PRIVACY = "/admin/donnees-personnelles"
 
 # Development only (ECANDIDAT_DEV_MAILBOX)
 DEV_MAILBOX = "/dev/mailbox"

@@ -31,6 +31,8 @@ async def test_the_page_states_the_durations_the_jobs_apply(user: User, monkeypa
         "puis effacé ;",
         "mail_retention_days": "la copie des courriels que le portail vous envoie est effacée 45 jours après leur "
         "envoi (ou leur dernier essai d'envoi) ;",
+        "export_retention_days": "la copie de vos données demandée depuis « Mon compte » est effacée 7 jours après "
+        "sa préparation ;",
         "sign_in_throttle_minutes": "les compteurs de tentatives de connexion échouées sont effacés chaque nuit, une "
         "fois passé le blocage de 15 minutes ;",
         "activation_days": "un compte jamais activé est supprimé une fois passé son délai d'activation de 1 jour.",

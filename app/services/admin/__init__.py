@@ -1,7 +1,7 @@
 """Administration: centres, programmes, committees, pieces, questions, decision types, mail templates, staff.
 
 Owns what the central office and administrators configure, who may configure what, the saves that never
-overwrite, and the API tokens of integrations.
+overwrite, the API tokens of integrations, and the data protection officer's audit search and purge register.
 """
 
 from importlib import import_module
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from app.services.admin import (
         api_tokens,
+        audit_search,
         centres,
         committee_members,
         committees,
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
         diploma_types,
         mail_templates,
         pieces,
+        privacy_register,
         program_dates,
         programs,
         questions,
@@ -39,6 +41,8 @@ if TYPE_CHECKING:
 
 # What pages may use, by the submodule that defines it (see app/services/__init__.py).
 _EXPORTS: dict[str, str] = {
+    "audit_search": "audit_search",
+    "privacy_register": "privacy_register",
     "CATEGORIES": "mail_catalogue",
     "INSTITUTION": "scoped",
     "KIND_LABELS": "decision_types",
@@ -83,6 +87,7 @@ __all__ = [
     "TokenScope",
     "api_tokens",
     "audit_integration",
+    "audit_search",
     "authenticate",
     "centre_edits_offer",
     "centres",
@@ -93,6 +98,7 @@ __all__ = [
     "diploma_types",
     "mail_templates",
     "pieces",
+    "privacy_register",
     "program_dates",
     "programs",
     "questions",

@@ -48,6 +48,7 @@ MAIL_CATALOGUE: dict[MailCode, MailCodeInfo] = {
         _info(M.EMAIL_CHANGE_NEW_ADDRESS, ACCOUNT, N_("Changement d'adresse : confirmation"), N_("Envoyé à la nouvelle adresse pour la confirmer."), "CPT_MIN_MOD_MAIL"),
         _info(M.EMAIL_CHANGE_OLD_ADDRESS, ACCOUNT, N_("Changement d'adresse : avertissement"), N_("Envoyé à l'ancienne adresse quand un changement est demandé."), ""),
         _info(M.ACCOUNT_DELETED, ACCOUNT, N_("Suppression de compte"), N_("Envoyé quand un compte est supprimé."), "CPT_MIN_DELETE"),
+        _info(M.PERSONAL_DATA_READY, ACCOUNT, N_("Copie des données personnelles prête"), N_("Envoyé quand la copie de ses données demandée par le candidat est prête : lien de téléchargement à usage unique."), ""),
         _info(M.APPLICATION_CREATED, APPLICATION, N_("Candidature créée"), N_("Envoyé quand le candidat crée une candidature."), "CANDIDATURE"),
         _info(M.APPLICATION_CANCELLED, APPLICATION, N_("Candidature annulée"), N_("Envoyé quand une candidature est annulée."), "CANDIDATURE_ANNULATION"),
         _info(M.APPLICATION_CONFIRMED, APPLICATION, N_("Confirmation"), N_("Envoyé quand le candidat confirme son inscription après un avis favorable."), "CANDIDATURE_CONFIRM"),
@@ -126,6 +127,7 @@ _LINK_LABELS: dict[MailCode, str] = {
     M.ACTIVATION_RESENT: N_("Lien d'activation du compte"),
     M.PASSWORD_RESET: N_("Lien pour choisir un nouveau mot de passe"),
     M.EMAIL_CHANGE_NEW_ADDRESS: N_("Lien qui confirme la nouvelle adresse"),
+    M.PERSONAL_DATA_READY: N_("Lien à usage unique qui télécharge la copie des données"),
 }
 CANDIDATE_LINK = N_("Lien vers la candidature dans le portail")
 STAFF_LINK = N_("Lien vers la candidature dans l'espace de gestion")

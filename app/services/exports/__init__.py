@@ -4,7 +4,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from app.services.exports import archive, jobs, statistics
+    from app.services.exports import archive, audit_csv, jobs, my_data, personal_data, statistics
     from app.services.exports.statistics import GROUPINGS, CampaignOption, DayCount, PendingCounts, Statistics, StatRow
     from app.services.exports.tabular import EXTRAS, TabularRequest
 
@@ -19,7 +19,10 @@ _EXPORTS: dict[str, str] = {
     "Statistics": "statistics",
     "TabularRequest": "tabular",
     "archive": "archive",
+    "audit_csv": "audit_csv",
     "jobs": "jobs",
+    "my_data": "my_data",
+    "personal_data": "personal_data",
     "statistics": "statistics",
 }
 __all__ = [
@@ -32,7 +35,10 @@ __all__ = [
     "Statistics",
     "TabularRequest",
     "archive",
+    "audit_csv",
     "jobs",
+    "my_data",
+    "personal_data",
     "statistics",
 ]
 

@@ -23,7 +23,7 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app import clock
@@ -37,15 +37,14 @@ from app.models import (
     RequiredDocument,
     StoredFile,
 )
-from app.services.accounts.staff_roles import current_role
 from app.services.exports import archive as exports_zip
-from app.services.exports import spreadsheet_writers
+from app.services.exports import audit_csv, my_data, personal_data, spreadsheet_writers
 from app.services.exports import tabular as exports_tabular
+from app.services.exports.job_requests import MAX_ACTIVE_PER_STAFF, TOO_MANY, create_job
 from app.services.exports.my_exports import KIND_LABELS, STATUS_LABELS, ExportView, export_file, my_exports
 from app.services.exports.tabular import TabularRequest
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError
 from app.services.platform.file_names import ascii_part
 from app.services.platform.jobs import default_worker, register_job
@@ -76,10 +75,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-MAX_ACTIVE_PER_STAFF = 3  # queued or running exports one staff member may have at once
 ERROR_MAX = 2000  # ExportJob.error
 
-TOO_MANY = N_("Vous avez déjà {max} exports en préparation : attendez qu'ils se terminent.")
 UNEXPECTED = N_(
     "L'export a échoué à cause d'une erreur inattendue. Réessayez ; si cela recommence, contactez l'assistance."
 )
@@ -89,33 +86,13 @@ MEDIA_TYPES = {
     "csv": spreadsheet_writers.CsvWriter.media_type,
     "dossiers_zip": "application/zip",
     "piece_zip": "application/zip",
+    my_data.KIND: "application/zip",
 }
 
 Render = Callable[[dict[str, Any], str], bytes]
 
 
 # --- Requests ------------------------------------------------------------------------------------------------------
-
-
-def _create(session: Session, actor: Actor, kind: str, payload: dict[str, Any]) -> ExportJob:
-    role = current_role(session, actor=actor)  # a staff member with a valid current role, re-read
-    active = session.exec(
-        select(func.count())
-        .select_from(ExportJob)
-        .where(
-            ExportJob.staff_id == actor.staff_id,
-            col(ExportJob.status).in_([ExportStatus.QUEUED, ExportStatus.RUNNING]),
-        )
-    ).one()
-    if active >= MAX_ACTIVE_PER_STAFF:
-        raise DomainError("too_many_exports", TOO_MANY, max=MAX_ACTIVE_PER_STAFF)
-    job = ExportJob(staff_id=actor.staff_id or 0, role_assignment_id=role.assignment_id, kind=kind, request=payload)
-    session.add(job)
-    session.flush()
-    summary = {k: v for k, v in payload.items() if k not in ("ids", "only_ids")}
-    summary["count"] = len(payload.get("ids") or payload.get("only_ids") or [])
-    audit(session, actor=actor, action="export.requested", entity_type="exportjob", entity_id=job.id, after=summary)
-    return job
 
 
 def request_list_export(session: Session, *, actor: Actor, kind: str, request: TabularRequest) -> ExportJob:
@@ -126,13 +103,13 @@ def request_list_export(session: Session, *, actor: Actor, kind: str, request: T
     exports_tabular.parse_request(payload)  # refuse unknown columns or extras now, not in the worker
     # The list's own first row: a bad filter or sort is refused now, with the list's message.
     staff_list.list_applications(session, actor=actor, query=replace(request.query, page=1, page_size=1))
-    return _create(session, actor, kind, payload)
+    return create_job(session, actor, kind, payload)
 
 
 def request_dossiers_zip(session: Session, *, actor: Actor, ids: Sequence[int], language: str) -> ExportJob:
     """Queue a ZIP of the dossier PDFs of the selected applications."""
     exports_zip.check_dossiers_selection(ids)
-    return _create(session, actor, "dossiers_zip", {"ids": sorted(set(ids)), "language": language})
+    return create_job(session, actor, "dossiers_zip", {"ids": sorted(set(ids)), "language": language})
 
 
 def request_piece_zip(
@@ -143,7 +120,7 @@ def request_piece_zip(
     if session.get(RequiredDocument, required_document_id) is None:
         raise DomainError("unknown_piece", N_("Cette pièce n'existe pas."), field="piece")
     payload = {"ids": sorted(set(ids)), "language": language, "required_document_id": required_document_id}
-    return _create(session, actor, "piece_zip", payload)
+    return create_job(session, actor, "piece_zip", payload)
 
 
 # --- The worker ----------------------------------------------------------------------------------------------------
@@ -189,6 +166,13 @@ def _build(job: ExportJob, actor: Actor, path: Path, render: Render | None) -> t
         request = exports_tabular.parse_request(data)
         exports_tabular.build_tabular(actor=actor, request=request, kind=job.kind, path=path, progress=progress)
         return exports_tabular.export_filename(job.kind, now), MEDIA_TYPES[job.kind]
+    if job.kind == audit_csv.KIND:
+        audit_csv.write_csv(actor=actor, payload=data, path=path, progress=progress)
+        return audit_csv.filename(), MEDIA_TYPES["csv"]
+    if job.kind == my_data.KIND:
+        account_id = job.account_id or 0
+        personal_data.write_zip(account_id=account_id, language=language, path=path, progress=progress, render=render)
+        return f"mes-donnees-{stamp}.zip", MEDIA_TYPES[job.kind]
     ids = [int(i) for i in data.get("ids") or []]
     if job.kind == "dossiers_zip":
         exports_zip.build_dossiers_zip(
@@ -207,7 +191,7 @@ def _build(job: ExportJob, actor: Actor, path: Path, render: Render | None) -> t
     raise DomainError("unknown_export", N_("Format d'export inconnu : {kind}."), kind=job.kind)
 
 
-def _store(job_id: int, worker: str, path: Path, filename: str, media_type: str) -> None:
+def _store(job_id: int, worker: str, path: Path, filename: str, media_type: str, *, announce: bool = False) -> None:
     """Move the built file into the store and mark the job DONE, or leave nothing behind."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -244,6 +228,8 @@ def _store(job_id: int, worker: str, path: Path, filename: str, media_type: str)
             )
             if result.rowcount != 1:
                 raise RuntimeError(f"export {job_id} is no longer running (interrupted meanwhile)")
+            if announce:  # a candidate's copy: its single-use link, mailed in the transaction that finishes it
+                my_data.announce_ready(session, job_id=job_id)
     except BaseException:
         target.unlink(missing_ok=True)
         raise
@@ -270,10 +256,12 @@ def run_export_job(job_id: int, *, worker: str | None = None, render: Render | N
     language = str(job.request.get("language") or "fr")
     # The requester as they were when asking: their current role's scope is re-read by every read of the build.
     actor = Actor("staff", staff_id=job.staff_id, role_assignment_id=job.role_assignment_id)
+    if job.account_id is not None:  # a candidate's copy of their own data
+        actor = Actor("candidate", account_id=job.account_id)
     path = _temp_path(job_id)
     try:
         filename, media_type = _build(job, actor, path, render)
-        _store(job_id, worker, path, filename, media_type)
+        _store(job_id, worker, path, filename, media_type, announce=job.kind == my_data.KIND)
         return ExportStatus.DONE
     except DomainError as error:
         _fail(job_id, gettext(error.message, language).format(**error.params))

@@ -19,6 +19,7 @@ KIND_LABELS = {
     "csv": N_("Fichier CSV (Excel)"),
     "dossiers_zip": N_("Dossiers PDF (ZIP)"),
     "piece_zip": N_("Pièce justificative (ZIP)"),
+    "audit_csv": N_("Journal d'audit (CSV)"),
 }
 STATUS_LABELS = {
     ExportStatus.QUEUED: N_("En file d'attente"),

@@ -20,6 +20,7 @@ class MailCode(StrEnum):
     EMAIL_CHANGE_NEW_ADDRESS = "email_change_new_address"
     EMAIL_CHANGE_OLD_ADDRESS = "email_change_old_address"
     ACCOUNT_DELETED = "account_deleted"
+    PERSONAL_DATA_READY = "personal_data_ready"
     APPLICATION_CREATED = "application_created"
     APPLICATION_CANCELLED = "application_cancelled"
     APPLICATION_CONFIRMED = "application_confirmed"
@@ -81,6 +82,7 @@ MAIL_VARIABLES: dict[MailCode, dict[str, str]] = {
     MailCode.EMAIL_CHANGE_NEW_ADDRESS: _ACCOUNT_LINK | {"link": "link confirming the new address"},
     MailCode.EMAIL_CHANGE_OLD_ADDRESS: {"account": ACCOUNT, "new_email": "the address asked for"},
     MailCode.ACCOUNT_DELETED: {"account": ACCOUNT},
+    MailCode.PERSONAL_DATA_READY: _ACCOUNT_LINK | {"link": "single-use link to the ZIP of the candidate's data"},
     MailCode.APPLICATION_CREATED: _CANDIDATE_LINK,
     MailCode.APPLICATION_CANCELLED: _CANDIDATE,
     MailCode.APPLICATION_CONFIRMED: {

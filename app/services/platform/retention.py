@@ -78,6 +78,12 @@ PROMISES: tuple[RetentionPromise, ...] = (
         ),
     ),
     RetentionPromise(
+        "export_retention_days",
+        "exports_purge",
+        "days",
+        N_("la copie de vos données demandée depuis « Mon compte » est effacée {duration} après sa préparation ;"),
+    ),
+    RetentionPromise(
         "sign_in_throttle_minutes",
         "purge_unactivated_accounts",
         "minutes",
