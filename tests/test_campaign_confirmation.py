@@ -216,6 +216,22 @@ def test_only_the_candidate_confirms_and_not_while_viewed_as_them(world: World, 
         assert s.get(Account, world.candidate.account_id).deleted_at is None
 
 
+def test_the_dossiers_carried_beyond_an_archived_campaign_are_told_apart(world: World, session: Session) -> None:
+    """What the retention job needs: a dossier confirmed for a later campaign is not the archived campaign's to
+    erase; one left behind is."""
+    left_behind = factories.complete_candidate(session, campaign_id=world.old.id, confirmed_campaign_id=world.old.id)
+    session.commit()
+    switch(world)
+    confirm(world.actor)
+    with transaction() as s:
+        old = s.get(Campaign, world.old.id)
+        carried = set(s.exec(select(Candidate.id).where(campaign_confirmation.carried_beyond(old))).all())
+        new = s.get(Campaign, world.new.id)
+        beyond_new = s.exec(select(Candidate.id).where(campaign_confirmation.carried_beyond(new))).all()
+    assert carried == {world.candidate.id} and left_behind.id not in carried
+    assert beyond_new == []
+
+
 # --- The migration: existing dossiers count as confirmed for the campaign active then ------------------------------
 
 

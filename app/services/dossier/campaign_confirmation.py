@@ -11,6 +11,7 @@ over and asks for no confirmation. The previous campaigns' applications stay wit
 
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from app.i18n import N_
@@ -56,6 +57,13 @@ def pending_confirmation(session: Session, candidate: Candidate | None, lang: st
         return None
     previous = session.get(Campaign, candidate.confirmed_campaign_id)
     return PendingConfirmation(active.id, label_in(active, lang), label_in(previous, lang) if previous else "")
+
+
+def carried_beyond(campaign: Campaign) -> sa.ColumnElement[bool]:
+    """Candidates whose dossier was confirmed for a campaign after ``campaign``: their account and dossier are in use
+    there, so erasing ``campaign``'s data (the retention job) erases its applications, never these dossiers."""
+    later = select(Campaign.id).where(col(Campaign.starts_on) > campaign.starts_on)
+    return col(Candidate.confirmed_campaign_id).in_(later)
 
 
 def dossier_confirmation(session: Session, *, actor: Actor, lang: str = "fr") -> PendingConfirmation | None:
