@@ -17,8 +17,8 @@ from app.services.platform.errors import DomainError
 from tests import factories
 from tests.ui.handler_clicks import click
 from tests.ui.static_html import marked, should_see_marked
+from tests.ui.test_applications_pages import PASSWORD, sign_in
 
-PASSWORD = "Solide-Passe-2026"
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 
 
@@ -64,14 +64,6 @@ def setup(database_url: str, clock) -> Setup:
         new_program = factories.program(session, campaign_id=new.id, label_fr="Master Chimie 2027", **kw)
         session.commit()
         return Setup(account.email, candidate.id, new.id, new_program.id, old_application.id)
-
-
-async def sign_in(user: User, email: str, then: str) -> None:
-    await user.open(f"/connexion?suite={then}")
-    user.find(marker="login").type(email)
-    user.find(marker="password").type(PASSWORD)
-    await click(user, "sign-in")
-    await user.should_see(marker="signed-in-name")
 
 
 async def test_the_banner_asks_to_confirm_and_applying_waits_for_it(user: User, setup: Setup) -> None:
