@@ -1,6 +1,7 @@
 """Settings read from the environment (variables prefixed ``ECANDIDAT_``) and an optional ``.env`` file."""
 
 import ipaddress
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -24,10 +25,45 @@ class Settings(BaseSettings):
     demo: bool | None = Field(None, description="Seed the demo campus; defaults to on with the embedded SQLite.")
     institution_name: str = "Université d'Orléans"
     assistance_email: str = "assistance-ecandidat@univ-orleans.example"
-    # The legal notice (« Mentions légales »): who publishes and who hosts the portal. Empty: a generic sentence.
-    legal_publisher_address: str = Field("", description="Postal address of the institution publishing the portal.")
-    legal_publication_director: str = Field("", description="Director of publication (name and title).")
-    legal_host: str = Field("", description="Host of the portal: name, address and telephone.")
+    # The legal pages (app/pages/legal.py) name the institution from these settings: every sentence there is either
+    # the same for any French public institution or built from them. The defaults describe the demo campus. Names
+    # and addresses are shown as written, in both languages.
+    legal_publisher_kind: Literal["epscp", "epa", "other"] = Field(
+        "epscp",
+        description="The publisher's legal status: 'epscp' (a university: établissement public à caractère "
+        "scientifique, culturel et professionnel), 'epa' (établissement public administratif), 'other' (not stated).",
+    )
+    legal_publisher_address: str = Field(
+        "Château de la Source, avenue du Parc Floral, 45100 Orléans",
+        description="Postal address of the institution publishing the portal.",
+    )
+    legal_publication_director: str = Field(
+        "Camille Martin, présidente de l'université", description="Director of publication (name and title)."
+    )
+    legal_host: str = Field(
+        "Direction du numérique de l'Université d'Orléans, Château de la Source, 45100 Orléans",
+        description="Host of the portal: name, address and telephone.",
+    )
+    dpo_email: str = Field(
+        "dpo@univ-orleans.example", description="The institution's data protection officer (DPO), as published."
+    )
+    dpo_address: str = Field("", description="The DPO's postal address; empty: at the publisher's address.")
+    accessibility_status: Literal["full", "partial", "none"] = Field(
+        "partial", description="Conformity with the RGAA stated by the accessibility statement; 'full' needs an audit."
+    )
+    accessibility_assessed_on: date | None = Field(
+        date(2026, 11, 30), description="Day the conformity was last assessed; empty: never assessed."
+    )
+    accessibility_assessed_by: str = Field(
+        "", description="Who audited the portal (an auditor's name); empty: the team's own self-assessment."
+    )
+    accessibility_statement_on: date = Field(date(2026, 12, 1), description="Day the statement was established.")
+    accessibility_contact_email: str = Field(
+        "", description="Where to report an accessibility defect; empty: the assistance address."
+    )
+    accessibility_plan_url: str = Field(
+        "", description="The institution's multi-year accessibility plan (schéma pluriannuel), if published."
+    )
     dossier_number_prefix: str = Field("", max_length=4, pattern=r"^[0-9A-Z]*$")
     max_applications_per_institution: int = 20
     max_applications_per_centre: int = 20
@@ -190,6 +226,14 @@ class Settings(BaseSettings):
             )
         if not self.demo and len(self.secret_key) < 32:
             raise ValueError("ECANDIDAT_SECRET_KEY must be at least 32 characters long.")
+        if self.accessibility_status == "full" and not (
+            self.accessibility_assessed_by and self.accessibility_assessed_on
+        ):
+            # The RGAA: « totalement conforme » is stated only after an audit, by whom and when.
+            raise ValueError(
+                "ECANDIDAT_ACCESSIBILITY_STATUS=full needs the audit: ECANDIDAT_ACCESSIBILITY_ASSESSED_BY and "
+                "ECANDIDAT_ACCESSIBILITY_ASSESSED_ON."
+            )
         return self
 
     @property

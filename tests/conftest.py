@@ -97,6 +97,16 @@ def scratch_postgres_database() -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with nothing in it, for the migrations to build."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{(tmp_path / 'migrated.db').as_posix()}"
+    else:
+        with scratch_postgres_database() as url:
+            yield url
+
+
 def _empty_postgres(url: str) -> None:
     """Delete every row, children first: on tables this small DELETE is far quicker than TRUNCATE."""
     engine = create_engine(url)

@@ -1,9 +1,6 @@
 """The database itself holds the invariants: one live application per programme, checked enums,
 one active campaign, and migrations that match the models on SQLite and PostgreSQL."""
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -16,7 +13,6 @@ from app.db import make_engine
 from app.models import Application, Campaign, StaffMember, StaffRole, StaffRoleAssignment
 from app.services.platform.migrations import upgrade_database
 from tests import factories as f
-from tests.conftest import BACKENDS, scratch_postgres_database
 
 
 def test_second_live_application_to_one_programme_is_refused(session: Session) -> None:
@@ -85,16 +81,6 @@ def test_timestamps_come_back_timezone_aware(session: Session) -> None:
     session.commit()
     session.expire_all()
     assert session.get(type(prog), prog.id).window_opens_at.tzinfo is not None
-
-
-@pytest.fixture(params=BACKENDS)
-def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database with nothing in it, for the migrations to build."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{(tmp_path / 'migrated.db').as_posix()}"
-    else:
-        with scratch_postgres_database() as url:
-            yield url
 
 
 def test_migrations_build_exactly_the_models_schema(empty_database_url: str) -> None:

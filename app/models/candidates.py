@@ -39,6 +39,10 @@ class Candidate(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id", unique=True, ondelete="CASCADE")
     campaign_id: int | None = Field(default=None, foreign_key="campaign.id", index=True)
+    # The campaign the candidate last confirmed this dossier for (None: never carried over, a dossier made between
+    # two campaigns). Below the active campaign, the dossier is a draft to confirm before applying
+    # (``dossier/campaign_confirmation.py``); confirming moves ``campaign_id`` (the INE's campaign) along.
+    confirmed_campaign_id: int | None = Field(default=None, foreign_key="campaign.id", index=True)
     civility: Civility = Field(default=Civility.UNSPECIFIED, sa_type=enum_type(Civility))
     birth_name: str = Field(max_length=100, index=True)
     usage_name: str = Field(default="", max_length=100)

@@ -175,6 +175,12 @@ def _switch_section(actor: Actor, campaign: Campaign, after_change: Callable[[st
                 "questions propres, toutes leurs dates décalées."
             )
         )
+        paragraph(
+            _(
+                "Les candidats gardent leur compte et leur dossier : à leur prochaine connexion, ils vérifient et "
+                "confirment leur dossier pour la nouvelle campagne avant de pouvoir candidater."
+            )
+        ).mark("switch-candidates")
         choice, amount = _shift_inputs()
         message = ui.label("").classes("text-negative").mark("switch-error")
         message.props["role"] = "alert"

@@ -185,7 +185,7 @@ def follow_candidate(candidate_id: int | None, redraw: Callable[[], Any], *, sta
     client.on_delete(lambda: notifications.unsubscribe(candidate_id, on_change))
 
 
-def _application_item(row: ApplicationSummary) -> str:
+def _application_item(row: ApplicationSummary, level: int = 2) -> str:
     if row.missing:
         missing = ngettext(
             "{n} pièce manquante : {pieces}", "{n} pièces manquantes : {pieces}", len(row.missing)
@@ -194,7 +194,7 @@ def _application_item(row: ApplicationSummary) -> str:
         missing = _("Aucune pièce manquante")
     parts = [
         tag(
-            "h2",
+            f"h{level}",
             link_tag(
                 row.program_label,
                 routes.APPLICATION.format(application_id=row.id),
@@ -224,14 +224,37 @@ def _application_item(row: ApplicationSummary) -> str:
 
 
 def applications_html(rows: list[ApplicationSummary]) -> str:
-    """The candidate's applications as one block (the whole list is redrawn when one changes)."""
-    if not rows:
-        return text_tag("p", _("Vous n'avez pas encore de candidature."), data_mark="no-application") + tag(
+    """The candidate's applications as one block (the whole list is redrawn when one changes): the open campaign's,
+    then « Campagnes précédentes », read-only, until their campaign's data are erased."""
+    current = [row for row in rows if not row.archived]
+    if not current:
+        listing = text_tag("p", _("Vous n'avez pas encore de candidature."), data_mark="no-application") + tag(
             "p", link_tag(_("Consulter l'offre de formation et candidater"), routes.OFFER)
         )
-    count = ngettext("{n} candidature", "{n} candidatures", len(rows)).format(n=len(rows))
-    return text_tag("p", count, data_mark="application-count") + tag(
-        "ul", "".join(_application_item(row) for row in rows), class_="ec-program-list"
+    else:
+        count = ngettext("{n} candidature", "{n} candidatures", len(current)).format(n=len(current))
+        listing = text_tag("p", count, data_mark="application-count") + tag(
+            "ul", "".join(_application_item(row) for row in current), class_="ec-program-list"
+        )
+    return listing + previous_campaigns_html([row for row in rows if row.archived])
+
+
+def previous_campaigns_html(rows: list[ApplicationSummary]) -> str:
+    """« Campagnes précédentes »: the archived campaigns' applications, newest campaign first, to read only."""
+    if not rows:
+        return ""
+    by_campaign: dict[str, list[ApplicationSummary]] = {}
+    for row in sorted(rows, key=lambda row: row.created_at, reverse=True):
+        by_campaign.setdefault(row.campaign_label, []).append(row)
+    groups = "".join(
+        text_tag("h3", label) + tag("ul", "".join(_application_item(row, 4) for row in group), class_="ec-program-list")
+        for label, group in by_campaign.items()
+    )
+    note = _("Ces candidatures appartiennent à une campagne terminée : vous pouvez les consulter, plus les modifier.")
+    return tag(
+        "section",
+        text_tag("h2", _("Campagnes précédentes"), class_="mt-6") + text_tag("p", note) + groups,
+        data_mark="previous-campaigns",
     )
 
 

@@ -1,11 +1,20 @@
-"""The pages every public service links from its footer: accessibility statement, legal notice, personal data."""
+"""The pages every public service links from its footer: accessibility statement, legal notice, personal data.
 
+Every sentence here is either true of any French public institution running eCandidat-Py or built from the settings
+(``app/config.py``: the institution, its publisher, host, DPO, accessibility status) and, for durations, from the
+settings the purge jobs read (``retention.PROMISES``); ``tests/ui/test_legal_pages.py`` holds both.
+"""
+
+from datetime import date
+
+from babel.dates import format_date
 from nicegui import run, ui
 
-from app.config import get_settings
-from app.i18n import _, ngettext
+from app.config import Settings, get_settings
+from app.i18n import N_, _, current_language, ngettext
 from app.services.platform import retention
 from app.ui import routes
+from app.ui.accessibility_status import STATEMENTS
 from app.ui.frame import frame
 from app.ui.page import page
 from app.ui.text import heading, list_item, paragraph
@@ -13,6 +22,12 @@ from app.ui.text import heading, list_item, paragraph
 DEFENSEUR_FORM_URL = "https://formulaire.defenseurdesdroits.fr/"
 DEFENSEUR_DELEGATES_URL = "https://www.defenseurdesdroits.fr/"
 CNIL_URL = "https://www.cnil.fr/"
+CNIL_COMPLAINT_URL = "https://www.cnil.fr/fr/plaintes"
+# The publisher's legal status (``ECANDIDAT_LEGAL_PUBLISHER_KIND``); "other": not stated.
+PUBLISHER_KINDS = {
+    "epscp": N_("établissement public à caractère scientifique, culturel et professionnel"),
+    "epa": N_("établissement public à caractère administratif"),
+}
 
 
 def _bullets(*items: str) -> None:
@@ -32,16 +47,27 @@ def _external_link(text: str, url: str) -> None:
         ui.link(text, url)
 
 
-def _conformity() -> None:
+def _day(day: date) -> str:
+    return format_date(day, "long", locale="en_GB" if current_language() == "en" else "fr_FR")
+
+
+def _assessment(settings: Settings) -> str:
+    """Who assessed the conformity and when (``ECANDIDAT_ACCESSIBILITY_ASSESSED_*``)."""
+    on, by = settings.accessibility_assessed_on, settings.accessibility_assessed_by
+    if on is None:
+        return _("La conformité du portail n'a pas encore été évaluée.")
+    if by:
+        return _("Cet état repose sur un audit réalisé par {auditor} le {day}.").format(auditor=by, day=_day(on))
+    return _(
+        "Cet état repose sur une auto-évaluation réalisée le {day} ; aucun audit complet n'a encore été réalisé."
+    ).format(day=_day(on))
+
+
+def _conformity(settings: Settings) -> None:
     """How far the portal conforms to the RGAA: what is taken into account, what is not yet accessible."""
     heading(_("État de conformité"), 2)
-    paragraph(
-        _(
-            "eCandidat est partiellement conforme au référentiel général d'amélioration de l'accessibilité "
-            "(RGAA 4.1), en raison des non-conformités énumérées ci-dessous. Cet état repose sur une "
-            "auto-évaluation de l'équipe qui développe le portail ; aucun audit complet n'a encore été réalisé."
-        )
-    )
+    paragraph(_(STATEMENTS[settings.accessibility_status])).mark("conformity")
+    paragraph(_assessment(settings)).mark("assessment")
     heading(_("Ce qui est déjà pris en compte"), 2)
     _bullets(
         _("la langue de chaque page est déclarée, en français comme en anglais ;"),
@@ -53,6 +79,8 @@ def _conformity() -> None:
         _("toutes les fonctions sont utilisables au clavier et l'élément qui a le focus est visible ;"),
         _("les couleurs du texte respectent un contraste d'au moins 4,5:1."),
     )
+    if settings.accessibility_status == "full":
+        return
     heading(_("Contenus non accessibles"), 2)
     _bullets(
         _(
@@ -73,7 +101,7 @@ def _conformity() -> None:
     )
 
 
-def _contact_and_remedies(email: str) -> None:
+def _contact_and_remedies(email: str, plan_url: str) -> None:
     """Whom to write to when a content cannot be reached, and the Défenseur des droits behind them."""
     heading(_("Retour d'information et contact"), 2)
     paragraph(
@@ -84,7 +112,10 @@ def _contact_and_remedies(email: str) -> None:
             "votre équipement (navigateur, lecteur d'écran)."
         )
     )
-    _mail_paragraph(_("Adresse de l'assistance :"), email)
+    _mail_paragraph(_("Adresse à laquelle signaler un défaut d'accessibilité :"), email)
+    if plan_url:
+        with ui.element("ul").classes("ec-bullets").mark("accessibility-plan"):
+            _external_link(_("le schéma pluriannuel de mise en accessibilité de l'établissement"), plan_url)
     heading(_("Voies de recours"), 2)
     paragraph(
         _(
@@ -105,16 +136,23 @@ def _contact_and_remedies(email: str) -> None:
 
 
 def accessibility_statement() -> None:
+    settings = get_settings()
     with frame(_("Déclaration d'accessibilité")):
         paragraph(
             _(
                 "{institution} s'engage à rendre ses services en ligne accessibles, conformément à l'article 47 "
                 "de la loi n° 2005-102 du 11 février 2005. Cette déclaration s'applique à eCandidat, son portail "
                 "de candidature aux formations."
-            ).format(institution=get_settings().institution_name)
+            ).format(institution=settings.institution_name)
         )
-        _conformity()
-        _contact_and_remedies(get_settings().assistance_email)
+        _conformity(settings)
+        heading(_("Établissement de cette déclaration"), 2)
+        paragraph(
+            _("Cette déclaration a été établie le {day}.").format(day=_day(settings.accessibility_statement_on))
+        ).mark("statement-day")
+        _contact_and_remedies(
+            settings.accessibility_contact_email or settings.assistance_email, settings.accessibility_plan_url
+        )
 
 
 def legal_notice() -> None:
@@ -122,12 +160,9 @@ def legal_notice() -> None:
     institution, email = settings.institution_name, settings.assistance_email
     with frame(_("Mentions légales")):
         heading(_("Éditeur"), 2)
-        paragraph(
-            _(
-                "Éditeur du portail : {institution}, établissement public à caractère scientifique, culturel et "
-                "professionnel. La direction de la publication est assurée par la présidence de l'établissement."
-            ).format(institution=institution)
-        )
+        kind = PUBLISHER_KINDS.get(settings.legal_publisher_kind)
+        publisher = _("{institution}, {kind}").format(institution=institution, kind=_(kind)) if kind else institution
+        paragraph(_("Éditeur du portail : {publisher}.").format(publisher=publisher)).mark("publisher")
         if settings.legal_publisher_address:
             paragraph(_("Adresse : {address}").format(address=settings.legal_publisher_address)).mark(
                 "publisher-address"
@@ -136,16 +171,9 @@ def legal_notice() -> None:
             paragraph(
                 _("Directeur ou directrice de la publication : {name}").format(name=settings.legal_publication_director)
             ).mark("publication-director")
-        heading(_("Hébergement"), 2)
         if settings.legal_host:
+            heading(_("Hébergement"), 2)
             paragraph(_("Hébergeur : {host}").format(host=settings.legal_host)).mark("host")
-        else:
-            paragraph(
-                _(
-                    "Le portail est hébergé et exploité par la direction du numérique de l'établissement, ou par le "
-                    "prestataire qu'elle a désigné et qui agit pour son compte."
-                )
-            )
         heading(_("Contact"), 2)
         paragraph(
             _(
@@ -172,9 +200,9 @@ def legal_notice() -> None:
         heading(_("Propriété intellectuelle"), 2)
         paragraph(
             _(
-                "Les textes et descriptions des formations publiés sur ce portail appartiennent à l'établissement. "
+                "Les textes et descriptions des formations publiés sur ce portail appartiennent à {institution}. "
                 "Leur reproduction est soumise à son autorisation."
-            )
+            ).format(institution=institution)
         )
 
 
@@ -216,7 +244,7 @@ def _duration(value: int, unit: str) -> str:
     return ngettext("{n} jour", "{n} jours", value).format(n=value)
 
 
-def _retention_and_rights(email: str, durations: list[tuple[retention.RetentionPromise, int]]) -> None:
+def _retention_and_rights(settings: Settings, durations: list[tuple[retention.RetentionPromise, int]]) -> None:
     """How long the data are kept (each duration from the setting its purge job reads), the candidate's rights and
     where to complain."""
     heading(_("Durée de conservation"), 2)
@@ -238,9 +266,9 @@ def _retention_and_rights(email: str, durations: list[tuple[retention.RetentionP
         _(
             "Vous pouvez accéder à vos données, en obtenir une copie, les faire rectifier ou effacer, vous "
             "opposer à leur traitement ou en demander la limitation. Les informations importées du système "
-            "d'information de l'université (cursus interne) se corrigent auprès du service de scolarité de "
-            "votre composante. Pour exercer vos droits, écrivez à l'assistance, qui transmettra au délégué à la "
-            "protection des données de l'établissement."
+            "d'information de l'établissement (cursus interne) se corrigent auprès du service de scolarité de "
+            "votre composante. Pour exercer vos droits, écrivez au délégué à la protection des données de "
+            "l'établissement ; l'assistance peut aussi lui transmettre votre demande."
         )
     )
     paragraph(
@@ -250,31 +278,54 @@ def _retention_and_rights(email: str, durations: list[tuple[retention.RetentionP
             "candidatures, les avis, les courriels envoyés et l'historique des consultations et modifications de "
             "votre dossier, accompagné de vos pièces et du PDF de votre dossier. Le lien envoyé par courriel ne sert "
             "qu'une fois et reste valable {hours} heures."
-        ).format(hours=get_settings().data_export_link_hours)
+        ).format(hours=settings.data_export_link_hours)
     ).mark("data-copy")
-    _mail_paragraph(_("Adresse de l'assistance :"), email)
+    _dpo(settings)
+    _mail_paragraph(_("Adresse de l'assistance :"), settings.assistance_email)
     paragraph(
         _(
-            "Si vous estimez que vos droits ne sont pas respectés, vous pouvez adresser une réclamation à la "
-            "Commission nationale de l'informatique et des libertés (CNIL)."
+            "Si vous estimez, après l'avoir contacté, que vos droits ne sont pas respectés, vous pouvez adresser "
+            "une réclamation à la Commission nationale de l'informatique et des libertés (CNIL), en ligne ou par "
+            "courrier : CNIL, 3 place de Fontenoy, TSA 80715, 75334 Paris CEDEX 07."
         )
-    )
+    ).mark("cnil")
     with ui.element("ul").classes("ec-bullets"):
-        _external_link(_("déposer une plainte auprès de la CNIL"), CNIL_URL)
+        _external_link(_("adresser une plainte à la CNIL"), CNIL_COMPLAINT_URL)
+        _external_link(_("le site de la CNIL"), CNIL_URL)
+
+
+def _dpo(settings: Settings) -> None:
+    """The data protection officer's contact, which the GDPR (article 37.7) makes the institution publish."""
+    with ui.element("div").mark("dpo"):
+        _mail_paragraph(_("Délégué à la protection des données :"), settings.dpo_email)
+        address = settings.dpo_address or settings.legal_publisher_address
+        if address:
+            paragraph(
+                _("Par courrier : délégué à la protection des données, {institution}, {address}").format(
+                    institution=settings.institution_name, address=address
+                )
+            )
 
 
 async def personal_data() -> None:
     durations = await run.io_bound(retention.promised_durations)
+    settings = get_settings()
     with frame(_("Données personnelles")):
         paragraph(
             _(
                 "{institution} est responsable du traitement des données que vous saisissez dans eCandidat. "
                 "Cette page explique lesquelles sont conservées, pourquoi, combien de temps, et comment exercer "
                 "vos droits."
-            ).format(institution=get_settings().institution_name)
-        )
+            ).format(institution=settings.institution_name)
+        ).mark("controller")
+        if settings.legal_publisher_address:
+            paragraph(
+                _("Responsable du traitement : {institution}, {address}").format(
+                    institution=settings.institution_name, address=settings.legal_publisher_address
+                )
+            )
         _purpose_and_access()
-        _retention_and_rights(get_settings().assistance_email, durations)
+        _retention_and_rights(settings, durations)
 
 
 def register() -> None:

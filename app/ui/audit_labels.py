@@ -62,6 +62,7 @@ SENTENCES: dict[str, str] = {
         "{who} a ouvert le dossier : les données de l'étudiant ont été reprises du système d'information de "
         "l'université."
     ),
+    "dossier.confirmed_for_campaign": N_("{who} a confirmé le dossier pour une nouvelle campagne."),
     "dossier.personal_saved": N_("{who} a enregistré les informations personnelles."),
     "dossier.address_saved": N_("{who} a enregistré l'adresse."),
     "dossier.baccalaureate_saved": N_("{who} a enregistré le baccalauréat."),

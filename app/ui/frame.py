@@ -28,6 +28,7 @@ from app.config import get_settings
 from app.i18n import LANGUAGES, _, use_language
 from app.services.platform import process_cache
 from app.ui import routes
+from app.ui.accessibility_status import FOOTER_LABELS
 from app.ui.account_menu import account_controls, account_link, load_roles
 from app.ui.banner import banners
 from app.ui.session import current_identity, current_language
@@ -116,10 +117,10 @@ def _header_links(lang: str) -> None:
     block.mark("brand", "signed-in-name" if identity is not None else "sign-in-link")
 
 
-def _footer_labels() -> dict[str, str]:
+def _footer_labels(accessibility_status: str) -> dict[str, str]:
     return {
         "footer-faq": _("Foire aux questions"),
-        "footer-accessibility": _("Accessibilité : partiellement conforme"),
+        "footer-accessibility": _(FOOTER_LABELS[accessibility_status]),
         "footer-legal": _("Mentions légales"),
         "footer-privacy": _("Données personnelles"),
     }
@@ -129,17 +130,27 @@ def footer_html(current_path: str) -> str:
     """The footer's links (the current page's marked ``aria-current``) and the institution, as escaped HTML:
     one string per language and route, shared by every page showing it (each open page keeps its own)."""
     settings = get_settings()
-    return _footer_html(current_language(), current_path, settings.institution_name, settings.assistance_email)
+    return _footer_html(
+        current_language(),
+        current_path,
+        settings.institution_name,
+        settings.assistance_email,
+        settings.accessibility_status,
+    )
 
 
 @functools.lru_cache(maxsize=256)
-def _footer_html(lang: str, current_path: str, institution_name: str, assistance_email: str) -> str:
+def _footer_html(
+    lang: str, current_path: str, institution_name: str, assistance_email: str, accessibility_status: str
+) -> str:
     with use_language(lang):
-        return _build_footer_html(current_path, institution_name, assistance_email)
+        return _build_footer_html(current_path, institution_name, assistance_email, accessibility_status)
 
 
-def _build_footer_html(current_path: str, institution_name: str, assistance_email: str) -> str:
-    labels = _footer_labels()
+def _build_footer_html(
+    current_path: str, institution_name: str, assistance_email: str, accessibility_status: str
+) -> str:
+    labels = _footer_labels(accessibility_status)
     items = "".join(
         tag(
             "li",

@@ -53,6 +53,7 @@ async def test_the_central_office_creates_a_campaign_then_switches_to_it(user: U
     await click(user, "save")
     await user.should_see("Campagne « 2027 » enregistrée.")
     await user.should_see(marker="campaign-2027")
+    await user.should_see("Les candidats gardent leur compte et leur dossier")  # what the switch does to them
     user.find(marker="switch").click()
     await click(user, "confirm-switch")
     await user.should_see("Campagne « 2027 » active. Recopié : 1 formation, 0 pièce et 0 question.")

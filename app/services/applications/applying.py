@@ -33,6 +33,7 @@ from app.services.applications.actions import (
     own_candidate,
 )
 from app.services.documents import piece_files
+from app.services.dossier.campaign_confirmation import require_confirmed_for
 from app.services.dossier.completeness import dossier_completeness
 from app.services.offer.browse import WindowState, window_state
 from app.services.platform import parameters
@@ -164,6 +165,7 @@ def apply_to_program(session: Session, *, actor: Actor, program_id: int) -> Appl
             missing=completeness.missing,
         )
     assert candidate.id is not None
+    require_confirmed_for(session, candidate, program.campaign_id)
     if _existing_live_application(session, candidate.id, program_id) is not None:
         raise DomainError("already_applied", ALREADY_APPLIED)
     _check_limits(session, candidate.id, program, centre)

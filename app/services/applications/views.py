@@ -102,6 +102,7 @@ class ApplicationSummary:
     confirmation_days_left: int | None
     can_cancel: bool
     archived: bool = False  # its campaign is archived: readable, no longer changeable
+    campaign_label: str = ""  # its campaign's, in the reader's language (« Campagnes précédentes » groups by it)
     answer: AnswerKind | None = None  # the candidate's answer to the offer, and when
     answer_at: datetime | None = None
     withdrawn_automatically: bool = False  # by the deadline job, not by the candidate
@@ -256,7 +257,9 @@ def _summaries(
     decisions = _published_decisions(session, ids, lang) if ids else {}
     automatic = _withdrawn_automatically(session, [a for a, _, _ in rows if a.answer == AnswerKind.WITHDRAWN])
     acted = applications_acted_on(session, [application for application, _, _ in rows])
-    archived = set(session.exec(select(Campaign.id).where(col(Campaign.archived_at).is_not(None))).all())
+    campaign_ids = {application.campaign_id for application, _, _ in rows}
+    campaigns = {c.id: c for c in session.exec(select(Campaign).where(col(Campaign.id).in_(campaign_ids))).all()}
+    archived = {campaign_id for campaign_id, c in campaigns.items() if c.archived_at is not None}
     now = clock.now()
     summaries = []
     for application, program, centre in rows:
@@ -292,6 +295,7 @@ def _summaries(
                 confirmation_days_left=days_left(confirmation, now),
                 can_cancel=application.id not in acted and application.campaign_id not in archived,
                 archived=application.campaign_id in archived,
+                campaign_label=label_in(campaigns[application.campaign_id], lang),
                 answer=application.answer,
                 answer_at=application.answer_at,
                 withdrawn_automatically=application.id in automatic,

@@ -10,6 +10,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from app.services.dossier import entries, referentials, tabs
     from app.services.dossier.bac_series import BAC_SERIES, BAC_SERIES_CHOICES
+    from app.services.dossier.campaign_confirmation import (
+        TABS_TO_REVIEW,
+        PendingConfirmation,
+        confirm_dossier_for_campaign,
+        dossier_confirmation,
+    )
     from app.services.dossier.completeness import ADDRESS, BACCALAUREATE, PERSONAL, Completeness, dossier_completeness
     from app.services.dossier.referentials import fold
     from app.services.dossier.schemas import MENTIONS, DossierInvalid
@@ -23,6 +29,10 @@ _EXPORTS: dict[str, str] = {
     "BACCALAUREATE": "completeness",
     "BACCALAUREATE_LOCK": "student_records",
     "Completeness": "completeness",
+    "PendingConfirmation": "campaign_confirmation",
+    "TABS_TO_REVIEW": "campaign_confirmation",
+    "confirm_dossier_for_campaign": "campaign_confirmation",
+    "dossier_confirmation": "campaign_confirmation",
     "DossierInvalid": "schemas",
     "MENTIONS": "schemas",
     "PERSONAL": "completeness",
@@ -40,9 +50,13 @@ __all__ = [
     "BAC_SERIES_CHOICES",
     "MENTIONS",
     "PERSONAL",
+    "TABS_TO_REVIEW",
     "Completeness",
     "DossierInvalid",
+    "PendingConfirmation",
+    "confirm_dossier_for_campaign",
     "dossier_completeness",
+    "dossier_confirmation",
     "entries",
     "fold",
     "referentials",

@@ -119,10 +119,13 @@ def open_dossier(session: Session, *, actor: Actor, candidate_id: int | None = N
         account = session.get(Account, actor.account_id)
         if account is None:
             raise Forbidden()
+        active = active_campaign_id(session)
         candidate = Candidate(
             account_id=account.id,
             # The campaign the INE is unique in: the account's, else the one open now.
-            campaign_id=account.campaign_id or active_campaign_id(session),
+            campaign_id=account.campaign_id or active,
+            # Made during a campaign, the dossier is that campaign's (campaign_confirmation.py).
+            confirmed_campaign_id=active,
             birth_name=typed_name(account.last_name, family=True),
             first_names=typed_name(account.first_name, family=False),
             student_number=account.student_number,

@@ -43,6 +43,7 @@ DOSSIER_ACTIONS: frozenset[str] = frozenset(
         "note.added",
         "note.deleted",
         "dossier.imported",
+        "dossier.confirmed_for_campaign",
         "dossier.personal_saved",
         "dossier.address_saved",
         "dossier.baccalaureate_saved",
