@@ -279,7 +279,7 @@ def _retention_and_rights(settings: Settings, durations: list[tuple[retention.Re
             "votre dossier, accompagné de vos pièces et du PDF de votre dossier. Le lien envoyé par courriel ne sert "
             "qu'une fois et reste valable {hours} heures."
         ).format(hours=settings.data_export_link_hours)
-    ).mark("data-copy")
+    ).mark("data-copy limit-data_export_link_hours")
     _dpo(settings)
     _mail_paragraph(_("Adresse de l'assistance :"), settings.assistance_email)
     paragraph(

@@ -20,6 +20,9 @@ DURATION = re.compile(
     r"\b(\d+)\s+(jours?|heures?|minutes?|semaines?|mois|ans?|années?|days?|hours?|minutes?|weeks?|months?|years?)\b",
     re.IGNORECASE,
 )
+# Durations the pages state that are lifetimes checked at the moment of use, not purges: the download link of a
+# candidate's copy of their data (its expiry is tested in tests/test_my_data.py).
+ENFORCED_AT_USE = {"limit-data_export_link_hours": "data_export_link_hours"}
 INSTITUTION = {
     "ECANDIDAT_INSTITUTION_NAME": "Université de Tours",
     "ECANDIDAT_LEGAL_PUBLISHER_KIND": "epa",
@@ -154,6 +157,10 @@ async def test_every_duration_the_legal_pages_state_has_its_job(user: User, path
     for text, markers in _element_texts(user):
         stated = DURATION.findall(text)
         if not stated:
+            continue
+        limit = next((ENFORCED_AT_USE[m] for m in markers if m in ENFORCED_AT_USE), None)
+        if limit is not None:  # a lifetime checked when used (tested with its service), not a purge
+            assert [int(n) for n, _ in stated] == [getattr(settings, limit)], text
             continue
         promise = next((promises[m] for m in markers if m in promises), None)
         assert promise is not None, f"{path}: a duration with no purge job behind it: {text!r}"
