@@ -11,6 +11,15 @@ from pydantic import Field, PrivateAttr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET = "change-me-demo-only"
+# What the legal pages say of the institution; the defaults describe the demo campus.
+INSTITUTION_IDENTITY = (
+    "institution_name",
+    "assistance_email",
+    "legal_publisher_address",
+    "legal_publication_director",
+    "legal_host",
+    "dpo_email",
+)
 
 
 class Settings(BaseSettings):
@@ -235,6 +244,15 @@ class Settings(BaseSettings):
                 "ECANDIDAT_ACCESSIBILITY_ASSESSED_ON."
             )
         return self
+
+    def demo_identity_left(self) -> list[str]:
+        """The institution settings still at the demo campus's values (the legal pages would name it): their
+        variables, for the start-up warning outside demo mode."""
+        return [
+            f"ECANDIDAT_{name.upper()}"
+            for name in INSTITUTION_IDENTITY
+            if getattr(self, name) == type(self).model_fields[name].default
+        ]
 
     @property
     def uses_https(self) -> bool:

@@ -97,6 +97,8 @@ def main() -> None:
         from app.worker import main as worker_main
 
         raise SystemExit(worker_main([]))
+    if not settings.demo and (left := settings.demo_identity_left()):
+        log.warning("The legal pages name the demo campus: set %s for your institution.", ", ".join(left))
     prepare_database()
     session_store.use_settings(settings)  # the signed-in state in Redis, shared by the instances, when set
     build_app()

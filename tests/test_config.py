@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from app.config import DEFAULT_SECRET, Settings
+from app.config import DEFAULT_SECRET, INSTITUTION_IDENTITY, Settings
 
 
 def make(**env: str) -> Settings:
@@ -60,3 +60,19 @@ def test_the_dev_mailbox_stays_off_on_a_public_address_unless_demo_mode_is_set_e
     assert make(base_url="https://demo.univ.example", demo="true").dev_mailbox_enabled
     monkeypatch.setenv("ECANDIDAT_DEMO", "true")
     assert make(base_url="https://demo.univ.example").dev_mailbox_enabled
+
+
+def test_the_institution_settings_left_at_the_demo_campus_are_named_for_the_start_up_warning(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in INSTITUTION_IDENTITY:
+        monkeypatch.delenv(f"ECANDIDAT_{name.upper()}", raising=False)
+    assert make(demo="false", secret_key="x" * 40, institution_name="Université de Tours").demo_identity_left() == [
+        "ECANDIDAT_ASSISTANCE_EMAIL",
+        "ECANDIDAT_LEGAL_PUBLISHER_ADDRESS",
+        "ECANDIDAT_LEGAL_PUBLICATION_DIRECTOR",
+        "ECANDIDAT_LEGAL_HOST",
+        "ECANDIDAT_DPO_EMAIL",
+    ]
+    own = {name: f"{name} of Tours" for name in INSTITUTION_IDENTITY}
+    assert make(demo="false", secret_key="x" * 40, **own).demo_identity_left() == []
