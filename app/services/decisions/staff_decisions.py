@@ -38,7 +38,7 @@ from app.services.decisions.waiting_list import (
     recompute_ranks,
 )
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_application
 from app.services.platform.errors import DomainError, NotFound
 from app.services.platform.lifecycle import By
 from app.services.platform.notifications import notify_candidate
@@ -265,15 +265,13 @@ def audit_entry(
     session: Session, *, actor: Actor, application: Application, decision: Decision, decision_type: DecisionType
 ) -> None:
     """The audit event of an entered (flushed) decision; staff pages are told, the candidate's are not."""
-    audit(
+    audit_application(
         session,
-        actor=actor,
-        action="decision.entered",
-        entity_type="decision",
-        entity_id=decision.id,
-        candidate_id=application.candidate_id,
-        application_id=application.id,
+        actor,
+        application,
+        "decision.entered",
         after={"kind": decision.kind.value, "type": decision_type.code, "rank": decision.waiting_list_rank},
+        entity=("decision", decision.id),
     )
     notify_candidate(session, application.candidate_id, staff_only=True)  # not published: staff pages only
 
@@ -348,14 +346,12 @@ def mail_publication(session: Session, *, application: Application, decision: De
 
 def audit_publication(session: Session, *, actor: Actor, application: Application, decision: Decision) -> None:
     """The audit event of a published decision; the candidate's pages are told."""
-    audit(
+    audit_application(
         session,
-        actor=actor,
-        action="decision.published",
-        entity_type="decision",
-        entity_id=decision.id,
-        candidate_id=application.candidate_id,
-        application_id=application.id,
+        actor,
+        application,
+        "decision.published",
         after={"kind": decision.kind.value, "deadline": str(decision.confirmation_deadline)},
+        entity=("decision", decision.id),
     )
     notify_candidate(session, application.candidate_id)
