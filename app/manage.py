@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 from functools import partial
+from typing import Any
 
 from app.database_setup import prepare_database
 from app.db import transaction
@@ -18,6 +19,21 @@ from app.i18n import gettext
 from app.models import JobStatus
 from app.services.dossier.schemas import DossierInvalid
 from app.services.platform.errors import DomainError
+
+# create-administrator's account options: the flag, the keyword of ``create_first_administrator`` it feeds, and
+# argparse's settings.
+ACCOUNT_OPTIONS: tuple[tuple[str, str, dict[str, Any]], ...] = (
+    ("--login", "login", {"required": True, "help": "the sign-in identifier (lower case)"}),
+    ("--email", "email", {"required": True}),
+    ("--name", "display_name", {"required": True, "help": "the name shown to other staff"}),
+    ("--language", "language", {"default": "fr", "choices": ("fr", "en")}),
+    (
+        "--sso",
+        "sso_provider",
+        {"choices": ("oidc", "cas"), "help": "sign in through the university's SSO, no password"},
+    ),
+    ("--sso-subject", "sso_subject", {"help": "the SSO identifier; empty: linked at the first SSO sign-in"}),
+)
 
 
 def _language() -> str:
@@ -41,17 +57,8 @@ def create_administrator(args: argparse.Namespace) -> int:
     prepare_database()
     try:
         with transaction() as session:
-            member = create_first_administrator(
-                session,
-                login=args.login,
-                email=args.email,
-                display_name=args.name,
-                language=args.language,
-                password=password,
-                password_confirm=confirm,
-                sso_provider=args.sso,
-                sso_subject=args.sso_subject,
-            )
+            account = {keyword: getattr(args, flag[2:].replace("-", "_")) for flag, keyword, _o in ACCOUNT_OPTIONS}
+            member = create_first_administrator(session, password=password, password_confirm=confirm, **account)
             login = member.login
     except DossierInvalid as error:
         for name in error.errors:
@@ -97,12 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         "create-administrator",
         help="make the installation's first administrator (refused once an active one exists)",
     )
-    create.add_argument("--login", required=True, help="the sign-in identifier (lower case)")
-    create.add_argument("--email", required=True)
-    create.add_argument("--name", required=True, help="the name shown to other staff")
-    create.add_argument("--language", default="fr", choices=("fr", "en"))
-    create.add_argument("--sso", choices=("oidc", "cas"), help="sign in through the university's SSO, no password")
-    create.add_argument("--sso-subject", help="the SSO identifier; empty: linked at the first SSO sign-in")
+    for flag, _keyword, options in ACCOUNT_OPTIONS:
+        create.add_argument(flag, **options)
     create.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     create.set_defaults(run=create_administrator)
     jobs = commands.add_parser("jobs", help="list the scheduled jobs or run one now").add_subparsers(

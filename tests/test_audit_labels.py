@@ -44,15 +44,24 @@ def _dossier_audit_calls(tree: ast.AST) -> list[ast.Call]:
 
 def actions_written_into_histories() -> set[str]:
     """Every action name the code of app/ writes into a dossier's history, read from its source: the direct
-    ``audit(...)`` calls, and the calls of the helpers that pass their ``action`` parameter on to one."""
+    ``audit(...)`` calls, and the calls of the helpers that pass their ``action`` parameter on to one (or on to
+    another such helper)."""
     trees = [ast.parse(path.read_text(encoding="utf-8")) for path in APP.rglob("*.py")]
     found: set[str] = set()
     wrappers: dict[str, int] = {}  # helper name → position of its ``action`` parameter
-    for tree in trees:
-        for function in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)):
+    functions = [n for tree in trees for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]
+    grown = True
+    while grown:  # a helper calling a helper that writes one is a helper too
+        grown = False
+        for function in functions:
             names = [a.arg for a in function.args.args]
-            if "action" in names and _dossier_audit_calls(function):
+            if "action" not in names or function.name in wrappers:
+                continue
+            calls = [n for n in ast.walk(function) if isinstance(n, ast.Call)]
+            if _dossier_audit_calls(function) or any(_call_name(call) in wrappers for call in calls):
                 wrappers[function.name] = names.index("action")
+                grown = True
+    for tree in trees:
         for call in _dossier_audit_calls(tree):
             found.update(_constants(next((k.value for k in call.keywords if k.arg == "action"), None)))
     for tree in trees:

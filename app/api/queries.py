@@ -6,7 +6,7 @@ response ever carries another centre's or committee's data; naming something out
 :class:`OutOfScope` (403).
 """
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +28,7 @@ from app.models import (
     RefusalReason,
 )
 from app.services.admin import TokenScope
+from app.services.applications import with_program_and_candidate
 from app.services.handoff import enrolment as handoff
 from app.services.offer import active_campaign
 from app.services.review import scope_covers, scope_filter
@@ -121,6 +122,28 @@ def _program_filter(
     return [Application.program_id == program.id]
 
 
+@dataclass(frozen=True)
+class ProgramListing:
+    """The filters and the page shared by the lists of applications and of decisions."""
+
+    campaign_code: str | None = None
+    program_id: int | None = None
+    program_code: str | None = None
+    page: int = 1
+    page_size: int = 100
+
+
+def _listed(session: Session, scope: TokenScope, listing: ProgramListing) -> tuple[int, int, list[Any]]:
+    """The page, its size and the conditions of a listing: the token's scope, the campaign, the programme."""
+    page, page_size = _page(listing.page, listing.page_size)
+    campaign_id = _campaign_id(session, listing.campaign_code)
+    conditions: list[Any] = [scope_filter(scope.as_role())]
+    if campaign_id is not None:
+        conditions.append(Application.campaign_id == campaign_id)
+    conditions += _program_filter(session, scope, listing.program_id, listing.program_code, campaign_id)
+    return page, page_size, conditions
+
+
 def _page(page: int, page_size: int) -> tuple[int, int]:
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     return max(page, 1), page_size
@@ -167,21 +190,12 @@ def _latest_decision_moments(session: Session, application_ids: list[int]) -> di
 def list_applications(
     session: Session,
     scope: TokenScope,
+    listing: ProgramListing,
     *,
-    campaign_code: str | None = None,
-    program_id: int | None = None,
-    program_code: str | None = None,
     updated_since: datetime | None = None,
     include_cancelled: bool = False,
-    page: int = 1,
-    page_size: int = 100,
 ) -> schemas.Page[schemas.ApplicationOut]:
-    page, page_size = _page(page, page_size)
-    campaign_id = _campaign_id(session, campaign_code)
-    conditions: list[Any] = [scope_filter(scope.as_role())]
-    if campaign_id is not None:
-        conditions.append(Application.campaign_id == campaign_id)
-    conditions += _program_filter(session, scope, program_id, program_code, campaign_id)
+    page, page_size, conditions = _listed(session, scope, listing)
     if not include_cancelled:
         conditions.append(col(Application.cancelled_at).is_(None))
     if updated_since is not None:
@@ -195,10 +209,9 @@ def _fetch_applications(
     session: Session, conditions: list[Any], *, offset: int, limit: int
 ) -> list[schemas.ApplicationOut]:
     rows = session.exec(
-        select(Application, Program, Candidate, Account, Campaign, ApplicationCentre, Committee)
-        .join(Program, col(Program.id) == Application.program_id)
-        .join(Candidate, col(Candidate.id) == Application.candidate_id)
-        .join(Account, col(Account.id) == Candidate.account_id)
+        with_program_and_candidate(
+            select(Application, Program, Candidate, Account, Campaign, ApplicationCentre, Committee)
+        )
         .join(Campaign, col(Campaign.id) == Application.campaign_id)
         .join(ApplicationCentre, col(ApplicationCentre.id) == Application.centre_id)
         .join(Committee, col(Committee.id) == Application.committee_id)
@@ -261,32 +274,20 @@ def read_application(session: Session, scope: TokenScope, application_id: int) -
 
 
 def list_decisions(
-    session: Session,
-    scope: TokenScope,
-    *,
-    campaign_code: str | None = None,
-    program_id: int | None = None,
-    program_code: str | None = None,
-    updated_since: datetime | None = None,
-    page: int = 1,
-    page_size: int = 100,
+    session: Session, scope: TokenScope, listing: ProgramListing, *, updated_since: datetime | None = None
 ) -> schemas.Page[schemas.DecisionOut]:
-    page, page_size = _page(page, page_size)
-    campaign_id = _campaign_id(session, campaign_code)
-    conditions: list[Any] = [scope_filter(scope.as_role()), col(Decision.published_at).is_not(None)]
-    if campaign_id is not None:
-        conditions.append(Application.campaign_id == campaign_id)
-    conditions += _program_filter(session, scope, program_id, program_code, campaign_id)
+    page, page_size, conditions = _listed(session, scope, listing)
+    conditions.append(col(Decision.published_at).is_not(None))
     if updated_since is not None:
         conditions.append(col(Decision.published_at) >= updated_since)
     base = select(Decision).join(Application, col(Application.id) == Decision.application_id).where(*conditions)
     total = session.exec(select(sa.func.count()).select_from(base.subquery())).one()
     rows = session.exec(
-        select(Decision, Application, Program, Account, DecisionType, RefusalReason)
-        .join(Application, col(Application.id) == Decision.application_id)
-        .join(Program, col(Program.id) == Application.program_id)
-        .join(Candidate, col(Candidate.id) == Application.candidate_id)
-        .join(Account, col(Account.id) == Candidate.account_id)
+        with_program_and_candidate(
+            select(Decision, Application, Program, Account, DecisionType, RefusalReason).join(
+                Application, col(Application.id) == Decision.application_id
+            )
+        )
         .join(DecisionType, col(DecisionType.id) == Decision.decision_type_id)
         .outerjoin(RefusalReason, col(RefusalReason.id) == Decision.refusal_reason_id)
         .where(*conditions)

@@ -12,7 +12,6 @@ which the integration could resolve by changing its request), so it retries late
 
 import logging
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Annotated, TypeVar
 
@@ -76,28 +75,17 @@ UpdatedSince = Annotated[
 ]
 
 
-@dataclass(frozen=True)
-class ProgramListing:
-    """The filters and the page shared by the lists of applications and of decisions (as ``queries`` takes them)."""
-
-    campaign_code: str | None
-    program_id: int | None
-    program_code: str | None
-    page: int
-    page_size: int
-
-
 def program_listing(
     campaign: CampaignCode = None,
     program_id: ProgramId = None,
     program_code: ProgramCode = None,
     page: PageNumber = 1,
     page_size: PageSize = 100,
-) -> ProgramListing:
-    return ProgramListing(campaign, program_id, program_code, page, page_size)
+) -> queries.ProgramListing:
+    return queries.ProgramListing(campaign, program_id, program_code, page, page_size)
 
 
-Listing = Annotated[ProgramListing, Depends(program_listing)]
+Listing = Annotated[queries.ProgramListing, Depends(program_listing)]
 
 
 def no_store(response: Response) -> None:
@@ -167,7 +155,7 @@ def list_applications(
     since = _aware(updated_since)
     return _in_scope(
         lambda session: queries.list_applications(
-            session, scope, updated_since=since, include_cancelled=include_cancelled, **asdict(listing)
+            session, scope, listing, updated_since=since, include_cancelled=include_cancelled
         )
     )
 
@@ -201,7 +189,7 @@ def list_decisions(
 ) -> schemas.Page[schemas.DecisionOut]:
     """Published decisions only (a decision entered but not yet published is internal to the committee)."""
     since = _aware(updated_since)
-    return _in_scope(lambda session: queries.list_decisions(session, scope, updated_since=since, **asdict(listing)))
+    return _in_scope(lambda session: queries.list_decisions(session, scope, listing, updated_since=since))
 
 
 @router.get(

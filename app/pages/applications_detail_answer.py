@@ -6,7 +6,7 @@ from collections.abc import Callable
 from nicegui import run, ui
 
 from app.db import transaction
-from app.i18n import _
+from app.i18n import N_, _
 from app.models import AnswerKind
 from app.pages.applications import (
     LIST_PATH,
@@ -32,17 +32,28 @@ def _withdraw_now(actor: Actor, application_id: int, reason: str) -> None:
         withdraw(session, actor=actor, application_id=application_id, reason=reason)
 
 
+WITHDRAW_TEXT = N_(
+    "Vous renoncez à votre place dans « {label} ». Ce désistement est définitif : vous ne "
+    "pourrez pas revenir sur ce choix, et votre place sera proposée à un autre candidat."
+)
+CANCEL_TEXT = N_(
+    "Votre candidature à « {label} » sera annulée et les pièces déposées pour elle seront supprimées. "
+    "Vous pourrez candidater de nouveau tant que la période de candidature est ouverte."
+)
+
+
+def _dialog_text(dialog: ui.dialog, name: str, title: str, text: str) -> None:
+    """A confirmation's heading, which names the dialog for screen readers, and what confirming does."""
+    dialog.props["aria-labelledby"] = f"{name}-title"
+    Text(title, "h2").props(f"id={name}-title").classes("text-xl")
+    paragraph(text)
+
+
 def _withdraw_dialog(actor: Actor, detail: ApplicationDetail, page: PageActions) -> ui.dialog:
     application_id = detail.summary.id
     with ui.dialog() as dialog, ui.card().mark("withdraw-dialog"):
-        dialog.props["aria-labelledby"] = "withdraw-title"
-        Text(_("Se désister ?"), "h2").props("id=withdraw-title").classes("text-xl")
-        paragraph(
-            _(
-                "Vous renoncez à votre place dans « {label} ». Ce désistement est définitif : vous ne "
-                "pourrez pas revenir sur ce choix, et votre place sera proposée à un autre candidat."
-            ).format(label=detail.summary.program_label)
-        )
+        label = detail.summary.program_label
+        _dialog_text(dialog, "withdraw", _("Se désister ?"), _(WITHDRAW_TEXT).format(label=label))
         reason = ui.textarea(_("Motif (facultatif)")).props("outlined maxlength=1000").classes("w-full")
         reason.mark("withdraw-reason")
         error = Text("", "p").classes("text-negative")
@@ -135,14 +146,8 @@ def _cancel_now(actor: Actor, application_id: int) -> None:
 
 def _cancel_dialog(actor: Actor, detail: ApplicationDetail) -> ui.dialog:
     with ui.dialog() as dialog, ui.card().mark("cancel-dialog"):
-        dialog.props["aria-labelledby"] = "cancel-title"
-        Text(_("Annuler la candidature ?"), "h2").props("id=cancel-title").classes("text-xl")
-        paragraph(
-            _(
-                "Votre candidature à « {label} » sera annulée et les pièces déposées pour elle seront supprimées. "
-                "Vous pourrez candidater de nouveau tant que la période de candidature est ouverte."
-            ).format(label=detail.summary.program_label)
-        )
+        label = detail.summary.program_label
+        _dialog_text(dialog, "cancel", _("Annuler la candidature ?"), _(CANCEL_TEXT).format(label=label))
         error = Text("", "p").classes("text-negative")
         error.props["role"] = "alert"
 

@@ -5,6 +5,7 @@ in a worker thread.
 """
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from nicegui import run, ui
@@ -237,45 +238,60 @@ def external_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool) -> N
     )
 
 
-def work_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool) -> None:
-    cid = opened.candidate.id
+# The two lists of dated experiences: the duration's example, the summary of an entry, the empty list, « Ajouter ».
+_WORK_TEXTS = (N_("Par exemple « 6 mois »."), "{year} · {title} · {employer} · {duration}",
+               N_("Aucune expérience professionnelle n'est saisie."), N_("Ajouter une expérience"))  # fmt: skip
+_INTERNSHIP_TEXTS = (N_("Par exemple « 8 semaines »."), "{year} · {organisation} · {duration}",
+                     N_("Aucun stage n'est saisi."), N_("Ajouter un stage"))  # fmt: skip
+
+
+def _dated_tab(
+    rows: list[Any],
+    new: Callable[[], Any],
+    own_fields: Callable[[EntityForm], None],
+    texts: tuple[str, ...],
+    *,
+    actor: Actor,
+    read_only: bool,
+) -> None:
+    """Work experience or internships: a year, a duration, the entry's own inputs, a description."""
+    duration_hint, summary, empty, add_label = texts
 
     def fields(form: EntityForm) -> None:
         form.number("year", _("Année"), required=True)
-        form.text("duration", _("Durée"), required=True, hint=_("Par exemple « 6 mois »."))
-        form.text("title", _("Fonction"), required=True)
-        form.text("employer", _("Employeur"), required=True)
+        form.text("duration", _("Durée"), required=True, hint=_(duration_hint))
+        own_fields(form)
         form.text("description", _("Description"), textarea=True)
 
     _entries_tab(
         actor=actor,
         read_only=read_only,
-        rows=opened.work_experiences,
-        describe=lambda w: f"{w.year} · {w.title} · {w.employer} · {w.duration}",
-        new=lambda: WorkExperience(candidate_id=cid, year=None, duration="", title="", employer=""),
+        rows=rows,
+        describe=lambda entry: summary.format_map(entry.model_dump()),
+        new=new,
         fields=fields,
-        empty=_("Aucune expérience professionnelle n'est saisie."),
-        add_label=_("Ajouter une expérience"),
+        empty=_(empty),
+        add_label=_(add_label),
     )
+
+
+def _work_fields(form: EntityForm) -> None:
+    form.text("title", _("Fonction"), required=True)
+    form.text("employer", _("Employeur"), required=True)
+
+
+def _internship_fields(form: EntityForm) -> None:
+    form.number("hours_per_week", _("Heures par semaine"))
+    form.text("organisation", _("Organisme"), required=True)
+
+
+def work_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool) -> None:
+    cid = opened.candidate.id
+    new = partial(WorkExperience, candidate_id=cid, year=None, duration="", title="", employer="")
+    _dated_tab(opened.work_experiences, new, _work_fields, _WORK_TEXTS, actor=actor, read_only=read_only)
 
 
 def internship_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool) -> None:
     cid = opened.candidate.id
-
-    def fields(form: EntityForm) -> None:
-        form.number("year", _("Année"), required=True)
-        form.text("duration", _("Durée"), required=True, hint=_("Par exemple « 8 semaines »."))
-        form.number("hours_per_week", _("Heures par semaine"))
-        form.text("organisation", _("Organisme"), required=True)
-        form.text("description", _("Description"), textarea=True)
-
-    _entries_tab(
-        actor=actor,
-        read_only=read_only,
-        rows=opened.internships,
-        describe=lambda i: f"{i.year} · {i.organisation} · {i.duration}",
-        new=lambda: Internship(candidate_id=cid, year=None, duration="", organisation=""),
-        fields=fields,
-        empty=_("Aucun stage n'est saisi."),
-        add_label=_("Ajouter un stage"),
-    )
+    new = partial(Internship, candidate_id=cid, year=None, duration="", organisation="")
+    _dated_tab(opened.internships, new, _internship_fields, _INTERNSHIP_TEXTS, actor=actor, read_only=read_only)

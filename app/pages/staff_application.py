@@ -25,10 +25,9 @@ from app.i18n import _
 from app.models import ActorKind
 from app.pages import staff_application_sections as sections
 from app.pages.applications import follow_candidate
-from app.pages.pdf_files import pdf_response
+from app.pages.pdf_files import dossier_pdf, pdf_response
 from app.services.applications import DOSSIER_STATUS_LABELS
 from app.services.decisions import DecisionPanelView
-from app.services.documents import dossier_filename, render_dossier_pdf
 from app.services.platform import Actor, DomainError
 from app.services.review import leases
 from app.services.review import staff_view as staff_review
@@ -202,17 +201,6 @@ async def _page(actor: Actor, application_id: int, label: str) -> None:
     follow_candidate(view.candidate_id, reload, staff=True)
 
 
-async def _render(context_data: dict, language: str) -> bytes | None:
-    if run.process_pool is not None:
-        return await run.cpu_bound(render_dossier_pdf, context_data, language=language)
-    return await run.io_bound(render_dossier_pdf, context_data, language=language)
-
-
-def _dossier_context(actor: Actor, application_id: int) -> dict:
-    with transaction() as session:
-        return staff_review.dossier_pdf_context_for_staff(session, actor=actor, application_id=application_id)
-
-
 def _staff_actor(request: Request) -> Actor | Response:
     identity = current_identity()
     if identity is None:
@@ -248,16 +236,4 @@ def register() -> None:
 
     @app.get(DOSSIER_PATH, include_in_schema=False)
     async def staff_dossier(request: Request, application_id: int) -> Response:
-        actor = _staff_actor(request)
-        if isinstance(actor, Response):
-            return actor
-        try:  # read in a worker thread, its session closed before rendering
-            data = await run.io_bound(_dossier_context, actor, application_id)
-        except DomainError:
-            return Response(status_code=404)
-        if data is None:  # the server is shutting down
-            return Response(status_code=503)
-        pdf = await _render(data, current_language())
-        if pdf is None:  # the server is shutting down
-            return Response(status_code=503)
-        return pdf_response(pdf, dossier_filename(data), inline=False)
+        return await dossier_pdf(_staff_actor(request), application_id, staff_review.dossier_pdf_context_for_staff)

@@ -6,8 +6,10 @@ as text on the site's light backgrounds and behind white text (badges); Quasar's
 come from here too, so ``text-positive``, ``color=negative`` and the notifications agree with the statuses.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from typing import TypeVar
 
 from nicegui import ui
 
@@ -15,6 +17,8 @@ from app.i18n import N_, _
 from app.models import DocumentStatus, DossierStatus
 from app.services.applications import DOSSIER_STATUS_LABELS, PIECE_STATUS_LABELS
 from app.ui.text import text_tag
+
+S = TypeVar("S", bound=Enum)
 
 
 class Tone(Enum):
@@ -47,16 +51,21 @@ class Look:
         return self.tone.value
 
 
-PIECE_LOOKS: dict[DocumentStatus, Look] = {
-    status: Look(PIECE_STATUS_LABELS[status], tone)
-    for status, tone in (
-        (DocumentStatus.PENDING, Tone.TO_DO),
-        (DocumentStatus.SUBMITTED, Tone.IN_PROGRESS),
-        (DocumentStatus.VALIDATED, Tone.DONE),
-        (DocumentStatus.REFUSED, Tone.REFUSED),
-        (DocumentStatus.NOT_APPLICABLE, Tone.NEUTRAL),
-    )
-}
+def _looks(labels: Mapping[S, str], tones: dict[S, Tone]) -> dict[S, Look]:
+    """Each status's look: its words from the services' table, its tone from the one here."""
+    return {status: Look(labels[status], tone) for status, tone in tones.items()}
+
+
+PIECE_LOOKS: dict[DocumentStatus, Look] = _looks(
+    PIECE_STATUS_LABELS,
+    {
+        DocumentStatus.PENDING: Tone.TO_DO,
+        DocumentStatus.SUBMITTED: Tone.IN_PROGRESS,
+        DocumentStatus.VALIDATED: Tone.DONE,
+        DocumentStatus.REFUSED: Tone.REFUSED,
+        DocumentStatus.NOT_APPLICABLE: Tone.NEUTRAL,
+    },
+)
 # A piece with files while its application awaits « Transmettre »: the committee has nothing yet, so it is not
 # « Transmise »; the words change, the status and its colour do not.
 DEPOSITED = Look(N_("Déposée"), PIECE_LOOKS[DocumentStatus.SUBMITTED].tone)
@@ -69,15 +78,15 @@ def piece_look(status: DocumentStatus, awaiting_transmission: bool) -> Look:
     return PIECE_LOOKS[status]
 
 
-DOSSIER_LOOKS: dict[DossierStatus, Look] = {
-    status: Look(DOSSIER_STATUS_LABELS[status], tone)
-    for status, tone in (
-        (DossierStatus.PENDING, Tone.TO_DO),
-        (DossierStatus.RECEIVED, Tone.IN_PROGRESS),
-        (DossierStatus.INCOMPLETE, Tone.REFUSED),
-        (DossierStatus.COMPLETE, Tone.DONE),
-    )
-}
+DOSSIER_LOOKS: dict[DossierStatus, Look] = _looks(
+    DOSSIER_STATUS_LABELS,
+    {
+        DossierStatus.PENDING: Tone.TO_DO,
+        DossierStatus.RECEIVED: Tone.IN_PROGRESS,
+        DossierStatus.INCOMPLETE: Tone.REFUSED,
+        DossierStatus.COMPLETE: Tone.DONE,
+    },
+)
 # A section of the candidate's dossier (« Mon espace candidat »).
 SECTION_COMPLETE = Look(N_("Complet"), Tone.DONE)
 SECTION_MISSING = Look(N_("À compléter"), Tone.TO_DO)

@@ -12,8 +12,8 @@ from app.i18n import N_
 from app.models import StaffMember, StaffRole, StaffRoleAssignment
 from app.services.accounts.passwords import hash_password
 from app.services.accounts.rules import check_new_password
-from app.services.admin.staff import AUTH_PASSWORD, AUTH_SSO, SSO_PROVIDERS, StaffIn
-from app.services.dossier.schemas import DossierInvalid, validate
+from app.services.admin.staff import AUTH_PASSWORD, AUTH_SSO, SSO_PROVIDERS, StaffIn, check_account
+from app.services.dossier.schemas import DossierInvalid
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError
@@ -62,19 +62,7 @@ def create_first_administrator(
     if has_active_administrator(session):
         raise DomainError("administrator_exists", ADMINISTRATOR_EXISTS)
     auth_mode = AUTH_SSO if sso_provider else AUTH_PASSWORD
-    data = validate(
-        StaffIn,
-        dict(
-            login=login,
-            email=email,
-            display_name=display_name,
-            language=language,
-            auth_mode=auth_mode,
-            sso_provider=sso_provider,
-            sso_subject=sso_subject,
-        ),
-    )
-    assert isinstance(data, StaffIn)
+    data = check_account(login, email, display_name, language, auth_mode, sso_provider, sso_subject)
     password_hash = _password_hash(data, password, password_confirm)
     member = StaffMember(
         login=data.login,

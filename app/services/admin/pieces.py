@@ -34,18 +34,19 @@ from app.models import (
     SubmittedDocument,
     SubmittedDocumentFile,
 )
-from app.services.admin.common import save_active, save_entity
+from app.services.admin.common import save_entity
 from app.services.admin.scoped import (
     TOO_LONG,
     Target,
     checked,
     clean_code,
     clean_label,
-    create_item,
     load_item,
     move,
     placed_snapshot,
     require_target,
+    save_item,
+    set_item_active,
     siblings,
     target_of,
 )
@@ -178,34 +179,34 @@ def save_piece(
     values: dict[str, Any],
     target: Target | None = None,
 ) -> RequiredDocument:
-    """Create a piece of ``target`` (``piece_id`` None) or change one; its place never changes once created."""
-    if piece_id is None:
-        piece = create_item(
-            session,
-            actor=actor,
-            model=RequiredDocument,
-            target=target,
-            values=values,
-            check=check_values,
-            action="required_document.created",
-        )
-        piece_slots.open_slots(session, actor, piece)
-        return piece
-    current = _load(session, actor, piece_id, expected_version)
-    clean = check_values(values)
-    was_conditional, was_shared = current.is_conditional, current.is_shared
-    piece = save_entity(
+    """Create a piece of ``target`` (``piece_id`` None) or change one; its place never changes once created.
+
+    Open applications follow: a new piece gets its slots, a piece made mandatory takes back its « Non concerné »,
+    a piece made shared is filled from the file already given.
+    """
+    was: dict[str, bool] = {}  # the flags before a change; empty for a creation
+
+    def note_flags(current: RequiredDocument, clean: dict[str, Any]) -> None:
+        was.update(conditional=current.is_conditional, shared=current.is_shared)
+
+    piece = save_item(
         session,
         actor=actor,
         model=RequiredDocument,
-        entity_id=piece_id,
+        item_id=piece_id,
         expected_version=expected_version,
-        values=clean,
-        action="required_document.updated",
+        values=values,
+        target=target,
+        check=check_values,
+        action="required_document",
+        on_change=note_flags,
     )
-    if was_conditional and not piece.is_conditional and piece.is_active:
+    if not was:
+        piece_slots.open_slots(session, actor, piece)
+        return piece
+    if was["conditional"] and not piece.is_conditional and piece.is_active:
         piece_slots.undo_not_applicable(session, actor, piece)
-    if piece.is_shared and not was_shared and piece.is_active:
+    if piece.is_shared and not was["shared"] and piece.is_active:
         piece_slots.open_slots(session, actor, piece)  # made shared: open applications take the file already given
     return piece
 
@@ -214,12 +215,11 @@ def set_piece_active(
     session: Session, *, actor: Actor, piece_id: int, expected_version: int | None, active: bool
 ) -> RequiredDocument:
     """Deactivate (no longer asked for; what was given stays) or reactivate a piece."""
-    _load(session, actor, piece_id, expected_version)
-    piece = save_active(
+    piece = set_item_active(
         session,
         actor=actor,
         model=RequiredDocument,
-        entity_id=piece_id,
+        item_id=piece_id,
         expected_version=expected_version,
         active=active,
         action="required_document",

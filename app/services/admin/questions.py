@@ -17,18 +17,18 @@ from sqlmodel import Session, col, select
 
 from app.i18n import N_
 from app.models import TEXT_ANSWER_LIMIT, Question, QuestionAnswer, QuestionKind
-from app.services.admin.common import save_active, save_entity
 from app.services.admin.scoped import (
     Target,
     checked,
     clean_choice,
     clean_code,
     clean_label,
-    create_item,
     load_item,
     move,
     placed_snapshot,
     require_target,
+    save_item,
+    set_item_active,
     siblings,
     target_of,
 )
@@ -125,40 +125,33 @@ def save_question(
     target: Target | None = None,
 ) -> Question:
     """Create a question of ``target`` (``question_id`` None) or change one; its place never changes."""
-    if question_id is None:
-        return create_item(
-            session,
-            actor=actor,
-            model=Question,
-            target=target,
-            values=values,
-            check=check_values,
-            action="question.created",
-        )
-    current = _load(session, actor, question_id, expected_version)
-    clean = check_values(values)
-    if clean["kind"] != current.kind and _answers(session, [question_id]):
-        raise DossierInvalid({"kind": KIND_LOCKED})
-    return save_entity(
+
+    def kind_kept(current: Question, clean: dict[str, Any]) -> None:
+        if clean["kind"] != current.kind and _answers(session, [current.id or 0]):
+            raise DossierInvalid({"kind": KIND_LOCKED})
+
+    return save_item(
         session,
         actor=actor,
         model=Question,
-        entity_id=question_id,
+        item_id=question_id,
         expected_version=expected_version,
-        values=clean,
-        action="question.updated",
+        values=values,
+        target=target,
+        check=check_values,
+        action="question",
+        on_change=kind_kept,
     )
 
 
 def set_question_active(
     session: Session, *, actor: Actor, question_id: int, expected_version: int | None, active: bool
 ) -> Question:
-    _load(session, actor, question_id, expected_version)
-    return save_active(
+    return set_item_active(
         session,
         actor=actor,
         model=Question,
-        entity_id=question_id,
+        item_id=question_id,
         expected_version=expected_version,
         active=active,
         action="question",

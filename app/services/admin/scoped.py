@@ -29,7 +29,14 @@ from app.models import (
     StaffRoleAssignment,
 )
 from app.services.accounts import staff_roles as staff
-from app.services.admin.common import ADMIN_ROLES, load_for_edit, require_admin, require_centre_offer, save_entity
+from app.services.admin.common import (
+    ADMIN_ROLES,
+    load_for_edit,
+    require_admin,
+    require_centre_offer,
+    save_active,
+    save_entity,
+)
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, NotFound
@@ -301,23 +308,65 @@ def move(session: Session, *, actor: Actor, model: ScopedModel, item_id: int, of
 # --- Changes ------------------------------------------------------------------------------------------------------
 
 
-def create_item(
+def save_item(
     session: Session,
     *,
     actor: Actor,
     model: ScopedModel,
-    target: Target | None,
+    item_id: int | None,
+    expected_version: int | None,
     values: dict[str, Any],
+    target: Target | None,
     check: Callable[[dict[str, Any]], dict[str, Any]],
     action: str,
+    on_change: Callable[[Any, dict[str, Any]], None] | None = None,
 ) -> Any:
-    """A new item of ``target``, placed last; the right to change ``target`` is checked before the values."""
-    if target is None:
-        raise NotFound("target")
-    require_target(session, actor=actor, target=target, write=True)
-    clean = check(values) | target.values() | {"display_order": next_order(session, model, target)}
+    """Create an item of ``target`` (``item_id`` None), placed last, or change one; its place never changes.
+
+    The right to change the place is checked before the values; ``on_change(stored, clean)`` sees a change before
+    it is written (to refuse it, or to note what it changes). ``action`` is the audit prefix (``question``).
+    """
+    if item_id is None:
+        if target is None:
+            raise NotFound("target")
+        require_target(session, actor=actor, target=target, write=True)
+        clean = check(values) | target.values() | {"display_order": next_order(session, model, target)}
+    else:
+        current = load_item(session, actor=actor, model=model, item_id=item_id, expected_version=expected_version)
+        clean = check(values)
+        if on_change is not None:
+            on_change(current, clean)
     return save_entity(
-        session, actor=actor, model=model, entity_id=None, expected_version=None, values=clean, action=action
+        session,
+        actor=actor,
+        model=model,
+        entity_id=item_id,
+        expected_version=expected_version,
+        values=clean,
+        action=f"{action}.created" if item_id is None else f"{action}.updated",
+    )
+
+
+def set_item_active(
+    session: Session,
+    *,
+    actor: Actor,
+    model: ScopedModel,
+    item_id: int,
+    expected_version: int | None,
+    active: bool,
+    action: str,
+) -> Any:
+    """Deactivate or reactivate an item, once the actor may change its place."""
+    load_item(session, actor=actor, model=model, item_id=item_id, expected_version=expected_version)
+    return save_active(
+        session,
+        actor=actor,
+        model=model,
+        entity_id=item_id,
+        expected_version=expected_version,
+        active=active,
+        action=action,
     )
 
 

@@ -36,7 +36,7 @@ from app.models import (
 from app.services.accounts.passwords import hash_password
 from app.services.accounts.rules import EMAIL_RE, check_new_password, normalise_email
 from app.services.accounts.staff_roles import INSTITUTION_SCOPE, ROLE_LABELS, RoleView
-from app.services.admin.common import load_for_edit, require_admin, save_entity
+from app.services.admin.common import load_for_edit, require_admin, save_active, save_entity
 from app.services.admin.staff_rules import (
     ADMIN_ACCOUNT,
     LAST_ADMIN,
@@ -229,6 +229,22 @@ class StaffIn(BaseModel):
         return text or None
 
 
+def check_account(
+    login: str,
+    email: str,
+    display_name: str,
+    language: str,
+    auth_mode: str,
+    sso_provider: str | None,
+    sso_subject: str | None,
+) -> StaffIn:
+    """A staff account's inputs, checked and normalised, or a DossierInvalid naming each field in error."""
+    fields = dict(login=login, email=email, display_name=display_name, language=language, auth_mode=auth_mode)
+    data = validate(StaffIn, fields | {"sso_provider": sso_provider, "sso_subject": sso_subject})
+    assert isinstance(data, StaffIn)
+    return data
+
+
 def _check_login_free(session: Session, login: str, staff_id: int | None) -> None:
     clash = session.exec(
         select(StaffMember.id).where(func.lower(StaffMember.login) == login, StaffMember.id != (staff_id or 0))
@@ -266,19 +282,7 @@ def save_staff(
     Password: required when the account has none yet; an empty password on an edit keeps the current one.
     """
     acting = acting_role(session, actor)
-    data = validate(
-        StaffIn,
-        dict(
-            login=login,
-            email=email,
-            display_name=display_name,
-            language=language,
-            auth_mode=auth_mode,
-            sso_provider=sso_provider,
-            sso_subject=sso_subject,
-        ),
-    )
-    assert isinstance(data, StaffIn)
+    data = check_account(login, email, display_name, language, auth_mode, sso_provider, sso_subject)
     existing = load_for_edit(session, StaffMember, staff_id, expected_version) if staff_id is not None else None
     if existing is not None and acting.role != StaffRole.ADMINISTRATOR and is_administrator(session, existing.id or 0):
         raise refusal("admin_account", ADMIN_ACCOUNT)
@@ -369,13 +373,12 @@ def set_staff_active(
             and other_active_administrators(session, excluding_staff=staff_id, excluding_assignment=None) == 0
         ):
             raise refusal("last_administrator", LAST_ADMIN)
-    return save_entity(
+    return save_active(
         session,
         actor=actor,
         model=StaffMember,
         entity_id=staff_id,
         expected_version=expected_version,
-        values={"is_active": active},
-        action="staff.reactivated" if active else "staff.deactivated",
-        unique_field=None,
+        active=active,
+        action="staff",
     )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from app.services.applications.actions import own_candidate_id
-    from app.services.applications.application_rows import ApplicationRows
+    from app.services.applications.application_rows import ApplicationRows, with_program_and_candidate
     from app.services.applications.applying import apply_to_program, cancel_application
     from app.services.applications.dossier_status import DOSSIER_STATUS_LABELS, PIECE_STATUS_LABELS, PROCESSING_LABELS
     from app.services.applications.question_answers import answer_question
@@ -52,6 +52,7 @@ _EXPORTS: dict[str, str] = {
     "read_my_application": "views",
     "transmission_readiness": "transmission",
     "transmit_application": "transmission",
+    "with_program_and_candidate": "application_rows",
 }
 __all__ = [
     "DOSSIER_STATUS_LABELS",
@@ -76,6 +77,7 @@ __all__ = [
     "read_my_application",
     "transmission_readiness",
     "transmit_application",
+    "with_program_and_candidate",
 ]
 
 

@@ -4,11 +4,32 @@ them; ``documents.pieces.list_pieces`` and ``transmission.transmission_readiness
 them again)."""
 
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
 
-from app.models import Application, Program, Question, QuestionAnswer, RequiredDocument, SubmittedDocument
+from app.models import (
+    Account,
+    Application,
+    Candidate,
+    Program,
+    Question,
+    QuestionAnswer,
+    RequiredDocument,
+    SubmittedDocument,
+)
 from app.services.applications.actions import applicable_questions, display_order_key
+
+Q = TypeVar("Q", bound=Any)
+
+
+def with_program_and_candidate(query: Q) -> Q:
+    """``query`` over applications with each one's programme, candidate and candidate's account joined."""
+    return (
+        query.join(Program, col(Program.id) == Application.program_id)
+        .join(Candidate, col(Candidate.id) == Application.candidate_id)
+        .join(Account, col(Account.id) == Candidate.account_id)
+    )
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ module, not ``actions``, calls into ``documents``, so the two never import each 
 """
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
@@ -38,7 +39,7 @@ from app.services.dossier.completeness import dossier_completeness
 from app.services.offer.browse import WindowState, window_state
 from app.services.platform import parameters
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_application
 from app.services.platform.errors import DomainError, NotFound
 from app.services.platform.notifications import notify_candidate
 
@@ -184,17 +185,9 @@ def apply_to_program(session: Session, *, actor: Actor, program_id: int) -> Appl
     _insert_application(session, application)
     _open_pieces(session, application, program, now)
     _mail_candidate_and_committee(session, application, candidate, "application_created")
-    audit(
-        session,
-        actor=actor,
-        action="application.created",
-        entity_type="application",
-        entity_id=application.id,
-        candidate_id=candidate.id,
-        application_id=application.id,
-        after={"program_id": program_id, "program_code": program.code},
+    _announce(
+        session, actor, "application.created", application, {"program_id": program_id, "program_code": program.code}
     )
-    notify_candidate(session, candidate.id)
     return application
 
 
@@ -220,15 +213,11 @@ def cancel_application(session: Session, *, actor: Actor, application_id: int) -
     session.add(application)
     session.flush()
     _mail_candidate_and_committee(session, application, candidate, "application_cancelled")
-    audit(
-        session,
-        actor=actor,
-        action="application.cancelled",
-        entity_type="application",
-        entity_id=application.id,
-        candidate_id=candidate.id,
-        application_id=application.id,
-        after={"deleted_pieces": len(documents)},
-    )
-    notify_candidate(session, candidate.id or 0)
+    _announce(session, actor, "application.cancelled", application, {"deleted_pieces": len(documents)})
     return application
+
+
+def _announce(session: Session, actor: Actor, action: str, application: Application, after: dict[str, Any]) -> None:
+    """The application's audit event, then the candidate's open pages told (after the commit)."""
+    audit_application(session, actor, application, action, after=after)
+    notify_candidate(session, application.candidate_id)

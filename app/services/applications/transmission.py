@@ -41,7 +41,7 @@ from app.services.applications.dossier_status import dossier_editable, effective
 from app.services.applications.mails import candidate_link, mail_candidate, mail_committee, mail_parties, staff_link
 from app.services.dossier.completeness import SECTION_LABELS, dossier_completeness
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_application
 from app.services.platform.errors import DomainError
 from app.services.platform.labels import label_in
 from app.services.platform.lifecycle import By
@@ -117,14 +117,11 @@ def transmit_application(session: Session, *, actor: Actor, application_id: int)
     # UPDATE … WHERE version = n: a concurrent transmission that committed first wins
     flush_versioned(session, DomainError("already_transmitted", ALREADY_TRANSMITTED))
     _enqueue_mails(session, application, candidate, account)
-    audit(
+    audit_application(
         session,
-        actor=actor,
-        action="application.transmitted",
-        entity_type="application",
-        entity_id=application.id,
-        candidate_id=candidate.id,
-        application_id=application.id,
+        actor,
+        application,
+        "application.transmitted",
         before={"dossier_status": before.value},
         after={"dossier_status": application.dossier_status.value, "transmitted_at": now.isoformat()},
     )

@@ -40,6 +40,7 @@ from app.services.decisions.staff_decisions import (
     ENTER_ROLES,
     PUBLISH_ROLES,
     WITHDRAWN,
+    EntryFields,
     audit_entry,
     check_preselection_moment,
     latest_entered_by_application,
@@ -76,6 +77,13 @@ class DecisionEntry:
     preselection_text: str = ""  # a datetime-local input's value (Paris time), read by ``check_entry``
     preselection_place: str = ""
     overwrite_published: bool = False
+
+    def fields(self, rank: int | None) -> EntryFields:
+        """What one row of the selection is entered with (``rank``: its waiting-list rank, if any)."""
+        place = (self.preselection_place or "").strip() or None
+        return EntryFields(
+            self.refusal_reason_id, self.comment or "", rank, self.preselection_at, place, self.overwrite_published
+        )
 
 
 @dataclass(frozen=True)
@@ -326,12 +334,7 @@ def enter_batch(
                     latest=latest.get(row.application_id),
                     decision_type=decision_type,
                     program=programs[application.program_id],
-                    refusal_reason_id=entry.refusal_reason_id,
-                    comment=entry.comment or "",
-                    waiting_list_rank=row.rank,
-                    preselection_at=entry.preselection_at,
-                    preselection_place=(entry.preselection_place or "").strip() or None,
-                    overwrite_published=entry.overwrite_published,
+                    fields=entry.fields(row.rank),
                 )
             except DomainError as error:
                 reason = error

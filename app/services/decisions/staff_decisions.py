@@ -7,6 +7,7 @@ candidate (``applications_views``). A published decision is replaced only when t
 favourable decision that would make the live offers exceed the capacity (see ``waiting_list``).
 """
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -37,7 +38,7 @@ from app.services.decisions.waiting_list import (
     recompute_ranks,
 )
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_application
 from app.services.platform.errors import DomainError, NotFound
 from app.services.platform.lifecycle import By
 from app.services.platform.notifications import notify_candidate
@@ -62,15 +63,20 @@ PRESELECTION_FAR = N_("La date de convocation est à plus de deux ans : vérifie
 PRESELECTION_HORIZON_DAYS = 730
 
 
+@dataclass(frozen=True)
+class EntryFields:
+    """What one decision carries beside its type, as entered (one form, or one row of a bulk entry)."""
+
+    refusal_reason_id: int | None = None
+    comment: str = ""
+    waiting_list_rank: int | None = None
+    preselection_at: datetime | None = None
+    preselection_place: str | None = None
+    overwrite_published: bool = False
+
+
 def _check_fields(
-    session: Session,
-    decision_type: DecisionType,
-    program: Program,
-    *,
-    refusal_reason_id: int | None,
-    waiting_list_rank: int | None,
-    preselection_at: datetime | None,
-    preselection_place: str | None,
+    session: Session, decision_type: DecisionType, program: Program, fields: EntryFields
 ) -> dict[str, Any]:
     """The kind-specific fields, checked; what the Decision row receives."""
     kind = decision_type.kind
@@ -81,19 +87,19 @@ def _check_fields(
         "preselection_place": None,
     }
     if kind == DecisionKind.UNFAVORABLE:
-        reason = session.get(RefusalReason, refusal_reason_id) if refusal_reason_id else None
+        reason = session.get(RefusalReason, fields.refusal_reason_id) if fields.refusal_reason_id else None
         if reason is None or not reason.is_active:
             raise DomainError("reason_required", N_("Choisissez un motif de refus."), field="refusal_reason_id")
         values["refusal_reason_id"] = reason.id
     elif kind == DecisionKind.WAITING_LIST:
-        if waiting_list_rank is None or waiting_list_rank < 1:
+        if fields.waiting_list_rank is None or fields.waiting_list_rank < 1:
             raise DomainError("rank_required", N_("Indiquez un rang (1 ou plus)."), field="waiting_list_rank")
         if not program.has_waiting_list:
             raise DomainError("no_waiting_list", N_("Cette formation n'a pas de liste complémentaire."))
-        values["waiting_list_rank"] = waiting_list_rank
+        values["waiting_list_rank"] = fields.waiting_list_rank
     elif kind == DecisionKind.PRESELECTION:
-        at = preselection_at or program.preselection_at
-        place = (preselection_place or program.preselection_place or "").strip()
+        at = fields.preselection_at or program.preselection_at
+        place = (fields.preselection_place or program.preselection_place or "").strip()
         if at is None or not place:
             raise DomainError(
                 "preselection_required",
@@ -202,6 +208,9 @@ def enter_decision(
         raise NotFound("decision_type")
     program = session.get(Program, application.program_id)
     assert program is not None
+    fields = EntryFields(
+        refusal_reason_id, comment, waiting_list_rank, preselection_at, preselection_place, overwrite_published
+    )
     decision = stage_entry(
         session,
         actor=actor,
@@ -209,12 +218,7 @@ def enter_decision(
         latest=latest,
         decision_type=decision_type,
         program=program,
-        refusal_reason_id=refusal_reason_id,
-        comment=comment,
-        waiting_list_rank=waiting_list_rank,
-        preselection_at=preselection_at,
-        preselection_place=preselection_place,
-        overwrite_published=overwrite_published,
+        fields=fields,
     )
     if decision is None:
         assert latest is not None
@@ -232,27 +236,14 @@ def stage_entry(
     latest: Decision | None,
     decision_type: DecisionType,
     program: Program,
-    refusal_reason_id: int | None = None,
-    comment: str = "",
-    waiting_list_rank: int | None = None,
-    preselection_at: datetime | None = None,
-    preselection_place: str | None = None,
-    overwrite_published: bool = False,
+    fields: EntryFields,
 ) -> Decision | None:
     """Check and add the decision of a locked application (not flushed, not audited); None when unchanged.
 
     Every check runs before the first write, so a refusal leaves the session as it was (a bulk entry goes on)."""
-    check_enterable(application, latest, overwrite_published=overwrite_published)
-    values = _check_fields(
-        session,
-        decision_type,
-        program,
-        refusal_reason_id=refusal_reason_id,
-        waiting_list_rank=waiting_list_rank,
-        preselection_at=preselection_at,
-        preselection_place=preselection_place,
-    )
-    comment = check_text((comment or "").strip(), field="comment", max_length=column_limit(Decision, "comment"))
+    check_enterable(application, latest, overwrite_published=fields.overwrite_published)
+    values = _check_fields(session, decision_type, program, fields)
+    comment = check_text((fields.comment or "").strip(), field="comment", max_length=column_limit(Decision, "comment"))
     if same_entry(latest, decision_type.id or 0, comment, values):
         return None
     decision = latest if latest is not None and latest.published_at is None else None
@@ -274,15 +265,13 @@ def audit_entry(
     session: Session, *, actor: Actor, application: Application, decision: Decision, decision_type: DecisionType
 ) -> None:
     """The audit event of an entered (flushed) decision; staff pages are told, the candidate's are not."""
-    audit(
+    audit_application(
         session,
-        actor=actor,
-        action="decision.entered",
-        entity_type="decision",
-        entity_id=decision.id,
-        candidate_id=application.candidate_id,
-        application_id=application.id,
+        actor,
+        application,
+        "decision.entered",
         after={"kind": decision.kind.value, "type": decision_type.code, "rank": decision.waiting_list_rank},
+        entity=("decision", decision.id),
     )
     notify_candidate(session, application.candidate_id, staff_only=True)  # not published: staff pages only
 
@@ -357,14 +346,12 @@ def mail_publication(session: Session, *, application: Application, decision: De
 
 def audit_publication(session: Session, *, actor: Actor, application: Application, decision: Decision) -> None:
     """The audit event of a published decision; the candidate's pages are told."""
-    audit(
+    audit_application(
         session,
-        actor=actor,
-        action="decision.published",
-        entity_type="decision",
-        entity_id=decision.id,
-        candidate_id=application.candidate_id,
-        application_id=application.id,
+        actor,
+        application,
+        "decision.published",
         after={"kind": decision.kind.value, "deadline": str(decision.confirmation_deadline)},
+        entity=("decision", decision.id),
     )
     notify_candidate(session, application.candidate_id)

@@ -40,7 +40,7 @@ from app.services.documents import pdf_sandbox
 from app.services.documents.piece_status import move_piece
 from app.services.platform import file_store, parameters
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_application
 from app.services.platform.errors import DomainError
 from app.services.platform.lifecycle import By
 from app.services.platform.notifications import notify_candidate
@@ -231,27 +231,23 @@ def change_files(
     released.add(old_merged or 0)
     for sibling, sibling_application in siblings:
         released.add(set_links(session, sibling, new_ids, merged_id) or 0)
-        audit(
+        audit_application(
             session,
-            actor=actor,
-            action=f"{action}.shared",
-            entity_type="submitted_document",
-            entity_id=sibling.id,
-            candidate_id=application.candidate_id,
-            application_id=sibling_application.id,
+            actor,
+            sibling_application,
+            f"{action}.shared",
             after={"from_submitted_document_id": document.id, "files": new_ids},
+            entity=("submitted_document", sibling.id),
         )
     release_files(session, released - {0})
-    audit(
+    audit_application(
         session,
-        actor=actor,
-        action=action,
-        entity_type="submitted_document",
-        entity_id=document.id,
-        candidate_id=application.candidate_id,
-        application_id=application.id,
+        actor,
+        application,
+        action,
         before={"files": old_ids},
         after={"files": new_ids, "pages": merged.page_count if merged else 0, "shared_with": len(siblings)},
+        entity=("submitted_document", document.id),
     )
     notify_candidate(session, application.candidate_id)
 

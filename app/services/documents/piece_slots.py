@@ -7,6 +7,8 @@ reactivates, deactivates or changes a piece, these functions keep the rows of th
 that both agree. Transmitted applications are never touched: what they hold stays readable.
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
@@ -51,6 +53,27 @@ def _open_applications(session: Session, piece: RequiredDocument) -> list[tuple[
     return list(session.exec(statement.order_by(col(Application.id))).all())
 
 
+def _rows(
+    session: Session, piece: RequiredDocument, applications: dict[int | None, Any], *where: Any
+) -> list[SubmittedDocument]:
+    """The rows of ``piece`` in these open applications that match ``where``."""
+    found = session.exec(select(SubmittedDocument).where(SubmittedDocument.required_document_id == piece.id, *where))
+    return [row for row in found.all() if row.application_id in applications]
+
+
+def _audit_count(session: Session, actor: Actor, piece: RequiredDocument, action: str, count: int) -> None:
+    """How many open applications a change of ``piece`` reached, when it reached any."""
+    if count:
+        audit(
+            session,
+            actor=actor,
+            action=action,
+            entity_type="requireddocument",
+            entity_id=piece.id,
+            after={"applications": count},
+        )
+
+
 def open_slots(session: Session, actor: Actor, piece: RequiredDocument) -> None:
     """Give each open application a row for ``piece`` (En attente, or the shared file the candidate gave)."""
     applications = _open_applications(session, piece)
@@ -75,15 +98,7 @@ def open_slots(session: Session, actor: Actor, piece: RequiredDocument) -> None:
                 piece_files.adopt_shared_pieces(session, application=application, by=By.SYSTEM)
     for candidate_id in {a.candidate_id for a, _ in applications}:
         notify_candidate(session, candidate_id)
-    if added:
-        audit(
-            session,
-            actor=actor,
-            action="required_document.slots_opened",
-            entity_type="requireddocument",
-            entity_id=piece.id,
-            after={"applications": added},
-        )
+    _audit_count(session, actor, piece, "required_document.slots_opened", added)
 
 
 def close_empty_slots(session: Session, actor: Actor, piece: RequiredDocument) -> None:
@@ -92,31 +107,19 @@ def close_empty_slots(session: Session, actor: Actor, piece: RequiredDocument) -
     if not applications:
         return
     has_file = sa.exists().where(SubmittedDocumentFile.submitted_document_id == SubmittedDocument.id)
-    empty = [
-        row
-        for row in session.exec(
-            select(SubmittedDocument).where(
-                SubmittedDocument.required_document_id == piece.id,
-                SubmittedDocument.status == DocumentStatus.PENDING,
-                col(SubmittedDocument.merged_file_id).is_(None),
-                ~has_file,
-            )
-        ).all()
-        if row.application_id in applications
-    ]
+    empty = _rows(
+        session,
+        piece,
+        applications,
+        SubmittedDocument.status == DocumentStatus.PENDING,
+        col(SubmittedDocument.merged_file_id).is_(None),
+        ~has_file,
+    )
     for row in empty:
         notify_candidate(session, applications[row.application_id].candidate_id)
         session.delete(row)
     session.flush()
-    if empty:
-        audit(
-            session,
-            actor=actor,
-            action="required_document.slots_closed",
-            entity_type="requireddocument",
-            entity_id=piece.id,
-            after={"applications": len(empty)},
-        )
+    _audit_count(session, actor, piece, "required_document.slots_closed", len(empty))
 
 
 def undo_not_applicable(session: Session, actor: Actor, piece: RequiredDocument) -> None:
@@ -124,27 +127,10 @@ def undo_not_applicable(session: Session, actor: Actor, piece: RequiredDocument)
     applications = {a.id: a for a, _ in _open_applications(session, piece)}
     if not applications:
         return
-    rows = [
-        row
-        for row in session.exec(
-            select(SubmittedDocument).where(
-                SubmittedDocument.required_document_id == piece.id,
-                SubmittedDocument.status == DocumentStatus.NOT_APPLICABLE,
-            )
-        ).all()
-        if row.application_id in applications
-    ]
+    rows = _rows(session, piece, applications, SubmittedDocument.status == DocumentStatus.NOT_APPLICABLE)
     for row in rows:
         move_piece(row, DocumentStatus.PENDING, by=By.SYSTEM, now=clock.now())
         session.add(row)
         notify_candidate(session, applications[row.application_id].candidate_id)
     session.flush()
-    if rows:
-        audit(
-            session,
-            actor=actor,
-            action="required_document.not_applicable_reset",
-            entity_type="requireddocument",
-            entity_id=piece.id,
-            after={"applications": len(rows)},
-        )
+    _audit_count(session, actor, piece, "required_document.not_applicable_reset", len(rows))

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from app.models import ExternalRecord, Internship, WorkExperience
 from app.services.dossier.schemas import ExternalRecordIn, InternshipIn, WorkExperienceIn, validate
-from app.services.dossier.tabs import apply_changes, candidate_for, schema_values
+from app.services.dossier.tabs import apply_changes, schema_values, writable_candidate
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import NotFound
@@ -25,9 +25,7 @@ SCHEMAS: dict[type[Any], type[BaseModel]] = {
 
 
 def _target(session: Session, actor: Actor, model: type[Any], entry_id: int | None, candidate_id: int | None) -> Any:
-    candidate = candidate_for(
-        session, actor=actor, candidate_id=None if actor.kind == "candidate" else candidate_id, write=True
-    )
+    candidate = writable_candidate(session, actor, candidate_id)
     if entry_id is None:
         return candidate.id, None
     row = session.get(model, entry_id)

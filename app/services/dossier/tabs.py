@@ -7,7 +7,7 @@ accepted values on the stored row and audits the change.
 """
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session, SQLModel, col, select
 
@@ -258,11 +258,29 @@ def save_personal_information(session: Session, *, actor: Actor, candidate: Cand
     )
 
 
+S = TypeVar("S", Address, Baccalaureate)  # a section the candidate has once
+
+
+def writable_candidate(session: Session, actor: Actor, candidate_id: int | None) -> Candidate:
+    """The candidate whose dossier is written: the actor, or the one staff name (write access checked)."""
+    return candidate_for(
+        session, actor=actor, candidate_id=None if actor.kind == "candidate" else candidate_id, write=True
+    )
+
+
+def _store_section(session: Session, actor: Actor, action: str, current: S, accepted: dict[str, Any]) -> S:
+    """Write a section's accepted values (stamped now) and audit what changed."""
+    changes = apply_changes(current, accepted)
+    current.updated_at = clock.now()
+    session.add(current)
+    session.flush()
+    _audit_changes(session, actor, action, current, current.candidate_id, changes)
+    return current
+
+
 def save_address(session: Session, *, actor: Actor, address: Address) -> Address:
     """« Adresse »: in France a postcode and one of its communes; abroad a city and a country."""
-    candidate = candidate_for(
-        session, actor=actor, candidate_id=None if actor.kind == "candidate" else address.candidate_id, write=True
-    )
+    candidate = writable_candidate(session, actor, address.candidate_id)
     current = session.exec(select(Address).where(Address.candidate_id == candidate.id)).first()
     if current is not None and (address.id != current.id or address.updated_at != current.updated_at):
         raise DomainError("stale", STALE)
@@ -271,19 +289,12 @@ def save_address(session: Session, *, actor: Actor, address: Address) -> Address
     accepted = validate(AddressIn, schema_values(address, AddressIn)).model_dump()
     assert candidate.id is not None
     current = current or Address(candidate_id=candidate.id, line1="")
-    changes = apply_changes(current, accepted)
-    current.updated_at = clock.now()
-    session.add(current)
-    session.flush()
-    _audit_changes(session, actor, "dossier.address_saved", current, candidate.id, changes)
-    return current
+    return _store_section(session, actor, "dossier.address_saved", current, accepted)
 
 
 def save_baccalaureate(session: Session, *, actor: Actor, baccalaureate: Baccalaureate) -> Baccalaureate:
     """« Baccalauréat »: refused as a whole when the student information system provided it."""
-    candidate = candidate_for(
-        session, actor=actor, candidate_id=None if actor.kind == "candidate" else baccalaureate.candidate_id, write=True
-    )
+    candidate = writable_candidate(session, actor, baccalaureate.candidate_id)
     assert candidate.id is not None
     current = session.exec(select(Baccalaureate).where(Baccalaureate.candidate_id == candidate.id)).first()
     if BACCALAUREATE_LOCK in (candidate.locked_fields or []):
@@ -294,9 +305,4 @@ def save_baccalaureate(session: Session, *, actor: Actor, baccalaureate: Baccala
         raise DomainError("stale", STALE)
     accepted = validate(BaccalaureateIn, schema_values(baccalaureate, BaccalaureateIn)).model_dump()
     current = current or Baccalaureate(candidate_id=candidate.id, series=accepted["series"])
-    changes = apply_changes(current, accepted)
-    current.updated_at = clock.now()
-    session.add(current)
-    session.flush()
-    _audit_changes(session, actor, "dossier.baccalaureate_saved", current, candidate.id, changes)
-    return current
+    return _store_section(session, actor, "dossier.baccalaureate_saved", current, accepted)

@@ -60,37 +60,42 @@ def _c(name: str, description: str, get: Getter) -> CsvColumn:
     return CsvColumn(name, description, get)
 
 
+def _from_candidate(name: str, description: str, attribute: str) -> CsvColumn:
+    """A column written as the candidate's ``attribute`` holds it (empty when unknown)."""
+    return CsvColumn(name, description, lambda c, w: getattr(c, attribute) or "")
+
+
 CANDIDATE_COLUMNS: tuple[CsvColumn, ...] = (
-    _c(
-        "numero_dossier", "Numéro de dossier eCandidat (identifiant du candidat, stable)", lambda c, w: c.dossier_number
+    _from_candidate(
+        "numero_dossier", "Numéro de dossier eCandidat (identifiant du candidat, stable)", "dossier_number"
     ),
-    _c("ine", "INE (11 caractères), vide s'il n'est pas connu", lambda c, w: c.ine or ""),
-    _c("numero_etudiant", "Numéro d'étudiant dans l'établissement, s'il existe", lambda c, w: c.student_number or ""),
+    _from_candidate("ine", "INE (11 caractères), vide s'il n'est pas connu", "ine"),
+    _from_candidate("numero_etudiant", "Numéro d'étudiant dans l'établissement, s'il existe", "student_number"),
     _c("civilite", "M (monsieur), MME (madame) ou vide", lambda c, w: {"mr": "M", "ms": "MME"}.get(c.civility, "")),
-    _c("nom_naissance", "Nom de naissance (majuscules sans accents)", lambda c, w: c.birth_name),
-    _c("nom_usage", "Nom d'usage, s'il diffère", lambda c, w: c.usage_name),
-    _c("prenoms", "Prénoms", lambda c, w: c.first_names),
+    _from_candidate("nom_naissance", "Nom de naissance (majuscules sans accents)", "birth_name"),
+    _from_candidate("nom_usage", "Nom d'usage, s'il diffère", "usage_name"),
+    _from_candidate("prenoms", "Prénoms", "first_names"),
     _c("date_naissance", "Date de naissance (AAAA-MM-JJ)", lambda c, w: _day(c.birth_date)),
-    _c("pays_naissance", "Pays de naissance (ISO 3166 alpha-2)", lambda c, w: c.birth_country),
-    _c("departement_naissance", "Département de naissance (en France)", lambda c, w: c.birth_department or ""),
-    _c("commune_naissance_insee", "Code INSEE de la commune de naissance", lambda c, w: c.birth_commune_insee or ""),
-    _c("lieu_naissance", "Commune de naissance, ou ville à l'étranger", lambda c, w: c.birth_place),
-    _c("nationalite", "Nationalité (ISO 3166 alpha-2)", lambda c, w: c.nationality),
-    _c("adresse_ligne1", "Adresse, ligne 1", lambda c, w: c.address_line1),
-    _c("adresse_ligne2", "Adresse, ligne 2", lambda c, w: c.address_line2),
-    _c("adresse_ligne3", "Adresse, ligne 3", lambda c, w: c.address_line3),
-    _c("code_postal", "Code postal", lambda c, w: c.address_postcode),
-    _c("commune_insee", "Code INSEE de la commune (en France)", lambda c, w: c.address_commune_insee or ""),
-    _c("ville", "Commune ou ville", lambda c, w: c.address_city),
-    _c("pays_adresse", "Pays de l'adresse (ISO 3166 alpha-2)", lambda c, w: c.address_country),
-    _c("email", "Adresse électronique du compte", lambda c, w: c.email),
-    _c("telephone", "Téléphone fixe", lambda c, w: c.phone),
-    _c("telephone_portable", "Téléphone portable", lambda c, w: c.mobile),
+    _from_candidate("pays_naissance", "Pays de naissance (ISO 3166 alpha-2)", "birth_country"),
+    _from_candidate("departement_naissance", "Département de naissance (en France)", "birth_department"),
+    _from_candidate("commune_naissance_insee", "Code INSEE de la commune de naissance", "birth_commune_insee"),
+    _from_candidate("lieu_naissance", "Commune de naissance, ou ville à l'étranger", "birth_place"),
+    _from_candidate("nationalite", "Nationalité (ISO 3166 alpha-2)", "nationality"),
+    _from_candidate("adresse_ligne1", "Adresse, ligne 1", "address_line1"),
+    _from_candidate("adresse_ligne2", "Adresse, ligne 2", "address_line2"),
+    _from_candidate("adresse_ligne3", "Adresse, ligne 3", "address_line3"),
+    _from_candidate("code_postal", "Code postal", "address_postcode"),
+    _from_candidate("commune_insee", "Code INSEE de la commune (en France)", "address_commune_insee"),
+    _from_candidate("ville", "Commune ou ville", "address_city"),
+    _from_candidate("pays_adresse", "Pays de l'adresse (ISO 3166 alpha-2)", "address_country"),
+    _from_candidate("email", "Adresse électronique du compte", "email"),
+    _from_candidate("telephone", "Téléphone fixe", "phone"),
+    _from_candidate("telephone_portable", "Téléphone portable", "mobile"),
 )
 
 WISH_COLUMNS: tuple[CsvColumn, ...] = (
-    _c("numero_dossier", "Numéro de dossier eCandidat (lien avec candidats.csv)", lambda c, w: c.dossier_number),
-    _c("ine", "INE du candidat", lambda c, w: c.ine or ""),
+    _from_candidate("numero_dossier", "Numéro de dossier eCandidat (lien avec candidats.csv)", "dossier_number"),
+    _from_candidate("ine", "INE du candidat", "ine"),
     _c("code_campagne", "Code de la campagne de candidature", lambda c, w: w.campaign_code if w else ""),
     _c("code_composante", "Code du centre de candidature (composante)", lambda c, w: w.centre_code if w else ""),
     _c("code_commission", "Code de la commission", lambda c, w: w.committee_code if w else ""),
@@ -104,11 +109,11 @@ WISH_COLUMNS: tuple[CsvColumn, ...] = (
 
 ENROLMENT_COLUMNS: tuple[CsvColumn, ...] = (
     _c("code_opi", "Clé de l'inscription : numéro de dossier et code de formation", lambda c, w: opi_key(c, w) if w else ""),
-    _c("numero_dossier", "Numéro de dossier eCandidat", lambda c, w: c.dossier_number),
-    _c("ine", "INE du candidat", lambda c, w: c.ine or ""),
-    _c("numero_etudiant", "Numéro d'étudiant, s'il existe", lambda c, w: c.student_number or ""),
-    _c("nom_naissance", "Nom de naissance", lambda c, w: c.birth_name),
-    _c("prenoms", "Prénoms", lambda c, w: c.first_names),
+    _from_candidate("numero_dossier", "Numéro de dossier eCandidat", "dossier_number"),
+    _from_candidate("ine", "INE du candidat", "ine"),
+    _from_candidate("numero_etudiant", "Numéro d'étudiant, s'il existe", "student_number"),
+    _from_candidate("nom_naissance", "Nom de naissance", "birth_name"),
+    _from_candidate("prenoms", "Prénoms", "first_names"),
     _c("date_naissance", "Date de naissance (AAAA-MM-JJ)", lambda c, w: _day(c.birth_date)),
     _c("code_formation", "Code de la formation où s'inscrire", lambda c, w: w.program_code if w else ""),
     _c("code_campagne", "Code de la campagne", lambda c, w: w.campaign_code if w else ""),

@@ -29,6 +29,7 @@ from app.models import (
     HandoffStatus,
     Program,
 )
+from app.services.applications.application_rows import with_program_and_candidate
 from app.services.dossier.referentials import ascii_upper
 
 QUEUED = (HandoffStatus.PENDING, HandoffStatus.FAILED)  # still to deliver: new, failed, or a cancellation
@@ -209,11 +210,11 @@ def _candidate_page(conditions: list[Any], limit: int, offset: int) -> Any:
 def _handoff_rows(session: Session, conditions: list[Any]) -> list[HandoffRow]:
     return list(
         session.exec(
-            select(EnrolmentHandoff, Application, Program, Candidate, Account, Campaign, ApplicationCentre)
-            .join(Application, col(Application.id) == EnrolmentHandoff.application_id)
-            .join(Program, col(Program.id) == Application.program_id)
-            .join(Candidate, col(Candidate.id) == Application.candidate_id)
-            .join(Account, col(Account.id) == Candidate.account_id)
+            with_program_and_candidate(
+                select(EnrolmentHandoff, Application, Program, Candidate, Account, Campaign, ApplicationCentre).join(
+                    Application, col(Application.id) == EnrolmentHandoff.application_id
+                )
+            )
             .join(Campaign, col(Campaign.id) == Application.campaign_id)
             .join(ApplicationCentre, col(ApplicationCentre.id) == Application.centre_id)
             .where(*conditions)

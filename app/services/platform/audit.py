@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from app.models import ActorKind, AnswerKind, AuditEvent, ExternalRecord, Internship, WorkExperience
+from app.models import ActorKind, AnswerKind, Application, AuditEvent, ExternalRecord, Internship, WorkExperience
 from app.services.platform.actors import Actor
 
 # The dossier's lists audit as ``dossier.<table>_<change>`` (app.services.dossier.entries).
@@ -93,3 +93,29 @@ def audit(
     )
     session.add(event)
     return event
+
+
+def audit_application(
+    session: Session,
+    actor: Actor,
+    application: Application,
+    action: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    *,
+    entity: tuple[str, int | None] | None = None,
+) -> AuditEvent:
+    """One event of an application's history (its candidate's too): about the application itself, or about
+    ``entity`` (its type and id: a decision, a piece) inside it."""
+    entity_type, entity_id = entity or ("application", application.id)
+    return audit(
+        session,
+        actor=actor,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        candidate_id=application.candidate_id,
+        application_id=application.id,
+        before=before,
+        after=after,
+    )

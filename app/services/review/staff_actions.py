@@ -29,13 +29,13 @@ from app.services.applications.dossier_status import PIECE_STATUS_LABELS, STATUS
 from app.services.applications.mails import candidate_link, mail_candidate, mail_parties
 from app.services.documents.piece_status import move_piece
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_application
 from app.services.platform.errors import DomainError, NotFound
 from app.services.platform.labels import label_in
 from app.services.platform.lifecycle import By
 from app.services.platform.notifications import notify_candidate
 from app.services.platform.text_rules import check_text, column_limit
-from app.services.review.staff_rights import application_for_change, audit_application, check_version, flush_or_stale
+from app.services.review.staff_rights import application_for_change, check_version, flush_or_stale
 
 COMMENT_REQUIRED = N_("Indiquez pourquoi la pièce est refusée : le candidat lira ce commentaire.")
 NO_FILE = N_("Aucun fichier n'a été déposé pour cette pièce : elle ne peut pas être validée.")
@@ -77,16 +77,14 @@ def review_piece(
     document.reviewed_by_staff_id = actor.staff_id
     session.add(document)
     flush_or_stale(session)
-    audit(
+    audit_application(
         session,
-        actor=actor,
-        action="piece.reviewed",
-        entity_type="submitteddocument",
-        entity_id=document.id,
-        candidate_id=application.candidate_id,
-        application_id=application.id,
+        actor,
+        application,
+        "piece.reviewed",
         before=before,
         after={"status": status.value, "comment": comment},
+        entity=("submitteddocument", document.id),
     )
     notify_candidate(session, application.candidate_id)
     return document
@@ -119,14 +117,11 @@ def set_dossier_status(
         extra["documents"] = _document_statuses(session, application, account.language)
     if code is not None:
         _mail_candidate(session, application, account, code, extra)
-    audit(
+    audit_application(
         session,
-        actor=actor,
-        action="application.dossier_status_changed",
-        entity_type="application",
-        entity_id=application.id,
-        candidate_id=application.candidate_id,
-        application_id=application.id,
+        actor,
+        application,
+        "application.dossier_status_changed",
         before={"dossier_status": current.value},
         after={"dossier_status": status.value}
         | ({"missing": extra["missing_documents"]} if "missing_documents" in extra else {}),

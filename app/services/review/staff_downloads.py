@@ -8,7 +8,7 @@ from app.models import RequiredDocument, StoredFile, SubmittedDocument
 from app.services.applications.staff_scope import require_application_in_scope
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_application
 from app.services.platform.errors import NotFound
 
 
@@ -22,14 +22,12 @@ def read_piece_pdf(session: Session, *, actor: Actor, submitted_document_id: int
     required = session.get(RequiredDocument, document.required_document_id)
     if stored is None or required is None:
         raise NotFound("merged file")
-    audit(
+    audit_application(
         session,
-        actor=actor,
-        action="piece.viewed",
-        entity_type="submitteddocument",
-        entity_id=document.id,
-        candidate_id=application.candidate_id,
-        application_id=application.id,
+        actor,
+        application,
+        "piece.viewed",
+        entity=("submitteddocument", document.id),
     )
     safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in required.code) or "piece"
     return f"{safe}.pdf", file_store.read(stored.storage_key)
@@ -40,13 +38,5 @@ def dossier_pdf_context_for_staff(session: Session, *, actor: Actor, application
     from app.services.documents.dossier_pdf import dossier_pdf_context
 
     application, _role = require_application_in_scope(session, actor=actor, application_id=application_id)
-    audit(
-        session,
-        actor=actor,
-        action="application.dossier_downloaded",
-        entity_type="application",
-        entity_id=application.id,
-        candidate_id=application.candidate_id,
-        application_id=application.id,
-    )
+    audit_application(session, actor, application, "application.dossier_downloaded")
     return dossier_pdf_context(session, actor=actor, application_id=application_id)

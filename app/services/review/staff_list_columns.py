@@ -61,147 +61,25 @@ def _enum(values: type) -> tuple[str, ...]:
     return tuple(m.value for m in values)  # type: ignore[attr-defined]
 
 
-def _c(key: str, label: str, expr: Any, kind: str, *tables: str, **kw: Any) -> Column:
-    return Column(key, label, expr, kind, frozenset(tables), **kw)
+def _c(key: str, label: str, attribute: Any, kind: str, *tables: str, **kw: Any) -> Column:
+    """A column on an entity's attribute (None: computed)."""
+    return Column(key, label, None if attribute is None else col(attribute), kind, frozenset(tables), **kw)
 
 
-COLUMNS: dict[str, Column] = {
-    c.key: c
-    for c in [
-        _c("dossier_number", N_("N° de dossier"), col(Account.dossier_number), TEXT, ACCOUNT, default=True),
-        _c("birth_name", N_("Nom"), col(Candidate.birth_name), TEXT, CANDIDATE, default=True, folded=True),
-        _c("usage_name", N_("Nom d'usage"), col(Candidate.usage_name), TEXT, CANDIDATE, folded=True),
-        _c("first_names", N_("Prénoms"), col(Candidate.first_names), TEXT, CANDIDATE, default=True, folded=True),
-        _c("civility", N_("Civilité"), col(Candidate.civility), CHOICE, CANDIDATE, choices=_enum(Civility)),
-        _c("birth_date", N_("Date de naissance"), col(Candidate.birth_date), DATE_RANGE, CANDIDATE, nullable=True),
-        _c("email", N_("Adresse e-mail"), col(Account.email), TEXT, ACCOUNT),
-        _c("ine", N_("INE"), col(Candidate.ine), TEXT, CANDIDATE, nullable=True),
-        _c("student_number", N_("N° étudiant"), col(Candidate.student_number), TEXT, CANDIDATE, nullable=True),
-        _c("nationality", N_("Nationalité"), col(Candidate.nationality), TEXT, CANDIDATE),
-        _c("bac_year", N_("Année du bac"), col(Baccalaureate.year), NUMBER_RANGE, BAC, nullable=True),
-        _c(
-            "bac_series",
-            N_("Série du bac"),
-            col(Baccalaureate.series),
-            CHOICE,
-            BAC,
-            nullable=True,
-            choices=(*_enum(BacSeries), NONE),
-        ),
-        _c("program_code", N_("Code formation"), col(Program.code), TEXT, PROGRAM),
-        _c(
-            "program",
-            N_("Formation"),
-            col(Program.label_fr),
-            CHOICE,
-            PROGRAM,
-            filter_expr=col(Application.program_id),
-            expr_en=col(Program.label_en),
-            default=True,
-        ),
-        _c(
-            "centre",
-            N_("Centre de candidature"),
-            col(ApplicationCentre.label_fr),
-            CHOICE,
-            CENTRE,
-            filter_expr=col(Application.centre_id),
-            expr_en=col(ApplicationCentre.label_en),
-        ),
-        _c(
-            "committee",
-            N_("Commission"),
-            col(Committee.label_fr),
-            CHOICE,
-            COMMITTEE,
-            filter_expr=col(Application.committee_id),
-            expr_en=col(Committee.label_en),
-        ),
-        _c(
-            "campaign",
-            N_("Campagne"),
-            col(Campaign.label_fr),
-            CHOICE,
-            CAMPAIGN,
-            filter_expr=col(Application.campaign_id),
-            expr_en=col(Campaign.label_en),
-        ),
-        _c(
-            "dossier_status",
-            N_("Statut du dossier"),
-            col(Application.dossier_status),
-            CHOICE,
-            choices=_enum(DossierStatus),
-            default=True,
-        ),
-        _c("dossier_status_at", N_("Date du statut"), col(Application.dossier_status_at), DATE_RANGE),
-        _c(
-            "processing_type",
-            N_("Type de traitement"),
-            col(Application.processing_type),
-            CHOICE,
-            choices=_enum(ProcessingType),
-        ),
-        _c(
-            "last_decision_kind",
-            N_("Dernier avis"),
-            col(Application.last_decision_kind),
-            CHOICE,
-            nullable=True,
-            choices=(*_enum(DecisionKind), NONE),
-            default=True,
-        ),
-        _c("last_decision_published", N_("Avis publié"), col(Application.last_decision_published), BOOLEAN),
-        _c("waiting_list_rank", N_("Rang"), col(Application.waiting_list_rank), NUMBER_RANGE, nullable=True),
-        _c(
-            "answer",
-            N_("Réponse du candidat"),
-            col(Application.answer),
-            CHOICE,
-            nullable=True,
-            choices=(*_enum(AnswerKind), NONE),
-        ),
-        _c("answer_at", N_("Date de la réponse"), col(Application.answer_at), DATE_RANGE, nullable=True),
-        _c(
-            "confirmation_deadline",
-            N_("Date limite de confirmation"),
-            col(Application.confirmation_deadline),
-            DATE_RANGE,
-            nullable=True,
-        ),
-        _c("created_at", N_("Date de création"), col(Application.created_at), DATE_RANGE),
-        _c(
-            "transmitted_at",
-            N_("Date de transmission"),
-            col(Application.transmitted_at),
-            DATE_RANGE,
-            nullable=True,
-            default=True,
-        ),
-        _c("received_at", N_("Date de réception"), col(Application.received_at), DATE_RANGE, nullable=True),
-        _c("complete_at", N_("Date de complétude"), col(Application.complete_at), DATE_RANGE, nullable=True),
-        # Computed: days since transmission sorts on transmitted_at (reversed); SVA is shown with days.
-        _c(
-            "days_since_transmission",
-            N_("Jours depuis la transmission"),
-            col(Application.transmitted_at),
-            NUMBER_RANGE,
-            nullable=True,
-            default=True,
-        ),
-        _c(
-            "sva",
-            N_("Alerte SVA"),
-            None,
-            CHOICE,
-            sortable=False,
-            choices=("green", "orange", "red", "none"),
-            default=True,
-        ),
-        _c("tags", N_("Étiquettes"), None, CHOICE, sortable=False),
-        _c("notes_count", N_("Nombre de notes"), None, NUMBER_RANGE, sortable=False),
-    ]
-}
+def _choice(key: str, label: str, expr: Any, values: type, *tables: str, **kw: Any) -> Column:
+    """A stored enum filtered by choice; a nullable one also offers « none » (no decision yet, no answer…)."""
+    choices = (*_enum(values), NONE) if kw.get("nullable") else _enum(values)
+    return _c(key, label, expr, CHOICE, *tables, choices=choices, **kw)
+
+
+def _date(key: str, label: str, attribute: Any, *tables: str, **kw: Any) -> Column:
+    return _c(key, label, attribute, DATE_RANGE, *tables, **kw)
+
+
+def _referential(key: str, label: str, model: Any, table: str, id_column: Any, **kw: Any) -> Column:
+    """A programme, centre, committee or campaign: shown by its label in the screen's language, filtered by id."""
+    return _c(key, label, model.label_fr, CHOICE, table, filter_expr=col(id_column), expr_en=col(model.label_en), **kw)
+
 
 SVA_LABELS = {
     "green": N_("Vert : moins de {orange} jours"),
@@ -209,6 +87,63 @@ SVA_LABELS = {
     "red": N_("Rouge : {red} jours ou plus"),
     "none": N_("Sans alerte"),
 }
+COLUMNS: dict[str, Column] = {
+    c.key: c
+    for c in [
+        _c("dossier_number", N_("N° de dossier"), Account.dossier_number, TEXT, ACCOUNT, default=True),
+        _c("birth_name", N_("Nom"), Candidate.birth_name, TEXT, CANDIDATE, default=True, folded=True),
+        _c("usage_name", N_("Nom d'usage"), Candidate.usage_name, TEXT, CANDIDATE, folded=True),
+        _c("first_names", N_("Prénoms"), Candidate.first_names, TEXT, CANDIDATE, default=True, folded=True),
+        _choice("civility", N_("Civilité"), Candidate.civility, Civility, CANDIDATE),
+        _date("birth_date", N_("Date de naissance"), Candidate.birth_date, CANDIDATE, nullable=True),
+        _c("email", N_("Adresse e-mail"), Account.email, TEXT, ACCOUNT),
+        _c("ine", N_("INE"), Candidate.ine, TEXT, CANDIDATE, nullable=True),
+        _c("student_number", N_("N° étudiant"), Candidate.student_number, TEXT, CANDIDATE, nullable=True),
+        _c("nationality", N_("Nationalité"), Candidate.nationality, TEXT, CANDIDATE),
+        _c("bac_year", N_("Année du bac"), Baccalaureate.year, NUMBER_RANGE, BAC, nullable=True),
+        _choice("bac_series", N_("Série du bac"), Baccalaureate.series, BacSeries, BAC, nullable=True),
+        _c("program_code", N_("Code formation"), Program.code, TEXT, PROGRAM),
+        _referential("program", N_("Formation"), Program, PROGRAM, Application.program_id, default=True),
+        _referential("centre", N_("Centre de candidature"), ApplicationCentre, CENTRE, Application.centre_id),
+        _referential("committee", N_("Commission"), Committee, COMMITTEE, Application.committee_id),
+        _referential("campaign", N_("Campagne"), Campaign, CAMPAIGN, Application.campaign_id),
+        _choice("dossier_status", N_("Statut du dossier"), Application.dossier_status, DossierStatus, default=True),
+        _date("dossier_status_at", N_("Date du statut"), Application.dossier_status_at),
+        _choice("processing_type", N_("Type de traitement"), Application.processing_type, ProcessingType),
+        _choice(
+            "last_decision_kind",
+            N_("Dernier avis"),
+            Application.last_decision_kind,
+            DecisionKind,
+            nullable=True,
+            default=True,
+        ),
+        _c("last_decision_published", N_("Avis publié"), Application.last_decision_published, BOOLEAN),
+        _c("waiting_list_rank", N_("Rang"), Application.waiting_list_rank, NUMBER_RANGE, nullable=True),
+        _choice("answer", N_("Réponse du candidat"), Application.answer, AnswerKind, nullable=True),
+        _date("answer_at", N_("Date de la réponse"), Application.answer_at, nullable=True),
+        _date(
+            "confirmation_deadline", N_("Date limite de confirmation"), Application.confirmation_deadline, nullable=True
+        ),
+        _date("created_at", N_("Date de création"), Application.created_at),
+        _date("transmitted_at", N_("Date de transmission"), Application.transmitted_at, nullable=True, default=True),
+        _date("received_at", N_("Date de réception"), Application.received_at, nullable=True),
+        _date("complete_at", N_("Date de complétude"), Application.complete_at, nullable=True),
+        # Computed: days since transmission sorts on transmitted_at (reversed); SVA is shown with days.
+        _c(
+            "days_since_transmission",
+            N_("Jours depuis la transmission"),
+            Application.transmitted_at,
+            NUMBER_RANGE,
+            nullable=True,
+            default=True,
+        ),
+        _c("sva", N_("Alerte SVA"), None, CHOICE, sortable=False, choices=tuple(SVA_LABELS), default=True),
+        _c("tags", N_("Étiquettes"), None, CHOICE, sortable=False),
+        _c("notes_count", N_("Nombre de notes"), None, NUMBER_RANGE, sortable=False),
+    ]
+}
+
 DEFAULT_COLUMNS = [c.key for c in COLUMNS.values() if c.default]
 
 # The date the SVA count starts from, as eCandidat lets each institution choose it (its « date SVA »: creation,

@@ -57,22 +57,24 @@ def refuse(code: str, message: str, **params: Any) -> DomainError:
 # --- Building the query --------------------------------------------------------------------------------------------
 
 
+# What each table is joined on, in join order, and which columns' tables need it (Account goes through Candidate).
+_JOINS: tuple[tuple[frozenset[str], Any, Any], ...] = (
+    (frozenset({CANDIDATE, ACCOUNT}), Candidate, col(Candidate.id) == col(Application.candidate_id)),
+    (frozenset({ACCOUNT}), Account, col(Account.id) == col(Candidate.account_id)),
+    (frozenset({BAC}), Baccalaureate, col(Baccalaureate.candidate_id) == col(Application.candidate_id)),
+    (frozenset({PROGRAM}), Program, col(Program.id) == col(Application.program_id)),
+    (frozenset({CENTRE}), ApplicationCentre, col(ApplicationCentre.id) == col(Application.centre_id)),
+    (frozenset({COMMITTEE}), Committee, col(Committee.id) == col(Application.committee_id)),
+    (frozenset({CAMPAIGN}), Campaign, col(Campaign.id) == col(Application.campaign_id)),
+)
+
+
 def join_tables(stmt: Any, tables: set[str]) -> Any:
     """Join only what is needed; each join is 1:1 (Baccalaureate is unique per candidate), so counts hold."""
-    if tables & {CANDIDATE, ACCOUNT}:
-        stmt = stmt.join(Candidate, col(Candidate.id) == col(Application.candidate_id))
-    if ACCOUNT in tables:
-        stmt = stmt.join(Account, col(Account.id) == col(Candidate.account_id))
-    if BAC in tables:
-        stmt = stmt.outerjoin(Baccalaureate, col(Baccalaureate.candidate_id) == col(Application.candidate_id))
-    if PROGRAM in tables:
-        stmt = stmt.join(Program, col(Program.id) == col(Application.program_id))
-    if CENTRE in tables:
-        stmt = stmt.join(ApplicationCentre, col(ApplicationCentre.id) == col(Application.centre_id))
-    if COMMITTEE in tables:
-        stmt = stmt.join(Committee, col(Committee.id) == col(Application.committee_id))
-    if CAMPAIGN in tables:
-        stmt = stmt.join(Campaign, col(Campaign.id) == col(Application.campaign_id))
+    for needed_by, model, on in _JOINS:
+        if tables & needed_by:
+            # A candidate may have no baccalauréat: a LEFT join keeps them.
+            stmt = stmt.outerjoin(model, on) if model is Baccalaureate else stmt.join(model, on)
     return stmt
 
 

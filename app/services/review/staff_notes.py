@@ -10,10 +10,11 @@ from app.i18n import N_
 from app.models import Application, ApplicationTag, Note, StaffRole, Tag
 from app.services.applications.staff_scope import require_application_in_scope
 from app.services.platform.actors import Actor
+from app.services.platform.audit import audit_application
 from app.services.platform.errors import DomainError, NotFound
 from app.services.platform.notifications import notify_candidate
 from app.services.platform.text_rules import check_text, column_limit
-from app.services.review.staff_rights import application_for_change, audit_application
+from app.services.review.staff_rights import application_for_change
 
 NOTE_EMPTY = N_("Le post-it est vide.")
 NOT_YOUR_NOTE = N_("Vous ne pouvez supprimer que vos propres post-it.")

@@ -11,7 +11,6 @@ from app.i18n import N_
 from app.models import ActorKind, Application, StaffRole, SubmittedDocument
 from app.services.applications.staff_scope import require_application_in_scope
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError
 from app.services.platform.versions import flush_versioned
 from app.services.review import leases
@@ -52,19 +51,3 @@ def check_version(row: Application | SubmittedDocument, expected_version: int | 
 
 def flush_or_stale(session: Session) -> None:
     flush_versioned(session, DomainError("stale", STALE))  # a concurrent change that committed first wins
-
-
-def audit_application(
-    session: Session, actor: Actor, application: Application, action: str, before: dict, after: dict
-) -> None:
-    audit(
-        session,
-        actor=actor,
-        action=action,
-        entity_type="application",
-        entity_id=application.id,
-        candidate_id=application.candidate_id,
-        application_id=application.id,
-        before=before,
-        after=after,
-    )

@@ -40,7 +40,7 @@ from app.services.applications.dossier_status import allowed_transitions, effect
 from app.services.applications.staff_scope import require_application_in_scope
 from app.services.dossier import tabs as dossier_service
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_application
 from app.services.platform.labels import label_in
 from app.services.review import leases
 from app.services.review.staff_actions import (
@@ -182,15 +182,7 @@ def open_application_for_staff(
     opened = dossier_service.open_dossier(session, actor=actor, candidate_id=candidate.id)
     names = _staff_names(session)
     if record_view:
-        audit(
-            session,
-            actor=actor,
-            action="application.viewed",
-            entity_type="application",
-            entity_id=application.id,
-            candidate_id=candidate.id,
-            application_id=application.id,
-        )
+        audit_application(session, actor, application, "application.viewed")
         session.flush()
     return StaffApplicationView(
         application=application,
