@@ -48,10 +48,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bench.pages import ROOT, WRK_SCRIPT, BenchError, Load, Processes, clean_env, database, loop_lag, print_report
-from bench.pages_nicegui import BROWSER_HEADERS, cookie_header, sign_in
+from bench.pages_nicegui import BROWSER_HEADERS, check_page, cookie_header, sign_in
 from bench.scale import DEFAULT_PG, start_instance
 
 PAGES = {"home": "/", "candidatures": "/candidat/candidatures"}
+WORDS = {"home": ["candidater à une formation"], "candidatures": ["Mes candidatures", "Statut du dossier"]}
 MODES = ("none", "web", "worker")
 PASSWORD = "Bench-latency-2026!"
 EXPORT_TIMEOUT_S = 900.0
@@ -89,6 +90,8 @@ def prepare(url: str, data_dir: Path, n: int) -> tuple[Engine, str, Any]:
                 conn.execute(
                     text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
                 )
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("ANALYZE")  # planner statistics, as a running server would have them
     with Session(engine) as session:
         candidate_id = session.exec(select(m.Application.candidate_id).order_by(m.Application.candidate_id)).first()
         candidate = session.get(m.Candidate, candidate_id)
@@ -170,6 +173,7 @@ class Bench:
         return job_state(self.engine, job_id)[1]
 
     def measure(self, load: Load, cookies: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
+        asyncio.run(check_pages(self.url, cookies))  # each page is what it should be, to these cookies
         out: dict[str, Any] = {}
         for page, path in PAGES.items():
             loop_lag(self.url)  # a barrier (the last load drained) and a reset
@@ -224,6 +228,14 @@ async def cookies_for(url: str, login: str) -> dict[str, str]:
     return {"home": visitor, "candidatures": cookie_header(candidate)}
 
 
+async def check_pages(url: str, cookies: dict[str, str]) -> None:
+    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+        for page, path in PAGES.items():
+            client.cookies.clear()  # only the given cookies, as wrk sends them
+            response = await client.get(path, headers=BROWSER_HEADERS | {"Cookie": cookies[page]})
+            check_page(path, response, WORDS[page], who=f"export_latency {page}")
+
+
 def run(args: argparse.Namespace, procs: Processes) -> dict[str, Any]:
     if shutil.which("wrk") is None:
         raise BenchError("bench/export_latency.py needs wrk (apt-get install wrk)")
@@ -244,11 +256,13 @@ def run(args: argparse.Namespace, procs: Processes) -> dict[str, Any]:
         engine, login, actor = prepare(db.url, db.data_dir, args.n)
         shared = {**clean_env(), **db.env, "ECANDIDAT_DATABASE_URL": db.url, "ECANDIDAT_DEMO": "false"}
         shared |= {"ECANDIDAT_MAX_ACTIVE_CLIENTS": "0", "ECANDIDAT_BENCH_PROBE": "1"}  # every view served; the probe
+        (folder / "web").mkdir()  # NiceGUI makes only the last folder of its storage path: the sessions' files
         web = start_instance(procs, "web", shared, folder)
         script = folder / "count.lua"
         script.write_text(WRK_SCRIPT)
         load = Load("wrk", script)
         cookies = asyncio.run(cookies_for(web.url, login))
+        asyncio.run(check_pages(web.url, cookies))
         bench = Bench(
             procs, engine, actor, web.url, shared | {"ECANDIDAT_ROLE": "worker", "ECANDIDAT_JOBS_ENABLED": "false"}
         )
