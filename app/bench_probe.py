@@ -3,6 +3,10 @@
 A task sleeps 10 ms in a loop and records how late it wakes up: the time every other visitor's websocket message
 and page waits behind whatever holds the event loop. ``GET /_bench/loop-lag`` gives the percentiles (ms) of the
 samples since the last ``?reset=1``.
+
+``POST /_bench/export/{job_id}`` builds a queued export in this process's export threads, as the list's « Exporter »
+does in a process that builds its own exports (role ``all``): ``bench/export_latency.py`` measures what that costs
+the pages served beside it, against the same export built by ``python -m app.worker``.
 """
 
 import asyncio
@@ -11,6 +15,7 @@ import contextlib
 from nicegui import app
 
 PATH = "/_bench/loop-lag"
+EXPORT_PATH = "/_bench/export/{job_id}"
 INTERVAL_S = 0.010
 MAX_SAMPLES = 1_000_000
 
@@ -64,3 +69,10 @@ def install() -> None:
         if reset:
             _samples.clear()
         return result
+
+    @app.post(EXPORT_PATH, include_in_schema=False)
+    async def start_export(job_id: int) -> dict[str, int]:
+        from app.services.exports import jobs  # the probe's only service: imported when a bench asks for it
+
+        jobs.start(job_id)
+        return {"started": job_id}

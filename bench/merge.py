@@ -1,14 +1,19 @@
 """Time of ten uploads of one piece through the PDF sandbox, merged into one PDF (issue 20), against ``qpdf``.
 
 The corpus is generated here, no network: 7 PDFs (5 typed documents rendered by xhtml2pdf, 2 scans saved by
-Pillow as JPEG pages) and 3 phone photos (JPEG), 100 pages in all. Three timings, each the median of ``--reps``
-runs (the very first run, which may start the sandbox, is reported apart as ``first_ten_files_s``):
+Pillow as JPEG pages) and 3 phone photos (JPEG), 100 pages in all. Timings, each the median of ``--reps`` runs
+(the very first run, which may start the sandbox, is reported apart as ``first_ten_files_s``):
 
 - ``ten_files``: the ten files through ``pdf_sandbox.normalise`` one after the other, as the upload widget adds
-  them, then merged into one PDF the way ``pieces._merge`` does (pypdf, pages copied);
+  them, then merged into one PDF the way ``piece_files.merge_files`` does (pypdf, pages copied);
 - ``seven_pdfs``: the same for the 7 PDFs alone;
-- ``qpdf``: ``qpdf --empty --pages ... -- out.pdf`` on the same 7 PDFs (``null`` and a note when qpdf is absent:
-  ``apt-get install -y qpdf``).
+- ``seven_pdfs_flate``: the same 7 PDFs with the typed ones rendered without ReportLab's ASCII85 layer (its
+  default wraps every content stream in ASCII85, whose decoding in Python's standard library was a third of the
+  sandbox's PDF time; office suites and scanners write plain Flate streams): the representative case;
+- ``qpdf`` and ``qpdf_flate``: ``qpdf --empty --pages ... -- out.pdf`` on each set of 7 PDFs (``null`` and a note
+  when qpdf is absent: ``apt-get install -y qpdf``), and our ratio to each;
+- ``merges``: the merge alone of the ten normalised files, once (``ten_files_once``) and as ten uploads sent one at
+  a time cause it (``ten_files_one_by_one``: the piece is merged again after each added file, 1 + 2 + … + 10).
 
 Each timing gives wall seconds and ``cpu_median_s``, the CPU of this process and of its children (the sandbox's
 too): the upload path is sequential, so on a quiet machine wall ≈ CPU; on a shared one trust the CPU figures.
@@ -49,7 +54,10 @@ PHOTOS = 3
 PHOTO_SIZE = (1512, 2016)  # a 12 MP phone photo as messaging apps send it
 
 
-def typed_pdf(pages: int, title: str) -> bytes:
+def typed_pdf(pages: int, title: str, *, ascii85: bool = True) -> bytes:
+    """A typed document rendered by xhtml2pdf; ReportLab wraps every content stream in ASCII85 by default, which
+    office suites and scanners do not: ``ascii85=False`` gives the plain Flate streams of a representative PDF."""
+    from reportlab import rl_config
     from xhtml2pdf import pisa
 
     rows = "".join(
@@ -59,7 +67,11 @@ def typed_pdf(pages: int, title: str) -> bytes:
     page = f"<h2>{title}</h2><p>Université de Rouen — année 2025-2026</p><table>{rows}</table>"
     html = "<html><body>" + "<pdf:nextpage />".join(page for _ in range(pages)) + "</body></html>"
     out = io.BytesIO()
-    pisa.CreatePDF(html, dest=out, encoding="utf-8")
+    default, rl_config.useA85 = rl_config.useA85, int(ascii85)
+    try:
+        pisa.CreatePDF(html, dest=out, encoding="utf-8")
+    finally:
+        rl_config.useA85 = default
     reader = PdfReader(io.BytesIO(out.getvalue()))
     assert len(reader.pages) == pages, (title, len(reader.pages))
     return out.getvalue()
@@ -93,15 +105,14 @@ def photo(seed: int) -> bytes:
     return out.getvalue()
 
 
-def corpus() -> tuple[list[bytes], list[bytes]]:
-    """(the 7 PDFs, the 3 photos)."""
-    pdfs = [typed_pdf(n, f"Document {i}") for i, n in enumerate(TYPED_PAGES)] + [scanned_pdf(n) for n in SCANNED_PAGES]
-    return pdfs, [photo(i) for i in range(PHOTOS)]
+def corpus(*, ascii85: bool = True) -> tuple[list[bytes], list[bytes]]:
+    """(the 7 PDFs, the 3 photos); ``ascii85=False``: the typed PDFs with plain Flate streams."""
+    typed = [typed_pdf(n, f"Document {i}", ascii85=ascii85) for i, n in enumerate(TYPED_PAGES)]
+    return typed + [scanned_pdf(n) for n in SCANNED_PAGES], [photo(i) for i in range(PHOTOS)]
 
 
-def through_sandbox(files: list[bytes]) -> int:
-    """Each file normalised in turn, then the clean PDFs merged as ``pieces._merge`` does; the merged pages."""
-    normalised = [pdf_sandbox.normalise(data).pdf for data in files]
+def merged(normalised: list[bytes]) -> int:
+    """The clean PDFs merged as ``piece_files.merge_files`` does; the merged pages."""
     writer = PdfWriter()
     for pdf in normalised:
         for page in PdfReader(io.BytesIO(pdf)).pages:
@@ -109,6 +120,17 @@ def through_sandbox(files: list[bytes]) -> int:
     buffer = io.BytesIO()
     writer.write(buffer)
     return len(writer.pages)
+
+
+def through_sandbox(files: list[bytes]) -> int:
+    """Each file normalised in turn, then the clean PDFs merged into one; the merged pages."""
+    return merged([pdf_sandbox.normalise(data).pdf for data in files])
+
+
+def one_by_one(normalised: list[bytes]) -> int:
+    """The merges a candidate's ten uploads, sent one at a time, cause: the piece is merged again after each added
+    file (``add_piece_file``), so the k-th upload merges k files: 1 + 2 + … + 10 files merged in all."""
+    return sum(merged(normalised[:count]) for count in range(1, len(normalised) + 1))
 
 
 def tree_cpu() -> float:
@@ -146,6 +168,7 @@ def qpdf_runner(pdfs: list[bytes], folder: Path) -> Callable[[], object] | None:
     qpdf = shutil.which("qpdf")
     if qpdf is None:
         return None
+    folder.mkdir(exist_ok=True)
     paths = []
     for i, data in enumerate(pdfs):
         path = folder / f"in{i}.pdf"
@@ -168,6 +191,7 @@ def main() -> None:
         reset_engine()
         SQLModel.metadata.create_all(make_engine(url))
         pdfs, photos = corpus()
+        flate = corpus(ascii85=False)[0]
         ten = pdfs + photos
         start = time.perf_counter()
         assert through_sandbox(ten) == 100  # the first call may start the sandbox: reported apart
@@ -183,17 +207,25 @@ def main() -> None:
             "first_ten_files_s": round(first, 3),
             "ten_files": timed(lambda: through_sandbox(ten), args.reps),
             "seven_pdfs": timed(lambda: through_sandbox(pdfs), args.reps),
+            # The same typed documents without ReportLab's ASCII85 layer, as office suites write them.
+            "seven_pdfs_flate": timed(lambda: through_sandbox(flate), args.reps),
         }
-        runner = qpdf_runner(pdfs, folder)
-        if runner is None:
-            result["qpdf"] = None
-            result["note"] = "qpdf is not installed (apt-get install -y qpdf): no reference time"
-        else:
-            result["qpdf"] = timed(runner, args.reps)
-            reference = result["qpdf"]["median_s"]
-            result["seven_pdfs_over_qpdf"] = round(result["seven_pdfs"]["median_s"] / reference, 1)
-            result["seven_pdfs_over_qpdf_cpu"] = round(
-                result["seven_pdfs"]["cpu_median_s"] / result["qpdf"]["cpu_median_s"], 1
+        clean = [pdf_sandbox.normalise(data).pdf for data in ten]
+        result["merges"] = {
+            "ten_files_once": timed(lambda: merged(clean), args.reps),
+            "ten_files_one_by_one": timed(lambda: one_by_one(clean), args.reps),
+        }
+        for name, inputs in (("", pdfs), ("_flate", flate)):
+            runner = qpdf_runner(inputs, folder / f"qpdf{name}")
+            if runner is None:
+                result["qpdf"] = None
+                result["note"] = "qpdf is not installed (apt-get install -y qpdf): no reference time"
+                break
+            reference = result[f"qpdf{name}"] = timed(runner, args.reps)
+            ours = result[f"seven_pdfs{name}"]
+            result[f"seven_pdfs{name}_over_qpdf"] = round(ours["median_s"] / reference["median_s"], 1)
+            result[f"seven_pdfs{name}_over_qpdf_cpu"] = round(
+                ours["cpu_median_s"] / max(reference["cpu_median_s"], 0.01), 1
             )
         result["goals"] = {"ten_files_s": 1.0, "seven_pdfs_over_qpdf": 3.0}
     print(json.dumps(result, indent=2))

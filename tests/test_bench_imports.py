@@ -23,3 +23,33 @@ def test_the_page_bench_measures_the_programmes_own_page() -> None:
 
     root = Path(__file__).resolve().parents[1]
     assert programme_path(root, ("BUT-INFO-2", "BUT Informatique", 7)) == routes.OFFER_PROGRAM.format(code="BUT-INFO-2")
+
+
+def test_the_export_latency_bench_reports_each_modes_medians_over_its_rounds() -> None:
+    """bench/export_latency.py's summary: per mode (no export, built in the web process, built by the worker) and
+    page, the median of the rounds, the errors added up, and whether every export outlasted the loads."""
+    from bench.export_latency import MODES, summarise
+
+    def page(p99: float, errors: int = 0) -> dict[str, object]:
+        return {"rps": 10.0, "p50_ms": p99 / 2, "p99_ms": p99, "errors": errors, "loop_lag": {"p99_ms": p99 / 10}}
+
+    def phase(p99: float, *, export: bool, running: bool = True) -> dict[str, object]:
+        figures: dict[str, object] = {"pages": {"home": page(p99), "candidatures": page(2 * p99, errors=1)}}
+        return figures | ({"export_s": p99 / 10, "export_running_throughout": running} if export else {})
+
+    rounds = [
+        {"none": phase(100, export=False), "web": phase(900, export=True), "worker": phase(200, export=True)},
+        {
+            "worker": phase(300, export=True, running=False),
+            "web": phase(700, export=True),
+            "none": phase(120, export=False),
+        },
+        {"none": phase(110, export=False), "web": phase(800, export=True), "worker": phase(250, export=True)},
+    ]
+    summary = summarise(rounds)
+    assert set(summary) == set(MODES)
+    assert summary["none"]["home"]["p99_ms"] == 110.0 and "export_s" not in summary["none"]
+    assert summary["web"]["home"]["p99_ms"] == 800.0 and summary["web"]["candidatures"]["p99_ms"] == 1600.0
+    assert summary["web"]["home"]["loop_lag_p99_ms"] == 80.0 and summary["web"]["export_s"] == 80.0
+    assert summary["worker"]["candidatures"]["errors"] == 3
+    assert summary["web"]["export_running_throughout"] and not summary["worker"]["export_running_throughout"]

@@ -400,6 +400,33 @@ def test_shutdown_ends_the_server_and_the_child_at_work(children_that: Callable[
     assert gone(server.pid) and all(gone(pid) for pid in pids)
 
 
+def test_a_child_at_work_dies_with_its_killed_server(children_that: Callable[[str], None]) -> None:
+    """The death signal each child asks for (prctl, resolved once by the server before it forks) ends the child
+    when the server is killed: no parser outlives it."""
+    children_that("while True: pass")
+    limits = SandboxLimits(**(vars(LIMITS) | {"wall_seconds": 20, "cpu_seconds": 30}))
+    server = server_pid()
+    outcome: list[str] = []
+
+    def upload() -> None:
+        try:
+            normalise(HOSTILE_UPLOAD, limits=limits)
+        except DomainError as refused:
+            outcome.append(refused.code)
+
+    job = threading.Thread(target=upload)
+    job.start()
+    deadline = time.monotonic() + 10
+    while not children_of(server) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    [child] = children_of(server)
+    time.sleep(0.2)  # the child has set its death signal (its first act) before the server dies
+    os.kill(server, signal.SIGKILL)
+    assert gone(server) and gone(child, within=2.0)  # well before the 20 s wall clock
+    job.join(timeout=10)
+    assert outcome == ["file_timeout"]  # the upload is refused at once, not left waiting
+
+
 def test_the_server_and_its_children_end_with_the_process() -> None:
     """As in ``python -m app.worker`` (no NiceGUI): at exit nothing of the sandbox is left running."""
     code = (
