@@ -61,6 +61,9 @@ NICEGUI_INTERNALS: dict[str, str] = {
     "nicegui.element.Element._event_listeners": "lever 4: each listener's request let go of",
     "nicegui.app.app.App._connect_handlers": "lever 4: registered once across the tests' app resets",
     "nicegui.client.templates": "lever 5: the page template read once",
+    "nicegui.client.json": "app/ui/response_tuning.py: the page's elements escaped by replaces (wrapped)",
+    "nicegui.client.HTML_ESCAPE_TABLE": "app/ui/response_tuning.py: the table whose translate is replaced",
+    "nicegui.client.Client.build_response": "app/ui/response_tuning.py: a built view's outbox quieted (wrapped)",
     "nicegui.storage.Storage._create_persistent_dict": "app/session_store.py: each browser's Redis key lives as "
     "long as its session cookie (wrapped, and called with the storage id)",
 }
