@@ -23,6 +23,7 @@ def build_app() -> None:
     """Register pages, middleware and workers on NiceGUI's app (again after each test reset)."""
     from app.api import install as install_api
     from app.pages import register_pages
+    from app.plain_middleware import install as install_plain_middleware
     from app.security_headers import SecurityHeaders
     from app.services.platform.notifications_relay import install_redis_relay
     from app.ui.response_tuning import install as install_response_tuning
@@ -43,6 +44,7 @@ def build_app() -> None:
     install_waiting_room(app)  # new visitors wait past ECANDIDAT_MAX_ACTIVE_CLIENTS; inside SecurityHeaders
     app.add_middleware(SecurityHeaders)  # CSP, nosniff, Referrer-Policy, HSTS on pages, API and files
     install_upload_guard(app)  # 413 for oversized uploads before NiceGUI's route buffers them
+    install_plain_middleware(app)  # NiceGUI's BaseHTTPMiddleware layers as plain ASGI, when the stack is built
     register_pages()
     install_api(app)  # the REST API for integration accounts (/api/v1, described at /api/v1/docs)
     _start_background_work()
