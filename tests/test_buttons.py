@@ -25,10 +25,9 @@ def test_the_light_button_is_drawn_as_ui_button_draws_it() -> None:
         assert _drawn(light) == _drawn(reference)
         assert light.text == reference.text == "Ajouter des fichiers"
         assert "icon" not in plain.props and plain.props["color"] == "primary" and plain.props["no-caps"] is True
-        for button in (reference, light):
-            listener = next(iter(button._event_listeners.values()))
-            button._handle_event({"listener_id": listener.id, "args": None})
-        assert clicks == ["ui", "light"]
+        listener = next(iter(light._event_listeners.values()))
+        light._handle_event({"listener_id": listener.id, "args": None})  # as a click from the browser arrives
+        assert clicks == ["light"]
     finally:
         ui.button.default_props(remove="no-caps")
         client.delete()
