@@ -23,8 +23,10 @@ def build_app() -> None:
     """Register pages, middleware and workers on NiceGUI's app (again after each test reset)."""
     from app.api import install as install_api
     from app.pages import register_pages
+    from app.plain_middleware import install as install_plain_middleware
     from app.security_headers import SecurityHeaders
     from app.services.platform.notifications_relay import install_redis_relay
+    from app.ui.response_tuning import install as install_response_tuning
     from app.ui.runtime_tuning import install as install_runtime_tuning
     from app.ui.session import install_language_resolver
     from app.ui.statuses import BRAND_COLOURS
@@ -38,9 +40,11 @@ def build_app() -> None:
     # Buttons read in sentence case, as their labels are written: Quasar would upper-case every one.
     ui.button.default_props("no-caps")
     install_runtime_tuning()  # cheaper page views: see the module's docstring for each lever and its figures
+    install_response_tuning()  # cheaper responses: the page's JSON escaped by replaces, built views' outbox quiet
     install_waiting_room(app)  # new visitors wait past ECANDIDAT_MAX_ACTIVE_CLIENTS; inside SecurityHeaders
     app.add_middleware(SecurityHeaders)  # CSP, nosniff, Referrer-Policy, HSTS on pages, API and files
     install_upload_guard(app)  # 413 for oversized uploads before NiceGUI's route buffers them
+    install_plain_middleware(app)  # NiceGUI's BaseHTTPMiddleware layers as plain ASGI, when the stack is built
     register_pages()
     install_api(app)  # the REST API for integration accounts (/api/v1, described at /api/v1/docs)
     _start_background_work()
@@ -92,6 +96,8 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # PDF rendering runs in NiceGUI's process pool; forking while a thread holds xhtml2pdf's lock would deadlock.
     run.process_pool_start_method = "spawn"
+    from app.ui.response_tuning import gzip_middleware
+
     settings = get_settings()
     if settings.role == "worker":  # the same command line as the web instances, background work only
         from app.worker import main as worker_main
@@ -113,6 +119,7 @@ def main() -> None:
         show=False,
         favicon="🎓",
         show_welcome_message=True,
+        gzip_middleware_factory=gzip_middleware,  # level 6, large pages compressed off the event loop
         **proxy_options(settings),
     )
 

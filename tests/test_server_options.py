@@ -4,6 +4,7 @@ import pytest
 
 from app import server
 from app.config import Settings
+from app.ui import response_tuning
 
 
 def settings(**values) -> Settings:  # type: ignore[no-untyped-def]
@@ -38,3 +39,4 @@ def test_main_passes_them_to_ui_run(monkeypatch: pytest.MonkeyPatch) -> None:
     assert seen["forwarded_allow_ips"] == "192.0.2.10" and seen["proxy_headers"] is True
     assert seen["session_middleware_kwargs"]["same_site"] == "lax"
     assert seen["session_middleware_kwargs"]["max_age"] == 10 * 3600
+    assert seen["gzip_middleware_factory"] is response_tuning.gzip_middleware  # level 6, large pages off the loop

@@ -29,7 +29,7 @@ from app.ui.bulk_decisions import BulkChoices, bulk_decisions, load_bulk
 from app.ui.frame import frame
 from app.ui.guards import require_staff
 from app.ui.list_export import export_panel, load_piece_choices
-from app.ui.page import page
+from app.ui.page import breathe, page
 from app.ui.session import current_language
 from app.ui.text import heading, paragraph
 
@@ -120,8 +120,10 @@ def register() -> None:
                     results.refresh()
 
             filter_bar(state, options, reload, campaigns)
+            await breathe()  # the parts of this long page are drawn in turns (app/ui/page.py)
             column_chooser(state, actor, reload)
             export_panel(state, actor, pieces)
+            await breathe()
             results()
         return None
 

@@ -21,6 +21,7 @@ from app.pages.staff_list_state import ListState, Reload
 from app.services.platform import DomainError
 from app.services.review import COLUMNS, VALUE_LABELS, ListPage, ListQuery, staff_list
 from app.ui import routes
+from app.ui.buttons import action_button
 from app.ui.dates import format_day
 from app.ui.tables import scroll_region
 from app.ui.text import Text, paragraph
@@ -130,7 +131,9 @@ def _header(state: ListState, key: str, refresh: Reload) -> None:
 
     arrow = (" ↓" if state.query.descending else " ↑") if sorted_here else ""
     with th:
-        ui.button(_(column.label) + arrow, on_click=sort).props("flat dense no-caps").mark(f"sort-{key}")
+        button = action_button(_(column.label) + arrow, on_click=sort)  # one per sortable column: the light one
+        button._props.update(flat=True, dense=True)
+        button.mark(f"sort-{key}")
 
 
 def _select_all(actor: Any, query: ListQuery) -> list[int]:

@@ -9,6 +9,7 @@ from app.i18n import _
 from app.services.accounts import RoleView, list_roles, switch_role
 from app.services.platform import DomainError
 from app.ui import routes
+from app.ui.buttons import action_button
 from app.ui.session import Identity, actor_of, current_identity, current_language, remember_identity
 from app.ui.session_switch import switch_to, with_role
 from app.ui.text import link_tag
@@ -100,7 +101,9 @@ def account_controls() -> None:
                         item.mark(f"role-{view.assignment_id}")
         else:
             ui.label(current).classes("text-white").mark("current-role")
-    ui.button(_("Se déconnecter"), on_click=sign_out).props("flat color=white no-caps").mark("sign-out")
+    sign_out_button = action_button(_("Se déconnecter"), on_click=sign_out)  # on every page: the light one
+    sign_out_button._props.update(flat=True, color="white")
+    sign_out_button.mark("sign-out")
 
 
 def _impersonation_banner(identity: Identity) -> None:

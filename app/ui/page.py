@@ -43,6 +43,15 @@ def page_gate() -> asyncio.Semaphore:
     return gate
 
 
+async def breathe() -> None:
+    """Give the event loop one turn between two parts of a long page view. A page's drawing runs in one go once its
+    data is loaded: the staff list's took 10 ms or more of the loop, during which no other visitor's message,
+    request or page step moved. Only in the page function's first drawing (no handler or live redraw of the page
+    can run yet); the page's slot stack belongs to its own task. Not for pages of small parts: on an application's
+    page, a turn after each piece card made page views slower (p99 at 10 connections 0.7 → 1.1 s) for no lag gained."""
+    await asyncio.sleep(0)
+
+
 def page(path: str, **kwargs: Any) -> Callable[[F], F]:
     kwargs.setdefault("response_timeout", get_settings().page_timeout_seconds)
 

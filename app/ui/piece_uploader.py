@@ -18,6 +18,7 @@ from nicegui import events, run, ui
 from app.i18n import N_, _
 from app.services.documents import FILE_TOO_LARGE, WRONG_TYPE
 from app.services.platform import DomainError, parameters
+from app.ui.buttons import action_button
 from app.ui.text import esc, paragraph
 
 log = logging.getLogger(__name__)
@@ -102,8 +103,9 @@ class PieceUploader:
         self.transferring = False  # the browser is sending files (between the uploader's start and finish)
         self.adding = asyncio.Lock()  # the server is adding a selection's files, one after the other
         label = _("Ajouter des fichiers (PDF, JPEG, PNG)")
-        self.button = ui.button(label, icon="upload_file", on_click=self.pick)
-        self.button.props("outline no-caps").classes("mt-2").mark("piece-add-files")
+        self.button = action_button(label, icon="upload_file", on_click=self.pick)  # one per card: the light one
+        self.button._props["outline"] = True
+        self.button.classes("mt-2").mark("piece-add-files")
         self.button._props["aria-label"] = _("Ajouter des fichiers (PDF, JPEG, PNG) à la pièce « {piece} »").format(
             piece=piece_label
         )  # set directly: a label may hold quotes; it starts with the visible text (WCAG 2.5.3)

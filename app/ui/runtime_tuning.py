@@ -61,6 +61,15 @@ NICEGUI_INTERNALS: dict[str, str] = {
     "nicegui.element.Element._event_listeners": "lever 4: each listener's request let go of",
     "nicegui.app.app.App._connect_handlers": "lever 4: registered once across the tests' app resets",
     "nicegui.client.templates": "lever 5: the page template read once",
+    "nicegui.client.json": "app/ui/response_tuning.py: the page's elements escaped by replaces (wrapped)",
+    "nicegui.client.HTML_ESCAPE_TABLE": "app/ui/response_tuning.py: the table whose translate is replaced",
+    "nicegui.client.Client.build_response": "app/ui/response_tuning.py: a built view's outbox quieted (wrapped)",
+    "nicegui.storage.RequestTrackingMiddleware": "app/plain_middleware.py: replaced by a plain twin",
+    "nicegui.middlewares.RedirectWithPrefixMiddleware": "app/plain_middleware.py: replaced by a plain twin",
+    "nicegui.middlewares.SetCacheControlMiddleware": "app/plain_middleware.py: replaced by a plain twin",
+    "nicegui.storage.Storage._users": "app/plain_middleware.py: whether the browser's storage exists",
+    "nicegui.storage.Storage._create_user_storage": "app/plain_middleware.py: the browser's storage created",
+    "nicegui.storage.Storage._active_request_sessions": "app/plain_middleware.py: requests in progress counted",
     "nicegui.storage.Storage._create_persistent_dict": "app/session_store.py: each browser's Redis key lives as "
     "long as its session cookie (wrapped, and called with the storage id)",
 }
