@@ -153,14 +153,12 @@ def decision_section_html(data: PageData) -> str:
 
 def waiting_list_html(view: AnswerView) -> str:
     """The one rank the candidate reads (``waiting_list.displayed_rank``), and how far the list has moved."""
-    parts = [
-        text_tag("h2", _("Liste complémentaire")),
-        text_tag(
-            "p",
-            _("Vous êtes au rang {rank} sur la liste complémentaire.").format(rank=view.waiting_rank),
-            data_mark="waiting-rank",
-        ),
-    ]
+    where = (
+        _("Vous êtes sur la liste complémentaire.")
+        if view.waiting_rank is None
+        else _("Vous êtes au rang {rank} sur la liste complémentaire.").format(rank=view.waiting_rank)
+    )
+    parts = [text_tag("h2", _("Liste complémentaire")), text_tag("p", where, data_mark="waiting-rank")]
     if view.called_count:
         called = ngettext(
             "{n} candidat de cette liste a déjà été appelé.",

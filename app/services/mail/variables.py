@@ -25,6 +25,7 @@ class MailCode(StrEnum):
     APPLICATION_CONFIRMED = "application_confirmed"
     APPLICATION_WITHDRAWN = "application_withdrawn"
     APPLICATION_WITHDRAWN_AUTOMATICALLY = "application_withdrawn_automatically"
+    WAITING_LIST_LEFT = "waiting_list_left"
     CONFIRMATION_REMINDER = "confirmation_reminder"
     PROVISIONAL_ACCEPTANCE_REMINDER = "provisional_acceptance_reminder"
     PROVISIONAL_ACCEPTANCE_EXPIRED = "provisional_acceptance_expired"
@@ -90,6 +91,7 @@ MAIL_VARIABLES: dict[MailCode, dict[str, str]] = {
     },
     MailCode.APPLICATION_WITHDRAWN: _CANDIDATE,
     MailCode.APPLICATION_WITHDRAWN_AUTOMATICALLY: {**_CANDIDATE, "deadline": "confirmation deadline that passed"},
+    MailCode.WAITING_LIST_LEFT: _CANDIDATE,
     MailCode.CONFIRMATION_REMINDER: {**_CANDIDATE_LINK, "deadline": "aware datetime: confirm before it"},
     MailCode.PROVISIONAL_ACCEPTANCE_REMINDER: {
         **_CANDIDATE_LINK,
@@ -125,7 +127,11 @@ MAIL_VARIABLES: dict[MailCode, dict[str, str]] = {
     MailCode.COMMITTEE_NEW_APPLICATION: _COMMITTEE_LINK,
     MailCode.COMMITTEE_TRANSMISSION: _COMMITTEE_LINK,
     MailCode.COMMITTEE_CANCELLATION: _COMMITTEE,
-    MailCode.COMMITTEE_WITHDRAWAL: {**_COMMITTEE, "reason": "reason the candidate gave (may be empty)"},
+    MailCode.COMMITTEE_WITHDRAWAL: {
+        **_COMMITTEE,
+        "reason": "reason the candidate gave (may be empty)",
+        "from_waiting_list": "true when the candidate left the waiting list (no offer was held)",
+    },
     MailCode.COMMITTEE_WAITING_LIST_CALL: {**_COMMITTEE_LINK, "decision": DECISION},
     MailCode.ASSISTANCE_REQUEST: {
         "sender_name": "name the sender gave",
@@ -174,6 +180,7 @@ _SAMPLE_VALUES: dict[str, Any] = {
     ],
     "processing_type": "committee",
     "provisional": False,
+    "from_waiting_list": False,
     "reason": "J'ai accepté une autre formation.",
     "sender_name": "Éloïse Dupré-Lefèvre",
     "sender_email": "eloise.dupre@example.org",
