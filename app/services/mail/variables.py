@@ -34,7 +34,10 @@ class MailCode(StrEnum):
     DOSSIER_RECEIVED = "dossier_received"
     DOSSIER_INCOMPLETE = "dossier_incomplete"
     DOSSIER_COMPLETE = "dossier_complete"
-    PROCESSING_TYPE_CHANGED = "processing_type_changed"
+    # The processing type's mail, one per new type (eCandidat's TYPE_TRAIT_AC, TYPE_TRAIT_AD, TYPE_TRAIT_ATT).
+    PROCESSING_TYPE_COMMITTEE = "processing_type_committee"
+    PROCESSING_TYPE_DIRECT_ADMISSION = "processing_type_direct_admission"
+    PROCESSING_TYPE_UNDECIDED = "processing_type_undecided"
     DECISION_FAVORABLE = "decision_favorable"
     DECISION_UNFAVORABLE = "decision_unfavorable"
     DECISION_WAITING_LIST = "decision_waiting_list"
@@ -115,9 +118,13 @@ MAIL_VARIABLES: dict[MailCode, dict[str, str]] = {
         "missing_documents": "list of {title, comment}: pieces missing or refused, with the manager's comment",
     },
     MailCode.DOSSIER_COMPLETE: _CANDIDATE_LINK,
-    MailCode.PROCESSING_TYPE_CHANGED: {
-        **_CANDIDATE_LINK,
-        "processing_type": "'committee', 'direct_admission' or 'undecided'",
+    **{
+        code: {**_CANDIDATE_LINK, "processing_type": "the new type: 'committee', 'direct_admission' or 'undecided'"}
+        for code in (
+            MailCode.PROCESSING_TYPE_COMMITTEE,
+            MailCode.PROCESSING_TYPE_DIRECT_ADMISSION,
+            MailCode.PROCESSING_TYPE_UNDECIDED,
+        )
     },
     MailCode.DECISION_FAVORABLE: _DECISION,
     MailCode.DECISION_UNFAVORABLE: _DECISION,

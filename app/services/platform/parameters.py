@@ -46,6 +46,7 @@ _LIMITS, _FILES, _ACCOUNTS, _DELAYS, _STAFF = (
 )
 _DAYS, _HOURS, _MINUTES, _SECONDS, _MB = N_("jours"), N_("heures"), N_("minutes"), N_("secondes"), N_("Mo")
 _TIMES, _CHARS, _PAGES, _APPS, _REQS = N_("fois"), N_("caractères"), N_("pages"), N_("candidatures"), N_("demandes")
+_YES_NO = N_("1 : oui, 0 : non")
 
 DEFINITIONS: tuple[ParameterDef, ...] = (
     ParameterDef("max_applications_per_institution", _LIMITS, N_("Candidatures par candidat dans l'établissement"), N_("Nombre maximal de candidatures en cours (non annulées) d'un candidat dans la campagne, toutes composantes confondues."), _APPS, 1, 200),
@@ -63,6 +64,7 @@ DEFINITIONS: tuple[ParameterDef, ...] = (
     ParameterDef("confirmation_short_delay_from_days", _DELAYS, N_("Délai de confirmation raccourci à 3 jours"), N_("À partir de ce nombre de jours avant la fin de la campagne, une proposition publiée laisse au plus 3 jours pour confirmer (le délai de la formation s'il est plus court)."), _DAYS, 1, 365),
     ParameterDef("confirmation_last_delay_from_days", _DELAYS, N_("Délai de confirmation raccourci à 1 jour"), N_("À partir de ce nombre de jours avant la fin de la campagne, une proposition publiée laisse au plus 1 jour pour confirmer ; moins que le seuil des 3 jours."), _DAYS, 0, 364),
     ParameterDef("assistance_max_per_hour", _DELAYS, N_("Demandes d'assistance par heure"), N_("Nombre de demandes d'assistance qu'un candidat peut envoyer en une heure."), _REQS, 1, 100),
+    ParameterDef("processing_type_change_resets_dossier", _STAFF, N_("Changement de type de traitement : dossier remis « En attente »"), N_("1 : un changement du type de traitement remet le dossier au statut « En attente » (le candidat en est informé et doit le transmettre de nouveau) ; 0 : le statut du dossier ne change pas."), _YES_NO, 0, 1),
     ParameterDef("sva_orange_days", _STAFF, N_("Alerte SVA : orange à partir de"), N_("Jours depuis la transmission, sans avis publié, à partir desquels la ligne passe à l'orange."), _DAYS, 1, 365),
     ParameterDef("sva_red_days", _STAFF, N_("Alerte SVA : rouge à partir de"), N_("Jours depuis la transmission à partir desquels la ligne passe au rouge ; plus que l'orange."), _DAYS, 2, 366),
     ParameterDef("edit_lease_seconds", _STAFF, N_("Durée d'un verrou d'édition"), N_("Un verrou se libère ce temps après le dernier signe de vie de la page qui le tient."), _SECONDS, 20, 3600),
