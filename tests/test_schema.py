@@ -139,3 +139,26 @@ def test_an_edited_processing_type_mail_is_copied_to_the_three_new_codes(empty_d
         assert [tuple(row) for row in rows] == [("processing_type_changed", "Sujet maison")]
     finally:
         engine.dispose()
+
+
+def test_the_on_hold_decision_kind_is_accepted_after_its_migration(empty_database_url: str) -> None:
+    config = alembic_config(empty_database_url)
+    command.upgrade(config, "9c4d2e7a1b35")
+    engine = make_engine(empty_database_url)
+    insert = text(
+        "INSERT INTO decisiontype (code, kind, label_fr, label_en, is_final, is_active, version) "
+        "VALUES (:code, :kind, 'x', 'x', true, true, 1)"
+    )
+    try:
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(insert, {"code": "LA0", "kind": "on_hold"})
+        command.upgrade(config, "a5f81c3e6d20")
+        with engine.begin() as conn:
+            conn.execute(insert, {"code": "LA", "kind": "on_hold"})
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(insert, {"code": "XX", "kind": "nonsense"})  # still checked
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM decisiontype"))
+        command.downgrade(config, "9c4d2e7a1b35")
+    finally:
+        engine.dispose()

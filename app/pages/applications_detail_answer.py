@@ -35,8 +35,20 @@ def _withdraw_now(actor: Actor, application_id: int, reason: str, leaving_list: 
             withdraw(session, actor=actor, application_id=application_id, reason=reason)
 
 
-def _withdraw_texts(label: str, leaving_list: bool) -> tuple[str, str, str, str, str]:
-    """(title, warning, keep, confirm, done) of the dialog: withdrawing from an offer or leaving the waiting list."""
+def _withdraw_texts(label: str, leaving_list: bool, on_hold: bool) -> tuple[str, str, str, str, str]:
+    """(title, warning, keep, confirm, done) of the dialog: withdrawing from an offer, leaving the complementary list
+    or the waiting list (``on_hold``)."""
+    if leaving_list and on_hold:
+        return (
+            _("Vous retirer de la liste d'attente ?"),
+            _(
+                "Vous retirez votre candidature à « {label} », en liste d'attente. Ce retrait est définitif : la "
+                "commission ne l'examinera plus."
+            ).format(label=label),
+            _("Non, rester sur la liste"),
+            _("Oui, me retirer de la liste"),
+            _("Votre retrait de la liste d'attente est enregistré."),
+        )
     if leaving_list:
         return (
             _("Vous retirer de la liste complémentaire ?"),
@@ -60,9 +72,11 @@ def _withdraw_texts(label: str, leaving_list: bool) -> tuple[str, str, str, str,
     )
 
 
-def _withdraw_dialog(actor: Actor, detail: ApplicationDetail, page: PageActions, leaving_list: bool) -> ui.dialog:
+def _withdraw_dialog(
+    actor: Actor, detail: ApplicationDetail, page: PageActions, leaving_list: bool, on_hold: bool = False
+) -> ui.dialog:
     application_id = detail.summary.id
-    title, warning, keep, yes, done = _withdraw_texts(detail.summary.program_label, leaving_list)
+    title, warning, keep, yes, done = _withdraw_texts(detail.summary.program_label, leaving_list, on_hold)
     with ui.dialog() as dialog, ui.card().mark("withdraw-dialog"):
         dialog.props["aria-labelledby"] = "withdraw-title"
         Text(title, "h2").props("id=withdraw-title").classes("text-xl")
@@ -114,10 +128,13 @@ def answer_section(actor: Actor, data: PageData, page: PageActions) -> None:
         with ui.element("section").mark("waiting-list"):
             static_block(waiting_list_html(view))
             if view.can_leave_waiting_list and not actor.read_only:
-                opener = _on_demand(lambda: _withdraw_dialog(actor, data.detail, page, True))
-                ui.button(_("Me retirer de la liste complémentaire"), on_click=opener).props(
-                    "outline color=negative"
-                ).mark("leave-waiting-list")
+                opener = _on_demand(lambda: _withdraw_dialog(actor, data.detail, page, True, view.on_hold))
+                leave = (
+                    _("Me retirer de la liste d'attente")
+                    if view.on_hold
+                    else _("Me retirer de la liste complémentaire")
+                )
+                ui.button(leave, on_click=opener).props("outline color=negative").mark("leave-waiting-list")
     if not view.has_offer:
         return
     with ui.element("section").mark("answer"):

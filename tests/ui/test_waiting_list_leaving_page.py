@@ -71,3 +71,15 @@ async def test_leaving_the_waiting_list_through_its_dialog(user: User, waiting: 
         following = session.get(Application, waiting["next_id"])
     assert sorted(codes) == ["committee_withdrawal", "waiting_list_left"]
     assert following is not None and following.waiting_list_rank == 1  # the next one moved up
+
+
+async def test_a_candidate_on_hold_reads_the_waiting_list_words(user: User, waiting: dict) -> None:
+    with transaction() as session:
+        application = session.get(Application, waiting["id"])
+        assert application is not None
+        factories.published_decision(session, application=application, kind=DecisionKind.ON_HOLD)  # the latest
+    await open_application(user, waiting)
+    assert (await should_see_marked(user, "waiting-rank")).text == "Votre candidature est en liste d'attente."
+    await user.should_see("Me retirer de la liste d'attente")
+    user.find(marker="leave-waiting-list").click()
+    await user.should_see("Vous retirer de la liste d'attente")

@@ -72,13 +72,13 @@ def _holds_offer(session: Session, application: Application) -> bool:
 
 
 def _on_waiting_list(application: Application, latest: Decision | None) -> bool:
-    """Still waiting on the published waiting list (``latest``: its latest published decision): neither called, nor
-    answered, nor cancelled."""
+    """Still waiting on a published list (``latest``: its latest published decision), the complementary list
+    (ranked) or the waiting list (« liste d'attente », unranked): neither called, nor answered, nor cancelled."""
     if application.answer is not None or application.cancelled_at is not None:
         return False
     if application.called_from_waiting_list_at is not None:
         return False
-    return latest is not None and latest.kind == DecisionKind.WAITING_LIST
+    return latest is not None and latest.kind in (DecisionKind.WAITING_LIST, DecisionKind.ON_HOLD)
 
 
 def mail_answer(
@@ -95,10 +95,13 @@ def mail_answer(
         context["deadline"] = effective_deadline(application)
     if code in ("confirmation_reminder", "provisional_acceptance_reminder"):
         context["link"] = candidate_link(application)
+    on_hold = application.last_decision_kind == DecisionKind.ON_HOLD  # the list left: « liste d'attente »
+    if code == "waiting_list_left":
+        context["on_hold"] = on_hold
     mail_candidate(session, parties, code, context)
     committee = parties.committee
     if alert and committee and committee.alert_on_withdrawal and committee.is_active and committee.contact_email:
-        context = {"reason": reason, "from_waiting_list": code == "waiting_list_left"}
+        context = {"reason": reason, "from_waiting_list": code == "waiting_list_left", "on_hold": on_hold}
         mail_committee(session, parties, "committee_withdrawal", context)
 
 
@@ -254,7 +257,8 @@ class AnswerView:
     days_left: int | None
     can_confirm: bool
     can_withdraw: bool
-    can_leave_waiting_list: bool  # still waiting on the published waiting list (``leave_waiting_list``)
+    can_leave_waiting_list: bool  # still waiting on a published list (``leave_waiting_list``)
+    on_hold: bool  # that list is the unranked « liste d'attente », not the « liste complémentaire »
     provisional_allowed: bool
     waiting_rank: int | None  # displayed rank on the waiting list (None when not on it): see ``displayed_rank``
     called_count: int  # candidates the programme has called from its waiting list so far
@@ -278,6 +282,7 @@ def answer_view(session: Session, *, actor: Actor, application_id: int) -> Answe
         can_confirm=has_offer and open_ and application.answer in (None, AnswerKind.PROVISIONAL),
         can_withdraw=has_offer and application.answer != AnswerKind.WITHDRAWN,
         can_leave_waiting_list=_on_waiting_list(application, decision),
+        on_hold=bool(decision and decision.kind == DecisionKind.ON_HOLD),
         provisional_allowed=bool(campaign and campaign.definitive_acceptance) and application.answer is None,
         waiting_rank=rank,
         called_count=called,

@@ -43,6 +43,7 @@ DECISION_MAIL_CODES = {
     DecisionKind.FAVORABLE: "decision_favorable",
     DecisionKind.UNFAVORABLE: "decision_unfavorable",
     DecisionKind.WAITING_LIST: "decision_waiting_list",
+    DecisionKind.ON_HOLD: "decision_on_hold",
     DecisionKind.PRESELECTION: "decision_preselection",
 }
 

@@ -41,6 +41,7 @@ class MailCode(StrEnum):
     DECISION_FAVORABLE = "decision_favorable"
     DECISION_UNFAVORABLE = "decision_unfavorable"
     DECISION_WAITING_LIST = "decision_waiting_list"
+    DECISION_ON_HOLD = "decision_on_hold"
     DECISION_WAITING_LIST_CALL = "decision_waiting_list_call"
     DECISION_PRESELECTION = "decision_preselection"
     COMMITTEE_NEW_APPLICATION = "committee_new_application"
@@ -94,7 +95,7 @@ MAIL_VARIABLES: dict[MailCode, dict[str, str]] = {
     },
     MailCode.APPLICATION_WITHDRAWN: _CANDIDATE,
     MailCode.APPLICATION_WITHDRAWN_AUTOMATICALLY: {**_CANDIDATE, "deadline": "confirmation deadline that passed"},
-    MailCode.WAITING_LIST_LEFT: _CANDIDATE,
+    MailCode.WAITING_LIST_LEFT: {**_CANDIDATE, "on_hold": "true when the list left is the unranked waiting list"},
     MailCode.CONFIRMATION_REMINDER: {**_CANDIDATE_LINK, "deadline": "aware datetime: confirm before it"},
     MailCode.PROVISIONAL_ACCEPTANCE_REMINDER: {
         **_CANDIDATE_LINK,
@@ -129,6 +130,7 @@ MAIL_VARIABLES: dict[MailCode, dict[str, str]] = {
     MailCode.DECISION_FAVORABLE: _DECISION,
     MailCode.DECISION_UNFAVORABLE: _DECISION,
     MailCode.DECISION_WAITING_LIST: _DECISION,
+    MailCode.DECISION_ON_HOLD: _DECISION,
     MailCode.DECISION_WAITING_LIST_CALL: _DECISION,
     MailCode.DECISION_PRESELECTION: _DECISION,
     MailCode.COMMITTEE_NEW_APPLICATION: _COMMITTEE_LINK,
@@ -138,6 +140,7 @@ MAIL_VARIABLES: dict[MailCode, dict[str, str]] = {
         **_COMMITTEE,
         "reason": "reason the candidate gave (may be empty)",
         "from_waiting_list": "true when the candidate left the waiting list (no offer was held)",
+        "on_hold": "true when the list left is the unranked waiting list (« liste d'attente »)",
     },
     MailCode.COMMITTEE_WAITING_LIST_CALL: {**_COMMITTEE_LINK, "decision": DECISION},
     MailCode.ASSISTANCE_REQUEST: {
@@ -188,6 +191,7 @@ _SAMPLE_VALUES: dict[str, Any] = {
     "processing_type": "committee",
     "provisional": False,
     "from_waiting_list": False,
+    "on_hold": False,
     "reason": "J'ai accepté une autre formation.",
     "sender_name": "Éloïse Dupré-Lefèvre",
     "sender_email": "eloise.dupre@example.org",
