@@ -306,3 +306,32 @@ async def test_a_programme_saved_meanwhile_by_someone_else_is_not_overwritten(us
     with new_session() as session:
         program = session.get(Program, data["program"].id)
         assert (program.label_fr, program.capacity) == ("Master 1 Informatique et société", 20)
+
+
+async def test_a_member_added_with_alert_copies_then_stopped(user: User) -> None:
+    data = offer()
+    make_staff("office", StaffRole.CENTRAL_OFFICE)
+    make_staff("marie", StaffRole.CENTRAL_OFFICE)
+    await sign_in(user, "office")
+    await user.open(f"/admin/commissions/edition?commission={data['committee'].id}")
+    await user.should_see(marker="add-member")
+    choose(user, "staff_id", "Marie (marie)")
+    user.find(marker="receives_alerts").click()
+    await click(user, "add-member")
+    await user.should_see(marker="alerts-marie")
+    await user.should_see("Ne plus envoyer les alertes")
+
+    def copies() -> list[bool]:
+        with new_session() as session:
+            return list(
+                session.exec(
+                    select(StaffRoleAssignment.receives_alerts).where(
+                        StaffRoleAssignment.committee_id == data["committee"].id
+                    )
+                ).all()
+            )
+
+    assert copies() == [True]
+    await click(user, "alerts-marie")
+    await user.should_see("Envoyer les alertes en copie")
+    assert copies() == [False]

@@ -100,7 +100,7 @@ def mail_answer(
         context["on_hold"] = on_hold
     mail_candidate(session, parties, code, context)
     committee = parties.committee
-    if alert and committee and committee.alert_on_withdrawal and committee.is_active and committee.contact_email:
+    if alert and committee and committee.alert_on_withdrawal and committee.is_active:
         context = {"reason": reason, "from_waiting_list": code == "waiting_list_left", "on_hold": on_hold}
         mail_committee(session, parties, "committee_withdrawal", context)
 

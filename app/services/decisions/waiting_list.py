@@ -175,7 +175,7 @@ def mail_decision(
         attachments=attachments,
     )
     committee = parties.committee
-    if decision.is_waiting_list_call and committee and committee.alert_on_waiting_list_call and committee.contact_email:
+    if decision.is_waiting_list_call and committee and committee.alert_on_waiting_list_call:
         mails.mail_committee(
             session,
             parties,
