@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         scoped,
         staff,
         staff_roles,
+        tags,
     )
     from app.services.admin.api_tokens import (
         TokenDraft,
@@ -63,6 +64,7 @@ _EXPORTS: dict[str, str] = {
     "program_dates": "program_dates",
     "programs": "programs",
     "questions": "questions",
+    "tags": "tags",
     "require_admin": "common",
     "sample_text": "mail_catalogue",
     "scoped": "scoped",
@@ -101,6 +103,7 @@ __all__ = [
     "scoped",
     "staff",
     "staff_roles",
+    "tags",
     "target_of",
     "template_variables",
 ]
