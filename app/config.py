@@ -150,6 +150,19 @@ class Settings(BaseSettings):
     confirmation_reminder_days: int = Field(
         2, ge=1, description="Days before an offer's confirmation deadline when an unanswered offer is reminded."
     )
+    processing_type_change_resets_dossier: int = Field(
+        0,
+        ge=0,
+        le=1,
+        description="1: a change of processing type sets the dossier back to « En attente » (eCandidat's).",
+    )
+    # The confirmation delay shortens as the campaign's end approaches (app/services/decisions/confirmation_delays.py).
+    confirmation_short_delay_from_days: int = Field(
+        30, ge=1, description="From this many days before the campaign's last day, an offer has at most 3 days."
+    )
+    confirmation_last_delay_from_days: int = Field(
+        7, ge=0, description="From this many days before the campaign's last day, an offer has at most 1 day."
+    )
 
     # The candidate's dossier (issue 5).
     student_records: str = Field(

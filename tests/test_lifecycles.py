@@ -59,7 +59,7 @@ DECISION_MOVES = {
 ANSWER_MOVES = {
     (None, A.CONFIRMED): {C},
     (None, A.PROVISIONAL): {C},
-    (None, A.WITHDRAWN): {C, SY},
+    (None, A.WITHDRAWN): {C, SY},  # an offer withdrawn, or the waiting list left (candidate); the deadline passed
     (A.PROVISIONAL, A.CONFIRMED): {C},
     (A.PROVISIONAL, A.WITHDRAWN): {C, SY},
     (A.CONFIRMED, A.WITHDRAWN): {C},

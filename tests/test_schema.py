@@ -2,16 +2,17 @@
 one active campaign, and migrations that match the models on SQLite and PostgreSQL."""
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import Session, SQLModel, select
 
 from app import clock
 from app.db import make_engine
 from app.models import Application, Campaign, StaffMember, StaffRole, StaffRoleAssignment
-from app.services.platform.migrations import upgrade_database
+from app.services.platform.migrations import alembic_config, upgrade_database
 from tests import factories as f
 
 
@@ -95,3 +96,55 @@ def test_migrations_build_exactly_the_models_schema(empty_database_url: str) -> 
     assert diff == [], "a model changed without its migration: alembic revision --autogenerate -m '...'"
     assert set(SQLModel.metadata.tables) <= tables
     upgrade_database(empty_database_url)  # a second start finds nothing to do
+
+
+def test_an_edited_processing_type_mail_is_copied_to_the_three_new_codes(empty_database_url: str) -> None:
+    config = alembic_config(empty_database_url)
+    command.upgrade(config, "7b3e9d41c2a6")
+    engine = make_engine(empty_database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO mailtemplate (code, language, subject, body_html, updated_at, version) "
+                    "VALUES ('processing_type_changed', 'fr', 'Sujet maison', '<p>Corps maison</p>', "
+                    "CURRENT_TIMESTAMP, 3)"
+                )
+            )
+        command.upgrade(config, "9c4d2e7a1b35")
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT code, subject, version FROM mailtemplate ORDER BY code")).all()
+        assert [tuple(row) for row in rows] == [
+            ("processing_type_committee", "Sujet maison", 3),
+            ("processing_type_direct_admission", "Sujet maison", 3),
+            ("processing_type_undecided", "Sujet maison", 3),
+        ]
+        command.downgrade(config, "7b3e9d41c2a6")
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT code, subject FROM mailtemplate")).all()
+        assert [tuple(row) for row in rows] == [("processing_type_changed", "Sujet maison")]
+    finally:
+        engine.dispose()
+
+
+def test_the_on_hold_decision_kind_is_accepted_after_its_migration(empty_database_url: str) -> None:
+    config = alembic_config(empty_database_url)
+    command.upgrade(config, "9c4d2e7a1b35")
+    engine = make_engine(empty_database_url)
+    insert = text(
+        "INSERT INTO decisiontype (code, kind, label_fr, label_en, is_final, is_active, version) "
+        "VALUES (:code, :kind, 'x', 'x', true, true, 1)"
+    )
+    try:
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(insert, {"code": "LA0", "kind": "on_hold"})
+        command.upgrade(config, "a5f81c3e6d20")
+        with engine.begin() as conn:
+            conn.execute(insert, {"code": "LA", "kind": "on_hold"})
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(insert, {"code": "XX", "kind": "nonsense"})  # still checked
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM decisiontype"))
+        command.downgrade(config, "9c4d2e7a1b35")
+    finally:
+        engine.dispose()

@@ -354,7 +354,7 @@ def test_notes_tags_dates_and_processing_type(session: Session, world: dict) -> 
     session.commit()
     row = session.get(Application, application.id)
     assert row.return_by_override == later and row.processing_type == ProcessingType.DIRECT_ADMISSION
-    assert session.exec(select(OutboxMail).where(OutboxMail.code == "processing_type_changed")).one()
+    assert session.exec(select(OutboxMail).where(OutboxMail.code == "processing_type_direct_admission")).one()
     actions = {e.action: e for e in session.exec(select(AuditEvent)).all()}
     assert {"note.added", "note.deleted", "application.tags_changed", "application.dates_changed"} <= set(actions)
     assert actions["application.processing_type_changed"].before == {"processing_type": "committee"}

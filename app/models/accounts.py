@@ -129,4 +129,6 @@ class StaffRoleAssignment(SQLModel, table=True):
     committee_id: int | None = Field(default=None, foreign_key="committee.id", index=True)
     read_only: bool = Field(default=False)
     is_president: bool = Field(default=False)
+    # A committee member who asked for copies of the committee's alerts (new application, withdrawal…).
+    receives_alerts: bool = Field(default=False)
     created_at: datetime = utc_field(default_now=True)

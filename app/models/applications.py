@@ -196,7 +196,12 @@ class Note(SQLModel, table=True):
     created_at: datetime = utc_field(default_now=True)
 
 
+_tag_version = version_column()
+
+
 class Tag(SQLModel, table=True):
+    """A label staff put on applications: institution-wide (no centre) or a centre's (/admin/etiquettes)."""
+
     __table_args__ = (sa.UniqueConstraint("centre_id", "label"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -204,6 +209,9 @@ class Tag(SQLModel, table=True):
     label: str = Field(max_length=50)
     colour: str = Field(default="#3949ab", max_length=7)
     is_active: bool = Field(default=True)
+    version: int = Field(default=1, sa_column=_tag_version)
+
+    __mapper_args__ = {"version_id_col": _tag_version}  # a concurrent edit is refused
 
 
 class ApplicationTag(SQLModel, table=True):

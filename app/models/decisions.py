@@ -11,7 +11,8 @@ from app.models.base import StrEnum, enum_type, utc_field, version_column
 class DecisionKind(StrEnum):
     FAVORABLE = "favorable"
     UNFAVORABLE = "unfavorable"
-    WAITING_LIST = "waiting_list"
+    WAITING_LIST = "waiting_list"  # « Liste complémentaire »: ranked, called when a place frees (AVIS_LISTE_COMP)
+    ON_HOLD = "on_hold"  # « Liste d'attente »: kept waiting, unranked, never called (eCandidat's AVIS_LISTE_ATT)
     PRESELECTION = "preselection"
 
 

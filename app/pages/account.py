@@ -12,6 +12,7 @@ from app.db import transaction
 from app.i18n import _
 from app.models import Account, TokenPurpose
 from app.pages.account_data import load_my_data, my_data_section
+from app.pages.account_language import language_section
 from app.services.accounts import TokenError, check_token
 from app.services.accounts import candidates as accounts
 from app.services.accounts import credentials as accounts_credentials
@@ -64,6 +65,7 @@ def register() -> None:
                 _email_change_section()
                 if account.password_hash:
                     _password_change_section(rules)
+                language_section(actor, account)
             my_data_section(actor, data_copy)
             back = link_tag(_("Retour à mon espace"), routes.CANDIDATE_HOME, data_mark="back-to-space")
             static_block(tag("p", back, class_="mt-6"))

@@ -32,6 +32,10 @@ def _fields(form: EntityForm) -> None:
         _("Destinataires des alertes"),
         {key: _(label) for key, label in admin_centres.ALERT_LABELS.items()},
         required=True,
+        hint=_(
+            "Reçoivent en copie les alertes des commissions de la composante, pour les événements que chaque "
+            "commission a choisis."
+        ),
     )
     form.number(
         "max_applications",

@@ -46,6 +46,7 @@ class NewMember:
     staff_id: int | None = None
     read_only: bool = False
     is_president: bool = False
+    receives_alerts: bool = False
 
 
 def _details(form: EntityForm, centres: dict[int, str], countries: dict[str, str]) -> None:
@@ -162,7 +163,14 @@ class _Members:
         if not listed:
             paragraph(_("Cette commission n'a pas encore de membre.")).mark("no-member")
         else:
-            headers = [_("Nom"), _("Identifiant"), _("Adresse électronique"), _("Rôle"), _("Lecture seule")]
+            headers = [
+                _("Nom"),
+                _("Identifiant"),
+                _("Adresse électronique"),
+                _("Rôle"),
+                _("Lecture seule"),
+                _("Copie des alertes"),
+            ]
             with table([*headers, _("Actions")] if self.editable else headers, "members"):
                 for member in listed:
                     with ui.element("tr").mark(f"member-{member.login}"):
@@ -171,6 +179,7 @@ class _Members:
                         cell(member.email)
                         cell(_("Président") if member.is_president else _("Membre"))
                         cell(yes_no(member.read_only))
+                        cell(yes_no(member.receives_alerts))
                         if self.editable:
                             with ui.element("td"), ui.row().classes("gap-1"):
                                 self.actions(member)
@@ -186,10 +195,10 @@ class _Members:
         self.body.refresh()
 
     def actions(self, member: members.Member) -> None:
-        """« Nommer président » or « Retirer la présidence », the read-only switch and « Retirer », named after the
-        member for screen readers."""
+        """« Nommer président » or « Retirer la présidence », the read-only and alert-copy switches and « Retirer »,
+        named after the member for screen readers."""
         name, assignment_id, login = member.display_name, member.assignment_id, member.login
-        president, read_only = not member.is_president, not member.read_only
+        president, read_only, alerts = not member.is_president, not member.read_only, not member.receives_alerts
         for text, service, change, marker in (
             (
                 _("Nommer président") if president else _("Retirer la présidence"),
@@ -202,6 +211,12 @@ class _Members:
                 members.set_member_read_only,
                 {"read_only": read_only},
                 f"read-only-{login}",
+            ),
+            (
+                _("Envoyer les alertes en copie") if alerts else _("Ne plus envoyer les alertes"),
+                members.set_member_alerts,
+                {"receives_alerts": alerts},
+                f"alerts-{login}",
             ),
         ):
             button = ui.button(text, on_click=lambda s=service, c=change: self.act(s, assignment_id=assignment_id, **c))
@@ -225,6 +240,7 @@ class _Members:
             searchable=True,
         )
         form.checkbox("read_only", _("Lecture seule (voit les candidatures, ne saisit pas d'avis)"))
+        form.checkbox("receives_alerts", _("Reçoit en copie les alertes de la commission"))
         # Not registered in the form: a refusal about the presidency is shown in the form's alert line.
         ui.checkbox(_("Président de la commission"), value=False).bind_value_to(entry, "is_president").mark(
             "is_president"
@@ -238,6 +254,7 @@ class _Members:
                 staff_id=entry.staff_id,
                 read_only=entry.read_only,
                 is_president=entry.is_president,
+                receives_alerts=entry.receives_alerts,
             )
 
         async def on_add() -> None:

@@ -89,13 +89,19 @@ def _calendar(form: EntityForm) -> None:
     form.number(
         "confirmation_delay_days",
         _(cal.LABELS["confirmation_delay_days"]),
-        hint=_("Compté à partir de la publication d'un avis favorable ; à la place de la date limite."),
+        hint=_(
+            "Compté à partir de la publication d'un avis favorable ; à la place de la date limite. Raccourci à "
+            "3 jours, puis 1 jour, à l'approche de la fin de la campagne (voir Paramètres)."
+        ),
     )
     form.moment("waiting_list_confirmation_by", _(cal.LABELS["waiting_list_confirmation_by"]))
     form.number(
         "waiting_list_confirmation_delay_days",
         _(cal.LABELS["waiting_list_confirmation_delay_days"]),
-        hint=_("Compté à partir de l'appel ; à la place de la date limite."),
+        hint=_(
+            "Compté à partir de l'appel ; à la place de la date limite. Raccourci à 3 jours, puis 1 jour, à "
+            "l'approche de la fin de la campagne."
+        ),
     )
     form.moment("preselection_at", _(cal.LABELS["preselection_at"]))
     form.text("preselection_place", _(cal.LABELS["preselection_place"]))

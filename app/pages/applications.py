@@ -50,6 +50,10 @@ DECISION_MEANINGS = {
         "être rappelé."
     ),
     DecisionKind.PRESELECTION: N_("Vous êtes convoqué pour un entretien de présélection."),
+    DecisionKind.ON_HOLD: N_(
+        "Votre candidature est en liste d'attente : la commission ne s'est pas encore prononcée définitivement. "
+        "Vous serez informé de sa décision."
+    ),
 }
 
 

@@ -17,7 +17,7 @@ from app.services.applications import (
     ApplicationDetail,
     cancel_application,
 )
-from app.services.decisions import confirm_offer, withdraw
+from app.services.decisions import confirm_offer, leave_waiting_list, withdraw
 from app.services.platform import Actor, DomainError
 from app.ui.text import Text, paragraph, static_block, text_tag
 
@@ -27,15 +27,14 @@ def _confirm_now(actor: Actor, application_id: int, provisional: bool) -> None:
         confirm_offer(session, actor=actor, application_id=application_id, provisional=provisional)
 
 
-def _withdraw_now(actor: Actor, application_id: int, reason: str) -> None:
+def _withdraw_now(actor: Actor, application_id: int, reason: str, leaving_list: bool) -> None:
     with transaction() as session:
-        withdraw(session, actor=actor, application_id=application_id, reason=reason)
+        if leaving_list:
+            leave_waiting_list(session, actor=actor, application_id=application_id, reason=reason)
+        else:
+            withdraw(session, actor=actor, application_id=application_id, reason=reason)
 
 
-WITHDRAW_TEXT = N_(
-    "Vous renoncez à votre place dans « {label} ». Ce désistement est définitif : vous ne "
-    "pourrez pas revenir sur ce choix, et votre place sera proposée à un autre candidat."
-)
 CANCEL_TEXT = N_(
     "Votre candidature à « {label} » sera annulée et les pièces déposées pour elle seront supprimées. "
     "Vous pourrez candidater de nouveau tant que la période de candidature est ouverte."
@@ -49,32 +48,71 @@ def _dialog_text(dialog: ui.dialog, name: str, title: str, text: str) -> None:
     paragraph(text)
 
 
-def _withdraw_dialog(actor: Actor, detail: ApplicationDetail, page: PageActions) -> ui.dialog:
+def _withdraw_texts(label: str, leaving_list: bool, on_hold: bool) -> tuple[str, str, str, str, str]:
+    """(title, warning, keep, confirm, done) of the dialog: withdrawing from an offer, leaving the complementary list
+    or the waiting list (``on_hold``)."""
+    if leaving_list and on_hold:
+        return (
+            _("Vous retirer de la liste d'attente ?"),
+            _(
+                "Vous retirez votre candidature à « {label} », en liste d'attente. Ce retrait est définitif : la "
+                "commission ne l'examinera plus."
+            ).format(label=label),
+            _("Non, rester sur la liste"),
+            _("Oui, me retirer de la liste"),
+            _("Votre retrait de la liste d'attente est enregistré."),
+        )
+    if leaving_list:
+        return (
+            _("Vous retirer de la liste complémentaire ?"),
+            _(
+                "Vous renoncez à votre place sur la liste complémentaire de « {label} ». Ce retrait est définitif : "
+                "vous ne pourrez plus être appelé(e) pour cette formation."
+            ).format(label=label),
+            _("Non, rester sur la liste"),
+            _("Oui, me retirer de la liste"),
+            _("Votre retrait de la liste complémentaire est enregistré."),
+        )
+    return (
+        _("Se désister ?"),
+        _(
+            "Vous renoncez à votre place dans « {label} ». Ce désistement est définitif : vous ne "
+            "pourrez pas revenir sur ce choix, et votre place sera proposée à un autre candidat."
+        ).format(label=label),
+        _("Non, garder ma place"),
+        _("Oui, me désister"),
+        _("Votre désistement est enregistré."),
+    )
+
+
+def _withdraw_dialog(
+    actor: Actor, detail: ApplicationDetail, page: PageActions, leaving_list: bool, on_hold: bool = False
+) -> ui.dialog:
     application_id = detail.summary.id
+    title, warning, keep, yes, done = _withdraw_texts(detail.summary.program_label, leaving_list, on_hold)
     with ui.dialog() as dialog, ui.card().mark("withdraw-dialog"):
-        label = detail.summary.program_label
-        _dialog_text(dialog, "withdraw", _("Se désister ?"), _(WITHDRAW_TEXT).format(label=label))
+        _dialog_text(dialog, "withdraw", title, warning)
         reason = ui.textarea(_("Motif (facultatif)")).props("outlined maxlength=1000").classes("w-full")
         reason.mark("withdraw-reason")
         error = Text("", "p").classes("text-negative")
         error.props["role"] = "alert"
 
         async def confirm_withdrawal() -> None:
-            confirm_button.disable()
+            confirm_button.disable()  # a double click withdraws once; the server ignores a repeated one anyway
             try:
-                await run.io_bound(_withdraw_now, actor, application_id, reason.value or "")
+                await run.io_bound(_withdraw_now, actor, application_id, reason.value or "", leaving_list)
             except DomainError as exc:
                 error.text = exc.translate(_)
                 confirm_button.enable()
                 return
             if not dialog.is_deleted:  # the live update may have redrawn the page already
                 dialog.close()
-            page.announce(_("Votre désistement est enregistré."))
+            page.announce(done)
             await page.redraw()
 
         with ui.row().classes("justify-end w-full"):
-            ui.button(_("Non, garder ma place"), on_click=dialog.close).props("flat autofocus").mark("withdraw-keep")
-            confirm_button = ui.button(_("Oui, me désister"), on_click=confirm_withdrawal)
+            ui.button(keep, on_click=dialog.close).props("flat autofocus").mark("withdraw-keep")
+            confirm_button = ui.button(yes, on_click=confirm_withdrawal)
             confirm_button.props("color=negative").mark("withdraw-confirm")
     return dialog
 
@@ -97,8 +135,17 @@ def answer_section(actor: Actor, data: PageData, page: PageActions) -> None:
     if view is None:
         return
     application_id = data.detail.summary.id
-    if view.waiting_rank is not None:
-        static_block(waiting_list_html(view), "section").mark("waiting-list")
+    if view.waiting_rank is not None or view.can_leave_waiting_list:
+        with ui.element("section").mark("waiting-list"):
+            static_block(waiting_list_html(view))
+            if view.can_leave_waiting_list and not actor.read_only:
+                opener = _on_demand(lambda: _withdraw_dialog(actor, data.detail, page, True, view.on_hold))
+                leave = (
+                    _("Me retirer de la liste d'attente")
+                    if view.on_hold
+                    else _("Me retirer de la liste complémentaire")
+                )
+                ui.button(leave, on_click=opener).props("outline color=negative").mark("leave-waiting-list")
     if not view.has_offer:
         return
     with ui.element("section").mark("answer"):
@@ -135,7 +182,7 @@ def answer_section(actor: Actor, data: PageData, page: PageActions) -> None:
                         .mark("confirm-provisional")
                     )
             if view.can_withdraw:
-                opener = _on_demand(lambda: _withdraw_dialog(actor, data.detail, page))
+                opener = _on_demand(lambda: _withdraw_dialog(actor, data.detail, page, False))
                 ui.button(_("Se désister"), on_click=opener).props("outline color=negative").mark("withdraw-offer")
 
 

@@ -153,14 +153,14 @@ def decision_section_html(data: PageData) -> str:
 
 def waiting_list_html(view: AnswerView) -> str:
     """The one rank the candidate reads (``waiting_list.displayed_rank``), and how far the list has moved."""
-    parts = [
-        text_tag("h2", _("Liste complémentaire")),
-        text_tag(
-            "p",
-            _("Vous êtes au rang {rank} sur la liste complémentaire.").format(rank=view.waiting_rank),
-            data_mark="waiting-rank",
-        ),
-    ]
+    if view.on_hold:  # « liste d'attente »: no rank, the committee decides later
+        heading, where = _("Liste d'attente"), _("Votre candidature est en liste d'attente.")
+    elif view.waiting_rank is None:
+        heading, where = _("Liste complémentaire"), _("Vous êtes sur la liste complémentaire.")
+    else:
+        heading = _("Liste complémentaire")
+        where = _("Vous êtes au rang {rank} sur la liste complémentaire.").format(rank=view.waiting_rank)
+    parts = [text_tag("h2", heading), text_tag("p", where, data_mark="waiting-rank")]
     if view.called_count:
         called = ngettext(
             "{n} candidat de cette liste a déjà été appelé.",

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from app import clock as app_clock
 from app.db import new_session
-from app.models import ApplicationCentre, Committee, DiplomaType, Program, StaffRole, StaffRoleAssignment
+from app.models import ApplicationCentre, Committee, DiplomaType, Program, StaffRole, StaffRoleAssignment, Tag
 from tests import factories
 from tests.ui.admin_clicks import click
 from tests.ui.staff_sessions import make_staff, sign_in
@@ -306,3 +306,71 @@ async def test_a_programme_saved_meanwhile_by_someone_else_is_not_overwritten(us
     with new_session() as session:
         program = session.get(Program, data["program"].id)
         assert (program.label_fr, program.capacity) == ("Master 1 Informatique et société", 20)
+
+
+async def test_a_member_added_with_alert_copies_then_stopped(user: User) -> None:
+    data = offer()
+    make_staff("office", StaffRole.CENTRAL_OFFICE)
+    make_staff("marie", StaffRole.CENTRAL_OFFICE)
+    await sign_in(user, "office")
+    await user.open(f"/admin/commissions/edition?commission={data['committee'].id}")
+    await user.should_see(marker="add-member")
+    choose(user, "staff_id", "Marie (marie)")
+    user.find(marker="receives_alerts").click()
+    await click(user, "add-member")
+    await user.should_see(marker="alerts-marie")
+    await user.should_see("Ne plus envoyer les alertes")
+
+    def copies() -> list[bool]:
+        with new_session() as session:
+            return list(
+                session.exec(
+                    select(StaffRoleAssignment.receives_alerts).where(
+                        StaffRoleAssignment.committee_id == data["committee"].id
+                    )
+                ).all()
+            )
+
+    assert copies() == [True]
+    await click(user, "alerts-marie")
+    await user.should_see("Envoyer les alertes en copie")
+    assert copies() == [False]
+
+
+async def test_tags_are_created_for_a_centre_refused_when_taken_and_deactivated(user: User) -> None:
+    data = offer()
+    with new_session() as session:
+        session.add(Tag(label="À revoir", colour="#e53935"))
+        session.commit()
+    make_staff("office", StaffRole.CENTRAL_OFFICE)
+    await sign_in(user, "office")
+    await user.open("/admin/etiquettes")
+    await user.should_see("À revoir")
+    user.find(marker="new-tag").click()
+    user.find(marker="label").type("à REVOIR")  # the institution's label, in other capitals
+    user.find(marker="colour").clear().type("bleu")
+    await click(user, "save")
+    assert element(user, "colour").error == "Indiquez une couleur au format #RRVVBB, par exemple #3949ab."
+    user.find(marker="colour").clear().type("#1E88E5")
+    await click(user, "save")
+    assert element(user, "label").error == "Une étiquette porte déjà ce nom pour cette portée."
+    choose(user, "centre_id", f"{data['centre'].code} — {data['centre'].label_fr}")
+    await click(user, "save")
+    await user.should_see(marker="saved")
+    assert "à REVOIR" in element(user, "saved").text and "enregistrée" in element(user, "saved").text
+    with new_session() as session:
+        tag = session.exec(select(Tag).where(Tag.centre_id == data["centre"].id)).one()
+        assert (tag.label, tag.colour) == ("à REVOIR", "#1e88e5")
+    await click(user, "deactivate")
+    await user.should_see("Étiquette désactivée.")
+    with new_session() as session:
+        assert session.exec(select(Tag).where(Tag.centre_id == data["centre"].id)).one().is_active is False
+
+
+async def test_centre_managers_cannot_open_the_tags(user: User) -> None:
+    data = offer()
+    make_staff("gest", StaffRole.CENTRE_MANAGER, centre_id=data["centre"].id)
+    await sign_in(user, "gest")
+    await user.open("/admin/etiquettes")
+    await user.should_see(marker="refusal")
+    await user.should_not_see(marker="new-tag")

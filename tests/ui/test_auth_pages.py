@@ -466,3 +466,19 @@ async def test_my_account_has_the_candidate_menu_and_a_way_back(user: User) -> N
     await user.should_see(marker="assistance")
     back = marked(user, "back-to-space")
     assert back is not None and back.attrs["href"] == "/candidat" and back.text == "Retour à mon espace"
+
+
+async def test_the_preferred_language_is_saved_and_the_page_follows_it(user: User) -> None:
+    account = make_account(email="lea@mail.example")
+    await sign_in(user, "lea@mail.example")
+    await user.should_see(marker="candidate-name")
+    await user.open("/compte")
+    await user.should_see("Langue préférée")
+    select = user.find(marker="language").elements.pop()
+    assert isinstance(select, ui.select) and select.value == "fr"
+    select.value = "en"
+    await click(user, "save-language")
+    with new_session() as session:
+        assert session.get(Account, account.id).language == "en"
+    await user.open("/compte")
+    await user.should_see("Preferred language")

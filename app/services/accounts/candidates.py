@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from app import clock
 from app.config import get_settings
-from app.i18n import N_
+from app.i18n import LANGUAGES, N_
 from app.models import Account, AccountToken, AuditEvent, Candidate, IssuedDossierNumber, OutboxMail, TokenPurpose
 from app.services.accounts.auth import purge_throttles
 from app.services.accounts.passwords import hash_password
@@ -123,6 +123,30 @@ def own_account(session: Session, actor: Actor, *, write: bool = False) -> Accou
 
 def get_own_account(session: Session, *, actor: Actor) -> Account:
     return own_account(session, actor)
+
+
+UNKNOWN_LANGUAGE = N_("Choisissez une langue dans la liste.")
+
+
+def set_preferred_language(session: Session, *, actor: Actor, language: str) -> Account:
+    """The language of the candidate's mails (« Langue préférée »), one of ``LANGUAGES``; audited."""
+    account = own_account(session, actor, write=True)
+    if language not in LANGUAGES:
+        raise DomainError("unknown_language", UNKNOWN_LANGUAGE, field="language")
+    if account.language != language:
+        before, account.language = account.language, language
+        session.add(account)
+        session.flush()
+        audit(
+            session,
+            actor=actor,
+            action="account.language_changed",
+            entity_type="account",
+            entity_id=account.id,
+            before={"language": before},
+            after={"language": language},
+        )
+    return account
 
 
 # --- Creation, activation and reminders -------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         scoped,
         staff,
         staff_roles,
+        tags,
     )
     from app.services.admin.api_tokens import (
         TokenDraft,
@@ -67,6 +68,7 @@ _EXPORTS: dict[str, str] = {
     "program_dates": "program_dates",
     "programs": "programs",
     "questions": "questions",
+    "tags": "tags",
     "require_admin": "common",
     "sample_text": "mail_catalogue",
     "scoped": "scoped",
@@ -107,6 +109,7 @@ __all__ = [
     "scoped",
     "staff",
     "staff_roles",
+    "tags",
     "target_of",
     "template_variables",
 ]

@@ -37,6 +37,7 @@ class Member:
     email: str
     read_only: bool
     is_president: bool
+    receives_alerts: bool  # copies of the committee's alerts, asked for
     active: bool  # the staff account itself
 
 
@@ -102,6 +103,7 @@ def list_members(session: Session, *, actor: Actor, committee_id: int) -> list[M
                 email=person.email,
                 read_only=assignment.read_only,
                 is_president=assignment.is_president,
+                receives_alerts=assignment.receives_alerts,
                 active=person.is_active,
             )
         )
@@ -136,8 +138,10 @@ def add_member(
     staff_id: int | None,
     read_only: bool = False,
     is_president: bool = False,
+    receives_alerts: bool = False,
 ) -> StaffRoleAssignment:
-    """Give a staff member the committee-member role on this committee."""
+    """Give a staff member the committee-member role on this committee (``receives_alerts``: with copies of its
+    alerts)."""
     committee = _committee(session, committee_id, lock=True)
     require_centre_offer(session, actor=actor, centre_id=committee.centre_id, write=True)
     person = session.get(StaffMember, staff_id) if staff_id is not None else None
@@ -156,10 +160,19 @@ def add_member(
         committee_id=committee_id,
         read_only=read_only,
         is_president=is_president,
+        receives_alerts=receives_alerts,
     )
     session.add(assignment)
     session.flush()
-    _audit(session, actor, "committee.member_added", assignment, read_only=read_only, is_president=is_president)
+    _audit(
+        session,
+        actor,
+        "committee.member_added",
+        assignment,
+        read_only=read_only,
+        is_president=is_president,
+        receives_alerts=receives_alerts,
+    )
     return assignment
 
 
@@ -189,16 +202,27 @@ def set_president(session: Session, *, actor: Actor, assignment_id: int, preside
     return assignment
 
 
-def set_member_read_only(session: Session, *, actor: Actor, assignment_id: int, read_only: bool) -> StaffRoleAssignment:
-    """A read-only member sees the committee's applications but cannot enter decisions."""
+def _set_member_flag(session: Session, actor: Actor, assignment_id: int, name: str, value: bool) -> StaffRoleAssignment:
     assignment, committee = _member(session, assignment_id)
     require_centre_offer(session, actor=actor, centre_id=committee.centre_id, write=True)
-    if assignment.read_only != read_only:
-        assignment.read_only = read_only
+    if getattr(assignment, name) != value:
+        setattr(assignment, name, value)
         session.add(assignment)
         session.flush()
-        _audit(session, actor, "committee.member_updated", assignment, read_only=read_only)
+        _audit(session, actor, "committee.member_updated", assignment, **{name: value})
     return assignment
+
+
+def set_member_read_only(session: Session, *, actor: Actor, assignment_id: int, read_only: bool) -> StaffRoleAssignment:
+    """A read-only member sees the committee's applications but cannot enter decisions."""
+    return _set_member_flag(session, actor, assignment_id, "read_only", read_only)
+
+
+def set_member_alerts(
+    session: Session, *, actor: Actor, assignment_id: int, receives_alerts: bool
+) -> StaffRoleAssignment:
+    """The member receives (or no longer receives) a copy of each of the committee's alerts."""
+    return _set_member_flag(session, actor, assignment_id, "receives_alerts", receives_alerts)
 
 
 def remove_member(session: Session, *, actor: Actor, assignment_id: int) -> None:

@@ -30,6 +30,7 @@ KIND_LABELS = {
     DecisionKind.FAVORABLE: N_("Avis favorable"),
     DecisionKind.UNFAVORABLE: N_("Avis défavorable"),
     DecisionKind.WAITING_LIST: N_("Liste complémentaire"),
+    DecisionKind.ON_HOLD: N_("Liste d'attente"),
     DecisionKind.PRESELECTION: N_("Présélection"),
 }
 

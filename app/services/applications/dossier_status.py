@@ -52,6 +52,13 @@ PROCESSING_LABELS = {
     ProcessingType.UNDECIDED: N_("À décider"),
 }
 
+# The mail a new processing type sends the candidate (eCandidat's TYPE_TRAIT_AC, TYPE_TRAIT_AD, TYPE_TRAIT_ATT).
+PROCESSING_MAILS: dict[ProcessingType, str] = {
+    ProcessingType.COMMITTEE: "processing_type_committee",
+    ProcessingType.DIRECT_ADMISSION: "processing_type_direct_admission",
+    ProcessingType.UNDECIDED: "processing_type_undecided",
+}
+
 TRANSITION_REFUSED = N_("Le dossier ne peut pas passer du statut « {current} » au statut « {target} ».")
 
 DOSSIER = Lifecycle(

@@ -3,17 +3,29 @@
 Every service that mails about an application (applying, cancelling, « Transmettre », the return-date reminder,
 the dossier status, the processing type, decisions, answers) loads the same rows and builds the same
 ``account`` and ``program`` variables: :func:`mail_parties` loads them once, :func:`mail_candidate` mails the
-candidate in their language, :func:`mail_committee` alerts the committee in French. Whether the committee asks
-for an alert stays with the caller. Everything is enqueued in the caller's transaction.
+candidate in their language, :func:`mail_committee` alerts the committee in French, with copies to whom the centre
+and the committee's members asked (:func:`alert_addresses`). Whether the committee asks for an alert stays with the
+caller. Everything is enqueued in the caller's transaction.
 """
 
 from dataclasses import dataclass
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from app.config import get_settings
-from app.models import Account, Application, ApplicationCentre, Candidate, Committee, Program
+from app.models import (
+    Account,
+    AlertRecipients,
+    Application,
+    ApplicationCentre,
+    Candidate,
+    Committee,
+    Program,
+    StaffMember,
+    StaffRole,
+    StaffRoleAssignment,
+)
 from app.services.accounts.candidates import mail_context
 from app.services.applications.dossier_status import effective_return_by
 from app.services.platform.labels import label_in
@@ -94,13 +106,44 @@ def mail_candidate(
     )
 
 
+def _staff_emails(session: Session, role: StaffRole, **scope: Any) -> list[str]:
+    """The addresses of the active staff holding ``role`` on this centre or committee (``scope``), by id."""
+    query = (
+        select(StaffMember.email)
+        .join(StaffRoleAssignment, col(StaffRoleAssignment.staff_id) == StaffMember.id)
+        .where(StaffRoleAssignment.role == role, col(StaffMember.is_active))
+        .order_by(col(StaffMember.id))
+    )
+    for name, value in scope.items():
+        query = query.where(getattr(StaffRoleAssignment, name) == value)
+    return list(session.exec(query).all())
+
+
+def alert_addresses(session: Session, parties: MailParties) -> list[str]:
+    """Who receives a committee's alert, each address once: the committee's contact address, then the centre's
+    recipients as its « Destinataires des alertes » says (nobody, its contact address, or all its managers), then
+    the committee members who asked for copies."""
+    committee, centre = parties.committee, parties.centre
+    addresses = [committee.contact_email] if committee is not None else []
+    if centre.alert_recipients == AlertRecipients.CONTACT:
+        addresses.append(centre.contact_email)
+    elif centre.alert_recipients == AlertRecipients.MANAGERS:
+        addresses += _staff_emails(session, StaffRole.CENTRE_MANAGER, centre_id=centre.id)
+    if committee is not None:
+        addresses += _staff_emails(session, StaffRole.COMMITTEE_MEMBER, committee_id=committee.id, receives_alerts=True)
+    return list(dict.fromkeys(address.strip().lower() for address in addresses if address and address.strip()))
+
+
 def mail_committee(session: Session, parties: MailParties, code: str, extra: dict[str, Any] | None = None) -> None:
-    """Mail ``code`` to the committee's contact address, in French: ``committee``, ``account``, ``program``, then
-    ``extra``."""
+    """Mail the alert ``code`` in French to :func:`alert_addresses` (the first, the others in copy): ``committee``,
+    ``account``, ``program``, then ``extra``. Nobody to tell: no mail."""
     from app.services.mail.outbox import enqueue_mail  # the outbox module is loaded on demand
 
     committee, application = parties.committee, parties.application
-    assert committee is not None and committee.contact_email
+    assert committee is not None
+    addresses = alert_addresses(session, parties)
+    if not addresses:
+        return
     context = {
         "committee": {"name": committee.label_fr},
         "account": mail_context(parties.account),
@@ -109,7 +152,8 @@ def mail_committee(session: Session, parties: MailParties, code: str, extra: dic
     enqueue_mail(
         session,
         code=code,
-        to=committee.contact_email,
+        to=addresses[0],
+        cc=addresses[1:],
         context=context | (extra or {}),
         language="fr",
         application_id=application.id,

@@ -223,5 +223,5 @@ def _enqueue_mails(session: Session, application: Application, candidate: Candid
     ]
     mail_candidate(session, parties, "dossier_received", {"link": candidate_link(application), "documents": documents})
     committee = parties.committee
-    if committee and committee.alert_on_transmission and committee.is_active and committee.contact_email:
+    if committee and committee.alert_on_transmission and committee.is_active:
         mail_committee(session, parties, "committee_transmission", {"link": staff_link(application)})

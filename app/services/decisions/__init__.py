@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from app.services.decisions import committee_signature
-    from app.services.decisions.answers import AnswerView, answer_view, confirm_offer, withdraw
+    from app.services.decisions.answers import AnswerView, answer_view, confirm_offer, leave_waiting_list, withdraw
     from app.services.decisions.decision_panel import DecisionPanelView, decision_panel_view
     from app.services.decisions.letters import letter_available, letter_filename, my_letter_context, render_letter
     from app.services.decisions.selection import (
@@ -54,6 +54,7 @@ _EXPORTS: dict[str, str] = {
     "enter_decision": "staff_decisions",
     "enter_on_selection": "selection",
     "enter_selection_in_batches": "selection_batches",
+    "leave_waiting_list": "answers",
     "letter_available": "letters",
     "letter_filename": "letters",
     "my_letter_context": "letters",
@@ -86,6 +87,7 @@ __all__ = [
     "enter_decision",
     "enter_on_selection",
     "enter_selection_in_batches",
+    "leave_waiting_list",
     "letter_available",
     "letter_filename",
     "my_letter_context",

@@ -4,8 +4,10 @@ writes it.
 The candidate (``answers``): no answer → Confirmé, Accepté provisoirement (campaign's ``definitive_acceptance``) or
 Désisté; Accepté provisoirement → Confirmé or Désisté; Confirmé → Désisté. A definitive confirmation withdraws the
 candidate's other applications, and a provisional acceptance the previous one: these withdrawals are the
-candidate's too. The system (job ``expired_offers_withdrawal``): an offer unanswered or only accepted
-provisionally past its deadline → Désisté. Staff: publishing a non-favourable decision clears a confirmation or a
+candidate's too. Leaving the waiting list (« Me retirer de la liste complémentaire », ``leave_waiting_list``) is
+the candidate's no answer → Désisté too: no offer is held, the place on the list is given up for good. The system
+(job ``expired_offers_withdrawal``): an offer unanswered or only accepted provisionally past its deadline →
+Désisté. Staff: publishing a non-favourable decision clears a confirmation or a
 provisional acceptance, which belonged to the offer it replaces. Désisté is final.
 
 ``move_answer`` is the only code that writes ``answer`` and ``answer_at`` (the demo seeding excepted, see

@@ -26,6 +26,7 @@ from app.models import (
     Application,
     Campaign,
     CandidateAnswer,
+    Decision,
     DecisionKind,
 )
 from app.services.applications.actions import (
@@ -55,6 +56,7 @@ from app.services.platform.text_rules import check_text, column_limit
 NO_OFFER = N_("Aucune proposition d'admission n'attend votre réponse pour cette candidature.")
 DEADLINE_PASSED = N_("La date limite de confirmation est dépassée : vous ne pouvez plus confirmer.")
 ALREADY_WITHDRAWN = N_("Vous vous êtes désisté de cette candidature : ce choix est définitif.")
+NOT_ON_WAITING_LIST = N_("Cette candidature n'est plus sur la liste complémentaire : il n'y a rien à quitter.")
 NO_PROVISIONAL = N_("L'acceptation provisoire n'est pas proposée pour cette campagne.")
 OTHER_APPLICATION_REASON = N_("Acceptation définitive d'une autre proposition")
 PROVISIONAL_REPLACED_REASON = N_("Acceptation d'une autre proposition")
@@ -67,6 +69,16 @@ def effective_deadline(application: Application) -> datetime | None:
 def _holds_offer(session: Session, application: Application) -> bool:
     decision = latest_published(session, application.id or 0)
     return decision is not None and decision.kind == DecisionKind.FAVORABLE
+
+
+def _on_waiting_list(application: Application, latest: Decision | None) -> bool:
+    """Still waiting on a published list (``latest``: its latest published decision), the complementary list
+    (ranked) or the waiting list (« liste d'attente », unranked): neither called, nor answered, nor cancelled."""
+    if application.answer is not None or application.cancelled_at is not None:
+        return False
+    if application.called_from_waiting_list_at is not None:
+        return False
+    return latest is not None and latest.kind in (DecisionKind.WAITING_LIST, DecisionKind.ON_HOLD)
 
 
 def mail_answer(
@@ -83,10 +95,14 @@ def mail_answer(
         context["deadline"] = effective_deadline(application)
     if code in ("confirmation_reminder", "provisional_acceptance_reminder"):
         context["link"] = candidate_link(application)
+    on_hold = application.last_decision_kind == DecisionKind.ON_HOLD  # the list left: « liste d'attente »
+    if code == "waiting_list_left":
+        context["on_hold"] = on_hold
     mail_candidate(session, parties, code, context)
     committee = parties.committee
-    if alert and committee and committee.alert_on_withdrawal and committee.is_active and committee.contact_email:
-        mail_committee(session, parties, "committee_withdrawal", {"reason": reason})
+    if alert and committee and committee.alert_on_withdrawal and committee.is_active:
+        context = {"reason": reason, "from_waiting_list": code == "waiting_list_left", "on_hold": on_hold}
+        mail_committee(session, parties, "committee_withdrawal", context)
 
 
 def _record(
@@ -165,6 +181,25 @@ def withdraw(session: Session, *, actor: Actor, application_id: int, reason: str
     return withdraw_locked(session, actor=actor, application_id=application_id, reason=reason)
 
 
+def leave_waiting_list(session: Session, *, actor: Actor, application_id: int, reason: str = "") -> Application:
+    """« Me retirer de la liste complémentaire »: the candidate gives up their place on the waiting list. The same
+    irreversible answer as a withdrawal (Désisté, no answer → Désisté in ``answer_status``), its own mail; the
+    committee is alerted as for a withdrawal and the ranks of those still waiting move up."""
+    read_only.allow(session, "answer")  # never refused on results day (app.services.platform.read_only)
+    reason = check_text((reason or "").strip(), field="reason", max_length=column_limit(CandidateAnswer, "reason"))
+    own_candidate(session, actor, write=True, lock=True)
+    _, application = own_application(session, actor, application_id, write=True)
+    if application.answer == AnswerKind.WITHDRAWN:
+        return application  # a double click: left once
+    lock_program(session, application.program_id)  # a call cannot turn the place into an offer meanwhile
+    application = lock_application(session, application_id)
+    if not _on_waiting_list(application, latest_published(session, application_id)):
+        raise DomainError("not_on_waiting_list", NOT_ON_WAITING_LIST)
+    return withdraw_locked(
+        session, actor=actor, application_id=application_id, reason=reason, mail_code="waiting_list_left"
+    )
+
+
 def confirm_offer(session: Session, *, actor: Actor, application_id: int, provisional: bool = False) -> Application:
     """« Confirmer » an offer before its deadline (``provisional``: accept while waiting for better offers)."""
     read_only.allow(session, "answer")  # never refused on results day (app.services.platform.read_only)
@@ -222,6 +257,8 @@ class AnswerView:
     days_left: int | None
     can_confirm: bool
     can_withdraw: bool
+    can_leave_waiting_list: bool  # still waiting on a published list (``leave_waiting_list``)
+    on_hold: bool  # that list is the unranked « liste d'attente », not the « liste complémentaire »
     provisional_allowed: bool
     waiting_rank: int | None  # displayed rank on the waiting list (None when not on it): see ``displayed_rank``
     called_count: int  # candidates the programme has called from its waiting list so far
@@ -244,6 +281,8 @@ def answer_view(session: Session, *, actor: Actor, application_id: int) -> Answe
         days_left=days_left(deadline, now),
         can_confirm=has_offer and open_ and application.answer in (None, AnswerKind.PROVISIONAL),
         can_withdraw=has_offer and application.answer != AnswerKind.WITHDRAWN,
+        can_leave_waiting_list=_on_waiting_list(application, decision),
+        on_hold=bool(decision and decision.kind == DecisionKind.ON_HOLD),
         provisional_allowed=bool(campaign and campaign.definitive_acceptance) and application.answer is None,
         waiting_rank=rank,
         called_count=called,

@@ -26,10 +26,10 @@ from app.models import (
     StaffRole,
 )
 from app.services.decisions.answer_status import move_answer
+from app.services.decisions.confirmation_delays import confirmation_deadline
 from app.services.decisions.decision_status import enter, publish
 from app.services.decisions.published import CHUNK
 from app.services.decisions.waiting_list import (
-    confirmation_deadline,
     letter_attachments,
     live_offer_count,
     lock_application,
@@ -331,7 +331,7 @@ def stage_publication(
     now = clock.now()
     publish(decision, application, by=By.STAFF, now=now, staff_id=actor.staff_id)
     if decision.kind == DecisionKind.FAVORABLE:
-        decision.confirmation_deadline = confirmation_deadline(application, program, now)
+        decision.confirmation_deadline = confirmation_deadline(session, application, program, now)
     session.add(decision)
     application.confirmation_deadline = decision.confirmation_deadline
     application.waiting_list_rank = None  # set by recompute_ranks for a waiting-list decision

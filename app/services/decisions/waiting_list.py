@@ -11,7 +11,7 @@ withdrawn. ``call_waiting_list`` fills the free places, best entered rank first.
 """
 
 import logging
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,6 +28,7 @@ from app.models import (
     Program,
     RefusalReason,
 )
+from app.services.decisions.confirmation_delays import confirmation_deadline
 from app.services.decisions.decision_status import publish
 from app.services.decisions.published import CHUNK, latest_published_column
 from app.services.platform.actors import Actor
@@ -42,6 +43,7 @@ DECISION_MAIL_CODES = {
     DecisionKind.FAVORABLE: "decision_favorable",
     DecisionKind.UNFAVORABLE: "decision_unfavorable",
     DecisionKind.WAITING_LIST: "decision_waiting_list",
+    DecisionKind.ON_HOLD: "decision_on_hold",
     DecisionKind.PRESELECTION: "decision_preselection",
 }
 
@@ -124,31 +126,6 @@ def waiting_ids(session: Session, program_id: int) -> list[int]:
     )
 
 
-# --- Deadlines ------------------------------------------------------------------------------------------------------
-
-
-def _end_of_paris_day(moment: datetime, days: int) -> datetime:
-    day = clock.paris(moment).date() + timedelta(days=days)
-    return datetime.combine(day, time(23, 59, 59), tzinfo=clock.PARIS).astimezone(UTC)
-
-
-def confirmation_deadline(
-    application: Application, program: Program, published_at: datetime, *, waiting_list_call: bool = False
-) -> datetime | None:
-    """The per-candidate override, else the programme's fixed date, else publication + delay (end of that day)."""
-    if application.confirmation_by_override:
-        return application.confirmation_by_override
-    rules = [(program.confirmation_by, program.confirmation_delay_days)]
-    if waiting_list_call:
-        rules.insert(0, (program.waiting_list_confirmation_by, program.waiting_list_confirmation_delay_days))
-    for fixed, delay in rules:
-        if fixed is not None:
-            return fixed
-        if delay is not None:
-            return _end_of_paris_day(published_at, delay)
-    return None
-
-
 # --- Mails ----------------------------------------------------------------------------------------------------------
 
 
@@ -198,7 +175,7 @@ def mail_decision(
         attachments=attachments,
     )
     committee = parties.committee
-    if decision.is_waiting_list_call and committee and committee.alert_on_waiting_list_call and committee.contact_email:
+    if decision.is_waiting_list_call and committee and committee.alert_on_waiting_list_call:
         mails.mail_committee(
             session,
             parties,
@@ -242,7 +219,7 @@ def _call(
         kind=DecisionKind.FAVORABLE,
         is_waiting_list_call=True,
         entered_at=now,
-        confirmation_deadline=confirmation_deadline(application, program, now, waiting_list_call=True),
+        confirmation_deadline=confirmation_deadline(session, application, program, now, waiting_list_call=True),
     )
     publish(decision, application, by=By.STAFF if actor.kind == "staff" else By.SYSTEM, now=now, staff_id=None)
     session.add(decision)

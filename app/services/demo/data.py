@@ -160,6 +160,7 @@ DECISION_TYPES: list[tuple[str, DecisionKind, str, str, bool]] = [
     ),
     ("DEF", DecisionKind.UNFAVORABLE, "Avis défavorable", "Application rejected", True),
     ("LC", DecisionKind.WAITING_LIST, "Liste complémentaire", "Waiting list", True),
+    ("LA", DecisionKind.ON_HOLD, "Liste d'attente", "On hold", False),
     (
         "PRESEL",
         DecisionKind.PRESELECTION,
@@ -709,6 +710,7 @@ APPLICATIONS: list[tuple[str, str, str]] = [
     ("c25", "M-MBFA", "entered_unfavorable"),
     ("c26", "M-MBFA", "entered_waiting_1"),
     ("c18", "M-MBFA", "entered_waiting_2"),
+    ("c27", "M-MBFA", "entered_on_hold"),
     # Results published (capacity 4, waiting list).
     ("c27", "M-BIOMC", "offer"),
     ("c28", "M-BIOMC", "confirmed"),
@@ -717,6 +719,7 @@ APPLICATIONS: list[tuple[str, str, str]] = [
     ("c31", "M-BIOMC", "called"),
     ("c05", "M-BIOMC", "waiting_1"),
     ("c19", "M-BIOMC", "waiting_2"),
+    ("c25", "M-BIOMC", "on_hold"),
     ("c32", "M-BIOMC", "refused"),
     # Results published (capacity 3, no waiting list, confirmation delay).
     ("c20", "LP-ABF", "offer"),

@@ -218,6 +218,10 @@ class Scenario:
                 self.decide("DEF", published=None, reason="PREREQUIS")
             case "entered_waiting_1" | "entered_waiting_2":
                 self.decide("LC", published=None, rank=int(scenario[-1]))
+            case "entered_on_hold":
+                self.decide("LA", published=None)
+            case "on_hold":  # « liste d'attente »: no rank, the committee decides later
+                self.decide("LA", published=published)
             case "entered_preselection":
                 self.decide("PRESEL", published=None, entered=self.z.at(-6, 11, 0))
             case "preselected":

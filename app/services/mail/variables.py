@@ -26,6 +26,7 @@ class MailCode(StrEnum):
     APPLICATION_CONFIRMED = "application_confirmed"
     APPLICATION_WITHDRAWN = "application_withdrawn"
     APPLICATION_WITHDRAWN_AUTOMATICALLY = "application_withdrawn_automatically"
+    WAITING_LIST_LEFT = "waiting_list_left"
     CONFIRMATION_REMINDER = "confirmation_reminder"
     PROVISIONAL_ACCEPTANCE_REMINDER = "provisional_acceptance_reminder"
     PROVISIONAL_ACCEPTANCE_EXPIRED = "provisional_acceptance_expired"
@@ -34,10 +35,14 @@ class MailCode(StrEnum):
     DOSSIER_RECEIVED = "dossier_received"
     DOSSIER_INCOMPLETE = "dossier_incomplete"
     DOSSIER_COMPLETE = "dossier_complete"
-    PROCESSING_TYPE_CHANGED = "processing_type_changed"
+    # The processing type's mail, one per new type (eCandidat's TYPE_TRAIT_AC, TYPE_TRAIT_AD, TYPE_TRAIT_ATT).
+    PROCESSING_TYPE_COMMITTEE = "processing_type_committee"
+    PROCESSING_TYPE_DIRECT_ADMISSION = "processing_type_direct_admission"
+    PROCESSING_TYPE_UNDECIDED = "processing_type_undecided"
     DECISION_FAVORABLE = "decision_favorable"
     DECISION_UNFAVORABLE = "decision_unfavorable"
     DECISION_WAITING_LIST = "decision_waiting_list"
+    DECISION_ON_HOLD = "decision_on_hold"
     DECISION_WAITING_LIST_CALL = "decision_waiting_list_call"
     DECISION_PRESELECTION = "decision_preselection"
     COMMITTEE_NEW_APPLICATION = "committee_new_application"
@@ -92,6 +97,7 @@ MAIL_VARIABLES: dict[MailCode, dict[str, str]] = {
     },
     MailCode.APPLICATION_WITHDRAWN: _CANDIDATE,
     MailCode.APPLICATION_WITHDRAWN_AUTOMATICALLY: {**_CANDIDATE, "deadline": "confirmation deadline that passed"},
+    MailCode.WAITING_LIST_LEFT: {**_CANDIDATE, "on_hold": "true when the list left is the unranked waiting list"},
     MailCode.CONFIRMATION_REMINDER: {**_CANDIDATE_LINK, "deadline": "aware datetime: confirm before it"},
     MailCode.PROVISIONAL_ACCEPTANCE_REMINDER: {
         **_CANDIDATE_LINK,
@@ -115,19 +121,29 @@ MAIL_VARIABLES: dict[MailCode, dict[str, str]] = {
         "missing_documents": "list of {title, comment}: pieces missing or refused, with the manager's comment",
     },
     MailCode.DOSSIER_COMPLETE: _CANDIDATE_LINK,
-    MailCode.PROCESSING_TYPE_CHANGED: {
-        **_CANDIDATE_LINK,
-        "processing_type": "'committee', 'direct_admission' or 'undecided'",
+    **{
+        code: {**_CANDIDATE_LINK, "processing_type": "the new type: 'committee', 'direct_admission' or 'undecided'"}
+        for code in (
+            MailCode.PROCESSING_TYPE_COMMITTEE,
+            MailCode.PROCESSING_TYPE_DIRECT_ADMISSION,
+            MailCode.PROCESSING_TYPE_UNDECIDED,
+        )
     },
     MailCode.DECISION_FAVORABLE: _DECISION,
     MailCode.DECISION_UNFAVORABLE: _DECISION,
     MailCode.DECISION_WAITING_LIST: _DECISION,
+    MailCode.DECISION_ON_HOLD: _DECISION,
     MailCode.DECISION_WAITING_LIST_CALL: _DECISION,
     MailCode.DECISION_PRESELECTION: _DECISION,
     MailCode.COMMITTEE_NEW_APPLICATION: _COMMITTEE_LINK,
     MailCode.COMMITTEE_TRANSMISSION: _COMMITTEE_LINK,
     MailCode.COMMITTEE_CANCELLATION: _COMMITTEE,
-    MailCode.COMMITTEE_WITHDRAWAL: {**_COMMITTEE, "reason": "reason the candidate gave (may be empty)"},
+    MailCode.COMMITTEE_WITHDRAWAL: {
+        **_COMMITTEE,
+        "reason": "reason the candidate gave (may be empty)",
+        "from_waiting_list": "true when the candidate left the waiting list (no offer was held)",
+        "on_hold": "true when the list left is the unranked waiting list (« liste d'attente »)",
+    },
     MailCode.COMMITTEE_WAITING_LIST_CALL: {**_COMMITTEE_LINK, "decision": DECISION},
     MailCode.ASSISTANCE_REQUEST: {
         "sender_name": "name the sender gave",
@@ -176,6 +192,8 @@ _SAMPLE_VALUES: dict[str, Any] = {
     ],
     "processing_type": "committee",
     "provisional": False,
+    "from_waiting_list": False,
+    "on_hold": False,
     "reason": "J'ai accepté une autre formation.",
     "sender_name": "Éloïse Dupré-Lefèvre",
     "sender_email": "eloise.dupre@example.org",

@@ -46,6 +46,7 @@ _LIMITS, _FILES, _ACCOUNTS, _DELAYS, _STAFF = (
 )
 _DAYS, _HOURS, _MINUTES, _SECONDS, _MB = N_("jours"), N_("heures"), N_("minutes"), N_("secondes"), N_("Mo")
 _TIMES, _CHARS, _PAGES, _APPS, _REQS = N_("fois"), N_("caractères"), N_("pages"), N_("candidatures"), N_("demandes")
+_YES_NO = N_("1 : oui, 0 : non")
 
 DEFINITIONS: tuple[ParameterDef, ...] = (
     ParameterDef("max_applications_per_institution", _LIMITS, N_("Candidatures par candidat dans l'établissement"), N_("Nombre maximal de candidatures en cours (non annulées) d'un candidat dans la campagne, toutes composantes confondues."), _APPS, 1, 200),
@@ -60,7 +61,10 @@ DEFINITIONS: tuple[ParameterDef, ...] = (
     ParameterDef("reset_hours", _ACCOUNTS, N_("Validité du lien de réinitialisation du mot de passe"), N_("Durée de validité du lien envoyé par « Mot de passe oublié »."), _HOURS, 1, 72),
     ParameterDef("return_reminder_days", _DELAYS, N_("Rappel avant la date de retour"), N_("Jours avant la date de retour où les candidatures non transmises reçoivent un rappel."), _DAYS, 1, 60),
     ParameterDef("confirmation_reminder_days", _DELAYS, N_("Rappel avant la date de confirmation"), N_("Jours avant la date limite de confirmation où une proposition sans réponse reçoit un rappel."), _DAYS, 1, 30),
+    ParameterDef("confirmation_short_delay_from_days", _DELAYS, N_("Délai de confirmation raccourci à 3 jours"), N_("À partir de ce nombre de jours avant la fin de la campagne, une proposition publiée laisse au plus 3 jours pour confirmer (le délai de la formation s'il est plus court)."), _DAYS, 1, 365),
+    ParameterDef("confirmation_last_delay_from_days", _DELAYS, N_("Délai de confirmation raccourci à 1 jour"), N_("À partir de ce nombre de jours avant la fin de la campagne, une proposition publiée laisse au plus 1 jour pour confirmer ; moins que le seuil des 3 jours."), _DAYS, 0, 364),
     ParameterDef("assistance_max_per_hour", _DELAYS, N_("Demandes d'assistance par heure"), N_("Nombre de demandes d'assistance qu'un candidat peut envoyer en une heure."), _REQS, 1, 100),
+    ParameterDef("processing_type_change_resets_dossier", _STAFF, N_("Changement de type de traitement : dossier remis « En attente »"), N_("1 : un changement du type de traitement remet le dossier au statut « En attente » (le candidat en est informé et doit le transmettre de nouveau) ; 0 : le statut du dossier ne change pas."), _YES_NO, 0, 1),
     ParameterDef("sva_orange_days", _STAFF, N_("Alerte SVA : orange à partir de"), N_("Jours depuis la transmission, sans avis publié, à partir desquels la ligne passe à l'orange."), _DAYS, 1, 365),
     ParameterDef("sva_red_days", _STAFF, N_("Alerte SVA : rouge à partir de"), N_("Jours depuis la transmission à partir desquels la ligne passe au rouge ; plus que l'orange."), _DAYS, 2, 366),
     ParameterDef("edit_lease_seconds", _STAFF, N_("Durée d'un verrou d'édition"), N_("Un verrou se libère ce temps après le dernier signe de vie de la page qui le tient."), _SECONDS, 20, 3600),
@@ -177,7 +181,7 @@ def _parse(definition: ParameterDef, raw: Any) -> int:
 
 
 def _check_order(session: Session, name: str, value: int) -> None:
-    """The SVA thresholds stay ordered, and a piece can hold at least one file of the largest size."""
+    """The SVA thresholds and the confirmation delay's stay ordered, and a piece can hold at least one file of the largest size."""
     if name == "sva_red_days" and value <= (orange := _effective_in(session, "sva_orange_days")):
         raise DossierInvalid(
             {name: N_("Le seuil rouge doit dépasser le seuil orange ({orange} jours).")}, {name: {"orange": orange}}
@@ -185,6 +189,19 @@ def _check_order(session: Session, name: str, value: int) -> None:
     if name == "sva_orange_days" and value >= (red := _effective_in(session, "sva_red_days")):
         raise DossierInvalid(
             {name: N_("Le seuil orange doit rester sous le seuil rouge ({red} jours).")}, {name: {"red": red}}
+        )
+    if name == "confirmation_last_delay_from_days" and value >= (
+        short := _effective_in(session, "confirmation_short_delay_from_days")
+    ):
+        raise DossierInvalid(
+            {name: N_("Le seuil d'un jour doit rester sous le seuil de 3 jours ({short} jours).")},
+            {name: {"short": short}},
+        )
+    if name == "confirmation_short_delay_from_days" and value <= (
+        last := _effective_in(session, "confirmation_last_delay_from_days")
+    ):
+        raise DossierInvalid(
+            {name: N_("Le seuil de 3 jours doit dépasser le seuil d'un jour ({last} jours).")}, {name: {"last": last}}
         )
     if name == "max_piece_mb" and value < (file := _effective_in(session, "max_file_mb")):
         raise DossierInvalid(

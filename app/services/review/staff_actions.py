@@ -25,9 +25,15 @@ from app.models import (
     SubmittedDocument,
 )
 from app.services.applications.actions import MISSING_STATUSES, pieces_with_rows
-from app.services.applications.dossier_status import PIECE_STATUS_LABELS, STATUS_MAILS, move_dossier
+from app.services.applications.dossier_status import (
+    PIECE_STATUS_LABELS,
+    PROCESSING_MAILS,
+    STATUS_MAILS,
+    move_dossier,
+)
 from app.services.applications.mails import candidate_link, mail_candidate, mail_parties
 from app.services.documents.piece_status import move_piece
+from app.services.platform import parameters
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit_application
 from app.services.platform.errors import DomainError, NotFound
@@ -193,28 +199,37 @@ def set_processing_type(
     processing_type: ProcessingType,
     expected_version: int | None,
 ) -> Application:
-    """Committee / direct admission / undecided; the candidate is told by mail. Direct admission of a complete
-    dossier enters the favourable decision (see :func:`_admit_by_right`)."""
+    """Committee / direct admission / undecided; the candidate gets the new type's mail. Where the central office
+    asks it (parameter ``processing_type_change_resets_dossier``, eCandidat's « statut en attente au changement de
+    type de traitement »), the dossier goes back to En attente through its state machine, with its mail. Direct
+    admission of a complete dossier enters the favourable decision (see :func:`_admit_by_right`)."""
     application = application_for_change(session, actor, application_id)
     check_version(application, expected_version)
     before = application.processing_type
     if before == processing_type:
         return application
     application.processing_type = processing_type
+    status_before = application.dossier_status
+    reset = bool(parameters.current("processing_type_change_resets_dossier")) and status_before != DossierStatus.PENDING
+    if reset:
+        move_dossier(application, DossierStatus.PENDING, by=By.STAFF, now=clock.now())
     session.add(application)
     flush_or_stale(session)
     account = _account(session, application)
     _mail_candidate(
-        session, application, account, "processing_type_changed", {"processing_type": processing_type.value}
+        session, application, account, PROCESSING_MAILS[processing_type], {"processing_type": processing_type.value}
     )
+    pending_mail = STATUS_MAILS[DossierStatus.PENDING]
+    if reset and pending_mail is not None:
+        _mail_candidate(session, application, account, pending_mail, {})
     _admit_by_right(session, actor, application)
     audit_application(
         session,
         actor,
         application,
         "application.processing_type_changed",
-        {"processing_type": before.value},
-        {"processing_type": processing_type.value},
+        {"processing_type": before.value} | ({"dossier_status": status_before.value} if reset else {}),
+        {"processing_type": processing_type.value} | ({"dossier_status": DossierStatus.PENDING.value} if reset else {}),
     )
     notify_candidate(session, application.candidate_id)
     return application

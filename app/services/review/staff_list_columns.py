@@ -202,6 +202,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
         "favorable": N_("Favorable"),
         "unfavorable": N_("Défavorable"),
         "waiting_list": N_("Liste complémentaire"),
+        "on_hold": N_("Liste d'attente"),
         "preselection": N_("Présélection"),
     },
     "answer": {"confirmed": N_("Confirmé"), "provisional": N_("Accepté provisoirement"), "withdrawn": N_("Désisté")},
