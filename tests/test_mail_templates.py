@@ -42,6 +42,7 @@ ACCOUNT_CODES = {
     "email_change_new_address",
     "email_change_old_address",
     "account_deleted",
+    "account_erasure_scheduled",
 }
 
 
@@ -52,7 +53,8 @@ def _render_default(code: str, language: str) -> object:
 
 
 def test_the_codes_are_those_the_other_services_use() -> None:
-    assert len(MailCode) == 32  # + provisional acceptance reminder and expiry, dossier back to pending (issue 9)
+    # + provisional acceptance reminder and expiry, dossier back to pending (issue 9); deferred erasure (issue 21)
+    assert len(MailCode) == 33
     assert {code.value for code in MailCode} >= ACCOUNT_CODES
     assert {"assistance_request", "committee_waiting_list_call", "decision_preselection"} <= set(MailCode)
     assert set(MAIL_VARIABLES) == set(MailCode)

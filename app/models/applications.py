@@ -89,6 +89,9 @@ class Application(SQLModel, table=True):
     return_reminder_for: datetime | None = utc_field()
     # The confirmation deadline the last "confirm before" reminder announced: one reminder per deadline.
     confirmation_reminder_for: datetime | None = utc_field()
+    # Set when its answers, pieces, notes and comments were erased (app/services/accounts/erasure.py): the row
+    # stays for the statistics (programme, decision, answer, dates).
+    anonymised_at: datetime | None = utc_field()
     version: int = Field(default=1, sa_column=_application_version)
 
     __mapper_args__ = {"version_id_col": _application_version}
