@@ -23,3 +23,28 @@ def test_the_page_bench_measures_the_programmes_own_page() -> None:
 
     root = Path(__file__).resolve().parents[1]
     assert programme_path(root, ("BUT-INFO-2", "BUT Informatique", 7)) == routes.OFFER_PROGRAM.format(code="BUT-INFO-2")
+
+
+def test_the_retention_bench_runs_and_reports_its_longest_transaction(tmp_path: Path) -> None:
+    """bench/retention.py on a few hundred applications (SQLite): it anonymises the archived campaign, a second run
+    finds nothing more, the statistics read the same, and the JSON names the longest transaction."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ECANDIDAT_")}
+    env |= {"PYTHONPATH": str(root), "ECANDIDAT_DATA_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, str(root / "bench" / "retention.py"), "--n", "400"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    report = json.loads(done.stdout.strip().splitlines()[-1])["sqlite"]
+    assert report["applications"] == 400 and report["processed"] > 0
+    assert report["second_run_processed"] == 0 and report["statistics_unchanged"] is True
+    assert report["longest_transaction_ms"] > 0 and report["transactions"] >= 3

@@ -160,7 +160,8 @@ class SubmittedDocument(SQLModel, table=True):
     status: DocumentStatus = Field(default=DocumentStatus.PENDING, sa_type=enum_type(DocumentStatus))
     status_at: datetime = utc_field(default_now=True)
     comment: str = Field(default="", max_length=2000)  # why it was refused
-    merged_file_id: int | None = Field(default=None, foreign_key="storedfile.id")
+    # Indexed: "is this file still used?" (an erasure, the file purge) looks pieces up by their files.
+    merged_file_id: int | None = Field(default=None, foreign_key="storedfile.id", index=True)
     reviewed_by_staff_id: int | None = Field(default=None, foreign_key="staffmember.id")
     version: int = Field(default=1, sa_column=_submitteddocument_version)
 
@@ -171,7 +172,7 @@ class SubmittedDocumentFile(SQLModel, table=True):
     """The files of a piece, in the order the candidate set; they are merged into one PDF."""
 
     submitted_document_id: int = Field(foreign_key="submitteddocument.id", primary_key=True, ondelete="CASCADE")
-    stored_file_id: int = Field(foreign_key="storedfile.id", primary_key=True)
+    stored_file_id: int = Field(foreign_key="storedfile.id", primary_key=True, index=True)  # by file, too
     position: int = Field(default=0)
 
 

@@ -1,7 +1,8 @@
 """erasure requests and anonymised markers
 
 A candidate's request to erase their account, held until the retention allows it; the markers of a candidate
-and of an application whose personal data were erased (issue 21).
+and of an application whose personal data were erased; pieces indexed by their files, audit events by the
+account acting and acted on (issue 21).
 
 Revision ID: 0bdd39319e50
 Revises: 7b3e9d41c2a6
@@ -44,8 +45,26 @@ def upgrade() -> None:
     with op.batch_alter_table("candidate", schema=None) as batch_op:
         batch_op.add_column(sa.Column("anonymised_at", app.models.base.UTCDateTime(timezone=True), nullable=True))
 
+    # Pieces looked up by their files ("is this file still used?"): an erasure, the file purge.
+    with op.batch_alter_table("submitteddocument", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_submitteddocument_merged_file_id"), ["merged_file_id"], unique=False)
+    with op.batch_alter_table("submitteddocumentfile", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_submitteddocumentfile_stored_file_id"), ["stored_file_id"], unique=False)
+    # An erasure finds an account's audit events by the account acting and by the account acted on.
+    with op.batch_alter_table("auditevent", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_auditevent_actor_account_id"), ["actor_account_id"], unique=False)
+        batch_op.create_index("ix_auditevent_entity", ["entity_type", "entity_id"], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("auditevent", schema=None) as batch_op:
+        batch_op.drop_index("ix_auditevent_entity")
+        batch_op.drop_index(batch_op.f("ix_auditevent_actor_account_id"))
+    with op.batch_alter_table("submitteddocumentfile", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_submitteddocumentfile_stored_file_id"))
+    with op.batch_alter_table("submitteddocument", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_submitteddocument_merged_file_id"))
+
     with op.batch_alter_table("candidate", schema=None) as batch_op:
         batch_op.drop_column("anonymised_at")
 

@@ -1,7 +1,8 @@
 """The daily ``anonymise_expired_data`` job (« Anonymisation des données expirées », issue 21).
 
 Three steps, each in short transactions (never one long transaction, no table lock; on PostgreSQL the rows a batch
-acts on are claimed with ``FOR UPDATE SKIP LOCKED``), each idempotent, their counts in the run's message:
+acts on are claimed with ``FOR UPDATE SKIP LOCKED``), each walking up the ids so that no batch reads again the rows
+before it, each idempotent, their counts in the run's message:
 
 1. **Candidates of expired campaigns**: a campaign expires ``retention_years`` (``ECANDIDAT_RETENTION_YEARS``)
    after it was archived. A candidate who applied in an expired campaign, has no application in a campaign still in
@@ -19,6 +20,7 @@ The rows stay for the statistics (see ``erasure``): a campaign's figures read th
 import logging
 from collections.abc import Callable
 from datetime import datetime, time
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -68,6 +70,19 @@ def _claim(query: sa.Select, session: Session, *tables: object) -> list[int]:
     return [row for row in session.exec(query).all() if row is not None]
 
 
+def _in_batches(query: sa.Select, key: Any, table: Any, work: Callable[[Session, list[int]], int]) -> int:
+    """``work`` on the ids ``query`` selects, a batch per transaction, walking up ``key`` (ids kept back, or skipped
+    as locked, are not read again in this run: no batch rescans the rows before it)."""
+    done, after = 0, 0
+    while True:
+        with transaction() as session:
+            ids = _claim(query.where(key > after), session, table)
+            if not ids:
+                return done
+            done += work(session, ids)
+            after = max(ids)
+
+
 def erase_expired_candidates(now: datetime) -> int:
     """Step 1: candidates of expired campaigns with nothing in force, erased whole."""
     cutoff = retention_cutoff(now)
@@ -82,13 +97,7 @@ def erase_expired_candidates(now: datetime) -> int:
         .order_by(col(Candidate.id))
         .limit(CANDIDATE_BATCH)
     )
-    erased = 0
-    while True:
-        with transaction() as session:
-            ids = _claim(query, session, Candidate)
-            if not ids:
-                return erased
-            erased += erase_candidates(session, ids, now)
+    return _in_batches(query, col(Candidate.id), Candidate, lambda session, ids: erase_candidates(session, ids, now))
 
 
 def anonymise_expired_applications(now: datetime) -> int:
@@ -102,13 +111,9 @@ def anonymise_expired_applications(now: datetime) -> int:
         .order_by(col(Application.id))
         .limit(APPLICATION_BATCH)
     )
-    anonymised = 0
-    while True:
-        with transaction() as session:
-            ids = _claim(query, session, Application)
-            if not ids:
-                return anonymised
-            anonymised += anonymise_applications(session, ids, now)
+    return _in_batches(
+        query, col(Application.id), Application, lambda session, ids: anonymise_applications(session, ids, now)
+    )
 
 
 def carry_out_due_requests(now: datetime) -> int:
@@ -119,16 +124,14 @@ def carry_out_due_requests(now: datetime) -> int:
         .order_by(col(ErasureRequest.id))
         .limit(REQUEST_BATCH)
     )
-    done = 0
-    while True:
-        with transaction() as session:
-            ids = _claim(query, session, ErasureRequest)
-            if not ids:
-                return done
-            requests = session.exec(select(ErasureRequest).where(col(ErasureRequest.id).in_(ids))).all()
-            for request in requests:
-                erase_account(session, request.account_id, now, action="account.erased_on_request")
-            done += len(requests)
+
+    def carry_out(session: Session, ids: list[int]) -> int:
+        requests = session.exec(select(ErasureRequest).where(col(ErasureRequest.id).in_(ids))).all()
+        for request in requests:
+            erase_account(session, request.account_id, now, action="account.erased_on_request")
+        return len(requests)
+
+    return _in_batches(query, col(ErasureRequest.id), ErasureRequest, carry_out)
 
 
 def erase_account(session: Session, account_id: int, now: datetime, *, action: str) -> None:
