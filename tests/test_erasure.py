@@ -75,6 +75,10 @@ def _dossier(session: Session, *, program: Any, seen: datetime, **application: A
             application_id=app.id,
         )
     )
+    session.add(
+        OutboxMail(code="email_change_old_address", to_address=account.email, subject="Changement",
+                   body_html="<p>Bonjour</p>", body_text="Bonjour")
+    )  # fmt: skip
     session.add(AccountToken(account_id=account.id, purpose=TokenPurpose.PASSWORD_RESET, token_hash="a" * 64,
                              expires_at=NOW))  # fmt: skip
     session.add(
@@ -87,7 +91,13 @@ def _dossier(session: Session, *, program: Any, seen: datetime, **application: A
                    entity_id=1, application_id=app.id, after={"body": "Entretien très réussi"})
     )  # fmt: skip
     session.commit()
-    return {"account": account.id, "candidate": candidate.id, "application": app.id, "file": stored.storage_key}
+    return {
+        "account": account.id,
+        "email": account.email,
+        "candidate": candidate.id,
+        "application": app.id,
+        "file": stored.storage_key,
+    }
 
 
 def _archived_world(session: Session, clock: Any, archived_at: datetime) -> dict[str, Any]:
@@ -159,6 +169,8 @@ def _assert_nothing_personal_left(world: dict[str, Any]) -> None:
             key = key if key is not None else world["application"]
             assert session.exec(select(model).where(column == key)).all() == [], model
         assert session.exec(select(StoredFile).where(StoredFile.storage_key == world["file"])).first() is None
+        to_them = session.exec(select(OutboxMail.code).where(OutboxMail.to_address == world["email"])).all()
+        assert to_them in ([], ["account_deleted"])  # mails not linked to the account go too, but the confirmation
         events = session.exec(
             select(AuditEvent).where(
                 (col(AuditEvent.candidate_id) == world["candidate"])

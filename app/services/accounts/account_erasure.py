@@ -90,8 +90,9 @@ def request_erasure(session: Session, *, actor: Actor, confirmation: str) -> Era
     now = clock.now()
     held, campaign = held_applications(session, account.id or 0)
     if held == 0 or campaign is None:
-        mail_account(session, account, "account_deleted", keep_account=False)
+        addressee = Account.model_validate(account.model_dump())  # the identity the confirmation is written to
         erase_account(session, account.id or 0, now, action="account.erased")
+        mail_account(session, addressee, "account_deleted", keep_account=False)  # after: the erasure drops mails
         return ErasureOutcome(erased=True)
     due_at = erasure_due_at(campaign)
     session.add(ErasureRequest(account_id=account.id or 0, requested_at=now, due_at=due_at, held_applications=held))

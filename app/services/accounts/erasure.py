@@ -218,6 +218,8 @@ def close_accounts(session: Session, account_ids: list[int], now: datetime) -> N
     in_ids = col(Account.id).in_(account_ids)
     _run(session, sa.delete(AccountToken).where(col(AccountToken.account_id).in_(account_ids)))
     _run(session, sa.delete(OutboxMail).where(col(OutboxMail.account_id).in_(account_ids)))
+    addresses = select(Account.email).where(col(Account.id).in_(account_ids), col(Account.deleted_at).is_(None))
+    _run(session, sa.delete(OutboxMail).where(col(OutboxMail.to_address).in_(addresses)))  # unlinked ones too
     _blank_audit(
         session,
         col(AuditEvent.actor_account_id).in_(account_ids),
