@@ -41,6 +41,7 @@ from app.services.platform import file_store
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError
 from app.services.platform.jobs import run_job
+from app.services.review.staff_view import open_application_for_staff
 from tests import factories as f
 
 NOW = datetime(2026, 3, 10, 5, 10, tzinfo=UTC)
@@ -206,6 +207,18 @@ def test_a_second_run_changes_nothing_and_statistics_hold(session: Session, cloc
     again = _run(clock)
     assert again.processed == 0 and "effacés : 0" in again.message
     assert _statistics(world["campaign"]) == before
+
+
+def test_staff_still_open_an_anonymised_application_and_read_no_identity(session: Session, clock: Any) -> None:
+    world = _archived_world(session, clock, THRESHOLD - SECOND)
+    _run(clock)
+    with transaction() as check:
+        office = f.staff_actor(check, StaffRole.CENTRAL_OFFICE)
+    with transaction() as check:
+        view = open_application_for_staff(check, actor=office, application_id=world["application"])
+    shown = repr(view)
+    assert ANONYMOUS_NAME in shown and "DUPONT" not in shown and "3 rue des Lilas" not in shown
+    assert world["email"] not in shown and "Ma motivation" not in shown
 
 
 def test_a_candidate_in_force_keeps_their_dossier_only_the_old_applications_go(session: Session, clock: Any) -> None:
