@@ -274,6 +274,9 @@ def test_without_a_transmitted_application_the_account_is_erased_at_once(session
     assert outcome.erased and outcome.due_at is None
     _assert_nothing_personal_left(world)
     with new_session() as check:
+        cancelled = check.get(Application, world["application"])
+        assert cancelled is not None and cancelled.cancelled_at == NOW  # no longer counted as open by staff
+    with new_session() as check:
         [mail] = check.exec(select(OutboxMail).where(OutboxMail.to_address == email)).all()
         assert mail.code == "account_deleted" and mail.account_id is None
         [event] = check.exec(select(AuditEvent).where(AuditEvent.action == "account.erased")).all()
@@ -307,8 +310,10 @@ def test_with_a_transmitted_application_the_erasure_waits_for_the_retention(
         check.commit()
         [row] = erasure_requests(check, actor=office)
         assert row.dossier_number is not None and row.done_at is None
+    before = _statistics(world["campaign"])
     run = _run(clock, due + offset)
     assert _erased(world) is (offset >= timedelta(0))
+    assert _statistics(world["campaign"]) == before
     if offset >= timedelta(0):
         _assert_nothing_personal_left(world)
         assert "Demandes d'effacement exécutées : 1" in run.message

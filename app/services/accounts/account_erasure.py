@@ -1,7 +1,8 @@
 """« Supprimer mon compte »: the candidate's erasure request, and the register the central office reads (issue 21).
 
 Without an application transmitted (or received) in the campaign in force, the account is erased at once, whole:
-dossier, applications, pieces and their files, mails (``erasure.erase_candidates``); the ``account_deleted`` mail
+dossier, applications, pieces and their files, mails (``erasure.erase_candidates``), its applications still open in
+that campaign cancelled first; the ``account_deleted`` mail
 (eCandidat's ``CPT_MIN_DELETE``) confirms it to the address the account had. Otherwise the examination of those
 applications is a public body's record that must be kept: the request is recorded (``ErasureRequest``), due when
 the campaign's retention ends — the end of the campaign (its last day, Paris time) plus ``retention_years`` — and
@@ -61,6 +62,23 @@ def held_applications(session: Session, account_id: int) -> tuple[int, Campaign 
     return int(count), campaign
 
 
+def _cancel_open_applications(session: Session, account_id: int, campaign_id: int, now: datetime) -> None:
+    """The erased candidate's applications still open in the active campaign (none transmitted) are cancelled, as
+    the candidate could have done: staff lists and capacities no longer count them; the statistics count them as
+    cancelled."""
+    candidates = select(Candidate.id).where(col(Candidate.account_id) == account_id)
+    session.execute(
+        sa.update(Application)
+        .where(
+            col(Application.candidate_id).in_(candidates),
+            col(Application.campaign_id) == campaign_id,
+            col(Application.cancelled_at).is_(None),
+        )
+        .values(cancelled_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def erasure_due_at(campaign: Campaign) -> datetime:
     """When the retention of a campaign's transmitted applications allows erasing them: the end of its last day
     (Paris) plus ``retention_years``."""
@@ -91,6 +109,8 @@ def request_erasure(session: Session, *, actor: Actor, confirmation: str) -> Era
     held, campaign = held_applications(session, account.id or 0)
     if held == 0 or campaign is None:
         addressee = Account.model_validate(account.model_dump())  # the identity the confirmation is written to
+        if campaign is not None:
+            _cancel_open_applications(session, account.id or 0, campaign.id or 0, now)
         erase_account(session, account.id or 0, now, action="account.erased")
         mail_account(session, addressee, "account_deleted", keep_account=False)  # after: the erasure drops mails
         return ErasureOutcome(erased=True)
