@@ -37,8 +37,8 @@ from app.services.platform.jobs import register_job
 log = logging.getLogger(__name__)
 
 JOB = "anonymise_expired_data"
-CANDIDATE_BATCH = 200  # candidates erased per transaction
-APPLICATION_BATCH = 1000  # applications anonymised per transaction
+CANDIDATE_BATCH = 100  # candidates erased per transaction (about 400 applications)
+APPLICATION_BATCH = 500  # applications anonymised per transaction
 REQUEST_BATCH = 100  # erasure requests carried out per transaction
 
 
