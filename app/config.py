@@ -228,6 +228,12 @@ class Settings(BaseSettings):
     job_run_retention_days: int = Field(
         90, ge=1, description="Days the history of job runs is kept (the latest run of each job always stays)."
     )
+    retention_years: int = Field(
+        2,
+        ge=1,
+        description="Years after a campaign's archiving at which its candidates' personal data are erased "
+        "(app/services/accounts/erasure.py); statistics stay, anonymised.",
+    )
 
     _demo_explicit: bool = PrivateAttr(False)  # ECANDIDAT_DEMO was set, not inferred from the database
 

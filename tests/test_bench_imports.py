@@ -53,3 +53,28 @@ def test_the_export_latency_bench_reports_each_modes_medians_over_its_rounds() -
     assert summary["web"]["home"]["loop_lag_p99_ms"] == 80.0 and summary["web"]["export_s"] == 80.0
     assert summary["worker"]["candidatures"]["errors"] == 3
     assert summary["web"]["export_running_throughout"] and not summary["worker"]["export_running_throughout"]
+
+
+def test_the_retention_bench_runs_and_reports_its_longest_transaction(tmp_path: Path) -> None:
+    """bench/retention.py on a few hundred applications (SQLite): it anonymises the archived campaign, a second run
+    finds nothing more, the statistics read the same, and the JSON names the longest transaction."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ECANDIDAT_")}
+    env |= {"PYTHONPATH": str(root), "ECANDIDAT_DATA_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, str(root / "bench" / "retention.py"), "--n", "400"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    report = json.loads(done.stdout.strip().splitlines()[-1])["sqlite"]
+    assert report["applications"] == 400 and report["processed"] > 0
+    assert report["second_run_processed"] == 0 and report["statistics_unchanged"] is True
+    assert report["longest_transaction_ms"] > 0 and report["transactions"] >= 3

@@ -176,6 +176,7 @@ def test_every_duration_the_privacy_page_promises_has_its_setting_and_a_register
         assert "{duration}" in promise.text
     values = dict((p.setting, v) for p, v in retention.promised_durations())
     assert values["access_log_days"] == 365 and values["mail_retention_days"] == 30
+    assert values["retention_years"] == 2
 
 
 def test_the_settings_have_their_documented_defaults() -> None:
@@ -183,6 +184,7 @@ def test_the_settings_have_their_documented_defaults() -> None:
     assert fields["access_log_days"].default == 365
     assert fields["mail_retention_days"].default == 30
     assert fields["job_run_retention_days"].default == 90
+    assert fields["retention_years"].default == 2
 
 
 def test_the_access_log_is_exactly_the_sign_ins_views_and_downloads_the_code_audits() -> None:

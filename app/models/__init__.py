@@ -3,6 +3,7 @@
 from app.models.accounts import (
     Account,
     AccountToken,
+    ErasureRequest,
     IssuedDossierNumber,
     StaffMember,
     StaffRole,
@@ -92,6 +93,7 @@ __all__ = [
     "DossierStatus",
     "EditLease",
     "EnrolmentHandoff",
+    "ErasureRequest",
     "ExportJob",
     "ExportStatus",
     "ExternalRecord",

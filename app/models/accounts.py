@@ -58,6 +58,20 @@ class IssuedDossierNumber(SQLModel, table=True):
     issued_at: datetime = utc_field(default_now=True)
 
 
+class ErasureRequest(SQLModel, table=True):
+    """A candidate's request to erase their account, held until the retention of their transmitted applications
+    allows it (``due_at``); carried out by the daily ``anonymise_expired_data`` job. Holds no identity: the
+    register shows the dossier number while the account exists, « candidat anonymisé » once it is erased."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    requested_at: datetime = utc_field(default_now=True)
+    due_at: datetime = utc_field(nullable=False, index=True)
+    done_at: datetime | None = utc_field()
+    # Why it was held: the transmitted applications of the campaign in force (a count, no programme names).
+    held_applications: int = Field(default=0)
+
+
 class TokenPurpose(StrEnum):
     ACTIVATION = "activation"
     PASSWORD_RESET = "password_reset"

@@ -89,6 +89,9 @@ class Application(SQLModel, table=True):
     return_reminder_for: datetime | None = utc_field()
     # The confirmation deadline the last "confirm before" reminder announced: one reminder per deadline.
     confirmation_reminder_for: datetime | None = utc_field()
+    # Set when its answers, pieces, notes and comments were erased (app/services/accounts/erasure.py): the row
+    # stays for the statistics (programme, decision, answer, dates).
+    anonymised_at: datetime | None = utc_field()
     version: int = Field(default=1, sa_column=_application_version)
 
     __mapper_args__ = {"version_id_col": _application_version}
@@ -157,7 +160,8 @@ class SubmittedDocument(SQLModel, table=True):
     status: DocumentStatus = Field(default=DocumentStatus.PENDING, sa_type=enum_type(DocumentStatus))
     status_at: datetime = utc_field(default_now=True)
     comment: str = Field(default="", max_length=2000)  # why it was refused
-    merged_file_id: int | None = Field(default=None, foreign_key="storedfile.id")
+    # Indexed: "is this file still used?" (an erasure, the file purge) looks pieces up by their files.
+    merged_file_id: int | None = Field(default=None, foreign_key="storedfile.id", index=True)
     reviewed_by_staff_id: int | None = Field(default=None, foreign_key="staffmember.id")
     version: int = Field(default=1, sa_column=_submitteddocument_version)
 
@@ -168,7 +172,7 @@ class SubmittedDocumentFile(SQLModel, table=True):
     """The files of a piece, in the order the candidate set; they are merged into one PDF."""
 
     submitted_document_id: int = Field(foreign_key="submitteddocument.id", primary_key=True, ondelete="CASCADE")
-    stored_file_id: int = Field(foreign_key="storedfile.id", primary_key=True)
+    stored_file_id: int = Field(foreign_key="storedfile.id", primary_key=True, index=True)  # by file, too
     position: int = Field(default=0)
 
 

@@ -60,6 +60,9 @@ class Candidate(SQLModel, table=True):
     locked_fields: list[str] = json_field(list)
     imported_at: datetime | None = utc_field()
     updated_at: datetime = utc_field(default_now=True)
+    # Set when the identity and contact data were erased (app/services/accounts/erasure.py); what statistics
+    # read (nationality, the baccalauréat's series and year) stays.
+    anonymised_at: datetime | None = utc_field()
     version: int = Field(default=1, sa_column=_candidate_version)
     # The names and the INE folded (text_fold.fold_name), one per line, that the staff search reads; kept by
     # app.services.platform.text_fold on every write of the candidate.

@@ -12,8 +12,9 @@ from app.db import transaction
 from app.i18n import _
 from app.models import Account, TokenPurpose
 from app.pages.account_data import load_my_data, my_data_section
+from app.pages.account_erasure import erasure_section
 from app.pages.account_language import language_section
-from app.services.accounts import TokenError, check_token
+from app.services.accounts import ErasureOutcome, TokenError, check_token, pending_erasure
 from app.services.accounts import candidates as accounts
 from app.services.accounts import credentials as accounts_credentials
 from app.services.accounts import rules as accounts_rules
@@ -28,11 +29,12 @@ from app.ui.session import actor_of, current_identity
 from app.ui.text import heading, link_tag, paragraph, static_block, tag
 
 
-def _load_account(actor: Actor) -> tuple[Account, list[accounts_rules.PasswordRule]]:
-    """Blocking: the candidate's account and the password policy the forms spell out."""
+def _load_account(actor: Actor) -> tuple[Account, list[accounts_rules.PasswordRule], ErasureOutcome | None]:
+    """Blocking: the candidate's account, the password policy the forms spell out, a recorded erasure request."""
     with transaction() as session:
         account = accounts.get_own_account(session, actor=actor)
-    return account, accounts_rules.password_rules()
+        pending = pending_erasure(session, actor=actor)
+    return account, accounts_rules.password_rules(), pending
 
 
 def _check_reset_token(token: str) -> list[accounts_rules.PasswordRule]:
@@ -56,7 +58,7 @@ def register() -> None:
             return gate.response
         actor = gate.actor
         assert actor is not None
-        account, rules = await run.io_bound(_load_account, actor)
+        account, rules, pending = await run.io_bound(_load_account, actor)
         data_copy = await run.io_bound(load_my_data, actor)
         with frame(_("Mon compte")):
             candidate_nav(None, actor=actor)  # the candidate's menu, as on their other pages
@@ -67,6 +69,8 @@ def register() -> None:
                     _password_change_section(rules)
                 language_section(actor, account)
             my_data_section(actor, data_copy)
+            if not actor.read_only:
+                erasure_section(actor, pending)
             back = link_tag(_("Retour à mon espace"), routes.CANDIDATE_HOME, data_mark="back-to-space")
             static_block(tag("p", back, class_="mt-6"))
 

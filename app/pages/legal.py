@@ -241,6 +241,8 @@ def _purpose_and_access() -> None:
 def _duration(value: int, unit: str) -> str:
     if unit == "minutes":
         return ngettext("{n} minute", "{n} minutes", value).format(n=value)
+    if unit == "years":
+        return ngettext("{n} an", "{n} ans", value).format(n=value)
     return ngettext("{n} jour", "{n} jours", value).format(n=value)
 
 
@@ -249,14 +251,12 @@ def _retention_and_rights(settings: Settings, durations: list[tuple[retention.Re
     where to complain."""
     heading(_("Durée de conservation"), 2)
     with ui.element("ul").classes("ec-bullets").mark("retention"):
-        # No duration here: no job erases archived dossiers yet, so the page promises none (issue 21).
         list_item(
             _(
-                "votre dossier et vos candidatures restent conservés après la campagne, jusqu'à leur effacement "
-                "par l'établissement ; vous pouvez en demander l'effacement (voir « Vos droits ») ;"
+                "le journal des actions effectuées sur votre dossier (qui a fait quoi, et quand) est conservé aussi "
+                "longtemps que le portail, sans plus rien de votre identité une fois votre dossier effacé ;"
             )
         )
-        list_item(_("le journal des actions effectuées sur votre dossier est conservé aussi longtemps que lui ;"))
         for promise, value in durations:
             list_item(_(promise.text).format(duration=_duration(value, promise.unit))).mark(
                 f"retention-{promise.setting}"
@@ -271,6 +271,14 @@ def _retention_and_rights(settings: Settings, durations: list[tuple[retention.Re
             "l'établissement ; l'assistance peut aussi lui transmettre votre demande."
         )
     )
+    paragraph(
+        _(
+            "Vous pouvez supprimer votre compte vous-même depuis « Mon compte ». Sans candidature transmise pendant "
+            "la campagne en cours, il est effacé aussitôt, avec votre dossier et vos pièces ; sinon, la demande est "
+            "enregistrée et le compte est effacé à la fin de la durée de conservation de ces candidatures, date qui "
+            "vous est indiquée."
+        )
+    ).mark("erasure-right")
     paragraph(
         _(
             "Vous pouvez aussi télécharger vous-même une copie de vos données depuis « Mon compte », rubrique "

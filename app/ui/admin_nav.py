@@ -38,6 +38,7 @@ SECTIONS = (
     Section(routes.ADMIN_FAQ, N_("Foire aux questions"), N_("Les questions fréquentes affichées aux candidats."), ADMIN),
     Section(routes.ADMIN_API, N_("Accès API"), N_("Jetons des comptes d'intégration (système d'information, décisionnel)."), ADMIN),
     Section(routes.ADMIN_JOBS, N_("Tâches planifiées"), N_("Rappels, appels de la liste complémentaire, purges."), ADMIN),
+    Section(routes.ADMIN_ERASURES, N_("Demandes d'effacement"), N_("Comptes dont la suppression attend la fin de la durée de conservation."), ADMIN),
     Section(routes.ADMIN_LEASES, N_("Verrous d'édition"), N_("Dossiers en cours de modification."), ADMIN),
     Section(routes.ADMIN_PRIVACY, N_("Données personnelles"), N_("Qui a consulté ou modifié quel dossier (export CSV), registre des purges."), ADMIN),
 )  # fmt: skip

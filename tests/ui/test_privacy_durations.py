@@ -23,10 +23,15 @@ async def test_the_page_states_the_durations_the_jobs_apply(user: User, monkeypa
     monkeypatch.setenv("ECANDIDAT_ACCESS_LOG_DAYS", "400")
     monkeypatch.setenv("ECANDIDAT_MAIL_RETENTION_DAYS", "45")
     monkeypatch.setenv("ECANDIDAT_ACTIVATION_DAYS", "1")
+    monkeypatch.setenv("ECANDIDAT_RETENTION_YEARS", "3")
     reset_settings()
     await user.open("/donnees-personnelles")
     await user.should_see("Durée de conservation")
     expected = {
+        "retention_years": "votre dossier, vos coordonnées, vos pièces et vos réponses sont effacés 3 ans après "
+        "l'archivage de la campagne où vous avez candidaté (sauf si vous candidatez à nouveau entre-temps) ; seules "
+        "restent, anonymes, les données des statistiques (formation, avis, année, série du baccalauréat, "
+        "nationalité) ;",
         "access_log_days": "le journal des connexions et des consultations de votre dossier est conservé 400 jours, "
         "puis effacé ;",
         "mail_retention_days": "la copie des courriels que le portail vous envoie est effacée 45 jours après leur "

@@ -9,6 +9,14 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from app.services.accounts import candidates, credentials, rules, sso, staff_roles
+    from app.services.accounts.account_erasure import (
+        CONFIRMATION_WORDS,
+        ErasureOutcome,
+        ErasureRegisterRow,
+        erasure_requests,
+        pending_erasure,
+        request_erasure,
+    )
     from app.services.accounts.assistance import MESSAGE_MAX, SUBJECT_MAX, send_assistance_request
     from app.services.accounts.auth import (
         Principal,
@@ -30,6 +38,12 @@ if TYPE_CHECKING:
 
 # What pages may use, by the submodule that defines it (see app/services/__init__.py).
 _EXPORTS: dict[str, str] = {
+    "CONFIRMATION_WORDS": "account_erasure",
+    "ErasureOutcome": "account_erasure",
+    "ErasureRegisterRow": "account_erasure",
+    "erasure_requests": "account_erasure",
+    "pending_erasure": "account_erasure",
+    "request_erasure": "account_erasure",
     "MESSAGE_MAX": "assistance",
     "Principal": "auth",
     "ROLE_LABELS": "staff_roles",
@@ -54,9 +68,12 @@ _EXPORTS: dict[str, str] = {
     "switch_role": "staff_roles",
 }
 __all__ = [
+    "CONFIRMATION_WORDS",
     "MESSAGE_MAX",
     "ROLE_LABELS",
     "SUBJECT_MAX",
+    "ErasureOutcome",
+    "ErasureRegisterRow",
     "Principal",
     "RoleView",
     "SignInClosing",
@@ -68,8 +85,11 @@ __all__ = [
     "check_token",
     "credentials",
     "current_role",
+    "erasure_requests",
     "list_roles",
+    "pending_erasure",
     "record_impersonated_view",
+    "request_erasure",
     "rules",
     "send_assistance_request",
     "sign_in_delay",

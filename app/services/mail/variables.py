@@ -21,6 +21,7 @@ class MailCode(StrEnum):
     EMAIL_CHANGE_OLD_ADDRESS = "email_change_old_address"
     ACCOUNT_DELETED = "account_deleted"
     PERSONAL_DATA_READY = "personal_data_ready"
+    ACCOUNT_ERASURE_SCHEDULED = "account_erasure_scheduled"
     APPLICATION_CREATED = "application_created"
     APPLICATION_CANCELLED = "application_cancelled"
     APPLICATION_CONFIRMED = "application_confirmed"
@@ -88,6 +89,11 @@ MAIL_VARIABLES: dict[MailCode, dict[str, str]] = {
     MailCode.EMAIL_CHANGE_OLD_ADDRESS: {"account": ACCOUNT, "new_email": "the address asked for"},
     MailCode.ACCOUNT_DELETED: {"account": ACCOUNT},
     MailCode.PERSONAL_DATA_READY: _ACCOUNT_LINK | {"link": "single-use link to the ZIP of the candidate's data"},
+    MailCode.ACCOUNT_ERASURE_SCHEDULED: {
+        "account": ACCOUNT,
+        "erase_on": "aware datetime at which the account will be erased (the end of the campaign's retention)",
+        "applications": "number of transmitted applications that hold the erasure until then",
+    },
     MailCode.APPLICATION_CREATED: _CANDIDATE_LINK,
     MailCode.APPLICATION_CANCELLED: _CANDIDATE,
     MailCode.APPLICATION_CONFIRMED: {
@@ -182,6 +188,8 @@ _SAMPLE_VALUES: dict[str, Any] = {
     "expires_at": datetime(2025, 3, 14, 13, 30, tzinfo=UTC),
     "new_email": "eloise.nouvelle@example.org",
     "deadline": datetime(2025, 6, 20, 21, 59, tzinfo=UTC),
+    "erase_on": datetime(2027, 9, 30, 22, 0, tzinfo=UTC),
+    "applications": 2,
     "documents": [
         {"title": "Pièce d'identité", "status": "Transmise"},
         {"title": "Attestation de handicap", "status": "Non concerné"},

@@ -53,6 +53,7 @@ JobFunction = Callable[[Session, datetime], tuple[int, str]]
 # Modules that register jobs when imported; add yours here.
 JOB_MODULES: tuple[str, ...] = (
     "app.services.accounts.candidates",
+    "app.services.accounts.erasure_job",
     "app.services.applications.jobs",
     "app.services.decisions.jobs",
     "app.services.exports.jobs",

@@ -57,11 +57,21 @@ ACCESS_SUFFIXES = (".viewed", "signed_in", "downloaded")
 class RetentionPromise:
     setting: str  # the Settings attribute (ECANDIDAT_<NAME>) the job reads
     job: str  # the registered job that applies it
-    unit: Literal["days", "minutes"]
+    unit: Literal["years", "days", "minutes"]
     text: str  # French msgid; ``{duration}`` is the value with its unit
 
 
 PROMISES: tuple[RetentionPromise, ...] = (
+    RetentionPromise(
+        "retention_years",
+        "anonymise_expired_data",  # app/services/accounts/erasure_job.py
+        "years",
+        N_(
+            "votre dossier, vos coordonnées, vos pièces et vos réponses sont effacés {duration} après l'archivage "
+            "de la campagne où vous avez candidaté (sauf si vous candidatez à nouveau entre-temps) ; seules restent, "
+            "anonymes, les données des statistiques (formation, avis, année, série du baccalauréat, nationalité) ;"
+        ),
+    ),
     RetentionPromise(
         "access_log_days",
         JOB,
