@@ -18,6 +18,7 @@ from app.services.accounts import ErasureOutcome, TokenError, check_token, pendi
 from app.services.accounts import candidates as accounts
 from app.services.accounts import credentials as accounts_credentials
 from app.services.accounts import rules as accounts_rules
+from app.services.exports.my_data import MyDataExport
 from app.services.platform import Actor, DomainError
 from app.ui import routes
 from app.ui.account_form import Form, password_rules_list, token_problem
@@ -50,6 +51,26 @@ def _confirm_email(token: str) -> Account:
         return accounts_credentials.confirm_email_change(session, actor=actor_of(None), token=token)
 
 
+def _account_sections(
+    actor: Actor,
+    account: Account,
+    rules: list[accounts_rules.PasswordRule],
+    pending: ErasureOutcome | None,
+    data_copy: MyDataExport | None,
+) -> None:
+    """The account's details, then what the candidate may change (not in an administrator's read-only view), their
+    copy of their data, and the deletion of their account last."""
+    _account_details(account)
+    if not actor.read_only:
+        _email_change_section()
+        if account.password_hash:
+            _password_change_section(rules)
+        language_section(actor, account)
+    my_data_section(actor, data_copy)
+    if not actor.read_only:
+        erasure_section(actor, pending)
+
+
 def register() -> None:
     @page(routes.ACCOUNT)
     async def my_account():
@@ -62,15 +83,7 @@ def register() -> None:
         data_copy = await run.io_bound(load_my_data, actor)
         with frame(_("Mon compte")):
             candidate_nav(None, actor=actor)  # the candidate's menu, as on their other pages
-            _account_details(account)
-            if not actor.read_only:
-                _email_change_section()
-                if account.password_hash:
-                    _password_change_section(rules)
-                language_section(actor, account)
-            my_data_section(actor, data_copy)
-            if not actor.read_only:
-                erasure_section(actor, pending)
+            _account_sections(actor, account, rules, pending, data_copy)
             back = link_tag(_("Retour à mon espace"), routes.CANDIDATE_HOME, data_mark="back-to-space")
             static_block(tag("p", back, class_="mt-6"))
 

@@ -38,7 +38,8 @@ def _table(lines: list[ErasureRegisterRow]) -> str:
     return tag("table", caption + tag("thead", head) + tag("tbody", body), class_="ec-table")
 
 
-async def _register(actor: Actor) -> None:
+async def erasure_register(actor: Actor) -> None:
+    """The register's table (or that there is none), read in a worker thread; also on the DPO's screen."""
     lines = await in_transaction(lambda session: erasure_requests(session, actor=actor))
     if not lines:
         paragraph(_("Aucune demande d'effacement.")).mark("no-erasure")
@@ -61,6 +62,6 @@ def register() -> None:
                     "expirées » l'exécute à la date prévue, fin de la durée de conservation de ses candidatures."
                 )
             )
-            await _register(gate.actor)
+            await erasure_register(gate.actor)
             ui.link(_("Retour à l'espace de gestion"), routes.STAFF_HOME).classes("mt-6")
         return None

@@ -17,6 +17,7 @@ from app import clock
 from app.db import transaction
 from app.i18n import _, ngettext
 from app.models import StaffRole
+from app.pages.admin_erasures import erasure_register
 from app.roles import runs_background_work
 from app.services.admin import audit_search, privacy_register
 from app.services.exports import audit_csv
@@ -254,4 +255,13 @@ def register() -> None:
                 )
                 with scroll_region(_("Registre des purges")):
                     static_block(register_table(runs)).mark("purge-register")
+            with ui.element("section").classes("w-full mt-6").mark("erasures"):
+                heading(_("Registre des demandes d'effacement"), 2)
+                paragraph(
+                    _(
+                        "Les demandes de suppression de compte retenues par des candidatures transmises, avec la date "
+                        "à laquelle la durée de conservation permet l'effacement et celle où il a été fait."
+                    )
+                )
+                await erasure_register(actor)
         return None

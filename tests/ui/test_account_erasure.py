@@ -90,3 +90,7 @@ async def test_the_central_office_reads_the_register(user: User) -> None:
     await user.should_see(marker="erasure-register")
     row = marked(user, f"erasure-{request_id}")
     assert row is not None and number in row.text and "1 octobre 2028" in row.text and "en attente" in row.text
+    await user.open("/admin/donnees-personnelles")  # the DPO's screen shows the same register
+    await user.should_see("Registre des demandes d'effacement")
+    row = marked(user, f"erasure-{request_id}")
+    assert row is not None and number in row.text and "en attente" in row.text
