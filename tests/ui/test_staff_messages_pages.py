@@ -135,3 +135,11 @@ async def test_the_message_is_in_the_staff_dossier_history(user: User) -> None:
         rows = list(table.rows)  # type: ignore[attr-defined]
     sent = [row for row in rows if "a envoyé un message au candidat" in row["event"]]
     assert len(sent) == 1 and "Objet du message\xa0: Réunion jeudi" in sent[0]["details"]
+
+
+async def test_the_messages_page_speaks_english_and_says_when_there_is_none(user: User) -> None:
+    data = world()
+    await sign_in(user, data["bob"], "/candidat/messages")
+    await user.open("/langue/en?suite=/candidat/messages")  # the frame's « EN » link
+    await user.should_see(marker="no-messages", retries=50)
+    await user.should_see("You have not received any message from the admissions offices.")
