@@ -235,3 +235,14 @@ def test_the_dialog_starts_from_the_shipped_template_in_both_languages(session: 
     start = message_start(session)
     assert "{{ account.first_name }}" in start.body_fr and "{{ account.first_name }}" in start.body_en
     assert start.subject_fr and start.subject_en
+
+
+def test_the_copy_of_a_candidates_data_holds_their_messages_only(session: Session, world: dict) -> None:
+    from app.services.exports import personal_data
+
+    _send(session, world["manager"], {world["apps"][0]})
+    session.commit()
+    mine = personal_data.collect(session, account_id=world["french"].account_id, language="fr")
+    assert [m["subject"] for m in mine["messages"]] == ["Réunion d'information"]
+    assert "Bonjour Prénom" in mine["messages"][0]["content_html"]
+    assert personal_data.collect(session, account_id=world["english"].account_id, language="en")["messages"] == []
