@@ -143,3 +143,21 @@ async def test_the_messages_page_speaks_english_and_says_when_there_is_none(user
     await user.open("/langue/en?suite=/candidat/messages")  # the frame's « EN » link
     await user.should_see(marker="no-messages", retries=50)
     await user.should_see("You have not received any message from the admissions offices.")
+
+
+async def test_the_hourly_cap_is_said_in_the_dialog_and_nothing_is_lost(user: User, monkeypatch) -> None:
+    from app.config import reset_settings
+
+    monkeypatch.setenv("ECANDIDAT_STAFF_MESSAGES_PER_HOUR", "1")
+    reset_settings()
+    data = world()
+    _send(data, data["ids"][:1], MessageDraft("Premier", "<p>Bonjour</p>"), "key-00000001")
+    await open_dialog(user)
+    user.find(marker="subject_fr").clear().type("Second")
+    await click(user, "message-send")
+    await user.should_see(marker="form-error", retries=50)
+    assert "réessayez plus tard" in user.find(marker="form-error").elements.pop().content  # type: ignore[attr-defined]
+    assert next(iter(user.find(marker="subject_fr").elements)).value == "Second"  # type: ignore[attr-defined]
+    await user.should_see(marker="message-send")  # still offered once the hour has passed
+    with new_session() as session:
+        assert len(session.exec(select(StaffMessage)).all()) == 1
