@@ -145,6 +145,12 @@ class Settings(BaseSettings):
         3, ge=1, description="Days before a programme's return date when untransmitted applications are reminded."
     )
     assistance_max_per_hour: int = Field(5, ge=1, description="Assistance requests one candidate may send per hour.")
+    staff_messages_per_hour: int = Field(
+        10, ge=1, description="Messages to a selection one staff member may send per hour."
+    )
+    staff_message_max_recipients: int = Field(
+        2000, ge=1, description="Most applications one message to a selection may go to."
+    )
 
     # Decisions and answers (issue 9).
     confirmation_reminder_days: int = Field(

@@ -244,3 +244,22 @@ def test_dates_follow_the_clock(session: Session, clock) -> None:
     active = session.exec(select(Campaign).where(Campaign.is_active)).one()
     assert active.code == "2028"
     assert active.starts_on <= app_clock.today_paris() <= active.ends_on
+
+
+def test_the_demo_managers_have_sent_messages_to_a_selection(seeded: Session) -> None:
+    from app.models import AuditEvent, OutboxMail, StaffMessage, StaffMessageRecipient
+
+    messages = seeded.exec(select(StaffMessage)).all()
+    assert len(messages) == 2 and all(m.recipients > 0 for m in messages)
+    recipients = seeded.exec(select(StaffMessageRecipient)).all()
+    assert len(recipients) == sum(m.recipients for m in messages)
+    mail_ids = {r.outbox_mail_id for r in recipients}
+    mails = seeded.exec(select(OutboxMail).where(OutboxMail.code == "staff_message")).all()
+    assert {m.id for m in mails} == mail_ids
+    from app.models import Account
+
+    for mail in mails:  # English readers get the English text where the sender wrote one
+        account = seeded.get(Account, mail.account_id)
+        assert account is not None and mail.language in {account.language, "fr"}
+    history = seeded.exec(select(AuditEvent.application_id).where(AuditEvent.action == "message.sent")).all()
+    assert sorted(history) == sorted(i for r in recipients for i in r.application_ids)

@@ -59,7 +59,7 @@ from app.models.decisions import Decision, DecisionKind, DecisionType, RefusalRe
 from app.models.exports import ExportJob, ExportStatus, IntegrationToken
 from app.models.jobs import JobRun, JobStatus
 from app.models.leases import EditLease
-from app.models.mail import MailStatus, MailTemplate, OutboxMail
+from app.models.mail import MailStatus, MailTemplate, OutboxMail, StaffMessage, StaffMessageRecipient
 from app.models.portal import Announcement, AnnouncementLevel, FaqEntry, PortalParameter
 from app.models.preferences import StaffListPreference
 from app.models.security import SignInThrottle
@@ -124,6 +124,8 @@ __all__ = [
     "SignInThrottle",
     "StaffListPreference",
     "StaffMember",
+    "StaffMessage",
+    "StaffMessageRecipient",
     "StaffRole",
     "StaffRoleAssignment",
     "StoredFile",

@@ -59,3 +59,39 @@ class OutboxMail(SQLModel, table=True):
     created_at: datetime = utc_field(default_now=True)
     account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
     application_id: int | None = Field(default=None, foreign_key="application.id", index=True)
+
+
+class StaffMessage(SQLModel, table=True):
+    """A message a staff member sent to a selection of the staff list: what they wrote (the sandboxed template, its
+    HTML already through the allow-list), in French and optionally in English, as which role, and when."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    author_staff_id: int = Field(foreign_key="staffmember.id", index=True)
+    role: str = Field(max_length=30)  # the author's role when sending (StaffRole value)
+    subject_fr: str = Field(max_length=300)
+    body_fr: str = Field(sa_type=sa.Text())
+    subject_en: str = Field(default="", max_length=300)  # empty: English readers receive the French text
+    body_en: str = Field(default="", sa_type=sa.Text())
+    sent_at: datetime = utc_field(default_now=True, index=True)
+    recipients: int = Field(default=0)
+    # The dialog's key: a second « Envoyer » of the same dialog finds this row instead of sending again.
+    idempotency_key: str = Field(max_length=64, unique=True)
+
+
+class StaffMessageRecipient(SQLModel, table=True):
+    """One candidate a staff message went to: what they read (rendered in their language) and its outbox mail."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("message_id", "candidate_id"),
+        sa.Index("ix_staffmessagerecipient_candidate", "candidate_id", "message_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int = Field(foreign_key="staffmessage.id", ondelete="CASCADE")
+    candidate_id: int = Field(foreign_key="candidate.id", ondelete="CASCADE")
+    application_ids: list[int] = json_field(list)  # the candidate's selected applications
+    language: str = Field(max_length=5)
+    subject: str = Field(max_length=300)
+    content_html: str = Field(sa_type=sa.Text())  # the rendered body, through the HTML allow-list
+    # No foreign key: the retention job purges old outbox mails, the candidate's page keeps the message.
+    outbox_mail_id: int | None = Field(default=None)

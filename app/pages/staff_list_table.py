@@ -21,6 +21,7 @@ from app.pages.staff_list_state import ListState, Reload
 from app.services.platform import DomainError
 from app.services.review import COLUMNS, VALUE_LABELS, ListPage, ListQuery, staff_list
 from app.ui import routes
+from app.ui.bulk_message import message_button
 from app.ui.buttons import action_button
 from app.ui.dates import format_day
 from app.ui.tables import scroll_region
@@ -173,6 +174,7 @@ def selection_bar(state: ListState, actor: Any, page: ListPage, refresh: Reload)
             on_click=select_all,
         ).props("flat no-caps").mark("select-all")
         ui.button(_("Vider la sélection"), on_click=clear).props("flat no-caps").mark("clear-selection")
+        message_button(actor, bool(state.bulk and state.bulk.can_message), lambda: state.selected, refresh)
 
 
 def pager(state: ListState, page: ListPage, refresh: Reload) -> None:

@@ -58,6 +58,7 @@ SENTENCES: dict[str, str] = {
     ),
     "note.added": N_("{who} a ajouté un post-it."),
     "note.deleted": N_("{who} a supprimé un post-it."),
+    "message.sent": N_("{who} a envoyé un message au candidat (page « Messages » et courriel)."),
     "dossier.imported": N_(
         "{who} a ouvert le dossier : les données de l'étudiant ont été reprises du système d'information de "
         "l'université."
@@ -290,6 +291,7 @@ _LABELS: dict[str, str] = {
     "return_by": N_("Date limite de retour propre au candidat"),
     "confirmation_by": N_("Date de confirmation propre au candidat"),
     "body": N_("Texte du post-it"),
+    "subject": N_("Objet du message"),
     "path": N_("Page consultée"),
 }
 # Shown through a formatter (a referential, a label table, a count):

@@ -31,6 +31,7 @@ from app.services.decisions import (
     selection_rights,
 )
 from app.services.platform import Actor, DomainError
+from app.services.review import may_send_messages
 from app.ui import routes
 from app.ui.bulk_dialog import OnDone, Selection, act_once, closer, dialog_card, ignored, nothing_selected, show_report
 from app.ui.bulk_publication import publication_dialog
@@ -49,6 +50,7 @@ class BulkChoices:
     types: dict[int, str] = field(default_factory=dict)
     kinds: dict[int, DecisionKind] = field(default_factory=dict)
     reasons: dict[int, str] = field(default_factory=dict)
+    can_message: bool = False  # « Envoyer un message » (app/ui/bulk_message.py)
 
 
 def load_bulk(actor: Actor, lang: str) -> BulkChoices | None:
@@ -56,12 +58,13 @@ def load_bulk(actor: Actor, lang: str) -> BulkChoices | None:
     try:
         with new_session() as session:
             can_enter, can_publish = selection_rights(session, actor=actor)
+            can_message = may_send_messages(session, actor=actor)
             if not can_enter:
-                return BulkChoices(can_enter, can_publish)
+                return BulkChoices(can_enter, can_publish, can_message=can_message)
             types, kinds, reasons = decision_choices(session, lang=lang)
     except DomainError:
         return None
-    return BulkChoices(can_enter, can_publish, types, kinds, reasons)
+    return BulkChoices(can_enter, can_publish, types, kinds, reasons, can_message)
 
 
 def bulk_decisions(actor: Actor, bulk: BulkChoices | None, selection: Selection, on_done: OnDone) -> None:

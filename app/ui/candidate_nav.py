@@ -1,4 +1,4 @@
-"""The candidate's navigation: the dossier's tabs, then « Candidatures »."""
+"""The candidate's navigation: the dossier's tabs, then « Candidatures » and « Messages »."""
 
 import functools
 
@@ -28,8 +28,9 @@ def dossier_path(tab: str) -> str:
 
 def candidate_nav(current: str | None = None, *, actor: Actor | None = None, program_id: int | None = None) -> None:
     """A labelled ``nav`` whose current entry carries ``aria-current="page"``; ``current`` is a tab slug,
-    ``"home"``, ``"candidatures"`` or ``"offre"`` (the offer's page). Below it, the offer and « Assistance » (the
-    guide puts it on every candidate page; ``program_id`` preselects the programme on an application's page)."""
+    ``"home"``, ``"candidatures"``, ``"messages"`` or ``"offre"`` (the offer's page). Below it, the offer and
+    « Assistance » (the guide puts it on every candidate page; ``program_id`` preselects the programme on an
+    application's page)."""
     markup = _nav_html(current_language(), current)
     if not add_to_heading(markup):
         static_block(markup)
@@ -44,6 +45,7 @@ def _nav_html(lang: str, current: str | None) -> str:
         entries = [("home", _("Mon espace"), routes.CANDIDATE_HOME)]
         entries += [(slug, _(label), dossier_path(slug)) for slug, label in DOSSIER_TABS.items()]
         entries.append(("candidatures", _("Candidatures"), APPLICATIONS_PATH))
+        entries.append(("messages", _("Messages"), routes.MESSAGES))
         items = "".join(
             tag(
                 "li",

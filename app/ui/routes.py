@@ -41,6 +41,7 @@ APPLICATION = "/candidat/candidatures/{application_id}"
 APPLICATION_LETTER = "/candidat/candidatures/{application_id}/lettre.pdf"
 APPLICATION_DOSSIER_PDF = "/candidat/candidatures/{application_id}/dossier.pdf"
 PIECE_PDF = "/candidat/pieces/{submitted_document_id}.pdf"
+MESSAGES = "/candidat/messages"
 
 # Staff
 STAFF_HOME = "/gestion"

@@ -65,6 +65,7 @@ CANDIDATES = [
             Visit("/candidat", (ASSISTANCE,)),
             *[Visit(f"/candidat/dossier/{tab}") for tab in DOSSIER_TABS],
             Visit("/candidat/candidatures"),
+            Visit("/candidat/messages"),  # the demo's message about the master's information meeting
             Visit("app:M-INFO-IA", (ASSISTANCE, CANCEL, UPLOAD)),
             Visit("app:L3-CHIMIE"),  # pieces all given, not yet transmitted
             Visit("/formations"),  # signed in: « Candidater » buttons

@@ -13,6 +13,7 @@ from app.models import StaffRole
 from app.services.accounts.passwords import hash_password
 from app.services.applications.mails import CANDIDATE_APPLICATION_PATH, STAFF_APPLICATION_PATH
 from app.services.review.staff_list import LIST_PATH as STAFF_LIST_PATH
+from app.services.review.staff_messages import MESSAGES_PATH
 from app.ui import routes
 from app.ui.admin_nav import SECTIONS
 from tests import factories
@@ -98,3 +99,4 @@ def test_the_services_mail_links_name_the_pages_routes() -> None:
     assert CANDIDATE_APPLICATION_PATH.format(id=7) == routes.APPLICATION.format(application_id=7)
     assert STAFF_APPLICATION_PATH.format(id=7) == routes.STAFF_APPLICATION.format(application_id=7)
     assert STAFF_LIST_PATH == routes.STAFF_APPLICATIONS
+    assert MESSAGES_PATH == routes.MESSAGES

@@ -78,6 +78,7 @@ MAIL_CATALOGUE: dict[MailCode, MailCodeInfo] = {
         _info(M.COMMITTEE_CANCELLATION, COMMITTEE, N_("Candidature annulée"), N_("Alerte la commission quand une candidature est annulée."), "COMMISSION_ALERT_ANNULATION"),
         _info(M.COMMITTEE_WITHDRAWAL, COMMITTEE, N_("Désistement"), N_("Alerte la commission quand un candidat se désiste ou se retire de la liste complémentaire."), "COMMISSION_ALERT_DESISTEMENT"),
         _info(M.COMMITTEE_WAITING_LIST_CALL, COMMITTEE, N_("Appel de la liste complémentaire"), N_("Alerte la commission quand un candidat est appelé de la liste complémentaire."), "COMMISSION_ALERT_LISTE_PRINC"),
+        _info(M.STAFF_MESSAGE, OTHER, N_("Message d'un gestionnaire à une sélection"), N_("Texte de départ du message qu'un gestionnaire envoie aux candidats sélectionnés dans la liste des candidatures ; il le modifie avant l'envoi."), ""),
         _info(M.ASSISTANCE_REQUEST, ASSISTANCE, N_("Demande d'assistance"), N_("Transmet à l'assistance le message d'un candidat."), ""),
     )
 }  # fmt: skip
@@ -137,6 +138,7 @@ _LINK_LABELS: dict[MailCode, str] = {
     M.PASSWORD_RESET: N_("Lien pour choisir un nouveau mot de passe"),
     M.EMAIL_CHANGE_NEW_ADDRESS: N_("Lien qui confirme la nouvelle adresse"),
     M.PERSONAL_DATA_READY: N_("Lien à usage unique qui télécharge la copie des données"),
+    M.STAFF_MESSAGE: N_("Lien vers la page « Messages » du candidat"),
 }
 CANDIDATE_LINK = N_("Lien vers la candidature dans le portail")
 STAFF_LINK = N_("Lien vers la candidature dans l'espace de gestion")

@@ -50,6 +50,8 @@ from app.models import (
     RefusalReason,
     RequiredDocument,
     StaffMember,
+    StaffMessage,
+    StaffMessageRecipient,
     StoredFile,
     SubmittedDocument,
     SubmittedDocumentFile,
@@ -77,6 +79,9 @@ DOCUMENTATION: dict[str, str] = {
         "avis publiés, vos réponses aux propositions et aux questions."
     ),
     "mails": N_("Les courriels que le portail vous a envoyés et qu'il conserve encore : objet, texte, dates."),
+    "messages": N_(
+        "Les messages que les services de scolarité vous ont écrits (page « Messages ») : date, objet, texte."
+    ),
     "history": N_(
         "Qui a consulté ou modifié votre dossier et quand (vous, un gestionnaire nommé, ou le système), "
         "avec ce que l'historique enregistre."
@@ -240,6 +245,19 @@ def _mails(session: Session, account: Account) -> list[dict[str, Any]]:
     return [{key: _plain(getattr(mail, key)) for key in keep} for mail in mails]
 
 
+def _messages(session: Session, candidate_id: int | None) -> list[dict[str, Any]]:
+    rows = session.exec(
+        select(StaffMessage.sent_at, StaffMessageRecipient)
+        .join(StaffMessage, col(StaffMessage.id) == StaffMessageRecipient.message_id)
+        .where(StaffMessageRecipient.candidate_id == (candidate_id or 0))
+        .order_by(col(StaffMessage.sent_at), col(StaffMessage.id))
+    ).all()
+    return [
+        {"sent_at": _plain(sent_at), "language": r.language, "subject": r.subject, "content_html": r.content_html}
+        for sent_at, r in rows
+    ]
+
+
 def _history(session: Session, account: Account, candidate_id: int | None) -> list[dict[str, Any]]:
     mine = col(AuditEvent.actor_account_id) == account.id
     if candidate_id is not None:
@@ -285,6 +303,7 @@ def collect(session: Session, *, account_id: int, language: str) -> dict[str, An
         "dossier": _dossier(session, candidate) if candidate else None,
         "applications": applications,
         "mails": _mails(session, account),
+        "messages": _messages(session, candidate.id if candidate else None),
         "history": _history(session, account, candidate.id if candidate else None),
         "files": [],
     }

@@ -161,19 +161,22 @@ def enqueue_mail(
     attachments: list[MailAttachment] | None = None,
     account_id: int | None = None,
     application_id: int | None = None,
+    rendered: RenderedMail | None = None,
 ) -> OutboxMail:
     """Render mail ``code`` for ``to`` and add it to the outbox in the caller's transaction (not committed).
 
     ``context`` holds the variables documented for ``code`` in ``MAIL_VARIABLES`` (plain data only); the common
     variables are added. The template is the staff's ``MailTemplate`` for (code, language) if any, else the
-    shipped default; a language without a template falls back to French.
+    shipped default; a language without a template falls back to French. ``rendered``: the mail already rendered
+    from what a staff member wrote for this send (a message to a selection), the template of ``code`` unused.
     """
     mail_code = MailCode(code)
     to = _check_address(to)
     cc_addresses = [_check_address(address) for address in cc or []]
     _check_plain(context)
     lang = language if language in LANGUAGES else DEFAULT_LANGUAGE
-    rendered = _render(session, mail_code, lang, context)
+    if rendered is None:
+        rendered = _render(session, mail_code, lang, context)
     now = clock.now()
     mail = OutboxMail(
         code=mail_code.value,

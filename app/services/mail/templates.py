@@ -208,6 +208,7 @@ class RenderedMail:
     html: str
     text: str
     language: str
+    content: str = ""  # the body alone, through the allow-list (what the portal shows of a staff message)
 
 
 def common_variables(language: str) -> dict[str, Any]:
@@ -258,7 +259,7 @@ def render_mail(subject: str, body: str, context: Mapping[str, Any], *, language
         raise DomainError("mail_template_empty_subject", N_("L'objet du mail est vide."))
     content = clean_html(_render(body, ctx, as_html=True))  # staff-written HTML: allow-listed before it is sent
     page = _render(_layout(language), {**ctx, "subject": rendered_subject, "content": Markup(content)}, as_html=True)
-    return RenderedMail(subject=rendered_subject, html=page, text=html_to_text(page), language=language)
+    return RenderedMail(rendered_subject, page, html_to_text(page), language, content)
 
 
 def validate_template(subject: str, body: str, *, code: str | None = None, language: str = "fr") -> RenderedMail:

@@ -52,6 +52,7 @@ class MailCode(StrEnum):
     COMMITTEE_WITHDRAWAL = "committee_withdrawal"
     COMMITTEE_WAITING_LIST_CALL = "committee_waiting_list_call"
     ASSISTANCE_REQUEST = "assistance_request"
+    STAFF_MESSAGE = "staff_message"
 
 
 COMMON_VARIABLES: dict[str, str] = {
@@ -158,6 +159,8 @@ MAIL_VARIABLES: dict[MailCode, dict[str, str]] = {
         "topic": "subject chosen by the sender",
         "message": "the sender's message (plain text)",
     },
+    # Written by the sender for each send; this code's template is the text the dialog starts from.
+    MailCode.STAFF_MESSAGE: {**_CANDIDATE, "link": "absolute URL of the candidate's « Messages » page"},
 }
 
 _SAMPLE_VALUES: dict[str, Any] = {

@@ -42,6 +42,7 @@ DOSSIER_ACTIONS: frozenset[str] = frozenset(
         *(f"{action}.shared" for action in _PIECE_FILE_ACTIONS),
         "note.added",
         "note.deleted",
+        "message.sent",
         "dossier.imported",
         "dossier.confirmed_for_campaign",
         "dossier.personal_saved",

@@ -9,8 +9,19 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from app.services.review import leases, staff_list, staff_list_columns, staff_view
+    from app.services.review.candidate_messages import ReceivedMessage, list_my_messages
     from app.services.review.staff_history import StaffAuditLine
     from app.services.review.staff_list_columns import COLUMNS, SVA_LABELS, VALUE_LABELS, ListPage, ListQuery
+    from app.services.review.staff_messages import (
+        MessageDraft,
+        MessagePreview,
+        SentMessage,
+        may_send_messages,
+        message_recipients,
+        message_start,
+        preview_message,
+        send_message,
+    )
     from app.services.review.staff_scope import scope_covers, scope_filter
 
 # What pages may use, by the submodule that defines it (see app/services/__init__.py).
@@ -21,7 +32,17 @@ _EXPORTS: dict[str, str] = {
     "SVA_LABELS": "staff_list_columns",
     "StaffAuditLine": "staff_history",
     "VALUE_LABELS": "staff_list_columns",
+    "MessageDraft": "staff_messages",
+    "MessagePreview": "staff_messages",
+    "ReceivedMessage": "candidate_messages",
+    "SentMessage": "staff_messages",
     "leases": "leases",
+    "list_my_messages": "candidate_messages",
+    "may_send_messages": "staff_messages",
+    "message_recipients": "staff_messages",
+    "message_start": "staff_messages",
+    "preview_message": "staff_messages",
+    "send_message": "staff_messages",
     "scope_covers": "staff_scope",
     "scope_filter": "staff_scope",
     "staff_list": "staff_list",
@@ -34,10 +55,20 @@ __all__ = [
     "VALUE_LABELS",
     "ListPage",
     "ListQuery",
+    "MessageDraft",
+    "MessagePreview",
+    "ReceivedMessage",
+    "SentMessage",
     "StaffAuditLine",
     "leases",
+    "list_my_messages",
+    "may_send_messages",
+    "message_recipients",
+    "message_start",
+    "preview_message",
     "scope_covers",
     "scope_filter",
+    "send_message",
     "staff_list",
     "staff_list_columns",
     "staff_view",
