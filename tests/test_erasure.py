@@ -27,6 +27,8 @@ from app.models import (
     Note,
     OutboxMail,
     QuestionAnswer,
+    StaffMessage,
+    StaffMessageRecipient,
     StaffRole,
     StoredFile,
     SubmittedDocument,
@@ -118,6 +120,22 @@ def _archived_world(session: Session, clock: Any, archived_at: datetime) -> dict
             f.published_decision(
                 session, application=other, kind=kind, rank=2 if kind == DecisionKind.WAITING_LIST else None
             )
+    author = f.staff_member(session)
+    key = f"erasure-{world['candidate']}"
+    message = StaffMessage(author_staff_id=author.id, role="centre_manager", subject_fr="Entretien", body_fr="Bonjour")
+    message.idempotency_key, message.recipients = key, 1
+    session.add(message)
+    session.flush()
+    session.add(
+        StaffMessageRecipient(
+            message_id=message.id,
+            candidate_id=world["candidate"],
+            application_ids=[world["application"]],
+            language="fr",
+            subject="Entretien",
+            content_html="<p>Bonjour Zoé</p>",
+        )
+    )
     session.commit()
     return world | {"campaign": old.id, "program": program}
 
@@ -160,13 +178,20 @@ def _assert_nothing_personal_left(world: dict[str, Any]) -> None:
         assert (bac.series, bac.year, bac.establishment_label) == (BacSeries.GENERAL, 2021, "")
         for model, column in (
             (Address, Address.candidate_id),
+            (StaffMessageRecipient, StaffMessageRecipient.candidate_id),  # what a staff message said to them
             (QuestionAnswer, QuestionAnswer.application_id),
             (Note, Note.application_id),
             (SubmittedDocument, SubmittedDocument.application_id),
             (OutboxMail, OutboxMail.account_id),
             (AccountToken, AccountToken.account_id),
         ):
-            key = world["candidate"] if model is Address else world["account"] if "account" in column.key else None
+            key = (
+                world["candidate"]
+                if model in (Address, StaffMessageRecipient)
+                else world["account"]
+                if "account" in column.key
+                else None
+            )
             key = key if key is not None else world["application"]
             assert session.exec(select(model).where(column == key)).all() == [], model
         assert session.exec(select(StoredFile).where(StoredFile.storage_key == world["file"])).first() is None

@@ -46,6 +46,7 @@ from app.models import (
     Note,
     OutboxMail,
     QuestionAnswer,
+    StaffMessageRecipient,
     StoredFile,
     SubmittedDocument,
     SubmittedDocumentFile,
@@ -56,7 +57,8 @@ from app.services.platform import file_store
 # What an erased candidate's name reads everywhere (names are stored upper-case without accents).
 ANONYMOUS_NAME = "CANDIDAT ANONYMISE"
 ANONYMOUS_DOMAIN = "anonyme.invalid"  # RFC 2606: never delivered
-_DOSSIER_TABLES = (Address, InternalRecord, ExternalRecord, WorkExperience, Internship)
+# The rows of the person alone; messages staff sent them keep their rendered text (first name included).
+_DOSSIER_TABLES = (Address, InternalRecord, ExternalRecord, WorkExperience, Internship, StaffMessageRecipient)
 _FILE_KINDS = (FileKind.UPLOAD, FileKind.MERGED, FileKind.LETTER)  # a candidate's own files (not exports, templates)
 
 
