@@ -241,11 +241,8 @@ def _record(mail_id: int, token: str, error: str | None, permanent: bool = False
         }
         if error is None:
             values |= {"status": MailStatus.SENT, "sent_at": now, "last_error": ""}
-            bounces.clear_after_delivery(session, mail.to_address)
         elif permanent or attempts >= settings.mail_max_attempts:
             values |= {"status": MailStatus.FAILED, "last_error": error[:LAST_ERROR_MAX]}
-            if permanent:
-                bounces.flag(session, mail.to_address, error, now)
             log.warning("mail %s to %s failed after %s attempts: %s", mail_id, mail.to_address, attempts, error)
         else:
             values |= {"next_attempt_at": now + backoff(attempts), "last_error": error[:LAST_ERROR_MAX]}
@@ -291,6 +288,8 @@ def deliver_due_mails(*, transport: Transport | None = None, limit: int = BATCH_
             log.exception("mail %s could not be prepared", mail.id)
             error = f"{type(exc).__name__}: {exc}"
         _record(mail.id, token, error, permanent)
+        if error is None or permanent:
+            bounces.note_outcome(mail.to_address, error, clock.now())
         sent += error is None
     return sent
 
