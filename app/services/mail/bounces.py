@@ -1,9 +1,9 @@
 """Addresses that bounce: a mail refused for good (SMTP 5xx) flags the account whose address it was sent to.
 
 The flag (``Account.email_bounced_at`` and ``email_bounce_reason``) is set by the delivery worker right after it
-records the failure (in a transaction of its own), and cleared when a later mail to the same address is delivered or when the candidate
-changes their address (``app.services.accounts.credentials``). Staff see it on the dossier, the candidate on their
-home page.
+records the failure (in a transaction of its own), and cleared when a later mail to the same address is delivered
+or when the candidate changes their address (``app.services.accounts.credentials``). Staff see it on the dossier,
+the candidate on their home page.
 """
 
 import logging
