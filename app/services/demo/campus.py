@@ -35,6 +35,7 @@ from app.models import (
 from app.services.accounts.passwords import hash_password
 from app.services.demo import data as d
 from app.services.demo.data import DEMO_IDENTITIES, DemoIdentity
+from app.services.demo.mail_failures import seed_mail_failures
 from app.services.demo.people import ascii_upper, demo_ine, dossier_rows, mail_part
 from app.services.demo.scenarios import PRESELECTION_PLACE, Calendar, Scenario
 from app.services.offer.faq import seed_guide_faq
@@ -55,6 +56,7 @@ def seed_demo_campus(session: Session) -> bool:
     if session.exec(select(Campaign.id).limit(1)).first() is not None:
         return False
     Seeder(session).run()
+    seed_mail_failures(session)
     seed_guide_faq(session)  # the FAQ of the candidates' guide, when the FAQ is empty
     return True
 
