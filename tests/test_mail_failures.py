@@ -319,3 +319,24 @@ def test_scope_matrix(session: Session, role: object, lists: bool, acts: bool) -
     session.commit()
     session.refresh(mail)
     assert mail.status == (MailStatus.CANCELLED if acts else MailStatus.FAILED)
+
+
+def test_the_staff_list_shows_and_filters_the_bouncing_addresses(session: Session, clock) -> None:
+    from app.services.review.staff_list import list_applications
+    from app.services.review.staff_list_columns import ListQuery
+
+    clock.set(T0)
+    central = factories.staff_actor(session, StaffRole.CENTRAL_OFFICE)
+    program = factories.program(session)
+    bouncing, working = factories.candidate(session), factories.candidate(session)
+    flagged = session.get(Account, bouncing.account_id)
+    assert flagged is not None
+    flagged.email_bounced_at = T0 - timedelta(days=1)
+    session.add(flagged)
+    kept = factories.application(session, candidate_id=bouncing.id, program=program)
+    factories.application(session, candidate_id=working.id, program=program)
+    session.commit()
+    query = ListQuery(filters={"email_bounced_at": [date(2025, 3, 11), None]}, page_size=50)
+    page = list_applications(session, actor=central, query=query)
+    assert [row["id"] for row in page.rows] == [kept.id]
+    assert page.rows[0]["email_bounced_at"] == T0 - timedelta(days=1)
