@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from nicegui import ui
 
 from app.i18n import N_, _, ngettext
+from app.services.accounts import staff_roles as staff
 from app.services.admin import code_info, failed_mails
 from app.services.admin.failed_mails import FailedMailPage, FailedMailRow, MailFilters
 from app.services.mail import MailCode
@@ -102,13 +103,15 @@ def _candidate(row: FailedMailRow) -> None:
             Text(row.candidate_label or "—", "span")
 
 
-def _table(result: FailedMailPage, act: Act) -> None:
+def _table(result: FailedMailPage, act: Act | None) -> None:
+    """The page of mails; ``act`` None (a read-only role): no « Relancer » / « Annuler »."""
     caption = _("Courriels {first} à {last} sur {total}, du plus récent au plus ancien").format(
         first=(result.page - 1) * failed_mails.PAGE_SIZE + 1,
         last=(result.page - 1) * failed_mails.PAGE_SIZE + len(result.rows),
         total=result.total,
     )
-    headers = (_("Créé le"), _("Courriel"), _("Destinataire"), _("Candidat"), _("État"), _("Raison"), _("Actions"))
+    headers = [_("Créé le"), _("Courriel"), _("Destinataire"), _("Candidat"), _("État"), _("Raison")]
+    headers += [_("Actions")] if act is not None else []
     with scroll_region(_("Courriels en échec")), ui.element("table").classes("ec-table").mark("failed-mails"):
         _cell(caption, "caption")
         with ui.element("thead"), ui.element("tr"):
@@ -123,7 +126,8 @@ def _table(result: FailedMailPage, act: Act) -> None:
                     _candidate(row)
                     _cell(_state(row)).mark(f"state-{row.id}")
                     _cell(_reason(row)).mark(f"reason-{row.id}")
-                    _actions(row, act)
+                    if act is not None:
+                        _actions(row, act)
 
 
 DONE = {
@@ -142,6 +146,9 @@ async def _body(actor: Actor) -> None:
             "sur son dossier. « Relancer » remet le courriel en file d'envoi ; « Annuler » l'abandonne."
         )
     )
+    writable = await in_transaction(lambda session: not staff.current_role(session, actor=actor).read_only)
+    if not writable:
+        paragraph(_("Votre rôle est en lecture seule : vous pouvez consulter, pas modifier.")).mark("read-only")
     filters = _Filters()
     search = ui.button(_("Filtrer")).props("no-caps").mark("filter")
     problem = paragraph("").classes("text-negative").mark("failed-mails-error")
@@ -168,7 +175,7 @@ async def _body(actor: Actor) -> None:
         found = ngettext("{total} courriel", "{total} courriels", result.total).format(total=result.total)
         where = _("page {page} sur {pages}").format(page=result.page, pages=result.pages)
         news.set_text(" ".join(part for part in (said, f"{found} — {where}.") if part))
-        _draw(results, result, show, act)
+        _draw(results, result, show, act if writable else None)
 
     async def act(action: str, row: FailedMailRow) -> None:
         work = failed_mails.retry_mail if action == "retry" else failed_mails.cancel_mail
@@ -184,7 +191,7 @@ async def _body(actor: Actor) -> None:
     await show(1)
 
 
-def _draw(results: ui.column, result: FailedMailPage, show: Callable[[int], Awaitable[None]], act: Act) -> None:
+def _draw(results: ui.column, result: FailedMailPage, show: Callable[[int], Awaitable[None]], act: Act | None) -> None:
     results.clear()
     with results:
         if not result.rows:

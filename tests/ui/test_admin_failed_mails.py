@@ -109,3 +109,14 @@ async def test_other_staff_are_refused(user: User) -> None:
     await user.should_see(marker="refusal")
     await user.should_not_see("zoe@nowhere.example")
     assert status_of(ids["refused"]) == MailStatus.FAILED
+
+
+async def test_a_read_only_central_office_reads_without_buttons(user: User) -> None:
+    ids = failed_mails()
+    make_staff("audit", StaffRole.CENTRAL_OFFICE, read_only=True)
+    await sign_in(user, "audit")
+    await user.open(PATH)
+    await user.should_see("2 courriels — page 1 sur 1.")
+    await user.should_see(marker="read-only")
+    await user.should_not_see(marker=f"retry-{ids['refused']}")
+    await user.should_not_see(marker=f"cancel-{ids['busy']}")
