@@ -38,10 +38,19 @@ class RecordingHandler:
     received: list[ReceivedMail] = field(default_factory=list)
     refusals: deque[str] = field(default_factory=deque)
     refuse_all_with: str | None = None
+    refused_recipients: dict[str, str] = field(default_factory=dict)  # address → reply to its RCPT
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def refuse_next(self, count: int = 1, reply: str = "451 4.3.0 Try again later") -> None:
         self.refusals.extend([reply] * count)
+
+    async def handle_RCPT(
+        self, server: object, session: object, envelope: object, address: str, rcpt_options: list[str]
+    ) -> str:
+        if address in self.refused_recipients:
+            return self.refused_recipients[address]
+        envelope.rcpt_tos.append(address)  # type: ignore[attr-defined]
+        return "250 OK"
 
     async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
         with self.lock:

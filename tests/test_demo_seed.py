@@ -263,3 +263,27 @@ def test_the_demo_managers_have_sent_messages_to_a_selection(seeded: Session) ->
         assert account is not None and mail.language in {account.language, "fr"}
     history = seeded.exec(select(AuditEvent.application_id).where(AuditEvent.action == "message.sent")).all()
     assert sorted(history) == sorted(i for r in recipients for i in r.application_ids)
+
+
+def test_the_demo_shows_a_bouncing_address_and_mails_that_did_not_arrive(seeded: Session) -> None:
+    from app.models import MailStatus, OutboxMail
+    from app.services.admin import failed_mails
+    from app.services.demo import data as d
+    from app.services.demo.mail_failures import BOUNCING, RETRYING
+    from app.services.platform.actors import Actor
+
+    flagged = seeded.exec(select(Account).where(Account.email_bounced_at.is_not(None))).all()  # type: ignore[union-attr]
+    assert [a.dossier_number for a in flagged] == [d.DOSSIER_NUMBERS[BOUNCING]]
+    assert "550 5.1.1" in flagged[0].email_bounce_reason
+    assert any(i.login == flagged[0].dossier_number for i in DEMO_IDENTITIES)  # one can sign in as her
+    office = seeded.exec(
+        select(StaffRoleAssignment).where(StaffRoleAssignment.role == StaffRole.CENTRAL_OFFICE)
+    ).first()
+    assert office is not None
+    actor = Actor("staff", staff_id=office.staff_id, role_assignment_id=office.id)
+    rows = failed_mails.list_failed_mails(seeded, actor=actor).rows
+    assert sorted((r.state, r.permanent) for r in rows) == [("failed", True), ("retrying", False)]
+    assert all(r.application_id is not None and r.last_error for r in rows)
+    retrying = seeded.exec(select(OutboxMail).where(OutboxMail.attempts == 3)).one()
+    assert retrying.status == MailStatus.PENDING and retrying.next_attempt_at > app_clock.now()
+    assert retrying.to_address.startswith(d.PEOPLE_BY_KEY[RETRYING].first.lower())

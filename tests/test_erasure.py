@@ -55,6 +55,7 @@ def _dossier(session: Session, *, program: Any, seen: datetime, **application: A
     """A candidate with every kind of personal data, one application to ``program`` with a piece (its file in the
     store), an answer, a note, a mail and audit events naming them."""
     account = f.account(session, last_sign_in_at=seen, created_at=seen - timedelta(days=30))
+    account.email_bounced_at, account.email_bounce_reason = seen, f"550 5.1.1 <{account.email}> user unknown"
     candidate = f.candidate(session, account_id=account.id, birth_date=date(2003, 5, 17), phone="0601020304")
     session.add(Address(candidate_id=candidate.id, line1="3 rue des Lilas", postcode="67000", city="STRASBOURG"))
     session.add(Baccalaureate(candidate_id=candidate.id, series=BacSeries.GENERAL, year=2021, establishment_label="X"))
@@ -174,6 +175,7 @@ def _assert_nothing_personal_left(world: dict[str, Any]) -> None:
         )  # fmt: skip
         assert account.email.endswith("@anonyme.invalid") and account.last_name == ANONYMOUS_NAME
         assert account.password_hash is None and not account.dossier_number.startswith("T")
+        assert account.email_bounced_at is None and account.email_bounce_reason == ""
         bac = session.exec(select(Baccalaureate).where(Baccalaureate.candidate_id == candidate.id)).one()
         assert (bac.series, bac.year, bac.establishment_label) == (BacSeries.GENERAL, 2021, "")
         for model, column in (

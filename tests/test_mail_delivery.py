@@ -120,14 +120,15 @@ def test_a_mail_fails_with_its_error_after_the_maximum_attempts(
     reset_settings()
     now = clock.set(T0)
     mail_id = _enqueue()
-    smtp_server.refuse_all_with = "550 5.1.1 No such user here"
+    # A temporary refusal every time (a permanent one, 5.1.1 « no such user », fails at once: test_mail_failures).
+    smtp_server.refuse_all_with = "451 4.3.0 Local error in processing"
     for attempt in (1, 2, 3):
         assert deliver_due_mails() == 0
         mail = _mail(mail_id)
         assert mail.attempts == attempt
         now = clock.set(now + timedelta(hours=1))
     assert mail.status == MailStatus.FAILED
-    assert "550" in mail.last_error and "No such user" in mail.last_error
+    assert "451" in mail.last_error and "Local error" in mail.last_error and not mail.permanent_failure
     assert deliver_due_mails() == 0 and _mail(mail_id).attempts == 3  # given up: never tried again
     assert smtp_server.received == []
 

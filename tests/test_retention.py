@@ -89,6 +89,18 @@ def test_outbox_mails_go_once_delivered_or_failed_for_their_days(session: Sessio
     assert "Courriels envoyés effacés : 2" in run.message
 
 
+def test_cancelled_mails_go_their_days_after_the_cancellation(session: Session, clock) -> None:
+    cutoff = NOW - timedelta(days=get_settings().mail_retention_days)
+    old, young = (_mail(MailStatus.CANCELLED, finished=cutoff - timedelta(days=9)) for _ in range(2))
+    old.cancelled_at, young.cancelled_at = cutoff - SECOND, cutoff + SECOND  # cancelled long after its last try
+    session.add_all([old, young])
+    session.commit()
+    kept_id = young.id
+    run = _run(clock)
+    assert {mail.id for mail in _remaining(OutboxMail, col(OutboxMail.id))} == {kept_id}
+    assert "Courriels envoyés effacés : 1" in run.message
+
+
 def test_expired_leases_go(session: Session, clock) -> None:
     def lease(resource: str, expires_at: datetime) -> EditLease:
         return EditLease(

@@ -39,6 +39,10 @@ class Account(SQLModel, table=True):
     throttled_until: datetime | None = utc_field()
     created_at: datetime = utc_field(default_now=True)
     deleted_at: datetime | None = utc_field()
+    # A mail to ``email`` was refused for good (SMTP 5xx): when and the server's answer. Cleared when the address
+    # changes or a later mail to it is delivered (app.services.mail.bounces).
+    email_bounced_at: datetime | None = utc_field()
+    email_bounce_reason: str = Field(default="", max_length=500)
     # The dossier number and the e-mail folded (text_fold.fold_name), one per line, that the staff search reads;
     # kept by app.services.platform.text_fold on every write of the account.
     search_text: str = Field(default="", sa_type=sa.Text)

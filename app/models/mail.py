@@ -32,6 +32,7 @@ class MailStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+    CANCELLED = "cancelled"  # given up by the central office (« Courriels en échec »): never delivered
 
 
 class OutboxMail(SQLModel, table=True):
@@ -55,6 +56,9 @@ class OutboxMail(SQLModel, table=True):
     claimed_by: str | None = Field(default=None, max_length=100)
     claimed_until: datetime | None = utc_field()
     last_error: str = Field(default="", max_length=2000)
+    # The last failure was the server refusing the recipient for good (SMTP 5xx): not retried, address flagged.
+    permanent_failure: bool = Field(default=False)
+    cancelled_at: datetime | None = utc_field()
     sent_at: datetime | None = utc_field()
     created_at: datetime = utc_field(default_now=True)
     account_id: int | None = Field(default=None, foreign_key="account.id", index=True)

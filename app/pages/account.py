@@ -23,6 +23,7 @@ from app.services.platform import Actor, DomainError
 from app.ui import routes
 from app.ui.account_form import Form, password_rules_list, token_problem
 from app.ui.candidate_nav import candidate_nav
+from app.ui.email_bounce import candidate_notice
 from app.ui.frame import frame
 from app.ui.guards import require_candidate
 from app.ui.page import page
@@ -83,6 +84,7 @@ def register() -> None:
         data_copy = await run.io_bound(load_my_data, actor)
         with frame(_("Mon compte")):
             candidate_nav(None, actor=actor)  # the candidate's menu, as on their other pages
+            candidate_notice(account, on_account_page=True)
             _account_sections(actor, account, rules, pending, data_copy)
             back = link_tag(_("Retour à mon espace"), routes.CANDIDATE_HOME, data_mark="back-to-space")
             static_block(tag("p", back, class_="mt-6"))

@@ -24,6 +24,7 @@ from app.services.dossier import tabs as dossier
 from app.services.platform import Actor, DomainError
 from app.ui import routes
 from app.ui.candidate_nav import candidate_nav, dossier_path
+from app.ui.email_bounce import candidate_notice
 from app.ui.frame import frame
 from app.ui.guards import require_candidate
 from app.ui.page import page
@@ -79,6 +80,7 @@ def register() -> None:
             paragraph(_("Votre numéro de dossier : {number}").format(number=account.dossier_number)).mark(
                 "dossier-number"
             )
+            candidate_notice(account)
             if home.to_confirm is not None:
                 _confirmation_banner(gate.actor, home.to_confirm)
             with ui.element("section").classes("w-full").mark("dossier-status"):

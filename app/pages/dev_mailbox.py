@@ -34,6 +34,7 @@ def _status_label(status: MailStatus) -> str:
         MailStatus.PENDING: _("en attente"),
         MailStatus.SENT: _("remis"),
         MailStatus.FAILED: _("en échec"),
+        MailStatus.CANCELLED: _("annulé"),
     }[status]
 
 

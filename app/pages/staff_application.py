@@ -35,6 +35,7 @@ from app.ui import routes
 from app.ui.dates import format_moment
 from app.ui.decision_panel import load_panel_view
 from app.ui.drafts import Drafts
+from app.ui.email_bounce import staff_badge_html
 from app.ui.frame import frame
 from app.ui.guards import open_or_refuse, require_staff
 from app.ui.latest_read import LatestRead
@@ -142,6 +143,7 @@ def _summary(view: staff_review.StaffApplicationView, application_id: int) -> No
             "p", _("Formation : {program} ({centre})").format(program=view.program_label, centre=view.centre_label)
         )
         + text_tag("p", status, data_mark="summary-status")
+        + staff_badge_html(view.dossier.account)
         + tag(
             "p",
             link_tag(

@@ -92,6 +92,8 @@ SECTION_COMPLETE = Look(N_("Complet"), Tone.DONE)
 SECTION_MISSING = Look(N_("À compléter"), Tone.TO_DO)
 # A piece shared by the candidate's applications: a fact, not a status.
 SHARED_PIECE = Look(N_("Commune à vos candidatures"), Tone.NEUTRAL)
+# A candidate's address refused for good by its mail server (app.services.mail.bounces).
+EMAIL_BOUNCING = Look(N_("Adresse électronique en échec"), Tone.REFUSED)
 
 ALL_LOOKS: tuple[Look, ...] = (
     *PIECE_LOOKS.values(),
@@ -100,6 +102,7 @@ ALL_LOOKS: tuple[Look, ...] = (
     SECTION_COMPLETE,
     SECTION_MISSING,
     SHARED_PIECE,
+    EMAIL_BOUNCING,
 )
 
 

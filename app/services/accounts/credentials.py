@@ -12,6 +12,7 @@ from app.services.accounts.candidates import get_account, mail_account, own_acco
 from app.services.accounts.passwords import hash_password, verify_password
 from app.services.accounts.rules import check_email, check_new_password
 from app.services.accounts.tokens import check_token, consume_token, issue_token, revoke_tokens
+from app.services.mail import bounces
 from app.services.platform import parameters
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
@@ -116,6 +117,7 @@ def confirm_email_change(session: Session, *, actor: Actor, token: str) -> Accou
         raise DomainError("email_taken", N_("Cette adresse e-mail est déjà celle d'un autre compte."))
     old_email = account.email
     account.email = new_email
+    bounces.clear(account)
     session.add(account)
     session.flush()
     mail_account(session, account, "email_change_old_address", {"new_email": new_email}, to=old_email)

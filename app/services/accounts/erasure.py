@@ -244,6 +244,8 @@ def close_accounts(session: Session, account_ids: list[int], now: datetime) -> N
             throttled_until=None,
             failed_sign_ins=0,
             search_text="",
+            email_bounced_at=None,  # the server's refusal quotes the address
+            email_bounce_reason="",
             deleted_at=now,
         ),
     )

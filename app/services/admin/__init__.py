@@ -16,6 +16,7 @@ if TYPE_CHECKING:
         committees,
         decision_types,
         diploma_types,
+        failed_mails,
         mail_templates,
         pieces,
         privacy_register,
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 
 # What pages may use, by the submodule that defines it (see app/services/__init__.py).
 _EXPORTS: dict[str, str] = {
+    "failed_mails": "failed_mails",
     "audit_search": "audit_search",
     "privacy_register": "privacy_register",
     "CATEGORIES": "mail_catalogue",
@@ -98,6 +100,7 @@ __all__ = [
     "committees",
     "decision_types",
     "diploma_types",
+    "failed_mails",
     "mail_templates",
     "pieces",
     "privacy_register",

@@ -35,6 +35,7 @@ from app.models import (
 from app.services.accounts.passwords import hash_password
 from app.services.demo import data as d
 from app.services.demo.data import DEMO_IDENTITIES, DemoIdentity
+from app.services.demo.mail_failures import seed_mail_failures
 from app.services.demo.messages import seed_demo_messages
 from app.services.demo.people import ascii_upper, demo_ine, dossier_rows, mail_part
 from app.services.demo.scenarios import PRESELECTION_PLACE, Calendar, Scenario
@@ -57,6 +58,7 @@ def seed_demo_campus(session: Session) -> bool:
         return False
     Seeder(session).run()
     seed_demo_messages(session)  # « Envoyer un message » in use: mails, « Messages » pages, dossier histories
+    seed_mail_failures(session)
     seed_guide_faq(session)  # the FAQ of the candidates' guide, when the FAQ is empty
     return True
 

@@ -37,6 +37,7 @@ from app import clock
 from app.config import Settings, get_settings
 from app.db import transaction
 from app.models import MailStatus, OutboxMail
+from app.services.mail import bounces
 from app.services.mail.outbox import attachment_bytes
 from app.services.platform.background import PeriodicLoop
 
@@ -49,7 +50,15 @@ LAST_ERROR_MAX = 2000  # OutboxMail.last_error
 
 
 class DeliveryError(Exception):
-    """The transport could not hand the mail over; the message is recorded in ``last_error``."""
+    """The transport could not hand the mail over; the message is recorded in ``last_error``.
+
+    ``permanent``: the server refused the recipient for good (SMTP 5xx on the recipient, or an enhanced status
+    5.1.x such as « 550 5.1.1 user unknown »): retrying cannot help, the mail fails now and the address is flagged.
+    A 4xx, a timeout or a lost connection is temporary and retried with backoff."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
 
 
 Attachment = tuple[str, str, bytes]  # filename, media type, content
@@ -109,8 +118,25 @@ class SmtpTransport:
                 )
         except Exception as exc:  # a disconnection or timeout in the middle of a command still raises
             raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc
+        refused = getattr(response, "refused_recipients", None) or {}
+        if mail.to_address in refused and _is_permanent("rcpt", *refused[mail.to_address]):
+            code, text = refused[mail.to_address]
+            raise DeliveryError(f"rcpt {code} {_text(text)}", permanent=True)
         if response is None or not response.success:
-            raise DeliveryError(_describe(response))
+            last = (getattr(response, "last_command", None), getattr(response, "status_code", None))
+            text = getattr(response, "status_text", None) or b""
+            raise DeliveryError(_describe(response), permanent=_is_permanent(*last, text))
+
+
+def _text(text: object) -> str:
+    return text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text or "")
+
+
+def _is_permanent(command: str | None, code: int | None, text: object) -> bool:
+    """A refusal that retrying cannot cure: 5xx on the recipient, or a 5.1.x status (bad mailbox) after the data."""
+    if code is None or not 500 <= code < 600:
+        return False
+    return command == "rcpt" or _text(text).lstrip().startswith("5.1.")
 
 
 def _describe(response: object) -> str:
@@ -118,8 +144,7 @@ def _describe(response: object) -> str:
         return "no response from the SMTP backend"
     error = getattr(response, "error", None)
     status = getattr(response, "status_code", None)
-    text = getattr(response, "status_text", None) or b""
-    detail = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    detail = _text(getattr(response, "status_text", None))
     command = getattr(response, "last_command", None)
     parts = [f"{command or 'smtp'} {status or ''} {detail}".strip()]
     if error is not None:
@@ -199,7 +224,7 @@ def _renew_claim(session: Session, mail_id: int, token: str) -> bool:
     return result.rowcount == 1
 
 
-def _record(mail_id: int, token: str, error: str | None) -> None:
+def _record(mail_id: int, token: str, error: str | None, permanent: bool = False) -> None:
     settings = get_settings()
     now = clock.now()
     with transaction() as session:
@@ -208,10 +233,15 @@ def _record(mail_id: int, token: str, error: str | None) -> None:
             log.warning("mail %s: claim lost before its outcome was recorded", mail_id)
             return
         attempts = mail.attempts + 1
-        values: dict[str, object] = {"attempts": attempts, "claimed_by": None, "claimed_until": None}
+        values: dict[str, object] = {
+            "attempts": attempts,
+            "claimed_by": None,
+            "claimed_until": None,
+            "permanent_failure": permanent,
+        }
         if error is None:
             values |= {"status": MailStatus.SENT, "sent_at": now, "last_error": ""}
-        elif attempts >= settings.mail_max_attempts:
+        elif permanent or attempts >= settings.mail_max_attempts:
             values |= {"status": MailStatus.FAILED, "last_error": error[:LAST_ERROR_MAX]}
             log.warning("mail %s to %s failed after %s attempts: %s", mail_id, mail.to_address, attempts, error)
         else:
@@ -238,6 +268,7 @@ def deliver_due_mails(*, transport: Transport | None = None, limit: int = BATCH_
     for mail in mails:
         assert mail.id is not None
         error: str | None = None
+        permanent = False
         try:
             with transaction() as session:
                 if not _renew_claim(session, mail.id, token):
@@ -252,11 +283,13 @@ def deliver_due_mails(*, transport: Transport | None = None, limit: int = BATCH_
                 ]
             transport.send(mail, attachments)
         except DeliveryError as exc:
-            error = str(exc) or type(exc).__name__
+            error, permanent = str(exc) or type(exc).__name__, exc.permanent
         except Exception as exc:  # a missing attachment, a bad address…: recorded, retried, then failed
             log.exception("mail %s could not be prepared", mail.id)
             error = f"{type(exc).__name__}: {exc}"
-        _record(mail.id, token, error)
+        _record(mail.id, token, error, permanent)
+        if error is None or permanent:
+            bounces.note_outcome(mail.to_address, error, clock.now())
         sent += error is None
     return sent
 

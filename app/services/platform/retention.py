@@ -156,6 +156,7 @@ def purge_outbox_mails(now: datetime) -> int:
         sa.or_(
             sa.and_(col(OutboxMail.status) == MailStatus.SENT, col(OutboxMail.sent_at) < cutoff),
             sa.and_(col(OutboxMail.status) == MailStatus.FAILED, col(OutboxMail.next_attempt_at) < cutoff),
+            sa.and_(col(OutboxMail.status) == MailStatus.CANCELLED, col(OutboxMail.cancelled_at) < cutoff),
         ),
     )
 

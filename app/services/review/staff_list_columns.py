@@ -97,6 +97,10 @@ COLUMNS: dict[str, Column] = {
         _choice("civility", N_("Civilité"), Candidate.civility, Civility, CANDIDATE),
         _date("birth_date", N_("Date de naissance"), Candidate.birth_date, CANDIDATE, nullable=True),
         _c("email", N_("Adresse e-mail"), Account.email, TEXT, ACCOUNT),
+        # Since when mails to the address are refused for good (app.services.mail.bounces); empty when it works.
+        _date(
+            "email_bounced_at", N_("Adresse e-mail en échec depuis"), Account.email_bounced_at, ACCOUNT, nullable=True
+        ),
         _c("ine", N_("INE"), Candidate.ine, TEXT, CANDIDATE, nullable=True),
         _c("student_number", N_("N° étudiant"), Candidate.student_number, TEXT, CANDIDATE, nullable=True),
         _c("nationality", N_("Nationalité"), Candidate.nationality, TEXT, CANDIDATE),
