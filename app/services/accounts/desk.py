@@ -37,6 +37,7 @@ from app.services.platform.text_fold import fold_name, folded
 DESK_ROLES = (StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE, StaffRole.ACCOUNT_DESK)
 PAGE_SIZE = 20
 EMAIL_TAKEN = N_("Cette adresse e-mail est déjà celle d'un autre compte.")
+UNKNOWN_DOSSIER = N_("Aucun compte ne porte ce numéro de dossier.")
 RESENDS_PER_HOUR = 3  # activation mails the desk may send one account in an hour (a mailbox is not flooded)
 
 
@@ -114,6 +115,16 @@ def account_row(account: Account, candidate: Candidate | None) -> AccountRow:
         activated=account.is_activated,
         disabled=account.deleted_at is not None,
     )
+
+
+def account_id_by_dossier(session: Session, *, actor: Actor, dossier_number: str) -> int:
+    """The account a typed dossier number names (the duplicate to merge is named by its number)."""
+    require_desk(session, actor)
+    number = dossier_number.strip().upper()
+    found = session.exec(select(Account.id).where(Account.dossier_number == number)).first() if number else None
+    if found is None:
+        raise DomainError("unknown_dossier", UNKNOWN_DOSSIER, field="dossier_number")
+    return found
 
 
 # --- One account ------------------------------------------------------------------------------------------------------
