@@ -112,3 +112,45 @@ async def test_a_committee_member_and_a_programme_manager_are_refused(user: User
     await user.open("/gestion/comptes")
     await user.should_see(marker="refusal")
     await user.should_not_see("Rechercher un compte")
+
+
+async def test_the_desk_unlocks_and_sends_an_email_fix_keeping_what_was_typed_on_a_refusal(user: User) -> None:
+    from datetime import timedelta
+
+    from app import clock
+
+    ids = people()
+    with new_session() as session:
+        account = session.get(Account, ids["kept"])
+        assert account is not None
+        account.throttled_until, account.failed_sign_ins = clock.now() + timedelta(minutes=15), 0
+        session.add(account)
+        session.commit()
+    make_staff("guichet", StaffRole.ACCOUNT_DESK)
+    await sign_in(user, "guichet")
+    await user.open("/gestion/comptes")
+    await _search(user, "1234567890A")
+    await click(user, f"open-{ids['kept']}")
+    await user.should_see("bloquée jusqu'à")
+    await click(user, "desk-unlock")
+    await click(user, "desk-unlock-confirm")
+    await user.should_see("débloquée")
+    await user.should_not_see(marker="desk-unlock")  # nothing left to unlock
+    with new_session() as session:
+        account = session.get(Account, ids["kept"])
+        assert account is not None and account.throttled_until is None
+    user.find(marker="desk-new-email").type("eloise@new.example")
+    user.find(marker="desk-new-email-confirm").type("eloise@other.example")
+    await click(user, "desk-email-send")
+    await user.should_see(marker="desk-act-error")
+    [typed] = user.find(marker="desk-new-email").elements
+    assert typed.value == "eloise@new.example"  # the refusal loses nothing
+    user.find(marker="desk-new-email-confirm").clear()
+    user.find(marker="desk-new-email-confirm").type("eloise@new.example")
+    await click(user, "desk-email-send")
+    await user.should_see("Lien de confirmation envoyé à eloise@new.example.")
+    with new_session() as session:
+        mail = session.exec(select(OutboxMail).where(OutboxMail.code == "email_change_new_address")).one()
+        assert mail.to_address == "eloise@new.example"
+        account = session.get(Account, ids["kept"])
+        assert account is not None and account.email != "eloise@new.example"  # until the new address confirms
