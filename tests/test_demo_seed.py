@@ -261,3 +261,4 @@ def test_the_account_desk_has_a_member_and_a_duplicate_pair_to_merge(seeded: Ses
     kept, dropped = sorted(found.rows, key=lambda r: r.dossier_number != demo_data.DOSSIER_NUMBERS["c03"])
     preview = desk_merge.preview_merge(seeded, actor=actor, kept_id=kept.account_id, dropped_id=dropped.account_id)
     assert preview.refusals == []
+    assert {line.label: line.count for line in preview.moved} == {"Expériences professionnelles": 1}

@@ -99,6 +99,8 @@ def _email_form(actor: Actor, account_id: int, run_act: RunAct) -> None:
     with ui.row().classes("gap-3 items-end"):
         new = ui.input(_("Nouvelle adresse e-mail")).props("type=email autocomplete=off").mark("desk-new-email")
         again = ui.input(_("Confirmez la nouvelle adresse")).props("type=email autocomplete=off")
+        new.classes("min-w-[18rem]")
+        again.classes("min-w-[18rem]")
         again.mark("desk-new-email-confirm")
 
         async def send() -> None:
@@ -136,9 +138,9 @@ def preview_html(preview: desk_merge.MergePreview) -> str:
     return (
         text_tag("p", _("Compte gardé : {number} ({name}).").format(number=kept.dossier_number, name=kept.name))
         + text_tag("p", _("Doublon : {number} ({name}).").format(number=dropped.dossier_number, name=dropped.name))
-        + text_tag("h3", _("Ce qui passe au compte gardé"), class_="font-bold")
+        + text_tag("h3", _("Ce qui passe au compte gardé"), class_="text-base font-bold mt-2")
         + tag("ul", items(preview.moved), class_="ec-bullets", data_mark="merge-moved")
-        + text_tag("h3", _("Ce qui ne passe pas"), class_="font-bold")
+        + text_tag("h3", _("Ce qui ne passe pas"), class_="text-base font-bold mt-2")
         + tag("ul", items(preview.dropped_rows), class_="ec-bullets", data_mark="merge-dropped")
     )
 
@@ -153,7 +155,7 @@ def _merge_form(actor: Actor, view: desk.AccountView, run_act: RunAct) -> None:
     )
     kept_id = view.row.account_id
     with ui.row().classes("gap-3 items-end"):
-        number = ui.input(_("N° de dossier du doublon")).mark("desk-duplicate")
+        number = ui.input(_("N° de dossier du doublon")).classes("min-w-[14rem]").mark("desk-duplicate")
         problem = Text("", "p").classes("text-negative").mark("desk-merge-error")
         problem.props["role"] = "alert"
 

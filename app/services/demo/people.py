@@ -221,3 +221,11 @@ def seed_duplicate(session: Session, original: Account, candidate: Candidate, cr
     session.flush()
     twin.account_id = account.id or 0
     session.add(twin)
+    session.flush()
+    # What the person entered on this second account: the merge moves it to the first one.
+    job = "Animateur périscolaire"
+    session.add(
+        WorkExperience(
+            candidate_id=twin.id or 0, year=created.year - 1, duration="4 mois", title=job, employer="Ville d'Orléans"
+        )
+    )
