@@ -83,7 +83,7 @@ def _links(role: StaffRole) -> list[tuple[str, str, str]]:
 def register() -> None:
     @page(routes.STAFF_HOME)
     async def staff_home():
-        gate = await require_staff()
+        gate = await require_staff(account_desk=True)
         if gate.refused:
             return gate.response
         identity = gate.identity

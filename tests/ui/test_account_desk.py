@@ -154,3 +154,13 @@ async def test_the_desk_unlocks_and_sends_an_email_fix_keeping_what_was_typed_on
         assert mail.to_address == "eloise@new.example"
         account = session.get(Account, ids["kept"])
         assert account is not None and account.email != "eloise@new.example"  # until the new address confirms
+
+
+async def test_the_desk_is_refused_the_pages_of_applications(user: User) -> None:
+    make_staff("guichet", StaffRole.ACCOUNT_DESK)
+    await sign_in(user, "guichet")
+    for path in ("/gestion/candidatures", "/gestion/statistiques", "/gestion/exports"):
+        await user.open(path)
+        await user.should_see("Votre rôle actuel ne permet pas d'ouvrir cette page.")
+    await user.open("/gestion")
+    await user.should_see(marker="account-desk-link")
