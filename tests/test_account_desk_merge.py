@@ -170,3 +170,15 @@ def test_only_the_desk_central_office_and_administrators_merge(session: Session,
     assert session.exec(select(OutboxMail).where(OutboxMail.account_id == pair["dropped"].account_id)).all() == []
     tokens = select(AccountToken).where(AccountToken.account_id == pair["dropped"].account_id)
     assert [t.purpose for t in session.exec(tokens).all()] == []  # the unused activation link mailed to it is dropped
+
+
+def test_the_duplicates_ine_goes_to_a_kept_dossier_without_one(session: Session, pair: dict[str, Any]) -> None:
+    """Kept the other way round: the kept dossier has no INE, the duplicate's is carried over."""
+    ids = {"kept_id": pair["dropped"].account_id, "dropped_id": pair["kept"].account_id}
+    preview = desk_merge.preview_merge(session, actor=pair["actor"], **ids)
+    assert desk_merge.INE in {line.label for line in preview.moved}
+    desk_merge.merge_accounts(session, actor=pair["actor"], **ids)
+    session.commit()
+    kept = session.exec(select(Candidate).where(Candidate.account_id == pair["dropped"].account_id)).one()
+    dropped = session.exec(select(Candidate).where(Candidate.account_id == pair["kept"].account_id)).one()
+    assert (kept.ine, dropped.ine) == ("1234567890A", None)

@@ -64,6 +64,7 @@ SINGLE_ROWS: tuple[tuple[str, Any], ...] = (
 )
 IDENTITY = N_("Identité et compte du doublon (désactivé, gardé pour l'historique)")
 TOKENS = N_("Liens envoyés au doublon et non utilisés")
+INE = N_("INE (le compte gardé n'en a pas)")
 
 NOT_DUPLICATES = N_(
     "Ces comptes ne désignent pas la même personne : ni le même INE, ni le même nom et date de naissance."
@@ -159,6 +160,8 @@ def _lines(session: Session, kept: Candidate, dropped: Candidate) -> tuple[list[
     tokens = select(func.count()).select_from(AccountToken)
     unused = tokens.where(AccountToken.account_id == dropped.account_id, col(AccountToken.used_at).is_(None))
     gone.append(MergeLine(TOKENS, session.exec(unused).one()))
+    if dropped.ine and not kept.ine:
+        moved.append(MergeLine(INE, 1))
     return [m for m in moved if m.count], [g for g in gone if g.count]
 
 
@@ -195,6 +198,7 @@ def merge_accounts(session: Session, *, actor: Actor, kept_id: int, dropped_id: 
         _move(session, column, dropped_candidate.id or 0, kept_candidate.id or 0)
     for _label, column in ACCOUNT_ROWS:
         _move(session, column, dropped.id or 0, kept.id or 0)
+    _carry_ine(session, kept_candidate, dropped_candidate)
     unused = col(AccountToken.used_at).is_(None)
     session.execute(sa.delete(AccountToken).where(col(AccountToken.account_id) == dropped.id, unused))
     dropped.deleted_at = clock.now()
@@ -212,6 +216,17 @@ def merge_accounts(session: Session, *, actor: Actor, kept_id: int, dropped_id: 
     audit(session, actor=actor, action="desk.account_disabled", entity_type="account", entity_id=dropped.id)
     session.flush()
     return preview
+
+
+def _carry_ine(session: Session, kept: Candidate, dropped: Candidate) -> None:
+    """The duplicate's INE goes to the kept dossier when it has none (one INE per campaign: freed first)."""
+    if not dropped.ine or kept.ine:
+        return
+    ine, dropped.ine = dropped.ine, None
+    session.add(dropped)
+    session.flush()
+    kept.ine = ine
+    session.add(kept)
 
 
 def _move(session: Session, column: Any, old: int, new: int) -> None:
