@@ -225,6 +225,11 @@ def test_token_creation_rules_and_rights(session: Session, world) -> None:
             session, actor=world["admin"], draft=TokenDraft(label="BI", expires_on=NOW.date() - timedelta(days=1))
         )
     assert set(error.value.errors) == {"expires_on"}
+    with pytest.raises(DossierInvalid) as error:  # the account desk has no right on what the API serves
+        api_tokens.create_token(
+            session, actor=world["admin"], draft=TokenDraft(label="BI", role=StaffRole.ACCOUNT_DESK)
+        )
+    assert set(error.value.errors) == {"role"}
     secret, token = api_tokens.create_token(
         session, actor=world["admin"], draft=TokenDraft(label="BI", role=StaffRole.CENTRE_MANAGER, centre_id=centre1.id)
     )

@@ -287,3 +287,21 @@ def test_the_demo_shows_a_bouncing_address_and_mails_that_did_not_arrive(seeded:
     retrying = seeded.exec(select(OutboxMail).where(OutboxMail.attempts == 3)).one()
     assert retrying.status == MailStatus.PENDING and retrying.next_attempt_at > app_clock.now()
     assert retrying.to_address.startswith(d.PEOPLE_BY_KEY[RETRYING].first.lower())
+
+
+def test_the_account_desk_has_a_member_and_a_duplicate_pair_to_merge(seeded: Session) -> None:
+    from app.services.accounts import desk, desk_merge
+    from app.services.demo import data as demo_data
+    from app.services.platform.actors import Actor
+
+    member = seeded.exec(select(StaffMember).where(StaffMember.login == "cguichard")).one()
+    role = seeded.exec(select(StaffRoleAssignment).where(StaffRoleAssignment.staff_id == member.id)).one()
+    assert role.role == StaffRole.ACCOUNT_DESK
+    actor = Actor("staff", staff_id=member.id, role_assignment_id=role.id)
+    found = desk.search_accounts(seeded, actor=actor, text="theo nguyen")
+    numbers = {row.dossier_number for row in found.rows}
+    assert numbers == {demo_data.DOSSIER_NUMBERS[demo_data.DUPLICATE_OF], demo_data.DUPLICATE_DOSSIER_NUMBER}
+    kept, dropped = sorted(found.rows, key=lambda r: r.dossier_number != demo_data.DOSSIER_NUMBERS["c03"])
+    preview = desk_merge.preview_merge(seeded, actor=actor, kept_id=kept.account_id, dropped_id=dropped.account_id)
+    assert preview.refusals == []
+    assert {line.label: line.count for line in preview.moved} == {"Expériences professionnelles": 1}

@@ -125,6 +125,8 @@ class StaffRole(StrEnum):
     CENTRAL_OFFICE = "central_office"
     CENTRE_MANAGER = "centre_manager"
     COMMITTEE_MEMBER = "committee_member"
+    # « Gestionnaire de candidats »: candidate accounts across the institution, no right on applications.
+    ACCOUNT_DESK = "account_desk"
 
 
 class StaffRoleAssignment(SQLModel, table=True):
@@ -132,7 +134,8 @@ class StaffRoleAssignment(SQLModel, table=True):
 
     __table_args__ = (
         sa.CheckConstraint(
-            "(role IN ('administrator', 'central_office') AND centre_id IS NULL AND committee_id IS NULL)"
+            "(role IN ('administrator', 'central_office', 'account_desk')"
+            " AND centre_id IS NULL AND committee_id IS NULL)"
             " OR (role = 'centre_manager' AND centre_id IS NOT NULL AND committee_id IS NULL)"
             " OR (role = 'committee_member' AND committee_id IS NOT NULL AND centre_id IS NULL)",
             name="scope_matches_role",

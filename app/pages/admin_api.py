@@ -119,7 +119,7 @@ async def _creation(actor: Actor, on_created: Callable[[], Any]) -> None:
     draft = TokenDraft()
     form = EntityForm(draft)
     form.text("label", _("Nom du jeton"), required=True, hint=_("L'application qui l'utilisera, p. ex. « Apogée »."))
-    roles = {role: _(label) for role, label in ROLE_LABELS.items()}
+    roles = {role: _(label) for role, label in ROLE_LABELS.items() if role != StaffRole.ACCOUNT_DESK}
 
     def follow_role(role: Any) -> None:
         """Only the scope the chosen role needs is asked for."""

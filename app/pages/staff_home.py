@@ -61,10 +61,29 @@ def _load(actor: Actor) -> tuple[list[RoleView], RoleView, PendingCounts | None]
     return roles, current, load_pending(actor)
 
 
+def _links(role: StaffRole) -> list[tuple[str, str, str]]:
+    """The staff navigation of ``role``: the account desk manages accounts only, no application."""
+    desk = (_("Comptes candidats"), routes.ACCOUNT_DESK, "account-desk-link")
+    if role == StaffRole.ACCOUNT_DESK:
+        return [desk]
+    links = [
+        (_("Candidatures"), routes.STAFF_APPLICATIONS, "applications-link"),
+        (_("Listes complémentaires"), routes.WAITING_LISTS, "waiting-lists-link"),
+        (_("Statistiques"), routes.STATISTICS, "statistics-link"),
+        (_("Mes exports"), routes.EXPORTS, "exports-link"),
+    ]
+    if role != StaffRole.COMMITTEE_MEMBER:
+        links.append((_("Administration"), routes.ADMIN, "admin-link"))
+    if role in (StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE):
+        links.append((_("Transfert des inscriptions"), routes.HANDOFF, "handoff-link"))
+        links.append(desk)
+    return links
+
+
 def register() -> None:
     @page(routes.STAFF_HOME)
     async def staff_home():
-        gate = await require_staff()
+        gate = await require_staff(account_desk=True)
         if gate.refused:
             return gate.response
         identity = gate.identity
@@ -81,16 +100,7 @@ def register() -> None:
             paragraph(_("Rôle actuel : {role}").format(role=role_text(identity))).mark("current-role-text")
             if current.read_only:
                 paragraph(_("Ce rôle est en lecture seule."))
-            links = [
-                (_("Candidatures"), routes.STAFF_APPLICATIONS, "applications-link"),
-                (_("Listes complémentaires"), routes.WAITING_LISTS, "waiting-lists-link"),
-                (_("Statistiques"), routes.STATISTICS, "statistics-link"),
-                (_("Mes exports"), routes.EXPORTS, "exports-link"),
-            ]
-            if current.role != StaffRole.COMMITTEE_MEMBER:
-                links.append((_("Administration"), routes.ADMIN, "admin-link"))
-            if current.role in (StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE):
-                links.append((_("Transfert des inscriptions"), routes.HANDOFF, "handoff-link"))
+            links = _links(current.role)
             with ui.element("nav") as nav, ui.element("ul").classes("flex flex-wrap gap-x-6 gap-y-2"):
                 nav.props["aria-label"] = _("Espace de gestion")
                 for label, href, marker in links:

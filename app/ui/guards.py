@@ -91,8 +91,11 @@ def _current_role(actor: Actor) -> RoleView:
         return current_role(session, actor=actor)
 
 
-async def require_staff(*roles: StaffRole) -> Gate:
-    """A staff member whose current role (re-read from the database) is one of ``roles`` (any role if none)."""
+async def require_staff(*roles: StaffRole, account_desk: bool = False) -> Gate:
+    """A staff member whose current role (re-read from the database) is one of ``roles`` (any role if none).
+
+    With no ``roles``, the account desk, which has no right on applications, is refused unless ``account_desk``
+    (the staff home): the pages of applications, lists, statistics and exports would show it nothing."""
     identity = current_identity()
     if identity is None:
         return _to_sign_in()
@@ -103,7 +106,8 @@ async def require_staff(*roles: StaffRole) -> Gate:
         view = await run.io_bound(_current_role, actor)  # re-read: a role withdrawn meanwhile no longer opens pages
     except DomainError:
         return _refuse(_("Ce rôle ne vous est plus attribué. Choisissez un autre rôle ou reconnectez-vous."))
-    if roles and view.role not in roles:
+    desk_refused = not roles and not account_desk and view.role == StaffRole.ACCOUNT_DESK
+    if (roles and view.role not in roles) or desk_refused:
         return _refuse(_("Votre rôle actuel ne permet pas d'ouvrir cette page. Changez de rôle dans l'en-tête."))
     return Gate(identity=identity, actor=actor)
 

@@ -55,6 +55,7 @@ STATISTICS = "/gestion/statistiques"
 EXPORTS = "/gestion/exports"
 EXPORT_FILE = "/gestion/exports/{job_id}/fichier"
 HANDOFF = "/gestion/transfert-inscriptions"
+ACCOUNT_DESK = "/gestion/comptes"  # « Gestionnaire de candidats »: candidate accounts
 
 # The administration
 ADMIN = "/admin"

@@ -1,14 +1,15 @@
 """Accounts and signing in: candidate accounts, credentials, passwords, one-time tokens, SSO, staff roles.
 
 Owns account creation and activation, authentication, password rules, the tokens mailed to candidates, the
-CAS/SSO sign-in, staff role switching, and the assistance requests candidates send.
+CAS/SSO sign-in, staff role switching, the assistance requests candidates send, and the account desk (« gestionnaire
+de candidats »: search, help and merge of candidate accounts).
 """
 
 from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from app.services.accounts import candidates, credentials, rules, sso, staff_roles
+    from app.services.accounts import candidates, credentials, desk, desk_merge, rules, sso, staff_roles
     from app.services.accounts.account_erasure import (
         CONFIRMATION_WORDS,
         ErasureOutcome,
@@ -57,6 +58,8 @@ _EXPORTS: dict[str, str] = {
     "candidates": "candidates",
     "check_token": "tokens",
     "credentials": "credentials",
+    "desk": "desk",
+    "desk_merge": "desk_merge",
     "current_role": "staff_roles",
     "list_roles": "staff_roles",
     "record_impersonated_view": "staff_roles",
@@ -85,6 +88,8 @@ __all__ = [
     "check_token",
     "credentials",
     "current_role",
+    "desk",
+    "desk_merge",
     "erasure_requests",
     "list_roles",
     "pending_erasure",

@@ -88,6 +88,19 @@ def request_email_change(
     if address == account.email:
         raise DomainError("email_unchanged", N_("C'est déjà votre adresse e-mail."), field="new_email")
     # Whether the address is taken is only said when its owner clicks the link, never here.
+    send_email_change_link(session, account, address)
+    audit(
+        session,
+        actor=actor,
+        action="account.email_change_requested",
+        entity_type="account",
+        entity_id=account.id,
+        after={"new_email": address},
+    )
+
+
+def send_email_change_link(session: Session, account: Account, address: str) -> None:
+    """Mail ``address`` the link that moves the account to it (an earlier pending link stops working)."""
     revoke_tokens(session, account_id=account.id or 0, purpose=TokenPurpose.EMAIL_CHANGE)
     secret, token = issue_token(
         session,
@@ -97,14 +110,6 @@ def request_email_change(
         new_email=address,
     )
     mail_account(session, account, "email_change_new_address", token_link(f"/compte/email/{secret}", token), to=address)
-    audit(
-        session,
-        actor=actor,
-        action="account.email_change_requested",
-        entity_type="account",
-        entity_id=account.id,
-        after={"new_email": address},
-    )
 
 
 def confirm_email_change(session: Session, *, actor: Actor, token: str) -> Account:

@@ -16,6 +16,7 @@ ROLE_LABELS: dict[StaffRole, str] = {
     StaffRole.CENTRAL_OFFICE: N_("Scolarité centrale"),
     StaffRole.CENTRE_MANAGER: N_("Gestionnaire de composante"),
     StaffRole.COMMITTEE_MEMBER: N_("Membre de commission"),
+    StaffRole.ACCOUNT_DESK: N_("Gestionnaire de candidats"),
 }
 INSTITUTION_SCOPE = N_("Tout l'établissement")
 INSTITUTION_WIDE = {StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE}
@@ -128,7 +129,7 @@ def require_role(
         raise Forbidden()
     if write and assignment.read_only:
         raise Forbidden()
-    if assignment.role in INSTITUTION_WIDE:
+    if assignment.role in INSTITUTION_WIDE or assignment.role == StaffRole.ACCOUNT_DESK:
         return assignment
     if assignment.role == StaffRole.CENTRE_MANAGER:
         if committee_id is not None:

@@ -158,7 +158,7 @@ def create_token(session: Session, *, actor: Actor, draft: TokenDraft) -> tuple[
         errors["label"] = N_("200 caractères au plus.")
     role = StaffRole(draft.role) if draft.role else None  # a select may hand back the plain value
     centre_id = committee_id = None
-    if role is None:
+    if role is None or role == StaffRole.ACCOUNT_DESK:  # the API serves applications, which the desk has no right on
         errors["role"] = N_("Choisissez le périmètre du jeton.")
     elif role == StaffRole.CENTRE_MANAGER:
         if draft.centre_id is None or session.get(ApplicationCentre, draft.centre_id) is None:

@@ -9,6 +9,7 @@ candidate's applications is.
 
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from app.models import Application, Candidate, Program, StaffRole
@@ -17,7 +18,8 @@ from app.services.offer.campaigns import is_archived, require_open_campaign
 from app.services.platform.actors import Actor
 from app.services.platform.errors import Forbidden, NotFound
 
-ALL_ROLES = tuple(StaffRole)
+# The account desk has no right on applications, their pieces or decisions: it only manages candidate accounts.
+ALL_ROLES = tuple(role for role in StaffRole if role != StaffRole.ACCOUNT_DESK)
 
 
 def scope_filter(role: RoleView) -> Any:
@@ -26,6 +28,8 @@ def scope_filter(role: RoleView) -> Any:
         return col(Application.id).is_not(None)
     if role.role == StaffRole.CENTRE_MANAGER:
         return col(Application.centre_id) == role.centre_id
+    if role.role != StaffRole.COMMITTEE_MEMBER:  # the account desk: no application (never « committee IS NULL »)
+        return sa.false()
     return col(Application.committee_id) == role.committee_id
 
 
@@ -103,7 +107,7 @@ def scope_covers(role: RoleView, application: Application) -> bool:
         return True
     if role.role == StaffRole.CENTRE_MANAGER:
         return application.centre_id == role.centre_id
-    return application.committee_id == role.committee_id
+    return role.role == StaffRole.COMMITTEE_MEMBER and application.committee_id == role.committee_id
 
 
 def require_candidate_in_scope(session: Session, *, actor: Actor, candidate_id: int, write: bool = False) -> Candidate:

@@ -37,7 +37,7 @@ from app.services.demo import data as d
 from app.services.demo.data import DEMO_IDENTITIES, DemoIdentity
 from app.services.demo.mail_failures import seed_mail_failures
 from app.services.demo.messages import seed_demo_messages
-from app.services.demo.people import ascii_upper, demo_ine, dossier_rows, mail_part
+from app.services.demo.people import ascii_upper, demo_ine, dossier_rows, mail_part, seed_duplicate
 from app.services.demo.scenarios import PRESELECTION_PLACE, Calendar, Scenario
 from app.services.offer.faq import seed_guide_faq
 
@@ -89,6 +89,7 @@ class Seeder:
             self.staff_hash, self.candidate_hash = staff_hash.result(), candidate_hash.result()
         self.seed_staff()
         self.seed_people()
+        seed_duplicate(self.s, self.accounts[d.DUPLICATE_OF], self.candidates[d.DUPLICATE_OF], self.at(-20, 21, 4))
         self.seed_applications()
         self.s.flush()
 

@@ -512,6 +512,14 @@ STAFF: list[StaffData] = [
         "Faculty staff member (Polytech Orléans)",
     ),
     StaffData(
+        "cguichard",
+        "Claire",
+        "Guichard",
+        [(StaffRole.ACCOUNT_DESK, "", False)],
+        "Gestionnaire de candidats (comptes, doublons)",
+        "Candidate account desk (accounts, duplicates)",
+    ),
+    StaffData(
         "pgauthier",
         "Pascale",
         "Gauthier",
@@ -747,6 +755,10 @@ def _dossier_numbers(count: int) -> list[str]:
 
 
 DOSSIER_NUMBERS: dict[str, str] = dict(zip([p.key for p in PEOPLE], _dossier_numbers(len(PEOPLE)), strict=True))
+# A second account that Théo Nguyen made with another address (same name and birth date, no INE yet): the pair the
+# account desk merges on « Comptes candidats ».
+DUPLICATE_OF = "c03"
+DUPLICATE_DOSSIER_NUMBER = _dossier_numbers(len(PEOPLE) + 1)[-1]
 
 
 @dataclass(frozen=True)
@@ -786,6 +798,6 @@ DEMO_IDENTITIES: list[DemoIdentity] = [
     *[
         DemoIdentity("staff", s.login, STAFF_PASSWORD, s.label_fr, s.label_en, f"{s.first} {s.last}")
         for s in STAFF
-        if s.login in {"mdelaunay", "nperrin", "jroussel", "hbenali", "pgauthier"}
+        if s.login in {"mdelaunay", "nperrin", "jroussel", "hbenali", "pgauthier", "cguichard"}
     ],
 ]

@@ -5,17 +5,22 @@ every seeding writes the same dossiers; ``demo/campus.py`` adds them to the sess
 """
 
 import unicodedata
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from sqlmodel import Session
+
 from app.models import (
+    Account,
     Address,
     Baccalaureate,
     BacSeries,
+    Candidate,
     ExternalRecord,
     InternalRecord,
     Internship,
+    IssuedDossierNumber,
     RecordOutcome,
     WorkExperience,
 )
@@ -186,3 +191,41 @@ def _experience(i: int, p: d.PersonData, cid: int, year: int) -> list[WorkExperi
             )
         )
     return rows
+
+
+def seed_duplicate(session: Session, original: Account, candidate: Candidate, created: datetime) -> None:
+    """A second account of ``candidate``'s person: another address, the same name and birth date, no INE yet."""
+    account = Account(
+        dossier_number=d.DUPLICATE_DOSSIER_NUMBER,
+        email=original.email.replace("@", ".perso@"),
+        last_name=original.last_name,
+        first_name=original.first_name,
+        password_hash=original.password_hash,
+        language=original.language,
+        campaign_id=original.campaign_id,
+        activated_at=created + timedelta(minutes=5),
+        created_at=created,
+    )
+    twin = Candidate(
+        campaign_id=candidate.campaign_id,
+        civility=candidate.civility,
+        birth_name=candidate.birth_name,
+        first_names=candidate.first_names,
+        birth_date=candidate.birth_date,
+        birth_department=candidate.birth_department,
+        birth_commune_insee=candidate.birth_commune_insee,
+        birth_place=candidate.birth_place,
+        account_id=0,  # set once the account has its id
+    )
+    session.add_all([account, IssuedDossierNumber(number=account.dossier_number, issued_at=created)])
+    session.flush()
+    twin.account_id = account.id or 0
+    session.add(twin)
+    session.flush()
+    # What the person entered on this second account: the merge moves it to the first one.
+    job = "Animateur périscolaire"
+    session.add(
+        WorkExperience(
+            candidate_id=twin.id or 0, year=created.year - 1, duration="4 mois", title=job, employer="Ville d'Orléans"
+        )
+    )

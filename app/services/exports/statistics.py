@@ -139,6 +139,8 @@ def program_scope(role: RoleView) -> Any:
         return col(Program.id).is_not(None)
     if role.role == StaffRole.CENTRE_MANAGER:
         return col(Program.centre_id) == role.centre_id
+    if role.role != StaffRole.COMMITTEE_MEMBER:  # the account desk: no programme (never « committee IS NULL »)
+        return sa.false()
     return col(Program.committee_id) == role.committee_id
 
 
