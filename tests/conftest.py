@@ -36,6 +36,9 @@ os.environ.pop("ECANDIDAT_SMTP_HOST", None)
 from app import clock as app_clock
 from app.config import reset_settings
 from app.db import loop_violations, new_session, reset_engine
+from tests import compiled_once
+
+compiled_once.install()  # each screen test imports the page modules again: compiled once, not once per test
 
 PG_URL = os.environ.get("ECANDIDAT_TEST_DATABASE_URL", "")
 PG_SKIP_REASON = "ECANDIDAT_TEST_DATABASE_URL is not set: the PostgreSQL variant of this test is skipped"
