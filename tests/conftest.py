@@ -15,10 +15,12 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from nicegui.testing import User
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
@@ -36,6 +38,10 @@ os.environ.pop("ECANDIDAT_SMTP_HOST", None)
 from app import clock as app_clock
 from app.config import reset_settings
 from app.db import loop_violations, new_session, reset_engine
+from app.services.accounts import passwords
+from tests import compiled_once
+
+compiled_once.install()  # each screen test imports the page modules again: compiled once, not once per test
 
 PG_URL = os.environ.get("ECANDIDAT_TEST_DATABASE_URL", "")
 PG_SKIP_REASON = "ECANDIDAT_TEST_DATABASE_URL is not set: the PostgreSQL variant of this test is skipped"
@@ -114,6 +120,25 @@ def _empty_postgres(url: str) -> None:
         for table in reversed(SQLModel.metadata.sorted_tables):
             conn.execute(table.delete())
     engine.dispose()
+
+
+@cache
+def _quick_hasher() -> PasswordHasher:
+    return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+PRODUCTION_COST_MODULES = {"tests.test_passwords"}  # they check the portal's own argon2id parameters
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id at its lowest cost in this process: the portal's (64 MiB, 3 passes, 4 lanes, chosen to be slow) took
+    a tenth of a second or more per hash or check, and tests hash and check thousands of passwords (accounts made
+    by the factories, every sign-in, the dummy check of each unknown login). Same algorithm, same code paths, same
+    rehash rule; tests/test_passwords.py keeps the portal's parameters, and processes started by tests (the portal,
+    the commands) use them."""
+    if request.module.__name__ not in PRODUCTION_COST_MODULES:
+        monkeypatch.setattr(passwords, "_hasher", _quick_hasher)
 
 
 @pytest.fixture(params=BACKENDS)

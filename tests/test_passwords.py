@@ -31,3 +31,9 @@ def test_weaker_parameters_need_a_rehash() -> None:
     assert verify_password(weak, "Correct-Horse-42!")
     assert needs_rehash(weak)
     assert needs_rehash("not-a-hash")
+
+
+def test_the_portal_hashes_with_rfc_9106_parameters() -> None:
+    """The portal's cost (the rest of the suite hashes at the lowest one, tests/conftest.py): argon2id, 64 MiB,
+    3 passes, 4 lanes."""
+    assert hash_password("Correct-Horse-42!").startswith("$argon2id$v=19$m=65536,t=3,p=4$")

@@ -98,23 +98,29 @@ def headings(user: User, level: int) -> list[str]:
     return texts
 
 
-async def should_see_marked(user: User, mark: str, *, retries: int = 3, timeout: float | None = None) -> Node:
+async def should_see_marked(
+    user: User, mark: str, *, retries: int = 3, timeout: float | None = None, containing: str | None = None
+) -> Node:
     """Like ``user.should_see(marker=…)`` for an item of an HTML block (``data-mark``), waiting as it does.
 
     ``timeout``: for an item that no handler of the test's own waits for (a live update, drawn when a change
     committed elsewhere has been announced and read again in a worker thread), look until it appears, for up to
-    that many seconds however busy the machine is, instead of ``retries`` looks 0.1 s apart."""
+    that many seconds however busy the machine is, instead of ``retries`` looks 0.1 s apart.
+    ``containing``: the item must also read this text (an item already drawn that a live update redraws)."""
     loop = asyncio.get_running_loop()
     deadline = None if timeout is None else loop.time() + timeout
     looks = 0
+    node = None
     while True:
         node = marked(user, mark)
-        if node is not None:
+        if node is not None and (containing is None or containing in node.text):
             return node
         looks += 1
         if (looks >= retries) if deadline is None else (loop.time() >= deadline):
             break
         await asyncio.sleep(0.1)
+    if node is not None:
+        raise AssertionError(f"the item marked {mark!r} reads {node.text!r}, expected it to contain {containing!r}")
     raise AssertionError(f"expected to see an item marked {mark!r} in the page's HTML blocks")
 
 

@@ -14,6 +14,7 @@ from app.services.applications.applying import apply_to_program
 from app.services.platform import notifications
 from app.services.platform.actors import Actor
 from tests import factories
+from tests.conftest import SHOULD_SEE_SECONDS
 from tests.ui.handler_clicks import click
 from tests.ui.static_html import marked, page_blocks, should_see_marked
 
@@ -394,8 +395,11 @@ async def test_a_piece_with_files_reads_deposee_until_the_application_is_transmi
         await user.should_see(marker="transmit-application", retries=100)  # …and « Transmettre » offered
         assert (await should_see_marked(user, "piece-status")).text == "Déposée"
         await user.should_see("Document qui sera transmis au jury : 1 page")
-        listed = await should_see_marked(user, f"piece-{application_piece(application.id)}")
-        assert "Déposée" in listed.text and "Transmise" not in listed.text
+        # The list of pieces is drawn again by the live update of the upload (its commit announced, the page read
+        # again in a worker thread), which may come after the card that the upload itself redrew: wait for it.
+        piece = f"piece-{application_piece(application.id)}"
+        listed = await should_see_marked(user, piece, containing="Déposée", timeout=SHOULD_SEE_SECONDS)
+        assert "Transmise" not in listed.text
         await user.should_not_see("Transmise")
 
         await click(user, "transmit-application")

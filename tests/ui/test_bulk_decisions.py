@@ -7,6 +7,7 @@ from app.db import new_session
 from app.models import Decision, DecisionKind, OutboxMail, StaffMember, StaffRole, StaffRoleAssignment
 from app.services.accounts.passwords import hash_password
 from tests import factories
+from tests.ui.handler_clicks import click
 
 GOOD = "Solide-Passe-2026"
 
@@ -77,13 +78,16 @@ async def test_enter_then_publish_a_decision_for_the_selection(user: User) -> No
     with new_session() as session:
         entered = session.exec(select(Decision).where(col(Decision.published_at).is_(None))).all()
         assert sorted(d.application_id for d in entered) == ids[1:]
-    user.find(marker="bulk-enter-close").click()
+    # « Fermer » reloads the list (the entry was done) in a worker thread; wait for that reload, rather than open
+    # the publication while it still runs and redraws the bar under it.
+    await click(user, "bulk-enter-close")
     await user.should_not_see(marker="bulk-enter-dialog")
+    await user.should_see("3 sélectionnées")
 
-    user.find(marker="bulk-publish-open").click()
-    await user.should_see("2 décisions seront publiées.", retries=50)
-    user.find(marker="bulk-publish-confirm").click()
-    await user.should_see("2 décisions publiées.", retries=50)
+    await click(user, "bulk-publish-open")  # waits for the publication's plan, read in a worker thread
+    await user.should_see("2 décisions seront publiées.")
+    await click(user, "bulk-publish-confirm")
+    await user.should_see("2 décisions publiées.")
     with new_session() as session:
         codes = session.exec(select(OutboxMail.code)).all()
         assert sorted(codes) == ["decision_favorable", "decision_favorable"]

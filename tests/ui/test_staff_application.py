@@ -136,7 +136,7 @@ async def test_a_candidate_is_refused_the_page(user: User) -> None:
     user.find(marker="login").type(dossier_number)
     user.find(marker="password").type(GOOD)
     user.find(marker="sign-in").click()
-    await user.should_see(marker="signed-in-name", retries=20)  # the sign-in has landed (new session, then /candidat)
+    await user.should_see(marker="signed-in-name")  # the sign-in has landed (new session, then /candidat)
     await user.open(f"/gestion/candidatures/{data['application']}")
     await user.should_see(marker="refusal")
     await user.should_not_see(marker="pieces")

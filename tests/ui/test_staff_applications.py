@@ -96,7 +96,7 @@ async def test_a_candidate_is_refused(user: User) -> None:
     user.find(marker="login").type(email)
     user.find(marker="password").type(GOOD)
     user.find(marker="sign-in").click()
-    await user.should_see(marker="signed-in-name", retries=20)  # the sign-in has landed (new session, then /candidat)
+    await user.should_see(marker="signed-in-name")  # the sign-in has landed (new session, then /candidat)
     await user.open("/gestion/candidatures")
     await user.should_see(marker="refusal")
 

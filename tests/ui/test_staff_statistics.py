@@ -111,7 +111,7 @@ async def test_a_candidate_is_refused(user: User) -> None:
     user.find(marker="login").type("cand@mail.example")
     user.find(marker="password").type(GOOD)
     user.find(marker="sign-in").click()
-    await user.should_see(marker="signed-in-name", retries=20)  # the sign-in has landed (new session, then /candidat)
+    await user.should_see(marker="signed-in-name")  # the sign-in has landed (new session, then /candidat)
     await user.open("/gestion/statistiques")
     await user.should_see(marker="refusal")
     await user.should_not_see(marker="controls")
