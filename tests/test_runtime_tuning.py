@@ -145,9 +145,9 @@ def test_never_connected_views_are_pruned_a_few_at_a_time(monkeypatch) -> None:
         view.id = str(i)
     monkeypatch.setattr(runtime_tuning, "_quieted_until", 0.0)
     monkeypatch.setattr(runtime_tuning.Client, "instances", {v.id: v for v in old + kept})
-    runtime_tuning._prune_never_connected()
+    assert runtime_tuning._prune_never_connected()  # a full batch: the loop prunes again right away
     assert sum(v.deleted for v in old) == runtime_tuning.PRUNE_BATCH  # one tick deletes a batch, not all
-    runtime_tuning._prune_never_connected()
+    assert not runtime_tuning._prune_never_connected()
     assert all(v.deleted for v in old) and not any(v.deleted for v in kept)
 
 
@@ -215,3 +215,19 @@ def test_the_pruning_tick_quiets_the_views_it_keeps_and_leaves_connected_ones_al
     young.outbox._enqueue_event.set()  # seen once: later ticks walk only the views created since
     runtime_tuning._prune_never_connected()
     assert young.outbox._enqueue_event.is_set()
+
+
+async def test_pruning_keeps_up_with_views_made_faster_than_a_batch_a_tick(monkeypatch) -> None:
+    """Views made faster than PRUNE_BATCH per tick (wrk makes hundreds a second) are all pruned within one tick
+    period, batch by batch with the loop's other work in between, instead of piling up."""
+    import asyncio
+
+    old = [_View(runtime_tuning.PRUNE_AFTER_SECONDS + 1) for _ in range(runtime_tuning.PRUNE_BATCH * 7 + 3)]
+    for i, view in enumerate(old):
+        view.id = str(i)
+    monkeypatch.setattr(runtime_tuning, "_quieted_until", 0.0)
+    monkeypatch.setattr(runtime_tuning.Client, "instances", {v.id: v for v in old})
+    task = asyncio.create_task(runtime_tuning._prune_periodically())
+    await asyncio.sleep(runtime_tuning.PRUNE_EVERY_SECONDS * 1.5)
+    task.cancel()
+    assert all(v.deleted for v in old)
