@@ -129,8 +129,8 @@ def _selected(session: Session, role: RoleView, application_ids: set[int] | list
     if len(rows) != len(ids):
         raise DomainError(
             "message_out_of_scope",
-            N_("{count} candidature(s) de la sélection sont hors de votre périmètre ou annulées : aucun message n'a "
-               "été envoyé. Retirez-les de la sélection."),
+            N_("Candidatures de la sélection hors de votre périmètre ou annulées : {count}. Aucun message n'a été "
+               "envoyé ; retirez-les de la sélection."),
             count=len(ids) - len(rows),
         )  # fmt: skip
     return sorted(rows, key=lambda row: row.id or 0)
