@@ -2,7 +2,8 @@
 dossier; the requester's scope re-checked for every dossier, the number of dossiers capped by a setting."""
 
 import io
-from datetime import UTC, datetime
+import os
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import Session, select
 
-from app.config import reset_settings
+from app.config import get_settings, reset_settings
 from app.models import Account, AuditEvent, Candidate, DocumentStatus, ExportJob, ExportStatus, StaffRole
 from app.services.documents import pdf_text
 from app.services.documents.contents_page import ContentsHeads, ContentsRow, contents_pages, fit
@@ -151,6 +152,18 @@ def test_the_job_builds_one_pdf_in_the_background_for_its_owner(session: Session
     text = PdfReader(path).pages[0].extract_text()
     assert number_of(session, apps["zoe"]) in text and number_of(session, apps["max"]) in text
     assert export_jobs.KIND_LABELS["dossiers_pdf"] == "Dossiers en un PDF unique"
+    assert not list((get_settings().file_store_dir / "tmp").glob("export-*"))  # its rendered dossiers are gone
+
+
+def test_the_rendered_dossiers_a_dead_worker_left_are_swept_by_the_exports_purge(session: Session) -> None:
+    left = get_settings().file_store_dir / "tmp" / "export-98-1-1-parts-abc"  # a crashed combined PDF's dossiers
+    left.mkdir(parents=True)
+    (left / "00000.pdf").write_bytes(b"%PDF-1.7 partial")
+    building = left.with_name("export-99-1-1-parts-def")  # a build in progress: recent, kept
+    building.mkdir()
+    os.utime(left, (0, (NOW - timedelta(days=2)).timestamp()))
+    export_jobs.purge_old_exports(session, NOW)
+    assert not left.exists() and building.exists()
 
 
 def test_an_empty_or_too_large_selection_is_refused_before_anything_is_queued(
