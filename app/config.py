@@ -201,6 +201,9 @@ class Settings(BaseSettings):
     # Exports built in the background (issue 11).
     export_retention_days: int = Field(7, ge=1, description="Days an export file is kept before it is purged.")
     export_workers: int = Field(2, ge=1, description="Exports one process (role all, or the worker) builds at once.")
+    combined_pdf_max_dossiers: int = Field(
+        200, ge=1, description="Most dossiers one combined PDF of a selection (« Télécharger un PDF unique ») holds."
+    )
     data_export_link_hours: int = Field(
         72, ge=1, description="Hours the mailed single-use link to a candidate's copy of their data stays valid."
     )

@@ -1,4 +1,5 @@
-"""« Exporter » on the staff list: a spreadsheet of the list as shown, or a ZIP of the selection's dossiers or piece.
+"""« Exporter » on the staff list: a spreadsheet of the list as shown, a ZIP of the selection's dossiers or piece, or
+one PDF of the selection's dossiers (« Télécharger un PDF unique »).
 
 Each button asks one service for an export job (its own transaction), hands the job to the export threads and
 says where to follow it (« Mes exports »); the file is built in the background, never on this page's event loop.
@@ -55,6 +56,12 @@ def _request_list(actor: Actor, kind: str, request: TabularRequest) -> int:
 def _request_dossiers(actor: Actor, ids: list[int], language: str) -> int:
     with transaction() as session:
         job = export_jobs.request_dossiers_zip(session, actor=actor, ids=ids, language=language)
+    return job.id or 0
+
+
+def _request_combined(actor: Actor, ids: list[int], language: str) -> int:
+    with transaction() as session:
+        job = export_jobs.request_combined_pdf(session, actor=actor, ids=ids, language=language)
     return job.id or 0
 
 
@@ -150,6 +157,11 @@ def export_panel(state: Any, actor: Actor, pieces: list[tuple[int, str, str]]) -
                 _request_dossiers, actor, sorted(state.selected), current_language(), render=render_in_pool
             )
 
+        async def export_combined() -> None:
+            await status.request(
+                _request_combined, actor, sorted(state.selected), current_language(), render=render_in_pool
+            )
+
         async def export_piece() -> None:
             if not piece.value:
                 status.refuse(_("Choisissez la pièce à télécharger."))
@@ -165,3 +177,6 @@ def export_panel(state: Any, actor: Actor, pieces: list[tuple[int, str, str]]) -
             ui.button(_("Pièce pour la sélection (ZIP)"), on_click=export_piece).props("no-caps outline").mark(
                 "export-piece"
             )
+            combined = ui.button(_("Télécharger un PDF unique"), on_click=export_combined).props("no-caps outline")
+            combined.props["aria-label"] = _("Télécharger un PDF unique des dossiers de la sélection")
+            combined.mark("export-combined-pdf")

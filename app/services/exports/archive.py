@@ -76,9 +76,10 @@ class Selected:
     first_names: str
     program_code: str
     program_label: str
+    program_label_en: str
 
 
-def _in_scope(session: Session, actor: Actor, ids: Sequence[int]) -> list[Selected]:
+def in_scope(session: Session, actor: Actor, ids: Sequence[int]) -> list[Selected]:
     """The selected, live applications the actor's current role covers, by dossier number."""
     role = current_role(session, actor=actor)
     result: list[Selected] = []
@@ -92,6 +93,7 @@ def _in_scope(session: Session, actor: Actor, ids: Sequence[int]) -> list[Select
                 Candidate.first_names,
                 Program.code,
                 Program.label_fr,
+                Program.label_en,
             )
             .join(Candidate, col(Candidate.id) == col(Application.candidate_id))
             .join(Account, col(Account.id) == col(Candidate.account_id))
@@ -133,7 +135,7 @@ def _index_row(name: str, selected: Selected, status: str) -> list[str]:
     return [neutralise(v) for v in values] + [status]
 
 
-def _check_size(ids: Sequence[int], limit: int) -> None:
+def check_size(ids: Sequence[int], limit: int) -> None:
     if not ids:
         raise DomainError("empty_selection", N_("Sélectionnez au moins une candidature dans la liste."))
     if len(ids) > limit:
@@ -146,11 +148,11 @@ def _check_size(ids: Sequence[int], limit: int) -> None:
 
 
 def check_dossiers_selection(ids: Sequence[int]) -> None:
-    _check_size(ids, MAX_DOSSIERS)
+    check_size(ids, MAX_DOSSIERS)
 
 
 def check_piece_selection(ids: Sequence[int]) -> None:
-    _check_size(ids, MAX_PIECES)
+    check_size(ids, MAX_PIECES)
 
 
 def build_dossiers_zip(
@@ -171,7 +173,7 @@ def build_dossiers_zip(
     draw = render or (lambda context, lang: render_dossier_pdf(context, language=lang))
     with use_language(language):
         with new_session() as session:
-            selection = _in_scope(session, actor, ids)
+            selection = in_scope(session, actor, ids)
         report(0, len(selection))
         names, index = _Names(), []
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -212,7 +214,7 @@ def build_piece_zip(
             if required is None:
                 raise DomainError("unknown_piece", N_("Cette pièce n'existe pas."))
             piece = ascii_part(label_in(required, language))
-            selection = _in_scope(session, actor, ids)
+            selection = in_scope(session, actor, ids)
         report(0, len(selection))
         names, index, added = _Names(), [], 0
         seen: dict[int, str] = {}

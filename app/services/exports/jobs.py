@@ -1,7 +1,7 @@
 """Exports built in the background (issue 11): requested on the list, built by a worker, downloaded by their owner.
 
-- ``request_list_export`` / ``request_dossiers_zip`` / ``request_piece_zip`` check the actor and record a QUEUED
-  ``ExportJob`` (with the role it was asked under) in the caller's transaction, audited.
+- ``request_list_export`` / ``request_dossiers_zip`` / ``request_combined_pdf`` / ``request_piece_zip`` check the
+  actor and record a QUEUED ``ExportJob`` (with the role it was asked under) in the caller's transaction, audited.
 - ``start(job_id)`` hands it to this process's small thread pool (``export_workers`` threads); ``run_export_job``
   claims it (a conditional UPDATE: one worker of one instance wins), rebuilds the requester's ``Actor`` from the job
   (so the role's scope is re-read from the database), builds the file with its own short sessions while recording
@@ -15,6 +15,7 @@
 import hashlib
 import logging
 import os
+import shutil
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -38,7 +39,7 @@ from app.models import (
     StoredFile,
 )
 from app.services.exports import archive as exports_zip
-from app.services.exports import audit_csv, my_data, personal_data, spreadsheet_writers
+from app.services.exports import audit_csv, combined_pdf, my_data, personal_data, spreadsheet_writers
 from app.services.exports import tabular as exports_tabular
 from app.services.exports.job_requests import MAX_ACTIVE_PER_STAFF, TOO_MANY, create_job
 from app.services.exports.my_exports import KIND_LABELS, STATUS_LABELS, ExportView, export_file, my_exports
@@ -65,6 +66,7 @@ __all__ = [
     "export_file",
     "my_exports",
     "purge_old_exports",
+    "request_combined_pdf",
     "request_dossiers_zip",
     "request_list_export",
     "request_piece_zip",
@@ -85,6 +87,7 @@ MEDIA_TYPES = {
     "xlsx": spreadsheet_writers.XlsxWriter.media_type,
     "csv": spreadsheet_writers.CsvWriter.media_type,
     "dossiers_zip": "application/zip",
+    combined_pdf.KIND: "application/pdf",
     "piece_zip": "application/zip",
     my_data.KIND: "application/zip",
 }
@@ -110,6 +113,12 @@ def request_dossiers_zip(session: Session, *, actor: Actor, ids: Sequence[int], 
     """Queue a ZIP of the dossier PDFs of the selected applications."""
     exports_zip.check_dossiers_selection(ids)
     return create_job(session, actor, "dossiers_zip", {"ids": sorted(set(ids)), "language": language})
+
+
+def request_combined_pdf(session: Session, *, actor: Actor, ids: Sequence[int], language: str) -> ExportJob:
+    """Queue one PDF of the selected applications' dossiers (« Télécharger un PDF unique »), within the cap."""
+    combined_pdf.check_selection(ids)
+    return create_job(session, actor, combined_pdf.KIND, {"ids": sorted(set(ids)), "language": language})
 
 
 def request_piece_zip(
@@ -179,6 +188,11 @@ def _build(job: ExportJob, actor: Actor, path: Path, render: Render | None) -> t
             actor=actor, ids=ids, language=language, path=path, progress=progress, render=render
         )
         return f"dossiers-{stamp}.zip", MEDIA_TYPES[job.kind]
+    if job.kind == combined_pdf.KIND:
+        combined_pdf.build_combined_pdf(
+            actor=actor, ids=ids, language=language, path=path, progress=progress, render=render
+        )
+        return f"dossiers-{stamp}.pdf", MEDIA_TYPES[job.kind]
     if job.kind == "piece_zip":
         required_id = int(data["required_document_id"])
         exports_zip.build_piece_zip(
@@ -352,7 +366,10 @@ def _sweep_temporary_files(now: datetime) -> None:
     for path in folder.glob("export-*"):
         try:
             if path.stat().st_mtime < (now - timedelta(days=1)).timestamp():
-                path.unlink(missing_ok=True)
+                if path.is_dir():  # a combined PDF's rendered dossiers
+                    shutil.rmtree(path)
+                else:
+                    path.unlink(missing_ok=True)
         except OSError:
             log.warning("export purge: cannot remove %s", path)
 

@@ -18,6 +18,7 @@ KIND_LABELS = {
     "xlsx": N_("Tableur Excel (XLSX)"),
     "csv": N_("Fichier CSV (Excel)"),
     "dossiers_zip": N_("Dossiers PDF (ZIP)"),
+    "dossiers_pdf": N_("Dossiers en un PDF unique"),
     "piece_zip": N_("Pièce justificative (ZIP)"),
     "audit_csv": N_("Journal d'audit (CSV)"),
 }
