@@ -256,3 +256,18 @@ def test_the_job_is_registered_every_two_minutes() -> None:
     job = jobs.get_job(campaign_schedule.JOB_NAME)
     assert job.every == timedelta(minutes=2)
     assert job.func is campaign_schedule.run_scheduled_switches
+
+
+def test_the_demo_campus_shows_a_scheduled_switch_that_its_job_carries_out(session: Session, clock) -> None:
+    from app.services.demo.campus import seed_demo_campus
+
+    clock.set(NOW)
+    assert seed_demo_campus(session) is True
+    session.commit()
+    active = session.exec(select(Campaign).where(Campaign.is_active)).one()
+    (following,) = session.exec(select(Campaign).where(Campaign.switch_scheduled_at.is_not(None))).all()  # type: ignore[union-attr]
+    assert following.starts_on > active.ends_on and following.switch_scheduled_at > NOW
+    clock.set(following.switch_scheduled_at + SECOND)
+    assert run(session)[0] == 1
+    assert session.get(Campaign, following.id).is_active
+    assert actions(session, "campaign.scheduled_switch_refused") == []

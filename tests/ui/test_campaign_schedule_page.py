@@ -90,3 +90,20 @@ async def test_a_refused_scheduled_switch_shows_its_reason(user: User) -> None:
         "La bascule programmée n'a pas eu lieu : La nouvelle campagne doit commencer après la campagne active "
         "(qui commence le 01/10/2025).",
     )
+
+
+async def test_the_panel_speaks_english(user: User) -> None:
+    campaigns()
+    make_staff("office", StaffRole.CENTRAL_OFFICE)
+    await sign_in(user, "office")
+    await user.open("/langue/en?suite=/admin/campagnes")
+    await user.should_see(marker="campaign-2027")
+    user.find(marker="edit-2027").click()
+    await user.should_see("Schedule the switch")
+    user.find(marker="schedule-at").type("2026-05-01T09:00")
+    await click(user, "schedule")
+    assert user.find(marker="schedule-at").elements.pop().error == "Choose a moment in the future."
+    user.find(marker="schedule-at").clear().type("2026-07-01T09:00")
+    await click(user, "schedule")
+    await reads(user, "schedule-planned", "Switch scheduled on 1 July 2026 at 09:00 (Paris time).")
+    await user.should_see("Cancel the scheduled switch")
