@@ -5,7 +5,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from app.models.base import utc_field, version_column
+from app.models.base import json_field, utc_field, version_column
 
 _campaign_version = version_column()
 
@@ -37,6 +37,14 @@ class Campaign(SQLModel, table=True):
     previous_campaign_id: int | None = Field(default=None, foreign_key="campaign.id")
     # Mon Master's rule: a definitive acceptance withdraws the other applications (off by default).
     definitive_acceptance: bool = Field(default=False)
+    # A switch to this (prepared) campaign scheduled by the central office (app/services/offer/campaign_schedule.py):
+    # when, with which shift of the calendars, and on behalf of which staff role (checked again at that moment).
+    switch_scheduled_at: datetime | None = utc_field()
+    switch_shift_mode: str = Field(default="start_dates", max_length=20)
+    switch_shift_amount: int = Field(default=0)
+    switch_scheduled_by_role_id: int | None = Field(default=None)  # no foreign key: a deleted role is a refusal
+    # Why the scheduled switch was refused when its time came: {"message": French msgid, "params": {...}}.
+    switch_refusal: dict = json_field(dict)
     created_at: datetime = utc_field(default_now=True)
     version: int = Field(default=1, sa_column=_campaign_version)
 

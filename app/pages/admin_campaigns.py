@@ -1,4 +1,5 @@
-"""« Campagnes » (/admin/campagnes): create and edit campaigns, archive one, switch to the next one.
+"""« Campagnes » (/admin/campagnes): create and edit campaigns, archive one, switch to the next one (now, or at a
+scheduled date and time: ``campaign_schedule_panel``).
 
 The switch archives the active campaign, activates the chosen one and copies the active programmes forward with
 their calendars shifted (by the gap between the two start dates, or by a number of days or years).
@@ -14,6 +15,7 @@ from nicegui import ui
 from app.clock import PARIS
 from app.i18n import _, ngettext
 from app.models import Campaign
+from app.pages.campaign_schedule_panel import schedule_panel
 from app.services.dossier import DossierInvalid
 from app.services.offer import CampaignLine, Shift, campaigns
 from app.services.platform import Actor, DomainError
@@ -216,6 +218,7 @@ def _switch_section(actor: Actor, campaign: Campaign, after_change: Callable[[st
         question = _("Passer à la campagne « {code} » ? L'opération ne se défait pas.").format(code=campaign.code)
         confirm = confirm_dialog(question, _("Passer à cette campagne"), run_switch, "confirm-switch", props="no-caps")
         ui.button(_("Passer à cette campagne…"), on_click=confirm.open).props("no-caps").mark("switch")
+        schedule_panel(actor, campaign, choice, after_change)
 
 
 def _shift_inputs() -> tuple[dict[str, Any], ui.number]:

@@ -59,6 +59,10 @@ SENTENCES: dict[str, str] = {
     "note.added": N_("{who} a ajouté un post-it."),
     "note.deleted": N_("{who} a supprimé un post-it."),
     "message.sent": N_("{who} a envoyé un message au candidat (page « Messages » et courriel)."),
+    "dossier.records_refreshed": N_(
+        "{who} a mis à jour le cursus interne et les données verrouillées à partir du système d'information de "
+        "l'université (réimport nocturne)."
+    ),
     "dossier.imported": N_(
         "{who} a ouvert le dossier : les données de l'étudiant ont été reprises du système d'information de "
         "l'université."

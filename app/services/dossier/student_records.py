@@ -10,17 +10,16 @@ import importlib
 import json
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from app import clock
 from app.config import get_settings
-from app.models import Address, Baccalaureate, BacSeries, Candidate, Civility, InternalRecord
+from app.models import Address, Baccalaureate, BacSeries, Candidate, Civility
+from app.services.dossier.internal_records import sync_internal_records
 
 REGISTRY_JSON = Path(__file__).resolve().parents[2] / "data" / "demo-student-registry.json"
 
@@ -105,12 +104,8 @@ def get_student_records() -> StudentRecords:
     return _adapter(get_settings().student_records)
 
 
-def import_student(session: Session, candidate: Candidate, record: StudentRecord) -> None:
-    """Copy the system's data onto the candidate (in the caller's transaction) and lock what it is authoritative for.
-
-    Identity and baccalauréat are locked; the address only fills an empty one (people move); the internal record
-    rows are replaced by the system's.
-    """
+def identity_values(record: StudentRecord) -> dict[str, Any]:
+    """The record's identity as the candidate's columns hold it (dates, civility, never-NULL texts)."""
     identity = dict(record.identity)
     if identity.get("birth_date"):
         identity["birth_date"] = date.fromisoformat(str(identity["birth_date"]))
@@ -118,10 +113,35 @@ def import_student(session: Session, candidate: Candidate, record: StudentRecord
         identity["civility"] = Civility(identity["civility"])
     identity["ine"] = record.ine
     identity["student_number"] = record.student_number
+    for name in ("birth_name", "usage_name", "first_names", "birth_place"):
+        if name in identity and identity[name] is None:
+            identity[name] = ""  # text columns are never NULL
+    return identity
+
+
+def store_baccalaureate(session: Session, candidate_id: int, values: dict[str, Any]) -> bool:
+    """Write the system's baccalauréat on the candidate's; whether anything changed."""
+    bac = session.exec(select(Baccalaureate).where(Baccalaureate.candidate_id == candidate_id)).first()
+    bac = bac or Baccalaureate(candidate_id=candidate_id, series=BacSeries.NONE)
+    clean = dict(values)
+    clean["series"] = BacSeries(clean["series"])
+    changed = {name: value for name, value in clean.items() if getattr(bac, name) != value}
+    for name, value in changed.items():  # only what differs: an unchanged row is not rewritten
+        setattr(bac, name, value)
+    if changed or bac.id is None:
+        session.add(bac)
+    return bool(changed) or bac.id is None
+
+
+def import_student(session: Session, candidate: Candidate, record: StudentRecord) -> None:
+    """Copy the system's data onto the candidate (in the caller's transaction) and lock what it is authoritative for.
+
+    Identity and baccalauréat are locked; the address only fills an empty one (people move); the internal record
+    rows are made the system's (``internal_records``: unchanged rows untouched).
+    """
+    identity = identity_values(record)
     locked = set(candidate.locked_fields or [])
     for name, value in identity.items():
-        if value is None and name in ("birth_name", "usage_name", "first_names", "birth_place"):
-            value = ""  # text columns are never NULL
         setattr(candidate, name, value)
         if name in IDENTITY_FIELDS and value not in (None, ""):
             locked.add(name)
@@ -133,22 +153,10 @@ def import_student(session: Session, candidate: Candidate, record: StudentRecord
     if record.address and session.exec(select(Address).where(Address.candidate_id == cid)).first() is None:
         session.add(Address(candidate_id=cid, **record.address))
     if record.baccalaureate:
-        bac = session.exec(select(Baccalaureate).where(Baccalaureate.candidate_id == cid)).first() or Baccalaureate(
-            candidate_id=cid, series=BacSeries.NONE
-        )
-        values = dict(record.baccalaureate)
-        values["series"] = BacSeries(values["series"])
-        for name, value in values.items():
-            setattr(bac, name, value)
-        session.add(bac)
+        store_baccalaureate(session, cid, record.baccalaureate)
         locked.add(BACCALAUREATE_LOCK)
     now = clock.now()
-    session.exec(delete(InternalRecord).where(InternalRecord.candidate_id == cid))  # type: ignore[call-overload]
-    for row in record.records:
-        values = dict(row)
-        if values.get("mark") is not None:
-            values["mark"] = Decimal(str(values["mark"]))
-        session.add(InternalRecord(candidate_id=cid, imported_at=now, **values))
+    sync_internal_records(session, candidate_id=cid, rows=record.records, now=now)
     candidate.locked_fields = sorted(locked)
     candidate.imported_at = now
     session.add(candidate)

@@ -8,7 +8,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from app.services.offer import calendar_rules, campaigns, changes, faq, rights
+    from app.services.offer import calendar_rules, campaign_schedule, campaigns, changes, faq, rights
     from app.services.offer.browse import (
         CentreOffer,
         ProgramOffer,
@@ -29,6 +29,7 @@ _EXPORTS: dict[str, str] = {
     "WindowState": "browse",
     "active_campaign": "campaigns",
     "calendar_rules": "calendar_rules",
+    "campaign_schedule": "campaign_schedule",
     "campaigns": "campaigns",
     "changes": "changes",
     "count_programs": "browse",
@@ -45,6 +46,7 @@ __all__ = [
     "WindowState",
     "active_campaign",
     "calendar_rules",
+    "campaign_schedule",
     "campaigns",
     "changes",
     "count_programs",

@@ -87,7 +87,8 @@ def _shift_days(shift: Shift, old: Campaign, new: Campaign) -> int:
     return shift.amount if shift.mode == "days" else 0
 
 
-def _check_shift(shift: Shift) -> None:
+def check_shift(shift: Shift) -> None:
+    """Refuse a shift out of bounds (the manual switch and a scheduled one alike)."""
     if shift.mode == "days" and not (1 <= shift.amount <= MAX_SHIFT_DAYS):
         raise DossierInvalid(
             {"amount": N_("Indiquez un nombre de jours entre 1 et {max}.")}, {"amount": {"max": MAX_SHIFT_DAYS}}
@@ -131,9 +132,9 @@ def switch_campaign(
     """
     require_admin(session, actor=actor, write=True)
     shift = shift or Shift()
-    _check_shift(shift)
+    check_shift(shift)
     new = lock_campaign(session, new_campaign_id, expected_version)
-    old = _campaign_to_archive(session, new)
+    old = campaign_to_archive(session, new)
     _archive_and_activate(session, old, new)
 
     copied, skipped, documents, questions, days = 0, [], 0, 0, None
@@ -168,8 +169,11 @@ def switch_campaign(
     )
 
 
-def _campaign_to_archive(session: Session, new: Campaign) -> Campaign | None:
-    """The active campaign, locked, if ``new`` may follow it (None on a first installation)."""
+def campaign_to_archive(session: Session, new: Campaign) -> Campaign | None:
+    """The active campaign, locked, if ``new`` may follow it (None on a first installation).
+
+    The checks of a switch's target: scheduling a switch asks them too, and the scheduled switch again at its time.
+    """
     if new.archived_at is not None:
         raise DomainError(
             "switch_to_archived", N_("Cette campagne est archivée : on ne revient pas à une campagne archivée.")
@@ -194,6 +198,8 @@ def _archive_and_activate(session: Session, old: Campaign | None, new: Campaign)
         flush_campaigns(session, old)  # the old flag goes first: the partial unique index allows one active row
     new.is_active = True
     new.activated_at = now
+    new.switch_scheduled_at = None  # switched by hand before its scheduled time: nothing left to do then
+    new.switch_scheduled_by_role_id = None
     new.previous_campaign_id = old.id if old is not None else new.previous_campaign_id
     flush_campaigns(session, new)
 

@@ -234,6 +234,7 @@ def archive_campaign(session: Session, *, actor: Actor, campaign_id: int, expect
     before = snapshot(campaign, ("is_active", "archived_at"))
     campaign.is_active = False
     campaign.archived_at = clock.now()
+    campaign.switch_scheduled_at = None  # an archived campaign is never switched to
     flush_campaigns(session, campaign)
     audit(
         session,

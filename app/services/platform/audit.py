@@ -44,6 +44,7 @@ DOSSIER_ACTIONS: frozenset[str] = frozenset(
         "note.deleted",
         "message.sent",
         "dossier.imported",
+        "dossier.records_refreshed",
         "dossier.confirmed_for_campaign",
         "dossier.personal_saved",
         "dossier.address_saved",

@@ -60,6 +60,8 @@ JOB_MODULES: tuple[str, ...] = (
     "app.services.platform.file_purge",
     "app.services.platform.retention",
     "app.services.handoff.apogee",
+    "app.services.offer.campaign_schedule",
+    "app.services.dossier.records_refresh",
 )
 MESSAGE_MAX = 2000  # JobRun.message
 RUN_REQUESTED = "job.run_requested"  # the audit of « Lancer maintenant »: also the request a worker takes up
