@@ -19,6 +19,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # Plain ALTER TABLE ADD COLUMN on SQLite: a default written as SQL (sa.text) would make Alembic rebuild the table,
+    # and dropping « campaign » fails while candidates, programmes and accounts point at it (foreign keys on).
     with op.batch_alter_table("campaign", schema=None) as batch_op:
         batch_op.add_column(sa.Column("switch_scheduled_at", app.models.base.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(
@@ -26,7 +28,7 @@ def upgrade() -> None:
         )
         batch_op.add_column(sa.Column("switch_shift_amount", sa.Integer(), server_default="0", nullable=False))
         batch_op.add_column(sa.Column("switch_scheduled_by_role_id", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("switch_refusal", sa.JSON(), server_default=sa.text("'{}'"), nullable=False))
+        batch_op.add_column(sa.Column("switch_refusal", sa.JSON(), server_default="{}", nullable=False))
 
 
 def downgrade() -> None:
