@@ -33,6 +33,7 @@ from app.services.accounts.erasure import anonymise_applications, close_accounts
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.jobs import register_job
+from app.services.platform.retention import run_steps
 
 log = logging.getLogger(__name__)
 
@@ -152,15 +153,8 @@ STEPS: tuple[tuple[str, Callable[[datetime], int]], ...] = (
 
 
 def anonymise_expired_data(session: Session, now: datetime) -> tuple[int, str]:
-    """The daily job: every step in its own short transactions; the counts per step in the run's message."""
-    total, parts = 0, []
-    for label, step in STEPS:
-        count = step(now)
-        total += count
-        parts.append(f"{label} : {count}")
-    message = " ; ".join(parts) + "."
-    log.info("%s: %s", JOB, message)
-    return total, message
+    """The daily job: every step in its own short transactions, counted (``retention.run_steps``)."""
+    return run_steps(JOB, STEPS, now)
 
 
 register_job(JOB, anonymise_expired_data, daily_at=time(5, 10), label=N_("Anonymisation des données expirées"))

@@ -180,16 +180,21 @@ STEPS: tuple[tuple[str, Callable[[datetime], int]], ...] = (
 )
 
 
-def purge_expired_data(session: Session, now: datetime) -> tuple[int, str]:
-    """The daily job: every step in its own short transactions; the counts per step in the run's message."""
+def run_steps(job: str, steps: tuple[tuple[str, Callable[[datetime], int]], ...], now: datetime) -> tuple[int, str]:
+    """A data-lifecycle job's run: every step in its own short transactions; the counts per step in its message."""
     total, parts = 0, []
-    for label, step in STEPS:
+    for label, step in steps:
         count = step(now)
         total += count
         parts.append(f"{label} : {count}")
     message = " ; ".join(parts) + "."
-    log.info("%s: %s", JOB, message)
+    log.info("%s: %s", job, message)
     return total, message
+
+
+def purge_expired_data(session: Session, now: datetime) -> tuple[int, str]:
+    """The daily job (``run_steps``)."""
+    return run_steps(JOB, STEPS, now)
 
 
 register_job(JOB, purge_expired_data, daily_at=time(4, 50), label=N_("Purge des données périmées"))
@@ -208,4 +213,5 @@ __all__ = [
     "purge_in_batches",
     "purge_job_runs",
     "purge_outbox_mails",
+    "run_steps",
 ]
