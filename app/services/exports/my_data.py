@@ -22,6 +22,7 @@ from app.i18n import N_
 from app.models import Account, AccountToken, ExportJob, ExportStatus, StoredFile, TokenPurpose
 from app.services.accounts.candidates import mail_account, own_account, token_link
 from app.services.accounts.tokens import check_token, consume_token, issue_token, revoke_tokens
+from app.services.exports.my_exports import ExportProgress
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
@@ -36,28 +37,15 @@ FILE_GONE = N_("Ce fichier n'existe plus : demandez une nouvelle copie de vos do
 
 
 @dataclass(frozen=True)
-class MyDataExport:
+class MyDataExport(ExportProgress):
     """The candidate's latest copy of their data, as the account page shows it."""
 
     id: int
-    status: ExportStatus
-    done: int
-    total: int
     created_at: datetime
     finished_at: datetime | None
     error: str  # in the candidate's language
     link_expires_at: datetime | None
     downloaded: bool
-
-    @property
-    def percent(self) -> int:
-        if self.status == ExportStatus.DONE:
-            return 100
-        return int(100 * self.done / self.total) if self.total else 0
-
-    @property
-    def active(self) -> bool:
-        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
 
 
 def request_my_data(session: Session, *, actor: Actor, language: str) -> ExportJob:

@@ -31,18 +31,13 @@ STATUS_LABELS = {
 
 
 @dataclass(frozen=True)
-class ExportView:
-    id: int
-    kind: str
-    kind_label: str  # French msgid
+class ExportProgress:
+    """Where a background export stands, as its owner's screens show it (staff's « Mes exports », a candidate's copy
+    of their data)."""
+
     status: ExportStatus
-    status_label: str  # French msgid
-    total: int
     done: int
-    filename: str
-    error: str  # already in the requester's language
-    created_at: datetime
-    finished_at: datetime | None
+    total: int
 
     @property
     def percent(self) -> int:
@@ -53,6 +48,18 @@ class ExportView:
     @property
     def active(self) -> bool:
         return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
+
+
+@dataclass(frozen=True)
+class ExportView(ExportProgress):
+    id: int
+    kind: str
+    kind_label: str  # French msgid
+    status_label: str  # French msgid
+    filename: str
+    error: str  # already in the requester's language
+    created_at: datetime
+    finished_at: datetime | None
 
 
 def my_exports(session: Session, *, actor: Actor, limit: int = 50) -> list[ExportView]:
