@@ -22,6 +22,7 @@ def prepare_database() -> None:
 def build_app() -> None:
     """Register pages, middleware and workers on NiceGUI's app (again after each test reset)."""
     from app.api import install as install_api
+    from app.head_requests import HeadAsGet
     from app.pages import register_pages
     from app.plain_middleware import install as install_plain_middleware
     from app.security_headers import SecurityHeaders
@@ -43,6 +44,7 @@ def build_app() -> None:
     install_response_tuning()  # cheaper responses: the page's JSON escaped by replaces, built views' outbox quiet
     install_waiting_room(app)  # new visitors wait past ECANDIDAT_MAX_ACTIVE_CLIENTS; inside SecurityHeaders
     app.add_middleware(SecurityHeaders)  # CSP, nosniff, Referrer-Policy, HSTS on pages, API and files
+    app.add_middleware(HeadAsGet)  # HEAD answered as GET without its body (pages and API register GET only)
     install_upload_guard(app)  # 413 for oversized uploads before NiceGUI's route buffers them
     install_plain_middleware(app)  # NiceGUI's BaseHTTPMiddleware layers as plain ASGI, when the stack is built
     register_pages()
