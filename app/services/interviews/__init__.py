@@ -15,9 +15,9 @@ if TYPE_CHECKING:
         BookedCandidate,
         Timetable,
         TimetableSlot,
+        interview_timetable,
         mark_attendance,
         programs_with_interviews,
-        timetable,
     )
 
 # What pages may use, by the submodule that defines it (see app/services/__init__.py).
@@ -39,7 +39,7 @@ _EXPORTS: dict[str, str] = {
     "remove_slot": "slots",
     "render_planning": "planning",
     "set_slot_published": "slots",
-    "timetable": "timetable",
+    "interview_timetable": "timetable",
     "update_slot": "slots",
 }
 __all__ = [
@@ -52,6 +52,7 @@ __all__ = [
     "book_slot",
     "cancel_booking",
     "create_slot",
+    "interview_timetable",
     "interview_view",
     "mark_attendance",
     "planning_context",
@@ -60,7 +61,6 @@ __all__ = [
     "remove_slot",
     "render_planning",
     "set_slot_published",
-    "timetable",
     "update_slot",
 ]
 

@@ -13,7 +13,7 @@ from app.i18n import N_, _, use_language
 from app.models import Attendance
 from app.services.documents import pdf_text as t
 from app.services.documents.html_pdf import environment, html_to_pdf
-from app.services.interviews.timetable import timetable
+from app.services.interviews.timetable import interview_timetable
 from app.services.platform.actors import Actor
 from app.services.platform.file_names import ascii_filename
 
@@ -33,7 +33,7 @@ ATTENDANCE = {Attendance.PRESENT: N_("présent"), Attendance.ABSENT: N_("absent"
 
 def planning_context(session: Session, *, actor: Actor, program_id: int, lang: str) -> dict[str, Any]:
     """Plain data for the PDF (the scope checked by ``timetable``)."""
-    view = timetable(session, actor=actor, program_id=program_id, lang=lang)
+    view = interview_timetable(session, actor=actor, program_id=program_id, lang=lang)
     return {
         "lang": lang,
         "institution": get_settings().institution_name,

@@ -79,7 +79,7 @@ def _shortlisted(program_id: int) -> list:
     ]
 
 
-def timetable(session: Session, *, actor: Actor, program_id: int, lang: str = "fr") -> Timetable:
+def interview_timetable(session: Session, *, actor: Actor, program_id: int, lang: str = "fr") -> Timetable:
     """The programme's slots (cancelled ones left out) in order, each with the candidates booked, by name."""
     program, role = require_program_in_scope(session, actor=actor, program_id=program_id)
     centre = session.get(ApplicationCentre, program.centre_id)
