@@ -48,7 +48,7 @@ def booked_html(view: InterviewView) -> str:
     ]
     if booked.video_link:
         lines.append(
-            tag("li", text_tag("span", _("Visioconférence : ")) + link_tag(booked.video_link, booked.video_link))
+            tag("li", text_tag("span", _("Visioconférence :") + " ") + link_tag(booked.video_link, booked.video_link))
         )
     parts += [
         text_tag("p", _("Votre créneau réservé :"), class_="font-bold"),

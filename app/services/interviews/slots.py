@@ -32,7 +32,7 @@ NO_PLACE = N_("Indiquez un lieu, un lien de visioconférence, ou les deux.")
 BAD_LINK = N_("Le lien de visioconférence doit être une adresse complète commençant par https://.")
 BAD_CAPACITY = N_("La capacité doit être un nombre entier entre 1 et {max}.")
 CLOSE_AFTER_START = N_("La clôture des réservations doit précéder le début du créneau.")
-BELOW_BOOKED = N_("Ce créneau a déjà {booked} réservations : la capacité ne peut pas descendre en dessous.")
+BELOW_BOOKED = N_("La capacité ne peut pas descendre sous le nombre de réservations déjà faites ({booked}).")
 BOOKED_FIXED = N_(
     "Ce créneau a des réservations : son horaire, son lieu et son lien ne changent plus. Annulez-le (les candidats "
     "sont prévenus) et publiez-en un autre."
