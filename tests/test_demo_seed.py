@@ -324,7 +324,7 @@ def test_the_demo_has_interviews_booked_one_marked_absent_and_one_candidate_to_c
     ).all()
     booked = {number: (booking.attendance, starts_at < now) for booking, number, starts_at in bookings}
     assert booked == {
-        DOSSIER_NUMBERS["c14"]: (Attendance.ABSENT, True),
+        DOSSIER_NUMBERS["c10"]: (Attendance.ABSENT, True),
         DOSSIER_NUMBERS["c08"]: (Attendance.EXPECTED, False),
     }
     shortlisted = seeded.exec(
@@ -337,5 +337,5 @@ def test_the_demo_has_interviews_booked_one_marked_absent_and_one_candidate_to_c
             Application.last_decision_published,
         )
     ).all()
-    assert DOSSIER_NUMBERS["c10"] in shortlisted  # shortlisted, no slot yet: the interview journey books one
+    assert DOSSIER_NUMBERS["c14"] in shortlisted  # shortlisted, no slot yet: the interview journey books one
     assert seeded.exec(select(OutboxMail.id).where(OutboxMail.code == "interview_booked")).first() is not None

@@ -1,7 +1,8 @@
 """The demo campus's interviews (« entretiens »): Polytech's civil engineering programme publishes its slots, two
-shortlisted candidates have booked — one came to a slot already held and was marked absent — and a third has yet
-to choose. Slots to come and the booking to come go through the real services (audit, mails in the development
-mailbox); the slot already held is written as it stands, in the past, where no service may create one."""
+shortlisted candidates have booked — one had a slot already held and was marked absent — and the demo identity
+« convoquée à un entretien » (c14) has yet to choose hers. Slots to come and the booking to come go through the real
+services (audit, mails in the development mailbox); the slot already held is written as it stands, in the past,
+where no service may create one."""
 
 from datetime import timedelta
 
@@ -70,7 +71,7 @@ def seed_demo_interviews(session: Session) -> int:
     )
     session.add(held)
     session.flush()
-    absent, _actor = _application(session, "c14", program.id or 0)
+    absent, _actor = _application(session, "c10", program.id or 0)
     booking = SlotBooking(slot_id=held.id or 0, application_id=absent.id or 0, booked_at=_paris(-4, 18, 12))
     session.add(booking)
     session.flush()
