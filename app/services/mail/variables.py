@@ -7,7 +7,7 @@ numbers, aware datetimes) — never model objects, so a template cannot reach a 
 """
 
 import copy
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -209,13 +209,6 @@ _SAMPLE_VALUES: dict[str, Any] = {
         "video_link": "https://visio.example.org/entretien-eea",
         "booking_closes_at": datetime(2025, 5, 14, 7, 30, tzinfo=UTC),
     },
-    "previous_slot": {
-        "starts_at": datetime(2025, 5, 14, 12, 0, tzinfo=UTC),
-        "ends_at": datetime(2025, 5, 14, 12, 30, tzinfo=UTC),
-        "place": "Bâtiment IIIA, salle E10",
-        "video_link": "",
-        "booking_closes_at": datetime(2025, 5, 13, 12, 0, tzinfo=UTC),
-    },
     "link": "http://127.0.0.1:8080/candidatures/42",
     "expires_at": datetime(2025, 3, 14, 13, 30, tzinfo=UTC),
     "new_email": "eloise.nouvelle@example.org",
@@ -241,6 +234,13 @@ _SAMPLE_VALUES: dict[str, Any] = {
     "topic": "Téléversement impossible",
     "message": "Bonjour,\nje n'arrive pas à déposer mon relevé de notes.",
 }
+
+
+# The slot a move left: the day before, in another room.
+_SAMPLE_VALUES["previous_slot"] = {
+    name: value - timedelta(days=1) if isinstance(value, datetime) else value
+    for name, value in _SAMPLE_VALUES["slot"].items()
+} | {"place": "Bâtiment IIIA, salle E10", "video_link": ""}
 
 
 def sample_context(code: str) -> dict[str, Any]:
