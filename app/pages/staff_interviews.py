@@ -89,9 +89,9 @@ def _summary(view: Timetable) -> None:
             + " · "
             + ngettext("{n} sans créneau réservé", "{n} sans créneau réservé", view.unbooked).format(n=view.unbooked)
         ).mark("interview-counts")
-        ui.link(
-            _("Imprimer le planning (PDF)"), routes.INTERVIEW_PLANNING_PDF.format(program_id=view.program_id)
-        ).props("target=_blank").mark("planning-pdf")
+        ui.link(_("Imprimer le planning (PDF)"), routes.INTERVIEW_PLANNING_PDF.format(program_id=view.program_id)).mark(
+            "planning-pdf"
+        )
 
 
 async def _program_page(actor: Actor, program_id: int) -> None:
@@ -128,9 +128,10 @@ async def _program_page(actor: Actor, program_id: int) -> None:
                 refusal(view)
                 return
             _summary(view)
-            with ui.element("section").mark("interview-add"):
-                heading(_("Ajouter un créneau"), 2)
-                slot_form(add)
+            if view.can_edit:  # a read-only role sees the timetable only (the services refuse its changes anyway)
+                with ui.element("section").mark("interview-add"):
+                    heading(_("Ajouter un créneau"), 2)
+                    slot_form(add)
             draw_slots(view, actor, reload)
 
         content()

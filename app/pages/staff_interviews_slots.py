@@ -54,7 +54,7 @@ def draw_slots(view: Timetable, actor: Actor, reload: Reload) -> None:
             paragraph(_("Aucun créneau pour cette formation : ajoutez-en un ci-dessus.")).mark("no-slot")
             return
         for row in view.slots:
-            _slot(row, actor, reload)
+            _slot(row, actor, reload, view.can_edit)
 
 
 def _details_html(row: TimetableSlot) -> str:
@@ -96,7 +96,7 @@ class SlotActions:
         return refused is None
 
 
-def _slot(row: TimetableSlot, actor: Actor, reload: Reload) -> None:
+def _slot(row: TimetableSlot, actor: Actor, reload: Reload, editable: bool) -> None:
     slot = row.slot
     with ui.element("section").classes("ec-card p-3 my-3").mark(f"slot-{slot.id}"):
         heading(slot_when(slot), 3)
@@ -104,8 +104,9 @@ def _slot(row: TimetableSlot, actor: Actor, reload: Reload) -> None:
         alert = Text("", "p").classes("text-negative").mark(f"slot-{slot.id}-error")
         alert.props["role"] = "alert"
         actions = SlotActions(actor, reload, alert)
-        _slot_actions(row, actions)
-        _candidates(row, actions)
+        if editable:
+            _slot_actions(row, actions)
+        _candidates(row, actions if editable else None)
 
 
 def _slot_actions(row: TimetableSlot, actions: SlotActions) -> None:
@@ -188,7 +189,7 @@ def _remove_dialog(row: TimetableSlot, actions: SlotActions) -> ui.dialog:
     return dialog
 
 
-def _candidates(row: TimetableSlot, actions: SlotActions) -> None:
+def _candidates(row: TimetableSlot, actions: SlotActions | None) -> None:
     if not row.candidates:
         paragraph(_("Aucune réservation.")).classes("ec-muted")
         return
@@ -208,9 +209,9 @@ def _candidates(row: TimetableSlot, actions: SlotActions) -> None:
                         _attendance(person, row.started, actions)
 
 
-def _attendance(person: Any, started: bool, actions: SlotActions) -> None:
+def _attendance(person: Any, started: bool, actions: SlotActions | None) -> None:
     ui.label(_(ATTENDANCE[person.attendance])).mark(f"booking-{person.booking_id}-attendance")
-    if not started:
+    if not started or actions is None:
         return
     for value, label in ((Attendance.PRESENT, _("Marquer présent")), (Attendance.ABSENT, _("Marquer absent"))):
         if value == person.attendance:

@@ -179,3 +179,12 @@ async def test_a_manager_of_another_centre_is_refused(user: User, shortlisted: d
     await user.should_see(marker="refusal")
     planning = await user.http_client.get(f"/gestion/entretiens/{shortlisted['program']}/planning.pdf")
     assert planning.status_code == 404  # out of scope: nothing to reveal
+
+
+async def test_a_read_only_role_sees_the_timetable_without_its_controls(user: User, shortlisted: dict) -> None:
+    make_staff("lecteur", StaffRole.CENTRE_MANAGER, read_only=True, centre_id=shortlisted["centre"])
+    await sign_in(user, "lecteur")
+    await user.open(f"/gestion/entretiens/{shortlisted['program']}")
+    await user.should_see(marker=f"slot-{shortlisted['slots'][0]}")
+    await user.should_not_see(marker="interview-add")
+    await user.should_not_see(marker=f"slot-{shortlisted['slots'][0]}-publish")

@@ -68,6 +68,7 @@ class Timetable:
     slots: list[TimetableSlot]
     shortlisted: int  # applications of the scope whose latest published decision is a preselection
     unbooked: int  # …of which without a live booking
+    can_edit: bool  # the role may change slots and attendance (not a read-only role)
 
 
 def _shortlisted(program_id: int) -> list:
@@ -122,7 +123,9 @@ def interview_timetable(session: Session, *, actor: Actor, program_id: int, lang
         select(func.count()).select_from(shortlisted.where(col(Application.id).not_in(booked)).subquery())
     ).one()
     label = label_in(program, lang)
-    return Timetable(program_id, label, label_in(centre, lang) if centre else "", listed, total, unbooked)
+    centre_label = label_in(centre, lang) if centre else ""
+    editable = not (role.read_only or actor.read_only)
+    return Timetable(program_id, label, centre_label, listed, total, unbooked, editable)
 
 
 def programs_with_interviews(session: Session, *, actor: Actor, lang: str = "fr") -> list[tuple[int, str, int, int]]:
