@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from app import clock
-from app.models import InterviewSlot, SlotBooking
+from app.models import Attendance, InterviewSlot, SlotBooking
 from app.services.applications.actions import own_application, own_candidate
 from app.services.interviews import mails
 from app.services.interviews.rules import (
@@ -69,21 +69,16 @@ def interview_view(session: Session, *, actor: Actor, application_id: int) -> In
         .order_by(col(InterviewSlot.starts_at), col(InterviewSlot.id))
     ).all()
     booked_slot = session.get(InterviewSlot, booking.slot_id) if booking else None
-    ids = [slot.id or 0 for slot in slots] + ([booking.slot_id] if booking else [])
-    counts = booked_counts(session, ids)
-    offered = [
-        view
-        for slot in slots
-        if (view := slot_view(slot, counts.get(slot.id or 0, 0))).places_left
-        and view.id != (booked_slot and booked_slot.id)
-    ]
-    booked = slot_view(booked_slot, counts.get(booked_slot.id or 0, 0)) if booked_slot else None
+    booked_id = booked_slot.id if booked_slot else None
+    counts = booked_counts(session, [slot.id or 0 for slot in slots] + ([booked_id] if booked_id else []))
+    views = [slot_view(slot, counts.get(slot.id or 0, 0)) for slot in slots]
+    offered = [view for view in views if view.places_left and view.id != booked_id] if listed else []
     return InterviewView(
         application_id,
         listed,
-        booked,
-        booking.attendance.value if booking and booking.attendance != "expected" else None,
-        offered if listed else [],
+        slot_view(booked_slot, counts.get(booked_id or 0, 0)) if booked_slot else None,
+        booking.attendance.value if booking and booking.attendance != Attendance.EXPECTED else None,
+        offered,
         booked_slot is not None and now < booked_slot.booking_closes_at,
     )
 
