@@ -305,3 +305,37 @@ def test_the_account_desk_has_a_member_and_a_duplicate_pair_to_merge(seeded: Ses
     preview = desk_merge.preview_merge(seeded, actor=actor, kept_id=kept.account_id, dropped_id=dropped.account_id)
     assert preview.refusals == []
     assert {line.label: line.count for line in preview.moved} == {"Expériences professionnelles": 1}
+
+
+def test_the_demo_has_interviews_booked_one_marked_absent_and_one_candidate_to_choose(seeded: Session) -> None:
+    from app.models import Attendance, InterviewSlot, OutboxMail, SlotBooking
+    from app.services.demo.data import DOSSIER_NUMBERS
+
+    program = seeded.exec(select(Program).where(Program.code == "ING-GC")).one()
+    slots = seeded.exec(select(InterviewSlot).where(InterviewSlot.program_id == program.id)).all()
+    now = app_clock.now()
+    assert len(slots) == 5 and all(s.is_published and s.cancelled_at is None for s in slots)
+    bookings = seeded.exec(
+        select(SlotBooking, Account.dossier_number, InterviewSlot.starts_at)
+        .join(InterviewSlot, InterviewSlot.id == SlotBooking.slot_id)
+        .join(Application, Application.id == SlotBooking.application_id)
+        .join(Candidate, Candidate.id == Application.candidate_id)
+        .join(Account, Account.id == Candidate.account_id)
+    ).all()
+    booked = {number: (booking.attendance, starts_at < now) for booking, number, starts_at in bookings}
+    assert booked == {
+        DOSSIER_NUMBERS["c10"]: (Attendance.ABSENT, True),
+        DOSSIER_NUMBERS["c08"]: (Attendance.EXPECTED, False),
+    }
+    shortlisted = seeded.exec(
+        select(Account.dossier_number)
+        .join(Candidate, Candidate.account_id == Account.id)
+        .join(Application, Application.candidate_id == Candidate.id)
+        .where(
+            Application.program_id == program.id,
+            Application.last_decision_kind == DecisionKind.PRESELECTION,
+            Application.last_decision_published,
+        )
+    ).all()
+    assert DOSSIER_NUMBERS["c14"] in shortlisted  # shortlisted, no slot yet: the interview journey books one
+    assert seeded.exec(select(OutboxMail.id).where(OutboxMail.code == "interview_booked")).first() is not None

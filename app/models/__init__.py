@@ -57,6 +57,7 @@ from app.models.catalogue import (
 )
 from app.models.decisions import Decision, DecisionKind, DecisionType, RefusalReason
 from app.models.exports import ExportJob, ExportStatus, IntegrationToken
+from app.models.interviews import Attendance, InterviewSlot, SlotBooking
 from app.models.jobs import JobRun, JobStatus
 from app.models.leases import EditLease
 from app.models.mail import MailStatus, MailTemplate, OutboxMail, StaffMessage, StaffMessageRecipient
@@ -77,6 +78,7 @@ __all__ = [
     "Application",
     "ApplicationCentre",
     "ApplicationTag",
+    "Attendance",
     "AuditEvent",
     "BacSeries",
     "Baccalaureate",
@@ -103,6 +105,7 @@ __all__ = [
     "IntegrationToken",
     "InternalRecord",
     "Internship",
+    "InterviewSlot",
     "IssuedDossierNumber",
     "JobRun",
     "JobStatus",
@@ -122,6 +125,7 @@ __all__ = [
     "RequiredDocument",
     "Scope",
     "SignInThrottle",
+    "SlotBooking",
     "StaffListPreference",
     "StaffMember",
     "StaffMessage",

@@ -13,6 +13,7 @@ from app.models import Procedure
 from app.pages.applications import LIST_PATH, follow_candidate
 from app.pages.applications_detail_answer import answer_section, cancel_section
 from app.pages.applications_detail_html import decision_section_html, information_html
+from app.pages.applications_detail_interview import interview_section
 from app.pages.applications_detail_load import PageData, load_page, load_readiness
 from app.pages.applications_detail_transmit import pieces_section, questions_section, transmit_section
 from app.services.platform import Actor
@@ -166,6 +167,7 @@ class ApplicationPage:
             with ui.element("section").mark("transmit") as self.transmit_box:
                 transmit_section(actor, self.application_id, data.readiness, self)
         static_block(decision_section_html(data), "section").mark("decision")
+        interview_section(actor, data, self)
         answer_section(actor, data, self)
         cancel_section(actor, detail)
 

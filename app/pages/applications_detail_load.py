@@ -15,6 +15,7 @@ from app.services.applications import (
 )
 from app.services.decisions import AnswerView, answer_view, letter_available
 from app.services.documents import pieces as documents
+from app.services.interviews import InterviewView, interview_view
 from app.services.platform import Actor, DomainError
 
 
@@ -27,6 +28,7 @@ class PageData:
     has_letter: bool
     readiness: Readiness | None  # only while « Transmettre » can be shown
     pieces: dict[int, documents.Piece] = field(default_factory=dict)  # the upload widgets' pieces, by id
+    interview: InterviewView | None = None  # « Entretien »: shortlisted, or a slot booked
 
     @property
     def editable(self) -> bool:
@@ -53,6 +55,8 @@ def load_page(actor: Actor, application_id: int, lang: str) -> PageData | None:
             session, actor=actor, application_id=application_id
         )
         data = PageData(detail, answer, has_letter, None)
+        if detail.summary.decision is not None:  # shortlisted by a published preselection
+            data.interview = interview_view(session, actor=actor, application_id=application_id)
         online = detail.summary.procedure == Procedure.ONLINE
         if online and not actor.read_only:
             data.pieces = documents.list_pieces(

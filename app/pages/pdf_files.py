@@ -55,6 +55,17 @@ async def candidate_asking(request: Request) -> Actor | Response:
     return actor
 
 
+def staff_asking(request: Request) -> Actor | Response:
+    """The signed-in staff member asking for a file of their workspace, or the answer to give instead: the sign-in
+    page for nobody, 403 for a candidate."""
+    identity = current_identity()
+    if identity is None:
+        return RedirectResponse(f"{routes.SIGN_IN}?suite={quote(request.url.path)}", status_code=303)
+    if identity.kind != "staff":
+        return Response(status_code=403)
+    return actor_of(identity)
+
+
 def pdf_response(data: bytes, filename: str, *, inline: bool = False) -> Response:
     """A PDF shown in the browser (``inline``) or downloaded, never kept by a shared cache (personal data)."""
     disposition = "inline" if inline else "attachment"

@@ -13,10 +13,8 @@ scope-checked and audited.
 
 import logging
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from fastapi import Request, Response
-from fastapi.responses import RedirectResponse
 from nicegui import app, context, run, ui
 
 from app import clock
@@ -25,7 +23,7 @@ from app.i18n import _
 from app.models import ActorKind
 from app.pages import staff_application_sections as sections
 from app.pages.applications import follow_candidate
-from app.pages.pdf_files import dossier_pdf, pdf_response
+from app.pages.pdf_files import dossier_pdf, pdf_response, staff_asking
 from app.services.applications import DOSSIER_STATUS_LABELS
 from app.services.decisions import DecisionPanelView
 from app.services.platform import Actor, DomainError
@@ -40,7 +38,7 @@ from app.ui.frame import frame
 from app.ui.guards import open_or_refuse, require_staff
 from app.ui.latest_read import LatestRead
 from app.ui.page import page
-from app.ui.session import actor_of, current_identity, current_language
+from app.ui.session import current_language
 from app.ui.text import Text, link_tag, paragraph, static_block, tag, text_tag
 
 log = logging.getLogger(__name__)
@@ -203,15 +201,6 @@ async def _page(actor: Actor, application_id: int, label: str) -> None:
     follow_candidate(view.candidate_id, reload, staff=True)
 
 
-def _staff_actor(request: Request) -> Actor | Response:
-    identity = current_identity()
-    if identity is None:
-        return RedirectResponse(f"{routes.SIGN_IN}?suite={quote(request.url.path)}", status_code=303)
-    if identity.kind != "staff":
-        return Response(status_code=403)
-    return actor_of(identity)
-
-
 def register() -> None:
     @page(PAGE_PATH)
     async def staff_application(application_id: int):
@@ -224,7 +213,7 @@ def register() -> None:
 
     @app.get(PIECE_PATH, include_in_schema=False)
     def staff_piece(request: Request, submitted_document_id: int) -> Response:
-        actor = _staff_actor(request)
+        actor = staff_asking(request)
         if isinstance(actor, Response):
             return actor
         try:
@@ -238,4 +227,4 @@ def register() -> None:
 
     @app.get(DOSSIER_PATH, include_in_schema=False)
     async def staff_dossier(request: Request, application_id: int) -> Response:
-        return await dossier_pdf(_staff_actor(request), application_id, staff_review.dossier_pdf_context_for_staff)
+        return await dossier_pdf(staff_asking(request), application_id, staff_review.dossier_pdf_context_for_staff)

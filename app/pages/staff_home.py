@@ -69,6 +69,7 @@ def _links(role: StaffRole) -> list[tuple[str, str, str]]:
     links = [
         (_("Candidatures"), routes.STAFF_APPLICATIONS, "applications-link"),
         (_("Listes complémentaires"), routes.WAITING_LISTS, "waiting-lists-link"),
+        (_("Entretiens"), routes.INTERVIEWS, "interviews-link"),
         (_("Statistiques"), routes.STATISTICS, "statistics-link"),
         (_("Mes exports"), routes.EXPORTS, "exports-link"),
     ]

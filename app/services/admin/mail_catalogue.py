@@ -17,10 +17,11 @@ ACCOUNT = N_("Compte candidat")
 APPLICATION = N_("Candidature")
 DOSSIER = N_("Dossier et traitement")
 DECISION = N_("Avis")
+INTERVIEW = N_("Entretiens")
 COMMITTEE = N_("Alertes des commissions")
 ASSISTANCE = N_("Assistance")
 OTHER = N_("Autres mails")
-CATEGORIES = (ACCOUNT, APPLICATION, DOSSIER, DECISION, COMMITTEE, ASSISTANCE, OTHER)
+CATEGORIES = (ACCOUNT, APPLICATION, DOSSIER, DECISION, INTERVIEW, COMMITTEE, ASSISTANCE, OTHER)
 UNDESCRIBED = N_("Mail sans description pour l'instant : voir ses variables ci-dessous.")
 
 
@@ -73,6 +74,11 @@ MAIL_CATALOGUE: dict[MailCode, MailCodeInfo] = {
         _info(M.DECISION_ON_HOLD, DECISION, N_("Liste d'attente"), N_("Envoyé à l'inscription sur la liste d'attente (sans rang : la commission se prononcera plus tard)."), "AVIS_LISTE_ATT"),
         _info(M.DECISION_WAITING_LIST_CALL, DECISION, N_("Appel de la liste complémentaire"), N_("Envoyé quand une place se libère pour un candidat de la liste complémentaire."), ""),
         _info(M.DECISION_PRESELECTION, DECISION, N_("Présélection"), N_("Envoyé à la publication d'une présélection (convocation à un entretien)."), "AVIS_PRESELECTION"),
+        _info(M.INTERVIEW_BOOKED, INTERVIEW, N_("Entretien réservé"), N_("Envoyé quand un candidat présélectionné réserve un créneau d'entretien."), ""),
+        _info(M.INTERVIEW_MOVED, INTERVIEW, N_("Entretien déplacé"), N_("Envoyé quand le candidat change de créneau d'entretien."), ""),
+        _info(M.INTERVIEW_CANCELLED, INTERVIEW, N_("Réservation d'entretien annulée"), N_("Envoyé quand le candidat annule sa réservation d'entretien."), ""),
+        _info(M.INTERVIEW_SLOT_CANCELLED, INTERVIEW, N_("Créneau d'entretien annulé"), N_("Envoyé à chaque candidat inscrit quand la commission annule un créneau d'entretien."), ""),
+        _info(M.INTERVIEW_REMINDER, INTERVIEW, N_("Rappel de l'entretien"), N_("Envoyé la veille de l'entretien à chaque candidat inscrit."), ""),
         _info(M.COMMITTEE_NEW_APPLICATION, COMMITTEE, N_("Nouvelle candidature"), N_("Alerte la commission d'une nouvelle candidature."), "COMMISSION_ALERT_PROPOSITION"),
         _info(M.COMMITTEE_TRANSMISSION, COMMITTEE, N_("Dossier transmis"), N_("Alerte la commission quand un candidat transmet son dossier."), "COMMISSION_ALERT_TRANSMISSION"),
         _info(M.COMMITTEE_CANCELLATION, COMMITTEE, N_("Candidature annulée"), N_("Alerte la commission quand une candidature est annulée."), "COMMISSION_ALERT_ANNULATION"),
@@ -106,6 +112,16 @@ VARIABLE_LABELS: dict[str, str] = {
     "decision.preselection_place": N_("Lieu de l'entretien de présélection (peut être vide)"),
     "decision.confirmation_deadline": N_("Date limite pour confirmer (peut être vide)"),
     "committee.name": N_("Nom de la commission alertée"),
+    "slot.starts_at": N_("Début de l'entretien"),
+    "slot.ends_at": N_("Fin de l'entretien"),
+    "slot.place": N_("Lieu de l'entretien (peut être vide)"),
+    "slot.video_link": N_("Lien de visioconférence de l'entretien (peut être vide)"),
+    "slot.booking_closes_at": N_("Date limite pour réserver, changer ou annuler ce créneau"),
+    "previous_slot.starts_at": N_("Début du créneau quitté"),
+    "previous_slot.ends_at": N_("Fin du créneau quitté"),
+    "previous_slot.place": N_("Lieu du créneau quitté (peut être vide)"),
+    "previous_slot.video_link": N_("Lien de visioconférence du créneau quitté (peut être vide)"),
+    "previous_slot.booking_closes_at": N_("Date limite de réservation du créneau quitté"),
     "expires_at": N_("Date et heure après lesquelles le lien ne fonctionne plus"),
     "new_email": N_("Nouvelle adresse e-mail demandée"),
     "deadline": N_("Date limite de confirmation"),

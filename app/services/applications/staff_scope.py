@@ -33,6 +33,17 @@ def scope_filter(role: RoleView) -> Any:
     return col(Application.committee_id) == role.committee_id
 
 
+def program_scope(role: RoleView) -> Any:
+    """The programmes the role covers (what :func:`scope_filter` is to applications)."""
+    if role.role in INSTITUTION_WIDE:
+        return col(Program.id).is_not(None)
+    if role.role == StaffRole.CENTRE_MANAGER:
+        return col(Program.centre_id) == role.centre_id
+    if role.role != StaffRole.COMMITTEE_MEMBER:  # the account desk: no programme (never « committee IS NULL »)
+        return sa.false()
+    return col(Program.committee_id) == role.committee_id
+
+
 def require_application_in_scope(
     session: Session,
     *,

@@ -1,8 +1,7 @@
 """The demo campus: a whole Université d'Orléans campaign, seeded into an empty database in demo mode.
 
-Every date is computed from the clock, so whenever the demo starts every phase of a campaign is on
-screen: windows open, closing, not yet open, closed awaiting the jury, decisions entered, results
-published with answers awaited, a preselection. The content itself lives in ``demo_data``.
+Every date is computed from the clock, so every phase of a campaign is on screen whenever the demo starts: windows open,
+closing, not yet open, closed, decisions entered, results published, a preselection. The content lives in ``demo_data``.
 """
 
 from concurrent.futures import ThreadPoolExecutor
@@ -35,6 +34,7 @@ from app.models import (
 from app.services.accounts.passwords import hash_password
 from app.services.demo import data as d
 from app.services.demo.data import DEMO_IDENTITIES, DemoIdentity
+from app.services.demo.interviews import seed_demo_interviews  # interview slots, two booked, one marked absent
 from app.services.demo.mail_failures import seed_mail_failures
 from app.services.demo.messages import seed_demo_messages
 from app.services.demo.next_campaign import seed_next_campaign
@@ -51,15 +51,15 @@ def intake_year(today: date) -> int:
 
 
 def seed_demo_campus(session: Session) -> bool:
-    """Seed the demo campus in the caller's transaction; False (and nothing done) if the database has a campaign.
+    """Seed the demo campus in the caller's transaction; False, doing nothing, once the database holds a campaign.
 
-    Only an empty database is seeded: a campaign there means the demo, or real data, is already in place.
-    """
+    A campaign there means the demo, or real data, is already in place."""
     if session.exec(select(Campaign.id).limit(1)).first() is not None:
         return False
     Seeder(session).run()
     seed_demo_messages(session)  # « Envoyer un message » in use: mails, « Messages » pages, dossier histories
     seed_mail_failures(session)
+    seed_demo_interviews(session)
     seed_next_campaign(session)  # a prepared campaign whose switch is scheduled (« Bascule programmée »)
     seed_guide_faq(session)  # the FAQ of the candidates' guide, when the FAQ is empty
     return True

@@ -737,6 +737,7 @@ APPLICATIONS: list[tuple[str, str, str]] = [
     # Preselection: interviews to come.
     ("c14", "ING-GC", "preselected"),
     ("c08", "ING-GC", "preselected"),
+    ("c10", "ING-GC", "preselected"),
     ("c12", "ING-GC", "entered_preselection"),
     ("c32", "ING-GC", "refused"),
 ]

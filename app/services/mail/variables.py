@@ -7,7 +7,7 @@ numbers, aware datetimes) — never model objects, so a template cannot reach a 
 """
 
 import copy
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -46,6 +46,11 @@ class MailCode(StrEnum):
     DECISION_ON_HOLD = "decision_on_hold"
     DECISION_WAITING_LIST_CALL = "decision_waiting_list_call"
     DECISION_PRESELECTION = "decision_preselection"
+    INTERVIEW_BOOKED = "interview_booked"
+    INTERVIEW_MOVED = "interview_moved"
+    INTERVIEW_CANCELLED = "interview_cancelled"
+    INTERVIEW_SLOT_CANCELLED = "interview_slot_cancelled"
+    INTERVIEW_REMINDER = "interview_reminder"
     COMMITTEE_NEW_APPLICATION = "committee_new_application"
     COMMITTEE_TRANSMISSION = "committee_transmission"
     COMMITTEE_CANCELLATION = "committee_cancellation"
@@ -70,6 +75,10 @@ DECISION = (
     "confirmation_deadline} (empty strings / None when not applicable; detail: the label when it says more than "
     "its kind, e.g. « Avis favorable sous réserve… », empty for a plain « Avis favorable »)"
 )
+SLOT = (
+    "the interview slot: {starts_at, ends_at, place, video_link, booking_closes_at} (aware datetimes; place or "
+    "video_link may be empty, never both)"
+)
 COMMITTEE = "the committee alerted: {name}"
 LINK = "absolute URL the reader follows"
 EXPIRES = "aware datetime after which the link stops working"
@@ -78,6 +87,7 @@ _ACCOUNT_LINK = {"account": ACCOUNT, "link": LINK, "expires_at": EXPIRES}
 _CANDIDATE = {"account": ACCOUNT, "program": PROGRAM}
 _CANDIDATE_LINK = {**_CANDIDATE, "link": "absolute URL of the application in the portal"}
 _DECISION = {**_CANDIDATE_LINK, "decision": DECISION}
+_INTERVIEW = {**_CANDIDATE_LINK, "slot": SLOT}
 _COMMITTEE = {"committee": COMMITTEE, **_CANDIDATE}
 _COMMITTEE_LINK = {**_COMMITTEE, "link": "absolute URL of the application in the staff screens"}
 
@@ -142,6 +152,11 @@ MAIL_VARIABLES: dict[MailCode, dict[str, str]] = {
     MailCode.DECISION_ON_HOLD: _DECISION,
     MailCode.DECISION_WAITING_LIST_CALL: _DECISION,
     MailCode.DECISION_PRESELECTION: _DECISION,
+    MailCode.INTERVIEW_BOOKED: _INTERVIEW,
+    MailCode.INTERVIEW_MOVED: {**_INTERVIEW, "previous_slot": "the slot left, same fields as slot"},
+    MailCode.INTERVIEW_CANCELLED: _INTERVIEW,
+    MailCode.INTERVIEW_SLOT_CANCELLED: _INTERVIEW,
+    MailCode.INTERVIEW_REMINDER: _INTERVIEW,
     MailCode.COMMITTEE_NEW_APPLICATION: _COMMITTEE_LINK,
     MailCode.COMMITTEE_TRANSMISSION: _COMMITTEE_LINK,
     MailCode.COMMITTEE_CANCELLATION: _COMMITTEE,
@@ -187,6 +202,13 @@ _SAMPLE_VALUES: dict[str, Any] = {
         "confirmation_deadline": datetime(2025, 6, 20, 21, 59, tzinfo=UTC),
     },
     "committee": {"name": "Commission Master EEA"},
+    "slot": {
+        "starts_at": datetime(2025, 5, 15, 7, 30, tzinfo=UTC),
+        "ends_at": datetime(2025, 5, 15, 8, 0, tzinfo=UTC),
+        "place": "Bâtiment IIIA, salle E08",
+        "video_link": "https://visio.example.org/entretien-eea",
+        "booking_closes_at": datetime(2025, 5, 14, 7, 30, tzinfo=UTC),
+    },
     "link": "http://127.0.0.1:8080/candidatures/42",
     "expires_at": datetime(2025, 3, 14, 13, 30, tzinfo=UTC),
     "new_email": "eloise.nouvelle@example.org",
@@ -212,6 +234,13 @@ _SAMPLE_VALUES: dict[str, Any] = {
     "topic": "Téléversement impossible",
     "message": "Bonjour,\nje n'arrive pas à déposer mon relevé de notes.",
 }
+
+
+# The slot a move left: the day before, in another room.
+_SAMPLE_VALUES["previous_slot"] = {
+    name: value - timedelta(days=1) if isinstance(value, datetime) else value
+    for name, value in _SAMPLE_VALUES["slot"].items()
+} | {"place": "Bâtiment IIIA, salle E10", "video_link": ""}
 
 
 def sample_context(code: str) -> dict[str, Any]:

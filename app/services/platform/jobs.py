@@ -62,6 +62,7 @@ JOB_MODULES: tuple[str, ...] = (
     "app.services.handoff.apogee",
     "app.services.offer.campaign_schedule",
     "app.services.dossier.records_refresh",
+    "app.services.interviews.reminders",
 )
 MESSAGE_MAX = 2000  # JobRun.message
 RUN_REQUESTED = "job.run_requested"  # the audit of « Lancer maintenant »: also the request a worker takes up
