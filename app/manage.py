@@ -1,4 +1,5 @@
-"""Server-side administration commands: ``python -m app.manage create-administrator …``, ``jobs list|run NAME``.
+"""Server-side administration commands: ``python -m app.manage create-administrator …``, ``jobs list|run NAME``,
+``import-lycees FILE``.
 
 Run on a web instance's or the worker's machine with the same settings (``ECANDIDAT_*``, e.g. the systemd env
 file sourced). The database is brought to the latest revision first, as every process does at start-up. Messages
@@ -97,6 +98,64 @@ def run_job(args: argparse.Namespace) -> int:
     return 0 if run.status == JobStatus.SUCCEEDED else 1
 
 
+class _Preview(Exception):
+    """Raised inside the import's transaction by ``--dry-run``: the counts are read, nothing is kept."""
+
+
+def import_lycees(args: argparse.Namespace) -> int:
+    from app.services.dossier.lycees import ImportReport
+    from app.services.dossier.lycees import import_lycees as replace_list
+    from app.services.platform.actors import Actor
+
+    _ = partial(gettext, lang=_language())
+    try:
+        with open(args.path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        print(f"{args.path}: {error.strerror}", file=sys.stderr)
+        return 2
+    prepare_database()
+    report: ImportReport | None = None
+    try:
+        with transaction() as session:
+            report = replace_list(session, actor=Actor.system(), data=data)
+            if args.dry_run:
+                raise _Preview
+    except _Preview:
+        pass
+    except DomainError as error:
+        print(error.translate(_), file=sys.stderr)
+        return 2
+    assert report is not None
+    _print_report(report, _, kept=not args.dry_run)
+    return 0
+
+
+def _print_report(report: Any, _: partial[str], *, kept: bool) -> None:
+    read = report.file
+    print(
+        _("Lignes lues : {rows} ; lycées retenus : {listed} ; autres établissements ignorés : {others}.").format(
+            rows=read.rows, listed=report.listed, others=read.other_kinds
+        )
+    )
+    print(
+        _(
+            "Ajoutés : {added} ; mis à jour : {updated} ; retirés : {removed} ; gardés hors liste car cités par un "
+            "dossier : {kept}."
+        ).format(added=report.added, updated=report.updated, removed=report.removed, kept=report.kept_unlisted)
+    )
+    if read.refused or read.closed or read.duplicates:
+        print(
+            _(
+                "Lignes écartées : illisibles : {refused} ; lycées fermés sans date : {closed} ; "
+                "en double : {duplicates}."
+            ).format(refused=read.refused, closed=read.closed, duplicates=read.duplicates)
+        )
+    for line, reason in read.problems:
+        print(_("Ligne {line} : {reason}").format(line=line, reason=_(reason)), file=sys.stderr)
+    print(_("Liste des lycées remplacée.") if kept else _("Essai : rien n'a été enregistré."))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m app.manage", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -115,6 +174,14 @@ def main(argv: list[str] | None = None) -> int:
     run_parser = jobs.add_parser("run", help="run one job now (skipped if it is already running)")
     run_parser.add_argument("name")
     run_parser.set_defaults(run=run_job)
+    lycees = commands.add_parser(
+        "import-lycees",
+        help="replace the lycées the baccalauréat is chosen from with those of the Ministry of Education's directory "
+        "(« Annuaire de l'éducation » or « Adresse et géolocalisation des établissements », CSV)",
+    )
+    lycees.add_argument("path", help="the CSV file downloaded from the national open data portal")
+    lycees.add_argument("--dry-run", action="store_true", help="read the file and print the counts, change nothing")
+    lycees.set_defaults(run=import_lycees)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return int(args.run(args))
