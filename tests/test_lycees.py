@@ -23,6 +23,7 @@ from app.services.dossier.referentials import ESTABLISHMENTS_CSV
 from app.services.dossier.schemas import DossierInvalid
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError
+from app.services.review.staff_history import application_history
 from tests import factories
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
@@ -228,3 +229,17 @@ def test_the_command_previews_then_replaces_the_list(
     (tmp_path / "other.csv").write_text("a;b\n1;2\n", encoding="utf-8")
     assert manage.main(["import-lycees", str(tmp_path / "other.csv")]) == 2
     assert "colonnes absentes" in capsys.readouterr().err.replace("\xa0", " ")
+
+
+def test_the_staff_history_names_the_lycee_a_dossier_chose(session: Session) -> None:
+    with transaction() as s:
+        import_lycees(s, actor=Actor.system(), data=ANNUAIRE.encode())
+    actor = _candidate(session)
+    saved = _save(actor, A)
+    program = factories.program(session)
+    application = factories.application(session, candidate_id=saved.candidate_id, program=program)
+    session.commit()
+    history = application_history(session, application, saved.candidate_id, {}, "fr")
+    bac_event = next(line for line in history if line.action == "dossier.baccalaureate_saved")
+    assert bac_event.after["establishment_uai"] == "Lycée d'essai Alpha (Orléans)"
+    assert bac_event.after["establishment_label"] == "Lycée d'essai Alpha (Orléans)"
