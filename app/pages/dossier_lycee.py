@@ -7,13 +7,13 @@ lycées in a worker thread (never on the event loop).
 
 from typing import Any
 
-from nicegui import run, ui
+from nicegui import run
 
 from app.db import new_session
 from app.i18n import N_, _
 from app.models import BacSeries
 from app.services.dossier import lycees
-from app.ui.dossier_form import EntityForm
+from app.ui.dossier_form import EntityForm, ListedOrTyped
 
 NO_LYCEE_MATCH = N_("Aucun lycée de ce département ne correspond à « {query} ».")
 
@@ -25,45 +25,30 @@ def _lycees_of(department: str) -> dict[str, str]:
 
 def lycee_fields(form: EntityForm, options: dict[str, str]) -> None:
     """The lycée's inputs under the département's (``form.fields["department"]``); ``options``: its lycées."""
-    entity = form.entity
-    listed = ui.column().classes("w-full gap-2")
-    with listed:
-        school = form.select(
-            "establishment_uai",
-            _("Lycée"),
-            options,
-            searchable=True,
-            no_match=NO_LYCEE_MATCH,
-            hint=_("Choisissez d'abord le département d'obtention, puis tapez une partie du nom ou de la ville."),
-        )
-    not_listed = ui.checkbox(
-        _("Mon lycée n'est pas dans la liste"),
-        value=bool(entity.establishment_label and not entity.establishment_uai),
-    ).mark("lycee-not-listed")
-    typed = ui.column().classes("w-full gap-2")
-    with typed:
+
+    def in_france() -> bool:
+        return form.fields["country"].value == "FR" and form.fields["series"].value != BacSeries.FOREIGN
+
+    lycee = ListedOrTyped(
+        form,
+        "establishment_uai",
+        _("Lycée"),
+        options,
+        not_listed=_("Mon lycée n'est pas dans la liste"),
+        marker="lycee-not-listed",
+        hint=_("Choisissez d'abord le département d'obtention, puis tapez une partie du nom ou de la ville."),
+        no_match=NO_LYCEE_MATCH,
+        applies=in_france,
+    )
+    with lycee.typed:
         form.text("establishment_label", _("Établissement (lycée)"), hint=_("Son nom et sa ville."))
-
-    def sync(*_event: Any) -> None:
-        in_france = form.fields["country"].value == "FR" and form.fields["series"].value != BacSeries.FOREIGN
-        listed.set_visibility(in_france and not not_listed.value)
-        not_listed.set_visibility(in_france)
-        typed.set_visibility(not in_france or bool(not_listed.value))
-
-    def switch(event: Any) -> None:
-        if event.value:
-            entity.establishment_uai = None
-            school.value = None
-        sync()
 
     async def department_changed(event: Any) -> None:
         department = str(event.value or "")
         found = await run.io_bound(_lycees_of, department)
         if str(form.fields["department"].value or "") == department:  # a later choice already answered
-            school.set_options(found, value=None)
+            lycee.choice.set_options(found, value=None)
 
-    not_listed.on_value_change(switch)
     form.fields["department"].on_value_change(department_changed)
-    form.fields["country"].on_value_change(sync)
-    form.fields["series"].on_value_change(sync)
-    sync()
+    form.fields["country"].on_value_change(lycee.show)
+    form.fields["series"].on_value_change(lycee.show)

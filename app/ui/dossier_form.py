@@ -226,3 +226,53 @@ def saved_notice(text: str) -> ui.label:
     notice.props["role"] = "status"
     notice.set_visibility(False)
     return notice
+
+
+class ListedOrTyped:
+    """An establishment chosen from a searchable list or, with « … n'est pas dans la liste » ticked, typed in the
+    inputs the caller puts into ``typed`` (« cursus externe », the baccalauréat's lycée). Ticking clears the choice.
+
+    ``applies`` says whether the list applies at all (the lycées, only for a baccalauréat obtained in France): when
+    it does not, only ``typed`` shows. The box stays visible wherever the list applies, so that it can be unticked.
+    """
+
+    def __init__(
+        self,
+        form: EntityForm,
+        name: str,
+        label: str,
+        options: dict[Any, str],
+        *,
+        not_listed: str,
+        marker: str,
+        hint: str,
+        required: bool = False,
+        no_match: str = NO_MATCH,
+        applies: Callable[[], bool] = lambda: True,
+    ) -> None:
+        entity = form.entity
+        self.applies = applies
+        self.listed = ui.column().classes("w-full gap-2")
+        with self.listed:
+            self.choice = form.select(
+                name, label, options, required=required, searchable=True, hint=hint, no_match=no_match
+            )
+        ticked = bool(entity.establishment_label and not getattr(entity, name))
+        self.not_listed = ui.checkbox(not_listed, value=ticked).mark(marker)
+        self.typed = ui.column().classes("w-full gap-2")
+
+        def switch(event: Any) -> None:
+            if event.value:
+                setattr(entity, name, None)
+                self.choice.value = None
+            self.show()
+
+        self.not_listed.on_value_change(switch)
+        self.show()
+
+    def show(self, *_event: Any) -> None:
+        """Show what applies now (also a change handler: the inputs ``applies`` reads call it)."""
+        applies, ticked = self.applies(), bool(self.not_listed.value)
+        self.listed.set_visibility(applies and not ticked)
+        self.not_listed.set_visibility(applies)
+        self.typed.set_visibility(not applies or ticked)

@@ -68,6 +68,10 @@ async def test_a_lycee_not_in_the_list_is_typed_and_nothing_chosen_is_refused(us
     user.find(marker="lycee-not-listed").click()
     await user.should_see(marker="establishment_label")
     await user.should_not_see(marker="establishment_uai")
+    user.find(marker="lycee-not-listed").click()  # the box stays there to be unticked: the list comes back
+    await user.should_see(marker="establishment_uai")
+    await user.should_not_see(marker="establishment_label")
+    user.find(marker="lycee-not-listed").click()
     user.find(marker="establishment_label").type("Lycée d'essai absent (Gien)")
     await click(user, "save")
     await user.should_see(marker="saved")
