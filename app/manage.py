@@ -98,12 +98,8 @@ def run_job(args: argparse.Namespace) -> int:
     return 0 if run.status == JobStatus.SUCCEEDED else 1
 
 
-class _Preview(Exception):
-    """Raised inside the import's transaction by ``--dry-run``: the counts are read, nothing is kept."""
-
-
 def import_lycees(args: argparse.Namespace) -> int:
-    from app.services.dossier.lycees import ImportReport
+    from app.services.dossier.lycees import ImportReport, preview_lycees
     from app.services.dossier.lycees import import_lycees as replace_list
     from app.services.platform.actors import Actor
 
@@ -115,43 +111,23 @@ def import_lycees(args: argparse.Namespace) -> int:
         print(f"{args.path}: {error.strerror}", file=sys.stderr)
         return 2
     prepare_database()
-    report: ImportReport | None = None
     try:
         with transaction() as session:
-            report = replace_list(session, actor=Actor.system(), data=data)
-            if args.dry_run:
-                raise _Preview
-    except _Preview:
-        pass
+            run = preview_lycees if args.dry_run else replace_list
+            report: ImportReport = run(session, actor=Actor.system(), data=data)
     except DomainError as error:
         print(error.translate(_), file=sys.stderr)
         return 2
-    assert report is not None
     _print_report(report, _, kept=not args.dry_run)
     return 0
 
 
 def _print_report(report: Any, _: partial[str], *, kept: bool) -> None:
-    read = report.file
-    print(
-        _("Lignes lues : {rows} ; lycées retenus : {listed} ; autres établissements ignorés : {others}.").format(
-            rows=read.rows, listed=report.listed, others=read.other_kinds
-        )
-    )
-    print(
-        _(
-            "Ajoutés : {added} ; mis à jour : {updated} ; retirés : {removed} ; gardés hors liste car cités par un "
-            "dossier : {kept}."
-        ).format(added=report.added, updated=report.updated, removed=report.removed, kept=report.kept_unlisted)
-    )
-    if read.refused or read.closed or read.duplicates:
-        print(
-            _(
-                "Lignes écartées : illisibles : {refused} ; lycées fermés sans date : {closed} ; "
-                "en double : {duplicates}."
-            ).format(refused=read.refused, closed=read.closed, duplicates=read.duplicates)
-        )
-    for line, reason in read.problems:
+    from app.services.dossier.lycees import report_lines
+
+    for msgid, params in report_lines(report):
+        print(_(msgid).format(**params))
+    for line, reason in report.file.problems:
         print(_("Ligne {line} : {reason}").format(line=line, reason=_(reason)), file=sys.stderr)
     print(_("Liste des lycées remplacée.") if kept else _("Essai : rien n'a été enregistré."))
 

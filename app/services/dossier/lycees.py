@@ -7,6 +7,7 @@ until a file has been imported (``python -m app.manage import-lycees FILE``).
 """
 
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -52,27 +53,92 @@ def _offered(school: SecondarySchool) -> bool:
     return school.listed and (school.closed_on is None or school.closed_on > clock.today_paris())
 
 
+@dataclass(frozen=True)
+class ListSummary:
+    """The list as it stands: what the tab offers, what is kept only for the dossiers naming it, the last import."""
+
+    listed: int
+    unlisted: int
+    imported_at: datetime | None
+
+
+def _require_importer(session: Session, actor: Actor) -> None:
+    """The command runs as the system; from a screen, the central office or an administrator."""
+    if actor.kind != "system":
+        require_admin(session, actor=actor, write=True)
+
+
+def lycee_list_summary(session: Session, *, actor: Actor) -> ListSummary:
+    if actor.kind != "system":
+        require_admin(session, actor=actor)
+    counts = dict(
+        session.exec(select(SecondarySchool.listed, sa.func.count()).group_by(col(SecondarySchool.listed))).all()
+    )
+    last = session.exec(select(sa.func.max(SecondarySchool.imported_at))).first()
+    return ListSummary(counts.get(True, 0), counts.get(False, 0), last)  # max() keeps the aware UTC type
+
+
+def _plan(session: Session, data: bytes) -> tuple[LyceeFile, set[str], list[str], list[str]]:
+    """The file's lycées, the UAIs already stored, those to delete and those to keep unlisted (named by a dossier)."""
+    parsed = read_lycee_file(data)
+    named_uai = select(Baccalaureate.establishment_uai).where(col(Baccalaureate.establishment_uai).is_not(None))
+    named = set(session.exec(named_uai).all())
+    existing = set(session.exec(select(SecondarySchool.uai)).all())
+    gone = existing - {row.uai for row in parsed.schools}
+    return parsed, existing, sorted(gone - named), sorted(gone & named)
+
+
+def _report(parsed: LyceeFile, existing: set[str], removable: list[str], kept: list[str]) -> ImportReport:
+    added = sum(1 for row in parsed.schools if row.uai not in existing)
+    return ImportReport(len(parsed.schools), added, len(parsed.schools) - added, len(removable), len(kept), parsed)
+
+
+def report_lines(report: ImportReport) -> list[tuple[str, dict[str, int]]]:
+    """The counts as (French msgid, parameters) lines: the command prints them, the screen shows them."""
+    read = report.file
+    lines = [
+        (
+            N_("Lignes lues : {rows} ; lycées retenus : {listed} ; autres établissements ignorés : {others}."),
+            {"rows": read.rows, "listed": report.listed, "others": read.other_kinds},
+        ),
+        (
+            N_(
+                "Ajoutés : {added} ; mis à jour : {updated} ; retirés : {removed} ; gardés hors liste car cités "
+                "par un dossier : {kept}."
+            ),
+            {"added": report.added, "updated": report.updated, "removed": report.removed, "kept": report.kept_unlisted},
+        ),
+    ]
+    if read.refused or read.closed or read.duplicates:
+        lines.append(
+            (
+                N_(
+                    "Lignes écartées : illisibles : {refused} ; lycées fermés sans date : {closed} ; "
+                    "en double : {duplicates}."
+                ),
+                {"refused": read.refused, "closed": read.closed, "duplicates": read.duplicates},
+            )
+        )
+    return lines
+
+
+def preview_lycees(session: Session, *, actor: Actor, data: bytes) -> ImportReport:
+    """What :func:`import_lycees` would do with ``data``, changing nothing (the screen shows it before replacing)."""
+    _require_importer(session, actor)
+    return _report(*_plan(session, data))
+
+
 def import_lycees(session: Session, *, actor: Actor, data: bytes) -> ImportReport:
     """Replace the list with the lycées of a directory file, in the caller's transaction (all or nothing).
 
-    The command runs as the system; from a screen, the central office or an administrator. A file that is not the
-    directory, or holds no lycée, is refused before anything changes.
+    A file that is not the directory, or holds no lycée, is refused before anything changes. Importing the same
+    file twice leaves the same list.
     """
-    if actor.kind != "system":
-        require_admin(session, actor=actor, write=True)
-    parsed = read_lycee_file(data)
+    _require_importer(session, actor)
     if session.get_bind().dialect.name == "postgresql":
         # Imports one at a time; readers keep reading the previous list until the commit.
         session.execute(sa.text("LOCK TABLE secondary_school IN SHARE ROW EXCLUSIVE MODE"))
-    named = set(
-        session.exec(
-            select(Baccalaureate.establishment_uai).where(col(Baccalaureate.establishment_uai).is_not(None))
-        ).all()
-    )
-    existing = set(session.exec(select(SecondarySchool.uai)).all())
-    incoming = {row.uai for row in parsed.schools}
-    gone = existing - incoming
-    removable, kept = sorted(gone - named), sorted(gone & named)
+    parsed, existing, removable, kept = _plan(session, data)
     for start in range(0, len(removable), _CHUNK):
         session.exec(delete(SecondarySchool).where(col(SecondarySchool.uai).in_(removable[start : start + _CHUNK])))
     for start in range(0, len(kept), _CHUNK):
@@ -86,21 +152,15 @@ def import_lycees(session: Session, *, actor: Actor, data: bytes) -> ImportRepor
         session.execute(sa.insert(SecondarySchool), inserts[start : start + _CHUNK])
     for start in range(0, len(updates), _CHUNK):
         session.execute(sa.update(SecondarySchool), updates[start : start + _CHUNK])  # by primary key
-    report = ImportReport(len(values), len(inserts), len(updates), len(removable), len(kept), parsed)
+    report = _report(parsed, existing, removable, kept)
+    counts = {k: v for k, v in asdict(report).items() if k != "file"}
     audit(
         session,
         actor=actor,
         action="referential.lycees_imported",
         entity_type="secondary_school",
         entity_id=None,
-        after={
-            "listed": report.listed,
-            "added": report.added,
-            "updated": report.updated,
-            "removed": report.removed,
-            "kept_unlisted": report.kept_unlisted,
-            "refused_rows": parsed.refused,
-        },
+        after={**counts, "refused_rows": parsed.refused},
     )
     return report
 
