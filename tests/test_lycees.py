@@ -6,16 +6,19 @@ only truth is their check letter. They are not real establishments and are never
 """
 
 import csv
+import io
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from sqlmodel import Session, select
 
 from app import manage
 from app.db import transaction
 from app.i18n import gettext
 from app.models import AuditEvent, BacSeries, SecondarySchool
+from app.services.documents import dossier_pdf, dossier_pdf_render
 from app.services.dossier import tabs as dossier
 from app.services.dossier.lycee_file import department_code, is_uai, read_lycee_file, uai_check_letter
 from app.services.dossier.lycees import CHOOSE_OR_TYPE, UNKNOWN_LYCEE, import_lycees, lycees_of_department
@@ -231,7 +234,7 @@ def test_the_command_previews_then_replaces_the_list(
     assert "colonnes absentes" in capsys.readouterr().err.replace("\xa0", " ")
 
 
-def test_the_staff_history_names_the_lycee_a_dossier_chose(session: Session) -> None:
+def test_the_staff_history_and_the_dossier_pdf_name_the_lycee_a_dossier_chose(session: Session) -> None:
     with transaction() as s:
         import_lycees(s, actor=Actor.system(), data=ANNUAIRE.encode())
     actor = _candidate(session)
@@ -243,3 +246,8 @@ def test_the_staff_history_names_the_lycee_a_dossier_chose(session: Session) -> 
     bac_event = next(line for line in history if line.action == "dossier.baccalaureate_saved")
     assert bac_event.after["establishment_uai"] == "Lycée d'essai Alpha (Orléans)"
     assert bac_event.after["establishment_label"] == "Lycée d'essai Alpha (Orléans)"
+    context = dossier_pdf.dossier_pdf_context(session, actor=actor, application_id=application.id or 0)
+    assert context["baccalaureate"]["establishment"] == "Lycée d'essai Alpha (Orléans)"
+    pdf = dossier_pdf_render.render_dossier_pdf(context, language="fr")
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Lycée d'essai Alpha (Orléans)" in text
