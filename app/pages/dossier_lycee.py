@@ -1,8 +1,8 @@
 """The baccalauréat's lycée, chosen from the imported list: the département first, then its lycées, searchable as
 « cursus externe »'s establishments are; or « Mon lycée n'est pas dans la liste » and its name typed.
 
-Abroad and for a foreign baccalauréat the name is typed, as before the list. Changing the département reads its
-lycées in a worker thread (never on the event loop).
+Abroad, and for a foreign diploma or an equivalence, the name is typed, as before the list. Changing the
+département reads its lycées in a worker thread (never on the event loop).
 """
 
 from typing import Any
@@ -11,7 +11,6 @@ from nicegui import run
 
 from app.db import new_session
 from app.i18n import N_, _
-from app.models import BacSeries
 from app.services.dossier import lycees
 from app.ui.dossier_form import EntityForm, ListedOrTyped
 
@@ -27,7 +26,7 @@ def lycee_fields(form: EntityForm, options: dict[str, str]) -> None:
     """The lycée's inputs under the département's (``form.fields["department"]``); ``options``: its lycées."""
 
     def in_france() -> bool:
-        return form.fields["country"].value == "FR" and form.fields["series"].value != BacSeries.FOREIGN
+        return form.fields["country"].value == "FR" and form.fields["series"].value in lycees.LYCEE_SERIES
 
     lycee = ListedOrTyped(
         form,

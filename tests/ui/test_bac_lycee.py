@@ -79,7 +79,9 @@ async def test_a_lycee_not_in_the_list_is_typed_and_nothing_chosen_is_refused(us
     assert (bac.establishment_uai, bac.establishment_label) == (None, "Lycée d'essai absent (Gien)")
 
 
-async def test_abroad_the_lycee_is_typed_even_with_a_list(user: User, account_id: int) -> None:
+async def test_abroad_or_for_an_equivalence_the_establishment_is_typed_even_with_a_list(
+    user: User, account_id: int
+) -> None:
     _import_test_list()
     await signed_in(user, "/candidat/dossier/baccalaureat")
     choose(user, "series", "Baccalauréat général")
@@ -87,6 +89,11 @@ async def test_abroad_the_lycee_is_typed_even_with_a_list(user: User, account_id
     await user.should_see(marker="establishment_label")
     await user.should_not_see(marker="establishment_uai")
     await user.should_not_see(marker="lycee-not-listed")
+    choose(user, "country", "France")
+    await user.should_see(marker="establishment_uai")
+    choose(user, "series", "Équivalence (DAEU, ESEU, validation d'acquis…)")  # a DAEU is a university's
+    await user.should_not_see(marker="establishment_uai")
+    await user.should_see(marker="establishment_label")
 
 
 async def test_without_a_list_the_lycee_is_free_text_as_before(user: User, account_id: int) -> None:

@@ -28,6 +28,9 @@ UNKNOWN_LYCEE = N_(
     "pas dans la liste » et saisissez son nom."
 )
 CHOOSE_OR_TYPE = N_("Choisissez votre lycée dans la liste, ou saisissez son nom s'il n'y est pas.")
+# The baccalauréats passed in a lycée: the list applies to them in France. A foreign diploma, an equivalence (the
+# DAEU is a university's) and « sans bac » keep a typed establishment.
+LYCEE_SERIES = (BacSeries.GENERAL, BacSeries.TECHNOLOGICAL, BacSeries.PROFESSIONAL)
 _CHUNK = 500  # rows per statement: PostgreSQL and SQLite both cap the parameters of one statement
 
 
@@ -189,13 +192,13 @@ def lycee_names(session: Session, uais: set[str]) -> dict[str, str]:
 
 
 def settle_bac_establishment(session: Session, accepted: dict[str, Any], stored_uai: str | None) -> None:
-    """The baccalauréat's establishment in ``accepted``: in France a lycée of the list (its name, commune and
-    département copied) or, with « not in the list », a typed name; abroad and for a foreign bac, a typed name.
+    """The baccalauréat's establishment in ``accepted``: for a bac passed in France a lycée of the list (its name,
+    commune and département copied) or, with « not in the list », a typed name; otherwise a typed name.
 
     A lycée that closed or left the list is accepted only when the dossier already names it (``stored_uai``).
     """
     uai = (accepted.get("establishment_uai") or "").strip().upper() or None
-    in_france = accepted["country"] == "FR" and accepted["series"] not in (BacSeries.NONE, BacSeries.FOREIGN)
+    in_france = accepted["country"] == "FR" and accepted["series"] in LYCEE_SERIES
     if not in_france:
         accepted["establishment_uai"] = None
         return
