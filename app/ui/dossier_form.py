@@ -39,6 +39,8 @@ class EntityForm:
         self.fields: dict[str, Any] = {}
         self.errors = ErrorSummary()
         self.unreadable: dict[str, UnreadableDay] = {}  # days typed that are no day, by field
+        # A field whose refusal is shown under another input while its own is hidden (by name: where, now).
+        self.shown_at: dict[str, Callable[[], str]] = {}
 
     def _setup(self, name: str, element: Any, *, required: bool, hint: str = "") -> Any:
         element.props("outlined").classes("w-full max-w-lg").mark(name)
@@ -181,6 +183,10 @@ class EntityForm:
 
     def show(self, error: DomainError) -> None:
         """Each message under its field and all of them listed above the form (app/ui/form_errors.py)."""
+        if isinstance(error, DossierInvalid) and self.shown_at:
+            where = {name: self.shown_at[name]() if name in self.shown_at else name for name in error.errors}
+            moved = {where[name]: message for name, message in error.errors.items()}
+            error = DossierInvalid(moved, {where[name]: p for name, p in error.params_of.items() if name in where})
         self.errors.show(self.fields, error)
 
     def _refuse_unreadable(self) -> bool:
@@ -232,8 +238,9 @@ class ListedOrTyped:
     """An establishment chosen from a searchable list or, with « … n'est pas dans la liste » ticked, typed in the
     inputs the caller puts into ``typed`` (« cursus externe », the baccalauréat's lycée). Ticking clears the choice.
 
-    ``applies`` says whether the list applies at all (the lycées, only for a baccalauréat obtained in France): when
-    it does not, only ``typed`` shows. The box stays visible wherever the list applies, so that it can be unticked.
+    ``typed_field`` is the typed name's attribute. ``applies`` says whether the list applies at all (the lycées, only
+    for a baccalauréat passed in France): when it does not, only ``typed`` shows. The box stays visible wherever the
+    list applies, so that it can be unticked.
     """
 
     def __init__(
@@ -249,6 +256,7 @@ class ListedOrTyped:
         required: bool = False,
         no_match: str = NO_MATCH,
         applies: Callable[[], bool] = lambda: True,
+        typed_field: str = "establishment_label",
     ) -> None:
         entity = form.entity
         self.applies = applies
@@ -257,9 +265,11 @@ class ListedOrTyped:
             self.choice = form.select(
                 name, label, options, required=required, searchable=True, hint=hint, no_match=no_match
             )
-        ticked = bool(entity.establishment_label and not getattr(entity, name))
+        ticked = bool(getattr(entity, typed_field) and not getattr(entity, name))
         self.not_listed = ui.checkbox(not_listed, value=ticked).mark(marker)
         self.typed = ui.column().classes("w-full gap-2")
+        # « Choose or type » refused while the box is ticked: said under the typed name, not the hidden list.
+        form.shown_at[name] = lambda: typed_field if self.applies() and self.not_listed.value else name
 
         def switch(event: Any) -> None:
             if event.value:

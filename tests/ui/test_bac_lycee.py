@@ -17,6 +17,7 @@ from tests.ui.handler_clicks import click
 from tests.ui.test_dossier_pages import account_id, choose, element, fixed_clock, signed_in, stored
 
 __all__ = ["account_id", "fixed_clock"]  # the fixtures of the dossier's screen tests, used here too
+CHOOSE = "Choisissez votre lycée dans la liste, ou saisissez son nom s'il n'y est pas."
 
 
 def _import_test_list() -> None:
@@ -64,7 +65,8 @@ async def test_a_lycee_not_in_the_list_is_typed_and_nothing_chosen_is_refused(us
     await choose_and_wait(user, "department", "45 – Loiret")
     await user.should_not_see(marker="establishment_label")
     await click(user, "save")
-    await user.should_see("Choisissez votre lycée dans la liste, ou saisissez son nom s'il n'y est pas.")
+    await user.should_see(CHOOSE)
+    assert element(user, "establishment_uai").error == CHOOSE
     user.find(marker="lycee-not-listed").click()
     await user.should_see(marker="establishment_label")
     await user.should_not_see(marker="establishment_uai")
@@ -72,6 +74,8 @@ async def test_a_lycee_not_in_the_list_is_typed_and_nothing_chosen_is_refused(us
     await user.should_see(marker="establishment_uai")
     await user.should_not_see(marker="establishment_label")
     user.find(marker="lycee-not-listed").click()
+    await click(user, "save")  # ticked, nothing typed: the refusal is said under the name to type, now shown
+    assert element(user, "establishment_label").error == CHOOSE
     user.find(marker="establishment_label").type("Lycée d'essai absent (Gien)")
     await click(user, "save")
     await user.should_see(marker="saved")
