@@ -14,12 +14,11 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.axe_audit import axe_source, run_axe, table
 from tests.browser.conftest import screenshot
-from tests.browser.test_dossier_journey import listed, sign_in, statuses
+from tests.browser.test_dossier_journey import field_input, listed, sign_in, statuses, type_into
 from tests.portal_process import ROOT, run_portal
 from tests.test_lycees import ANNUAIRE, A
 
@@ -32,21 +31,6 @@ def _import(data_dir: Path, csv_file: Path) -> None:
     command = [sys.executable, "-m", "app.manage", "import-lycees", str(csv_file)]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-
-
-def field_input(driver, label: str):  # type: ignore[no-untyped-def]
-    """The text input of the Quasar field labelled ``label`` (an apostrophe allowed: the selector quotes with ")."""
-    selector = f'input[aria-label="{label}"]'
-    return WebDriverWait(driver, 15).until(ec.element_to_be_clickable((By.CSS_SELECTOR, selector)))
-
-
-def type_into(driver, label: str, text: str):  # type: ignore[no-untyped-def]
-    field = field_input(driver, label)
-    field.click()
-    field.send_keys(Keys.CONTROL, "a")
-    field.send_keys(Keys.BACKSPACE)
-    field.send_keys(text)
-    return field
 
 
 def test_a_lycee_is_chosen_with_the_keyboard_and_saved(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
