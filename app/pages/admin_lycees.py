@@ -44,7 +44,7 @@ class _Import:
         self.actor, self.summary, self.status = actor, summary, status
         self.data: bytes | None = None
         limit = max(parameters.peek("max_file_mb"), parameters.peek("max_piece_mb")) * 1024 * 1024  # the guard's
-        upload = ui.upload(
+        self.upload = upload = ui.upload(
             label=_("Déposer le fichier CSV de l'annuaire"),
             auto_upload=True,
             max_file_size=limit,
@@ -85,6 +85,7 @@ class _Import:
             say(self.error, error.translate(_))
             return
         self.preview.clear()
+        self.upload.reset()  # ready for the next file
         say(self.status, _("Liste des lycées remplacée. Lycées proposés : {listed}.").format(listed=report.listed))
         self.summary.refresh()
 
