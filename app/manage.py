@@ -1,4 +1,5 @@
-"""Server-side administration commands: ``python -m app.manage create-administrator …``, ``jobs list|run NAME``.
+"""Server-side administration commands: ``python -m app.manage create-administrator …``, ``jobs list|run NAME``,
+``import-lycees FILE``.
 
 Run on a web instance's or the worker's machine with the same settings (``ECANDIDAT_*``, e.g. the systemd env
 file sourced). The database is brought to the latest revision first, as every process does at start-up. Messages
@@ -97,6 +98,40 @@ def run_job(args: argparse.Namespace) -> int:
     return 0 if run.status == JobStatus.SUCCEEDED else 1
 
 
+def import_lycees(args: argparse.Namespace) -> int:
+    from app.services.dossier.lycees import ImportReport, preview_lycees
+    from app.services.dossier.lycees import import_lycees as replace_list
+    from app.services.platform.actors import Actor
+
+    _ = partial(gettext, lang=_language())
+    try:
+        with open(args.path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        print(f"{args.path}: {error.strerror}", file=sys.stderr)
+        return 2
+    prepare_database()
+    try:
+        with transaction() as session:
+            run = preview_lycees if args.dry_run else replace_list
+            report: ImportReport = run(session, actor=Actor.system(), data=data)
+    except DomainError as error:
+        print(error.translate(_), file=sys.stderr)
+        return 2
+    _print_report(report, _, kept=not args.dry_run)
+    return 0
+
+
+def _print_report(report: Any, _: partial[str], *, kept: bool) -> None:
+    from app.services.dossier.lycees import report_lines
+
+    for msgid, params in report_lines(report):
+        print(_(msgid).format(**params))
+    for line, reason in report.file.problems:
+        print(_("Ligne {line} : {reason}").format(line=line, reason=_(reason)), file=sys.stderr)
+    print(_("Liste des lycées remplacée.") if kept else _("Essai : rien n'a été enregistré."))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m app.manage", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -115,6 +150,14 @@ def main(argv: list[str] | None = None) -> int:
     run_parser = jobs.add_parser("run", help="run one job now (skipped if it is already running)")
     run_parser.add_argument("name")
     run_parser.set_defaults(run=run_job)
+    lycees = commands.add_parser(
+        "import-lycees",
+        help="replace the lycées the baccalauréat is chosen from with those of the Ministry of Education's directory "
+        "(« Annuaire de l'éducation » or « Adresse et géolocalisation des établissements », CSV)",
+    )
+    lycees.add_argument("path", help="the CSV file downloaded from the national open data portal")
+    lycees.add_argument("--dry-run", action="store_true", help="read the file and print the counts, change nothing")
+    lycees.set_defaults(run=import_lycees)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return int(args.run(args))

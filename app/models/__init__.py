@@ -63,6 +63,7 @@ from app.models.leases import EditLease
 from app.models.mail import MailStatus, MailTemplate, OutboxMail, StaffMessage, StaffMessageRecipient
 from app.models.portal import Announcement, AnnouncementLevel, FaqEntry, PortalParameter
 from app.models.preferences import StaffListPreference
+from app.models.referentials import SecondarySchool
 from app.models.security import SignInThrottle
 
 __all__ = [
@@ -124,6 +125,7 @@ __all__ = [
     "RefusalReason",
     "RequiredDocument",
     "Scope",
+    "SecondarySchool",
     "SignInThrottle",
     "SlotBooking",
     "StaffListPreference",

@@ -8,15 +8,16 @@ the release run in worker threads too.
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from nicegui import context, run, ui
 
-from app.db import transaction
+from app.db import new_session, transaction
 from app.i18n import LANGUAGES, _
 from app.models import ActorKind
 from app.pages import dossier_identity, dossier_records
-from app.services.dossier import referentials
+from app.services.dossier import lycees, referentials
 from app.services.dossier import tabs as dossier
 from app.services.platform import Actor
 from app.services.review import leases
@@ -46,6 +47,17 @@ class TabData:
     opened: dossier.Dossier
     lease_held: bool  # False: a manager holds the dossier, the tab is read-only
     heartbeat_seconds: float
+    extra: dict[str, Any] = field(default_factory=dict)  # what one tab's renderer takes besides the dossier
+
+
+def _bac_lists(opened: dossier.Dossier) -> dict[str, Any]:
+    """The lycées of the dossier's département, when a list was imported (the tab's renderer takes them)."""
+    with new_session() as session:
+        return {"lycees": lycees.lycee_choices(session, opened.baccalaureate)}
+
+
+# The database lists a tab draws from, read with the dossier.
+_TAB_LISTS: dict[str, Callable[[dossier.Dossier], dict[str, Any]]] = {"baccalaureat": _bac_lists}
 
 
 # The referential files each tab draws its lists from (read once, then kept in memory by
@@ -88,7 +100,8 @@ def load_tab(actor: Actor, tab: str, holder: leases.Holder | None, lang: str) ->
         held = state.held
     heartbeat = leases.heartbeat_seconds()
     warm_referentials(tab, lang)
-    return TabData(opened, held, heartbeat)
+    extra = _TAB_LISTS[tab](opened) if tab in _TAB_LISTS else {}
+    return TabData(opened, held, heartbeat, extra)
 
 
 def _lease_holder(actor: Actor, label: str) -> leases.Holder:
@@ -149,6 +162,6 @@ def register() -> None:
                     notice.props["role"] = "alert"
             else:
                 paragraph(_("Cette vue est en lecture seule : aucune modification n'est possible.")).mark("read-only")
-            RENDERERS[tab](opened, actor=actor, read_only=read_only)
+            RENDERERS[tab](opened, actor=actor, read_only=read_only, **data.extra)
             ui.link(_("Retour à mon espace"), routes.CANDIDATE_HOME).classes("mt-6").mark("back-home")
         return None

@@ -13,7 +13,8 @@ from app.config import get_settings
 from app.db import transaction
 from app.i18n import N_, _, current_language
 from app.models import BacSeries, Civility
-from app.services.dossier import BAC_SERIES_CHOICES, BACCALAUREATE_LOCK, MENTIONS, referentials
+from app.pages.dossier_lycee import lycee_fields
+from app.services.dossier import BAC_SERIES_CHOICES, BACCALAUREATE_LOCK, MENTIONS, LyceeChoices, referentials
 from app.services.dossier import tabs as dossier
 from app.services.platform import Actor
 from app.ui import routes
@@ -196,7 +197,11 @@ def address_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool) -> No
     _save_button(form, save)
 
 
-def baccalaureate_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool) -> None:
+def baccalaureate_tab(
+    opened: dossier.Dossier, *, actor: Actor, read_only: bool, lycees: LyceeChoices | None = None
+) -> None:
+    """``lycees``: the imported list's lycées of the dossier's département (None: no list, or a read-only view, where
+    the stored name is shown as typed or copied from the list)."""
     bac = opened.baccalaureate
     locked = BACCALAUREATE_LOCK in (opened.candidate.locked_fields or [])
     if locked:
@@ -221,7 +226,10 @@ def baccalaureate_tab(opened: dossier.Dossier, *, actor: Actor, read_only: bool)
         form.text("options", _("Options"))
         form.select("country", _("Pays d'obtention"), referentials.countries(current_language()), searchable=True)
         form.select("department", _("Département d'obtention (en France)"), _departments(), searchable=True)
-        form.text("establishment_label", _("Établissement (lycée)"))
+        if lycees is None or form.read_only:
+            form.text("establishment_label", _("Établissement (lycée)"))
+        else:
+            lycee_fields(form, lycees.options)
     details.bind_visibility_from(bac, "series", backward=lambda s: s != BacSeries.NONE)
     notice = saved_notice(_("Votre baccalauréat est enregistré."))
     save = _saver(

@@ -18,7 +18,7 @@ from app.services.dossier import MENTIONS, referentials
 from app.services.dossier import entries as dossier_entries
 from app.services.dossier import tabs as dossier
 from app.services.platform import Actor
-from app.ui.dossier_form import EntityForm, saved_notice
+from app.ui.dossier_form import EntityForm, ListedOrTyped, saved_notice
 from app.ui.tables import scroll_region
 from app.ui.text import heading, paragraph
 
@@ -167,20 +167,18 @@ def _outcomes() -> dict[RecordOutcome, str]:
 
 def _external_fields(form: EntityForm, establishments: dict[str, str], countries: dict[str, str]) -> None:
     """An external record's inputs: the establishment from the list, or named by hand with its country."""
-    entity = form.entity
     form.number("academic_year", _("Année universitaire (année de début)"), required=True)
-    listed = ui.column().classes("w-full gap-2")
-    with listed:
-        form.select(
-            "establishment_uai",
-            _("Établissement"),
-            establishments,
-            required=True,
-            searchable=True,
-            hint=_("Tapez une partie du nom ou de la ville."),
-        )
-    unlisted = ui.column().classes("w-full gap-2")
-    with unlisted:
+    establishment = ListedOrTyped(
+        form,
+        "establishment_uai",
+        _("Établissement"),
+        establishments,
+        not_listed=_("Mon établissement n'est pas dans la liste"),
+        marker="not-listed",
+        hint=_("Tapez une partie du nom ou de la ville."),
+        required=True,
+    )
+    with establishment.typed:
         form.text("establishment_label", _("Nom de l'établissement"), required=True)
         form.select("country", _("Pays"), countries, required=True, searchable=True)
         paragraph(
@@ -188,20 +186,6 @@ def _external_fields(form: EntityForm, establishments: dict[str, str], countries
                 email=get_settings().assistance_email
             )
         ).mark("assistance-note")
-    not_listed = ui.checkbox(
-        _("Mon établissement n'est pas dans la liste"),
-        value=bool(entity.establishment_label and not entity.establishment_uai),
-    )
-    not_listed.mark("not-listed").move(listed, target_index=0)
-
-    def switch(event: Any) -> None:
-        if event.value:
-            entity.establishment_uai = None
-            form.fields["establishment_uai"].value = None
-
-    not_listed.on_value_change(switch)
-    listed.bind_visibility_from(not_listed, "value", backward=lambda v: not v)
-    unlisted.bind_visibility_from(not_listed, "value")
     form.select("diploma_type", _("Type de diplôme"), {d: _(d) for d in DIPLOMA_TYPES}, required=True)
     form.text("label", _("Intitulé de la formation"), required=True)
     form.select("outcome", _("Résultat"), _outcomes(), required=True)

@@ -34,6 +34,7 @@ SECTIONS = (
     Section(routes.ADMIN_MAILS, N_("Modèles de mails"), N_("Objet et corps de chaque mail, en français et en anglais, avec aperçu."), ADMIN),
     Section(routes.ADMIN_FAILED_MAILS, N_("Courriels en échec"), N_("Courriels refusés ou en cours de relance : raison, relancer, annuler."), ADMIN),
     Section(routes.ADMIN_STAFF, N_("Gestionnaires et droits"), N_("Comptes des personnels et leurs rôles par périmètre."), ADMIN),
+    Section(routes.ADMIN_LYCEES, N_("Lycées"), N_("La liste des lycées du baccalauréat : import de l'annuaire de l'Éducation nationale."), ADMIN),
     Section(routes.ADMIN_PARAMETERS, N_("Paramètres"), N_("Limites, délais, tailles de fichiers, politique de mot de passe."), ADMIN),
     Section(routes.ADMIN_MESSAGES, N_("Messages aux candidats"), N_("Bandeau d'information ou de maintenance."), ADMIN),
     Section(routes.ADMIN_FAQ, N_("Foire aux questions"), N_("Les questions fréquentes affichées aux candidats."), ADMIN),

@@ -39,6 +39,8 @@ class EntityForm:
         self.fields: dict[str, Any] = {}
         self.errors = ErrorSummary()
         self.unreadable: dict[str, UnreadableDay] = {}  # days typed that are no day, by field
+        # A field whose refusal is shown under another input while its own is hidden (by name: where, now).
+        self.shown_at: dict[str, Callable[[], str]] = {}
 
     def _setup(self, name: str, element: Any, *, required: bool, hint: str = "") -> Any:
         element.props("outlined").classes("w-full max-w-lg").mark(name)
@@ -181,6 +183,10 @@ class EntityForm:
 
     def show(self, error: DomainError) -> None:
         """Each message under its field and all of them listed above the form (app/ui/form_errors.py)."""
+        if isinstance(error, DossierInvalid) and self.shown_at:
+            where = {name: self.shown_at[name]() if name in self.shown_at else name for name in error.errors}
+            moved = {where[name]: message for name, message in error.errors.items()}
+            error = DossierInvalid(moved, {where[name]: p for name, p in error.params_of.items() if name in where})
         self.errors.show(self.fields, error)
 
     def _refuse_unreadable(self) -> bool:
@@ -226,3 +232,57 @@ def saved_notice(text: str) -> ui.label:
     notice.props["role"] = "status"
     notice.set_visibility(False)
     return notice
+
+
+class ListedOrTyped:
+    """An establishment chosen from a searchable list or, with « … n'est pas dans la liste » ticked, typed in the
+    inputs the caller puts into ``typed`` (« cursus externe », the baccalauréat's lycée). Ticking clears the choice.
+
+    ``typed_field`` is the typed name's attribute. ``applies`` says whether the list applies at all (the lycées, only
+    for a baccalauréat passed in France): when it does not, only ``typed`` shows. The box stays visible wherever the
+    list applies, so that it can be unticked.
+    """
+
+    def __init__(
+        self,
+        form: EntityForm,
+        name: str,
+        label: str,
+        options: dict[Any, str],
+        *,
+        not_listed: str,
+        marker: str,
+        hint: str,
+        required: bool = False,
+        no_match: str = NO_MATCH,
+        applies: Callable[[], bool] = lambda: True,
+        typed_field: str = "establishment_label",
+    ) -> None:
+        entity = form.entity
+        self.applies = applies
+        self.listed = ui.column().classes("w-full gap-2")
+        with self.listed:
+            self.choice = form.select(
+                name, label, options, required=required, searchable=True, hint=hint, no_match=no_match
+            )
+        ticked = bool(getattr(entity, typed_field) and not getattr(entity, name))
+        self.not_listed = ui.checkbox(not_listed, value=ticked).mark(marker)
+        self.typed = ui.column().classes("w-full gap-2")
+        # « Choose or type » refused while the box is ticked: said under the typed name, not the hidden list.
+        form.shown_at[name] = lambda: typed_field if self.applies() and self.not_listed.value else name
+
+        def switch(event: Any) -> None:
+            if event.value:
+                setattr(entity, name, None)
+                self.choice.value = None
+            self.show()
+
+        self.not_listed.on_value_change(switch)
+        self.show()
+
+    def show(self, *_event: Any) -> None:
+        """Show what applies now (also a change handler: the inputs ``applies`` reads call it)."""
+        applies, ticked = self.applies(), bool(self.not_listed.value)
+        self.listed.set_visibility(applies and not ticked)
+        self.not_listed.set_visibility(applies)
+        self.typed.set_visibility(not applies or ticked)

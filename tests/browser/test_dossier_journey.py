@@ -27,9 +27,9 @@ def sign_in(driver, portal: Portal) -> None:  # type: ignore[no-untyped-def]
 
 
 def field_input(driver, label: str):  # type: ignore[no-untyped-def]
-    """The text input of the Quasar field labelled ``label``."""
+    """The text input of the Quasar field labelled ``label`` (quoted with ": a label may hold an apostrophe)."""
     return WebDriverWait(driver, 15).until(
-        ec.element_to_be_clickable((By.CSS_SELECTOR, f"input[aria-label='{label}']"))
+        ec.element_to_be_clickable((By.CSS_SELECTOR, f'input[aria-label="{label}"]'))
     )
 
 

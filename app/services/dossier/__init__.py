@@ -8,7 +8,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from app.services.dossier import entries, referentials, tabs
+    from app.services.dossier import entries, lycees, referentials, tabs
     from app.services.dossier.bac_series import BAC_SERIES, BAC_SERIES_CHOICES
     from app.services.dossier.campaign_confirmation import (
         TABS_TO_REVIEW,
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
         dossier_confirmation,
     )
     from app.services.dossier.completeness import ADDRESS, BACCALAUREATE, PERSONAL, Completeness, dossier_completeness
+    from app.services.dossier.lycees import LyceeChoices
     from app.services.dossier.referentials import fold
     from app.services.dossier.schemas import MENTIONS, DossierInvalid
     from app.services.dossier.student_records import BACCALAUREATE_LOCK
@@ -29,6 +30,7 @@ _EXPORTS: dict[str, str] = {
     "BACCALAUREATE": "completeness",
     "BACCALAUREATE_LOCK": "student_records",
     "Completeness": "completeness",
+    "LyceeChoices": "lycees",
     "PendingConfirmation": "campaign_confirmation",
     "TABS_TO_REVIEW": "campaign_confirmation",
     "confirm_dossier_for_campaign": "campaign_confirmation",
@@ -39,6 +41,7 @@ _EXPORTS: dict[str, str] = {
     "dossier_completeness": "completeness",
     "entries": "entries",
     "fold": "referentials",
+    "lycees": "lycees",
     "referentials": "referentials",
     "tabs": "tabs",
 }
@@ -53,12 +56,14 @@ __all__ = [
     "TABS_TO_REVIEW",
     "Completeness",
     "DossierInvalid",
+    "LyceeChoices",
     "PendingConfirmation",
     "confirm_dossier_for_campaign",
     "dossier_completeness",
     "dossier_confirmation",
     "entries",
     "fold",
+    "lycees",
     "referentials",
     "tabs",
 ]

@@ -26,6 +26,7 @@ from app.models import (
     WorkExperience,
 )
 from app.services.dossier.ine import validate_ine
+from app.services.dossier.lycees import settle_bac_establishment
 from app.services.dossier.schemas import (
     AddressIn,
     BaccalaureateIn,
@@ -304,5 +305,6 @@ def save_baccalaureate(session: Session, *, actor: Actor, baccalaureate: Baccala
     ):
         raise DomainError("stale", STALE)
     accepted = validate(BaccalaureateIn, schema_values(baccalaureate, BaccalaureateIn)).model_dump()
+    settle_bac_establishment(session, accepted, current.establishment_uai if current else None)
     current = current or Baccalaureate(candidate_id=candidate.id, series=accepted["series"])
     return _store_section(session, actor, "dossier.baccalaureate_saved", current, accepted)

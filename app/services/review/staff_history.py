@@ -1,7 +1,7 @@
 """The « Historique » of an application as staff read it: its audit events and the candidate's dossier events,
 their ids and codes resolved to labels and names."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +18,7 @@ from app.models import (
     SubmittedDocument,
     Tag,
 )
+from app.services.dossier.lycees import lycee_names
 from app.services.platform.labels import label_in
 
 
@@ -77,6 +78,7 @@ class _HistoryRefs:
     tags: dict[int, str]
     types: dict[str, str]
     files: dict[int, str]
+    lycees: dict[str, str] = field(default_factory=dict)  # a baccalauréat's lycée by UAI (app/data has the others)
 
     @classmethod
     def read(cls, session: Session, rows: Any, lang: str) -> "_HistoryRefs":
@@ -87,6 +89,8 @@ class _HistoryRefs:
         file_ids = {i for v in values if isinstance(v.get("files"), list) for i in v["files"] if isinstance(i, int)}
         codes = {v["type"] for v in values if isinstance(v.get("type"), str)}
         refs = cls({}, {}, {}, {}, {})
+        uais = {v["establishment_uai"] for v in values if isinstance(v.get("establishment_uai"), str)}
+        refs.lycees = lycee_names(session, uais)
         if piece_ids:
             for piece_id, required in session.exec(
                 select(SubmittedDocument.id, RequiredDocument)
@@ -115,6 +119,8 @@ class _HistoryRefs:
             resolved["files"] = [self.files.get(i) for i in values["files"]]
         if isinstance(values.get("type"), str):
             resolved["type"] = self.types.get(values["type"], values["type"])
+        if values.get("establishment_uai") in self.lycees:
+            resolved["establishment_uai"] = self.lycees[values["establishment_uai"]]
         return resolved
 
     def subject(self, event: AuditEvent) -> str:
