@@ -245,6 +245,7 @@ SERVICE_LAYERS = (
     "handoff",
     "review",
     "decisions",
+    "scoring",
     "exports",
     "demo",
 )

@@ -62,6 +62,7 @@ from app.models.leases import EditLease
 from app.models.mail import MailStatus, MailTemplate, OutboxMail, StaffMessage, StaffMessageRecipient
 from app.models.portal import Announcement, AnnouncementLevel, FaqEntry, PortalParameter
 from app.models.preferences import StaffListPreference
+from app.models.scoring import Score, ScoreRule, ScoringCriterion
 from app.models.security import SignInThrottle
 
 __all__ = [
@@ -121,6 +122,9 @@ __all__ = [
     "RefusalReason",
     "RequiredDocument",
     "Scope",
+    "Score",
+    "ScoreRule",
+    "ScoringCriterion",
     "SignInThrottle",
     "StaffListPreference",
     "StaffMember",
