@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from app import clock
 from app.models import Application, AuditEvent, Decision, DecisionKind, ScoringCriterion, StaffRole
 from app.services.platform.errors import DomainError, NotFound
-from app.services.scoring.ranking import FAVORABLE, WAITING, enter_proposal, propose, ranking
+from app.services.scoring.ranking import FAVORABLE, WAITING, enter_proposal, program_ranking, propose
 from app.services.scoring.scores import enter_scores
 from tests import factories
 
@@ -52,7 +52,7 @@ def world(session: Session) -> dict:
 
 def test_the_ranking_orders_by_score_then_transmission_unscored_last(session: Session, world: dict) -> None:
     apps = world["applications"]
-    view = ranking(session, actor=world["manager"], program_id=world["program"].id)
+    view = program_ranking(session, actor=world["manager"], program_id=world["program"].id)
     scored_order = [apps[1].id, apps[2].id, apps[5].id, apps[0].id, apps[3].id]  # 18, 15 (earlier), 15, 12, 9
     assert [row.application_id for row in view.rows if row.score is not None] == scored_order
     assert [row.position for row in view.rows[:5]] == [1, 2, 3, 4, 5]
@@ -146,7 +146,7 @@ def test_who_may_rank_and_enter(session: Session, world: dict, role: StaffRole, 
         assert enter_proposal(session, actor=actor, program_id=program.id, rows=rows, **NO_WAITING).favourable == 2
     else:
         with pytest.raises(NotFound):
-            ranking(session, actor=actor, program_id=program.id)
+            program_ranking(session, actor=actor, program_id=program.id)
         rows = propose(session, actor=world["manager"], program_id=program.id, waiting_places=0, excluded=set()).rows
         with pytest.raises(NotFound):
             enter_proposal(session, actor=actor, program_id=program.id, rows=rows, **NO_WAITING)

@@ -27,10 +27,11 @@ if TYPE_CHECKING:
         ProposedRow,
         Ranking,
         enter_proposal,
+        program_ranking,
+        programs_to_rank,
         propose,
-        ranking,
     )
-    from app.services.scoring.scores import ScoringView, enter_scores, scoring_view
+    from app.services.scoring.scores import CriterionLine, ScoringView, enter_scores, scoring_view
 
 # What pages may use, by the submodule that defines it (see app/services/__init__.py).
 _EXPORTS: dict[str, str] = {
@@ -49,8 +50,10 @@ _EXPORTS: dict[str, str] = {
     "ProposedRow": "ranking",
     "Ranking": "ranking",
     "enter_proposal": "ranking",
+    "programs_to_rank": "ranking",
     "propose": "ranking",
-    "ranking": "ranking",
+    "program_ranking": "ranking",
+    "CriterionLine": "scores",
     "ScoringView": "scores",
     "enter_scores": "scores",
     "scoring_view": "scores",
@@ -60,6 +63,7 @@ __all__ = [
     "RULES",
     "WAITING",
     "CriterionIn",
+    "CriterionLine",
     "EntryResult",
     "GridView",
     "Proposal",
@@ -71,8 +75,9 @@ __all__ = [
     "enter_proposal",
     "enter_scores",
     "grid_view",
+    "program_ranking",
+    "programs_to_rank",
     "propose",
-    "ranking",
     "scoring_view",
     "set_score_rule",
     "update_criterion",

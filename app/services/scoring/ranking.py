@@ -16,7 +16,19 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from app.i18n import N_
-from app.models import Account, AnswerKind, Application, Candidate, DecisionKind, DecisionType, Program
+from app.models import (
+    Account,
+    AnswerKind,
+    Application,
+    Campaign,
+    Candidate,
+    DecisionKind,
+    DecisionType,
+    Program,
+    ScoringCriterion,
+    StaffRole,
+)
+from app.services.accounts.staff_roles import current_role
 from app.services.decisions.selection import DecisionEntry, SelectionReport, audit_bulk, enter_batch
 from app.services.decisions.selection_ranks import RankCarry, last_entered_rank
 from app.services.decisions.staff_decisions import PUBLISH_ROLES
@@ -83,7 +95,7 @@ def _live(program_id: int) -> list:
     return [Application.program_id == program_id, col(Application.cancelled_at).is_(None), sa.not_(withdrawn)]
 
 
-def ranking(session: Session, *, actor: Actor, program_id: int, lang: str = "fr") -> Ranking:
+def program_ranking(session: Session, *, actor: Actor, program_id: int, lang: str = "fr") -> Ranking:
     program, _role = require_program_in_scope(session, actor=actor, program_id=program_id, roles=RANK_ROLES)
     found = session.exec(
         select(Application, Account.dossier_number, Candidate.birth_name, Candidate.first_names)
@@ -117,7 +129,7 @@ def propose(
     session: Session, *, actor: Actor, program_id: int, waiting_places: int, excluded: set[int], lang: str = "fr"
 ) -> Proposal:
     """The preview: favourable up to the free places, then ``waiting_places`` on the waiting list (nothing written)."""
-    view = ranking(session, actor=actor, program_id=program_id, lang=lang)
+    view = program_ranking(session, actor=actor, program_id=program_id, lang=lang)
     if view.free_places is None:
         raise DomainError("no_capacity", NO_CAPACITY)
     if waiting_places < 0 or (waiting_places and not view.has_waiting_list):
@@ -235,3 +247,28 @@ def _all_done(report: SelectionReport, action: str, session: Session, actor: Act
         raise first or DomainError("stale", STALE)
     audit_bulk(session, actor, action, report, decision_type_id=kind_id, source="ranking")
     return len(report.acting)
+
+
+def programs_to_rank(session: Session, *, actor: Actor, lang: str = "fr") -> list[tuple[int, str, int, int]]:
+    """(id, label, scored, live applications) of the active campaign's programmes with a grid the role may rank."""
+    role = current_role(session, actor=actor)
+    if role.role not in RANK_ROLES:
+        return []
+    graded = select(ScoringCriterion.program_id).where(col(ScoringCriterion.is_active))
+    statement = (
+        select(Program)
+        .join(Campaign, col(Campaign.id) == col(Program.campaign_id))
+        .where(col(Campaign.is_active), col(Program.id).in_(graded))
+    )
+    if role.role == StaffRole.CENTRE_MANAGER:
+        statement = statement.where(Program.centre_id == role.centre_id)
+    programs = session.exec(statement.order_by(col(Program.label_fr), col(Program.id))).all()
+    counts = {
+        program_id: (scored, total)
+        for program_id, scored, total in session.exec(
+            select(Application.program_id, sa.func.count(col(Application.score)), sa.func.count())
+            .where(col(Application.program_id).in_([p.id for p in programs]), col(Application.cancelled_at).is_(None))
+            .group_by(col(Application.program_id))
+        ).all()
+    }
+    return [(p.id or 0, label_in(p, lang), *counts.get(p.id or 0, (0, 0))) for p in programs]
