@@ -221,9 +221,9 @@ def _preview_row(view: Ranking, row: Any, state: _State, actor: Actor, redraw: R
         Text(score_text(row.score), "td")
         Text(kind, "td")
         with ui.element("td"):
-            ui.button(_("Exclure"), on_click=exclude).props(
-                f'flat dense no-caps aria-label="{_("Exclure {name} de la proposition").format(name=row.label)}"'
-            ).mark(f"exclude-{row.application_id}")
+            button = ui.button(_("Exclure"), on_click=exclude).props("flat dense no-caps")
+            button.props["aria-label"] = _("Exclure {name} de la proposition").format(name=row.label)
+            button.mark(f"exclude-{row.application_id}")
 
 
 def _enter_button(view: Ranking, state: _State, actor: Actor, redraw: Redraw) -> None:

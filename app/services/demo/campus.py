@@ -40,6 +40,7 @@ from app.services.demo.messages import seed_demo_messages
 from app.services.demo.next_campaign import seed_next_campaign
 from app.services.demo.people import ascii_upper, demo_ine, dossier_rows, mail_part, seed_duplicate
 from app.services.demo.scenarios import PRESELECTION_PLACE, Calendar, Scenario
+from app.services.demo.scoring import seed_demo_scoring
 from app.services.offer.faq import seed_guide_faq
 
 __all__ = ["DEMO_IDENTITIES", "DemoIdentity", "intake_year", "seed_demo_campus"]
@@ -51,16 +52,15 @@ def intake_year(today: date) -> int:
 
 
 def seed_demo_campus(session: Session) -> bool:
-    """Seed the demo campus in the caller's transaction; False (and nothing done) if the database has a campaign.
-
-    Only an empty database is seeded: a campaign there means the demo, or real data, is already in place.
-    """
+    """Seed the demo campus in the caller's transaction; False (and nothing done) if the database has a campaign:
+    only an empty database is seeded (a campaign there means the demo, or real data, is already in place)."""
     if session.exec(select(Campaign.id).limit(1)).first() is not None:
         return False
     Seeder(session).run()
     seed_demo_messages(session)  # « Envoyer un message » in use: mails, « Messages » pages, dossier histories
     seed_mail_failures(session)
     seed_next_campaign(session)  # a prepared campaign whose switch is scheduled (« Bascule programmée »)
+    seed_demo_scoring(session)  # a scored programme (« Classements »)
     seed_guide_faq(session)  # the FAQ of the candidates' guide, when the FAQ is empty
     return True
 
