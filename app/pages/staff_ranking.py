@@ -175,7 +175,7 @@ def _preview(view: Ranking, state: _State, actor: Actor, redraw: Redraw) -> None
         heading(_("Aperçu des avis proposés"), 2)
         favourable = sum(row.kind == FAVORABLE for row in proposal.rows)
         paragraph(
-            _("{favourable} avis favorables et {waiting} en liste complémentaire, non publiés.").format(
+            _("Favorables : {favourable} ; en liste complémentaire : {waiting}. Aucun avis n'est publié.").format(
                 favourable=favourable, waiting=len(proposal.rows) - favourable
             )
         ).mark("preview-counts")
@@ -255,7 +255,7 @@ def _result(state: _State) -> None:
     with box:
         if not result.refused:
             paragraph(
-                _("Avis saisis (non publiés) : {favourable} favorables, {waiting} en liste complémentaire.").format(
+                _("Avis saisis, non publiés. Favorables : {favourable} ; en liste complémentaire : {waiting}.").format(
                     favourable=result.favourable, waiting=result.waiting
                 )
             )
@@ -295,7 +295,7 @@ def _index(programs: list[tuple[int, str, int, int]]) -> None:
         for program_id, label, scored, total in programs:
             with ui.element("li"):
                 ui.link(
-                    _("{program} — {scored} notées sur {total}").format(program=label, scored=scored, total=total),
+                    _("{program} — candidatures notées : {scored} sur {total}").format(program=label, scored=scored, total=total),
                     routes.RANKING.format(program_id=program_id),
                 ).mark(f"program-{program_id}")
 

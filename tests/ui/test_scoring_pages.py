@@ -91,19 +91,19 @@ async def test_the_ranking_proposes_previews_and_enters_once(user: User) -> None
     first, second, third = ids["applications"]  # scored 11, 13, 9
     await sign_in(user, "chef")
     await user.open("/gestion/classements")
-    await user.should_see("Master Chimie — 3 notées sur 3")
+    await user.should_see("Master Chimie — candidatures notées : 3 sur 3")
     await user.open(f"/gestion/classements/{ids['program']}")
     await user.should_see("Places libres : 1")
     user.find(marker="waiting-places").clear()
     user.find(marker="waiting-places").type("2")
     await click(user, "propose")
-    await user.should_see("1 avis favorables et 2 en liste complémentaire, non publiés.")
+    await user.should_see("Favorables : 1 ; en liste complémentaire : 2.")
     await click(user, f"exclude-{first}")
     await user.should_see("1 candidature exclue de la proposition.")
-    await user.should_see("1 avis favorables et 1 en liste complémentaire, non publiés.")
+    await user.should_see("Favorables : 1 ; en liste complémentaire : 1.")
     user.find(marker="enter-proposal").click()
     user.find(marker="enter-proposal").click()  # a double click enters once
-    await user.should_see("Avis saisis (non publiés) : 1 favorables, 1 en liste complémentaire.")
+    await user.should_see("Avis saisis, non publiés. Favorables : 1 ; en liste complémentaire : 1.")
     with new_session() as session:
         decisions = {d.application_id: d for d in session.exec(select(Decision)).all()}
     assert set(decisions) == {second, third}
