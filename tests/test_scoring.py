@@ -231,3 +231,21 @@ def test_the_staff_list_sorts_by_score_and_filters_scored(session: Session, grid
     assert [row["id"] for row in staff_list.list_applications(session, actor=actor, query=unscored_only).rows] == [
         unscored.id
     ]
+
+
+def test_exports_hold_the_combined_score_and_each_criterion_mean(session: Session, grid: dict, tmp_path) -> None:
+    from app.services.exports.tabular import TabularRequest
+    from tests.test_exports import export_csv
+
+    program, (first, second, _third) = grid["program"], grid["applications"]
+    score(session, member(session, program), first, "15", "5")
+    score(session, member(session, program), first, "12,5", "8")
+    central = member(session, program, StaffRole.CENTRAL_OFFICE)
+    request = TabularRequest(
+        query=ListQuery(sort="score", descending=True), columns=["dossier_number", "score"], extras=["scores"]
+    )
+    header, *lines = export_csv(tmp_path, central, request)
+    code = program.code
+    assert header[1:] == ["Note", f"Dossier ({code}), moyenne sur 20", f"Projet ({code}), moyenne sur 10"]
+    assert lines[0][1:] == [str(session.get(Application, first.id).score), "13.75", "6.5"]
+    assert lines[1][1:] == ["", "", ""] and second.id  # unscored: empty cells
