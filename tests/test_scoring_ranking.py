@@ -122,18 +122,14 @@ def test_without_capacity_nothing_is_proposed(session: Session, world: dict) -> 
     assert refused.value.code == "no_capacity"
 
 
-@pytest.mark.parametrize(
-    ("role", "scoped", "allowed"),
-    [
-        (StaffRole.ADMINISTRATOR, True, True),
-        (StaffRole.CENTRAL_OFFICE, True, True),
-        (StaffRole.CENTRE_MANAGER, True, True),
-        (StaffRole.CENTRE_MANAGER, False, False),
-        (StaffRole.COMMITTEE_MEMBER, True, False),
-    ],
-)
-def test_who_may_rank_and_enter(session: Session, world: dict, role: StaffRole, scoped: bool, allowed: bool) -> None:
-    program = world["program"]
+RANKERS = (StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE, StaffRole.CENTRE_MANAGER)
+# Who may: the programme's managers and the institution; who may not: another centre's manager, a committee member.
+SCOPES = [(role, True) for role in (*RANKERS, StaffRole.COMMITTEE_MEMBER)] + [(StaffRole.CENTRE_MANAGER, False)]
+
+
+@pytest.mark.parametrize(("role", "scoped"), SCOPES)
+def test_who_may_rank_and_enter(session: Session, world: dict, role: StaffRole, scoped: bool) -> None:
+    program, allowed = world["program"], scoped and role in RANKERS
     scope = {}
     if role == StaffRole.CENTRE_MANAGER:
         scope = {"centre_id": program.centre_id if scoped else factories.centre(session).id}

@@ -16,6 +16,7 @@ from app.ui.drafts import Drafts
 from app.ui.form_errors import ErrorSummary
 from app.ui.scores import score_text
 from app.ui.session import current_language
+from app.ui.tables import captioned_table
 from app.ui.text import Text, heading, paragraph
 
 
@@ -100,15 +101,11 @@ def _all_members(view: ScoringView) -> None:
     if not view.others:
         paragraph(_("Aucun autre membre n'a noté cette candidature.")).mark("no-other-scores")
         return
-    with ui.element("table").classes("ec-table").mark("member-scores"):
-        Text(_("Notes des autres membres"), "caption").classes("text-left")
-        with ui.element("thead"), ui.element("tr"):
-            for header in [_("Membre"), *[line.label for line in view.criteria], _("Total sur 20")]:
-                Text(header, "th").props('scope="col"')
-        with ui.element("tbody"):
-            for member in view.others:
-                with ui.element("tr"):
-                    Text(member.name, "th").props('scope="row"')
-                    for line in view.criteria:
-                        Text(_typed(member.values.get(line.criterion_id)) or "—", "td")
-                    Text(score_text(member.total, _("incomplète")), "td")
+    headers = [_("Membre"), *[line.label for line in view.criteria], _("Total sur 20")]
+    with captioned_table("member-scores", _("Notes des autres membres"), headers):
+        for member in view.others:
+            with ui.element("tr"):
+                Text(member.name, "th").props('scope="row"')
+                for line in view.criteria:
+                    Text(_typed(member.values.get(line.criterion_id)) or "—", "td")
+                Text(score_text(member.total, _("incomplète")), "td")

@@ -33,7 +33,7 @@ from app.ui.guards import refusal, require_staff
 from app.ui.page import page
 from app.ui.scores import score_text
 from app.ui.session import current_language
-from app.ui.tables import scroll_region
+from app.ui.tables import application_rows, captioned_table
 from app.ui.text import Text, heading, paragraph
 
 
@@ -76,24 +76,6 @@ def _decision_text(row: Any) -> str:
     return label + " — " + (_("publié") if row.published else _("non publié"))
 
 
-def _table(marker: str, caption: str, headers: list[str], rows: list[tuple[int, list[str]]]) -> None:
-    """A plain table with a caption and real headers; the candidate cell links to the application."""
-    with scroll_region(caption), ui.element("table").classes("ec-table").mark(marker):
-        Text(caption, "caption").classes("text-left font-bold")
-        with ui.element("thead"), ui.element("tr"):
-            for header in headers:
-                Text(header, "th").props('scope="col"')
-        with ui.element("tbody"):
-            for application_id, cells in rows:
-                with ui.element("tr").mark(f"{marker}-{application_id}"):
-                    for index, cell in enumerate(cells):
-                        with ui.element("td"):
-                            if index == 1:
-                                ui.link(cell, routes.STAFF_APPLICATION.format(application_id=application_id))
-                            else:
-                                ui.label(cell)
-
-
 def _summary(view: Ranking) -> None:
     with ui.element("section").mark("ranking-summary"):
         heading(_("Capacité et avis favorables"), 2)
@@ -126,7 +108,9 @@ def _ranking_table(view: Ranking) -> None:
             )
             for r in view.rows
         ]
-        _table("ranking", _("Candidatures classées"), [_("Rang"), _("Candidat"), _("Note sur 20"), _("Avis")], rows)
+        headers = [_("Rang"), _("Candidat"), _("Note sur 20"), _("Avis")]
+        with captioned_table("ranking", _("Candidatures classées"), headers):
+            application_rows("ranking", rows, link_column=1)
 
 
 Redraw = Callable[[], Awaitable[None]]
@@ -187,14 +171,10 @@ def _preview(view: Ranking, state: _State, actor: Actor, redraw: Redraw) -> None
                     len(proposal.excluded),
                 ).format(n=len(proposal.excluded))
             ).mark("preview-excluded")
-        with scroll_region(_("Aperçu")), ui.element("table").classes("ec-table").mark("preview"):
-            Text(_("Avis proposés, dans l'ordre du classement"), "caption").classes("text-left font-bold")
-            with ui.element("thead"), ui.element("tr"):
-                for header in (_("Candidat"), _("Note sur 20"), _("Avis proposé"), _("Ajuster")):
-                    Text(header, "th").props('scope="col"')
-            with ui.element("tbody"):
-                for row in proposal.rows:
-                    _preview_row(view, row, state, actor, redraw)
+        headers = [_("Candidat"), _("Note sur 20"), _("Avis proposé"), _("Ajuster")]
+        with captioned_table("preview", _("Avis proposés, dans l'ordre du classement"), headers):
+            for row in proposal.rows:
+                _preview_row(view, row, state, actor, redraw)
         _enter_button(view, state, actor, redraw)
 
 
@@ -295,7 +275,9 @@ def _index(programs: list[tuple[int, str, int, int]]) -> None:
         for program_id, label, scored, total in programs:
             with ui.element("li"):
                 ui.link(
-                    _("{program} — candidatures notées : {scored} sur {total}").format(program=label, scored=scored, total=total),
+                    _("{program} — candidatures notées : {scored} sur {total}").format(
+                        program=label, scored=scored, total=total
+                    ),
                     routes.RANKING.format(program_id=program_id),
                 ).mark(f"program-{program_id}")
 
