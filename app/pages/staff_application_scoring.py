@@ -68,7 +68,7 @@ def _form(view: ScoringView, application_id: int, actor: Actor, drafts: Drafts, 
         for line in view.criteria:
             key = f"criterion-{line.criterion_id}"
             field = drafts.keep(ui.input(_field_label(line), value=_typed(view.own.get(line.criterion_id))), key)
-            field.props('inputmode="decimal" autocomplete="off"').classes("min-w-[14rem]").mark(f"score-{key}")
+            field.props('inputmode="decimal" autocomplete="off"').classes("min-w-[20rem]").mark(f"score-{key}")
             fields[key] = field
     paragraph(_("Notes avec au plus une décimale (par exemple 14,5) ; un champ vidé retire votre note.")).classes(
         "text-sm"
