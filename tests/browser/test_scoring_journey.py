@@ -11,6 +11,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 
 from app.services.demo.campus import DEMO_IDENTITIES
+from tests.browser.axe_audit import SETTLED, axe_source, run_axe, table
 from tests.browser.conftest import chromium, screenshot
 from tests.browser.test_staff_journey import arrive, click_link, sign_in_with_the_form, until, wait_for_text
 from tests.portal_process import run_portal
@@ -45,8 +46,17 @@ def keyboard_press(driver, label: str) -> None:  # type: ignore[no-untyped-def]
     button.send_keys(Keys.ENTER)
 
 
+def audit(driver, screen: str, findings: list) -> None:  # type: ignore[no-untyped-def]
+    """axe-core's WCAG 2.1 A/AA rules on the page as it stands (when `.ci/run` installed axe-core)."""
+    source, _why_not = axe_source()
+    if source is not None:
+        until(driver, lambda d: d.execute_script(SETTLED), "a settled page")
+        findings += run_axe(driver, source, screen, "fr", 1280)
+
+
 def test_a_manager_scores_ranks_previews_and_enters_the_decisions(tmp_path: Path) -> None:
     driver = chromium()
+    findings: list = []
     try:
         with run_portal(tmp_path / "var") as portal:
             url = portal.url
@@ -76,6 +86,7 @@ def test_a_manager_scores_ranks_previews_and_enters_the_decisions(tmp_path: Path
             )
             assert field(driver, "Dossier académique (sur 20").get_attribute("aria-invalid") == "true"
             screenshot(driver, tmp_path / "2-refused.png")
+            audit(driver, "/gestion/candidatures/{id} (Évaluation, refused)", findings)
             first = field(driver, "Dossier académique (sur 20")
             first.send_keys(Keys.CONTROL, "a")
             first.send_keys("16")
@@ -95,6 +106,7 @@ def test_a_manager_scores_ranks_previews_and_enters_the_decisions(tmp_path: Path
             keyboard_press(driver, "Exclure")
             wait_for_text(driver, "1 candidature exclue de la proposition.")
             screenshot(driver, tmp_path / "3-preview.png")
+            audit(driver, "/gestion/classements/{id} (preview)", findings)
             keyboard_press(driver, "Saisir les avis")
             wait_for_text(driver, "Avis saisis, non publiés.")
             status = driver.find_element(By.XPATH, "//main//*[@role='status' and contains(., 'Avis saisis')]")
@@ -106,6 +118,8 @@ def test_a_manager_scores_ranks_previews_and_enters_the_decisions(tmp_path: Path
             wait_for_text(driver, "Propose decisions")
             wait_for_text(driver, "Ranked applications")
 
+            print("\n" + table(findings))
+            assert not [f for f in findings if f.blocking], table(findings)
             log = (portal.data_dir.parent / f"portal-{url.rsplit(':', 1)[1]}.log").read_text(errors="replace")
             assert "Traceback" not in log, log[log.index("Traceback") :][:3000]
     except AssertionError:
