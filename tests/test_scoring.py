@@ -249,3 +249,15 @@ def test_exports_hold_the_combined_score_and_each_criterion_mean(session: Sessio
     assert header[1:] == ["Note", f"Dossier ({code}), moyenne sur 20", f"Projet ({code}), moyenne sur 10"]
     assert lines[0][1:] == [str(session.get(Application, first.id).score), "13.75", "6.5"]
     assert lines[1][1:] == ["", "", ""] and second.id  # unscored: empty cells
+
+
+def test_an_anonymised_application_loses_its_scores(session: Session, grid: dict, clock) -> None:
+    from app.services.accounts.erasure import anonymise_applications
+
+    application = grid["applications"][0]
+    score(session, member(session, grid["program"]), application, "15", "5")
+    anonymise_applications(session, [application.id], clock.now())
+    session.commit()
+    session.expire_all()
+    assert session.exec(select(Score).where(Score.application_id == application.id)).all() == []
+    assert session.get(Application, application.id).score is None
