@@ -8,7 +8,19 @@ from sqlmodel import select
 
 from app import clock
 from app.db import new_session
-from app.models import Application, Decision, DecisionKind, Score, ScoringCriterion, StaffRole
+from app.models import (
+    Application,
+    Decision,
+    DecisionKind,
+    Score,
+    ScoringCriterion,
+    StaffMember,
+    StaffRole,
+    StaffRoleAssignment,
+)
+from app.services.platform.actors import Actor
+from app.services.review import staff_list
+from app.services.scoring.combine import recompute
 from tests import factories
 from tests.ui.handler_clicks import click
 from tests.ui.staff_sessions import make_staff, sign_in
@@ -43,8 +55,6 @@ def world(scored: int = 0) -> dict:
     make_staff("chef", StaffRole.CENTRE_MANAGER, "Chef", centre_id=centre)
     make_staff("bureau", StaffRole.CENTRAL_OFFICE, "Bureau")
     with new_session() as session:
-        from app.services.scoring.combine import recompute
-
         for application_id, value in list(zip(ids["applications"], (120, 160, 80), strict=True))[:scored]:
             for criterion_id, tenths in zip(ids["criteria"], (value, 100), strict=True):
                 session.add(Score(application_id=application_id, criterion_id=criterion_id, staff_id=alice,
@@ -136,3 +146,22 @@ async def test_the_grid_is_edited_on_the_programme_page(user: User) -> None:
     with new_session() as session:
         labels = [c.label_fr for c in session.exec(select(ScoringCriterion).order_by(ScoringCriterion.position))]
     assert labels == ["Dossier", "Projet", "Entretien"]
+
+
+async def test_the_staff_list_shows_the_score_and_filters_the_scored(user: User) -> None:
+    ids = world(scored=2)
+    with new_session() as session:
+        chef = session.exec(select(StaffMember).where(StaffMember.login == "chef")).one()
+        role = session.exec(select(StaffRoleAssignment).where(StaffRoleAssignment.staff_id == chef.id)).one()
+        actor = Actor("staff", staff_id=chef.id, role_assignment_id=role.id)
+        staff_list.save_columns(session, actor=actor, columns=["dossier_number", "birth_name", "score"])
+        session.commit()
+    await sign_in(user, "chef")
+    await user.open("/gestion/candidatures?scored=oui")
+    await user.should_see("CANDIDAT1")
+    await user.should_see("CANDIDAT0")
+    user.should_not_see("CANDIDAT2")  # not scored
+    await user.open("/gestion/candidatures?scored=non")
+    await user.should_see("CANDIDAT2")
+    user.should_not_see("CANDIDAT0")
+    assert len(ids["applications"]) == 3
