@@ -150,7 +150,7 @@ def test_who_may_score(session: Session, grid: dict, role: StaffRole, scoped: bo
 def test_a_read_only_role_may_read_but_not_score(session: Session, grid: dict) -> None:
     actor = member(session, grid["program"], read_only=True)
     view = scoring_view(session, actor=actor, application_id=grid["applications"][0].id)
-    assert view is not None and not view.may_score
+    assert view is not None and not view.may_score and view.refusal.code == "read_only"
     with pytest.raises(Forbidden):
         score(session, actor, grid["applications"][0], "10", "5")
 

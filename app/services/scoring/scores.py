@@ -27,6 +27,7 @@ from app.services.scoring.combine import active_criteria, combine, member_total,
 
 SCORE_ROLES = ENTER_ROLES
 PUBLISHED = N_("L'avis de cette candidature est publié : les notes ne peuvent plus changer.")
+READ_ONLY = N_("Votre rôle permet de lire les notes, pas d'en saisir.")
 NO_GRID = N_("Cette formation n'a pas de grille d'évaluation.")
 BAD_VALUE = N_("« {label} » : saisissez une note de 0 à {scale}, avec au plus une décimale (par exemple 14,5).")
 _NUMBER = re.compile(r"^\d{1,4}([.,]\d)?$")
@@ -170,7 +171,7 @@ def scoring_view(session: Session, *, actor: Actor, application_id: int, lang: s
     members = values_by_member(session, [application_id]).get(application_id, {})
     own = members.get(actor.staff_id or 0, {})
     writable = role.role in SCORE_ROLES and not role.read_only and not actor.read_only
-    refusal = scoring_refusal(application) or (None if writable else Forbidden())
+    refusal = scoring_refusal(application) or (None if writable else DomainError("read_only", READ_ONLY))
     sees_all = role.role in PUBLISH_ROLES
     view = ScoringView(
         criteria=[CriterionLine(c.id or 0, label_in(c, lang), c.weight, c.scale_max) for c in criteria],
