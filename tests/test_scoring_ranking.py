@@ -112,6 +112,16 @@ def test_a_row_changed_since_the_preview_refuses_the_whole_entry(session: Sessio
     assert len(session.exec(select(Decision)).all()) == 1  # only the decision made before
 
 
+def test_without_free_places_nor_waiting_places_nothing_is_proposed(session: Session, world: dict) -> None:
+    program = world["program"]
+    program.capacity = 1  # held by the favourable decision already entered
+    session.add(program)
+    session.commit()
+    with pytest.raises(DomainError) as refused:
+        propose(session, actor=world["manager"], program_id=program.id, **NO_WAITING)
+    assert refused.value.code == "no_place"
+
+
 def test_without_capacity_nothing_is_proposed(session: Session, world: dict) -> None:
     program = world["program"]
     program.capacity = None

@@ -42,6 +42,7 @@ RANK_ROLES = PUBLISH_ROLES
 FAVORABLE, WAITING = DecisionKind.FAVORABLE.value, DecisionKind.WAITING_LIST.value
 NO_CAPACITY = N_("La capacité d'accueil de la formation n'est pas fixée : renseignez-la avant de proposer des avis.")
 NO_TYPE = N_("Aucun type d'avis « {kind} » n'est actif : créez-le avant de proposer des avis.")
+NO_PLACE = N_("Aucune place libre, et aucune place demandée en liste complémentaire : rien à proposer.")
 NOTHING = N_("Aucune candidature notée et sans avis à proposer.")
 CHANGED_DECISION = N_("Un avis a été saisi entre-temps")
 CHANGED_SCORE = N_("La note a changé depuis l'aperçu ({before} → {after})")
@@ -148,6 +149,8 @@ def propose(
         else:
             proposal.rows.append(ProposedRow(row.application_id, row.label, row.score, WAITING, next_rank))
             next_rank += 1
+    if not proposal.rows:
+        raise DomainError("no_place", NO_PLACE)
     return proposal
 
 
