@@ -52,16 +52,18 @@ def intake_year(today: date) -> int:
 
 
 def seed_demo_campus(session: Session) -> bool:
-    """Seed the demo campus in the caller's transaction; False (and nothing done) if the database has a campaign:
-    only an empty database is seeded (a campaign there means the demo, or real data, is already in place)."""
+    """Seed the demo campus in the caller's transaction; False (and nothing done) if the database has a campaign.
+
+    Only an empty database is seeded: a campaign there means the demo, or real data, is already in place.
+    """
     if session.exec(select(Campaign.id).limit(1)).first() is not None:
         return False
     Seeder(session).run()
     seed_demo_messages(session)  # « Envoyer un message » in use: mails, « Messages » pages, dossier histories
     seed_mail_failures(session)
     seed_next_campaign(session)  # a prepared campaign whose switch is scheduled (« Bascule programmée »)
-    seed_demo_scoring(session)  # a scored programme (« Classements »)
     seed_guide_faq(session)  # the FAQ of the candidates' guide, when the FAQ is empty
+    seed_demo_scoring(session)  # a scored programme (« Classements »)
     return True
 
 
@@ -82,8 +84,7 @@ class Seeder:
         self.s.add_all(rows)
 
     def run(self) -> None:
-        # One hash per distinct password (argon2 is slow on purpose), computed in threads while the offer is
-        # written: the hashing releases the GIL.
+        # One hash per distinct password (argon2 is slow), in threads while the offer is written (GIL released).
         with ThreadPoolExecutor(max_workers=2) as pool:
             staff_hash = pool.submit(hash_password, d.STAFF_PASSWORD)
             candidate_hash = pool.submit(hash_password, d.CANDIDATE_PASSWORD)
@@ -389,9 +390,8 @@ class Seeder:
                 created_at=created,
                 dossier_status_at=created,
             )
-            # Played before the insert so that each application is written once, in its final state.
             played.append(Scenario(self, i, key, app, program, programs[code], cal))
-            played[-1].play(scenario)
+            played[-1].play(scenario)  # before the insert: each application is written once, in its final state
             self.add(app)
         self.s.flush()
         for scene in played:
