@@ -245,8 +245,8 @@ SERVICE_LAYERS = (
     "handoff",
     "review",
     "decisions",
-    "scoring",
     "exports",
+    "scoring",
     "demo",
 )
 # The imports that go up that list today, each a package-level cycle the capability split (#18 item 1) left; they

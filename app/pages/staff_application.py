@@ -23,10 +23,10 @@ from app import clock
 from app.db import transaction
 from app.i18n import _
 from app.models import ActorKind
+from app.pages import staff_application_scoring as scoring
 from app.pages import staff_application_sections as sections
 from app.pages.applications import follow_candidate
 from app.pages.pdf_files import dossier_pdf, pdf_response
-from app.pages.staff_application_scoring import load_scoring
 from app.services.applications import DOSSIER_STATUS_LABELS
 from app.services.decisions import DecisionPanelView
 from app.services.platform import Actor, DomainError
@@ -90,7 +90,7 @@ def _open(actor: Actor, application_id: int, lang: str, client_id: str, label: s
             loaded.held, loaded.lease_resource = True, state.lease.resource
             loaded.heartbeat_seconds = leases.heartbeat_seconds()
     loaded.panel = load_panel_view(actor, application_id, lang)
-    loaded.scoring = load_scoring(actor, application_id, lang)
+    loaded.scoring = scoring.load_scoring(actor, application_id, lang)
     return loaded
 
 
@@ -102,7 +102,7 @@ def _reopen(
         view = staff_review.open_application_for_staff(
             session, actor=actor, application_id=application_id, lang=lang, record_view=False
         )
-    return view, load_panel_view(actor, application_id, lang), load_scoring(actor, application_id, lang)
+    return view, load_panel_view(actor, application_id, lang), scoring.load_scoring(actor, application_id, lang)
 
 
 def _renew_lease(actor: Actor, application_id: int, client_id: str, label: str) -> None:

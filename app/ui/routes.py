@@ -51,12 +51,12 @@ STAFF_APPLICATION_DOSSIER_PDF = "/gestion/candidatures/{application_id}/dossier.
 STAFF_PIECE_PDF = "/gestion/pieces/{submitted_document_id}.pdf"
 WAITING_LISTS = "/gestion/liste-complementaire"
 WAITING_LIST = "/gestion/liste-complementaire/{program_id}"
-RANKINGS = "/gestion/classements"  # ranking by the scoring grids' combined score
-RANKING = "/gestion/classements/{program_id}"
 STATISTICS = "/gestion/statistiques"
 EXPORTS = "/gestion/exports"
 EXPORT_FILE = "/gestion/exports/{job_id}/fichier"
 HANDOFF = "/gestion/transfert-inscriptions"
+RANKINGS = "/gestion/classements"  # ranking by the scoring grids' combined score
+RANKING = "/gestion/classements/{program_id}"
 ACCOUNT_DESK = "/gestion/comptes"  # « Gestionnaire de candidats »: candidate accounts
 
 # The administration
