@@ -265,6 +265,27 @@ def test_the_demo_managers_have_sent_messages_to_a_selection(seeded: Session) ->
     assert sorted(history) == sorted(i for r in recipients for i in r.application_ids)
 
 
+def test_the_demo_has_a_scored_programme_to_rank(seeded: Session) -> None:
+    from app.models import AuditEvent, Score, ScoringCriterion
+    from app.services.platform.actors import Actor
+    from app.services.scoring.ranking import program_ranking, propose
+
+    program = seeded.exec(select(Program).where(Program.code == "M-INFO-IA")).one()
+    criteria = seeded.exec(select(ScoringCriterion).where(ScoringCriterion.program_id == program.id)).all()
+    assert len(criteria) == 3
+    scores = seeded.exec(select(Score)).all()
+    assert len({s.staff_id for s in scores}) == 2  # several members, each keeping their own scores
+    assert seeded.exec(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "score.entered")).one()
+    manager = seeded.exec(select(StaffMember).where(StaffMember.login == "jroussel")).one()
+    role = seeded.exec(select(StaffRoleAssignment).where(StaffRoleAssignment.staff_id == manager.id)).first()
+    actor = Actor("staff", staff_id=manager.id, role_assignment_id=role.id)
+    view = program_ranking(seeded, actor=actor, program_id=program.id)
+    scored = [row for row in view.rows if row.score is not None]
+    assert len(scored) >= 2 and scored == sorted(scored, key=lambda row: -row.score)
+    assert any(row.score is None for row in view.rows)  # one left to score, listed last
+    assert propose(seeded, actor=actor, program_id=program.id, waiting_places=1, excluded=set()).rows
+
+
 def test_the_demo_shows_a_bouncing_address_and_mails_that_did_not_arrive(seeded: Session) -> None:
     from app.models import MailStatus, OutboxMail
     from app.services.admin import failed_mails

@@ -64,6 +64,7 @@ from app.models.mail import MailStatus, MailTemplate, OutboxMail, StaffMessage, 
 from app.models.portal import Announcement, AnnouncementLevel, FaqEntry, PortalParameter
 from app.models.preferences import StaffListPreference
 from app.models.referentials import SecondarySchool
+from app.models.scoring import Score, ScoreRule, ScoringCriterion
 from app.models.security import SignInThrottle
 
 __all__ = [
@@ -125,6 +126,9 @@ __all__ = [
     "RefusalReason",
     "RequiredDocument",
     "Scope",
+    "Score",
+    "ScoreRule",
+    "ScoringCriterion",
     "SecondarySchool",
     "SignInThrottle",
     "SlotBooking",

@@ -56,6 +56,8 @@ class Application(SQLModel, table=True):
         sa.Index("ix_application_transmitted", "transmitted_at"),
         # The SVA filter: undecided (unpublished) applications by transmission date.
         sa.Index("ix_application_sva", "last_decision_published", "transmitted_at"),
+        # The ranking and the staff list's « Note » column: a programme's applications by combined score.
+        sa.Index("ix_application_program_score", "program_id", "score"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -84,6 +86,8 @@ class Application(SQLModel, table=True):
     confirmation_deadline: datetime | None = utc_field()
     answer: AnswerKind | None = Field(default=None, sa_type=enum_type(AnswerKind), index=True)
     answer_at: datetime | None = utc_field()
+    # The combined score /20 (app.services.scoring), recomputed with every score; NULL while nobody scored.
+    score: float | None = Field(default=None, index=True)
     called_from_waiting_list_at: datetime | None = utc_field()
     # The return date the last "return date approaching" reminder announced: one reminder per return date.
     return_reminder_for: datetime | None = utc_field()

@@ -155,6 +155,9 @@ class Program(SQLModel, table=True):
     preselection_at: datetime | None = utc_field()
     preselection_place: str | None = Field(default=None, max_length=300)
     is_active: bool = Field(default=True)
+    # How the members' scores combine (a ``ScoreRule`` value, checked by app.services.scoring): a plain string,
+    # added without rebuilding « program » on SQLite.
+    score_rule: str = Field(default="mean", max_length=10)
     version: int = Field(default=1, sa_column=_program_version)
     created_at: datetime = utc_field(default_now=True)
 

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from app.i18n import _, ngettext
 from app.models import Program
+from app.pages.admin_program_grid import grid_section
 from app.services.admin import programs as admin_programs
 from app.services.offer import calendar_rules as cal
 from app.services.platform import Actor, DomainError
@@ -204,6 +205,7 @@ async def _page(actor: Actor, program_id: int | None, centre_id: int | None) -> 
                 ),
             ),
         )
+    await grid_section(actor, program)  # its own forms, under the programme's
 
 
 def _warnings(warned: Any, save_anyway: Callable[[], Any]) -> None:

@@ -21,6 +21,7 @@ from app import clock
 from app.db import transaction
 from app.i18n import _
 from app.models import ActorKind
+from app.pages import staff_application_scoring as scoring
 from app.pages import staff_application_sections as sections
 from app.pages.applications import follow_candidate
 from app.pages.pdf_files import dossier_pdf, pdf_response, staff_asking
@@ -29,6 +30,7 @@ from app.services.decisions import DecisionPanelView
 from app.services.platform import Actor, DomainError
 from app.services.review import leases
 from app.services.review import staff_view as staff_review
+from app.services.scoring import ScoringView
 from app.ui import routes
 from app.ui.dates import format_moment
 from app.ui.decision_panel import load_panel_view
@@ -66,6 +68,7 @@ class _Loaded:
 
     view: staff_review.StaffApplicationView
     panel: DecisionPanelView | None
+    scoring: ScoringView | None = None
     held: bool = False
     lease_resource: str | None = None
     heartbeat_seconds: float = 0.0
@@ -85,18 +88,19 @@ def _open(actor: Actor, application_id: int, lang: str, client_id: str, label: s
             loaded.held, loaded.lease_resource = True, state.lease.resource
             loaded.heartbeat_seconds = leases.heartbeat_seconds()
     loaded.panel = load_panel_view(actor, application_id, lang)
+    loaded.scoring = scoring.load_scoring(actor, application_id, lang)
     return loaded
 
 
 def _reopen(
     actor: Actor, application_id: int, lang: str
-) -> tuple[staff_review.StaffApplicationView, DecisionPanelView | None]:
+) -> tuple[staff_review.StaffApplicationView, DecisionPanelView | None, ScoringView | None]:
     """The application again after a committed change (audited already: no new « view »)."""
     with transaction() as session:
         view = staff_review.open_application_for_staff(
             session, actor=actor, application_id=application_id, lang=lang, record_view=False
         )
-    return view, load_panel_view(actor, application_id, lang)
+    return view, load_panel_view(actor, application_id, lang), scoring.load_scoring(actor, application_id, lang)
 
 
 def _renew_lease(actor: Actor, application_id: int, client_id: str, label: str) -> None:
@@ -165,7 +169,7 @@ async def _page(actor: Actor, application_id: int, label: str) -> None:
     view, held = loaded.view, loaded.held
     if held:
         _keep_lease(loaded, actor, application_id, label)
-    state = {"view": view, "panel": loaded.panel}
+    state = {"view": view, "panel": loaded.panel, "scoring": loaded.scoring}
     reads = LatestRead()  # two changes in a row: the application as the latest read found it is drawn
     drafts = Drafts()  # what the reader typed or opened, kept when a change redraws the page
 
@@ -177,7 +181,7 @@ async def _page(actor: Actor, application_id: int, label: str) -> None:
             _lease_banner(current)
         if not current.can_review:
             paragraph(_("Votre rôle permet de consulter ce dossier, pas de le modifier.")).mark("read-only")
-        sections.draw(current, state["panel"], actor=actor, editable=held, drafts=drafts)
+        sections.draw(current, state["panel"], actor=actor, editable=held, drafts=drafts, scoring=state["scoring"])
 
     async def reload() -> None:
         """A committed change of the candidate's applications: read the application again, redraw every section."""
@@ -187,7 +191,7 @@ async def _page(actor: Actor, application_id: int, label: str) -> None:
             return
         if reopened is None:
             return
-        state["view"], state["panel"] = reopened
+        state["view"], state["panel"], state["scoring"] = reopened
         body.refresh()
         updated.set_text(_("Dossier mis à jour à {time}.").format(time=clock.paris(clock.now()).strftime("%H:%M")))
 

@@ -17,10 +17,12 @@ from app.models import DossierStatus, ProcessingType
 from app.pages.dossier import RENDERERS
 from app.pages.staff_application_actions import Runner, error_label, runner
 from app.pages.staff_application_pieces import pieces_section
+from app.pages.staff_application_scoring import scoring_section
 from app.services.applications import DOSSIER_STATUS_LABELS, PROCESSING_LABELS
 from app.services.decisions import DecisionPanelView
 from app.services.platform import Actor
 from app.services.review import staff_view as staff_review
+from app.services.scoring import ScoringView
 from app.ui.audit_labels import describe
 from app.ui.candidate_nav import DOSSIER_TABS
 from app.ui.dates import UnreadableDay, day_input, format_day, format_moment, parse_typed_day
@@ -38,8 +40,16 @@ TRANSITION_BUTTONS = {
 }
 
 
-def draw(view: View, panel: DecisionPanelView | None, *, actor: Actor, editable: bool, drafts: Drafts) -> None:
-    """Draw every section from ``view`` and ``panel``, read beforehand in a worker thread."""
+def draw(
+    view: View,
+    panel: DecisionPanelView | None,
+    *,
+    actor: Actor,
+    editable: bool,
+    drafts: Drafts,
+    scoring: ScoringView | None = None,
+) -> None:
+    """Draw every section from ``view``, ``panel`` and ``scoring``, read beforehand in a worker thread."""
     _dossier(view, actor, drafts)
     pieces_section(view, actor, editable, drafts)
     _status(view, actor, editable, drafts)
@@ -47,6 +57,7 @@ def draw(view: View, panel: DecisionPanelView | None, *, actor: Actor, editable:
     _notes(view, actor, drafts)
     _tags(view, actor, editable, drafts)
     _decisions(view)
+    scoring_section(scoring, view.application.id or 0, actor, drafts)  # the grid, before the decision it informs
     # Entering and publishing a decision: the panel checks the role itself (committee members enter only).
     draw_decision_panel(view.application.id or 0, actor, panel, drafts=drafts)
     _dates(view, actor, editable, drafts)

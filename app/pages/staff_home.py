@@ -74,6 +74,7 @@ def _links(role: StaffRole) -> list[tuple[str, str, str]]:
         (_("Mes exports"), routes.EXPORTS, "exports-link"),
     ]
     if role != StaffRole.COMMITTEE_MEMBER:
+        links.insert(2, (_("Classements"), routes.RANKINGS, "rankings-link"))
         links.append((_("Administration"), routes.ADMIN, "admin-link"))
     if role in (StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE):
         links.append((_("Transfert des inscriptions"), routes.HANDOFF, "handoff-link"))

@@ -24,6 +24,7 @@ from app.ui import routes
 from app.ui.bulk_message import message_button
 from app.ui.buttons import action_button
 from app.ui.dates import format_day
+from app.ui.scores import score_text
 from app.ui.tables import scroll_region
 from app.ui.text import Text, paragraph
 
@@ -58,6 +59,8 @@ def cell_text(key: str, value: Any, row: dict[str, Any], settings: Settings) -> 
         return _("Oui") if value else _("Non")
     if isinstance(value, datetime):
         return format_day(value)
+    if isinstance(value, float):
+        return score_text(value)
     return str(value)
 
 

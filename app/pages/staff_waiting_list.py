@@ -30,7 +30,7 @@ from app.ui.guards import refusal, require_staff
 from app.ui.latest_read import LatestRead
 from app.ui.page import page
 from app.ui.session import current_language
-from app.ui.tables import scroll_region
+from app.ui.tables import application_rows, captioned_table
 from app.ui.text import Text, heading, paragraph
 
 INDEX_PATH = routes.WAITING_LISTS
@@ -50,20 +50,8 @@ def _answer(row: ListedCandidate) -> str:
 
 def _table(marker: str, caption: str, headers: list[str], rows: list[tuple[int, list[str]]]) -> None:
     """A plain table: a caption, real column headers, the first cell links to the application."""
-    with scroll_region(caption), ui.element("table").classes("ec-table").mark(marker):
-        Text(caption, "caption").classes("text-left font-bold")
-        with ui.element("thead"), ui.element("tr"):
-            for header in headers:
-                Text(header, "th").props('scope="col"')
-        with ui.element("tbody"):
-            for application_id, cells in rows:
-                with ui.element("tr").mark(f"{marker}-{application_id}"):
-                    for index, cell in enumerate(cells):
-                        with ui.element("td"):
-                            if index == 0:
-                                ui.link(cell, routes.STAFF_APPLICATION.format(application_id=application_id))
-                            else:
-                                ui.label(cell)
+    with captioned_table(marker, caption, headers):
+        application_rows(marker, rows)
 
 
 def _summary(view: WaitingListOverview) -> None:

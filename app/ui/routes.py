@@ -58,6 +58,8 @@ STATISTICS = "/gestion/statistiques"
 EXPORTS = "/gestion/exports"
 EXPORT_FILE = "/gestion/exports/{job_id}/fichier"
 HANDOFF = "/gestion/transfert-inscriptions"
+RANKINGS = "/gestion/classements"  # ranking by the scoring grids' combined score
+RANKING = "/gestion/classements/{program_id}"
 ACCOUNT_DESK = "/gestion/comptes"  # « Gestionnaire de candidats »: candidate accounts
 
 # The administration

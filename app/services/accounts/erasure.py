@@ -5,9 +5,9 @@ The anonymised shape: **rows stay, their personal content goes.** The statistics
 answer and dates; those rows are kept whole, so a campaign's figures read the same before and after.
 
 - ``anonymise_applications``: what an application holds of the person goes — answers to questions, pieces (their
-  files through the file store, so the bytes really go once the transaction commits), staff notes and tags, the free
-  texts of decisions and answers, the mails about it, the values and client addresses of its audit events; the row
-  is stamped ``anonymised_at``.
+  files through the file store, so the bytes really go once the transaction commits), staff notes, tags and scores
+  (and the combined score), the free texts of decisions and answers, the mails about it, the values and client
+  addresses of its audit events; the row is stamped ``anonymised_at``.
 - ``erase_candidates``: every application of the candidates, as above, then the dossier: address, records, work
   experience and internships are deleted; the ``Candidate`` row keeps its nationality and the baccalauréat row its
   series, year, mention and country (what the statistics group by), every other column is blanked or replaced by
@@ -46,6 +46,7 @@ from app.models import (
     Note,
     OutboxMail,
     QuestionAnswer,
+    Score,
     StaffMessageRecipient,
     StoredFile,
     SubmittedDocument,
@@ -104,7 +105,7 @@ def anonymise_applications(session: Session, application_ids: list[int], now: da
     _run(
         session, sa.delete(SubmittedDocumentFile).where(col(SubmittedDocumentFile.submitted_document_id).in_(documents))
     )
-    for table in (SubmittedDocument, QuestionAnswer, Note, ApplicationTag, OutboxMail):
+    for table in (SubmittedDocument, QuestionAnswer, Note, ApplicationTag, OutboxMail, Score):
         _run(session, sa.delete(table).where(col(table.application_id).in_(application_ids)))
     _run(
         session,
@@ -125,7 +126,9 @@ def anonymise_applications(session: Session, application_ids: list[int], now: da
     _blank_audit(session, col(AuditEvent.application_id).in_(application_ids))
     stamped = _run(
         session,
-        sa.update(Application).where(in_ids, col(Application.anonymised_at).is_(None)).values(anonymised_at=now),
+        sa.update(Application)
+        .where(in_ids, col(Application.anonymised_at).is_(None))
+        .values(anonymised_at=now, score=None),
     )
     release_unreferenced_files(session, file_ids)
     return stamped

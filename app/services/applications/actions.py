@@ -26,6 +26,7 @@ from app.models import (
     Question,
     RequiredDocument,
     Scope,
+    Score,
     SubmittedDocument,
 )
 from app.services.applications.dossier_status import dossier_editable, effective_return_by
@@ -169,8 +170,9 @@ def applications_acted_on(session: Session, applications: list[Application]) -> 
     """Which of ``applications`` a manager has acted on — the one definition behind « Annuler ».
 
     A manager has acted when the dossier left En attente (received, incomplete, complete), any decision exists
-    (published or not), a piece was reviewed (validated, refused, or stamped with a reviewer), or a note or tag
-    was put on the application. The candidate's own actions (answers, uploads, « non concerné ») do not count.
+    (published or not), a piece was reviewed (validated, refused, or stamped with a reviewer), or a note, a tag or a
+    committee member's score was put on the application. The candidate's own actions (answers, uploads, « non
+    concerné ») do not count.
     """
     acted = {a.id for a in applications if a.dossier_status != DossierStatus.PENDING and a.id is not None}
     ids = [a.id for a in applications if a.id is not None and a.id not in acted]
@@ -187,6 +189,7 @@ def applications_acted_on(session: Session, applications: list[Application]) -> 
         ),
         sa.select(Note.application_id).where(col(Note.application_id).in_(ids)),
         sa.select(ApplicationTag.application_id).where(col(ApplicationTag.application_id).in_(ids)),
+        sa.select(Score.application_id).where(col(Score.application_id).in_(ids)),
     )
     return acted | set(session.execute(traces).scalars().all())
 

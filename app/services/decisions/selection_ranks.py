@@ -17,10 +17,12 @@ RankRule = Literal["after_last", "from"]
 
 @dataclass
 class RankCarry:
-    """``selected``: the whole selection; ``next_rank``: per programme, the rank its next eligible application gets."""
+    """``selected``: the whole selection; ``next_rank``: per programme, the rank its next eligible application gets;
+    ``order``: an explicit order (application id → position, e.g. a scoring ranking) before transmission's."""
 
     selected: set[int] = field(default_factory=set)
     next_rank: dict[int, int] = field(default_factory=dict)
+    order: dict[int, int] = field(default_factory=dict)
 
 
 def last_entered_rank(session: Session, program_id: int, excluding: set[int]) -> int:
@@ -49,7 +51,7 @@ def waiting_ranks(
     rank_start: int | None,
     carry: RankCarry,
 ) -> dict[int, int]:
-    """Application id → rank, per programme in order of transmission (then of id); ``carry`` moves on."""
+    """Application id → rank, per programme in ``carry.order``, then of transmission, then of id; ``carry`` moves on."""
     ranks: dict[int, int] = {}
     for program_id, applications in eligible.items():
         start = carry.next_rank.get(program_id)
@@ -58,7 +60,10 @@ def waiting_ranks(
                 start = int(rank_start or 1)
             else:
                 start = last_entered_rank(session, program_id, carry.selected) + 1
-        ordered = sorted(applications, key=lambda a: (a.transmitted_at is None, a.transmitted_at or 0, a.id or 0))
+        ordered = sorted(
+            applications,
+            key=lambda a: (carry.order.get(a.id or 0, 0), a.transmitted_at is None, a.transmitted_at or 0, a.id or 0),
+        )
         for offset, application in enumerate(ordered):
             ranks[application.id or 0] = start + offset
         carry.next_rank[program_id] = start + len(ordered)

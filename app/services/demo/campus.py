@@ -40,6 +40,7 @@ from app.services.demo.messages import seed_demo_messages
 from app.services.demo.next_campaign import seed_next_campaign
 from app.services.demo.people import ascii_upper, demo_ine, dossier_rows, mail_part, seed_duplicate
 from app.services.demo.scenarios import PRESELECTION_PLACE, Calendar, Scenario
+from app.services.demo.scoring import seed_demo_scoring
 from app.services.offer.faq import seed_guide_faq
 
 __all__ = ["DEMO_IDENTITIES", "DemoIdentity", "intake_year", "seed_demo_campus"]
@@ -62,6 +63,7 @@ def seed_demo_campus(session: Session) -> bool:
     seed_demo_interviews(session)
     seed_next_campaign(session)  # a prepared campaign whose switch is scheduled (« Bascule programmée »)
     seed_guide_faq(session)  # the FAQ of the candidates' guide, when the FAQ is empty
+    seed_demo_scoring(session)  # a scored programme (« Classements »)
     return True
 
 
@@ -82,8 +84,7 @@ class Seeder:
         self.s.add_all(rows)
 
     def run(self) -> None:
-        # One hash per distinct password (argon2 is slow on purpose), computed in threads while the offer is
-        # written: the hashing releases the GIL.
+        # One hash per distinct password (argon2 is slow), in threads while the offer is written (GIL released).
         with ThreadPoolExecutor(max_workers=2) as pool:
             staff_hash = pool.submit(hash_password, d.STAFF_PASSWORD)
             candidate_hash = pool.submit(hash_password, d.CANDIDATE_PASSWORD)
@@ -389,9 +390,8 @@ class Seeder:
                 created_at=created,
                 dossier_status_at=created,
             )
-            # Played before the insert so that each application is written once, in its final state.
             played.append(Scenario(self, i, key, app, program, programs[code], cal))
-            played[-1].play(scenario)
+            played[-1].play(scenario)  # before the insert: each application is written once, in its final state
             self.add(app)
         self.s.flush()
         for scene in played:

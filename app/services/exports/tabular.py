@@ -38,6 +38,7 @@ from app.models import (
 from app.services.documents.pdf_text import RECORD_OUTCOME
 from app.services.dossier.referentials import country_name
 from app.services.exports.spreadsheet_writers import WRITERS
+from app.services.exports.tabular_scores import criterion_means, scored_criteria
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError
 from app.services.platform.labels import label_in
@@ -56,6 +57,7 @@ EXTRAS: dict[str, str] = {
     "answers": N_("Réponses aux questions"),
     "notes": N_("Notes (post-it)"),
     "decisions": N_("Historique des avis"),
+    "scores": N_("Notes par critère (moyenne des membres)"),
 }
 SVA_WORDS = {"green": N_("Vert"), "orange": N_("Orange"), "red": N_("Rouge"), "none": N_("Sans alerte")}
 YES, NO = N_("Oui"), N_("Non")
@@ -195,7 +197,8 @@ class Extras:
         self.questions: list[tuple[int, str]] = []  # (id, label) of every question answered in the result
 
     def prepare(self, session: Session, ids: Sequence[int]) -> None:
-        """Find the questions answered by the exported applications: one column each."""
+        """Find the questions answered by the exported applications and their grids' criteria: one column each."""
+        self.criteria: list[tuple[int, str]] = scored_criteria(session, ids, self.language, "scores" in self.chosen)
         if "answers" not in self.chosen:
             return
         found: set[int] = set()
@@ -221,8 +224,8 @@ class Extras:
                 headers += [_(h) for h in ADDRESS_HEADERS]
             elif extra == "baccalaureate":
                 headers += [_(h) for h in BAC_HEADERS]
-            elif extra == "answers":
-                headers += [label for _id, label in self.questions]
+            elif extra in ("answers", "scores"):
+                headers += [label for _id, label in (self.questions if extra == "answers" else self.criteria)]
             else:
                 headers.append(_(EXTRAS[extra]))
         return headers
@@ -305,6 +308,9 @@ class Extras:
             else:
                 cells[position[answer.question_id]] = answer.text_value
         return result, len(self.questions)
+
+    def _scores(self, session: Session, ids: Sequence[int], _candidates: set[int]) -> tuple[dict, int]:
+        return criterion_means(session, ids, self.criteria)
 
     def _notes(self, session: Session, ids: Sequence[int], _candidates: set[int]) -> tuple[dict, int]:
         rows = session.exec(

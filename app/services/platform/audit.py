@@ -31,6 +31,7 @@ DOSSIER_ACTIONS: frozenset[str] = frozenset(
         "application.question_answered",
         *(f"application.answer.{kind.value}" for kind in AnswerKind),
         "decision.entered",
+        "score.entered",
         "decision.published",
         "decision.waiting_list_called",
         "waiting_list.called_by_hand",

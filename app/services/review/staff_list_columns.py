@@ -5,6 +5,7 @@ back (``ListPage``). Declarative: the queries are built in ``staff_list_query``,
 from dataclasses import dataclass, field
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import col
 
 from app.i18n import N_
@@ -123,6 +124,9 @@ COLUMNS: dict[str, Column] = {
             default=True,
         ),
         _c("last_decision_published", N_("Avis publié"), Application.last_decision_published, BOOLEAN),
+        # The combined score /20 (app.services.scoring); « Noté » filters on whether anybody's grid is complete.
+        _c("score", N_("Note"), Application.score, NUMBER_RANGE, nullable=True),
+        Column("scored", N_("Noté"), sa.type_coerce(col(Application.score).is_not(None), sa.Boolean), BOOLEAN),
         _c("waiting_list_rank", N_("Rang"), Application.waiting_list_rank, NUMBER_RANGE, nullable=True),
         _choice("answer", N_("Réponse du candidat"), Application.answer, AnswerKind, nullable=True),
         _date("answer_at", N_("Date de la réponse"), Application.answer_at, nullable=True),
