@@ -123,7 +123,15 @@ def merged(normalised: list[bytes]) -> int:
 
 
 def through_sandbox(files: list[bytes]) -> int:
-    """Each file normalised in turn, then the clean PDFs merged into one; the merged pages."""
+    """The files as one upload batch (``add_piece_files``): one sandbox child normalises each and writes the merged
+    piece; the merged pages."""
+    batch = pdf_sandbox.normalise_batch(files)
+    assert batch.merged is not None and all(isinstance(f, pdf_sandbox.NormalisedFile) for f in batch.files)
+    return batch.merged.page_count
+
+
+def per_file(files: list[bytes]) -> int:
+    """The path before batches: each file normalised in a child of its own, then the clean PDFs merged here."""
     return merged([pdf_sandbox.normalise(data).pdf for data in files])
 
 
