@@ -265,6 +265,51 @@ def test_an_image_becomes_an_a4_page_through_the_sandbox(session: Session, real_
     assert float(reader.pages[0].mediabox.height) == pytest.approx(841.9, abs=1)
 
 
+def test_a_selection_is_added_at_once_refused_files_named_and_merged_in_the_sandbox(
+    session: Session, monkeypatch: pytest.MonkeyPatch, real_sandbox: None
+) -> None:
+    """One batch: one sandbox child normalises the files and merges the piece, this process parses none of them;
+    a refused file is named alone; one audit event for the selection."""
+    monkeypatch.setenv("ECANDIDAT_MAX_PIECE_PAGES", "6")
+    reset_settings()
+    actor, candidate_id = candidate_actor(session)
+    piece = new_piece(session, candidate_id)
+    add(session, actor, piece, pdf_bytes(1, text="E "), "avant.pdf")
+    from app.services.documents import piece_files
+
+    parse = piece_files.PdfReader
+    monkeypatch.setattr(piece_files, "PdfReader", lambda *a, **k: pytest.fail("the merge must come from the sandbox"))
+    selection = [
+        ("a.pdf", pdf_bytes(2, text="A ")),
+        ("faux.pdf", b"MZ\x90\x00"),
+        ("photo.jpg", image_bytes("JPEG")),
+        ("b.pdf", pdf_bytes(1, text="B ")),
+    ]
+    outcomes = documents.add_piece_files(session, actor=actor, submitted_document_id=piece.id, files=selection)
+    assert [o.code if o else None for o in outcomes] == [None, "file_type", None, None]
+    view = documents.get_piece(session, actor=actor, submitted_document_id=piece.id)
+    assert [(f.name, f.pages) for f in view.files] == [("avant.pdf", 1), ("a.pdf", 2), ("photo.jpg", 1), ("b.pdf", 1)]
+    texts = merged_texts(session, piece)
+    assert texts[:3] == [b"% E page 1", b"% A page 1", b"% A page 2"] and texts[4] == b"% B page 1"
+    assert view.merged_pages == 5
+    assert session.exec(select(AuditEvent.action).where(AuditEvent.action.startswith("piece.file"))).all() == [
+        "piece.file_added",
+        "piece.files_added",
+    ]
+
+    # The piece's page limit refuses a file the sandbox accepted: its merge is redone here from the clean files.
+    monkeypatch.setattr(piece_files, "PdfReader", parse)
+    outcomes = documents.add_piece_files(
+        session,
+        actor=actor,
+        submitted_document_id=piece.id,
+        files=[("trop.pdf", pdf_bytes(2)), ("c.pdf", pdf_bytes(1, text="C "))],
+    )
+    assert [o.code if o else None for o in outcomes] == ["piece_too_many_pages", None]
+    assert merged_texts(session, piece)[-1] == b"% C page 1"
+    assert documents.get_piece(session, actor=actor, submitted_document_id=piece.id).merged_pages == 6
+
+
 def test_limits_per_file_and_per_piece(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ECANDIDAT_MAX_FILE_MB", "1")
     monkeypatch.setenv("ECANDIDAT_MAX_PIECE_PAGES", "3")
