@@ -3,10 +3,10 @@
 
 The button opens the file picker of the uploader (its own header hidden: that header's add button had no name,
 held the file input and printed « 0.0B / 0.00% »). The files chosen together travel in one request, in the order
-chosen, and are added together in that order (one sandbox child, one merge: ``pieces.add_piece_files``); the list under the button shows each one's name, size and
-progress, and the status region says what became of each file (added, or why it was refused). The button, the
-uploader and the region outlive the redraws of the piece: the keyboard focus stays on the button and the
-announcements are not lost.
+chosen, and are added together in that order (one sandbox child, one merge: ``pieces.add_piece_files``); the list
+under the button shows each one's name, size and progress, and the status region says what became of each file
+(added, or why it was refused). The button, the uploader and the region outlive the redraws of the piece: the
+keyboard focus stays on the button and the announcements are not lost.
 """
 
 import asyncio

@@ -226,14 +226,11 @@ def _run_batch(
     return outcome
 
 
+_JOB_LIMITS = ("max_pages", "max_pixels", "cpu_seconds", "memory_bytes", "output_bytes")  # the worker sets them
+
+
 def _job_limits(limits: SandboxLimits) -> dict[str, int]:
-    return {
-        "max_pages": limits.max_pages,
-        "max_pixels": limits.max_pixels,
-        "cpu_seconds": limits.cpu_seconds,
-        "memory_bytes": limits.memory_bytes,
-        "output_bytes": limits.output_bytes,
-    }
+    return {name: int(getattr(limits, name)) for name in _JOB_LIMITS}
 
 
 def _refusal(outcome: dict[str, Any]) -> DomainError:

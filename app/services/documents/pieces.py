@@ -3,8 +3,11 @@
 Each upload goes through the sandbox (``pdf_sandbox.normalise``) and only the normalised PDF is stored: the
 original bytes are not kept, so a polyglot or a script hidden in a file never reaches the file store or a
 manager's screen (the client's name is kept for display). The files of a piece are merged into one PDF, in the
-candidate's order, after every change; the merge runs in-process with pypdf because it only reads normalised
-files our own worker wrote (pages copied without inflating their streams, page counts already bounded).
+candidate's order, after every change. Files added together (``add_piece_files``, a selection) go through one
+sandbox child, which also writes the merged piece; after any other change (or when that merge no longer fits:
+the piece changed meanwhile, a file went over the piece's limits) the merge runs in-process with pypdf, which is
+safe because it only reads normalised files our own worker wrote (pages copied without inflating their streams,
+page counts already bounded).
 
 The files' links, the merge and what a shared piece carries to the candidate's other applications are
 ``piece_files``'s; this module holds what the candidate sees of a piece and may do to it, and when.
@@ -42,6 +45,7 @@ from app.services.platform.lifecycle import By
 from app.services.platform.notifications import notify_candidate
 
 MB = pdf_sandbox.MB
+Normalised = pdf_sandbox.NormalisedFile | DomainError
 
 PIECE_VALIDATED = N_("Cette pièce a été validée : elle ne peut plus être modifiée.")
 PIECES_CLOSED = N_(
@@ -218,7 +222,8 @@ def add_piece_files(
     document, application, program, required = _load(session, actor, submitted_document_id, write=True)
     _require_editable(document, application, program)
     current = piece_files.files_of(session, document)
-    outcomes, added = _store_batch(session, application, current, [name for name, _data in files], batch.files)
+    names = [name for name, _data in files]
+    outcomes, added = _store_batch(session, application, current, list(zip(names, batch.files, strict=True)))
     if added:
         old_ids = [f.id or 0 for f in current]
         # The child's merge holds the piece's files as they were and every file it accepted: usable if both stand.
@@ -239,20 +244,16 @@ def add_piece_files(
 
 
 def _store_batch(
-    session: Session,
-    application: Application,
-    current: list[StoredFile],
-    names: list[str],
-    normalised: list[pdf_sandbox.NormalisedFile | DomainError],
+    session: Session, application: Application, current: list[StoredFile], batch: list[tuple[str, Normalised]]
 ) -> tuple[list[DomainError | None], list[int]]:
-    """Store the batch's clean files that fit in the piece after ``current``, in order: (per file None or its
-    refusal, the ids stored)."""
+    """Store the batch's clean files (name, normalised or refused) that fit in the piece after ``current``, in
+    order: (per file None or its refusal, the ids stored)."""
     settings = parameters.effective_settings()
     pages = sum(stored.page_count or 0 for stored in current)
     size = sum(stored.size for stored in current)
     outcomes: list[DomainError | None] = []
     added: list[int] = []
-    for filename, clean in zip(names, normalised, strict=True):
+    for filename, clean in batch:
         if isinstance(clean, DomainError):
             outcomes.append(clean)
         elif pages + clean.page_count > settings.max_piece_pages:
