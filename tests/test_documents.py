@@ -58,7 +58,7 @@ def normalise_in_process(data: bytes, *, limits: pdf_sandbox.SandboxLimits | Non
 
 
 def normalise_batch_by_file(
-    uploads: list[bytes], *, earlier: object = (), limits: pdf_sandbox.SandboxLimits | None = None
+    uploads: list[bytes], *, limits: pdf_sandbox.SandboxLimits | None = None, **_merge_inputs: object
 ) -> pdf_sandbox.NormalisedBatch:
     """``normalise_batch`` as its fallback runs it: each file through ``pdf_sandbox.normalise`` (in-process here, or
     what a test put there), the merge left to the caller."""

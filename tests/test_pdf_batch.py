@@ -143,3 +143,44 @@ def test_files_refused_before_the_sandbox_keep_their_place(monkeypatch: pytest.M
     batch = normalise_batch([b"", b"%PDF-1.4\n" + bytes(10 * MB)], limits=LIMITS)
     assert [f.code for f in batch.files if isinstance(f, DomainError)] == ["file_empty", "file_too_large"]
     assert batch.merged is None
+
+
+def texts(pdf: bytes) -> list[bytes]:
+    return [text.strip() for text, _size in contents(pdf)]
+
+
+def test_files_added_to_a_merged_piece_are_appended_to_its_pdf() -> None:
+    """Ten uploads sent one at a time merge 1 + 2 + … + 10 files unless each appends to the piece's merged PDF."""
+    first = normalise_batch([pdf_bytes(2, text="A "), image_bytes("PNG")], limits=LIMITS)
+    clean = [f.pdf for f in first.files if isinstance(f, NormalisedFile)]
+    assert first.merged is not None
+    then = normalise_batch([pdf_bytes(1, text="B ")], earlier=clean, previous=first.merged.pdf, limits=LIMITS)
+    assert then.merged is not None and then.merged.page_count == 4
+    assert then.merged.pdf.startswith(first.merged.pdf)  # an incremental update: the earlier files not copied again
+    typed = [text for text in texts(then.merged.pdf) if text.startswith(b"%")]  # the image's page draws it
+    assert typed == [b"% A page 1", b"% A page 2", b"% B page 1"]
+    # A merged PDF written by pypdf (this process merges after a removal or a reordering) is appended to as well.
+    writer = PdfWriter()
+    for pdf in clean:
+        for page in PdfReader(io.BytesIO(pdf)).pages:
+            writer.add_page(page)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    again = normalise_batch([pdf_bytes(1, text="C ")], earlier=clean, previous=buffer.getvalue(), limits=LIMITS)
+    assert again.merged is not None and again.merged.pdf.startswith(buffer.getvalue())
+    assert texts(again.merged.pdf)[-1] == b"% C page 1" and again.merged.page_count == 4
+
+
+def test_a_merged_pdf_of_another_shape_is_merged_again_from_the_files() -> None:
+    """Its page tree is not object 2 (the ``/Parent`` of every new page): the earlier files are merged again."""
+    other_shape = test_pdf_sandbox.raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 3 0 R >>",
+            b"<< /Type /Page /Parent 3 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+            b"<< /Type /Pages /Kids [2 0 R] /Count 1 >>",
+            b"<< /Length 10 >>\nstream\n% P page 1\nendstream",
+        ]
+    )
+    earlier = [normalise(pdf_bytes(1, text="E "), limits=LIMITS).pdf]
+    batch = normalise_batch([pdf_bytes(1, text="N ")], earlier=earlier, previous=other_shape, limits=LIMITS)
+    assert batch.merged is not None and texts(batch.merged.pdf) == [b"% E page 1", b"% N page 1"]

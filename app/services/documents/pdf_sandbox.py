@@ -14,6 +14,11 @@ URL) and each child these limits, from the settings:
 
 The child sets the rlimits itself before reading the file, and this process applies them again with ``prlimit`` as
 soon as the child exists, so the limits hold even if the child's own code were replaced.
+
+``normalise_batch(uploads, earlier=...)`` does the same for one upload batch (a candidate's selection for one piece)
+in one child, which also writes the merged piece: the fork, the protocol and a second parse of the clean files in
+this process were two thirds of the PDFs' time (issue #20). Its limits are ``batch_limits``; when it ends without a
+result, each file runs again in a child of its own, so only a hostile file is refused.
 Every failure becomes a DomainError with a French message saying what to do.
 """
 
@@ -143,10 +148,15 @@ class NormalisedBatch:
 
 
 def normalise_batch(
-    uploads: Sequence[bytes], *, earlier: Sequence[bytes] = (), limits: SandboxLimits | None = None
+    uploads: Sequence[bytes],
+    *,
+    earlier: Sequence[bytes] = (),
+    previous: bytes | None = None,
+    limits: SandboxLimits | None = None,
 ) -> NormalisedBatch:
     """``normalise`` for one candidate's upload batch to one piece, in one child that also writes the merged piece
-    (``earlier``: the piece's files already clean, first), so the parent parses nothing and forks once.
+    (``earlier``: the piece's files already clean, first; ``previous``: their merged PDF, which the new pages are
+    appended to when its shape allows), so the parent parses nothing and forks once.
 
     The child handles the files one after the other under ``batch_limits``. A file it refuses is refused alone; if
     the child ends without a result (a limit, a crash: a hostile file, or a batch too heavy together), every file
@@ -168,7 +178,7 @@ def normalise_batch(
     if todo:
         with tempfile.TemporaryDirectory(prefix="ecandidat-sandbox-") as scratch:
             folder = Path(scratch)
-            outcome = _run_batch(folder, [(uploads[i], media_types[i]) for i in todo], earlier, limits)
+            outcome = _run_batch(folder, [(uploads[i], media_types[i]) for i in todo], earlier, previous, limits)
             if outcome is not None:
                 for position, index in enumerate(todo):
                     files[index] = _batch_file(folder, position, outcome["files"][position], media_types[index])
@@ -197,7 +207,11 @@ def batch_limits(limits: SandboxLimits, files: int) -> SandboxLimits:
 
 
 def _run_batch(
-    folder: Path, uploads: list[tuple[bytes, str]], earlier: Sequence[bytes], limits: SandboxLimits
+    folder: Path,
+    uploads: list[tuple[bytes, str]],
+    earlier: Sequence[bytes],
+    previous: bytes | None,
+    limits: SandboxLimits,
 ) -> dict[str, Any] | None:
     """Run one batch child in ``folder``; its result, or None when it ended without one (or a malformed one)."""
     items = []
@@ -209,12 +223,15 @@ def _run_batch(
     for position, data in enumerate(earlier):
         (folder / f"earlier-{position}.pdf").write_bytes(data)
         clean.append(str(folder / f"earlier-{position}.pdf"))
-    job = {
+    job: dict[str, Any] = {
         "files": items,
         "earlier": clean,
         "merged": str(folder / "merged.pdf"),
         "result": str(folder / "result.json"),
     }
+    if previous is not None:
+        (folder / "previous.pdf").write_bytes(previous)
+        job["previous"] = str(folder / "previous.pdf")
     scaled = batch_limits(limits, len(uploads) + (1 if earlier else 0))
     job_file = folder / "job.json"
     job_file.write_text(json.dumps(job | _job_limits(scaled)))

@@ -236,14 +236,17 @@ def run_job(job: dict[str, Any]) -> None:
 
 def run_batch(job: dict[str, Any]) -> None:
     """One upload batch: each new file normalised in turn (a refusal is its file's, the others go on), and the
-    merged piece written by the same child: the piece's earlier clean files, then the accepted new ones.
+    merged piece written by the same child: the piece's merged PDF so far (``previous``) with the accepted new
+    pages appended as an incremental update, or, failing that, its earlier clean files merged again, then the new.
 
     A MemoryError (or any crash) ends the batch without a result: the parent then runs each file in a child of its
     own, where it is refused alone, with the single file's limits.
     """
-    merged = MergedPiece(Path(job["merged"]))
-    for earlier in job["earlier"]:
-        _copy_into(merged, Path(earlier))
+    previous = job.get("previous")
+    merged = MergedPiece(Path(job["merged"]), Path(previous) if previous else None)
+    if not merged.appending:  # the new pages are not appended to the piece's merged PDF: merge it all again
+        for earlier in job["earlier"]:
+            _copy_into(merged, Path(earlier))
     outcomes: list[dict[str, Any]] = []
     for item in job["files"]:
         try:

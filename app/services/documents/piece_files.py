@@ -176,6 +176,14 @@ def merge_files(
     return merged
 
 
+def merged_bytes(session: Session, document: SubmittedDocument, files: list[StoredFile]) -> bytes | None:
+    """The piece's merged PDF, if it holds ``files``' pages (what a batch appends its new pages to)."""
+    merged = session.get(StoredFile, document.merged_file_id) if document.merged_file_id else None
+    if merged is None or not files or merged.page_count != sum(f.page_count or 0 for f in files):
+        return None
+    return file_store.read(merged.storage_key)
+
+
 def set_links(
     session: Session, document: SubmittedDocument, file_ids: list[int], merged_id: int | None, *, by: By = By.CANDIDATE
 ) -> int | None:

@@ -206,7 +206,7 @@ def add_piece_files(
     refusal of the piece itself (closed, validated) is raised.
 
     The sandbox (seconds) runs before the piece is locked, so that batches sent at once are normalised side by
-    side; its one child also merges the piece's files as they were with the new ones (``normalise_batch``). The
+    side; its one child also merges the new files after the piece's as they were (``normalise_batch``). The
     piece, its files and the limits are read again under the lock: the files land after the ones that took the
     lock before them (none is lost to a concurrent change), and if the piece changed meanwhile or a file is refused
     for the piece's limits, the clean files are merged again here.
@@ -217,7 +217,9 @@ def add_piece_files(
     before = piece_files.files_of(session, document)
     earlier = [f.id or 0 for f in before]
     batch = pdf_sandbox.normalise_batch(
-        [data for _name, data in files], earlier=[file_store.read(f.storage_key) for f in before]
+        [data for _name, data in files],
+        earlier=[file_store.read(f.storage_key) for f in before],
+        previous=piece_files.merged_bytes(session, document, before),
     )
     document, application, program, required = _load(session, actor, submitted_document_id, write=True)
     _require_editable(document, application, program)
