@@ -17,9 +17,9 @@ Pillow as JPEG pages) and 3 phone photos (JPEG), 100 pages in all. Timings, each
 - ``merges``: the merge alone of the ten normalised files in this process (after a removal, a reordering, or a
   batch that fell back), once (``ten_files_once``) and as ten uploads sent one at a time caused it before batches
   (``ten_files_one_by_one``: merged again here after each added file, 1 + 2 + … + 10);
-- ``ten_uploads_one_by_one``: ten uploads sent one at a time, each a batch of one whose child also merges the
-  piece's earlier clean files, against ``ten_uploads_one_by_one_per_file`` (a child per file, merged here after
-  each).
+- ``ten_uploads_one_by_one``: ten uploads sent one at a time, each a batch of one whose child appends the new
+  pages to the piece's merged PDF (an incremental update), against ``ten_uploads_one_by_one_per_file`` (a child
+  per file, merged here after each).
 
 Each timing gives wall seconds and ``cpu_median_s``, the CPU of this process and of its children (the sandbox's
 too): the upload path is sequential, so on a quiet machine wall ≈ CPU; on a shared one trust the CPU figures.
@@ -142,15 +142,18 @@ def per_file(files: list[bytes]) -> int:
 
 
 def uploads_one_by_one(files: list[bytes], *, batches: bool) -> int:
-    """Ten uploads sent one at a time, each normalised and the piece merged after it: in the batch's child with the
-    earlier clean files (``batches``), or a child per file and the merge here."""
+    """Ten uploads sent one at a time, each normalised and the piece merged after it: in the batch's child, which
+    appends the new pages to the piece's merged PDF (``batches``, as ``add_piece_files`` does), or a child per file
+    and the merge here."""
     clean: list[bytes] = []
+    previous: bytes | None = None
     pages = 0
     for data in files:
         if batches:
-            batch = pdf_sandbox.normalise_batch([data], earlier=clean)
+            batch = pdf_sandbox.normalise_batch([data], earlier=clean, previous=previous)
             assert batch.merged is not None and isinstance(batch.files[0], pdf_sandbox.NormalisedFile)
             clean.append(batch.files[0].pdf)
+            previous = batch.merged.pdf
             pages += batch.merged.page_count
         else:
             clean.append(pdf_sandbox.normalise(data).pdf)

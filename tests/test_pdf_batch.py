@@ -162,8 +162,7 @@ def test_files_added_to_a_merged_piece_are_appended_to_its_pdf() -> None:
     # A merged PDF written by pypdf (this process merges after a removal or a reordering) is appended to as well.
     writer = PdfWriter()
     for pdf in clean:
-        for page in PdfReader(io.BytesIO(pdf)).pages:
-            writer.add_page(page)
+        writer.append(io.BytesIO(pdf))
     buffer = io.BytesIO()
     writer.write(buffer)
     again = normalise_batch([pdf_bytes(1, text="C ")], earlier=clean, previous=buffer.getvalue(), limits=LIMITS)
