@@ -310,6 +310,35 @@ def test_a_selection_is_added_at_once_refused_files_named_and_merged_in_the_sand
     assert documents.get_piece(session, actor=actor, submitted_document_id=piece.id).merged_pages == 6
 
 
+def test_a_piece_changed_while_its_batch_was_in_the_sandbox_is_merged_again_here(
+    session: Session, real_sandbox: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another tab added a file meanwhile: the batch's merge (made from the piece as it was) is not used."""
+    actor, candidate_id = candidate_actor(session)
+    piece = new_piece(session, candidate_id)
+    add(session, actor, piece, pdf_bytes(1, text="A "), "a.pdf")
+    session.commit()
+    sandbox = pdf_sandbox.normalise_batch
+    other_tab: list[str] = []
+
+    def meanwhile(*args: object, **kwargs: object) -> pdf_sandbox.NormalisedBatch:
+        done = sandbox(*args, **kwargs)
+        if not other_tab:
+            other_tab.append("b.pdf")
+            with transaction() as other:
+                add(other, actor, other.get(SubmittedDocument, piece.id), pdf_bytes(1, text="B "), "b.pdf")
+        return done
+
+    monkeypatch.setattr(pdf_sandbox, "normalise_batch", meanwhile)
+    outcomes = documents.add_piece_files(
+        session, actor=actor, submitted_document_id=piece.id, files=[("c.pdf", pdf_bytes(1, text="C "))]
+    )
+    assert outcomes == [None] and other_tab == ["b.pdf"]
+    view = documents.get_piece(session, actor=actor, submitted_document_id=piece.id)
+    assert [f.name for f in view.files] == ["a.pdf", "b.pdf", "c.pdf"]
+    assert merged_texts(session, piece) == [b"% A page 1", b"% B page 1", b"% C page 1"]
+
+
 def test_limits_per_file_and_per_piece(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ECANDIDAT_MAX_FILE_MB", "1")
     monkeypatch.setenv("ECANDIDAT_MAX_PIECE_PAGES", "3")
