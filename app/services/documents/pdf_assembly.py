@@ -134,10 +134,8 @@ class MergedPiece:
     def new_writer(self) -> PdfWriter:
         """A writer whose own objects take numbers after every object of the batch so far."""
         writer = PdfWriter()
-        numbers = (writer._info.indirect_reference, writer._pages, writer._root_object.indirect_reference)
-        if [getattr(ref, "idnum", None) for ref in numbers] != [INFO, PAGES, CATALOG] or len(
-            writer._objects
-        ) != CATALOG:
+        made = (writer._info.indirect_reference, writer._pages, writer._root_object.indirect_reference)
+        if [getattr(ref, "idnum", None) for ref in made] != [INFO, PAGES, CATALOG] or len(writer._objects) > CATALOG:
             raise RuntimeError("this pypdf numbers a new writer's objects otherwise")  # the batch falls back
         writer._objects.extend([None] * (self.next_number - len(writer._objects)))  # type: ignore[list-item]
         return writer

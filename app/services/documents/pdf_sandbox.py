@@ -182,7 +182,8 @@ def normalise_batch(
             if outcome is not None:
                 for position, index in enumerate(todo):
                     files[index] = _batch_file(folder, position, outcome["files"][position], media_types[index])
-                merged = _normalised((folder / "merged.pdf").read_bytes(), outcome, PDF)
+                pdf = (folder / "merged.pdf").read_bytes()
+                merged = NormalisedFile(pdf, outcome["pages"], PDF) if pdf.startswith(b"%PDF-") else None
     if todo and merged is None:
         log.info("sandbox batch of %d files ended without a result: one child per file", len(todo))
         for index in todo:
@@ -196,7 +197,10 @@ def normalise_batch(
 def _batch_file(folder: Path, position: int, result: object, media_type: str) -> NormalisedFile | DomainError:
     if not isinstance(result, dict) or not result.get("ok"):
         return _refusal(result if isinstance(result, dict) else {})
-    return _normalised((folder / f"{position}.pdf").read_bytes(), result, media_type)
+    try:
+        return _normalised((folder / f"{position}.pdf").read_bytes(), result, media_type)
+    except DomainError as refused:
+        return refused
 
 
 def batch_limits(limits: SandboxLimits, files: int) -> SandboxLimits:
@@ -237,7 +241,8 @@ def _run_batch(
     job_file.write_text(json.dumps(job | _job_limits(scaled)))
     returncode = _run(job_file, scaled)
     outcome = _read_result(folder / "result.json")
-    if outcome is None or not isinstance(outcome.get("files"), list) or len(outcome["files"]) != len(uploads):
+    files = outcome.get("files") if outcome is not None else None
+    if not isinstance(files, list) or len(files) != len(uploads) or not isinstance(outcome.get("pages"), int):
         log.info("sandbox batch child ended with %s without a result", returncode)
         return None
     return outcome
