@@ -101,7 +101,7 @@ def test_a_file_the_batch_refuses_is_refused_alone_and_the_others_merge() -> Non
 def test_a_hostile_file_that_kills_the_batch_child_is_refused_alone(children_that: Callable[..., None]) -> None:
     """A looping file: the batch child is killed at its wall clock, then each file gets a child of its own."""
     children_that("while True: pass")
-    limits = SandboxLimits(**(vars(LIMITS) | {"wall_seconds": 1.0, "cpu_seconds": 30}))
+    limits = SandboxLimits(**(vars(LIMITS) | {"wall_seconds": 3.0, "cpu_seconds": 30}))
     server = server_pid()
     batch = normalise_batch([pdf_bytes(1), HOSTILE_UPLOAD, image_bytes("PNG")], limits=limits)
     codes = [f.code if isinstance(f, DomainError) else f.page_count for f in batch.files]
@@ -121,7 +121,7 @@ def test_a_batch_over_its_limits_falls_back_to_one_child_per_file(
     children_that: Callable[..., None], monkeypatch: pytest.MonkeyPatch, misbehaviour: str
 ) -> None:
     children_that(misbehaviour, batches=True)
-    limits = SandboxLimits(**(vars(LIMITS) | {"wall_seconds": 1.0, "cpu_seconds": 30}))
+    limits = SandboxLimits(**(vars(LIMITS) | {"wall_seconds": 3.0, "cpu_seconds": 30}))
     pids: list[int] = []
     apply = pdf_sandbox._apply_limits
     monkeypatch.setattr(pdf_sandbox, "_apply_limits", lambda pid, limits: (pids.append(pid), apply(pid, limits)))
