@@ -150,7 +150,7 @@ def uploads_one_by_one(files: list[bytes], *, batches: bool) -> int:
     pages = 0
     for data in files:
         if batches:
-            batch = pdf_sandbox.normalise_batch([data], earlier=clean, previous=previous)
+            batch = pdf_sandbox.normalise_batch([data], previous=previous)
             assert batch.merged is not None and isinstance(batch.files[0], pdf_sandbox.NormalisedFile)
             clean.append(batch.files[0].pdf)
             previous = batch.merged.pdf

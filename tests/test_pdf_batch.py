@@ -154,7 +154,7 @@ def test_files_added_to_a_merged_piece_are_appended_to_its_pdf() -> None:
     first = normalise_batch([pdf_bytes(2, text="A "), image_bytes("PNG")], limits=LIMITS)
     clean = [f.pdf for f in first.files if isinstance(f, NormalisedFile)]
     assert first.merged is not None
-    then = normalise_batch([pdf_bytes(1, text="B ")], earlier=clean, previous=first.merged.pdf, limits=LIMITS)
+    then = normalise_batch([pdf_bytes(1, text="B ")], previous=first.merged.pdf, limits=LIMITS)
     assert then.merged is not None and then.merged.page_count == 4
     assert then.merged.pdf.startswith(first.merged.pdf)  # an incremental update: the earlier files not copied again
     typed = [text for text in texts(then.merged.pdf) if text.startswith(b"%")]  # the image's page draws it
@@ -165,7 +165,7 @@ def test_files_added_to_a_merged_piece_are_appended_to_its_pdf() -> None:
         writer.append(io.BytesIO(pdf))
     buffer = io.BytesIO()
     writer.write(buffer)
-    again = normalise_batch([pdf_bytes(1, text="C ")], earlier=clean, previous=buffer.getvalue(), limits=LIMITS)
+    again = normalise_batch([pdf_bytes(1, text="C ")], previous=buffer.getvalue(), limits=LIMITS)
     assert again.merged is not None and again.merged.pdf.startswith(buffer.getvalue())
     assert texts(again.merged.pdf)[-1] == b"% C page 1" and again.merged.page_count == 4
 
@@ -183,3 +183,7 @@ def test_a_merged_pdf_of_another_shape_is_merged_again_from_the_files() -> None:
     earlier = [normalise(pdf_bytes(1, text="E "), limits=LIMITS).pdf]
     batch = normalise_batch([pdf_bytes(1, text="N ")], earlier=earlier, previous=other_shape, limits=LIMITS)
     assert batch.merged is not None and texts(batch.merged.pdf) == [b"% E page 1", b"% N page 1"]
+    # Without the earlier files (the service sends them only when there is no merged PDF), no merge comes back:
+    # the caller merges the clean files itself.
+    alone = normalise_batch([pdf_bytes(1, text="N ")], previous=other_shape, limits=LIMITS)
+    assert alone.merged is None and [f.page_count for f in alone.files if isinstance(f, NormalisedFile)] == [1]

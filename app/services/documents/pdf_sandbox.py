@@ -155,8 +155,9 @@ def normalise_batch(
     limits: SandboxLimits | None = None,
 ) -> NormalisedBatch:
     """``normalise`` for one candidate's upload batch to one piece, in one child that also writes the merged piece
-    (``earlier``: the piece's files already clean, first; ``previous``: their merged PDF, which the new pages are
-    appended to when its shape allows), so the parent parses nothing and forks once.
+    (``previous``: the piece's merged PDF, which the new pages are appended to when its shape allows; ``earlier``:
+    the piece's clean files, merged again before the new ones when there is no ``previous``), so the parent parses
+    nothing and forks once.
 
     The child handles the files one after the other under ``batch_limits``. A file it refuses is refused alone; if
     the child ends without a result (a limit, a crash: a hostile file, or a batch too heavy together), every file
@@ -174,7 +175,7 @@ def normalise_batch(
             media_types.append("")
             files.append(refused)
     todo = [index for index, outcome in enumerate(files) if outcome is None]
-    merged = None
+    merged, outcome = None, None
     if todo:
         with tempfile.TemporaryDirectory(prefix="ecandidat-sandbox-") as scratch:
             folder = Path(scratch)
@@ -183,8 +184,9 @@ def normalise_batch(
                 for position, index in enumerate(todo):
                     files[index] = _batch_file(folder, position, outcome["files"][position], media_types[index])
                 pdf = (folder / "merged.pdf").read_bytes()
-                merged = NormalisedFile(pdf, outcome["pages"], PDF) if pdf.startswith(b"%PDF-") else None
-    if todo and merged is None:
+                if outcome.get("merged") and pdf.startswith(b"%PDF-"):  # else the caller merges the clean files
+                    merged = NormalisedFile(pdf, outcome["pages"], PDF)
+    if todo and outcome is None:
         log.info("sandbox batch of %d files ended without a result: one child per file", len(todo))
         for index in todo:
             try:
@@ -236,7 +238,7 @@ def _run_batch(
     if previous is not None:
         (folder / "previous.pdf").write_bytes(previous)
         job["previous"] = str(folder / "previous.pdf")
-    scaled = batch_limits(limits, len(uploads) + (1 if earlier else 0))
+    scaled = batch_limits(limits, len(uploads) + (1 if earlier or previous else 0))
     job_file = folder / "job.json"
     job_file.write_text(json.dumps(job | _job_limits(scaled)))
     returncode = _run(job_file, scaled)

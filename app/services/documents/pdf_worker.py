@@ -237,7 +237,8 @@ def run_job(job: dict[str, Any]) -> None:
 def run_batch(job: dict[str, Any]) -> None:
     """One upload batch: each new file normalised in turn (a refusal is its file's, the others go on), and the
     merged piece written by the same child: the piece's merged PDF so far (``previous``) with the accepted new
-    pages appended as an incremental update, or, failing that, its earlier clean files merged again, then the new.
+    pages appended as an incremental update, or its earlier clean files (``earlier``) merged again, then the new.
+    A ``previous`` of another shape sent without ``earlier``: the merge is incomplete (``"merged": false``).
 
     A MemoryError (or any crash) ends the batch without a result: the parent then runs each file in a child of its
     own, where it is refused alone, with the single file's limits.
@@ -254,7 +255,10 @@ def run_batch(job: dict[str, Any]) -> None:
         except Refused as refusal:
             outcomes.append({"ok": False, "code": refusal.code, "params": refusal.params})
     pages = merged.close()
-    Path(job["result"]).write_text(json.dumps({"ok": True, "files": outcomes, "pages": pages}))
+    # Complete: it holds the piece's earlier pages (appended to, merged again, or none); else the parent merges.
+    complete = merged.appending or not previous or bool(job["earlier"])
+    result = {"ok": True, "files": outcomes, "pages": pages, "merged": complete}
+    Path(job["result"]).write_text(json.dumps(result))
 
 
 def _normalise_into(merged: MergedPiece, item: dict[str, Any], job: dict[str, Any]) -> int:

@@ -216,10 +216,11 @@ def add_piece_files(
     _require_editable(document, application, program)
     before = piece_files.files_of(session, document)
     earlier = [f.id or 0 for f in before]
+    previous = piece_files.merged_bytes(session, document, before)  # appended to: the earlier files not needed
     batch = pdf_sandbox.normalise_batch(
         [data for _name, data in files],
-        earlier=[file_store.read(f.storage_key) for f in before],
-        previous=piece_files.merged_bytes(session, document, before),
+        earlier=[] if previous else [file_store.read(f.storage_key) for f in before],
+        previous=previous,
     )
     document, application, program, required = _load(session, actor, submitted_document_id, write=True)
     _require_editable(document, application, program)
