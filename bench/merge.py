@@ -4,21 +4,27 @@ The corpus is generated here, no network: 7 PDFs (5 typed documents rendered by 
 Pillow as JPEG pages) and 3 phone photos (JPEG), 100 pages in all. Timings, each the median of ``--reps`` runs
 (the very first run, which may start the sandbox, is reported apart as ``first_ten_files_s``):
 
-- ``ten_files``: the ten files through ``pdf_sandbox.normalise`` one after the other, as the upload widget adds
-  them, then merged into one PDF the way ``piece_files.merge_files`` does (pypdf, pages copied);
+- ``ten_files``: the ten files as one upload batch (``pdf_sandbox.normalise_batch``, what ``add_piece_files`` does
+  with a selection): one sandbox child normalises each and writes the merged PDF; ``ten_files_per_file``: the path
+  before batches, each file in a child of its own (``normalise``), then merged here as ``piece_files.merge_files``
+  does without a batch (pypdf, pages copied);
 - ``seven_pdfs``: the same for the 7 PDFs alone;
 - ``seven_pdfs_flate``: the same 7 PDFs with the typed ones rendered without ReportLab's ASCII85 layer (its
   default wraps every content stream in ASCII85, whose decoding in Python's standard library was a third of the
   sandbox's PDF time; office suites and scanners write plain Flate streams): the representative case;
 - ``qpdf`` and ``qpdf_flate``: ``qpdf --empty --pages ... -- out.pdf`` on each set of 7 PDFs (``null`` and a note
   when qpdf is absent: ``apt-get install -y qpdf``), and our ratio to each;
-- ``merges``: the merge alone of the ten normalised files, once (``ten_files_once``) and as ten uploads sent one at
-  a time cause it (``ten_files_one_by_one``: the piece is merged again after each added file, 1 + 2 + … + 10).
+- ``merges``: the merge alone of the ten normalised files in this process (after a removal, a reordering, or a
+  batch that fell back), once (``ten_files_once``) and as ten uploads sent one at a time caused it before batches
+  (``ten_files_one_by_one``: merged again here after each added file, 1 + 2 + … + 10);
+- ``ten_uploads_one_by_one``: ten uploads sent one at a time, each a batch of one whose child appends the new
+  pages to the piece's merged PDF (an incremental update), against ``ten_uploads_one_by_one_per_file`` (a child
+  per file, merged here after each).
 
 Each timing gives wall seconds and ``cpu_median_s``, the CPU of this process and of its children (the sandbox's
 too): the upload path is sequential, so on a quiet machine wall ≈ CPU; on a shared one trust the CPU figures.
 
-Only ``normalise`` is called, with the limits of the settings: the bench runs the same on every branch.
+Only ``normalise`` and ``normalise_batch`` are called, with the limits of the settings.
 Usage: python bench/merge.py [--reps 7]
 """
 
@@ -123,8 +129,36 @@ def merged(normalised: list[bytes]) -> int:
 
 
 def through_sandbox(files: list[bytes]) -> int:
-    """Each file normalised in turn, then the clean PDFs merged into one; the merged pages."""
+    """The files as one upload batch (``add_piece_files``): one sandbox child normalises each and writes the merged
+    piece; the merged pages."""
+    batch = pdf_sandbox.normalise_batch(files)
+    assert batch.merged is not None and all(isinstance(f, pdf_sandbox.NormalisedFile) for f in batch.files)
+    return batch.merged.page_count
+
+
+def per_file(files: list[bytes]) -> int:
+    """The path before batches: each file normalised in a child of its own, then the clean PDFs merged here."""
     return merged([pdf_sandbox.normalise(data).pdf for data in files])
+
+
+def uploads_one_by_one(files: list[bytes], *, batches: bool) -> int:
+    """Ten uploads sent one at a time, each normalised and the piece merged after it: in the batch's child, which
+    appends the new pages to the piece's merged PDF (``batches``, as ``add_piece_files`` does), or a child per file
+    and the merge here."""
+    clean: list[bytes] = []
+    previous: bytes | None = None
+    pages = 0
+    for data in files:
+        if batches:
+            batch = pdf_sandbox.normalise_batch([data], previous=previous)
+            assert batch.merged is not None and isinstance(batch.files[0], pdf_sandbox.NormalisedFile)
+            clean.append(batch.files[0].pdf)
+            previous = batch.merged.pdf
+            pages += batch.merged.page_count
+        else:
+            clean.append(pdf_sandbox.normalise(data).pdf)
+            pages += merged(clean)
+    return pages
 
 
 def one_by_one(normalised: list[bytes]) -> int:
@@ -209,11 +243,16 @@ def main() -> None:
             "seven_pdfs": timed(lambda: through_sandbox(pdfs), args.reps),
             # The same typed documents without ReportLab's ASCII85 layer, as office suites write them.
             "seven_pdfs_flate": timed(lambda: through_sandbox(flate), args.reps),
+            "ten_files_per_file": timed(lambda: per_file(ten), args.reps),
+            "seven_pdfs_per_file": timed(lambda: per_file(pdfs), args.reps),
+            "seven_pdfs_flate_per_file": timed(lambda: per_file(flate), args.reps),
         }
         clean = [pdf_sandbox.normalise(data).pdf for data in ten]
         result["merges"] = {
             "ten_files_once": timed(lambda: merged(clean), args.reps),
             "ten_files_one_by_one": timed(lambda: one_by_one(clean), args.reps),
+            "ten_uploads_one_by_one": timed(lambda: uploads_one_by_one(ten, batches=True), args.reps),
+            "ten_uploads_one_by_one_per_file": timed(lambda: uploads_one_by_one(ten, batches=False), args.reps),
         }
         for name, inputs in (("", pdfs), ("_flate", flate)):
             runner = qpdf_runner(inputs, folder / f"qpdf{name}")
@@ -227,6 +266,8 @@ def main() -> None:
             result[f"seven_pdfs{name}_over_qpdf_cpu"] = round(
                 ours["cpu_median_s"] / max(reference["cpu_median_s"], 0.01), 1
             )
+            before = result[f"seven_pdfs{name}_per_file"]
+            result[f"seven_pdfs{name}_per_file_over_qpdf"] = round(before["median_s"] / reference["median_s"], 1)
         result["goals"] = {"ten_files_s": 1.0, "seven_pdfs_over_qpdf": 3.0}
     print(json.dumps(result, indent=2))
 

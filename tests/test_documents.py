@@ -57,6 +57,20 @@ def normalise_in_process(data: bytes, *, limits: pdf_sandbox.SandboxLimits | Non
         return pdf_sandbox.NormalisedFile(target.read_bytes(), pages, media_type)
 
 
+def normalise_batch_by_file(
+    uploads: list[bytes], *, limits: pdf_sandbox.SandboxLimits | None = None, **_merge_inputs: object
+) -> pdf_sandbox.NormalisedBatch:
+    """``normalise_batch`` as its fallback runs it: each file through ``pdf_sandbox.normalise`` (in-process here, or
+    what a test put there), the merge left to the caller."""
+    files: list[pdf_sandbox.NormalisedFile | DomainError] = []
+    for data in uploads:
+        try:
+            files.append(pdf_sandbox.normalise(data))
+        except DomainError as refused:
+            files.append(refused)
+    return pdf_sandbox.NormalisedBatch(files)
+
+
 @pytest.fixture
 def real_sandbox() -> None:
     """Asked for by the tests that go through the child process."""
@@ -66,6 +80,7 @@ def real_sandbox() -> None:
 def fast_sandbox(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     if "real_sandbox" not in request.fixturenames:
         monkeypatch.setattr(pdf_sandbox, "normalise", normalise_in_process)
+        monkeypatch.setattr(pdf_sandbox, "normalise_batch", normalise_batch_by_file)
 
 
 def a_program(session: Session, **kw):
@@ -248,6 +263,80 @@ def test_an_image_becomes_an_a4_page_through_the_sandbox(session: Session, real_
     assert merged.page_count == len(reader.pages) == 2
     assert float(reader.pages[0].mediabox.width) == pytest.approx(595.3, abs=1)
     assert float(reader.pages[0].mediabox.height) == pytest.approx(841.9, abs=1)
+
+
+def test_a_selection_is_added_at_once_refused_files_named_and_merged_in_the_sandbox(
+    session: Session, monkeypatch: pytest.MonkeyPatch, real_sandbox: None
+) -> None:
+    """One batch: one sandbox child normalises the files and merges the piece, this process parses none of them;
+    a refused file is named alone; one audit event for the selection."""
+    monkeypatch.setenv("ECANDIDAT_MAX_PIECE_PAGES", "6")
+    reset_settings()
+    actor, candidate_id = candidate_actor(session)
+    piece = new_piece(session, candidate_id)
+    add(session, actor, piece, pdf_bytes(1, text="E "), "avant.pdf")
+    from app.services.documents import piece_files
+
+    parse = piece_files.PdfReader
+    monkeypatch.setattr(piece_files, "PdfReader", lambda *a, **k: pytest.fail("the merge must come from the sandbox"))
+    selection = [
+        ("a.pdf", pdf_bytes(2, text="A ")),
+        ("faux.pdf", b"MZ\x90\x00"),
+        ("photo.jpg", image_bytes("JPEG")),
+        ("b.pdf", pdf_bytes(1, text="B ")),
+    ]
+    outcomes = documents.add_piece_files(session, actor=actor, submitted_document_id=piece.id, files=selection)
+    assert [o.code if o else None for o in outcomes] == [None, "file_type", None, None]
+    view = documents.get_piece(session, actor=actor, submitted_document_id=piece.id)
+    assert [(f.name, f.pages) for f in view.files] == [("avant.pdf", 1), ("a.pdf", 2), ("photo.jpg", 1), ("b.pdf", 1)]
+    texts = merged_texts(session, piece)
+    assert texts[:3] == [b"% E page 1", b"% A page 1", b"% A page 2"] and texts[4] == b"% B page 1"
+    assert view.merged_pages == 5
+    assert session.exec(select(AuditEvent.action).where(AuditEvent.action.startswith("piece.file"))).all() == [
+        "piece.file_added",
+        "piece.files_added",
+    ]
+
+    # The piece's page limit refuses a file the sandbox accepted: its merge is redone here from the clean files.
+    monkeypatch.setattr(piece_files, "PdfReader", parse)
+    outcomes = documents.add_piece_files(
+        session,
+        actor=actor,
+        submitted_document_id=piece.id,
+        files=[("trop.pdf", pdf_bytes(2)), ("c.pdf", pdf_bytes(1, text="C "))],
+    )
+    assert [o.code if o else None for o in outcomes] == ["piece_too_many_pages", None]
+    assert merged_texts(session, piece)[-1] == b"% C page 1"
+    assert documents.get_piece(session, actor=actor, submitted_document_id=piece.id).merged_pages == 6
+
+
+def test_a_piece_changed_while_its_batch_was_in_the_sandbox_is_merged_again_here(
+    session: Session, real_sandbox: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another tab added a file meanwhile: the batch's merge (made from the piece as it was) is not used."""
+    actor, candidate_id = candidate_actor(session)
+    piece = new_piece(session, candidate_id)
+    add(session, actor, piece, pdf_bytes(1, text="A "), "a.pdf")
+    session.commit()
+    sandbox = pdf_sandbox.normalise_batch
+    other_tab: list[str] = []
+
+    def meanwhile(*args: object, **kwargs: object) -> pdf_sandbox.NormalisedBatch:
+        done = sandbox(*args, **kwargs)
+        if not other_tab:
+            other_tab.append("b.pdf")
+            with transaction() as other:
+                add(other, actor, other.get(SubmittedDocument, piece.id), pdf_bytes(1, text="B "), "b.pdf")
+        return done
+
+    monkeypatch.setattr(pdf_sandbox, "normalise_batch", meanwhile)
+    outcomes = documents.add_piece_files(
+        session, actor=actor, submitted_document_id=piece.id, files=[("c.pdf", pdf_bytes(1, text="C "))]
+    )
+    assert outcomes == [None] and other_tab == ["b.pdf"]
+    view = documents.get_piece(session, actor=actor, submitted_document_id=piece.id)
+    assert [f.name for f in view.files] == ["a.pdf", "b.pdf", "c.pdf"]
+    assert merged_texts(session, piece) == [b"% A page 1", b"% B page 1", b"% C page 1"]
 
 
 def test_limits_per_file_and_per_piece(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:

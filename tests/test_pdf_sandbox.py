@@ -245,16 +245,20 @@ def test_exif_orientation_is_applied() -> None:
 @pytest.fixture
 def children_that(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
     """``children_that("while True: pass")``: a fork server whose children run that instead of the worker's job
-    for an upload starting with ``%PDF-1.7\n%hostile`` (other uploads go through the real job); no limit is set
-    in the child, so only this process's (``prlimit``, wall clock) can stop it."""
+    for an upload starting with ``%PDF-1.7\n%hostile``, alone or in a batch (other jobs go through the real job;
+    ``batches=True``: every batch job instead); no limit is set in the child, so only this process's (``prlimit``,
+    wall clock) can stop it."""
 
-    def use(body: str) -> None:
+    def use(body: str, *, batches: bool = False) -> None:
+        guilty = "'files' in job" if batches else "any(hostile(item['input']) for item in job.get('files', [job]))"
         code = (
             "from pathlib import Path\n"
             "from app.services.documents.fork_server import serve\n"
             "from app.services.documents.pdf_worker import preload, run_job\n"
+            "def hostile(path):\n"
+            "    return Path(path).read_bytes().startswith(b'%PDF-1.7\\n%hostile')\n"
             "def job(job):\n"
-            "    if not Path(job['input']).read_bytes().startswith(b'%PDF-1.7\\n%hostile'):\n"
+            f"    if not ({guilty}):\n"
             "        return run_job(job)\n"
             f"    {body}\n"
             "serve(job, preload=preload)\n"

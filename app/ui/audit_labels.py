@@ -51,10 +51,14 @@ SENTENCES: dict[str, str] = {
     "piece.not_applicable": N_("{who} a déclaré la pièce « {subject} » non concernée."),
     "piece.applicable": N_("{who} a déclaré la pièce « {subject} » de nouveau concernée."),
     "piece.file_added": N_("{who} a déposé un fichier dans la pièce « {subject} »."),
+    "piece.files_added": N_("{who} a déposé plusieurs fichiers dans la pièce « {subject} »."),
     "piece.file_removed": N_("{who} a retiré un fichier de la pièce « {subject} »."),
     "piece.files_reordered": N_("{who} a changé l'ordre des fichiers de la pièce « {subject} »."),
     "piece.file_added.shared": N_(
         "{who} a déposé un fichier dans la pièce « {subject} », depuis une autre candidature qui la partage."
+    ),
+    "piece.files_added.shared": N_(
+        "{who} a déposé plusieurs fichiers dans la pièce « {subject} », depuis une autre candidature qui la partage."
     ),
     "piece.file_removed.shared": N_(
         "{who} a retiré un fichier de la pièce « {subject} », depuis une autre candidature qui la partage."

@@ -99,7 +99,7 @@ class PieceWidget:
             self.parts = self._parts(piece)
             if uploadable and self.uploader is None:  # after the parts: no need to place them
                 self.uploader = PieceUploader(
-                    self.submitted_document_id, piece.label, add_file=self.add_file, added=self.added
+                    self.submitted_document_id, piece.label, add_files=self.add_files, added=self.added
                 )
             else:
                 self._before_uploader(self.parts)
@@ -269,9 +269,13 @@ class PieceWidget:
             self.errors.clear()
             await self.changed()
 
-    def add_file(self, filename: str, data: bytes) -> None:
-        """Blocking: one file of a selection, checked, normalised and added at the end of the piece."""
-        self.call(documents.add_piece_file, filename=filename, data=data)
+    def add_files(self, files: list[tuple[str, bytes]]) -> list[DomainError | None]:
+        """Blocking: a selection's files (name, bytes) checked, normalised and added at the end of the piece in one
+        transaction; per file None (added) or its refusal."""
+        with transaction() as session:
+            return documents.add_piece_files(
+                session, actor=self.actor, submitted_document_id=self.submitted_document_id, files=files
+            )
 
     async def added(self) -> None:
         self.errors.clear()

@@ -3,10 +3,10 @@
 
 The button opens the file picker of the uploader (its own header hidden: that header's add button had no name,
 held the file input and printed « 0.0B / 0.00% »). The files chosen together travel in one request, in the order
-chosen, and are added one after the other in that order; the list under the button shows each one's name, size and
-progress, and the status region says what became of each file (added, or why it was refused). The button, the
-uploader and the region outlive the redraws of the piece: the keyboard focus stays on the button and the
-announcements are not lost.
+chosen, and are added together in that order (one sandbox child, one merge: ``pieces.add_piece_files``); the list
+under the button shows each one's name, size and progress, and the status region says what became of each file
+(added, or why it was refused). The button, the uploader and the region outlive the redraws of the piece: the
+keyboard focus stays on the button and the announcements are not lost.
 """
 
 import asyncio
@@ -85,19 +85,19 @@ class PieceUploader:
     """The « Ajouter » button and the status region of one piece, drawn where the card wants them (two elements);
     the uploader itself is drawn under the button on its first click.
 
-    ``add_file(name, data)`` adds one file (blocking: it runs off the event loop); ``added()`` is awaited once a
-    selection added at least one file."""
+    ``add_files([(name, data), ...])`` adds a selection's files (blocking: it runs off the event loop) and says, per
+    file, None (added) or why it was refused; ``added()`` is awaited once a selection added at least one file."""
 
     def __init__(
         self,
         submitted_document_id: int,
         piece_label: str,
         *,
-        add_file: Callable[[str, bytes], object],
+        add_files: Callable[[list[tuple[str, bytes]]], list[DomainError | None]],
         added: Callable[[], Awaitable[None]],
     ) -> None:
         self.submitted_document_id = submitted_document_id
-        self.add_file = add_file
+        self.add_files = add_files
         self.added = added
         self.upload: ui.upload | None = None
         self.transferring = False  # the browser is sending files (between the uploader's start and finish)
@@ -177,28 +177,31 @@ class PieceUploader:
             self.upload.reset()  # failed files would otherwise be sent again with the next selection
 
     async def uploaded(self, event: events.MultiUploadEventArguments) -> None:
-        """Add the selection's files one after the other, in the order chosen; announce each outcome."""
+        """Add the selection's files together, in the order chosen (one sandbox child normalises and merges them);
+        announce each outcome."""
         async with self.adding:
-            added = False
             try:
-                for file in event.files:
-                    added = await self._add(file) or added
+                added = await self._add(event.files)
             finally:
                 if self.upload is not None:
                     self.upload.reset()  # the list under the button showed the transfer; the status tells the rest
             if added:
                 await self.added()
 
-    async def _add(self, file: ui.upload.FileUpload) -> bool:
+    async def _add(self, files: list[ui.upload.FileUpload]) -> bool:
+        selection = [(file.name, await file.read()) for file in files]
         try:
-            data = await file.read()
-            await run.io_bound(self.add_file, file.name, data)
-        except DomainError as error:
-            self.announce(_about(file.name, error.translate(_)), refused=True)
+            outcomes = await run.io_bound(self.add_files, selection)
+        except DomainError as error:  # the piece itself refused them (closed meanwhile, validated)
+            outcomes = [error] * len(selection)
+        except Exception:  # nothing was added: the candidate is told to send the files again
+            log.exception("adding %d files to piece %s failed", len(selection), self.submitted_document_id)
+            for name, _data in selection:
+                self.announce(_about(name, _(UNEXPECTED)), refused=True)
             return False
-        except Exception:  # the next files are still added; the candidate is told which one to send again
-            log.exception("adding %r to piece %s failed", file.name, self.submitted_document_id)
-            self.announce(_about(file.name, _(UNEXPECTED)), refused=True)
-            return False
-        self.announce(_about(file.name, _("Ajouté à la pièce.")))
-        return True
+        for (name, _data), refusal in zip(selection, outcomes, strict=True):
+            if refusal is None:
+                self.announce(_about(name, _("Ajouté à la pièce.")))
+            else:
+                self.announce(_about(name, refusal.translate(_)), refused=True)
+        return None in outcomes

@@ -5,9 +5,11 @@ ten times the work on a typical file. The fork server pays for that once: it imp
 then forks one child per job, which handles that one file and exits. Each file still gets its own process, its
 own limits and its own wall clock, and a hostile file can only take its own child down, as with one ``python``
 per file; what a child inherits is the server's state right after the imports (it never parses anything itself),
-so no file's leftovers reach the next. A pool of pre-started single-use children would keep the import cost per
-file (a pool only hides the latency until the pool runs dry: ten files in a row need ten starts) and one child per
-upload batch would let one file's parser state reach the next.
+so no file's leftovers reach another upload's. A pool of pre-started single-use children would keep the import cost
+per file (a pool only hides the latency until the pool runs dry: ten files in a row need ten starts). A job may
+hold one upload batch (``pdf_worker.run_batch``): the files one candidate chose together for one piece, which end
+up merged into one PDF anyway; when that child fails, the client runs each file in a child of its own
+(``pdf_sandbox.normalise_batch``), so a hostile file still takes down only itself and its own batch.
 
 Protocol, one ASCII line each way: ``run TOKEN JOB_PATH`` and ``kill TOKEN`` on the server's standard input;
 ``started TOKEN PID`` and ``ended TOKEN RETURNCODE`` (negative: the signal) on its standard output. The server

@@ -3,8 +3,9 @@
 Started once by ``pdf_sandbox`` as ``python -m app.services.documents.pdf_worker --serve``, with a cleaned
 environment (no secrets, no database URL): a fork server (``fork_server.serve``) that loads the parsers, then forks
 one child per upload, which runs ``run_job`` on that file and exits (``pdf_worker JOB.json`` runs one job in this
-process, by hand). It imports nothing of the application but ``fork_server`` (standard library only): pypdf and
-Pillow. A child lowers its own resource limits first (the application lowers them too, with ``prlimit``), then:
+process, by hand). It imports nothing of the application but ``fork_server`` (standard library only) and
+``pdf_assembly`` (pypdf only): pypdf and Pillow. A child lowers its own resource limits first (the application
+lowers them too, with ``prlimit``), then:
 
 - PDF: refuses encrypted files (an empty user password is tried: "protected against editing" PDFs open in any
   viewer), files without a final ``%%EOF`` (truncated), more pages than allowed; inflates every page's content
@@ -16,7 +17,9 @@ Pillow. A child lowers its own resource limits first (the application lowers the
   as a one-page PDF.
 
 It writes ``{"ok": true, "pages": N}`` or ``{"ok": false, "code": ..., "params": {...}}`` to the result file
-and exits 0; any other ending (killed by a limit, crash) is the parent's to interpret.
+and exits 0; any other ending (killed by a limit, crash) is the parent's to interpret. A batch job (``files``: one
+upload batch of one candidate's piece) does the same for each file in one child and also writes the merged piece
+(``run_batch``, ``pdf_assembly``): ``{"ok": true, "files": [one result per file], "pages": N}``.
 """
 
 import json
@@ -27,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from app.services.documents.fork_server import serve
+from app.services.documents.pdf_assembly import MergedPiece
 
 A4_DPI = 200
 A4_PIXELS = (1654, 2339)  # 210 × 297 mm at 200 dpi
@@ -84,7 +88,18 @@ def _inflate_resources(page: Any) -> None:
 
 
 def normalise_pdf(source: Path, target: Path, max_pages: int) -> int:
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    pages = copy_clean_pages(source, writer, max_pages)
+    with target.open("wb") as handle:
+        writer.write(handle)
+    return pages
+
+
+def copy_clean_pages(source: Path, writer: Any, max_pages: int) -> int:
+    """Check the untrusted PDF ``source`` and copy its pages into ``writer`` without actions; its page count."""
+    from pypdf import PdfReader
     from pypdf.errors import FileNotDecryptedError, LimitReachedError, PdfReadError
 
     data_tail = source.read_bytes()[-2048:]
@@ -104,7 +119,6 @@ def normalise_pdf(source: Path, target: Path, max_pages: int) -> int:
             raise Refused("file_corrupt")
         if pages > max_pages:
             raise Refused("too_many_pages", pages=pages, max=max_pages)
-        writer = PdfWriter()
         for page in reader.pages:
             box = page.mediabox
             if float(box.width) <= 0 or float(box.height) <= 0:
@@ -115,8 +129,6 @@ def normalise_pdf(source: Path, target: Path, max_pages: int) -> int:
             _inflate_resources(page)
             added = writer.add_page(page)
             _strip_actions(added)
-        with target.open("wb") as handle:
-            writer.write(handle)
         return pages
     except Refused:
         raise
@@ -204,6 +216,8 @@ def preload() -> None:
 def run_job(job: dict[str, Any]) -> None:
     """Normalise the job's file under the job's limits; write the result file (what one child does)."""
     set_limits(job["cpu_seconds"], job["memory_bytes"], job["output_bytes"])
+    if "files" in job:
+        return run_batch(job)
     result_path = Path(job["result"])
     try:
         if job["media_type"] == "application/pdf":
@@ -218,6 +232,54 @@ def run_job(job: dict[str, Any]) -> None:
     except RecursionError:
         result = {"ok": False, "code": "file_corrupt", "params": {}}
     result_path.write_text(json.dumps(result))
+
+
+def run_batch(job: dict[str, Any]) -> None:
+    """One upload batch: each new file normalised in turn (a refusal is its file's, the others go on), and the
+    merged piece written by the same child: the piece's merged PDF so far (``previous``) with the accepted new
+    pages appended as an incremental update, or its earlier clean files (``earlier``) merged again, then the new.
+    A ``previous`` of another shape sent without ``earlier``: the merge is incomplete (``"merged": false``).
+
+    A MemoryError (or any crash) ends the batch without a result: the parent then runs each file in a child of its
+    own, where it is refused alone, with the single file's limits.
+    """
+    previous = job.get("previous")
+    merged = MergedPiece(Path(job["merged"]), Path(previous) if previous else None)
+    if not merged.appending:  # the new pages are not appended to the piece's merged PDF: merge it all again
+        for earlier in job["earlier"]:
+            _copy_into(merged, Path(earlier))
+    outcomes: list[dict[str, Any]] = []
+    for item in job["files"]:
+        try:
+            outcomes.append({"ok": True, "pages": _normalise_into(merged, item, job)})
+        except Refused as refusal:
+            outcomes.append({"ok": False, "code": refusal.code, "params": refusal.params})
+    pages = merged.close()
+    # Complete: it holds the piece's earlier pages (appended to, merged again, or none); else the parent merges.
+    complete = merged.appending or not previous or bool(job["earlier"])
+    result = {"ok": True, "files": outcomes, "pages": pages, "merged": complete}
+    Path(job["result"]).write_text(json.dumps(result))
+
+
+def _normalise_into(merged: MergedPiece, item: dict[str, Any], job: dict[str, Any]) -> int:
+    output = Path(item["output"])
+    if item["media_type"] == "application/pdf":
+        writer = merged.new_writer()
+        copy_clean_pages(Path(item["input"]), writer, job["max_pages"])
+        return merged.add(writer, output)  # the file's own PDF and its share of the merged one, one serialisation
+    pages = normalise_image(Path(item["input"]), output, job["max_pixels"])
+    _copy_into(merged, output)
+    return pages
+
+
+def _copy_into(merged: MergedPiece, clean: Path) -> None:
+    """Add a PDF this worker wrote (an earlier file of the piece, an image's page) to the merged piece."""
+    from pypdf import PdfReader
+
+    writer = merged.new_writer()
+    for page in PdfReader(clean).pages:
+        writer.add_page(page)
+    merged.add(writer, None)
 
 
 def main(argv: list[str]) -> int:

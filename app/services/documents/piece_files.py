@@ -137,18 +137,29 @@ def files_of(session: Session, document: SubmittedDocument) -> list[StoredFile]:
     return list(rows)
 
 
-def merge_files(session: Session, file_ids: list[int], label: str, candidate_id: int) -> StoredFile | None:
+def merge_files(
+    session: Session,
+    file_ids: list[int],
+    label: str,
+    candidate_id: int,
+    *,
+    done: pdf_sandbox.NormalisedFile | None = None,
+) -> StoredFile | None:
+    """Store the merged PDF of ``file_ids`` (clean files, in that order): ``done`` when the sandbox's batch child
+    wrote it already (``pdf_sandbox.normalise_batch``), else merged here with pypdf."""
     if not file_ids:
         return None
-    writer = PdfWriter()
-    for file_id in file_ids:
-        stored = session.get(StoredFile, file_id)
-        assert stored is not None
-        for page in PdfReader(io.BytesIO(file_store.read(stored.storage_key))).pages:
-            writer.add_page(page)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    data = buffer.getvalue()
+    stored_files = [session.get(StoredFile, file_id) for file_id in file_ids]
+    if done is None or done.page_count != sum((f.page_count or 0) if f else 0 for f in stored_files):
+        writer = PdfWriter()
+        for stored in stored_files:
+            assert stored is not None
+            for page in PdfReader(io.BytesIO(file_store.read(stored.storage_key))).pages:
+                writer.add_page(page)
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        done = pdf_sandbox.NormalisedFile(buffer.getvalue(), len(writer.pages), pdf_sandbox.PDF)
+    data = done.pdf
     key, digest = file_store.put_in_transaction(session, data, suffix=".pdf")
     merged = StoredFile(
         storage_key=key,
@@ -156,13 +167,21 @@ def merge_files(session: Session, file_ids: list[int], label: str, candidate_id:
         size=len(data),
         media_type=pdf_sandbox.PDF,
         original_name=display_name(f"{label}.pdf"),
-        page_count=len(writer.pages),
+        page_count=done.page_count,
         kind=FileKind.MERGED,
         owner_candidate_id=candidate_id,
     )
     session.add(merged)
     session.flush()
     return merged
+
+
+def merged_bytes(session: Session, document: SubmittedDocument, files: list[StoredFile]) -> bytes | None:
+    """The piece's merged PDF, if it holds ``files``' pages (what a batch appends its new pages to)."""
+    merged = session.get(StoredFile, document.merged_file_id) if document.merged_file_id else None
+    if merged is None or not files or merged.page_count != sum(f.page_count or 0 for f in files):
+        return None
+    return file_store.read(merged.storage_key)
 
 
 def set_links(
@@ -218,13 +237,17 @@ def change_files(
     old_ids: list[int],
     new_ids: list[int],
     action: str,
+    *,
+    merged_pdf: pdf_sandbox.NormalisedFile | None = None,
 ) -> None:
+    """Make the piece (and the siblings sharing it) hold ``new_ids``, merged (``merged_pdf``: already merged by the
+    sandbox), the files no longer used released; audited as ``action``."""
     settings = parameters.effective_settings()
     total_pages = sum(stored.page_count or 0 for i in new_ids if (stored := session.get(StoredFile, i)) is not None)
     if total_pages > settings.max_piece_pages:  # cannot happen by removing or reordering; kept as the invariant
         raise DomainError("piece_too_many_pages", PIECE_TOO_MANY_PAGES, pages=total_pages, max=settings.max_piece_pages)
     siblings = list(_siblings(session, document, application, old_ids)) if required.is_shared else []
-    merged = merge_files(session, new_ids, required.label_fr, application.candidate_id)
+    merged = merge_files(session, new_ids, required.label_fr, application.candidate_id, done=merged_pdf)
     merged_id = merged.id if merged else None
     released = {*old_ids}
     old_merged = set_links(session, document, new_ids, merged_id)

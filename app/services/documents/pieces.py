@@ -3,8 +3,11 @@
 Each upload goes through the sandbox (``pdf_sandbox.normalise``) and only the normalised PDF is stored: the
 original bytes are not kept, so a polyglot or a script hidden in a file never reaches the file store or a
 manager's screen (the client's name is kept for display). The files of a piece are merged into one PDF, in the
-candidate's order, after every change; the merge runs in-process with pypdf because it only reads normalised
-files our own worker wrote (pages copied without inflating their streams, page counts already bounded).
+candidate's order, after every change. Files added together (``add_piece_files``, a selection) go through one
+sandbox child, which also writes the merged piece; after any other change (or when that merge no longer fits:
+the piece changed meanwhile, a file went over the piece's limits) the merge runs in-process with pypdf, which is
+safe because it only reads normalised files our own worker wrote (pages copied without inflating their streams,
+page counts already bounded).
 
 The files' links, the merge and what a shared piece carries to the candidate's other applications are
 ``piece_files``'s; this module holds what the candidate sees of a piece and may do to it, and when.
@@ -42,6 +45,7 @@ from app.services.platform.lifecycle import By
 from app.services.platform.notifications import notify_candidate
 
 MB = pdf_sandbox.MB
+Normalised = pdf_sandbox.NormalisedFile | DomainError
 
 PIECE_VALIDATED = N_("Cette pièce a été validée : elle ne peut plus être modifiée.")
 PIECES_CLOSED = N_(
@@ -183,46 +187,106 @@ def read_merged_pdf(session: Session, *, actor: Actor, submitted_document_id: in
 def add_piece_file(
     session: Session, *, actor: Actor, submitted_document_id: int, filename: str, data: bytes
 ) -> SubmittedDocument:
-    """Add one uploaded file at the end of the piece: checked, normalised in the sandbox, stored, merged.
+    """Add one uploaded file at the end of the piece (``add_piece_files`` with one file): its refusal is raised."""
+    [refusal] = add_piece_files(
+        session, actor=actor, submitted_document_id=submitted_document_id, files=[(filename, data)]
+    )
+    if refusal is not None:
+        raise refusal
+    document = session.get(SubmittedDocument, submitted_document_id)
+    assert document is not None
+    return document
 
-    The sandbox (seconds) runs before the piece is locked, so that several files sent at once are normalised side
-    by side; the piece, its files and the limits are read again under the lock, and each file lands after the
-    ones that took the lock before it (none is lost to a concurrent change).
+
+def add_piece_files(
+    session: Session, *, actor: Actor, submitted_document_id: int, files: list[tuple[str, bytes]]
+) -> list[DomainError | None]:
+    """Add the files of one upload batch (name, bytes; in the order chosen) at the end of the piece: each checked and
+    normalised in the sandbox, stored, and the piece merged once. Per file: None (added) or why it was refused; a
+    refusal of the piece itself (closed, validated) is raised.
+
+    The sandbox (seconds) runs before the piece is locked, so that batches sent at once are normalised side by
+    side; its one child also merges the new files after the piece's as they were (``normalise_batch``). The
+    piece, its files and the limits are read again under the lock: the files land after the ones that took the
+    lock before them (none is lost to a concurrent change), and if the piece changed meanwhile or a file is refused
+    for the piece's limits, the clean files are merged again here.
     """
     read_only.require_portal_writable()  # before the sandbox's work and the stored bytes
     document, application, program, _required = _load(session, actor, submitted_document_id, write=True, lock=False)
     _require_editable(document, application, program)
-    # Cheap checks first: the sandbox is the expensive part and runs before anything is written.
-    pdf_sandbox.check_size(data)
-    normalised = pdf_sandbox.normalise(data)
+    before = piece_files.files_of(session, document)
+    earlier = [f.id or 0 for f in before]
+    previous = piece_files.merged_bytes(session, document, before)  # appended to: the earlier files not needed
+    batch = pdf_sandbox.normalise_batch(
+        [data for _name, data in files],
+        earlier=[] if previous else [file_store.read(f.storage_key) for f in before],
+        previous=previous,
+    )
     document, application, program, required = _load(session, actor, submitted_document_id, write=True)
     _require_editable(document, application, program)
-    settings = parameters.effective_settings()
     current = piece_files.files_of(session, document)
-    pages = sum(stored.page_count or 0 for stored in current) + normalised.page_count
-    if pages > settings.max_piece_pages:
-        raise DomainError("piece_too_many_pages", PIECE_TOO_MANY_PAGES, pages=pages, max=settings.max_piece_pages)
-    if sum(stored.size for stored in current) + len(normalised.pdf) > settings.max_piece_mb * MB:
-        raise DomainError("piece_too_large", PIECE_TOO_LARGE, max=settings.max_piece_mb)
-    key, digest = file_store.put_in_transaction(session, normalised.pdf, suffix=".pdf")
-    stored = StoredFile(
-        storage_key=key,
-        sha256=digest,
-        size=len(normalised.pdf),
-        media_type=pdf_sandbox.PDF,
-        original_name=piece_files.display_name(filename),
-        page_count=normalised.page_count,
-        kind=FileKind.UPLOAD,
-        owner_candidate_id=application.candidate_id,
-    )
-    session.add(stored)
-    session.flush()
-    assert stored.id is not None
-    old_ids = [f.id or 0 for f in current]
-    piece_files.change_files(
-        session, actor, document, application, required, old_ids, [*old_ids, stored.id], "piece.file_added"
-    )
-    return document
+    names = [name for name, _data in files]
+    outcomes, added = _store_batch(session, application, current, list(zip(names, batch.files, strict=True)))
+    if added:
+        old_ids = [f.id or 0 for f in current]
+        # The child's merge holds the piece's files as they were and every file it accepted: usable if both stand.
+        accepted = sum(isinstance(f, pdf_sandbox.NormalisedFile) for f in batch.files)
+        merged = batch.merged if old_ids == earlier and len(added) == accepted else None
+        piece_files.change_files(
+            session,
+            actor,
+            document,
+            application,
+            required,
+            old_ids,
+            [*old_ids, *added],
+            "piece.file_added" if len(added) == 1 else "piece.files_added",
+            merged_pdf=merged,
+        )
+    return outcomes
+
+
+def _store_batch(
+    session: Session, application: Application, current: list[StoredFile], batch: list[tuple[str, Normalised]]
+) -> tuple[list[DomainError | None], list[int]]:
+    """Store the batch's clean files (name, normalised or refused) that fit in the piece after ``current``, in
+    order: (per file None or its refusal, the ids stored)."""
+    settings = parameters.effective_settings()
+    pages = sum(stored.page_count or 0 for stored in current)
+    size = sum(stored.size for stored in current)
+    outcomes: list[DomainError | None] = []
+    added: list[int] = []
+    for filename, clean in batch:
+        if isinstance(clean, DomainError):
+            outcomes.append(clean)
+        elif pages + clean.page_count > settings.max_piece_pages:
+            pages_then = pages + clean.page_count
+            outcomes.append(
+                DomainError(
+                    "piece_too_many_pages", PIECE_TOO_MANY_PAGES, pages=pages_then, max=settings.max_piece_pages
+                )
+            )
+        elif size + len(clean.pdf) > settings.max_piece_mb * MB:
+            outcomes.append(DomainError("piece_too_large", PIECE_TOO_LARGE, max=settings.max_piece_mb))
+        else:
+            key, digest = file_store.put_in_transaction(session, clean.pdf, suffix=".pdf")
+            stored = StoredFile(
+                storage_key=key,
+                sha256=digest,
+                size=len(clean.pdf),
+                media_type=pdf_sandbox.PDF,
+                original_name=piece_files.display_name(filename),
+                page_count=clean.page_count,
+                kind=FileKind.UPLOAD,
+                owner_candidate_id=application.candidate_id,
+            )
+            session.add(stored)
+            session.flush()
+            assert stored.id is not None
+            added.append(stored.id)
+            pages, size = pages + clean.page_count, size + len(clean.pdf)
+            outcomes.append(None)
+    return outcomes, added
 
 
 def remove_piece_file(

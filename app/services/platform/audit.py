@@ -15,7 +15,7 @@ from app.services.platform.actors import Actor
 # The dossier's lists audit as ``dossier.<table>_<change>`` (app.services.dossier.entries).
 _DOSSIER_ENTRIES = tuple(model.__name__.lower() for model in (ExternalRecord, WorkExperience, Internship))
 # A piece's files (app.services.documents.pieces); ``<action>.shared`` on the other applications sharing the piece.
-_PIECE_FILE_ACTIONS = ("piece.file_added", "piece.file_removed", "piece.files_reordered")
+_PIECE_FILE_ACTIONS = ("piece.file_added", "piece.files_added", "piece.file_removed", "piece.files_reordered")
 
 DOSSIER_ACTIONS: frozenset[str] = frozenset(
     {
