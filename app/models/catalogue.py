@@ -241,9 +241,9 @@ _programcommittee_version = version_column()
 class ProgramCommittee(SQLModel, table=True):
     """A further committee examining a programme's applications (« commission d'examen »), beside the programme's own.
 
-    Each gives its opinion (``CommitteeOpinion``) under its role; the programme's own committee (``Program.committee_id``)
-    enters the decision once every ``required`` opinion is in, unless one listed committee ``is_final``: that one
-    decides (without waiting) and signs the letters.
+    Each gives its opinion (``CommitteeOpinion``) under its role; the programme's own committee
+    (``Program.committee_id``) enters the decision once every ``required`` opinion is in; a listed committee that
+    ``is_final`` may decide without waiting, and signs the letters.
     """
 
     __table_args__ = (

@@ -46,10 +46,9 @@ from app.models import (
     DecisionKind,
     DossierStatus,
     Program,
-    StaffRole,
 )
-from app.services.accounts.staff_roles import INSTITUTION_WIDE, RoleView, current_role
-from app.services.applications.staff_scope import scope_filter
+from app.services.accounts.staff_roles import current_role
+from app.services.applications.staff_scope import program_scope, scope_filter
 from app.services.decisions.published import latest_published_column
 from app.services.offer.campaigns import active_campaign_id as active_campaign_id
 from app.services.platform.actors import Actor
@@ -131,17 +130,6 @@ class DayCount:
 
 def _refuse(code: str, message: str, **params: Any) -> DomainError:
     return DomainError(code, message, **params)
-
-
-def program_scope(role: RoleView) -> Any:
-    """The programmes the role covers (what ``scope_filter`` is to applications)."""
-    if role.role in INSTITUTION_WIDE:
-        return col(Program.id).is_not(None)
-    if role.role == StaffRole.CENTRE_MANAGER:
-        return col(Program.centre_id) == role.centre_id
-    if role.role != StaffRole.COMMITTEE_MEMBER:  # the account desk: no programme (never « committee IS NULL »)
-        return sa.false()
-    return col(Program.committee_id) == role.committee_id
 
 
 def _count(condition: Any) -> Any:
