@@ -51,6 +51,7 @@ class MailCode(StrEnum):
     COMMITTEE_CANCELLATION = "committee_cancellation"
     COMMITTEE_WITHDRAWAL = "committee_withdrawal"
     COMMITTEE_WAITING_LIST_CALL = "committee_waiting_list_call"
+    COMMITTEE_OPINIONS_COMPLETE = "committee_opinions_complete"
     ASSISTANCE_REQUEST = "assistance_request"
     STAFF_MESSAGE = "staff_message"
 
@@ -152,6 +153,10 @@ MAIL_VARIABLES: dict[MailCode, dict[str, str]] = {
         "on_hold": "true when the list left is the unranked waiting list (« liste d'attente »)",
     },
     MailCode.COMMITTEE_WAITING_LIST_CALL: {**_COMMITTEE_LINK, "decision": DECISION},
+    MailCode.COMMITTEE_OPINIONS_COMPLETE: {
+        **_COMMITTEE_LINK,
+        "opinions": "list of {committee, role, opinion, comment}: the examining committees' opinions, in French",
+    },
     MailCode.ASSISTANCE_REQUEST: {
         "sender_name": "name the sender gave",
         "sender_email": "address to answer to",
@@ -187,6 +192,15 @@ _SAMPLE_VALUES: dict[str, Any] = {
         "confirmation_deadline": datetime(2025, 6, 20, 21, 59, tzinfo=UTC),
     },
     "committee": {"name": "Commission Master EEA"},
+    "opinions": [
+        {"committee": "Commission pédagogique", "role": "Examen pédagogique", "opinion": "Favorable", "comment": ""},
+        {
+            "committee": "Direction des études",
+            "role": "Avis du directeur",
+            "opinion": "Réservé",
+            "comment": "Projet professionnel à préciser.",
+        },
+    ],
     "link": "http://127.0.0.1:8080/candidatures/42",
     "expires_at": datetime(2025, 3, 14, 13, 30, tzinfo=UTC),
     "new_email": "eloise.nouvelle@example.org",
