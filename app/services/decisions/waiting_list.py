@@ -174,13 +174,14 @@ def mail_decision(
         {"link": mails.candidate_link(application), "decision": decision_context(session, decision, lang)},
         attachments=attachments,
     )
-    committee = parties.committee
-    if decision.is_waiting_list_call and committee and committee.alert_on_waiting_list_call:
-        mails.mail_committee(
+    if decision.is_waiting_list_call:
+        mails.alert_committees(
             session,
             parties,
+            "alert_on_waiting_list_call",
             "committee_waiting_list_call",
             {"link": mails.staff_link(application), "decision": decision_context(session, decision, "fr")},
+            active_only=False,
         )
 
 
