@@ -33,6 +33,8 @@ DOSSIER_ACTIONS: frozenset[str] = frozenset(
         "decision.entered",
         "decision.published",
         "decision.waiting_list_called",
+        "opinion.entered",
+        "opinion.changed",
         "waiting_list.called_by_hand",
         "piece.reviewed",
         "piece.viewed",
