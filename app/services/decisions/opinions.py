@@ -245,7 +245,9 @@ def _mail_when_complete(session: Session, application: Application) -> None:
         if line.opinion is not None
     ]
     parties = mails.mail_parties(session, application)
-    deciding = [parties.committee] + [session.get(Committee, line.committee_id) for line in lines if line.is_final]
+    deciding = [application.committee_id] + [line.committee_id for line in lines if line.is_final]
     extra = {"link": mails.staff_link(application), "opinions": opinions}
-    for committee in dict.fromkeys(c for c in deciding if c is not None and c.is_active):
-        mails.mail_committee(session, replace(parties, committee=committee), "committee_opinions_complete", extra)
+    for committee_id in dict.fromkeys(deciding):
+        committee = session.get(Committee, committee_id)
+        if committee is not None and committee.is_active:
+            mails.mail_committee(session, replace(parties, committee=committee), "committee_opinions_complete", extra)

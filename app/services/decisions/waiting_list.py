@@ -28,6 +28,7 @@ from app.models import (
     Program,
     RefusalReason,
 )
+from app.services.applications.examining import signing_committee_id
 from app.services.decisions.confirmation_delays import confirmation_deadline
 from app.services.decisions.decision_status import publish
 from app.services.decisions.published import CHUNK, latest_published_column
@@ -189,8 +190,9 @@ def mail_decision(
 
 
 def letter_attachments(session: Session, application: Application, decision: Decision) -> list[Any]:
-    """The decision's letter, when the committee attaches letters to decision mails (rendered on demand)."""
-    committee = session.get(Committee, application.committee_id)
+    """The decision's letter, when the committee that signs it attaches letters to decision mails (rendered on
+    demand)."""
+    committee = session.get(Committee, signing_committee_id(session, application.program_id, application.committee_id))
     if committee is None or not committee.letters_attached_to_mail:
         return []
     from app.services.decisions.letters import letter_attachment  # PDF rendering is loaded on demand
