@@ -30,6 +30,7 @@ from app.services.platform import Actor, DomainError
 from app.ui import routes
 from app.ui.drafts import Drafts
 from app.ui.latest_read import LatestRead
+from app.ui.opinions_panel import draw_opinions
 from app.ui.session import current_language
 from app.ui.text import Text, heading, paragraph
 
@@ -176,9 +177,10 @@ def _draw(
 ) -> None:
     if view is None:
         return
+    draw_opinions(application_id, actor, view.opinions, drafts)
     with ui.element("section").mark("decision-panel"):
         _summary(view)
-        if actor.read_only:
+        if actor.read_only or not view.may_decide:
             return
         error = Text("", "p").classes("text-negative").mark("panel-error")
         error.props["role"] = "alert"
