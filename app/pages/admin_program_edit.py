@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from app.i18n import _, ngettext
 from app.models import Program
+from app.pages.admin_program_committees import examining_section
 from app.services.admin import programs as admin_programs
 from app.services.offer import calendar_rules as cal
 from app.services.platform import Actor, DomainError
@@ -27,6 +28,7 @@ from app.ui.offer_admin import (
     switch_and_reload,
 )
 from app.ui.page import page
+from app.ui.session import current_language
 from app.ui.text import heading, paragraph
 
 LIST_PATH = routes.ADMIN_PROGRAMS
@@ -204,6 +206,8 @@ async def _page(actor: Actor, program_id: int | None, centre_id: int | None) -> 
                 ),
             ),
         )
+    if program.id is not None:  # a new programme lists its examining committees once saved
+        await examining_section(actor, program.id, current_language())
 
 
 def _warnings(warned: Any, save_anyway: Callable[[], Any]) -> None:

@@ -3,6 +3,7 @@
 waits for the required ones; the programme's committees are listed and saved."""
 
 from nicegui.testing import User
+from nicegui.testing.user_interaction import UserInteraction
 from sqlmodel import select
 
 from app.db import new_session
@@ -81,8 +82,9 @@ async def test_the_programme_page_lists_and_saves_its_examining_committees(user:
     user.find("Direction des études").click()
     user.find(marker="examining-add-role").type("Avis du directeur")
     await click(user, "examining-add")
-    user.find(marker="examining-final").click()
-    user.find("Direction des études").click()
+    final = user.find(marker="examining-final")
+    final.click()  # opens the list; then its option (the row's own label « Direction des études » comes first)
+    UserInteraction(user, final.elements, "Direction des études").click()
     await click(user, "examining-save")
     await user.should_see("Commissions d'examen enregistrées.")
     with new_session() as session:
