@@ -282,3 +282,25 @@ def test_each_examining_committee_gets_the_alerts_its_settings_ask_for(session: 
     assert "Commission pédagogique" in by_address[committees["teaching"].contact_email].body_html
     # The centre's recipients are copied on the programme's own committee's alert only.
     assert by_address[committees["teaching"].contact_email].cc_addresses == []
+
+
+def test_the_staff_list_filters_on_the_opinions_and_shows_them(session: Session, world: dict) -> None:
+    from app.services.review.staff_list import list_applications
+    from app.services.review.staff_list_columns import ListQuery
+
+    ready, waiting, _third = world["applications"]
+    enter_opinion(session, actor=world["teaching"], application_id=ready.id, opinion="favourable")
+    enter_opinion(session, actor=world["director"], application_id=waiting.id, opinion="reserved")  # optional only
+
+    def ids(value: str) -> list[int]:
+        page = list_applications(session, actor=world["manager"], query=ListQuery(filters={"opinions": [value]}))
+        return sorted(row["id"] for row in page.rows)
+
+    assert ids("complete") == [ready.id]
+    assert ids("missing") == sorted(a.id for a in world["applications"][1:])
+    page = list_applications(session, actor=world["manager"], query=ListQuery(filters={"opinions": ["complete"]}))
+    assert page.rows[0]["opinions"] == ["Examen pédagogique\u00a0: Favorable"]
+    english = list_applications(
+        session, actor=world["manager"], query=ListQuery(filters={"opinions": ["complete"]}, language="en")
+    )
+    assert english.rows[0]["opinions"] == ["Teaching review: Favourable"]

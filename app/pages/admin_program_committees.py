@@ -32,9 +32,8 @@ def _row(row: dict[str, Any], label: str, editable: bool, remove: Any) -> None:
         for element in (role_fr, role_en, required):
             element.set_enabled(editable)
         if editable:
-            ui.button(_("Retirer"), on_click=remove).props(
-                f'flat no-caps aria-label="{_("Retirer la commission {name}").format(name=label)}"'
-            ).mark("examining-remove")
+            button = ui.button(_("Retirer"), on_click=remove).props("flat no-caps").mark("examining-remove")
+            button.props["aria-label"] = _("Retirer la commission {name}").format(name=label)
 
 
 class _Section:

@@ -69,7 +69,9 @@ async def test_the_manager_is_told_which_opinions_the_decision_waits_for(user: U
     user.find(marker="panel-type").click()
     user.find("Avis favorable").click()
     await click(user, "panel-enter")
-    await user.should_see("Avis requis manquants\u00a0: Commission pédagogique. La décision sera saisie une fois ces avis")
+    await user.should_see(
+        "Avis requis manquants\u00a0: Commission pédagogique. La décision sera saisie une fois ces avis"
+    )
 
 
 async def test_the_programme_page_lists_and_saves_its_examining_committees(user: User) -> None:

@@ -14,8 +14,8 @@ from sqlmodel import Session, col, select
 
 from app.i18n import N_
 from app.models import Application, Committee, CommitteeOpinion, Program, ProgramCommittee
-from app.services.applications.examining import examining_committees
 from app.services.offer.campaigns import is_archived
+from app.services.offer.examining import examining_committees
 from app.services.offer.rights import may_edit, readable, writable
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit

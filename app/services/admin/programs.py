@@ -30,10 +30,10 @@ from app.models import (
     Program,
 )
 from app.services.admin.common import require_centre_offer, save_active, snapshot
-from app.services.applications.examining import examining_committees
 from app.services.offer import calendar_rules as cal
 from app.services.offer import fields as f
 from app.services.offer.campaigns import active_campaign as active_campaign
+from app.services.offer.examining import examining_committees
 from app.services.offer.program_schema import CHOOSE, ProgramIn
 from app.services.offer.rights import may_edit, readable, require_offer_reader, visible_centres, writable
 from app.services.offer.saves import save_edited

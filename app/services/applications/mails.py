@@ -28,7 +28,7 @@ from app.models import (
 )
 from app.services.accounts.candidates import mail_context
 from app.services.applications.dossier_status import effective_return_by
-from app.services.applications.examining import examining_committees
+from app.services.offer.examining import examining_committees
 from app.services.platform.labels import label_in
 
 # Paths of the screens mails link to (services may not import app/ui; tests/ui/test_links.py checks them against

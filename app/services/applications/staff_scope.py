@@ -16,8 +16,8 @@ from sqlmodel import Session, col, select
 
 from app.models import Application, Candidate, Program, StaffRole
 from app.services.accounts.staff_roles import INSTITUTION_WIDE, RoleView, current_role, require_role
-from app.services.applications.examining import Reach, committee_reach, examined_program_ids, final_program_ids
 from app.services.offer.campaigns import is_archived, require_open_campaign
+from app.services.offer.examining import Reach, committee_reach, examined_program_ids, final_program_ids
 from app.services.platform.actors import Actor
 from app.services.platform.errors import Forbidden, NotFound
 

@@ -31,10 +31,10 @@ from app.models import (
     StoredFile,
 )
 from app.services.applications.actions import own_application
-from app.services.applications.examining import signing_committee_id
 from app.services.decisions.published import latest_published
 from app.services.documents import pdf_text as t
 from app.services.documents.html_pdf import environment, html_to_pdf
+from app.services.offer.examining import signing_committee_id
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
 from app.services.platform.errors import NotFound

@@ -28,10 +28,10 @@ from app.models import (
     Program,
     RefusalReason,
 )
-from app.services.applications.examining import signing_committee_id
 from app.services.decisions.confirmation_delays import confirmation_deadline
 from app.services.decisions.decision_status import publish
 from app.services.decisions.published import CHUNK, latest_published_column
+from app.services.offer.examining import signing_committee_id
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.labels import label_in
