@@ -304,3 +304,22 @@ def test_the_staff_list_filters_on_the_opinions_and_shows_them(session: Session,
         session, actor=world["manager"], query=ListQuery(filters={"opinions": ["complete"]}, language="en")
     )
     assert english.rows[0]["opinions"] == ["Teaching review: Favourable"]
+
+
+def test_the_statistics_count_each_committees_opinions_per_programme(session: Session, world: dict) -> None:
+    from app.services.exports.opinion_statistics import opinions_by_committee
+
+    first, second, _third = world["applications"]
+    enter_opinion(session, actor=world["teaching"], application_id=first.id, opinion="favourable")
+    enter_opinion(session, actor=world["teaching"], application_id=second.id, opinion="unfavourable")
+    enter_opinion(session, actor=world["director"], application_id=first.id, opinion="reserved")
+    rows = opinions_by_committee(session, actor=world["manager"])
+    assert [(row.role_fr, row.counts) for row in rows] == [
+        ("Examen pédagogique", {"favourable": 1, "reserved": 0, "unfavourable": 1, "awaited": 1}),
+        ("Avis du directeur", {"favourable": 0, "reserved": 1, "unfavourable": 0, "awaited": 2}),
+    ]
+    assert opinions_by_committee(session, actor=world["other_manager"]) == []  # outside their scope
+    assert [row.role_fr for row in opinions_by_committee(session, actor=world["teaching"])] == [
+        "Examen pédagogique",
+        "Avis du directeur",
+    ]
