@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from app.i18n import N_
 from app.models import Application, Committee, CommitteeOpinion, Program, ProgramCommittee
+from app.services.admin.programs import ARCHIVED, COMMITTEE_ELSEWHERE
 from app.services.offer.campaigns import is_archived
 from app.services.offer.examining import examining_committees
 from app.services.offer.rights import may_edit, readable, writable
@@ -22,14 +23,12 @@ from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, StaleEdit
 from app.services.platform.text_rules import check_text, column_limit
 
-OTHER_CENTRE = N_("Choisissez une commission de la composante de cette formation.")
 OWN_COMMITTEE = N_("La commission de la formation décide déjà : elle ne figure pas parmi les commissions d'examen.")
 TWICE = N_("La commission « {committee} » figure deux fois : gardez-en une seule ligne.")
 INACTIVE = N_("La commission « {committee} » est désactivée : choisissez-en une autre.")
 ROLE_REQUIRED = N_("Indiquez le rôle de la commission « {committee} » (par exemple « Examen pédagogique »).")
 TWO_FINALS = N_("Une seule commission peut être la commission finale.")
 HAS_OPINIONS = N_("La commission « {committee} » a déjà donné des avis : elle ne peut plus être retirée.")
-ARCHIVED = N_("Cette formation appartient à une campagne archivée : elle n'est plus modifiable.")
 
 
 @dataclass(frozen=True)
@@ -140,7 +139,7 @@ def _checked(
     for row in rows:
         committee = session.get(Committee, row.committee_id)
         if committee is None or committee.centre_id != program.centre_id:
-            raise DomainError("committee_elsewhere", OTHER_CENTRE, field="committee_id")
+            raise DomainError("committee_elsewhere", COMMITTEE_ELSEWHERE, field="committee_id")
         name = committee.label_fr
         if committee.id == program.committee_id:
             raise DomainError("own_committee", OWN_COMMITTEE, field="committee_id")

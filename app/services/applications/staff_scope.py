@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from app.models import Application, Candidate, Program, StaffRole
 from app.services.accounts.staff_roles import INSTITUTION_WIDE, RoleView, current_role, require_role
 from app.services.offer.campaigns import is_archived, require_open_campaign
-from app.services.offer.examining import Reach, committee_reach, examined_program_ids, final_program_ids
+from app.services.offer.examining import Reach, committee_reach, examined_program_ids
 from app.services.platform.actors import Actor
 from app.services.platform.errors import Forbidden, NotFound
 
@@ -27,37 +27,23 @@ ALL_ROLES = tuple(role for role in StaffRole if role != StaffRole.ACCOUNT_DESK)
 
 def scope_filter(role: RoleView) -> Any:
     """A WHERE clause on ``Application`` for ``role`` (``True`` for the whole institution)."""
-    if role.role in INSTITUTION_WIDE:
-        return col(Application.id).is_not(None)
-    if role.role == StaffRole.CENTRE_MANAGER:
-        return col(Application.centre_id) == role.centre_id
-    if role.role != StaffRole.COMMITTEE_MEMBER:  # the account desk: no application (never « committee IS NULL »)
-        return sa.false()
-    return (col(Application.committee_id) == role.committee_id) | col(Application.program_id).in_(
-        examined_program_ids(role.committee_id)
-    )
-
-
-def decide_scope_filter(role: RoleView) -> Any:
-    """:func:`scope_filter` less what a committee member only examines (gives an opinion on): where they may act."""
-    if role.role != StaffRole.COMMITTEE_MEMBER:
-        return scope_filter(role)
-    return (col(Application.committee_id) == role.committee_id) | col(Application.program_id).in_(
-        final_program_ids(role.committee_id)
-    )
+    return _covering(role, Application, col(Application.program_id))
 
 
 def program_scope(role: RoleView) -> Any:
     """A WHERE clause on ``Program``: the programmes the role covers (what :func:`scope_filter` is to applications)."""
+    return _covering(role, Program, col(Program.id))
+
+
+def _covering(role: RoleView, table: type[Application] | type[Program], program_id: Any) -> Any:
+    """The rows of ``table`` (its centre, committee and ``program_id`` columns) that ``role`` covers."""
     if role.role in INSTITUTION_WIDE:
-        return col(Program.id).is_not(None)
+        return col(table.id).is_not(None)
     if role.role == StaffRole.CENTRE_MANAGER:
-        return col(Program.centre_id) == role.centre_id
-    if role.role != StaffRole.COMMITTEE_MEMBER:  # the account desk: no programme (never « committee IS NULL »)
+        return col(table.centre_id) == role.centre_id
+    if role.role != StaffRole.COMMITTEE_MEMBER:  # the account desk: nothing (never « committee IS NULL »)
         return sa.false()
-    return (col(Program.committee_id) == role.committee_id) | col(Program.id).in_(
-        examined_program_ids(role.committee_id)
-    )
+    return (col(table.committee_id) == role.committee_id) | program_id.in_(examined_program_ids(role.committee_id))
 
 
 def require_application_in_scope(

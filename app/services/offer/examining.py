@@ -29,11 +29,6 @@ def examined_program_ids(committee_id: int | None) -> Any:
     return select(ProgramCommittee.program_id).where(ProgramCommittee.committee_id == committee_id)
 
 
-def final_program_ids(committee_id: int | None) -> Any:
-    """A subquery: the programmes whose final committee is ``committee_id``."""
-    return examined_program_ids(committee_id).where(col(ProgramCommittee.is_final))
-
-
 def examining_committees(session: Session, program_id: int) -> list[ProgramCommittee]:
     """The programme's examining committees, in their order."""
     return list(

@@ -6,7 +6,6 @@ module keeps the old import path working for the modules that still use it.
 
 from app.services.applications.staff_scope import (
     ALL_ROLES,
-    decide_scope_filter,
     program_scope,
     require_application_in_scope,
     require_candidate_in_scope,
@@ -17,7 +16,6 @@ from app.services.applications.staff_scope import (
 
 __all__ = [
     "ALL_ROLES",
-    "decide_scope_filter",
     "program_scope",
     "require_application_in_scope",
     "require_candidate_in_scope",
