@@ -6,7 +6,9 @@ worker call reads the panel's there too (:func:`load_panel_view`) and draws it w
 given the page's ``Drafts``, the panel leaves its redraw to the page (which redraws every section from the
 committed change's event) and keeps what was typed in its fields across those redraws.
 Every check is in ``app.services.decisions.staff_decisions``; the panel only offers what the actor's role allows
-(committee members enter, managers also publish). No query runs on the event loop.
+(committee members enter, managers also publish); above it, the examining committees' opinions
+(``opinions_panel``), and a member of a committee that only gives its opinion gets no decision form. No query
+runs on the event loop.
 """
 
 from collections.abc import Awaitable, Callable
