@@ -169,6 +169,26 @@ def test_the_final_committee_decides_without_waiting_and_signs_the_letters(sessi
         decide(session, world, "own", world["applications"][1])  # the own committee still waits
 
 
+@pytest.mark.parametrize("final", [None, "director"])
+def test_the_published_letter_is_signed_by_the_deciding_committee(session: Session, world: dict, final) -> None:
+    from app.services.decisions.letters import letter_context
+
+    committees = world["committees"]
+    committees["own"].signatory_name, committees["director"].signatory_name = "Jeanne Jury", "Denis Directeur"
+    session.add_all([committees["own"], committees["director"]])
+    session.commit()
+    if final:
+        make_final(session, world, final)
+    application = world["applications"][0]
+    enter_opinion(session, actor=world["teaching"], application_id=application.id, opinion="favourable")
+    decision = decide(session, world, "manager", application)
+    publish_decision(session, actor=world["manager"], decision_id=decision.id)
+    context = letter_context(session, application, decision)
+    expected = "Denis Directeur" if final else "Jeanne Jury"
+    assert context is not None and context["signatory_name"] == expected
+    assert context["committee_lines"][0] == (committees[final or "own"].label_fr)
+
+
 def test_a_direct_admission_is_not_held_by_the_opinions(session: Session, world: dict) -> None:
     application = world["applications"][0]
     application.processing_type = ProcessingType.DIRECT_ADMISSION

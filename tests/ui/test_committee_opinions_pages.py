@@ -95,3 +95,19 @@ async def test_the_programme_page_lists_and_saves_its_examining_committees(user:
             (ids["teaching"], "Examen pédagogique", False),
             (ids["director"], "Avis du directeur", True),
         ]
+
+
+async def test_the_statistics_show_the_opinions_per_committee(user: User) -> None:
+    ids = seed()
+    with new_session() as session:
+        session.add(
+            CommitteeOpinion(
+                application_id=ids["application"], committee_id=ids["teaching"], opinion=OpinionKind.FAVOURABLE
+            )
+        )
+        session.commit()
+    await sign_in(user, "gest")
+    await user.open("/gestion/statistiques")
+    await user.should_see("Avis des commissions d'examen par formation")
+    await user.should_see(marker="table-opinions")
+    await user.should_see("Examen pédagogique")
