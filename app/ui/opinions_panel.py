@@ -15,7 +15,7 @@ from app.services.decisions import OPINION_LABELS, OpinionLine, OpinionsView, en
 from app.services.platform import Actor, DomainError
 from app.ui.dates import format_moment
 from app.ui.drafts import Drafts
-from app.ui.text import Text, esc, heading, paragraph, static_block, tag, text_tag
+from app.ui.text import Text, heading, paragraph, static_block, tag, text_tag
 
 
 def _table(lines: list[OpinionLine]) -> str:
@@ -66,8 +66,10 @@ def _save_now(actor: Actor, application_id: int, opinion: str, comment: str, ver
 def _form(application_id: int, actor: Actor, line: OpinionLine, drafts: Drafts) -> None:
     heading(_("Avis de votre commission ({committee})").format(committee=line.committee), 3)
     choices = {kind.value: _(label) for kind, label in OPINION_LABELS.items()}
-    opinion = drafts.keep(ui.radio(choices, value=line.opinion.value if line.opinion else None), "opinion-choice")
-    opinion.props('inline aria-label="' + esc(_("Avis")) + '"').mark("opinion-choice")
+    with ui.element("fieldset").classes("border-0 p-0 m-0"):  # the three choices, named as a group
+        Text(_("Avis de la commission"), "legend").classes("font-bold")
+        opinion = drafts.keep(ui.radio(choices, value=line.opinion.value if line.opinion else None), "opinion-choice")
+        opinion.props("inline").mark("opinion-choice")
     comment = drafts.keep(ui.textarea(_("Commentaire de l'avis"), value=line.comment), "opinion-comment")
     comment.props("outlined maxlength=2000").classes("w-full").mark("opinion-comment")
     error = Text("", "p").classes("text-negative").mark("opinion-error")
