@@ -57,6 +57,13 @@ def browser() -> Iterator:
         driver.quit()
 
 
+def assert_no_server_error(portal: Portal) -> None:
+    """Nothing went wrong on the portal's side: its log holds no traceback."""
+    port = portal.url.rsplit(":", 1)[1]
+    log = (portal.data_dir.parent / f"portal-{port}.log").read_text(encoding="utf-8", errors="replace")
+    assert "Traceback" not in log, log[log.index("Traceback") :][:3000]
+
+
 def screenshot(driver, path: Path) -> None:  # type: ignore[no-untyped-def]
     path.parent.mkdir(parents=True, exist_ok=True)
     driver.save_screenshot(str(path))
