@@ -31,6 +31,7 @@ from app.models import (
 )
 from app.services.accounts.passwords import verify_password
 from app.services.demo.campus import DEMO_IDENTITIES, seed_demo_campus
+from app.services.demo.data import STAFF_PASSWORD
 
 # A summer moment and a winter one, so that both Paris offsets are exercised.
 MOMENTS = [datetime(2026, 6, 15, 8, 30, tzinfo=UTC), datetime(2027, 1, 10, 22, 45, tzinfo=UTC)]
@@ -360,3 +361,23 @@ def test_the_demo_has_interviews_booked_one_marked_absent_and_one_candidate_to_c
     ).all()
     assert DOSSIER_NUMBERS["c14"] in shortlisted  # shortlisted, no slot yet: the interview journey books one
     assert seeded.exec(select(OutboxMail.id).where(OutboxMail.code == "interview_booked")).first() is not None
+
+
+def test_the_demo_has_a_programme_examined_by_two_committees_with_opinions(seeded: Session) -> None:
+    from app.models import CommitteeOpinion, OutboxMail, ProgramCommittee
+
+    listed = seeded.exec(select(ProgramCommittee).order_by(ProgramCommittee.position)).all()
+    assert [row.role_fr for row in listed] == ["Examen pédagogique", "Avis du directeur"]
+    program = seeded.get(Program, listed[0].program_id)
+    assert program is not None and program.code == "M-INFO-IA"
+    for row in listed:  # a demo member per examining committee, who signs in with the staff password
+        member = seeded.exec(
+            select(StaffMember)
+            .join(StaffRoleAssignment, StaffRoleAssignment.staff_id == StaffMember.id)
+            .where(StaffRoleAssignment.committee_id == row.committee_id)
+        ).one()
+        assert verify_password(member.password_hash, STAFF_PASSWORD), member.login
+    opinions = seeded.exec(select(CommitteeOpinion)).all()
+    assert len(opinions) == 3 and len({o.application_id for o in opinions}) == 2
+    # Both required opinions in on one application: the programme's committee was told.
+    assert len(seeded.exec(select(OutboxMail).where(OutboxMail.code == "committee_opinions_complete")).all()) == 1

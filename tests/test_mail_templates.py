@@ -53,10 +53,11 @@ def _render_default(code: str, language: str) -> object:
 
 
 def test_the_codes_are_those_the_other_services_use() -> None:
-    assert len(MailCode) == 44  # + provisional acceptance reminder and expiry, dossier back to pending (issue 9);
+    assert len(MailCode) == 45  # + provisional acceptance reminder and expiry, dossier back to pending (issue 9);
     # + the copy of a candidate's data ready, deferred erasure (issue 21); + leaving a list; the processing type's
     # one mail split into three; « liste d'attente »; a staff message to a selection (issue 22);
-    # five interview mails: booked, moved, cancelled, slot cancelled, reminder (issue 22)
+    # five interview mails: booked, moved, cancelled, slot cancelled, reminder (issue 22);
+    # the examining committees' opinions complete (issue 22, item 1)
     assert {code.value for code in MailCode} >= ACCOUNT_CODES
     assert {"assistance_request", "committee_waiting_list_call", "decision_preselection"} <= set(MailCode)
     assert set(MAIL_VARIABLES) == set(MailCode)

@@ -31,7 +31,7 @@ from app.services.admin import TokenScope
 from app.services.applications import with_program_and_candidate
 from app.services.handoff import enrolment as handoff
 from app.services.offer import active_campaign
-from app.services.review import scope_covers, scope_filter
+from app.services.review import program_scope, scope_covers, scope_filter
 
 
 class OutOfScope(Exception):
@@ -114,10 +114,7 @@ def _program_filter(
     program = session.exec(query).first()
     if program is None:
         return [sa.false()]  # nothing matches an unknown programme
-    if not scope.institution_wide and not (
-        (scope.centre_id is not None and program.centre_id == scope.centre_id)
-        or (scope.committee_id is not None and program.committee_id == scope.committee_id)
-    ):
+    if session.exec(select(Program.id).where(Program.id == program.id, program_scope(scope.as_role()))).first() is None:
         raise OutOfScope()
     return [Application.program_id == program.id]
 
@@ -264,7 +261,7 @@ def read_application(session: Session, scope: TokenScope, application_id: int) -
     application = session.get(Application, application_id)
     if application is None:
         return None
-    if not scope_covers(scope.as_role(), application):
+    if not scope_covers(session, scope.as_role(), application):
         raise OutOfScope()
     [item] = _fetch_applications(session, [Application.id == application_id], offset=0, limit=1)
     return item

@@ -50,12 +50,13 @@ from app.models.catalogue import (
     DiplomaType,
     Procedure,
     Program,
+    ProgramCommittee,
     Question,
     QuestionKind,
     RequiredDocument,
     Scope,
 )
-from app.models.decisions import Decision, DecisionKind, DecisionType, RefusalReason
+from app.models.decisions import CommitteeOpinion, Decision, DecisionKind, DecisionType, OpinionKind, RefusalReason
 from app.models.exports import ExportJob, ExportStatus, IntegrationToken
 from app.models.interviews import Attendance, InterviewSlot, SlotBooking
 from app.models.jobs import JobRun, JobStatus
@@ -89,6 +90,7 @@ __all__ = [
     "CandidateAnswer",
     "Civility",
     "Committee",
+    "CommitteeOpinion",
     "Decision",
     "DecisionKind",
     "DecisionType",
@@ -114,11 +116,13 @@ __all__ = [
     "MailStatus",
     "MailTemplate",
     "Note",
+    "OpinionKind",
     "OutboxMail",
     "PortalParameter",
     "Procedure",
     "ProcessingType",
     "Program",
+    "ProgramCommittee",
     "Question",
     "QuestionAnswer",
     "QuestionKind",

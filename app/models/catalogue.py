@@ -236,3 +236,39 @@ class Question(SQLModel, table=True):
     version: int = Field(default=1, sa_column=_question_version)
 
     __mapper_args__ = {"version_id_col": _question_version}  # a concurrent edit is refused
+
+
+_programcommittee_version = version_column()
+
+
+class ProgramCommittee(SQLModel, table=True):
+    """A further committee examining a programme's applications (« commission d'examen »), beside the programme's own.
+
+    Each gives its opinion (``CommitteeOpinion``) under its role; the programme's own committee
+    (``Program.committee_id``) enters the decision once every ``required`` opinion is in; a listed committee that
+    ``is_final`` may decide without waiting, and signs the letters.
+    """
+
+    __table_args__ = (
+        sa.UniqueConstraint("program_id", "committee_id"),
+        # At most one final committee per programme (the service says so first, with a message).
+        sa.Index(
+            "uq_programcommittee_one_final",
+            "program_id",
+            unique=True,
+            sqlite_where=sa.text("is_final"),
+            postgresql_where=sa.text("is_final"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", index=True)
+    committee_id: int = Field(foreign_key="committee.id", index=True)
+    role_fr: str = Field(max_length=200)
+    role_en: str = Field(max_length=200)
+    required: bool = Field(default=True)
+    is_final: bool = Field(default=False)
+    position: int = Field(default=0)
+    version: int = Field(default=1, sa_column=_programcommittee_version)
+
+    __mapper_args__ = {"version_id_col": _programcommittee_version}  # a concurrent edit is refused

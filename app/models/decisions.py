@@ -71,3 +71,31 @@ class Decision(SQLModel, table=True):
     published_by_staff_id: int | None = Field(default=None, foreign_key="staffmember.id")
     published_at: datetime | None = utc_field(index=True)
     confirmation_deadline: datetime | None = utc_field()
+
+
+class OpinionKind(StrEnum):
+    """A committee's opinion on an application (« avis de commission »), before the programme's decision."""
+
+    FAVOURABLE = "favourable"
+    RESERVED = "reserved"
+    UNFAVOURABLE = "unfavourable"
+
+
+_committeeopinion_version = version_column()
+
+
+class CommitteeOpinion(SQLModel, table=True):
+    """The opinion one examining committee (``ProgramCommittee``) gives on one application; changed in place."""
+
+    __table_args__ = (sa.UniqueConstraint("application_id", "committee_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    committee_id: int = Field(foreign_key="committee.id", index=True)
+    opinion: OpinionKind = Field(sa_type=enum_type(OpinionKind))
+    comment: str = Field(default="", max_length=2000)
+    entered_by_staff_id: int | None = Field(default=None, foreign_key="staffmember.id")
+    entered_at: datetime = utc_field(default_now=True)
+    version: int = Field(default=1, sa_column=_committeeopinion_version)
+
+    __mapper_args__ = {"version_id_col": _committeeopinion_version}  # two members of one committee: the second is told

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from app.i18n import _, ngettext
 from app.models import Program
+from app.pages.admin_program_committees import examining_section
 from app.pages.admin_program_grid import grid_section
 from app.services.admin import programs as admin_programs
 from app.services.offer import calendar_rules as cal
@@ -28,6 +29,7 @@ from app.ui.offer_admin import (
     switch_and_reload,
 )
 from app.ui.page import page
+from app.ui.session import current_language
 from app.ui.text import heading, paragraph
 
 LIST_PATH = routes.ADMIN_PROGRAMS
@@ -206,6 +208,8 @@ async def _page(actor: Actor, program_id: int | None, centre_id: int | None) -> 
             ),
         )
     await grid_section(actor, program)  # its own forms, under the programme's
+    if program.id is not None:  # a new programme lists its examining committees once saved
+        await examining_section(actor, program.id, current_language())
 
 
 def _warnings(warned: Any, save_anyway: Callable[[], Any]) -> None:

@@ -48,13 +48,13 @@ def cell_text(key: str, value: Any, row: dict[str, Any], settings: Settings) -> 
     """A cell as the list shows it (in the reader's language)."""
     if value is None or value == []:
         return ""
+    if isinstance(value, list):  # tags, the committees' opinions: already words
+        return ", ".join(value)
     if key in VALUE_LABELS:
         msgid = VALUE_LABELS[key].get(str(value), "")
         return _(msgid) if msgid else str(value)
     if key == "sva":
         return _sva_text(value, row, settings)
-    if key == "tags":
-        return ", ".join(value)
     if isinstance(value, bool):
         return _("Oui") if value else _("Non")
     if isinstance(value, datetime):

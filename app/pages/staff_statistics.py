@@ -6,7 +6,7 @@ The definitions of the figures are written on the page (they are those of ``app.
 """
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from babel.dates import format_date
@@ -15,8 +15,18 @@ from nicegui import ui
 
 from app.db import transaction
 from app.i18n import _, ngettext
+from app.pages.staff_statistics_opinions import opinions_table
 from app.services.accounts import staff_roles as staff
-from app.services.exports import GROUPINGS, CampaignOption, DayCount, Statistics, StatRow, statistics
+from app.services.exports import (
+    GROUPINGS,
+    CampaignOption,
+    DayCount,
+    OpinionStatRow,
+    Statistics,
+    StatRow,
+    opinions_by_committee,
+    statistics,
+)
 from app.services.platform import DomainError
 from app.services.review import VALUE_LABELS
 from app.ui import routes
@@ -239,6 +249,7 @@ class Figures:
     stats: Statistics | None = None
     days: list[DayCount] | None = None
     error: DomainError | None = None
+    opinions: list[OpinionStatRow] = field(default_factory=list)
 
 
 def _load(actor: Any, grouping: str, campaign_id: int) -> Figures:
@@ -247,9 +258,10 @@ def _load(actor: Any, grouping: str, campaign_id: int) -> Figures:
         with transaction() as session:
             stats = statistics.compute_statistics(session, actor=actor, grouping=grouping, campaign_id=campaign)
             days = statistics.daily_activity(session, actor=actor, campaign_id=campaign)
+            opinions = opinions_by_committee(session, actor=actor, campaign_id=campaign)
     except DomainError as error:
         return Figures(error=error)
-    return Figures(stats, days)
+    return Figures(stats, days, opinions=opinions)
 
 
 def _controls(selection: Selection, campaigns: list[CampaignOption], refresh: Callable[[], Awaitable[None]]) -> None:
@@ -319,6 +331,7 @@ def _results(figures: Figures) -> None:
     _table(_("Réponses des candidats et capacité par {group}").format(group=group), stats, columns["answers"],
            "table-answers", capacity=True)  # fmt: skip
     _fill_chart(stats)
+    opinions_table(figures.opinions, _number)
     _daily(days)
 
 

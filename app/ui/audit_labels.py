@@ -16,6 +16,7 @@ from app.i18n import N_, _, current_language, ngettext
 from app.models import ActorKind
 from app.services.admin import KIND_LABELS
 from app.services.applications import DOSSIER_STATUS_LABELS, PIECE_STATUS_LABELS, PROCESSING_LABELS
+from app.services.decisions import OPINION_LABELS
 from app.services.documents import RECORD_OUTCOME
 from app.services.dossier import referentials
 from app.services.review import VALUE_LABELS, StaffAuditLine
@@ -39,6 +40,8 @@ SENTENCES: dict[str, str] = {
     "decision.entered": N_("{who} a saisi une décision."),
     "score.entered": N_("{who} a saisi ses notes de la grille d'évaluation."),
     "decision.published": N_("{who} a publié la décision."),
+    "opinion.entered": N_("{who} a saisi l'avis de sa commission d'examen."),
+    "opinion.changed": N_("{who} a modifié l'avis de sa commission d'examen."),
     "decision.waiting_list_called": N_("{who} a appelé le candidat depuis la liste complémentaire."),
     "waiting_list.called_by_hand": N_("{who} a appelé à la main le premier candidat de la liste complémentaire."),
     "interview.booked": N_("{who} a réservé un créneau d'entretien."),
@@ -338,6 +341,8 @@ _SHOWN: dict[str, Field] = {
     "civility": Field(N_("Civilité"), _labelled(VALUE_LABELS["civility"])),
     "series": Field(N_("Série"), _labelled(VALUE_LABELS["bac_series"])),
     "answer": Field(N_("Réponse"), _labelled(VALUE_LABELS["answer"])),
+    "opinion": Field(N_("Avis de la commission"), _labelled(OPINION_LABELS)),
+    "role": Field(N_("Rôle de la commission")),
 }
 FIELDS: dict[str, Field] = {key: Field(label) for key, label in _LABELS.items()} | _SHOWN
 # Where one key means something else for one action.
@@ -350,7 +355,9 @@ ACTION_FIELDS: dict[str, dict[str, Field]] = {
     },
 }
 # Internal references, meaningless to a reader (the row they point to is named elsewhere, or gone).
-HIDDEN = frozenset({"program_id", "note_id", "application_id", "from_submitted_document_id", "sha256", "token_id"})
+HIDDEN = frozenset(
+    {"program_id", "committee_id", "note_id", "application_id", "from_submitted_document_id", "sha256", "token_id"}
+)
 _ABSENT = object()
 
 

@@ -6,7 +6,9 @@ worker call reads the panel's there too (:func:`load_panel_view`) and draws it w
 given the page's ``Drafts``, the panel leaves its redraw to the page (which redraws every section from the
 committed change's event) and keeps what was typed in its fields across those redraws.
 Every check is in ``app.services.decisions.staff_decisions``; the panel only offers what the actor's role allows
-(committee members enter, managers also publish). No query runs on the event loop.
+(committee members enter, managers also publish); above it, the examining committees' opinions
+(``opinions_panel``), and a member of a committee that only gives its opinion gets no decision form. No query
+runs on the event loop.
 """
 
 from collections.abc import Awaitable, Callable
@@ -30,6 +32,7 @@ from app.services.platform import Actor, DomainError
 from app.ui import routes
 from app.ui.drafts import Drafts
 from app.ui.latest_read import LatestRead
+from app.ui.opinions_panel import draw_opinions
 from app.ui.session import current_language
 from app.ui.text import Text, heading, paragraph
 
@@ -176,9 +179,10 @@ def _draw(
 ) -> None:
     if view is None:
         return
+    draw_opinions(application_id, actor, view.opinions, drafts)
     with ui.element("section").mark("decision-panel"):
         _summary(view)
-        if actor.read_only:
+        if actor.read_only or not view.may_decide:
             return
         error = Text("", "p").classes("text-negative").mark("panel-error")
         error.props["role"] = "alert"

@@ -33,6 +33,7 @@ from app.services.admin.common import require_centre_offer, save_active, snapsho
 from app.services.offer import calendar_rules as cal
 from app.services.offer import fields as f
 from app.services.offer.campaigns import active_campaign as active_campaign
+from app.services.offer.examining import examining_committees
 from app.services.offer.program_schema import CHOOSE, ProgramIn
 from app.services.offer.rights import may_edit, readable, require_offer_reader, visible_centres, writable
 from app.services.offer.saves import save_edited
@@ -64,6 +65,9 @@ PROCEDURE_LABELS: dict[Procedure, str] = {
 NO_ACTIVE_CAMPAIGN = N_("Aucune campagne n'est active : activez d'abord une campagne pour y créer des formations.")
 ARCHIVED = N_("Cette formation appartient à une campagne archivée : elle n'est plus modifiable.")
 COMMITTEE_ELSEWHERE = N_("Choisissez une commission de la composante de cette formation.")
+COMMITTEE_EXAMINING = N_(
+    "Cette commission figure parmi les commissions d'examen de la formation : retirez-la d'abord de cette liste."
+)
 INACTIVE_CHOICE = N_("Cet élément est désactivé : choisissez-en un autre.")
 NOT_FAVORABLE = N_("Choisissez un type d'avis favorable.")
 CENTRE_WITH_APPLICATIONS = N_(
@@ -238,6 +242,8 @@ def _references(session: Session, data: ProgramIn, stored: Program | None) -> ca
         issues.add("committee_id", COMMITTEE_ELSEWHERE)
     elif not committee.is_active and not kept("committee_id", data.committee_id):
         issues.add("committee_id", INACTIVE_CHOICE)
+    elif stored is not None and committee.id in {row.committee_id for row in examining_committees(session, stored.id)}:
+        issues.add("committee_id", COMMITTEE_EXAMINING)
     diploma = session.get(DiplomaType, data.diploma_type_id)
     if diploma is None:
         issues.add("diploma_type_id", CHOOSE)

@@ -54,11 +54,9 @@ def _mail_candidate_and_committee(session: Session, application: Application, ca
     committee_code, alert, with_links = _COMMITTEE_ALERTS[code]
     parties = mails.mail_parties(session, application, session.get(Account, candidate.account_id))
     mails.mail_candidate(session, parties, code, {"link": mails.candidate_link(application)} if with_links else None)
-    committee = parties.committee
-    if committee and getattr(committee, alert) and committee.is_active:
-        mails.mail_committee(
-            session, parties, committee_code, {"link": mails.staff_link(application)} if with_links else None
-        )
+    mails.alert_committees(
+        session, parties, alert, committee_code, {"link": mails.staff_link(application)} if with_links else None
+    )
 
 
 # --- Applying -----------------------------------------------------------------------------------------------------

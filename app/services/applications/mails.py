@@ -4,11 +4,11 @@ Every service that mails about an application (applying, cancelling, « Transmet
 the dossier status, the processing type, decisions, answers) loads the same rows and builds the same
 ``account`` and ``program`` variables: :func:`mail_parties` loads them once, :func:`mail_candidate` mails the
 candidate in their language, :func:`mail_committee` alerts the committee in French, with copies to whom the centre
-and the committee's members asked (:func:`alert_addresses`). Whether the committee asks for an alert stays with the
-caller. Everything is enqueued in the caller's transaction.
+and the committee's members asked (:func:`alert_addresses`); :func:`alert_committees` alerts the programme's own
+committee and the committees examining it, each as its settings ask. Everything is enqueued in the caller's transaction.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -28,6 +28,7 @@ from app.models import (
 )
 from app.services.accounts.candidates import mail_context
 from app.services.applications.dossier_status import effective_return_by
+from app.services.offer.examining import examining_committees
 from app.services.platform.labels import label_in
 
 # Paths of the screens mails link to (services may not import app/ui; tests/ui/test_links.py checks them against
@@ -119,29 +120,53 @@ def _staff_emails(session: Session, role: StaffRole, **scope: Any) -> list[str]:
     return list(session.exec(query).all())
 
 
-def alert_addresses(session: Session, parties: MailParties) -> list[str]:
+def alert_addresses(session: Session, parties: MailParties, *, with_centre: bool = True) -> list[str]:
     """Who receives a committee's alert, each address once: the committee's contact address, then the centre's
-    recipients as its « Destinataires des alertes » says (nobody, its contact address, or all its managers), then
-    the committee members who asked for copies."""
+    recipients as its « Destinataires des alertes » says (nobody, its contact address, or all its managers; not
+    ``with_centre``: they had the programme's own committee's alert), then the committee members who asked for
+    copies."""
     committee, centre = parties.committee, parties.centre
     addresses = [committee.contact_email] if committee is not None else []
-    if centre.alert_recipients == AlertRecipients.CONTACT:
+    if with_centre and centre.alert_recipients == AlertRecipients.CONTACT:
         addresses.append(centre.contact_email)
-    elif centre.alert_recipients == AlertRecipients.MANAGERS:
+    elif with_centre and centre.alert_recipients == AlertRecipients.MANAGERS:
         addresses += _staff_emails(session, StaffRole.CENTRE_MANAGER, centre_id=centre.id)
     if committee is not None:
         addresses += _staff_emails(session, StaffRole.COMMITTEE_MEMBER, committee_id=committee.id, receives_alerts=True)
     return list(dict.fromkeys(address.strip().lower() for address in addresses if address and address.strip()))
 
 
-def mail_committee(session: Session, parties: MailParties, code: str, extra: dict[str, Any] | None = None) -> None:
+def alert_committees(
+    session: Session,
+    parties: MailParties,
+    alert: str,
+    code: str,
+    extra: dict[str, Any] | None = None,
+    *,
+    active_only: bool = True,
+) -> None:
+    """Mail the alert ``code`` to the programme's own committee, then to each committee examining the programme
+    (``ProgramCommittee``), each when its setting ``alert`` (``alert_on_transmission``…) asks for it (and it is
+    active, when ``active_only``). The centre's recipients receive the first alert only."""
+    own = parties.committee
+    if own is not None and getattr(own, alert) and (own.is_active or not active_only):
+        mail_committee(session, parties, code, extra)
+    for listed in examining_committees(session, parties.program.id or 0):
+        committee = session.get(Committee, listed.committee_id)
+        if committee is not None and getattr(committee, alert) and (committee.is_active or not active_only):
+            mail_committee(session, replace(parties, committee=committee), code, extra, with_centre=False)
+
+
+def mail_committee(
+    session: Session, parties: MailParties, code: str, extra: dict[str, Any] | None = None, *, with_centre: bool = True
+) -> None:
     """Mail the alert ``code`` in French to :func:`alert_addresses` (the first, the others in copy): ``committee``,
     ``account``, ``program``, then ``extra``. Nobody to tell: no mail."""
     from app.services.mail.outbox import enqueue_mail  # the outbox module is loaded on demand
 
     committee, application = parties.committee, parties.application
     assert committee is not None
-    addresses = alert_addresses(session, parties)
+    addresses = alert_addresses(session, parties, with_centre=with_centre)
     if not addresses:
         return
     context = {

@@ -1,8 +1,10 @@
 """Which applications the staff member's current role covers: the one place that turns a role into a filter.
 
 Administrators and the central office see every application; a centre manager the applications of their
-centre; a committee member those of their committee. Lists filter with :func:`scope_filter`; actions on one
-application check it with :func:`require_application_in_scope` (a hidden button is not a permission).
+centre; a committee member those of their committee and of the programmes that list it among their examining
+committees (``applications/examining.py``), where it writes only its opinion unless it is the final committee.
+Lists filter with :func:`scope_filter` (programmes with :func:`program_scope`); actions on one application check it
+with :func:`require_application_in_scope` (a hidden button is not a permission).
 A candidate's dossier follows the same rule (:func:`require_candidate_in_scope`): it is in scope when one of the
 candidate's applications is.
 """
@@ -15,6 +17,7 @@ from sqlmodel import Session, col, select
 from app.models import Application, Candidate, Program, StaffRole
 from app.services.accounts.staff_roles import INSTITUTION_WIDE, RoleView, current_role, require_role
 from app.services.offer.campaigns import is_archived, require_open_campaign
+from app.services.offer.examining import Reach, committee_reach, examined_program_ids
 from app.services.platform.actors import Actor
 from app.services.platform.errors import Forbidden, NotFound
 
@@ -24,24 +27,23 @@ ALL_ROLES = tuple(role for role in StaffRole if role != StaffRole.ACCOUNT_DESK)
 
 def scope_filter(role: RoleView) -> Any:
     """A WHERE clause on ``Application`` for ``role`` (``True`` for the whole institution)."""
-    if role.role in INSTITUTION_WIDE:
-        return col(Application.id).is_not(None)
-    if role.role == StaffRole.CENTRE_MANAGER:
-        return col(Application.centre_id) == role.centre_id
-    if role.role != StaffRole.COMMITTEE_MEMBER:  # the account desk: no application (never « committee IS NULL »)
-        return sa.false()
-    return col(Application.committee_id) == role.committee_id
+    return _covering(role, Application, col(Application.program_id))
 
 
 def program_scope(role: RoleView) -> Any:
-    """The programmes the role covers (what :func:`scope_filter` is to applications)."""
+    """A WHERE clause on ``Program``: the programmes the role covers (what :func:`scope_filter` is to applications)."""
+    return _covering(role, Program, col(Program.id))
+
+
+def _covering(role: RoleView, table: type[Application] | type[Program], program_id: Any) -> Any:
+    """The rows of ``table`` (its centre, committee and ``program_id`` columns) that ``role`` covers."""
     if role.role in INSTITUTION_WIDE:
-        return col(Program.id).is_not(None)
+        return col(table.id).is_not(None)
     if role.role == StaffRole.CENTRE_MANAGER:
-        return col(Program.centre_id) == role.centre_id
-    if role.role != StaffRole.COMMITTEE_MEMBER:  # the account desk: no programme (never « committee IS NULL »)
+        return col(table.centre_id) == role.centre_id
+    if role.role != StaffRole.COMMITTEE_MEMBER:  # the account desk: nothing (never « committee IS NULL »)
         return sa.false()
-    return col(Program.committee_id) == role.committee_id
+    return (col(table.committee_id) == role.committee_id) | program_id.in_(examined_program_ids(role.committee_id))
 
 
 def require_application_in_scope(
@@ -64,8 +66,8 @@ def require_application_in_scope(
     try:
         _require_role_over(session, actor, role, application, roles, write)
     except Forbidden as error:
-        if write and role.read_only and scope_covers(role, application):
-            raise  # in scope but read-only: say so rather than "not found"
+        if write and (role.read_only or role.role in roles) and scope_covers(session, role, application):
+            raise  # in scope but read-only, or only examined (an opinion, no more): say so rather than "not found"
         raise NotFound("application") from error
     if write:
         require_open_campaign(session, application.campaign_id)  # an archived campaign is read-only for all
@@ -102,23 +104,35 @@ def _require_role_over(
     roles: tuple[StaffRole, ...],
     write: bool,
 ) -> None:
-    """The actor holds one of ``roles`` over ``row``'s centre (a centre manager) or committee (a committee member)."""
+    """The actor holds one of ``roles`` over ``row``'s centre (a centre manager) or committee (a committee member:
+    their own committee's rows, or those their committee examines, read only, or decides as final committee)."""
+    committee_id = None
+    if role.role == StaffRole.COMMITTEE_MEMBER:
+        reach = _reach(session, role, row)
+        granted = reach == Reach.DECIDE or (reach == Reach.EXAMINE and not write)
+        committee_id = role.committee_id if granted else row.committee_id
     require_role(
         session,
         actor=actor,
         roles=roles,
         centre_id=row.centre_id if role.role == StaffRole.CENTRE_MANAGER else None,
-        committee_id=row.committee_id if role.role == StaffRole.COMMITTEE_MEMBER else None,
+        committee_id=committee_id,
         write=write,
     )
 
 
-def scope_covers(role: RoleView, application: Application) -> bool:
+def _reach(session: Session, role: RoleView, row: Application | Program) -> Reach | None:
+    program_id = row.program_id if isinstance(row, Application) else row.id
+    return committee_reach(session, role.committee_id, program_id or 0, row.committee_id)
+
+
+def scope_covers(session: Session, role: RoleView, application: Application) -> bool:
+    """Whether the role reads ``application`` (the row-wise :func:`scope_filter`)."""
     if role.role in INSTITUTION_WIDE:
         return True
     if role.role == StaffRole.CENTRE_MANAGER:
         return application.centre_id == role.centre_id
-    return role.role == StaffRole.COMMITTEE_MEMBER and application.committee_id == role.committee_id
+    return role.role == StaffRole.COMMITTEE_MEMBER and _reach(session, role, application) is not None
 
 
 def require_candidate_in_scope(session: Session, *, actor: Actor, candidate_id: int, write: bool = False) -> Candidate:

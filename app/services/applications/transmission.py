@@ -38,7 +38,7 @@ from app.services.applications.actions import (
 )
 from app.services.applications.application_rows import ApplicationRows
 from app.services.applications.dossier_status import dossier_editable, effective_return_by, move_dossier
-from app.services.applications.mails import candidate_link, mail_candidate, mail_committee, mail_parties, staff_link
+from app.services.applications.mails import alert_committees, candidate_link, mail_candidate, mail_parties, staff_link
 from app.services.dossier.completeness import SECTION_LABELS, dossier_completeness
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit_application
@@ -222,6 +222,5 @@ def _enqueue_mails(session: Session, application: Application, candidate: Candid
         for piece, document in pieces_with_rows(session, application)
     ]
     mail_candidate(session, parties, "dossier_received", {"link": candidate_link(application), "documents": documents})
-    committee = parties.committee
-    if committee and committee.alert_on_transmission and committee.is_active:
-        mail_committee(session, parties, "committee_transmission", {"link": staff_link(application)})
+    link = {"link": staff_link(application)}
+    alert_committees(session, parties, "alert_on_transmission", "committee_transmission", link)

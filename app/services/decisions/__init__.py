@@ -12,6 +12,13 @@ if TYPE_CHECKING:
     from app.services.decisions.answers import AnswerView, answer_view, confirm_offer, leave_waiting_list, withdraw
     from app.services.decisions.decision_panel import DecisionPanelView, decision_panel_view
     from app.services.decisions.letters import letter_available, letter_filename, my_letter_context, render_letter
+    from app.services.decisions.opinions import (
+        OPINION_LABELS,
+        OpinionLine,
+        OpinionsView,
+        enter_opinion,
+        opinions_view,
+    )
     from app.services.decisions.selection import (
         EMPTY_SELECTION,
         DecisionEntry,
@@ -38,6 +45,11 @@ if TYPE_CHECKING:
 
 # What pages may use, by the submodule that defines it (see app/services/__init__.py).
 _EXPORTS: dict[str, str] = {
+    "OPINION_LABELS": "opinions",
+    "OpinionLine": "opinions",
+    "OpinionsView": "opinions",
+    "enter_opinion": "opinions",
+    "opinions_view": "opinions",
     "AnswerView": "answers",
     "DecisionEntry": "selection",
     "DecisionPanelView": "decision_panel",
@@ -72,10 +84,13 @@ _EXPORTS: dict[str, str] = {
 }
 __all__ = [
     "EMPTY_SELECTION",
+    "OPINION_LABELS",
     "AnswerView",
     "DecisionEntry",
     "DecisionPanelView",
     "ListedCandidate",
+    "OpinionLine",
+    "OpinionsView",
     "SelectionReport",
     "WaitingListOverview",
     "answer_view",
@@ -86,11 +101,13 @@ __all__ = [
     "decision_panel_view",
     "enter_decision",
     "enter_on_selection",
+    "enter_opinion",
     "enter_selection_in_batches",
     "leave_waiting_list",
     "letter_available",
     "letter_filename",
     "my_letter_context",
+    "opinions_view",
     "parse_paris_moment",
     "plan_entry",
     "plan_publication",

@@ -34,7 +34,7 @@ from app.services.applications.actions import (
     own_application,
     own_candidate,
 )
-from app.services.applications.mails import candidate_link, mail_candidate, mail_committee, mail_parties
+from app.services.applications.mails import alert_committees, candidate_link, mail_candidate, mail_parties
 from app.services.decisions.answer_status import move_answer
 from app.services.decisions.published import latest_published
 from app.services.decisions.waiting_list import (
@@ -99,10 +99,9 @@ def mail_answer(
     if code == "waiting_list_left":
         context["on_hold"] = on_hold
     mail_candidate(session, parties, code, context)
-    committee = parties.committee
-    if alert and committee and committee.alert_on_withdrawal and committee.is_active:
+    if alert:
         context = {"reason": reason, "from_waiting_list": code == "waiting_list_left", "on_hold": on_hold}
-        mail_committee(session, parties, "committee_withdrawal", context)
+        alert_committees(session, parties, "alert_on_withdrawal", "committee_withdrawal", context)
 
 
 def _record(

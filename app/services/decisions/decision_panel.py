@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from app.models import AnswerKind, Decision, DecisionKind, DecisionType, Program, RefusalReason
+from app.services.decisions.opinions import OpinionsView, decision_refusal, opinions_view
 from app.services.decisions.published import latest_published
 from app.services.decisions.staff_decisions import PUBLISH_ROLES, latest_entered
 from app.services.platform.actors import Actor
@@ -35,6 +36,8 @@ class DecisionPanelView:
     program_id: int
     has_waiting_list: bool  # the panel links to the programme's waiting list
     pending_kind: DecisionKind | None = None
+    opinions: OpinionsView | None = None  # the examining committees' opinions (no lines: none examines it)
+    may_decide: bool = True  # False for a member of a committee that only gives its opinion
 
 
 def decision_panel_view(session: Session, *, actor: Actor, application_id: int, lang: str = "fr") -> DecisionPanelView:
@@ -62,4 +65,6 @@ def decision_panel_view(session: Session, *, actor: Actor, application_id: int, 
         program_id=application.program_id,
         has_waiting_list=bool(program and program.has_waiting_list),
         pending_kind=pending.kind if pending else None,
+        opinions=opinions_view(session, actor=actor, application_id=application_id, lang=lang),
+        may_decide=getattr(decision_refusal(session, role, application), "code", None) != "opinion_only",
     )

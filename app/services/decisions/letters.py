@@ -34,6 +34,7 @@ from app.services.applications.actions import own_application
 from app.services.decisions.published import latest_published
 from app.services.documents import pdf_text as t
 from app.services.documents.html_pdf import environment, html_to_pdf
+from app.services.offer.examining import signing_committee_id
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
 from app.services.platform.errors import NotFound
@@ -88,12 +89,19 @@ FILE_PREFIXES = {
 }
 
 
+def letter_committee(session: Session, application: Application) -> Committee | None:
+    """The committee that signs the application's letters: the programme's final examining committee when one is
+    designated, else the programme's own (``applications/examining``); its settings say whether letters are
+    downloadable and attached."""
+    return session.get(Committee, signing_committee_id(session, application.program_id, application.committee_id))
+
+
 def letter_context(session: Session, application: Application, decision: Decision) -> dict[str, Any] | None:
     """Plain data for the letter of a published decision (None for kinds without a letter)."""
     if decision.kind not in LETTER_KINDS or decision.published_at is None:
         return None
     program = session.get(Program, application.program_id)
-    committee = session.get(Committee, application.committee_id)
+    committee = letter_committee(session, application)
     candidate = session.get(Candidate, application.candidate_id)
     account = session.get(Account, candidate.account_id) if candidate else None
     decision_type = session.get(DecisionType, decision.decision_type_id)
@@ -203,7 +211,7 @@ def letter_attachment(session: Session, *, application: Application, decision: D
 def my_letter_context(session: Session, *, actor: Actor, application_id: int) -> dict[str, Any]:
     """The candidate's letter: their latest published decision, when the committee lets letters be downloaded."""
     _candidate, application = own_application(session, actor, application_id)
-    committee = session.get(Committee, application.committee_id)
+    committee = letter_committee(session, application)
     decision = latest_published(session, application_id)
     context = letter_context(session, application, decision) if decision else None
     if context is None or committee is None or not committee.letters_downloadable:
@@ -213,6 +221,6 @@ def my_letter_context(session: Session, *, actor: Actor, application_id: int) ->
 
 def letter_available(session: Session, *, actor: Actor, application_id: int) -> bool:
     _candidate, application = own_application(session, actor, application_id)
-    committee = session.get(Committee, application.committee_id)
+    committee = letter_committee(session, application)
     decision = latest_published(session, application_id)
     return bool(committee and committee.letters_downloadable and decision and decision.kind in LETTER_KINDS)

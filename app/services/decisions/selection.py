@@ -31,7 +31,8 @@ from app.models import (
     RefusalReason,
     StaffRole,
 )
-from app.services.accounts.staff_roles import current_role
+from app.services.accounts.staff_roles import RoleView, current_role
+from app.services.decisions.opinions import decision_refusal
 from app.services.decisions.published import CHUNK
 from app.services.decisions.selection_loads import campaign_refusals
 from app.services.decisions.selection_ranks import RankCarry, RankRule, waiting_ranks
@@ -249,6 +250,8 @@ def _plan_entry_rows(
     entry: DecisionEntry,
     decision_type: DecisionType,
     carry: RankCarry | None = None,
+    *,
+    role: RoleView,
 ) -> tuple[list[SelectionRow], dict[int, Decision]]:
     """The rows of the plan, and the latest decision of each application (what the entry replaces)."""
     kind = decision_type.kind
@@ -259,6 +262,7 @@ def _plan_entry_rows(
         program = session.get(Program, application.program_id)  # the identity map answers after the first
         assert program is not None
         reason = _entry_refusal(application, latest.get(application.id or 0), entry, kind, program)
+        reason = reason or decision_refusal(session, role, application)  # the examining committees' opinions
         reasons[application.id or 0] = reason
         if reason is None:
             eligible[application.program_id].append(application)
@@ -286,7 +290,8 @@ def plan_entry(
     """What entering ``entry`` on the selection would do, row by row (nothing is written)."""
     decision_type = check_entry(session, entry)
     found, others = rows_in_scope(session, actor, application_ids, ENTER_ROLES, lang)
-    return SelectionReport(_plan_entry_rows(session, found, entry, decision_type)[0], others)
+    role = current_role(session, actor=actor)
+    return SelectionReport(_plan_entry_rows(session, found, entry, decision_type, role=role)[0], others)
 
 
 def enter_on_selection(
@@ -319,7 +324,9 @@ def enter_batch(
     locked = lock_applications(session, ids)
     found = [(locked[application.id or 0], label, title) for application, label, title in found]
     refusals = campaign_refusals(session, [application for application, _l, _p in found])
-    planned, latest = _plan_entry_rows(session, found, entry, decision_type, carry)
+    planned, latest = _plan_entry_rows(
+        session, found, entry, decision_type, carry, role=current_role(session, actor=actor)
+    )
     report, staged = SelectionReport(out_of_scope=others), []
     held = [session.get(RefusalReason, entry.refusal_reason_id)] if entry.refusal_reason_id else []  # read per row
     for row in planned:

@@ -1,6 +1,7 @@
 """Staff decisions ("avis"): entered one by one or on a selection (``selection``), then published (« Valider »).
 
-Committee members, centre managers, the central office and administrators enter decisions in their scope;
+Committee members, centre managers, the central office and administrators enter decisions in their scope, once the
+committees examining the programme have given their required opinions (``opinions``);
 only centre managers, the central office and administrators publish them. Only published decisions reach the
 candidate (``applications_views``). A published decision is replaced only when the staff member says so
 (``overwrite_published``): a bulk entry skips it. Publishing takes the programme row lock and refuses a
@@ -28,6 +29,7 @@ from app.models import (
 from app.services.decisions.answer_status import move_answer
 from app.services.decisions.confirmation_delays import confirmation_deadline
 from app.services.decisions.decision_status import enter, publish
+from app.services.decisions.opinions import require_opinions_in
 from app.services.decisions.published import CHUNK
 from app.services.decisions.waiting_list import (
     letter_attachments,
@@ -203,6 +205,7 @@ def enter_decision(
     application = lock_application(session, application_id)
     latest = latest_entered(session, application_id)
     check_enterable(application, latest, overwrite_published=overwrite_published)
+    require_opinions_in(session, actor=actor, application=application)  # the examining committees' opinions
     decision_type = session.get(DecisionType, decision_type_id)
     if decision_type is None or not decision_type.is_active:
         raise NotFound("decision_type")

@@ -31,6 +31,7 @@ from app.models import (
 from app.services.decisions.confirmation_delays import confirmation_deadline
 from app.services.decisions.decision_status import publish
 from app.services.decisions.published import CHUNK, latest_published_column
+from app.services.offer.examining import signing_committee_id
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.labels import label_in
@@ -174,13 +175,14 @@ def mail_decision(
         {"link": mails.candidate_link(application), "decision": decision_context(session, decision, lang)},
         attachments=attachments,
     )
-    committee = parties.committee
-    if decision.is_waiting_list_call and committee and committee.alert_on_waiting_list_call:
-        mails.mail_committee(
+    if decision.is_waiting_list_call:
+        mails.alert_committees(
             session,
             parties,
+            "alert_on_waiting_list_call",
             "committee_waiting_list_call",
             {"link": mails.staff_link(application), "decision": decision_context(session, decision, "fr")},
+            active_only=False,
         )
 
 
@@ -188,8 +190,9 @@ def mail_decision(
 
 
 def letter_attachments(session: Session, application: Application, decision: Decision) -> list[Any]:
-    """The decision's letter, when the committee attaches letters to decision mails (rendered on demand)."""
-    committee = session.get(Committee, application.committee_id)
+    """The decision's letter, when the committee that signs it attaches letters to decision mails (rendered on
+    demand)."""
+    committee = session.get(Committee, signing_committee_id(session, application.program_id, application.committee_id))
     if committee is None or not committee.letters_attached_to_mail:
         return []
     from app.services.decisions.letters import letter_attachment  # PDF rendering is loaded on demand

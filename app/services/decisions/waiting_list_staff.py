@@ -28,7 +28,7 @@ from app.models import (
     Program,
     StaffRole,
 )
-from app.services.accounts.staff_roles import INSTITUTION_WIDE, current_role
+from app.services.accounts.staff_roles import current_role
 from app.services.decisions.published import latest_published_column
 from app.services.decisions.waiting_list import (
     call_waiting_list,
@@ -41,7 +41,7 @@ from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError
 from app.services.platform.labels import label_in
-from app.services.review.staff_scope import require_program_in_scope
+from app.services.review.staff_scope import program_scope, require_program_in_scope
 
 CALL_ROLES = (StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE, StaffRole.CENTRE_MANAGER)
 NO_LIST = N_("Cette formation n'a pas de liste complémentaire.")
@@ -225,13 +225,8 @@ def programs_with_waiting_list(session: Session, *, actor: Actor, lang: str = "f
     statement = (
         select(Program)
         .join(Campaign, col(Campaign.id) == col(Program.campaign_id))
-        .where(col(Program.has_waiting_list), col(Campaign.is_active))
+        .where(col(Program.has_waiting_list), col(Campaign.is_active), program_scope(role))
     )
-    if role.role not in INSTITUTION_WIDE:
-        if role.role == StaffRole.CENTRE_MANAGER:
-            statement = statement.where(Program.centre_id == role.centre_id)
-        else:
-            statement = statement.where(Program.committee_id == role.committee_id)
     result = []
     for program in session.exec(statement.order_by(col(Program.label_fr))).all():
         result.append((program.id or 0, label_in(program, lang), len(waiting_ids(session, program.id or 0))))

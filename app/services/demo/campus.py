@@ -32,15 +32,11 @@ from app.models import (
     Tag,
 )
 from app.services.accounts.passwords import hash_password
+from app.services.demo import committees, interviews, mail_failures, messages, next_campaign, scoring
 from app.services.demo import data as d
 from app.services.demo.data import DEMO_IDENTITIES, DemoIdentity
-from app.services.demo.interviews import seed_demo_interviews  # interview slots, two booked, one marked absent
-from app.services.demo.mail_failures import seed_mail_failures
-from app.services.demo.messages import seed_demo_messages
-from app.services.demo.next_campaign import seed_next_campaign
 from app.services.demo.people import ascii_upper, demo_ine, dossier_rows, mail_part, seed_duplicate
 from app.services.demo.scenarios import PRESELECTION_PLACE, Calendar, Scenario
-from app.services.demo.scoring import seed_demo_scoring
 from app.services.offer.faq import seed_guide_faq
 
 __all__ = ["DEMO_IDENTITIES", "DemoIdentity", "intake_year", "seed_demo_campus"]
@@ -58,12 +54,13 @@ def seed_demo_campus(session: Session) -> bool:
     if session.exec(select(Campaign.id).limit(1)).first() is not None:
         return False
     Seeder(session).run()
-    seed_demo_messages(session)  # « Envoyer un message » in use: mails, « Messages » pages, dossier histories
-    seed_mail_failures(session)
-    seed_demo_interviews(session)
-    seed_next_campaign(session)  # a prepared campaign whose switch is scheduled (« Bascule programmée »)
+    messages.seed_demo_messages(session)  # « Envoyer un message » in use: mails, « Messages » pages, histories
+    mail_failures.seed_mail_failures(session)
+    committees.seed_examining_committees(session)  # a programme examined by two more committees, their opinions
+    interviews.seed_demo_interviews(session)
+    next_campaign.seed_next_campaign(session)  # a prepared campaign whose switch is scheduled (« Bascule programmée »)
     seed_guide_faq(session)  # the FAQ of the candidates' guide, when the FAQ is empty
-    seed_demo_scoring(session)  # a scored programme (« Classements »)
+    scoring.seed_demo_scoring(session)  # a scored programme (« Classements »)
     return True
 
 

@@ -129,6 +129,28 @@ COMMITTEES: list[CommitteeData] = [
         "François Martineau",
         "Directeur de Polytech Orléans",
     ),
+    # The master Informatique's two examining committees (demo/committees.py lists them on M-INFO-IA).
+    CommitteeData(
+        "UFR-ST",
+        "COM-INFO-PEDA",
+        "Équipe pédagogique du master Informatique",
+        "Computer Science master's teaching team",
+        "equipe-pedagogique-master-info",
+        "02 61 91 10 22",
+        "Louise Mercier",
+        "Responsable pédagogique du parcours Intelligence artificielle",
+        alert_new=True,
+    ),
+    CommitteeData(
+        "UFR-ST",
+        "COM-INFO-DIR",
+        "Direction du département Informatique",
+        "Head of the Computer Science department",
+        "direction-informatique",
+        "02 61 91 10 20",
+        "Romain Dumas",
+        "Directeur du département Informatique",
+    ),
 ]
 
 # (code, label_fr, label_en)
@@ -551,6 +573,22 @@ STAFF: list[StaffData] = [
         "Président du jury d'admission (Polytech)",
         "Admissions board chair (Polytech)",
     ),
+    StaffData(
+        "lmercier",
+        "Louise",
+        "Mercier",
+        [(StaffRole.COMMITTEE_MEMBER, "COM-INFO-PEDA", True)],
+        "Commission d'examen : examen pédagogique (master Informatique)",
+        "Examining committee: teaching review (Computer Science master's)",
+    ),
+    StaffData(
+        "rdumas",
+        "Romain",
+        "Dumas",
+        [(StaffRole.COMMITTEE_MEMBER, "COM-INFO-DIR", True)],
+        "Commission d'examen : avis du directeur (master Informatique)",
+        "Examining committee: head of department's opinion (Computer Science master's)",
+    ),
 ]
 
 # Addresses: (line1, line2, postcode, commune INSEE code, commune as La Poste writes it)
@@ -799,6 +837,6 @@ DEMO_IDENTITIES: list[DemoIdentity] = [
     *[
         DemoIdentity("staff", s.login, STAFF_PASSWORD, s.label_fr, s.label_en, f"{s.first} {s.last}")
         for s in STAFF
-        if s.login in {"mdelaunay", "nperrin", "jroussel", "hbenali", "pgauthier", "cguichard"}
+        if s.login in {"mdelaunay", "nperrin", "jroussel", "hbenali", "pgauthier", "cguichard", "rdumas"}
     ],
 ]

@@ -5,12 +5,15 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from app.services.exports import archive, audit_csv, jobs, my_data, personal_data, statistics
+    from app.services.exports.opinion_statistics import OpinionStatRow, opinions_by_committee
     from app.services.exports.statistics import GROUPINGS, CampaignOption, DayCount, PendingCounts, Statistics, StatRow
     from app.services.exports.tabular import EXTRAS, TabularRequest
 
 # What pages may use, by the submodule that defines it (see app/services/__init__.py).
 _EXPORTS: dict[str, str] = {
     "CampaignOption": "statistics",
+    "OpinionStatRow": "opinion_statistics",
+    "opinions_by_committee": "opinion_statistics",
     "DayCount": "statistics",
     "EXTRAS": "tabular",
     "GROUPINGS": "statistics",
@@ -30,6 +33,7 @@ __all__ = [
     "GROUPINGS",
     "CampaignOption",
     "DayCount",
+    "OpinionStatRow",
     "PendingCounts",
     "StatRow",
     "Statistics",
@@ -38,6 +42,7 @@ __all__ = [
     "audit_csv",
     "jobs",
     "my_data",
+    "opinions_by_committee",
     "personal_data",
     "statistics",
 ]

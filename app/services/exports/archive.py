@@ -24,17 +24,15 @@ from app.models import (
     Account,
     Application,
     Candidate,
-    Committee,
     DocumentStatus,
     Program,
     RequiredDocument,
-    StaffRole,
     StoredFile,
     SubmittedDocument,
 )
 from app.services.accounts.staff_roles import INSTITUTION_WIDE, current_role
 from app.services.applications.dossier_status import PIECE_STATUS_LABELS
-from app.services.applications.staff_scope import scope_filter
+from app.services.applications.staff_scope import program_scope, scope_filter
 from app.services.documents.dossier_pdf_render import render_dossier_pdf
 from app.services.exports.spreadsheet_writers import neutralise
 from app.services.platform import file_store
@@ -262,13 +260,8 @@ def piece_choices(session: Session, *, actor: Actor) -> list[tuple[int, str, str
     role = current_role(session, actor=actor)
     wanted = select(RequiredDocument).where(col(RequiredDocument.is_active).is_(True))
     if role.role not in INSTITUTION_WIDE:
-        programs = select(Program.id)
-        if role.role == StaffRole.CENTRE_MANAGER:
-            programs = programs.where(Program.centre_id == role.centre_id)
-            centres: Any = [role.centre_id]
-        else:
-            programs = programs.where(Program.committee_id == role.committee_id)
-            centres = select(Committee.centre_id).where(Committee.id == role.committee_id)
+        programs = select(Program.id).where(program_scope(role))
+        centres = select(Program.centre_id).where(program_scope(role))
         wanted = wanted.where(
             col(RequiredDocument.program_id).in_(programs)
             | col(RequiredDocument.centre_id).in_(centres)

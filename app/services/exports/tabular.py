@@ -144,13 +144,13 @@ def list_value(key: str, value: Any) -> Any:
     """A list column's value as the file holds it: labels translated, moments in Paris (naive), tags joined."""
     if value is None or value == []:
         return None
+    if isinstance(value, list):  # tags, the committees' opinions: already words
+        return ", ".join(value)
     if key in VALUE_LABELS:
         msgid = VALUE_LABELS[key].get(str(value), "")
         return _(msgid) if msgid else str(value)
     if key == "sva":
         return _(SVA_WORDS.get(value, "")) or str(value)
-    if key == "tags":
-        return ", ".join(value)
     if isinstance(value, bool):
         return _(YES) if value else _(NO)
     if isinstance(value, datetime):

@@ -56,6 +56,7 @@ class MailCode(StrEnum):
     COMMITTEE_CANCELLATION = "committee_cancellation"
     COMMITTEE_WITHDRAWAL = "committee_withdrawal"
     COMMITTEE_WAITING_LIST_CALL = "committee_waiting_list_call"
+    COMMITTEE_OPINIONS_COMPLETE = "committee_opinions_complete"
     ASSISTANCE_REQUEST = "assistance_request"
     STAFF_MESSAGE = "staff_message"
 
@@ -167,6 +168,10 @@ MAIL_VARIABLES: dict[MailCode, dict[str, str]] = {
         "on_hold": "true when the list left is the unranked waiting list (« liste d'attente »)",
     },
     MailCode.COMMITTEE_WAITING_LIST_CALL: {**_COMMITTEE_LINK, "decision": DECISION},
+    MailCode.COMMITTEE_OPINIONS_COMPLETE: {
+        **_COMMITTEE_LINK,
+        "opinions": "list of {committee, role, opinion, comment}: the examining committees' opinions, in French",
+    },
     MailCode.ASSISTANCE_REQUEST: {
         "sender_name": "name the sender gave",
         "sender_email": "address to answer to",
@@ -209,6 +214,15 @@ _SAMPLE_VALUES: dict[str, Any] = {
         "video_link": "https://visio.example.org/entretien-eea",
         "booking_closes_at": datetime(2025, 5, 14, 7, 30, tzinfo=UTC),
     },
+    "opinions": [
+        {"committee": "Commission pédagogique", "role": "Examen pédagogique", "opinion": "Favorable", "comment": ""},
+        {
+            "committee": "Direction des études",
+            "role": "Avis du directeur",
+            "opinion": "Réservé",
+            "comment": "Projet professionnel à préciser.",
+        },
+    ],
     "link": "http://127.0.0.1:8080/candidatures/42",
     "expires_at": datetime(2025, 3, 14, 13, 30, tzinfo=UTC),
     "new_email": "eloise.nouvelle@example.org",

@@ -34,6 +34,8 @@ DOSSIER_ACTIONS: frozenset[str] = frozenset(
         "score.entered",
         "decision.published",
         "decision.waiting_list_called",
+        "opinion.entered",
+        "opinion.changed",
         "waiting_list.called_by_hand",
         "interview.booked",
         "interview.moved",

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
         preview_message,
         send_message,
     )
-    from app.services.review.staff_scope import scope_covers, scope_filter
+    from app.services.review.staff_scope import program_scope, scope_covers, scope_filter
 
 # What pages may use, by the submodule that defines it (see app/services/__init__.py).
 _EXPORTS: dict[str, str] = {
@@ -43,6 +43,7 @@ _EXPORTS: dict[str, str] = {
     "message_start": "staff_messages",
     "preview_message": "staff_messages",
     "send_message": "staff_messages",
+    "program_scope": "staff_scope",
     "scope_covers": "staff_scope",
     "scope_filter": "staff_scope",
     "staff_list": "staff_list",
@@ -66,6 +67,7 @@ __all__ = [
     "message_recipients",
     "message_start",
     "preview_message",
+    "program_scope",
     "scope_covers",
     "scope_filter",
     "send_message",

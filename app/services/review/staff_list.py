@@ -19,14 +19,16 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from app import clock
-from app.i18n import N_
+from app.i18n import N_, gettext
 from app.models import (
     Application,
     ApplicationCentre,
     ApplicationTag,
     Committee,
+    CommitteeOpinion,
     Note,
     Program,
+    ProgramCommittee,
     StaffListPreference,
     Tag,
 )
@@ -42,6 +44,7 @@ from app.services.review.staff_list_columns import (
     DEFAULT_SVA_BASE,
     MAX_PAGE_SIZE,
     SVA_BASE_KEYS,
+    VALUE_LABELS,
     ListPage,
     ListQuery,
 )
@@ -72,14 +75,15 @@ def list_applications(session: Session, *, actor: Actor, query: ListQuery) -> Li
     )
     stmt = stmt.where(*where).order_by(*order).limit(query.page_size).offset((query.page - 1) * query.page_size)
     rows = [dict(r._mapping) for r in session.execute(stmt)]
-    _add_computed(session, rows, now, query.sva_base)
+    _add_computed(session, rows, now, query.sva_base, query.language)
     return ListPage(rows=rows, total=int(total), page=query.page, page_size=query.page_size)
 
 
 def _add_computed(
-    session: Session, rows: list[dict[str, Any]], now: datetime, sva_base: str = DEFAULT_SVA_BASE
+    session: Session, rows: list[dict[str, Any]], now: datetime, sva_base: str = DEFAULT_SVA_BASE, lang: str = "fr"
 ) -> None:
-    """Days, SVA colour, tags and notes for the page's rows only (one query each for tags and notes).
+    """Days, SVA colour, tags, notes and opinions for the page's rows only (one query each for tags, notes and
+    opinions).
 
     ``sva_days`` counts from the chosen SVA base date; ``days_since_transmission`` always from transmission."""
     ids = [r["id"] for r in rows]
@@ -100,6 +104,7 @@ def _add_computed(
             .order_by(col(Tag.label))
         ):
             tags.setdefault(application_id, []).append(label)
+    opinions = _opinions(session, ids, lang)
     for row in rows:
         transmitted = row["transmitted_at"]
         row["days_since_transmission"] = (now - transmitted).days if transmitted is not None else None
@@ -108,6 +113,36 @@ def _add_computed(
         row["sva"] = sva_colour(row["sva_days"], bool(row.pop("_published")))
         row["notes_count"] = notes.get(row["id"], 0)
         row["tags"] = tags.get(row["id"], [])
+        row["opinions"] = opinions.get(row["id"], [])
+
+
+def _opinions(session: Session, ids: list[int], lang: str) -> dict[int, list[str]]:
+    """« Examen pédagogique : Favorable » for each opinion given on the page's applications, in the committees'
+    order."""
+    found: dict[int, list[str]] = {}
+    if not ids:
+        return found
+    for application_id, role_fr, role_en, opinion in session.execute(
+        select(
+            col(CommitteeOpinion.application_id),
+            col(ProgramCommittee.role_fr),
+            col(ProgramCommittee.role_en),
+            col(CommitteeOpinion.opinion),
+        )
+        .join(Application, col(Application.id) == col(CommitteeOpinion.application_id))
+        .join(
+            ProgramCommittee,
+            (col(ProgramCommittee.program_id) == col(Application.program_id))
+            & (col(ProgramCommittee.committee_id) == col(CommitteeOpinion.committee_id)),
+        )
+        .where(col(CommitteeOpinion.application_id).in_(ids))
+        .order_by(col(ProgramCommittee.position), col(ProgramCommittee.id))
+    ):
+        role = role_en if lang == "en" and role_en else role_fr
+        label = gettext(VALUE_LABELS["opinion"][opinion.value], lang)
+        line = gettext("{role} : {opinion}", lang).format(role=role, opinion=label)
+        found.setdefault(application_id, []).append(line)
+    return found
 
 
 def sva_colour(days: int | None, published: bool) -> str:
@@ -160,7 +195,7 @@ def rows_for_ids(
     )
     found = {r.id: dict(r._mapping) for r in session.execute(stmt.where(col(Application.id).in_(ids), *where))}
     rows = [found[i] for i in ids if i in found]
-    _add_computed(session, rows, now, query.sva_base)
+    _add_computed(session, rows, now, query.sva_base, query.language)
     return rows
 
 

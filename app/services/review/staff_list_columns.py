@@ -149,6 +149,8 @@ COLUMNS: dict[str, Column] = {
         _c("sva", N_("Alerte SVA"), None, CHOICE, sortable=False, choices=tuple(SVA_LABELS), default=True),
         _c("tags", N_("Étiquettes"), None, CHOICE, sortable=False),
         _c("notes_count", N_("Nombre de notes"), None, NUMBER_RANGE, sortable=False),
+        # The examining committees' opinions (role: opinion); filtered on whether every required one is in.
+        _c("opinions", N_("Avis des commissions"), None, CHOICE, sortable=False, choices=("complete", "missing")),
     ]
 }
 
@@ -214,6 +216,8 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
         "preselection": N_("Présélection"),
     },
     "answer": {"confirmed": N_("Confirmé"), "provisional": N_("Accepté provisoirement"), "withdrawn": N_("Désisté")},
+    "opinions": {"complete": N_("Tous les avis requis donnés"), "missing": N_("Avis requis manquants")},
+    "opinion": {"favourable": N_("Favorable"), "reserved": N_("Réservé"), "unfavourable": N_("Défavorable")},
     "civility": {"mr": N_("Monsieur"), "ms": N_("Madame"), "unspecified": N_("Non précisée")},
     "bac_series": BAC_SERIES,
 }

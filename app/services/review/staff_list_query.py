@@ -18,8 +18,10 @@ from app.models import (
     Campaign,
     Candidate,
     Committee,
+    CommitteeOpinion,
     Note,
     Program,
+    ProgramCommittee,
 )
 from app.services.accounts.staff_roles import current_role
 from app.services.platform import parameters
@@ -195,6 +197,8 @@ def _filter_clauses(
             elif key == "tags":
                 tagged = select(ApplicationTag.application_id).where(col(ApplicationTag.tag_id).in_(values))
                 clauses.append(col(Application.id).in_(tagged))
+            elif key == "opinions":
+                clauses.append(sa.or_(*[_opinions_clause(v) for v in values]))
             else:
                 clauses.append(_choice_clause(target, values))
         elif column.kind == NUMBER_RANGE:
@@ -218,6 +222,22 @@ def _filter_clauses(
             if end is not None:
                 clauses.append(target <= end if is_day else target < _paris_midnight_utc(end + timedelta(days=1)))
     return clauses, tables
+
+
+def _opinions_clause(value: str) -> Any:
+    """« missing »: a required examining committee has no opinion yet; « complete »: the programme has examining
+    committees and none is missing (correlated subqueries on the page's rows, by programme)."""
+    listed = select(ProgramCommittee.id).where(col(ProgramCommittee.program_id) == col(Application.program_id))
+    given = (
+        select(CommitteeOpinion.id)
+        .where(
+            col(CommitteeOpinion.application_id) == col(Application.id),
+            col(CommitteeOpinion.committee_id) == col(ProgramCommittee.committee_id),
+        )
+        .correlate(Application, ProgramCommittee)  # the list's application, the enclosing committee
+    )
+    missing = listed.where(col(ProgramCommittee.required), ~given.exists()).exists()
+    return missing if value == "missing" else sa.and_(listed.exists(), ~missing)
 
 
 def _notes_count_expr() -> Any:

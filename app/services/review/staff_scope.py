@@ -6,6 +6,7 @@ module keeps the old import path working for the modules that still use it.
 
 from app.services.applications.staff_scope import (
     ALL_ROLES,
+    program_scope,
     require_application_in_scope,
     require_candidate_in_scope,
     require_program_in_scope,
@@ -15,6 +16,7 @@ from app.services.applications.staff_scope import (
 
 __all__ = [
     "ALL_ROLES",
+    "program_scope",
     "require_application_in_scope",
     "require_candidate_in_scope",
     "require_program_in_scope",
