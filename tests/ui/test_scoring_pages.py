@@ -81,7 +81,7 @@ async def test_a_member_scores_with_errors_announced(user: User) -> None:
     user.find(marker=f"score-criterion-{first}").type("15")
     await click(user, "scores-save")
     await user.should_see("Votre note : 14,75 / 20")
-    user.should_not_see(marker="combined-score")  # a committee member reads their own scores only
+    await user.should_not_see(marker="combined-score")  # a committee member reads their own scores only
     with new_session() as session:
         assert sorted(row.value_tenths for row in session.exec(select(Score)).all()) == [145, 150]
         assert session.get(Application, ids["applications"][0]).score == 14.75
@@ -127,7 +127,7 @@ async def test_a_committee_member_may_not_rank(user: User) -> None:
     await user.open("/gestion/classements")
     await user.should_see(marker="no-program")
     await user.open(f"/gestion/classements/{ids['program']}")
-    user.should_not_see(marker="propose")
+    await user.should_not_see(marker="propose")
 
 
 async def test_the_grid_is_edited_on_the_programme_page(user: User) -> None:
@@ -160,8 +160,8 @@ async def test_the_staff_list_shows_the_score_and_filters_the_scored(user: User)
     await user.open("/gestion/candidatures?scored=oui")
     await user.should_see("CANDIDAT1")
     await user.should_see("CANDIDAT0")
-    user.should_not_see("CANDIDAT2")  # not scored
+    await user.should_not_see("CANDIDAT2")  # not scored
     await user.open("/gestion/candidatures?scored=non")
     await user.should_see("CANDIDAT2")
-    user.should_not_see("CANDIDAT0")
+    await user.should_not_see("CANDIDAT0")
     assert len(ids["applications"]) == 3
