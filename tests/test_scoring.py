@@ -3,7 +3,7 @@
 import pytest
 from sqlmodel import Session, select
 
-from app.models import Application, AuditEvent, DecisionKind, Score, ScoringCriterion, StaffRole
+from app.models import Application, AuditEvent, DecisionKind, ProgramCommittee, Score, ScoringCriterion, StaffRole
 from app.services.platform.errors import DomainError, Forbidden, NotFound, StaleEdit
 from app.services.review import staff_list
 from app.services.review.staff_list_columns import ListQuery
@@ -261,3 +261,22 @@ def test_an_anonymised_application_loses_its_scores(session: Session, grid: dict
     session.expire_all()
     assert session.exec(select(Score).where(Score.application_id == application.id)).all() == []
     assert session.get(Application, application.id).score is None
+
+
+def test_an_examining_committee_scores_and_an_unrelated_one_may_not(session: Session, grid: dict) -> None:
+    """Issue #22 items 1 and 2 together: a committee listed to examine the programme scores its applications (its
+    members only read them otherwise); a committee that neither decides nor examines it does not even see them."""
+    program = grid["program"]
+    examining = factories.committee(session, program.centre_id, label_fr="Commission pédagogique")
+    unrelated = factories.committee(session, program.centre_id, label_fr="Jury de licence")
+    session.add(ProgramCommittee(program_id=program.id, committee_id=examining.id, role_fr="Examen pédagogique",
+                                 role_en="Teaching review", required=True, position=0))  # fmt: skip
+    teacher = factories.staff_actor(session, StaffRole.COMMITTEE_MEMBER, committee_id=examining.id)
+    outsider = factories.staff_actor(session, StaffRole.COMMITTEE_MEMBER, committee_id=unrelated.id)
+    session.commit()
+    application = grid["applications"][0]
+    view = scoring_view(session, actor=teacher, application_id=application.id)
+    assert view is not None and view.may_score
+    assert score(session, teacher, application, "12", "6").score == 12.0
+    with pytest.raises(NotFound):
+        score(session, outsider, application, "10", "5")

@@ -1,10 +1,11 @@
 """A member's scores of one application, and what the « Évaluation » section of the staff page shows.
 
 Who may score is who may enter a decision on the application (``ENTER_ROLES``: committee members, centre managers,
-the central office, administrators) within the scope rule (``require_application_in_scope(..., write=True)``), so a
-change of that rule (several committees per programme) reaches scoring too. Scores are refused once the
-application's decision is published, and for read-only roles. Each member's scores are kept and audited in the
-application's history; managers also read the others' scores and the combined score, committee members their own.
+the central office, administrators) within the scope rule (``require_application_in_scope``), and the members of the
+committees examining the programme (they read it and give their opinion: scoring is part of that examination).
+Scores are refused once the application's decision is published, and for read-only roles. Each member's scores are
+kept and audited in the application's history; managers also read the others' scores and the combined score,
+committee members their own.
 """
 
 import re
@@ -17,6 +18,7 @@ from app.i18n import N_
 from app.models import Application, Program, Score, ScoringCriterion, StaffMember
 from app.models.scoring import TENTHS
 from app.services.decisions.staff_decisions import CANCELLED, ENTER_ROLES, PUBLISH_ROLES
+from app.services.offer.campaigns import require_open_campaign
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit_application
 from app.services.platform.errors import DomainError, Forbidden
@@ -77,14 +79,16 @@ def enter_scores(
 
     Every value is checked before anything is written; the application row is locked so two members' saves
     recompute one after the other."""
-    application, _role = require_application_in_scope(
-        session, actor=actor, application_id=application_id, write=True, roles=SCORE_ROLES, lock=True
+    # Read scope, not write: an examining committee's members read the application and score it.
+    application, role = require_application_in_scope(
+        session, actor=actor, application_id=application_id, roles=SCORE_ROLES, lock=True
     )
+    if role.read_only or actor.read_only or actor.staff_id is None:
+        raise Forbidden()
+    require_open_campaign(session, application.campaign_id)  # an archived campaign is read-only for all
     refusal = scoring_refusal(application)
     if refusal is not None:
         raise refusal
-    if actor.read_only or actor.staff_id is None:
-        raise Forbidden()
     criteria = {c.id or 0: c for c in active_criteria(session, application.program_id)}
     if not criteria:
         raise DomainError("no_grid", NO_GRID)
