@@ -8,7 +8,7 @@ then (the role withdrawn, the campaign archived or no longer after the active on
 a savepoint and the refusal is kept on the campaign and audited: the campaigns page shows it.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -41,7 +41,7 @@ def schedule_switch(
 ) -> Campaign:
     """Schedule the switch to ``campaign_id`` at ``at`` (a Paris time when naive); replaces an earlier schedule."""
     assignment = require_admin(session, actor=actor, write=True)
-    moment = (at if at.tzinfo is not None else at.replace(tzinfo=clock.PARIS)).astimezone(UTC)
+    moment = clock.as_utc(at)
     if moment <= clock.now():
         raise DossierInvalid({"at": N_("Choisissez un moment à venir.")})
     check_shift(shift)

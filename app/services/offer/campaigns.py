@@ -9,7 +9,7 @@ more (``require_open_campaign``).
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, field_validator, model_validator
@@ -173,9 +173,7 @@ class CampaignSchema(BaseModel):
     @field_validator("sign_in_closes_at")
     @classmethod
     def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is None:
-            return None
-        return (value if value.tzinfo is not None else value.replace(tzinfo=clock.PARIS)).astimezone(UTC)
+        return clock.as_utc(value)
 
     @model_validator(mode="after")
     def _ordered(self) -> "CampaignSchema":
