@@ -19,6 +19,22 @@ from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError
 from app.services.platform.text_rules import check_text
 
+
+def _check_new_password(account: Account, password: str, password_confirm: str) -> None:
+    """The password rules, the account's names and address being too guessable to be part of it."""
+    check_new_password(
+        password, password_confirm, personal=(account.last_name, account.first_name, account.email.split("@")[0])
+    )
+
+
+def _own_account_confirmed(session: Session, actor: Actor, current_password: str) -> Account:
+    """The signed-in candidate's account, once its current password (if it has one: SSO) is typed again."""
+    account = own_account(session, actor, write=True)
+    if account.password_hash and not verify_password(account.password_hash, current_password):
+        raise DomainError("bad_password", N_("Mot de passe actuel incorrect."), field="current_password")
+    return account
+
+
 # --- Forgotten password -----------------------------------------------------------------------------------------------
 
 
@@ -45,9 +61,7 @@ def reset_password(session: Session, *, actor: Actor, token: str, password: str,
     row = check_token(session, secret=token, purpose=TokenPurpose.PASSWORD_RESET)
     account = get_account(session, row.account_id)
     # Check the password before spending the link, so a refused password leaves the link usable.
-    check_new_password(
-        password, password_confirm, personal=(account.last_name, account.first_name, account.email.split("@")[0])
-    )
+    _check_new_password(account, password, password_confirm)
     consume_token(session, secret=token, purpose=TokenPurpose.PASSWORD_RESET)
     revoke_tokens(session, account_id=account.id or 0, purpose=TokenPurpose.PASSWORD_RESET)
     account.password_hash = hash_password(password)
@@ -64,12 +78,8 @@ def reset_password(session: Session, *, actor: Actor, token: str, password: str,
 def change_password(
     session: Session, *, actor: Actor, current_password: str, password: str, password_confirm: str
 ) -> Account:
-    account = own_account(session, actor, write=True)
-    if account.password_hash and not verify_password(account.password_hash, current_password):
-        raise DomainError("bad_password", N_("Mot de passe actuel incorrect."), field="current_password")
-    check_new_password(
-        password, password_confirm, personal=(account.last_name, account.first_name, account.email.split("@")[0])
-    )
+    account = _own_account_confirmed(session, actor, current_password)
+    _check_new_password(account, password, password_confirm)
     account.password_hash = hash_password(password)
     session.add(account)
     revoke_tokens(session, account_id=account.id or 0, purpose=TokenPurpose.PASSWORD_RESET)
@@ -81,9 +91,7 @@ def request_email_change(
     session: Session, *, actor: Actor, new_email: str, new_email_confirm: str, current_password: str
 ) -> None:
     """Mail a confirmation link to the new address; nothing changes until it is clicked."""
-    account = own_account(session, actor, write=True)
-    if account.password_hash and not verify_password(account.password_hash, current_password):
-        raise DomainError("bad_password", N_("Mot de passe actuel incorrect."), field="current_password")
+    account = _own_account_confirmed(session, actor, current_password)
     address = check_email(new_email, new_email_confirm, field="new_email")
     if address == account.email:
         raise DomainError("email_unchanged", N_("C'est déjà votre adresse e-mail."), field="new_email")
