@@ -14,14 +14,14 @@ from app.ui.frame import frame
 from app.ui.guards import require_staff
 from app.ui.offer_admin import in_transaction
 from app.ui.page import page
-from app.ui.text import paragraph, static_block, tag, text_tag
+from app.ui.text import paragraph, static_block, text_table
 
 
-def _row(line: ErasureRegisterRow) -> str:
+def _row(line: ErasureRegisterRow) -> tuple[str, tuple[str, ...]]:
     who = line.dossier_number or _("candidat anonymisé")
     done = format_moment(line.done_at) if line.done_at else _("en attente")
     cells = (who, format_moment(line.requested_at), format_day(line.due_at), str(line.held_applications), done)
-    return tag("tr", "".join(text_tag("td", cell) for cell in cells), data_mark=f"erasure-{line.id}")
+    return f"erasure-{line.id}", cells
 
 
 def _table(lines: list[ErasureRegisterRow]) -> str:
@@ -32,10 +32,7 @@ def _table(lines: list[ErasureRegisterRow]) -> str:
         _("Candidatures transmises"),
         _("Effacé le"),
     )
-    head = tag("tr", "".join(text_tag("th", h, scope="col") for h in headers))
-    caption = text_tag("caption", _("Demandes d'effacement, les plus récentes d'abord"))
-    body = "".join(_row(line) for line in lines)
-    return tag("table", caption + tag("thead", head) + tag("tbody", body), class_="ec-table")
+    return text_table(_("Demandes d'effacement, les plus récentes d'abord"), headers, map(_row, lines))
 
 
 async def erasure_register(actor: Actor) -> None:

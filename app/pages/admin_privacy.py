@@ -33,7 +33,7 @@ from app.ui.guards import require_staff
 from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.tables import scroll_region
-from app.ui.text import esc, heading, link_tag, paragraph, static_block, tag, text_tag
+from app.ui.text import esc, heading, link_tag, paragraph, static_block, tag, text_table
 
 ROLES = (StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE)
 PAGE_SIZE = 50
@@ -75,54 +75,43 @@ def events_table(result: audit_search.AuditPage) -> str:
         first=first, last=last, total=result.total
     )
     headers = (_("Date et heure"), _("Auteur"), _("Action"), _("N° de dossier"), _("Candidat"), _("Objet"))
-    head = tag("tr", "".join(text_tag("th", h, scope="col") for h in (*headers, _("Adresse IP"))))
-    body = "".join(
-        tag(
-            "tr",
-            "".join(
-                text_tag("td", value)
-                for value in (
-                    format_short_moment(row.at),
-                    row.actor_name or actor_text(row.actor_kind, ""),
-                    _what(row),
-                    row.dossier_number,
-                    row.candidate_name,
-                    row.entity,
-                    row.client_address,
-                )
+    rows = (
+        (
+            f"event-{row.id}",
+            (
+                format_short_moment(row.at),
+                row.actor_name or actor_text(row.actor_kind, ""),
+                _what(row),
+                row.dossier_number,
+                row.candidate_name,
+                row.entity,
+                row.client_address,
             ),
-            data_mark=f"event-{row.id}",
         )
         for row in result.rows
     )
-    return tag("table", text_tag("caption", caption) + tag("thead", head) + tag("tbody", body), class_="ec-table")
+    return text_table(caption, (*headers, _("Adresse IP")), rows)
 
 
 def register_table(runs: list[privacy_register.PurgeRun]) -> str:
     if not runs:
         return tag("p", esc(_("Aucune purge n'a encore été exécutée.")), data_mark="no-purge")
     headers = (_("Tâche"), _("Début"), _("Fin"), _("Résultat"), _("Traités"), _("Détail"))
-    head = tag("tr", "".join(text_tag("th", h, scope="col") for h in headers))
-    body = "".join(
-        tag(
-            "tr",
-            "".join(
-                text_tag("td", value)
-                for value in (
-                    _(run.label),
-                    format_short_moment(run.started_at),
-                    format_short_moment(run.finished_at) if run.finished_at else "—",
-                    _(platform_jobs.STATUS_LABELS[run.status]),
-                    str(run.processed),
-                    run.message,
-                )
+    rows = (
+        (
+            f"purge-{run.id}",
+            (
+                _(run.label),
+                format_short_moment(run.started_at),
+                format_short_moment(run.finished_at) if run.finished_at else "—",
+                _(platform_jobs.STATUS_LABELS[run.status]),
+                str(run.processed),
+                run.message,
             ),
-            data_mark=f"purge-{run.id}",
         )
         for run in runs
     )
-    caption = _("Dernières purges des données, de la plus récente à la plus ancienne")
-    return tag("table", text_tag("caption", caption) + tag("thead", head) + tag("tbody", body), class_="ec-table")
+    return text_table(_("Dernières purges des données, de la plus récente à la plus ancienne"), headers, rows)
 
 
 class _Filters:

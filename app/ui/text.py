@@ -1,5 +1,6 @@
 """Semantic text elements (headings, paragraphs, list items): screen readers navigate by them."""
 
+from collections.abc import Iterable, Sequence
 from html import escape
 
 from nicegui import ui
@@ -71,6 +72,13 @@ def link_tag(text: str, href: str, /, **attributes: str | None) -> str:
         class_=" ".join(filter(None, ("nicegui-link", attributes.pop("class_", None)))),
         **attributes,
     )
+
+
+def text_table(caption: str, headers: Sequence[str], rows: Iterable[tuple[str, Sequence[str]]]) -> str:
+    """A read-only ``ec-table``: a caption, column headers, and each row ``(data-mark, cells)`` in plain text."""
+    head = tag("tr", "".join(text_tag("th", header, scope="col") for header in headers))
+    body = "".join(tag("tr", "".join(text_tag("td", cell) for cell in cells), data_mark=mark) for mark, cells in rows)
+    return tag("table", text_tag("caption", caption) + tag("thead", head) + tag("tbody", body), class_="ec-table")
 
 
 def static_block(markup: str, wrapper: str = "div") -> ui.html:
