@@ -18,7 +18,7 @@ from app.services.accounts import desk
 from app.services.platform import Actor, DomainError
 from app.ui import routes
 from app.ui.frame import frame
-from app.ui.guards import require_staff
+from app.ui.guards import as_staff
 from app.ui.page import page
 from app.ui.tables import scroll_region
 from app.ui.text import Text, heading, paragraph
@@ -119,23 +119,21 @@ class _Search:
             await self.show(1)
 
 
+async def _account_desk(actor: Actor) -> None:
+    with frame(_("Comptes candidats")):
+        paragraph(
+            _(
+                "Retrouvez le compte d'un candidat pour l'aider : renvoyer le mail d'activation, corriger son "
+                "adresse e-mail, débloquer sa connexion, fusionner deux comptes d'une même personne. Ses "
+                "candidatures sont affichées en lecture seule."
+            )
+        )
+        heading(_("Rechercher un compte"), 2)
+        search = _Search(actor)
+        search.panel = ui.column().classes("w-full mt-6").mark("desk-account")  # the account opens below
+
+
 def register() -> None:
     @page(routes.ACCOUNT_DESK)
     async def account_desk():
-        gate = await require_staff(*ROLES)
-        if gate.refused:
-            return gate.response
-        actor = gate.actor
-        assert actor is not None
-        with frame(_("Comptes candidats")):
-            paragraph(
-                _(
-                    "Retrouvez le compte d'un candidat pour l'aider : renvoyer le mail d'activation, corriger son "
-                    "adresse e-mail, débloquer sa connexion, fusionner deux comptes d'une même personne. Ses "
-                    "candidatures sont affichées en lecture seule."
-                )
-            )
-            heading(_("Rechercher un compte"), 2)
-            search = _Search(actor)
-            search.panel = ui.column().classes("w-full mt-6").mark("desk-account")  # the account opens below
-        return None
+        return await as_staff(_account_desk, roles=ROLES)

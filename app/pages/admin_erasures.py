@@ -11,7 +11,7 @@ from app.services.platform import Actor
 from app.ui import routes
 from app.ui.dates import format_day, format_moment
 from app.ui.frame import frame
-from app.ui.guards import require_staff
+from app.ui.guards import as_staff
 from app.ui.offer_admin import in_transaction
 from app.ui.page import page
 from app.ui.text import paragraph, static_block, text_table
@@ -44,21 +44,20 @@ async def erasure_register(actor: Actor) -> None:
     static_block(_table(lines)).mark("erasure-register")
 
 
+async def _admin_erasures(actor: Actor) -> None:
+    with frame(_("Demandes d'effacement")):
+        paragraph(
+            _(
+                "Un candidat qui supprime son compte sans candidature transmise dans la campagne en cours est "
+                "effacé aussitôt. Sinon sa demande est enregistrée ici et la tâche « Anonymisation des données "
+                "expirées » l'exécute à la date prévue, fin de la durée de conservation de ses candidatures."
+            )
+        )
+        await erasure_register(actor)
+        ui.link(_("Retour à l'espace de gestion"), routes.STAFF_HOME).classes("mt-6")
+
+
 def register() -> None:
     @page(routes.ADMIN_ERASURES)
     async def admin_erasures():
-        gate = await require_staff(StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE)
-        if gate.refused:
-            return gate.response
-        assert gate.actor is not None
-        with frame(_("Demandes d'effacement")):
-            paragraph(
-                _(
-                    "Un candidat qui supprime son compte sans candidature transmise dans la campagne en cours est "
-                    "effacé aussitôt. Sinon sa demande est enregistrée ici et la tâche « Anonymisation des données "
-                    "expirées » l'exécute à la date prévue, fin de la durée de conservation de ses candidatures."
-                )
-            )
-            await erasure_register(gate.actor)
-            ui.link(_("Retour à l'espace de gestion"), routes.STAFF_HOME).classes("mt-6")
-        return None
+        return await as_staff(_admin_erasures, roles=(StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE))

@@ -29,7 +29,7 @@ from app.ui.admin_nav import back_to_admin
 from app.ui.audit_labels import SENTENCES, actor_text
 from app.ui.dates import UnreadableDay, day_input, format_short_moment, parse_typed_day
 from app.ui.frame import frame
-from app.ui.guards import require_staff
+from app.ui.guards import as_staff
 from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.tables import scroll_region
@@ -221,36 +221,34 @@ async def _audit_section(actor: Actor) -> None:
     await show(1)
 
 
+async def _admin_privacy(actor: Actor) -> None:
+    runs = await run.io_bound(_register, actor)
+    with frame(_("Données personnelles : journal et purges")):
+        back_to_admin()
+        with ui.element("section").classes("w-full").mark("audit"):
+            await _audit_section(actor)
+        with ui.element("section").classes("w-full mt-6").mark("purges"):
+            heading(_("Registre des purges"), 2)
+            paragraph(
+                _(
+                    "Chaque exécution des tâches qui effacent les données arrivées au terme de leur durée de "
+                    "conservation, avec ce qu'elle a effacé."
+                )
+            )
+            with scroll_region(_("Registre des purges")):
+                static_block(register_table(runs)).mark("purge-register")
+        with ui.element("section").classes("w-full mt-6").mark("erasures"):
+            heading(_("Registre des demandes d'effacement"), 2)
+            paragraph(
+                _(
+                    "Les demandes de suppression de compte retenues par des candidatures transmises, avec la date "
+                    "à laquelle la durée de conservation permet l'effacement et celle où il a été fait."
+                )
+            )
+            await erasure_register(actor)
+
+
 def register() -> None:
     @page(routes.ADMIN_PRIVACY)
     async def admin_privacy():
-        gate = await require_staff(*ROLES)
-        if gate.refused:
-            return gate.response
-        actor = gate.actor
-        assert actor is not None
-        runs = await run.io_bound(_register, actor)
-        with frame(_("Données personnelles : journal et purges")):
-            back_to_admin()
-            with ui.element("section").classes("w-full").mark("audit"):
-                await _audit_section(actor)
-            with ui.element("section").classes("w-full mt-6").mark("purges"):
-                heading(_("Registre des purges"), 2)
-                paragraph(
-                    _(
-                        "Chaque exécution des tâches qui effacent les données arrivées au terme de leur durée de "
-                        "conservation, avec ce qu'elle a effacé."
-                    )
-                )
-                with scroll_region(_("Registre des purges")):
-                    static_block(register_table(runs)).mark("purge-register")
-            with ui.element("section").classes("w-full mt-6").mark("erasures"):
-                heading(_("Registre des demandes d'effacement"), 2)
-                paragraph(
-                    _(
-                        "Les demandes de suppression de compte retenues par des candidatures transmises, avec la date "
-                        "à laquelle la durée de conservation permet l'effacement et celle où il a été fait."
-                    )
-                )
-                await erasure_register(actor)
-        return None
+        return await as_staff(_admin_privacy, roles=ROLES)

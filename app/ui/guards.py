@@ -4,7 +4,11 @@
 
     @page("/candidat")
     async def candidate_home():
-        gate = await require_candidate()
+        return await as_candidate(_candidate_home)  # _candidate_home(actor) draws the page
+
+    @page("/candidat/dossier/{tab}")
+    async def dossier_tab(tab: str):
+        gate = await require_candidate()  # when the page needs more than the actor
         if gate.refused:
             return gate.response
         ... gate.actor, gate.identity ...
@@ -13,7 +17,7 @@ Anonymous visitors are sent to ``/connexion`` (and back afterwards); signed-in p
 of identity see a refusal. Services check again on every action: the guard only spares a useless page.
 """
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -30,6 +34,7 @@ from app.ui import routes
 from app.ui.session import Identity, actor_of, current_identity, forget_identity
 
 T = TypeVar("T")
+Draw = Callable[..., Awaitable[Any]]  # a page's body: draw(actor, *the page's parameters)
 
 
 @dataclass
@@ -110,6 +115,24 @@ async def require_staff(*roles: StaffRole, account_desk: bool = False) -> Gate:
     if (roles and view.role not in roles) or desk_refused:
         return _refuse(_("Votre rôle actuel ne permet pas d'ouvrir cette page. Changez de rôle dans l'en-tête."))
     return Gate(identity=identity, actor=actor)
+
+
+async def as_candidate(draw: Draw, *args: Any) -> Any:
+    """A candidate's page: :func:`require_candidate`, then ``draw(actor, *args)``; else the redirect or refusal."""
+    gate = await require_candidate()
+    if gate.refused:
+        return gate.response
+    assert gate.actor is not None
+    return await draw(gate.actor, *args)
+
+
+async def as_staff(draw: Draw, *args: Any, roles: tuple[StaffRole, ...] = ()) -> Any:
+    """A staff page: :func:`require_staff` (``roles``: any role but the desk if empty), then ``draw(actor, *args)``."""
+    gate = await require_staff(*roles)
+    if gate.refused:
+        return gate.response
+    assert gate.actor is not None
+    return await draw(gate.actor, *args)
 
 
 def refusal(error: DomainError) -> None:
