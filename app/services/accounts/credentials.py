@@ -15,7 +15,7 @@ from app.services.accounts.tokens import check_token, consume_token, issue_token
 from app.services.mail import bounces
 from app.services.platform import parameters
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit, audit_row
 from app.services.platform.errors import DomainError
 from app.services.platform.text_rules import check_text
 
@@ -97,14 +97,7 @@ def request_email_change(
         raise DomainError("email_unchanged", N_("C'est déjà votre adresse e-mail."), field="new_email")
     # Whether the address is taken is only said when its owner clicks the link, never here.
     send_email_change_link(session, account, address)
-    audit(
-        session,
-        actor=actor,
-        action="account.email_change_requested",
-        entity_type="account",
-        entity_id=account.id,
-        after={"new_email": address},
-    )
+    audit_row(session, actor, "account.email_change_requested", account, after={"new_email": address})
 
 
 def send_email_change_link(session: Session, account: Account, address: str) -> None:
@@ -134,13 +127,5 @@ def confirm_email_change(session: Session, *, actor: Actor, token: str) -> Accou
     session.add(account)
     session.flush()
     mail_account(session, account, "email_change_old_address", {"new_email": new_email}, to=old_email)
-    audit(
-        session,
-        actor=actor,
-        action="account.email_changed",
-        entity_type="account",
-        entity_id=account.id,
-        before={"email": old_email},
-        after={"email": new_email},
-    )
+    audit_row(session, actor, "account.email_changed", account, before={"email": old_email}, after={"email": new_email})
     return account

@@ -30,7 +30,7 @@ from app.services.accounts.credentials import send_email_change_link
 from app.services.accounts.rules import check_email
 from app.services.accounts.staff_roles import require_role
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit, audit_row
 from app.services.platform.errors import DomainError, NotFound
 from app.services.platform.text_fold import fold_name, folded
 
@@ -248,12 +248,11 @@ def request_email_fix(
     if session.exec(select(Account.id).where(Account.email == address)).first() is not None:
         raise DomainError("email_taken", EMAIL_TAKEN, field="new_email")
     send_email_change_link(session, account, address)
-    audit(
+    audit_row(
         session,
-        actor=actor,
-        action="desk.email_fix_requested",
-        entity_type="account",
-        entity_id=account.id,
+        actor,
+        "desk.email_fix_requested",
+        account,
         before={"email": account.email},
         after={"new_email": address},
     )

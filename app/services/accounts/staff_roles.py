@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from app.i18n import N_
 from app.models import Account, ApplicationCentre, Candidate, Committee, StaffMember, StaffRole, StaffRoleAssignment
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit, audit_row
 from app.services.platform.errors import DomainError, Forbidden
 
 ROLE_LABELS: dict[StaffRole, str] = {
@@ -98,12 +98,11 @@ def switch_role(session: Session, *, actor: Actor, assignment_id: int) -> RoleVi
     assignment = session.get(StaffRoleAssignment, assignment_id)
     if assignment is None or assignment.staff_id != member.id:
         raise Forbidden()
-    audit(
+    audit_row(
         session,
-        actor=actor,
-        action="staff.role_switched",
-        entity_type="staffroleassignment",
-        entity_id=assignment.id,
+        actor,
+        "staff.role_switched",
+        assignment,
         before={"assignment_id": actor.role_assignment_id},
         after={"assignment_id": assignment.id},
     )

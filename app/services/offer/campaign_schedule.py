@@ -19,7 +19,7 @@ from app.services.accounts.admin_rights import require_admin
 from app.services.offer.campaign_locks import flush_campaigns, lock_campaign
 from app.services.offer.campaign_switch import Shift, campaign_to_archive, check_shift, switch_campaign
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit, audit_row
 from app.services.platform.errors import DomainError
 from app.services.platform.form_checks import DossierInvalid
 from app.services.platform.jobs import register_job
@@ -54,15 +54,7 @@ def schedule_switch(
     campaign.switch_scheduled_by_role_id = assignment.id
     campaign.switch_refusal = {}
     flush_campaigns(session, campaign)
-    audit(
-        session,
-        actor=actor,
-        action="campaign.switch_scheduled",
-        entity_type="campaign",
-        entity_id=campaign.id,
-        before=before,
-        after=_state(campaign),
-    )
+    audit_row(session, actor, "campaign.switch_scheduled", campaign, before=before, after=_state(campaign))
     return campaign
 
 
@@ -77,15 +69,7 @@ def cancel_scheduled_switch(
     before = _state(campaign)
     _clear(campaign)
     flush_campaigns(session, campaign)
-    audit(
-        session,
-        actor=actor,
-        action="campaign.switch_schedule_cancelled",
-        entity_type="campaign",
-        entity_id=campaign.id,
-        before=before,
-        after=_state(campaign),
-    )
+    audit_row(session, actor, "campaign.switch_schedule_cancelled", campaign, before=before, after=_state(campaign))
     return campaign
 
 

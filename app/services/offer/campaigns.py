@@ -22,7 +22,7 @@ from app.services.accounts.admin_rights import require_admin
 from app.services.offer.campaign_locks import flush_campaigns, lock_campaign
 from app.services.offer.campaign_switch import Shift, SwitchResult, derive_code, switch_campaign
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_row
 from app.services.platform.errors import DomainError
 from app.services.platform.form_checks import REQUIRED, DossierInvalid, validate
 from app.services.platform.versioned_save import load_for_edit, save_entity, snapshot
@@ -234,12 +234,11 @@ def archive_campaign(session: Session, *, actor: Actor, campaign_id: int, expect
     campaign.archived_at = clock.now()
     campaign.switch_scheduled_at = None  # an archived campaign is never switched to
     flush_campaigns(session, campaign)
-    audit(
+    audit_row(
         session,
-        actor=actor,
-        action="campaign.archived",
-        entity_type="campaign",
-        entity_id=campaign.id,
+        actor,
+        "campaign.archived",
+        campaign,
         before=before,
         after=snapshot(campaign, ("is_active", "archived_at")),
     )

@@ -7,7 +7,7 @@ writer refuses any other, so a new action cannot reach the history as a bare cod
 
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from app.models import ActorKind, AnswerKind, Application, AuditEvent, ExternalRecord, Internship, WorkExperience
 from app.services.platform.actors import Actor
@@ -95,6 +95,28 @@ def audit(
     )
     session.add(event)
     return event
+
+
+def audit_row(
+    session: Session,
+    actor: Actor,
+    action: str,
+    row: SQLModel,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """An event about ``row`` itself (an account, a campaign, a role…), typed by its table and never in a dossier's
+    history: the type and id written at each call could drift from the row they name."""
+    entity_id: int | None = row.id  # every table has an integer ``id``
+    return audit(
+        session,
+        actor=actor,
+        action=action,
+        entity_type=str(type(row).__tablename__),
+        entity_id=entity_id,
+        before=before,
+        after=after,
+    )
 
 
 def audit_application(
