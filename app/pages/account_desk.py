@@ -21,7 +21,7 @@ from app.ui.frame import frame
 from app.ui.guards import as_staff
 from app.ui.page import page
 from app.ui.tables import scroll_region
-from app.ui.text import Text, heading, paragraph
+from app.ui.text import Text, heading, live_paragraph, paragraph
 
 ROLES = (StaffRole.ACCOUNT_DESK, StaffRole.CENTRAL_OFFICE, StaffRole.ADMINISTRATOR)
 
@@ -84,10 +84,8 @@ class _Search:
             self.field = ui.input(_("Nom, adresse e-mail, n° de dossier ou INE")).classes("min-w-[20rem]")
             self.field.mark("desk-search")
             ui.button(_("Rechercher"), on_click=lambda: self.show(1)).props("no-caps type=submit").mark("desk-go")
-        self.problem = paragraph("").classes("text-negative").mark("desk-error")
-        self.problem.props["role"] = "alert"
-        self.news = paragraph("").mark("desk-status")
-        self.news.props["role"] = "status"
+        self.problem = live_paragraph("desk-error", alert=True)
+        self.news = live_paragraph("desk-status")
         self.results = ui.column().classes("w-full")
 
     async def show(self, page_number: int) -> None:

@@ -18,7 +18,7 @@ from app.services.platform import Actor, DomainError
 from app.ui.dates import format_short_moment
 from app.ui.session import current_language
 from app.ui.tables import scroll_region
-from app.ui.text import esc, heading, paragraph, static_block, tag, text_table, text_tag
+from app.ui.text import esc, heading, live_paragraph, paragraph, static_block, tag, text_table, text_tag
 
 Refresh = Callable[[], Awaitable[None]]
 
@@ -98,8 +98,7 @@ async def account_panel(
         if view.row.disabled:
             return
         heading(_("Actions"), 3)
-        problem = paragraph("").classes("text-negative").mark("desk-act-error")
-        problem.props["role"] = "alert"
+        problem = live_paragraph("desk-act-error", alert=True)
 
         async def run_act(act: Callable[[Any], Any], done: str) -> bool:
             """``act`` in its transaction; on success the account and the results are redrawn and ``done`` said."""

@@ -33,7 +33,7 @@ from app.ui.guards import as_staff
 from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.tables import scroll_region
-from app.ui.text import esc, heading, link_tag, paragraph, static_block, tag, text_table
+from app.ui.text import esc, heading, link_tag, live_paragraph, paragraph, static_block, tag, text_table
 
 ROLES = (StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE)
 PAGE_SIZE = 50
@@ -171,10 +171,8 @@ async def _audit_section(actor: Actor) -> None:
     with ui.element("div").classes("flex gap-2 mt-2"):
         search_button = ui.button(_("Rechercher")).props("no-caps").mark("search")
         export_button = ui.button(_("Exporter en CSV")).props("no-caps outline").mark("export-csv")
-    problem = paragraph("").classes("text-negative").mark("audit-error")
-    problem.props["role"] = "alert"
-    news = paragraph("").mark("audit-status")
-    news.props["role"] = "status"
+    problem = live_paragraph("audit-error", alert=True)
+    news = live_paragraph("audit-status")
     results = ui.column().classes("w-full")
 
     def read_query(page_number: int) -> audit_search.AuditQuery | None:

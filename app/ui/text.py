@@ -28,6 +28,15 @@ def paragraph(text: str) -> Text:
     return Text(text, "p")
 
 
+def live_paragraph(marker: str, *, alert: bool = False) -> Text:
+    """An empty paragraph read out when its text is set: news (``role=status``), or a refusal (``alert``, in red)."""
+    line = paragraph("").mark(marker)
+    if alert:
+        line.classes("text-negative")
+    line.props["role"] = "alert" if alert else "status"
+    return line
+
+
 def list_item(text: str) -> Text:
     return Text(text, "li")
 
