@@ -18,10 +18,8 @@ from app.db import transaction
 from app.i18n import _, ngettext
 from app.models import StaffRole
 from app.pages.admin_erasures import erasure_register
-from app.roles import runs_background_work
 from app.services.admin import audit_search, privacy_register
 from app.services.exports import audit_csv
-from app.services.exports import jobs as export_jobs
 from app.services.platform import Actor, DomainError
 from app.services.platform import jobs as platform_jobs
 from app.ui import routes
@@ -30,6 +28,7 @@ from app.ui.audit_labels import SENTENCES, actor_text
 from app.ui.dates import UnreadableDay, day_input, format_short_moment, parse_typed_day
 from app.ui.frame import frame
 from app.ui.guards import as_staff
+from app.ui.list_export import queue_export
 from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.tables import scroll_region
@@ -203,14 +202,12 @@ async def _audit_section(actor: Actor) -> None:
             return
         export_button.disable()
         try:
-            job_id = await run.io_bound(_request_csv, actor, query, current_language())
-        except DomainError as error:
-            problem.set_text(error.translate(_))
-            return
-        finally:
+            refusal = await queue_export(_request_csv, actor, query, current_language())
+        finally:  # whatever happens, the button works again
             export_button.enable()
-        if runs_background_work():  # a web-only instance leaves it to python -m app.worker
-            export_jobs.start(job_id)
+        if refusal is not None:
+            problem.set_text(refusal.translate(_))
+            return
         news.set_text(_("Export demandé : il se prépare en arrière-plan. Suivez-le dans « Mes exports »."))
 
     search_button.on_click(lambda: show(1))
