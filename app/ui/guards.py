@@ -60,12 +60,22 @@ def _refuse(message: str) -> Gate:
     return Gate(refused=True)
 
 
-async def require_candidate() -> Gate:
+def _signed_in(kind: str, refusal: str) -> Identity | Gate:
+    """The signed-in identity if it is of ``kind``; else the gate: sign in first, or ``refusal`` (the other kind)."""
     identity = current_identity()
     if identity is None:
         return _to_sign_in()
-    if identity.kind != "candidate":
-        return _refuse(_("Cette page est réservée aux candidats. Vous êtes connecté avec un compte de gestion."))
+    if identity.kind != kind:
+        return _refuse(refusal)
+    return identity
+
+
+async def require_candidate() -> Gate:
+    identity = _signed_in(
+        "candidate", _("Cette page est réservée aux candidats. Vous êtes connecté avec un compte de gestion.")
+    )
+    if isinstance(identity, Gate):
+        return identity
     actor = actor_of(identity)
     if identity.impersonated_by_staff_id is not None and not await _audit_impersonated_view(identity, actor):
         return _to_sign_in()
@@ -101,11 +111,9 @@ async def require_staff(*roles: StaffRole, account_desk: bool = False) -> Gate:
 
     With no ``roles``, the account desk, which has no right on applications, is refused unless ``account_desk``
     (the staff home): the pages of applications, lists, statistics and exports would show it nothing."""
-    identity = current_identity()
-    if identity is None:
-        return _to_sign_in()
-    if identity.kind != "staff":
-        return _refuse(_("Cette page est réservée aux gestionnaires."))
+    identity = _signed_in("staff", _("Cette page est réservée aux gestionnaires."))
+    if isinstance(identity, Gate):
+        return identity
     actor = actor_of(identity)
     try:
         view = await run.io_bound(_current_role, actor)  # re-read: a role withdrawn meanwhile no longer opens pages
