@@ -26,7 +26,7 @@ from app.services.accounts.rules import check_email, check_name, check_new_passw
 from app.services.accounts.tokens import consume_token, issue_token, revoke_tokens
 from app.services.platform import parameters
 from app.services.platform.actors import Actor, require_account
-from app.services.platform.audit import audit, audit_row
+from app.services.platform.audit import audit_row
 from app.services.platform.errors import DomainError, NotFound
 from app.services.platform.form_checks import FieldChecks
 from app.services.platform.jobs import register_job
@@ -230,7 +230,7 @@ def activate_account(session: Session, *, actor: Actor, token: str) -> Account:
     if account.activated_at is None:
         account.activated_at = clock.now()
         session.add(account)
-        audit(session, actor=actor, action="account.activated", entity_type="account", entity_id=account.id)
+        audit_row(session, actor, "account.activated", account)
     revoke_tokens(session, account_id=account.id or 0, purpose=TokenPurpose.ACTIVATION)
     return account
 
@@ -241,7 +241,7 @@ def resend_activation(session: Session, *, actor: Actor, email: str) -> None:
     if account is None or account.deleted_at is not None or account.is_activated:
         return
     send_activation(session, account, code="activation_resent")
-    audit(session, actor=actor, action="account.activation_resent", entity_type="account", entity_id=account.id)
+    audit_row(session, actor, "account.activation_resent", account)
 
 
 def send_dossier_number_reminder(session: Session, *, actor: Actor, email: str) -> None:
@@ -250,7 +250,7 @@ def send_dossier_number_reminder(session: Session, *, actor: Actor, email: str) 
     if account is None or account.deleted_at is not None:
         return
     mail_account(session, account, "dossier_number_reminder")
-    audit(session, actor=actor, action="account.dossier_number_reminded", entity_type="account", entity_id=account.id)
+    audit_row(session, actor, "account.dossier_number_reminded", account)
 
 
 # --- Purge ------------------------------------------------------------------------------------------------------------

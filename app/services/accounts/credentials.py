@@ -15,7 +15,7 @@ from app.services.accounts.tokens import check_token, consume_token, issue_token
 from app.services.mail import bounces
 from app.services.platform import parameters
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit, audit_row
+from app.services.platform.audit import audit_row
 from app.services.platform.errors import DomainError
 from app.services.platform.text_rules import check_text
 
@@ -53,7 +53,7 @@ def request_password_reset(session: Session, *, actor: Actor, login: str) -> Non
         lifetime=timedelta(hours=parameters.current("reset_hours")),
     )
     mail_account(session, account, "password_reset", token_link(f"/compte/mot-de-passe/{secret}", token))
-    audit(session, actor=actor, action="account.password_reset_requested", entity_type="account", entity_id=account.id)
+    audit_row(session, actor, "account.password_reset_requested", account)
 
 
 def reset_password(session: Session, *, actor: Actor, token: str, password: str, password_confirm: str) -> Account:
@@ -68,7 +68,7 @@ def reset_password(session: Session, *, actor: Actor, token: str, password: str,
     account.failed_sign_ins = 0
     account.throttled_until = None
     session.add(account)
-    audit(session, actor=actor, action="account.password_reset", entity_type="account", entity_id=account.id)
+    audit_row(session, actor, "account.password_reset", account)
     return account
 
 
@@ -83,7 +83,7 @@ def change_password(
     account.password_hash = hash_password(password)
     session.add(account)
     revoke_tokens(session, account_id=account.id or 0, purpose=TokenPurpose.PASSWORD_RESET)
-    audit(session, actor=actor, action="account.password_changed", entity_type="account", entity_id=account.id)
+    audit_row(session, actor, "account.password_changed", account)
     return account
 
 

@@ -166,7 +166,7 @@ def open_account(session: Session, *, actor: Actor, account_id: int) -> AccountV
         raise NotFound("account")
     candidate = session.exec(select(Candidate).where(Candidate.account_id == account.id)).first()
     blocked = account.throttled_until if account.throttled_until and account.throttled_until > clock.now() else None
-    audit(session, actor=actor, action="desk.account_viewed", entity_type="account", entity_id=account.id)
+    audit_row(session, actor, "desk.account_viewed", account)
     return AccountView(
         row=account_row(account, candidate),
         language=account.language,
@@ -233,7 +233,7 @@ def resend_activation_for(session: Session, *, actor: Actor, account_id: int) ->
             N_("Plusieurs mails d'activation ont été envoyés à ce compte dans l'heure : réessayez plus tard."),
         )
     send_activation(session, account, code="activation_resent")
-    audit(session, actor=actor, action="desk.activation_resent", entity_type="account", entity_id=account.id)
+    audit_row(session, actor, "desk.activation_resent", account)
 
 
 def request_email_fix(
