@@ -10,7 +10,7 @@ from app.models import Account, TokenPurpose
 from app.services.accounts.auth import find_account_by_login
 from app.services.accounts.candidates import get_account, mail_account, own_account, send_activation, token_link
 from app.services.accounts.passwords import hash_password, verify_password
-from app.services.accounts.rules import check_email, check_new_password
+from app.services.accounts.rules import check_new_email, check_new_password
 from app.services.accounts.tokens import check_token, consume_token, issue_token, revoke_tokens
 from app.services.mail import bounces
 from app.services.platform import parameters
@@ -92,9 +92,9 @@ def request_email_change(
 ) -> None:
     """Mail a confirmation link to the new address; nothing changes until it is clicked."""
     account = _own_account_confirmed(session, actor, current_password)
-    address = check_email(new_email, new_email_confirm, field="new_email")
-    if address == account.email:
-        raise DomainError("email_unchanged", N_("C'est déjà votre adresse e-mail."), field="new_email")
+    address = check_new_email(
+        account.email, new_email, new_email_confirm, unchanged=N_("C'est déjà votre adresse e-mail.")
+    )
     # Whether the address is taken is only said when its owner clicks the link, never here.
     send_email_change_link(session, account, address)
     audit_row(session, actor, "account.email_change_requested", account, after={"new_email": address})

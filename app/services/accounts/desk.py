@@ -27,7 +27,7 @@ from app.models import (
 )
 from app.services.accounts.candidates import get_account, send_activation
 from app.services.accounts.credentials import send_email_change_link
-from app.services.accounts.rules import check_email
+from app.services.accounts.rules import check_new_email
 from app.services.accounts.staff_roles import require_role
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit, audit_row
@@ -241,9 +241,9 @@ def request_email_fix(
 ) -> str:
     """Send the confirmation link to the corrected address; the account changes only once it is followed."""
     account = _live_account(session, actor, account_id)
-    address = check_email(new_email, new_email_confirm, field="new_email")
-    if address == account.email:
-        raise DomainError("email_unchanged", N_("C'est déjà l'adresse de ce compte."), field="new_email")
+    address = check_new_email(
+        account.email, new_email, new_email_confirm, unchanged=N_("C'est déjà l'adresse de ce compte.")
+    )
     # The desk may be told that an address is taken (the candidate flow never says it before the click).
     if session.exec(select(Account.id).where(Account.email == address)).first() is not None:
         raise DomainError("email_taken", EMAIL_TAKEN, field="new_email")
