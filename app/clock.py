@@ -1,6 +1,7 @@
 """The one clock of the application: timezone-aware UTC, settable by tests."""
 
 from datetime import UTC, date, datetime, timedelta
+from typing import overload
 from zoneinfo import ZoneInfo
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -36,3 +37,14 @@ def paris(moment: datetime) -> datetime:
 def paris_datetime(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
     """A wall-clock time in Paris, as aware UTC (calendar dates are set in Paris time)."""
     return datetime(year, month, day, hour, minute, second, tzinfo=PARIS).astimezone(UTC)
+
+
+@overload
+def as_utc(moment: datetime) -> datetime: ...
+@overload
+def as_utc(moment: None) -> None: ...
+def as_utc(moment: datetime | None) -> datetime | None:
+    """A typed moment as aware UTC: a naive one is a Paris wall-clock time (what the forms' inputs give)."""
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo is not None else moment.replace(tzinfo=PARIS)).astimezone(UTC)

@@ -27,9 +27,8 @@ Message = dict[str, Any]
 Send = Callable[[Message], Any]
 
 
-class RequestTracking:
-    """``nicegui.storage.RequestTrackingMiddleware``: the request in NiceGUI's context variable, the browser's id in
-    its session, its user storage created, ``request.state.responded`` set as the response starts."""
+class HttpMiddleware:
+    """A plain ASGI middleware whose ``http`` sees the HTTP requests; websockets and lifespan pass by untouched."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -38,6 +37,17 @@ class RequestTracking:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.http(scope, receive, send)
+
+    async def http(self, scope: Scope, receive: Any, send: Send) -> None:
+        raise NotImplementedError
+
+
+class RequestTracking(HttpMiddleware):
+    """``nicegui.storage.RequestTrackingMiddleware``: the request in NiceGUI's context variable, the browser's id in
+    its session, its user storage created, ``request.state.responded`` set as the response starts."""
+
+    async def http(self, scope: Scope, receive: Any, send: Send) -> None:
         request = Request(scope, receive)
         request_contextvar.set(request)
         if "id" not in request.session:
@@ -62,17 +72,11 @@ class RequestTracking:
                 del storage._active_request_sessions[session_id]
 
 
-class RedirectWithPrefix:
+class RedirectWithPrefix(HttpMiddleware):
     """``nicegui.middlewares.RedirectWithPrefixMiddleware``: a ``Location`` starting with ``/`` gets the proxy's
     ``X-Forwarded-Prefix``."""
 
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Any, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Any, send: Send) -> None:
 
         async def send_prefixed(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -85,19 +89,16 @@ class RedirectWithPrefix:
         await self.app(scope, receive, send_prefixed)
 
 
-class SetCacheControl:
+class SetCacheControl(HttpMiddleware):
     """``nicegui.middlewares.SetCacheControlMiddleware``: NiceGUI's versioned files (not its dynamic resources) get
     ``app.config.cache_control_directives``."""
 
     def __init__(self, app: Any) -> None:
-        self.app = app
+        super().__init__(app)
         self.files = f"/_nicegui/{__version__}/"
         self.dynamic = f"/_nicegui/{__version__}/dynamic_resources/"
 
-    async def __call__(self, scope: Scope, receive: Any, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Any, send: Send) -> None:
         path = URL(scope=scope).path
         if not path.startswith(self.files) or path.startswith(self.dynamic):
             await self.app(scope, receive, send)

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from app.config import get_settings
+from app.plain_middleware import HttpMiddleware
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -54,19 +55,16 @@ def page_policy(base_url: str) -> str:
 FILE_POLICY = "default-src 'none'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
 
 
-class SecurityHeaders:
+class SecurityHeaders(HttpMiddleware):
     """Pure ASGI middleware (nothing buffered); install with ``app.add_middleware(SecurityHeaders)``."""
 
     def __init__(self, app: Any) -> None:
-        self.app = app
+        super().__init__(app)
         settings = get_settings()
         self.page_policy = page_policy(settings.base_url).encode()
         self.https = settings.uses_https
 
-    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Any, send: Any) -> None:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

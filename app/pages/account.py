@@ -25,7 +25,7 @@ from app.ui.account_form import Form, password_rules_list, token_problem
 from app.ui.candidate_nav import candidate_nav
 from app.ui.email_bounce import candidate_notice
 from app.ui.frame import frame
-from app.ui.guards import require_candidate
+from app.ui.guards import as_candidate
 from app.ui.page import page
 from app.ui.session import actor_of, current_identity
 from app.ui.text import heading, link_tag, paragraph, static_block, tag
@@ -72,22 +72,21 @@ def _account_sections(
         erasure_section(actor, pending)
 
 
+async def _my_account(actor: Actor) -> None:
+    account, rules, pending = await run.io_bound(_load_account, actor)
+    data_copy = await run.io_bound(load_my_data, actor)
+    with frame(_("Mon compte")):
+        candidate_nav(None, actor=actor)  # the candidate's menu, as on their other pages
+        candidate_notice(account, on_account_page=True)
+        _account_sections(actor, account, rules, pending, data_copy)
+        back = link_tag(_("Retour à mon espace"), routes.CANDIDATE_HOME, data_mark="back-to-space")
+        static_block(tag("p", back, class_="mt-6"))
+
+
 def register() -> None:
     @page(routes.ACCOUNT)
     async def my_account():
-        gate = await require_candidate()
-        if gate.refused:
-            return gate.response
-        actor = gate.actor
-        assert actor is not None
-        account, rules, pending = await run.io_bound(_load_account, actor)
-        data_copy = await run.io_bound(load_my_data, actor)
-        with frame(_("Mon compte")):
-            candidate_nav(None, actor=actor)  # the candidate's menu, as on their other pages
-            candidate_notice(account, on_account_page=True)
-            _account_sections(actor, account, rules, pending, data_copy)
-            back = link_tag(_("Retour à mon espace"), routes.CANDIDATE_HOME, data_mark="back-to-space")
-            static_block(tag("p", back, class_="mt-6"))
+        return await as_candidate(_my_account)
 
     @page(routes.PASSWORD_RESET)
     async def reset_page(token: str) -> None:

@@ -11,8 +11,6 @@ from nicegui import run, ui
 
 from app.db import transaction
 from app.i18n import _
-from app.roles import runs_background_work
-from app.services.exports import jobs as export_jobs
 from app.services.exports import my_data
 from app.services.platform import Actor, DomainError
 from app.ui import routes
@@ -20,7 +18,7 @@ from app.ui.dates import format_moment
 from app.ui.frame import frame
 from app.ui.guards import require_candidate
 from app.ui.latest_read import LatestRead
-from app.ui.list_export import render_in_pool
+from app.ui.list_export import queue_export, render_in_pool
 from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import heading, paragraph
@@ -99,14 +97,12 @@ def my_data_section(actor: Actor, view: my_data.MyDataExport | None) -> None:
         async def ask() -> None:
             button.disable()
             try:
-                job_id = await run.io_bound(_ask, actor, current_language())
-            except DomainError as error:
-                status.set_text(error.translate(_))
-                return
-            finally:
+                refusal = await queue_export(_ask, actor, current_language(), render=render_in_pool)
+            finally:  # whatever happens, the button works again
                 button.enable()
-            if runs_background_work():  # a web-only instance leaves it to python -m app.worker
-                export_jobs.start(job_id, render=render_in_pool)
+            if refusal is not None:
+                status.set_text(refusal.translate(_))
+                return
             status.set_text(_("Demande enregistrée : la copie de vos données se prépare."))
             timer.active = True
 

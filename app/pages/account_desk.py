@@ -18,10 +18,10 @@ from app.services.accounts import desk
 from app.services.platform import Actor, DomainError
 from app.ui import routes
 from app.ui.frame import frame
-from app.ui.guards import require_staff
+from app.ui.guards import as_staff
 from app.ui.page import page
 from app.ui.tables import scroll_region
-from app.ui.text import Text, heading, paragraph
+from app.ui.text import Text, heading, live_paragraph, paragraph
 
 ROLES = (StaffRole.ACCOUNT_DESK, StaffRole.CENTRAL_OFFICE, StaffRole.ADMINISTRATOR)
 
@@ -84,10 +84,8 @@ class _Search:
             self.field = ui.input(_("Nom, adresse e-mail, n° de dossier ou INE")).classes("min-w-[20rem]")
             self.field.mark("desk-search")
             ui.button(_("Rechercher"), on_click=lambda: self.show(1)).props("no-caps type=submit").mark("desk-go")
-        self.problem = paragraph("").classes("text-negative").mark("desk-error")
-        self.problem.props["role"] = "alert"
-        self.news = paragraph("").mark("desk-status")
-        self.news.props["role"] = "status"
+        self.problem = live_paragraph("desk-error", alert=True)
+        self.news = live_paragraph("desk-status")
         self.results = ui.column().classes("w-full")
 
     async def show(self, page_number: int) -> None:
@@ -119,23 +117,21 @@ class _Search:
             await self.show(1)
 
 
+async def _account_desk(actor: Actor) -> None:
+    with frame(_("Comptes candidats")):
+        paragraph(
+            _(
+                "Retrouvez le compte d'un candidat pour l'aider : renvoyer le mail d'activation, corriger son "
+                "adresse e-mail, débloquer sa connexion, fusionner deux comptes d'une même personne. Ses "
+                "candidatures sont affichées en lecture seule."
+            )
+        )
+        heading(_("Rechercher un compte"), 2)
+        search = _Search(actor)
+        search.panel = ui.column().classes("w-full mt-6").mark("desk-account")  # the account opens below
+
+
 def register() -> None:
     @page(routes.ACCOUNT_DESK)
     async def account_desk():
-        gate = await require_staff(*ROLES)
-        if gate.refused:
-            return gate.response
-        actor = gate.actor
-        assert actor is not None
-        with frame(_("Comptes candidats")):
-            paragraph(
-                _(
-                    "Retrouvez le compte d'un candidat pour l'aider : renvoyer le mail d'activation, corriger son "
-                    "adresse e-mail, débloquer sa connexion, fusionner deux comptes d'une même personne. Ses "
-                    "candidatures sont affichées en lecture seule."
-                )
-            )
-            heading(_("Rechercher un compte"), 2)
-            search = _Search(actor)
-            search.panel = ui.column().classes("w-full mt-6").mark("desk-account")  # the account opens below
-        return None
+        return await as_staff(_account_desk, roles=ROLES)

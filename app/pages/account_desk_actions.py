@@ -12,7 +12,7 @@ from app.db import transaction
 from app.i18n import _
 from app.services.accounts import desk, desk_merge
 from app.services.platform import Actor, DomainError
-from app.ui.text import Text, esc, paragraph, static_block, tag, text_tag
+from app.ui.text import Text, esc, live_paragraph, paragraph, static_block, tag, text_tag
 
 RunAct = Callable[[Callable[[Any], Any], str], Awaitable[bool]]
 
@@ -156,8 +156,7 @@ def _merge_form(actor: Actor, view: desk.AccountView, run_act: RunAct) -> None:
     kept_id = view.row.account_id
     with ui.row().classes("gap-3 items-end"):
         number = ui.input(_("N° de dossier du doublon")).classes("min-w-[14rem]").mark("desk-duplicate")
-        problem = Text("", "p").classes("text-negative").mark("desk-merge-error")
-        problem.props["role"] = "alert"
+        problem = live_paragraph("desk-merge-error", alert=True)
 
         async def preview() -> None:
             problem.set_text("")

@@ -18,7 +18,7 @@ from app.services.platform import Actor, DomainError
 from app.ui.dates import format_short_moment
 from app.ui.session import current_language
 from app.ui.tables import scroll_region
-from app.ui.text import esc, heading, paragraph, static_block, tag, text_tag
+from app.ui.text import esc, heading, live_paragraph, paragraph, static_block, tag, text_table, text_tag
 
 Refresh = Callable[[], Awaitable[None]]
 
@@ -36,7 +36,6 @@ def applications_table(view: desk.AccountView) -> str:
         return tag("p", esc(_("Aucune candidature.")), data_mark="desk-no-application")
     english = current_language() == "en"
     headers = (_("Formation"), _("Centre de candidature"), _("Statut du dossier"), _("Transmise le"))
-    head = tag("tr", "".join(text_tag("th", h, scope="col") for h in headers))
     rows = []
     for line in view.applications:
         status = _(DOSSIER_STATUS_LABELS[line.dossier_status]) if line.dossier_status in DOSSIER_STATUS_LABELS else ""
@@ -49,11 +48,8 @@ def applications_table(view: desk.AccountView) -> str:
             status or line.dossier_status,
             format_short_moment(line.transmitted_at) if line.transmitted_at else "—",
         )
-        rows.append(tag("tr", "".join(text_tag("td", v) for v in values), data_mark=f"desk-app-{line.application_id}"))
-    caption = _("Candidatures du compte, dans tous les centres (lecture seule)")
-    return tag(
-        "table", text_tag("caption", caption) + tag("thead", head) + tag("tbody", "".join(rows)), class_="ec-table"
-    )
+        rows.append((f"desk-app-{line.application_id}", values))
+    return text_table(_("Candidatures du compte, dans tous les centres (lecture seule)"), headers, rows)
 
 
 def _facts(view: desk.AccountView) -> None:
@@ -102,8 +98,7 @@ async def account_panel(
         if view.row.disabled:
             return
         heading(_("Actions"), 3)
-        problem = paragraph("").classes("text-negative").mark("desk-act-error")
-        problem.props["role"] = "alert"
+        problem = live_paragraph("desk-act-error", alert=True)
 
         async def run_act(act: Callable[[Any], Any], done: str) -> bool:
             """``act`` in its transaction; on success the account and the results are redrawn and ``done`` said."""

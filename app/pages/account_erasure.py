@@ -16,7 +16,7 @@ from app.ui.dates import format_day
 from app.ui.frame import frame
 from app.ui.page import page
 from app.ui.session_switch import switch_to
-from app.ui.text import Text, heading, paragraph
+from app.ui.text import Text, heading, live_paragraph, paragraph
 
 
 def _erase(actor: Actor, confirmation: str) -> ErasureOutcome:
@@ -65,8 +65,7 @@ def _dialog(actor: Actor, status: Text, opener: ui.button) -> ui.dialog:
         Text(_("Supprimer votre compte ?"), "h2").props("id=erasure-title").classes("text-xl")
         paragraph(_("Cette suppression est définitive. Pour confirmer, tapez SUPPRIMER ci-dessous."))
         word = ui.input(_("Confirmation")).props("outlined autocomplete=off").mark("erasure-confirmation")
-        error = Text("", "p").classes("text-negative").mark("erasure-error")
-        error.props["role"] = "alert"
+        error = live_paragraph("erasure-error", alert=True)
 
         async def confirm() -> None:
             confirm_button.disable()  # a double click sends one request; a second one would find it done

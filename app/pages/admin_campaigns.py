@@ -15,9 +15,9 @@ from nicegui import ui
 from app.clock import PARIS
 from app.i18n import _, ngettext
 from app.models import Campaign
-from app.pages.campaign_schedule_panel import schedule_panel
+from app.pages.campaign_schedule_panel import chosen_shift, schedule_panel
 from app.services.dossier import DossierInvalid
-from app.services.offer import CampaignLine, Shift, campaigns
+from app.services.offer import CampaignLine, campaigns
 from app.services.platform import Actor, DomainError
 from app.ui import routes
 from app.ui.admin_widgets import ListEditor, Marked, institution_page
@@ -195,8 +195,7 @@ def _switch_section(actor: Actor, campaign: Campaign, after_change: Callable[[st
             message.set_visibility(False)
             amount.error = None
             try:
-                raw = choice["amount"]
-                shift = Shift(choice["mode"], int(raw) if raw not in (None, "") else 0)  # type: ignore[arg-type]
+                shift = chosen_shift(choice)
                 result = await in_transaction(
                     lambda session: campaigns.switch_campaign(
                         session,

@@ -11,17 +11,17 @@ from app.services.platform import Actor
 from app.ui import routes
 from app.ui.dates import format_day, format_moment
 from app.ui.frame import frame
-from app.ui.guards import require_staff
+from app.ui.guards import as_staff
 from app.ui.offer_admin import in_transaction
 from app.ui.page import page
-from app.ui.text import paragraph, static_block, tag, text_tag
+from app.ui.text import paragraph, static_block, text_table
 
 
-def _row(line: ErasureRegisterRow) -> str:
+def _row(line: ErasureRegisterRow) -> tuple[str, tuple[str, ...]]:
     who = line.dossier_number or _("candidat anonymisé")
     done = format_moment(line.done_at) if line.done_at else _("en attente")
     cells = (who, format_moment(line.requested_at), format_day(line.due_at), str(line.held_applications), done)
-    return tag("tr", "".join(text_tag("td", cell) for cell in cells), data_mark=f"erasure-{line.id}")
+    return f"erasure-{line.id}", cells
 
 
 def _table(lines: list[ErasureRegisterRow]) -> str:
@@ -32,10 +32,7 @@ def _table(lines: list[ErasureRegisterRow]) -> str:
         _("Candidatures transmises"),
         _("Effacé le"),
     )
-    head = tag("tr", "".join(text_tag("th", h, scope="col") for h in headers))
-    caption = text_tag("caption", _("Demandes d'effacement, les plus récentes d'abord"))
-    body = "".join(_row(line) for line in lines)
-    return tag("table", caption + tag("thead", head) + tag("tbody", body), class_="ec-table")
+    return text_table(_("Demandes d'effacement, les plus récentes d'abord"), headers, map(_row, lines))
 
 
 async def erasure_register(actor: Actor) -> None:
@@ -47,21 +44,20 @@ async def erasure_register(actor: Actor) -> None:
     static_block(_table(lines)).mark("erasure-register")
 
 
+async def _admin_erasures(actor: Actor) -> None:
+    with frame(_("Demandes d'effacement")):
+        paragraph(
+            _(
+                "Un candidat qui supprime son compte sans candidature transmise dans la campagne en cours est "
+                "effacé aussitôt. Sinon sa demande est enregistrée ici et la tâche « Anonymisation des données "
+                "expirées » l'exécute à la date prévue, fin de la durée de conservation de ses candidatures."
+            )
+        )
+        await erasure_register(actor)
+        ui.link(_("Retour à l'espace de gestion"), routes.STAFF_HOME).classes("mt-6")
+
+
 def register() -> None:
     @page(routes.ADMIN_ERASURES)
     async def admin_erasures():
-        gate = await require_staff(StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE)
-        if gate.refused:
-            return gate.response
-        assert gate.actor is not None
-        with frame(_("Demandes d'effacement")):
-            paragraph(
-                _(
-                    "Un candidat qui supprime son compte sans candidature transmise dans la campagne en cours est "
-                    "effacé aussitôt. Sinon sa demande est enregistrée ici et la tâche « Anonymisation des données "
-                    "expirées » l'exécute à la date prévue, fin de la durée de conservation de ses candidatures."
-                )
-            )
-            await erasure_register(gate.actor)
-            ui.link(_("Retour à l'espace de gestion"), routes.STAFF_HOME).classes("mt-6")
-        return None
+        return await as_staff(_admin_erasures, roles=(StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE))

@@ -23,7 +23,7 @@ from app.ui.dates import UnreadableDay, day_input, format_short_moment, parse_ty
 from app.ui.offer_admin import in_transaction
 from app.ui.page import page
 from app.ui.tables import scroll_region
-from app.ui.text import Text, paragraph
+from app.ui.text import Text, live_paragraph, paragraph
 
 ALL_KINDS = ""
 
@@ -151,10 +151,8 @@ async def _body(actor: Actor) -> None:
         paragraph(_("Votre rôle est en lecture seule : vous pouvez consulter, pas modifier.")).mark("read-only")
     filters = _Filters()
     search = ui.button(_("Filtrer")).props("no-caps").mark("filter")
-    problem = paragraph("").classes("text-negative").mark("failed-mails-error")
-    problem.props["role"] = "alert"
-    news = paragraph("").mark("failed-mails-status")
-    news.props["role"] = "status"
+    problem = live_paragraph("failed-mails-error", alert=True)
+    news = live_paragraph("failed-mails-status")
     results = ui.column().classes("w-full")
     shown = {"page": 1}
 

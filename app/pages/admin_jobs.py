@@ -8,7 +8,7 @@ from app.models import JobRun, JobStatus, StaffRole
 from app.services.platform import Actor, DomainError, jobs
 from app.ui import routes
 from app.ui.frame import frame
-from app.ui.guards import require_staff
+from app.ui.guards import as_staff
 from app.ui.offer_admin import in_transaction
 from app.ui.page import page
 from app.ui.text import heading, paragraph
@@ -94,33 +94,31 @@ def _job_section(overview: jobs.JobOverview, actor: Actor, refresh) -> None:  # 
         _runs_table(overview.runs, marker)
 
 
+async def _admin_jobs(actor: Actor) -> None:
+    with frame(_("Tâches planifiées")):
+        paragraph(
+            _(
+                "Ces tâches s'exécutent automatiquement selon leur planification (heure de Paris). "
+                "Une tâche déjà en cours n'est jamais lancée une seconde fois."
+            )
+        )
+
+        @ui.refreshable
+        async def body() -> None:
+            try:
+                overview = await in_transaction(
+                    lambda session: jobs.list_jobs(session, actor=actor, runs_per_job=RUNS_SHOWN)
+                )
+            except DomainError as error:
+                paragraph(error.translate(_)).mark("refusal")
+                return
+            for item in overview:
+                _job_section(item, actor, body.refresh)
+
+        await body()
+
+
 def register() -> None:
     @page(routes.ADMIN_JOBS)
     async def admin_jobs():
-        gate = await require_staff(StaffRole.ADMINISTRATOR)
-        if gate.refused:
-            return gate.response
-        actor = gate.actor
-        assert actor is not None
-        with frame(_("Tâches planifiées")):
-            paragraph(
-                _(
-                    "Ces tâches s'exécutent automatiquement selon leur planification (heure de Paris). "
-                    "Une tâche déjà en cours n'est jamais lancée une seconde fois."
-                )
-            )
-
-            @ui.refreshable
-            async def body() -> None:
-                try:
-                    overview = await in_transaction(
-                        lambda session: jobs.list_jobs(session, actor=actor, runs_per_job=RUNS_SHOWN)
-                    )
-                except DomainError as error:
-                    paragraph(error.translate(_)).mark("refusal")
-                    return
-                for item in overview:
-                    _job_section(item, actor, body.refresh)
-
-            await body()
-        return None
+        return await as_staff(_admin_jobs, roles=(StaffRole.ADMINISTRATOR,))

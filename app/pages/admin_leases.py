@@ -9,7 +9,7 @@ from app.services.review import staff_view as staff_review
 from app.ui import routes
 from app.ui.dates import format_moment
 from app.ui.frame import frame
-from app.ui.guards import require_staff
+from app.ui.guards import as_staff
 from app.ui.offer_admin import alert, in_transaction, try_change
 from app.ui.page import page
 from app.ui.text import paragraph
@@ -56,20 +56,19 @@ async def _leases(actor: Actor) -> None:
     await table()
 
 
+async def _admin_leases(actor: Actor) -> None:
+    with frame(_("Verrous")):
+        paragraph(
+            _(
+                "Un verrou empêche deux personnes de modifier un dossier en même temps ; il expire seul quand la "
+                "page qui le tient se ferme. Libérez ici un verrou resté bloqué."
+            )
+        )
+        await _leases(actor)
+        ui.link(_("Retour à l'espace de gestion"), routes.STAFF_HOME).classes("mt-6")
+
+
 def register() -> None:
     @page(routes.ADMIN_LEASES)
     async def admin_leases():
-        gate = await require_staff(StaffRole.ADMINISTRATOR)
-        if gate.refused:
-            return gate.response
-        assert gate.actor is not None
-        with frame(_("Verrous")):
-            paragraph(
-                _(
-                    "Un verrou empêche deux personnes de modifier un dossier en même temps ; il expire seul quand la "
-                    "page qui le tient se ferme. Libérez ici un verrou resté bloqué."
-                )
-            )
-            await _leases(gate.actor)
-            ui.link(_("Retour à l'espace de gestion"), routes.STAFF_HOME).classes("mt-6")
-        return None
+        return await as_staff(_admin_leases, roles=(StaffRole.ADMINISTRATOR,))

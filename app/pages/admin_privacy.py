@@ -18,10 +18,8 @@ from app.db import transaction
 from app.i18n import _, ngettext
 from app.models import StaffRole
 from app.pages.admin_erasures import erasure_register
-from app.roles import runs_background_work
 from app.services.admin import audit_search, privacy_register
 from app.services.exports import audit_csv
-from app.services.exports import jobs as export_jobs
 from app.services.platform import Actor, DomainError
 from app.services.platform import jobs as platform_jobs
 from app.ui import routes
@@ -29,11 +27,12 @@ from app.ui.admin_nav import back_to_admin
 from app.ui.audit_labels import SENTENCES, actor_text
 from app.ui.dates import UnreadableDay, day_input, format_short_moment, parse_typed_day
 from app.ui.frame import frame
-from app.ui.guards import require_staff
+from app.ui.guards import as_staff
+from app.ui.list_export import queue_export
 from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.tables import scroll_region
-from app.ui.text import esc, heading, link_tag, paragraph, static_block, tag, text_tag
+from app.ui.text import esc, heading, link_tag, live_paragraph, paragraph, static_block, tag, text_table
 
 ROLES = (StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE)
 PAGE_SIZE = 50
@@ -75,54 +74,43 @@ def events_table(result: audit_search.AuditPage) -> str:
         first=first, last=last, total=result.total
     )
     headers = (_("Date et heure"), _("Auteur"), _("Action"), _("N° de dossier"), _("Candidat"), _("Objet"))
-    head = tag("tr", "".join(text_tag("th", h, scope="col") for h in (*headers, _("Adresse IP"))))
-    body = "".join(
-        tag(
-            "tr",
-            "".join(
-                text_tag("td", value)
-                for value in (
-                    format_short_moment(row.at),
-                    row.actor_name or actor_text(row.actor_kind, ""),
-                    _what(row),
-                    row.dossier_number,
-                    row.candidate_name,
-                    row.entity,
-                    row.client_address,
-                )
+    rows = (
+        (
+            f"event-{row.id}",
+            (
+                format_short_moment(row.at),
+                row.actor_name or actor_text(row.actor_kind, ""),
+                _what(row),
+                row.dossier_number,
+                row.candidate_name,
+                row.entity,
+                row.client_address,
             ),
-            data_mark=f"event-{row.id}",
         )
         for row in result.rows
     )
-    return tag("table", text_tag("caption", caption) + tag("thead", head) + tag("tbody", body), class_="ec-table")
+    return text_table(caption, (*headers, _("Adresse IP")), rows)
 
 
 def register_table(runs: list[privacy_register.PurgeRun]) -> str:
     if not runs:
         return tag("p", esc(_("Aucune purge n'a encore été exécutée.")), data_mark="no-purge")
     headers = (_("Tâche"), _("Début"), _("Fin"), _("Résultat"), _("Traités"), _("Détail"))
-    head = tag("tr", "".join(text_tag("th", h, scope="col") for h in headers))
-    body = "".join(
-        tag(
-            "tr",
-            "".join(
-                text_tag("td", value)
-                for value in (
-                    _(run.label),
-                    format_short_moment(run.started_at),
-                    format_short_moment(run.finished_at) if run.finished_at else "—",
-                    _(platform_jobs.STATUS_LABELS[run.status]),
-                    str(run.processed),
-                    run.message,
-                )
+    rows = (
+        (
+            f"purge-{run.id}",
+            (
+                _(run.label),
+                format_short_moment(run.started_at),
+                format_short_moment(run.finished_at) if run.finished_at else "—",
+                _(platform_jobs.STATUS_LABELS[run.status]),
+                str(run.processed),
+                run.message,
             ),
-            data_mark=f"purge-{run.id}",
         )
         for run in runs
     )
-    caption = _("Dernières purges des données, de la plus récente à la plus ancienne")
-    return tag("table", text_tag("caption", caption) + tag("thead", head) + tag("tbody", body), class_="ec-table")
+    return text_table(_("Dernières purges des données, de la plus récente à la plus ancienne"), headers, rows)
 
 
 class _Filters:
@@ -182,10 +170,8 @@ async def _audit_section(actor: Actor) -> None:
     with ui.element("div").classes("flex gap-2 mt-2"):
         search_button = ui.button(_("Rechercher")).props("no-caps").mark("search")
         export_button = ui.button(_("Exporter en CSV")).props("no-caps outline").mark("export-csv")
-    problem = paragraph("").classes("text-negative").mark("audit-error")
-    problem.props["role"] = "alert"
-    news = paragraph("").mark("audit-status")
-    news.props["role"] = "status"
+    problem = live_paragraph("audit-error", alert=True)
+    news = live_paragraph("audit-status")
     results = ui.column().classes("w-full")
 
     def read_query(page_number: int) -> audit_search.AuditQuery | None:
@@ -216,14 +202,12 @@ async def _audit_section(actor: Actor) -> None:
             return
         export_button.disable()
         try:
-            job_id = await run.io_bound(_request_csv, actor, query, current_language())
-        except DomainError as error:
-            problem.set_text(error.translate(_))
-            return
-        finally:
+            refusal = await queue_export(_request_csv, actor, query, current_language())
+        finally:  # whatever happens, the button works again
             export_button.enable()
-        if runs_background_work():  # a web-only instance leaves it to python -m app.worker
-            export_jobs.start(job_id)
+        if refusal is not None:
+            problem.set_text(refusal.translate(_))
+            return
         news.set_text(_("Export demandé : il se prépare en arrière-plan. Suivez-le dans « Mes exports »."))
 
     search_button.on_click(lambda: show(1))
@@ -232,36 +216,34 @@ async def _audit_section(actor: Actor) -> None:
     await show(1)
 
 
+async def _admin_privacy(actor: Actor) -> None:
+    runs = await run.io_bound(_register, actor)
+    with frame(_("Données personnelles : journal et purges")):
+        back_to_admin()
+        with ui.element("section").classes("w-full").mark("audit"):
+            await _audit_section(actor)
+        with ui.element("section").classes("w-full mt-6").mark("purges"):
+            heading(_("Registre des purges"), 2)
+            paragraph(
+                _(
+                    "Chaque exécution des tâches qui effacent les données arrivées au terme de leur durée de "
+                    "conservation, avec ce qu'elle a effacé."
+                )
+            )
+            with scroll_region(_("Registre des purges")):
+                static_block(register_table(runs)).mark("purge-register")
+        with ui.element("section").classes("w-full mt-6").mark("erasures"):
+            heading(_("Registre des demandes d'effacement"), 2)
+            paragraph(
+                _(
+                    "Les demandes de suppression de compte retenues par des candidatures transmises, avec la date "
+                    "à laquelle la durée de conservation permet l'effacement et celle où il a été fait."
+                )
+            )
+            await erasure_register(actor)
+
+
 def register() -> None:
     @page(routes.ADMIN_PRIVACY)
     async def admin_privacy():
-        gate = await require_staff(*ROLES)
-        if gate.refused:
-            return gate.response
-        actor = gate.actor
-        assert actor is not None
-        runs = await run.io_bound(_register, actor)
-        with frame(_("Données personnelles : journal et purges")):
-            back_to_admin()
-            with ui.element("section").classes("w-full").mark("audit"):
-                await _audit_section(actor)
-            with ui.element("section").classes("w-full mt-6").mark("purges"):
-                heading(_("Registre des purges"), 2)
-                paragraph(
-                    _(
-                        "Chaque exécution des tâches qui effacent les données arrivées au terme de leur durée de "
-                        "conservation, avec ce qu'elle a effacé."
-                    )
-                )
-                with scroll_region(_("Registre des purges")):
-                    static_block(register_table(runs)).mark("purge-register")
-            with ui.element("section").classes("w-full mt-6").mark("erasures"):
-                heading(_("Registre des demandes d'effacement"), 2)
-                paragraph(
-                    _(
-                        "Les demandes de suppression de compte retenues par des candidatures transmises, avec la date "
-                        "à laquelle la durée de conservation permet l'effacement et celle où il a été fait."
-                    )
-                )
-                await erasure_register(actor)
-        return None
+        return await as_staff(_admin_privacy, roles=ROLES)

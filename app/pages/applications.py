@@ -16,7 +16,7 @@ from app.ui import routes
 from app.ui.candidate_nav import candidate_nav
 from app.ui.dates import format_moment
 from app.ui.frame import frame
-from app.ui.guards import require_candidate
+from app.ui.guards import as_candidate
 from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import link_tag, static_block, tag, text_tag
@@ -284,25 +284,23 @@ def load_my_applications(actor: Actor, lang: str) -> MyApplications:
         return MyApplications(candidate_id, rows)
 
 
+async def _my_applications(actor: Actor) -> None:
+    lang = current_language()
+    loaded = await run.io_bound(load_my_applications, actor, lang)
+    with frame(_("Mes candidatures")):
+        candidate_nav("candidatures", actor=actor)
+        # One element for the list and the statuses' help: each element stays in memory while the page is open.
+        help_html = tag("div", status_help_html(), data_mark="status-help")
+        listing = static_block(applications_html(loaded.rows) + help_html).mark("applications")
+
+        async def redraw() -> None:
+            again = await run.io_bound(load_my_applications, actor, lang)
+            listing.content = applications_html(again.rows) + help_html
+
+        follow_candidate(loaded.candidate_id, redraw)
+
+
 def register() -> None:
     @page(LIST_PATH)
     async def my_applications():
-        gate = await require_candidate()
-        if gate.refused:
-            return gate.response
-        actor = gate.actor
-        assert actor is not None
-        lang = current_language()
-        loaded = await run.io_bound(load_my_applications, actor, lang)
-        with frame(_("Mes candidatures")):
-            candidate_nav("candidatures", actor=actor)
-            # One element for the list and the statuses' help: each element stays in memory while the page is open.
-            help_html = tag("div", status_help_html(), data_mark="status-help")
-            listing = static_block(applications_html(loaded.rows) + help_html).mark("applications")
-
-            async def redraw() -> None:
-                again = await run.io_bound(load_my_applications, actor, lang)
-                listing.content = applications_html(again.rows) + help_html
-
-            follow_candidate(loaded.candidate_id, redraw)
-        return None
+        return await as_candidate(_my_applications)

@@ -23,6 +23,12 @@ from app.ui.text import heading, paragraph
 AfterChange = Callable[[str, Campaign], Awaitable[None]]
 
 
+def chosen_shift(choice: dict[str, Any]) -> Shift:
+    """The shift « Décalage des dates » holds (``mode`` and ``amount``, empty: none), for the switch now or later."""
+    raw = choice["amount"]
+    return Shift(choice["mode"], int(raw) if raw not in (None, "") else 0)
+
+
 def schedule_panel(actor: Actor, campaign: Campaign, choice: dict[str, Any], after_change: AfterChange) -> None:
     """The panel, below « Passer à cette campagne » whose shift (``choice``) a scheduled switch also uses."""
     heading(_("Programmer la bascule"), 4)
@@ -81,8 +87,7 @@ def _schedule_form(actor: Actor, campaign: Campaign, choice: dict[str, Any], aft
             moment.error = _("Saisissez une date et une heure.")
             return
         try:
-            raw = choice["amount"]
-            shift = Shift(choice["mode"], int(raw) if raw not in (None, "") else 0)
+            shift = chosen_shift(choice)
             saved = await in_transaction(
                 lambda session: campaign_schedule.schedule_switch(
                     session,

@@ -26,7 +26,7 @@ from app.ui import routes
 from app.ui.candidate_nav import candidate_nav, dossier_path
 from app.ui.email_bounce import candidate_notice
 from app.ui.frame import frame
-from app.ui.guards import require_candidate
+from app.ui.guards import as_candidate
 from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.statuses import SECTION_COMPLETE, SECTION_MISSING, status_label
@@ -62,54 +62,47 @@ def _confirm(actor: Actor) -> None:
         confirm_dossier_for_campaign(session, actor=actor)
 
 
+async def _candidate_home(actor: Actor) -> None:
+    home = await run.io_bound(load_home, actor, current_language())
+    account, completeness = home.account, home.completeness
+    with frame(_("Mon espace candidat")):
+        candidate_nav("home", actor=actor)
+        paragraph(
+            _("Bonjour {first_name} {last_name}.").format(first_name=account.first_name, last_name=account.last_name)
+        ).mark("candidate-name")
+        paragraph(_("Votre numéro de dossier : {number}").format(number=account.dossier_number)).mark("dossier-number")
+        candidate_notice(account)
+        if home.to_confirm is not None:
+            _confirmation_banner(actor, home.to_confirm)
+        with ui.element("section").classes("w-full").mark("dossier-status"):
+            heading(_("Mon dossier"), 2)
+            if completeness.is_complete and home.to_confirm is not None:
+                paragraph(_("Votre dossier est complet : confirmez-le pour la nouvelle campagne, ci-dessus.")).classes(
+                    "font-bold"
+                ).mark("dossier-to-confirm")
+            elif completeness.is_complete:
+                paragraph(_("Votre dossier est complet : vous pouvez candidater.")).classes(
+                    "text-positive font-bold"
+                ).mark("dossier-complete")
+            else:
+                paragraph(_("Complétez les rubriques obligatoires avant de candidater.")).classes("font-bold").mark(
+                    "dossier-incomplete"
+                )
+            with ui.element("ul").classes("list-none p-0"):
+                for section, tab, title in MANDATORY:
+                    _section(section, tab, _(title), completeness.reasons.get(section, []))
+            paragraph(
+                _("Facultatif : INE, cursus interne (importé), cursus externe, expériences professionnelles et stages.")
+            )
+        with ui.element("nav") as nav:
+            nav.props["aria-label"] = _("Espace candidat")
+            ui.link(_("Mon compte"), routes.ACCOUNT).mark("my-account")
+
+
 def register() -> None:
     @page(routes.CANDIDATE_HOME)
     async def candidate_home():
-        gate = await require_candidate()
-        if gate.refused:
-            return gate.response
-        home = await run.io_bound(load_home, gate.actor, current_language())
-        account, completeness = home.account, home.completeness
-        with frame(_("Mon espace candidat")):
-            candidate_nav("home", actor=gate.actor)
-            paragraph(
-                _("Bonjour {first_name} {last_name}.").format(
-                    first_name=account.first_name, last_name=account.last_name
-                )
-            ).mark("candidate-name")
-            paragraph(_("Votre numéro de dossier : {number}").format(number=account.dossier_number)).mark(
-                "dossier-number"
-            )
-            candidate_notice(account)
-            if home.to_confirm is not None:
-                _confirmation_banner(gate.actor, home.to_confirm)
-            with ui.element("section").classes("w-full").mark("dossier-status"):
-                heading(_("Mon dossier"), 2)
-                if completeness.is_complete and home.to_confirm is not None:
-                    paragraph(
-                        _("Votre dossier est complet : confirmez-le pour la nouvelle campagne, ci-dessus.")
-                    ).classes("font-bold").mark("dossier-to-confirm")
-                elif completeness.is_complete:
-                    paragraph(_("Votre dossier est complet : vous pouvez candidater.")).classes(
-                        "text-positive font-bold"
-                    ).mark("dossier-complete")
-                else:
-                    paragraph(_("Complétez les rubriques obligatoires avant de candidater.")).classes("font-bold").mark(
-                        "dossier-incomplete"
-                    )
-                with ui.element("ul").classes("list-none p-0"):
-                    for section, tab, title in MANDATORY:
-                        _section(section, tab, _(title), completeness.reasons.get(section, []))
-                paragraph(
-                    _(
-                        "Facultatif : INE, cursus interne (importé), cursus externe, expériences professionnelles "
-                        "et stages."
-                    )
-                )
-            with ui.element("nav") as nav:
-                nav.props["aria-label"] = _("Espace candidat")
-                ui.link(_("Mon compte"), routes.ACCOUNT).mark("my-account")
-        return None
+        return await as_candidate(_candidate_home)
 
 
 def _section(section: str, tab: str, title: str, reasons: list[str]) -> None:

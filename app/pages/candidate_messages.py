@@ -10,7 +10,7 @@ from app.ui import routes
 from app.ui.candidate_nav import candidate_nav
 from app.ui.dates import format_moment
 from app.ui.frame import frame
-from app.ui.guards import require_candidate
+from app.ui.guards import as_candidate
 from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.text import paragraph, static_block, tag, text_tag
@@ -37,22 +37,18 @@ def messages_html(messages: list[ReceivedMessage]) -> str:
     )
 
 
+async def _my_messages(actor: Actor) -> None:
+    messages = await run.io_bound(load_my_messages, actor, current_language())
+    with frame(_("Messages")):
+        candidate_nav("messages", actor=actor)
+        if not messages:
+            paragraph(_("Vous n'avez reçu aucun message des services de scolarité.")).mark("no-messages")
+        else:
+            paragraph(_("Les messages que les services de scolarité vous ont envoyés, du plus récent au plus ancien."))
+            static_block(tag("div", messages_html(messages), data_mark="messages"))
+
+
 def register() -> None:
     @page(routes.MESSAGES)
     async def my_messages():
-        gate = await require_candidate()
-        if gate.refused:
-            return gate.response
-        actor = gate.actor
-        assert actor is not None
-        messages = await run.io_bound(load_my_messages, actor, current_language())
-        with frame(_("Messages")):
-            candidate_nav("messages", actor=actor)
-            if not messages:
-                paragraph(_("Vous n'avez reçu aucun message des services de scolarité.")).mark("no-messages")
-            else:
-                paragraph(
-                    _("Les messages que les services de scolarité vous ont envoyés, du plus récent au plus ancien.")
-                )
-                static_block(tag("div", messages_html(messages), data_mark="messages"))
-        return None
+        return await as_candidate(_my_messages)

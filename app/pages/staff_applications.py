@@ -22,12 +22,12 @@ from app.pages.staff_list_state import ListState, Reload
 from app.pages.staff_list_table import applications_table, pager, selection_bar
 from app.services.accounts import staff_roles as staff
 from app.services.exports import statistics
-from app.services.platform import DomainError, parameters
+from app.services.platform import Actor, DomainError, parameters
 from app.services.review import ListPage, ListQuery, staff_list
 from app.ui import routes
 from app.ui.bulk_decisions import BulkChoices, bulk_decisions, load_bulk
 from app.ui.frame import frame
-from app.ui.guards import require_staff
+from app.ui.guards import as_staff
 from app.ui.list_export import export_panel, load_piece_choices
 from app.ui.page import breathe, page
 from app.ui.session import current_language
@@ -82,50 +82,49 @@ def _open(actor: Any) -> tuple[Any, ...]:
     return role, columns, page_size, options, campaigns, active_campaign, load_piece_choices(actor)
 
 
+async def _staff_applications(actor: Actor, request: Request) -> None:
+    try:
+        opened = await run.io_bound(_open, actor)
+    except DomainError as error:
+        with frame(_("Candidatures")):
+            paragraph(error.translate(_)).mark("refusal")
+        return None
+    assert opened is not None
+    role, columns, page_size, options, campaigns, active_campaign, pieces = opened
+    # Filters may come in the address (the home page's pending counts); the active campaign by default.
+    filters = staff_list.filters_from_params(request.query_params)
+    if "campaign" not in filters and active_campaign is not None:
+        filters["campaign"] = [active_campaign]
+    query = ListQuery(page_size=page_size, filters=filters, language=current_language())
+    state = ListState(query=query, columns=columns)
+    app.storage.client[SELECTION_KEY] = state.selected
+    if not await _load(state, actor):  # the server is stopping
+        return None
+
+    with frame(_("Candidatures"), wide=True):
+        scope = role.scope_label(current_language())
+        paragraph(_("{role} — {scope}").format(role=_(role.role_label), scope=scope)).mark("scope")
+
+        @ui.refreshable
+        def results() -> None:
+            _results(state, actor, reload)
+
+        async def reload() -> None:
+            if await _load(state, actor):
+                results.refresh()
+
+        filter_bar(state, options, reload, campaigns)
+        await breathe()  # the parts of this long page are drawn in turns (app/ui/page.py)
+        column_chooser(state, actor, reload)
+        export_panel(state, actor, pieces)
+        await breathe()
+        results()
+
+
 def register() -> None:
     @page(routes.STAFF_APPLICATIONS)
     async def staff_applications(request: Request):
-        gate = await require_staff()
-        if gate.refused:
-            return gate.response
-        actor = gate.actor
-        try:
-            opened = await run.io_bound(_open, actor)
-        except DomainError as error:
-            with frame(_("Candidatures")):
-                paragraph(error.translate(_)).mark("refusal")
-            return None
-        assert opened is not None
-        role, columns, page_size, options, campaigns, active_campaign, pieces = opened
-        # Filters may come in the address (the home page's pending counts); the active campaign by default.
-        filters = staff_list.filters_from_params(request.query_params)
-        if "campaign" not in filters and active_campaign is not None:
-            filters["campaign"] = [active_campaign]
-        query = ListQuery(page_size=page_size, filters=filters, language=current_language())
-        state = ListState(query=query, columns=columns)
-        app.storage.client[SELECTION_KEY] = state.selected
-        if not await _load(state, actor):  # the server is stopping
-            return None
-
-        with frame(_("Candidatures"), wide=True):
-            scope = role.scope_label(current_language())
-            paragraph(_("{role} — {scope}").format(role=_(role.role_label), scope=scope)).mark("scope")
-
-            @ui.refreshable
-            def results() -> None:
-                _results(state, actor, reload)
-
-            async def reload() -> None:
-                if await _load(state, actor):
-                    results.refresh()
-
-            filter_bar(state, options, reload, campaigns)
-            await breathe()  # the parts of this long page are drawn in turns (app/ui/page.py)
-            column_chooser(state, actor, reload)
-            export_panel(state, actor, pieces)
-            await breathe()
-            results()
-        return None
+        return await as_staff(_staff_applications, request)
 
 
 def _results(state: ListState, actor: Any, refresh: Reload) -> None:

@@ -21,7 +21,7 @@ from app.services.platform import Actor, DomainError
 from app.ui import routes
 from app.ui.dates import format_moment
 from app.ui.frame import frame
-from app.ui.guards import refusal, require_staff
+from app.ui.guards import as_staff, refusal
 from app.ui.latest_read import LatestRead
 from app.ui.list_export import EXPORTS_PATH
 from app.ui.page import page
@@ -121,12 +121,7 @@ async def _page(actor: Actor) -> None:
 def register() -> None:
     @page(EXPORTS_PATH)
     async def staff_exports():
-        gate = await require_staff()
-        if gate.refused:
-            return gate.response
-        assert gate.actor is not None
-        await _page(gate.actor)
-        return None
+        return await as_staff(_page)
 
     @app.get(FILE_PATH, include_in_schema=False)
     def export_download(request: Request, job_id: int) -> Response:

@@ -27,11 +27,11 @@ from app.services.exports import (
     opinions_by_committee,
     statistics,
 )
-from app.services.platform import DomainError
+from app.services.platform import Actor, DomainError
 from app.services.review import VALUE_LABELS
 from app.ui import routes
 from app.ui.frame import frame
-from app.ui.guards import open_or_refuse, require_staff
+from app.ui.guards import as_staff, open_or_refuse
 from app.ui.latest_read import LatestRead
 from app.ui.page import page
 from app.ui.session import current_language
@@ -344,36 +344,35 @@ def _open(actor: Any) -> tuple[Any, list[CampaignOption], int | None, Figures]:
     return role, campaigns, active, _load(actor, "program", active or ALL_CAMPAIGNS)
 
 
+async def _staff_statistics(actor: Actor) -> None:
+    opened = await open_or_refuse(_("Statistiques"), _open, actor)
+    if opened is None:
+        return None
+    role, campaigns, active, first = opened
+    selection = Selection(grouping="program", campaign_id=active or ALL_CAMPAIGNS)
+    shown = {"figures": first}
+    reads = LatestRead()  # a campaign then a grouping chosen quickly: the figures of the latest choice are drawn
+    with frame(_("Statistiques")):
+        ui.link(_("Retour à l'espace de gestion"), routes.STAFF_HOME).mark("back")
+        scope = role.scope_label(current_language())
+        paragraph(_("{role} — {scope}").format(role=_(role.role_label), scope=scope)).mark("scope")
+
+        @ui.refreshable
+        def results() -> None:
+            _results(shown["figures"])
+
+        async def reload() -> None:
+            figures = await reads.run(_load, actor, selection.grouping, selection.campaign_id)
+            if figures is not None:
+                shown["figures"] = figures
+                results.refresh()
+
+        _controls(selection, campaigns, reload)
+        _definitions()
+        results()
+
+
 def register() -> None:
     @page(routes.STATISTICS)
     async def staff_statistics():
-        gate = await require_staff()
-        if gate.refused:
-            return gate.response
-        actor = gate.actor
-        opened = await open_or_refuse(_("Statistiques"), _open, actor)
-        if opened is None:
-            return None
-        role, campaigns, active, first = opened
-        selection = Selection(grouping="program", campaign_id=active or ALL_CAMPAIGNS)
-        shown = {"figures": first}
-        reads = LatestRead()  # a campaign then a grouping chosen quickly: the figures of the latest choice are drawn
-        with frame(_("Statistiques")):
-            ui.link(_("Retour à l'espace de gestion"), routes.STAFF_HOME).mark("back")
-            scope = role.scope_label(current_language())
-            paragraph(_("{role} — {scope}").format(role=_(role.role_label), scope=scope)).mark("scope")
-
-            @ui.refreshable
-            def results() -> None:
-                _results(shown["figures"])
-
-            async def reload() -> None:
-                figures = await reads.run(_load, actor, selection.grouping, selection.campaign_id)
-                if figures is not None:
-                    shown["figures"] = figures
-                    results.refresh()
-
-            _controls(selection, campaigns, reload)
-            _definitions()
-            results()
-        return None
+        return await as_staff(_staff_statistics)

@@ -26,7 +26,7 @@ from app.services.review import VALUE_LABELS
 from app.ui import routes
 from app.ui.dates import format_moment
 from app.ui.frame import frame
-from app.ui.guards import refusal, require_staff
+from app.ui.guards import as_staff, refusal
 from app.ui.latest_read import LatestRead
 from app.ui.page import page
 from app.ui.session import current_language
@@ -211,40 +211,37 @@ def _index(programs: list[tuple[int, str, int]] | DomainError | None) -> None:
                 ).mark(f"program-{program_id}")
 
 
+async def _staff_waiting_lists(actor: Actor) -> None:
+    programs = await run.io_bound(_programs, actor, current_language())
+    with frame(_("Listes complémentaires")):
+        _index(programs)
+
+
+async def _staff_waiting_list(actor: Actor, program_id: int) -> None:
+    lang = current_language()
+    shown = {"view": await run.io_bound(_overview, actor, program_id, lang)}
+    reads = LatestRead()
+    with frame(_("Liste complémentaire")):
+        ui.link(_("Toutes les listes complémentaires"), INDEX_PATH).mark("all-waiting-lists")
+
+        @ui.refreshable
+        def content() -> None:
+            _draw(shown["view"], actor, reload)
+
+        async def reload() -> None:
+            view = await reads.run(_overview, actor, program_id, lang)
+            if view is not None:
+                shown["view"] = view
+                content.refresh()
+
+        content()
+
+
 def register() -> None:
     @page(INDEX_PATH)
     async def staff_waiting_lists() -> Any:
-        gate = await require_staff()
-        if gate.refused:
-            return gate.response
-        assert gate.actor is not None
-        programs = await run.io_bound(_programs, gate.actor, current_language())
-        with frame(_("Listes complémentaires")):
-            _index(programs)
-        return None
+        return await as_staff(_staff_waiting_lists)
 
     @page(PROGRAM_PATH)
     async def staff_waiting_list(program_id: int) -> Any:
-        gate = await require_staff()
-        if gate.refused:
-            return gate.response
-        actor = gate.actor
-        assert actor is not None
-        lang = current_language()
-        shown = {"view": await run.io_bound(_overview, actor, program_id, lang)}
-        reads = LatestRead()
-        with frame(_("Liste complémentaire")):
-            ui.link(_("Toutes les listes complémentaires"), INDEX_PATH).mark("all-waiting-lists")
-
-            @ui.refreshable
-            def content() -> None:
-                _draw(shown["view"], actor, reload)
-
-            async def reload() -> None:
-                view = await reads.run(_overview, actor, program_id, lang)
-                if view is not None:
-                    shown["view"] = view
-                    content.refresh()
-
-            content()
-        return None
+        return await as_staff(_staff_waiting_list, program_id)

@@ -8,13 +8,13 @@ Shared by sign-in and account creation (app/pages/auth.py), « Mon compte » and
 from collections.abc import Callable
 from typing import TypeVar
 
-from nicegui import run, ui
+from nicegui import ui
 
 from app.i18n import _
 from app.services.accounts import TokenError
 from app.services.accounts import rules as accounts_rules
 from app.services.platform import DomainError
-from app.ui.form_errors import ErrorSummary
+from app.ui.form_errors import ErrorSummary, submitted
 from app.ui.text import list_item, paragraph
 
 T = TypeVar("T")
@@ -59,12 +59,7 @@ class Form:
     async def submit(self, action: Callable[[], T]) -> T | None:
         """Like :meth:`run`, with ``action`` (its own unit of work, nothing of NiceGUI inside: read the inputs and
         the actor before) run in a worker thread through ``run.io_bound``."""
-        self.clear_errors()
-        try:
-            return await run.io_bound(action)
-        except DomainError as error:
-            self.show(error)
-            return None
+        return await submitted(self, action)
 
 
 def password_toggle(field: ui.input, label: str) -> ui.button:

@@ -13,7 +13,7 @@ from app.services.accounts import MESSAGE_MAX, SUBJECT_MAX, send_assistance_requ
 from app.services.applications import list_my_applications
 from app.services.platform import Actor, DomainError
 from app.ui.session import current_language
-from app.ui.text import Text, paragraph
+from app.ui.text import Text, live_paragraph, paragraph
 
 
 def _program_options(actor: Actor, lang: str) -> dict[int, str]:
@@ -62,8 +62,7 @@ def _dialog(actor: Actor, options: dict[int, str], program_id: int | None) -> ui
         subject.classes("w-full").mark("assistance-subject")
         message = ui.textarea(_("Message")).props(f"outlined maxlength={MESSAGE_MAX} counter")
         message.classes("w-full").mark("assistance-message")
-        error = Text("", "p").classes("text-negative").mark("assistance-error")
-        error.props["role"] = "alert"
+        error = live_paragraph("assistance-error", alert=True)
 
         async def send() -> None:
             try:

@@ -34,7 +34,7 @@ from app.ui.drafts import Drafts
 from app.ui.latest_read import LatestRead
 from app.ui.opinions_panel import draw_opinions
 from app.ui.session import current_language
-from app.ui.text import Text, heading, paragraph
+from app.ui.text import heading, live_paragraph, paragraph
 
 WAITING_LIST_PATH = routes.WAITING_LIST
 
@@ -184,8 +184,7 @@ def _draw(
         _summary(view)
         if actor.read_only or not view.may_decide:
             return
-        error = Text("", "p").classes("text-negative").mark("panel-error")
-        error.props["role"] = "alert"
+        error = live_paragraph("panel-error", alert=True)
         inputs = _fields(view, drafts)
         fields = inputs.by_service_field()
 

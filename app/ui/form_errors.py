@@ -6,7 +6,10 @@ described (``aria-describedby``) by its line of the list, so a screen reader say
 Quasar passes these attributes to the field's native input (a select's: see app/ui/dossier_form.py).
 """
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
+
+from nicegui import run
 
 from app.i18n import _, ngettext
 from app.services.dossier import DossierInvalid
@@ -14,6 +17,26 @@ from app.services.platform import DomainError
 from app.ui.text import static_block, tag, text_tag
 
 _DESCRIBED = ("aria-invalid", "aria-describedby")
+T = TypeVar("T")
+
+
+class ShowsErrors(Protocol):
+    """A form that clears and shows a refusal's messages (app/ui/account_form.py, app/ui/dossier_form.py)."""
+
+    def clear_errors(self) -> None: ...
+
+    def show(self, error: DomainError) -> None: ...
+
+
+async def submitted(form: ShowsErrors, action: Callable[[], T]) -> T | None:
+    """``action()`` (its own unit of work, nothing of NiceGUI inside) in a worker thread; a refusal is shown by
+    ``form`` and None returned (nothing typed is cleared)."""
+    form.clear_errors()
+    try:
+        return await run.io_bound(action)
+    except DomainError as error:
+        form.show(error)
+        return None
 
 
 def field_messages(error: DomainError) -> dict[str | None, str]:

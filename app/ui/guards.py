@@ -4,7 +4,11 @@
 
     @page("/candidat")
     async def candidate_home():
-        gate = await require_candidate()
+        return await as_candidate(_candidate_home)  # _candidate_home(actor) draws the page
+
+    @page("/candidat/dossier/{tab}")
+    async def dossier_tab(tab: str):
+        gate = await require_candidate()  # when the page needs more than the actor
         if gate.refused:
             return gate.response
         ... gate.actor, gate.identity ...
@@ -13,7 +17,7 @@ Anonymous visitors are sent to ``/connexion`` (and back afterwards); signed-in p
 of identity see a refusal. Services check again on every action: the guard only spares a useless page.
 """
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -30,6 +34,7 @@ from app.ui import routes
 from app.ui.session import Identity, actor_of, current_identity, forget_identity
 
 T = TypeVar("T")
+Draw = Callable[..., Awaitable[Any]]  # a page's body: draw(actor, *the page's parameters)
 
 
 @dataclass
@@ -55,12 +60,22 @@ def _refuse(message: str) -> Gate:
     return Gate(refused=True)
 
 
-async def require_candidate() -> Gate:
+def _signed_in(kind: str, refusal: str) -> Identity | Gate:
+    """The signed-in identity if it is of ``kind``; else the gate: sign in first, or ``refusal`` (the other kind)."""
     identity = current_identity()
     if identity is None:
         return _to_sign_in()
-    if identity.kind != "candidate":
-        return _refuse(_("Cette page est réservée aux candidats. Vous êtes connecté avec un compte de gestion."))
+    if identity.kind != kind:
+        return _refuse(refusal)
+    return identity
+
+
+async def require_candidate() -> Gate:
+    identity = _signed_in(
+        "candidate", _("Cette page est réservée aux candidats. Vous êtes connecté avec un compte de gestion.")
+    )
+    if isinstance(identity, Gate):
+        return identity
     actor = actor_of(identity)
     if identity.impersonated_by_staff_id is not None and not await _audit_impersonated_view(identity, actor):
         return _to_sign_in()
@@ -96,11 +111,9 @@ async def require_staff(*roles: StaffRole, account_desk: bool = False) -> Gate:
 
     With no ``roles``, the account desk, which has no right on applications, is refused unless ``account_desk``
     (the staff home): the pages of applications, lists, statistics and exports would show it nothing."""
-    identity = current_identity()
-    if identity is None:
-        return _to_sign_in()
-    if identity.kind != "staff":
-        return _refuse(_("Cette page est réservée aux gestionnaires."))
+    identity = _signed_in("staff", _("Cette page est réservée aux gestionnaires."))
+    if isinstance(identity, Gate):
+        return identity
     actor = actor_of(identity)
     try:
         view = await run.io_bound(_current_role, actor)  # re-read: a role withdrawn meanwhile no longer opens pages
@@ -110,6 +123,24 @@ async def require_staff(*roles: StaffRole, account_desk: bool = False) -> Gate:
     if (roles and view.role not in roles) or desk_refused:
         return _refuse(_("Votre rôle actuel ne permet pas d'ouvrir cette page. Changez de rôle dans l'en-tête."))
     return Gate(identity=identity, actor=actor)
+
+
+async def as_candidate(draw: Draw, *args: Any) -> Any:
+    """A candidate's page: :func:`require_candidate`, then ``draw(actor, *args)``; else the redirect or refusal."""
+    gate = await require_candidate()
+    if gate.refused:
+        return gate.response
+    assert gate.actor is not None
+    return await draw(gate.actor, *args)
+
+
+async def as_staff(draw: Draw, *args: Any, roles: tuple[StaffRole, ...] = ()) -> Any:
+    """A staff page: :func:`require_staff` (``roles``: any role but the desk if empty), then ``draw(actor, *args)``."""
+    gate = await require_staff(*roles)
+    if gate.refused:
+        return gate.response
+    assert gate.actor is not None
+    return await draw(gate.actor, *args)
 
 
 def refusal(error: DomainError) -> None:

@@ -38,6 +38,18 @@ def render_in_pool(context: dict[str, Any], language: str) -> bytes:
     return pool.submit(render_dossier_pdf, context, language=language).result()
 
 
+async def queue_export(ask: Callable[..., int], *args: Any, render: Any = None) -> DomainError | None:
+    """``ask(*args)`` (it queues an export job) in a worker thread; the job is started here unless the worker process
+    runs it (a web-only instance). Returns the refusal, if any."""
+    try:
+        job_id = await run.io_bound(ask, *args)
+    except DomainError as error:
+        return error
+    if runs_background_work():  # a web-only instance leaves the queued export to python -m app.worker
+        export_jobs.start(job_id or 0, render=render)
+    return None
+
+
 def load_piece_choices(actor: Actor) -> list[tuple[int, str, str]]:
     """The pieces a ZIP may gather, for :func:`export_panel` (a worker thread, its own transaction)."""
     try:
@@ -85,14 +97,11 @@ class _Status:
         self.line.set_text(text)
 
     async def request(self, ask: Callable[..., int], *args: Any, render: Any = None) -> None:
-        """``ask(*args)`` in a worker thread; the job it queues is started here unless the worker process runs it."""
-        try:
-            job_id = await run.io_bound(ask, *args)
-        except DomainError as error:
-            self.refuse(error.translate(_))
+        """:func:`queue_export`, its refusal or its news said on the line."""
+        refusal = await queue_export(ask, *args, render=render)
+        if refusal is not None:
+            self.refuse(refusal.translate(_))
             return
-        if runs_background_work():  # a web-only instance leaves the queued export to python -m app.worker
-            export_jobs.start(job_id or 0, render=render)
         self.line.props["role"] = "status"
         self.line.set_text(_("Export demandé : il se prépare en arrière-plan. Suivez-le dans « Mes exports »."))
 

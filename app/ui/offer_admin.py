@@ -15,6 +15,7 @@ from app.models import StaffRole
 from app.services.platform import Actor, DomainError, label_in
 from app.ui.admin_nav import back_to_admin
 from app.ui.dossier_form import EntityForm
+from app.ui.form_errors import submitted
 from app.ui.frame import frame
 from app.ui.guards import require_staff
 from app.ui.session import current_language
@@ -68,12 +69,7 @@ async def in_transaction(work: Callable[[Session], T]) -> T:
 async def submit(form: EntityForm, action: Callable[[], T]) -> T | None:
     """``form.run`` for an action that saves: ``action()`` runs in a worker thread; a refusal is shown by the form
     and None returned (nothing typed is cleared)."""
-    form.clear_errors()
-    try:
-        return await run.io_bound(action)
-    except DomainError as error:
-        form.show(error)
-        return None
+    return await submitted(form, action)
 
 
 async def submit_work(form: EntityForm, work: Callable[[Session], T]) -> T | None:

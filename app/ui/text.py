@@ -1,5 +1,6 @@
 """Semantic text elements (headings, paragraphs, list items): screen readers navigate by them."""
 
+from collections.abc import Iterable, Sequence
 from html import escape
 
 from nicegui import ui
@@ -25,6 +26,15 @@ def heading(text: str, level: int) -> Text:
 
 def paragraph(text: str) -> Text:
     return Text(text, "p")
+
+
+def live_paragraph(marker: str, *, alert: bool = False) -> Text:
+    """An empty paragraph read out when its text is set: news (``role=status``), or a refusal (``alert``, in red)."""
+    line = paragraph("").mark(marker)
+    if alert:
+        line.classes("text-negative")
+    line.props["role"] = "alert" if alert else "status"
+    return line
 
 
 def list_item(text: str) -> Text:
@@ -71,6 +81,13 @@ def link_tag(text: str, href: str, /, **attributes: str | None) -> str:
         class_=" ".join(filter(None, ("nicegui-link", attributes.pop("class_", None)))),
         **attributes,
     )
+
+
+def text_table(caption: str, headers: Sequence[str], rows: Iterable[tuple[str, Sequence[str]]]) -> str:
+    """A read-only ``ec-table``: a caption, column headers, and each row ``(data-mark, cells)`` in plain text."""
+    head = tag("tr", "".join(text_tag("th", header, scope="col") for header in headers))
+    body = "".join(tag("tr", "".join(text_tag("td", cell) for cell in cells), data_mark=mark) for mark, cells in rows)
+    return tag("table", text_tag("caption", caption) + tag("thead", head) + tag("tbody", body), class_="ec-table")
 
 
 def static_block(markup: str, wrapper: str = "div") -> ui.html:

@@ -27,7 +27,7 @@ from app.services.accounts.candidates import mail_account
 from app.services.accounts.erasure_job import erase_account, years_after
 from app.services.accounts.staff_roles import require_role
 from app.services.platform.actors import Actor, require_account
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_row
 from app.services.platform.errors import DomainError
 
 # The word typed to confirm, in either language of the screen.
@@ -117,12 +117,11 @@ def request_erasure(session: Session, *, actor: Actor, confirmation: str) -> Era
     due_at = erasure_due_at(campaign)
     session.add(ErasureRequest(account_id=account.id or 0, requested_at=now, due_at=due_at, held_applications=held))
     mail_account(session, account, "account_erasure_scheduled", {"erase_on": due_at, "applications": held})
-    audit(
+    audit_row(
         session,
-        actor=actor,
-        action="account.erasure_requested",
-        entity_type="account",
-        entity_id=account.id,
+        actor,
+        "account.erasure_requested",
+        account,
         after={"due_at": due_at.isoformat(), "held_applications": held},
     )
     return ErasureOutcome(erased=False, due_at=due_at, held_applications=held)

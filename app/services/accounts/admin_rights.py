@@ -7,7 +7,7 @@ from sqlmodel import Session
 from app.models import ApplicationCentre, StaffRole, StaffRoleAssignment
 from app.services.accounts import staff_roles as staff
 from app.services.platform.actors import Actor
-from app.services.platform.errors import DomainError, Forbidden
+from app.services.platform.errors import Forbidden, passes
 
 ADMIN_ROLES = (StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE)
 
@@ -19,11 +19,7 @@ def require_admin(session: Session, *, actor: Actor, write: bool = False) -> Sta
 
 def can_edit_centre_offer(session: Session, *, actor: Actor, centre_id: int) -> bool:
     """Whether the current role may edit this centre's programmes, pieces, questions and committees."""
-    try:
-        require_centre_offer(session, actor=actor, centre_id=centre_id, write=True)
-    except DomainError:
-        return False
-    return True
+    return passes(require_centre_offer, session, actor=actor, centre_id=centre_id, write=True)
 
 
 def centre_edits_offer(session: Session, centre_id: int | None) -> bool:

@@ -10,7 +10,7 @@ from app.i18n import N_
 from app.models import Account, ApplicationCentre, OutboxMail, Program
 from app.services.platform import parameters
 from app.services.platform.actors import Actor, require_account
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_row
 from app.services.platform.errors import DomainError, NotFound
 from app.services.platform.text_rules import check_text
 
@@ -64,14 +64,7 @@ def send_assistance_request(
         language="fr",  # read by the office; the candidate's copy is the same text
         account_id=account.id,
     )
-    audit(
-        session,
-        actor=actor,
-        action="assistance.requested",
-        entity_type="account",
-        entity_id=account.id,
-        after={"to": to, "program_id": program_id},
-    )
+    audit_row(session, actor, "assistance.requested", account, after={"to": to, "program_id": program_id})
     return to
 
 

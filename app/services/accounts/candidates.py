@@ -26,7 +26,7 @@ from app.services.accounts.rules import check_email, check_name, check_new_passw
 from app.services.accounts.tokens import consume_token, issue_token, revoke_tokens
 from app.services.platform import parameters
 from app.services.platform.actors import Actor, require_account
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_row
 from app.services.platform.errors import DomainError, NotFound
 from app.services.platform.form_checks import FieldChecks
 from app.services.platform.jobs import register_job
@@ -137,12 +137,11 @@ def set_preferred_language(session: Session, *, actor: Actor, language: str) -> 
         before, account.language = account.language, language
         session.add(account)
         session.flush()
-        audit(
+        audit_row(
             session,
-            actor=actor,
-            action="account.language_changed",
-            entity_type="account",
-            entity_id=account.id,
+            actor,
+            "account.language_changed",
+            account,
             before={"language": before},
             after={"language": language},
         )
@@ -203,12 +202,11 @@ def create_account(
     except IntegrityError as exc:  # the same address created at the same instant
         raise DomainError("email_taken_race", N_("Une erreur est survenue : veuillez réessayer.")) from exc
     send_activation(session, account, code="account_created")
-    audit(
+    audit_row(
         session,
-        actor=actor,
-        action="account.created",
-        entity_type="account",
-        entity_id=account.id,
+        actor,
+        "account.created",
+        account,
         after={"dossier_number": account.dossier_number, "email": account.email},
     )
     return AccountCreated(dossier_number=account.dossier_number, email=address)
@@ -221,13 +219,7 @@ def _answer_a_taken_address(session: Session, actor: Actor, existing: Account, a
         mail_account(session, existing, "dossier_number_reminder")
     elif existing.deleted_at is None:
         send_activation(session, existing, code="activation_resent")
-    audit(
-        session,
-        actor=actor,
-        action="account.create_refused_duplicate",
-        entity_type="account",
-        entity_id=existing.id,
-    )
+    audit_row(session, actor, "account.create_refused_duplicate", existing)
     return AccountCreated(dossier_number=number, email=address)
 
 
@@ -238,7 +230,7 @@ def activate_account(session: Session, *, actor: Actor, token: str) -> Account:
     if account.activated_at is None:
         account.activated_at = clock.now()
         session.add(account)
-        audit(session, actor=actor, action="account.activated", entity_type="account", entity_id=account.id)
+        audit_row(session, actor, "account.activated", account)
     revoke_tokens(session, account_id=account.id or 0, purpose=TokenPurpose.ACTIVATION)
     return account
 
@@ -249,7 +241,7 @@ def resend_activation(session: Session, *, actor: Actor, email: str) -> None:
     if account is None or account.deleted_at is not None or account.is_activated:
         return
     send_activation(session, account, code="activation_resent")
-    audit(session, actor=actor, action="account.activation_resent", entity_type="account", entity_id=account.id)
+    audit_row(session, actor, "account.activation_resent", account)
 
 
 def send_dossier_number_reminder(session: Session, *, actor: Actor, email: str) -> None:
@@ -258,7 +250,7 @@ def send_dossier_number_reminder(session: Session, *, actor: Actor, email: str) 
     if account is None or account.deleted_at is not None:
         return
     mail_account(session, account, "dossier_number_reminder")
-    audit(session, actor=actor, action="account.dossier_number_reminded", entity_type="account", entity_id=account.id)
+    audit_row(session, actor, "account.dossier_number_reminded", account)
 
 
 # --- Purge ------------------------------------------------------------------------------------------------------------
@@ -279,12 +271,11 @@ def purge_unactivated_accounts(session: Session, *, actor: Actor) -> int:
         return 0
     for account in accounts:
         mail_account(session, account, "account_deleted", keep_account=False)
-        audit(
+        audit_row(
             session,
-            actor=actor,
-            action="account.purged_unactivated",
-            entity_type="account",
-            entity_id=account.id,
+            actor,
+            "account.purged_unactivated",
+            account,
             before={"dossier_number": account.dossier_number, "email": account.email},
         )
     # Rows pointing at the accounts without cascading: keep the history, drop the link.

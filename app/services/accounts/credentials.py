@@ -10,14 +10,30 @@ from app.models import Account, TokenPurpose
 from app.services.accounts.auth import find_account_by_login
 from app.services.accounts.candidates import get_account, mail_account, own_account, send_activation, token_link
 from app.services.accounts.passwords import hash_password, verify_password
-from app.services.accounts.rules import check_email, check_new_password
+from app.services.accounts.rules import check_new_email, check_new_password
 from app.services.accounts.tokens import check_token, consume_token, issue_token, revoke_tokens
 from app.services.mail import bounces
 from app.services.platform import parameters
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_row
 from app.services.platform.errors import DomainError
 from app.services.platform.text_rules import check_text
+
+
+def _check_new_password(account: Account, password: str, password_confirm: str) -> None:
+    """The password rules, the account's names and address being too guessable to be part of it."""
+    check_new_password(
+        password, password_confirm, personal=(account.last_name, account.first_name, account.email.split("@")[0])
+    )
+
+
+def _own_account_confirmed(session: Session, actor: Actor, current_password: str) -> Account:
+    """The signed-in candidate's account, once its current password (if it has one: SSO) is typed again."""
+    account = own_account(session, actor, write=True)
+    if account.password_hash and not verify_password(account.password_hash, current_password):
+        raise DomainError("bad_password", N_("Mot de passe actuel incorrect."), field="current_password")
+    return account
+
 
 # --- Forgotten password -----------------------------------------------------------------------------------------------
 
@@ -37,7 +53,7 @@ def request_password_reset(session: Session, *, actor: Actor, login: str) -> Non
         lifetime=timedelta(hours=parameters.current("reset_hours")),
     )
     mail_account(session, account, "password_reset", token_link(f"/compte/mot-de-passe/{secret}", token))
-    audit(session, actor=actor, action="account.password_reset_requested", entity_type="account", entity_id=account.id)
+    audit_row(session, actor, "account.password_reset_requested", account)
 
 
 def reset_password(session: Session, *, actor: Actor, token: str, password: str, password_confirm: str) -> Account:
@@ -45,16 +61,14 @@ def reset_password(session: Session, *, actor: Actor, token: str, password: str,
     row = check_token(session, secret=token, purpose=TokenPurpose.PASSWORD_RESET)
     account = get_account(session, row.account_id)
     # Check the password before spending the link, so a refused password leaves the link usable.
-    check_new_password(
-        password, password_confirm, personal=(account.last_name, account.first_name, account.email.split("@")[0])
-    )
+    _check_new_password(account, password, password_confirm)
     consume_token(session, secret=token, purpose=TokenPurpose.PASSWORD_RESET)
     revoke_tokens(session, account_id=account.id or 0, purpose=TokenPurpose.PASSWORD_RESET)
     account.password_hash = hash_password(password)
     account.failed_sign_ins = 0
     account.throttled_until = None
     session.add(account)
-    audit(session, actor=actor, action="account.password_reset", entity_type="account", entity_id=account.id)
+    audit_row(session, actor, "account.password_reset", account)
     return account
 
 
@@ -64,16 +78,12 @@ def reset_password(session: Session, *, actor: Actor, token: str, password: str,
 def change_password(
     session: Session, *, actor: Actor, current_password: str, password: str, password_confirm: str
 ) -> Account:
-    account = own_account(session, actor, write=True)
-    if account.password_hash and not verify_password(account.password_hash, current_password):
-        raise DomainError("bad_password", N_("Mot de passe actuel incorrect."), field="current_password")
-    check_new_password(
-        password, password_confirm, personal=(account.last_name, account.first_name, account.email.split("@")[0])
-    )
+    account = _own_account_confirmed(session, actor, current_password)
+    _check_new_password(account, password, password_confirm)
     account.password_hash = hash_password(password)
     session.add(account)
     revoke_tokens(session, account_id=account.id or 0, purpose=TokenPurpose.PASSWORD_RESET)
-    audit(session, actor=actor, action="account.password_changed", entity_type="account", entity_id=account.id)
+    audit_row(session, actor, "account.password_changed", account)
     return account
 
 
@@ -81,22 +91,13 @@ def request_email_change(
     session: Session, *, actor: Actor, new_email: str, new_email_confirm: str, current_password: str
 ) -> None:
     """Mail a confirmation link to the new address; nothing changes until it is clicked."""
-    account = own_account(session, actor, write=True)
-    if account.password_hash and not verify_password(account.password_hash, current_password):
-        raise DomainError("bad_password", N_("Mot de passe actuel incorrect."), field="current_password")
-    address = check_email(new_email, new_email_confirm, field="new_email")
-    if address == account.email:
-        raise DomainError("email_unchanged", N_("C'est déjà votre adresse e-mail."), field="new_email")
+    account = _own_account_confirmed(session, actor, current_password)
+    address = check_new_email(
+        account.email, new_email, new_email_confirm, unchanged=N_("C'est déjà votre adresse e-mail.")
+    )
     # Whether the address is taken is only said when its owner clicks the link, never here.
     send_email_change_link(session, account, address)
-    audit(
-        session,
-        actor=actor,
-        action="account.email_change_requested",
-        entity_type="account",
-        entity_id=account.id,
-        after={"new_email": address},
-    )
+    audit_row(session, actor, "account.email_change_requested", account, after={"new_email": address})
 
 
 def send_email_change_link(session: Session, account: Account, address: str) -> None:
@@ -126,13 +127,5 @@ def confirm_email_change(session: Session, *, actor: Actor, token: str) -> Accou
     session.add(account)
     session.flush()
     mail_account(session, account, "email_change_old_address", {"new_email": new_email}, to=old_email)
-    audit(
-        session,
-        actor=actor,
-        action="account.email_changed",
-        entity_type="account",
-        entity_id=account.id,
-        before={"email": old_email},
-        after={"email": new_email},
-    )
+    audit_row(session, actor, "account.email_changed", account, before={"email": old_email}, after={"email": new_email})
     return account

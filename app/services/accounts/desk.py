@@ -27,10 +27,10 @@ from app.models import (
 )
 from app.services.accounts.candidates import get_account, send_activation
 from app.services.accounts.credentials import send_email_change_link
-from app.services.accounts.rules import check_email
+from app.services.accounts.rules import check_new_email
 from app.services.accounts.staff_roles import require_role
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit, audit_row
 from app.services.platform.errors import DomainError, NotFound
 from app.services.platform.text_fold import fold_name, folded
 
@@ -166,7 +166,7 @@ def open_account(session: Session, *, actor: Actor, account_id: int) -> AccountV
         raise NotFound("account")
     candidate = session.exec(select(Candidate).where(Candidate.account_id == account.id)).first()
     blocked = account.throttled_until if account.throttled_until and account.throttled_until > clock.now() else None
-    audit(session, actor=actor, action="desk.account_viewed", entity_type="account", entity_id=account.id)
+    audit_row(session, actor, "desk.account_viewed", account)
     return AccountView(
         row=account_row(account, candidate),
         language=account.language,
@@ -233,7 +233,7 @@ def resend_activation_for(session: Session, *, actor: Actor, account_id: int) ->
             N_("Plusieurs mails d'activation ont été envoyés à ce compte dans l'heure : réessayez plus tard."),
         )
     send_activation(session, account, code="activation_resent")
-    audit(session, actor=actor, action="desk.activation_resent", entity_type="account", entity_id=account.id)
+    audit_row(session, actor, "desk.activation_resent", account)
 
 
 def request_email_fix(
@@ -241,19 +241,18 @@ def request_email_fix(
 ) -> str:
     """Send the confirmation link to the corrected address; the account changes only once it is followed."""
     account = _live_account(session, actor, account_id)
-    address = check_email(new_email, new_email_confirm, field="new_email")
-    if address == account.email:
-        raise DomainError("email_unchanged", N_("C'est déjà l'adresse de ce compte."), field="new_email")
+    address = check_new_email(
+        account.email, new_email, new_email_confirm, unchanged=N_("C'est déjà l'adresse de ce compte.")
+    )
     # The desk may be told that an address is taken (the candidate flow never says it before the click).
     if session.exec(select(Account.id).where(Account.email == address)).first() is not None:
         raise DomainError("email_taken", EMAIL_TAKEN, field="new_email")
     send_email_change_link(session, account, address)
-    audit(
+    audit_row(
         session,
-        actor=actor,
-        action="desk.email_fix_requested",
-        entity_type="account",
-        entity_id=account.id,
+        actor,
+        "desk.email_fix_requested",
+        account,
         before={"email": account.email},
         after={"new_email": address},
     )

@@ -36,7 +36,7 @@ from app.models import (
 from app.services.accounts.candidates import get_account
 from app.services.accounts.desk import AccountRow, account_row, require_desk
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit, audit_row
 from app.services.platform.errors import DomainError
 from app.services.platform.text_fold import fold_name
 
@@ -204,12 +204,11 @@ def merge_accounts(session: Session, *, actor: Actor, kept_id: int, dropped_id: 
     dropped.deleted_at = clock.now()
     session.add(dropped)
     counts = {line.label: line.count for line in preview.moved}
-    audit(
+    audit_row(
         session,
-        actor=actor,
-        action="desk.accounts_merged",
-        entity_type="account",
-        entity_id=kept.id,
+        actor,
+        "desk.accounts_merged",
+        kept,
         before={"dropped_account_id": dropped.id, "dropped_dossier_number": dropped.dossier_number},
         after={"moved": counts},
     )

@@ -124,6 +124,14 @@ def check_email(email: str, confirm: str, *, field: str = "email") -> str:
     return value
 
 
+def check_new_email(current: str, email: str, confirm: str, *, unchanged: str) -> str:
+    """:func:`check_email` for ``new_email``, refused with ``unchanged`` (a msgid) when it is ``current`` again."""
+    address = check_email(email, confirm, field="new_email")
+    if address == current:
+        raise DomainError("email_unchanged", unchanged, field="new_email")
+    return address
+
+
 def check_name(value: str, field: str) -> str:
     value = " ".join(check_text(value, field=field, names=True).split())
     if not value:

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from app.i18n import N_
 from app.models import Account, ApplicationCentre, Candidate, Committee, StaffMember, StaffRole, StaffRoleAssignment
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_dossier, audit_row
 from app.services.platform.errors import DomainError, Forbidden
 
 ROLE_LABELS: dict[StaffRole, str] = {
@@ -98,12 +98,11 @@ def switch_role(session: Session, *, actor: Actor, assignment_id: int) -> RoleVi
     assignment = session.get(StaffRoleAssignment, assignment_id)
     if assignment is None or assignment.staff_id != member.id:
         raise Forbidden()
-    audit(
+    audit_row(
         session,
-        actor=actor,
-        action="staff.role_switched",
-        entity_type="staffroleassignment",
-        entity_id=assignment.id,
+        actor,
+        "staff.role_switched",
+        assignment,
         before={"assignment_id": actor.role_assignment_id},
         after={"assignment_id": assignment.id},
     )
@@ -158,14 +157,8 @@ def start_impersonation(session: Session, *, actor: Actor, dossier_number: str) 
     ).first()
     if account is None:
         raise DomainError("unknown_dossier", N_("Aucun compte ne porte ce numéro de dossier."), field="dossier_number")
-    audit(
-        session,
-        actor=actor,
-        action="impersonation.started",
-        entity_type="account",
-        entity_id=account.id,
-        candidate_id=_candidate_id(session, account.id),
-    )
+    candidate_id = _candidate_id(session, account.id)
+    audit_dossier(session, actor, candidate_id, "impersonation.started", entity=("account", account.id))
     return account
 
 
@@ -174,14 +167,13 @@ def record_impersonated_view(session: Session, *, actor: Actor, administrator: A
     require_role(session, actor=administrator, roles=[StaffRole.ADMINISTRATOR])
     if actor.kind != "candidate" or actor.impersonated_by_staff_id != administrator.staff_id:
         raise Forbidden()
-    audit(
+    audit_dossier(
         session,
-        actor=actor,
-        action="impersonation.viewed",
-        entity_type="account",
-        entity_id=actor.account_id,
-        candidate_id=_candidate_id(session, actor.account_id),
+        actor,
+        _candidate_id(session, actor.account_id),
+        "impersonation.viewed",
         after={"path": path[:300]},
+        entity=("account", actor.account_id),
     )
 
 

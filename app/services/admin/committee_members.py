@@ -16,7 +16,7 @@ from app.models import Committee, StaffMember, StaffRole, StaffRoleAssignment
 from app.services.admin.common import require_centre_offer
 from app.services.offer.rights import require_offer_reader
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_row
 from app.services.platform.errors import DomainError, NotFound
 from app.services.platform.form_checks import DossierInvalid
 
@@ -120,12 +120,11 @@ def staff_choices(session: Session, *, actor: Actor, committee_id: int) -> list[
 
 
 def _audit(session: Session, actor: Actor, action: str, assignment: StaffRoleAssignment, **after: object) -> None:
-    audit(
+    audit_row(
         session,
-        actor=actor,
-        action=action,
-        entity_type="staffroleassignment",
-        entity_id=assignment.id,
+        actor,
+        action,
+        assignment,
         after={"committee_id": assignment.committee_id, "staff_id": assignment.staff_id, **after},
     )
 

@@ -39,7 +39,7 @@ from app.services.admin.common import (
 )
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
-from app.services.platform.errors import DomainError, NotFound
+from app.services.platform.errors import DomainError, NotFound, passes
 from app.services.platform.form_checks import INVALID, REQUIRED, DossierInvalid, validate
 from app.services.platform.labels import label_in
 
@@ -165,11 +165,7 @@ def require_target(session: Session, *, actor: Actor, target: Target, write: boo
 
 
 def can_edit(session: Session, *, actor: Actor, target: Target) -> bool:
-    try:
-        require_target(session, actor=actor, target=target, write=True)
-    except DomainError:
-        return False
-    return True
+    return passes(require_target, session, actor=actor, target=target, write=True)
 
 
 def require_viewer(session: Session, *, actor: Actor) -> StaffRoleAssignment:

@@ -48,7 +48,7 @@ from app.services.admin.staff_rules import (
     refusal,
 )
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_row
 from app.services.platform.errors import NotFound
 from app.services.platform.form_checks import REQUIRED, DossierInvalid, validate
 from app.services.platform.text_rules import searchable
@@ -311,12 +311,11 @@ def _audit_credentials(
     session: Session, actor: Actor, member: StaffMember, auth_mode: str, *, password_changed: bool
 ) -> None:
     # The hash itself never goes to the audit trail.
-    audit(
+    audit_row(
         session,
-        actor=actor,
-        action="staff.credentials_set",
-        entity_type="staffmember",
-        entity_id=member.id,
+        actor,
+        "staff.credentials_set",
+        member,
         after={"auth_mode": auth_mode, "password_changed": password_changed},
     )
 

@@ -19,7 +19,7 @@ from app.services.admin.staff_rules import (
     touch,
 )
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit, audit_row
 from app.services.platform.form_checks import DossierInvalid
 
 _ROLE_FIELDS = ("role", "centre_id", "committee_id", "read_only", "is_president")
@@ -76,12 +76,11 @@ def add_role(
     )
     session.add(assignment)
     session.flush()
-    audit(
+    audit_row(
         session,
-        actor=actor,
-        action="staff.role_added",
-        entity_type="staffroleassignment",
-        entity_id=assignment.id,
+        actor,
+        "staff.role_added",
+        assignment,
         after={"staff_id": staff_id, **snapshot(assignment, _ROLE_FIELDS)},
     )
     return assignment
@@ -158,15 +157,7 @@ def update_role(
     session.flush()
     after = snapshot(assignment, ("read_only", "is_president"))
     if after != before:
-        audit(
-            session,
-            actor=actor,
-            action="staff.role_updated",
-            entity_type="staffroleassignment",
-            entity_id=assignment.id,
-            before=before,
-            after=after,
-        )
+        audit_row(session, actor, "staff.role_updated", assignment, before=before, after=after)
     return assignment
 
 

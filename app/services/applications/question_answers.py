@@ -11,7 +11,7 @@ from app.services.applications.actions import (
     own_application,
 )
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_application
 from app.services.platform.errors import DomainError, NotFound
 from app.services.platform.text_rules import check_text
 
@@ -20,7 +20,7 @@ def answer_question(
     session: Session, *, actor: Actor, application_id: int, question_id: int, value: bool | str | None
 ) -> QuestionAnswer | None:
     """Record the answer to one of the application's questions (None or empty text clears an optional one)."""
-    candidate, application = own_application(session, actor, application_id, write=True)
+    _candidate, application = own_application(session, actor, application_id, write=True)
     program = session.get(Program, application.program_id)
     assert program is not None
     question = session.get(Question, question_id)
@@ -52,15 +52,7 @@ def answer_question(
         session.add(answer)
         result = answer
     session.flush()
-    audit(
-        session,
-        actor=actor,
-        action="application.question_answered",
-        entity_type="question",
-        entity_id=question_id,
-        candidate_id=candidate.id,
-        application_id=application.id,
-    )
+    audit_application(session, actor, application, "application.question_answered", entity=("question", question_id))
     # No live update: the candidate's own answer changes nothing the other views show, and redrawing the page
     # would wipe answers typed but not yet saved.
     return result

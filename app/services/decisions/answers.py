@@ -47,7 +47,7 @@ from app.services.decisions.waiting_list import (
 from app.services.handoff.enrolment import follow_answer
 from app.services.platform import read_only
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_application
 from app.services.platform.errors import DomainError, NotFound
 from app.services.platform.lifecycle import By
 from app.services.platform.notifications import notify_candidate
@@ -125,14 +125,11 @@ def _record(
     session.add(application)
     session.flush()
     follow_answer(session, application)  # the enrolment hand-off follows the answer (eCandidat's #117)
-    audit(
+    audit_application(
         session,
-        actor=actor,
-        action=f"application.answer.{kind.value}",
-        entity_type="application",
-        entity_id=application.id,
-        candidate_id=application.candidate_id,
-        application_id=application.id,
+        actor,
+        application,
+        f"application.answer.{kind.value}",
         before={"answer": before.value if before else None},
         after={"answer": kind.value, "automatic": automatic, "reason": reason[:200]},
     )

@@ -22,18 +22,27 @@ def latest_published(session: Session, application_id: int) -> Decision | None:
 
 
 def latest_published_by_application(session: Session, application_ids: list[int]) -> dict[int, Decision]:
-    """``latest_published`` of many applications, one query each CHUNK ids (those without one are absent)."""
+    """``latest_published`` of many applications (those without one are absent)."""
+    return latest_by_application(
+        session, application_ids, Decision.published_at, col(Decision.published_at).is_not(None)
+    )
+
+
+def latest_by_application(
+    session: Session, application_ids: list[int], moment: Any, *where: Any, reread: bool = False
+) -> dict[int, Decision]:
+    """The latest decision by ``moment`` (then id) of each application meeting ``where``, one query each CHUNK ids
+    (those without one are absent); ``reread`` refreshes rows already in the session."""
     latest: dict[int, Decision] = {}
     for start in range(0, len(application_ids), CHUNK):
-        rows = session.exec(
+        query = (
             select(Decision)
-            .where(
-                col(Decision.application_id).in_(application_ids[start : start + CHUNK]),
-                col(Decision.published_at).is_not(None),
-            )
-            .order_by(col(Decision.application_id), col(Decision.published_at).desc(), col(Decision.id).desc())
-        ).all()
-        for decision in rows:
+            .where(col(Decision.application_id).in_(application_ids[start : start + CHUNK]), *where)
+            .order_by(col(Decision.application_id), col(moment).desc(), col(Decision.id).desc())
+        )
+        if reread:
+            query = query.execution_options(populate_existing=True)
+        for decision in session.exec(query).all():
             latest.setdefault(decision.application_id, decision)  # the first row of an application is its latest
     return latest
 

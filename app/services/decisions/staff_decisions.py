@@ -30,7 +30,7 @@ from app.services.decisions.answer_status import move_answer
 from app.services.decisions.confirmation_delays import confirmation_deadline
 from app.services.decisions.decision_status import enter, publish
 from app.services.decisions.opinions import require_opinions_in
-from app.services.decisions.published import CHUNK
+from app.services.decisions.published import CHUNK, latest_by_application
 from app.services.decisions.waiting_list import (
     letter_attachments,
     live_offer_count,
@@ -161,18 +161,9 @@ def latest_entered(session: Session, application_id: int) -> Decision | None:
 
 
 def latest_entered_by_application(session: Session, application_ids: list[int]) -> dict[int, Decision]:
-    """``latest_entered`` of many applications in one query each CHUNK ids (those without a decision are absent)."""
-    latest: dict[int, Decision] = {}
-    for start in range(0, len(application_ids), CHUNK):
-        rows = session.exec(
-            select(Decision)
-            .where(col(Decision.application_id).in_(application_ids[start : start + CHUNK]))
-            .order_by(col(Decision.application_id), col(Decision.entered_at).desc(), col(Decision.id).desc())
-            .execution_options(populate_existing=True)  # re-read: a colleague may have published meanwhile
-        ).all()
-        for decision in rows:
-            latest.setdefault(decision.application_id, decision)  # the first row of an application is its latest
-    return latest
+    """``latest_entered`` of many applications (those without a decision are absent), re-read: a colleague may have
+    published meanwhile."""
+    return latest_by_application(session, application_ids, Decision.entered_at, reread=True)
 
 
 def check_enterable(application: Application, latest: Decision | None, *, overwrite_published: bool) -> None:

@@ -33,7 +33,7 @@ from app.services.decisions.decision_status import publish
 from app.services.decisions.published import CHUNK, latest_published_column
 from app.services.offer.examining import signing_committee_id
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_application
 from app.services.platform.labels import label_in
 from app.services.platform.lifecycle import By
 from app.services.platform.notifications import notify_candidate
@@ -232,15 +232,13 @@ def _call(
     session.add(application)
     session.flush()
     mail_decision(session, application, decision, attachments=letter_attachments(session, application, decision))
-    audit(
+    audit_application(
         session,
-        actor=actor,
-        action="decision.waiting_list_called",
-        entity_type="decision",
-        entity_id=decision.id,
-        candidate_id=application.candidate_id,
-        application_id=application.id,
+        actor,
+        application,
+        "decision.waiting_list_called",
         after={"deadline": str(decision.confirmation_deadline)},
+        entity=("decision", decision.id),
     )
     notify_candidate(session, application.candidate_id)
 

@@ -37,7 +37,7 @@ from app.services.documents import pdf_sandbox, piece_files
 from app.services.documents.piece_status import move_piece
 from app.services.platform import file_store, parameters, read_only
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_application
 from app.services.platform.errors import DomainError, NotFound
 from app.services.platform.file_names import ascii_filename
 from app.services.platform.labels import in_language, label_in
@@ -339,16 +339,14 @@ def mark_not_applicable(
         document.comment = ""
         session.add(document)
         session.flush()
-        audit(
+        audit_application(
             session,
-            actor=actor,
-            action="piece.not_applicable" if not_applicable else "piece.applicable",
-            entity_type="submitted_document",
-            entity_id=document.id,
-            candidate_id=application.candidate_id,
-            application_id=application.id,
+            actor,
+            application,
+            "piece.not_applicable" if not_applicable else "piece.applicable",
             before={"status": before.value},
             after={"status": document.status.value},
+            entity=("submitted_document", document.id),
         )
         notify_candidate(session, application.candidate_id)
     return document

@@ -19,7 +19,7 @@ from app.models import Campaign, Candidate
 from app.services.dossier.tabs import candidate_for
 from app.services.offer.campaigns import active_campaign
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_dossier
 from app.services.platform.errors import DomainError, Forbidden
 from app.services.platform.labels import label_in
 from app.services.platform.notifications import notify_candidate
@@ -106,13 +106,11 @@ def confirm_dossier_for_campaign(session: Session, *, actor: Actor) -> Candidate
     candidate.campaign_id = active.id
     session.add(candidate)
     flush_versioned(session)
-    audit(
+    audit_dossier(
         session,
-        actor=actor,
-        action="dossier.confirmed_for_campaign",
-        entity_type="candidate",
-        entity_id=candidate.id,
-        candidate_id=candidate.id,
+        actor,
+        candidate.id,
+        "dossier.confirmed_for_campaign",
         before={"campaign": previous.code if previous else None},
         after={"campaign": active.code},
     )

@@ -13,7 +13,7 @@ from app.models import ExternalRecord, Internship, WorkExperience
 from app.services.dossier.schemas import ExternalRecordIn, InternshipIn, WorkExperienceIn, validate
 from app.services.dossier.tabs import apply_changes, schema_values, writable_candidate
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_dossier
 from app.services.platform.errors import NotFound
 
 Entry = ExternalRecord | WorkExperience | Internship
@@ -45,14 +45,14 @@ def save_entry(session: Session, *, actor: Actor, entry: Entry) -> Entry:
     changes = apply_changes(row, accepted)
     session.add(row)
     session.flush()
-    audit(
+    name = model.__name__.lower()
+    audit_dossier(
         session,
-        actor=actor,
-        action=f"dossier.{model.__name__.lower()}_{'added' if created else 'updated'}",
-        entity_type=model.__name__.lower(),
-        entity_id=row.id,
-        candidate_id=cid,
+        actor,
+        cid,
+        f"dossier.{name}_{'added' if created else 'updated'}",
         after={k: str(v[1]) for k, v in changes.items()} if not created else {k: str(v) for k, v in accepted.items()},
+        entity=(name, row.id),
     )
     return row
 
@@ -61,11 +61,5 @@ def delete_entry(session: Session, *, actor: Actor, model: type[Entry], entry_id
     owner = getattr(session.get(model, entry_id), "candidate_id", None)
     cid, row = _target(session, actor, model, entry_id, owner)
     session.delete(row)
-    audit(
-        session,
-        actor=actor,
-        action=f"dossier.{model.__name__.lower()}_deleted",
-        entity_type=model.__name__.lower(),
-        entity_id=entry_id,
-        candidate_id=cid,
-    )
+    name = model.__name__.lower()
+    audit_dossier(session, actor, cid, f"dossier.{name}_deleted", entity=(name, entry_id))

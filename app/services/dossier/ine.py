@@ -21,7 +21,7 @@ import re
 from enum import StrEnum
 
 from app.i18n import N_
-from app.services.platform.errors import DomainError
+from app.services.platform.errors import DomainError, passes
 
 BEA_KEYS = "ABCDEFGHJKLMNPRSTUVWXYZ"
 INE_LENGTH = 11
@@ -120,11 +120,7 @@ def _check(ine: str) -> IneKind:
 
 
 def _passes(ine: str, kind: IneKind) -> bool:
-    try:
-        _check_rules(ine, kind)
-    except DomainError:
-        return False
-    return True
+    return passes(_check_rules, ine, kind)
 
 
 def _o_zero_variants(ine: str) -> list[tuple[str, int]]:

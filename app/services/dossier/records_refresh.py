@@ -32,7 +32,7 @@ from app.services.dossier.student_records import (
 )
 from app.services.offer.campaigns import active_campaign_id
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_dossier
 from app.services.platform.jobs import register_job
 
 log = logging.getLogger(__name__)
@@ -107,15 +107,8 @@ def _apply(session: Session, candidate_id: int, record: StudentRecord, now: date
         return False
     candidate.imported_at = now
     session.add(candidate)
-    audit(
-        session,
-        actor=Actor.system(),
-        action="dossier.records_refreshed",
-        entity_type="candidate",
-        entity_id=candidate_id,
-        candidate_id=candidate_id,
-        after={"fields": fields, "added": rows.added, "updated": rows.updated, "removed": rows.removed},
-    )
+    after = {"fields": fields, "added": rows.added, "updated": rows.updated, "removed": rows.removed}
+    audit_dossier(session, Actor.system(), candidate_id, "dossier.records_refreshed", after=after)
     return True
 
 

@@ -38,7 +38,7 @@ from app.services.dossier.schemas import (
 from app.services.dossier.student_records import BACCALAUREATE_LOCK, get_student_records, import_student
 from app.services.offer.campaigns import active_campaign_id
 from app.services.platform.actors import Actor, require_writable
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_dossier
 from app.services.platform.errors import DomainError, Forbidden, NotFound
 from app.services.review import leases
 from app.services.review.staff_scope import require_candidate_in_scope
@@ -137,15 +137,7 @@ def open_dossier(session: Session, *, actor: Actor, candidate_id: int | None = N
             record = get_student_records().find_by_student_number(account.student_number)
             if record is not None:
                 import_student(session, candidate, record)
-                audit(
-                    session,
-                    actor=actor,
-                    action="dossier.imported",
-                    entity_type="candidate",
-                    entity_id=candidate.id,
-                    candidate_id=candidate.id,
-                    after={"by": "student_number"},
-                )
+                audit_dossier(session, actor, candidate.id, "dossier.imported", after={"by": "student_number"})
         session.flush()
     candidate = candidate_for(session, actor=actor, candidate_id=candidate_id)
     cid = candidate.id
@@ -185,15 +177,14 @@ def apply_changes(target: SQLModel, accepted: dict[str, Any]) -> dict[str, tuple
 
 
 def _audit_changes(session: Session, actor: Actor, action: str, entity: Any, cid: int, changes: dict) -> None:
-    audit(
+    audit_dossier(
         session,
-        actor=actor,
-        action=action,
-        entity_type=type(entity).__name__.lower(),
-        entity_id=entity.id,
-        candidate_id=cid,
+        actor,
+        cid,
+        action,
         before={k: str(v[0]) if v[0] is not None else None for k, v in changes.items()},
         after={k: str(v[1]) if v[1] is not None else None for k, v in changes.items()},
+        entity=(type(entity).__name__.lower(), entity.id),
     )
 
 

@@ -11,7 +11,7 @@ The selection is re-checked against the requester's current scope in the worker:
 import csv
 import io
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,7 @@ from app.services.documents.dossier_pdf_render import render_dossier_pdf
 from app.services.exports.spreadsheet_writers import neutralise
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
-from app.services.platform.errors import DomainError
+from app.services.platform.errors import DomainError, NotFound
 from app.services.platform.file_names import ascii_part
 from app.services.platform.labels import label_in
 from app.services.review.staff_downloads import dossier_pdf_context_for_staff
@@ -153,6 +153,37 @@ def check_piece_selection(ids: Sequence[int]) -> None:
     check_size(ids, MAX_PIECES)
 
 
+def rendered_dossiers(
+    actor: Actor,
+    selection: list[Selected],
+    language: str,
+    draw: Render,
+    report: Progress,
+    *,
+    skip_gone: bool = False,
+) -> Iterator[tuple[Selected, bytes]]:
+    """Each dossier of ``selection`` as PDF bytes, read RENDER_BATCH at a time in one short transaction (their
+    downloads audited there), ``report`` after each batch. With ``skip_gone``, a dossier the actor may no longer
+    see is left out; otherwise its refusal ends the build."""
+    for start in range(0, len(selection), RENDER_BATCH):
+        batch = selection[start : start + RENDER_BATCH]
+        contexts = []
+        with transaction() as session:  # short: the data of a few dossiers, and their audit events
+            for selected in batch:
+                try:  # the scope is re-checked for every dossier as it is read
+                    context = dossier_pdf_context_for_staff(
+                        session, actor=actor, application_id=selected.application_id
+                    )
+                except NotFound:
+                    if not skip_gone:
+                        raise
+                    continue
+                contexts.append((selected, context))
+        for selected, context in contexts:
+            yield selected, draw(context, language)
+        report(start + len(batch), len(selection))
+
+
 def build_dossiers_zip(
     *,
     actor: Actor,
@@ -175,19 +206,10 @@ def build_dossiers_zip(
         report(0, len(selection))
         names, index = _Names(), []
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for start in range(0, len(selection), RENDER_BATCH):
-                batch = selection[start : start + RENDER_BATCH]
-                with transaction() as session:  # short: the data of a few dossiers, and their audit events
-                    contexts = [
-                        dossier_pdf_context_for_staff(session, actor=actor, application_id=s.application_id)
-                        for s in batch
-                    ]
-                for selected, context in zip(batch, contexts, strict=True):
-                    name = names.take(selected)
-                    # PDFs are compressed already: stored as they are.
-                    archive.writestr(name, draw(context, language), compress_type=zipfile.ZIP_STORED)
-                    index.append(_index_row(name, selected, _(INCLUDED)))
-                report(start + len(batch), len(selection))
+            for selected, pdf in rendered_dossiers(actor, selection, language, draw, report):
+                name = names.take(selected)
+                archive.writestr(name, pdf, compress_type=zipfile.ZIP_STORED)  # PDFs are compressed already
+                index.append(_index_row(name, selected, _(INCLUDED)))
             archive.writestr("index.csv", _index(index))
     return len(selection)
 

@@ -17,17 +17,16 @@ from pypdf import PdfReader, PdfWriter
 
 from app import clock
 from app.config import get_settings
-from app.db import new_session, transaction
+from app.db import new_session
 from app.i18n import N_, _, ngettext, use_language
 from app.services.documents import pdf_text
 from app.services.documents.contents_page import ContentsHeads, ContentsRow, contents_pages
 from app.services.documents.dossier_pdf_render import render_dossier_pdf
-from app.services.exports.archive import RENDER_BATCH, Progress, Render, Selected, in_scope
+from app.services.exports.archive import Progress, Render, Selected, in_scope, rendered_dossiers
 from app.services.platform.actors import Actor
-from app.services.platform.errors import DomainError, NotFound
+from app.services.platform.errors import DomainError
 from app.services.platform.labels import in_language
 from app.services.platform.text_fold import fold_name
-from app.services.review.staff_downloads import dossier_pdf_context_for_staff
 
 KIND = "dossiers_pdf"
 TITLE = N_("Dossiers de la sélection")
@@ -67,23 +66,10 @@ def _render_all(
 ) -> list[tuple[Selected, Path, int]]:
     """Each dossier in scope rendered to its own file in ``folder``: (selected, file, page count)."""
     rendered: list[tuple[Selected, Path, int]] = []
-    for start in range(0, len(selection), RENDER_BATCH):
-        batch = selection[start : start + RENDER_BATCH]
-        contexts = []
-        with transaction() as session:  # short: the data of a few dossiers, and their audit events
-            for selected in batch:
-                try:  # the scope is re-checked for every dossier as it is read
-                    context = dossier_pdf_context_for_staff(
-                        session, actor=actor, application_id=selected.application_id
-                    )
-                except NotFound:
-                    continue
-                contexts.append((selected, context))
-        for selected, context in contexts:
-            path = folder / f"{len(rendered):05d}.pdf"
-            path.write_bytes(draw(context, language))
-            rendered.append((selected, path, len(PdfReader(path).pages)))
-        report(start + len(batch), len(selection))
+    for selected, pdf in rendered_dossiers(actor, selection, language, draw, report, skip_gone=True):
+        path = folder / f"{len(rendered):05d}.pdf"
+        path.write_bytes(pdf)
+        rendered.append((selected, path, len(PdfReader(path).pages)))
     return rendered
 
 

@@ -5,11 +5,12 @@ Shared by every kind of staff export (``jobs``, ``audit_csv``); the build itself
 
 from typing import Any
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 
 from app.i18n import N_
-from app.models import ExportJob, ExportStatus
+from app.models import ExportJob
 from app.services.accounts.staff_roles import current_role
+from app.services.exports.my_exports import active_exports
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError
@@ -21,15 +22,7 @@ TOO_MANY = N_("Vous avez déjà {max} exports en préparation : attendez qu'ils 
 def create_job(session: Session, actor: Actor, kind: str, payload: dict[str, Any]) -> ExportJob:
     """Queue an export of ``kind`` for the staff member ``actor``; at most ``MAX_ACTIVE_PER_STAFF`` at once."""
     role = current_role(session, actor=actor)  # a staff member with a valid current role, re-read
-    active = session.exec(
-        select(func.count())
-        .select_from(ExportJob)
-        .where(
-            ExportJob.staff_id == actor.staff_id,
-            col(ExportJob.status).in_([ExportStatus.QUEUED, ExportStatus.RUNNING]),
-        )
-    ).one()
-    if active >= MAX_ACTIVE_PER_STAFF:
+    if active_exports(session, ExportJob.staff_id == actor.staff_id) >= MAX_ACTIVE_PER_STAFF:
         raise DomainError("too_many_exports", TOO_MANY, max=MAX_ACTIVE_PER_STAFF)
     job = ExportJob(staff_id=actor.staff_id or 0, role_assignment_id=role.assignment_id, kind=kind, request=payload)
     session.add(job)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.config import get_settings
@@ -22,7 +21,7 @@ from app.i18n import N_
 from app.models import Account, AccountToken, ExportJob, ExportStatus, StoredFile, TokenPurpose
 from app.services.accounts.candidates import mail_account, own_account, token_link
 from app.services.accounts.tokens import check_token, consume_token, issue_token, revoke_tokens
-from app.services.exports.my_exports import ExportProgress
+from app.services.exports.my_exports import ExportProgress, active_exports
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
@@ -51,15 +50,7 @@ class MyDataExport(ExportProgress):
 def request_my_data(session: Session, *, actor: Actor, language: str) -> ExportJob:
     """Queue the build of the candidate's archive; refused while another is queued or running."""
     account = own_account(session, actor, write=True)  # an administrator's view does not ask in their name
-    active = session.exec(
-        select(func.count())
-        .select_from(ExportJob)
-        .where(
-            ExportJob.account_id == account.id,
-            col(ExportJob.status).in_([ExportStatus.QUEUED, ExportStatus.RUNNING]),
-        )
-    ).one()
-    if active:
+    if active_exports(session, ExportJob.account_id == account.id):
         raise DomainError("data_export_running", ALREADY_ASKED)
     job = ExportJob(account_id=account.id, kind=KIND, request={"language": language})
     session.add(job)

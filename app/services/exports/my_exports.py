@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from app.i18n import N_
 from app.models import ExportJob, ExportStatus, StaffRoleAssignment, StoredFile
@@ -30,6 +31,15 @@ STATUS_LABELS = {
 }
 
 
+ACTIVE = (ExportStatus.QUEUED, ExportStatus.RUNNING)  # an export still to be built
+
+
+def active_exports(session: Session, owner: Any) -> int:
+    """How many exports meeting ``owner`` (a condition: a staff member's, an account's) are queued or running."""
+    query = select(func.count()).select_from(ExportJob).where(owner, col(ExportJob.status).in_(ACTIVE))
+    return session.exec(query).one()
+
+
 @dataclass(frozen=True)
 class ExportProgress:
     """Where a background export stands, as its owner's screens show it (staff's « Mes exports », a candidate's copy
@@ -47,7 +57,7 @@ class ExportProgress:
 
     @property
     def active(self) -> bool:
-        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
+        return self.status in ACTIVE
 
 
 @dataclass(frozen=True)

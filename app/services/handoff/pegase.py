@@ -30,7 +30,7 @@ from app.services.admin.common import require_admin
 from app.services.handoff import enrolment as handoff
 from app.services.handoff.enrolment import CandidateHandoff, HandoffWish
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_row
 from app.services.platform.errors import NotFound
 
 Getter = Callable[[CandidateHandoff, HandoffWish | None], Any]
@@ -220,12 +220,11 @@ def export_handoff_files(
     if mark_sent:
         queued = [w.handoff_id for c in candidates for w in c.wishes if w.status in handoff.QUEUED]
         marked = handoff.mark_delivered(session, queued, now=now)
-    audit(
+    audit_row(
         session,
-        actor=actor,
-        action="handoff.files_exported",
-        entity_type="campaign",
-        entity_id=campaign.id,
+        actor,
+        "handoff.files_exported",
+        campaign,
         after={"candidates": len(candidates), "wishes": len(wish_ids), "only_new": only_new, "marked_sent": marked},
     )
     stamp = clock.paris(now).strftime("%Y%m%d-%H%M")

@@ -8,7 +8,7 @@ then (the role withdrawn, the campaign archived or no longer after the active on
 a savepoint and the refusal is kept on the campaign and audited: the campaigns page shows it.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -19,7 +19,7 @@ from app.services.accounts.admin_rights import require_admin
 from app.services.offer.campaign_locks import flush_campaigns, lock_campaign
 from app.services.offer.campaign_switch import Shift, campaign_to_archive, check_shift, switch_campaign
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit, audit_row
 from app.services.platform.errors import DomainError
 from app.services.platform.form_checks import DossierInvalid
 from app.services.platform.jobs import register_job
@@ -41,7 +41,7 @@ def schedule_switch(
 ) -> Campaign:
     """Schedule the switch to ``campaign_id`` at ``at`` (a Paris time when naive); replaces an earlier schedule."""
     assignment = require_admin(session, actor=actor, write=True)
-    moment = (at if at.tzinfo is not None else at.replace(tzinfo=clock.PARIS)).astimezone(UTC)
+    moment = clock.as_utc(at)
     if moment <= clock.now():
         raise DossierInvalid({"at": N_("Choisissez un moment à venir.")})
     check_shift(shift)
@@ -54,15 +54,7 @@ def schedule_switch(
     campaign.switch_scheduled_by_role_id = assignment.id
     campaign.switch_refusal = {}
     flush_campaigns(session, campaign)
-    audit(
-        session,
-        actor=actor,
-        action="campaign.switch_scheduled",
-        entity_type="campaign",
-        entity_id=campaign.id,
-        before=before,
-        after=_state(campaign),
-    )
+    audit_row(session, actor, "campaign.switch_scheduled", campaign, before=before, after=_state(campaign))
     return campaign
 
 
@@ -77,15 +69,7 @@ def cancel_scheduled_switch(
     before = _state(campaign)
     _clear(campaign)
     flush_campaigns(session, campaign)
-    audit(
-        session,
-        actor=actor,
-        action="campaign.switch_schedule_cancelled",
-        entity_type="campaign",
-        entity_id=campaign.id,
-        before=before,
-        after=_state(campaign),
-    )
+    audit_row(session, actor, "campaign.switch_schedule_cancelled", campaign, before=before, after=_state(campaign))
     return campaign
 
 

@@ -9,7 +9,7 @@ more (``require_open_campaign``).
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, field_validator, model_validator
@@ -22,7 +22,7 @@ from app.services.accounts.admin_rights import require_admin
 from app.services.offer.campaign_locks import flush_campaigns, lock_campaign
 from app.services.offer.campaign_switch import Shift, SwitchResult, derive_code, switch_campaign
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_row
 from app.services.platform.errors import DomainError
 from app.services.platform.form_checks import REQUIRED, DossierInvalid, validate
 from app.services.platform.versioned_save import load_for_edit, save_entity, snapshot
@@ -173,9 +173,7 @@ class CampaignSchema(BaseModel):
     @field_validator("sign_in_closes_at")
     @classmethod
     def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is None:
-            return None
-        return (value if value.tzinfo is not None else value.replace(tzinfo=clock.PARIS)).astimezone(UTC)
+        return clock.as_utc(value)
 
     @model_validator(mode="after")
     def _ordered(self) -> "CampaignSchema":
@@ -236,12 +234,11 @@ def archive_campaign(session: Session, *, actor: Actor, campaign_id: int, expect
     campaign.archived_at = clock.now()
     campaign.switch_scheduled_at = None  # an archived campaign is never switched to
     flush_campaigns(session, campaign)
-    audit(
+    audit_row(
         session,
-        actor=actor,
-        action="campaign.archived",
-        entity_type="campaign",
-        entity_id=campaign.id,
+        actor,
+        "campaign.archived",
+        campaign,
         before=before,
         after=snapshot(campaign, ("is_active", "archived_at")),
     )

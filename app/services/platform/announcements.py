@@ -6,7 +6,7 @@ The frame asks :func:`current_banners` on every page: the announcements are read
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, field_validator, model_validator
@@ -118,9 +118,7 @@ class AnnouncementSchema(BaseModel):
     @field_validator("starts_at", "ends_at")
     @classmethod
     def _utc(cls, value: datetime | None) -> datetime | None:
-        if value is None:
-            return None
-        return (value if value.tzinfo is not None else value.replace(tzinfo=clock.PARIS)).astimezone(UTC)
+        return clock.as_utc(value)
 
     @model_validator(mode="after")
     def _ordered(self) -> "AnnouncementSchema":

@@ -7,7 +7,7 @@ writer refuses any other, so a new action cannot reach the history as a bare cod
 
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from app.models import ActorKind, AnswerKind, Application, AuditEvent, ExternalRecord, Internship, WorkExperience
 from app.services.platform.actors import Actor
@@ -105,6 +105,55 @@ def audit(
     return event
 
 
+def audit_row(
+    session: Session,
+    actor: Actor,
+    action: str,
+    row: SQLModel,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """An event about ``row`` itself (an account, a campaign, a role…), typed by its table and never in a dossier's
+    history: the type and id written at each call could drift from the row they name."""
+    entity_id: int | None = row.id  # every table has an integer ``id``
+    return audit(
+        session,
+        actor=actor,
+        action=action,
+        entity_type=str(type(row).__tablename__),
+        entity_id=entity_id,
+        before=before,
+        after=after,
+    )
+
+
+def audit_dossier(
+    session: Session,
+    actor: Actor,
+    candidate_id: int | None,
+    action: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    *,
+    entity: tuple[str, int | None] | None = None,
+    application_id: int | None = None,
+) -> AuditEvent:
+    """One event of a candidate's dossier history: about the candidate, or about ``entity`` (a dossier row's type and
+    id) of theirs; with ``application_id``, in that application's history too."""
+    entity_type, entity_id = entity or ("candidate", candidate_id)
+    return audit(
+        session,
+        actor=actor,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        candidate_id=candidate_id,
+        application_id=application_id,
+        before=before,
+        after=after,
+    )
+
+
 def audit_application(
     session: Session,
     actor: Actor,
@@ -117,15 +166,13 @@ def audit_application(
 ) -> AuditEvent:
     """One event of an application's history (its candidate's too): about the application itself, or about
     ``entity`` (its type and id: a decision, a piece) inside it."""
-    entity_type, entity_id = entity or ("application", application.id)
-    return audit(
+    return audit_dossier(
         session,
-        actor=actor,
-        action=action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        candidate_id=application.candidate_id,
+        actor,
+        application.candidate_id,
+        action,
+        before,
+        after,
+        entity=entity or ("application", application.id),
         application_id=application.id,
-        before=before,
-        after=after,
     )

@@ -1,5 +1,6 @@
 """The error every service raises for a refused action: a code and parameters, translated for the screen."""
 
+from collections.abc import Callable
 from typing import Any
 
 from app.i18n import N_
@@ -48,3 +49,12 @@ class StaleEdit(DomainError):
                 "été enregistrés : rechargez la page pour voir la nouvelle version, puis refaites vos changements."
             ),
         )
+
+
+def passes(check: Callable[..., object], *args: Any, **kwargs: Any) -> bool:
+    """Whether ``check(*args, **kwargs)`` (a ``require_…`` or a rule that raises a refusal) lets this through."""
+    try:
+        check(*args, **kwargs)
+    except DomainError:
+        return False
+    return True

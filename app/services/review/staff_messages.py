@@ -47,7 +47,7 @@ from app.services.mail.templates import (
 from app.services.mail.variables import MailCode
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit, audit_application
-from app.services.platform.errors import DomainError, NotFound
+from app.services.platform.errors import DomainError, NotFound, passes
 from app.services.platform.labels import label_in
 from app.services.platform.text_rules import check_text
 from app.services.review.staff_rights import READ_ONLY_ROLE, REVIEW_ROLES
@@ -88,11 +88,7 @@ class SentMessage:
 
 def may_send_messages(session: Session, *, actor: Actor) -> bool:
     """Whether the actor's current role may write to candidates (the staff list offers the button then)."""
-    try:
-        _sender_role(session, actor)
-    except DomainError:
-        return False
-    return True
+    return passes(_sender_role, session, actor)
 
 
 def _sender_role(session: Session, actor: Actor) -> RoleView:
