@@ -378,6 +378,7 @@ def test_the_demo_has_a_programme_examined_by_two_committees_with_opinions(seede
         ).one()
         assert verify_password(member.password_hash, STAFF_PASSWORD), member.login
     opinions = seeded.exec(select(CommitteeOpinion)).all()
-    assert len(opinions) == 3 and len({o.application_id for o in opinions}) == 2
-    # Both required opinions in on one application: the programme's committee was told.
-    assert len(seeded.exec(select(OutboxMail).where(OutboxMail.code == "committee_opinions_complete")).all()) == 1
+    assert len(opinions) == 4 and len({o.application_id for o in opinions}) == 3
+    assert [row.required for row in listed] == [False, True]  # the director's opinion is the required one
+    # The required opinion in on two applications (c05, c04): the programme's committee was told of each.
+    assert len(seeded.exec(select(OutboxMail).where(OutboxMail.code == "committee_opinions_complete")).all()) == 2

@@ -203,7 +203,12 @@ def test_the_access_log_is_exactly_the_sign_ins_views_and_downloads_the_code_aud
     """A new audited action that reads like an access is noticed here (``account.sso_signed_in``, written in a
     conditional expression, escapes the pattern but ends like the others)."""
     app = Path(retention.__file__).resolve().parents[2]
-    written = (r'action="([a-z_.]+)"', r'audit_application\(\s*\w+,\s*\w+,\s*\w+,\s*"([a-z_.]+)"')
+    written = (
+        r'action="([a-z_.]+)"',
+        r'audit_application\(\s*\w+,\s*\w+,\s*\w+,\s*"([a-z_.]+)"',
+        r'audit_dossier\(\s*\w+,\s*\w+,\s*[^"]*?,\s*"([a-z_.]+)"',  # the candidate's id may be a call
+        r'audit_row\(\s*\w+,\s*\w+,\s*"([a-z_.]+)"',
+    )
     actions = {a for path in app.rglob("*.py") for w in written for a in re.findall(w, path.read_text())}
     assert {a for a in actions if a.endswith(retention.ACCESS_SUFFIXES)} == {
         "account.signed_in",

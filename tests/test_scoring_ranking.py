@@ -6,7 +6,17 @@ import pytest
 from sqlmodel import Session, select
 
 from app import clock
-from app.models import Application, AuditEvent, Decision, DecisionKind, ScoringCriterion, StaffRole
+from app.models import (
+    Application,
+    AuditEvent,
+    Decision,
+    DecisionKind,
+    OpinionKind,
+    ProgramCommittee,
+    ScoringCriterion,
+    StaffRole,
+)
+from app.services.decisions.opinions import enter_opinion
 from app.services.platform.errors import DomainError, NotFound
 from app.services.scoring.ranking import FAVORABLE, WAITING, enter_proposal, program_ranking, propose
 from app.services.scoring.scores import enter_scores
@@ -157,3 +167,28 @@ def test_who_may_rank_and_enter(session: Session, world: dict, role: StaffRole, 
         with pytest.raises(NotFound):
             enter_proposal(session, actor=actor, program_id=program.id, rows=rows, **NO_WAITING)
     assert session.get(Application, world["applications"][0].id) is not None
+
+
+def test_an_application_awaiting_a_required_opinion_is_ranked_but_not_proposed(session: Session, world: dict) -> None:
+    """With several committees (issue #22 item 1): its decision could not be entered yet, so the proposal passes over
+    it and the ranking says which committee it awaits; once the opinion is in, it is proposed again."""
+    program, apps = world["program"], world["applications"]
+    teaching = factories.committee(session, program.centre_id, label_fr="Commission pédagogique")
+    session.add(ProgramCommittee(program_id=program.id, committee_id=teaching.id, role_fr="Examen pédagogique",
+                                 role_en="Teaching review", required=True, position=0))  # fmt: skip
+    teacher = factories.staff_actor(session, StaffRole.COMMITTEE_MEMBER, committee_id=teaching.id)
+    session.commit()
+    for application in (apps[2], apps[5]):  # the two at 15 get the required opinion; the best (18) does not
+        enter_opinion(session, actor=teacher, application_id=application.id, opinion=OpinionKind.FAVOURABLE.value)
+    session.commit()
+
+    view = program_ranking(session, actor=world["manager"], program_id=program.id)
+    awaiting = {row.application_id: row.awaiting for row in view.rows if row.awaiting}
+    assert awaiting[apps[1].id] == ("Commission pédagogique",) and apps[2].id not in awaiting
+    proposal = propose(session, actor=world["manager"], program_id=program.id, **NO_WAITING)
+    assert [row.application_id for row in proposal.rows] == [apps[2].id, apps[5].id]
+
+    enter_opinion(session, actor=teacher, application_id=apps[1].id, opinion=OpinionKind.FAVOURABLE.value)
+    session.commit()
+    proposal = propose(session, actor=world["manager"], program_id=program.id, **NO_WAITING)
+    assert [row.application_id for row in proposal.rows] == [apps[1].id, apps[2].id]

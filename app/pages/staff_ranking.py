@@ -70,6 +70,8 @@ def _enter(actor: Actor, program_id: int, state: _State, lang: str) -> EntryResu
 
 
 def _decision_text(row: Any) -> str:
+    if row.decision is None and row.awaiting:  # not proposed until the required opinions are in
+        return _("Avis des commissions attendus : {committees}").format(committees=", ".join(row.awaiting))
     if row.decision is None:
         return _("Aucun avis")
     label = _(VALUE_LABELS["last_decision_kind"].get(row.decision.value, row.decision.value))

@@ -12,7 +12,7 @@ waiting, and for a direct admission (no examination). The last required opinion 
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app import clock
 from app.i18n import N_, gettext
@@ -115,6 +115,34 @@ def opinion_lines(session: Session, application: Application, lang: str) -> list
 
 def missing_required(lines: list[OpinionLine]) -> list[str]:
     return [line.committee for line in lines if line.required and line.opinion is None]
+
+
+def awaited_opinions(session: Session, applications: list[Application], lang: str) -> dict[int, list[str]]:
+    """For many applications of one programme at once: the required committees whose opinion each still awaits.
+
+    An application absent from the answer awaits none; a direct admission never does (:func:`decision_refusal`)."""
+    if not applications:
+        return {}
+    required = [row for row in examining_committees(session, applications[0].program_id) if row.required]
+    if not required:
+        return {}
+    names = {row.committee_id: session.get(Committee, row.committee_id) for row in required}
+    ids = [application.id for application in applications]
+    given = set(
+        session.exec(
+            select(CommitteeOpinion.application_id, CommitteeOpinion.committee_id).where(
+                col(CommitteeOpinion.application_id).in_(ids)
+            )
+        ).all()
+    )
+    awaited = {}
+    for application in applications:
+        if application.processing_type == ProcessingType.DIRECT_ADMISSION:
+            continue
+        missing = [row.committee_id for row in required if (application.id, row.committee_id) not in given]
+        if missing:
+            awaited[application.id or 0] = [label_in(names[c], lang) if names[c] else "?" for c in missing]
+    return awaited
 
 
 def opinions_view(session: Session, *, actor: Actor, application_id: int, lang: str = "fr") -> OpinionsView:

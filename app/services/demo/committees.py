@@ -1,9 +1,9 @@
 """The demo's programme examined by several committees (issue #22 item 1): the master Informatique (M-INFO-IA),
-decided by its own committee, is also examined by its teaching team (« Examen pédagogique ») and by the head of
-department (« Avis du directeur »), both required. The committees and their members (lmercier, rdumas) are in
-``demo/data.py``; this module lists them on the programme and enters some opinions through the real services: one
-application has both (its committee was mailed), another only one, so the staff list's « Avis des commissions »
-filter and the decision's wait show on screen."""
+decided by its own committee, is also examined by its teaching team (« Examen pédagogique », optional) and by the head
+of department (« Avis du directeur », required). The committees and their members (lmercier, rdumas) are in
+``demo/data.py``; this module lists them on the programme and enters some opinions through the real services: two
+applications have the required one (their committee was mailed), another only the optional one, so the staff list's
+« Avis des commissions » filter, the decision's wait and the ranking's « Avis des commissions attendus » show."""
 
 from sqlmodel import Session, col, select
 
@@ -15,16 +15,18 @@ from app.services.platform.actors import Actor
 
 PROGRAM = "M-INFO-IA"
 CENTRAL_OFFICE = "nperrin"
-# (committee code, role in French, role in English, its demo member)
+# (committee code, role in French, role in English, its demo member, required): the director's opinion is required,
+# so the ranking of the scored master (demo/scoring.py) proposes only the applications that have it
 EXAMINING = (
-    ("COM-INFO-PEDA", "Examen pédagogique", "Teaching review", "lmercier"),
-    ("COM-INFO-DIR", "Avis du directeur", "Head of department's opinion", "rdumas"),
+    ("COM-INFO-PEDA", "Examen pédagogique", "Teaching review", "lmercier", False),
+    ("COM-INFO-DIR", "Avis du directeur", "Head of department's opinion", "rdumas", True),
 )
 # (candidate's demo key, committee code, opinion, comment)
 OPINIONS = (
     ("c05", "COM-INFO-PEDA", "favourable", "Très bon parcours en apprentissage automatique."),
     ("c05", "COM-INFO-DIR", "reserved", "Projet professionnel à préciser à l'entretien."),
     ("c03", "COM-INFO-PEDA", "favourable", ""),
+    ("c04", "COM-INFO-DIR", "favourable", ""),
 )
 
 
@@ -62,9 +64,12 @@ def seed_examining_committees(session: Session) -> int:
     }
     office = _actor(session, CENTRAL_OFFICE, StaffRole.CENTRAL_OFFICE)
     stamp = program_committees(session, actor=office, program_id=program.id or 0).stamp
-    rows = [ExaminingRow(committee_ids[code], role_fr, role_en) for code, role_fr, role_en, _login in EXAMINING]
+    rows = [
+        ExaminingRow(committee_ids[code], role_fr, role_en, required=required)
+        for code, role_fr, role_en, _login, required in EXAMINING
+    ]
     save_program_committees(session, actor=office, program_id=program.id or 0, rows=rows, stamp=stamp)
-    members = {code: _actor(session, login, StaffRole.COMMITTEE_MEMBER) for code, *_roles, login in EXAMINING}
+    members = {code: _actor(session, login, StaffRole.COMMITTEE_MEMBER) for code, _fr, _en, login, _req in EXAMINING}
     for person, code, opinion, comment in OPINIONS:
         application_id = _application_id(session, program, person)
         enter_opinion(session, actor=members[code], application_id=application_id, opinion=opinion, comment=comment)

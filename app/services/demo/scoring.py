@@ -38,7 +38,8 @@ def _value(seed: int, member: int, criterion: int, scale: int) -> str:
 
 
 def seed_demo_scoring(session: Session) -> int:
-    """Create the grid and score the programme's open applications (all but the last); the number scored."""
+    """Create the grid and score the programme's transmitted open applications (all but the last; the others can
+    still be cancelled by their candidate, which a score would forbid); the number scored."""
     program = session.exec(select(Program).where(Program.code == PROGRAM_CODE)).first()
     if program is None or program.id is None:
         return 0
@@ -57,6 +58,7 @@ def seed_demo_scoring(session: Session) -> int:
             Application.program_id == program.id,
             col(Application.cancelled_at).is_(None),
             col(Application.last_decision_published).is_(False),
+            col(Application.transmitted_at).is_not(None),  # a committee scores a transmitted dossier
         )
         .order_by(col(Application.id))
     ).all()

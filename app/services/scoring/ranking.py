@@ -3,7 +3,8 @@ the waiting list in rank order, previewed, then entered in one step through the 
 
 Order: combined score, best first; ties by earlier transmission, then by application id (both fixed once the
 dossier is transmitted, so the order never depends on the database). Unscored applications come last, unranked,
-and are never proposed; nor is an application that already has a decision, entered or published. The entry is
+and are never proposed; nor is an application that already has a decision, entered or published, nor one still
+awaiting a required opinion of the programme's examining committees (its decision could not be entered). The entry is
 unpublished: publication stays the existing separate step. Centre managers, the central office and administrators
 over the programme (``require_program_in_scope``) rank and enter. A row that changed since the preview (a decision
 entered meanwhile, a new score, a withdrawal) refuses the whole entry with each row's reason: nothing is entered
@@ -29,6 +30,7 @@ from app.models import (
     StaffRole,
 )
 from app.services.accounts.staff_roles import current_role
+from app.services.decisions.opinions import awaited_opinions
 from app.services.decisions.selection import DecisionEntry, SelectionReport, audit_bulk, enter_batch
 from app.services.decisions.selection_ranks import RankCarry, last_entered_rank
 from app.services.decisions.staff_decisions import PUBLISH_ROLES
@@ -60,6 +62,7 @@ class RankedRow:
     position: int | None  # 1, 2… among the scored; None unscored
     decision: DecisionKind | None  # the latest decision's kind, entered or published
     published: bool
+    awaiting: tuple[str, ...] = ()  # required examining committees whose opinion is still missing: not proposed
 
 
 @dataclass
@@ -110,6 +113,7 @@ def program_ranking(session: Session, *, actor: Actor, program_id: int, lang: st
         )
     ).all()
     rows, favourable = [], 0
+    awaited = awaited_opinions(session, [application for application, *_names in found], lang)
     for index, (application, number, birth_name, first_names) in enumerate(found, start=1):
         favourable += application.last_decision_kind == DecisionKind.FAVORABLE
         rows.append(
@@ -120,6 +124,7 @@ def program_ranking(session: Session, *, actor: Actor, program_id: int, lang: st
                 index if application.score is not None else None,
                 application.last_decision_kind,
                 application.last_decision_published,
+                tuple(awaited.get(application.id or 0, ())),
             )
         )
     title = label_in(program, lang)
@@ -135,7 +140,8 @@ def propose(
         raise DomainError("no_capacity", NO_CAPACITY)
     if waiting_places < 0 or (waiting_places and not view.has_waiting_list):
         raise DomainError("bad_places", N_("Nombre de places en liste complémentaire invalide."), field="waiting")
-    eligible = [r for r in view.rows if r.score is not None and r.decision is None]
+    # The decision could not be entered while a required opinion is missing (decisions/opinions.py): not proposed.
+    eligible = [r for r in view.rows if r.score is not None and r.decision is None and not r.awaiting]
     proposal = Proposal(excluded=sorted(r.application_id for r in eligible if r.application_id in excluded))
     eligible = [r for r in eligible if r.application_id not in excluded]
     if not eligible:
