@@ -10,6 +10,7 @@ from app.services.accounts import RoleView, list_roles, switch_role
 from app.services.platform import DomainError
 from app.ui import routes
 from app.ui.buttons import action_button
+from app.ui.guards import remember_current_role
 from app.ui.session import Identity, actor_of, current_identity, current_language, remember_identity
 from app.ui.session_switch import switch_to, with_role
 from app.ui.text import link_tag
@@ -70,7 +71,8 @@ _roles: "weakref.WeakKeyDictionary[Client, list[RoleView]]" = weakref.WeakKeyDic
 async def load_roles(identity: Identity | None) -> None:
     """Read a staff member's roles for the header's role switch, in a worker thread (before the page draws)."""
     if identity is not None and identity.kind == "staff":
-        _roles[context.client] = await run.io_bound(_staff_roles, identity)
+        roles = _roles[context.client] = await run.io_bound(_staff_roles, identity)
+        remember_current_role(actor_of(identity), roles)  # the page's guard takes it (app.ui.guards)
 
 
 def account_link(identity: Identity | None) -> str:
