@@ -116,6 +116,13 @@ def own_application(
     return candidate, application
 
 
+def remember_own_application(session: Session, application: Application) -> None:
+    """Let the session's next ``own_application`` reads take ``application`` (read by the caller, already limited
+    to the actor's live applications) without a query of their own."""
+    if application.id is not None:
+        session.info.setdefault(_OWN_APPLICATIONS, {})[application.id] = application
+
+
 def scoped_to(model: type[RequiredDocument] | type[Question], centre_ids: Iterable[int], program_ids: Iterable[int]):
     """Active rows of the institution, of these centres, or of these programmes."""
     return sa.and_(
