@@ -6,7 +6,7 @@ one after the other with nothing else in flight, the server's statement counter 
 ``app/bench_probe.py`` in the portal, the same counter in the reference) and its CPU clocks (``/proc/<pid>/stat``,
 ``/proc/<pid>/task/<pid>/stat``: the main thread runs the event loop) are read before and after, and divided by
 ``N``. Work a server does beside the requests (the portal's pruning tick, its jobs) is counted too: a few per cent
-at most over the 20 requests of a batch.
+at most over the 40 requests of a batch.
 """
 
 import os
@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 
 STATEMENTS_PATH = "/_bench/statements"
-REQUESTS = 20
+REQUESTS = 40
 _TICK = os.sysconf("SC_CLK_TCK")
 
 

@@ -45,7 +45,6 @@ from app.services.decisions.answers import answer_view
 from app.services.decisions.letters import letter_available
 from app.services.documents import pieces as documents
 from app.services.exports import statistics
-from app.services.offer import campaigns
 from app.services.offer.browse import WindowState, count_programs, keep_states, list_offer
 from app.services.platform import announcements, parameters
 from app.services.platform.actors import Actor
@@ -492,7 +491,7 @@ def staff_applications(request: Request) -> Response:
         columns, page_size = staff_list.get_columns(session, actor=actor)
         options = staff_list.filter_options(session, actor=actor)
         campaign_list = statistics.campaign_options(session, actor=actor)
-        active = campaigns.active_campaign_id(session)
+        active = next((c.id for c in campaign_list if c.is_active), None)  # as the page reads it
     filters = staff_list.filters_from_params(request.query_params)
     if "campaign" not in filters and active is not None:
         filters["campaign"] = [active]

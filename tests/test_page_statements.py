@@ -23,7 +23,7 @@ T = TypeVar("T")
 APPLICATION_PAGE_STATEMENTS = 10  # candidate, application with its programme/centre/campaign/committee, pieces,
 # decisions, acted on, questions, answers, files, required pieces, address and baccalauréat
 STAFF_LIST_SESSIONS = 3  # the header's roles (the guard takes its current role), the frame's reads, the rows
-STAFF_LIST_STATEMENTS = 19
+STAFF_LIST_STATEMENTS = 16
 
 
 def statements_of(read: Callable[[], T]) -> tuple[T, list[str]]:

@@ -80,7 +80,7 @@ def _open(actor: Any) -> tuple[Any, ...]:
         columns, page_size = staff_list.get_columns(session, actor=actor)
         options = staff_list.filter_options(session, actor=actor)
         campaigns = statistics.campaign_options(session, actor=actor)
-        active_campaign = statistics.active_campaign_id(session)
+        active_campaign = next((c.id for c in campaigns if c.is_active), None)  # listed first when there is one
         pieces = load_piece_choices(actor, session)
     return role, columns, page_size, options, campaigns, active_campaign, pieces
 
