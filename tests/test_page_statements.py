@@ -55,6 +55,18 @@ def test_an_application_page_reads_in_a_fixed_number_of_statements_whatever_its_
     assert counts == [APPLICATION_PAGE_STATEMENTS, APPLICATION_PAGE_STATEMENTS]
 
 
+def test_a_decided_applications_page_reads_its_committee_and_campaign_once(session: Session) -> None:
+    """Results day: « Répondre » and the letter read the committee and the campaign the page read already."""
+    actor, application = setup(session, pieces=(DocumentStatus.VALIDATED,))
+    factories.published_decision(session, application=application)
+    session.commit()
+    data, statements = statements_of(lambda: load_page(actor, application.id, "fr"))
+    assert data is not None and data.detail.summary.decision is not None and data.answer is not None
+    assert not [s for s in statements if "FROM committee" in s or "FROM campaign" in s]  # joined to the application
+    # The 10 of any application, and the latest published decision read again by « Répondre » and by the letter.
+    assert len(statements) == APPLICATION_PAGE_STATEMENTS + 2
+
+
 def _first_page(actor: Actor) -> Any:
     with transaction() as own:  # the header's role list (app.ui.account_menu.load_roles), the guard's role too
         list_roles(own, actor=actor)

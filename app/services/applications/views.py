@@ -335,6 +335,11 @@ def get_my_application(session: Session, *, actor: Actor, application_id: int, l
     return read_my_application(session, actor=actor, application_id=application_id, lang=lang)[0]
 
 
+def _postal_address(committee: Committee) -> list[str]:
+    lines = (committee.address_line1, committee.address_line2, committee.address_line3)
+    return [line for line in (*lines, f"{committee.postcode} {committee.city}".strip()) if line]
+
+
 def read_my_application(
     session: Session, *, actor: Actor, application_id: int, lang: str = "fr"
 ) -> tuple[ApplicationDetail, ApplicationRows]:
@@ -352,7 +357,8 @@ def read_my_application(
     if found is None:
         raise NotFound("application")
     application, program, centre, campaign, committee = found
-    remember_own_application(session, application)  # the page's other services read it from there
+    # The page's other services read it from there, and its committee and campaign from the identity map.
+    remember_own_application(session, application, program, centre, campaign, committee)
     documents = piece_rows(session, [application_id])
     summaries, pieces = _summaries(
         session, [(application, program, centre, campaign)], lang, _piece_views(documents, lang)
@@ -373,16 +379,6 @@ def read_my_application(
                 bool_value=answer.bool_value if answer else None,
             )
         )
-    address = [
-        line
-        for line in (
-            committee.address_line1,
-            committee.address_line2,
-            committee.address_line3,
-            f"{committee.postcode} {committee.city}".strip(),
-        )
-        if line
-    ]
     detail = ApplicationDetail(
         summary=summaries[0],
         pieces=pieces.get(application_id, []),
@@ -393,7 +389,7 @@ def read_my_application(
         info_url=program.info_url,
         committee_name=label_in(committee, lang),
         committee_email=committee.contact_email,
-        committee_address=address,
+        committee_address=_postal_address(committee),
         can_answer=answers_open(application, program, clock.now()),
     )
     return detail, ApplicationRows(application, program, documents, questions, answers)
