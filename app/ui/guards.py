@@ -13,14 +13,13 @@ Anonymous visitors are sent to ``/connexion`` (and back afterwards); signed-in p
 of identity see a refusal. Services check again on every action: the guard only spares a useless page.
 """
 
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import quote
 
 from fastapi.responses import RedirectResponse
-from nicegui import Client, context, run, ui
+from nicegui import context, run, ui
 
 from app.db import transaction
 from app.i18n import _
@@ -28,6 +27,7 @@ from app.models import StaffRole
 from app.services.accounts import RoleView, current_role
 from app.services.platform import Actor, DomainError
 from app.ui import routes
+from app.ui.account_menu import take_current_role
 from app.ui.session import Identity, actor_of, current_identity, forget_identity
 
 T = TypeVar("T")
@@ -92,24 +92,10 @@ def _current_role(actor: Actor) -> RoleView:
         return current_role(session, actor=actor)
 
 
-# The current role as the header's role list read it (``account_menu.load_roles``) moments before this page view's
-# first guard: the guard takes it instead of a second worker-thread hop and session (staff pages: 2 → 1 before the
-# page's own reads). Keyed by the page view, taken once: a later guard (an event handler) reads the database again.
-_read_with_roles: "weakref.WeakKeyDictionary[Client, tuple[tuple[int | None, int | None], RoleView | None]]" = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def remember_current_role(actor: Actor, roles: list[RoleView]) -> None:
-    """What the current role is among ``roles``, just read for ``actor`` (None: no longer one of theirs)."""
-    current = next((view for view in roles if view.assignment_id == actor.role_assignment_id), None)
-    _read_with_roles[context.client] = ((actor.staff_id, actor.role_assignment_id), current)
-
-
 async def _current_role_of_page(actor: Actor) -> RoleView | None:
-    read = _read_with_roles.pop(context.client, None)
-    if read is not None and read[0] == (actor.staff_id, actor.role_assignment_id):
-        return read[1]
+    taken, view = take_current_role(actor)
+    if taken:  # read moments ago with the header's roles, for this page view: one hop and one session fewer
+        return view
     try:
         return await run.io_bound(_current_role, actor)  # re-read: a role withdrawn meanwhile no longer opens pages
     except DomainError:
