@@ -14,6 +14,11 @@ sign-in page instead fails the run), then loads the portal and the reference alt
   the portal is slower than the bare app for the same data), and the portal's event-loop lag during the load
   (``app/bench_probe.py``, switched on by ``ECANDIDAT_BENCH_PROBE=1``; null for a revision without it).
 
+Before each page's load points, its cost per request measured alone (``bench/pages_costs.py``, portal and reference):
+SQL statements, their time and the pool's checkouts, CPU of the process and of the portal's event-loop thread: figures
+that other processes on the machine do not move, unlike req/s. The pages share one portal, in the order given, unless
+``--portal-per-page`` starts a fresh one for each (``portal_per_page`` in the JSON says which).
+
 A second phase restarts the portal on the same data and opens ``--clients`` real NiceGUI pages (page + socket.io
 websocket, ``python-socketio``'s async client) on the candidate's applications page: the server's RSS before and
 after, per connected page, and whether any connection dropped while they are held open.
@@ -23,6 +28,7 @@ reference process and the same generator; the reference keeps reading the curren
 
 Usage: python bench/pages.py [--duration 10] [--connections 10,50] [--pages home,candidatures] [--clients 200]
        [--hold 30] [--pg postgresql+psycopg://postgres@127.0.0.1:5432/postgres] [--before REV] [--json-out FILE]
+       [--portal-per-page]
 Prints one JSON document on stdout (progress on stderr).
 """
 
@@ -44,7 +50,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +63,7 @@ from sqlmodel import Session
 
 from app.services.demo.data import DEMO_IDENTITIES
 from app.services.offer.browse import WindowState, list_offer
+from bench.pages_costs import per_request
 from bench.pages_nicegui import (
     BROWSER_HEADERS,
     BenchError,
@@ -311,6 +318,7 @@ class Site:
     """A server under test and what a visitor sends it for each page."""
 
     base: str
+    pid: int  # its process: CPU read from /proc (bench/pages_costs.py)
     urls: dict[str, str] = field(default_factory=dict)
     cookies: dict[str, str] = field(default_factory=dict)  # page -> Cookie header
 
@@ -451,6 +459,7 @@ class Options:
     clients: int
     hold: float
     pg: str
+    portal_per_page: bool = False
 
 
 def measure_pages(portal: Site, bare: Site, load: Load, opts: Options, programme: Programme) -> dict[str, Any]:
@@ -464,6 +473,11 @@ def measure_pages(portal: Site, bare: Site, load: Load, opts: Options, programme
         loop_lag(portal.base)  # once the warm-up's queue is drained
         load.run(bare.base + bare.urls[page], bare.headers(page), min(opts.connections), opts.warmup)
         by_connections: dict[str, Any] = {"url": portal.urls[page]}
+        by_connections["per_request"] = {
+            "portal": per_request(portal.base, portal.urls[page], portal.headers(page), portal.pid, loop_thread=True),
+            "bare": per_request(bare.base, bare.urls[page], bare.headers(page), bare.pid, loop_thread=False),
+        }
+        log(f"  {page}: per request {by_connections['per_request']}")
         for connections in opts.connections:
             figures: dict[str, Any] = {}
             order = [("portal", portal), ("bare", bare)]
@@ -551,14 +565,20 @@ def run_target(
     programme: Programme,
 ) -> dict[str, Any]:  # fmt: skip
     result: dict[str, Any] = {"rev": target.rev}
-    log(f"{target.name} ({target.rev}): starting the portal on {db.url.split('@')[-1]}")
-    process, url, _seconds = start_portal(procs, target, db, folder, "load", probe=True)
-    portal = Site(url)
-    own_page = programme_path(target.tree, programme)
-    asyncio.run(prepare_site(portal, portal=True, programme=programme, programme_url=own_page))
-    result["urls"] = portal.urls
-    result["pages"] = measure_pages(portal, bare, load, opts, programme) if opts.pages else {}
-    procs.stop(process)
+    # One portal for every page, or one per page (--portal-per-page): a shared portal carries into a page's figures
+    # what the pages before it left (never-connected views until pruned, garbage, grown caches).
+    batches = [[page] for page in opts.pages] if opts.portal_per_page else [opts.pages]
+    result["portal_per_page"] = opts.portal_per_page
+    result["pages"] = {}
+    for batch in batches if opts.pages else []:
+        log(f"{target.name} ({target.rev}): starting the portal on {db.url.split('@')[-1]} for {', '.join(batch)}")
+        process, url, _seconds = start_portal(procs, target, db, folder, "load", probe=True)
+        portal = Site(url, process.pid)
+        own_page = programme_path(target.tree, programme)
+        asyncio.run(prepare_site(portal, portal=True, programme=programme, programme_url=own_page))
+        result["urls"] = portal.urls
+        result["pages"] |= measure_pages(portal, bare, load, replace(opts, pages=batch), programme)
+        procs.stop(process)
     if opts.clients:
         log(f"{target.name}: restarting the portal for {opts.clients} connected pages")
         process, url, _seconds = start_portal(procs, target, db, folder, "clients", probe=False)
@@ -621,6 +641,11 @@ def main() -> None:
     parser.add_argument("--before", default="", help="also measure this earlier revision (git worktree)")
     parser.add_argument("--json-out", default="", help="also write the JSON document to this file")
     parser.add_argument("--generator", choices=["auto", "wrk", "httpx"], default="auto")
+    parser.add_argument(
+        "--portal-per-page",
+        action="store_true",
+        help="start a fresh portal for each page (default: one portal for every page, in the order given)",
+    )
     args = parser.parse_args()
     pages = [p for p in args.pages.split(",") if p]
     unknown = set(pages) - set(PAGES)
@@ -634,6 +659,7 @@ def main() -> None:
         clients=args.clients,
         hold=args.hold,
         pg=args.pg,
+        portal_per_page=args.portal_per_page,
     )
     print_report(lambda procs: run(args, opts, procs), args.json_out)
 
@@ -701,7 +727,7 @@ def run(args: argparse.Namespace, opts: Options, procs: Processes) -> dict[str, 
         bare_log = folder / "reference.log"
         bare_process = procs.start("reference", [sys.executable, "-m", "bench.pages_reference", "--port",
                                    str(bare_port)], cwd=ROOT, env=bare_env, log_path=bare_log)  # fmt: skip
-        bare = Site(f"http://127.0.0.1:{bare_port}")
+        bare = Site(f"http://127.0.0.1:{bare_port}", bare_process.pid)
         wait_ready(bare.base, bare_process, bare_log)
         bare_programme = f"/formations?q={programme[0]}"
         asyncio.run(prepare_site(bare, portal=False, programme=programme, programme_url=bare_programme))
@@ -726,7 +752,8 @@ def compare(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
         old = before.get("pages", {}).get(page)
         if not old:
             continue
-        out[page] = {
+        costs = {"per_request": {"before": old.get("per_request"), "after": figures.get("per_request")}}
+        out[page] = costs | {
             c: {
                 "portal_rps": {"before": old[c]["portal"]["rps"], "after": f["portal"]["rps"]},
                 "portal_p99_ms": {"before": old[c]["portal"]["p99_ms"], "after": f["portal"]["p99_ms"]},
@@ -737,7 +764,7 @@ def compare(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
                 },
             }
             for c, f in figures.items()
-            if c != "url" and c in old
+            if c not in ("url", "per_request") and c in old
         }
     held_before, held_after = before.get("connected_pages"), after.get("connected_pages")
     if held_before and held_after:

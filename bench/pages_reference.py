@@ -8,7 +8,8 @@ from the portal's is the page machinery (NiceGUI's element tree, its client obje
 
 Run by ``bench/pages.py``: ``python -m bench.pages_reference --port P`` with ``ECANDIDAT_DATABASE_URL`` and
 ``ECANDIDAT_DATA_DIR`` set as for the portal. ``GET /_bench/sign-in?login=L`` signs in a candidate (dossier number)
-or a staff member (login) without a password: the reference is never exposed beyond 127.0.0.1.
+or a staff member (login) without a password: the reference is never exposed beyond 127.0.0.1. ``GET
+/_bench/statements`` counts its SQL statements as the portal's probe does (``bench/pages_costs.py``).
 """
 
 import argparse
@@ -26,9 +27,10 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from app.bench_probe import StatementCounter
 from app.config import get_settings
 from app.db import new_session, transaction
 from app.i18n import _, ngettext
@@ -43,7 +45,6 @@ from app.services.decisions.answers import answer_view
 from app.services.decisions.letters import letter_available
 from app.services.documents import pieces as documents
 from app.services.exports import statistics
-from app.services.offer import campaigns
 from app.services.offer.browse import WindowState, count_programs, keep_states, list_offer
 from app.services.platform import announcements, parameters
 from app.services.platform.actors import Actor
@@ -490,7 +491,7 @@ def staff_applications(request: Request) -> Response:
         columns, page_size = staff_list.get_columns(session, actor=actor)
         options = staff_list.filter_options(session, actor=actor)
         campaign_list = statistics.campaign_options(session, actor=actor)
-        active = campaigns.active_campaign_id(session)
+        active = next((c.id for c in campaign_list if c.is_active), None)  # as the page reads it
     filters = staff_list.filters_from_params(request.query_params)
     if "campaign" not in filters and active is not None:
         filters["campaign"] = [active]
@@ -539,6 +540,16 @@ def bench_sign_in(request: Request) -> Response:
         return PlainTextResponse("staff")
 
 
+counter = StatementCounter()  # as the portal's probe counts them (bench/pages_costs.py)
+
+
+def bench_statements(request: Request) -> Response:
+    summary = counter.summary()
+    if request.query_params.get("reset") == "1":
+        counter.reset()
+    return JSONResponse(summary)
+
+
 def build() -> Starlette:
     routes = [
         Route("/", home),
@@ -547,7 +558,9 @@ def build() -> Starlette:
         Route("/candidat/candidatures/{application_id:int}", application),
         Route("/gestion/candidatures", staff_applications),
         Route("/_bench/sign-in", bench_sign_in),
+        Route("/_bench/statements", bench_statements),
     ]
+    counter.install()
     secret = get_settings().secret_key
     return Starlette(routes=routes, middleware=[Middleware(SessionMiddleware, secret_key=secret, max_age=3600)])
 

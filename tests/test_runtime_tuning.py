@@ -231,3 +231,74 @@ async def test_pruning_keeps_up_with_views_made_faster_than_a_batch_a_tick(monke
     await asyncio.sleep(runtime_tuning.PRUNE_EVERY_SECONDS * 1.5)
     task.cancel()
     assert all(v.deleted for v in old)
+
+
+def _socketless_outbox(connected: bool = False):  # type: ignore[no-untyped-def]
+    from types import SimpleNamespace
+
+    client = SimpleNamespace(has_socket_connection=connected)
+    client.outbox = SimpleNamespace(_client=lambda: client, _should_stop=False)
+    return client, client.outbox
+
+
+async def test_a_views_outbox_loop_waits_for_its_websocket_without_waking(monkeypatch) -> None:
+    import asyncio
+
+    started: list[object] = []
+
+    async def nicegui_loop(outbox: object) -> None:
+        started.append(outbox)
+
+    monkeypatch.setattr(runtime_tuning, "_original_outbox_loop", nicegui_loop)
+    client, outbox = _socketless_outbox()
+    task = asyncio.create_task(runtime_tuning.deferred_outbox_loop(outbox))  # type: ignore[arg-type]
+    for _ in range(10):  # the loop's turns go by: nothing polls, nothing starts
+        await asyncio.sleep(0)
+    assert not started and not task.done()
+    client.has_socket_connection = True
+    runtime_tuning.start_outbox(client)  # app.on_connect
+    await asyncio.wait_for(task, timeout=5)
+    assert started == [outbox]  # NiceGUI's loop now runs: what was enqueued meanwhile is sent first
+    runtime_tuning.start_outbox(client)  # a reconnection: nothing more to start
+
+
+async def test_a_view_deleted_before_connecting_ends_its_waiting_loop(monkeypatch) -> None:
+    import asyncio
+
+    started: list[object] = []
+    stopped: list[object] = []
+
+    async def nicegui_loop(outbox: object) -> None:
+        started.append(outbox)  # NiceGUI's loop returns at once on a stopped outbox
+
+    monkeypatch.setattr(runtime_tuning, "_original_outbox_loop", nicegui_loop)
+    monkeypatch.setattr(runtime_tuning, "_original_outbox_stop", lambda outbox: stopped.append(outbox))
+    _client, outbox = _socketless_outbox()
+    task = asyncio.create_task(runtime_tuning.deferred_outbox_loop(outbox))  # type: ignore[arg-type]
+    await asyncio.sleep(0)
+    runtime_tuning.stop_outbox(outbox)  # type: ignore[arg-type]  # Client.delete (the pruning tick)
+    await asyncio.wait_for(task, timeout=5)
+    assert stopped == [outbox] and started == [outbox]  # no task left waiting for a socket that never comes
+
+
+async def test_a_connected_views_outbox_loop_starts_at_once(monkeypatch) -> None:
+    import asyncio
+
+    started: list[object] = []
+
+    async def nicegui_loop(outbox: object) -> None:
+        started.append(outbox)
+
+    monkeypatch.setattr(runtime_tuning, "_original_outbox_loop", nicegui_loop)
+    _client, outbox = _socketless_outbox(connected=True)
+    await asyncio.wait_for(runtime_tuning.deferred_outbox_loop(outbox), timeout=5)  # type: ignore[arg-type]
+    assert started == [outbox]
+
+
+def test_install_defers_every_outbox_loop_until_its_view_connects() -> None:
+    from nicegui import app
+    from nicegui.outbox import Outbox
+
+    runtime_tuning.install()
+    assert Outbox.loop is runtime_tuning.deferred_outbox_loop and Outbox.stop is runtime_tuning.stop_outbox
+    assert runtime_tuning.start_outbox in app._connect_handlers

@@ -431,3 +431,23 @@ def test_name_column_filters_ignore_accents_and_case(
     page = list_applications(session, actor=world["central"], query=ListQuery(filters=filters, page_size=MAX_PAGE_SIZE))
     assert {rows[i] for i in ids_of(page.rows) if i in rows} == found
     assert all(i in rows for i in ids_of(page.rows))
+
+
+def test_filter_options_are_the_scopes_programmes_centres_and_committees_in_french_order(
+    session: Session, world: dict
+) -> None:
+    from app.models import ApplicationCentre, Committee, Program
+    from app.services.review.staff_list import filter_options
+
+    def expected(model: Any, key: str, centre_ids: set[int]) -> list[tuple[int, str, str]]:
+        ids = {getattr(a, key) for a in session.exec(select(Application)).all() if a.centre_id in centre_ids}
+        rows = [session.get(model, i) for i in ids]
+        return sorted(((r.id, r.label_fr, r.label_en) for r in rows), key=lambda row: row[1])
+
+    everywhere = {c.id for c in world["centres"]}
+    for actor, centres in ((world["central"], everywhere), (world["manager"], {world["centres"][0].id})):
+        options = filter_options(session, actor=actor)
+        assert options["program"] == expected(Program, "program_id", centres)
+        assert options["centre"] == expected(ApplicationCentre, "centre_id", centres)
+        assert options["committee"] == expected(Committee, "committee_id", centres)
+    assert len(filter_options(session, actor=world["manager"])["program"]) == 2  # the other centre's are not offered

@@ -52,12 +52,14 @@ class _Listed:
 
 
 def _list(actor: Any, query: ListQuery) -> _Listed:
-    try:
-        with transaction() as session:
+    """One session for the rows and the bulk bar's rights: the role is checked once for both."""
+    with transaction() as session:
+        try:
             page, refusal = staff_list.list_applications(session, actor=actor, query=query), None
-    except DomainError as error:
-        page, refusal = None, error
-    return _Listed(page, refusal, parameters.effective_settings(), load_bulk(actor, query.language))
+        except DomainError as error:  # refused before anything was read: the session goes on for the rights
+            page, refusal = None, error
+        bulk = load_bulk(actor, query.language, session)
+    return _Listed(page, refusal, parameters.effective_settings(), bulk)
 
 
 async def _load(state: ListState, actor: Any) -> bool:
@@ -78,8 +80,9 @@ def _open(actor: Any) -> tuple[Any, ...]:
         columns, page_size = staff_list.get_columns(session, actor=actor)
         options = staff_list.filter_options(session, actor=actor)
         campaigns = statistics.campaign_options(session, actor=actor)
-        active_campaign = statistics.active_campaign_id(session)
-    return role, columns, page_size, options, campaigns, active_campaign, load_piece_choices(actor)
+        active_campaign = next((c.id for c in campaigns if c.is_active), None)  # listed first when there is one
+        pieces = load_piece_choices(actor, session)
+    return role, columns, page_size, options, campaigns, active_campaign, pieces
 
 
 async def _staff_applications(actor: Actor, request: Request) -> None:

@@ -7,7 +7,7 @@ from nicegui import Client, context, run, ui
 from app.db import transaction
 from app.i18n import _
 from app.services.accounts import RoleView, list_roles, switch_role
-from app.services.platform import DomainError
+from app.services.platform import Actor, DomainError
 from app.ui import routes
 from app.ui.buttons import action_button
 from app.ui.session import Identity, actor_of, current_identity, current_language, remember_identity
@@ -70,7 +70,26 @@ _roles: "weakref.WeakKeyDictionary[Client, list[RoleView]]" = weakref.WeakKeyDic
 async def load_roles(identity: Identity | None) -> None:
     """Read a staff member's roles for the header's role switch, in a worker thread (before the page draws)."""
     if identity is not None and identity.kind == "staff":
-        _roles[context.client] = await run.io_bound(_staff_roles, identity)
+        roles = _roles[context.client] = await run.io_bound(_staff_roles, identity)
+        actor = actor_of(identity)
+        current = next((view for view in roles if view.assignment_id == actor.role_assignment_id), None)
+        _current_read[context.client] = ((actor.staff_id, actor.role_assignment_id), current)
+
+
+# The current role among the roles just read (None: no longer one of theirs), for this page view's first guard
+# (``app.ui.guards.require_staff``): it takes it instead of a second worker-thread hop and session (staff pages: 2 → 1
+# before the page's own reads). Taken once: a later guard (an event handler) reads the database again.
+_current_read: "weakref.WeakKeyDictionary[Client, tuple[tuple[int | None, int | None], RoleView | None]]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def take_current_role(actor: Actor) -> tuple[bool, RoleView | None]:
+    """(True, the role or None) when this page view's header has just read ``actor``'s roles; (False, None) else."""
+    read = _current_read.pop(context.client, None)
+    if read is None or read[0] != (actor.staff_id, actor.role_assignment_id):
+        return False, None
+    return True, read[1]
 
 
 def account_link(identity: Identity | None) -> str:

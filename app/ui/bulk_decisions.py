@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nicegui import run, ui
+from sqlmodel import Session
 
 from app.db import new_session
 from app.i18n import _, ngettext
@@ -53,15 +54,18 @@ class BulkChoices:
     can_message: bool = False  # « Envoyer un message » (app/ui/bulk_message.py)
 
 
-def load_bulk(actor: Actor, lang: str) -> BulkChoices | None:
-    """The rights and the entry form's choices for the actor's role, None without a role (a worker thread)."""
+def load_bulk(actor: Actor, lang: str, session: Session | None = None) -> BulkChoices | None:
+    """The rights and the entry form's choices for the actor's role, None without a role (a worker thread); in
+    ``session`` when given (the list's own: its role is read once), else in a session of its own."""
+    if session is None:
+        with new_session() as own:
+            return load_bulk(actor, lang, own)
     try:
-        with new_session() as session:
-            can_enter, can_publish = selection_rights(session, actor=actor)
-            can_message = may_send_messages(session, actor=actor)
-            if not can_enter:
-                return BulkChoices(can_enter, can_publish, can_message=can_message)
-            types, kinds, reasons = decision_choices(session, lang=lang)
+        can_enter, can_publish = selection_rights(session, actor=actor)
+        can_message = may_send_messages(session, actor=actor)
+        if not can_enter:
+            return BulkChoices(can_enter, can_publish, can_message=can_message)
+        types, kinds, reasons = decision_choices(session, lang=lang)
     except DomainError:
         return None
     return BulkChoices(can_enter, can_publish, types, kinds, reasons, can_message)

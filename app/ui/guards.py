@@ -31,6 +31,7 @@ from app.models import StaffRole
 from app.services.accounts import RoleView, current_role
 from app.services.platform import Actor, DomainError
 from app.ui import routes
+from app.ui.account_menu import take_current_role
 from app.ui.session import Identity, actor_of, current_identity, forget_identity
 
 T = TypeVar("T")
@@ -106,6 +107,16 @@ def _current_role(actor: Actor) -> RoleView:
         return current_role(session, actor=actor)
 
 
+async def _current_role_of_page(actor: Actor) -> RoleView | None:
+    taken, view = take_current_role(actor)
+    if taken:  # read moments ago with the header's roles, for this page view: one hop and one session fewer
+        return view
+    try:
+        return await run.io_bound(_current_role, actor)  # re-read: a role withdrawn meanwhile no longer opens pages
+    except DomainError:
+        return None
+
+
 async def require_staff(*roles: StaffRole, account_desk: bool = False) -> Gate:
     """A staff member whose current role (re-read from the database) is one of ``roles`` (any role if none).
 
@@ -115,9 +126,8 @@ async def require_staff(*roles: StaffRole, account_desk: bool = False) -> Gate:
     if isinstance(identity, Gate):
         return identity
     actor = actor_of(identity)
-    try:
-        view = await run.io_bound(_current_role, actor)  # re-read: a role withdrawn meanwhile no longer opens pages
-    except DomainError:
+    view = await _current_role_of_page(actor)
+    if view is None:
         return _refuse(_("Ce rôle ne vous est plus attribué. Choisissez un autre rôle ou reconnectez-vous."))
     desk_refused = not roles and not account_desk and view.role == StaffRole.ACCOUNT_DESK
     if (roles and view.role not in roles) or desk_refused:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from nicegui import run, ui
+from sqlmodel import Session
 
 from app.db import transaction
 from app.i18n import _
@@ -50,11 +51,14 @@ async def queue_export(ask: Callable[..., int], *args: Any, render: Any = None) 
     return None
 
 
-def load_piece_choices(actor: Actor) -> list[tuple[int, str, str]]:
-    """The pieces a ZIP may gather, for :func:`export_panel` (a worker thread, its own transaction)."""
+def load_piece_choices(actor: Actor, session: Session | None = None) -> list[tuple[int, str, str]]:
+    """The pieces a ZIP may gather, for :func:`export_panel` (a worker thread): in ``session`` when given (the
+    page's own: its role is read once), else in a transaction of its own."""
+    if session is None:
+        with transaction() as own:
+            return load_piece_choices(actor, own)
     try:
-        with transaction() as session:
-            return exports_zip.piece_choices(session, actor=actor)
+        return exports_zip.piece_choices(session, actor=actor)
     except DomainError:
         return []
 

@@ -12,7 +12,8 @@ Five levers, each installed once by ``install()`` at start-up:
 2. **Never-connected page views** (a bot, a prefetch, a closed tab) are pruned after ``PRUNE_AFTER_SECONDS``
    instead of NiceGUI's 60 s, a few at a time: each holds its whole element tree, and NiceGUI deleting them all in
    one go every ten seconds was the event loop's longest stall under load. Views whose websocket connected are
-   untouched. Until then, a socketless view's outbox no longer polls ten times a second (``quiet_outbox``).
+   untouched. Until then, a socketless view's outbox no longer polls ten times a second (``quiet_outbox``), and
+   its loop does not even start until the view's websocket connects (``deferred_outbox_loop``).
 3. **Garbage collection**: the objects alive after start-up (modules, routes, translations) are moved out of the
    collector's generations (``gc.freeze``), and the collector runs less often (``GC_THRESHOLDS``). A page view
    allocates thousands of objects and frees nearly all of them by reference counting; with Python's default
@@ -46,6 +47,7 @@ from typing import Any
 import nicegui
 from nicegui import Client, app, background_tasks, helpers
 from nicegui import client as nicegui_client
+from nicegui.outbox import Outbox
 from starlette.requests import Request, empty_receive, empty_send
 
 log = logging.getLogger(__name__)
@@ -58,6 +60,9 @@ NICEGUI_INTERNALS: dict[str, str] = {
     "nicegui.helpers.expects_arguments": "lever 1: answers remembered per function",
     "nicegui.client.Client.instances": "lever 2: never-connected page views pruned in creation order",
     "nicegui.outbox.Outbox._enqueue_event": "lever 2: a socketless view's outbox stops polling",
+    "nicegui.outbox.Outbox.loop": "lever 2: started when the view connects (wrapped)",
+    "nicegui.outbox.Outbox.stop": "lever 2: a deleted view's waiting loop ends (wrapped)",
+    "nicegui.outbox.Outbox._should_stop": "lever 2: a view deleted before its loop started",
     "nicegui.element.Element._event_listeners": "lever 4: each listener's request let go of",
     "nicegui.app.app.App._connect_handlers": "lever 4: registered once across the tests' app resets",
     "nicegui.client.templates": "lever 5: the page template read once",
@@ -141,6 +146,46 @@ def quiet_outbox(client: Client) -> None:
         event.clear()
 
 
+_original_outbox_loop: Callable[[Outbox], Any] = Outbox.loop
+_original_outbox_stop: Callable[[Outbox], None] = Outbox.stop
+_START = "_ecandidat_start"  # the outbox's own event: its view connected, or was deleted
+
+
+def _start_event(outbox: Outbox) -> asyncio.Event:
+    event = outbox.__dict__.get(_START)
+    if event is None:
+        event = outbox.__dict__[_START] = asyncio.Event()
+    return event
+
+
+async def deferred_outbox_loop(self: Outbox) -> None:
+    """``Outbox.loop``, started once the view's websocket connects (or when the view is deleted, to end at once).
+
+    NiceGUI starts a view's outbox loop as the view is created, and until a socket comes the loop wakes ten times a
+    second while the page is built (its "something to send" event is set), then once a second until the view is
+    pruned (``quiet_outbox``). Under a page burst that is every view waiting for its turn (``app.ui.page``) or
+    never connected: hundreds of wake-ups a second, each a timer and, once a second, a task (``wait_for``). Nothing
+    can be sent without a socket anyway: what is enqueued meanwhile waits in the outbox, and the loop sends it
+    first when it starts (its event starts set), as it did at the first poll after the connection."""
+    client = self._client()
+    waiting = client is not None and not client.has_socket_connection and not self._should_stop
+    del client  # the view must stay collectable while its loop waits
+    if waiting:
+        await _start_event(self).wait()
+    await _original_outbox_loop(self)
+
+
+def start_outbox(client: Client) -> None:
+    """On connection (``app.on_connect``): the view's outbox loop starts (again a no-op once started)."""
+    _start_event(client.outbox).set()
+
+
+def stop_outbox(self: Outbox) -> None:
+    """``Outbox.stop``, and a loop still waiting for a connection starts only to see that it is stopped."""
+    _original_outbox_stop(self)
+    _start_event(self).set()
+
+
 # What a page reads from its request after the response (URL, headers, cookies, session, state, client address,
 # route); the rest of the ASGI scope (FastAPI's exit stacks and the like) belongs to the finished call.
 _SCOPE_KEPT = frozenset(
@@ -193,8 +238,11 @@ def install() -> None:
     check_nicegui_version()
     helpers.expects_arguments = expects_arguments  # read as helpers.expects_arguments at every call
     nicegui_client.templates.env.auto_reload = False
-    if release_page_requests not in app._connect_handlers:  # build_app runs again after each test reset
-        app.on_connect(release_page_requests)
+    Outbox.loop = deferred_outbox_loop  # type: ignore[method-assign]
+    Outbox.stop = stop_outbox  # type: ignore[method-assign]
+    for handler in (start_outbox, release_page_requests):
+        if handler not in app._connect_handlers:  # build_app runs again after each test reset
+            app.on_connect(handler)
     if app.is_started:  # the screen tests run main.py again on an app NiceGUI has started: nothing to schedule
         return
     app.on_startup(_start)

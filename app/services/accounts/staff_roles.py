@@ -62,12 +62,41 @@ def _view(session: Session, assignment: StaffRoleAssignment) -> RoleView:
 
 
 def _require_staff(session: Session, actor: Actor) -> StaffMember:
+    return _member_and_role(session, actor)[0]
+
+
+# session.info key: (staff_id, assignment_id) -> (member, assignment or None) as this session read them.
+_STAFF_ROLES = "staff_roles.read"
+
+
+def _member_and_role(session: Session, actor: Actor) -> tuple[StaffMember, StaffRoleAssignment | None]:
+    """The active member and its current assignment (None when not one of theirs), in one statement per session.
+
+    A page's services each check the role (the guard, the filters, the list, the bulk rights…): the session's
+    identity map held neither row between them (nothing referenced them), so each check read both rows again,
+    18 statements for the staff list's first page. The pair is kept in ``session.info``, like
+    ``own_application`` keeps the candidate's application; a new session (the next page, the next action) reads
+    them again, so a role withdrawn meanwhile is still refused."""
     if actor.kind != "staff" or actor.staff_id is None:
         raise Forbidden()
-    member = session.get(StaffMember, actor.staff_id)
+    key = (actor.staff_id, actor.role_assignment_id)
+    known = session.info.setdefault(_STAFF_ROLES, {})
+    pair = known.get(key)
+    if pair is None or any(row is not None and row not in session for row in pair):  # deleted meanwhile
+        row = session.exec(
+            select(StaffMember, StaffRoleAssignment)
+            .outerjoin(
+                StaffRoleAssignment,
+                (StaffRoleAssignment.id == (actor.role_assignment_id or -1))
+                & (StaffRoleAssignment.staff_id == StaffMember.id),
+            )
+            .where(StaffMember.id == actor.staff_id)
+        ).first()
+        pair = known[key] = (row[0], row[1]) if row is not None else (None, None)
+    member, assignment = pair
     if member is None or not member.is_active:
         raise Forbidden()
-    return member
+    return member, assignment
 
 
 def list_roles(session: Session, *, actor: Actor) -> list[RoleView]:
@@ -85,8 +114,7 @@ def current_role(session: Session, *, actor: Actor) -> RoleView:
 
 
 def _current_assignment(session: Session, actor: Actor) -> StaffRoleAssignment:
-    member = _require_staff(session, actor)
-    assignment = session.get(StaffRoleAssignment, actor.role_assignment_id) if actor.role_assignment_id else None
+    member, assignment = _member_and_role(session, actor)
     if assignment is None or assignment.staff_id != member.id:
         raise Forbidden()
     return assignment

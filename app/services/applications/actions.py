@@ -50,6 +50,7 @@ def days_left(moment: datetime | None, now: datetime) -> int | None:
 
 _OWN_CANDIDATES = "own_candidates"  # session.info: account id → its Candidate row, read once per session
 _OWN_APPLICATIONS = "own_applications"  # session.info: application id → its row, for the reads that follow
+_READ_WITH = "own_applications.read_with"  # session.info: rows read with them, kept in the identity map
 
 
 def own_candidate(session: Session, actor: Actor, *, write: bool = False, lock: bool = False) -> Candidate | None:
@@ -115,6 +116,16 @@ def own_application(
     if write:
         campaigns.require_open_campaign(session, application.campaign_id)  # an archived campaign is read-only
     return candidate, application
+
+
+def remember_own_application(session: Session, application: Application, *read_with: object) -> None:
+    """Let the session's next ``own_application`` reads take ``application`` (read by the caller, already limited
+    to the actor's live applications) without a query of their own. ``read_with``: rows read in the same statement
+    (its programme, campaign, committee…), kept referenced so that the services after it find them in the session's
+    identity map (``session.get``) instead of reading them again: nothing else held them."""
+    if application.id is not None:
+        session.info.setdefault(_OWN_APPLICATIONS, {})[application.id] = application
+        session.info.setdefault(_READ_WITH, []).extend(read_with)
 
 
 def scoped_to(model: type[RequiredDocument] | type[Question], centre_ids: Iterable[int], program_ids: Iterable[int]):

@@ -11,6 +11,8 @@ from sqlmodel import Session, col, select
 from app.models import (
     Account,
     Application,
+    ApplicationCentre,
+    Campaign,
     Candidate,
     Program,
     Question,
@@ -30,6 +32,26 @@ def with_program_and_candidate(query: Q) -> Q:
         .join(Candidate, col(Candidate.id) == Application.candidate_id)
         .join(Account, col(Account.id) == Candidate.account_id)
     )
+
+
+# A live application as the candidate's views read it: with its programme, centre and campaign.
+LiveRow = tuple[Application, Program, ApplicationCentre, Campaign]
+
+
+def live_rows_statement(*conditions: Any) -> Any:
+    """Live applications with their programme, centre and campaign (one round trip for all four), oldest first."""
+    return (
+        select(Application, Program, ApplicationCentre, Campaign)
+        .join(Program, col(Program.id) == Application.program_id)
+        .join(ApplicationCentre, col(ApplicationCentre.id) == Application.centre_id)
+        .join(Campaign, col(Campaign.id) == Application.campaign_id)
+        .where(col(Application.cancelled_at).is_(None), *conditions)
+        .order_by(col(Application.created_at), col(Application.id))
+    )
+
+
+def live_rows(session: Session, *conditions: Any) -> list[LiveRow]:
+    return [tuple(row) for row in session.exec(live_rows_statement(*conditions)).all()]  # type: ignore[misc]
 
 
 @dataclass(frozen=True)

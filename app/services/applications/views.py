@@ -7,7 +7,6 @@ pieces, published decisions and staff actions). Unpublished decisions are never 
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -15,8 +14,6 @@ from app import clock
 from app.models import (
     AnswerKind,
     Application,
-    ApplicationCentre,
-    Campaign,
     CandidateAnswer,
     Committee,
     Decision,
@@ -25,7 +22,6 @@ from app.models import (
     DocumentStatus,
     DossierStatus,
     Procedure,
-    Program,
     QuestionKind,
     RefusalReason,
     RequiredDocument,
@@ -38,13 +34,21 @@ from app.services.applications.actions import (
     applies_to,
     days_left,
     display_order_key,
-    own_application,
     own_candidate,
+    remember_own_application,
     scoped_to,
 )
-from app.services.applications.application_rows import ApplicationRows, piece_rows, question_rows
+from app.services.applications.application_rows import (
+    ApplicationRows,
+    LiveRow,
+    live_rows,
+    live_rows_statement,
+    piece_rows,
+    question_rows,
+)
 from app.services.applications.dossier_status import dossier_editable, effective_return_by
 from app.services.platform.actors import Actor
+from app.services.platform.errors import NotFound
 from app.services.platform.labels import in_language, label_in
 
 # --- What the screens receive ---------------------------------------------------------------------------------
@@ -247,22 +251,21 @@ def _published_decisions(session: Session, application_ids: list[int], lang: str
 
 def _summaries(
     session: Session,
-    rows: list[tuple[Application, Program, ApplicationCentre]],
+    rows: list[LiveRow],
     lang: str,
     pieces: dict[int, list[PieceView]] | None = None,  # already read, by application id
 ) -> tuple[list[ApplicationSummary], dict[int, list[PieceView]]]:
-    ids = [application.id for application, _, _ in rows if application.id is not None]
+    ids = [application.id for application, *_ in rows if application.id is not None]
     if pieces is None:
         pieces = _piece_views(piece_rows(session, ids), lang) if ids else {}
     decisions = _published_decisions(session, ids, lang) if ids else {}
-    automatic = _withdrawn_automatically(session, [a for a, _, _ in rows if a.answer == AnswerKind.WITHDRAWN])
-    acted = applications_acted_on(session, [application for application, _, _ in rows])
-    campaign_ids = {application.campaign_id for application, _, _ in rows}
-    campaigns = {c.id: c for c in session.exec(select(Campaign).where(col(Campaign.id).in_(campaign_ids))).all()}
+    automatic = _withdrawn_automatically(session, [a for a, *_ in rows if a.answer == AnswerKind.WITHDRAWN])
+    acted = applications_acted_on(session, [application for application, *_ in rows])
+    campaigns = {campaign.id: campaign for *_, campaign in rows}  # read with the rows
     archived = {campaign_id for campaign_id, c in campaigns.items() if c.archived_at is not None}
     now = clock.now()
     summaries = []
-    for application, program, centre in rows:
+    for application, program, centre, _campaign in rows:
         assert application.id is not None
         decision = decisions.get(application.id)
         confirmation = None
@@ -319,24 +322,12 @@ def _withdrawn_automatically(session: Session, withdrawn: list[Application]) -> 
     )
 
 
-def _rows(session: Session, *conditions: Any) -> list[tuple[Application, Program, ApplicationCentre]]:
-    return list(
-        session.exec(
-            select(Application, Program, ApplicationCentre)
-            .join(Program, Program.id == Application.program_id)
-            .join(ApplicationCentre, ApplicationCentre.id == Application.centre_id)
-            .where(col(Application.cancelled_at).is_(None), *conditions)
-            .order_by(col(Application.created_at), col(Application.id))
-        ).all()
-    )
-
-
 def list_my_applications(session: Session, *, actor: Actor, lang: str = "fr") -> list[ApplicationSummary]:
     """The actor's live applications, oldest first; a constant number of queries whatever their count."""
     candidate = own_candidate(session, actor)
     if candidate is None:
         return []
-    return _summaries(session, _rows(session, Application.candidate_id == candidate.id), lang)[0]
+    return _summaries(session, live_rows(session, Application.candidate_id == candidate.id), lang)[0]
 
 
 def get_my_application(session: Session, *, actor: Actor, application_id: int, lang: str = "fr") -> ApplicationDetail:
@@ -344,18 +335,34 @@ def get_my_application(session: Session, *, actor: Actor, application_id: int, l
     return read_my_application(session, actor=actor, application_id=application_id, lang=lang)[0]
 
 
+def _postal_address(committee: Committee) -> list[str]:
+    lines = (committee.address_line1, committee.address_line2, committee.address_line3)
+    return [line for line in (*lines, f"{committee.postcode} {committee.city}".strip()) if line]
+
+
 def read_my_application(
     session: Session, *, actor: Actor, application_id: int, lang: str = "fr"
 ) -> tuple[ApplicationDetail, ApplicationRows]:
     """``get_my_application`` and the rows it was drawn from, for the page's other views of the application (its
     pieces' cards, what « Transmettre » waits for) to read nothing again."""
-    _, application = own_application(session, actor, application_id)
-    rows = _rows(session, Application.id == application.id)
+    # The checks of own_application (the actor's candidate, a live application of theirs) as the rows' query's
+    # conditions: the application is read once, with its programme, centre, campaign and committee.
+    candidate = own_candidate(session, actor)
+    owner = candidate.id if candidate is not None else -1
+    found = session.exec(
+        live_rows_statement(Application.id == application_id, Application.candidate_id == owner)
+        .add_columns(Committee)
+        .join(Committee, Committee.id == Application.committee_id)
+    ).first()
+    if found is None:
+        raise NotFound("application")
+    application, program, centre, campaign, committee = found
+    # The page's other services read it from there, and its committee and campaign from the identity map.
+    remember_own_application(session, application, program, centre, campaign, committee)
     documents = piece_rows(session, [application_id])
-    summaries, pieces = _summaries(session, rows, lang, _piece_views(documents, lang))
-    _, program, _ = rows[0]
-    committee = session.get(Committee, application.committee_id)
-    assert committee is not None
+    summaries, pieces = _summaries(
+        session, [(application, program, centre, campaign)], lang, _piece_views(documents, lang)
+    )
     questions, answers = question_rows(session, application)
     question_views = []
     for question in questions:
@@ -372,16 +379,6 @@ def read_my_application(
                 bool_value=answer.bool_value if answer else None,
             )
         )
-    address = [
-        line
-        for line in (
-            committee.address_line1,
-            committee.address_line2,
-            committee.address_line3,
-            f"{committee.postcode} {committee.city}".strip(),
-        )
-        if line
-    ]
     detail = ApplicationDetail(
         summary=summaries[0],
         pieces=pieces.get(application_id, []),
@@ -392,7 +389,7 @@ def read_my_application(
         info_url=program.info_url,
         committee_name=label_in(committee, lang),
         committee_email=committee.contact_email,
-        committee_address=address,
+        committee_address=_postal_address(committee),
         can_answer=answers_open(application, program, clock.now()),
     )
     return detail, ApplicationRows(application, program, documents, questions, answers)

@@ -5,7 +5,7 @@ The same rules are shown on the candidate's home page, section by section, with 
 
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.i18n import N_
 from app.models import Address, Baccalaureate, BacSeries, Candidate
@@ -84,9 +84,15 @@ def _bac_reasons(bac: Baccalaureate | None) -> list[str]:
 def dossier_completeness(session: Session, *, candidate_id: int | None) -> Completeness:
     candidate = session.get(Candidate, candidate_id) if candidate_id is not None else None
     address = bac = None
-    if candidate is not None:
-        address = session.exec(select(Address).where(Address.candidate_id == candidate_id)).first()
-        bac = session.exec(select(Baccalaureate).where(Baccalaureate.candidate_id == candidate_id)).first()
+    if candidate is not None:  # one of each at most (unique candidate_id): both in one round trip
+        row = session.exec(
+            select(Address, Baccalaureate)
+            .select_from(Candidate)
+            .outerjoin(Address, col(Address.candidate_id) == Candidate.id)
+            .outerjoin(Baccalaureate, col(Baccalaureate.candidate_id) == Candidate.id)
+            .where(Candidate.id == candidate_id)
+        ).first()
+        address, bac = row if row is not None else (None, None)
     reasons = {
         PERSONAL: _personal_reasons(candidate),
         ADDRESS: _address_reasons(address),

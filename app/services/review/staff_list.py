@@ -203,23 +203,20 @@ def filter_options(session: Session, *, actor: Actor) -> dict[str, list[tuple[in
     """(id, French label, English label) of the programmes, centres, committees and tags in the actor's scope."""
     scope = scope_filter(current_role(session, actor=actor))
 
-    def options(model: Any, key: Any, fr: Any, en: Any) -> list[tuple[int, str, str]]:
+    def options(kind: str, model: Any, key: Any) -> Any:
         ids = select(key).where(scope).distinct()
-        rows = session.execute(select(model.id, fr, en).where(col(model.id).in_(ids)).order_by(fr))
-        return [(i, f, e) for i, f, e in rows]
+        return sa.select(sa.literal(kind).label("kind"), model.id, model.label_fr, model.label_en).where(
+            col(model.id).in_(ids)
+        )
 
-    result = {
-        "program": options(Program, col(Application.program_id), col(Program.label_fr), col(Program.label_en)),
-        "centre": options(
-            ApplicationCentre,
-            col(Application.centre_id),
-            col(ApplicationCentre.label_fr),
-            col(ApplicationCentre.label_en),
-        ),
-        "committee": options(
-            Committee, col(Application.committee_id), col(Committee.label_fr), col(Committee.label_en)
-        ),
-    }
+    parts = sa.union_all(  # the three lists in one round trip, each in its French order
+        options("program", Program, col(Application.program_id)),
+        options("centre", ApplicationCentre, col(Application.centre_id)),
+        options("committee", Committee, col(Application.committee_id)),
+    ).subquery()
+    result: dict[str, list[tuple[int, str, str]]] = {"program": [], "centre": [], "committee": []}
+    for kind, i, fr, en in session.execute(sa.select(parts).order_by(parts.c.kind, parts.c.label_fr)):
+        result[kind].append((i, fr, en))
     centres = [i for i, _f, _e in result["centre"]]
     tag_rows = session.execute(
         select(Tag.id, Tag.label).where(sa.or_(col(Tag.centre_id).is_(None), col(Tag.centre_id).in_(centres)))
