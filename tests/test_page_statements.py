@@ -23,7 +23,7 @@ T = TypeVar("T")
 APPLICATION_PAGE_STATEMENTS = 10  # candidate, application with its programme/centre/campaign/committee, pieces,
 # decisions, acted on, questions, answers, files, required pieces, address and baccalauréat
 STAFF_LIST_SESSIONS = 3  # the header's roles (the guard takes its current role), the frame's reads, the rows
-STAFF_LIST_STATEMENTS = 16
+STAFF_LIST_STATEMENTS = 17  # with the examining committees' opinions of the page's rows (issue #22 item 1)
 
 
 def statements_of(read: Callable[[], T]) -> tuple[T, list[str]]:
@@ -63,8 +63,9 @@ def test_a_decided_applications_page_reads_its_committee_and_campaign_once(sessi
     data, statements = statements_of(lambda: load_page(actor, application.id, "fr"))
     assert data is not None and data.detail.summary.decision is not None and data.answer is not None
     assert not [s for s in statements if "FROM committee" in s or "FROM campaign" in s]  # joined to the application
-    # The 10 of any application, and the latest published decision read again by « Répondre » and by the letter.
-    assert len(statements) == APPLICATION_PAGE_STATEMENTS + 2
+    # The 10 of any application, the latest published decision read again by « Répondre » and by the letter, the
+    # letter's signing committee (a final examining committee signs: issue #22 item 1) and the interview booking.
+    assert len(statements) == APPLICATION_PAGE_STATEMENTS + 4
 
 
 def _first_page(actor: Actor) -> Any:

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from app.i18n import N_
@@ -65,8 +66,15 @@ def _require_staff(session: Session, actor: Actor) -> StaffMember:
     return _member_and_role(session, actor)[0]
 
 
-# session.info key: (staff_id, assignment_id) -> (member, assignment or None) as this session read them.
+# session.info key: (staff_id, assignment_id) -> (member, assignment or None) as this transaction read them.
 _STAFF_ROLES = "staff_roles.read"
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_roles_read(session: Session) -> None:
+    """A session kept across transactions (a job's, a test's) reads the role again in the next one."""
+    session.info.pop(_STAFF_ROLES, None)
 
 
 def _member_and_role(session: Session, actor: Actor) -> tuple[StaffMember, StaffRoleAssignment | None]:
@@ -76,7 +84,8 @@ def _member_and_role(session: Session, actor: Actor) -> tuple[StaffMember, Staff
     identity map held neither row between them (nothing referenced them), so each check read both rows again,
     18 statements for the staff list's first page. The pair is kept in ``session.info``, like
     ``own_application`` keeps the candidate's application; a new session (the next page, the next action) reads
-    them again, so a role withdrawn meanwhile is still refused."""
+    them again, and so does the next transaction of a kept session, refreshing the rows it may still hold (the
+    sessions do not expire objects on commit), so a role withdrawn meanwhile is still refused."""
     if actor.kind != "staff" or actor.staff_id is None:
         raise Forbidden()
     key = (actor.staff_id, actor.role_assignment_id)
@@ -91,6 +100,7 @@ def _member_and_role(session: Session, actor: Actor) -> tuple[StaffMember, Staff
                 & (StaffRoleAssignment.staff_id == StaffMember.id),
             )
             .where(StaffMember.id == actor.staff_id)
+            .execution_options(populate_existing=True)
         ).first()
         pair = known[key] = (row[0], row[1]) if row is not None else (None, None)
     member, assignment = pair
