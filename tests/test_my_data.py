@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.config import get_settings
 from app.models import (
@@ -50,7 +50,9 @@ def _build(session: Session, actor: Actor) -> ExportJob:
 
 def _secret(session: Session, account_id: int) -> str:
     mail = session.exec(
-        select(OutboxMail).where(OutboxMail.account_id == account_id, OutboxMail.code == "personal_data_ready")
+        select(OutboxMail)
+        .where(OutboxMail.account_id == account_id, OutboxMail.code == "personal_data_ready")
+        .order_by(col(OutboxMail.id))  # the latest link: without an order PostgreSQL may give the used one last
     ).all()[-1]
     found = re.search(r"/compte/mes-donnees/([A-Za-z0-9_-]+)", mail.body_html)
     assert found is not None, mail.body_html
