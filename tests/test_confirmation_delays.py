@@ -113,3 +113,35 @@ def test_the_thresholds_are_parameters_that_stay_ordered(session: Session, clock
     session.commit()
     world = _offer_world(session, ends_on=END, confirmation_delay_days=10)  # 60 days before the end
     assert _publish(session, world) == app_clock.paris_datetime(2026, 6, 4, 23, 59, 59)
+
+
+def test_the_campaign_end_is_read_once_a_transaction_and_again_in_the_next(session: Session, clock) -> None:
+    """A publication of a thousand offers asks each deadline: the campaign is read once (each read flushed the
+    batch's pending rows), and a campaign end moved in between is seen by the next transaction."""
+    from sqlalchemy import event
+
+    from app.db import get_engine, transaction
+    from app.models import Campaign
+    from app.services.decisions.confirmation_delays import confirmation_deadline
+
+    clock.set(app_clock.paris_datetime(2026, 7, 10, 10))  # 21 days before END: 3 days
+    world = _offer_world(session, ends_on=END, confirmation_delay_days=10)
+    program, application = world["program"], world["held"]
+    reads: list[str] = []
+
+    def count(_conn, _cursor, statement: str, *_args) -> None:  # type: ignore[no-untyped-def]
+        reads.extend([statement] if "FROM campaign" in statement else [])
+
+    event.listen(get_engine(), "before_cursor_execute", count)
+    try:
+        session.expunge_all()  # nothing held: every deadline would read the campaign again
+        deadlines = {confirmation_deadline(session, application, program, clock.now()) for _ in range(5)}
+        assert deadlines == {app_clock.paris_datetime(2026, 7, 13, 23, 59, 59)} and len(reads) == 1
+        session.commit()
+        with transaction() as other:  # the campaign now ends in three months: the full 10 days
+            other.get(Campaign, program.campaign_id).ends_on = END + timedelta(days=90)
+        assert confirmation_deadline(session, application, program, clock.now()) == app_clock.paris_datetime(
+            2026, 7, 20, 23, 59, 59
+        )
+    finally:
+        event.remove(get_engine(), "before_cursor_execute", count)

@@ -3,7 +3,6 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import event
 from sqlmodel import Session, select
 
 from app.i18n import N_
@@ -11,6 +10,7 @@ from app.models import Account, ApplicationCentre, Candidate, Committee, StaffMe
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit_dossier, audit_row
 from app.services.platform.errors import DomainError, Forbidden
+from app.services.platform.transaction_memo import memo
 
 ROLE_LABELS: dict[StaffRole, str] = {
     StaffRole.ADMINISTRATOR: N_("Administrateur"),
@@ -66,30 +66,22 @@ def _require_staff(session: Session, actor: Actor) -> StaffMember:
     return _member_and_role(session, actor)[0]
 
 
-# session.info key: (staff_id, assignment_id) -> (member, assignment or None) as this transaction read them.
+# The transaction's memo: (staff_id, assignment_id) -> (member, assignment or None) as it read them.
 _STAFF_ROLES = "staff_roles.read"
 
 
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-def _forget_roles_read(session: Session) -> None:
-    """A session kept across transactions (a job's, a test's) reads the role again in the next one."""
-    session.info.pop(_STAFF_ROLES, None)
-
-
 def _member_and_role(session: Session, actor: Actor) -> tuple[StaffMember, StaffRoleAssignment | None]:
-    """The active member and its current assignment (None when not one of theirs), in one statement per session.
+    """The active member and its current assignment (None when not one of theirs), in one statement per transaction.
 
     A page's services each check the role (the guard, the filters, the list, the bulk rights…): the session's
     identity map held neither row between them (nothing referenced them), so each check read both rows again,
-    18 statements for the staff list's first page. The pair is kept in ``session.info``, like
-    ``own_application`` keeps the candidate's application; a new session (the next page, the next action) reads
-    them again, and so does the next transaction of a kept session, refreshing the rows it may still hold (the
-    sessions do not expire objects on commit), so a role withdrawn meanwhile is still refused."""
+    18 statements for the staff list's first page. The pair is the transaction's memo (``platform/transaction_memo``):
+    the next page, the next action, the next transaction of a kept session read it again, refreshing rows the session
+    may still hold (sessions do not expire objects on commit), so a role withdrawn meanwhile is refused."""
     if actor.kind != "staff" or actor.staff_id is None:
         raise Forbidden()
     key = (actor.staff_id, actor.role_assignment_id)
-    known = session.info.setdefault(_STAFF_ROLES, {})
+    known = memo(session, _STAFF_ROLES)
     pair = known.get(key)
     if pair is None or any(row is not None and row not in session for row in pair):  # deleted meanwhile
         row = session.exec(

@@ -16,7 +16,7 @@ from app.i18n import N_
 from app.models import Application, Committee, CommitteeOpinion, Program, ProgramCommittee
 from app.services.admin.programs import ARCHIVED, COMMITTEE_ELSEWHERE
 from app.services.offer.campaigns import is_archived
-from app.services.offer.examining import examining_committees
+from app.services.offer.examining import examining_committees, forget_examining_committees
 from app.services.offer.rights import may_edit, readable, writable
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
@@ -106,6 +106,7 @@ def save_program_committees(
         if row.is_final:
             stored[row.committee_id].is_final = True
     session.flush()
+    forget_examining_committees(session)  # the list read above has changed
     after = [_snapshot(stored[row.committee_id]) for row in wanted]
     if before != after:
         audit(

@@ -17,6 +17,9 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.models import ProgramCommittee
+from app.services.platform.transaction_memo import forget, memo
+
+_LISTED = "examining.listed"  # the transaction's memo: program id -> its examining committees
 
 
 class Reach(StrEnum):
@@ -30,22 +33,27 @@ def examined_program_ids(committee_id: int | None) -> Any:
 
 
 def examining_committees(session: Session, program_id: int) -> list[ProgramCommittee]:
-    """The programme's examining committees, in their order."""
-    return list(
-        session.exec(
-            select(ProgramCommittee)
-            .where(ProgramCommittee.program_id == program_id)
-            .order_by(col(ProgramCommittee.position), col(ProgramCommittee.id))
-        ).all()
-    )
+    """The programme's examining committees, in their order (read once a transaction: a selection of a thousand
+    applications asks it for each row)."""
+    known = memo(session, _LISTED)
+    if program_id not in known:
+        known[program_id] = tuple(
+            session.exec(
+                select(ProgramCommittee)
+                .where(ProgramCommittee.program_id == program_id)
+                .order_by(col(ProgramCommittee.position), col(ProgramCommittee.id))
+            ).all()
+        )
+    return list(known[program_id])
+
+
+def forget_examining_committees(session: Session) -> None:
+    """After a change to a programme's list in this transaction (its save)."""
+    forget(session, _LISTED)
 
 
 def final_committee_id(session: Session, program_id: int) -> int | None:
-    return session.exec(
-        select(ProgramCommittee.committee_id).where(
-            ProgramCommittee.program_id == program_id, col(ProgramCommittee.is_final)
-        )
-    ).first()
+    return next((row.committee_id for row in examining_committees(session, program_id) if row.is_final), None)
 
 
 def signing_committee_id(session: Session, program_id: int, own_committee_id: int) -> int:
@@ -59,11 +67,7 @@ def committee_reach(session: Session, committee_id: int | None, program_id: int,
         return None
     if committee_id == own_committee_id:
         return Reach.DECIDE
-    listed = session.exec(
-        select(ProgramCommittee).where(
-            ProgramCommittee.program_id == program_id, ProgramCommittee.committee_id == committee_id
-        )
-    ).first()
+    listed = next((row for row in examining_committees(session, program_id) if row.committee_id == committee_id), None)
     if listed is None:
         return None
     return Reach.DECIDE if listed.is_final else Reach.EXAMINE
