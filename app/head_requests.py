@@ -5,15 +5,14 @@ Pure ASGI (nothing buffered): the request goes on as ``GET``, the response keeps
 ``content-length`` too, as HTTP asks of ``HEAD``) and its body parts are sent empty.
 """
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from typing import Any
+
+from app.plain_middleware import HttpMiddleware, Message, Scope, Send
 
 
-class HeadAsGet:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "HEAD":
+class HeadAsGet(HttpMiddleware):
+    async def http(self, scope: Scope, receive: Any, send: Send) -> None:
+        if scope["method"] != "HEAD":
             await self.app(scope, receive, send)
             return
 

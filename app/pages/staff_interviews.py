@@ -30,7 +30,7 @@ from app.services.interviews import (
 from app.services.platform import Actor, DomainError
 from app.ui import routes
 from app.ui.frame import frame
-from app.ui.guards import refusal, require_staff
+from app.ui.guards import as_staff, refusal
 from app.ui.latest_read import LatestRead
 from app.ui.page import page
 from app.ui.session import current_language
@@ -137,26 +137,20 @@ async def _program_page(actor: Actor, program_id: int) -> None:
         content()
 
 
+async def _index_page(actor: Actor) -> None:
+    programs = await run.io_bound(_programs, actor, current_language())
+    with frame(_("Entretiens")):
+        _index(programs)
+
+
 def register() -> None:
     @page(routes.INTERVIEWS)
     async def staff_interviews() -> Any:
-        gate = await require_staff()
-        if gate.refused:
-            return gate.response
-        assert gate.actor is not None
-        programs = await run.io_bound(_programs, gate.actor, current_language())
-        with frame(_("Entretiens")):
-            _index(programs)
-        return None
+        return await as_staff(_index_page)
 
     @page(routes.INTERVIEW_PROGRAM)
     async def staff_interview_program(program_id: int) -> Any:
-        gate = await require_staff()
-        if gate.refused:
-            return gate.response
-        assert gate.actor is not None
-        await _program_page(gate.actor, program_id)
-        return None
+        return await as_staff(_program_page, program_id)
 
     @app.get(routes.INTERVIEW_PLANNING_PDF, include_in_schema=False)
     async def interview_planning(request: Request, program_id: int) -> Response:

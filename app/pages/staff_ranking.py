@@ -29,7 +29,7 @@ from app.services.scoring import (
 )
 from app.ui import routes
 from app.ui.frame import frame
-from app.ui.guards import refusal, require_staff
+from app.ui.guards import as_staff, refusal
 from app.ui.page import page
 from app.ui.scores import score_text
 from app.ui.session import current_language
@@ -284,35 +284,32 @@ def _index(programs: list[tuple[int, str, int, int]]) -> None:
                 ).mark(f"program-{program_id}")
 
 
+async def _index_page(actor: Actor) -> None:
+    programs = await run.io_bound(_programs, actor, current_language())
+    with frame(_("Classements")):
+        _index(programs)
+
+
+async def _ranking_page(actor: Actor, program_id: int) -> None:
+    state = _State(view=await run.io_bound(_load, actor, program_id, current_language()))
+    with frame(_("Classement")):
+        ui.link(_("Tous les classements"), routes.RANKINGS).mark("all-rankings")
+
+        @ui.refreshable
+        def content() -> None:
+            _draw(state, actor, redraw)
+
+        async def redraw() -> None:
+            content.refresh()
+
+        content()
+
+
 def register() -> None:
     @page(routes.RANKINGS)
     async def staff_rankings() -> Any:
-        gate = await require_staff()
-        if gate.refused:
-            return gate.response
-        assert gate.actor is not None
-        programs = await run.io_bound(_programs, gate.actor, current_language())
-        with frame(_("Classements")):
-            _index(programs)
-        return None
+        return await as_staff(_index_page)
 
     @page(routes.RANKING)
     async def staff_ranking(program_id: int) -> Any:
-        gate = await require_staff()
-        if gate.refused:
-            return gate.response
-        actor = gate.actor
-        assert actor is not None
-        state = _State(view=await run.io_bound(_load, actor, program_id, current_language()))
-        with frame(_("Classement")):
-            ui.link(_("Tous les classements"), routes.RANKINGS).mark("all-rankings")
-
-            @ui.refreshable
-            def content() -> None:
-                _draw(state, actor, redraw)
-
-            async def redraw() -> None:
-                content.refresh()
-
-            content()
-        return None
+        return await as_staff(_ranking_page, program_id)
