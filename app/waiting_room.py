@@ -1,9 +1,10 @@
 """The waiting room: above ``ECANDIDAT_MAX_ACTIVE_CLIENTS`` page views in progress, a new visitor gets a light page.
 
 On results day thousands of candidates open the portal in the same minute. Past what one process builds in time,
-every page view only waits longer at the page gate (``app/ui/page.py``) until all of them are slow or time out. The
-national platforms answer with a waiting room; so does this pure ASGI middleware, which runs before NiceGUI builds
-anything (no ``Client``, no element, no websocket): a refused visitor costs one tiny static answer.
+every page view only waits longer at the page gate (``app/page_gate.py``, which admitted views go through here)
+until all of them are slow or time out. The national platforms answer with a waiting room; so does this pure ASGI
+middleware, which runs before NiceGUI builds anything (no ``Client``, no element, no websocket): a refused visitor
+costs one tiny static answer. A view admitted that gets no place at the gate in time is answered the same page.
 
 **What is counted.** "Active clients" are the page views in progress on this process: page requests admitted and
 not answered yet, i.e. waiting for a place at the gate or being built. That is what makes the next page slow: a
@@ -51,6 +52,7 @@ from starlette.routing import compile_path
 
 from app.config import get_settings
 from app.i18n import N_, gettext
+from app.page_gate import through_gate
 
 Scope = dict[str, Any]
 
@@ -221,7 +223,9 @@ class WaitingRoom:
             self.recent.remember(browser)
         self.in_progress += 1
         try:
-            await self.app(scope, receive, send)
+            if not await through_gate(self.app, scope, receive, send):
+                self.refused += 1  # no place at the page gate in time: the waiting page rather than an error
+                await self.refuse(scope, send)
         finally:
             self.in_progress -= 1
 

@@ -5,20 +5,14 @@ data (the banners, a staff member's roles) is read in a worker thread; the page 
 and load its own data with ``run.io_bound``. No query runs on the event loop, so one slow query never stalls the
 websockets of every other visitor (the tests set ``ECANDIDAT_LOOP_GUARD=1``, which makes such a query fail).
 
-Page views take turns: at most ``ECANDIDAT_CONCURRENT_PAGES`` are built at the same time by one process, the others
-wait for a place, first come, first served. Building a page is a few milliseconds of Python on the event loop
-between its queries; with fifty views in progress those steps pile up in each turn of the loop, and every open
-page's websocket messages wait behind them (bench/pages.py, ``/candidat/candidatures`` at 50 connections: event-loop
-lag p99 194 → 21 ms with 4 places, the same requests per second: the loop was the bottleneck either way). Two places
-by default: on an application's page at 50 connections, 1, 2 and 4 places gave 55, 46 and 46 req/s on SQLite but
-34, 37 and 36 on PostgreSQL, whose queries wait on the network; lag p99 stayed under 40 ms. A view may wait and build
-for ``ECANDIDAT_PAGE_TIMEOUT_SECONDS`` (NiceGUI's default, 3 s, would answer an error page under load).
+Page views take turns at the page gate (``app/page_gate.py``), which the waiting room puts every admitted page view
+through before NiceGUI builds anything. A view may wait ``ECANDIDAT_PAGE_TIMEOUT_SECONDS`` for its place, then as
+long to be built (NiceGUI's default, 3 s, would answer an error page under load).
 """
 
 import asyncio
 import functools
 import inspect
-import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -29,18 +23,6 @@ from app.ui.frame import prepare_frame
 from app.waiting_room import register_page_path
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-# One gate per event loop (the screen tests run several loops in one process).
-_gates: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]" = weakref.WeakKeyDictionary()
-
-
-def page_gate() -> asyncio.Semaphore:
-    loop = asyncio.get_running_loop()
-    gate = _gates.get(loop)
-    if gate is None:
-        gate = _gates[loop] = asyncio.Semaphore(get_settings().concurrent_pages)
-    return gate
 
 
 async def breathe() -> None:
@@ -58,12 +40,11 @@ def page(path: str, **kwargs: Any) -> Callable[[F], F]:
     def decorator(func: F) -> F:
         @functools.wraps(func)  # NiceGUI reads the path and query parameters from the wrapped signature
         async def draw(*args: Any, **kw: Any) -> Any:
-            async with page_gate():
-                await prepare_frame()
-                result = func(*args, **kw)
-                if inspect.isawaitable(result):
-                    result = await result
-                return result
+            await prepare_frame()
+            result = func(*args, **kw)
+            if inspect.isawaitable(result):
+                result = await result
+            return result
 
         ui.page(path, **kwargs)(draw)
         register_page_path(path)  # a page view the waiting room may hold back (app/waiting_room.py)

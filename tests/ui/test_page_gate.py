@@ -1,5 +1,5 @@
-"""Page views take turns (app/ui/page.py): at most ``ECANDIDAT_CONCURRENT_PAGES`` are built at once, the others
-wait for a place, first come, first served."""
+"""Page views take turns (app/page_gate.py, through the waiting room): at most ``ECANDIDAT_CONCURRENT_PAGES`` are
+built at once, the others wait for a place, first come, first served."""
 
 import asyncio
 import weakref
@@ -7,8 +7,8 @@ import weakref
 import pytest
 from nicegui.testing import User
 
+from app import page_gate
 from app.config import reset_settings
-from app.ui import page as page_module
 from app.ui.page import page
 
 
@@ -17,7 +17,7 @@ async def test_a_page_view_waits_for_a_place_when_the_others_are_being_built(
 ) -> None:
     monkeypatch.setenv("ECANDIDAT_CONCURRENT_PAGES", "1")
     reset_settings()
-    monkeypatch.setattr(page_module, "_gates", weakref.WeakKeyDictionary(), raising=False)  # a gate with the new size
+    monkeypatch.setattr(page_gate, "_gates", weakref.WeakKeyDictionary())  # a gate with the new size
     events: list[str] = []
     release = asyncio.Event()
 
@@ -47,7 +47,7 @@ async def test_a_page_view_waits_for_a_place_when_the_others_are_being_built(
 async def test_two_places_let_two_page_views_be_built_together(user: User, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ECANDIDAT_CONCURRENT_PAGES", "2")
     reset_settings()
-    monkeypatch.setattr(page_module, "_gates", weakref.WeakKeyDictionary(), raising=False)
+    monkeypatch.setattr(page_gate, "_gates", weakref.WeakKeyDictionary())
     started: list[str] = []
     release = asyncio.Event()
 
