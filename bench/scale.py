@@ -12,14 +12,16 @@ A demo candidate signs in through nginx with the portal's real sign-in flow (``b
 page is checked through both proxies, and through "two" on both instances (the session is read from Redis).
 ``wrk`` then loads each page at each connection count through each proxy in turn (which goes first alternates):
 
-* ``/`` (a visitor's session cookie, as a browser keeps it) and ``/candidat/candidatures`` (signed in);
+* ``/`` (a visitor's session cookie, as a browser keeps it), ``/candidat/candidatures`` and the candidate's first
+  application's page (signed in), the staff list's first page (the central office, signed in);
 * the route cookie nginx gives each browser is left out: it pins a browser to one instance, so wrk's one set of
   headers would be one browser; without it nginx spreads the requests as it spreads many browsers;
 * per setup, page and connection count: req/s, p50, p99, errors (non-2xx and socket errors), each instance's
   event-loop lag and its share of the requests; the ratio req/s two ÷ one (goal: ≥ 1.6 on this 2-core machine,
   where wrk, nginx, PostgreSQL and Redis share the cores with the instances).
 
-Usage: python bench/scale.py [--duration 10] [--warmup 3] [--connections 10,50] [--pages home,candidatures]
+Usage: python bench/scale.py [--duration 10] [--warmup 3] [--connections 10,50]
+       [--pages home,candidatures,candidature,staff_list]
        [--pg postgresql+psycopg://postgres@127.0.0.1:5432/postgres] [--redis redis://127.0.0.1:6379/0]
        [--nginx-workers auto] [--json-out FILE]
 Prints one JSON document on stdout (progress on stderr).
@@ -29,6 +31,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -45,6 +48,7 @@ import httpx
 from bench.pages import (
     CANDIDATE_LOGIN,
     ROOT,
+    STAFF_LOGIN,
     WRK_SCRIPT,
     BenchError,
     Load,
@@ -62,7 +66,13 @@ from bench.pages import (
 from bench.pages_nicegui import BROWSER_HEADERS, check_page, sign_in
 from devtools.nginx_proxy import NGINX, Proxy, run_nginx
 
-PAGES = {"home": "/", "candidatures": "/candidat/candidatures"}
+# The application's id is read from the candidate's list once signed in.
+PAGES = {
+    "home": "/",
+    "candidatures": "/candidat/candidatures",
+    "candidature": "/candidat/candidatures/{application_id}",
+    "staff_list": "/gestion/candidatures",
+}
 SETUPS = ("one", "two")
 GOAL_RATIO = 1.6
 ROUTE_COOKIE = "ecandidat_route"
@@ -111,43 +121,55 @@ def without_route(cookies: httpx.Cookies) -> str:
     return "; ".join(f"{name}={value}" for name, value in cookies.items() if name != ROUTE_COOKIE)
 
 
-async def visitor_and_candidate(proxy: Proxy, programme: Programme) -> dict[str, str]:
-    """Each page's Cookie header: a visitor's session for ``/``, a candidate signed in through nginx for theirs."""
+@dataclass
+class SignedIn:
+    cookies: dict[str, str]  # each page's Cookie header
+    paths: dict[str, str]  # each page's path
+
+
+async def sign_in_everyone(proxy: Proxy, programme: Programme) -> SignedIn:
+    """A visitor's session for ``/``, a candidate and a staff member signed in through nginx for their pages."""
     async with httpx.AsyncClient(base_url=proxy.url, timeout=60, verify=False) as client:
         (await client.get("/", headers=BROWSER_HEADERS)).raise_for_status()
         visitor = without_route(client.cookies)
-    candidate = await sign_in(
-        proxy.url,
-        CANDIDATE_LOGIN.login,
-        CANDIDATE_LOGIN.password,
-        landing=PAGES["candidatures"],
-        landing_words=words_for("candidatures", programme),
-        verify=False,
-    )
-    return {"home": visitor, "candidatures": without_route(candidate)}
+    signed_in = []
+    for who, page in ((CANDIDATE_LOGIN, "candidatures"), (STAFF_LOGIN, "staff_list")):
+        landing_words = words_for(page, programme)
+        cookies = await sign_in(proxy.url, who.login, who.password, landing=PAGES[page], landing_words=landing_words,
+                                verify=False)  # fmt: skip
+        signed_in.append(without_route(cookies))
+    candidate, staff = signed_in
+    async with httpx.AsyncClient(base_url=proxy.url, timeout=60, verify=False) as client:
+        listing = await client.get(PAGES["candidatures"], headers=BROWSER_HEADERS | {"Cookie": candidate})
+    found = re.search(r"/candidat/candidatures/(\d+)", listing.text)
+    if not found:
+        raise BenchError("the candidate's list links to no application")
+    cookies = {"home": visitor, "candidatures": candidate, "candidature": candidate, "staff_list": staff}
+    return SignedIn(cookies, {page: path.format(application_id=found.group(1)) for page, path in PAGES.items()})
 
 
-async def check_setup(setup: Setup, cookies: dict[str, str], programme: Programme, pages: list[str]) -> None:
+async def check_setup(setup: Setup, signed: SignedIn, programme: Programme, pages: list[str]) -> None:
     """Every page answers what it should through this proxy, from each of its instances (several tries each)."""
     before = len(setup.proxy.upstreams())
     async with httpx.AsyncClient(base_url=setup.proxy.url, timeout=60, verify=False) as client:
         for page in pages:
             for _ in range(8 * len(setup.instances)):
                 client.cookies.clear()  # only the given cookies, as wrk sends them
-                response = await client.get(PAGES[page], headers=BROWSER_HEADERS | {"Cookie": cookies[page]})
-                check_page(PAGES[page], response, words_for(page, programme), who=f"setup {setup.name} {page}")
+                path = signed.paths[page]
+                response = await client.get(path, headers=BROWSER_HEADERS | {"Cookie": signed.cookies[page]})
+                check_page(path, response, words_for(page, programme), who=f"setup {setup.name} {page}")
     served_by = {row[0] for row in setup.proxy.upstreams()[before:]}
     expected = {i.address for i in setup.instances}
     if served_by != expected:
         raise BenchError(f"setup {setup.name}: nginx sent the checks to {sorted(served_by)}, not {sorted(expected)}")
 
 
-def measure(setup: Setup, page: str, cookie: str, load: Load, connections: int, seconds: float) -> dict[str, Any]:
+def measure(setup: Setup, path: str, cookie: str, load: Load, connections: int, seconds: float) -> dict[str, Any]:
     for instance in setup.instances:
         loop_lag(instance.url)  # a barrier (the last load's queue drained) and a reset
     before = len(setup.proxy.upstreams())
     headers = BROWSER_HEADERS | ({"Cookie": cookie} if cookie else {})
-    figures = load.run(setup.proxy.url + PAGES[page], headers, connections, seconds)
+    figures = load.run(setup.proxy.url + path, headers, connections, seconds)
     answered = Counter(row[0] for row in setup.proxy.upstreams()[before:])
     total = sum(answered.values()) or 1
     figures["instances"] = {
@@ -156,18 +178,19 @@ def measure(setup: Setup, page: str, cookie: str, load: Load, connections: int, 
     return figures
 
 
-def measure_all(setups: dict[str, Setup], cookies: dict[str, str], load: Load, args: argparse.Namespace) -> Any:
+def measure_all(setups: dict[str, Setup], signed: SignedIn, load: Load, args: argparse.Namespace) -> Any:
     results: dict[str, Any] = {name: {} for name in SETUPS}
     point = 0
     for page in args.pages:
         log(f"{page}: warm-up {args.warmup:g} s per setup")
         for setup in setups.values():
-            measure(setup, page, cookies[page], load, min(args.connections), args.warmup)
+            measure(setup, signed.paths[page], signed.cookies[page], load, min(args.connections), args.warmup)
         for connections in args.connections:
             order = list(SETUPS) if point % 2 == 0 else list(reversed(SETUPS))  # who goes first alternates
             point += 1
             for name in order:
-                figures = measure(setups[name], page, cookies[page], load, connections, args.duration)
+                figures = measure(setups[name], signed.paths[page], signed.cookies[page], load, connections,
+                                  args.duration)  # fmt: skip
                 results[name].setdefault(page, {})[str(connections)] = figures
                 log(f"  {page} @{connections} {name}: {figures['rps']} req/s, p99 {figures['p99_ms']} ms, "
                     f"{figures['errors']} errors")  # fmt: skip
@@ -239,11 +262,11 @@ def run(args: argparse.Namespace, procs: Processes) -> dict[str, Any]:
             )  # fmt: skip
             setups[name] = Setup(name, proxy, instances)
         programme = pick_programme(db.url)
-        cookies = asyncio.run(visitor_and_candidate(setups["two"].proxy, programme))
+        signed = asyncio.run(sign_in_everyone(setups["two"].proxy, programme))
         for setup in setups.values():
-            asyncio.run(check_setup(setup, cookies, programme, args.pages))
-        log("every page checked through both proxies; the candidate is signed in on both instances")
-        results = measure_all(setups, cookies, load, args)
+            asyncio.run(check_setup(setup, signed, programme, args.pages))
+        log("every page checked through both proxies; the candidate and the staff member are signed in on both")
+        results = measure_all(setups, signed, load, args)
         if worker.poll() is not None:
             raise BenchError(f"the worker exited with {worker.returncode} during the run")
         report["worker_ran_throughout"] = True
