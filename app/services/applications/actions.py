@@ -9,6 +9,7 @@ Every function takes the actor and works in the caller's transaction; a refusal 
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -128,16 +129,34 @@ def remember_own_application(session: Session, application: Application, *read_w
         session.info.setdefault(_READ_WITH, []).extend(read_with)
 
 
-def scoped_to(model: type[RequiredDocument] | type[Question], centre_ids: Iterable[int], program_ids: Iterable[int]):
-    """Active rows of the institution, of these centres, or of these programmes."""
+def scoped_to(
+    model: type[RequiredDocument] | type[Question],
+    centre_ids: Iterable[int] | sa.BindParameter[Any],
+    program_ids: Iterable[int] | sa.BindParameter[Any],
+):
+    """Active rows of the institution, of these centres, or of these programmes (ids, or an expanding parameter)."""
+
+    def ids(given: Iterable[int] | sa.BindParameter[Any]) -> Any:
+        return given if isinstance(given, sa.BindParameter) else list(given)
+
     return sa.and_(
         col(model.is_active),
         sa.or_(
             model.scope == Scope.INSTITUTION,
-            sa.and_(model.scope == Scope.CENTRE, col(model.centre_id).in_(list(centre_ids))),
-            sa.and_(model.scope == Scope.PROGRAM, col(model.program_id).in_(list(program_ids))),
+            sa.and_(model.scope == Scope.CENTRE, col(model.centre_id).in_(ids(centre_ids))),
+            sa.and_(model.scope == Scope.PROGRAM, col(model.program_id).in_(ids(program_ids))),
         ),
     )
+
+
+# The reads every view of an application makes, built once with parameters: building a statement and its cache key
+# cost more than SQLite ran it (a profile of the application's page: 25-30 % of its data work, ``bench/pages.py``).
+_SCOPED = {
+    model: select(model).where(
+        scoped_to(model, sa.bindparam("centres", expanding=True), sa.bindparam("programs", expanding=True))
+    )
+    for model in (RequiredDocument, Question)
+}
 
 
 def applies_to(row: RequiredDocument | Question, centre_id: int, program_id: int) -> bool:
@@ -154,7 +173,7 @@ def display_order_key(row: RequiredDocument | Question) -> tuple[int, int, int]:
 
 def applicable_documents(session: Session, *, centre_id: int, program_id: int) -> list[RequiredDocument]:
     """Institution pieces + the centre's + the programme's, active ones only (conditional ones included)."""
-    rows = session.exec(select(RequiredDocument).where(scoped_to(RequiredDocument, [centre_id], [program_id]))).all()
+    rows = session.exec(_SCOPED[RequiredDocument], params={"centres": [centre_id], "programs": [program_id]}).all()
     return sorted(rows, key=display_order_key)
 
 
@@ -173,8 +192,24 @@ def pieces_with_rows(
 
 
 def applicable_questions(session: Session, *, centre_id: int, program_id: int) -> list[Question]:
-    rows = session.exec(select(Question).where(scoped_to(Question, [centre_id], [program_id]))).all()
+    rows = session.exec(_SCOPED[Question], params={"centres": [centre_id], "programs": [program_id]}).all()
     return sorted(rows, key=display_order_key)
+
+
+_IN_IDS = sa.bindparam("ids", expanding=True)
+_TRACES = sa.union(  # one round trip: the candidate's list and page read this on every view
+    sa.select(Decision.application_id).where(col(Decision.application_id).in_(_IN_IDS)),
+    sa.select(SubmittedDocument.application_id).where(
+        col(SubmittedDocument.application_id).in_(_IN_IDS),
+        sa.or_(
+            col(SubmittedDocument.reviewed_by_staff_id).is_not(None),
+            col(SubmittedDocument.status).in_([DocumentStatus.VALIDATED, DocumentStatus.REFUSED]),
+        ),
+    ),
+    sa.select(Note.application_id).where(col(Note.application_id).in_(_IN_IDS)),
+    sa.select(ApplicationTag.application_id).where(col(ApplicationTag.application_id).in_(_IN_IDS)),
+    sa.select(Score.application_id).where(col(Score.application_id).in_(_IN_IDS)),
+)
 
 
 def applications_acted_on(session: Session, applications: list[Application]) -> set[int]:
@@ -189,20 +224,7 @@ def applications_acted_on(session: Session, applications: list[Application]) -> 
     ids = [a.id for a in applications if a.id is not None and a.id not in acted]
     if not ids:
         return acted
-    traces = sa.union(  # one round trip: the candidate's list and page read this on every view
-        sa.select(Decision.application_id).where(col(Decision.application_id).in_(ids)),
-        sa.select(SubmittedDocument.application_id).where(
-            col(SubmittedDocument.application_id).in_(ids),
-            sa.or_(
-                col(SubmittedDocument.reviewed_by_staff_id).is_not(None),
-                col(SubmittedDocument.status).in_([DocumentStatus.VALIDATED, DocumentStatus.REFUSED]),
-            ),
-        ),
-        sa.select(Note.application_id).where(col(Note.application_id).in_(ids)),
-        sa.select(ApplicationTag.application_id).where(col(ApplicationTag.application_id).in_(ids)),
-        sa.select(Score.application_id).where(col(Score.application_id).in_(ids)),
-    )
-    return acted | set(session.execute(traces).scalars().all())
+    return acted | set(session.execute(_TRACES, {"ids": ids}).scalars().all())
 
 
 def manager_has_acted(session: Session, application: Application) -> bool:
