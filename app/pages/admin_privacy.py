@@ -25,6 +25,7 @@ from app.services.platform import jobs as platform_jobs
 from app.ui import routes
 from app.ui.admin_nav import back_to_admin
 from app.ui.audit_labels import SENTENCES, actor_text
+from app.ui.buttons import disabled_while
 from app.ui.dates import UnreadableDay, day_input, format_short_moment, parse_typed_day
 from app.ui.frame import frame
 from app.ui.guards import as_staff
@@ -200,11 +201,8 @@ async def _audit_section(actor: Actor) -> None:
         query = read_query(1)
         if query is None:
             return
-        export_button.disable()
-        try:
+        with disabled_while(export_button):
             refusal = await queue_export(_request_csv, actor, query, current_language())
-        finally:  # whatever happens, the button works again
-            export_button.enable()
         if refusal is not None:
             problem.set_text(refusal.translate(_))
             return

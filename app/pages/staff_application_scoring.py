@@ -12,6 +12,7 @@ from app.db import new_session, transaction
 from app.i18n import _
 from app.services.platform import Actor, DomainError
 from app.services.scoring import RULES, CriterionLine, ScoringView, enter_scores, scoring_view
+from app.ui.buttons import disabled_while
 from app.ui.drafts import Drafts
 from app.ui.form_errors import ErrorSummary
 from app.ui.scores import score_text
@@ -77,14 +78,12 @@ def _form(view: ScoringView, application_id: int, actor: Actor, drafts: Drafts, 
     async def save() -> None:
         summary.clear(fields)
         values = {line.criterion_id: fields[f"criterion-{line.criterion_id}"].value for line in view.criteria}
-        button.disable()  # one click, one save (the service is idempotent too)
-        try:
-            await run.io_bound(_save, actor, application_id, values, lang)
-        except DomainError as error:
-            summary.show(fields, error)
-            return
-        finally:
-            button.enable()
+        with disabled_while(button):  # one click, one save (the service is idempotent too)
+            try:
+                await run.io_bound(_save, actor, application_id, values, lang)
+            except DomainError as error:
+                summary.show(fields, error)
+                return
         drafts.forget(*fields)
         ui.notify(_("Notes enregistrées."), type="positive")
 
