@@ -11,7 +11,7 @@ from app.pages.applications_detail_load import PageActions, PageData, act
 from app.services.interviews import InterviewView, book_slot, cancel_booking
 from app.services.platform import Actor, DomainError
 from app.ui.interview_slots import closes_text, slot_choice, slot_when
-from app.ui.text import Text, link_tag, static_block, tag, text_tag
+from app.ui.text import Text, link_tag, live_paragraph, static_block, tag, text_tag
 
 ATTENDANCE = {"present": N_("Présence notée par la commission."), "absent": N_("Absence notée par la commission.")}
 
@@ -81,8 +81,7 @@ def _choice(actor: Actor, view: InterviewView, page: PageActions) -> None:
     choice = ui.radio(options).mark("interview-slots")
     choice.props["role"] = "radiogroup"
     choice.props["aria-labelledby"] = "interview-choice-title"
-    error = Text("", "p").classes("text-negative").mark("interview-error")
-    error.props["role"] = "alert"
+    error = live_paragraph("interview-error", alert=True)
     label = _("Changer pour ce créneau") if view.booked else _("Réserver ce créneau")
 
     async def book() -> None:

@@ -23,7 +23,7 @@ from app.services.applications import (
 from app.services.documents import pieces as documents
 from app.services.platform import Actor, DomainError
 from app.ui.candidate_nav import dossier_path
-from app.ui.text import Text, esc, link_tag, static_block, tag, text_tag
+from app.ui.text import Text, esc, link_tag, live_paragraph, static_block, tag, text_tag
 
 Redraw = Callable[[], Awaitable[None]]
 
@@ -162,8 +162,7 @@ def _question(
         if not writable:
             field.disable()
             return
-        message = Text("", "p").classes("text-negative").mark(f"answer-message-{question.id}")
-        message.props["role"] = "alert"
+        message = live_paragraph(f"answer-message-{question.id}", alert=True)
 
         async def save() -> None:
             try:

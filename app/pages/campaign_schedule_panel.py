@@ -15,7 +15,7 @@ from app.services.dossier import DossierInvalid
 from app.services.offer import Shift, campaign_schedule
 from app.services.platform import Actor, DomainError
 from app.ui.dates import format_moment, typed_moment
-from app.ui.offer_admin import in_transaction
+from app.ui.offer_admin import alert, in_transaction
 from app.ui.text import heading, paragraph
 
 AfterChange = Callable[[str, Campaign], Awaitable[None]]
@@ -73,9 +73,7 @@ def _schedule_form(actor: Actor, campaign: Campaign, choice: dict[str, Any], aft
     )
     moment = ui.input(_("Date et heure de la bascule (heure de Paris)")).props("type=datetime-local outlined")
     moment.classes("max-w-xs").mark("schedule-at")
-    error_label = ui.label("").classes("text-negative").mark("schedule-error")
-    error_label.props["role"] = "alert"
-    error_label.set_visibility(False)
+    error_label = alert("schedule-error")
 
     async def schedule() -> None:
         moment.error = None

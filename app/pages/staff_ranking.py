@@ -34,7 +34,7 @@ from app.ui.page import page
 from app.ui.scores import score_text
 from app.ui.session import current_language
 from app.ui.tables import application_rows, captioned_table
-from app.ui.text import Text, heading, paragraph
+from app.ui.text import Text, heading, live_paragraph, paragraph
 
 
 @dataclass
@@ -128,8 +128,7 @@ def _proposal_form(view: Ranking, state: _State, actor: Actor, redraw: Redraw) -
                 "avant « Saisir les avis », et rien n'est publié : la publication reste une étape à part."
             )
         ).classes("text-sm")
-        error = Text("", "p").classes("text-negative").mark("proposal-error")
-        error.props["role"] = "alert"
+        error = live_paragraph("proposal-error", alert=True)
         waiting = None
         if view.has_waiting_list:
             waiting = ui.number(_("Places à proposer en liste complémentaire"), value=state.waiting, min=0, precision=0)

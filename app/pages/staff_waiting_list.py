@@ -31,7 +31,7 @@ from app.ui.latest_read import LatestRead
 from app.ui.page import page
 from app.ui.session import current_language
 from app.ui.tables import application_rows, captioned_table
-from app.ui.text import Text, heading, paragraph
+from app.ui.text import Text, heading, live_paragraph, paragraph
 
 INDEX_PATH = routes.WAITING_LISTS
 PROGRAM_PATH = routes.WAITING_LIST
@@ -82,8 +82,7 @@ def _call_action(view: WaitingListOverview, actor: Actor, redraw: Callable[[], A
                 "une date limite de confirmation et un courriel."
             )
         ).classes("text-sm")
-        message = Text("", "p").classes("text-negative").mark("call-error")
-        message.props["role"] = "alert"
+        message = live_paragraph("call-error", alert=True)
         expected = view.next_application_id
         if expected is None:
             paragraph(_("Aucun appel possible : pas de place libre ou personne en attente.")).mark("call-impossible")
