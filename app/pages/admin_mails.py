@@ -25,6 +25,7 @@ from app.ui import routes
 from app.ui.admin_widgets import admin_page
 from app.ui.dates import format_moment
 from app.ui.dossier_form import EntityForm, saved_notice
+from app.ui.guards import done_or_refusal
 from app.ui.offer_admin import alert
 from app.ui.page import page
 from app.ui.tables import scroll_region
@@ -120,11 +121,7 @@ Preview = templates.RenderedMail | DomainError  # what rendering a preview gives
 
 def _render_preview(**kw: Any) -> Preview:
     """Blocking (a staff-written template is rendered): pages call it through ``run.io_bound``."""
-    try:
-        with transaction() as session:
-            return templates.preview_template(session, **kw)
-    except DomainError as error:
-        return error
+    return done_or_refusal(templates.preview_template, **kw)
 
 
 def _show_preview(

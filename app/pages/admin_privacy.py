@@ -28,7 +28,7 @@ from app.ui.audit_labels import SENTENCES, actor_text
 from app.ui.buttons import disabled_while
 from app.ui.dates import UnreadableDay, day_input, format_short_moment, parse_typed_day
 from app.ui.frame import frame
-from app.ui.guards import as_staff
+from app.ui.guards import as_staff, done_or_refusal
 from app.ui.list_export import queue_export
 from app.ui.page import page
 from app.ui.session import current_language
@@ -42,11 +42,7 @@ DEFAULT_DAYS = 31  # the search opens on the last month
 
 
 def _search(actor: Actor, query: audit_search.AuditQuery) -> audit_search.AuditPage | DomainError:
-    try:
-        with transaction() as session:  # the search is audited: a transaction
-            return audit_search.search_audit(session, actor=actor, query=query)
-    except DomainError as error:
-        return error
+    return done_or_refusal(audit_search.search_audit, actor=actor, query=query)  # the search is audited
 
 
 def _register(actor: Actor) -> list[privacy_register.PurgeRun]:

@@ -29,7 +29,7 @@ from app.services.scoring import (
 )
 from app.ui import routes
 from app.ui.frame import frame
-from app.ui.guards import as_staff, refusal
+from app.ui.guards import as_staff, read_or_refusal, refusal
 from app.ui.page import page
 from app.ui.scores import score_text
 from app.ui.session import current_language
@@ -48,11 +48,7 @@ class _State:
 
 
 def _load(actor: Actor, program_id: int, lang: str) -> Ranking | DomainError:
-    try:
-        with new_session() as session:
-            return program_ranking(session, actor=actor, program_id=program_id, lang=lang)
-    except DomainError as error:
-        return error
+    return read_or_refusal(program_ranking, actor=actor, program_id=program_id, lang=lang)
 
 
 def _propose(actor: Actor, program_id: int, waiting: int, excluded: set[int], lang: str) -> Proposal:

@@ -12,7 +12,7 @@ from typing import Any
 
 from nicegui import run, ui
 
-from app.db import new_session, transaction
+from app.db import transaction
 from app.i18n import _
 from app.services.decisions import (
     ListedCandidate,
@@ -26,7 +26,7 @@ from app.services.review import VALUE_LABELS
 from app.ui import routes
 from app.ui.dates import format_moment
 from app.ui.frame import frame
-from app.ui.guards import as_staff, refusal
+from app.ui.guards import as_staff, read_or_refusal, refusal
 from app.ui.latest_read import LatestRead
 from app.ui.page import page
 from app.ui.session import current_language
@@ -120,11 +120,7 @@ def _call(actor: Actor, program_id: int, expected: int) -> None:
 
 def _overview(actor: Actor, program_id: int, lang: str) -> WaitingListOverview | DomainError:
     """The programme's waiting list, or the refusal to show it (a worker thread)."""
-    try:
-        with new_session() as session:
-            return waiting_list_overview(session, actor=actor, program_id=program_id, lang=lang)
-    except DomainError as error:
-        return error
+    return read_or_refusal(waiting_list_overview, actor=actor, program_id=program_id, lang=lang)
 
 
 def _draw(view: WaitingListOverview | DomainError | None, actor: Actor, redraw: Callable[[], Awaitable[None]]) -> None:
@@ -187,11 +183,7 @@ def _listing(
 
 def _programs(actor: Actor, lang: str) -> list[tuple[int, str, int]] | DomainError:
     """The programmes of the scope with a waiting list, or the refusal to list them (a worker thread)."""
-    try:
-        with new_session() as session:
-            return programs_with_waiting_list(session, actor=actor, lang=lang)
-    except DomainError as error:
-        return error
+    return read_or_refusal(programs_with_waiting_list, actor=actor, lang=lang)
 
 
 def _index(programs: list[tuple[int, str, int]] | DomainError | None) -> None:
