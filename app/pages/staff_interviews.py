@@ -32,6 +32,7 @@ from app.ui.frame import frame
 from app.ui.guards import as_staff, read_or_refusal, refusal
 from app.ui.latest_read import LatestRead
 from app.ui.page import page
+from app.ui.program_index import program_links
 from app.ui.session import current_language
 from app.ui.text import heading, paragraph
 
@@ -50,17 +51,13 @@ def _index(programs: list[tuple[int, str, int, int]] | DomainError | None) -> No
             "Ouvrez-en une pour publier ses créneaux et voir son planning."
         )
     )
-    if not programs:
-        paragraph(_("Aucune formation de votre périmètre n'a d'entretien pour l'instant.")).mark("no-program")
-        return
-    with ui.element("ul").classes("list-disc ml-6").mark("interview-programs"):
-        for program_id, label, slots, shortlisted in programs:
-            counts = ngettext("{n} créneau", "{n} créneaux", slots).format(n=slots)
-            people = ngettext("{n} présélectionné", "{n} présélectionnés", shortlisted).format(n=shortlisted)
-            with ui.element("li"):
-                ui.link(f"{label} — {counts}, {people}", routes.INTERVIEW_PROGRAM.format(program_id=program_id)).mark(
-                    f"program-{program_id}"
-                )
+    links = []
+    for program_id, label, slots, shortlisted in programs or []:
+        counts = ngettext("{n} créneau", "{n} créneaux", slots).format(n=slots)
+        people = ngettext("{n} présélectionné", "{n} présélectionnés", shortlisted).format(n=shortlisted)
+        links.append((program_id, f"{label} — {counts}, {people}"))
+    empty = _("Aucune formation de votre périmètre n'a d'entretien pour l'instant.")
+    program_links(links, routes.INTERVIEW_PROGRAM, "interview-programs", empty)
 
 
 def _timetable(actor: Actor, program_id: int, lang: str) -> Timetable | DomainError:

@@ -31,6 +31,7 @@ from app.ui import routes
 from app.ui.frame import frame
 from app.ui.guards import as_staff, read_or_refusal, refusal
 from app.ui.page import page
+from app.ui.program_index import program_links
 from app.ui.scores import score_text
 from app.ui.session import current_language
 from app.ui.tables import application_rows, captioned_table
@@ -265,18 +266,13 @@ def _programs(actor: Actor, lang: str) -> list[tuple[int, str, int, int]]:
 
 
 def _index(programs: list[tuple[int, str, int, int]]) -> None:
-    if not programs:
-        paragraph(_("Aucune formation de votre périmètre n'a de grille d'évaluation.")).mark("no-program")
-        return
-    with ui.element("ul").classes("list-disc ml-6").mark("ranking-programs"):
-        for program_id, label, scored, total in programs:
-            with ui.element("li"):
-                ui.link(
-                    _("{program} — candidatures notées : {scored} sur {total}").format(
-                        program=label, scored=scored, total=total
-                    ),
-                    routes.RANKING.format(program_id=program_id),
-                ).mark(f"program-{program_id}")
+    text = _("{program} — candidatures notées : {scored} sur {total}")
+    links = [
+        (program_id, text.format(program=label, scored=scored, total=total))
+        for program_id, label, scored, total in programs
+    ]
+    empty = _("Aucune formation de votre périmètre n'a de grille d'évaluation.")
+    program_links(links, routes.RANKING, "ranking-programs", empty)
 
 
 async def _index_page(actor: Actor) -> None:

@@ -29,6 +29,7 @@ from app.ui.frame import frame
 from app.ui.guards import as_staff, read_or_refusal, refusal
 from app.ui.latest_read import LatestRead
 from app.ui.page import page
+from app.ui.program_index import program_links
 from app.ui.session import current_language
 from app.ui.tables import application_rows, captioned_table
 from app.ui.text import Text, heading, live_paragraph, paragraph
@@ -190,16 +191,12 @@ def _index(programs: list[tuple[int, str, int]] | DomainError | None) -> None:
     if isinstance(programs, DomainError):
         refusal(programs)
         return
-    if not programs:
-        paragraph(_("Aucune formation de votre périmètre n'a de liste complémentaire.")).mark("no-program")
-        return
-    with ui.element("ul").classes("list-disc ml-6").mark("waiting-programs"):
-        for program_id, label, waiting in programs:
-            with ui.element("li"):
-                ui.link(
-                    _("{program} — {count} en attente").format(program=label, count=waiting),
-                    PROGRAM_PATH.format(program_id=program_id),
-                ).mark(f"program-{program_id}")
+    links = [
+        (program_id, _("{program} — {count} en attente").format(program=label, count=waiting))
+        for program_id, label, waiting in programs or []
+    ]
+    empty = _("Aucune formation de votre périmètre n'a de liste complémentaire.")
+    program_links(links, PROGRAM_PATH, "waiting-programs", empty)
 
 
 async def _staff_waiting_lists(actor: Actor) -> None:
