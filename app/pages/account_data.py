@@ -14,6 +14,7 @@ from app.i18n import _
 from app.services.exports import my_data
 from app.services.platform import Actor, DomainError
 from app.ui import routes
+from app.ui.buttons import disabled_while
 from app.ui.dates import format_moment
 from app.ui.frame import frame
 from app.ui.guards import require_candidate
@@ -95,11 +96,8 @@ def my_data_section(actor: Actor, view: my_data.MyDataExport | None) -> None:
             return
 
         async def ask() -> None:
-            button.disable()
-            try:
+            with disabled_while(button):
                 refusal = await queue_export(_ask, actor, current_language(), render=render_in_pool)
-            finally:  # whatever happens, the button works again
-                button.enable()
             if refusal is not None:
                 status.set_text(refusal.translate(_))
                 return

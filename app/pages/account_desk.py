@@ -10,7 +10,6 @@ import math
 
 from nicegui import run, ui
 
-from app.db import transaction
 from app.i18n import _, ngettext
 from app.models import StaffRole
 from app.pages.account_desk_panel import account_panel
@@ -18,7 +17,7 @@ from app.services.accounts import desk
 from app.services.platform import Actor, DomainError
 from app.ui import routes
 from app.ui.frame import frame
-from app.ui.guards import as_staff
+from app.ui.guards import as_staff, done_or_refusal
 from app.ui.page import page
 from app.ui.tables import scroll_region
 from app.ui.text import Text, heading, live_paragraph, paragraph
@@ -27,11 +26,7 @@ ROLES = (StaffRole.ACCOUNT_DESK, StaffRole.CENTRAL_OFFICE, StaffRole.ADMINISTRAT
 
 
 def _search(actor: Actor, text: str, page_number: int) -> desk.AccountPage | DomainError:
-    try:
-        with transaction() as session:
-            return desk.search_accounts(session, actor=actor, text=text, page=page_number)
-    except DomainError as error:
-        return error
+    return done_or_refusal(desk.search_accounts, actor=actor, text=text, page=page_number)
 
 
 def _cell(text: str, name: str = "td") -> None:

@@ -9,26 +9,18 @@ from typing import Any
 
 from nicegui import run, ui
 
-from app.db import transaction
 from app.i18n import _, ngettext
 from app.pages.account_desk_actions import action_buttons
 from app.services.accounts import desk
 from app.services.applications import DOSSIER_STATUS_LABELS
 from app.services.platform import Actor, DomainError
 from app.ui.dates import format_short_moment
+from app.ui.guards import done_or_refusal
 from app.ui.session import current_language
 from app.ui.tables import scroll_region
 from app.ui.text import esc, heading, live_paragraph, paragraph, static_block, tag, text_table, text_tag
 
 Refresh = Callable[[], Awaitable[None]]
-
-
-def _in_transaction(act: Callable[[Any], Any]) -> Any:
-    try:
-        with transaction() as session:
-            return act(session)
-    except DomainError as error:
-        return error
 
 
 def applications_table(view: desk.AccountView) -> str:
@@ -84,7 +76,7 @@ async def account_panel(
     actor: Actor, panel: ui.column, account_id: int, *, after_change: Refresh, say: Callable[[str], None]
 ) -> None:
     """Draw the account in ``panel`` (again after each act); ``say`` puts news in the page's status line."""
-    view = await run.io_bound(_in_transaction, lambda s: desk.open_account(s, actor=actor, account_id=account_id))
+    view = await run.io_bound(done_or_refusal, lambda s: desk.open_account(s, actor=actor, account_id=account_id))
     panel.clear()
     with panel:
         if isinstance(view, DomainError):
@@ -103,7 +95,7 @@ async def account_panel(
         async def run_act(act: Callable[[Any], Any], done: str) -> bool:
             """``act`` in its transaction; on success the account and the results are redrawn and ``done`` said."""
             problem.set_text("")
-            outcome = await run.io_bound(_in_transaction, act)
+            outcome = await run.io_bound(done_or_refusal, act)
             if isinstance(outcome, DomainError):
                 problem.set_text(outcome.translate(_))
                 return False

@@ -11,7 +11,7 @@ from app.models import Account
 from app.services.accounts import candidates as accounts
 from app.services.platform import Actor, DomainError
 from app.ui.session import set_language
-from app.ui.text import Text, heading, paragraph
+from app.ui.text import heading, live_paragraph, paragraph
 
 
 def _save(actor: Actor, language: str) -> None:
@@ -25,8 +25,7 @@ def language_section(actor: Actor, account: Account) -> None:
         paragraph(_("Les mails du portail vous sont écrits dans cette langue, et les pages s'affichent dans celle-ci."))
         choice = ui.select(dict(LANGUAGES), value=account.language, label=_("Langue")).props("outlined")
         choice.classes("w-64").mark("language")
-        status = Text("", "p").mark("language-status")
-        status.props["role"] = "status"
+        status = live_paragraph("language-status")
 
         async def save() -> None:
             language = str(choice.value or "")

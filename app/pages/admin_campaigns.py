@@ -23,7 +23,7 @@ from app.ui import routes
 from app.ui.admin_widgets import ListEditor, Marked, institution_page
 from app.ui.dates import format_day
 from app.ui.dossier_form import EntityForm
-from app.ui.offer_admin import confirm_dialog, in_transaction, label_of
+from app.ui.offer_admin import alert, confirm_dialog, in_transaction, label_of
 from app.ui.page import page
 from app.ui.text import Text, heading, paragraph
 
@@ -184,9 +184,7 @@ def _switch_section(actor: Actor, campaign: Campaign, after_change: Callable[[st
             )
         ).mark("switch-candidates")
         choice, amount = _shift_inputs()
-        message = ui.label("").classes("text-negative").mark("switch-error")
-        message.props["role"] = "alert"
-        message.set_visibility(False)
+        message = alert("switch-error")
         summary = ui.label("").mark("switch-summary")
         summary.props["role"] = "status"
 

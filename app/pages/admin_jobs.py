@@ -7,6 +7,7 @@ from app.i18n import _
 from app.models import JobRun, JobStatus, StaffRole
 from app.services.platform import Actor, DomainError, jobs
 from app.ui import routes
+from app.ui.buttons import disabled_while
 from app.ui.frame import frame
 from app.ui.guards import as_staff
 from app.ui.offer_admin import in_transaction
@@ -66,14 +67,12 @@ def _job_section(overview: jobs.JobOverview, actor: Actor, refresh) -> None:  # 
         paragraph(_("Nom technique : {name}").format(name=job.name)).classes("text-sm")
 
         async def launch() -> None:
-            button.disable()
-            try:
-                launched = await run.io_bound(jobs.run_job_now, actor=actor, name=job.name)
-            except DomainError as error:
-                ui.notify(error.translate(_), type="negative")
-                return
-            finally:
-                button.enable()
+            with disabled_while(button):
+                try:
+                    launched = await run.io_bound(jobs.run_job_now, actor=actor, name=job.name)
+                except DomainError as error:
+                    ui.notify(error.translate(_), type="negative")
+                    return
             if launched is None:
                 ui.notify(_("Cette tâche est déjà en cours d'exécution : elle n'a pas été relancée."), type="warning")
             elif isinstance(launched, jobs.LeftToWorker):

@@ -25,6 +25,8 @@ from app.ui import routes
 from app.ui.admin_widgets import admin_page
 from app.ui.dates import format_moment
 from app.ui.dossier_form import EntityForm, saved_notice
+from app.ui.guards import done_or_refusal
+from app.ui.offer_admin import alert
 from app.ui.page import page
 from app.ui.tables import scroll_region
 from app.ui.text import Text, heading, paragraph
@@ -119,11 +121,7 @@ Preview = templates.RenderedMail | DomainError  # what rendering a preview gives
 
 def _render_preview(**kw: Any) -> Preview:
     """Blocking (a staff-written template is rendered): pages call it through ``run.io_bound``."""
-    try:
-        with transaction() as session:
-            return templates.preview_template(session, **kw)
-    except DomainError as error:
-        return error
+    return done_or_refusal(templates.preview_template, **kw)
 
 
 def _show_preview(
@@ -173,9 +171,7 @@ def _preview_section() -> tuple[ui.element, ui.label, ui.label]:
     with ui.element("section").classes("flex-1 min-w-[320px]").mark("preview"):
         heading(_("Aperçu"), 2)
         paragraph(_("Rendu avec des données d'exemple, comme le recevrait un candidat.")).classes("text-sm")
-        error_label = ui.label("").classes("text-negative").mark("preview-error")
-        error_label.props["role"] = "alert"
-        error_label.set_visibility(False)
+        error_label = alert("preview-error")
         subject_label = ui.label("").classes("font-bold").mark("preview-subject")
         subject_label.props["aria-live"] = "polite"
         frame_element = ui.element("iframe").classes("w-full border").style("height: 32rem").mark("preview-frame")

@@ -25,9 +25,10 @@ from app.services.platform import jobs as platform_jobs
 from app.ui import routes
 from app.ui.admin_nav import back_to_admin
 from app.ui.audit_labels import SENTENCES, actor_text
+from app.ui.buttons import disabled_while
 from app.ui.dates import UnreadableDay, day_input, format_short_moment, parse_typed_day
 from app.ui.frame import frame
-from app.ui.guards import as_staff
+from app.ui.guards import as_staff, done_or_refusal
 from app.ui.list_export import queue_export
 from app.ui.page import page
 from app.ui.session import current_language
@@ -41,11 +42,7 @@ DEFAULT_DAYS = 31  # the search opens on the last month
 
 
 def _search(actor: Actor, query: audit_search.AuditQuery) -> audit_search.AuditPage | DomainError:
-    try:
-        with transaction() as session:  # the search is audited: a transaction
-            return audit_search.search_audit(session, actor=actor, query=query)
-    except DomainError as error:
-        return error
+    return done_or_refusal(audit_search.search_audit, actor=actor, query=query)  # the search is audited
 
 
 def _register(actor: Actor) -> list[privacy_register.PurgeRun]:
@@ -200,11 +197,8 @@ async def _audit_section(actor: Actor) -> None:
         query = read_query(1)
         if query is None:
             return
-        export_button.disable()
-        try:
+        with disabled_while(export_button):
             refusal = await queue_export(_request_csv, actor, query, current_language())
-        finally:  # whatever happens, the button works again
-            export_button.enable()
         if refusal is not None:
             problem.set_text(refusal.translate(_))
             return

@@ -11,7 +11,7 @@ from app.i18n import _
 from app.services.admin import program_committees as examining
 from app.services.platform import Actor, DomainError
 from app.ui.offer_admin import in_transaction
-from app.ui.text import Text, heading, paragraph
+from app.ui.text import Text, heading, live_paragraph, paragraph
 
 ExaminingRow = examining.ExaminingRow
 
@@ -42,10 +42,8 @@ class _Section:
     def __init__(self, actor: Actor, program_id: int, lang: str, loaded: examining.ExaminingCommittees) -> None:
         self.actor, self.program_id, self.lang = actor, program_id, lang
         self.loaded, self.rows = loaded, _rows_of(loaded)
-        self.error = Text("", "p").classes("text-negative").mark("examining-error")
-        self.error.props["role"] = "alert"
-        self.status = Text("", "p").mark("examining-status")
-        self.status.props["role"] = "status"
+        self.error = live_paragraph("examining-error", alert=True)
+        self.status = live_paragraph("examining-status")
 
     def label(self, committee_id: int) -> str:
         return _label(self.loaded, committee_id, self.lang)

@@ -20,7 +20,7 @@ from app.services.admin import staff_roles as admin_staff_roles
 from app.services.dossier import DossierInvalid
 from app.services.platform import Actor, DomainError
 from app.ui.dossier_form import EntityForm, saved_notice
-from app.ui.offer_admin import in_transaction, submit
+from app.ui.offer_admin import alert, in_transaction, submit
 from app.ui.tables import scroll_region
 from app.ui.text import Text, heading, paragraph
 
@@ -198,9 +198,7 @@ def roles_table(
         ui.notify(done, type="positive")
         refresh()
 
-    refusal = ui.label("").classes("text-negative").mark("role-error")
-    refusal.props["role"] = "alert"
-    refusal.set_visibility(False)
+    refusal = alert("role-error")
     with scroll_region(_("Rôles")), ui.element("table").classes("ec-table").mark("roles"):
         with ui.element("thead"), ui.element("tr"):
             for label in (_("Rôle"), _("Périmètre"), _("Droits"), _("Actions")):

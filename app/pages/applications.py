@@ -10,7 +10,13 @@ from nicegui import background_tasks, context, core, run, storage
 from app.db import new_session
 from app.i18n import N_, _, ngettext, use_language
 from app.models import AnswerKind, DecisionKind, DossierStatus
-from app.services.applications import ApplicationSummary, DecisionView, list_my_applications, own_candidate_id
+from app.services.applications import (
+    DOSSIER_STATUS_LABELS,
+    ApplicationSummary,
+    DecisionView,
+    list_my_applications,
+    own_candidate_id,
+)
 from app.services.platform import Actor, DomainError, notifications
 from app.ui import routes
 from app.ui.candidate_nav import candidate_nav
@@ -23,13 +29,7 @@ from app.ui.text import link_tag, static_block, tag, text_tag
 
 LIST_PATH = routes.APPLICATIONS
 
-# The guide's words (« Consulter l'état de son dossier »).
-DOSSIER_STATUS_LABELS = {
-    DossierStatus.PENDING: N_("En attente"),
-    DossierStatus.RECEIVED: N_("Réceptionné"),
-    DossierStatus.INCOMPLETE: N_("Incomplet"),
-    DossierStatus.COMPLETE: N_("Complet"),
-}
+# The guide's words (« Consulter l'état de son dossier »): the status's label, then what it means.
 DOSSIER_STATUS_MEANINGS = {
     DossierStatus.PENDING: N_("Votre dossier n'a pas encore été réceptionné par nos services."),
     DossierStatus.RECEIVED: N_("Le service de scolarité a reçu votre dossier."),

@@ -20,7 +20,7 @@ from app.services.platform import Actor
 from app.ui import routes
 from app.ui.candidate_nav import candidate_nav
 from app.ui.frame import frame
-from app.ui.guards import require_candidate
+from app.ui.guards import as_candidate
 from app.ui.page import page
 from app.ui.piece_upload import PieceWidget, piece_upload
 from app.ui.session import current_language
@@ -172,26 +172,24 @@ class ApplicationPage:
         cancel_section(actor, detail)
 
 
+async def _application_page(actor: Actor, application_id: int) -> None:
+    lang = current_language()
+    data = await run.io_bound(load_page, actor, application_id, lang)
+    if data is None:
+        with frame(_("Candidature introuvable")):
+            paragraph(_("Cette candidature n'existe pas ou ne vous appartient pas.")).mark("not-found")
+            ui.link(_("Retour à mes candidatures"), LIST_PATH)
+        return
+    with frame(_("Candidature : {label}").format(label=data.detail.summary.program_label)):
+        candidate_nav("candidatures", actor=actor, program_id=data.detail.summary.program_id)
+        view = ApplicationPage(actor, application_id, lang)
+        view.draw_status()
+        with ui.element("div").classes("w-full") as view.container:
+            await view.draw(data)
+        follow_candidate(data.detail.summary.candidate_id, view.redraw)
+
+
 def register() -> None:
     @page(routes.APPLICATION)
     async def my_application(application_id: int):
-        gate = await require_candidate()
-        if gate.refused:
-            return gate.response
-        actor = gate.actor
-        assert actor is not None
-        lang = current_language()
-        data = await run.io_bound(load_page, actor, application_id, lang)
-        if data is None:
-            with frame(_("Candidature introuvable")):
-                paragraph(_("Cette candidature n'existe pas ou ne vous appartient pas.")).mark("not-found")
-                ui.link(_("Retour à mes candidatures"), LIST_PATH)
-            return None
-        with frame(_("Candidature : {label}").format(label=data.detail.summary.program_label)):
-            candidate_nav("candidatures", actor=actor, program_id=data.detail.summary.program_id)
-            view = ApplicationPage(actor, application_id, lang)
-            view.draw_status()
-            with ui.element("div").classes("w-full") as view.container:
-                await view.draw(data)
-            follow_candidate(data.detail.summary.candidate_id, view.redraw)
-        return None
+        return await as_candidate(_application_page, application_id)

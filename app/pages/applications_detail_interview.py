@@ -7,11 +7,11 @@ from nicegui import run, ui
 
 from app.db import transaction
 from app.i18n import N_, _
-from app.pages.applications_detail_load import PageActions, PageData
+from app.pages.applications_detail_load import PageActions, PageData, act
 from app.services.interviews import InterviewView, book_slot, cancel_booking
 from app.services.platform import Actor, DomainError
 from app.ui.interview_slots import closes_text, slot_choice, slot_when
-from app.ui.text import Text, link_tag, static_block, tag, text_tag
+from app.ui.text import Text, link_tag, live_paragraph, static_block, tag, text_tag
 
 ATTENDANCE = {"present": N_("Présence notée par la commission."), "absent": N_("Absence notée par la commission.")}
 
@@ -81,8 +81,7 @@ def _choice(actor: Actor, view: InterviewView, page: PageActions) -> None:
     choice = ui.radio(options).mark("interview-slots")
     choice.props["role"] = "radiogroup"
     choice.props["aria-labelledby"] = "interview-choice-title"
-    error = Text("", "p").classes("text-negative").mark("interview-error")
-    error.props["role"] = "alert"
+    error = live_paragraph("interview-error", alert=True)
     label = _("Changer pour ce créneau") if view.booked else _("Réserver ce créneau")
 
     async def book() -> None:
@@ -106,15 +105,9 @@ def _choice(actor: Actor, view: InterviewView, page: PageActions) -> None:
 
 def _cancel_button(actor: Actor, view: InterviewView, page: PageActions) -> None:
     async def cancel() -> None:
-        button.disable()
-        try:
-            await run.io_bound(_cancel_now, actor, view.application_id)
-        except DomainError as refused:
-            page.refuse(refused.translate(_))
-            button.enable()
-            return
-        page.announce(_("Votre réservation d'entretien est annulée."))
-        await page.redraw()
+        await act(
+            page, button, _cancel_now, actor, view.application_id, done=_("Votre réservation d'entretien est annulée.")
+        )
 
     button = ui.button(_("Annuler ma réservation"), on_click=cancel).props("outline color=negative no-caps")
     button.mark("interview-cancel")

@@ -1,11 +1,14 @@
 """What an opened application's page shows, read in one worker thread (``load_page``), and what its sections ask
-of the page they are drawn in (``PageActions``)."""
+of the page they are drawn in (``PageActions``, ``act``)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
+
+from nicegui import run, ui
 
 from app.db import new_session
-from app.i18n import use_language
+from app.i18n import _, use_language
 from app.models import Procedure
 from app.services.applications import (
     ApplicationDetail,
@@ -82,3 +85,17 @@ class PageActions(Protocol):
     def refuse(self, text: str) -> None: ...
 
     async def redraw(self) -> None: ...
+
+
+async def act(page: PageActions, button: ui.button, work: Callable[..., object], *args: Any, done: str) -> None:
+    """``work(*args)`` in a worker thread, ``button`` disabled meanwhile (a double click acts once): a refusal is
+    said and the button works again; else ``done`` is announced and the page redrawn."""
+    button.disable()
+    try:
+        await run.io_bound(work, *args)
+    except DomainError as error:
+        page.refuse(error.translate(_))
+        button.enable()
+        return
+    page.announce(done)
+    await page.redraw()

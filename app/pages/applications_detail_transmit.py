@@ -10,7 +10,7 @@ from app.db import transaction
 from app.i18n import _
 from app.models import QuestionKind
 from app.pages.applications_detail_html import piece_item_html, pieces_head_html, pieces_html
-from app.pages.applications_detail_load import PageActions, PageData
+from app.pages.applications_detail_load import PageActions, PageData, act
 from app.pages.candidate_home import MANDATORY
 from app.services.applications import (
     ApplicationDetail,
@@ -23,7 +23,7 @@ from app.services.applications import (
 from app.services.documents import pieces as documents
 from app.services.platform import Actor, DomainError
 from app.ui.candidate_nav import dossier_path
-from app.ui.text import Text, esc, link_tag, static_block, tag, text_tag
+from app.ui.text import Text, esc, link_tag, live_paragraph, static_block, tag, text_tag
 
 Redraw = Callable[[], Awaitable[None]]
 
@@ -93,15 +93,9 @@ def _not_applicable_button(
     actor: Actor, submitted_document_id: int, label: str, page: PageActions, mark: str = "not-applicable"
 ) -> None:
     async def not_concerned() -> None:
-        button.disable()
-        try:
-            await run.io_bound(_not_applicable_now, actor, submitted_document_id)
-        except DomainError as error:
-            page.refuse(error.translate(_))
-            button.enable()
-            return
-        page.announce(_("« {piece} » : vous n'êtes pas concerné, la pièce n'est plus demandée.").format(piece=label))
-        await page.redraw()  # the piece's card, the list of pieces and what is left all change
+        # The piece's card, the list of pieces and what is left all change: the page is redrawn.
+        done = _("« {piece} » : vous n'êtes pas concerné, la pièce n'est plus demandée.").format(piece=label)
+        await act(page, button, _not_applicable_now, actor, submitted_document_id, done=done)
 
     button = ui.button(_("Non concerné"), on_click=not_concerned).props("outline dense no-caps")
     button.mark(f"{mark}-{submitted_document_id}")
@@ -139,15 +133,9 @@ def transmit_section(actor: Actor, application_id: int, readiness: Readiness, pa
     )
 
     async def transmit() -> None:
-        button.disable()  # a double click transmits once; the server refuses a second transmission anyway
-        try:
-            await run.io_bound(_transmit_now, actor, application_id)
-        except DomainError as error:
-            page.refuse(error.translate(_))
-            button.enable()
-            return
-        page.announce(_("Votre candidature a été transmise. Un accusé de réception vous est envoyé par mail."))
-        await page.redraw()  # the dossier is received: no more uploads, no « Transmettre »
+        # The server refuses a second transmission anyway; once received, no more uploads, no « Transmettre ».
+        done = _("Votre candidature a été transmise. Un accusé de réception vous est envoyé par mail.")
+        await act(page, button, _transmit_now, actor, application_id, done=done)
 
     button = ui.button(_("Transmettre ma candidature"), on_click=transmit).props("color=primary")
     button.mark("transmit-application")
@@ -174,8 +162,7 @@ def _question(
         if not writable:
             field.disable()
             return
-        message = Text("", "p").classes("text-negative").mark(f"answer-message-{question.id}")
-        message.props["role"] = "alert"
+        message = live_paragraph(f"answer-message-{question.id}", alert=True)
 
         async def save() -> None:
             try:

@@ -5,19 +5,17 @@ The job ``scheduled_campaign_switch`` carries it out (``app/services/offer/campa
 """
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from typing import Any
 
 from nicegui import ui
 
-from app.clock import PARIS
 from app.i18n import _
 from app.models import Campaign
 from app.services.dossier import DossierInvalid
 from app.services.offer import Shift, campaign_schedule
 from app.services.platform import Actor, DomainError
-from app.ui.dates import format_moment
-from app.ui.offer_admin import in_transaction
+from app.ui.dates import format_moment, typed_moment
+from app.ui.offer_admin import alert, in_transaction
 from app.ui.text import heading, paragraph
 
 AfterChange = Callable[[str, Campaign], Awaitable[None]]
@@ -75,14 +73,12 @@ def _schedule_form(actor: Actor, campaign: Campaign, choice: dict[str, Any], aft
     )
     moment = ui.input(_("Date et heure de la bascule (heure de Paris)")).props("type=datetime-local outlined")
     moment.classes("max-w-xs").mark("schedule-at")
-    error_label = ui.label("").classes("text-negative").mark("schedule-error")
-    error_label.props["role"] = "alert"
-    error_label.set_visibility(False)
+    error_label = alert("schedule-error")
 
     async def schedule() -> None:
         moment.error = None
         error_label.set_visibility(False)
-        at = _parse(moment.value)
+        at = typed_moment(moment.value)
         if at is None:
             moment.error = _("Saisissez une date et une heure.")
             return
@@ -116,11 +112,3 @@ def _schedule_form(actor: Actor, campaign: Campaign, choice: dict[str, Any], aft
         await after_change(message, saved)
 
     ui.button(_("Programmer la bascule"), on_click=schedule).props("no-caps outline").mark("schedule")
-
-
-def _parse(text: Any) -> datetime | None:
-    try:
-        local = datetime.fromisoformat(str(text)) if text else None
-    except ValueError:
-        return None
-    return local.replace(tzinfo=PARIS) if local is not None else None

@@ -14,13 +14,6 @@ from app.ui.drafts import Drafts
 Runner = Callable[..., Awaitable[bool]]
 
 
-def error_label(marker: str) -> ui.label:
-    label = ui.label("").classes("text-negative").mark(marker)
-    label.props["role"] = "alert"
-    label.set_visibility(False)
-    return label
-
-
 def _in_transaction(service: Callable[..., Any], kwargs: dict[str, Any]) -> None:
     with transaction() as session:
         service(session, **kwargs)

@@ -8,13 +8,14 @@ from nicegui import ui
 
 from app.i18n import _, ngettext
 from app.models import DocumentStatus
-from app.pages.staff_application_actions import error_label, runner
+from app.pages.staff_application_actions import runner
 from app.services.applications import PIECE_STATUS_LABELS
 from app.services.platform import Actor
 from app.services.review import staff_view as staff_review
 from app.ui import routes
 from app.ui.dates import format_moment
 from app.ui.drafts import Drafts
+from app.ui.offer_admin import alert
 from app.ui.text import heading, paragraph
 
 View = staff_review.StaffApplicationView
@@ -45,7 +46,7 @@ def pieces_section(view: View, actor: Actor, editable: bool, drafts: Drafts) -> 
             heading(_("Refuser la pièce"), 3)
             comment = ui.textarea(_("Motif du refus (lu par le candidat) *")).props("outlined autofocus")
             comment.classes("w-full").mark("refuse-comment")
-            dialog_error = error_label("refuse-error")
+            dialog_error = alert("refuse-error")
 
             def typed(event: Any) -> None:
                 if drafts.get("refusing") is not None:
@@ -111,7 +112,7 @@ def _piece(  # type: ignore[no-untyped-def]
         _files(piece, marker, card, drafts, viewer)
         if not editable:
             return None
-        error = error_label(f"{marker}-error")
+        error = alert(f"{marker}-error")
         act = runner(error, drafts)
 
         async def review(status: DocumentStatus, text: str = "") -> bool:

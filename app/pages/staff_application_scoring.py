@@ -8,12 +8,14 @@ form's error list (``role=alert``); what was typed is kept across the page's red
 
 from nicegui import run, ui
 
-from app.db import new_session, transaction
+from app.db import transaction
 from app.i18n import _
 from app.services.platform import Actor, DomainError
 from app.services.scoring import RULES, CriterionLine, ScoringView, enter_scores, scoring_view
+from app.ui.buttons import disabled_while
 from app.ui.drafts import Drafts
 from app.ui.form_errors import ErrorSummary
+from app.ui.guards import read_or_refusal
 from app.ui.scores import score_text
 from app.ui.session import current_language
 from app.ui.tables import captioned_table
@@ -22,11 +24,8 @@ from app.ui.text import Text, heading, paragraph
 
 def load_scoring(actor: Actor, application_id: int, lang: str) -> ScoringView | None:
     """The section's data (None: no grid, or outside the scope); runs in a worker thread."""
-    try:
-        with new_session() as session:
-            return scoring_view(session, actor=actor, application_id=application_id, lang=lang)
-    except DomainError:
-        return None
+    found = read_or_refusal(scoring_view, actor=actor, application_id=application_id, lang=lang)
+    return None if isinstance(found, DomainError) else found
 
 
 def _save(actor: Actor, application_id: int, values: dict[int, str | None], lang: str) -> None:
@@ -77,14 +76,12 @@ def _form(view: ScoringView, application_id: int, actor: Actor, drafts: Drafts, 
     async def save() -> None:
         summary.clear(fields)
         values = {line.criterion_id: fields[f"criterion-{line.criterion_id}"].value for line in view.criteria}
-        button.disable()  # one click, one save (the service is idempotent too)
-        try:
-            await run.io_bound(_save, actor, application_id, values, lang)
-        except DomainError as error:
-            summary.show(fields, error)
-            return
-        finally:
-            button.enable()
+        with disabled_while(button):  # one click, one save (the service is idempotent too)
+            try:
+                await run.io_bound(_save, actor, application_id, values, lang)
+            except DomainError as error:
+                summary.show(fields, error)
+                return
         drafts.forget(*fields)
         ui.notify(_("Notes enregistrées."), type="positive")
 

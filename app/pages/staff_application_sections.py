@@ -15,7 +15,7 @@ from app import clock
 from app.i18n import N_, _
 from app.models import DossierStatus, ProcessingType
 from app.pages.dossier import RENDERERS
-from app.pages.staff_application_actions import Runner, error_label, runner
+from app.pages.staff_application_actions import Runner, runner
 from app.pages.staff_application_pieces import pieces_section
 from app.pages.staff_application_scoring import scoring_section
 from app.services.applications import DOSSIER_STATUS_LABELS, PROCESSING_LABELS
@@ -28,6 +28,7 @@ from app.ui.candidate_nav import DOSSIER_TABS
 from app.ui.dates import UnreadableDay, day_input, format_day, format_moment, parse_typed_day
 from app.ui.decision_panel import draw_decision_panel
 from app.ui.drafts import Drafts
+from app.ui.offer_admin import alert
 from app.ui.text import heading, list_item, paragraph, static_block, tag, text_tag
 
 View = staff_review.StaffApplicationView
@@ -93,7 +94,7 @@ def _status(view: View, actor: Actor, editable: bool, drafts: Drafts) -> None:
             paragraph(_("Complet le {date}").format(date=format_moment(application.complete_at)))
         if not editable:
             return
-        error = error_label("status-error")
+        error = alert("status-error")
         act = runner(error, drafts)
         with ui.row():
             for target in view.transitions:
@@ -124,7 +125,7 @@ def _questions(view: View) -> None:
 def _notes(view: View, actor: Actor, drafts: Drafts) -> None:
     with ui.element("section").mark("notes"):
         heading(_("Post-it"), 2)
-        error = error_label("note-error")
+        error = alert("note-error")
         act = runner(error, drafts, "note-body")
         for note in view.notes:
             with ui.card().classes("w-full my-1 bg-yellow-1"):
@@ -230,7 +231,7 @@ def _dates(view: View, actor: Actor, editable: bool, drafts: Drafts) -> None:
             "confirmation-by",
         )
         confirm_by.props("outlined").mark("confirmation-by")
-        error = error_label("dates-error")
+        error = alert("dates-error")
         act = runner(error, drafts, "return-by", "confirmation-by")
 
         async def save() -> None:
@@ -284,7 +285,7 @@ def _saved_choice(
 ) -> None:
     """A choice kept across redraws (draft ``name``), its error line, and the button that saves it."""
     drafts.keep(select, name).classes("w-full max-w-lg").mark(f"{name}-select")
-    act = runner(error_label(f"{name}-error"), drafts, name)
+    act = runner(alert(f"{name}-error"), drafts, name)
     ui.button(button, on_click=lambda: save(act)).props("no-caps").mark(f"{name}-save")
 
 

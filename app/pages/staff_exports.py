@@ -21,7 +21,7 @@ from app.services.platform import Actor, DomainError
 from app.ui import routes
 from app.ui.dates import format_moment
 from app.ui.frame import frame
-from app.ui.guards import as_staff, refusal
+from app.ui.guards import as_staff, done_or_refusal, refusal
 from app.ui.latest_read import LatestRead
 from app.ui.list_export import EXPORTS_PATH
 from app.ui.page import page
@@ -70,11 +70,7 @@ def _row(view: export_jobs.ExportView) -> None:
 
 def _my_exports(actor: Actor) -> list[export_jobs.ExportView] | DomainError:
     """The staff member's exports, or the refusal to list them (a worker thread)."""
-    try:
-        with transaction() as session:
-            return export_jobs.my_exports(session, actor=actor)
-    except DomainError as error:
-        return error
+    return done_or_refusal(export_jobs.my_exports, actor=actor)
 
 
 async def _page(actor: Actor) -> None:

@@ -12,7 +12,6 @@ from fastapi import Request, Response
 from nicegui import app, run, ui
 from sqlmodel import Session
 
-from app.db import new_session
 from app.i18n import _, ngettext
 from app.pages.pdf_files import rendered_pdf, staff_asking
 from app.pages.staff_interviews_form import slot_form
@@ -30,19 +29,16 @@ from app.services.interviews import (
 from app.services.platform import Actor, DomainError
 from app.ui import routes
 from app.ui.frame import frame
-from app.ui.guards import as_staff, refusal
+from app.ui.guards import as_staff, read_or_refusal, refusal
 from app.ui.latest_read import LatestRead
 from app.ui.page import page
+from app.ui.program_index import program_links
 from app.ui.session import current_language
 from app.ui.text import heading, paragraph
 
 
 def _programs(actor: Actor, lang: str) -> list[tuple[int, str, int, int]] | DomainError:
-    try:
-        with new_session() as session:
-            return programs_with_interviews(session, actor=actor, lang=lang)
-    except DomainError as error:
-        return error
+    return read_or_refusal(programs_with_interviews, actor=actor, lang=lang)
 
 
 def _index(programs: list[tuple[int, str, int, int]] | DomainError | None) -> None:
@@ -55,25 +51,17 @@ def _index(programs: list[tuple[int, str, int, int]] | DomainError | None) -> No
             "Ouvrez-en une pour publier ses créneaux et voir son planning."
         )
     )
-    if not programs:
-        paragraph(_("Aucune formation de votre périmètre n'a d'entretien pour l'instant.")).mark("no-program")
-        return
-    with ui.element("ul").classes("list-disc ml-6").mark("interview-programs"):
-        for program_id, label, slots, shortlisted in programs:
-            counts = ngettext("{n} créneau", "{n} créneaux", slots).format(n=slots)
-            people = ngettext("{n} présélectionné", "{n} présélectionnés", shortlisted).format(n=shortlisted)
-            with ui.element("li"):
-                ui.link(f"{label} — {counts}, {people}", routes.INTERVIEW_PROGRAM.format(program_id=program_id)).mark(
-                    f"program-{program_id}"
-                )
+    links = []
+    for program_id, label, slots, shortlisted in programs or []:
+        counts = ngettext("{n} créneau", "{n} créneaux", slots).format(n=slots)
+        people = ngettext("{n} présélectionné", "{n} présélectionnés", shortlisted).format(n=shortlisted)
+        links.append((program_id, f"{label} — {counts}, {people}"))
+    empty = _("Aucune formation de votre périmètre n'a d'entretien pour l'instant.")
+    program_links(links, routes.INTERVIEW_PROGRAM, "interview-programs", empty)
 
 
 def _timetable(actor: Actor, program_id: int, lang: str) -> Timetable | DomainError:
-    try:
-        with new_session() as session:
-            return interview_timetable(session, actor=actor, program_id=program_id, lang=lang)
-    except DomainError as error:
-        return error
+    return read_or_refusal(interview_timetable, actor=actor, program_id=program_id, lang=lang)
 
 
 def _summary(view: Timetable) -> None:

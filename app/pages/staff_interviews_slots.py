@@ -27,7 +27,7 @@ from app.ui import routes
 from app.ui.dates import format_moment
 from app.ui.interview_slots import slot_when, slot_where
 from app.ui.tables import scroll_region
-from app.ui.text import Text, heading, link_tag, paragraph, static_block, tag, text_tag
+from app.ui.text import Text, heading, link_tag, live_paragraph, paragraph, static_block, tag, text_tag
 
 Reload = Callable[[str], Awaitable[None]]
 ATTENDANCE = {
@@ -101,8 +101,7 @@ def _slot(row: TimetableSlot, actor: Actor, reload: Reload, editable: bool) -> N
     with ui.element("section").classes("ec-card p-3 my-3").mark(f"slot-{slot.id}"):
         heading(slot_when(slot), 3)
         static_block(_details_html(row))
-        alert = Text("", "p").classes("text-negative").mark(f"slot-{slot.id}-error")
-        alert.props["role"] = "alert"
+        alert = live_paragraph(f"slot-{slot.id}-error", alert=True)
         actions = SlotActions(actor, reload, alert)
         if editable:
             _slot_actions(row, actions)

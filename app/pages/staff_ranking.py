@@ -29,12 +29,13 @@ from app.services.scoring import (
 )
 from app.ui import routes
 from app.ui.frame import frame
-from app.ui.guards import as_staff, refusal
+from app.ui.guards import as_staff, read_or_refusal, refusal
 from app.ui.page import page
+from app.ui.program_index import program_links
 from app.ui.scores import score_text
 from app.ui.session import current_language
 from app.ui.tables import application_rows, captioned_table
-from app.ui.text import Text, heading, paragraph
+from app.ui.text import Text, heading, live_paragraph, paragraph
 
 
 @dataclass
@@ -48,11 +49,7 @@ class _State:
 
 
 def _load(actor: Actor, program_id: int, lang: str) -> Ranking | DomainError:
-    try:
-        with new_session() as session:
-            return program_ranking(session, actor=actor, program_id=program_id, lang=lang)
-    except DomainError as error:
-        return error
+    return read_or_refusal(program_ranking, actor=actor, program_id=program_id, lang=lang)
 
 
 def _propose(actor: Actor, program_id: int, waiting: int, excluded: set[int], lang: str) -> Proposal:
@@ -128,8 +125,7 @@ def _proposal_form(view: Ranking, state: _State, actor: Actor, redraw: Redraw) -
                 "avant « Saisir les avis », et rien n'est publié : la publication reste une étape à part."
             )
         ).classes("text-sm")
-        error = Text("", "p").classes("text-negative").mark("proposal-error")
-        error.props["role"] = "alert"
+        error = live_paragraph("proposal-error", alert=True)
         waiting = None
         if view.has_waiting_list:
             waiting = ui.number(_("Places à proposer en liste complémentaire"), value=state.waiting, min=0, precision=0)
@@ -270,18 +266,13 @@ def _programs(actor: Actor, lang: str) -> list[tuple[int, str, int, int]]:
 
 
 def _index(programs: list[tuple[int, str, int, int]]) -> None:
-    if not programs:
-        paragraph(_("Aucune formation de votre périmètre n'a de grille d'évaluation.")).mark("no-program")
-        return
-    with ui.element("ul").classes("list-disc ml-6").mark("ranking-programs"):
-        for program_id, label, scored, total in programs:
-            with ui.element("li"):
-                ui.link(
-                    _("{program} — candidatures notées : {scored} sur {total}").format(
-                        program=label, scored=scored, total=total
-                    ),
-                    routes.RANKING.format(program_id=program_id),
-                ).mark(f"program-{program_id}")
+    text = _("{program} — candidatures notées : {scored} sur {total}")
+    links = [
+        (program_id, text.format(program=label, scored=scored, total=total))
+        for program_id, label, scored, total in programs
+    ]
+    empty = _("Aucune formation de votre périmètre n'a de grille d'évaluation.")
+    program_links(links, routes.RANKING, "ranking-programs", empty)
 
 
 async def _index_page(actor: Actor) -> None:

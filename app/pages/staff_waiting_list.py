@@ -12,7 +12,7 @@ from typing import Any
 
 from nicegui import run, ui
 
-from app.db import new_session, transaction
+from app.db import transaction
 from app.i18n import _
 from app.services.decisions import (
     ListedCandidate,
@@ -26,12 +26,13 @@ from app.services.review import VALUE_LABELS
 from app.ui import routes
 from app.ui.dates import format_moment
 from app.ui.frame import frame
-from app.ui.guards import as_staff, refusal
+from app.ui.guards import as_staff, read_or_refusal, refusal
 from app.ui.latest_read import LatestRead
 from app.ui.page import page
+from app.ui.program_index import program_links
 from app.ui.session import current_language
 from app.ui.tables import application_rows, captioned_table
-from app.ui.text import Text, heading, paragraph
+from app.ui.text import Text, heading, live_paragraph, paragraph
 
 INDEX_PATH = routes.WAITING_LISTS
 PROGRAM_PATH = routes.WAITING_LIST
@@ -82,8 +83,7 @@ def _call_action(view: WaitingListOverview, actor: Actor, redraw: Callable[[], A
                 "une date limite de confirmation et un courriel."
             )
         ).classes("text-sm")
-        message = Text("", "p").classes("text-negative").mark("call-error")
-        message.props["role"] = "alert"
+        message = live_paragraph("call-error", alert=True)
         expected = view.next_application_id
         if expected is None:
             paragraph(_("Aucun appel possible : pas de place libre ou personne en attente.")).mark("call-impossible")
@@ -121,11 +121,7 @@ def _call(actor: Actor, program_id: int, expected: int) -> None:
 
 def _overview(actor: Actor, program_id: int, lang: str) -> WaitingListOverview | DomainError:
     """The programme's waiting list, or the refusal to show it (a worker thread)."""
-    try:
-        with new_session() as session:
-            return waiting_list_overview(session, actor=actor, program_id=program_id, lang=lang)
-    except DomainError as error:
-        return error
+    return read_or_refusal(waiting_list_overview, actor=actor, program_id=program_id, lang=lang)
 
 
 def _draw(view: WaitingListOverview | DomainError | None, actor: Actor, redraw: Callable[[], Awaitable[None]]) -> None:
@@ -188,27 +184,19 @@ def _listing(
 
 def _programs(actor: Actor, lang: str) -> list[tuple[int, str, int]] | DomainError:
     """The programmes of the scope with a waiting list, or the refusal to list them (a worker thread)."""
-    try:
-        with new_session() as session:
-            return programs_with_waiting_list(session, actor=actor, lang=lang)
-    except DomainError as error:
-        return error
+    return read_or_refusal(programs_with_waiting_list, actor=actor, lang=lang)
 
 
 def _index(programs: list[tuple[int, str, int]] | DomainError | None) -> None:
     if isinstance(programs, DomainError):
         refusal(programs)
         return
-    if not programs:
-        paragraph(_("Aucune formation de votre périmètre n'a de liste complémentaire.")).mark("no-program")
-        return
-    with ui.element("ul").classes("list-disc ml-6").mark("waiting-programs"):
-        for program_id, label, waiting in programs:
-            with ui.element("li"):
-                ui.link(
-                    _("{program} — {count} en attente").format(program=label, count=waiting),
-                    PROGRAM_PATH.format(program_id=program_id),
-                ).mark(f"program-{program_id}")
+    links = [
+        (program_id, _("{program} — {count} en attente").format(program=label, count=waiting))
+        for program_id, label, waiting in programs or []
+    ]
+    empty = _("Aucune formation de votre périmètre n'a de liste complémentaire.")
+    program_links(links, PROGRAM_PATH, "waiting-programs", empty)
 
 
 async def _staff_waiting_lists(actor: Actor) -> None:

@@ -11,7 +11,7 @@ from app.services.decisions import SelectionReport, plan_publication, publish_se
 from app.services.platform import Actor, DomainError
 from app.ui.bulk_dialog import OnDone, Selection, act_once, closer, dialog_card, ignored, nothing_selected, show_report
 from app.ui.session import current_language
-from app.ui.text import Text
+from app.ui.text import live_paragraph
 
 
 def _plan_publication(actor: Actor, ids: set[int], lang: str) -> SelectionReport:
@@ -38,8 +38,7 @@ async def publication_dialog(actor: Actor, selection: Selection, on_done: OnDone
     ).format(count=len(ids))
     note = _("Chaque candidat concerné voit sa décision et reçoit un courriel ; la publication est définitive.")
     with dialog_card(page, "bulk-publish-dialog", title, note) as dialog:
-        error_text = Text("", "p").classes("text-negative").mark("bulk-publish-error")
-        error_text.props["role"] = "alert"
+        error_text = live_paragraph("bulk-publish-error", alert=True)
 
         @ui.refreshable
         def outcome() -> None:

@@ -5,9 +5,12 @@ properties and observers: building one took 0.5 ms of the event loop against 0.1
 element with the same props and click listener, and a page draws one per piece (« Ajouter ») or per sortable
 column. The browser receives the same element (tag, props, listener); the screen tests read its label as they read
 a ``ui.button``'s. Use ``ui.button`` for a button that is disabled, waited on, or whose text or colour changes.
+
+``disabled_while``: such a button off while its action runs (a double click acts once), on again whatever happens.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from nicegui import ui
@@ -34,3 +37,13 @@ class ActionButton(Element):
 
 def action_button(label: str, *, on_click: Callable[..., Any], icon: str | None = None) -> ActionButton:
     return ActionButton(label, on_click=on_click, icon=icon)
+
+
+@contextmanager
+def disabled_while(button: ui.button) -> Iterator[None]:
+    """``button`` disabled for the block; whatever happens in it (a refusal, an error), the button works again."""
+    button.disable()
+    try:
+        yield
+    finally:
+        button.enable()

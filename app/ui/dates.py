@@ -2,6 +2,7 @@
 
 import re
 from datetime import date, datetime
+from typing import Any
 
 from babel.dates import format_date, format_time
 from nicegui import ui
@@ -29,6 +30,15 @@ def format_moment(moment: datetime) -> str:
         date=format_date(local.date(), "long", locale=_locale()),
         time=format_time(local.time(), "HH:mm", locale=_locale()),
     )
+
+
+def typed_moment(text: Any) -> datetime | None:
+    """What a ``datetime-local`` input holds, read as Paris time; None when empty or unreadable."""
+    try:
+        local = datetime.fromisoformat(str(text)) if text else None
+    except ValueError:
+        return None
+    return local.replace(tzinfo=PARIS) if local is not None else None
 
 
 def format_short_moment(moment: datetime) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 from nicegui import run, ui
 
-from app.db import new_session, transaction
+from app.db import transaction
 from app.i18n import _
 from app.models import DecisionKind
 from app.services.decisions import (
@@ -31,6 +31,7 @@ from app.services.decisions import (
 from app.services.platform import Actor, DomainError
 from app.ui import routes
 from app.ui.drafts import Drafts
+from app.ui.guards import read_or_refusal
 from app.ui.latest_read import LatestRead
 from app.ui.opinions_panel import draw_opinions
 from app.ui.session import current_language
@@ -41,11 +42,8 @@ WAITING_LIST_PATH = routes.WAITING_LIST
 
 def load_panel_view(actor: Actor, application_id: int, lang: str) -> DecisionPanelView | None:
     """The panel's data (None outside the actor's scope); runs in a worker thread, with its own session."""
-    try:
-        with new_session() as session:
-            return decision_panel_view(session, actor=actor, application_id=application_id, lang=lang)
-    except DomainError:
-        return None
+    found = read_or_refusal(decision_panel_view, actor=actor, application_id=application_id, lang=lang)
+    return None if isinstance(found, DomainError) else found
 
 
 async def decision_panel(application_id: int, actor: Actor) -> None:

@@ -13,7 +13,7 @@ from nicegui import run, ui
 from app.i18n import N_, _
 from app.services.dossier import DossierInvalid
 from app.services.platform import DomainError
-from app.ui.dates import UnreadableDay, day_input, parse_typed_day, typed_day
+from app.ui.dates import UnreadableDay, day_input, parse_typed_day, typed_day, typed_moment
 from app.ui.folded_select import NO_MATCH, FoldedSelect
 from app.ui.form_errors import ErrorSummary
 
@@ -102,24 +102,14 @@ class EntityForm:
 
     def moment(self, name: str, label: str, *, required: bool = False, hint: str = "") -> ui.input:
         """A date and time typed in Paris time (the calendar's reference), stored in UTC on the entity."""
-        from datetime import datetime
-
-        from app.clock import PARIS, paris
+        from app.clock import paris
 
         current = getattr(self.entity, name)
         element = ui.input(
             self._label(label, required), value=paris(current).strftime("%Y-%m-%dT%H:%M") if current else ""
         )
         element.props("type=datetime-local")
-
-        def parse(text: Any) -> datetime | None:
-            try:
-                local = datetime.fromisoformat(str(text)) if text else None
-            except ValueError:
-                return None
-            return local.replace(tzinfo=PARIS) if local is not None else None
-
-        element.bind_value_to(self.entity, name, forward=parse)
+        element.bind_value_to(self.entity, name, forward=typed_moment)
         return self._setup(name, element, required=required, hint=hint or _("Heure de Paris"))
 
     def checkbox(self, name: str, label: str) -> ui.checkbox:

@@ -25,7 +25,7 @@ from urllib.parse import quote
 from fastapi.responses import RedirectResponse
 from nicegui import context, run, ui
 
-from app.db import transaction
+from app.db import new_session, transaction
 from app.i18n import _
 from app.models import StaffRole
 from app.services.accounts import RoleView, current_role
@@ -158,6 +158,25 @@ def refusal(error: DomainError) -> None:
     from app.ui.text import paragraph
 
     paragraph(error.translate(_)).mark("refusal")
+
+
+def read_or_refusal(read: Callable[..., T], **kwargs: Any) -> T | DomainError:
+    """``read(session, **kwargs)`` in a session of its own (a worker thread): what it read, or the service's
+    refusal for the page to show (:func:`refusal`)."""
+    try:
+        with new_session() as session:
+            return read(session, **kwargs)
+    except DomainError as error:
+        return error
+
+
+def done_or_refusal(work: Callable[..., T], **kwargs: Any) -> T | DomainError:
+    """:func:`read_or_refusal` in a transaction: for a service that writes (an audited search, a preview's log)."""
+    try:
+        with transaction() as session:
+            return work(session, **kwargs)
+    except DomainError as error:
+        return error
 
 
 async def open_or_refuse(

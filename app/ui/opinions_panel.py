@@ -15,7 +15,7 @@ from app.services.decisions import OPINION_LABELS, OpinionLine, OpinionsView, en
 from app.services.platform import Actor, DomainError
 from app.ui.dates import format_moment
 from app.ui.drafts import Drafts
-from app.ui.text import Text, heading, paragraph, static_block, tag, text_tag
+from app.ui.text import Text, heading, live_paragraph, paragraph, static_block, tag, text_tag
 
 
 def _table(lines: list[OpinionLine]) -> str:
@@ -72,8 +72,7 @@ def _form(application_id: int, actor: Actor, line: OpinionLine, drafts: Drafts) 
         opinion.props("inline").mark("opinion-choice")
     comment = drafts.keep(ui.textarea(_("Commentaire de l'avis"), value=line.comment), "opinion-comment")
     comment.props("outlined maxlength=2000").classes("w-full").mark("opinion-comment")
-    error = Text("", "p").classes("text-negative").mark("opinion-error")
-    error.props["role"] = "alert"
+    error = live_paragraph("opinion-error", alert=True)
 
     async def save() -> None:
         error.text = ""

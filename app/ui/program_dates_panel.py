@@ -16,7 +16,7 @@ from app.i18n import _, ngettext
 from app.services.admin import program_dates as bulk
 from app.services.offer import calendar_rules as cal
 from app.services.platform import Actor, DomainError
-from app.ui.offer_admin import cell, in_transaction, label_of, notice, say, table
+from app.ui.offer_admin import alert, cell, in_transaction, label_of, notice, say, table
 from app.ui.text import heading, paragraph
 
 
@@ -83,13 +83,6 @@ async def _apply_dates(actor: Actor, ids: list[int], wanted: dict[str, Any], ver
     return await in_transaction(
         lambda session: bulk.apply_bulk_dates(session, actor=actor, program_ids=ids, changes=wanted, versions=versions)
     )
-
-
-def _error_line() -> ui.label:
-    message = ui.label("").classes("text-negative").mark("bulk-error")
-    message.props["role"] = "alert"
-    message.set_visibility(False)
-    return message
 
 
 def _saved_text(count: int) -> str:
@@ -172,7 +165,7 @@ def program_dates_panel(
     preview and the change run off the event loop; ``on_applied`` is awaited after a change."""
     state: dict[str, Any] = {"rows": None, "versions": None, "ids": None, "changes": None}
     chosen, inputs = _fields()
-    message, status = _error_line(), notice()
+    message, status = alert("bulk-error"), notice()
 
     def fail(text: str) -> None:
         message.text = text
