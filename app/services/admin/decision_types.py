@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from app.i18n import N_
 from app.models import Campaign, Decision, DecisionKind, DecisionType, Program, RefusalReason
-from app.services.admin.common import load_for_edit, require_admin, save_active, save_entity
+from app.services.admin.common import form_action, load_for_edit, require_admin, save_active, save_entity
 from app.services.admin.scoped import checked, clean_choice, clean_code, clean_label
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
@@ -146,7 +146,7 @@ def save_decision_type(
         entity_id=type_id,
         expected_version=expected_version,
         values=clean,
-        action="decision_type.created" if type_id is None else "decision_type.updated",
+        action=form_action("decision_type", type_id),
     )
 
 
@@ -236,7 +236,7 @@ def save_refusal_reason(
         entity_id=reason_id,
         expected_version=expected_version,
         values=_check(RefusalReasonValues, REASON_FIELDS, values),
-        action="refusal_reason.created" if reason_id is None else "refusal_reason.updated",
+        action=form_action("refusal_reason", reason_id),
     )
 
 

@@ -19,7 +19,7 @@ from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.form_checks import REQUIRED, validate
 from app.services.platform.labels import in_language
-from app.services.platform.versioned_save import load_for_edit, save_entity
+from app.services.platform.versioned_save import form_action, load_for_edit, save_entity
 
 QUESTION_MAX = 500
 ANSWER_MAX = 10_000
@@ -107,7 +107,7 @@ def save_entry(
         entity_id=entry_id,
         expected_version=expected_version,
         values=clean,
-        action="faq.created" if entry_id is None else "faq.updated",
+        action=form_action("faq", entry_id),
         unique_field=None,
     )
 

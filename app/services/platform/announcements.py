@@ -21,7 +21,7 @@ from app.services.platform.audit import audit
 from app.services.platform.form_checks import REQUIRED, DossierInvalid, validate
 from app.services.platform.labels import in_language
 from app.services.platform.process_cache import EngineCache
-from app.services.platform.versioned_save import load_for_edit, save_entity
+from app.services.platform.versioned_save import form_action, load_for_edit, save_entity
 
 CACHE_SECONDS = 30.0
 MESSAGE_MAX = 1000
@@ -146,7 +146,7 @@ def save_announcement(
         entity_id=announcement_id,
         expected_version=expected_version,
         values=clean,
-        action="announcement.created" if announcement_id is None else "announcement.updated",
+        action=form_action("announcement", announcement_id),
         unique_field=None,
     )
     _cache.invalidate_on_commit(session)
