@@ -19,7 +19,7 @@ from app.models import Campaign, Decision, DecisionKind, DecisionType, Program, 
 from app.services.admin.common import form_action, load_for_edit, require_admin, save_active, save_entity
 from app.services.admin.scoped import checked, clean_choice, clean_code, clean_label
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_row
 from app.services.platform.errors import DomainError, NotFound
 from app.services.platform.form_checks import DossierInvalid
 
@@ -186,14 +186,7 @@ def delete_decision_type(session: Session, *, actor: Actor, type_id: int, expect
     before = {"code": row.code, "kind": DecisionKind(row.kind).value, "label_fr": row.label_fr}
     session.delete(row)
     session.flush()
-    audit(
-        session,
-        actor=actor,
-        action="decision_type.deleted",
-        entity_type="decisiontype",
-        entity_id=type_id,
-        before=before,
-    )
+    audit_row(session, actor, "decision_type.deleted", row, before=before)
 
 
 # --- Refusal reasons ----------------------------------------------------------------------------------------------
@@ -264,11 +257,4 @@ def delete_refusal_reason(session: Session, *, actor: Actor, reason_id: int, exp
     before = {"code": row.code, "label_fr": row.label_fr}
     session.delete(row)
     session.flush()
-    audit(
-        session,
-        actor=actor,
-        action="refusal_reason.deleted",
-        entity_type="refusalreason",
-        entity_id=reason_id,
-        before=before,
-    )
+    audit_row(session, actor, "refusal_reason.deleted", row, before=before)

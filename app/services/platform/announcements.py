@@ -17,7 +17,7 @@ from app.i18n import N_
 from app.models import Announcement, AnnouncementLevel
 from app.services.accounts.admin_rights import require_admin
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_row
 from app.services.platform.form_checks import REQUIRED, DossierInvalid, validate
 from app.services.platform.labels import in_language
 from app.services.platform.process_cache import EngineCache
@@ -160,12 +160,5 @@ def delete_announcement(session: Session, *, actor: Actor, announcement_id: int,
     before = {"level": announcement.level.value, "message_fr": announcement.message_fr}
     session.delete(announcement)
     session.flush()
-    audit(
-        session,
-        actor=actor,
-        action="announcement.deleted",
-        entity_type="announcement",
-        entity_id=announcement_id,
-        before=before,
-    )
+    audit_row(session, actor, "announcement.deleted", announcement, before=before)
     _cache.invalidate_on_commit(session)
