@@ -17,7 +17,7 @@ from app.models import Account, Campaign, SignInThrottle, StaffMember, StaffRole
 from app.services.accounts.passwords import hash_password, needs_rehash, verify_password
 from app.services.platform import parameters, read_only
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_row
 from app.services.platform.errors import DomainError
 from app.services.platform.text_rules import has_refused_character
 
@@ -257,13 +257,7 @@ def staff_signed_in(
 ) -> "SignInOutcome":
     """What every staff sign-in (password or single sign-on) ends with: the date recorded, the audit, the principal."""
     mark_staff_signed_in(session, member, now)
-    audit(
-        session,
-        actor=Actor("staff", staff_id=member.id, client_address=actor.client_address),
-        action=action,
-        entity_type="staffmember",
-        entity_id=member.id,
-    )
+    audit_row(session, Actor("staff", staff_id=member.id, client_address=actor.client_address), action, member)
     return SignInOutcome(Principal("staff", member.id or 0, member.display_name, assignment_id))
 
 
@@ -350,12 +344,11 @@ def _candidate_sign_in(attempt: _Attempt, account: Account, password: str) -> Si
     account.throttled_until = None
     account.last_sign_in_at = now
     session.add(account)
-    audit(
+    audit_row(
         session,
-        actor=Actor("candidate", account_id=account.id, client_address=attempt.actor.client_address),
-        action="account.signed_in",
-        entity_type="account",
-        entity_id=account.id,
+        Actor("candidate", account_id=account.id, client_address=attempt.actor.client_address),
+        "account.signed_in",
+        account,
     )
     return SignInOutcome(Principal("candidate", account.id or 0, f"{account.first_name} {account.last_name}"))
 

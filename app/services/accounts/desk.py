@@ -30,7 +30,7 @@ from app.services.accounts.credentials import send_email_change_link
 from app.services.accounts.rules import check_new_email
 from app.services.accounts.staff_roles import require_role
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit, audit_row
+from app.services.platform.audit import audit_row
 from app.services.platform.errors import DomainError, NotFound
 from app.services.platform.text_fold import fold_name, folded
 
@@ -268,6 +268,4 @@ def unlock_account(session: Session, *, actor: Actor, account_id: int) -> None:
     session.add(account)
     keys = [f"login:{login.lower()}" for login in (account.email, account.dossier_number)]
     session.execute(sa.delete(SignInThrottle).where(col(SignInThrottle.key).in_(keys)))
-    audit(
-        session, actor=actor, action="desk.account_unlocked", entity_type="account", entity_id=account.id, before=before
-    )
+    audit_row(session, actor, "desk.account_unlocked", account, before=before)

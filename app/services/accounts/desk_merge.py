@@ -36,7 +36,7 @@ from app.models import (
 from app.services.accounts.candidates import get_account
 from app.services.accounts.desk import AccountRow, account_row, require_desk
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit, audit_row
+from app.services.platform.audit import audit_row
 from app.services.platform.errors import DomainError
 from app.services.platform.text_fold import fold_name
 
@@ -212,7 +212,7 @@ def merge_accounts(session: Session, *, actor: Actor, kept_id: int, dropped_id: 
         before={"dropped_account_id": dropped.id, "dropped_dossier_number": dropped.dossier_number},
         after={"moved": counts},
     )
-    audit(session, actor=actor, action="desk.account_disabled", entity_type="account", entity_id=dropped.id)
+    audit_row(session, actor, "desk.account_disabled", dropped)
     session.flush()
     return preview
 

@@ -26,7 +26,7 @@ from app.services.accounts.candidates import issue_dossier_number
 from app.services.accounts.rules import normalise_email
 from app.services.platform import read_only
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_row
 from app.services.platform.errors import DomainError
 
 
@@ -122,12 +122,11 @@ def sign_in_candidate(session: Session, *, actor: Actor, identity: SsoIdentity) 
     account.last_sign_in_at = clock.now()
     session.add(account)
     session.flush()
-    audit(
+    audit_row(
         session,
-        actor=Actor("candidate", account_id=account.id, client_address=actor.client_address),
-        action="account.sso_created" if created else "account.sso_signed_in",
-        entity_type="account",
-        entity_id=account.id,
+        Actor("candidate", account_id=account.id, client_address=actor.client_address),
+        "account.sso_created" if created else "account.sso_signed_in",
+        account,
         after={"provider": identity.provider, "student_number": account.student_number} if created else None,
     )
     return SignInOutcome(Principal("candidate", account.id or 0, f"{account.first_name} {account.last_name}"))

@@ -28,7 +28,7 @@ from app.models import (
 from app.services.accounts.staff_roles import INSTITUTION_WIDE, ROLE_LABELS, RoleView
 from app.services.admin.common import require_admin, snapshot
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_row
 from app.services.platform.errors import NotFound
 from app.services.platform.form_checks import DossierInvalid
 
@@ -189,12 +189,11 @@ def create_token(session: Session, *, actor: Actor, draft: TokenDraft) -> tuple[
     )
     session.add(token)
     session.flush()
-    audit(
+    audit_row(
         session,
-        actor=actor,
-        action="integration_token.created",
-        entity_type="integrationtoken",
-        entity_id=token.id,
+        actor,
+        "integration_token.created",
+        token,
         after=snapshot(token, ("label", "role", "centre_id", "committee_id", "expires_at")),
     )
     return secret, token
@@ -210,12 +209,11 @@ def revoke_token(session: Session, *, actor: Actor, token_id: int) -> Integratio
         token.revoked_at = clock.now()
         session.add(token)
         session.flush()
-        audit(
+        audit_row(
             session,
-            actor=actor,
-            action="integration_token.revoked",
-            entity_type="integrationtoken",
-            entity_id=token.id,
+            actor,
+            "integration_token.revoked",
+            token,
             after={"label": token.label, "revoked_at": token.revoked_at.isoformat()},
         )
     return token

@@ -13,13 +13,14 @@ from app.services.accounts.admin_rights import (
     require_centre_offer,
 )
 from app.services.platform.errors import StaleEdit
-from app.services.platform.versioned_save import load_for_edit, save_active, save_entity, snapshot
+from app.services.platform.versioned_save import form_action, load_for_edit, save_active, save_entity, snapshot
 
 __all__ = [
     "ADMIN_ROLES",
     "StaleEdit",
     "can_edit_centre_offer",
     "centre_edits_offer",
+    "form_action",
     "load_for_edit",
     "require_admin",
     "require_centre_offer",

@@ -16,10 +16,10 @@ from sqlmodel import Session, col, select
 
 from app.i18n import N_
 from app.models import Campaign, Decision, DecisionKind, DecisionType, Program, RefusalReason
-from app.services.admin.common import load_for_edit, require_admin, save_active, save_entity
+from app.services.admin.common import form_action, load_for_edit, require_admin, save_active, save_entity
 from app.services.admin.scoped import checked, clean_choice, clean_code, clean_label
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_row
 from app.services.platform.errors import DomainError, NotFound
 from app.services.platform.form_checks import DossierInvalid
 
@@ -146,7 +146,7 @@ def save_decision_type(
         entity_id=type_id,
         expected_version=expected_version,
         values=clean,
-        action="decision_type.created" if type_id is None else "decision_type.updated",
+        action=form_action("decision_type", type_id),
     )
 
 
@@ -186,14 +186,7 @@ def delete_decision_type(session: Session, *, actor: Actor, type_id: int, expect
     before = {"code": row.code, "kind": DecisionKind(row.kind).value, "label_fr": row.label_fr}
     session.delete(row)
     session.flush()
-    audit(
-        session,
-        actor=actor,
-        action="decision_type.deleted",
-        entity_type="decisiontype",
-        entity_id=type_id,
-        before=before,
-    )
+    audit_row(session, actor, "decision_type.deleted", row, before=before)
 
 
 # --- Refusal reasons ----------------------------------------------------------------------------------------------
@@ -236,7 +229,7 @@ def save_refusal_reason(
         entity_id=reason_id,
         expected_version=expected_version,
         values=_check(RefusalReasonValues, REASON_FIELDS, values),
-        action="refusal_reason.created" if reason_id is None else "refusal_reason.updated",
+        action=form_action("refusal_reason", reason_id),
     )
 
 
@@ -264,11 +257,4 @@ def delete_refusal_reason(session: Session, *, actor: Actor, reason_id: int, exp
     before = {"code": row.code, "label_fr": row.label_fr}
     session.delete(row)
     session.flush()
-    audit(
-        session,
-        actor=actor,
-        action="refusal_reason.deleted",
-        entity_type="refusalreason",
-        entity_id=reason_id,
-        before=before,
-    )
+    audit_row(session, actor, "refusal_reason.deleted", row, before=before)

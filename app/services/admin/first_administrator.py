@@ -15,7 +15,7 @@ from app.services.accounts.rules import check_new_password
 from app.services.admin.staff import AUTH_PASSWORD, AUTH_SSO, SSO_PROVIDERS, StaffIn, check_account
 from app.services.dossier.schemas import DossierInvalid
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_row
 from app.services.platform.errors import DomainError
 
 ADMINISTRATOR_EXISTS = N_(
@@ -89,12 +89,7 @@ def create_first_administrator(
 def _audit(session: Session, member: StaffMember, role: StaffRoleAssignment, auth_mode: str) -> None:
     actor = Actor.system()
     after = {"login": member.login, "auth_mode": auth_mode, "by": "python -m app.manage"}
-    audit(session, actor=actor, action="staff.created", entity_type="staffmember", entity_id=member.id, after=after)
-    audit(
-        session,
-        actor=actor,
-        action="staff.role_added",
-        entity_type="staffroleassignment",
-        entity_id=role.id,
-        after={"staff_id": member.id, "role": StaffRole.ADMINISTRATOR.value},
+    audit_row(session, actor, "staff.created", member, after=after)
+    audit_row(
+        session, actor, "staff.role_added", role, after={"staff_id": member.id, "role": StaffRole.ADMINISTRATOR.value}
     )

@@ -23,7 +23,7 @@ from app.services.admin.mail_catalogue import MailCodeInfo, code_info, documente
 from app.services.mail.templates import SUBJECT_MAX_CHARS, RenderedMail, load_default, validate_template_parts
 from app.services.mail.variables import MailCode
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_row
 from app.services.platform.errors import NotFound
 from app.services.platform.form_checks import REQUIRED, DossierInvalid
 from app.services.platform.versions import flush_versioned
@@ -204,14 +204,6 @@ def restore_default(session: Session, *, actor: Actor, code: str, language: str,
     if row.version != expected_version:
         raise StaleEdit()
     before = snapshot(row, ("code", "language", "subject", "body_html"))
-    row_id = row.id
     session.delete(row)
     flush_versioned(session)
-    audit(
-        session,
-        actor=actor,
-        action="mail_template.default_restored",
-        entity_type="mailtemplate",
-        entity_id=row_id,
-        before=before,
-    )
+    audit_row(session, actor, "mail_template.default_restored", row, before=before)

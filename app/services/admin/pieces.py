@@ -54,7 +54,7 @@ from app.services.documents import pdf_sandbox, piece_files, piece_slots
 from app.services.documents.file_sniffing import PDF, sniff
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_row
 from app.services.platform.errors import DomainError, NotFound
 from app.services.platform.form_checks import DossierInvalid
 
@@ -245,14 +245,7 @@ def delete_piece(session: Session, *, actor: Actor, piece_id: int, expected_vers
     session.delete(piece)
     session.flush()
     _release_template(session, template_id)
-    audit(
-        session,
-        actor=actor,
-        action="required_document.deleted",
-        entity_type="requireddocument",
-        entity_id=piece_id,
-        before=before,
-    )
+    audit_row(session, actor, "required_document.deleted", piece, before=before)
 
 
 def move_piece(session: Session, *, actor: Actor, piece_id: int, offset: int) -> list[RequiredDocument]:

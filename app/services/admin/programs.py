@@ -38,7 +38,7 @@ from app.services.offer.program_schema import CHOOSE, ProgramIn
 from app.services.offer.rights import may_edit, readable, require_offer_reader, visible_centres, writable
 from app.services.offer.saves import save_edited
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_row
 from app.services.platform.errors import DomainError, NotFound
 
 DESCRIPTION_FIELDS = (
@@ -327,12 +327,11 @@ def _carry_applications(session: Session, actor: Actor, program: Program) -> Non
         .where(Application.program_id == program.id)  # type: ignore[arg-type]
         .values(committee_id=program.committee_id)
     )
-    audit(
+    audit_row(
         session,
-        actor=actor,
-        action="program.applications_moved",
-        entity_type="program",
-        entity_id=program.id,
+        actor,
+        "program.applications_moved",
+        program,
         after={"committee_id": program.committee_id, "applications": int(moved)},
     )
 

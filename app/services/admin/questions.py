@@ -33,7 +33,7 @@ from app.services.admin.scoped import (
     target_of,
 )
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_row
 from app.services.platform.errors import DomainError, NotFound
 from app.services.platform.form_checks import INVALID, DossierInvalid
 
@@ -167,7 +167,7 @@ def delete_question(session: Session, *, actor: Actor, question_id: int, expecte
     before = placed_snapshot(question)
     session.delete(question)
     session.flush()
-    audit(session, actor=actor, action="question.deleted", entity_type="question", entity_id=question_id, before=before)
+    audit_row(session, actor, "question.deleted", question, before=before)
 
 
 def move_question(session: Session, *, actor: Actor, question_id: int, offset: int) -> list[Question]:

@@ -31,6 +31,7 @@ from app.models import (
 from app.services.accounts import staff_roles as staff
 from app.services.admin.common import (
     ADMIN_ROLES,
+    form_action,
     load_for_edit,
     require_admin,
     require_centre_offer,
@@ -339,7 +340,7 @@ def save_item(
         entity_id=item_id,
         expected_version=expected_version,
         values=clean,
-        action=f"{action}.created" if item_id is None else f"{action}.updated",
+        action=form_action(action, item_id),
     )
 
 

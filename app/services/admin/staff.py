@@ -36,7 +36,7 @@ from app.models import (
 from app.services.accounts.passwords import hash_password
 from app.services.accounts.rules import EMAIL_RE, check_new_password, normalise_email
 from app.services.accounts.staff_roles import INSTITUTION_SCOPE, ROLE_LABELS, RoleView
-from app.services.admin.common import load_for_edit, require_admin, save_active, save_entity
+from app.services.admin.common import form_action, load_for_edit, require_admin, save_active, save_entity
 from app.services.admin.staff_rules import (
     ADMIN_ACCOUNT,
     LAST_ADMIN,
@@ -346,7 +346,7 @@ def _save_member(
             entity_id=staff_id,
             expected_version=expected_version,
             values=values,
-            action="staff.created" if staff_id is None else "staff.updated",
+            action=form_action("staff", staff_id),
             unique_field=None,
         )
     except IntegrityError as exc:  # a concurrent save took the same login or SSO identity

@@ -19,7 +19,7 @@ from app.services.admin.staff_rules import (
     touch,
 )
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit, audit_row
+from app.services.platform.audit import audit_row
 from app.services.platform.form_checks import DossierInvalid
 
 _ROLE_FIELDS = ("role", "centre_id", "committee_id", "read_only", "is_president")
@@ -173,11 +173,4 @@ def remove_role(session: Session, *, actor: Actor, assignment_id: int, expected_
     before = {"staff_id": assignment.staff_id, **snapshot(assignment, _ROLE_FIELDS)}
     session.delete(assignment)
     session.flush()
-    audit(
-        session,
-        actor=actor,
-        action="staff.role_removed",
-        entity_type="staffroleassignment",
-        entity_id=assignment_id,
-        before=before,
-    )
+    audit_row(session, actor, "staff.role_removed", assignment, before=before)

@@ -9,7 +9,7 @@ A candidate's dossier follows the same rule (:func:`require_candidate_in_scope`)
 candidate's applications is.
 """
 
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -23,6 +23,13 @@ from app.services.platform.errors import Forbidden, NotFound
 
 # The account desk has no right on applications, their pieces or decisions: it only manages candidate accounts.
 ALL_ROLES = tuple(role for role in StaffRole if role != StaffRole.ACCOUNT_DESK)
+
+
+class _OfApplication(Protocol):
+    application_id: int
+
+
+R = TypeVar("R", bound=_OfApplication)
 
 
 def scope_filter(role: RoleView) -> Any:
@@ -72,6 +79,29 @@ def require_application_in_scope(
     if write:
         require_open_campaign(session, application.campaign_id)  # an archived campaign is read-only for all
     return application, role
+
+
+def require_row_in_scope(
+    session: Session,
+    *,
+    actor: Actor,
+    model: type[R],
+    row_id: int,
+    missing: str,
+    write: bool = False,
+    roles: tuple[StaffRole, ...] = ALL_ROLES,
+) -> tuple[R, Application]:
+    """A row of one application (a piece, a post-it, a decision…) and that application, if the actor's role covers it.
+
+    A missing row is ``NotFound(missing)``; its application is checked as by :func:`require_application_in_scope`.
+    """
+    row = session.get(model, row_id)
+    if row is None:
+        raise NotFound(missing)
+    application, _role = require_application_in_scope(
+        session, actor=actor, application_id=row.application_id, write=write, roles=roles
+    )
+    return row, application
 
 
 def require_program_in_scope(

@@ -26,6 +26,7 @@ from app.models import (
     RefusalReason,
     StaffRole,
 )
+from app.services.applications.staff_scope import require_row_in_scope
 from app.services.decisions.answer_status import move_answer
 from app.services.decisions.confirmation_delays import confirmation_deadline
 from app.services.decisions.decision_status import enter, publish
@@ -285,11 +286,8 @@ def lock_programs_of(session: Session, application_ids: list[int]) -> dict[int, 
 
 def publish_decision(session: Session, *, actor: Actor, decision_id: int) -> Decision:
     """« Valider »: the candidate sees the decision and is mailed; a favourable one gets its deadline."""
-    found = session.get(Decision, decision_id)
-    if found is None:
-        raise NotFound("decision")
-    application, _role = require_application_in_scope(
-        session, actor=actor, application_id=found.application_id, write=True, roles=PUBLISH_ROLES
+    _found, application = require_row_in_scope(
+        session, actor=actor, model=Decision, row_id=decision_id, missing="decision", write=True, roles=PUBLISH_ROLES
     )
     program = lock_program(session, application.program_id)  # lock order: programme, then application
     application = lock_application(session, application.id or 0)

@@ -28,7 +28,7 @@ from app.models import (
 from app.services.documents import piece_files
 from app.services.documents.piece_status import move_piece
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_row
 from app.services.platform.lifecycle import By
 from app.services.platform.notifications import notify_candidate
 
@@ -64,14 +64,7 @@ def _rows(
 def _audit_count(session: Session, actor: Actor, piece: RequiredDocument, action: str, count: int) -> None:
     """How many open applications a change of ``piece`` reached, when it reached any."""
     if count:
-        audit(
-            session,
-            actor=actor,
-            action=action,
-            entity_type="requireddocument",
-            entity_id=piece.id,
-            after={"applications": count},
-        )
+        audit_row(session, actor, action, piece, after={"applications": count})
 
 
 def open_slots(session: Session, actor: Actor, piece: RequiredDocument) -> None:

@@ -7,9 +7,9 @@ ones in names and address lines too, and a text longer than its column is refuse
 import re
 import unicodedata
 from datetime import date
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
 
 from app import clock
 from app.i18n import N_
@@ -74,6 +74,10 @@ def _year(value: int | None, *, required: bool = True) -> int | None:
     if not 1950 <= value <= clock.today_paris().year + 1:
         raise ValueError(N_("Indiquez une année entre 1950 et l'an prochain."))
     return value
+
+
+# The year of a record, an experience or an internship: required, from 1950 to next year.
+Year = Annotated[int | None, AfterValidator(_year)]
 
 
 def _country(value: str) -> str:
@@ -288,7 +292,7 @@ class BaccalaureateIn(_Schema):
 
 class ExternalRecordIn(_Schema):
     table = ExternalRecord
-    academic_year: int | None
+    academic_year: Year
     establishment_uai: str | None = None
     establishment_label: str = ""
     country: str = "FR"
@@ -296,11 +300,6 @@ class ExternalRecordIn(_Schema):
     label: str
     outcome: RecordOutcome
     mention: str = ""
-
-    @field_validator("academic_year")
-    @classmethod
-    def _year(cls, value: int | None) -> int | None:
-        return _year(value)
 
     @field_validator("diploma_type", "label")
     @classmethod
@@ -327,16 +326,11 @@ class ExternalRecordIn(_Schema):
 
 class WorkExperienceIn(_Schema):
     table = WorkExperience
-    year: int | None
+    year: Year
     duration: str
     title: str
     employer: str
     description: str = ""
-
-    @field_validator("year")
-    @classmethod
-    def _year(cls, value: int | None) -> int | None:
-        return _year(value)
 
     @field_validator("duration", "title", "employer")
     @classmethod
@@ -346,16 +340,11 @@ class WorkExperienceIn(_Schema):
 
 class InternshipIn(_Schema):
     table = Internship
-    year: int | None
+    year: Year
     duration: str
     hours_per_week: int | None = None
     organisation: str
     description: str = ""
-
-    @field_validator("year")
-    @classmethod
-    def _year(cls, value: int | None) -> int | None:
-        return _year(value)
 
     @field_validator("hours_per_week")
     @classmethod

@@ -11,10 +11,9 @@ The selection is re-checked against the requester's current scope in the worker:
 import csv
 import io
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -33,7 +32,7 @@ from app.models import (
 from app.services.accounts.staff_roles import INSTITUTION_WIDE, current_role
 from app.services.applications.dossier_status import PIECE_STATUS_LABELS
 from app.services.applications.staff_scope import program_scope, scope_filter
-from app.services.documents.dossier_pdf_render import render_dossier_pdf
+from app.services.exports.builders import Progress, Render, draw_here, no_progress
 from app.services.exports.spreadsheet_writers import neutralise
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
@@ -49,9 +48,6 @@ RENDER_BATCH = 20  # dossiers whose data one short transaction loads
 INDEX_HEADERS = [N_("Fichier"), N_("N° de dossier"), N_("Nom"), N_("Prénoms"), N_("Formation"), N_("Statut")]
 INCLUDED = N_("Inclus")
 NO_FILE = N_("Aucun fichier déposé")
-
-Render = Callable[[dict[str, Any], str], bytes]
-Progress = Callable[[int, int], None]
 
 
 def first_name(first_names: str) -> str:
@@ -198,8 +194,7 @@ def build_dossiers_zip(
     ``render(context, language)`` turns a dossier's data into PDF bytes (a process pool's, in the server);
     each dossier's download is audited as a single one is."""
     check_dossiers_selection(ids)
-    report = progress or (lambda _d, _t: None)
-    draw = render or (lambda context, lang: render_dossier_pdf(context, language=lang))
+    report, draw = progress or no_progress, render or draw_here
     with use_language(language):
         with new_session() as session:
             selection = in_scope(session, actor, ids)
@@ -227,7 +222,7 @@ def build_piece_zip(
 
     A shared piece (one file for several applications of a candidate) is added once."""
     check_piece_selection(ids)
-    report = progress or (lambda _d, _t: None)
+    report = progress or no_progress
     with use_language(language):
         with new_session() as session:
             required = session.get(RequiredDocument, required_document_id)

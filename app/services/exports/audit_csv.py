@@ -6,7 +6,6 @@ writing each row as it comes (memory stays flat whatever the period). Headers ar
 times in Paris time, text that a spreadsheet could run as a formula neutralised (``spreadsheet_writers``).
 """
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from app.i18n import N_, gettext
 from app.models import ExportJob
 from app.services.accounts.staff_roles import require_role
 from app.services.admin.audit_search import DPO_ROLES, AuditQuery, audit_batch, check_query, count_matching
+from app.services.exports.builders import Progress
 from app.services.exports.job_requests import create_job
 from app.services.exports.spreadsheet_writers import CsvWriter
 from app.services.platform.actors import Actor
@@ -36,8 +36,6 @@ HEADERS = (
 )
 ACTOR_KIND_LABELS = {"candidate": N_("Candidat"), "staff": N_("Gestionnaire"), "system": N_("Portail")}
 ACTOR_KIND_LABELS["integration"] = N_("Application de l'université")
-
-Progress = Callable[[int, int], None]
 
 
 def request_audit_csv(session: Session, *, actor: Actor, query: AuditQuery, language: str) -> ExportJob:

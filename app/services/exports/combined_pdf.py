@@ -21,8 +21,8 @@ from app.db import new_session
 from app.i18n import N_, _, ngettext, use_language
 from app.services.documents import pdf_text
 from app.services.documents.contents_page import ContentsHeads, ContentsRow, contents_pages
-from app.services.documents.dossier_pdf_render import render_dossier_pdf
-from app.services.exports.archive import Progress, Render, Selected, in_scope, rendered_dossiers
+from app.services.exports.archive import Selected, in_scope, rendered_dossiers
+from app.services.exports.builders import Progress, Render, draw_here, no_progress
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError
 from app.services.platform.labels import in_language
@@ -123,8 +123,7 @@ def build_combined_pdf(
 
     ``render(context, language)`` turns a dossier's data into PDF bytes (a process pool's, in the server)."""
     check_selection(ids)
-    report = progress or (lambda _d, _t: None)
-    draw = render or (lambda context, lang: render_dossier_pdf(context, language=lang))
+    report, draw = progress or no_progress, render or draw_here
     wanted = sorted(set(ids))
     with use_language(language):
         with new_session() as session:

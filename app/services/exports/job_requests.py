@@ -12,7 +12,7 @@ from app.models import ExportJob
 from app.services.accounts.staff_roles import current_role
 from app.services.exports.my_exports import active_exports
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_row
 from app.services.platform.errors import DomainError
 
 MAX_ACTIVE_PER_STAFF = 3  # queued or running exports one staff member may have at once
@@ -29,5 +29,5 @@ def create_job(session: Session, actor: Actor, kind: str, payload: dict[str, Any
     session.flush()
     summary = {k: v for k, v in payload.items() if k not in ("ids", "only_ids")}
     summary["count"] = len(payload.get("ids") or payload.get("only_ids") or [])
-    audit(session, actor=actor, action="export.requested", entity_type="exportjob", entity_id=job.id, after=summary)
+    audit_row(session, actor, "export.requested", job, after=summary)
     return job

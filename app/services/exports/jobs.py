@@ -22,7 +22,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -41,6 +40,7 @@ from app.models import (
 from app.services.exports import archive as exports_zip
 from app.services.exports import audit_csv, combined_pdf, my_data, personal_data, spreadsheet_writers
 from app.services.exports import tabular as exports_tabular
+from app.services.exports.builders import Render
 from app.services.exports.job_requests import MAX_ACTIVE_PER_STAFF, TOO_MANY, create_job
 from app.services.exports.my_exports import KIND_LABELS, STATUS_LABELS, ExportView, export_file, my_exports
 from app.services.exports.tabular import TabularRequest
@@ -91,8 +91,6 @@ MEDIA_TYPES = {
     "piece_zip": "application/zip",
     my_data.KIND: "application/zip",
 }
-
-Render = Callable[[dict[str, Any], str], bytes]
 
 
 # --- Requests ------------------------------------------------------------------------------------------------------

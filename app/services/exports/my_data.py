@@ -24,7 +24,7 @@ from app.services.accounts.tokens import check_token, consume_token, issue_token
 from app.services.exports.my_exports import ExportProgress, active_exports
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_row
 from app.services.platform.errors import DomainError, NotFound
 
 KIND = "personal_data"
@@ -55,7 +55,7 @@ def request_my_data(session: Session, *, actor: Actor, language: str) -> ExportJ
     job = ExportJob(account_id=account.id, kind=KIND, request={"language": language})
     session.add(job)
     session.flush()
-    audit(session, actor=actor, action="account.data_export_requested", entity_type="exportjob", entity_id=job.id)
+    audit_row(session, actor, "account.data_export_requested", job)
     return job
 
 
@@ -120,5 +120,5 @@ def download_my_data(session: Session, *, actor: Actor, token: str) -> tuple[Pat
     if not path.exists():
         raise DomainError("data_export_gone", FILE_GONE)
     consume_token(session, secret=token, purpose=TokenPurpose.DATA_EXPORT)
-    audit(session, actor=actor, action="account.data_downloaded", entity_type="exportjob", entity_id=job.id)
+    audit_row(session, actor, "account.data_downloaded", job)
     return path, job.filename, stored.media_type

@@ -12,7 +12,7 @@ from app.models import ExportJob, ExportStatus, StaffRoleAssignment, StoredFile
 from app.services.accounts.staff_roles import current_role
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_row
 from app.services.platform.errors import NotFound
 
 KIND_LABELS = {
@@ -113,5 +113,5 @@ def export_file(session: Session, *, actor: Actor, job_id: int) -> tuple[Path, s
     stored = session.get(StoredFile, job.file_id)
     if stored is None:
         raise NotFound("export file")
-    audit(session, actor=actor, action="export.downloaded", entity_type="exportjob", entity_id=job.id)
+    audit_row(session, actor, "export.downloaded", job)
     return file_store.path_of(stored.storage_key), job.filename, stored.media_type

@@ -15,7 +15,6 @@ them (``history``).
 
 import json
 import zipfile
-from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
@@ -58,7 +57,8 @@ from app.models import (
     WorkExperience,
 )
 from app.services.documents.dossier_pdf import dossier_pdf_context
-from app.services.documents.dossier_pdf_render import dossier_filename, render_dossier_pdf
+from app.services.documents.dossier_pdf_render import dossier_filename
+from app.services.exports.builders import Progress, Render, draw_here
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError
@@ -89,9 +89,6 @@ DOCUMENTATION: dict[str, str] = {
     "files": N_("Les fichiers joints à cette archive : vos pièces justificatives et le PDF de chaque dossier."),
 }
 KEYS = tuple(DOCUMENTATION)
-
-Progress = Callable[[int, int], None]
-Render = Callable[[dict[str, Any], str], bytes]
 
 
 def _plain(value: Any) -> Any:
@@ -317,7 +314,7 @@ def write_zip(
     *, account_id: int, language: str, path: Path, progress: Progress, render: Render | None = None
 ) -> dict[str, Any]:
     """Write the candidate's archive to ``path``; returns the JSON written (for the tests)."""
-    draw = render or (lambda context, lang: render_dossier_pdf(context, language=lang))
+    draw = render or draw_here
     actor = Actor("candidate", account_id=account_id)
     with new_session() as session:  # one short read; the files and PDFs are written after it
         data = collect(session, account_id=account_id, language=language)

@@ -37,6 +37,7 @@ from app.models import (
 )
 from app.services.documents.pdf_text import RECORD_OUTCOME
 from app.services.dossier.referentials import country_name
+from app.services.exports.builders import Progress, no_progress
 from app.services.exports.spreadsheet_writers import WRITERS
 from app.services.exports.tabular_scores import criterion_means, scored_criteria
 from app.services.platform.actors import Actor
@@ -357,8 +358,6 @@ class Extras:
 
 # --- Building ------------------------------------------------------------------------------------------------------
 
-Progress = Callable[[int, int], None]  # (done, total)
-
 
 def build_tabular(
     *, actor: Actor, request: TabularRequest, kind: str, path: Path, progress: Progress | None = None
@@ -367,7 +366,7 @@ def build_tabular(
 
     Each read is a short session of its own; the actor's current role is re-read by every batch, so its scope
     applies throughout (a role withdrawn meanwhile stops the export with a refusal)."""
-    report = progress or (lambda _done, _total: None)
+    report = progress or no_progress
     with use_language(request.language):
         now = clock.now()
         extras = Extras(request.extras, request.language)

@@ -21,7 +21,7 @@ from app.services.applications.staff_scope import require_program_in_scope
 from app.services.interviews import mails
 from app.services.interviews.rules import DEFAULT_BOOKING_CLOSE, booked_counts, live_bookings, lock_slots, slot_view
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit, audit_application
+from app.services.platform.audit import audit_application, audit_row
 from app.services.platform.errors import DomainError, NotFound, StaleEdit
 from app.services.platform.notifications import notify_candidate
 
@@ -86,14 +86,8 @@ def _record(slot: InterviewSlot) -> dict[str, object]:
 
 
 def _audit(session: Session, actor: Actor, action: str, slot: InterviewSlot, before: dict | None) -> None:
-    audit(
-        session,
-        actor=actor,
-        action=action,
-        entity_type="interviewslot",
-        entity_id=slot.id,
-        before=before,
-        after=_record(slot) if action != "interview_slot.deleted" else None,
+    audit_row(
+        session, actor, action, slot, before=before, after=_record(slot) if action != "interview_slot.deleted" else None
     )
 
 

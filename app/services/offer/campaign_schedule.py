@@ -19,7 +19,7 @@ from app.services.accounts.admin_rights import require_admin
 from app.services.offer.campaign_locks import flush_campaigns, lock_campaign
 from app.services.offer.campaign_switch import Shift, campaign_to_archive, check_shift, switch_campaign
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit, audit_row
+from app.services.platform.audit import audit_row
 from app.services.platform.errors import DomainError
 from app.services.platform.form_checks import DossierInvalid
 from app.services.platform.jobs import register_job
@@ -117,12 +117,11 @@ def _switch_now(session: Session, campaign: Campaign) -> bool:
         session.refresh(campaign)
         campaign.switch_refusal = {"message": error.message, "params": {k: str(v) for k, v in error.params.items()}}
         flush_campaigns(session, campaign)
-        audit(
+        audit_row(
             session,
-            actor=Actor.system(),
-            action="campaign.scheduled_switch_refused",
-            entity_type="campaign",
-            entity_id=campaign.id,
+            Actor.system(),
+            "campaign.scheduled_switch_refused",
+            campaign,
             before=before,
             after={"code": error.code, "role_assignment_id": role_id},
         )

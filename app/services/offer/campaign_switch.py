@@ -13,7 +13,7 @@ from app.models import ApplicationCentre, Campaign, Program, Question, RequiredD
 from app.services.accounts.admin_rights import require_admin
 from app.services.offer.campaign_locks import flush_campaigns, lock_campaign
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_row
 from app.services.platform.errors import DomainError
 from app.services.platform.form_checks import DossierInvalid
 
@@ -142,12 +142,11 @@ def switch_campaign(
         days = _shift_days(shift, old, new)
         copied, skipped, documents, questions = _copy_offer(session, old, new, shift, days)
         _shift_centre_defaults(session, shift, days)
-    audit(
+    audit_row(
         session,
-        actor=actor,
-        action="campaign.switched",
-        entity_type="campaign",
-        entity_id=new.id,
+        actor,
+        "campaign.switched",
+        new,
         before={"active_campaign": old.code if old else None},
         after={
             "active_campaign": new.code,

@@ -25,7 +25,7 @@ from app.services.platform.actors import Actor
 from app.services.platform.audit import audit_row
 from app.services.platform.errors import DomainError
 from app.services.platform.form_checks import REQUIRED, DossierInvalid, validate
-from app.services.platform.versioned_save import load_for_edit, save_entity, snapshot
+from app.services.platform.versioned_save import form_action, load_for_edit, save_entity, snapshot
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 EDITABLE_FIELDS = ("code", "label_fr", "label_en", "starts_on", "ends_on", "sign_in_closes_at", "definitive_acceptance")
@@ -215,7 +215,7 @@ def save_campaign(
             entity_id=campaign_id,
             expected_version=expected_version,
             values=clean,
-            action="campaign.created" if campaign_id is None else "campaign.updated",
+            action=form_action("campaign", campaign_id),
         )
     except DossierInvalid as error:
         if "code" in error.errors:

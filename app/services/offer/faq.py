@@ -16,10 +16,10 @@ from app.services.accounts.admin_rights import require_admin
 from app.services.offer import fields as offer_fields
 from app.services.offer.faq_guide import GUIDE_FAQ
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_row
 from app.services.platform.form_checks import REQUIRED, validate
 from app.services.platform.labels import in_language
-from app.services.platform.versioned_save import load_for_edit, save_entity
+from app.services.platform.versioned_save import form_action, load_for_edit, save_entity
 
 QUESTION_MAX = 500
 ANSWER_MAX = 10_000
@@ -107,7 +107,7 @@ def save_entry(
         entity_id=entry_id,
         expected_version=expected_version,
         values=clean,
-        action="faq.created" if entry_id is None else "faq.updated",
+        action=form_action("faq", entry_id),
         unique_field=None,
     )
 
@@ -119,7 +119,7 @@ def delete_entry(session: Session, *, actor: Actor, entry_id: int, expected_vers
     before = {"question_fr": entry.question_fr}
     session.delete(entry)
     session.flush()
-    audit(session, actor=actor, action="faq.deleted", entity_type="faqentry", entity_id=entry_id, before=before)
+    audit_row(session, actor, "faq.deleted", entry, before=before)
 
 
 def seed_guide_faq(session: Session) -> int:

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from sqlmodel import Session, SQLModel
 
 from app.services.platform.actors import Actor
-from app.services.platform.versioned_save import save_entity
+from app.services.platform.versioned_save import form_action, save_entity
 
 T = TypeVar("T", bound=SQLModel)
 
@@ -24,5 +24,5 @@ def save_edited(session: Session, *, actor: Actor, entity: T, values: dict[str, 
         entity_id=entity_id,
         expected_version=getattr(entity, "version", None) if entity_id is not None else None,
         values=values,
-        action=f"{kind}.created" if entity_id is None else f"{kind}.updated",
+        action=form_action(kind, entity_id),
     )

@@ -17,11 +17,11 @@ from app.i18n import N_
 from app.models import Announcement, AnnouncementLevel
 from app.services.accounts.admin_rights import require_admin
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_row
 from app.services.platform.form_checks import REQUIRED, DossierInvalid, validate
 from app.services.platform.labels import in_language
 from app.services.platform.process_cache import EngineCache
-from app.services.platform.versioned_save import load_for_edit, save_entity
+from app.services.platform.versioned_save import form_action, load_for_edit, save_entity
 
 CACHE_SECONDS = 30.0
 MESSAGE_MAX = 1000
@@ -146,7 +146,7 @@ def save_announcement(
         entity_id=announcement_id,
         expected_version=expected_version,
         values=clean,
-        action="announcement.created" if announcement_id is None else "announcement.updated",
+        action=form_action("announcement", announcement_id),
         unique_field=None,
     )
     _cache.invalidate_on_commit(session)
@@ -160,12 +160,5 @@ def delete_announcement(session: Session, *, actor: Actor, announcement_id: int,
     before = {"level": announcement.level.value, "message_fr": announcement.message_fr}
     session.delete(announcement)
     session.flush()
-    audit(
-        session,
-        actor=actor,
-        action="announcement.deleted",
-        entity_type="announcement",
-        entity_id=announcement_id,
-        before=before,
-    )
+    audit_row(session, actor, "announcement.deleted", announcement, before=before)
     _cache.invalidate_on_commit(session)

@@ -47,6 +47,11 @@ def load_for_edit(session: Session, model: type[T], entity_id: Any, expected_ver
     return entity
 
 
+def form_action(kind: str, entity_id: object) -> str:
+    """The audit action of a form's save: ``{kind}.created`` for a new object (no id yet), else ``{kind}.updated``."""
+    return f"{kind}.created" if entity_id is None else f"{kind}.updated"
+
+
 def save_entity(
     session: Session,
     *,

@@ -5,7 +5,7 @@ from typing import Any
 from sqlmodel import Session
 
 from app.models import RequiredDocument, StoredFile, SubmittedDocument
-from app.services.applications.staff_scope import require_application_in_scope
+from app.services.applications.staff_scope import require_application_in_scope, require_row_in_scope
 from app.services.platform import file_store
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit_application
@@ -14,10 +14,9 @@ from app.services.platform.errors import NotFound
 
 def read_piece_pdf(session: Session, *, actor: Actor, submitted_document_id: int) -> tuple[str, bytes]:
     """(file name, bytes) of a piece's merged PDF for a staff member whose role reaches the application."""
-    document = session.get(SubmittedDocument, submitted_document_id)
-    if document is None:
-        raise NotFound("piece")
-    application, _role = require_application_in_scope(session, actor=actor, application_id=document.application_id)
+    document, application = require_row_in_scope(
+        session, actor=actor, model=SubmittedDocument, row_id=submitted_document_id, missing="piece"
+    )
     stored = session.get(StoredFile, document.merged_file_id) if document.merged_file_id else None
     required = session.get(RequiredDocument, document.required_document_id)
     if stored is None or required is None:

@@ -11,7 +11,7 @@ from app.models import ActorKind, EditLease, StaffRole
 from app.services.accounts.staff_roles import require_role
 from app.services.applications.staff_scope import require_application_in_scope
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_row
 from app.services.platform.errors import NotFound
 from app.services.review import leases
 from app.services.review.staff_rights import REVIEW_ROLES
@@ -70,12 +70,11 @@ def release_lease(session: Session, *, actor: Actor, lease_id: int) -> None:
     lease = session.get(EditLease, lease_id)
     if lease is None:
         raise NotFound("lease")
-    audit(
+    audit_row(
         session,
-        actor=actor,
-        action="lease.released",
-        entity_type="editlease",
-        entity_id=lease.id,
+        actor,
+        "lease.released",
+        lease,
         before={"resource": lease.resource, "holder": lease.holder_label, "holder_kind": lease.holder_kind.value},
     )
     session.delete(lease)

@@ -46,7 +46,7 @@ from app.services.mail.templates import (
 )
 from app.services.mail.variables import MailCode
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit, audit_application
+from app.services.platform.audit import audit_application, audit_row
 from app.services.platform.errors import DomainError, NotFound, passes
 from app.services.platform.labels import label_in
 from app.services.platform.text_rules import check_text
@@ -268,10 +268,13 @@ def send_message(
     _refuse_a_flood(session, actor.staff_id)
     message = _new_message(session, actor, role, draft, idempotency_key)
     message.recipients = _deliver(session, actor, message, draft, applications)
-    audit(
-        session, actor=actor, action="message.sent_to_selection", entity_type="staffmessage", entity_id=message.id,
+    audit_row(
+        session,
+        actor,
+        "message.sent_to_selection",
+        message,
         after={"recipients": message.recipients, "applications": len(applications), "subject": draft.subject_fr},
-    )  # fmt: skip
+    )
     session.flush()
     return SentMessage(message.id or 0, message.recipients, len(applications))
 

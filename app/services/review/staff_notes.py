@@ -8,10 +8,10 @@ from sqlmodel import Session, col, or_, select
 
 from app.i18n import N_
 from app.models import Application, ApplicationTag, Note, StaffRole, Tag
-from app.services.applications.staff_scope import require_application_in_scope
+from app.services.applications.staff_scope import require_application_in_scope, require_row_in_scope
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit_application
-from app.services.platform.errors import DomainError, NotFound
+from app.services.platform.errors import DomainError
 from app.services.platform.notifications import notify_candidate
 from app.services.platform.text_rules import check_text, column_limit
 from app.services.review.staff_rights import application_for_change
@@ -40,11 +40,8 @@ def add_note(session: Session, *, actor: Actor, application_id: int, body: str) 
 
 
 def delete_note(session: Session, *, actor: Actor, note_id: int) -> None:
-    note = session.get(Note, note_id)
-    if note is None:
-        raise NotFound("note")
-    application, _role = require_application_in_scope(
-        session, actor=actor, application_id=note.application_id, write=True, roles=_NOTE_ROLES
+    note, application = require_row_in_scope(
+        session, actor=actor, model=Note, row_id=note_id, missing="note", write=True, roles=_NOTE_ROLES
     )
     if note.author_staff_id != actor.staff_id:
         raise DomainError("not_your_note", NOT_YOUR_NOTE)

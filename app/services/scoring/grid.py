@@ -17,7 +17,7 @@ from app.models import Program, Score, ScoreRule, ScoringCriterion
 from app.services.offer.campaigns import is_archived, require_open_campaign
 from app.services.offer.rights import may_edit, readable, writable
 from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform.audit import audit_row
 from app.services.platform.errors import DomainError, NotFound, StaleEdit
 from app.services.platform.text_rules import check_text
 from app.services.platform.versions import flush_versioned
@@ -114,8 +114,7 @@ def add_criterion(session: Session, *, actor: Actor, program_id: int, data: Crit
     )
     session.add(criterion)
     session.flush()
-    audit(session, actor=actor, action="scoring.criterion_added", entity_type="scoringcriterion",
-          entity_id=criterion.id, after=_snapshot(criterion))  # fmt: skip
+    audit_row(session, actor, "scoring.criterion_added", criterion, after=_snapshot(criterion))
     recompute(session, program_id, program.score_rule)  # a new criterion leaves every grid incomplete
     return criterion
 
@@ -146,8 +145,7 @@ def update_criterion(
     criterion.weight, criterion.scale_max = int(data.weight or 1), int(data.scale_max or 1)
     criterion.position, criterion.is_active = int(data.position), bool(data.is_active)
     flush_versioned(session)
-    audit(session, actor=actor, action="scoring.criterion_changed", entity_type="scoringcriterion",
-          entity_id=criterion.id, before=before, after=_snapshot(criterion))  # fmt: skip
+    audit_row(session, actor, "scoring.criterion_changed", criterion, before=before, after=_snapshot(criterion))
     if (before["weight"], before["is_active"]) != (criterion.weight, criterion.is_active):
         recompute(session, program.id or 0, program.score_rule)
     return criterion
@@ -157,8 +155,7 @@ def delete_criterion(session: Session, *, actor: Actor, criterion_id: int, expec
     criterion, program = _criterion(session, actor, criterion_id, expected_version)
     if scored_counts(session, [criterion_id]):
         raise DomainError("delete_locked", DELETE_LOCKED)
-    audit(session, actor=actor, action="scoring.criterion_deleted", entity_type="scoringcriterion",
-          entity_id=criterion.id, before=_snapshot(criterion))  # fmt: skip
+    audit_row(session, actor, "scoring.criterion_deleted", criterion, before=_snapshot(criterion))
     session.delete(criterion)
     flush_versioned(session)
     recompute(session, program.id or 0, program.score_rule)
@@ -175,7 +172,8 @@ def set_score_rule(session: Session, *, actor: Actor, program_id: int, rule: str
         before = program.score_rule
         program.score_rule = rule
         flush_versioned(session)
-        audit(session, actor=actor, action="scoring.rule_changed", entity_type="program", entity_id=program.id,
-              before={"score_rule": before}, after={"score_rule": rule})  # fmt: skip
+        audit_row(
+            session, actor, "scoring.rule_changed", program, before={"score_rule": before}, after={"score_rule": rule}
+        )
         recompute(session, program_id, rule)
     return program
