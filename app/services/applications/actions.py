@@ -54,6 +54,10 @@ _OWN_APPLICATIONS = "own_applications"  # session.info: application id → its r
 _READ_WITH = "own_applications.read_with"  # session.info: rows read with them, kept in the identity map
 
 
+_OWN_CANDIDATE = select(Candidate).where(Candidate.account_id == sa.bindparam("account_id"))
+_OWN_CANDIDATE_LOCKED = _OWN_CANDIDATE.with_for_update()
+
+
 def own_candidate(session: Session, actor: Actor, *, write: bool = False, lock: bool = False) -> Candidate | None:
     """The actor's own Candidate row (None before the dossier is started); anyone else is refused first."""
     if actor.kind != "candidate" or actor.account_id is None:
@@ -64,10 +68,8 @@ def own_candidate(session: Session, actor: Actor, *, write: bool = False, lock: 
     cached = known.get(actor.account_id)
     if not lock and cached is not None and cached in session:
         return cached  # one page reads it through several services: one query per session
-    statement = select(Candidate).where(Candidate.account_id == actor.account_id)
-    if lock:
-        statement = statement.with_for_update()  # serialises one candidate's applications (the limits)
-    candidate = session.exec(statement).first()
+    statement = _OWN_CANDIDATE_LOCKED if lock else _OWN_CANDIDATE  # locked: serialises a candidate's applications
+    candidate = session.exec(statement, params={"account_id": actor.account_id}).first()
     if candidate is not None:
         known[actor.account_id] = candidate
     if lock and candidate is not None and session.get_bind().dialect.name == "sqlite":

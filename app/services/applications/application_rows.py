@@ -6,6 +6,7 @@ them again)."""
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from app.models import (
@@ -67,13 +68,18 @@ class ApplicationRows:
         return self.application is application
 
 
+# Built once with parameters: every view of an application reads these (see actions._SCOPED).
+_PIECE_ROWS = (
+    select(SubmittedDocument, RequiredDocument)
+    .join(RequiredDocument, col(RequiredDocument.id) == SubmittedDocument.required_document_id)
+    .where(col(SubmittedDocument.application_id).in_(sa.bindparam("ids", expanding=True)))
+)
+_ANSWERS = select(QuestionAnswer).where(QuestionAnswer.application_id == sa.bindparam("application_id"))
+
+
 def piece_rows(session: Session, application_ids: list[int]) -> list[tuple[SubmittedDocument, RequiredDocument]]:
     """The piece rows of these applications with their required pieces, in display order; one query."""
-    rows = session.exec(
-        select(SubmittedDocument, RequiredDocument)
-        .join(RequiredDocument, col(RequiredDocument.id) == SubmittedDocument.required_document_id)
-        .where(col(SubmittedDocument.application_id).in_(application_ids))
-    ).all()
+    rows = session.exec(_PIECE_ROWS, params={"ids": application_ids}).all()
     return sorted(rows, key=lambda r: display_order_key(r[1]))
 
 
@@ -81,7 +87,6 @@ def question_rows(session: Session, application: Application) -> tuple[list[Ques
     """The questions the application asks and its answers; two queries."""
     questions = applicable_questions(session, centre_id=application.centre_id, program_id=application.program_id)
     answers = {
-        answer.question_id: answer
-        for answer in session.exec(select(QuestionAnswer).where(QuestionAnswer.application_id == application.id)).all()
+        answer.question_id: answer for answer in session.exec(_ANSWERS, params={"application_id": application.id}).all()
     }
     return questions, answers

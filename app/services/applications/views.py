@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from app import clock
@@ -224,15 +225,28 @@ def _piece_views(rows: list[tuple[SubmittedDocument, RequiredDocument]], lang: s
     return grouped
 
 
+# Built once with parameters: every view of an application reads these (see actions._SCOPED).
+_PUBLISHED_DECISIONS = (
+    select(Decision, DecisionType, RefusalReason)
+    .join(DecisionType, DecisionType.id == Decision.decision_type_id)
+    .outerjoin(RefusalReason, RefusalReason.id == Decision.refusal_reason_id)
+    .where(
+        col(Decision.application_id).in_(sa.bindparam("ids", expanding=True)), col(Decision.published_at).is_not(None)
+    )
+    .order_by(col(Decision.published_at), col(Decision.id))
+)
+_MY_APPLICATION = (
+    live_rows_statement(
+        Application.id == sa.bindparam("application_id"), Application.candidate_id == sa.bindparam("owner")
+    )
+    .add_columns(Committee)
+    .join(Committee, Committee.id == Application.committee_id)
+)
+
+
 def _published_decisions(session: Session, application_ids: list[int], lang: str) -> dict[int, DecisionView]:
     """The latest published decision of each application; unpublished decisions are never read here."""
-    rows = session.exec(
-        select(Decision, DecisionType, RefusalReason)
-        .join(DecisionType, DecisionType.id == Decision.decision_type_id)
-        .outerjoin(RefusalReason, RefusalReason.id == Decision.refusal_reason_id)
-        .where(col(Decision.application_id).in_(application_ids), col(Decision.published_at).is_not(None))
-        .order_by(col(Decision.published_at), col(Decision.id))
-    ).all()
+    rows = session.exec(_PUBLISHED_DECISIONS, params={"ids": application_ids}).all()
     latest: dict[int, DecisionView] = {}
     for decision, decision_type, reason in rows:  # ascending: the last one wins
         assert decision.published_at is not None
@@ -349,11 +363,7 @@ def read_my_application(
     # conditions: the application is read once, with its programme, centre, campaign and committee.
     candidate = own_candidate(session, actor)
     owner = candidate.id if candidate is not None else -1
-    found = session.exec(
-        live_rows_statement(Application.id == application_id, Application.candidate_id == owner)
-        .add_columns(Committee)
-        .join(Committee, Committee.id == Application.committee_id)
-    ).first()
+    found = session.exec(_MY_APPLICATION, params={"application_id": application_id, "owner": owner}).first()
     if found is None:
         raise NotFound("application")
     application, program, centre, campaign, committee = found

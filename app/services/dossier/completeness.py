@@ -5,6 +5,7 @@ The same rules are shown on the candidate's home page, section by section, with 
 
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from app.i18n import N_
@@ -81,17 +82,21 @@ def _bac_reasons(bac: Baccalaureate | None) -> list[str]:
     return [N_("Année d'obtention")] if bac.year is None else []
 
 
+# Built once with parameters: every view of an application reads it (see applications.actions._SCOPED).
+_ADDRESS_AND_BAC = (
+    select(Address, Baccalaureate)
+    .select_from(Candidate)
+    .outerjoin(Address, col(Address.candidate_id) == Candidate.id)
+    .outerjoin(Baccalaureate, col(Baccalaureate.candidate_id) == Candidate.id)
+    .where(Candidate.id == sa.bindparam("candidate_id"))
+)
+
+
 def dossier_completeness(session: Session, *, candidate_id: int | None) -> Completeness:
     candidate = session.get(Candidate, candidate_id) if candidate_id is not None else None
     address = bac = None
     if candidate is not None:  # one of each at most (unique candidate_id): both in one round trip
-        row = session.exec(
-            select(Address, Baccalaureate)
-            .select_from(Candidate)
-            .outerjoin(Address, col(Address.candidate_id) == Candidate.id)
-            .outerjoin(Baccalaureate, col(Baccalaureate.candidate_id) == Candidate.id)
-            .where(Candidate.id == candidate_id)
-        ).first()
+        row = session.exec(_ADDRESS_AND_BAC, params={"candidate_id": candidate_id}).first()
         address, bac = row if row is not None else (None, None)
     reasons = {
         PERSONAL: _personal_reasons(candidate),
