@@ -51,10 +51,6 @@ def live_rows_statement(*conditions: Any) -> Any:
     )
 
 
-def live_rows(session: Session, *conditions: Any) -> list[LiveRow]:
-    return [tuple(row) for row in session.exec(live_rows_statement(*conditions)).all()]  # type: ignore[misc]
-
-
 @dataclass(frozen=True)
 class ApplicationRows:
     application: Application

@@ -42,7 +42,6 @@ from app.services.applications.actions import (
 from app.services.applications.application_rows import (
     ApplicationRows,
     LiveRow,
-    live_rows,
     live_rows_statement,
     piece_rows,
     question_rows,
@@ -235,6 +234,7 @@ _PUBLISHED_DECISIONS = (
     )
     .order_by(col(Decision.published_at), col(Decision.id))
 )
+_MY_APPLICATIONS = live_rows_statement(Application.candidate_id == sa.bindparam("candidate_id"))
 _MY_APPLICATION = (
     live_rows_statement(
         Application.id == sa.bindparam("application_id"), Application.candidate_id == sa.bindparam("owner")
@@ -341,7 +341,8 @@ def list_my_applications(session: Session, *, actor: Actor, lang: str = "fr") ->
     candidate = own_candidate(session, actor)
     if candidate is None:
         return []
-    return _summaries(session, live_rows(session, Application.candidate_id == candidate.id), lang)[0]
+    rows = session.exec(_MY_APPLICATIONS, params={"candidate_id": candidate.id}).all()
+    return _summaries(session, [tuple(row) for row in rows], lang)[0]  # type: ignore[misc]
 
 
 def get_my_application(session: Session, *, actor: Actor, application_id: int, lang: str = "fr") -> ApplicationDetail:
