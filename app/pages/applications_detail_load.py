@@ -19,7 +19,7 @@ from app.services.applications import (
 from app.services.decisions import AnswerView, answer_view, letter_available
 from app.services.documents import pieces as documents
 from app.services.interviews import InterviewView, interview_view
-from app.services.platform import Actor, DomainError
+from app.services.platform import Actor, DomainError, only_reads
 
 
 @dataclass
@@ -43,7 +43,7 @@ def load_page(actor: Actor, application_id: int, lang: str) -> PageData | None:
 
     The application's rows are read once: its pieces' cards and what « Transmettre » waits for are drawn from the
     ones ``read_my_application`` read."""
-    with use_language(lang), new_session() as session:
+    with use_language(lang), new_session() as session, only_reads(session):
         try:
             detail, rows = read_my_application(session, actor=actor, application_id=application_id, lang=lang)
         except DomainError:

@@ -15,9 +15,13 @@ from app.models import (
     ApplicationCentre,
     Campaign,
     Candidate,
+    Committee,
+    Decision,
+    DecisionType,
     Program,
     Question,
     QuestionAnswer,
+    RefusalReason,
     RequiredDocument,
     SubmittedDocument,
 )
@@ -49,6 +53,26 @@ def live_rows_statement(*conditions: Any) -> Any:
         .where(col(Application.cancelled_at).is_(None), *conditions)
         .order_by(col(Application.created_at), col(Application.id))
     )
+
+
+# Built once with parameters, as the ones below: every view of an application reads these (actions._SCOPED).
+PUBLISHED_DECISIONS = (
+    select(Decision, DecisionType, RefusalReason)
+    .join(DecisionType, DecisionType.id == Decision.decision_type_id)
+    .outerjoin(RefusalReason, RefusalReason.id == Decision.refusal_reason_id)
+    .where(
+        col(Decision.application_id).in_(sa.bindparam("ids", expanding=True)), col(Decision.published_at).is_not(None)
+    )
+    .order_by(col(Decision.published_at), col(Decision.id))
+)
+MY_APPLICATIONS = live_rows_statement(Application.candidate_id == sa.bindparam("candidate_id"))
+MY_APPLICATION = (
+    live_rows_statement(
+        Application.id == sa.bindparam("application_id"), Application.candidate_id == sa.bindparam("owner")
+    )
+    .add_columns(Committee)
+    .join(Committee, Committee.id == Application.committee_id)
+)
 
 
 @dataclass(frozen=True)

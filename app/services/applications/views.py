@@ -8,7 +8,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from app import clock
@@ -17,14 +16,11 @@ from app.models import (
     Application,
     CandidateAnswer,
     Committee,
-    Decision,
     DecisionKind,
-    DecisionType,
     DocumentStatus,
     DossierStatus,
     Procedure,
     QuestionKind,
-    RefusalReason,
     RequiredDocument,
     SubmittedDocument,
 )
@@ -40,9 +36,11 @@ from app.services.applications.actions import (
     scoped_to,
 )
 from app.services.applications.application_rows import (
+    MY_APPLICATION,
+    MY_APPLICATIONS,
+    PUBLISHED_DECISIONS,
     ApplicationRows,
     LiveRow,
-    live_rows_statement,
     piece_rows,
     question_rows,
 )
@@ -50,6 +48,7 @@ from app.services.applications.dossier_status import dossier_editable, effective
 from app.services.platform.actors import Actor
 from app.services.platform.errors import NotFound
 from app.services.platform.labels import in_language, label_in
+from app.services.platform.transaction_memo import LATEST_PUBLISHED, view_memo
 
 # --- What the screens receive ---------------------------------------------------------------------------------
 
@@ -224,30 +223,13 @@ def _piece_views(rows: list[tuple[SubmittedDocument, RequiredDocument]], lang: s
     return grouped
 
 
-# Built once with parameters: every view of an application reads these (see actions._SCOPED).
-_PUBLISHED_DECISIONS = (
-    select(Decision, DecisionType, RefusalReason)
-    .join(DecisionType, DecisionType.id == Decision.decision_type_id)
-    .outerjoin(RefusalReason, RefusalReason.id == Decision.refusal_reason_id)
-    .where(
-        col(Decision.application_id).in_(sa.bindparam("ids", expanding=True)), col(Decision.published_at).is_not(None)
-    )
-    .order_by(col(Decision.published_at), col(Decision.id))
-)
-_MY_APPLICATIONS = live_rows_statement(Application.candidate_id == sa.bindparam("candidate_id"))
-_MY_APPLICATION = (
-    live_rows_statement(
-        Application.id == sa.bindparam("application_id"), Application.candidate_id == sa.bindparam("owner")
-    )
-    .add_columns(Committee)
-    .join(Committee, Committee.id == Application.committee_id)
-)
-
-
 def _published_decisions(session: Session, application_ids: list[int], lang: str) -> dict[int, DecisionView]:
     """The latest published decision of each application; unpublished decisions are never read here."""
-    rows = session.exec(_PUBLISHED_DECISIONS, params={"ids": application_ids}).all()
+    rows = session.exec(PUBLISHED_DECISIONS, params={"ids": application_ids}).all()
     latest: dict[int, DecisionView] = {}
+    kept = view_memo(session, LATEST_PUBLISHED)  # a page's load: its answer and letter ask for the same rows
+    if kept is not None:
+        kept.update(dict.fromkeys(application_ids) | {decision.application_id: decision for decision, *_ in rows})
     for decision, decision_type, reason in rows:  # ascending: the last one wins
         assert decision.published_at is not None
         latest[decision.application_id] = DecisionView(
@@ -341,7 +323,7 @@ def list_my_applications(session: Session, *, actor: Actor, lang: str = "fr") ->
     candidate = own_candidate(session, actor)
     if candidate is None:
         return []
-    rows = session.exec(_MY_APPLICATIONS, params={"candidate_id": candidate.id}).all()
+    rows = session.exec(MY_APPLICATIONS, params={"candidate_id": candidate.id}).all()
     return _summaries(session, [tuple(row) for row in rows], lang)[0]  # type: ignore[misc]
 
 
@@ -364,7 +346,7 @@ def read_my_application(
     # conditions: the application is read once, with its programme, centre, campaign and committee.
     candidate = own_candidate(session, actor)
     owner = candidate.id if candidate is not None else -1
-    found = session.exec(_MY_APPLICATION, params={"application_id": application_id, "owner": owner}).first()
+    found = session.exec(MY_APPLICATION, params={"application_id": application_id, "owner": owner}).first()
     if found is None:
         raise NotFound("application")
     application, program, centre, campaign, committee = found

@@ -5,20 +5,32 @@ Read by the waiting list, the answers, the letters, the jobs and the statistics;
 
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from app.models import Application, Decision
+from app.services.platform.transaction_memo import LATEST_PUBLISHED, view_memo
 
 CHUNK = 500  # ids per IN (...) clause: well under SQLite's and PostgreSQL's parameter limits
 
 
+_LATEST_PUBLISHED = (
+    select(Decision)
+    .where(Decision.application_id == sa.bindparam("application_id"), col(Decision.published_at).is_not(None))
+    .order_by(col(Decision.published_at).desc(), col(Decision.id).desc())
+    .limit(1)
+)
+
+
 def latest_published(session: Session, application_id: int) -> Decision | None:
-    return session.exec(
-        select(Decision)
-        .where(Decision.application_id == application_id, col(Decision.published_at).is_not(None))
-        .order_by(col(Decision.published_at).desc(), col(Decision.id).desc())
-        .limit(1)
-    ).first()
+    """The application's latest published decision; read once in a page's load (``transaction_memo.only_reads``)."""
+    kept = view_memo(session, LATEST_PUBLISHED)
+    if kept is not None and application_id in kept:
+        return kept[application_id]
+    decision = session.exec(_LATEST_PUBLISHED, params={"application_id": application_id}).first()
+    if kept is not None:
+        kept[application_id] = decision
+    return decision
 
 
 def latest_published_by_application(session: Session, application_ids: list[int]) -> dict[int, Decision]:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from app.services.platform.errors import DomainError, NotFound
     from app.services.platform.labels import in_language, label_in
     from app.services.platform.parameters import ParameterView
+    from app.services.platform.transaction_memo import only_reads
 
 # What pages may use, by the submodule that defines it (see app/services/__init__.py).
 _EXPORTS: dict[str, str] = {
@@ -31,6 +32,7 @@ _EXPORTS: dict[str, str] = {
     "jobs": "jobs",
     "label_in": "labels",
     "notifications": "notifications",
+    "only_reads": "transaction_memo",
     "parameters": "parameters",
     "process_cache": "process_cache",
     "read_only": "read_only",
@@ -46,6 +48,7 @@ __all__ = [
     "jobs",
     "label_in",
     "notifications",
+    "only_reads",
     "parameters",
     "process_cache",
     "read_only",
