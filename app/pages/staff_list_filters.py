@@ -11,6 +11,7 @@ from app.i18n import _, ngettext
 from app.pages.staff_list_state import ListState, Reload
 from app.services.platform import DomainError, in_language
 from app.services.review import COLUMNS, SVA_LABELS, VALUE_LABELS, staff_list, staff_list_columns
+from app.ui.lazy_panel import lazy_panel
 from app.ui.session import current_language
 
 PRIMARY_FILTERS = ("dossier_status", "program", "last_decision_kind", "sva")
@@ -129,20 +130,14 @@ def _more_filters(inputs: _FilterInputs, more_keys: list[str]) -> ui.expansion:
     """« Plus de filtres »: its ~30 inputs are most of the filter bar's cost, so they are drawn when the panel first
     opens (at once when one of them filters the list: the panel opens by itself)."""
     title = _more_title(more_keys, inputs.state.query.filters)
-    more = ui.expansion(title).classes("w-full").mark("more-filters")
-    with more:
-        box = ui.element("div").classes("flex flex-wrap gap-2 items-end")
 
-    def draw(opened: bool) -> None:
-        if opened and not box.default_slot.children:
-            with box:
-                for key in more_keys:
-                    inputs.add(key)
+    def draw() -> None:
+        with ui.element("div").classes("flex flex-wrap gap-2 items-end"):
+            for key in more_keys:
+                inputs.add(key)
 
     inputs.defer(more_keys)
-    more.on_value_change(lambda event: draw(event.value))
-    more.value = title != _("Plus de filtres")
-    return more
+    return lazy_panel(title, draw, opened=title != _("Plus de filtres")).classes("w-full").mark("more-filters")
 
 
 def filter_bar(state: ListState, options: Options, refresh: Reload, campaigns: list[Any] | None = None) -> None:
@@ -192,7 +187,7 @@ def _save_columns(actor: Any, columns: list[str], page_size: int) -> tuple[list[
 
 
 def column_chooser(state: ListState, actor: Any, refresh: Reload) -> None:
-    with ui.expansion(_("Colonnes affichées")).mark("column-chooser"):
+    def draw() -> None:
         chooser = (
             ui.select(
                 {key: _(column.label) for key, column in COLUMNS.items()},
@@ -219,3 +214,5 @@ def column_chooser(state: ListState, actor: Any, refresh: Reload) -> None:
             await refresh()
 
         ui.button(_("Enregistrer les colonnes"), on_click=save).props("no-caps").mark("save-columns")
+
+    lazy_panel(_("Colonnes affichées"), draw).mark("column-chooser")  # drawn when opened: app/ui/lazy_panel.py

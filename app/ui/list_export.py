@@ -25,6 +25,7 @@ from app.services.exports import jobs as export_jobs
 from app.services.platform import Actor, DomainError, in_language
 from app.services.review import ListQuery
 from app.ui import routes
+from app.ui.lazy_panel import lazy_panel
 from app.ui.session import current_language
 from app.ui.text import heading, paragraph
 
@@ -145,7 +146,8 @@ def _zip_controls(pieces: list[tuple[int, str, str]], lang: str) -> tuple[ui.sel
 def export_panel(state: Any, actor: Actor, pieces: list[tuple[int, str, str]]) -> None:
     """The export controls under the list's filters; ``state`` is the list page's state (query, columns, selected),
     ``pieces`` what :func:`load_piece_choices` read."""
-    with ui.expansion(_("Exporter")).classes("w-full").mark("export-panel"):
+
+    def draw() -> None:
         kind, extras, only, list_buttons = _list_controls()
         piece, zip_buttons = _zip_controls(pieces, current_language())
         status = _Status()
@@ -193,3 +195,5 @@ def export_panel(state: Any, actor: Actor, pieces: list[tuple[int, str, str]]) -
             combined = ui.button(_("Télécharger un PDF unique"), on_click=export_combined).props("no-caps outline")
             combined.props["aria-label"] = _("Télécharger un PDF unique des dossiers de la sélection")
             combined.mark("export-combined-pdf")
+
+    lazy_panel(_("Exporter"), draw).classes("w-full").mark("export-panel")  # drawn when opened (app/ui/lazy_panel)

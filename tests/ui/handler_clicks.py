@@ -31,3 +31,10 @@ async def click(user: User, marker: str, timeout: float = SETTLE_SECONDS) -> Non
             return
         await asyncio.wait(pending, timeout=remaining)
         await asyncio.sleep(0)  # let the tasks they started be created
+
+
+def open_panel(user: User, marker: str) -> None:
+    """Open the panel marked ``marker`` as a click on its header does: a lazy panel (app/ui/lazy_panel.py) draws its
+    content then, before this returns."""
+    panel = next(iter(user.find(marker=marker).elements))
+    panel.set_value(True)  # type: ignore[attr-defined]

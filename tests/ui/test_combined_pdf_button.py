@@ -13,7 +13,7 @@ from app.config import reset_settings
 from app.db import new_session
 from app.models import Account, ExportJob, ExportStatus, StaffRole
 from tests import factories
-from tests.ui.handler_clicks import click
+from tests.ui.handler_clicks import click, open_panel
 from tests.ui.staff_sessions import make_staff, sign_in
 
 
@@ -50,6 +50,7 @@ async def test_the_selection_downloads_as_one_pdf_within_the_cap(user: User, mon
     await sign_in(user, "sci")
     await user.open("/gestion/candidatures")
     await user.should_see("3 candidatures")
+    open_panel(user, "export-panel")  # « Exporter » is drawn when it opens
     button = next(iter(user.find(marker="export-combined-pdf").elements))
     assert button.props["aria-label"] == "Télécharger un PDF unique des dossiers de la sélection"
 

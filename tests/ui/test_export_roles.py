@@ -10,6 +10,7 @@ from app.db import new_session
 from app.models import ExportJob, ExportStatus
 from app.services.exports import jobs as export_jobs
 from app.worker import ExportBuilder
+from tests.ui.handler_clicks import open_panel
 from tests.ui.staff_sessions import sign_in
 from tests.ui.test_staff_exports import manager_with_applications
 
@@ -22,6 +23,7 @@ async def test_a_web_instance_leaves_the_export_to_the_worker(user: User, monkey
     reset_settings()
     await sign_in(user, "sci")
     await user.open("/gestion/candidatures")
+    open_panel(user, "export-panel")  # « Exporter » is drawn when it opens
     user.find(marker="export-list").click()
     await user.should_see("Export demandé")
     with new_session() as session:

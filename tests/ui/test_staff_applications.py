@@ -7,7 +7,7 @@ from app.db import new_session
 from app.models import DossierStatus, StaffMember, StaffRole, StaffRoleAssignment
 from app.services.accounts.passwords import hash_password
 from tests import factories
-from tests.ui.handler_clicks import click
+from tests.ui.handler_clicks import click, open_panel
 from tests.ui.static_html import follow_marked
 
 GOOD = "Solide-Passe-2026"
@@ -55,6 +55,8 @@ async def test_a_centre_manager_lists_filters_pages_and_selects(user: User) -> N
     await user.should_see("25 candidatures")
     await user.should_see("CANDIDAT00")
     await user.should_not_see("AILLEURS")
+    await user.should_not_see(marker="page-size")  # « Colonnes affichées » is drawn when it opens
+    open_panel(user, "column-chooser")
     user.find(marker="page-size")  # the chooser exists; the default page holds 50 rows
     await click(user, "sort-birth_name")  # descending now
     await user.should_see("CANDIDAT24")
@@ -72,6 +74,7 @@ async def test_columns_are_remembered_and_pages_turn(user: User) -> None:
     centre_with_applications(count=25)
     await sign_in(user)
     await user.open("/gestion/candidatures")
+    open_panel(user, "column-chooser")  # « Colonnes affichées » is drawn when it opens
     columns = next(iter(user.find(marker="columns").elements))
     columns.set_value([*columns.value, "ine"])  # type: ignore[attr-defined]  # add the INE column
     page_size = next(iter(user.find(marker="page-size").elements))
@@ -152,8 +155,7 @@ async def test_more_filters_reach_every_column(user: User) -> None:
     await sign_in(user)
     await user.open("/gestion/candidatures")
     await user.should_see(marker="more-filters")
-    more = next(iter(user.find(marker="more-filters").elements))
-    more.set_value(True)  # type: ignore[attr-defined]  # opened: its inputs are drawn
+    open_panel(user, "more-filters")  # opened: its inputs are drawn
     user.find(marker="filter-birth_name").type("CANDIDAT0")  # inside « Plus de filtres »
     bac_from = next(iter(user.find(marker="filter-bac_year-from").elements))
     bac_from.set_value(2021)  # type: ignore[attr-defined]

@@ -13,6 +13,7 @@ from app import clock
 from app.db import new_session
 from app.models import DossierStatus, ExportJob, ExportStatus, StaffRole, StaffRoleAssignment
 from tests import factories
+from tests.ui.handler_clicks import open_panel
 from tests.ui.staff_sessions import make_staff, sign_in
 
 
@@ -49,6 +50,7 @@ async def test_a_manager_exports_the_filtered_list_and_downloads_it(user: User) 
     user.find("Complet").click()
     user.find(marker="apply-filters").click()
     await user.should_see("4 candidatures")
+    open_panel(user, "export-panel")  # « Exporter » is drawn when it opens
     user.find(marker="export-list").click()
     await user.should_see("Export demandé")
     job = await wait_for_job(staff_id)
