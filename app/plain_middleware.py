@@ -11,6 +11,7 @@ from pruning its storage) until its response is sent, not only until its headers
 """
 
 import uuid
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any
 
@@ -27,8 +28,9 @@ Message = dict[str, Any]
 Send = Callable[[Message], Any]
 
 
-class HttpMiddleware:
-    """A plain ASGI middleware whose ``http`` sees the HTTP requests; websockets and lifespan pass by untouched."""
+class HttpMiddleware(ABC):
+    """A plain ASGI middleware whose ``http`` sees the HTTP requests; websockets and lifespan pass by untouched.
+    Each middleware says what it does with a request in its own ``http``."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -39,8 +41,8 @@ class HttpMiddleware:
             return
         await self.http(scope, receive, send)
 
-    async def http(self, scope: Scope, receive: Any, send: Send) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    async def http(self, scope: Scope, receive: Any, send: Send) -> None: ...
 
 
 class RequestTracking(HttpMiddleware):
