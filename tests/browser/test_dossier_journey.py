@@ -1,9 +1,11 @@
 """The dossier's searchable lists in a real browser: typed words find their option whatever the accents and case
 (the server filters what is typed), and an empty result is said, on screen and in a live region."""
 
+import time
 from pathlib import Path
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
@@ -34,8 +36,14 @@ def field_input(driver, label: str):  # type: ignore[no-untyped-def]
 
 
 def listed(driver) -> list[str]:  # type: ignore[no-untyped-def]
-    """The texts of the open list's items."""
-    return [item.text.strip() for item in driver.find_elements(By.CSS_SELECTOR, ".q-menu .q-item")]
+    """The texts of the open list's items. The list is redrawn as the server answers what was typed: an item found
+    and then replaced before its text was read is stale, and the list is read again (seen once in CI, under load)."""
+    for _ in range(50):
+        try:
+            return [item.text.strip() for item in driver.find_elements(By.CSS_SELECTOR, ".q-menu .q-item")]
+        except StaleElementReferenceException:
+            time.sleep(0.05)
+    raise AssertionError("the open list kept being redrawn while it was read")
 
 
 def statuses(driver) -> list[str]:  # type: ignore[no-untyped-def]
