@@ -239,9 +239,9 @@ SERVICE_LAYERS = (
     "accounts",
     "offer",
     "dossier",
-    "admin",
     "applications",
     "documents",
+    "admin",
     "handoff",
     "review",
     "decisions",
@@ -257,9 +257,6 @@ ALLOWED_UPWARD = {
     "announcements, parameters and read_only, the configuration right (accounts/admin_rights.require_admin)",
     ("dossier", "review"): "dossier/tabs takes the editing lease and checks the staff's scope (review/leases, "
     "review/staff_scope)",
-    ("admin", "documents"): "admin/pieces keeps the open applications' piece rows in step (documents/piece_slots)",
-    ("applications", "documents"): "applications/applying adopts the shared pieces on apply and releases a cancelled "
-    "application's files (documents/piece_files, which reads nothing of applications/applying)",
     ("review", "decisions"): "review/staff_actions enters the favourable decision of a direct admission "
     "(decisions/staff_decisions, function-local)",
 }

@@ -1,6 +1,6 @@
 """One state machine per lifecycle: the moves each table allows, and no other code writing the columns they own.
 
-The dossier status (``applications/dossier_status.py``), a piece's status (``documents/piece_status.py``), a decision
+The dossier status (``applications/dossier_status.py``), a piece's status (``applications/piece_status.py``), a decision
 (``decisions/decision_status.py``) and the candidate's answer (``decisions/answer_status.py``). The expected
 tables are written out here on purpose: a change of a machine is a change of this file too.
 """
@@ -15,10 +15,9 @@ import pytest
 
 from app.models import AnswerKind, Application, Decision, DecisionKind, DocumentStatus, DossierStatus
 from app.models import SubmittedDocument as Piece
-from app.services.applications import dossier_status
+from app.services.applications import dossier_status, piece_status
 from app.services.decisions import answer_status, decision_status
 from app.services.decisions.decision_status import DecisionState
-from app.services.documents import piece_status
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError
 from app.services.platform.lifecycle import By
@@ -182,7 +181,7 @@ def test_a_trigger_is_the_actors_kind() -> None:
 APP = Path(__file__).resolve().parents[1] / "app"
 MACHINES = {
     "app/services/applications/dossier_status.py",
-    "app/services/documents/piece_status.py",
+    "app/services/applications/piece_status.py",
     "app/services/decisions/decision_status.py",
     "app/services/decisions/answer_status.py",
 }

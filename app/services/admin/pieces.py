@@ -50,7 +50,8 @@ from app.services.admin.scoped import (
     siblings,
     target_of,
 )
-from app.services.documents import pdf_sandbox, piece_files, piece_slots
+from app.services.applications import piece_slots
+from app.services.documents import pdf_sandbox, piece_files
 from app.services.documents.file_sniffing import PDF, sniff
 from app.services.platform import file_store
 from app.services.platform.actors import Actor

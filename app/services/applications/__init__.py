@@ -1,7 +1,8 @@
 """Applications (« candidatures ») as the candidate makes them: apply, cancel, answer questions, transmit.
 
-Owns the candidate's actions, the views of their applications, the readiness and transmission of a dossier, and
-the scheduled jobs about applications.
+Owns the candidate's actions, the views of their applications, the readiness and transmission of a dossier, the
+piece rows of an application (their status machine, the files they link, their slots kept in step with the
+administration), and the scheduled jobs about applications.
 """
 
 from importlib import import_module

@@ -2,8 +2,9 @@
 
 apply_to_program → Application (dossier En attente, one piece En attente per applicable required piece, the shared
 pieces adopted); cancel_application while no manager has acted (``applications_acted_on``). Both mail the candidate
-and, when it asks, the committee. The rules they read are ``actions``'s, which ``documents/pieces`` reads too: this
-module, not ``actions``, calls into ``documents``, so the two never import each other.
+and, when it asks, the committee. The rules they read are ``actions``'s; the piece rows' files are
+``piece_links``'s (the shared pieces adopted on apply, a cancelled application's files released). Nothing here
+reads ``documents``, which builds on this package.
 """
 
 from datetime import datetime
@@ -26,14 +27,13 @@ from app.models import (
     Program,
     SubmittedDocument,
 )
-from app.services.applications import mails
+from app.services.applications import mails, piece_links
 from app.services.applications.actions import (
     applicable_documents,
     manager_has_acted,
     own_application,
     own_candidate,
 )
-from app.services.documents import piece_files
 from app.services.dossier.campaign_confirmation import require_confirmed_for
 from app.services.dossier.completeness import dossier_completeness
 from app.services.offer.browse import WindowState, window_state
@@ -149,7 +149,7 @@ def _open_pieces(session: Session, application: Application, program: Program, n
     session.flush()
     if program.procedure == Procedure.ONLINE:
         # pieces uploaded once serve every application
-        piece_files.adopt_shared_pieces(session, application=application)
+        piece_links.adopt_shared_pieces(session, application=application)
 
 
 def apply_to_program(session: Session, *, actor: Actor, program_id: int) -> Application:
@@ -203,7 +203,7 @@ def cancel_application(session: Session, *, actor: Actor, application_id: int) -
     documents = list(
         session.exec(select(SubmittedDocument).where(SubmittedDocument.application_id == application.id)).all()
     )
-    piece_files.release_piece_files(session, documents)  # files no other application uses are deleted
+    piece_links.release_piece_files(session, documents)  # files no other application uses are deleted
     session.flush()
     for document in documents:
         session.delete(document)

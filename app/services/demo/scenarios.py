@@ -2,7 +2,7 @@
 answers to questions, decisions and the candidate's answer, consistent with the mirror columns.
 
 The one declared exception to the lifecycles' machines (``applications/dossier_status.py``,
-``documents/piece_status.py``, ``decisions/decision_status.py``, ``decisions/answer_status.py``): a scenario is a
+``applications/piece_status.py``, ``decisions/decision_status.py``, ``decisions/answer_status.py``): a scenario is a
 fixture, written directly in its final state with past dates, never a sequence of moves;
 ``tests/test_lifecycles.py`` allows ``app/services/demo/`` and no other module."""
 

@@ -1,7 +1,7 @@
 """The pieces (« pièces justificatives ») and the PDFs: upload, merge, sandbox, sniffing, the dossier PDF.
 
-Owns the candidate's files, the checks on their bytes, the sandboxed PDF worker, the slots of required pieces, and
-the rendering of the dossier as a PDF.
+Owns the candidate's files, the checks on their bytes, the sandboxed PDF worker, and the rendering of the dossier
+as a PDF. The piece rows of an application (their status, the files they link, their slots) are ``applications``'s.
 """
 
 from importlib import import_module

@@ -1,5 +1,5 @@
-"""The files of a piece (« pièce justificative »): their links in order, the merged PDF, what is shared between the
-candidate's applications, and deleting the bytes nobody references anymore.
+"""The files of a piece (« pièce justificative ») as the candidate changes them: the merged PDF, what a change
+carries to the candidate's other applications, the client's file name shown back.
 
 Shared pieces (``RequiredDocument.is_shared``) are references: a change to one application's piece is carried
 to the same piece of the candidate's other live applications that are still open (dossier En attente, before
@@ -7,9 +7,9 @@ their return date, piece not validated) *and* held the same files — the very s
 copy of the bytes. An application already transmitted keeps its links (eCandidat's issue #37), and bytes are
 deleted only when no row references them anymore, after the commit.
 
-Below ``pieces`` (the candidate's actions and the rules about who may change a piece) and the applications'
-actions, which adopt the shared pieces of a new application and release the files of a cancelled one: this module
-reads no rule of ``applications.actions``.
+Below ``pieces`` (the candidate's actions and the rules about who may change a piece). A piece's links, set through
+the piece-status machine, and the release of the files nobody references are ``applications/piece_links``'s: the
+application's lifecycle uses them too (the shared pieces adopted on apply, the files released on cancel).
 """
 
 import io
@@ -17,7 +17,6 @@ import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-import sqlalchemy as sa
 from pypdf import PdfReader, PdfWriter
 from sqlmodel import Session, col, select
 
@@ -33,89 +32,20 @@ from app.models import (
     RequiredDocument,
     StoredFile,
     SubmittedDocument,
-    SubmittedDocumentFile,
 )
 from app.services.applications.dossier_status import EDITABLE_DOSSIER, effective_return_by
+from app.services.applications.piece_links import files_of, release_files, set_links
 from app.services.documents import pdf_sandbox
-from app.services.documents.piece_status import move_piece
 from app.services.platform import file_store, parameters
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit_application
 from app.services.platform.errors import DomainError
-from app.services.platform.lifecycle import By
 from app.services.platform.notifications import notify_candidate
 
 PIECE_TOO_MANY_PAGES = N_("Cette pièce dépasserait {max} pages ({pages}) : retirez un fichier ou allégez-le.")
 
 
-# --- Hooks for the applications service ---------------------------------------------------------------------------
-
-
-def adopt_shared_pieces(session: Session, *, application: Application, by: By = By.CANDIDATE) -> None:
-    """Fill a new application's shared pieces from the candidate's latest live application that has them (``by``:
-    the candidate applying, or the system when the administration adds a shared piece)."""
-    documents = session.exec(
-        select(SubmittedDocument, RequiredDocument)
-        .join(RequiredDocument, col(RequiredDocument.id) == SubmittedDocument.required_document_id)
-        .where(SubmittedDocument.application_id == application.id, col(RequiredDocument.is_shared))
-    ).all()
-    for document, _required in documents:
-        if document.status != DocumentStatus.PENDING:
-            continue
-        source = session.exec(
-            select(SubmittedDocument)
-            .join(Application, col(Application.id) == SubmittedDocument.application_id)
-            .where(
-                Application.candidate_id == application.candidate_id,
-                col(Application.cancelled_at).is_(None),
-                Application.id != application.id,
-                SubmittedDocument.required_document_id == document.required_document_id,
-                col(SubmittedDocument.merged_file_id).is_not(None),
-            )
-            .order_by(col(SubmittedDocument.status_at).desc())
-        ).first()
-        if source is not None:
-            set_links(session, document, [f.id or 0 for f in files_of(session, source)], source.merged_file_id, by=by)
-
-
-def release_piece_files(session: Session, documents: list[SubmittedDocument]) -> None:
-    """Before deleting ``documents`` (a cancelled application): drop their links, then the files nobody uses."""
-    ids = [d.id for d in documents if d.id is not None]
-    if not ids:
-        return
-    links = session.exec(
-        select(SubmittedDocumentFile).where(col(SubmittedDocumentFile.submitted_document_id).in_(ids))
-    ).all()
-    file_ids = {link.stored_file_id for link in links} | {d.merged_file_id for d in documents if d.merged_file_id}
-    for link in links:
-        session.delete(link)
-    for document in documents:
-        document.merged_file_id = None
-        session.add(document)
-    session.flush()
-    release_files(session, file_ids)
-
-
-def release_files(session: Session, file_ids: set[int] | list[int]) -> None:
-    """Delete the upload and merged ``StoredFile`` rows no piece references anymore; their bytes after commit."""
-    session.flush()
-    for file_id in set(file_ids):
-        stored = session.get(StoredFile, file_id)
-        if stored is None or stored.kind not in (FileKind.UPLOAD, FileKind.MERGED):
-            continue
-        linked = session.exec(
-            select(SubmittedDocumentFile.submitted_document_id).where(SubmittedDocumentFile.stored_file_id == file_id)
-        ).first()
-        merged_into = session.exec(
-            select(SubmittedDocument.id).where(SubmittedDocument.merged_file_id == file_id)
-        ).first()
-        if linked is None and merged_into is None:
-            file_store.delete_after_commit(session, stored.storage_key)
-            session.delete(stored)
-    session.flush()
-
-
-# --- The files' links ---------------------------------------------------------------------------------------------
+# --- The merge, and a change carried to the same shared piece elsewhere -------------------------------------------
 
 
 def application_open(application: Application, program: Program) -> bool:
@@ -125,16 +55,6 @@ def application_open(application: Application, program: Program) -> bool:
         and application.dossier_status in EDITABLE_DOSSIER
         and (return_by is None or clock.now() <= return_by)
     )
-
-
-def files_of(session: Session, document: SubmittedDocument) -> list[StoredFile]:
-    rows = session.exec(
-        select(StoredFile)
-        .join(SubmittedDocumentFile, col(SubmittedDocumentFile.stored_file_id) == StoredFile.id)
-        .where(SubmittedDocumentFile.submitted_document_id == document.id)
-        .order_by(col(SubmittedDocumentFile.position), col(StoredFile.id))
-    ).all()
-    return list(rows)
 
 
 def merge_files(
@@ -182,26 +102,6 @@ def merged_bytes(session: Session, document: SubmittedDocument, files: list[Stor
     if merged is None or not files or merged.page_count != sum(f.page_count or 0 for f in files):
         return None
     return file_store.read(merged.storage_key)
-
-
-def set_links(
-    session: Session, document: SubmittedDocument, file_ids: list[int], merged_id: int | None, *, by: By = By.CANDIDATE
-) -> int | None:
-    """Make ``document`` hold exactly ``file_ids`` in that order and the merged file; returns the old merged id."""
-    session.execute(
-        sa.delete(SubmittedDocumentFile).where(col(SubmittedDocumentFile.submitted_document_id) == document.id)
-    )
-    for position, file_id in enumerate(file_ids):
-        session.add(
-            SubmittedDocumentFile(submitted_document_id=document.id or 0, stored_file_id=file_id, position=position)
-        )
-    old_merged = document.merged_file_id
-    document.merged_file_id = merged_id
-    move_piece(document, DocumentStatus.SUBMITTED if file_ids else DocumentStatus.PENDING, by=by, now=clock.now())
-    document.comment = "" if file_ids else document.comment
-    session.add(document)  # the version bump: a concurrent change of the same piece is refused, not merged
-    session.flush()
-    return old_merged
 
 
 def _siblings(

@@ -33,8 +33,9 @@ from app.models import (
 from app.services.applications.actions import own_application, own_candidate
 from app.services.applications.application_rows import ApplicationRows, piece_rows
 from app.services.applications.dossier_status import EDITABLE_DOSSIER
+from app.services.applications.piece_links import files_of
+from app.services.applications.piece_status import move_piece
 from app.services.documents import pdf_sandbox, piece_files
-from app.services.documents.piece_status import move_piece
 from app.services.platform import file_store, parameters, read_only
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit_application
@@ -94,9 +95,7 @@ def get_piece(session: Session, *, actor: Actor, submitted_document_id: int, lan
     """One piece of the actor's own application, with its files in order and the merged PDF's pages and size."""
     document, application, program, required = _load(session, actor, submitted_document_id)
     merged = session.get(StoredFile, document.merged_file_id) if document.merged_file_id else None
-    return _piece(
-        actor, document, application, program, required, merged, piece_files.files_of(session, document), lang
-    )
+    return _piece(actor, document, application, program, required, merged, files_of(session, document), lang)
 
 
 def list_pieces(
@@ -214,7 +213,7 @@ def add_piece_files(
     read_only.require_portal_writable()  # before the sandbox's work and the stored bytes
     document, application, program, _required = _load(session, actor, submitted_document_id, write=True, lock=False)
     _require_editable(document, application, program)
-    before = piece_files.files_of(session, document)
+    before = files_of(session, document)
     earlier = [f.id or 0 for f in before]
     previous = piece_files.merged_bytes(session, document, before)  # appended to: the earlier files not needed
     batch = pdf_sandbox.normalise_batch(
@@ -224,7 +223,7 @@ def add_piece_files(
     )
     document, application, program, required = _load(session, actor, submitted_document_id, write=True)
     _require_editable(document, application, program)
-    current = piece_files.files_of(session, document)
+    current = files_of(session, document)
     names = [name for name, _data in files]
     outcomes, added = _store_batch(session, application, current, list(zip(names, batch.files, strict=True)))
     if added:
@@ -295,7 +294,7 @@ def remove_piece_file(
     """Take one file out of the piece (its bytes stay while another application's piece still references it)."""
     document, application, program, required = _load(session, actor, submitted_document_id, write=True)
     _require_editable(document, application, program)
-    old_ids = [f.id or 0 for f in piece_files.files_of(session, document)]
+    old_ids = [f.id or 0 for f in files_of(session, document)]
     if stored_file_id not in old_ids:
         raise NotFound("piece file")
     new_ids = [i for i in old_ids if i != stored_file_id]
@@ -309,7 +308,7 @@ def reorder_piece_files(
     """Set the order of the piece's files: ``order`` lists every one of its ``StoredFile`` ids, first to last."""
     document, application, program, required = _load(session, actor, submitted_document_id, write=True)
     _require_editable(document, application, program)
-    old_ids = [f.id or 0 for f in piece_files.files_of(session, document)]
+    old_ids = [f.id or 0 for f in files_of(session, document)]
     if sorted(order) != sorted(old_ids) or len(set(order)) != len(order):
         raise DomainError("stale_order", STALE_ORDER)
     if order != old_ids:
@@ -327,7 +326,7 @@ def mark_not_applicable(
     _require_editable(document, application, program)
     if not required.is_conditional:
         raise DomainError("not_conditional", NOT_CONDITIONAL)
-    if not_applicable and piece_files.files_of(session, document):
+    if not_applicable and files_of(session, document):
         raise DomainError("piece_has_files", HAS_FILES)
     before = document.status
     if not_applicable:

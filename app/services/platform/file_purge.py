@@ -12,9 +12,10 @@ Three steps, each in short transactions of at most ``BATCH`` files (no transacti
 2. **Unreferenced ``StoredFile`` rows** older than ``ROW_GRACE``, of the kinds in ``PURGEABLE_KINDS`` only:
 
    - ``upload`` / ``merged``: a piece's normalised files and their merge. They are reachable only through
-     ``SubmittedDocumentFile`` and ``SubmittedDocument.merged_file_id``; ``documents/piece_files.release_files`` already
-     deletes them when the last link goes, so this step is the safety net. Files of transmitted applications are
-     never unreferenced (their links are kept), so they are never candidates.
+     ``SubmittedDocumentFile`` and ``SubmittedDocument.merged_file_id``;
+     ``applications/piece_links.release_files`` already deletes them when the last link goes, so this step is the
+     safety net. Files of transmitted applications are never unreferenced (their links are kept), so they are never
+     candidates.
    - ``template``: a required piece's blank form, reachable only through ``RequiredDocument.template_file_id``
      (``admin_pieces`` releases a replaced one; same safety net).
    - ``signature``: a committee's signature image, reachable only through ``Committee.signature_file_id``.

@@ -32,7 +32,7 @@ from app.services.applications.dossier_status import (
     move_dossier,
 )
 from app.services.applications.mails import candidate_link, mail_candidate, mail_parties
-from app.services.documents.piece_status import move_piece
+from app.services.applications.piece_status import move_piece
 from app.services.platform import parameters
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit_application

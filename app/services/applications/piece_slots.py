@@ -1,7 +1,7 @@
 """The rows ("slots") a required piece has in the applications not yet transmitted (live, dossier En attente).
 
 Which pieces an application asks for is computed from the *active* pieces of its three scopes
-(``applications.applicable_documents``): transmission, the staff's lists of missing pieces and the mails read it;
+(``actions.applicable_documents``): transmission, the staff's lists of missing pieces and the mails read it;
 the candidate's screens read the application's ``SubmittedDocument`` rows. When the administration adds,
 reactivates, deactivates or changes a piece, these functions keep the rows of the open applications in step, so
 that both agree. Transmitted applications are never touched: what they hold stays readable.
@@ -25,8 +25,8 @@ from app.models import (
     SubmittedDocument,
     SubmittedDocumentFile,
 )
-from app.services.documents import piece_files
-from app.services.documents.piece_status import move_piece
+from app.services.applications.piece_links import adopt_shared_pieces
+from app.services.applications.piece_status import move_piece
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit_row
 from app.services.platform.lifecycle import By
@@ -88,7 +88,7 @@ def open_slots(session: Session, actor: Actor, piece: RequiredDocument) -> None:
     if piece.is_shared:
         for application, program in applications:
             if program.procedure == Procedure.ONLINE:
-                piece_files.adopt_shared_pieces(session, application=application, by=By.SYSTEM)
+                adopt_shared_pieces(session, application=application, by=By.SYSTEM)
     for candidate_id in {a.candidate_id for a, _ in applications}:
         notify_candidate(session, candidate_id)
     _audit_count(session, actor, piece, "required_document.slots_opened", added)

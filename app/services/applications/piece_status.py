@@ -2,9 +2,9 @@
 
 A row is born En attente (``apply_to_program``, ``piece_slots.open_slots``). Then:
 
-- the candidate's files decide (``pieces``: files added, removed, reordered, carried to the same shared piece of
-  their other open applications): Transmise while the piece holds files, En attente once it holds none — from any
-  status but Validée, the same status again included (its time is stamped anew);
+- the candidate's files decide (``documents/pieces``: files added, removed, reordered, carried to the same shared
+  piece of their other open applications): Transmise while the piece holds files, En attente once it holds none —
+  from any status but Validée, the same status again included (its time is stamped anew);
 - the candidate answers « Non concerné » (a conditional piece without files) or takes it back (En attente);
 - staff review it (``review.staff_actions.review_piece``): Validée, Refusée or Non concerné, from any status, again
   included (a new comment);
@@ -12,7 +12,7 @@ A row is born En attente (``apply_to_program``, ``piece_slots.open_slots``). The
   the files the candidate gave for it elsewhere; a piece made mandatory loses its « Non concerné ».
 
 Whether the candidate may change the piece at all (online procedure, dossier in their hands, before the return
-date) is ``pieces``'s rule; this table says which moves exist. ``move_piece`` is the only code that writes
+date) is ``documents/pieces``'s rule; this table says which moves exist. ``move_piece`` is the only code that writes
 ``status`` and ``status_at`` (the demo seeding excepted, see ``tests/test_lifecycles.py``).
 """
 
