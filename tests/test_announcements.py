@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from app.db import get_engine
 from app.models import Announcement, AnnouncementLevel, AuditEvent, FaqEntry, StaffRole
+from app.services.admin import portal_announcements
 from app.services.admin.common import StaleEdit
 from app.services.dossier.schemas import DossierInvalid
 from app.services.offer import faq
@@ -42,7 +43,7 @@ def banner_values(**kw) -> dict:
 
 
 def add_banner(session: Session, actor: Actor, **kw) -> Announcement:
-    row = announcements.save_announcement(
+    row = portal_announcements.save_announcement(
         session, actor=actor, announcement_id=None, expected_version=None, values=banner_values(**kw)
     )
     session.commit()
@@ -97,7 +98,7 @@ def test_pages_do_not_query_the_database_for_the_banner(session: Session, admin:
 def test_a_saved_change_shows_at_once(session: Session, admin: Actor) -> None:
     row = add_banner(session, admin, starts_at=None, ends_at=None)
     assert len(shown()) == 1
-    announcements.save_announcement(
+    portal_announcements.save_announcement(
         session,
         actor=admin,
         announcement_id=row.id,
@@ -113,7 +114,7 @@ def test_a_saved_change_shows_at_once(session: Session, admin: Actor) -> None:
 
 def test_banner_fields_are_checked(session: Session, admin: Actor) -> None:
     with pytest.raises(DossierInvalid) as refused:
-        announcements.save_announcement(
+        portal_announcements.save_announcement(
             session,
             actor=admin,
             announcement_id=None,
@@ -122,7 +123,7 @@ def test_banner_fields_are_checked(session: Session, admin: Actor) -> None:
         )
     assert set(refused.value.errors) == {"message_fr", "message_en", "level"}
     with pytest.raises(DossierInvalid) as refused:
-        announcements.save_announcement(
+        portal_announcements.save_announcement(
             session,
             actor=admin,
             announcement_id=None,
@@ -135,19 +136,19 @@ def test_banner_fields_are_checked(session: Session, admin: Actor) -> None:
 def test_a_stale_banner_edit_is_refused(session: Session, admin: Actor) -> None:
     row = add_banner(session, admin)
     opened = row.version
-    announcements.save_announcement(
+    portal_announcements.save_announcement(
         session, actor=admin, announcement_id=row.id, expected_version=opened, values=banner_values(message_fr="A")
     )
     session.commit()
     with pytest.raises(StaleEdit):
-        announcements.save_announcement(
+        portal_announcements.save_announcement(
             session, actor=admin, announcement_id=row.id, expected_version=opened, values=banner_values(message_fr="B")
         )
     session.rollback()
     with pytest.raises(StaleEdit):
-        announcements.delete_announcement(session, actor=admin, announcement_id=row.id, expected_version=opened)
+        portal_announcements.delete_announcement(session, actor=admin, announcement_id=row.id, expected_version=opened)
     session.rollback()
-    announcements.delete_announcement(session, actor=admin, announcement_id=row.id, expected_version=opened + 1)
+    portal_announcements.delete_announcement(session, actor=admin, announcement_id=row.id, expected_version=opened + 1)
     session.commit()
     assert session.exec(select(Announcement)).all() == []
 
@@ -163,8 +164,8 @@ def test_only_the_central_office_and_administrators_edit_messages(
     other = factories.staff_with_role(session, role, **scope)
     actor = Actor("staff", staff_id=other.staff_id, role_assignment_id=other.id)
     for call in (
-        lambda: announcements.list_announcements(session, actor=actor),
-        lambda: announcements.save_announcement(
+        lambda: portal_announcements.list_announcements(session, actor=actor),
+        lambda: portal_announcements.save_announcement(
             session, actor=actor, announcement_id=None, expected_version=None, values=banner_values()
         ),
         lambda: faq.list_entries(session, actor=actor),

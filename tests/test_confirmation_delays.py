@@ -8,10 +8,10 @@ from sqlmodel import Session
 
 from app import clock as app_clock
 from app.models import DecisionKind, StaffRole
+from app.services.admin import portal_parameters
 from app.services.decisions.answers import withdraw
 from app.services.decisions.confirmation_delays import delay_deadline, shortened_delay
 from app.services.decisions.staff_decisions import enter_decision, publish_decision
-from app.services.platform import parameters
 from app.services.platform.actors import Actor
 from app.services.platform.form_checks import DossierInvalid
 from tests import factories
@@ -103,11 +103,11 @@ def test_the_thresholds_are_parameters_that_stay_ordered(session: Session, clock
     admin = factories.staff_actor(session, StaffRole.ADMINISTRATOR)
     session.commit()
     with pytest.raises(DossierInvalid) as refused:
-        parameters.save_parameter(
+        portal_parameters.save_parameter(
             session, actor=admin, name="confirmation_last_delay_from_days", value=30, expected_version=0
         )
     assert refused.value.params_of == {"confirmation_last_delay_from_days": {"short": 30}}
-    parameters.save_parameter(
+    portal_parameters.save_parameter(
         session, actor=admin, name="confirmation_short_delay_from_days", value=90, expected_version=0
     )
     session.commit()

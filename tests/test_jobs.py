@@ -10,6 +10,7 @@ from app import clock as app_clock
 from app.config import get_settings
 from app.db import new_session, transaction
 from app.models import Account, JobRun, JobStatus, SignInThrottle, StaffMember
+from app.services.admin import scheduled_jobs
 from app.services.platform import jobs
 from app.services.platform.errors import NotFound
 from tests import factories
@@ -205,7 +206,7 @@ def test_only_administrators_launch_a_job_by_hand(database_url) -> None:
         actor = Actor("staff", staff_id=member.id, role_assignment_id=role.id)
     for someone in (actor, Actor("candidate", account_id=1), Actor.anonymous()):
         with pytest.raises(Forbidden):
-            jobs.run_job_now(actor=someone, name="purge_unactivated_accounts")
+            scheduled_jobs.run_job_now(actor=someone, name="purge_unactivated_accounts")
     assert runs("purge_unactivated_accounts") == []
 
 
@@ -244,7 +245,7 @@ def test_run_now_in_a_web_instance_is_left_to_the_worker_which_runs_it_once(data
         admin = factories.staff_actor(session, StaffRole.ADMINISTRATOR)
     assert _due(now) == set()
 
-    assert jobs.run_job_now(actor=admin, name="by_hand") == jobs.LeftToWorker("by_hand")
+    assert scheduled_jobs.run_job_now(actor=admin, name="by_hand") == scheduled_jobs.LeftToWorker("by_hand")
     assert ran == [] and runs("by_hand") == []  # nothing ran in the web process
     with new_session() as session:
         assert session.exec(select(AuditEvent).where(AuditEvent.action == jobs.RUN_REQUESTED)).one().after == {
@@ -267,6 +268,6 @@ def test_run_now_in_a_process_with_background_work_runs_it_there_and_leaves_noth
     jobs.register_job("by_hand", lambda session, now: (0, "fait"))
     with transaction() as session:
         admin = factories.staff_actor(session, StaffRole.ADMINISTRATOR)
-    run = jobs.run_job_now(actor=admin, name="by_hand")
+    run = scheduled_jobs.run_job_now(actor=admin, name="by_hand")
     assert isinstance(run, JobRun) and run.status == JobStatus.SUCCEEDED
     assert "by_hand" not in _due(now + timedelta(minutes=1))

@@ -19,6 +19,7 @@ from sqlmodel import Session
 from app.config import reset_settings
 from app.db import transaction
 from app.models import PortalParameter, StaffRole
+from app.services.admin import portal_parameters
 from app.services.platform import notifications, notifications_relay, parameters, process_cache
 from app.services.platform.actors import Actor
 from app.services.platform.notifications_redis import Relay
@@ -154,7 +155,7 @@ def test_a_staff_only_change_reaches_the_staff_pages_of_the_other_instance_only(
 def test_a_saved_parameter_drops_the_cache_of_the_other_instance(
     session: Session, admin: Actor, instances: Instances
 ) -> None:
-    parameters.save_parameter(session, actor=admin, name="password_min_length", value="14", expected_version=0)
+    portal_parameters.save_parameter(session, actor=admin, name="password_min_length", value="14", expected_version=0)
     session.commit()
     assert parameters.current("password_min_length") == 14
     assert eventually(lambda: instances.b_caches == ["portal parameters"])
@@ -236,7 +237,7 @@ def test_an_unreachable_redis_loses_only_the_other_instances_updates(session: Se
         started = time.monotonic()
         for version, value in enumerate(("14", "15")):
             with transaction() as s:
-                parameters.save_parameter(
+                portal_parameters.save_parameter(
                     s, actor=admin, name="password_min_length", value=value, expected_version=version
                 )
                 notifications.notify_candidate(s, CANDIDATE)

@@ -10,6 +10,7 @@ from app.config import get_settings
 from app.db import transaction
 from app.models import AuditEvent, PortalParameter, StaffRole
 from app.services.accounts import rules as accounts_rules
+from app.services.admin import portal_parameters
 from app.services.admin.common import StaleEdit
 from app.services.applications import applying
 from app.services.dossier.schemas import DossierInvalid
@@ -32,7 +33,7 @@ def admin(session: Session, clock) -> Actor:
 
 
 def save(session: Session, actor: Actor, name: str, value, version: int = 0) -> PortalParameter:
-    row = parameters.save_parameter(session, actor=actor, name=name, value=value, expected_version=version)
+    row = portal_parameters.save_parameter(session, actor=actor, name=name, value=value, expected_version=version)
     session.commit()
     return row
 
@@ -56,22 +57,24 @@ def test_a_value_outside_its_bounds_or_not_a_number_is_refused_next_to_its_field
         ("", "Indiquez un nombre entier."),
     ):
         with pytest.raises(DossierInvalid) as refused:
-            parameters.save_parameter(session, actor=admin, name="password_min_length", value=value, expected_version=0)
+            portal_parameters.save_parameter(
+                session, actor=admin, name="password_min_length", value=value, expected_version=0
+            )
         assert refused.value.errors == {"password_min_length": message}
     assert refused.value.params_of == {}
     with pytest.raises(DossierInvalid) as refused:
-        parameters.save_parameter(session, actor=admin, name="max_file_mb", value=0, expected_version=0)
+        portal_parameters.save_parameter(session, actor=admin, name="max_file_mb", value=0, expected_version=0)
     assert refused.value.params_of == {"max_file_mb": {"min": 1, "max": 100}}
     assert session.exec(select(PortalParameter)).all() == []
 
 
 def test_thresholds_stay_ordered(session: Session, admin: Actor) -> None:
     with pytest.raises(DossierInvalid) as refused:
-        parameters.save_parameter(session, actor=admin, name="sva_red_days", value=30, expected_version=0)
+        portal_parameters.save_parameter(session, actor=admin, name="sva_red_days", value=30, expected_version=0)
     assert refused.value.errors["sva_red_days"].startswith("Le seuil rouge")
     assert refused.value.params_of == {"sva_red_days": {"orange": 30}}
     with pytest.raises(DossierInvalid):
-        parameters.save_parameter(session, actor=admin, name="max_piece_mb", value=5, expected_version=0)  # < 10
+        portal_parameters.save_parameter(session, actor=admin, name="max_piece_mb", value=5, expected_version=0)  # < 10
     save(session, admin, "sva_red_days", 60)
     save(session, admin, "sva_orange_days", 50)  # now allowed: red is 60
     assert (parameters.current("sva_orange_days"), parameters.current("sva_red_days")) == (50, 60)
@@ -90,9 +93,11 @@ def test_a_saved_value_is_effective_at_once_audited_and_reset_to_its_default(ses
         {"name": "password_min_length", "value": 12},
         {"name": "password_min_length", "value": 14},
     )
-    [view] = [v for v in parameters.list_parameters(session, actor=admin) if v.definition.name == "password_min_length"]
+    [view] = [
+        v for v in portal_parameters.list_parameters(session, actor=admin) if v.definition.name == "password_min_length"
+    ]
     assert (view.value, view.default, view.overridden, view.version) == (14, 12, True, 1)
-    parameters.reset_parameter(session, actor=admin, name="password_min_length", expected_version=1)
+    portal_parameters.reset_parameter(session, actor=admin, name="password_min_length", expected_version=1)
     session.commit()
     assert parameters.current("password_min_length") == 12
     assert session.get(PortalParameter, "password_min_length") is None
@@ -102,7 +107,7 @@ def test_a_saved_value_is_effective_at_once_audited_and_reset_to_its_default(ses
 def test_a_rolled_back_save_changes_nothing(session: Session, admin: Actor) -> None:
     assert parameters.current("reset_hours") == 2
     with pytest.raises(RuntimeError), transaction() as s:
-        parameters.save_parameter(s, actor=admin, name="reset_hours", value=5, expected_version=0)
+        portal_parameters.save_parameter(s, actor=admin, name="reset_hours", value=5, expected_version=0)
         raise RuntimeError("the request failed after the save")
     assert parameters.current("reset_hours") == 2
 
@@ -110,14 +115,14 @@ def test_a_rolled_back_save_changes_nothing(session: Session, admin: Actor) -> N
 def test_a_concurrent_edit_is_refused(session: Session, admin: Actor) -> None:
     save(session, admin, "activation_days", 7)
     with pytest.raises(StaleEdit):  # opened when no override existed
-        parameters.save_parameter(session, actor=admin, name="activation_days", value=9, expected_version=0)
+        portal_parameters.save_parameter(session, actor=admin, name="activation_days", value=9, expected_version=0)
     session.rollback()
     save(session, admin, "activation_days", 8, version=1)
     with pytest.raises(StaleEdit):  # opened at version 1, saved meanwhile (now 2)
-        parameters.save_parameter(session, actor=admin, name="activation_days", value=9, expected_version=1)
+        portal_parameters.save_parameter(session, actor=admin, name="activation_days", value=9, expected_version=1)
     session.rollback()
     with pytest.raises(StaleEdit):
-        parameters.reset_parameter(session, actor=admin, name="activation_days", expected_version=1)
+        portal_parameters.reset_parameter(session, actor=admin, name="activation_days", expected_version=1)
     session.rollback()
     assert parameters.current("activation_days") == 8
 
@@ -170,13 +175,13 @@ def test_other_roles_are_refused_and_read_only_roles_only_read(session: Session,
     other = factories.staff_with_role(session, role, **scope)
     actor = Actor("staff", staff_id=other.staff_id, role_assignment_id=other.id)
     with pytest.raises(Forbidden):
-        parameters.list_parameters(session, actor=actor)
+        portal_parameters.list_parameters(session, actor=actor)
     with pytest.raises(Forbidden):
-        parameters.save_parameter(session, actor=actor, name="reset_hours", value=3, expected_version=0)
+        portal_parameters.save_parameter(session, actor=actor, name="reset_hours", value=3, expected_version=0)
     reader = factories.staff_with_role(session, StaffRole.CENTRAL_OFFICE, read_only=True)
     reader_actor = Actor("staff", staff_id=reader.staff_id, role_assignment_id=reader.id)
-    assert len(parameters.list_parameters(session, actor=reader_actor)) == len(parameters.DEFINITIONS)
+    assert len(portal_parameters.list_parameters(session, actor=reader_actor)) == len(parameters.DEFINITIONS)
     with pytest.raises(Forbidden):
-        parameters.save_parameter(session, actor=reader_actor, name="reset_hours", value=3, expected_version=0)
+        portal_parameters.save_parameter(session, actor=reader_actor, name="reset_hours", value=3, expected_version=0)
     with pytest.raises(Forbidden):
-        parameters.reset_parameter(session, actor=reader_actor, name="reset_hours", expected_version=0)
+        portal_parameters.reset_parameter(session, actor=reader_actor, name="reset_hours", expected_version=0)

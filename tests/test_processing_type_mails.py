@@ -5,7 +5,7 @@ import pytest
 from sqlmodel import Session, select
 
 from app.models import AuditEvent, Decision, DecisionKind, DossierStatus, OutboxMail, ProcessingType, StaffRole
-from app.services.platform import parameters
+from app.services.admin import portal_parameters
 from app.services.platform.form_checks import DossierInvalid
 from app.services.review import staff_view as staff_review
 from tests import factories
@@ -63,7 +63,7 @@ def test_each_processing_type_has_its_own_mail(session: Session, world: dict) ->
 
 def save_reset(session: Session, value: int) -> None:
     admin = factories.staff_actor(session, StaffRole.ADMINISTRATOR)
-    parameters.save_parameter(
+    portal_parameters.save_parameter(
         session, actor=admin, name="processing_type_change_resets_dossier", value=value, expected_version=0
     )
     session.commit()

@@ -26,6 +26,7 @@ from app.models import (
 )
 from app.services.accounts.auth import authenticate
 from app.services.accounts.passwords import hash_password
+from app.services.admin import read_only_switch
 from app.services.applications.applying import apply_to_program
 from app.services.decisions.answers import confirm_offer, withdraw
 from app.services.decisions.staff_decisions import enter_decision
@@ -57,7 +58,7 @@ def counts() -> dict[str, int]:
 
 def switch(actor: Actor, on: bool) -> None:
     with transaction() as session:
-        read_only.set_read_only(session, actor=actor, on=on)
+        read_only_switch.set_read_only(session, actor=actor, on=on)
 
 
 @pytest.fixture
@@ -191,7 +192,7 @@ def test_the_central_office_switch_is_audited_shown_and_undone(session: Session,
 
 def test_someone_else_cannot_switch_the_portal(session: Session, world) -> None:
     with pytest.raises(DomainError), transaction() as s:
-        read_only.set_read_only(s, actor=world["newcomer"], on=True)
+        read_only_switch.set_read_only(s, actor=world["newcomer"], on=True)
     assert not read_only.is_on()
 
 

@@ -5,6 +5,7 @@ from nicegui import run, ui
 from app import clock
 from app.i18n import _
 from app.models import JobRun, JobStatus, StaffRole
+from app.services.admin import scheduled_jobs
 from app.services.platform import Actor, DomainError, jobs
 from app.ui import routes
 from app.ui.buttons import disabled_while
@@ -57,7 +58,7 @@ def _runs_table(runs: list[JobRun], marker: str) -> None:
     )
 
 
-def _job_section(overview: jobs.JobOverview, actor: Actor, refresh) -> None:  # type: ignore[no-untyped-def]
+def _job_section(overview: scheduled_jobs.JobOverview, actor: Actor, refresh) -> None:  # type: ignore[no-untyped-def]
     job = overview.job
     marker = f"job-{job.name}"
     with ui.element("section").classes("w-full mt-4").mark(marker):
@@ -69,13 +70,13 @@ def _job_section(overview: jobs.JobOverview, actor: Actor, refresh) -> None:  # 
         async def launch() -> None:
             with disabled_while(button):
                 try:
-                    launched = await run.io_bound(jobs.run_job_now, actor=actor, name=job.name)
+                    launched = await run.io_bound(scheduled_jobs.run_job_now, actor=actor, name=job.name)
                 except DomainError as error:
                     ui.notify(error.translate(_), type="negative")
                     return
             if launched is None:
                 ui.notify(_("Cette tâche est déjà en cours d'exécution : elle n'a pas été relancée."), type="warning")
-            elif isinstance(launched, jobs.LeftToWorker):
+            elif isinstance(launched, scheduled_jobs.LeftToWorker):
                 ui.notify(
                     _(
                         "Demande enregistrée : le processus de fond lancera la tâche d'ici une minute ; rechargez la "
@@ -106,7 +107,7 @@ async def _admin_jobs(actor: Actor) -> None:
         async def body() -> None:
             try:
                 overview = await in_transaction(
-                    lambda session: jobs.list_jobs(session, actor=actor, runs_per_job=RUNS_SHOWN)
+                    lambda session: scheduled_jobs.list_jobs(session, actor=actor, runs_per_job=RUNS_SHOWN)
                 )
             except DomainError as error:
                 paragraph(error.translate(_)).mark("refusal")

@@ -6,6 +6,7 @@ from nicegui import ui
 
 from app.i18n import _
 from app.models import Announcement, AnnouncementLevel
+from app.services.admin import portal_announcements
 from app.services.platform import Actor, announcements
 from app.ui import routes
 from app.ui.admin_widgets import EditorTexts, RowEditor, institution_page
@@ -36,13 +37,13 @@ def _fields(form: EntityForm) -> None:
 async def _page(actor: Actor, writable: bool) -> None:
     editor: RowEditor[Announcement] = RowEditor(
         actor=actor,
-        read=lambda session: announcements.list_announcements(session, actor=actor),
+        read=lambda session: portal_announcements.list_announcements(session, actor=actor),
         writable=writable,
         fields=_fields,
-        field_names=announcements.EDITABLE_FIELDS,
+        field_names=portal_announcements.EDITABLE_FIELDS,
         id_name="announcement_id",
-        save=announcements.save_announcement,
-        delete=announcements.delete_announcement,
+        save=portal_announcements.save_announcement,
+        delete=portal_announcements.delete_announcement,
         texts=EditorTexts(
             new_title=_("Nouveau message"),
             title=_("Message n° {id}"),

@@ -12,8 +12,9 @@ from nicegui import ui
 from sqlmodel import Session
 
 from app.i18n import _
+from app.services.admin import ParameterView, portal_parameters, read_only_switch
 from app.services.dossier import DossierInvalid
-from app.services.platform import Actor, DomainError, ParameterView, parameters, read_only
+from app.services.platform import Actor, DomainError, parameters, read_only
 from app.ui import routes
 from app.ui.admin_widgets import institution_page
 from app.ui.dates import format_moment
@@ -74,7 +75,9 @@ def _parameter(view: ParameterView, actor: Actor, writable: bool, status: ui.lab
             refresh()
 
         def store(session: Session, value: Any) -> Any:
-            row = parameters.save_parameter(session, actor=actor, name=name, value=value, expected_version=view.version)
+            row = portal_parameters.save_parameter(
+                session, actor=actor, name=name, value=value, expected_version=view.version
+            )
             return row.value.get("value")
 
         async def save() -> None:
@@ -86,7 +89,9 @@ def _parameter(view: ParameterView, actor: Actor, writable: bool, status: ui.lab
 
         reset = partial(
             change,
-            lambda session: parameters.reset_parameter(session, actor=actor, name=name, expected_version=view.version),
+            lambda session: portal_parameters.reset_parameter(
+                session, actor=actor, name=name, expected_version=view.version
+            ),
             lambda _result: _("Valeur par défaut rétablie : {label} = {value}.").format(
                 label=label, value=view.default
             ),
@@ -118,7 +123,7 @@ async def _read_only_section(actor: Actor, writable: bool, status: ui.label) -> 
 
     @ui.refreshable
     async def body() -> None:
-        mode = await load(lambda session: read_only.current_state(session, actor=actor))
+        mode = await load(lambda session: read_only_switch.current_state(session, actor=actor))
         if mode is None:
             return
         paragraph(_mode_text(mode)).mark("read-only-state")
@@ -128,7 +133,9 @@ async def _read_only_section(actor: Actor, writable: bool, status: ui.label) -> 
         async def flip() -> None:
             status.set_visibility(False)
             try:
-                await in_transaction(lambda session: read_only.set_read_only(session, actor=actor, on=not mode.on))
+                await in_transaction(
+                    lambda session: read_only_switch.set_read_only(session, actor=actor, on=not mode.on)
+                )
             except DomainError as error:
                 ui.notify(error.translate(_), type="negative")
                 return
@@ -160,7 +167,7 @@ async def _page(actor: Actor, writable: bool) -> None:
 
     @ui.refreshable
     async def body() -> None:
-        views = await load(lambda session: parameters.list_parameters(session, actor=actor))
+        views = await load(lambda session: portal_parameters.list_parameters(session, actor=actor))
         if views is None:
             return
         for group in parameters.GROUPS:

@@ -11,6 +11,7 @@ from sqlmodel import select
 from app.db import new_session, transaction
 from app.models import Address, AnswerKind, Application, StaffRole
 from app.services.accounts.passwords import hash_password
+from app.services.admin import read_only_switch
 from app.services.platform import read_only
 from tests import factories
 from tests.ui.handler_clicks import click
@@ -41,7 +42,7 @@ def offer(database_url: str, clock) -> dict:
         office = factories.staff_actor(session, StaffRole.CENTRAL_OFFICE)
         result = {"email": account.email, "id": application.id, "candidate_id": candidate.id}
     with transaction() as session:
-        read_only.set_read_only(session, actor=office, on=True)
+        read_only_switch.set_read_only(session, actor=office, on=True)
     return result
 
 

@@ -1,5 +1,6 @@
 """Who may configure what: the central office and administrators everything, a centre's manager its offer when
-the central office lets the centre edit it. The administration, the offer and the platform's settings all ask here.
+the central office lets the centre edit it. The administration (the portal's settings with it) and the offer ask
+here.
 """
 
 from sqlmodel import Session

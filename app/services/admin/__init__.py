@@ -1,7 +1,9 @@
 """Administration: centres, programmes, committees, pieces, questions, decision types, mail templates, staff.
 
 Owns what the central office and administrators configure, who may configure what, the saves that never
-overwrite, the API tokens of integrations, and the data protection officer's audit search and purge register.
+overwrite, the portal's settings (announcements, parameters, the read-only switch) and the scheduled jobs' screen
+over the platform's mechanisms, the API tokens of integrations, and the data protection officer's audit search and
+purge register.
 """
 
 from importlib import import_module
@@ -19,11 +21,15 @@ if TYPE_CHECKING:
         failed_mails,
         mail_templates,
         pieces,
+        portal_announcements,
+        portal_parameters,
         privacy_register,
         program_committees,
         program_dates,
         programs,
         questions,
+        read_only_switch,
+        scheduled_jobs,
         scoped,
         staff,
         staff_roles,
@@ -40,6 +46,7 @@ if TYPE_CHECKING:
     from app.services.admin.common import centre_edits_offer, require_admin
     from app.services.admin.decision_types import KIND_LABELS
     from app.services.admin.mail_catalogue import CATEGORIES, code_info, sample_text, template_variables
+    from app.services.admin.portal_parameters import ParameterView
     from app.services.admin.scoped import INSTITUTION, Target, TargetOption, target_of
 
 # What pages may use, by the submodule that defines it (see app/services/__init__.py).
@@ -50,6 +57,7 @@ _EXPORTS: dict[str, str] = {
     "CATEGORIES": "mail_catalogue",
     "INSTITUTION": "scoped",
     "KIND_LABELS": "decision_types",
+    "ParameterView": "portal_parameters",
     "Target": "scoped",
     "TargetOption": "scoped",
     "TokenDraft": "api_tokens",
@@ -68,10 +76,14 @@ _EXPORTS: dict[str, str] = {
     "diploma_types": "diploma_types",
     "mail_templates": "mail_templates",
     "pieces": "pieces",
+    "portal_announcements": "portal_announcements",
+    "portal_parameters": "portal_parameters",
     "program_committees": "program_committees",
     "program_dates": "program_dates",
     "programs": "programs",
     "questions": "questions",
+    "read_only_switch": "read_only_switch",
+    "scheduled_jobs": "scheduled_jobs",
     "tags": "tags",
     "require_admin": "common",
     "sample_text": "mail_catalogue",
@@ -85,6 +97,7 @@ __all__ = [
     "CATEGORIES",
     "INSTITUTION",
     "KIND_LABELS",
+    "ParameterView",
     "Target",
     "TargetOption",
     "TokenDraft",
@@ -105,13 +118,17 @@ __all__ = [
     "failed_mails",
     "mail_templates",
     "pieces",
+    "portal_announcements",
+    "portal_parameters",
     "privacy_register",
     "program_committees",
     "program_dates",
     "programs",
     "questions",
+    "read_only_switch",
     "require_admin",
     "sample_text",
+    "scheduled_jobs",
     "scoped",
     "staff",
     "staff_roles",

@@ -1,6 +1,6 @@
 """What every administration screen shares: who may configure what, and a save that never overwrites.
 
-Both live below the administration, where the offer and the platform's settings use them too: the rights in
+Both live below the administration, where the offer and the dossier's lycées use them too: the rights in
 ``accounts/admin_rights.py``, the version-checked, audited save in ``platform/versioned_save.py``. The
 administration's modules import them from here.
 """

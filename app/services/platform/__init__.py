@@ -1,5 +1,6 @@
 """The platform under the capabilities: clock-driven jobs, background loops, files, audit, live notifications,
-parameters, caches, errors, actors, migrations, text rules and announcements.
+parameters, caches, errors, actors, migrations, text rules, announcements and the read-only mode. The mechanisms
+only: who may change the settings, and their screens, are the administration's (``admin/``).
 """
 
 from importlib import import_module
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
     from app.services.platform.actors import Actor
     from app.services.platform.errors import DomainError, NotFound
     from app.services.platform.labels import in_language, label_in
-    from app.services.platform.parameters import ParameterView
     from app.services.platform.transaction_memo import only_reads
 
 # What pages may use, by the submodule that defines it (see app/services/__init__.py).
@@ -26,7 +26,6 @@ _EXPORTS: dict[str, str] = {
     "Actor": "actors",
     "DomainError": "errors",
     "NotFound": "errors",
-    "ParameterView": "parameters",
     "announcements": "announcements",
     "in_language": "labels",
     "jobs": "jobs",
@@ -42,7 +41,6 @@ __all__ = [
     "Actor",
     "DomainError",
     "NotFound",
-    "ParameterView",
     "announcements",
     "in_language",
     "jobs",

@@ -18,7 +18,8 @@ The API other modules use::
   rolled back). A run left RUNNING longer than ``jobs_stale_hours`` (a crashed instance) is INTERRUPTED.
 - ``due_jobs(session, now)``: the jobs whose schedule has come since their last run, or that an administrator
   asked for since (« Lancer maintenant » in a web instance, ``ECANDIDAT_ROLE=web``: the request is the audit row
-  ``job.run_requested``, and the next worker pass claims and runs the job as it claims a scheduled run).
+  ``job.run_requested``, and the next worker pass claims and runs the job as it claims a scheduled run). The
+  administrators' screen, « Lancer maintenant » included, is ``admin/scheduled_jobs.py``.
 - ``JobScheduler``: the server's loop (``jobs_enabled``); ``python -m app.manage jobs list|run NAME``.
 """
 
@@ -39,10 +40,7 @@ from app import clock
 from app.config import Settings, get_settings
 from app.db import transaction
 from app.i18n import N_
-from app.models import AuditEvent, JobRun, JobStatus, StaffRole
-from app.roles import runs_background_work
-from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.models import AuditEvent, JobRun, JobStatus
 from app.services.platform.background import PeriodicLoop
 from app.services.platform.errors import NotFound
 
@@ -272,55 +270,7 @@ def run_due_jobs(*, worker: str | None = None) -> list[JobRun]:
     return runs
 
 
-# --- The administrators' view ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class JobOverview:
-    job: Job
-    runs: list[JobRun]  # newest first
-
-
-def list_jobs(session: Session, *, actor: Actor, runs_per_job: int = 5) -> list[JobOverview]:
-    """Every job with its latest runs, for administrators."""
-    from app.services.accounts.staff_roles import require_role
-
-    require_role(session, actor=actor, roles=[StaffRole.ADMINISTRATOR])
-    overview = []
-    for job in registered_jobs().values():
-        runs = session.exec(
-            select(JobRun)
-            .where(JobRun.job == job.name)
-            .order_by(col(JobRun.started_at).desc(), col(JobRun.id).desc())
-            .limit(runs_per_job)
-        ).all()
-        overview.append(JobOverview(job, list(runs)))
-    return overview
-
-
-@dataclass(frozen=True)
-class LeftToWorker:
-    """« Lancer maintenant » in a web instance: recorded, and run by the next pass of a worker."""
-
-    job: str
-
-
-def run_job_now(*, actor: Actor, name: str) -> JobRun | LeftToWorker | None:
-    """An administrator launches a job by hand: checked and audited, then run here (None if already running) —
-    or, in a web instance (``ECANDIDAT_ROLE=web``, which runs no background work), left to the worker, which
-    finds the request in ``due_jobs``.
-
-    Opens its own transactions like ``run_job``: the request is recorded even if the job then fails.
-    """
-    from app.services.accounts.staff_roles import require_role
-
-    with transaction() as session:
-        require_role(session, actor=actor, roles=[StaffRole.ADMINISTRATOR], write=True)
-        get_job(name)
-        audit(session, actor=actor, action=RUN_REQUESTED, entity_type="job", entity_id=None, after={"job": name})
-    if not runs_background_work():
-        return LeftToWorker(name)
-    return run_job(name, worker=f"admin:{actor.staff_id}@{default_worker()}")
+# --- Labels (the CLI and the administrators' screen) -------------------------------------------------------------
 
 
 SCHEDULE_LABELS = {

@@ -3,8 +3,8 @@
 Two switches make the portal read-only:
 
 - **the central office's**, a ``PortalParameter`` row named ``read_only`` (no new table: the parameters' table
-  already carries who and when, its version and its cross-instance cache invalidation); set by
-  :func:`set_read_only`, audited;
+  already carries who and when, its version and its cross-instance cache invalidation); stored by :func:`switch`,
+  which the central office's screen calls (``admin/read_only_switch.py``: who may, and the audit);
 - **the automatic one**, per process: when the database refuses a write (PostgreSQL ``read_only_sql_transaction``,
   SQLSTATE 25006 — a standby, ``default_transaction_read_only``; SQLite "attempt to write a readonly database"),
   the engine's ``handle_error`` hook calls :func:`note_refused_write` with the reason and the time. It cannot be
@@ -61,8 +61,7 @@ from app.models import (
     StaffListPreference,
     StaffMember,
 )
-from app.services.platform.actors import Actor
-from app.services.platform.audit import audit
+from app.services.platform import parameters
 from app.services.platform.errors import DomainError
 from app.services.platform.process_cache import EngineCache
 
@@ -216,13 +215,25 @@ def _probe_then_release() -> None:
 # --- What the portal is now ----------------------------------------------------------------------------------------
 
 
-def state() -> ReadOnlyState:
-    """The mode now: the automatic switch first (it says why), else the central office's."""
+def _automatic_state() -> ReadOnlyState | None:
+    """The automatic switch when it is on (probing the database first when a probe is due), else None."""
     _probe_if_due()
     automatic = _automatic
-    if automatic is not None:
-        return ReadOnlyState(on=True, automatic=True, since=automatic.since, reason=automatic.reason)
-    return _cache.get()
+    if automatic is None:
+        return None
+    return ReadOnlyState(on=True, automatic=True, since=automatic.since, reason=automatic.reason)
+
+
+def state() -> ReadOnlyState:
+    """The mode now: the automatic switch first (it says why), else the central office's."""
+    automatic = _automatic_state()
+    return automatic if automatic is not None else _cache.get()
+
+
+def state_in(session: Session) -> ReadOnlyState:
+    """Like :func:`state`, the central office's switch read straight from the database (its screen)."""
+    automatic = _automatic_state()
+    return automatic if automatic is not None else read_switch(session)
 
 
 def is_on() -> bool:
@@ -283,51 +294,22 @@ def translate_refusal(error: BaseException) -> DomainError | None:
     return None
 
 
-# --- The central office's screen -----------------------------------------------------------------------------------
+# --- The central office's switch, stored ---------------------------------------------------------------------------
 
 
-def current_state(session: Session, *, actor: Actor) -> ReadOnlyState:
-    """The mode as the central office's screen shows it, read straight from the database."""
-    from app.services.accounts.admin_rights import require_admin
-
-    require_admin(session, actor=actor)
-    _probe_if_due()
-    automatic = _automatic
-    if automatic is not None:
-        return ReadOnlyState(on=True, automatic=True, since=automatic.since, reason=automatic.reason)
-    return read_switch(session)
-
-
-def set_read_only(session: Session, *, actor: Actor, on: bool) -> ReadOnlyState:
-    """Switch the portal to read-only or back (central office, administrators); audited; applies on commit."""
-    from app.services.accounts.admin_rights import require_admin
-
-    assignment = require_admin(session, actor=actor, write=True)
+def switch(session: Session, *, on: bool, staff_id: int) -> tuple[bool, PortalParameter]:
+    """Store the central office's switch as set by ``staff_id`` (the caller checks the right and audits); return
+    whether it was on before, and its row. It applies on commit, on every instance; switching off also ends the
+    automatic switch then (that commit is a write the database accepted)."""
     allow(session, "switch")
     row = session.exec(select(PortalParameter).where(PortalParameter.name == PARAMETER).with_for_update()).first()
     before = bool(row is not None and row.value.get("value"))
-    if row is None:
-        row = PortalParameter(name=PARAMETER, value={"value": on}, updated_by_staff_id=assignment.staff_id)
-    else:
-        row.value = {"value": on}
-        row.updated_at = clock.now()
-        row.updated_by_staff_id = assignment.staff_id
-    session.add(row)
+    row = parameters.stage_row(session, row, PARAMETER, on, staff_id)
     session.flush()
-    audit(
-        session,
-        actor=actor,
-        action="portal.read_only_on" if on else "portal.read_only_off",
-        entity_type="portalparameter",
-        entity_id=None,
-        before={"read_only": before},
-        after={"read_only": on},
-    )
     _cache.invalidate_on_commit(session)
-    if not on:  # this commit is a write the database accepted: the automatic switch ends with it
+    if not on:
         sa.event.listen(session, "after_commit", lambda _s: clear_automatic(), once=True)
-    member = session.get(StaffMember, assignment.staff_id)
-    return ReadOnlyState(on=on, since=row.updated_at, by=member.display_name if member else "")
+    return before, row
 
 
 def install() -> None:
