@@ -243,8 +243,8 @@ SERVICE_LAYERS = (
     "applications",
     "documents",
     "handoff",
-    "review",
     "decisions",
+    "review",
     "interviews",
     "exports",
     "scoring",
@@ -260,8 +260,6 @@ ALLOWED_UPWARD = {
     ("admin", "documents"): "admin/pieces keeps the open applications' piece rows in step (documents/piece_slots)",
     ("applications", "documents"): "applications/applying adopts the shared pieces on apply and releases a cancelled "
     "application's files (documents/piece_files, which reads nothing of applications/applying)",
-    ("review", "decisions"): "review/staff_actions enters the favourable decision of a direct admission "
-    "(decisions/staff_decisions, function-local)",
 }
 
 
