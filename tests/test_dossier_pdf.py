@@ -397,8 +397,8 @@ def test_another_candidate_or_an_unscoped_manager_is_refused(session: Session, c
 
 
 def test_the_staff_scope_rule_governs_the_dossier_pdf(session: Session, clock: Any) -> None:
-    """Who may read the dossier PDF is who may open the application: review/staff_scope's rule, not a copy."""
-    from app.services.review.staff_scope import require_application_in_scope
+    """Who may read the dossier PDF is who may open the application: applications/staff_scope's rule, not a copy."""
+    from app.services.applications.staff_scope import require_application_in_scope
 
     data = seed(session, clock)
     application_id = data["application"].id

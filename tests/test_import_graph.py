@@ -243,8 +243,8 @@ SERVICE_LAYERS = (
     "documents",
     "admin",
     "handoff",
-    "review",
     "decisions",
+    "review",
     "interviews",
     "exports",
     "scoring",
@@ -255,8 +255,6 @@ SERVICE_LAYERS = (
 ALLOWED_UPWARD = {
     ("dossier", "review"): "dossier/tabs takes the editing lease and checks the staff's scope (review/leases, "
     "review/staff_scope)",
-    ("review", "decisions"): "review/staff_actions enters the favourable decision of a direct admission "
-    "(decisions/staff_decisions, function-local)",
 }
 
 

@@ -5,9 +5,9 @@ from sqlmodel import Session, select
 
 from app.models import Application, StaffRole
 from app.services.accounts.staff_roles import current_role
+from app.services.applications.staff_scope import require_application_in_scope, scope_filter
 from app.services.platform.actors import Actor
 from app.services.platform.errors import Forbidden, NotFound
-from app.services.review.staff_scope import require_application_in_scope, scope_filter
 from tests import factories
 
 

@@ -28,10 +28,9 @@ from app.models import (
     RefusalReason,
 )
 from app.services.admin import TokenScope
-from app.services.applications import with_program_and_candidate
+from app.services.applications import program_scope, scope_covers, scope_filter, with_program_and_candidate
 from app.services.handoff import enrolment as handoff
 from app.services.offer import active_campaign
-from app.services.review import program_scope, scope_covers, scope_filter
 
 
 class OutOfScope(Exception):

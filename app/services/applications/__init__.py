@@ -2,7 +2,7 @@
 
 Owns the candidate's actions, the views of their applications, the readiness and transmission of a dossier, the
 piece rows of an application (their status machine, the files they link, their slots kept in step with the
-administration), and the scheduled jobs about applications.
+administration), the scheduled jobs about applications, and the scope each staff role sees (``staff_scope``).
 """
 
 from importlib import import_module
@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from app.services.applications.applying import apply_to_program, cancel_application
     from app.services.applications.dossier_status import DOSSIER_STATUS_LABELS, PIECE_STATUS_LABELS, PROCESSING_LABELS
     from app.services.applications.question_answers import answer_question
+    from app.services.applications.staff_scope import program_scope, scope_covers, scope_filter
     from app.services.applications.transmission import Readiness, transmission_readiness, transmit_application
     from app.services.applications.views import (
         ApplicationDetail,
@@ -50,7 +51,10 @@ _EXPORTS: dict[str, str] = {
     "live_program_ids": "views",
     "own_candidate_id": "actions",
     "pieces_by_program": "views",
+    "program_scope": "staff_scope",
     "read_my_application": "views",
+    "scope_covers": "staff_scope",
+    "scope_filter": "staff_scope",
     "transmission_readiness": "transmission",
     "transmit_application": "transmission",
     "with_program_and_candidate": "application_rows",
@@ -75,7 +79,10 @@ __all__ = [
     "live_program_ids",
     "own_candidate_id",
     "pieces_by_program",
+    "program_scope",
     "read_my_application",
+    "scope_covers",
+    "scope_filter",
     "transmission_readiness",
     "transmit_application",
     "with_program_and_candidate",

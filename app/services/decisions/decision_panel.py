@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from app.models import AnswerKind, Decision, DecisionKind, DecisionType, Program, RefusalReason
+from app.services.applications.staff_scope import require_application_in_scope
 from app.services.decisions.opinions import OpinionsView, decision_refusal, opinions_view
 from app.services.decisions.published import latest_published
 from app.services.decisions.staff_decisions import PUBLISH_ROLES, latest_entered
 from app.services.platform.actors import Actor
 from app.services.platform.labels import label_in
-from app.services.review.staff_scope import require_application_in_scope
 
 
 def unpublished_decision(session: Session, application_id: int) -> Decision | None:

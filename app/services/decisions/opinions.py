@@ -28,6 +28,7 @@ from app.models import (
 )
 from app.services.accounts.staff_roles import RoleView, current_role
 from app.services.applications import mails
+from app.services.applications.staff_scope import require_application_in_scope
 from app.services.decisions.waiting_list import lock_application
 from app.services.offer.campaigns import require_open_campaign
 from app.services.offer.examining import Reach, committee_reach, examining_committees
@@ -38,11 +39,13 @@ from app.services.platform.labels import label_in
 from app.services.platform.notifications import notify_candidate
 from app.services.platform.text_rules import check_text, column_limit
 from app.services.platform.versions import flush_versioned
-from app.services.review.staff_list_columns import VALUE_LABELS
-from app.services.review.staff_scope import require_application_in_scope
 
-# French msgids, shared with the staff list's column (``VALUE_LABELS["opinion"]``).
-OPINION_LABELS: dict[OpinionKind, str] = {kind: VALUE_LABELS["opinion"][kind.value] for kind in OpinionKind}
+# French msgids, also the staff list's (``VALUE_LABELS["opinion"]``, review/staff_list_columns).
+OPINION_LABELS: dict[OpinionKind, str] = {
+    OpinionKind.FAVOURABLE: N_("Favorable"),
+    OpinionKind.RESERVED: N_("Réservé"),
+    OpinionKind.UNFAVOURABLE: N_("Défavorable"),
+}
 NOT_EXAMINING = N_("Votre commission n'examine pas cette formation : elle ne donne pas d'avis sur cette candidature.")
 OPINION_REQUIRED = N_("Choisissez un avis : favorable, réservé ou défavorable.")
 OPINION_CLOSED = N_("Une décision est publiée sur cette candidature : l'avis des commissions ne peut plus changer.")

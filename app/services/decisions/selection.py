@@ -32,6 +32,7 @@ from app.models import (
     StaffRole,
 )
 from app.services.accounts.staff_roles import RoleView, current_role
+from app.services.applications.staff_scope import scope_filter
 from app.services.decisions.opinions import decision_refusal
 from app.services.decisions.published import CHUNK
 from app.services.decisions.selection_loads import campaign_refusals
@@ -55,7 +56,6 @@ from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError, Forbidden
 from app.services.platform.labels import label_in
-from app.services.review.staff_scope import scope_filter
 
 PUBLISHED_KEPT = N_("Décision déjà publiée (protégée : cochez « Remplacer les décisions publiées » pour la remplacer)")
 UNCHANGED = N_("Cette décision est déjà saisie à l'identique")

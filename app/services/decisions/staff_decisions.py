@@ -26,7 +26,7 @@ from app.models import (
     RefusalReason,
     StaffRole,
 )
-from app.services.applications.staff_scope import require_row_in_scope
+from app.services.applications.staff_scope import require_application_in_scope, require_row_in_scope
 from app.services.decisions.answer_status import move_answer
 from app.services.decisions.confirmation_delays import confirmation_deadline
 from app.services.decisions.decision_status import enter, publish
@@ -46,7 +46,6 @@ from app.services.platform.errors import DomainError, NotFound
 from app.services.platform.lifecycle import By
 from app.services.platform.notifications import notify_candidate
 from app.services.platform.text_rules import check_text, column_limit
-from app.services.review.staff_scope import require_application_in_scope
 
 ENTER_ROLES = (
     StaffRole.ADMINISTRATOR,

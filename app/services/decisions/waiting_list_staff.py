@@ -29,6 +29,7 @@ from app.models import (
     StaffRole,
 )
 from app.services.accounts.staff_roles import current_role
+from app.services.applications.staff_scope import program_scope, require_program_in_scope
 from app.services.decisions.published import latest_published_column
 from app.services.decisions.waiting_list import (
     call_waiting_list,
@@ -41,7 +42,6 @@ from app.services.platform.actors import Actor
 from app.services.platform.audit import audit
 from app.services.platform.errors import DomainError
 from app.services.platform.labels import label_in
-from app.services.review.staff_scope import program_scope, require_program_in_scope
 
 CALL_ROLES = (StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE, StaffRole.CENTRE_MANAGER)
 NO_LIST = N_("Cette formation n'a pas de liste complémentaire.")

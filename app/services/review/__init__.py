@@ -1,7 +1,7 @@
 """Staff review: an application as staff see it, its pieces and dossier status, notes, leases, the staff list.
 
 Owns the review actions, the transitions of the dossier status, the editing leases, the staff list with its
-filters and columns, and the scope each staff role sees.
+filters and columns.
 """
 
 from importlib import import_module
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
         preview_message,
         send_message,
     )
-    from app.services.review.staff_scope import program_scope, scope_covers, scope_filter
 
 # What pages may use, by the submodule that defines it (see app/services/__init__.py).
 _EXPORTS: dict[str, str] = {
@@ -43,9 +42,6 @@ _EXPORTS: dict[str, str] = {
     "message_start": "staff_messages",
     "preview_message": "staff_messages",
     "send_message": "staff_messages",
-    "program_scope": "staff_scope",
-    "scope_covers": "staff_scope",
-    "scope_filter": "staff_scope",
     "staff_list": "staff_list",
     "staff_list_columns": "staff_list_columns",
     "staff_view": "staff_view",
@@ -67,9 +63,6 @@ __all__ = [
     "message_recipients",
     "message_start",
     "preview_message",
-    "program_scope",
-    "scope_covers",
-    "scope_filter",
     "send_message",
     "staff_list",
     "staff_list_columns",

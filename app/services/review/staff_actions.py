@@ -33,6 +33,7 @@ from app.services.applications.dossier_status import (
 )
 from app.services.applications.mails import candidate_link, mail_candidate, mail_parties
 from app.services.applications.piece_status import move_piece
+from app.services.decisions.staff_decisions import enter_decision, latest_entered
 from app.services.platform import parameters
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit_application
@@ -141,15 +142,11 @@ def _admit_by_right(session: Session, actor: Actor, application: Application) ->
     """Direct admission: once a manager has validated the dossier (Complet), the programme's favourable decision
     is entered for them, to be published with the others (capacity is checked then). Nothing is entered when a
     decision exists already or when the current role may not enter decisions."""
-    from app.services.decisions import (
-        staff_decisions as decisions,  # decisions imports the application services this module also uses
-    )
-
     if application.processing_type != ProcessingType.DIRECT_ADMISSION:
         return
     if application.dossier_status != DossierStatus.COMPLETE or application.id is None:
         return
-    if decisions.latest_entered(session, application.id) is not None:
+    if latest_entered(session, application.id) is not None:
         return
     program = session.get(Program, application.program_id)
     type_id = program.favorable_decision_type_id if program is not None else None
@@ -162,7 +159,7 @@ def _admit_by_right(session: Session, actor: Actor, application: Application) ->
     if type_id is None:
         return
     try:
-        decisions.enter_decision(
+        enter_decision(
             session, actor=actor, application_id=application.id, decision_type_id=type_id, comment=ADMITTED_BY_RIGHT
         )
     except DomainError:

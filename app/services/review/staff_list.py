@@ -33,6 +33,7 @@ from app.models import (
     Tag,
 )
 from app.services.accounts.staff_roles import current_role
+from app.services.applications.staff_scope import scope_filter
 from app.services.platform import parameters
 from app.services.platform.actors import Actor
 from app.services.review.staff_list_columns import (
@@ -49,7 +50,6 @@ from app.services.review.staff_list_columns import (
     ListQuery,
 )
 from app.services.review.staff_list_query import check_page, join_tables, order_by, refuse, where_clauses
-from app.services.review.staff_scope import scope_filter
 
 # --- The service functions -----------------------------------------------------------------------------------------
 

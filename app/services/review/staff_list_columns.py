@@ -25,6 +25,7 @@ from app.models import (
     ProcessingType,
     Program,
 )
+from app.services.decisions.opinions import OPINION_LABELS
 from app.services.dossier.bac_series import BAC_SERIES
 
 MAX_PAGE_SIZE = 200
@@ -217,7 +218,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     },
     "answer": {"confirmed": N_("Confirmé"), "provisional": N_("Accepté provisoirement"), "withdrawn": N_("Désisté")},
     "opinions": {"complete": N_("Tous les avis requis donnés"), "missing": N_("Avis requis manquants")},
-    "opinion": {"favourable": N_("Favorable"), "reserved": N_("Réservé"), "unfavourable": N_("Défavorable")},
+    "opinion": {kind.value: label for kind, label in OPINION_LABELS.items()},
     "civility": {"mr": N_("Monsieur"), "ms": N_("Madame"), "unspecified": N_("Non précisée")},
     "bac_series": BAC_SERIES,
 }

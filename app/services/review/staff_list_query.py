@@ -24,6 +24,7 @@ from app.models import (
     ProgramCommittee,
 )
 from app.services.accounts.staff_roles import current_role
+from app.services.applications.staff_scope import scope_filter
 from app.services.platform import parameters
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError
@@ -49,7 +50,6 @@ from app.services.review.staff_list_columns import (
     TEXT,
     ListQuery,
 )
-from app.services.review.staff_scope import scope_filter
 
 
 def refuse(code: str, message: str, **params: Any) -> DomainError:

@@ -30,6 +30,7 @@ from app.models import (
     StaffRole,
 )
 from app.services.accounts.staff_roles import current_role
+from app.services.applications.staff_scope import require_program_in_scope
 from app.services.decisions.opinions import awaited_opinions
 from app.services.decisions.selection import DecisionEntry, SelectionReport, audit_bulk, enter_batch
 from app.services.decisions.selection_ranks import RankCarry, last_entered_rank
@@ -38,7 +39,6 @@ from app.services.decisions.waiting_list import lock_applications, lock_program
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError
 from app.services.platform.labels import label_in
-from app.services.review.staff_scope import require_program_in_scope
 
 RANK_ROLES = PUBLISH_ROLES
 FAVORABLE, WAITING = DecisionKind.FAVORABLE.value, DecisionKind.WAITING_LIST.value

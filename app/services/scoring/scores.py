@@ -17,6 +17,7 @@ from app import clock
 from app.i18n import N_
 from app.models import Application, Program, Score, ScoringCriterion, StaffMember
 from app.models.scoring import TENTHS
+from app.services.applications.staff_scope import require_application_in_scope
 from app.services.decisions.staff_decisions import CANCELLED, ENTER_ROLES, PUBLISH_ROLES
 from app.services.offer.campaigns import require_open_campaign
 from app.services.platform.actors import Actor
@@ -24,7 +25,6 @@ from app.services.platform.audit import audit_application
 from app.services.platform.errors import DomainError, Forbidden
 from app.services.platform.labels import label_in
 from app.services.platform.notifications import notify_candidate
-from app.services.review.staff_scope import require_application_in_scope
 from app.services.scoring.combine import active_criteria, combine, member_total, recompute, values_by_member
 
 SCORE_ROLES = ENTER_ROLES
