@@ -19,7 +19,7 @@ from app.db import transaction
 from app.i18n import _, ngettext
 from app.pages.staff_list_state import ListState, Reload
 from app.services.platform import DomainError
-from app.services.review import COLUMNS, VALUE_LABELS, ListPage, ListQuery, staff_list
+from app.services.review import COLUMNS, ListPage, ListQuery, staff_list, value_words
 from app.ui import routes
 from app.ui.bulk_message import message_button
 from app.ui.buttons import action_button
@@ -46,17 +46,11 @@ ROW_TEMPLATE = (
 
 def cell_text(key: str, value: Any, row: dict[str, Any], settings: Settings) -> str:
     """A cell as the list shows it (in the reader's language)."""
-    if value is None or value == []:
-        return ""
-    if isinstance(value, list):  # tags, the committees' opinions: already words
-        return ", ".join(value)
-    if key in VALUE_LABELS:
-        msgid = VALUE_LABELS[key].get(str(value), "")
-        return _(msgid) if msgid else str(value)
+    words = value_words(key, value)
+    if words is not None:
+        return words
     if key == "sva":
         return _sva_text(value, row, settings)
-    if isinstance(value, bool):
-        return _("Oui") if value else _("Non")
     if isinstance(value, datetime):
         return format_day(value)
     if isinstance(value, float):

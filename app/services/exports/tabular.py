@@ -44,7 +44,7 @@ from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError
 from app.services.platform.labels import label_in
 from app.services.review import staff_list
-from app.services.review.staff_list_columns import COLUMNS, VALUE_LABELS, ListQuery
+from app.services.review.staff_list_columns import COLUMNS, ListQuery, value_words
 
 BATCH_SIZE = 2000
 Record = TypeVar("Record", InternalRecord, ExternalRecord)
@@ -144,16 +144,12 @@ def parse_request(data: dict[str, Any]) -> TabularRequest:
 def list_value(key: str, value: Any) -> Any:
     """A list column's value as the file holds it: labels translated, moments in Paris (naive), tags joined."""
     if value is None or value == []:
-        return None
-    if isinstance(value, list):  # tags, the committees' opinions: already words
-        return ", ".join(value)
-    if key in VALUE_LABELS:
-        msgid = VALUE_LABELS[key].get(str(value), "")
-        return _(msgid) if msgid else str(value)
+        return None  # an empty cell, not an empty text
+    words = value_words(key, value)
+    if words is not None:
+        return words
     if key == "sva":
         return _(SVA_WORDS.get(value, "")) or str(value)
-    if isinstance(value, bool):
-        return _(YES) if value else _(NO)
     if isinstance(value, datetime):
         return paris_naive(value)
     if hasattr(value, "value"):  # an enum without labels

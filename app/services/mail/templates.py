@@ -2,9 +2,10 @@
 
 Format (shipped files and ``MailTemplate`` rows alike): the **subject** is a one-line Jinja template rendered
 without HTML escaping; the **body** is an HTML fragment rendered with autoescaping, then wrapped in the
-common layout ``app/templates/mail/<language>/_layout.html`` whose footer names the institution and the
-assistance contact. A shipped default ``app/templates/mail/<language>/<code>.html`` holds the subject on
-its first line and the body on the following lines (see ``app/templates/mail/README.md``).
+common layout ``app/templates/mail/_layout.html`` (its words in ``<language>/_layout.html``, which extends it)
+whose footer names the institution and the assistance contact. A shipped default
+``app/templates/mail/<language>/<code>.html`` holds the subject on its first line and the body on the following
+lines (see ``app/templates/mail/README.md``).
 
 Staff edit templates, so templates are untrusted: they are rendered in the bounded sandbox of
 ``app/services/mail/sandbox.py`` (an ``ImmutableSandboxedEnvironment`` whose every loop step, call and filter
@@ -12,7 +13,8 @@ draws from a budget of work and CPU time, and whose values cannot grow past a si
 ``include``/``import``/``extends``: no file is reachable), with ``StrictUndefined`` (a misspelt variable is an
 error, not an empty string), bounded output, and contexts of plain data only. The rendered body goes through an
 HTML allow-list (``html_allowlist.py``) before it reaches the layout (no script, no ``on*=`` attribute, no
-``javascript:`` link), and the template editor refuses a body whose own HTML holds any of them.
+``javascript:`` link), and the template editor refuses a body whose own HTML holds any of them. Only the shipped
+layouts, never a staff template, are loaded by a loader (``_LAYOUT_ENV``: the files of ``app/templates/mail``).
 """
 
 import re
@@ -26,6 +28,7 @@ from typing import Any
 
 from babel.dates import format_date, format_datetime, format_time
 from jinja2 import StrictUndefined, Template, TemplateSyntaxError, Undefined, meta, nodes, pass_context
+from jinja2.loaders import FileSystemLoader
 from jinja2.runtime import Context
 from jinja2.sandbox import SecurityError
 from markupsafe import Markup
@@ -120,14 +123,15 @@ def _time_filter(ctx: Context, value: Any) -> str:
 # --- the sandbox -------------------------------------------------------------------------------------------
 
 
-def _environment(*, autoescape: bool) -> MailSandbox:
-    env = MailSandbox(autoescape=autoescape, undefined=StrictUndefined, loader=None)
+def _environment(*, autoescape: bool, loader: FileSystemLoader | None = None) -> MailSandbox:
+    env = MailSandbox(autoescape=autoescape, undefined=StrictUndefined, loader=loader, auto_reload=False)
     env.add_filters(datetime=_datetime_filter, date=_date_filter, time=_time_filter)
     return env
 
 
 _HTML_ENV = _environment(autoescape=True)
 _TEXT_ENV = _environment(autoescape=False)
+_LAYOUT_ENV = _environment(autoescape=True, loader=FileSystemLoader(DEFAULTS_DIR))  # the shipped layouts only
 _FILE_TAGS = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
 
 
@@ -168,9 +172,9 @@ def _compile(source: str, as_html: bool) -> Template:
         raise _syntax_error(exc) from exc
 
 
-def _render(source: str, context: Mapping[str, Any], *, as_html: bool) -> str:
+def _render(source: str | Template, context: Mapping[str, Any], *, as_html: bool) -> str:
     """Render in the bounded sandbox: a template that loops, calls or builds too much is refused (DomainError)."""
-    template = _compile(source, as_html)
+    template = source if isinstance(source, Template) else _compile(source, as_html)
     chunks: list[str] = []
     size = 0
     try:
@@ -238,13 +242,9 @@ def load_default(code: str, language: str) -> tuple[str, str] | None:
     return subject.strip(), body.strip("\n")
 
 
-def _layout(language: str) -> str:
-    source = _read_default(DEFAULTS_DIR / language / "_layout.html")
-    if source is None:
-        source = _read_default(DEFAULTS_DIR / DEFAULT_LANGUAGE / "_layout.html")
-    if source is None:  # pragma: no cover - the layout ships with the code
-        raise FileNotFoundError("mail layout missing from app/templates/mail")
-    return source
+def _layout(language: str) -> Template:
+    """The shipped layout in ``language`` (French for another): its words, extending the common ``_layout.html``."""
+    return _LAYOUT_ENV.get_template(f"{language if language in LANGUAGES else DEFAULT_LANGUAGE}/_layout.html")
 
 
 def render_mail(subject: str, body: str, context: Mapping[str, Any], *, language: str) -> RenderedMail:

@@ -11,7 +11,14 @@ if TYPE_CHECKING:
     from app.services.review import leases, staff_list, staff_list_columns, staff_view
     from app.services.review.candidate_messages import ReceivedMessage, list_my_messages
     from app.services.review.staff_history import StaffAuditLine
-    from app.services.review.staff_list_columns import COLUMNS, SVA_LABELS, VALUE_LABELS, ListPage, ListQuery
+    from app.services.review.staff_list_columns import (
+        COLUMNS,
+        SVA_LABELS,
+        VALUE_LABELS,
+        ListPage,
+        ListQuery,
+        value_words,
+    )
     from app.services.review.staff_messages import (
         MessageDraft,
         MessagePreview,
@@ -45,6 +52,7 @@ _EXPORTS: dict[str, str] = {
     "staff_list": "staff_list",
     "staff_list_columns": "staff_list_columns",
     "staff_view": "staff_view",
+    "value_words": "staff_list_columns",
 }
 __all__ = [
     "COLUMNS",
@@ -67,6 +75,7 @@ __all__ = [
     "staff_list",
     "staff_list_columns",
     "staff_view",
+    "value_words",
 ]
 
 

@@ -1,6 +1,7 @@
 """The staff list's column registry: each column's label, expression, filter kind and the tables it needs joined;
-the labels of their stored values, the SVA bases, the query the screen sends (``ListQuery``) and the page it gets
-back (``ListPage``). Declarative: the queries are built in ``staff_list_query``, run in ``staff_list``."""
+the labels of their stored values and a value's words wherever the list is read (``value_words``), the SVA bases,
+the query the screen sends (``ListQuery``) and the page it gets back (``ListPage``). Declarative: the queries are
+built in ``staff_list_query``, run in ``staff_list``."""
 
 from dataclasses import dataclass, field
 from typing import Any
@@ -8,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import col
 
-from app.i18n import N_
+from app.i18n import N_, _
 from app.models import (
     Account,
     AnswerKind,
@@ -196,7 +197,7 @@ class ListPage:
     page_size: int
 
 
-# French msgids of the stored enum values, for the screen (and a future export).
+# French msgids of the stored enum values, for the screen and the export.
 VALUE_LABELS: dict[str, dict[str, str]] = {
     "dossier_status": {
         "pending": N_("En attente"),
@@ -222,3 +223,19 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "civility": {"mr": N_("Monsieur"), "ms": N_("Madame"), "unspecified": N_("Non précisée")},
     "bac_series": BAC_SERIES,
 }
+
+
+def value_words(key: str, value: Any) -> str | None:
+    """A list value's words as both the screen and the export show them, in the current language: nothing for no
+    value, several values joined, a stored enum value's label, yes or no. None for what each writes its own way
+    (the SVA colour, moments, numbers, text)."""
+    if value is None or value == []:
+        return ""
+    if isinstance(value, list):  # tags, the committees' opinions: already words
+        return ", ".join(value)
+    if key in VALUE_LABELS:
+        msgid = VALUE_LABELS[key].get(str(value), "")
+        return _(msgid) if msgid else str(value)
+    if isinstance(value, bool):
+        return _("Oui") if value else _("Non")
+    return None
