@@ -15,7 +15,6 @@ from app import clock
 from app.i18n import N_
 from app.models import (
     Account,
-    ActorKind,
     Address,
     Baccalaureate,
     BacSeries,
@@ -37,10 +36,10 @@ from app.services.dossier.schemas import (
 )
 from app.services.dossier.student_records import BACCALAUREATE_LOCK, get_student_records, import_student
 from app.services.offer.campaigns import active_campaign_id
+from app.services.platform import leases
 from app.services.platform.actors import Actor, require_writable
 from app.services.platform.audit import audit_dossier
 from app.services.platform.errors import DomainError, Forbidden, NotFound
-from app.services.review import leases
 from app.services.review.staff_scope import require_candidate_in_scope
 
 STALE = N_(
@@ -77,15 +76,6 @@ class PersonalSaved:
     imported: bool = False  # the INE was known: identity, bac and internal record now come from the system
 
 
-def holder_of(actor: Actor) -> tuple[ActorKind, int]:
-    """Who holds leases for an actor: the candidate's account, or the staff member."""
-    if actor.kind == "candidate" and actor.account_id is not None:
-        return ActorKind.CANDIDATE, actor.account_id
-    if actor.kind == "staff" and actor.staff_id is not None:
-        return ActorKind.STAFF, actor.staff_id
-    raise Forbidden()
-
-
 def _own_candidate(session: Session, actor: Actor) -> Candidate | None:
     return session.exec(select(Candidate).where(Candidate.account_id == actor.account_id)).first()
 
@@ -105,7 +95,7 @@ def candidate_for(session: Session, *, actor: Actor, candidate_id: int | None = 
         raise Forbidden()
     if write:
         require_writable(actor)
-        kind, holder_id = holder_of(actor)
+        kind, holder_id = leases.holder_of(actor)
         assert candidate.id is not None
         leases.require_free_for(
             session, resource=leases.candidate_resource(candidate.id), kind=kind, holder_id=holder_id

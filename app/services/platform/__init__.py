@@ -1,5 +1,5 @@
 """The platform under the capabilities: clock-driven jobs, background loops, files, audit, live notifications,
-parameters, caches, errors, actors, migrations, text rules and announcements.
+parameters, caches, errors, actors, editing leases, migrations, text rules and announcements.
 """
 
 from importlib import import_module
@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     from app.services.platform import (
         announcements,
         jobs,
+        leases,
         notifications,
         parameters,
         process_cache,
@@ -31,6 +32,7 @@ _EXPORTS: dict[str, str] = {
     "in_language": "labels",
     "jobs": "jobs",
     "label_in": "labels",
+    "leases": "leases",
     "notifications": "notifications",
     "only_reads": "transaction_memo",
     "parameters": "parameters",
@@ -47,6 +49,7 @@ __all__ = [
     "in_language",
     "jobs",
     "label_in",
+    "leases",
     "notifications",
     "only_reads",
     "parameters",

@@ -39,10 +39,10 @@ from app.services.applications.actions import applicable_questions
 from app.services.applications.dossier_status import allowed_transitions, effective_return_by
 from app.services.applications.staff_scope import require_application_in_scope
 from app.services.dossier import tabs as dossier_service
+from app.services.platform import leases
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit_application
 from app.services.platform.labels import label_in
-from app.services.review import leases
 from app.services.review.staff_actions import (
     ADMITTED_BY_RIGHT,
     COMMENT_REQUIRED,
