@@ -255,7 +255,6 @@ SERVICE_LAYERS = (
 ALLOWED_UPWARD = {
     ("platform", "accounts"): "platform/jobs checks the administrator's role (require_role) in its staff views; "
     "announcements, parameters and read_only, the configuration right (accounts/admin_rights.require_admin)",
-    ("dossier", "review"): "dossier/tabs checks the staff's scope (review/staff_scope)",
     ("admin", "documents"): "admin/pieces keeps the open applications' piece rows in step (documents/piece_slots)",
     ("applications", "documents"): "applications/applying adopts the shared pieces on apply and releases a cancelled "
     "application's files (documents/piece_files, which reads nothing of applications/applying)",
