@@ -22,9 +22,9 @@ from app.services.dossier import entries as dossier_entries
 from app.services.dossier import tabs as dossier
 from app.services.dossier.completeness import dossier_completeness
 from app.services.dossier.schemas import DossierInvalid
+from app.services.platform import leases
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError, Forbidden, NotFound
-from app.services.review import leases
 from app.services.review.staff_list import list_applications
 from app.services.review.staff_list_columns import ListQuery
 from tests import factories

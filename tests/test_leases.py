@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session
 
 from app.models import ActorKind, EditLease
-from app.services.review import leases
+from app.services.platform import leases
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 RESOURCE = "candidate:42"

@@ -23,9 +23,9 @@ from app.models import (
     SubmittedDocument,
     Tag,
 )
+from app.services.platform import leases
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError, Forbidden, NotFound
-from app.services.review import leases
 from app.services.review import staff_view as staff_review
 from tests import factories
 

@@ -116,8 +116,8 @@ def _dossier_call(name: str, actor: Actor, candidate_id: int, entry_id: int) -> 
 
     from app.db import new_session, transaction
     from app.models import Address, Baccalaureate, BacSeries, Candidate, ExternalRecord, RecordOutcome
-    from app.services.dossier import entries as dossier_entries
-    from app.services.dossier import tabs as dossier
+    from app.services.review import staff_dossier as dossier
+    from app.services.review import staff_dossier as dossier_entries
 
     with new_session() as s:
         candidate = s.get(Candidate, candidate_id)

@@ -19,8 +19,7 @@ from app.models import ActorKind
 from app.pages import dossier_identity, dossier_records
 from app.services.dossier import lycees, referentials
 from app.services.dossier import tabs as dossier
-from app.services.platform import Actor
-from app.services.review import leases
+from app.services.platform import Actor, leases
 from app.ui import routes
 from app.ui.candidate_nav import DOSSIER_TABS, candidate_nav
 from app.ui.frame import frame

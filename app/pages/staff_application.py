@@ -27,8 +27,7 @@ from app.pages.applications import follow_candidate
 from app.pages.pdf_files import dossier_pdf, pdf_response, staff_asking
 from app.services.applications import DOSSIER_STATUS_LABELS
 from app.services.decisions import DecisionPanelView
-from app.services.platform import Actor, DomainError
-from app.services.review import leases
+from app.services.platform import Actor, DomainError, leases
 from app.services.review import staff_view as staff_review
 from app.services.scoring import ScoringView
 from app.ui import routes

@@ -11,8 +11,8 @@ from app.models import ActorKind, Candidate
 from app.services.accounts.passwords import hash_password
 from app.services.dossier import tabs as dossier
 from app.services.dossier.schemas import DossierInvalid
+from app.services.platform import leases
 from app.services.platform.actors import Actor
-from app.services.review import leases
 from tests import factories
 from tests.ui.handler_clicks import click
 from tests.ui.static_html import parse, should_see_marked

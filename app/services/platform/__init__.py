@@ -1,6 +1,6 @@
 """The platform under the capabilities: clock-driven jobs, background loops, files, audit, live notifications,
-parameters, caches, errors, actors, migrations, text rules, announcements and the read-only mode. The mechanisms
-only: who may change the settings, and their screens, are the administration's (``admin/``).
+parameters, caches, errors, actors, editing leases, migrations, text rules, announcements and the read-only mode.
+The mechanisms only: who may change the settings, and their screens, are the administration's (``admin/``).
 """
 
 from importlib import import_module
@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from app.services.platform import (
         announcements,
         jobs,
+        leases,
         notifications,
         parameters,
         process_cache,
@@ -30,6 +31,7 @@ _EXPORTS: dict[str, str] = {
     "in_language": "labels",
     "jobs": "jobs",
     "label_in": "labels",
+    "leases": "leases",
     "notifications": "notifications",
     "only_reads": "transaction_memo",
     "parameters": "parameters",
@@ -45,6 +47,7 @@ __all__ = [
     "in_language",
     "jobs",
     "label_in",
+    "leases",
     "notifications",
     "only_reads",
     "parameters",

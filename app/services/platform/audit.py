@@ -12,7 +12,7 @@ from sqlmodel import Session, SQLModel
 from app.models import ActorKind, AnswerKind, Application, AuditEvent, ExternalRecord, Internship, WorkExperience
 from app.services.platform.actors import Actor
 
-# The dossier's lists audit as ``dossier.<table>_<change>`` (app.services.dossier.entries).
+# The dossier's lists audit as ``dossier.<table>_<change>`` (app.services.dossier.sections).
 _DOSSIER_ENTRIES = tuple(model.__name__.lower() for model in (ExternalRecord, WorkExperience, Internship))
 # A piece's files (app.services.documents.pieces); ``<action>.shared`` on the other applications sharing the piece.
 _PIECE_FILE_ACTIONS = ("piece.file_added", "piece.files_added", "piece.file_removed", "piece.files_reordered")

@@ -9,7 +9,7 @@ transaction is long and no table lock is held on PostgreSQL. Running the job twi
 2. **Outbox mails** (``mail_retention_days``): mails SENT, or finally FAILED, more than that long ago (a failed
    mail counts from its last scheduled attempt). Their spooled attachments, no longer referenced, then go with
    ``purge_files``.
-3. **Expired editing leases**: they exclude no one any more (``review/leases`` only ever ignores them).
+3. **Expired editing leases**: they exclude no one any more (``platform/leases`` only ever ignores them).
 4. **Job runs** (``job_run_retention_days``): finished runs started before that, except the latest run of each
    job (the schedule reads it) and runs still RUNNING.
 

@@ -1,14 +1,15 @@
 """Staff review: an application as staff see it, its pieces and dossier status, notes, leases, the staff list.
 
-Owns the review actions, the transitions of the dossier status, the editing leases, the staff list with its
-filters and columns.
+Owns the review actions, the transitions of the dossier status, the staff's side of the editing leases (taken by the
+review page, listed and released by administrators), the staff's way into a candidate's dossier, the staff list with
+its filters and columns.
 """
 
 from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from app.services.review import leases, staff_list, staff_list_columns, staff_view
+    from app.services.review import staff_list, staff_list_columns, staff_view
     from app.services.review.candidate_messages import ReceivedMessage, list_my_messages
     from app.services.review.staff_history import StaffAuditLine
     from app.services.review.staff_list_columns import (
@@ -42,7 +43,6 @@ _EXPORTS: dict[str, str] = {
     "MessagePreview": "staff_messages",
     "ReceivedMessage": "candidate_messages",
     "SentMessage": "staff_messages",
-    "leases": "leases",
     "list_my_messages": "candidate_messages",
     "may_send_messages": "staff_messages",
     "message_recipients": "staff_messages",
@@ -65,7 +65,6 @@ __all__ = [
     "ReceivedMessage",
     "SentMessage",
     "StaffAuditLine",
-    "leases",
     "list_my_messages",
     "may_send_messages",
     "message_recipients",

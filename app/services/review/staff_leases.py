@@ -10,10 +10,10 @@ from app import clock
 from app.models import ActorKind, EditLease, StaffRole
 from app.services.accounts.staff_roles import require_role
 from app.services.applications.staff_scope import require_application_in_scope
+from app.services.platform import leases
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit_row
 from app.services.platform.errors import NotFound
-from app.services.review import leases
 from app.services.review.staff_rights import REVIEW_ROLES
 
 STALE_LEASE_AGE = timedelta(hours=24)  # eCandidat lists locks older than a day for manual removal

@@ -10,10 +10,10 @@ from sqlmodel import Session
 from app.i18n import N_
 from app.models import ActorKind, Application, StaffRole, SubmittedDocument
 from app.services.applications.staff_scope import require_application_in_scope
+from app.services.platform import leases
 from app.services.platform.actors import Actor
 from app.services.platform.errors import DomainError
 from app.services.platform.versions import flush_versioned
-from app.services.review import leases
 
 REVIEW_ROLES = (StaffRole.ADMINISTRATOR, StaffRole.CENTRAL_OFFICE, StaffRole.CENTRE_MANAGER)
 STALE = N_("Ce dossier a été modifié par quelqu'un d'autre entre-temps : rechargez la page.")

@@ -38,11 +38,12 @@ from app.services.accounts.staff_roles import RoleView
 from app.services.applications.actions import applicable_questions
 from app.services.applications.dossier_status import allowed_transitions, effective_return_by
 from app.services.applications.staff_scope import require_application_in_scope
-from app.services.dossier import tabs as dossier_service
+from app.services.dossier.sections import Dossier
+from app.services.platform import leases
 from app.services.platform.actors import Actor
 from app.services.platform.audit import audit_application
 from app.services.platform.labels import label_in
-from app.services.review import leases
+from app.services.review import staff_dossier
 from app.services.review.staff_actions import (
     ADMITTED_BY_RIGHT,
     COMMENT_REQUIRED,
@@ -153,7 +154,7 @@ class StaffApplicationView:
     committee_label: str
     return_by: datetime | None
     confirmation_by: datetime | None
-    dossier: dossier_service.Dossier
+    dossier: Dossier
     transitions: tuple[DossierStatus, ...]
     pieces: list[StaffPiece]
     answers: list[StaffAnswer]
@@ -179,7 +180,7 @@ def open_application_for_staff(
     committee = session.get(Committee, application.committee_id)
     candidate = session.get(Candidate, application.candidate_id)
     assert program and centre and committee and candidate and candidate.id is not None
-    opened = dossier_service.open_dossier(session, actor=actor, candidate_id=candidate.id)
+    opened = staff_dossier.open_dossier(session, actor=actor, candidate_id=candidate.id)
     names = _staff_names(session)
     if record_view:
         audit_application(session, actor, application, "application.viewed")

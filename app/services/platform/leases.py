@@ -4,6 +4,10 @@ A lease on a resource (``"candidate:42"``) belongs to one holder (an actor kind 
 (``client_id``). The page renews it with a heartbeat and releases it when it goes away; a lease not renewed in
 time expires and the next person takes it over. The unique constraint on ``resource`` makes two holders
 impossible, even when two pages race for a free resource.
+
+The mechanism knows no rule of who may edit what: the dossier's saves (``dossier/tabs``, the candidate's;
+``review/staff_dossier``, staff's) refuse a dossier someone else holds, and the staff page takes the lease when its
+role may review (``review/staff_leases``).
 """
 
 from dataclasses import dataclass
@@ -17,7 +21,8 @@ from app import clock
 from app.i18n import N_
 from app.models import ActorKind, EditLease
 from app.services.platform import parameters
-from app.services.platform.errors import DomainError
+from app.services.platform.actors import Actor
+from app.services.platform.errors import DomainError, Forbidden
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,15 @@ class LeaseHeld(DomainError):
 
 def candidate_resource(candidate_id: int) -> str:
     return f"candidate:{candidate_id}"
+
+
+def holder_of(actor: Actor) -> tuple[ActorKind, int]:
+    """Who holds leases for an actor: the candidate's account, or the staff member."""
+    if actor.kind == "candidate" and actor.account_id is not None:
+        return ActorKind.CANDIDATE, actor.account_id
+    if actor.kind == "staff" and actor.staff_id is not None:
+        return ActorKind.STAFF, actor.staff_id
+    raise Forbidden()
 
 
 def _expiry() -> datetime:
