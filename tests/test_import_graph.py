@@ -319,3 +319,78 @@ def test_the_graph_sees_function_local_imports() -> None:
     assert any(isinstance(node, ast.ImportFrom) for node in ast.walk(tree))
     assert _targets("app.services.platform", "audit") == "app.services.platform.audit"
     assert any(edge.target.startswith("app.") for edge in _graph()["app.server"])
+
+
+def _service_packages() -> list[str]:
+    return sorted(m for m in _modules() if _service_package(m) and m.count(".") == 2 and _is_package(m))
+
+
+def test_pages_ui_and_api_import_only_what_a_service_package_exports() -> None:
+    """Screens and the API reach a service through its package's exports (`_EXPORTS`), never a submodule's path."""
+    wrong = []
+    for module in _modules():
+        if _floor(module) not in ("pages", "ui", "api"):
+            continue
+        for node in ast.walk(_tree(module)):
+            if isinstance(node, ast.Import):
+                wrong += [
+                    f"{module} (line {node.lineno}) imports {a.name}" for a in node.names if "services." in a.name
+                ]
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("app.services"):
+                if node.module not in _service_packages():
+                    wrong.append(f"{module} (line {node.lineno}) imports from {node.module}")
+                    continue
+                exports = _lazy_exports(node.module)
+                wrong += [
+                    f"{module} (line {node.lineno}) imports {a.name}, which {node.module} does not export"
+                    for a in node.names
+                    if a.name not in exports
+                ]
+    assert not wrong, "Import these through the package's exports (its three lists):\n  " + "\n  ".join(wrong)
+
+
+def _declared(package: str) -> tuple[set[str], set[str]]:
+    """A package `__init__`'s names imported under `TYPE_CHECKING`, and its `__all__`."""
+    typed: set[str] = set()
+    listed: set[str] = set()
+    for node in _tree(package).body:
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            typed |= {a.asname or a.name for s in node.body if isinstance(s, ast.ImportFrom) for a in s.names}
+        elif isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+            listed = set(ast.literal_eval(node.value))
+    return typed, listed
+
+
+def test_each_service_package_lists_its_exports_alike_three_times() -> None:
+    """`TYPE_CHECKING` imports, `_EXPORTS` and `__all__` name the same exports, each defined where `_EXPORTS` says."""
+    wrong = []
+    for package in _service_packages():
+        exports = _lazy_exports(package)
+        typed, listed = _declared(package)
+        if not typed == listed == set(exports):
+            wrong.append(
+                f"{package}: only in TYPE_CHECKING {sorted(typed - set(exports))}, only in _EXPORTS "
+                f"{sorted(set(exports) - listed)}, only in __all__ {sorted(listed - set(exports))}"
+            )
+        for name, submodule in exports.items():
+            source = f"{package}.{submodule}"
+            if source not in _modules():
+                wrong.append(f"{package}: {name} → {submodule}, no such submodule")
+            elif name != submodule and name not in _defined_names(source):
+                wrong.append(f"{package}: {name} is not defined in {source}")
+    assert not wrong, "\n  ".join(["Export lists that disagree:", *wrong])
+
+
+def _defined_names(module: str) -> set[str]:
+    names: set[str] = set()
+    for node in _tree(module).body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):  # `A = ...` and `A, B = ...`
+            targets = [e for t in node.targets for e in (t.elts if isinstance(t, ast.Tuple) else [t])]
+            names |= {t.id for t in targets if isinstance(t, ast.Name)}
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+        elif isinstance(node, ast.ImportFrom | ast.Import):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    return names

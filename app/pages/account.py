@@ -18,7 +18,7 @@ from app.services.accounts import ErasureOutcome, TokenError, check_token, pendi
 from app.services.accounts import candidates as accounts
 from app.services.accounts import credentials as accounts_credentials
 from app.services.accounts import rules as accounts_rules
-from app.services.exports.my_data import MyDataExport
+from app.services.exports import MyDataExport
 from app.services.platform import Actor, DomainError
 from app.ui import routes
 from app.ui.account_form import Form, password_rules_list, token_problem

@@ -13,8 +13,7 @@ from nicegui import ui
 
 from app.i18n import N_, _, ngettext
 from app.services.accounts import staff_roles as staff
-from app.services.admin import code_info, failed_mails
-from app.services.admin.failed_mails import FailedMailPage, FailedMailRow, MailFilters
+from app.services.admin import FailedMailPage, FailedMailRow, MailFilters, code_info, failed_mails
 from app.services.mail import MailCode
 from app.services.platform import Actor, DomainError
 from app.ui import routes

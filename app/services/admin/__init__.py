@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     )
     from app.services.admin.common import centre_edits_offer, require_admin
     from app.services.admin.decision_types import KIND_LABELS
+    from app.services.admin.failed_mails import FailedMailPage, FailedMailRow, MailFilters
     from app.services.admin.mail_catalogue import CATEGORIES, code_info, sample_text, template_variables
     from app.services.admin.portal_parameters import ParameterView
     from app.services.admin.scoped import INSTITUTION, Target, TargetOption, target_of
@@ -52,6 +53,9 @@ if TYPE_CHECKING:
 # What pages may use, by the submodule that defines it (see app/services/__init__.py).
 _EXPORTS: dict[str, str] = {
     "failed_mails": "failed_mails",
+    "FailedMailPage": "failed_mails",
+    "FailedMailRow": "failed_mails",
+    "MailFilters": "failed_mails",
     "audit_search": "audit_search",
     "privacy_register": "privacy_register",
     "CATEGORIES": "mail_catalogue",
@@ -97,6 +101,9 @@ __all__ = [
     "CATEGORIES",
     "INSTITUTION",
     "KIND_LABELS",
+    "FailedMailPage",
+    "FailedMailRow",
+    "MailFilters",
     "ParameterView",
     "Target",
     "TargetOption",

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from app.services.exports import archive, audit_csv, jobs, my_data, personal_data, statistics
+    from app.services.exports.my_data import MyDataExport
     from app.services.exports.opinion_statistics import OpinionStatRow, opinions_by_committee
     from app.services.exports.statistics import GROUPINGS, CampaignOption, DayCount, PendingCounts, Statistics, StatRow
     from app.services.exports.tabular import EXTRAS, TabularRequest
@@ -12,6 +13,7 @@ if TYPE_CHECKING:
 # What pages may use, by the submodule that defines it (see app/services/__init__.py).
 _EXPORTS: dict[str, str] = {
     "CampaignOption": "statistics",
+    "MyDataExport": "my_data",
     "OpinionStatRow": "opinion_statistics",
     "opinions_by_committee": "opinion_statistics",
     "DayCount": "statistics",
@@ -33,6 +35,7 @@ __all__ = [
     "GROUPINGS",
     "CampaignOption",
     "DayCount",
+    "MyDataExport",
     "OpinionStatRow",
     "PendingCounts",
     "StatRow",
