@@ -10,6 +10,7 @@ from nicegui.testing import User
 
 from app.db import new_session
 from app.models import StaffRole
+from app.services.accounts.candidates import ACTIVATION_PATH, EMAIL_CHANGE_PATH, PASSWORD_RESET_PATH
 from app.services.accounts.passwords import hash_password
 from app.services.applications.mails import CANDIDATE_APPLICATION_PATH, STAFF_APPLICATION_PATH
 from app.services.review.staff_list import LIST_PATH as STAFF_LIST_PATH
@@ -100,3 +101,6 @@ def test_the_services_mail_links_name_the_pages_routes() -> None:
     assert STAFF_APPLICATION_PATH.format(id=7) == routes.STAFF_APPLICATION.format(application_id=7)
     assert STAFF_LIST_PATH == routes.STAFF_APPLICATIONS
     assert MESSAGES_PATH == routes.MESSAGES
+    assert ACTIVATION_PATH == routes.ACCOUNT_ACTIVATE
+    assert PASSWORD_RESET_PATH == routes.PASSWORD_RESET
+    assert EMAIL_CHANGE_PATH == routes.EMAIL_CHANGE

@@ -82,9 +82,16 @@ def link(path: str) -> str:
     return f"{get_settings().base_url}{path}"
 
 
-def token_link(path: str, token: AccountToken) -> dict[str, Any]:
-    """The ``link`` and ``expires_at`` variables of a mail carrying a single-use link."""
-    return {"link": link(path), "expires_at": token.expires_at}
+# The pages a mailed single-use link opens (app.ui.routes' ACCOUNT_ACTIVATE, PASSWORD_RESET and EMAIL_CHANGE: services
+# do not import the screen kit, tests/ui/test_links.py keeps them equal).
+ACTIVATION_PATH = "/compte/activer/{token}"
+PASSWORD_RESET_PATH = "/compte/mot-de-passe/{token}"
+EMAIL_CHANGE_PATH = "/compte/email/{token}"
+
+
+def token_link(path: str, secret: str, token: AccountToken) -> dict[str, Any]:
+    """The ``link`` and ``expires_at`` variables of a mail carrying a single-use link to ``path``."""
+    return {"link": link(path.format(token=secret)), "expires_at": token.expires_at}
 
 
 def issue_dossier_number(session: Session) -> str:
@@ -105,7 +112,7 @@ def send_activation(session: Session, account: Account, *, code: str) -> None:
     secret, token = issue_token(
         session, account_id=account.id or 0, purpose=TokenPurpose.ACTIVATION, lifetime=timedelta(days=days)
     )
-    mail_account(session, account, code, token_link(f"/compte/activer/{secret}", token))
+    mail_account(session, account, code, token_link(ACTIVATION_PATH, secret, token))
 
 
 def get_account(session: Session, account_id: int | None) -> Account:

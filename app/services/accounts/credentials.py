@@ -8,7 +8,15 @@ from app.config import get_settings
 from app.i18n import N_
 from app.models import Account, TokenPurpose
 from app.services.accounts.auth import find_account_by_login
-from app.services.accounts.candidates import get_account, mail_account, own_account, send_activation, token_link
+from app.services.accounts.candidates import (
+    EMAIL_CHANGE_PATH,
+    PASSWORD_RESET_PATH,
+    get_account,
+    mail_account,
+    own_account,
+    send_activation,
+    token_link,
+)
 from app.services.accounts.passwords import hash_password, verify_password
 from app.services.accounts.rules import check_new_email, check_new_password
 from app.services.accounts.tokens import check_token, consume_token, issue_token, revoke_tokens
@@ -52,7 +60,7 @@ def request_password_reset(session: Session, *, actor: Actor, login: str) -> Non
         purpose=TokenPurpose.PASSWORD_RESET,
         lifetime=timedelta(hours=parameters.current("reset_hours")),
     )
-    mail_account(session, account, "password_reset", token_link(f"/compte/mot-de-passe/{secret}", token))
+    mail_account(session, account, "password_reset", token_link(PASSWORD_RESET_PATH, secret, token))
     audit_row(session, actor, "account.password_reset_requested", account)
 
 
@@ -110,7 +118,7 @@ def send_email_change_link(session: Session, account: Account, address: str) -> 
         lifetime=timedelta(hours=get_settings().email_change_hours),
         new_email=address,
     )
-    mail_account(session, account, "email_change_new_address", token_link(f"/compte/email/{secret}", token), to=address)
+    mail_account(session, account, "email_change_new_address", token_link(EMAIL_CHANGE_PATH, secret, token), to=address)
 
 
 def confirm_email_change(session: Session, *, actor: Actor, token: str) -> Account:

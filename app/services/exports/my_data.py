@@ -73,7 +73,7 @@ def announce_ready(session: Session, *, job_id: int) -> None:
     )
     job.download_token_id = token.id
     session.add(job)
-    mail_account(session, account, "personal_data_ready", token_link(DOWNLOAD_PATH.format(token=secret), token))
+    mail_account(session, account, "personal_data_ready", token_link(DOWNLOAD_PATH, secret, token))
 
 
 def my_data_export(session: Session, *, actor: Actor) -> MyDataExport | None:
