@@ -271,3 +271,26 @@ def test_run_now_in_a_process_with_background_work_runs_it_there_and_leaves_noth
     run = scheduled_jobs.run_job_now(actor=admin, name="by_hand")
     assert isinstance(run, JobRun) and run.status == JobStatus.SUCCEEDED
     assert "by_hand" not in _due(now + timedelta(minutes=1))
+
+
+def test_the_jobs_screen_lists_each_jobs_latest_runs_newest_first(database_url, clock) -> None:
+    from app.models import StaffRole
+
+    start = clock.set(datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
+    jobs._registry.clear()
+    jobs.register_job("often", lambda session, now: (1, "fait"))
+    jobs.register_job("seldom", lambda session, now: (2, "fait"))
+    jobs.register_job("never", lambda session, now: (0, "fait"))
+    for minute in range(4):
+        clock.set(start + timedelta(minutes=minute))
+        jobs.run_job("often")
+    jobs.run_job("seldom")
+    with transaction() as session:
+        admin = factories.staff_actor(session, StaffRole.ADMINISTRATOR)
+        overview = scheduled_jobs.list_jobs(session, actor=admin, runs_per_job=3)
+    shown = {row.job.name: [(run.job, run.started_at.minute) for run in row.runs] for row in overview}
+    assert shown == {
+        "often": [("often", 3), ("often", 2), ("often", 1)],  # the three newest of four, newest first
+        "seldom": [("seldom", 3)],
+        "never": [],
+    }

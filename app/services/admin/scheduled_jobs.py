@@ -4,6 +4,7 @@ maintenant ». The registry, the runs and the scheduler are ``platform/jobs.py``
 
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from app.db import transaction
@@ -22,18 +23,21 @@ class JobOverview:
 
 
 def list_jobs(session: Session, *, actor: Actor, runs_per_job: int = 5) -> list[JobOverview]:
-    """Every job with its latest runs, for administrators."""
+    """Every job with its latest runs, for administrators: one query for all the jobs' runs."""
     require_role(session, actor=actor, roles=[StaffRole.ADMINISTRATOR])
-    overview = []
-    for job in registered_jobs().values():
-        runs = session.exec(
-            select(JobRun)
-            .where(JobRun.job == job.name)
-            .order_by(col(JobRun.started_at).desc(), col(JobRun.id).desc())
-            .limit(runs_per_job)
-        ).all()
-        overview.append(JobOverview(job, list(runs)))
-    return overview
+    newest_first = (col(JobRun.started_at).desc(), col(JobRun.id).desc())
+    rank = sa.func.row_number().over(partition_by=col(JobRun.job), order_by=newest_first)
+    latest = select(col(JobRun.id).label("id"), rank.label("rank")).subquery()
+    rows = session.exec(
+        select(JobRun)
+        .join(latest, latest.c.id == JobRun.id)
+        .where(latest.c.rank <= runs_per_job)
+        .order_by(*newest_first)
+    ).all()
+    by_job: dict[str, list[JobRun]] = {}
+    for run in rows:
+        by_job.setdefault(run.job, []).append(run)
+    return [JobOverview(job, by_job.get(job.name, [])) for job in registered_jobs().values()]
 
 
 @dataclass(frozen=True)
